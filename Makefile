@@ -1,0 +1,50 @@
+# gridmgmt: `make demo` installs everything and serves the demo; `make test` installs and tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+GM := $(BIN)/gridmgmt
+STAMP := var/stamps
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup debs venv assets db demo serve test bench clean
+
+setup: debs venv assets
+
+debs:
+	@scripts/install-debs.sh
+
+venv: $(STAMP)/venv
+$(STAMP)/venv: pyproject.toml
+	@mkdir -p $(STAMP)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]' --config-settings editable_mode=compat
+	@touch $@
+
+assets: $(STAMP)/assets
+$(STAMP)/assets: package.json package-lock.json
+	@mkdir -p $(STAMP)
+	npm ci --no-progress --loglevel=error
+	@touch $@
+
+db: setup
+	$(GM) db up
+	$(GM) db migrate
+
+demo: db
+	$(GM) demo --if-empty
+	$(GM) serve --host $(HOST) --port $(PORT)
+
+serve: db
+	$(GM) serve --host $(HOST) --port $(PORT)
+
+test: db
+	$(BIN)/pytest -q
+
+bench: db
+	$(BIN)/python -m bench
+
+clean:
+	-$(GM) db down
+	rm -rf var $(VENV) node_modules

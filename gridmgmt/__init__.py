@@ -1,0 +1,1 @@
+"""gridmgmt: township party-building grid management on PostGIS."""

@@ -1,0 +1,12 @@
+"""`gridmgmt …`: the command line."""
+import click
+
+from gridmgmt.cli.db import db
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """乡镇党建网格化管理 gridmgmt."""
+
+
+main.add_command(db)

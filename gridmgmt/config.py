@@ -1,0 +1,41 @@
+"""One typed settings object; every value can be set with a GRIDMGMT_ variable."""
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime settings read from GRIDMGMT_* environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDMGMT_")
+
+    # None means: run the project-local cluster under var_dir.
+    database_url: str | None = None
+    var_dir: Path = PROJECT_ROOT / "var"
+    pg_port: int = 55432
+    pg_user: str = "gridmgmt"
+    db_name: str = "gridmgmt"
+    test_db_name: str = "gridmgmt_test"
+    secret_key: str = "dev-only-change-me"
+    tianditu_key: str | None = None
+    node_modules: Path = PROJECT_ROOT / "node_modules"
+
+    def url_for(self, db_name: str | None = None) -> str:
+        """SQLAlchemy URL of the configured server, or of the local cluster."""
+        if self.database_url:
+            if db_name is None:
+                return self.database_url
+            url = make_url(self.database_url).set(database=db_name)
+            return url.render_as_string(hide_password=False)
+        name = db_name or self.db_name
+        return f"postgresql+psycopg://{self.pg_user}@127.0.0.1:{self.pg_port}/{name}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once on first use."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Database access: models, sessions, migrations and the local cluster."""

@@ -1,0 +1,147 @@
+"""The project-local PostgreSQL cluster under var/, used when no server URL is set."""
+import hashlib
+import os
+import pwd
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from gridmgmt.config import Settings
+
+# PostgreSQL refuses to run as root; as root we hand the cluster to this account.
+SERVICE_ACCOUNT = "postgres"
+SERVER_OPTIONS = {
+    "listen_addresses": "'127.0.0.1'",
+    "shared_buffers": "'512MB'",
+    "work_mem": "'64MB'",
+    "maintenance_work_mem": "'512MB'",
+    "synchronous_commit": "off",
+    "max_wal_size": "'2GB'",
+    "timezone": "'Asia/Shanghai'",
+}
+
+
+class ClusterError(RuntimeError):
+    """The local cluster could not be created, started or reached."""
+
+
+@dataclass(frozen=True)
+class LocalCluster:
+    """A PostgreSQL data directory under var/pg with its own port and socket."""
+
+    settings: Settings
+
+    @property
+    def root(self) -> Path:
+        """Folder holding data and log: var/pg, or a system folder when root's
+        checkout is not reachable by the service account (e.g. a 0700 temp dir)."""
+        local = self.settings.var_dir / "pg"
+        if os.geteuid() != 0 or _reachable_by_service(local):
+            return local
+        digest = hashlib.sha1(str(local).encode()).hexdigest()[:12]
+        return Path("/var/tmp") / f"gridmgmt-{digest}" / "pg"
+
+    @property
+    def data_dir(self) -> Path:
+        """The PGDATA folder."""
+        return self.root / "data"
+
+    @property
+    def log_file(self) -> Path:
+        """Server log written by pg_ctl."""
+        return self.root / "server.log"
+
+    def status(self) -> str:
+        """'running', 'stopped' or 'absent'."""
+        if not (self.data_dir / "PG_VERSION").exists():
+            return "absent"
+        done = self._run("pg_ctl", "status", "-D", str(self.data_dir), check=False)
+        return "running" if done.returncode == 0 else "stopped"
+
+    def up(self) -> None:
+        """Create the cluster if needed, start it, and make sure the databases exist."""
+        state = self.status()
+        if state == "absent":
+            self._init()
+        if state != "running":
+            self._start()
+        for name in (self.settings.db_name, self.settings.test_db_name):
+            ensure_database(self.settings, name)
+
+    def down(self) -> None:
+        """Stop the server if it runs."""
+        if self.status() == "running":
+            self._run("pg_ctl", "stop", "-D", str(self.data_dir), "-m", "fast", "-w")
+
+    def _init(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._hand_over(self.root)
+        self._run(
+            "initdb", "-D", str(self.data_dir), "-U", self.settings.pg_user,
+            "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8",
+        )
+        conf = "\n".join(f"{k} = {v}" for k, v in SERVER_OPTIONS.items())
+        with open(self.data_dir / "postgresql.auto.conf", "a", encoding="utf-8") as fh:
+            fh.write(conf + "\n")
+
+    def _start(self) -> None:
+        # TCP on loopback only: a socket path under a deep checkout can exceed 107 bytes.
+        opts = f"-p {self.settings.pg_port} -c unix_socket_directories=''"
+        done = self._run(
+            "pg_ctl", "start", "-D", str(self.data_dir), "-l", str(self.log_file),
+            "-o", opts, "-w", "-t", "60", check=False,
+        )
+        if done.returncode != 0:
+            tail = self.log_file.read_text(errors="replace")[-2000:] if self.log_file.exists() else ""
+            raise ClusterError(f"数据库启动失败 (pg_ctl exit {done.returncode}):\n{done.stderr}\n{tail}")
+
+    def _hand_over(self, path: Path) -> None:
+        if os.geteuid() == 0:
+            account = pwd.getpwnam(SERVICE_ACCOUNT)
+            for p in [path, *path.rglob("*")]:
+                os.chown(p, account.pw_uid, account.pw_gid)
+
+    def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        user = SERVICE_ACCOUNT if os.geteuid() == 0 else None
+        done = subprocess.run(
+            [str(pg_bindir() / tool), *args], user=user, capture_output=True, text=True,
+            cwd="/",
+        )
+        if check and done.returncode != 0:
+            raise ClusterError(f"{tool} 失败 (exit {done.returncode}): {done.stderr.strip()}")
+        return done
+
+
+def _reachable_by_service(path: Path) -> bool:
+    existing = next(p for p in [path, *path.parents] if p.exists())
+    # Searching a folder needs search rights on every folder above it too.
+    probe = subprocess.run(["test", "-x", str(existing)], user=SERVICE_ACCOUNT, check=False)
+    return probe.returncode == 0
+
+
+def pg_bindir() -> Path:
+    """The bin folder of the newest installed PostgreSQL that has PostGIS."""
+    versions = sorted(
+        (p for p in Path("/usr/lib/postgresql").glob("*/bin") if p.parent.name.isdigit()),
+        key=lambda p: int(p.parent.name), reverse=True,
+    )
+    for bindir in versions:
+        if Path(f"/usr/share/postgresql/{bindir.parent.name}/extension/postgis.control").exists():
+            return bindir
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(found).resolve().parent
+    raise ClusterError("未找到 PostgreSQL/PostGIS：请先运行 make setup")
+
+
+def ensure_database(settings: Settings, name: str) -> None:
+    """Create database NAME on the server if it does not exist yet."""
+    admin_url = settings.url_for("postgres").replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not found:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -1,0 +1,17 @@
+"""All tables; importing this module registers them on Base.metadata."""
+from gridmgmt.db.models.accounts import AppUser, AuditLog
+from gridmgmt.db.models.base import Base
+from gridmgmt.db.models.party import CadreVillage, Cadre, EconomicOrg, PartyMember, PartyOrg
+from gridmgmt.db.models.places import (
+    SENSITIVE_HOUSEHOLD_COLUMNS, Household, Township, Village, VillageGroup,
+)
+from gridmgmt.db.models.work import (
+    DemoSite, Event, GridCell, GridPlan, Liaison, Road, RoadVertex, Visit,
+)
+
+__all__ = [
+    "AppUser", "AuditLog", "Base", "Cadre", "CadreVillage", "DemoSite", "EconomicOrg",
+    "Event", "GridCell", "GridPlan", "Household", "Liaison", "PartyMember", "PartyOrg",
+    "Road", "RoadVertex", "SENSITIVE_HOUSEHOLD_COLUMNS", "Township", "Village",
+    "VillageGroup", "Visit",
+]

@@ -1,0 +1,1 @@
+"""Rules and vocabularies as plain Python: no SQLAlchemy, no Flask."""

@@ -1,0 +1,102 @@
+"""Controlled vocabularies from the glossary, with their Chinese labels."""
+
+ROAD_CLASSES = {
+    "national": "国道",
+    "provincial": "省道",
+    "county": "县道",
+    "township": "乡道",
+    "village": "村道",
+}
+
+ORG_TYPES = {
+    "party_committee": "党委",
+    "general_branch": "党总支",
+    "branch": "党支部",
+    "party_group": "党小组",
+    "temporary_branch": "临时党支部",
+}
+
+ORG_FIELDS = {
+    "rural": "农村",
+    "community": "社区",
+    "enterprise": "企业",
+    "agency": "机关",
+    "school_hospital": "学校医院",
+}
+
+# The eight items of 八有, in the order of the standard (002, 第一篇).
+EIGHT_HAVES = {
+    "has_standard_venue": "标准场所",
+    "has_signage": "规范标识",
+    "has_activity_room": "党员活动室",
+    "has_service_center": "便民服务中心",
+    "has_office": "综合办公室",
+    "has_library": "农家书屋",
+    "has_outdoor_space": "室外活动场地/健身广场",
+    "has_notice_board": "公开栏",
+}
+
+MEMBER_STATUSES = {"full": "正式党员", "probationary": "预备党员"}
+
+CADRE_ROLES = {
+    "township_secretary": "镇党委书记",
+    "township_leader": "镇班子成员",
+    "township_cadre": "镇干部",
+    "village_cadre": "村干部",
+    "first_secretary": "第一书记",
+    "work_team": "工作队员",
+    "grid_worker": "网格员",
+}
+
+ASSIGNMENTS = {
+    "bao_cun": "包村",
+    "gua_dian": "挂点",
+    "first_secretary": "第一书记驻村",
+    "work_team": "驻村工作队",
+}
+
+# 四必访 flags: sensitive personal information (PIPL art. 28).
+MUST_VISIT_FLAGS = {
+    "hardship": "困难家庭",
+    "critically_ill": "危重病人家庭",
+    "empty_nest_elderly": "空巢老人",
+    "left_behind_children": "留守儿童",
+    "petitioner": "信访户",
+}
+
+EVENT_TYPES = {
+    "grievance": "不满情绪",
+    "emergency": "突发事件",
+    "dispute": "矛盾纠纷",
+    "bereavement_hardship": "丧事难事",
+}
+EVENT_STATUSES = {"reported": "已报告", "attended": "已到场", "closed": "已办结"}
+
+VISIT_KINDS = {"routine": "日常走访", "must_visit": "必访", "event": "事件到场"}
+
+ECONOMIC_ORG_KINDS = {"enterprise": "企业", "cooperative": "合作社"}
+
+PLAN_STATUSES = {"draft": "草稿", "published": "已发布", "archived": "已归档"}
+
+DEMO_SITE_STATUSES = {
+    "applied": "申报",
+    "preliminary": "初审",
+    "inspected": "实地验收",
+    "awarded": "授牌",
+    "rectifying": "限期整改",
+    "revoked": "摘牌",
+}
+DEMO_SITE_THEMES = {
+    "industry": "特色产业",
+    "beautiful_village": "美丽乡村",
+    "safety": "平安建设",
+    "service": "便民惠民",
+}
+
+ROLES = {
+    "admin": "系统管理员",
+    "planner": "镇党委/组织委员",
+    "reviewer": "示范点评审",
+    "grid_worker": "网格员",
+    "leader": "领导（只读）",
+}

@@ -1,0 +1,1 @@
+"""Use cases: each takes a session, owns the commit and raises domain errors."""
