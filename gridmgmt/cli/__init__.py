@@ -2,6 +2,7 @@
 import click
 
 from gridmgmt.cli.db import db
+from gridmgmt.cli.serve import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -10,3 +11,4 @@ def main() -> None:
 
 
 main.add_command(db)
+main.add_command(serve)

@@ -1,0 +1,1 @@
+"""Folium map builders (web pages) and, later, static PNG/PDF exports."""

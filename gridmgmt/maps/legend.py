@@ -1,0 +1,65 @@
+"""The map legend: a Leaflet control drawn from the same styles as the layers."""
+from html import escape
+
+from folium import MacroElement
+from folium.template import Template
+
+from gridmgmt.domain.vocab import ROAD_CLASSES
+from gridmgmt.maps import styles
+
+
+def _line(style: dict) -> str:
+    dash = "dashed" if style.get("dashArray") else "solid"
+    return (f'<span class="swatch" style="border-top:{style["weight"]}px {dash} '
+            f'{style["color"]}"></span>')
+
+
+def _area(style: dict) -> str:
+    return (f'<span class="swatch" style="height:12px;background:{style["fillColor"]};'
+            f'border:{style["weight"]}px solid {style["color"]}"></span>')
+
+
+def _dot(style: dict) -> str:
+    size = 2 * style["radius"] + 2
+    return (f'<span class="swatch"><span style="display:inline-block;width:{size}px;'
+            f'height:{size}px;border-radius:50%;background:{style["fill_color"]}"></span></span>')
+
+
+def _venue() -> str:
+    return '<span class="swatch"><span class="venue-icon" style="display:inline-block">党</span></span>'
+
+
+def legend_rows() -> list[tuple[str, str]]:
+    """(swatch HTML, Chinese label) for every layer of the township map, top to bottom."""
+    names = styles.LAYER_NAMES
+    rows = [
+        (_line(styles.TOWNSHIP), names["township"]),
+        (_area(styles.VILLAGE), names["villages"]),
+        (_line(styles.GROUP), names["groups"]),
+    ]
+    rows += [(_line(styles.ROADS[key]), label) for key, label in ROAD_CLASSES.items()]
+    rows += [(_venue(), names["venues"]), (_dot(styles.HOUSEHOLD), names["households"])]
+    return rows
+
+
+class Legend(MacroElement):
+    """A bottom-left legend control with a Chinese title."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomleft"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "map-legend");
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, title: str = "图例"):
+        super().__init__()
+        self._name = "Legend"
+        body = "".join(f"<div>{swatch}{escape(label)}</div>" for swatch, label in legend_rows())
+        self.html = f"<h4>{escape(title)}</h4>{body}"

@@ -1,0 +1,25 @@
+"""Front-end packages from node_modules, served by the app itself (no CDN)."""
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, request, send_from_directory
+
+# Only these npm packages are reachable; everything else in node_modules is not.
+PACKAGES = frozenset({"leaflet", "leaflet.vectorgrid"})
+# Files change only when package-lock.json does; a week keeps phones from refetching.
+MAX_AGE_SECONDS = 7 * 24 * 3600
+
+bp = Blueprint("assets", __name__, url_prefix="/assets")
+
+
+@bp.get("/<package>/<path:filename>")
+def package_file(package: str, filename: str):
+    """One file of an allowed package, with cache headers."""
+    if package not in PACKAGES:
+        abort(404)
+    root = Path(current_app.config["NODE_MODULES"]) / package
+    return send_from_directory(root, filename, max_age=MAX_AGE_SECONDS)
+
+
+def assets_url() -> str:
+    """URL prefix of the packages, as seen by the browser."""
+    return f"{request.script_root}{bp.url_prefix}"

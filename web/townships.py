@@ -1,0 +1,25 @@
+"""Townships: the list and each township's map."""
+from flask import Blueprint, current_app, render_template
+
+from gridmgmt.maps.township import render_parts, township_map
+from gridmgmt.services.layers import township_layers, township_summaries
+from web.assets import assets_url
+from web.db import get_session
+
+bp = Blueprint("townships", __name__)
+
+
+@bp.get("/")
+def index():
+    """All townships with their village and household counts."""
+    return render_template("townships/index.html", townships=township_summaries(get_session()))
+
+
+@bp.get("/townships/<code>")
+def show(code: str):
+    """The township's map; unknown codes give 404."""
+    layers = township_layers(get_session(), code)
+    fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"])
+    households = len(layers.households["features"])
+    return render_template("townships/map.html", layers=layers, households=households,
+                           map=render_parts(fmap))
