@@ -6,7 +6,7 @@ TOWNSHIP = {"color": "#7b2d8b", "weight": 3, "dashArray": "10 5", "fill": False}
 VILLAGE = {"color": "#5c5c5c", "weight": 1.6, "fillColor": "#f8f4e1", "fillOpacity": 0.7}
 GROUP = {"color": "#8f8f8f", "weight": 0.8, "dashArray": "3 3",
          "fillColor": "#ffffff", "fillOpacity": 0.01}
-HIGHLIGHT = {"weight": 2.5, "color": "#1a73e8"}
+HIGHLIGHT = {"color": "#1a73e8"}
 
 # Higher classes are drawn thicker and warmer.
 ROADS = {
@@ -31,7 +31,8 @@ LAYER_NAMES = {
 }
 
 CSS = f"""
-.leaflet-container {{ background: {BACKGROUND}; }}
+/* .folium-map: outranks leaflet.css, which the page loads later. */
+.folium-map.leaflet-container {{ background: {BACKGROUND}; }}
 .village-label {{ color: #333; font-size: 13px; font-weight: bold; white-space: nowrap;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff; transform: translate(-50%, -50%); }}
 .venue-icon {{ background: #c8102e; color: #ffde00; font: bold 12px/18px sans-serif;
@@ -39,7 +40,7 @@ CSS = f"""
   box-shadow: 0 0 0 1px #fff; }}
 .map-legend {{ background: rgba(255,255,255,.92); padding: 6px 10px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 20px; }}
-.map-legend h4 {{ margin: 0 0 4px; font-size: 13px; }}
+.map-legend summary {{ font-weight: bold; font-size: 13px; cursor: pointer; }}
 .map-legend .swatch {{ display: inline-block; width: 26px; margin-right: 6px;
   vertical-align: middle; box-sizing: border-box; }}
 """

@@ -13,15 +13,16 @@ import folium
 
 from gridmgmt.domain.vocab import ROAD_CLASSES
 from gridmgmt.maps import styles
-from gridmgmt.maps.legend import Legend
+from gridmgmt.maps.controls import Legend, MetricScale
 
 if TYPE_CHECKING:
     from gridmgmt.services.layers import TownshipLayers
 
+# Doubled braces are Leaflet's own placeholders, left for the browser to fill.
 TIANDITU_URL = (
-    "https://t{s}.tianditu.gov.cn/LAYER_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-    "&LAYER=LAYER&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
-    "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY"
+    "https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+    "&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
 )
 
 # Leaflet puts a divIcon's html into the page as HTML: the names are escaped first.
@@ -45,7 +46,7 @@ def township_map(layers: "TownshipLayers", assets_url: str,
     """The folium map of one township, its Leaflet served from ASSETS_URL."""
     (south, west), (north, east) = layers.bounds
     fmap = folium.Map(location=((south + north) / 2, (west + east) / 2), zoom_start=13,
-                      tiles=None, prefer_canvas=True, control_scale=True)
+                      tiles=None, prefer_canvas=True)
     use_local_assets(fmap, assets_url)
     fmap.get_root().header.add_child(
         folium.Element(f"<style>{styles.CSS}</style>"), name="gridmgmt_css"
@@ -56,6 +57,7 @@ def township_map(layers: "TownshipLayers", assets_url: str,
     _add_roads(fmap, layers.roads)
     _add_points(fmap, layers)
     Legend().add_to(fmap)
+    MetricScale().add_to(fmap)
     folium.LayerControl().add_to(fmap)
     fmap.fit_bounds(layers.bounds)
     return fmap
@@ -77,22 +79,20 @@ def render_parts(fmap: folium.Map) -> MapParts:
 
 def _add_tianditu(fmap: folium.Map, key: str) -> None:
     for layer, name, overlay in (("vec", "天地图矢量", False), ("cva", "天地图注记", True)):
-        url = TIANDITU_URL.replace("LAYER", layer).replace("KEY", quote(key, safe=""))
+        url = TIANDITU_URL.format(layer=layer, key=quote(key, safe=""))
         folium.TileLayer(url, attr="天地图", name=name, overlay=overlay,
                          subdomains="01234567", max_zoom=18).add_to(fmap)
 
 
 def _add_areas(fmap: folium.Map, layers: "TownshipLayers") -> None:
     names = styles.LAYER_NAMES
-    _geojson(layers.boundary, names["township"], styles.TOWNSHIP).add_to(fmap)
+    _layer(layers.boundary, names["township"], style=styles.TOWNSHIP).add_to(fmap)
     villages = folium.FeatureGroup(name=names["villages"]).add_to(fmap)
-    _geojson(layers.villages, None, styles.VILLAGE,
-             tooltip=_tooltip(["name", "code"], ["行政村", "编码"])).add_to(villages)
-    folium.GeoJson(_escaped(layers.village_labels), control=False,
-                   on_each_feature=_VILLAGE_LABEL).add_to(villages)
-    _geojson(layers.groups, names["groups"], styles.GROUP,
-             tooltip=_tooltip(["name", "village_name"], ["村民小组", "行政村"]),
-             marker=folium.CircleMarker(radius=4)).add_to(fmap)
+    _layer(layers.villages, None, {"name": "行政村", "code": "编码"},
+           style=styles.VILLAGE).add_to(villages)
+    _layer(layers.village_labels, None, on_each_feature=_VILLAGE_LABEL).add_to(villages)
+    _layer(layers.groups, names["groups"], {"name": "村民小组", "village_name": "行政村"},
+           style=styles.GROUP, marker=folium.CircleMarker(radius=4)).add_to(fmap)
 
 
 def _add_roads(fmap: folium.Map, roads: dict) -> None:
@@ -101,35 +101,35 @@ def _add_roads(fmap: folium.Map, roads: dict) -> None:
     for road_class in reversed(ROAD_CLASSES):
         features = [f for f in roads["features"]
                     if f["properties"]["road_class"] == road_class]
-        if features:
-            collection = {"type": "FeatureCollection", "features": features}
-            _geojson(collection, None, styles.ROADS[road_class],
-                     tooltip=_tooltip(["name"], [ROAD_CLASSES[road_class]])).add_to(group)
+        collection = {"type": "FeatureCollection", "features": features}
+        _layer(collection, None, {"name": ROAD_CLASSES[road_class]},
+               style=styles.ROADS[road_class]).add_to(group)
 
 
 def _add_points(fmap: folium.Map, layers: "TownshipLayers") -> None:
     names = styles.LAYER_NAMES
     venue_icon = folium.DivIcon(html="党", class_name="venue-icon",
                                 icon_size=(18, 18), icon_anchor=(9, 9))
-    folium.GeoJson(_escaped(layers.venues), name=names["venues"],
-                   marker=folium.Marker(icon=venue_icon),
-                   tooltip=_tooltip(["name"], [names["venues"]])).add_to(fmap)
-    folium.GeoJson(_escaped(layers.households), name=names["households"],
-                   marker=folium.CircleMarker(**styles.HOUSEHOLD),
-                   tooltip=_tooltip(["code", "group_name"], ["户号", "村民小组"])).add_to(fmap)
+    _layer(layers.venues, names["venues"], {"name": names["venues"]},
+           marker=folium.Marker(icon=venue_icon)).add_to(fmap)
+    _layer(layers.households, names["households"], {"code": "户号", "group_name": "村民小组"},
+           marker=folium.CircleMarker(**styles.HOUSEHOLD)).add_to(fmap)
 
 
-def _geojson(collection: dict, name: str | None, style: dict, **kwargs) -> folium.GeoJson:
-    """A GeoJson layer with one fixed STYLE; unnamed layers stay out of the layer control."""
-    return folium.GeoJson(
-        _escaped(collection), name=name, control=name is not None,
-        style_function=lambda _feature: style,
-        highlight_function=lambda _feature: styles.HIGHLIGHT, **kwargs,
-    )
+def _layer(collection: dict, name: str | None, tooltip: dict[str, str] | None = None,
+           style: dict | None = None, **kwargs) -> folium.GeoJson:
+    """A GeoJson layer: TOOLTIP maps fields to Chinese labels; STYLE is one fixed style.
 
-
-def _tooltip(fields: list[str], aliases: list[str]) -> folium.GeoJsonTooltip:
-    return folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True)
+    Unnamed layers stay out of the layer control.
+    """
+    if tooltip and collection["features"]:
+        kwargs["tooltip"] = folium.GeoJsonTooltip(
+            fields=list(tooltip), aliases=list(tooltip.values()), sticky=True
+        )
+    if style:
+        kwargs["style_function"] = lambda _feature: style
+        kwargs["highlight_function"] = lambda _feature: styles.HIGHLIGHT
+    return folium.GeoJson(_escaped(collection), name=name, control=name is not None, **kwargs)
 
 
 def _escaped(collection: dict) -> dict:

@@ -1,4 +1,4 @@
-"""The map legend: a Leaflet control drawn from the same styles as the layers."""
+"""Map controls: the legend (drawn from the layers' own styles) and a metric scale."""
 from html import escape
 
 from folium import MacroElement
@@ -43,7 +43,7 @@ def legend_rows() -> list[tuple[str, str]]:
 
 
 class Legend(MacroElement):
-    """A bottom-left legend control with a Chinese title."""
+    """A bottom-left legend control with a Chinese title; folded on narrow screens."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -51,6 +51,7 @@ class Legend(MacroElement):
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create("div", "map-legend");
             div.innerHTML = {{ this.html|tojson }};
+            div.firstChild.open = window.innerWidth > 600;
             L.DomEvent.disableClickPropagation(div);
             return div;
         };
@@ -62,4 +63,14 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         body = "".join(f"<div>{swatch}{escape(label)}</div>" for swatch, label in legend_rows())
-        self.html = f"<h4>{escape(title)}</h4>{body}"
+        self.html = f"<details><summary>{escape(title)}</summary>{body}</details>"
+
+
+class MetricScale(MacroElement):
+    """A scale bar in metres only."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)

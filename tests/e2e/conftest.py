@@ -1,0 +1,49 @@
+"""Headless Debian Chromium (never a downloaded browser) against a live app server."""
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from gridmgmt.config import PROJECT_ROOT
+from tests.web.sample import add_small_township
+from web import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run."""
+    if not CHROMIUM.exists():
+        pytest.fail("没有找到 /usr/bin/chromium：请运行 apt-get install -y chromium", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_server(db_url, session):
+    """Base URL of the app, serving the sample township from a thread on a free port."""
+    add_small_township(session)
+    app = create_app({"TESTING": True, "DATABASE_URL": db_url, "TIANDITU_KEY": None})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def screenshot_dir():
+    """var/screenshots/, where browser tests leave their pictures to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

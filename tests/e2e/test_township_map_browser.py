@@ -1,0 +1,83 @@
+"""The township map in Chromium: Leaflet loads locally and draws every layer."""
+import pytest
+
+from tests.web.sample import TOWNSHIP_CODE
+
+pytestmark = pytest.mark.e2e
+
+# The folium map object is a global named after its <div>.
+COUNT_LAYERS = """() => {
+    const map = window[document.querySelector(".folium-map").id];
+    const counts = {polygons: 0, lines: 0, circles: 0, markers: 0};
+    map.eachLayer(layer => {
+        if (layer instanceof L.Polygon) counts.polygons++;
+        else if (layer instanceof L.Polyline) counts.lines++;
+        else if (layer instanceof L.CircleMarker) counts.circles++;
+        else if (layer instanceof L.Marker) counts.markers++;
+    });
+    return counts;
+}"""
+
+PAINTED_PIXELS = """() => {
+    const canvas = document.querySelector(".leaflet-overlay-pane canvas");
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+    return painted;
+}"""
+
+HOUSEHOLD_POINT = """([lat, lon]) => {
+    const map = window[document.querySelector(".folium-map").id];
+    const point = map.latLngToContainerPoint([lat, lon]);
+    const box = map.getContainer().getBoundingClientRect();
+    return [box.left + point.x, box.top + point.y];
+}"""
+
+
+def _open_map(browser, live_server, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server}/townships/{TOWNSHIP_CODE}")
+    page.wait_for_function("() => window.L && document.querySelector('.leaflet-overlay-pane canvas')")
+    page.wait_for_load_state("networkidle")
+    return page, requests, errors
+
+
+def _assert_drawn(page, requests, errors, live_server):
+    assert page.evaluate(COUNT_LAYERS) == {"polygons": 7, "lines": 2, "circles": 5, "markers": 3}
+    assert page.evaluate(PAINTED_PIXELS) > 1000
+    assert page.locator(".village-label").all_inner_texts() == ["西村", "东村"]
+    assert page.locator(".leaflet-marker-pane .venue-icon").count() == 1
+    assert page.locator(".map-legend summary").inner_text() == "图例"
+    outside = [url for url in requests if not url.startswith((live_server, "data:"))]
+    assert outside == []
+    assert errors == []
+
+
+def test_map_draws_every_layer_without_outside_requests(browser, live_server, screenshot_dir):
+    page, requests, errors = _open_map(browser, live_server, 1280, 800)
+    _assert_drawn(page, requests, errors, live_server)
+    page.screenshot(path=screenshot_dir / "township_map_desktop.png")
+    page.close()
+
+
+def test_hovering_a_household_shows_its_code(browser, live_server):
+    page, _requests, _errors = _open_map(browser, live_server, 1280, 800)
+    page.mouse.move(*page.evaluate(HOUSEHOLD_POINT, [23.89, 115.75]))
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert "44150010020202001" in tooltip.inner_text()
+    assert "户号" in tooltip.inner_text()
+    page.close()
+
+
+def test_phone_layout_shows_the_map(browser, live_server, screenshot_dir):
+    page, requests, errors = _open_map(browser, live_server, 390, 844)
+    _assert_drawn(page, requests, errors, live_server)
+    map_box = page.locator(".folium-map").bounding_box()
+    assert map_box["width"] == 390 and map_box["height"] > 700
+    page.screenshot(path=screenshot_dir / "township_map_phone.png")
+    page.close()

@@ -1,0 +1,75 @@
+"""The folium township map builder on hand-made layers (no database)."""
+import re
+
+from gridmgmt.domain.vocab import ROAD_CLASSES
+from gridmgmt.maps import styles
+from gridmgmt.maps.controls import legend_rows
+from gridmgmt.maps.township import render_parts, township_map
+from gridmgmt.services.layers import TownshipLayers
+
+
+def _collection(*features):
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def _point(lon, lat, **properties):
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": properties}
+
+
+def _layers(village_name="西村"):
+    empty = _collection()
+    return TownshipLayers(
+        code="441500100000", name="示范镇", bounds=((23.88, 115.70), (23.92, 115.76)),
+        boundary=empty, villages=empty, groups=empty, venues=empty,
+        village_labels=_collection(_point(115.715, 23.9, code="1", name=village_name)),
+        roads=_collection({
+            "type": "Feature", "properties": {"code": "X1", "name": "县道", "road_class": "county"},
+            "geometry": {"type": "LineString", "coordinates": [[115.7, 23.9], [115.76, 23.9]]},
+        }),
+        households=_collection(_point(115.71, 23.91, code="H1", group_name="上组")),
+    )
+
+
+def test_map_loads_only_local_leaflet():
+    parts = render_parts(township_map(_layers(), "/prefix/assets"))
+    sources = re.findall(r'(?:src|href)="([^"]+)"', parts.header)
+    assert sources == ["/prefix/assets/leaflet/dist/leaflet.js",
+                       "/prefix/assets/leaflet/dist/leaflet.css"]
+    assert "://" not in parts.header + parts.html + parts.script
+
+
+def test_building_a_map_leaves_folium_defaults_alone():
+    import folium
+
+    before = list(folium.Map.default_js)
+    township_map(_layers(), "/assets")
+    assert folium.Map.default_js == before
+
+
+def test_names_are_escaped_before_reaching_innerhtml():
+    parts = render_parts(township_map(_layers("<b>西村</b>"), "/assets"))
+    assert "&lt;b&gt;" in parts.script.replace("\\u0026", "&").replace("\\u003c", "<")
+    assert "<b>" not in parts.script
+
+
+def test_tianditu_only_with_a_key():
+    without = render_parts(township_map(_layers(), "/assets")).script
+    keyed = render_parts(township_map(_layers(), "/assets", tianditu_key="a b")).script
+    assert "tianditu" not in without
+    assert "tk=a%20b" in keyed
+    assert "/vec_w/wmts?" in keyed and "LAYER=vec\\u0026" in keyed
+    assert "/cva_w/wmts?" in keyed and "LAYER=cva\\u0026" in keyed
+    assert "TILEMATRIX={z}" in keyed and "t{s}.tianditu.gov.cn" in keyed
+
+
+def test_legend_has_every_layer_and_road_class():
+    labels = [label for _swatch, label in legend_rows()]
+    assert set(styles.LAYER_NAMES.values()) - {"道路"} <= set(labels)
+    assert set(ROAD_CLASSES.values()) <= set(labels)
+
+
+def test_higher_road_classes_are_thicker():
+    weights = [styles.ROADS[key]["weight"] for key in ROAD_CLASSES]
+    assert styles.ROADS.keys() == ROAD_CLASSES.keys()
+    assert weights == sorted(weights, reverse=True) and len(set(weights)) == len(weights)

@@ -1,0 +1,23 @@
+"""Flask test client on the test database, with the small sample township loaded."""
+import pytest
+
+from tests.web.sample import add_small_township
+from web import create_app
+
+
+@pytest.fixture
+def app(db_url, tmp_path):
+    """The app on the test database, with no Tianditu key."""
+    return create_app({"TESTING": True, "DATABASE_URL": db_url, "TIANDITU_KEY": None})
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def township(session):
+    """The sample township 示范镇, committed."""
+    add_small_township(session)
