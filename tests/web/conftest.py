@@ -6,7 +6,7 @@ from web import create_app
 
 
 @pytest.fixture
-def app(db_url, tmp_path):
+def app(db_url):
     """The app on the test database, with no Tianditu key."""
     return create_app({"TESTING": True, "DATABASE_URL": db_url, "TIANDITU_KEY": None})
 
