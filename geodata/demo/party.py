@@ -1,0 +1,216 @@
+"""Party organisations and members, with the gaps a real township has.
+
+Members belong to the lowest org (a 党小组 where one exists); a branch's members are
+its own plus those of its 党小组. Deliberate gaps: a few groups without members,
+a branch of >= 7 full members without a committee, a 6-member branch with one, and
+one large village branch (> 30 members over distant hamlets) never split.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata.demo import names
+from geodata.demo.places import Places
+
+MEMBER_SHARE = 0.058      # of residents, before the cadres' and firms' members
+EMPTY_GROUPS = 3
+EIGHT_HAVES = ["has_standard_venue", "has_signage", "has_activity_room", "has_service_center",
+               "has_office", "has_library", "has_outdoor_space", "has_notice_board"]
+
+
+@dataclass
+class Party:
+    """The org and member frames of a township; more rows are appended by later steps."""
+
+    orgs: pd.DataFrame
+    members: pd.DataFrame
+    agency_branch: int  # id of the 机关党支部 that township cadres join
+
+
+def _group_counts(rng, places: Places, households: pd.DataFrame, dispersed: int) -> np.ndarray:
+    residents = np.bincount(households.group_id - 1, households.member_count, len(places.groups))
+    rate = MEMBER_SHARE * np.exp(rng.normal(0, 0.25, len(places.villages)))
+    counts = rng.binomial(residents.astype(int), rate[places.group_village])
+    in_dispersed = places.group_village == dispersed
+    counts[in_dispersed] = rng.multinomial(int(rng.integers(34, 45)), residents[in_dispersed] / residents[in_dispersed].sum())
+    others = np.flatnonzero(~in_dispersed & (places.group_village != places.seat_village))
+    counts[rng.choice(others, EMPTY_GROUPS, replace=False)] = 0
+    return counts
+
+
+def _clusters(places: Places, v: int, counts: np.ndarray, threshold: int, alone: int) -> list[list[int]]:
+    """Groups of village V cut, going round the centre, into runs of >= THRESHOLD members."""
+    groups = np.flatnonzero(places.group_village == v)
+    centre = places.hamlets[places.centre_hamlet[v]]
+    ring = groups[np.argsort(np.arctan2(*(places.hamlets[groups] - centre).T[::-1]))]
+    runs, run = [], []
+    for g in ring:
+        if g == alone:
+            continue
+        run.append(int(g))
+        if counts[run].sum() >= threshold:
+            runs.append(run)
+            run = []
+    if run:
+        runs[-1:] = [runs[-1] + run] if runs else [run]
+    return runs + ([[alone]] if alone in groups else [])
+
+
+def _venue(rng, xy, kind: str):
+    """Venue area (m²) and 八有 items; rooms in firms and 小组 sites are smaller."""
+    mean = {"village": 240, "unit": 140, "firm": 110}[kind]
+    area = round(float(np.exp(rng.normal(np.log(mean), 0.45))), 1)
+    chance = np.clip((area - 40) / 260, 0.15, 0.95)
+    items = dict(zip(EIGHT_HAVES, rng.random(8) < chance))
+    items["has_standard_venue"] &= area >= 120
+    return {"venue": shapely.Point(xy), "venue_area_m2": area, **items}
+
+
+class _Orgs:
+    """Accumulates org rows with ids and codes numbered in order."""
+
+    def __init__(self, town_code: str):
+        self.rows, self.town_code = [], town_code
+
+    def add(self, name, org_type, parent=None, village=None, field="rural", committee=0, venue=None):
+        org_id = len(self.rows) + 1
+        self.rows.append({"id": org_id, "township_id": 1, "parent_id": parent, "village_id": village,
+                          "code": f"{self.town_code}{org_id:04d}", "name": name, "org_type": org_type,
+                          "field": field, "committee_size": committee, **(venue or {})})
+        return org_id
+
+
+def new_members(rng, first_id: int, town_code: str, org: np.ndarray, household, person: np.ndarray,
+                female: np.ndarray, until) -> pd.DataFrame:
+    """Member rows from FIRST_ID: ages, join dates, 3 % probationary, some mobile (流动)."""
+    n = len(org)
+    ids = np.arange(first_id, first_id + n)
+    birth = rng.triangular(1938, 1962, 2002, n).astype(int)
+    joined_year = np.minimum(birth + rng.integers(20, 46, n), until.year - 1)
+    joined = (joined_year - 1970).astype("datetime64[Y]").astype("datetime64[D]") + rng.integers(0, 365, n)
+    probationary = rng.random(n) < 0.03
+    recent = np.datetime64(until) - rng.integers(30, 330, n).astype("timedelta64[D]")
+    joined = np.where(probationary, recent, joined)
+    return pd.DataFrame({
+        "id": ids, "party_org_id": org, "household_id": pd.array(household, dtype="Int64"),
+        "code": [f"DY{town_code}{i:05d}" for i in ids], "name": person,
+        "gender": np.where(female, "女", "男"), "birth_year": birth,
+        "joined_on": joined.astype(object), "status": np.where(probationary, "probationary", "full"),
+        "is_mobile": rng.random(n) < np.where(birth > 1975, 0.2, 0.03),
+    })
+
+
+def committee_for(full: int) -> int:
+    """Committee size by the rule: secretary only under 7 full members, else 3 or 5."""
+    return 0 if full < 7 else (3 if full < 50 else 5)
+
+
+def _village_orgs(rng, orgs: _Orgs, places: Places, counts, venues, dispersed: int, alone: int):
+    """One org per village (党委/党总支/党支部) with its sub-branches or 党小组; group → org."""
+    group_org = np.zeros(len(places.groups), int)
+    totals = np.bincount(places.group_village, counts, len(places.villages))
+    group_names = places.groups.name.to_numpy()
+    for v, village in places.villages.iterrows():
+        field = "community" if village.is_community else "rural"
+        mine = places.group_village == v
+        if v == dispersed or totals[v] < 50:
+            top = orgs.add(f"{village['name']}党支部", "branch", 1, v + 1, field,
+                           venue=_venue(rng, venues[v], "village"))
+            runs = [np.flatnonzero(mine)] if v == dispersed else _clusters(places, v, counts, 10, -1)
+            for k, run in enumerate(runs):
+                group_org[run] = top if v == dispersed else orgs.add(
+                    f"{village['name']}第{k + 1}党小组", "party_group", top, v + 1, field)
+            continue
+        kind, committee = ("party_committee", 7) if totals[v] >= 100 else ("general_branch", 5)
+        top = orgs.add(f"{village['name']}{'党委' if totals[v] >= 100 else '党总支'}", kind, 1, v + 1,
+                       field, committee, _venue(rng, venues[v], "village"))
+        for run in _clusters(places, v, counts, 25, alone):
+            site = places.hamlets[run[0]] + rng.normal(0, 15, 2)
+            group_org[run] = orgs.add(f"{village['name']}{group_names[run[0]][:-1]}党支部", "branch",
+                                      top, v + 1, field, venue=_venue(rng, site, "unit"))
+    return group_org
+
+
+def _set_committees(rng, frame: pd.DataFrame, members: pd.DataFrame, fixed: dict, avoid: int) -> None:
+    """Committees by the rule, then one deliberate gap: >= 7 full members, no committee."""
+    full = members[members.status == "full"].party_org_id.value_counts()
+    parent = frame.set_index("id").parent_id
+    in_groups = full[full.index.isin(frame.id[frame.org_type == "party_group"])]
+    full = full.add(in_groups.groupby(parent[in_groups.index].to_numpy()).sum(), fill_value=0)
+    branch = (frame.org_type == "branch") & ~frame.id.isin(fixed)
+    sizes = frame.id.map(full).fillna(0).astype(int)
+    frame.loc[branch, "committee_size"] = sizes[branch].map(committee_for)
+    frame.loc[frame.id.isin(fixed), "committee_size"] = frame.id.map(fixed)
+    candidates = frame.id[branch & (sizes >= 7) & (frame.id != avoid)].to_numpy()
+    frame.loc[frame.id == rng.choice(candidates), "committee_size"] = 0
+
+
+def _pick_households(rng, households: pd.DataFrame, member_group: np.ndarray) -> np.ndarray:
+    """A random household of each member's group (index into HOUSEHOLDS, sorted by group)."""
+    group = households.group_id.to_numpy() - 1
+    start = np.searchsorted(group, np.arange(group.max() + 1))
+    size = np.bincount(group)
+    return start[member_group] + (rng.random(len(member_group)) * size[member_group]).astype(int)
+
+
+def build_party(rng, places: Places, households: pd.DataFrame, venues: np.ndarray, firms: pd.DataFrame,
+                firm_branch: np.ndarray, town: tuple[str, str], until) -> Party:
+    """Org tree and members; marks 党员户/党员中心户 and links firms to their branches."""
+    town_code, town_name = town
+    areas = shapely.area(places.villages.geom.to_numpy())
+    areas[places.seat_village] = 0
+    dispersed = int(np.argmax(areas))
+    counts = _group_counts(rng, places, households, dispersed)
+    totals = np.bincount(places.group_village, counts, len(places.villages))
+    big = np.flatnonzero((totals >= 60) & (np.arange(len(totals)) != dispersed))
+    pool = np.flatnonzero(np.isin(places.group_village, big) & (counts > 0))
+    alone = int(pool[np.argmin(np.abs(counts[pool] - 6))])
+    counts[alone] = 6
+    orgs = _Orgs(town_code)
+    seat = places.seat
+    orgs.add(f"中共{town_name}委员会", "party_committee", committee=9, venue=_venue(rng, seat, "village"))
+    agency = orgs.add(f"{town_name}机关党支部", "branch", 1, field="agency",
+                      venue=_venue(rng, seat + rng.normal(0, 20, 2), "unit"))
+    group_org = _village_orgs(rng, orgs, places, counts, venues, dispersed, alone)
+    member_group = np.repeat(np.arange(len(places.groups)), counts)
+    home = _pick_households(rng, households, member_group)
+    first = np.zeros(len(home), bool)
+    first[np.unique(home, return_index=True)[1]] = True
+    female = np.where(first, False, rng.random(len(home)) < 0.35)
+    heads = households["head"].to_numpy()[home]
+    person = np.where(first, heads, names.person_names(rng, np.array([h[0] for h in heads]), female))
+    members = new_members(rng, 1, town_code, group_org[member_group],
+                          households.id.to_numpy()[home], person, female, until)
+    members.loc[member_group == alone, "status"] = "full"
+    firm_org = np.full(len(firms), None)
+    extra = [members]
+    for i in np.flatnonzero(firm_branch):
+        firm = firms.iloc[i]
+        field = "enterprise" if firm.kind == "enterprise" else "rural"
+        firm_org[i] = orgs.add(f"{firm['name']}党支部", "branch", 1, int(firm.village_id), field,
+                               venue=_venue(rng, firm.geom.coords[0], "firm"))
+        n = int(rng.integers(3, 9))
+        female = rng.random(n) < 0.3
+        extra.append(new_members(rng, sum(map(len, extra)) + 1, town_code, np.full(n, firm_org[i]),
+                                 [None] * n, names.person_names(rng, names.random_surnames(rng, n), female),
+                                 female, until))
+    firms["party_org_id"] = pd.array(firm_org, dtype="Int64")
+    members = pd.concat(extra, ignore_index=True)
+    frame = pd.DataFrame(orgs.rows)
+    frame[EIGHT_HAVES] = frame[EIGHT_HAVES].fillna(False).astype(bool)
+    _set_committees(rng, frame, members, {agency: 5, int(group_org[alone]): 3}, int(group_org[places.group_village == dispersed][0]))
+    _mark_households(rng, households, members)
+    frame["parent_id"] = pd.array(frame.parent_id, dtype="Int64")
+    frame["village_id"] = pd.array(frame.village_id, dtype="Int64")
+    return Party(orgs=frame, members=members, agency_branch=agency)
+
+
+def _mark_households(rng, households: pd.DataFrame, members: pd.DataFrame) -> None:
+    """党员户 where a member lives; about a quarter of them are 党员中心户; enough room for members."""
+    per_home = members.household_id.dropna().astype(int).value_counts()
+    index = per_home.index.to_numpy() - 1
+    households.loc[index, "is_party_household"] = True
+    households.loc[index, "is_party_center_household"] = rng.random(len(index)) < 0.25
+    households.loc[index, "member_count"] = np.maximum(households.member_count.to_numpy()[index], per_home.to_numpy())
