@@ -1,0 +1,1 @@
+"""Geodata: reading GIS files, CRS handling, column mapping, and the demo generator."""

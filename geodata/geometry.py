@@ -1,0 +1,108 @@
+"""Geometry of each row: from the file, lon/lat or WKT columns; type and China checks."""
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata.errors import RowError
+from geodata.layers import Layer
+
+# A generous box around China (incl. the South China Sea islands north of 3.8°N).
+CHINA_BOX = (73.4, 3.8, 135.1, 53.6)
+KIND_LABELS = {"point": "点", "polygon": "面", "line": "线", "any": "点或面"}
+_ALLOWED = {
+    "point": {"Point"},
+    "polygon": {"Polygon", "MultiPolygon"},
+    "line": {"LineString"},
+    "any": {"Point", "Polygon", "MultiPolygon"},
+}
+
+
+def points_from(lon: pd.Series, lat: pd.Series) -> np.ndarray:
+    """Points where both LON and LAT are present, None elsewhere."""
+    have = lon.notna() & lat.notna()
+    out = np.full(len(lon), None, dtype=object)
+    out[have.to_numpy()] = shapely.points(lon[have].astype(float), lat[have].astype(float))
+    return out
+
+
+def geometry_of(file_geoms: np.ndarray | None, values: pd.DataFrame) -> tuple[np.ndarray | None, list[RowError]]:
+    """Row geometries from the file, else lon/lat, else a WKT column; None when there are none."""
+    if file_geoms is not None and not shapely.is_missing(file_geoms).all():
+        return file_geoms, []
+    if "lon" in values and "lat" in values:
+        return points_from(values["lon"], values["lat"]), []
+    if "wkt" in values:
+        return _from_wkt(values["wkt"])
+    return None, []
+
+
+def _from_wkt(texts: pd.Series) -> tuple[np.ndarray, list[RowError]]:
+    out = np.full(len(texts), None, dtype=object)
+    errors = []
+    for i, text in enumerate(texts):
+        if text is None:
+            continue
+        try:
+            out[i] = shapely.from_wkt(text)
+        except shapely.errors.GEOSException as exc:
+            errors.append(RowError(i + 1, "wkt", f"WKT 无法解析：{exc}"))
+    return out, errors
+
+
+def normalise_kind(geoms: np.ndarray, kind: str) -> tuple[np.ndarray, list[RowError]]:
+    """2D geometries of the layer's KIND: polygons become multipolygons, multilines are merged."""
+    out = shapely.force_2d(geoms)
+    errors = []
+    for i, geom in enumerate(out):
+        if geom is None:
+            continue
+        if geom.is_empty:
+            errors.append(RowError(i + 1, "几何", "几何为空"))
+            out[i] = None
+            continue
+        if geom.geom_type == "MultiPoint" and len(geom.geoms) == 1:
+            geom = geom.geoms[0]
+        if kind == "line" and geom.geom_type == "MultiLineString":
+            geom = shapely.line_merge(geom)
+        if kind == "polygon" and geom.geom_type == "Polygon":
+            geom = shapely.MultiPolygon([geom])
+        if geom.geom_type not in _ALLOWED[kind]:
+            errors.append(RowError(i + 1, "几何", f"几何类型应为{KIND_LABELS[kind]}，实际是 {geom.geom_type}"))
+            geom = None
+        out[i] = geom
+    return out, errors
+
+
+def _inside(bounds: np.ndarray) -> np.ndarray:
+    xmin, ymin, xmax, ymax = CHINA_BOX
+    return (bounds[:, 0] >= xmin) & (bounds[:, 2] <= xmax) & (bounds[:, 1] >= ymin) & (bounds[:, 3] <= ymax)
+
+
+def china_errors(geoms: np.ndarray, field: str = "几何") -> list[RowError]:
+    """A RowError for every geometry outside China, saying when swapping lon/lat would fix it."""
+    present = ~shapely.is_missing(geoms)
+    bounds = np.full((len(geoms), 4), np.nan)
+    bounds[present] = shapely.bounds(geoms[present])
+    inside = _inside(bounds)
+    swapped = _inside(bounds[:, [1, 0, 3, 2]])
+    errors = []
+    for i in (present & ~inside).nonzero()[0]:
+        x, y = bounds[i, 0], bounds[i, 1]
+        if swapped[i]:
+            reason = f"经纬度可能写反了：({x:g}, {y:g}) 不在中国境内，交换后 ({y:g}, {x:g}) 在境内"
+        elif abs(x) > 180 or abs(y) > 90:
+            reason = f"坐标 ({x:g}, {y:g}) 不是经纬度，可能是投影坐标：请用 --crs 指明坐标系"
+        else:
+            reason = f"坐标 ({x:g}, {y:g}) 不在中国境内"
+        errors.append(RowError(int(i) + 1, field, reason))
+    return errors
+
+
+def missing_errors(geoms: np.ndarray | None, layer: Layer) -> list[RowError]:
+    """A RowError for every row of a layer that needs a geometry and has none."""
+    if not layer.geom_required:
+        return []
+    if geoms is None:
+        return [RowError(None, "几何", "文件中没有几何，也没有经度/纬度列")]
+    return [RowError(int(i) + 1, "几何", "缺少几何或经纬度")
+            for i in shapely.is_missing(geoms).nonzero()[0]]

@@ -1,0 +1,146 @@
+"""Map a file's headers to a layer's canonical columns and parse every value, collecting errors."""
+import math
+import re
+from datetime import date
+
+import pandas as pd
+
+from geodata.errors import ImportRejected, RowError
+from geodata.layers import Field, Layer
+
+TRUE_WORDS = {"是", "有", "1", "true", "t", "y", "yes", "√", "✓"}
+FALSE_WORDS = {"否", "无", "0", "false", "f", "n", "no", "×", ""}
+KIND_LABELS = {"int": "整数", "float": "数字", "bool": "是/否", "date": "日期"}
+_INVALID = object()
+
+
+def normalise_header(text: str) -> str:
+    """Header key: case, spaces, underscores, hyphens, slashes and brackets do not matter."""
+    return re.sub(r"[\s_\-/()（）\[\]【】\ufeff]+", "", str(text)).lower()
+
+
+def match_columns(columns, layer: Layer) -> dict[str, str]:
+    """Canonical field name -> the file's header, for every header the layer recognises."""
+    keys = {}
+    for f in layer.fields:
+        for alias in (f.name, f.shp_name, *f.aliases):
+            keys.setdefault(normalise_header(alias), f.name)
+    found: dict[str, str] = {}
+    errors = []
+    for column in columns:
+        name = keys.get(normalise_header(column))
+        if name is None:
+            continue
+        if name in found:
+            errors.append(RowError(None, column, f"与列「{found[name]}」重复，都表示「{layer.field(name).label}」"))
+        else:
+            found[name] = column
+    if errors:
+        raise ImportRejected(errors)
+    return found
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or (
+        isinstance(value, str) and not value.strip()
+    ) or value is pd.NA or value is pd.NaT
+
+
+def _text(value):
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # codes read as numbers from DBF/GeoJSON
+    return str(value).strip()
+
+
+def _int(value):
+    number = float(str(value).strip())
+    if not number.is_integer():
+        raise ValueError(value)
+    return int(number)
+
+
+def _float(value):
+    number = float(str(value).strip())
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
+def _bool(value):
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS or word == "1.0":
+        return True
+    if word in FALSE_WORDS or word == "0.0":
+        return False
+    raise ValueError(value)
+
+
+def _date(value):
+    if isinstance(value, date):
+        return value if not hasattr(value, "date") else value.date()
+    text = re.sub(r"[年月/.]", "-", str(value).strip()).removesuffix("日")
+    return date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+
+
+PARSERS = {"text": _text, "int": _int, "float": _float, "bool": _bool, "date": _date}
+
+
+def _enum_lookup(f: Field) -> dict[str, str]:
+    lookup = {k.lower(): k for k in f.choices}
+    lookup.update({label: k for k, label in f.choices.items()})
+    lookup.update(f.synonyms)
+    return lookup
+
+
+def _parse_value(value, f: Field):
+    if f.kind == "enum":
+        return _enum_lookup(f).get(_text(value).lower() if _text(value).isascii() else _text(value), _INVALID)
+    try:
+        return PARSERS[f.kind](value)
+    except (ValueError, TypeError, OverflowError):
+        return _INVALID
+
+
+def _invalid_message(f: Field, raw) -> str:
+    if f.kind == "enum":
+        return f"「{raw}」无效，可选：{'、'.join(f.choices.values())}"
+    return f"「{raw}」不是有效的{KIND_LABELS[f.kind]}"
+
+
+def parse_column(values: pd.Series, f: Field, header: str) -> tuple[pd.Series, list[RowError]]:
+    """Typed values (None when blank) of one column, and a RowError per bad or missing value."""
+    raw = values.astype(object)
+    blank = raw.map(_is_blank)
+    parsed = {}
+    for value in pd.unique(raw[~blank]):
+        parsed[value] = _parse_value(value, f)
+    out = raw.where(blank, raw.map(parsed)).where(~blank, None)
+    errors = [RowError(i + 1, header, _invalid_message(f, raw.iat[i]))
+              for i in (out.map(lambda v: v is _INVALID)).to_numpy().nonzero()[0]]
+    if f.required:
+        errors += [RowError(i + 1, header, f"缺少必填项「{f.label}」") for i in blank.to_numpy().nonzero()[0]]
+    return out.where(out.map(lambda v: v is not _INVALID), None), errors
+
+
+def parse_frame(frame: pd.DataFrame, layer: Layer) -> tuple[pd.DataFrame, dict[str, str], list[RowError]]:
+    """Canonical typed columns of FRAME, the header each came from, and all value errors."""
+    headers = match_columns(frame.columns, layer)
+    missing = [f for f in layer.fields if f.required and f.name not in headers]
+    if missing:
+        raise ImportRejected([
+            RowError(None, f.name, f"缺少必填列「{f.label}」（可用列名：{'、'.join((f.name, *f.aliases))}）")
+            for f in missing
+        ])
+    columns, errors = {}, []
+    for name, header in headers.items():
+        columns[name], column_errors = parse_column(frame[header].reset_index(drop=True), layer.field(name), header)
+        errors += column_errors
+    return pd.DataFrame(columns, index=range(len(frame))), headers, errors
+
+
+def duplicate_codes(codes: pd.Series, header: str) -> list[RowError]:
+    """A RowError for every repeat of a code already used earlier in the file."""
+    repeated = codes.notna() & codes.duplicated(keep="first")
+    first = {code: i for i, code in reversed(list(enumerate(codes)))}
+    return [RowError(i + 1, header, f"编码「{codes.iat[i]}」在文件中重复（第 {first[codes.iat[i]] + 1} 条已使用）")
+            for i in repeated.to_numpy().nonzero()[0]]

@@ -1,0 +1,127 @@
+"""Open a GIS file (GeoJSON, GeoPackage, Shapefile loose or zipped, CSV) into memory, safely."""
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from geodata.errors import ImportRejected, RowError
+
+DEFAULT_MAX_MB = 512
+DATA_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".csv"}
+
+
+@dataclass
+class Source:
+    """What a file holds: attribute columns, geometries (or None) and the declared CRS."""
+
+    frame: pd.DataFrame
+    geoms: np.ndarray | None
+    crs: str | None
+
+
+def detect_encoding(data: bytes) -> str:
+    """UTF-8 when DATA decodes strictly as UTF-8, else GB18030 (a superset of GBK and GB2312)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "GB18030"
+    return "UTF-8"
+
+
+def dbf_text_bytes(dbf: Path) -> bytes:
+    """The field names and record bytes of a .dbf: everything but the binary header numbers."""
+    data = dbf.read_bytes()
+    header_len = int.from_bytes(data[8:10], "little")
+    names = b"".join(data[i:i + 11].rstrip(b"\0") for i in range(32, header_len - 32, 32))
+    return names + data[header_len:]
+
+
+def _encoding_for(path: Path, encoding: str | None) -> str | None:
+    """The text encoding to force on PATH, or None to let GDAL decide (.cpg, UTF-8 formats)."""
+    if encoding:
+        return encoding
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return detect_encoding(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+    if suffix == ".shp" and not path.with_suffix(".cpg").exists():
+        dbf = path.with_suffix(".dbf")
+        return detect_encoding(dbf_text_bytes(dbf)) if dbf.exists() else None
+    return None
+
+
+def _escapes(name: str, target: Path) -> bool:
+    """True when archive entry NAME would land outside TARGET (zip-slip)."""
+    posix = name.replace("\\", "/")
+    if posix.startswith("/") or (len(posix) > 1 and posix[1] == ":") or ".." in PurePosixPath(posix).parts:
+        return True
+    return not (target / posix).resolve().is_relative_to(target.resolve())
+
+
+def extract_zip(archive: Path, target: Path, max_bytes: int) -> Path:
+    """Extract ARCHIVE into TARGET after checking every entry; returns its one data file."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            infos = zf.infolist()
+            bad = [i.filename for i in infos if _escapes(i.filename, target)]
+            if bad:
+                raise ImportRejected([
+                    RowError(None, name, "压缩包条目试图写到目标目录之外，已拒绝整个压缩包") for name in bad
+                ])
+            if sum(i.file_size for i in infos) > max_bytes:
+                raise ImportRejected.one(f"压缩包解压后超过上限 {max_bytes // 2**20} MB")
+            zf.extractall(target)
+    except zipfile.BadZipFile as exc:
+        raise ImportRejected.one(f"压缩包已损坏或不是 zip 文件：{exc}") from exc
+    found = sorted(p for p in target.rglob("*")
+                   if p.suffix.lower() in DATA_SUFFIXES and "__MACOSX" not in p.parts)
+    if len(found) != 1:
+        listed = "、".join(p.name for p in found) or "无"
+        raise ImportRejected.one(f"压缩包中应恰有一个数据文件（.shp/.gpkg/.geojson/.csv），实际：{listed}")
+    return found[0]
+
+
+def check_shp_length(shp: Path) -> None:
+    """Refuse a .shp shorter or longer than its header says (a truncated copy)."""
+    with shp.open("rb") as f:
+        header = f.read(28)
+    declared = int.from_bytes(header[24:28], "big") * 2 if len(header) == 28 else -1
+    if declared != shp.stat().st_size:
+        raise ImportRejected.one(f"Shapefile 已损坏或被截断：头部记录 {declared} 字节，实际 {shp.stat().st_size} 字节")
+
+
+def _read_dataset(path: Path, encoding: str | None) -> Source:
+    if path.suffix.lower() not in DATA_SUFFIXES:
+        raise ImportRejected.one(f"不支持的文件类型「{path.suffix}」：请用 GeoJSON、GeoPackage、Shapefile、CSV 或 zip")
+    if path.suffix.lower() == ".shp":
+        check_shp_length(path)
+    try:
+        frame = pyogrio.read_dataframe(path, encoding=_encoding_for(path, encoding))
+    except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds; all mean "cannot read"
+        raise ImportRejected.one(f"无法读取文件（可能已损坏或被截断）：{exc}") from exc
+    if frame.empty:
+        raise ImportRejected.one("文件中没有任何记录")
+    if "geometry" in frame and hasattr(frame, "crs"):
+        geoms = frame.geometry.to_numpy()
+        crs = frame.crs.to_wkt() if frame.crs is not None else None
+        return Source(pd.DataFrame(frame.drop(columns="geometry")), geoms, crs)
+    return Source(pd.DataFrame(frame), None, None)
+
+
+def read_source(path: Path, encoding: str | None = None, max_mb: int = DEFAULT_MAX_MB) -> Source:
+    """Read PATH (a data file or a .zip holding one) after the size and archive checks."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportRejected.one(f"文件不存在：{path}")
+    size = path.stat().st_size
+    if size == 0:
+        raise ImportRejected.one("文件为空")
+    if size > max_mb * 2**20:
+        raise ImportRejected.one(f"文件过大：{size / 2**20:.1f} MB，上限 {max_mb} MB（可用 --max-mb 调整）")
+    if path.suffix.lower() != ".zip":
+        return _read_dataset(path, encoding)
+    with tempfile.TemporaryDirectory(prefix="gridmgmt-import-") as tmp:
+        return _read_dataset(extract_zip(path, Path(tmp), max_mb * 2**20), encoding)

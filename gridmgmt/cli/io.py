@@ -1,0 +1,68 @@
+"""`gridmgmt import LAYER FILE` and `gridmgmt export LAYER`."""
+import getpass
+import sys
+from pathlib import Path
+
+import click
+
+from geodata.errors import ImportRejected
+from geodata.layers import LAYERS
+from geodata.reading import DEFAULT_MAX_MB
+from gridmgmt.db.session import make_session
+from gridmgmt.services.exporting import FORMATS, ExportRefused, export_layer
+from gridmgmt.services.imports import import_layer
+
+LAYER_CHOICE = click.Choice(list(LAYERS))
+
+
+def _report(rejected: ImportRejected) -> None:
+    """Print every error to stderr and exit non-zero."""
+    for error in rejected.errors:
+        click.echo(f"  {error}", err=True)
+    raise click.ClickException(str(rejected))
+
+
+@click.command("import")
+@click.argument("layer", type=LAYER_CHOICE)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--township", help="所属乡镇编码（除 townships 外必填）")
+@click.option("--crs", help="坐标系：EPSG:XXXX、gcj02（高德/腾讯）或 bd09（百度）；默认用文件自带的")
+@click.option("--encoding", help="文字编码（如 GBK、UTF-8）；默认读 .cpg 或自动识别")
+@click.option("--update", is_flag=True, help="编码已存在时更新该记录（默认拒绝）")
+@click.option("--fix-geometry", is_flag=True, help="用 ST_MakeValid 修复无效几何（默认拒绝）")
+@click.option("--max-mb", type=int, default=DEFAULT_MAX_MB, show_default=True,
+              envvar="GRIDMGMT_IMPORT_MAX_MB", help="文件大小上限（MB）")
+def import_command(layer, file, township, crs, encoding, update, fix_geometry, max_mb) -> None:
+    """把 FILE（GeoJSON/GeoPackage/Shapefile/zip/CSV）导入图层 LAYER：全部成功或全部不写。"""
+    if layer == "townships" and township:
+        raise click.UsageError("导入乡镇（townships）时不需要 --township")
+    with make_session() as session:
+        try:
+            result = import_layer(session, layer, file, township=township, crs=crs, encoding=encoding,
+                                  update=update, fix_geometry=fix_geometry, max_mb=max_mb,
+                                  progress=sys.stderr.isatty())
+        except ImportRejected as rejected:
+            _report(rejected)
+    click.echo(f"已导入 {LAYERS[layer].label}：新增 {result.inserted} 条，更新 {result.updated} 条")
+    if result.road_vertices is not None:
+        click.echo(f"路网拓扑已重建：{result.road_vertices} 个节点")
+    if result.ignored_columns:
+        click.echo(f"未识别、已忽略的列：{'、'.join(map(str, result.ignored_columns))}")
+
+
+@click.command("export")
+@click.argument("layer", type=LAYER_CHOICE)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="输出格式")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出文件")
+@click.option("--township", help="只导出该乡镇（编码）")
+@click.option("--include-sensitive", is_flag=True,
+              help="包含四必访敏感标记（困难、危重病、空巢、留守、信访）；会记入审计日志")
+def export_command(layer, fmt, output, township, include_sensitive) -> None:
+    """把图层 LAYER 导出为 gpkg/geojson/csv/shp；列名为英文标准名，可直接再导入。"""
+    with make_session() as session:
+        try:
+            count = export_layer(session, layer, fmt, output, township=township,
+                                 include_sensitive=include_sensitive, actor=getpass.getuser())
+        except ExportRefused as refused:
+            raise click.ClickException(str(refused)) from refused
+    click.echo(f"已导出 {LAYERS[layer].label} {count} 条到 {output}")

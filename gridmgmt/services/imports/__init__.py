@@ -1,0 +1,85 @@
+"""Import a GIS or CSV file into one layer: all rows or none, with every error reported."""
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from geodata.errors import ImportRejected
+from geodata.layers import LAYERS, Layer
+from geodata.prepare import prepare
+from geodata.reading import DEFAULT_MAX_MB
+from gridmgmt.services.imports.links import Township, link
+from gridmgmt.services.imports.staging import create_stage, existing_code_errors, geometry_errors
+from gridmgmt.services.imports.writing import length_errors, link_parents, upsert
+from gridmgmt.services.roads import build_topology
+
+__all__ = ["ImportResult", "import_layer"]
+
+
+@dataclass
+class ImportResult:
+    """What an import wrote."""
+
+    layer: str
+    inserted: int
+    updated: int
+    ignored_columns: list[str] = field(default_factory=list)
+    road_vertices: int | None = None
+
+
+def _township(session: Session, layer: Layer, code: str | None) -> Township | None:
+    if not layer.needs_township:
+        return None
+    if not code:
+        raise ImportRejected.one(f"导入「{layer.label}」需要用 --township 指明所属乡镇编码", "township")
+    row = session.execute(text("SELECT id, code, name FROM township WHERE code = :c"), {"c": code}).first()
+    if row is None:
+        raise ImportRejected.one(f"乡镇编码「{code}」不存在：请先导入乡镇（townships）", "township")
+    return Township(*row)
+
+
+def _check_and_write(session: Session, prepared, township: Township | None, update: bool,
+                     fix_geometry: bool, progress: bool) -> ImportResult:
+    layer = prepared.layer
+    create_stage(session, prepared, progress)
+    errors = list(prepared.errors) + length_errors(session, prepared)
+    if layer.geom_column:
+        errors += geometry_errors(session, layer.geom_kind, fix_geometry)
+    existing = existing_code_errors(session, layer.table, prepared.headers["code"])
+    if not update:
+        errors += existing
+    link_errors, id_columns = link(session, prepared, township)
+    errors += link_errors
+    if errors:
+        raise ImportRejected(errors)
+    try:
+        upsert(session, prepared, id_columns, township and township.id, update)
+    except DBAPIError as exc:  # a constraint the checks above did not foresee
+        raise ImportRejected.one(f"数据库拒绝写入：{exc.orig}") from exc
+    if layer.name == "party_orgs" and "parent_code" in prepared.stored_columns():
+        link_parents(session)
+    result = ImportResult(layer.name, len(prepared) - len(existing), len(existing), prepared.ignored)
+    if layer.name == "roads":
+        result.road_vertices = build_topology(session)
+    return result
+
+
+def import_layer(session: Session, layer_name: str, path: Path, *, township: str | None = None,
+                 crs: str | None = None, encoding: str | None = None, update: bool = False,
+                 fix_geometry: bool = False, max_mb: int = DEFAULT_MAX_MB,
+                 progress: bool = False) -> ImportResult:
+    """Import PATH into LAYER_NAME in one transaction; raises ImportRejected and writes nothing on any error."""
+    layer = LAYERS.get(layer_name)
+    if layer is None:
+        raise ImportRejected.one(f"未知图层「{layer_name}」，可选：{'、'.join(LAYERS)}", "layer")
+    try:
+        target = _township(session, layer, township)
+        prepared = prepare(Path(path), layer, crs, encoding, max_mb)
+        result = _check_and_write(session, prepared, target, update, fix_geometry, progress)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return result
