@@ -2,6 +2,7 @@
 import click
 
 from gridmgmt.cli.db import db
+from gridmgmt.cli.io import export_command, import_command
 from gridmgmt.cli.serve import serve
 
 
@@ -12,3 +13,5 @@ def main() -> None:
 
 main.add_command(db)
 main.add_command(serve)
+main.add_command(import_command)
+main.add_command(export_command)
