@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.demo import names
-from geodata.demo.shapes import blob, centre_metres, tile, to_lonlat
+from geodata.demo.shapes import blob, tile, to_lonlat
 from geodata.demo.township import build_township
 
 COUNTY_CODE = "441624"
@@ -91,9 +91,9 @@ def generate(seed: int = 1, scale: str = "township", until: date | None = None,
     count = SCALES[scale]
     radius = TOWNSHIP_RADIUS_M * np.sqrt(villages / VILLAGES_PER_TOWNSHIP)
     if count == 1:
-        outlines = [blob(rng, centre_metres(), radius)]
+        outlines = [blob(rng, (0.0, 0.0), radius)]
     else:
-        outlines, _ = tile(rng, blob(rng, centre_metres(), radius * np.sqrt(count)), count)
+        outlines, _ = tile(rng, blob(rng, (0.0, 0.0), radius * np.sqrt(count)), count)
     town_names = names.place_names(rng, count, "镇")
     parts = []
     for k, outline in enumerate(outlines):

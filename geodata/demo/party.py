@@ -16,6 +16,7 @@ from geodata.demo.places import Places
 
 MEMBER_SHARE = 0.058      # of residents, before the cadres' and firms' members
 EMPTY_GROUPS = 3
+SPLIT_ABOVE = 30          # branches larger than this get 党小组 (but the dispersed one)
 EIGHT_HAVES = ["has_standard_venue", "has_signage", "has_activity_room", "has_service_center",
                "has_office", "has_library", "has_outdoor_space", "has_notice_board"]
 
@@ -36,7 +37,7 @@ def _group_counts(rng, places: Places, households: pd.DataFrame, dispersed: int)
     in_dispersed = places.group_village == dispersed
     counts[in_dispersed] = rng.multinomial(int(rng.integers(34, 45)), residents[in_dispersed] / residents[in_dispersed].sum())
     others = np.flatnonzero(~in_dispersed & (places.group_village != places.seat_village))
-    counts[rng.choice(others, EMPTY_GROUPS, replace=False)] = 0
+    counts[rng.choice(others, min(EMPTY_GROUPS, len(others)), replace=False)] = 0
     return counts
 
 
@@ -128,8 +129,13 @@ def _village_orgs(rng, orgs: _Orgs, places: Places, counts, venues, dispersed: i
                        field, committee, _venue(rng, venues[v], "village"))
         for run in _clusters(places, v, counts, 25, alone):
             site = places.hamlets[run[0]] + rng.normal(0, 15, 2)
-            group_org[run] = orgs.add(f"{village['name']}{group_names[run[0]][:-1]}党支部", "branch",
-                                      top, v + 1, field, venue=_venue(rng, site, "unit"))
+            branch = orgs.add(f"{village['name']}{group_names[run[0]][:-1]}党支部", "branch",
+                              top, v + 1, field, venue=_venue(rng, site, "unit"))
+            group_org[run] = branch
+            if counts[run].sum() > SPLIT_ABOVE and len(run) > 1:
+                for k, half in enumerate(np.array_split(run, 2)):
+                    group_org[half] = orgs.add(f"{orgs.rows[branch - 1]['name']}第{k + 1}党小组",
+                                               "party_group", branch, v + 1, field)
     return group_org
 
 
@@ -144,7 +150,8 @@ def _set_committees(rng, frame: pd.DataFrame, members: pd.DataFrame, fixed: dict
     frame.loc[branch, "committee_size"] = sizes[branch].map(committee_for)
     frame.loc[frame.id.isin(fixed), "committee_size"] = frame.id.map(fixed)
     candidates = frame.id[branch & (sizes >= 7) & (frame.id != avoid)].to_numpy()
-    frame.loc[frame.id == rng.choice(candidates), "committee_size"] = 0
+    if len(candidates):
+        frame.loc[frame.id == rng.choice(candidates), "committee_size"] = 0
 
 
 def _pick_households(rng, households: pd.DataFrame, member_group: np.ndarray) -> np.ndarray:
@@ -166,8 +173,9 @@ def build_party(rng, places: Places, households: pd.DataFrame, venues: np.ndarra
     totals = np.bincount(places.group_village, counts, len(places.villages))
     big = np.flatnonzero((totals >= 60) & (np.arange(len(totals)) != dispersed))
     pool = np.flatnonzero(np.isin(places.group_village, big) & (counts > 0))
-    alone = int(pool[np.argmin(np.abs(counts[pool] - 6))])
-    counts[alone] = 6
+    # Tiny test townships may have no village big enough for the 6-member gap.
+    alone = int(pool[np.argmin(np.abs(counts[pool] - 6))]) if len(pool) else -1
+    counts[alone] = 6 if alone >= 0 else counts[alone]
     orgs = _Orgs(town_code)
     seat = places.seat
     orgs.add(f"中共{town_name}委员会", "party_committee", committee=9, venue=_venue(rng, seat, "village"))
@@ -200,7 +208,8 @@ def build_party(rng, places: Places, households: pd.DataFrame, venues: np.ndarra
     members = pd.concat(extra, ignore_index=True)
     frame = pd.DataFrame(orgs.rows)
     frame[EIGHT_HAVES] = frame[EIGHT_HAVES].fillna(False).astype(bool)
-    _set_committees(rng, frame, members, {agency: 5, int(group_org[alone]): 3}, int(group_org[places.group_village == dispersed][0]))
+    fixed = {agency: 5} | ({int(group_org[alone]): 3} if alone >= 0 else {})
+    _set_committees(rng, frame, members, fixed, int(group_org[places.group_village == dispersed][0]))
     _mark_households(rng, households, members)
     frame["parent_id"] = pd.array(frame.parent_id, dtype="Int64")
     frame["village_id"] = pd.array(frame.village_id, dtype="Int64")

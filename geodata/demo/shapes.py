@@ -1,26 +1,19 @@
 """Boundaries in metres: an irregular outline, tiled without gaps or overlaps by cells."""
 import numpy as np
 import shapely
-from pyproj import Transformer
 
-# The demo county sits near 115.7°E 23.9°N (和平县, 河源); UTM zone 50N is metric there.
+# The demo county sits near 115.7°E 23.9°N (和平县, 河源). Work is done in metres on a
+# local equirectangular plane: being affine, it keeps straight edges straight, so
+# cells that share edges in metres still share them exactly in degrees. Its origin
+# (0, 0) is CENTRE_LONLAT.
 CENTRE_LONLAT = (115.7, 23.9)
-METRIC_CRS = "EPSG:32650"
-
-
-def centre_metres() -> tuple[float, float]:
-    """The demo centre in the metric CRS."""
-    return Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True).transform(*CENTRE_LONLAT)
+METRES_PER_DEGREE = (111_320.0 * np.cos(np.radians(CENTRE_LONLAT[1])), 110_760.0)
 
 
 def to_lonlat(geometries: np.ndarray) -> np.ndarray:
-    """Geometries in the metric CRS reprojected to EPSG:4326 (shared vertices stay shared)."""
-    transformer = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
-
-    def reproject(coords):
-        return np.column_stack(transformer.transform(coords[:, 0], coords[:, 1]))
-
-    return shapely.transform(np.asarray(geometries, dtype=object), reproject)
+    """Geometries on the local plane (m) as EPSG:4326 longitude/latitude."""
+    scale, origin = np.array(METRES_PER_DEGREE), np.array(CENTRE_LONLAT)
+    return shapely.transform(np.asarray(geometries, dtype=object), lambda xy: origin + xy / scale)
 
 
 def blob(rng: np.random.Generator, centre, radius: float, vertices: int = 96) -> shapely.Polygon:
