@@ -73,6 +73,11 @@ def _concat(parts: list[dict]) -> dict[str, pd.DataFrame]:
     return {name: pd.concat([s[name] for s in shifted], ignore_index=True) for name in TABLES}
 
 
+def township_codes(scale: str) -> list[str]:
+    """The 12-digit codes of the townships SCALE generates (the seed does not change them)."""
+    return [f"{COUNTY_CODE}{100 + k:03d}000" for k in range(SCALES[scale])]
+
+
 def _reproject(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     for column in GEOMETRY_COLUMNS.get(name, ("geom",)):
         values = frame[column].to_numpy()
@@ -96,9 +101,8 @@ def generate(seed: int = 1, scale: str = "township", until: date | None = None,
         outlines, _ = tile(rng, blob(rng, (0.0, 0.0), radius * np.sqrt(count)), count)
     town_names = names.place_names(rng, count, "镇")
     parts = []
-    for k, outline in enumerate(outlines):
+    for k, (outline, code) in enumerate(zip(outlines, township_codes(scale))):
         town_rng = np.random.default_rng([seed, k])
-        code = f"{COUNTY_CODE}{100 + k:03d}000"
         parts.append(build_township(town_rng, outline, code, town_names[k], until, villages, households))
     tables = _concat(parts)
     return DemoData({name: _reproject(name, frame) for name, frame in tables.items()})
