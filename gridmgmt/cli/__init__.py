@@ -2,6 +2,7 @@
 import click
 
 from gridmgmt.cli.db import db
+from gridmgmt.cli.demo import demo
 from gridmgmt.cli.io import export_command, import_command
 from gridmgmt.cli.serve import serve
 
@@ -15,3 +16,4 @@ main.add_command(db)
 main.add_command(serve)
 main.add_command(import_command)
 main.add_command(export_command)
+main.add_command(demo)
