@@ -192,20 +192,7 @@ def build_party(rng, places: Places, households: pd.DataFrame, venues: np.ndarra
     members = new_members(rng, 1, town_code, group_org[member_group],
                           households.id.to_numpy()[home], person, female, until)
     members.loc[member_group == alone, "status"] = "full"
-    firm_org = np.full(len(firms), None)
-    extra = [members]
-    for i in np.flatnonzero(firm_branch):
-        firm = firms.iloc[i]
-        field = "enterprise" if firm.kind == "enterprise" else "rural"
-        firm_org[i] = orgs.add(f"{firm['name']}党支部", "branch", 1, int(firm.village_id), field,
-                               venue=_venue(rng, firm.geom.coords[0], "firm"))
-        n = int(rng.integers(3, 9))
-        female = rng.random(n) < 0.3
-        extra.append(new_members(rng, sum(map(len, extra)) + 1, town_code, np.full(n, firm_org[i]),
-                                 [None] * n, names.person_names(rng, names.random_surnames(rng, n), female),
-                                 female, until))
-    firms["party_org_id"] = pd.array(firm_org, dtype="Int64")
-    members = pd.concat(extra, ignore_index=True)
+    members = _firm_branches(rng, orgs, firms, firm_branch, members, until)
     frame = pd.DataFrame(orgs.rows)
     frame[EIGHT_HAVES] = frame[EIGHT_HAVES].fillna(False).astype(bool)
     fixed = {agency: 5} | ({int(group_org[alone]): 3} if alone >= 0 else {})
@@ -214,6 +201,25 @@ def build_party(rng, places: Places, households: pd.DataFrame, venues: np.ndarra
     frame["parent_id"] = pd.array(frame.parent_id, dtype="Int64")
     frame["village_id"] = pd.array(frame.village_id, dtype="Int64")
     return Party(orgs=frame, members=members, agency_branch=agency)
+
+
+def _firm_branches(rng, orgs: _Orgs, firms: pd.DataFrame, firm_branch: np.ndarray,
+                   members: pd.DataFrame, until) -> pd.DataFrame:
+    """A branch in each firm of FIRM_BRANCH, its members registered there (no household)."""
+    firm_org = np.full(len(firms), None)
+    frames = [members]
+    for i in np.flatnonzero(firm_branch):
+        firm = firms.iloc[i]
+        field = "enterprise" if firm.kind == "enterprise" else "rural"
+        firm_org[i] = orgs.add(f"{firm['name']}党支部", "branch", 1, int(firm.village_id), field,
+                               venue=_venue(rng, firm.geom.coords[0], "firm"))
+        n = int(rng.integers(3, 9))
+        female = rng.random(n) < 0.3
+        person = names.person_names(rng, names.random_surnames(rng, n), female)
+        frames.append(new_members(rng, sum(map(len, frames)) + 1, orgs.town_code, np.full(n, firm_org[i]),
+                                  [None] * n, person, female, until))
+    firms["party_org_id"] = pd.array(firm_org, dtype="Int64")
+    return pd.concat(frames, ignore_index=True)
 
 
 def _mark_households(rng, households: pd.DataFrame, members: pd.DataFrame) -> None:
