@@ -22,12 +22,12 @@ def parse_crs(text: str) -> CRS:
 
 
 def looks_like_degrees(geoms: np.ndarray) -> bool:
-    """True when every coordinate fits in longitude/latitude ranges."""
+    """True when every coordinate is within ±180, as degrees are (even with lon/lat swapped)."""
     present = geoms[~shapely.is_missing(geoms)]
     if not len(present):
         return True
     xmin, ymin, xmax, ymax = shapely.total_bounds(present)
-    return -180 <= xmin and xmax <= 180 and -90 <= ymin and ymax <= 90
+    return -180 <= min(xmin, ymin) and max(xmax, ymax) <= 180
 
 
 def to_wgs84(geoms: np.ndarray, file_crs: str | None, declared: str | None) -> np.ndarray:

@@ -86,15 +86,14 @@ PARSERS = {"text": _text, "int": _int, "float": _float, "bool": _bool, "date": _
 
 
 def _enum_lookup(f: Field) -> dict[str, str]:
-    lookup = {k.lower(): k for k in f.choices}
-    lookup.update({label: k for k, label in f.choices.items()})
-    lookup.update(f.synonyms)
-    return lookup
+    """Key, Chinese label or synonym (ASCII in any case) -> key."""
+    lookup = {label: k for k, label in f.choices.items()} | f.synonyms
+    return {word.lower(): k for word, k in lookup.items()} | {k.lower(): k for k in f.choices}
 
 
 def _parse_value(value, f: Field):
     if f.kind == "enum":
-        return _enum_lookup(f).get(_text(value).lower() if _text(value).isascii() else _text(value), _INVALID)
+        return _enum_lookup(f).get(_text(value).lower(), _INVALID)
     try:
         return PARSERS[f.kind](value)
     except (ValueError, TypeError, OverflowError):

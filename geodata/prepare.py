@@ -77,10 +77,3 @@ def _drop_bad_geometries(prepared: Prepared) -> None:
     for geoms in (prepared.geoms, prepared.seats):
         if geoms is not None and len(bad_rows):
             geoms[bad_rows] = None
-
-
-def rejected_if_errors(errors: list[RowError]) -> None:
-    """Raise ImportRejected when ERRORS is not empty."""
-    if errors:
-        raise ImportRejected(errors)
-

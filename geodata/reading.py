@@ -1,4 +1,5 @@
 """Open a GIS file (GeoJSON, GeoPackage, Shapefile loose or zipped, CSV) into memory, safely."""
+import codecs
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -43,6 +44,10 @@ def dbf_text_bytes(dbf: Path) -> bytes:
 def _encoding_for(path: Path, encoding: str | None) -> str | None:
     """The text encoding to force on PATH, or None to let GDAL decide (.cpg, UTF-8 formats)."""
     if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ImportRejected.one(f"无法识别的文字编码「{encoding}」（例如 GBK、GB18030、UTF-8）", "encoding") from None
         return encoding
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -98,8 +103,9 @@ def _read_dataset(path: Path, encoding: str | None) -> Source:
         raise ImportRejected.one(f"不支持的文件类型「{path.suffix}」：请用 GeoJSON、GeoPackage、Shapefile、CSV 或 zip")
     if path.suffix.lower() == ".shp":
         check_shp_length(path)
+    encoding = _encoding_for(path, encoding)
     try:
-        frame = pyogrio.read_dataframe(path, encoding=_encoding_for(path, encoding))
+        frame = pyogrio.read_dataframe(path, encoding=encoding)
     except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds; all mean "cannot read"
         raise ImportRejected.one(f"无法读取文件（可能已损坏或被截断）：{exc}") from exc
     if frame.empty:

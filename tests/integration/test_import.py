@@ -1,0 +1,247 @@
+"""Importing the sample township, and every malformed input refused with nothing written."""
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+from sqlalchemy import text
+
+import geodata
+from geodata.chinacoords import wgs84_to_gcj02
+from geodata.errors import ImportRejected
+from gridmgmt.db.models import Base
+from gridmgmt.services.imports import import_layer
+
+SAMPLES = Path(geodata.__file__).parent / "samples"
+TOWNSHIP = "449900101000"
+HOUSEHOLD_HEADER = "户编码,户主,经度,纬度\n"
+
+
+def load(session, layer, path, **options):
+    """Import PATH (a sample name or a path) into LAYER of the sample township."""
+    options.setdefault("township", None if layer == "townships" else TOWNSHIP)
+    return import_layer(session, layer, SAMPLES / path, **options)
+
+
+@pytest.fixture
+def villages(session):
+    """The sample township with its villages and village groups."""
+    for layer, name in (("townships", "township.geojson"), ("villages", "villages.geojson"),
+                        ("groups", "groups.geojson")):
+        load(session, layer, name)
+    return session
+
+
+def snapshot(session) -> dict:
+    """A fingerprint of every table's content."""
+    return {t.name: session.execute(text(
+        f"SELECT count(*), md5(string_agg(x::text, '|' ORDER BY x::text)) FROM {t.name} x")).one()
+        for t in Base.metadata.sorted_tables}
+
+
+def rejected(session, layer, path, **options) -> str:
+    """Import that must fail and leave the database unchanged; returns all error lines."""
+    before = snapshot(session)
+    with pytest.raises(ImportRejected) as info:
+        load(session, layer, path, **options)
+    assert snapshot(session) == before
+    return "\n".join(map(str, info.value.errors))
+
+
+def csv_file(tmp_path, body, header=HOUSEHOLD_HEADER, name="h.csv"):
+    path = tmp_path / name
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def test_sample_township_loads_with_every_link(villages):
+    for layer, name in (("households", "households.csv"), ("roads", "roads.geojson"),
+                        ("party_orgs", "party_orgs.csv"), ("party_members", "party_members.csv"),
+                        ("economic_orgs", "economic_orgs.csv"), ("cadres", "cadres.csv")):
+        result = load(villages, layer, name)
+        assert result.inserted > 0 and result.updated == 0
+    q = lambda sql: villages.execute(text(sql)).all()  # noqa: E731
+    assert q("SELECT h.code, v.name, g.name FROM household h JOIN village v ON v.id = h.village_id "
+             "LEFT JOIN village_group g ON g.id = h.group_id WHERE h.code LIKE '%-001' ORDER BY h.code") == [
+        ("449900101001-001", "东岭村", "上屋组"), ("449900101002-001", "河口村", "河东组"),
+        ("449900101003-001", "西坑村", None)]
+    assert q("SELECT o.code, p.code FROM party_org o JOIN party_org p ON p.id = o.parent_id "
+             "WHERE o.org_type = 'party_group'") == [("P449900101002-1", "P449900101002")]
+    assert q("SELECT m.status, h.head FROM party_member m JOIN household h ON h.id = m.household_id "
+             "WHERE m.code = 'M0004'") == [("probationary", "李春梅")]
+    assert q("SELECT ST_Equals(c.home, h.geom) FROM cadre c JOIN household h ON h.id = c.household_id") == [(True,)]
+    assert q("SELECT v.name FROM economic_org e JOIN village v ON v.id = e.village_id "
+             "WHERE e.above_scale") == [("西坑村",)]
+    assert q("SELECT count(*) FROM road WHERE source IS NOT NULL") == [(3,)]
+
+
+def test_geojson_in_english_and_csv_in_chinese_give_the_same_rows(villages):
+    columns = "code, head, address, member_count, hardship, empty_nest_elderly, ST_AsText(geom)"
+    load(villages, "households", "households.csv")
+    from_csv = villages.execute(text(f"SELECT {columns} FROM household ORDER BY code")).all()
+    villages.execute(text("DELETE FROM household"))
+    load(villages, "households", "households.geojson")
+    assert villages.execute(text(f"SELECT {columns} FROM household ORDER BY code")).all() == from_csv
+
+
+def test_unknown_or_missing_township(villages):
+    assert "乡镇编码「123」不存在" in rejected(villages, "households", "households.csv", township="123")
+    with pytest.raises(ImportRejected, match="导入被拒绝") as info:
+        import_layer(villages, "households", SAMPLES / "households.csv")
+    assert "--township" in str(info.value.errors[0])
+
+
+def test_missing_required_values_are_all_reported(villages, tmp_path):
+    path = csv_file(tmp_path, "h1,,115.69,23.90\nh2,张三,,\nh3,,115.69,23.90\n")
+    message = rejected(villages, "households", path)
+    assert "第 1 条［户主］：缺少必填项「户主」" in message
+    assert "第 2 条［几何］：缺少几何或经纬度" in message
+    assert "第 3 条［户主］" in message
+
+
+def test_missing_required_column(villages, tmp_path):
+    path = csv_file(tmp_path, "h1,115.69,23.90\n", header="户编码,经度,纬度\n")
+    assert "缺少必填列「户主」" in rejected(villages, "households", path)
+
+
+def test_duplicate_codes_in_the_file(villages, tmp_path):
+    path = csv_file(tmp_path, "h1,甲,115.69,23.90\nh1,乙,115.69,23.91\n")
+    assert "第 2 条［户编码］：编码「h1」在文件中重复（第 1 条已使用）" in rejected(villages, "households", path)
+
+
+def test_existing_codes_are_refused_unless_update(villages, tmp_path):
+    load(villages, "households", "households.csv")
+    message = rejected(villages, "households", "households.csv")
+    assert message.count("已存在于数据库") == 10 and "--update" in message
+    # An update file without the sensitive flags must leave them as they are.
+    path = csv_file(tmp_path, "449900101001-001,陈国强,115.6852,23.8953\n")
+    result = load(villages, "households", path, update=True)
+    assert (result.inserted, result.updated) == (0, 1)
+    row = villages.execute(text("SELECT hardship, member_count, version, ST_X(geom) FROM household "
+                                "WHERE code = '449900101001-001'")).one()
+    assert tuple(row) == (True, 4, 2, 115.6852)
+
+
+def test_household_outside_every_village_of_the_township(villages, tmp_path):
+    path = csv_file(tmp_path, "h1,甲,115.69,23.90\nh2,乙,115.75,23.90\n")
+    assert "第 2 条［几何］：位置 POINT(115.75 23.9) 不在乡镇「示例镇」的任何行政村内" in rejected(villages, "households", path)
+
+
+def test_outside_china_and_swapped_coordinates(villages, tmp_path):
+    path = csv_file(tmp_path, "h1,甲,2.35,48.85\nh2,乙,23.9,115.69\n")
+    message = rejected(villages, "households", path)
+    assert "第 1 条［几何］：坐标 (2.35, 48.85) 不在中国境内" in message
+    assert "第 2 条［几何］：经纬度可能写反了" in message
+
+
+def _bowtie_villages(tmp_path):
+    bowtie = shapely.Polygon([(115.68, 23.88), (115.70, 23.92), (115.70, 23.88), (115.68, 23.92)])
+    path = tmp_path / "v.geojson"
+    gpd.GeoDataFrame({"code": ["449900101009"], "name": ["蝴蝶村"]}, geometry=[bowtie], crs=4326).to_file(path)
+    return path
+
+
+def test_invalid_geometry_is_refused_with_the_postgis_reason(villages, tmp_path):
+    message = rejected(villages, "villages", _bowtie_villages(tmp_path))
+    assert "第 1 条［几何］：几何无效：Self-intersection" in message and "--fix-geometry" in message
+
+
+def test_invalid_geometry_is_repaired_on_request(villages, tmp_path):
+    load(villages, "villages", _bowtie_villages(tmp_path), fix_geometry=True)
+    valid, parts = villages.execute(text(
+        "SELECT ST_IsValid(geom), ST_NumGeometries(geom) FROM village WHERE code = '449900101009'")).one()
+    assert valid and parts == 2
+
+
+def test_unknown_crs(villages):
+    assert "无法识别的坐标系「EPSG:999999」" in rejected(villages, "households", "households.geojson",
+                                                      crs="EPSG:999999")
+
+
+def test_projected_geopackage_is_reprojected(villages, tmp_path):
+    frame = gpd.read_file(SAMPLES / "households.geojson")
+    path = tmp_path / "h.gpkg"
+    frame.to_crs("EPSG:4547").to_file(path)
+    load(villages, "households", path)
+    x, y = villages.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM household "
+                                 "WHERE code = '449900101001-001'")).one()
+    assert (x, y) == pytest.approx((115.6851, 23.8952), abs=1e-8)
+
+
+def test_declared_gcj02_is_converted_to_wgs84(villages, tmp_path):
+    wgs = np.array([[115.6851, 23.8952]])
+    (lon, lat), = wgs84_to_gcj02(wgs).tolist()
+    load(villages, "households", csv_file(tmp_path, f"h1,甲,{lon!r},{lat!r}\n"), crs="gcj02")
+    x, y = villages.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM household")).one()
+    assert (x, y) == pytest.approx(tuple(wgs[0]), abs=1e-8)
+
+
+def test_gbk_shapefile_in_a_zip_keeps_chinese_names(villages, tmp_path):
+    frame = gpd.read_file(SAMPLES / "households.geojson")[["code", "head", "geometry"]]
+    frame.columns = ["户编码", "户主", "geometry"]
+    shp = tmp_path / "农户.shp"
+    pyogrio.write_dataframe(frame, shp, encoding="GBK")
+    shp.with_suffix(".cpg").unlink()
+    archive = tmp_path / "农户.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in tmp_path.glob("农户.*"):
+            if part != archive:
+                zf.write(part, part.name)
+    load(villages, "households", archive)
+    heads = villages.execute(text("SELECT head FROM household ORDER BY code")).scalars().all()
+    assert heads == frame["户主"].tolist()
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("empty.csv", b"", "文件为空"),
+    ("cut.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Fea', "无法读取文件"),
+    ("huge.csv", HOUSEHOLD_HEADER.encode() + b"h,x,115.69,23.9\n" * 80_000, "文件过大"),
+])
+def test_empty_truncated_and_huge_files(villages, tmp_path, name, content, expected):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert expected in rejected(villages, "households", path, max_mb=1)
+
+
+def test_archive_entries_escaping_the_folder(villages, tmp_path):
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("../evil.csv", HOUSEHOLD_HEADER)
+        zf.writestr("/etc/evil.csv", HOUSEHOLD_HEADER)
+    message = rejected(villages, "households", archive)
+    assert message.count("目标目录之外") == 2
+    assert not (tmp_path.parent / "evil.csv").exists()
+
+
+def test_every_error_of_a_file_is_reported(villages, tmp_path):
+    path = csv_file(tmp_path, "h1,甲,115.69,23.90\nh1,,abc,23.9\nh3,丙,115.75,23.90\nh4,丁,23.9,115.7\n")
+    message = rejected(villages, "households", path)
+    # Row 2: blank head, bad longitude, so no point, and a repeated code.
+    assert [line.split("［")[0] for line in message.splitlines()] == ["第 2 条"] * 4 + ["第 3 条", "第 4 条"]
+
+
+def test_unknown_references_are_errors(villages, tmp_path):
+    load(villages, "party_orgs", "party_orgs.csv")
+    path = csv_file(tmp_path, "M9,甲,H404,P404\n", header="党员编号,姓名,户编码,党组织编码\n")
+    message = rejected(villages, "party_members", path)
+    assert "农户编码「H404」在乡镇「示例镇」中不存在" in message
+    assert "党组织编码「P404」在乡镇「示例镇」中不存在" in message
+    path = csv_file(tmp_path, "C9,甲,网格员,,\n", header="干部编号,姓名,职务,经度,纬度\n")
+    assert "需要住址经纬度或户编码" in rejected(villages, "cadres", path)
+    path = csv_file(tmp_path, "P9,乙,党支部,P8\nP8,丙,党支部,P404\n", header="组织编码,组织名称,组织类型,上级组织编码\n")
+    message = rejected(villages, "party_orgs", path)
+    assert "第 2 条［上级组织编码］：上级组织编码「P404」不存在" in message and "第 1 条" not in message
+
+
+def test_a_large_file_loads_quickly(villages, tmp_path):
+    rng = np.random.default_rng(1)
+    n = 20_000
+    frame = pd.DataFrame({"code": [f"h{i}" for i in range(n)], "head": "某",
+                          "lon": rng.uniform(115.681, 115.739, n), "lat": rng.uniform(23.881, 23.919, n)})
+    frame.to_csv(tmp_path / "big.csv", index=False)
+    assert load(villages, "households", tmp_path / "big.csv").inserted == n
+    assert villages.execute(text("SELECT count(*) FROM household WHERE group_id IS NULL")).scalar() > 0
