@@ -67,7 +67,8 @@ def build_events(rng, households: pd.DataFrame, staff: list, start: np.datetime6
     rows = []
     for v, people in enumerate(staff):
         homes = np.flatnonzero(households.village_id.to_numpy() == v + 1)
-        responders = np.concatenate([people["bao_cun"], people["resident"]]) if len(people["bao_cun"]) else people["local"]
+        posted = np.concatenate([people["bao_cun"], people["resident"]])
+        responders = posted if len(posted) else people["local"]
         for _ in range(rng.poisson(12)):
             kind = rng.choice(list(EVENT_SHARE), p=list(EVENT_SHARE.values()))
             window = np.timedelta64(EVENT_WINDOW_H[kind], "h")

@@ -82,7 +82,8 @@ def _posted(rng, staff: _Cadres, places: Places) -> None:
     flags = places.villages[["is_poverty_alleviated", "is_revitalization_focus", "is_weak_org"]]
     designated = np.flatnonzero(flags.any(axis=1).to_numpy())
     served = np.setdiff1d(designated, rng.choice(designated, 1))
-    person = names.person_names(rng, names.random_surnames(rng, 3 * len(served)), rng.random(3 * len(served)) < 0.3)
+    n = 3 * len(served)
+    person = names.person_names(rng, names.random_surnames(rng, n), rng.random(n) < 0.3)
     for k, v in enumerate(served):
         home = places.hamlets[places.centre_hamlet[v]]
         for j, role in enumerate(["first_secretary", "work_team", "work_team"]):

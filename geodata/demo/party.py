@@ -35,7 +35,8 @@ def _group_counts(rng, places: Places, households: pd.DataFrame, dispersed: int)
     rate = MEMBER_SHARE * np.exp(rng.normal(0, 0.25, len(places.villages)))
     counts = rng.binomial(residents.astype(int), rate[places.group_village])
     in_dispersed = places.group_village == dispersed
-    counts[in_dispersed] = rng.multinomial(int(rng.integers(34, 45)), residents[in_dispersed] / residents[in_dispersed].sum())
+    share = residents[in_dispersed] / residents[in_dispersed].sum()
+    counts[in_dispersed] = rng.multinomial(int(rng.integers(34, 45)), share)
     others = np.flatnonzero(~in_dispersed & (places.group_village != places.seat_village))
     counts[rng.choice(others, min(EMPTY_GROUPS, len(others)), replace=False)] = 0
     return counts
@@ -228,4 +229,5 @@ def _mark_households(rng, households: pd.DataFrame, members: pd.DataFrame) -> No
     index = per_home.index.to_numpy() - 1
     households.loc[index, "is_party_household"] = True
     households.loc[index, "is_party_center_household"] = rng.random(len(index)) < 0.25
-    households.loc[index, "member_count"] = np.maximum(households.member_count.to_numpy()[index], per_home.to_numpy())
+    room = np.maximum(households.member_count.to_numpy()[index], per_home.to_numpy())
+    households.loc[index, "member_count"] = room

@@ -43,7 +43,8 @@ def road_network(rng: np.random.Generator, boundary, seat: np.ndarray, hamlets: 
     the network built so far, nearest first, so all of them connect to the seat.
     """
     angle = rng.uniform(0, 2 * np.pi)
-    ends = [_exit_point(boundary, seat, angle), _exit_point(boundary, seat, angle + np.pi + rng.uniform(-0.5, 0.5))]
+    turn = np.pi + rng.uniform(-0.5, 0.5)
+    ends = [_exit_point(boundary, seat, angle), _exit_point(boundary, seat, angle + turn)]
     lines = {"geom": [], "road_class": [], "village": [], "hamlet": []}
 
     def add(coords, road_class, village, hamlet):

@@ -9,6 +9,7 @@ from gridmgmt.db.models import Township, Village
 from gridmgmt.services.demo import DemoExists, DemoLoadFailed, load_demo, run_demo
 
 UNTIL = date(2026, 7, 1)
+TRIANGLE = "SRID=4326;MULTIPOLYGON(((116 24,116.01 24,116 24.01,116 24)))"
 GEOMETRY = {"township": "geom", "village": "geom", "village_group": "geom", "household": "geom",
             "party_org": "venue", "economic_org": "geom", "cadre": "home", "road": "geom",
             "event": "geom", "visit": "geom"}
@@ -54,7 +55,7 @@ def test_default_township_loads_once_and_if_empty_skips(session):
 
 
 def test_ids_follow_existing_rows(session):
-    other = Township(code="441624999000", name="旧镇", geom="SRID=4326;MULTIPOLYGON(((116 24,116.01 24,116 24.01,116 24)))")
+    other = Township(code="441624999000", name="旧镇", geom=TRIANGLE)
     session.add(other)
     session.commit()
     data = generate(seed=5, until=UNTIL, villages=4, households=600)
@@ -66,18 +67,18 @@ def test_ids_follow_existing_rows(session):
     assert strays == 0
     # Sequences moved past the copied ids: an ORM insert still works.
     session.add(Village(township_id=demo_town, code="441624100299", name="新村",
-                        geom="SRID=4326;MULTIPOLYGON(((116 24,116.01 24,116 24.01,116 24)))"))
+                        geom=TRIANGLE))
     session.commit()
 
 
 def test_a_refused_row_writes_nothing(session):
-    other = Township(code="441624999000", name="旧镇", geom="SRID=4326;MULTIPOLYGON(((116 24,116.01 24,116 24.01,116 24)))")
+    other = Township(code="441624999000", name="旧镇", geom=TRIANGLE)
     session.add(other)
     session.flush()
     data = generate(seed=5, until=UNTIL, villages=4, households=600)
     clash = data.tables["village"].code.iat[2]
     session.add(Village(township_id=other.id, code=clash, name="重名村",
-                        geom="SRID=4326;MULTIPOLYGON(((116 24,116.01 24,116 24.01,116 24)))"))
+                        geom=TRIANGLE))
     session.commit()
     before = _counts(session)
     with pytest.raises(DemoLoadFailed, match="已全部回滚"):

@@ -102,7 +102,8 @@ def test_leaders_gua_dian_one_village_but_one(t):
 
 def test_first_secretaries_in_designated_villages_but_one(t):
     villages = t["village"]
-    designated = villages[villages[["is_poverty_alleviated", "is_revitalization_focus", "is_weak_org"]].any(axis=1)]
+    flags = ["is_poverty_alleviated", "is_revitalization_focus", "is_weak_org"]
+    designated = villages[villages[flags].any(axis=1)]
     posts = t["cadre_village"]
     served = set(posts.village_id[posts.assignment == "first_secretary"])
     assert served < set(designated.id) and len(set(designated.id) - served) == 1
