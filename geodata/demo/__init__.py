@@ -16,7 +16,7 @@ from geodata.demo.township import build_township
 COUNTY_CODE = "441624"
 # Tables in foreign-key order, and where each foreign key points.
 TABLES = ("township", "village", "village_group", "household", "party_org", "party_member",
-          "economic_org", "cadre", "cadre_village", "road", "event", "visit")
+          "economic_org", "cadre", "cadre_village", "liaison", "road", "event", "visit")
 FOREIGN_KEYS = {
     "village": {"township_id": "township"},
     "village_group": {"village_id": "village"},
@@ -26,6 +26,7 @@ FOREIGN_KEYS = {
     "economic_org": {"township_id": "township", "village_id": "village", "party_org_id": "party_org"},
     "cadre": {"township_id": "township", "household_id": "household", "party_member_id": "party_member"},
     "cadre_village": {"cadre_id": "cadre", "village_id": "village"},
+    "liaison": {"party_member_id": "party_member", "household_id": "household"},
     "road": {"township_id": "township"},
     "event": {"village_id": "village", "household_id": "household", "reported_by": "cadre",
               "attended_by": "cadre"},
@@ -33,7 +34,7 @@ FOREIGN_KEYS = {
               "event_id": "event"},
 }
 GEOMETRY_COLUMNS = {"township": ("geom", "seat"), "party_org": ("venue",), "cadre": ("home",),
-                    "party_member": (), "cadre_village": ()}
+                    "party_member": (), "cadre_village": (), "liaison": ()}
 SCALES = {"township": 1, "county": 20}
 VILLAGES_PER_TOWNSHIP = 20
 HOUSEHOLDS_PER_TOWNSHIP = 10_000

@@ -223,6 +223,21 @@ def _firm_branches(rng, orgs: _Orgs, firms: pd.DataFrame, firm_branch: np.ndarra
     return pd.concat(frames, ignore_index=True)
 
 
+def build_liaisons(rng, households: pd.DataFrame, members: pd.DataFrame, per_member: int = 8) -> pd.DataFrame:
+    """联户: each 党员中心户's members linked to about PER_MEMBER households of their group."""
+    homes = households.set_index("id")
+    resident = members.dropna(subset=["household_id"])
+    hosts = resident[homes.is_party_center_household[resident.household_id.astype(int)].to_numpy()]
+    group = homes.group_id[hosts.household_id.astype(int)].to_numpy() - 1
+    picked = _pick_households(rng, households, np.repeat(group, per_member))
+    links = pd.DataFrame({"party_member_id": np.repeat(hosts.id.to_numpy(), per_member),
+                          "household_id": households.id.to_numpy()[picked]})
+    own = np.repeat(hosts.household_id.to_numpy(), per_member) == links.household_id
+    links = links[~own].drop_duplicates(ignore_index=True)
+    links.insert(0, "id", np.arange(1, len(links) + 1))
+    return links
+
+
 def _mark_households(rng, households: pd.DataFrame, members: pd.DataFrame) -> None:
     """党员户 where a member lives; about a quarter of them are 党员中心户; enough room for members."""
     per_home = members.household_id.dropna().astype(int).value_counts()

@@ -7,7 +7,7 @@ from geodata.demo.activity import build_activity
 from geodata.demo.cadres import build_cadres
 from geodata.demo.firms import build_firms
 from geodata.demo.households import build_households
-from geodata.demo.party import build_party
+from geodata.demo.party import build_liaisons, build_party
 from geodata.demo.places import Places, build_places
 from geodata.demo.roads import node, road_network
 from geodata.demo.shapes import as_multipolygon
@@ -63,5 +63,6 @@ def build_township(rng: np.random.Generator, boundary, code: str, name: str, unt
         "township": township, "village": places.villages, "village_group": places.groups,
         "household": homes, "party_org": party.orgs, "party_member": party.members,
         "economic_org": firms, "cadre": cadres, "cadre_village": postings,
+        "liaison": build_liaisons(rng, homes, party.members),
         "road": _roads(rng, lines, places, code), "event": events, "visit": visits,
     }

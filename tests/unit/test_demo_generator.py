@@ -117,6 +117,10 @@ def test_member_share_and_party_households(full):
     assert (homes.is_party_household == with_member).all()
     assert homes.is_party_center_household.sum() > 0
     assert not (homes.is_party_center_household & ~homes.is_party_household).any()
+    links = full["liaison"].merge(members, left_on="party_member_id", right_on="id")
+    group = homes.set_index("id").group_id
+    assert len(links) > 1000
+    assert (group[links.household_id_x].to_numpy() == group[links.household_id_y.astype(int)].to_numpy()).all()
 
 
 def test_must_visit_flags_at_plausible_rates(full):
