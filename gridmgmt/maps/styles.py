@@ -13,12 +13,12 @@ ROADS = {
     "national": {"color": "#c0392b", "weight": 6},
     "provincial": {"color": "#e67e22", "weight": 5},
     "county": {"color": "#d4ac0d", "weight": 4},
-    "township": {"color": "#7f8c8d", "weight": 3},
-    "village": {"color": "#a6a6a6", "weight": 2},
+    "township": {"color": "#8e6e53", "weight": 3},
+    "village": {"color": "#b8a48c", "weight": 2},
 }
 
-HOUSEHOLD = {"radius": 2.5, "color": "#1f5fa8", "weight": 0.5,
-             "fill_color": "#3d85c6", "fill_opacity": 0.85}
+# No outline: ten thousand outlined dots would hide the roads under them.
+HOUSEHOLD = {"radius": 2, "stroke": False, "fill_color": "#2f6fb5", "fill_opacity": 0.8}
 
 # Chinese layer names, shown in the layer control and the legend.
 LAYER_NAMES = {
@@ -35,8 +35,8 @@ CSS = f"""
 .folium-map.leaflet-container {{ background: {BACKGROUND}; }}
 .village-label {{ color: #333; font-size: 13px; font-weight: bold; white-space: nowrap;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff; transform: translate(-50%, -50%); }}
-.venue-icon {{ background: #c8102e; color: #ffde00; font: bold 12px/18px sans-serif;
-  width: 18px; height: 18px; text-align: center; border-radius: 3px;
+.venue-icon {{ background: #c8102e; color: #ffde00; font: bold 10px/14px sans-serif;
+  width: 14px; height: 14px; text-align: center; border-radius: 2px;
   box-shadow: 0 0 0 1px #fff; }}
 .map-legend {{ background: rgba(255,255,255,.92); padding: 6px 10px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 20px; }}

@@ -26,9 +26,11 @@ TIANDITU_URL = (
 )
 
 # Leaflet puts a divIcon's html into the page as HTML: the names are escaped first.
+# Labels stay above the venue icons around them.
 _VILLAGE_LABEL = folium.JsCode("""function (feature, layer) {
     layer.setIcon(L.divIcon({className: "village-label", html: feature.properties.name,
                              iconSize: null}));
+    layer.setZIndexOffset(1000);
 }""")
 
 
@@ -46,7 +48,7 @@ def township_map(layers: "TownshipLayers", assets_url: str,
     """The folium map of one township, its Leaflet served from ASSETS_URL."""
     (south, west), (north, east) = layers.bounds
     fmap = folium.Map(location=((south + north) / 2, (west + east) / 2), zoom_start=13,
-                      tiles=None, prefer_canvas=True)
+                      tiles=None, prefer_canvas=True, zoom_snap=0.25)
     use_local_assets(fmap, assets_url)
     fmap.get_root().header.add_child(
         folium.Element(f"<style>{styles.CSS}</style>"), name="gridmgmt_css"
@@ -109,7 +111,7 @@ def _add_roads(fmap: folium.Map, roads: dict) -> None:
 def _add_points(fmap: folium.Map, layers: "TownshipLayers") -> None:
     names = styles.LAYER_NAMES
     venue_icon = folium.DivIcon(html="党", class_name="venue-icon",
-                                icon_size=(18, 18), icon_anchor=(9, 9))
+                                icon_size=(14, 14), icon_anchor=(7, 7))
     _layer(layers.venues, names["venues"], {"name": names["venues"]},
            marker=folium.Marker(icon=venue_icon)).add_to(fmap)
     _layer(layers.households, names["households"], {"code": "户号", "group_name": "村民小组"},

@@ -18,6 +18,10 @@ COUNT_LAYERS = """() => {
     return counts;
 }"""
 
+# fitBounds animates from the initial zoom: wait until the canvas is drawn and still.
+MAP_SETTLED = """() => window.L && document.querySelector(".leaflet-overlay-pane canvas")
+    && !document.querySelector(".leaflet-zoom-anim")"""
+
 PAINTED_PIXELS = """() => {
     const canvas = document.querySelector(".leaflet-overlay-pane canvas");
     const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
@@ -41,7 +45,7 @@ def _open_map(browser, live_server, width, height):
     page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{live_server}/townships/{TOWNSHIP_CODE}")
-    page.wait_for_function("() => window.L && document.querySelector('.leaflet-overlay-pane canvas')")
+    page.wait_for_function(MAP_SETTLED)
     page.wait_for_load_state("networkidle")
     return page, requests, errors
 
