@@ -7,6 +7,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from gridmgmt.config import PROJECT_ROOT
+from gridmgmt.db.session import engine_for
 from tests.web.sample import add_small_township
 from web import create_app
 
@@ -40,6 +41,7 @@ def live_server(db_url, session):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+    engine_for(db_url).dispose()  # see tests/web/conftest.py: no pooled connection outlives a test
 
 
 @pytest.fixture
