@@ -9,11 +9,13 @@ from geodata.layers import Layer
 # A generous box around China (incl. the South China Sea islands north of 3.8°N).
 CHINA_BOX = (73.4, 3.8, 135.1, 53.6)
 KIND_LABELS = {"point": "点", "polygon": "面", "line": "线", "any": "点或面"}
+# shapely type ids
+POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING, MULTIPOLYGON = 0, 1, 3, 4, 5, 6
 _ALLOWED = {
-    "point": {"Point"},
-    "polygon": {"Polygon", "MultiPolygon"},
-    "line": {"LineString"},
-    "any": {"Point", "Polygon", "MultiPolygon"},
+    "point": [POINT],
+    "polygon": [MULTIPOLYGON],
+    "line": [LINESTRING],
+    "any": [POINT, POLYGON, MULTIPOLYGON],
 }
 
 
@@ -52,24 +54,22 @@ def _from_wkt(texts: pd.Series) -> tuple[np.ndarray, list[RowError]]:
 def normalise_kind(geoms: np.ndarray, kind: str) -> tuple[np.ndarray, list[RowError]]:
     """2D geometries of the layer's KIND: polygons become multipolygons, multilines are merged."""
     out = shapely.force_2d(geoms)
-    errors = []
-    for i, geom in enumerate(out):
-        if geom is None:
-            continue
-        if geom.is_empty:
-            errors.append(RowError(i + 1, "几何", "几何为空"))
-            out[i] = None
-            continue
-        if geom.geom_type == "MultiPoint" and len(geom.geoms) == 1:
-            geom = geom.geoms[0]
-        if kind == "line" and geom.geom_type == "MultiLineString":
-            geom = shapely.line_merge(geom)
-        if kind == "polygon" and geom.geom_type == "Polygon":
-            geom = shapely.MultiPolygon([geom])
-        if geom.geom_type not in _ALLOWED[kind]:
-            errors.append(RowError(i + 1, "几何", f"几何类型应为{KIND_LABELS[kind]}，实际是 {geom.geom_type}"))
-            geom = None
-        out[i] = geom
+    types = shapely.get_type_id(out)
+    single = (types == MULTIPOINT) & (shapely.get_num_geometries(out) == 1)
+    out[single] = shapely.get_geometry(out[single], 0)
+    if kind == "line":
+        merge = types == MULTILINESTRING
+        out[merge] = shapely.line_merge(out[merge])
+    if kind == "polygon":
+        wrap = np.flatnonzero(types == POLYGON)
+        out[wrap] = shapely.multipolygons(out[wrap], indices=np.arange(len(wrap)))
+    types = shapely.get_type_id(out)
+    empty = shapely.is_empty(out) & (types >= 0)
+    wrong = (types >= 0) & ~empty & ~np.isin(types, _ALLOWED[kind])
+    errors = [RowError(int(i) + 1, "几何", "几何为空") for i in np.flatnonzero(empty)]
+    errors += [RowError(int(i) + 1, "几何", f"几何类型应为{KIND_LABELS[kind]}，实际是 {out[i].geom_type}")
+               for i in np.flatnonzero(wrong)]
+    out[empty | wrong] = None
     return out, errors
 
 

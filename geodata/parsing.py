@@ -3,6 +3,7 @@ import math
 import re
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from geodata.errors import ImportRejected, RowError
@@ -38,12 +39,6 @@ def match_columns(columns, layer: Layer) -> dict[str, str]:
     if errors:
         raise ImportRejected(errors)
     return found
-
-
-def _is_blank(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (
-        isinstance(value, str) and not value.strip()
-    ) or value is pd.NA or value is pd.NaT
 
 
 def _text(value):
@@ -106,19 +101,44 @@ def _invalid_message(f: Field, raw) -> str:
     return f"「{raw}」不是有效的{KIND_LABELS[f.kind]}"
 
 
+def _blank(raw: pd.Series) -> np.ndarray:
+    """True where a cell is missing or only whitespace."""
+    blank = raw.isna().to_numpy(dtype=bool)
+    if pd.api.types.is_numeric_dtype(raw.dtype):
+        return blank
+    return blank | (raw.astype("string").str.strip() == "").fillna(False).to_numpy(dtype=bool)
+
+
+def _parse_present(present: pd.Series, f: Field) -> tuple[list, np.ndarray]:
+    """Parsed Python values of non-blank cells and where they are invalid; vectorised when it can be."""
+    numeric = pd.api.types.is_numeric_dtype(present.dtype) and not pd.api.types.is_bool_dtype(present.dtype)
+    if f.kind == "text" and not numeric:
+        return present.astype(str).str.strip().tolist(), np.zeros(len(present), dtype=bool)
+    if f.kind == "float":
+        numbers = pd.to_numeric(present if numeric else present.astype(str).str.strip(), errors="coerce")
+        numbers = numbers.to_numpy(dtype=float)
+        return numbers.tolist(), ~np.isfinite(numbers)
+    if f.kind == "bool" and pd.api.types.is_bool_dtype(present.dtype):
+        return present.tolist(), np.zeros(len(present), dtype=bool)
+    # Few distinct values (flags, classes, counts): parse each once.
+    parsed = {value: _parse_value(value, f) for value in pd.unique(present)}
+    values = [parsed[v] for v in present]
+    return values, np.array([v is _INVALID for v in values], dtype=bool)
+
+
 def parse_column(values: pd.Series, f: Field, header: str) -> tuple[pd.Series, list[RowError]]:
-    """Typed values (None when blank) of one column, and a RowError per bad or missing value."""
-    raw = values.astype(object)
-    blank = raw.map(_is_blank)
-    parsed = {}
-    for value in pd.unique(raw[~blank]):
-        parsed[value] = _parse_value(value, f)
-    out = raw.where(blank, raw.map(parsed)).where(~blank, None)
-    errors = [RowError(i + 1, header, _invalid_message(f, raw.iat[i]))
-              for i in (out.map(lambda v: v is _INVALID)).to_numpy().nonzero()[0]]
+    """Typed Python values (None when blank or bad) of one column, and a RowError per bad or missing value."""
+    raw = values.reset_index(drop=True)
+    blank = _blank(raw)
+    present_rows = np.flatnonzero(~blank)
+    parsed, invalid = _parse_present(raw.iloc[present_rows], f)
+    out = np.full(len(raw), None, dtype=object)
+    out[present_rows] = parsed
+    out[present_rows[invalid]] = None
+    errors = [RowError(int(i) + 1, header, _invalid_message(f, raw.iat[i])) for i in present_rows[invalid]]
     if f.required:
-        errors += [RowError(i + 1, header, f"缺少必填项「{f.label}」") for i in blank.to_numpy().nonzero()[0]]
-    return out.where(out.map(lambda v: v is not _INVALID), None), errors
+        errors += [RowError(int(i) + 1, header, f"缺少必填项「{f.label}」") for i in np.flatnonzero(blank)]
+    return pd.Series(out, dtype=object), errors
 
 
 def parse_frame(frame: pd.DataFrame, layer: Layer) -> tuple[pd.DataFrame, dict[str, str], list[RowError]]:
@@ -132,7 +152,7 @@ def parse_frame(frame: pd.DataFrame, layer: Layer) -> tuple[pd.DataFrame, dict[s
         ])
     columns, errors = {}, []
     for name, header in headers.items():
-        columns[name], column_errors = parse_column(frame[header].reset_index(drop=True), layer.field(name), header)
+        columns[name], column_errors = parse_column(frame[header], layer.field(name), header)
         errors += column_errors
     return pd.DataFrame(columns, index=range(len(frame))), headers, errors
 
