@@ -5,6 +5,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 import pytest
 
+from gridmgmt.config import get_settings
+from gridmgmt.db.cluster import ensure_database
 from gridmgmt.db.migrate import downgrade, include_object, upgrade
 from gridmgmt.db.models import Base, Township
 
@@ -25,14 +27,20 @@ def test_extensions_present(engine):
 
 
 def test_downgrade_base_then_upgrade_head(db_url):
-    downgrade(db_url, "base")
-    eng = create_engine(db_url)
+    # A database of its own: dropping PostGIS under other tests' pooled connections breaks them.
+    settings = get_settings()
+    name = f"{settings.test_db_name}_migrations"
+    ensure_database(settings, name)
+    url = settings.url_for(name)
+    upgrade(url, "head")
+    downgrade(url, "base")
+    eng = create_engine(url)
     with eng.connect() as conn:
         left = conn.execute(text(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema='public'"
         )).scalar()
     eng.dispose()
-    upgrade(db_url, "head")
+    upgrade(url, "head")
     assert left == 1  # only alembic_version remains
 
 

@@ -1,0 +1,64 @@
+"""Shared bench plumbing: throw-away databases, timing, and the report."""
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from gridmgmt.config import get_settings
+from gridmgmt.db.cluster import ensure_database
+from gridmgmt.db.migrate import upgrade
+
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Result:
+    """One benchmark: our time, the baseline's, and the target ratio."""
+
+    name: str
+    ours_s: float
+    baseline: str
+    baseline_s: float
+    target_ratio: float
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        """Our time over the baseline's: below 1 means faster."""
+        return self.ours_s / self.baseline_s
+
+    def line(self) -> str:
+        """A Markdown table row."""
+        ok = "✓" if self.ratio <= self.target_ratio else "✗"
+        return (f"| {self.name} | {self.ours_s:.1f} s | {self.baseline}: {self.baseline_s:.1f} s "
+                f"| {self.ratio:.2f}× | ≤ {self.target_ratio}× {ok} | {self.note} |")
+
+
+def fresh_database(name: str) -> str:
+    """Drop, create and migrate database NAME; return its URL."""
+    settings = get_settings()
+    admin = settings.url_for("postgres").replace("+psycopg", "")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    ensure_database(settings, name)
+    url = settings.url_for(name)
+    upgrade(url)
+    return url
+
+
+def gridmgmt(db_name: str, *args: str) -> None:
+    """Run the gridmgmt CLI against database DB_NAME."""
+    env = {**os.environ, "GRIDMGMT_DB_NAME": db_name}
+    subprocess.run([str(BIN / "gridmgmt"), *args], env=env, check=True)
+
+
+def timed(fn, *args) -> float:
+    """Seconds FN(*args) took."""
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
