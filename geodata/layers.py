@@ -10,7 +10,8 @@ from gridmgmt.domain.vocab import (
     ORG_TYPES, ROAD_CLASSES,
 )
 
-GENDERS = {"M": "男", "F": "女"}
+# Stored as the Chinese word, as the demo generator writes it.
+GENDERS = {"男": "男", "女": "女"}
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ PARTY_MEMBERS = Layer("party_members", "party_member", "党员", (
     _code("党员编号", "党员编码"),
     _name("姓名"),
     Field("gender", "性别", "enum", ("性别", "sex"), choices=GENDERS,
-          synonyms={"male": "M", "female": "F"}),
+          synonyms={"m": "男", "male": "男", "f": "女", "female": "女"}),
     Field("birth_year", "出生年份", "int", ("出生年份", "出生年")),
     Field("joined_on", "入党日期", "date", ("入党日期", "入党时间")),
     Field("status", "党员类型", "enum", ("党员类型", "状态", "类别"), choices=MEMBER_STATUSES,

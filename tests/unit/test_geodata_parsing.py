@@ -47,7 +47,7 @@ def test_enums_accept_keys_labels_and_synonyms():
                           "入党日期": ["2001年7月1日", "2001/7/1", "2001-07-01"]})
     values, _, errors = parse_frame(frame, LAYERS["party_members"])
     assert values["status"].tolist() == ["probationary", "full", "full"]
-    assert values["gender"].tolist() == ["F", "M", None]
+    assert values["gender"].tolist() == ["女", "男", None]
     assert values["joined_on"].tolist() == [date(2001, 7, 1)] * 3
     assert [(e.row, e.field) for e in errors] == [(3, "性别")]
 
