@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     test_db_name: str = "gridmgmt_test"
     secret_key: str = "dev-only-change-me"
     tianditu_key: str | None = None
+    # Villages, groups, roads, grid cells, venues and sites readable without login.
+    public_layers: bool = False
     node_modules: Path = PROJECT_ROOT / "node_modules"
 
     def url_for(self, db_name: str | None = None) -> str:
