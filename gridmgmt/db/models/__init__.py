@@ -1,5 +1,5 @@
 """All tables; importing this module registers them on Base.metadata."""
-from gridmgmt.db.models.accounts import AppUser, AuditLog
+from gridmgmt.db.models.accounts import ApiToken, AppUser, AuditLog
 from gridmgmt.db.models.base import Base
 from gridmgmt.db.models.party import CadreVillage, Cadre, EconomicOrg, PartyMember, PartyOrg
 from gridmgmt.db.models.places import (
@@ -10,7 +10,7 @@ from gridmgmt.db.models.work import (
 )
 
 __all__ = [
-    "AppUser", "AuditLog", "Base", "Cadre", "CadreVillage", "DemoSite", "EconomicOrg",
+    "ApiToken", "AppUser", "AuditLog", "Base", "Cadre", "CadreVillage", "DemoSite", "EconomicOrg",
     "Event", "GridCell", "GridPlan", "Household", "Liaison", "PartyMember", "PartyOrg",
     "Road", "RoadVertex", "SENSITIVE_HOUSEHOLD_COLUMNS", "Township", "Village",
     "VillageGroup", "Visit",

@@ -1,4 +1,4 @@
-"""Application users with roles, and the audit log."""
+"""Application users with roles, their personal access tokens, and the audit log."""
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, func
@@ -22,6 +22,21 @@ class AppUser(Timestamped, Base):
     cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadre.id"))
     township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+
+
+class ApiToken(Base):
+    """A personal access token; only the SHA-256 of its secret is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked: Mapped[bool] = mapped_column(Boolean, server_default="false")
 
 
 class AuditLog(Base):
