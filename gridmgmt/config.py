@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     db_name: str = "gridmgmt"
     test_db_name: str = "gridmgmt_test"
     secret_key: str = "dev-only-change-me"
+    # Send session cookies over HTTPS only; turn on behind an HTTPS proxy.
+    secure_cookies: bool = False
     tianditu_key: str | None = None
     # Villages, groups, roads, grid cells, venues and sites readable without login.
     public_layers: bool = False
