@@ -1,4 +1,5 @@
 """One typed settings object; every value can be set with a GRIDMGMT_ variable."""
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +28,13 @@ class Settings(BaseSettings):
     # Villages, groups, roads, grid cells, venues and sites readable without login.
     public_layers: bool = False
     node_modules: Path = PROJECT_ROOT / "node_modules"
+    # Visit duties (issue 5): the local time zone that dates visits, the start of the
+    # township party committee's term, the distance beyond which a visit is flagged,
+    # and hours to attend each 四必到 event type (JSON, e.g. {"emergency": 2}).
+    timezone: str = "Asia/Shanghai"
+    term_start: date = date(2021, 10, 1)
+    visit_far_m: float = 300.0
+    attend_hours: dict[str, float] = {}
 
     def url_for(self, db_name: str | None = None) -> str:
         """SQLAlchemy URL of the configured server, or of the local cluster."""

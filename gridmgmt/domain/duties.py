@@ -1,0 +1,140 @@
+"""Visit duties (四必访, 包村走访, 三个走遍) as plain data, and the period arithmetic they use.
+
+A duty says who visits (cadre roles or one named cadre), over what scope, which
+targets (households, flagged households, village groups) and how often. The
+defaults follow 000 三.1 and 003 三.5; the database holds the editable copy.
+"""
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, MUST_VISIT_FLAGS
+
+PERIODS = {"month": "每月", "quarter": "每季度", "year": "每年", "term": "任期内"}
+SCOPES = {
+    "posted_villages": "包村/驻村的村",
+    "own_grid": "所管网格（无已发布网格时为所在村）",
+    "township": "全镇",
+}
+TARGETS = {"households": "全部农户", "flagged_households": "必访户", "village_groups": "全部村民小组"}
+# A township party committee sits for five years (中国共产党章程 第二十七条).
+TERM_YEARS = 5
+DEFAULT_TERM_START = date(2021, 10, 1)
+DEFAULT_ATTEND_HOURS = 24
+
+
+class DutyError(ValueError):
+    """A duty definition that cannot be followed; the message is Chinese."""
+
+
+@dataclass(frozen=True)
+class Duty:
+    """Who visits which targets in what scope how often; `cadre_id` names one cadre."""
+
+    code: str
+    name: str
+    scope: str
+    target: str
+    period: str
+    cadre_roles: tuple[str, ...] = ()
+    cadre_id: int | None = None
+    flags: tuple[str, ...] = ()
+    active: bool = True
+
+    def __post_init__(self):
+        check_duty(self)
+
+
+def check_duty(duty: Duty) -> None:
+    """Raise DutyError (Chinese) when DUTY uses unknown words or names nobody."""
+    for value, allowed, what in ((duty.scope, SCOPES, "范围"), (duty.target, TARGETS, "对象"),
+                                 (duty.period, PERIODS, "周期")):
+        if value not in allowed:
+            raise DutyError(f"未知{what} {value}；可选：{'、'.join(allowed)}")
+    unknown = [r for r in duty.cadre_roles if r not in CADRE_ROLES]
+    if unknown:
+        raise DutyError(f"未知干部角色 {'、'.join(unknown)}；可选：{'、'.join(CADRE_ROLES)}")
+    if not duty.cadre_roles and duty.cadre_id is None:
+        raise DutyError(f"职责 {duty.code} 须指定干部角色或具体干部")
+    bad_flags = [f for f in duty.flags if f not in MUST_VISIT_FLAGS]
+    if bad_flags:
+        raise DutyError(f"未知必访标记 {'、'.join(bad_flags)}")
+    if duty.target == "flagged_households" and not duty.flags:
+        raise DutyError(f"职责 {duty.code} 的对象为必访户，须指定至少一个必访标记")
+    if duty.target != "flagged_households" and duty.flags:
+        raise DutyError(f"职责 {duty.code} 的对象不是必访户，不能指定必访标记")
+
+
+DEFAULT_DUTIES = (
+    Duty("resident_quarterly", "第一书记、工作队每季度走访全部农户", "posted_villages", "households",
+         "quarter", cadre_roles=("first_secretary", "work_team")),
+    Duty("bao_cun_yearly", "包村镇干部每年走访包村全部农户", "posted_villages", "households",
+         "year", cadre_roles=("township_cadre",)),
+    Duty("must_visit_monthly", "四必访：必访户每月走访", "own_grid", "flagged_households", "month",
+         cadre_roles=("township_cadre", "village_cadre", "grid_worker"),
+         flags=tuple(MUST_VISIT_FLAGS)),
+    Duty("walk_groups_term", "三个走遍：镇党委书记任期内走遍所有村民小组", "township",
+         "village_groups", "term", cadre_roles=("township_secretary",)),
+    Duty("walk_hardship_term", "三个走遍：镇党委书记任期内走遍所有困难户", "township",
+         "flagged_households", "term", cadre_roles=("township_secretary",), flags=("hardship",)),
+)
+WALK_DUTIES = ("walk_groups_term", "walk_hardship_term")
+
+
+@dataclass(frozen=True)
+class Term:
+    """The term of office that periods of kind "term" follow."""
+
+    start: date = DEFAULT_TERM_START
+    years: int = TERM_YEARS
+
+
+def add_years(day: date, years: int) -> date:
+    """DAY moved by YEARS; 29 February becomes 28 February in a common year."""
+    year = day.year + years
+    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return day.replace(year=year)
+
+
+def period_bounds(period: str, day: date, term: Term = Term()) -> tuple[date, date]:
+    """First and last day (inclusive) of the PERIOD that contains DAY."""
+    if period == "month":
+        return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if period == "quarter":
+        first = 3 * ((day.month - 1) // 3) + 1
+        last = first + 2
+        return date(day.year, first, 1), date(day.year, last, calendar.monthrange(day.year, last)[1])
+    if period == "year":
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    if period == "term":
+        k = (day.year - term.start.year) // term.years + 1
+        while add_years(term.start, k * term.years) > day:
+            k -= 1
+        start = add_years(term.start, k * term.years)
+        return start, add_years(term.start, (k + 1) * term.years) - timedelta(days=1)
+    raise DutyError(f"未知周期 {period}；可选：{'、'.join(PERIODS)}")
+
+
+def previous_period(period: str, day: date, term: Term = Term()) -> tuple[date, date]:
+    """Bounds of the PERIOD just before the one containing DAY."""
+    start, _ = period_bounds(period, day, term)
+    return period_bounds(period, start - timedelta(days=1), term)
+
+
+@dataclass(frozen=True)
+class AttendRules:
+    """Hours to attend each 四必到 event type; types not listed get the default."""
+
+    hours: dict[str, float] = field(default_factory=dict)
+    default_hours: float = DEFAULT_ATTEND_HOURS
+
+
+def attend_by(event_type: str, reported_at: datetime, rules: AttendRules = AttendRules()) -> datetime:
+    """The deadline to attend an event of EVENT_TYPE reported at REPORTED_AT."""
+    if event_type not in EVENT_TYPES:
+        raise DutyError(f"未知事件类型 {event_type}；可选：{'、'.join(EVENT_TYPES)}")
+    hours = rules.hours.get(event_type, rules.default_hours)
+    if hours <= 0:
+        raise DutyError(f"事件类型 {EVENT_TYPES[event_type]} 的到场时限须大于 0 小时")
+    return reported_at + timedelta(hours=hours)
