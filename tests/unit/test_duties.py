@@ -1,0 +1,88 @@
+"""Period arithmetic, default duties and event deadlines, checked by hand."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from gridmgmt.domain.duties import (
+    DEFAULT_DUTIES, AttendRules, Duty, DutyError, Term, add_years, attend_by, period_bounds,
+    previous_period,
+)
+
+
+@pytest.mark.parametrize("day, expected", [
+    (date(2024, 2, 10), (date(2024, 2, 1), date(2024, 2, 29))),   # leap February
+    (date(2023, 2, 28), (date(2023, 2, 1), date(2023, 2, 28))),
+    (date(2025, 12, 31), (date(2025, 12, 1), date(2025, 12, 31))),
+])
+def test_month(day, expected):
+    assert period_bounds("month", day) == expected
+
+
+@pytest.mark.parametrize("day, expected", [
+    (date(2025, 3, 31), (date(2025, 1, 1), date(2025, 3, 31))),   # last day of Q1
+    (date(2025, 4, 1), (date(2025, 4, 1), date(2025, 6, 30))),    # first day of Q2
+    (date(2025, 9, 30), (date(2025, 7, 1), date(2025, 9, 30))),
+    (date(2025, 12, 31), (date(2025, 10, 1), date(2025, 12, 31))),
+])
+def test_quarter_ends(day, expected):
+    assert period_bounds("quarter", day) == expected
+
+
+def test_year_and_previous_periods():
+    assert period_bounds("year", date(2024, 2, 29)) == (date(2024, 1, 1), date(2024, 12, 31))
+    assert previous_period("quarter", date(2025, 1, 15)) == (date(2024, 10, 1), date(2024, 12, 31))
+    assert previous_period("month", date(2024, 3, 1)) == (date(2024, 2, 1), date(2024, 2, 29))
+
+
+def test_term_ends():
+    term = Term(date(2021, 10, 1), 5)
+    assert period_bounds("term", date(2026, 9, 30), term) == (date(2021, 10, 1), date(2026, 9, 30))
+    assert period_bounds("term", date(2026, 10, 1), term) == (date(2026, 10, 1), date(2031, 9, 30))
+    assert period_bounds("term", date(2021, 9, 30), term) == (date(2016, 10, 1), date(2021, 9, 30))
+    assert previous_period("term", date(2027, 1, 1), term) == (date(2021, 10, 1), date(2026, 9, 30))
+
+
+def test_term_from_leap_day():
+    term = Term(date(2024, 2, 29), 5)
+    assert add_years(date(2024, 2, 29), 5) == date(2029, 2, 28)
+    assert period_bounds("term", date(2029, 2, 27), term) == (date(2024, 2, 29), date(2029, 2, 27))
+    assert period_bounds("term", date(2029, 2, 28), term)[0] == date(2029, 2, 28)
+    # Four terms on, 2044 is a leap year again: the term starts on 29 February.
+    assert period_bounds("term", date(2044, 3, 1), term)[0] == date(2044, 2, 29)
+
+
+def test_defaults_follow_the_documents():
+    by_code = {d.code: d for d in DEFAULT_DUTIES}
+    assert by_code["resident_quarterly"].period == "quarter"
+    assert set(by_code["resident_quarterly"].cadre_roles) == {"first_secretary", "work_team"}
+    assert by_code["bao_cun_yearly"].period == "year"
+    assert by_code["must_visit_monthly"].period == "month"
+    assert len(by_code["must_visit_monthly"].flags) == 5
+    assert by_code["walk_hardship_term"].flags == ("hardship",)
+    assert by_code["walk_groups_term"].target == "village_groups"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"period": "week"}, "未知周期"),
+    ({"cadre_roles": ("mayor",)}, "未知干部角色"),
+    ({"cadre_roles": ()}, "须指定干部角色或具体干部"),
+    ({"target": "flagged_households"}, "须指定至少一个必访标记"),
+    ({"flags": ("rich",), "target": "flagged_households"}, "未知必访标记"),
+])
+def test_bad_duties_are_refused(kwargs, message):
+    base = {"code": "x", "name": "x", "scope": "township", "target": "households",
+            "period": "month", "cadre_roles": ("grid_worker",)}
+    with pytest.raises(DutyError, match=message):
+        Duty(**{**base, **kwargs})
+
+
+def test_attend_by_default_and_per_type():
+    reported = datetime(2024, 2, 28, 20, 0, tzinfo=timezone.utc)
+    assert attend_by("dispute", reported) == datetime(2024, 2, 29, 20, 0, tzinfo=timezone.utc)
+    rules = AttendRules({"emergency": 2})
+    assert attend_by("emergency", reported, rules) - reported == timedelta(hours=2)
+    assert attend_by("grievance", reported, rules) - reported == timedelta(hours=24)
+    with pytest.raises(DutyError, match="未知事件类型"):
+        attend_by("party", reported)
+    with pytest.raises(DutyError, match="须大于 0"):
+        attend_by("dispute", reported, AttendRules({"dispute": 0}))
