@@ -1,0 +1,208 @@
+"""Feature collections for OGC API – Features: pages of GeoJSON built in PostGIS.
+
+Each collection lists the only properties it may carry; households never carry
+the sensitive 四必访 flags (nor the head's name), and are always read within the
+asking user's scope.
+"""
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Callable
+
+from sqlalchemy import JSON, ColumnElement, Select, Text, func, literal_column, or_, select
+from sqlalchemy.orm import Session
+
+from gridmgmt.db.models import (
+    DemoSite, GridCell, GridPlan, Household, PartyOrg, Road, Village, VillageGroup,
+)
+from gridmgmt.domain.permissions import Forbidden, Scope
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10_000
+# About 0.1 m: enough for GIS clients, a third of the bytes of full precision.
+COORD_DIGITS = 6
+
+
+class InvalidQuery(ValueError):
+    """A query parameter (bbox, limit, offset) is malformed; the message is Chinese."""
+
+
+class UnknownCollection(LookupError):
+    """No collection has this id."""
+
+    def __init__(self, collection_id: str):
+        super().__init__(f"没有名为 {collection_id} 的数据集")
+
+
+class FeatureNotFound(LookupError):
+    """The collection has no feature with this id (or not one the user may see)."""
+
+    def __init__(self, collection_id: str, fid: str):
+        super().__init__(f"数据集 {collection_id} 中没有编号为 {fid} 的要素")
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A feature collection: its id column, geometry, properties and filters."""
+
+    id: str
+    title: str
+    geometry_type: str
+    fid: ColumnElement
+    geom: ColumnElement
+    properties: dict[str, ColumnElement]
+    personal: bool = False  # households: only with a scope, never public
+    refine: Callable[[Select], Select] = field(default=lambda rows: rows)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a collection's items: GeoJSON Feature texts and the total matched."""
+
+    features: list[str]
+    number_matched: int
+
+
+def published_cells(rows: Select) -> Select:
+    """ROWS of grid cells kept to the cells of published plans."""
+    return rows.join(GridPlan, GridCell.plan_id == GridPlan.id).where(
+        GridPlan.status == "published"
+    )
+
+
+def _site_venues(rows: Select) -> Select:
+    return rows.join(PartyOrg, DemoSite.party_org_id == PartyOrg.id)
+
+
+COLLECTIONS = {
+    c.id: c
+    for c in (
+        Collection("villages", "行政村", "MultiPolygon", Village.id, Village.geom,
+                   {"code": Village.code, "name": Village.name,
+                    "township_id": Village.township_id}),
+        Collection("village_groups", "村民小组", "Geometry", VillageGroup.id, VillageGroup.geom,
+                   {"code": VillageGroup.code, "name": VillageGroup.name,
+                    "village_id": VillageGroup.village_id}),
+        Collection("roads", "道路", "LineString", Road.id, Road.geom,
+                   {"code": Road.code, "name": Road.name, "road_class": Road.road_class,
+                    "length_m": Road.length_m}),
+        Collection("grid_cells", "网格（已发布方案）", "MultiPolygon", GridCell.id, GridCell.geom,
+                   {"code": GridCell.code, "name": GridCell.name,
+                    "village_id": GridCell.village_id, "plan_id": GridCell.plan_id},
+                   refine=published_cells),
+        Collection("party_venues", "党组织活动场所", "Point", PartyOrg.id, PartyOrg.venue,
+                   {"code": PartyOrg.code, "name": PartyOrg.name,
+                    "org_type": PartyOrg.org_type, "venue_area_m2": PartyOrg.venue_area_m2}),
+        Collection("demo_sites", "党建示范点", "Point", DemoSite.id, PartyOrg.venue,
+                   {"party_org_code": PartyOrg.code, "name": PartyOrg.name,
+                    "status": DemoSite.status, "theme": DemoSite.theme,
+                    "level": DemoSite.level, "award_year": DemoSite.award_year},
+                   refine=_site_venues),
+        Collection("households", "农户", "Point", Household.id, Household.geom,
+                   {"code": Household.code, "village_id": Household.village_id,
+                    "group_id": Household.group_id, "grid_cell_id": Household.grid_cell_id},
+                   personal=True),
+    )
+}
+
+
+def collection(collection_id: str) -> Collection:
+    """The collection COLLECTION_ID; raises UnknownCollection."""
+    try:
+        return COLLECTIONS[collection_id]
+    except KeyError:
+        raise UnknownCollection(collection_id) from None
+
+
+def household_scope(scope: Scope) -> list[ColumnElement]:
+    """WHERE clauses that keep only the households SCOPE covers."""
+    clauses = []
+    if scope.township_id is not None:
+        clauses.append(Household.village_id.in_(
+            select(Village.id).where(Village.township_id == scope.township_id)
+        ))
+    if scope.village_ids is not None:
+        clauses.append(or_(Household.village_id.in_(scope.village_ids),
+                           Household.grid_cell_id.in_(scope.grid_cell_ids)))
+    return clauses
+
+
+def parse_paging(limit: str | None, offset: str | None) -> tuple[int, int]:
+    """LIMIT (default 100, above 10,000 lowered to it) and OFFSET as ints; InvalidQuery."""
+    try:
+        limit_n = DEFAULT_LIMIT if limit is None else int(limit)
+        offset_n = 0 if offset is None else int(offset)
+    except ValueError:
+        raise InvalidQuery("limit 和 offset 必须是整数") from None
+    if limit_n < 1 or offset_n < 0:
+        raise InvalidQuery("limit 须至少为 1，offset 不能为负数")
+    return min(limit_n, MAX_LIMIT), offset_n
+
+
+def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    """The bbox 'west,south,east,north' in WGS 84 degrees, or None; InvalidQuery."""
+    if text is None:
+        return None
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError:
+        raise InvalidQuery("bbox 须为四个数：西,南,东,北（经纬度）") from None
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise InvalidQuery(f"bbox 超出经纬度范围或西大于东、南大于北：{text}")
+    return west, south, east, north
+
+
+def _rows(coll: Collection, scope: Scope | None, bbox=None) -> Select:
+    rows = coll.refine(select(coll.fid).where(coll.geom.is_not(None)))
+    if bbox is not None:
+        rows = rows.where(func.ST_Intersects(coll.geom, func.ST_MakeEnvelope(*bbox, 4326)))
+    if coll.personal:
+        if scope is None:
+            raise Forbidden(f"collection {coll.id} without a scope")
+        rows = rows.where(*household_scope(scope))
+    return rows
+
+
+def _key(name: str) -> ColumnElement:
+    # Keys are our own identifiers; as literals they need no parameter type.
+    return literal_column(f"'{name}'")
+
+
+def _feature_json(coll: Collection) -> ColumnElement:
+    properties = func.json_build_object(
+        *chain.from_iterable((_key(name), column) for name, column in coll.properties.items())
+    )
+    return func.json_build_object(
+        _key("type"), _key("Feature"), _key("id"), coll.fid,
+        _key("geometry"), func.ST_AsGeoJSON(coll.geom, COORD_DIGITS).cast(JSON),
+        _key("properties"), properties,
+    ).cast(Text)
+
+
+def items(session: Session, coll: Collection, scope: Scope | None, bbox=None,
+          limit: int = DEFAULT_LIMIT, offset: int = 0) -> Page:
+    """A page of COLL's features in BBOX, by id; SCOPE is required for households."""
+    rows = _rows(coll, scope, bbox)
+    matched = session.execute(select(func.count()).select_from(rows.subquery())).scalar_one()
+    page = rows.with_only_columns(_feature_json(coll)).order_by(coll.fid)
+    features = session.execute(page.limit(limit).offset(offset)).scalars().all()
+    return Page(features, matched)
+
+
+def item(session: Session, coll: Collection, fid: str, scope: Scope | None) -> str:
+    """COLL's feature FID as GeoJSON text; raises FeatureNotFound."""
+    if not fid.isdigit():
+        raise FeatureNotFound(coll.id, fid)
+    rows = _rows(coll, scope).where(coll.fid == int(fid))
+    feature = session.execute(rows.with_only_columns(_feature_json(coll))).scalar_one_or_none()
+    if feature is None:
+        raise FeatureNotFound(coll.id, fid)
+    return feature
+
+
+def extent(session: Session, coll: Collection,
+           scope: Scope | None) -> tuple[float, float, float, float] | None:
+    """West, south, east, north of COLL's features (None when empty)."""
+    box = _rows(coll, scope).with_only_columns(func.ST_Extent(coll.geom)).subquery().c[0]
+    row = session.execute(select(func.ST_XMin(box), func.ST_YMin(box),
+                                 func.ST_XMax(box), func.ST_YMax(box))).one()
+    return None if row[0] is None else tuple(row)

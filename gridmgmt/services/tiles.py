@@ -1,0 +1,118 @@
+"""Mapbox vector tiles of the map layers, built in PostGIS with ST_AsMVT.
+
+The tile box is transformed to EPSG:4326 for the `&&` filter, never the stored
+column, so the GiST index on `geom` picks the rows; only the rows picked are
+transformed to Web Mercator for ST_AsMVTGeom. Tiles carry no sensitive
+household flag: each layer lists the only attributes it may carry.
+"""
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from gridmgmt.db.models import GridCell, Household, Road, VillageGroup
+from gridmgmt.domain.permissions import Forbidden, Scope
+from gridmgmt.services.features import household_scope, published_cells
+
+EXTENT = 4096
+# Pixels of tile coordinates kept around each tile, so dots and lines on a tile
+# edge are drawn whole on both sides.
+BUFFER = 64
+MAX_ZOOM = 22
+# Half the width of the Web Mercator square, in metres.
+MERCATOR_HALF_WIDTH = 20037508.342789244
+
+
+class InvalidTile(ValueError):
+    """z/x/y do not name a tile."""
+
+
+class UnknownLayer(LookupError):
+    """No tile layer has this name."""
+
+    def __init__(self, name: str):
+        super().__init__(f"没有名为 {name} 的图层")
+
+
+@dataclass(frozen=True)
+class TileAddress:
+    """A tile of the Web Mercator (XYZ) pyramid."""
+
+    z: int
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class TileLayer:
+    """A tile layer: its table's geometry, the attributes it may carry, its filters."""
+
+    name: str
+    geom: ColumnElement
+    columns: tuple[ColumnElement, ...]
+    personal: bool = False  # households: only for users who may see them, in their scope
+    refine: Callable[[Select], Select] = lambda rows: rows
+
+
+LAYERS = {
+    layer.name: layer
+    for layer in (
+        TileLayer("households", Household.geom,
+                  (Household.id, Household.code, Household.village_id, Household.group_id),
+                  personal=True),
+        TileLayer("roads", Road.geom, (Road.id, Road.code, Road.name, Road.road_class)),
+        TileLayer("village_groups", VillageGroup.geom,
+                  (VillageGroup.id, VillageGroup.code, VillageGroup.name,
+                   VillageGroup.village_id)),
+        TileLayer("grid_cells", GridCell.geom,
+                  (GridCell.id, GridCell.code, GridCell.name, GridCell.village_id,
+                   GridCell.plan_id), refine=published_cells),
+    )
+}
+
+
+def tile_layer(name: str) -> TileLayer:
+    """The tile layer called NAME; raises UnknownLayer."""
+    try:
+        return LAYERS[name]
+    except KeyError:
+        raise UnknownLayer(name) from None
+
+
+def parse_address(z: str, x: str, y: str) -> TileAddress:
+    """The tile z/x/y given as URL text; raises InvalidTile with a Chinese message."""
+    try:
+        address = TileAddress(int(z), int(x), int(y))
+    except ValueError:
+        raise InvalidTile(f"瓦片坐标必须是整数：{z}/{x}/{y}") from None
+    if not 0 <= address.z <= MAX_ZOOM:
+        raise InvalidTile(f"缩放级别须在 0–{MAX_ZOOM} 之间：{address.z}")
+    size = 2 ** address.z
+    if not (0 <= address.x < size and 0 <= address.y < size):
+        raise InvalidTile(f"第 {address.z} 级的瓦片行列号须在 0–{size - 1} 之间："
+                          f"{address.x}/{address.y}")
+    return address
+
+
+def tile_statement(layer: TileLayer, address: TileAddress, scope: Scope | None = None) -> Select:
+    """The SELECT that returns LAYER's tile at ADDRESS as one bytea (empty when no feature)."""
+    envelope = func.ST_TileEnvelope(address.z, address.x, address.y)
+    margin = 2 * MERCATOR_HALF_WIDTH / 2 ** address.z * BUFFER / EXTENT
+    box = func.ST_Transform(func.ST_Expand(envelope, margin), 4326)
+    geom = func.ST_AsMVTGeom(func.ST_Transform(layer.geom, 3857), envelope, EXTENT, BUFFER, True)
+    rows = select(geom.label("geom"), *layer.columns).where(layer.geom.op("&&")(box))
+    rows = layer.refine(rows)
+    if layer.personal:
+        if scope is None:
+            raise Forbidden("personal tile layer without a scope")
+        rows = rows.where(*household_scope(scope))
+    features = rows.cte("features")
+    return select(func.ST_AsMVT(features.table_valued(), layer.name, EXTENT, "geom", "id"))
+
+
+def render_tile(session: Session, layer: TileLayer, address: TileAddress,
+                scope: Scope | None = None) -> bytes:
+    """LAYER's tile at ADDRESS (personal layers: within SCOPE, required); b'' when empty."""
+    data = session.execute(tile_statement(layer, address, scope)).scalar_one()
+    return bytes(data or b"")

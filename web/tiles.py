@@ -1,0 +1,38 @@
+"""Vector tiles: /tiles/{layer}/{z}/{x}/{y}.pbf, for Leaflet.VectorGrid and GIS clients."""
+from flask import Blueprint, Response, request
+
+from gridmgmt.services import tiles
+from web import api
+from web.auth import public
+from web.db import get_session
+
+MVT_TYPE = "application/vnd.mapbox-vector-tile"
+# Public layers change rarely; households are per user (scope) and edited more often.
+PUBLIC_MAX_AGE = 300
+PERSONAL_MAX_AGE = 60
+
+bp = Blueprint("tiles", __name__, url_prefix="/tiles")
+api.json_errors(bp, {tiles.InvalidTile: 400, tiles.UnknownLayer: 404})
+
+
+@bp.get("/<layer>/<z>/<x>/<y>.pbf")
+@public  # access is checked per layer: households need a login, others follow PUBLIC_LAYERS
+def tile(layer: str, z: str, x: str, y: str):
+    """One Mapbox vector tile; 204 when it holds no feature."""
+    tile_layer = tiles.tile_layer(layer)
+    scope = api.reader_scope(tile_layer.personal)
+    address = tiles.parse_address(z, x, y)
+    data = tiles.render_tile(get_session(), tile_layer, address, scope)
+    response = Response(data, status=200 if data else 204, mimetype=MVT_TYPE)
+    if tile_layer.personal:
+        response.cache_control.private = True
+        response.cache_control.max_age = PERSONAL_MAX_AGE
+        response.vary.add("Cookie")
+        response.vary.add("Authorization")
+    else:
+        response.cache_control.public = True
+        response.cache_control.max_age = PUBLIC_MAX_AGE
+    if data:
+        response.add_etag()
+        response.make_conditional(request)
+    return response
