@@ -4,7 +4,7 @@ from sqlalchemy.exc import OperationalError
 
 from gridmgmt.config import get_settings
 from gridmgmt.services.layers import TownshipNotFound
-from web import assets, db, townships
+from web import accounts, assets, audit, auth, db, households, mobile, townships, villages
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -16,12 +16,19 @@ def create_app(config: dict | None = None) -> Flask:
         DATABASE_URL=settings.url_for(),
         NODE_MODULES=settings.node_modules,
         TIANDITU_KEY=settings.tianditu_key,
+        **auth.session_config(settings.secure_cookies),
     )
     if config:
         app.config.update(config)
     db.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(accounts.bp)
     app.register_blueprint(assets.bp)
     app.register_blueprint(townships.bp)
+    app.register_blueprint(villages.bp)
+    app.register_blueprint(households.bp)
+    app.register_blueprint(mobile.bp)
+    app.register_blueprint(audit.bp)
     _register_errors(app)
     return app
 

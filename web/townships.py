@@ -1,9 +1,11 @@
 """Townships: the list and each township's map."""
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, redirect, render_template
+from flask_login import current_user
 
 from gridmgmt.maps.township import render_parts, township_map
 from gridmgmt.services.layers import township_layers, township_summaries
 from web.assets import assets_url
+from web.auth import home_url, permission_required, require_township
 from web.db import get_session
 
 bp = Blueprint("townships", __name__)
@@ -11,13 +13,17 @@ bp = Blueprint("townships", __name__)
 
 @bp.get("/")
 def index():
-    """All townships with their village and household counts."""
+    """All townships with their village and household counts (admins); others go home."""
+    if current_user.role != "admin":
+        return redirect(home_url())
     return render_template("townships/index.html", townships=township_summaries(get_session()))
 
 
 @bp.get("/townships/<code>")
+@permission_required("view_township")
 def show(code: str):
-    """The township's map; unknown codes give 404."""
+    """The township's map; unknown codes give 404, another township 403."""
+    require_township(code)
     layers = township_layers(get_session(), code)
     fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"])
     households = len(layers.households["features"])

@@ -2,6 +2,7 @@
 import pytest
 
 from gridmgmt.db.session import engine_for
+from tests.web.people import add_people, log_in
 from tests.web.sample import add_small_township
 from web import create_app
 
@@ -17,7 +18,7 @@ def app(db_url):
 
 @pytest.fixture
 def client(app):
-    """A test client."""
+    """A test client, not logged in."""
     return app.test_client()
 
 
@@ -25,3 +26,25 @@ def client(app):
 def township(session):
     """The sample township 示范镇, committed."""
     add_small_township(session)
+
+
+@pytest.fixture
+def people(session, township):
+    """The sample township with a grid worker's scope and one user per role: ids by username."""
+    return add_people(session)
+
+
+@pytest.fixture
+def as_user(app, people):
+    """as_user(USERNAME): a test client logged in as that sample user."""
+    def client_for(username: str):
+        client = app.test_client()
+        log_in(client, people[username])
+        return client
+    return client_for
+
+
+@pytest.fixture
+def admin_client(as_user):
+    """A test client logged in as the sample admin."""
+    return as_user("admin")

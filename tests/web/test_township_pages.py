@@ -3,8 +3,9 @@ import json
 import re
 from urllib.parse import urlparse
 
-from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS
+from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS, AppUser
 from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
+from tests.web.people import log_in, password_hash
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE
 
 MAP_URL = f"/townships/{TOWNSHIP_CODE}"
@@ -20,8 +21,8 @@ def _page(client, url):
     return response, response.get_data(as_text=True)
 
 
-def test_index_lists_townships_with_counts(client, township):
-    response, html = _page(client, "/")
+def test_index_lists_townships_with_counts(admin_client, township):
+    response, html = _page(admin_client, "/")
     assert response.status_code == 200
     assert '<html lang="zh-CN">' in html
     assert 'name="viewport"' in html
@@ -31,13 +32,17 @@ def test_index_lists_townships_with_counts(client, township):
 
 
 def test_index_without_townships_says_so(client, session):
+    admin = AppUser(username="admin", role="admin", password_hash=password_hash())
+    session.add(admin)
+    session.commit()
+    log_in(client, admin.id)
     response, html = _page(client, "/")
     assert response.status_code == 200
     assert "暂无乡镇数据" in html
 
 
-def test_map_page_has_every_layer_in_chinese(client, township):
-    response, html = _page(client, MAP_URL)
+def test_map_page_has_every_layer_in_chinese(admin_client, township):
+    response, html = _page(admin_client, MAP_URL)
     assert response.status_code == 200
     assert '<html lang="zh-CN">' in html
     assert "<h1>示范镇</h1>" in html
@@ -50,14 +55,14 @@ def test_map_page_has_every_layer_in_chinese(client, township):
     assert "fitBounds" in html
 
 
-def test_map_page_draws_only_the_townships_roads(client, township):
-    _response, html = _page(client, MAP_URL)
+def test_map_page_draws_only_the_townships_roads(admin_client, township):
+    _response, html = _page(admin_client, MAP_URL)
     assert "X101" in html and "C201" in html
     assert "C999" not in html  # a road of 邻镇
 
 
-def test_map_page_never_carries_sensitive_flags(client, township):
-    _response, html = _page(client, MAP_URL)
+def test_map_page_never_carries_sensitive_flags(admin_client, township):
+    _response, html = _page(admin_client, MAP_URL)
     for flag in SENSITIVE_HOUSEHOLD_COLUMNS:
         assert flag not in html, flag
     for label in MUST_VISIT_FLAGS.values():
@@ -65,14 +70,14 @@ def test_map_page_never_carries_sensitive_flags(client, township):
     assert not _has(html, "张三")  # household heads are not map data either
 
 
-def test_household_coordinates_are_rounded_to_6_decimals(client, township):
-    _response, html = _page(client, MAP_URL)
+def test_household_coordinates_are_rounded_to_6_decimals(admin_client, township):
+    _response, html = _page(admin_client, MAP_URL)
     assert "115.751235" in html
     assert "115.7512345" not in html
 
 
-def test_every_script_and_stylesheet_is_local(client, township):
-    _response, html = _page(client, MAP_URL)
+def test_every_script_and_stylesheet_is_local(admin_client, township):
+    _response, html = _page(admin_client, MAP_URL)
     urls = re.findall(r'<script[^>]*\ssrc="([^"]+)"', html)
     urls += re.findall(r'<link[^>]*\shref="([^"]+)"', html)
     assert "/assets/leaflet/dist/leaflet.js" in urls
@@ -80,17 +85,17 @@ def test_every_script_and_stylesheet_is_local(client, township):
     assert "cdn" not in html.lower()
 
 
-def test_tianditu_is_the_only_external_url_when_keyed(app, township):
+def test_tianditu_is_the_only_external_url_when_keyed(app, admin_client):
     app.config["TIANDITU_KEY"] = "k3y"
-    html = app.test_client().get(MAP_URL).get_data(as_text=True)
+    html = admin_client.get(MAP_URL).get_data(as_text=True)
     hosts = {urlparse(url).netloc for url in re.findall(r'https?://[^"\s\\]+', html)}
     assert hosts == {"t{s}.tianditu.gov.cn"}
     assert "vec_w/wmts" in html and "cva_w/wmts" in html and "tk=k3y" in html
     assert _has(html, "天地图矢量") and _has(html, "天地图注记")
 
 
-def test_unknown_township_is_404_in_chinese(client, township):
-    response, html = _page(client, "/townships/000000000000")
+def test_unknown_township_is_404_in_chinese(admin_client, township):
+    response, html = _page(admin_client, "/townships/000000000000")
     assert response.status_code == 404
     assert "没有编码为 000000000000 的乡镇" in html
 
@@ -101,7 +106,7 @@ def test_unknown_page_is_404_in_chinese(client):
     assert "页面不存在" in html
 
 
-def test_empty_township_map_still_renders(client, township):
-    response, html = _page(client, f"/townships/{OTHER_TOWNSHIP_CODE}")
+def test_empty_township_map_still_renders(admin_client, township):
+    response, html = _page(admin_client, f"/townships/{OTHER_TOWNSHIP_CODE}")
     assert response.status_code == 200
     assert "邻镇" in html

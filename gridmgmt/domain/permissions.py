@@ -1,0 +1,80 @@
+"""Who may do what, and which household fields each role sees: plain data and pure functions.
+
+The route-by-role matrix that the web tests walk is docs/permissions.md; this
+module holds the rules those routes ask.
+"""
+from dataclasses import dataclass
+
+from gridmgmt.domain.vocab import MUST_VISIT_FLAGS, ROLES
+
+MASK = "***"
+
+# Action → roles allowed. Scope (township, grid) is checked separately.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "view_township": frozenset({"admin", "planner", "reviewer", "leader"}),
+    "view_village": frozenset(ROLES),
+    "view_household": frozenset({"admin", "planner", "grid_worker", "leader"}),
+    "view_sensitive": frozenset({"admin", "planner", "grid_worker"}),
+    "use_phone_layout": frozenset({"grid_worker"}),
+    "edit_grids": frozenset({"admin", "planner"}),
+    "review_sites": frozenset({"admin", "planner", "reviewer"}),
+    "view_audit": frozenset({"admin"}),
+    "manage_users": frozenset({"admin"}),
+}
+
+
+class Forbidden(PermissionError):
+    """The user's role or scope does not allow the request."""
+
+
+def may(role: str, action: str) -> bool:
+    """True when ROLE may perform ACTION; unknown actions are refused."""
+    return role in PERMISSIONS.get(action, frozenset())
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: a township (None: every township) and, for grid workers,
+    the villages they are posted to and the grid cells they hold."""
+
+    township_id: int | None
+    village_ids: frozenset[int] | None = None  # None: every village of the township
+    grid_cell_ids: frozenset[int] = frozenset()
+    cell_village_ids: frozenset[int] = frozenset()  # villages the grid cells lie in
+
+    @property
+    def is_everything(self) -> bool:
+        """True for an admin's scope."""
+        return self.township_id is None and self.village_ids is None
+
+
+def sees_village(scope: Scope, township_id: int, village_id: int) -> bool:
+    """True when SCOPE covers the village VILLAGE_ID of TOWNSHIP_ID."""
+    if scope.township_id is not None and township_id != scope.township_id:
+        return False
+    if scope.village_ids is None:
+        return True
+    return village_id in scope.village_ids or village_id in scope.cell_village_ids
+
+
+def sees_household(scope: Scope, township_id: int, village_id: int,
+                   grid_cell_id: int | None) -> bool:
+    """True when SCOPE covers a household of VILLAGE_ID in GRID_CELL_ID."""
+    if scope.township_id is not None and township_id != scope.township_id:
+        return False
+    if scope.village_ids is None:
+        return True
+    return village_id in scope.village_ids or grid_cell_id in scope.grid_cell_ids
+
+
+def shows_sensitive(role: str, in_scope: bool) -> bool:
+    """True when ROLE, for a household it may see (IN_SCOPE), gets the 四必访 flags."""
+    return in_scope and may(role, "view_sensitive")
+
+
+def mask_flags(flags: dict[str, bool], show: bool) -> dict[str, bool | str]:
+    """The 四必访 FLAGS as they are when SHOW, else every value replaced by MASK."""
+    unknown = set(flags) - set(MUST_VISIT_FLAGS)
+    if unknown:
+        raise ValueError(f"not a must-visit flag: {sorted(unknown)}")
+    return {name: (value if show else MASK) for name, value in flags.items()}

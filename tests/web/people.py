@@ -1,0 +1,67 @@
+"""Cadres, a published grid and one user per role on top of the sample township.
+
+The grid worker 网格员甲 (cadre G001) is posted (包村) to 西村 and holds grid
+cell W1 of the published plan, which holds one household of 东村
+(44150010020201001). So their scope is 西村's two households plus that one;
+44150010020202001 and 44150010020202002 of 东村 are outside it.
+"""
+from functools import lru_cache
+
+from sqlalchemy import select
+
+from gridmgmt.db.models import AppUser, Cadre, CadreVillage, GridCell, GridPlan, Household, Township, Village
+from gridmgmt.services.accounts import hash_password
+from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE, _box
+
+PASSWORD = "sample-pass-1"
+IN_SCOPE = ("44150010020101001", "44150010020102001", "44150010020201001")
+OUT_OF_SCOPE = ("44150010020202001", "44150010020202002")
+# username → (role, township code)
+USERS = {
+    "admin": ("admin", None),
+    "planner": ("planner", TOWNSHIP_CODE),
+    "reviewer": ("reviewer", TOWNSHIP_CODE),
+    "grid_worker": ("grid_worker", TOWNSHIP_CODE),
+    "leader": ("leader", TOWNSHIP_CODE),
+    "other_planner": ("planner", OTHER_TOWNSHIP_CODE),
+}
+
+
+@lru_cache
+def password_hash() -> str:
+    """One argon2 hash of PASSWORD for every sample user (hashing is slow on purpose)."""
+    return hash_password(PASSWORD)
+
+
+def add_people(session) -> dict[str, int]:
+    """Add the grid worker's posting and cell and the USERS; returns user ids by username."""
+    towns = dict(session.execute(select(Township.code, Township.id)).all())
+    villages = dict(session.execute(select(Village.name, Village.id)).all())
+    cadre = Cadre(township_id=towns[TOWNSHIP_CODE], code="G001", name="网格员甲", cadre_role="grid_worker")
+    session.add(cadre)
+    session.flush()
+    session.add(CadreVillage(cadre_id=cadre.id, village_id=villages["西村"], assignment="bao_cun"))
+    plan = GridPlan(township_id=towns[TOWNSHIP_CODE], name="2026 网格", status="published")
+    session.add(plan)
+    session.flush()
+    cell = GridCell(plan_id=plan.id, village_id=villages["东村"], code="W1", name="东村一格",
+                    grid_worker_id=cadre.id, geom=_box(115.735, 23.905, 115.745, 23.915))
+    session.add(cell)
+    session.flush()
+    session.scalars(select(Household).where(Household.code == IN_SCOPE[2])).one().grid_cell_id = cell.id
+    users = {}
+    for username, (role, town) in USERS.items():
+        user = AppUser(username=username, role=role, password_hash=password_hash(),
+                       township_id=towns.get(town), cadre_id=cadre.id if role == "grid_worker" else None)
+        session.add(user)
+        session.flush()
+        users[username] = user.id
+    session.commit()
+    return users
+
+
+def log_in(client, user_id: int) -> None:
+    """Make CLIENT's session that of USER_ID, as a successful login would."""
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(user_id)
+        sess["_fresh"] = True

@@ -1,0 +1,191 @@
+"""Logins, CSRF and access rules for every route.
+
+Every route needs a logged-in user unless its view is marked `@public`. A
+request may also carry a personal access token (`Authorization: Bearer …`).
+Views add `@roles_required(...)` or `@permission_required(action)`; scope
+checks (which township, village or household) use `current_scope()`.
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import wraps
+
+from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_required
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from gridmgmt.db.models import AppUser, Township
+from gridmgmt.domain.permissions import Forbidden, Scope, may
+from gridmgmt.domain.vocab import ROLES
+from gridmgmt.services.accounts import user_for_token, user_scope
+from gridmgmt.services.audit import Actor, record
+from web.db import get_session
+
+__all__ = ["audit", "current_actor", "current_scope", "home_url", "init_app", "json_error", "login_required",
+           "permission_required", "public", "require_township", "roles_required"]
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+SESSION_HOURS = 8
+# Paths whose clients read JSON: they get a JSON 401/403, never a redirect to the login page.
+JSON_PREFIXES = ("/api/", "/ogc", "/tiles/")
+# Endpoints of other modules that need no login: the site's CSS and the npm assets.
+PUBLIC_ENDPOINTS = frozenset({"static", "assets.package_file"})
+
+
+@dataclass
+class CurrentUser(UserMixin):
+    """The logged-in user as the web layer sees it (a snapshot, not an ORM row)."""
+
+    id: int
+    username: str
+    role: str
+    township_id: int | None
+    township_code: str | None
+    cadre_id: int | None
+
+    @classmethod
+    def of(cls, user: AppUser) -> "CurrentUser":
+        """Snapshot of USER, with its township's code."""
+        code = get_session().get(Township, user.township_id).code if user.township_id else None
+        return cls(user.id, user.username, user.role, user.township_id, code, user.cadre_id)
+
+
+def session_config(secure_cookies: bool) -> dict:
+    """Cookie, session and CSRF settings for app.config (tests may override them)."""
+    return {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=SESSION_HOURS),
+        # Fetch calls send the token from <meta name="csrf-token"> in this header.
+        "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
+        "WTF_CSRF_TIME_LIMIT": SESSION_HOURS * 3600,
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Set up logins, CSRF and the login requirement on APP."""
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+    csrf.init_app(app)
+    app.before_request(_require_login)
+    app.register_error_handler(Forbidden, _forbidden)
+    app.register_error_handler(403, _forbidden)
+    app.register_error_handler(CSRFError, _csrf_failed)
+    app.context_processor(lambda: {"role_labels": ROLES})
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> CurrentUser | None:
+    user = get_session().get(AppUser, int(user_id))
+    return CurrentUser.of(user) if user and user.active else None
+
+
+@login_manager.request_loader
+def _load_token_user(req) -> CurrentUser | None:
+    scheme, _, secret = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    user = user_for_token(get_session(), secret.strip())
+    return CurrentUser.of(user) if user else None
+
+
+def wants_json() -> bool:
+    """True when the client reads JSON rather than pages."""
+    return request.path.startswith(JSON_PREFIXES) or request.accept_mimetypes.best == "application/json"
+
+
+def json_error(status: int, code: str, message: str):
+    """The API's error shape: {"error": {"code", "message"}} with STATUS."""
+    return jsonify({"error": {"code": code, "message": message}}), status
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    if wants_json():
+        return json_error(401, "unauthorized", "请先登录或提供有效的访问令牌")
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def public(view):
+    """Mark VIEW as reachable without login."""
+    view.is_public = True
+    return view
+
+
+def _require_login():
+    view = current_app.view_functions.get(request.endpoint)
+    if (view is None or request.endpoint in PUBLIC_ENDPOINTS or getattr(view, "is_public", False)
+            or current_user.is_authenticated):
+        return None
+    return login_manager.unauthorized()
+
+
+def _forbidden(_error):
+    if wants_json():
+        return json_error(403, "forbidden", "没有权限访问")
+    return render_template("error.html", message="没有权限访问此页面"), 403
+
+
+def _csrf_failed(error):
+    current_app.logger.warning("CSRF refused: %s %s", request.method, request.path)
+    if wants_json():
+        return json_error(400, "csrf", "页面已过期，请刷新后重试")
+    return render_template("error.html", message="页面已过期，请刷新后重试"), 400
+
+
+def _guard(allowed):
+    """A decorator letting through only logged-in users whose role passes ALLOWED."""
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not allowed(current_user.role):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorate
+
+
+def roles_required(*roles: str):
+    """Let only users with one of ROLES through (403 otherwise)."""
+    return _guard(lambda role: role in roles)
+
+
+def permission_required(action: str):
+    """Let only roles allowed ACTION (gridmgmt.domain.permissions) through (403 otherwise)."""
+    return _guard(lambda role: may(role, action))
+
+
+def current_scope() -> Scope:
+    """What the current user may see, computed once per request."""
+    if "scope" not in g:
+        user = get_session().get(AppUser, current_user.id)
+        g.scope = user_scope(get_session(), user)
+    return g.scope
+
+
+def require_township(code: str) -> None:
+    """Raise Forbidden unless the current user may see the township CODE."""
+    if current_user.role != "admin" and current_user.township_code != code:
+        raise Forbidden(code)
+
+
+def home_url() -> str:
+    """Where a user starts: grid workers their phone page, others their township."""
+    if current_user.role == "grid_worker":
+        return url_for("mobile.index")
+    if current_user.role == "admin" or not current_user.township_code:
+        return url_for("townships.index")
+    return url_for("townships.show", code=current_user.township_code)
+
+
+def current_actor() -> Actor:
+    """The current user and their address, for the audit log."""
+    return Actor(current_user.username, current_user.id, request.remote_addr)
+
+
+def audit(action: str, target: str | None = None, detail: dict | None = None) -> None:
+    """Add an audit row for the current user and address; the caller commits."""
+    record(get_session(), current_actor(), action, target=target, detail=detail)

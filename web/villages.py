@@ -1,0 +1,22 @@
+"""The village page: its map, counts, party organisations and cadres."""
+from flask import Blueprint, abort, current_app, render_template
+
+from gridmgmt.maps.township import render_parts, township_map
+from gridmgmt.services.villages import VillageNotFound, village_page
+from web.assets import assets_url
+from web.auth import current_scope, permission_required
+from web.db import get_session
+
+bp = Blueprint("villages", __name__)
+
+
+@bp.get("/villages/<code>")
+@permission_required("view_village")
+def show(code: str):
+    """The village CODE within the user's scope (403 outside it, 404 when unknown)."""
+    try:
+        page, layers = village_page(get_session(), code, current_scope())
+    except VillageNotFound as exc:
+        abort(404, str(exc))
+    fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"])
+    return render_template("villages/show.html", page=page, map=render_parts(fmap))
