@@ -5,6 +5,7 @@ from sqlalchemy.exc import OperationalError
 from gridmgmt.config import get_settings
 from gridmgmt.services.layers import TownshipNotFound
 from web import accounts, assets, audit, auth, db, households, mobile, townships, villages
+from web import api, ogc, tiles
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -16,6 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
         DATABASE_URL=settings.url_for(),
         NODE_MODULES=settings.node_modules,
         TIANDITU_KEY=settings.tianditu_key,
+        PUBLIC_LAYERS=settings.public_layers,
         **auth.session_config(settings.secure_cookies),
     )
     if config:
@@ -29,6 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(households.bp)
     app.register_blueprint(mobile.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(tiles.bp)
+    app.register_blueprint(ogc.bp)
+    api.init_app(app)
     _register_errors(app)
     return app
 
