@@ -1,0 +1,1 @@
+"""Pure analysis: arrays and records in, results out; no session, no Flask."""
