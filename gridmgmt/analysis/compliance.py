@@ -1,0 +1,139 @@
+"""Visit compliance: duties + households + staff + visits → done / due / overdue.
+
+Pure pandas. A target (household or village group) of a duty is *done* when one of
+the cadres responsible for it under that duty visited it in the current period up
+to the day asked about; *overdue* when it was not visited in the previous period
+either (term duties are never overdue before the term ends: the previous term is
+another committee's); otherwise *due*. Responsibility is shared: a household two
+包村 cadres answer for is done when either of them visits it.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from gridmgmt.domain.duties import Duty, Term, period_bounds, previous_period
+
+STATUSES = {"done": "已完成", "due": "待走访", "overdue": "逾期"}
+TARGET_COLUMNS = ["target_id", "village_id", "grid_cell_id"]
+
+
+@dataclass
+class Staff:
+    """Cadres (id, cadre_role, home_village_id), their active postings (cadre_id,
+    village_id) and the grid cells they hold in the published plan (cadre_id, grid_cell_id)."""
+
+    cadres: pd.DataFrame
+    postings: pd.DataFrame
+    cells: pd.DataFrame
+
+
+def duty_targets(duty: Duty, households: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """The targets of DUTY: target_id, village_id, grid_cell_id (groups have no cell)."""
+    if duty.target == "village_groups":
+        return pd.DataFrame({"target_id": groups.id, "village_id": groups.village_id,
+                             "grid_cell_id": pd.NA})
+    chosen = households
+    if duty.target == "flagged_households":
+        chosen = households[households[list(duty.flags)].any(axis=1)]
+    return chosen.rename(columns={"id": "target_id"})[TARGET_COLUMNS]
+
+
+def _eligible(duty: Duty, cadres: pd.DataFrame) -> pd.Series:
+    picked = cadres.cadre_role.isin(duty.cadre_roles) | (cadres.id == duty.cadre_id)
+    return cadres.id[picked]
+
+
+def _own_villages(staff: Staff, ids: pd.Series) -> pd.DataFrame:
+    posted = staff.postings[staff.postings.cadre_id.isin(ids)][["cadre_id", "village_id"]]
+    home = staff.cadres[staff.cadres.id.isin(ids)].dropna(subset=["home_village_id"])
+    home = pd.DataFrame({"cadre_id": home.id, "village_id": home.home_village_id.astype("int64")})
+    return pd.concat([posted, home]).drop_duplicates()
+
+
+def responsibility(duty: Duty, targets: pd.DataFrame, staff: Staff) -> pd.DataFrame:
+    """(cadre_id, target_id) pairs: who answers for which target of DUTY."""
+    ids = _eligible(duty, staff.cadres)
+    if duty.scope == "township":
+        pairs = pd.merge(pd.DataFrame({"cadre_id": ids}), targets[["target_id"]], how="cross")
+    elif duty.scope == "posted_villages":
+        posted = staff.postings[staff.postings.cadre_id.isin(ids)]
+        pairs = posted[["cadre_id", "village_id"]].drop_duplicates().merge(targets, on="village_id")
+    else:  # own_grid: the cells a cadre holds; a cadre holding none answers for their villages
+        cells = staff.cells[staff.cells.cadre_id.isin(ids)]
+        by_cell = cells.merge(targets.dropna(subset=["grid_cell_id"]), on="grid_cell_id")
+        cellless = ids[~ids.isin(cells.cadre_id)]
+        by_village = _own_villages(staff, cellless).merge(targets, on="village_id")
+        pairs = pd.concat([by_cell, by_village])
+    return pairs[["cadre_id", "target_id"]].drop_duplicates().reset_index(drop=True)
+
+
+def _visit_targets(duty: Duty, visits: pd.DataFrame, households: pd.DataFrame) -> pd.Series:
+    if duty.target != "village_groups":
+        return visits.household_id
+    # Being at a household of the group is being in the group.
+    group_of = pd.Series(households.group_id.to_numpy(), index=households.id.to_numpy())
+    return visits.group_id.fillna(visits.household_id.map(group_of))
+
+
+def duty_status(duty: Duty, households: pd.DataFrame, groups: pd.DataFrame, staff: Staff,
+                visits: pd.DataFrame, day: date, term: Term = Term()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(targets with status and last_visit, responsibility pairs) of DUTY on DAY.
+
+    VISITS has cadre_id, household_id, group_id and day (local date, datetime64).
+    """
+    targets = duty_targets(duty, households, groups)
+    pairs = responsibility(duty, targets, staff)
+    targets = targets[targets.target_id.isin(pairs.target_id)]
+    seen = pd.DataFrame({"cadre_id": visits.cadre_id, "target_id": _visit_targets(duty, visits, households),
+                         "day": visits.day}).dropna(subset=["target_id"])
+    seen = seen[seen.day <= pd.Timestamp(day)].merge(pairs, on=["cadre_id", "target_id"])
+    last = seen.groupby("target_id").day.max()
+    start, _ = period_bounds(duty.period, day, term)
+    prev_start, prev_end = previous_period(duty.period, day, term)
+    in_prev = seen[(seen.day >= pd.Timestamp(prev_start)) & (seen.day <= pd.Timestamp(prev_end))]
+    last_visit = pd.Series(last.reindex(targets.target_id).to_numpy(), index=targets.index)
+    done = last_visit >= pd.Timestamp(start)
+    missed_prev = ~targets.target_id.isin(in_prev.target_id) & (duty.period != "term")
+    status = np.where(done, "done", np.where(missed_prev, "overdue", "due"))
+    out = targets.assign(duty=duty.code, status=status, last_visit=last_visit)
+    return out.reset_index(drop=True), pairs.assign(duty=duty.code)
+
+
+def compliance(duties: list[Duty], households: pd.DataFrame, groups: pd.DataFrame, staff: Staff,
+               visits: pd.DataFrame, day: date, term: Term = Term()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(every target of every active duty with its status, every responsibility pair)."""
+    parts = [duty_status(d, households, groups, staff, visits, day, term) for d in duties if d.active]
+    if not parts:
+        return pd.DataFrame(columns=["duty", *TARGET_COLUMNS, "status", "last_visit"]), \
+            pd.DataFrame(columns=["cadre_id", "target_id", "duty"])
+    return (pd.concat([p[0] for p in parts], ignore_index=True),
+            pd.concat([p[1] for p in parts], ignore_index=True))
+
+
+def summarise(status: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Counts of done / due / overdue / total and the done rate per BY (e.g. duty, village_id)."""
+    counts = pd.crosstab([status[c] for c in by], status.status)
+    counts = counts.reindex(columns=list(STATUSES), fill_value=0)
+    counts["total"] = counts.sum(axis=1)
+    counts["rate"] = (counts["done"] / counts["total"]).round(4)
+    return counts.reset_index()
+
+
+def per_cadre(status: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """STATUS rows once per responsible cadre (a cadre's own list)."""
+    return pairs.merge(status, on=["duty", "target_id"])
+
+
+def event_status(events: pd.DataFrame, at: pd.Timestamp) -> pd.DataFrame:
+    """EVENTS reported by AT with state open / overdue (open past attend_by) / attended / late.
+
+    EVENTS has reported_at, attend_by, attended_at (aware timestamps, NaT when not attended).
+    """
+    known = events[events.reported_at <= at].copy()
+    attended = known.attended_at.notna() & (known.attended_at <= at)
+    late = attended & (known.attended_at > known.attend_by)
+    overdue = ~attended & (known.attend_by < at)
+    known["state"] = np.select([late, attended, overdue], ["late", "attended", "overdue"], "open")
+    return known

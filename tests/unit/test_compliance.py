@@ -1,0 +1,136 @@
+"""Compliance on a hand-made township of two villages, six households, six cadres."""
+from datetime import date
+
+import pandas as pd
+from gridmgmt.analysis.compliance import (
+    Staff, compliance, event_status, per_cadre, responsibility, duty_targets, summarise,
+)
+from gridmgmt.domain.duties import DEFAULT_DUTIES, Duty, Term
+
+DAY = date(2025, 5, 15)
+TERM = Term(date(2021, 10, 1), 5)
+BY_CODE = {d.code: d for d in DEFAULT_DUTIES}
+FLAGS = ["hardship", "critically_ill", "empty_nest_elderly", "left_behind_children", "petitioner"]
+
+
+def _households():
+    rows = [  # id, village, group, cell, flag
+        (1, 1, 1, None, None), (2, 1, 1, None, "hardship"), (3, 1, 1, None, None),
+        (4, 1, 1, None, None), (5, 2, 2, 10, "petitioner"), (6, 2, 2, None, None),
+    ]
+    frame = pd.DataFrame(rows, columns=["id", "village_id", "group_id", "grid_cell_id", "flag"])
+    for name in FLAGS:
+        frame[name] = frame.flag == name
+    return frame.drop(columns="flag")
+
+
+GROUPS = pd.DataFrame({"id": [1, 2], "village_id": [1, 2]})
+STAFF = Staff(
+    cadres=pd.DataFrame({
+        "id": [1, 2, 3, 4, 5, 6],
+        "cadre_role": ["township_cadre", "township_cadre", "grid_worker", "grid_worker",
+                       "first_secretary", "township_secretary"],
+        "home_village_id": [None, None, 1, 2, None, None],
+    }),
+    postings=pd.DataFrame({"cadre_id": [1, 2, 5], "village_id": [1, 1, 2]}),
+    cells=pd.DataFrame({"cadre_id": [4], "grid_cell_id": [10]}),
+)
+
+
+def _visits(rows):
+    frame = pd.DataFrame(rows, columns=["cadre_id", "household_id", "group_id", "day"])
+    frame["day"] = pd.to_datetime(frame.day)
+    return frame
+
+
+VISITS = _visits([
+    (1, 1, None, "2025-03-01"),   # 包村: h1 this year
+    (2, 2, None, "2024-06-01"),   # 包村: h2 only last year
+    (5, 4, None, "2025-04-01"),   # first secretary of village 2 at h4: not his duty
+    (3, 2, None, "2025-05-02"),   # grid worker living in village 1: h2 this month
+    (4, 5, None, "2025-04-20"),   # grid worker of cell 10: h5 last month
+    (4, 5, None, "2025-05-20"),   # after the day asked about: ignored
+    (5, 6, None, "2025-04-01"),   # first secretary: h6 this quarter
+    (5, 5, None, "2025-03-31"),   # first secretary: h5 last quarter only
+    (6, 3, None, "2023-01-01"),   # secretary at a household of group 1: the group is walked
+])
+
+
+def _status(code):
+    status, _ = compliance([BY_CODE[code]], _households(), GROUPS, STAFF, VISITS, DAY, TERM)
+    return dict(zip(status.target_id, status.status))
+
+
+def test_bao_cun_yearly():
+    assert _status("bao_cun_yearly") == {1: "done", 2: "due", 3: "overdue", 4: "overdue"}
+
+
+def test_must_visit_monthly_by_grid_or_village():
+    assert _status("must_visit_monthly") == {2: "done", 5: "due"}
+
+
+def test_must_visit_responsibility():
+    duty = BY_CODE["must_visit_monthly"]
+    pairs = responsibility(duty, duty_targets(duty, _households(), GROUPS), STAFF)
+    assert sorted(map(tuple, pairs.to_numpy())) == [(1, 2), (2, 2), (3, 2), (4, 5)]
+
+
+def test_first_secretary_quarterly():
+    assert _status("resident_quarterly") == {5: "due", 6: "done"}
+
+
+def test_three_walks_within_the_term():
+    assert _status("walk_groups_term") == {1: "done", 2: "due"}
+    assert _status("walk_hardship_term") == {2: "due"}
+
+
+def test_term_boundary_resets_progress():
+    def on(day):
+        status, _ = compliance([BY_CODE["walk_groups_term"]], _households(), GROUPS, STAFF, VISITS,
+                               day, TERM)
+        return dict(zip(status.target_id, status.status))
+    assert on(date(2026, 9, 30)) == {1: "done", 2: "due"}   # last day of the term
+    assert on(date(2026, 10, 1)) == {1: "due", 2: "due"}    # a new term starts from nothing
+
+
+def test_named_cadre_duty():
+    duty = Duty("c3_all", "x", "township", "households", "year", cadre_id=3)
+    status, pairs = compliance([duty], _households(), GROUPS, STAFF, VISITS, DAY, TERM)
+    assert set(pairs.cadre_id) == {3} and len(status) == 6
+    assert dict(zip(status.target_id, status.status))[2] == "done"
+
+
+def test_summaries_by_village_and_cadre():
+    status, pairs = compliance(list(DEFAULT_DUTIES), _households(), GROUPS, STAFF, VISITS, DAY, TERM)
+    by_village = summarise(status[status.duty == "bao_cun_yearly"], ["duty", "village_id"])
+    row = by_village.iloc[0]
+    assert (row.village_id, row.done, row.due, row.overdue, row.total, row.rate) == (1, 1, 1, 2, 4, 0.25)
+    mine = per_cadre(status, pairs)
+    grid3 = mine[mine.cadre_id == 3]
+    assert list(zip(grid3.duty, grid3.target_id, grid3.status)) == [("must_visit_monthly", 2, "done")]
+
+
+def test_inactive_duty_and_no_duties():
+    duty = Duty("off", "x", "township", "households", "year", cadre_id=3, active=False)
+    status, pairs = compliance([duty], _households(), GROUPS, STAFF, VISITS, DAY, TERM)
+    assert status.empty and pairs.empty
+
+
+def test_event_states():
+    t = pd.Timestamp
+    events = pd.DataFrame({
+        "id": [1, 2, 3, 4, 5],
+        "reported_at": [t("2025-05-14 08:00Z"), t("2025-05-15 09:00Z"), t("2025-05-10 08:00Z"),
+                        t("2025-05-12 08:00Z"), t("2025-05-16 08:00Z")],
+        "attend_by": [t("2025-05-15 08:00Z"), t("2025-05-16 09:00Z"), t("2025-05-11 08:00Z"),
+                      t("2025-05-13 08:00Z"), t("2025-05-17 08:00Z")],
+        "attended_at": [pd.NaT, pd.NaT, t("2025-05-10 12:00Z"), t("2025-05-14 08:00Z"), pd.NaT],
+    })
+    states = event_status(events, t("2025-05-15 12:00Z"))
+    assert dict(zip(states.id, states.state)) == {1: "overdue", 2: "open", 3: "attended", 4: "late"}
+
+
+def test_denominator_is_the_households_given():
+    fewer = _households().query("id != 3")
+    status, _ = compliance([BY_CODE["bao_cun_yearly"]], fewer, GROUPS, STAFF, VISITS, DAY, TERM)
+    assert summarise(status, ["duty"]).total.tolist() == [3]
