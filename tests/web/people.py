@@ -3,7 +3,8 @@
 The grid worker 网格员甲 (cadre G001) is posted (包村) to 西村 and holds grid
 cell W1 of the published plan, which holds one household of 东村
 (44150010020201001). So their scope is 西村's two households plus that one;
-44150010020202001 and 44150010020202002 of 东村 are outside it.
+44150010020202001 and 44150010020202002 of 东村 are outside it. 邻镇 gets one
+village, 邻村 (441500200201), outside every 示范镇 user's scope.
 """
 from functools import lru_cache
 
@@ -14,6 +15,7 @@ from gridmgmt.services.accounts import hash_password
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE, _box
 
 PASSWORD = "sample-pass-1"
+OTHER_VILLAGE_CODE = "441500200201"
 IN_SCOPE = ("44150010020101001", "44150010020102001", "44150010020201001")
 OUT_OF_SCOPE = ("44150010020202001", "44150010020202002")
 # username → (role, township code)
@@ -37,6 +39,8 @@ def add_people(session) -> dict[str, int]:
     """Add the grid worker's posting and cell and the USERS; returns user ids by username."""
     towns = dict(session.execute(select(Township.code, Township.id)).all())
     villages = dict(session.execute(select(Village.name, Village.id)).all())
+    session.add(Village(township_id=towns[OTHER_TOWNSHIP_CODE], code=OTHER_VILLAGE_CODE, name="邻村",
+                        geom=_box(115.80, 23.88, 115.83, 23.92)))
     cadre = Cadre(township_id=towns[TOWNSHIP_CODE], code="G001", name="网格员甲", cadre_role="grid_worker")
     session.add(cadre)
     session.flush()
