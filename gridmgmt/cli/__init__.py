@@ -5,6 +5,7 @@ from gridmgmt.cli.db import db
 from gridmgmt.cli.demo import demo
 from gridmgmt.cli.io import export_command, import_command
 from gridmgmt.cli.serve import serve
+from gridmgmt.cli.user import user
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,3 +18,4 @@ main.add_command(serve)
 main.add_command(import_command)
 main.add_command(export_command)
 main.add_command(demo)
+main.add_command(user)

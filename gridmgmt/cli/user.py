@@ -1,0 +1,88 @@
+"""`gridmgmt user add|passwd|role|token|list|demo`."""
+import sys
+
+import click
+
+from gridmgmt.db.session import make_session
+from gridmgmt.domain.vocab import ROLES
+from gridmgmt.services.accounts import AccountError, add_user, create_token, list_users, set_password, set_role
+from gridmgmt.services.demo_accounts import describe, ensure_demo_users
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+
+
+def _run(action, *args, **kwargs):
+    """Run a service ACTION in a new session; its AccountError becomes a clean CLI error."""
+    with make_session() as session:
+        try:
+            return action(session, *args, **kwargs)
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+def user() -> None:
+    """用户：添加、改密码、改角色、访问令牌、列表、演示账号。"""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(list(ROLES)), help="角色")
+@click.option("--township", "township_code", help="所属乡镇编码（系统管理员以外必填；网格员可由 --cadre 推出）")
+@click.option("--cadre", "cadre_code", help="关联干部编码（网格员必填）")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读一行作为密码（不提示）")
+def add(username: str, role: str, township_code: str | None, cadre_code: str | None,
+        password_stdin: bool) -> None:
+    """添加用户 USERNAME。"""
+    password = _password(password_stdin)
+    _run(add_user, username, role, password, township_code, cadre_code)
+    click.echo(f"已添加用户 {username}（{ROLES[role]}）")
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读一行作为密码（不提示）")
+def passwd(username: str, password_stdin: bool) -> None:
+    """修改用户 USERNAME 的密码。"""
+    _run(set_password, username, _password(password_stdin))
+    click.echo(f"已修改 {username} 的密码")
+
+
+@user.command("role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(list(ROLES)))
+def role(username: str, role: str) -> None:
+    """把用户 USERNAME 的角色改为 ROLE。"""
+    _run(set_role, username, role)
+    click.echo(f"{username} 的角色已改为 {ROLES[role]}")
+
+
+@user.command("token")
+@click.argument("username")
+@click.option("--name", default="default", show_default=True, help="令牌名称（便于识别）")
+@click.option("--expires-days", type=int, default=None, help="有效天数（默认长期有效）")
+def token(username: str, name: str, expires_days: int | None) -> None:
+    """为 USERNAME 创建个人访问令牌；令牌只显示这一次。"""
+    secret = _run(create_token, username, name, expires_days)
+    click.echo(secret)
+    click.echo("请妥善保存：令牌只显示这一次。用法：Authorization: Bearer <令牌>", err=True)
+
+
+@user.command("list")
+def list_command() -> None:
+    """列出全部用户。"""
+    for account, township in _run(list_users):
+        state = "" if account.active else "（已停用）"
+        click.echo(f"{account.username}\t{ROLES[account.role]}\t{township or '全部乡镇'}{state}")
+
+
+@user.command("demo")
+@click.option("--township", "township_code", default=None, help="乡镇编码（默认演示乡镇）")
+def demo(township_code: str | None) -> None:
+    """为演示乡镇创建每个角色各一个演示账号（已存在的保留），并打印登录信息。"""
+    for line in describe(_run(ensure_demo_users, township_code)):
+        click.echo(line)
