@@ -53,8 +53,11 @@ class AuditPage:
 def record(session: Session, actor: Actor, action: str, target: str | None = None,
            detail: dict | None = None) -> None:
     """Add an audit row to SESSION; the caller commits with the work it audits."""
-    session.add(AuditLog(actor=actor.username[:64], action=action, target=target,
-                         user_id=actor.user_id, remote_addr=actor.remote_addr, detail=detail))
+    row = AuditLog(actor=actor.username[:64], action=action, target=target,
+                   user_id=actor.user_id, remote_addr=actor.remote_addr)
+    if detail is not None:  # unset stays SQL NULL rather than JSON null
+        row.detail = detail
+    session.add(row)
 
 
 def _filtered(query: Select, filters: AuditFilter) -> Select:

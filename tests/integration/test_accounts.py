@@ -1,0 +1,181 @@
+"""Accounts on real PostGIS: users, logins and the rate limit, tokens, scopes, demo users."""
+import hashlib
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from gridmgmt.db.models import ApiToken, AppUser, AuditLog, Village
+from gridmgmt.services.accounts import (
+    AccountError, LoginFailed, TooManyAttempts, add_user, authenticate, create_token,
+    set_password, set_role, user_for_token, user_scope,
+)
+from gridmgmt.services.demo_accounts import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
+from tests.web.people import add_people
+from tests.web.sample import TOWNSHIP_CODE, add_small_township
+
+GOOD = "correct-horse-1"
+
+
+@pytest.fixture
+def town(session):
+    add_small_township(session)
+
+
+def _count(session, model, *where) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_add_user_stores_an_argon2_hash_only(session, town):
+    user = add_user(session, "zhang", "planner", GOOD, township_code=TOWNSHIP_CODE)
+    assert user.password_hash.startswith("$argon2id$")
+    assert GOOD not in user.password_hash
+    assert authenticate(session, "zhang", GOOD, "10.0.0.1").id == user.id
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"role": "boss"}, "未知角色"),
+    ({"password": "short"}, "至少需要 8 个字符"),
+    ({"township_code": None}, "必须属于一个乡镇"),
+    ({"role": "grid_worker"}, "必须关联一名干部"),
+    ({"township_code": "000000000000"}, "没有编码为 000000000000 的乡镇"),
+    ({"cadre_code": "NOPE"}, "没有编码为 NOPE 的干部"),
+    ({"username": ""}, "用户名"),
+])
+def test_bad_users_are_refused_and_nothing_is_written(session, town, kwargs, message):
+    args = {"username": "li", "role": "planner", "password": GOOD, "township_code": TOWNSHIP_CODE}
+    with pytest.raises(AccountError, match=message):
+        add_user(session, **{**args, **kwargs})
+    session.rollback()
+    assert _count(session, AppUser) == 0
+
+
+def test_duplicate_username_is_refused(session, town):
+    add_user(session, "li", "admin", GOOD)
+    with pytest.raises(AccountError, match="已存在"):
+        add_user(session, "li", "admin", GOOD)
+
+
+def test_passwd_and_role(session, town):
+    add_user(session, "li", "planner", GOOD, township_code=TOWNSHIP_CODE)
+    set_password(session, "li", "another-pass-2")
+    with pytest.raises(LoginFailed):
+        authenticate(session, "li", GOOD, None)
+    assert authenticate(session, "li", "another-pass-2", None).username == "li"
+    set_role(session, "li", "leader")
+    assert session.scalar(select(AppUser.role).where(AppUser.username == "li")) == "leader"
+    with pytest.raises(AccountError, match="必须关联一名干部"):
+        set_role(session, "li", "grid_worker")
+    with pytest.raises(AccountError, match="没有用户"):
+        set_password(session, "nobody", GOOD)
+
+
+def test_login_attempts_are_audited_without_passwords(session, town):
+    add_user(session, "li", "admin", GOOD)
+    authenticate(session, "li", GOOD, "10.0.0.1")
+    with pytest.raises(LoginFailed, match="用户名或密码错误"):
+        authenticate(session, "li", "wrong-password", "10.0.0.1")
+    with pytest.raises(LoginFailed, match="用户名或密码错误"):
+        authenticate(session, "ghost", "wrong-password", "10.0.0.1")
+    rows = session.execute(select(AuditLog.actor, AuditLog.action, AuditLog.remote_addr)
+                           .order_by(AuditLog.id)).all()
+    assert rows == [("li", "login", "10.0.0.1"), ("li", "login_failed", "10.0.0.1"),
+                    ("ghost", "login_failed", "10.0.0.1")]
+    assert _count(session, AuditLog, AuditLog.detail.is_not(None)) == 0
+
+
+def _fail(session, times, addr="10.0.0.1"):
+    for _ in range(times):
+        with pytest.raises(LoginFailed):
+            authenticate(session, "li", "wrong-password", addr)
+
+
+def test_five_failures_lock_the_username_from_that_address(session, town):
+    add_user(session, "li", "admin", GOOD)
+    _fail(session, 5)
+    with pytest.raises(TooManyAttempts, match="10 分钟后再试"):
+        authenticate(session, "li", GOOD, "10.0.0.1")
+    assert authenticate(session, "li", GOOD, "10.0.0.2").username == "li"  # another address
+
+
+def test_old_failures_and_a_good_login_reset_the_count(session, town):
+    add_user(session, "li", "admin", GOOD)
+    _fail(session, 4)
+    authenticate(session, "li", GOOD, "10.0.0.1")
+    _fail(session, 4)
+    assert authenticate(session, "li", GOOD, "10.0.0.1")  # 4 since the last good login
+    _fail(session, 5)
+    eleven_minutes_ago = datetime.now(timezone.utc) - timedelta(minutes=11)
+    for row in session.scalars(select(AuditLog).where(AuditLog.action == "login_failed")):
+        row.at = eleven_minutes_ago
+    session.commit()
+    assert authenticate(session, "li", GOOD, "10.0.0.1")
+
+
+def test_tokens_store_only_a_hash_and_record_their_use(session, town):
+    user = add_user(session, "li", "admin", GOOD)
+    secret = create_token(session, "li", name="qgis")
+    token = session.scalars(select(ApiToken)).one()
+    assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
+    assert secret not in token.token_hash and token.last_used_at is None
+    assert user_for_token(session, secret).id == user.id
+    session.refresh(token)
+    assert token.last_used_at is not None
+    assert user_for_token(session, secret + "x") is None
+
+
+def test_revoked_expired_and_inactive_tokens_are_refused(session, town):
+    user = add_user(session, "li", "admin", GOOD)
+    revoked, expired, inactive = (create_token(session, "li", name=n, expires_days=1) for n in "abc")
+    tokens = {t.name: t for t in session.scalars(select(ApiToken))}
+    tokens["a"].revoked = True
+    tokens["b"].expires_at = datetime.now(timezone.utc) - timedelta(seconds=1)
+    session.commit()
+    assert user_for_token(session, revoked) is None
+    assert user_for_token(session, expired) is None
+    assert user_for_token(session, inactive) is not None
+    user.active = False
+    session.commit()
+    assert user_for_token(session, inactive) is None
+    with pytest.raises(AccountError, match="至少为 1"):
+        create_token(session, "li", expires_days=0)
+
+
+def test_grid_worker_scope_is_their_villages_and_published_cells(session, town):
+    ids = add_people(session)
+    villages = dict(session.execute(select(Village.name, Village.id)).all())
+    scope = user_scope(session, session.get(AppUser, ids["grid_worker"]))
+    assert scope.village_ids == {villages["西村"]}
+    assert scope.cell_village_ids == {villages["东村"]}
+    assert len(scope.grid_cell_ids) == 1
+    planner = user_scope(session, session.get(AppUser, ids["planner"]))
+    assert planner.village_ids is None and planner.township_id is not None
+    assert user_scope(session, session.get(AppUser, ids["admin"])).is_everything
+
+
+def test_ended_postings_and_draft_plans_leave_the_scope(session, town):
+    from gridmgmt.db.models import CadreVillage, GridPlan
+    ids = add_people(session)
+    session.scalars(select(CadreVillage)).one().end_date = datetime(2020, 1, 1).date()
+    session.scalars(select(GridPlan)).one().status = "draft"
+    session.commit()
+    scope = user_scope(session, session.get(AppUser, ids["grid_worker"]))
+    assert scope.village_ids == frozenset() and scope.grid_cell_ids == frozenset()
+
+
+def test_demo_users_one_per_role_and_idempotent(session, town):
+    add_people(session)
+    first = ensure_demo_users(session, TOWNSHIP_CODE)
+    assert [login.username for login in first] == list(DEMO_USERS.values())
+    assert all(login.created for login in first)
+    grid = session.scalars(select(AppUser).where(AppUser.username == DEMO_USERS["grid_worker"])).one()
+    assert grid.cadre_id is not None and grid.role == "grid_worker"
+    assert "网格员甲" in first[3].note and "西村" in first[3].note
+    second = ensure_demo_users(session, TOWNSHIP_CODE)
+    assert not any(login.created for login in second)
+    assert authenticate(session, "demo_leader", DEMO_PASSWORD, None).role == "leader"
+
+
+def test_demo_users_need_the_township(session, town):
+    with pytest.raises(AccountError, match="gridmgmt demo"):
+        ensure_demo_users(session, "000000000000")
