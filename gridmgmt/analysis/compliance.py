@@ -137,3 +137,40 @@ def event_status(events: pd.DataFrame, at: pd.Timestamp) -> pd.DataFrame:
     overdue = ~attended & (known.attend_by < at)
     known["state"] = np.select([late, attended, overdue], ["late", "attended", "overdue"], "open")
     return known
+
+
+def event_responsibility(events: pd.DataFrame, households: pd.DataFrame, staff: Staff) -> pd.DataFrame:
+    """(cadre_id, event id) pairs: the cadres of the event's village and of its household's cell."""
+    villages = _own_villages(staff, staff.cadres.id)
+    by_village = villages.merge(events[["id", "village_id"]], on="village_id")
+    cell_of = households.set_index("id").grid_cell_id
+    cells = events.assign(grid_cell_id=events.household_id.map(cell_of)).dropna(subset=["grid_cell_id"])
+    by_cell = staff.cells.merge(cells[["id", "grid_cell_id"]], on="grid_cell_id")
+    pairs = pd.concat([by_village[["cadre_id", "id"]], by_cell[["cadre_id", "id"]]])
+    return pairs.drop_duplicates().reset_index(drop=True)
+
+
+# Work order on a cadre's screen and route: events past their deadline first (四必到).
+PRIORITIES = {"event_overdue": "事件逾期未到场", "event_open": "事件待到场",
+              "overdue": "逾期未走访", "due": "本期待走访"}
+
+
+def work_list(mine: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Households and events still to see, most urgent first: priority, household_id, event_id.
+
+    MINE is a cadre's per_cadre rows (household duties only); EVENTS their events with
+    state. A household due under several duties appears once, at its most urgent; an
+    event with no household (a point) keeps its own row.
+    """
+    rank = {name: k for k, name in enumerate(PRIORITIES)}
+    open_events = events[events.state.isin(["overdue", "open"])]
+    rows = pd.concat([
+        pd.DataFrame({"priority": "event_" + open_events.state, "household_id": open_events.household_id,
+                      "event_id": open_events.id, "deadline": open_events.attend_by}),
+        pd.DataFrame({"priority": mine.status, "household_id": mine.target_id, "event_id": pd.NA,
+                      "deadline": pd.NaT}).query("priority != 'done'"),
+    ], ignore_index=True)
+    rows["rank"] = rows.priority.map(rank)
+    rows = rows.sort_values(["rank", "deadline", "household_id"], kind="stable")
+    repeated = rows.household_id.duplicated() & rows.household_id.notna()
+    return rows[~repeated].drop(columns="rank").reset_index(drop=True)

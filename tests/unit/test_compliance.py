@@ -3,7 +3,8 @@ from datetime import date
 
 import pandas as pd
 from gridmgmt.analysis.compliance import (
-    Staff, compliance, event_status, per_cadre, responsibility, duty_targets, summarise,
+    Staff, compliance, duty_targets, event_responsibility, event_status, per_cadre, responsibility,
+    summarise, work_list,
 )
 from gridmgmt.domain.duties import DEFAULT_DUTIES, Duty, Term
 
@@ -134,3 +135,26 @@ def test_denominator_is_the_households_given():
     fewer = _households().query("id != 3")
     status, _ = compliance([BY_CODE["bao_cun_yearly"]], fewer, GROUPS, STAFF, VISITS, DAY, TERM)
     assert summarise(status, ["duty"]).total.tolist() == [3]
+
+
+def test_event_responsibility_by_village_and_cell():
+    events = pd.DataFrame({"id": [7, 8], "village_id": [1, 2], "household_id": [3, 5]})
+    pairs = event_responsibility(events, _households(), STAFF)
+    # Village 1: 包村 cadres 1, 2 and grid worker 3 living there; village 2: first secretary 5,
+    # grid worker 4 (lives there and holds the cell of household 5).
+    assert sorted(map(tuple, pairs.to_numpy())) == [(1, 7), (2, 7), (3, 7), (4, 8), (5, 8)]
+
+
+def test_work_list_puts_overdue_events_first():
+    t = pd.Timestamp
+    mine = pd.DataFrame({"duty": ["a", "a", "b", "a"], "target_id": [1, 2, 2, 3],
+                         "status": ["due", "overdue", "due", "done"]})
+    events = pd.DataFrame({"id": [7, 8, 9, 10], "household_id": [1, None, 4, 3],
+                           "state": ["open", "overdue", "attended", "overdue"],
+                           "attend_by": [t("2025-05-16 00:00Z"), t("2025-05-14 00:00Z"), t("2025-05-10 00:00Z"),
+                                         t("2025-05-15 00:00Z")]})
+    rows = work_list(mine, events)
+    assert list(zip(rows.priority, rows.household_id.astype("Int64").astype(object), rows.event_id)) == [
+        ("event_overdue", pd.NA, 8), ("event_overdue", 3, 10), ("event_open", 1, 7),
+        ("overdue", 2, pd.NA),
+    ]

@@ -1,0 +1,114 @@
+"""Compliance of a township on a date: load households, staff and visits, run the analysis."""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from gridmgmt.analysis.compliance import Staff, compliance, event_status
+from gridmgmt.config import get_settings
+from gridmgmt.domain.duties import Duty, Term, previous_period
+from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
+from gridmgmt.services.duties import active_duties
+
+FLAG_SQL = ", ".join(f"h.{name}" for name in MUST_VISIT_FLAGS)
+QUERIES = {
+    "township": "SELECT id, code, name FROM township WHERE code = :code",
+    "villages": "SELECT id, code, name FROM village WHERE township_id = :tid ORDER BY code",
+    "households": f"""
+        SELECT h.id, h.code, h.head, h.village_id, h.group_id,
+               CASE WHEN p.status = 'published' THEN h.grid_cell_id END AS grid_cell_id, {FLAG_SQL}
+        FROM household h JOIN village v ON v.id = h.village_id
+        LEFT JOIN grid_cell c ON c.id = h.grid_cell_id LEFT JOIN grid_plan p ON p.id = c.plan_id
+        WHERE v.township_id = :tid""",
+    "groups": """SELECT g.id, g.code, g.name, g.village_id FROM village_group g
+                 JOIN village v ON v.id = g.village_id WHERE v.township_id = :tid""",
+    "cadres": """SELECT c.id, c.code, c.name, c.cadre_role, h.village_id AS home_village_id
+                 FROM cadre c LEFT JOIN household h ON h.id = c.household_id
+                 WHERE c.township_id = :tid""",
+    "postings": """SELECT cv.cadre_id, cv.village_id FROM cadre_village cv
+                   JOIN cadre c ON c.id = cv.cadre_id
+                   WHERE c.township_id = :tid AND (cv.start_date IS NULL OR cv.start_date <= :day)
+                     AND (cv.end_date IS NULL OR cv.end_date >= :day)""",
+    "cells": """SELECT c.grid_worker_id AS cadre_id, c.id AS grid_cell_id FROM grid_cell c
+                JOIN grid_plan p ON p.id = c.plan_id JOIN village v ON v.id = c.village_id
+                WHERE p.status = 'published' AND c.grid_worker_id IS NOT NULL AND v.township_id = :tid""",
+    "visits": """SELECT x.cadre_id, x.household_id, x.group_id,
+                        (x.visited_at AT TIME ZONE :tz)::date AS day
+                 FROM visit x JOIN cadre c ON c.id = x.cadre_id
+                 WHERE c.township_id = :tid AND x.visited_at >= :since AND x.visited_at < :until""",
+    "events": """SELECT e.id, e.village_id, e.household_id, e.event_type, e.status, e.reported_at,
+                        e.attend_by, e.attended_at, e.attended_by
+                 FROM event e JOIN village v ON v.id = e.village_id WHERE v.township_id = :tid""",
+}
+
+
+class NotFound(LookupError):
+    """A township, village or cadre code that is not in the database (Chinese message)."""
+
+
+@dataclass
+class TownshipData:
+    """Everything compliance needs about one township, as frames."""
+
+    township: dict
+    villages: pd.DataFrame
+    households: pd.DataFrame
+    groups: pd.DataFrame
+    staff: Staff
+    visits: pd.DataFrame
+    events: pd.DataFrame
+
+
+@dataclass
+class Compliance:
+    """The status of every duty target on DAY, who answers for it, and the events."""
+
+    day: date
+    data: TownshipData
+    duties: list[Duty]
+    status: pd.DataFrame
+    pairs: pd.DataFrame
+    events: pd.DataFrame
+
+
+def term() -> Term:
+    """The configured term of office."""
+    return Term(get_settings().term_start)
+
+
+def end_of_day(day: date) -> datetime:
+    """The first instant after DAY in the configured time zone."""
+    return datetime.combine(day + timedelta(days=1), time(), ZoneInfo(get_settings().timezone))
+
+
+def _frame(session: Session, name: str, **params) -> pd.DataFrame:
+    return pd.read_sql_query(text(QUERIES[name]), session.connection(), params=params)
+
+
+def load_township(session: Session, code: str, day: date, since: date) -> TownshipData:
+    """The township CODE's frames, with visits from SINCE to the end of DAY."""
+    found = session.execute(text(QUERIES["township"]), {"code": code}).mappings().first()
+    if found is None:
+        raise NotFound(f"没有编码为 {code} 的乡镇")
+    tid, tz = found["id"], get_settings().timezone
+    visits = _frame(session, "visits", tid=tid, tz=tz, since=datetime.combine(since, time(), ZoneInfo(tz)),
+                    until=end_of_day(day))
+    visits["day"] = pd.to_datetime(visits.day)
+    staff = Staff(_frame(session, "cadres", tid=tid), _frame(session, "postings", tid=tid, day=day),
+                  _frame(session, "cells", tid=tid))
+    return TownshipData(dict(found), _frame(session, "villages", tid=tid),
+                        _frame(session, "households", tid=tid), _frame(session, "groups", tid=tid),
+                        staff, visits, _frame(session, "events", tid=tid))
+
+
+def township_compliance(session: Session, code: str, day: date) -> Compliance:
+    """Every active duty's status in township CODE on DAY, and its 四必到 events then."""
+    duties = active_duties(session)
+    since = min((previous_period(d.period, day, term())[0] for d in duties), default=day)
+    data = load_township(session, code, day, since)
+    status, pairs = compliance(duties, data.households, data.groups, data.staff, data.visits, day, term())
+    events = event_status(data.events, pd.Timestamp(end_of_day(day)))
+    return Compliance(day, data, duties, status, pairs, events)
