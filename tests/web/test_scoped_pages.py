@@ -1,0 +1,124 @@
+"""Village, household, phone and audit pages: content, scope, masking and auditing."""
+import csv
+import io
+import json
+import logging
+
+from sqlalchemy import select
+
+from gridmgmt.db.models import AuditLog, PartyMember, PartyOrg
+from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
+from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
+
+
+def _html(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def _has(html, text):
+    return text in html or json.dumps(text)[1:-1] in html
+
+
+def test_village_page_counts_groups_and_party(as_user, session):
+    org = session.scalars(select(PartyOrg)).one()
+    session.add_all([PartyMember(party_org_id=org.id, household_id=1, code=f"M{i}", name=f"党员{i}",
+                                 status="full" if i < 2 else "probationary") for i in range(3)])
+    session.commit()
+    html = _html(as_user("leader"), "/villages/441500100201")
+    assert "<h1>西村</h1>" in html
+    assert "<b>2</b>村民小组" in html and "<b>2</b>户" in html and "<b>3</b>党员" in html
+    assert "西村上组" in html and "3 名" in html and "无党员" in html  # 下组 has none
+    assert "西村党支部" in html and "仅设书记" in html
+    assert "网格员甲（网格员，包村）" in html
+    assert "L.control.layers" in html and _has(html, "农户")
+    for flag in MUST_VISIT_FLAGS:
+        assert flag not in html
+
+
+def test_household_page_shows_flags_to_the_grid_worker_and_audits(as_user, session):
+    html = _html(as_user("grid_worker"), f"/households/{IN_SCOPE[2]}")
+    assert "44150010020201001" in html and "东村" in html and "W1" in html
+    assert html.count('class="flag-yes"') == 3
+    assert "危重病人家庭" in html and "***" not in html and "已记入审计日志" in html
+    row = session.scalars(select(AuditLog)).one()
+    assert (row.action, row.actor, row.target, row.remote_addr) == \
+        ("read_sensitive", "grid_worker", f"household:{IN_SCOPE[2]}", "127.0.0.1")
+
+
+def test_household_page_masks_flags_for_the_leader(as_user, session):
+    html = _html(as_user("leader"), f"/households/{IN_SCOPE[2]}")
+    assert html.count('<span class="masked">***</span>') == 5
+    assert 'class="flag-yes"' not in html
+    assert session.scalars(select(AuditLog)).all() == []
+
+
+def test_grid_worker_never_gets_a_household_outside_the_scope(as_user, session):
+    client = as_user("grid_worker")
+    for code in OUT_OF_SCOPE:
+        response = client.get(f"/households/{code}")
+        assert response.status_code == 404
+        assert "张三" not in response.get_data(as_text=True)
+    assert session.scalars(select(AuditLog)).all() == []
+
+
+def test_flag_reads_leave_nothing_in_the_log(as_user, caplog):
+    caplog.set_level(logging.DEBUG)
+    _html(as_user("planner"), f"/households/{IN_SCOPE[2]}")
+    text = caplog.text
+    assert not any(flag in text for flag in MUST_VISIT_FLAGS)
+    assert not any(label in text for label in MUST_VISIT_FLAGS.values())
+
+
+def test_phone_page_lists_only_the_grid_workers_scope(as_user):
+    html = _html(as_user("grid_worker"), "/m")
+    assert "我的网格" in html and "农户（3 户）" in html
+    for code in IN_SCOPE:
+        assert f'href="/households/{code}"' in html
+    for code in OUT_OF_SCOPE:
+        assert code not in html
+    assert 'href="/villages/441500100201"' in html and 'href="/villages/441500100202"' in html
+    assert 'class="mobile-map"' in html and "L.control.layers" in html
+    for flag in MUST_VISIT_FLAGS:
+        assert flag not in html
+
+
+def test_phone_page_without_assignments_says_so(as_user, session):
+    from gridmgmt.db.models import CadreVillage, GridPlan
+    session.delete(session.scalars(select(CadreVillage)).one())
+    session.scalars(select(GridPlan)).one().status = "archived"
+    session.commit()
+    html = _html(as_user("grid_worker"), "/m")
+    assert "您还没有分配包村或网格" in html and "mobile-map" not in html
+
+
+def test_audit_page_lists_and_filters(as_user):
+    as_user("planner").get(f"/households/{IN_SCOPE[0]}")
+    admin = as_user("admin")
+    admin.get(f"/households/{IN_SCOPE[1]}")
+    html = _html(admin, "/audit")
+    assert "共 2 条" in html and "查看敏感信息" in html and f"household:{IN_SCOPE[0]}" in html
+    html = _html(admin, "/audit?actor=planner&action=read_sensitive&since=2000-01-01")
+    assert "共 1 条" in html and f"household:{IN_SCOPE[1]}" not in html
+    assert 'href="/audit/export.csv?actor=planner&amp;action=read_sensitive&amp;since=2000-01-01"' in html
+    assert "共 0 条" in _html(admin, "/audit?until=2000-01-01")
+
+
+def test_audit_page_refuses_a_bad_date(as_user):
+    assert as_user("admin").get("/audit?since=yesterday").status_code == 400
+
+
+def test_audit_export_downloads_and_is_audited(as_user, session):
+    admin = as_user("admin")
+    admin.get(f"/households/{IN_SCOPE[0]}")
+    response = admin.get("/audit/export.csv?action=read_sensitive")
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == "attachment; filename=audit_log.csv"
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert len(rows) == 2 and rows[1][1] == "admin"
+    xlsx = admin.get("/audit/export.xlsx")
+    assert xlsx.data[:2] == b"PK"
+    assert admin.get("/audit/export.pdf").status_code == 404
+    actions = session.scalars(select(AuditLog.action).order_by(AuditLog.id)).all()
+    assert actions == ["read_sensitive", "export_audit", "export_audit"]
