@@ -3,6 +3,7 @@ import click
 
 from gridmgmt.cli.db import db
 from gridmgmt.cli.demo import demo
+from gridmgmt.cli.export_map import export_gpkg_command, export_map_command
 from gridmgmt.cli.io import export_command, import_command
 from gridmgmt.cli.serve import serve
 from gridmgmt.cli.user import user
@@ -19,3 +20,5 @@ main.add_command(import_command)
 main.add_command(export_command)
 main.add_command(demo)
 main.add_command(user)
+main.add_command(export_map_command)
+main.add_command(export_gpkg_command)

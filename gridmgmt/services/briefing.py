@@ -1,0 +1,133 @@
+"""Briefing exports: a map kind for a township as PNG/PDF/HTML, or chosen layers as a GeoPackage.
+
+Every export is written to the audit log in the same transaction; a failed
+export leaves neither a file nor an audit row.
+"""
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geodata.layers import LAYERS
+from gridmgmt.config import get_settings
+from gridmgmt.db.models import AuditLog
+from gridmgmt.maps.kinds import KINDS, BriefingData, MapKind, Place
+from gridmgmt.maps.standalone import standalone_html
+from gridmgmt.maps.static import Page, render, save
+from gridmgmt.services.briefing_layers import LOADERS
+from gridmgmt.services.exporting import export_layer
+from gridmgmt.services.layers import TownshipNotFound, township_layers
+
+MAP_FORMATS = ("png", "pdf", "html")
+# The folium web map is the township overview; other kinds are print maps only.
+HTML_KINDS = ("overview",)
+
+
+class BriefingRefused(ValueError):
+    """The export was not made; the message (Chinese) says why."""
+
+
+def briefing_data(session: Session, kind: MapKind, township_code: str, made_on: date) -> BriefingData:
+    """The township, the layers KIND needs and the county's townships for the inset."""
+    row = session.execute(text(
+        "SELECT id, code, name, county, ST_AsBinary(geom), ST_AsBinary(seat) FROM township WHERE code = :c"
+    ), {"c": township_code}).one_or_none()
+    if row is None:
+        raise BriefingRefused(f"没有编码为 {township_code} 的乡镇")
+    township_id, code, name, county, geom, seat = row
+    place = Place(code, name, county, shapely.from_wkb(geom), shapely.from_wkb(seat) if seat else None)
+    layers = {layer: LOADERS[layer](session, township_id, made_on) for layer in kind.layers}
+    return BriefingData(place, layers, made_on, _county(session, county))
+
+
+def _county(session: Session, county: str | None) -> gpd.GeoSeries | None:
+    if not county:
+        return None
+    wkbs = session.execute(text("SELECT ST_AsBinary(geom) FROM township WHERE county = :c ORDER BY code"),
+                           {"c": county}).scalars().all()
+    return gpd.GeoSeries(shapely.from_wkb(wkbs), crs=4326) if len(wkbs) > 1 else None
+
+
+def _check(kind_name: str, fmt: str, path: Path) -> MapKind:
+    if kind_name not in KINDS:
+        raise BriefingRefused(f"没有「{kind_name}」这种地图，可选：{'、'.join(KINDS)}")
+    if fmt not in MAP_FORMATS:
+        raise BriefingRefused(f"不支持的格式「{fmt}」，可选：{'、'.join(MAP_FORMATS)}")
+    if fmt == "html" and kind_name not in HTML_KINDS:
+        raise BriefingRefused(f"HTML 格式只支持：{'、'.join(KINDS[k].label for k in HTML_KINDS)}")
+    if not path.parent.is_dir():
+        raise BriefingRefused(f"目录不存在：{path.parent}")
+    return KINDS[kind_name]
+
+
+def export_map(session: Session, kind_name: str, township_code: str, fmt: str, path: Path,
+               page: Page = Page(), actor: str = "unknown", made_on: date | None = None) -> Path:
+    """Write map KIND_NAME of the township to PATH in FMT (png/pdf/html) and audit it."""
+    path = Path(path)
+    kind = _check(kind_name, fmt, path)
+    made_on = made_on or date.today()
+    if fmt == "html":
+        try:
+            layers = township_layers(session, township_code)
+        except TownshipNotFound as missing:
+            raise BriefingRefused(str(missing)) from missing
+        content = standalone_html(layers, get_settings().node_modules).encode("utf-8")
+        return _written(session, path, lambda p: p.write_bytes(content), actor,
+                        {"kind": kind.name, "format": fmt, "township": township_code})
+    spec = kind.build(briefing_data(session, kind, township_code, made_on))
+    rendered = render(spec, page)
+    detail = {"kind": kind.name, "format": fmt, "township": township_code,
+              "paper": page.paper, "orientation": page.orientation}
+    return _written(session, path, lambda p: save(rendered, p, fmt, spec.title), actor, detail)
+
+
+def _exists(session: Session, township_code: str) -> bool:
+    return session.execute(text("SELECT 1 FROM township WHERE code = :c"), {"c": township_code}).first() is not None
+
+
+def _written(session: Session, path: Path, write, actor: str, detail: dict) -> Path:
+    """WRITE to a temporary file beside PATH, audit, then move it into place and commit."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        write(partial)
+        session.add(AuditLog(actor=actor[:64], action="export_map", target=str(path), detail=detail))
+        session.flush()
+        partial.replace(path)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        partial.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def export_geopackage(session: Session, township_code: str, layer_names: list[str], path: Path,
+                      actor: str = "unknown", include_sensitive: bool = False) -> dict[str, int]:
+    """Write LAYER_NAMES of the township into one GeoPackage for QGIS; rows per layer.
+
+    Sensitive household flags only with INCLUDE_SENSITIVE (export_layer audits that too).
+    """
+    path = Path(path)
+    unknown = [name for name in layer_names if name not in LAYERS]
+    if unknown or not layer_names:
+        raise BriefingRefused(f"未知图层：{'、'.join(unknown) or '（未选择）'}；可选：{'、'.join(LAYERS)}")
+    if not _exists(session, township_code):
+        raise BriefingRefused(f"没有编码为 {township_code} 的乡镇")
+    path.unlink(missing_ok=True)
+    counts = {}
+    try:
+        for name in layer_names:
+            counts[name] = export_layer(session, name, "gpkg", path, township=township_code,
+                                        include_sensitive=include_sensitive, actor=actor)
+        session.add(AuditLog(actor=actor[:64], action="export_layers", target=str(path),
+                             detail={"format": "gpkg", "township": township_code, "layers": counts,
+                                     "sensitive": include_sensitive}))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        path.unlink(missing_ok=True)
+        raise
+    return counts
