@@ -1,0 +1,90 @@
+"""Rules of party organisation coverage as plain data and pure functions.
+
+Sources: committee and 党小组 rules from 002 第一篇 二(二)3–4; no 空白村/空白组 from
+004 三(一); 规模以上企业 party organisations from 000 一.3 and 001 §18; 挂点 from
+001 §34; first secretaries from 003 二.1. Thresholds are defaults a caller may change.
+"""
+from dataclasses import dataclass
+
+# Org types the branch rules apply to (a 党委/党总支 has its own rules).
+BRANCH_TYPES = ("branch", "temporary_branch")
+# Cadre roles that make up the township leadership (镇领导班子), each 挂点 one village.
+LEADER_ROLES = ("township_secretary", "township_leader")
+# Village designations that call for a first secretary, with their labels.
+DESIGNATIONS = {
+    "is_poverty_alleviated": "脱贫村",
+    "is_revitalization_focus": "乡村振兴重点村",
+    "is_weak_org": "软弱涣散村",
+}
+
+# Every finding has a rule code; these are its Chinese titles (sheet names, table headings).
+RULES = {
+    "blank_group": "空白组（无党员的村民小组）",
+    "blank_village": "空白村（无党员的行政村）",
+    "committee_missing": "正式党员7人以上未设支委会",
+    "committee_not_allowed": "正式党员不足7人却设支委会",
+    "committee_size": "支委会人数不在3至5人",
+    "split_needed": "应划分党小组",
+    "firm_without_org": "规模以上企业未建党组织",
+    "coop_without_org": "合作社未建党组织",
+    "leader_posting": "镇领导班子成员挂点不是1个村",
+    "village_uncovered": "行政村无镇干部包村/挂点",
+    "first_secretary_missing": "重点村未派第一书记",
+    "venue_far": "离党群服务中心/活动场所过远的农户",
+    "member_far": "离党员户过远的农户",
+}
+
+
+@dataclass(frozen=True)
+class CoverageRules:
+    """Thresholds of the coverage rules; distances in metres along roads."""
+
+    committee_from_full: int = 7       # full members from which a committee is required
+    committee_min: int = 3
+    committee_max: int = 5
+    split_above: int = 30              # members (full + probationary) above which 党小组 are needed
+    # Members live apart when their homes form this many settlements or more: chains of
+    # homes each within settlement_link_m of the next, of at least settlement_min members.
+    dispersed_settlements: int = 3
+    settlement_link_m: float = 700.0
+    settlement_min: int = 3
+    group_size: int = 10               # members per proposed 党小组, about
+    venue_reach_m: float = 2000.0
+    member_reach_m: float = 500.0
+    off_network_m: float = 500.0       # farther than this from any road: straight-line, flagged
+
+
+def committee_finding(full_members: int, committee_size: int, rules: CoverageRules) -> str | None:
+    """The committee rule a branch breaks (a RULES code), or None when it follows it."""
+    if full_members >= rules.committee_from_full:
+        if committee_size == 0:
+            return "committee_missing"
+        if not rules.committee_min <= committee_size <= rules.committee_max:
+            return "committee_size"
+        return None
+    return "committee_not_allowed" if committee_size > 0 else None
+
+
+def split_reasons(members: int, settlements: int, has_groups: bool, rules: CoverageRules) -> list[str]:
+    """Why a branch without 党小组 should have them: 'size', 'dispersed'; [] when it need not."""
+    if has_groups:
+        return []
+    reasons = []
+    if members > rules.split_above:
+        reasons.append("size")
+    if settlements >= rules.dispersed_settlements:
+        reasons.append("dispersed")
+    return reasons
+
+
+SPLIT_REASONS = {"size": "党员人数较多", "dispersed": "党员居住分散"}
+
+
+def leader_posting_finding(villages_posted: int) -> str | None:
+    """'leader_posting' unless a township leader 挂点 exactly one village."""
+    return None if villages_posted == 1 else "leader_posting"
+
+
+def designations_of(flags: dict[str, bool]) -> list[str]:
+    """Chinese names of the designations a village carries (脱贫村 …)."""
+    return [label for name, label in DESIGNATIONS.items() if flags.get(name)]
