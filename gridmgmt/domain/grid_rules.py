@@ -1,0 +1,81 @@
+"""Grid rules (网格化, 001 §11, 003 三.4): workload, cell counts, bounds and edit checks.
+
+Plain Python: the numbers are configuration, the checks return Chinese reasons.
+"""
+from dataclasses import dataclass
+from math import ceil, floor
+
+
+class GridError(ValueError):
+    """A grid request that breaks a rule; the message is Chinese and names the rule."""
+
+
+class StaleCell(GridError):
+    """A cell changed since the editor loaded it (HTTP 409): nothing was saved."""
+
+    def __init__(self, changed: dict[str, int | None]):
+        self.changed = changed
+        listed = "、".join(f"{code}（{'已删除' if v is None else f'当前版本 {v}'}）"
+                          for code, v in sorted(changed.items()))
+        super().__init__(f"网格已被他人修改，请刷新后重试：{listed}")
+
+
+@dataclass(frozen=True)
+class GridRules:
+    """Allocation settings: target workload per cell, bounds, weights, capacities."""
+
+    target: float = 150.0
+    min_workload: float = 100.0
+    max_workload: float = 200.0
+    # A 必访 household counts 1 + must_visit_extra (monthly visits instead of yearly).
+    must_visit_extra: float = 1.0
+    # Rebalancing stops once every cell is within this share of its village's mean.
+    tolerance: float = 0.05
+    # Cutting between village groups or across a road/river costs this share of a plain cut.
+    group_cut: float = 0.25
+    barrier_cut: float = 0.4
+    max_cells_per_worker: int = 1
+    liaison_capacity: int = 10
+
+    def __post_init__(self):
+        if not 0 < self.min_workload <= self.target <= self.max_workload:
+            raise GridError(
+                f"网格工作量须满足 0 < 下限 ≤ 目标 ≤ 上限（当前 {self.min_workload} / "
+                f"{self.target} / {self.max_workload}）")
+        if self.must_visit_extra < 0 or not 0 < self.tolerance < 1:
+            raise GridError("必访户加权不能为负，均衡容差须在 0 与 1 之间")
+        if self.max_cells_per_worker < 1 or self.liaison_capacity < 1:
+            raise GridError("每名网格员负责网格数、每名党员联系户数至少为 1")
+
+    def workload(self, must_visit: bool) -> float:
+        """The workload one household adds to its cell."""
+        return 1.0 + (self.must_visit_extra if must_visit else 0.0)
+
+    def cell_count(self, total: float) -> int:
+        """How many cells a connected area of TOTAL workload gets: near the target, inside bounds."""
+        if total <= 0:
+            return 0
+        k = max(1, round(total / self.target))
+        k = max(k, ceil(total / self.max_workload))
+        return max(1, min(k, floor(total / self.min_workload)))
+
+    def band(self, mean: float) -> tuple[float, float]:
+        """Workloads a cell may have when its area's mean per cell is MEAN."""
+        low = max(mean * (1 - self.tolerance), min(self.min_workload, mean))
+        high = min(mean * (1 + self.tolerance), max(self.max_workload, mean))
+        return low, high
+
+
+def check_bounds(rules: GridRules, code: str, before: float, after: float) -> None:
+    """Refuse an edit that takes cell CODE out of bounds, or further out than it was."""
+    if after < rules.min_workload and after < before:
+        raise GridError(f"网格 {code} 工作量将降至 {after:.0f}，低于下限 {rules.min_workload:.0f}")
+    if after > rules.max_workload and after > before:
+        raise GridError(f"网格 {code} 工作量将升至 {after:.0f}，超过上限 {rules.max_workload:.0f}")
+
+
+def check_versions(expected: dict[str, int], current: dict[str, int]) -> None:
+    """Raise StaleCell when any cell the editor saw has a newer version now."""
+    changed = {code: current.get(code) for code, v in expected.items() if current.get(code) != v}
+    if changed:
+        raise StaleCell(changed)

@@ -1,0 +1,69 @@
+"""Household Voronoi regions clipped to the village: exact tiling and adjacency."""
+import numpy as np
+import pytest
+import shapely
+
+from gridmgmt.analysis.grid_cells import OutsideVillage, build_mesh, dissolve, utm_crs
+
+
+def _assert_tiles(parts, village):
+    # Vertices sit on a millimetre grid: slanted edges may move by up to a millimetre.
+    slack = village.length * 1e-3
+    union = shapely.union_all(parts)
+    assert shapely.symmetric_difference(union, village).area < slack
+    assert sum(shapely.area(parts)) == pytest.approx(village.area, abs=slack)  # no overlaps
+
+
+def test_four_sites_in_a_square_get_the_four_quadrants():
+    village = shapely.box(0, 0, 100, 100)
+    mesh = build_mesh(np.array([[25, 25], [75, 25], [25, 75], [75, 75.0]]), village)
+    assert sorted(shapely.area(mesh.regions)) == [2500] * 4
+    # Quadrants touching at the centre only are not neighbours: 4 edges, each 50 m long.
+    assert sorted(map(tuple, mesh.edges)) == [(0, 1), (0, 2), (1, 3), (2, 3)]
+    assert mesh.shared_m == pytest.approx([50] * 4)
+
+
+def test_households_at_one_place_share_a_site():
+    mesh = build_mesh(np.array([[10, 10], [10, 10], [90, 90.0]]), shapely.box(0, 0, 100, 100))
+    assert len(mesh.xy) == 2
+    assert mesh.site_of[0] == mesh.site_of[1] != mesh.site_of[2]
+
+
+def test_a_single_site_gets_the_whole_village():
+    village = shapely.box(0, 0, 100, 50)
+    mesh = build_mesh(np.array([[10, 10.0]]), village)
+    assert mesh.regions[0].equals(village)
+    assert len(mesh.edges) == 0
+
+
+def test_voronoi_piece_cut_off_by_a_bend_goes_to_a_neighbour():
+    # A U-shaped village: the site low in the left arm has a Voronoi cell that
+    # reaches across the notch into the right arm; that piece must not stay its own.
+    village = shapely.Polygon([(0, 0), (300, 0), (300, 300), (200, 300), (200, 100),
+                               (100, 100), (100, 300), (0, 300)])
+    xy = np.array([[50, 150], [250, 280], [150, 50], [250, 120], [50, 280]], float)
+    mesh = build_mesh(xy, village)
+    _assert_tiles(mesh.regions, village)
+    assert all(shapely.get_num_geometries(mesh.regions) == 1)
+    assert all(shapely.contains_xy(mesh.regions, *mesh.xy.T) | shapely.intersects_xy(mesh.regions, *mesh.xy.T))
+
+
+def test_random_village_is_tiled_and_cells_dissolve_exactly():
+    rng = np.random.default_rng(3)
+    village = shapely.Polygon([(0, 0), (1000, 0), (1000, 1000), (500, 400), (0, 1000)])
+    xy = rng.uniform(0, 1000, (400, 2))
+    xy = xy[shapely.contains_xy(village, *xy.T)]
+    mesh = build_mesh(xy, village)
+    _assert_tiles(mesh.regions, village)
+    cells = dissolve(mesh, (mesh.xy[:, 0] > 500).astype(int), 2)
+    _assert_tiles(cells, village)
+
+
+def test_a_household_outside_its_village_is_refused():
+    with pytest.raises(OutsideVillage) as err:
+        build_mesh(np.array([[10, 10], [150, 10.0]]), shapely.box(0, 0, 100, 100))
+    assert list(err.value.sites) == [1]
+
+
+def test_utm_zone_of_the_demo_township():
+    assert utm_crs(115.7, 23.9).to_epsg() == 32650

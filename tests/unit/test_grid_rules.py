@@ -1,0 +1,55 @@
+"""Grid rules: cell counts, bands, bounds and the stale-version check."""
+import pytest
+
+from gridmgmt.domain.grid_rules import GridError, GridRules, StaleCell, check_bounds, check_versions
+
+
+def test_cell_count_is_nearest_to_target_within_bounds():
+    rules = GridRules(target=150, min_workload=100, max_workload=200)
+    assert rules.cell_count(0) == 0
+    assert rules.cell_count(60) == 1      # a village smaller than one cell
+    assert rules.cell_count(237) == 2     # 118.5 each, not 237 in one
+    assert rules.cell_count(1000) == 7    # 142.9 each
+    assert rules.cell_count(210) == 2     # one cell would exceed 200
+
+
+def test_cell_count_keeps_cells_above_minimum_when_it_can():
+    rules = GridRules(target=150, min_workload=140, max_workload=400)
+    assert rules.cell_count(270) == 1     # two cells of 135 would fall below 140
+
+
+def test_band_is_tolerance_around_mean_clipped_to_bounds():
+    rules = GridRules(target=150, min_workload=100, max_workload=200, tolerance=0.1)
+    assert rules.band(150) == pytest.approx((135, 165))
+    assert rules.band(105) == pytest.approx((100, 115.5))
+    assert rules.band(60) == pytest.approx((60, 66))  # never asked to shed below its own mean
+
+
+def test_workload_weighs_must_visit_households_extra():
+    assert GridRules(must_visit_extra=0.5).workload(True) == 1.5
+    assert GridRules().workload(False) == 1.0
+
+
+def test_rules_refuse_inconsistent_bounds():
+    with pytest.raises(GridError, match="下限"):
+        GridRules(target=90, min_workload=100)
+
+
+def test_check_bounds_refuses_only_a_worse_out_of_bounds_cell():
+    rules = GridRules()
+    check_bounds(rules, "A", 120, 101)
+    check_bounds(rules, "A", 90, 95)  # below the floor but better than before
+    with pytest.raises(GridError, match="低于下限"):
+        check_bounds(rules, "A", 120, 99)
+    with pytest.raises(GridError, match="超过上限"):
+        check_bounds(rules, "A", 190, 201)
+
+
+def test_check_versions_names_the_changed_cells():
+    check_versions({"A": 2, "B": 1}, {"A": 2, "B": 1, "C": 5})
+    with pytest.raises(StaleCell) as err:
+        check_versions({"A": 2, "B": 1}, {"A": 3, "B": 1})
+    assert err.value.changed == {"A": 3}
+    assert "A（当前版本 3）" in str(err.value)
+    with pytest.raises(StaleCell, match="B（已删除）"):
+        check_versions({"B": 1}, {})

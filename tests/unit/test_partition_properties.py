@@ -1,0 +1,61 @@
+"""Properties of allocation over random villages (seeded, so failures reproduce)."""
+import numpy as np
+import pytest
+import shapely
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from gridmgmt.analysis.grid_cells import build_mesh, dissolve
+from gridmgmt.analysis.partition import allocate, site_graph
+from gridmgmt.domain.grid_rules import GridRules
+
+RULES = GridRules(target=60, min_workload=40, max_workload=80, tolerance=0.1)
+
+
+def _random_village(seed: int):
+    """A blobby (often concave) village with hamlets, groups, weights and a road."""
+    rng = np.random.default_rng(seed)
+    blobs = [shapely.Point(rng.uniform(0, 1500, 2)).buffer(rng.uniform(300, 600)) for _ in range(4)]
+    village = shapely.union_all(blobs).buffer(50).buffer(-50).simplify(5)
+    village = max(shapely.get_parts(village), key=lambda p: p.area)
+    hamlets = rng.uniform(*np.reshape(village.bounds, (2, 2)), (rng.integers(4, 12), 2))
+    xy = np.vstack([h + rng.normal(0, rng.uniform(20, 120), (rng.integers(5, 60), 2)) for h in hamlets])
+    xy = np.round(xy[shapely.contains_xy(village, *xy.T)], 1)
+    group = np.argmin(((xy[:, None] - hamlets[None]) ** 2).sum(-1), axis=1) // 2
+    weight = np.where(rng.random(len(xy)) < 0.15, 2.0, 1.0)
+    road = shapely.LineString(rng.uniform(*np.reshape(village.bounds, (2, 2)), (3, 2)))
+    return village, xy, group, weight, road
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_village_allocation_properties(seed):
+    village, xy, group, weight, road = _random_village(seed)
+    mesh = build_mesh(xy, village)
+    graph = site_graph(mesh, weight, group, [road])
+    sites = allocate(graph, RULES, seed=seed)
+    labels = np.unique(sites)
+    k = len(labels)
+    # Every household is in exactly one cell; cells are numbered 0..k-1.
+    assert sites.shape == (len(mesh.xy),) and list(labels) == list(range(k))
+    assert k == RULES.cell_count(weight.sum())
+    # Each cell is connected on the adjacency graph and is one polygon.
+    for c in labels:
+        nodes = np.flatnonzero(sites == c)
+        keep = np.isin(mesh.edges, nodes).all(axis=1)
+        e = np.searchsorted(nodes, mesh.edges[keep])
+        sub = coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(len(nodes),) * 2)
+        assert connected_components(sub, directed=False)[0] == 1
+    cells = dissolve(mesh, sites, k)
+    assert (shapely.get_num_geometries(cells) == 1).all()
+    # Cells stay inside the village, do not overlap, and cover it.
+    slack = village.length * 1e-3
+    assert shapely.area(shapely.difference(cells, village)).max() < slack
+    assert sum(shapely.area(cells)) == pytest.approx(village.area, abs=slack)
+    assert shapely.symmetric_difference(shapely.union_all(cells), village).area < slack
+    # Each household lies in its own cell's polygon.
+    hh_cell = sites[mesh.site_of]
+    assert shapely.intersects_xy(cells[hh_cell], *xy.T).all()
+    # Workloads respect the bounds whenever the village is big enough for them.
+    load = np.bincount(sites, graph.weight, k)
+    if weight.sum() >= RULES.min_workload:
+        assert load.min() >= RULES.min_workload - 2 and load.max() <= RULES.max_workload + 2
