@@ -1,0 +1,139 @@
+"""Recording visits and 四必到 events on PostGIS: retries, the distance flag, deadlines."""
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from gridmgmt.config import get_settings
+from gridmgmt.db.models import Event, Visit
+from gridmgmt.services.events import EventError, EventReport, attend_event, close_event, report_event
+from gridmgmt.services.visits import Fix, VisitError, VisitInput, record_visit
+from tests.integration.visit_fixtures import build
+
+NOON = datetime(2025, 5, 15, 4, 0, tzinfo=timezone.utc)  # 12:00 in Asia/Shanghai
+
+
+@pytest.fixture
+def town(session):
+    return build(session)
+
+
+def _visit(town, **kw):
+    base = {"client_id": str(uuid.uuid4()), "cadre_id": town["cadres"]["grid_worker"],
+            "visited_at": NOON, "household_id": town["households"][0].id}
+    return VisitInput(**{**base, **kw})
+
+
+def _count(session):
+    return session.scalar(select(func.count()).select_from(Visit))
+
+
+def test_near_visit_is_not_flagged(session, town):
+    stored, created = record_visit(session, _visit(town, fix=Fix(115.702, 23.9102, 8.0)))
+    assert created and not stored.flagged
+    assert stored.distance_m == pytest.approx(11.1, abs=0.5)  # 0.0001° of latitude
+    assert stored.accuracy_m == 8.0
+
+
+def test_far_visit_is_kept_and_flagged_with_its_distance(session, town):
+    # 0.0035° of longitude at 23.91°N is about 356 m: beyond the default 300 m.
+    stored, created = record_visit(session, _visit(town, fix=Fix(115.7055, 23.9101)))
+    assert created and stored.flagged
+    assert stored.distance_m == pytest.approx(356, abs=3)
+    assert _count(session) == 1
+
+
+def test_far_distance_is_configurable(session, town, monkeypatch):
+    monkeypatch.setenv("GRIDMGMT_VISIT_FAR_M", "500")
+    get_settings.cache_clear()
+    try:
+        stored, _ = record_visit(session, _visit(town, fix=Fix(115.7055, 23.9101)))
+    finally:
+        get_settings.cache_clear()
+    assert not stored.flagged
+
+
+def test_retry_stays_single(session, town):
+    visit = _visit(town, note="第一次", fix=Fix(115.702, 23.9101))
+    first, created = record_visit(session, visit)
+    again, created_again = record_visit(session, visit)
+    assert created and not created_again
+    assert again.id == first.id and _count(session) == 1
+
+
+def test_same_client_id_for_another_household_is_refused(session, town):
+    visit = _visit(town)
+    record_visit(session, visit)
+    other = VisitInput(**{**visit.__dict__, "household_id": town["households"][1].id})
+    with pytest.raises(VisitError, match="已用于另一条"):
+        record_visit(session, other)
+    assert _count(session) == 1
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"client_id": "not-a-uuid"}, "UUID"),
+    ({"household_id": None}, "二者选一"),
+    ({"household_id": 999_999}, "不存在"),
+    ({"kind": "party"}, "未知走访类型"),
+    ({"visited_at": datetime(2025, 5, 15, 12)}, "时区"),
+    ({"visited_at": datetime.now(timezone.utc) + timedelta(days=1)}, "不能晚于现在"),
+    ({"fix": Fix(215.0, 23.9)}, "超出范围"),
+    ({"cadre_id": 999_999}, "干部"),
+])
+def test_bad_visits_change_nothing(session, town, change, message):
+    with pytest.raises(VisitError, match=message):
+        record_visit(session, _visit(town, **change))
+    assert _count(session) == 0
+
+
+def _report(town, **kw):
+    base = {"event_type": "dispute", "reported_by": town["cadres"]["grid_worker"],
+            "reported_at": NOON, "household_id": town["households"][3].id, "description": "宅基地纠纷"}
+    return EventReport(**{**base, **kw})
+
+
+def test_event_deadline_default_and_per_type(session, town, monkeypatch):
+    event = report_event(session, _report(town))
+    assert event.attend_by - event.reported_at == timedelta(hours=24)
+    assert event.status == "reported" and event.village_id == town["village"].id
+    monkeypatch.setenv("GRIDMGMT_ATTEND_HOURS", '{"emergency": 2}')
+    get_settings.cache_clear()
+    try:
+        urgent = report_event(session, _report(town, event_type="emergency"))
+    finally:
+        get_settings.cache_clear()
+    assert urgent.attend_by - urgent.reported_at == timedelta(hours=2)
+
+
+def test_event_at_a_point_finds_its_village(session, town):
+    event = report_event(session, _report(town, household_id=None, lon=115.73, lat=23.915))
+    assert event.village_id == town["village"].id and event.household_id is None
+    with pytest.raises(EventError, match="不在任何行政村内"):
+        report_event(session, _report(town, household_id=None, lon=116.5, lat=23.915))
+    with pytest.raises(EventError, match="未知事件类型"):
+        report_event(session, _report(town, event_type="party"))
+    assert session.scalar(select(func.count()).select_from(Event)) == 1
+
+
+def test_attend_retry_and_close(session, town):
+    event = report_event(session, _report(town))
+    visit = _visit(town, cadre_id=town["cadres"]["township_cadre"], visited_at=NOON + timedelta(hours=3))
+    with pytest.raises(EventError, match="只有已到场"):
+        close_event(session, event.id)
+    attended = attend_event(session, event.id, visit)
+    assert attended.status == "attended" and attended.attended_by == town["cadres"]["township_cadre"]
+    attend_event(session, event.id, visit)  # the phone retries
+    visits = session.scalars(select(Visit)).all()
+    assert [(v.kind, v.event_id, v.household_id) for v in visits] == [
+        ("event", event.id, town["households"][3].id)]
+    assert close_event(session, event.id).status == "closed"
+    with pytest.raises(EventError, match="已办结"):
+        attend_event(session, event.id, _visit(town))
+
+
+def test_point_event_is_attended_at_its_group(session, town):
+    event = report_event(session, _report(town, household_id=None, lon=115.73, lat=23.915))
+    attend_event(session, event.id, _visit(town))
+    visit = session.scalars(select(Visit)).one()
+    assert visit.group_id == town["groups"][1].id and visit.household_id is None
