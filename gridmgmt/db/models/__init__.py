@@ -2,6 +2,7 @@
 from gridmgmt.db.models.accounts import ApiToken, AppUser, AuditLog
 from gridmgmt.db.models.base import Base
 from gridmgmt.db.models.duties import Duty  # noqa: F401 - registers the duty table
+from gridmgmt.db.models.grids import GridLiaison, GridMembership  # noqa: F401 - plan membership
 from gridmgmt.db.models.party import CadreVillage, Cadre, EconomicOrg, PartyMember, PartyOrg
 from gridmgmt.db.models.sites import DemoSiteReview  # noqa: F401 - registers demo_site_review
 from gridmgmt.db.models.places import (
