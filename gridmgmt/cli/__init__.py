@@ -6,6 +6,7 @@ from gridmgmt.cli.demo import demo
 from gridmgmt.cli.export_map import export_gpkg_command, export_map_command
 from gridmgmt.cli.io import export_command, import_command
 from gridmgmt.cli.serve import serve
+from gridmgmt.cli.sites import sites
 from gridmgmt.cli.user import user
 
 
@@ -22,3 +23,4 @@ main.add_command(demo)
 main.add_command(user)
 main.add_command(export_map_command)
 main.add_command(export_gpkg_command)
+main.add_command(sites)

@@ -18,6 +18,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "use_phone_layout": frozenset({"grid_worker"}),
     "edit_grids": frozenset({"admin", "planner"}),
     "review_sites": frozenset({"admin", "planner", "reviewer"}),
+    "decide_sites": frozenset({"reviewer"}),  # only reviewers change a site's status
     "view_audit": frozenset({"admin"}),
     "manage_users": frozenset({"admin"}),
 }

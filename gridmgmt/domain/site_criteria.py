@@ -54,6 +54,7 @@ class SiteConfig:
 class Candidate:
     """A party org with a venue, with its standards and spatial criteria measured.
 
+    full_members counts the org's whole subtree (its 党小组 and sub-branches).
     road_m maps each road class to the distance (m) from the venue to the nearest
     road of that class (None: no such road). seat_road_m is None when the venue
     cannot be reached along roads from the township seat.
@@ -77,10 +78,12 @@ class Candidate:
     catchment_villages: int = 0
     catchment_households: int = 0
     on_main_route: bool = False
+    org_type: str = "branch"
+    code: str = ""
 
 
 def committee_compliant(full_members: int, committee_size: int) -> bool:
-    """002 第一篇 二(二)4: ≥7 full members need a committee of 3–5; under 7, none.
+    """002 第一篇 二(二)4: a 党支部 of ≥7 full members needs a committee of 3–5; under 7, none.
 
     A local stand-in until gridmgmt/domain/branch_rules.py (issue 4) exists.
     """
@@ -109,7 +112,7 @@ def exclusions(candidate: Candidate, config: SiteConfig) -> list[str]:
     if area is None or area < config.min_venue_area_m2:
         shown = "未登记" if area is None else f"{area:g} m²"
         reasons.append(f"活动场所面积{shown}，低于{config.min_venue_area_m2:g} m²")
-    if config.require_committee and not committee_compliant(
+    if config.require_committee and candidate.org_type == "branch" and not committee_compliant(
             candidate.full_members, candidate.committee_size):
         reasons.append(f"班子设置不合规定（正式党员{candidate.full_members}人，"
                        f"支委{candidate.committee_size}人）")

@@ -93,9 +93,12 @@ def reminders(today: date, sites: dict[int, tuple[str, int | None, int | None]],
     year = today.year
     out = []
 
-    def check(phase: str, month_day: tuple[int, int], ids: list[int], what: str) -> None:
+    def check(phase: str, month_day: tuple[int, int], ids: list[int], what: str,
+              only_with_sites: bool = False) -> None:
         deadline = date(year, *month_day)
         days = (deadline - today).days
+        if only_with_sites and not ids:
+            return
         if days < 0 and ids:
             out.append(Reminder("overdue", phase, deadline,
                                 f"{phase}已于{deadline:%m月%d日}截止，仍有{len(ids)}个示范点{what}", tuple(ids)))
@@ -110,5 +113,5 @@ def reminders(today: date, sites: dict[int, tuple[str, int | None, int | None]],
     check("验收", timeline.inspect, waiting, "未完成初审或实地验收")
     due = sorted(i for i, (s, award, last) in sites.items()
                  if s in ("awarded", "rectifying") and (award or year) < year and last != year)
-    check("年度复审", timeline.inspect, due, "未复审")
+    check("年度复审", timeline.inspect, due, "未复审", only_with_sites=True)
     return out

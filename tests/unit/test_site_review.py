@@ -61,3 +61,5 @@ def test_reminders_follow_the_timeline():
     assert [(r.kind, r.site_ids) for r in july] == [("overdue", (1, 2)), ("overdue", (3,))]
     assert july[0].message == "验收已于07月10日截止，仍有2个示范点未完成初审或实地验收"
     assert reminders(date(2026, 9, 1), {}) == []
+    # No awarded site: no re-review reminder, but the inspection deadline still shows.
+    assert [r.phase for r in reminders(date(2026, 6, 25), {})] == ["验收"]

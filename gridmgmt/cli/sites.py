@@ -1,0 +1,188 @@
+"""`gridmgmt sites score|select|tour|review|history|reminders|sheet`: 党建示范点."""
+from datetime import date
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from gridmgmt.analysis.siting import Rules, SelectionError
+from gridmgmt.db.models import AppUser, DemoSite, PartyOrg
+from gridmgmt.db.session import make_session
+from gridmgmt.domain.permissions import Forbidden
+from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig
+from gridmgmt.domain.site_review import AWARD_LEVELS, STEPS, ReviewError
+from gridmgmt.domain.vocab import DEMO_SITE_THEMES
+from gridmgmt.services.site_measures import NoSeat
+from gridmgmt.services.site_review import history, review, township_reminders
+from gridmgmt.services.site_sheet import review_sheet
+from gridmgmt.services.sites import (
+    TownshipNotFound, org_ids, plan_tour, score_sites, select_sites, township_id,
+)
+
+USER_ERRORS = (SelectionError, ReviewError, Forbidden, TownshipNotFound, NoSeat)
+
+
+def _config_options(fn):
+    """Thresholds of the criteria, shared by the commands that score."""
+    for option in reversed([
+        click.option("--min-area", type=float, default=120.0, show_default=True, help="场所面积下限（m²，硬性条件）"),
+        click.option("--corridor-m", type=float, default=300.0, show_default=True, help="国道/省道/县道沿线走廊宽度（m）"),
+        click.option("--catchment-m", type=float, default=3000.0, show_default=True, help="辐射范围（道路距离，m）"),
+        click.option("--weight", "weights", multiple=True, metavar="项=权重",
+                     help=f"改评分权重，可多次使用；评分项：{', '.join(CRITERIA)}"),
+    ]):
+        fn = option(fn)
+    return fn
+
+
+def _config(min_area, corridor_m, catchment_m, weights) -> SiteConfig:
+    changed = SiteConfig().weights
+    for item in weights:
+        name, _, value = item.partition("=")
+        try:
+            changed[name] = float(value)
+        except ValueError:
+            raise click.BadParameter(f"权重应写成 项=数值：{item}", param_hint="--weight") from None
+    try:
+        return SiteConfig(min_venue_area_m2=min_area, corridor_m=corridor_m,
+                          catchment_m=catchment_m, weights=changed)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--weight") from exc
+
+
+def _run(fn):
+    """Run FN(session) and turn rule breaches into a Chinese error and exit code 1."""
+    with make_session() as session:
+        try:
+            return fn(session)
+        except USER_ERRORS as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+def sites() -> None:
+    """党建示范点：候选评分、选点、观摩路线、评审记录。"""
+
+
+@sites.command("score")
+@click.argument("township")
+@_config_options
+def score_command(township, min_area, corridor_m, catchment_m, weights) -> None:
+    """给乡镇 TOWNSHIP（编码）的候选党组织评分，列出得分明细和不合格原因。"""
+    config = _config(min_area, corridor_m, catchment_m, weights)
+    scored = _run(lambda s: score_sites(s, township, config))
+    click.echo("编码\t名称\t总分\t辐射加分\t" + "\t".join(CRITERIA.values()) + "\t不合格原因")
+    for item in scored:
+        c, sc = item.candidate, item.score
+        parts = "\t".join(f"{sc.breakdown.get(k, 0):g}" for k in CRITERIA)
+        click.echo(f"{c.code}\t{c.name}\t{sc.total:g}\t{sc.catchment_points:g}\t{parts}\t{'；'.join(sc.excluded)}")
+
+
+@sites.command("select")
+@click.argument("township")
+@click.option("-k", "k", type=click.IntRange(1), required=True, help="示范点总数（含已授牌）")
+@click.option("--spacing-m", type=float, default=0.0, show_default=True, help="示范点之间的最小直线距离（m）")
+@click.option("--per-field", type=click.IntRange(1), default=None, help="每个领域最多几个")
+@click.option("--per-theme", type=click.IntRange(1), default=None, help="每个示范主题最多几个")
+@click.option("--must", multiple=True, metavar="编码", help="必选党组织编码，可多次使用")
+@click.option("--greedy", is_flag=True, help="用贪心法（对照），不求精确最优")
+@click.option("--time-limit", type=float, default=10.0, show_default=True, help="求解时限（秒）")
+@click.option("--tour", "with_tour", is_flag=True, help="同时给出观摩路线")
+@_config_options
+def select_command(township, k, spacing_m, per_field, per_theme, must, greedy, time_limit, with_tour,
+                   min_area, corridor_m, catchment_m, weights) -> None:
+    """在满足间距、领域/主题上限、已授牌保留与必选条件下选出 k 个示范点。"""
+    config = _config(min_area, corridor_m, catchment_m, weights)
+
+    def work(session):
+        scored = score_sites(session, township, config)
+        rules = Rules(k, spacing_m, per_field, per_theme, must_include=org_ids(session, must))
+        chosen = select_sites(scored, rules, exact=not greedy, time_limit_s=time_limit)
+        by_id = {s.candidate.party_org_id: s for s in scored}
+        state = "已证明最优" if chosen.optimal else ("贪心法" if greedy else "未证明最优")
+        click.echo(f"目标值 {chosen.objective:g}（{state}，{chosen.seconds:.2f} 秒）")
+        for note in chosen.notes:
+            click.echo(f"注意：{note}")
+        for org in chosen.ids:
+            s = by_id[org]
+            click.echo(f"{s.candidate.code}\t{s.candidate.name}\t{s.score.objective:g}")
+        if with_tour:
+            _echo_tour(plan_tour(session, township, chosen.ids))
+    _run(work)
+
+
+def _echo_tour(tour) -> None:
+    click.echo(f"观摩路线（{'最短' if tour.exact else '近似最短'}，车速 {tour.speed_kmh:g} km/h，"
+               f"每点停留 {tour.stay_min:g} 分钟）：")
+    for n, stop in enumerate(tour.stops):
+        click.echo(f"{n}\t{stop.name}\t本段 {stop.leg_m / 1000:.1f} km\t累计 {stop.total_m / 1000:.1f} km"
+                   f"\t第 {stop.arrive_min:.0f} 分钟到达")
+
+
+@sites.command("tour")
+@click.argument("township")
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--speed-kmh", type=float, default=30.0, show_default=True)
+@click.option("--stay-min", type=float, default=20.0, show_default=True, help="每个示范点停留（分钟）")
+def tour_command(township, codes, speed_kmh, stay_min) -> None:
+    """从乡镇驻地出发、沿道路依次观摩 CODES 各示范点的最短路线。"""
+    _run(lambda s: _echo_tour(plan_tour(s, township, org_ids(s, codes), speed_kmh, stay_min)))
+
+
+@sites.command("review")
+@click.argument("org_code")
+@click.argument("step", type=click.Choice(list(STEPS)))
+@click.option("--user", "username", required=True, help="评审人用户名（须为示范点评审角色）")
+@click.option("--year", type=int, default=None, help="年度（默认今年）")
+@click.option("--level", type=click.Choice(list(AWARD_LEVELS)), default=None, help="授牌级别")
+@click.option("--theme", type=click.Choice(list(DEMO_SITE_THEMES)), default=None, help="示范主题（申报时）")
+@click.option("--comment", default=None, help="评审意见")
+def review_command(org_code, step, username, year, level, theme, comment) -> None:
+    """评审环节：apply 申报 / preliminary 初审 / inspect 实地验收 / award 授牌 / keep·rectify·revoke 复审。"""
+    def work(session):
+        user = session.scalar(select(AppUser).where(AppUser.username == username, AppUser.active))
+        if user is None:
+            raise ReviewError(f"没有启用的用户 {username}")
+        site = review(session, user, org_code, step, year, level, comment, theme)
+        click.echo(f"{org_code}：{STEPS[step][2]}，现为 {site.status}")
+    _run(work)
+
+
+@sites.command("history")
+@click.argument("org_code")
+def history_command(org_code) -> None:
+    """示范点 ORG_CODE 的全部评审记录。"""
+    def work(session):
+        site_id = session.scalar(select(DemoSite.id).join(PartyOrg, PartyOrg.id == DemoSite.party_org_id)
+                                 .where(PartyOrg.code == org_code))
+        if site_id is None:
+            raise ReviewError(f"{org_code} 尚未申报示范点")
+        for h in history(session, site_id):
+            click.echo(f"{h.decided_at:%Y-%m-%d %H:%M}\t{h.year}年\t{h.label}\t{AWARD_LEVELS.get(h.level, '')}"
+                       f"\t{h.decided_by}\t{h.comment or ''}")
+    _run(work)
+
+
+@sites.command("reminders")
+@click.argument("township")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="日期（默认今天）")
+def reminders_command(township, on) -> None:
+    """按创建时间表（动员部署、申报、验收、年度复审）列出提醒。"""
+    today = on.date() if on else date.today()
+    found = _run(lambda s: township_reminders(s, township_id(s, township), today))
+    for r in found:
+        click.echo(f"{'【已逾期】' if r.kind == 'overdue' else '【提醒】'}{r.message}")
+    if not found:
+        click.echo("暂无提醒")
+
+
+@sites.command("sheet")
+@click.argument("township")
+@click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@_config_options
+def sheet_command(township, output, min_area, corridor_m, catchment_m, weights) -> None:
+    """导出评审表（Excel）：候选评分明细与评审记录。"""
+    config = _config(min_area, corridor_m, catchment_m, weights)
+    data = _run(lambda s: review_sheet(s, township, score_sites(s, township, config), config))
+    output.write_bytes(data)
+    click.echo(f"已写入 {output}")
