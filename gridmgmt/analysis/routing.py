@@ -125,3 +125,60 @@ def fit_budget(dist: np.ndarray, service_s: float, speed_mps: float, budget_s: f
             tour.insert(k + 1, stop)
             length += added[k]
     return sorted(tour[1:])
+
+
+class Access:
+    """How each place reaches the road network: the nearest edge's ends (indexes into the
+    vertex cost matrix), the metres along the edge to each end, the edge, and the metres
+    off the road."""
+
+    def __init__(self, source, target, to_source, to_target, edge, off_road):
+        self.ends = np.column_stack([source, target]).astype(np.int64)
+        self.along = np.column_stack([to_source, to_target]).astype(float)
+        self.edge = np.asarray(edge)
+        self.off_road = np.asarray(off_road, dtype=float)
+
+
+def _leg_costs(access: Access, vertex_cost: np.ndarray) -> np.ndarray:
+    """Costs (n, n, 2, 2): from place i leaving by end a to place j entering by end b."""
+    e, g = access.ends, access.along
+    net = vertex_cost[e[:, None, :, None], e[None, :, None, :]]
+    return g[:, None, :, None] + net + g[None, :, None, :]
+
+
+def place_matrix(access: Access, vertex_cost: np.ndarray) -> np.ndarray:
+    """Road distances between places: off road, along their edges, and over the network.
+
+    Two places on the same edge may also go straight along it. Pairs the network does
+    not join are infinite.
+    """
+    best = _leg_costs(access, vertex_cost).min(axis=(2, 3))
+    same = access.edge[:, None] == access.edge[None, :]
+    along = np.abs(access.along[:, None, 0] - access.along[None, :, 0])
+    best = np.where(same, np.minimum(best, along), best)
+    dist = access.off_road[:, None] + best + access.off_road[None, :]
+    np.fill_diagonal(dist, 0.0)
+    return dist
+
+
+def via_vertices(access: Access, vertex_cost: np.ndarray, tour: list[int]) -> list[int]:
+    """Network vertices (indexes) a closed TOUR passes, in order: each leg's exit and entry
+    (none for a leg straight along the edge both places share)."""
+    costs = _leg_costs(access, vertex_cost)
+    via = []
+    for i, j in zip(tour, tour[1:] + tour[:1]):
+        a, b = np.unravel_index(int(np.argmin(costs[i, j])), (2, 2))
+        along = abs(access.along[i, 0] - access.along[j, 0])
+        if access.edge[i] == access.edge[j] and along <= costs[i, j, a, b]:
+            continue  # straight along their shared edge
+        via += [int(access.ends[i, a]), int(access.ends[j, b])]
+    return [v for k, v in enumerate(via) if k == 0 or v != via[k - 1]]
+
+
+def straight_metres(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Great-circle distances (m) between every pair of points (haversine, mean radius)."""
+    lon, lat = np.radians(lon), np.radians(lat)
+    dlon = lon[:, None] - lon[None, :]
+    dlat = lat[:, None] - lat[None, :]
+    h = np.sin(dlat / 2) ** 2 + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin(dlon / 2) ** 2
+    return 2 * 6_371_008.8 * np.arcsin(np.sqrt(h))

@@ -2,7 +2,10 @@
 import numpy as np
 import pytest
 
-from gridmgmt.analysis.routing import fit_budget, improve, nearest_neighbour, solve, tour_length
+from gridmgmt.analysis.routing import (
+    Access, fit_budget, improve, nearest_neighbour, place_matrix, solve, straight_metres, tour_length,
+    via_vertices,
+)
 
 
 def _matrix(xy):
@@ -61,3 +64,29 @@ def test_fit_budget_takes_stops_in_priority_order():
     assert fit_budget(dist, 60, 1.0, 300) == [1]         # 200 m + 60 s = 260 s
     assert fit_budget(dist, 60, 1.0, 20_000) == [1, 2, 3]
     assert fit_budget(dist, 60, 1.0, 100) == []
+
+
+def test_place_matrix_by_hand():
+    # Network A(0) —1000— B(1) —500— C(2). Place p on edge AB 200 m from A, 10 m off the road;
+    # q on BC 100 m from B, on the road; r on AB 700 m from A, 5 m off.
+    vertex = np.array([[0, 1000, 1500], [1000, 0, 500], [1500, 500, 0]], dtype=float)
+    access = Access(source=[0, 1, 0], target=[1, 2, 1], to_source=[200, 100, 700],
+                    to_target=[800, 400, 300], edge=[1, 2, 1], off_road=[10, 0, 5])
+    dist = place_matrix(access, vertex)
+    assert dist[0, 1] == pytest.approx(10 + 800 + 100)        # p → B → q
+    assert dist[0, 2] == pytest.approx(10 + 500 + 5)          # straight along AB
+    assert dist[1, 2] == pytest.approx(100 + 300 + 5)
+    assert np.allclose(dist, dist.T) and np.all(np.diag(dist) == 0)
+    # p → q and q → r pass B; r → p goes straight along AB.
+    assert via_vertices(access, vertex, [0, 1, 2]) == [1]
+
+
+def test_unjoined_network_is_infinite():
+    vertex = np.array([[0, np.inf], [np.inf, 0]])
+    access = Access([0, 1], [0, 1], [0, 0], [0, 0], [1, 2], [0, 0])
+    assert np.isinf(place_matrix(access, vertex)[0, 1])
+
+
+def test_straight_metres():
+    d = straight_metres(np.array([115.70, 115.71]), np.array([23.90, 23.90]))
+    assert d[0, 1] == pytest.approx(1017.6, abs=1.0)  # 0.01° of longitude at 23.9°N
