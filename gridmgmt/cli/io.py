@@ -25,7 +25,8 @@ def _report(rejected: ImportRejected) -> None:
 @click.command("import")
 @click.argument("layer", type=LAYER_CHOICE)
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--township", help="所属乡镇编码（除 townships 外必填）")
+@click.option("--township", help="所属乡镇编码。townships 不用；households、groups、economic_orgs 可省略，"
+                                "省略时按位置在数据库全部行政村中查找，各行归入所在村的乡镇；其余图层必填")
 @click.option("--crs", help="坐标系：EPSG:XXXX、gcj02（高德/腾讯）或 bd09（百度）；默认用文件自带的")
 @click.option("--encoding", help="文字编码（如 GBK、UTF-8）；默认读 .cpg 或自动识别")
 @click.option("--update", is_flag=True, help="编码已存在时更新该记录（默认拒绝）")

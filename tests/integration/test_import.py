@@ -91,8 +91,39 @@ def test_geojson_in_english_and_csv_in_chinese_give_the_same_rows(villages):
 def test_unknown_or_missing_township(villages):
     assert "乡镇编码「123」不存在" in rejected(villages, "households", "households.csv", township="123")
     with pytest.raises(ImportRejected, match="导入被拒绝") as info:
-        import_layer(villages, "households", SAMPLES / "households.csv")
+        import_layer(villages, "party_orgs", SAMPLES / "party_orgs.csv")
     assert "--township" in str(info.value.errors[0])
+
+
+def test_located_layers_without_township_use_every_village(villages, tmp_path):
+    """Without --township rows are located among all villages and take their village's township."""
+    east = "POLYGON((115.74 23.88, 115.76 23.88, 115.76 23.92, 115.74 23.92, 115.74 23.88))"
+    load(villages, "townships", csv_file(tmp_path, f"449900102000,东镇,\"{east}\"\n", "编码,名称,wkt\n", "t.csv"))
+    load(villages, "villages", csv_file(tmp_path, f"449900102001,东村,\"{east}\"\n", "编码,名称,wkt\n", "v.csv"),
+         township="449900102000")
+    households = csv_file(tmp_path, "h1,甲,115.69,23.90\nh2,乙,115.75,23.90\n")
+    assert "第 2 条［几何］：位置 POINT(115.75 23.9) 不在乡镇「示例镇」的任何行政村内" in rejected(
+        villages, "households", households)
+    assert load(villages, "households", households, township=None).inserted == 2
+    assert villages.execute(text(
+        "SELECT h.code, v.name, g.name FROM household h JOIN village v ON v.id = h.village_id "
+        "LEFT JOIN village_group g ON g.id = h.group_id ORDER BY h.code")).all() == [
+        ("h1", "东岭村", "上屋组"), ("h2", "东村", None)]
+    orgs = csv_file(tmp_path, "E1,甲厂,企业,115.75,23.90\nE2,乙厂,企业,115.80,23.90\n",
+                    "信用代码,企业名称,类型,经度,纬度\n", "e.csv")
+    assert "第 2 条［几何］：位置 POINT(115.8 23.9) 不在任何行政村内" in rejected(
+        villages, "economic_orgs", orgs, township=None)
+    load(villages, "party_orgs", "party_orgs.csv")
+    orgs = csv_file(tmp_path, "E1,甲厂,企业,P449900101E01,115.69,23.90\nE2,乙厂,企业,P449900101E01,115.75,23.90\n",
+                    "信用代码,企业名称,类型,党组织编码,经度,纬度\n", "e.csv")
+    assert "第 2 条［党组织编码］：党组织编码「P449900101E01」在所在乡镇中不存在" in rejected(
+        villages, "economic_orgs", orgs, township=None)
+    orgs.write_text(orgs.read_text(encoding="utf-8").replace(",P449900101E01,115.75", ",,115.75"), encoding="utf-8")
+    load(villages, "economic_orgs", orgs, township=None)
+    assert villages.execute(text(
+        "SELECT e.code, t.name, v.name, o.code FROM economic_org e JOIN township t ON t.id = e.township_id "
+        "JOIN village v ON v.id = e.village_id LEFT JOIN party_org o ON o.id = e.party_org_id ORDER BY e.code")).all() == [
+        ("E1", "示例镇", "东岭村", "P449900101E01"), ("E2", "东镇", "东村", None)]
 
 
 def test_missing_required_values_are_all_reported(villages, tmp_path):

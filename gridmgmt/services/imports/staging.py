@@ -34,7 +34,7 @@ def create_stage(session: Session, prepared: Prepared, progress: bool = False) -
     defs = [f"{c} {SQL_TYPES[prepared.layer.field(c).kind]}" for c in columns]
     defs += [f"{c} bigint" for c in ID_COLUMNS]
     session.execute(text(
-        f"CREATE TEMP TABLE {STAGE} (row integer PRIMARY KEY, {', '.join(defs)}, "
+        f"CREATE TEMP TABLE {STAGE} (row integer NOT NULL, {', '.join(defs)}, "
         "geom geometry(Geometry, 4326), seat geometry(Point, 4326)) ON COMMIT DROP"
     ))
     values = [prepared.values[c].to_numpy() for c in columns]

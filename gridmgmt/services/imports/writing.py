@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 from geodata.errors import RowError
 from geodata.prepare import Prepared
 from gridmgmt.db.models import Base
+from gridmgmt.services.imports.links import PLACE, located
 from gridmgmt.services.imports.staging import STAGE
 
 
@@ -27,15 +28,29 @@ def length_errors(session: Session, prepared: Prepared) -> list[RowError]:
     return errors
 
 
+def _sources(prepared: Prepared, id_columns: set[str], township_id: int | None) -> tuple[dict[str, str], str]:
+    """Target column -> SQL expression over the stage (s) and PLACE (p), and the FROM clause."""
+    table = _table(prepared)
+    sources = {c: f"s.{c}" for c in [*prepared.stored_columns(), *sorted(id_columns)] if c in table.c}
+    if located(prepared):
+        sources["village_id"] = "COALESCE(s.village_id, p.village_id)"
+        if prepared.layer.name == "households":
+            sources["group_id"] = "p.group_id"
+    if "township_id" in table.c and prepared.layer.needs_township:
+        sources["township_id"] = ":t" if township_id is not None else "p.township_id"
+    stage = f"{STAGE} s LEFT JOIN {PLACE} p ON p.row = s.row" if located(prepared) else f"{STAGE} s"
+    return sources, stage
+
+
 def upsert(session: Session, prepared: Prepared, id_columns: set[str], township_id: int | None,
            update: bool) -> None:
-    """Write every staged row; with UPDATE, rows whose code exists get the file's columns."""
+    """Write every staged row; with UPDATE, rows whose code exists get the file's columns.
+
+    Without TOWNSHIP_ID (a located layer imported without --township) each row takes its village's township.
+    """
     layer, table = prepared.layer, _table(prepared)
-    targets = [c for c in prepared.stored_columns() if c in table.c] + sorted(id_columns)
-    sources = [f"s.{c}" for c in targets]
-    if layer.needs_township and "township_id" in table.c:
-        targets.append("township_id")
-        sources.append(":t")
+    columns, stage = _sources(prepared, id_columns, township_id)
+    targets, sources = list(columns), list(columns.values())
     sets = [f"{c} = EXCLUDED.{c}" for c in targets if c != "code"]
     for target, source in ((layer.geom_column, "geom"), ("seat" if layer.name == "townships" else None, "seat")):
         if target:
@@ -48,7 +63,7 @@ def upsert(session: Session, prepared: Prepared, id_columns: set[str], township_
     conflict = f" ON CONFLICT (code) DO UPDATE SET {', '.join(sets)}" if update else ""
     session.execute(text(
         f"INSERT INTO {table.name} ({', '.join(targets)}) SELECT {', '.join(sources)} "
-        f"FROM {STAGE} s ORDER BY s.row{conflict}"
+        f"FROM {stage} ORDER BY s.row{conflict}"
     ), {"t": township_id})
 
 
