@@ -7,7 +7,9 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gridmgmt.analysis.compliance import Staff, compliance, event_status
+from gridmgmt.analysis.compliance import (
+    Staff, compliance, event_responsibility, event_status, per_cadre, work_list,
+)
 from gridmgmt.config import get_settings
 from gridmgmt.domain.duties import Duty, Term, previous_period
 from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
@@ -43,6 +45,10 @@ QUERIES = {
                         e.attend_by, e.attended_at, e.attended_by
                  FROM event e JOIN village v ON v.id = e.village_id WHERE v.township_id = :tid""",
 }
+
+
+CADRE_SQL = """SELECT c.id, c.code, c.name, c.cadre_role, t.code AS township_code
+               FROM cadre c JOIN township t ON t.id = c.township_id WHERE c.code = :code"""
 
 
 class NotFound(LookupError):
@@ -112,3 +118,35 @@ def township_compliance(session: Session, code: str, day: date) -> Compliance:
     status, pairs = compliance(duties, data.households, data.groups, data.staff, data.visits, day, term())
     events = event_status(data.events, pd.Timestamp(end_of_day(day)))
     return Compliance(day, data, duties, status, pairs, events)
+
+
+@dataclass
+class CadreWork:
+    """One cadre's share of the compliance: their duty targets, events and work list."""
+
+    cadre: dict
+    compliance: Compliance
+    mine: pd.DataFrame
+    events: pd.DataFrame
+    work: pd.DataFrame
+
+
+def find_cadre(session: Session, code: str) -> dict:
+    """The cadre with CODE (id, code, name, cadre_role, township_code); NotFound otherwise."""
+    found = session.execute(text(CADRE_SQL), {"code": code}).mappings().first()
+    if found is None:
+        raise NotFound(f"没有编码为 {code} 的干部")
+    return dict(found)
+
+
+def cadre_work(session: Session, code: str, day: date) -> CadreWork:
+    """What cadre CODE must still do on DAY: open events past their deadline first."""
+    cadre = find_cadre(session, code)
+    comp = township_compliance(session, cadre["township_code"], day)
+    mine = per_cadre(comp.status, comp.pairs)
+    mine = mine[mine.cadre_id == cadre["id"]]
+    household_duties = [d.code for d in comp.duties if d.target != "village_groups"]
+    answer = event_responsibility(comp.events, comp.data.households, comp.data.staff)
+    events = comp.events[comp.events.id.isin(answer.id[answer.cadre_id == cadre["id"]])]
+    work = work_list(mine[mine.duty.isin(household_duties)], events)
+    return CadreWork(cadre, comp, mine.reset_index(drop=True), events, work)
