@@ -1,6 +1,7 @@
 """`gridmgmt …`: the command line."""
 import click
 
+from gridmgmt.cli.coverage import coverage_command
 from gridmgmt.cli.db import db
 from gridmgmt.cli.demo import demo
 from gridmgmt.cli.export_map import export_gpkg_command, export_map_command
@@ -24,3 +25,4 @@ main.add_command(user)
 main.add_command(export_map_command)
 main.add_command(export_gpkg_command)
 main.add_command(sites)
+main.add_command(coverage_command)

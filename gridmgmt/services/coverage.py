@@ -80,7 +80,8 @@ def _areas(t: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame, dict
     g = groups.join(cov.area_counts(homes, members, "group_id"), how="left")
     for frame in (v, g):
         frame[cov.COUNT_COLUMNS] = frame[cov.COUNT_COLUMNS].fillna(0).astype(int)
-    total = cov.area_counts(homes.assign(township=1), members, "township").iloc[0].to_dict()
+    row = cov.area_counts(homes.assign(township=1), members, "township").iloc[0]
+    total = {k: (float(v) if k == "per_100" else int(v)) for k, v in row.items()}
     return v, g, total
 
 

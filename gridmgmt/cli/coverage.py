@@ -1,0 +1,58 @@
+"""`gridmgmt coverage`: party organisation coverage of a township."""
+import json
+from pathlib import Path
+
+import click
+
+from gridmgmt.db.session import make_session
+from gridmgmt.reports.coverage_tables import as_json, summary, tables
+from gridmgmt.reports.coverage_workbook import coverage_workbook
+from gridmgmt.services.coverage import TownshipNotFound, township_coverage
+from gridmgmt.services.reach import NoRoads
+
+# The table format shows this many rows of each list; json and xlsx carry all of them.
+TABLE_ROWS = 20
+
+
+def _native(value):
+    """numpy scalars as Python numbers, for json."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+def _table_text(report) -> str:
+    lines = [f"{k}：{v}" for k, v in summary(report).items()]
+    for table in tables(report)[2:]:
+        frame = table.labelled().fillna("")
+        lines += ["", f"【{table.title}】{len(frame)} 项"]
+        if len(frame):
+            lines.append(frame.head(TABLE_ROWS).to_string(index=False))
+        if len(frame) > TABLE_ROWS:
+            lines.append(f"……另有 {len(frame) - TABLE_ROWS} 项；完整列表请用 --format xlsx 或 json")
+    return "\n".join(lines)
+
+
+@click.command("coverage")
+@click.option("--township", "code", required=True, help="乡镇编码（12位）")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出文件（xlsx 必填；其余默认打印）")
+@click.option("--no-reach", is_flag=True, help="不计算农户到活动场所、党员户的道路距离（更快）")
+def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool) -> None:
+    """党组织覆盖：空白村组、支部设置、党小组建议、企业党建、挂点与第一书记、道路可达性。"""
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx 须用 -o 指定输出文件")
+    with make_session() as session:
+        try:
+            report = township_coverage(session, code, with_reach=not no_reach)
+        except (TownshipNotFound, NoRoads) as exc:
+            raise click.ClickException(str(exc)) from exc
+    if fmt == "xlsx":
+        output.write_bytes(coverage_workbook(report))
+        click.echo(f"已写入 {output}")
+        return
+    text = (json.dumps(as_json(report), ensure_ascii=False, indent=2, default=_native)
+            if fmt == "json" else _table_text(report))
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"已写入 {output}")
+    else:
+        click.echo(text)

@@ -1,0 +1,1 @@
+"""Report files (Excel workbooks) and the tables they are made of."""

@@ -1,0 +1,94 @@
+"""The coverage report as display tables: chosen columns, Chinese headers, plain values.
+
+Shared by `gridmgmt coverage` (table, json) and the Excel workbook. No 四必访 flag
+is ever selected here.
+"""
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from gridmgmt.domain.branch_rules import RULES
+from gridmgmt.domain.vocab import CADRE_ROLES
+from gridmgmt.services.coverage import CoverageReport
+
+LABELS = {
+    "village": "行政村", "group": "村民小组", "code": "编码", "name": "名称",
+    "households": "户数", "residents": "人口", "members": "党员", "full": "正式党员",
+    "probationary": "预备党员", "party_households": "党员户", "per_100": "每百户党员",
+    "venue_far": "距活动场所超限户", "member_far": "距党员户超限户", "off_network": "离路网过远",
+    "committee_size": "支委会人数", "party_groups": "党小组数", "settlements": "居住点数",
+    "spread_m": "到中心党员平均路程（米）", "reasons": "原因", "employees": "职工人数",
+    "cadre_role": "职务", "villages_posted": "挂点村数", "designations": "类别",
+    "venue_m": "到最近活动场所（米）", "member_m": "到最近党员户（米）",
+    "branch": "党支部", "number": "党小组序号", "leader": "建议组长",
+}
+AREA_COLUMNS = ["households", "residents", "members", "full", "probationary", "party_households", "per_100",
+                "venue_far", "member_far", "off_network"]
+BRANCH = ["village", "code", "name", "full", "members", "committee_size"]
+FIRM = ["village", "code", "name", "employees"]
+HOME = ["village", "group", "code", "off_network"]
+RULE_COLUMNS = {
+    "blank_group": ["village", "code", "name", "households", "residents"],
+    "blank_village": ["code", "name", "households", "residents"],
+    "committee_missing": BRANCH, "committee_not_allowed": BRANCH, "committee_size": BRANCH,
+    "split_needed": ["village", "code", "name", "members", "party_groups", "settlements", "spread_m", "reasons"],
+    "firm_without_org": FIRM, "coop_without_org": FIRM,
+    "leader_posting": ["code", "name", "cadre_role", "villages_posted"],
+    "village_uncovered": ["code", "name"],
+    "first_secretary_missing": ["code", "name", "designations"],
+    "venue_far": HOME[:3] + ["venue_m"] + HOME[3:],
+    "member_far": HOME[:3] + ["member_m"] + HOME[3:],
+}
+PROPOSAL_COLUMNS = ["branch", "number", "members", "leader", "spread_m"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One titled table: English column keys (for JSON) and their Chinese labels."""
+
+    key: str
+    title: str
+    frame: pd.DataFrame
+
+    def labelled(self) -> pd.DataFrame:
+        """The frame with Chinese headers and yes/no in Chinese."""
+        yes_no = {True: "是", False: "否"}
+        return self.frame.map(lambda v: yes_no.get(v, v) if isinstance(v, bool) else v).rename(columns=LABELS)
+
+
+def _plain(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """COLUMNS of FRAME (missing ones blank), roles in Chinese, distances rounded."""
+    out = frame.reindex(columns=columns).reset_index(drop=True)
+    if "cadre_role" in out:
+        out["cadre_role"] = out.cadre_role.map(CADRE_ROLES)
+    for column in ("spread_m", "venue_m", "member_m"):
+        if column in out:
+            out[column] = out[column].round(0)
+    return out.astype(object).where(out.notna(), None)
+
+
+def summary(report: CoverageReport) -> dict:
+    """Township totals and the number of findings of every rule."""
+    counts = {RULES[rule]: len(report.findings.get(rule, ())) for rule in RULES if rule in report.findings}
+    totals = {LABELS[k]: report.township[k] for k in AREA_COLUMNS[:7]}
+    return {"乡镇": f"{report.name}（{report.code}）", **totals, **counts}
+
+
+def tables(report: CoverageReport) -> list[Table]:
+    """Villages, groups, one table per rule (in RULES order), and the proposed 党小组."""
+    areas = [c for c in AREA_COLUMNS if c in report.villages]
+    out = [Table("villages", "行政村党员分布", _plain(report.villages, ["code", "name", *areas])),
+           Table("groups", "村民小组党员分布", _plain(report.groups, ["village", "code", "name", *areas]))]
+    for rule, title in RULES.items():
+        if rule in report.findings:
+            out.append(Table(rule, title, _plain(report.findings[rule], RULE_COLUMNS[rule])))
+    proposals = report.proposals if report.proposals is not None else pd.DataFrame()
+    out.append(Table("proposals", "建议划分的党小组", _plain(proposals, PROPOSAL_COLUMNS)))
+    return out
+
+
+def as_json(report: CoverageReport) -> dict:
+    """The whole report as JSON-ready data with English keys."""
+    return {"township": {"code": report.code, "name": report.name, **report.township},
+            "rules": asdict(report.rules),
+            "tables": {t.key: {"title": t.title, "rows": t.frame.to_dict("records")} for t in tables(report)}}
