@@ -1,6 +1,7 @@
 """Vector tiles: /tiles/{layer}/{z}/{x}/{y}.pbf, for Leaflet.VectorGrid and GIS clients."""
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, request, url_for
 
+from gridmgmt.maps.township import TileSource
 from gridmgmt.services import tiles
 from web import api
 from web.auth import public
@@ -36,3 +37,9 @@ def tile(layer: str, z: str, x: str, y: str):
         response.add_etag()
         response.make_conditional(request)
     return response
+
+
+def household_tiles() -> TileSource:
+    """The household tiles' URL template and drawing script, as seen by the browser."""
+    url = f"{request.script_root}{bp.url_prefix}/households/{{z}}/{{x}}/{{y}}.pbf"
+    return TileSource(url, url_for("static", filename="vectortiles.js"))

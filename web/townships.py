@@ -7,6 +7,7 @@ from gridmgmt.services.layers import township_layers, township_summaries
 from web.assets import assets_url
 from web.auth import home_url, permission_required, require_township
 from web.db import get_session
+from web.tiles import household_tiles
 
 bp = Blueprint("townships", __name__)
 
@@ -25,7 +26,7 @@ def show(code: str):
     """The township's map; unknown codes give 404, another township 403."""
     require_township(code)
     layers = township_layers(get_session(), code)
-    fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"])
-    households = len(layers.households["features"])
-    return render_template("townships/map.html", layers=layers, households=households,
-                           map=render_parts(fmap))
+    fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"],
+                        household_tiles())
+    return render_template("townships/map.html", layers=layers,
+                           households=layers.household_count, map=render_parts(fmap))

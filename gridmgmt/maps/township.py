@@ -2,14 +2,18 @@
 
 Leaflet comes from the app's own /assets route, never from a CDN: township
 intranets often have no internet. The one external URL allowed is Tianditu,
-and only when a key is configured.
+and only when a key is configured. A township's households come as vector
+tiles drawn by Leaflet.VectorGrid (see web/static/vectortiles.js); smaller
+areas embed theirs as GeoJSON.
 """
+import re
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import folium
+from folium.template import Template
 
 from gridmgmt.domain.vocab import ROAD_CLASSES
 from gridmgmt.maps import styles
@@ -34,6 +38,34 @@ _VILLAGE_LABEL = folium.JsCode("""function (feature, layer) {
 }""")
 
 
+# Below this zoom a household tile would hold a whole county's households.
+HOUSEHOLD_TILES_MIN_ZOOM = 11
+
+
+@dataclass(frozen=True)
+class TileSource:
+    """Where the browser gets point tiles: URL template ({z}/{x}/{y}) and the drawing script."""
+
+    url: str
+    script: str
+
+
+class PointTiles(folium.map.Layer):
+    """An overlay of points from vector tiles, drawn on canvas (web/static/vectortiles.js)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = gridmgmtPointTiles(
+            {{ this._parent.get_name() }}, {{ this.options|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, name: str, options: dict):
+        super().__init__(name=name, overlay=True)
+        self._name = "PointTiles"
+        self.options = options
+
+
 @dataclass(frozen=True)
 class MapParts:
     """A rendered map split for embedding in a page: head HTML, body HTML, script."""
@@ -43,9 +75,12 @@ class MapParts:
     script: str
 
 
-def township_map(layers: "TownshipLayers", assets_url: str,
-                 tianditu_key: str | None = None) -> folium.Map:
-    """The folium map of one township, its Leaflet served from ASSETS_URL."""
+def township_map(layers: "TownshipLayers", assets_url: str, tianditu_key: str | None = None,
+                 household_tiles: TileSource | None = None) -> folium.Map:
+    """The folium map of one township, its Leaflet served from ASSETS_URL.
+
+    Households not embedded in LAYERS are drawn from HOUSEHOLD_TILES.
+    """
     (south, west), (north, east) = layers.bounds
     fmap = folium.Map(location=((south + north) / 2, (west + east) / 2), zoom_start=13,
                       tiles=None, prefer_canvas=True, zoom_snap=0.25)
@@ -58,6 +93,8 @@ def township_map(layers: "TownshipLayers", assets_url: str,
     _add_areas(fmap, layers)
     _add_roads(fmap, layers.roads)
     _add_points(fmap, layers)
+    if layers.households is None:
+        _add_household_tiles(fmap, assets_url, household_tiles)
     Legend().add_to(fmap)
     MetricScale().add_to(fmap)
     folium.LayerControl().add_to(fmap)
@@ -114,8 +151,29 @@ def _add_points(fmap: folium.Map, layers: "TownshipLayers") -> None:
                                 icon_size=(14, 14), icon_anchor=(7, 7))
     _layer(layers.venues, names["venues"], {"name": names["venues"]},
            marker=folium.Marker(icon=venue_icon)).add_to(fmap)
-    _layer(layers.households, names["households"], {"code": "户号", "group_name": "村民小组"},
-           marker=folium.CircleMarker(**styles.HOUSEHOLD)).add_to(fmap)
+    if layers.households is not None:
+        _layer(layers.households, names["households"], {"code": "户号", "group_name": "村民小组"},
+               marker=folium.CircleMarker(**styles.HOUSEHOLD)).add_to(fmap)
+
+
+def _add_household_tiles(fmap: folium.Map, assets_url: str, tiles: TileSource | None) -> None:
+    if tiles is None:
+        raise ValueError("households are neither embedded nor given a tile source")
+    fmap.default_js = [
+        *fmap.default_js,
+        ("vectorgrid", f"{assets_url}/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js"),
+        ("gridmgmt_vectortiles", tiles.script),
+    ]
+    PointTiles(styles.LAYER_NAMES["households"], {
+        "url": tiles.url, "layer": "households", "pane": "households", "label": "户号",
+        "style": {"fill": True, **_camel_case(styles.HOUSEHOLD)}, "minZoom": HOUSEHOLD_TILES_MIN_ZOOM,
+    }).add_to(fmap)
+
+
+def _camel_case(style: dict) -> dict:
+    """STYLE with folium's snake_case keys as Leaflet's camelCase (fill_color → fillColor)."""
+    return {re.sub(r"_(\w)", lambda m: m.group(1).upper(), key): value
+            for key, value in style.items()}
 
 
 def _layer(collection: dict, name: str | None, tooltip: dict[str, str] | None = None,

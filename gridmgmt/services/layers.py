@@ -1,7 +1,8 @@
 """A township's map layers as GeoJSON-ready data, built in PostGIS.
 
-Households carry only non-sensitive attributes (code, group name): the 四必访
-flags never leave this module in map data.
+A township's households are too many to embed (10,000 and more): its map draws
+them from the vector tiles (gridmgmt.services.tiles). Smaller areas (a village,
+a grid worker's scope) embed theirs, with non-sensitive attributes only.
 """
 import json
 from dataclasses import dataclass
@@ -49,7 +50,8 @@ class TownshipLayers:
     groups: dict
     roads: dict
     venues: dict
-    households: dict
+    households: dict | None = None  # None: the map draws them from /tiles/households
+    household_count: int = 0
 
 
 def township_summaries(session: Session) -> list[TownshipSummary]:
@@ -57,13 +59,7 @@ def township_summaries(session: Session) -> list[TownshipSummary]:
     villages = (
         select(func.count()).where(Village.township_id == Township.id).scalar_subquery()
     )
-    households = (
-        select(func.count())
-        .select_from(Household)
-        .join(Village, Household.village_id == Village.id)
-        .where(Village.township_id == Township.id)
-        .scalar_subquery()
-    )
+    households = _household_count(Township.id).scalar_subquery()
     rows = session.execute(
         select(Township.code, Township.name, Township.county, villages, households)
         .order_by(Township.code)
@@ -93,7 +89,7 @@ def township_layers(session: Session, code: str) -> TownshipLayers:
         groups=_collection(session, _groups(township_id)),
         roads=_collection(session, _roads(township_id)),
         venues=_collection(session, _venues(township_id)),
-        households=_collection(session, _households(township_id)),
+        household_count=session.scalar(_household_count(township_id)),
     )
 
 
@@ -154,16 +150,11 @@ def _venues(township_id: int) -> Select:
     ).where(PartyOrg.township_id == township_id, PartyOrg.venue.is_not(None))
 
 
-def _households(township_id: int) -> Select:
-    # Only the code and group name: never the sensitive 必访 flags.
+def _household_count(township_id) -> Select:
     return (
-        select(
-            Household.code,
-            VillageGroup.name.label("group_name"),
-            Household.geom.label("geom"),
-        )
+        select(func.count())
+        .select_from(Household)
         .join(Village, Household.village_id == Village.id)
-        .outerjoin(VillageGroup, Household.group_id == VillageGroup.id)
         .where(Village.township_id == township_id)
     )
 

@@ -1,7 +1,6 @@
 """The township layers service on real PostGIS."""
 import pytest
 
-from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS
 from gridmgmt.services.layers import TownshipNotFound, township_layers, township_summaries
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE, add_small_township
 
@@ -31,22 +30,14 @@ def test_layers_hold_the_townships_features(township):
     assert len(layers.groups["features"]) == 4
     assert _codes(layers.roads) == ["C201", "X101"]  # not 邻镇's C999
     assert _codes(layers.venues) == ["P4415001002"]
-    assert len(layers.households["features"]) == 5
+    # Households are drawn from vector tiles, never embedded in the township's layers.
+    assert layers.households is None and layers.household_count == 5
 
 
 def test_village_labels_lie_inside_their_village(township):
     labels = {f["properties"]["name"]: f["geometry"]["coordinates"]
               for f in township_layers(township, TOWNSHIP_CODE).village_labels["features"]}
     assert 115.70 < labels["西村"][0] < 115.73 < labels["东村"][0] < 115.76
-
-
-def test_households_carry_code_and_group_only(township):
-    households = township_layers(township, TOWNSHIP_CODE).households["features"]
-    for feature in households:
-        assert set(feature["properties"]) == {"code", "group_name"}
-        assert not set(feature["properties"]) & set(SENSITIVE_HOUSEHOLD_COLUMNS)
-    rounded = [f for f in households if f["properties"]["code"] == "44150010020202002"]
-    assert rounded[0]["geometry"]["coordinates"] == [115.751235, 23.891235]
 
 
 def test_unknown_code_raises_in_chinese(township):

@@ -1,10 +1,12 @@
 """The folium township map builder on hand-made layers (no database)."""
 import re
+from dataclasses import replace
 
+import pytest
 from gridmgmt.domain.vocab import ROAD_CLASSES
 from gridmgmt.maps import styles
 from gridmgmt.maps.controls import legend_rows
-from gridmgmt.maps.township import render_parts, township_map
+from gridmgmt.maps.township import TileSource, render_parts, township_map
 from gridmgmt.services.layers import TownshipLayers
 
 
@@ -73,3 +75,29 @@ def test_higher_road_classes_are_thicker():
     weights = [styles.ROADS[key]["weight"] for key in ROAD_CLASSES]
     assert styles.ROADS.keys() == ROAD_CLASSES.keys()
     assert weights == sorted(weights, reverse=True) and len(set(weights)) == len(weights)
+
+
+TILES = TileSource("/p/tiles/households/{z}/{x}/{y}.pbf", "/p/static/vectortiles.js")
+
+
+def test_households_from_tiles_load_vectorgrid_locally():
+    layers = replace(_layers(), households=None)
+    parts = render_parts(township_map(layers, "/p/assets", household_tiles=TILES))
+    sources = re.findall(r'src="([^"]+)"', parts.header)
+    assert sources == ["/p/assets/leaflet/dist/leaflet.js",
+                       "/p/assets/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js",
+                       "/p/static/vectortiles.js"]
+    assert "gridmgmtPointTiles" in parts.script
+    assert '"url": "/p/tiles/households/{z}/{x}/{y}.pbf"' in parts.script
+    assert '"fillColor": "#2f6fb5"' in parts.script and "fill_color" not in parts.script
+    assert "H1" not in parts.script  # nothing embedded
+
+
+def test_households_need_an_embedding_or_tiles():
+    with pytest.raises(ValueError):
+        township_map(replace(_layers(), households=None), "/assets")
+
+
+def test_embedded_households_load_no_vectorgrid():
+    parts = render_parts(township_map(_layers(), "/assets", household_tiles=TILES))
+    assert "vectorgrid" not in parts.header.lower() and "H1" in parts.script

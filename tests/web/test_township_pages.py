@@ -70,10 +70,13 @@ def test_map_page_never_carries_sensitive_flags(admin_client, township):
     assert not _has(html, "张三")  # household heads are not map data either
 
 
-def test_household_coordinates_are_rounded_to_6_decimals(admin_client, township):
+def test_households_come_from_vector_tiles_not_the_page(admin_client, township):
     _response, html = _page(admin_client, MAP_URL)
-    assert "115.751235" in html
-    assert "115.7512345" not in html
+    assert "5 户" in html
+    assert "/tiles/households/{z}/{x}/{y}.pbf" in html
+    assert "/assets/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js" in html
+    assert "/static/vectortiles.js" in html
+    assert "44150010020202001" not in html and "115.7512" not in html
 
 
 def test_every_script_and_stylesheet_is_local(admin_client, township):
