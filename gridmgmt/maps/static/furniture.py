@@ -45,8 +45,9 @@ def draw_legend(ax: Axes, layers: list[MapLayer], s: float, height_mm: float) ->
     if not entries:
         return
     size = 8 * s
-    row_mm = size * 1.9 * PT_TO_MM
-    rows = max(1, int((height_mm - 3 * row_mm) // row_mm))
+    # A legend row is about 1.6 em; the title and padding take about two rows.
+    row_mm = size * 1.6 * PT_TO_MM
+    rows = max(1, int((height_mm - 2 * row_mm) // row_mm))
     columns = math.ceil(len(entries) / rows)
     handles, labels = zip(*entries)
     ax.legend(handles, labels, loc="upper left", frameon=False, title="图  例", alignment="left",

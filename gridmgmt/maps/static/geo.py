@@ -10,7 +10,7 @@ GK_FIRST_EPSG, GK_FIRST_CM, GK_LAST_CM = 4534, 75, 135
 
 def projected_crs(lon: float, lat: float) -> CRS:
     """CGCS2000 3° Gauss–Krüger zone of the point inside China's meridians, else its UTM zone."""
-    meridian = 3 * round(lon / 3)
+    meridian = 3 * math.floor(lon / 3 + 0.5)
     if GK_FIRST_CM <= meridian <= GK_LAST_CM:
         return CRS.from_epsg(GK_FIRST_EPSG + (meridian - GK_FIRST_CM) // 3)
     zone = min(60, int((lon + 180) // 6) + 1)

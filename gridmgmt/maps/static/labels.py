@@ -10,7 +10,7 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 # then above, below, right, left, the diagonals, and the same again further out.
 _RING = [(0, 0), (0, 1), (0, -1), (0.6, 0), (-0.6, 0),
          (0.6, 1), (-0.6, 1), (0.6, -1), (-0.6, -1)]
-CANDIDATES = _RING + [(dx * 1.6, dy * 1.8) for dx, dy in _RING[1:]]
+CANDIDATES = _RING + [(dx * 1.85, dy * 2) for dx, dy in _RING[1:]]
 
 
 def overlaps(a: Box, b: Box) -> bool:

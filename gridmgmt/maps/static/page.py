@@ -77,7 +77,7 @@ def layout(page: Page, inset: bool) -> Layout:
 def _column(panel: Rect, s: float, inset: bool) -> dict[str, Rect]:
     """Landscape panel, top to bottom: north arrow, inset, legend, scale bar, notes."""
     x, y, w, h = panel
-    fixed = {"north": 24 * s, "inset": 44 * s if inset else 0, "scale": 20 * s, "notes": 30 * s}
+    fixed = {"north": 24 * s, "inset": 44 * s if inset else 0, "scale": 20 * s, "notes": 24 * s}
     legend_h = h - sum(fixed.values())
     heights = {"north": fixed["north"], "inset": fixed["inset"], "legend": legend_h,
                "scale": fixed["scale"], "notes": fixed["notes"]}

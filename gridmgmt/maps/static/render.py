@@ -35,6 +35,7 @@ class RenderedMap:
     scale_factor: float  # projected metres per ground metre at the map centre
     scale_bar_m: float
     scale_bar_mm: float
+    labels: list  # the placed label Text artists
     labels_dropped: list[str]
 
 
@@ -52,10 +53,10 @@ def render(spec: MapSpec, page: Page) -> RenderedMap:
         area = gpd.GeoSeries([spec.area], crs=4326).to_crs(crs)
         units_per_mm = _frame_extent(ax, area.total_bounds, parts.map)
         _draw_layers(ax, spec.layers, crs, page.scale, area)
-        dropped = _draw_labels(fig, ax, spec, crs, page.scale)
+        labels, dropped = _draw_labels(fig, ax, spec, crs, page.scale)
         _draw_title(fig, page, parts, spec)
         bar_m, bar_mm = _draw_panel(fig, page, parts, spec, crs, units_per_mm, scale_factor, rotation, area)
-    return RenderedMap(fig, ax, crs, units_per_mm, scale_factor, bar_m, bar_mm, dropped)
+    return RenderedMap(fig, ax, crs, units_per_mm, scale_factor, bar_m, bar_mm, labels, dropped)
 
 
 def save(rendered: RenderedMap, path: Path, fmt: str, title: str = "") -> None:
@@ -118,29 +119,38 @@ def _scaled(layer: MapLayer, s: float) -> dict:
     return style
 
 
-def _draw_labels(fig: Figure, ax, spec: MapSpec, crs: CRS, s: float) -> list[str]:
-    """Write the labels where place_labels finds room; returns the texts of optional ones dropped."""
+def _draw_labels(fig: Figure, ax, spec: MapSpec, crs: CRS, s: float) -> tuple[list, list[str]]:
+    """Write the labels where place_labels finds room; returns them and the optional ones dropped."""
     if not spec.labels:
-        return []
+        return [], []
     ordered = sorted(spec.labels, key=lambda label: -label.priority)
     points = gpd.GeoSeries.from_xy([lb.lon for lb in ordered], [lb.lat for lb in ordered], crs=4326).to_crs(crs)
     anchors = ax.transData.transform(list(zip(points.x, points.y)))
-    halo = [patheffects.withStroke(linewidth=2.4 * s, foreground="white")]
     renderer = fig.canvas.get_renderer()
     texts = [ax.text(0, 0, lb.text, fontsize=lb.size * s, fontweight="bold" if lb.bold else "normal",
-                     ha="center", va="center", zorder=20, path_effects=halo) for lb in ordered]
+                     ha="center", va="center", zorder=21) for lb in ordered]
     sizes = [_size(text, renderer, s) for text in texts]
     frame = ax.get_window_extent(renderer)
     spots = place_labels(anchors, sizes, (frame.x0, frame.y0, frame.x1, frame.y1),
                          _marker_boxes(ax, spec.layers, crs, s))
-    dropped = []
+    placed, dropped = [], []
     for label, text, anchor, spot in zip(ordered, texts, anchors, spots):
         if spot is None and label.optional:
             text.remove()
             dropped.append(label.text)
             continue
         text.set_position(ax.transData.inverted().transform(spot if spot is not None else anchor))
-    return dropped
+        _halo(ax, text, s)
+        placed.append(text)
+    return placed, dropped
+
+
+def _halo(ax, text, s: float) -> None:
+    """A white outline under TEXT, drawn as a separate path so TEXT stays selectable in a PDF."""
+    halo = ax.text(*text.get_position(), text.get_text(), fontproperties=text.get_fontproperties(),
+                   ha="center", va="center", zorder=20, color="white",
+                   path_effects=[patheffects.Stroke(linewidth=2.4 * s, foreground="white")])
+    halo.set_gid("halo")
 
 
 def _marker_boxes(ax, layers: list[MapLayer], crs: CRS, s: float) -> list[tuple]:

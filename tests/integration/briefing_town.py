@@ -1,0 +1,39 @@
+"""A small demo township (6 villages) and a neighbour in its county, loaded once per test module."""
+from datetime import date
+
+from shapely import affinity
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from geodata.demo import generate
+from gridmgmt.db.models import Base, Township
+from gridmgmt.services.demo import load_demo
+
+DAY = date(2026, 1, 1)
+NEIGHBOUR_CODE = "441624999000"
+
+
+def load_town(engine) -> str:
+    """Load the demo township and a neighbour township; return the demo township's code."""
+    data = generate(seed=3, villages=6, households=600, until=DAY)
+    with sessionmaker(engine, expire_on_commit=False)() as session:
+        load_demo(session, data)
+        town = data.tables["township"].iloc[0]
+        # The same outline moved east: a second township in the county, for the inset.
+        outline = affinity.translate(town.geom, xoff=town.geom.bounds[2] - town.geom.bounds[0])
+        session.add(Township(code=NEIGHBOUR_CODE, name="邻镇", county=town.county,
+                             geom=f"SRID=4326;{outline.wkt}"))
+        session.commit()
+    return town.code
+
+
+def empty_tables(engine) -> None:
+    """Remove every row, as the shared session fixture does after each test."""
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+def new_session(engine) -> Session:
+    """A session on the test database."""
+    return sessionmaker(engine, expire_on_commit=False)()

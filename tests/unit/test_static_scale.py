@@ -1,0 +1,87 @@
+"""Scale bar arithmetic, the projected CRS and its distortion, and page sizes."""
+import pytest
+from shapely.geometry import box
+
+from gridmgmt.maps.static import geo, scalebar
+from gridmgmt.maps.static.labels import inside, overlaps
+from gridmgmt.maps.static.page import Page, layout
+
+
+@pytest.mark.parametrize("room, length", [(2600, 2000), (999, 500), (1000, 1000), (73, 50), (0.3, 0.2)])
+def test_nice_length_is_the_longest_round_length_that_fits(room, length):
+    assert scalebar.nice_length(room) == pytest.approx(length)
+
+
+def test_nice_length_refuses_no_room():
+    with pytest.raises(ValueError):
+        scalebar.nice_length(0)
+
+
+def test_ticks_in_kilometres_or_metres():
+    assert scalebar.bar_ticks(2000) == ([0, 500, 1000, 1500, 2000], ["0", "0.5", "1", "1.5", "2"], "千米")
+    assert scalebar.bar_ticks(400)[1:] == (["0", "100", "200", "300", "400"], "米")
+
+
+def test_paper_length_and_fraction():
+    # 1:50 000 is 50 m per mm; with k = 1.0002 a kilometre is 1000.2 map metres.
+    assert scalebar.paper_mm(1000, 50.0, 1.0) == 20.0
+    assert scalebar.paper_mm(1000, 50.0, 1.0002) == pytest.approx(20.004)
+    assert scalebar.scale_denominator(50.0, 1.0) == 50_000
+    assert scalebar.scale_denominator(101_234 / 1000, 1.0) == 101_000
+
+
+def test_gauss_kruger_zone_from_the_centroid():
+    assert geo.projected_crs(115.7, 23.9).to_epsg() == 4548  # CM 117°E
+    assert geo.projected_crs(116.4, 39.9).to_epsg() == 4548
+    assert geo.projected_crs(121.4, 31.2).to_epsg() == 4549  # CM 120°E
+    assert geo.projected_crs(121.5, 31.2).to_epsg() == 4550  # on the zone edge: the eastern zone
+    assert geo.projected_crs(10.0, 50.0).to_epsg() == 32632  # outside China: UTM
+
+
+def test_distortion_on_and_off_the_central_meridian():
+    crs = geo.projected_crs(117.0, 24.0)
+    on_scale, on_turn = geo.local_distortion(crs, 117.0, 24.0)
+    assert on_scale == pytest.approx(1.0, abs=1e-6) and on_turn == pytest.approx(0.0, abs=1e-6)
+    # 1.3° west of the meridian at 23.9°N: k ≈ 1 + (Δλ·cosφ)²/2, grid north turns clockwise by Δλ·sinφ.
+    scale, turn = geo.local_distortion(crs, 115.7, 23.9)
+    assert scale == pytest.approx(1.000215, abs=2e-6)
+    assert turn == pytest.approx(-0.527, abs=0.005)
+
+
+def test_geodesic_area_of_a_small_square():
+    # 0.01° × 0.01° at the equator: 1113.2 m × 1105.7 m.
+    assert geo.geodesic_area_km2(box(0, 0, 0.01, 0.01)) == pytest.approx(1.2308, rel=1e-3)
+
+
+@pytest.mark.parametrize("paper, orientation, pixels", [
+    ("A4", "portrait", (2480, 3508)), ("A4", "landscape", (3508, 2480)),
+    ("A3", "portrait", (3508, 4961)), ("A3", "landscape", (4961, 3508)),
+])
+def test_pixels_at_300_dpi(paper, orientation, pixels):
+    page = Page(paper, orientation)
+    assert page.pixels() == pixels
+    assert tuple(round(size * 300) for size in page.figsize()) == pixels
+
+
+def test_unknown_paper_is_refused_in_chinese():
+    with pytest.raises(ValueError, match="不支持的纸张「B5」"):
+        Page("B5")
+    with pytest.raises(ValueError, match="不支持的方向"):
+        Page("A4", "sideways")
+
+
+@pytest.mark.parametrize("paper", ["A4", "A3"])
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+@pytest.mark.parametrize("with_inset", [True, False])
+def test_layout_parts_stay_on_the_page_and_apart(paper, orientation, with_inset):
+    page = Page(paper, orientation)
+    parts = layout(page, with_inset)
+    width, height = page.size_mm
+    rects = [parts.title, parts.map, *parts.blocks.values()]
+    boxes = [(x, y, x + w, y + h) for x, y, w, h in rects]
+    for i, a in enumerate(boxes):
+        assert inside(a, (0, 0, width, height))
+        assert a[2] > a[0] and a[3] > a[1]
+        assert not any(overlaps(a, b) for b in boxes[i + 1:])
+    assert ("inset" in parts.blocks) == with_inset
+    assert {"legend", "north", "scale", "notes"} <= set(parts.blocks)
