@@ -33,6 +33,10 @@ class SiteConfig:
     # Seat road distance beyond which the seat criterion gives nothing.
     seat_reach_m: float = 10_000.0
     catchment_m: float = 3_000.0
+    # A road edge on at least this share of the households' shortest paths to the
+    # seat is main route; a venue within main_route_m of it sits on the route.
+    main_route_share: float = 0.1
+    main_route_m: float = 150.0
     # Members that earn the full members points.
     full_members: int = 30
     # Objective points per 100 households in a site's catchment.

@@ -18,10 +18,6 @@ EDGES_SQL = "SELECT id, source, target, length_m AS cost FROM road WHERE source 
 # Nearest roads by the index (degrees) before measuring in metres: enough to find
 # the nearest in metres at township latitudes.
 KNN = 5
-# A road edge carrying at least this share of the households' shortest paths from
-# the seat is part of the main route; venues within MAIN_ROUTE_M of it sit on it.
-MAIN_ROUTE_SHARE = 0.1
-MAIN_ROUTE_M = 100.0
 
 _SNAP = """
 SELECT p.id, r.id AS edge, r.source, r.target, r.length_m,
@@ -123,8 +119,12 @@ def network(session: Session, township_id: int, kinds=("seat", "venue", "househo
 
 
 def _main_route_orgs(session: Session, township_id: int, seat: Snapped, homes: Snapped,
-                     vids: np.ndarray) -> set[int]:
-    """Venues within MAIN_ROUTE_M of a road carrying ≥ MAIN_ROUTE_SHARE of household trips."""
+                     vids: np.ndarray, config: SiteConfig) -> set[int]:
+    """Venues near a road edge that carries a large share of the households' trips to the seat.
+
+    Each household travels from the road vertex nearest to it along its shortest path
+    to the seat; an edge on at least config.main_route_share of those paths is main route.
+    """
     seat_v = vids[seat.s[0]] if seat.to_source()[0] <= seat.to_target()[0] else vids[seat.t[0]]
     near = np.where(homes.to_source() <= homes.to_target(), vids[homes.s], vids[homes.t])
     ends, weights = np.unique(near, return_counts=True)
@@ -141,8 +141,8 @@ def _main_route_orgs(session: Session, township_id: int, seat: Snapped, homes: S
              AND ST_DWithin(o.venue::geography, r.geom::geography, :near)
         WHERE load.n >= :least"""), {
         "ends": ends[keep].tolist(), "n": weights[keep].tolist(), "edges": EDGES_SQL,
-        "seat": int(seat_v), "township": township_id, "near": MAIN_ROUTE_M,
-        "least": MAIN_ROUTE_SHARE * len(homes)})
+        "seat": int(seat_v), "township": township_id, "near": config.main_route_m,
+        "least": config.main_route_share * len(homes)})
     return {r.id for r in rows}
 
 
@@ -177,7 +177,7 @@ def measure_candidates(session: Session, township_id: int, config: SiteConfig) -
     seat_m = road_distances(seat, venues, cost)[0]
     villages = _household_villages(session, home_ids)
     reach = road_distances(venues, homes, cost) <= config.catchment_m if len(homes) else None
-    on_route = _main_route_orgs(session, township_id, seat, homes, vids) if len(homes) else set()
+    on_route = _main_route_orgs(session, township_id, seat, homes, vids, config) if len(homes) else set()
     measured = []
     for n, org in enumerate(venue_ids):
         hit = reach[n] if reach is not None else np.zeros(0, bool)
