@@ -9,6 +9,7 @@ from gridmgmt.cli.io import export_command, import_command
 from gridmgmt.cli.serve import serve
 from gridmgmt.cli.sites import sites
 from gridmgmt.cli.user import user
+from gridmgmt.cli.visits import duties, visits
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,3 +27,5 @@ main.add_command(export_map_command)
 main.add_command(export_gpkg_command)
 main.add_command(sites)
 main.add_command(coverage_command)
+main.add_command(visits)
+main.add_command(duties)

@@ -1,0 +1,145 @@
+"""`gridmgmt visits status|route` and `gridmgmt duties list|set`."""
+import getpass
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from gridmgmt.db.session import make_session
+from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
+from gridmgmt.domain.vocab import CADRE_ROLES, MUST_VISIT_FLAGS
+from gridmgmt.services.audit import Actor
+from gridmgmt.services.compliance import NotFound, township_compliance
+from gridmgmt.services.duties import list_duties, set_duty
+from gridmgmt.services.routes import MODES, RouteError, plan_route
+from gridmgmt.services.visit_report import ReportFilter, audit_sensitive, report_tables, workbook
+
+DAY = click.DateTime(formats=["%Y-%m-%d"])
+TABLE_ROWS = 40  # the terminal shows this many rows of a long list
+
+
+def _day(value) -> date:
+    return value.date() if value else date.today()
+
+
+def _show(title: str, table: pd.DataFrame) -> None:
+    click.echo(f"\n【{title}】")
+    if table.empty:
+        click.echo("（无）")
+        return
+    click.echo(table.head(TABLE_ROWS).to_string(index=False))
+    if len(table) > TABLE_ROWS:
+        click.echo(f"……共 {len(table)} 行，完整清单请用 --format xlsx 或 json")
+
+
+@click.group()
+def visits() -> None:
+    """四必到四必访：走访完成情况与走访路线。"""
+
+
+@visits.command("status")
+@click.option("--township", required=True, help="乡镇编码")
+@click.option("--date", "day", type=DAY, help="统计日期（默认今天）")
+@click.option("--cadre", help="只看该干部（编码）负责的对象")
+@click.option("--village", help="只看该行政村（编码）")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出文件（xlsx 必填）")
+@click.option("--include-sensitive", is_flag=True, help="清单中包含必访户（敏感信息）；会记入审计日志")
+def status_command(township, day, cadre, village, fmt, output, include_sensitive) -> None:
+    """各项走访职责的完成、待走访、逾期户数（分职责、分村、分人）和未按时到场的四必到事件。"""
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx 须用 -o 指定输出文件")
+    with make_session() as session:
+        try:
+            comp = township_compliance(session, township, _day(day))
+            tables = report_tables(comp, ReportFilter(village, cadre, include_sensitive))
+        except (NotFound, DutyError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        if include_sensitive:
+            audit_sensitive(session, Actor(getpass.getuser()), comp, fmt)
+    if fmt == "xlsx":
+        output.write_bytes(workbook(tables))
+        click.echo(f"已写出 {output}")
+    elif fmt == "json":
+        data = {name: json.loads(t.to_json(orient="records", force_ascii=False)) for name, t in tables.items()}
+        text = json.dumps({"township": township, "date": str(comp.day), **data}, ensure_ascii=False, indent=1)
+        output.write_text(text, encoding="utf-8") if output else click.echo(text)
+    else:
+        click.echo(f"{comp.data.township['name']}（{township}）走访完成情况，截至 {comp.day}")
+        for name, table in tables.items():
+            _show(name, table)
+
+
+@visits.command("route")
+@click.option("--cadre", required=True, help="干部编码")
+@click.option("--date", "day", type=DAY, help="日期（默认今天）")
+@click.option("--hours", type=float, default=4.0, show_default=True, help="可用时间（小时，含每户 15 分钟）")
+@click.option("--mode", type=click.Choice(list(MODES)), default="walk", show_default=True, help="步行或驾车")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def route_command(cadre, day, hours, mode, fmt) -> None:
+    """按紧急程度挑选可在时限内走完的待走访户，沿道路排出从驻地出发并返回的走访顺序。"""
+    with make_session() as session:
+        try:
+            route = plan_route(session, cadre, _day(day), hours, mode)
+        except (NotFound, RouteError) as exc:
+            raise click.ClickException(str(exc)) from exc
+    if fmt == "json":
+        click.echo(json.dumps(route.__dict__, ensure_ascii=False, indent=1, default=str))
+        return
+    click.echo(f"{route.cadre['name']}（{route.cadre['code']}）{_day(day)} {MODES[mode]}路线："
+               f"{len(route.stops)} 户，全程 {route.length_m / 1000:.1f} 公里，"
+               f"路上 {route.travel_s / 60:.0f} 分钟，走访 {route.service_s / 60:.0f} 分钟")
+    for stop in route.stops:
+        where = stop["code"] or f"事件 {stop['event_id']}"
+        click.echo(f"{stop['seq']:>3}. {where}  {stop['priority']}  距上一站 {stop['leg_m']} 米，"
+                   f"约第 {stop['arrive_min']} 分钟到达")
+    if route.left_out:
+        click.echo(f"时间不够，另有 {route.left_out} 处待走访未排入")
+    if route.off_network:
+        click.echo(f"{route.off_network} 处与驻地不在同一路网，按直线距离的 1.5 倍估算")
+
+
+@click.group()
+def duties() -> None:
+    """走访职责（谁、什么范围、走访哪些对象、多久一次）。"""
+
+
+@duties.command("list")
+def list_command() -> None:
+    """列出全部走访职责（首次使用时写入文件规定的默认职责）。"""
+    with make_session() as session:
+        for row in list_duties(session):
+            who = "、".join(CADRE_ROLES[r] for r in row.cadre_roles) or f"干部 {row.cadre_id}"
+            flags = f"（{'、'.join(MUST_VISIT_FLAGS[f] for f in row.flags)}）" if row.flags else ""
+            state = "" if row.active else " 【停用】"
+            click.echo(f"{row.code}: {row.name}{state}\n    {who} | {SCOPES[row.scope]} | "
+                       f"{TARGETS[row.target]}{flags} | {PERIODS[row.period]}")
+
+
+def _split(value: str | None):
+    return None if value is None else tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+@duties.command("set")
+@click.argument("code")
+@click.option("--name", help="名称")
+@click.option("--roles", help=f"干部角色，逗号分隔：{','.join(CADRE_ROLES)}")
+@click.option("--cadre", help="指定一名干部（编码；空字符串取消）")
+@click.option("--scope", type=click.Choice(list(SCOPES)), help="范围")
+@click.option("--target", type=click.Choice(list(TARGETS)), help="对象")
+@click.option("--flags", help=f"必访标记，逗号分隔：{','.join(MUST_VISIT_FLAGS)}")
+@click.option("--period", type=click.Choice(list(PERIODS)), help="周期")
+@click.option("--active/--inactive", default=None, help="启用或停用")
+def set_command(code, name, roles, cadre, scope, target, flags, period, active) -> None:
+    """新建或修改走访职责 CODE（只改给出的项）。"""
+    given = {"name": name, "cadre_roles": _split(roles), "scope": scope, "target": target,
+             "flags": _split(flags), "period": period, "active": active}
+    changes = {k: v for k, v in given.items() if v is not None}
+    with make_session() as session:
+        try:
+            row = set_duty(session, code, cadre_code=cadre, **changes)
+        except DutyError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"已保存职责 {row.code}：{row.name}")
