@@ -150,7 +150,7 @@ def allocate(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = None,
     for a in range(n_areas):
         nodes = free[area == a]
         total = g.weight[nodes].sum()
-        k = rules.cell_count(total)
+        k = min(rules.cell_count(total), len(nodes))
         part = np.zeros(len(nodes), int) if k <= 1 else _grow_cells(g, graph, nodes, k, rng)
         labels[nodes] = len(targets) + part
         targets += [total / k] * k

@@ -1,0 +1,219 @@
+"""Grid plans: allocate a township village by village, rebalance around locked cells.
+
+Geometry travels in the township's UTM zone (PostGIS transforms both ways); the
+algorithm is gridmgmt.analysis.partition on household Voronoi meshes.
+"""
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
+
+from gridmgmt.analysis.grid_cells import OutsideVillage, VillageMesh, build_mesh, dissolve
+from gridmgmt.analysis.grid_quality import Quality, quality
+from gridmgmt.analysis.partition import SiteGraph, allocate, site_graph
+from gridmgmt.db.bulk import copy_rows
+from gridmgmt.db.models import GridCell, GridPlan, Township
+from gridmgmt.db.models.grids import GridMembership
+from gridmgmt.domain.grid_rules import GridError, GridRules
+from gridmgmt.services.reach import utm_srid
+
+MUST_VISIT = "(h.hardship OR h.critically_ill OR h.empty_nest_elderly OR h.left_behind_children OR h.petitioner)"
+
+
+@dataclass(frozen=True)
+class Township_:
+    """A township's villages, households and roads in metres (UTM SRID)."""
+
+    id: int
+    srid: int
+    villages: pd.DataFrame    # id, code, name, geom
+    households: pd.DataFrame  # id, code, village_id, group_id, x, y, must_visit
+    roads: np.ndarray         # road lines
+
+
+@dataclass(frozen=True)
+class VillageCells:
+    """One village's allocation: its mesh, graph and a cell label per site."""
+
+    village_id: int
+    households: pd.DataFrame
+    mesh: VillageMesh
+    graph: SiteGraph
+    sites: np.ndarray
+
+    @cached_property
+    def polygons(self) -> np.ndarray:
+        """Cell polygon per label 0..max (metres)."""
+        return dissolve(self.mesh, self.sites, self.sites.max() + 1)
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """What allocate and rebalance report: the plan, its cell count and quality."""
+
+    plan_id: int
+    cells: int
+    quality: Quality
+
+
+def township_id(session: Session, code: str) -> int:
+    """Id of the township CODE; GridError when unknown."""
+    found = session.scalar(select(Township.id).where(Township.code == code))
+    if found is None:
+        raise GridError(f"没有编码为 {code} 的乡镇")
+    return found
+
+
+def load_township(session: Session, tid: int) -> Township_:
+    """Villages, households (must_visit as one bool, never the flags) and roads of TID."""
+    srid = utm_srid(session, tid)
+    p = {"t": tid, "srid": srid}
+    villages = pd.DataFrame(session.execute(text(
+        "SELECT id, code, name, ST_AsBinary(ST_Transform(geom, :srid)) AS wkb FROM village "
+        "WHERE township_id = :t ORDER BY code"), p).mappings().all(), columns=["id", "code", "name", "wkb"])
+    villages["geom"] = shapely.from_wkb(villages.pop("wkb").map(bytes).to_numpy())
+    households = pd.DataFrame(session.execute(text(
+        f"SELECT h.id, h.code, h.village_id, coalesce(h.group_id, -1) AS group_id, {MUST_VISIT} AS must_visit, "
+        "ST_X(ST_Transform(h.geom, :srid)) AS x, ST_Y(ST_Transform(h.geom, :srid)) AS y "
+        "FROM household h JOIN village v ON v.id = h.village_id WHERE v.township_id = :t ORDER BY h.id"),
+        p).mappings().all(), columns=["id", "code", "village_id", "group_id", "must_visit", "x", "y"])
+    roads = session.execute(text(
+        "SELECT ST_AsBinary(ST_Transform(geom, :srid)) FROM road WHERE township_id = :t"), p).scalars().all()
+    return Township_(tid, srid, villages, households, shapely.from_wkb([bytes(r) for r in roads]))
+
+
+def weights(households: pd.DataFrame, rules: GridRules) -> np.ndarray:
+    """Each household's workload under RULES."""
+    return np.where(households.must_visit.to_numpy(bool), rules.workload(True), rules.workload(False))
+
+
+def village_mesh(town: Township_, village_id: int, rules: GridRules) -> tuple[pd.DataFrame, VillageMesh, SiteGraph]:
+    """The households of a village, their mesh and site graph; GridError if one lies outside."""
+    village = town.villages.set_index("id").loc[village_id]
+    homes = town.households[town.households.village_id == village_id].reset_index(drop=True)
+    try:
+        mesh = build_mesh(homes[["x", "y"]].to_numpy(), village.geom)
+    except OutsideVillage as exc:
+        codes = homes.code.to_numpy()[np.isin(_site_index(homes), exc.sites)]
+        raise GridError(f"{village['name']} 有 {len(codes)} 户不在村界内，请先核对位置："
+                        f"{'、'.join(codes[:10])}") from exc
+    homes["weight"] = weights(homes, rules)
+    graph = site_graph(mesh, homes.weight.to_numpy(), homes.group_id.to_numpy(), town.roads)
+    return homes, mesh, graph
+
+
+def _site_index(homes: pd.DataFrame) -> np.ndarray:
+    return np.unique(np.round(homes[["x", "y"]].to_numpy(float), 3), axis=0, return_inverse=True)[1].ravel()
+
+
+def _cell_numbers(used: set[str], village_code: str):
+    """Cell numbers 1, 2, … whose codes are not USED yet in the plan."""
+    n = 0
+    while True:
+        n += 1
+        if f"{village_code}W{n:02d}" not in used:
+            yield n
+
+
+def _write_cells(session: Session, town: Township_, plan_id: int, cells: VillageCells,
+                 labels, used: set[str] = frozenset()) -> None:
+    """Insert the cells LABELS of one village's allocation, with their memberships."""
+    village = town.villages.set_index("id").loc[cells.village_id]
+    polygons = cells.polygons
+    household_label = cells.sites[cells.mesh.site_of]
+    for n, label in zip(_cell_numbers(set(used), village.code), labels):
+        cell_id = session.execute(text(
+            "INSERT INTO grid_cell (plan_id, village_id, code, name, geom) VALUES (:p, :v, :code, :name, "
+            "ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Transform(ST_GeomFromWKB(:wkb, :srid), 4326)), 3))) "
+            "RETURNING id"), {"p": plan_id, "v": cells.village_id, "code": f"{village.code}W{n:02d}",
+                              "name": f"{village['name']}第{n}网格", "wkb": shapely.to_wkb(polygons[label]),
+                              "srid": town.srid}).scalar_one()
+        members = cells.households.id.to_numpy()[household_label == label]
+        copy_rows(session, "grid_membership", ["plan_id", "household_id", "cell_id"],
+                  ((plan_id, int(h), cell_id) for h in members))
+
+
+def plan_quality(parts: list[VillageCells]) -> Quality:
+    """Quality over all villages' cells; each cell's target is its village's mean workload."""
+    polygons, cell, weight, group, targets = [], [], [], [], []
+    for part in parts:
+        labels, site_cell = np.unique(part.sites, return_inverse=True)
+        household_cell = site_cell[part.mesh.site_of] + len(polygons)
+        polygons += list(part.polygons[labels])
+        load = np.bincount(site_cell, part.graph.weight, len(labels))
+        targets += [load.sum() / len(labels)] * len(labels)
+        cell.append(household_cell)
+        weight.append(part.households.weight.to_numpy())
+        group.append(part.households.group_id.to_numpy())
+    return quality(polygons, np.concatenate(cell), np.concatenate(weight), np.concatenate(group), np.array(targets))
+
+
+def allocate_township(session: Session, code: str, name: str, rules: GridRules) -> PlanReport:
+    """Allocate every village of township CODE into a new draft plan NAME; commits."""
+    town = load_township(session, township_id(session, code))
+    if town.households.empty:
+        raise GridError(f"乡镇 {code} 没有农户，无法划分网格")
+    plan = GridPlan(township_id=town.id, name=name)
+    session.add(plan)
+    session.flush()
+    parts = []
+    for village in town.villages.itertuples():
+        if not (town.households.village_id == village.id).any():
+            continue
+        homes, mesh, graph = village_mesh(town, village.id, rules)
+        part = VillageCells(village.id, homes, mesh, graph, allocate(graph, rules))
+        _write_cells(session, town, plan.id, part, np.unique(part.sites))
+        parts.append(part)
+    session.commit()
+    return PlanReport(plan.id, sum(len(np.unique(p.sites)) for p in parts), plan_quality(parts))
+
+
+def draft_plan(session: Session, plan_id: int) -> GridPlan:
+    """The plan PLAN_ID locked for update; GridError unless it exists and is a draft."""
+    plan = session.get(GridPlan, plan_id, with_for_update=True)
+    if plan is None:
+        raise GridError(f"没有编号为 {plan_id} 的网格方案")
+    if plan.status != "draft":
+        raise GridError(f"方案 {plan_id} 已{'发布' if plan.status == 'published' else '归档'}，只能修改草稿方案")
+    return plan
+
+
+def plan_cells(session: Session, plan: GridPlan, town: Township_, rules: GridRules) -> list[VillageCells]:
+    """The plan's current allocation, village by village, as VillageCells (labels = cell ids)."""
+    member = dict(session.execute(select(GridMembership.household_id, GridMembership.cell_id)
+                                  .where(GridMembership.plan_id == plan.id)).all())
+    parts = []
+    for vid in town.households.village_id.unique():
+        homes, mesh, graph = village_mesh(town, int(vid), rules)
+        cell_of = homes.id.map(member).fillna(-1).to_numpy(int)
+        sites = np.full(len(mesh.xy), -1)
+        sites[mesh.site_of] = cell_of
+        parts.append(VillageCells(int(vid), homes, mesh, graph, sites))
+    return parts
+
+
+def rebalance(session: Session, plan_id: int, rules: GridRules) -> PlanReport:
+    """Re-run allocation of a draft plan keeping its locked cells as they are; commits."""
+    plan = draft_plan(session, plan_id)
+    town = load_township(session, plan.township_id)
+    locked = dict(session.execute(select(GridCell.id, GridCell.code)
+                                  .where(GridCell.plan_id == plan.id, GridCell.locked)).all())
+    parts = []
+    for part in plan_cells(session, plan, town, rules):
+        keep = np.isin(part.sites, list(locked))
+        kept_ids, fixed = np.unique(part.sites[keep], return_inverse=True)
+        sites = np.full(len(part.sites), -1)
+        sites[keep] = fixed
+        labels = allocate(part.graph, rules, sites)
+        session.execute(delete(GridCell).where(GridCell.plan_id == plan.id, GridCell.village_id == part.village_id,
+                                               GridCell.locked.is_(False)))
+        fresh = VillageCells(part.village_id, part.households, part.mesh, part.graph, labels)
+        _write_cells(session, town, plan.id, fresh, np.unique(labels[~keep]),
+                     used={locked[int(c)] for c in kept_ids})
+        parts.append(fresh)
+    session.commit()
+    return PlanReport(plan.id, sum(len(np.unique(p.sites)) for p in parts), plan_quality(parts))
