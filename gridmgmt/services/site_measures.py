@@ -170,8 +170,12 @@ def measure_candidates(session: Session, township_id: int, config: SiteConfig) -
     base = _base_candidates(session, township_id)
     if not base:
         return []
-    points, cost, vids = network(session, township_id)
-    seat_ids, seat = points["seat"]
+    try:
+        points, cost, vids = network(session, township_id)
+    except NoSeat:
+        # Only the standards can be judged; each candidate is then excluded as unreachable.
+        return list(base.values())
+    seat = points["seat"][1]
     venue_ids, venues = points["venue"]
     home_ids, homes = points["household"]
     seat_m = road_distances(seat, venues, cost)[0]

@@ -1,5 +1,6 @@
 """Demo-site criteria, selection and tour on a hand-measured township (real PostGIS)."""
 import pytest
+from sqlalchemy import text
 
 from gridmgmt.analysis.siting import Rules, SelectionError
 from gridmgmt.domain.site_criteria import SiteConfig, in_corridor
@@ -93,6 +94,10 @@ def test_unknown_township_and_missing_seat(session, town):
         score_sites(session, "nope")
     with pytest.raises(SelectionError, match="不在本乡镇或没有活动场所"):
         plan_tour(session, TOWN, [999])
-    session.execute(__import__("sqlalchemy").text("UPDATE township SET seat = NULL"))
+    session.execute(text("UPDATE township SET seat = NULL"))
     with pytest.raises(NoSeat, match="未登记驻地"):
-        score_sites(session, TOWN)
+        plan_tour(session, TOWN, [town["A"]])
+    # Without a seat the standards are still judged; nothing is reachable.
+    scored = score_sites(session, TOWN)
+    assert all("从乡镇驻地沿道路无法到达" in s.score.excluded for s in scored)
+    assert {s.candidate.venue_area_m2 for s in scored} == {150, 100, 200}
