@@ -86,7 +86,7 @@ def _open_list(comp: Compliance, named: pd.DataFrame, duties: dict, sensitive: b
     code = keep.target_id.map(homes.code).where(~on_group, keep.target_id.map(groups.code))
     name = keep.target_id.map(homes["head"]).where(~on_group, keep.target_id.map(groups.name))
     table = pd.DataFrame({"行政村": keep.行政村, "编码": code, "农户/小组": name, "职责": keep.职责,
-                          "状态": keep.status.map(STATUSES), "最近走访": keep.last_visit.dt.strftime("%Y-%m-%d")})
+                          "状态": keep.status.map(STATUSES), "最近走访": pd.to_datetime(keep.last_visit).dt.strftime("%Y-%m-%d")})
     return table.sort_values(["状态", "行政村", "编码"]).reset_index(drop=True)
 
 
@@ -95,7 +95,7 @@ def _event_table(events: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFrame:
     tz = get_settings().timezone
 
     def local(column: str) -> pd.Series:
-        return shown[column].dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M")
+        return pd.to_datetime(shown[column], utc=True).dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M")
     return pd.DataFrame({
         "行政村": shown.village_id.map(villages.name), "类型": shown.event_type.map(EVENT_TYPES),
         "报告时间": local("reported_at"), "到场时限": local("attend_by"),

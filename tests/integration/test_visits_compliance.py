@@ -1,0 +1,160 @@
+"""Compliance, work lists, duties, routes and the CLI on a hand-made township.
+
+Nineteen households every ~204 m along a straight road (see visit_fixtures); on
+15 May 2025 (Asia/Shanghai) the township cadre of the village has visited only
+household 1 this year; households 2 and 5 are hardship households.
+"""
+import io
+import json
+import uuid
+from datetime import date, datetime, timezone
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select, text
+
+from gridmgmt.cli import main
+from gridmgmt.config import get_settings
+from gridmgmt.db.models import AuditLog
+from gridmgmt.domain.duties import DutyError
+from gridmgmt.services.compliance import NotFound, cadre_work, township_compliance
+from gridmgmt.services.duties import list_duties, seed_default_duties, set_duty
+from gridmgmt.services.events import EventReport, report_event
+from gridmgmt.services.routes import plan_route
+from gridmgmt.services.visits import VisitInput, record_visit
+from tests.integration.visit_fixtures import TOWN, build
+
+DAY = date(2025, 5, 15)
+
+
+def _utc(*args):
+    return datetime(*args, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def town(session):
+    town = build(session)
+    seed_default_duties(session)
+    c, h = town["cadres"], town["households"]
+    for cadre, home, at in [
+        ("township_cadre", 0, _utc(2025, 2, 1, 2)),
+        ("grid_worker", 1, _utc(2025, 4, 30, 15, 30)),      # 23:30 on 30 April, local time
+        ("grid_worker", 4, _utc(2025, 4, 30, 16, 30)),      # 00:30 on 1 May, local time
+        ("township_secretary", 14, _utc(2024, 1, 1, 2)),    # in the east group, this term
+    ]:
+        record_visit(session, VisitInput(str(uuid.uuid4()), c[cadre], at, household_id=h[home].id))
+    report_event(session, EventReport("dispute", c["grid_worker"], _utc(2025, 5, 13, 1),
+                                      household_id=h[2].id))
+    return town
+
+
+def _by_duty(comp, code):
+    rows = comp.status[comp.status.duty == code]
+    return dict(zip(rows.target_id, rows.status))
+
+
+def test_township_compliance_by_hand(session, town):
+    comp = township_compliance(session, TOWN, DAY)
+    h = [x.id for x in town["households"]]
+    bao_cun = _by_duty(comp, "bao_cun_yearly")
+    assert bao_cun[h[0]] == "done" and len(bao_cun) == 19
+    assert sum(s == "overdue" for s in bao_cun.values()) == 18
+    assert _by_duty(comp, "must_visit_monthly") == {h[1]: "due", h[4]: "done"}  # local dates
+    groups = [g.id for g in town["groups"]]
+    assert _by_duty(comp, "walk_groups_term") == {groups[0]: "due", groups[1]: "done"}
+    assert _by_duty(comp, "walk_hardship_term") == {h[1]: "due", h[4]: "due"}
+    assert "resident_quarterly" not in set(comp.status.duty)  # no first secretary posted here
+    assert comp.events.state.tolist() == ["overdue"]
+
+
+def test_cadre_work_puts_the_overdue_event_first(session, town):
+    work = cadre_work(session, "C0", DAY).work  # the township cadre
+    first = work.iloc[0]
+    assert first.priority == "event_overdue" and first.household_id == town["households"][2].id
+    assert len(work) == 18 and work.household_id.is_unique
+
+
+def test_unknown_codes(session, town):
+    with pytest.raises(NotFound, match="没有编码为 999 的乡镇"):
+        township_compliance(session, "999", DAY)
+    with pytest.raises(NotFound, match="干部"):
+        cadre_work(session, "nobody", DAY)
+
+
+def test_duties_are_editable_and_checked(session, town):
+    set_duty(session, "must_visit_monthly", period="quarter")
+    comp = township_compliance(session, TOWN, DAY)
+    h = town["households"]
+    assert _by_duty(comp, "must_visit_monthly") == {h[1].id: "done", h[4].id: "done"}
+    with pytest.raises(DutyError, match="未知周期"):
+        set_duty(session, "must_visit_monthly", period="week")
+    with pytest.raises(DutyError, match="须给出"):
+        set_duty(session, "new_duty", period="year")
+    session.rollback()
+    assert {r.code: r.period for r in list_duties(session)}["must_visit_monthly"] == "quarter"
+    set_duty(session, "c1_groups", name="网格员走遍小组", scope="township", target="village_groups",
+             period="year", cadre_code="C1")
+    assert {r.code: r.cadre_id for r in list_duties(session)}["c1_groups"] == town["cadres"]["grid_worker"]
+
+
+def test_route_is_a_closed_round_on_roads(session, town):
+    route = plan_route(session, "C0", DAY, hours=8, mode="walk")
+    ids = [s["household_id"] for s in route.stops]
+    assert len(ids) == 18 and len(set(ids)) == 18 and route.left_out == 0
+    # Out to the last house and back along the straight road: 2 × 0.037° of longitude at
+    # 23.91°N (7530 m) plus 11 m off the road at each end of each of 19 legs (base included).
+    assert route.length_m == pytest.approx(7530 + 2 * 19 * 11.1, abs=25)
+    assert route.base == (115.701, 23.9101)
+    on_roads = session.execute(text(
+        "SELECT ST_CoveredBy(ST_GeomFromGeoJSON(:line), ST_Buffer(ST_Union(geom), 0.000001)) FROM road"
+    ), {"line": json.dumps(route.line)}).scalar()
+    assert on_roads
+
+
+def test_route_within_a_short_budget(session, town):
+    route = plan_route(session, "C0", DAY, hours=2, mode="walk")
+    # The event at household 3 first, then households 2, 4, 5, 6 fit; household 7 would overrun.
+    assert sorted(s["household_id"] for s in route.stops) == [h.id for h in town["households"][1:6]]
+    assert route.left_out == 13
+    assert route.travel_s + route.service_s <= 2 * 3600
+
+
+@pytest.fixture
+def cli_db(monkeypatch):
+    monkeypatch.setenv("GRIDMGMT_DB_NAME", get_settings().test_db_name)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_cli_status_json_hides_must_visit_households(session, town, cli_db):
+    args = ["visits", "status", "--township", TOWN, "--date", "2025-05-15", "--format", "json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {r["职责"] for r in data["待走访清单"]} == {
+        "包村镇干部每年走访包村全部农户", "三个走遍：镇党委书记任期内走遍所有村民小组"}
+    summary = {r["职责"]: r for r in data["职责汇总"]}
+    assert summary["四必访：必访户每月走访"]["应走访"] == 2
+    assert session.scalar(select(func.count()).select_from(AuditLog)) == 0
+    sensitive = CliRunner().invoke(main, [*args, "--include-sensitive"])
+    listed = {r["职责"] for r in json.loads(sensitive.output)["待走访清单"]}
+    assert "四必访：必访户每月走访" in listed
+    assert session.scalar(select(AuditLog.action)) == "export_sensitive"
+
+
+def test_cli_xlsx_route_and_duties(session, town, cli_db, tmp_path):
+    out = tmp_path / "status.xlsx"
+    result = CliRunner().invoke(main, ["visits", "status", "--township", TOWN, "--date", "2025-05-15",
+                                       "--village", "441624100201", "--format", "xlsx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    assert book.sheetnames == ["职责汇总", "分村", "分人", "待走访清单", "四必到事件"]
+    assert [c.value for c in book["四必到事件"][2]][4] == "逾期未到场"
+    route = CliRunner().invoke(main, ["visits", "route", "--cadre", "C0", "--date", "2025-05-15", "--hours", "2"])
+    assert route.exit_code == 0 and "5 户" in route.output and "事件逾期未到场" in route.output
+    bad = CliRunner().invoke(main, ["duties", "set", "bao_cun_yearly", "--roles", "mayor"])
+    assert bad.exit_code != 0 and "未知干部角色" in bad.output
+    listed = CliRunner().invoke(main, ["duties", "list"])
+    assert "包村镇干部每年走访包村全部农户" in listed.output and "每年" in listed.output
