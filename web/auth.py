@@ -57,6 +57,9 @@ def session_config(secure_cookies: bool) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure_cookies,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=SESSION_HOURS),
+        # Send the cookie only when the session changes: a tile response still in flight
+        # at logout must not put the old session cookie back.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         # Fetch calls send the token from <meta name="csrf-token"> in this header.
         "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
         "WTF_CSRF_TIME_LIMIT": SESSION_HOURS * 3600,

@@ -8,6 +8,7 @@ from werkzeug.serving import make_server
 
 from gridmgmt.config import PROJECT_ROOT
 from gridmgmt.db.session import engine_for
+from tests.web.people import PASSWORD, add_people
 from tests.web.sample import add_small_township
 from web import create_app
 
@@ -32,8 +33,9 @@ def browser():
 
 @pytest.fixture
 def live_server(db_url, session):
-    """Base URL of the app, serving the sample township from a thread on a free port."""
+    """Base URL of the app, serving the sample township and its users from a thread on a free port."""
     add_small_township(session)
+    add_people(session)
     app = create_app({"TESTING": True, "DATABASE_URL": db_url, "TIANDITU_KEY": None})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -49,3 +51,17 @@ def screenshot_dir():
     """var/screenshots/, where browser tests leave their pictures to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def login_page(browser, live_server):
+    """login_page(USERNAME, width, height): a new page logged in through the login form."""
+    def open_page(username: str, width: int = 1280, height: int = 800):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(f"{live_server}/login")
+        page.fill('input[name="username"]', username)
+        page.fill('input[name="password"]', PASSWORD)
+        with page.expect_navigation():
+            page.click('button[type="submit"]')
+        return page
+    return open_page

@@ -38,8 +38,8 @@ HOUSEHOLD_POINT = """([lat, lon]) => {
 }"""
 
 
-def _open_map(browser, live_server, width, height):
-    page = browser.new_page(viewport={"width": width, "height": height})
+def _open_map(login_page, live_server, width, height):
+    page = login_page("admin", width, height)
     requests, errors = [], []
     page.on("request", lambda request: requests.append(request.url))
     page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
@@ -61,15 +61,15 @@ def _assert_drawn(page, requests, errors, live_server):
     assert errors == []
 
 
-def test_map_draws_every_layer_without_outside_requests(browser, live_server, screenshot_dir):
-    page, requests, errors = _open_map(browser, live_server, 1280, 800)
+def test_map_draws_every_layer_without_outside_requests(login_page, live_server, screenshot_dir):
+    page, requests, errors = _open_map(login_page, live_server, 1280, 800)
     _assert_drawn(page, requests, errors, live_server)
     page.screenshot(path=screenshot_dir / "township_map_desktop.png")
     page.close()
 
 
-def test_hovering_a_household_shows_its_code(browser, live_server):
-    page, _requests, _errors = _open_map(browser, live_server, 1280, 800)
+def test_hovering_a_household_shows_its_code(login_page, live_server):
+    page, _requests, _errors = _open_map(login_page, live_server, 1280, 800)
     page.mouse.move(*page.evaluate(HOUSEHOLD_POINT, [23.89, 115.75]))
     tooltip = page.locator(".leaflet-tooltip")
     tooltip.wait_for()
@@ -78,8 +78,8 @@ def test_hovering_a_household_shows_its_code(browser, live_server):
     page.close()
 
 
-def test_phone_layout_shows_the_map(browser, live_server, screenshot_dir):
-    page, requests, errors = _open_map(browser, live_server, 390, 844)
+def test_phone_layout_shows_the_map(login_page, live_server, screenshot_dir):
+    page, requests, errors = _open_map(login_page, live_server, 390, 844)
     _assert_drawn(page, requests, errors, live_server)
     map_box = page.locator(".folium-map").bounding_box()
     assert map_box["width"] == 390 and map_box["height"] > 700
