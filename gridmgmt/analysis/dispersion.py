@@ -62,15 +62,19 @@ def _centre(dist: np.ndarray, rows: np.ndarray, eligible: np.ndarray) -> int:
     return int(pool[np.argmin(dist[np.ix_(pool, rows)].sum(axis=1))])
 
 
-def propose_groups(dist: np.ndarray, full: np.ndarray, size: int) -> list[ProposedGroup]:
-    """Split members into about len/SIZE 党小组 of neighbours (k-medoids on DIST).
+def group_count(members: int, settlements: int, size: int) -> int:
+    """How many 党小组 to propose: about SIZE members each, and at least one per settlement."""
+    return max(1, math.ceil(members / size), settlements)
+
+
+def propose_groups(dist: np.ndarray, full: np.ndarray, k: int) -> list[ProposedGroup]:
+    """Split members into up to K 党小组 of neighbours (k-medoids on DIST).
 
     Leaders are the group's most central full member (FULL marks full members).
     Deterministic: the same distances give the same groups.
     """
     n = len(dist)
-    k = max(1, min(n, math.ceil(n / size)))
-    medoids = _build(dist, k)
+    medoids = _build(dist, max(1, min(n, k)))
     anyone = np.ones(n, bool)
     for _ in range(50):
         label = _assign(dist, medoids)

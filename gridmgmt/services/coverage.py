@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis import coverage as cov
-from gridmgmt.analysis.dispersion import dispersion_m, propose_groups, settlements
+from gridmgmt.analysis.dispersion import dispersion_m, group_count, propose_groups, settlements
 from gridmgmt.analysis.reach import Snapped, pair_distances, straight_distances
 from gridmgmt.domain.branch_rules import SPLIT_REASONS, CoverageRules
 from gridmgmt.services.reach import Network, household_reach, snap, township_network
@@ -114,9 +114,10 @@ def _proposals(t, branches: pd.DataFrame, distances: dict, branch: pd.Series, ru
         mine = members[(branch == org_id).to_numpy() & members.household_id.notna().to_numpy()]
         if org_id not in distances or len(mine) < 2:
             continue
-        for k, group in enumerate(propose_groups(distances[org_id], (mine.status == "full").to_numpy(),
-                                                 rules.group_size), start=1):
-            rows.append({"org_id": org_id, "branch": branches.name[org_id], "number": k,
+        k = group_count(len(mine), branches.settlements[org_id], rules.group_size)
+        for number, group in enumerate(propose_groups(distances[org_id], (mine.status == "full").to_numpy(), k),
+                                       start=1):
+            rows.append({"org_id": org_id, "branch": branches.name[org_id], "number": number,
                          "members": len(group.members), "leader": mine.name.iat[group.leader],
                          "leader_member_id": int(mine.id.iat[group.leader]),
                          "spread_m": round(group.dispersion_m),

@@ -1,7 +1,7 @@
 """Road distances over a hand-made network, settlements and 党小组 proposals."""
 import numpy as np
 
-from gridmgmt.analysis.dispersion import dispersion_m, propose_groups, settlements
+from gridmgmt.analysis.dispersion import dispersion_m, group_count, propose_groups, settlements
 from gridmgmt.analysis.reach import Snapped, nearest_distances, pair_distances, vertex_matrix
 
 # A road A(0) —1000 m— B(1) —1000 m— C(2) along the x axis; edges 10 (A–B) and 11 (B–C).
@@ -84,14 +84,21 @@ def test_proposed_groups_are_neighbours_with_a_full_member_leading():
     x = np.array([0, 50, 90, 150, 2000, 2040, 2100, 2150], float)
     dist = np.abs(x[:, None] - x[None, :])
     full = np.array([True, False, True, True, True, True, True, True])
-    groups = propose_groups(dist, full, size=4)
+    groups = propose_groups(dist, full, 2)
     assert [g.members for g in groups] == [(0, 1, 2, 3), (4, 5, 6, 7)]
     assert [g.leader for g in groups] == [2, 5]
     assert groups[0].dispersion_m == dispersion_m(dist[:4, :4])
-    assert propose_groups(dist, full, size=4) == groups   # deterministic
+    assert propose_groups(dist, full, 2) == groups   # deterministic
 
 
 def test_one_place_gives_one_group():
     dist = np.zeros((5, 5))
-    groups = propose_groups(dist, np.ones(5, bool), size=2)
+    groups = propose_groups(dist, np.ones(5, bool), 3)
     assert len(groups) == 1 and groups[0].members == (0, 1, 2, 3, 4)
+
+
+def test_group_count_gives_every_settlement_a_group():
+    assert group_count(34, 4, 10) == 4
+    assert group_count(36, 1, 10) == 4
+    assert group_count(9, 3, 10) == 3
+    assert group_count(5, 0, 10) == 1
