@@ -5,6 +5,7 @@ from gridmgmt.cli.coverage import coverage_command
 from gridmgmt.cli.db import db
 from gridmgmt.cli.demo import demo
 from gridmgmt.cli.export_map import export_gpkg_command, export_map_command
+from gridmgmt.cli.grids import grids
 from gridmgmt.cli.io import export_command, import_command
 from gridmgmt.cli.serve import serve
 from gridmgmt.cli.sites import sites
@@ -29,3 +30,4 @@ main.add_command(sites)
 main.add_command(coverage_command)
 main.add_command(visits)
 main.add_command(duties)
+main.add_command(grids)

@@ -1,0 +1,141 @@
+"""`gridmgmt grids …`: allocate, assign, publish, compare and export grid plans."""
+import time
+from pathlib import Path
+
+import click
+
+from gridmgmt.db.session import make_session
+from gridmgmt.domain.grid_rules import GridError, GridRules
+from gridmgmt.services import grid_plans
+from gridmgmt.services.grid_assignment import assign as assign_plan
+from gridmgmt.services.grids import allocate_township, rebalance as rebalance_plan
+
+QUALITY_LABELS = {
+    "cells": "网格数", "households": "农户数", "workload_max_min": "工作量 最大/最小",
+    "workload_cv": "工作量变异系数", "worst_deviation": "最大偏离本村目标",
+    "polsby_popper_mean": "紧凑度（Polsby–Popper）均值", "polsby_popper_worst": "紧凑度最差",
+    "contiguous_share": "连通网格占比", "group_kept_share": "村民小组保持完整的农户占比",
+}
+
+
+def _rules_options(fn):
+    options = [
+        click.option("--target", type=float, default=150, show_default=True, help="每格目标工作量（户）"),
+        click.option("--min", "min_workload", type=float, default=100, show_default=True, help="每格工作量下限"),
+        click.option("--max", "max_workload", type=float, default=200, show_default=True, help="每格工作量上限"),
+        click.option("--must-visit-extra", type=float, default=1.0, show_default=True,
+                     help="必访户额外计入的工作量（1.0 即按 2 户计）"),
+        click.option("--tolerance", type=float, default=0.05, show_default=True, help="均衡容差（占本村均值）"),
+        click.option("--max-cells-per-worker", type=int, default=1, show_default=True, help="每名网格员最多负责网格数"),
+        click.option("--liaison-capacity", type=int, default=10, show_default=True, help="每名党员最多联系户数"),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _rules(**kw) -> GridRules:
+    try:
+        return GridRules(target=kw["target"], min_workload=kw["min_workload"], max_workload=kw["max_workload"],
+                         must_visit_extra=kw["must_visit_extra"], tolerance=kw["tolerance"],
+                         max_cells_per_worker=kw["max_cells_per_worker"], liaison_capacity=kw["liaison_capacity"])
+    except GridError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _run(fn, *args, **kw):
+    with make_session() as session:
+        try:
+            return fn(session, *args, **kw)
+        except GridError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def _print_quality(report) -> None:
+    click.echo(f"方案 {report.plan_id}：{report.cells} 个网格")
+    for key, value in report.quality.as_dict().items():
+        click.echo(f"  {QUALITY_LABELS[key]}：{value:.3f}" if isinstance(value, float) else
+                   f"  {QUALITY_LABELS[key]}：{value}")
+
+
+@click.group()
+def grids() -> None:
+    """网格化：自动划分网格、分配网格员与联户党员、发布、比较、导出。"""
+
+
+@grids.command()
+@click.option("--township", required=True, help="乡镇编码")
+@click.option("--name", default=None, help="方案名称（默认带日期时间）")
+@_rules_options
+def allocate(township: str, name: str | None, **kw) -> None:
+    """按村自动划分网格，生成草稿方案。"""
+    rules = _rules(**kw)
+    start = time.perf_counter()
+    report = _run(allocate_township, township, name or time.strftime("自动划分 %Y-%m-%d %H:%M"), rules)
+    _print_quality(report)
+    click.echo(f"用时 {time.perf_counter() - start:.1f} 秒")
+
+
+@grids.command()
+@click.argument("plan_id", type=int)
+@_rules_options
+def rebalance(plan_id: int, **kw) -> None:
+    """保留已锁定的网格，重新划分草稿方案的其余部分。"""
+    _print_quality(_run(rebalance_plan, plan_id, _rules(**kw)))
+
+
+@grids.command()
+@click.argument("plan_id", type=int)
+@_rules_options
+def assign(plan_id: int, **kw) -> None:
+    """按道路距离为每个网格配网格员、为每户配联户党员。"""
+    report = _run(assign_plan, plan_id, _rules(**kw))
+    click.echo(f"{report.cells} 个网格中 {report.workers_assigned} 个已配网格员；"
+               f"{report.households} 户中 {report.households_linked} 户已配联户党员")
+    if report.no_worker:
+        click.echo(f"缺网格员的网格：{'、'.join(report.no_worker)}")
+    for code, n in sorted(report.short.items()):
+        click.echo(f"  网格 {code} 党员不足，{n} 户未配联户党员")
+
+
+@grids.command()
+@click.argument("plan_id", type=int)
+@click.option("--allow-no-worker", is_flag=True, help="允许有网格尚无网格员时发布")
+def publish(plan_id: int, allow_no_worker: bool) -> None:
+    """发布草稿方案：设定每户所属网格，原已发布方案归档。"""
+    plan = _run(grid_plans.publish, plan_id, allow_no_worker)
+    click.echo(f"方案 {plan.id}「{plan.name}」已发布")
+
+
+@grids.command()
+@click.argument("plan_a", type=int)
+@click.argument("plan_b", type=int)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="变动农户写入 GeoJSON 文件（用于地图）")
+def diff(plan_a: int, plan_b: int, output: Path | None) -> None:
+    """比较两个方案：哪些农户换了网格。"""
+    result = _run(grid_plans.diff, plan_a, plan_b)
+    click.echo(f"{len(result.matches)} 对网格对应；{len(result.moved)} 户换了网格")
+    for row in result.moved.head(20).itertuples():
+        click.echo(f"  {row.code} {row.village}：{row.from_cell or '（无）'} → {row.to_cell or '（无）'}")
+    if output:
+        result.moved.to_file(output, driver="GeoJSON")
+        click.echo(f"已写入 {output}")
+
+
+@grids.command()
+@click.argument("plan_id", type=int)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.option("--format", "fmt", type=click.Choice(sorted(grid_plans.EXPORT_DRIVERS)), default="gpkg",
+              show_default=True)
+def export(plan_id: int, output: Path, fmt: str) -> None:
+    """导出方案的网格（不含农户敏感信息）。"""
+    n = _run(grid_plans.export, plan_id, output, fmt)
+    click.echo(f"已导出 {n} 个网格到 {output}")
+
+
+@grids.command(name="list")
+def list_plans() -> None:
+    """列出全部网格方案。"""
+    with make_session() as session:
+        frame = grid_plans.plan_list(session)
+    click.echo(frame.to_string(index=False) if len(frame) else "尚无网格方案")
