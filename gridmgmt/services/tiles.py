@@ -5,6 +5,7 @@ column, so the GiST index on `geom` picks the rows; only the rows picked are
 transformed to Web Mercator for ST_AsMVTGeom. Tiles carry no sensitive
 household flag: each layer lists the only attributes it may carry.
 """
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -93,6 +94,13 @@ def parse_address(z: str, x: str, y: str) -> TileAddress:
         raise InvalidTile(f"第 {address.z} 级的瓦片行列号须在 0–{size - 1} 之间："
                           f"{address.x}/{address.y}")
     return address
+
+
+def tile_at(lon: float, lat: float, z: int) -> TileAddress:
+    """The tile holding LON/LAT (WGS 84 degrees) at zoom Z."""
+    n = 2 ** z
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return TileAddress(z, int((lon + 180) / 360 * n), int(y))
 
 
 def tile_statement(layer: TileLayer, address: TileAddress, scope: Scope | None = None) -> Select:

@@ -9,20 +9,12 @@ from sqlalchemy import select, text
 from gridmgmt.db.models import GridCell, GridPlan, Household, Village
 from gridmgmt.domain.permissions import Forbidden, Scope
 from gridmgmt.services.tiles import (
-    EXTENT, InvalidTile, TileAddress, UnknownLayer, parse_address, render_tile, tile_layer,
-    tile_statement,
+    EXTENT, InvalidTile, TileAddress, UnknownLayer, parse_address, render_tile, tile_at,
+    tile_layer, tile_statement,
 )
 from tests.web.sample import add_small_township
 
 EVERYTHING = Scope(township_id=None)
-
-
-def tile_of(lon: float, lat: float, z: int) -> TileAddress:
-    """The XYZ tile holding LON/LAT at zoom Z."""
-    n = 2 ** z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return TileAddress(z, x, y)
 
 
 def lonlat_of(address: TileAddress, px: float, py: float) -> tuple[float, float]:
@@ -43,7 +35,7 @@ def township(session):
 
 
 def test_household_tile_carries_ids_and_lands_in_place(session, township):
-    address = tile_of(115.75, 23.89, 14)
+    address = tile_at(115.75, 23.89, 14)
     layer = _decode(render_tile(session, tile_layer("households"), address, EVERYTHING))
     features = {f["properties"]["code"]: f for f in layer["households"]["features"]}
     assert "44150010020202001" in features
@@ -57,7 +49,7 @@ def test_household_tile_carries_ids_and_lands_in_place(session, township):
 
 
 def test_tiles_never_carry_sensitive_flags(session, township):
-    address = tile_of(115.73, 23.90, 12)
+    address = tile_at(115.73, 23.90, 12)
     data = render_tile(session, tile_layer("households"), address, EVERYTHING)
     features = _decode(data)["households"]["features"]
     assert len(features) == 5
@@ -74,7 +66,7 @@ def test_empty_tile_is_empty_bytes(session, township):
 def test_grid_worker_scope_keeps_only_their_village(session, township):
     east = session.scalars(select(Village.id).where(Village.name == "东村")).one()
     scope = Scope(township_id=None, village_ids=frozenset({east}))
-    data = render_tile(session, tile_layer("households"), tile_of(115.73, 23.90, 12), scope)
+    data = render_tile(session, tile_layer("households"), tile_at(115.73, 23.90, 12), scope)
     villages = {f["properties"]["village_id"] for f in _decode(data)["households"]["features"]}
     assert villages == {east}
 
@@ -85,7 +77,7 @@ def test_households_need_a_scope(session, township):
 
 
 def test_road_and_group_tiles(session, township):
-    address = tile_of(115.72, 23.90, 12)
+    address = tile_at(115.72, 23.90, 12)
     roads = _decode(render_tile(session, tile_layer("roads"), address))["roads"]["features"]
     assert {f["properties"]["code"] for f in roads} == {"X101", "C201"}  # not 邻镇's C999
     assert all(f["properties"]["road_class"] in ("county", "village") for f in roads)
@@ -102,7 +94,7 @@ def test_grid_cell_tiles_show_only_published_plans(session, township):
         session.add(GridCell(plan_id=plan.id, village_id=village.id, code=f"G-{status}",
                              geom=village.geom))
     session.commit()
-    data = render_tile(session, tile_layer("grid_cells"), tile_of(115.72, 23.90, 12))
+    data = render_tile(session, tile_layer("grid_cells"), tile_at(115.72, 23.90, 12))
     codes = [f["properties"]["code"] for f in _decode(data)["grid_cells"]["features"]]
     assert codes == ["G-published"]
 
@@ -129,7 +121,7 @@ def test_parse_address_accepts_the_corners():
 
 
 def test_tile_query_uses_the_geometry_index(session, township):
-    statement = tile_statement(tile_layer("households"), tile_of(115.75, 23.89, 14), EVERYTHING)
+    statement = tile_statement(tile_layer("households"), tile_at(115.75, 23.89, 14), EVERYTHING)
     sql = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
     # With five rows the planner would rather scan; forbidding that shows the filter
     # can use the index at all (it could not if the column were transformed).
@@ -138,3 +130,9 @@ def test_tile_query_uses_the_geometry_index(session, township):
     session.rollback()
     assert re.search(r"Index Scan (using|on) idx_household_geom", plan), plan
     assert "Seq Scan on household" not in plan
+
+
+def test_tile_at_known_tiles():
+    assert tile_at(0.0, 0.0, 1) == TileAddress(1, 1, 1)
+    assert tile_at(115.72, 23.905, 12) == TileAddress(12, 3364, 1767)
+    assert tile_at(-179.9, 85.0, 3) == TileAddress(3, 0, 0)
