@@ -1,0 +1,22 @@
+"""`make bench`: run every benchmark, print the Markdown table and write var/bench/report.md."""
+from bench.common import Result
+from bench.imports import household_import
+from bench.visits import visit_benchmarks
+from gridmgmt.config import get_settings
+
+HEADER = ("| 基准 | gridmgmt | 基线 | 比值 | 目标 | 说明 |\n"
+          "|---|---|---|---|---|---|")
+
+
+def main() -> None:
+    """Run the benchmarks in turn and report them."""
+    folder = get_settings().var_dir / "bench"
+    results: list[Result] = [household_import(folder)]
+    results += visit_benchmarks()
+    report = "\n".join([HEADER, *(r.line() for r in results)]) + "\n"
+    print(report)
+    (folder / "report.md").write_text(report, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
