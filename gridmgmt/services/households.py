@@ -1,7 +1,7 @@
 """Household reads limited to a user's scope; every read of the 四必访 flags is audited."""
 from dataclasses import dataclass
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import (
@@ -9,6 +9,7 @@ from gridmgmt.db.models import (
 )
 from gridmgmt.domain.permissions import Forbidden, Scope, may, mask_flags, sees_household, shows_sensitive
 from gridmgmt.services.audit import Actor, record
+from gridmgmt.services.features import household_scope
 
 
 class HouseholdNotFound(LookupError):
@@ -46,18 +47,6 @@ class HouseholdItem:
     head: str
     village_name: str
     group_name: str | None
-
-
-def scope_clauses(scope: Scope) -> list:
-    """WHERE clauses on Household (joined to Village) for the households SCOPE covers."""
-    clauses = []
-    if scope.township_id is not None:
-        clauses.append(Village.township_id == scope.township_id)
-    if scope.village_ids is not None:
-        clauses.append(or_(Household.village_id.in_(scope.village_ids),
-                           Household.grid_cell_id.in_(scope.grid_cell_ids))
-                       if scope.village_ids or scope.grid_cell_ids else false())
-    return clauses
 
 
 def household_detail(session: Session, code: str, role: str, scope: Scope,
@@ -108,7 +97,7 @@ def scoped_households(scope: Scope) -> Select:
                VillageGroup.name.label("group_name"), Household.geom)
         .join(Village, Household.village_id == Village.id)
         .outerjoin(VillageGroup, Household.group_id == VillageGroup.id)
-        .where(*scope_clauses(scope))
+        .where(*household_scope(scope))
         .order_by(Household.code)
     )
 
