@@ -1,0 +1,68 @@
+"""`gridmgmt user …` on the test database."""
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from gridmgmt.cli import main
+from gridmgmt.config import get_settings
+from gridmgmt.db.models import ApiToken, AppUser
+from gridmgmt.services.accounts import authenticate, user_for_token
+from tests.web.people import add_people
+from tests.web.sample import TOWNSHIP_CODE, add_small_township
+
+
+@pytest.fixture
+def cli(db_url, session, monkeypatch):
+    """Run `gridmgmt ARGS` against the test database; returns the click result."""
+    monkeypatch.setenv("GRIDMGMT_DB_NAME", get_settings().test_db_name)
+    get_settings.cache_clear()
+    add_small_township(session)
+    yield lambda *args, stdin=None: CliRunner().invoke(main, list(args), input=stdin)
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def test_add_with_password_from_stdin(cli, session):
+    result = cli("user", "add", "wang", "--role", "planner", "--township", TOWNSHIP_CODE,
+                 "--password-stdin", stdin="s3cret-pass\n")
+    assert result.exit_code == 0, result.output
+    assert "已添加用户 wang（镇党委/组织委员）" in result.output
+    assert authenticate(session, "wang", "s3cret-pass", None).role == "planner"
+
+
+def test_add_prompts_twice_without_echo(cli, session):
+    result = cli("user", "add", "root", "--role", "admin", stdin="pass-word-1\npass-word-1\n")
+    assert result.exit_code == 0, result.output
+    assert "pass-word-1" not in result.output
+    assert "密码" in result.output and "再次输入密码" in result.output
+
+
+def test_bad_requests_exit_non_zero_in_chinese(cli, session):
+    result = cli("user", "add", "wang", "--role", "planner", "--password-stdin", stdin="s3cret-pass\n")
+    assert result.exit_code == 1 and "必须属于一个乡镇" in result.output
+    assert cli("user", "role", "nobody", "leader").exit_code == 1
+    assert cli("user", "add", "x", "--role", "boss", "--password-stdin").exit_code == 2
+    assert session.scalars(select(AppUser)).all() == []
+
+
+def test_passwd_role_list_and_token(cli, session):
+    cli("user", "add", "wang", "--role", "planner", "--township", TOWNSHIP_CODE,
+        "--password-stdin", stdin="s3cret-pass\n")
+    assert cli("user", "passwd", "wang", "--password-stdin", stdin="new-pass-22\n").exit_code == 0
+    assert cli("user", "role", "wang", "leader").output.strip() == "wang 的角色已改为 领导（只读）"
+    assert "wang\t领导（只读）\t示范镇" in cli("user", "list").output
+    result = cli("user", "token", "wang", "--name", "qgis", "--expires-days", "30")
+    secret = result.stdout.strip()
+    assert result.exit_code == 0 and secret.startswith("gm_")
+    assert user_for_token(session, secret).username == "wang"
+    assert session.scalars(select(ApiToken.name)).all() == ["qgis"]
+
+
+def test_demo_users_twice(cli, session):
+    add_people(session)
+    first = cli("user", "demo", "--township", TOWNSHIP_CODE)
+    assert first.exit_code == 0, first.output
+    assert "演示账号" in first.output and "demo_grid" in first.output and "密码 demo2026" in first.output
+    second = cli("user", "demo", "--township", TOWNSHIP_CODE)
+    assert "账号已存在" in second.output
+    assert len(session.scalars(select(AppUser).where(AppUser.username.like("demo_%"))).all()) == 5
