@@ -22,7 +22,7 @@ def _native(value):
 def _table_text(report) -> str:
     lines = [f"{k}：{v}" for k, v in summary(report).items()]
     for table in tables(report)[2:]:
-        frame = table.labelled().fillna("")
+        frame = table.labelled().astype(object).fillna("")
         lines += ["", f"【{table.title}】{len(frame)} 项"]
         if len(frame):
             lines.append(frame.head(TABLE_ROWS).to_string(index=False))

@@ -2,7 +2,8 @@
 
 The township's road edges give an all-pairs vertex matrix (pgr_johnson, undirected,
 cost = length in metres). Points are snapped in PostGIS to their nearest edge with
-KNN `<->`; the distance arithmetic is in gridmgmt.analysis.reach.
+KNN `<->` (the position along the edge is measured in the township's UTM zone, so it
+agrees with the edge's geodesic length); the arithmetic is in gridmgmt.analysis.reach.
 """
 from dataclasses import dataclass
 
@@ -62,7 +63,7 @@ FROM ({points}) p
 CROSS JOIN LATERAL (
     SELECT c.* FROM (
         SELECT r.id, r.source, r.target, r.length_m,
-               ST_LineLocatePoint(r.geom, p.geom) AS frac,
+               ST_LineLocatePoint(ST_Transform(r.geom, :srid), ST_Transform(p.geom, :srid)) AS frac,
                ST_Distance(r.geom::geography, p.geom::geography) AS access
         FROM road r WHERE r.township_id = :t AND r.source IS NOT NULL
         ORDER BY r.geom <-> p.geom LIMIT {knn}) c

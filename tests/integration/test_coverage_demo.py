@@ -1,0 +1,145 @@
+"""The default demo township (seed 1): the planted gaps all show up, in the report, the CLI
+and the workbook, and nothing is flagged that a check by hand on the generated tables
+(pandas on geodata.demo's frames, not our code) would not flag."""
+import json
+from datetime import date
+from io import BytesIO
+
+import numpy as np
+import openpyxl
+import pytest
+import shapely
+from click.testing import CliRunner
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geodata.demo import generate
+from geodata.demo.shapes import METRES_PER_DEGREE
+from gridmgmt.cli import main
+from gridmgmt.config import get_settings
+from gridmgmt.db.models import Base
+from gridmgmt.services.coverage import township_coverage
+from gridmgmt.services.demo import load_demo
+
+UNTIL = date(2026, 7, 1)
+CODE = "441624100000"
+
+
+@pytest.fixture(scope="module")
+def demo(engine):
+    """(generated tables, coverage report) of the demo township loaded into the test database."""
+    data = generate(seed=1, until=UNTIL)
+    with Session(engine) as session:
+        load_demo(session, data)
+        report = township_coverage(session, CODE)
+    yield data.tables, report
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(t.name for t in Base.metadata.sorted_tables)} "
+                          "RESTART IDENTITY CASCADE"))
+
+
+def _branch_of(t):
+    """Branch id of every generated member (党小组 members belong to the parent branch)."""
+    orgs = t["party_org"].set_index("id")
+    org = t["party_member"].party_org_id
+    return org.map(lambda o: orgs.parent_id[o] if orgs.org_type[o] == "party_group" else o)
+
+
+def test_blank_groups_are_the_groups_where_no_member_lives(demo):
+    t, report = demo
+    homes = t["household"].set_index("id")
+    lived_in = set(homes.group_id[t["party_member"].household_id.dropna().astype(int)])
+    expected = set(t["village_group"].code[~t["village_group"].id.isin(lived_in)])
+    assert set(report.findings["blank_group"].code) == expected and len(expected) >= 3
+    assert report.findings["blank_village"].empty
+
+
+def test_exactly_the_two_committee_gaps(demo):
+    t, report = demo
+    orgs = t["party_org"].set_index("id")
+    members = t["party_member"]
+    full = _branch_of(t)[members.status == "full"].value_counts()
+    branches = orgs[orgs.org_type == "branch"]
+    sizes = full.reindex(branches.index).fillna(0)
+    missing = branches[(sizes >= 7) & (branches.committee_size == 0)]
+    six = branches[(sizes < 7) & (branches.committee_size > 0)]
+    assert len(missing) == 1 and len(six) == 1 and sizes[six.index[0]] == 6
+    assert report.findings["committee_missing"].code.tolist() == missing.code.tolist()
+    assert report.findings["committee_not_allowed"].code.tolist() == six.code.tolist()
+    assert report.findings["committee_size"].empty
+
+
+def test_split_flags_large_unsplit_branches_and_only_the_planted_dispersed_one(demo):
+    t, report = demo
+    orgs = t["party_org"]
+    branch = _branch_of(t)
+    with_groups = set(orgs.parent_id[orgs.org_type == "party_group"].dropna())
+    counts = branch.value_counts()
+    large = orgs[(orgs.org_type == "branch") & orgs.id.map(counts).gt(30) & ~orgs.id.isin(with_groups)]
+    split = report.findings["split_needed"]
+    assert set(split.code) == set(large.code)
+    # The planted branch: its members' homes span more than 3 km; it alone is dispersed.
+    homes = t["household"].set_index("id")
+    dispersed = split[split.reasons.str.contains("居住分散")]
+    assert len(dispersed) == 1
+    org_id = orgs.id[orgs.code == dispersed.code.iat[0]].iat[0]
+    mine = t["party_member"].household_id[branch == org_id].dropna().astype(int)
+    xy = shapely.get_coordinates(homes.geom[mine].to_numpy()) * METRES_PER_DEGREE
+    assert np.ptp(xy, axis=0).max() > 3000
+    assert set(report.proposals.org_id) == set(report.branches.index[
+        report.branches.split_reasons.map(bool) & (report.branches.settlements > 0)])
+
+
+def test_firms_and_leadership_exceptions(demo):
+    t, report = demo
+    firms = t["economic_org"]
+    no_org = firms[firms.above_scale & (firms.kind == "enterprise") & firms.party_org_id.isna()]
+    assert sorted(report.findings["firm_without_org"].code) == sorted(no_org.code) and len(no_org) == 2
+    cadres, posts = t["cadre"], t["cadre_village"]
+    leaders = cadres[cadres.cadre_role.isin(["township_secretary", "township_leader"])]
+    per = posts[posts.assignment == "gua_dian"].cadre_id.value_counts().reindex(leaders.id).fillna(0)
+    assert report.findings["leader_posting"].code.tolist() == leaders.code[per.to_numpy() != 1].tolist()
+    villages = t["village"]
+    designated = villages[villages[["is_poverty_alleviated", "is_revitalization_focus", "is_weak_org"]].any(axis=1)]
+    served = set(posts.village_id[posts.assignment == "first_secretary"])
+    expected = designated.code[~designated.id.isin(served)].tolist()
+    assert report.findings["first_secretary_missing"].code.tolist() == expected and len(expected) == 1
+    assert report.findings["village_uncovered"].empty
+
+
+def test_road_reach_is_never_shorter_than_a_straight_line(demo, engine):
+    _, report = demo
+    with engine.connect() as conn:
+        straight = dict(conn.execute(text(
+            "SELECT h.id, (SELECT min(ST_Distance(h.geom::geography, o.venue::geography)) FROM party_org o "
+            "WHERE o.venue IS NOT NULL AND o.field <> 'enterprise') FROM household h")).all())
+    reach = report.reach
+    line = reach.index.map(straight).to_numpy(dtype=float)
+    assert (reach.venue_m.to_numpy() >= line - 1).all()
+    off = reach.off_network.to_numpy()
+    assert np.allclose(reach.venue_m.to_numpy()[off], line[off], rtol=1e-3)
+    far = report.findings["venue_far"]
+    assert len(far) == (reach.venue_m > 2000).sum() and (far.venue_m > 2000).all()
+
+
+def test_cli_table_json_and_workbook(demo, tmp_path, monkeypatch):
+    _, report = demo
+    monkeypatch.setattr(get_settings(), "db_name", get_settings().test_db_name)
+    runner = CliRunner()
+    table = runner.invoke(main, ["coverage", "--township", CODE, "--no-reach"])
+    assert table.exit_code == 0, table.output
+    assert "【正式党员7人以上未设支委会】1 项" in table.output and "离党员户" not in table.output
+    out = tmp_path / "c.json"
+    assert runner.invoke(main, ["coverage", "--township", CODE, "--format", "json", "-o", str(out)]).exit_code == 0
+    rows = json.loads(out.read_text(encoding="utf-8"))["tables"]["firm_without_org"]["rows"]
+    assert sorted(r["code"] for r in rows) == sorted(report.findings["firm_without_org"].code)
+    book = tmp_path / "c.xlsx"
+    assert runner.invoke(main, ["coverage", "--township", CODE, "--format", "xlsx", "-o", str(book)]).exit_code == 0
+    wb = openpyxl.load_workbook(BytesIO(book.read_bytes()))
+    sheet = wb["重点村未派第一书记"]
+    assert [c.value for c in sheet[1]] == ["编码", "名称", "类别"] and sheet.freeze_panes == "A2"
+    assert sheet.max_row == 2 and wb["离党员户过远的农户"].max_row == len(report.findings["member_far"]) + 1
+    for name in wb.sheetnames:   # no 四必访 flag anywhere
+        assert not {"困难家庭", "信访户", "hardship"} & {c.value for c in wb[name][1]}
+    bad = runner.invoke(main, ["coverage", "--township", "000", "--format", "xlsx"])
+    assert bad.exit_code != 0 and "-o" in bad.output
