@@ -1,11 +1,13 @@
-"""`gridmgmt user add|passwd|role|token|list|demo`."""
+"""`gridmgmt user add|passwd|role|token|revoke|list|demo`."""
 import sys
 
 import click
 
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.vocab import ROLES
-from gridmgmt.services.accounts import AccountError, add_user, create_token, list_users, set_password, set_role
+from gridmgmt.services.accounts import (
+    AccountError, add_user, create_token, list_users, revoke_tokens, set_password, set_role,
+)
 from gridmgmt.services.demo_accounts import describe, ensure_demo_users
 
 
@@ -26,7 +28,7 @@ def _run(action, *args, **kwargs):
 
 @click.group()
 def user() -> None:
-    """用户：添加、改密码、改角色、访问令牌、列表、演示账号。"""
+    """用户：添加、改密码、改角色、访问令牌（创建/吊销）、列表、演示账号。"""
 
 
 @user.command("add")
@@ -70,6 +72,15 @@ def token(username: str, name: str, expires_days: int | None) -> None:
     secret = _run(create_token, username, name, expires_days)
     click.echo(secret)
     click.echo("请妥善保存：令牌只显示这一次。用法：Authorization: Bearer <令牌>", err=True)
+
+
+@user.command("revoke")
+@click.argument("username")
+@click.option("--name", default=None, help="只吊销这个名称的令牌（默认全部）")
+def revoke(username: str, name: str | None) -> None:
+    """吊销 USERNAME 的个人访问令牌。"""
+    count = _run(revoke_tokens, username, name)
+    click.echo(f"已吊销 {username} 的 {count} 个访问令牌")
 
 
 @user.command("list")

@@ -186,6 +186,20 @@ def create_token(session: Session, username: str, name: str = "default",
     return secret
 
 
+def revoke_tokens(session: Session, username: str, name: str | None = None) -> int:
+    """Revoke USERNAME's tokens (only those called NAME when given); returns how many."""
+    user = find_user(session, username)
+    query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+    if name is not None:
+        query = query.where(ApiToken.name == name)
+    tokens = session.scalars(query).all()
+    for token in tokens:
+        token.revoked = True
+    record(session, Actor(username, user.id), "revoke_token", target=name or "*")
+    session.commit()
+    return len(tokens)
+
+
 def _token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 

@@ -18,6 +18,7 @@ ACTIONS = {
     "login": "登录", "login_failed": "登录失败", "logout": "退出",
     "read_sensitive": "查看敏感信息", "export_sensitive": "导出敏感信息",
     "export_audit": "导出审计日志", "create_token": "创建访问令牌",
+    "revoke_token": "吊销访问令牌",
 }
 
 

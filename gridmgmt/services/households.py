@@ -102,7 +102,7 @@ def scoped_households(scope: Scope) -> Select:
     )
 
 
-def household_list(session: Session, scope: Scope, limit: int = 500) -> list[HouseholdItem]:
-    """Up to LIMIT households of SCOPE for the 我的网格 list."""
-    rows = session.execute(scoped_households(scope).limit(limit))
+def household_list(session: Session, scope: Scope) -> list[HouseholdItem]:
+    """The households of SCOPE for the 我的网格 list."""
+    rows = session.execute(scoped_households(scope))
     return [HouseholdItem(r.code, r.head, r.village_name, r.group_name) for r in rows]

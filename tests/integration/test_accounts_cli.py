@@ -56,6 +56,9 @@ def test_passwd_role_list_and_token(cli, session):
     assert result.exit_code == 0 and secret.startswith("gm_")
     assert user_for_token(session, secret).username == "wang"
     assert session.scalars(select(ApiToken.name)).all() == ["qgis"]
+    assert cli("user", "revoke", "wang", "--name", "other").output.strip() == "已吊销 wang 的 0 个访问令牌"
+    assert cli("user", "revoke", "wang").output.strip() == "已吊销 wang 的 1 个访问令牌"
+    assert user_for_token(session, secret) is None
 
 
 def test_demo_users_twice(cli, session):
