@@ -53,7 +53,8 @@ def _from_wkt(texts: pd.Series) -> tuple[np.ndarray, list[RowError]]:
 
 def normalise_kind(geoms: np.ndarray, kind: str) -> tuple[np.ndarray, list[RowError]]:
     """2D geometries of the layer's KIND: polygons become multipolygons, multilines are merged."""
-    out = shapely.force_2d(geoms)
+    # force_2d rebuilds every geometry: only pay for it when some have Z.
+    out = shapely.force_2d(geoms) if shapely.has_z(geoms).any() else geoms.copy()
     types = shapely.get_type_id(out)
     single = (types == MULTIPOINT) & (shapely.get_num_geometries(out) == 1)
     out[single] = shapely.get_geometry(out[single], 0)

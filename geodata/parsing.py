@@ -160,6 +160,8 @@ def parse_frame(frame: pd.DataFrame, layer: Layer) -> tuple[pd.DataFrame, dict[s
 def duplicate_codes(codes: pd.Series, header: str) -> list[RowError]:
     """A RowError for every repeat of a code already used earlier in the file."""
     repeated = codes.notna() & codes.duplicated(keep="first")
+    if not repeated.any():
+        return []
     first = {code: i for i, code in reversed(list(enumerate(codes)))}
     return [RowError(i + 1, header, f"编码「{codes.iat[i]}」在文件中重复（第 {first[codes.iat[i]] + 1} 条已使用）")
             for i in repeated.to_numpy().nonzero()[0]]

@@ -58,6 +58,11 @@ def _encoding_for(path: Path, encoding: str | None) -> str | None:
     return None
 
 
+def _arrow_reads(encoding: str | None) -> bool:
+    """Read through Arrow (several times faster) unless the text must be decoded from a non-UTF-8 encoding."""
+    return encoding is None or codecs.lookup(encoding).name == "utf-8"
+
+
 def _escapes(name: str, target: Path) -> bool:
     """True when archive entry NAME would land outside TARGET (zip-slip)."""
     posix = name.replace("\\", "/")
@@ -105,7 +110,7 @@ def _read_dataset(path: Path, encoding: str | None) -> Source:
         check_shp_length(path)
     encoding = _encoding_for(path, encoding)
     try:
-        frame = pyogrio.read_dataframe(path, encoding=encoding)
+        frame = pyogrio.read_dataframe(path, encoding=encoding, use_arrow=_arrow_reads(encoding))
     except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds; all mean "cannot read"
         raise ImportRejected.one(f"无法读取文件（可能已损坏或被截断）：{exc}") from exc
     if frame.empty:

@@ -1,11 +1,12 @@
 """The TEMP staging table: COPY the parsed rows in, then check geometry and codes set-based."""
+import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from geodata.errors import RowError
 from geodata.prepare import Prepared
-from gridmgmt.db.bulk import copy_rows, ewkb_hex
+from gridmgmt.db.bulk import SRID, copy_rows
 
 STAGE = "import_stage"
 SQL_TYPES = {"text": "text", "enum": "text", "int": "bigint", "float": "double precision",
@@ -26,6 +27,17 @@ _TYPES = {
     "point": "('ST_Point')",
 }
 PROGRESS_MIN_ROWS = 5000
+_SRID_BYTES = SRID.to_bytes(4, "little")
+
+
+def ewkb_hex(geoms) -> list[str | None]:
+    """Hex EWKB with SRID 4326 of 2D GEOMS (None stays None), as COPY takes it.
+
+    Splices the SRID into little-endian WKB: the type's high byte gets the SRID flag (0x20) and
+    the SRID follows it. Twice as fast as shapely.set_srid + to_wkb(include_srid=True).
+    """
+    return [None if wkb is None else (wkb[:4] + bytes([wkb[4] | 0x20]) + _SRID_BYTES + wkb[5:]).hex()
+            for wkb in shapely.to_wkb(geoms, byte_order=1)]
 
 
 def create_stage(session: Session, prepared: Prepared, progress: bool = False) -> None:
@@ -47,7 +59,8 @@ def create_stage(session: Session, prepared: Prepared, progress: bool = False) -
     bar = tqdm(rows, total=len(prepared), desc="写入暂存表", unit="条", leave=False,
                disable=not progress or len(prepared) <= PROGRESS_MIN_ROWS)
     copy_rows(session, STAGE, names, bar)
-    session.execute(text(f"ANALYZE {STAGE}"))
+    # Statistics for the join columns only: geometry and text statistics would cost five times more.
+    session.execute(text(f"ANALYZE {STAGE} (row, code)"))
 
 
 def geometry_errors(session: Session, kind: str, fix: bool) -> list[RowError]:

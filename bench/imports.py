@@ -1,0 +1,108 @@
+"""County households: `gridmgmt import` versus `ogr2ogr -f PostgreSQL` on the same GeoPackage."""
+import subprocess
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bench.common import Result, fresh_database, gridmgmt
+from gridmgmt.config import get_settings
+from gridmgmt.db.cluster import ensure_database
+from gridmgmt.db.migrate import upgrade
+from gridmgmt.db.session import make_session
+from gridmgmt.services.imports import import_layer
+
+SOURCE_DB = "gridmgmt_bench_source"
+TARGET_DB = "gridmgmt_bench_target"
+OGR_TABLE = "ogr_household"
+RUNS = 3
+# The county demo has ~200,000 households; fewer means the source holds something else.
+COUNTY_MIN_HOUSEHOLDS = 150_000
+
+
+def _count(url: str, sql: str) -> int:
+    with make_session(url) as session:
+        return session.execute(text(sql)).scalar()
+
+
+def county_files(folder: Path) -> dict[str, Path]:
+    """GeoPackages of the county demo: townships, villages per township, groups, households.
+
+    The source database gets the county demo once (`demo --if-empty` does nothing when it has
+    townships); files already exported are reused.
+    """
+    settings = get_settings()
+    ensure_database(settings, SOURCE_DB)
+    url = settings.url_for(SOURCE_DB)
+    upgrade(url)
+    gridmgmt(SOURCE_DB, "demo", "--scale", "county", "--if-empty")
+    if _count(url, "SELECT count(*) FROM household") < COUNTY_MIN_HOUSEHOLDS:
+        raise SystemExit(f"数据库 {SOURCE_DB} 中不是县级演示数据：请删除该数据库后重跑")
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {layer: folder / f"{layer}.gpkg" for layer in ("townships", "groups", "households")}
+    with make_session(url) as session:
+        codes = session.execute(text("SELECT code FROM township ORDER BY code")).scalars().all()
+    files |= {f"villages {code}": folder / f"villages-{code}.gpkg" for code in codes}
+    for key, path in files.items():
+        if not path.exists():
+            layer, *township = key.split()
+            gridmgmt(SOURCE_DB, "export", layer, "--format", "gpkg", "-o", str(path),
+                     *(("--township", *township) if township else ()))
+    return files
+
+
+def prepare_target(files: dict[str, Path]) -> str:
+    """A fresh target database holding the county's townships, villages and groups; returns its URL."""
+    url = fresh_database(TARGET_DB)
+    with make_session(url) as session:
+        import_layer(session, "townships", files["townships"])
+        for key, path in files.items():
+            if key.startswith("villages "):
+                import_layer(session, "villages", path, township=key.split()[1])
+        import_layer(session, "groups", files["groups"])
+    return url
+
+
+def ogr_connection(url: str) -> str:
+    """The GDAL PostgreSQL connection string of a SQLAlchemy URL."""
+    u = make_url(url)
+    parts = {"host": u.host, "port": u.port, "user": u.username, "password": u.password, "dbname": u.database}
+    return "PG:" + " ".join(f"{k}={v}" for k, v in parts.items() if v is not None)
+
+
+def run_ours(url: str, path: Path) -> float:
+    """Seconds the whole `gridmgmt import households` process takes, into an empty household table."""
+    with make_session(url) as session:
+        session.execute(text("TRUNCATE household CASCADE"))
+        session.commit()
+    start = time.perf_counter()
+    gridmgmt(TARGET_DB, "import", "households", str(path))
+    return time.perf_counter() - start
+
+
+def run_ogr2ogr(url: str, path: Path) -> float:
+    """Seconds ogr2ogr takes to load PATH into a new table (COPY, GiST index on, its default)."""
+    with make_session(url) as session:
+        session.execute(text(f"DROP TABLE IF EXISTS {OGR_TABLE}"))
+        session.commit()
+    start = time.perf_counter()
+    subprocess.run(["ogr2ogr", "-f", "PostgreSQL", ogr_connection(url), str(path), "-nln", OGR_TABLE,
+                    "-lco", "GEOMETRY_NAME=geom", "--config", "PG_USE_COPY", "YES"], check=True)
+    return time.perf_counter() - start
+
+
+def household_import(folder: Path) -> Result:
+    """Best of RUNS runs of each side, taken in turns; both must load every household."""
+    files = county_files(folder)
+    url = prepare_target(files)
+    ours, theirs = [], []
+    for _ in range(RUNS):
+        ours.append(run_ours(url, files["households"]))
+        theirs.append(run_ogr2ogr(url, files["households"]))
+    loaded = _count(url, "SELECT count(*) FROM household")
+    if loaded != _count(url, f"SELECT count(*) FROM {OGR_TABLE}"):
+        raise SystemExit(f"行数不一致：gridmgmt {loaded} 行，ogr2ogr {_count(url, f'SELECT count(*) FROM {OGR_TABLE}')} 行")
+    runs = ", ".join(f"{a:.1f}/{b:.1f}" for a, b in zip(ours, theirs))
+    return Result(f"农户导入 {loaded:,} 户（GeoPackage）", min(ours), "ogr2ogr", min(theirs), 1.5,
+                  f"{RUNS} 次取最快；各次 gridmgmt/ogr2ogr 秒数：{runs}")
