@@ -21,6 +21,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "decide_sites": frozenset({"reviewer"}),  # only reviewers change a site's status
     "view_audit": frozenset({"admin"}),
     "manage_users": frozenset({"admin"}),
+    "record_visits": frozenset({"grid_worker"}),
+    "view_compliance": frozenset({"admin", "planner", "leader"}),
 }
 
 

@@ -150,3 +150,20 @@ def cadre_work(session: Session, code: str, day: date) -> CadreWork:
     events = comp.events[comp.events.id.isin(answer.id[answer.cadre_id == cadre["id"]])]
     work = work_list(mine[mine.duty.isin(household_duties)], events)
     return CadreWork(cadre, comp, mine.reset_index(drop=True), events, work)
+
+
+POINTS_SQL = """SELECT id, code, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM household WHERE id = ANY(:ids)"""
+WORST_FIRST = ("overdue", "due", "done")
+
+
+def work_places(session: Session, work: CadreWork) -> list[dict]:
+    """The cadre's households coloured by their most urgent status, for a map; never the flags."""
+    mine = work.mine[work.mine.duty.isin([d.code for d in work.compliance.duties if d.target != "village_groups"])]
+    rank = mine.assign(rank=mine.status.map(WORST_FIRST.index)).sort_values("rank")
+    worst = rank.drop_duplicates("target_id").set_index("target_id").status
+    for row in work.work[work.work.priority.str.startswith("event_")].itertuples():
+        if row.household_id == row.household_id:  # events at a household colour it
+            worst[int(row.household_id)] = row.priority
+    ids = [int(i) for i in worst.index]
+    points = session.execute(text(POINTS_SQL), {"ids": ids}).mappings().all()
+    return [{"lon": p["lon"], "lat": p["lat"], "status": worst[p["id"]], "label": p["code"]} for p in points]

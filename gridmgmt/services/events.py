@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.config import get_settings
-from gridmgmt.db.models import Cadre, Event, Household, Village, VillageGroup
+from gridmgmt.db.models import Cadre, Event, Household, Village, VillageGroup, Visit
 from gridmgmt.domain.duties import AttendRules, DutyError, attend_by
 from gridmgmt.services.visits import VisitInput, stage_visit
 
@@ -75,10 +75,11 @@ def _event(session: Session, event_id: int) -> Event:
     return event
 
 
-def attend_event(session: Session, event_id: int, visit: VisitInput) -> Event:
+def attend_event(session: Session, event_id: int, visit: VisitInput) -> tuple[Event, Visit, bool]:
     """Record VISIT (kind event) at the event; the first attendance marks it attended. Commits.
 
-    A retried submission (same client id) changes nothing.
+    Returns the event, the stored visit and whether it is new: a retried submission
+    (same client id) changes nothing.
     """
     event = _event(session, event_id)
     if event.status == "closed":
@@ -89,11 +90,11 @@ def attend_event(session: Session, event_id: int, visit: VisitInput) -> Event:
             select(VillageGroup.id).where(VillageGroup.village_id == event.village_id)
             .order_by(VillageGroup.geom.op("<->")(
                 select(Event.geom).where(Event.id == event.id).scalar_subquery())).limit(1))}
-    stored, _ = stage_visit(session, replace(visit, **target, kind="event", event_id=event.id))
+    stored, created = stage_visit(session, replace(visit, **target, kind="event", event_id=event.id))
     if event.status == "reported":
         event.status, event.attended_by, event.attended_at = "attended", stored.cadre_id, stored.visited_at
     session.commit()
-    return event
+    return event, stored, created
 
 
 def close_event(session: Session, event_id: int) -> Event:

@@ -85,12 +85,12 @@ class RoadMatrix:
     edges: str
 
 
-def road_matrix(session: Session, lon: np.ndarray, lat: np.ndarray) -> RoadMatrix:
+def road_matrix(session: Session, lon: np.ndarray, lat: np.ndarray) -> RoadMatrix | None:
     """Road metres between the places LON/LAT: snapped to their nearest road, then
-    pgr_dijkstraCostMatrix between the ends of those roads."""
+    pgr_dijkstraCostMatrix between the ends of those roads; None when no road is routable."""
     snapped = session.execute(text(SNAP_SQL), {"xs": list(map(float, lon)), "ys": list(map(float, lat))}).all()
     if len(snapped) != len(lon):
-        raise RouteError("路网为空，无法规划路线")
+        return None
     snap = pd.DataFrame(snapped, columns=["edge", "source", "target", "to_source", "to_target", "off_road"])
     vids = sorted(set(snap.source) | set(snap.target))
     index = {v: k for k, v in enumerate(vids)}
@@ -126,15 +126,15 @@ def plan_route(session: Session, cadre_code: str, day: date, hours: float = 4.0,
     lon = np.concatenate([[base[0]], todo.lon.to_numpy()])
     lat = np.concatenate([[base[1]], todo.lat.to_numpy()])
     roads = road_matrix(session, lon, lat)
-    joined = np.isfinite(roads.dist)
-    dist = np.where(joined, roads.dist, straight_metres(lon, lat) * DETOUR)
+    joined = np.isfinite(roads.dist) if roads else np.eye(len(lon), dtype=bool)
+    dist = np.where(joined, roads.dist if roads else 0.0, straight_metres(lon, lat) * DETOUR)
     chosen = [0] + fit_budget(dist, SERVICE_S, SPEED_MPS[mode], hours * 3600)
     sub = dist[np.ix_(chosen, chosen)]
     order = [chosen[k] for k in solve(sub, SEARCH_S)]
     _fill(route, todo, dist, order, mode)
     route.left_out = len(todo) - (len(order) - 1)
-    route.off_network = int((~joined[np.ix_(order, order)]).any(axis=1).sum())
-    route.line = _line(session, roads, order)
+    route.off_network = int((~joined[np.ix_(order[1:], order)]).any(axis=1).sum())
+    route.line = _line(session, roads, order) if roads else None
     return route
 
 

@@ -64,7 +64,8 @@ def report_tables(comp: Compliance, f: ReportFilter = ReportFilter()) -> dict[st
                           行政村=status.village_id.map(villages.name))
     cadres = comp.data.staff.cadres.set_index("id")
     mine = per_cadre(status, comp.pairs).assign(
-        干部=lambda t: t.cadre_id.map(cadres.name) + "（" + t.cadre_id.map(cadres.code) + "）",
+        干部=lambda t: (t.cadre_id.map(cadres.name).astype("string") + "（"
+                        + t.cadre_id.map(cadres.code).astype("string") + "）"),
         角色=lambda t: t.cadre_id.map(cadres.cadre_role).map(CADRE_ROLES),
         职责=lambda t: t.duty.map(lambda c: duties[c].name))
     return {
@@ -77,12 +78,14 @@ def report_tables(comp: Compliance, f: ReportFilter = ReportFilter()) -> dict[st
 
 
 def _open_list(comp: Compliance, named: pd.DataFrame, duties: dict, sensitive: bool) -> pd.DataFrame:
+    def of_target(target: str) -> list[str]:
+        return [code for code, duty in duties.items() if duty.target == target]
     keep = named[named.status != "done"]
     if not sensitive:
-        keep = keep[keep.duty.map(lambda c: duties[c].target != "flagged_households")]
+        keep = keep[~keep.duty.isin(of_target("flagged_households"))]
     homes = comp.data.households.set_index("id")
     groups = comp.data.groups.set_index("id")
-    on_group = keep.duty.map(lambda c: duties[c].target == "village_groups")
+    on_group = keep.duty.isin(of_target("village_groups"))
     code = keep.target_id.map(homes.code).where(~on_group, keep.target_id.map(groups.code))
     name = keep.target_id.map(homes["head"]).where(~on_group, keep.target_id.map(groups.name))
     table = pd.DataFrame({"行政村": keep.行政村, "编码": code, "农户/小组": name, "职责": keep.职责,

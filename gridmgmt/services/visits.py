@@ -129,3 +129,20 @@ def flagged_visits(session: Session, township_id: int) -> list[Visit]:
         select(Visit).join(Cadre, Cadre.id == Visit.cadre_id)
         .where(Cadre.township_id == township_id, Visit.flagged).order_by(Visit.visited_at.desc())
     ))
+
+
+ANSWERS_FOR_SQL = """
+SELECT EXISTS (
+  SELECT 1 FROM household h WHERE h.id = :household AND (
+    h.village_id IN (SELECT village_id FROM cadre_village WHERE cadre_id = :cadre
+                       AND (end_date IS NULL OR end_date >= CURRENT_DATE)
+                     UNION SELECT home.village_id FROM cadre c JOIN household home ON home.id = c.household_id
+                           WHERE c.id = :cadre)
+    OR h.grid_cell_id IN (SELECT c.id FROM grid_cell c JOIN grid_plan p ON p.id = c.plan_id
+                          WHERE c.grid_worker_id = :cadre AND p.status = 'published')))"""
+
+
+def answers_for(session: Session, cadre_id: int, household_id: int) -> bool:
+    """True when the household lies in a village the cadre is posted to or lives in, or in
+    a cell of the published plan the cadre holds: where their duties can reach it."""
+    return session.execute(text(ANSWERS_FOR_SQL), {"cadre": cadre_id, "household": household_id}).scalar()

@@ -121,9 +121,10 @@ def test_attend_retry_and_close(session, town):
     visit = _visit(town, cadre_id=town["cadres"]["township_cadre"], visited_at=NOON + timedelta(hours=3))
     with pytest.raises(EventError, match="只有已到场"):
         close_event(session, event.id)
-    attended = attend_event(session, event.id, visit)
+    attended, stored, created = attend_event(session, event.id, visit)
     assert attended.status == "attended" and attended.attended_by == town["cadres"]["township_cadre"]
-    attend_event(session, event.id, visit)  # the phone retries
+    assert created and stored.kind == "event"
+    assert attend_event(session, event.id, visit)[2] is False  # the phone retries
     visits = session.scalars(select(Visit)).all()
     assert [(v.kind, v.event_id, v.household_id) for v in visits] == [
         ("event", event.id, town["households"][3].id)]

@@ -120,6 +120,15 @@ def test_route_within_a_short_budget(session, town):
     assert route.travel_s + route.service_s <= 2 * 3600
 
 
+def test_route_without_a_road_network_uses_straight_lines(session, town):
+    session.execute(text("UPDATE road SET source = NULL, target = NULL"))
+    session.commit()
+    route = plan_route(session, "C0", DAY, hours=8, mode="drive")
+    assert len(route.stops) == 18 and route.off_network == 18 and route.line is None
+    # Straight out and back (7530 m) times the detour factor 1.5.
+    assert route.length_m == pytest.approx(1.5 * 7530, rel=0.01)
+
+
 @pytest.fixture
 def cli_db(monkeypatch):
     monkeypatch.setenv("GRIDMGMT_DB_NAME", get_settings().test_db_name)

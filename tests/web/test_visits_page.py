@@ -1,0 +1,69 @@
+"""The grid worker's visit page and API, and the township's compliance page."""
+import io
+import uuid
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from gridmgmt.db.models import Household, Visit
+from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
+from tests.web.sample import TOWNSHIP_CODE
+
+
+@pytest.fixture
+def worker(app, as_user):
+    app.config["WTF_CSRF_ENABLED"] = False
+    return as_user("grid_worker")
+
+
+def _id(session, code):
+    return session.scalar(select(Household.id).where(Household.code == code))
+
+
+def test_due_page_shows_no_flags(worker):
+    page = worker.get("/m/visits")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "今日走访" in text and "规划路线" in text
+    for label in ("困难家庭", "危重病人", "空巢老人", "留守儿童", "信访户", "hardship", "petitioner"):
+        assert label not in text
+
+
+def test_record_once_on_retry_and_flag_far_fixes(worker, session):
+    home = _id(session, IN_SCOPE[0])  # at 115.71, 23.91
+    body = {"client_id": str(uuid.uuid4()), "household_id": home, "lon": 115.71, "lat": 23.9101,
+            "accuracy_m": 12}
+    first = worker.post("/api/visits", json=body)
+    again = worker.post("/api/visits", json=body)
+    assert first.status_code == 201 and first.json["created"] and not first.json["flagged"]
+    assert again.status_code == 200 and again.json["id"] == first.json["id"] and not again.json["created"]
+    far = worker.post("/api/visits", json={**body, "client_id": str(uuid.uuid4()), "lon": 115.715})
+    assert far.json["flagged"] and far.json["distance_m"] == pytest.approx(509, abs=5)
+    assert session.scalar(select(func.count()).select_from(Visit)) == 2
+
+
+def test_refusals(worker, session):
+    outside = worker.post("/api/visits", json={"client_id": str(uuid.uuid4()),
+                                               "household_id": _id(session, OUT_OF_SCOPE[0])})
+    assert outside.status_code == 404
+    bad = worker.post("/api/visits", json={"client_id": "x", "household_id": _id(session, IN_SCOPE[0])})
+    assert bad.status_code == 400 and "UUID" in bad.json["error"]["message"]
+    assert worker.post("/api/visits", data="not json").status_code == 400
+    assert session.scalar(select(func.count()).select_from(Visit)) == 0
+
+
+def test_route_json(worker):
+    answer = worker.get("/api/visits/route?hours=4&mode=drive")
+    assert answer.status_code == 200
+    assert {"stops", "length_m", "travel_min", "line", "base"} <= set(answer.json)
+    assert worker.get("/api/visits/route?mode=fly").status_code == 400
+
+
+def test_township_page_and_workbook(as_user):
+    planner = as_user("planner")
+    page = planner.get(f"/townships/{TOWNSHIP_CODE}/visits")
+    assert page.status_code == 200 and "职责汇总" in page.get_data(as_text=True)
+    book = planner.get(f"/townships/{TOWNSHIP_CODE}/visits.xlsx")
+    assert book.status_code == 200
+    assert openpyxl.load_workbook(io.BytesIO(book.data)).sheetnames[0] == "职责汇总"

@@ -1,0 +1,140 @@
+"""走访: the grid worker's due list, map, one-tap visit record and route; the township's compliance."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from flask import Blueprint, Response, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from gridmgmt.analysis.compliance import PRIORITIES
+from gridmgmt.config import get_settings
+from gridmgmt.db.models import Cadre, Event
+from gridmgmt.domain.vocab import EVENT_TYPES
+from gridmgmt.services.compliance import NotFound, cadre_work, township_compliance, work_places
+from gridmgmt.services.events import EventError, attend_event
+from gridmgmt.services.routes import MODES, RouteError, plan_route
+from gridmgmt.services.visit_report import report_tables, workbook
+from gridmgmt.services.visits import Fix, VisitError, VisitInput, answers_for, record_visit
+from web.api import error_response
+from web.auth import permission_required, require_township
+from web.db import get_session
+
+bp = Blueprint("visits", __name__)
+
+
+def _today():
+    return datetime.now(ZoneInfo(get_settings().timezone)).date()
+
+
+def _cadre_code() -> str:
+    return get_session().scalar(select(Cadre.code).where(Cadre.id == current_user.cadre_id))
+
+
+def _items(work) -> list[dict]:
+    """The work list with what the phone shows: place, head, priority; never the flags."""
+    homes = work.compliance.data.households.set_index("id")
+    events = work.compliance.events.set_index("id")
+    villages = work.compliance.data.villages.set_index("id").name
+    items = []
+    for row in work.work.itertuples():
+        home = None if pd.isna(row.household_id) else homes.loc[int(row.household_id)]
+        event = None if pd.isna(row.event_id) else events.loc[int(row.event_id)]
+        village = home.village_id if home is not None else event.village_id
+        items.append({
+            "household_id": None if home is None else int(row.household_id),
+            "event_id": None if event is None else int(row.event_id),
+            "code": None if home is None else home.code, "head": None if home is None else home["head"],
+            "village": villages.get(int(village)), "priority": row.priority, "label": PRIORITIES[row.priority],
+            "event_type": None if event is None else EVENT_TYPES[event.event_type],
+        })
+    return items
+
+
+@bp.get("/m/visits")
+@permission_required("record_visits")
+def today():
+    """Today's due list of the logged-in grid worker, urgent first, with a map and a route button."""
+    work = cadre_work(get_session(), _cadre_code(), _today())
+    return render_template("visits/today.html", items=_items(work), day=_today(), modes=MODES,
+                           places=work_places(get_session(), work))
+
+
+def _visit_from(body: dict) -> VisitInput:
+    fix = None
+    if body.get("lon") is not None and body.get("lat") is not None:
+        fix = Fix(float(body["lon"]), float(body["lat"]),
+                  None if body.get("accuracy_m") is None else float(body["accuracy_m"]))
+    at = datetime.fromisoformat(body["visited_at"]) if body.get("visited_at") else datetime.now(ZoneInfo("UTC"))
+    return VisitInput(client_id=str(body.get("client_id", "")), cadre_id=current_user.cadre_id, visited_at=at,
+                      household_id=body.get("household_id"), kind=body.get("kind", "routine"),
+                      note=body.get("note") or None, fix=fix)
+
+
+@bp.post("/api/visits")
+@permission_required("record_visits")
+def record():
+    """Record a visit (or an event attendance) from JSON; a retried client_id stays single."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return error_response(400, "请求须为 JSON")
+    try:
+        visit = _visit_from(body)
+        if visit.household_id is None or not answers_for(get_session(), visit.cadre_id, int(visit.household_id)):
+            return error_response(404, "没有这户农户，或不在您的走访范围内")
+        if body.get("event_id"):
+            event = get_session().get(Event, int(body["event_id"]))
+            if event is None or event.household_id != visit.household_id:
+                return error_response(404, "没有这件事件，或不在您的走访范围内")
+            _, stored, created = attend_event(get_session(), event.id, visit)
+        else:
+            stored, created = record_visit(get_session(), visit)
+    except (VisitError, EventError, ValueError, TypeError) as exc:
+        return error_response(400, str(exc) if isinstance(exc, (VisitError, EventError)) else "参数格式有误")
+    return {"id": stored.id, "created": created, "flagged": stored.flagged,
+            "distance_m": None if stored.distance_m is None else round(stored.distance_m)}, 201 if created else 200
+
+
+@bp.get("/api/visits/route")
+@permission_required("record_visits")
+def route():
+    """Today's round for the logged-in grid worker: ?hours=4&mode=walk|drive."""
+    try:
+        planned = plan_route(get_session(), _cadre_code(), _today(), float(request.args.get("hours", 4)),
+                             request.args.get("mode", "walk"))
+    except (RouteError, ValueError) as exc:
+        return error_response(400, str(exc) if isinstance(exc, RouteError) else "参数格式有误")
+    return {"stops": planned.stops, "length_m": planned.length_m, "travel_min": round(planned.travel_s / 60),
+            "service_min": round(planned.service_s / 60), "left_out": planned.left_out,
+            "base": planned.base, "line": planned.line}
+
+
+def _tables(code: str):
+    require_township(code)
+    try:
+        comp = township_compliance(get_session(), code, _today())
+    except NotFound:
+        return None, None
+    return comp, report_tables(comp)
+
+
+@bp.get("/townships/<code>/visits")
+@permission_required("view_compliance")
+def township(code: str):
+    """The township's compliance today: by duty, village and cadre, the open list, late events."""
+    comp, tables = _tables(code)
+    if comp is None:
+        return render_template("error.html", message=f"没有编码为 {code} 的乡镇"), 404
+    return render_template("visits/township.html", comp=comp, tables=tables)
+
+
+@bp.get("/townships/<code>/visits.xlsx")
+@permission_required("view_compliance")
+def download(code: str):
+    """The same tables as an Excel workbook (no 必访 household is named)."""
+    comp, tables = _tables(code)
+    if comp is None:
+        return render_template("error.html", message=f"没有编码为 {code} 的乡镇"), 404
+    name = f"visits-{code}-{comp.day}.xlsx"
+    return Response(workbook(tables), headers={"Content-Disposition": f"attachment; filename={name}"},
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
