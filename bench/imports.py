@@ -94,7 +94,7 @@ def run_ogr2ogr(url: str, path: Path) -> float:
 
 def household_import(folder: Path) -> Result:
     """Best of RUNS runs of each side, taken in turns; both must load every household."""
-    files = county_files(folder)
+    files = county_files(folder / "county")
     url = prepare_target(files)
     ours, theirs = [], []
     for _ in range(RUNS):
