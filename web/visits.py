@@ -3,7 +3,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -110,11 +110,12 @@ def route():
 
 
 def _tables(code: str):
+    """The township's compliance today and its tables; 403 outside the user's township, 404 unknown."""
     require_township(code)
     try:
         comp = township_compliance(get_session(), code, _today())
     except NotFound:
-        return None, None
+        abort(404)
     return comp, report_tables(comp)
 
 
@@ -123,8 +124,6 @@ def _tables(code: str):
 def township(code: str):
     """The township's compliance today: by duty, village and cadre, the open list, late events."""
     comp, tables = _tables(code)
-    if comp is None:
-        return render_template("error.html", message=f"没有编码为 {code} 的乡镇"), 404
     return render_template("visits/township.html", comp=comp, tables=tables)
 
 
@@ -133,8 +132,6 @@ def township(code: str):
 def download(code: str):
     """The same tables as an Excel workbook (no 必访 household is named)."""
     comp, tables = _tables(code)
-    if comp is None:
-        return render_template("error.html", message=f"没有编码为 {code} 的乡镇"), 404
     name = f"visits-{code}-{comp.day}.xlsx"
     return Response(workbook(tables), headers={"Content-Disposition": f"attachment; filename={name}"},
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

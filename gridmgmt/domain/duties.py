@@ -17,7 +17,7 @@ SCOPES = {
     "township": "全镇",
 }
 TARGETS = {"households": "全部农户", "flagged_households": "必访户", "village_groups": "全部村民小组"}
-# A township party committee sits for five years (中国共产党章程 第二十七条).
+# A township party committee sits for five years (the 2021 换届 onwards); configurable.
 TERM_YEARS = 5
 DEFAULT_TERM_START = date(2021, 10, 1)
 DEFAULT_ATTEND_HOURS = 24
