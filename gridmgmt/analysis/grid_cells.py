@@ -1,23 +1,25 @@
 """Cell polygons that tile a village exactly: household Voronoi regions clipped and dissolved.
 
-Work in metres (a projected CRS). Every vertex is snapped to a millimetre grid, so
-regions that share an edge share it exactly and their union has no slivers.
+Work in metres on a local plane: an affine map of longitude/latitude, so the
+village's straight edges stay straight both ways and cells clipped to it map back
+onto the stored boundary (a projection would bend them by millimetres). Voronoi
+vertices are snapped to a millimetre grid before clipping, so regions that share an
+edge share it exactly and their union has no slivers.
 """
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from pyproj import CRS
 
 GRID_M = 0.001
 
 
 class OutsideVillage(ValueError):
-    """Some household sites lie outside their village polygon."""
+    """Some households (ROWS of the input) lie outside their village polygon."""
 
-    def __init__(self, sites: np.ndarray):
-        self.sites = sites
-        super().__init__(f"{len(sites)} household site(s) outside the village polygon")
+    def __init__(self, rows: np.ndarray):
+        self.rows = rows
+        super().__init__(f"{len(rows)} household(s) outside the village polygon")
 
 
 @dataclass(frozen=True)
@@ -31,28 +33,49 @@ class VillageMesh:
     shared_m: np.ndarray  # (e,) length of that shared boundary
 
 
-def utm_crs(lon: float, lat: float) -> CRS:
-    """The WGS 84 UTM zone CRS for a place: metres for a township's metric work."""
-    zone = int((lon + 180) // 6) + 1
-    return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+@dataclass(frozen=True)
+class LocalPlane:
+    """Metres east and north of an origin, scaled for its latitude (good to ~0.1 % over 20 km)."""
+
+    lon0: float
+    lat0: float
+
+    @property
+    def scale(self) -> np.ndarray:
+        """Metres per degree of longitude and latitude at the origin."""
+        lat = np.radians(self.lat0)
+        return np.array([111_412.84 * np.cos(lat) - 93.5 * np.cos(3 * lat),
+                         111_132.92 - 559.82 * np.cos(2 * lat) + 1.175 * np.cos(4 * lat)])
+
+    def to_metres(self, geoms):
+        """GEOMS (lon/lat) on the plane."""
+        return shapely.transform(geoms, lambda xy: (xy - [self.lon0, self.lat0]) * self.scale)
+
+    def to_degrees(self, geoms):
+        """GEOMS on the plane back in lon/lat."""
+        return shapely.transform(geoms, lambda xy: xy / self.scale + [self.lon0, self.lat0])
 
 
 def _voronoi(xy: np.ndarray, village) -> np.ndarray:
     if len(xy) == 1:
         return np.array([village], dtype=object)
-    cells = shapely.voronoi_polygons(shapely.multipoints(xy), extend_to=village, ordered=True)
+    # Reach well past the village, so every cell on its edge is clipped to the exact boundary.
+    x0, y0, x1, y1 = village.bounds
+    frame = shapely.box(x0 - 100, y0 - 100, x1 + 100, y1 + 100)
+    cells = shapely.voronoi_polygons(shapely.multipoints(xy), extend_to=frame, ordered=True)
     return shapely.get_parts(cells)
 
 
 def _own_parts(xy: np.ndarray, village) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Clipped Voronoi parts: (main region per site, orphan parts, their old site)."""
     cells = _voronoi(xy, village)
-    # Only cells crossing the boundary need the (slow) overlay; the rest are just snapped.
+    # Snap, then drop the grid again: GEOS would otherwise snap every later overlay result.
+    cells = shapely.set_precision(shapely.set_precision(cells, GRID_M), 0)
+    # Only cells crossing the boundary need the (slow) overlay, against the exact boundary.
     shapely.prepare(village)
     inside = shapely.contains_properly(village, cells)
-    clipped = np.empty(len(cells), dtype=object)
-    clipped[inside] = shapely.set_precision(cells[inside], GRID_M)
-    clipped[~inside] = shapely.intersection(cells[~inside], village, grid_size=GRID_M)
+    clipped = cells.copy()
+    clipped[~inside] = shapely.intersection(cells[~inside], village)
     parts, owner = shapely.get_parts(clipped, return_index=True)
     kept = shapely.area(parts) > 0
     parts, owner = parts[kept], owner[kept]
@@ -76,10 +99,10 @@ def _attach_orphans(main: np.ndarray, orphans: np.ndarray, owner: np.ndarray) ->
     tree = shapely.STRtree(main)
     for part, site in zip(orphans, owner):
         near = tree.query(part, predicate="intersects")
-        lengths = shapely.length(shapely.intersection(main[near], part, grid_size=GRID_M))
+        lengths = shapely.length(shapely.intersection(main[near], part))
         best = int(near[np.argmax(lengths)]) if len(near) and lengths.max() > 0 else int(site)
         pieces[best].append(part)
-    return np.array([g[0] if len(g) == 1 else shapely.union_all(g, grid_size=GRID_M)
+    return np.array([g[0] if len(g) == 1 else shapely.union_all(g)
                      for g in pieces], dtype=object)
 
 
@@ -87,7 +110,6 @@ def _adjacency(regions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     i, j = shapely.STRtree(regions).query(regions, predicate="intersects")
     keep = i < j
     i, j = i[keep], j[keep]
-    # Vertices are already on the grid, so the exact overlay gives the shared edges.
     shared = shapely.length(shapely.intersection(regions[i], regions[j]))
     touching = shared > GRID_M
     return np.column_stack([i[touching], j[touching]]), shared[touching]
@@ -95,9 +117,12 @@ def _adjacency(regions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def build_mesh(xy: np.ndarray, village) -> VillageMesh:
     """The mesh of households at XY (metres) in the VILLAGE polygon (metres)."""
-    village = shapely.set_precision(village, GRID_M)
-    sites, site_of = np.unique(np.round(np.asarray(xy, float), 3), axis=0, return_inverse=True)
-    main, orphans, owner = _own_parts(sites, village)
+    # Households within a centimetre of each other share a site.
+    sites, site_of = np.unique(np.round(np.asarray(xy, float), 2), axis=0, return_inverse=True)
+    try:
+        main, orphans, owner = _own_parts(sites, village)
+    except OutsideVillage as exc:
+        raise OutsideVillage(np.flatnonzero(np.isin(site_of, exc.rows))) from None
     regions = _attach_orphans(main, orphans, owner)
     edges, shared = _adjacency(regions)
     return VillageMesh(sites, site_of.ravel(), regions, edges.reshape(-1, 2), shared)
@@ -107,6 +132,6 @@ def dissolve(mesh: VillageMesh, site_labels: np.ndarray, k: int) -> np.ndarray:
     """One polygon per label 0..K-1: the union of its sites' regions (empty when unused)."""
     cells = np.empty(k, dtype=object)
     for label in range(k):
-        # Regions are edge-matched on the grid: a coverage, whose union is fast and exact.
-        cells[label] = shapely.coverage_union_all(mesh.regions[site_labels == label])
+        # Not coverage_union_all: on the boundary, neighbours' clipped vertices may differ by an ulp.
+        cells[label] = shapely.union_all(mesh.regions[site_labels == label])
     return cells

@@ -241,3 +241,14 @@ class Rebalancer:
                     seen.add(int(j))
                     stack.append(int(j))
         return len(seen) - 1 == size
+
+
+def is_connected(edges: np.ndarray, inside: np.ndarray) -> bool:
+    """True when the sites marked INSIDE form one connected piece of the graph (EDGES)."""
+    nodes = np.flatnonzero(inside)
+    if len(nodes) <= 1:
+        return len(nodes) == 1
+    keep = inside[edges].all(axis=1)
+    e = np.searchsorted(nodes, edges[keep])
+    sub = coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(len(nodes), len(nodes)))
+    return connected_components(sub, directed=False)[0] == 1

@@ -1,7 +1,7 @@
 """Grid plans: allocate a township village by village, rebalance around locked cells.
 
-Geometry travels in the township's UTM zone (PostGIS transforms both ways); the
-algorithm is gridmgmt.analysis.partition on household Voronoi meshes.
+Geometry is worked on in metres on the township's local plane (grid_cells.LocalPlane,
+exact both ways); the algorithm is gridmgmt.analysis.partition on household Voronoi meshes.
 """
 from dataclasses import dataclass
 from functools import cached_property
@@ -12,24 +12,25 @@ import shapely
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from gridmgmt.analysis.grid_cells import OutsideVillage, VillageMesh, build_mesh, dissolve
+from gridmgmt.analysis.grid_cells import LocalPlane, OutsideVillage, VillageMesh, build_mesh, dissolve
 from gridmgmt.analysis.grid_quality import Quality, quality
 from gridmgmt.analysis.partition import SiteGraph, allocate, site_graph
 from gridmgmt.db.bulk import copy_rows
 from gridmgmt.db.models import GridCell, GridPlan, Township
 from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.domain.grid_rules import GridError, GridRules
-from gridmgmt.services.reach import utm_srid
 
+# A lon/lat polygon (WKB) as a valid EPSG:4326 multipolygon.
+CELL_GEOM = "ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_GeomFromWKB(:wkb, 4326)), 3))"
 MUST_VISIT = "(h.hardship OR h.critically_ill OR h.empty_nest_elderly OR h.left_behind_children OR h.petitioner)"
 
 
 @dataclass(frozen=True)
 class Township_:
-    """A township's villages, households and roads in metres (UTM SRID)."""
+    """A township's villages, households and roads in metres on its local PLANE."""
 
     id: int
-    srid: int
+    plane: LocalPlane
     villages: pd.DataFrame    # id, code, name, geom
     households: pd.DataFrame  # id, code, village_id, group_id, x, y, must_visit
     roads: np.ndarray         # road lines
@@ -43,7 +44,8 @@ class VillageCells:
     households: pd.DataFrame
     mesh: VillageMesh
     graph: SiteGraph
-    sites: np.ndarray
+    sites: np.ndarray                   # cell label per site, -1 for none
+    cell_ids: np.ndarray | None = None  # grid_cell id per label, once stored
 
     @cached_property
     def polygons(self) -> np.ndarray:
@@ -70,20 +72,23 @@ def township_id(session: Session, code: str) -> int:
 
 def load_township(session: Session, tid: int) -> Township_:
     """Villages, households (must_visit as one bool, never the flags) and roads of TID."""
-    srid = utm_srid(session, tid)
-    p = {"t": tid, "srid": srid}
+    p = {"t": tid}
+    lon, lat = session.execute(text("SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(geom) c FROM township "
+                                    "WHERE id = :t) s"), p).one()
+    plane = LocalPlane(lon, lat)
     villages = pd.DataFrame(session.execute(text(
-        "SELECT id, code, name, ST_AsBinary(ST_Transform(geom, :srid)) AS wkb FROM village "
-        "WHERE township_id = :t ORDER BY code"), p).mappings().all(), columns=["id", "code", "name", "wkb"])
-    villages["geom"] = shapely.from_wkb(villages.pop("wkb").map(bytes).to_numpy())
+        "SELECT id, code, name, ST_AsBinary(geom) AS wkb FROM village WHERE township_id = :t ORDER BY code"),
+        p).mappings().all(), columns=["id", "code", "name", "wkb"])
+    villages["geom"] = plane.to_metres(shapely.from_wkb([bytes(b) for b in villages.pop("wkb")]))
     households = pd.DataFrame(session.execute(text(
         f"SELECT h.id, h.code, h.village_id, coalesce(h.group_id, -1) AS group_id, {MUST_VISIT} AS must_visit, "
-        "ST_X(ST_Transform(h.geom, :srid)) AS x, ST_Y(ST_Transform(h.geom, :srid)) AS y "
-        "FROM household h JOIN village v ON v.id = h.village_id WHERE v.township_id = :t ORDER BY h.id"),
-        p).mappings().all(), columns=["id", "code", "village_id", "group_id", "must_visit", "x", "y"])
-    roads = session.execute(text(
-        "SELECT ST_AsBinary(ST_Transform(geom, :srid)) FROM road WHERE township_id = :t"), p).scalars().all()
-    return Township_(tid, srid, villages, households, shapely.from_wkb([bytes(r) for r in roads]))
+        "ST_X(h.geom) AS x, ST_Y(h.geom) AS y FROM household h JOIN village v ON v.id = h.village_id "
+        "WHERE v.township_id = :t ORDER BY h.id"), p).mappings().all(),
+        columns=["id", "code", "village_id", "group_id", "must_visit", "x", "y"])
+    xy = (households[["x", "y"]].to_numpy(float) - [lon, lat]) * plane.scale
+    households["x"], households["y"] = xy[:, 0], xy[:, 1]
+    roads = session.execute(text("SELECT ST_AsBinary(geom) FROM road WHERE township_id = :t"), p).scalars().all()
+    return Township_(tid, plane, villages, households, plane.to_metres(shapely.from_wkb([bytes(r) for r in roads])))
 
 
 def weights(households: pd.DataFrame, rules: GridRules) -> np.ndarray:
@@ -98,16 +103,12 @@ def village_mesh(town: Township_, village_id: int, rules: GridRules) -> tuple[pd
     try:
         mesh = build_mesh(homes[["x", "y"]].to_numpy(), village.geom)
     except OutsideVillage as exc:
-        codes = homes.code.to_numpy()[np.isin(_site_index(homes), exc.sites)]
+        codes = homes.code.to_numpy()[exc.rows]
         raise GridError(f"{village['name']} 有 {len(codes)} 户不在村界内，请先核对位置："
                         f"{'、'.join(codes[:10])}") from exc
     homes["weight"] = weights(homes, rules)
     graph = site_graph(mesh, homes.weight.to_numpy(), homes.group_id.to_numpy(), town.roads)
     return homes, mesh, graph
-
-
-def _site_index(homes: pd.DataFrame) -> np.ndarray:
-    return np.unique(np.round(homes[["x", "y"]].to_numpy(float), 3), axis=0, return_inverse=True)[1].ravel()
 
 
 def _cell_numbers(used: set[str], village_code: str):
@@ -127,11 +128,10 @@ def _write_cells(session: Session, town: Township_, plan_id: int, cells: Village
     household_label = cells.sites[cells.mesh.site_of]
     for n, label in zip(_cell_numbers(set(used), village.code), labels):
         cell_id = session.execute(text(
-            "INSERT INTO grid_cell (plan_id, village_id, code, name, geom) VALUES (:p, :v, :code, :name, "
-            "ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Transform(ST_GeomFromWKB(:wkb, :srid), 4326)), 3))) "
-            "RETURNING id"), {"p": plan_id, "v": cells.village_id, "code": f"{village.code}W{n:02d}",
-                              "name": f"{village['name']}第{n}网格", "wkb": shapely.to_wkb(polygons[label]),
-                              "srid": town.srid}).scalar_one()
+            "INSERT INTO grid_cell (plan_id, village_id, code, name, geom) "
+            f"VALUES (:p, :v, :code, :name, {CELL_GEOM}) RETURNING id"), {"p": plan_id, "v": cells.village_id, "code": f"{village.code}W{n:02d}",
+                              "name": f"{village['name']}第{n}网格",
+                              "wkb": shapely.to_wkb(town.plane.to_degrees(polygons[label]))}).scalar_one()
         members = cells.households.id.to_numpy()[household_label == label]
         copy_rows(session, "grid_membership", ["plan_id", "household_id", "cell_id"],
                   ((plan_id, int(h), cell_id) for h in members))
@@ -182,17 +182,19 @@ def draft_plan(session: Session, plan_id: int) -> GridPlan:
     return plan
 
 
-def plan_cells(session: Session, plan: GridPlan, town: Township_, rules: GridRules) -> list[VillageCells]:
-    """The plan's current allocation, village by village, as VillageCells (labels = cell ids)."""
+def plan_cells(session: Session, plan: GridPlan, town: Township_, rules: GridRules,
+               village_ids=None) -> list[VillageCells]:
+    """The plan's stored allocation of VILLAGE_IDS (default all) as VillageCells."""
     member = dict(session.execute(select(GridMembership.household_id, GridMembership.cell_id)
                                   .where(GridMembership.plan_id == plan.id)).all())
     parts = []
-    for vid in town.households.village_id.unique():
+    for vid in town.households.village_id.unique() if village_ids is None else village_ids:
         homes, mesh, graph = village_mesh(town, int(vid), rules)
         cell_of = homes.id.map(member).fillna(-1).to_numpy(int)
+        cell_ids, label = np.unique(cell_of[cell_of >= 0], return_inverse=True)
         sites = np.full(len(mesh.xy), -1)
-        sites[mesh.site_of] = cell_of
-        parts.append(VillageCells(int(vid), homes, mesh, graph, sites))
+        sites[mesh.site_of[cell_of >= 0]] = label
+        parts.append(VillageCells(int(vid), homes, mesh, graph, sites, cell_ids))
     return parts
 
 
@@ -204,8 +206,9 @@ def rebalance(session: Session, plan_id: int, rules: GridRules) -> PlanReport:
                                   .where(GridCell.plan_id == plan.id, GridCell.locked)).all())
     parts = []
     for part in plan_cells(session, plan, town, rules):
-        keep = np.isin(part.sites, list(locked))
-        kept_ids, fixed = np.unique(part.sites[keep], return_inverse=True)
+        site_cell = np.append(part.cell_ids, -1)[part.sites]  # label -1 picks the appended -1
+        keep = np.isin(site_cell, list(locked))
+        kept_ids, fixed = np.unique(site_cell[keep], return_inverse=True)
         sites = np.full(len(part.sites), -1)
         sites[keep] = fixed
         labels = allocate(part.graph, rules, sites)

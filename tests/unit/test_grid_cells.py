@@ -3,12 +3,11 @@ import numpy as np
 import pytest
 import shapely
 
-from gridmgmt.analysis.grid_cells import OutsideVillage, build_mesh, dissolve, utm_crs
+from gridmgmt.analysis.grid_cells import LocalPlane, OutsideVillage, build_mesh, dissolve
 
 
 def _assert_tiles(parts, village):
-    # Vertices sit on a millimetre grid: slanted edges may move by up to a millimetre.
-    slack = village.length * 1e-3
+    slack = village.length * 1e-6
     union = shapely.union_all(parts)
     assert shapely.symmetric_difference(union, village).area < slack
     assert sum(shapely.area(parts)) == pytest.approx(village.area, abs=slack)  # no overlaps
@@ -62,8 +61,14 @@ def test_random_village_is_tiled_and_cells_dissolve_exactly():
 def test_a_household_outside_its_village_is_refused():
     with pytest.raises(OutsideVillage) as err:
         build_mesh(np.array([[10, 10], [150, 10.0]]), shapely.box(0, 0, 100, 100))
-    assert list(err.value.sites) == [1]
+    assert list(err.value.rows) == [1]
 
 
-def test_utm_zone_of_the_demo_township():
-    assert utm_crs(115.7, 23.9).to_epsg() == 32650
+def test_local_plane_is_metric_and_round_trips_exactly():
+    plane = LocalPlane(115.7, 23.9)
+    # 0.01° of longitude at 23.9°N is about 1018 m; 0.01° of latitude about 1107 m.
+    east = plane.to_metres(shapely.LineString([(115.7, 23.9), (115.71, 23.9)]))
+    north = plane.to_metres(shapely.LineString([(115.7, 23.9), (115.7, 23.91)]))
+    assert east.length == pytest.approx(1018.3, abs=0.5) and north.length == pytest.approx(1107.7, abs=0.5)
+    box = shapely.box(115.7, 23.9, 115.71, 23.91)
+    assert shapely.equals_exact(plane.to_degrees(plane.to_metres(box)), box, tolerance=1e-12)

@@ -48,7 +48,7 @@ def test_random_village_allocation_properties(seed):
     cells = dissolve(mesh, sites, k)
     assert (shapely.get_num_geometries(cells) == 1).all()
     # Cells stay inside the village, do not overlap, and cover it.
-    slack = village.length * 1e-3
+    slack = village.length * 1e-6
     assert shapely.area(shapely.difference(cells, village)).max() < slack
     assert sum(shapely.area(cells)) == pytest.approx(village.area, abs=slack)
     assert shapely.symmetric_difference(shapely.union_all(cells), village).area < slack
