@@ -67,3 +67,7 @@ def test_township_page_and_workbook(as_user):
     book = planner.get(f"/townships/{TOWNSHIP_CODE}/visits.xlsx")
     assert book.status_code == 200
     assert openpyxl.load_workbook(io.BytesIO(book.data)).sheetnames[0] == "职责汇总"
+
+
+def test_unknown_township_is_404(as_user):
+    assert as_user("admin").get("/townships/000000000000/visits").status_code == 404
