@@ -1,7 +1,10 @@
 """Townships: the list and each township's map."""
+from dataclasses import replace
+
 from flask import Blueprint, current_app, redirect, render_template
 from flask_login import current_user
 
+from gridmgmt.domain.permissions import may
 from gridmgmt.maps.township import render_parts, township_map
 from gridmgmt.services.layers import township_layers, township_summaries
 from web.assets import assets_url
@@ -26,6 +29,9 @@ def show(code: str):
     """The township's map; unknown codes give 404, another township 403."""
     require_township(code)
     layers = township_layers(get_session(), code)
+    if not may(current_user.role, "view_household"):
+        # Embed an empty household layer: the tiles would only answer 403 to this role.
+        layers = replace(layers, households={"type": "FeatureCollection", "features": []})
     fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"],
                         household_tiles())
     return render_template("townships/map.html", layers=layers,

@@ -36,6 +36,11 @@ def test_each_role_lands_on_its_home(login_page, live_server, role):
     page = login_page(role)
     assert page.url == f"{live_server}{HOMES[role]}"
     assert role in page.locator(".user-name").inner_text()
+    requests, errors = _watch(page)
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert errors == []  # no refused tile or other failed request, whatever the role
+    assert [url for url in requests if not url.startswith((live_server, "data:"))] == []
     page.close()
 
 
