@@ -5,7 +5,7 @@ from sqlalchemy.exc import OperationalError
 from gridmgmt.config import get_settings
 from gridmgmt.services.layers import TownshipNotFound
 from web import accounts, assets, audit, auth, db, households, mobile, townships, villages
-from web import api, ogc, tiles, visits
+from web import api, ogc, sites, tiles, visits
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(audit.bp)
     app.register_blueprint(tiles.bp)
     app.register_blueprint(ogc.bp)
+    app.register_blueprint(sites.bp)
     app.register_blueprint(visits.bp)
     api.init_app(app)
     _register_errors(app)

@@ -12,11 +12,12 @@ from gridmgmt.domain.permissions import Forbidden
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEPS, ReviewError
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES
+from gridmgmt.services.layers import TownshipNotFound
 from gridmgmt.services.site_measures import NoSeat
 from gridmgmt.services.site_review import history, review, township_reminders
 from gridmgmt.services.site_sheet import review_sheet
 from gridmgmt.services.sites import (
-    TownshipNotFound, org_ids, plan_tour, score_sites, select_sites, township_id,
+    org_ids, plan_tour, score_sites, select_sites, township_id,
 )
 
 USER_ERRORS = (SelectionError, ReviewError, Forbidden, TownshipNotFound, NoSeat)

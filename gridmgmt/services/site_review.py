@@ -33,10 +33,10 @@ class HistoryRow:
     decided_at: datetime
 
 
-def _org(session: Session, org_code: str) -> PartyOrg:
+def _org(session: Session, org_code: str, township_id: int | None) -> PartyOrg:
     org = session.scalar(select(PartyOrg).where(PartyOrg.code == org_code))
-    if org is None:
-        raise ReviewError(f"没有编码为 {org_code} 的党组织")
+    if org is None or (township_id is not None and org.township_id != township_id):
+        raise ReviewError(f"本乡镇没有编码为 {org_code} 的党组织")
     if org.venue is None:
         raise ReviewError(f"{org.name}没有登记活动场所，不能申报示范点")
     return org
@@ -49,14 +49,17 @@ def _last_re_review_year(session: Session, site_id: int) -> int | None:
 
 def review(session: Session, user: AppUser, org_code: str, step: str, year: int | None = None,
            level: str | None = None, comment: str | None = None, theme: str | None = None,
-           remote_addr: str | None = None) -> DemoSite:
-    """Apply review STEP to the site of party org ORG_CODE as USER; commits, or changes nothing."""
+           remote_addr: str | None = None, township_id: int | None = None) -> DemoSite:
+    """Apply review STEP to the site of party org ORG_CODE as USER; commits, or changes nothing.
+
+    With TOWNSHIP_ID, the org must belong to that township.
+    """
     if not may(user.role, "decide_sites"):
         raise Forbidden("只有示范点评审人员可以变更示范点状态")
     if theme is not None and theme not in DEMO_SITE_THEMES:
         raise ReviewError(f"未知的示范主题：{theme}（可选：{'、'.join(DEMO_SITE_THEMES.values())}）")
     year = year or date.today().year
-    org = _org(session, org_code)
+    org = _org(session, org_code, township_id)
     site = session.scalar(select(DemoSite).where(DemoSite.party_org_id == org.id))
     last = _last_re_review_year(session, site.id) if site else None
     decision = decide(step, site.status if site else None, year, level,
@@ -89,6 +92,32 @@ def history(session: Session, site_id: int) -> list[HistoryRow]:
         .where(DemoSiteReview.demo_site_id == site_id).order_by(DemoSiteReview.id)).all()
     return [HistoryRow(r.step, STEPS[r.step][2], r.from_status, r.to_status, r.level, r.year,
                        r.comment, name, r.decided_at) for r, name in rows]
+
+
+@dataclass(frozen=True)
+class SiteRecord:
+    """A demo site of the township with its history and the steps it may take next."""
+
+    site_id: int
+    code: str
+    name: str
+    status: str
+    level: str | None
+    award_year: int | None
+    theme: str | None
+    history: list[HistoryRow]
+    next_steps: list[str]
+
+
+def site_records(session: Session, township_id: int) -> list[SiteRecord]:
+    """Every demo site of the township, by org code, with its review history."""
+    rows = session.execute(
+        select(DemoSite, PartyOrg.code, PartyOrg.name).join(PartyOrg, PartyOrg.id == DemoSite.party_org_id)
+        .where(PartyOrg.township_id == township_id).order_by(PartyOrg.code)).all()
+    return [SiteRecord(site.id, code, name, site.status, site.level, site.award_year, site.theme,
+                       history(session, site.id),
+                       [step for step, (starts, _, _) in STEPS.items() if site.status in starts])
+            for site, code, name in rows]
 
 
 def township_reminders(session: Session, township_id: int, today: date,

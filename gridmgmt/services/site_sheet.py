@@ -3,14 +3,12 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import DemoSite, PartyOrg
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig, corridor_distance
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABEL_OF_STATUS
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES, ORG_FIELDS, ROAD_CLASSES
-from gridmgmt.services.site_review import history
+from gridmgmt.services.site_review import site_records
 from gridmgmt.services.sites import Scored, township_id
 
 
@@ -43,13 +41,10 @@ def candidate_rows(scored: list[Scored], config: SiteConfig, chosen=frozenset())
 
 
 def _history_rows(session: Session, town: int) -> list[list]:
-    sites = session.execute(
-        select(DemoSite.id, PartyOrg.code, PartyOrg.name).join(PartyOrg, PartyOrg.id == DemoSite.party_org_id)
-        .where(PartyOrg.township_id == town).order_by(PartyOrg.code)).all()
     rows = []
-    for site_id, code, name in sites:
-        for h in history(session, site_id):
-            rows.append([code, name, h.label, STEP_LABEL_OF_STATUS.get(h.from_status, "未申报"),
+    for site in site_records(session, town):
+        for h in site.history:
+            rows.append([site.code, site.name, h.label, STEP_LABEL_OF_STATUS.get(h.from_status, "未申报"),
                          STEP_LABEL_OF_STATUS[h.to_status], AWARD_LEVELS.get(h.level, ""), h.year,
                          h.comment or "", h.decided_by, h.decided_at.astimezone().strftime("%Y-%m-%d %H:%M")])
     return rows

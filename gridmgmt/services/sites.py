@@ -12,17 +12,11 @@ from gridmgmt.analysis.siting import (
 from gridmgmt.analysis.tour import order_tour
 from gridmgmt.db.models import PartyOrg, Township
 from gridmgmt.domain.site_criteria import Candidate, SiteConfig
+from gridmgmt.services.layers import TownshipNotFound
 from gridmgmt.services.site_measures import measure_candidates, network
 
 # Sites that are awarded (or rectifying under an award) stay in any chosen set.
 LOCKED_STATUSES = ("awarded", "rectifying")
-
-
-class TownshipNotFound(LookupError):
-    """No township has the requested code."""
-
-    def __init__(self, code: str):
-        super().__init__(f"没有编码为 {code} 的乡镇")
 
 
 @dataclass(frozen=True)
@@ -90,6 +84,7 @@ class Stop:
     leg_m: float
     total_m: float
     arrive_min: float
+    vertex: int  # the road vertex nearest to the stop, where drawn paths join the road
 
 
 @dataclass(frozen=True)
@@ -111,7 +106,7 @@ def plan_tour(session: Session, township_code: str, party_org_ids, speed_kmh: fl
               stay_min: float = 20.0) -> Tour:
     """Shortest road tour from the seat through the sites, staying STAY_MIN at each."""
     town = township_id(session, township_code)
-    points, cost, _ = network(session, town, ("seat", "venue"))
+    points, cost, vids = network(session, town, ("seat", "venue"))
     venue_ids, venues = points["venue"]
     wanted = sorted(set(party_org_ids))
     rows = np.flatnonzero(np.isin(venue_ids, wanted))
@@ -127,11 +122,13 @@ def plan_tour(session: Session, township_code: str, party_org_ids, speed_kmh: fl
     order, exact = order_tour(matrix)
     names = dict(session.execute(select(PartyOrg.id, PartyOrg.name).where(PartyOrg.id.in_(wanted))).all())
     ids = [None] + venue_ids[rows].tolist()
-    stops, total, clock = [Stop(None, "乡镇驻地", 0.0, 0.0, 0.0)], 0.0, 0.0
+    vertex = vids[np.where(every.to_source() <= every.to_target(), every.s, every.t)].tolist()
+    stops, total, clock = [Stop(None, "乡镇驻地", 0.0, 0.0, 0.0, vertex[0])], 0.0, 0.0
     for prev, here in zip(order, order[1:]):
         leg = float(matrix[prev, here])
         total += leg
         clock += leg / (speed_kmh * 1000 / 60) + (stay_min if prev else 0.0)
-        stops.append(Stop(ids[here], names[ids[here]], round(leg, 1), round(total, 1), round(clock, 1)))
+        stops.append(Stop(ids[here], names[ids[here]], round(leg, 1), round(total, 1), round(clock, 1),
+                          vertex[here]))
     return Tour(stops, exact, speed_kmh, stay_min)
 

@@ -1,0 +1,95 @@
+"""The demo-site review page on the hand-measured township: scores, selection, tour, review."""
+import io
+import json
+import re
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from gridmgmt.db.models import AppUser, AuditLog, DemoSite
+from tests.integration.sites_fixture import TOWN, add_township
+from tests.web.people import log_in
+
+PAGE = f"/townships/{TOWN}/sites"
+
+
+@pytest.fixture
+def users(session):
+    """The township, a reviewer and a planner of it: user ids by role."""
+    add_township(session)
+    ids = {}
+    for role in ("reviewer", "planner"):
+        user = AppUser(username=role, password_hash="x", role=role, township_id=1)
+        session.add(user)
+        session.flush()
+        ids[role] = user.id
+    session.commit()
+    return ids
+
+
+def client_as(app, user_id):
+    client = app.test_client()
+    log_in(client, user_id)
+    return client
+
+
+def csrf(client) -> str:
+    html = client.get(PAGE).get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+
+def test_page_shows_breakdowns_exclusions_selection_and_tour(app, users):
+    html = client_as(app, users["reviewer"]).get(
+        f"{PAGE}?k=2&spacing_m=500&catchment_m=1000").get_data(as_text=True)
+    assert "公路交通沿线" in html and "八有达标" in html
+    assert "活动场所面积100 m²，低于120 m²" in html          # B is excluded, with the reason
+    assert "选定示范点（2 个" in html and "已证明最优" in html
+    assert "现场观摩路线" in html and "乡镇驻地" in html
+    assert html.index("A党支部</td>", html.index("现场观摩路线")) < html.index(
+        "C党支部</td>", html.index("现场观摩路线"))       # the tour visits A before C
+    # Map layers, named in the map script as JSON.
+    assert all(json.dumps(name)[1:-1] in html for name in ("公路交通沿线走廊", "观摩路线", "候选示范点（按得分）"))
+
+
+def test_bad_query_and_impossible_rules_are_explained(app, users):
+    client = client_as(app, users["planner"])
+    assert "示范点个数应为不小于 1 的整数：abc" in client.get(f"{PAGE}?k=abc").get_data(as_text=True)
+    assert "只有2个合格候选，选不出3个示范点" in client.get(f"{PAGE}?k=3").get_data(as_text=True)
+
+
+def test_reviewer_moves_a_site_and_history_shows(app, users, session):
+    client = client_as(app, users["reviewer"])
+    token = csrf(client)
+    for form in ({"step": "apply", "theme": "service"}, {"step": "preliminary"},
+                 {"step": "award", "level": "county"}):
+        reply = client.post(f"{PAGE}/review", data={"org": "PA", "year": "2026", "csrf_token": token, **form})
+        assert reply.status_code == 302
+    html = client.get(PAGE).get_data(as_text=True)
+    assert "需先完成：实地验收" in html                       # no award without inspection
+    assert "A党支部（PA）：初审，便民惠民" in html
+    assert session.scalar(select(DemoSite.status)) == "preliminary"
+    assert [a.detail["step"] for a in session.scalars(select(AuditLog).order_by(AuditLog.id))] == [
+        "apply", "preliminary"]
+
+
+def test_planner_may_look_but_not_decide(app, users, session):
+    client = client_as(app, users["planner"])
+    token = csrf(client)
+    reply = client.post(f"{PAGE}/review", data={"org": "PA", "step": "apply", "csrf_token": token})
+    assert reply.status_code == 403
+    assert session.scalar(select(DemoSite.id)) is None
+
+
+def test_review_needs_the_csrf_token(app, users, session):
+    reply = client_as(app, users["reviewer"]).post(f"{PAGE}/review", data={"org": "PA", "step": "apply"})
+    assert reply.status_code == 400
+    assert session.scalar(select(DemoSite.id)) is None
+
+
+def test_sheet_download(app, users):
+    reply = client_as(app, users["reviewer"]).get(f"{PAGE}.xlsx?k=2&spacing_m=500&catchment_m=1000")
+    assert reply.status_code == 200 and reply.mimetype.endswith("spreadsheetml.sheet")
+    rows = list(load_workbook(io.BytesIO(reply.data))["候选评分"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("党组织编码", "党组织名称", "领域")
+    assert {r[0]: r[5] for r in rows[1:]} == {"PA": "是", "PB": None, "PC": "是"}
