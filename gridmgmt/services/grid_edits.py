@@ -26,7 +26,7 @@ class EditResult:
 
 def _cells(session: Session, plan_id: int, codes) -> dict[str, GridCell]:
     rows = session.scalars(select(GridCell).where(GridCell.plan_id == plan_id, GridCell.code.in_(list(codes)))
-                           .with_for_update()).all()
+                           .with_for_update().execution_options(populate_existing=True)).all()
     return {c.code: c for c in rows}
 
 
@@ -49,13 +49,16 @@ def move_households(session: Session, plan_id: int, household_codes: list[str], 
     versions of the cells involved as the editor loaded them. Commits, or changes nothing."""
     plan = draft_plan(session, plan_id)
     homes = session.execute(text(
-        "SELECT h.id, h.code, h.village_id, c.code FROM household h LEFT JOIN grid_membership m "
+        "SELECT h.id, h.code, h.village_id, c.code AS cell_code FROM household h LEFT JOIN grid_membership m "
         "ON m.household_id = h.id AND m.plan_id = :p LEFT JOIN grid_cell c ON c.id = m.cell_id "
         "WHERE h.code = ANY(:codes)"), {"p": plan.id, "codes": list(household_codes)}).all()
     unknown = set(household_codes) - {h.code for h in homes}
     if unknown or not homes:
         raise GridError(f"没有这些农户：{'、'.join(sorted(unknown)) or '（未选择农户）'}")
-    cells = _cells(session, plan.id, {to_cell} | {h[3] for h in homes if h[3]})
+    outside = [h.code for h in homes if h.cell_code is None]
+    if outside:
+        raise GridError(f"这些农户不在本方案中，请先重新划分：{'、'.join(outside[:10])}")
+    cells = _cells(session, plan.id, {to_cell} | {h.cell_code for h in homes})
     if to_cell not in cells:
         raise GridError(f"方案 {plan.id} 中没有网格 {to_cell}")
     target = cells[to_cell]

@@ -1,0 +1,47 @@
+"""`gridmgmt grids …` end to end on the small township."""
+import geopandas as gpd
+import pytest
+from click.testing import CliRunner
+
+from gridmgmt.cli import main
+from gridmgmt.config import get_settings
+from tests.integration import grid_town
+
+
+@pytest.fixture
+def cli(session, monkeypatch):
+    """The CLI on the test database, with the small township loaded."""
+    grid_town.build(session)
+    monkeypatch.setenv("GRIDMGMT_DB_NAME", get_settings().test_db_name)
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def _ok(runner, *args):
+    result = runner.invoke(main, ["grids", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_allocate_assign_publish_export_diff(cli, tmp_path):
+    out = _ok(cli, "allocate", "--township", grid_town.TOWN, "--name", "一")
+    assert "方案 1：3 个网格" in out and "连通网格占比：1.000" in out
+    out = _ok(cli, "assign", "1")
+    assert "3 个网格中 3 个已配网格员" in out and "网格 441624199202W01 党员不足，60 户未配联户党员" in out
+    assert "已发布" in _ok(cli, "publish", "1")
+    _ok(cli, "export", "1", "-o", str(tmp_path / "g.geojson"), "--format", "geojson")
+    assert len(gpd.read_file(tmp_path / "g.geojson")) == 3
+    _ok(cli, "allocate", "--township", grid_town.TOWN, "--target", "100", "--min", "60")
+    out = _ok(cli, "diff", "1", "2", "-o", str(tmp_path / "moved.geojson"))
+    moved = gpd.read_file(tmp_path / "moved.geojson")
+    assert f"{len(moved)} 户换了网格" in out and len(moved) > 0
+    listing = _ok(cli, "list")
+    assert "published" in listing and "draft" in listing
+
+
+def test_bad_input_is_a_clear_error(cli):
+    result = cli.invoke(main, ["grids", "allocate", "--township", grid_town.TOWN, "--min", "300"])
+    assert result.exit_code != 0 and "下限" in result.output
+    result = cli.invoke(main, ["grids", "publish", "7"])
+    assert result.exit_code != 0 and "没有编号为 7 的网格方案" in result.output
