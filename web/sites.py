@@ -1,5 +1,5 @@
 """The demo-site review page: corridors, scored candidates, the chosen set, the tour, the record."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask import (
@@ -7,12 +7,12 @@ from flask import (
 )
 from flask_login import current_user
 
-from gridmgmt.analysis.siting import Rules, SelectionError
+from gridmgmt.analysis.siting import Rules, Selection, SelectionError
 from gridmgmt.db.models import AppUser
 from gridmgmt.domain.permissions import may
-from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig
+from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABEL_OF_STATUS, STEPS, ReviewError
-from gridmgmt.domain.vocab import DEMO_SITE_THEMES, ORG_FIELDS
+from gridmgmt.domain.vocab import DEMO_SITE_THEMES
 from gridmgmt.maps.sites import EXCLUDED, SCORE_BANDS, SiteOverlays, add_site_overlays
 from gridmgmt.maps.township import render_parts, township_map
 from gridmgmt.services import site_layers
@@ -20,7 +20,7 @@ from gridmgmt.services.layers import township_layers
 from gridmgmt.services.site_measures import NoSeat
 from gridmgmt.services.site_review import review, site_records, township_reminders
 from gridmgmt.services.site_sheet import candidate_rows, review_sheet
-from gridmgmt.services.sites import org_ids, plan_tour, score_sites, select_sites, township_id
+from gridmgmt.services.sites import Tour, org_ids, plan_tour, score_sites, select_sites, township_id
 from web.assets import assets_url
 from web.auth import permission_required, require_township
 from web.db import get_session
@@ -74,16 +74,35 @@ def parse_query(args) -> Query:
     return Query(config, rules, [c.strip() for c in must], values, errors)
 
 
-def _choose(session, code: str, scored, query: Query):
-    """(selection, tour, error) for the query's rules; nothing when no k was asked for."""
+@dataclass
+class Evaluation:
+    """The scored candidates of a township and, when asked for, the chosen set and its tour."""
+
+    query: Query
+    scored: list
+    chosen: Selection | None = None
+    tour: Tour | None = None
+    error: str | None = None
+
+    @property
+    def chosen_ids(self) -> frozenset[int]:
+        """Party-org ids of the chosen set (empty when none)."""
+        return frozenset(self.chosen.ids) if self.chosen else frozenset()
+
+
+def _evaluate(session, code: str, with_tour: bool) -> Evaluation:
+    """Score township CODE by the request's query; choose (and tour) when k was given."""
+    query = parse_query(request.args)
+    found = Evaluation(query, score_sites(session, code, query.config))
     if query.rules is None:
-        return None, None, None
+        return found
     try:
-        rules = Rules(**{**query.rules.__dict__, "must_include": org_ids(session, query.must)})
-        chosen = select_sites(scored, rules, time_limit_s=TIME_LIMIT_S)
-        return chosen, plan_tour(session, code, chosen.ids), None
+        rules = replace(query.rules, must_include=org_ids(session, query.must))
+        found.chosen = select_sites(found.scored, rules, time_limit_s=TIME_LIMIT_S)
+        found.tour = plan_tour(session, code, found.chosen.ids) if with_tour else None
     except (SelectionError, NoSeat) as exc:
-        return None, None, str(exc)
+        found.chosen, found.error = None, str(exc)
+    return found
 
 
 @bp.get("/townships/<code>/sites")
@@ -92,26 +111,25 @@ def page(code: str):
     """The review page of township CODE."""
     require_township(code)
     session = get_session()
-    query = parse_query(request.args)
     town = township_id(session, code)
-    scored = score_sites(session, code, query.config)
-    chosen, tour, error = _choose(session, code, scored, query)
-    chosen_ids = frozenset(chosen.ids) if chosen else frozenset()
-    overlays = SiteOverlays(site_layers.corridors(session, town, query.config),
-                            site_layers.candidates(session, scored, chosen_ids),
-                            site_layers.tour_path(session, town, tour) if tour else None)
+    found = _evaluate(session, code, with_tour=True)
+    config = found.query.config
+    overlays = SiteOverlays(site_layers.corridors(session, town, config),
+                            site_layers.candidates(session, found.scored, found.chosen_ids),
+                            site_layers.tour_path(session, town, found.tour) if found.tour else None)
     layers = township_layers(session, code)
     fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"], household_tiles())
-    headers, rows = candidate_rows(scored, query.config, chosen_ids)
+    headers, rows = candidate_rows(found.scored, config, found.chosen_ids)
     records = site_records(session, town)
     applied = {r.code for r in records}
     return render_template(
         "sites/review.html", layers=layers, map=render_parts(add_site_overlays(fmap, overlays)),
-        query=query, chosen=chosen, tour=tour, error=error, headers=headers, rows=rows,
-        criteria=CRITERIA, records=records, reminders=township_reminders(session, town, date.today()),
+        query=found.query, chosen=found.chosen, tour=found.tour, error=found.error,
+        headers=headers, rows=rows, records=records,
+        reminders=township_reminders(session, town, date.today()),
         can_decide=may(current_user.role, "decide_sites"), steps=STEPS, levels=AWARD_LEVELS,
-        themes=DEMO_SITE_THEMES, fields=ORG_FIELDS, status_labels=STEP_LABEL_OF_STATUS,
-        applicable=[s.candidate for s in scored if s.eligible and s.candidate.code not in applied],
+        themes=DEMO_SITE_THEMES, status_labels=STEP_LABEL_OF_STATUS,
+        applicable=[s.candidate for s in found.scored if s.eligible and s.candidate.code not in applied],
         this_year=date.today().year, bands=SCORE_BANDS, excluded_colour=EXCLUDED)
 
 
@@ -121,10 +139,8 @@ def sheet(code: str):
     """The review sheet of township CODE as Excel, with the page's thresholds and selection."""
     require_township(code)
     session = get_session()
-    query = parse_query(request.args)
-    scored = score_sites(session, code, query.config)
-    chosen, _tour, _error = _choose(session, code, scored, query)
-    data = review_sheet(session, code, scored, query.config, frozenset(chosen.ids) if chosen else frozenset())
+    found = _evaluate(session, code, with_tour=False)
+    data = review_sheet(session, code, found.scored, found.query.config, found.chosen_ids)
     return Response(data, mimetype=XLSX, headers={
         "Content-Disposition": f"attachment; filename=demo-sites-{code}.xlsx"})
 

@@ -3,7 +3,11 @@ requirements and soft-criterion weights. Thresholds and weights are configuratio
 """
 from dataclasses import dataclass, field
 
+from gridmgmt.domain.branch_rules import BRANCH_TYPES, CoverageRules, committee_finding
 from gridmgmt.domain.vocab import EIGHT_HAVES
+
+# The committee rule (002 第一篇 二(二)4) as the coverage rules state it.
+COVERAGE_RULES = CoverageRules()
 
 # Roads whose buffer makes a 公路交通沿线 corridor (国道/省道/县道).
 CORRIDOR_CLASSES = ("national", "provincial", "county")
@@ -86,16 +90,6 @@ class Candidate:
     code: str = ""
 
 
-def committee_compliant(full_members: int, committee_size: int) -> bool:
-    """002 第一篇 二(二)4: a 党支部 of ≥7 full members needs a committee of 3–5; under 7, none.
-
-    A local stand-in until gridmgmt/domain/branch_rules.py (issue 4) exists.
-    """
-    if full_members >= 7:
-        return 3 <= committee_size <= 5
-    return committee_size == 0
-
-
 def corridor_distance(candidate: Candidate, config: SiteConfig) -> float | None:
     """Distance (m) to the nearest corridor-class road, or None when there is none."""
     found = [candidate.road_m.get(c) for c in config.corridor_classes]
@@ -116,8 +110,8 @@ def exclusions(candidate: Candidate, config: SiteConfig) -> list[str]:
     if area is None or area < config.min_venue_area_m2:
         shown = "未登记" if area is None else f"{area:g} m²"
         reasons.append(f"活动场所面积{shown}，低于{config.min_venue_area_m2:g} m²")
-    if config.require_committee and candidate.org_type == "branch" and not committee_compliant(
-            candidate.full_members, candidate.committee_size):
+    if (config.require_committee and candidate.org_type in BRANCH_TYPES and committee_finding(
+            candidate.full_members, candidate.committee_size, COVERAGE_RULES)):
         reasons.append(f"班子设置不合规定（正式党员{candidate.full_members}人，"
                        f"支委{candidate.committee_size}人）")
     if candidate.seat_road_m is None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.analysis.network import Snapped, road_distances
 from gridmgmt.domain.site_criteria import Candidate, SiteConfig
 from gridmgmt.domain.vocab import EIGHT_HAVES, ROAD_CLASSES
+from gridmgmt.services.reach import utm_srid
 
 EDGES_SQL = "SELECT id, source, target, length_m AS cost FROM road WHERE source IS NOT NULL"
 # Nearest roads by the index (degrees) before measuring in metres: enough to find
@@ -65,13 +66,6 @@ WHERE o.township_id = :township AND o.venue IS NOT NULL"""
 
 class NoSeat(LookupError):
     """The township has no seat point, or no routable road near it."""
-
-
-def township_srid(session: Session, township_id: int) -> int:
-    """EPSG code of the WGS 84 / UTM zone of the township's centroid (metric work)."""
-    return session.execute(text(
-        "SELECT 32600 + floor((ST_X(ST_Centroid(geom)) + 180) / 6)::int + 1 "
-        "FROM township WHERE id = :t"), {"t": township_id}).scalar_one()
 
 
 def snap(session: Session, kind: str, township_id: int) -> tuple[np.ndarray, dict]:
@@ -147,7 +141,7 @@ def _main_route_orgs(session: Session, township_id: int, seat: Snapped, homes: S
 
 
 def _base_candidates(session: Session, township_id: int) -> dict[int, Candidate]:
-    srid = township_srid(session, township_id)
+    srid = utm_srid(session, township_id)
     rows = session.execute(text(_CANDIDATES), {"township": township_id, "srid": srid})
     out = {}
     for r in rows:

@@ -1,5 +1,5 @@
 """Demo-site use cases: score candidates, choose a set, plan the 现场观摩 tour."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sqlalchemy import select
@@ -68,8 +68,7 @@ def select_sites(scored: list[Scored], rules: Rules, exact: bool = True,
     excluded = rules.must_include - {o.id for o in options}
     if excluded:
         raise SelectionError(f"必选的党组织（编号 {sorted(excluded)}）不符合硬性条件或没有活动场所")
-    rules = Rules(rules.k, rules.min_spacing_m, rules.max_per_field, rules.max_per_theme,
-                  rules.locked | locked, rules.must_include)
+    rules = replace(rules, locked=rules.locked | locked)
     if exact:
         return select_exact(options, rules, time_limit_s, workers)
     return select_greedy(options, rules)
