@@ -3,6 +3,8 @@
 Every export is written to the audit log in the same transaction; a failed
 export leaves neither a file nor an audit row.
 """
+import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 from geodata.layers import LAYERS
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import AuditLog
-from gridmgmt.maps.kinds import KINDS, BriefingData, MapKind, Place
+from gridmgmt.maps.kinds import KINDS, BriefingData, KindRefused, MapKind, Place
 from gridmgmt.maps.standalone import standalone_html
 from gridmgmt.maps.static import Page, render, save
 from gridmgmt.services.briefing_layers import LOADERS
@@ -70,18 +72,30 @@ def export_map(session: Session, kind_name: str, township_code: str, fmt: str, p
     kind = _check(kind_name, fmt, path)
     made_on = made_on or date.today()
     if fmt == "html":
-        try:
-            layers = township_layers(session, township_code)
-        except TownshipNotFound as missing:
-            raise BriefingRefused(str(missing)) from missing
-        content = standalone_html(layers, get_settings().node_modules).encode("utf-8")
+        content = _standalone(session, township_code, made_on).encode("utf-8")
         return _written(session, path, lambda p: p.write_bytes(content), actor,
                         {"kind": kind.name, "format": fmt, "township": township_code})
-    spec = kind.build(briefing_data(session, kind, township_code, made_on))
+    try:
+        spec = kind.build(briefing_data(session, kind, township_code, made_on))
+    except KindRefused as refused:
+        raise BriefingRefused(str(refused)) from refused
     rendered = render(spec, page)
     detail = {"kind": kind.name, "format": fmt, "township": township_code,
               "paper": page.paper, "orientation": page.orientation}
     return _written(session, path, lambda p: save(rendered, p, fmt, spec.title), actor, detail)
+
+
+def _standalone(session: Session, township_code: str, made_on: date) -> str:
+    """The overview web map with its households embedded: a file has no tile server to ask."""
+    try:
+        layers = township_layers(session, township_code)
+    except TownshipNotFound as missing:
+        raise BriefingRefused(str(missing)) from missing
+    township_id = session.execute(text("SELECT id FROM township WHERE code = :c"), {"c": township_code}).scalar()
+    households = LOADERS["households"](session, township_id, made_on)
+    households.geometry = shapely.set_precision(households.geometry.array, 1e-6)
+    embedded = replace(layers, households=json.loads(households.to_json(drop_id=True)))
+    return standalone_html(embedded, get_settings().node_modules)
 
 
 def _exists(session: Session, township_code: str) -> bool:

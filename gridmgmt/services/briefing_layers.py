@@ -5,7 +5,7 @@ module only as bare positions or as counts per village group: never a 四必访 
 A map kind names the loaders it needs; each issue adds its loaders here.
 """
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 import geopandas as gpd
 import pandas as pd
@@ -13,8 +13,12 @@ import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-# A visit counts for compliance when it falls within this many days before the as-of date.
-VISIT_WINDOW_DAYS = 365
+from gridmgmt.analysis.siting import SelectionError
+from gridmgmt.domain.site_criteria import SiteConfig
+from gridmgmt.services import site_layers
+from gridmgmt.services.compliance import township_compliance
+from gridmgmt.services.site_measures import NoSeat
+from gridmgmt.services.sites import plan_tour
 
 Loader = Callable[[Session, int, date], gpd.GeoDataFrame]
 
@@ -33,15 +37,16 @@ def _villages(session: Session, township_id: int, _as_of: date) -> gpd.GeoDataFr
 
 
 def _groups(session: Session, township_id: int, _as_of: date) -> gpd.GeoDataFrame:
-    return frame(session, "SELECT g.code, g.name, ST_AsBinary(g.geom) AS geom FROM village_group g "
+    return frame(session, "SELECT g.id, g.code, g.name, ST_AsBinary(g.geom) AS geom FROM village_group g "
                           "JOIN village v ON v.id = g.village_id WHERE v.township_id = :t ORDER BY g.code",
                  t=township_id)
 
 
 def _households(session: Session, township_id: int, _as_of: date) -> gpd.GeoDataFrame:
-    # Positions only: a dot per household, nothing that says who lives there.
-    return frame(session, "SELECT ST_AsBinary(h.geom) AS geom FROM household h "
-                          "JOIN village v ON v.id = h.village_id WHERE v.township_id = :t", t=township_id)
+    # Position, household code and group name, as the web map shows them: nothing about who lives there.
+    return frame(session, "SELECT h.code, g.name AS group_name, ST_AsBinary(h.geom) AS geom FROM household h "
+                          "JOIN village v ON v.id = h.village_id LEFT JOIN village_group g ON g.id = h.group_id "
+                          "WHERE v.township_id = :t ORDER BY h.code", t=township_id)
 
 
 def _roads(session: Session, township_id: int, _as_of: date) -> gpd.GeoDataFrame:
@@ -72,19 +77,20 @@ def _above_scale_firms(session: Session, township_id: int, _as_of: date) -> gpd.
         FROM economic_org WHERE township_id = :t AND above_scale ORDER BY code""", t=township_id)
 
 
-def _group_visits(session: Session, township_id: int, as_of: date) -> gpd.GeoDataFrame:
-    """Village groups with their household count and how many were visited in the window."""
-    return frame(session, """
-        SELECT g.code, g.name, count(h.id) AS households,
-               count(h.id) FILTER (WHERE EXISTS (
-                   SELECT 1 FROM visit s WHERE s.household_id = h.id
-                   AND s.visited_at >= :since AND s.visited_at < :until)) AS visited,
-               ST_AsBinary(g.geom) AS geom
-        FROM village_group g JOIN village v ON v.id = g.village_id
-        LEFT JOIN household h ON h.group_id = g.id
-        WHERE v.township_id = :t GROUP BY g.id ORDER BY g.code""",
-                 t=township_id, since=as_of - timedelta(days=VISIT_WINDOW_DAYS),
-                 until=as_of + timedelta(days=1))
+def _group_compliance(session: Session, township_id: int, as_of: date) -> gpd.GeoDataFrame:
+    """Village groups with the done rate of the all-household visit duties on AS_OF.
+
+    The 四必访 duties (flagged households) are left out, so no rate tells of a flag.
+    """
+    code = session.execute(text("SELECT code FROM township WHERE id = :t"), {"t": township_id}).scalar()
+    comp = township_compliance(session, code, as_of)
+    duties = [d.code for d in comp.duties if d.target == "households"]
+    status = comp.status[comp.status.duty.isin(duties)]
+    group_of = comp.data.households.set_index("id").group_id
+    done = (status.status == "done").groupby(status.target_id.map(group_of)).agg(["sum", "size"])
+    groups = _groups(session, township_id, as_of)
+    targets = groups.id.map(done["size"]).fillna(0).astype(int)
+    return groups.assign(targets=targets, rate=groups.id.map(done["sum"]) / targets.where(targets > 0))
 
 
 def _grid_cells(session: Session, township_id: int, _as_of: date) -> gpd.GeoDataFrame:
@@ -92,23 +98,50 @@ def _grid_cells(session: Session, township_id: int, _as_of: date) -> gpd.GeoData
     return frame(session, """
         WITH plan AS (SELECT id, name, status FROM grid_plan WHERE township_id = :t
                       ORDER BY status = 'published' DESC, published_at DESC NULLS LAST, id DESC LIMIT 1)
-        SELECT c.code, c.name, plan.name AS plan_name, plan.status AS plan_status,
-               w.name AS worker, (SELECT count(*) FROM household h WHERE h.grid_cell_id = c.id) AS households,
+        SELECT c.code, v.code AS village_code, c.name, plan.name AS plan_name, plan.status AS plan_status,
+               w.name AS worker, (SELECT count(*) FROM grid_membership m WHERE m.cell_id = c.id) AS households,
                ST_AsBinary(c.geom) AS geom
-        FROM grid_cell c JOIN plan ON plan.id = c.plan_id LEFT JOIN cadre w ON w.id = c.grid_worker_id
+        FROM grid_cell c JOIN plan ON plan.id = c.plan_id JOIN village v ON v.id = c.village_id
+        LEFT JOIN cadre w ON w.id = c.grid_worker_id
         ORDER BY c.code""", t=township_id)
 
 
 def _demo_sites(session: Session, township_id: int, _as_of: date) -> gpd.GeoDataFrame:
     """党建示范点 at their organisations' venues, with status and theme."""
     return frame(session, """
-        SELECT o.name, d.status, d.theme, ST_AsBinary(o.venue) AS geom
+        SELECT o.id AS party_org_id, o.name, d.status, d.theme, ST_AsBinary(o.venue) AS geom
         FROM demo_site d JOIN party_org o ON o.id = d.party_org_id
         WHERE o.township_id = :t AND o.venue IS NOT NULL ORDER BY o.code""", t=township_id)
+
+
+def _from_geojson(collection: dict) -> gpd.GeoDataFrame:
+    if not collection["features"]:
+        return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=4326), crs=4326)
+    return gpd.GeoDataFrame.from_features(collection, crs=4326)
+
+
+def _site_corridor(session: Session, township_id: int, _as_of: date) -> gpd.GeoDataFrame:
+    """The 公路交通沿线 corridor of the demo-site rules (SiteConfig)."""
+    return _from_geojson(site_layers.corridors(session, township_id, SiteConfig()))
+
+
+def _site_tour(session: Session, township_id: int, as_of: date) -> gpd.GeoDataFrame:
+    """The road tour from the seat through the awarded sites; empty when there is none to make."""
+    sites = _demo_sites(session, township_id, as_of)
+    awarded = sites.party_org_id[sites.status == "awarded"].tolist()
+    if not awarded:
+        return _from_geojson({"features": []})
+    code = session.execute(text("SELECT code FROM township WHERE id = :t"), {"t": township_id}).scalar()
+    try:
+        tour = plan_tour(session, code, awarded)
+    except (SelectionError, NoSeat):
+        return _from_geojson({"features": []})
+    return _from_geojson(site_layers.tour_path(session, township_id, tour))
 
 
 LOADERS: dict[str, Loader] = {
     "villages": _villages, "groups": _groups, "households": _households, "roads": _roads,
     "venues": _venues, "group_members": _group_members, "above_scale_firms": _above_scale_firms,
-    "group_visits": _group_visits, "grid_cells": _grid_cells, "demo_sites": _demo_sites,
+    "group_compliance": _group_compliance, "grid_cells": _grid_cells, "demo_sites": _demo_sites,
+    "site_corridor": _site_corridor, "site_tour": _site_tour,
 }

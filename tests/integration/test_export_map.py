@@ -15,14 +15,18 @@ from gridmgmt.maps.kinds import KINDS
 from gridmgmt.maps.static import Page, render
 from gridmgmt.maps.static.page import DPI, MM_PER_INCH
 from gridmgmt.services.briefing import BriefingRefused, briefing_data, export_map
-from tests.integration.briefing_town import DAY, empty_tables, load_town, new_session
+from tests.integration.briefing_town import (
+    DAY, NEIGHBOUR_CODE, add_plan_and_sites, empty_tables, load_town, new_session,
+)
 
 
 @pytest.fixture(scope="module")
 def town(engine):
     """Code of the loaded demo township; the tables are emptied after the module."""
     empty_tables(engine)
-    yield load_town(engine)
+    code = load_town(engine)
+    add_plan_and_sites(engine)
+    yield code
     empty_tables(engine)
 
 
@@ -90,6 +94,18 @@ def test_scale_bar_matches_a_measured_distance(db, town, paper, orientation):
     assert _paper_mm(rendered, seat, corner) * metres_per_mm == pytest.approx(ground_m, rel=0.02)
 
 
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "overview"])
+def test_every_kind_exports_a_pdf_with_its_title_and_legend(db, town, tmp_path, kind):
+    path = export_map(db, kind, town, "pdf", tmp_path / "map.pdf", Page("A4", "portrait"), made_on=DAY)
+    words = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    name = db.execute(text("SELECT name FROM township WHERE code = :c"), {"c": town}).scalar()
+    title = {"coverage": "党组织覆盖图", "grid_plan": "网格划分图", "visits": "走访覆盖图",
+             "sites": "党建示范点分布图"}[kind]
+    legend = {"coverage": "空白组（无党员）", "grid_plan": "150–179 户", "visits": "95% 及以上",
+              "sites": "示范点观摩路线"}[kind]
+    assert f"{name}{title}" in words and legend in words and "内部资料" in words
+
+
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_no_kind_loads_sensitive_household_flags(db, town, kind):
     data = briefing_data(db, KINDS[kind], town, DAY)
@@ -113,6 +129,7 @@ def test_every_village_is_named_and_no_label_overlaps(db, town):
 
 @pytest.mark.parametrize("args, message", [
     (("nowhere", "overview", "png"), "没有编码为 nowhere 的乡镇"),
+    ((NEIGHBOUR_CODE, "grid_plan", "pdf"), "邻镇还没有网格方案"),
     ((None, "weather", "png"), "没有「weather」这种地图"),
     ((None, "overview", "gif"), "不支持的格式「gif」"),
 ])

@@ -3,6 +3,7 @@ import pytest
 from shapely.geometry import box
 
 from gridmgmt.maps.static import geo, scalebar
+from gridmgmt.maps.static.furniture import wrap_text
 from gridmgmt.maps.static.labels import inside, overlaps
 from gridmgmt.maps.static.page import Page, layout
 
@@ -85,3 +86,9 @@ def test_layout_parts_stay_on_the_page_and_apart(paper, orientation, with_inset)
         assert not any(overlaps(a, b) for b in boxes[i + 1:])
     assert ("inset" in parts.blocks) == with_inset
     assert {"legend", "north", "scale", "notes"} <= set(parts.blocks)
+
+
+def test_notes_wrap_by_display_width():
+    assert wrap_text("示范点：授牌 3 个", 5) == ["示范点：授", "牌 3 个"]
+    assert wrap_text("abcdef", 2) == ["abc", "def"]  # Latin letters are about half an em
+    assert wrap_text("", 5) == []

@@ -21,6 +21,10 @@ from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
 ROAD_WIDTHS = {"national": 2.2, "provincial": 1.9, "county": 1.6, "township": 1.1, "village": 0.55}
 
 
+class KindRefused(ValueError):
+    """The township lacks what this kind of map shows (Chinese message)."""
+
+
 @dataclass(frozen=True)
 class Place:
     """The township a map is made for."""

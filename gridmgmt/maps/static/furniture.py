@@ -3,6 +3,7 @@
 Each part draws into its own panel axes whose data units are millimetres of paper.
 """
 import math
+import unicodedata
 
 import geopandas as gpd
 from matplotlib.axes import Axes
@@ -90,9 +91,25 @@ def draw_scale_bar(ax: Axes, width_mm: float, height_mm: float, units_per_mm: fl
     return length, bar
 
 
-def draw_notes(ax: Axes, height_mm: float, lines: list[str], s: float) -> None:
-    """Source, CRS and date lines, and the 内部资料 mark at the bottom."""
-    ax.text(0, height_mm, "\n".join(lines), ha="left", va="top", fontsize=6.5 * s, color=INK,
+def wrap_text(line: str, width_em: float) -> list[str]:
+    """LINE broken into pieces at most WIDTH_EM wide: a Chinese character is 1 em, others about half."""
+    pieces, current, used = [], "", 0.0
+    for char in line:
+        em = 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.55
+        if used + em > width_em and current:
+            pieces.append(current)
+            current, used = "", 0.0
+        current += char
+        used += em
+    return pieces + [current] if current else pieces
+
+
+def draw_notes(ax: Axes, width_mm: float, height_mm: float, lines: list[str], s: float) -> None:
+    """Source, CRS and date lines, wrapped to the block, and the 内部资料 mark at the bottom."""
+    size = 6.5 * s
+    width_em = width_mm / (size * PT_TO_MM)
+    wrapped = [piece for line in lines for part in line.split("\n") for piece in wrap_text(part, width_em)]
+    ax.text(0, height_mm, "\n".join(wrapped), ha="left", va="top", fontsize=size, color=INK,
             linespacing=1.5)
     ax.text(0, 0.5 * s, "内部资料  注意保管", ha="left", va="bottom", fontsize=9 * s,
             fontweight="bold", color=SECRET_RED)

@@ -198,7 +198,7 @@ def _draw_panel(fig, page: Page, parts: Layout, spec: MapSpec, crs: CRS, units_p
     bar = furniture.draw_scale_bar(_panel(fig, page, scale), scale[2], scale[3], units_per_mm, scale_factor, s)
     notes = blocks["notes"]
     lines = [f"数据来源：{spec.source}", f"坐标系：{geo.crs_description(crs)}", *spec.notes]
-    furniture.draw_notes(_panel(fig, page, notes), notes[3], lines, s)
+    furniture.draw_notes(_panel(fig, page, notes), notes[2], notes[3], lines, s)
     if "inset" in blocks:
         inset_ax = _panel(fig, page, _shrunk(blocks["inset"], 4 * s, 7 * s), frame=True)
         county = spec.county.to_crs(crs)

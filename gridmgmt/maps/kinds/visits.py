@@ -1,0 +1,42 @@
+"""走访覆盖图: the done rate of the all-household visit duties, aggregated to village groups.
+
+Never individual households, and never the 四必访 duties: the loader leaves them out.
+"""
+import math
+
+from gridmgmt.maps.kinds.base import (
+    BriefingData, MapKind, boundary_layer, classed, road_layers, seat_layer, spec_for, village_labels,
+    village_layers,
+)
+from gridmgmt.maps.static.spec import MapSpec
+
+# Lowest first: the legend lists layers top-down, so 95% and above heads it.
+RATE_CLASSES = [
+    ("无走访任务", "#e0e0e0", lambda r: math.isnan(r)),
+    ("完成率低于 50%", "#d7191c", lambda r: r < 0.50),
+    ("50%–80%", "#fdae61", lambda r: 0.50 <= r < 0.80),
+    ("80%–95%", "#a6d96a", lambda r: 0.80 <= r < 0.95),
+    ("95% 及以上", "#1a9641", lambda r: r >= 0.95),
+]
+
+
+def build(data: BriefingData) -> MapSpec:
+    """Groups coloured by the share of their households whose visit duty is done this period."""
+    groups = data.layers["group_compliance"]
+    layers = [
+        *village_layers(data, fill="none"),
+        *classed(groups, "rate", RATE_CLASSES, "polygon", {"edgecolor": "white", "linewidth": 0.3}, zorder=1),
+        *road_layers(data, classes=("national", "provincial", "county", "township")),
+        boundary_layer(data),
+        *seat_layer(data),
+    ]
+    total = int(groups.targets.sum())
+    done = float((groups.rate.fillna(0) * groups.targets).sum())
+    overall = f"{done / total:.1%}" if total else "—"
+    notes = (f"统计截至 {data.made_on:%Y-%m-%d}，本周期完成率 {overall}",
+             "口径：全部农户的走访职责，不含四必访",
+             "按村民小组汇总，不显示个别农户")
+    return spec_for(data, f"{data.place.name}走访覆盖图", layers, village_labels(data), notes)
+
+
+KIND = MapKind("visits", "走访覆盖图", ("villages", "roads", "group_compliance"), build)

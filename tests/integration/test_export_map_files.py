@@ -1,0 +1,108 @@
+"""Offline HTML map, GeoPackage for QGIS, and the export-map / export-gpkg commands."""
+import getpass
+import json
+import re
+
+import pyogrio
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from sqlalchemy import text
+
+from gridmgmt.cli import main
+from gridmgmt.config import get_settings
+from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS
+from gridmgmt.services.briefing import BriefingRefused, export_geopackage, export_map
+from tests.integration.briefing_town import empty_tables, load_town, new_session
+
+
+@pytest.fixture(scope="module")
+def town(engine):
+    """Code of the loaded demo township; the tables are emptied after the module."""
+    empty_tables(engine)
+    yield load_town(engine)
+    empty_tables(engine)
+
+
+@pytest.fixture
+def db(engine, town):
+    with new_session(engine) as session:
+        yield session
+        session.execute(text("DELETE FROM audit_log"))
+        session.commit()
+
+
+@pytest.fixture
+def cli(db_url, monkeypatch):
+    """The CLI on the test database."""
+    monkeypatch.setenv("GRIDMGMT_DB_NAME", get_settings().test_db_name)
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def test_html_map_has_every_asset_inlined(db, town, tmp_path):
+    path = export_map(db, "overview", town, "html", tmp_path / "map.html", actor="tester")
+    html = path.read_text(encoding="utf-8")
+    # Leaflet's own code holds links (its attribution); the page's markup must fetch nothing.
+    markup = re.sub(r"<(script|style)>.*?</\1>", "", html, flags=re.DOTALL)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", markup)
+    assert "<script src" not in html and "<link" not in html
+    assert "L.map(" in html and "leaflet-container" in html  # Leaflet's JS and CSS are in the page
+    assert "url(data:image/png;base64," in html
+    for village in db.execute(text("SELECT name FROM village")).scalars():
+        assert json.dumps(village)[1:-1] in html  # folium writes the GeoJSON with \\u escapes
+    for flag in SENSITIVE_HOUSEHOLD_COLUMNS:
+        assert f'"{flag}"' not in html
+    assert db.execute(text("SELECT action, detail->>'format' FROM audit_log")).one() == ("export_map", "html")
+
+
+def test_html_is_only_for_the_overview(db, town, tmp_path):
+    with pytest.raises(BriefingRefused, match="HTML 格式只支持：乡镇概况图"):
+        export_map(db, "coverage", town, "html", tmp_path / "map.html")
+
+
+def test_geopackage_holds_the_chosen_layers_without_sensitive_flags(db, town, tmp_path):
+    path = tmp_path / "town.gpkg"
+    path.write_bytes(b"an older file")
+    counts = export_geopackage(db, town, ["villages", "roads", "households"], path, actor="tester")
+    layers = dict(pyogrio.list_layers(path))
+    assert set(layers) == {"villages", "roads", "households"}
+    assert counts["villages"] == 6 and counts["households"] > 500
+    households = pyogrio.read_dataframe(path, layer="households")
+    assert not set(households.columns) & set(SENSITIVE_HOUSEHOLD_COLUMNS)
+    assert len(households) == counts["households"]
+    action, detail = db.execute(text("SELECT action, detail FROM audit_log")).one()
+    assert action == "export_layers" and detail["layers"] == counts and detail["sensitive"] is False
+
+
+def test_geopackage_refuses_unknown_layers(db, town, tmp_path):
+    with pytest.raises(BriefingRefused, match="未知图层：weather"):
+        export_geopackage(db, town, ["villages", "weather"], tmp_path / "x.gpkg")
+    assert not (tmp_path / "x.gpkg").exists()
+    assert db.execute(text("SELECT count(*) FROM audit_log")).scalar() == 0
+
+
+def test_cli_writes_an_a3_landscape_png_under_the_os_user(cli, db, town, tmp_path):
+    path = tmp_path / "overview.png"
+    result = cli.invoke(main, ["export-map", "overview", "--township", town, "--format", "png",
+                               "--paper", "A3", "--orientation", "landscape", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "已导出乡镇概况图到" in result.output
+    with Image.open(path) as image:
+        assert image.size == (4961, 3508)
+    assert db.execute(text("SELECT actor FROM audit_log")).scalar() == getpass.getuser()
+
+
+def test_cli_refuses_an_unknown_township_in_chinese(cli, town, tmp_path):
+    result = cli.invoke(main, ["export-map", "overview", "--township", "000", "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 1
+    assert "没有编码为 000 的乡镇" in result.output
+
+
+def test_cli_geopackage(cli, town, tmp_path):
+    path = tmp_path / "town.gpkg"
+    result = cli.invoke(main, ["export-gpkg", "--township", town, "--layers", "villages,roads", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "行政村 6 条" in result.output
+    assert {name for name, _ in pyogrio.list_layers(path)} == {"villages", "roads"}
