@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark, print the Markdown table and write var/bench/report.md."""
 from bench.common import Result
 from bench.imports import household_import
+from bench.sites import site_benchmarks
 from bench.visits import visit_benchmarks
 from gridmgmt.config import get_settings
 
@@ -13,6 +14,7 @@ def main() -> None:
     folder = get_settings().var_dir / "bench"
     results: list[Result] = [household_import(folder)]
     results += visit_benchmarks()
+    results += site_benchmarks()
     report = "\n".join([HEADER, *(r.line() for r in results)]) + "\n"
     print(report)
     (folder / "report.md").write_text(report, encoding="utf-8")
