@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import shapely
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,23 @@ def vertex_matrix(vertex_ids, start, end, cost) -> tuple[dict[int, int], np.ndar
     cols = np.array([index[int(e)] for e in end], dtype=int)
     matrix[rows, cols] = cost
     return index, matrix
+
+
+def utm_epsg(lon: float) -> int:
+    """EPSG code of the WGS 84 / UTM north zone containing longitude LON."""
+    return 32600 + min(60, int((lon + 180) // 6) + 1)
+
+
+def nearest_straight(x: np.ndarray, y: np.ndarray, tx: np.ndarray, ty: np.ndarray) -> np.ndarray:
+    """Straight-line distance from every point (X, Y) to the nearest target (TX, TY), metric
+    coordinates; inf when there is no target."""
+    if len(tx) == 0:
+        return np.full(len(x), np.inf)
+    tree = shapely.STRtree(shapely.points(tx, ty))
+    (rows, _), dist = tree.query_nearest(shapely.points(x, y), return_distance=True, all_matches=False)
+    out = np.full(len(x), np.inf)
+    out[rows] = dist
+    return out
 
 
 def straight_distances(a: Snapped, b: Snapped) -> np.ndarray:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 # Org types the branch rules apply to (a 党委/党总支 has its own rules).
 BRANCH_TYPES = ("branch", "temporary_branch")
+# Orgs whose venues serve residents (党群服务中心/活动场所); firm branches meet inside the firm.
+RESIDENT_VENUE_FIELDS = ["rural", "community", "agency"]
 # Cadre roles that make up the township leadership (镇领导班子), each 挂点 one village.
 LEADER_ROLES = ("township_secretary", "township_leader")
 # Village designations that call for a first secretary, with their labels.

@@ -12,8 +12,8 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gridmgmt.analysis.reach import Snapped, nearest_distances, vertex_matrix
-from gridmgmt.domain.branch_rules import CoverageRules
+from gridmgmt.analysis.reach import Snapped, nearest_distances, utm_epsg, vertex_matrix
+from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, CoverageRules
 
 # Nearest edges by `<->` (degrees) re-ranked by metres: longitude shrinks with latitude.
 KNN_CANDIDATES = 4
@@ -35,7 +35,7 @@ def utm_srid(session: Session, township_id: int) -> int:
     """EPSG code of the UTM zone (WGS 84, north) at the township's centre, for metric work."""
     lon = session.execute(text("SELECT ST_X(ST_Centroid(geom)) FROM township WHERE id = :t"),
                           {"t": township_id}).scalar_one()
-    return 32600 + min(60, int((lon + 180) // 6) + 1)
+    return utm_epsg(lon)
 
 
 def township_network(session: Session, township_id: int) -> Network:
@@ -74,9 +74,8 @@ ORDER BY p.id
 POINTS = {
     "households": ("SELECT h.id, h.geom FROM household h JOIN village v ON v.id = h.village_id "
                    "WHERE v.township_id = :t"),
-    # Firm branches meet inside their firm; residents use village and township venues.
     "venues": ("SELECT o.id, o.venue AS geom FROM party_org o WHERE o.township_id = :t "
-               "AND o.venue IS NOT NULL AND o.field IN ('rural', 'community', 'agency')"),
+               "AND o.venue IS NOT NULL AND o.field = ANY(:fields)"),
 }
 
 
@@ -84,9 +83,9 @@ def snap(session: Session, township_id: int, network: Network, points: str,
          rules: CoverageRules) -> tuple[np.ndarray, Snapped]:
     """(ids, snapped points) of the township's POINTS ('households' or 'venues')."""
     sql = _SNAP.format(points=POINTS[points], knn=KNN_CANDIDATES)
-    frame = pd.DataFrame(session.execute(text(sql), {
-        "t": township_id, "srid": utm_srid(session, township_id)}).mappings().all(),
-        columns=["id", "edge", "source", "target", "to_source", "to_target", "access", "x", "y"])
+    params = {"t": township_id, "srid": utm_srid(session, township_id), "fields": RESIDENT_VENUE_FIELDS}
+    frame = pd.DataFrame(session.execute(text(sql), params).mappings().all(),
+                         columns=["id", "edge", "source", "target", "to_source", "to_target", "access", "x", "y"])
     num = {c: frame[c].to_numpy(dtype=float) for c in ("to_source", "to_target", "access", "x", "y")}
     return frame.id.to_numpy(), Snapped(
         edge=frame.edge.to_numpy(), source=frame.source.map(network.index).to_numpy(dtype=int),
