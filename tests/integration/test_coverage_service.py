@@ -20,6 +20,7 @@ from gridmgmt.db.models import (
 )
 from gridmgmt.domain.branch_rules import CoverageRules
 from gridmgmt.services.coverage import TownshipNotFound, township_coverage
+from gridmgmt.services.coverage_county import county_figures
 from gridmgmt.services.roads import build_topology
 
 TO_LONLAT = Transformer.from_crs("+proj=tmerc +lat_0=23.9 +lon_0=115.7 +k=1 +ellps=WGS84", 4326,
@@ -200,3 +201,14 @@ def test_unknown_township_and_read_only(session, town):
     with pytest.raises(TownshipNotFound, match="没有编码为 1 的乡镇"):
         township_coverage(session, "1")
     assert township_coverage(session, TOWN, with_reach=False).reach is None
+
+
+def test_county_figures_match_the_township_report(session, town):
+    figures = county_figures(session)
+    report = township_coverage(session, TOWN, with_reach=False)
+    columns = ["households", "residents", "members", "full", "probationary", "party_households"]
+    assert (figures["groups"][columns] == report.groups[columns]).all().all()
+    # Straight lines: s3a–s3c are 2100–2200 m from venue B; h_off is 1321 m from it.
+    assert figures["groups"].venue_far_line.tolist() == [0, 0, 3]
+    township = figures["townships"].iloc[0]
+    assert township[["households", "members", "blank_groups", "venue_far_line"]].tolist() == [15, 16, 1, 3]

@@ -2,7 +2,9 @@
 import numpy as np
 
 from gridmgmt.analysis.dispersion import dispersion_m, group_count, propose_groups, settlements
-from gridmgmt.analysis.reach import Snapped, nearest_distances, pair_distances, vertex_matrix
+from gridmgmt.analysis.reach import (
+    Snapped, nearest_distances, nearest_straight, pair_distances, utm_epsg, vertex_matrix,
+)
 
 # A road A(0) —1000 m— B(1) —1000 m— C(2) along the x axis; edges 10 (A–B) and 11 (B–C).
 INDEX, MATRIX = vertex_matrix([100, 101, 102], [100, 100, 101], [101, 102, 102], [1000.0, 2000.0, 1000.0])
@@ -102,3 +104,11 @@ def test_group_count_gives_every_settlement_a_group():
     assert group_count(36, 1, 10) == 4
     assert group_count(9, 3, 10) == 3
     assert group_count(5, 0, 10) == 1
+
+
+def test_nearest_straight_and_utm_zone():
+    x, y = np.array([0.0, 10.0, 500.0]), np.array([0.0, 0.0, 300.0])
+    d = nearest_straight(x, y, np.array([0.0, 400.0]), np.array([3.0, 300.0]))
+    assert np.allclose(d, [3.0, np.hypot(10, 3), 100.0])
+    assert np.isinf(nearest_straight(x, y, np.array([]), np.array([]))).all()
+    assert utm_epsg(115.7) == 32650 and utm_epsg(120.0) == 32651
