@@ -34,10 +34,10 @@ def duty_targets(duty: Duty, households: pd.DataFrame, groups: pd.DataFrame) -> 
     if duty.target == "village_groups":
         return pd.DataFrame({"target_id": groups.id, "village_id": groups.village_id,
                              "grid_cell_id": pd.NA})
-    chosen = households
+    chosen = households[["id", "village_id", "grid_cell_id"]].rename(columns={"id": "target_id"})
     if duty.target == "flagged_households":
-        chosen = households[households[list(duty.flags)].any(axis=1)]
-    return chosen.rename(columns={"id": "target_id"})[TARGET_COLUMNS]
+        chosen = chosen[households[list(duty.flags)].any(axis=1).to_numpy()]
+    return chosen
 
 
 def _eligible(duty: Duty, cadres: pd.DataFrame) -> pd.Series:

@@ -38,7 +38,7 @@ QUERIES = {
                 JOIN grid_plan p ON p.id = c.plan_id JOIN village v ON v.id = c.village_id
                 WHERE p.status = 'published' AND c.grid_worker_id IS NOT NULL AND v.township_id = :tid""",
     "visits": """SELECT x.cadre_id, x.household_id, x.group_id,
-                        (x.visited_at AT TIME ZONE :tz)::date AS day
+                        date_trunc('day', x.visited_at AT TIME ZONE :tz) AS day
                  FROM visit x JOIN cadre c ON c.id = x.cadre_id
                  WHERE c.township_id = :tid AND x.visited_at >= :since AND x.visited_at < :until""",
     "events": """SELECT e.id, e.village_id, e.household_id, e.event_type, e.status, e.reported_at,
@@ -102,7 +102,6 @@ def load_township(session: Session, code: str, day: date, since: date) -> Townsh
     tid, tz = found["id"], get_settings().timezone
     visits = _frame(session, "visits", tid=tid, tz=tz, since=datetime.combine(since, time(), ZoneInfo(tz)),
                     until=end_of_day(day))
-    visits["day"] = pd.to_datetime(visits.day)
     staff = Staff(_frame(session, "cadres", tid=tid), _frame(session, "postings", tid=tid, day=day),
                   _frame(session, "cells", tid=tid))
     return TownshipData(dict(found), _frame(session, "villages", tid=tid),
