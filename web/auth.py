@@ -20,8 +20,8 @@ from gridmgmt.services.accounts import user_for_token, user_scope
 from gridmgmt.services.audit import Actor, record
 from web.db import get_session
 
-__all__ = ["audit", "current_actor", "current_scope", "home_url", "init_app", "json_error", "login_required",
-           "permission_required", "public", "require_township", "roles_required"]
+__all__ = ["audit", "current_actor", "current_scope", "home_url", "init_app", "json_error",
+           "login_required", "permission_required", "public", "require_township", "roles_required"]
 
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -34,7 +34,8 @@ def user() -> None:
 @user.command("add")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(list(ROLES)), help="角色")
-@click.option("--township", "township_code", help="所属乡镇编码（系统管理员以外必填；网格员可由 --cadre 推出）")
+@click.option("--township", "township_code",
+              help="所属乡镇编码（系统管理员以外必填；网格员可由 --cadre 推出）")
 @click.option("--cadre", "cadre_code", help="关联干部编码（网格员必填）")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读一行作为密码（不提示）")
 def add(username: str, role: str, township_code: str | None, cadre_code: str | None,

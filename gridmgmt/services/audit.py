@@ -18,7 +18,8 @@ ACTIONS = {
     "login": "登录", "login_failed": "登录失败", "logout": "退出",
     "read_sensitive": "查看敏感信息", "export_sensitive": "导出敏感信息",
     "export_audit": "导出审计日志", "create_token": "创建访问令牌",
-    "revoke_token": "吊销访问令牌",
+    "revoke_token": "吊销访问令牌", "export_map": "导出地图", "export_layers": "导出图层",
+    "review_site": "示范点评审",
 }
 
 

@@ -61,7 +61,8 @@ def describe(logins: list[DemoLogin]) -> list[str]:
     """Chinese lines listing LOGINS for the terminal."""
     lines = ["演示账号（浏览器打开网址后登录）："]
     for login in logins:
-        password = DEMO_PASSWORD if login.created else f"{DEMO_PASSWORD}（账号已存在，密码如未修改仍为此）"
+        kept = "" if login.created else "（账号已存在，密码如未修改仍为此）"
+        password = DEMO_PASSWORD + kept
         note = f"，{login.note}" if login.note else ""
         lines.append(f"  用户名 {login.username:<14} 密码 {password}  （{ROLES[login.role]}{note}）")
     return lines
