@@ -67,7 +67,8 @@ def _visit_from(body: dict) -> VisitInput:
                   None if body.get("accuracy_m") is None else float(body["accuracy_m"]))
     at = datetime.fromisoformat(body["visited_at"]) if body.get("visited_at") else datetime.now(ZoneInfo("UTC"))
     return VisitInput(client_id=str(body.get("client_id", "")), cadre_id=current_user.cadre_id, visited_at=at,
-                      household_id=body.get("household_id"), kind=body.get("kind", "routine"),
+                      household_id=None if body.get("household_id") is None else int(body["household_id"]),
+                      kind=body.get("kind", "routine"),
                       note=body.get("note") or None, fix=fix)
 
 

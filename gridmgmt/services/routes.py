@@ -43,10 +43,9 @@ FROM p CROSS JOIN LATERAL (SELECT id, source, target, length_m, geom FROM road W
 EDGES = ("SELECT id, source, target, length_m AS cost, length_m AS reverse_cost FROM road "
          "WHERE source IS NOT NULL AND geom && ST_MakeEnvelope({}, {}, {}, {}, 4326)")
 MATRIX_SQL = "SELECT start_vid, end_vid, agg_cost FROM pgr_dijkstraCostMatrix(:edges, :vids, false)"
-LINE_SQL = """
-SELECT ST_AsGeoJSON(ST_LineMerge(ST_Collect(r.geom)))
-FROM road r WHERE r.id IN (SELECT edge FROM pgr_dijkstraVia(:edges, :vids, false) WHERE edge > 0)
-   OR r.id = ANY(:own)"""
+OWN_ROADS_SQL = "SELECT ST_AsGeoJSON(ST_LineMerge(ST_Collect(r.geom))) FROM road r WHERE r.id = ANY(:own)"
+LINE_SQL = OWN_ROADS_SQL + """
+   OR r.id IN (SELECT edge FROM pgr_dijkstraVia(:edges, :vids, false) WHERE edge > 0)"""
 
 
 class RouteError(ValueError):
@@ -116,13 +115,7 @@ def plan_route(session: Session, cadre_code: str, day: date, hours: float = 4.0,
     route = Route(work.cadre, mode, (base[0], base[1]))
     if work.work.empty:
         return route
-    todo = work.work.assign(key=np.where(work.work.event_id.notna() & work.work.household_id.isna(),
-                                         "e" + work.work.event_id.astype("string"),
-                                         "h" + work.work.household_id.astype("Int64").astype("string")))
-    places = pd.read_sql_query(text(PLACES_SQL), session.connection(), params={
-        "households": [int(h) for h in todo.household_id.dropna()],
-        "events": [int(e) for e in todo.event_id.dropna()]}).drop_duplicates("key")
-    todo = todo.merge(places, on="key")
+    todo = _located(session, work.work)
     lon = np.concatenate([[base[0]], todo.lon.to_numpy()])
     lat = np.concatenate([[base[1]], todo.lat.to_numpy()])
     roads = road_matrix(session, lon, lat)
@@ -138,14 +131,26 @@ def plan_route(session: Session, cadre_code: str, day: date, hours: float = 4.0,
     return route
 
 
+def _located(session: Session, work: pd.DataFrame) -> pd.DataFrame:
+    """WORK (in its order) with lon, lat and code: the household's, or the event's point."""
+    todo = work.assign(key=np.where(work.event_id.notna() & work.household_id.isna(),
+                                    "e" + work.event_id.astype("string"),
+                                    "h" + work.household_id.astype("Int64").astype("string")))
+    places = pd.read_sql_query(text(PLACES_SQL), session.connection(), params={
+        "households": [int(h) for h in todo.household_id.dropna()],
+        "events": [int(e) for e in todo.event_id.dropna()]}).drop_duplicates("key")
+    return todo.merge(places, on="key")
+
+
 def _fill(route: Route, todo: pd.DataFrame, dist: np.ndarray, order: list[int], mode: str) -> None:
     clock, legs = 0.0, dist[order, np.roll(order, -1)]
     for k, stop in enumerate(order[1:]):
         row = todo.iloc[stop - 1]
         clock += legs[k] / SPEED_MPS[mode]
-        route.stops.append({"seq": k + 1, "household_id": _int(row.household_id), "event_id": _int(row.event_id),
-                            "code": row.code, "priority": PRIORITIES[row.priority],
-                            "lon": float(row.lon), "lat": float(row.lat), "leg_m": round(float(legs[k])), "arrive_min": round(clock / 60)})
+        route.stops.append({
+            "seq": k + 1, "household_id": _int(row.household_id), "event_id": _int(row.event_id),
+            "code": row.code, "priority": PRIORITIES[row.priority], "lon": float(row.lon), "lat": float(row.lat),
+            "leg_m": round(float(legs[k])), "arrive_min": round(clock / 60)})
         clock += SERVICE_S
     route.length_m = round(tour_length(dist, order), 1)
     route.travel_s = route.length_m / SPEED_MPS[mode]
@@ -160,6 +165,5 @@ def _line(session: Session, roads: RoadMatrix, order: list[int]) -> dict | None:
     """GeoJSON of the roads the round uses: the stops' own roads and the paths between."""
     via = [roads.vids[v] for v in via_vertices(roads.access, roads.vertex, order)]
     params = {"edges": roads.edges, "vids": via, "own": [int(e) for e in roads.access.edge[order]]}
-    sql = LINE_SQL if len(via) > 1 else LINE_SQL.split("WHERE r.id IN")[0] + "WHERE r.id = ANY(:own)"
-    found = session.execute(text(sql), params).scalar()
+    found = session.execute(text(LINE_SQL if len(via) > 1 else OWN_ROADS_SQL), params).scalar()
     return json.loads(found) if found else None
