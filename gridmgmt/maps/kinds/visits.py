@@ -14,9 +14,9 @@ from gridmgmt.maps.static.spec import MapSpec
 RATE_CLASSES = [
     ("无走访任务", "#e0e0e0", lambda r: math.isnan(r)),
     ("完成率低于 50%", "#d7191c", lambda r: r < 0.50),
-    ("50%–80%", "#fdae61", lambda r: 0.50 <= r < 0.80),
-    ("80%–95%", "#a6d96a", lambda r: 0.80 <= r < 0.95),
-    ("95% 及以上", "#1a9641", lambda r: r >= 0.95),
+    ("完成率 50%–80%", "#fdae61", lambda r: 0.50 <= r < 0.80),
+    ("完成率 80%–95%", "#a6d96a", lambda r: 0.80 <= r < 0.95),
+    ("完成率 95% 及以上", "#1a9641", lambda r: r >= 0.95),
 ]
 
 

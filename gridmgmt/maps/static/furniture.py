@@ -83,7 +83,8 @@ def draw_scale_bar(ax: Axes, width_mm: float, height_mm: float, units_per_mm: fl
     for k in range(len(ticks) - 1):
         ax.add_patch(Rectangle((x0 + k * step, y0), step, bar_h, linewidth=0.5 * s, edgecolor=INK,
                                facecolor=INK if k % 2 == 0 else "white"))
-    for k, text in enumerate(texts):
+    # Every other tick is labelled: 0.25 and 0.75 would crowd a short bar.
+    for k, text in list(enumerate(texts))[::2]:
         ax.text(x0 + k * step, y0 + bar_h + 1.2 * s, text, ha="center", va="bottom", fontsize=7 * s)
     ax.text(x0 + bar + 2 * s, y0 + bar_h / 2, unit, ha="left", va="center", fontsize=7 * s)
     fraction = scalebar.scale_denominator(units_per_mm, scale_factor)

@@ -24,6 +24,17 @@ OUTSIDE = "#f1f1ee"
 FRAME_PAD = 0.04
 
 
+class _PrintCanvas(FigureCanvasAgg):
+    """An Agg canvas that draws only when the file is written.
+
+    GeoDataFrame.plot asks for a redraw after every layer; on a print page each
+    of those would draw all seventeen million pixels again.
+    """
+
+    def draw_idle(self, *args, **kwargs) -> None:
+        """Nothing: the page is drawn once, by savefig."""
+
+
 @dataclass
 class RenderedMap:
     """A drawn page and the facts about its scale that tests and callers check."""
@@ -47,7 +58,7 @@ def render(spec: MapSpec, page: Page) -> RenderedMap:
     scale_factor, rotation = geo.local_distortion(crs, centre.x, centre.y)
     with matplotlib.rc_context({"font.family": family, "axes.unicode_minus": False}):
         fig = Figure(figsize=page.figsize(), dpi=DPI)
-        FigureCanvasAgg(fig)
+        _PrintCanvas(fig)
         parts = layout(page, inset=spec.county is not None and len(spec.county) > 1)
         ax = _panel(fig, page, parts.map, frame=True)
         area = gpd.GeoSeries([spec.area], crs=4326).to_crs(crs)
