@@ -92,9 +92,9 @@ def leadership(cadres: pd.DataFrame, postings: pd.DataFrame, villages: pd.DataFr
     covered = set(postings.village_id[postings.assignment.isin(["gua_dian", "bao_cun"])])
     served = set(postings.village_id[postings.assignment == "first_secretary"])
     flags = villages.apply(lambda v: designations_of(v.to_dict()), axis=1)
-    needing = villages.assign(designations=flags.map("、".join))[flags.map(bool)]
+    needing = villages.assign(designations=flags.map("、".join))[flags.map(bool).astype(bool)]
     return {
-        "leader_posting": leaders[wrong],
+        "leader_posting": leaders[np.array(wrong, dtype=bool)],
         "village_uncovered": villages[~villages.id.isin(covered)],
         "first_secretary_missing": needing[~needing.id.isin(served)],
     }

@@ -8,7 +8,6 @@ from gridmgmt.db.session import make_session
 from gridmgmt.reports.coverage_tables import as_json, summary, tables
 from gridmgmt.reports.coverage_workbook import coverage_workbook
 from gridmgmt.services.coverage import TownshipNotFound, township_coverage
-from gridmgmt.services.reach import NoRoads
 
 # The table format shows this many rows of each list; json and xlsx carry all of them.
 TABLE_ROWS = 20
@@ -20,7 +19,7 @@ def _native(value):
 
 
 def _table_text(report) -> str:
-    lines = [f"{k}：{v}" for k, v in summary(report).items()]
+    lines = [f"{k}：{v}" for k, v in summary(report).items()] + [f"注意：{n}" for n in report.notes]
     for table in tables(report)[2:]:
         frame = table.labelled().astype(object).fillna("")
         lines += ["", f"【{table.title}】{len(frame)} 项"]
@@ -43,7 +42,7 @@ def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool) -
     with make_session() as session:
         try:
             report = township_coverage(session, code, with_reach=not no_reach)
-        except (TownshipNotFound, NoRoads) as exc:
+        except TownshipNotFound as exc:
             raise click.ClickException(str(exc)) from exc
     if fmt == "xlsx":
         output.write_bytes(coverage_workbook(report))

@@ -90,5 +90,5 @@ def tables(report: CoverageReport) -> list[Table]:
 def as_json(report: CoverageReport) -> dict:
     """The whole report as JSON-ready data with English keys."""
     return {"township": {"code": report.code, "name": report.name, **report.township},
-            "rules": asdict(report.rules),
+            "rules": asdict(report.rules), "notes": report.notes,
             "tables": {t.key: {"title": t.title, "rows": t.frame.to_dict("records")} for t in tables(report)}}

@@ -14,7 +14,10 @@ from gridmgmt.analysis import coverage as cov
 from gridmgmt.analysis.dispersion import dispersion_m, group_count, propose_groups, settlements
 from gridmgmt.analysis.reach import Snapped, pair_distances, straight_distances
 from gridmgmt.domain.branch_rules import SPLIT_REASONS, CoverageRules
-from gridmgmt.services.reach import Network, household_reach, snap, township_network
+from gridmgmt.services.reach import Network, NoRoads, household_reach, snap, township_network
+
+
+NO_ROADS_NOTE = "该乡镇没有可通行的道路（未导入或未建拓扑），未计算道路可达性、党员居住分散度和党小组建议"
 
 
 class TownshipNotFound(LookupError):
@@ -57,6 +60,7 @@ class CoverageReport:
     findings: dict[str, pd.DataFrame] = field(default_factory=dict)  # RULES code → rows
     proposals: pd.DataFrame | None = None  # proposed 党小组 of branches to split
     reach: pd.DataFrame | None = None      # per household distances (None: not computed)
+    notes: list[str] = field(default_factory=list)  # what could not be computed, in Chinese
 
 
 def _tables(session: Session, township_id: int) -> dict[str, pd.DataFrame]:
@@ -80,7 +84,8 @@ def _areas(t: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame, dict
     g = groups.join(cov.area_counts(homes, members, "group_id"), how="left")
     for frame in (v, g):
         frame[cov.COUNT_COLUMNS] = frame[cov.COUNT_COLUMNS].fillna(0).astype(int)
-    row = cov.area_counts(homes.assign(township=1), members, "township").iloc[0]
+    # reindex: a township without households still gets a row of zeros.
+    row = cov.area_counts(homes.assign(township=1), members, "township").reindex([1]).fillna(0).iloc[0]
     total = {k: (float(v) if k == "per_100" else int(v)) for k, v in row.items()}
     return v, g, total
 
@@ -110,7 +115,7 @@ def _proposals(t, branches: pd.DataFrame, distances: dict, branch: pd.Series, ru
     """Proposed 党小组 for every branch the split rule flags."""
     rows = []
     members = t["members"]
-    for org_id in branches.index[branches.split_reasons.map(bool)]:
+    for org_id in branches.index[branches.split_reasons.map(bool).astype(bool)]:
         mine = members[(branch == org_id).to_numpy() & members.household_id.notna().to_numpy()]
         if org_id not in distances or len(mine) < 2:
             continue
@@ -139,7 +144,7 @@ def _structure_findings(t, villages, groups, branches: pd.DataFrame) -> dict[str
     named = _named(branches.reset_index(), villages)
     for rule in ("committee_missing", "committee_not_allowed", "committee_size"):
         found[rule] = named[named.committee_rule == rule]
-    split = named[named.split_reasons.map(bool)]
+    split = named[named.split_reasons.map(bool).astype(bool)]
     found["split_needed"] = split.assign(reasons=split.split_reasons.map(
         lambda rs: "、".join(SPLIT_REASONS[r] for r in rs)))
     found.update({k: _named(v, villages) for k, v in cov.firms_without_org(t["firms"]).items()})
@@ -168,19 +173,31 @@ def _reach_by_area(t, reach: pd.DataFrame, rules: CoverageRules, key: str) -> pd
 
 def township_coverage(session: Session, code: str, rules: CoverageRules = CoverageRules(),
                       with_reach: bool = True) -> CoverageReport:
-    """The coverage report of the township CODE; raises TownshipNotFound or NoRoads."""
+    """The coverage report of the township CODE; raises TownshipNotFound.
+
+    Without routable roads the report has no road measures (reach, settlements,
+    proposals) and says so in its notes.
+    """
     township_id, name = _township(session, code)
     t = _tables(session, township_id)
     villages, groups, total = _areas(t)
     branch = cov.branch_members(t["orgs"], t["members"])
-    network = township_network(session, township_id)
-    home_ids, homes = snap(session, township_id, network, "households", rules)
-    distances, spread = _spread(_member_homes(t, homes, home_ids, branch), network, rules)
+    try:
+        network = township_network(session, township_id)
+    except NoRoads:
+        network = None
+    if network is not None:
+        home_ids, homes = snap(session, township_id, network, "households", rules)
+        distances, spread = _spread(_member_homes(t, homes, home_ids, branch), network, rules)
+    else:
+        distances, spread = {}, pd.DataFrame({"spread_m": [], "settlements": []}, dtype=float)
     branches = cov.branch_table(t["orgs"], t["members"], spread, rules)
     report = CoverageReport(code, name, rules, total, villages, groups, branches,
                             _structure_findings(t, villages, groups, branches),
                             _proposals(t, branches, distances, branch, rules))
-    if with_reach:
+    if network is None:
+        report.notes.append(NO_ROADS_NOTE)
+    elif with_reach:
         report.reach = household_reach(session, township_id, network, home_ids, homes, rules)
         report.findings.update(_reach_findings(t, groups, report.reach, rules))
         report.villages = villages.join(_reach_by_area(t, report.reach, rules, "village_id"))

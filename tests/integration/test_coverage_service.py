@@ -19,7 +19,7 @@ from gridmgmt.db.models import (
     Cadre, CadreVillage, EconomicOrg, Household, PartyMember, PartyOrg, Road, Township, Village, VillageGroup,
 )
 from gridmgmt.domain.branch_rules import CoverageRules
-from gridmgmt.services.coverage import TownshipNotFound, township_coverage
+from gridmgmt.services.coverage import NO_ROADS_NOTE, TownshipNotFound, township_coverage
 from gridmgmt.services.coverage_county import county_figures
 from gridmgmt.services.roads import build_topology
 
@@ -212,3 +212,14 @@ def test_county_figures_match_the_township_report(session, town):
     assert figures["groups"].venue_far_line.tolist() == [0, 0, 3]
     township = figures["townships"].iloc[0]
     assert township[["households", "members", "blank_groups", "venue_far_line"]].tolist() == [15, 16, 1, 3]
+
+
+def test_without_roads_the_report_says_what_it_skipped(session, town):
+    session.execute(Road.__table__.delete())
+    session.commit()
+    report = township_coverage(session, TOWN)
+    assert report.notes == [NO_ROADS_NOTE] and report.reach is None
+    assert _codes(report.findings["blank_group"]) == ["44162499920102"]
+    assert _codes(report.findings["committee_missing"]) == ["TA"]
+    assert report.findings["split_needed"].empty and report.proposals.empty
+    assert "venue_far" not in report.findings

@@ -1,0 +1,55 @@
+"""Coverage overlays on the township map: members per 100 households by group, 空白组,
+venues, households beyond reach, firms without a party organisation, proposed 党小组."""
+import folium
+
+from gridmgmt.maps.township import _escaped
+from gridmgmt.services.coverage_layers import CoverageLayers
+
+# Members per 100 households: band lower bounds and colours, light to dark red.
+PER_100_BANDS = ((0, "#fff5f0"), (5, "#fcbba1"), (10, "#fb6a4a"), (20, "#cb181d"), (30, "#67000d"))
+BLANK = {"color": "#0050b3", "weight": 3, "dashArray": "6 4"}
+PROPOSAL = {"color": "#6a3d9a", "weight": 2, "fillColor": "#cab2d6", "fillOpacity": 0.35}
+
+
+def band_colour(per_100: float) -> str:
+    """Fill colour of a group with PER_100 members per 100 households."""
+    return [colour for low, colour in PER_100_BANDS if per_100 >= low][-1]
+
+
+def _group_style(feature) -> dict:
+    p = feature["properties"]
+    style = {"fillColor": band_colour(p["per_100"]), "fillOpacity": 0.6, "color": "#666", "weight": 0.5}
+    return {**style, **BLANK} if p["blank"] else style
+
+
+def _points(collection: dict, name: str, colour: str, radius: int, fields: dict[str, str]) -> folium.GeoJson:
+    return folium.GeoJson(
+        _escaped(collection), name=name, marker=folium.CircleMarker(),
+        style_function=lambda _f: {"radius": radius, "fill": True, "fillColor": colour, "fillOpacity": 0.9,
+                                   "color": "#222", "weight": 1},
+        tooltip=folium.GeoJsonTooltip(list(fields), list(fields.values()), sticky=True))
+
+
+def add_coverage_overlays(fmap: folium.Map, layers: CoverageLayers) -> folium.Map:
+    """Draw LAYERS on FMAP (a township map); returns FMAP."""
+    if layers.groups["features"]:
+        folium.GeoJson(_escaped(layers.groups), name="每百户党员数（村民小组）", style_function=_group_style,
+                       tooltip=folium.GeoJsonTooltip(
+                           ["village", "name", "households", "members", "per_100"],
+                           ["行政村", "村民小组", "户数", "党员", "每百户党员"], sticky=True)).add_to(fmap)
+    if layers.proposals["features"]:
+        folium.GeoJson(_escaped(layers.proposals), name="建议党小组", style_function=lambda _f: PROPOSAL,
+                       tooltip=folium.GeoJsonTooltip(["branch", "number", "members", "leader"],
+                                                     ["党支部", "党小组序号", "党员", "建议组长"])).add_to(fmap)
+    overlays = [(layers.far_households, "超出可达范围的农户", "#ff7f00", 4, {"code": "户编码", "why": "问题"}),
+                (layers.venues, "党群服务中心/活动场所", "#c8102e", 7, {"name": "党组织"}),
+                (layers.firms, "未建党组织的企业/合作社", "#1f78b4", 8,
+                 {"name": "名称", "rule": "问题", "employees": "职工人数"})]
+    for collection, name, colour, radius, fields in overlays:
+        if collection["features"]:
+            _points(collection, name, colour, radius, fields).add_to(fmap)
+    # The layer control's script names every overlay: it must come after theirs.
+    for key, child in list(fmap._children.items()):
+        if isinstance(child, folium.LayerControl):
+            fmap._children.move_to_end(key)
+    return fmap

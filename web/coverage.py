@@ -1,0 +1,91 @@
+"""The coverage page: a township's party organisation gaps on the map and in one table."""
+from dataclasses import dataclass, replace
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_login import current_user
+
+from gridmgmt.domain.branch_rules import RULES
+from gridmgmt.domain.permissions import may
+from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays
+from gridmgmt.maps.township import render_parts, township_map
+from gridmgmt.reports.coverage_tables import LABELS, RULE_COLUMNS, summary
+from gridmgmt.reports.coverage_workbook import coverage_workbook
+from gridmgmt.services.coverage import township_coverage
+from gridmgmt.services.coverage_layers import coverage_layers, gap_locations
+from gridmgmt.services.layers import township_layers
+from web.assets import assets_url
+from web.auth import permission_required, require_township
+from web.db import get_session
+from web.tiles import household_tiles
+
+bp = Blueprint("coverage", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One row of the page's gap table."""
+
+    rule: str
+    village: str
+    what: str
+    detail: str
+    where: tuple[float, float] | None
+
+
+def _describe(rule: str, row) -> tuple[str, str]:
+    """(what, detail) of a finding ROW: its name or code, and its other columns as text."""
+    columns = RULE_COLUMNS[rule]
+    what = row.get("name") if "name" in columns else row.get("code")
+    rest = [c for c in columns if c not in ("village", "name", "code")]
+    detail = "，".join(f"{LABELS[c]} {_plain(row.get(c))}" for c in rest if row.get(c) is not None)
+    return str(what), detail
+
+
+def _plain(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return f"{value:.0f}" if isinstance(value, float) else str(value)
+
+
+def gaps(report, places: dict, village: str | None) -> list[Gap]:
+    """Every finding as a table row, in RULES order; only VILLAGE's when given."""
+    rows = []
+    for rule, frame in report.findings.items():
+        for (_, row), where in zip(frame.iterrows(), places[rule]):
+            name = row.get("village") if isinstance(row.get("village"), str) else ""
+            if rule in ("blank_village", "village_uncovered", "first_secretary_missing"):
+                name = row.get("name")
+            if village and name != village:
+                continue
+            rows.append(Gap(RULES[rule], name, *_describe(rule, row.to_dict()), where))
+    return rows
+
+
+@bp.get("/townships/<code>/coverage")
+@permission_required("view_coverage")
+def page(code: str):
+    """Coverage map and gap table of township CODE, optionally for one village (?village=名称)."""
+    require_township(code)
+    session = get_session()
+    report = township_coverage(session, code)
+    layers = township_layers(session, code)
+    if not may(current_user.role, "view_household"):
+        layers = replace(layers, households={"type": "FeatureCollection", "features": []})
+    fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"], household_tiles())
+    add_coverage_overlays(fmap, coverage_layers(session, report))
+    village = request.args.get("village") or None
+    return render_template(
+        "coverage/page.html", report=report, layers=layers, map=render_parts(fmap), map_name=fmap.get_name(),
+        summary=summary(report), gaps=gaps(report, gap_locations(session, report), village),
+        villages=report.villages.name.tolist(), village=village, bands=PER_100_BANDS)
+
+
+@bp.get("/townships/<code>/coverage.xlsx")
+@permission_required("view_coverage")
+def workbook(code: str):
+    """The coverage workbook of township CODE: one sheet per rule."""
+    require_township(code)
+    data = coverage_workbook(township_coverage(get_session(), code))
+    return Response(data, mimetype=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=coverage-{code}.xlsx"})
