@@ -1,5 +1,6 @@
 """`make bench`: run every benchmark, print the Markdown table and write var/bench/report.md."""
 from bench.common import Result
+from bench.coverage import coverage_benchmarks
 from bench.imports import household_import
 from bench.sites import site_benchmarks
 from bench.visits import visit_benchmarks
@@ -15,6 +16,7 @@ def main() -> None:
     results: list[Result] = [household_import(folder)]
     results += visit_benchmarks()
     results += site_benchmarks()
+    results += coverage_benchmarks()
     report = "\n".join([HEADER, *(r.line() for r in results)]) + "\n"
     print(report)
     (folder / "report.md").write_text(report, encoding="utf-8")
