@@ -11,7 +11,9 @@ from gridmgmt.analysis.compliance import PRIORITIES
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import Cadre, Event
 from gridmgmt.domain.vocab import EVENT_TYPES
-from gridmgmt.services.compliance import NotFound, cadre_work, township_compliance, work_places
+from gridmgmt.services.compliance import (
+    NotFound, cadre_work, township_compliance, township_places, work_places,
+)
 from gridmgmt.services.events import EventError, attend_event
 from gridmgmt.services.routes import MODES, RouteError, plan_route
 from gridmgmt.services.visit_report import report_tables, workbook
@@ -125,7 +127,8 @@ def _tables(code: str):
 def township(code: str):
     """The township's compliance today: by duty, village and cadre, the open list, late events."""
     comp, tables = _tables(code)
-    return render_template("visits/township.html", comp=comp, tables=tables)
+    households, events = township_places(get_session(), comp)
+    return render_template("visits/township.html", comp=comp, tables=tables, households=households, events=events)
 
 
 @bp.get("/townships/<code>/visits.xlsx")

@@ -152,17 +152,39 @@ def cadre_work(session: Session, code: str, day: date) -> CadreWork:
 
 
 POINTS_SQL = """SELECT id, code, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM household WHERE id = ANY(:ids)"""
+EVENT_POINTS_SQL = "SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM event WHERE id = ANY(:ids)"
 WORST_FIRST = ("overdue", "due", "done")
+
+
+def _worst(status: pd.DataFrame) -> pd.Series:
+    """Each target's most urgent status."""
+    ranked = status.assign(rank=status.status.map(WORST_FIRST.index)).sort_values("rank")
+    return ranked.drop_duplicates("target_id").set_index("target_id").status
+
+
+def _points(session: Session, worst: pd.Series) -> list[dict]:
+    ids = [int(i) for i in worst.index]
+    points = session.execute(text(POINTS_SQL), {"ids": ids}).mappings().all()
+    return [{"lon": p["lon"], "lat": p["lat"], "status": worst[p["id"]], "label": p["code"]} for p in points]
 
 
 def work_places(session: Session, work: CadreWork) -> list[dict]:
     """The cadre's households coloured by their most urgent status, for a map; never the flags."""
-    mine = work.mine[work.mine.duty.isin([d.code for d in work.compliance.duties if d.target != "village_groups"])]
-    rank = mine.assign(rank=mine.status.map(WORST_FIRST.index)).sort_values("rank")
-    worst = rank.drop_duplicates("target_id").set_index("target_id").status
+    household_duties = [d.code for d in work.compliance.duties if d.target != "village_groups"]
+    worst = _worst(work.mine[work.mine.duty.isin(household_duties)])
     for row in work.work[work.work.priority.str.startswith("event_")].itertuples():
-        if row.household_id == row.household_id:  # events at a household colour it
+        if not pd.isna(row.household_id):  # an event at a household colours it
             worst[int(row.household_id)] = row.priority
-    ids = [int(i) for i in worst.index]
-    points = session.execute(text(POINTS_SQL), {"ids": ids}).mappings().all()
-    return [{"lon": p["lon"], "lat": p["lat"], "status": worst[p["id"]], "label": p["code"]} for p in points]
+    return _points(session, worst)
+
+
+def township_places(session: Session, comp: Compliance) -> tuple[list[dict], list[dict]]:
+    """(households by their most urgent status under the all-household duties, events not
+    attended in time) for the township map; 必访 duties are left out, as they reveal flags."""
+    plain = [d.code for d in comp.duties if d.target == "households"]
+    households = _points(session, _worst(comp.status[comp.status.duty.isin(plain)]))
+    late = comp.events[comp.events.state.isin(["overdue", "open", "late"])]
+    state = dict(zip(late.id, late.state))
+    rows = session.execute(text(EVENT_POINTS_SQL), {"ids": [int(i) for i in late.id]}).mappings().all()
+    events = [{"lon": r["lon"], "lat": r["lat"], "status": state[r["id"]]} for r in rows]
+    return households, events
