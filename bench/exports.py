@@ -20,6 +20,7 @@ from bench.common import fresh_database, gridmgmt
 from gridmgmt.db.session import make_session
 from gridmgmt.maps.kinds import KINDS
 from gridmgmt.maps.static.page import DPI, Page
+from gridmgmt.services.audit import Actor
 from gridmgmt.services.briefing import export_map
 from gridmgmt.services.briefing_layers import LOADERS
 
@@ -61,7 +62,7 @@ def _baseline(url: str, code: str, fmt: str, path: Path) -> None:
 
 def _ours(url: str, code: str, fmt: str, path: Path) -> None:
     with make_session(url) as session:
-        export_map(session, "overview", code, fmt, path, PAGE, actor="bench")
+        export_map(session, "overview", code, fmt, path, PAGE, actor=Actor("bench"))
 
 
 def _best(fn, *args) -> float:

@@ -4,7 +4,7 @@ from sqlalchemy.exc import OperationalError
 
 from gridmgmt.config import get_settings
 from gridmgmt.services.layers import TownshipNotFound
-from web import accounts, assets, audit, auth, db, households, mobile, townships, villages
+from web import accounts, assets, audit, auth, db, exports, households, mobile, townships, villages
 from web import api, coverage, ogc, sites, tiles, visits
 
 
@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(ogc.bp)
     app.register_blueprint(sites.bp)
     app.register_blueprint(visits.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(coverage.bp)
     api.init_app(app)
     _register_errors(app)

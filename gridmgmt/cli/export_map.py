@@ -9,6 +9,7 @@ from geodata.layers import LAYERS
 from gridmgmt.db.session import make_session
 from gridmgmt.maps.kinds import KINDS
 from gridmgmt.maps.static.page import ORIENTATIONS, PAPERS_MM, Page
+from gridmgmt.services.audit import Actor
 from gridmgmt.services.briefing import MAP_FORMATS, BriefingRefused, export_geopackage, export_map
 from gridmgmt.services.exporting import ExportRefused
 
@@ -32,7 +33,7 @@ def export_map_command(kind, township, fmt, paper, orientation, made_on, output)
     with make_session() as session:
         try:
             export_map(session, kind, township, fmt, output, Page(paper, orientation),
-                       actor=getpass.getuser(), made_on=day)
+                       actor=Actor(getpass.getuser()), made_on=day)
         except BriefingRefused as refused:
             raise click.ClickException(str(refused)) from refused
     click.echo(f"已导出{KINDS[kind].label}到 {output}")
@@ -51,7 +52,7 @@ def export_gpkg_command(township, layer_list, include_sensitive, output) -> None
     names = [name.strip() for name in layer_list.split(",") if name.strip()]
     with make_session() as session:
         try:
-            counts = export_geopackage(session, township, names, output, actor=getpass.getuser(),
+            counts = export_geopackage(session, township, names, output, actor=Actor(getpass.getuser()),
                                        include_sensitive=include_sensitive)
         except (BriefingRefused, ExportRefused) as refused:
             raise click.ClickException(str(refused)) from refused

@@ -12,6 +12,7 @@ MASK = "***"
 # Action → roles allowed. Scope (township, grid) is checked separately.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "view_township": frozenset({"admin", "planner", "reviewer", "leader"}),
+    "export_maps": frozenset({"admin", "planner", "reviewer", "leader"}),
     "view_coverage": frozenset({"admin", "planner", "leader"}),
     "view_village": frozenset(ROLES),
     "view_household": frozenset({"admin", "planner", "grid_worker", "leader"}),

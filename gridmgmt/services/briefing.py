@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from geodata.layers import LAYERS
 from gridmgmt.config import get_settings
-from gridmgmt.db.models import AuditLog
 from gridmgmt.maps.kinds import KINDS, BriefingData, KindRefused, MapKind, Place
 from gridmgmt.maps.standalone import standalone_html
 from gridmgmt.maps.static import Page, render, save
+from gridmgmt.services.audit import Actor, record
 from gridmgmt.services.briefing_layers import LOADERS
 from gridmgmt.services.exporting import export_layer
 from gridmgmt.services.layers import TownshipNotFound, township_layers
@@ -32,13 +32,20 @@ class BriefingRefused(ValueError):
     """The export was not made; the message (Chinese) says why."""
 
 
+class TownshipMissing(BriefingRefused):
+    """No township has the requested code."""
+
+    def __init__(self, code: str):
+        super().__init__(f"没有编码为 {code} 的乡镇")
+
+
 def briefing_data(session: Session, kind: MapKind, township_code: str, made_on: date) -> BriefingData:
     """The township, the layers KIND needs and the county's townships for the inset."""
     row = session.execute(text(
         "SELECT id, code, name, county, ST_AsBinary(geom), ST_AsBinary(seat) FROM township WHERE code = :c"
     ), {"c": township_code}).one_or_none()
     if row is None:
-        raise BriefingRefused(f"没有编码为 {township_code} 的乡镇")
+        raise TownshipMissing(township_code)
     township_id, code, name, county, geom, seat = row
     place = Place(code, name, county, shapely.from_wkb(geom), shapely.from_wkb(seat) if seat else None)
     layers = {layer: LOADERS[layer](session, township_id, made_on) for layer in kind.layers}
@@ -66,7 +73,7 @@ def _check(kind_name: str, fmt: str, path: Path) -> MapKind:
 
 
 def export_map(session: Session, kind_name: str, township_code: str, fmt: str, path: Path,
-               page: Page = Page(), actor: str = "unknown", made_on: date | None = None) -> Path:
+               page: Page = Page(), actor: Actor = Actor("unknown"), made_on: date | None = None) -> Path:
     """Write map KIND_NAME of the township to PATH in FMT (png/pdf/html) and audit it."""
     path = Path(path)
     kind = _check(kind_name, fmt, path)
@@ -90,7 +97,7 @@ def _standalone(session: Session, township_code: str, made_on: date) -> str:
     try:
         layers = township_layers(session, township_code)
     except TownshipNotFound as missing:
-        raise BriefingRefused(str(missing)) from missing
+        raise TownshipMissing(township_code) from missing
     township_id = session.execute(text("SELECT id FROM township WHERE code = :c"), {"c": township_code}).scalar()
     households = LOADERS["households"](session, township_id, made_on)
     households.geometry = shapely.set_precision(households.geometry.array, 1e-6)
@@ -102,12 +109,12 @@ def _exists(session: Session, township_code: str) -> bool:
     return session.execute(text("SELECT 1 FROM township WHERE code = :c"), {"c": township_code}).first() is not None
 
 
-def _written(session: Session, path: Path, write, actor: str, detail: dict) -> Path:
+def _written(session: Session, path: Path, write, actor: Actor, detail: dict) -> Path:
     """WRITE to a temporary file beside PATH, audit, then move it into place and commit."""
     partial = path.with_name(f".{path.name}.partial")
     try:
         write(partial)
-        session.add(AuditLog(actor=actor[:64], action="export_map", target=str(path), detail=detail))
+        record(session, actor, "export_map", target=path.name, detail=detail)
         session.flush()
         partial.replace(path)
         session.commit()
@@ -119,7 +126,7 @@ def _written(session: Session, path: Path, write, actor: str, detail: dict) -> P
 
 
 def export_geopackage(session: Session, township_code: str, layer_names: list[str], path: Path,
-                      actor: str = "unknown", include_sensitive: bool = False) -> dict[str, int]:
+                      actor: Actor = Actor("unknown"), include_sensitive: bool = False) -> dict[str, int]:
     """Write LAYER_NAMES of the township into one GeoPackage for QGIS; rows per layer.
 
     Sensitive household flags only with INCLUDE_SENSITIVE (export_layer audits that too).
@@ -129,16 +136,16 @@ def export_geopackage(session: Session, township_code: str, layer_names: list[st
     if unknown or not layer_names:
         raise BriefingRefused(f"未知图层：{'、'.join(unknown) or '（未选择）'}；可选：{'、'.join(LAYERS)}")
     if not _exists(session, township_code):
-        raise BriefingRefused(f"没有编码为 {township_code} 的乡镇")
+        raise TownshipMissing(township_code)
     path.unlink(missing_ok=True)
     counts = {}
     try:
         for name in layer_names:
             counts[name] = export_layer(session, name, "gpkg", path, township=township_code,
-                                        include_sensitive=include_sensitive, actor=actor)
-        session.add(AuditLog(actor=actor[:64], action="export_layers", target=str(path),
-                             detail={"format": "gpkg", "township": township_code, "layers": counts,
-                                     "sensitive": include_sensitive}))
+                                        include_sensitive=include_sensitive, actor=actor.username)
+        record(session, actor, "export_layers", target=path.name,
+               detail={"format": "gpkg", "township": township_code, "layers": counts,
+                       "sensitive": include_sensitive})
         session.commit()
     except BaseException:
         session.rollback()

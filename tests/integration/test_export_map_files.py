@@ -12,6 +12,7 @@ from sqlalchemy import text
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS
+from gridmgmt.services.audit import Actor
 from gridmgmt.services.briefing import BriefingRefused, export_geopackage, export_map
 from tests.integration.briefing_town import empty_tables, load_town, new_session
 
@@ -42,7 +43,7 @@ def cli(db_url, monkeypatch):
 
 
 def test_html_map_has_every_asset_inlined(db, town, tmp_path):
-    path = export_map(db, "overview", town, "html", tmp_path / "map.html", actor="tester")
+    path = export_map(db, "overview", town, "html", tmp_path / "map.html", actor=Actor("tester"))
     html = path.read_text(encoding="utf-8")
     # Leaflet's own code holds links (its attribution); the page's markup must fetch nothing.
     markup = re.sub(r"<(script|style)>.*?</\1>", "", html, flags=re.DOTALL)
@@ -65,7 +66,7 @@ def test_html_is_only_for_the_overview(db, town, tmp_path):
 def test_geopackage_holds_the_chosen_layers_without_sensitive_flags(db, town, tmp_path):
     path = tmp_path / "town.gpkg"
     path.write_bytes(b"an older file")
-    counts = export_geopackage(db, town, ["villages", "roads", "households"], path, actor="tester")
+    counts = export_geopackage(db, town, ["villages", "roads", "households"], path, actor=Actor("tester"))
     layers = dict(pyogrio.list_layers(path))
     assert set(layers) == {"villages", "roads", "households"}
     assert counts["villages"] == 6 and counts["households"] > 500

@@ -1,0 +1,39 @@
+"""Download buttons of the map pages: a briefing map of a township as PNG, PDF or offline HTML."""
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from gridmgmt.maps.kinds import KINDS
+from gridmgmt.maps.static.page import Page
+from gridmgmt.services.briefing import MAP_FORMATS, BriefingRefused, TownshipMissing, export_map
+from web.auth import current_actor, permission_required, require_township
+from web.db import get_session
+
+bp = Blueprint("exports", __name__)
+MIMETYPES = {"png": "image/png", "pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+
+
+@bp.get("/townships/<code>/maps/<kind>.<fmt>")
+@permission_required("export_maps")
+def download_map(code: str, kind: str, fmt: str):
+    """Map KIND of township CODE as a file; ?paper=A4|A3&orientation=portrait|landscape."""
+    require_township(code)
+    if kind not in KINDS or fmt not in MAP_FORMATS:
+        abort(404)
+    try:
+        page = Page(request.args.get("paper", "A4"), request.args.get("orientation", "landscape"))
+    except ValueError as error:
+        return render_template("error.html", message=str(error)), 400
+    filename = f"{code}-{KINDS[kind].label}.{fmt}"
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            path = export_map(get_session(), kind, code, fmt, Path(folder) / filename, page, current_actor())
+        except TownshipMissing as missing:
+            return render_template("error.html", message=str(missing)), 404
+        except BriefingRefused as refused:
+            return render_template("error.html", message=str(refused)), 409
+        content = path.read_bytes()
+    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return Response(content, mimetype=MIMETYPES[fmt], headers={"Content-Disposition": disposition})
