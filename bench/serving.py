@@ -1,0 +1,137 @@
+"""Plumbing of the serving benchmarks: the county database, live servers, logins, report rows."""
+import html
+import http.client
+import os
+import re
+import secrets
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from sqlalchemy import func, select
+
+from bench.common import BIN, gridmgmt
+from gridmgmt.config import get_settings
+from gridmgmt.db.cluster import ensure_database
+from gridmgmt.db.migrate import upgrade
+from gridmgmt.db.models import AppUser, Household, Township
+from gridmgmt.db.session import make_session
+from gridmgmt.services.accounts import add_user, set_password
+
+DB = "gridmgmt_bench_tiles"
+USERNAME = "bench-admin"
+PLANNER = "bench-planner"
+# The county demo has ~200,000 households; fewer means the database holds something else.
+COUNTY_MIN_HOUSEHOLDS = 150_000
+START_TIMEOUT_S = 60
+
+
+@dataclass
+class Figure:
+    """One measured figure of ours beside the baseline's, as a Markdown table row."""
+
+    name: str
+    ours: float
+    baseline_name: str
+    baseline: float
+    unit: str
+    target: str
+    met: bool
+    note: str = ""
+
+    def line(self) -> str:
+        """A row of the bench table: | name | ours | baseline | ratio | target | note |."""
+        ok = "✓" if self.met else "✗"
+        return (f"| {self.name} | {self.ours:,.1f} {self.unit} | {self.baseline_name}: "
+                f"{self.baseline:,.1f} {self.unit} | {self.ours / self.baseline:.2f}× "
+                f"| {self.target} {ok} | {self.note} |")
+
+
+def county_database() -> tuple[str, str]:
+    """URL of the county demo database (filled once, then reused) and a fresh password of
+    the bench users: USERNAME (admin) and PLANNER (planner of the first township)."""
+    settings = get_settings()
+    ensure_database(settings, DB)
+    url = settings.url_for(DB)
+    upgrade(url)
+    gridmgmt(DB, "demo", "--scale", "county", "--if-empty")
+    password = secrets.token_urlsafe(12)
+    with make_session(url) as session:
+        if session.scalar(select(func.count()).select_from(Household)) < COUNTY_MIN_HOUSEHOLDS:
+            raise SystemExit(f"数据库 {DB} 中不是县级演示数据：请删除该数据库后重跑")
+        township = session.scalar(select(Township.code).order_by(Township.code))
+        for username, role, code in ((USERNAME, "admin", None), (PLANNER, "planner", township)):
+            if session.scalar(select(AppUser.id).where(AppUser.username == username)):
+                set_password(session, username, password)
+            else:
+                add_user(session, username, role, password, township_code=code)
+    return url, password
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A server subprocess on 127.0.0.1:PORT, stopped on leaving the `with` block."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str]):
+        self.name = name
+        self.port = free_port()
+        argv = [arg.replace("{port}", str(self.port)) for arg in args]
+        self.process = subprocess.Popen(argv, env={**os.environ, **env},
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def __enter__(self) -> "Server":
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"{self.name} 未能启动：{self.process.stderr.read().decode()[-2000:]}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit(f"{self.name} 在 {START_TIMEOUT_S} 秒内未开始监听")
+
+    def __exit__(self, *_exc) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def ours() -> Server:
+    """Our app under waitress (`gridmgmt serve`) on the county database."""
+    return Server("gridmgmt serve", [str(BIN / "gridmgmt"), "serve", "--port", "{port}"],
+                  {"GRIDMGMT_DB_NAME": DB})
+
+
+def tipg(url: str) -> Server:
+    """tipg under uvicorn, serving the household table of the same database."""
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    return Server("tipg", [str(BIN / "uvicorn"), "tipg.main:app", "--host", "127.0.0.1",
+                           "--port", "{port}", "--log-level", "warning"],
+                  {"DATABASE_URL": dsn, "TIPG_DB_SCHEMAS": '["public"]',
+                   "TIPG_DB_TABLES": '["public.household"]'})
+
+
+def log_in(port: int, password: str) -> str:
+    """The Cookie header of a session logged in as the bench admin through the login form."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/login")
+    response = conn.getresponse()
+    form = response.read().decode()
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    token = html.unescape(re.search(r'name="csrf_token" value="([^"]+)"', form).group(1))
+    body = urlencode({"csrf_token": token, "username": USERNAME, "password": password})
+    conn.request("POST", "/login", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    response = conn.getresponse()
+    response.read()
+    if response.status != 302:
+        raise SystemExit(f"基准测试账号登录失败：HTTP {response.status}")
+    return response.getheader("Set-Cookie").split(";")[0]
