@@ -2,7 +2,9 @@
 from bench.common import Result
 from bench.coverage import coverage_benchmarks
 from bench.imports import household_import
+from bench.pages import overview_page
 from bench.sites import site_benchmarks
+from bench.tiles import household_tiles
 from bench.visits import visit_benchmarks
 from gridmgmt.config import get_settings
 
@@ -17,6 +19,8 @@ def main() -> None:
     results += visit_benchmarks()
     results += site_benchmarks()
     results += coverage_benchmarks()
+    results += household_tiles()
+    results += overview_page()
     report = "\n".join([HEADER, *(r.line() for r in results)]) + "\n"
     print(report)
     (folder / "report.md").write_text(report, encoding="utf-8")
