@@ -42,8 +42,13 @@ serve: db
 test: db
 	$(BIN)/pytest -q
 
-bench: db
+bench: db $(STAMP)/bench-deps
 	$(BIN)/python -m bench
+
+# Baselines (tipg, spopt) are only needed by the benchmarks.
+$(STAMP)/bench-deps: pyproject.toml
+	$(BIN)/pip install -q -e '.[test,bench]' --config-settings editable_mode=compat
+	@touch $@
 
 clean:
 	-$(GM) db down
