@@ -18,7 +18,9 @@ from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import AuditLog
 from gridmgmt.domain.duties import DutyError
-from gridmgmt.services.compliance import NotFound, cadre_work, township_compliance
+from gridmgmt.services.compliance import (
+    NotFound, cadre_work, township_compliance, township_places, work_places,
+)
 from gridmgmt.services.duties import list_duties, seed_default_duties, set_duty
 from gridmgmt.services.events import EventReport, report_event
 from gridmgmt.services.routes import plan_route
@@ -73,6 +75,16 @@ def test_cadre_work_puts_the_overdue_event_first(session, town):
     first = work.iloc[0]
     assert first.priority == "event_overdue" and first.household_id == town["households"][2].id
     assert len(work) == 18 and work.household_id.is_unique
+
+
+def test_map_places(session, town):
+    comp = township_compliance(session, TOWN, DAY)
+    households, events = township_places(session, comp)
+    by_code = {h["label"]: h["status"] for h in households}
+    assert len(by_code) == 19 and by_code["H001"] == "done" and by_code["H002"] == "overdue"
+    assert [e["status"] for e in events] == ["overdue"]
+    places = work_places(session, cadre_work(session, "C1", DAY))  # the grid worker: 必访 households only
+    assert {p["label"]: p["status"] for p in places} == {"H002": "due", "H003": "event_overdue", "H005": "done"}
 
 
 def test_unknown_codes(session, town):
