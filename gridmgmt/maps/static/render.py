@@ -5,9 +5,11 @@ from pathlib import Path
 
 import geopandas as gpd
 import matplotlib
+import numpy as np
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image, PngImagePlugin
 from pyproj import CRS
 from shapely.geometry import box
 
@@ -18,6 +20,8 @@ from gridmgmt.maps.static.page import DPI, Layout, Page, Rect, layout
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
 
 FORMATS = ("png", "pdf")
+# zlib level 3: about a tenth larger than the default 6, in half the time.
+PNG_COMPRESSION = 3
 # Paper outside the township is toned down so the eye stays inside it.
 OUTSIDE = "#f1f1ee"
 # Room kept around the township inside the map frame, as a share of its extent.
@@ -74,10 +78,23 @@ def save(rendered: RenderedMap, path: Path, fmt: str, title: str = "") -> None:
     """Write the page to PATH: PNG at 300 dpi, or PDF with vector shapes and selectable text."""
     if fmt not in FORMATS:
         raise ValueError(f"不支持的图片格式「{fmt}」，可选：{'、'.join(FORMATS)}")
-    metadata = {"Title": title, "Creator": "gridmgmt"} if fmt == "pdf" else {"Title": title}
+    if fmt == "png":
+        _save_png(rendered.figure, path, title)
+        return
     # Type 3 fonts carry a ToUnicode map: the Chinese text stays searchable and copyable.
     with matplotlib.rc_context({"pdf.fonttype": 3}):
-        rendered.figure.savefig(path, format=fmt, dpi=DPI, metadata=metadata)
+        rendered.figure.savefig(path, format="pdf", dpi=DPI, metadata={"Title": title, "Creator": "gridmgmt"})
+
+
+def _save_png(fig: Figure, path: Path, title: str) -> None:
+    """An RGB PNG: paper needs no alpha channel, and without it the file is written twice as fast."""
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Title", title)
+    info.add_text("Software", "gridmgmt")
+    Image.fromarray(pixels).save(path, format="PNG", dpi=(DPI, DPI), pnginfo=info,
+                                 compress_level=PNG_COMPRESSION)
 
 
 def _panel(fig: Figure, page: Page, rect: Rect, frame: bool = False):
