@@ -21,6 +21,7 @@ def main() -> None:
     results += coverage_benchmarks()
     results += household_tiles()
     results += overview_page()
+    results += export_benchmarks()
     report = "\n".join([HEADER, *(r.line() for r in results)]) + "\n"
     print(report)
     (folder / "report.md").write_text(report, encoding="utf-8")
