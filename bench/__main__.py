@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark, print the Markdown table and write var/bench/report.md."""
 from bench.common import Result
 from bench.coverage import coverage_benchmarks
+from bench.exports import export_benchmarks
 from bench.imports import household_import
 from bench.pages import overview_page
 from bench.sites import site_benchmarks
