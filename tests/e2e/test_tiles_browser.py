@@ -1,7 +1,6 @@
 """Households from vector tiles in Chromium: tiles load, dots are drawn, hover shows the code."""
 import pytest
 
-from tests.web.people import PASSWORD
 from tests.web.sample import TOWNSHIP_CODE
 
 pytestmark = pytest.mark.e2e
@@ -24,25 +23,22 @@ SCREEN_POINT = """([lat, lon]) => {
 }"""
 
 
-def _log_in_and_open_map(browser, live_server, username):
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+def _open_map(login_page, live_server, username):
+    page = login_page(username)
     requests, errors, tiles = [], [], []
     page.on("request", lambda request: requests.append(request.url))
     page.on("response", lambda r: "/tiles/" in r.url and tiles.append((r.url, r.status)))
     page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server}/login?next=/townships/{TOWNSHIP_CODE}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**/townships/{TOWNSHIP_CODE}")
+    page.goto(f"{live_server}/townships/{TOWNSHIP_CODE}")
     page.wait_for_function(f"() => ({PAINTED_HOUSEHOLDS})() > 0")
     page.wait_for_load_state("networkidle")
     return page, requests, errors, tiles
 
 
-def test_household_tiles_are_drawn_without_outside_requests(browser, live_server, screenshot_dir):
-    page, requests, errors, tiles = _log_in_and_open_map(browser, live_server, "planner")
+def test_household_tiles_are_drawn_without_outside_requests(login_page, live_server,
+                                                           screenshot_dir):
+    page, requests, errors, tiles = _open_map(login_page, live_server, "planner")
     assert tiles and all(status in (200, 204) for _url, status in tiles), tiles
     assert any(status == 200 for _url, status in tiles)
     assert all("/tiles/households/" in url for url, _status in tiles)
@@ -55,8 +51,8 @@ def test_household_tiles_are_drawn_without_outside_requests(browser, live_server
     page.close()
 
 
-def test_hovering_a_tiled_household_shows_its_code(browser, live_server):
-    page, _requests, _errors, _tiles = _log_in_and_open_map(browser, live_server, "planner")
+def test_hovering_a_tiled_household_shows_its_code(login_page, live_server):
+    page, _requests, _errors, _tiles = _open_map(login_page, live_server, "planner")
     page.mouse.move(*page.evaluate(SCREEN_POINT, [23.89, 115.75]))
     tooltip = page.locator(".leaflet-tooltip")
     tooltip.wait_for()

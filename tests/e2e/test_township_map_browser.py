@@ -1,6 +1,7 @@
 """The township map in Chromium: Leaflet loads locally and draws every layer."""
 import pytest
 
+from tests.e2e.test_tiles_browser import PAINTED_HOUSEHOLDS
 from tests.web.sample import TOWNSHIP_CODE
 
 pytestmark = pytest.mark.e2e
@@ -46,12 +47,15 @@ def _open_map(login_page, live_server, width, height):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{live_server}/townships/{TOWNSHIP_CODE}")
     page.wait_for_function(MAP_SETTLED)
+    page.wait_for_function(f"() => ({PAINTED_HOUSEHOLDS})() > 0")  # from vector tiles
     page.wait_for_load_state("networkidle")
     return page, requests, errors
 
 
 def _assert_drawn(page, requests, errors, live_server):
-    assert page.evaluate(COUNT_LAYERS) == {"polygons": 7, "lines": 2, "circles": 5, "markers": 3}
+    # Households are vector tiles drawn on their own canvases, not Leaflet layers.
+    assert page.evaluate(COUNT_LAYERS) == {"polygons": 7, "lines": 2, "circles": 0, "markers": 3}
+    assert page.evaluate(PAINTED_HOUSEHOLDS) > 20
     assert page.evaluate(PAINTED_PIXELS) > 1000
     assert page.locator(".village-label").all_inner_texts() == ["西村", "东村"]
     assert page.locator(".leaflet-marker-pane .venue-icon").count() == 1
