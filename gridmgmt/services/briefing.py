@@ -109,12 +109,16 @@ def _exists(session: Session, township_code: str) -> bool:
     return session.execute(text("SELECT 1 FROM township WHERE code = :c"), {"c": township_code}).first() is not None
 
 
-def _written(session: Session, path: Path, write, actor: Actor, detail: dict) -> Path:
-    """WRITE to a temporary file beside PATH, audit, then move it into place and commit."""
-    partial = path.with_name(f".{path.name}.partial")
+def _written(session: Session, path: Path, write, actor: Actor, detail: dict,
+             action: str = "export_map") -> Path:
+    """WRITE to a temporary file beside PATH, audit ACTION, then move the file into place and commit.
+
+    DETAIL is read after WRITE, so WRITE may fill it in.
+    """
+    partial = path.with_name(f".{path.stem}.partial{path.suffix}")
     try:
         write(partial)
-        record(session, actor, "export_map", target=path.name, detail=detail)
+        record(session, actor, action, target=path.name, detail=detail)
         session.flush()
         partial.replace(path)
         session.commit()
@@ -137,18 +141,14 @@ def export_geopackage(session: Session, township_code: str, layer_names: list[st
         raise BriefingRefused(f"未知图层：{'、'.join(unknown) or '（未选择）'}；可选：{'、'.join(LAYERS)}")
     if not _exists(session, township_code):
         raise TownshipMissing(township_code)
-    path.unlink(missing_ok=True)
-    counts = {}
-    try:
+    counts: dict[str, int] = {}
+
+    def write(partial: Path) -> None:
+        partial.unlink(missing_ok=True)
         for name in layer_names:
-            counts[name] = export_layer(session, name, "gpkg", path, township=township_code,
+            counts[name] = export_layer(session, name, "gpkg", partial, township=township_code,
                                         include_sensitive=include_sensitive, actor=actor.username)
-        record(session, actor, "export_layers", target=path.name,
-               detail={"format": "gpkg", "township": township_code, "layers": counts,
-                       "sensitive": include_sensitive})
-        session.commit()
-    except BaseException:
-        session.rollback()
-        path.unlink(missing_ok=True)
-        raise
+
+    detail = {"format": "gpkg", "township": township_code, "layers": counts, "sensitive": include_sensitive}
+    _written(session, path, write, actor, detail, action="export_layers")
     return counts

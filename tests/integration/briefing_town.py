@@ -1,6 +1,10 @@
-"""A small demo township (6 villages) and a neighbour in its county, loaded once per test module."""
+"""A small demo township (6 villages) and a neighbour in its county, loaded once per test module.
+
+Test modules import the `town` and `db` fixtures from here.
+"""
 from datetime import date
 
+import pytest
 from shapely import affinity
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
@@ -59,3 +63,22 @@ def empty_tables(engine) -> None:
 def new_session(engine) -> Session:
     """A session on the test database."""
     return sessionmaker(engine, expire_on_commit=False)()
+
+
+@pytest.fixture(scope="module")
+def town(engine):
+    """Code of the loaded demo township, with a grid plan and demo sites; emptied after the module."""
+    empty_tables(engine)
+    code = load_town(engine)
+    add_plan_and_sites(engine)
+    yield code
+    empty_tables(engine)
+
+
+@pytest.fixture
+def db(engine, town):
+    """A session on the loaded township; the audit log is emptied after each test."""
+    with new_session(engine) as session:
+        yield session
+        session.execute(text("DELETE FROM audit_log"))
+        session.commit()

@@ -16,27 +16,7 @@ from gridmgmt.maps.static import Page, render
 from gridmgmt.maps.static.page import DPI, MM_PER_INCH
 from gridmgmt.services.audit import Actor
 from gridmgmt.services.briefing import BriefingRefused, briefing_data, export_map
-from tests.integration.briefing_town import (
-    DAY, NEIGHBOUR_CODE, add_plan_and_sites, empty_tables, load_town, new_session,
-)
-
-
-@pytest.fixture(scope="module")
-def town(engine):
-    """Code of the loaded demo township; the tables are emptied after the module."""
-    empty_tables(engine)
-    code = load_town(engine)
-    add_plan_and_sites(engine)
-    yield code
-    empty_tables(engine)
-
-
-@pytest.fixture
-def db(engine, town):
-    with new_session(engine) as session:
-        yield session
-        session.execute(text("DELETE FROM audit_log"))
-        session.commit()
+from tests.integration.briefing_town import DAY, NEIGHBOUR_CODE, db, town  # noqa: F401 - fixtures
 
 
 def _audits(db):

@@ -14,23 +14,7 @@ from gridmgmt.config import get_settings
 from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS
 from gridmgmt.services.audit import Actor
 from gridmgmt.services.briefing import BriefingRefused, export_geopackage, export_map
-from tests.integration.briefing_town import empty_tables, load_town, new_session
-
-
-@pytest.fixture(scope="module")
-def town(engine):
-    """Code of the loaded demo township; the tables are emptied after the module."""
-    empty_tables(engine)
-    yield load_town(engine)
-    empty_tables(engine)
-
-
-@pytest.fixture
-def db(engine, town):
-    with new_session(engine) as session:
-        yield session
-        session.execute(text("DELETE FROM audit_log"))
-        session.commit()
+from tests.integration.briefing_town import db, town  # noqa: F401 - fixtures
 
 
 @pytest.fixture
