@@ -30,9 +30,7 @@ class ImportResult:
 
 
 def _township(session: Session, layer: Layer, code: str | None) -> Township | None:
-    if not layer.needs_township:
-        return None
-    if not code and layer.name in ANY_TOWNSHIP:
+    if not layer.needs_township or (not code and layer.name in ANY_TOWNSHIP):
         return None
     if not code:
         raise ImportRejected.one(f"导入「{layer.label}」需要用 --township 指明所属乡镇编码", "township")
