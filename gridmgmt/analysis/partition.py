@@ -207,9 +207,8 @@ class Rebalancer:
         w = self.g.weight[site]
         before, after_from, after_to = self.load[frm], self.load[frm] - w, self.load[to] + w
         if balance:
-            dev = lambda load, c: (load - self.targets[c]) / self.targets[c]  # noqa: E731
-            gain = dev(before, frm) ** 2 + dev(self.load[to], to) ** 2 - dev(after_from, frm) ** 2 \
-                - dev(after_to, to) ** 2
+            gain = (self._off(before, frm) + self._off(self.load[to], to)
+                    - self._off(after_from, frm) - self._off(after_to, to))
             out = (before > self.high[frm]) | (self.load[to] < self.low[to])
             ok = out & (gain > 1e-12)
         else:
@@ -219,6 +218,10 @@ class Rebalancer:
                 self._move(site[i], to[i], w[i])
                 return True
         return False
+
+    def _off(self, load: np.ndarray, cells: np.ndarray) -> np.ndarray:
+        """Squared relative deviation of LOAD from the CELLS' targets."""
+        return ((load - self.targets[cells]) / self.targets[cells]) ** 2
 
     def _move(self, site: int, to: int, w: float) -> None:
         self.load[self.labels[site]] -= w
