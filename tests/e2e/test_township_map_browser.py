@@ -1,7 +1,6 @@
 """The township map in Chromium: Leaflet loads locally and draws every layer."""
 import pytest
 
-from tests.e2e.test_tiles_browser import PAINTED_HOUSEHOLDS
 from tests.web.sample import TOWNSHIP_CODE
 
 pytestmark = pytest.mark.e2e
@@ -23,13 +22,17 @@ COUNT_LAYERS = """() => {
 MAP_SETTLED = """() => window.L && document.querySelector(".leaflet-overlay-pane canvas")
     && !document.querySelector(".leaflet-zoom-anim")"""
 
-PAINTED_PIXELS = """() => {
-    const canvas = document.querySelector(".leaflet-overlay-pane canvas");
-    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+# Non-transparent pixels on the canvases the selector picks.
+PAINTED = """(selector) => {
     let painted = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+    for (const canvas of document.querySelectorAll(selector)) {
+        const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+    }
     return painted;
 }"""
+OVERLAY_CANVAS = ".leaflet-overlay-pane canvas"
+HOUSEHOLD_CANVASES = ".leaflet-households-pane canvas"  # vector tiles, one canvas each
 
 HOUSEHOLD_POINT = """([lat, lon]) => {
     const map = window[document.querySelector(".folium-map").id];
@@ -47,7 +50,7 @@ def _open_map(login_page, live_server, width, height):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{live_server}/townships/{TOWNSHIP_CODE}")
     page.wait_for_function(MAP_SETTLED)
-    page.wait_for_function(f"() => ({PAINTED_HOUSEHOLDS})() > 0")  # from vector tiles
+    page.wait_for_function(f"(selector) => ({PAINTED})(selector) > 0", arg=HOUSEHOLD_CANVASES)
     page.wait_for_load_state("networkidle")
     return page, requests, errors
 
@@ -55,8 +58,8 @@ def _open_map(login_page, live_server, width, height):
 def _assert_drawn(page, requests, errors, live_server):
     # Households are vector tiles drawn on their own canvases, not Leaflet layers.
     assert page.evaluate(COUNT_LAYERS) == {"polygons": 7, "lines": 2, "circles": 0, "markers": 3}
-    assert page.evaluate(PAINTED_HOUSEHOLDS) > 20
-    assert page.evaluate(PAINTED_PIXELS) > 1000
+    assert page.evaluate(PAINTED, HOUSEHOLD_CANVASES) > 20
+    assert page.evaluate(PAINTED, OVERLAY_CANVAS) > 1000
     assert page.locator(".village-label").all_inner_texts() == ["西村", "东村"]
     assert page.locator(".leaflet-marker-pane .venue-icon").count() == 1
     assert page.locator(".map-legend summary").inner_text() == "图例"
