@@ -63,7 +63,8 @@ def _plain(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         out["cadre_role"] = out.cadre_role.map(CADRE_ROLES)
     for column in ("spread_m", "venue_m", "member_m"):
         if column in out:
-            out[column] = out[column].round(0)
+            # No reachable venue at all is infinitely far: shown blank, never as Infinity.
+            out[column] = out[column].astype(float).round(0).where(lambda d: d < float("inf"))
     return out.astype(object).where(out.notna(), None)
 
 
