@@ -25,7 +25,7 @@ def _rules_options(fn):
         click.option("--max", "max_workload", type=float, default=200, show_default=True, help="每格工作量上限"),
         click.option("--must-visit-extra", type=float, default=1.0, show_default=True,
                      help="必访户额外计入的工作量（1.0 即按 2 户计）"),
-        click.option("--tolerance", type=float, default=0.05, show_default=True, help="均衡容差（占本村均值）"),
+        click.option("--tolerance", type=float, default=0.10, show_default=True, help="均衡容差（占本村均值）"),
         click.option("--max-cells-per-worker", type=int, default=1, show_default=True, help="每名网格员最多负责网格数"),
         click.option("--liaison-capacity", type=int, default=10, show_default=True, help="每名党员最多联系户数"),
     ]

@@ -30,7 +30,7 @@ class GridRules:
     # A 必访 household counts 1 + must_visit_extra (monthly visits instead of yearly).
     must_visit_extra: float = 1.0
     # Rebalancing stops once every cell is within this share of its village's mean.
-    tolerance: float = 0.05
+    tolerance: float = 0.10
     # Cutting between village groups or across a road/river costs this share of a plain cut.
     group_cut: float = 0.25
     barrier_cut: float = 0.4
