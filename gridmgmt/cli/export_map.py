@@ -29,6 +29,7 @@ KIND_HELP = "；".join(f"{name}={kind.label}" for name, kind in KINDS.items())
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="输出文件")
 def export_map_command(kind, township, fmt, paper, orientation, made_on, output) -> None:
+    """Export one briefing map (the help text above is built from the kind registry)."""
     day = made_on.date() if made_on else date.today()
     with make_session() as session:
         try:
