@@ -26,7 +26,7 @@ MUST_VISIT = "(h.hardship OR h.critically_ill OR h.empty_nest_elderly OR h.left_
 
 
 @dataclass(frozen=True)
-class Township_:
+class GridTownship:
     """A township's villages, households and roads in metres on its local PLANE."""
 
     id: int
@@ -70,7 +70,7 @@ def township_id(session: Session, code: str) -> int:
     return found
 
 
-def load_township(session: Session, tid: int) -> Township_:
+def load_township(session: Session, tid: int) -> GridTownship:
     """Villages, households (must_visit as one bool, never the flags) and roads of TID."""
     p = {"t": tid}
     lon, lat = session.execute(text("SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(geom) c FROM township "
@@ -88,7 +88,7 @@ def load_township(session: Session, tid: int) -> Township_:
     xy = (households[["x", "y"]].to_numpy(float) - [lon, lat]) * plane.scale
     households["x"], households["y"] = xy[:, 0], xy[:, 1]
     roads = session.execute(text("SELECT ST_AsBinary(geom) FROM road WHERE township_id = :t"), p).scalars().all()
-    return Township_(tid, plane, villages, households, plane.to_metres(shapely.from_wkb([bytes(r) for r in roads])))
+    return GridTownship(tid, plane, villages, households, plane.to_metres(shapely.from_wkb([bytes(r) for r in roads])))
 
 
 def weights(households: pd.DataFrame, rules: GridRules) -> np.ndarray:
@@ -96,7 +96,7 @@ def weights(households: pd.DataFrame, rules: GridRules) -> np.ndarray:
     return np.where(households.must_visit.to_numpy(bool), rules.workload(True), rules.workload(False))
 
 
-def village_mesh(town: Township_, village_id: int, rules: GridRules) -> tuple[pd.DataFrame, VillageMesh, SiteGraph]:
+def village_mesh(town: GridTownship, village_id: int, rules: GridRules) -> tuple[pd.DataFrame, VillageMesh, SiteGraph]:
     """The households of a village, their mesh and site graph; GridError if one lies outside."""
     village = town.villages.set_index("id").loc[village_id]
     homes = town.households[town.households.village_id == village_id].reset_index(drop=True)
@@ -120,7 +120,7 @@ def _cell_numbers(used: set[str], village_code: str):
             yield n
 
 
-def _write_cells(session: Session, town: Township_, plan_id: int, cells: VillageCells,
+def _write_cells(session: Session, town: GridTownship, plan_id: int, cells: VillageCells,
                  labels, used: set[str] = frozenset()) -> None:
     """Insert the cells LABELS of one village's allocation, with their memberships."""
     village = town.villages.set_index("id").loc[cells.village_id]
@@ -182,7 +182,7 @@ def draft_plan(session: Session, plan_id: int) -> GridPlan:
     return plan
 
 
-def plan_cells(session: Session, plan: GridPlan, town: Township_, rules: GridRules,
+def plan_cells(session: Session, plan: GridPlan, town: GridTownship, rules: GridRules,
                village_ids=None) -> list[VillageCells]:
     """The plan's stored allocation of VILLAGE_IDS (default all) as VillageCells."""
     member = dict(session.execute(select(GridMembership.household_id, GridMembership.cell_id)
