@@ -4,7 +4,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user
 
+from gridmgmt.domain.permissions import may
 from gridmgmt.maps.kinds import KINDS
 from gridmgmt.maps.static.page import Page
 from gridmgmt.services.briefing import MAP_FORMATS, BriefingRefused, TownshipMissing, export_map
@@ -29,7 +31,8 @@ def download_map(code: str, kind: str, fmt: str):
     filename = f"{code}-{KINDS[kind].label}.{fmt}"
     with tempfile.TemporaryDirectory() as folder:
         try:
-            path = export_map(get_session(), kind, code, fmt, Path(folder) / filename, page, current_actor())
+            path = export_map(get_session(), kind, code, fmt, Path(folder) / filename, page, current_actor(),
+                              households=may(current_user.role, "view_household"))
         except TownshipMissing as missing:
             return render_template("error.html", message=str(missing)), 404
         except BriefingRefused as refused:

@@ -39,8 +39,12 @@ class TownshipMissing(BriefingRefused):
         super().__init__(f"没有编码为 {code} 的乡镇")
 
 
-def briefing_data(session: Session, kind: MapKind, township_code: str, made_on: date) -> BriefingData:
-    """The township, the layers KIND needs and the county's townships for the inset."""
+def briefing_data(session: Session, kind: MapKind, township_code: str, made_on: date,
+                  households: bool = True) -> BriefingData:
+    """The township, the layers KIND needs and the county's townships for the inset.
+
+    Without HOUSEHOLDS (a role that may not see them) the household layer is empty.
+    """
     row = session.execute(text(
         "SELECT id, code, name, county, ST_AsBinary(geom), ST_AsBinary(seat) FROM township WHERE code = :c"
     ), {"c": township_code}).one_or_none()
@@ -49,6 +53,8 @@ def briefing_data(session: Session, kind: MapKind, township_code: str, made_on: 
     township_id, code, name, county, geom, seat = row
     place = Place(code, name, county, shapely.from_wkb(geom), shapely.from_wkb(seat) if seat else None)
     layers = {layer: LOADERS[layer](session, township_id, made_on) for layer in kind.layers}
+    if not households and "households" in layers:
+        layers["households"] = layers["households"].iloc[0:0]
     return BriefingData(place, layers, made_on, _county(session, county))
 
 
@@ -73,17 +79,21 @@ def _check(kind_name: str, fmt: str, path: Path) -> MapKind:
 
 
 def export_map(session: Session, kind_name: str, township_code: str, fmt: str, path: Path,
-               page: Page = Page(), actor: Actor = Actor("unknown"), made_on: date | None = None) -> Path:
-    """Write map KIND_NAME of the township to PATH in FMT (png/pdf/html) and audit it."""
+               page: Page = Page(), actor: Actor = Actor("unknown"), made_on: date | None = None,
+               households: bool = True) -> Path:
+    """Write map KIND_NAME of the township to PATH in FMT (png/pdf/html) and audit it.
+
+    HOUSEHOLDS false leaves household points off the map, for roles that may not see them.
+    """
     path = Path(path)
     kind = _check(kind_name, fmt, path)
     made_on = made_on or date.today()
     if fmt == "html":
-        content = _standalone(session, township_code, made_on).encode("utf-8")
+        content = _standalone(session, township_code, made_on, households).encode("utf-8")
         return _written(session, path, lambda p: p.write_bytes(content), actor,
                         {"kind": kind.name, "format": fmt, "township": township_code})
     try:
-        spec = kind.build(briefing_data(session, kind, township_code, made_on))
+        spec = kind.build(briefing_data(session, kind, township_code, made_on, households))
     except KindRefused as refused:
         raise BriefingRefused(str(refused)) from refused
     rendered = render(spec, page)
@@ -92,16 +102,18 @@ def export_map(session: Session, kind_name: str, township_code: str, fmt: str, p
     return _written(session, path, lambda p: save(rendered, p, fmt, spec.title), actor, detail)
 
 
-def _standalone(session: Session, township_code: str, made_on: date) -> str:
+def _standalone(session: Session, township_code: str, made_on: date, households: bool) -> str:
     """The overview web map with its households embedded: a file has no tile server to ask."""
     try:
         layers = township_layers(session, township_code)
     except TownshipNotFound as missing:
         raise TownshipMissing(township_code) from missing
     township_id = session.execute(text("SELECT id FROM township WHERE code = :c"), {"c": township_code}).scalar()
-    households = LOADERS["households"](session, township_id, made_on)
-    households.geometry = shapely.set_precision(households.geometry.array, 1e-6)
-    embedded = replace(layers, households=json.loads(households.to_json(drop_id=True)))
+    points = LOADERS["households"](session, township_id, made_on)
+    if not households:
+        points = points.iloc[0:0]
+    points.geometry = shapely.set_precision(points.geometry.array, 1e-6)
+    embedded = replace(layers, households=json.loads(points.to_json(drop_id=True)))
     return standalone_html(embedded, get_settings().node_modules)
 
 

@@ -121,3 +121,9 @@ def test_refusals_write_nothing(db, town, tmp_path, args, message):
         export_map(db, kind, code or town, fmt, path)
     assert list(tmp_path.iterdir()) == []
     assert _audits(db) == []
+
+
+def test_households_can_be_left_off_for_roles_that_may_not_see_them(db, town):
+    kind = KINDS["overview"]
+    assert len(briefing_data(db, kind, town, DAY).layers["households"]) > 500
+    assert briefing_data(db, kind, town, DAY, households=False).layers["households"].empty

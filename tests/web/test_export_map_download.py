@@ -43,3 +43,11 @@ def test_html_of_another_kind_is_refused(as_user, session):
     assert response.status_code == 409
     assert "HTML 格式只支持" in response.get_data(as_text=True)
     assert session.execute(text("SELECT count(*) FROM audit_log WHERE action = 'export_map'")).scalar() == 0
+
+
+def test_reviewer_gets_no_households_in_the_offline_map(as_user):
+    planner = as_user("planner").get(f"{URL}/overview.html").get_data(as_text=True)
+    reviewer = as_user("reviewer").get(f"{URL}/overview.html").get_data(as_text=True)
+    household = "44150010020101001"
+    assert household in planner
+    assert household not in reviewer
