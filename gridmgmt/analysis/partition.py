@@ -158,6 +158,20 @@ def allocate(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = None,
     return Rebalancer(g, rules, labels, np.array(targets), movable).run()
 
 
+def split(g: SiteGraph, rules: GridRules, labels: np.ndarray, cell: int, seed: int = 0) -> np.ndarray:
+    """LABELS with cell CELL cut into two connected, balanced cells (the new one is max + 1)."""
+    nodes = np.flatnonzero(labels == cell)
+    out = labels.copy()
+    new = labels.max() + 1
+    half = _grow_cells(g, _matrix(g, _lengths(g), len(g.xy)), nodes, 2, np.random.default_rng(seed))
+    out[nodes[half == 1]] = new
+    targets = np.bincount(out, g.weight, new + 1)
+    targets[[cell, new]] = g.weight[nodes].sum() / 2
+    movable = np.zeros(new + 1, bool)
+    movable[[cell, new]] = True
+    return Rebalancer(g, rules, out, targets, movable).run()
+
+
 class Rebalancer:
     """Moves boundary sites between neighbouring movable cells: first into band, then
     polishing (moves that shorten the weighted cut and keep both cells in band)."""

@@ -120,9 +120,10 @@ def _cell_numbers(used: set[str], village_code: str):
             yield n
 
 
-def _write_cells(session: Session, town: GridTownship, plan_id: int, cells: VillageCells,
-                 labels, used: set[str] = frozenset()) -> None:
-    """Insert the cells LABELS of one village's allocation, with their memberships."""
+def write_cells(session: Session, town: GridTownship, plan_id: int, cells: VillageCells,
+                labels, used: set[str] = frozenset()) -> None:
+    """Insert the cells LABELS of one village's allocation, with their memberships;
+    codes go on from the numbers not USED in the plan yet."""
     village = town.villages.set_index("id").loc[cells.village_id]
     polygons = cells.polygons
     household_label = cells.sites[cells.mesh.site_of]
@@ -166,7 +167,7 @@ def allocate_township(session: Session, code: str, name: str, rules: GridRules) 
             continue
         homes, mesh, graph = village_mesh(town, village.id, rules)
         part = VillageCells(village.id, homes, mesh, graph, allocate(graph, rules))
-        _write_cells(session, town, plan.id, part, np.unique(part.sites))
+        write_cells(session, town, plan.id, part, np.unique(part.sites))
         parts.append(part)
     session.commit()
     return PlanReport(plan.id, sum(len(np.unique(p.sites)) for p in parts), plan_quality(parts))
@@ -215,7 +216,7 @@ def rebalance(session: Session, plan_id: int, rules: GridRules) -> PlanReport:
         session.execute(delete(GridCell).where(GridCell.plan_id == plan.id, GridCell.village_id == part.village_id,
                                                GridCell.locked.is_(False)))
         fresh = VillageCells(part.village_id, part.households, part.mesh, part.graph, labels)
-        _write_cells(session, town, plan.id, fresh, np.unique(labels[~keep]),
+        write_cells(session, town, plan.id, fresh, np.unique(labels[~keep]),
                      used={locked[int(c)] for c in kept_ids})
         parts.append(fresh)
     session.commit()
