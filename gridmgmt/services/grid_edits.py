@@ -18,7 +18,7 @@ from gridmgmt.analysis.partition import is_connected, split
 from gridmgmt.db.models import GridCell, GridPlan
 from gridmgmt.domain.grid_rules import GridError, GridRules, check_bounds, check_versions
 from gridmgmt.services.grids import (
-    CELL_GEOM, GridTownship, VillageCells, draft_plan, load_township, plan_cells, write_cells,
+    CELL_GEOM, GridTownship, VillageCells, draft_plan, load_township, next_version, plan_cells, write_cells,
 )
 
 
@@ -194,9 +194,10 @@ def split_cell(session: Session, plan_id: int, cell_code: str, seen: dict[str, i
     gone = edit.part.households.id.to_numpy()[new_sites[edit.part.mesh.site_of] == new]
     session.execute(text("DELETE FROM grid_membership WHERE plan_id = :p AND household_id = ANY(:h)"),
                     {"p": edit.plan.id, "h": gone.tolist()})
+    version = next_version(session, edit.plan.id)
     _stage(session, edit, new_sites, [cell_code])
     used = set(session.scalars(select(GridCell.code).where(GridCell.plan_id == edit.plan.id)))
-    write_cells(session, edit.town, edit.plan.id, replace(edit.part, sites=new_sites), [new], used)
+    write_cells(session, edit.town, edit.plan.id, replace(edit.part, sites=new_sites), [new], used, version)
     added = set(session.scalars(select(GridCell.code).where(GridCell.plan_id == edit.plan.id))) - used
     return _commit(session, edit, [cell_code, *added])
 

@@ -121,18 +121,19 @@ def _cell_numbers(used: set[str], village_code: str):
 
 
 def write_cells(session: Session, town: GridTownship, plan_id: int, cells: VillageCells,
-                labels, used: set[str] = frozenset()) -> None:
+                labels, used: set[str] = frozenset(), version: int = 1) -> None:
     """Insert the cells LABELS of one village's allocation, with their memberships;
-    codes go on from the numbers not USED in the plan yet."""
+    codes go on from the numbers not USED in the plan yet, versions start at VERSION."""
     village = town.villages.set_index("id").loc[cells.village_id]
     polygons = cells.polygons
     household_label = cells.sites[cells.mesh.site_of]
     for n, label in zip(_cell_numbers(set(used), village.code), labels):
         cell_id = session.execute(text(
-            "INSERT INTO grid_cell (plan_id, village_id, code, name, geom) "
-            f"VALUES (:p, :v, :code, :name, {CELL_GEOM}) RETURNING id"), {"p": plan_id, "v": cells.village_id, "code": f"{village.code}W{n:02d}",
-                              "name": f"{village['name']}第{n}网格",
-                              "wkb": shapely.to_wkb(town.plane.to_degrees(polygons[label]))}).scalar_one()
+            "INSERT INTO grid_cell (plan_id, village_id, code, name, version, geom) "
+            f"VALUES (:p, :v, :code, :name, :version, {CELL_GEOM}) RETURNING id"),
+            {"p": plan_id, "v": cells.village_id, "code": f"{village.code}W{n:02d}", "version": version,
+             "name": f"{village['name']}第{n}网格",
+             "wkb": shapely.to_wkb(town.plane.to_degrees(polygons[label]))}).scalar_one()
         members = cells.households.id.to_numpy()[household_label == label]
         copy_rows(session, "grid_membership", ["plan_id", "household_id", "cell_id"],
                   ((plan_id, int(h), cell_id) for h in members))
@@ -199,10 +200,18 @@ def plan_cells(session: Session, plan: GridPlan, town: GridTownship, rules: Grid
     return parts
 
 
+def next_version(session: Session, plan_id: int) -> int:
+    """A version above every version of the plan's cells: a cell made again under an old
+    code never matches what a stale editor saw."""
+    return session.execute(text("SELECT coalesce(max(version), 0) + 1 FROM grid_cell WHERE plan_id = :p"),
+                           {"p": plan_id}).scalar_one()
+
+
 def rebalance(session: Session, plan_id: int, rules: GridRules) -> PlanReport:
     """Re-run allocation of a draft plan keeping its locked cells as they are; commits."""
     plan = draft_plan(session, plan_id)
     town = load_township(session, plan.township_id)
+    version = next_version(session, plan.id)
     locked = dict(session.execute(select(GridCell.id, GridCell.code)
                                   .where(GridCell.plan_id == plan.id, GridCell.locked)).all())
     parts = []
@@ -217,7 +226,7 @@ def rebalance(session: Session, plan_id: int, rules: GridRules) -> PlanReport:
                                                GridCell.locked.is_(False)))
         fresh = VillageCells(part.village_id, part.households, part.mesh, part.graph, labels)
         write_cells(session, town, plan.id, fresh, np.unique(labels[~keep]),
-                     used={locked[int(c)] for c in kept_ids})
+                    used={locked[int(c)] for c in kept_ids}, version=version)
         parts.append(fresh)
     session.commit()
     return PlanReport(plan.id, sum(len(np.unique(p.sites)) for p in parts), plan_quality(parts))

@@ -80,5 +80,9 @@ def test_rebalance_keeps_a_locked_cell(session, plan):
                             {"p": plan, "c": W1}).one()
     assert tuple(before) == tuple(after)
     assert report.cells == 3
+    # W2 was made again under its old code: an editor's old version of it no longer matches.
+    with pytest.raises(StaleCell):
+        move_households(session, plan, [_nearest_to(session, plan, W2, W1)], W1, 
+                        _versions(session, plan) | {W2: seen[W2]}, RULES)
     assert session.execute(text("SELECT count(*) FROM grid_membership WHERE plan_id = :p"),
                            {"p": plan}).scalar_one() == 420
