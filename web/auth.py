@@ -12,6 +12,7 @@ from functools import wraps
 from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy import select
 
 from gridmgmt.db.models import AppUser, Township
 from gridmgmt.domain.permissions import Forbidden, Scope, may
@@ -80,8 +81,14 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> CurrentUser | None:
-    user = get_session().get(AppUser, int(user_id))
-    return CurrentUser.of(user) if user and user.active else None
+    # Runs on every request (every tile): one query, the snapshot's columns only.
+    row = get_session().execute(
+        select(AppUser.id, AppUser.username, AppUser.role, AppUser.township_id, Township.code,
+               AppUser.cadre_id)
+        .outerjoin(Township, AppUser.township_id == Township.id)
+        .where(AppUser.id == int(user_id), AppUser.active)
+    ).one_or_none()
+    return CurrentUser(*row) if row else None
 
 
 @login_manager.request_loader
@@ -164,8 +171,8 @@ def permission_required(action: str):
 def current_scope() -> Scope:
     """What the current user may see, computed once per request."""
     if "scope" not in g:
-        user = get_session().get(AppUser, current_user.id)
-        g.scope = user_scope(get_session(), user)
+        # The snapshot was loaded from the database at the start of this request.
+        g.scope = user_scope(get_session(), current_user)
     return g.scope
 
 

@@ -6,11 +6,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gridmgmt.config import get_settings
 
+# Pooled connections are replaced after this many seconds, before a server or firewall
+# timeout drops them. No pre-ping: it would cost a round trip on every checkout (every
+# request); a connection found dead (server restarted) fails that one statement and
+# SQLAlchemy then discards the whole pool's older connections.
+POOL_RECYCLE_S = 1800
+
 
 @lru_cache
 def engine_for(url: str) -> Engine:
     """One pooled engine per database URL."""
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_recycle=POOL_RECYCLE_S)
 
 
 def default_url() -> str:

@@ -3,6 +3,7 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -218,8 +219,19 @@ def user_for_token(session: Session, secret: str) -> AppUser | None:
     return user
 
 
-def user_scope(session: Session, user: AppUser) -> Scope:
-    """What USER may see: admins everything, grid workers their villages and cells."""
+class ScopedUser(Protocol):
+    """What a scope is built from: an AppUser row, or the web layer's snapshot of one."""
+
+    role: str
+    township_id: int | None
+    cadre_id: int | None
+
+
+def user_scope(session: Session, user: ScopedUser) -> Scope:
+    """What USER may see: admins everything, grid workers their villages and cells.
+
+    Only grid workers' scopes need the database (their assignments).
+    """
     if user.role == "admin":
         return Scope(township_id=None)
     if user.role != "grid_worker":

@@ -7,9 +7,10 @@ household flag: each layer lists the only attributes it may carry.
 """
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Float, Integer, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import GridCell, Household, Road, VillageGroup
@@ -103,11 +104,19 @@ def tile_at(lon: float, lat: float, z: int) -> TileAddress:
     return TileAddress(z, int((lon + 180) / 360 * n), int(y))
 
 
-def tile_statement(layer: TileLayer, address: TileAddress, scope: Scope | None = None) -> Select:
-    """The SELECT that returns LAYER's tile at ADDRESS as one bytea (empty when no feature)."""
-    envelope = func.ST_TileEnvelope(address.z, address.x, address.y)
+def _bound_values(address: TileAddress) -> dict:
+    """The values of the tile statement's parameters for ADDRESS."""
     margin = 2 * MERCATOR_HALF_WIDTH / 2 ** address.z * BUFFER / EXTENT
-    box = func.ST_Transform(func.ST_Expand(envelope, margin), 4326)
+    return {"z": address.z, "x": address.x, "y": address.y, "margin": margin}
+
+
+# Built once per layer and scope, the tile's address bound at execution: building the
+# statement takes about as long as PostgreSQL takes for a small tile.
+@lru_cache(maxsize=256)
+def _statement(layer_name: str, scope: Scope | None) -> Select:
+    layer = LAYERS[layer_name]
+    envelope = func.ST_TileEnvelope(*(bindparam(name, type_=Integer) for name in "zxy"))
+    box = func.ST_Transform(func.ST_Expand(envelope, bindparam("margin", type_=Float)), 4326)
     rows = layer.refine(select(layer.geom.label("geom"), *layer.columns)
                         .where(layer.geom.op("&&")(box)))
     if layer.personal:
@@ -123,8 +132,14 @@ def tile_statement(layer: TileLayer, address: TileAddress, scope: Scope | None =
     return select(func.ST_AsMVT(features.table_valued(), layer.name, EXTENT, "geom", "id"))
 
 
+def tile_statement(layer: TileLayer, address: TileAddress, scope: Scope | None = None) -> Select:
+    """The SELECT that returns LAYER's tile at ADDRESS as one bytea (empty when no feature)."""
+    return _statement(layer.name, scope).params(_bound_values(address))
+
+
 def render_tile(session: Session, layer: TileLayer, address: TileAddress,
                 scope: Scope | None = None) -> bytes:
     """LAYER's tile at ADDRESS (personal layers: within SCOPE, required); b'' when empty."""
-    data = session.execute(tile_statement(layer, address, scope)).scalar_one()
+    statement = _statement(layer.name, scope)
+    data = session.execute(statement, _bound_values(address)).scalar_one()
     return bytes(data or b"")

@@ -1,7 +1,7 @@
 """/tiles/{layer}/{z}/{x}/{y}.pbf: access, headers, errors, content."""
 import mapbox_vector_tile
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from gridmgmt.db.models import Village
 from tests.web.tokens import token_for
@@ -36,6 +36,25 @@ def test_household_tile_for_a_planner(client, township, session):
     for flag in ("hardship", "critically_ill", "empty_nest_elderly", "left_behind_children",
                  "petitioner"):
         assert flag.encode() not in response.data
+
+
+def test_household_tile_costs_two_statements(as_user, db_url):
+    """The logged-in user (with their township's code) and the tile: no ping, no reload."""
+    from gridmgmt.db.session import engine_for
+
+    client = as_user("planner")
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine_for(db_url), "before_cursor_execute", count)
+    try:
+        response = client.get(f"/tiles/households/{TOWNSHIP_TILE}.pbf")
+    finally:
+        event.remove(engine_for(db_url), "before_cursor_execute", count)
+    assert response.status_code == 200
+    assert len(statements) == 2, statements
 
 
 def test_unchanged_tile_is_304(client, township, session):
