@@ -5,7 +5,7 @@ from sqlalchemy.exc import OperationalError
 from gridmgmt.config import get_settings
 from gridmgmt.services.layers import TownshipNotFound
 from web import accounts, assets, audit, auth, db, exports, households, mobile, townships, villages
-from web import api, coverage, ogc, sites, tiles, visits
+from web import api, coverage, grids, grids_api, ogc, sites, tiles, visits
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -37,6 +37,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(visits.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(coverage.bp)
+    app.register_blueprint(grids.bp)
+    app.register_blueprint(grids_api.bp)
     api.init_app(app)
     _register_errors(app)
     return app

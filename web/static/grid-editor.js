@@ -1,0 +1,180 @@
+// The planner's grid editor: every change goes to the server, which validates it and
+// answers 400 with the reason, or 409 naming the cells someone else changed meanwhile.
+(() => {
+  const root = document.getElementById("grid-editor");
+  const API = root.dataset.api;
+  const DRAFT = root.dataset.status === "draft";
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                   "#bcbd22", "#7f7f7f"];
+  const map = L.map("grid-map", {preferCanvas: true});
+  L.control.scale({imperial: false}).addTo(map);
+  const state = {data: null, current: null, selected: new Set(), changed: {}};
+  let cellLayer = null, homeLayer = null;
+
+  if (DRAFT) {
+    map.pm.setLang("zh");
+    map.pm.addControls({position: "topleft", drawMarker: false, drawCircleMarker: false, drawPolyline: false,
+                        drawCircle: false, drawText: false, editMode: false, dragMode: false, cutPolygon: false,
+                        removalMode: false, rotateMode: false});
+    map.on("pm:create", e => {
+      const area = e.layer.toGeoJSON().geometry;
+      e.layer.remove();
+      if (!state.current) { say("请先点击选择一个网格，再画要并入它的范围", "error"); return; }
+      post("redraw", {cell: state.current, area: area}, `已按所画范围调整网格 ${state.current} 的边界`);
+    });
+  }
+
+  const el = (tag, attrs = {}, ...children) => {
+    const node = Object.assign(document.createElement(tag), attrs);
+    node.append(...children);
+    return node;
+  };
+  const cells = () => state.data.cells.features.map(f => f.properties);
+  const cell = code => cells().find(c => c.code === code);
+  const colour = code => PALETTE[cells().findIndex(c => c.code === code) % PALETTE.length];
+  const seen = () => Object.fromEntries(cells().map(c => [c.code, c.version]));
+
+  function say(text, kind) {
+    const box = document.getElementById("grid-message");
+    box.className = `message ${kind}`;
+    box.textContent = text;
+  }
+
+  async function load(fit) {
+    const answer = await fetch(API);
+    state.data = await answer.json();
+    if (state.current && !cell(state.current)) state.current = null;
+    state.selected = new Set([...state.selected].filter(code => state.data.households.some(h => h.code === code)));
+    draw();
+    if (fit && cellLayer.getLayers().length) map.fitBounds(cellLayer.getBounds());
+    summary(); panel(); table();
+  }
+
+  async function post(action, body, done) {
+    say("正在校验并保存…", "ok");
+    const answer = await fetch(`${API}/${action}`, {method: "POST", body: JSON.stringify({...body, seen: seen()}),
+                                headers: {"Content-Type": "application/json", "X-CSRFToken": csrf}});
+    const reply = await answer.json();
+    if (answer.status === 409) {
+      state.changed = reply.changed;
+      await load();
+      say(`${reply.error.message}。已载入最新方案，红框标出被改动的网格。`, "error");
+      return null;
+    }
+    if (!answer.ok) { say(`未保存：${reply.error.message}`, "error"); return null; }
+    state.changed = {};
+    state.selected.clear();
+    await load();
+    say(typeof done === "function" ? done(reply) : done, "ok");
+    return reply;
+  }
+
+  function draw() {
+    if (cellLayer) cellLayer.remove();
+    if (homeLayer) homeLayer.remove();
+    cellLayer = L.geoJSON(state.data.cells, {
+      pmIgnore: true,
+      style: f => {
+        const p = f.properties, changed = p.code in state.changed, current = p.code === state.current;
+        return {color: changed ? "#d50000" : current ? "#000" : "#455a64", weight: changed ? 5 : current ? 3 : 1,
+                fillColor: colour(p.code), fillOpacity: current ? .35 : .18, dashArray: p.locked ? "6 4" : null};
+      },
+      onEachFeature: (f, layer) => {
+        layer.bindTooltip(`${f.properties.name}（${f.properties.households} 户）`, {sticky: true});
+        layer.on("click", () => { state.current = f.properties.code; draw(); panel(); table(); });
+      },
+    }).addTo(map);
+    homeLayer = L.layerGroup(state.data.households.map(h => {
+      const picked = state.selected.has(h.code);
+      return L.circleMarker([h.lat, h.lon], {pmIgnore: true, radius: picked ? 6 : 3, weight: picked ? 2 : 1,
+                                             color: picked ? "#000" : colour(h.cell), fillColor: colour(h.cell),
+                                             fillOpacity: .9, className: "household"})
+        .bindTooltip(`${h.code}（${h.cell}）`)
+        .on("click", () => { picked ? state.selected.delete(h.code) : state.selected.add(h.code); draw(); panel(); });
+    })).addTo(map);
+  }
+
+  function summary() {
+    const s = state.data.summary, pct = v => `${(v * 100).toFixed(1)}%`;
+    const rows = s.cells ? [["网格数", s.cells], ["农户数", s.households], ["工作量 最大/最小", s.workload_max_min],
+      ["工作量变异系数", s.workload_cv], ["最大偏离本村均值", pct(s.worst_deviation)],
+      ["紧凑度（Polsby–Popper）", `均值 ${s.pp_mean}，最差 ${s.pp_worst}`], ["连片网格", pct(s.contiguous_share)],
+      ["超出上下限的网格", s.out_of_bounds.length ? s.out_of_bounds.join("、") : "无"]] : [["网格数", 0]];
+    document.getElementById("summary").replaceChildren(el("dl", {className: "summary"},
+      ...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v))])));
+  }
+
+  function button(text, onClick, attrs = {}) {
+    const b = el("button", {type: "button", ...attrs}, text);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function select(id, options) {
+    return el("select", {id}, ...options.map(([value, label]) => el("option", {value}, label)));
+  }
+
+  function panel() {
+    const box = document.getElementById("cell-panel");
+    const c = state.current && cell(state.current);
+    const picked = el("p", {}, `已选中 ${state.selected.size} 户`,
+                      state.selected.size ? button("清除选择", () => { state.selected.clear(); draw(); panel(); }) : "");
+    if (!c) { box.replaceChildren(el("p", {className: "hint"}, "点击地图上的网格选为“当前网格”；再点击农户（圆点）选中它们。"), picked); return; }
+    const facts = el("p", {}, `${c.village} · 农户 ${c.households} · 工作量 ${c.workload} · 紧凑度 ${c.pp} · ` +
+                     `网格员 ${c.worker || "未配"} · 版本 ${c.version}${c.locked ? " · 已锁定" : ""}`);
+    const parts = [el("h3", {}, `当前网格：${c.name}（${c.code}）`), facts, picked];
+    if (DRAFT) {
+      const groups = state.data.groups.filter(g => g.village_code === c.village_code);
+      const others = cells().filter(o => o.village_code === c.village_code && o.code !== c.code);
+      parts.push(
+        el("div", {className: "row"}, button(`把选中的 ${state.selected.size} 户移入本网格`, () =>
+          post("move", {households: [...state.selected], to: c.code}, `已移入网格 ${c.code}`), {id: "move-button"})),
+        el("div", {className: "row"}, select("group-select", groups.map(g => [g.code, `${g.name}（${g.code}）`])),
+          button("整组移入本网格", () => post("group", {group: document.getElementById("group-select").value, to: c.code},
+                                         `村民小组已整组移入网格 ${c.code}`), {id: "group-button"})),
+        el("div", {className: "row"}, select("merge-select", others.map(o => [o.code, o.name])),
+          button("并入本网格", () => post("merge", {keep: c.code, other: document.getElementById("merge-select").value},
+                                     `已合并到网格 ${c.code}`), {id: "merge-button", disabled: !others.length})),
+        el("div", {className: "row"},
+          button("拆分本网格", () => post("split", {cell: c.code}, r => `已拆分：${Object.keys(r.versions).join("、")}`),
+                 {id: "split-button"}),
+          button("画范围并入本网格", () => { map.pm.enableDraw("Polygon"); say("在地图上点击画出范围，点击起点结束", "ok"); },
+                 {id: "redraw-button"}),
+          button(c.locked ? "解除锁定" : "锁定（重新划分时保留）",
+                 () => post("lock", {cell: c.code, locked: !c.locked}, c.locked ? "已解除锁定" : "已锁定"),
+                 {id: "lock-button"})));
+    }
+    box.replaceChildren(...parts);
+  }
+
+  function table() {
+    const s = state.data.summary, head = ["网格", "村", "户数", "工作量", "紧凑度", "网格员", "版本"];
+    const rows = cells().map(c => {
+      const bad = (s.out_of_bounds || []).includes(c.code);
+      const tr = el("tr", {className: `${c.code === state.current ? "current" : ""} ${c.code in state.changed ? "changed" : ""}`},
+        el("td", {}, c.code + (c.locked ? " 🔒" : "")), el("td", {}, c.village), el("td", {}, String(c.households)),
+        el("td", {className: bad ? "bad" : ""}, String(c.workload)), el("td", {}, String(c.pp)),
+        el("td", {}, c.worker || "—"), el("td", {}, String(c.version)));
+      tr.dataset.code = c.code;
+      tr.addEventListener("click", () => { state.current = c.code; draw(); panel(); table(); });
+      return tr;
+    });
+    document.getElementById("cell-table").replaceChildren(el("tr", {}, ...head.map(h => el("th", {}, h))), ...rows);
+  }
+
+  const PLAN_DONE = {
+    rebalance: r => `已重新划分：${r.cells} 个网格，最大偏离本村目标 ${(r.quality.worst_deviation * 100).toFixed(1)}%`,
+    assign: r => `${r.cells} 个网格中 ${r.workers_assigned} 个已配网格员；${r.households} 户中 ${r.households_linked} 户已配联户党员` +
+                 (Object.keys(r.short).length ? `；党员不足：${Object.entries(r.short).map(([k, n]) => `${k} 缺 ${n} 户`).join("、")}` : ""),
+    publish: () => "方案已发布：每户的网格已更新，网格员的手机页显示新网格和联户党员",
+  };
+  document.querySelectorAll("[data-plan-action]").forEach(b => b.addEventListener("click", async () => {
+    const action = b.dataset.planAction;
+    if (action === "publish" && !window.confirm("发布后原已发布方案将归档，确定发布？")) return;
+    const reply = await post(action, {}, PLAN_DONE[action]);
+    if (reply && action === "publish") window.location.reload();
+  }));
+
+  load(true);
+})();
