@@ -5,7 +5,7 @@ from gridmgmt.maps.township import TileSource
 from gridmgmt.services import tiles
 from web import api
 from web.auth import public
-from web.db import get_session
+from web.db import get_session, read_only
 
 MVT_TYPE = "application/vnd.mapbox-vector-tile"
 # Public layers change rarely; households are per user (scope) and edited more often.
@@ -18,6 +18,7 @@ api.json_errors(bp, {tiles.InvalidTile: 400, tiles.UnknownLayer: 404})
 
 @bp.get("/<layer>/<z>/<x>/<y>.pbf")
 @public  # access is checked per layer: households need a login, others follow PUBLIC_LAYERS
+@read_only
 def tile(layer: str, z: str, x: str, y: str):
     """One Mapbox vector tile; 204 when it holds no feature."""
     tile_layer = tiles.tile_layer(layer)

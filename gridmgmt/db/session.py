@@ -24,6 +24,12 @@ def default_url() -> str:
     return get_settings().url_for()
 
 
-def make_session(url: str | None = None) -> Session:
-    """A new session on URL (default: the application database)."""
-    return sessionmaker(engine_for(url or default_url()), expire_on_commit=False)()
+def make_session(url: str | None = None, autocommit: bool = False) -> Session:
+    """A new session on URL (default: the application database).
+
+    AUTOCOMMIT: each statement commits on its own (for reads that need no transaction).
+    """
+    engine = engine_for(url or default_url())
+    if autocommit:
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return sessionmaker(engine, expire_on_commit=False)()
