@@ -1,7 +1,10 @@
-"""The grid worker's phone page: their map first, then the 我的网格 list."""
+"""The grid worker's phone page: their map first, their grid cells and 联户 party members, then the list."""
+import folium
 from flask import Blueprint, current_app, render_template
+from flask_login import current_user
 
 from gridmgmt.maps.township import render_parts, township_map
+from gridmgmt.services.grid_views import my_cells
 from gridmgmt.services.households import household_list
 from gridmgmt.services.villages import scope_layers
 from web.assets import assets_url
@@ -9,15 +12,20 @@ from web.auth import current_scope, permission_required
 from web.db import get_session
 
 bp = Blueprint("mobile", __name__)
+CELL_STYLE = {"color": "#d84315", "weight": 3, "fillOpacity": 0.05}
 
 
 @bp.get("/m")
 @permission_required("use_phone_layout")
 def index():
-    """Map of the user's villages and households, and the list of them."""
+    """Map of the user's villages, households and published grid cells; the cells' liaisons; the list."""
     scope = current_scope()
     layers = scope_layers(get_session(), scope, "我的网格")
+    cells = my_cells(get_session(), current_user.cadre_id)
     fmap = layers and township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"])
+    for cell in cells if fmap else ():
+        folium.GeoJson(cell["geojson"], name=cell["name"], style_function=lambda _f: CELL_STYLE,
+                       tooltip=cell["name"]).add_to(fmap)
     villages = layers.villages["features"] if layers else []
-    return render_template("mobile/index.html", map=fmap and render_parts(fmap), villages=villages,
+    return render_template("mobile/index.html", map=fmap and render_parts(fmap), villages=villages, cells=cells,
                            households=household_list(get_session(), scope))

@@ -1,0 +1,105 @@
+"""The grid pages and the editor's JSON: allocate in one click, edit, 409, publish, the worker's phone."""
+import pytest
+from sqlalchemy import select, text
+
+from gridmgmt.db.models import AppUser, Cadre, Township
+from tests.integration import grid_town
+from tests.web.people import log_in, password_hash
+
+W1, W2, B1 = "441624199201W01", "441624199201W02", "441624199202W01"
+
+
+@pytest.fixture
+def grid_users(app, session):
+    """The grid township, a planner of it, a planner elsewhere and grid worker G1: logged-in clients."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    grid_town.build(session)
+    town = session.scalar(select(Township.id).where(Township.code == grid_town.TOWN))
+    other = Township(code="441624188000", name="别镇", geom="SRID=4326;MULTIPOLYGON(((116 23,116.1 23,116.1 23.1,116 23)))")
+    session.add(other)
+    session.flush()
+    g1 = session.scalar(select(Cadre.id).where(Cadre.code == "G1"))
+    users = {"planner": AppUser(username="gplanner", role="planner", password_hash=password_hash(), township_id=town),
+             "stranger": AppUser(username="gother", role="planner", password_hash=password_hash(),
+                                 township_id=other.id),
+             "worker": AppUser(username="gworker", role="grid_worker", password_hash=password_hash(),
+                               township_id=town, cadre_id=g1)}
+    session.add_all(users.values())
+    session.commit()
+    clients = {}
+    for name, user in users.items():
+        clients[name] = app.test_client()
+        log_in(clients[name], user.id)
+    return clients
+
+
+def _allocate(planner) -> int:
+    answer = planner.post(f"/townships/{grid_town.TOWN}/grids", data={"name": "试算"})
+    assert answer.status_code == 302
+    return int(answer.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def _seen(data):
+    return {f["properties"]["code"]: f["properties"]["version"] for f in data["cells"]["features"]}
+
+
+def test_allocate_in_one_click_and_the_editor_data(grid_users):
+    planner = grid_users["planner"]
+    assert "自动划分" in planner.get(f"/townships/{grid_town.TOWN}/grids").get_data(as_text=True)
+    plan = _allocate(planner)
+    page = planner.get(f"/grids/{plan}").get_data(as_text=True)
+    assert "leaflet-geoman.js" in page and "grid-editor.js" in page
+    assert planner.get("/assets/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.js").status_code == 200
+    data = planner.get(f"/api/grids/{plan}").json
+    assert sorted(_seen(data)) == [W1, W2, B1] and len(data["households"]) == 420
+    assert data["summary"]["contiguous_share"] == 1.0 and data["summary"]["out_of_bounds"] == [B1]
+    assert set(data["households"][0]) == {"code", "cell", "grp", "lon", "lat"}  # no flags
+    assert "hardship" not in planner.get(f"/api/grids/{plan}").get_data(as_text=True)
+    assert grid_users["stranger"].get(f"/grids/{plan}").status_code == 403
+    assert grid_users["stranger"].get(f"/api/grids/{plan}").status_code == 403
+    assert grid_users["worker"].get(f"/api/grids/{plan}").status_code == 403
+    assert planner.get("/api/grids/999999").status_code == 404
+
+
+def test_edits_refusals_and_the_409_path(grid_users, session):
+    planner = grid_users["planner"]
+    plan = _allocate(planner)
+    seen = _seen(planner.get(f"/api/grids/{plan}").json)
+    house = session.execute(text(
+        "SELECT h.code FROM grid_membership m JOIN household h ON h.id = m.household_id JOIN grid_cell a "
+        "ON a.id = m.cell_id AND a.code = :a JOIN grid_cell b ON b.plan_id = a.plan_id AND b.code = :b "
+        "WHERE m.plan_id = :p ORDER BY ST_Distance(h.geom, b.geom) LIMIT 1"), {"p": plan, "a": W1, "b": W2}).scalar()
+    moved = planner.post(f"/api/grids/{plan}/move", json={"households": [house], "to": W2, "seen": seen})
+    assert moved.status_code == 200 and moved.json["versions"] == {W1: seen[W1] + 1, W2: seen[W2] + 1}
+    # Someone still holding the old versions is told which cells changed; nothing is saved.
+    stale = planner.post(f"/api/grids/{plan}/move", json={"households": [house], "to": W1, "seen": seen})
+    assert stale.status_code == 409 and stale.json["changed"] == moved.json["versions"]
+    assert "已被他人修改" in stale.json["error"]["message"]
+    fresh = _seen(planner.get(f"/api/grids/{plan}").json)
+    refused = planner.post(f"/api/grids/{plan}/merge", json={"keep": W1, "other": W2, "seen": fresh})
+    assert refused.status_code == 400 and "超过上限" in refused.json["error"]["message"]
+    split = planner.post(f"/api/grids/{plan}/split", json={"cell": W1, "seen": fresh})
+    assert split.status_code == 400 and "低于下限" in split.json["error"]["message"]
+    assert planner.post(f"/api/grids/{plan}/move", json={"to": W1, "seen": fresh}).status_code == 400
+    assert planner.post(f"/api/grids/{plan}/move", json={"households": [house], "to": W1}).json["error"]["message"] \
+        == "请求须带上所见网格的版本（seen）"
+    locked = planner.post(f"/api/grids/{plan}/lock", json={"cell": W1, "locked": True, "seen": fresh})
+    assert locked.status_code == 200
+    assert planner.post(f"/api/grids/{plan}/rebalance").json["cells"] == 3
+    assert _seen(planner.get(f"/api/grids/{plan}").json)[W1] == fresh[W1] + 1
+
+
+def test_assign_publish_compare_and_the_workers_phone(grid_users, session):
+    planner = grid_users["planner"]
+    first = _allocate(planner)
+    assign = planner.post(f"/api/grids/{first}/assign").json
+    assert assign["workers_assigned"] == 3
+    assert planner.post(f"/api/grids/{first}/publish", json={}).json["status"] == "published"
+    assert planner.post(f"/api/grids/{first}/split", json={"cell": W1, "seen": {W1: 1}}).json["error"]["message"] \
+        == f"方案 {first} 已发布，只能修改草稿方案"
+    phone = grid_users["worker"].get("/m").get_data(as_text=True)
+    assert "我的网格" in phone and "441624199201W0" in phone and "联户党员" in phone
+    second = _allocate(planner)
+    page = planner.get(f"/grids/compare?a={first}&b={second}")
+    assert page.status_code == 200 and "换了网格" in page.get_data(as_text=True)
+    assert planner.get(f"/grids/compare?a={first}").status_code == 404
