@@ -32,9 +32,12 @@ db: setup
 	$(GM) db up
 	$(GM) db migrate
 
+# The demo's public layers (villages, groups, roads, cells, venues, sites) are open to
+# GIS clients without login; households always need one.
 demo: db
 	$(GM) demo --if-empty
-	$(GM) serve --host $(HOST) --port $(PORT)
+	$(GM) user demo
+	GRIDMGMT_PUBLIC_LAYERS=$${GRIDMGMT_PUBLIC_LAYERS:-true} $(GM) serve --host $(HOST) --port $(PORT)
 
 serve: db
 	$(GM) serve --host $(HOST) --port $(PORT)
