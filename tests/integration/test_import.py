@@ -13,8 +13,9 @@ from sqlalchemy import text
 import geodata
 from geodata.chinacoords import wgs84_to_gcj02
 from geodata.errors import ImportRejected
+from gridmgmt.db.bulk import indexes_rebuilt
 from gridmgmt.db.models import Base
-from gridmgmt.services.imports import import_layer
+from gridmgmt.services.imports import import_layer, writing
 
 SAMPLES = Path(geodata.__file__).parent / "samples"
 TOWNSHIP = "449900101000"
@@ -276,3 +277,61 @@ def test_a_large_file_loads_quickly(villages, tmp_path):
     frame.to_csv(tmp_path / "big.csv", index=False)
     assert load(villages, "households", tmp_path / "big.csv").inserted == n
     assert villages.execute(text("SELECT count(*) FROM household WHERE group_id IS NULL")).scalar() > 0
+
+
+
+def household_schema(session) -> list[str]:
+    """The household table's index and constraint definitions."""
+    return session.execute(text(
+        "SELECT indexdef FROM pg_indexes WHERE tablename = 'household' UNION ALL "
+        "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = 'household'::regclass ORDER BY 1")).scalars().all()
+
+
+@pytest.fixture
+def bulk(monkeypatch):
+    """Any file with at least as many rows as the table counts as large; returns the rebuilds done."""
+    calls = []
+
+    def spy(session, table, unique=True):
+        calls.append((table, unique))
+        return indexes_rebuilt(session, table, unique)
+    monkeypatch.setattr(writing, "BULK_MIN_ROWS", 1)
+    monkeypatch.setattr(writing, "indexes_rebuilt", spy)
+    return calls
+
+
+def test_a_large_import_rebuilds_every_index_and_constraint(villages, bulk, tmp_path):
+    before = household_schema(villages)
+    # Indexes: primary key, UNIQUE code, GiST, 3 B-trees; constraints: those two, 3 foreign keys, ST_IsValid.
+    assert len(before) == 12
+    assert load(villages, "households", "households.csv").inserted == 10
+    assert household_schema(villages) == before
+    assert villages.execute(text("SELECT count(*) FROM household h JOIN village v ON v.id = h.village_id "
+                                 "JOIN village_group g ON g.id = h.group_id")).scalar() == 8  # 西坑村 has no groups
+    # --update keeps the UNIQUE constraint that ON CONFLICT needs.
+    assert load(villages, "households", "households.geojson", update=True).updated == 10
+    assert household_schema(villages) == before
+    assert bulk == [("household", True), ("household", False)]
+    # Fewer rows than the table holds: the indexes are kept and updated row by row.
+    assert load(villages, "households", csv_file(tmp_path, "n1,甲,115.69,23.90\n")).inserted == 1
+    assert len(bulk) == 2
+
+
+def test_a_large_import_refused_by_the_database_changes_nothing(villages, bulk, tmp_path):
+    """A row only the database refuses (here a trigger) rolls back the insert and the index rebuild."""
+    load(villages, "households", "households.csv")
+    villages.execute(text("""
+        CREATE FUNCTION refuse_wang() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.head = '王' THEN RAISE EXCEPTION 'no 王'; END IF; RETURN NEW; END $$"""))
+    villages.execute(text("CREATE TRIGGER refuse_wang BEFORE INSERT ON household "
+                          "FOR EACH ROW EXECUTE FUNCTION refuse_wang()"))
+    villages.commit()
+    try:
+        schema = household_schema(villages)
+        rows = "".join(f"n{i},{'王' if i == 7 else '甲'},115.69,23.90\n" for i in range(20))
+        assert "数据库拒绝写入：no 王" in rejected(villages, "households", csv_file(tmp_path, rows))
+        assert household_schema(villages) == schema and len(bulk) == 2
+    finally:
+        villages.execute(text("DROP FUNCTION refuse_wang() CASCADE"))
+        villages.commit()

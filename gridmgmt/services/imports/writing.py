@@ -1,12 +1,18 @@
 """INSERT … SELECT from the staging table into the real table; --update turns it into an upsert."""
+from contextlib import nullcontext
+
 from sqlalchemy import String, text
 from sqlalchemy.orm import Session
 
 from geodata.errors import RowError
 from geodata.prepare import Prepared
+from gridmgmt.db.bulk import indexes_rebuilt
 from gridmgmt.db.models import Base
 from gridmgmt.services.imports.links import PLACE, located
 from gridmgmt.services.imports.staging import STAGE
+
+# Below this many rows, updating the indexes as rows go in is cheap enough.
+BULK_MIN_ROWS = 10_000
 
 
 def _table(prepared: Prepared):
@@ -61,10 +67,21 @@ def upsert(session: Session, prepared: Prepared, id_columns: set[str], township_
     if "version" in table.c:
         sets.append(f"version = {table.name}.version + 1")
     conflict = f" ON CONFLICT (code) DO UPDATE SET {', '.join(sets)}" if update else ""
-    session.execute(text(
-        f"INSERT INTO {table.name} ({', '.join(targets)}) SELECT {', '.join(sources)} "
-        f"FROM {stage} ORDER BY s.row{conflict}"
-    ), {"t": township_id})
+    with _bulk(session, table.name, len(prepared), update):
+        session.execute(text(
+            f"INSERT INTO {table.name} ({', '.join(targets)}) SELECT {', '.join(sources)} "
+            f"FROM {stage} ORDER BY s.row{conflict}"
+        ), {"t": township_id})
+
+
+def _bulk(session: Session, table: str, rows: int, update: bool):
+    """Rebuild TABLE's indexes and keys after the insert when ROWS outnumber what it holds.
+
+    UPDATE keeps the UNIQUE constraints: ON CONFLICT (code) needs its index.
+    """
+    if rows < BULK_MIN_ROWS or rows < session.execute(text(f"SELECT count(*) FROM {table}")).scalar():
+        return nullcontext()
+    return indexes_rebuilt(session, table, unique=not update)
 
 
 def link_parents(session: Session) -> None:
