@@ -1,0 +1,37 @@
+"""The navigation bar offers each role the township pages it may open, and only those."""
+import re
+
+import pytest
+
+from tests.web.sample import TOWNSHIP_CODE
+
+MAP_URL = f"/townships/{TOWNSHIP_CODE}"
+
+
+def _links(html: str) -> list[str]:
+    nav = re.search(r'<nav class="pages">(.*?)</nav>', html, re.S)
+    return re.findall(r">([^<]+)</a>", nav.group(1)) if nav else []
+
+
+@pytest.mark.parametrize(("username", "labels"), [
+    ("admin", ["总览", "组织覆盖", "走访", "网格", "示范点"]),
+    ("planner", ["总览", "组织覆盖", "走访", "网格", "示范点"]),
+    ("leader", ["总览", "组织覆盖", "走访"]),
+    ("reviewer", ["总览", "示范点"]),
+])
+def test_nav_lists_the_pages_the_role_may_open(as_user, username, labels):
+    client = as_user(username)
+    html = client.get(MAP_URL).get_data(as_text=True)
+    assert _links(html) == labels
+    for href in re.findall(r'<nav class="pages">.*?</nav>', html, re.S)[0].split('href="')[1:]:
+        assert client.get(href.split('"')[0]).status_code == 200
+
+
+def test_nav_marks_the_current_page(as_user):
+    html = as_user("planner").get(f"{MAP_URL}/coverage").get_data(as_text=True)
+    assert 'class="active" aria-current="page">组织覆盖<' in html
+
+
+def test_grid_worker_pages_have_no_township_bar(as_user):
+    html = as_user("grid_worker").get("/m").get_data(as_text=True)
+    assert '<nav class="pages">' not in html

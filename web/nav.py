@@ -1,0 +1,41 @@
+"""The navigation bar: the township pages that the current user's role may open."""
+from dataclasses import dataclass
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from gridmgmt.domain.permissions import may
+
+# (label, endpoint, action) in the order a planner works through them.
+TOWNSHIP_PAGES = (
+    ("总览", "townships.show", "view_township"),
+    ("组织覆盖", "coverage.page", "view_coverage"),
+    ("走访", "visits.township", "view_compliance"),
+    ("网格", "grids.index", "edit_grids"),
+    ("示范点", "sites.page", "review_sites"),
+)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """One entry of the navigation bar."""
+
+    label: str
+    url: str
+    active: bool
+
+
+def township_links() -> list[NavLink]:
+    """Links to the pages of the township on screen (or the user's own) the role may open."""
+    if not current_user.is_authenticated or current_user.role == "grid_worker":
+        return []  # the phone pages link to each other; a wide bar does not fit a phone
+    code = (request.view_args or {}).get("code") or current_user.township_code
+    if not code:
+        return []
+    return [NavLink(label, url_for(endpoint, code=code), request.endpoint == endpoint)
+            for label, endpoint, action in TOWNSHIP_PAGES if may(current_user.role, action)]
+
+
+def init_app(app: Flask) -> None:
+    """Offer the navigation links to every template."""
+    app.context_processor(lambda: {"nav_links": township_links})
