@@ -1,33 +1,42 @@
 """`gridmgmt …`: the command line."""
+import importlib
+
 import click
 
-from gridmgmt.cli.coverage import coverage_command
-from gridmgmt.cli.db import db
-from gridmgmt.cli.demo import demo
-from gridmgmt.cli.export_map import export_gpkg_command, export_map_command
-from gridmgmt.cli.grids import grids
-from gridmgmt.cli.io import export_command, import_command
-from gridmgmt.cli.serve import serve
-from gridmgmt.cli.sites import sites
-from gridmgmt.cli.user import user
-from gridmgmt.cli.visits import duties, visits
+# Command name -> "module:attribute". A subcommand's module (and its dependencies: matplotlib,
+# scipy, ortools…) is imported only when that subcommand runs, so `gridmgmt import` starts fast.
+COMMANDS = {
+    "coverage": "gridmgmt.cli.coverage:coverage_command",
+    "db": "gridmgmt.cli.db:db",
+    "demo": "gridmgmt.cli.demo:demo",
+    "duties": "gridmgmt.cli.visits:duties",
+    "export": "gridmgmt.cli.export:export_command",
+    "export-gpkg": "gridmgmt.cli.export_map:export_gpkg_command",
+    "export-map": "gridmgmt.cli.export_map:export_map_command",
+    "grids": "gridmgmt.cli.grids:grids",
+    "import": "gridmgmt.cli.io:import_command",
+    "serve": "gridmgmt.cli.serve:serve",
+    "sites": "gridmgmt.cli.sites:sites",
+    "user": "gridmgmt.cli.user:user",
+    "visits": "gridmgmt.cli.visits:visits",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every subcommand name, without importing any."""
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import and return the subcommand CMD_NAME (None when unknown)."""
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[cmd_name].split(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """乡镇党建网格化管理 gridmgmt."""
-
-
-main.add_command(db)
-main.add_command(serve)
-main.add_command(import_command)
-main.add_command(export_command)
-main.add_command(demo)
-main.add_command(user)
-main.add_command(export_map_command)
-main.add_command(export_gpkg_command)
-main.add_command(sites)
-main.add_command(coverage_command)
-main.add_command(visits)
-main.add_command(duties)
-main.add_command(grids)

@@ -1,5 +1,4 @@
-"""`gridmgmt import LAYER FILE` and `gridmgmt export LAYER`."""
-import getpass
+"""`gridmgmt import LAYER FILE`."""
 import sys
 from pathlib import Path
 
@@ -9,11 +8,7 @@ from geodata.errors import ImportRejected
 from geodata.layers import LAYERS
 from geodata.reading import DEFAULT_MAX_MB
 from gridmgmt.db.session import make_session
-from gridmgmt.services.exporting import FORMATS, ExportRefused, export_layer
 from gridmgmt.services.imports import import_layer
-
-LAYER_CHOICE = click.Choice(list(LAYERS))
-
 
 def _report(rejected: ImportRejected) -> None:
     """Print every error to stderr and exit non-zero."""
@@ -23,7 +18,7 @@ def _report(rejected: ImportRejected) -> None:
 
 
 @click.command("import")
-@click.argument("layer", type=LAYER_CHOICE)
+@click.argument("layer", type=click.Choice(list(LAYERS)))
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--township", help="所属乡镇编码。townships 不用；households、groups、economic_orgs 可省略，"
                                 "省略时按位置在数据库全部行政村中查找，各行归入所在村的乡镇；其余图层必填")
@@ -50,20 +45,3 @@ def import_command(layer, file, township, crs, encoding, update, fix_geometry, m
     if result.ignored_columns:
         click.echo(f"未识别、已忽略的列：{'、'.join(map(str, result.ignored_columns))}")
 
-
-@click.command("export")
-@click.argument("layer", type=LAYER_CHOICE)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="输出格式")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出文件")
-@click.option("--township", help="只导出该乡镇（编码）")
-@click.option("--include-sensitive", is_flag=True,
-              help="包含四必访敏感标记（困难、危重病、空巢、留守、信访）；会记入审计日志")
-def export_command(layer, fmt, output, township, include_sensitive) -> None:
-    """把图层 LAYER 导出为 gpkg/geojson/csv/shp；列名为英文标准名，可直接再导入。"""
-    with make_session() as session:
-        try:
-            count = export_layer(session, layer, fmt, output, township=township,
-                                 include_sensitive=include_sensitive, actor=getpass.getuser())
-        except ExportRefused as refused:
-            raise click.ClickException(str(refused)) from refused
-    click.echo(f"已导出 {LAYERS[layer].label} {count} 条到 {output}")

@@ -135,6 +135,12 @@ def test_missing_required_values_are_all_reported(villages, tmp_path):
     assert "第 3 条［户主］" in message
 
 
+def test_text_longer_than_its_column(villages, tmp_path):
+    path = csv_file(tmp_path, f"h1,{'长' * 33},115.69,23.90\n{'h' * 25},乙,115.69,23.90\n")
+    message = rejected(villages, "households", path)
+    assert "第 1 条［户主］：超过 32 个字符" in message and "第 2 条［户编码］：超过 24 个字符" in message
+
+
 def test_missing_required_column(villages, tmp_path):
     path = csv_file(tmp_path, "h1,115.69,23.90\n", header="户编码,经度,纬度\n")
     assert "缺少必填列「户主」" in rejected(villages, "households", path)

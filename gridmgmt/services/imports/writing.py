@@ -1,13 +1,12 @@
 """INSERT … SELECT from the staging table into the real table; --update turns it into an upsert."""
 from contextlib import nullcontext
 
-from sqlalchemy import String, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geodata.errors import RowError
 from geodata.prepare import Prepared
 from gridmgmt.db.bulk import indexes_rebuilt
-from gridmgmt.db.models import Base
 from gridmgmt.services.imports.links import PLACE, located
 from gridmgmt.services.imports.staging import STAGE
 
@@ -15,34 +14,38 @@ from gridmgmt.services.imports.staging import STAGE
 BULK_MIN_ROWS = 10_000
 
 
-def _table(prepared: Prepared):
-    return Base.metadata.tables[prepared.layer.table]
+def table_columns(session: Session, table: str) -> dict[str, int | None]:
+    """TABLE's columns and their character limits, read from the database.
+
+    The catalog rather than the ORM models: importing every model would cost the CLI a third of a second.
+    """
+    return dict(session.execute(text(
+        "SELECT column_name, character_maximum_length FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = :t"), {"t": table}).all())
 
 
 def length_errors(session: Session, prepared: Prepared) -> list[RowError]:
-    """Text longer than its column allows."""
-    errors = []
-    table = _table(prepared)
-    for name in prepared.stored_columns():
-        column = table.c.get(name)
-        if column is None or not isinstance(column.type, String) or not column.type.length:
-            continue
-        limit = column.type.length
-        rows = session.execute(text(
-            f"SELECT row FROM {STAGE} WHERE char_length({name}) > :n ORDER BY row"), {"n": limit}).scalars()
-        errors += [RowError(row, prepared.headers[name], f"超过 {limit} 个字符") for row in rows]
-    return errors
+    """Text longer than its column allows, for every limited column in one pass over the stage."""
+    columns = table_columns(session, prepared.layer.table)
+    limits = {name: columns[name] for name in prepared.stored_columns() if columns.get(name)}
+    if not limits:
+        return []
+    checks = ", ".join(f"('{name}', char_length({name}) > {limit})" for name, limit in limits.items())
+    rows = session.execute(text(
+        f"SELECT s.row, c.column_name FROM {STAGE} s, LATERAL (VALUES {checks}) AS c(column_name, too_long) "
+        "WHERE c.too_long ORDER BY s.row")).all()
+    return [RowError(row, prepared.headers[name], f"超过 {limits[name]} 个字符") for row, name in rows]
 
 
-def _sources(prepared: Prepared, id_columns: set[str], township_id: int | None) -> tuple[dict[str, str], str]:
+def _sources(prepared: Prepared, table: dict[str, int | None], id_columns: set[str],
+             township_id: int | None) -> tuple[dict[str, str], str]:
     """Target column -> SQL expression over the stage (s) and PLACE (p), and the FROM clause."""
-    table = _table(prepared)
-    sources = {c: f"s.{c}" for c in [*prepared.stored_columns(), *sorted(id_columns)] if c in table.c}
+    sources = {c: f"s.{c}" for c in [*prepared.stored_columns(), *sorted(id_columns)] if c in table}
     if located(prepared):
         sources["village_id"] = "COALESCE(s.village_id, p.village_id)"
         if prepared.layer.name == "households":
             sources["group_id"] = "p.group_id"
-    if "township_id" in table.c and prepared.layer.needs_township:
+    if "township_id" in table and prepared.layer.needs_township:
         sources["township_id"] = ":t" if township_id is not None else "p.township_id"
     stage = f"{STAGE} s LEFT JOIN {PLACE} p ON p.row = s.row" if located(prepared) else f"{STAGE} s"
     return sources, stage
@@ -54,22 +57,22 @@ def upsert(session: Session, prepared: Prepared, id_columns: set[str], township_
 
     Without TOWNSHIP_ID (a located layer imported without --township) each row takes its village's township.
     """
-    layer, table = prepared.layer, _table(prepared)
-    columns, stage = _sources(prepared, id_columns, township_id)
+    layer, table = prepared.layer, prepared.layer.table
+    columns, stage = _sources(prepared, table_columns(session, table), id_columns, township_id)
     targets, sources = list(columns), list(columns.values())
     sets = [f"{c} = EXCLUDED.{c}" for c in targets if c != "code"]
     for target, source in ((layer.geom_column, "geom"), ("seat" if layer.name == "townships" else None, "seat")):
         if target:
             targets.append(target)
             sources.append(f"s.{source}")
-            sets.append(f"{target} = COALESCE(EXCLUDED.{target}, {table.name}.{target})")
+            sets.append(f"{target} = COALESCE(EXCLUDED.{target}, {table}.{target})")
     sets.append("updated_at = now()")
-    if "version" in table.c:
-        sets.append(f"version = {table.name}.version + 1")
+    if "version" in table_columns(session, table):
+        sets.append(f"version = {table}.version + 1")
     conflict = f" ON CONFLICT (code) DO UPDATE SET {', '.join(sets)}" if update else ""
-    with _bulk(session, table.name, len(prepared), update):
+    with _bulk(session, table, len(prepared), update):
         session.execute(text(
-            f"INSERT INTO {table.name} ({', '.join(targets)}) SELECT {', '.join(sources)} "
+            f"INSERT INTO {table} ({', '.join(targets)}) SELECT {', '.join(sources)} "
             f"FROM {stage} ORDER BY s.row{conflict}"
         ), {"t": township_id})
 
