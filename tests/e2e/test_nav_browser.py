@@ -1,0 +1,25 @@
+"""Every page a role's navigation bar offers opens in Chromium without a refused request."""
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROLES = ["admin", "planner", "reviewer", "leader"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_nav_page_loads_cleanly(login_page, live_server, screenshot_dir, role):
+    page = login_page(role)
+    page.goto(f"{live_server}/townships/441500100000")
+    links = page.locator("nav.pages a")
+    pages = links.evaluate_all("els => els.map(e => [e.textContent, e.getAttribute('href')])")
+    assert len(pages) >= 2
+    failed, errors = [], []
+    page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for label, href in pages:
+        page.goto(f"{live_server}{href}")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("nav.pages a.active").inner_text() == label
+        assert (failed, errors) == ([], []), f"{role} {href}"
+    page.screenshot(path=screenshot_dir / f"nav_{role}_last.png")
+    page.close()
