@@ -33,6 +33,7 @@
   const cells = () => state.data.cells.features.map(f => f.properties);
   const cell = code => cells().find(c => c.code === code);
   const colour = code => PALETTE[cells().findIndex(c => c.code === code) % PALETTE.length];
+  const drawing = () => DRAFT && map.pm.globalDrawModeEnabled();
   const seen = () => Object.fromEntries(cells().map(c => [c.code, c.version]));
 
   function say(text, kind) {
@@ -82,7 +83,10 @@
       },
       onEachFeature: (f, layer) => {
         layer.bindTooltip(`${f.properties.name}（${f.properties.households} 户）`, {sticky: true});
-        layer.on("click", () => { state.current = f.properties.code; draw(); panel(); table(); });
+        layer.on("click", () => {
+          if (drawing()) return;  // clicks while drawing place vertices, they do not pick cells
+          state.current = f.properties.code; draw(); panel(); table();
+        });
       },
     }).addTo(map);
     homeLayer = L.layerGroup(state.data.households.map(h => {
@@ -91,7 +95,10 @@
                                              color: picked ? "#000" : colour(h.cell), fillColor: colour(h.cell),
                                              fillOpacity: .9, className: "household"})
         .bindTooltip(`${h.code}（${h.cell}）`)
-        .on("click", () => { picked ? state.selected.delete(h.code) : state.selected.add(h.code); draw(); panel(); });
+        .on("click", () => {
+          if (drawing()) return;
+          picked ? state.selected.delete(h.code) : state.selected.add(h.code); draw(); panel();
+        });
     })).addTo(map);
   }
 
@@ -176,5 +183,6 @@
     if (reply && action === "publish") window.location.reload();
   }));
 
+  window.gridEditor = {map, state};  // for the console and the browser test: where things are
   load(true);
 })();
