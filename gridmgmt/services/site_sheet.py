@@ -1,13 +1,12 @@
 """The demo-site review sheet (Excel): candidates with score breakdowns, the review record."""
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig, corridor_distance
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABEL_OF_STATUS
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES, ORG_FIELDS, ROAD_CLASSES
+from gridmgmt.reports.sheets import add_sheet, new_book
 from gridmgmt.services.site_review import site_records
 from gridmgmt.services.sites import Scored, township_id
 
@@ -40,6 +39,9 @@ def candidate_rows(scored: list[Scored], config: SiteConfig, chosen=frozenset())
     return headers, rows
 
 
+HISTORY_HEADER = ["党组织编码", "党组织名称", "环节", "原状态", "新状态", "级别", "年度", "评审意见", "评审人", "时间"]
+
+
 def _history_rows(session: Session, town: int) -> list[list]:
     rows = []
     for site in site_records(session, town):
@@ -53,21 +55,9 @@ def _history_rows(session: Session, town: int) -> list[list]:
 def review_sheet(session: Session, township_code: str, scored: list[Scored], config: SiteConfig,
                  chosen=frozenset()) -> bytes:
     """The review sheet as XLSX bytes: 候选评分 and 评审记录."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "候选评分"
-    headers, rows = candidate_rows(scored, config, chosen)
-    for row in [headers, *rows]:
-        sheet.append(row)
-    history_sheet = book.create_sheet("评审记录")
-    history_sheet.append(["党组织编码", "党组织名称", "环节", "原状态", "新状态", "级别", "年度",
-                          "评审意见", "评审人", "时间"])
-    for row in _history_rows(session, township_id(session, township_code)):
-        history_sheet.append(row)
-    for ws in (sheet, history_sheet):
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
+    book = new_book()
+    add_sheet(book, "候选评分", *candidate_rows(scored, config, chosen))
+    add_sheet(book, "评审记录", HISTORY_HEADER, _history_rows(session, township_id(session, township_code)))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

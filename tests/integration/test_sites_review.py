@@ -116,3 +116,6 @@ def test_review_sheet_has_chinese_headers_and_history(session, town):
     assert rows["PB"][header.index("不合格原因")] == "活动场所面积100 m²，低于120 m²"
     assert rows["PB"][4] == "申报"
     assert [c.value for c in record[2]][:5] == ["PB", "B党支部", "申报", "未申报", "申报"]
+    # Frozen headers and columns as wide as their Chinese contents (two columns a character).
+    assert scores.freeze_panes == record.freeze_panes == "A2"
+    assert scores.column_dimensions["B"].width == 2 + 2 * len("党组织名称")

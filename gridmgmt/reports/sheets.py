@@ -1,0 +1,37 @@
+"""Excel sheets as a briefing wants them: a coloured, frozen header row and columns as wide as their contents."""
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+HEADER_FILL = PatternFill("solid", fgColor="C00000")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+# Excel caps sheet names at 31 characters and forbids a few symbols.
+SHEET_NAME_MAX = 31
+MAX_WIDTH = 60
+
+
+def display_width(value) -> int:
+    """Display width of VALUE in Excel columns: a CJK character takes two."""
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def add_sheet(book: Workbook, title: str, header: list[str], rows) -> None:
+    """A sheet TITLE with HEADER (bold, frozen) over ROWS and columns sized to their contents."""
+    sheet = book.create_sheet(title[:SHEET_NAME_MAX].replace("/", "、"))
+    sheet.append(header)
+    for row in rows:
+        sheet.append(list(row))
+    for cell in sheet[1]:
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(sheet.iter_cols(values_only=True), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, 2 + max(map(display_width, column)))
+
+
+def new_book() -> Workbook:
+    """An empty workbook (openpyxl's default sheet removed)."""
+    book = Workbook()
+    book.remove(book.active)
+    return book
