@@ -1,22 +1,18 @@
 """The coverage page: a township's party organisation gaps on the map and in one table."""
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from flask import Blueprint, Response, current_app, render_template, request
-from flask_login import current_user
+from flask import Blueprint, Response, render_template, request
 
 from gridmgmt.domain.branch_rules import RULES
-from gridmgmt.domain.permissions import may
-from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays
-from gridmgmt.maps.township import render_parts, township_map
+from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, legend_entries
+from gridmgmt.maps.township import render_parts
 from gridmgmt.reports.coverage_tables import LABELS, RULE_COLUMNS, summary
 from gridmgmt.reports.coverage_workbook import coverage_workbook
 from gridmgmt.services.coverage import township_coverage
 from gridmgmt.services.coverage_layers import coverage_layers, gap_locations
-from gridmgmt.services.layers import township_layers
-from web.assets import assets_url
 from web.auth import permission_required, require_township
 from web.db import get_session
-from web.tiles import household_tiles
+from web.pagemap import role_map
 
 bp = Blueprint("coverage", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,16 +65,14 @@ def page(code: str):
     require_township(code)
     session = get_session()
     report = township_coverage(session, code)
-    layers = township_layers(session, code)
-    if not may(current_user.role, "view_household"):
-        layers = replace(layers, households={"type": "FeatureCollection", "features": []})
-    fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"], household_tiles())
+    layers, fmap = role_map(session, code)
     add_coverage_overlays(fmap, coverage_layers(session, report))
     village = request.args.get("village") or None
     return render_template(
         "coverage/page.html", report=report, layers=layers, map=render_parts(fmap), map_name=fmap.get_name(),
         summary=summary(report), gaps=gaps(report, gap_locations(session, report), village),
-        villages=report.villages.name.tolist(), village=village, bands=PER_100_BANDS)
+        villages=report.villages.name.tolist(), village=village, bands=PER_100_BANDS,
+        overlays=legend_entries())
 
 
 @bp.get("/townships/<code>/coverage.xlsx")

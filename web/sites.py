@@ -2,9 +2,7 @@
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from flask import (
-    Blueprint, Response, current_app, flash, redirect, render_template, request, url_for,
-)
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from gridmgmt.analysis.siting import Rules, Selection, SelectionError
@@ -14,17 +12,15 @@ from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABEL_OF_STATUS, STEPS, ReviewError
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES
 from gridmgmt.maps.sites import EXCLUDED, SCORE_BANDS, SiteOverlays, add_site_overlays
-from gridmgmt.maps.township import render_parts, township_map
+from gridmgmt.maps.township import render_parts
 from gridmgmt.services import site_layers
-from gridmgmt.services.layers import township_layers
 from gridmgmt.services.site_measures import NoSeat
 from gridmgmt.services.site_review import review, site_records, township_reminders
 from gridmgmt.services.site_sheet import candidate_rows, review_sheet
 from gridmgmt.services.sites import Tour, org_ids, plan_tour, score_sites, select_sites, township_id
-from web.assets import assets_url
 from web.auth import permission_required, require_township
 from web.db import get_session
-from web.tiles import household_tiles
+from web.pagemap import role_map
 
 bp = Blueprint("sites", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,7 +64,8 @@ def parse_query(args) -> Query:
     per_theme = _number(args, "per_theme", "每主题上限", int, None, errors, low=1)
     must = [c for c in args.get("must", "").replace("，", ",").split(",") if c.strip()]
     rules = Rules(k, spacing, per_field, per_theme) if k and not errors else None
-    values = {"corridor_m": corridor, "catchment_m": catchment, "k": k or "", "spacing_m": spacing,
+    values = {"corridor_m": f"{corridor:g}", "catchment_m": f"{catchment:g}", "k": k or "",
+              "spacing_m": f"{spacing:g}",
               "per_field": per_field or "", "per_theme": per_theme or "", "must": ",".join(must)}
     config = SiteConfig(corridor_m=corridor, catchment_m=catchment)
     return Query(config, rules, [c.strip() for c in must], values, errors)
@@ -117,8 +114,7 @@ def page(code: str):
     overlays = SiteOverlays(site_layers.corridors(session, town, config),
                             site_layers.candidates(session, found.scored, found.chosen_ids),
                             site_layers.tour_path(session, town, found.tour) if found.tour else None)
-    layers = township_layers(session, code)
-    fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"], household_tiles())
+    layers, fmap = role_map(session, code)
     headers, rows = candidate_rows(found.scored, config, found.chosen_ids)
     records = site_records(session, town)
     applied = {r.code for r in records}

@@ -2,13 +2,19 @@
 venues, households beyond reach, firms without a party organisation, proposed 党小组."""
 import folium
 
+from gridmgmt.maps.kinds.coverage import PER_100_BANDS
 from gridmgmt.maps.township import _escaped
 from gridmgmt.services.coverage_layers import CoverageLayers
 
-# Members per 100 households: band lower bounds and colours, light to dark red.
-PER_100_BANDS = ((0, "#fff5f0"), (5, "#fcbba1"), (10, "#fb6a4a"), (20, "#cb181d"), (30, "#67000d"))
 BLANK = {"color": "#0050b3", "weight": 3, "dashArray": "6 4"}
 PROPOSAL = {"color": "#6a3d9a", "weight": 2, "fillColor": "#cab2d6", "fillOpacity": 0.35}
+PROPOSAL_NAME = "建议党小组"
+# Point overlays, drawn in this order: (CoverageLayers field, layer name, colour, radius, tooltip fields).
+POINT_OVERLAYS = (
+    ("far_households", "超出可达范围的农户", "#ff7f00", 4, {"code": "户编码", "why": "问题"}),
+    ("venues", "党群服务中心/活动场所", "#c8102e", 7, {"name": "党组织"}),
+    ("firms", "未建党组织的企业/合作社", "#1f78b4", 8, {"name": "名称", "rule": "问题", "employees": "职工人数"}),
+)
 
 
 def band_colour(per_100: float) -> str:
@@ -38,14 +44,11 @@ def add_coverage_overlays(fmap: folium.Map, layers: CoverageLayers) -> folium.Ma
                            ["village", "name", "households", "members", "per_100"],
                            ["行政村", "村民小组", "户数", "党员", "每百户党员"], sticky=True)).add_to(fmap)
     if layers.proposals["features"]:
-        folium.GeoJson(_escaped(layers.proposals), name="建议党小组", style_function=lambda _f: PROPOSAL,
+        folium.GeoJson(_escaped(layers.proposals), name=PROPOSAL_NAME, style_function=lambda _f: PROPOSAL,
                        tooltip=folium.GeoJsonTooltip(["branch", "number", "members", "leader"],
                                                      ["党支部", "党小组序号", "党员", "建议组长"])).add_to(fmap)
-    overlays = [(layers.far_households, "超出可达范围的农户", "#ff7f00", 4, {"code": "户编码", "why": "问题"}),
-                (layers.venues, "党群服务中心/活动场所", "#c8102e", 7, {"name": "党组织"}),
-                (layers.firms, "未建党组织的企业/合作社", "#1f78b4", 8,
-                 {"name": "名称", "rule": "问题", "employees": "职工人数"})]
-    for collection, name, colour, radius, fields in overlays:
+    for attr, name, colour, radius, fields in POINT_OVERLAYS:
+        collection = getattr(layers, attr)
         if collection["features"]:
             _points(collection, name, colour, radius, fields).add_to(fmap)
     # The layer control's script names every overlay: it must come after theirs.
@@ -53,3 +56,8 @@ def add_coverage_overlays(fmap: folium.Map, layers: CoverageLayers) -> folium.Ma
         if isinstance(child, folium.LayerControl):
             fmap._children.move_to_end(key)
     return fmap
+
+
+def legend_entries() -> list[tuple[str, str]]:
+    """(colour, name) of the overlays besides the choropleth, for the page's legend."""
+    return [(PROPOSAL["fillColor"], PROPOSAL_NAME)] + [(colour, name) for _, name, colour, _, _ in POINT_OVERLAYS]

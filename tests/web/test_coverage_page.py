@@ -25,6 +25,9 @@ def test_planner_sees_the_gaps_on_the_map_and_in_the_table(as_user):
     assert "未计算道路可达性" in html
     for word in ("hardship", "petitioner", "困难家庭", "信访户"):
         assert word not in html
+    # The briefing map of this page, to download; the legend names every overlay.
+    assert f'formaction="/townships/{TOWNSHIP_CODE}/maps/coverage.pdf"' in html
+    assert "超出可达范围的农户" in html.split("每百户党员数：")[1]
 
 
 def test_village_filter(as_user):

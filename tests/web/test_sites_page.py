@@ -93,3 +93,13 @@ def test_sheet_download(app, users):
     rows = list(load_workbook(io.BytesIO(reply.data))["候选评分"].iter_rows(values_only=True))
     assert rows[0][:3] == ("党组织编码", "党组织名称", "领域")
     assert {r[0]: r[5] for r in rows[1:]} == {"PA": "是", "PB": None, "PC": "是"}
+
+
+def test_map_download_buttons_and_no_household_tiles_for_the_reviewer(app, users):
+    html = client_as(app, users["reviewer"]).get(PAGE).get_data(as_text=True)
+    for fmt in ("png", "pdf"):
+        assert f'formaction="/townships/{TOWN}/maps/sites.{fmt}"' in html
+    # The reviewer may not see households: the page embeds none instead of asking tiles that answer 403.
+    assert "/tiles/households/" not in html
+    planner = client_as(app, users["planner"]).get(PAGE).get_data(as_text=True)
+    assert "/tiles/households/" in planner

@@ -1,0 +1,27 @@
+"""The township map under a page's own overlays (coverage, demo sites), fitted to the user's role."""
+from dataclasses import replace
+
+import folium
+from flask import current_app
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from gridmgmt.domain.permissions import may
+from gridmgmt.maps.township import township_map
+from gridmgmt.services.layers import TownshipLayers, township_layers
+from web.assets import assets_url
+from web.tiles import household_tiles
+
+NO_HOUSEHOLDS = {"type": "FeatureCollection", "features": []}
+
+
+def role_map(session: Session, code: str) -> tuple[TownshipLayers, folium.Map]:
+    """Township CODE's layers and base map; roles that may not see households get none.
+
+    Those roles would only get 403 from the household tiles, so an empty layer is embedded instead.
+    """
+    layers = township_layers(session, code)
+    if not may(current_user.role, "view_household"):
+        layers = replace(layers, households=NO_HOUSEHOLDS)
+    fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"], household_tiles())
+    return layers, fmap
