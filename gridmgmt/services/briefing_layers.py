@@ -61,9 +61,10 @@ def _venues(session: Session, township_id: int, _as_of: date) -> gpd.GeoDataFram
 
 
 def _group_members(session: Session, township_id: int, _as_of: date) -> gpd.GeoDataFrame:
-    """Village groups with the number of party members living in their households."""
+    """Village groups with their households and the party members living in them."""
     return frame(session, """
-        SELECT g.code, g.name, count(m.id) AS members, ST_AsBinary(g.geom) AS geom
+        SELECT g.code, g.name, count(DISTINCT h.id) AS households, count(m.id) AS members,
+               ST_AsBinary(g.geom) AS geom
         FROM village_group g JOIN village v ON v.id = g.village_id
         LEFT JOIN household h ON h.group_id = g.id
         LEFT JOIN party_member m ON m.household_id = h.id

@@ -71,5 +71,6 @@ def tour_path(session: Session, township_id: int, tour: Tour) -> dict:
             {"a_org": a.party_org_id, "a_v": a.vertex, "b_org": b.party_org_id, "b_v": b.vertex,
              "t": township_id, "edges": EDGES_SQL, "digits": COORD_DIGITS}).scalar()
         legs.append({"type": "Feature", "geometry": json.loads(geometry),
-                     "properties": {"leg": n, "to": b.name, "km": round(b.leg_m / 1000, 1)}})
+                     "properties": {"leg": n, "to": b.name, "org": b.party_org_id,
+                                    "km": round(b.leg_m / 1000, 1)}})
     return _collection(legs)

@@ -76,6 +76,16 @@ def test_scale_bar_matches_a_measured_distance(db, town, paper, orientation):
 
 
 @pytest.mark.parametrize("kind", [k for k in KINDS if k != "overview"])
+def test_every_kind_exports_a_png_of_the_page_size_that_is_not_blank(db, town, tmp_path, kind):
+    path = export_map(db, kind, town, "png", tmp_path / "map.png", Page("A4", "landscape"), made_on=DAY)
+    with Image.open(path) as image:
+        assert image.size == (3508, 2480)
+        pixels = np.asarray(image.convert("RGB"))[::7, ::7]
+    inside = pixels[300 // 7:2200 // 7, 200 // 7:2700 // 7]  # the map frame, without the furniture
+    assert (pixels < 200).any(axis=2).mean() > 0.02 and len(np.unique(inside.reshape(-1, 3), axis=0)) > 20
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "overview"])
 def test_every_kind_exports_a_pdf_with_its_title_and_legend(db, town, tmp_path, kind):
     path = export_map(db, kind, town, "pdf", tmp_path / "map.pdf", Page("A4", "portrait"), made_on=DAY)
     words = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
@@ -85,6 +95,8 @@ def test_every_kind_exports_a_pdf_with_its_title_and_legend(db, town, tmp_path, 
     legend = {"coverage": "空白组（无党员）", "grid_plan": "150–179 户", "visits": "95% 及以上",
               "sites": "示范点观摩路线"}[kind]
     assert f"{name}{title}" in words and legend in words and "内部资料" in words
+    if kind == "sites":  # the two awarded sites are the tour's numbered stops
+        assert "①" in words and "②" in words and "观摩路线（镇政府出发" in words
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

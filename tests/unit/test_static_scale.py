@@ -3,7 +3,7 @@ import pytest
 from shapely.geometry import box
 
 from gridmgmt.maps.static import geo, scalebar
-from gridmgmt.maps.static.furniture import wrap_text
+from gridmgmt.maps.static.furniture import notes_height_mm, wrap_text
 from gridmgmt.maps.static.labels import inside, overlaps
 from gridmgmt.maps.static.page import Page, layout
 
@@ -88,7 +88,22 @@ def test_layout_parts_stay_on_the_page_and_apart(paper, orientation, with_inset)
     assert {"legend", "north", "scale", "notes"} <= set(parts.blocks)
 
 
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_long_notes_get_a_taller_block_and_stay_clear_of_the_rest(orientation):
+    page = Page("A4", orientation)
+    lines = ["数据来源：乡镇党建网格化管理系统"] * 8
+    need = notes_height_mm(lines, layout(page, True).blocks["notes"][2], page.scale)
+    assert need > notes_height_mm(lines[:2], 60, 1.0)
+    parts = layout(page, True, need)
+    assert parts.blocks["notes"][3] == pytest.approx(need)
+    boxes = [(x, y, x + w, y + h) for x, y, w, h in [parts.map, *parts.blocks.values()]]
+    assert not any(overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
 def test_notes_wrap_by_display_width():
-    assert wrap_text("示范点：授牌 3 个", 5) == ["示范点：授", "牌 3 个"]
+    assert wrap_text("示范点授牌 3 个", 5) == ["示范点授牌", "3 个"]
+    # After punctuation when it lies in the second half of the piece: no number alone on a line.
+    assert wrap_text("示范点：授牌 3 个", 5) == ["示范点：", "授牌 3 个"]
+    assert wrap_text("已授牌 3，限期整改 1", 9) == ["已授牌 3，", "限期整改 1"]
     assert wrap_text("abcdef", 2) == ["abc", "def"]  # Latin letters are about half an em
     assert wrap_text("", 5) == []

@@ -1,23 +1,26 @@
 """党建示范点分布图: sites by review status along the road corridors, and the tour of awarded sites."""
-from gridmgmt.domain.vocab import DEMO_SITE_STATUSES
 from gridmgmt.maps.kinds.base import (
     BriefingData, MapKind, boundary_layer, road_layers, seat_label, seat_layer, spec_for, village_labels,
     village_layers,
 )
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
 
-# Review status → (legend label, marker, colour); the order is the legend's, bottom-up.
+# Review status → (legend label, marker, colour, size); the order is the legend's, bottom-up.
+# Awarded sites are gold stars edged in red, drawn under the seat's red star: a site at the
+# seat shows as a gold rim around it.
 STATUS_MARKERS = {
-    "revoked": ("已摘牌", "X", "#757575"),
-    "rectifying": ("限期整改", "D", "#fbc02d"),
-    "candidate": ("申报/审核中", "o", "#fb8c00"),
-    "awarded": ("已授牌示范点", "*", "#c62828"),
+    "revoked": ("已摘牌", "X", "#757575", 30),
+    "rectifying": ("限期整改", "D", "#fb8c00", 34),
+    "candidate": ("申报/审核中", "o", "#42a5f5", 34),
+    "awarded": ("已授牌示范点", "*", "#ffc107", 150),
 }
 CANDIDATE_STATUSES = ("applied", "preliminary", "inspected")
+# Stop numbers of the tour: ① is the first site after the seat.
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 def build(data: BriefingData) -> MapSpec:
-    """Corridor band, roads, the tour line and the sites marked by status, each named."""
+    """Corridor band, roads, the tour line and the sites marked by status, each named; tour stops numbered."""
     sites = data.layers["demo_sites"]
     status = sites.status.where(~sites.status.isin(CANDIDATE_STATUSES), "candidate")
     layers = [
@@ -29,16 +32,39 @@ def build(data: BriefingData) -> MapSpec:
         boundary_layer(data),
         *seat_layer(data),
     ]
-    for key, (label, marker, colour) in STATUS_MARKERS.items():
-        layers.append(MapLayer("point", sites[status == key], label=label, zorder=13, keep_clear=True,
-                               style={"marker": marker, "markersize": 70 if marker == "*" else 30,
-                                      "color": colour, "edgecolor": "white", "linewidth": 0.5}))
-    names = [MapLabel(name, p.x, p.y, size=6.5, priority=-1, optional=True)
-             for name, p in zip(sites.name, sites.geometry)]
-    counts = "，".join(f"{DEMO_SITE_STATUSES[s]} {n} 个" for s, n in sites.status.value_counts().items())
-    notes = (f"示范点：{counts or '暂无'}",)
+    for key, (label, marker, colour, size) in STATUS_MARKERS.items():
+        layers.append(MapLayer("point", sites[status == key], label=label, zorder=11, keep_clear=True,
+                               style={"marker": marker, "markersize": size, "color": colour,
+                                      "edgecolor": "#b71c1c" if key == "awarded" else "white",
+                                      "linewidth": 0.6}))
+    stop = _stops(data)
+    names = [MapLabel(f"{CIRCLED[stop[org] - 1]}{name}" if org in stop else name, p.x, p.y, size=7,
+                      bold=org in stop, priority=-0.5 if org in stop else -1, optional=org not in stop)
+             for org, name, p in zip(sites.party_org_id, sites.name, sites.geometry)]
     return spec_for(data, f"{data.place.name}党建示范点分布图", layers,
-                    seat_label(data) + village_labels(data) + names, notes)
+                    seat_label(data) + village_labels(data) + names, _notes(data, status, stop))
+
+
+def _stops(data: BriefingData) -> dict[int, int]:
+    """Party-org id → stop number on the tour (the seat is stop 0); up to 20 stops are numbered."""
+    tour = data.layers["site_tour"]
+    if tour.empty:
+        return {}
+    return {int(org): int(leg) for org, leg in zip(tour.org, tour.leg) if leg <= len(CIRCLED)}
+
+
+def _notes(data: BriefingData, status, stop: dict[int, int]) -> tuple[str, ...]:
+    """Site counts by status, and the tour's order and length."""
+    counts = status.value_counts()
+    listed = "，".join(f"{label} {counts[key]}" for key, (label, *_) in reversed(STATUS_MARKERS.items())
+                      if key in counts)
+    notes = [f"示范点 {len(status)} 个：{listed}" if listed else "示范点：暂无"]
+    if stop:
+        km = float(data.layers["site_tour"].km.sum())
+        names = dict(zip(data.layers["demo_sites"].party_org_id, data.layers["demo_sites"].name))
+        order = "→".join(f"{CIRCLED[n - 1]}{names[org]}" for org, n in sorted(stop.items(), key=lambda i: i[1]))
+        notes.append(f"观摩路线（镇政府出发，沿道路共 {km:.1f} 千米）：{order}")
+    return tuple(notes)
 
 
 def _tour(data: BriefingData) -> list[MapLayer]:

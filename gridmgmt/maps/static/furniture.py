@@ -92,27 +92,49 @@ def draw_scale_bar(ax: Axes, width_mm: float, height_mm: float, units_per_mm: fl
     return length, bar
 
 
+# A line is broken after one of these when one lies in the second half of the piece.
+BREAK_AFTER = "，、；：。 →"
+
+
+def _em(char: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.55
+
+
 def wrap_text(line: str, width_em: float) -> list[str]:
-    """LINE broken into pieces at most WIDTH_EM wide: a Chinese character is 1 em, others about half."""
-    pieces, current, used = [], "", 0.0
+    """LINE broken into pieces at most WIDTH_EM wide: a Chinese character is 1 em, others about half.
+
+    Pieces end after punctuation where they can, so no word or number is left alone on a line.
+    """
+    pieces, current = [], ""
     for char in line:
-        em = 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.55
-        if used + em > width_em and current:
-            pieces.append(current)
-            current, used = "", 0.0
+        if current and sum(map(_em, current)) + _em(char) > width_em:
+            cut = max(current.rfind(mark) for mark in BREAK_AFTER) + 1
+            cut = cut if cut > len(current) / 2 else len(current)
+            pieces.append(current[:cut])
+            current = current[cut:]
         current += char
-        used += em
-    return pieces + [current] if current else pieces
+    return [piece.strip(" ") for piece in [*pieces, current] if piece.strip(" ")]
+
+
+NOTE_PT, MARK_PT, NOTE_SPACING = 6.5, 9.0, 1.5
+
+
+def _wrapped(lines: list[str], width_mm: float, s: float) -> list[str]:
+    width_em = width_mm / (NOTE_PT * s * PT_TO_MM)
+    return [piece for line in lines for part in line.split("\n") for piece in wrap_text(part, width_em)]
+
+
+def notes_height_mm(lines: list[str], width_mm: float, s: float) -> float:
+    """Height the notes LINES take in a block WIDTH_MM wide, the 内部资料 mark and a gap included."""
+    text = len(_wrapped(lines, width_mm, s)) * NOTE_PT * NOTE_SPACING * s * PT_TO_MM
+    return text + (MARK_PT * 1.8 + NOTE_PT) * s * PT_TO_MM
 
 
 def draw_notes(ax: Axes, width_mm: float, height_mm: float, lines: list[str], s: float) -> None:
     """Source, CRS and date lines, wrapped to the block, and the 内部资料 mark at the bottom."""
-    size = 6.5 * s
-    width_em = width_mm / (size * PT_TO_MM)
-    wrapped = [piece for line in lines for part in line.split("\n") for piece in wrap_text(part, width_em)]
-    ax.text(0, height_mm, "\n".join(wrapped), ha="left", va="top", fontsize=size, color=INK,
-            linespacing=1.5)
-    ax.text(0, 0.5 * s, "内部资料  注意保管", ha="left", va="bottom", fontsize=9 * s,
+    ax.text(0, height_mm, "\n".join(_wrapped(lines, width_mm, s)), ha="left", va="top", fontsize=NOTE_PT * s,
+            color=INK, linespacing=NOTE_SPACING)
+    ax.text(0, 0.5 * s, "内部资料  注意保管", ha="left", va="bottom", fontsize=MARK_PT * s,
             fontweight="bold", color=SECRET_RED)
 
 

@@ -56,8 +56,11 @@ class Layout:
     blocks: dict[str, Rect]
 
 
-def layout(page: Page, inset: bool) -> Layout:
-    """The page's title band, map frame and panel blocks; INSET reserves room for the inset."""
+def layout(page: Page, inset: bool, notes_mm: float = 0.0) -> Layout:
+    """The page's title band, map frame and panel blocks; INSET reserves room for the inset.
+
+    The notes block is at least NOTES_MM high, so that long notes never run into the 内部资料 mark.
+    """
     width, height = page.size_mm
     s = page.scale
     margin, gap, title_h = 10 * s, 5 * s, 22 * s
@@ -66,18 +69,18 @@ def layout(page: Page, inset: bool) -> Layout:
     if page.orientation == "landscape":
         panel_w = 62 * s
         map_rect = (margin, margin, width - 2 * margin - panel_w - gap, top - margin)
-        blocks = _column((width - margin - panel_w, margin, panel_w, top - margin), s, inset)
+        blocks = _column((width - margin - panel_w, margin, panel_w, top - margin), s, inset, notes_mm)
     else:
         panel_h = 66 * s
         map_rect = (margin, margin + panel_h + gap, width - 2 * margin, top - margin - panel_h - gap)
-        blocks = _row((margin, margin, width - 2 * margin, panel_h), s, inset)
+        blocks = _row((margin, margin, width - 2 * margin, panel_h), s, inset, notes_mm)
     return Layout(title, map_rect, blocks)
 
 
-def _column(panel: Rect, s: float, inset: bool) -> dict[str, Rect]:
+def _column(panel: Rect, s: float, inset: bool, notes_mm: float) -> dict[str, Rect]:
     """Landscape panel, top to bottom: north arrow, inset, legend, scale bar, notes."""
     x, y, w, h = panel
-    fixed = {"north": 24 * s, "inset": 44 * s if inset else 0, "scale": 20 * s, "notes": 24 * s}
+    fixed = {"north": 24 * s, "inset": 44 * s if inset else 0, "scale": 20 * s, "notes": max(24 * s, notes_mm)}
     legend_h = h - sum(fixed.values())
     heights = {"north": fixed["north"], "inset": fixed["inset"], "legend": legend_h,
                "scale": fixed["scale"], "notes": fixed["notes"]}
@@ -89,13 +92,14 @@ def _column(panel: Rect, s: float, inset: bool) -> dict[str, Rect]:
     return blocks
 
 
-def _row(panel: Rect, s: float, inset: bool) -> dict[str, Rect]:
+def _row(panel: Rect, s: float, inset: bool, notes_mm: float) -> dict[str, Rect]:
     """Portrait panel, left to right: legend | north arrow over scale bar | inset over notes."""
     x, y, w, h = panel
     legend_w = w * 0.46
     middle_w = w * 0.24
     right_x, right_w = x + legend_w + middle_w, w - legend_w - middle_w
-    notes_h = 30 * s
+    # The inset keeps at least a third of the column.
+    notes_h = min(max(30 * s, notes_mm), h * 2 / 3 if inset else h)
     blocks = {
         "legend": (x, y, legend_w, h),
         "north": (x + legend_w, y + h / 2, middle_w, h / 2),

@@ -63,14 +63,17 @@ def render(spec: MapSpec, page: Page) -> RenderedMap:
     with matplotlib.rc_context({"font.family": family, "axes.unicode_minus": False}):
         fig = Figure(figsize=page.figsize(), dpi=DPI)
         _PrintCanvas(fig)
-        parts = layout(page, inset=spec.county is not None and len(spec.county) > 1)
+        inset = spec.county is not None and len(spec.county) > 1
+        notes = _notes(spec, crs)
+        first = layout(page, inset)
+        parts = layout(page, inset, furniture.notes_height_mm(notes, first.blocks["notes"][2], page.scale))
         ax = _panel(fig, page, parts.map, frame=True)
         area = gpd.GeoSeries([spec.area], crs=4326).to_crs(crs)
         units_per_mm = _frame_extent(ax, area.total_bounds, parts.map)
         _draw_layers(ax, spec.layers, crs, page.scale, area)
         labels, dropped = _draw_labels(fig, ax, spec, crs, page.scale)
         _draw_title(fig, page, parts, spec)
-        bar_m, bar_mm = _draw_panel(fig, page, parts, spec, crs, units_per_mm, scale_factor, rotation, area)
+        bar_m, bar_mm = _draw_panel(fig, page, parts, spec, notes, units_per_mm, scale_factor, rotation, area)
     return RenderedMap(fig, ax, crs, units_per_mm, scale_factor, bar_m, bar_mm, labels, dropped)
 
 
@@ -215,7 +218,12 @@ def _draw_title(fig: Figure, page: Page, parts: Layout, spec: MapSpec) -> None:
              fontsize=10 * s, color="#444444")
 
 
-def _draw_panel(fig, page: Page, parts: Layout, spec: MapSpec, crs: CRS, units_per_mm: float,
+def _notes(spec: MapSpec, crs: CRS) -> list[str]:
+    """The lines of the notes block: source, CRS, then the kind's own notes."""
+    return [f"数据来源：{spec.source}", f"坐标系：{geo.crs_description(crs)}", *spec.notes]
+
+
+def _draw_panel(fig, page: Page, parts: Layout, spec: MapSpec, notes: list[str], units_per_mm: float,
                 scale_factor: float, rotation: float, area: gpd.GeoSeries) -> tuple[float, float]:
     s, blocks = page.scale, parts.blocks
     legend = blocks["legend"]
@@ -224,12 +232,11 @@ def _draw_panel(fig, page: Page, parts: Layout, spec: MapSpec, crs: CRS, units_p
     furniture.draw_north_arrow(_panel(fig, page, north), north[2], north[3], rotation, s)
     scale = blocks["scale"]
     bar = furniture.draw_scale_bar(_panel(fig, page, scale), scale[2], scale[3], units_per_mm, scale_factor, s)
-    notes = blocks["notes"]
-    lines = [f"数据来源：{spec.source}", f"坐标系：{geo.crs_description(crs)}", *spec.notes]
-    furniture.draw_notes(_panel(fig, page, notes), notes[2], notes[3], lines, s)
+    block = blocks["notes"]
+    furniture.draw_notes(_panel(fig, page, block), block[2], block[3], notes, s)
     if "inset" in blocks:
         inset_ax = _panel(fig, page, _shrunk(blocks["inset"], 4 * s, 7 * s), frame=True)
-        county = spec.county.to_crs(crs)
+        county = spec.county.to_crs(area.crs)
         caption = "在县域中的位置"
         furniture.draw_inset(inset_ax, county, area, caption, s)
     return bar
