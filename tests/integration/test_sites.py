@@ -68,10 +68,16 @@ def test_hard_exclusion_and_ranking(session, town):
     assert not narrow["A"].candidate.on_main_route
 
 
-def test_selection_skips_excluded_and_honours_field_limit(session, town):
+def test_selection_skips_excluded_and_honours_spacing(session, town):
     scored = score_sites(session, TOWN, CONFIG)
     chosen = select_sites(scored, Rules(k=2), time_limit_s=5, workers=1)
     assert set(chosen.ids) == {town["A"], town["C"]} and chosen.optimal
+    # A and C are 1342 m apart (0.013° east, 0.002° south): 1300 m spacing keeps both, 1400 m cannot.
+    assert select_sites(scored, Rules(k=2, min_spacing_m=1300), time_limit_s=5, workers=1).optimal
+    with pytest.raises(SelectionError, match="选不出2个"):
+        select_sites(scored, Rules(k=2, min_spacing_m=1400), time_limit_s=5, workers=1)
+    # A is rural, C an enterprise branch: one per field still allows both.
+    assert len(select_sites(scored, Rules(k=2, max_per_field=1), time_limit_s=5, workers=1).ids) == 2
     with pytest.raises(SelectionError, match="只有2个合格候选"):
         select_sites(scored, Rules(k=3), time_limit_s=5, workers=1)
     with pytest.raises(SelectionError, match="不符合硬性条件"):

@@ -93,7 +93,7 @@ def draw_scale_bar(ax: Axes, width_mm: float, height_mm: float, units_per_mm: fl
 
 
 # A line is broken after one of these when one lies in the second half of the piece.
-BREAK_AFTER = "，、；：。 →"
+BREAK_AFTER = "，、；：。→"
 
 
 def _em(char: str) -> float:
