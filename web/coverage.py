@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, render_template, request
 
 from gridmgmt.domain.branch_rules import RULES
-from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, legend_entries
+from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, legend_entries, village_bounds
 from gridmgmt.maps.township import render_parts
 from gridmgmt.reports.coverage_tables import LABELS, RULE_COLUMNS, summary
 from gridmgmt.reports.coverage_workbook import coverage_workbook
@@ -72,7 +72,7 @@ def page(code: str):
         "coverage/page.html", report=report, layers=layers, map=render_parts(fmap), map_name=fmap.get_name(),
         summary=summary(report), gaps=gaps(report, gap_locations(session, report), village),
         villages=report.villages.name.tolist(), village=village, bands=PER_100_BANDS,
-        overlays=legend_entries())
+        overlays=legend_entries(), focus=village_bounds(layers.villages, village))
 
 
 @bp.get("/townships/<code>/coverage.xlsx")

@@ -1,6 +1,8 @@
 """Coverage overlays on the township map: members per 100 households by group, 空白组,
 venues, households beyond reach, firms without a party organisation, proposed 党小组."""
 import folium
+import shapely
+import shapely.geometry
 
 from gridmgmt.maps.kinds.coverage import PER_100_BANDS
 from gridmgmt.maps.township import _escaped
@@ -61,3 +63,12 @@ def add_coverage_overlays(fmap: folium.Map, layers: CoverageLayers) -> folium.Ma
 def legend_entries() -> list[tuple[str, str]]:
     """(colour, name) of the overlays besides the choropleth, for the page's legend."""
     return [(PROPOSAL["fillColor"], PROPOSAL_NAME)] + [(colour, name) for _, name, colour, _, _ in POINT_OVERLAYS]
+
+
+def village_bounds(villages: dict, name: str | None) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the village NAME in the VILLAGES collection, for Leaflet; None if absent."""
+    shapes = [shapely.geometry.shape(f["geometry"]) for f in villages["features"] if f["properties"]["name"] == name]
+    if not shapes:
+        return None
+    west, south, east, north = shapely.union_all(shapes).bounds
+    return [[south, west], [north, east]]

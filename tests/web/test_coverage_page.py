@@ -33,6 +33,8 @@ def test_planner_sees_the_gaps_on_the_map_and_in_the_table(as_user):
 def test_village_filter(as_user):
     html = as_user("leader").get(URL, query_string={"village": "西村"}).get_data(as_text=True)
     assert html.count(">空白组（无党员的村民小组）</td>") == 2 and "东村上组" not in html.split("问题清单")[1]
+    # The map moves to 西村, the sample's western village (115.70–115.73°E × 23.88–23.92°N).
+    assert ".fitBounds([[23.88, 115.7], [23.92, 115.73]]);" in html
 
 
 def test_workbook_download(as_user):
