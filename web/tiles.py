@@ -1,4 +1,6 @@
 """Vector tiles: /tiles/{layer}/{z}/{x}/{y}.pbf, for Leaflet.VectorGrid and GIS clients."""
+from urllib.parse import unquote
+
 from flask import Blueprint, Response, request, url_for
 
 from gridmgmt.maps.township import TileSource
@@ -40,7 +42,11 @@ def tile(layer: str, z: str, x: str, y: str):
     return response
 
 
-def household_tiles() -> TileSource:
-    """The household tiles' URL template and drawing script, as seen by the browser."""
-    url = f"{request.script_root}{bp.url_prefix}/households/{{z}}/{{x}}/{{y}}.pbf"
-    return TileSource(url, url_for("static", filename="vectortiles.js"))
+def household_tiles(base_layers: bool = False) -> TileSource:
+    """The tiles as seen by the browser: URL templates and the drawing script.
+
+    BASE_LAYERS: villages, groups and roads come from tiles too.
+    """
+    url = f"{request.script_root}{bp.url_prefix}/{{layer}}/{{z}}/{{x}}/{{y}}.pbf"
+    details = unquote(url_for("ogc.item", collection_id="households", fid="{id}"))
+    return TileSource(url, url_for("static", filename="vectortiles.js"), details, base_layers)

@@ -33,6 +33,6 @@ def show(code: str):
         # Embed an empty household layer: the tiles would only answer 403 to this role.
         layers = replace(layers, households={"type": "FeatureCollection", "features": []})
     fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"],
-                        household_tiles())
+                        household_tiles(base_layers=True))
     return render_template("townships/map.html", layers=layers,
                            households=layers.household_count, map=render_parts(fmap))

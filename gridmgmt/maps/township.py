@@ -3,8 +3,9 @@
 Leaflet comes from the app's own /assets route, never from a CDN: township
 intranets often have no internet. The one external URL allowed is Tianditu,
 and only when a key is configured. A township's households come as vector
-tiles drawn by Leaflet.VectorGrid (see web/static/vectortiles.js); smaller
-areas embed theirs as GeoJSON.
+tiles drawn by Leaflet.VectorGrid (see web/static/vectortiles.js), and on the
+overview its villages, groups and roads too; smaller areas and offline maps
+embed theirs as GeoJSON.
 """
 import re
 from dataclasses import dataclass
@@ -40,29 +41,41 @@ _VILLAGE_LABEL = folium.JsCode("""function (feature, layer) {
 
 # Below this zoom a household tile would hold a whole county's households.
 HOUSEHOLD_TILES_MIN_ZOOM = 11
+# Villages, groups and roads: a county still fits in a few tiles.
+AREA_TILES_MIN_ZOOM = 8
 
 
 @dataclass(frozen=True)
 class TileSource:
-    """Where the browser gets point tiles: URL template ({z}/{x}/{y}) and the drawing script."""
+    """Where the browser gets vector tiles and the script drawing them.
+
+    URL is a template with {layer}, {z}, {x} and {y}; HOUSEHOLD_URL one with {id},
+    where the map fetches the code of the household under the mouse. With
+    BASE_LAYERS, villages, groups and roads come from tiles too, not embedded.
+    """
 
     url: str
     script: str
+    household_url: str
+    base_layers: bool = False
+
+    def layer_url(self, layer: str) -> str:
+        """The tile URL template of LAYER."""
+        return self.url.replace("{layer}", layer)
 
 
-class PointTiles(folium.map.Layer):
-    """An overlay of points from vector tiles, drawn on canvas (web/static/vectortiles.js)."""
+class VectorTiles(folium.map.Layer):
+    """An overlay from vector tiles, drawn on canvas (web/static/vectortiles.js)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = gridmgmtPointTiles(
-            {{ this._parent.get_name() }}, {{ this.options|tojson }});
+        var {{ this.get_name() }} = gridmgmtTiles({{ this.options|tojson }});
         {% endmacro %}
     """)
 
-    def __init__(self, name: str, options: dict):
-        super().__init__(name=name, overlay=True)
-        self._name = "PointTiles"
+    def __init__(self, name: str | None, options: dict):
+        super().__init__(name=name, overlay=True, control=name is not None)
+        self._name = "VectorTiles"
         self.options = options
 
 
@@ -76,10 +89,11 @@ class MapParts:
 
 
 def township_map(layers: "TownshipLayers", assets_url: str, tianditu_key: str | None = None,
-                 household_tiles: TileSource | None = None) -> folium.Map:
+                 tiles: TileSource | None = None) -> folium.Map:
     """The folium map of one township, its Leaflet served from ASSETS_URL.
 
-    Households not embedded in LAYERS are drawn from HOUSEHOLD_TILES.
+    Households not embedded in LAYERS are drawn from TILES, and so are villages,
+    groups and roads when TILES.base_layers is set.
     """
     (south, west), (north, east) = layers.bounds
     fmap = folium.Map(location=((south + north) / 2, (west + east) / 2), zoom_start=13,
@@ -90,11 +104,16 @@ def township_map(layers: "TownshipLayers", assets_url: str, tianditu_key: str | 
     )
     if tianditu_key:
         _add_tianditu(fmap, tianditu_key)
-    _add_areas(fmap, layers)
-    _add_roads(fmap, layers.roads)
+    if tiles is not None and (tiles.base_layers or layers.households is None):
+        _load_tile_scripts(fmap, assets_url, tiles)
+    if tiles is not None and tiles.base_layers:
+        _add_tiled_areas(fmap, layers, tiles)
+    else:
+        _add_areas(fmap, layers)
+        _add_roads(fmap, layers.roads)
     _add_points(fmap, layers)
     if layers.households is None:
-        _add_household_tiles(fmap, assets_url, household_tiles)
+        _add_household_tiles(fmap, tiles)
     Legend().add_to(fmap)
     MetricScale().add_to(fmap)
     folium.LayerControl().add_to(fmap)
@@ -156,18 +175,45 @@ def _add_points(fmap: folium.Map, layers: "TownshipLayers") -> None:
                marker=folium.CircleMarker(**styles.HOUSEHOLD)).add_to(fmap)
 
 
-def _add_household_tiles(fmap: folium.Map, assets_url: str, tiles: TileSource | None) -> None:
-    if tiles is None:
-        raise ValueError("households are neither embedded nor given a tile source")
+def _load_tile_scripts(fmap: folium.Map, assets_url: str, tiles: TileSource) -> None:
     fmap.default_js = [
         *fmap.default_js,
         ("vectorgrid", f"{assets_url}/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js"),
         ("gridmgmt_vectortiles", tiles.script),
     ]
-    PointTiles(styles.LAYER_NAMES["households"], {
-        "url": tiles.url, "layer": "households", "pane": "households", "label": "户号",
-        "style": {"fill": True, **_camel_case(styles.HOUSEHOLD)}, "minZoom": HOUSEHOLD_TILES_MIN_ZOOM,
-    }).add_to(fmap)
+
+
+def _tiles(tiles: TileSource, layer: str, name: str | None, z_index: int,
+           **options) -> VectorTiles:
+    """An overlay of LAYER's tiles in its own pane (unnamed: not in the layer control);
+    panes stack by Z_INDEX (Leaflet's overlays are 400, markers 600)."""
+    return VectorTiles(name, {"url": tiles.layer_url(layer), "layer": layer, "pane": layer,
+                              "zIndex": z_index, "minZoom": AREA_TILES_MIN_ZOOM, **options})
+
+
+def _add_tiled_areas(fmap: folium.Map, layers: "TownshipLayers", tiles: TileSource) -> None:
+    names = styles.LAYER_NAMES
+    _layer(layers.boundary, names["township"], style=styles.TOWNSHIP).add_to(fmap)
+    villages = folium.FeatureGroup(name=names["villages"]).add_to(fmap)
+    _tiles(tiles, "villages", None, 405, style={"fill": True, **styles.VILLAGE},
+           tooltip=[["行政村", "name"], ["编码", "code"]]).add_to(villages)
+    _layer(layers.village_labels, None, on_each_feature=_VILLAGE_LABEL).add_to(villages)
+    _tiles(tiles, "village_groups", names["groups"], 410, style={"fill": True, **styles.GROUP},
+           tooltip=[["村民小组", "name"]]).add_to(fmap)
+    _tiles(tiles, "roads", names["roads"], 420,
+           styleBy={"field": "road_class", "styles": styles.ROADS},
+           tooltip=[["道路", "name"], ["等级", "road_class"]],
+           values={"road_class": ROAD_CLASSES}).add_to(fmap)
+
+
+def _add_household_tiles(fmap: folium.Map, tiles: TileSource | None) -> None:
+    if tiles is None:
+        raise ValueError("households are neither embedded nor given a tile source")
+    # Above the village fills, groups and roads, below venue icons (600).
+    _tiles(tiles, "households", styles.LAYER_NAMES["households"], 450,
+           minZoom=HOUSEHOLD_TILES_MIN_ZOOM, details=tiles.household_url,
+           style={"fill": True, **_camel_case(styles.HOUSEHOLD)},
+           tooltip=[["户号", "code"]]).add_to(fmap)
 
 
 def _camel_case(style: dict) -> dict:

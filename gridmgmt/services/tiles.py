@@ -3,18 +3,23 @@
 The tile box is transformed to EPSG:4326 for the `&&` filter, never the stored
 column, so the GiST index on `geom` picks the rows; only the rows picked are
 transformed to Web Mercator for ST_AsMVTGeom. Tiles carry no sensitive
-household flag: each layer lists the only attributes it may carry.
+household flag: each layer lists the only attributes it may carry, and carries
+only what the map draws or shows on hover (codes and the rest: OGC API). Household
+tiles carry the point and its id only: there are many of them on a page, and
+the map fetches a household's code when the mouse is on it.
 """
 import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
-from sqlalchemy import ColumnElement, Float, Integer, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Float, Integer, Select, bindparam, case, func, literal, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import GridCell, Household, Road, VillageGroup
+from gridmgmt.db.models import GridCell, Household, Road, Village, VillageGroup
 from gridmgmt.domain.permissions import Forbidden, Scope
+from gridmgmt.domain.vocab import ROAD_CLASSES
 from gridmgmt.services.features import household_scope, published_cells
 
 EXTENT = 4096
@@ -55,18 +60,24 @@ class TileLayer:
     columns: tuple[ColumnElement, ...]
     personal: bool = False  # households: only for users who may see them, in their scope
     refine: Callable[[Select], Select] = lambda rows: rows
+    # The order features are drawn in, from the tile's columns (None: any order).
+    order: Callable[..., ColumnElement] | None = None
+
+
+def _minor_roads_first(columns) -> ColumnElement:
+    """Roads from the lowest class up, so the main roads are drawn on top."""
+    rank = {road_class: rank for rank, road_class in enumerate(ROAD_CLASSES)}
+    return case(rank, value=columns.road_class).desc()
 
 
 LAYERS = {
     layer.name: layer
     for layer in (
-        TileLayer("households", Household.geom,
-                  (Household.id, Household.code, Household.village_id, Household.group_id),
-                  personal=True),
-        TileLayer("roads", Road.geom, (Road.id, Road.code, Road.name, Road.road_class)),
-        TileLayer("village_groups", VillageGroup.geom,
-                  (VillageGroup.id, VillageGroup.code, VillageGroup.name,
-                   VillageGroup.village_id)),
+        TileLayer("households", Household.geom, (Household.id,), personal=True),
+        TileLayer("roads", Road.geom, (Road.id, Road.name, Road.road_class),
+                  order=_minor_roads_first),
+        TileLayer("villages", Village.geom, (Village.id, Village.code, Village.name)),
+        TileLayer("village_groups", VillageGroup.geom, (VillageGroup.id, VillageGroup.name)),
         TileLayer("grid_cells", GridCell.geom,
                   (GridCell.id, GridCell.code, GridCell.name, GridCell.village_id,
                    GridCell.plan_id), refine=published_cells),
@@ -129,7 +140,11 @@ def _statement(layer_name: str, scope: Scope | None) -> Select:
     geom = func.ST_AsMVTGeom(func.ST_Transform(picked.c.geom, 3857), envelope, EXTENT, BUFFER, True)
     attributes = [column for name, column in picked.c.items() if name != "geom"]
     features = select(geom.label("geom"), *attributes).cte("features")
-    return select(func.ST_AsMVT(features.table_valued(), layer.name, EXTENT, "geom", "id"))
+    feature_id = literal("id")
+    if layer.order:
+        # Only an ORDER BY inside the aggregate fixes the order features reach the tile.
+        feature_id = aggregate_order_by(feature_id, layer.order(features.c))
+    return select(func.ST_AsMVT(features.table_valued(), layer.name, EXTENT, "geom", feature_id))
 
 
 def tile_statement(layer: TileLayer, address: TileAddress, scope: Scope | None = None) -> Select:

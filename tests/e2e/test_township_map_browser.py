@@ -1,4 +1,8 @@
-"""The township map in Chromium: Leaflet loads locally and draws every layer."""
+"""The township map in Chromium: Leaflet loads locally and draws every layer.
+
+Villages, groups, roads and households come from vector tiles, each layer in its
+own pane (one canvas per tile); the boundary, village names and venues are embedded.
+"""
 import pytest
 
 from tests.web.sample import TOWNSHIP_CODE
@@ -33,6 +37,7 @@ PAINTED = """(selector) => {
 }"""
 OVERLAY_CANVAS = ".leaflet-overlay-pane canvas"
 HOUSEHOLD_CANVASES = ".leaflet-households-pane canvas"  # vector tiles, one canvas each
+TILED_PANES = ("villages", "village_groups", "roads")
 
 HOUSEHOLD_POINT = """([lat, lon]) => {
     const map = window[document.querySelector(".folium-map").id];
@@ -56,10 +61,13 @@ def _open_map(login_page, live_server, width, height):
 
 
 def _assert_drawn(page, requests, errors, live_server):
-    # Households are vector tiles drawn on their own canvases, not Leaflet layers.
-    assert page.evaluate(COUNT_LAYERS) == {"polygons": 7, "lines": 2, "circles": 0, "markers": 3}
+    # Tiled layers are drawn on their own canvases, not as Leaflet layers: what is left
+    # is the boundary, the two village names and the venue.
+    assert page.evaluate(COUNT_LAYERS) == {"polygons": 1, "lines": 0, "circles": 0, "markers": 3}
     assert page.evaluate(PAINTED, HOUSEHOLD_CANVASES) > 20
     assert page.evaluate(PAINTED, OVERLAY_CANVAS) > 1000
+    for pane in TILED_PANES:
+        assert page.evaluate(PAINTED, f".leaflet-{pane}-pane canvas") > 1000, pane
     assert page.locator(".village-label").all_inner_texts() == ["西村", "东村"]
     assert page.locator(".leaflet-marker-pane .venue-icon").count() == 1
     assert page.locator(".map-legend summary").inner_text() == "图例"
@@ -75,13 +83,30 @@ def test_map_draws_every_layer_without_outside_requests(login_page, live_server,
     page.close()
 
 
-def test_hovering_a_household_shows_its_code(login_page, live_server):
-    page, _requests, _errors = _open_map(login_page, live_server, 1280, 800)
-    page.mouse.move(*page.evaluate(HOUSEHOLD_POINT, [23.89, 115.75]))
+def _hover(page, lat, lon) -> str:
+    page.mouse.move(*page.evaluate(HOUSEHOLD_POINT, [lat, lon]))
     tooltip = page.locator(".leaflet-tooltip")
     tooltip.wait_for()
-    assert "44150010020202001" in tooltip.inner_text()
-    assert "户号" in tooltip.inner_text()
+    return tooltip.inner_text()
+
+
+def test_hovering_a_household_shows_its_code(login_page, live_server):
+    page, _requests, errors = _open_map(login_page, live_server, 1280, 800)
+    with page.expect_response(lambda r: "/ogc/collections/households/items/" in r.url):
+        text = _hover(page, 23.89, 115.75)  # the code is fetched: tiles carry ids only
+    assert "户号" in text and "44150010020202001" in text
+    assert errors == []
+    page.close()
+
+
+def test_hovering_a_road_or_a_group_names_it(login_page, live_server):
+    page, _requests, errors = _open_map(login_page, live_server, 1280, 800)
+    road = _hover(page, 23.90, 115.745)
+    assert "县道101" in road and "等级 县道" in road
+    page.mouse.move(0, 0)
+    page.wait_for_selector(".leaflet-tooltip", state="detached")
+    assert "村民小组 东村上组" in _hover(page, 23.915, 115.745)
+    assert errors == []
     page.close()
 
 

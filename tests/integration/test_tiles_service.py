@@ -34,16 +34,13 @@ def township(session):
     add_small_township(session)
 
 
-def test_household_tile_carries_ids_and_lands_in_place(session, township):
+def test_household_tile_carries_ids_only_and_lands_in_place(session, township):
     address = tile_at(115.75, 23.89, 14)
     layer = _decode(render_tile(session, tile_layer("households"), address, EVERYTHING))
-    features = {f["properties"]["code"]: f for f in layer["households"]["features"]}
-    assert "44150010020202001" in features
-    feature = features["44150010020202001"]
-    household = session.scalars(select(Household).where(Household.code == feature["properties"]["code"])).one()
-    assert feature["id"] == household.id
-    assert set(feature["properties"]) == {"code", "village_id", "group_id"}
-    assert feature["properties"]["village_id"] == household.village_id
+    features = {f["id"]: f for f in layer["households"]["features"]}
+    household = session.scalars(select(Household).where(Household.code == "44150010020202001")).one()
+    feature = features[household.id]
+    assert feature["properties"] == {}  # the map fetches the code on hover
     lon, lat = lonlat_of(address, *feature["geometry"]["coordinates"])
     assert abs(lon - 115.75) < 1e-4 and abs(lat - 23.89) < 1e-4
 
@@ -67,8 +64,8 @@ def test_grid_worker_scope_keeps_only_their_village(session, township):
     east = session.scalars(select(Village.id).where(Village.name == "东村")).one()
     scope = Scope(township_id=None, village_ids=frozenset({east}))
     data = render_tile(session, tile_layer("households"), tile_at(115.73, 23.90, 12), scope)
-    villages = {f["properties"]["village_id"] for f in _decode(data)["households"]["features"]}
-    assert villages == {east}
+    ids = {f["id"] for f in _decode(data)["households"]["features"]}
+    assert ids == set(session.scalars(select(Household.id).where(Household.village_id == east)))
 
 
 def test_households_need_a_scope(session, township):
@@ -79,10 +76,18 @@ def test_households_need_a_scope(session, township):
 def test_road_and_group_tiles(session, township):
     address = tile_at(115.72, 23.90, 12)
     roads = _decode(render_tile(session, tile_layer("roads"), address))["roads"]["features"]
-    assert {f["properties"]["code"] for f in roads} == {"X101", "C201"}  # not 邻镇's C999
+    assert {f["properties"]["name"] for f in roads} == {"县道101", "西村路"}  # not 邻镇村道
     assert all(f["properties"]["road_class"] in ("county", "village") for f in roads)
     groups = _decode(render_tile(session, tile_layer("village_groups"), address))
     assert len(groups["village_groups"]["features"]) == 4
+    villages = _decode(render_tile(session, tile_layer("villages"), address))["villages"]
+    assert {f["properties"]["name"] for f in villages["features"]} == {"东村", "西村"}
+
+
+def test_road_tiles_draw_the_main_roads_last(session, township):
+    roads = _decode(render_tile(session, tile_layer("roads"), tile_at(115.72, 23.90, 12)))
+    classes = [f["properties"]["road_class"] for f in roads["roads"]["features"]]
+    assert classes == ["village", "county"]
 
 
 def test_grid_cell_tiles_show_only_published_plans(session, township):

@@ -77,20 +77,33 @@ def test_higher_road_classes_are_thicker():
     assert weights == sorted(weights, reverse=True) and len(set(weights)) == len(weights)
 
 
-TILES = TileSource("/p/tiles/households/{z}/{x}/{y}.pbf", "/p/static/vectortiles.js")
+TILES = TileSource("/p/tiles/{layer}/{z}/{x}/{y}.pbf", "/p/static/vectortiles.js",
+                   "/p/ogc/collections/households/items/{id}")
 
 
 def test_households_from_tiles_load_vectorgrid_locally():
     layers = replace(_layers(), households=None)
-    parts = render_parts(township_map(layers, "/p/assets", household_tiles=TILES))
+    parts = render_parts(township_map(layers, "/p/assets", tiles=TILES))
     sources = re.findall(r'src="([^"]+)"', parts.header)
     assert sources == ["/p/assets/leaflet/dist/leaflet.js",
                        "/p/assets/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js",
                        "/p/static/vectortiles.js"]
-    assert "gridmgmtPointTiles" in parts.script
+    assert "gridmgmtTiles" in parts.script
     assert '"url": "/p/tiles/households/{z}/{x}/{y}.pbf"' in parts.script
+    assert '"details": "/p/ogc/collections/households/items/{id}"' in parts.script
     assert '"fillColor": "#2f6fb5"' in parts.script and "fill_color" not in parts.script
     assert "H1" not in parts.script  # nothing embedded
+    assert "/tiles/roads/" not in parts.script and "X1" in parts.script  # roads embedded
+
+
+def test_base_layers_from_tiles_embed_no_roads_or_groups():
+    layers = replace(_layers(), households=None)
+    parts = render_parts(township_map(layers, "/p/assets", tiles=replace(TILES, base_layers=True)))
+    for layer in ("villages", "village_groups", "roads", "households"):
+        assert f'"url": "/p/tiles/{layer}/{{z}}/{{x}}/{{y}}.pbf"' in parts.script, layer
+    assert "X1" not in parts.script  # the road is not embedded
+    assert "\\u897f\\u6751" in parts.script  # the village label (西村) still is
+    assert '"national": {"color": "#c0392b"' in parts.script  # road styles by class
 
 
 def test_households_need_an_embedding_or_tiles():
@@ -99,5 +112,5 @@ def test_households_need_an_embedding_or_tiles():
 
 
 def test_embedded_households_load_no_vectorgrid():
-    parts = render_parts(township_map(_layers(), "/assets", household_tiles=TILES))
+    parts = render_parts(township_map(_layers(), "/assets", tiles=TILES))
     assert "vectorgrid" not in parts.header.lower() and "H1" in parts.script

@@ -55,10 +55,12 @@ def test_map_page_has_every_layer_in_chinese(admin_client, township):
     assert "fitBounds" in html
 
 
-def test_map_page_draws_only_the_townships_roads(admin_client, township):
+def test_map_page_draws_villages_groups_and_roads_from_tiles(admin_client, township):
     _response, html = _page(admin_client, MAP_URL)
-    assert "X101" in html and "C201" in html
-    assert "C999" not in html  # a road of 邻镇
+    for layer in ("villages", "village_groups", "roads"):
+        assert f"/tiles/{layer}/{{z}}/{{x}}/{{y}}.pbf" in html, layer
+    assert "X101" not in html and "C201" not in html  # roads are not embedded
+    assert _has(html, "东村")  # the village labels are
 
 
 def test_map_page_never_carries_sensitive_flags(admin_client, township):
