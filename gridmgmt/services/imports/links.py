@@ -65,16 +65,18 @@ def resolve_codes(session: Session, prepared: Prepared, township: Township | Non
 
 
 # A household's group: the polygon group of its village covering it, else its village's nearest point group.
+# Polygon groups are matched per (row, village) by aggregation, then joined to the row's village:
+# cheaper than first joining every probe hit to village_of and de-duplicating by a sort.
 _GROUP_OF = f"""
     , polygon_group AS (
-        SELECT DISTINCT ON (s.row) s.row, g.id FROM village_group g
+        SELECT s.row, g.village_id, min(g.id) AS id FROM village_group g
         JOIN {SPOT} s ON ST_Covers(g.geom, s.geom)
-        JOIN village_of w ON w.row = s.row AND w.village_id = g.village_id
-        WHERE ST_Dimension(g.geom) = 2 ORDER BY s.row, g.id)
+        WHERE ST_Dimension(g.geom) = 2 GROUP BY s.row, g.village_id)
     SELECT w.*, COALESCE(pg.id, (
         SELECT g.id FROM village_group g WHERE g.village_id = w.village_id AND ST_Dimension(g.geom) = 0
         ORDER BY g.geom <-> s.geom, g.id LIMIT 1)) AS group_id
-    FROM village_of w JOIN {SPOT} s USING (row) LEFT JOIN polygon_group pg USING (row)"""
+    FROM village_of w JOIN {SPOT} s USING (row)
+    LEFT JOIN polygon_group pg ON pg.row = w.row AND pg.village_id = w.village_id"""
 
 
 def locate(session: Session, township: Township | None, groups: bool) -> list[RowError]:
