@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, render_template, request
 
 from gridmgmt.domain.branch_rules import RULES
-from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, legend_entries, village_bounds
+from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, focus, legend_entries, village_bounds
 from gridmgmt.maps.township import render_parts
 from gridmgmt.reports.coverage_tables import LABELS, RULE_COLUMNS, summary
 from gridmgmt.reports.coverage_workbook import coverage_workbook
@@ -68,11 +68,14 @@ def page(code: str):
     layers, fmap = role_map(session, code)
     add_coverage_overlays(fmap, coverage_layers(session, report))
     village = request.args.get("village") or None
+    bounds = village_bounds(layers.villages, village)
+    if bounds:
+        focus(fmap, bounds)
     return render_template(
         "coverage/page.html", report=report, layers=layers, map=render_parts(fmap), map_name=fmap.get_name(),
         summary=summary(report), gaps=gaps(report, gap_locations(session, report), village),
         villages=report.villages.name.tolist(), village=village, bands=PER_100_BANDS,
-        overlays=legend_entries(), focus=village_bounds(layers.villages, village))
+        overlays=legend_entries())
 
 
 @bp.get("/townships/<code>/coverage.xlsx")

@@ -72,3 +72,16 @@ def village_bounds(villages: dict, name: str | None) -> list[list[float]] | None
         return None
     west, south, east, north = shapely.union_all(shapes).bounds
     return [[south, west], [north, east]]
+
+
+def focus(fmap: folium.Map, bounds: list[list[float]]) -> folium.Map:
+    """FMAP opening on BOUNDS instead of the whole township.
+
+    The township's own fit is removed rather than followed by a second one: Leaflet drops a
+    fit asked for while the first one's zoom is still animating.
+    """
+    for key, child in list(fmap._children.items()):
+        if isinstance(child, folium.map.FitBounds):
+            del fmap._children[key]
+    fmap.fit_bounds(bounds)
+    return fmap
