@@ -10,11 +10,12 @@ from sqlalchemy import select
 from gridmgmt.analysis.compliance import PRIORITIES
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import Cadre, Event
-from gridmgmt.domain.vocab import EVENT_TYPES
+from gridmgmt.domain.vocab import EVENT_TYPES, VISIT_KINDS
 from gridmgmt.services.compliance import (
     NotFound, cadre_work, township_compliance, township_places, work_places,
 )
 from gridmgmt.services.events import EventError, attend_event
+from gridmgmt.services.grid_views import my_cells
 from gridmgmt.services.routes import MODES, RouteError, plan_route
 from gridmgmt.services.visit_report import report_tables, workbook
 from gridmgmt.services.visits import Fix, VisitError, VisitInput, answers_for, record_visit
@@ -56,10 +57,12 @@ def _items(work) -> list[dict]:
 @bp.get("/m/visits")
 @permission_required("record_visits")
 def today():
-    """Today's due list of the logged-in grid worker, urgent first, with a map and a route button."""
+    """Today's due list of the logged-in grid worker, urgent first, on a map with their cells;
+    a tap opens the household's visit sheet; a route button."""
     work = cadre_work(get_session(), _cadre_code(), _today())
-    return render_template("visits/today.html", items=_items(work), day=_today(), modes=MODES,
-                           places=work_places(get_session(), work))
+    cells = [{"name": c["name"], "geojson": c["geojson"]} for c in my_cells(get_session(), current_user.cadre_id)]
+    return render_template("visits/today.html", items=_items(work), day=_today(), modes=MODES, kinds=VISIT_KINDS,
+                           places=work_places(get_session(), work), cells=cells)
 
 
 def _visit_from(body: dict) -> VisitInput:

@@ -165,7 +165,8 @@ def _worst(status: pd.DataFrame) -> pd.Series:
 def _points(session: Session, worst: pd.Series) -> list[dict]:
     ids = [int(i) for i in worst.index]
     points = session.execute(text(POINTS_SQL), {"ids": ids}).mappings().all()
-    return [{"lon": p["lon"], "lat": p["lat"], "status": worst[p["id"]], "label": p["code"]} for p in points]
+    return [{"household_id": p["id"], "lon": p["lon"], "lat": p["lat"], "status": worst[p["id"]], "label": p["code"]}
+            for p in points]
 
 
 def work_places(session: Session, work: CadreWork) -> list[dict]:

@@ -7,7 +7,7 @@
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
                    "#bcbd22", "#7f7f7f"];
-  const map = L.map("grid-map", {preferCanvas: true});
+  const map = L.map("grid-map", {preferCanvas: true, maxZoom: 19});
   L.control.scale({imperial: false}).addTo(map);
   const state = {data: null, current: null, selected: new Set(), changed: {}};
   let cellLayer = null, homeLayer = null;

@@ -1,0 +1,86 @@
+"""The grid worker's visit page in Chromium at 390×844: the due list, one tap opens a household,
+a visit with the phone's position and accuracy, a lost answer retried stays one visit, a far fix
+is flagged, a route on the map and as a printable list."""
+import pytest
+from sqlalchemy import func, select
+
+from gridmgmt.db.models import Household, Visit
+
+pytestmark = pytest.mark.e2e
+
+
+def _home(session, household_id):
+    home = session.get(Household, household_id)
+    lon, lat = session.execute(select(func.ST_X(Household.geom), func.ST_Y(Household.geom))
+                               .where(Household.id == household_id)).one()
+    return home, lon, lat
+
+
+def _visits(session, household_id):
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(Visit).where(Visit.household_id == household_id))
+
+
+def _record(page, index):
+    page.click(f"#due-list li[data-index='{index}']")
+    page.wait_for_function("() => document.getElementById('sheet-fix').textContent.includes('已定位')")
+    page.fill("#sheet-note", "家中老人身体尚好")
+    page.fill("#sheet-follow", "下月复查低保材料")
+    page.click("#sheet-submit")
+
+
+def test_phone_visit_page(login_page, live_server, session, screenshot_dir):
+    page = login_page("grid_worker", 390, 844)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server}/m/visits")
+    items = page.evaluate("VISITS.items")
+    homes = [i for i in items if i["household_id"]]
+    assert homes and page.locator("#due-list li").count() == len(items)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    page.screenshot(path=str(screenshot_dir / "visits-phone.png"))
+
+    # Before any visit: the due household is on the route.
+    page.click("#route-button")
+    page.wait_for_selector("#route-stops tbody tr")
+    assert "从驻地出发并返回" in page.text_content("#route-summary")
+    assert page.is_visible("#print-button")
+    page.screenshot(path=str(screenshot_dir / "visits-phone-route.png"), full_page=True)
+    page.emulate_media(media="print")
+    assert not page.is_visible("#visit-map") and page.is_visible("#route-stops")
+    page.screenshot(path=str(screenshot_dir / "visits-phone-print.png"), full_page=True)
+    page.emulate_media(media="screen")
+
+    first, lon, lat = _home(session, homes[0]["household_id"])
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"longitude": lon, "latitude": lat + 0.0001, "accuracy": 15})
+    # The answer is lost on the way back: the server stored the visit, the phone does not know.
+    lost = []
+    page.route("**/api/visits", lambda route: (lost.append(route.fetch()), route.abort()))
+    _record(page, items.index(homes[0]))
+    page.wait_for_function("() => document.getElementById('sheet-submit').textContent.includes('网络不畅')")
+    assert lost and lost[0].status == 201 and _visits(session, first.id) == 1
+    page.unroute("**/api/visits")
+    page.click("#sheet-submit")  # the retry carries the same client id
+    page.wait_for_function(f"() => document.querySelector(\"#due-list li[data-index='{items.index(homes[0])}'] .state\")"
+                           ".textContent === '已记录'")
+    assert _visits(session, first.id) == 1
+    stored = session.scalar(select(Visit).where(Visit.household_id == first.id))
+    assert stored.accuracy_m == 15 and stored.distance_m < 20 and not stored.flagged
+    assert stored.note == "家中老人身体尚好\n需跟进：下月复查低保材料"
+
+    # A second visit 0.005° of latitude (about 550 m) away: kept, flagged, the distance shown.
+    page.context.set_geolocation({"longitude": lon, "latitude": lat + 0.005, "accuracy": 30})
+    _record(page, items.index(homes[0]))
+    row = f"#due-list li[data-index='{items.index(homes[0])}'] .state"
+    page.wait_for_function(f"() => document.querySelector(\"{row}\").textContent.includes('待核实')")
+    assert "距农户 554 米" in page.text_content(row) and _visits(session, first.id) == 2
+
+    # The detail link opens the household.
+    page.click(f"#due-list li[data-index='{items.index(homes[0])}']")
+    with page.expect_navigation():
+        page.click("#sheet-household")
+    assert first.code in page.text_content("main")
+    page.go_back()
+
+    assert errors == []

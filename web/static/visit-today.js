@@ -1,0 +1,137 @@
+// The grid worker's visit page. A visit gets its client id when first submitted and keeps it
+// (in localStorage) until the server answers, so a retry on a bad connection stays one visit.
+(() => {
+  const {items, places, cells, recordUrl, routeUrl, householdUrl} = VISITS;
+  const PENDING = "gridmgmt-pending-visits";
+  const COLOURS = {event_overdue: "#b71c1c", event_open: "#ef6c00", overdue: "#c62828", due: "#1565c0", done: "#2e7d32"};
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const $ = id => document.getElementById(id);
+  const sheet = $("visit-sheet");
+  const map = L.map("visit-map", {maxZoom: 18});  // no tile layer sets one; fitting a single point needs it
+  L.control.scale({imperial: false}).addTo(map);
+  let current = null, fix = null, routeLayer = null;
+
+  function uuid4() {  // crypto.randomUUID needs HTTPS; intranets often serve plain HTTP
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    const h = Array.from(b, x => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+  const pending = () => JSON.parse(localStorage.getItem(PENDING) || "{}");
+  const keep = all => localStorage.setItem(PENDING, JSON.stringify(all));
+  const keyOf = item => `${item.household_id}:${item.event_id || ""}`;
+  const rowOf = key => document.querySelector(`#due-list li[data-index="${items.findIndex(i => keyOf(i) === key)}"]`);
+
+  function markDone(key, answer) {
+    const row = rowOf(key);
+    if (!row) return;
+    row.classList.add("done");
+    row.querySelector(".state").textContent = answer.flagged ? `已记录，距农户 ${answer.distance_m} 米，待核实` : "已记录";
+  }
+
+  async function send(key, body) {
+    const answer = await fetch(recordUrl, {method: "POST", body: JSON.stringify(body),
+                               headers: {"Content-Type": "application/json", "X-CSRFToken": csrf}});
+    const reply = await answer.json();
+    if (!answer.ok) throw new Error(reply.error.message);
+    const all = pending(); delete all[key]; keep(all);
+    markDone(key, reply);
+    return reply;
+  }
+
+  function locate() {
+    fix = null;
+    $("sheet-fix").textContent = navigator.geolocation ? "正在定位…" : "此浏览器不能定位，记录照存但无距离";
+    if (!navigator.geolocation) return;
+    navigator.geolocation.getCurrentPosition(p => {
+      fix = {lon: p.coords.longitude, lat: p.coords.latitude, accuracy_m: p.coords.accuracy};
+      $("sheet-fix").textContent = `已定位，精度约 ${Math.round(p.coords.accuracy)} 米`;
+    }, () => { $("sheet-fix").textContent = "未能定位（内网 HTTP 下浏览器可能不给定位），记录照存但无距离"; },
+    {enableHighAccuracy: true, timeout: 10000});
+  }
+
+  function open(item) {
+    current = item;
+    $("sheet-title").textContent = item.head || item.event_type;
+    $("sheet-where").textContent = `${item.label} · ${item.village}${item.code ? " · " + item.code : ""}` +
+                                   (item.event_type && item.head ? ` · ${item.event_type}` : "");
+    $("sheet-household").hidden = !item.code;
+    $("sheet-household").href = item.code ? householdUrl.replace("CODE", item.code) : "#";
+    $("sheet-kind").closest("label").hidden = Boolean(item.event_id);
+    $("sheet-note").value = ""; $("sheet-follow").value = "";
+    $("sheet-submit").disabled = !item.household_id;
+    $("sheet-submit").textContent = item.event_id ? "登记到场（附定位）" : "记录走访（附定位）";
+    locate();
+    sheet.showModal();
+  }
+
+  $("sheet-submit").addEventListener("click", async () => {
+    const key = keyOf(current), all = pending(), button = $("sheet-submit");
+    if (!all[key]) {  // the first submission fixes the id, time and text; retries resend them
+      const follow = $("sheet-follow").value.trim(), note = $("sheet-note").value.trim();
+      all[key] = {client_id: uuid4(), household_id: current.household_id, event_id: current.event_id,
+                  kind: current.event_id ? "event" : $("sheet-kind").value, visited_at: new Date().toISOString(),
+                  note: [note, follow && `需跟进：${follow}`].filter(Boolean).join("\n") || null, ...(fix || {})};
+      keep(all);
+    }
+    button.disabled = true; button.textContent = "提交中…";
+    try {
+      await send(key, all[key]);
+      sheet.close();
+    } catch (error) {
+      button.disabled = false;
+      button.textContent = error instanceof TypeError ? "网络不畅，点此重试" : "重新提交";
+      if (!(error instanceof TypeError)) { alert(error.message); const left = pending(); delete left[key]; keep(left); }
+    }
+  });
+
+  document.querySelectorAll("#due-list li").forEach(row => {
+    const item = items[+row.dataset.index];
+    row.addEventListener("click", () => open(item));
+    row.addEventListener("keydown", e => { if (e.key === "Enter") open(item); });
+  });
+
+  // The worker's published cells give the blank (no basemap) map its bearings.
+  const outline = L.featureGroup(cells.map(c => L.geoJSON(c.geojson, {style: {color: "#d84315", weight: 3, fillOpacity: .04}})
+                                                 .bindTooltip(c.name))).addTo(map);
+  const layer = L.featureGroup(places.map(p => {
+    const item = items.find(i => i.household_id === p.household_id);
+    const marker = L.circleMarker([p.lat, p.lon], {radius: 7, color: COLOURS[p.status], fillOpacity: .8}).bindTooltip(p.label);
+    return item ? marker.on("click", () => open(item)) : marker;
+  })).addTo(map);
+  const start = places.length ? layer.getBounds() : outline.getBounds();
+  if (start.isValid()) map.fitBounds(start.pad(0.1)); else map.setView([23.9, 115.7], 12);
+
+  function stopRow(s) {
+    const item = items.find(i => (s.event_id && i.event_id === s.event_id) || (!s.event_id && i.household_id === s.household_id)) || {};
+    const cells = [s.seq, item.head || item.event_type || "事件", `${item.village || ""}${s.code ? " · " + s.code : ""}`,
+                   s.priority, `${s.leg_m} 米`, `第 ${s.arrive_min} 分钟`, ""];
+    const tr = document.createElement("tr");
+    cells.forEach((text, k) => { const td = document.createElement("td"); td.textContent = text;
+                                 if (k === cells.length - 1) td.className = "print-only"; tr.append(td); });
+    return tr;
+  }
+
+  $("route-button").addEventListener("click", async () => {
+    $("route-button").disabled = true; $("route-button").textContent = "规划中…";
+    const answer = await fetch(`${routeUrl}?hours=${$("route-hours").value}&mode=${$("route-mode").value}`);
+    const route = await answer.json();
+    $("route-button").disabled = false; $("route-button").textContent = "规划路线";
+    if (route.error) { alert(route.error.message); return; }
+    if (routeLayer) routeLayer.remove();
+    routeLayer = L.featureGroup().addTo(map);
+    if (route.line) L.geoJSON(route.line, {style: {color: "#2e7d32", weight: 5}}).addTo(routeLayer);
+    L.circleMarker([route.base[1], route.base[0]], {radius: 8, color: "#000"}).bindTooltip("驻地").addTo(routeLayer);
+    route.stops.forEach(s => L.marker([s.lat, s.lon]).bindTooltip(String(s.seq), {permanent: true, direction: "top"})
+                                   .addTo(routeLayer));
+    $("route-summary").textContent = `从驻地出发并返回：${route.stops.length} 处，全程 ${(route.length_m / 1000).toFixed(1)} 公里，` +
+      `路上约 ${route.travel_min} 分钟，走访约 ${route.service_min} 分钟` + (route.left_out ? `；时间不够，另有 ${route.left_out} 处未排入` : "");
+    document.querySelector("#route-stops tbody").replaceChildren(...route.stops.map(stopRow));
+    $("route").hidden = false; $("print-button").hidden = !route.stops.length;
+    if (route.stops.length) map.fitBounds(routeLayer.getBounds().pad(0.1), {animate: false});
+  });
+  $("print-button").addEventListener("click", () => window.print());
+
+  // Visits submitted but not answered (the phone went offline, the page was closed): send again.
+  Object.entries(pending()).forEach(([key, body]) => send(key, body).catch(() => {}));
+})();
