@@ -2,12 +2,11 @@
 
 The same tiles (around randomly chosen households, fixed seed) are fetched from
 both servers by 8 concurrent clients (threads with keep-alive `http.client`
-connections); both get one warm-up pass first. The overhead is our endpoint's
-time over the time of the same ST_AsMVT statement run directly, one tile at a
-time, for the same tiles.
+connections); both get one warm-up pass first, then they take turns, round by
+round. The overhead is our endpoint's time over the time of the same ST_AsMVT
+statement run directly, one tile at a time, for the same tiles, in turns too.
 """
 import http.client
-import itertools
 import statistics
 import threading
 import time
@@ -24,7 +23,7 @@ from gridmgmt.services.tiles import TileAddress, tile_at, tile_layer, tile_state
 ZOOMS = (14, 16)
 TILES_PER_ZOOM = 150
 CLIENTS = 8
-ROUNDS = 3
+ROUNDS = 5
 P95_TARGET_MS = 50
 OVERHEAD_TARGET = 1.3
 # The same content as ours: each household's point and id.
@@ -114,12 +113,30 @@ def _paths(template: str, tiles: list[TileAddress]) -> list[str]:
     return [template.format(z=t.z, x=t.x, y=t.y) for t in tiles]
 
 
-def _measure(port: int, paths: list[str], headers: dict) -> dict:
-    fetch(port, paths, headers, CLIENTS)  # warm-up: caches of the server and PostgreSQL
-    latencies, wall = fetch(port, paths * ROUNDS, headers, CLIENTS)
-    sequential, _wall = fetch(port, paths, headers, 1)
-    return {"median": statistics.median(latencies), "p95": _p95(latencies),
-            "rps": len(latencies) / wall, "sequential": sum(sequential)}
+def _measure(servers: dict[str, tuple[int, list[str], dict]], raw_sql) -> dict[str, dict]:
+    """Per server (name → port, paths, headers): latencies, throughput and sequential time.
+
+    The servers take turns round by round, and the sequential passes alternate with
+    RAW_SQL (a callable timing the raw statements): on a shared machine the load
+    drifts, and what is compared should see the same load.
+    """
+    for port, paths, headers in servers.values():
+        fetch(port, paths, headers, CLIENTS)  # warm-up: caches of the server and PostgreSQL
+    latencies = {name: [] for name in servers}
+    walls = dict.fromkeys(servers, 0.0)
+    sequential = dict.fromkeys([*servers, "raw"], 0.0)
+    for _ in range(ROUNDS):
+        for name, (port, paths, headers) in servers.items():
+            times, wall = fetch(port, paths, headers, CLIENTS)
+            latencies[name] += times
+            walls[name] += wall
+            sequential[name] += sum(fetch(port, paths, headers, 1)[0])
+        sequential["raw"] += sum(raw_sql())
+    results = {name: {"median": statistics.median(times), "p95": _p95(times),
+                      "rps": len(times) / walls[name], "sequential": sequential[name] / ROUNDS}
+               for name, times in latencies.items()}
+    results["raw"] = sequential["raw"] / ROUNDS
+    return results
 
 
 def household_tiles() -> list[Figure]:
@@ -130,10 +147,11 @@ def household_tiles() -> list[Figure]:
         cookie = {"Cookie": log_in(app.port, password)}
         for z in ZOOMS:
             tiles = sample_tiles(url, z, TILES_PER_ZOOM)
-            mine = _measure(app.port, _paths("/tiles/households/{z}/{x}/{y}.pbf", tiles), cookie)
-            theirs = _measure(baseline.port, _paths(TIPG_PATH, tiles), {})
-            raw = sum(raw_sql_seconds(url, tiles))
-            figures += _figures(z, len(tiles), mine, theirs, raw)
+            results = _measure({
+                "ours": (app.port, _paths("/tiles/households/{z}/{x}/{y}.pbf", tiles), cookie),
+                "tipg": (baseline.port, _paths(TIPG_PATH, tiles), {}),
+            }, lambda: raw_sql_seconds(url, tiles))
+            figures += _figures(z, len(tiles), results["ours"], results["tipg"], results["raw"])
         indexed = index_used(url, tiles[0])
     figures[0].note += f"；EXPLAIN 使用 GiST 索引：{'是' if indexed else '否'}"
     return figures
