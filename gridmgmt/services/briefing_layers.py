@@ -78,20 +78,34 @@ def _above_scale_firms(session: Session, township_id: int, _as_of: date) -> gpd.
         FROM economic_org WHERE township_id = :t AND above_scale ORDER BY code""", t=township_id)
 
 
-def _group_compliance(session: Session, township_id: int, as_of: date) -> gpd.GeoDataFrame:
-    """Village groups with the done rate of the all-household visit duties on AS_OF.
-
-    The 四必访 duties (flagged households) are left out, so no rate tells of a flag.
-    """
+def _household_duties(session: Session, township_id: int, as_of: date):
+    """Status rows of the all-household visit duties on AS_OF; the 四必访 duties (flagged
+    households) are left out, so no rate made from them tells of a flag."""
     code = session.execute(text("SELECT code FROM township WHERE id = :t"), {"t": township_id}).scalar()
     comp = township_compliance(session, code, as_of)
     duties = [d.code for d in comp.duties if d.target == "households"]
     status = comp.status[comp.status.duty.isin(duties)]
-    group_of = comp.data.households.set_index("id").group_id
-    done = (status.status == "done").groupby(status.target_id.map(group_of)).agg(["sum", "size"])
-    groups = _groups(session, township_id, as_of)
-    targets = groups.id.map(done["size"]).fillna(0).astype(int)
-    return groups.assign(targets=targets, rate=groups.id.map(done["sum"]) / targets.where(targets > 0))
+    return status.assign(group_id=status.target_id.map(comp.data.households.set_index("id").group_id))
+
+
+def _with_rates(areas: gpd.GeoDataFrame, status, key: str) -> gpd.GeoDataFrame:
+    """AREAS (an `id` column) with targets and done rate of STATUS rows grouped by KEY."""
+    done = (status.status == "done").groupby(status[key]).agg(["sum", "size"])
+    targets = areas.id.map(done["size"]).fillna(0).astype(int)
+    return areas.assign(targets=targets, rate=areas.id.map(done["sum"]) / targets.where(targets > 0))
+
+
+def _group_compliance(session: Session, township_id: int, as_of: date) -> gpd.GeoDataFrame:
+    """Village groups with the done rate of the all-household visit duties on AS_OF."""
+    return _with_rates(_groups(session, township_id, as_of), _household_duties(session, township_id, as_of),
+                       "group_id")
+
+
+def _cell_compliance(session: Session, township_id: int, as_of: date) -> gpd.GeoDataFrame:
+    """Cells of the published plan with the same done rate (households' cells are the published plan's)."""
+    cells = _grid_cells(session, township_id, as_of)
+    cells = cells[cells.plan_status == "published"]
+    return _with_rates(cells, _household_duties(session, township_id, as_of), "grid_cell_id")
 
 
 def _grid_cells(session: Session, township_id: int, _as_of: date) -> gpd.GeoDataFrame:
@@ -99,7 +113,7 @@ def _grid_cells(session: Session, township_id: int, _as_of: date) -> gpd.GeoData
     return frame(session, """
         WITH plan AS (SELECT id, name, status FROM grid_plan WHERE township_id = :t
                       ORDER BY status = 'published' DESC, published_at DESC NULLS LAST, id DESC LIMIT 1)
-        SELECT c.code, v.code AS village_code, c.name, plan.name AS plan_name, plan.status AS plan_status,
+        SELECT c.id, c.code, v.code AS village_code, c.name, plan.name AS plan_name, plan.status AS plan_status,
                w.name AS worker, (SELECT count(*) FROM grid_membership m WHERE m.cell_id = c.id) AS households,
                ST_AsBinary(c.geom) AS geom
         FROM grid_cell c JOIN plan ON plan.id = c.plan_id JOIN village v ON v.id = c.village_id
@@ -143,6 +157,7 @@ def _site_tour(session: Session, township_id: int, as_of: date) -> gpd.GeoDataFr
 LOADERS: dict[str, Loader] = {
     "villages": _villages, "groups": _groups, "households": _households, "roads": _roads,
     "venues": _venues, "group_members": _group_members, "above_scale_firms": _above_scale_firms,
-    "group_compliance": _group_compliance, "grid_cells": _grid_cells, "demo_sites": _demo_sites,
+    "group_compliance": _group_compliance, "cell_compliance": _cell_compliance, "grid_cells": _grid_cells,
+    "demo_sites": _demo_sites,
     "site_corridor": _site_corridor, "site_tour": _site_tour,
 }

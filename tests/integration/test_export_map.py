@@ -95,6 +95,8 @@ def test_every_kind_exports_a_pdf_with_its_title_and_legend(db, town, tmp_path, 
     legend = {"coverage": "空白组（无党员）", "grid_plan": "150–179 户", "visits": "95% 及以上",
               "sites": "示范点观摩路线"}[kind]
     assert f"{name}{title}" in words and legend in words and "内部资料" in words
+    if kind == "visits":  # the published plan's cells, each with its own rate
+        assert "网格界（数字为网格完成率）" in words and re.search(r"\d+%", words)
     if kind == "sites":  # the two awarded sites are the tour's numbered stops
         assert "①" in words and "②" in words and "观摩路线（镇政府出发" in words
 
