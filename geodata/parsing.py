@@ -151,7 +151,8 @@ def parse_frame(frame: pd.DataFrame, layer: Layer) -> tuple[pd.DataFrame, dict[s
             for f in missing
         ])
     columns, errors = {}, []
-    for name, header in headers.items():
+    # Derived columns (a village code exported alongside) are recomputed on import: recognised, not parsed.
+    for name, header in ((n, h) for n, h in headers.items() if not layer.field(n).derived):
         columns[name], column_errors = parse_column(frame[header], layer.field(name), header)
         errors += column_errors
     return pd.DataFrame(columns, index=range(len(frame))), headers, errors
