@@ -1,5 +1,5 @@
 """走访: the grid worker's due list, map, one-tap visit record and route; the township's compliance."""
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -17,7 +17,7 @@ from gridmgmt.services.compliance import (
 from gridmgmt.services.events import EventError, attend_event
 from gridmgmt.services.grid_views import my_cells
 from gridmgmt.services.routes import MODES, RouteError, plan_route
-from gridmgmt.services.visit_report import report_tables, workbook
+from gridmgmt.services.visit_report import ReportFilter, report_tables, workbook
 from gridmgmt.services.visits import Fix, VisitError, VisitInput, answers_for, record_visit
 from web.api import error_response
 from web.auth import permission_required, require_township
@@ -116,19 +116,26 @@ def route():
 
 
 def _tables(code: str):
-    """The township's compliance today and its tables; 403 outside the user's township, 404 unknown."""
+    """The township's compliance on ?date= (default today), narrowed to ?village= / ?cadre= codes,
+    and its tables; 403 outside the user's township, 404 unknown, 400 for a bad date."""
     require_township(code)
     try:
-        comp = township_compliance(get_session(), code, _today())
-    except NotFound:
-        abort(404)
-    return comp, report_tables(comp)
+        day = date.fromisoformat(request.args["date"]) if request.args.get("date") else _today()
+    except ValueError:
+        abort(400, "日期格式应为 YYYY-MM-DD")
+    try:
+        comp = township_compliance(get_session(), code, day)
+        tables = report_tables(comp, ReportFilter(request.args.get("village") or None,
+                                                  request.args.get("cadre") or None))
+    except NotFound as exc:
+        abort(404, str(exc))
+    return comp, tables
 
 
 @bp.get("/townships/<code>/visits")
 @permission_required("view_compliance")
 def township(code: str):
-    """The township's compliance today: by duty, village and cadre, the open list, late events."""
+    """The township's compliance on a date: by duty, village and cadre, the open list, late events."""
     comp, tables = _tables(code)
     households, events = township_places(get_session(), comp)
     return render_template("visits/township.html", comp=comp, tables=tables, households=households, events=events)

@@ -71,3 +71,15 @@ def test_township_page_and_workbook(as_user):
 
 def test_unknown_township_is_404(as_user):
     assert as_user("admin").get("/townships/000000000000/visits").status_code == 404
+
+
+def test_township_page_for_a_date_village_and_cadre(as_user):
+    planner = as_user("planner")
+    base = f"/townships/{TOWNSHIP_CODE}/visits"
+    page = planner.get(f"{base}?date=2024-02-29&village=441500100202").get_data(as_text=True)
+    assert "截至 2024-02-29" in page and 'value="441500100202" selected' in page
+    assert planner.get(f"{base}?cadre=G001").status_code == 200
+    assert planner.get(f"{base}?date=2024-02-30").status_code == 400
+    assert planner.get(f"{base}?village=999").status_code == 404
+    book = planner.get(f"{base}.xlsx?date=2025-03-31")
+    assert book.status_code == 200 and "2025-03-31" in book.headers["Content-Disposition"]

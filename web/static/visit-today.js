@@ -99,7 +99,7 @@
     const marker = L.circleMarker([p.lat, p.lon], {radius: 7, color: COLOURS[p.status], fillOpacity: .8}).bindTooltip(p.label);
     return item ? marker.on("click", () => open(item)) : marker;
   })).addTo(map);
-  const start = places.length ? layer.getBounds() : outline.getBounds();
+  const start = L.featureGroup([layer, outline]).getBounds();
   if (start.isValid()) map.fitBounds(start.pad(0.1)); else map.setView([23.9, 115.7], 12);
 
   function stopRow(s) {
