@@ -83,38 +83,57 @@ def pair_distances(points: Snapped, matrix: np.ndarray) -> np.ndarray:
     return dist
 
 
-def _vertex_best(targets: Snapped, matrix: np.ndarray) -> np.ndarray:
-    """For every vertex, the road distance to its nearest target (inf when none is reachable)."""
-    best = np.full(len(matrix), np.inf)
+def _vertex_best(targets: Snapped, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every vertex, the road distance to its nearest target (inf when none is reachable) and
+    that target's row."""
+    best, which = np.full(len(matrix), np.inf), np.full(len(matrix), -1)
+    rows = np.arange(len(matrix))
     for vertex, leg in ((targets.source, targets.to_source), (targets.target, targets.to_target)):
         # Chunks keep the V×T temporary small for thousands of targets.
         for lo in range(0, len(targets), 512):
             part = slice(lo, lo + 512)
             cost = matrix[:, vertex[part]] + (leg[part] + targets.access[part])[None, :]
-            best = np.minimum(best, cost.min(axis=1, initial=np.inf))
-    return best
+            pick = cost.argmin(axis=1)
+            here = cost[rows, pick]
+            better = here < best
+            best[better], which[better] = here[better], lo + pick[better]
+    return best, which
 
 
-def _same_edge_best(points: Snapped, targets: Snapped) -> np.ndarray:
-    """Distance to the nearest target on a point's own edge, walking along it (inf if none)."""
+def _same_edge_best(points: Snapped, targets: Snapped) -> tuple[np.ndarray, np.ndarray]:
+    """Distance to the nearest target on a point's own edge, walking along it (inf if none), and its row."""
     mine = pd.DataFrame({"edge": points.edge, "pos": points.to_source, "row": np.arange(len(points))})
-    theirs = pd.DataFrame({"edge": targets.edge, "tpos": targets.to_source, "taccess": targets.access})
+    theirs = pd.DataFrame({"edge": targets.edge, "tpos": targets.to_source, "taccess": targets.access,
+                           "t": np.arange(len(targets))})
     pairs = mine.merge(theirs, on="edge")
     pairs["d"] = (pairs.pos - pairs.tpos).abs() + pairs.taccess
-    best = np.full(len(points), np.inf)
-    nearest = pairs.groupby("row").d.min()
-    best[nearest.index.to_numpy()] = nearest.to_numpy()
-    return best
+    best, which = np.full(len(points), np.inf), np.full(len(points), -1)
+    nearest = pairs.loc[pairs.groupby("row").d.idxmin()] if len(pairs) else pairs
+    best[nearest.row.to_numpy()] = nearest.d.to_numpy()
+    which[nearest.row.to_numpy()] = nearest.t.to_numpy()
+    return best, which
+
+
+def nearest(points: Snapped, targets: Snapped, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distance, target row) of every point's nearest target: by road, straight-line when off the
+    network; row -1 where no target can be reached."""
+    if len(targets) == 0:
+        return np.full(len(points), np.inf), np.full(len(points), -1)
+    best, which = _vertex_best(targets, matrix)
+    via_source = points.to_source + best[points.source]
+    via_target = points.to_target + best[points.target]
+    road = np.minimum(via_source, via_target)
+    row = np.where(via_source <= via_target, which[points.source], which[points.target])
+    along, along_row = _same_edge_best(points, targets)
+    row = np.where(along < road, along_row, row)
+    road = np.minimum(road, along) + points.access
+    off = np.flatnonzero(points.off_network)
+    if len(off):
+        straight = straight_distances(points.take(off), targets)
+        road[off], row[off] = straight.min(axis=1), straight.argmin(axis=1)
+    return road, np.where(np.isinf(road), -1, row)
 
 
 def nearest_distances(points: Snapped, targets: Snapped, matrix: np.ndarray) -> np.ndarray:
     """Distance from every point to its nearest target: by road, straight-line when off the network."""
-    if len(targets) == 0:
-        return np.full(len(points), np.inf)
-    best = _vertex_best(targets, matrix)
-    via = np.minimum(points.to_source + best[points.source], points.to_target + best[points.target])
-    road = np.minimum(via, _same_edge_best(points, targets)) + points.access
-    off = np.flatnonzero(points.off_network)
-    if len(off):
-        road[off] = straight_distances(points.take(off), targets).min(axis=1)
-    return road
+    return nearest(points, targets, matrix)[0]

@@ -14,7 +14,8 @@ PROPOSAL_NAME = "建议党小组"
 # Point overlays, drawn in this order: (CoverageLayers field, layer name, colour, radius, tooltip fields).
 POINT_OVERLAYS = (
     ("far_households", "超出可达范围的农户", "#ff7f00", 4, {"code": "户编码", "why": "问题"}),
-    ("venues", "党群服务中心/活动场所", "#c8102e", 7, {"name": "党组织"}),
+    ("venues", "党群服务中心/活动场所", "#c8102e", 7,
+     {"name": "党组织", "served": "以此为最近场所的农户", "far": "其中道路距离超限的农户"}),
     ("firms", "未建党组织的企业/合作社", "#1f78b4", 8, {"name": "名称", "rule": "问题", "employees": "职工人数"}),
 )
 

@@ -19,7 +19,7 @@ LABELS = {
     "committee_size": "支委会人数", "party_groups": "党小组数", "settlements": "居住点数",
     "spread_m": "到中心党员平均路程（米）", "reasons": "原因", "employees": "职工人数",
     "cadre_role": "职务", "villages_posted": "挂点村数", "designations": "类别",
-    "venue_m": "到最近活动场所（米）", "member_m": "到最近党员户（米）",
+    "venue_m": "到最近活动场所（米）", "member_m": "到最近党员户（米）", "venue": "最近的活动场所",
     "branch": "党支部", "number": "党小组序号", "leader": "建议组长",
 }
 AREA_COLUMNS = ["households", "residents", "members", "full", "probationary", "party_households", "per_100",
@@ -36,7 +36,7 @@ RULE_COLUMNS = {
     "leader_posting": ["code", "name", "cadre_role", "villages_posted"],
     "village_uncovered": ["code", "name"],
     "first_secretary_missing": ["code", "name", "designations"],
-    "venue_far": HOME[:3] + ["venue_m"] + HOME[3:],
+    "venue_far": HOME[:3] + ["venue", "venue_m"] + HOME[3:],
     "member_far": HOME[:3] + ["member_m"] + HOME[3:],
 }
 PROPOSAL_COLUMNS = ["branch", "number", "members", "leader", "spread_m"]

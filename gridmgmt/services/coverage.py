@@ -157,6 +157,7 @@ def _reach_findings(t, groups, reach: pd.DataFrame, rules: CoverageRules) -> dic
     homes = t["households"].set_index("id").join(reach)
     homes["group"] = homes.group_id.map(groups.name)
     homes["village"] = homes.group_id.map(groups.village)
+    homes["venue"] = homes.venue_id.map(t["orgs"].set_index("id").name)
     far = {"venue_far": homes[homes.venue_m > rules.venue_reach_m],
            "member_far": homes[homes.member_m > rules.member_reach_m]}
     return {k: v.reset_index(names="household_id").round({"venue_m": 0, "member_m": 0}) for k, v in far.items()}

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gridmgmt.domain.branch_rules import RULES
+from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, RULES
 from gridmgmt.services.coverage import CoverageReport
 
 COORD_DIGITS = 6
@@ -64,12 +64,24 @@ def _groups(session: Session, report: CoverageReport) -> dict:
         for gid, g in report.groups.iterrows() if gid in shapes)
 
 
+def _served(report: CoverageReport) -> pd.DataFrame:
+    """Per venue (party-org id): households whose nearest venue it is, and those of them beyond reach."""
+    reach = report.reach
+    far = reach.venue_m > report.rules.venue_reach_m
+    return pd.DataFrame({"served": reach.venue_id.value_counts(), "far": reach.venue_id[far].value_counts()})
+
+
 def _venues(session: Session, report: CoverageReport) -> dict:
+    """Resident venues with their reach ('—' without road measures)."""
     rows = session.execute(text(
-        f"SELECT o.name, ST_AsGeoJSON(o.venue, {COORD_DIGITS}) FROM party_org o JOIN township t "
-        "ON t.id = o.township_id WHERE t.code = :c AND o.venue IS NOT NULL AND o.field <> 'enterprise'"),
-        {"c": report.code}).all()
-    return _collection((geom, {"name": name}) for name, geom in rows)
+        f"SELECT o.id, o.name, ST_AsGeoJSON(o.venue, {COORD_DIGITS}) FROM party_org o JOIN township t "
+        "ON t.id = o.township_id WHERE t.code = :c AND o.venue IS NOT NULL AND o.field = ANY(:fields)"),
+        {"c": report.code, "fields": RESIDENT_VENUE_FIELDS}).all()
+    if report.reach is None:
+        return _collection((geom, {"name": name, "served": "—", "far": "—"}) for _, name, geom in rows)
+    served = _served(report).reindex([org for org, _, _ in rows]).fillna(0).astype(int)
+    return _collection((geom, {"name": name, "served": int(served.served[org]), "far": int(served.far[org])})
+                       for org, name, geom in rows)
 
 
 def _far(session: Session, report: CoverageReport) -> dict:

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gridmgmt.analysis.reach import Snapped, nearest_distances, utm_epsg, vertex_matrix
+from gridmgmt.analysis.reach import Snapped, nearest, nearest_distances, utm_epsg, vertex_matrix
 from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, CoverageRules
 
 # Nearest edges by `<->` (degrees) re-ranked by metres: longitude shrinks with latitude.
@@ -103,11 +103,14 @@ def member_household_ids(session: Session, township_id: int) -> np.ndarray:
 
 def household_reach(session: Session, township_id: int, network: Network, home_ids: np.ndarray,
                     homes: Snapped, rules: CoverageRules) -> pd.DataFrame:
-    """Per household (HOMES, snapped): metres to the nearest venue and party-member household."""
-    _, venues = snap(session, township_id, network, "venues", rules)
+    """Per household (HOMES, snapped): metres to the nearest venue (and its org id, 0 when none is
+    reachable) and to the nearest party-member household."""
+    venue_ids, venues = snap(session, township_id, network, "venues", rules)
     with_members = np.isin(home_ids, member_household_ids(session, township_id))
+    venue_m, venue_row = nearest(homes, venues, network.matrix)
     return pd.DataFrame({
-        "venue_m": nearest_distances(homes, venues, network.matrix),
+        "venue_m": venue_m,
+        "venue_id": np.append(venue_ids, 0)[venue_row],  # row -1 (no venue reachable) picks the 0
         "member_m": nearest_distances(homes, homes.take(with_members), network.matrix),
         "off_network": homes.off_network,
     }, index=pd.Index(home_ids, name="household_id"))

@@ -21,6 +21,7 @@ from gridmgmt.db.models import (
 from gridmgmt.domain.branch_rules import CoverageRules
 from gridmgmt.services.coverage import NO_ROADS_NOTE, TownshipNotFound, township_coverage
 from gridmgmt.services.coverage_county import county_figures
+from gridmgmt.services.coverage_layers import coverage_layers
 from gridmgmt.services.roads import build_topology
 
 TO_LONLAT = Transformer.from_crs("+proj=tmerc +lat_0=23.9 +lon_0=115.7 +k=1 +ellps=WGS84", 4326,
@@ -167,6 +168,7 @@ def test_reach_along_the_road_and_off_it(session, town):
     assert by_head["h_off"].venue_m == pytest.approx((1150 ** 2 + 650 ** 2) ** 0.5, rel=0.01)
     assert by_head["h_off"].member_m == pytest.approx((50 ** 2 + 640 ** 2) ** 0.5, rel=0.01)
     assert sorted(report.findings["venue_far"].code) == ["Hs3a", "Hs3b", "Hs3c"]
+    assert set(report.findings["venue_far"].venue) == {"乙村党支部"}
     assert sorted(report.findings["member_far"].code) == ["Hh4", "Hh5", "Hh_off"]
     assert len(report.reach) == 15
     villages = report.villages.set_index("code")
@@ -223,3 +225,15 @@ def test_without_roads_the_report_says_what_it_skipped(session, town):
     assert _codes(report.findings["committee_missing"]) == ["TA"]
     assert report.findings["split_needed"].empty and report.proposals.empty
     assert "venue_far" not in report.findings
+
+
+def test_venues_carry_their_reach(session, town):
+    report = township_coverage(session, TOWN)
+    venues = {f["properties"]["name"]: f["properties"] for f in coverage_layers(session, report).venues["features"]}
+    # h1–h4 are nearest to venue A (h4: 540 m against 640 m); h5 (550 m), the three
+    # settlements and h_off to venue B, of which s3a–s3c lie beyond 2 km. The firm branch meets
+    # inside its firm: no resident venue.
+    assert venues == {"甲村党支部": {"name": "甲村党支部", "served": 4, "far": 0},
+                      "乙村党支部": {"name": "乙村党支部", "served": 11, "far": 3}}
+    orgs = dict(session.query(PartyOrg.code, PartyOrg.id).all())
+    assert report.reach.venue_id.value_counts().to_dict() == {orgs["TB"]: 11, orgs["TA"]: 4}

@@ -3,7 +3,7 @@ import numpy as np
 
 from gridmgmt.analysis.dispersion import dispersion_m, group_count, propose_groups, settlements
 from gridmgmt.analysis.reach import (
-    Snapped, nearest_distances, nearest_straight, pair_distances, utm_epsg, vertex_matrix,
+    Snapped, nearest, nearest_distances, nearest_straight, pair_distances, utm_epsg, vertex_matrix,
 )
 
 # A road A(0) —1000 m— B(1) —1000 m— C(2) along the x axis; edges 10 (A–B) and 11 (B–C).
@@ -44,7 +44,8 @@ def test_off_network_points_use_a_straight_line():
     # H is 600 m off the road (beyond 500 m): 600 m north of x=100; V 400 m along A–B on the road.
     homes = _points((10, 100, 600, 1), (10, 900, 30, -1))
     venues = _points((10, 400, 0, 1))
-    d = nearest_distances(homes, venues, full)
+    d, which = nearest(homes, venues, full)
+    assert which.tolist() == [0, 0]
     assert homes.off_network.tolist() == [True, False]
     assert np.isclose(d[0], np.hypot(300, 600))   # straight line, not 600 + 300
     assert d[1] == 30 + 500
@@ -59,6 +60,9 @@ def test_nearest_target_through_the_network():
     # Home 1: to venue 0 along edge 10: 50 + 15; to venue 1: 950 + 100 + 40.
     assert nearest_distances(homes, venues, full).tolist() == [845.0, 65.0]
     assert np.isinf(nearest_distances(homes, venues.take([]), full)).all()
+    # Which venue is nearest: venue 1 for home 0, venue 0 for home 1; none without venues.
+    assert nearest(homes, venues, full)[1].tolist() == [1, 0]
+    assert nearest(homes, venues.take([]), full)[1].tolist() == [-1, -1]
 
 
 def test_settlements_chain_homes_within_the_link_distance():
