@@ -24,8 +24,9 @@ def index():
     cells = my_cells(get_session(), current_user.cadre_id)
     fmap = layers and township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"])
     for cell in cells if fmap else ():
+        # control=False: the map's layer control is rendered before this layer exists.
         folium.GeoJson(cell["geojson"], name=cell["name"], style_function=lambda _f: CELL_STYLE,
-                       tooltip=cell["name"]).add_to(fmap)
+                       tooltip=cell["name"], control=False).add_to(fmap)
     villages = layers.villages["features"] if layers else []
     return render_template("mobile/index.html", map=fmap and render_parts(fmap), villages=villages, cells=cells,
                            households=household_list(get_session(), scope))

@@ -3,7 +3,7 @@ redraw an edge with Geoman, a refused merge with its reason, a stale save shown 
 import pytest
 from sqlalchemy import select, text
 
-from gridmgmt.db.models import AppUser, Township
+from gridmgmt.db.models import AppUser, Cadre, Township
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.services.grid_edits import move_households
 from tests.integration import grid_town
@@ -24,7 +24,10 @@ def planner_page(live_server, session, login_page):
     """The grid township and its planner, logged in at 1400×900."""
     grid_town.build(session)
     town = session.scalar(select(Township.id).where(Township.code == grid_town.TOWN))
-    session.add(AppUser(username="gplanner", role="planner", password_hash=password_hash(), township_id=town))
+    g1 = session.scalar(select(Cadre.id).where(Cadre.code == "G1"))
+    session.add_all([AppUser(username="gplanner", role="planner", password_hash=password_hash(), township_id=town),
+                     AppUser(username="gworker", role="grid_worker", password_hash=password_hash(),
+                             township_id=town, cadre_id=g1)])
     session.commit()
     return login_page("gplanner", 1400, 900)
 
@@ -50,7 +53,7 @@ def _pick_cell(page, code):
     page.wait_for_function(f"() => document.querySelector('#cell-panel h3')?.textContent.includes('{code}')")
 
 
-def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screenshot_dir):
+def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screenshot_dir, login_page):
     page, errors = planner_page, []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{live_server}/townships/{grid_town.TOWN}/grids")
@@ -103,4 +106,15 @@ def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screensh
     with page.expect_navigation():
         page.click("[data-plan-action='publish']")
     assert page.text_content("#plan-status") == "已发布"
+    assert errors == []
+
+    # The grid worker's phone now shows the new cell (on the map and by name) and its liaisons.
+    phone = login_page("gworker", 390, 844)
+    phone.on("pageerror", lambda error: errors.append(str(error)))
+    phone.goto(f"{live_server}/m")
+    phone.wait_for_selector(".leaflet-control-layers")
+    cell = session.scalar(text("SELECT c.name FROM grid_cell c JOIN cadre k ON k.id = c.grid_worker_id "
+                               "WHERE c.plan_id = :p AND k.code = 'G1'"), {"p": plan})
+    assert f"我的网格：{cell}" in phone.text_content("main") and "联户党员" in phone.text_content("main")
+    phone.screenshot(path=str(screenshot_dir / "grid-worker-phone.png"))
     assert errors == []
