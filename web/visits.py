@@ -14,7 +14,7 @@ from gridmgmt.domain.vocab import EVENT_TYPES, VISIT_KINDS
 from gridmgmt.services.compliance import (
     NotFound, cadre_work, township_compliance, township_places, work_places,
 )
-from gridmgmt.services.events import EventError, attend_event
+from gridmgmt.services.events import EventError, EventReport, attend_event, report_event
 from gridmgmt.services.grid_views import my_cells
 from gridmgmt.services.routes import MODES, RouteError, plan_route
 from gridmgmt.services.visit_report import ReportFilter, report_tables, workbook
@@ -62,7 +62,7 @@ def today():
     work = cadre_work(get_session(), _cadre_code(), _today())
     cells = [{"name": c["name"], "geojson": c["geojson"]} for c in my_cells(get_session(), current_user.cadre_id)]
     return render_template("visits/today.html", items=_items(work), day=_today(), modes=MODES, kinds=VISIT_KINDS,
-                           places=work_places(get_session(), work), cells=cells)
+                           event_types=EVENT_TYPES, places=work_places(get_session(), work), cells=cells)
 
 
 def _visit_from(body: dict) -> VisitInput:
@@ -99,6 +99,25 @@ def record():
         return error_response(400, str(exc) if isinstance(exc, (VisitError, EventError)) else "参数格式有误")
     return {"id": stored.id, "created": created, "flagged": stored.flagged,
             "distance_m": None if stored.distance_m is None else round(stored.distance_m)}, 201 if created else 200
+
+
+@bp.post("/api/events")
+@permission_required("record_visits")
+def report():
+    """Report a 四必到 event at a household the worker answers for; its deadline follows its type."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not str(body.get("household_id", "")).isdigit():
+        return error_response(400, "请指定事件所在农户")
+    home = int(body["household_id"])
+    if not answers_for(get_session(), current_user.cadre_id, home):
+        return error_response(404, "没有这户农户，或不在您的走访范围内")
+    try:
+        event = report_event(get_session(), EventReport(
+            str(body.get("event_type")), current_user.cadre_id, datetime.now(ZoneInfo("UTC")), household_id=home,
+            description=str(body.get("description") or "")[:2000] or None))
+    except EventError as exc:
+        return error_response(400, str(exc))
+    return {"id": event.id, "attend_by": event.attend_by.isoformat()}, 201
 
 
 @bp.get("/api/visits/route")

@@ -1,7 +1,7 @@
-"""`gridmgmt visits status|route` and `gridmgmt duties list|set`."""
+"""`gridmgmt visits status|route|event|close-event` and `gridmgmt duties list|set`."""
 import getpass
 import json
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import click
@@ -9,10 +9,11 @@ import pandas as pd
 
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
-from gridmgmt.domain.vocab import CADRE_ROLES, MUST_VISIT_FLAGS
+from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, MUST_VISIT_FLAGS
 from gridmgmt.services.audit import Actor
 from gridmgmt.services.compliance import NotFound, township_compliance
 from gridmgmt.services.duties import list_duties, set_duty
+from gridmgmt.services.events import EventError, EventReport, close_event, report_by_codes
 from gridmgmt.services.routes import MODES, RouteError, plan_route
 from gridmgmt.services.visit_report import ReportFilter, audit_sensitive, report_tables, workbook
 
@@ -99,6 +100,37 @@ def route_command(cadre, day, hours, mode, fmt) -> None:
         click.echo(f"时间不够，另有 {route.left_out} 处待走访未排入")
     if route.off_network:
         click.echo(f"{route.off_network} 处与驻地不在同一路网，按直线距离的 1.5 倍估算")
+
+
+@visits.command("event")
+@click.option("--cadre", required=True, help="上报人（干部编码）")
+@click.option("--type", "event_type", required=True, type=click.Choice(list(EVENT_TYPES)), help="四必到事件类型")
+@click.option("--household", help="事件所在农户编码")
+@click.option("--lon", type=float, help="事件位置经度（无农户时）")
+@click.option("--lat", type=float, help="事件位置纬度（无农户时）")
+@click.option("--note", help="事件情况")
+def event_command(cadre, event_type, household, lon, lat, note) -> None:
+    """上报一件四必到事件（现在），按类型给出到场时限。"""
+    with make_session() as session:
+        try:
+            event = report_by_codes(session, cadre, household, EventReport(
+                event_type, 0, datetime.now(timezone.utc), lon=lon, lat=lat, description=note))
+        except EventError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"已上报事件 {event.id}（{EVENT_TYPES[event_type]}），须在 "
+                   f"{event.attend_by.astimezone():%Y-%m-%d %H:%M} 前到场")
+
+
+@visits.command("close-event")
+@click.argument("event_id", type=int)
+def close_event_command(event_id) -> None:
+    """把已到场的四必到事件办结。"""
+    with make_session() as session:
+        try:
+            close_event(session, event_id)
+        except EventError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"事件 {event_id} 已办结")
 
 
 @click.group()

@@ -68,6 +68,19 @@ def report_event(session: Session, report: EventReport) -> Event:
     return event
 
 
+def report_by_codes(session: Session, cadre_code: str, household_code: str | None, report: EventReport) -> Event:
+    """REPORT with its reporter and household given by code (CLI, phone); commits."""
+    cadre = session.scalar(select(Cadre.id).where(Cadre.code == cadre_code))
+    if cadre is None:
+        raise EventError(f"没有编码为 {cadre_code} 的干部")
+    home = None
+    if household_code:
+        home = session.scalar(select(Household.id).where(Household.code == household_code))
+        if home is None:
+            raise EventError(f"没有编码为 {household_code} 的农户")
+    return report_event(session, replace(report, reported_by=cadre, household_id=home))
+
+
 def _event(session: Session, event_id: int) -> Event:
     event = session.get(Event, event_id, with_for_update=True)
     if event is None:

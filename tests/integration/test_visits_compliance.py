@@ -22,7 +22,7 @@ from gridmgmt.services.compliance import (
     NotFound, cadre_work, township_compliance, township_places, work_places,
 )
 from gridmgmt.services.duties import list_duties, seed_default_duties, set_duty
-from gridmgmt.services.events import EventReport, report_event
+from gridmgmt.services.events import EventReport, attend_event, report_event
 from gridmgmt.services.routes import plan_route
 from gridmgmt.services.visits import VisitInput, record_visit
 from tests.integration.visit_fixtures import TOWN, build
@@ -179,3 +179,19 @@ def test_cli_xlsx_route_and_duties(session, town, cli_db, tmp_path):
     assert bad.exit_code != 0 and "未知干部角色" in bad.output
     listed = CliRunner().invoke(main, ["duties", "list"])
     assert "包村镇干部每年走访包村全部农户" in listed.output and "每年" in listed.output
+
+
+def test_cli_reports_and_closes_an_event(session, town, cli_db):
+    reported = CliRunner().invoke(main, ["visits", "event", "--cadre", "C1", "--type", "emergency",
+                                         "--household", "H003", "--note", "山洪冲毁便桥"])
+    assert reported.exit_code == 0, reported.output
+    event_id = int(reported.output.split("已上报事件 ")[1].split("（")[0])
+    assert "突发事件" in reported.output and "前到场" in reported.output
+    early = CliRunner().invoke(main, ["visits", "close-event", str(event_id)])
+    assert early.exit_code != 0 and "只有已到场的事件才能办结" in early.output
+    attended = VisitInput(str(uuid.uuid4()), town["cadres"]["grid_worker"], datetime.now(timezone.utc))
+    attend_event(session, event_id, attended)
+    closed = CliRunner().invoke(main, ["visits", "close-event", str(event_id)])
+    assert closed.exit_code == 0 and f"事件 {event_id} 已办结" in closed.output
+    nobody = CliRunner().invoke(main, ["visits", "event", "--cadre", "X", "--type", "dispute", "--household", "H003"])
+    assert nobody.exit_code != 0 and "没有编码为 X 的干部" in nobody.output

@@ -1,12 +1,15 @@
 """The grid worker's visit page and API, and the township's compliance page."""
 import io
+import re
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from gridmgmt.db.models import Household, Visit
+from gridmgmt.db.models import Cadre, Household, Visit
+from gridmgmt.services.events import EventReport, report_event
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
 from tests.web.sample import TOWNSHIP_CODE
 
@@ -26,8 +29,10 @@ def test_due_page_shows_no_flags(worker):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "今日走访" in text and "规划路线" in text
-    for label in ("困难家庭", "危重病人", "空巢老人", "留守儿童", "信访户", "hardship", "petitioner"):
+    for label in ("困难家庭", "危重病人", "空巢老人", "留守儿童", "信访户"):
         assert label not in text
+    # The flag names as words ("bereavement_hardship" is an event type, not a flag).
+    assert not re.search(r"\b(hardship|petitioner|critically_ill)\b", text)
 
 
 def test_record_once_on_retry_and_flag_far_fixes(worker, session):
@@ -83,3 +88,22 @@ def test_township_page_for_a_date_village_and_cadre(as_user):
     assert planner.get(f"{base}?village=999").status_code == 404
     book = planner.get(f"{base}.xlsx?date=2025-03-31")
     assert book.status_code == 200 and "2025-03-31" in book.headers["Content-Disposition"]
+
+
+def test_report_an_event_and_overdue_events_come_first(worker, session):
+    home = _id(session, IN_SCOPE[2])
+    reported = worker.post("/api/events", json={"household_id": home, "event_type": "dispute", "description": "邻里纠纷"})
+    assert reported.status_code == 201
+    late = report_event(session, EventReport("bereavement_hardship", _cadre(session), datetime.now(timezone.utc)
+                                             - timedelta(hours=30), household_id=_id(session, IN_SCOPE[0])))
+    page = worker.get("/m/visits").get_data(as_text=True)
+    tags = re.findall(r'<span class="tag (\w+)">', page)
+    assert tags[:2] == ["event_overdue", "event_open"] and late.attend_by < datetime.now(timezone.utc)
+    assert worker.post("/api/events", json={"household_id": home, "event_type": "fire"}).status_code == 400
+    assert worker.post("/api/events", json={"household_id": _id(session, OUT_OF_SCOPE[0]),
+                                            "event_type": "dispute"}).status_code == 404
+    assert worker.post("/api/events", json={"event_type": "dispute"}).status_code == 400
+
+
+def _cadre(session):
+    return session.scalar(select(Cadre.id).where(Cadre.code == "G001"))

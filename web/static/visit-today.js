@@ -1,7 +1,7 @@
 // The grid worker's visit page. A visit gets its client id when first submitted and keeps it
 // (in localStorage) until the server answers, so a retry on a bad connection stays one visit.
 (() => {
-  const {items, places, cells, recordUrl, routeUrl, householdUrl} = VISITS;
+  const {items, places, cells, recordUrl, eventUrl, routeUrl, householdUrl} = VISITS;
   const PENDING = "gridmgmt-pending-visits";
   const COLOURS = {event_overdue: "#b71c1c", event_open: "#ef6c00", overdue: "#c62828", due: "#1565c0", done: "#2e7d32"};
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -58,7 +58,8 @@
     $("sheet-household").hidden = !item.code;
     $("sheet-household").href = item.code ? householdUrl.replace("CODE", item.code) : "#";
     $("sheet-kind").closest("label").hidden = Boolean(item.event_id);
-    $("sheet-note").value = ""; $("sheet-follow").value = "";
+    $("sheet-note").value = ""; $("sheet-follow").value = ""; $("event-note").value = "";
+    $("sheet-event").hidden = !item.household_id; $("sheet-event").open = false;
     $("sheet-submit").disabled = !item.household_id;
     $("sheet-submit").textContent = item.event_id ? "登记到场（附定位）" : "记录走访（附定位）";
     locate();
@@ -83,6 +84,16 @@
       button.textContent = error instanceof TypeError ? "网络不畅，点此重试" : "重新提交";
       if (!(error instanceof TypeError)) { alert(error.message); const left = pending(); delete left[key]; keep(left); }
     }
+  });
+
+  $("event-submit").addEventListener("click", async () => {
+    const answer = await fetch(eventUrl, {method: "POST", headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
+      body: JSON.stringify({household_id: current.household_id, event_type: $("event-type").value,
+                            description: $("event-note").value.trim() || null})});
+    const reply = await answer.json();
+    if (!answer.ok) { alert(reply.error.message); return; }
+    alert(`已上报，须在 ${new Date(reply.attend_by).toLocaleString("zh-CN")} 前到场`);
+    window.location.reload();  // the new event goes to the top of the list
   });
 
   document.querySelectorAll("#due-list li").forEach(row => {
