@@ -7,10 +7,10 @@ from gridmgmt.domain.branch_rules import RULES
 from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, focus, legend_entries, village_bounds
 from gridmgmt.maps.township import render_parts
 from gridmgmt.reports.coverage_tables import LABELS, RULE_COLUMNS, summary
-from gridmgmt.reports.coverage_workbook import coverage_workbook
 from gridmgmt.services.coverage import township_coverage
+from gridmgmt.services.coverage_export import export_coverage_workbook
 from gridmgmt.services.coverage_layers import coverage_layers, gap_locations
-from web.auth import permission_required, require_township
+from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 from web.pagemap import role_map
 
@@ -83,6 +83,6 @@ def page(code: str):
 def workbook(code: str):
     """The coverage workbook of township CODE: one sheet per rule."""
     require_township(code)
-    data = coverage_workbook(township_coverage(get_session(), code))
+    data = export_coverage_workbook(get_session(), code, current_actor())
     return Response(data, mimetype=XLSX, headers={
         "Content-Disposition": f"attachment; filename=coverage-{code}.xlsx"})

@@ -18,7 +18,7 @@ from gridmgmt.services.site_measures import NoSeat
 from gridmgmt.services.site_review import review, site_records, township_reminders
 from gridmgmt.services.site_sheet import candidate_rows, review_sheet
 from gridmgmt.services.sites import Tour, org_ids, plan_tour, score_sites, select_sites, township_id
-from web.auth import permission_required, require_township
+from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 from web.pagemap import role_map
 
@@ -136,7 +136,7 @@ def sheet(code: str):
     require_township(code)
     session = get_session()
     found = _evaluate(session, code, with_tour=False)
-    data = review_sheet(session, code, found.scored, found.query.config, found.chosen_ids)
+    data = review_sheet(session, code, found.scored, found.query.config, found.chosen_ids, current_actor())
     return Response(data, mimetype=XLSX, headers={
         "Content-Disposition": f"attachment; filename=demo-sites-{code}.xlsx"})
 

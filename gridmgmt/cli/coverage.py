@@ -1,4 +1,5 @@
 """`gridmgmt coverage`: party organisation coverage of a township."""
+import getpass
 import json
 from pathlib import Path
 
@@ -6,8 +7,9 @@ import click
 
 from gridmgmt.db.session import make_session
 from gridmgmt.reports.coverage_tables import as_json, summary, tables
-from gridmgmt.reports.coverage_workbook import coverage_workbook
+from gridmgmt.services.audit import Actor
 from gridmgmt.services.coverage import TownshipNotFound, township_coverage
+from gridmgmt.services.coverage_export import export_coverage_workbook
 
 # The table format shows this many rows of each list; json and xlsx carry all of them.
 TABLE_ROWS = 20
@@ -41,13 +43,13 @@ def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool) -
         raise click.UsageError("--format xlsx 须用 -o 指定输出文件")
     with make_session() as session:
         try:
+            if fmt == "xlsx":
+                output.write_bytes(export_coverage_workbook(session, code, Actor(getpass.getuser()), not no_reach))
+                click.echo(f"已写入 {output}")
+                return
             report = township_coverage(session, code, with_reach=not no_reach)
         except TownshipNotFound as exc:
             raise click.ClickException(str(exc)) from exc
-    if fmt == "xlsx":
-        output.write_bytes(coverage_workbook(report))
-        click.echo(f"已写入 {output}")
-        return
     text = (json.dumps(as_json(report), ensure_ascii=False, indent=2, default=_native)
             if fmt == "json" else _table_text(report))
     if output:

@@ -1,4 +1,5 @@
 """`gridmgmt sites score|select|tour|review|history|reminders|sheet`: 党建示范点."""
+import getpass
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from gridmgmt.domain.permissions import Forbidden
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEPS, ReviewError
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES
+from gridmgmt.services.audit import Actor
 from gridmgmt.services.layers import TownshipNotFound
 from gridmgmt.services.site_measures import NoSeat
 from gridmgmt.services.site_review import history, review, township_reminders
@@ -184,6 +186,7 @@ def reminders_command(township, on) -> None:
 def sheet_command(township, output, min_area, corridor_m, catchment_m, weights) -> None:
     """导出评审表（Excel）：候选评分明细与评审记录。"""
     config = _config(min_area, corridor_m, catchment_m, weights)
-    data = _run(lambda s: review_sheet(s, township, score_sites(s, township, config), config))
+    data = _run(lambda s: review_sheet(s, township, score_sites(s, township, config), config,
+                                       actor=Actor(getpass.getuser())))
     output.write_bytes(data)
     click.echo(f"已写入 {output}")

@@ -8,6 +8,8 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 # Excel caps sheet names at 31 characters and forbids a few symbols.
 SHEET_NAME_MAX = 31
 MAX_WIDTH = 60
+# The audit action of every workbook export (coverage, demo-site review sheet).
+EXPORT_WORKBOOK = "export_workbook"
 
 
 def display_width(value) -> int:

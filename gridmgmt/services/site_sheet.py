@@ -6,7 +6,8 @@ from sqlalchemy.orm import Session
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig, corridor_distance
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABEL_OF_STATUS
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES, ORG_FIELDS, ROAD_CLASSES
-from gridmgmt.reports.sheets import add_sheet, new_book
+from gridmgmt.reports.sheets import EXPORT_WORKBOOK, add_sheet, new_book
+from gridmgmt.services.audit import Actor, record
 from gridmgmt.services.site_review import site_records
 from gridmgmt.services.sites import Scored, township_id
 
@@ -53,11 +54,14 @@ def _history_rows(session: Session, town: int) -> list[list]:
 
 
 def review_sheet(session: Session, township_code: str, scored: list[Scored], config: SiteConfig,
-                 chosen=frozenset()) -> bytes:
-    """The review sheet as XLSX bytes: 候选评分 and 评审记录."""
+                 chosen=frozenset(), actor: Actor = Actor("unknown")) -> bytes:
+    """The review sheet as XLSX bytes: 候选评分 and 评审记录; writes the audit row and commits."""
     book = new_book()
     add_sheet(book, "候选评分", *candidate_rows(scored, config, chosen))
     add_sheet(book, "评审记录", HISTORY_HEADER, _history_rows(session, township_id(session, township_code)))
     out = io.BytesIO()
     book.save(out)
+    record(session, actor, EXPORT_WORKBOOK, target=f"demo-sites-{township_code}.xlsx",
+           detail={"workbook": "demo_sites", "township": township_code, "chosen": len(chosen)})
+    session.commit()
     return out.getvalue()

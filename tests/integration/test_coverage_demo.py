@@ -1,6 +1,7 @@
 """The default demo township (seed 1): the planted gaps all show up, in the report, the CLI
 and the workbook, and nothing is flagged that a check by hand on the generated tables
 (pandas on geodata.demo's frames, not our code) would not flag."""
+import getpass
 import json
 from datetime import date
 from io import BytesIO
@@ -122,7 +123,7 @@ def test_road_reach_is_never_shorter_than_a_straight_line(demo, engine):
     assert len(far) == (reach.venue_m > 2000).sum() and (far.venue_m > 2000).all()
 
 
-def test_cli_table_json_and_workbook(demo, tmp_path, monkeypatch):
+def test_cli_table_json_and_workbook(demo, engine, tmp_path, monkeypatch):
     _, report = demo
     monkeypatch.setattr(get_settings(), "db_name", get_settings().test_db_name)
     runner = CliRunner()
@@ -135,6 +136,9 @@ def test_cli_table_json_and_workbook(demo, tmp_path, monkeypatch):
     assert sorted(r["code"] for r in rows) == sorted(report.findings["firm_without_org"].code)
     book = tmp_path / "c.xlsx"
     assert runner.invoke(main, ["coverage", "--township", CODE, "--format", "xlsx", "-o", str(book)]).exit_code == 0
+    with engine.connect() as conn:   # the workbook export is audited, under the OS user
+        assert conn.execute(text("SELECT actor, action FROM audit_log")).all() == [
+            (getpass.getuser(), "export_workbook")]
     wb = openpyxl.load_workbook(BytesIO(book.read_bytes()))
     sheet = wb["重点村未派第一书记"]
     assert [c.value for c in sheet[1]] == ["编码", "名称", "类别"] and sheet.freeze_panes == "A2"

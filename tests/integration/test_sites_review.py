@@ -11,6 +11,7 @@ from gridmgmt.db.models import AuditLog, DemoSiteReview
 from gridmgmt.domain.permissions import Forbidden
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import ReviewError
+from gridmgmt.services.audit import Actor
 from gridmgmt.services.site_review import history, review, township_reminders
 from gridmgmt.services.site_sheet import review_sheet
 from gridmgmt.services.sites import score_sites, select_sites
@@ -106,7 +107,10 @@ def test_review_sheet_has_chinese_headers_and_history(session, town):
     judge = add_user(session, "judge", "reviewer")
     review(session, judge, "PB", "apply", 2026, comment="试申报")
     config = SiteConfig(catchment_m=1000)
-    data = review_sheet(session, TOWN, score_sites(session, TOWN, config), config, {town["A"]})
+    before = counts(session)[1]
+    data = review_sheet(session, TOWN, score_sites(session, TOWN, config), config, {town["A"]}, Actor("judge"))
+    last = session.scalars(select(AuditLog).order_by(AuditLog.id.desc())).first()
+    assert counts(session)[1] == before + 1 and (last.actor, last.action) == ("judge", "export_workbook")
     book = load_workbook(io.BytesIO(data))
     scores, record = book["候选评分"], book["评审记录"]
     header = [c.value for c in scores[1]]

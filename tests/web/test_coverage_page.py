@@ -4,6 +4,7 @@ import re
 from io import BytesIO
 
 import openpyxl
+from sqlalchemy import text
 
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE
 
@@ -39,8 +40,10 @@ def test_village_filter(as_user):
     assert html.count(".fitBounds(") == 1
 
 
-def test_workbook_download(as_user):
+def test_workbook_download(as_user, session):
     response = as_user("planner").get(f"{URL}.xlsx")
+    audit = session.execute(text("SELECT actor, action, target FROM audit_log")).one()
+    assert tuple(audit) == ("planner", "export_workbook", f"coverage-{TOWNSHIP_CODE}.xlsx")
     assert response.status_code == 200 and "coverage-441500100000.xlsx" in response.headers["Content-Disposition"]
     book = openpyxl.load_workbook(BytesIO(response.data))
     assert book["空白组（无党员的村民小组）"].max_row == 5
