@@ -126,7 +126,7 @@ def page(code: str):
         can_decide=may(current_user.role, "decide_sites"), steps=STEPS, levels=AWARD_LEVELS,
         themes=DEMO_SITE_THEMES, status_labels=STEP_LABEL_OF_STATUS,
         applicable=[s.candidate for s in found.scored if s.eligible and s.candidate.code not in applied],
-        this_year=date.today().year, bands=SCORE_BANDS, excluded_colour=EXCLUDED)
+        this_year=date.today().year, today=date.today(), bands=SCORE_BANDS, excluded_colour=EXCLUDED)
 
 
 @bp.get("/townships/<code>/sites.xlsx")

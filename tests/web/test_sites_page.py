@@ -46,6 +46,7 @@ def test_page_shows_breakdowns_exclusions_selection_and_tour(app, users):
     assert "活动场所面积100 m²，低于120 m²" in html          # B is excluded, with the reason
     assert "选定示范点（2 个" in html and "已证明最优" in html
     assert "现场观摩路线" in html and "乡镇驻地" in html
+    assert 'class="print-only">示范镇党建示范点现场观摩路线（' in html   # the printed tour's own title
     assert html.index("A党支部</td>", html.index("现场观摩路线")) < html.index(
         "C党支部</td>", html.index("现场观摩路线"))       # the tour visits A before C
     # Map layers, named in the map script as JSON.
