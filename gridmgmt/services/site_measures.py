@@ -20,14 +20,17 @@ EDGES_SQL = "SELECT id, source, target, length_m AS cost FROM road WHERE source 
 # the nearest in metres at township latitudes.
 KNN = 5
 
+# The KNN nearest roads by the index (degrees) are re-ranked in metres: a degree of longitude is
+# shorter than one of latitude, so the nearest in degrees need not be the nearest on the ground.
 _SNAP = """
-SELECT p.id, r.id AS edge, r.source, r.target, r.length_m,
-       ST_Distance(p.geom::geography, r.geom::geography) AS off,
+SELECT p.id, r.id AS edge, r.source, r.target, r.length_m, r.off,
        ST_LineLocatePoint(r.geom, p.geom) * r.length_m AS along
 FROM ({points}) p
 CROSS JOIN LATERAL (
-    SELECT id, source, target, length_m, geom FROM road
-    WHERE source IS NOT NULL ORDER BY geom <-> p.geom LIMIT 1) r
+    SELECT c.*, ST_Distance(p.geom::geography, c.geom::geography) AS off FROM (
+        SELECT id, source, target, length_m, geom FROM road
+        WHERE source IS NOT NULL ORDER BY geom <-> p.geom LIMIT {knn}) c
+    ORDER BY off LIMIT 1) r
 ORDER BY p.id"""
 
 POINTS = {
@@ -70,7 +73,7 @@ class NoSeat(LookupError):
 
 def snap(session: Session, kind: str, township_id: int) -> tuple[np.ndarray, dict]:
     """Ids of the KIND points of the township and their raw snapping columns."""
-    rows = session.execute(text(_SNAP.format(points=POINTS[kind])),
+    rows = session.execute(text(_SNAP.format(points=POINTS[kind], knn=KNN)),
                            {"township": township_id}).all()
     cols = {name: np.array([getattr(r, name) for r in rows], dtype=float)
             for name in ("edge", "source", "target", "length_m", "off", "along")}
