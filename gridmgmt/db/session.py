@@ -24,12 +24,18 @@ def default_url() -> str:
     return get_settings().url_for()
 
 
+@lru_cache
+def _session_factory(url: str, autocommit: bool) -> sessionmaker:
+    # One factory per URL: a sessionmaker builds a Session class, too slow per request.
+    engine = engine_for(url)
+    if autocommit:
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return sessionmaker(engine, expire_on_commit=False)
+
+
 def make_session(url: str | None = None, autocommit: bool = False) -> Session:
     """A new session on URL (default: the application database).
 
     AUTOCOMMIT: each statement commits on its own (for reads that need no transaction).
     """
-    engine = engine_for(url or default_url())
-    if autocommit:
-        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-    return sessionmaker(engine, expire_on_commit=False)()
+    return _session_factory(url or default_url(), autocommit)()
