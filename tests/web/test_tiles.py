@@ -1,7 +1,7 @@
 """/tiles/{layer}/{z}/{x}/{y}.pbf: access, headers, errors, content."""
 import mapbox_vector_tile
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from gridmgmt.db.models import Household, Village
 from tests.web.tokens import token_for
@@ -141,3 +141,15 @@ def test_server_error_is_json_500_without_details(app, township, monkeypatch):
     app.config.update(PUBLIC_LAYERS=True, PROPAGATE_EXCEPTIONS=False)
     response = app.test_client().get(f"/tiles/roads/{TOWNSHIP_TILE}.pbf")
     assert "secret" not in _assert_error(response, 500, "internal_error")
+
+
+def test_a_restarted_database_costs_one_failed_request(as_user, db_url, session):
+    """No pre-ping: a pooled connection the server dropped fails one request (503), and
+    SQLAlchemy then replaces the pool's connections."""
+    client = as_user("planner")
+    url = f"/tiles/households/{TOWNSHIP_TILE}.pbf"
+    assert client.get(url).status_code == 200
+    session.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    assert client.get(url).status_code == 503
+    assert client.get(url).status_code == 200
