@@ -34,13 +34,16 @@ def ewkb_hex(geometries) -> np.ndarray:
     return shapely.to_wkb(with_srid, hex=True, include_srid=True)
 
 
-def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterable) -> None:
-    """COPY ROWS into TABLE(COLUMNS) inside the session's transaction."""
+def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterable,
+              types: Sequence[str] | None = None) -> None:
+    """COPY ROWS into TABLE(COLUMNS) inside the session's transaction; binary when given the TYPES to send."""
     raw = session.connection().connection.driver_connection
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
+    statement = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)),
+        sql.SQL(" (FORMAT binary)" if types else ""))
     with raw.cursor() as cur, cur.copy(statement) as copy:
+        if types:
+            copy.set_types(types)
         for row in rows:
             copy.write_row(row)
 
