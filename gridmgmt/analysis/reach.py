@@ -67,20 +67,29 @@ def straight_distances(a: Snapped, b: Snapped) -> np.ndarray:
     return np.hypot(a.x[:, None] - b.x[None, :], a.y[:, None] - b.y[None, :])
 
 
+def road_distances(a: Snapped, b: Snapped, matrix: np.ndarray) -> np.ndarray:
+    """len(A)×len(B) road distances (inf: unreachable); straight-line where either one is off the network."""
+    via = np.full((len(a), len(b)), np.inf)
+    for va, da in ((a.source, a.to_source), (a.target, a.to_target)):
+        for vb, db in ((b.source, b.to_source), (b.target, b.to_target)):
+            via = np.minimum(via, da[:, None] + matrix[np.ix_(va, vb)] + db[None, :])
+    same = a.edge[:, None] == b.edge[None, :]
+    along = np.abs(a.to_source[:, None] - b.to_source[None, :])
+    road = np.where(same, np.minimum(via, along), via) + a.access[:, None] + b.access[None, :]
+    off = a.off_network[:, None] | b.off_network[None, :]
+    return np.where(off, straight_distances(a, b), road)
+
+
 def pair_distances(points: Snapped, matrix: np.ndarray) -> np.ndarray:
     """N×N road distances between POINTS; straight-line where either one is off the network."""
-    legs = [(points.source, points.to_source), (points.target, points.to_target)]
-    via = np.full((len(points), len(points)), np.inf)
-    for vi, di in legs:
-        for vj, dj in legs:
-            via = np.minimum(via, di[:, None] + matrix[np.ix_(vi, vj)] + dj[None, :])
-    same = points.edge[:, None] == points.edge[None, :]
-    along = np.abs(points.to_source[:, None] - points.to_source[None, :])
-    road = np.where(same, np.minimum(via, along), via) + points.access[:, None] + points.access[None, :]
-    off = points.off_network[:, None] | points.off_network[None, :]
-    dist = np.where(off, straight_distances(points, points), road)
+    dist = road_distances(points, points, matrix)
     np.fill_diagonal(dist, 0.0)
     return dist
+
+
+def concat(*parts: Snapped) -> Snapped:
+    """PARTS as one set of points, in order."""
+    return Snapped(*(np.concatenate([getattr(p, f) for p in parts]) for f in Snapped.__dataclass_fields__))
 
 
 def _vertex_best(targets: Snapped, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

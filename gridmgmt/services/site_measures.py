@@ -2,7 +2,7 @@
 
 Points (seat, venues, households) are snapped onto their nearest routable road;
 pgRouting gives the vertex-to-vertex cost matrix and the seat's shortest-path
-tree; gridmgmt.analysis.network turns those into point-to-point road distances.
+tree; gridmgmt.analysis.reach turns those into point-to-point road distances (as for coverage).
 """
 from dataclasses import replace
 
@@ -10,7 +10,7 @@ import numpy as np
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gridmgmt.analysis.network import Snapped, road_distances
+from gridmgmt.analysis.reach import Snapped, road_distances
 from gridmgmt.domain.site_criteria import Candidate, SiteConfig
 from gridmgmt.domain.vocab import EIGHT_HAVES, ROAD_CLASSES
 from gridmgmt.services.reach import utm_srid
@@ -24,7 +24,8 @@ KNN = 5
 # shorter than one of latitude, so the nearest in degrees need not be the nearest on the ground.
 _SNAP = """
 SELECT p.id, r.id AS edge, r.source, r.target, r.length_m, r.off,
-       ST_LineLocatePoint(r.geom, p.geom) * r.length_m AS along
+       ST_LineLocatePoint(r.geom, p.geom) * r.length_m AS along,
+       ST_X(ST_Transform(p.geom, :srid)) AS x, ST_Y(ST_Transform(p.geom, :srid)) AS y
 FROM ({points}) p
 CROSS JOIN LATERAL (
     SELECT c.*, ST_Distance(p.geom::geography, c.geom::geography) AS off FROM (
@@ -74,9 +75,9 @@ class NoSeat(LookupError):
 def snap(session: Session, kind: str, township_id: int) -> tuple[np.ndarray, dict]:
     """Ids of the KIND points of the township and their raw snapping columns."""
     rows = session.execute(text(_SNAP.format(points=POINTS[kind], knn=KNN)),
-                           {"township": township_id}).all()
+                           {"township": township_id, "srid": utm_srid(session, township_id)}).all()
     cols = {name: np.array([getattr(r, name) for r in rows], dtype=float)
-            for name in ("edge", "source", "target", "length_m", "off", "along")}
+            for name in ("edge", "source", "target", "length_m", "off", "along", "x", "y")}
     return np.array([r.id for r in rows], dtype=int), cols
 
 
@@ -96,11 +97,15 @@ def vertex_costs(session: Session, vertex_ids: np.ndarray) -> np.ndarray:
 
 
 def as_snapped(cols: dict, index: dict[int, int]) -> Snapped:
-    """Snapping columns with vertex ids turned into rows of the cost matrix."""
+    """Snapping columns with vertex ids turned into rows of the cost matrix.
+
+    Sites are measured along roads only: no point counts as off the network.
+    """
     return Snapped(cols["edge"].astype(int),
                    np.array([index[int(v)] for v in cols["source"]], dtype=int),
                    np.array([index[int(v)] for v in cols["target"]], dtype=int),
-                   cols["off"], cols["along"], cols["length_m"])
+                   cols["along"], cols["length_m"] - cols["along"], cols["off"], cols["x"], cols["y"],
+                   np.zeros(len(cols["edge"]), bool))
 
 
 def network(session: Session, township_id: int, kinds=("seat", "venue", "household")):
@@ -122,8 +127,8 @@ def _main_route_orgs(session: Session, township_id: int, seat: Snapped, homes: S
     Each household travels from the road vertex nearest to it along its shortest path
     to the seat; an edge on at least config.main_route_share of those paths is main route.
     """
-    seat_v = vids[seat.s[0]] if seat.to_source()[0] <= seat.to_target()[0] else vids[seat.t[0]]
-    near = np.where(homes.to_source() <= homes.to_target(), vids[homes.s], vids[homes.t])
+    seat_v = vids[seat.source[0]] if seat.to_source[0] <= seat.to_target[0] else vids[seat.target[0]]
+    near = np.where(homes.to_source <= homes.to_target, vids[homes.source], vids[homes.target])
     ends, weights = np.unique(near, return_counts=True)
     keep = ends != seat_v
     if not keep.any():

@@ -5,7 +5,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gridmgmt.analysis.network import concat, road_distances
+from gridmgmt.analysis.reach import concat, road_distances
 from gridmgmt.analysis.siting import (
     Option, Rules, Score, Selection, SelectionError, score, select_exact, select_greedy,
 )
@@ -121,7 +121,7 @@ def plan_tour(session: Session, township_code: str, party_org_ids, speed_kmh: fl
     order, exact = order_tour(matrix)
     names = dict(session.execute(select(PartyOrg.id, PartyOrg.name).where(PartyOrg.id.in_(wanted))).all())
     ids = [None] + venue_ids[rows].tolist()
-    vertex = vids[np.where(every.to_source() <= every.to_target(), every.s, every.t)].tolist()
+    vertex = vids[np.where(every.to_source <= every.to_target, every.source, every.target)].tolist()
     stops, total, clock = [Stop(None, "乡镇驻地", 0.0, 0.0, 0.0, vertex[0])], 0.0, 0.0
     for prev, here in zip(order, order[1:]):
         leg = float(matrix[prev, here])

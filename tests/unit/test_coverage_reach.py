@@ -3,7 +3,8 @@ import numpy as np
 
 from gridmgmt.analysis.dispersion import dispersion_m, group_count, propose_groups, settlements
 from gridmgmt.analysis.reach import (
-    Snapped, nearest, nearest_distances, nearest_straight, pair_distances, utm_epsg, vertex_matrix,
+    Snapped, concat, nearest, nearest_distances, nearest_straight, pair_distances, road_distances, utm_epsg,
+    vertex_matrix,
 )
 
 # A road A(0) —1000 m— B(1) —1000 m— C(2) along the x axis; edges 10 (A–B) and 11 (B–C).
@@ -36,6 +37,9 @@ def test_pair_distances_along_the_road():
     assert d[0, 2] == 10 + 800 + 300 + 0     # P → B → S
     assert d[1, 2] == 20 + 300 + 300
     assert np.allclose(d, d.T) and (np.diag(d) == 0).all()
+    # Between two sets: the same figures, row by row.
+    assert np.array_equal(road_distances(p.take([0, 1]), p.take([2]), full), d[:2, 2:])
+    assert np.array_equal(pair_distances(concat(p.take([2]), p.take([0])), full), d[np.ix_([2, 0], [2, 0])])
 
 
 def test_off_network_points_use_a_straight_line():
