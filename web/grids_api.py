@@ -46,11 +46,11 @@ def _text(body: dict, key: str) -> str:
 @bp.get("/<int:plan_id>")
 @permission_required("edit_grids")
 def data(plan_id: int):
-    """The editor's data: cells with metrics, the summary, households (no flags), groups."""
+    """The editor's data: cells with metrics, villages, the summary, households (no flags), groups."""
     plan, _ = plan_or_404(plan_id)
     view = plan_view(get_session(), plan.id, RULES)
-    return {"plan": view.plan, "cells": view.cells, "summary": view.summary, "households": view.households,
-            "groups": view.groups}
+    return {"plan": view.plan, "cells": view.cells, "villages": view.villages, "summary": view.summary,
+            "households": view.households, "groups": view.groups}
 
 
 def _edit(plan_id: int, body: dict):

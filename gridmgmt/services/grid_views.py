@@ -25,6 +25,10 @@ SELECT h.code, c.code AS cell, g.code AS grp, round(ST_X(h.geom)::numeric, 6) AS
        round(ST_Y(h.geom)::numeric, 6) AS lat
 FROM grid_membership m JOIN household h ON h.id = m.household_id JOIN grid_cell c ON c.id = m.cell_id
 LEFT JOIN village_group g ON g.id = h.group_id WHERE m.plan_id = :p ORDER BY h.code"""
+VILLAGES_SQL = """
+SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+  'type', 'Feature', 'properties', json_build_object('code', code, 'name', name),
+  'geometry', ST_AsGeoJSON(geom, 6)::json)), '[]'::json)) FROM village WHERE township_id = :t"""
 GROUPS_SQL = """
 SELECT g.code, g.name, v.code AS village_code FROM village_group g JOIN village v ON v.id = g.village_id
 WHERE v.township_id = :t ORDER BY g.code"""
@@ -42,10 +46,12 @@ WHERE h.grid_cell_id = :cell GROUP BY pm.id, pm.name ORDER BY pm.name, pm.id"""
 
 @dataclass(frozen=True)
 class PlanView:
-    """A plan for the editor: its row, the cells (GeoJSON), the summary, households, groups."""
+    """A plan for the editor: its row, the cells and villages (GeoJSON), the summary,
+    households, groups."""
 
     plan: dict
     cells: dict
+    villages: dict
     summary: dict
     households: list[dict]
     groups: list[dict]
@@ -83,14 +89,16 @@ def plan_view(session: Session, plan_id: int, rules: GridRules = GridRules()) ->
     plan, township = plan_row(session, plan_id)
     rows = [dict(r) for r in session.execute(text(CELLS_SQL), {"p": plan.id, "extra": rules.must_visit_extra})
             .mappings()]
-    features = [{"type": "Feature", "geometry": json.loads(r.pop("geojson")), "properties": r} for r in rows]
     for r in rows:
         r["workload"], r["pp"] = float(r["workload"]), r["pp"] and round(float(r["pp"]), 3)
+    features = [{"type": "Feature", "geometry": json.loads(r.pop("geojson")), "properties": r} for r in rows]
     homes = [{**r, "lon": float(r["lon"]), "lat": float(r["lat"])}
              for r in session.execute(text(HOUSEHOLDS_SQL), {"p": plan.id}).mappings()]
     groups = [dict(r) for r in session.execute(text(GROUPS_SQL), {"t": plan.township_id}).mappings()]
+    villages = session.execute(text(VILLAGES_SQL), {"t": plan.township_id}).scalar_one()
     info = {"id": plan.id, "name": plan.name, "status": plan.status, "township": township}
-    return PlanView(info, {"type": "FeatureCollection", "features": features}, _summary(rows, rules), homes, groups)
+    return PlanView(info, {"type": "FeatureCollection", "features": features}, villages, _summary(rows, rules),
+                    homes, groups)
 
 
 def diff_view(session: Session, plan_a: int, plan_b: int) -> dict:

@@ -10,7 +10,7 @@
   const map = L.map("grid-map", {preferCanvas: true, maxZoom: 19});
   L.control.scale({imperial: false}).addTo(map);
   const state = {data: null, current: null, selected: new Set(), changed: {}};
-  let cellLayer = null, homeLayer = null;
+  let cellLayer = null, homeLayer = null, villageLayer = null;
 
   if (DRAFT) {
     map.pm.setLang("zh");
@@ -74,6 +74,7 @@
   function draw() {
     if (cellLayer) cellLayer.remove();
     if (homeLayer) homeLayer.remove();
+    if (villageLayer) villageLayer.remove();
     cellLayer = L.geoJSON(state.data.cells, {
       pmIgnore: true,
       style: f => {
@@ -89,6 +90,9 @@
         });
       },
     }).addTo(map);
+    // Village boundaries on top, thick: cells never cross them.
+    villageLayer = L.geoJSON(state.data.villages, {pmIgnore: true, interactive: false,
+                                                   style: {color: "#212121", weight: 3, fill: false}}).addTo(map);
     homeLayer = L.layerGroup(state.data.households.map(h => {
       const picked = state.selected.has(h.code);
       return L.circleMarker([h.lat, h.lon], {pmIgnore: true, radius: picked ? 6 : 3, weight: picked ? 2 : 1,
