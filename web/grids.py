@@ -4,8 +4,7 @@ import time
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from gridmgmt.domain.grid_rules import GridError, GridRules
-from gridmgmt.services import grid_plans
-from gridmgmt.services.grid_views import diff_view, plan_row
+from gridmgmt.services.grid_views import diff_view, plan_row, township_plans
 from gridmgmt.services.grids import allocate_township
 from web.auth import permission_required, require_township
 from web.db import get_session
@@ -28,9 +27,8 @@ def plan_or_404(plan_id: int):
 def index(code: str):
     """The township's plans, a form to allocate a new one and one to compare two."""
     require_township(code)
-    plans = grid_plans.plan_list(get_session())
-    plans = plans[plans.township == code].to_dict(orient="records") if len(plans) else []
-    return render_template("grids/index.html", code=code, plans=plans, rules=GridRules())
+    return render_template("grids/index.html", code=code, plans=township_plans(get_session(), code),
+                           rules=GridRules())
 
 
 def _float(name: str, default: float) -> float:

@@ -44,6 +44,13 @@ FROM liaison l JOIN household h ON h.id = l.household_id JOIN party_member pm ON
 WHERE h.grid_cell_id = :cell GROUP BY pm.id, pm.name ORDER BY pm.name, pm.id"""
 
 
+PLANS_SQL = """
+SELECT p.id, p.name, p.status, p.published_at,
+       (SELECT count(*) FROM grid_cell c WHERE c.plan_id = p.id) AS cells,
+       (SELECT count(*) FROM grid_membership m WHERE m.plan_id = p.id) AS households
+FROM grid_plan p JOIN township t ON t.id = p.township_id WHERE t.code = :code ORDER BY p.id"""
+
+
 @dataclass(frozen=True)
 class PlanView:
     """A plan for the editor: its row, the cells and villages (GeoJSON), the summary,
@@ -63,6 +70,11 @@ def plan_row(session: Session, plan_id: int) -> tuple[GridPlan, str]:
     if plan is None:
         raise GridError(f"没有编号为 {plan_id} 的网格方案")
     return plan, session.get(Township, plan.township_id).code
+
+
+def township_plans(session: Session, code: str) -> list[dict]:
+    """The plans of township CODE, oldest first, with their cell and household counts."""
+    return [dict(r) for r in session.execute(text(PLANS_SQL), {"code": code}).mappings()]
 
 
 def _summary(cells: list[dict], rules: GridRules) -> dict:

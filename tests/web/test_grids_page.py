@@ -100,6 +100,8 @@ def test_assign_publish_compare_and_the_workers_phone(grid_users, session):
     phone = grid_users["worker"].get("/m").get_data(as_text=True)
     assert "我的网格" in phone and "441624199201W0" in phone and "联户党员" in phone
     second = _allocate(planner)
+    plans = planner.get(f"/townships/{grid_town.TOWN}/grids").get_data(as_text=True)
+    assert "已发布" in plans and "草稿" in plans and "比较两个方案" in plans
     page = planner.get(f"/grids/compare?a={first}&b={second}")
     assert page.status_code == 200 and "换了网格" in page.get_data(as_text=True)
     assert planner.get(f"/grids/compare?a={first}").status_code == 404
