@@ -1,4 +1,4 @@
-"""Download buttons of the map pages: a briefing map of a township as PNG, PDF or offline HTML."""
+"""Briefing downloads: a map of a township as PNG, PDF or offline HTML, and the grid roster workbook."""
 import tempfile
 from pathlib import Path
 from urllib.parse import quote
@@ -10,11 +10,13 @@ from gridmgmt.domain.permissions import may
 from gridmgmt.maps.kinds import KINDS
 from gridmgmt.maps.static.page import Page
 from gridmgmt.services.briefing import MAP_FORMATS, BriefingRefused, TownshipMissing, export_map
+from gridmgmt.services.briefing_roster import NoPlan, grid_roster
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 
 bp = Blueprint("exports", __name__)
-MIMETYPES = {"png": "image/png", "pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+MIMETYPES = {"png": "image/png", "pdf": "application/pdf", "html": "text/html; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 @bp.get("/townships/<code>/maps/<kind>.<fmt>")
@@ -40,3 +42,16 @@ def download_map(code: str, kind: str, fmt: str):
         content = path.read_bytes()
     disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
     return Response(content, mimetype=MIMETYPES[fmt], headers={"Content-Disposition": disposition})
+
+
+@bp.get("/townships/<code>/grid-roster.xlsx")
+@permission_required("export_maps")
+def download_roster(code: str):
+    """The grid roster (网格花名册) of township CODE's newest published plan, else its newest plan."""
+    require_township(code)
+    try:
+        content = grid_roster(get_session(), code, current_actor())
+    except NoPlan as missing:
+        return render_template("error.html", message=str(missing)), 409
+    disposition = f"attachment; filename*=UTF-8''{quote(f'{code}-网格花名册.xlsx')}"
+    return Response(content, mimetype=MIMETYPES["xlsx"], headers={"Content-Disposition": disposition})

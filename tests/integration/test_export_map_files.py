@@ -2,7 +2,9 @@
 import getpass
 import json
 import re
+from io import BytesIO
 
+import openpyxl
 import pyogrio
 import pytest
 from click.testing import CliRunner
@@ -14,7 +16,8 @@ from gridmgmt.config import get_settings
 from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS
 from gridmgmt.services.audit import Actor
 from gridmgmt.services.briefing import BriefingRefused, export_geopackage, export_map
-from tests.integration.briefing_town import db, town  # noqa: F401 - fixtures
+from gridmgmt.services.briefing_roster import NoPlan, grid_roster
+from tests.integration.briefing_town import NEIGHBOUR_CODE, db, town  # noqa: F401 - fixtures
 
 
 @pytest.fixture
@@ -91,3 +94,22 @@ def test_cli_geopackage(cli, town, tmp_path):
     assert result.exit_code == 0, result.output
     assert "行政村 6 条" in result.output
     assert {name for name, _ in pyogrio.list_layers(path)} == {"villages", "roads"}
+
+
+def test_grid_roster_lists_every_cell_with_its_worker_and_is_audited(db, town):
+    book = openpyxl.load_workbook(BytesIO(grid_roster(db, town, Actor("tester"))))
+    assert book.sheetnames == ["说明", "网格花名册", "联户党员"]
+    roster = book["网格花名册"]
+    header = [c.value for c in roster[1]]
+    assert header[:6] == ["行政村", "网格编号", "网格名称", "户数", "人口", "网格员"] and roster.freeze_panes == "A2"
+    rows = list(roster.iter_rows(min_row=2, values_only=True))
+    cells, households = db.execute(text("SELECT (SELECT count(*) FROM grid_cell), "
+                                        "(SELECT count(*) FROM grid_membership)")).one()
+    assert len(rows) == cells and sum(r[3] for r in rows) == households
+    # The test plan has no workers and no liaisons: every household is counted as without one.
+    assert {r[5] for r in rows} == {"（未配）"} and sum(r[-1] for r in rows) == households
+    assert dict(book["说明"].iter_rows(min_row=2, values_only=True))["网格方案"] == "测试方案"
+    assert db.execute(text("SELECT actor, target FROM audit_log WHERE action = 'export_workbook'")).one() == (
+        "tester", f"grid-roster-{town}.xlsx")
+    with pytest.raises(NoPlan, match="还没有网格方案"):
+        grid_roster(db, NEIGHBOUR_CODE, Actor("tester"))

@@ -1,9 +1,12 @@
 """The map download route: files by role and township, paper options, refusals, audit."""
 import subprocess
+from io import BytesIO
+
+import openpyxl
 
 from sqlalchemy import text
 
-from tests.web.sample import TOWNSHIP_CODE
+from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE
 
 URL = f"/townships/{TOWNSHIP_CODE}/maps"
 
@@ -51,3 +54,13 @@ def test_reviewer_gets_no_households_in_the_offline_map(as_user):
     household = "44150010020101001"
     assert household in planner
     assert household not in reviewer
+
+
+def test_grid_roster_download(as_user, admin_client):
+    response = as_user("leader").get(f"/townships/{TOWNSHIP_CODE}/grid-roster.xlsx")
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    rows = list(openpyxl.load_workbook(BytesIO(response.data))["网格花名册"].iter_rows(values_only=True))
+    assert rows[1][1:3] == ("W1", "东村一格") and rows[1][5] == "网格员甲"
+    missing = admin_client.get(f"/townships/{OTHER_TOWNSHIP_CODE}/grid-roster.xlsx")
+    assert missing.status_code == 409 and "还没有网格方案" in missing.get_data(as_text=True)
+    assert as_user("grid_worker").get(f"/townships/{TOWNSHIP_CODE}/grid-roster.xlsx").status_code == 403
