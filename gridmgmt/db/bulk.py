@@ -10,8 +10,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 SRID = 4326
-# Index builds after a bulk load sort everything at once: give them room (this transaction only).
-REBUILD_MAINTENANCE_MEM = "512MB"
+# Index builds after a bulk load sort everything at once: give them room (this transaction only,
+# and never less than the server already allows).
+REBUILD_MAINTENANCE_KB = 512 * 1024
 
 # Indexes that no constraint owns (not the primary key, not a UNIQUE): safe to drop and rebuild.
 _SECONDARY_INDEXES = """
@@ -90,7 +91,9 @@ def indexes_rebuilt(session: Session, table: str, unique: bool = True) -> Iterat
     if indexes:
         session.execute(text(f"DROP INDEX {', '.join(name for name, _ in indexes)}"))
     yield
-    session.execute(text(f"SET LOCAL maintenance_work_mem = '{REBUILD_MAINTENANCE_MEM}'"))
+    session.execute(text("SELECT set_config('maintenance_work_mem', :kb || 'kB', true) FROM pg_settings "
+                         "WHERE name = 'maintenance_work_mem' AND setting::bigint < :kb"),
+                    {"kb": REBUILD_MAINTENANCE_KB})
     for _, definition in indexes:
         session.execute(text(definition))
     if constraints:

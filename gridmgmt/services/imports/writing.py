@@ -58,7 +58,8 @@ def upsert(session: Session, prepared: Prepared, id_columns: set[str], township_
     Without TOWNSHIP_ID (a located layer imported without --township) each row takes its village's township.
     """
     layer, table = prepared.layer, prepared.layer.table
-    columns, stage = _sources(prepared, table_columns(session, table), id_columns, township_id)
+    present = table_columns(session, table)
+    columns, stage = _sources(prepared, present, id_columns, township_id)
     targets, sources = list(columns), list(columns.values())
     sets = [f"{c} = EXCLUDED.{c}" for c in targets if c != "code"]
     for target, source in ((layer.geom_column, "geom"), ("seat" if layer.name == "townships" else None, "seat")):
@@ -67,7 +68,7 @@ def upsert(session: Session, prepared: Prepared, id_columns: set[str], township_
             sources.append(f"s.{source}")
             sets.append(f"{target} = COALESCE(EXCLUDED.{target}, {table}.{target})")
     sets.append("updated_at = now()")
-    if "version" in table_columns(session, table):
+    if "version" in present:
         sets.append(f"version = {table}.version + 1")
     conflict = f" ON CONFLICT (code) DO UPDATE SET {', '.join(sets)}" if update else ""
     with _bulk(session, table, len(prepared), update):
