@@ -96,7 +96,7 @@ def diff(session: Session, plan_a: int, plan_b: int) -> PlanDiff:
     moved = both[both.cell_a.map(partner).fillna("") != both.cell_b.fillna("")]
     points = gpd.GeoDataFrame(
         {"code": moved.code, "village": moved.village, "from_cell": moved.cell_a, "to_cell": moved.cell_b},
-        geometry=shapely.points(moved.lon.to_numpy(), moved.lat.to_numpy()), crs=4326)
+        geometry=shapely.points(moved.lon.to_numpy(float), moved.lat.to_numpy(float)), crs=4326)
     return PlanDiff(matches, points.sort_values("code").reset_index(drop=True))
 
 

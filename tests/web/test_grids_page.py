@@ -105,3 +105,4 @@ def test_assign_publish_compare_and_the_workers_phone(grid_users, session):
     page = planner.get(f"/grids/compare?a={first}&b={second}")
     assert page.status_code == 200 and "换了网格" in page.get_data(as_text=True)
     assert planner.get(f"/grids/compare?a={first}").status_code == 404
+    assert "0</b> 户换了网格" in planner.get(f"/grids/compare?a={first}&b={first}").get_data(as_text=True)
