@@ -153,7 +153,9 @@ def decide(code: str):
         year = int(form.get("year") or date.today().year)
         site = review(session, session.get(AppUser, current_user.id), org_code, form.get("step", ""),
                       year, form.get("level") or None, form.get("comment") or None,
-                      form.get("theme") or None, request.remote_addr, township_id(session, code))
+                      form.get("theme") or None, request.remote_addr, township_id(session, code),
+                      contact_point=form.get("contact_point") == "1" or None,
+                      secretary_model=form.get("secretary_model") == "1" or None)
         flash(f"{org_code}：{STEPS[form['step']][2]}，现为“{STEP_LABEL_OF_STATUS[site.status]}”", "ok")
     except ValueError as exc:
         session.rollback()

@@ -140,13 +140,16 @@ def tour_command(township, codes, speed_kmh, stay_min) -> None:
 @click.option("--level", type=click.Choice(list(AWARD_LEVELS)), default=None, help="授牌级别")
 @click.option("--theme", type=click.Choice(list(DEMO_SITE_THEMES)), default=None, help="示范主题（申报时）")
 @click.option("--comment", default=None, help="评审意见")
-def review_command(org_code, step, username, year, level, theme, comment) -> None:
+@click.option("--contact-point/--no-contact-point", default=None, help="是否党建工作联系点（申报时注明）")
+@click.option("--secretary-model/--no-secretary-model", default=None, help="是否书记示范点（申报时注明）")
+def review_command(org_code, step, username, year, level, theme, comment, contact_point, secretary_model) -> None:
     """评审环节：apply 申报 / preliminary 初审 / inspect 实地验收 / award 授牌 / keep·rectify·revoke 复审。"""
     def work(session):
         user = session.scalar(select(AppUser).where(AppUser.username == username, AppUser.active))
         if user is None:
             raise ReviewError(f"没有启用的用户 {username}")
-        site = review(session, user, org_code, step, year, level, comment, theme)
+        site = review(session, user, org_code, step, year, level, comment, theme,
+                      contact_point=contact_point, secretary_model=secretary_model)
         click.echo(f"{org_code}：{STEPS[step][2]}，现为 {site.status}")
     _run(work)
 

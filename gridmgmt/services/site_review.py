@@ -49,10 +49,12 @@ def _last_re_review_year(session: Session, site_id: int) -> int | None:
 
 def review(session: Session, user: AppUser, org_code: str, step: str, year: int | None = None,
            level: str | None = None, comment: str | None = None, theme: str | None = None,
-           remote_addr: str | None = None, township_id: int | None = None) -> DemoSite:
+           remote_addr: str | None = None, township_id: int | None = None, *,
+           contact_point: bool | None = None, secretary_model: bool | None = None) -> DemoSite:
     """Apply review STEP to the site of party org ORG_CODE as USER; commits, or changes nothing.
 
-    With TOWNSHIP_ID, the org must belong to that township.
+    With TOWNSHIP_ID, the org must belong to that township. THEME, CONTACT_POINT (党建工作联系点)
+    and SECRETARY_MODEL (书记示范点) record what the application states; None keeps them as they are.
     """
     if not may(user.role, "decide_sites"):
         raise Forbidden("只有示范点评审人员可以变更示范点状态")
@@ -68,8 +70,10 @@ def review(session: Session, user: AppUser, org_code: str, step: str, year: int 
         site = DemoSite(party_org_id=org.id)
         session.add(site)
     site.status = decision.to_status
-    if theme is not None:
-        site.theme = theme
+    for column, value in (("theme", theme), ("is_contact_point", contact_point),
+                          ("is_secretary_model", secretary_model)):
+        if value is not None:
+            setattr(site, column, value)
     if step == "award":
         site.level, site.award_year = decision.level, year
     session.flush()
@@ -80,7 +84,8 @@ def review(session: Session, user: AppUser, org_code: str, step: str, year: int 
     record(session, Actor(user.username, user.id, remote_addr), "review_site",
            target=f"demo_site:{site.id}",
            detail={"org": org.code, "step": step, "from": decision.from_status,
-                   "to": decision.to_status, "year": year, "level": decision.level})
+                   "to": decision.to_status, "year": year, "level": decision.level,
+                   "contact_point": site.is_contact_point, "secretary_model": site.is_secretary_model})
     session.commit()
     return site
 
@@ -105,8 +110,14 @@ class SiteRecord:
     level: str | None
     award_year: int | None
     theme: str | None
+    marks: tuple[str, ...]  # 联系点, 书记示范点 where the application states them
     history: list[HistoryRow]
     next_steps: list[str]
+
+
+def _marks(site: DemoSite) -> tuple[str, ...]:
+    return tuple(label for flag, label in ((site.is_contact_point, "联系点"), (site.is_secretary_model, "书记示范点"))
+                 if flag)
 
 
 def site_records(session: Session, township_id: int) -> list[SiteRecord]:
@@ -114,7 +125,7 @@ def site_records(session: Session, township_id: int) -> list[SiteRecord]:
     rows = session.execute(
         select(DemoSite, PartyOrg.code, PartyOrg.name).join(PartyOrg, PartyOrg.id == DemoSite.party_org_id)
         .where(PartyOrg.township_id == township_id).order_by(PartyOrg.code)).all()
-    return [SiteRecord(site.id, code, name, site.status, site.level, site.award_year, site.theme,
+    return [SiteRecord(site.id, code, name, site.status, site.level, site.award_year, site.theme, _marks(site),
                        history(session, site.id),
                        [step for step, (starts, _, _) in STEPS.items() if site.status in starts])
             for site, code, name in rows]

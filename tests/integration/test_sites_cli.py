@@ -41,10 +41,13 @@ def test_score_select_tour(cli):
 
 def test_review_history_reminders_sheet(cli, tmp_path):
     assert "现为 applied" in run(cli, "review", "PA", "apply", "--user", "judge", "--year", "2026",
-                                 "--theme", "industry", "--comment", "申报")
+                                 "--theme", "industry", "--comment", "申报", "--secretary-model")
     assert "需先完成：实地验收" in run(cli, "review", "PA", "award", "--user", "judge",
                                   "--level", "county", code=1)
     assert "只有示范点评审人员" in run(cli, "review", "PA", "preliminary", "--user", "boss", code=1)
+    header, *rows = run(cli, "score", TOWN).splitlines()
+    column = header.split("\t").index("联系点/书记示范点")   # the application's 书记示范点 scores
+    assert {r.split("\t")[0]: r.split("\t")[column] for r in rows} == {"PA": "15", "PB": "0", "PC": "0"}
     out = run(cli, "history", "PA")
     assert "2026年\t申报" in out and "judge\t申报" in out
     assert "【已逾期】验收已于07月10日截止" in run(cli, "reminders", TOWN, "--date", "2026-08-01")

@@ -123,3 +123,15 @@ def test_review_sheet_has_chinese_headers_and_history(session, town):
     # Frozen headers and columns as wide as their Chinese contents (two columns a character).
     assert scores.freeze_panes == record.freeze_panes == "A2"
     assert scores.column_dimensions["B"].width == 2 + 2 * len("党组织名称")
+
+
+def test_application_states_the_contact_point_and_it_scores(session, town):
+    judge = add_user(session, "judge", "reviewer")
+    config = SiteConfig(catchment_m=1000)
+    before = {s.candidate.code: s.score.breakdown["contact_point"] for s in score_sites(session, TOWN, config)}
+    review(session, judge, "PA", "apply", 2026, contact_point=True)
+    review(session, judge, "PC", "apply", 2026, secretary_model=True)
+    after = {s.candidate.code: s.score.breakdown["contact_point"] for s in score_sites(session, TOWN, config)}
+    assert before == {"PA": 0.0, "PB": 0.0, "PC": 0.0} and after == {"PA": 15.0, "PB": 0.0, "PC": 15.0}
+    review(session, judge, "PA", "preliminary", 2026)   # None keeps what the application said
+    assert site_of(session, town["A"]).is_contact_point and not site_of(session, town["A"]).is_secretary_model

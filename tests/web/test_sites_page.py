@@ -62,13 +62,13 @@ def test_bad_query_and_impossible_rules_are_explained(app, users):
 def test_reviewer_moves_a_site_and_history_shows(app, users, session):
     client = client_as(app, users["reviewer"])
     token = csrf(client)
-    for form in ({"step": "apply", "theme": "service"}, {"step": "preliminary"},
+    for form in ({"step": "apply", "theme": "service", "contact_point": "1"}, {"step": "preliminary"},
                  {"step": "award", "level": "county"}):
         reply = client.post(f"{PAGE}/review", data={"org": "PA", "year": "2026", "csrf_token": token, **form})
         assert reply.status_code == 302
     html = client.get(PAGE).get_data(as_text=True)
     assert "需先完成：实地验收" in html                       # no award without inspection
-    assert "A党支部（PA）：初审，便民惠民" in html
+    assert "A党支部（PA）：初审，便民惠民，联系点" in html
     assert session.scalar(select(DemoSite.status)) == "preliminary"
     assert [a.detail["step"] for a in session.scalars(select(AuditLog).order_by(AuditLog.id))] == [
         "apply", "preliminary"]
