@@ -106,11 +106,9 @@ def township_map(layers: "TownshipLayers", assets_url: str, tianditu_key: str | 
         _add_tianditu(fmap, tianditu_key)
     if tiles is not None and (tiles.base_layers or layers.households is None):
         _load_tile_scripts(fmap, assets_url, tiles)
-    if tiles is not None and tiles.base_layers:
-        _add_tiled_areas(fmap, layers, tiles)
-    else:
-        _add_areas(fmap, layers)
-        _add_roads(fmap, layers.roads)
+    base_tiles = tiles if tiles is not None and tiles.base_layers else None
+    _add_areas(fmap, layers, base_tiles)
+    _add_roads(fmap, layers.roads, base_tiles)
     _add_points(fmap, layers)
     if layers.households is None:
         _add_household_tiles(fmap, tiles)
@@ -142,18 +140,35 @@ def _add_tianditu(fmap: folium.Map, key: str) -> None:
                          subdomains="01234567", max_zoom=18).add_to(fmap)
 
 
-def _add_areas(fmap: folium.Map, layers: "TownshipLayers") -> None:
+def _add_areas(fmap: folium.Map, layers: "TownshipLayers", tiles: TileSource | None) -> None:
+    """The boundary, villages with their names, and groups (from TILES when given)."""
     names = styles.LAYER_NAMES
     _layer(layers.boundary, names["township"], style=styles.TOWNSHIP).add_to(fmap)
     villages = folium.FeatureGroup(name=names["villages"]).add_to(fmap)
-    _layer(layers.villages, None, {"name": "行政村", "code": "编码"},
-           style=styles.VILLAGE).add_to(villages)
+    if tiles:
+        _tiles(tiles, "villages", None, 405, style={"fill": True, **styles.VILLAGE},
+               tooltip=[["行政村", "name"], ["编码", "code"]]).add_to(villages)
+    else:
+        _layer(layers.villages, None, {"name": "行政村", "code": "编码"},
+               style=styles.VILLAGE).add_to(villages)
     _layer(layers.village_labels, None, on_each_feature=_VILLAGE_LABEL).add_to(villages)
-    _layer(layers.groups, names["groups"], {"name": "村民小组", "village_name": "行政村"},
-           style=styles.GROUP, marker=folium.CircleMarker(radius=4)).add_to(fmap)
+    if tiles:  # radius: groups given as points
+        _tiles(tiles, "village_groups", names["groups"], 410,
+               style={"fill": True, "radius": 4, **styles.GROUP},
+               tooltip=[["村民小组", "name"]]).add_to(fmap)
+    else:
+        _layer(layers.groups, names["groups"], {"name": "村民小组", "village_name": "行政村"},
+               style=styles.GROUP, marker=folium.CircleMarker(radius=4)).add_to(fmap)
 
 
-def _add_roads(fmap: folium.Map, roads: dict) -> None:
+def _add_roads(fmap: folium.Map, roads: dict, tiles: TileSource | None) -> None:
+    """The roads by class (from TILES when given)."""
+    if tiles:
+        _tiles(tiles, "roads", styles.LAYER_NAMES["roads"], 420,
+               styleBy={"field": "road_class", "styles": styles.ROADS},
+               tooltip=[["道路", "name"], ["等级", "road_class"]],
+               values={"road_class": ROAD_CLASSES}).add_to(fmap)
+        return
     group = folium.FeatureGroup(name=styles.LAYER_NAMES["roads"]).add_to(fmap)
     # Lower classes first so the main roads are drawn on top.
     for road_class in reversed(ROAD_CLASSES):
@@ -189,21 +204,6 @@ def _tiles(tiles: TileSource, layer: str, name: str | None, z_index: int,
     panes stack by Z_INDEX (Leaflet's overlays are 400, markers 600)."""
     return VectorTiles(name, {"url": tiles.layer_url(layer), "layer": layer, "pane": layer,
                               "zIndex": z_index, "minZoom": AREA_TILES_MIN_ZOOM, **options})
-
-
-def _add_tiled_areas(fmap: folium.Map, layers: "TownshipLayers", tiles: TileSource) -> None:
-    names = styles.LAYER_NAMES
-    _layer(layers.boundary, names["township"], style=styles.TOWNSHIP).add_to(fmap)
-    villages = folium.FeatureGroup(name=names["villages"]).add_to(fmap)
-    _tiles(tiles, "villages", None, 405, style={"fill": True, **styles.VILLAGE},
-           tooltip=[["行政村", "name"], ["编码", "code"]]).add_to(villages)
-    _layer(layers.village_labels, None, on_each_feature=_VILLAGE_LABEL).add_to(villages)
-    _tiles(tiles, "village_groups", names["groups"], 410, style={"fill": True, **styles.GROUP},
-           tooltip=[["村民小组", "name"]]).add_to(fmap)
-    _tiles(tiles, "roads", names["roads"], 420,
-           styleBy={"field": "road_class", "styles": styles.ROADS},
-           tooltip=[["道路", "name"], ["等级", "road_class"]],
-           values={"road_class": ROAD_CLASSES}).add_to(fmap)
 
 
 def _add_household_tiles(fmap: folium.Map, tiles: TileSource | None) -> None:
