@@ -3,14 +3,17 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from gridmgmt.analysis.compliance import PRIORITIES
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import Cadre, Event
-from gridmgmt.domain.vocab import EVENT_TYPES, VISIT_KINDS
+from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
+from gridmgmt.domain.permissions import may
+from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, MUST_VISIT_FLAGS, VISIT_KINDS
+from gridmgmt.services.duties import list_duties, set_duty
 from gridmgmt.services.compliance import (
     NotFound, cadre_work, township_compliance, township_places, work_places,
 )
@@ -157,7 +160,8 @@ def township(code: str):
     """The township's compliance on a date: by duty, village and cadre, the open list, late events."""
     comp, tables = _tables(code)
     households, events = township_places(get_session(), comp)
-    return render_template("visits/township.html", comp=comp, tables=tables, households=households, events=events)
+    return render_template("visits/township.html", comp=comp, tables=tables, households=households, events=events,
+                           may_edit_duties=may(current_user.role, "edit_duties"))
 
 
 @bp.get("/townships/<code>/visits.xlsx")
@@ -168,3 +172,30 @@ def download(code: str):
     name = f"visits-{code}-{comp.day}.xlsx"
     return Response(workbook(tables), headers={"Content-Disposition": f"attachment; filename={name}"},
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.get("/duties")
+@permission_required("edit_duties")
+def duties():
+    """The visit duties (who, scope, targets, how often), each editable, and a form for a new one."""
+    return render_template("visits/duties.html", duties=list_duties(get_session()), roles=CADRE_ROLES,
+                           scopes=SCOPES, targets=TARGETS, flags=MUST_VISIT_FLAGS, periods=PERIODS)
+
+
+@bp.post("/duties")
+@permission_required("edit_duties")
+def save_duty():
+    """Create or change one duty from the form; refused with the reason when it breaks a rule."""
+    form = request.form
+    code = form.get("code", "").strip()
+    changes = {key: form.get(key) for key in ("name", "scope", "target", "period")}
+    changes |= {"cadre_roles": form.getlist("cadre_roles"), "flags": form.getlist("flags"),
+                "active": form.get("active") == "on"}
+    try:
+        if not code or not changes["name"]:
+            raise DutyError("请填写职责编码和名称")
+        set_duty(get_session(), code, **changes)
+        flash(f"已保存职责 {code}", "info")
+    except DutyError as exc:
+        flash(f"未保存：{exc}", "error")
+    return redirect(url_for("visits.duties"))

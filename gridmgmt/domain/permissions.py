@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({"admin"}),
     "record_visits": frozenset({"grid_worker"}),
     "view_compliance": frozenset({"admin", "planner", "leader"}),
+    "edit_duties": frozenset({"admin", "planner"}),
 }
 
 

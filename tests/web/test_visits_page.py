@@ -107,3 +107,23 @@ def test_report_an_event_and_overdue_events_come_first(worker, session):
 
 def _cadre(session):
     return session.scalar(select(Cadre.id).where(Cadre.code == "G001"))
+
+
+def test_duties_are_listed_and_edited_on_a_page(app, as_user):
+    app.config["WTF_CSRF_ENABLED"] = False
+    planner = as_user("planner")
+    page = planner.get("/duties").get_data(as_text=True)
+    assert page.count('name="code" value=') == 5 and "四必访：必访户每月走访" in page
+    form = {"code": "must_visit_monthly", "name": "四必访：必访户每季度走访", "scope": "own_grid",
+            "target": "flagged_households", "period": "quarter", "cadre_roles": ["grid_worker"],
+            "flags": ["hardship", "petitioner"], "active": "on"}
+    saved = planner.post("/duties", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "已保存职责 must_visit_monthly" in saved and "四必访：必访户每季度走访" in saved
+    refused = planner.post("/duties", data={**form, "flags": []}, follow_redirects=True).get_data(as_text=True)
+    assert "未保存：职责 must_visit_monthly 的对象为必访户，须指定至少一个必访标记" in refused
+    new = planner.post("/duties", data={**form, "code": "grid_groups", "name": "网格员走遍小组",
+                                        "target": "village_groups", "flags": [], "period": "year"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "已保存职责 grid_groups" in new and new.count('name="code" value=') == 6
+    assert as_user("leader").get("/duties").status_code == 403
+    assert "走访职责设置" in planner.get(f"/townships/{TOWNSHIP_CODE}/visits").get_data(as_text=True)
