@@ -145,15 +145,17 @@ def _add_areas(fmap: folium.Map, layers: "TownshipLayers", tiles: TileSource | N
     names = styles.LAYER_NAMES
     _layer(layers.boundary, names["township"], style=styles.TOWNSHIP).add_to(fmap)
     villages = folium.FeatureGroup(name=names["villages"]).add_to(fmap)
+    # Tiled villages and groups lie under the boundary (overlay pane, 400): the tiles
+    # hold the neighbours' villages too, whose fills would hide it.
     if tiles:
-        _tiles(tiles, "villages", None, 405, style={"fill": True, **styles.VILLAGE},
+        _tiles(tiles, "villages", None, 380, style={"fill": True, **styles.VILLAGE},
                tooltip=[["行政村", "name"], ["编码", "code"]]).add_to(villages)
     else:
         _layer(layers.villages, None, {"name": "行政村", "code": "编码"},
                style=styles.VILLAGE).add_to(villages)
     _layer(layers.village_labels, None, on_each_feature=_VILLAGE_LABEL).add_to(villages)
     if tiles:  # radius: groups given as points
-        _tiles(tiles, "village_groups", names["groups"], 410,
+        _tiles(tiles, "village_groups", names["groups"], 390,
                style={"fill": True, "radius": 4, **styles.GROUP},
                tooltip=[["村民小组", "name"]]).add_to(fmap)
     else:
