@@ -43,11 +43,12 @@ def allocate(code: str):
     require_township(code)
     try:
         rules = GridRules(target=_float("target", 150), min_workload=_float("min", 100),
-                          max_workload=_float("max", 200))
+                          max_workload=_float("max", 200), must_visit_extra=_float("must_visit_extra", 1.0),
+                          tolerance=_float("tolerance", 0.10))
         report = allocate_township(get_session(), code, request.form.get("name") or
                                    time.strftime("自动划分 %Y-%m-%d %H:%M"), rules)
     except ValueError as exc:  # GridError is a ValueError; so is a number typed wrong
-        flash(str(exc) if isinstance(exc, GridError) else "目标、下限、上限须为数字", "error")
+        flash(str(exc) if isinstance(exc, GridError) else "目标、下限、上限、加权和容差须为数字", "error")
         return redirect(url_for("grids.index", code=code))
     flash(f"已生成方案 {report.plan_id}：{report.cells} 个网格，最大偏离本村目标 "
           f"{report.quality.worst_deviation:.0%}", "info")

@@ -6,7 +6,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from gridmgmt.analysis.grid_cells import build_mesh, dissolve
-from gridmgmt.analysis.partition import allocate, site_graph
+from gridmgmt.analysis.partition import allocate, is_connected, site_graph, split
 from gridmgmt.domain.grid_rules import GridRules
 
 RULES = GridRules(target=60, min_workload=40, max_workload=80, tolerance=0.1)
@@ -59,3 +59,22 @@ def test_random_village_allocation_properties(seed):
     load = np.bincount(sites, graph.weight, k)
     if weight.sum() >= RULES.min_workload:
         assert load.min() >= RULES.min_workload - 2 and load.max() <= RULES.max_workload + 2
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_split_of_a_random_cell_gives_two_connected_balanced_cells(seed):
+    village, xy, group, weight, road = _random_village(seed)
+    mesh = build_mesh(xy, village)
+    graph = site_graph(mesh, weight, group, [road])
+    sites = allocate(graph, RULES, seed=seed)
+    cell = int(np.argmax(np.bincount(sites, graph.weight)))
+    after = split(graph, RULES, sites, cell)
+    new = sites.max() + 1
+    # Only the split cell's sites change, and all of them go to it or to the new cell.
+    assert (after[sites != cell] == sites[sites != cell]).all()
+    assert set(np.unique(after[sites == cell])) == {cell, new}
+    for label in (cell, new):
+        assert is_connected(mesh.edges, after == label)
+    load = np.bincount(after, graph.weight)
+    half = graph.weight[sites == cell].sum() / 2
+    assert abs(load[cell] - half) <= RULES.tolerance * half + graph.weight.max()

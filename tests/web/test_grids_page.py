@@ -59,6 +59,10 @@ def test_allocate_in_one_click_and_the_editor_data(grid_users):
     assert grid_users["stranger"].get(f"/api/grids/{plan}").status_code == 403
     assert grid_users["worker"].get(f"/api/grids/{plan}").status_code == 403
     assert planner.get("/api/grids/999999").status_code == 404
+    bad = planner.post(f"/townships/{grid_town.TOWN}/grids", data={"min": "300"}, follow_redirects=True)
+    assert "网格工作量须满足 0 &lt; 下限 ≤ 目标 ≤ 上限" in bad.get_data(as_text=True)
+    typo = planner.post(f"/townships/{grid_town.TOWN}/grids", data={"tolerance": "十"}, follow_redirects=True)
+    assert "须为数字" in typo.get_data(as_text=True)
 
 
 def test_edits_refusals_and_the_409_path(grid_users, session):
