@@ -39,7 +39,9 @@ _VILLAGE_LABEL = folium.JsCode("""function (feature, layer) {
 }""")
 
 
-# Below this zoom a household tile would hold a whole county's households.
+# Map zooms. The map shows 512-pixel tiles, each the server's tile one zoom level
+# above (web/static/vectortiles.js): below this zoom a household tile would hold a
+# whole county's households.
 HOUSEHOLD_TILES_MIN_ZOOM = 11
 # Villages, groups and roads: a county still fits in a few tiles.
 AREA_TILES_MIN_ZOOM = 8

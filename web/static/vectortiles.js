@@ -76,14 +76,26 @@
     return hover;
   }
 
+  // Tiles of 512 pixels, each the server's tile of the zoom level above: a quarter of
+  // the requests for the same data (a page has four tiled layers, and the browser
+  // opens six connections).
+  var LargeTiles = L.VectorGrid.Protobuf.extend({
+    _getVectorTilePromise: function (coords) {
+      var above = L.point(coords.x, coords.y);
+      above.z = coords.z - 1;
+      return L.VectorGrid.Protobuf.prototype._getVectorTilePromise.call(this, above);
+    }
+  });
+
   window.gridmgmtTiles = function (options) {
     var styles = {};
     styles[options.layer] = options.styleBy ? function (properties) {
       return options.styleBy.styles[properties[options.styleBy.field]];
     } : options.style;
     var canvases = new Map();
-    var layer = L.vectorGrid.protobuf(options.url, {
+    var layer = new LargeTiles(options.url, {
       pane: options.pane,
+      tileSize: 512,
       rendererFactory: function (coords, size, rendererOptions) {
         var tile = L.canvas.tile(coords, size, rendererOptions);
         tile.getContainer().style.pointerEvents = "none";
