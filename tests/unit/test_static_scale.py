@@ -8,7 +8,8 @@ from gridmgmt.maps.static.labels import inside, overlaps
 from gridmgmt.maps.static.page import Page, layout
 
 
-@pytest.mark.parametrize("room, length", [(2600, 2000), (999, 500), (1000, 1000), (73, 50), (0.3, 0.2)])
+@pytest.mark.parametrize("room, length", [(2600, 2000), (999, 500), (1000, 1000), (73, 50), (0.3, 0.2),
+                                          (4600, 4000), (45, 40)])
 def test_nice_length_is_the_longest_round_length_that_fits(room, length):
     assert scalebar.nice_length(room) == pytest.approx(length)
 

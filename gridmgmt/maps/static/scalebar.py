@@ -1,12 +1,13 @@
 """The metric scale bar: a round ground length and the paper length it takes."""
 import math
 
-# Round lengths a reader can add up: 1, 2, 5 × 10^n metres.
-_STEPS = (1, 2, 5)
+# Round lengths a reader can add up: 1, 2, 4, 5 × 10^n metres. A 4 splits into the bar's four
+# whole segments, and keeps the bar from shrinking to 2 where a 5 does not fit.
+_STEPS = (1, 2, 4, 5)
 
 
 def nice_length(max_m: float) -> float:
-    """The longest 1/2/5 × 10^n metres not over MAX_M (MAX_M > 0)."""
+    """The longest 1/2/4/5 × 10^n metres not over MAX_M (MAX_M > 0)."""
     if max_m <= 0:
         raise ValueError("scale bar room must be positive")
     power = 10 ** math.floor(math.log10(max_m))
