@@ -1,4 +1,6 @@
 """Importing the sample township, and every malformed input refused with nothing written."""
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -8,11 +10,13 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
+from click.testing import CliRunner
 from sqlalchemy import text
 
 import geodata
 from geodata.chinacoords import wgs84_to_gcj02
 from geodata.errors import ImportRejected
+from gridmgmt.cli import COMMANDS, main
 from gridmgmt.db.bulk import indexes_rebuilt
 from gridmgmt.db.models import Base
 from gridmgmt.services.imports import import_layer, writing
@@ -341,3 +345,16 @@ def test_a_large_import_refused_by_the_database_changes_nothing(villages, bulk, 
     finally:
         villages.execute(text("DROP FUNCTION refuse_wang() CASCADE"))
         villages.commit()
+
+
+def test_the_import_command_starts_without_the_other_commands_libraries():
+    """Subcommands load on use: `gridmgmt import` never pays for matplotlib, scipy, ortools or the models."""
+    probe = ("import sys; from gridmgmt.cli import main\n"
+             "try: main(['import', '--help'])\n"
+             "except SystemExit: pass\n"
+             "print(sorted(m for m in ('matplotlib', 'scipy', 'ortools', 'folium',"
+             " 'gridmgmt.db.models') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip().splitlines()[-1] == "[]"
+    listing = CliRunner().invoke(main, ["--help"])
+    assert listing.exit_code == 0 and all(name in listing.output for name in COMMANDS)
