@@ -10,6 +10,7 @@ from geodata.reading import DEFAULT_MAX_MB
 from gridmgmt.db.session import make_session
 from gridmgmt.services.imports import import_layer
 
+
 def _report(rejected: ImportRejected) -> None:
     """Print every error to stderr and exit non-zero."""
     for error in rejected.errors:
