@@ -32,18 +32,33 @@ class Party:
 
 def _group_counts(rng, places: Places, households: pd.DataFrame, dispersed: int) -> np.ndarray:
     residents = np.bincount(households.group_id - 1, households.member_count, len(places.groups))
-    rate = MEMBER_SHARE * np.exp(rng.normal(0, 0.25, len(places.villages)))
-    counts = rng.binomial(residents.astype(int), rate[places.group_village])
+    spread = np.exp(rng.normal(0, 0.25, len(places.villages)))[places.group_village]
+    # Villages differ, but the township as a whole keeps MEMBER_SHARE whatever the draw.
+    rate = MEMBER_SHARE * spread * residents.sum() / (spread * residents).sum()
+    counts = rng.binomial(residents.astype(int), rate)
     in_dispersed = places.group_village == dispersed
-    share = residents[in_dispersed] / residents[in_dispersed].sum()
-    counts[in_dispersed] = rng.multinomial(int(rng.integers(34, 45)), share)
+    # One member in every group (no 空白组 here), the rest in four hamlets far apart.
+    mine = np.flatnonzero(in_dispersed)
+    counts[mine] = 1
+    apart = mine[_far_apart(places.hamlets[mine], 4)]
+    counts[apart] += rng.multinomial(int(rng.integers(34, 45)) - len(mine), [0.25] * len(apart))
     others = np.flatnonzero(~in_dispersed & (places.group_village != places.seat_village))
     counts[rng.choice(others, min(EMPTY_GROUPS, len(others)), replace=False)] = 0
     return counts
 
 
+def _far_apart(points: np.ndarray, k: int) -> np.ndarray:
+    """Indices of K of POINTS spread as far apart as they go (farthest-point order)."""
+    chosen = [int(np.argmax(np.hypot(*(points - points.mean(axis=0)).T)))]
+    while len(chosen) < min(k, len(points)):
+        gaps = np.min([np.hypot(*(points - points[c]).T) for c in chosen], axis=0)
+        chosen.append(int(np.argmax(gaps)))
+    return np.array(chosen)
+
+
 def _clusters(places: Places, v: int, counts: np.ndarray, threshold: int, alone: int) -> list[list[int]]:
-    """Groups of village V cut, going round the centre, into runs of >= THRESHOLD members."""
+    """Groups of village V cut, going round the centre, into runs of >= THRESHOLD members
+    or of two groups, whichever comes first: a branch of neighbours, never dispersed."""
     groups = np.flatnonzero(places.group_village == v)
     centre = places.hamlets[places.centre_hamlet[v]]
     ring = groups[np.argsort(np.arctan2(*(places.hamlets[groups] - centre).T[::-1]))]
@@ -52,11 +67,11 @@ def _clusters(places: Places, v: int, counts: np.ndarray, threshold: int, alone:
         if g == alone:
             continue
         run.append(int(g))
-        if counts[run].sum() >= threshold:
+        if counts[run].sum() >= threshold or len(run) == 2:
             runs.append(run)
             run = []
     if run:
-        runs[-1:] = [runs[-1] + run] if runs else [run]
+        runs.append(run)
     return runs + ([[alone]] if alone in groups else [])
 
 

@@ -71,7 +71,7 @@ def build_places(rng: np.random.Generator, boundary, town_code: str, n_villages:
     for v, geom in enumerate(village_geoms):
         n = int(rng.integers(*groups_per_village, endpoint=True))
         cells, cell_seeds = tile(rng, geom, n)
-        centre_group.append(len(seeds) + int(np.argmin(np.hypot(*(cell_seeds - village_seeds[v]).T))))
+        centre_group.append(len(rows) + int(np.argmin(np.hypot(*(cell_seeds - village_seeds[v]).T))))
         group_names, group_clans = names.group_names(rng, n)
         for k in range(n):
             rows.append({"village_id": v + 1, "code": f"{villages.code[v]}{k + 1:02d}",
