@@ -1,5 +1,6 @@
 """`gridmgmt …`: the command line."""
 import importlib
+import sys
 
 import click
 
@@ -35,6 +36,20 @@ class LazyGroup(click.Group):
             return None
         module, attribute = COMMANDS[cmd_name].split(":")
         return getattr(importlib.import_module(module), attribute)
+
+    def invoke(self, ctx: click.Context):
+        """Run the subcommand; a database that cannot be reached is a message, not a traceback."""
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            # Looked up, not imported: only a command that used SQLAlchemy can raise its errors.
+            errors = sys.modules.get("sqlalchemy.exc")
+            if errors is None or not isinstance(exc, errors.OperationalError):
+                raise
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            raise click.ClickException(
+                f"无法连接数据库：{reason}\n请先运行 gridmgmt db up（本地集群）或检查 GRIDMGMT_DATABASE_URL / "
+                "GRIDMGMT_DB_NAME") from exc
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
