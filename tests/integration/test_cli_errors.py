@@ -8,10 +8,8 @@ GRIDMGMT = Path(sys.executable).parent / "gridmgmt"
 
 
 def test_missing_database_is_a_message_not_a_traceback(db_url):
-    env = {**os.environ, "GRIDMGMT_DB_NAME": "gridmgmt_no_such_db"}
-    env.pop("GRIDMGMT_DATABASE_URL", None)
-    if os.environ.get("GRIDMGMT_DATABASE_URL"):
-        env["GRIDMGMT_DATABASE_URL"] = db_url.rsplit("/", 1)[0] + "/gridmgmt_no_such_db"
+    missing = db_url.rsplit("/", 1)[0] + "/gridmgmt_no_such_db"  # the test server, no such database
+    env = {**os.environ, "GRIDMGMT_DATABASE_URL": missing}
     result = subprocess.run([str(GRIDMGMT), "coverage", "--township", "441624100000"],
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
