@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from gridmgmt.domain.grid_rules import GridError, GridRules
 from gridmgmt.services.grid_views import diff_view, plan_row, township_plans
-from gridmgmt.services.grids import allocate_township
+from gridmgmt.services.grids import allocate_township, plan_rules
 from web.auth import permission_required, require_township
 from web.db import get_session
 
@@ -58,9 +58,9 @@ def allocate(code: str):
 @bp.get("/grids/<int:plan_id>")
 @permission_required("edit_grids")
 def editor(plan_id: int):
-    """The plan on the map with live metrics and the editing tools (drafts only)."""
+    """The plan and its rules, on the map with live metrics and the editing tools (drafts only)."""
     plan, township = plan_or_404(plan_id)
-    return render_template("grids/editor.html", plan=plan, township=township, rules=GridRules())
+    return render_template("grids/editor.html", plan=plan, township=township, rules=plan_rules(plan))
 
 
 @bp.get("/grids/compare")

@@ -1,7 +1,7 @@
 """The grid editor's JSON: the plan's data, and every edit (each validated, 409 when stale)."""
 from flask import Blueprint, request
 
-from gridmgmt.domain.grid_rules import GridError, GridRules, StaleCell
+from gridmgmt.domain.grid_rules import GridError, StaleCell
 from gridmgmt.services import grid_edits, grid_plans
 from gridmgmt.services.grid_assignment import assign
 from gridmgmt.services.grid_views import plan_view
@@ -13,7 +13,6 @@ from web.grids import plan_or_404
 
 bp = Blueprint("grids_api", __name__, url_prefix="/api/grids")
 api.json_errors(bp, {GridError: 400})
-RULES = GridRules()
 
 
 @bp.errorhandler(StaleCell)
@@ -46,10 +45,11 @@ def _text(body: dict, key: str) -> str:
 @bp.get("/<int:plan_id>")
 @permission_required("edit_grids")
 def data(plan_id: int):
-    """The editor's data: cells with metrics, villages, the summary, households (no flags), groups."""
+    """The editor's data: the plan and its rules, cells with metrics, villages, the summary,
+    households (no flags), groups."""
     plan, _ = plan_or_404(plan_id)
-    view = plan_view(get_session(), plan.id, RULES)
-    return {"plan": view.plan, "cells": view.cells, "villages": view.villages, "summary": view.summary,
+    view = plan_view(get_session(), plan.id)
+    return {"plan": view.plan, "rules": view.rules.as_dict(), "cells": view.cells, "villages": view.villages, "summary": view.summary,
             "households": view.households, "groups": view.groups}
 
 
@@ -60,16 +60,15 @@ def _edit(plan_id: int, body: dict):
         codes = body.get("households")
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
             raise GridError("请先选择要移动的农户")
-        return grid_edits.move_households(session, plan_id, codes, _text(body, "to"), _seen(body), RULES)
+        return grid_edits.move_households(session, plan_id, codes, _text(body, "to"), _seen(body))
     if action == "group":
-        return grid_edits.move_group(session, plan_id, _text(body, "group"), _text(body, "to"), _seen(body), RULES)
+        return grid_edits.move_group(session, plan_id, _text(body, "group"), _text(body, "to"), _seen(body))
     if action == "redraw":
-        return grid_edits.redraw(session, plan_id, _text(body, "cell"), body.get("area"), _seen(body), RULES)
+        return grid_edits.redraw(session, plan_id, _text(body, "cell"), body.get("area"), _seen(body))
     if action == "split":
-        return grid_edits.split_cell(session, plan_id, _text(body, "cell"), _seen(body), RULES)
+        return grid_edits.split_cell(session, plan_id, _text(body, "cell"), _seen(body))
     if action == "merge":
-        return grid_edits.merge_cells(session, plan_id, _text(body, "keep"), _text(body, "other"), _seen(body),
-                                      RULES)
+        return grid_edits.merge_cells(session, plan_id, _text(body, "keep"), _text(body, "other"), _seen(body))
     cell = _text(body, "cell")
     return grid_edits.set_locked(session, plan_id, cell, bool(body.get("locked")), _seen(body).get(cell, -1))
 
@@ -87,7 +86,7 @@ def edit(plan_id: int, action: str):
 def rebalance_plan(plan_id: int):
     """Re-allocate the draft plan around its locked cells."""
     plan, _ = plan_or_404(plan_id)
-    report = rebalance(get_session(), plan.id, RULES)
+    report = rebalance(get_session(), plan.id)
     return {"cells": report.cells, "quality": report.quality.as_dict()}
 
 
@@ -96,7 +95,7 @@ def rebalance_plan(plan_id: int):
 def assign_plan(plan_id: int):
     """Grid worker per cell and 联户 party member per household, by road distance."""
     plan, _ = plan_or_404(plan_id)
-    report = assign(get_session(), plan.id, RULES)
+    report = assign(get_session(), plan.id)
     return {"workers_assigned": report.workers_assigned, "cells": report.cells, "no_worker": report.no_worker,
             "households_linked": report.households_linked, "households": report.households, "short": report.short}
 

@@ -78,18 +78,18 @@ def allocate(township: str, name: str | None, **kw) -> None:
 
 @grids.command()
 @click.argument("plan_id", type=int)
-@_rules_options
-def rebalance(plan_id: int, **kw) -> None:
-    """保留已锁定的网格，重新划分草稿方案的其余部分。"""
-    _print_quality(_run(rebalance_plan, plan_id, _rules(**kw)))
+def rebalance(plan_id: int) -> None:
+    """按方案自己的规则，保留已锁定的网格，重新划分草稿方案的其余部分。"""
+    _print_quality(_run(rebalance_plan, plan_id))
 
 
 @grids.command()
 @click.argument("plan_id", type=int)
-@_rules_options
+@click.option("--max-cells-per-worker", type=int, help="每名网格员最多负责网格数（默认按方案规则）")
+@click.option("--liaison-capacity", type=int, help="每名党员最多联系户数（默认按方案规则）")
 def assign(plan_id: int, **kw) -> None:
-    """按道路距离为每个网格配网格员、为每户配联户党员。"""
-    report = _run(assign_plan, plan_id, _rules(**kw))
+    """按道路距离为每个网格配网格员、为每户配联户党员；给出的上限记入方案规则。"""
+    report = _run(assign_plan, plan_id, **{k: v for k, v in kw.items() if v is not None})
     click.echo(f"{report.cells} 个网格中 {report.workers_assigned} 个已配网格员；"
                f"{report.households} 户中 {report.households_linked} 户已配联户党员")
     if report.no_worker:

@@ -2,7 +2,7 @@
 
 Plain Python: the numbers are configuration, the checks return Chinese reasons.
 """
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from math import ceil, floor
 
 
@@ -46,6 +46,15 @@ class GridRules:
             raise GridError("必访户加权不能为负，均衡容差须在 0 与 1 之间")
         if self.max_cells_per_worker < 1 or self.liaison_capacity < 1:
             raise GridError("每名网格员负责网格数、每名党员联系户数至少为 1")
+
+    def as_dict(self) -> dict:
+        """The rules as plain numbers, as a plan stores them."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, stored: dict) -> "GridRules":
+        """Rules stored by as_dict; a setting added since the plan was made takes its default."""
+        return cls(**{f.name: stored[f.name] for f in fields(cls) if f.name in stored})
 
     def workload(self, must_visit: bool) -> float:
         """The workload one household adds to its cell."""

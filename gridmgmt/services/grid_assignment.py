@@ -5,7 +5,7 @@ Grid workers come from the township's 网格员 and 村干部 who live in a hous
 not 流动党员. A plan's liaisons are kept per plan (grid_liaison) and replace the
 township's 联户 links (liaison table) when the plan is published.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -18,8 +18,7 @@ from gridmgmt.db.bulk import copy_rows
 from gridmgmt.db.models import GridCell
 from gridmgmt.db.models.grids import GridLiaison
 from gridmgmt.domain.branch_rules import CoverageRules
-from gridmgmt.domain.grid_rules import GridRules
-from gridmgmt.services.grids import draft_plan
+from gridmgmt.services.grids import draft_plan, plan_rules
 from gridmgmt.services.reach import snap, township_network
 
 # A 村干部 counts as this much farther away than a 网格员, so 网格员 go first.
@@ -87,9 +86,12 @@ def _village_links(homes, members, snapped: Snapped, row_of, matrix, capacity: i
     return np.where(linked >= 0, members.id.to_numpy()[np.maximum(linked, 0)], -1)
 
 
-def assign(session: Session, plan_id: int, rules: GridRules) -> AssignmentReport:
-    """Set every cell's grid worker and every household's liaison in draft plan PLAN_ID; commits."""
+def assign(session: Session, plan_id: int, **changes) -> AssignmentReport:
+    """Set every cell's grid worker and every household's liaison in draft plan PLAN_ID under
+    its rules; CHANGES (max_cells_per_worker, liaison_capacity) are kept in them. Commits."""
     plan = draft_plan(session, plan_id)
+    rules = replace(plan_rules(plan), **changes)
+    plan.rules = rules.as_dict()
     cells, homes, workers, members = _load(session, plan.id, plan.township_id)
     network = township_network(session, plan.township_id)
     ids, snapped = snap(session, plan.township_id, network, "households", CoverageRules())

@@ -18,7 +18,8 @@ from gridmgmt.analysis.partition import is_connected, split
 from gridmgmt.db.models import GridCell, GridPlan
 from gridmgmt.domain.grid_rules import GridError, GridRules, check_bounds, check_versions
 from gridmgmt.services.grids import (
-    CELL_GEOM, GridTownship, VillageCells, draft_plan, load_township, next_version, plan_cells, write_cells,
+    CELL_GEOM, GridTownship, VillageCells, draft_plan, load_township, next_version, plan_cells, plan_rules,
+    write_cells,
 )
 
 
@@ -34,6 +35,7 @@ class Edit:
     """One village of a draft plan as stored, with the cells the edit touches locked."""
 
     plan: GridPlan
+    rules: GridRules             # the plan's own
     town: GridTownship
     part: VillageCells
     cells: dict[str, GridCell]   # every cell of the village, by code
@@ -54,7 +56,7 @@ def _cells(session: Session, plan_id: int, village_id: int) -> dict[str, GridCel
     return {c.code: c for c in rows}
 
 
-def open_edit(session: Session, plan_id: int, cell_codes, seen: dict[str, int], rules: GridRules) -> Edit:
+def open_edit(session: Session, plan_id: int, cell_codes, seen: dict[str, int]) -> Edit:
     """Lock draft PLAN_ID and the village of CELL_CODES (one village); StaleCell when any of
     them changed since the editor saw it (SEEN: code → version)."""
     plan = draft_plan(session, plan_id)
@@ -70,14 +72,14 @@ def open_edit(session: Session, plan_id: int, cell_codes, seen: dict[str, int], 
         raise GridError(f"方案 {plan.id} 中没有网格 {'、'.join(sorted(missing)) or '（未选择网格）'}")
     check_versions({code: seen.get(code, -1) for code in cell_codes}, {c: cells[c].version for c in cell_codes})
     town = load_township(session, plan.township_id)
-    (part,) = plan_cells(session, plan, town, rules, [cells[next(iter(cell_codes))].village_id])
+    (part,) = plan_cells(session, plan, town, [cells[next(iter(cell_codes))].village_id])
     if (part.sites < 0).any():
         raise GridError("本村有农户不在本方案中（可能是划分后新导入的），请先重新划分")
     label_of = {int(cid): i for i, cid in enumerate(part.cell_ids)}
-    return Edit(plan, town, part, cells, {code: label_of[c.id] for code, c in cells.items()})
+    return Edit(plan, plan_rules(plan), town, part, cells, {code: label_of[c.id] for code, c in cells.items()})
 
 
-def _check(edit: Edit, new_sites: np.ndarray, rules: GridRules) -> list[str]:
+def _check(edit: Edit, new_sites: np.ndarray) -> list[str]:
     """Codes of the cells NEW_SITES changes; GridError (Chinese) when a change breaks a rule."""
     part, changed = edit.part, []
     for code, label in edit.label.items():
@@ -89,7 +91,7 @@ def _check(edit: Edit, new_sites: np.ndarray, rules: GridRules) -> list[str]:
             raise GridError(f"调整后网格 {code} 将没有农户，请改用合并")
         if not is_connected(part.mesh.edges, after):
             raise GridError(f"调整后网格 {code} 将不连片，请只调整与目标网格相邻的农户")
-        check_bounds(rules, code, part.graph.weight[before].sum(), part.graph.weight[after].sum())
+        check_bounds(edit.rules, code, part.graph.weight[before].sum(), part.graph.weight[after].sum())
     if not changed:
         raise GridError("没有农户需要调整")
     return changed
@@ -124,7 +126,7 @@ def _commit(session: Session, edit: Edit, codes) -> EditResult:
 
 
 def move_households(session: Session, plan_id: int, household_codes: list[str], to_cell: str,
-                    seen: dict[str, int], rules: GridRules) -> EditResult:
+                    seen: dict[str, int]) -> EditResult:
     """Move the households HOUSEHOLD_CODES into cell TO_CELL of a draft plan; SEEN holds the
     versions of the cells involved as the editor loaded them. Commits, or changes nothing."""
     if not household_codes:
@@ -139,27 +141,25 @@ def move_households(session: Session, plan_id: int, household_codes: list[str], 
     outside = [h.code for h in homes if h.cell is None]
     if outside:
         raise GridError(f"这些农户不在本方案中，请先重新划分：{'、'.join(outside[:10])}")
-    edit = open_edit(session, plan_id, {to_cell} | {h.cell for h in homes}, seen, rules)
+    edit = open_edit(session, plan_id, {to_cell} | {h.cell for h in homes}, seen)
     new_sites = edit.part.sites.copy()
     new_sites[edit.sites_of(household_codes)] = edit.label[to_cell]
-    changed = _check(edit, new_sites, rules)
+    changed = _check(edit, new_sites)
     _stage(session, edit, new_sites, changed)
     return _commit(session, edit, changed)
 
 
-def move_group(session: Session, plan_id: int, group_code: str, to_cell: str, seen: dict[str, int],
-               rules: GridRules) -> EditResult:
+def move_group(session: Session, plan_id: int, group_code: str, to_cell: str, seen: dict[str, int]) -> EditResult:
     """Move every household of village group GROUP_CODE into cell TO_CELL (same village)."""
     codes = session.scalars(text(
         "SELECT h.code FROM household h JOIN village_group g ON g.id = h.group_id WHERE g.code = :g"),
         {"g": group_code}).all()
     if not codes:
         raise GridError(f"村民小组 {group_code} 不存在或没有农户")
-    return move_households(session, plan_id, list(codes), to_cell, seen, rules)
+    return move_households(session, plan_id, list(codes), to_cell, seen)
 
 
-def redraw(session: Session, plan_id: int, cell_code: str, area: dict, seen: dict[str, int],
-           rules: GridRules) -> EditResult:
+def redraw(session: Session, plan_id: int, cell_code: str, area: dict, seen: dict[str, int]) -> EditResult:
     """Redraw cell CELL_CODE's edge: the households of its village inside AREA (a GeoJSON
     polygon in lon/lat) join it; the edge follows the households' Voronoi boundaries."""
     try:
@@ -176,13 +176,13 @@ def redraw(session: Session, plan_id: int, cell_code: str, area: dict, seen: dic
         {"p": plan_id, "cell": cell_code, "wkt": drawn.wkt}).all()
     if not homes:
         raise GridError(f"所画范围内没有本村其他网格的农户，网格 {cell_code} 未改变")
-    return move_households(session, plan_id, [h.code for h in homes], cell_code, seen, rules)
+    return move_households(session, plan_id, [h.code for h in homes], cell_code, seen)
 
 
-def split_cell(session: Session, plan_id: int, cell_code: str, seen: dict[str, int],
-               rules: GridRules) -> EditResult:
+def split_cell(session: Session, plan_id: int, cell_code: str, seen: dict[str, int]) -> EditResult:
     """Cut cell CELL_CODE into two connected cells of about equal workload; commits."""
-    edit = open_edit(session, plan_id, {cell_code}, seen, rules)
+    edit = open_edit(session, plan_id, {cell_code}, seen)
+    rules = edit.rules
     label = edit.label[cell_code]
     if (edit.part.sites == label).sum() < 2:
         raise GridError(f"网格 {cell_code} 只有一处农户，不能再拆分")
@@ -202,19 +202,18 @@ def split_cell(session: Session, plan_id: int, cell_code: str, seen: dict[str, i
     return _commit(session, edit, [cell_code, *added])
 
 
-def merge_cells(session: Session, plan_id: int, keep: str, other: str, seen: dict[str, int],
-                rules: GridRules) -> EditResult:
+def merge_cells(session: Session, plan_id: int, keep: str, other: str, seen: dict[str, int]) -> EditResult:
     """Merge cell OTHER into the adjacent cell KEEP of the same village; commits."""
     if keep == other:
         raise GridError("请选择两个不同的网格")
-    edit = open_edit(session, plan_id, {keep, other}, seen, rules)
+    edit = open_edit(session, plan_id, {keep, other}, seen)
     sites, k, o = edit.part.sites, edit.label[keep], edit.label[other]
     a, b = sites[edit.part.mesh.edges].T
     if not (((a == k) & (b == o)) | ((a == o) & (b == k))).any():
         raise GridError(f"网格 {keep} 与 {other} 不相邻，不能合并")
     new_sites = np.where(sites == o, k, sites)
     weight = edit.part.graph.weight
-    check_bounds(rules, keep, weight[sites == k].sum(), weight[new_sites == k].sum())
+    check_bounds(edit.rules, keep, weight[sites == k].sum(), weight[new_sites == k].sum())
     _stage(session, edit, new_sites, [keep])
     session.execute(text("DELETE FROM grid_cell WHERE id = :id"), {"id": edit.cells[other].id})
     return _commit(session, edit, [keep, other])

@@ -57,8 +57,9 @@ def publish(session: Session, plan_id: int, allow_no_worker: bool = False) -> Gr
     if no_worker and not allow_no_worker:
         raise GridError(f"{len(no_worker)} 个网格尚无网格员（{'、'.join(no_worker[:5])}…），"
                         "请先运行 gridmgmt grids assign，或确认后加 --allow-no-worker 发布")
-    p = {"p": plan.id, "t": plan.township_id}
-    session.execute(text("UPDATE grid_plan SET status = 'archived', version = version + 1 "
+    # One instant ends the old plan and starts the new: no moment without a published plan.
+    p = {"p": plan.id, "t": plan.township_id, "now": datetime.now(timezone.utc)}
+    session.execute(text("UPDATE grid_plan SET status = 'archived', archived_at = :now, version = version + 1 "
                          "WHERE township_id = :t AND status = 'published'"), p)
     session.execute(text("UPDATE household h SET grid_cell_id = m.cell_id FROM grid_membership m "
                          "WHERE m.plan_id = :p AND m.household_id = h.id"), p)
@@ -67,7 +68,7 @@ def publish(session: Session, plan_id: int, allow_no_worker: bool = False) -> Gr
                              "AND h.village_id = v.id AND v.township_id = :t"), p)
         session.execute(text("INSERT INTO liaison (party_member_id, household_id) "
                              "SELECT party_member_id, household_id FROM grid_liaison WHERE plan_id = :p"), p)
-    plan.status, plan.published_at = "published", datetime.now(timezone.utc)
+    plan.status, plan.published_at = "published", p["now"]
     session.commit()
     return plan
 

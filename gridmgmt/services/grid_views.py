@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.db.models import GridPlan, Township
 from gridmgmt.domain.grid_rules import GridError, GridRules
 from gridmgmt.services.grid_plans import diff
-from gridmgmt.services.grids import MUST_VISIT
+from gridmgmt.services.grids import MUST_VISIT, plan_rules
 
 CELLS_SQL = f"""
 SELECT c.code, c.name, c.version, c.locked, v.code AS village_code, v.name AS village, k.name AS worker,
@@ -53,10 +53,11 @@ FROM grid_plan p JOIN township t ON t.id = p.township_id WHERE t.code = :code OR
 
 @dataclass(frozen=True)
 class PlanView:
-    """A plan for the editor: its row, the cells and villages (GeoJSON), the summary,
-    households, groups."""
+    """A plan for the editor: its row, its rules, the cells and villages (GeoJSON), the
+    summary, households, groups."""
 
     plan: dict
+    rules: GridRules
     cells: dict
     villages: dict
     summary: dict
@@ -96,9 +97,10 @@ def _summary(cells: list[dict], rules: GridRules) -> dict:
                               if not rules.min_workload <= c["workload"] <= rules.max_workload]}
 
 
-def plan_view(session: Session, plan_id: int, rules: GridRules = GridRules()) -> PlanView:
-    """Everything the editor draws for PLAN_ID; workloads use RULES."""
+def plan_view(session: Session, plan_id: int) -> PlanView:
+    """Everything the editor draws for PLAN_ID; workloads and bounds follow the plan's rules."""
     plan, township = plan_row(session, plan_id)
+    rules = plan_rules(plan)
     rows = [dict(r) for r in session.execute(text(CELLS_SQL), {"p": plan.id, "extra": rules.must_visit_extra})
             .mappings()]
     for r in rows:
@@ -109,7 +111,7 @@ def plan_view(session: Session, plan_id: int, rules: GridRules = GridRules()) ->
     groups = [dict(r) for r in session.execute(text(GROUPS_SQL), {"t": plan.township_id}).mappings()]
     villages = session.execute(text(VILLAGES_SQL), {"t": plan.township_id}).scalar_one()
     info = {"id": plan.id, "name": plan.name, "status": plan.status, "township": township}
-    return PlanView(info, {"type": "FeatureCollection", "features": features}, villages, _summary(rows, rules),
+    return PlanView(info, rules, {"type": "FeatureCollection", "features": features}, villages, _summary(rows, rules),
                     homes, groups)
 
 

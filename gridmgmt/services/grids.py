@@ -159,7 +159,7 @@ def allocate_township(session: Session, code: str, name: str, rules: GridRules) 
     town = load_township(session, township_id(session, code))
     if town.households.empty:
         raise GridError(f"乡镇 {code} 没有农户，无法划分网格")
-    plan = GridPlan(township_id=town.id, name=name)
+    plan = GridPlan(township_id=town.id, name=name, rules=rules.as_dict())
     session.add(plan)
     session.flush()
     parts = []
@@ -184,9 +184,14 @@ def draft_plan(session: Session, plan_id: int) -> GridPlan:
     return plan
 
 
-def plan_cells(session: Session, plan: GridPlan, town: GridTownship, rules: GridRules,
-               village_ids=None) -> list[VillageCells]:
-    """The plan's stored allocation of VILLAGE_IDS (default all) as VillageCells."""
+def plan_rules(plan: GridPlan) -> GridRules:
+    """The rules PLAN was allocated with."""
+    return GridRules.from_dict(plan.rules)
+
+
+def plan_cells(session: Session, plan: GridPlan, town: GridTownship, village_ids=None) -> list[VillageCells]:
+    """The plan's stored allocation of VILLAGE_IDS (default all) as VillageCells, weighted by its rules."""
+    rules = plan_rules(plan)
     member = dict(session.execute(select(GridMembership.household_id, GridMembership.cell_id)
                                   .where(GridMembership.plan_id == plan.id)).all())
     parts = []
@@ -207,15 +212,16 @@ def next_version(session: Session, plan_id: int) -> int:
                            {"p": plan_id}).scalar_one()
 
 
-def rebalance(session: Session, plan_id: int, rules: GridRules) -> PlanReport:
-    """Re-run allocation of a draft plan keeping its locked cells as they are; commits."""
+def rebalance(session: Session, plan_id: int) -> PlanReport:
+    """Re-run allocation of a draft plan under its own rules, keeping its locked cells; commits."""
     plan = draft_plan(session, plan_id)
+    rules = plan_rules(plan)
     town = load_township(session, plan.township_id)
     version = next_version(session, plan.id)
     locked = dict(session.execute(select(GridCell.id, GridCell.code)
                                   .where(GridCell.plan_id == plan.id, GridCell.locked)).all())
     parts = []
-    for part in plan_cells(session, plan, town, rules):
+    for part in plan_cells(session, plan, town):
         site_cell = np.append(part.cell_ids, -1)[part.sites]  # label -1 picks the appended -1
         keep = np.isin(site_cell, list(locked))
         kept_ids, fixed = np.unique(site_cell[keep], return_inverse=True)

@@ -4,7 +4,6 @@ import pytest
 from sqlalchemy import select, text
 
 from gridmgmt.db.models import AppUser, Cadre, Township
-from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.services.grid_edits import move_households
 from tests.integration import grid_town
 from tests.web.people import password_hash
@@ -94,7 +93,7 @@ def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screensh
     # Another planner moves a household meanwhile: this editor's next save is a 409, shown.
     other, _, _ = _border_household(session, plan, W1, W2)
     versions = dict(session.execute(text("SELECT code, version FROM grid_cell WHERE plan_id = :p"), {"p": plan}).all())
-    move_households(session, plan, [other], W2, versions, GridRules())
+    move_households(session, plan, [other], W2, versions)
     page.click("#split-button")
     assert "已被他人修改" in _message(page)
     assert [row.get_attribute("data-code") for row in page.locator("#cell-table tr.changed").all()] == [W1]

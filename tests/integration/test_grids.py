@@ -1,12 +1,17 @@
-"""Grid plans on real PostGIS: allocate, assign, publish, diff, export."""
+"""Grid plans on real PostGIS: allocate, assign, publish, diff, export, the plan's rules."""
+from dataclasses import replace
+
 import geopandas as gpd
 import pytest
 from sqlalchemy import text
 
+from gridmgmt.db.models import GridPlan
 from gridmgmt.domain.grid_rules import GridError, GridRules
 from gridmgmt.services import grid_plans
 from gridmgmt.services.grid_assignment import assign
-from gridmgmt.services.grids import allocate_township
+from gridmgmt.services.grid_edits import merge_cells
+from gridmgmt.services.grid_views import plan_view
+from gridmgmt.services.grids import allocate_township, rebalance
 from tests.integration import grid_town
 
 RULES = GridRules()
@@ -55,7 +60,7 @@ def test_groups_below_target_stay_whole(session, town):
 
 def test_assign_prefers_resident_grid_workers_and_reports_short_cells(session, town):
     plan = allocate_township(session, grid_town.TOWN, "试算", RULES).plan_id
-    report = assign(session, plan, RULES)
+    report = assign(session, plan)
     workers = dict(session.execute(text(
         "SELECT c.code, k.code FROM grid_cell c JOIN cadre k ON k.id = c.grid_worker_id WHERE c.plan_id = :p"),
         {"p": plan}).all())
@@ -81,7 +86,7 @@ def test_publish_sets_grids_and_liaisons_and_archives_the_previous_plan(session,
     first = allocate_township(session, grid_town.TOWN, "一", RULES).plan_id
     with pytest.raises(GridError, match="尚无网格员"):
         grid_plans.publish(session, first)
-    assign(session, first, RULES)
+    assign(session, first)
     grid_plans.publish(session, first)
     assert _scalar(session, "SELECT count(*) FROM household h JOIN grid_membership m ON m.household_id = h.id "
                             "AND m.plan_id = :p WHERE h.grid_cell_id = m.cell_id", p=first) == 420
@@ -124,7 +129,7 @@ def test_diff_matches_cells_and_lists_moved_households(session, town):
 
 def test_export_has_cells_without_household_flags(session, town, tmp_path):
     plan = allocate_township(session, grid_town.TOWN, "试算", RULES).plan_id
-    assign(session, plan, RULES)
+    assign(session, plan)
     assert grid_plans.export(session, plan, tmp_path / "g.gpkg", "gpkg") == 3
     frame = gpd.read_file(tmp_path / "g.gpkg")
     assert sorted(frame.code) == ["441624199201W01", "441624199201W02", "441624199202W01"]
@@ -138,4 +143,25 @@ def test_unknown_township_and_plan_are_refused(session, town):
     with pytest.raises(GridError, match="没有编码为 999"):
         allocate_township(session, "999", "x", RULES)
     with pytest.raises(GridError, match="没有编号为 42"):
-        assign(session, 42, RULES)
+        assign(session, 42)
+
+
+def test_a_plan_keeps_the_rules_it_was_allocated_with(session, town):
+    rules = GridRules(target=120, min_workload=80, max_workload=140, must_visit_extra=0.5, liaison_capacity=5)
+    plan = allocate_township(session, grid_town.TOWN, "自定", rules).plan_id
+    # A: 340 + 0.5 × 34 = 357 → 3 cells of 119; B: 84 → one cell, inside 80–140 (below the default 100).
+    view = plan_view(session, plan)
+    assert view.rules == rules and view.summary["cells"] == 4 and view.summary["out_of_bounds"] == []
+    a, b = session.execute(text(
+        "SELECT a.code, b.code FROM grid_cell a JOIN grid_cell b ON b.plan_id = a.plan_id AND a.code < b.code "
+        "AND ST_Intersects(a.geom, b.geom) WHERE a.plan_id = :p AND b.village_id = a.village_id LIMIT 1"),
+        {"p": plan}).one()
+    seen = dict(session.execute(text("SELECT code, version FROM grid_cell WHERE plan_id = :p"), {"p": plan}).all())
+    with pytest.raises(GridError, match=f"网格 {a} 工作量将升至 .*超过上限 140"):
+        merge_cells(session, plan, a, b, seen)   # about 238: the default 200 would allow it
+    assert rebalance(session, plan).cells == 4     # the defaults would make 3
+    assign(session, plan)
+    assert _scalar(session, "SELECT max(n) FROM (SELECT count(*) AS n FROM grid_liaison WHERE plan_id = :p "
+                            "GROUP BY party_member_id) s", p=plan) == 5
+    assign(session, plan, liaison_capacity=3)
+    assert GridRules.from_dict(session.get(GridPlan, plan).rules) == replace(rules, liaison_capacity=3)

@@ -1,7 +1,10 @@
 """Split, merge, group moves and redrawn edges: cells still tile the village, rules give reasons."""
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import text
 
+from gridmgmt.db.models import GridPlan
 from gridmgmt.domain.grid_rules import GridError, GridRules, StaleCell
 from gridmgmt.services.grid_edits import merge_cells, move_group, move_households, redraw, split_cell
 from gridmgmt.services.grids import allocate_township
@@ -18,6 +21,14 @@ def plan(session):
     return allocate_township(session, grid_town.TOWN, "试算", RULES).plan_id
 
 
+def _with_rules(session, plan, **changes):
+    """Change the plan's stored rules; the cells' versions, unchanged."""
+    row = session.get(GridPlan, plan)
+    row.rules = replace(GridRules.from_dict(row.rules), **changes).as_dict()
+    session.commit()
+    return _versions(session, plan)
+
+
 def _tiling(session, plan, village="441624199201"):
     """(cells, households placed once, cells' area / village area, cells overlap area, pieces)."""
     return session.execute(text(
@@ -30,9 +41,10 @@ def _tiling(session, plan, village="441624199201"):
 def test_split_cuts_a_cell_in_two_connected_halves(session, plan):
     seen = _versions(session, plan)
     with pytest.raises(GridError, match=f"网格 {W1} 工作量将降至 .*低于下限 100"):
-        split_cell(session, plan, W1, seen, RULES)
+        split_cell(session, plan, W1, seen)
     assert _versions(session, plan) == seen
-    result = split_cell(session, plan, W1, seen, GridRules(min_workload=50))
+    seen = _with_rules(session, plan, min_workload=50)
+    result = split_cell(session, plan, W1, seen)
     w3 = "441624199201W03"
     assert result.versions == {W1: seen[W1] + 1, w3: max(seen.values()) + 1}
     cells, placed, share, gap, pieces = _tiling(session, plan)
@@ -47,30 +59,31 @@ def test_split_cuts_a_cell_in_two_connected_halves(session, plan):
 def test_merge_refuses_an_overload_then_joins_two_cells(session, plan):
     seen = _versions(session, plan)
     with pytest.raises(GridError, match="超过上限 200"):
-        merge_cells(session, plan, W1, W2, seen, RULES)
+        merge_cells(session, plan, W1, W2, seen)
     with pytest.raises(GridError, match="不能跨村"):
-        merge_cells(session, plan, W1, B1, seen, GridRules(max_workload=1000))
+        merge_cells(session, plan, W1, B1, seen)
     assert _versions(session, plan) == seen
-    result = merge_cells(session, plan, W1, W2, seen, GridRules(max_workload=400))
+    _with_rules(session, plan, max_workload=400)
+    result = merge_cells(session, plan, W1, W2, seen)
     assert result.versions == {W1: seen[W1] + 1, W2: None}
     cells, placed, share, gap, pieces = _tiling(session, plan)
     assert (cells, placed, pieces) == (1, 420, 1) and share == pytest.approx(1.0, abs=1e-6)
     # An editor still showing W2 is told it is gone, not that it never existed.
     with pytest.raises(StaleCell, match="已删除"):
-        move_households(session, plan, [_nearest_to(session, plan, W1, B1)], W2, seen, RULES)
+        move_households(session, plan, [_nearest_to(session, plan, W1, B1)], W2, seen)
 
 
 def test_group_move_returns_a_moved_household_and_refuses_an_overload(session, plan):
     seen = _versions(session, plan)
     house = _nearest_to(session, plan, W1, W2)
-    seen.update(move_households(session, plan, [house], W2, seen, RULES).versions)
+    seen.update(move_households(session, plan, [house], W2, seen).versions)
     assert _cell_of(session, plan, house) == W2
     with pytest.raises(GridError, match=f"网格 {W1} 工作量将升至 .*超过上限 200"):
-        move_group(session, plan, A1, W1, seen, RULES)
-    result = move_group(session, plan, A2, W1, seen, RULES)
+        move_group(session, plan, A1, W1, seen)
+    result = move_group(session, plan, A2, W1, seen)
     assert set(result.versions) == {W1, W2} and _cell_of(session, plan, house) == W1
     with pytest.raises(GridError, match="不存在或没有农户"):
-        move_group(session, plan, "X", W1, seen, RULES)
+        move_group(session, plan, "X", W1, seen)
 
 
 def test_redraw_takes_the_households_inside_the_drawn_area(session, plan):
@@ -81,15 +94,15 @@ def test_redraw_takes_the_households_inside_the_drawn_area(session, plan):
     d = 0.00002
     box = {"type": "Polygon", "coordinates": [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d],
                                                [lon - d, lat + d], [lon - d, lat - d]]]}
-    result = redraw(session, plan, W1, box, seen, RULES)
+    result = redraw(session, plan, W1, box, seen)
     assert set(result.versions) == {W1, W2} and _cell_of(session, plan, house) == W1
     cells, placed, share, gap, pieces = _tiling(session, plan)
     assert (cells, placed, pieces) == (2, 420, 1) and share == pytest.approx(1.0, abs=1e-6)
     empty = {"type": "Polygon", "coordinates": [[[115.6, 23.0], [115.61, 23.0], [115.61, 23.01], [115.6, 23.0]]]}
     with pytest.raises(GridError, match="所画范围内没有本村其他网格的农户"):
-        redraw(session, plan, W1, empty, result.versions, RULES)
+        redraw(session, plan, W1, empty, result.versions)
     bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
     with pytest.raises(GridError, match="不自相交"):
-        redraw(session, plan, W1, bowtie, result.versions, RULES)
+        redraw(session, plan, W1, bowtie, result.versions)
     with pytest.raises(GridError, match="不是有效的多边形"):
-        redraw(session, plan, W1, {"type": "Nonsense"}, result.versions, RULES)
+        redraw(session, plan, W1, {"type": "Nonsense"}, result.versions)

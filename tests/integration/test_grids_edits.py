@@ -39,7 +39,7 @@ def _cell_of(session, plan, code):
 def test_move_a_border_household_then_a_stale_save_is_refused(session, plan):
     seen = _versions(session, plan)
     house = _nearest_to(session, plan, W1, W2)
-    result = move_households(session, plan, [house], W2, seen, RULES)
+    result = move_households(session, plan, [house], W2, seen)
     assert result.versions == {W1: seen[W1] + 1, W2: seen[W2] + 1}
     assert _cell_of(session, plan, house) == W2
     inside = session.execute(text(
@@ -49,7 +49,7 @@ def test_move_a_border_household_then_a_stale_save_is_refused(session, plan):
     # A second editor still holding the old versions: refused, and nothing changes.
     other = _nearest_to(session, plan, W1, W2)
     with pytest.raises(StaleCell) as err:
-        move_households(session, plan, [other], W2, seen, RULES)
+        move_households(session, plan, [other], W2, seen)
     assert set(err.value.changed) == {W1, W2} and "已被他人修改" in str(err.value)
     assert _cell_of(session, plan, other) == W1 and _versions(session, plan) == {**seen, **result.versions}
 
@@ -58,13 +58,13 @@ def test_moves_that_break_the_rules_are_refused_with_reasons(session, plan):
     seen = _versions(session, plan)
     far = _nearest_to(session, plan, W1, W2, far=True)
     with pytest.raises(GridError, match="不连片"):
-        move_households(session, plan, [far], W2, seen, RULES)
+        move_households(session, plan, [far], W2, seen)
     with pytest.raises(GridError, match="不能跨村"):
-        move_households(session, plan, [far], B1, seen, RULES)
+        move_households(session, plan, [far], B1, seen)
     with pytest.raises(GridError, match="没有这些农户：X9"):
-        move_households(session, plan, ["X9"], W2, seen, RULES)
+        move_households(session, plan, ["X9"], W2, seen)
     with pytest.raises(GridError, match="没有网格 W9"):
-        move_households(session, plan, [far], "W9", seen, RULES)
+        move_households(session, plan, [far], "W9", seen)
     assert _cell_of(session, plan, far) == W1 and _versions(session, plan) == seen
 
 
@@ -75,14 +75,14 @@ def test_rebalance_keeps_a_locked_cell(session, plan):
                              {"p": plan, "c": W1}).one()
     with pytest.raises(StaleCell):
         set_locked(session, plan, W1, False, seen[W1])
-    report = rebalance(session, plan, RULES)
+    report = rebalance(session, plan)
     after = session.execute(text("SELECT id, ST_AsEWKB(geom) FROM grid_cell WHERE plan_id = :p AND code = :c"),
                             {"p": plan, "c": W1}).one()
     assert tuple(before) == tuple(after)
     assert report.cells == 3
     # W2 was made again under its old code: an editor's old version of it no longer matches.
     with pytest.raises(StaleCell):
-        move_households(session, plan, [_nearest_to(session, plan, W2, W1)], W1, 
-                        _versions(session, plan) | {W2: seen[W2]}, RULES)
+        move_households(session, plan, [_nearest_to(session, plan, W2, W1)], W1,
+                        _versions(session, plan) | {W2: seen[W2]})
     assert session.execute(text("SELECT count(*) FROM grid_membership WHERE plan_id = :p"),
                            {"p": plan}).scalar_one() == 420

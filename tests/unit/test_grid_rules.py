@@ -53,3 +53,10 @@ def test_check_versions_names_the_changed_cells():
     assert "A（当前版本 3）" in str(err.value)
     with pytest.raises(StaleCell, match="B（已删除）"):
         check_versions({"B": 1}, {})
+
+
+def test_rules_stored_and_read_back():
+    rules = GridRules(target=120, min_workload=80, max_workload=140, liaison_capacity=5)
+    assert GridRules.from_dict(rules.as_dict()) == rules
+    older = {k: v for k, v in rules.as_dict().items() if k != "barrier_cut"}  # stored before a setting existed
+    assert GridRules.from_dict(older).barrier_cut == GridRules().barrier_cut

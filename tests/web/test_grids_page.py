@@ -110,3 +110,14 @@ def test_assign_publish_compare_and_the_workers_phone(grid_users, session):
     assert page.status_code == 200 and "换了网格" in page.get_data(as_text=True)
     assert planner.get(f"/grids/compare?a={first}").status_code == 404
     assert "0</b> 户换了网格" in planner.get(f"/grids/compare?a={first}&b={first}").get_data(as_text=True)
+
+
+def test_the_editor_shows_and_uses_the_plans_own_rules(grid_users):
+    planner = grid_users["planner"]
+    answer = planner.post(f"/townships/{grid_town.TOWN}/grids",
+                          data={"name": "自定", "target": "120", "min": "80", "max": "140"})
+    plan = int(answer.headers["Location"].rstrip("/").split("/")[-1])
+    page = planner.get(f"/grids/{plan}").get_data(as_text=True)
+    assert "每格工作量 80–140，目标 120" in page and "每名党员最多联系 10 户" in page
+    data = planner.get(f"/api/grids/{plan}").get_json()
+    assert data["rules"]["max_workload"] == 140 and data["summary"]["out_of_bounds"] == []

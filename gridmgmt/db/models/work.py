@@ -3,11 +3,13 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint,
+    BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, func,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gridmgmt.db.models.base import Base, Timestamped, Versioned, geometry_column, one_of, valid_geom
+from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.vocab import (
     DEMO_SITE_STATUSES, DEMO_SITE_THEMES, EVENT_STATUSES, EVENT_TYPES, PLAN_STATUSES,
     ROAD_CLASSES, VISIT_KINDS,
@@ -49,6 +51,9 @@ class Event(Timestamped, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Generated on the phone so that a retried report is not stored twice; the server
+    # makes one for reports from the command line or the demo.
+    client_id: Mapped[uuid.UUID] = mapped_column(unique=True, server_default=func.gen_random_uuid())
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
     event_type: Mapped[str] = mapped_column(String(24))
@@ -94,7 +99,13 @@ class GridPlan(Timestamped, Versioned, Base):
     township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
     name: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), server_default="draft")
+    # The GridRules the plan was allocated with (GridRules.as_dict): edits, rebalancing,
+    # assignment and the editor's metrics follow them.
+    rules: Mapped[dict] = mapped_column(JSONB, default=lambda: GridRules().as_dict())
+    # In force from published_at until archived_at: compliance credits a visit to whoever
+    # held the household's cell on the day of the visit.
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class GridCell(Timestamped, Versioned, Base):
