@@ -19,7 +19,7 @@ ACTIONS = {
     "read_sensitive": "查看敏感信息", "export_sensitive": "导出敏感信息",
     "export_audit": "导出审计日志", "create_token": "创建访问令牌",
     "revoke_token": "吊销访问令牌", "export_map": "导出地图", "export_layers": "导出图层",
-    "review_site": "示范点评审",
+    "review_site": "示范点评审", "export_workbook": "导出表格",
 }
 
 
@@ -55,6 +55,8 @@ class AuditPage:
 def record(session: Session, actor: Actor, action: str, target: str | None = None,
            detail: dict | None = None) -> None:
     """Add an audit row to SESSION; the caller commits with the work it audits."""
+    if action not in ACTIONS:  # the audit page must be able to name every row
+        raise ValueError(f"audit action without a label in ACTIONS: {action}")
     row = AuditLog(actor=actor.username[:64], action=action, target=target,
                    user_id=actor.user_id, remote_addr=actor.remote_addr)
     if detail is not None:  # unset stays SQL NULL rather than JSON null
