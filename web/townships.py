@@ -34,5 +34,5 @@ def show(code: str):
         layers = replace(layers, households={"type": "FeatureCollection", "features": []})
     fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"],
                         household_tiles(base_layers=True))
-    return render_template("townships/map.html", layers=layers,
-                           households=layers.household_count, map=render_parts(fmap))
+    return render_template("townships/map.html", layers=layers, households=layers.household_count,
+                           map=render_parts(fmap), may_export=may(current_user.role, "export_maps"))

@@ -115,3 +115,10 @@ def test_empty_township_map_still_renders(admin_client, township):
     response, html = _page(admin_client, f"/townships/{OTHER_TOWNSHIP_CODE}")
     assert response.status_code == 200
     assert "邻镇" in html
+
+
+def test_overview_offers_the_briefing_downloads(as_user):
+    html = as_user("leader").get(MAP_URL).get_data(as_text=True)
+    assert 'class="download-menu"' in html
+    for fmt in ("png", "pdf", "html"):
+        assert f'/townships/{TOWNSHIP_CODE}/maps/overview.{fmt}' in html
