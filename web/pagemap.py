@@ -15,13 +15,14 @@ from web.tiles import household_tiles
 NO_HOUSEHOLDS = {"type": "FeatureCollection", "features": []}
 
 
-def role_map(session: Session, code: str) -> tuple[TownshipLayers, folium.Map]:
+def role_map(session: Session, code: str, base_layers: bool = False) -> tuple[TownshipLayers, folium.Map]:
     """Township CODE's layers and base map; roles that may not see households get none.
 
     Those roles would only get 403 from the household tiles, so an empty layer is embedded instead.
+    BASE_LAYERS: villages, groups and roads come from tiles too (the overview).
     """
     layers = township_layers(session, code)
     if not may(current_user.role, "view_household"):
         layers = replace(layers, households=NO_HOUSEHOLDS)
-    fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"], household_tiles())
+    fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"], household_tiles(base_layers))
     return layers, fmap

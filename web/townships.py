@@ -1,16 +1,13 @@
 """Townships: the list and each township's map."""
-from dataclasses import replace
-
-from flask import Blueprint, current_app, redirect, render_template
+from flask import Blueprint, redirect, render_template
 from flask_login import current_user
 
 from gridmgmt.domain.permissions import may
-from gridmgmt.maps.township import render_parts, township_map
-from gridmgmt.services.layers import township_layers, township_summaries
-from web.assets import assets_url
+from gridmgmt.maps.township import render_parts
+from gridmgmt.services.layers import township_summaries
 from web.auth import home_url, permission_required, require_township
 from web.db import get_session
-from web.tiles import household_tiles
+from web.pagemap import role_map
 
 bp = Blueprint("townships", __name__)
 
@@ -28,11 +25,6 @@ def index():
 def show(code: str):
     """The township's map; unknown codes give 404, another township 403."""
     require_township(code)
-    layers = township_layers(get_session(), code)
-    if not may(current_user.role, "view_household"):
-        # Embed an empty household layer: the tiles would only answer 403 to this role.
-        layers = replace(layers, households={"type": "FeatureCollection", "features": []})
-    fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"],
-                        household_tiles(base_layers=True))
+    layers, fmap = role_map(get_session(), code, base_layers=True)
     return render_template("townships/map.html", layers=layers, households=layers.household_count,
                            map=render_parts(fmap), may_export=may(current_user.role, "export_maps"))
