@@ -1,11 +1,13 @@
 """Visit compliance: duties + households + staff + visits → done / due / overdue.
 
-Pure pandas. A target (household or village group) of a duty is *done* when one of
-the cadres responsible for it under that duty visited it in the current period up
-to the day asked about; *overdue* when it was not visited in the previous period
-either (term duties are never overdue before the term ends: the previous term is
-another committee's); otherwise *due*. Responsibility is shared: a household two
-包村 cadres answer for is done when either of them visits it.
+Pure pandas. A target (household or village group) of a duty is *done* when it was
+visited in the current period up to the day asked about by a cadre who answered for it
+under that duty on the day of the visit; *overdue* when no such visit was made in the
+previous period either (term duties are never overdue before the term ends: the
+previous term is another committee's); otherwise *due*. Responsibility is shared: a
+household two 包村 cadres answer for is done when either of them visits it. Who
+answers for which target *now* (the lists) follows the postings and the plan in force
+at the close of the day asked about.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -17,16 +19,56 @@ from gridmgmt.domain.duties import Duty, Term, period_bounds, previous_period
 
 STATUSES = {"done": "已完成", "due": "待走访", "overdue": "逾期"}
 TARGET_COLUMNS = ["target_id", "village_id", "grid_cell_id"]
+ONE_DAY = pd.Timedelta(days=1)
+
+
+def during(spans: pd.DataFrame, days: pd.Series) -> pd.Series:
+    """Whether each span (begins, ends: local times, ends excluded, NaT open) was in force
+    at some time of the matching day (local midnight)."""
+    return (spans.begins.isna() | (spans.begins < days + ONE_DAY)) & (spans.ends.isna() | (spans.ends > days))
+
+
+def all_day(spans: pd.DataFrame, days: pd.Series) -> pd.Series:
+    """Whether each span was in force all through the matching day."""
+    return (spans.begins.isna() | (spans.begins <= days)) & (spans.ends.isna() | (spans.ends >= days + ONE_DAY))
+
+
+def at_close(spans: pd.DataFrame, day: date) -> pd.DataFrame:
+    """The SPANS in force at the close of DAY."""
+    end = pd.Timestamp(day) + ONE_DAY
+    return spans[(spans.begins.isna() | (spans.begins < end)) & (spans.ends.isna() | (spans.ends >= end))]
 
 
 @dataclass
 class Staff:
-    """Cadres (id, cadre_role, home_village_id), their active postings (cadre_id,
-    village_id) and the grid cells they hold in the published plan (cadre_id, grid_cell_id)."""
+    """Who answered for what, and when.
+
+    cadres: id, cadre_role, home_village_id. postings: cadre_id, village_id, begins,
+    ends (a posting's first midnight to the midnight after its last day). cells: every
+    cell of the plans published in the period (grid_cell_id, cadre_id of its grid
+    worker or NA, begins = publication, ends = archiving). members: household_id,
+    grid_cell_id of those plans. Times are local, NaT is open-ended.
+    """
 
     cadres: pd.DataFrame
     postings: pd.DataFrame
     cells: pd.DataFrame
+    members: pd.DataFrame
+
+    @property
+    def held(self) -> pd.DataFrame:
+        """The cells that had a grid worker: cadre_id (int), grid_cell_id, begins, ends."""
+        held = self.cells.dropna(subset=["cadre_id"])
+        return held.assign(cadre_id=held.cadre_id.astype("int64"))
+
+    def on(self, day: date) -> "Staff":
+        """The postings and held cells in force at the close of DAY."""
+        return Staff(self.cadres, at_close(self.postings, day), at_close(self.held, day), self.members)
+
+    def household_cells(self, day: date) -> pd.Series:
+        """Each household's cell in the plan in force at the close of DAY (household_id → grid_cell_id)."""
+        cells = self.members[self.members.grid_cell_id.isin(at_close(self.cells, day).grid_cell_id)]
+        return pd.Series(cells.grid_cell_id.to_numpy(float), index=cells.household_id.to_numpy())
 
 
 def duty_targets(duty: Duty, households: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
@@ -77,18 +119,44 @@ def _visit_targets(duty: Duty, visits: pd.DataFrame, households: pd.DataFrame) -
     return visits.group_id.fillna(visits.household_id.map(group_of))
 
 
+def _matched(seen: pd.DataFrame, spans: pd.DataFrame, on: list[str], test=during) -> np.ndarray:
+    """Whether each visit in SEEN has a span matching on the ON columns that passes TEST on its day."""
+    rows = seen.reset_index().merge(spans, on=on)
+    return seen.index.isin(rows["index"][test(rows, rows.day)])
+
+
+def credited(duty: Duty, seen: pd.DataFrame, staff: Staff) -> pd.DataFrame:
+    """The visits of SEEN (cadre_id, target_id, village_id, day) that count for DUTY: the
+    cadre answered for the target under DUTY on the day of the visit."""
+    seen = seen[seen.cadre_id.isin(_eligible(duty, staff.cadres))].reset_index(drop=True)
+    if duty.scope == "township":
+        return seen
+    posted = _matched(seen, staff.postings, ["cadre_id", "village_id"])
+    if duty.scope == "posted_villages":
+        return seen[posted]
+    # own_grid: the cells held that day; a cadre who did not hold cells the whole day
+    # (none held, or the day a plan changed) also answers for their villages.
+    cells = staff.held.merge(staff.members.rename(columns={"household_id": "target_id"}), on="grid_cell_id")
+    by_cell = _matched(seen, cells, ["cadre_id", "target_id"]) if duty.target != "village_groups" else False
+    home = seen.village_id == seen.cadre_id.map(staff.cadres.set_index("id").home_village_id)
+    free = ~_matched(seen, staff.held, ["cadre_id"], all_day)
+    return seen[by_cell | (free & (home | posted))]
+
+
 def duty_status(duty: Duty, households: pd.DataFrame, groups: pd.DataFrame, staff: Staff,
                 visits: pd.DataFrame, day: date, term: Term = Term()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(targets with status and last_visit, responsibility pairs) of DUTY on DAY.
 
-    VISITS has cadre_id, household_id, group_id and day (local date, datetime64).
+    VISITS has cadre_id, household_id, group_id and day (local date, datetime64);
+    HOUSEHOLDS' grid_cell_id is their cell on DAY.
     """
     targets = duty_targets(duty, households, groups)
-    pairs = responsibility(duty, targets, staff)
-    targets = targets[targets.target_id.isin(pairs.target_id)]
+    pairs = responsibility(duty, targets, staff.on(day))
     seen = pd.DataFrame({"cadre_id": visits.cadre_id, "target_id": _visit_targets(duty, visits, households),
                          "day": visits.day}).dropna(subset=["target_id"])
-    seen = seen[seen.day <= pd.Timestamp(day)].merge(pairs, on=["cadre_id", "target_id"])
+    seen = seen[seen.day <= pd.Timestamp(day)].merge(targets[["target_id", "village_id"]], on="target_id")
+    seen = credited(duty, seen, staff)
+    targets = targets[targets.target_id.isin(pairs.target_id)]
     last = seen.groupby("target_id").day.max()
     start, _ = period_bounds(duty.period, day, term)
     prev_start, prev_end = previous_period(duty.period, day, term)

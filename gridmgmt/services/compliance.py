@@ -16,27 +16,32 @@ from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
 from gridmgmt.services.duties import active_duties
 
 FLAG_SQL = ", ".join(f"h.{name}" for name in MUST_VISIT_FLAGS)
+# Plans in force at some time between :since and :until (exclusive); drafts never are.
+PLANS_IN_FORCE = """SELECT id FROM grid_plan WHERE township_id = :tid AND status <> 'draft'
+                    AND (published_at IS NULL OR published_at < :until)
+                    AND (archived_at IS NULL OR archived_at >= :since)"""
 QUERIES = {
     "township": "SELECT id, code, name FROM township WHERE code = :code",
     "villages": "SELECT id, code, name FROM village WHERE township_id = :tid ORDER BY code",
     "households": f"""
-        SELECT h.id, h.code, h.head, h.village_id, h.group_id,
-               CASE WHEN p.status = 'published' THEN h.grid_cell_id END AS grid_cell_id, {FLAG_SQL}
-        FROM household h JOIN village v ON v.id = h.village_id
-        LEFT JOIN grid_cell c ON c.id = h.grid_cell_id LEFT JOIN grid_plan p ON p.id = c.plan_id
-        WHERE v.township_id = :tid""",
+        SELECT h.id, h.code, h.head, h.village_id, h.group_id, {FLAG_SQL}
+        FROM household h JOIN village v ON v.id = h.village_id WHERE v.township_id = :tid""",
     "groups": """SELECT g.id, g.code, g.name, g.village_id FROM village_group g
                  JOIN village v ON v.id = g.village_id WHERE v.township_id = :tid""",
     "cadres": """SELECT c.id, c.code, c.name, c.cadre_role, h.village_id AS home_village_id
                  FROM cadre c LEFT JOIN household h ON h.id = c.household_id
                  WHERE c.township_id = :tid""",
-    "postings": """SELECT cv.cadre_id, cv.village_id FROM cadre_village cv
-                   JOIN cadre c ON c.id = cv.cadre_id
+    # A posting holds from the midnight its first day begins to the midnight after its last.
+    "postings": """SELECT cv.cadre_id, cv.village_id, cv.start_date::timestamp AS begins,
+                          (cv.end_date + 1)::timestamp AS ends
+                   FROM cadre_village cv JOIN cadre c ON c.id = cv.cadre_id
                    WHERE c.township_id = :tid AND (cv.start_date IS NULL OR cv.start_date <= :day)
-                     AND (cv.end_date IS NULL OR cv.end_date >= :day)""",
-    "cells": """SELECT c.grid_worker_id AS cadre_id, c.id AS grid_cell_id FROM grid_cell c
-                JOIN grid_plan p ON p.id = c.plan_id JOIN village v ON v.id = c.village_id
-                WHERE p.status = 'published' AND c.grid_worker_id IS NOT NULL AND v.township_id = :tid""",
+                     AND (cv.end_date IS NULL OR cv.end_date >= :since_day)""",
+    "cells": f"""SELECT c.id AS grid_cell_id, c.grid_worker_id AS cadre_id,
+                        p.published_at AT TIME ZONE :tz AS begins, p.archived_at AT TIME ZONE :tz AS ends
+                 FROM grid_cell c JOIN grid_plan p ON p.id = c.plan_id WHERE p.id IN ({PLANS_IN_FORCE})""",
+    "members": f"""SELECT household_id, cell_id AS grid_cell_id FROM grid_membership
+                   WHERE plan_id IN ({PLANS_IN_FORCE})""",
     "visits": """SELECT x.cadre_id, x.household_id, x.group_id,
                         date_trunc('day', x.visited_at AT TIME ZONE :tz) AS day
                  FROM visit x JOIN cadre c ON c.id = x.cadre_id
@@ -46,6 +51,14 @@ QUERIES = {
                  FROM event e JOIN village v ON v.id = e.village_id WHERE v.township_id = :tid""",
 }
 
+# Typed, so that an empty frame (no plan yet, no posting) still merges and compares.
+SPAN = {"begins": "datetime64[ns]", "ends": "datetime64[ns]"}
+DTYPES = {
+    "postings": {"cadre_id": "int64", "village_id": "int64", **SPAN},
+    "cells": {"grid_cell_id": "int64", "cadre_id": "Int64", **SPAN},
+    "members": {"household_id": "int64", "grid_cell_id": "int64"},
+    "visits": {"cadre_id": "int64", "household_id": "float64", "group_id": "float64", "day": "datetime64[ns]"},
+}
 
 CADRE_SQL = """SELECT c.id, c.code, c.name, c.cadre_role, t.code AS township_code
                FROM cadre c JOIN township t ON t.id = c.township_id WHERE c.code = :code"""
@@ -91,22 +104,26 @@ def end_of_day(day: date) -> datetime:
 
 
 def _frame(session: Session, name: str, **params) -> pd.DataFrame:
-    return pd.read_sql_query(text(QUERIES[name]), session.connection(), params=params)
+    return pd.read_sql_query(text(QUERIES[name]), session.connection(), params=params, dtype=DTYPES.get(name))
 
 
 def load_township(session: Session, code: str, day: date, since: date) -> TownshipData:
-    """The township CODE's frames, with visits from SINCE to the end of DAY."""
+    """The township CODE's frames, with visits and who answered for what from SINCE to the
+    end of DAY; the households' grid_cell_id is their cell at the close of DAY."""
     found = session.execute(text(QUERIES["township"]), {"code": code}).mappings().first()
     if found is None:
         raise NotFound(f"没有编码为 {code} 的乡镇")
-    tid, tz = found["id"], get_settings().timezone
-    visits = _frame(session, "visits", tid=tid, tz=tz, since=datetime.combine(since, time(), ZoneInfo(tz)),
-                    until=end_of_day(day))
-    staff = Staff(_frame(session, "cadres", tid=tid), _frame(session, "postings", tid=tid, day=day),
-                  _frame(session, "cells", tid=tid))
-    return TownshipData(dict(found), _frame(session, "villages", tid=tid),
-                        _frame(session, "households", tid=tid), _frame(session, "groups", tid=tid),
-                        staff, visits, _frame(session, "events", tid=tid))
+    tz = get_settings().timezone
+    span = {"tid": found["id"], "tz": tz, "since": datetime.combine(since, time(), ZoneInfo(tz)),
+            "until": end_of_day(day)}
+    staff = Staff(_frame(session, "cadres", tid=found["id"]),
+                  _frame(session, "postings", tid=found["id"], day=day, since_day=since),
+                  _frame(session, "cells", **span), _frame(session, "members", **span))
+    households = _frame(session, "households", tid=found["id"])
+    households["grid_cell_id"] = households.id.map(staff.household_cells(day))
+    return TownshipData(dict(found), _frame(session, "villages", tid=found["id"]), households,
+                        _frame(session, "groups", tid=found["id"]), staff, _frame(session, "visits", **span),
+                        _frame(session, "events", tid=found["id"]))
 
 
 def township_compliance(session: Session, code: str, day: date) -> Compliance:
@@ -145,7 +162,7 @@ def cadre_work(session: Session, code: str, day: date) -> CadreWork:
     mine = per_cadre(comp.status, comp.pairs)
     mine = mine[mine.cadre_id == cadre["id"]]
     household_duties = [d.code for d in comp.duties if d.target != "village_groups"]
-    answer = event_responsibility(comp.events, comp.data.households, comp.data.staff)
+    answer = event_responsibility(comp.events, comp.data.households, comp.data.staff.on(day))
     events = comp.events[comp.events.id.isin(answer.id[answer.cadre_id == cadre["id"]])]
     work = work_list(mine[mine.duty.isin(household_duties)], events)
     return CadreWork(cadre, comp, mine.reset_index(drop=True), events, work)

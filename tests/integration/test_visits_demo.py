@@ -56,16 +56,24 @@ def test_unattended_and_late_events_are_the_generated_ones(demo):
     assert set(state[state == "late"].index) == set(ev.id[late]) and late.sum() > 0
 
 
+def _in_posting(rows: pd.DataFrame, days) -> pd.Series:
+    # The generated postings have a start date and no end.
+    start = pd.to_datetime(rows.start_date)
+    return start.isna() | (start <= pd.to_datetime(days))
+
+
 def test_the_bao_cun_gap_is_the_households_no_posted_cadre_visited_this_year(demo):
+    """Done: visited this year by a township cadre posted to the village on the day of the visit."""
     t, comp = demo
     posted = t["cadre_village"].merge(t["cadre"][["id", "cadre_role"]], left_on="cadre_id", right_on="id")
-    posted = posted[posted.cadre_role == "township_cadre"][["cadre_id", "village_id"]]
+    posted = posted[posted.cadre_role == "township_cadre"][["cadre_id", "village_id", "start_date"]]
     visits = t["visit"].dropna(subset=["household_id"])
     local = pd.to_datetime(visits.visited_at, utc=True).dt.tz_convert("Asia/Shanghai").dt.date
-    this_year = visits[(local >= date(DAY.year, 1, 1)) & (local <= DAY)]
+    this_year = visits.assign(local=local)[(local >= date(DAY.year, 1, 1)) & (local <= DAY)]
     homes = t["household"][["id", "village_id"]].rename(columns={"id": "household_id"})
     seen = this_year.merge(homes, on="household_id").merge(posted, on=["cadre_id", "village_id"])
-    due = homes[homes.village_id.isin(posted.village_id)]
+    seen = seen[_in_posting(seen, seen.local)]
+    due = homes[homes.village_id.isin(posted.village_id[_in_posting(posted, pd.Timestamp(DAY))])]
     status = comp.status[comp.status.duty == "bao_cun_yearly"]
     assert len(status) == len(due)
     assert set(status.target_id[status.status == "done"]) == set(seen.household_id)

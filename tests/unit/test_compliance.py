@@ -26,15 +26,26 @@ def _households():
 
 
 GROUPS = pd.DataFrame({"id": [1, 2], "village_id": [1, 2]})
+OPEN = pd.NaT
+
+
+def _spans(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype({"begins": "datetime64[ns]", "ends": "datetime64[ns]"})
+
+
+CADRES = pd.DataFrame({
+    "id": [1, 2, 3, 4, 5, 6],
+    "cadre_role": ["township_cadre", "township_cadre", "grid_worker", "grid_worker",
+                   "first_secretary", "township_secretary"],
+    "home_village_id": [None, None, 1, 2, None, None],
+})
+# Postings and the one cell (10, household 5's, worker 4) have held for ever.
 STAFF = Staff(
-    cadres=pd.DataFrame({
-        "id": [1, 2, 3, 4, 5, 6],
-        "cadre_role": ["township_cadre", "township_cadre", "grid_worker", "grid_worker",
-                       "first_secretary", "township_secretary"],
-        "home_village_id": [None, None, 1, 2, None, None],
-    }),
-    postings=pd.DataFrame({"cadre_id": [1, 2, 5], "village_id": [1, 1, 2]}),
-    cells=pd.DataFrame({"cadre_id": [4], "grid_cell_id": [10]}),
+    cadres=CADRES,
+    postings=_spans(pd.DataFrame({"cadre_id": [1, 2, 5], "village_id": [1, 1, 2], "begins": OPEN, "ends": OPEN})),
+    cells=_spans(pd.DataFrame({"grid_cell_id": [10], "cadre_id": pd.array([4], "Int64"), "begins": OPEN,
+                               "ends": OPEN})),
+    members=pd.DataFrame({"household_id": [5], "grid_cell_id": [10]}),
 )
 
 
@@ -72,7 +83,7 @@ def test_must_visit_monthly_by_grid_or_village():
 
 def test_must_visit_responsibility():
     duty = BY_CODE["must_visit_monthly"]
-    pairs = responsibility(duty, duty_targets(duty, _households(), GROUPS), STAFF)
+    pairs = responsibility(duty, duty_targets(duty, _households(), GROUPS), STAFF.on(DAY))
     assert sorted(map(tuple, pairs.to_numpy())) == [(1, 2), (2, 2), (3, 2), (4, 5)]
 
 
@@ -139,7 +150,7 @@ def test_denominator_is_the_households_given():
 
 def test_event_responsibility_by_village_and_cell():
     events = pd.DataFrame({"id": [7, 8], "village_id": [1, 2], "household_id": [3, 5]})
-    pairs = event_responsibility(events, _households(), STAFF)
+    pairs = event_responsibility(events, _households(), STAFF.on(DAY))
     # Village 1: 包村 cadres 1, 2 and grid worker 3 living there; village 2: first secretary 5,
     # grid worker 4 (lives there and holds the cell of household 5).
     assert sorted(map(tuple, pairs.to_numpy())) == [(1, 7), (2, 7), (3, 7), (4, 8), (5, 8)]

@@ -11,6 +11,7 @@ from functools import lru_cache
 from sqlalchemy import select
 
 from gridmgmt.db.models import AppUser, Cadre, CadreVillage, GridCell, GridPlan, Household, Township, Village
+from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.services.accounts import hash_password
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE, _box
 
@@ -52,7 +53,9 @@ def add_people(session) -> dict[str, int]:
                     grid_worker_id=cadre.id, geom=_box(115.735, 23.905, 115.745, 23.915))
     session.add(cell)
     session.flush()
-    session.scalars(select(Household).where(Household.code == IN_SCOPE[2])).one().grid_cell_id = cell.id
+    home = session.scalars(select(Household).where(Household.code == IN_SCOPE[2])).one()
+    home.grid_cell_id = cell.id  # as publishing the plan would: the household's cell and its membership
+    session.add(GridMembership(plan_id=plan.id, household_id=home.id, cell_id=cell.id))
     users = {}
     for username, (role, town) in USERS.items():
         user = AppUser(username=username, role=role, password_hash=password_hash(),
