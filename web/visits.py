@@ -107,7 +107,8 @@ def record():
 @bp.post("/api/events")
 @permission_required("record_visits")
 def report():
-    """Report a 四必到 event at a household the worker answers for; its deadline follows its type."""
+    """Report a 四必到 event at a household the worker answers for; its deadline follows its type.
+    A retried client_id returns the first event (200) instead of a second one."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not str(body.get("household_id", "")).isdigit():
         return error_response(400, "请指定事件所在农户")
@@ -115,12 +116,14 @@ def report():
     if not answers_for(get_session(), current_user.cadre_id, home):
         return error_response(404, "没有这户农户，或不在您的走访范围内")
     try:
-        event = report_event(get_session(), EventReport(
-            str(body.get("event_type")), current_user.cadre_id, datetime.now(ZoneInfo("UTC")), household_id=home,
-            description=str(body.get("description") or "")[:2000] or None))
-    except EventError as exc:
-        return error_response(400, str(exc))
-    return {"id": event.id, "attend_by": event.attend_by.isoformat()}, 201
+        # The phone's time of the first tap: a report resent later keeps when it was made.
+        at = datetime.fromisoformat(body["reported_at"]) if body.get("reported_at") else datetime.now(ZoneInfo("UTC"))
+        event, created = report_event(get_session(), EventReport(
+            str(body.get("event_type")), current_user.cadre_id, at, household_id=home,
+            description=str(body.get("description") or "")[:2000] or None, client_id=str(body.get("client_id", ""))))
+    except (EventError, ValueError, TypeError) as exc:
+        return error_response(400, str(exc) if isinstance(exc, EventError) else "参数格式有误")
+    return {"id": event.id, "created": created, "attend_by": event.attend_by.isoformat()}, 201 if created else 200
 
 
 @bp.get("/api/visits/route")

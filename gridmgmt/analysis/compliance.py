@@ -227,8 +227,9 @@ def work_list(mine: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Households and events still to see, most urgent first: priority, household_id, event_id.
 
     MINE is a cadre's per_cadre rows (household duties only); EVENTS their events with
-    state. A household due under several duties appears once, at its most urgent; an
-    event with no household (a point) keeps its own row.
+    state. Every open event has its own row (two at one household: two rows); a household
+    due under several duties appears once, at its most urgent, and not at all after an
+    event of its own.
     """
     rank = {name: k for k, name in enumerate(PRIORITIES)}
     open_events = events[events.state.isin(["overdue", "open"])]
@@ -240,5 +241,5 @@ def work_list(mine: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     ], ignore_index=True)
     rows["rank"] = rows.priority.map(rank)
     rows = rows.sort_values(["rank", "deadline", "household_id"], kind="stable")
-    repeated = rows.household_id.duplicated() & rows.household_id.notna()
+    repeated = rows.household_id.duplicated() & rows.event_id.isna()
     return rows[~repeated].drop(columns="rank").reset_index(drop=True)

@@ -113,7 +113,7 @@ def event_command(cadre, event_type, household, lon, lat, note) -> None:
     """上报一件四必到事件（现在），按类型给出到场时限。"""
     with make_session() as session:
         try:
-            event = report_by_codes(session, cadre, household, EventReport(
+            event, _ = report_by_codes(session, cadre, household, EventReport(
                 event_type, 0, datetime.now(timezone.utc), lon=lon, lat=lat, description=note))
         except EventError as exc:
             raise click.ClickException(str(exc)) from exc

@@ -190,9 +190,9 @@ def work_places(session: Session, work: CadreWork) -> list[dict]:
     """The cadre's households coloured by their most urgent status, for a map; never the flags."""
     household_duties = [d.code for d in work.compliance.duties if d.target != "village_groups"]
     worst = _worst(work.mine[work.mine.duty.isin(household_duties)])
-    for row in work.work[work.work.priority.str.startswith("event_")].itertuples():
-        if not pd.isna(row.household_id):  # an event at a household colours it
-            worst[int(row.household_id)] = row.priority
+    events = work.work[work.work.priority.str.startswith("event_")].dropna(subset=["household_id"])
+    for row in events.drop_duplicates("household_id").itertuples():  # its most urgent event colours a household
+        worst[int(row.household_id)] = row.priority
     return _points(session, worst)
 
 

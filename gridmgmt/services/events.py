@@ -1,14 +1,16 @@
-"""四必到 events: report (with an attend-by deadline per type), attend (a visit), close."""
+"""四必到 events: report (with an attend-by deadline per type, once per client id), attend (a visit), close."""
+import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import Cadre, Event, Household, Village, VillageGroup, Visit
 from gridmgmt.domain.duties import AttendRules, DutyError, attend_by
-from gridmgmt.services.visits import VisitInput, stage_visit
+from gridmgmt.services.visits import CLOCK_SKEW, VisitInput, stage_visit
 
 
 class EventError(ValueError):
@@ -17,7 +19,8 @@ class EventError(ValueError):
 
 @dataclass(frozen=True)
 class EventReport:
-    """A new event: its type, who reported it when, and where (a household or a point)."""
+    """A new event: its type, who reported it when, and where (a household or a point);
+    CLIENT_ID is the phone's id of the report (None: the server makes one)."""
 
     event_type: str
     reported_by: int
@@ -26,6 +29,7 @@ class EventReport:
     lon: float | None = None
     lat: float | None = None
     description: str | None = None
+    client_id: str | None = None
 
 
 def attend_rules() -> AttendRules:
@@ -49,10 +53,26 @@ def _place(session: Session, report: EventReport) -> tuple[int, object, int | No
     return village, point, None
 
 
-def report_event(session: Session, report: EventReport) -> Event:
-    """Store a reported event with its deadline; commits."""
+def _client_id(report: EventReport) -> uuid.UUID:
+    if report.client_id is None:
+        return uuid.uuid4()
+    try:
+        return uuid.UUID(str(report.client_id))
+    except ValueError:
+        raise EventError("提交编号（client_id）不是有效的 UUID") from None
+
+
+def report_event(session: Session, report: EventReport) -> tuple[Event, bool]:
+    """Store a reported event with its deadline once; (the event, whether this call created it). Commits.
+
+    A retry with the same client id returns the first event unchanged (its deadline too);
+    the same id for another reporter, place or type is refused.
+    """
+    client_id = _client_id(report)
     if report.reported_at.tzinfo is None:
         raise EventError("报告时间须带时区")
+    if report.reported_at > datetime.now(timezone.utc) + CLOCK_SKEW:
+        raise EventError("报告时间不能晚于现在")
     if session.get(Cadre, report.reported_by) is None:
         raise EventError(f"没有编号为 {report.reported_by} 的干部")
     try:
@@ -60,16 +80,22 @@ def report_event(session: Session, report: EventReport) -> Event:
     except DutyError as exc:
         raise EventError(str(exc)) from exc
     village_id, point, household_id = _place(session, report)
-    event = Event(village_id=village_id, household_id=household_id, event_type=report.event_type,
-                  description=report.description, reported_by=report.reported_by,
-                  reported_at=report.reported_at, attend_by=deadline, geom=point)
-    session.add(event)
+    new_id = session.scalar(insert(Event).values(
+        client_id=client_id, village_id=village_id, household_id=household_id, event_type=report.event_type,
+        description=report.description, reported_by=report.reported_by, reported_at=report.reported_at,
+        attend_by=deadline, geom=point).on_conflict_do_nothing(index_elements=["client_id"]).returning(Event.id))
+    event = session.scalar(select(Event).where(Event.client_id == client_id))
+    if (event.reported_by, event.village_id, event.household_id, event.event_type) != \
+            (report.reported_by, village_id, household_id, report.event_type):
+        session.rollback()
+        raise EventError("该提交编号已用于另一件事件")
     session.commit()
-    return event
+    return event, new_id is not None
 
 
-def report_by_codes(session: Session, cadre_code: str, household_code: str | None, report: EventReport) -> Event:
-    """REPORT with its reporter and household given by code (CLI, phone); commits."""
+def report_by_codes(session: Session, cadre_code: str, household_code: str | None,
+                    report: EventReport) -> tuple[Event, bool]:
+    """REPORT with its reporter and household given by code (CLI); as report_event."""
     cadre = session.scalar(select(Cadre.id).where(Cadre.code == cadre_code))
     if cadre is None:
         raise EventError(f"没有编码为 {cadre_code} 的干部")

@@ -136,6 +136,7 @@ def _located(session: Session, work: pd.DataFrame) -> pd.DataFrame:
     todo = work.assign(key=np.where(work.event_id.notna() & work.household_id.isna(),
                                     "e" + work.event_id.astype("string"),
                                     "h" + work.household_id.astype("Int64").astype("string")))
+    todo = todo.drop_duplicates("key")  # two events at one household: one stop
     places = pd.read_sql_query(text(PLACES_SQL), session.connection(), params={
         "households": [int(h) for h in todo.household_id.dropna()],
         "events": [int(e) for e in todo.event_id.dropna()]}).drop_duplicates("key")

@@ -4,7 +4,7 @@ is flagged, a route on the map and as a printable list."""
 import pytest
 from sqlalchemy import func, select
 
-from gridmgmt.db.models import Household, Visit
+from gridmgmt.db.models import Event, Household, Visit
 
 pytestmark = pytest.mark.e2e
 
@@ -27,6 +27,20 @@ def _record(page, index):
     page.fill("#sheet-note", "家中老人身体尚好")
     page.fill("#sheet-follow", "下月复查低保材料")
     page.click("#sheet-submit")
+
+
+def _events(session, household_id):
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(Event).where(Event.household_id == household_id))
+
+
+def _report_event(page, household_id, kind):
+    items = page.evaluate("VISITS.items")
+    index = next(k for k, i in enumerate(items) if i["household_id"] == household_id)
+    page.click(f"#due-list li[data-index='{index}']")
+    page.click("#sheet-event summary")
+    page.select_option("#event-type", kind)
+    page.click("#event-submit")
 
 
 def test_phone_visit_page(login_page, live_server, session, screenshot_dir):
@@ -82,5 +96,35 @@ def test_phone_visit_page(login_page, live_server, session, screenshot_dir):
         page.click("#sheet-household")
     assert first.code in page.text_content("main")
     page.go_back()
+
+    assert errors == []
+
+
+def test_phone_event_reports(login_page, live_server, session, screenshot_dir):
+    """A lost answer to an event report is resent on the next page load and stays one event;
+    two open events at one household are both listed."""
+    page = login_page("grid_worker", 390, 844)
+    errors, lost = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server}/m/visits")
+    other = next(i["household_id"] for i in page.evaluate("VISITS.items") if i["household_id"])
+    # An event report whose answer is lost is resent when the page opens again: one event.
+    page.route("**/api/events", lambda route: (lost.append(route.fetch()), route.abort()))
+    _report_event(page, other, "dispute")
+    page.wait_for_function("() => document.getElementById('event-submit').textContent.includes('网络不畅')")
+    assert lost[0].status == 201 and _events(session, other) == 1
+    page.unroute("**/api/events")
+    with page.expect_response("**/api/events") as resent:
+        page.reload()
+    assert resent.value.status == 200 and _events(session, other) == 1
+    page.wait_for_function("() => localStorage.getItem('gridmgmt-pending-events') === '{}'")
+
+    # A second open event at the same household: both are on the list.
+    page.on("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        _report_event(page, other, "grievance")
+    mine = [i["event_type"] for i in page.evaluate("VISITS.items") if i["household_id"] == other]
+    assert sorted(mine) == ["不满情绪", "矛盾纠纷"] and _events(session, other) == 2
+    page.screenshot(path=str(screenshot_dir / "visits-phone-two-events.png"))
 
     assert errors == []

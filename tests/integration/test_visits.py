@@ -94,20 +94,20 @@ def _report(town, **kw):
 
 
 def test_event_deadline_default_and_per_type(session, town, monkeypatch):
-    event = report_event(session, _report(town))
+    event, _ = report_event(session, _report(town))
     assert event.attend_by - event.reported_at == timedelta(hours=24)
     assert event.status == "reported" and event.village_id == town["village"].id
     monkeypatch.setenv("GRIDMGMT_ATTEND_HOURS", '{"emergency": 2}')
     get_settings.cache_clear()
     try:
-        urgent = report_event(session, _report(town, event_type="emergency"))
+        urgent, _ = report_event(session, _report(town, event_type="emergency"))
     finally:
         get_settings.cache_clear()
     assert urgent.attend_by - urgent.reported_at == timedelta(hours=2)
 
 
 def test_event_at_a_point_finds_its_village(session, town):
-    event = report_event(session, _report(town, household_id=None, lon=115.73, lat=23.915))
+    event, _ = report_event(session, _report(town, household_id=None, lon=115.73, lat=23.915))
     assert event.village_id == town["village"].id and event.household_id is None
     with pytest.raises(EventError, match="不在任何行政村内"):
         report_event(session, _report(town, household_id=None, lon=116.5, lat=23.915))
@@ -116,8 +116,20 @@ def test_event_at_a_point_finds_its_village(session, town):
     assert session.scalar(select(func.count()).select_from(Event)) == 1
 
 
+def test_a_retried_report_stays_one_event(session, town):
+    client_id = str(uuid.uuid4())
+    first, created = report_event(session, _report(town, client_id=client_id))
+    again, created_again = report_event(session, _report(town, client_id=client_id, reported_at=NOON + timedelta(hours=1)))
+    assert created and not created_again and again.id == first.id and again.reported_at == NOON
+    with pytest.raises(EventError, match="已用于另一件事件"):
+        report_event(session, _report(town, client_id=client_id, household_id=town["households"][4].id))
+    with pytest.raises(EventError, match="不是有效的 UUID"):
+        report_event(session, _report(town, client_id="x"))
+    assert session.scalar(select(func.count()).select_from(Event)) == 1
+
+
 def test_attend_retry_and_close(session, town):
-    event = report_event(session, _report(town))
+    event, _ = report_event(session, _report(town))
     visit = _visit(town, cadre_id=town["cadres"]["township_cadre"], visited_at=NOON + timedelta(hours=3))
     with pytest.raises(EventError, match="只有已到场"):
         close_event(session, event.id)
@@ -134,7 +146,7 @@ def test_attend_retry_and_close(session, town):
 
 
 def test_point_event_is_attended_at_its_group(session, town):
-    event = report_event(session, _report(town, household_id=None, lon=115.73, lat=23.915))
+    event, _ = report_event(session, _report(town, household_id=None, lon=115.73, lat=23.915))
     attend_event(session, event.id, _visit(town))
     visit = session.scalars(select(Visit)).one()
     assert visit.group_id == town["groups"][1].id and visit.household_id is None

@@ -169,3 +169,12 @@ def test_work_list_puts_overdue_events_first():
         ("event_overdue", pd.NA, 8), ("event_overdue", 3, 10), ("event_open", 1, 7),
         ("overdue", 2, pd.NA),
     ]
+
+
+def test_every_open_event_of_a_household_is_listed():
+    t = pd.Timestamp
+    mine = pd.DataFrame({"duty": ["a"], "target_id": [1], "status": ["overdue"]})
+    events = pd.DataFrame({"id": [7, 8], "household_id": [1, 1], "state": ["open", "overdue"],
+                           "attend_by": [t("2025-05-16 00:00Z"), t("2025-05-14 00:00Z")]})
+    rows = work_list(mine, events)
+    assert list(zip(rows.priority, rows.event_id)) == [("event_overdue", 8), ("event_open", 7)]

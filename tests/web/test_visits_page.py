@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from gridmgmt.db.models import Cadre, Household, Visit
+from gridmgmt.db.models import Cadre, Event, Household, Visit
 from gridmgmt.services.events import EventReport, report_event
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
 from tests.web.sample import TOWNSHIP_CODE
@@ -92,17 +92,42 @@ def test_township_page_for_a_date_village_and_cadre(as_user):
 
 def test_report_an_event_and_overdue_events_come_first(worker, session):
     home = _id(session, IN_SCOPE[2])
-    reported = worker.post("/api/events", json={"household_id": home, "event_type": "dispute", "description": "邻里纠纷"})
+    body = {"client_id": str(uuid.uuid4()), "household_id": home, "event_type": "dispute", "description": "邻里纠纷"}
+    reported = worker.post("/api/events", json=body)
     assert reported.status_code == 201
-    late = report_event(session, EventReport("bereavement_hardship", _cadre(session), datetime.now(timezone.utc)
+    late, _ = report_event(session, EventReport("bereavement_hardship", _cadre(session), datetime.now(timezone.utc)
                                              - timedelta(hours=30), household_id=_id(session, IN_SCOPE[0])))
     page = worker.get("/m/visits").get_data(as_text=True)
     tags = re.findall(r'<span class="tag (\w+)">', page)
     assert tags[:2] == ["event_overdue", "event_open"] and late.attend_by < datetime.now(timezone.utc)
-    assert worker.post("/api/events", json={"household_id": home, "event_type": "fire"}).status_code == 400
-    assert worker.post("/api/events", json={"household_id": _id(session, OUT_OF_SCOPE[0]),
+    fresh = {"client_id": str(uuid.uuid4())}
+    assert worker.post("/api/events", json={**fresh, "household_id": home, "event_type": "fire"}).status_code == 400
+    assert worker.post("/api/events", json={**fresh, "household_id": _id(session, OUT_OF_SCOPE[0]),
                                             "event_type": "dispute"}).status_code == 404
     assert worker.post("/api/events", json={"event_type": "dispute"}).status_code == 400
+    assert worker.post("/api/events", json={"household_id": home, "event_type": "dispute"}).status_code == 400
+
+
+def test_a_retried_event_report_is_stored_once(worker, session):
+    body = {"client_id": str(uuid.uuid4()), "household_id": _id(session, IN_SCOPE[2]), "event_type": "dispute",
+            "reported_at": (datetime.now(timezone.utc) - timedelta(minutes=5)).isoformat()}
+    first, again = worker.post("/api/events", json=body), worker.post("/api/events", json=body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["id"] == first.get_json()["id"] and again.get_json()["created"] is False
+    assert session.scalar(select(func.count()).select_from(Event)) == 1
+    stored = session.get(Event, first.get_json()["id"])
+    assert stored.client_id == uuid.UUID(body["client_id"])
+    assert stored.reported_at == datetime.fromisoformat(body["reported_at"])  # when it was made, not resent
+
+
+def test_two_open_events_at_one_household_are_both_listed(worker, session):
+    home = _id(session, IN_SCOPE[2])
+    for kind in ("dispute", "grievance"):
+        assert worker.post("/api/events", json={"client_id": str(uuid.uuid4()), "household_id": home,
+                                                "event_type": kind}).status_code == 201
+    page = worker.get("/m/visits").get_data(as_text=True)
+    assert re.findall(r'<span class="tag (\w+)">', page)[:2] == ["event_open", "event_open"]
+    assert "矛盾纠纷" in page and "不满情绪" in page
 
 
 def _cadre(session):

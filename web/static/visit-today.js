@@ -1,15 +1,16 @@
-// The grid worker's visit page. A visit gets its client id when first submitted and keeps it
-// (in localStorage) until the server answers, so a retry on a bad connection stays one visit.
+// The grid worker's visit page. A visit or an event report gets its client id when first
+// submitted and keeps it (in localStorage) until the server answers, so a retry on a bad
+// connection stays one visit, one event.
 (() => {
   const {items, places, cells, recordUrl, eventUrl, routeUrl, householdUrl} = VISITS;
-  const PENDING = "gridmgmt-pending-visits";
+  const PENDING = "gridmgmt-pending-visits", PENDING_EVENTS = "gridmgmt-pending-events";
   const COLOURS = {event_overdue: "#b71c1c", event_open: "#ef6c00", overdue: "#c62828", due: "#1565c0", done: "#2e7d32"};
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const $ = id => document.getElementById(id);
   const sheet = $("visit-sheet");
   const map = L.map("visit-map", {maxZoom: 18});  // no tile layer sets one; fitting a single point needs it
   L.control.scale({imperial: false}).addTo(map);
-  let current = null, fix = null, routeLayer = null;
+  let current = null, fix = null, routeLayer = null, draftEvent = null;
 
   function uuid4() {  // crypto.randomUUID needs HTTPS; intranets often serve plain HTTP
     const b = crypto.getRandomValues(new Uint8Array(16));
@@ -17,8 +18,10 @@
     const h = Array.from(b, x => x.toString(16).padStart(2, "0")).join("");
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
-  const pending = () => JSON.parse(localStorage.getItem(PENDING) || "{}");
+  const stored = name => JSON.parse(localStorage.getItem(name) || "{}");
+  const pending = () => stored(PENDING);
   const keep = all => localStorage.setItem(PENDING, JSON.stringify(all));
+  function forget(name, key) { const all = stored(name); delete all[key]; localStorage.setItem(name, JSON.stringify(all)); }
   const keyOf = item => `${item.household_id}:${item.event_id || ""}`;
   const rowOf = key => document.querySelector(`#due-list li[data-index="${items.findIndex(i => keyOf(i) === key)}"]`);
 
@@ -29,13 +32,24 @@
     row.querySelector(".state").textContent = answer.flagged ? `已记录，距农户 ${answer.distance_m} 米，待核实` : "已记录";
   }
 
-  async function send(key, body) {
-    const answer = await fetch(recordUrl, {method: "POST", body: JSON.stringify(body),
+  async function post(url, body) {  // the reply; an Error with the server's reason, or a TypeError offline
+    const answer = await fetch(url, {method: "POST", body: JSON.stringify(body),
                                headers: {"Content-Type": "application/json", "X-CSRFToken": csrf}});
     const reply = await answer.json();
     if (!answer.ok) throw new Error(reply.error.message);
-    const all = pending(); delete all[key]; keep(all);
+    return reply;
+  }
+
+  async function send(key, body) {
+    const reply = await post(recordUrl, body);
+    forget(PENDING, key);
     markDone(key, reply);
+    return reply;
+  }
+
+  async function sendEvent(body) {
+    const reply = await post(eventUrl, body);
+    forget(PENDING_EVENTS, body.client_id);
     return reply;
   }
 
@@ -59,7 +73,8 @@
     $("sheet-household").href = item.code ? householdUrl.replace("CODE", item.code) : "#";
     $("sheet-kind").closest("label").hidden = Boolean(item.event_id);
     $("sheet-note").value = ""; $("sheet-follow").value = ""; $("event-note").value = "";
-    $("sheet-event").hidden = !item.household_id; $("sheet-event").open = false;
+    $("sheet-event").hidden = !item.household_id; $("sheet-event").open = false; draftEvent = null;
+    $("event-submit").disabled = false; $("event-submit").textContent = "上报事件";
     $("sheet-submit").disabled = !item.household_id;
     $("sheet-submit").textContent = item.event_id ? "登记到场（附定位）" : "记录走访（附定位）";
     locate();
@@ -87,13 +102,22 @@
   });
 
   $("event-submit").addEventListener("click", async () => {
-    const answer = await fetch(eventUrl, {method: "POST", headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
-      body: JSON.stringify({household_id: current.household_id, event_type: $("event-type").value,
-                            description: $("event-note").value.trim() || null})});
-    const reply = await answer.json();
-    if (!answer.ok) { alert(reply.error.message); return; }
-    alert(`已上报，须在 ${new Date(reply.attend_by).toLocaleString("zh-CN")} 前到场`);
-    window.location.reload();  // the new event goes to the top of the list
+    const button = $("event-submit");
+    if (!draftEvent) {  // the first tap fixes the id, time and text; retries resend them
+      draftEvent = {client_id: uuid4(), household_id: current.household_id, event_type: $("event-type").value,
+                    description: $("event-note").value.trim() || null, reported_at: new Date().toISOString()};
+      localStorage.setItem(PENDING_EVENTS, JSON.stringify({...stored(PENDING_EVENTS), [draftEvent.client_id]: draftEvent}));
+    }
+    button.disabled = true; button.textContent = "上报中…";
+    try {
+      const reply = await sendEvent(draftEvent);
+      alert(`已上报，须在 ${new Date(reply.attend_by).toLocaleString("zh-CN")} 前到场`);
+      window.location.reload();  // the new event goes to the top of the list
+    } catch (error) {
+      button.disabled = false;
+      button.textContent = error instanceof TypeError ? "网络不畅，点此重试" : "上报事件";
+      if (!(error instanceof TypeError)) { alert(error.message); forget(PENDING_EVENTS, draftEvent.client_id); draftEvent = null; }
+    }
   });
 
   document.querySelectorAll("#due-list li").forEach(row => {
@@ -143,6 +167,11 @@
   });
   $("print-button").addEventListener("click", () => window.print());
 
-  // Visits submitted but not answered (the phone went offline, the page was closed): send again.
-  Object.entries(pending()).forEach(([key, body]) => send(key, body).catch(() => {}));
+  // Visits and events submitted but not answered (the phone went offline, the page was closed): send again.
+  // What the server refused will never pass: drop it; offline, keep it for the next time.
+  const dropRefused = (name, key) => error => { if (!(error instanceof TypeError)) forget(name, key); };
+  Object.entries(pending()).forEach(([key, body]) => send(key, body).catch(dropRefused(PENDING, key)));
+  Object.values(stored(PENDING_EVENTS)).forEach(body => sendEvent(body).then(
+    reply => { if (reply.created) window.location.reload(); },  // the event was not on this page yet
+    dropRefused(PENDING_EVENTS, body.client_id)));
 })();
