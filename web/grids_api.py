@@ -49,8 +49,8 @@ def data(plan_id: int):
     households (no flags), groups."""
     plan, _ = plan_or_404(plan_id)
     view = plan_view(get_session(), plan.id)
-    return {"plan": view.plan, "rules": view.rules.as_dict(), "cells": view.cells, "villages": view.villages, "summary": view.summary,
-            "households": view.households, "groups": view.groups}
+    return {"plan": view.plan, "rules": view.rules.as_dict(), "cells": view.cells, "villages": view.villages,
+            "summary": view.summary, "households": view.households, "groups": view.groups}
 
 
 def _edit(plan_id: int, body: dict):

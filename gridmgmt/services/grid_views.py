@@ -45,7 +45,7 @@ WHERE h.grid_cell_id = :cell GROUP BY pm.id, pm.name ORDER BY pm.name, pm.id"""
 
 
 PLANS_SQL = """
-SELECT p.id, p.name, p.status, p.published_at,
+SELECT p.id, p.name, p.status, p.published_at, p.rules,
        (SELECT count(*) FROM grid_cell c WHERE c.plan_id = p.id) AS cells,
        (SELECT count(*) FROM grid_membership m WHERE m.plan_id = p.id) AS households
 FROM grid_plan p JOIN township t ON t.id = p.township_id WHERE t.code = :code ORDER BY p.id"""

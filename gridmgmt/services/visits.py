@@ -135,6 +135,7 @@ ANSWERS_FOR_SQL = """
 SELECT EXISTS (
   SELECT 1 FROM household h WHERE h.id = :household AND (
     h.village_id IN (SELECT village_id FROM cadre_village WHERE cadre_id = :cadre
+                       AND (start_date IS NULL OR start_date <= CURRENT_DATE)
                        AND (end_date IS NULL OR end_date >= CURRENT_DATE)
                      UNION SELECT home.village_id FROM cadre c JOIN household home ON home.id = c.household_id
                            WHERE c.id = :cadre)

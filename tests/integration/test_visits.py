@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from gridmgmt.config import get_settings
-from gridmgmt.db.models import Event, Visit
+from gridmgmt.db.models import CadreVillage, Event, Visit
 from gridmgmt.services.events import EventError, EventReport, attend_event, close_event, report_event
-from gridmgmt.services.visits import Fix, VisitError, VisitInput, record_visit
+from gridmgmt.services.visits import Fix, VisitError, VisitInput, answers_for, record_visit
 from tests.integration.visit_fixtures import build
 
 NOON = datetime(2025, 5, 15, 4, 0, tzinfo=timezone.utc)  # 12:00 in Asia/Shanghai
@@ -119,7 +119,8 @@ def test_event_at_a_point_finds_its_village(session, town):
 def test_a_retried_report_stays_one_event(session, town):
     client_id = str(uuid.uuid4())
     first, created = report_event(session, _report(town, client_id=client_id))
-    again, created_again = report_event(session, _report(town, client_id=client_id, reported_at=NOON + timedelta(hours=1)))
+    later = NOON + timedelta(hours=1)
+    again, created_again = report_event(session, _report(town, client_id=client_id, reported_at=later))
     assert created and not created_again and again.id == first.id and again.reported_at == NOON
     with pytest.raises(EventError, match="已用于另一件事件"):
         report_event(session, _report(town, client_id=client_id, household_id=town["households"][4].id))
@@ -150,3 +151,19 @@ def test_point_event_is_attended_at_its_group(session, town):
     attend_event(session, event.id, _visit(town))
     visit = session.scalars(select(Visit)).one()
     assert visit.group_id == town["groups"][1].id and visit.household_id is None
+
+
+def test_a_posting_answers_for_its_village_from_its_first_to_its_last_day(session, town):
+    cadre, home = town["cadres"]["first_secretary"], town["households"][3].id
+    today = session.scalar(select(func.current_date()))  # the server's date, as answers_for reads it
+    posting = CadreVillage(cadre_id=cadre, village_id=town["village"].id, assignment="first_secretary",
+                           start_date=today + timedelta(days=1))
+    session.add(posting)
+    session.commit()
+    assert not answers_for(session, cadre, home)
+    posting.start_date, posting.end_date = today, today
+    session.commit()
+    assert answers_for(session, cadre, home)
+    posting.end_date = today - timedelta(days=1)
+    session.commit()
+    assert not answers_for(session, cadre, home)

@@ -32,8 +32,8 @@ GROUPS = pd.DataFrame({"id": [1, 2], "village_id": [1, 2]})
 STAFF = Staff(
     cadres=pd.DataFrame({"id": [1, 2, 3, 4], "cadre_role": ["township_cadre", "township_cadre", "grid_worker",
                                                              "grid_worker"], "home_village_id": [None, None, 1, 2]}),
-    postings=_spans(pd.DataFrame({"cadre_id": [1, 2], "village_id": [1, 1], "begins": [T("2025-03-01"), T("2025-05-01")],
-                                  "ends": [T("2025-05-01"), pd.NaT]})),
+    postings=_spans(pd.DataFrame({"cadre_id": [1, 2], "village_id": [1, 1],
+                                  "begins": [T("2025-03-01"), T("2025-05-01")], "ends": [T("2025-05-01"), pd.NaT]})),
     cells=_spans(pd.DataFrame({"grid_cell_id": [10, 11, 12], "cadre_id": pd.array([4, 3, None], "Int64"),
                                "begins": PUBLISHED, "ends": pd.NaT})),
     members=pd.DataFrame({"household_id": [1, 2, 3, 4], "grid_cell_id": [10, 10, 11, 12]}),

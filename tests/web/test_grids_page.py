@@ -119,5 +119,6 @@ def test_the_editor_shows_and_uses_the_plans_own_rules(grid_users):
     plan = int(answer.headers["Location"].rstrip("/").split("/")[-1])
     page = planner.get(f"/grids/{plan}").get_data(as_text=True)
     assert "每格工作量 80–140，目标 120" in page and "每名党员最多联系 10 户" in page
+    assert "目标 120（80–140）" in planner.get(f"/townships/{grid_town.TOWN}/grids").get_data(as_text=True)
     data = planner.get(f"/api/grids/{plan}").get_json()
     assert data["rules"]["max_workload"] == 140 and data["summary"]["out_of_bounds"] == []
