@@ -1,4 +1,5 @@
 """Roads, 四必到 events, visits, grid plans and cells, liaisons, demonstration sites."""
+import json
 import uuid
 from datetime import datetime
 
@@ -101,7 +102,7 @@ class GridPlan(Timestamped, Versioned, Base):
     status: Mapped[str] = mapped_column(String(16), server_default="draft")
     # The GridRules the plan was allocated with (GridRules.as_dict): edits, rebalancing,
     # assignment and the editor's metrics follow them.
-    rules: Mapped[dict] = mapped_column(JSONB, default=lambda: GridRules().as_dict())
+    rules: Mapped[dict] = mapped_column(JSONB, server_default=json.dumps(GridRules().as_dict()))
     # In force from published_at until archived_at: compliance credits a visit to whoever
     # held the household's cell on the day of the visit.
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
