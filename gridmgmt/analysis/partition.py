@@ -9,7 +9,10 @@ grid_cells). Each connected area gets `rules.cell_count` cells:
    workloads balance, then seeds move to their cell's centre (a few rounds);
 3. boundary sites move from heavier to lighter neighbouring cells, choosing the move
    that cuts least (shared edge length, cheaper between groups and across roads)
-   and keeps cells compact, never disconnecting a cell, until every cell is in band.
+   and keeps cells compact, never disconnecting a cell, until every cell is in band;
+   then moves that shorten that weighted cut inside the band;
+4. polish (analysis/polish.py): local search on workload balance and Polsby–Popper
+   compactness, from the states before and after the cut-shortening moves.
 """
 from dataclasses import dataclass
 
@@ -19,6 +22,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from gridmgmt.analysis.grid_cells import VillageMesh
+from gridmgmt.analysis.polish import neighbours, polish, stays_connected
 from gridmgmt.domain.grid_rules import GridRules
 
 ROUNDS = 4
@@ -38,6 +42,8 @@ class SiteGraph:
     edges: np.ndarray     # (e, 2)
     shared_m: np.ndarray  # (e,) shared boundary length
     crossing: np.ndarray  # (e,) bool: the edge crosses a road or river
+    area: np.ndarray      # (m,) area of each site's region
+    length: np.ndarray    # (m,) perimeter of each site's region
 
 
 def crossing_edges(xy: np.ndarray, edges: np.ndarray, barriers) -> np.ndarray:
@@ -61,7 +67,8 @@ def site_graph(mesh: VillageMesh, weight: np.ndarray, group: np.ndarray, barrier
     site_group = np.full(m, -1)
     site_group[mesh.site_of[order]] = np.asarray(group)[order]
     return SiteGraph(mesh.xy, load, site_group, mesh.edges, mesh.shared_m,
-                     crossing_edges(mesh.xy, mesh.edges, barriers))
+                     crossing_edges(mesh.xy, mesh.edges, barriers),
+                     shapely.area(mesh.regions), shapely.length(mesh.regions))
 
 
 def _matrix(g: SiteGraph, data: np.ndarray, size: int):
@@ -174,7 +181,7 @@ def split(g: SiteGraph, rules: GridRules, labels: np.ndarray, cell: int, seed: i
 
 class Rebalancer:
     """Moves boundary sites between neighbouring movable cells: first into band, then
-    polishing (moves that shorten the weighted cut and keep both cells in band)."""
+    moves that shorten the weighted cut and keep both cells in band, then polish."""
 
     def __init__(self, g: SiteGraph, rules: GridRules, labels: np.ndarray, targets: np.ndarray,
                  movable: np.ndarray):
@@ -185,20 +192,19 @@ class Rebalancer:
         self.src = np.r_[g.edges[:, 0], g.edges[:, 1]]
         self.dst = np.r_[g.edges[:, 1], g.edges[:, 0]]
         self.cost = np.r_[cost, cost]
-        order = np.argsort(self.src, kind="stable")
-        self.nbr_ptr = np.searchsorted(self.src[order], np.arange(len(g.xy) + 1))
-        self.nbr = self.dst[order]
+        self.nbr_ptr, self.nbr, _ = neighbours(g.edges, len(g.xy), cost)
         self.load = np.bincount(labels, g.weight, self.k)
 
     def run(self) -> np.ndarray:
-        """Balance, then polish; returns the labels."""
+        """Balance, shorten the weighted cut, then polish (from both states, keeping the better)."""
         limit = 4 * len(self.labels)
         while limit and self._step(balance=True):
             limit -= 1
+        balanced = self.labels.copy()
         limit = len(self.labels)
         while limit and self._step(balance=False):
             limit -= 1
-        return self.labels
+        return polish(self.g, [self.labels, balanced], self.targets, self.low, self.high, self.movable)
 
     def _candidates(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(site, to-cell, score) for every site on a border between two movable cells."""
@@ -228,7 +234,7 @@ class Rebalancer:
         else:
             ok = (score < -1e-6) & (after_from >= self.low[frm]) & (after_to <= self.high[to])
         for i in np.flatnonzero(ok)[np.argsort(score[ok])][:25]:
-            if self._stays_connected(site[i]):
+            if stays_connected(self.labels, self.nbr_ptr, self.nbr, site[i]):
                 self._move(site[i], to[i], w[i])
                 return True
         return False
@@ -241,23 +247,6 @@ class Rebalancer:
         self.load[self.labels[site]] -= w
         self.load[to] += w
         self.labels[site] = to
-
-    def _stays_connected(self, site: int) -> bool:
-        """True when the site's cell stays connected (and non-empty) without it."""
-        lab = self.labels
-        cell = lab[site]
-        size = int((lab == cell).sum()) - 1
-        if size == 0:
-            return False
-        nbrs = [int(j) for j in self.nbr[self.nbr_ptr[site]:self.nbr_ptr[site + 1]] if lab[j] == cell]
-        seen, stack = {site, nbrs[0]}, [nbrs[0]]
-        while stack:
-            node = stack.pop()
-            for j in self.nbr[self.nbr_ptr[node]:self.nbr_ptr[node + 1]]:
-                if lab[j] == cell and j not in seen:
-                    seen.add(int(j))
-                    stack.append(int(j))
-        return len(seen) - 1 == size
 
 
 def is_connected(edges: np.ndarray, inside: np.ndarray) -> bool:
