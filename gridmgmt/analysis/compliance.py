@@ -154,8 +154,10 @@ def duty_status(duty: Duty, households: pd.DataFrame, groups: pd.DataFrame, staf
     pairs = responsibility(duty, targets, staff.on(day))
     seen = pd.DataFrame({"cadre_id": visits.cadre_id, "target_id": _visit_targets(duty, visits, households),
                          "day": visits.day}).dropna(subset=["target_id"])
-    seen = seen[seen.day <= pd.Timestamp(day)].merge(targets[["target_id", "village_id"]], on="target_id")
-    seen = credited(duty, seen, staff)
+    village_of = pd.Series(targets.village_id.to_numpy(), index=targets.target_id.to_numpy())
+    seen = seen[(seen.day <= pd.Timestamp(day)) & seen.target_id.isin(targets.target_id)]
+    # float, like the ids it is matched with: an empty frame keeps a dtype that merges
+    seen = credited(duty, seen.assign(village_id=seen.target_id.map(village_of).astype("float64")), staff)
     targets = targets[targets.target_id.isin(pairs.target_id)]
     last = seen.groupby("target_id").day.max()
     start, _ = period_bounds(duty.period, day, term)

@@ -93,3 +93,11 @@ def test_publishing_a_plan_keeps_the_credit_of_earlier_visits():
         status, _ = compliance([duty], households, GROUPS, STAFF, visits, day)
         # Household 2 was visited this month by worker 3 while it was his: done on both days.
         assert dict(zip(status.target_id, status.status)) == statuses
+
+
+def test_a_township_with_nothing_in_it_yet():
+    def empty(frame):
+        return frame.iloc[0:0].astype(object)  # as read from an empty table
+    visits = _visits([(3, 2, "2025-05-05")])
+    status, pairs = compliance(list(DEFAULT_DUTIES), empty(HOUSEHOLDS), empty(GROUPS), STAFF, visits, date(2025, 5, 15))
+    assert status.empty and pairs.empty
