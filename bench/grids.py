@@ -48,8 +48,8 @@ class Scored:
     def note(self) -> str:
         """Balance and compactness in a few words."""
         q = plan_quality(self.parts)
-        return (f"CV {q.workload_cv:.3f}, 最大偏离 {q.worst_deviation:.0%}, PP 均值 {q.polsby_popper_mean:.2f}"
-                f"/最差 {q.polsby_popper_worst:.2f}, 连通 {q.contiguous_share:.0%}")
+        return (f"CV {q.workload_cv:.3f}, 最大偏离 {q.worst_deviation:.1%}, PP 均值 {q.polsby_popper_mean:.3f}"
+                f"/最差 {q.polsby_popper_worst:.3f}, 连通 {q.contiguous_share:.0%}, 小组完整 {q.group_kept_share:.0%}")
 
 
 def _url() -> str:
