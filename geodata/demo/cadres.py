@@ -28,7 +28,8 @@ class _Cadres:
                           "party_member_id": member, "code": f"GB{self.town_code}{cadre_id:04d}",
                           "name": name, "cadre_role": role, "home": shapely.Point(home)})
         if assignment:
-            days = int(self.rng.integers(100, 1100))
+            # Posted before the year of visits that build_activity makes, so those visits count.
+            days = int(self.rng.integers(366, 1100))
             self.postings.append({"cadre_id": cadre_id, "village_id": village + 1, "assignment": assignment,
                                   "start_date": (np.datetime64(self.until) - days).astype(object)})
         return cadre_id

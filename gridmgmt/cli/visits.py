@@ -15,7 +15,8 @@ from gridmgmt.services.compliance import NotFound, township_compliance
 from gridmgmt.services.duties import list_duties, set_duty
 from gridmgmt.services.events import EventError, EventReport, close_event, report_by_codes
 from gridmgmt.services.routes import MODES, RouteError, plan_route
-from gridmgmt.services.visit_report import ReportFilter, audit_sensitive, report_tables, workbook
+from gridmgmt.services.visit_report import (COUNT_HEADERS, ReportFilter, audit_sensitive, report_tables,
+                                            workbook)
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 TABLE_ROWS = 40  # the terminal shows this many rows of a long list
@@ -30,7 +31,9 @@ def _show(title: str, table: pd.DataFrame) -> None:
     if table.empty:
         click.echo("（无）")
         return
-    click.echo(table.head(TABLE_ROWS).to_string(index=False))
+    rate = COUNT_HEADERS["rate"]
+    click.echo(table.head(TABLE_ROWS).to_string(
+        index=False, formatters={rate: "{:.1%}".format} if rate in table else None))
     if len(table) > TABLE_ROWS:
         click.echo(f"……共 {len(table)} 行，完整清单请用 --format xlsx 或 json")
 
