@@ -19,6 +19,7 @@ from gridmgmt.services.compliance import (
 )
 from gridmgmt.services.events import EventError, EventReport, attend_event, report_event
 from gridmgmt.services.grid_views import my_cells
+from gridmgmt.services.layers import township_layers
 from gridmgmt.services.routes import MODES, RouteError, plan_route
 from gridmgmt.services.visit_report import ReportFilter, report_tables, workbook
 from gridmgmt.services.visits import Fix, VisitError, VisitInput, answers_for, record_visit
@@ -163,8 +164,11 @@ def township(code: str):
     """The township's compliance on a date: by duty, village and cadre, the open list, late events."""
     comp, tables = _tables(code)
     households, events = township_places(get_session(), comp)
+    layers = township_layers(get_session(), code)  # village outlines and names for orientation
     return render_template("visits/township.html", comp=comp, tables=tables, households=households, events=events,
-                           may_edit_duties=may(current_user.role, "edit_duties"))
+                           villages=layers.villages, village_labels=layers.village_labels,
+                           may_edit_duties=may(current_user.role, "edit_duties"),
+                           may_export=may(current_user.role, "export_maps"))
 
 
 @bp.get("/townships/<code>/visits.xlsx")

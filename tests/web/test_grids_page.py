@@ -122,3 +122,13 @@ def test_the_editor_shows_and_uses_the_plans_own_rules(grid_users):
     assert "目标 120（80–140）" in planner.get(f"/townships/{grid_town.TOWN}/grids").get_data(as_text=True)
     data = planner.get(f"/api/grids/{plan}").get_json()
     assert data["rules"]["max_workload"] == 140 and data["summary"]["out_of_bounds"] == []
+
+
+def test_plan_list_offers_the_roster_and_the_grid_map(grid_users):
+    planner = grid_users["planner"]
+    _allocate(planner)
+    html = planner.get(f"/townships/{grid_town.TOWN}/grids").get_data(as_text=True)
+    assert f"/townships/{grid_town.TOWN}/grid-roster.xlsx" in html
+    assert f"/townships/{grid_town.TOWN}/maps/grid_plan.pdf" in html
+    roster = planner.get(f"/townships/{grid_town.TOWN}/grid-roster.xlsx")
+    assert roster.status_code == 200 and roster.data[:2] == b"PK"

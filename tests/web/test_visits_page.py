@@ -152,3 +152,11 @@ def test_duties_are_listed_and_edited_on_a_page(app, as_user):
     assert "已保存职责 grid_groups" in new and new.count('name="code" value=') == 6
     assert as_user("leader").get("/duties").status_code == 403
     assert "走访职责设置" in planner.get(f"/townships/{TOWNSHIP_CODE}/visits").get_data(as_text=True)
+
+
+def test_township_page_offers_the_briefing_map_and_draws_the_villages(as_user):
+    html = as_user("leader").get(f"/townships/{TOWNSHIP_CODE}/visits").get_data(as_text=True)
+    for fmt in ("png", "pdf"):
+        assert f"/townships/{TOWNSHIP_CODE}/maps/visits.{fmt}" in html
+    villages = re.search(r"const villages = (\{.*?\}), labels", html).group(1)
+    assert '"FeatureCollection"' in villages and "Polygon" in villages
