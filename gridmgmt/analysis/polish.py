@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 # A cell 10 % off its target costs 1, as much as going from round (PP 1) to PP 0.5.
 BALANCE = 100.0
-# Splitting a village group costs about what one household's balance step is worth,
-# so a group is split only where that buys balance (or shape) beyond a step.
+# Splitting a village group costs what moving one household is worth when two cells
+# are ≈ 3.5 % off: a group is split where that buys real balance (or shape), not less.
 SPLIT_GROUP = 0.1
 # Each candidate move is tried best first; after this many refusals the step gives up.
 TRIES = 25
