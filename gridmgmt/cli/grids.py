@@ -1,4 +1,5 @@
-"""`gridmgmt grids …`: allocate, assign, publish, compare and export grid plans."""
+"""`gridmgmt grids …`: allocate, assign, publish, compare and export grid plans, and the roster."""
+import getpass
 import time
 from pathlib import Path
 
@@ -6,10 +7,15 @@ import click
 
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.grid_rules import GridError, GridRules
+from gridmgmt.domain.vocab import PLAN_STATUSES
 from gridmgmt.services import grid_plans
+from gridmgmt.services.audit import Actor
+from gridmgmt.services.briefing_roster import NoPlan, grid_roster
 from gridmgmt.services.grid_assignment import assign as assign_plan
 from gridmgmt.services.grids import allocate_township, rebalance as rebalance_plan
 
+PLAN_COLUMNS = {"id": "编号", "township": "乡镇", "name": "名称", "status": "状态", "published_at": "发布时间",
+                "cells": "网格", "households": "农户"}
 QUALITY_LABELS = {
     "cells": "网格数", "households": "农户数", "workload_max_min": "工作量 最大/最小",
     "workload_cv": "工作量变异系数", "worst_deviation": "最大偏离本村目标",
@@ -133,9 +139,27 @@ def export(plan_id: int, output: Path, fmt: str) -> None:
     click.echo(f"已导出 {n} 个网格到 {output}")
 
 
+@grids.command()
+@click.option("--township", required=True, help="乡镇编码")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出的 .xlsx 文件")
+def roster(township: str, output: Path) -> None:
+    """导出网格花名册（Excel）：已发布方案（没有则为最新方案）的网格、网格员和联户党员；记入审计日志。"""
+    with make_session() as session:
+        try:
+            output.write_bytes(grid_roster(session, township, Actor(getpass.getuser())))
+        except NoPlan as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"已写出 {output}")
+
+
 @grids.command(name="list")
 def list_plans() -> None:
     """列出全部网格方案。"""
     with make_session() as session:
         frame = grid_plans.plan_list(session)
-    click.echo(frame.to_string(index=False) if len(frame) else "尚无网格方案")
+    if frame.empty:
+        click.echo("尚无网格方案")
+        return
+    frame["status"] = frame.status.map(PLAN_STATUSES)
+    frame["published_at"] = [f"{t:%Y-%m-%d %H:%M}" if t is not None and t == t else "—" for t in frame.published_at]
+    click.echo(frame.rename(columns=PLAN_COLUMNS).to_string(index=False))

@@ -1,5 +1,6 @@
 """`gridmgmt grids …` end to end on the small township."""
 import geopandas as gpd
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -37,11 +38,15 @@ def test_allocate_assign_publish_export_diff(cli, tmp_path):
     moved = gpd.read_file(tmp_path / "moved.geojson")
     assert f"{len(moved)} 户换了网格" in out and len(moved) > 0
     listing = _ok(cli, "list")
-    assert "published" in listing and "draft" in listing
+    assert "已发布" in listing and "草稿" in listing and "NaT" not in listing
+    _ok(cli, "roster", "--township", grid_town.TOWN, "-o", str(tmp_path / "roster.xlsx"))
+    assert openpyxl.load_workbook(tmp_path / "roster.xlsx").sheetnames[:2] == ["说明", "网格花名册"]
 
 
 def test_bad_input_is_a_clear_error(cli):
     result = cli.invoke(main, ["grids", "allocate", "--township", grid_town.TOWN, "--min", "300"])
     assert result.exit_code != 0 and "下限" in result.output
+    result = cli.invoke(main, ["grids", "roster", "--township", "000000000000", "-o", "x.xlsx"])
+    assert result.exit_code != 0 and "还没有网格方案" in result.output
     result = cli.invoke(main, ["grids", "publish", "7"])
     assert result.exit_code != 0 and "没有编号为 7 的网格方案" in result.output
