@@ -7,6 +7,7 @@ from scipy.sparse.csgraph import connected_components
 
 from gridmgmt.analysis.grid_cells import build_mesh, dissolve
 from gridmgmt.analysis.partition import allocate, is_connected, site_graph, split
+from gridmgmt.analysis.polish import Polisher, stays_connected
 from gridmgmt.domain.grid_rules import GridRules
 
 RULES = GridRules(target=60, min_workload=40, max_workload=80, tolerance=0.1)
@@ -78,3 +79,18 @@ def test_split_of_a_random_cell_gives_two_connected_balanced_cells(seed):
     load = np.bincount(after, graph.weight)
     half = graph.weight[sites == cell].sum() / 2
     assert abs(load[cell] - half) <= RULES.tolerance * half + graph.weight.max()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_allocation_ends_where_no_allowed_move_improves_the_polish_objective(seed):
+    village, xy, group, weight, road = _random_village(seed)
+    mesh = build_mesh(xy, village)
+    graph = site_graph(mesh, weight, group, [road])
+    sites = allocate(graph, RULES, seed=seed)
+    k = sites.max() + 1
+    targets = np.full(k, graph.weight.sum() / k)
+    low, high = np.array([RULES.band(t) for t in targets]).T
+    polisher = Polisher(graph, sites.copy(), targets, low, high, np.ones(k, bool))
+    site, _, gain = polisher._moves()
+    improving = site[gain > 1e-9]
+    assert not any(stays_connected(sites, polisher.ptr, polisher.nbr, int(s)) for s in improving)
