@@ -28,12 +28,17 @@ def _random_village(seed: int):
     return village, xy, group, weight, road
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_random_village_allocation_properties(seed):
+def _allocated(seed: int):
+    """A random village allocated: (village, xy, weight, mesh, graph, site labels)."""
     village, xy, group, weight, road = _random_village(seed)
     mesh = build_mesh(xy, village)
     graph = site_graph(mesh, weight, group, [road])
-    sites = allocate(graph, RULES, seed=seed)
+    return village, xy, weight, mesh, graph, allocate(graph, RULES, seed=seed)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_village_allocation_properties(seed):
+    village, xy, weight, mesh, graph, sites = _allocated(seed)
     labels = np.unique(sites)
     k = len(labels)
     # Every household is in exactly one cell; cells are numbered 0..k-1.
@@ -64,10 +69,7 @@ def test_random_village_allocation_properties(seed):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_split_of_a_random_cell_gives_two_connected_balanced_cells(seed):
-    village, xy, group, weight, road = _random_village(seed)
-    mesh = build_mesh(xy, village)
-    graph = site_graph(mesh, weight, group, [road])
-    sites = allocate(graph, RULES, seed=seed)
+    *_, mesh, graph, sites = _allocated(seed)
     cell = int(np.argmax(np.bincount(sites, graph.weight)))
     after = split(graph, RULES, sites, cell)
     new = sites.max() + 1
@@ -83,10 +85,7 @@ def test_split_of_a_random_cell_gives_two_connected_balanced_cells(seed):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_allocation_ends_where_no_allowed_move_improves_the_polish_objective(seed):
-    village, xy, group, weight, road = _random_village(seed)
-    mesh = build_mesh(xy, village)
-    graph = site_graph(mesh, weight, group, [road])
-    sites = allocate(graph, RULES, seed=seed)
+    *_, graph, sites = _allocated(seed)
     k = sites.max() + 1
     targets = np.full(k, graph.weight.sum() / k)
     low, high = np.array([RULES.band(t) for t in targets]).T
