@@ -1,12 +1,12 @@
 """Shared fixtures: a migrated test database on real PostGIS, cleaned after each test."""
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
 from gridmgmt.config import get_settings
 from gridmgmt.db.cluster import LocalCluster, ensure_database
 from gridmgmt.db.migrate import upgrade
-from gridmgmt.db.models import Base
+from tests.tables import empty_tables
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +37,4 @@ def session(engine):
     """A session on an empty schema; every table is emptied afterwards."""
     with sessionmaker(engine, expire_on_commit=False)() as sess:
         yield sess
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    empty_tables(engine)

@@ -10,8 +10,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from geodata.demo import generate
-from gridmgmt.db.models import Base, Township
+from gridmgmt.db.models import Township
 from gridmgmt.services.demo import load_demo
+from tests.tables import empty_tables
 
 DAY = date(2026, 1, 1)
 NEIGHBOUR_CODE = "441624999000"
@@ -51,13 +52,6 @@ def add_plan_and_sites(engine) -> None:
             SELECT id, (ARRAY['awarded', 'awarded', 'applied', 'rectifying', 'revoked'])[n]
             FROM (SELECT id, row_number() OVER (ORDER BY code) AS n FROM party_org
                   WHERE venue IS NOT NULL AND org_type <> 'party_committee') o WHERE n <= 5"""))
-
-
-def empty_tables(engine) -> None:
-    """Remove every row, as the shared session fixture does after each test."""
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
 def new_session(engine) -> Session:

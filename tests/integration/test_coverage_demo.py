@@ -12,31 +12,21 @@ import pytest
 import shapely
 from click.testing import CliRunner
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
-from geodata.demo import generate
 from geodata.demo.shapes import METRES_PER_DEGREE
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
-from gridmgmt.db.models import Base
 from gridmgmt.services.coverage import township_coverage
-from gridmgmt.services.demo import load_demo
+from tests.integration.demo_town import CODE, default_demo
 
 UNTIL = date(2026, 7, 1)
-CODE = "441624100000"
 
 
 @pytest.fixture(scope="module")
 def demo(engine):
     """(generated tables, coverage report) of the demo township loaded into the test database."""
-    data = generate(seed=1, until=UNTIL)
-    with Session(engine) as session:
-        load_demo(session, data)
-        report = township_coverage(session, CODE)
-    yield data.tables, report
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {', '.join(t.name for t in Base.metadata.sorted_tables)} "
-                          "RESTART IDENTITY CASCADE"))
+    with default_demo(engine, UNTIL, lambda session: township_coverage(session, CODE)) as loaded:
+        yield loaded
 
 
 def _branch_of(t):

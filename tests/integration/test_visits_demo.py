@@ -5,31 +5,20 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
-from sqlalchemy import text
-from sqlalchemy.orm import Session
 
-from geodata.demo import generate
-from gridmgmt.db.models import Base
 from gridmgmt.services.compliance import township_compliance
-from gridmgmt.services.demo import load_demo
 from gridmgmt.services.visit_report import report_tables
+from tests.integration.demo_town import CODE, default_demo
 
 UNTIL = date(2026, 7, 1)
 DAY = date(2026, 6, 30)  # the last day of the generated history
-CODE = "441624100000"
 
 
 @pytest.fixture(scope="module")
 def demo(engine):
     """(generated tables, compliance on DAY) of the demo township loaded into the test database."""
-    data = generate(seed=1, until=UNTIL)
-    with Session(engine) as session:
-        load_demo(session, data)
-        comp = township_compliance(session, CODE, DAY)
-    yield data.tables, comp
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {', '.join(t.name for t in Base.metadata.sorted_tables)} "
-                          "RESTART IDENTITY CASCADE"))
+    with default_demo(engine, UNTIL, lambda session: township_compliance(session, CODE, DAY)) as loaded:
+        yield loaded
 
 
 def test_every_default_duty_has_done_and_missed_targets(demo):
