@@ -7,13 +7,13 @@ import io
 from dataclasses import dataclass
 
 import pandas as pd
-from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.compliance import STATUSES, per_cadre, summarise
 from gridmgmt.config import get_settings
 from gridmgmt.domain.duties import PERIODS
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES
+from gridmgmt.reports.sheets import add_sheet, new_book
 from gridmgmt.services.audit import Actor, record
 from gridmgmt.services.compliance import Compliance, NotFound
 
@@ -115,17 +115,10 @@ def audit_sensitive(session: Session, actor: Actor, comp: Compliance, fmt: str) 
 
 def workbook(tables: dict[str, pd.DataFrame]) -> bytes:
     """An .xlsx with one sheet per table, Chinese headers, widths that fit."""
-    book = Workbook()
-    book.remove(book.active)
+    book = new_book()
     for title, table in tables.items():
-        sheet = book.create_sheet(title)
-        sheet.append(list(table.columns))
-        for row in table.itertuples(index=False):
-            sheet.append([None if pd.isna(v) else v for v in row])
-        for k, column in enumerate(table.columns, start=1):
-            width = max([len(str(column))] + [len(str(v)) for v in table.iloc[:, k - 1].head(200)])
-            sheet.column_dimensions[sheet.cell(1, k).column_letter].width = min(2 * width + 2, 60)
-        sheet.freeze_panes = "A2"
+        add_sheet(book, title, list(table.columns),
+                  ([None if pd.isna(v) else v for v in row] for row in table.itertuples(index=False)))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
