@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from gridmgmt.analysis.compliance import PRIORITIES
 from gridmgmt.config import get_settings
-from gridmgmt.db.models import Cadre, Event
+from gridmgmt.db.models import Cadre
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, MUST_VISIT_FLAGS, VISIT_KINDS
@@ -17,12 +17,12 @@ from gridmgmt.services.duties import list_duties, set_duty
 from gridmgmt.services.compliance import (
     NotFound, cadre_work, township_compliance, township_places, work_places,
 )
-from gridmgmt.services.events import EventError, EventReport, attend_event, report_event
+from gridmgmt.services.events import EventError, EventReport, record_field_visit, report_event
 from gridmgmt.services.grid_views import my_cells
 from gridmgmt.services.layers import township_layers
 from gridmgmt.services.routes import MODES, RouteError, plan_route
 from gridmgmt.services.visit_report import ReportFilter, report_tables, workbook
-from gridmgmt.services.visits import Fix, VisitError, VisitInput, answers_for, record_visit
+from gridmgmt.services.visits import Fix, OutOfScope, VisitError, VisitInput, require_in_scope
 from web.api import error_response
 from web.auth import permission_required, require_township
 from web.db import get_session
@@ -89,16 +89,10 @@ def record():
     if not isinstance(body, dict):
         return error_response(400, "请求须为 JSON")
     try:
-        visit = _visit_from(body)
-        if visit.household_id is None or not answers_for(get_session(), visit.cadre_id, int(visit.household_id)):
-            return error_response(404, "没有这户农户，或不在您的走访范围内")
-        if body.get("event_id"):
-            event = get_session().get(Event, int(body["event_id"]))
-            if event is None or event.household_id != visit.household_id:
-                return error_response(404, "没有这件事件，或不在您的走访范围内")
-            _, stored, created = attend_event(get_session(), event.id, visit)
-        else:
-            stored, created = record_visit(get_session(), visit)
+        event_id = int(body["event_id"]) if body.get("event_id") else None
+        stored, created = record_field_visit(get_session(), _visit_from(body), event_id)
+    except OutOfScope as exc:
+        return error_response(404, str(exc))
     except (VisitError, EventError, ValueError, TypeError) as exc:
         return error_response(400, str(exc) if isinstance(exc, (VisitError, EventError)) else "参数格式有误")
     return {"id": stored.id, "created": created, "flagged": stored.flagged,
@@ -114,14 +108,15 @@ def report():
     if not isinstance(body, dict) or not str(body.get("household_id", "")).isdigit():
         return error_response(400, "请指定事件所在农户")
     home = int(body["household_id"])
-    if not answers_for(get_session(), current_user.cadre_id, home):
-        return error_response(404, "没有这户农户，或不在您的走访范围内")
     try:
+        require_in_scope(get_session(), current_user.cadre_id, home)
         # The phone's time of the first tap: a report resent later keeps when it was made.
         at = datetime.fromisoformat(body["reported_at"]) if body.get("reported_at") else datetime.now(ZoneInfo("UTC"))
         event, created = report_event(get_session(), EventReport(
             str(body.get("event_type")), current_user.cadre_id, at, household_id=home,
             description=str(body.get("description") or "")[:2000] or None, client_id=str(body.get("client_id", ""))))
+    except OutOfScope as exc:
+        return error_response(404, str(exc))
     except (EventError, ValueError, TypeError) as exc:
         return error_response(400, str(exc) if isinstance(exc, EventError) else "参数格式有误")
     return {"id": event.id, "created": created, "attend_by": event.attend_by.isoformat()}, 201 if created else 200

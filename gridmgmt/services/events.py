@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import Cadre, Event, Household, Village, VillageGroup, Visit
 from gridmgmt.domain.duties import AttendRules, DutyError, attend_by
-from gridmgmt.services.visits import CLOCK_SKEW, VisitInput, stage_visit
+from gridmgmt.services.visits import CLOCK_SKEW, OutOfScope, VisitInput, record_visit, require_in_scope, stage_visit
 
 
 class EventError(ValueError):
@@ -134,6 +134,21 @@ def attend_event(session: Session, event_id: int, visit: VisitInput) -> tuple[Ev
         event.status, event.attended_by, event.attended_at = "attended", stored.cadre_id, stored.visited_at
     session.commit()
     return event, stored, created
+
+
+def record_field_visit(session: Session, visit: VisitInput, event_id: int | None = None) -> tuple[Visit, bool]:
+    """A phone's VISIT by its cadre, or its attendance at event EVENT_ID; (stored, created). Commits.
+
+    Raises OutOfScope for a household the cadre does not answer for, or an event not at it.
+    """
+    require_in_scope(session, visit.cadre_id, visit.household_id)
+    if event_id is None:
+        return record_visit(session, visit)
+    event = session.get(Event, event_id)
+    if event is None or event.household_id != visit.household_id:
+        raise OutOfScope("没有这件事件，或不在您的走访范围内")
+    _, stored, created = attend_event(session, event.id, visit)
+    return stored, created
 
 
 def close_event(session: Session, event_id: int) -> Event:

@@ -20,6 +20,10 @@ class VisitError(ValueError):
     """A visit that cannot be stored as given; the message is Chinese and safe to show."""
 
 
+class OutOfScope(LookupError):
+    """The household or event is unknown, or outside what the cadre answers for (Chinese message)."""
+
+
 @dataclass(frozen=True)
 class Fix:
     """A phone's position: longitude, latitude (EPSG:4326) and accuracy in metres."""
@@ -147,3 +151,9 @@ def answers_for(session: Session, cadre_id: int, household_id: int) -> bool:
     """True when the household lies in a village the cadre is posted to or lives in, or in
     a cell of the published plan the cadre holds: where their duties can reach it."""
     return session.execute(text(ANSWERS_FOR_SQL), {"cadre": cadre_id, "household": household_id}).scalar()
+
+
+def require_in_scope(session: Session, cadre_id: int, household_id: int | None) -> None:
+    """Raise OutOfScope unless the cadre answers for the household (see answers_for)."""
+    if household_id is None or not answers_for(session, cadre_id, household_id):
+        raise OutOfScope("没有这户农户，或不在您的走访范围内")

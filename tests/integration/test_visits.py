@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import CadreVillage, Event, Visit
-from gridmgmt.services.events import EventError, EventReport, attend_event, close_event, report_event
-from gridmgmt.services.visits import Fix, VisitError, VisitInput, answers_for, record_visit
+from gridmgmt.services.events import (EventError, EventReport, attend_event, close_event, record_field_visit,
+                                      report_event)
+from gridmgmt.services.visits import Fix, OutOfScope, VisitError, VisitInput, answers_for, record_visit
 from tests.integration.visit_fixtures import build
 
 NOON = datetime(2025, 5, 15, 4, 0, tzinfo=timezone.utc)  # 12:00 in Asia/Shanghai
@@ -167,3 +168,16 @@ def test_a_posting_answers_for_its_village_from_its_first_to_its_last_day(sessio
     posting.end_date = today - timedelta(days=1)
     session.commit()
     assert not answers_for(session, cadre, home)
+
+
+def test_field_visits_stay_in_the_cadres_scope(session, town):
+    cadre, home = town["cadres"]["first_secretary"], town["households"][3].id
+    with pytest.raises(OutOfScope, match="不在您的走访范围内"):
+        record_field_visit(session, _visit(town, cadre_id=cadre, household_id=home))
+    event, _ = report_event(session, _report(town))
+    other = town["households"][0].id  # the grid worker's own household, not the event's
+    with pytest.raises(OutOfScope, match="没有这件事件"):
+        record_field_visit(session, _visit(town, household_id=other), event.id)
+    assert _count(session) == 0
+    stored, created = record_field_visit(session, _visit(town, household_id=other))
+    assert created and stored.household_id == other
