@@ -3,7 +3,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_login import current_user, login_user, logout_user
 
 from gridmgmt.services.accounts import LoginFailed, TooManyAttempts, authenticate
-from web.auth import CurrentUser, audit, home_url, public
+from web.auth import audit, home_url, public, snapshot
 from web.db import get_session
 
 bp = Blueprint("accounts", __name__)
@@ -37,7 +37,7 @@ def login():
                                username=username), 401
     session.clear()  # a fresh session (and CSRF token) for the new user
     session.permanent = True
-    login_user(CurrentUser.of(user))
+    login_user(snapshot(user.id))
     return redirect(next_url or home_url())
 
 

@@ -22,7 +22,8 @@ from gridmgmt.services.audit import Actor, record
 from web.db import get_session
 
 __all__ = ["audit", "current_actor", "current_scope", "home_url", "init_app", "json_error",
-           "login_required", "permission_required", "public", "require_township", "roles_required"]
+           "login_required", "permission_required", "public", "require_township", "roles_required",
+           "snapshot"]
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -43,13 +44,6 @@ class CurrentUser(UserMixin):
     township_id: int | None
     township_code: str | None
     cadre_id: int | None
-
-    @classmethod
-    def of(cls, user: AppUser) -> "CurrentUser":
-        """Snapshot of USER, with its township's code."""
-        code = get_session().get(Township, user.township_id).code if user.township_id else None
-        return cls(user.id, user.username, user.role, user.township_id, code, user.cadre_id)
-
 
 def session_config(secure_cookies: bool) -> dict:
     """Cookie, session and CSRF settings for app.config (tests may override them)."""
@@ -79,16 +73,21 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"role_labels": ROLES})
 
 
-@login_manager.user_loader
-def _load_user(user_id: str) -> CurrentUser | None:
+def snapshot(user_id: int) -> CurrentUser | None:
+    """The user USER_ID with their township's code, read fresh; None when unknown or inactive."""
     # Runs on every request (every tile): one query, the snapshot's columns only.
     row = get_session().execute(
         select(AppUser.id, AppUser.username, AppUser.role, AppUser.township_id, Township.code,
                AppUser.cadre_id)
         .outerjoin(Township, AppUser.township_id == Township.id)
-        .where(AppUser.id == int(user_id), AppUser.active)
+        .where(AppUser.id == user_id, AppUser.active)
     ).one_or_none()
     return CurrentUser(*row) if row else None
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> CurrentUser | None:
+    return snapshot(int(user_id))
 
 
 @login_manager.request_loader
@@ -97,7 +96,7 @@ def _load_token_user(req) -> CurrentUser | None:
     if scheme.lower() != "bearer" or not secret.strip():
         return None
     user = user_for_token(get_session(), secret.strip())
-    return CurrentUser.of(user) if user else None
+    return snapshot(user.id) if user else None
 
 
 def wants_json() -> bool:
