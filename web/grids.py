@@ -42,9 +42,11 @@ def allocate(code: str):
     """Allocate every village of the township into a new draft plan (one click)."""
     require_township(code)
     try:
-        rules = GridRules(target=_float("target", 150), min_workload=_float("min", 100),
-                          max_workload=_float("max", 200), must_visit_extra=_float("must_visit_extra", 1.0),
-                          tolerance=_float("tolerance", 0.10))
+        default = GridRules()
+        rules = GridRules(target=_float("target", default.target), min_workload=_float("min", default.min_workload),
+                          max_workload=_float("max", default.max_workload),
+                          must_visit_extra=_float("must_visit_extra", default.must_visit_extra),
+                          tolerance=_float("tolerance", default.tolerance))
         report = allocate_township(get_session(), code, request.form.get("name") or
                                    time.strftime("自动划分 %Y-%m-%d %H:%M"), rules)
     except ValueError as exc:  # GridError is a ValueError; so is a number typed wrong

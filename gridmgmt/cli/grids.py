@@ -14,6 +14,7 @@ from gridmgmt.services.briefing_roster import NoPlan, grid_roster
 from gridmgmt.services.grid_assignment import assign as assign_plan
 from gridmgmt.services.grids import allocate_township, rebalance as rebalance_plan
 
+DEFAULT = GridRules()
 PLAN_COLUMNS = {"id": "编号", "township": "乡镇", "name": "名称", "status": "状态", "published_at": "发布时间",
                 "cells": "网格", "households": "农户"}
 QUALITY_LABELS = {
@@ -24,27 +25,27 @@ QUALITY_LABELS = {
 }
 
 
+# (flag, GridRules field, type, help) of the rule options.
+RULE_OPTIONS = [
+    ("--target", "target", float, "每格目标工作量（户）"),
+    ("--min", "min_workload", float, "每格工作量下限"),
+    ("--max", "max_workload", float, "每格工作量上限"),
+    ("--must-visit-extra", "must_visit_extra", float, "必访户额外计入的工作量（1.0 即按 2 户计）"),
+    ("--tolerance", "tolerance", float, "均衡容差（占本村均值）"),
+    ("--max-cells-per-worker", "max_cells_per_worker", int, "每名网格员最多负责网格数"),
+    ("--liaison-capacity", "liaison_capacity", int, "每名党员最多联系户数"),
+]
+
+
 def _rules_options(fn):
-    options = [
-        click.option("--target", type=float, default=150, show_default=True, help="每格目标工作量（户）"),
-        click.option("--min", "min_workload", type=float, default=100, show_default=True, help="每格工作量下限"),
-        click.option("--max", "max_workload", type=float, default=200, show_default=True, help="每格工作量上限"),
-        click.option("--must-visit-extra", type=float, default=1.0, show_default=True,
-                     help="必访户额外计入的工作量（1.0 即按 2 户计）"),
-        click.option("--tolerance", type=float, default=0.10, show_default=True, help="均衡容差（占本村均值）"),
-        click.option("--max-cells-per-worker", type=int, default=1, show_default=True, help="每名网格员最多负责网格数"),
-        click.option("--liaison-capacity", type=int, default=10, show_default=True, help="每名党员最多联系户数"),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
+    for flag, name, kind, text in reversed(RULE_OPTIONS):
+        fn = click.option(flag, name, type=kind, default=getattr(DEFAULT, name), show_default=True, help=text)(fn)
     return fn
 
 
 def _rules(**kw) -> GridRules:
     try:
-        return GridRules(target=kw["target"], min_workload=kw["min_workload"], max_workload=kw["max_workload"],
-                         must_visit_extra=kw["must_visit_extra"], tolerance=kw["tolerance"],
-                         max_cells_per_worker=kw["max_cells_per_worker"], liaison_capacity=kw["liaison_capacity"])
+        return GridRules(**{name: kw[name] for _, name, _, _ in RULE_OPTIONS})
     except GridError as exc:
         raise click.ClickException(str(exc)) from exc
 
