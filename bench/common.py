@@ -6,12 +6,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 from psycopg import sql
 
 from gridmgmt.config import get_settings
 from gridmgmt.db.cluster import ensure_database
 from gridmgmt.db.migrate import upgrade
+from gridmgmt.db.roles import connect
 
 BIN = Path(sys.executable).parent
 
@@ -42,8 +42,7 @@ class Result:
 def fresh_database(name: str) -> str:
     """Drop, create and migrate database NAME; return its URL."""
     settings = get_settings()
-    admin = settings.url_for("postgres").replace("+psycopg", "")
-    with psycopg.connect(admin, autocommit=True) as conn:
+    with connect(settings.admin_url_for()) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     ensure_database(settings, name)
     url = settings.url_for(name)

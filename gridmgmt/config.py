@@ -4,7 +4,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+
+from gridmgmt.keys import read_secret
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,10 +20,14 @@ class Settings(BaseSettings):
     database_url: str | None = None
     var_dir: Path = PROJECT_ROOT / "var"
     pg_port: int = 55432
-    pg_user: str = "gridmgmt"
+    # The local cluster's roles: the app's own (no superuser; owns its databases, runs the
+    # migrations) and the cluster superuser (creates databases and extensions only).
+    pg_user: str = "gridmgmt_app"
+    pg_admin_user: str = "gridmgmt"
     db_name: str = "gridmgmt"
     test_db_name: str = "gridmgmt_test"
-    secret_key: str = "dev-only-change-me"
+    # None: the key file `gridmgmt init` writes. There is no default key.
+    secret_key: str | None = None
     # Send session cookies over HTTPS only; turn on behind an HTTPS proxy.
     secure_cookies: bool = False
     tianditu_key: str | None = None
@@ -36,15 +42,44 @@ class Settings(BaseSettings):
     visit_far_m: float = 300.0
     attend_hours: dict[str, float] = {}
 
+    @property
+    def secrets_dir(self) -> Path:
+        """Folder of the generated secrets (0700, files 0600)."""
+        return self.var_dir / "secrets"
+
+    @property
+    def secret_key_file(self) -> Path:
+        """The session key file `gridmgmt init` writes."""
+        return self.secrets_dir / "secret_key"
+
+    def password_file(self, role: str) -> Path:
+        """The file holding the local cluster's password of ROLE."""
+        return self.secrets_dir / f"pg_{role}.password"
+
+    def session_key(self) -> str | None:
+        """GRIDMGMT_SECRET_KEY, else the key file's; None when neither is there."""
+        return self.secret_key or read_secret(self.secret_key_file)
+
     def url_for(self, db_name: str | None = None) -> str:
-        """SQLAlchemy URL of the configured server, or of the local cluster."""
+        """SQLAlchemy URL of the configured server, or of the local cluster as the app's role."""
         if self.database_url:
             if db_name is None:
                 return self.database_url
             url = make_url(self.database_url).set(database=db_name)
             return url.render_as_string(hide_password=False)
-        name = db_name or self.db_name
-        return f"postgresql+psycopg://{self.pg_user}@127.0.0.1:{self.pg_port}/{name}"
+        return self._local_url(self.pg_user, db_name or self.db_name)
+
+    def admin_url_for(self, db_name: str = "postgres") -> str:
+        """URL for creating databases and extensions: the local cluster's superuser, or the server URL."""
+        if self.database_url:
+            return self.url_for(db_name)
+        return self._local_url(self.pg_admin_user, db_name)
+
+    def _local_url(self, role: str, db_name: str) -> str:
+        # No password file yet (cluster never started): the server then refuses the login.
+        url = URL.create("postgresql+psycopg", username=role, password=read_secret(self.password_file(role)),
+                         host="127.0.0.1", port=self.pg_port, database=db_name)
+        return url.render_as_string(hide_password=False)
 
 
 @lru_cache

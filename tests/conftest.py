@@ -1,4 +1,6 @@
 """Shared fixtures: a migrated test database on real PostGIS, cleaned after each test."""
+import secrets
+
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
@@ -7,6 +9,16 @@ from gridmgmt.config import get_settings
 from gridmgmt.db.cluster import LocalCluster, ensure_database
 from gridmgmt.db.migrate import upgrade
 from tests.tables import empty_tables
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_key():
+    """A random session key for every app and command the tests start: there is no default."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GRIDMGMT_SECRET_KEY", secrets.token_urlsafe(32))
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -3,17 +3,21 @@ from flask import Flask, render_template
 from sqlalchemy.exc import OperationalError
 
 from gridmgmt.config import get_settings
+from gridmgmt.keys import SessionKeyMissing
 from gridmgmt.services.layers import TownshipNotFound
 from web import accounts, assets, audit, auth, db, exports, households, mobile, townships, villages
 from web import api, coverage, grids, grids_api, nav, ogc, sites, tiles, visits
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """A configured app; CONFIG overrides the GRIDMGMT_* settings (tests pass DATABASE_URL)."""
+    """A configured app; CONFIG overrides the GRIDMGMT_* settings (tests pass DATABASE_URL).
+
+    Raises SessionKeyMissing when no session key is configured: there is no default one.
+    """
     app = Flask(__name__)
     settings = get_settings()
     app.config.from_mapping(
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=settings.session_key(),
         DATABASE_URL=settings.url_for(),
         NODE_MODULES=settings.node_modules,
         TIANDITU_KEY=settings.tianditu_key,
@@ -22,6 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
+    if not app.config["SECRET_KEY"]:
+        raise SessionKeyMissing()
     db.init_app(app)
     auth.init_app(app)
     nav.init_app(app)

@@ -16,6 +16,7 @@ COMMANDS = {
     "export-map": "gridmgmt.cli.export_map:export_map_command",
     "grids": "gridmgmt.cli.grids:grids",
     "import": "gridmgmt.cli.io:import_command",
+    "init": "gridmgmt.cli.init:init",
     "serve": "gridmgmt.cli.serve:serve",
     "sites": "gridmgmt.cli.sites:sites",
     "user": "gridmgmt.cli.user:user",

@@ -1,4 +1,9 @@
-"""The project-local PostgreSQL cluster under var/, used when no server URL is set."""
+"""The project-local PostgreSQL cluster under var/, used when no server URL is set.
+
+Logins are scram-sha-256 over loopback TCP with generated passwords (var/secrets). The app
+connects as its own role, which owns its databases but is no superuser; the cluster
+superuser only creates databases and extensions.
+"""
 import hashlib
 import os
 import pwd
@@ -11,15 +16,25 @@ import psycopg
 from psycopg import sql
 
 from gridmgmt.config import Settings
+from gridmgmt.db.roles import connect, secure_roles
+from gridmgmt.keys import ensure_secret
 
 # PostgreSQL refuses to run as root; as root we hand the cluster to this account.
 SERVICE_ACCOUNT = "postgres"
+HBA = """\
+# Written by `gridmgmt db up`: password logins (scram-sha-256) over loopback TCP only.
+host all all 127.0.0.1/32 scram-sha-256
+host all all ::1/128 scram-sha-256
+"""
+# Not trusted extensions: only a superuser may create them.
+EXTENSIONS = ("postgis", "pgrouting")
 SERVER_OPTIONS = {
     "listen_addresses": "'127.0.0.1'",
     "shared_buffers": "'512MB'",
     "work_mem": "'64MB'",
     "maintenance_work_mem": "'512MB'",
-    "synchronous_commit": "off",
+    # A visit answered 201 must survive a crash: never "off".
+    "synchronous_commit": "on",
     "max_wal_size": "'2GB'",
     "timezone": "'Asia/Shanghai'",
 }
@@ -63,30 +78,60 @@ class LocalCluster:
         return "running" if done.returncode == 0 else "stopped"
 
     def up(self) -> None:
-        """Create the cluster if needed, start it, and make sure the databases exist."""
+        """Create the cluster if needed, start it, secure it, and make sure the databases exist.
+
+        A cluster of earlier versions (trust logins, the app as superuser) is converted.
+        """
         state = self.status()
         if state == "absent":
             self._init()
         if state != "running":
             self._start()
+        self._secure()
         for name in (self.settings.db_name, self.settings.test_db_name):
             ensure_database(self.settings, name)
 
-    def down(self) -> None:
-        """Stop the server if it runs."""
+    def down(self, mode: str = "fast") -> None:
+        """Stop the server if it runs; MODE "immediate" simulates a crash."""
         if self.status() == "running":
-            self._run("pg_ctl", "stop", "-D", str(self.data_dir), "-m", "fast", "-w")
+            self._run("pg_ctl", "stop", "-D", str(self.data_dir), "-m", mode, "-w")
 
     def _init(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
+        password = ensure_secret(self.settings.password_file(self.settings.pg_admin_user))
+        # initdb runs as the service account, which cannot read var/secrets.
+        pwfile = self.root / "initdb.pw"
+        pwfile.touch(mode=0o600)
+        pwfile.chmod(0o600)
+        pwfile.write_text(password + "\n", encoding="utf-8")
         self._hand_over(self.root)
-        self._run(
-            "initdb", "-D", str(self.data_dir), "-U", self.settings.pg_user,
-            "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8",
-        )
+        try:
+            self._run(
+                "initdb", "-D", str(self.data_dir), "-U", self.settings.pg_admin_user,
+                "--auth=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C.UTF-8",
+            )
+        finally:
+            pwfile.unlink()
         conf = "\n".join(f"{k} = {v}" for k, v in SERVER_OPTIONS.items())
         with open(self.data_dir / "postgresql.auto.conf", "a", encoding="utf-8") as fh:
             fh.write(conf + "\n")
+        self._hba.write_text(HBA, encoding="utf-8")
+
+    @property
+    def _hba(self) -> Path:
+        return self.data_dir / "pg_hba.conf"
+
+    def _secure(self) -> None:
+        # Roles and passwords first, while a trust cluster still lets the superuser in without one.
+        trusting = any("trust" in line.split() for line in self._hba.read_text().splitlines()
+                       if not line.lstrip().startswith("#"))
+        try:
+            secure_roles(self.settings, SERVER_OPTIONS, hand_over=trusting)
+        except psycopg.OperationalError as exc:
+            raise ClusterError(f"无法以集群管理员身份登录本地集群：{exc}") from exc
+        if trusting:
+            self._hba.write_text(HBA, encoding="utf-8")
+        self._run("pg_ctl", "reload", "-D", str(self.data_dir))
 
     def _start(self) -> None:
         # TCP on loopback only: a socket path under a deep checkout can exceed 107 bytes.
@@ -139,9 +184,18 @@ def pg_bindir() -> Path:
 
 
 def ensure_database(settings: Settings, name: str) -> None:
-    """Create database NAME on the server if it does not exist yet."""
-    admin_url = settings.url_for("postgres").replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
+    """Create database NAME if it does not exist yet.
+
+    On the local cluster it belongs to the app's role and gets PostGIS and pgRouting from
+    the superuser (the app's migrations then find them there).
+    """
+    local = not settings.database_url
+    with connect(settings.admin_url_for()) as conn:
         found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not found:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            owner = sql.SQL(" OWNER {}").format(sql.Identifier(settings.pg_user)) if local else sql.SQL("")
+            conn.execute(sql.SQL("CREATE DATABASE {}{}").format(sql.Identifier(name), owner))
+    if local:
+        with connect(settings.admin_url_for(name)) as conn:
+            for extension in EXTENSIONS:
+                conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(extension)))

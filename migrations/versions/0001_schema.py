@@ -470,5 +470,10 @@ def downgrade() -> None:
     op.drop_geospatial_table('township')
     op.drop_geospatial_index('idx_road_vertex_geom', table_name='road_vertex', postgresql_using='gist', column_name='geom')
     op.drop_geospatial_table('road_vertex')
-    op.execute("DROP EXTENSION IF EXISTS pgrouting")
-    op.execute("DROP EXTENSION IF EXISTS postgis")
+    # Only extensions this role created: on the local cluster the superuser created them and
+    # the app's role may not drop them.
+    owned = set(op.get_bind().execute(sa.text(
+        "SELECT extname FROM pg_extension WHERE pg_has_role(extowner, 'USAGE')")).scalars())
+    for name in ("pgrouting", "postgis"):
+        if name in owned:
+            op.execute(f"DROP EXTENSION {name}")
