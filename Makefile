@@ -29,6 +29,7 @@ $(STAMP)/assets: package.json package-lock.json
 	@touch $@
 
 db: setup
+	$(GM) init
 	$(GM) db up
 	$(GM) db migrate
 

@@ -20,13 +20,17 @@ def db() -> None:
 
 @db.command()
 def up() -> None:
-    """启动项目本地 PostgreSQL 集群（var/pg）。"""
+    """启动项目本地 PostgreSQL 集群（var/pg），密码登录；旧版的免密集群会被转换。"""
     cluster = _local_cluster()
     try:
-        cluster.up()
+        converted = cluster.up()
     except ClusterError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"数据库已运行：127.0.0.1:{cluster.settings.pg_port}")
+    settings = cluster.settings
+    if converted:
+        click.echo(f"已把旧版集群改为密码登录（scram-sha-256）；应用改用非超级用户角色 {settings.pg_user}，"
+                   f"密码文件在 {settings.secrets_dir}")
+    click.echo(f"数据库已运行：127.0.0.1:{settings.pg_port}")
 
 
 @db.command()

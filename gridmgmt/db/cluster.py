@@ -77,19 +77,21 @@ class LocalCluster:
         done = self._run("pg_ctl", "status", "-D", str(self.data_dir), check=False)
         return "running" if done.returncode == 0 else "stopped"
 
-    def up(self) -> None:
+    def up(self) -> bool:
         """Create the cluster if needed, start it, secure it, and make sure the databases exist.
 
-        A cluster of earlier versions (trust logins, the app as superuser) is converted.
+        Returns True when it converted a cluster of earlier versions (trust logins, the
+        superuser owning everything).
         """
         state = self.status()
         if state == "absent":
             self._init()
         if state != "running":
             self._start()
-        self._secure()
+        converted = self._secure()
         for name in (self.settings.db_name, self.settings.test_db_name):
             ensure_database(self.settings, name)
+        return converted
 
     def down(self, mode: str = "fast") -> None:
         """Stop the server if it runs; MODE "immediate" simulates a crash."""
@@ -121,17 +123,19 @@ class LocalCluster:
     def _hba(self) -> Path:
         return self.data_dir / "pg_hba.conf"
 
-    def _secure(self) -> None:
+    def _secure(self) -> bool:
         # Roles and passwords first, while a trust cluster still lets the superuser in without one.
         trusting = any("trust" in line.split() for line in self._hba.read_text().splitlines()
                        if not line.lstrip().startswith("#"))
         try:
             secure_roles(self.settings, SERVER_OPTIONS, hand_over=trusting)
         except psycopg.OperationalError as exc:
-            raise ClusterError(f"无法以集群管理员身份登录本地集群：{exc}") from exc
+            where = self.settings.secrets_dir
+            raise ClusterError(f"无法以集群管理员身份登录本地集群（密码文件在 {where}）：{exc}") from exc
         if trusting:
             self._hba.write_text(HBA, encoding="utf-8")
         self._run("pg_ctl", "reload", "-D", str(self.data_dir))
+        return trusting
 
     def _start(self) -> None:
         # TCP on loopback only: a socket path under a deep checkout can exceed 107 bytes.
