@@ -104,6 +104,8 @@ def test_a_township_duty_opens_the_township_to_the_phone(worker, session):
     session.commit()
     assert SOUTH_HOME in _text(worker, "/m/visits")
     _agree(worker, session, SOUTH_HOME, in_scope=True)
+    phone = _text(worker, "/m")  # the map and list of their scope: every village of the township
+    assert SOUTH_HOME in phone and 'href="/villages/441500100203"' in phone
 
 
 def _names(response, layer: str | None = None) -> set[str]:
