@@ -115,7 +115,7 @@ def _cadres(session: Session, village_id: int) -> list[tuple[str, str, str]]:
 def scope_layers(session: Session, scope: Scope, title: str) -> TownshipLayers | None:
     """Map layers of SCOPE's villages and households; None when SCOPE has no village."""
     if scope.village_ids is None:  # a whole township (a 全镇 duty)
-        village_ids = session.scalars(select(Village.id).where(Village.township_id.in_(scope.township_ids))
+        village_ids = session.scalars(select(Village.id).where(Village.township_id.in_(sorted(scope.township_ids)))
                                       .order_by(Village.id)).all()
     else:
         village_ids = sorted(scope.village_ids | scope.cell_village_ids)
