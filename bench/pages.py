@@ -47,7 +47,7 @@ def embedded_page(url: str, code: str) -> str:
         township_id = session.scalar(select(Township.id).where(Township.code == code))
         households, offset = [], 0
         while True:
-            page = items(session, collection("households"), Scope(township_id=township_id),
+            page = items(session, collection("households"), Scope(township_ids=frozenset({township_id})),
                          limit=MAX_LIMIT, offset=offset)
             households += page.features
             offset += MAX_LIMIT

@@ -88,7 +88,7 @@ def _p95(values: list[float]) -> float:
 def raw_sql_seconds(url: str, tiles: list[TileAddress]) -> list[float]:
     """Time of our ST_AsMVT statement for each tile, run directly with psycopg."""
     dialect = postgresql.psycopg.dialect()
-    everything = Scope(township_id=None)
+    everything = Scope(township_ids=None)
     sqls = [str(tile_statement(tile_layer("households"), tile, everything)
                 .compile(dialect=dialect, compile_kwargs={"literal_binds": True})) for tile in tiles]
     times = []
@@ -102,7 +102,7 @@ def raw_sql_seconds(url: str, tiles: list[TileAddress]) -> list[float]:
 
 def index_used(url: str, tile: TileAddress) -> bool:
     """True when PostgreSQL plans the household tile with the GiST index on geom."""
-    sql = tile_statement(tile_layer("households"), tile, Scope(township_id=None)).compile(
+    sql = tile_statement(tile_layer("households"), tile, Scope(township_ids=None)).compile(
         dialect=postgresql.psycopg.dialect(), compile_kwargs={"literal_binds": True})
     with make_session(url) as session:
         plan = "\n".join(session.execute(text(f"EXPLAIN {sql}")).scalars())

@@ -1,9 +1,12 @@
 """One typed settings object; every value can be set with a GRIDMGMT_ variable."""
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 
 from gridmgmt.keys import read_secret
@@ -31,8 +34,10 @@ class Settings(BaseSettings):
     # Send session cookies over HTTPS only; turn on behind an HTTPS proxy.
     secure_cookies: bool = False
     tianditu_key: str | None = None
-    # Villages, groups, roads, grid cells, venues and sites readable without login.
+    # Villages, groups, roads, grid cells, venues and sites readable without login,
+    # of these townships (codes separated by commas; empty: every township).
     public_layers: bool = False
+    public_townships: Annotated[tuple[str, ...], NoDecode] = ()
     node_modules: Path = PROJECT_ROOT / "node_modules"
     # Visit duties (issue 5): the local time zone that dates visits, the start of the
     # township party committee's term, the distance beyond which a visit is flagged,
@@ -59,6 +64,15 @@ class Settings(BaseSettings):
     def session_key(self) -> str | None:
         """GRIDMGMT_SECRET_KEY, else the key file's; None when neither is there."""
         return self.secret_key or read_secret(self.secret_key_file)
+
+    @field_validator("public_townships", mode="before")
+    @classmethod
+    def _codes(cls, value):
+        return tuple(code.strip() for code in value.split(",") if code.strip()) if isinstance(value, str) else value
+
+    def today(self) -> date:
+        """Today's date in the configured time zone (the date visits and postings go by)."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
 
     def url_for(self, db_name: str | None = None) -> str:
         """SQLAlchemy URL of the configured server, or of the local cluster as the app's role."""

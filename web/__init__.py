@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
         NODE_MODULES=settings.node_modules,
         TIANDITU_KEY=settings.tianditu_key,
         PUBLIC_LAYERS=settings.public_layers,
+        PUBLIC_TOWNSHIPS=settings.public_townships,
         **auth.session_config(settings.secure_cookies),
     )
     if config:

@@ -5,13 +5,15 @@ with a Chinese message; internal details go to the log only.
 """
 from functools import partial
 
-from flask import Blueprint, Flask, abort, current_app
+from flask import Blueprint, Flask, abort, current_app, g
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, NotFound
 
-from gridmgmt.domain.permissions import Scope, may
+from gridmgmt.domain.permissions import Scope
+from gridmgmt.services.scopes import public_scope
 from web.auth import current_scope, json_error, public, wants_json
+from web.db import get_session
 
 # HTTP status → (error code, default Chinese message).
 ERRORS = {
@@ -78,15 +80,24 @@ def public_layers() -> bool:
     return bool(current_app.config.get("PUBLIC_LAYERS"))
 
 
+def _scope() -> Scope:
+    """The requester's scope; anonymous: the public townships (GRIDMGMT_PUBLIC_TOWNSHIPS)."""
+    if current_user.is_authenticated:
+        return current_scope()
+    if "public_scope" not in g:
+        g.public_scope = public_scope(get_session(), tuple(current_app.config.get("PUBLIC_TOWNSHIPS") or ()))
+    return g.public_scope
+
+
 def can_read(personal: bool) -> bool:
     """True when the requester may read a layer (PERSONAL: households)."""
     if not current_user.is_authenticated:
         return not personal and public_layers()
-    return not personal or may(current_user.role, "view_household")
+    return not personal or _scope().households
 
 
-def reader_scope(personal: bool) -> Scope | None:
-    """The scope to read a layer in (None: not personal); 401/403 when it may not be read."""
+def reader_scope(personal: bool) -> Scope:
+    """The scope to read a layer in; 401/403 when it may not be read."""
     if not can_read(personal):
         abort(403 if current_user.is_authenticated else 401)
-    return current_scope() if personal else None
+    return _scope()

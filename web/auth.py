@@ -17,8 +17,9 @@ from sqlalchemy import select
 from gridmgmt.db.models import AppUser, Township
 from gridmgmt.domain.permissions import Forbidden, Scope, may
 from gridmgmt.domain.vocab import ROLES
-from gridmgmt.services.accounts import user_for_token, user_scope
+from gridmgmt.services.accounts import user_for_token
 from gridmgmt.services.audit import Actor, record
+from gridmgmt.services.scopes import user_scope
 from web.db import get_session
 
 __all__ = ["audit", "current_actor", "current_scope", "home_url", "init_app", "json_error",

@@ -4,14 +4,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request
-from flask_login import current_user
 
-from gridmgmt.domain.permissions import may
 from gridmgmt.maps.kinds import KINDS
 from gridmgmt.maps.static.page import Page
 from gridmgmt.services.briefing import MAP_FORMATS, BriefingRefused, TownshipMissing, export_map
 from gridmgmt.services.briefing_roster import NoPlan, grid_roster
-from web.auth import current_actor, permission_required, require_township
+from web.auth import current_actor, current_scope, permission_required, require_township
 from web.db import get_session
 
 bp = Blueprint("exports", __name__)
@@ -34,7 +32,7 @@ def download_map(code: str, kind: str, fmt: str):
     with tempfile.TemporaryDirectory() as folder:
         try:
             path = export_map(get_session(), kind, code, fmt, Path(folder) / filename, page, current_actor(),
-                              households=may(current_user.role, "view_household"))
+                              households=current_scope().households)
         except TownshipMissing as missing:
             return render_template("error.html", message=str(missing)), 404
         except BriefingRefused as refused:

@@ -1,7 +1,8 @@
 """OGC API – Features (Part 1, core + GeoJSON) at /ogc, so QGIS and GDAL read the layers.
 
 Public collections follow GRIDMGMT_PUBLIC_LAYERS; households need a login or a
-personal access token (`Authorization: Bearer …`) and are read in the user's scope.
+personal access token (`Authorization: Bearer …`). Every collection is read in the
+user's scope: the public ones in the townships the user may see.
 """
 import json
 from datetime import datetime, timezone
@@ -59,13 +60,13 @@ def conformance():
     return _json({"conformsTo": CONFORMANCE})
 
 
-def _open(collection_id: str) -> tuple[features.Collection, Scope | None]:
+def _open(collection_id: str) -> tuple[features.Collection, Scope]:
     """The collection and the scope to read it in; 404, or 401/403 when not readable."""
     coll = features.collection(collection_id)
     return coll, api.reader_scope(coll.personal)
 
 
-def _describe(coll: features.Collection, scope: Scope | None) -> dict:
+def _describe(coll: features.Collection, scope: Scope) -> dict:
     box = features.extent(get_session(), coll, scope)
     described = {
         "id": coll.id, "title": coll.title, "itemType": "feature", "crs": [CRS84],

@@ -3,26 +3,25 @@ from dataclasses import replace
 
 import folium
 from flask import current_app
-from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from gridmgmt.domain.permissions import may
 from gridmgmt.maps.township import township_map
 from gridmgmt.services.layers import TownshipLayers, township_layers
 from web.assets import assets_url
+from web.auth import current_scope
 from web.tiles import household_tiles
 
 NO_HOUSEHOLDS = {"type": "FeatureCollection", "features": []}
 
 
 def role_map(session: Session, code: str, base_layers: bool = False) -> tuple[TownshipLayers, folium.Map]:
-    """Township CODE's layers and base map; roles that may not see households get none.
+    """Township CODE's layers and base map; users whose scope holds no household get none.
 
-    Those roles would only get 403 from the household tiles, so an empty layer is embedded instead.
+    They would only get 403 from the household tiles, so an empty layer is embedded instead.
     BASE_LAYERS: villages, groups and roads come from tiles too (the overview).
     """
     layers = township_layers(session, code)
-    if not may(current_user.role, "view_household"):
+    if not current_scope().households:
         layers = replace(layers, households=NO_HOUSEHOLDS)
     fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"], household_tiles(base_layers))
     return layers, fmap

@@ -2,6 +2,7 @@
 from urllib.parse import unquote
 
 from flask import Blueprint, Response, request, url_for
+from flask_login import current_user
 
 from gridmgmt.maps.township import TileSource
 from gridmgmt.services import tiles
@@ -10,7 +11,7 @@ from web.auth import public
 from web.db import get_session, read_only
 
 MVT_TYPE = "application/vnd.mapbox-vector-tile"
-# Public layers change rarely; households are per user (scope) and edited more often.
+# Public layers change rarely; households are edited more often.
 PUBLIC_MAX_AGE = 300
 PERSONAL_MAX_AGE = 60
 
@@ -28,14 +29,14 @@ def tile(layer: str, z: str, x: str, y: str):
     address = tiles.parse_address(z, x, y)
     data = tiles.render_tile(get_session(), tile_layer, address, scope)
     response = Response(data, status=200 if data else 204, mimetype=MVT_TYPE)
-    if tile_layer.personal:
+    response.cache_control.max_age = PERSONAL_MAX_AGE if tile_layer.personal else PUBLIC_MAX_AGE
+    # The tile follows the requester's scope: a logged-in user's is theirs alone.
+    response.vary.add("Cookie")
+    response.vary.add("Authorization")
+    if current_user.is_authenticated:
         response.cache_control.private = True
-        response.cache_control.max_age = PERSONAL_MAX_AGE
-        response.vary.add("Cookie")
-        response.vary.add("Authorization")
     else:
         response.cache_control.public = True
-        response.cache_control.max_age = PUBLIC_MAX_AGE
     if data:
         response.add_etag()
         response.make_conditional(request)

@@ -31,7 +31,7 @@ bp = Blueprint("visits", __name__)
 
 
 def _today():
-    return datetime.now(ZoneInfo(get_settings().timezone)).date()
+    return get_settings().today()
 
 
 def _cadre_code() -> str:

@@ -65,6 +65,13 @@ def check_duty(duty: Duty) -> None:
         raise DutyError(f"职责 {duty.code} 的对象不是必访户，不能指定必访标记")
 
 
+def covers_township(duties: list[Duty], cadre_role: str, cadre_id: int) -> bool:
+    """True when one of the active DUTIES of scope 全镇 binds the cadre CADRE_ID of
+    CADRE_ROLE (by role or by name): they answer for targets anywhere in their township."""
+    return any(d.active and d.scope == "township" and (cadre_role in d.cadre_roles or d.cadre_id == cadre_id)
+               for d in duties)
+
+
 DEFAULT_DUTIES = (
     Duty("resident_quarterly", "第一书记、工作队每季度走访全部农户", "posted_villages", "households",
          "quarter", cadre_roles=("first_secretary", "work_team")),

@@ -40,23 +40,33 @@ def may(role: str, action: str) -> bool:
 
 @dataclass(frozen=True)
 class Scope:
-    """What a user may see: a township (None: every township) and, for grid workers,
-    the villages they are posted to and the grid cells they hold."""
+    """What a user may see: townships (None: every township), whether households at all,
+    and, for grid workers, the villages they answer for and the grid cells they hold.
 
-    township_id: int | None
-    village_ids: frozenset[int] | None = None  # None: every village of the township
+    Every page, tile, feature and service that shows or takes a household asks the scope
+    (sees_household here, its SQL twin gridmgmt.services.features.household_scope).
+    """
+
+    township_ids: frozenset[int] | None
+    households: bool = True  # False: no household code, name, group or point at all
+    village_ids: frozenset[int] | None = None  # None: every village of the townships
     grid_cell_ids: frozenset[int] = frozenset()
     cell_village_ids: frozenset[int] = frozenset()  # villages the grid cells lie in
 
     @property
     def is_everything(self) -> bool:
         """True for an admin's scope."""
-        return self.township_id is None and self.village_ids is None
+        return self.township_ids is None and self.village_ids is None and self.households
+
+
+def sees_township(scope: Scope, township_id: int) -> bool:
+    """True when SCOPE covers (part of) the township TOWNSHIP_ID."""
+    return scope.township_ids is None or township_id in scope.township_ids
 
 
 def sees_village(scope: Scope, township_id: int, village_id: int) -> bool:
     """True when SCOPE covers the village VILLAGE_ID of TOWNSHIP_ID."""
-    if scope.township_id is not None and township_id != scope.township_id:
+    if not sees_township(scope, township_id):
         return False
     if scope.village_ids is None:
         return True
@@ -66,11 +76,20 @@ def sees_village(scope: Scope, township_id: int, village_id: int) -> bool:
 def sees_household(scope: Scope, township_id: int, village_id: int,
                    grid_cell_id: int | None) -> bool:
     """True when SCOPE covers a household of VILLAGE_ID in GRID_CELL_ID."""
-    if scope.township_id is not None and township_id != scope.township_id:
+    if not scope.households or not sees_township(scope, township_id):
         return False
     if scope.village_ids is None:
         return True
     return village_id in scope.village_ids or grid_cell_id in scope.grid_cell_ids
+
+
+def role_scope(role: str, township_id: int | None) -> Scope:
+    """The scope of a user with ROLE in TOWNSHIP_ID, for every role but grid_worker
+    (whose scope follows their cadre's assignments): admins see everything; the others
+    their township, and its households only when the role may view households."""
+    if role == "admin":
+        return Scope(township_ids=None)
+    return Scope(township_ids=frozenset({township_id}), households=may(role, "view_household"))
 
 
 def shows_sensitive(role: str, in_scope: bool) -> bool:

@@ -1,17 +1,15 @@
-"""Accounts: users, argon2 passwords, logins with a rate limit, access tokens, scopes."""
+"""Accounts: users, argon2 passwords, logins with a rate limit, access tokens."""
 import hashlib
 import secrets
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import ApiToken, AppUser, AuditLog, Cadre, CadreVillage, GridCell, GridPlan, Township
-from gridmgmt.domain.permissions import Scope
+from gridmgmt.db.models import ApiToken, AppUser, AuditLog, Cadre, Township
 from gridmgmt.domain.vocab import ROLES
 from gridmgmt.services.audit import Actor, record
 
@@ -217,36 +215,3 @@ def user_for_token(session: Session, secret: str) -> AppUser | None:
     token.last_used_at = now
     session.commit()
     return user
-
-
-class ScopedUser(Protocol):
-    """What a scope is built from: an AppUser row, or the web layer's snapshot of one."""
-
-    role: str
-    township_id: int | None
-    cadre_id: int | None
-
-
-def user_scope(session: Session, user: ScopedUser) -> Scope:
-    """What USER may see: admins everything, grid workers their villages and cells.
-
-    Only grid workers' scopes need the database (their assignments).
-    """
-    if user.role == "admin":
-        return Scope(township_id=None)
-    if user.role != "grid_worker":
-        return Scope(township_id=user.township_id)
-    today = date.today()
-    villages = session.scalars(
-        select(CadreVillage.village_id).where(
-            CadreVillage.cadre_id == user.cadre_id,
-            or_(CadreVillage.end_date.is_(None), CadreVillage.end_date >= today),
-        )
-    )
-    cells = session.execute(
-        select(GridCell.id, GridCell.village_id).join(GridPlan, GridCell.plan_id == GridPlan.id)
-        .where(GridCell.grid_worker_id == user.cadre_id, GridPlan.status == "published")
-    ).all()
-    return Scope(township_id=user.township_id, village_ids=frozenset(villages),
-                 grid_cell_ids=frozenset(c.id for c in cells),
-                 cell_village_ids=frozenset(c.village_id for c in cells))

@@ -1,20 +1,21 @@
 """Feature collections for OGC API – Features: pages of GeoJSON built in PostGIS.
 
 Each collection lists the only properties it may carry; households never carry
-the sensitive 四必访 flags (nor the head's name), and are always read within the
-asking user's scope.
+the sensitive 四必访 flags (nor the head's name). Every collection is read within
+the asking user's scope: households by household_scope, the others in the scope's
+townships (in_scope).
 """
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Callable
 
-from sqlalchemy import JSON, ColumnElement, Select, Text, func, literal_column, or_, select
+from sqlalchemy import JSON, ColumnElement, Select, Text, false, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import (
     DemoSite, GridCell, GridPlan, Household, PartyOrg, Road, Village, VillageGroup,
 )
-from gridmgmt.domain.permissions import Forbidden, Scope
+from gridmgmt.domain.permissions import Scope
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
@@ -50,7 +51,8 @@ class Collection:
     fid: ColumnElement
     geom: ColumnElement
     properties: dict[str, ColumnElement]
-    personal: bool = False  # households: only with a scope, never public
+    township: ColumnElement | None = None  # the row's township (households: see household_scope)
+    personal: bool = False  # households: never public
     refine: Callable[[Select], Select] = field(default=lambda rows: rows)
 
 
@@ -73,30 +75,35 @@ def _site_venues(rows: Select) -> Select:
     return rows.join(PartyOrg, DemoSite.party_org_id == PartyOrg.id)
 
 
+# A group's township, through its village (looked up by primary key for each row picked).
+GROUP_TOWNSHIP = select(Village.township_id).where(Village.id == VillageGroup.village_id).scalar_subquery()
+
+
 COLLECTIONS = {
     c.id: c
     for c in (
         Collection("villages", "行政村", "MultiPolygon", Village.id, Village.geom,
                    {"code": Village.code, "name": Village.name,
-                    "township_id": Village.township_id}),
+                    "township_id": Village.township_id}, township=Village.township_id),
         Collection("village_groups", "村民小组", "Geometry", VillageGroup.id, VillageGroup.geom,
                    {"code": VillageGroup.code, "name": VillageGroup.name,
-                    "village_id": VillageGroup.village_id}),
+                    "village_id": VillageGroup.village_id}, township=GROUP_TOWNSHIP),
         Collection("roads", "道路", "LineString", Road.id, Road.geom,
                    {"code": Road.code, "name": Road.name, "road_class": Road.road_class,
-                    "length_m": Road.length_m}),
+                    "length_m": Road.length_m}, township=Road.township_id),
         Collection("grid_cells", "网格（已发布方案）", "MultiPolygon", GridCell.id, GridCell.geom,
                    {"code": GridCell.code, "name": GridCell.name,
                     "village_id": GridCell.village_id, "plan_id": GridCell.plan_id},
-                   refine=published_cells),
+                   township=GridPlan.township_id, refine=published_cells),
         Collection("party_venues", "党组织活动场所", "Point", PartyOrg.id, PartyOrg.venue,
                    {"code": PartyOrg.code, "name": PartyOrg.name,
-                    "org_type": PartyOrg.org_type, "venue_area_m2": PartyOrg.venue_area_m2}),
+                    "org_type": PartyOrg.org_type, "venue_area_m2": PartyOrg.venue_area_m2},
+                   township=PartyOrg.township_id),
         Collection("demo_sites", "党建示范点", "Point", DemoSite.id, PartyOrg.venue,
                    {"party_org_code": PartyOrg.code, "name": PartyOrg.name,
                     "status": DemoSite.status, "theme": DemoSite.theme,
                     "level": DemoSite.level, "award_year": DemoSite.award_year},
-                   refine=_site_venues),
+                   township=PartyOrg.township_id, refine=_site_venues),
         Collection("households", "农户", "Point", Household.id, Household.geom,
                    {"code": Household.code, "village_id": Household.village_id,
                     "group_id": Household.group_id, "grid_cell_id": Household.grid_cell_id},
@@ -114,16 +121,28 @@ def collection(collection_id: str) -> Collection:
 
 
 def household_scope(scope: Scope) -> list[ColumnElement]:
-    """WHERE clauses that keep only the households SCOPE covers."""
+    """WHERE clauses that keep only the households SCOPE covers (SQL of sees_household)."""
+    if not scope.households:
+        return [false()]
     clauses = []
-    if scope.township_id is not None:
+    if scope.township_ids is not None:
         clauses.append(Household.village_id.in_(
-            select(Village.id).where(Village.township_id == scope.township_id)
+            select(Village.id).where(Village.township_id.in_(sorted(scope.township_ids)))
         ))
     if scope.village_ids is not None:
         clauses.append(or_(Household.village_id.in_(scope.village_ids),
                            Household.grid_cell_id.in_(scope.grid_cell_ids)))
     return clauses
+
+
+def in_scope(personal: bool, township: ColumnElement | None, scope: Scope) -> list[ColumnElement]:
+    """WHERE clauses that keep the rows of a layer SCOPE may see: households (PERSONAL) by
+    household_scope, the rows of other layers by their TOWNSHIP column."""
+    if personal:
+        return household_scope(scope)
+    if scope.township_ids is None:
+        return []
+    return [township.in_(sorted(scope.township_ids))]
 
 
 def parse_paging(limit: str | None, offset: str | None) -> tuple[int, int]:
@@ -151,15 +170,11 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
-def _rows(coll: Collection, scope: Scope | None, bbox=None) -> Select:
+def _rows(coll: Collection, scope: Scope, bbox=None) -> Select:
     rows = coll.refine(select(coll.fid).where(coll.geom.is_not(None)))
     if bbox is not None:
         rows = rows.where(func.ST_Intersects(coll.geom, func.ST_MakeEnvelope(*bbox, 4326)))
-    if coll.personal:
-        if scope is None:
-            raise Forbidden(f"collection {coll.id} without a scope")
-        rows = rows.where(*household_scope(scope))
-    return rows
+    return rows.where(*in_scope(coll.personal, coll.township, scope))
 
 
 def _key(name: str) -> ColumnElement:
@@ -178,9 +193,9 @@ def _feature_json(coll: Collection) -> ColumnElement:
     ).cast(Text)
 
 
-def items(session: Session, coll: Collection, scope: Scope | None, bbox=None,
+def items(session: Session, coll: Collection, scope: Scope, bbox=None,
           limit: int = DEFAULT_LIMIT, offset: int = 0) -> Page:
-    """A page of COLL's features in BBOX, by id; SCOPE is required for households."""
+    """A page of COLL's features in BBOX that SCOPE may see, by id."""
     rows = _rows(coll, scope, bbox)
     matched = session.execute(select(func.count()).select_from(rows.subquery())).scalar_one()
     page = rows.with_only_columns(_feature_json(coll)).order_by(coll.fid)
@@ -188,8 +203,8 @@ def items(session: Session, coll: Collection, scope: Scope | None, bbox=None,
     return Page(features, matched)
 
 
-def item(session: Session, coll: Collection, fid: str, scope: Scope | None) -> str:
-    """COLL's feature FID as GeoJSON text; raises FeatureNotFound."""
+def item(session: Session, coll: Collection, fid: str, scope: Scope) -> str:
+    """COLL's feature FID as GeoJSON text; raises FeatureNotFound (also outside SCOPE)."""
     if not fid.isdigit():
         raise FeatureNotFound(coll.id, fid)
     rows = _rows(coll, scope).where(coll.fid == int(fid))
@@ -200,8 +215,8 @@ def item(session: Session, coll: Collection, fid: str, scope: Scope | None) -> s
 
 
 def extent(session: Session, coll: Collection,
-           scope: Scope | None) -> tuple[float, float, float, float] | None:
-    """West, south, east, north of COLL's features (None when empty)."""
+           scope: Scope) -> tuple[float, float, float, float] | None:
+    """West, south, east, north of COLL's features in SCOPE (None when empty)."""
     box = _rows(coll, scope).with_only_columns(func.ST_Extent(coll.geom)).subquery().c[0]
     row = session.execute(select(func.ST_XMin(box), func.ST_YMin(box),
                                  func.ST_XMax(box), func.ST_YMax(box))).one()

@@ -2,7 +2,9 @@
 
 The tile box is transformed to EPSG:4326 for the `&&` filter, never the stored
 column, so the GiST index on `geom` picks the rows; only the rows picked are
-transformed to Web Mercator for ST_AsMVTGeom. Tiles carry no sensitive
+transformed to Web Mercator for ST_AsMVTGeom. Every layer is read within the
+asking user's scope: households by household_scope, the others in the scope's
+townships, on the rows the index picked. Tiles carry no sensitive
 household flag: each layer lists the only attributes it may carry, and carries
 only what the map draws or shows on hover (codes and the rest: OGC API). Household
 tiles carry the point and its id only: there are many of them on a page, and
@@ -17,10 +19,10 @@ from sqlalchemy import ColumnElement, Float, Integer, Select, bindparam, case, f
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import GridCell, Household, Road, Village, VillageGroup
-from gridmgmt.domain.permissions import Forbidden, Scope
+from gridmgmt.db.models import GridCell, GridPlan, Household, Road, Village, VillageGroup
+from gridmgmt.domain.permissions import Scope
 from gridmgmt.domain.vocab import ROAD_CLASSES
-from gridmgmt.services.features import household_scope, published_cells
+from gridmgmt.services.features import GROUP_TOWNSHIP, in_scope, published_cells
 
 EXTENT = 4096
 # Pixels of tile coordinates kept around each tile, so dots and lines on a tile
@@ -58,7 +60,8 @@ class TileLayer:
     name: str
     geom: ColumnElement
     columns: tuple[ColumnElement, ...]
-    personal: bool = False  # households: only for users who may see them, in their scope
+    township: ColumnElement | None = None  # the row's township (households: see household_scope)
+    personal: bool = False  # households: only for users who may see them
     refine: Callable[[Select], Select] = lambda rows: rows
     # The order features are drawn in, from the tile's columns (None: any order).
     order: Callable[..., ColumnElement] | None = None
@@ -74,13 +77,13 @@ LAYERS = {
     layer.name: layer
     for layer in (
         TileLayer("households", Household.geom, (Household.id,), personal=True),
-        TileLayer("roads", Road.geom, (Road.id, Road.name, Road.road_class),
+        TileLayer("roads", Road.geom, (Road.id, Road.name, Road.road_class), Road.township_id,
                   order=_minor_roads_first),
-        TileLayer("villages", Village.geom, (Village.id, Village.code, Village.name)),
-        TileLayer("village_groups", VillageGroup.geom, (VillageGroup.id, VillageGroup.name)),
+        TileLayer("villages", Village.geom, (Village.id, Village.code, Village.name), Village.township_id),
+        TileLayer("village_groups", VillageGroup.geom, (VillageGroup.id, VillageGroup.name), GROUP_TOWNSHIP),
         TileLayer("grid_cells", GridCell.geom,
                   (GridCell.id, GridCell.code, GridCell.name, GridCell.village_id,
-                   GridCell.plan_id), refine=published_cells),
+                   GridCell.plan_id), GridPlan.township_id, refine=published_cells),
     )
 }
 
@@ -124,16 +127,13 @@ def _bound_values(address: TileAddress) -> dict:
 # Built once per layer and scope, the tile's address bound at execution: building the
 # statement takes about as long as PostgreSQL takes for a small tile.
 @lru_cache(maxsize=256)
-def _statement(layer_name: str, scope: Scope | None) -> Select:
+def _statement(layer_name: str, scope: Scope) -> Select:
     layer = LAYERS[layer_name]
     envelope = func.ST_TileEnvelope(*(bindparam(name, type_=Integer) for name in "zxy"))
     box = func.ST_Transform(func.ST_Expand(envelope, bindparam("margin", type_=Float)), 4326)
     rows = layer.refine(select(layer.geom.label("geom"), *layer.columns)
                         .where(layer.geom.op("&&")(box)))
-    if layer.personal:
-        if scope is None:
-            raise Forbidden("personal tile layer without a scope")
-        rows = rows.where(*household_scope(scope))
+    rows = rows.where(*in_scope(layer.personal, layer.township, scope))
     # Picking the rows first, materialized, keeps the planner on the GiST index: with
     # the costly geometry functions in the same scan it prefers a parallel seq scan.
     picked = rows.cte("picked").prefix_with("MATERIALIZED")
@@ -147,14 +147,13 @@ def _statement(layer_name: str, scope: Scope | None) -> Select:
     return select(func.ST_AsMVT(features.table_valued(), layer.name, EXTENT, "geom", feature_id))
 
 
-def tile_statement(layer: TileLayer, address: TileAddress, scope: Scope | None = None) -> Select:
-    """The SELECT that returns LAYER's tile at ADDRESS as one bytea (empty when no feature)."""
+def tile_statement(layer: TileLayer, address: TileAddress, scope: Scope) -> Select:
+    """The SELECT that returns LAYER's tile at ADDRESS within SCOPE as one bytea (empty when no feature)."""
     return _statement(layer.name, scope).params(_bound_values(address))
 
 
-def render_tile(session: Session, layer: TileLayer, address: TileAddress,
-                scope: Scope | None = None) -> bytes:
-    """LAYER's tile at ADDRESS (personal layers: within SCOPE, required); b'' when empty."""
+def render_tile(session: Session, layer: TileLayer, address: TileAddress, scope: Scope) -> bytes:
+    """LAYER's tile at ADDRESS within SCOPE; b'' when empty."""
     statement = _statement(layer.name, scope)
     data = session.execute(statement, _bound_values(address)).scalar_one()
     return bytes(data or b"")

@@ -59,7 +59,7 @@ class VillagePage:
 
 
 def village_page(session: Session, code: str, scope: Scope) -> tuple[VillagePage, TownshipLayers]:
-    """The village CODE's summary and map layers; Forbidden outside SCOPE."""
+    """The village CODE's summary and map layers, with the households SCOPE covers; Forbidden outside SCOPE."""
     row = session.execute(
         select(Village, Township.code, Township.name).join(Township, Village.township_id == Township.id)
         .where(Village.code == code)
@@ -77,9 +77,7 @@ def village_page(session: Session, code: str, scope: Scope) -> tuple[VillagePage
     page = VillagePage(code, village.name, township_code, township_name, *totals,
                        groups=_groups(session, village.id), orgs=_orgs(session, village.id),
                        cadres=_cadres(session, village.id))
-    households = select(Household.code, VillageGroup.name.label("group_name"), Household.geom) \
-        .outerjoin(VillageGroup, Household.group_id == VillageGroup.id) \
-        .where(Household.village_id == village.id)
+    households = scoped_households(scope).where(Household.village_id == village.id)
     return page, area_layers(session, village.name, code, [village.id], households)
 
 
@@ -116,7 +114,11 @@ def _cadres(session: Session, village_id: int) -> list[tuple[str, str, str]]:
 
 def scope_layers(session: Session, scope: Scope, title: str) -> TownshipLayers | None:
     """Map layers of SCOPE's villages and households; None when SCOPE has no village."""
-    village_ids = sorted((scope.village_ids or frozenset()) | scope.cell_village_ids)
+    if scope.village_ids is None:  # a whole township (a 全镇 duty)
+        village_ids = session.scalars(select(Village.id).where(Village.township_id.in_(sorted(scope.township_ids)))
+                                      .order_by(Village.id)).all()
+    else:
+        village_ids = sorted(scope.village_ids | scope.cell_village_ids)
     if not village_ids:
         return None
     return area_layers(session, title, "", village_ids, scoped_households(scope))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import Cadre, Household, Visit, VillageGroup
 from gridmgmt.domain.vocab import VISIT_KINDS
+from gridmgmt.services.scopes import answers_for
 
 # A phone clock may run a little fast; further in the future is a mistake.
 CLOCK_SKEW = timedelta(minutes=10)
@@ -135,25 +136,7 @@ def flagged_visits(session: Session, township_id: int) -> list[Visit]:
     ))
 
 
-ANSWERS_FOR_SQL = """
-SELECT EXISTS (
-  SELECT 1 FROM household h WHERE h.id = :household AND (
-    h.village_id IN (SELECT village_id FROM cadre_village WHERE cadre_id = :cadre
-                       AND (start_date IS NULL OR start_date <= CURRENT_DATE)
-                       AND (end_date IS NULL OR end_date >= CURRENT_DATE)
-                     UNION SELECT home.village_id FROM cadre c JOIN household home ON home.id = c.household_id
-                           WHERE c.id = :cadre)
-    OR h.grid_cell_id IN (SELECT c.id FROM grid_cell c JOIN grid_plan p ON p.id = c.plan_id
-                          WHERE c.grid_worker_id = :cadre AND p.status = 'published')))"""
-
-
-def answers_for(session: Session, cadre_id: int, household_id: int) -> bool:
-    """True when the household lies in a village the cadre is posted to or lives in, or in
-    a cell of the published plan the cadre holds: where their duties can reach it."""
-    return session.execute(text(ANSWERS_FOR_SQL), {"cadre": cadre_id, "household": household_id}).scalar()
-
-
 def require_in_scope(session: Session, cadre_id: int, household_id: int | None) -> None:
-    """Raise OutOfScope unless the cadre answers for the household (see answers_for)."""
+    """Raise OutOfScope unless the household lies in the cadre's scope (gridmgmt.services.scopes)."""
     if household_id is None or not answers_for(session, cadre_id, household_id):
         raise OutOfScope("没有这户农户，或不在您的走访范围内")

@@ -1,14 +1,14 @@
-"""Accounts on real PostGIS: users, logins and the rate limit, tokens, scopes, demo users."""
+"""Accounts on real PostGIS: users, logins and the rate limit, tokens, demo users."""
 import hashlib
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
 
-from gridmgmt.db.models import ApiToken, AppUser, AuditLog, Village
+from gridmgmt.db.models import ApiToken, AppUser, AuditLog
 from gridmgmt.services.accounts import (
     AccountError, LoginFailed, TooManyAttempts, add_user, authenticate, create_token,
-    set_password, set_role, user_for_token, user_scope,
+    set_password, set_role, user_for_token,
 )
 from gridmgmt.services.demo_accounts import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 from tests.web.people import add_people
@@ -139,28 +139,6 @@ def test_revoked_expired_and_inactive_tokens_are_refused(session, town):
     assert user_for_token(session, inactive) is None
     with pytest.raises(AccountError, match="至少为 1"):
         create_token(session, "li", expires_days=0)
-
-
-def test_grid_worker_scope_is_their_villages_and_published_cells(session, town):
-    ids = add_people(session)
-    villages = dict(session.execute(select(Village.name, Village.id)).all())
-    scope = user_scope(session, session.get(AppUser, ids["grid_worker"]))
-    assert scope.village_ids == {villages["西村"]}
-    assert scope.cell_village_ids == {villages["东村"]}
-    assert len(scope.grid_cell_ids) == 1
-    planner = user_scope(session, session.get(AppUser, ids["planner"]))
-    assert planner.village_ids is None and planner.township_id is not None
-    assert user_scope(session, session.get(AppUser, ids["admin"])).is_everything
-
-
-def test_ended_postings_and_draft_plans_leave_the_scope(session, town):
-    from gridmgmt.db.models import CadreVillage, GridPlan
-    ids = add_people(session)
-    session.scalars(select(CadreVillage)).one().end_date = datetime(2020, 1, 1).date()
-    session.scalars(select(GridPlan)).one().status = "draft"
-    session.commit()
-    scope = user_scope(session, session.get(AppUser, ids["grid_worker"]))
-    assert scope.village_ids == frozenset() and scope.grid_cell_ids == frozenset()
 
 
 def test_demo_users_one_per_role_and_idempotent(session, town):

@@ -5,14 +5,14 @@ import pytest
 from sqlalchemy import select
 
 from gridmgmt.db.models import DemoSite, Household, PartyOrg, Village
-from gridmgmt.domain.permissions import Forbidden, Scope
+from gridmgmt.domain.permissions import Scope
 from gridmgmt.services.features import (
     MAX_LIMIT, FeatureNotFound, InvalidQuery, UnknownCollection, collection, extent, item, items,
     parse_bbox, parse_paging,
 )
 from tests.web.sample import add_small_township
 
-EVERYTHING = Scope(township_id=None)
+EVERYTHING = Scope(township_ids=None)
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_bbox_keeps_features_that_intersect(session, township):
     codes = {f["properties"]["code"] for f in
              _features(items(session, collection("households"), EVERYTHING, bbox=west_half))}
     assert codes == {"44150010020101001", "44150010020102001"}
-    roads = _features(items(session, collection("roads"), None, bbox=west_half))
+    roads = _features(items(session, collection("roads"), EVERYTHING, bbox=west_half))
     assert {f["properties"]["code"] for f in roads} == {"X101", "C201"}
 
 
@@ -56,30 +56,30 @@ def test_coordinates_have_6_decimals(session, township):
 
 def test_scope_limits_households_and_items(session, township):
     east = session.scalars(select(Village.id).where(Village.name == "东村")).one()
-    scope = Scope(township_id=None, village_ids=frozenset({east}))
+    scope = Scope(township_ids=None, village_ids=frozenset({east}))
     page = items(session, collection("households"), scope)
     assert page.number_matched == 3
     west_household = session.scalars(
         select(Household.id).where(Household.village_id != east)).first()
     with pytest.raises(FeatureNotFound):
         item(session, collection("households"), str(west_household), scope)
-    with pytest.raises(Forbidden):
-        items(session, collection("households"), None)
+    no_households = Scope(township_ids=None, households=False)
+    assert items(session, collection("households"), no_households).number_matched == 0
 
 
 def test_single_item_and_missing_ones(session, township):
-    venue = json.loads(item(session, collection("party_venues"), "1", None))
+    venue = json.loads(item(session, collection("party_venues"), "1", EVERYTHING))
     assert venue["id"] == 1 and venue["properties"]["name"] == "西村党支部"
     for fid in ("999", "abc", "-1"):
         with pytest.raises(FeatureNotFound, match="party_venues"):
-            item(session, collection("party_venues"), fid, None)
+            item(session, collection("party_venues"), fid, EVERYTHING)
 
 
 def test_demo_sites_sit_at_their_venue(session, township):
     org = session.scalars(select(PartyOrg)).one()
     session.add(DemoSite(party_org_id=org.id, status="awarded", theme="industry", award_year=2025))
     session.commit()
-    features = _features(items(session, collection("demo_sites"), None))
+    features = _features(items(session, collection("demo_sites"), EVERYTHING))
     assert len(features) == 1
     assert features[0]["geometry"]["coordinates"] == [115.716, 23.902]
     assert features[0]["properties"]["party_org_code"] == "P4415001002"
@@ -89,13 +89,13 @@ def test_demo_sites_sit_at_their_venue(session, township):
 def test_every_collection_reads(session, township):
     for coll_id in ("villages", "village_groups", "roads", "grid_cells", "party_venues",
                     "demo_sites"):
-        items(session, collection(coll_id), None)
-    assert items(session, collection("villages"), None).number_matched == 2
+        items(session, collection(coll_id), EVERYTHING)
+    assert items(session, collection("villages"), EVERYTHING).number_matched == 2
 
 
 def test_extent(session, township):
-    assert extent(session, collection("villages"), None) == pytest.approx((115.70, 23.88, 115.76, 23.92))
-    assert extent(session, collection("grid_cells"), None) is None
+    assert extent(session, collection("villages"), EVERYTHING) == pytest.approx((115.70, 23.88, 115.76, 23.92))
+    assert extent(session, collection("grid_cells"), EVERYTHING) is None
 
 
 def test_unknown_collection():

@@ -7,14 +7,14 @@ import pytest
 from sqlalchemy import select, text
 
 from gridmgmt.db.models import GridCell, GridPlan, Household, Village
-from gridmgmt.domain.permissions import Forbidden, Scope
+from gridmgmt.domain.permissions import Scope
 from gridmgmt.services.tiles import (
     EXTENT, InvalidTile, TileAddress, UnknownLayer, parse_address, render_tile, tile_at,
     tile_layer, tile_statement,
 )
 from tests.web.sample import add_small_township
 
-EVERYTHING = Scope(township_id=None)
+EVERYTHING = Scope(township_ids=None)
 
 
 def lonlat_of(address: TileAddress, px: float, py: float) -> tuple[float, float]:
@@ -62,30 +62,30 @@ def test_empty_tile_is_empty_bytes(session, township):
 
 def test_grid_worker_scope_keeps_only_their_village(session, township):
     east = session.scalars(select(Village.id).where(Village.name == "东村")).one()
-    scope = Scope(township_id=None, village_ids=frozenset({east}))
+    scope = Scope(township_ids=None, village_ids=frozenset({east}))
     data = render_tile(session, tile_layer("households"), tile_at(115.73, 23.90, 12), scope)
     ids = {f["id"] for f in _decode(data)["households"]["features"]}
     assert ids == set(session.scalars(select(Household.id).where(Household.village_id == east)))
 
 
-def test_households_need_a_scope(session, township):
-    with pytest.raises(Forbidden):
-        render_tile(session, tile_layer("households"), TileAddress(0, 0, 0))
+def test_a_scope_without_households_gets_none(session, township):
+    no_households = Scope(township_ids=None, households=False)
+    assert render_tile(session, tile_layer("households"), tile_at(115.73, 23.90, 12), no_households) == b""
 
 
 def test_road_and_group_tiles(session, township):
     address = tile_at(115.72, 23.90, 12)
-    roads = _decode(render_tile(session, tile_layer("roads"), address))["roads"]["features"]
+    roads = _decode(render_tile(session, tile_layer("roads"), address, EVERYTHING))["roads"]["features"]
     assert {f["properties"]["name"] for f in roads} == {"县道101", "西村路"}  # not 邻镇村道
     assert all(f["properties"]["road_class"] in ("county", "village") for f in roads)
-    groups = _decode(render_tile(session, tile_layer("village_groups"), address))
+    groups = _decode(render_tile(session, tile_layer("village_groups"), address, EVERYTHING))
     assert len(groups["village_groups"]["features"]) == 4
-    villages = _decode(render_tile(session, tile_layer("villages"), address))["villages"]
+    villages = _decode(render_tile(session, tile_layer("villages"), address, EVERYTHING))["villages"]
     assert {f["properties"]["name"] for f in villages["features"]} == {"东村", "西村"}
 
 
 def test_road_tiles_draw_the_main_roads_last(session, township):
-    roads = _decode(render_tile(session, tile_layer("roads"), tile_at(115.72, 23.90, 12)))
+    roads = _decode(render_tile(session, tile_layer("roads"), tile_at(115.72, 23.90, 12), EVERYTHING))
     classes = [f["properties"]["road_class"] for f in roads["roads"]["features"]]
     assert classes == ["village", "county"]
 
@@ -99,7 +99,7 @@ def test_grid_cell_tiles_show_only_published_plans(session, township):
         session.add(GridCell(plan_id=plan.id, village_id=village.id, code=f"G-{status}",
                              geom=village.geom))
     session.commit()
-    data = render_tile(session, tile_layer("grid_cells"), tile_at(115.72, 23.90, 12))
+    data = render_tile(session, tile_layer("grid_cells"), tile_at(115.72, 23.90, 12), EVERYTHING)
     codes = [f["properties"]["code"] for f in _decode(data)["grid_cells"]["features"]]
     assert codes == ["G-published"]
 

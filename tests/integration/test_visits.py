@@ -9,7 +9,8 @@ from gridmgmt.config import get_settings
 from gridmgmt.db.models import CadreVillage, Event, Visit
 from gridmgmt.services.events import (EventError, EventReport, attend_event, close_event, record_field_visit,
                                       report_event)
-from gridmgmt.services.visits import Fix, OutOfScope, VisitError, VisitInput, answers_for, record_visit
+from gridmgmt.services.scopes import answers_for
+from gridmgmt.services.visits import Fix, OutOfScope, VisitError, VisitInput, record_visit
 from tests.integration.visit_fixtures import build
 
 NOON = datetime(2025, 5, 15, 4, 0, tzinfo=timezone.utc)  # 12:00 in Asia/Shanghai
@@ -156,7 +157,7 @@ def test_point_event_is_attended_at_its_group(session, town):
 
 def test_a_posting_answers_for_its_village_from_its_first_to_its_last_day(session, town):
     cadre, home = town["cadres"]["first_secretary"], town["households"][3].id
-    today = session.scalar(select(func.current_date()))  # the server's date, as answers_for reads it
+    today = get_settings().today()  # the local date, as answers_for reads it
     posting = CadreVillage(cadre_id=cadre, village_id=town["village"].id, assignment="first_secretary",
                            start_date=today + timedelta(days=1))
     session.add(posting)

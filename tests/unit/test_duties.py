@@ -4,8 +4,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from gridmgmt.domain.duties import (
-    DEFAULT_DUTIES, AttendRules, Duty, DutyError, Term, add_years, attend_by, period_bounds,
-    previous_period,
+    DEFAULT_DUTIES, AttendRules, Duty, DutyError, Term, add_years, attend_by, covers_township,
+    period_bounds, previous_period,
 )
 
 
@@ -86,3 +86,16 @@ def test_attend_by_default_and_per_type():
         attend_by("party", reported)
     with pytest.raises(DutyError, match="须大于 0"):
         attend_by("dispute", reported, AttendRules({"dispute": 0}))
+
+
+@pytest.mark.parametrize("role, cadre_id, covered", [
+    ("township_secretary", 1, True),   # 三个走遍, by role
+    ("grid_worker", 1, False),         # 四必访 in their own grid only
+    ("township_cadre", 7, True),       # a 全镇 duty naming cadre 7
+    ("township_cadre", 8, False),
+])
+def test_covers_township(role, cadre_id, covered):
+    named = Duty("patrol", "全镇巡查", "township", "households", "year", cadre_id=7)
+    retired = Duty("old", "已停用的全镇职责", "township", "households", "year",
+                   cadre_roles=("grid_worker",), active=False)
+    assert covers_township([*DEFAULT_DUTIES, named, retired], role, cadre_id) is covered

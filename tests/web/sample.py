@@ -61,11 +61,11 @@ def add_small_township(session) -> None:
         session.add(Household(village_id=village.id, group_id=groups[group_code].id, code=code,
                               head="张三", geom=_point(lon, lat), **flags))
     session.add_all([
-        Road(code="X101", name="县道101", road_class="county",
+        Road(township_id=town.id, code="X101", name="县道101", road_class="county",
              geom=_line((115.69, 23.90), (115.77, 23.90))),
-        Road(code="C201", name="西村路", road_class="village",
+        Road(township_id=town.id, code="C201", name="西村路", road_class="village",
              geom=_line((115.715, 23.90), (115.715, 23.915))),
-        Road(code="C999", name="邻镇村道", road_class="village",
+        Road(township_id=other.id, code="C999", name="邻镇村道", road_class="village",
              geom=_line((115.81, 23.89), (115.85, 23.91))),
         PartyOrg(township_id=town.id, village_id=west.id, code="P4415001002", name="西村党支部",
                  org_type="branch", venue=_point(115.716, 23.902)),
