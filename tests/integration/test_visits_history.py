@@ -49,9 +49,9 @@ def test_publishing_a_plan_keeps_the_credit_of_earlier_visits(session):
     today = datetime.now(tz).date()
     last_month = today.replace(day=1) - timedelta(days=5)
     h = town["households"]
-    for day in (last_month, today):  # household 2 last month, household 5 earlier today
+    for day in (last_month, today):  # household 2 last month, household 5 at midnight today (never in the future)
         record_visit(session, VisitInput(str(uuid.uuid4()), town["cadres"]["grid_worker"],
-                                         datetime.combine(day, time(0, 30), tz), household_id=h[1 if day < today
+                                         datetime.combine(day, time(0), tz), household_id=h[1 if day < today
                                                                                              else 4].id))
     yesterday = today - timedelta(days=1)
     before = {day: _must_visit(session, day) for day in (yesterday, today)}
