@@ -23,10 +23,11 @@ def _safe_next(target: str | None) -> str | None:
     """
     if not target or len(target) > MAX_NEXT or "\\" in target or not target.isprintable():
         return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+    # "///x" parses as the path "/x" but a browser goes to the host x: check the raw text too.
+    if not target.startswith("/") or target.startswith("//"):
         return None
-    return target
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
 
 
 def _form(next_url: str | None, status: int = 200, headers: dict | None = None, **page):
