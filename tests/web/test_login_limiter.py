@@ -9,10 +9,9 @@ from http.cookiejar import CookieJar
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from gridmgmt.db.models import AuditLog
-from gridmgmt.db.session import engine_for
+from tests.web.live import serving
 from tests.web.people import PASSWORD
 from web import create_app
 
@@ -22,14 +21,8 @@ GUESSES = 12
 @pytest.fixture
 def server(db_url, people):
     """Base URL of the app served by werkzeug, one thread per request."""
-    app = create_app({"TESTING": True, "DATABASE_URL": db_url, "TIANDITU_KEY": None})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
-    engine_for(db_url).dispose()
+    with serving(create_app({"TESTING": True, "DATABASE_URL": db_url, "TIANDITU_KEY": None}), db_url) as url:
+        yield url
 
 
 def _guesser(base: str):
