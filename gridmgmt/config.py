@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     # Send session cookies over HTTPS only; turn on behind an HTTPS proxy.
     secure_cookies: bool = False
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or
+    # CIDR blocks, e.g. "127.0.0.1"); none by default: the peer address is the client's.
+    trusted_proxies: str = ""
     tianditu_key: str | None = None
     # Villages, groups, roads, grid cells, venues and sites readable without login,
     # of these townships (codes separated by commas; empty: every township).

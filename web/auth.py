@@ -1,12 +1,14 @@
 """Logins, CSRF and access rules for every route.
 
 Every route needs a logged-in user unless its view is marked `@public`. A
-request may also carry a personal access token (`Authorization: Bearer …`).
+request may also carry a personal access token (`Authorization: Bearer …`):
+then it is the token's user or no one, never the cookie's, and needs no CSRF
+token (a cross-site form cannot send that header). A session cookie names a
+login_session row; deleting the row (logout, password change, …) ends it.
 Views add `@roles_required(...)` or `@permission_required(action)`; scope
 checks (which township, village or household) use `current_scope()`.
 """
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import wraps
 
 from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request, url_for
@@ -14,13 +16,16 @@ from flask_login import LoginManager, UserMixin, current_user, login_required
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import select
 
+from gridmgmt.config import get_settings
 from gridmgmt.db.models import AppUser, Township
 from gridmgmt.domain.permissions import Forbidden, Scope, may
 from gridmgmt.domain.vocab import ROLES
 from gridmgmt.services.accounts import user_for_token
 from gridmgmt.services.audit import Actor, record
 from gridmgmt.services.scopes import user_scope
+from gridmgmt.services.logins import SESSION_LIFETIME, live_session
 from web.db import get_session
+from web.proxies import TrustedProxies, parse_networks
 
 __all__ = ["audit", "current_actor", "current_scope", "home_url", "init_app", "json_error",
            "login_required", "permission_required", "public", "require_township", "roles_required",
@@ -28,7 +33,6 @@ __all__ = ["audit", "current_actor", "current_scope", "home_url", "init_app", "j
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
-SESSION_HOURS = 8
 # Paths whose clients read JSON: they get a JSON 401/403, never a redirect to the login page.
 JSON_PREFIXES = ("/api/", "/ogc", "/tiles/")
 # Endpoints of other modules that need no login: the site's CSS and the npm assets.
@@ -45,6 +49,17 @@ class CurrentUser(UserMixin):
     township_id: int | None
     township_code: str | None
     cadre_id: int | None
+    login_key: str | None = None  # the session cookie's key; None for a token's user
+
+    def get_id(self) -> str:
+        """What the session cookie stores: the user and their login session's key."""
+        return cookie_id(self.id, self.login_key)
+
+
+def cookie_id(user_id: int, login_key: str | None) -> str:
+    """The session cookie's user id for USER_ID's login session LOGIN_KEY."""
+    return f"{user_id}:{login_key}"
+
 
 def session_config(secure_cookies: bool) -> dict:
     """Cookie, session and CSRF settings for app.config (tests may override them)."""
@@ -52,13 +67,15 @@ def session_config(secure_cookies: bool) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure_cookies,
-        "PERMANENT_SESSION_LIFETIME": timedelta(hours=SESSION_HOURS),
+        "PERMANENT_SESSION_LIFETIME": SESSION_LIFETIME,
         # Send the cookie only when the session changes: a tile response still in flight
         # at logout must not put the old session cookie back.
         "SESSION_REFRESH_EACH_REQUEST": False,
         # Fetch calls send the token from <meta name="csrf-token"> in this header.
         "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
-        "WTF_CSRF_TIME_LIMIT": SESSION_HOURS * 3600,
+        "WTF_CSRF_TIME_LIMIT": int(SESSION_LIFETIME.total_seconds()),
+        # _check_csrf checks cookie sessions only: requests with a bearer token are exempt.
+        "WTF_CSRF_CHECK_DEFAULT": False,
     }
 
 
@@ -67,6 +84,10 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     csrf.init_app(app)
+    networks = parse_networks(app.config.setdefault("TRUSTED_PROXIES", get_settings().trusted_proxies))
+    if networks:
+        app.wsgi_app = TrustedProxies(app.wsgi_app, networks)
+    app.before_request(_check_csrf)
     app.before_request(_require_login)
     app.register_error_handler(Forbidden, _forbidden)
     app.register_error_handler(403, _forbidden)
@@ -74,30 +95,52 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"role_labels": ROLES})
 
 
-def snapshot(user_id: int) -> CurrentUser | None:
-    """The user USER_ID with their township's code, read fresh; None when unknown or inactive."""
+def snapshot(user_id: int, login_key: str | None = None) -> CurrentUser | None:
+    """The user USER_ID with their township's code, read fresh; None when unknown or inactive.
+
+    With LOGIN_KEY, also None unless that login session of theirs is open.
+    """
     # Runs on every request (every tile): one query, the snapshot's columns only.
-    row = get_session().execute(
+    query = (
         select(AppUser.id, AppUser.username, AppUser.role, AppUser.township_id, Township.code,
                AppUser.cadre_id)
         .outerjoin(Township, AppUser.township_id == Township.id)
         .where(AppUser.id == user_id, AppUser.active)
-    ).one_or_none()
-    return CurrentUser(*row) if row else None
+    )
+    if login_key is not None:
+        query = query.where(live_session(login_key))
+    row = get_session().execute(query).one_or_none()
+    return CurrentUser(*row, login_key=login_key) if row else None
+
+
+def _bearer_secret() -> str | None:
+    """The token of this request's `Authorization: Bearer` header, if it has one."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return secret.strip() or None
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> CurrentUser | None:
-    return snapshot(int(user_id))
+def _load_user(cookie_user: str) -> CurrentUser | None:
+    user_id, _, login_key = cookie_user.partition(":")
+    # A request with a token is the token's user or no one: never the cookie's.
+    if _bearer_secret() or not (user_id.isascii() and user_id.isdigit()) or not login_key:
+        return None
+    return snapshot(int(user_id), login_key)
 
 
 @login_manager.request_loader
-def _load_token_user(req) -> CurrentUser | None:
-    scheme, _, secret = req.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        return None
-    user = user_for_token(get_session(), secret.strip())
+def _load_token_user(_request) -> CurrentUser | None:
+    secret = _bearer_secret()
+    user = user_for_token(get_session(), secret) if secret else None
     return snapshot(user.id) if user else None
+
+
+def _check_csrf():
+    """Flask-WTF's CSRF check, for requests without a bearer token (cookie sessions)."""
+    if current_app.config["WTF_CSRF_ENABLED"] and request.endpoint and not _bearer_secret():
+        csrf.protect()
 
 
 def wants_json() -> bool:

@@ -1,4 +1,5 @@
-"""`gridmgmt user add|passwd|role|token|revoke|list|demo`."""
+"""`gridmgmt user add|passwd|role|disable|enable|token|revoke|list|demo`."""
+import getpass
 import sys
 
 import click
@@ -6,8 +7,9 @@ import click
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.vocab import ROLES
 from gridmgmt.services.accounts import (
-    AccountError, add_user, create_token, list_users, revoke_tokens, set_password, set_role,
+    AccountError, add_user, create_token, list_users, revoke_tokens, set_active, set_password, set_role,
 )
+from gridmgmt.services.audit import Actor
 from gridmgmt.services.demo_accounts import describe, ensure_demo_users
 
 
@@ -28,7 +30,12 @@ def _run(action, *args, **kwargs):
 
 @click.group()
 def user() -> None:
-    """用户：添加、改密码、改角色、访问令牌（创建/吊销）、列表、演示账号。"""
+    """用户：添加、改密码、改角色、停用/启用、访问令牌（创建/吊销）、列表、演示账号。
+
+    密码至少 10 个字符，不能是常见密码，不能包含用户名。
+
+    改密码、改角色、停用都会让该用户在所有浏览器和手机上的登录立即失效。
+    """
 
 
 @user.command("add")
@@ -62,6 +69,25 @@ def role(username: str, role: str) -> None:
     """把用户 USERNAME 的角色改为 ROLE。"""
     _run(set_role, username, role)
     click.echo(f"{username} 的角色已改为 {ROLES[role]}")
+
+
+@user.command("disable")
+@click.argument("username")
+def disable(username: str) -> None:
+    """停用用户 USERNAME：其登录立即失效、访问令牌不再可用（记入审计日志）。
+
+    最后一个在用的系统管理员不能停用。
+    """
+    _run(set_active, username, False, Actor(getpass.getuser()))
+    click.echo(f"已停用用户 {username}")
+
+
+@user.command("enable")
+@click.argument("username")
+def enable(username: str) -> None:
+    """重新启用用户 USERNAME（记入审计日志）。"""
+    _run(set_active, username, True, Actor(getpass.getuser()))
+    click.echo(f"已启用用户 {username}")
 
 
 @user.command("token")

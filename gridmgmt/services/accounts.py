@@ -1,4 +1,7 @@
-"""Accounts: users, argon2 passwords, logins with a rate limit, access tokens."""
+"""Accounts: users, argon2 passwords under a policy, enabling and disabling, access tokens.
+
+Logins, their rate limit and login sessions are in gridmgmt.services.logins.
+"""
 import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
@@ -6,30 +9,19 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import ApiToken, AppUser, AuditLog, Cadre, Township
+from gridmgmt.db.models import ApiToken, AppUser, Cadre, Township
+from gridmgmt.domain.passwords import password_problem
 from gridmgmt.domain.vocab import ROLES
 from gridmgmt.services.audit import Actor, record
 
-MIN_PASSWORD = 8
-# Login rate limit: this many failures per username and address within the window → refused.
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=10)
 TOKEN_PREFIX = "gm_"
 
 
 class AccountError(ValueError):
     """A bad account request; the message is Chinese and safe to show."""
-
-
-class LoginFailed(AccountError):
-    """Wrong username or password (never says which)."""
-
-
-class TooManyAttempts(AccountError):
-    """The login rate limit is reached for this username and address."""
 
 
 @lru_cache
@@ -44,17 +36,30 @@ def _dummy_hash() -> str:
 
 
 def hash_password(password: str) -> str:
-    """The argon2id hash of PASSWORD; refuses passwords that are too short."""
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"密码至少需要 {MIN_PASSWORD} 个字符")
+    """The argon2id hash of PASSWORD, with no policy check (new_password_hash checks)."""
     return _hasher().hash(password)
 
 
-def _verify(password_hash: str, password: str) -> bool:
+def new_password_hash(username: str, password: str) -> str:
+    """The hash of USERNAME's new PASSWORD; AccountError when the policy refuses it."""
+    problem = password_problem(password, username)
+    if problem:
+        raise AccountError(problem)
+    return hash_password(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when PASSWORD matches PASSWORD_HASH; with no hash (unknown user) as slow, and False."""
     try:
-        return _hasher().verify(password_hash, password)
+        matches = _hasher().verify(password_hash or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
+    return matches and password_hash is not None
+
+
+def secret_hash(secret: str) -> str:
+    """The SHA-256 (hex) stored instead of a token's or a session cookie's secret."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def find_user(session: Session, username: str) -> AppUser:
@@ -95,8 +100,8 @@ def _check_role(role: str, township_id: int | None, cadre: Cadre | None) -> None
 def add_user(session: Session, username: str, role: str, password: str,
              township_code: str | None = None, cadre_code: str | None = None) -> AppUser:
     """Create and commit a user; a grid worker's township defaults to their cadre's."""
-    if not username or len(username) > 64:
-        raise AccountError("用户名须为 1–64 个字符")
+    if not username or len(username) > 64 or not username.isprintable():
+        raise AccountError("用户名须为 1–64 个字符，不含控制字符")
     if session.scalar(select(AppUser.id).where(AppUser.username == username)):
         raise AccountError(f"用户 {username} 已存在")
     cadre = _cadre(session, cadre_code)
@@ -104,7 +109,7 @@ def add_user(session: Session, username: str, role: str, password: str,
     if township_id is None and cadre is not None:
         township_id = cadre.township_id
     _check_role(role, township_id, cadre)
-    user = AppUser(username=username, role=role, password_hash=hash_password(password),
+    user = AppUser(username=username, role=role, password_hash=new_password_hash(username, password),
                    township_id=township_id, cadre_id=cadre.id if cadre else None)
     session.add(user)
     session.commit()
@@ -112,19 +117,42 @@ def add_user(session: Session, username: str, role: str, password: str,
 
 
 def set_password(session: Session, username: str, password: str) -> None:
-    """Replace USERNAME's password."""
+    """Replace USERNAME's password; every browser logged in as them must log in again."""
     user = find_user(session, username)
-    user.password_hash = hash_password(password)
+    user.password_hash = new_password_hash(username, password)
     session.commit()
 
 
 def set_role(session: Session, username: str, role: str) -> None:
-    """Give USERNAME another role (same township and cadre rules as add_user)."""
+    """Give USERNAME another role (same township and cadre rules as add_user); ends their sessions."""
     user = find_user(session, username)
     cadre = session.get(Cadre, user.cadre_id) if user.cadre_id else None
     _check_role(role, user.township_id, cadre)
+    if role != "admin":
+        _keep_an_admin(session, user)
     user.role = role
     session.commit()
+
+
+def set_active(session: Session, username: str, active: bool, actor: Actor) -> None:
+    """Enable or disable USERNAME (audited); disabling ends their sessions and stops their tokens."""
+    user = find_user(session, username)
+    if not active:
+        _keep_an_admin(session, user)
+    user.active = active
+    record(session, actor, "enable_user" if active else "disable_user", target=username)
+    session.commit()
+
+
+def _keep_an_admin(session: Session, user: AppUser) -> None:
+    """AccountError when USER is the last active admin (who alone can manage the others)."""
+    if user.role != "admin" or not user.active:
+        return
+    # Locked, so that two admins disabling each other at once cannot both pass.
+    admins = session.scalars(select(AppUser.id).where(AppUser.role == "admin", AppUser.active)
+                             .with_for_update()).all()
+    if admins == [user.id]:
+        raise AccountError(f"{user.username} 是最后一个在用的系统管理员，不能停用或改为其他角色")
 
 
 def list_users(session: Session) -> list[tuple[AppUser, str | None]]:
@@ -134,38 +162,6 @@ def list_users(session: Session) -> list[tuple[AppUser, str | None]]:
         .order_by(AppUser.username)
     )
     return [tuple(row) for row in rows]
-
-
-def _recent_failures(session: Session, username: str, remote_addr: str | None) -> int:
-    since = datetime.now(timezone.utc) - FAILURE_WINDOW
-    mine = (AuditLog.actor == username[:64], AuditLog.remote_addr == remote_addr)
-    last_login = select(func.max(AuditLog.at)).where(*mine, AuditLog.action == "login")
-    return session.scalar(
-        select(func.count()).select_from(AuditLog).where(
-            *mine, AuditLog.action == "login_failed", AuditLog.at >= since,
-            or_(AuditLog.at > last_login.scalar_subquery(), last_login.scalar_subquery().is_(None)),
-        )
-    )
-
-
-def authenticate(session: Session, username: str, password: str,
-                 remote_addr: str | None) -> AppUser:
-    """The active user with these credentials; audits the attempt and commits.
-
-    Raises TooManyAttempts after MAX_FAILURES failures of this username from this
-    address within FAILURE_WINDOW, and LoginFailed on wrong credentials.
-    """
-    if _recent_failures(session, username, remote_addr) >= MAX_FAILURES:
-        raise TooManyAttempts("登录失败次数过多，请 10 分钟后再试")
-    user = session.scalar(select(AppUser).where(AppUser.username == username))
-    ok = _verify(user.password_hash if user else _dummy_hash(), password)
-    if user is None or not ok or not user.active:
-        record(session, Actor(username, None, remote_addr), "login_failed")
-        session.commit()
-        raise LoginFailed("用户名或密码错误")
-    record(session, Actor(username, user.id, remote_addr), "login")
-    session.commit()
-    return user
 
 
 def create_token(session: Session, username: str, name: str = "default",
@@ -178,7 +174,7 @@ def create_token(session: Session, username: str, name: str = "default",
         if expires_days < 1:
             raise AccountError("有效天数至少为 1")
         expires = datetime.now(timezone.utc) + timedelta(days=expires_days)
-    session.add(ApiToken(user_id=user.id, name=name, token_hash=_token_hash(secret),
+    session.add(ApiToken(user_id=user.id, name=name, token_hash=secret_hash(secret),
                          expires_at=expires))
     record(session, Actor(username, user.id), "create_token", target=name)
     session.commit()
@@ -199,14 +195,10 @@ def revoke_tokens(session: Session, username: str, name: str | None = None) -> i
     return len(tokens)
 
 
-def _token_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def user_for_token(session: Session, secret: str) -> AppUser | None:
     """The active user owning the unrevoked, unexpired token SECRET (last use recorded), or None."""
     now = datetime.now(timezone.utc)
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(secret)))
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == secret_hash(secret)))
     if token is None or token.revoked or (token.expires_at and token.expires_at <= now):
         return None
     user = session.get(AppUser, token.user_id)

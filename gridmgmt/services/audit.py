@@ -20,6 +20,7 @@ ACTIONS = {
     "export_audit": "导出审计日志", "create_token": "创建访问令牌",
     "revoke_token": "吊销访问令牌", "export_map": "导出地图", "export_layers": "导出图层",
     "review_site": "示范点评审", "export_workbook": "导出表格",
+    "logout_all": "退出全部设备", "disable_user": "停用用户", "enable_user": "启用用户",
 }
 
 

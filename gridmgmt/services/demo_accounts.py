@@ -9,7 +9,7 @@ from gridmgmt.db.models import AppUser, Cadre, CadreVillage, Township, Village
 from gridmgmt.domain.vocab import ROLES
 from gridmgmt.services.accounts import AccountError, add_user
 
-DEMO_PASSWORD = "demo2026"
+DEMO_PASSWORD = "wangge2026"  # passes the password policy (gridmgmt.domain.passwords)
 DEMO_USERS = {"admin": "demo_admin", "planner": "demo_planner", "reviewer": "demo_reviewer",
               "grid_worker": "demo_grid", "leader": "demo_leader"}
 

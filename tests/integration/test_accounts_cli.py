@@ -5,8 +5,10 @@ from sqlalchemy import select
 
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
-from gridmgmt.db.models import ApiToken, AppUser
-from gridmgmt.services.accounts import authenticate, user_for_token
+from gridmgmt.db.models import ApiToken, AppUser, AuditLog
+from gridmgmt.services.accounts import user_for_token
+from gridmgmt.services.demo_accounts import DEMO_PASSWORD
+from gridmgmt.services.logins import LoginFailed, authenticate
 from tests.web.people import add_people
 from tests.web.sample import TOWNSHIP_CODE, add_small_township
 
@@ -65,7 +67,32 @@ def test_demo_users_twice(cli, session):
     add_people(session)
     first = cli("user", "demo", "--township", TOWNSHIP_CODE)
     assert first.exit_code == 0, first.output
-    assert "演示账号" in first.output and "demo_grid" in first.output and "密码 demo2026" in first.output
+    assert "演示账号" in first.output and "demo_grid" in first.output and f"密码 {DEMO_PASSWORD}" in first.output
     second = cli("user", "demo", "--township", TOWNSHIP_CODE)
     assert "账号已存在" in second.output
     assert len(session.scalars(select(AppUser).where(AppUser.username.like("demo_%"))).all()) == 5
+
+
+def test_weak_passwords_are_refused_in_chinese(cli, session):
+    for weak, message in (("12345678", "至少需要 10 个字符"), ("qwertyuiop", "太常见"),
+                          ("wang-2026-pass", "不能包含用户名")):
+        result = cli("user", "add", "wang", "--role", "admin", "--password-stdin", stdin=weak + "\n")
+        assert result.exit_code == 1 and message in result.output
+    assert session.scalars(select(AppUser)).all() == []
+
+
+def test_disable_and_enable(cli, session):
+    for name in ("root", "wang"):
+        cli("user", "add", name, "--role", "admin", "--password-stdin", stdin="s3cret-pass\n")
+    assert "停用" in cli("user", "disable", "--help").output
+    assert cli("user", "disable", "wang").output.strip() == "已停用用户 wang"
+    assert "wang\t系统管理员\t全部乡镇（已停用）" in cli("user", "list").output
+    with pytest.raises(LoginFailed):
+        authenticate(session, "wang", "s3cret-pass", None)
+    refused = cli("user", "disable", "root")
+    assert refused.exit_code == 1 and "最后一个在用的系统管理员" in refused.output
+    assert cli("user", "enable", "wang").output.strip() == "已启用用户 wang"
+    assert authenticate(session, "wang", "s3cret-pass", None).username == "wang"
+    actions = session.scalars(select(AuditLog.action).where(AuditLog.target == "wang")
+                              .order_by(AuditLog.id)).all()
+    assert actions == ["disable_user", "enable_user"]

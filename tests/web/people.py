@@ -12,8 +12,11 @@ from sqlalchemy import select
 
 from gridmgmt.db.models import AppUser, Cadre, CadreVillage, GridCell, GridPlan, Household, Township, Village
 from gridmgmt.db.models.grids import GridMembership
+from gridmgmt.db.session import make_session
 from gridmgmt.services.accounts import hash_password
+from gridmgmt.services.logins import start_session
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE, _box
+from web.auth import cookie_id
 
 PASSWORD = "sample-pass-1"
 OTHER_VILLAGE_CODE = "441500200201"
@@ -68,7 +71,9 @@ def add_people(session) -> dict[str, int]:
 
 
 def log_in(client, user_id: int) -> None:
-    """Make CLIENT's session that of USER_ID, as a successful login would."""
+    """Make CLIENT's session that of USER_ID, as a successful login would (a login session and its cookie)."""
+    with make_session(client.application.config["DATABASE_URL"]) as session:
+        key = start_session(session, user_id)
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(user_id)
+        sess["_user_id"] = cookie_id(user_id, key)
         sess["_fresh"] = True

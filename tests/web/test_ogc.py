@@ -1,12 +1,10 @@
 """OGC API – Features at /ogc: documents, paging, access, errors, and GDAL reading it."""
 import re
 import subprocess
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from gridmgmt.db.session import engine_for
+from tests.web.live import serving
 from tests.web.tokens import token_for
 
 PUBLIC = ["villages", "village_groups", "roads", "grid_cells", "party_venues", "demo_sites"]
@@ -111,13 +109,8 @@ def test_errors_are_json_in_chinese(public_client, township, url, status, code):
 @pytest.fixture
 def ogc_server(public_app, db_url):
     """Base URL of /ogc on a live server in a thread."""
-    server = make_server("127.0.0.1", 0, public_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/ogc"
-    server.shutdown()
-    thread.join()
-    engine_for(db_url).dispose()
+    with serving(public_app, db_url) as url:
+        yield f"{url}/ogc"
 
 
 def _ogrinfo_counts(base_url: str, *options: str) -> dict[str, int]:

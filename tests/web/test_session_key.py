@@ -9,8 +9,11 @@ from flask.sessions import SecureCookieSessionInterface
 
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
+from gridmgmt.db.session import make_session
 from gridmgmt.keys import SessionKeyMissing
+from gridmgmt.services.logins import start_session
 from web import create_app
+from web.auth import cookie_id
 
 OLD_PUBLIC_DEFAULT = "dev-only-change-me"
 
@@ -25,23 +28,26 @@ def no_key(monkeypatch, tmp_path):
     get_settings.cache_clear()
 
 
-def _signed_session(key: str, user_id: int) -> str:
-    """A session cookie for USER_ID signed with KEY, as whoever knows the key could make one."""
+def _signed_session(key: str, user_id: int, db_url: str) -> str:
+    """A session cookie naming a live login session of USER_ID, signed with KEY, as whoever
+    knows the key and a session's id could make one."""
+    with make_session(db_url) as session:
+        cookie_user = cookie_id(user_id, start_session(session, user_id))
     forger = Flask("forger")
     forger.secret_key = key
     return SecureCookieSessionInterface().get_signing_serializer(forger).dumps(
-        {"_user_id": str(user_id), "_fresh": True})
+        {"_user_id": cookie_user, "_fresh": True})
 
 
 def test_cookie_signed_with_the_old_public_default_opens_nothing(no_key, db_url, people):
     assert CliRunner().invoke(main, ["init"]).exit_code == 0
     app = create_app({"TESTING": True, "DATABASE_URL": db_url})  # the key as serve would read it
     forged = app.test_client()
-    forged.set_cookie("session", _signed_session(OLD_PUBLIC_DEFAULT, people["admin"]))
+    forged.set_cookie("session", _signed_session(OLD_PUBLIC_DEFAULT, people["admin"], db_url))
     response = forged.get("/audit")
     assert response.status_code == 302 and response.location.startswith("/login")
     genuine = app.test_client()  # the same cookie under the app's key does open it: the test can fail
-    genuine.set_cookie("session", _signed_session(no_key.session_key(), people["admin"]))
+    genuine.set_cookie("session", _signed_session(no_key.session_key(), people["admin"], db_url))
     assert genuine.get("/audit").status_code == 200
 
 

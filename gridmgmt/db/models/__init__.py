@@ -1,5 +1,5 @@
 """All tables; importing this module registers them on Base.metadata."""
-from gridmgmt.db.models.accounts import ApiToken, AppUser, AuditLog
+from gridmgmt.db.models.accounts import ApiToken, AppUser, AuditLog, LoginLimit, LoginSession
 from gridmgmt.db.models.base import Base
 from gridmgmt.db.models.duties import Duty  # noqa: F401 - registers the duty table
 from gridmgmt.db.models.grids import GridLiaison, GridMembership  # noqa: F401 - plan membership
@@ -14,7 +14,8 @@ from gridmgmt.db.models.work import (
 
 __all__ = [
     "ApiToken", "AppUser", "AuditLog", "Base", "Cadre", "CadreVillage", "DemoSite", "EconomicOrg",
-    "Event", "GridCell", "GridPlan", "Household", "Liaison", "PartyMember", "PartyOrg",
+    "Event", "GridCell", "GridPlan", "Household", "Liaison", "LoginLimit", "LoginSession",
+    "PartyMember", "PartyOrg",
     "Road", "RoadVertex", "SENSITIVE_HOUSEHOLD_COLUMNS", "Township", "Village",
     "VillageGroup", "Visit",
 ]

@@ -1,7 +1,7 @@
-"""Application users with roles, their personal access tokens, and the audit log."""
+"""Application users with roles, their login sessions and access tokens, the login rate limit, the audit log."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -10,7 +10,12 @@ from gridmgmt.domain.vocab import ROLES
 
 
 class AppUser(Timestamped, Base):
-    """A login with one role; grid workers are tied to their cadre record."""
+    """A login with one role; grid workers are tied to their cadre record.
+
+    A change of password_hash, role, township_id, cadre_id or active deletes the
+    user's login_session rows (trigger app_user_end_sessions, migration 0009):
+    every browser that was logged in must log in again.
+    """
 
     __tablename__ = "app_user"
     __table_args__ = (one_of("role", ROLES),)
@@ -22,6 +27,29 @@ class AppUser(Timestamped, Base):
     cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadre.id"))
     township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+
+
+class LoginSession(Base):
+    """One browser's login: its session cookie names the row; deleting the row ends that session."""
+
+    __tablename__ = "login_session"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's key
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class LoginLimit(Base):
+    """Login attempts counted under one key (account, address, or both): gridmgmt.domain.login_limits."""
+
+    __tablename__ = "login_limit"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Account-and-address keys only: the last good login, which makes the address a known one.
+    last_success: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ApiToken(Base):
