@@ -3,6 +3,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -17,6 +18,8 @@ class Settings(BaseSettings):
     # None means: run the project-local cluster under var_dir.
     database_url: str | None = None
     var_dir: Path = PROJECT_ROOT / "var"
+    # Photos and uploaded files, kept beside the database and backed up with it; default var_dir/files.
+    files_dir: Path | None = None
     pg_port: int = 55432
     pg_user: str = "gridmgmt"
     db_name: str = "gridmgmt"
@@ -35,6 +38,12 @@ class Settings(BaseSettings):
     term_start: date = date(2021, 10, 1)
     visit_far_m: float = 300.0
     attend_hours: dict[str, float] = {}
+
+    @model_validator(mode="after")
+    def _files_under_var(self) -> "Settings":
+        if self.files_dir is None:
+            self.files_dir = self.var_dir / "files"
+        return self
 
     def url_for(self, db_name: str | None = None) -> str:
         """SQLAlchemy URL of the configured server, or of the local cluster."""
