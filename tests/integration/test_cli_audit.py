@@ -5,13 +5,11 @@ import os
 import stat
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import text
 
 from gridmgmt.cli import main
 from gridmgmt.cli.actor import MISSING
-from gridmgmt.config import get_settings
-from tests.actors import ADMIN, add_actor
+from tests.actors import ADMIN, add_actor, cli  # noqa: F401 - fixture
 from tests.integration.briefing_town import NEIGHBOUR_CODE, db, town  # noqa: F401 - fixtures
 
 CODE = "{town}"  # filled in with the township's code
@@ -39,16 +37,6 @@ EXPORTS = {
     "grid_diff": (["grids", "diff", PLAN, PLAN, "-o", "{out}.geojson"], "export_layers"),
     "sites_sheet": (["sites", "sheet", CODE, "-o", "{out}.xlsx"], "export_workbook"),
 }
-
-
-@pytest.fixture
-def cli(db, monkeypatch):
-    """The CLI on the test database, with no actor in the environment."""
-    monkeypatch.setenv("GRIDMGMT_DB_NAME", get_settings().test_db_name)
-    monkeypatch.delenv("GRIDMGMT_ACTOR", raising=False)
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 def _args(db, town, tmp_path, name: str) -> tuple[list[str], str]:

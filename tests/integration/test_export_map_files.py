@@ -6,28 +6,16 @@ from io import BytesIO
 import openpyxl
 import pyogrio
 import pytest
-from click.testing import CliRunner
 from PIL import Image
 from sqlalchemy import text
 
 from gridmgmt.cli import main
-from gridmgmt.config import get_settings
 from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS
 from gridmgmt.services.audit import Actor
 from gridmgmt.services.briefing import BriefingRefused, export_geopackage, export_map
 from gridmgmt.services.briefing_roster import NoPlan, grid_roster
-from tests.actors import ADMIN, add_actor
+from tests.actors import ADMIN, add_actor, cli  # noqa: F401 - fixture
 from tests.integration.briefing_town import NEIGHBOUR_CODE, db, town  # noqa: F401 - fixtures
-
-
-@pytest.fixture
-def cli(db_url, monkeypatch):
-    """The CLI on the test database."""
-    monkeypatch.setenv("GRIDMGMT_DB_NAME", get_settings().test_db_name)
-    monkeypatch.delenv("GRIDMGMT_ACTOR", raising=False)
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 def test_html_map_has_every_asset_inlined(db, town, tmp_path):
