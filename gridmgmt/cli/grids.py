@@ -125,7 +125,8 @@ def diff(plan_a: int, plan_b: int, output: Path | None, as_user: str | None) -> 
     """比较两个方案：哪些农户换了网格。"""
     if output:
         with private_output(output):
-            result = _audited(plan_a, as_user, lambda s, actor: grid_plans.export_diff(s, plan_a, plan_b, output, actor))
+            result = _audited(plan_a, as_user,
+                              lambda s, actor: grid_plans.export_diff(s, plan_a, plan_b, output, actor))
     else:
         result = _run(grid_plans.diff, plan_a, plan_b)
     click.echo(f"{len(result.matches)} 对网格对应；{len(result.moved)} 户换了网格")
