@@ -69,11 +69,11 @@ def status_command(township, day, cadre, village, fmt, output, include_sensitive
         except (NotFound, DutyError) as exc:
             raise click.ClickException(str(exc)) from exc
         if fmt == "xlsx":
-            data = export_workbook(session, actor, comp, tables, include_sensitive)
+            book = export_workbook(session, actor, comp, tables, include_sensitive)
         elif actor:
             audit_export(session, actor, comp, fmt, include_sensitive)
     if fmt == "xlsx":
-        write_private(output, data)
+        write_private(output, book)
         click.echo(f"已写出 {output}")
     elif fmt == "json":
         data = {name: json.loads(t.to_json(orient="records", force_ascii=False)) for name, t in tables.items()}

@@ -11,9 +11,9 @@ from geodata.errors import ImportRejected, RowError
 from geodata.layers import LAYERS, Layer
 from geodata.prepare import prepare
 from geodata.reading import DEFAULT_MAX_MB
+from gridmgmt.services.actors import Actor, record
 from gridmgmt.services.imports.links import ANY_TOWNSHIP, Township, link
 from gridmgmt.services.imports.staging import create_stage, existing_code_errors, geometry_errors
-from gridmgmt.services.actors import Actor, record
 from gridmgmt.services.imports.writing import ConcurrentChange, length_errors, link_parents, upsert
 from gridmgmt.services.roads import build_topology
 
@@ -62,7 +62,8 @@ def _check_and_write(session: Session, prepared, township: Township | None, upda
         upsert(session, prepared, id_columns, township and township.id, update)
     except DBAPIError as exc:
         if isinstance(exc.orig, UniqueViolation):  # codes are checked above: another import wrote one since
-            raise ConcurrentChange([RowError(None, prepared.headers["code"], exc.orig.diag.message_detail)]) from exc
+            raise ConcurrentChange([RowError(None, prepared.headers["code"], "另一次同时进行的导入已写入相同编码"
+                                             f"（{exc.orig.diag.message_detail}）")]) from exc
         raise ImportRejected.one(f"数据库拒绝写入：{exc.orig}") from exc  # a constraint the checks did not foresee
     if layer.name == "party_orgs" and "parent_code" in prepared.stored_columns():
         link_parents(session)
