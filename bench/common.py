@@ -14,6 +14,7 @@ from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.roles import connect
 
 BIN = Path(sys.executable).parent
+BENCH_ACTOR = "bench"
 
 
 @dataclass
@@ -50,9 +51,16 @@ def fresh_database(name: str) -> str:
     return url
 
 
+def bench_actor(url: str) -> None:
+    """Add the admin BENCH_ACTOR to the database at URL (once): exports and imports name their user."""
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute("INSERT INTO app_user (username, role, password_hash) VALUES (%s, 'admin', '-') "
+                     "ON CONFLICT (username) DO NOTHING", (BENCH_ACTOR,))
+
+
 def gridmgmt(db_name: str, *args: str) -> None:
-    """Run the gridmgmt CLI against database DB_NAME."""
-    env = {**os.environ, "GRIDMGMT_DB_NAME": db_name}
+    """Run the gridmgmt CLI against database DB_NAME, as BENCH_ACTOR (see bench_actor)."""
+    env = {**os.environ, "GRIDMGMT_DB_NAME": db_name, "GRIDMGMT_ACTOR": BENCH_ACTOR}
     subprocess.run([str(BIN / "gridmgmt"), *args], env=env, check=True)
 
 

@@ -7,11 +7,12 @@ import pyogrio
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench.common import BIN, Result, fresh_database, gridmgmt, timed
+from bench.common import BENCH_ACTOR, BIN, Result, bench_actor, fresh_database, gridmgmt, timed
 from gridmgmt.config import get_settings
 from gridmgmt.db.cluster import ensure_database
 from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.session import make_session
+from gridmgmt.services.actors import Actor
 from gridmgmt.services.imports import import_layer
 
 SOURCE_DB = "gridmgmt_bench_source"
@@ -37,6 +38,7 @@ def county_files(folder: Path) -> dict[str, Path]:
     ensure_database(settings, SOURCE_DB)
     url = settings.url_for(SOURCE_DB)
     upgrade(url)
+    bench_actor(url)
     gridmgmt(SOURCE_DB, "demo", "--scale", "county", "--if-empty")
     if _count(url, "SELECT count(*) FROM household") < COUNTY_MIN_HOUSEHOLDS:
         raise SystemExit(f"数据库 {SOURCE_DB} 中不是县级演示数据：请删除该数据库后重跑")
@@ -56,12 +58,14 @@ def county_files(folder: Path) -> dict[str, Path]:
 def prepare_target(files: dict[str, Path]) -> str:
     """A fresh target database holding the county's townships, villages and groups; returns its URL."""
     url = fresh_database(TARGET_DB)
+    bench_actor(url)
+    actor = Actor(BENCH_ACTOR)
     with make_session(url) as session:
-        import_layer(session, "townships", files["townships"])
+        import_layer(session, "townships", files["townships"], actor=actor)
         for key, path in files.items():
             if key.startswith("villages "):
-                import_layer(session, "villages", path, township=key.split()[1])
-        import_layer(session, "groups", files["groups"])
+                import_layer(session, "villages", path, township=key.split()[1], actor=actor)
+        import_layer(session, "groups", files["groups"], actor=actor)
     return url
 
 

@@ -46,6 +46,7 @@ class Layer:
     geom_kind: str | None = None  # point | polygon | line | any
     geom_required: bool = False
     needs_township: bool = True
+    personal: bool = False  # rows name or locate people: exporting them is audited
 
     def field(self, name: str) -> Field | None:
         """The field called NAME, if the layer has one."""
@@ -115,7 +116,7 @@ HOUSEHOLDS = Layer("households", "household", "农户", (
     _flag("is_party_household", "党员户", "共产党员户", short="party_hh"),
     _flag("is_party_center_household", "党员中心户", short="party_ctr"),
     VILLAGE_CODE, GROUP_CODE, *_lonlat(), WKT,
-), "geom", "point", True)
+), "geom", "point", True, personal=True)
 
 ROADS = Layer("roads", "road", "道路", (
     _code("道路编码", "路线编码", "路线编号"),
@@ -156,7 +157,7 @@ PARTY_MEMBERS = Layer("party_members", "party_member", "党员", (
     HOUSEHOLD_CODE,
     Field("org_code", "党组织编码", aliases=("党组织编码", "所在党组织编码", "组织编码", "支部编码"),
           required=True),
-))
+), personal=True)
 
 ECONOMIC_ORGS = Layer("economic_orgs", "economic_org", "企业/合作社", (
     _code("统一社会信用代码", "信用代码", "企业编码"),
@@ -178,7 +179,7 @@ CADRES = Layer("cadres", "cadre", "干部", (
     HOUSEHOLD_CODE,
     Field("party_member_code", "党员编号", aliases=("党员编号",), short="member_cd"),
     *_lonlat("住址"), WKT,
-), "home", "point")
+), "home", "point", personal=True)
 
 LAYERS = {layer.name: layer for layer in (
     TOWNSHIPS, VILLAGES, GROUPS, HOUSEHOLDS, ROADS, PARTY_ORGS, PARTY_MEMBERS, ECONOMIC_ORGS, CADRES,

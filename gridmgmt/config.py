@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 
@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     # None means: run the project-local cluster under var_dir.
     database_url: str | None = None
     var_dir: Path = PROJECT_ROOT / "var"
+    # Photos and uploaded files, kept beside the database and backed up with it; default var_dir/files.
+    files_dir: Path | None = None
     pg_port: int = 55432
     # The local cluster's roles: the app's own (no superuser; owns its databases, runs the
     # migrations) and the cluster superuser (creates databases and extensions only).
@@ -76,6 +78,12 @@ class Settings(BaseSettings):
     def today(self) -> date:
         """Today's date in the configured time zone (the date visits and postings go by)."""
         return datetime.now(ZoneInfo(self.timezone)).date()
+
+    @model_validator(mode="after")
+    def _files_under_var(self) -> "Settings":
+        if self.files_dir is None:
+            self.files_dir = self.var_dir / "files"
+        return self
 
     def url_for(self, db_name: str | None = None) -> str:
         """SQLAlchemy URL of the configured server, or of the local cluster as the app's role."""

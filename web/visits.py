@@ -21,10 +21,10 @@ from gridmgmt.services.events import EventError, EventReport, record_field_visit
 from gridmgmt.services.grid_views import my_cells
 from gridmgmt.services.layers import township_layers
 from gridmgmt.services.routes import MODES, RouteError, plan_route
-from gridmgmt.services.visit_report import ReportFilter, report_tables, workbook
+from gridmgmt.services.visit_report import ReportFilter, export_workbook, report_tables
 from gridmgmt.services.visits import Fix, OutOfScope, VisitError, VisitInput, require_in_scope
 from web.api import error_response
-from web.auth import permission_required, require_township
+from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 
 bp = Blueprint("visits", __name__)
@@ -169,10 +169,11 @@ def township(code: str):
 @bp.get("/townships/<code>/visits.xlsx")
 @permission_required("view_compliance")
 def download(code: str):
-    """The same tables as an Excel workbook (no 必访 household is named)."""
+    """The same tables as an Excel workbook (no 必访 household is named; head names are: audited)."""
     comp, tables = _tables(code)
     name = f"visits-{code}-{comp.day}.xlsx"
-    return Response(workbook(tables), headers={"Content-Disposition": f"attachment; filename={name}"},
+    data = export_workbook(get_session(), current_actor(), comp, tables)
+    return Response(data, headers={"Content-Disposition": f"attachment; filename={name}"},
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

@@ -1,15 +1,16 @@
 """`gridmgmt coverage`: party organisation coverage of a township."""
-import getpass
 import json
 from pathlib import Path
 
 import click
 
+from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.db.session import make_session
+from gridmgmt.private_files import write_private
 from gridmgmt.reports.coverage_tables import as_json, summary, tables
-from gridmgmt.services.audit import Actor
+from gridmgmt.reports.coverage_workbook import coverage_workbook
 from gridmgmt.services.coverage import TownshipNotFound, township_coverage
-from gridmgmt.services.coverage_export import export_coverage_workbook
+from gridmgmt.services.coverage_export import audited_coverage
 
 # The table format shows this many rows of each list; json and xlsx carry all of them.
 TABLE_ROWS = 20
@@ -35,25 +36,34 @@ def _table_text(report) -> str:
 @click.command("coverage")
 @click.option("--township", "code", required=True, help="乡镇编码（12位）")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出文件（xlsx 必填；其余默认打印）")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="输出文件（xlsx 必填；其余默认打印；权限 0600）")
 @click.option("--no-reach", is_flag=True, help="不计算农户到活动场所、党员户的道路距离（更快）")
-def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool) -> None:
-    """党组织覆盖：空白村组、支部设置、党小组建议、企业党建、挂点与第一书记、道路可达性。"""
+@as_option
+def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool, as_user: str | None) -> None:
+    """党组织覆盖：空白村组、支部设置、党小组建议、企业党建、挂点与第一书记、道路可达性。
+
+    名单中有干部、党员姓名：json、xlsx 或写入文件（-o）属于导出，须用 --as 指明操作人，记入审计日志。
+    """
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx 须用 -o 指定输出文件")
     with make_session() as session:
         try:
-            if fmt == "xlsx":
-                output.write_bytes(export_coverage_workbook(session, code, Actor(getpass.getuser()), not no_reach))
-                click.echo(f"已写入 {output}")
-                return
-            report = township_coverage(session, code, with_reach=not no_reach)
+            if fmt == "table" and output is None:  # on screen, like the coverage page: not an export
+                report = township_coverage(session, code, with_reach=not no_reach)
+            else:
+                actor = cli_actor(session, as_user, "view_coverage", township=code)
+                report = audited_coverage(session, code, actor, fmt, not no_reach)
         except TownshipNotFound as exc:
             raise click.ClickException(str(exc)) from exc
+    if fmt == "xlsx":
+        write_private(output, coverage_workbook(report))
+        click.echo(f"已写入 {output}")
+        return
     text = (json.dumps(as_json(report), ensure_ascii=False, indent=2, default=_native)
             if fmt == "json" else _table_text(report))
     if output:
-        output.write_text(text + "\n", encoding="utf-8")
+        write_private(output, text + "\n")
         click.echo(f"已写入 {output}")
     else:
         click.echo(text)

@@ -60,3 +60,10 @@ def migrate(test: bool) -> None:
     url = settings.url_for(settings.test_db_name if test else None)
     migrations.upgrade(url)
     click.echo("数据库结构已是最新")
+
+
+# Backups live in their own module; registered here so they are `gridmgmt db backup|restore`.
+from gridmgmt.cli.backup import backup_command, restore_command  # noqa: E402 - after the group exists
+
+db.add_command(backup_command)
+db.add_command(restore_command)

@@ -1,17 +1,18 @@
 """`gridmgmt grids …`: allocate, assign, publish, compare and export grid plans, and the roster."""
-import getpass
 import time
 from pathlib import Path
 
 import click
 
+from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.grid_rules import GridError, GridRules
 from gridmgmt.domain.vocab import PLAN_STATUSES
+from gridmgmt.private_files import private_output, write_private
 from gridmgmt.services import grid_plans
-from gridmgmt.services.audit import Actor
 from gridmgmt.services.briefing_roster import NoPlan, grid_roster
 from gridmgmt.services.grid_assignment import assign as assign_plan
+from gridmgmt.services.grid_views import plan_row
 from gridmgmt.services.grids import allocate_township, rebalance as rebalance_plan
 
 DEFAULT = GridRules()
@@ -117,37 +118,56 @@ def publish(plan_id: int, allow_no_worker: bool) -> None:
 @grids.command()
 @click.argument("plan_a", type=int)
 @click.argument("plan_b", type=int)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="变动农户写入 GeoJSON 文件（用于地图）")
-def diff(plan_a: int, plan_b: int, output: Path | None) -> None:
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="变动农户写入 GeoJSON 文件（用于地图；权限 0600）；属于导出，须用 --as，记入审计日志")
+@as_option
+def diff(plan_a: int, plan_b: int, output: Path | None, as_user: str | None) -> None:
     """比较两个方案：哪些农户换了网格。"""
-    result = _run(grid_plans.diff, plan_a, plan_b)
+    if output:
+        with private_output(output):
+            result = _audited(plan_a, as_user,
+                              lambda s, actor: grid_plans.export_diff(s, plan_a, plan_b, output, actor))
+    else:
+        result = _run(grid_plans.diff, plan_a, plan_b)
     click.echo(f"{len(result.matches)} 对网格对应；{len(result.moved)} 户换了网格")
     for row in result.moved.head(20).itertuples():
         click.echo(f"  {row.code} {row.village}：{row.from_cell or '（无）'} → {row.to_cell or '（无）'}")
     if output:
-        result.moved.to_file(output, driver="GeoJSON")
         click.echo(f"已写入 {output}")
+
+
+def _audited(plan_id: int, as_user: str | None, work):
+    """WORK(session, actor) for the user AS_USER, who must be a planner of PLAN_ID's township (or an admin)."""
+    def run(session):
+        _, township = plan_row(session, plan_id)
+        return work(session, cli_actor(session, as_user, "edit_grids", township=township))
+    return _run(run)
 
 
 @grids.command()
 @click.argument("plan_id", type=int)
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出文件（权限 0600）")
 @click.option("--format", "fmt", type=click.Choice(sorted(grid_plans.EXPORT_DRIVERS)), default="gpkg",
               show_default=True)
-def export(plan_id: int, output: Path, fmt: str) -> None:
-    """导出方案的网格（不含农户敏感信息）。"""
-    n = _run(grid_plans.export, plan_id, output, fmt)
+@as_option
+def export(plan_id: int, output: Path, fmt: str, as_user: str | None) -> None:
+    """导出方案的网格（含网格员姓名，不含农户敏感信息）；须用 --as 指明操作人，记入审计日志。"""
+    with private_output(output):
+        n = _audited(plan_id, as_user, lambda s, actor: grid_plans.export(s, plan_id, output, fmt, actor))
     click.echo(f"已导出 {n} 个网格到 {output}")
 
 
 @grids.command()
 @click.option("--township", required=True, help="乡镇编码")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出的 .xlsx 文件")
-def roster(township: str, output: Path) -> None:
-    """导出网格花名册（Excel）：已发布方案（没有则为最新方案）的网格、网格员和联户党员；记入审计日志。"""
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="输出的 .xlsx 文件（权限 0600）")
+@as_option
+def roster(township: str, output: Path, as_user: str | None) -> None:
+    """导出网格花名册（Excel）：已发布方案（没有则为最新方案）的网格、网格员和联户党员；须用 --as 指明操作人，记入审计日志。"""
     with make_session() as session:
+        actor = cli_actor(session, as_user, "export_maps", township=township)
         try:
-            output.write_bytes(grid_roster(session, township, Actor(getpass.getuser())))
+            write_private(output, grid_roster(session, township, actor))
         except NoPlan as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"已写出 {output}")

@@ -7,6 +7,7 @@ import click
 from geodata.errors import ImportRejected
 from geodata.layers import LAYERS
 from geodata.reading import DEFAULT_MAX_MB
+from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.db.session import make_session
 from gridmgmt.services.imports import import_layer
 
@@ -29,13 +30,18 @@ def _report(rejected: ImportRejected) -> None:
 @click.option("--fix-geometry", is_flag=True, help="用 ST_MakeValid 修复无效几何（默认拒绝）")
 @click.option("--max-mb", type=int, default=DEFAULT_MAX_MB, show_default=True,
               envvar="GRIDMGMT_IMPORT_MAX_MB", help="文件大小上限（MB）")
-def import_command(layer, file, township, crs, encoding, update, fix_geometry, max_mb) -> None:
-    """把 FILE（GeoJSON/GeoPackage/Shapefile/zip/CSV）导入图层 LAYER：全部成功或全部不写。"""
+@as_option
+def import_command(layer, file, township, crs, encoding, update, fix_geometry, max_mb, as_user) -> None:
+    """把 FILE（GeoJSON/GeoPackage/Shapefile/zip/CSV）导入图层 LAYER：全部成功或全部不写。
+
+    须用 --as 指明操作人（管理员或本乡镇的组织委员），导入记入审计日志。
+    """
     if layer == "townships" and township:
         raise click.UsageError("导入乡镇（townships）时不需要 --township")
     with make_session() as session:
+        actor = cli_actor(session, as_user, "import_data", township=township)
         try:
-            result = import_layer(session, layer, file, township=township, crs=crs, encoding=encoding,
+            result = import_layer(session, layer, file, actor=actor, township=township, crs=crs, encoding=encoding,
                                   update=update, fix_geometry=fix_geometry, max_mb=max_mb,
                                   progress=sys.stderr.isatty())
         except ImportRejected as rejected:

@@ -1,5 +1,4 @@
 """`gridmgmt sites score|select|tour|review|history|reminders|sheet`: 党建示范点."""
-import getpass
 from datetime import date
 from pathlib import Path
 
@@ -7,13 +6,14 @@ import click
 from sqlalchemy import select
 
 from gridmgmt.analysis.siting import Rules, SelectionError
+from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.db.models import AppUser, DemoSite, PartyOrg
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import Forbidden
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEPS, ReviewError
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES
-from gridmgmt.services.audit import Actor
+from gridmgmt.private_files import write_private
 from gridmgmt.services.layers import TownshipNotFound
 from gridmgmt.services.site_measures import NoSeat
 from gridmgmt.services.site_review import history, review, township_reminders
@@ -184,12 +184,16 @@ def reminders_command(township, on) -> None:
 
 @sites.command("sheet")
 @click.argument("township")
-@click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="输出文件（权限 0600）")
 @_config_options
-def sheet_command(township, output, min_area, corridor_m, catchment_m, weights) -> None:
-    """导出评审表（Excel）：候选评分明细与评审记录。"""
+@as_option
+def sheet_command(township, output, min_area, corridor_m, catchment_m, weights, as_user) -> None:
+    """导出评审表（Excel）：候选评分明细与评审记录（含评审人）；须用 --as 指明操作人，记入审计日志。"""
     config = _config(min_area, corridor_m, catchment_m, weights)
-    data = _run(lambda s: review_sheet(s, township, score_sites(s, township, config), config,
-                                       actor=Actor(getpass.getuser())))
-    output.write_bytes(data)
+
+    def work(session):
+        actor = cli_actor(session, as_user, "review_sites", township=township)
+        return review_sheet(session, township, score_sites(session, township, config), config, actor=actor)
+    write_private(output, _run(work))
     click.echo(f"已写入 {output}")

@@ -1,5 +1,4 @@
 """`gridmgmt visits status|route|event|close-event` and `gridmgmt duties list|set`."""
-import getpass
 import json
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -7,16 +6,16 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, MUST_VISIT_FLAGS
-from gridmgmt.services.audit import Actor
 from gridmgmt.services.compliance import NotFound, township_compliance
 from gridmgmt.services.duties import list_duties, set_duty
 from gridmgmt.services.events import EventError, EventReport, close_event, report_by_codes
 from gridmgmt.services.routes import MODES, RouteError, plan_route
-from gridmgmt.services.visit_report import (COUNT_HEADERS, ReportFilter, audit_sensitive, report_tables,
-                                            workbook)
+from gridmgmt.private_files import write_private
+from gridmgmt.services.visit_report import COUNT_HEADERS, ReportFilter, audit_export, export_workbook, report_tables
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 TABLE_ROWS = 40  # the terminal shows this many rows of a long list
@@ -49,27 +48,37 @@ def visits() -> None:
 @click.option("--cadre", help="只看该干部（编码）负责的对象")
 @click.option("--village", help="只看该行政村（编码）")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出文件（xlsx 必填）")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出文件（xlsx 必填；权限 0600）")
 @click.option("--include-sensitive", is_flag=True, help="清单中包含必访户（敏感信息）；会记入审计日志")
-def status_command(township, day, cadre, village, fmt, output, include_sensitive) -> None:
-    """各项走访职责的完成、待走访、逾期户数（分职责、分村、分人）和未按时到场的四必到事件。"""
+@as_option
+def status_command(township, day, cadre, village, fmt, output, include_sensitive, as_user) -> None:
+    """各项走访职责的完成、待走访、逾期户数（分职责、分村、分人）和未按时到场的四必到事件。
+
+    待走访清单有户主姓名：json、xlsx 或 --include-sensitive 属于导出，须用 --as 指明操作人，记入审计日志。
+    """
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx 须用 -o 指定输出文件")
     with make_session() as session:
+        actor = None
+        if fmt != "table" or include_sensitive:
+            needs = ("view_compliance", "view_sensitive") if include_sensitive else ("view_compliance",)
+            actor = cli_actor(session, as_user, *needs, township=township)
         try:
             comp = township_compliance(session, township, _day(day))
             tables = report_tables(comp, ReportFilter(village, cadre, include_sensitive))
         except (NotFound, DutyError) as exc:
             raise click.ClickException(str(exc)) from exc
-        if include_sensitive:
-            audit_sensitive(session, Actor(getpass.getuser()), comp, fmt)
+        if fmt == "xlsx":
+            book = export_workbook(session, actor, comp, tables, include_sensitive)
+        elif actor:
+            audit_export(session, actor, comp, fmt, include_sensitive)
     if fmt == "xlsx":
-        output.write_bytes(workbook(tables))
+        write_private(output, book)
         click.echo(f"已写出 {output}")
     elif fmt == "json":
         data = {name: json.loads(t.to_json(orient="records", force_ascii=False)) for name, t in tables.items()}
         text = json.dumps({"township": township, "date": str(comp.day), **data}, ensure_ascii=False, indent=1)
-        output.write_text(text, encoding="utf-8") if output else click.echo(text)
+        write_private(output, text) if output else click.echo(text)
     else:
         click.echo(f"{comp.data.township['name']}（{township}）走访完成情况，截至 {comp.day}")
         for name, table in tables.items():

@@ -26,6 +26,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "record_visits": frozenset({"grid_worker"}),
     "view_compliance": frozenset({"admin", "planner", "leader"}),
     "edit_duties": frozenset({"admin", "planner"}),
+    # Command line: whole layers with names and phones out (gridmgmt export, export-gpkg), files in (import).
+    "export_data": frozenset({"admin", "planner"}),
+    "import_data": frozenset({"admin", "planner"}),
 }
 
 

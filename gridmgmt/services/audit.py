@@ -1,4 +1,7 @@
-"""The audit log: record who read or exported what, list it with filters, export it."""
+"""The audit log: list who read or exported what, with filters, and export it.
+
+Rows are written by gridmgmt.services.actors (record, re-exported here with Actor and ACTIONS).
+"""
 import csv
 import io
 from dataclasses import dataclass
@@ -9,28 +12,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import AuditLog
+from gridmgmt.services.actors import ACTIONS, Actor, record
+
+__all__ = ["ACTIONS", "Actor", "AuditFilter", "AuditPage", "audit_page", "export_audit", "parse_day", "record"]
 
 PAGE_SIZE = 50
 # Column key → Chinese heading, for the page and both exports.
 COLUMNS = {"at": "时间", "actor": "用户", "action": "操作", "target": "对象",
            "remote_addr": "来源地址", "detail": "说明"}
-ACTIONS = {
-    "login": "登录", "login_failed": "登录失败", "logout": "退出",
-    "read_sensitive": "查看敏感信息", "export_sensitive": "导出敏感信息",
-    "export_audit": "导出审计日志", "create_token": "创建访问令牌",
-    "revoke_token": "吊销访问令牌", "export_map": "导出地图", "export_layers": "导出图层",
-    "review_site": "示范点评审", "export_workbook": "导出表格",
-    "logout_all": "退出全部设备", "disable_user": "停用用户", "enable_user": "启用用户",
-}
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts, and from where: the audit log's who and from-where."""
-
-    username: str
-    user_id: int | None = None
-    remote_addr: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,18 +40,6 @@ class AuditPage:
     page: int
     pages: int
     total: int
-
-
-def record(session: Session, actor: Actor, action: str, target: str | None = None,
-           detail: dict | None = None) -> None:
-    """Add an audit row to SESSION; the caller commits with the work it audits."""
-    if action not in ACTIONS:  # the audit page must be able to name every row
-        raise ValueError(f"audit action without a label in ACTIONS: {action}")
-    row = AuditLog(actor=actor.username[:64], action=action, target=target,
-                   user_id=actor.user_id, remote_addr=actor.remote_addr)
-    if detail is not None:  # unset stays SQL NULL rather than JSON null
-        row.detail = detail
-    session.add(row)
 
 
 def _filtered(query: Select, filters: AuditFilter) -> Select:

@@ -18,9 +18,9 @@ from gridmgmt.config import get_settings
 from gridmgmt.maps.kinds import KINDS, BriefingData, KindRefused, MapKind, Place
 from gridmgmt.maps.standalone import standalone_html
 from gridmgmt.maps.static import Page, render, save
-from gridmgmt.services.audit import Actor, record
+from gridmgmt.services.actors import Actor, audited_file
 from gridmgmt.services.briefing_layers import LOADERS
-from gridmgmt.services.exporting import export_layer
+from gridmgmt.services.exporting import write_layer
 from gridmgmt.services.layers import TownshipNotFound, township_layers
 
 MAP_FORMATS = ("png", "pdf", "html")
@@ -90,7 +90,7 @@ def export_map(session: Session, kind_name: str, township_code: str, fmt: str, p
     made_on = made_on or date.today()
     if fmt == "html":
         content = _standalone(session, township_code, made_on, households).encode("utf-8")
-        return _written(session, path, lambda p: p.write_bytes(content), actor,
+        return audited_file(session, path, lambda p: p.write_bytes(content), actor,
                         {"kind": kind.name, "format": fmt, "township": township_code})
     try:
         spec = kind.build(briefing_data(session, kind, township_code, made_on, households))
@@ -99,7 +99,7 @@ def export_map(session: Session, kind_name: str, township_code: str, fmt: str, p
     rendered = render(spec, page)
     detail = {"kind": kind.name, "format": fmt, "township": township_code,
               "paper": page.paper, "orientation": page.orientation}
-    return _written(session, path, lambda p: save(rendered, p, fmt, spec.title), actor, detail)
+    return audited_file(session, path, lambda p: save(rendered, p, fmt, spec.title), actor, detail)
 
 
 def _standalone(session: Session, township_code: str, made_on: date, households: bool) -> str:
@@ -121,31 +121,11 @@ def _exists(session: Session, township_code: str) -> bool:
     return session.execute(text("SELECT 1 FROM township WHERE code = :c"), {"c": township_code}).first() is not None
 
 
-def _written(session: Session, path: Path, write, actor: Actor, detail: dict,
-             action: str = "export_map") -> Path:
-    """WRITE to a temporary file beside PATH, audit ACTION, then move the file into place and commit.
-
-    DETAIL is read after WRITE, so WRITE may fill it in.
-    """
-    partial = path.with_name(f".{path.stem}.partial{path.suffix}")
-    try:
-        write(partial)
-        record(session, actor, action, target=path.name, detail=detail)
-        session.flush()
-        partial.replace(path)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        partial.unlink(missing_ok=True)
-        raise
-    return path
-
-
 def export_geopackage(session: Session, township_code: str, layer_names: list[str], path: Path,
                       actor: Actor = Actor("unknown"), include_sensitive: bool = False) -> dict[str, int]:
-    """Write LAYER_NAMES of the township into one GeoPackage for QGIS; rows per layer.
+    """Write LAYER_NAMES of the township into one GeoPackage for QGIS, audited; rows per layer.
 
-    Sensitive household flags only with INCLUDE_SENSITIVE (export_layer audits that too).
+    Sensitive household flags only with INCLUDE_SENSITIVE (then audited as export_sensitive).
     """
     path = Path(path)
     unknown = [name for name in layer_names if name not in LAYERS]
@@ -158,9 +138,9 @@ def export_geopackage(session: Session, township_code: str, layer_names: list[st
     def write(partial: Path) -> None:
         partial.unlink(missing_ok=True)
         for name in layer_names:
-            counts[name] = export_layer(session, name, "gpkg", partial, township=township_code,
-                                        include_sensitive=include_sensitive, actor=actor.username)
+            counts[name] = write_layer(session, name, "gpkg", partial, township_code, include_sensitive)
 
-    detail = {"format": "gpkg", "township": township_code, "layers": counts, "sensitive": include_sensitive}
-    _written(session, path, write, actor, detail, action="export_layers")
+    sensitive = include_sensitive and "households" in layer_names
+    detail = {"format": "gpkg", "township": township_code, "layers": counts, "sensitive": sensitive}
+    audited_file(session, path, write, actor, detail, action="export_sensitive" if sensitive else "export_layers")
     return counts

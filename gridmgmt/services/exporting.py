@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from geodata.layers import LAYERS, Layer
 from geodata.prepare import GEOMETRY_COLUMNS
-from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS, AuditLog
+from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS
+from gridmgmt.services.actors import Actor, record
 
 FORMATS = ("gpkg", "geojson", "csv", "shp")
 DRIVERS = {"gpkg": "GPKG", "geojson": "GeoJSON", "shp": "ESRI Shapefile"}
@@ -98,26 +99,44 @@ def _write_gis(frame: pd.DataFrame, geoms, path: Path, fmt: str, layer: Layer) -
                             encoding="UTF-8" if fmt == "shp" else None)
 
 
+def _write(frame: pd.DataFrame, geoms, path: Path, fmt: str, layer: Layer) -> None:
+    if fmt == "csv":
+        _write_csv(frame, geoms, path)
+    else:
+        _write_gis(frame, geoms, path, fmt, layer)
+
+
+def write_layer(session: Session, layer_name: str, fmt: str, path: Path, township: str | None,
+                include_sensitive: bool) -> int:
+    """Write LAYER_NAME to PATH without auditing: for exports that audit the whole file (GeoPackage)."""
+    layer = LAYERS[layer_name]
+    frame, geoms = read_layer(session, layer, township, include_sensitive and layer.table == "household")
+    _write(frame, geoms, Path(path), fmt, layer)
+    return len(frame)
+
+
 def export_layer(session: Session, layer_name: str, fmt: str, path: Path, *, township: str | None = None,
-                 include_sensitive: bool = False, actor: str = "unknown") -> int:
-    """Write LAYER_NAME to PATH in FMT; sensitive household flags only when asked, and audited."""
+                 include_sensitive: bool = False, actor: Actor | None = None) -> int:
+    """Write LAYER_NAME to PATH in FMT; a layer of people (or the 四必访 flags, only when asked) is audited
+    as ACTOR's and refused without one."""
     layer, path = LAYERS[layer_name], Path(path)
     if fmt not in FORMATS:
         raise ExportRefused(f"不支持的格式「{fmt}」，可选：{'、'.join(FORMATS)}")
     if not path.parent.is_dir():
         raise ExportRefused(f"目录不存在：{path.parent}")
     sensitive = include_sensitive and layer.table == "household"
+    if (layer.personal or sensitive) and actor is None:
+        raise ExportRefused(f"「{layer.label}」含个人信息：导出须指明操作人（--as 用户名），并记入审计日志")
     frame, geoms = read_layer(session, layer, township, sensitive)
     try:
-        if sensitive:
-            session.add(AuditLog(actor=actor, action="export_sensitive", target=f"{layer.name} → {path}",
-                                 detail={"layer": layer.name, "format": fmt, "township": township,
-                                         "rows": len(frame), "columns": list(SENSITIVE_HOUSEHOLD_COLUMNS)}))
+        if layer.personal or sensitive:
+            detail = {"layer": layer.name, "format": fmt, "township": township, "rows": len(frame)}
+            if sensitive:
+                detail["columns"] = list(SENSITIVE_HOUSEHOLD_COLUMNS)
+            record(session, actor, "export_sensitive" if sensitive else "export_layers",
+                   target=f"{layer.name} → {path}", detail=detail)
             session.flush()
-        if fmt == "csv":
-            _write_csv(frame, geoms, path)
-        else:
-            _write_gis(frame, geoms, path, fmt, layer)
+        _write(frame, geoms, path, fmt, layer)
         session.commit()
     except BaseException:
         session.rollback()

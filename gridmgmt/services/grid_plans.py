@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import GridPlan
 from gridmgmt.domain.grid_rules import GridError
+from gridmgmt.services.actors import Actor, audited_file
 from gridmgmt.services.grids import draft_plan
 
 EXPORT_DRIVERS = {"gpkg": "GPKG", "geojson": "GeoJSON"}
@@ -117,12 +118,24 @@ def cells_frame(session: Session, plan_id: int) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
 
 
-def export(session: Session, plan_id: int, path: Path, fmt: str) -> int:
-    """Write the plan's cells to PATH as FMT (gpkg or geojson); returns the cell count."""
+def export(session: Session, plan_id: int, path: Path, fmt: str, actor: Actor) -> int:
+    """Write the plan's cells (their grid workers named) to PATH as FMT (gpkg or geojson), audited as
+    ACTOR's; returns the cell count."""
     if session.get(GridPlan, plan_id) is None:
         raise GridError(f"没有编号为 {plan_id} 的网格方案")
     if fmt not in EXPORT_DRIVERS:
         raise GridError(f"不支持的导出格式 {fmt}（可用：{'、'.join(EXPORT_DRIVERS)}）")
     frame = cells_frame(session, plan_id)
-    frame.to_file(path, driver=EXPORT_DRIVERS[fmt], layer="grid_cell" if fmt == "gpkg" else None)
+    audited_file(session, path, lambda p: frame.to_file(p, driver=EXPORT_DRIVERS[fmt],
+                                                        layer="grid_cell" if fmt == "gpkg" else None),
+                 actor, {"plan": plan_id, "format": fmt, "cells": len(frame)}, action="export_layers")
     return len(frame)
+
+
+def export_diff(session: Session, plan_a: int, plan_b: int, path: Path, actor: Actor) -> PlanDiff:
+    """diff(), with the households that moved written to PATH as GeoJSON, audited as ACTOR's."""
+    result = diff(session, plan_a, plan_b)
+    audited_file(session, path, lambda p: result.moved.to_file(p, driver="GeoJSON"), actor,
+                 {"plans": [plan_a, plan_b], "format": "geojson", "households": len(result.moved)},
+                 action="export_layers")
+    return result

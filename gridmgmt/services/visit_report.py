@@ -13,7 +13,7 @@ from gridmgmt.analysis.compliance import STATUSES, per_cadre, summarise
 from gridmgmt.config import get_settings
 from gridmgmt.domain.duties import PERIODS
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES
-from gridmgmt.reports.sheets import add_sheet, new_book
+from gridmgmt.reports.sheets import EXPORT_WORKBOOK, add_sheet, new_book
 from gridmgmt.services.audit import Actor, record
 from gridmgmt.services.compliance import Compliance, NotFound
 
@@ -106,10 +106,12 @@ def _event_table(events: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def audit_sensitive(session: Session, actor: Actor, comp: Compliance, fmt: str) -> None:
-    """Write the reading of 必访 households into the audit log and commit."""
-    record(session, actor, "export_sensitive", target=f"visits_status.{fmt}",
-           detail={"township": comp.data.township["code"], "day": comp.day.isoformat()})
+def audit_export(session: Session, actor: Actor, comp: Compliance, fmt: str, sensitive: bool) -> None:
+    """Write the export of COMP's tables (head names; with SENSITIVE, 必访 households) into the audit log; commit."""
+    record(session, actor, "export_sensitive" if sensitive else EXPORT_WORKBOOK,
+           target=f"visits-{comp.data.township['code']}-{comp.day}.{fmt}",
+           detail={"workbook": "visits", "township": comp.data.township["code"], "day": comp.day.isoformat(),
+                   "format": fmt, "sensitive": sensitive})
     session.commit()
 
 
@@ -122,3 +124,11 @@ def workbook(tables: dict[str, pd.DataFrame]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def export_workbook(session: Session, actor: Actor, comp: Compliance, tables: dict[str, pd.DataFrame],
+                    sensitive: bool = False) -> bytes:
+    """The .xlsx of TABLES (made from COMP), audited as ACTOR's and committed."""
+    data = workbook(tables)
+    audit_export(session, actor, comp, "xlsx", sensitive)
+    return data

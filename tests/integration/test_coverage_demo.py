@@ -1,7 +1,6 @@
 """The default demo township (seed 1): the planted gaps all show up, in the report, the CLI
 and the workbook, and nothing is flagged that a check by hand on the generated tables
 (pandas on geodata.demo's frames, not our code) would not flag."""
-import getpass
 import json
 from datetime import date
 from io import BytesIO
@@ -12,11 +11,13 @@ import pytest
 import shapely
 from click.testing import CliRunner
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from geodata.demo.shapes import METRES_PER_DEGREE
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.services.coverage import township_coverage
+from tests.actors import ADMIN, add_actor
 from tests.integration.demo_town import CODE, default_demo
 
 UNTIL = date(2026, 7, 1)
@@ -116,19 +117,23 @@ def test_road_reach_is_never_shorter_than_a_straight_line(demo, engine):
 def test_cli_table_json_and_workbook(demo, engine, tmp_path, monkeypatch):
     _, report = demo
     monkeypatch.setattr(get_settings(), "db_name", get_settings().test_db_name)
+    with Session(engine) as session:
+        add_actor(session)
     runner = CliRunner()
     table = runner.invoke(main, ["coverage", "--township", CODE, "--no-reach"])
     assert table.exit_code == 0, table.output
     assert "【正式党员7人以上未设支委会】1 项" in table.output and "离党员户" not in table.output
     out = tmp_path / "c.json"
-    assert runner.invoke(main, ["coverage", "--township", CODE, "--format", "json", "-o", str(out)]).exit_code == 0
+    assert runner.invoke(main, ["coverage", "--township", CODE, "--format", "json", "-o", str(out),
+                                "--as", ADMIN]).exit_code == 0
     rows = json.loads(out.read_text(encoding="utf-8"))["tables"]["firm_without_org"]["rows"]
     assert sorted(r["code"] for r in rows) == sorted(report.findings["firm_without_org"].code)
     book = tmp_path / "c.xlsx"
-    assert runner.invoke(main, ["coverage", "--township", CODE, "--format", "xlsx", "-o", str(book)]).exit_code == 0
-    with engine.connect() as conn:   # the workbook export is audited, under the OS user
-        assert conn.execute(text("SELECT actor, action FROM audit_log")).all() == [
-            (getpass.getuser(), "export_workbook")]
+    assert runner.invoke(main, ["coverage", "--township", CODE, "--format", "xlsx", "-o", str(book),
+                                "--as", ADMIN]).exit_code == 0
+    with engine.connect() as conn:   # both exports are audited, under the named user; the screen table is not
+        assert conn.execute(text("SELECT actor, action, target FROM audit_log ORDER BY id")).all() == [
+            (ADMIN, "export_workbook", f"coverage-{CODE}.json"), (ADMIN, "export_workbook", f"coverage-{CODE}.xlsx")]
     wb = openpyxl.load_workbook(BytesIO(book.read_bytes()))
     sheet = wb["重点村未派第一书记"]
     assert [c.value for c in sheet[1]] == ["编码", "名称", "类别"] and sheet.freeze_panes == "A2"

@@ -1,5 +1,4 @@
 """Export → import round trips, sensitive flags, the audit log, and the CLI."""
-import getpass
 from pathlib import Path
 
 import pandas as pd
@@ -13,10 +12,13 @@ from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS, Base
 from gridmgmt.services.exporting import ExportRefused, export_layer
+from gridmgmt.services.audit import Actor
 from gridmgmt.services.imports import import_layer
+from tests.actors import ADMIN, add_actor
 
 SAMPLES = Path(geodata.__file__).parent / "samples"
 TOWNSHIP = "449900101000"
+TESTER = Actor("tester")
 SAMPLE_FILES = (("townships", "township.geojson"), ("villages", "villages.geojson"),
                 ("groups", "groups.geojson"), ("households", "households.csv"))
 # What must survive the round trip: every stored column, links by code, and the exact
@@ -35,7 +37,7 @@ CONTENT = {
 
 
 def _import(session, layer, path):
-    return import_layer(session, layer, path, township=None if layer == "townships" else TOWNSHIP)
+    return import_layer(session, layer, path, actor=TESTER, township=None if layer == "townships" else TOWNSHIP)
 
 
 @pytest.fixture
@@ -63,7 +65,7 @@ def test_round_trip_gives_the_same_rows_and_geometries(sample, tmp_path, fmt):
         # A Shapefile holds one geometry type; the sample groups mix points and polygons.
         layer_fmt = "gpkg" if fmt == "shp" and layer == "groups" else fmt
         path = tmp_path / f"{layer}.{layer_fmt}"
-        export_layer(sample, layer, layer_fmt, path, township=TOWNSHIP, include_sensitive=True)
+        export_layer(sample, layer, layer_fmt, path, township=TOWNSHIP, include_sensitive=True, actor=TESTER)
         files.append((layer, path))
     _empty(sample)
     for layer, path in files:
@@ -71,20 +73,28 @@ def test_round_trip_gives_the_same_rows_and_geometries(sample, tmp_path, fmt):
     assert _content(sample) == before
 
 
-def test_sensitive_flags_are_left_out_and_not_audited_by_default(sample, tmp_path):
+def test_sensitive_flags_are_left_out_by_default_and_the_names_export_audited(sample, tmp_path):
     path = tmp_path / "h.csv"
-    assert export_layer(sample, "households", "csv", path) == 10
+    assert export_layer(sample, "households", "csv", path, actor=TESTER) == 10
     columns = set(pd.read_csv(path, encoding="utf-8-sig").columns)
     assert "code" in columns and not columns & set(SENSITIVE_HOUSEHOLD_COLUMNS)
-    assert sample.execute(text("SELECT count(*) FROM audit_log")).scalar() == 0
+    action, detail = sample.execute(text("SELECT action, detail FROM audit_log WHERE action LIKE 'export%'")).one()
+    assert action == "export_layers" and detail["rows"] == 10 and "columns" not in detail
+
+
+def test_a_layer_of_people_is_not_exported_without_an_actor(sample, tmp_path):
+    with pytest.raises(ExportRefused, match="含个人信息：导出须指明操作人"):
+        export_layer(sample, "households", "csv", tmp_path / "h.csv")
+    assert not (tmp_path / "h.csv").exists()
+    assert export_layer(sample, "villages", "csv", tmp_path / "v.csv") == 3  # no person in it: no actor needed
 
 
 def test_sensitive_export_is_audited_without_flag_values(sample, tmp_path):
     path = tmp_path / "h.gpkg"
-    export_layer(sample, "households", "gpkg", path, include_sensitive=True, actor="tester")
+    export_layer(sample, "households", "gpkg", path, include_sensitive=True, actor=TESTER)
     assert set(SENSITIVE_HOUSEHOLD_COLUMNS) <= set(pyogrio.read_info(path)["fields"])
     actor, action, target, detail = sample.execute(text(
-        "SELECT actor, action, target, detail FROM audit_log")).one()
+        "SELECT actor, action, target, detail FROM audit_log WHERE action LIKE 'export%'")).one()
     assert (actor, action, target) == ("tester", "export_sensitive", f"households → {path}")
     assert detail["rows"] == 10 and "hardship" in detail["columns"]
     assert not any(isinstance(v, bool) for v in detail.values())
@@ -109,17 +119,19 @@ def cli_on_test_db(db_url, monkeypatch):
 def test_cli_reports_every_error_and_exits_non_zero(sample, cli_on_test_db, tmp_path):
     path = tmp_path / "h.csv"
     path.write_text("户编码,户主,经度,纬度\nh1,,115.69,23.9\nh2,乙,23.9,115.69\n", encoding="utf-8")
-    result = cli_on_test_db.invoke(main, ["import", "households", str(path), "--township", TOWNSHIP])
+    add_actor(sample)
+    result = cli_on_test_db.invoke(main, ["import", "households", str(path), "--township", TOWNSHIP, "--as", ADMIN])
     assert result.exit_code == 1
     assert "第 1 条［户主］：缺少必填项「户主」" in result.output
     assert "第 2 条［几何］：经纬度可能写反了" in result.output
     assert "导入被拒绝：2 处错误，未写入任何数据" in result.output
 
 
-def test_cli_exports_with_audit_under_the_os_user(sample, cli_on_test_db, tmp_path):
+def test_cli_exports_with_audit_under_the_named_user(sample, cli_on_test_db, tmp_path):
+    add_actor(sample)
     path = tmp_path / "h.geojson"
     result = cli_on_test_db.invoke(main, ["export", "households", "--format", "geojson", "-o", str(path),
-                                          "--include-sensitive"])
+                                          "--include-sensitive", "--as", ADMIN])
     assert result.exit_code == 0, result.output
     assert "已导出 农户 10 条" in result.output
-    assert sample.execute(text("SELECT actor FROM audit_log")).scalar() == getpass.getuser()
+    assert sample.execute(text("SELECT actor FROM audit_log WHERE action = 'export_sensitive'")).scalar() == ADMIN

@@ -1,5 +1,4 @@
 """Offline HTML map, GeoPackage for QGIS, and the export-map / export-gpkg commands."""
-import getpass
 import json
 import re
 from io import BytesIO
@@ -7,26 +6,16 @@ from io import BytesIO
 import openpyxl
 import pyogrio
 import pytest
-from click.testing import CliRunner
 from PIL import Image
 from sqlalchemy import text
 
 from gridmgmt.cli import main
-from gridmgmt.config import get_settings
 from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS
 from gridmgmt.services.audit import Actor
 from gridmgmt.services.briefing import BriefingRefused, export_geopackage, export_map
 from gridmgmt.services.briefing_roster import NoPlan, grid_roster
+from tests.actors import ADMIN, add_actor, cli  # noqa: F401 - fixture
 from tests.integration.briefing_town import NEIGHBOUR_CODE, db, town  # noqa: F401 - fixtures
-
-
-@pytest.fixture
-def cli(db_url, monkeypatch):
-    """The CLI on the test database."""
-    monkeypatch.setenv("GRIDMGMT_DB_NAME", get_settings().test_db_name)
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 def test_html_map_has_every_asset_inlined(db, town, tmp_path):
@@ -71,26 +60,32 @@ def test_geopackage_refuses_unknown_layers(db, town, tmp_path):
     assert db.execute(text("SELECT count(*) FROM audit_log")).scalar() == 0
 
 
-def test_cli_writes_an_a3_landscape_png_under_the_os_user(cli, db, town, tmp_path):
+def test_cli_writes_an_a3_landscape_png_under_the_named_user(cli, db, town, tmp_path):
+    add_actor(db)
     path = tmp_path / "overview.png"
     result = cli.invoke(main, ["export-map", "overview", "--township", town, "--format", "png",
-                               "--paper", "A3", "--orientation", "landscape", "-o", str(path)])
+                               "--paper", "A3", "--orientation", "landscape", "-o", str(path), "--as", ADMIN])
     assert result.exit_code == 0, result.output
     assert "已导出乡镇概况图到" in result.output
     with Image.open(path) as image:
         assert image.size == (4961, 3508)
-    assert db.execute(text("SELECT actor FROM audit_log")).scalar() == getpass.getuser()
+    assert db.execute(text("SELECT actor, remote_addr LIKE '命令行 %' FROM audit_log")).one() == (ADMIN, True)
+    assert path.stat().st_mode & 0o777 == 0o600
 
 
-def test_cli_refuses_an_unknown_township_in_chinese(cli, town, tmp_path):
-    result = cli.invoke(main, ["export-map", "overview", "--township", "000", "-o", str(tmp_path / "x.pdf")])
+def test_cli_refuses_an_unknown_township_in_chinese(cli, db, town, tmp_path):
+    add_actor(db)
+    result = cli.invoke(main, ["export-map", "overview", "--township", "000", "-o", str(tmp_path / "x.pdf"),
+                               "--as", ADMIN])
     assert result.exit_code == 1
     assert "没有编码为 000 的乡镇" in result.output
 
 
-def test_cli_geopackage(cli, town, tmp_path):
+def test_cli_geopackage(cli, db, town, tmp_path):
+    add_actor(db)
     path = tmp_path / "town.gpkg"
-    result = cli.invoke(main, ["export-gpkg", "--township", town, "--layers", "villages,roads", "-o", str(path)])
+    result = cli.invoke(main, ["export-gpkg", "--township", town, "--layers", "villages,roads", "-o", str(path),
+                               "--as", ADMIN])
     assert result.exit_code == 0, result.output
     assert "行政村 6 条" in result.output
     assert {name for name, _ in pyogrio.list_layers(path)} == {"villages", "roads"}

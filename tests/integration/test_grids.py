@@ -8,6 +8,7 @@ from sqlalchemy import text
 from gridmgmt.db.models import GridPlan
 from gridmgmt.domain.grid_rules import GridError, GridRules
 from gridmgmt.services import grid_plans
+from gridmgmt.services.actors import Actor
 from gridmgmt.services.grid_assignment import assign
 from gridmgmt.services.grid_edits import merge_cells
 from gridmgmt.services.grid_views import plan_view
@@ -130,13 +131,15 @@ def test_diff_matches_cells_and_lists_moved_households(session, town):
 def test_export_has_cells_without_household_flags(session, town, tmp_path):
     plan = allocate_township(session, grid_town.TOWN, "试算", RULES).plan_id
     assign(session, plan)
-    assert grid_plans.export(session, plan, tmp_path / "g.gpkg", "gpkg") == 3
+    assert grid_plans.export(session, plan, tmp_path / "g.gpkg", "gpkg", Actor("planner")) == 3
     frame = gpd.read_file(tmp_path / "g.gpkg")
     assert sorted(frame.code) == ["441624199201W01", "441624199201W02", "441624199202W01"]
     assert frame.households.sum() == 420 and set(frame.grid_worker) == {"网格员甲", "网格员乙", "村干部丙"}
     assert not {"hardship", "petitioner", "workload"} & set(frame.columns)
+    assert session.execute(text("SELECT actor, action, detail->>'cells' FROM audit_log")).one() == (
+        "planner", "export_layers", "3")
     with pytest.raises(GridError, match="不支持"):
-        grid_plans.export(session, plan, tmp_path / "g.shp", "shp")
+        grid_plans.export(session, plan, tmp_path / "g.shp", "shp", Actor("planner"))
 
 
 def test_unknown_township_and_plan_are_refused(session, town):

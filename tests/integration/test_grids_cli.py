@@ -6,14 +6,17 @@ from click.testing import CliRunner
 
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
+from tests.actors import ADMIN, add_actor
 from tests.integration import grid_town
 
 
 @pytest.fixture
 def cli(session, monkeypatch):
-    """The CLI on the test database, with the small township loaded."""
+    """The CLI on the test database, with the small township loaded; exports name an admin (GRIDMGMT_ACTOR)."""
     grid_town.build(session)
+    add_actor(session)
     monkeypatch.setenv("GRIDMGMT_DB_NAME", get_settings().test_db_name)
+    monkeypatch.setenv("GRIDMGMT_ACTOR", ADMIN)
     get_settings.cache_clear()
     yield CliRunner()
     get_settings.cache_clear()

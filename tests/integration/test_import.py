@@ -19,16 +19,19 @@ from geodata.errors import ImportRejected
 from gridmgmt.cli import COMMANDS, main
 from gridmgmt.db.bulk import indexes_rebuilt
 from gridmgmt.db.models import Base
+from gridmgmt.services.audit import Actor
 from gridmgmt.services.imports import import_layer, writing
 
 SAMPLES = Path(geodata.__file__).parent / "samples"
 TOWNSHIP = "449900101000"
 HOUSEHOLD_HEADER = "户编码,户主,经度,纬度\n"
+IMPORTER = Actor("importer")
 
 
 def load(session, layer, path, **options):
     """Import PATH (a sample name or a path) into LAYER of the sample township."""
     options.setdefault("township", None if layer == "townships" else TOWNSHIP)
+    options.setdefault("actor", IMPORTER)
     return import_layer(session, layer, SAMPLES / path, **options)
 
 
@@ -96,7 +99,7 @@ def test_geojson_in_english_and_csv_in_chinese_give_the_same_rows(villages):
 def test_unknown_or_missing_township(villages):
     assert "乡镇编码「123」不存在" in rejected(villages, "households", "households.csv", township="123")
     with pytest.raises(ImportRejected, match="导入被拒绝") as info:
-        import_layer(villages, "party_orgs", SAMPLES / "party_orgs.csv")
+        import_layer(villages, "party_orgs", SAMPLES / "party_orgs.csv", actor=IMPORTER)
     assert "--township" in str(info.value.errors[0])
 
 

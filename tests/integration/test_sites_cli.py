@@ -5,6 +5,7 @@ from openpyxl import load_workbook
 
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
+from tests.actors import ADMIN, add_actor
 from tests.integration.sites_fixture import TOWN, add_township, add_user
 
 
@@ -14,7 +15,9 @@ def cli(session, monkeypatch):
     add_township(session)
     add_user(session, "judge", "reviewer")
     add_user(session, "boss", "planner")
+    add_actor(session)
     monkeypatch.setenv("GRIDMGMT_DB_NAME", get_settings().test_db_name)
+    monkeypatch.setenv("GRIDMGMT_ACTOR", ADMIN)
     get_settings.cache_clear()
     yield CliRunner()
     get_settings.cache_clear()

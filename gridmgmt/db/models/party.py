@@ -4,13 +4,13 @@ from datetime import date
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gridmgmt.db.models.base import Base, Timestamped, geometry_column, one_of, valid_geom
+from gridmgmt.db.models.base import Base, Timestamped, Versioned, geometry_column, one_of, valid_geom
 from gridmgmt.domain.vocab import (
     ASSIGNMENTS, CADRE_ROLES, ECONOMIC_ORG_KINDS, ORG_FIELDS, ORG_TYPES, MEMBER_STATUSES,
 )
 
 
-class PartyOrg(Timestamped, Base):
+class PartyOrg(Timestamped, Versioned, Base):
     """党组织 in a tree (parent_id); venue is its 活动场所."""
 
     __tablename__ = "party_org"
@@ -40,7 +40,7 @@ class PartyOrg(Timestamped, Base):
     has_notice_board: Mapped[bool] = mapped_column(Boolean, server_default="false")
 
 
-class PartyMember(Timestamped, Base):
+class PartyMember(Timestamped, Versioned, Base):
     """党员 (正式/预备), who lives in a household and belongs to one org."""
 
     __tablename__ = "party_member"
@@ -58,7 +58,7 @@ class PartyMember(Timestamped, Base):
     is_mobile: Mapped[bool] = mapped_column(Boolean, server_default="false")
 
 
-class EconomicOrg(Timestamped, Base):
+class EconomicOrg(Timestamped, Versioned, Base):
     """企业/合作社; above_scale = 规模以上; party_org_id is null where none exists."""
 
     __tablename__ = "economic_org"
@@ -76,7 +76,7 @@ class EconomicOrg(Timestamped, Base):
     geom = geometry_column("POINT")
 
 
-class Cadre(Timestamped, Base):
+class Cadre(Timestamped, Versioned, Base):
     """干部 with a cadre_role; lives in a household or at a point."""
 
     __tablename__ = "cadre"

@@ -17,7 +17,7 @@ from gridmgmt.domain.vocab import (
 )
 
 
-class Road(Timestamped, Base):
+class Road(Timestamped, Versioned, Base):
     """道路 edge; source/target are road_vertex ids so pgRouting can route on it."""
 
     __tablename__ = "road"

@@ -2,20 +2,22 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from psycopg.errors import UniqueViolation
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from geodata.errors import ImportRejected
+from geodata.errors import ImportRejected, RowError
 from geodata.layers import LAYERS, Layer
 from geodata.prepare import prepare
 from geodata.reading import DEFAULT_MAX_MB
+from gridmgmt.services.actors import Actor, record
 from gridmgmt.services.imports.links import ANY_TOWNSHIP, Township, link
 from gridmgmt.services.imports.staging import create_stage, existing_code_errors, geometry_errors
-from gridmgmt.services.imports.writing import length_errors, link_parents, upsert
+from gridmgmt.services.imports.writing import ConcurrentChange, length_errors, link_parents, upsert
 from gridmgmt.services.roads import build_topology
 
-__all__ = ["ImportResult", "import_layer"]
+__all__ = ["ConcurrentChange", "ImportResult", "import_layer"]
 
 
 @dataclass
@@ -49,7 +51,7 @@ def _check_and_write(session: Session, prepared, township: Township | None, upda
     errors = list(prepared.errors) + length_errors(session, prepared)
     if layer.geom_column:
         errors += geometry_errors(session, layer.geom_kind, fix_geometry)
-    existing = existing_code_errors(session, layer.table, prepared.headers["code"])
+    existing = existing_code_errors(session, prepared.headers["code"])
     if not update:
         errors += existing
     link_errors, id_columns = link(session, prepared, township)
@@ -58,8 +60,11 @@ def _check_and_write(session: Session, prepared, township: Township | None, upda
         raise ImportRejected(errors)
     try:
         upsert(session, prepared, id_columns, township and township.id, update)
-    except DBAPIError as exc:  # a constraint the checks above did not foresee
-        raise ImportRejected.one(f"数据库拒绝写入：{exc.orig}") from exc
+    except DBAPIError as exc:
+        if isinstance(exc.orig, UniqueViolation):  # codes are checked above: another import wrote one since
+            raise ConcurrentChange([RowError(None, prepared.headers["code"], "另一次同时进行的导入已写入相同编码"
+                                             f"（{exc.orig.diag.message_detail}）")]) from exc
+        raise ImportRejected.one(f"数据库拒绝写入：{exc.orig}") from exc  # a constraint the checks did not foresee
     if layer.name == "party_orgs" and "parent_code" in prepared.stored_columns():
         link_parents(session)
     result = ImportResult(layer.name, len(prepared) - len(existing), len(existing), prepared.ignored)
@@ -68,11 +73,12 @@ def _check_and_write(session: Session, prepared, township: Township | None, upda
     return result
 
 
-def import_layer(session: Session, layer_name: str, path: Path, *, township: str | None = None,
+def import_layer(session: Session, layer_name: str, path: Path, *, actor: Actor, township: str | None = None,
                  crs: str | None = None, encoding: str | None = None, update: bool = False,
                  fix_geometry: bool = False, max_mb: int = DEFAULT_MAX_MB,
                  progress: bool = False) -> ImportResult:
-    """Import PATH into LAYER_NAME in one transaction; raises ImportRejected and writes nothing on any error."""
+    """Import PATH into LAYER_NAME in one transaction, audited as ACTOR's; raises ImportRejected and
+    writes nothing (no audit row either) on any error."""
     layer = LAYERS.get(layer_name)
     if layer is None:
         raise ImportRejected.one(f"未知图层「{layer_name}」，可选：{'、'.join(LAYERS)}", "layer")
@@ -80,6 +86,9 @@ def import_layer(session: Session, layer_name: str, path: Path, *, township: str
         target = _township(session, layer, township)
         prepared = prepare(Path(path), layer, crs, encoding, max_mb)
         result = _check_and_write(session, prepared, target, update, fix_geometry, progress)
+        record(session, actor, "import_layer", target=Path(path).name,
+               detail={"layer": layer.name, "township": township, "update": update,
+                       "inserted": result.inserted, "updated": result.updated})
         session.commit()
     except BaseException:
         session.rollback()

@@ -48,7 +48,7 @@ def create_stage(session: Session, prepared: Prepared, progress: bool = False) -
     defs += [f"{c} bigint" for c in ID_COLUMNS]
     session.execute(text(
         f"CREATE TEMP TABLE {STAGE} (row integer NOT NULL, {', '.join(defs)}, "
-        "geom geometry(Geometry, 4326), seat geometry(Point, 4326)) ON COMMIT DROP"
+        "geom geometry(Geometry, 4326), seat geometry(Point, 4326), seen_version integer) ON COMMIT DROP"
     ))
     values = [prepared.values[c].to_numpy() for c in columns]
     names, types = ["row", *columns], ["integer", *types]
@@ -64,6 +64,10 @@ def create_stage(session: Session, prepared: Prepared, progress: bool = False) -
     # Statistics for the join columns, and village_id, from which locating estimates the rows still
     # to locate; geometry and text statistics would cost five times more.
     session.execute(text(f"ANALYZE {STAGE} (row, code, village_id)"))
+    # The versions of the rows the file already holds, as read now: --update writes a row only if
+    # nobody changed it in between (writing.upsert), so two concurrent imports cannot overwrite each other.
+    session.execute(text(f"UPDATE {STAGE} s SET seen_version = t.version FROM {prepared.layer.table} t "
+                         "WHERE t.code = s.code"))
 
 
 def geometry_errors(session: Session, kind: str, fix: bool) -> list[RowError]:
@@ -87,10 +91,10 @@ def geometry_errors(session: Session, kind: str, fix: bool) -> list[RowError]:
     return errors
 
 
-def existing_code_errors(session: Session, table: str, header: str) -> list[RowError]:
-    """A RowError for every code that the table already holds."""
+def existing_code_errors(session: Session, header: str) -> list[RowError]:
+    """A RowError for every code that the table already held when the stage was created."""
     rows = session.execute(text(
-        f"SELECT s.row, s.code FROM {STAGE} s JOIN {table} t ON t.code = s.code ORDER BY s.row"
+        f"SELECT row, code FROM {STAGE} WHERE seen_version IS NOT NULL ORDER BY row"
     )).all()
     return [RowError(row, header, f"编码「{code}」已存在于数据库（如需更新已有记录请加 --update）")
             for row, code in rows]

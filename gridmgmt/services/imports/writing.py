@@ -4,7 +4,7 @@ from contextlib import nullcontext
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geodata.errors import RowError
+from geodata.errors import ImportRejected, RowError
 from geodata.prepare import Prepared
 from gridmgmt.db.bulk import indexes_rebuilt
 from gridmgmt.services.imports.links import PLACE, located
@@ -51,15 +51,25 @@ def _sources(prepared: Prepared, table: dict[str, int | None], id_columns: set[s
     return sources, stage
 
 
+class ConcurrentChange(ImportRejected):
+    """Rows of the file were changed or created by someone else after this import read them; nothing written."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(errors)
+        self.args = (f"导入被拒绝：另一次导入或编辑同时修改了本文件中的 {len(self.errors)} 条记录，为免互相覆盖，"
+                     "本次导入全部取消，未写入任何数据；请核对数据库中的现状后重新导入",)
+
+
 def upsert(session: Session, prepared: Prepared, id_columns: set[str], township_id: int | None,
            update: bool) -> None:
     """Write every staged row; with UPDATE, rows whose code exists get the file's columns.
 
-    Without TOWNSHIP_ID (a located layer imported without --township) each row takes its village's township.
+    An existing row is updated only at the version read when the stage was made; raises ConcurrentChange
+    when another transaction changed one since. Without TOWNSHIP_ID (a located layer imported without
+    --township) each row takes its village's township.
     """
     layer, table = prepared.layer, prepared.layer.table
-    present = table_columns(session, table)
-    columns, stage = _sources(prepared, present, id_columns, township_id)
+    columns, stage = _sources(prepared, table_columns(session, table), id_columns, township_id)
     targets, sources = list(columns), list(columns.values())
     sets = [f"{c} = EXCLUDED.{c}" for c in targets if c != "code"]
     for target, source in ((layer.geom_column, "geom"), ("seat" if layer.name == "townships" else None, "seat")):
@@ -67,15 +77,23 @@ def upsert(session: Session, prepared: Prepared, id_columns: set[str], township_
             targets.append(target)
             sources.append(f"s.{source}")
             sets.append(f"{target} = COALESCE(EXCLUDED.{target}, {table}.{target})")
-    sets.append("updated_at = now()")
-    if "version" in present:
-        sets.append(f"version = {table}.version + 1")
-    conflict = f" ON CONFLICT (code) DO UPDATE SET {', '.join(sets)}" if update else ""
+    sets += ["updated_at = now()", f"version = {table}.version + 1"]
+    insert = f"INSERT INTO {table} ({', '.join(targets)}, version) SELECT {', '.join(sources)}, "
     with _bulk(session, table, len(prepared), update):
-        session.execute(text(
-            f"INSERT INTO {table} ({', '.join(targets)}) SELECT {', '.join(sources)} "
-            f"FROM {stage} ORDER BY s.row{conflict}"
-        ), {"t": township_id})
+        session.execute(text(f"{insert} 1 FROM {stage} WHERE s.seen_version IS NULL ORDER BY s.row"),
+                        {"t": township_id})
+        if not update:
+            return
+        # EXCLUDED.version carries the version read: a row changed since then is left alone and listed.
+        changed = session.execute(text(
+            f"WITH written AS ({insert} s.seen_version FROM {stage} WHERE s.seen_version IS NOT NULL "
+            f"ORDER BY s.row ON CONFLICT (code) DO UPDATE SET {', '.join(sets)} "
+            f"WHERE {table}.version = EXCLUDED.version RETURNING code) "
+            f"SELECT row, code FROM {STAGE} WHERE seen_version IS NOT NULL "
+            "AND code NOT IN (SELECT code FROM written) ORDER BY row"), {"t": township_id}).all()
+    if changed:
+        raise ConcurrentChange([RowError(row, prepared.headers["code"], f"编码「{code}」的记录在本次导入读取之后被修改")
+                                for row, code in changed])
 
 
 def _bulk(session: Session, table: str, rows: int, update: bool):
