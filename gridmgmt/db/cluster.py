@@ -3,6 +3,7 @@ import hashlib
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,8 @@ SERVER_OPTIONS = {
     "shared_buffers": "'512MB'",
     "work_mem": "'64MB'",
     "maintenance_work_mem": "'512MB'",
-    "synchronous_commit": "off",
+    # On: a commit answered is on disk, so a crash never loses a visit the phone was told is stored.
+    "synchronous_commit": "on",
     "max_wal_size": "'2GB'",
     "timezone": "'Asia/Shanghai'",
 }
@@ -72,10 +74,10 @@ class LocalCluster:
         for name in (self.settings.db_name, self.settings.test_db_name):
             ensure_database(self.settings, name)
 
-    def down(self) -> None:
-        """Stop the server if it runs."""
+    def down(self, mode: str = "fast") -> None:
+        """Stop the server if it runs; MODE is pg_ctl's: smart, fast or immediate (a crash)."""
         if self.status() == "running":
-            self._run("pg_ctl", "stop", "-D", str(self.data_dir), "-m", "fast", "-w")
+            self._run("pg_ctl", "stop", "-D", str(self.data_dir), "-m", mode, "-w")
 
     def _init(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -114,6 +116,17 @@ class LocalCluster:
         if check and done.returncode != 0:
             raise ClusterError(f"{tool} 失败 (exit {done.returncode}): {done.stderr.strip()}")
         return done
+
+
+def scratch_cluster(folder: Path) -> LocalCluster:
+    """A cluster of its own under FOLDER on a free loopback port: one to stop and crash on purpose."""
+    return LocalCluster(Settings(database_url=None, var_dir=folder, pg_port=_free_port()))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _reachable_by_service(path: Path) -> bool:
