@@ -24,6 +24,7 @@ UNREACHABLE = (sa.OperationalError, sa.InterfaceError, sa.TimeoutError,
 # Page titles by status; the JSON messages are web.api.ERRORS.
 PAGES = {
     400: "请求有误，请返回后重试",
+    401: "请先登录",
     403: "没有权限访问此页面",
     404: "页面不存在",
     405: "不支持该操作",
@@ -83,8 +84,12 @@ def _answer(status: int, message: str | None = None, code: str | None = None,
         answer, status = error_response(status, message, code=code, retryable=retryable)
         answer.status_code = status
         return answer
-    return current_app.response_class(_page(status, message or PAGES.get(status, PAGES[500])),
+    return current_app.response_class(_page(status, message or _title(status)),
                                       status=status, mimetype="text/html")
+
+
+def _title(status: int) -> str:
+    return PAGES.get(status) or PAGES[500 if status >= 500 else 400]
 
 
 def _page(status: int, message: str) -> str:
