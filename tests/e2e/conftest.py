@@ -1,13 +1,12 @@
 """Headless Debian Chromium (never a downloaded browser) against a live app server."""
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
 from gridmgmt.config import PROJECT_ROOT
 from gridmgmt.db.session import engine_for
+from tests.serving import serving
 from tests.web.people import PASSWORD, add_people
 from tests.web.sample import add_small_township
 from web import create_app
@@ -36,13 +35,8 @@ def live_server(db_url, session):
     """Base URL of the app, serving the sample township and its users from a thread on a free port."""
     add_small_township(session)
     add_people(session)
-    app = create_app({"TESTING": True, "DATABASE_URL": db_url, "TIANDITU_KEY": None})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serving(create_app({"TESTING": True, "DATABASE_URL": db_url, "TIANDITU_KEY": None})) as base:
+        yield base
     engine_for(db_url).dispose()  # see tests/web/conftest.py: no pooled connection outlives a test
 
 
