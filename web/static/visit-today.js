@@ -39,7 +39,7 @@
   // What the button says while an item waits on the phone, by the error that kept it there.
   function waiting(error) {
     if (error instanceof TypeError) return "网络不畅，已存手机，点此重试";
-    if (error.status === 401 || error.status === 403) return "登录已过期，已存手机，重新登录后自动补发";
+    if (error.status === 401 || error.status === 403 || error.code === "csrf") return "登录已过期，已存手机，重新登录后自动补发";
     return "服务器暂不可用，已存手机，点此重试";
   }
 
@@ -50,7 +50,7 @@
     if (answer.ok && reply) return reply;
     const error = (reply && reply.error) || {};
     if (error.final && answer.status >= 400 && answer.status < 500) throw new Refused(error.message);
-    throw Object.assign(new Error(error.message || `HTTP ${answer.status}`), {status: answer.status});
+    throw Object.assign(new Error(error.message || `HTTP ${answer.status}`), {status: answer.status, code: error.code});
   }
 
   async function send(key, body) {
