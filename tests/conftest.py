@@ -1,6 +1,5 @@
 """Shared fixtures: a migrated test database on real PostGIS, cleaned after each test; and a
 database on a cluster of its own, for tests that stop or crash it under a running app."""
-import shutil
 from dataclasses import dataclass
 
 import pytest
@@ -61,8 +60,7 @@ def scratch_db(tmp_path_factory):
     except Exception as exc:  # noqa: BLE001 - any failure here means no database
         pytest.fail(f"scratch PostGIS cluster unavailable: {exc}", pytrace=False)
     yield cluster
-    cluster.down("immediate")
-    shutil.rmtree(cluster.root, ignore_errors=True)
+    cluster.remove()
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,13 @@ class LocalCluster:
         if self.status() == "running":
             self._run("pg_ctl", "stop", "-D", str(self.data_dir), "-m", mode, "-w")
 
+    def remove(self) -> None:
+        """Stop the server at once and delete the cluster (a scratch cluster's end)."""
+        self.down("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
+        if self.root.parent != self.settings.var_dir:  # the system folder made for it (see root)
+            shutil.rmtree(self.root.parent, ignore_errors=True)
+
     def _init(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         self._hand_over(self.root)
