@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from bench.common import BIN, gridmgmt
 from gridmgmt.config import get_settings
-from gridmgmt.db.cluster import ensure_database
+from gridmgmt.db.cluster import ensure_database, free_port
 from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.models import AppUser, Household, Township
 from gridmgmt.db.session import make_session
@@ -69,13 +69,6 @@ def county_database() -> tuple[str, str]:
             else:
                 add_user(session, username, role, password, township_code=code)
     return url, password
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:

@@ -127,10 +127,11 @@ class LocalCluster:
 
 def scratch_cluster(folder: Path) -> LocalCluster:
     """A cluster of its own under FOLDER on a free loopback port: one to stop and crash on purpose."""
-    return LocalCluster(Settings(database_url=None, var_dir=folder, pg_port=_free_port()))
+    return LocalCluster(Settings(database_url=None, var_dir=folder, pg_port=free_port()))
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

@@ -1,13 +1,12 @@
 """Error answers (web/errors.py): Chinese pages with a way back and JSON errors that say whether
 they are final; none touches the database; an unreachable database is 503 with Retry-After,
 wherever it fails (pool checkout, session or token loader, mid-statement, raw psycopg)."""
-import socket
-
 import psycopg
 import pytest
 from flask import abort
 from sqlalchemy import event, exc as sa, text
 
+from gridmgmt.db.cluster import free_port
 from gridmgmt.db.session import engine_for
 from tests.web.people import log_in
 from tests.web.tokens import token_for
@@ -96,17 +95,11 @@ def test_a_too_large_body_is_413_in_chinese(app, client):
     _chinese_page(client.post("/login", data={"username": "x" * 500}), 413, "提交的内容过大")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def no_database(people):
     """The app on a port where no server listens (connections refused at pool checkout),
     with public layers and no CSRF; the sample people exist in the real test database."""
-    url = f"postgresql+psycopg://gridmgmt@127.0.0.1:{_free_port()}/gridmgmt"
+    url = f"postgresql+psycopg://gridmgmt@127.0.0.1:{free_port()}/gridmgmt"
     yield create_app({"TESTING": True, "DATABASE_URL": url, "TIANDITU_KEY": None,
                       "PUBLIC_LAYERS": True, "WTF_CSRF_ENABLED": False})
     engine_for(url).dispose()
@@ -143,7 +136,7 @@ def _killed():
 
 
 def _refused():  # code that uses psycopg directly
-    psycopg.connect(f"postgresql://gridmgmt@127.0.0.1:{_free_port()}/gridmgmt", connect_timeout=5)
+    psycopg.connect(f"postgresql://gridmgmt@127.0.0.1:{free_port()}/gridmgmt", connect_timeout=5)
 
 
 def _interface_error():
