@@ -2,6 +2,7 @@
 from bench.common import Result
 from bench.coverage import coverage_benchmarks
 from bench.exports import export_benchmarks
+from bench.faults import fault_benchmarks
 from bench.grids import grid_benchmarks
 from bench.imports import household_import
 from bench.pages import overview_page
@@ -25,6 +26,7 @@ def main() -> None:
     results += overview_page()
     results += export_benchmarks()
     results += grid_benchmarks()
+    results += fault_benchmarks()
     report = "\n".join([HEADER, *(r.line() for r in results)]) + "\n"
     print(report)
     (folder / "report.md").write_text(report, encoding="utf-8")

@@ -6,6 +6,7 @@ import re
 import secrets
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 
 from bench.common import BIN, gridmgmt
 from gridmgmt.config import get_settings
-from gridmgmt.db.cluster import ensure_database
+from gridmgmt.db.cluster import ensure_database, free_port
 from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.models import AppUser, Household, Township
 from gridmgmt.db.session import make_session
@@ -70,13 +71,6 @@ def county_database() -> tuple[str, str]:
     return url, password
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Server:
     """A server subprocess on 127.0.0.1:PORT, stopped on leaving the `with` block."""
 
@@ -84,14 +78,18 @@ class Server:
         self.name = name
         self.port = free_port()
         argv = [arg.replace("{port}", str(self.port)) for arg in args]
+        # A file, not a pipe: a server logging for minutes (every 503 of an outage) would block
+        # on a full pipe that nobody reads.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(argv, env={**os.environ, **env},
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                        stdout=subprocess.DEVNULL, stderr=self.log)
 
     def __enter__(self) -> "Server":
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"{self.name} 未能启动：{self.process.stderr.read().decode()[-2000:]}")
+                self.log.seek(0)
+                raise SystemExit(f"{self.name} 未能启动：{self.log.read().decode()[-2000:]}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return self
@@ -102,6 +100,7 @@ class Server:
     def __exit__(self, *_exc) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
+        self.log.close()
 
 
 def ours() -> Server:
@@ -119,15 +118,15 @@ def tipg(url: str) -> Server:
                    "TIPG_DB_TABLES": '["public.household"]'})
 
 
-def log_in(port: int, password: str) -> str:
-    """The Cookie header of a session logged in as the bench admin through the login form."""
+def log_in(port: int, password: str, username: str = USERNAME) -> str:
+    """The Cookie header of a session logged in as USERNAME (the bench admin) through the login form."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", "/login")
     response = conn.getresponse()
     form = response.read().decode()
     cookie = response.getheader("Set-Cookie").split(";")[0]
     token = html.unescape(re.search(r'name="csrf_token" value="([^"]+)"', form).group(1))
-    body = urlencode({"csrf_token": token, "username": USERNAME, "password": password})
+    body = urlencode({"csrf_token": token, "username": username, "password": password})
     conn.request("POST", "/login", body=body, headers={
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
     response = conn.getresponse()

@@ -1,14 +1,22 @@
-"""Shared fixtures: a migrated test database on real PostGIS, cleaned after each test."""
+"""Shared fixtures: a migrated test database on real PostGIS, cleaned after each test; and a
+database on a cluster of its own, for tests that stop or crash it under a running app."""
 import secrets
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
 
 from gridmgmt.config import get_settings
-from gridmgmt.db.cluster import LocalCluster, ensure_database
+from gridmgmt.db.cluster import LocalCluster, ensure_database, scratch_cluster
 from gridmgmt.db.migrate import upgrade
+from gridmgmt.db.session import engine_for
 from tests.tables import empty_tables
+from tests.web.live import serving
+from tests.web.people import add_people
+from tests.web.sample import add_small_township
+from web import create_app
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -50,3 +58,46 @@ def session(engine):
     with sessionmaker(engine, expire_on_commit=False)() as sess:
         yield sess
     empty_tables(engine)
+
+
+@pytest.fixture(scope="session")
+def scratch_db(tmp_path_factory):
+    """A migrated database on a PostgreSQL cluster of its own (a free port), for tests that stop
+    it: the LocalCluster. Fails (never skips) when it cannot be made."""
+    cluster = scratch_cluster(tmp_path_factory.mktemp("scratch"))
+    try:
+        cluster.up()
+        upgrade(cluster.settings.url_for())
+    except Exception as exc:  # noqa: BLE001 - any failure here means no database
+        pytest.fail(f"scratch PostGIS cluster unavailable: {exc}", pytrace=False)
+    yield cluster
+    cluster.remove()
+
+
+@dataclass(frozen=True)
+class Scratch:
+    """The app serving the scratch database: its base URL, the database URL, the cluster, user ids."""
+
+    base: str
+    url: str
+    cluster: LocalCluster
+    people: dict[str, int]
+
+
+@pytest.fixture
+def scratch_server(scratch_db):
+    """The app on the scratch database with the sample township and people, served from a thread;
+    afterwards the cluster runs again and its tables are empty."""
+    scratch_db.up()  # an earlier test may have left it stopped
+    url = scratch_db.settings.url_for()
+    engine = create_engine(url, poolclass=NullPool)  # no pooled connection to outlive a stop
+    with sessionmaker(engine)() as sess:
+        add_small_township(sess)
+        people = add_people(sess)
+    try:
+        with serving(create_app({"TESTING": True, "DATABASE_URL": url, "TIANDITU_KEY": None})) as base:
+            yield Scratch(base, url, scratch_db, people)
+    finally:
+        scratch_db.up()
+        empty_tables(engine)
+        engine_for(url).dispose()

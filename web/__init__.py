@@ -1,12 +1,10 @@
 """The gridmgmt web app: `create_app()` builds it; nothing connects at import time."""
-from flask import Flask, render_template
-from sqlalchemy.exc import OperationalError
+from flask import Flask
 
 from gridmgmt.config import get_settings
 from gridmgmt.keys import SessionKeyMissing
-from gridmgmt.services.layers import TownshipNotFound
 from web import accounts, assets, audit, auth, db, exports, households, mobile, townships, villages
-from web import api, coverage, grids, grids_api, nav, ogc, sites, tiles, visits
+from web import coverage, errors, grids, grids_api, nav, ogc, sites, tiles, visits
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -47,21 +45,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(coverage.bp)
     app.register_blueprint(grids.bp)
     app.register_blueprint(grids_api.bp)
-    api.init_app(app)
-    _register_errors(app)
+    errors.init_app(app)
     return app
 
-
-def _register_errors(app: Flask) -> None:
-    @app.errorhandler(404)
-    def page_not_found(_error):
-        return render_template("error.html", message="页面不存在"), 404
-
-    @app.errorhandler(TownshipNotFound)
-    def township_not_found(error):
-        return render_template("error.html", message=str(error)), 404
-
-    @app.errorhandler(OperationalError)
-    def database_down(error):
-        app.logger.error("database unavailable: %s", error.orig)
-        return render_template("error.html", message="数据库暂时无法连接，请稍后再试"), 503

@@ -1,18 +1,17 @@
 """Plumbing of the JSON routes (tiles, OGC API): errors as JSON, and who may read a layer.
 
-Every error of these routes has one shape, `{"error": {"code", "message"}}`,
-with a Chinese message; internal details go to the log only.
+Every error of these routes has one shape, `{"error": {"code", "message", "final"}}`,
+with a Chinese message (web.errors answers them); internal details go to the log only.
 """
 from functools import partial
 
-from flask import Blueprint, Flask, abort, current_app, g
+from flask import Blueprint, abort, current_app, g
 from flask_login import current_user
-from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import NotFound
 
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.services.scopes import public_scope
-from web.auth import current_scope, json_error, public, wants_json
+from web.auth import current_scope, json_error, public
 from web.db import get_session
 
 # HTTP status → (error code, default Chinese message).
@@ -23,33 +22,27 @@ ERRORS = {
     404: ("not_found", "请求的资源不存在"),
     405: ("method_not_allowed", "不支持该请求方法"),
     409: ("conflict", "数据已被他人修改，请刷新后重试"),
+    413: ("too_large", "提交的内容过大"),
     429: ("too_many_requests", "请求过于频繁，请稍后再试"),
     500: ("internal_error", "服务器内部错误，请稍后再试"),
     503: ("unavailable", "数据库暂时无法连接，请稍后再试"),
 }
 
 
-def error_response(status: int, message: str | None = None):
-    """The JSON error for STATUS, with MESSAGE or the default Chinese one."""
-    code, default = ERRORS.get(status, ERRORS[500] if status >= 500 else ERRORS[400])
-    body, status = json_error(status, code, message or default)
+def error_response(status: int, message: str | None = None, code: str | None = None,
+                   retryable: bool = False):
+    """The JSON error for STATUS, with MESSAGE and CODE or the defaults of ERRORS;
+    RETRYABLE: a refusal that may pass when resent later (see auth.json_error)."""
+    default_code, default = ERRORS.get(status, ERRORS[500] if status >= 500 else ERRORS[400])
+    body, status = json_error(status, code or default_code, message or default, retryable)
     if status == 401:
         body.headers["WWW-Authenticate"] = 'Bearer realm="gridmgmt"'
     return body, status
 
 
-def _http_error(error: HTTPException):
-    return error_response(error.code or 500)
-
-
 def _domain_error(status: int, error: Exception):
     # Domain errors carry a Chinese message meant for the user.
     return error_response(status, str(error))
-
-
-def _database_down(error: OperationalError):
-    current_app.logger.error("database unavailable: %s", error.orig)
-    return error_response(503)
 
 
 @public
@@ -58,21 +51,11 @@ def _unknown_path(_path: str):
 
 
 def json_errors(bp: Blueprint, domain_errors: dict[type[Exception], int]) -> None:
-    """Answer every error of BP's routes as JSON; DOMAIN_ERRORS maps exceptions to statuses."""
-    for status in ERRORS:
-        if status != 503:
-            bp.register_error_handler(status, _http_error)
+    """Answer BP's DOMAIN_ERRORS (exception → status) as JSON, and unknown paths under its prefix
+    with a JSON 404 (web.errors answers every other error of a JSON path as JSON)."""
     for exception, status in domain_errors.items():
         bp.register_error_handler(exception, partial(_domain_error, status))
-    bp.register_error_handler(OperationalError, _database_down)
-    # Unknown paths under the prefix reach the blueprint, so they get JSON too.
     bp.add_url_rule("/<path:_path>", "unknown_path", _unknown_path)
-
-
-def init_app(app: Flask) -> None:
-    """JSON for errors no page handler claims (a wrong method, say) on JSON paths."""
-    app.register_error_handler(HTTPException,
-                               lambda error: _http_error(error) if wants_json() else error)
 
 
 def public_layers() -> bool:

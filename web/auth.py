@@ -11,9 +11,9 @@ checks (which township, village or household) use `current_scope()`.
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
 
 from gridmgmt.config import get_settings
@@ -37,6 +37,9 @@ csrf = CSRFProtect()
 JSON_PREFIXES = ("/api/", "/ogc", "/tiles/")
 # Endpoints of other modules that need no login: the site's CSS and the npm assets.
 PUBLIC_ENDPOINTS = frozenset({"static", "assets.package_file"})
+# Refusals of what was sent, not of when or by whom: never 401 or 403 (log in again), 429 or
+# 5xx (wait), after which the same request may pass.
+FINAL_STATUSES = frozenset({400, 404, 405, 409, 410, 413, 422})
 
 
 @dataclass
@@ -89,9 +92,6 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = TrustedProxies(app.wsgi_app, networks)
     app.before_request(_check_csrf)
     app.before_request(_require_login)
-    app.register_error_handler(Forbidden, _forbidden)
-    app.register_error_handler(403, _forbidden)
-    app.register_error_handler(CSRFError, _csrf_failed)
     app.context_processor(lambda: {"role_labels": ROLES})
 
 
@@ -148,9 +148,14 @@ def wants_json() -> bool:
     return request.path.startswith(JSON_PREFIXES) or request.accept_mimetypes.best == "application/json"
 
 
-def json_error(status: int, code: str, message: str):
-    """The API's error shape: {"error": {"code", "message"}} with STATUS."""
-    return jsonify({"error": {"code": code, "message": message}}), status
+def json_error(status: int, code: str, message: str, retryable: bool = False):
+    """The API's error shape, {"error": {"code", "message", "final"}}, with STATUS.
+
+    "final" is true for a refusal that resending can never turn into a success (FINAL_STATUSES,
+    unless RETRYABLE): only then may a client such as the phone drop what it sent.
+    """
+    final = status in FINAL_STATUSES and not retryable
+    return jsonify({"error": {"code": code, "message": message, "final": final}}), status
 
 
 @login_manager.unauthorized_handler
@@ -172,19 +177,6 @@ def _require_login():
             or current_user.is_authenticated):
         return None
     return login_manager.unauthorized()
-
-
-def _forbidden(_error):
-    if wants_json():
-        return json_error(403, "forbidden", "没有权限访问")
-    return render_template("error.html", message="没有权限访问此页面"), 403
-
-
-def _csrf_failed(error):
-    current_app.logger.warning("CSRF refused: %s %s", request.method, request.path)
-    if wants_json():
-        return json_error(400, "csrf", "页面已过期，请刷新后重试")
-    return render_template("error.html", message="页面已过期，请刷新后重试"), 400
 
 
 def _guard(allowed):

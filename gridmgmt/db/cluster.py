@@ -8,6 +8,7 @@ import hashlib
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,9 +95,16 @@ class LocalCluster:
         return converted
 
     def down(self, mode: str = "fast") -> None:
-        """Stop the server if it runs; MODE "immediate" simulates a crash."""
+        """Stop the server if it runs; MODE is pg_ctl's: smart, fast or immediate (a crash)."""
         if self.status() == "running":
             self._run("pg_ctl", "stop", "-D", str(self.data_dir), "-m", mode, "-w")
+
+    def remove(self) -> None:
+        """Stop the server at once and delete the cluster (a scratch cluster's end)."""
+        self.down("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
+        if self.root.parent != self.settings.var_dir:  # the system folder made for it (see root)
+            shutil.rmtree(self.root.parent, ignore_errors=True)
 
     def _init(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -163,6 +171,18 @@ class LocalCluster:
         if check and done.returncode != 0:
             raise ClusterError(f"{tool} 失败 (exit {done.returncode}): {done.stderr.strip()}")
         return done
+
+
+def scratch_cluster(folder: Path) -> LocalCluster:
+    """A cluster of its own under FOLDER on a free loopback port: one to stop and crash on purpose."""
+    return LocalCluster(Settings(database_url=None, var_dir=folder, pg_port=free_port()))
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _reachable_by_service(path: Path) -> bool:

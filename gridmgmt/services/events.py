@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import Cadre, Event, Household, Village, VillageGroup, Visit
 from gridmgmt.domain.duties import AttendRules, DutyError, attend_by
-from gridmgmt.services.visits import CLOCK_SKEW, OutOfScope, VisitInput, record_visit, require_in_scope, stage_visit
+from gridmgmt.services.visits import (
+    CLOCK_SKEW, OutOfScope, VisitInput, record_visit, require_in_scope, stage_visit, stored_visit,
+)
 
 
 class EventError(ValueError):
@@ -139,8 +141,13 @@ def attend_event(session: Session, event_id: int, visit: VisitInput) -> tuple[Ev
 def record_field_visit(session: Session, visit: VisitInput, event_id: int | None = None) -> tuple[Visit, bool]:
     """A phone's VISIT by its cadre, or its attendance at event EVENT_ID; (stored, created). Commits.
 
-    Raises OutOfScope for a household the cadre does not answer for, or an event not at it.
+    A resent visit (its client id stored already) gets the first record back, whatever changed
+    since (scope, event status, rules): the phone must learn that it arrived. Raises OutOfScope
+    for a household the cadre does not answer for, or an event not at it.
     """
+    first = stored_visit(session, visit)
+    if first is not None:
+        return first, False
     require_in_scope(session, visit.cadre_id, visit.household_id)
     if event_id is None:
         return record_visit(session, visit)

@@ -128,6 +128,15 @@ def stage_visit(session: Session, visit: VisitInput) -> tuple[Visit, bool]:
     return stored, new_id is not None
 
 
+def stored_visit(session: Session, visit: VisitInput) -> Visit | None:
+    """The visit stored under VISIT's client id (None: none yet); VisitError when that id is
+    another cadre's or another household's visit."""
+    stored = session.scalar(select(Visit).where(Visit.client_id == _uuid(visit.client_id)))
+    if stored is not None and (stored.cadre_id, stored.household_id) != (visit.cadre_id, visit.household_id):
+        raise VisitError("该提交编号已用于另一条走访记录")
+    return stored
+
+
 def flagged_visits(session: Session, township_id: int) -> list[Visit]:
     """Visits of the township's cadres flagged as recorded far from the target, newest first."""
     return list(session.scalars(

@@ -1,4 +1,4 @@
-"""An app served for real by werkzeug in a thread, for tests that need HTTP (browsers, GDAL, threads)."""
+"""An app served for real by werkzeug in a thread, for tests that need HTTP (browsers, GDAL, threads, outages)."""
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,7 +9,7 @@ from gridmgmt.db.session import engine_for
 
 
 @contextmanager
-def serving(app, db_url: str) -> Iterator[str]:
+def serving(app, db_url: str | None = None) -> Iterator[str]:
     """The base URL of APP served on a free port, one thread per request, until the block ends."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -19,4 +19,5 @@ def serving(app, db_url: str) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join()
-        engine_for(db_url).dispose()  # see tests/web/conftest.py: no pooled connection outlives a test
+        if db_url:  # see tests/web/conftest.py: no pooled connection outlives a test
+            engine_for(db_url).dispose()

@@ -70,9 +70,12 @@ def add_people(session) -> dict[str, int]:
     return users
 
 
-def log_in(client, user_id: int) -> None:
-    """Make CLIENT's session that of USER_ID, as a successful login would (a login session and its cookie)."""
-    with make_session(client.application.config["DATABASE_URL"]) as session:
+def log_in(client, user_id: int, db_url: str | None = None) -> None:
+    """Make CLIENT's session that of USER_ID, as a successful login would (a login session and its cookie).
+
+    DB_URL: where to write the login session when not the client's app database (an app
+    whose database is down)."""
+    with make_session(db_url or client.application.config["DATABASE_URL"]) as session:
         key = start_session(session, user_id)
     with client.session_transaction() as sess:
         sess["_user_id"] = cookie_id(user_id, key)

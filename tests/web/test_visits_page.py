@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from gridmgmt.db.models import Cadre, Event, Household, Visit
+from gridmgmt.db.models import Cadre, CadreVillage, Event, Household, Visit
 from gridmgmt.services.events import EventReport, report_event
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
 from tests.web.sample import TOWNSHIP_CODE
@@ -51,11 +51,24 @@ def test_record_once_on_retry_and_flag_far_fixes(worker, session):
 def test_refusals(worker, session):
     outside = worker.post("/api/visits", json={"client_id": str(uuid.uuid4()),
                                                "household_id": _id(session, OUT_OF_SCOPE[0])})
-    assert outside.status_code == 404
+    assert outside.status_code == 404 and outside.json["error"]["final"] is True  # the phone may drop it
     bad = worker.post("/api/visits", json={"client_id": "x", "household_id": _id(session, IN_SCOPE[0])})
-    assert bad.status_code == 400 and "UUID" in bad.json["error"]["message"]
+    assert bad.status_code == 400 and "UUID" in bad.json["error"]["message"] and bad.json["error"]["final"]
     assert worker.post("/api/visits", data="not json").status_code == 400
     assert session.scalar(select(func.count()).select_from(Visit)) == 0
+
+
+def test_a_resent_visit_gets_the_first_record_whatever_changed_since(worker, session):
+    """The phone resends until it hears back: the answer must say the visit arrived, even once
+    the household has left the worker's scope (or the resent note differs)."""
+    body = {"client_id": str(uuid.uuid4()), "household_id": _id(session, IN_SCOPE[0]), "note": "第一次"}
+    first = worker.post("/api/visits", json=body)
+    session.execute(delete(CadreVillage))
+    session.commit()
+    again = worker.post("/api/visits", json={**body, "note": "改过"})
+    assert again.status_code == 200 and again.json["id"] == first.json["id"] and not again.json["created"]
+    assert worker.post("/api/visits", json={**body, "client_id": str(uuid.uuid4())}).status_code == 404
+    assert session.scalars(select(Visit.note)).all() == ["第一次"]
 
 
 def test_route_json(worker):

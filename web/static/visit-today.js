@@ -1,6 +1,8 @@
 // The grid worker's visit page. A visit or an event report gets its client id when first
-// submitted and keeps it (in localStorage) until the server answers, so a retry on a bad
-// connection stays one visit, one event.
+// submitted and waits in localStorage until the server acknowledges it (2xx) or refuses it for
+// good (a 4xx whose error says "final"); a 5xx, 429, 401/403 or no network keeps it, and it is
+// resent when the page opens and when the phone comes back online. The same client id makes
+// every resend one visit, one event.
 (() => {
   const {items, places, cells, recordUrl, eventUrl, routeUrl, householdUrl} = VISITS;
   const PENDING = "gridmgmt-pending-visits", PENDING_EVENTS = "gridmgmt-pending-events";
@@ -32,12 +34,23 @@
     row.querySelector(".state").textContent = answer.flagged ? `已记录，距农户 ${answer.distance_m} 米，待核实` : "已记录";
   }
 
-  async function post(url, body) {  // the reply; an Error with the server's reason, or a TypeError offline
+  class Refused extends Error {}  // the server's final no: resending can never help
+
+  // What the button says while an item waits on the phone, by the error that kept it there.
+  function waiting(error) {
+    if (error instanceof TypeError) return "网络不畅，已存手机，点此重试";
+    if (error.status === 401 || error.status === 403 || error.code === "csrf") return "登录已过期，已存手机，重新登录后自动补发";
+    return "服务器暂不可用，已存手机，点此重试";
+  }
+
+  async function post(url, body) {  // the reply; Refused, an Error with .status, or a TypeError offline
     const answer = await fetch(url, {method: "POST", body: JSON.stringify(body),
                                headers: {"Content-Type": "application/json", "X-CSRFToken": csrf}});
-    const reply = await answer.json();
-    if (!answer.ok) throw new Error(reply.error.message);
-    return reply;
+    const reply = await answer.json().catch(() => null);  // a login page or a proxy's error is not JSON
+    if (answer.ok && reply) return reply;
+    const error = (reply && reply.error) || {};
+    if (error.final && answer.status >= 400 && answer.status < 500) throw new Refused(error.message);
+    throw Object.assign(new Error(error.message || `HTTP ${answer.status}`), {status: answer.status, code: error.code});
   }
 
   async function send(key, body) {
@@ -96,8 +109,8 @@
       sheet.close();
     } catch (error) {
       button.disabled = false;
-      button.textContent = error instanceof TypeError ? "网络不畅，点此重试" : "重新提交";
-      if (!(error instanceof TypeError)) { alert(error.message); const left = pending(); delete left[key]; keep(left); }
+      button.textContent = error instanceof Refused ? "重新提交" : waiting(error);
+      if (error instanceof Refused) { alert(error.message); forget(PENDING, key); }
     }
   });
 
@@ -115,8 +128,8 @@
       window.location.reload();  // the new event goes to the top of the list
     } catch (error) {
       button.disabled = false;
-      button.textContent = error instanceof TypeError ? "网络不畅，点此重试" : "上报事件";
-      if (!(error instanceof TypeError)) { alert(error.message); forget(PENDING_EVENTS, draftEvent.client_id); draftEvent = null; }
+      button.textContent = error instanceof Refused ? "上报事件" : waiting(error);
+      if (error instanceof Refused) { alert(error.message); forget(PENDING_EVENTS, draftEvent.client_id); draftEvent = null; }
     }
   });
 
@@ -167,11 +180,16 @@
   });
   $("print-button").addEventListener("click", () => window.print());
 
-  // Visits and events submitted but not answered (the phone went offline, the page was closed): send again.
-  // What the server refused will never pass: drop it; offline, keep it for the next time.
-  const dropRefused = (name, key) => error => { if (!(error instanceof TypeError)) forget(name, key); };
-  Object.entries(pending()).forEach(([key, body]) => send(key, body).catch(dropRefused(PENDING, key)));
-  Object.values(stored(PENDING_EVENTS)).forEach(body => sendEvent(body).then(
-    reply => { if (reply.created) window.location.reload(); },  // the event was not on this page yet
-    dropRefused(PENDING_EVENTS, body.client_id)));
+  // Visits and events submitted but not acknowledged (no network, the server or its database down,
+  // the login expired, the page closed): send them again now and whenever the phone comes back
+  // online. Only the server's final no drops one; anything else keeps it for the next time.
+  const dropRefused = (name, key) => error => { if (error instanceof Refused) forget(name, key); };
+  function resend() {
+    Object.entries(pending()).forEach(([key, body]) => send(key, body).catch(dropRefused(PENDING, key)));
+    Object.values(stored(PENDING_EVENTS)).forEach(body => sendEvent(body).then(
+      reply => { if (reply.created) window.location.reload(); },  // the event was not on this page yet
+      dropRefused(PENDING_EVENTS, body.client_id)));
+  }
+  resend();
+  window.addEventListener("online", resend);
 })();

@@ -1,0 +1,111 @@
+"""Every error answer of the app: JSON for JSON clients, a Chinese page with a way back otherwise.
+
+No error answer touches the database, so they still work while it is unreachable; then
+every route answers 503 with Retry-After, whether the failure came in the view, in the
+session or token loader (before the view) or at the pool's checkout.
+"""
+import psycopg
+from flask import Flask, Response, current_app, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa
+from werkzeug.exceptions import HTTPException
+
+from gridmgmt.domain.permissions import Forbidden
+from gridmgmt.services.layers import TownshipNotFound
+from web.api import error_response
+from web.auth import wants_json
+
+RETRY_AFTER_S = 5
+# What an unreachable database raises: refused or dropped connections, an administrator's or
+# a crash shutdown, a server still starting (psycopg's errors, and SQLAlchemy's wrappers of
+# them), and the pool's timeout when every connection waits on a stuck server.
+UNREACHABLE = (sa.OperationalError, sa.InterfaceError, sa.TimeoutError,
+               psycopg.OperationalError, psycopg.InterfaceError)
+# Page titles by status; the JSON messages are web.api.ERRORS.
+PAGES = {
+    400: "请求有误，请返回后重试",
+    401: "请先登录",
+    403: "没有权限访问此页面",
+    404: "页面不存在",
+    405: "不支持该操作",
+    409: "数据已被他人修改，请刷新后重试",
+    413: "提交的内容过大",
+    429: "操作过于频繁，请稍后再试",
+    500: "服务器出错了，请稍后再试",
+    503: "数据库暂时无法连接，请稍后再试",
+}
+CSRF_MESSAGE = "页面已过期，请刷新后重试"
+
+
+def init_app(app: Flask) -> None:
+    """Answer every HTTP error, refusal and database outage of APP here."""
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Forbidden, lambda _error: _answer(403))
+    app.register_error_handler(TownshipNotFound, lambda error: _answer(404, str(error)))
+    for error in UNREACHABLE:
+        app.register_error_handler(error, _unreachable)
+
+
+def unreachable(error: BaseException | None) -> bool:
+    """True when ERROR, or an error it was raised from or while handling, means no database."""
+    while error is not None:
+        if isinstance(error, UNREACHABLE) or getattr(error, "connection_invalidated", False):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _http_error(error: HTTPException) -> Response:
+    if error.code == 500 and unreachable(getattr(error, "original_exception", None)):
+        return _unreachable(error.original_exception)
+    if isinstance(error, CSRFError):
+        current_app.logger.warning("CSRF refused: %s %s", request.method, request.path)
+        answer = _answer(400, CSRF_MESSAGE, code="csrf", retryable=True)
+    else:
+        # abort(400, "日期格式应为 YYYY-MM-DD"): a view's own message, not Werkzeug's English default.
+        own = error.description if error.description != type(error).description else None
+        answer = _answer(error.code or 500, own)
+    for name, value in error.get_headers():  # Allow of a 405, Retry-After of a 429, …
+        if name != "Content-Type":
+            answer.headers[name] = value
+    return answer
+
+
+def _unreachable(error: BaseException) -> Response:
+    first_line = str(error).strip().partition("\n")[0] or type(error).__name__
+    current_app.logger.error("database unreachable: %s %s: %s", request.method, request.path, first_line)
+    answer = _answer(503)
+    answer.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return answer
+
+
+def _answer(status: int, message: str | None = None, code: str | None = None,
+            retryable: bool = False) -> Response:
+    """The error answer for STATUS: JSON (web.api's shape) or a page, with MESSAGE when given."""
+    if wants_json():
+        answer, status = error_response(status, message, code=code, retryable=retryable)
+        answer.status_code = status
+        return answer
+    return current_app.response_class(_page(status, message or _title(status)),
+                                      status=status, mimetype="text/html")
+
+
+def _title(status: int) -> str:
+    return PAGES.get(status) or PAGES[500 if status >= 500 else 400]
+
+
+def _page(status: int, message: str) -> str:
+    # Not render_template: its context processors (flask-login's) load the logged-in user
+    # from the database, which may be the very thing that is down.
+    again = status == 503 and request.method == "GET"
+    return current_app.jinja_env.get_template("error.html").render(
+        message=message, back=_referrer(),
+        again=request.url if again else None, refresh_s=RETRY_AFTER_S if again else None)
+
+
+def _referrer() -> str | None:
+    """The page the user came from, when it is one of ours and not this one."""
+    came_from = request.referrer
+    if came_from and came_from.startswith(request.host_url) and came_from != request.url:
+        return came_from
+    return None
