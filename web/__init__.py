@@ -5,7 +5,7 @@ from sqlalchemy.exc import OperationalError
 from gridmgmt.config import get_settings
 from gridmgmt.services.layers import TownshipNotFound
 from web import accounts, assets, audit, auth, db, exports, households, mobile, townships, villages
-from web import api, coverage, grids, grids_api, nav, ogc, sites, tiles, visits
+from web import api, coverage, grids, grids_api, nav, ogc, params, sites, tiles, visits
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     db.init_app(app)
     auth.init_app(app)
+    params.init_app(app)
     nav.init_app(app)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(assets.bp)

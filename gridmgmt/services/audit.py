@@ -2,7 +2,7 @@
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from openpyxl import Workbook
 from sqlalchemy import Select, func, select
@@ -127,9 +127,3 @@ def export_audit(session: Session, filters: AuditFilter, fmt: str, actor: Actor)
     book.save(out)
     return out.getvalue()
 
-
-def parse_day(text: str | None) -> date | None:
-    """A YYYY-MM-DD date from a query string, or None when empty; ValueError when malformed."""
-    if not text:
-        return None
-    return datetime.strptime(text, "%Y-%m-%d").date()

@@ -23,7 +23,7 @@ COORD_DIGITS = 6
 
 
 class InvalidQuery(ValueError):
-    """A query parameter (bbox, limit, offset) is malformed; the message is Chinese."""
+    """The bbox query parameter is malformed; the message is Chinese."""
 
 
 class UnknownCollection(LookupError):
@@ -124,18 +124,6 @@ def household_scope(scope: Scope) -> list[ColumnElement]:
         clauses.append(or_(Household.village_id.in_(scope.village_ids),
                            Household.grid_cell_id.in_(scope.grid_cell_ids)))
     return clauses
-
-
-def parse_paging(limit: str | None, offset: str | None) -> tuple[int, int]:
-    """LIMIT (default 100, above 10,000 lowered to it) and OFFSET as ints; InvalidQuery."""
-    try:
-        limit_n = DEFAULT_LIMIT if limit is None else int(limit)
-        offset_n = 0 if offset is None else int(offset)
-    except ValueError:
-        raise InvalidQuery("limit 和 offset 必须是整数") from None
-    if limit_n < 1 or offset_n < 0:
-        raise InvalidQuery("limit 须至少为 1，offset 不能为负数")
-    return min(limit_n, MAX_LIMIT), offset_n
 
 
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
