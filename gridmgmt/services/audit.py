@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import AuditLog
+from gridmgmt.reports.sheets import cell_value
 
 PAGE_SIZE = 50
 # Column key → Chinese heading, for the page and both exports.
@@ -122,7 +123,7 @@ def export_audit(session: Session, filters: AuditFilter, fmt: str, actor: Actor)
     sheet.title = "审计日志"
     sheet.append(list(COLUMNS.values()))
     for row in table:
-        sheet.append(row)
+        sheet.append([cell_value(value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.db.models import (
     DemoSite, GridCell, GridPlan, Household, PartyOrg, Road, Village, VillageGroup,
 )
+from gridmgmt.domain.limits import INT4_MAX
 from gridmgmt.domain.permissions import Forbidden, Scope
 
 DEFAULT_LIMIT = 100
@@ -178,7 +179,7 @@ def items(session: Session, coll: Collection, scope: Scope | None, bbox=None,
 
 def item(session: Session, coll: Collection, fid: str, scope: Scope | None) -> str:
     """COLL's feature FID as GeoJSON text; raises FeatureNotFound."""
-    if not fid.isdigit():
+    if not (fid.isascii() and fid.isdigit()) or int(fid) > INT4_MAX:  # ids are PostgreSQL integers
         raise FeatureNotFound(coll.id, fid)
     rows = _rows(coll, scope).where(coll.fid == int(fid))
     feature = session.execute(rows.with_only_columns(_feature_json(coll))).scalar_one_or_none()
