@@ -140,8 +140,8 @@ def problems(model: type[Params], error: ValidationError) -> list[str]:
     lines = []
     for found in error.errors():
         key = str(found["loc"][0]) if found["loc"] else ""
-        reason = REASONS.get(found["type"], "格式有误").format(**found.get("ctx", {})) \
-            if found["type"] != "refused" else found["msg"]
+        limits = {k: f"{v:g}" if isinstance(v, float) else v for k, v in found.get("ctx", {}).items()}
+        reason = found["msg"] if found["type"] == "refused" else REASONS.get(found["type"], "格式有误").format(**limits)
         given = "" if found["type"] == "missing" else f"：{_shown(found['input'])}"
         lines.append(f"{labels.get(key, key)}{reason}{given}")
     return lines
