@@ -103,7 +103,14 @@ class Inline(Params):
     _problems: list[str] = PrivateAttr(default_factory=list)
 
     @property
-    def problems(self) -> list[str]:
+    def _reason(found: dict) -> str:
+    if found["type"] == "refused":  # our own checks: the message is Chinese already
+        return found["msg"]
+    limits = {k: f"{v:g}" if isinstance(v, float) else v for k, v in found.get("ctx", {}).items()}
+    return REASONS.get(found["type"], "格式有误").format(**limits)
+
+
+def problems(self) -> list[str]:
         """What was wrong with the form, in Chinese, one entry per bad value."""
         return self._problems
 
@@ -134,16 +141,21 @@ def _shown(value: Any) -> str:
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
+def _reason(found: dict) -> str:
+    if found["type"] == "refused":  # our own checks: the message is Chinese already
+        return found["msg"]
+    limits = {k: f"{v:g}" if isinstance(v, float) else v for k, v in found.get("ctx", {}).items()}
+    return REASONS.get(found["type"], "格式有误").format(**limits)
+
+
 def problems(model: type[Params], error: ValidationError) -> list[str]:
     """ERROR in Chinese, one line per bad value: the parameter's label, why, the value given."""
     labels = {(f.alias or name): f.title or (f.alias or name) for name, f in model.model_fields.items()}
     lines = []
     for found in error.errors():
         key = str(found["loc"][0]) if found["loc"] else ""
-        limits = {k: f"{v:g}" if isinstance(v, float) else v for k, v in found.get("ctx", {}).items()}
-        reason = found["msg"] if found["type"] == "refused" else REASONS.get(found["type"], "格式有误").format(**limits)
         given = "" if found["type"] == "missing" else f"：{_shown(found['input'])}"
-        lines.append(f"{labels.get(key, key)}{reason}{given}")
+        lines.append(f"{labels.get(key, key)}{_reason(found)}{given}")
     return lines
 
 

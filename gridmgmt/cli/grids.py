@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from gridmgmt.cli.checks import ID
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.grid_rules import GridError, GridRules
 from gridmgmt.domain.vocab import PLAN_STATUSES
@@ -84,14 +85,14 @@ def allocate(township: str, name: str | None, **kw) -> None:
 
 
 @grids.command()
-@click.argument("plan_id", type=int)
+@click.argument("plan_id", type=ID)
 def rebalance(plan_id: int) -> None:
     """按方案自己的规则，保留已锁定的网格，重新划分草稿方案的其余部分。"""
     _print_quality(_run(rebalance_plan, plan_id))
 
 
 @grids.command()
-@click.argument("plan_id", type=int)
+@click.argument("plan_id", type=ID)
 @click.option("--max-cells-per-worker", type=int, help="每名网格员最多负责网格数（默认按方案规则）")
 @click.option("--liaison-capacity", type=int, help="每名党员最多联系户数（默认按方案规则）")
 def assign(plan_id: int, **kw) -> None:
@@ -106,7 +107,7 @@ def assign(plan_id: int, **kw) -> None:
 
 
 @grids.command()
-@click.argument("plan_id", type=int)
+@click.argument("plan_id", type=ID)
 @click.option("--allow-no-worker", is_flag=True, help="允许有网格尚无网格员时发布")
 def publish(plan_id: int, allow_no_worker: bool) -> None:
     """发布草稿方案：设定每户所属网格，原已发布方案归档。"""
@@ -115,8 +116,8 @@ def publish(plan_id: int, allow_no_worker: bool) -> None:
 
 
 @grids.command()
-@click.argument("plan_a", type=int)
-@click.argument("plan_b", type=int)
+@click.argument("plan_a", type=ID)
+@click.argument("plan_b", type=ID)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="变动农户写入 GeoJSON 文件（用于地图）")
 def diff(plan_a: int, plan_b: int, output: Path | None) -> None:
     """比较两个方案：哪些农户换了网格。"""
@@ -130,7 +131,7 @@ def diff(plan_a: int, plan_b: int, output: Path | None) -> None:
 
 
 @grids.command()
-@click.argument("plan_id", type=int)
+@click.argument("plan_id", type=ID)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
 @click.option("--format", "fmt", type=click.Choice(sorted(grid_plans.EXPORT_DRIVERS)), default="gpkg",
               show_default=True)
