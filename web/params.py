@@ -103,14 +103,7 @@ class Inline(Params):
     _problems: list[str] = PrivateAttr(default_factory=list)
 
     @property
-    def _reason(found: dict) -> str:
-    if found["type"] == "refused":  # our own checks: the message is Chinese already
-        return found["msg"]
-    limits = {k: f"{v:g}" if isinstance(v, float) else v for k, v in found.get("ctx", {}).items()}
-    return REASONS.get(found["type"], "格式有误").format(**limits)
-
-
-def problems(self) -> list[str]:
+    def problems(self) -> list[str]:
         """What was wrong with the form, in Chinese, one entry per bad value."""
         return self._problems
 
