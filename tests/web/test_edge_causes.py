@@ -5,9 +5,9 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from gridmgmt.db.models import Base, Household, Visit
+from gridmgmt.db.models import Household, Visit
 from tests.web.people import IN_SCOPE, log_in
 from tests.web.sample import TOWNSHIP_CODE
 
@@ -15,14 +15,8 @@ TOWN = f"/townships/{TOWNSHIP_CODE}"
 NUL = "%00"
 
 
-def _rows(engine) -> tuple:
-    sql = "SELECT " + ", ".join(f"(SELECT count(*) FROM {t.name})" for t in Base.metadata.sorted_tables)
-    with engine.connect() as conn:
-        return tuple(conn.execute(text(sql)).one())
-
-
 @pytest.fixture
-def send(app, engine, people):
+def send(app, row_counts, people):
     """send(WHO, METHOD, URL, **kwargs): the status of the request as WHO; fails if it wrote a row."""
     app.config["WTF_CSRF_ENABLED"] = False
 
@@ -30,9 +24,9 @@ def send(app, engine, people):
         client = app.test_client()
         if who != "anonymous":
             log_in(client, people[who])
-        before = _rows(engine)
+        before = row_counts()
         status = client.open(url, method=method, **kwargs).status_code
-        assert _rows(engine) == before, f"{method} {url} wrote rows"
+        assert row_counts() == before, f"{method} {url} wrote rows"
         return status
     return request
 
