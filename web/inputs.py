@@ -81,7 +81,8 @@ class VisitBody(Params):
     note: Annotated[str, Field(max_length=MAX_NOTE)] | None = Field(None, title="备注")
     lon: Longitude | None = Field(None, title="经度")
     lat: Latitude | None = Field(None, title="纬度")
-    accuracy_m: Distance | None = Field(None, title="定位精度")
+    # Any finite accuracy is kept: a phone's coarse fix must not cost the visit.
+    accuracy_m: Annotated[Number, Field(ge=0)] | None = Field(None, title="定位精度")
     visited_at: Moment | None = Field(None, title="走访时间")
 
 

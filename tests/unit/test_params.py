@@ -35,9 +35,18 @@ def test_ids_accept_digits_and_whole_numbers():
     assert VisitBody.model_validate({"household_id": 2**31 - 1}).household_id == 2**31 - 1
 
 
-@pytest.mark.parametrize("given", [math.nan, math.inf, "NaN", "-inf", "1e400", True, "1e20", -1])
-def test_distances_are_finite_and_in_range(given):
+@pytest.mark.parametrize("given", [math.nan, math.inf, "NaN", "-inf", "1e400", True, -1])
+def test_numbers_are_finite_and_in_range(given):
     assert _refused(VisitBody, {"accuracy_m": given})
+
+
+@pytest.mark.parametrize("given", ["1e20", 100_001, -0.5])
+def test_distances_stay_within_a_township(given):
+    assert _refused(SiteQuery, {"corridor_m": given})
+
+
+def test_a_coarse_phone_fix_keeps_the_visit():
+    assert VisitBody.model_validate({"accuracy_m": 250_000}).accuracy_m == 250_000
 
 
 @pytest.mark.parametrize(("given", "reason"), [
