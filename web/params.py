@@ -5,8 +5,8 @@ any query, and bad input is refused with 400 and a Chinese message naming the pa
   which PostgreSQL text cannot store; `init_app` installs that check for every route.
 - Path values are checked against PathValues, by name, on every request.
 - Views that read a query string, a form or a JSON body declare its model (web.inputs)
-  with `@accepts` and get the checked model. An `Inline` model does not refuse: a bad value keeps its
-  default and is listed in `problems`, for forms that show their errors on the page.
+  with `@accepts` and get the checked model. An `Inline` model does not refuse: a bad
+  value keeps its default and is listed in `problems`, for forms that show their errors.
 """
 from datetime import date, datetime
 from functools import wraps
