@@ -53,7 +53,7 @@ def fresh_database(name: str) -> str:
 
 def bench_actor(url: str) -> None:
     """Add the admin BENCH_ACTOR to the database at URL (once): exports and imports name their user."""
-    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+    with connect(url) as conn:
         conn.execute("INSERT INTO app_user (username, role, password_hash) VALUES (%s, 'admin', '-') "
                      "ON CONFLICT (username) DO NOTHING", (BENCH_ACTOR,))
 

@@ -4,7 +4,7 @@ from flask import Flask
 from gridmgmt.config import get_settings
 from gridmgmt.keys import SessionKeyMissing
 from web import accounts, assets, audit, auth, db, exports, households, mobile, townships, villages
-from web import coverage, errors, grids, grids_api, nav, ogc, sites, tiles, visits
+from web import coverage, errors, grids, grids_api, nav, ogc, params, sites, tiles, visits
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
         raise SessionKeyMissing()
     db.init_app(app)
     auth.init_app(app)
+    params.init_app(app)
     nav.init_app(app)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(assets.bp)

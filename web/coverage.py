@@ -1,7 +1,7 @@
 """The coverage page: a township's party organisation gaps on the map and in one table."""
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template
 
 from gridmgmt.domain.branch_rules import RULES
 from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, focus, legend_entries, village_bounds
@@ -12,7 +12,9 @@ from gridmgmt.services.coverage_export import export_coverage_workbook
 from gridmgmt.services.coverage_layers import coverage_layers, gap_locations
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
+from web.inputs import CoverageQuery
 from web.pagemap import role_map
+from web.params import accepts
 
 bp = Blueprint("coverage", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,14 +62,15 @@ def gaps(report, places: dict, village: str | None) -> list[Gap]:
 
 @bp.get("/townships/<code>/coverage")
 @permission_required("view_coverage")
-def page(code: str):
+@accepts(query=CoverageQuery)
+def page(code: str, query: CoverageQuery):
     """Coverage map and gap table of township CODE, optionally for one village (?village=名称)."""
     require_township(code)
     session = get_session()
     report = township_coverage(session, code)
     layers, fmap = role_map(session, code)
     add_coverage_overlays(fmap, coverage_layers(session, report))
-    village = request.args.get("village") or None
+    village = query.village
     bounds = village_bounds(layers.villages, village)
     if bounds:
         focus(fmap, bounds)

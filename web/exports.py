@@ -3,7 +3,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template
 
 from gridmgmt.maps.kinds import KINDS
 from gridmgmt.maps.static.page import Page
@@ -11,6 +11,8 @@ from gridmgmt.services.briefing import MAP_FORMATS, BriefingRefused, TownshipMis
 from gridmgmt.services.briefing_roster import NoPlan, grid_roster
 from web.auth import current_actor, current_scope, permission_required, require_township
 from web.db import get_session
+from web.inputs import MapQuery
+from web.params import accepts
 
 bp = Blueprint("exports", __name__)
 MIMETYPES = {"png": "image/png", "pdf": "application/pdf", "html": "text/html; charset=utf-8",
@@ -19,13 +21,14 @@ MIMETYPES = {"png": "image/png", "pdf": "application/pdf", "html": "text/html; c
 
 @bp.get("/townships/<code>/maps/<kind>.<fmt>")
 @permission_required("export_maps")
-def download_map(code: str, kind: str, fmt: str):
+@accepts(query=MapQuery)
+def download_map(code: str, kind: str, fmt: str, query: MapQuery):
     """Map KIND of township CODE as a file; ?paper=A4|A3&orientation=portrait|landscape."""
     require_township(code)
     if kind not in KINDS or fmt not in MAP_FORMATS:
         abort(404)
     try:
-        page = Page(request.args.get("paper", "A4"), request.args.get("orientation", "landscape"))
+        page = Page(**query.model_dump(exclude_none=True))
     except ValueError as error:
         return render_template("error.html", message=str(error)), 400
     filename = f"{code}-{KINDS[kind].label}.{fmt}"

@@ -6,13 +6,16 @@ from gridmgmt.services import grid_edits, grid_plans
 from gridmgmt.services.grid_assignment import assign
 from gridmgmt.services.grid_views import plan_view
 from gridmgmt.services.grids import rebalance
+from gridmgmt.services.reach import NoRoads
 from web import api
 from web.auth import permission_required
 from web.db import get_session
 from web.grids import plan_or_404
+from web.inputs import EditBody, PublishBody
+from web.params import accepts
 
 bp = Blueprint("grids_api", __name__, url_prefix="/api/grids")
-api.json_errors(bp, {GridError: 400})
+api.json_errors(bp, {GridError: 400, NoRoads: 409})
 
 
 @bp.errorhandler(StaleCell)
@@ -21,23 +24,15 @@ def _stale(error: StaleCell):
     return {"error": {"code": "conflict", "message": str(error)}, "changed": error.changed}, 409
 
 
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise GridError("请求须为 JSON 对象")
-    return body
-
-
-def _seen(body: dict) -> dict[str, int]:
-    seen = body.get("seen")
-    if not isinstance(seen, dict) or not all(isinstance(v, int) for v in seen.values()):
+def _seen(body: EditBody) -> dict[str, int]:
+    if body.seen is None:
         raise GridError("请求须带上所见网格的版本（seen）")
-    return seen
+    return body.seen
 
 
-def _text(body: dict, key: str) -> str:
-    value = body.get(key)
-    if not isinstance(value, str) or not value:
+def _text(body: EditBody, key: str) -> str:
+    value = getattr(body, key)
+    if not value:
         raise GridError(f"缺少参数 {key}")
     return value
 
@@ -53,32 +48,32 @@ def data(plan_id: int):
             "summary": view.summary, "households": view.households, "groups": view.groups}
 
 
-def _edit(plan_id: int, body: dict):
+def _edit(plan_id: int, body: EditBody):
     """Run the edit named by the URL's action on PLAN_ID with BODY; the changed versions."""
     action, session = request.view_args["action"], get_session()
     if action == "move":
-        codes = body.get("households")
-        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        if body.households is None:
             raise GridError("请先选择要移动的农户")
-        return grid_edits.move_households(session, plan_id, codes, _text(body, "to"), _seen(body))
+        return grid_edits.move_households(session, plan_id, body.households, _text(body, "to"), _seen(body))
     if action == "group":
         return grid_edits.move_group(session, plan_id, _text(body, "group"), _text(body, "to"), _seen(body))
     if action == "redraw":
-        return grid_edits.redraw(session, plan_id, _text(body, "cell"), body.get("area"), _seen(body))
+        return grid_edits.redraw(session, plan_id, _text(body, "cell"), body.area, _seen(body))
     if action == "split":
         return grid_edits.split_cell(session, plan_id, _text(body, "cell"), _seen(body))
     if action == "merge":
         return grid_edits.merge_cells(session, plan_id, _text(body, "keep"), _text(body, "other"), _seen(body))
     cell = _text(body, "cell")
-    return grid_edits.set_locked(session, plan_id, cell, bool(body.get("locked")), _seen(body).get(cell, -1))
+    return grid_edits.set_locked(session, plan_id, cell, body.locked, _seen(body).get(cell, -1))
 
 
 @bp.post("/<int:plan_id>/<any(move, group, redraw, split, merge, lock):action>")
 @permission_required("edit_grids")
-def edit(plan_id: int, action: str):
+@accepts(body=EditBody)
+def edit(plan_id: int, action: str, body: EditBody):
     """One edit of a draft plan; 400 with the Chinese reason when refused, 409 when stale."""
     plan, _ = plan_or_404(plan_id)
-    return {"versions": _edit(plan.id, _body()).versions}
+    return {"versions": _edit(plan.id, body).versions}
 
 
 @bp.post("/<int:plan_id>/rebalance")
@@ -102,8 +97,9 @@ def assign_plan(plan_id: int):
 
 @bp.post("/<int:plan_id>/publish")
 @permission_required("edit_grids")
-def publish(plan_id: int):
+@accepts(body=PublishBody)
+def publish(plan_id: int, body: PublishBody):
     """Publish the draft: every household's grid is set, the previous plan archived."""
     plan, _ = plan_or_404(plan_id)
-    published = grid_plans.publish(get_session(), plan.id, bool(_body().get("allow_no_worker")))
+    published = grid_plans.publish(get_session(), plan.id, body.allow_no_worker)
     return {"id": published.id, "status": published.status}

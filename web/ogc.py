@@ -14,6 +14,8 @@ from gridmgmt.services import features
 from web import api
 from web.auth import public
 from web.db import get_session
+from web.inputs import ItemsQuery
+from web.params import accepts
 
 GEOJSON = "application/geo+json"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -100,11 +102,12 @@ def collection(collection_id: str):
 
 @bp.get("/collections/<collection_id>/items")
 @public
-def items(collection_id: str):
+@accepts(query=ItemsQuery)
+def items(collection_id: str, query: ItemsQuery):
     """A page of features, filtered by bbox, with next/prev links."""
     coll, scope = _open(collection_id)
-    limit, offset = features.parse_paging(request.args.get("limit"), request.args.get("offset"))
-    bbox = features.parse_bbox(request.args.get("bbox"))
+    limit, offset = query.limit, query.offset
+    bbox = features.parse_bbox(query.bbox)
     page = features.items(get_session(), coll, scope, bbox, limit, offset)
     head = {
         "type": "FeatureCollection",

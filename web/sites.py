@@ -20,7 +20,9 @@ from gridmgmt.services.site_sheet import candidate_rows, review_sheet
 from gridmgmt.services.sites import Tour, org_ids, plan_tour, score_sites, select_sites, township_id
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
+from web.inputs import ReviewForm, SiteQuery
 from web.pagemap import role_map
+from web.params import accepts
 
 bp = Blueprint("sites", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,36 +41,16 @@ class Query:
     errors: list[str] = field(default_factory=list)
 
 
-def _number(args, name: str, label: str, kind, default, errors: list[str], low=0):
-    text = args.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        value = kind(text)
-    except ValueError:
-        value = None
-    if value is None or value < low:
-        errors.append(f"{label}应为不小于 {low} 的{'整数' if kind is int else '数'}：{text}")
-        return default
-    return value
-
-
-def parse_query(args) -> Query:
-    """The selection form from ARGS; bad values are listed in errors and left at defaults."""
-    errors: list[str] = []
-    corridor = _number(args, "corridor_m", "走廊宽度", float, 300.0, errors)
-    catchment = _number(args, "catchment_m", "辐射范围", float, 3000.0, errors)
-    k = _number(args, "k", "示范点个数", int, None, errors, low=1)
-    spacing = _number(args, "spacing_m", "最小间距", float, 1500.0, errors)
-    per_field = _number(args, "per_field", "每领域上限", int, None, errors, low=1)
-    per_theme = _number(args, "per_theme", "每主题上限", int, None, errors, low=1)
-    must = [c for c in args.get("must", "").replace("，", ",").split(",") if c.strip()]
-    rules = Rules(k, spacing, per_field, per_theme) if k and not errors else None
-    values = {"corridor_m": f"{corridor:g}", "catchment_m": f"{catchment:g}", "k": k or "",
-              "spacing_m": f"{spacing:g}",
-              "per_field": per_field or "", "per_theme": per_theme or "", "must": ",".join(must)}
-    config = SiteConfig(corridor_m=corridor, catchment_m=catchment)
-    return Query(config, rules, [c.strip() for c in must], values, errors)
+def parse_query(query: SiteQuery) -> Query:
+    """The selection form from the checked QUERY; its bad values are listed in errors, left at defaults."""
+    must = [c for c in query.must.replace("，", ",").split(",") if c.strip()]
+    rules = Rules(query.k, query.spacing_m, query.per_field, query.per_theme) \
+        if query.k and not query.problems else None
+    values = {"corridor_m": f"{query.corridor_m:g}", "catchment_m": f"{query.catchment_m:g}", "k": query.k or "",
+              "spacing_m": f"{query.spacing_m:g}",
+              "per_field": query.per_field or "", "per_theme": query.per_theme or "", "must": ",".join(must)}
+    config = SiteConfig(corridor_m=query.corridor_m, catchment_m=query.catchment_m)
+    return Query(config, rules, [c.strip() for c in must], values, query.problems)
 
 
 @dataclass
@@ -87,9 +69,9 @@ class Evaluation:
         return frozenset(self.chosen.ids) if self.chosen else frozenset()
 
 
-def _evaluate(session, code: str, with_tour: bool) -> Evaluation:
-    """Score township CODE by the request's query; choose (and tour) when k was given."""
-    query = parse_query(request.args)
+def _evaluate(session, code: str, checked: SiteQuery, with_tour: bool) -> Evaluation:
+    """Score township CODE by the request's CHECKED query; choose (and tour) when k was given."""
+    query = parse_query(checked)
     found = Evaluation(query, score_sites(session, code, query.config))
     if query.rules is None:
         return found
@@ -104,12 +86,13 @@ def _evaluate(session, code: str, with_tour: bool) -> Evaluation:
 
 @bp.get("/townships/<code>/sites")
 @permission_required("review_sites")
-def page(code: str):
+@accepts(query=SiteQuery)
+def page(code: str, query: SiteQuery):
     """The review page of township CODE."""
     require_township(code)
     session = get_session()
     town = township_id(session, code)
-    found = _evaluate(session, code, with_tour=True)
+    found = _evaluate(session, code, query, with_tour=True)
     config = found.query.config
     overlays = SiteOverlays(site_layers.corridors(session, town, config),
                             site_layers.candidates(session, found.scored, found.chosen_ids),
@@ -131,11 +114,12 @@ def page(code: str):
 
 @bp.get("/townships/<code>/sites.xlsx")
 @permission_required("review_sites")
-def sheet(code: str):
+@accepts(query=SiteQuery)
+def sheet(code: str, query: SiteQuery):
     """The review sheet of township CODE as Excel, with the page's thresholds and selection."""
     require_township(code)
     session = get_session()
-    found = _evaluate(session, code, with_tour=False)
+    found = _evaluate(session, code, query, with_tour=False)
     data = review_sheet(session, code, found.scored, found.query.config, found.chosen_ids, current_actor())
     return Response(data, mimetype=XLSX, headers={
         "Content-Disposition": f"attachment; filename=demo-sites-{code}.xlsx"})
@@ -143,21 +127,19 @@ def sheet(code: str):
 
 @bp.post("/townships/<code>/sites/review")
 @permission_required("decide_sites")
-def decide(code: str):
+@accepts(form=ReviewForm)
+def decide(code: str, form: ReviewForm):
     """Record a review step for the form's org; rule breaches come back as a message, changing nothing."""
     require_township(code)
     session = get_session()
-    form = request.form
-    org_code = form.get("org", "")
     try:
-        year = int(form.get("year") or date.today().year)
-        site = review(session, session.get(AppUser, current_user.id), org_code, form.get("step", ""),
-                      year, form.get("level") or None, form.get("comment") or None,
-                      form.get("theme") or None, request.remote_addr, township_id(session, code),
-                      contact_point=form.get("contact_point") == "1" or None,
-                      secretary_model=form.get("secretary_model") == "1" or None)
-        flash(f"{org_code}：{STEPS[form['step']][2]}，现为“{STEP_LABEL_OF_STATUS[site.status]}”", "ok")
-    except ValueError as exc:
+        if form.problems:
+            raise ReviewError("；".join(form.problems))
+        site = review(session, session.get(AppUser, current_user.id), form.org, form.step, form.year, form.level,
+                      form.comment, form.theme, request.remote_addr, township_id(session, code),
+                      contact_point=form.contact_point or None, secretary_model=form.secretary_model or None)
+        flash(f"{form.org}：{STEPS[form.step][2]}，现为“{STEP_LABEL_OF_STATUS[site.status]}”", "ok")
+    except ReviewError as exc:
         session.rollback()
-        flash(str(exc) if isinstance(exc, ReviewError) else f"年度应为整数：{form.get('year')}", "error")
+        flash(str(exc), "error")
     return redirect(url_for("sites.page", code=code))

@@ -1,9 +1,9 @@
 """走访: the grid worker's due list, map, one-tap visit record and route; the township's compliance."""
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -26,6 +26,8 @@ from gridmgmt.services.visits import Fix, OutOfScope, VisitError, VisitInput, re
 from web.api import error_response
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
+from web.inputs import ComplianceQuery, DutyForm, EventBody, RouteQuery, VisitBody
+from web.params import accepts
 
 bp = Blueprint("visits", __name__)
 
@@ -69,85 +71,68 @@ def today():
                            event_types=EVENT_TYPES, places=work_places(get_session(), work), cells=cells)
 
 
-def _visit_from(body: dict) -> VisitInput:
-    fix = None
-    if body.get("lon") is not None and body.get("lat") is not None:
-        fix = Fix(float(body["lon"]), float(body["lat"]),
-                  None if body.get("accuracy_m") is None else float(body["accuracy_m"]))
-    at = datetime.fromisoformat(body["visited_at"]) if body.get("visited_at") else datetime.now(ZoneInfo("UTC"))
-    return VisitInput(client_id=str(body.get("client_id", "")), cadre_id=current_user.cadre_id, visited_at=at,
-                      household_id=None if body.get("household_id") is None else int(body["household_id"]),
-                      kind=body.get("kind", "routine"),
-                      note=body.get("note") or None, fix=fix)
+def _visit_from(body: VisitBody) -> VisitInput:
+    fix = None if body.lon is None or body.lat is None else Fix(body.lon, body.lat, body.accuracy_m)
+    return VisitInput(client_id=body.client_id, cadre_id=current_user.cadre_id,
+                      visited_at=body.visited_at or datetime.now(ZoneInfo("UTC")),
+                      household_id=body.household_id, kind=body.kind, note=body.note or None, fix=fix)
 
 
 @bp.post("/api/visits")
 @permission_required("record_visits")
-def record():
+@accepts(body=VisitBody)
+def record(body: VisitBody):
     """Record a visit (or an event attendance) from JSON; a retried client_id stays single."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return error_response(400, "请求须为 JSON")
     try:
-        event_id = int(body["event_id"]) if body.get("event_id") else None
-        stored, created = record_field_visit(get_session(), _visit_from(body), event_id)
+        stored, created = record_field_visit(get_session(), _visit_from(body), body.event_id)
     except OutOfScope as exc:
         return error_response(404, str(exc))
-    except (VisitError, EventError, ValueError, TypeError) as exc:
-        return error_response(400, str(exc) if isinstance(exc, (VisitError, EventError)) else "参数格式有误")
+    except (VisitError, EventError) as exc:
+        return error_response(400, str(exc))
     return {"id": stored.id, "created": created, "flagged": stored.flagged,
             "distance_m": None if stored.distance_m is None else round(stored.distance_m)}, 201 if created else 200
 
 
 @bp.post("/api/events")
 @permission_required("record_visits")
-def report():
+@accepts(body=EventBody)
+def report(body: EventBody):
     """Report a 四必到 event at a household the worker answers for; its deadline follows its type.
     A retried client_id returns the first event (200) instead of a second one."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not str(body.get("household_id", "")).isdigit():
-        return error_response(400, "请指定事件所在农户")
-    home = int(body["household_id"])
     try:
-        require_in_scope(get_session(), current_user.cadre_id, home)
+        require_in_scope(get_session(), current_user.cadre_id, body.household_id)
         # The phone's time of the first tap: a report resent later keeps when it was made.
-        at = datetime.fromisoformat(body["reported_at"]) if body.get("reported_at") else datetime.now(ZoneInfo("UTC"))
         event, created = report_event(get_session(), EventReport(
-            str(body.get("event_type")), current_user.cadre_id, at, household_id=home,
-            description=str(body.get("description") or "")[:2000] or None, client_id=str(body.get("client_id", ""))))
+            body.event_type, current_user.cadre_id, body.reported_at or datetime.now(ZoneInfo("UTC")),
+            household_id=body.household_id, description=body.description or None, client_id=body.client_id))
     except OutOfScope as exc:
         return error_response(404, str(exc))
-    except (EventError, ValueError, TypeError) as exc:
-        return error_response(400, str(exc) if isinstance(exc, EventError) else "参数格式有误")
+    except EventError as exc:
+        return error_response(400, str(exc))
     return {"id": event.id, "created": created, "attend_by": event.attend_by.isoformat()}, 201 if created else 200
 
 
 @bp.get("/api/visits/route")
 @permission_required("record_visits")
-def route():
+@accepts(query=RouteQuery)
+def route(query: RouteQuery):
     """Today's round for the logged-in grid worker: ?hours=4&mode=walk|drive."""
     try:
-        planned = plan_route(get_session(), _cadre_code(), _today(), float(request.args.get("hours", 4)),
-                             request.args.get("mode", "walk"))
-    except (RouteError, ValueError) as exc:
-        return error_response(400, str(exc) if isinstance(exc, RouteError) else "参数格式有误")
+        planned = plan_route(get_session(), _cadre_code(), _today(), **query.model_dump(exclude_none=True))
+    except RouteError as exc:
+        return error_response(400, str(exc))
     return {"stops": planned.stops, "length_m": planned.length_m, "travel_min": round(planned.travel_s / 60),
             "service_min": round(planned.service_s / 60), "left_out": planned.left_out,
             "base": planned.base, "line": planned.line}
 
 
-def _tables(code: str):
+def _tables(code: str, query: ComplianceQuery):
     """The township's compliance on ?date= (default today), narrowed to ?village= / ?cadre= codes,
-    and its tables; 403 outside the user's township, 404 unknown, 400 for a bad date."""
+    and its tables; 403 outside the user's township, 404 unknown."""
     require_township(code)
     try:
-        day = date.fromisoformat(request.args["date"]) if request.args.get("date") else _today()
-    except ValueError:
-        abort(400, "日期格式应为 YYYY-MM-DD")
-    try:
-        comp = township_compliance(get_session(), code, day)
-        tables = report_tables(comp, ReportFilter(request.args.get("village") or None,
-                                                  request.args.get("cadre") or None))
+        comp = township_compliance(get_session(), code, query.date or _today())
+        tables = report_tables(comp, ReportFilter(query.village, query.cadre))
     except NotFound as exc:
         abort(404, str(exc))
     return comp, tables
@@ -155,9 +140,10 @@ def _tables(code: str):
 
 @bp.get("/townships/<code>/visits")
 @permission_required("view_compliance")
-def township(code: str):
+@accepts(query=ComplianceQuery)
+def township(code: str, query: ComplianceQuery):
     """The township's compliance on a date: by duty, village and cadre, the open list, late events."""
-    comp, tables = _tables(code)
+    comp, tables = _tables(code, query)
     households, events = township_places(get_session(), comp)
     layers = township_layers(get_session(), code)  # village outlines and names for orientation
     return render_template("visits/township.html", comp=comp, tables=tables, households=households, events=events,
@@ -168,9 +154,10 @@ def township(code: str):
 
 @bp.get("/townships/<code>/visits.xlsx")
 @permission_required("view_compliance")
-def download(code: str):
+@accepts(query=ComplianceQuery)
+def download(code: str, query: ComplianceQuery):
     """The same tables as an Excel workbook (no 必访 household is named; head names are: audited)."""
-    comp, tables = _tables(code)
+    comp, tables = _tables(code, query)
     name = f"visits-{code}-{comp.day}.xlsx"
     data = export_workbook(get_session(), current_actor(), comp, tables)
     return Response(data, headers={"Content-Disposition": f"attachment; filename={name}"},
@@ -187,17 +174,16 @@ def duties():
 
 @bp.post("/duties")
 @permission_required("edit_duties")
-def save_duty():
+@accepts(form=DutyForm)
+def save_duty(form: DutyForm):
     """Create or change one duty from the form; refused with the reason when it breaks a rule."""
-    form = request.form
-    code = form.get("code", "").strip()
-    changes = {key: form.get(key) for key in ("name", "scope", "target", "period")}
-    changes |= {"cadre_roles": form.getlist("cadre_roles"), "flags": form.getlist("flags"),
-                "active": form.get("active") == "on"}
+    code = form.code
     try:
-        if not code or not changes["name"]:
+        if form.problems:
+            raise DutyError("；".join(form.problems))
+        if not code or not form.name:
             raise DutyError("请填写职责编码和名称")
-        set_duty(get_session(), code, **changes)
+        set_duty(get_session(), code, **form.model_dump(exclude={"code"}))
         flash(f"已保存职责 {code}", "info")
     except DutyError as exc:
         flash(f"未保存：{exc}", "error")

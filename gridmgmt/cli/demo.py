@@ -3,6 +3,7 @@ from datetime import date
 
 import click
 
+from gridmgmt.cli.checks import DAY
 from gridmgmt.db.session import make_session
 from gridmgmt.services.demo import DemoExists, DemoLoadFailed, run_demo
 
@@ -12,7 +13,7 @@ from gridmgmt.services.demo import DemoExists, DemoLoadFailed, run_demo
 @click.option("--scale", type=click.Choice(["township", "county"]), default="township", show_default=True,
               help="township：一个镇（约20个行政村、1万户）；county：一个县约20个镇、20万户（性能测试用）")
 @click.option("--if-empty", is_flag=True, help="数据库中已有任何乡镇时什么也不做（make demo 用）")
-@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--until", type=DAY, default=None,
               help="一年走访与事件记录的截至日期（默认今天）")
 def demo(seed: int, scale: str, if_empty: bool, until) -> None:
     """生成并导入演示乡镇（和平县 441624，约 115.7°E 23.9°N）。

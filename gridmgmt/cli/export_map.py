@@ -6,6 +6,7 @@ import click
 
 from geodata.layers import LAYERS
 from gridmgmt.cli.actor import as_option, cli_actor
+from gridmgmt.cli.checks import DAY
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import may
 from gridmgmt.maps.kinds import KINDS
@@ -26,7 +27,7 @@ KIND_HELP = "；".join(f"{name}={kind.label}" for name, kind in KINDS.items())
 @click.option("--paper", type=click.Choice(list(PAPERS_MM)), default="A4", show_default=True, help="纸张")
 @click.option("--orientation", type=click.Choice(list(ORIENTATIONS)), default="landscape",
               show_default=True, help="方向：portrait 纵向，landscape 横向")
-@click.option("--date", "made_on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--date", "made_on", type=DAY, default=None,
               help="制图日期与统计截止日（默认今天）")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="输出文件（权限 0600）")

@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 from gridmgmt.cli.actor import as_option, cli_actor
+from gridmgmt.cli.checks import ID
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.grid_rules import GridError, GridRules
 from gridmgmt.domain.vocab import PLAN_STATUSES
@@ -85,14 +86,14 @@ def allocate(township: str, name: str | None, **kw) -> None:
 
 
 @grids.command()
-@click.argument("plan_id", type=int)
+@click.argument("plan_id", type=ID)
 def rebalance(plan_id: int) -> None:
     """按方案自己的规则，保留已锁定的网格，重新划分草稿方案的其余部分。"""
     _print_quality(_run(rebalance_plan, plan_id))
 
 
 @grids.command()
-@click.argument("plan_id", type=int)
+@click.argument("plan_id", type=ID)
 @click.option("--max-cells-per-worker", type=int, help="每名网格员最多负责网格数（默认按方案规则）")
 @click.option("--liaison-capacity", type=int, help="每名党员最多联系户数（默认按方案规则）")
 def assign(plan_id: int, **kw) -> None:
@@ -107,7 +108,7 @@ def assign(plan_id: int, **kw) -> None:
 
 
 @grids.command()
-@click.argument("plan_id", type=int)
+@click.argument("plan_id", type=ID)
 @click.option("--allow-no-worker", is_flag=True, help="允许有网格尚无网格员时发布")
 def publish(plan_id: int, allow_no_worker: bool) -> None:
     """发布草稿方案：设定每户所属网格，原已发布方案归档。"""
@@ -116,8 +117,8 @@ def publish(plan_id: int, allow_no_worker: bool) -> None:
 
 
 @grids.command()
-@click.argument("plan_a", type=int)
-@click.argument("plan_b", type=int)
+@click.argument("plan_a", type=ID)
+@click.argument("plan_b", type=ID)
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="变动农户写入 GeoJSON 文件（用于地图；权限 0600）；属于导出，须用 --as，记入审计日志")
 @as_option
@@ -145,7 +146,7 @@ def _audited(plan_id: int, as_user: str | None, work):
 
 
 @grids.command()
-@click.argument("plan_id", type=int)
+@click.argument("plan_id", type=ID)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出文件（权限 0600）")
 @click.option("--format", "fmt", type=click.Choice(sorted(grid_plans.EXPORT_DRIVERS)), default="gpkg",
               show_default=True)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from gridmgmt.analysis.siting import Rules, SelectionError
 from gridmgmt.cli.actor import as_option, cli_actor
+from gridmgmt.cli.checks import DAY, DISTANCE, YEAR, Finite
 from gridmgmt.db.models import AppUser, DemoSite, PartyOrg
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import Forbidden
@@ -28,9 +29,12 @@ USER_ERRORS = (SelectionError, ReviewError, Forbidden, TownshipNotFound, NoSeat)
 def _config_options(fn):
     """Thresholds of the criteria, shared by the commands that score."""
     for option in reversed([
-        click.option("--min-area", type=float, default=120.0, show_default=True, help="场所面积下限（m²，硬性条件）"),
-        click.option("--corridor-m", type=float, default=300.0, show_default=True, help="国道/省道/县道沿线走廊宽度（m）"),
-        click.option("--catchment-m", type=float, default=3000.0, show_default=True, help="辐射范围（道路距离，m）"),
+        click.option("--min-area", type=Finite(0), default=SiteConfig.min_venue_area_m2, show_default=True,
+                     help="场所面积下限（m²，硬性条件）"),
+        click.option("--corridor-m", type=DISTANCE, default=SiteConfig.corridor_m, show_default=True,
+                     help="国道/省道/县道沿线走廊宽度（m）"),
+        click.option("--catchment-m", type=DISTANCE, default=SiteConfig.catchment_m, show_default=True,
+                     help="辐射范围（道路距离，m）"),
         click.option("--weight", "weights", multiple=True, metavar="项=权重",
                      help=f"改评分权重，可多次使用；评分项：{', '.join(CRITERIA)}"),
     ]):
@@ -84,12 +88,12 @@ def score_command(township, min_area, corridor_m, catchment_m, weights) -> None:
 @sites.command("select")
 @click.argument("township")
 @click.option("-k", "k", type=click.IntRange(1), required=True, help="示范点总数（含已授牌）")
-@click.option("--spacing-m", type=float, default=0.0, show_default=True, help="示范点之间的最小直线距离（m）")
+@click.option("--spacing-m", type=DISTANCE, default=0.0, show_default=True, help="示范点之间的最小直线距离（m）")
 @click.option("--per-field", type=click.IntRange(1), default=None, help="每个领域最多几个")
 @click.option("--per-theme", type=click.IntRange(1), default=None, help="每个示范主题最多几个")
 @click.option("--must", multiple=True, metavar="编码", help="必选党组织编码，可多次使用")
 @click.option("--greedy", is_flag=True, help="用贪心法（对照），不求精确最优")
-@click.option("--time-limit", type=float, default=10.0, show_default=True, help="求解时限（秒）")
+@click.option("--time-limit", type=Finite(0), default=10.0, show_default=True, help="求解时限（秒）")
 @click.option("--tour", "with_tour", is_flag=True, help="同时给出观摩路线")
 @_config_options
 def select_command(township, k, spacing_m, per_field, per_theme, must, greedy, time_limit, with_tour,
@@ -125,8 +129,8 @@ def _echo_tour(tour) -> None:
 @sites.command("tour")
 @click.argument("township")
 @click.argument("codes", nargs=-1, required=True)
-@click.option("--speed-kmh", type=float, default=30.0, show_default=True)
-@click.option("--stay-min", type=float, default=20.0, show_default=True, help="每个示范点停留（分钟）")
+@click.option("--speed-kmh", type=Finite(0, min_open=True), default=30.0, show_default=True)
+@click.option("--stay-min", type=Finite(0), default=20.0, show_default=True, help="每个示范点停留（分钟）")
 def tour_command(township, codes, speed_kmh, stay_min) -> None:
     """从乡镇驻地出发、沿道路依次观摩 CODES 各示范点的最短路线。"""
     _run(lambda s: _echo_tour(plan_tour(s, township, org_ids(s, codes), speed_kmh, stay_min)))
@@ -136,7 +140,7 @@ def tour_command(township, codes, speed_kmh, stay_min) -> None:
 @click.argument("org_code")
 @click.argument("step", type=click.Choice(list(STEPS)))
 @click.option("--user", "username", required=True, help="评审人用户名（须为示范点评审角色）")
-@click.option("--year", type=int, default=None, help="年度（默认今年）")
+@click.option("--year", type=YEAR, default=None, help="年度（默认今年）")
 @click.option("--level", type=click.Choice(list(AWARD_LEVELS)), default=None, help="授牌级别")
 @click.option("--theme", type=click.Choice(list(DEMO_SITE_THEMES)), default=None, help="示范主题（申报时）")
 @click.option("--comment", default=None, help="评审意见")
@@ -171,7 +175,7 @@ def history_command(org_code) -> None:
 
 @sites.command("reminders")
 @click.argument("township")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="日期（默认今天）")
+@click.option("--date", "on", type=DAY, default=None, help="日期（默认今天）")
 def reminders_command(township, on) -> None:
     """按创建时间表（动员部署、申报、验收、年度复审）列出提醒。"""
     today = on.date() if on else date.today()

@@ -7,6 +7,7 @@ import click
 import pandas as pd
 
 from gridmgmt.cli.actor import as_option, cli_actor
+from gridmgmt.cli.checks import DAY, ID, LATITUDE, LONGITUDE, Finite
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, MUST_VISIT_FLAGS
@@ -17,7 +18,6 @@ from gridmgmt.services.routes import MODES, RouteError, plan_route
 from gridmgmt.private_files import write_private
 from gridmgmt.services.visit_report import COUNT_HEADERS, ReportFilter, audit_export, export_workbook, report_tables
 
-DAY = click.DateTime(formats=["%Y-%m-%d"])
 TABLE_ROWS = 40  # the terminal shows this many rows of a long list
 
 
@@ -88,7 +88,7 @@ def status_command(township, day, cadre, village, fmt, output, include_sensitive
 @visits.command("route")
 @click.option("--cadre", required=True, help="干部编码")
 @click.option("--date", "day", type=DAY, help="日期（默认今天）")
-@click.option("--hours", type=float, default=4.0, show_default=True, help="可用时间（小时，含每户 15 分钟）")
+@click.option("--hours", type=Finite(0, 24, min_open=True), default=4.0, show_default=True, help="可用时间（小时，含每户 15 分钟）")
 @click.option("--mode", type=click.Choice(list(MODES)), default="walk", show_default=True, help="步行或驾车")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def route_command(cadre, day, hours, mode, fmt) -> None:
@@ -118,8 +118,8 @@ def route_command(cadre, day, hours, mode, fmt) -> None:
 @click.option("--cadre", required=True, help="上报人（干部编码）")
 @click.option("--type", "event_type", required=True, type=click.Choice(list(EVENT_TYPES)), help="四必到事件类型")
 @click.option("--household", help="事件所在农户编码")
-@click.option("--lon", type=float, help="事件位置经度（无农户时）")
-@click.option("--lat", type=float, help="事件位置纬度（无农户时）")
+@click.option("--lon", type=LONGITUDE, help="事件位置经度（无农户时）")
+@click.option("--lat", type=LATITUDE, help="事件位置纬度（无农户时）")
 @click.option("--note", help="事件情况")
 def event_command(cadre, event_type, household, lon, lat, note) -> None:
     """上报一件四必到事件（现在），按类型给出到场时限。"""
@@ -134,7 +134,7 @@ def event_command(cadre, event_type, household, lon, lat, note) -> None:
 
 
 @visits.command("close-event")
-@click.argument("event_id", type=int)
+@click.argument("event_id", type=ID)
 def close_event_command(event_id) -> None:
     """把已到场的四必到事件办结。"""
     with make_session() as session:

@@ -1,5 +1,6 @@
 """Excel sheets as a briefing wants them: a coloured, frozen header row and columns as wide as their contents."""
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -18,12 +19,17 @@ def display_width(value) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
+def cell_value(value):
+    """VALUE as a cell may hold it: text loses the control characters Excel refuses."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def add_sheet(book: Workbook, title: str, header: list[str], rows) -> None:
     """A sheet TITLE with HEADER (bold, frozen) over ROWS and columns sized to their contents."""
     sheet = book.create_sheet(title[:SHEET_NAME_MAX].replace("/", "、"))
     sheet.append(header)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([cell_value(value) for value in row])
     for cell in sheet[1]:
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         cell.alignment = Alignment(horizontal="center", vertical="center")

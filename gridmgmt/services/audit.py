@@ -5,16 +5,17 @@ Rows are written by gridmgmt.services.actors (record, re-exported here with Acto
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from openpyxl import Workbook
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import AuditLog
+from gridmgmt.reports.sheets import cell_value
 from gridmgmt.services.actors import ACTIONS, Actor, record
 
-__all__ = ["ACTIONS", "Actor", "AuditFilter", "AuditPage", "audit_page", "export_audit", "parse_day", "record"]
+__all__ = ["ACTIONS", "Actor", "AuditFilter", "AuditPage", "audit_page", "export_audit", "record"]
 
 PAGE_SIZE = 50
 # Column key → Chinese heading, for the page and both exports.
@@ -100,14 +101,8 @@ def export_audit(session: Session, filters: AuditFilter, fmt: str, actor: Actor)
     sheet.title = "审计日志"
     sheet.append(list(COLUMNS.values()))
     for row in table:
-        sheet.append(row)
+        sheet.append([cell_value(value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
-
-def parse_day(text: str | None) -> date | None:
-    """A YYYY-MM-DD date from a query string, or None when empty; ValueError when malformed."""
-    if not text:
-        return None
-    return datetime.strptime(text, "%Y-%m-%d").date()

@@ -14,17 +14,11 @@ from gridmgmt.analysis import coverage as cov
 from gridmgmt.analysis.dispersion import dispersion_m, group_count, propose_groups, settlements
 from gridmgmt.analysis.reach import Snapped, pair_distances, straight_distances
 from gridmgmt.domain.branch_rules import SPLIT_REASONS, CoverageRules
+from gridmgmt.services.layers import TownshipNotFound
 from gridmgmt.services.reach import Network, NoRoads, household_reach, snap, township_network
 
 
 NO_ROADS_NOTE = "该乡镇没有可通行的道路（未导入或未建拓扑），未计算道路可达性、党员居住分散度和党小组建议"
-
-
-class TownshipNotFound(LookupError):
-    """No township has the requested code."""
-
-    def __init__(self, code: str):
-        super().__init__(f"没有编码为 {code} 的乡镇")
 
 
 QUERIES = {

@@ -34,14 +34,16 @@ def seed_default_duties(session: Session) -> int:
 
 
 def list_duties(session: Session) -> list[DutyRow]:
-    """Every stored duty by code; the defaults are stored first when there are none."""
-    if session.scalar(select(DutyRow.id).limit(1)) is None:
-        seed_default_duties(session)
-    return list(session.scalars(select(DutyRow).order_by(DutyRow.code)))
+    """Every stored duty by code; while none is stored, the documents' defaults (unsaved rows).
+
+    Reads never write: the defaults are stored by the first change (set_duty).
+    """
+    stored = list(session.scalars(select(DutyRow).order_by(DutyRow.code)))
+    return stored or sorted((DutyRow(**_row_values(d)) for d in DEFAULT_DUTIES), key=lambda row: row.code)
 
 
 def active_duties(session: Session) -> list[Duty]:
-    """The active duties as domain objects (defaults stored on first use)."""
+    """The active duties as domain objects (the defaults while none is stored)."""
     return [to_rule(row) for row in list_duties(session) if row.active]
 
 
@@ -53,6 +55,8 @@ def set_duty(session: Session, code: str, cadre_code: str | None = None, **chang
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise DutyError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
+    if session.scalar(select(DutyRow.id).limit(1)) is None:
+        seed_default_duties(session)  # a change to a default needs it stored
     row = session.scalar(select(DutyRow).where(DutyRow.code == code))
     changes = {k: tuple(v) if k in ("cadre_roles", "flags") else v for k, v in changes.items()}
     if cadre_code is not None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import Cadre, Event, Household, Village, VillageGroup, Visit
 from gridmgmt.domain.duties import AttendRules, DutyError, attend_by
+from gridmgmt.domain.limits import CALENDAR_TEXT, in_calendar
 from gridmgmt.services.visits import (
     CLOCK_SKEW, OutOfScope, VisitInput, record_visit, require_in_scope, stage_visit, stored_visit,
 )
@@ -73,6 +74,8 @@ def report_event(session: Session, report: EventReport) -> tuple[Event, bool]:
     client_id = _client_id(report)
     if report.reported_at.tzinfo is None:
         raise EventError("报告时间须带时区")
+    if not in_calendar(report.reported_at.date()):
+        raise EventError(f"报告时间须在 {CALENDAR_TEXT} 之间")
     if report.reported_at > datetime.now(timezone.utc) + CLOCK_SKEW:
         raise EventError("报告时间不能晚于现在")
     if session.get(Cadre, report.reported_by) is None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.db.models import (
     DemoSite, GridCell, GridPlan, Household, PartyOrg, Road, Village, VillageGroup,
 )
+from gridmgmt.domain.limits import INT4_MAX
 from gridmgmt.domain.permissions import Scope
 
 DEFAULT_LIMIT = 100
@@ -24,7 +25,7 @@ COORD_DIGITS = 6
 
 
 class InvalidQuery(ValueError):
-    """A query parameter (bbox, limit, offset) is malformed; the message is Chinese."""
+    """The bbox query parameter is malformed; the message is Chinese."""
 
 
 class UnknownCollection(LookupError):
@@ -145,18 +146,6 @@ def in_scope(personal: bool, township: ColumnElement | None, scope: Scope) -> li
     return [township.in_(sorted(scope.township_ids))]
 
 
-def parse_paging(limit: str | None, offset: str | None) -> tuple[int, int]:
-    """LIMIT (default 100, above 10,000 lowered to it) and OFFSET as ints; InvalidQuery."""
-    try:
-        limit_n = DEFAULT_LIMIT if limit is None else int(limit)
-        offset_n = 0 if offset is None else int(offset)
-    except ValueError:
-        raise InvalidQuery("limit 和 offset 必须是整数") from None
-    if limit_n < 1 or offset_n < 0:
-        raise InvalidQuery("limit 须至少为 1，offset 不能为负数")
-    return min(limit_n, MAX_LIMIT), offset_n
-
-
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     """The bbox 'west,south,east,north' in WGS 84 degrees, or None; InvalidQuery."""
     if text is None:
@@ -205,7 +194,7 @@ def items(session: Session, coll: Collection, scope: Scope, bbox=None,
 
 def item(session: Session, coll: Collection, fid: str, scope: Scope) -> str:
     """COLL's feature FID as GeoJSON text; raises FeatureNotFound (also outside SCOPE)."""
-    if not fid.isdigit():
+    if not (fid.isascii() and fid.isdigit()) or int(fid) > INT4_MAX:  # ids are PostgreSQL integers
         raise FeatureNotFound(coll.id, fid)
     rows = _rows(coll, scope).where(coll.fid == int(fid))
     feature = session.execute(rows.with_only_columns(_feature_json(coll))).scalar_one_or_none()

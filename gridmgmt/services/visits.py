@@ -1,4 +1,5 @@
 """Recording visits from the field: idempotent by client id, far fixes flagged not refused."""
+import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import Cadre, Household, Visit, VillageGroup
+from gridmgmt.domain.limits import CALENDAR_TEXT, in_calendar
 from gridmgmt.domain.vocab import VISIT_KINDS
 from gridmgmt.services.scopes import answers_for
 
@@ -63,6 +65,8 @@ def _check(session: Session, visit: VisitInput) -> None:
         raise VisitError(f"未知走访类型 {visit.kind}；可选：{'、'.join(VISIT_KINDS)}")
     if visit.visited_at.tzinfo is None:
         raise VisitError("走访时间须带时区")
+    if not in_calendar(visit.visited_at.date()):
+        raise VisitError(f"走访时间须在 {CALENDAR_TEXT} 之间")
     if visit.visited_at > datetime.now(timezone.utc) + CLOCK_SKEW:
         raise VisitError("走访时间不能晚于现在")
     if visit.note and len(visit.note) > MAX_NOTE:
@@ -70,8 +74,8 @@ def _check(session: Session, visit: VisitInput) -> None:
     fix = visit.fix
     if fix and not (-180 <= fix.lon <= 180 and -90 <= fix.lat <= 90):
         raise VisitError("定位坐标超出范围")
-    if fix and fix.accuracy_m is not None and fix.accuracy_m < 0:
-        raise VisitError("定位精度不能为负数")
+    if fix and fix.accuracy_m is not None and not 0 <= fix.accuracy_m < math.inf:  # NaN fails too
+        raise VisitError("定位精度须为不小于 0 的有限数字")
     if session.get(Cadre, visit.cadre_id) is None:
         raise VisitError(f"没有编号为 {visit.cadre_id} 的干部")
     target = session.get(Household, visit.household_id) if visit.household_id else \

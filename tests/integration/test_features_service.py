@@ -7,8 +7,7 @@ from sqlalchemy import select
 from gridmgmt.db.models import DemoSite, Household, PartyOrg, Village
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.services.features import (
-    MAX_LIMIT, FeatureNotFound, InvalidQuery, UnknownCollection, collection, extent, item, items,
-    parse_bbox, parse_paging,
+    FeatureNotFound, InvalidQuery, UnknownCollection, collection, extent, item, items, parse_bbox,
 )
 from tests.web.sample import add_small_township
 
@@ -101,14 +100,6 @@ def test_extent(session, township):
 def test_unknown_collection():
     with pytest.raises(UnknownCollection, match="parcels"):
         collection("parcels")
-
-
-def test_paging_parameters():
-    assert parse_paging(None, None) == (100, 0)
-    assert parse_paging("50000", "10") == (MAX_LIMIT, 10)
-    for limit, offset in (("0", None), ("x", None), (None, "-1"), (None, "1.5")):
-        with pytest.raises(InvalidQuery):
-            parse_paging(limit, offset)
 
 
 def test_bbox_parameter():

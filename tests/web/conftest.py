@@ -1,7 +1,9 @@
 """Flask test client on the test database, with the small sample township loaded."""
 import pytest
+from sqlalchemy import create_engine
 
 from gridmgmt.db.session import engine_for
+from tests.tables import count_rows
 from tests.web.people import add_people, log_in
 from tests.web.sample import add_small_township
 from web import create_app
@@ -48,3 +50,12 @@ def as_user(app, people):
 def admin_client(as_user):
     """A test client logged in as the sample admin."""
     return as_user("admin")
+
+
+@pytest.fixture
+def row_counts(db_url):
+    """row_counts(): the rows of every table, counted on a connection of its own that is
+    closed after the test (the shared engine's pool keeps the size other tests expect)."""
+    engine = create_engine(db_url)
+    yield lambda: count_rows(engine)
+    engine.dispose()

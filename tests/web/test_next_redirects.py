@@ -25,7 +25,10 @@ GOOD = [
 @pytest.mark.parametrize("target", NASTY)
 def test_a_logged_in_user_is_never_sent_off_site(as_user, target):
     answer = as_user("planner").get("/login", query_string={"next": target})
-    assert answer.status_code == 302 and answer.location == HOME
+    if "\x00" in target:  # refused at the edge (web.params) before any view
+        assert answer.status_code == 400 and "Location" not in answer.headers
+    else:
+        assert answer.status_code == 302 and answer.location == HOME
 
 
 @pytest.mark.parametrize("target, location", GOOD)

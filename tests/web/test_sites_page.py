@@ -55,7 +55,7 @@ def test_page_shows_breakdowns_exclusions_selection_and_tour(app, users):
 
 def test_bad_query_and_impossible_rules_are_explained(app, users):
     client = client_as(app, users["planner"])
-    assert "示范点个数应为不小于 1 的整数：abc" in client.get(f"{PAGE}?k=abc").get_data(as_text=True)
+    assert "示范点个数须为整数：abc" in client.get(f"{PAGE}?k=abc").get_data(as_text=True)
     assert "只有2个合格候选，选不出3个示范点" in client.get(f"{PAGE}?k=3").get_data(as_text=True)
 
 

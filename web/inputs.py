@@ -1,0 +1,165 @@
+"""What each view reads from a query string, a form or a JSON body, as models for web.params.
+
+Defaults come from the domain (GridRules, SiteConfig, VisitInput) where it has them; a
+field left out (None) leaves the service's own default in force.
+"""
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field
+
+from gridmgmt.domain.grid_rules import GridRules
+from gridmgmt.domain.site_criteria import SiteConfig
+from gridmgmt.services import features
+from gridmgmt.services.visits import MAX_NOTE, VisitInput
+from web.params import (
+    Code, Day, Distance, Id, Inline, Latitude, Longitude, Moment, Number, Offset, Params, Positive, Text, Version,
+    Year,
+)
+
+
+class AuditQuery(Params):
+    """The audit log's filters and page."""
+
+    actor: Code | None = Field(None, title="用户")
+    action: Code | None = Field(None, title="操作")
+    since: Day | None = Field(None, title="起始日期")
+    until: Day | None = Field(None, title="截止日期")
+    page: Positive = Field(1, title="页码")
+
+
+class ComplianceQuery(Params):
+    """The day and the village or cadre of the township's visit compliance."""
+
+    date: Day | None = Field(None, title="日期")
+    village: Code | None = Field(None, title="行政村")
+    cadre: Code | None = Field(None, title="干部")
+
+
+class CoverageQuery(Params):
+    """The village the coverage page focuses on."""
+
+    village: Code | None = Field(None, title="行政村")
+
+
+class MapQuery(Params):
+    """Paper and orientation of a map download (the page's defaults when absent)."""
+
+    paper: Code | None = Field(None, title="纸张")
+    orientation: Code | None = Field(None, title="方向")
+
+
+class CompareQuery(Params):
+    """The two plans compared."""
+
+    a: Id | None = Field(None, title="方案 A")
+    b: Id | None = Field(None, title="方案 B")
+
+
+class RouteQuery(Params):
+    """Time budget and mode of the grid worker's round (the service's defaults when absent)."""
+
+    hours: Number | None = Field(None, title="时间预算（小时）")
+    mode: Code | None = Field(None, title="出行方式")
+
+
+class ItemsQuery(Params):
+    """A page of an OGC collection: limit (lowered to the maximum), offset and bbox text."""
+
+    limit: Annotated[Positive, AfterValidator(lambda n: min(n, features.MAX_LIMIT))] = Field(
+        features.DEFAULT_LIMIT, title="limit")
+    offset: Offset = Field(0, title="offset")
+    bbox: Code | None = Field(None, title="bbox")
+
+
+class VisitBody(Params):
+    """A visit from the phone."""
+
+    client_id: Code = Field("", title="提交编号")
+    household_id: Id | None = Field(None, title="农户编号")
+    event_id: Id | None = Field(None, title="事件编号")
+    kind: Code = Field(VisitInput.kind, title="走访类型")
+    note: Annotated[str, Field(max_length=MAX_NOTE)] | None = Field(None, title="备注")
+    lon: Longitude | None = Field(None, title="经度")
+    lat: Latitude | None = Field(None, title="纬度")
+    # Any finite accuracy is kept: a phone's coarse fix must not cost the visit.
+    accuracy_m: Annotated[Number, Field(ge=0)] | None = Field(None, title="定位精度")
+    visited_at: Moment | None = Field(None, title="走访时间")
+
+
+class EventBody(Params):
+    """A 四必到 event reported from the phone."""
+
+    household_id: Id = Field(title="事件所在农户")
+    event_type: Code = Field("", title="事件类型")
+    reported_at: Moment | None = Field(None, title="报告时间")
+    description: Text | None = Field(None, title="情况说明")
+    client_id: Code = Field("", title="提交编号")
+
+
+class EditBody(Params):
+    """One edit of the grid editor; which fields it needs depends on the action."""
+
+    households: list[Code] | None = Field(None, title="农户")
+    to: Code | None = Field(None, title="目标网格")
+    group: Code | None = Field(None, title="村民小组")
+    cell: Code | None = Field(None, title="网格")
+    keep: Code | None = Field(None, title="保留网格")
+    other: Code | None = Field(None, title="并入网格")
+    area: dict[str, Any] | None = Field(None, title="区域")
+    locked: bool = Field(False, title="锁定")
+    seen: dict[Code, Version] | None = Field(None, title="所见网格版本")
+
+
+class PublishBody(Params):
+    """Publishing a plan."""
+
+    allow_no_worker: bool = Field(False, title="允许无网格员")
+
+
+class AllocateForm(Inline):
+    """The allocation form: the plan's name and rules (GridRules' defaults)."""
+
+    name: Annotated[str, Field(max_length=64)] | None = Field(None, title="方案名称")
+    target: Number = Field(GridRules.target, title="每格目标")
+    min_workload: Number = Field(GridRules.min_workload, alias="min", title="下限")
+    max_workload: Number = Field(GridRules.max_workload, alias="max", title="上限")
+    must_visit_extra: Number = Field(GridRules.must_visit_extra, title="必访户额外计入")
+    tolerance: Number = Field(GridRules.tolerance, title="均衡容差")
+
+
+class SiteQuery(Inline):
+    """The demo-site page's thresholds (SiteConfig's defaults) and selection rules."""
+
+    corridor_m: Distance = Field(SiteConfig.corridor_m, title="走廊宽度")
+    catchment_m: Distance = Field(SiteConfig.catchment_m, title="辐射范围")
+    k: Positive | None = Field(None, title="示范点个数")
+    spacing_m: Distance = Field(1500.0, title="最小间距")  # the page's suggestion, not a rule
+    per_field: Positive | None = Field(None, title="每领域上限")
+    per_theme: Positive | None = Field(None, title="每主题上限")
+    must: Text = Field("", title="必选党组织编码")
+
+
+class ReviewForm(Inline):
+    """One review step of a demo site."""
+
+    org: Code = Field("", title="党组织编码")
+    step: Code = Field("", title="评审步骤")
+    year: Year | None = Field(None, title="年度")
+    level: Code | None = Field(None, title="授牌级别")
+    comment: Text | None = Field(None, title="意见")
+    theme: Code | None = Field(None, title="示范主题")
+    contact_point: bool | None = Field(None, title="党建工作联系点")
+    secretary_model: bool | None = Field(None, title="书记示范点")
+
+
+class DutyForm(Inline):
+    """A visit duty, created or changed."""
+
+    code: Annotated[str, Field(max_length=32)] = Field("", title="职责编码")
+    name: Annotated[str, Field(max_length=128)] = Field("", title="名称")
+    scope: Code | None = Field(None, title="范围")
+    target: Code | None = Field(None, title="对象")
+    period: Code | None = Field(None, title="周期")
+    cadre_roles: Annotated[list[Code], Field(max_length=100)] = Field([], title="干部类别")
+    flags: Annotated[list[Code], Field(max_length=100)] = Field([], title="必访标记")
+    active: bool = Field(False, title="启用")
