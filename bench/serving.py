@@ -6,6 +6,7 @@ import re
 import secrets
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -13,6 +14,7 @@ from urllib.parse import urlencode
 from sqlalchemy import func, select
 
 from bench.common import BIN, gridmgmt
+from gridmgmt.cli.serve import PRODUCTION_THREADS, default_workers
 from gridmgmt.config import get_settings
 from gridmgmt.db.cluster import ensure_database
 from gridmgmt.db.migrate import upgrade
@@ -26,6 +28,7 @@ PLANNER = "bench-planner"
 # The county demo has ~200,000 households; fewer means the database holds something else.
 COUNTY_MIN_HOUSEHOLDS = 150_000
 START_TIMEOUT_S = 60
+STOP_TIMEOUT_S = 10
 
 
 @dataclass
@@ -84,14 +87,17 @@ class Server:
         self.name = name
         self.port = free_port()
         argv = [arg.replace("{port}", str(self.port)) for arg in args]
+        # A file, not a pipe: a server logging every request would fill a pipe nobody reads.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(argv, env={**os.environ, **env},
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                        stdout=subprocess.DEVNULL, stderr=self.log)
 
     def __enter__(self) -> "Server":
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"{self.name} 未能启动：{self.process.stderr.read().decode()[-2000:]}")
+                self.log.seek(0)
+                raise SystemExit(f"{self.name} 未能启动：{self.log.read().decode()[-2000:]}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return self
@@ -101,7 +107,12 @@ class Server:
 
     def __exit__(self, *_exc) -> None:
         self.process.terminate()
-        self.process.wait(timeout=10)
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:  # gunicorn waits for busy workers: do not
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
 
 
 def ours() -> Server:
@@ -135,3 +146,19 @@ def log_in(port: int, password: str) -> str:
     if response.status != 302:
         raise SystemExit(f"基准测试账号登录失败：HTTP {response.status}")
     return response.getheader("Set-Cookie").split(";")[0]
+
+
+def production() -> Server:
+    """Our app under the production server (`gridmgmt serve --production`)."""
+    return Server("gridmgmt serve --production",
+                  [str(BIN / "gridmgmt"), "serve", "--production", "--port", "{port}"],
+                  {"GRIDMGMT_DB_NAME": DB})
+
+
+def other_candidate() -> Server:
+    """Our app under granian, the multi-process server not chosen, as many workers and threads."""
+    return Server("granian", [str(BIN / "granian"), "--interface", "wsgi", "--factory",
+                              "--workers", str(default_workers()), "--blocking-threads",
+                              str(PRODUCTION_THREADS), "--port", "{port}", "--log-level", "warning",
+                              "web:create_app"],
+                  {"GRIDMGMT_DB_NAME": DB})

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     secret_key: str = "dev-only-change-me"
     # Send session cookies over HTTPS only; turn on behind an HTTPS proxy.
     secure_cookies: bool = False
+    # Comma-separated addresses or networks of the reverse proxy (Caddy) whose X-Forwarded-For,
+    # X-Forwarded-Proto and X-Request-Id are believed (web/serving.py); nobody's by default.
+    trusted_proxies: str = ""
+    # The largest request body accepted, in megabytes: larger ones get 413 unread.
+    max_request_mb: int = 20
     tianditu_key: str | None = None
     # Villages, groups, roads, grid cells, venues and sites readable without login.
     public_layers: bool = False

@@ -6,6 +6,7 @@ from gridmgmt.config import get_settings
 from gridmgmt.services.layers import TownshipNotFound
 from web import accounts, assets, audit, auth, db, exports, households, mobile, townships, villages
 from web import api, coverage, grids, grids_api, nav, ogc, sites, tiles, visits
+from web import serving
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -41,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(grids.bp)
     app.register_blueprint(grids_api.bp)
     api.init_app(app)
+    serving.init_app(app)
     _register_errors(app)
     return app
 

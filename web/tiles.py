@@ -1,4 +1,5 @@
 """Vector tiles: /tiles/{layer}/{z}/{x}/{y}.pbf, for Leaflet.VectorGrid and GIS clients."""
+import hashlib
 from urllib.parse import unquote
 
 from flask import Blueprint, Response, request, url_for
@@ -22,12 +23,34 @@ api.json_errors(bp, {tiles.InvalidTile: 400, tiles.UnknownLayer: 404})
 @public  # access is checked per layer: households need a login, others follow PUBLIC_LAYERS
 @read_only
 def tile(layer: str, z: str, x: str, y: str):
-    """One Mapbox vector tile; 204 when it holds no feature."""
+    """One Mapbox vector tile; 204 when it holds no feature, 304 when the client's is current."""
     tile_layer = tiles.tile_layer(layer)
     scope = api.reader_scope(tile_layer.personal)
     address = tiles.parse_address(z, x, y)
+    etag = _version_tag(tile_layer, scope)
+    if etag and request.if_none_match.contains_weak(etag):
+        return _cacheable(Response(status=304), tile_layer, etag)
     data = tiles.render_tile(get_session(), tile_layer, address, scope)
-    response = Response(data, status=200 if data else 204, mimetype=MVT_TYPE)
+    response = _cacheable(Response(data, status=200 if data else 204, mimetype=MVT_TYPE),
+                          tile_layer, etag)
+    if data and not etag:
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+def _version_tag(tile_layer: tiles.TileLayer, scope) -> str | None:
+    """The ETag of TILE_LAYER's tiles as SCOPE sees them, from the data version; None when unversioned."""
+    version = tiles.data_version(get_session(), tile_layer)
+    if version is None:
+        return None
+    # The scope is part of the tag: readers with different scopes may get different tiles.
+    seen_by = hashlib.blake2b(repr(scope).encode(), digest_size=6).hexdigest()
+    return f"{tile_layer.name}-{version}-{seen_by}"
+
+
+def _cacheable(response: Response, tile_layer: tiles.TileLayer, etag: str | None) -> Response:
+    """RESPONSE with TILE_LAYER's cache headers and, when given, weak ETAG (compression changes bytes)."""
     if tile_layer.personal:
         response.cache_control.private = True
         response.cache_control.max_age = PERSONAL_MAX_AGE
@@ -36,9 +59,8 @@ def tile(layer: str, z: str, x: str, y: str):
     else:
         response.cache_control.public = True
         response.cache_control.max_age = PUBLIC_MAX_AGE
-    if data:
-        response.add_etag()
-        response.make_conditional(request)
+    if etag:
+        response.set_etag(etag, weak=True)
     return response
 
 

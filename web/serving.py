@@ -1,0 +1,114 @@
+"""Serving the app in production: the trusted proxy, request ids and the request log, the body
+size limit, health checks, and (web/headers.py) security and cache headers.
+
+`init_app(app)` installs all of it; the same app runs under waitress (`gridmgmt serve`) and
+under the multi-process server behind Caddy (`gridmgmt serve --production`).
+"""
+import ipaddress
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, current_app, g, render_template, request
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from gridmgmt.config import get_settings
+from web import headers, health
+from web.auth import json_error, wants_json
+
+request_log = logging.getLogger("gridmgmt.request")
+# A request id from the proxy is kept only when it is short and plain (it goes into the log).
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+MEGABYTE = 1024 * 1024
+
+
+class InvalidProxySetting(ValueError):
+    """GRIDMGMT_TRUSTED_PROXIES holds something that is not an address or network."""
+
+
+def proxy_networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """The networks of TEXT, comma-separated addresses or CIDR networks; raises InvalidProxySetting."""
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False)
+                     for part in text.split(",") if part.strip())
+    except ValueError as error:
+        raise InvalidProxySetting(f"GRIDMGMT_TRUSTED_PROXIES 中有无效地址：{error}") from None
+
+
+class TrustedProxy:
+    """WSGI middleware: X-Forwarded-For/-Proto and X-Request-Id count only from NETWORKS.
+
+    From the proxy, the client's address and scheme replace the proxy's (request.remote_addr,
+    request.is_secure); from anyone else, those headers are ignored and the request id dropped.
+    """
+
+    def __init__(self, app, networks):
+        self.app = app
+        self.networks = networks
+        self.forwarded = ProxyFix(app, x_for=1, x_proto=1)
+
+    def __call__(self, environ, start_response):
+        if self._trusted(environ.get("REMOTE_ADDR", "")):
+            return self.forwarded(environ, start_response)
+        environ.pop("HTTP_X_REQUEST_ID", None)
+        return self.app(environ, start_response)
+
+    def _trusted(self, address: str) -> bool:
+        try:
+            peer = ipaddress.ip_address(address)
+        except ValueError:  # a Unix socket has no address
+            return False
+        return any(peer in network for network in self.networks)
+
+
+def _begin() -> None:
+    g.request_started = time.perf_counter()
+    given = request.headers.get("X-Request-Id", "")
+    g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    # Refused before any view reads the body: the server then never reads it either.
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge()
+
+
+def _finish(response):
+    response.headers["X-Request-Id"] = g.get("request_id", "-")
+    request_log.info("%s", log_line(response.status_code))
+    return response
+
+
+def log_line(status: int) -> str:
+    """The request log line: request id, user, method, path (never the query), status, duration."""
+    # The user as already loaded for this request: logging never queries the database.
+    user = g.get("_login_user")
+    who = f"{user.id}:{user.username}" if getattr(user, "is_authenticated", False) else "-"
+    elapsed_ms = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
+    return (f"id={g.get('request_id', '-')} user={who} {request.method} {request.path} "
+            f"{status} {elapsed_ms:.1f}ms")
+
+
+def _too_large(_error):
+    limit_mb = current_app.config["MAX_CONTENT_LENGTH"] / MEGABYTE
+    message = f"提交的内容过大（上限 {limit_mb:g} MB）"
+    if wants_json():
+        body, _status = json_error(413, "payload_too_large", message)
+    else:
+        body = render_template("error.html", message=message)
+    return body, 413, {"Connection": "close"}  # the server need not drain the unread body
+
+
+def init_app(app: Flask) -> None:
+    """Install the proxy handling, request ids, request log, size limit, headers and health checks."""
+    settings = get_settings()
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default: no limit
+        app.config["MAX_CONTENT_LENGTH"] = settings.max_request_mb * MEGABYTE
+    app.config.setdefault("TRUSTED_PROXIES", settings.trusted_proxies)
+    app.wsgi_app = TrustedProxy(app.wsgi_app, proxy_networks(app.config["TRUSTED_PROXIES"]))
+    # First of all before-request functions: a login redirect must not skip the id or the limit.
+    app.before_request_funcs.setdefault(None, []).insert(0, _begin)
+    app.after_request(_finish)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
+    headers.init_app(app)
+    app.register_blueprint(health.bp)
