@@ -24,15 +24,15 @@ class Settings(BaseSettings):
     secret_key: str = "dev-only-change-me"
     # Send session cookies over HTTPS only; turn on behind an HTTPS proxy.
     secure_cookies: bool = False
-    # Comma-separated addresses or networks of the reverse proxy (Caddy) whose X-Forwarded-For,
-    # X-Forwarded-Proto and X-Request-Id are believed (web/serving.py); nobody's by default.
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or
+    # CIDR blocks, e.g. "127.0.0.1"); none by default: the peer address is the client's.
     trusted_proxies: str = ""
-    # The largest request body accepted, in megabytes: larger ones get 413 unread.
-    max_request_mb: int = 20
     tianditu_key: str | None = None
     # Villages, groups, roads, grid cells, venues and sites readable without login.
     public_layers: bool = False
     node_modules: Path = PROJECT_ROOT / "node_modules"
+    # The largest request body accepted, in megabytes: larger ones get 413 unread.
+    max_request_mb: int = 20
     # Visit duties (issue 5): the local time zone that dates visits, the start of the
     # township party committee's term, the distance beyond which a visit is flagged,
     # and hours to attend each 四必到 event type (JSON, e.g. {"emergency": 2}).

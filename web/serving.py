@@ -1,10 +1,9 @@
-"""Serving the app in production: the trusted proxy, request ids and the request log, the body
-size limit, health checks, and (web/headers.py) security and cache headers.
+"""Serving the app in production: the trusted proxy (web/proxies.py), request ids and the request
+log, the body size limit, health checks, and (web/headers.py) security and cache headers.
 
 `init_app(app)` installs all of it; the same app runs under waitress (`gridmgmt serve`) and
 under the multi-process server behind Caddy (`gridmgmt serve --production`).
 """
-import ipaddress
 import logging
 import re
 import time
@@ -12,11 +11,11 @@ import uuid
 
 from flask import Flask, current_app, g, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gridmgmt.config import get_settings
 from web import headers, health
 from web.auth import json_error, wants_json
+from web.proxies import TrustedProxies, parse_networks
 
 request_log = logging.getLogger("gridmgmt.request")
 # A request id from the proxy is kept only when it is short and plain (it goes into the log).
@@ -24,48 +23,10 @@ REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 MEGABYTE = 1024 * 1024
 
 
-class InvalidProxySetting(ValueError):
-    """GRIDMGMT_TRUSTED_PROXIES holds something that is not an address or network."""
-
-
-def proxy_networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    """The networks of TEXT, comma-separated addresses or CIDR networks; raises InvalidProxySetting."""
-    try:
-        return tuple(ipaddress.ip_network(part.strip(), strict=False)
-                     for part in text.split(",") if part.strip())
-    except ValueError as error:
-        raise InvalidProxySetting(f"GRIDMGMT_TRUSTED_PROXIES 中有无效地址：{error}") from None
-
-
-class TrustedProxy:
-    """WSGI middleware: X-Forwarded-For/-Proto and X-Request-Id count only from NETWORKS.
-
-    From the proxy, the client's address and scheme replace the proxy's (request.remote_addr,
-    request.is_secure); from anyone else, those headers are ignored and the request id dropped.
-    """
-
-    def __init__(self, app, networks):
-        self.app = app
-        self.networks = networks
-        self.forwarded = ProxyFix(app, x_for=1, x_proto=1)
-
-    def __call__(self, environ, start_response):
-        if self._trusted(environ.get("REMOTE_ADDR", "")):
-            return self.forwarded(environ, start_response)
-        environ.pop("HTTP_X_REQUEST_ID", None)
-        return self.app(environ, start_response)
-
-    def _trusted(self, address: str) -> bool:
-        try:
-            peer = ipaddress.ip_address(address)
-        except ValueError:  # a Unix socket has no address
-            return False
-        return any(peer in network for network in self.networks)
-
-
 def _begin() -> None:
     g.request_started = time.perf_counter()
-    given = request.headers.get("X-Request-Id", "")
+    # ProxyFix leaves its mark only on requests from a trusted proxy (web/proxies.py).
+    given = request.headers.get("X-Request-Id", "") if "werkzeug.proxy_fix.orig" in request.environ else ""
     g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
     # Refused before any view reads the body: the server then never reads it either.
     limit = current_app.config["MAX_CONTENT_LENGTH"]
@@ -105,7 +66,7 @@ def init_app(app: Flask) -> None:
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default: no limit
         app.config["MAX_CONTENT_LENGTH"] = settings.max_request_mb * MEGABYTE
     app.config.setdefault("TRUSTED_PROXIES", settings.trusted_proxies)
-    app.wsgi_app = TrustedProxy(app.wsgi_app, proxy_networks(app.config["TRUSTED_PROXIES"]))
+    app.wsgi_app = TrustedProxies(app.wsgi_app, parse_networks(app.config["TRUSTED_PROXIES"]))
     # First of all before-request functions: a login redirect must not skip the id or the limit.
     app.before_request_funcs.setdefault(None, []).insert(0, _begin)
     app.after_request(_finish)
