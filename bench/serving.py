@@ -81,12 +81,16 @@ def free_port() -> int:
 
 
 class Server:
-    """A server subprocess on 127.0.0.1:PORT, stopped on leaving the `with` block."""
+    """A server subprocess on 127.0.0.1:PORT, stopped on leaving the `with` block.
+
+    "{port}" in ARGS and in ENV's values stands for PORT, a free one.
+    """
 
     def __init__(self, name: str, args: list[str], env: dict[str, str]):
         self.name = name
         self.port = free_port()
         argv = [arg.replace("{port}", str(self.port)) for arg in args]
+        env = {key: value.replace("{port}", str(self.port)) for key, value in env.items()}
         # A file, not a pipe: a server logging every request would fill a pipe nobody reads.
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(argv, env={**os.environ, **env},
