@@ -160,9 +160,8 @@ def production() -> Server:
 
 
 def other_candidate() -> Server:
-    """Our app under granian, the multi-process server not chosen, as many workers and threads."""
-    return Server("granian", [str(BIN / "granian"), "--interface", "wsgi", "--factory",
-                              "--workers", str(default_workers()), "--blocking-threads",
-                              str(PRODUCTION_THREADS), "--port", "{port}", "--log-level", "warning",
-                              "web:create_app"],
+    """Our app under gunicorn, the multi-process server not chosen: as many workers and threads."""
+    return Server("gunicorn", [str(BIN / "gunicorn"), "--workers", str(default_workers()),
+                               "--worker-class", "gthread", "--threads", str(PRODUCTION_THREADS),
+                               "--bind", "127.0.0.1:{port}", "--no-control-socket", "web:create_app()"],
                   {"GRIDMGMT_DB_NAME": DB})
