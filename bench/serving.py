@@ -5,17 +5,19 @@ import os
 import re
 import secrets
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 
 from bench.common import BIN, gridmgmt
 from gridmgmt.cli.serve import PRODUCTION_THREADS, default_workers
-from gridmgmt.config import get_settings
+from gridmgmt.config import PROJECT_ROOT, get_settings
 from gridmgmt.db.cluster import ensure_database
 from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.models import AppUser, Household, Township
@@ -28,6 +30,8 @@ PLANNER = "bench-planner"
 # The county demo has ~200,000 households; fewer means the database holds something else.
 COUNTY_MIN_HOUSEHOLDS = 150_000
 START_TIMEOUT_S = 60
+CADDY = Path("/usr/bin/caddy")
+CADDYFILE = PROJECT_ROOT / "deploy" / "Caddyfile.intranet"
 STOP_TIMEOUT_S = 10
 
 
@@ -117,6 +121,40 @@ class Server:
             self.process.kill()
             self.process.wait()
         self.log.close()
+
+
+class Caddy(Server):
+    """Caddy on deploy/Caddyfile.intranet (`tls internal`) serving HOST in front of the app on
+    127.0.0.1:UPSTREAM, its state in FOLDER; ready once its certificate for HOST is issued.
+
+    PORT is its HTTPS port, HTTP_PORT its plain one, ROOT its local root CA certificate.
+    """
+
+    def __init__(self, upstream: int, folder: Path, host: str):
+        data = folder / "caddy-data"
+        authority = data / "caddy" / "pki" / "authorities" / "local"
+        self.host = host
+        self.root = authority / "root.crt"
+        self.http_port = free_port()
+        super().__init__("caddy", [str(CADDY), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"], {
+            "XDG_DATA_HOME": str(data), "XDG_CONFIG_HOME": str(folder / "caddy-config"),
+            "HOME": str(folder), "CADDY_ADMIN": f"localhost:{free_port()}", "CADDY_CA_DIR": str(authority),
+            "CADDY_HTTP_PORT": str(self.http_port), "CADDY_HTTPS_PORT": "{port}",
+            "GRIDMGMT_HOST": host, "GRIDMGMT_UPSTREAM": f"127.0.0.1:{upstream}"})
+
+    def __enter__(self) -> "Caddy":
+        super().__enter__()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                context = ssl.create_default_context(cafile=str(self.root))
+                with socket.create_connection(("127.0.0.1", self.port), timeout=2) as sock:
+                    context.wrap_socket(sock, server_hostname=self.host).close()
+                return self
+            except (OSError, ssl.SSLError):
+                time.sleep(0.3)
+        self.__exit__()
+        raise SystemExit(f"Caddy 在 {START_TIMEOUT_S} 秒内没有给出 {self.host} 的证书")
 
 
 def ours() -> Server:

@@ -9,29 +9,20 @@ which Chromium treats as secure even over plain HTTP.
 import http.client
 import os
 import secrets
-import socket
-import ssl
 import subprocess
-import time
 from pathlib import Path
-
-from dataclasses import dataclass
 
 import pytest
 
-from bench.serving import BIN, Server, free_port
-from gridmgmt.config import PROJECT_ROOT
+from bench.serving import BIN, CADDY, Caddy, Server
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.web.people import PASSWORD, add_people
 from tests.web.sample import add_small_township
 
 pytestmark = pytest.mark.e2e
 
-CADDY = Path("/usr/bin/caddy")
 CERTUTIL = Path("/usr/bin/certutil")
-CADDYFILE = PROJECT_ROOT / "deploy" / "Caddyfile.intranet"
 HOST = "gridmgmt.test"
-CERT_TIMEOUT_S = 60
 # A service worker of the smallest kind, served to the browser at SW_PATH by the test.
 SW_PATH = "/sw-probe.js"
 SW_SOURCE = "self.addEventListener('fetch', () => {});"
@@ -49,15 +40,6 @@ REGISTER = f"""async () => {{
 }}"""
 
 
-@dataclass(frozen=True)
-class Caddy:
-    """A running Caddy: its HTTPS and HTTP ports and its local root CA certificate."""
-
-    https_port: int
-    http_port: int
-    root: Path
-
-
 @pytest.fixture
 def app_server(db_url, session):
     """`gridmgmt serve --production` on the sample township, trusting the proxy on 127.0.0.1."""
@@ -73,34 +55,11 @@ def app_server(db_url, session):
 
 @pytest.fixture
 def caddy(app_server, tmp_path):
-    """Caddy on deploy/Caddyfile.intranet in front of APP_SERVER: its ports and root CA file."""
+    """Caddy on deploy/Caddyfile.intranet in front of APP_SERVER, serving HOST."""
     if not CADDY.exists():
         pytest.fail("没有找到 /usr/bin/caddy：请运行 scripts/install-debs.sh", pytrace=False)
-    data = tmp_path / "caddy-data"
-    authority = data / "caddy" / "pki" / "authorities" / "local"
-    http_port = free_port()
-    env = {"XDG_DATA_HOME": str(data), "XDG_CONFIG_HOME": str(tmp_path / "caddy-config"),
-           "HOME": str(tmp_path), "CADDY_ADMIN": f"localhost:{free_port()}", "CADDY_CA_DIR": str(authority),
-           "CADDY_HTTP_PORT": str(http_port), "CADDY_HTTPS_PORT": "{port}",
-           "GRIDMGMT_HOST": HOST, "GRIDMGMT_UPSTREAM": f"127.0.0.1:{app_server}"}
-    with Server("caddy", [str(CADDY), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
-                env) as server:
-        _wait_for_certificate(server.port, authority / "root.crt")
-        yield Caddy(server.port, http_port, authority / "root.crt")
-
-
-def _wait_for_certificate(port: int, root: Path) -> None:
-    """Wait until Caddy presents a certificate for HOST that its root CA vouches for."""
-    deadline = time.monotonic() + CERT_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            context = ssl.create_default_context(cafile=str(root))
-            with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
-                context.wrap_socket(sock, server_hostname=HOST).close()
-            return
-        except (OSError, ssl.SSLError):
-            time.sleep(0.3)
-    pytest.fail(f"Caddy 在 {CERT_TIMEOUT_S} 秒内没有给出 {HOST} 的证书")
+    with Caddy(app_server, tmp_path, HOST) as server:
+        yield server
 
 
 @pytest.fixture
@@ -130,7 +89,7 @@ def _context(chromium, base: str):
 
 
 def test_field_app_features_over_https_through_caddy(trusting_browser, caddy):
-    port = caddy.https_port
+    port = caddy.port
     context = _context(trusting_browser, f"https://{HOST}:{port}")
     page = context.new_page()
     refused = []
