@@ -42,10 +42,19 @@ class Outcome:
         """Count one failed request (not thread-safe: call under the lock)."""
         self.failures[reason] = self.failures.get(reason, 0) + 1
 
+    def add(self, other: "Outcome") -> None:
+        """Count OTHER's run (of the same load, another round) in this one."""
+        self.planned += other.planned
+        self.latencies += other.latencies
+        self.wall_s += other.wall_s
+        for reason, count in other.failures.items():
+            self.failures[reason] = self.failures.get(reason, 0) + count
+
 
 @dataclass(frozen=True)
 class Target:
-    """Where the load goes: host, port, https with this CA file (None: plain http), headers."""
+    """Where the load goes: port and headers; HOST's certificate checked against CA_FILE
+    (None: plain http)."""
 
     port: int
     headers: dict
