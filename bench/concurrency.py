@@ -11,6 +11,7 @@ threads); they take turns, ROUNDS rounds, so that they share the machine's load.
 side has TIME_LIMIT_S per round; one that does not answer every request by then is
 reported as not finished.
 """
+import os
 import random
 import tempfile
 from pathlib import Path
@@ -99,13 +100,14 @@ def concurrent_gets() -> list[Figure]:
     with (ours() as waitress, production() as granian, other_candidate() as gunicorn,
           tempfile.TemporaryDirectory() as folder, Caddy(granian.port, Path(folder), "localhost") as caddy):
         headers = {"Cookie": log_in(granian.port, password), "Accept-Encoding": "gzip"}
+        load_before = os.getloadavg()[0]
         outcomes = _measure({
             "waitress": Target(waitress.port, headers),
             "caddy": Target(caddy.port, headers, host="localhost", ca_file=str(caddy.root)),
             "granian": Target(granian.port, headers),
             "gunicorn": Target(gunicorn.port, headers),
         }, paths)
-    return _figures(outcomes)
+    return _figures(outcomes, (load_before, os.getloadavg()[0]))
 
 
 def _describe(outcome: Outcome) -> str:
@@ -115,9 +117,10 @@ def _describe(outcome: Outcome) -> str:
     return f"p95 {outcome.p95_s * 1000:,.0f} ms，{outcome.throughput:.0f} 次/秒{failed}"
 
 
-def _figures(outcomes: dict[str, Outcome]) -> list[Figure]:
+def _figures(outcomes: dict[str, Outcome], load: tuple[float, float]) -> list[Figure]:
     mine, baseline = outcomes["caddy"], outcomes["waitress"]
-    note = (f"{CLIENTS} 并发 × {REQUESTS_PER_CLIENT} 次（页面:JSON:瓦片:静态 = 2:2:4:2），{ROUNDS} 轮轮流；"
+    note = (f"{CLIENTS} 并发 × {REQUESTS_PER_CLIENT} 次（页面:JSON:瓦片:静态 = 2:2:4:2），{ROUNDS} 轮轮流，"
+            f"负载 {load[0]:.1f} → {load[1]:.1f}；"
             f"Caddy HTTPS + granian {_describe(mine)}；granian 直连 {_describe(outcomes['granian'])}；"
             f"gunicorn gthread 直连 {_describe(outcomes['gunicorn'])}；waitress {_describe(baseline)}")
     complete = mine.finished and baseline.finished and not (mine.failures or baseline.failures)

@@ -5,6 +5,7 @@ GETs with a lower p95 and more requests per second on the 2-core machine (bench/
 """
 import logging.config
 import os
+import socket
 
 import click
 
@@ -65,6 +66,16 @@ def _waitress(host: str, port: int) -> None:
     server.run()
 
 
+def _require_free(host: str, port: int) -> None:
+    """Raise a ClickException when HOST:PORT cannot be listened on (granian would panic)."""
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.bind(address)
+    except OSError as exc:
+        raise click.ClickException(f"无法监听 {host}:{port}：{exc.strerror}") from exc
+
+
 def _granian(host: str, port: int, workers: int) -> None:
     from granian import Granian
     from granian.constants import Interfaces
@@ -77,6 +88,7 @@ def _granian(host: str, port: int, workers: int) -> None:
         create_app()
     except ValueError as error:
         raise click.ClickException(str(error)) from error
+    _require_free(host, port)
     click.echo(f"gridmgmt 生产服务：http://{host}:{port}，{workers} 个工作进程（请经 Caddy 以 HTTPS 访问）")
     Granian("web:create_app", factory=True, address=host, port=port, interface=Interfaces.WSGI,
             workers=workers, blocking_threads=PRODUCTION_THREADS, respawn_failed_workers=True, websockets=False,
