@@ -19,7 +19,6 @@ from flask import Flask, current_app, g, request
 from markupsafe import Markup
 
 YEAR_SECONDS = 365 * 24 * 3600
-HSTS_SECONDS = YEAR_SECONDS
 TIANDITU_IMAGES = "https://*.tianditu.gov.cn"
 _SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
 FIXED_HEADERS = {
@@ -92,7 +91,7 @@ def _headers(response):
     response.headers.update(FIXED_HEADERS)
     response.headers["Content-Security-Policy"] = content_security_policy()
     if request.is_secure:
-        response.headers["Strict-Transport-Security"] = f"max-age={HSTS_SECONDS}"
+        response.headers["Strict-Transport-Security"] = f"max-age={YEAR_SECONDS}"
     path = _static_path(request.endpoint or "", request.view_args or {})
     version = request.args.get("v")
     if response.status_code == 200 and path and version and version == file_version(path):

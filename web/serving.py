@@ -20,6 +20,8 @@ from web.proxies import TrustedProxies, parse_networks
 request_log = logging.getLogger("gridmgmt.request")
 # A request id from the proxy is kept only when it is short and plain (it goes into the log).
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# Spaces and control characters in logged text: escaped, so that a line stays one record.
+UNSAFE_IN_LOG = re.compile(r"[\x00-\x20\x7f]")
 MEGABYTE = 1024 * 1024
 
 
@@ -44,10 +46,14 @@ def log_line(status: int) -> str:
     """The request log line: request id, user, method, path (never the query), status, duration."""
     # The user as already loaded for this request: logging never queries the database.
     user = g.get("_login_user")
-    who = f"{user.id}:{user.username}" if getattr(user, "is_authenticated", False) else "-"
+    who = f"{user.id}:{_escaped(user.username)}" if getattr(user, "is_authenticated", False) else "-"
     elapsed_ms = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
-    return (f"id={g.get('request_id', '-')} user={who} {request.method} {request.path} "
+    return (f"id={g.get('request_id', '-')} user={who} {request.method} {_escaped(request.path)} "
             f"{status} {elapsed_ms:.1f}ms")
+
+
+def _escaped(text: str) -> str:
+    return UNSAFE_IN_LOG.sub(lambda found: f"%{ord(found.group()):02X}", text)
 
 
 def _too_large(_error):

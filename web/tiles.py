@@ -4,6 +4,7 @@ from urllib.parse import unquote
 
 from flask import Blueprint, Response, request, url_for
 
+from gridmgmt.domain.permissions import Scope
 from gridmgmt.maps.township import TileSource
 from gridmgmt.services import tiles
 from web import api
@@ -39,7 +40,7 @@ def tile(layer: str, z: str, x: str, y: str):
     return response
 
 
-def _version_tag(tile_layer: tiles.TileLayer, scope) -> str | None:
+def _version_tag(tile_layer: tiles.TileLayer, scope: Scope | None) -> str | None:
     """The ETag of TILE_LAYER's tiles as SCOPE sees them, from the data version; None when unversioned."""
     version = tiles.data_version(get_session(), tile_layer)
     if version is None:

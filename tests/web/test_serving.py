@@ -89,6 +89,13 @@ def test_request_log_line_has_id_user_method_path_status_duration(as_user, peopl
     assert "secret" not in line
 
 
+def test_request_log_line_cannot_be_split_by_the_path(client, caplog):
+    with caplog.at_level(logging.INFO, logger="gridmgmt.request"):
+        client.get("/no%0Aid=forged user=1:admin GET /audit 200 1.0ms")
+    line = caplog.records[-1].getMessage()
+    assert "\n" not in line and " /no%0Aid=forged%20user=1:admin%20GET%20/audit%20200%201.0ms 404 " in line
+
+
 def test_request_log_never_loads_the_user(client, caplog):
     with caplog.at_level(logging.INFO, logger="gridmgmt.request"):
         client.get("/healthz")
