@@ -1,5 +1,6 @@
 """`make bench`: run every benchmark, print the Markdown table and write var/bench/report.md."""
 from bench.common import Result
+from bench.concurrency import concurrent_gets
 from bench.coverage import coverage_benchmarks
 from bench.exports import export_benchmarks
 from bench.faults import fault_benchmarks
@@ -27,6 +28,7 @@ def main() -> None:
     results += export_benchmarks()
     results += grid_benchmarks()
     results += fault_benchmarks()
+    results += concurrent_gets()
     report = "\n".join([HEADER, *(r.line() for r in results)]) + "\n"
     print(report)
     (folder / "report.md").write_text(report, encoding="utf-8")

@@ -5,16 +5,19 @@ import os
 import re
 import secrets
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 
 from bench.common import BIN, gridmgmt
-from gridmgmt.config import get_settings
+from gridmgmt.cli.serve import PRODUCTION_THREADS, default_workers
+from gridmgmt.config import PROJECT_ROOT, get_settings
 from gridmgmt.db.cluster import ensure_database, free_port
 from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.models import AppUser, Household, Township
@@ -27,6 +30,9 @@ PLANNER = "bench-planner"
 # The county demo has ~200,000 households; fewer means the database holds something else.
 COUNTY_MIN_HOUSEHOLDS = 150_000
 START_TIMEOUT_S = 60
+CADDY = Path("/usr/bin/caddy")
+CADDYFILE = PROJECT_ROOT / "deploy" / "Caddyfile.intranet"
+STOP_TIMEOUT_S = 10
 
 
 @dataclass
@@ -72,14 +78,17 @@ def county_database() -> tuple[str, str]:
 
 
 class Server:
-    """A server subprocess on 127.0.0.1:PORT, stopped on leaving the `with` block."""
+    """A server subprocess on 127.0.0.1:PORT, stopped on leaving the `with` block.
+
+    "{port}" in ARGS and in ENV's values stands for PORT, a free one.
+    """
 
     def __init__(self, name: str, args: list[str], env: dict[str, str]):
         self.name = name
         self.port = free_port()
         argv = [arg.replace("{port}", str(self.port)) for arg in args]
-        # A file, not a pipe: a server logging for minutes (every 503 of an outage) would block
-        # on a full pipe that nobody reads.
+        env = {key: value.replace("{port}", str(self.port)) for key, value in env.items()}
+        # A file, not a pipe: a server logging every request would fill a pipe nobody reads.
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(argv, env={**os.environ, **env},
                                         stdout=subprocess.DEVNULL, stderr=self.log)
@@ -99,8 +108,46 @@ class Server:
 
     def __exit__(self, *_exc) -> None:
         self.process.terminate()
-        self.process.wait(timeout=10)
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:  # gunicorn waits for busy workers: do not
+            self.process.kill()
+            self.process.wait()
         self.log.close()
+
+
+class Caddy(Server):
+    """Caddy on deploy/Caddyfile.intranet (`tls internal`) serving HOST in front of the app on
+    127.0.0.1:UPSTREAM, its state in FOLDER; ready once its certificate for HOST is issued.
+
+    PORT is its HTTPS port, HTTP_PORT its plain one, ROOT its local root CA certificate.
+    """
+
+    def __init__(self, upstream: int, folder: Path, host: str):
+        data = folder / "caddy-data"
+        authority = data / "caddy" / "pki" / "authorities" / "local"
+        self.host = host
+        self.root = authority / "root.crt"
+        self.http_port = free_port()
+        super().__init__("caddy", [str(CADDY), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"], {
+            "XDG_DATA_HOME": str(data), "XDG_CONFIG_HOME": str(folder / "caddy-config"),
+            "HOME": str(folder), "CADDY_ADMIN": f"localhost:{free_port()}", "CADDY_CA_DIR": str(authority),
+            "CADDY_HTTP_PORT": str(self.http_port), "CADDY_HTTPS_PORT": "{port}",
+            "GRIDMGMT_HOST": host, "GRIDMGMT_UPSTREAM": f"127.0.0.1:{upstream}"})
+
+    def __enter__(self) -> "Caddy":
+        super().__enter__()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                context = ssl.create_default_context(cafile=str(self.root))
+                with socket.create_connection(("127.0.0.1", self.port), timeout=2) as sock:
+                    context.wrap_socket(sock, server_hostname=self.host).close()
+                return self
+            except (OSError, ssl.SSLError):
+                time.sleep(0.3)
+        self.__exit__()
+        raise SystemExit(f"Caddy 在 {START_TIMEOUT_S} 秒内没有给出 {self.host} 的证书")
 
 
 def ours() -> Server:
@@ -134,3 +181,18 @@ def log_in(port: int, password: str, username: str = USERNAME) -> str:
     if response.status != 302:
         raise SystemExit(f"基准测试账号登录失败：HTTP {response.status}")
     return response.getheader("Set-Cookie").split(";")[0]
+
+
+def production() -> Server:
+    """Our app under the production server (`gridmgmt serve --production`)."""
+    return Server("gridmgmt serve --production",
+                  [str(BIN / "gridmgmt"), "serve", "--production", "--port", "{port}"],
+                  {"GRIDMGMT_DB_NAME": DB})
+
+
+def other_candidate() -> Server:
+    """Our app under gunicorn, the multi-process server not chosen: as many workers and threads."""
+    return Server("gunicorn", [str(BIN / "gunicorn"), "--workers", str(default_workers()),
+                               "--worker-class", "gthread", "--threads", str(PRODUCTION_THREADS),
+                               "--bind", "127.0.0.1:{port}", "--no-control-socket", "web:create_app()"],
+                  {"GRIDMGMT_DB_NAME": DB})

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     public_layers: bool = False
     public_townships: Annotated[tuple[str, ...], NoDecode] = ()
     node_modules: Path = PROJECT_ROOT / "node_modules"
+    # The largest request body accepted, in megabytes: larger ones get 413 unread.
+    max_request_mb: int = 20
     # Visit duties (issue 5): the local time zone that dates visits, the start of the
     # township party committee's term, the distance beyond which a visit is flagged,
     # and hours to attend each 四必到 event type (JSON, e.g. {"emergency": 2}).

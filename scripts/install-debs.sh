@@ -5,6 +5,8 @@ PG_MAJOR=${PG_MAJOR:-15}
 wanted=(
   "postgresql-$PG_MAJOR" "postgresql-$PG_MAJOR-postgis-3" "postgresql-$PG_MAJOR-pgrouting"
   gdal-bin fonts-noto-cjk chromium poppler-utils
+  # Production HTTPS (deploy/), and certutil for the browser test that trusts Caddy's local CA.
+  caddy libnss3-tools
 )
 # A machine may carry Node.js from elsewhere; Debian's npm would conflict with it.
 command -v npm >/dev/null || wanted+=(nodejs npm)

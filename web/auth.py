@@ -16,7 +16,6 @@ from flask_login import LoginManager, UserMixin, current_user, login_required
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
 
-from gridmgmt.config import get_settings
 from gridmgmt.db.models import AppUser, Township
 from gridmgmt.domain.permissions import Forbidden, Scope, may
 from gridmgmt.domain.vocab import ROLES
@@ -25,7 +24,6 @@ from gridmgmt.services.audit import Actor, record
 from gridmgmt.services.scopes import user_scope
 from gridmgmt.services.logins import SESSION_LIFETIME, live_session
 from web.db import get_session
-from web.proxies import TrustedProxies, parse_networks
 
 __all__ = ["audit", "current_actor", "current_scope", "home_url", "init_app", "json_error",
            "login_required", "permission_required", "public", "require_township", "roles_required",
@@ -87,9 +85,6 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     csrf.init_app(app)
-    networks = parse_networks(app.config.setdefault("TRUSTED_PROXIES", get_settings().trusted_proxies))
-    if networks:
-        app.wsgi_app = TrustedProxies(app.wsgi_app, networks)
     app.before_request(_check_csrf)
     app.before_request(_require_login)
     app.context_processor(lambda: {"role_labels": ROLES})

@@ -40,8 +40,8 @@ CSRF_MESSAGE = "页面已过期，请刷新后重试"
 def init_app(app: Flask) -> None:
     """Answer every HTTP error, refusal and database outage of APP here."""
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(Forbidden, lambda _error: _answer(403))
-    app.register_error_handler(TownshipNotFound, lambda error: _answer(404, str(error)))
+    app.register_error_handler(Forbidden, lambda _error: answer(403))
+    app.register_error_handler(TownshipNotFound, lambda error: answer(404, str(error)))
     for error in UNREACHABLE:
         app.register_error_handler(error, _unreachable)
 
@@ -60,32 +60,32 @@ def _http_error(error: HTTPException) -> Response:
         return _unreachable(error.original_exception)
     if isinstance(error, CSRFError):
         current_app.logger.warning("CSRF refused: %s %s", request.method, request.path)
-        answer = _answer(400, CSRF_MESSAGE, code="csrf", retryable=True)
+        refusal = answer(400, CSRF_MESSAGE, code="csrf", retryable=True)
     else:
         # abort(400, "日期格式应为 YYYY-MM-DD"): a view's own message, not Werkzeug's English default.
         own = error.description if error.description != type(error).description else None
-        answer = _answer(error.code or 500, own)
+        refusal = answer(error.code or 500, own)
     for name, value in error.get_headers():  # Allow of a 405, Retry-After of a 429, …
         if name != "Content-Type":
-            answer.headers[name] = value
-    return answer
+            refusal.headers[name] = value
+    return refusal
 
 
 def _unreachable(error: BaseException) -> Response:
     first_line = str(error).strip().partition("\n")[0] or type(error).__name__
     current_app.logger.error("database unreachable: %s %s: %s", request.method, request.path, first_line)
-    answer = _answer(503)
-    answer.headers["Retry-After"] = str(RETRY_AFTER_S)
-    return answer
+    unavailable = answer(503)
+    unavailable.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return unavailable
 
 
-def _answer(status: int, message: str | None = None, code: str | None = None,
-            retryable: bool = False) -> Response:
+def answer(status: int, message: str | None = None, code: str | None = None,
+           retryable: bool = False) -> Response:
     """The error answer for STATUS: JSON (web.api's shape) or a page, with MESSAGE when given."""
     if wants_json():
-        answer, status = error_response(status, message, code=code, retryable=retryable)
-        answer.status_code = status
-        return answer
+        body, status = error_response(status, message, code=code, retryable=retryable)
+        body.status_code = status
+        return body
     return current_app.response_class(_page(status, message or _title(status)),
                                       status=status, mimetype="text/html")
 

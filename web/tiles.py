@@ -1,9 +1,11 @@
 """Vector tiles: /tiles/{layer}/{z}/{x}/{y}.pbf, for Leaflet.VectorGrid and GIS clients."""
+import hashlib
 from urllib.parse import unquote
 
 from flask import Blueprint, Response, request, url_for
 from flask_login import current_user
 
+from gridmgmt.domain.permissions import Scope
 from gridmgmt.maps.township import TileSource
 from gridmgmt.services import tiles
 from web import api
@@ -11,7 +13,7 @@ from web.auth import public
 from web.db import get_session, read_only
 
 MVT_TYPE = "application/vnd.mapbox-vector-tile"
-# Public layers change rarely; households are edited more often.
+# Public layers change rarely; households are per user (scope) and edited more often.
 PUBLIC_MAX_AGE = 300
 PERSONAL_MAX_AGE = 60
 
@@ -23,12 +25,34 @@ api.json_errors(bp, {tiles.InvalidTile: 400, tiles.UnknownLayer: 404})
 @public  # access is checked per layer: households need a login, others follow PUBLIC_LAYERS
 @read_only
 def tile(layer: str, z: str, x: str, y: str):
-    """One Mapbox vector tile; 204 when it holds no feature."""
+    """One Mapbox vector tile; 204 when it holds no feature, 304 when the client's is current."""
     tile_layer = tiles.tile_layer(layer)
     scope = api.reader_scope(tile_layer.personal)
     address = tiles.parse_address(z, x, y)
+    etag = _version_tag(tile_layer, scope)
+    if etag and request.if_none_match.contains_weak(etag):
+        return _cacheable(Response(status=304), tile_layer, etag)
     data = tiles.render_tile(get_session(), tile_layer, address, scope)
-    response = Response(data, status=200 if data else 204, mimetype=MVT_TYPE)
+    response = _cacheable(Response(data, status=200 if data else 204, mimetype=MVT_TYPE),
+                          tile_layer, etag)
+    if data and not etag:
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+def _version_tag(tile_layer: tiles.TileLayer, scope: Scope | None) -> str | None:
+    """The ETag of TILE_LAYER's tiles as SCOPE sees them, from the data version; None when unversioned."""
+    version = tiles.data_version(get_session(), tile_layer)
+    if version is None:
+        return None
+    # The scope is part of the tag: readers with different scopes may get different tiles.
+    seen_by = hashlib.blake2b(repr(scope).encode(), digest_size=6).hexdigest()
+    return f"{tile_layer.name}-{version}-{seen_by}"
+
+
+def _cacheable(response: Response, tile_layer: tiles.TileLayer, etag: str | None) -> Response:
+    """RESPONSE with TILE_LAYER's cache headers and, when given, weak ETAG (compression changes bytes)."""
     response.cache_control.max_age = PERSONAL_MAX_AGE if tile_layer.personal else PUBLIC_MAX_AGE
     # The tile follows the requester's scope: a logged-in user's is theirs alone.
     response.vary.add("Cookie")
@@ -37,9 +61,8 @@ def tile(layer: str, z: str, x: str, y: str):
         response.cache_control.private = True
     else:
         response.cache_control.public = True
-    if data:
-        response.add_etag()
-        response.make_conditional(request)
+    if etag:
+        response.set_etag(etag, weak=True)
     return response
 
 

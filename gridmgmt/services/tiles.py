@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Float, Integer, Select, bindparam, case, f
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import GridCell, GridPlan, Household, Road, Village, VillageGroup
+from gridmgmt.db.models import DataVersion, GridCell, GridPlan, Household, Road, Village, VillageGroup
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.domain.vocab import ROAD_CLASSES
 from gridmgmt.services.features import GROUP_TOWNSHIP, in_scope, published_cells
@@ -65,6 +65,9 @@ class TileLayer:
     refine: Callable[[Select], Select] = lambda rows: rows
     # The order features are drawn in, from the tile's columns (None: any order).
     order: Callable[..., ColumnElement] | None = None
+    # Tables whose data versions (migration 0011) date the public layers' tiles; households,
+    # private to each user's scope, are dated by their content instead.
+    versioned_by: tuple[str, ...] = ()
 
 
 def _minor_roads_first(columns) -> ColumnElement:
@@ -78,12 +81,15 @@ LAYERS = {
     for layer in (
         TileLayer("households", Household.geom, (Household.id,), personal=True),
         TileLayer("roads", Road.geom, (Road.id, Road.name, Road.road_class), Road.township_id,
-                  order=_minor_roads_first),
-        TileLayer("villages", Village.geom, (Village.id, Village.code, Village.name), Village.township_id),
-        TileLayer("village_groups", VillageGroup.geom, (VillageGroup.id, VillageGroup.name), GROUP_TOWNSHIP),
+                  order=_minor_roads_first, versioned_by=("road",)),
+        TileLayer("villages", Village.geom, (Village.id, Village.code, Village.name), Village.township_id,
+                  versioned_by=("village",)),
+        TileLayer("village_groups", VillageGroup.geom, (VillageGroup.id, VillageGroup.name), GROUP_TOWNSHIP,
+                  versioned_by=("village_group", "village")),
         TileLayer("grid_cells", GridCell.geom,
                   (GridCell.id, GridCell.code, GridCell.name, GridCell.village_id,
-                   GridCell.plan_id), GridPlan.township_id, refine=published_cells),
+                   GridCell.plan_id), GridPlan.township_id, refine=published_cells,
+                  versioned_by=("grid_cell", "grid_plan")),
     )
 }
 
@@ -157,3 +163,13 @@ def render_tile(session: Session, layer: TileLayer, address: TileAddress, scope:
     statement = _statement(layer.name, scope)
     data = session.execute(statement, _bound_values(address)).scalar_one()
     return bytes(data or b"")
+
+
+def data_version(session: Session, layer: TileLayer) -> int | None:
+    """A number that changes whenever LAYER's tables change; None when LAYER has none."""
+    if not layer.versioned_by:
+        return None
+    # Versions only grow, so their sum changes when any of them does.
+    total = session.scalar(select(func.sum(DataVersion.version))
+                           .where(DataVersion.table_name.in_(layer.versioned_by)))
+    return int(total or 0)

@@ -1,4 +1,5 @@
-"""Every page a role's navigation bar offers opens in Chromium without a refused request."""
+"""Every page a role's navigation bar offers opens in Chromium without a refused request
+or a script the Content-Security-Policy refused."""
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -16,6 +17,7 @@ def test_every_nav_page_loads_cleanly(login_page, live_server, screenshot_dir, r
     failed, errors = [], []
     page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: "Content Security Policy" in message.text and errors.append(message.text))
     for label, href in pages:
         page.goto(f"{live_server}{href}")
         page.wait_for_load_state("networkidle")

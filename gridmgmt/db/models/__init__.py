@@ -1,6 +1,7 @@
 """All tables; importing this module registers them on Base.metadata."""
 from gridmgmt.db.models.accounts import ApiToken, AppUser, AuditLog, LoginLimit, LoginSession
 from gridmgmt.db.models.base import Base
+from gridmgmt.db.models.data_version import DataVersion  # noqa: F401 - registers data_version
 from gridmgmt.db.models.duties import Duty  # noqa: F401 - registers the duty table
 from gridmgmt.db.models.grids import GridLiaison, GridMembership  # noqa: F401 - plan membership
 from gridmgmt.db.models.party import CadreVillage, Cadre, EconomicOrg, PartyMember, PartyOrg

@@ -1,0 +1,43 @@
+"""Data versions (migration 0011): every statement writing a public layer's table raises its
+version, visibly only once the writing transaction commits."""
+import pytest
+from sqlalchemy import text
+
+from gridmgmt.db.models.data_version import VERSIONED_TABLES
+from tests.web.sample import add_small_township
+
+
+def _version(conn, table: str) -> int:
+    return conn.execute(text("SELECT version FROM data_version WHERE table_name = :t"), {"t": table}).scalar_one()
+
+
+@pytest.mark.parametrize("table", VERSIONED_TABLES)
+def test_every_kind_of_write_raises_the_version(session, engine, table):
+    add_small_township(session)
+    seen = [_version(session, table)]
+    for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table} WHERE false",
+                      f"TRUNCATE {table} CASCADE"):
+        session.execute(text(statement))
+        session.commit()
+        seen.append(_version(session, table))
+    assert seen == sorted(set(seen)), seen  # strictly increasing
+
+
+def test_the_new_version_is_seen_only_after_commit(session, engine):
+    add_small_township(session)
+    before = _version(session, "road")
+    session.commit()
+    session.execute(text("UPDATE road SET name = name"))
+    with engine.connect() as other:
+        assert _version(other, "road") == before
+    session.commit()
+    with engine.connect() as other:
+        assert _version(other, "road") > before
+
+
+def test_other_tables_leave_the_versions_alone(session):
+    add_small_township(session)
+    versions = session.execute(text("SELECT table_name, version FROM data_version")).all()
+    session.execute(text("UPDATE household SET member_count = member_count"))
+    session.commit()
+    assert session.execute(text("SELECT table_name, version FROM data_version")).all() == versions
