@@ -70,7 +70,7 @@ def test_distance_to_each_road_class():
 def test_network_gaps_are_legs_far_longer_than_the_straight_line():
     road = np.array([[0, 3100, np.inf, 500], [3100, 0, 10, 10], [np.inf, 10, 0, 10], [500, 10, 10, 0]])
     straight = np.array([[0, 1000, 800, 100], [1000, 0, 5, 5], [800, 5, 0, 5], [100, 5, 5, 0]])
-    # 3100 > 3 × 1000; no road at all; 500 m for 100 m is judged against 3 × 200 m and passes.
+    # 3100 > 2.5 × 1000; no road at all; 500 m for 100 m is judged against 2.5 × 200 m and passes.
     assert implausible(road, straight)[0].tolist() == [False, True, True, False]
     assert planned(road, straight)[0].tolist() == [0, 1000 * DETOUR, 800 * DETOUR, 500]
     legs = LegMatrix(road, straight, COSTS)
