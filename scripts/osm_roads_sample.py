@@ -2,7 +2,8 @@
 
 Usage: python scripts/osm_roads_sample.py EXTRACT.osm.pbf OUT_DIR
 
-The roads (motor-vehicle highways) are split wherever two ways share an OSM node, so that
+The highways (roads, and the footways, cycleways and paths that join them: field paths are
+how people walk between houses) are split wherever two ways share an OSM node, so that
 edges meet at their ends as `gridmgmt import roads` requires; crossings without a shared
 node (bridges) stay apart. The whole extract is moved, shape and lengths kept, from its
 own place to TARGET (each point keeps its metres east and north of the extract's centre),
@@ -28,7 +29,8 @@ CLASSES = {
     "primary": "provincial", "primary_link": "provincial", "secondary": "provincial", "secondary_link": "provincial",
     "tertiary": "county", "tertiary_link": "county",
     "unclassified": "township", "residential": "township", "living_street": "township",
-    "service": "village", "track": "village",
+    "service": "village", "track": "village", "path": "village", "footway": "village", "cycleway": "village",
+    "pedestrian": "village", "steps": "village", "bridleway": "village",
 }
 DIGITS = 7
 
