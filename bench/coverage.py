@@ -4,8 +4,8 @@
    same figures from geopandas (read the layers, sjoin households into groups,
    sjoin_nearest to venues), in the same run; the numbers are compared.
    Target: ≤ 5 s and no slower than geopandas.
-2. Road-distance reach of one township (about 10,000 households; pgRouting all-pairs +
-   edge snapping) versus pgr_dijkstraCost many-to-many from venue vertices to
+2. Road-distance reach of one township (about 10,000 households; RoadNetwork: edge
+   snapping in metres + pgRouting vertex costs) versus pgr_dijkstraCost many-to-many from venue vertices to
    households snapped to their nearest vertex. Target: ≤ 10 s.
 
 Run: .venv/bin/python -m bench.coverage  (GRIDMGMT_BENCH_COVERAGE_DB picks the database).
@@ -25,7 +25,7 @@ from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, CoverageRules
 from gridmgmt.services.coverage_county import county_figures
-from gridmgmt.services.reach import household_reach, snap, township_network
+from gridmgmt.services.reach import household_reach, township_reach
 
 DB = os.environ.get("GRIDMGMT_BENCH_COVERAGE_DB", "gridmgmt_bench_cov")
 COUNTY_TARGET_S, REACH_TARGET_S = 5.0, 10.0
@@ -121,9 +121,7 @@ def reach_benchmark(url: str) -> Result:
     with make_session(url) as session:
         township_id = session.execute(text("SELECT min(id) FROM township")).scalar_one()
         start = time.perf_counter()
-        network = township_network(session, township_id)
-        ids, homes = snap(session, township_id, network, "households", rules)
-        reach = household_reach(session, township_id, network, ids, homes, rules)
+        reach = household_reach(session, township_reach(session, township_id, rules))
         ours_s = time.perf_counter() - start
         start = time.perf_counter()
         baseline = _vertex_snapping_reach(session, township_id)

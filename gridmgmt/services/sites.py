@@ -19,7 +19,8 @@ from gridmgmt.services.site_measures import located, measure_candidates, seat_ne
 # Sites that are awarded (or rectifying under an award) stay in any chosen set.
 LOCKED_STATUSES = ("awarded", "rectifying")
 SEAT_NAME = "乡镇驻地"
-TOUR_SEARCH_S = 1.0  # time given to the order search
+# Time given to the tour search: OR-Tools finds the optimum of 6–11 sites within 0.05 s (bench/sites.py).
+TOUR_SEARCH_S = 0.2
 
 
 @dataclass(frozen=True)
