@@ -25,6 +25,7 @@ K = 10
 SETTINGS = ((2_000.0, 3, 3), (5_000.0, 2, 3))
 SIDE_M = 20_000.0  # a township about 20 km across
 TARGET_S = 5.0
+TOUR_SITES = 8
 SEEDS = (1, 2, 3, 4, 5)
 # Rural branches dominate a township's candidates, as in the demo.
 FIELD_SHARE = {"rural": 0.6, "community": 0.1, "enterprise": 0.15, "agency": 0.1, "school_hospital": 0.05}
@@ -84,8 +85,6 @@ def site_selection(spacing_m: float, per_field: int, per_theme: int) -> SitesRes
     return SitesResult(name, max(times), float(np.mean(times)), optimal,
                        float(np.mean(gaps)), max(gaps), short)
 
-
-TOUR_SITES = 8
 
 
 @dataclass
