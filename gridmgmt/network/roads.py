@@ -27,11 +27,13 @@ MARGIN_M = 3000.0
 METRES_PER_DEGREE = 110_000.0
 
 _FRAME = "SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(geom) AS c FROM township WHERE id = :t) s"
+# The bounding-box test finds the candidates through the road index; the distance is in the frame.
 _SCOPE = """
+WITH t AS MATERIALIZED (SELECT geom, ST_Transform(geom, :srid) AS metric FROM township WHERE id = :t)
 SELECT r.id, r.source, r.target, r.length_m, r.road_class, ST_AsBinary(r.geom) AS wkb
-FROM road r JOIN township t ON t.id = :t
+FROM road r, t
 WHERE r.source IS NOT NULL AND r.geom && ST_Expand(t.geom, :margin_deg)
-  AND ST_DWithin(ST_Transform(r.geom, :srid), ST_Transform(t.geom, :srid), :margin)
+  AND ST_DWithin(ST_Transform(r.geom, :srid), t.metric, :margin)
 ORDER BY r.id"""
 # Undirected shortest metres, aggregated into three arrays (one row instead of V² rows): among
 # :vids, or between all vertices (Johnson), the faster when the points touch most of them.
