@@ -131,7 +131,8 @@ class RoadNetwork:
         """Each leg of ORDER (back to its start when CLOSED) as a lon/lat line along the roads;
         network gaps are drawn straight."""
         pairs = list(zip(order, order[1:] + order[:1])) if closed else list(zip(order, order[1:]))
-        plans = [plan_leg(points, legs.costs, i, j, bool(legs.gap[i, j])) for i, j in pairs]
+        gap = legs.gap
+        plans = [plan_leg(points, legs.costs, i, j, bool(gap[i, j])) for i, j in pairs]
         found = self.paths((p.exit_vertex, p.entry_vertex) for p in plans if p.kind == "via")
         by_pair = {key: part.edge.tolist() for key, part in found.groupby(["start_vid", "end_vid"])}
         lines = [draw_leg(self.edges, points, i, j, plan, by_pair.get((plan.exit_vertex, plan.entry_vertex), []))
