@@ -28,7 +28,8 @@ def frame_epsg(lon: float, lat: float) -> int:
 
 @dataclass(frozen=True)
 class LocalPlane:
-    """The frame's projection linearised at its origin: an affine map of lon/lat to metres.
+    """The frame's projection linearised at its origin and turned to true north: an affine
+    map of lon/lat to metres east and north at the frame's scale.
 
     Straight lon/lat edges stay straight both ways, so polygons clipped on the plane map
     back exactly onto the stored boundaries (the projection itself would bend long edges
@@ -96,11 +97,14 @@ class TownshipFrame:
 
     @cached_property
     def plane(self) -> LocalPlane:
-        """The frame's tangent plane at the township's centroid (see LocalPlane)."""
+        """The frame's tangent plane at the township's centroid, turned to true north (see LocalPlane)."""
         # Central differences over ±0.001° (about 100 m): the curvature left out is far below 1 mm/km.
         step = 1e-3
         x, y = self.to_metres([self.lon + step, self.lon - step, self.lon, self.lon],
                               [self.lat, self.lat, self.lat + step, self.lat - step])
-        jacobian = ((float(x[0] - x[1]) / (2 * step), float(x[2] - x[3]) / (2 * step)),
-                    (float(y[0] - y[1]) / (2 * step), float(y[2] - y[3]) / (2 * step)))
-        return LocalPlane(self.lon, self.lat, jacobian)
+        jacobian = np.array([[x[0] - x[1], x[2] - x[3]], [y[0] - y[1], y[2] - y[3]]]) / (2 * step)
+        # The polar factor drops the grid convergence (a rotation) and keeps the frame's scale:
+        # x stays east, so allocations do not turn with the zone's meridian.
+        _, scale, turn = np.linalg.svd(jacobian)
+        upright = turn.T @ np.diag(scale) @ turn
+        return LocalPlane(self.lon, self.lat, tuple(map(tuple, upright.tolist())))
