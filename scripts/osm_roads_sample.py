@@ -23,9 +23,10 @@ from pyproj import Transformer
 
 TARGET = (116.50, 24.50)
 TOWNSHIP = {"code": "449900102000", "name": "路网样例镇", "county": "样例县"}
-# OSM highway → 道路等级.
+# OSM highway → 道路等级. Motorways (高速公路) are none of the five classes and have no access
+# between interchanges: they are left out, the roads passing under or over them kept.
 CLASSES = {
-    "motorway": "national", "motorway_link": "national", "trunk": "national", "trunk_link": "national",
+    "trunk": "national", "trunk_link": "national",
     "primary": "provincial", "primary_link": "provincial", "secondary": "provincial", "secondary_link": "provincial",
     "tertiary": "county", "tertiary_link": "county",
     "unclassified": "township", "residential": "township", "living_street": "township",

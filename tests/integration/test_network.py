@@ -87,7 +87,7 @@ def test_the_shipped_osm_sample_routes_plausibly(session):
     assert result.road_vertices > 500
     town = session.execute(text("SELECT id FROM township WHERE code = '449900102000'")).scalar_one()
     network = RoadNetwork.of(session, town)
-    assert len(network.edges) == 704
+    assert len(network.edges) == 665
     lon, lat = np.meshgrid(np.linspace(116.490, 116.508, 5), np.linspace(24.492, 24.508, 4))
     places = network.snap(lon.ravel(), lat.ravel())
     legs = network.leg_matrix(places)
