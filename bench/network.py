@@ -24,7 +24,7 @@ from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
 from gridmgmt.network.legs import DETOUR, GAP_MIN_STRAIGHT_M
 from gridmgmt.network.roads import RoadNetwork, township_frame
-from gridmgmt.network.tours import order_stops
+from gridmgmt.network.tours import leg_pairs, order_stops
 from gridmgmt.services.compliance import cadre_work
 from gridmgmt.services.routes import BASE_SQL, SEARCH_S, SERVICE_S, SPEED_MPS, _located, plan_route
 
@@ -62,8 +62,7 @@ class Plausibility:
 
 
 def _ratios(metres: np.ndarray, straight: np.ndarray, order: list[int]) -> np.ndarray:
-    legs = list(zip(order, order[1:] + order[:1]))
-    return np.array([metres[i, j] / max(straight[i, j], GAP_MIN_STRAIGHT_M) for i, j in legs])
+    return np.array([metres[i, j] / max(straight[i, j], GAP_MIN_STRAIGHT_M) for i, j in leg_pairs(order)])
 
 
 def _unchecked(road: np.ndarray, straight: np.ndarray) -> np.ndarray:
@@ -84,7 +83,7 @@ def demo_rounds(session, mode: str) -> Plausibility:
         x, y = frame.to_metres(lon, lat)
         straight = np.hypot(np.subtract.outer(x, x), np.subtract.outer(y, y))
         legs = [s["leg_m"] for s in route.stops] + [route.length_m - sum(s["leg_m"] for s in route.stops)]
-        ends = list(zip(range(len(legs)), [*range(1, len(legs)), 0]))
+        ends = leg_pairs(list(range(len(legs))))
         ours += [leg / max(straight[i, j], GAP_MIN_STRAIGHT_M) for leg, (i, j) in zip(legs, ends)]
         gapped = {(g.a, g.b) for g in route.gaps}
         names = ["驻地", *(s["code"] or f"事件 {s['event_id']}" for s in route.stops)]
@@ -118,7 +117,7 @@ def osm_tours(session) -> Plausibility:
         legs = network.leg_matrix(places)
         order = order_stops(legs.metres, SEARCH_S)
         ours += list(_ratios(legs.metres, legs.straight, order))
-        gaps += [bool(legs.gap[i, j]) for i, j in zip(order, order[1:] + order[:1])]
+        gaps += [bool(legs.gap[i, j]) for i, j in leg_pairs(order)]
         unchecked = _unchecked(legs.road, legs.straight)
         baseline += list(_ratios(unchecked, legs.straight, order_stops(unchecked, SEARCH_S)))
     return Plausibility(f"OSM 真实路网，{TOURS} 条 {STOPS} 点环线", np.array(ours), np.array(gaps),

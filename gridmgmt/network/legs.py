@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gridmgmt.network.distances import VertexCosts
+from gridmgmt.network.tours import leg_pairs
 
 GAP_RATIO = 2.5
 # Legs shorter than this in a straight line are judged as if this long: between
@@ -56,9 +57,8 @@ def planned(road: np.ndarray, straight: np.ndarray) -> np.ndarray:
 
 def gaps_on(order: list[int], closed: bool, road: np.ndarray, straight: np.ndarray, names) -> list[Gap]:
     """The gaps among the legs of ORDER (back to its start when CLOSED), with NAMES of the places."""
-    legs = list(zip(order, order[1:] + order[:1])) if closed else list(zip(order, order[1:]))
     return [Gap(str(names[i]), str(names[j]), float(road[i, j]), float(straight[i, j]))
-            for i, j in legs if implausible(road[i, j], straight[i, j])]
+            for i, j in leg_pairs(order, closed) if implausible(road[i, j], straight[i, j])]
 
 
 @dataclass(frozen=True)

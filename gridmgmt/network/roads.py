@@ -20,6 +20,7 @@ from gridmgmt.network.distances import Snapped, VertexCosts, pair_distances, str
 from gridmgmt.network.edges import Edges, draw_leg, plan_leg, snap_points
 from gridmgmt.network.frame import TownshipFrame
 from gridmgmt.network.legs import LegMatrix
+from gridmgmt.network.tours import leg_pairs
 
 # Roads this far outside the township may carry its routes (a bend out and back in).
 MARGIN_M = 3000.0
@@ -130,7 +131,7 @@ class RoadNetwork:
     def draw(self, points: Snapped, legs: LegMatrix, order: list[int], closed: bool) -> list:
         """Each leg of ORDER (back to its start when CLOSED) as a lon/lat line along the roads;
         network gaps are drawn straight."""
-        pairs = list(zip(order, order[1:] + order[:1])) if closed else list(zip(order, order[1:]))
+        pairs = leg_pairs(order, closed)
         gap = legs.gap
         plans = [plan_leg(points, legs.costs, i, j, bool(gap[i, j])) for i, j in pairs]
         found = self.paths((p.exit_vertex, p.entry_vertex) for p in plans if p.kind == "via")

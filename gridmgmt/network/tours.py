@@ -12,6 +12,11 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 COST_SCALE = 10
 
 
+def leg_pairs(order: list[int], closed: bool = True) -> list[tuple[int, int]]:
+    """The legs (from, to) of visiting ORDER, back to its first stop when CLOSED."""
+    return list(zip(order, order[1:] + order[:1])) if closed else list(zip(order, order[1:]))
+
+
 def tour_length(dist: np.ndarray, order: list[int], closed: bool = True) -> float:
     """Length of visiting ORDER over DIST, back to its first stop when CLOSED."""
     t = np.asarray(order)
