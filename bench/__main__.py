@@ -6,6 +6,7 @@ from bench.exports import export_benchmarks
 from bench.faults import fault_benchmarks
 from bench.grids import grid_benchmarks
 from bench.imports import household_import
+from bench.network import network_benchmarks
 from bench.pages import overview_page
 from bench.sites import site_benchmarks
 from bench.tiles import household_tiles
@@ -21,6 +22,7 @@ def main() -> None:
     folder = get_settings().var_dir / "bench"
     results: list[Result] = [household_import(folder)]
     results += visit_benchmarks()
+    results += network_benchmarks()
     results += site_benchmarks()
     results += coverage_benchmarks()
     results += household_tiles()

@@ -4,8 +4,8 @@
    same figures from geopandas (read the layers, sjoin households into groups,
    sjoin_nearest to venues), in the same run; the numbers are compared.
    Target: ≤ 5 s and no slower than geopandas.
-2. Road-distance reach of one township (about 10,000 households; pgRouting all-pairs +
-   edge snapping) versus pgr_dijkstraCost many-to-many from venue vertices to
+2. Road-distance reach of one township (about 10,000 households; RoadNetwork: edge
+   snapping in metres + pgRouting vertex costs) versus pgr_dijkstraCost many-to-many from venue vertices to
    households snapped to their nearest vertex. Target: ≤ 10 s.
 
 Run: .venv/bin/python -m bench.coverage  (GRIDMGMT_BENCH_COVERAGE_DB picks the database).
@@ -24,13 +24,13 @@ from gridmgmt.db.cluster import ensure_database
 from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, CoverageRules
+from gridmgmt.network.frame import TownshipFrame
 from gridmgmt.services.coverage_county import county_figures
-from gridmgmt.services.reach import household_reach, snap, township_network
+from gridmgmt.services.reach import household_reach, township_reach
 
 DB = os.environ.get("GRIDMGMT_BENCH_COVERAGE_DB", "gridmgmt_bench_cov")
 COUNTY_TARGET_S, REACH_TARGET_S = 5.0, 10.0
 COUNTS = ["households", "residents", "members", "full", "probationary", "party_households"]
-UTM_50N = 32650  # the demo county lies at 115.7°E
 
 
 def county_database() -> str:
@@ -52,7 +52,9 @@ def geopandas_figures(url: str, reach_m: float) -> pd.DataFrame:
                               engine, geom_col="venue", params={"f": RESIDENT_VENUE_FIELDS})
     members = pd.read_sql("SELECT household_id, status FROM party_member WHERE household_id IS NOT NULL", engine)
     homes = gpd.sjoin(homes, groups, predicate="within", how="left").drop(columns="index_right")
-    near = gpd.sjoin_nearest(homes[["id", "geom"]].to_crs(UTM_50N), venues.to_crs(UTM_50N),
+    # The same metric frame as ours: chosen by the townships' rule at the households' median point.
+    epsg = TownshipFrame(homes.geometry.x.median(), homes.geometry.y.median()).epsg
+    near = gpd.sjoin_nearest(homes[["id", "geom"]].to_crs(epsg), venues.to_crs(epsg),
                              distance_col="metres").drop_duplicates("id").set_index("id").metres
     homes["far"] = homes.id.map(near) > reach_m
     per_home = members.assign(members=1, full=members.status == "full",
@@ -81,7 +83,7 @@ def county_benchmark(url: str) -> Result:
     line_diff = int((ours.venue_far_line - theirs.venue_far_line).abs().sum())
     ok = "✓" if ours_s <= COUNTY_TARGET_S else "✗"
     note = (f"{int(ours.households.sum())} 户、{len(ours)} 个村民小组；分组计数{'完全一致' if same else '不一致'}；"
-            f"直线超 {rules.venue_reach_m:g} m 户数相差 {line_diff} 户（UTM 与椭球距离之差）；全县 ≤ {COUNTY_TARGET_S:g} s {ok}")
+            f"直线超 {rules.venue_reach_m:g} m 户数相差 {line_diff} 户（同一投影坐标系）；全县 ≤ {COUNTY_TARGET_S:g} s {ok}")
     return Result("全县党组织覆盖统计（端到端）", ours_s, "geopandas sjoin + sjoin_nearest", base_s, 1.0, note)
 
 
@@ -121,9 +123,7 @@ def reach_benchmark(url: str) -> Result:
     with make_session(url) as session:
         township_id = session.execute(text("SELECT min(id) FROM township")).scalar_one()
         start = time.perf_counter()
-        network = township_network(session, township_id)
-        ids, homes = snap(session, township_id, network, "households", rules)
-        reach = household_reach(session, township_id, network, ids, homes, rules)
+        reach = household_reach(session, township_reach(session, township_id, rules))
         ours_s = time.perf_counter() - start
         start = time.perf_counter()
         baseline = _vertex_snapping_reach(session, township_id)

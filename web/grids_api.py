@@ -6,7 +6,7 @@ from gridmgmt.services import grid_edits, grid_plans
 from gridmgmt.services.grid_assignment import assign
 from gridmgmt.services.grid_views import plan_view
 from gridmgmt.services.grids import rebalance
-from gridmgmt.services.reach import NoRoads
+from gridmgmt.network.roads import NoRoads
 from web import api
 from web.auth import permission_required
 from web.db import get_session

@@ -96,7 +96,7 @@ def page(code: str, query: SiteQuery):
     config = found.query.config
     overlays = SiteOverlays(site_layers.corridors(session, town, config),
                             site_layers.candidates(session, found.scored, found.chosen_ids),
-                            site_layers.tour_path(session, town, found.tour) if found.tour else None)
+                            site_layers.tour_path(found.tour) if found.tour else None)
     layers, fmap = role_map(session, code)
     headers, rows = candidate_rows(found.scored, config, found.chosen_ids)
     records = site_records(session, town)

@@ -123,7 +123,7 @@ def route(query: RouteQuery):
         return error_response(400, str(exc))
     return {"stops": planned.stops, "length_m": planned.length_m, "travel_min": round(planned.travel_s / 60),
             "service_min": round(planned.service_s / 60), "left_out": planned.left_out,
-            "base": planned.base, "line": planned.line}
+            "base": planned.base, "line": planned.line, "gaps": [gap.as_dict() for gap in planned.gaps]}
 
 
 def _tables(code: str, query: ComplianceQuery):

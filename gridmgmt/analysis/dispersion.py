@@ -1,7 +1,7 @@
 """How spread out a branch's members live, and 党小组 proposals: pure numpy.
 
 Both work on a matrix of road distances between the members' households
-(gridmgmt.analysis.reach.pair_distances).
+(gridmgmt.network.distances.pair_distances).
 """
 import math
 from dataclasses import dataclass

@@ -1,8 +1,8 @@
 """Cell polygons that tile a village exactly: household Voronoi regions clipped and dissolved.
 
-Work in metres on a local plane: an affine map of longitude/latitude, so the
-village's straight edges stay straight both ways and cells clipped to it map back
-onto the stored boundary (a projection would bend them by millimetres). Voronoi
+Work in metres on the township frame's tangent plane (gridmgmt.network.frame.LocalPlane):
+an affine map of longitude/latitude, so the village's straight edges stay straight both
+ways and cells clipped to it map back onto the stored boundary. Voronoi
 vertices are snapped to a millimetre grid before clipping, so regions that share an
 edge share it exactly and their union has no slivers.
 """
@@ -31,29 +31,6 @@ class VillageMesh:
     regions: np.ndarray   # (m,) polygon of each site; together they tile the village
     edges: np.ndarray     # (e, 2) site pairs i < j whose regions share a boundary
     shared_m: np.ndarray  # (e,) length of that shared boundary
-
-
-@dataclass(frozen=True)
-class LocalPlane:
-    """Metres east and north of an origin, scaled for its latitude (good to ~0.1 % over 20 km)."""
-
-    lon0: float
-    lat0: float
-
-    @property
-    def scale(self) -> np.ndarray:
-        """Metres per degree of longitude and latitude at the origin."""
-        lat = np.radians(self.lat0)
-        return np.array([111_412.84 * np.cos(lat) - 93.5 * np.cos(3 * lat),
-                         111_132.92 - 559.82 * np.cos(2 * lat) + 1.175 * np.cos(4 * lat)])
-
-    def to_metres(self, geoms):
-        """GEOMS (lon/lat) on the plane."""
-        return shapely.transform(geoms, lambda xy: (xy - [self.lon0, self.lat0]) * self.scale)
-
-    def to_degrees(self, geoms):
-        """GEOMS on the plane back in lon/lat."""
-        return shapely.transform(geoms, lambda xy: xy / self.scale + [self.lon0, self.lat0])
 
 
 def _voronoi(xy: np.ndarray, village) -> np.ndarray:

@@ -119,11 +119,12 @@ def select_command(township, k, spacing_m, per_field, per_theme, must, greedy, t
 
 
 def _echo_tour(tour) -> None:
-    click.echo(f"观摩路线（{'最短' if tour.exact else '近似最短'}，车速 {tour.speed_kmh:g} km/h，"
-               f"每点停留 {tour.stay_min:g} 分钟）：")
+    click.echo(f"观摩路线（近似最短，车速 {tour.speed_kmh:g} km/h，每点停留 {tour.stay_min:g} 分钟）：")
     for n, stop in enumerate(tour.stops):
         click.echo(f"{n}\t{stop.name}\t本段 {stop.leg_m / 1000:.1f} km\t累计 {stop.total_m / 1000:.1f} km"
                    f"\t第 {stop.arrive_min:.0f} 分钟到达")
+    for gap in tour.gaps:
+        click.echo(f"路网缺口：{gap.describe()}")
 
 
 @sites.command("tour")

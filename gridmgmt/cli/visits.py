@@ -99,7 +99,8 @@ def route_command(cadre, day, hours, mode, fmt) -> None:
         except (NotFound, RouteError) as exc:
             raise click.ClickException(str(exc)) from exc
     if fmt == "json":
-        click.echo(json.dumps(route.__dict__, ensure_ascii=False, indent=1, default=str))
+        gaps = [gap.as_dict() for gap in route.gaps]
+        click.echo(json.dumps({**route.__dict__, "gaps": gaps}, ensure_ascii=False, indent=1, default=str))
         return
     click.echo(f"{route.cadre['name']}（{route.cadre['code']}）{_day(day)} {MODES[mode]}路线："
                f"{len(route.stops)} 户，全程 {route.length_m / 1000:.1f} 公里，"
@@ -110,8 +111,10 @@ def route_command(cadre, day, hours, mode, fmt) -> None:
                    f"约第 {stop['arrive_min']} 分钟到达")
     if route.left_out:
         click.echo(f"时间不够，另有 {route.left_out} 处待走访未排入")
-    if route.off_network:
-        click.echo(f"{route.off_network} 处与驻地不在同一路网，按直线距离的 1.5 倍估算")
+    if route.gaps:
+        click.echo(f"{len(route.gaps)} 段路网缺口（道路数据未能合理连通）：")
+        for gap in route.gaps:
+            click.echo(f"  {gap.describe()}")
 
 
 @visits.command("event")

@@ -151,7 +151,7 @@ def _site_tour(session: Session, township_id: int, as_of: date) -> gpd.GeoDataFr
         tour = plan_tour(session, code, awarded)
     except (SelectionError, NoSeat):
         return _from_geojson({"features": []})
-    return _from_geojson(site_layers.tour_path(session, township_id, tour))
+    return _from_geojson(site_layers.tour_path(tour))
 
 
 LOADERS: dict[str, Loader] = {

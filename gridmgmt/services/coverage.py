@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from gridmgmt.analysis import coverage as cov
 from gridmgmt.analysis.dispersion import dispersion_m, group_count, propose_groups, settlements
-from gridmgmt.analysis.reach import Snapped, pair_distances, straight_distances
 from gridmgmt.domain.branch_rules import SPLIT_REASONS, CoverageRules
+from gridmgmt.network.distances import Snapped, VertexCosts, pair_distances, straight_distances
+from gridmgmt.network.roads import NoRoads
 from gridmgmt.services.layers import TownshipNotFound
-from gridmgmt.services.reach import Network, NoRoads, household_reach, snap, township_network
+from gridmgmt.services.reach import household_reach, township_reach
 
 
 NO_ROADS_NOTE = "该乡镇没有可通行的道路（未导入或未建拓扑），未计算道路可达性、党员居住分散度和党小组建议"
@@ -94,9 +95,9 @@ def _member_homes(t, homes: Snapped, home_ids: np.ndarray, branch: pd.Series) ->
     return out
 
 
-def _spread(member_homes: dict[int, Snapped], network: Network, rules: CoverageRules):
+def _spread(member_homes: dict[int, Snapped], costs: VertexCosts, rules: CoverageRules):
     """(road distance matrix by branch, frame of spread_m and settlements by branch)."""
-    road = {org: pair_distances(points, network.matrix) for org, points in member_homes.items()}
+    road = {org: pair_distances(points, costs) for org, points in member_homes.items()}
     spread = pd.DataFrame({
         "spread_m": {org: dispersion_m(d) for org, d in road.items()},
         "settlements": {org: settlements(straight_distances(p, p), rules.settlement_link_m,
@@ -178,22 +179,21 @@ def township_coverage(session: Session, code: str, rules: CoverageRules = Covera
     villages, groups, total = _areas(t)
     branch = cov.branch_members(t["orgs"], t["members"])
     try:
-        network = township_network(session, township_id)
+        reach = township_reach(session, township_id, rules)
     except NoRoads:
-        network = None
-    if network is not None:
-        home_ids, homes = snap(session, township_id, network, "households", rules)
-        distances, spread = _spread(_member_homes(t, homes, home_ids, branch), network, rules)
+        reach = None
+    if reach is not None:
+        distances, spread = _spread(_member_homes(t, reach.homes, reach.home_ids, branch), reach.costs, rules)
     else:
         distances, spread = {}, pd.DataFrame({"spread_m": [], "settlements": []}, dtype=float)
     branches = cov.branch_table(t["orgs"], t["members"], spread, rules)
     report = CoverageReport(code, name, rules, total, villages, groups, branches,
                             _structure_findings(t, villages, groups, branches),
                             _proposals(t, branches, distances, branch, rules))
-    if network is None:
+    if reach is None:
         report.notes.append(NO_ROADS_NOTE)
     elif with_reach:
-        report.reach = household_reach(session, township_id, network, home_ids, homes, rules)
+        report.reach = household_reach(session, reach)
         report.findings.update(_reach_findings(t, groups, report.reach, rules))
         report.villages = villages.join(_reach_by_area(t, report.reach, rules, "village_id"))
         report.groups = groups.join(_reach_by_area(t, report.reach, rules, "group_id"))

@@ -3,18 +3,19 @@ the straight-line distance from every household to the nearest venue (a quick sc
 road distances are per township, gridmgmt.services.reach).
 
 The rows leave PostGIS with COPY (200,000 households in well under a second); the
-nearest venue is found in memory with shapely's STRtree in the county's UTM zone.
+nearest venue is found in memory with shapely's STRtree, in the metric frame chosen
+(by the townships' rule, gridmgmt.network.frame) at the households' median point.
 """
 import io
 
 import pandas as pd
 from psycopg import sql
-from pyproj import Transformer
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.coverage import area_counts
-from gridmgmt.analysis.reach import nearest_straight, utm_epsg
 from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, CoverageRules
+from gridmgmt.network.distances import nearest_straight
+from gridmgmt.network.frame import TownshipFrame
 
 HOUSEHOLDS = """SELECT h.id, h.group_id, h.village_id, v.township_id, h.member_count,
                        ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat
@@ -38,9 +39,9 @@ def _copy_out(session: Session, query: sql.Composable) -> pd.DataFrame:
 
 def _venue_distances(homes: pd.DataFrame, venues: pd.DataFrame) -> pd.Series:
     """Metres from every household to the nearest venue, in a straight line."""
-    to_metres = Transformer.from_crs(4326, utm_epsg(float(homes.lon.median())), always_xy=True)
-    x, y = to_metres.transform(homes.lon.to_numpy(), homes.lat.to_numpy())
-    tx, ty = to_metres.transform(venues.lon.to_numpy(), venues.lat.to_numpy())
+    frame = TownshipFrame(float(homes.lon.median()), float(homes.lat.median()))
+    x, y = frame.to_metres(homes.lon.to_numpy(), homes.lat.to_numpy())
+    tx, ty = frame.to_metres(venues.lon.to_numpy(), venues.lat.to_numpy())
     return pd.Series(nearest_straight(x, y, tx, ty), index=homes.index)
 
 

@@ -13,13 +13,14 @@ from sqlalchemy import delete, text, update
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.grid_assignment import assign_workers, link_households
-from gridmgmt.analysis.reach import Snapped, nearest_distances, pair_distances
 from gridmgmt.db.bulk import copy_rows
 from gridmgmt.db.models import GridCell
 from gridmgmt.db.models.grids import GridLiaison
 from gridmgmt.domain.branch_rules import CoverageRules
+from gridmgmt.network.distances import Snapped, VertexCosts, nearest_distances, pair_distances
+from gridmgmt.network.roads import RoadNetwork
 from gridmgmt.services.grids import draft_plan, plan_rules
-from gridmgmt.services.reach import snap, township_network
+from gridmgmt.services.reach import snap
 
 # A 村干部 counts as this much farther away than a 网格员, so 网格员 go first.
 CADRE_PENALTY_M = 1500.0
@@ -62,21 +63,21 @@ def _load(session: Session, plan_id: int, township_id: int):
     return cells, homes, workers, members
 
 
-def _worker_costs(cells, homes, workers, snapped: Snapped, row_of, matrix) -> np.ndarray:
+def _worker_costs(cells, homes, workers, snapped: Snapped, row_of, costs: VertexCosts) -> np.ndarray:
     """(workers × cells) road metres from each worker's home to the nearest household of each cell."""
     worker_rows = workers.household_id.map(row_of).to_numpy()
     cost = np.empty((len(workers), len(cells)))
     for j, cell_id in enumerate(cells.id):
         mine = homes.id[homes.cell_id == cell_id].map(row_of).to_numpy()
-        cost[:, j] = nearest_distances(snapped.take(worker_rows), snapped.take(mine), matrix)
+        cost[:, j] = nearest_distances(snapped.take(worker_rows), snapped.take(mine), costs)
     return cost + np.where(workers.cadre_role.to_numpy() == "grid_worker", 0, CADRE_PENALTY_M)[:, None]
 
 
-def _village_links(homes, members, snapped: Snapped, row_of, matrix, capacity: int) -> np.ndarray:
+def _village_links(homes, members, snapped: Snapped, row_of, costs: VertexCosts, capacity: int) -> np.ndarray:
     """Member id (or -1) per household of one village."""
     home_cell = dict(zip(homes.id, homes.cell_id))
     rows = homes.id.map(row_of).to_numpy()
-    dist = pair_distances(snapped.take(rows), matrix)
+    dist = pair_distances(snapped.take(rows), costs)
     local = {h: i for i, h in enumerate(homes.id)}
     cols = members.household_id.map(local).to_numpy()
     cost = dist[:, cols] + OTHER_CELL_PENALTY_M * (
@@ -93,11 +94,12 @@ def assign(session: Session, plan_id: int, **changes) -> AssignmentReport:
     rules = replace(plan_rules(plan), **changes)
     plan.rules = rules.as_dict()
     cells, homes, workers, members = _load(session, plan.id, plan.township_id)
-    network = township_network(session, plan.township_id)
-    ids, snapped = snap(session, plan.township_id, network, "households", CoverageRules())
+    network = RoadNetwork.of(session, plan.township_id)
+    ids, snapped = snap(session, network, "households", CoverageRules())
+    costs = network.costs(snapped)
     row_of = pd.Series(np.arange(len(ids)), index=ids)
     workers = workers[workers.household_id.isin(ids)].reset_index(drop=True)
-    chosen = assign_workers(_worker_costs(cells, homes, workers, snapped, row_of, network.matrix),
+    chosen = assign_workers(_worker_costs(cells, homes, workers, snapped, row_of, costs),
                             rules.max_cells_per_worker)
     for cell_id, w in zip(cells.id, chosen):
         session.execute(update(GridCell).where(GridCell.id == int(cell_id))
@@ -107,7 +109,7 @@ def assign(session: Session, plan_id: int, **changes) -> AssignmentReport:
     for vid, village in homes.groupby("village_id"):
         local = members[members.household_id.isin(village.id)]
         homes.loc[village.index, "member"] = _village_links(
-            village, local, snapped, row_of, network.matrix, rules.liaison_capacity)
+            village, local, snapped, row_of, costs, rules.liaison_capacity)
     session.execute(delete(GridLiaison).where(GridLiaison.plan_id == plan.id))
     linked = homes[homes.member >= 0]
     copy_rows(session, "grid_liaison", ["plan_id", "household_id", "party_member_id"],

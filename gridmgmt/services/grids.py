@@ -1,7 +1,7 @@
 """Grid plans: allocate a township village by village, rebalance around locked cells.
 
-Geometry is worked on in metres on the township's local plane (grid_cells.LocalPlane,
-exact both ways); the algorithm is gridmgmt.analysis.partition on household Voronoi meshes.
+Geometry is worked on in metres on the tangent plane of the township's frame
+(gridmgmt.network.frame.LocalPlane, exact both ways); the algorithm is gridmgmt.analysis.partition on household Voronoi meshes.
 """
 from dataclasses import dataclass
 from functools import cached_property
@@ -12,13 +12,15 @@ import shapely
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from gridmgmt.analysis.grid_cells import LocalPlane, OutsideVillage, VillageMesh, build_mesh, dissolve
+from gridmgmt.analysis.grid_cells import OutsideVillage, VillageMesh, build_mesh, dissolve
 from gridmgmt.analysis.grid_quality import Quality, quality
 from gridmgmt.analysis.partition import SiteGraph, allocate, site_graph
 from gridmgmt.db.bulk import copy_rows
 from gridmgmt.db.models import GridCell, GridPlan, Township
 from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.domain.grid_rules import GridError, GridRules
+from gridmgmt.network.frame import LocalPlane
+from gridmgmt.network.roads import township_frame
 
 # A lon/lat polygon (WKB) as a valid EPSG:4326 multipolygon.
 CELL_GEOM = "ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_GeomFromWKB(:wkb, 4326)), 3))"
@@ -73,9 +75,7 @@ def township_id(session: Session, code: str) -> int:
 def load_township(session: Session, tid: int) -> GridTownship:
     """Villages, households (must_visit as one bool, never the flags) and roads of TID."""
     p = {"t": tid}
-    lon, lat = session.execute(text("SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(geom) c FROM township "
-                                    "WHERE id = :t) s"), p).one()
-    plane = LocalPlane(lon, lat)
+    plane = township_frame(session, tid).plane
     villages = pd.DataFrame(session.execute(text(
         "SELECT id, code, name, ST_AsBinary(geom) AS wkb FROM village WHERE township_id = :t ORDER BY code"),
         p).mappings().all(), columns=["id", "code", "name", "wkb"])
@@ -85,7 +85,7 @@ def load_township(session: Session, tid: int) -> GridTownship:
         "ST_X(h.geom) AS x, ST_Y(h.geom) AS y FROM household h JOIN village v ON v.id = h.village_id "
         "WHERE v.township_id = :t ORDER BY h.id"), p).mappings().all(),
         columns=["id", "code", "village_id", "group_id", "must_visit", "x", "y"])
-    xy = (households[["x", "y"]].to_numpy(float) - [lon, lat]) * plane.scale
+    xy = plane.forward(households[["x", "y"]].to_numpy(float))
     households["x"], households["y"] = xy[:, 0], xy[:, 1]
     roads = session.execute(text("SELECT ST_AsBinary(geom) FROM road WHERE township_id = :t"), p).scalars().all()
     return GridTownship(tid, plane, villages, households, plane.to_metres(shapely.from_wkb([bytes(r) for r in roads])))

@@ -1,12 +1,15 @@
-"""Map layers of the demo-site review page as GeoJSON built in PostGIS and pgRouting."""
+"""Map layers of the demo-site review page as GeoJSON: corridors built in PostGIS, the tour's
+legs as RoadNetwork drew them."""
 import json
 
+import numpy as np
+import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import STEP_LABEL_OF_STATUS
-from gridmgmt.services.site_measures import EDGES_SQL
+from gridmgmt.network.roads import degrees_for, township_frame
 from gridmgmt.services.sites import Scored, Tour
 
 COORD_DIGITS = 6
@@ -18,13 +21,16 @@ def _collection(features: list[dict]) -> dict:
 
 def corridors(session: Session, township_id: int, config: SiteConfig) -> dict:
     """The corridor: CONFIG.corridor_m around 国道/省道/县道, inside the township."""
+    frame = township_frame(session, township_id)
+    # The bounding-box test lets the join use the road index; the distance is then in the frame.
     geometry = session.execute(text("""
-        SELECT ST_AsGeoJSON(ST_Intersection(t.geom, ST_Union(
-                   ST_Buffer(r.geom::geography, :m)::geometry)), :digits)
-        FROM township t JOIN road r ON ST_DWithin(r.geom::geography, t.geom::geography, :m)
+        SELECT ST_AsGeoJSON(ST_Intersection(t.geom, ST_Transform(ST_Union(
+                   ST_Buffer(ST_Transform(r.geom, :srid), :m)), 4326)), :digits)
+        FROM township t JOIN road r ON r.geom && ST_Expand(t.geom, :deg)
+             AND ST_DWithin(ST_Transform(r.geom, :srid), ST_Transform(t.geom, :srid), :m)
         WHERE t.id = :t AND r.road_class = ANY(:classes) GROUP BY t.geom"""),
-        {"t": township_id, "m": config.corridor_m, "digits": COORD_DIGITS,
-         "classes": list(config.corridor_classes)}).scalar()
+        {"t": township_id, "m": config.corridor_m, "digits": COORD_DIGITS, "srid": frame.epsg,
+         "deg": degrees_for(config.corridor_m, frame.lat), "classes": list(config.corridor_classes)}).scalar()
     if geometry is None:
         return _collection([])
     return _collection([{"type": "Feature", "geometry": json.loads(geometry),
@@ -51,26 +57,12 @@ def candidates(session: Session, scored: list[Scored], chosen=frozenset()) -> di
     return _collection(features)
 
 
-def tour_path(session: Session, township_id: int, tour: Tour) -> dict:
-    """Each leg of TOUR along the roads (pgRouting), with straight links to the venues."""
+def tour_path(tour: Tour) -> dict:
+    """Each leg of TOUR along the roads, with straight links to the venues."""
     legs = []
-    for n, (a, b) in enumerate(zip(tour.stops, tour.stops[1:]), start=1):
-        geometry = session.execute(text("""
-            WITH ends AS (
-                SELECT :a_org AS org, :a_v AS v UNION ALL SELECT :b_org, :b_v),
-            links AS (
-                SELECT ST_MakeLine(coalesce(o.venue, t.seat), rv.geom) AS geom
-                FROM ends JOIN road_vertex rv ON rv.id = ends.v
-                LEFT JOIN party_org o ON o.id = ends.org
-                CROSS JOIN (SELECT seat FROM township WHERE id = :t) t),
-            path AS (
-                SELECT r.geom FROM pgr_dijkstra(:edges, CAST(:a_v AS bigint), CAST(:b_v AS bigint), false) p
-                JOIN road r ON r.id = p.edge)
-            SELECT ST_AsGeoJSON(ST_Collect(geom), :digits)
-            FROM (SELECT geom FROM links UNION ALL SELECT geom FROM path) parts"""),
-            {"a_org": a.party_org_id, "a_v": a.vertex, "b_org": b.party_org_id, "b_v": b.vertex,
-             "t": township_id, "edges": EDGES_SQL, "digits": COORD_DIGITS}).scalar()
-        legs.append({"type": "Feature", "geometry": json.loads(geometry),
-                     "properties": {"leg": n, "to": b.name, "org": b.party_org_id,
-                                    "km": round(b.leg_m / 1000, 1)}})
+    for n, (stop, line) in enumerate(zip(tour.stops[1:], tour.legs), start=1):
+        rounded = shapely.transform(line, lambda c: np.round(c, COORD_DIGITS))
+        legs.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(rounded)),
+                     "properties": {"leg": n, "to": stop.name, "org": stop.party_org_id,
+                                    "km": round(stop.leg_m / 1000, 1)}})
     return _collection(legs)

@@ -1,45 +1,28 @@
-"""Spatial criteria of demo-site candidates, measured in PostGIS and pgRouting.
+"""Spatial criteria of demo-site candidates, measured on the township's RoadNetwork.
 
-Points (seat, venues, households) are snapped onto their nearest routable road;
-pgRouting gives the vertex-to-vertex cost matrix and the seat's shortest-path
-tree; gridmgmt.analysis.reach turns those into point-to-point road distances (as for coverage).
+The seat, venues and households are snapped onto the network (gridmgmt.network); one
+vertex cost matrix gives the seat's road distance to each venue and each venue's
+catchment; the shortest paths from the households to the seat give the main route.
 """
 from dataclasses import replace
 
 import numpy as np
+import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gridmgmt.analysis.reach import Snapped, road_distances
 from gridmgmt.domain.site_criteria import Candidate, SiteConfig
 from gridmgmt.domain.vocab import EIGHT_HAVES, ROAD_CLASSES
-from gridmgmt.services.reach import utm_srid
-
-EDGES_SQL = "SELECT id, source, target, length_m AS cost FROM road WHERE source IS NOT NULL"
-# Nearest roads by the index (degrees) before measuring in metres: enough to find
-# the nearest in metres at township latitudes.
-KNN = 5
-
-# The KNN nearest roads by the index (degrees) are re-ranked in metres: a degree of longitude is
-# shorter than one of latitude, so the nearest in degrees need not be the nearest on the ground.
-_SNAP = """
-SELECT p.id, r.id AS edge, r.source, r.target, r.length_m, r.off,
-       ST_LineLocatePoint(r.geom, p.geom) * r.length_m AS along,
-       ST_X(ST_Transform(p.geom, :srid)) AS x, ST_Y(ST_Transform(p.geom, :srid)) AS y
-FROM ({points}) p
-CROSS JOIN LATERAL (
-    SELECT c.*, ST_Distance(p.geom::geography, c.geom::geography) AS off FROM (
-        SELECT id, source, target, length_m, geom FROM road
-        WHERE source IS NOT NULL ORDER BY geom <-> p.geom LIMIT {knn}) c
-    ORDER BY off LIMIT 1) r
-ORDER BY p.id"""
+from gridmgmt.network.distances import Snapped, road_distances
+from gridmgmt.network.edges import class_distances
+from gridmgmt.network.roads import NoRoads, RoadNetwork, township_frame
 
 POINTS = {
-    "seat": "SELECT id, seat AS geom FROM township WHERE id = :township AND seat IS NOT NULL",
-    "venue": "SELECT id, venue AS geom FROM party_org WHERE township_id = :township "
-             "AND venue IS NOT NULL",
-    "household": "SELECT h.id, h.geom FROM household h JOIN village v ON v.id = h.village_id "
-                 "WHERE v.township_id = :township",
+    "seat": "SELECT id, ST_X(seat), ST_Y(seat) FROM township WHERE id = :township AND seat IS NOT NULL",
+    "venue": "SELECT id, ST_X(venue), ST_Y(venue) FROM party_org WHERE township_id = :township "
+             "AND venue IS NOT NULL ORDER BY id",
+    "household": "SELECT h.id, ST_X(h.geom), ST_Y(h.geom) FROM household h JOIN village v ON v.id = h.village_id "
+                 "WHERE v.township_id = :township ORDER BY h.id",
 }
 
 _CANDIDATES = f"""
@@ -59,98 +42,59 @@ FROM party_org o LEFT JOIN demo_site s ON s.party_org_id = o.id
 LEFT JOIN full_members f ON f.root = o.id
 WHERE o.township_id = :township AND o.venue IS NOT NULL ORDER BY o.id"""
 
-_ROAD_CLASS_DISTANCE = """
-SELECT o.id, c.road_class,
-       (SELECT min(ST_Distance(o.venue::geography, r.geom::geography))
-        FROM (SELECT geom FROM road WHERE road_class = c.road_class
-              ORDER BY geom <-> o.venue LIMIT :knn) r) AS metres
-FROM party_org o CROSS JOIN unnest(CAST(:classes AS text[])) AS c(road_class)
-WHERE o.township_id = :township AND o.venue IS NOT NULL"""
-
 
 class NoSeat(LookupError):
-    """The township has no seat point, or no routable road near it."""
+    """The township has no seat point, or no routable road."""
 
 
-def snap(session: Session, kind: str, township_id: int) -> tuple[np.ndarray, dict]:
-    """Ids of the KIND points of the township and their raw snapping columns."""
-    rows = session.execute(text(_SNAP.format(points=POINTS[kind], knn=KNN)),
-                           {"township": township_id, "srid": utm_srid(session, township_id)}).all()
-    cols = {name: np.array([getattr(r, name) for r in rows], dtype=float)
-            for name in ("edge", "source", "target", "length_m", "off", "along", "x", "y")}
-    return np.array([r.id for r in rows], dtype=int), cols
+def located(session: Session, kind: str, township_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ids, lon, lat) of the KIND points of the township."""
+    rows = session.execute(text(POINTS[kind]), {"township": township_id}).all()
+    ids, lon, lat = (np.array(c) for c in zip(*rows)) if rows else (np.zeros(0), np.zeros(0), np.zeros(0))
+    return ids.astype(int), lon.astype(float), lat.astype(float)
 
 
-def vertex_costs(session: Session, vertex_ids: np.ndarray) -> np.ndarray:
-    """Road cost matrix (m) among VERTEX_IDS (pgr_dijkstraCostMatrix); inf = unreachable."""
-    index = {int(v): n for n, v in enumerate(vertex_ids)}
-    cost = np.full((len(index), len(index)), np.inf)
-    np.fill_diagonal(cost, 0.0)
-    if len(index) > 1:
-        rows = session.execute(text(
-            "SELECT start_vid, end_vid, agg_cost FROM pgr_dijkstraCostMatrix("
-            ":edges, CAST(:vids AS bigint[]), false)"),
-            {"edges": EDGES_SQL, "vids": list(index)})
-        for start, end, agg in rows:
-            cost[index[start], index[end]] = agg
-    return cost
+def township_network(session: Session, township_id: int) -> RoadNetwork | None:
+    """The township's road network, or None when it has no routable road."""
+    try:
+        return RoadNetwork.of(session, township_id)
+    except NoRoads:
+        return None
 
 
-def as_snapped(cols: dict, index: dict[int, int]) -> Snapped:
-    """Snapping columns with vertex ids turned into rows of the cost matrix.
-
-    Sites are measured along roads only: no point counts as off the network.
-    """
-    return Snapped(cols["edge"].astype(int),
-                   np.array([index[int(v)] for v in cols["source"]], dtype=int),
-                   np.array([index[int(v)] for v in cols["target"]], dtype=int),
-                   cols["along"], cols["length_m"] - cols["along"], cols["off"], cols["x"], cols["y"],
-                   np.zeros(len(cols["edge"]), bool))
+def seat_network(session: Session, township_id: int) -> tuple[RoadNetwork, Snapped]:
+    """The township's network and its seat on it; NoSeat without a seat or roads."""
+    network = township_network(session, township_id)
+    _, lon, lat = located(session, "seat", township_id)
+    if network is None or not len(lon):
+        raise NoSeat("乡镇未登记驻地位置，或乡镇没有可通行的道路")
+    return network, network.snap(lon, lat)
 
 
-def network(session: Session, township_id: int, kinds=("seat", "venue", "household")):
-    """Snapped points of each kind (ids, Snapped) and the vertex cost matrix they share."""
-    raw = {kind: snap(session, kind, township_id) for kind in kinds}
-    if "seat" in raw and not len(raw["seat"][0]):
-        raise NoSeat("乡镇未登记驻地位置，或驻地附近没有可通行的道路")
-    vids = np.unique(np.concatenate([np.concatenate([c["source"], c["target"]])
-                                     for _, c in raw.values()])).astype(int)
-    index = {int(v): n for n, v in enumerate(vids)}
-    points = {kind: (ids, as_snapped(cols, index)) for kind, (ids, cols) in raw.items()}
-    return points, vertex_costs(session, vids), vids
-
-
-def _main_route_orgs(session: Session, township_id: int, seat: Snapped, homes: Snapped,
-                     vids: np.ndarray, config: SiteConfig) -> set[int]:
+def _main_route_orgs(network: RoadNetwork, seat: Snapped, homes: Snapped, venues: Snapped,
+                     venue_ids: np.ndarray, config: SiteConfig) -> set[int]:
     """Venues near a road edge that carries a large share of the households' trips to the seat.
 
     Each household travels from the road vertex nearest to it along its shortest path
     to the seat; an edge on at least config.main_route_share of those paths is main route.
     """
-    seat_v = vids[seat.source[0]] if seat.to_source[0] <= seat.to_target[0] else vids[seat.target[0]]
-    near = np.where(homes.to_source <= homes.to_target, vids[homes.source], vids[homes.target])
-    ends, weights = np.unique(near, return_counts=True)
-    keep = ends != seat_v
-    if not keep.any():
+    seat_v = seat.source[0] if seat.to_source[0] <= seat.to_target[0] else seat.target[0]
+    near = np.where(homes.to_source <= homes.to_target, homes.source, homes.target)
+    ends, weights = np.unique(near[near != seat_v], return_counts=True)
+    if not len(ends):
         return set()
-    rows = session.execute(text("""
-        WITH w AS (SELECT * FROM unnest(CAST(:ends AS bigint[]), CAST(:n AS int[])) AS w(vid, n)),
-        load AS (SELECT p.edge, sum(w.n) AS n
-                 FROM pgr_dijkstra(:edges, CAST(:seat AS bigint), CAST(:ends AS bigint[]), false) p
-                 JOIN w ON w.vid = p.end_vid WHERE p.edge > 0 GROUP BY p.edge)
-        SELECT DISTINCT o.id FROM load JOIN road r ON r.id = load.edge
-        JOIN party_org o ON o.township_id = :township AND o.venue IS NOT NULL
-             AND ST_DWithin(o.venue::geography, r.geom::geography, :near)
-        WHERE load.n >= :least"""), {
-        "ends": ends[keep].tolist(), "n": weights[keep].tolist(), "edges": EDGES_SQL,
-        "seat": int(seat_v), "township": township_id, "near": config.main_route_m,
-        "least": config.main_route_share * len(homes)})
-    return {r.id for r in rows}
+    paths = network.paths((seat_v, end) for end in ends)
+    load = paths.assign(n=paths.end_vid.map(dict(zip(ends, weights)))).groupby("edge").n.sum()
+    busy = load.index[load >= config.main_route_share * len(homes)].to_numpy()
+    lines = network.edges.lines[network.edges.rows(busy)]
+    near_venue = shapely.STRtree(lines).query(shapely.points(venues.x, venues.y), predicate="dwithin",
+                                              distance=config.main_route_m)[0]
+    return {int(v) for v in venue_ids[np.unique(near_venue)]}
 
 
-def _base_candidates(session: Session, township_id: int) -> dict[int, Candidate]:
-    srid = utm_srid(session, township_id)
-    rows = session.execute(text(_CANDIDATES), {"township": township_id, "srid": srid})
+def _base_candidates(session: Session, township_id: int, network: RoadNetwork | None) -> dict[int, Candidate]:
+    frame = network.frame if network else township_frame(session, township_id)
+    rows = session.execute(text(_CANDIDATES), {"township": township_id, "srid": frame.epsg}).all()
     out = {}
     for r in rows:
         haves = frozenset(k for k in EIGHT_HAVES if getattr(r, k))
@@ -159,31 +103,31 @@ def _base_candidates(session: Session, township_id: int) -> dict[int, Candidate]
             r.id, r.name, r.field, r.x, r.y, area, haves, r.full_members, r.committee_size,
             r.theme, r.is_contact_point, r.is_secretary_model, r.status, org_type=r.org_type,
             code=r.code)
-    road = session.execute(text(_ROAD_CLASS_DISTANCE), {
-        "township": township_id, "knn": KNN, "classes": list(ROAD_CLASSES)})
-    metres: dict[int, dict] = {}
-    for org, road_class, distance in road:
-        metres.setdefault(org, {})[road_class] = distance
-    return {org: replace(c, road_m=metres.get(org, {})) for org, c in out.items()}
+    if network is None or not rows:
+        return out
+    metres = class_distances(network.edges, np.array([r.x for r in rows]), np.array([r.y for r in rows]),
+                             ROAD_CLASSES)
+    return {org: replace(c, road_m={k: None if np.isinf(d[n]) else float(d[n]) for k, d in metres.items()})
+            for n, (org, c) in enumerate(out.items())}
 
 
 def measure_candidates(session: Session, township_id: int, config: SiteConfig) -> list[Candidate]:
     """Every party org with a venue in the township, with its spatial criteria measured."""
-    base = _base_candidates(session, township_id)
-    if not base:
-        return []
-    try:
-        points, cost, vids = network(session, township_id)
-    except NoSeat:
+    network = township_network(session, township_id)
+    base = _base_candidates(session, township_id, network)
+    _, *seat_at = located(session, "seat", township_id)
+    if not base or network is None or not len(seat_at[0]):
         # Only the standards can be judged; each candidate is then excluded as unreachable.
         return list(base.values())
-    seat = points["seat"][1]
-    venue_ids, venues = points["venue"]
-    home_ids, homes = points["household"]
-    seat_m = road_distances(seat, venues, cost)[0]
+    seat = network.snap(*seat_at)
+    venue_ids, *venue_at = located(session, "venue", township_id)
+    home_ids, *home_at = located(session, "household", township_id)
+    venues, homes = network.snap(*venue_at), network.snap(*home_at)
+    costs = network.costs(seat, venues, homes)
+    seat_m = road_distances(seat, venues, costs)[0]
     villages = _household_villages(session, home_ids)
-    reach = road_distances(venues, homes, cost) <= config.catchment_m if len(homes) else None
-    on_route = _main_route_orgs(session, township_id, seat, homes, vids, config) if len(homes) else set()
+    reach = road_distances(venues, homes, costs) <= config.catchment_m if len(homes) else None
+    on_route = _main_route_orgs(network, seat, homes, venues, venue_ids, config) if len(homes) else set()
     measured = []
     for n, org in enumerate(venue_ids):
         hit = reach[n] if reach is not None else np.zeros(0, bool)

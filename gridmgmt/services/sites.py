@@ -1,22 +1,26 @@
 """Demo-site use cases: score candidates, choose a set, plan the 现场观摩 tour."""
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gridmgmt.analysis.reach import concat, road_distances
 from gridmgmt.analysis.siting import (
     Option, Rules, Score, Selection, SelectionError, score, select_exact, select_greedy,
 )
-from gridmgmt.analysis.tour import order_tour
 from gridmgmt.db.models import PartyOrg, Township
 from gridmgmt.domain.site_criteria import Candidate, SiteConfig
+from gridmgmt.network.distances import concat
+from gridmgmt.network.legs import Gap
+from gridmgmt.network.tours import order_stops
 from gridmgmt.services.layers import TownshipNotFound
-from gridmgmt.services.site_measures import measure_candidates, network
+from gridmgmt.services.site_measures import located, measure_candidates, seat_network
 
 # Sites that are awarded (or rectifying under an award) stay in any chosen set.
 LOCKED_STATUSES = ("awarded", "rectifying")
+SEAT_NAME = "乡镇驻地"
+# Time given to the tour search: OR-Tools finds the optimum of 6–11 sites within 0.05 s (bench/sites.py).
+TOUR_SEARCH_S = 0.2
 
 
 @dataclass(frozen=True)
@@ -83,17 +87,18 @@ class Stop:
     leg_m: float
     total_m: float
     arrive_min: float
-    vertex: int  # the road vertex nearest to the stop, where drawn paths join the road
 
 
 @dataclass(frozen=True)
 class Tour:
-    """The ordered tour and whether its order is proven shortest."""
+    """The ordered tour, its legs along the roads (lon/lat lines, one per stop after the seat)
+    and the network gaps on them."""
 
     stops: list[Stop]
-    exact: bool
     speed_kmh: float
     stay_min: float
+    legs: list = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
 
     @property
     def total_m(self) -> float:
@@ -105,29 +110,25 @@ def plan_tour(session: Session, township_code: str, party_org_ids, speed_kmh: fl
               stay_min: float = 20.0) -> Tour:
     """Shortest road tour from the seat through the sites, staying STAY_MIN at each."""
     town = township_id(session, township_code)
-    points, cost, vids = network(session, town, ("seat", "venue"))
-    venue_ids, venues = points["venue"]
+    venue_ids, lon, lat = located(session, "venue", town)
     wanted = sorted(set(party_org_ids))
     rows = np.flatnonzero(np.isin(venue_ids, wanted))
     missing = sorted(set(wanted) - set(venue_ids[rows].tolist()))
     if missing:
         raise SelectionError(f"这些党组织不在本乡镇或没有活动场所：{missing}")
-    seat = points["seat"][1]
-    every = concat(seat.take(np.zeros(1, int)), venues.take(rows))
-    matrix = road_distances(every, every, cost)
-    unreachable = np.isinf(matrix[0, 1:])
-    if unreachable.any():
-        raise SelectionError(f"从乡镇驻地沿道路到不了：{venue_ids[rows][unreachable].tolist()}")
-    order, exact = order_tour(matrix)
+    network, seat = seat_network(session, town)
+    places = concat(seat, network.snap(lon[rows], lat[rows]))
+    legs = network.leg_matrix(places)
+    metres = legs.metres
+    order = order_stops(metres, TOUR_SEARCH_S, closed=False)
     names = dict(session.execute(select(PartyOrg.id, PartyOrg.name).where(PartyOrg.id.in_(wanted))).all())
     ids = [None] + venue_ids[rows].tolist()
-    vertex = vids[np.where(every.to_source <= every.to_target, every.source, every.target)].tolist()
-    stops, total, clock = [Stop(None, "乡镇驻地", 0.0, 0.0, 0.0, vertex[0])], 0.0, 0.0
+    labels = [SEAT_NAME] + [names[i] for i in ids[1:]]
+    stops, total, clock = [Stop(None, SEAT_NAME, 0.0, 0.0, 0.0)], 0.0, 0.0
     for prev, here in zip(order, order[1:]):
-        leg = float(matrix[prev, here])
+        leg = float(metres[prev, here])
         total += leg
         clock += leg / (speed_kmh * 1000 / 60) + (stay_min if prev else 0.0)
-        stops.append(Stop(ids[here], names[ids[here]], round(leg, 1), round(total, 1), round(clock, 1),
-                          vertex[here]))
-    return Tour(stops, exact, speed_kmh, stay_min)
-
+        stops.append(Stop(ids[here], labels[here], round(leg, 1), round(total, 1), round(clock, 1)))
+    return Tour(stops, speed_kmh, stay_min, network.draw(places, legs, order, closed=False),
+                legs.gaps(order, False, labels))

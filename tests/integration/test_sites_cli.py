@@ -34,7 +34,7 @@ def test_score_select_tour(cli):
     assert "PB\tB党支部" in out and "活动场所面积100 m²，低于120 m²" in out
     out = run(cli, "select", TOWN, "-k", "2", "--spacing-m", "500", "--tour")
     assert "已证明最优" in out and "PA\tA党支部" in out and "PC\tC党支部" in out
-    assert "观摩路线（最短" in out and "1\tA党支部\t本段 0.6 km" in out
+    assert "观摩路线（近似最短" in out and "1\tA党支部\t本段 0.6 km" in out
     out = run(cli, "select", TOWN, "-k", "2", "--spacing-m", "5000", code=1)
     assert "选不出2个示范点" in out
     assert "0\t乡镇驻地" in run(cli, "tour", TOWN, "PC", "PA")

@@ -119,10 +119,12 @@ def test_route_is_a_closed_round_on_roads(session, town):
     # 23.91°N (7530 m) plus 11 m off the road at each end of each of 19 legs (base included).
     assert route.length_m == pytest.approx(7530 + 2 * 19 * 11.1, abs=25)
     assert route.base == (115.701, 23.9101)
-    on_roads = session.execute(text(
-        "SELECT ST_CoveredBy(ST_GeomFromGeoJSON(:line), ST_Buffer(ST_Union(geom), 0.000001)) FROM road"
-    ), {"line": json.dumps(route.line)}).scalar()
-    assert on_roads
+    # The drawn line runs along the roads, with the 11 m links to the houses, and is as long as the round.
+    on_roads, metres = session.execute(text(
+        "SELECT ST_CoveredBy(ST_GeomFromGeoJSON(:line), ST_Buffer(ST_Union(geom), 0.00012)), "
+        "ST_Length(ST_GeomFromGeoJSON(:line)::geography) FROM road"), {"line": json.dumps(route.line)}).one()
+    assert on_roads and metres == pytest.approx(route.length_m, abs=30)
+    assert not route.gaps
 
 
 def test_route_within_a_short_budget(session, town):
@@ -137,7 +139,9 @@ def test_route_without_a_road_network_uses_straight_lines(session, town):
     session.execute(text("UPDATE road SET source = NULL, target = NULL"))
     session.commit()
     route = plan_route(session, "C0", DAY, hours=8, mode="drive")
-    assert len(route.stops) == 18 and route.off_network == 18 and route.line is None
+    # Every leg of the round (18 stops and the way back) is a network gap, named.
+    assert len(route.stops) == 18 and len(route.gaps) == 19 and route.line is None
+    assert route.gaps[0].a == "驻地" and "道路不连通" in route.gaps[0].describe()
     # Straight out and back (7530 m) times the detour factor 1.5.
     assert route.length_m == pytest.approx(1.5 * 7530, rel=0.01)
 

@@ -2,53 +2,52 @@
 import numpy as np
 
 from gridmgmt.analysis.dispersion import dispersion_m, group_count, propose_groups, settlements
-from gridmgmt.analysis.reach import (
-    Snapped, concat, nearest, nearest_distances, nearest_straight, pair_distances, road_distances, utm_epsg,
-    vertex_matrix,
+from gridmgmt.network.distances import (
+    Snapped, VertexCosts, concat, nearest, nearest_distances, nearest_straight, pair_distances, road_distances,
 )
 
-# A road A(0) —1000 m— B(1) —1000 m— C(2) along the x axis; edges 10 (A–B) and 11 (B–C).
-INDEX, MATRIX = vertex_matrix([100, 101, 102], [100, 100, 101], [101, 102, 102], [1000.0, 2000.0, 1000.0])
+# A road A(100) —1000 m— B(101) —1000 m— C(102) along the x axis; edges 10 (A–B) and 11 (B–C).
+FULL = VertexCosts.from_rows([102, 100, 101], [100, 100, 101], [101, 102, 102], [1000.0, 2000.0, 1000.0])
 
 
 def _points(*specs, off_network_m=500.0):
     """Points (edge, metres from the edge's start, metres off the road, side)."""
     edges, along, access, side = map(np.array, zip(*specs))
-    source = np.where(edges == 10, 0, 1)
+    source = np.where(edges == 10, 100, 101)
     x = np.where(edges == 10, 0, 1000) + along
     return Snapped(edge=edges, source=source, target=source + 1, to_source=along.astype(float),
                    to_target=1000.0 - along, access=access.astype(float), x=x.astype(float),
                    y=(side * access).astype(float), off_network=access > off_network_m)
 
 
-def test_vertex_matrix_is_symmetric_from_pgrouting_rows():
-    assert INDEX == {100: 0, 101: 1, 102: 2}
-    # pgr_johnson (undirected) lists both directions; here only one is given.
-    assert MATRIX[0, 2] == 2000 and MATRIX[0, 0] == 0 and np.isinf(MATRIX[2, 0])
+def test_vertex_costs_from_pgrouting_rows():
+    assert FULL.ids.tolist() == [100, 101, 102] and FULL.rows([102, 100]).tolist() == [2, 0]
+    # Undirected: one direction given is both; a pair not given stays unjoined; rows of
+    # vertices outside the set are left out.
+    assert FULL.matrix[0, 2] == 2000 and FULL.matrix[2, 0] == 2000 and FULL.matrix[0, 0] == 0
+    part = VertexCosts.from_rows([100, 101], [100, 100, 101], [101, 102, 102], [1000.0, 2000.0, 1000.0])
+    assert part.matrix.tolist() == [[0.0, 1000.0], [1000.0, 0.0]]
+    assert np.isinf(VertexCosts.from_rows([100, 102], [], [], []).matrix[0, 1])
 
 
 def test_pair_distances_along_the_road():
-    full = vertex_matrix([100, 101, 102], [100, 101, 100, 102, 101, 102],
-                         [101, 100, 102, 100, 102, 101], [1000.0, 1000, 2000, 2000, 1000, 1000])[1]
     # P 200 m along A–B, 10 m off; Q 700 m along A–B, 20 m off; S 300 m along B–C, 0 m off.
     p = _points((10, 200, 10, 1), (10, 700, 20, 1), (11, 300, 0, 1))
-    d = pair_distances(p, full)
+    d = pair_distances(p, FULL)
     assert d[0, 1] == 10 + 500 + 20          # same edge: straight along it
     assert d[0, 2] == 10 + 800 + 300 + 0     # P → B → S
     assert d[1, 2] == 20 + 300 + 300
     assert np.allclose(d, d.T) and (np.diag(d) == 0).all()
     # Between two sets: the same figures, row by row.
-    assert np.array_equal(road_distances(p.take([0, 1]), p.take([2]), full), d[:2, 2:])
-    assert np.array_equal(pair_distances(concat(p.take([2]), p.take([0])), full), d[np.ix_([2, 0], [2, 0])])
+    assert np.array_equal(road_distances(p.take([0, 1]), p.take([2]), FULL), d[:2, 2:])
+    assert np.array_equal(pair_distances(concat(p.take([2]), p.take([0])), FULL), d[np.ix_([2, 0], [2, 0])])
 
 
 def test_off_network_points_use_a_straight_line():
-    full = vertex_matrix([100, 101, 102], [100, 101, 100, 102, 101, 102],
-                         [101, 100, 102, 100, 102, 101], [1000.0, 1000, 2000, 2000, 1000, 1000])[1]
     # H is 600 m off the road (beyond 500 m): 600 m north of x=100; V 400 m along A–B on the road.
     homes = _points((10, 100, 600, 1), (10, 900, 30, -1))
     venues = _points((10, 400, 0, 1))
-    d, which = nearest(homes, venues, full)
+    d, which = nearest(homes, venues, FULL)
     assert which.tolist() == [0, 0]
     assert homes.off_network.tolist() == [True, False]
     assert np.isclose(d[0], np.hypot(300, 600))   # straight line, not 600 + 300
@@ -56,17 +55,15 @@ def test_off_network_points_use_a_straight_line():
 
 
 def test_nearest_target_through_the_network():
-    full = vertex_matrix([100, 101, 102], [100, 101, 100, 102, 101, 102],
-                         [101, 100, 102, 100, 102, 101], [1000.0, 1000, 2000, 2000, 1000, 1000])[1]
     homes = _points((11, 900, 5, 1), (10, 50, 0, 1))
     venues = _points((10, 0, 15, 1), (11, 100, 40, -1))
     # Home 0: to venue 1 along edge 11: 5 + 800 + 40; to venue 0: 5 + 900 + 1000 + 15.
     # Home 1: to venue 0 along edge 10: 50 + 15; to venue 1: 950 + 100 + 40.
-    assert nearest_distances(homes, venues, full).tolist() == [845.0, 65.0]
-    assert np.isinf(nearest_distances(homes, venues.take([]), full)).all()
+    assert nearest_distances(homes, venues, FULL).tolist() == [845.0, 65.0]
+    assert np.isinf(nearest_distances(homes, venues.take([]), FULL)).all()
     # Which venue is nearest: venue 1 for home 0, venue 0 for home 1; none without venues.
-    assert nearest(homes, venues, full)[1].tolist() == [1, 0]
-    assert nearest(homes, venues.take([]), full)[1].tolist() == [-1, -1]
+    assert nearest(homes, venues, FULL)[1].tolist() == [1, 0]
+    assert nearest(homes, venues.take([]), FULL)[1].tolist() == [-1, -1]
 
 
 def test_settlements_chain_homes_within_the_link_distance():
@@ -114,9 +111,8 @@ def test_group_count_gives_every_settlement_a_group():
     assert group_count(5, 0, 10) == 1
 
 
-def test_nearest_straight_and_utm_zone():
+def test_nearest_straight():
     x, y = np.array([0.0, 10.0, 500.0]), np.array([0.0, 0.0, 300.0])
     d = nearest_straight(x, y, np.array([0.0, 400.0]), np.array([3.0, 300.0]))
     assert np.allclose(d, [3.0, np.hypot(10, 3), 100.0])
     assert np.isinf(nearest_straight(x, y, np.array([]), np.array([]))).all()
-    assert utm_epsg(115.7) == 32650 and utm_epsg(120.0) == 32651

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import shapely
 
-from gridmgmt.analysis.grid_cells import LocalPlane, OutsideVillage, build_mesh, dissolve
+from gridmgmt.analysis.grid_cells import OutsideVillage, build_mesh, dissolve
 
 
 def _assert_tiles(parts, village):
@@ -62,13 +62,3 @@ def test_a_household_outside_its_village_is_refused():
     with pytest.raises(OutsideVillage) as err:
         build_mesh(np.array([[10, 10], [150, 10.0]]), shapely.box(0, 0, 100, 100))
     assert list(err.value.rows) == [1]
-
-
-def test_local_plane_is_metric_and_round_trips_exactly():
-    plane = LocalPlane(115.7, 23.9)
-    # 0.01° of longitude at 23.9°N is about 1018 m; 0.01° of latitude about 1107 m.
-    east = plane.to_metres(shapely.LineString([(115.7, 23.9), (115.71, 23.9)]))
-    north = plane.to_metres(shapely.LineString([(115.7, 23.9), (115.7, 23.91)]))
-    assert east.length == pytest.approx(1018.3, abs=0.5) and north.length == pytest.approx(1107.7, abs=0.5)
-    box = shapely.box(115.7, 23.9, 115.71, 23.91)
-    assert shapely.equals_exact(plane.to_degrees(plane.to_metres(box)), box, tolerance=1e-12)

@@ -6,6 +6,7 @@ from gridmgmt.maps.static import geo, scalebar
 from gridmgmt.maps.static.furniture import notes_height_mm, wrap_text
 from gridmgmt.maps.static.labels import inside, overlaps
 from gridmgmt.maps.static.page import Page, layout
+from gridmgmt.network.frame import TownshipFrame
 
 
 @pytest.mark.parametrize("room, length", [(2600, 2000), (999, 500), (1000, 1000), (73, 50), (0.3, 0.2),
@@ -32,16 +33,8 @@ def test_paper_length_and_fraction():
     assert scalebar.scale_denominator(101_234 / 1000, 1.0) == 101_000
 
 
-def test_gauss_kruger_zone_from_the_centroid():
-    assert geo.projected_crs(115.7, 23.9).to_epsg() == 4548  # CM 117°E
-    assert geo.projected_crs(116.4, 39.9).to_epsg() == 4548
-    assert geo.projected_crs(121.4, 31.2).to_epsg() == 4549  # CM 120°E
-    assert geo.projected_crs(121.5, 31.2).to_epsg() == 4550  # on the zone edge: the eastern zone
-    assert geo.projected_crs(10.0, 50.0).to_epsg() == 32632  # outside China: UTM
-
-
 def test_distortion_on_and_off_the_central_meridian():
-    crs = geo.projected_crs(117.0, 24.0)
+    crs = TownshipFrame(117.0, 24.0).crs
     on_scale, on_turn = geo.local_distortion(crs, 117.0, 24.0)
     assert on_scale == pytest.approx(1.0, abs=1e-6) and on_turn == pytest.approx(0.0, abs=1e-6)
     # 1.3° west of the meridian at 23.9°N: k ≈ 1 + (Δλ·cosφ)²/2, grid north turns clockwise by Δλ·sinφ.

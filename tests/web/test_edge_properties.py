@@ -21,7 +21,7 @@ from web.params import PathValues
 
 # Views that read nothing but their URL variables.
 READS_NOTHING = {
-    "accounts.logout", "accounts.logout_everywhere", "assets.package_file", "static", "townships.index", "townships.show",
+    "accounts.logout", "accounts.logout_everywhere", "assets.package_file", "health.healthz", "health.readyz", "static", "townships.index", "townships.show",
     "villages.show", "households.show", "mobile.index", "visits.today", "visits.duties",
     "grids.index", "grids.editor", "grids_api.data", "grids_api.rebalance_plan", "grids_api.assign_plan",
     "grids_api.unknown_path", "coverage.workbook", "exports.download_roster", "tiles.tile",

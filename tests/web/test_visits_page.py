@@ -74,7 +74,7 @@ def test_a_resent_visit_gets_the_first_record_whatever_changed_since(worker, ses
 def test_route_json(worker):
     answer = worker.get("/api/visits/route?hours=4&mode=drive")
     assert answer.status_code == 200
-    assert {"stops", "length_m", "travel_min", "line", "base"} <= set(answer.json)
+    assert {"stops", "length_m", "travel_min", "line", "base", "gaps"} <= set(answer.json)
     assert worker.get("/api/visits/route?mode=fly").status_code == 400
 
 

@@ -173,7 +173,8 @@
     route.stops.forEach(s => L.marker([s.lat, s.lon]).bindTooltip(String(s.seq), {permanent: true, direction: "top"})
                                    .addTo(routeLayer));
     $("route-summary").textContent = `从驻地出发并返回：${route.stops.length} 处，全程 ${(route.length_m / 1000).toFixed(1)} 公里，` +
-      `路上约 ${route.travel_min} 分钟，走访约 ${route.service_min} 分钟` + (route.left_out ? `；时间不够，另有 ${route.left_out} 处未排入` : "");
+      `路上约 ${route.travel_min} 分钟，走访约 ${route.service_min} 分钟` + (route.left_out ? `；时间不够，另有 ${route.left_out} 处未排入` : "") +
+      (route.gaps.length ? `；${route.gaps.length} 段道路数据不连通，按直线的 1.5 倍估算` : "");
     document.querySelector("#route-stops tbody").replaceChildren(...route.stops.map(stopRow));
     $("route").hidden = false; $("print-button").hidden = !route.stops.length;
     if (route.stops.length) map.fitBounds(routeLayer.getBounds().pad(0.1), {animate: false});

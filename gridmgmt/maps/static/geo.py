@@ -1,20 +1,11 @@
-"""The township's projected CRS, and how that projection bends at the map centre."""
+"""How the township frame's projection (gridmgmt.network.frame) bends at the map centre."""
 import math
 
 from pyproj import CRS, Geod, Transformer
 
+from gridmgmt.network.frame import GK_FIRST_EPSG
+
 GEOD = Geod(ellps="GRS80")
-# EPSG:4534 is CGCS2000 3-degree Gauss-Kruger CM 75E; the zones go on every 3° to 135E.
-GK_FIRST_EPSG, GK_FIRST_CM, GK_LAST_CM = 4534, 75, 135
-
-
-def projected_crs(lon: float, lat: float) -> CRS:
-    """CGCS2000 3° Gauss–Krüger zone of the point inside China's meridians, else its UTM zone."""
-    meridian = 3 * math.floor(lon / 3 + 0.5)
-    if GK_FIRST_CM <= meridian <= GK_LAST_CM:
-        return CRS.from_epsg(GK_FIRST_EPSG + (meridian - GK_FIRST_CM) // 3)
-    zone = min(60, int((lon + 180) // 6) + 1)
-    return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
 
 
 def local_distortion(crs: CRS, lon: float, lat: float) -> tuple[float, float]:

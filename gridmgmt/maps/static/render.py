@@ -1,4 +1,4 @@
-"""Lay a MapSpec out on a page in the township's projected CRS, and save it as PNG or PDF."""
+"""Lay a MapSpec out on a page in the township's metric frame, and save it as PNG or PDF."""
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +18,7 @@ from gridmgmt.maps.static.fonts import cjk_family
 from gridmgmt.maps.static.labels import place_labels
 from gridmgmt.maps.static.page import DPI, Layout, Page, Rect, layout
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
+from gridmgmt.network.frame import TownshipFrame
 
 FORMATS = ("png", "pdf")
 # zlib level 3: about a tenth larger than the default 6, in half the time.
@@ -58,7 +59,7 @@ def render(spec: MapSpec, page: Page) -> RenderedMap:
     """Draw SPEC on PAGE: title band, framed map, and the panel of legend, arrow, bar, notes, inset."""
     family = cjk_family()
     centre = spec.area.centroid
-    crs = geo.projected_crs(centre.x, centre.y)
+    crs = TownshipFrame(centre.x, centre.y).crs
     scale_factor, rotation = geo.local_distortion(crs, centre.x, centre.y)
     with matplotlib.rc_context({"font.family": family, "axes.unicode_minus": False}):
         fig = Figure(figsize=page.figsize(), dpi=DPI)
