@@ -18,7 +18,7 @@ import numpy as np
 import shapely
 from sqlalchemy import text
 
-from bench.common import fresh_database, gridmgmt
+from bench.common import bench_actor, fresh_database, gridmgmt
 from gridmgmt.analysis.routing import fit_budget
 from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
@@ -136,7 +136,7 @@ def _places_along_roads(network: RoadNetwork, rng) -> tuple[np.ndarray, np.ndarr
 
 def network_benchmarks() -> list[Plausibility]:
     """Load the demo and the OSM sample into a fresh database and measure every set of routes."""
-    fresh_database(DB)
+    bench_actor(fresh_database(DB))
     gridmgmt(DB, "demo", "--until", "2025-12-01")
     gridmgmt(DB, "import", "townships", str(SAMPLE / "township.geojson"))
     gridmgmt(DB, "import", "roads", str(SAMPLE / "roads.geojson"), "--township", OSM_TOWNSHIP)
