@@ -1,6 +1,6 @@
 """Coverage benchmarks on the county-scale demo (20 townships, about 200,000 households).
 
-1. County coverage figures end to end (gridmgmt.services.coverage_county) versus the
+1. County coverage figures end to end (gridmgmt.services.coverage.county) versus the
    same figures from geopandas (read the layers, sjoin households into groups,
    sjoin_nearest to venues), in the same run; the numbers are compared.
    Target: ≤ 5 s and no slower than geopandas.
@@ -25,8 +25,8 @@ from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, CoverageRules
 from gridmgmt.network.frame import TownshipFrame
-from gridmgmt.services.coverage_county import county_figures
-from gridmgmt.services.reach import household_reach, township_reach
+from gridmgmt.services.coverage.county import county_figures
+from gridmgmt.services.coverage.reach import household_reach, township_reach
 
 DB = os.environ.get("GRIDMGMT_BENCH_COVERAGE_DB", "gridmgmt_bench_cov")
 COUNTY_TARGET_S, REACH_TARGET_S = 5.0, 10.0

@@ -20,9 +20,9 @@ from bench.common import fresh_database, gridmgmt
 from gridmgmt.db.session import make_session
 from gridmgmt.maps.kinds import KINDS
 from gridmgmt.maps.static.page import DPI, Page
-from gridmgmt.services.audit import Actor
-from gridmgmt.services.briefing import export_map
-from gridmgmt.services.briefing_layers import LOADERS
+from gridmgmt.services.accounts.audit import Actor
+from gridmgmt.services.briefing.exports import export_map
+from gridmgmt.services.briefing.layers import LOADERS
 
 DB_NAME = "gridmgmt_bench_exports"
 TARGET_S = 10.0

@@ -27,7 +27,7 @@ from bench.serving import Server, log_in
 from gridmgmt.config import get_settings
 from gridmgmt.db.cluster import scratch_cluster
 from gridmgmt.db.migrate import upgrade
-from gridmgmt.services.demo_accounts import DEMO_PASSWORD, DEMO_USERS
+from gridmgmt.services.accounts.demo_users import DEMO_PASSWORD, DEMO_USERS
 
 VISITS = 1_000
 CLIENTS = 50

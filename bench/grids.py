@@ -28,7 +28,7 @@ from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.models import GridPlan
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.grid_rules import GridRules
-from gridmgmt.services.grids import VillageCells, allocate_township, load_township, plan_quality, village_mesh
+from gridmgmt.services.grids.allocation import VillageCells, allocate_township, load_township, plan_quality, village_mesh
 
 DB = "gridmgmt_bench_grids"
 RULES = GridRules()

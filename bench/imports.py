@@ -12,7 +12,7 @@ from gridmgmt.config import get_settings
 from gridmgmt.db.cluster import ensure_database
 from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.session import make_session
-from gridmgmt.services.actors import Actor
+from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.imports import import_layer
 
 SOURCE_DB = "gridmgmt_bench_source"

@@ -20,8 +20,8 @@ from gridmgmt.db.models import Township, VillageGroup
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.maps.township import township_map
-from gridmgmt.services.features import MAX_LIMIT, collection, items
-from gridmgmt.services.layers import township_layers
+from gridmgmt.services.mapdata.features import MAX_LIMIT, collection, items
+from gridmgmt.services.mapdata.layers import township_layers
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]

@@ -22,7 +22,7 @@ from gridmgmt.db.cluster import ensure_database, free_port
 from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.models import AppUser, Household, Township
 from gridmgmt.db.session import make_session
-from gridmgmt.services.accounts import add_user, set_password
+from gridmgmt.services.accounts.users import add_user, set_password
 
 DB = "gridmgmt_bench_tiles"
 USERNAME = "bench-admin"

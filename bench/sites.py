@@ -16,7 +16,7 @@ import numpy as np
 from gridmgmt.analysis.siting import Option, Rules, select_exact, select_greedy
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES, ORG_FIELDS
 from gridmgmt.network.tours import order_stops, tour_length
-from gridmgmt.services.sites import TOUR_SEARCH_S
+from gridmgmt.services.sites.selection import TOUR_SEARCH_S
 
 CANDIDATES = 200
 K = 10

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql
 from bench.serving import Figure, county_database, log_in, ours, tipg
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import Scope
-from gridmgmt.services.tiles import TileAddress, tile_at, tile_layer, tile_statement
+from gridmgmt.services.mapdata.tiles import TileAddress, tile_at, tile_layer, tile_statement
 
 ZOOMS = (14, 16)
 TILES_PER_ZOOM = 150

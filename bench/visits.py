@@ -21,8 +21,8 @@ from bench.common import fresh_database, gridmgmt
 from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
 from gridmgmt.network.tours import nearest_neighbour, order_stops, tour_length
-from gridmgmt.services.compliance import township_compliance
-from gridmgmt.services.routes import SEARCH_S, road_legs
+from gridmgmt.services.visits.compliance import township_compliance
+from gridmgmt.services.visits.routes import SEARCH_S, road_legs
 
 DB = "gridmgmt_bench_visits"
 UNTIL = date(2025, 12, 1)

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from gridmgmt.services.logins import (
+from gridmgmt.services.accounts.logins import (
     LoginFailed, TooManyAttempts, authenticate, end_all_sessions, end_session, start_session,
 )
 from web.auth import current_actor, home_url, public, snapshot

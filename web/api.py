@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
 from gridmgmt.domain.permissions import Scope
-from gridmgmt.services.scopes import public_scope
+from gridmgmt.services.accounts.scopes import public_scope
 from web.auth import current_scope, json_error, public
 from web.db import get_session
 

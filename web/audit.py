@@ -1,7 +1,7 @@
 """The audit log for admins: a paged, filtered table and CSV/XLSX exports."""
 from flask import Blueprint, Response, abort, render_template, request
 
-from gridmgmt.services.audit import ACTIONS, AuditFilter, audit_page, export_audit
+from gridmgmt.services.accounts.audit import ACTIONS, AuditFilter, audit_page, export_audit
 from web.auth import current_actor, permission_required
 from web.db import get_session
 from web.inputs import AuditQuery

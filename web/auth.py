@@ -19,10 +19,10 @@ from sqlalchemy import select
 from gridmgmt.db.models import AppUser, Township
 from gridmgmt.domain.permissions import Forbidden, Scope, may
 from gridmgmt.domain.vocab import ROLES
-from gridmgmt.services.accounts import user_for_token
-from gridmgmt.services.audit import Actor, record
-from gridmgmt.services.scopes import user_scope
-from gridmgmt.services.logins import SESSION_LIFETIME, live_session
+from gridmgmt.services.accounts.users import user_for_token
+from gridmgmt.services.accounts.audit import Actor, record
+from gridmgmt.services.accounts.scopes import user_scope
+from gridmgmt.services.accounts.logins import SESSION_LIFETIME, live_session
 from web.db import get_session
 
 __all__ = ["audit", "current_actor", "current_scope", "home_url", "init_app", "json_error",

@@ -7,9 +7,9 @@ from gridmgmt.domain.branch_rules import RULES
 from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, focus, legend_entries, village_bounds
 from gridmgmt.maps.township import render_parts
 from gridmgmt.reports.coverage_tables import LABELS, RULE_COLUMNS, summary
-from gridmgmt.services.coverage import township_coverage
-from gridmgmt.services.coverage_export import export_coverage_workbook
-from gridmgmt.services.coverage_layers import coverage_layers, gap_locations
+from gridmgmt.services.coverage.report import township_coverage
+from gridmgmt.services.coverage.workbook import export_coverage_workbook
+from gridmgmt.services.coverage.layers import coverage_layers, gap_locations
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 from web.inputs import CoverageQuery

@@ -11,7 +11,7 @@ from sqlalchemy import exc as sa
 from werkzeug.exceptions import HTTPException
 
 from gridmgmt.domain.permissions import Forbidden
-from gridmgmt.services.layers import TownshipNotFound
+from gridmgmt.services.mapdata.layers import TownshipNotFound
 from web.api import error_response
 from web.auth import wants_json
 

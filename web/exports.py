@@ -7,8 +7,8 @@ from flask import Blueprint, Response, abort, render_template
 
 from gridmgmt.maps.kinds import KINDS
 from gridmgmt.maps.static.page import Page
-from gridmgmt.services.briefing import MAP_FORMATS, BriefingRefused, TownshipMissing, export_map
-from gridmgmt.services.briefing_roster import NoPlan, grid_roster
+from gridmgmt.services.briefing.exports import MAP_FORMATS, BriefingRefused, TownshipMissing, export_map
+from gridmgmt.services.briefing.roster import NoPlan, grid_roster
 from web.auth import current_actor, current_scope, permission_required, require_township
 from web.db import get_session
 from web.inputs import MapQuery

@@ -4,8 +4,8 @@ import time
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from gridmgmt.domain.grid_rules import GridError, GridRules
-from gridmgmt.services.grid_views import diff_view, plan_row, township_plans
-from gridmgmt.services.grids import allocate_township, plan_rules
+from gridmgmt.services.grids.views import diff_view, plan_row, township_plans
+from gridmgmt.services.grids.allocation import allocate_township, plan_rules
 from web.auth import permission_required, require_township
 from web.db import get_session
 from web.inputs import AllocateForm, CompareQuery

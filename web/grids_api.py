@@ -2,10 +2,11 @@
 from flask import Blueprint, request
 
 from gridmgmt.domain.grid_rules import GridError, StaleCell
-from gridmgmt.services import grid_edits, grid_plans
-from gridmgmt.services.grid_assignment import assign
-from gridmgmt.services.grid_views import plan_view
-from gridmgmt.services.grids import rebalance
+from gridmgmt.services.grids import edits as grid_edits
+from gridmgmt.services.grids import plans as grid_plans
+from gridmgmt.services.grids.assignment import assign
+from gridmgmt.services.grids.views import plan_view
+from gridmgmt.services.grids.allocation import rebalance
 from gridmgmt.network.roads import NoRoads
 from web import api
 from web.auth import permission_required

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from gridmgmt.domain.permissions import MASK
 from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
-from gridmgmt.services.households import HouseholdNotFound, household_detail
+from gridmgmt.services.mapdata.households import HouseholdNotFound, household_detail
 from web.auth import current_actor, current_scope, permission_required
 from web.db import get_session
 

@@ -9,8 +9,8 @@ from pydantic import AfterValidator, Field
 
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.site_criteria import SiteConfig
-from gridmgmt.services import features
-from gridmgmt.services.visits import MAX_NOTE, VisitInput
+from gridmgmt.services.mapdata import features
+from gridmgmt.services.visits.records import MAX_NOTE, VisitInput
 from web.params import (
     Code, Day, Distance, Id, Inline, Latitude, Longitude, Moment, Number, Offset, Params, Positive, Text, Version,
     Year,

@@ -4,9 +4,9 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from gridmgmt.maps.township import render_parts, township_map
-from gridmgmt.services.grid_views import my_cells
-from gridmgmt.services.households import household_list
-from gridmgmt.services.villages import scope_layers
+from gridmgmt.services.grids.views import my_cells
+from gridmgmt.services.mapdata.households import household_list
+from gridmgmt.services.mapdata.villages import scope_layers
 from web.assets import assets_url
 from web.auth import current_scope, permission_required
 from web.db import get_session

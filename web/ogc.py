@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, Response, request, url_for
 
 from gridmgmt.domain.permissions import Scope
-from gridmgmt.services import features
+from gridmgmt.services.mapdata import features
 from web import api
 from web.auth import public
 from web.db import get_session

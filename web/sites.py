@@ -13,11 +13,11 @@ from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABEL_OF_STATUS, STEP
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES
 from gridmgmt.maps.sites import EXCLUDED, SCORE_BANDS, SiteOverlays, add_site_overlays
 from gridmgmt.maps.township import render_parts
-from gridmgmt.services import site_layers
-from gridmgmt.services.site_measures import NoSeat
-from gridmgmt.services.site_review import review, site_records, township_reminders
-from gridmgmt.services.site_sheet import candidate_rows, review_sheet
-from gridmgmt.services.sites import Tour, org_ids, plan_tour, score_sites, select_sites, township_id
+from gridmgmt.services.sites import layers as site_layers
+from gridmgmt.services.sites.measures import NoSeat
+from gridmgmt.services.sites.review import review, site_records, township_reminders
+from gridmgmt.services.sites.sheet import candidate_rows, review_sheet
+from gridmgmt.services.sites.selection import Tour, org_ids, plan_tour, score_sites, select_sites, township_id
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 from web.inputs import ReviewForm, SiteQuery

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.maps.township import TileSource
-from gridmgmt.services import tiles
+from gridmgmt.services.mapdata import tiles
 from web import api
 from web.auth import public
 from web.db import get_session, read_only

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from gridmgmt.domain.permissions import may
 from gridmgmt.maps.township import render_parts
-from gridmgmt.services.layers import township_summaries
+from gridmgmt.services.mapdata.layers import township_summaries
 from web.auth import home_url, permission_required, require_township
 from web.db import get_session
 from web.pagemap import role_map

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, current_app, render_template
 
 from gridmgmt.maps.township import render_parts, township_map
-from gridmgmt.services.villages import VillageNotFound, village_page
+from gridmgmt.services.mapdata.villages import VillageNotFound, village_page
 from web.assets import assets_url
 from web.auth import current_scope, permission_required
 from web.db import get_session

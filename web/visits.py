@@ -13,16 +13,16 @@ from gridmgmt.db.models import Cadre
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, MUST_VISIT_FLAGS, VISIT_KINDS
-from gridmgmt.services.duties import list_duties, set_duty
-from gridmgmt.services.compliance import (
+from gridmgmt.services.visits.duties import list_duties, set_duty
+from gridmgmt.services.visits.compliance import (
     NotFound, cadre_work, township_compliance, township_places, work_places,
 )
-from gridmgmt.services.events import EventError, EventReport, record_field_visit, report_event
-from gridmgmt.services.grid_views import my_cells
-from gridmgmt.services.layers import township_layers
-from gridmgmt.services.routes import MODES, RouteError, plan_route
-from gridmgmt.services.visit_report import ReportFilter, export_workbook, report_tables
-from gridmgmt.services.visits import Fix, OutOfScope, VisitError, VisitInput, require_in_scope
+from gridmgmt.services.visits.events import EventError, EventReport, record_field_visit, report_event
+from gridmgmt.services.grids.views import my_cells
+from gridmgmt.services.mapdata.layers import township_layers
+from gridmgmt.services.visits.routes import MODES, RouteError, plan_route
+from gridmgmt.services.visits.workbook import ReportFilter, export_workbook, report_tables
+from gridmgmt.services.visits.records import Fix, OutOfScope, VisitError, VisitInput, require_in_scope
 from web.api import error_response
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session

@@ -5,7 +5,7 @@ import socket
 import click
 from sqlalchemy.orm import Session
 
-from gridmgmt.services.actors import Actor, ActorRefused, named_actor
+from gridmgmt.services.accounts.actors import Actor, ActorRefused, named_actor
 
 ENV = "GRIDMGMT_ACTOR"
 MISSING = (f"此操作会导出或导入个人信息，须用 --as 用户名（或环境变量 {ENV}）指明是哪位系统用户在操作，"

@@ -9,8 +9,8 @@ from gridmgmt.db.session import make_session
 from gridmgmt.private_files import write_private
 from gridmgmt.reports.coverage_tables import as_json, summary, tables
 from gridmgmt.reports.coverage_workbook import coverage_workbook
-from gridmgmt.services.coverage import TownshipNotFound, township_coverage
-from gridmgmt.services.coverage_export import audited_coverage
+from gridmgmt.services.coverage.report import TownshipNotFound, township_coverage
+from gridmgmt.services.coverage.workbook import audited_coverage
 
 # The table format shows this many rows of each list; json and xlsx carry all of them.
 TABLE_ROWS = 20

@@ -5,7 +5,7 @@ import click
 
 from gridmgmt.cli.checks import DAY
 from gridmgmt.db.session import make_session
-from gridmgmt.services.demo import DemoExists, DemoLoadFailed, run_demo
+from gridmgmt.services.imports.demo import DemoExists, DemoLoadFailed, run_demo
 
 
 @click.command()

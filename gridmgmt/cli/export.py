@@ -7,7 +7,7 @@ from geodata.layers import LAYERS
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.db.session import make_session
 from gridmgmt.private_files import private_output
-from gridmgmt.services.exporting import FORMATS, ExportRefused, export_layer
+from gridmgmt.services.mapdata.exporting import FORMATS, ExportRefused, export_layer
 
 PERSONAL = "、".join(f"{layer.name}（{layer.label}）" for layer in LAYERS.values() if layer.personal)
 

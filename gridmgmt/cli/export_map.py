@@ -12,8 +12,8 @@ from gridmgmt.domain.permissions import may
 from gridmgmt.maps.kinds import KINDS
 from gridmgmt.maps.static.page import ORIENTATIONS, PAPERS_MM, Page
 from gridmgmt.private_files import private_output
-from gridmgmt.services.briefing import MAP_FORMATS, BriefingRefused, export_geopackage, export_map
-from gridmgmt.services.exporting import ExportRefused
+from gridmgmt.services.briefing.exports import MAP_FORMATS, BriefingRefused, export_geopackage, export_map
+from gridmgmt.services.mapdata.exporting import ExportRefused
 
 KIND_HELP = "；".join(f"{name}={kind.label}" for name, kind in KINDS.items())
 

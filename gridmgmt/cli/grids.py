@@ -10,11 +10,11 @@ from gridmgmt.db.session import make_session
 from gridmgmt.domain.grid_rules import GridError, GridRules
 from gridmgmt.domain.vocab import PLAN_STATUSES
 from gridmgmt.private_files import private_output, write_private
-from gridmgmt.services import grid_plans
-from gridmgmt.services.briefing_roster import NoPlan, grid_roster
-from gridmgmt.services.grid_assignment import assign as assign_plan
-from gridmgmt.services.grid_views import plan_row
-from gridmgmt.services.grids import allocate_township, rebalance as rebalance_plan
+from gridmgmt.services.grids import plans as grid_plans
+from gridmgmt.services.briefing.roster import NoPlan, grid_roster
+from gridmgmt.services.grids.assignment import assign as assign_plan
+from gridmgmt.services.grids.views import plan_row
+from gridmgmt.services.grids.allocation import allocate_township, rebalance as rebalance_plan
 
 DEFAULT = GridRules()
 PLAN_COLUMNS = {"id": "编号", "township": "乡镇", "name": "名称", "status": "状态", "published_at": "发布时间",

@@ -15,11 +15,11 @@ from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEPS, ReviewError
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES
 from gridmgmt.private_files import write_private
-from gridmgmt.services.layers import TownshipNotFound
-from gridmgmt.services.site_measures import NoSeat
-from gridmgmt.services.site_review import history, review, township_reminders
-from gridmgmt.services.site_sheet import review_sheet
-from gridmgmt.services.sites import (
+from gridmgmt.services.mapdata.layers import TownshipNotFound
+from gridmgmt.services.sites.measures import NoSeat
+from gridmgmt.services.sites.review import history, review, township_reminders
+from gridmgmt.services.sites.sheet import review_sheet
+from gridmgmt.services.sites.selection import (
     org_ids, plan_tour, score_sites, select_sites, township_id,
 )
 

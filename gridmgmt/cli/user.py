@@ -6,11 +6,11 @@ import click
 
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.vocab import ROLES
-from gridmgmt.services.accounts import (
+from gridmgmt.services.accounts.users import (
     AccountError, add_user, create_token, list_users, revoke_tokens, set_active, set_password, set_role,
 )
-from gridmgmt.services.audit import Actor
-from gridmgmt.services.demo_accounts import describe, ensure_demo_users
+from gridmgmt.services.accounts.audit import Actor
+from gridmgmt.services.accounts.demo_users import describe, ensure_demo_users
 
 
 def _password(from_stdin: bool) -> str:

@@ -11,12 +11,12 @@ from gridmgmt.cli.checks import DAY, ID, LATITUDE, LONGITUDE, Finite
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, MUST_VISIT_FLAGS
-from gridmgmt.services.compliance import NotFound, township_compliance
-from gridmgmt.services.duties import list_duties, set_duty
-from gridmgmt.services.events import EventError, EventReport, close_event, report_by_codes
-from gridmgmt.services.routes import MODES, RouteError, plan_route
+from gridmgmt.services.visits.compliance import NotFound, township_compliance
+from gridmgmt.services.visits.duties import list_duties, set_duty
+from gridmgmt.services.visits.events import EventError, EventReport, close_event, report_by_codes
+from gridmgmt.services.visits.routes import MODES, RouteError, plan_route
 from gridmgmt.private_files import write_private
-from gridmgmt.services.visit_report import COUNT_HEADERS, ReportFilter, audit_export, export_workbook, report_tables
+from gridmgmt.services.visits.workbook import COUNT_HEADERS, ReportFilter, audit_export, export_workbook, report_tables
 
 TABLE_ROWS = 40  # the terminal shows this many rows of a long list
 

@@ -6,7 +6,7 @@ import shapely.geometry
 
 from gridmgmt.maps.kinds.coverage import PER_100_BANDS
 from gridmgmt.maps.township import _escaped
-from gridmgmt.services.coverage_layers import CoverageLayers
+from gridmgmt.services.coverage.layers import CoverageLayers
 
 BLANK = {"color": "#0050b3", "weight": 3, "dashArray": "6 4"}
 PROPOSAL = {"color": "#6a3d9a", "weight": 2, "fillColor": "#cab2d6", "fillOpacity": 0.35}

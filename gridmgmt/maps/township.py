@@ -21,7 +21,7 @@ from gridmgmt.maps import styles
 from gridmgmt.maps.controls import Legend, MetricScale
 
 if TYPE_CHECKING:
-    from gridmgmt.services.layers import TownshipLayers
+    from gridmgmt.services.mapdata.layers import TownshipLayers
 
 # Doubled braces are Leaflet's own placeholders, left for the browser to fill.
 TIANDITU_URL = (

@@ -1,7 +1,7 @@
 """The standalone HTML map opens in Chromium from a file with every network request refused."""
 import pytest
 
-from gridmgmt.services.briefing import export_map
+from gridmgmt.services.briefing.exports import export_map
 from tests.web.sample import TOWNSHIP_CODE, add_small_township
 
 pytestmark = pytest.mark.e2e

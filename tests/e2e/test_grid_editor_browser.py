@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select, text
 
 from gridmgmt.db.models import AppUser, Cadre, Township
-from gridmgmt.services.grid_edits import move_households
+from gridmgmt.services.grids.edits import move_households
 from tests.integration import grid_town
 from tests.web.people import password_hash
 

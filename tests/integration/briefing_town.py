@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from geodata.demo import generate
 from gridmgmt.db.models import Township
-from gridmgmt.services.demo import load_demo
+from gridmgmt.services.imports.demo import load_demo
 from tests.tables import empty_tables
 
 DAY = date(2026, 1, 1)

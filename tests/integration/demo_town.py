@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from sqlalchemy.orm import Session
 
 from geodata.demo import generate
-from gridmgmt.services.demo import load_demo
+from gridmgmt.services.imports.demo import load_demo
 from tests.tables import empty_tables
 
 CODE = "441624100000"

@@ -9,7 +9,7 @@ import numpy as np
 from gridmgmt.db.models import (
     Cadre, Household, PartyMember, PartyOrg, Road, Township, Village, VillageGroup,
 )
-from gridmgmt.services.roads import build_topology
+from gridmgmt.network.topology import build_topology
 
 TOWN = "441624199000"
 LAT0, LAT1 = 23.900, 23.910

@@ -12,7 +12,7 @@ from gridmgmt.db.models import (
     AppUser, DemoSite, Household, PartyMember, PartyOrg, Road, Township, Village,
 )
 from gridmgmt.domain.vocab import EIGHT_HAVES
-from gridmgmt.services.roads import build_topology
+from gridmgmt.network.topology import build_topology
 
 TOWN = "441500100000"
 BOX = "SRID=4326;MULTIPOLYGON(((115.69 23.89,115.73 23.89,115.73 23.92,115.69 23.92,115.69 23.89)))"

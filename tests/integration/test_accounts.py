@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from gridmgmt.db.models import ApiToken, AppUser, AuditLog, LoginSession
-from gridmgmt.services.accounts import (
+from gridmgmt.services.accounts.users import (
     AccountError, add_user, create_token, set_active, set_password, set_role, user_for_token,
 )
-from gridmgmt.services.audit import Actor
-from gridmgmt.services.demo_accounts import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
-from gridmgmt.services.logins import LoginFailed, authenticate, start_session
+from gridmgmt.services.accounts.audit import Actor
+from gridmgmt.services.accounts.demo_users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
+from gridmgmt.services.accounts.logins import LoginFailed, authenticate, start_session
 from tests.web.people import add_people
 from tests.web.sample import TOWNSHIP_CODE, add_small_township
 

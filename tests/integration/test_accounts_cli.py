@@ -6,9 +6,9 @@ from sqlalchemy import select
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import ApiToken, AppUser, AuditLog
-from gridmgmt.services.accounts import user_for_token
-from gridmgmt.services.demo_accounts import DEMO_PASSWORD
-from gridmgmt.services.logins import LoginFailed, authenticate
+from gridmgmt.services.accounts.users import user_for_token
+from gridmgmt.services.accounts.demo_users import DEMO_PASSWORD
+from gridmgmt.services.accounts.logins import LoginFailed, authenticate
 from tests.web.people import add_people
 from tests.web.sample import TOWNSHIP_CODE, add_small_township
 

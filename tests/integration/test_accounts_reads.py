@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from gridmgmt.db.models import AppUser, AuditLog
 from gridmgmt.domain.permissions import MASK, Forbidden
-from gridmgmt.services.scopes import user_scope
-from gridmgmt.services.audit import PAGE_SIZE, Actor, AuditFilter, audit_page, export_audit, record
-from gridmgmt.services.households import HouseholdNotFound, household_detail, household_list
+from gridmgmt.services.accounts.scopes import user_scope
+from gridmgmt.services.accounts.audit import PAGE_SIZE, Actor, AuditFilter, audit_page, export_audit, record
+from gridmgmt.services.mapdata.households import HouseholdNotFound, household_detail, household_list
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE, add_people
 from tests.web.sample import add_small_township
 

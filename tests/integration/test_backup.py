@@ -14,8 +14,8 @@ from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.backup import BackupError, Server, backup, restore, user_tables
 from gridmgmt.private_files import NotPrivate
-from gridmgmt.services.audit import Actor, record
-from gridmgmt.services.demo import load_demo
+from gridmgmt.services.accounts.audit import Actor, record
+from gridmgmt.services.imports.demo import load_demo
 
 RESTORED = f"{get_settings().test_db_name}_restored"
 TABLES = """SELECT format('%I.%I', schemaname, tablename) FROM pg_tables

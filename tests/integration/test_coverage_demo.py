@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from geodata.demo.shapes import METRES_PER_DEGREE
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
-from gridmgmt.services.coverage import township_coverage
+from gridmgmt.services.coverage.report import township_coverage
 from tests.actors import ADMIN, add_actor
 from tests.integration.demo_town import CODE, default_demo
 

@@ -19,10 +19,10 @@ from gridmgmt.db.models import (
     Cadre, CadreVillage, EconomicOrg, Household, PartyMember, PartyOrg, Road, Township, Village, VillageGroup,
 )
 from gridmgmt.domain.branch_rules import CoverageRules
-from gridmgmt.services.coverage import NO_ROADS_NOTE, TownshipNotFound, township_coverage
-from gridmgmt.services.coverage_county import county_figures
-from gridmgmt.services.coverage_layers import coverage_layers
-from gridmgmt.services.roads import build_topology
+from gridmgmt.services.coverage.report import NO_ROADS_NOTE, TownshipNotFound, township_coverage
+from gridmgmt.services.coverage.county import county_figures
+from gridmgmt.services.coverage.layers import coverage_layers
+from gridmgmt.network.topology import build_topology
 
 TO_LONLAT = Transformer.from_crs("+proj=tmerc +lat_0=23.9 +lon_0=115.7 +k=1 +ellps=WGS84", 4326,
                                  always_xy=True).transform

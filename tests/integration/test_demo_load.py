@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from geodata.demo import TABLES, generate
 from gridmgmt.db.models import Township, Village
-from gridmgmt.services.demo import DemoExists, DemoLoadFailed, load_demo, run_demo
+from gridmgmt.services.imports.demo import DemoExists, DemoLoadFailed, load_demo, run_demo
 
 UNTIL = date(2026, 7, 1)
 TRIANGLE = "SRID=4326;MULTIPOLYGON(((116 24,116.01 24,116 24.01,116 24)))"

@@ -11,8 +11,8 @@ import geodata
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS, Base
-from gridmgmt.services.exporting import ExportRefused, export_layer
-from gridmgmt.services.audit import Actor
+from gridmgmt.services.mapdata.exporting import ExportRefused, export_layer
+from gridmgmt.services.accounts.audit import Actor
 from gridmgmt.services.imports import import_layer
 from tests.actors import ADMIN, add_actor
 

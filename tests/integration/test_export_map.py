@@ -14,8 +14,8 @@ from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS
 from gridmgmt.maps.kinds import KINDS
 from gridmgmt.maps.static import Page, render
 from gridmgmt.maps.static.page import DPI, MM_PER_INCH
-from gridmgmt.services.audit import Actor
-from gridmgmt.services.briefing import BriefingRefused, briefing_data, export_map
+from gridmgmt.services.accounts.audit import Actor
+from gridmgmt.services.briefing.exports import BriefingRefused, briefing_data, export_map
 from tests.integration.briefing_town import DAY, NEIGHBOUR_CODE, db, town  # noqa: F401 - fixtures
 
 

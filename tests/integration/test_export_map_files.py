@@ -11,9 +11,9 @@ from sqlalchemy import text
 
 from gridmgmt.cli import main
 from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS
-from gridmgmt.services.audit import Actor
-from gridmgmt.services.briefing import BriefingRefused, export_geopackage, export_map
-from gridmgmt.services.briefing_roster import NoPlan, grid_roster
+from gridmgmt.services.accounts.audit import Actor
+from gridmgmt.services.briefing.exports import BriefingRefused, export_geopackage, export_map
+from gridmgmt.services.briefing.roster import NoPlan, grid_roster
 from tests.actors import ADMIN, add_actor, cli  # noqa: F401 - fixture
 from tests.integration.briefing_town import NEIGHBOUR_CODE, db, town  # noqa: F401 - fixtures
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from gridmgmt.db.models import DemoSite, Household, PartyOrg, Village
 from gridmgmt.domain.permissions import Scope
-from gridmgmt.services.features import (
+from gridmgmt.services.mapdata.features import (
     FeatureNotFound, InvalidQuery, UnknownCollection, collection, extent, item, items, parse_bbox,
 )
 from tests.web.sample import add_small_township

@@ -7,12 +7,12 @@ from sqlalchemy import text
 
 from gridmgmt.db.models import GridPlan
 from gridmgmt.domain.grid_rules import GridError, GridRules
-from gridmgmt.services import grid_plans
-from gridmgmt.services.actors import Actor
-from gridmgmt.services.grid_assignment import assign
-from gridmgmt.services.grid_edits import merge_cells
-from gridmgmt.services.grid_views import plan_view
-from gridmgmt.services.grids import allocate_township, rebalance
+from gridmgmt.services.grids import plans as grid_plans
+from gridmgmt.services.accounts.actors import Actor
+from gridmgmt.services.grids.assignment import assign
+from gridmgmt.services.grids.edits import merge_cells
+from gridmgmt.services.grids.views import plan_view
+from gridmgmt.services.grids.allocation import allocate_township, rebalance
 from tests.integration import grid_town
 
 RULES = GridRules()

@@ -6,8 +6,8 @@ from sqlalchemy import text
 
 from gridmgmt.db.models import GridPlan
 from gridmgmt.domain.grid_rules import GridError, GridRules, StaleCell
-from gridmgmt.services.grid_edits import merge_cells, move_group, move_households, redraw, split_cell
-from gridmgmt.services.grids import allocate_township
+from gridmgmt.services.grids.edits import merge_cells, move_group, move_households, redraw, split_cell
+from gridmgmt.services.grids.allocation import allocate_township
 from tests.integration import grid_town
 from tests.integration.test_grids_edits import W1, W2, B1, _cell_of, _nearest_to, _versions
 

@@ -3,8 +3,8 @@ import pytest
 from sqlalchemy import text
 
 from gridmgmt.domain.grid_rules import GridError, GridRules, StaleCell
-from gridmgmt.services.grid_edits import move_households, set_locked
-from gridmgmt.services.grids import allocate_township, rebalance
+from gridmgmt.services.grids.edits import move_households, set_locked
+from gridmgmt.services.grids.allocation import allocate_township, rebalance
 from tests.integration import grid_town
 
 RULES = GridRules()

@@ -19,7 +19,7 @@ from geodata.errors import ImportRejected
 from gridmgmt.cli import COMMANDS, main
 from gridmgmt.db.bulk import indexes_rebuilt
 from gridmgmt.db.models import Base
-from gridmgmt.services.audit import Actor
+from gridmgmt.services.accounts.audit import Actor
 from gridmgmt.services.imports import import_layer, writing
 
 SAMPLES = Path(geodata.__file__).parent / "samples"

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 import geodata
 from geodata.errors import ImportRejected
-from gridmgmt.services.actors import Actor
+from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.imports import ConcurrentChange, import_layer
 from tests.actors import add_actor
 

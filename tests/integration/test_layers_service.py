@@ -1,7 +1,7 @@
 """The township layers service on real PostGIS."""
 import pytest
 
-from gridmgmt.services.layers import TownshipNotFound, township_layers, township_summaries
+from gridmgmt.services.mapdata.layers import TownshipNotFound, township_layers, township_summaries
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE, add_small_township
 
 

@@ -20,7 +20,7 @@ from gridmgmt.db.cluster import LocalCluster
 from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.models import Visit
 from gridmgmt.db.roles import connect
-from gridmgmt.services.visits import VisitInput, record_visit
+from gridmgmt.services.visits.records import VisitInput, record_visit
 from tests.integration.visit_fixtures import build
 
 # pg_hba.conf as initdb --auth=trust wrote it for earlier versions.

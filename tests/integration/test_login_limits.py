@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from gridmgmt.db.models import AuditLog
-from gridmgmt.services.accounts import add_user
-from gridmgmt.services.logins import LoginFailed, TooManyAttempts, authenticate
+from gridmgmt.services.accounts.users import add_user
+from gridmgmt.services.accounts.logins import LoginFailed, TooManyAttempts, authenticate
 from tests.web.sample import add_small_township
 
 GOOD = "correct-horse-1"

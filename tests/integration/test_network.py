@@ -11,9 +11,9 @@ from gridmgmt.db.models import Road, Township
 from gridmgmt.network.legs import GAP_MIN_STRAIGHT_M, GAP_RATIO
 from gridmgmt.network.roads import NoRoads, RoadNetwork
 from gridmgmt.network.tours import order_stops
-from gridmgmt.services.audit import Actor
+from gridmgmt.services.accounts.audit import Actor
 from gridmgmt.services.imports import import_layer
-from gridmgmt.services.roads import build_topology
+from gridmgmt.network.topology import build_topology
 
 OSM = Path(__file__).resolve().parents[2] / "geodata" / "samples" / "osm"
 BOX = "SRID=4326;MULTIPOLYGON(((115.69 23.89,115.73 23.89,115.73 23.92,115.69 23.92,115.69 23.89)))"

@@ -2,7 +2,7 @@
 from sqlalchemy import text
 
 from gridmgmt.db.models import Road
-from gridmgmt.services.roads import build_topology
+from gridmgmt.network.topology import build_topology
 
 
 def _road(code, wkt):

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import AppUser, Cadre, CadreVillage, GridPlan, Household, Township, Village
 from gridmgmt.domain.permissions import Scope
-from gridmgmt.services.duties import set_duty
-from gridmgmt.services.features import collection, items
-from gridmgmt.services.scopes import answers_for, cadre_scope, public_scope, user_scope
+from gridmgmt.services.visits.duties import set_duty
+from gridmgmt.services.mapdata.features import collection, items
+from gridmgmt.services.accounts.scopes import answers_for, cadre_scope, public_scope, user_scope
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE, add_people
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE, add_small_township
 

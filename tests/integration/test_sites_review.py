@@ -11,10 +11,10 @@ from gridmgmt.db.models import AuditLog, DemoSiteReview
 from gridmgmt.domain.permissions import Forbidden
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import ReviewError
-from gridmgmt.services.audit import Actor
-from gridmgmt.services.site_review import history, review, township_reminders
-from gridmgmt.services.site_sheet import review_sheet
-from gridmgmt.services.sites import score_sites, select_sites
+from gridmgmt.services.accounts.audit import Actor
+from gridmgmt.services.sites.review import history, review, township_reminders
+from gridmgmt.services.sites.sheet import review_sheet
+from gridmgmt.services.sites.selection import score_sites, select_sites
 from tests.integration.sites_fixture import TOWN, add_township, add_user, site_of
 
 

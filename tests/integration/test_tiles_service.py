@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 
 from gridmgmt.db.models import GridCell, GridPlan, Household, Village
 from gridmgmt.domain.permissions import Scope
-from gridmgmt.services.tiles import (
+from gridmgmt.services.mapdata.tiles import (
     EXTENT, InvalidTile, TileAddress, UnknownLayer, parse_address, render_tile, tile_at,
     tile_layer, tile_statement,
 )

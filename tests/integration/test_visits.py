@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import CadreVillage, Event, Visit
-from gridmgmt.services.events import (EventError, EventReport, attend_event, close_event, record_field_visit,
+from gridmgmt.services.visits.events import (EventError, EventReport, attend_event, close_event, record_field_visit,
                                       report_event)
-from gridmgmt.services.scopes import answers_for
-from gridmgmt.services.visits import Fix, OutOfScope, VisitError, VisitInput, record_visit
+from gridmgmt.services.accounts.scopes import answers_for
+from gridmgmt.services.visits.records import Fix, OutOfScope, VisitError, VisitInput, record_visit
 from tests.integration.visit_fixtures import build
 
 NOON = datetime(2025, 5, 15, 4, 0, tzinfo=timezone.utc)  # 12:00 in Asia/Shanghai

@@ -18,13 +18,13 @@ from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import AuditLog
 from gridmgmt.domain.duties import DutyError
-from gridmgmt.services.compliance import (
+from gridmgmt.services.visits.compliance import (
     NotFound, cadre_work, township_compliance, township_places, work_places,
 )
-from gridmgmt.services.duties import list_duties, seed_default_duties, set_duty
-from gridmgmt.services.events import EventReport, attend_event, report_event
-from gridmgmt.services.routes import plan_route
-from gridmgmt.services.visits import VisitInput, record_visit
+from gridmgmt.services.visits.duties import list_duties, seed_default_duties, set_duty
+from gridmgmt.services.visits.events import EventReport, attend_event, report_event
+from gridmgmt.services.visits.routes import plan_route
+from gridmgmt.services.visits.records import VisitInput, record_visit
 from tests.actors import ADMIN, add_actor
 from tests.integration.visit_fixtures import TOWN, build
 

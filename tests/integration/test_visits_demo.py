@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from gridmgmt.services.compliance import township_compliance
-from gridmgmt.services.visit_report import report_tables
+from gridmgmt.services.visits.compliance import township_compliance
+from gridmgmt.services.visits.workbook import report_tables
 from tests.integration.demo_town import CODE, default_demo
 
 UNTIL = date(2026, 7, 1)

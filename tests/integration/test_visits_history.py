@@ -14,11 +14,11 @@ from gridmgmt.config import get_settings
 from gridmgmt.db.models import Cadre, GridCell
 from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.domain.grid_rules import GridRules
-from gridmgmt.services.compliance import cadre_work, township_compliance
-from gridmgmt.services.duties import seed_default_duties
-from gridmgmt.services.grid_plans import publish
-from gridmgmt.services.grids import allocate_township
-from gridmgmt.services.visits import VisitInput, record_visit
+from gridmgmt.services.visits.compliance import cadre_work, township_compliance
+from gridmgmt.services.visits.duties import seed_default_duties
+from gridmgmt.services.grids.plans import publish
+from gridmgmt.services.grids.allocation import allocate_township
+from gridmgmt.services.visits.records import VisitInput, record_visit
 from tests.integration.visit_fixtures import TOWN, build
 
 

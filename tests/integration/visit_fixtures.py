@@ -2,7 +2,7 @@
 from datetime import date
 
 from gridmgmt.db.models import Cadre, CadreVillage, Household, Road, Township, Village, VillageGroup
-from gridmgmt.services.roads import build_topology
+from gridmgmt.network.topology import build_topology
 
 TOWN = "441624100000"
 BOX = "MULTIPOLYGON(((115.70 23.90, 115.74 23.90, 115.74 23.92, 115.70 23.92, 115.70 23.90)))"

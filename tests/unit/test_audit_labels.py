@@ -4,7 +4,7 @@ import re
 import pytest
 
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK
-from gridmgmt.services.audit import ACTIONS, Actor, record
+from gridmgmt.services.accounts.audit import ACTIONS, Actor, record
 
 
 def test_every_action_has_a_chinese_label():

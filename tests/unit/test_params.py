@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from gridmgmt.services.features import DEFAULT_LIMIT, MAX_LIMIT
+from gridmgmt.services.mapdata.features import DEFAULT_LIMIT, MAX_LIMIT
 from web import create_app
 from web.inputs import AllocateForm, ComplianceQuery, DutyForm, ItemsQuery, SiteQuery, VisitBody
 from web.params import PathValues, has_nul, parse, problems

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from gridmgmt.db.models import AppUser, Cadre, CadreVillage, GridCell, GridPlan, Household, Township, Village
 from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.db.session import make_session
-from gridmgmt.services.accounts import hash_password
-from gridmgmt.services.logins import start_session
+from gridmgmt.services.accounts.users import hash_password
+from gridmgmt.services.accounts.logins import start_session
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE, _box
 from web.auth import cookie_id
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import AppUser, AuditLog
-from gridmgmt.services.accounts import create_token
+from gridmgmt.services.accounts.users import create_token
 from tests.web.people import PASSWORD
 from web import create_app
 

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from gridmgmt.db.models import Cadre, Household, Township, Village
-from gridmgmt.services.events import EventReport, report_event
-from gridmgmt.services.tiles import tile_at
+from gridmgmt.services.visits.events import EventReport, report_event
+from gridmgmt.services.mapdata.tiles import tile_at
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE, _box, _point
 

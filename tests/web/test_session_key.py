@@ -11,7 +11,7 @@ from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
 from gridmgmt.keys import SessionKeyMissing
-from gridmgmt.services.logins import start_session
+from gridmgmt.services.accounts.logins import start_session
 from web import create_app
 from web.auth import cookie_id
 

@@ -6,8 +6,8 @@ import uuid
 from sqlalchemy import select, update
 
 from gridmgmt.db.models import AppUser, AuditLog, Household, LoginSession, Township
-from gridmgmt.services.accounts import create_token, set_active, set_password, set_role
-from gridmgmt.services.audit import Actor
+from gridmgmt.services.accounts.users import create_token, set_active, set_password, set_role
+from gridmgmt.services.accounts.audit import Actor
 from tests.web.people import OUT_OF_SCOPE, PASSWORD
 from tests.web.sample import OTHER_TOWNSHIP_CODE
 from tests.web.tokens import token_for

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import text
 
-from gridmgmt.services import tiles
+from gridmgmt.services.mapdata import tiles
 from tests.web.test_tiles import TOWNSHIP_TILE
 
 ROADS = f"/tiles/roads/{TOWNSHIP_TILE}.pbf"

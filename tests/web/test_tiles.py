@@ -132,7 +132,7 @@ def test_database_down_is_json_503(db_url, township):
 
 
 def test_server_error_is_json_500_without_details(app, township, monkeypatch):
-    from gridmgmt.services import tiles
+    from gridmgmt.services.mapdata import tiles
 
     def broken(*_args):
         raise RuntimeError("secret internals")
@@ -149,5 +149,6 @@ def test_a_restarted_database_costs_no_failed_request(as_user, db_url, session):
     url = f"/tiles/households/{TOWNSHIP_TILE}.pbf"
     assert client.get(url).status_code == 200
     session.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                         "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+                         "WHERE datname = current_database() AND usename = current_user "
+                         "AND pid <> pg_backend_pid()"))
     assert client.get(url).status_code == 200

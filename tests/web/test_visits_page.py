@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from gridmgmt.db.models import Cadre, CadreVillage, Event, Household, Visit
-from gridmgmt.services.events import EventReport, report_event
+from gridmgmt.services.visits.events import EventReport, report_event
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
 from tests.web.sample import TOWNSHIP_CODE
 

@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from gridmgmt.db.models import Cadre, CadreVillage, Village
-from gridmgmt.services.accounts import add_user, create_token
+from gridmgmt.services.accounts.users import add_user, create_token
 from tests.web.sample import TOWNSHIP_CODE
 
 PASSWORD = "password-123"

@@ -11,11 +11,11 @@ from geodata.errors import ImportRejected, RowError
 from geodata.layers import LAYERS, Layer
 from geodata.prepare import prepare
 from geodata.reading import DEFAULT_MAX_MB
-from gridmgmt.services.actors import Actor, record
+from gridmgmt.services.accounts.actors import Actor, record
 from gridmgmt.services.imports.links import ANY_TOWNSHIP, Township, link
 from gridmgmt.services.imports.staging import create_stage, existing_code_errors, geometry_errors
 from gridmgmt.services.imports.writing import ConcurrentChange, length_errors, link_parents, upsert
-from gridmgmt.services.roads import build_topology
+from gridmgmt.network.topology import build_topology
 
 __all__ = ["ConcurrentChange", "ImportResult", "import_layer"]
 

@@ -1,0 +1,68 @@
+"""One demo user per role for the demo township, with a known password; idempotent."""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from geodata.demo import township_codes
+from gridmgmt.db.models import AppUser, Cadre, CadreVillage, Township, Village
+from gridmgmt.domain.vocab import ROLES
+from gridmgmt.services.accounts.users import AccountError, add_user
+
+DEMO_PASSWORD = "wangge2026"  # passes the password policy (gridmgmt.domain.passwords)
+DEMO_USERS = {"admin": "demo_admin", "planner": "demo_planner", "reviewer": "demo_reviewer",
+              "grid_worker": "demo_grid", "leader": "demo_leader"}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """A demo account as printed for the user."""
+
+    role: str
+    username: str
+    created: bool  # False: it existed already and keeps its password
+    note: str = ""
+
+
+def _posted_cadre(session: Session, township_id: int) -> tuple[str, str, str]:
+    """(code, name, village name) of the first cadre posted 包村 to a village of the township."""
+    row = session.execute(
+        select(Cadre.code, Cadre.name, Village.name)
+        .join(CadreVillage, CadreVillage.cadre_id == Cadre.id)
+        .join(Village, CadreVillage.village_id == Village.id)
+        .where(Cadre.township_id == township_id, CadreVillage.assignment == "bao_cun")
+        .order_by(Cadre.code)
+    ).first()
+    if row is None:
+        raise AccountError("演示乡镇没有包村干部，无法创建网格员账号")
+    return tuple(row)
+
+
+def ensure_demo_users(session: Session, township_code: str | None = None) -> list[DemoLogin]:
+    """Create the missing demo users of the demo township (default: the generated one)."""
+    code = township_code or township_codes("township")[0]
+    township = session.scalar(select(Township).where(Township.code == code))
+    if township is None:
+        raise AccountError(f"没有编码为 {code} 的乡镇：请先运行 gridmgmt demo")
+    cadre_code, cadre_name, village = _posted_cadre(session, township.id)
+    logins = []
+    for role, username in DEMO_USERS.items():
+        exists = session.scalar(select(AppUser.id).where(AppUser.username == username)) is not None
+        if not exists:
+            add_user(session, username, role, DEMO_PASSWORD,
+                     township_code=None if role == "admin" else code,
+                     cadre_code=cadre_code if role == "grid_worker" else None)
+        note = f"包村干部 {cadre_name}，{village}" if role == "grid_worker" else ""
+        logins.append(DemoLogin(role, username, not exists, note))
+    return logins
+
+
+def describe(logins: list[DemoLogin]) -> list[str]:
+    """Chinese lines listing LOGINS for the terminal."""
+    lines = ["演示账号（浏览器打开网址后登录）："]
+    for login in logins:
+        kept = "" if login.created else "（账号已存在，密码如未修改仍为此）"
+        password = DEMO_PASSWORD + kept
+        note = f"，{login.note}" if login.note else ""
+        lines.append(f"  用户名 {login.username:<14} 密码 {password}  （{ROLES[login.role]}{note}）")
+    return lines

@@ -1,0 +1,232 @@
+"""The planner's edits of a draft plan: move households or a village group, redraw a
+cell's edge, split, merge, lock.
+
+Every edit names the versions of the cells it touches as the editor saw them; a
+stale version refuses the whole edit (StaleCell → HTTP 409). The plan row is locked
+for the edit, so two edits of one plan never interleave. Cells stay unions of the
+households' Voronoi regions, so after any edit they still tile the village.
+"""
+from dataclasses import dataclass, replace
+
+import numpy as np
+import shapely
+import shapely.geometry
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from gridmgmt.analysis.partition import is_connected, split
+from gridmgmt.db.models import GridCell, GridPlan
+from gridmgmt.domain.grid_rules import GridError, GridRules, check_bounds, check_versions
+from gridmgmt.services.grids.allocation import (
+    CELL_GEOM, GridTownship, VillageCells, draft_plan, load_township, next_version, plan_cells, plan_rules,
+    write_cells,
+)
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """Cells changed by an edit and their new versions (None: the cell is gone)."""
+
+    versions: dict[str, int | None]
+
+
+@dataclass
+class Edit:
+    """One village of a draft plan as stored, with the cells the edit touches locked."""
+
+    plan: GridPlan
+    rules: GridRules             # the plan's own
+    town: GridTownship
+    part: VillageCells
+    cells: dict[str, GridCell]   # every cell of the village, by code
+    label: dict[str, int]        # cell code → label in part.sites
+
+    def sites_of(self, household_codes) -> np.ndarray:
+        """The sites of HOUSEHOLD_CODES; GridError when a site also holds other households."""
+        moving = np.isin(self.part.households.code.to_numpy(), list(household_codes))
+        sites = np.unique(self.part.mesh.site_of[moving])
+        if (np.isin(self.part.mesh.site_of, sites) & ~moving).any():
+            raise GridError("同一位置还有其他农户，须一起移动")
+        return sites
+
+
+def _cells(session: Session, plan_id: int, village_id: int) -> dict[str, GridCell]:
+    rows = session.scalars(select(GridCell).where(GridCell.plan_id == plan_id, GridCell.village_id == village_id)
+                           .order_by(GridCell.code).with_for_update().execution_options(populate_existing=True))
+    return {c.code: c for c in rows}
+
+
+def open_edit(session: Session, plan_id: int, cell_codes, seen: dict[str, int]) -> Edit:
+    """Lock draft PLAN_ID and the village of CELL_CODES (one village); StaleCell when any of
+    them changed since the editor saw it (SEEN: code → version)."""
+    plan = draft_plan(session, plan_id)
+    villages = set(session.scalars(select(GridCell.village_id).where(
+        GridCell.plan_id == plan.id, GridCell.code.in_(list(cell_codes)))))
+    if len(villages) > 1:
+        raise GridError("网格不能跨村：只能在同一个村的网格之间调整")
+    cells = _cells(session, plan.id, villages.pop()) if villages else {}
+    missing = set(cell_codes) - set(cells)
+    if missing and all(code in seen for code in missing):
+        check_versions({code: seen[code] for code in missing}, {})  # deleted since loaded: 409
+    if missing or not cells:
+        raise GridError(f"方案 {plan.id} 中没有网格 {'、'.join(sorted(missing)) or '（未选择网格）'}")
+    check_versions({code: seen.get(code, -1) for code in cell_codes}, {c: cells[c].version for c in cell_codes})
+    town = load_township(session, plan.township_id)
+    (part,) = plan_cells(session, plan, town, [cells[next(iter(cell_codes))].village_id])
+    if (part.sites < 0).any():
+        raise GridError("本村有农户不在本方案中（可能是划分后新导入的），请先重新划分")
+    label_of = {int(cid): i for i, cid in enumerate(part.cell_ids)}
+    return Edit(plan, plan_rules(plan), town, part, cells, {code: label_of[c.id] for code, c in cells.items()})
+
+
+def _check(edit: Edit, new_sites: np.ndarray) -> list[str]:
+    """Codes of the cells NEW_SITES changes; GridError (Chinese) when a change breaks a rule."""
+    part, changed = edit.part, []
+    for code, label in edit.label.items():
+        before, after = part.sites == label, new_sites == label
+        if (before == after).all():
+            continue
+        changed.append(code)
+        if not after.any():
+            raise GridError(f"调整后网格 {code} 将没有农户，请改用合并")
+        if not is_connected(part.mesh.edges, after):
+            raise GridError(f"调整后网格 {code} 将不连片，请只调整与目标网格相邻的农户")
+        check_bounds(edit.rules, code, part.graph.weight[before].sum(), part.graph.weight[after].sum())
+    if not changed:
+        raise GridError("没有农户需要调整")
+    return changed
+
+
+def _stage(session: Session, edit: Edit, new_sites: np.ndarray, codes: list[str]) -> None:
+    """Write the polygons of cells CODES and the households whose stored cell changed
+    (no commit); labels beyond the stored cells are new cells, written by the caller."""
+    part = edit.part
+    polygons = replace(part, sites=new_sites).polygons
+    for code in codes:
+        session.execute(text(f"UPDATE grid_cell SET geom = {CELL_GEOM}, version = version + 1, "
+                             "updated_at = now() WHERE id = :id"),
+                        {"wkb": shapely.to_wkb(edit.town.plane.to_degrees(polygons[edit.label[code]])),
+                         "id": edit.cells[code].id})
+    label = new_sites[part.mesh.site_of]
+    stored = label < len(part.cell_ids)
+    cell_id = np.where(stored, part.cell_ids[np.where(stored, label, 0)], -1)
+    change = stored & (cell_id != part.cell_ids[part.sites[part.mesh.site_of]])
+    session.execute(text(
+        "UPDATE grid_membership m SET cell_id = u.cell FROM unnest(CAST(:h AS int[]), CAST(:c AS int[])) "
+        "AS u(household, cell) WHERE m.plan_id = :p AND m.household_id = u.household"),
+        {"p": edit.plan.id, "h": part.households.id.to_numpy()[change].tolist(), "c": cell_id[change].tolist()})
+
+
+def _commit(session: Session, edit: Edit, codes) -> EditResult:
+    """Commit; the versions of cells CODES now (None for a cell that is gone)."""
+    session.commit()
+    now = dict(session.execute(text("SELECT code, version FROM grid_cell WHERE plan_id = :p AND code = ANY(:c)"),
+                               {"p": edit.plan.id, "c": list(codes)}).all())
+    return EditResult({code: now.get(code) for code in codes})
+
+
+def move_households(session: Session, plan_id: int, household_codes: list[str], to_cell: str,
+                    seen: dict[str, int]) -> EditResult:
+    """Move the households HOUSEHOLD_CODES into cell TO_CELL of a draft plan; SEEN holds the
+    versions of the cells involved as the editor loaded them. Commits, or changes nothing."""
+    if not household_codes:
+        raise GridError("请先选择要移动的农户")
+    homes = session.execute(text(
+        "SELECT h.code, c.code AS cell FROM household h LEFT JOIN grid_membership m ON m.household_id = h.id "
+        "AND m.plan_id = :p LEFT JOIN grid_cell c ON c.id = m.cell_id WHERE h.code = ANY(:codes)"),
+        {"p": plan_id, "codes": list(household_codes)}).all()
+    unknown = set(household_codes) - {h.code for h in homes}
+    if unknown:
+        raise GridError(f"没有这些农户：{'、'.join(sorted(unknown))}")
+    outside = [h.code for h in homes if h.cell is None]
+    if outside:
+        raise GridError(f"这些农户不在本方案中，请先重新划分：{'、'.join(outside[:10])}")
+    edit = open_edit(session, plan_id, {to_cell} | {h.cell for h in homes}, seen)
+    new_sites = edit.part.sites.copy()
+    new_sites[edit.sites_of(household_codes)] = edit.label[to_cell]
+    changed = _check(edit, new_sites)
+    _stage(session, edit, new_sites, changed)
+    return _commit(session, edit, changed)
+
+
+def move_group(session: Session, plan_id: int, group_code: str, to_cell: str, seen: dict[str, int]) -> EditResult:
+    """Move every household of village group GROUP_CODE into cell TO_CELL (same village)."""
+    codes = session.scalars(text(
+        "SELECT h.code FROM household h JOIN village_group g ON g.id = h.group_id WHERE g.code = :g"),
+        {"g": group_code}).all()
+    if not codes:
+        raise GridError(f"村民小组 {group_code} 不存在或没有农户")
+    return move_households(session, plan_id, list(codes), to_cell, seen)
+
+
+def redraw(session: Session, plan_id: int, cell_code: str, area: dict, seen: dict[str, int]) -> EditResult:
+    """Redraw cell CELL_CODE's edge: the households of its village inside AREA (a GeoJSON
+    polygon in lon/lat) join it; the edge follows the households' Voronoi boundaries."""
+    try:
+        drawn = shapely.geometry.shape(area)
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError):
+        raise GridError("所画范围不是有效的多边形") from None
+    if drawn.geom_type not in ("Polygon", "MultiPolygon") or not drawn.is_valid:
+        raise GridError("所画范围须是不自相交的多边形")
+    homes = session.execute(text(
+        "SELECT h.code, c.code AS cell FROM grid_membership m JOIN household h ON h.id = m.household_id "
+        "JOIN grid_cell c ON c.id = m.cell_id JOIN grid_cell t ON t.village_id = c.village_id "
+        "AND t.plan_id = m.plan_id AND t.code = :cell WHERE m.plan_id = :p AND c.code <> :cell "
+        "AND ST_Covers(ST_GeomFromText(:wkt, 4326), h.geom)"),
+        {"p": plan_id, "cell": cell_code, "wkt": drawn.wkt}).all()
+    if not homes:
+        raise GridError(f"所画范围内没有本村其他网格的农户，网格 {cell_code} 未改变")
+    return move_households(session, plan_id, [h.code for h in homes], cell_code, seen)
+
+
+def split_cell(session: Session, plan_id: int, cell_code: str, seen: dict[str, int]) -> EditResult:
+    """Cut cell CELL_CODE into two connected cells of about equal workload; commits."""
+    edit = open_edit(session, plan_id, {cell_code}, seen)
+    rules = edit.rules
+    label = edit.label[cell_code]
+    if (edit.part.sites == label).sum() < 2:
+        raise GridError(f"网格 {cell_code} 只有一处农户，不能再拆分")
+    new_sites = split(edit.part.graph, rules, edit.part.sites, label)
+    new = new_sites.max()
+    weight = edit.part.graph.weight
+    for part_label in (label, new):
+        check_bounds(rules, cell_code, weight[edit.part.sites == label].sum(), weight[new_sites == part_label].sum())
+    gone = edit.part.households.id.to_numpy()[new_sites[edit.part.mesh.site_of] == new]
+    session.execute(text("DELETE FROM grid_membership WHERE plan_id = :p AND household_id = ANY(:h)"),
+                    {"p": edit.plan.id, "h": gone.tolist()})
+    version = next_version(session, edit.plan.id)
+    _stage(session, edit, new_sites, [cell_code])
+    used = set(session.scalars(select(GridCell.code).where(GridCell.plan_id == edit.plan.id)))
+    write_cells(session, edit.town, edit.plan.id, replace(edit.part, sites=new_sites), [new], used, version)
+    added = set(session.scalars(select(GridCell.code).where(GridCell.plan_id == edit.plan.id))) - used
+    return _commit(session, edit, [cell_code, *added])
+
+
+def merge_cells(session: Session, plan_id: int, keep: str, other: str, seen: dict[str, int]) -> EditResult:
+    """Merge cell OTHER into the adjacent cell KEEP of the same village; commits."""
+    if keep == other:
+        raise GridError("请选择两个不同的网格")
+    edit = open_edit(session, plan_id, {keep, other}, seen)
+    sites, k, o = edit.part.sites, edit.label[keep], edit.label[other]
+    a, b = sites[edit.part.mesh.edges].T
+    if not (((a == k) & (b == o)) | ((a == o) & (b == k))).any():
+        raise GridError(f"网格 {keep} 与 {other} 不相邻，不能合并")
+    new_sites = np.where(sites == o, k, sites)
+    weight = edit.part.graph.weight
+    check_bounds(edit.rules, keep, weight[sites == k].sum(), weight[new_sites == k].sum())
+    _stage(session, edit, new_sites, [keep])
+    session.execute(text("DELETE FROM grid_cell WHERE id = :id"), {"id": edit.cells[other].id})
+    return _commit(session, edit, [keep, other])
+
+
+def set_locked(session: Session, plan_id: int, cell_code: str, locked: bool, seen_version: int) -> EditResult:
+    """Lock (keep on rebalance) or unlock a cell of a draft plan; commits."""
+    plan = draft_plan(session, plan_id)
+    cell = session.scalar(select(GridCell).where(GridCell.plan_id == plan.id, GridCell.code == cell_code)
+                          .with_for_update())
+    if cell is None:
+        raise GridError(f"方案 {plan.id} 中没有网格 {cell_code}")
+    check_versions({cell_code: seen_version}, {cell_code: cell.version})
+    cell.locked = locked
+    session.commit()
+    return EditResult({cell_code: cell.version})

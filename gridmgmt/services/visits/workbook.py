@@ -1,0 +1,134 @@
+"""Compliance as tables with Chinese headers: for the CLI, JSON and an Excel workbook.
+
+Rows that name 必访 households (duties whose targets are flagged households) reveal
+sensitive flags: they are left out unless asked for, and asking is audited.
+"""
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from gridmgmt.analysis.compliance import STATUSES, per_cadre, summarise
+from gridmgmt.config import get_settings
+from gridmgmt.domain.duties import PERIODS
+from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES
+from gridmgmt.reports.sheets import EXPORT_WORKBOOK, add_sheet, new_book
+from gridmgmt.services.accounts.audit import Actor, record
+from gridmgmt.services.visits.compliance import Compliance, NotFound
+
+COUNT_HEADERS = {"done": "已完成", "due": "待走访", "overdue": "逾期", "total": "应走访", "rate": "完成率"}
+EVENT_STATES = {"overdue": "逾期未到场", "open": "待到场", "late": "超时到场"}
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """Narrow a report to one village or one cadre (codes), and whether to name 必访 households."""
+
+    village: str | None = None
+    cadre: str | None = None
+    include_sensitive: bool = False
+
+
+def _narrow(comp: Compliance, f: ReportFilter) -> tuple[pd.DataFrame, pd.DataFrame]:
+    status, events = comp.status, comp.events
+    if f.village:
+        villages = comp.data.villages
+        match = villages.id[villages.code == f.village]
+        if match.empty:
+            raise NotFound(f"本乡镇没有编码为 {f.village} 的行政村")
+        status, events = status[status.village_id == match.iat[0]], events[events.village_id == match.iat[0]]
+    if f.cadre:
+        cadres = comp.data.staff.cadres
+        match = cadres.id[cadres.code == f.cadre]
+        if match.empty:
+            raise NotFound(f"本乡镇没有编码为 {f.cadre} 的干部")
+        status = per_cadre(status, comp.pairs[comp.pairs.cadre_id == match.iat[0]]).drop(columns="cadre_id")
+    return status, events
+
+
+def _counts(frame: pd.DataFrame, keys: dict[str, str]) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame(columns=[*keys.values(), *COUNT_HEADERS.values()])
+    table = summarise(frame, list(keys))
+    return table[[*keys, *COUNT_HEADERS]].rename(columns={**keys, **COUNT_HEADERS})
+
+
+def report_tables(comp: Compliance, f: ReportFilter = ReportFilter()) -> dict[str, pd.DataFrame]:
+    """Sheet name → table: by duty, by village, by cadre, the open list, the events."""
+    status, events = _narrow(comp, f)
+    duties = {d.code: d for d in comp.duties}
+    villages = comp.data.villages.set_index("id")
+    named = status.assign(职责=status.duty.map(lambda c: duties[c].name),
+                          周期=status.duty.map(lambda c: PERIODS[duties[c].period]),
+                          行政村=status.village_id.map(villages.name))
+    cadres = comp.data.staff.cadres.set_index("id")
+    mine = per_cadre(status, comp.pairs).assign(
+        干部=lambda t: (t.cadre_id.map(cadres.name).astype("string") + "（"
+                        + t.cadre_id.map(cadres.code).astype("string") + "）"),
+        角色=lambda t: t.cadre_id.map(cadres.cadre_role).map(CADRE_ROLES),
+        职责=lambda t: t.duty.map(lambda c: duties[c].name))
+    return {
+        "职责汇总": _counts(named, {"职责": "职责", "周期": "周期"}),
+        "分村": _counts(named, {"行政村": "行政村", "职责": "职责"}),
+        "分人": _counts(mine, {"干部": "干部", "角色": "角色", "职责": "职责"}),
+        "待走访清单": _open_list(comp, named, duties, f.include_sensitive),
+        "四必到事件": _event_table(events, villages),
+    }
+
+
+def _open_list(comp: Compliance, named: pd.DataFrame, duties: dict, sensitive: bool) -> pd.DataFrame:
+    def of_target(target: str) -> list[str]:
+        return [code for code, duty in duties.items() if duty.target == target]
+    keep = named[named.status != "done"]
+    if not sensitive:
+        keep = keep[~keep.duty.isin(of_target("flagged_households"))]
+    homes = comp.data.households.set_index("id")
+    groups = comp.data.groups.set_index("id")
+    on_group = keep.duty.isin(of_target("village_groups"))
+    code = keep.target_id.map(homes.code).where(~on_group, keep.target_id.map(groups.code))
+    name = keep.target_id.map(homes["head"]).where(~on_group, keep.target_id.map(groups.name))
+    table = pd.DataFrame({"行政村": keep.行政村, "编码": code, "农户/小组": name, "职责": keep.职责,
+                          "状态": keep.status.map(STATUSES), "最近走访": pd.to_datetime(keep.last_visit).dt.strftime("%Y-%m-%d")})
+    return table.sort_values(["状态", "行政村", "编码"]).reset_index(drop=True)
+
+
+def _event_table(events: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFrame:
+    shown = events[events.state.isin(EVENT_STATES)].sort_values("attend_by")
+    tz = get_settings().timezone
+
+    def local(column: str) -> pd.Series:
+        return pd.to_datetime(shown[column], utc=True).dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M")
+    return pd.DataFrame({
+        "行政村": shown.village_id.map(villages.name), "类型": shown.event_type.map(EVENT_TYPES),
+        "报告时间": local("reported_at"), "到场时限": local("attend_by"),
+        "状态": shown.state.map(EVENT_STATES), "到场时间": local("attended_at"),
+    }).reset_index(drop=True)
+
+
+def audit_export(session: Session, actor: Actor, comp: Compliance, fmt: str, sensitive: bool) -> None:
+    """Write the export of COMP's tables (head names; with SENSITIVE, 必访 households) into the audit log; commit."""
+    record(session, actor, "export_sensitive" if sensitive else EXPORT_WORKBOOK,
+           target=f"visits-{comp.data.township['code']}-{comp.day}.{fmt}",
+           detail={"workbook": "visits", "township": comp.data.township["code"], "day": comp.day.isoformat(),
+                   "format": fmt, "sensitive": sensitive})
+    session.commit()
+
+
+def workbook(tables: dict[str, pd.DataFrame]) -> bytes:
+    """An .xlsx with one sheet per table, Chinese headers, widths that fit."""
+    book = new_book()
+    for title, table in tables.items():
+        add_sheet(book, title, list(table.columns),
+                  ([None if pd.isna(v) else v for v in row] for row in table.itertuples(index=False)))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_workbook(session: Session, actor: Actor, comp: Compliance, tables: dict[str, pd.DataFrame],
+                    sensitive: bool = False) -> bytes:
+    """The .xlsx of TABLES (made from COMP), audited as ACTOR's and committed."""
+    data = workbook(tables)
+    audit_export(session, actor, comp, "xlsx", sensitive)
+    return data
