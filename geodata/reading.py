@@ -10,8 +10,7 @@ import pandas as pd
 import pyogrio
 
 from geodata.errors import ImportRejected, RowError
-
-DEFAULT_MAX_MB = 512
+from gridmgmt.domain.limits import DEFAULT_MAX_MB
 DATA_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".csv"}
 
 
