@@ -12,13 +12,19 @@ class ChineseRange:
     """A number range described as 0 ≤ 值 ≤ 24 or 值 > 0 (click writes 0<=x<=24, x>0)."""
 
     def _describe_range(self) -> str:
+        low, high = (None if n is None else _plain(n) for n in (self.min, self.max))
         below = "<" if self.min_open else "≤"
         above = "<" if self.max_open else "≤"
-        if self.min is not None and self.max is not None:
-            return f"{self.min} {below} 值 {above} {self.max}"
-        if self.min is not None:
-            return f"值 {'>' if self.min_open else '≥'} {self.min}"
-        return "" if self.max is None else f"值 {above} {self.max}"
+        if low is not None and high is not None:
+            return f"{low} {below} 值 {above} {high}"
+        if low is not None:
+            return f"值 {'>' if self.min_open else '≥'} {low}"
+        return "" if high is None else f"值 {above} {high}"
+
+
+def _plain(number) -> str:
+    """100000.0 as 100000, 0.5 as 0.5."""
+    return str(int(number)) if float(number).is_integer() else str(number)
 
 
 class Whole(ChineseRange, click.IntRange):

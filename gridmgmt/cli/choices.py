@@ -64,7 +64,3 @@ class LabelledList(LabelledChoice):
         """[甲|乙|丙]，… : one or more, separated by commas."""
         return f"[{'|'.join(self.labels.values())}]，…"
 
-
-def labels_of(choice: LabelledChoice, codes: Iterable[str]) -> str:
-    """CODES as the Chinese list a LabelledList takes: 行政村、道路."""
-    return "、".join(choice.labels[code] for code in codes)

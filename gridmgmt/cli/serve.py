@@ -3,16 +3,18 @@ import ipaddress
 
 import click
 
+from gridmgmt.cli import help_text
+from gridmgmt.cli.checks import Whole
+from gridmgmt.cli.zh import Command
 from gridmgmt.config import Settings, get_settings
 from gridmgmt.keys import MIN_SESSION_KEY, ensure_secret
 
 
-@click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
-              help="端口")
+@click.command(cls=Command, help=help_text("serve", "默认只在本机访问；向其他电脑开放须先运行 gridmgmt init 生成会话密钥。"))
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="地址", help="监听地址")
+@click.option("--port", default=8000, show_default=True, type=Whole(1, 65535), help="端口")
 def serve(host: str, port: int) -> None:
-    """启动网页服务（地图页面）。"""
+    """Serve the web app under waitress until interrupted."""
     # Imported here so that the other commands start without Flask and folium.
     from waitress import create_server
 
