@@ -6,6 +6,7 @@ from typing import NamedTuple
 import click
 
 from gridmgmt.cli import zh
+from gridmgmt.cli.layout import Group
 
 
 class Entry(NamedTuple):
@@ -49,7 +50,7 @@ def help_text(name: str, details: str = "") -> str:
     return f"{COMMANDS[name].summary}。\n\n{details}" if details else f"{COMMANDS[name].summary}。"
 
 
-class LazyGroup(zh.Group):
+class LazyGroup(Group):
     """A group whose subcommands are imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:

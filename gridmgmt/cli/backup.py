@@ -4,7 +4,7 @@ from pathlib import Path
 import click
 
 from gridmgmt.cli.checks import Whole
-from gridmgmt.cli.zh import Command
+from gridmgmt.cli.layout import Command
 from gridmgmt.domain.limits import DEFAULT_KEEP
 from gridmgmt.private_files import NotPrivate
 

@@ -7,7 +7,7 @@ import click
 from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.choices import LabelledChoice
-from gridmgmt.cli.zh import Command
+from gridmgmt.cli.layout import Command
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.vocab import FORMATS
 from gridmgmt.private_files import write_private

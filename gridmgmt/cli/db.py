@@ -3,7 +3,7 @@ import click
 
 from gridmgmt.cli import help_text
 from gridmgmt.cli.backup import backup_command, restore_command
-from gridmgmt.cli.zh import Group
+from gridmgmt.cli.layout import Group
 
 # The commands import the settings, the cluster and alembic when they run: `gridmgmt db --help`
 # loads neither pydantic, psycopg nor SQLAlchemy.

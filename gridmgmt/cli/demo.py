@@ -6,7 +6,7 @@ import click
 from gridmgmt.cli import help_text
 from gridmgmt.cli.checks import DAY, INTEGER
 from gridmgmt.cli.choices import LabelledChoice
-from gridmgmt.cli.zh import Command
+from gridmgmt.cli.layout import Command
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.vocab import DEMO_SCALES
 from gridmgmt.services.demo import DemoExists, DemoLoadFailed, run_demo

@@ -9,7 +9,7 @@ from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.checks import DAY
 from gridmgmt.cli.choices import LabelledChoice, LabelledList
-from gridmgmt.cli.zh import Command
+from gridmgmt.cli.layout import Command
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.vocab import FORMATS

@@ -8,7 +8,7 @@ from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.checks import ID, INTEGER, NUMBER
 from gridmgmt.cli.choices import LabelledChoice
-from gridmgmt.cli.zh import Group
+from gridmgmt.cli.layout import Group
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.grid_rules import GridError, GridRules
 from gridmgmt.domain.vocab import FORMATS, PLAN_STATUSES

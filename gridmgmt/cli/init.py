@@ -2,7 +2,7 @@
 import click
 
 from gridmgmt.cli import help_text
-from gridmgmt.cli.zh import Command
+from gridmgmt.cli.layout import Command
 from gridmgmt.keys import write_secret
 
 

@@ -10,7 +10,7 @@ from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option
 from gridmgmt.cli.checks import INTEGER
 from gridmgmt.cli.choices import LabelledChoice
-from gridmgmt.cli.zh import Command
+from gridmgmt.cli.layout import Command
 from gridmgmt.domain.limits import DEFAULT_MAX_MB
 
 LAYER = LabelledChoice({name: layer.label for name, layer in LAYERS.items()})

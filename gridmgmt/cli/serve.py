@@ -5,7 +5,7 @@ import click
 
 from gridmgmt.cli import help_text
 from gridmgmt.cli.checks import Whole
-from gridmgmt.cli.zh import Command
+from gridmgmt.cli.layout import Command
 from gridmgmt.config import Settings, get_settings
 from gridmgmt.keys import MIN_SESSION_KEY, ensure_secret
 

@@ -11,7 +11,7 @@ from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.checks import DAY, DISTANCE, YEAR, Finite, Whole
 from gridmgmt.cli.choices import LabelledChoice
-from gridmgmt.cli.zh import Group
+from gridmgmt.cli.layout import Group
 from gridmgmt.db.models import AppUser, DemoSite, PartyOrg
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import Forbidden

@@ -7,7 +7,7 @@ import click
 from gridmgmt.cli import help_text
 from gridmgmt.cli.checks import INTEGER
 from gridmgmt.cli.choices import LabelledChoice
-from gridmgmt.cli.zh import Group
+from gridmgmt.cli.layout import Group
 from gridmgmt.domain.vocab import ROLES
 
 ROLE = LabelledChoice(ROLES)

@@ -10,7 +10,7 @@ from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.checks import DAY, ID, LATITUDE, LONGITUDE, Finite
 from gridmgmt.cli.choices import LabelledChoice, LabelledList
-from gridmgmt.cli.zh import Group
+from gridmgmt.cli.layout import Group
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, FORMATS, MUST_VISIT_FLAGS

@@ -86,6 +86,7 @@ CATALOGUE = {
 
 # Click's modules that look messages up; each imported `gettext as _` (some `ngettext` too).
 CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils")
+# The usage line's own words, which click takes from each command rather than from gettext.
 OPTIONS_METAVAR = "[选项]"
 SUBCOMMAND_METAVAR = "命令 [参数]..."
 
@@ -108,22 +109,3 @@ def install() -> None:
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
 
-
-class Command(click.Command):
-    """A command whose usage line reads `[选项]`."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
-        super().__init__(*args, **kwargs)
-
-
-class Group(click.Group):
-    """A group whose usage line reads `[选项] 命令 [参数]...`, and whose subcommands and subgroups do too."""
-
-    command_class = Command
-    group_class = type  # subgroups are of this same class
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
-        kwargs.setdefault("subcommand_metavar", SUBCOMMAND_METAVAR)
-        super().__init__(*args, **kwargs)
