@@ -1,4 +1,5 @@
 """`make bench`: run every benchmark, print the Markdown table and write var/bench/report.md."""
+from bench.cli import cli_benchmarks
 from bench.common import Result
 from bench.coverage import coverage_benchmarks
 from bench.exports import export_benchmarks
@@ -27,6 +28,7 @@ def main() -> None:
     results += export_benchmarks()
     results += grid_benchmarks()
     results += fault_benchmarks()
+    results += cli_benchmarks()
     report = "\n".join([HEADER, *(r.line() for r in results)]) + "\n"
     print(report)
     (folder / "report.md").write_text(report, encoding="utf-8")
