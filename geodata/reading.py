@@ -11,6 +11,7 @@ import pyogrio
 
 from geodata.errors import ImportRejected, RowError
 from gridmgmt.domain.limits import DEFAULT_MAX_MB
+
 DATA_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".csv"}
 
 

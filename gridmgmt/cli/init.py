@@ -12,7 +12,8 @@ from gridmgmt.keys import write_secret
 @click.option("--force", is_flag=True, help="重新生成已有的密钥（所有用户都需重新登录）")
 def init(force: bool) -> None:
     """Write the session key file unless it exists (or FORCE)."""
-    from gridmgmt.config import get_settings  # on use: `gridmgmt init --help` loads neither pydantic nor SQLAlchemy
+    # Imported on use: `gridmgmt init --help` loads neither pydantic nor SQLAlchemy.
+    from gridmgmt.config import get_settings
 
     settings = get_settings()
     path = settings.secret_key_file

@@ -25,8 +25,8 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z]")
 # platform); they stay English.
 DEVELOPER_ONLY = {
     "Name '{name}' defined twice", "Could not determine name for option with declarations {decls!r}",
-    "No options defined but a name was passed ({name}). Did you mean to declare an argument instead? "
-    "Did you mean to pass '--{name}'?",
+    ("No options defined but a name was passed ({name}). Did you mean to declare an argument instead? "
+     "Did you mean to pass '--{name}'?"),
     "Arguments take exactly one parameter declaration, got {length}: {decls}.",
     "Boolean option {decl!r} cannot use the same flag for true/false.", "Invalid start character for option ({option})",
     "Unknown color {colour!r}", "Unknown standard stream '{name}'", "Choice({choices})", "Windows error: {error}",
