@@ -62,6 +62,10 @@ class Formatter(click.HelpFormatter):
         lead = f"{prefix:>{self.current_indent}}{prog} "
         self.write(wrap(args, self.width - self.current_indent, lead, " " * columns(lead)) + "\n")
 
+    def write_heading(self, heading: str) -> None:
+        """选项： with a full-width colon (click writes 选项:)."""
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
     def write_text(self, text: str) -> None:
         """TEXT's paragraphs, indented and wrapped."""
         self.write(wrap_paragraphs(text, self.width, " " * self.current_indent) + "\n")
