@@ -1,4 +1,5 @@
 """`make bench`: run every benchmark, print the Markdown table and write var/bench/report.md."""
+from bench.cli import cli_benchmarks
 from bench.common import Result
 from bench.concurrency import concurrent_gets
 from bench.coverage import coverage_benchmarks
@@ -31,6 +32,7 @@ def main() -> None:
     results += grid_benchmarks()
     results += fault_benchmarks()
     results += concurrent_gets()
+    results += cli_benchmarks()
     report = "\n".join([HEADER, *(r.line() for r in results)]) + "\n"
     print(report)
     (folder / "report.md").write_text(report, encoding="utf-8")

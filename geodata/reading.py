@@ -10,8 +10,8 @@ import pandas as pd
 import pyogrio
 
 from geodata.errors import ImportRejected, RowError
+from gridmgmt.domain.limits import DEFAULT_MAX_MB
 
-DEFAULT_MAX_MB = 512
 DATA_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".csv"}
 
 

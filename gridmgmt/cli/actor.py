@@ -1,11 +1,16 @@
 """`--as USERNAME`: the named app user a command-line export or import is audited under, never the OS user."""
+from __future__ import annotations
+
 import getpass
 import socket
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.orm import Session
 
-from gridmgmt.services.accounts.actors import Actor, ActorRefused, named_actor
+if TYPE_CHECKING:  # the commands' --help must not load SQLAlchemy
+    from sqlalchemy.orm import Session
+
+    from gridmgmt.services.accounts.actors import Actor
 
 ENV = "GRIDMGMT_ACTOR"
 MISSING = (f"此操作会导出或导入个人信息，须用 --as 用户名（或环境变量 {ENV}）指明是哪位系统用户在操作，"
@@ -28,6 +33,8 @@ def require_actor(as_user: str | None) -> str:
 def cli_actor(session: Session, as_user: str | None, *permissions: str, township: str | None = None) -> Actor:
     """The user AS_USER as the audit log's actor, from this machine's command line; a Chinese error
     when missing, unknown, disabled, without PERMISSIONS or outside TOWNSHIP."""
+    from gridmgmt.services.accounts.actors import ActorRefused, named_actor
+
     origin = f"命令行 {getpass.getuser()}@{socket.gethostname()}"
     try:
         return named_actor(session, require_actor(as_user), permissions, township, origin)

@@ -4,8 +4,12 @@ from pathlib import Path
 
 import click
 
+from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
+from gridmgmt.cli.choices import LabelledChoice
+from gridmgmt.cli.layout import Command
 from gridmgmt.db.session import make_session
+from gridmgmt.domain.vocab import FORMATS
 from gridmgmt.private_files import write_private
 from gridmgmt.reports.coverage_tables import as_json, summary, tables
 from gridmgmt.reports.coverage_workbook import coverage_workbook
@@ -14,6 +18,7 @@ from gridmgmt.services.coverage.workbook import audited_coverage
 
 # The table format shows this many rows of each list; json and xlsx carry all of them.
 TABLE_ROWS = 20
+FORMAT = LabelledChoice(FORMATS, ("table", "json", "xlsx"))
 
 
 def _native(value):
@@ -33,20 +38,18 @@ def _table_text(report) -> str:
     return "\n".join(lines)
 
 
-@click.command("coverage")
-@click.option("--township", "code", required=True, help="乡镇编码（12位）")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="输出文件（xlsx 必填；其余默认打印；权限 0600）")
+@click.command("coverage", cls=Command, help=help_text(
+    "coverage", "名单中有干部、党员姓名：JSON、Excel 或写入文件（-o）属于导出，须用 --as 指明操作人，记入审计日志。"))
+@click.option("--township", "code", required=True, metavar="编码", help="乡镇编码（12位）")
+@click.option("--format", "fmt", type=FORMAT, default=FORMATS["table"], show_default=True, help="输出格式")
+@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="文件",
+              help="输出文件（Excel 必填；其余默认打印；仅本账户可读）")
 @click.option("--no-reach", is_flag=True, help="不计算农户到活动场所、党员户的道路距离（更快）")
 @as_option
 def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool, as_user: str | None) -> None:
-    """党组织覆盖：空白村组、支部设置、党小组建议、企业党建、挂点与第一书记、道路可达性。
-
-    名单中有干部、党员姓名：json、xlsx 或写入文件（-o）属于导出，须用 --as 指明操作人，记入审计日志。
-    """
+    """Print or export the coverage report of township CODE."""
     if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx 须用 -o 指定输出文件")
+        raise click.UsageError("输出 Excel 须用 -o 指定输出文件")
     with make_session() as session:
         try:
             if fmt == "table" and output is None:  # on screen, like the coverage page: not an export

@@ -1,26 +1,39 @@
-"""`gridmgmt db up|down|status|migrate`."""
+"""`gridmgmt db up|down|status|migrate` (and backup|restore, from gridmgmt.cli.backup)."""
 import click
 
-from gridmgmt.config import get_settings
-from gridmgmt.db import migrate as migrations
-from gridmgmt.db.cluster import ClusterError, LocalCluster
+from gridmgmt.cli import help_text
+from gridmgmt.cli.backup import backup_command, restore_command
+from gridmgmt.cli.layout import Group
+
+# The commands import the settings, the cluster and alembic when they run: `gridmgmt db --help`
+# loads neither pydantic, psycopg nor SQLAlchemy.
 
 
-def _local_cluster() -> LocalCluster:
-    settings = get_settings()
+def _settings():
+    from gridmgmt.config import get_settings
+
+    return get_settings()
+
+
+def _local_cluster():
+    from gridmgmt.db.cluster import LocalCluster
+
+    settings = _settings()
     if settings.database_url:
         raise click.ClickException("已设置 GRIDMGMT_DATABASE_URL：使用外部数据库，本地集群不启用")
     return LocalCluster(settings)
 
 
-@click.group()
+@click.group(cls=Group, help=help_text("db"))
 def db() -> None:
-    """数据库：启动、停止、状态、迁移。"""
+    """The `gridmgmt db` group."""
 
 
 @db.command()
 def up() -> None:
-    """启动项目本地 PostgreSQL 集群（var/pg），密码登录；旧版的免密集群会被转换。"""
+    """启动本项目的本地 PostgreSQL 数据库（var/pg），密码登录；旧版免密码的数据库会被转换。"""
+    from gridmgmt.db.cluster import ClusterError
+
     cluster = _local_cluster()
     try:
         converted = cluster.up()
@@ -35,7 +48,7 @@ def up() -> None:
 
 @db.command()
 def down() -> None:
-    """停止项目本地集群。"""
+    """停止本项目的本地数据库。"""
     _local_cluster().down()
     click.echo("数据库已停止")
 
@@ -43,7 +56,9 @@ def down() -> None:
 @db.command()
 def status() -> None:
     """显示数据库状态。"""
-    settings = get_settings()
+    from gridmgmt.db.cluster import LocalCluster
+
+    settings = _settings()
     if settings.database_url:
         click.echo("外部数据库（GRIDMGMT_DATABASE_URL）")
         return
@@ -56,14 +71,13 @@ def status() -> None:
 @click.option("--test", is_flag=True, help="迁移测试数据库")
 def migrate(test: bool) -> None:
     """把数据库升级到最新结构。"""
-    settings = get_settings()
+    from gridmgmt.db import migrate as migrations
+
+    settings = _settings()
     url = settings.url_for(settings.test_db_name if test else None)
     migrations.upgrade(url)
     click.echo("数据库结构已是最新")
 
-
-# Backups live in their own module; registered here so they are `gridmgmt db backup|restore`.
-from gridmgmt.cli.backup import backup_command, restore_command  # noqa: E402 - after the group exists
 
 db.add_command(backup_command)
 db.add_command(restore_command)

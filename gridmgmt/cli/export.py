@@ -4,25 +4,32 @@ from pathlib import Path
 import click
 
 from geodata.layers import LAYERS
+from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
+from gridmgmt.cli.choices import LabelledChoice
+from gridmgmt.cli.layout import Command
 from gridmgmt.db.session import make_session
+from gridmgmt.domain.vocab import FORMATS
 from gridmgmt.private_files import private_output
-from gridmgmt.services.mapdata.exporting import FORMATS, ExportRefused, export_layer
+from gridmgmt.services.mapdata.exporting import FORMATS as LAYER_FORMATS, ExportRefused, export_layer
 
-PERSONAL = "、".join(f"{layer.name}（{layer.label}）" for layer in LAYERS.values() if layer.personal)
+LAYER = LabelledChoice({name: layer.label for name, layer in LAYERS.items()})
+PERSONAL = "、".join(layer.label for layer in LAYERS.values() if layer.personal)
 
 
-@click.command("export", help="把图层 LAYER 导出为 gpkg/geojson/csv/shp；列名为英文标准名，可直接再导入。"
-                                 f"含个人信息的图层（{PERSONAL}）须用 --as 指明操作人，并记入审计日志。")
-@click.argument("layer", type=click.Choice(list(LAYERS)))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="输出格式")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出文件（权限 0600）")
-@click.option("--township", help="只导出该乡镇（编码）")
+@click.command("export", cls=Command, help=help_text("export", (
+    f"图层可选：{LAYER.listing()}。列名为英文标准名，导出的文件可直接再导入。"
+    f"含个人信息的图层（{PERSONAL}）须用 --as 指明操作人，并记入审计日志。")))
+@click.argument("layer", type=LAYER, metavar="图层")
+@click.option("--format", "fmt", type=LabelledChoice(FORMATS, LAYER_FORMATS), required=True, help="输出格式")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, metavar="文件",
+              help="输出文件（仅本账户可读）")
+@click.option("--township", metavar="编码", help="只导出该乡镇（编码）")
 @click.option("--include-sensitive", is_flag=True,
               help="包含四必访敏感标记（困难、危重病、空巢、留守、信访）；会记入审计日志")
 @as_option
 def export_command(layer, fmt, output, township, include_sensitive, as_user) -> None:
-    """Export one layer (the help text above names the personal layers from the registry)."""
+    """Export one layer to a file, audited when it holds personal data."""
     sensitive = include_sensitive and layer == "households"
     with make_session() as session:
         actor = None
@@ -36,4 +43,3 @@ def export_command(layer, fmt, output, township, include_sensitive, as_user) -> 
         except ExportRefused as refused:
             raise click.ClickException(str(refused)) from refused
     click.echo(f"已导出 {LAYERS[layer].label} {count} 条到 {output}")
-

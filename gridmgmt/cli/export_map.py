@@ -5,35 +5,43 @@ from pathlib import Path
 import click
 
 from geodata.layers import LAYERS
+from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.checks import DAY
+from gridmgmt.cli.choices import LabelledChoice, LabelledList
+from gridmgmt.cli.layout import Command
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import may
+from gridmgmt.domain.vocab import FORMATS
 from gridmgmt.maps.kinds import KINDS
 from gridmgmt.maps.static.page import ORIENTATIONS, PAPERS_MM, Page
 from gridmgmt.private_files import private_output
 from gridmgmt.services.briefing.exports import MAP_FORMATS, BriefingRefused, export_geopackage, export_map
 from gridmgmt.services.mapdata.exporting import ExportRefused
 
-KIND_HELP = "；".join(f"{name}={kind.label}" for name, kind in KINDS.items())
+KIND = LabelledChoice({name: kind.label for name, kind in KINDS.items()})
+LAYER_LIST = LabelledList({name: layer.label for name, layer in LAYERS.items()})
+GPKG_LAYERS = ("villages", "groups", "roads", "party_orgs")  # what a planner opens in QGIS first
 
 
-@click.command("export-map", help=f"导出简报地图 KIND（{KIND_HELP}）为 PNG（300 dpi）、PDF（矢量）或离线 HTML；"
-                                    "须用 --as 指明操作人，记入审计日志。")
-@click.argument("kind", type=click.Choice(list(KINDS)))
-@click.option("--township", required=True, help="乡镇编码")
-@click.option("--format", "fmt", type=click.Choice(MAP_FORMATS), default="pdf", show_default=True,
-              help="输出格式")
-@click.option("--paper", type=click.Choice(list(PAPERS_MM)), default="A4", show_default=True, help="纸张")
-@click.option("--orientation", type=click.Choice(list(ORIENTATIONS)), default="landscape",
-              show_default=True, help="方向：portrait 纵向，landscape 横向")
+@click.command("export-map", cls=Command, help=help_text("export-map", (
+    f"地图可选：{KIND.listing()}。PNG 为 300 dpi 图片，PDF 为矢量图，网页可离线打开。"
+    "须用 --as 指明操作人，记入审计日志。")))
+@click.argument("kind", type=KIND, metavar="地图")
+@click.option("--township", required=True, metavar="编码", help="乡镇编码")
+@click.option("--format", "fmt", type=LabelledChoice(FORMATS, MAP_FORMATS), default=FORMATS["pdf"],
+              show_default=True, help="输出格式")
+@click.option("--paper", type=LabelledChoice({size: size for size in PAPERS_MM}), default="A4", show_default=True,
+              help="纸张")
+@click.option("--orientation", type=LabelledChoice(ORIENTATIONS), default=ORIENTATIONS["landscape"],
+              show_default=True, help="方向")
 @click.option("--date", "made_on", type=DAY, default=None,
               help="制图日期与统计截止日（默认今天）")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="输出文件（权限 0600）")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, metavar="文件",
+              help="输出文件（仅本账户可读）")
 @as_option
 def export_map_command(kind, township, fmt, paper, orientation, made_on, output, as_user) -> None:
-    """Export one briefing map (the help text above is built from the kind registry)."""
+    """Export one briefing map of TOWNSHIP for the user AS_USER."""
     day = made_on.date() if made_on else date.today()
     with make_session() as session:
         actor = cli_actor(session, as_user, "export_maps", township=township)
@@ -46,24 +54,24 @@ def export_map_command(kind, township, fmt, paper, orientation, made_on, output,
     click.echo(f"已导出{KINDS[kind].label}到 {output}")
 
 
-@click.command("export-gpkg")
-@click.option("--township", required=True, help="乡镇编码")
-@click.option("--layers", "layer_list", default="villages,groups,roads,party_orgs", show_default=True,
-              help=f"逗号分隔的图层：{','.join(LAYERS)}")
+@click.command("export-gpkg", cls=Command, help=help_text(
+    "export-gpkg", "须用 --as 指明操作人，记入审计日志。"))
+@click.option("--township", required=True, metavar="编码", help="乡镇编码")
+@click.option("--layers", "layer_list", type=LAYER_LIST, default="、".join(LAYERS[n].label for n in GPKG_LAYERS),
+              show_default=True, help="图层，用逗号或顿号分隔")
 @click.option("--include-sensitive", is_flag=True,
               help="农户图层包含四必访敏感标记（困难、危重病、空巢、留守、信访）；会记入审计日志")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="输出 GeoPackage 文件（已存在则覆盖；权限 0600）")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, metavar="文件",
+              help="输出的 GeoPackage 文件（已存在则覆盖；仅本账户可读）")
 @as_option
 def export_gpkg_command(township, layer_list, include_sensitive, output, as_user) -> None:
-    """把乡镇的若干图层导出到一个 GeoPackage，供 QGIS 使用；须用 --as 指明操作人，记入审计日志。"""
-    names = [name.strip() for name in layer_list.split(",") if name.strip()]
+    """Export LAYER_LIST of TOWNSHIP into one GeoPackage for the user AS_USER."""
     needs = ("export_data", "view_sensitive") if include_sensitive else ("export_data",)
     with make_session() as session:
         actor = cli_actor(session, as_user, *needs, township=township)
         try:
             with private_output(output):
-                counts = export_geopackage(session, township, names, output, actor=actor,
+                counts = export_geopackage(session, township, list(layer_list), output, actor=actor,
                                            include_sensitive=include_sensitive)
         except (BriefingRefused, ExportRefused) as refused:
             raise click.ClickException(str(refused)) from refused

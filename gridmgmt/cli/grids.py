@@ -4,11 +4,14 @@ from pathlib import Path
 
 import click
 
+from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
-from gridmgmt.cli.checks import ID
+from gridmgmt.cli.checks import ID, INTEGER, NUMBER
+from gridmgmt.cli.choices import LabelledChoice
+from gridmgmt.cli.layout import Group
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.grid_rules import GridError, GridRules
-from gridmgmt.domain.vocab import PLAN_STATUSES
+from gridmgmt.domain.vocab import FORMATS, PLAN_STATUSES
 from gridmgmt.private_files import private_output, write_private
 from gridmgmt.services.grids import plans as grid_plans
 from gridmgmt.services.briefing.roster import NoPlan, grid_roster
@@ -20,22 +23,23 @@ DEFAULT = GridRules()
 PLAN_COLUMNS = {"id": "编号", "township": "乡镇", "name": "名称", "status": "状态", "published_at": "发布时间",
                 "cells": "网格", "households": "农户"}
 QUALITY_LABELS = {
-    "cells": "网格数", "households": "农户数", "workload_max_min": "工作量 最大/最小",
-    "workload_cv": "工作量变异系数", "worst_deviation": "最大偏离本村目标",
-    "polsby_popper_mean": "紧凑度（Polsby–Popper）均值", "polsby_popper_worst": "紧凑度最差",
-    "contiguous_share": "连通网格占比", "group_kept_share": "村民小组保持完整的农户占比",
+    "cells": "网格数", "households": "农户数", "workload_max_min": "最大网格工作量是最小的几倍",
+    "workload_cv": "各网格工作量的差异（越小越均衡）", "worst_deviation": "最大偏离本村目标",
+    "polsby_popper_mean": "网格形状规整程度（平均，1 为圆形）", "polsby_popper_worst": "网格形状规整程度（最差）",
+    "contiguous_share": "连成一片的网格占比", "group_kept_share": "村民小组保持完整的农户占比",
 }
+EXPORT_FORMAT = LabelledChoice(FORMATS, sorted(grid_plans.EXPORT_DRIVERS))
 
 
 # (flag, GridRules field, type, help) of the rule options.
 RULE_OPTIONS = [
-    ("--target", "target", float, "每格目标工作量（户）"),
-    ("--min", "min_workload", float, "每格工作量下限"),
-    ("--max", "max_workload", float, "每格工作量上限"),
-    ("--must-visit-extra", "must_visit_extra", float, "必访户额外计入的工作量（1.0 即按 2 户计）"),
-    ("--tolerance", "tolerance", float, "均衡容差（占本村均值）"),
-    ("--max-cells-per-worker", "max_cells_per_worker", int, "每名网格员最多负责网格数"),
-    ("--liaison-capacity", "liaison_capacity", int, "每名党员最多联系户数"),
+    ("--target", "target", NUMBER, "每格目标工作量（户）"),
+    ("--min", "min_workload", NUMBER, "每格工作量下限"),
+    ("--max", "max_workload", NUMBER, "每格工作量上限"),
+    ("--must-visit-extra", "must_visit_extra", NUMBER, "每户必访户多算的工作量（1.0 即一户按两户算）"),
+    ("--tolerance", "tolerance", NUMBER, "各网格工作量可偏离本村平均的比例（0.1 即上下 10%）"),
+    ("--max-cells-per-worker", "max_cells_per_worker", INTEGER, "每名网格员最多负责网格数"),
+    ("--liaison-capacity", "liaison_capacity", INTEGER, "每名党员最多联系户数"),
 ]
 
 
@@ -67,14 +71,14 @@ def _print_quality(report) -> None:
                    f"  {QUALITY_LABELS[key]}：{value}")
 
 
-@click.group()
+@click.group(cls=Group, help=help_text("grids"))
 def grids() -> None:
-    """网格化：自动划分网格、分配网格员与联户党员、发布、比较、导出。"""
+    """The `gridmgmt grids` group."""
 
 
 @grids.command()
-@click.option("--township", required=True, help="乡镇编码")
-@click.option("--name", default=None, help="方案名称（默认带日期时间）")
+@click.option("--township", required=True, metavar="编码", help="乡镇编码")
+@click.option("--name", default=None, metavar="名称", help="方案名称（默认带日期时间）")
 @_rules_options
 def allocate(township: str, name: str | None, **kw) -> None:
     """按村自动划分网格，生成草稿方案。"""
@@ -86,16 +90,16 @@ def allocate(township: str, name: str | None, **kw) -> None:
 
 
 @grids.command()
-@click.argument("plan_id", type=ID)
+@click.argument("plan_id", type=ID, metavar="方案编号")
 def rebalance(plan_id: int) -> None:
     """按方案自己的规则，保留已锁定的网格，重新划分草稿方案的其余部分。"""
     _print_quality(_run(rebalance_plan, plan_id))
 
 
 @grids.command()
-@click.argument("plan_id", type=ID)
-@click.option("--max-cells-per-worker", type=int, help="每名网格员最多负责网格数（默认按方案规则）")
-@click.option("--liaison-capacity", type=int, help="每名党员最多联系户数（默认按方案规则）")
+@click.argument("plan_id", type=ID, metavar="方案编号")
+@click.option("--max-cells-per-worker", type=INTEGER, help="每名网格员最多负责网格数（默认按方案规则）")
+@click.option("--liaison-capacity", type=INTEGER, help="每名党员最多联系户数（默认按方案规则）")
 def assign(plan_id: int, **kw) -> None:
     """按道路距离为每个网格配网格员、为每户配联户党员；给出的上限记入方案规则。"""
     report = _run(assign_plan, plan_id, **{k: v for k, v in kw.items() if v is not None})
@@ -108,7 +112,7 @@ def assign(plan_id: int, **kw) -> None:
 
 
 @grids.command()
-@click.argument("plan_id", type=ID)
+@click.argument("plan_id", type=ID, metavar="方案编号")
 @click.option("--allow-no-worker", is_flag=True, help="允许有网格尚无网格员时发布")
 def publish(plan_id: int, allow_no_worker: bool) -> None:
     """发布草稿方案：设定每户所属网格，原已发布方案归档。"""
@@ -117,10 +121,10 @@ def publish(plan_id: int, allow_no_worker: bool) -> None:
 
 
 @grids.command()
-@click.argument("plan_a", type=ID)
-@click.argument("plan_b", type=ID)
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="变动农户写入 GeoJSON 文件（用于地图；权限 0600）；属于导出，须用 --as，记入审计日志")
+@click.argument("plan_a", type=ID, metavar="原方案编号")
+@click.argument("plan_b", type=ID, metavar="新方案编号")
+@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="文件",
+              help="变动农户写入 GeoJSON 文件（用于地图；仅本账户可读）；属于导出，须用 --as，记入审计日志")
 @as_option
 def diff(plan_a: int, plan_b: int, output: Path | None, as_user: str | None) -> None:
     """比较两个方案：哪些农户换了网格。"""
@@ -146,10 +150,10 @@ def _audited(plan_id: int, as_user: str | None, work):
 
 
 @grids.command()
-@click.argument("plan_id", type=ID)
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出文件（权限 0600）")
-@click.option("--format", "fmt", type=click.Choice(sorted(grid_plans.EXPORT_DRIVERS)), default="gpkg",
-              show_default=True)
+@click.argument("plan_id", type=ID, metavar="方案编号")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, metavar="文件",
+              help="输出文件（仅本账户可读）")
+@click.option("--format", "fmt", type=EXPORT_FORMAT, default=FORMATS["gpkg"], show_default=True, help="输出格式")
 @as_option
 def export(plan_id: int, output: Path, fmt: str, as_user: str | None) -> None:
     """导出方案的网格（含网格员姓名，不含农户敏感信息）；须用 --as 指明操作人，记入审计日志。"""
@@ -159,9 +163,9 @@ def export(plan_id: int, output: Path, fmt: str, as_user: str | None) -> None:
 
 
 @grids.command()
-@click.option("--township", required=True, help="乡镇编码")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="输出的 .xlsx 文件（权限 0600）")
+@click.option("--township", required=True, metavar="编码", help="乡镇编码")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, metavar="文件",
+              help="输出的 Excel 文件（仅本账户可读）")
 @as_option
 def roster(township: str, output: Path, as_user: str | None) -> None:
     """导出网格花名册（Excel）：已发布方案（没有则为最新方案）的网格、网格员和联户党员；须用 --as 指明操作人，记入审计日志。"""

@@ -6,10 +6,14 @@ import click
 
 from geodata.errors import ImportRejected
 from geodata.layers import LAYERS
-from geodata.reading import DEFAULT_MAX_MB
-from gridmgmt.cli.actor import as_option, cli_actor
-from gridmgmt.db.session import make_session
-from gridmgmt.services.imports import import_layer
+from gridmgmt.cli import help_text
+from gridmgmt.cli.actor import as_option
+from gridmgmt.cli.checks import INTEGER
+from gridmgmt.cli.choices import LabelledChoice
+from gridmgmt.cli.layout import Command
+from gridmgmt.domain.limits import DEFAULT_MAX_MB
+
+LAYER = LabelledChoice({name: layer.label for name, layer in LAYERS.items()})
 
 
 def _report(rejected: ImportRejected) -> None:
@@ -19,25 +23,28 @@ def _report(rejected: ImportRejected) -> None:
     raise click.ClickException(str(rejected))
 
 
-@click.command("import")
-@click.argument("layer", type=click.Choice(list(LAYERS)))
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--township", help="所属乡镇编码。townships 不用；households、groups、economic_orgs 可省略，"
-                                "省略时按位置在数据库全部行政村中查找，各行归入所在村的乡镇；其余图层必填")
-@click.option("--crs", help="坐标系：EPSG:XXXX、gcj02（高德/腾讯）或 bd09（百度）；默认用文件自带的")
-@click.option("--encoding", help="文字编码（如 GBK、UTF-8）；默认读 .cpg 或自动识别")
+@click.command("import", cls=Command, help=help_text("import", (
+    f"图层按此顺序导入：{LAYER.listing()}。须用 --as 指明操作人（管理员或本乡镇的组织委员），导入记入审计日志。")))
+@click.argument("layer", type=LAYER, metavar="图层")
+@click.argument("file", type=click.Path(path_type=Path), metavar="文件")
+@click.option("--township", metavar="编码", help="所属乡镇编码。导入乡镇时不用；农户、村民小组、企业/合作社可省略，"
+                                               "省略时按位置在数据库全部行政村中查找，各行归入所在村的乡镇；其余图层必填")
+@click.option("--crs", metavar="坐标系", help="坐标系：EPSG:编号、gcj02（高德/腾讯）或 bd09（百度）；默认用文件自带的")
+@click.option("--encoding", metavar="编码方式", help="文字编码方式（如 GBK、UTF-8）；默认读 .cpg 文件或自动识别")
 @click.option("--update", is_flag=True, help="编码已存在时更新该记录（默认拒绝）")
-@click.option("--fix-geometry", is_flag=True, help="用 ST_MakeValid 修复无效几何（默认拒绝）")
-@click.option("--max-mb", type=int, default=DEFAULT_MAX_MB, show_default=True,
+@click.option("--fix-geometry", is_flag=True, help="自动修复无效的几何图形（默认拒绝）")
+@click.option("--max-mb", type=INTEGER, default=DEFAULT_MAX_MB, show_default=True,
               envvar="GRIDMGMT_IMPORT_MAX_MB", help="文件大小上限（MB）")
 @as_option
 def import_command(layer, file, township, crs, encoding, update, fix_geometry, max_mb, as_user) -> None:
-    """把 FILE（GeoJSON/GeoPackage/Shapefile/zip/CSV）导入图层 LAYER：全部成功或全部不写。
+    """Import FILE into LAYER for the user AS_USER."""
+    # Imported here: `gridmgmt import --help` must not load pandas, GDAL or SQLAlchemy.
+    from gridmgmt.cli.actor import cli_actor
+    from gridmgmt.db.session import make_session
+    from gridmgmt.services.imports import import_layer
 
-    须用 --as 指明操作人（管理员或本乡镇的组织委员），导入记入审计日志。
-    """
     if layer == "townships" and township:
-        raise click.UsageError("导入乡镇（townships）时不需要 --township")
+        raise click.UsageError("导入乡镇时不需要 --township")
     with make_session() as session:
         actor = cli_actor(session, as_user, "import_data", township=township)
         try:
@@ -51,4 +58,3 @@ def import_command(layer, file, township, crs, encoding, update, fix_geometry, m
         click.echo(f"路网拓扑已重建：{result.road_vertices} 个节点")
     if result.ignored_columns:
         click.echo(f"未识别、已忽略的列：{'、'.join(map(str, result.ignored_columns))}")
-

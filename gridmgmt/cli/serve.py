@@ -10,6 +10,9 @@ import socket
 
 import click
 
+from gridmgmt.cli import help_text
+from gridmgmt.cli.checks import Whole
+from gridmgmt.cli.layout import Command
 from gridmgmt.config import Settings, get_settings
 from gridmgmt.keys import MIN_SESSION_KEY, ensure_secret
 
@@ -32,16 +35,15 @@ def default_workers() -> int:
     return (os.cpu_count() or 1) + 1
 
 
-@click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
-              help="端口")
+@click.command(cls=Command, help=help_text("serve", "默认只在本机访问；向其他电脑开放须先运行 gridmgmt init 生成会话密钥。"))
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="地址", help="监听地址")
+@click.option("--port", default=8000, show_default=True, type=Whole(1, 65535), help="端口")
 @click.option("--production", is_flag=True,
-              help="生产模式：granian 多进程，置于 Caddy（HTTPS）之后，见 docs/deploy.md")
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="生产模式的工作进程数（默认 CPU 核数 + 1）")
+              help="生产模式：多进程服务，置于反向代理（HTTPS）之后；部署步骤见部署说明文档")
+@click.option("--workers", type=Whole(1, 64), default=None,
+              help="生产模式的工作进程数（默认为处理器核数加一）")
 def serve(host: str, port: int, production: bool, workers: int | None) -> None:
-    """启动网页服务（地图页面）。"""
+    """Serve the web app, under waitress or (PRODUCTION) granian, until interrupted."""
     settings = get_settings()
     leaflet = settings.node_modules / "leaflet" / "dist" / "leaflet.js"
     if not leaflet.is_file():

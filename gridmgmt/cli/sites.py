@@ -1,4 +1,5 @@
 """`gridmgmt sites score|select|tour|review|history|reminders|sheet`: 党建示范点."""
+import math
 from datetime import date
 from pathlib import Path
 
@@ -6,14 +7,17 @@ import click
 from sqlalchemy import select
 
 from gridmgmt.analysis.siting import Rules, SelectionError
+from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
-from gridmgmt.cli.checks import DAY, DISTANCE, YEAR, Finite
+from gridmgmt.cli.checks import DAY, DISTANCE, YEAR, Finite, Whole
+from gridmgmt.cli.choices import LabelledChoice
+from gridmgmt.cli.layout import Group
 from gridmgmt.db.models import AppUser, DemoSite, PartyOrg
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import Forbidden
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEPS, ReviewError
-from gridmgmt.domain.vocab import DEMO_SITE_THEMES
+from gridmgmt.domain.vocab import DEMO_SITE_STATUSES, DEMO_SITE_THEMES, REVIEW_STEPS
 from gridmgmt.private_files import write_private
 from gridmgmt.services.mapdata.layers import TownshipNotFound
 from gridmgmt.services.sites.measures import NoSeat
@@ -24,32 +28,48 @@ from gridmgmt.services.sites.selection import (
 )
 
 USER_ERRORS = (SelectionError, ReviewError, Forbidden, TownshipNotFound, NoSeat)
+CRITERION = LabelledChoice(CRITERIA)
+STEP = LabelledChoice(REVIEW_STEPS, STEPS)
+
+
+class Weight(click.ParamType):
+    """项=权重: a scoring criterion (by its name or code) and its new weight, as (code, weight)."""
+
+    name = "项=权重"
+
+    def convert(self, value, param, ctx):
+        """VALUE as (criterion code, weight)."""
+        if isinstance(value, tuple):
+            return value
+        item, _, number = value.partition("=")
+        try:
+            weight = float(number)
+        except ValueError:
+            weight = math.nan
+        code = CRITERION.code_of(item)
+        if code is None or not math.isfinite(weight):
+            self.fail(f"“{value}”应写成 项=数值，项为 {CRITERION.listing()} 之一", param, ctx)
+        return code, weight
 
 
 def _config_options(fn):
     """Thresholds of the criteria, shared by the commands that score."""
     for option in reversed([
         click.option("--min-area", type=Finite(0), default=SiteConfig.min_venue_area_m2, show_default=True,
-                     help="场所面积下限（m²，硬性条件）"),
+                     help="场所面积下限（平方米，硬性条件）"),
         click.option("--corridor-m", type=DISTANCE, default=SiteConfig.corridor_m, show_default=True,
-                     help="国道/省道/县道沿线走廊宽度（m）"),
+                     help="国道、省道、县道两侧范围（米）"),
         click.option("--catchment-m", type=DISTANCE, default=SiteConfig.catchment_m, show_default=True,
-                     help="辐射范围（道路距离，m）"),
-        click.option("--weight", "weights", multiple=True, metavar="项=权重",
-                     help=f"改评分权重，可多次使用；评分项：{', '.join(CRITERIA)}"),
+                     help="示范点服务范围：沿道路走多少米以内（米）"),
+        click.option("--weight", "weights", type=Weight(), multiple=True,
+                     help=f"改评分权重，如 --weight 党员人数=2，可多次使用；评分项：{CRITERION.listing()}"),
     ]):
         fn = option(fn)
     return fn
 
 
 def _config(min_area, corridor_m, catchment_m, weights) -> SiteConfig:
-    changed = SiteConfig().weights
-    for item in weights:
-        name, _, value = item.partition("=")
-        try:
-            changed[name] = float(value)
-        except ValueError:
-            raise click.BadParameter(f"权重应写成 项=数值：{item}", param_hint="--weight") from None
+    changed = SiteConfig().weights | dict(weights)
     try:
         return SiteConfig(min_venue_area_m2=min_area, corridor_m=corridor_m,
                           catchment_m=catchment_m, weights=changed)
@@ -66,16 +86,16 @@ def _run(fn):
             raise click.ClickException(str(exc)) from exc
 
 
-@click.group()
+@click.group(cls=Group, help=help_text("sites"))
 def sites() -> None:
-    """党建示范点：候选评分、选点、观摩路线、评审记录。"""
+    """The `gridmgmt sites` group."""
 
 
 @sites.command("score")
-@click.argument("township")
+@click.argument("township", metavar="乡镇编码")
 @_config_options
 def score_command(township, min_area, corridor_m, catchment_m, weights) -> None:
-    """给乡镇 TOWNSHIP（编码）的候选党组织评分，列出得分明细和不合格原因。"""
+    """给乡镇的候选党组织评分，列出得分明细和不合格原因。"""
     config = _config(min_area, corridor_m, catchment_m, weights)
     scored = _run(lambda s: score_sites(s, township, config))
     click.echo("编码\t名称\t总分\t辐射加分\t" + "\t".join(CRITERIA.values()) + "\t不合格原因")
@@ -86,19 +106,19 @@ def score_command(township, min_area, corridor_m, catchment_m, weights) -> None:
 
 
 @sites.command("select")
-@click.argument("township")
-@click.option("-k", "k", type=click.IntRange(1), required=True, help="示范点总数（含已授牌）")
-@click.option("--spacing-m", type=DISTANCE, default=0.0, show_default=True, help="示范点之间的最小直线距离（m）")
-@click.option("--per-field", type=click.IntRange(1), default=None, help="每个领域最多几个")
-@click.option("--per-theme", type=click.IntRange(1), default=None, help="每个示范主题最多几个")
+@click.argument("township", metavar="乡镇编码")
+@click.option("-k", "k", type=Whole(1), required=True, help="示范点总数（含已授牌）")
+@click.option("--spacing-m", type=DISTANCE, default=0.0, show_default=True, help="示范点之间的最小直线距离（米）")
+@click.option("--per-field", type=Whole(1), default=None, help="每个领域最多几个")
+@click.option("--per-theme", type=Whole(1), default=None, help="每个示范主题最多几个")
 @click.option("--must", multiple=True, metavar="编码", help="必选党组织编码，可多次使用")
-@click.option("--greedy", is_flag=True, help="用贪心法（对照），不求精确最优")
+@click.option("--greedy", is_flag=True, help="用简单的逐个挑选法（作对照），不求最优")
 @click.option("--time-limit", type=Finite(0), default=10.0, show_default=True, help="求解时限（秒）")
 @click.option("--tour", "with_tour", is_flag=True, help="同时给出观摩路线")
 @_config_options
 def select_command(township, k, spacing_m, per_field, per_theme, must, greedy, time_limit, with_tour,
                    min_area, corridor_m, catchment_m, weights) -> None:
-    """在满足间距、领域/主题上限、已授牌保留与必选条件下选出 k 个示范点。"""
+    """在满足间距、领域/主题上限、已授牌保留与必选条件下选出若干示范点（-k 个）。"""
     config = _config(min_area, corridor_m, catchment_m, weights)
 
     def work(session):
@@ -106,8 +126,8 @@ def select_command(township, k, spacing_m, per_field, per_theme, must, greedy, t
         rules = Rules(k, spacing_m, per_field, per_theme, must_include=org_ids(session, must))
         chosen = select_sites(scored, rules, exact=not greedy, time_limit_s=time_limit)
         by_id = {s.candidate.party_org_id: s for s in scored}
-        state = "已证明最优" if chosen.optimal else ("贪心法" if greedy else "未证明最优")
-        click.echo(f"目标值 {chosen.objective:g}（{state}，{chosen.seconds:.2f} 秒）")
+        state = "最优方案" if chosen.optimal else ("逐个挑选法，仅作对照" if greedy else "时限内找到的最好方案")
+        click.echo(f"总得分 {chosen.objective:g}（{state}，用时 {chosen.seconds:.2f} 秒）")
         for note in chosen.notes:
             click.echo(f"注意：{note}")
         for org in chosen.ids:
@@ -119,50 +139,51 @@ def select_command(township, k, spacing_m, per_field, per_theme, must, greedy, t
 
 
 def _echo_tour(tour) -> None:
-    click.echo(f"观摩路线（近似最短，车速 {tour.speed_kmh:g} km/h，每点停留 {tour.stay_min:g} 分钟）：")
+    click.echo(f"观摩路线（近似最短，车速 {tour.speed_kmh:g} 公里/小时，每点停留 {tour.stay_min:g} 分钟）：")
     for n, stop in enumerate(tour.stops):
-        click.echo(f"{n}\t{stop.name}\t本段 {stop.leg_m / 1000:.1f} km\t累计 {stop.total_m / 1000:.1f} km"
+        click.echo(f"{n}\t{stop.name}\t本段 {stop.leg_m / 1000:.1f} 公里\t累计 {stop.total_m / 1000:.1f} 公里"
                    f"\t第 {stop.arrive_min:.0f} 分钟到达")
     for gap in tour.gaps:
         click.echo(f"路网缺口：{gap.describe()}")
 
 
 @sites.command("tour")
-@click.argument("township")
-@click.argument("codes", nargs=-1, required=True)
-@click.option("--speed-kmh", type=Finite(0, min_open=True), default=30.0, show_default=True)
+@click.argument("township", metavar="乡镇编码")
+@click.argument("codes", nargs=-1, required=True, metavar="党组织编码")
+@click.option("--speed-kmh", type=Finite(0, min_open=True), default=30.0, show_default=True,
+              help="车速（公里/小时）")
 @click.option("--stay-min", type=Finite(0), default=20.0, show_default=True, help="每个示范点停留（分钟）")
 def tour_command(township, codes, speed_kmh, stay_min) -> None:
-    """从乡镇驻地出发、沿道路依次观摩 CODES 各示范点的最短路线。"""
+    """从乡镇政府驻地出发、沿道路依次观摩所列示范点的最短路线。"""
     _run(lambda s: _echo_tour(plan_tour(s, township, org_ids(s, codes), speed_kmh, stay_min)))
 
 
-@sites.command("review")
-@click.argument("org_code")
-@click.argument("step", type=click.Choice(list(STEPS)))
-@click.option("--user", "username", required=True, help="评审人用户名（须为示范点评审角色）")
+@sites.command("review", help=f"记录一个评审环节。\n\n环节：{STEP.listing()}（后三项为年度复审）。")
+@click.argument("org_code", metavar="党组织编码")
+@click.argument("step", type=STEP, metavar="环节")
+@click.option("--user", "username", required=True, metavar="用户名", help="评审人用户名（须为示范点评审角色）")
 @click.option("--year", type=YEAR, default=None, help="年度（默认今年）")
-@click.option("--level", type=click.Choice(list(AWARD_LEVELS)), default=None, help="授牌级别")
-@click.option("--theme", type=click.Choice(list(DEMO_SITE_THEMES)), default=None, help="示范主题（申报时）")
-@click.option("--comment", default=None, help="评审意见")
+@click.option("--level", type=LabelledChoice(AWARD_LEVELS), default=None, help="授牌级别")
+@click.option("--theme", type=LabelledChoice(DEMO_SITE_THEMES), default=None, help="示范主题（申报时）")
+@click.option("--comment", default=None, metavar="文字", help="评审意见")
 @click.option("--contact-point/--no-contact-point", default=None, help="是否党建工作联系点（申报时注明）")
 @click.option("--secretary-model/--no-secretary-model", default=None, help="是否书记示范点（申报时注明）")
 def review_command(org_code, step, username, year, level, theme, comment, contact_point, secretary_model) -> None:
-    """评审环节：apply 申报 / preliminary 初审 / inspect 实地验收 / award 授牌 / keep·rectify·revoke 复审。"""
+    """Record review STEP of ORG_CODE's demo site by USERNAME."""
     def work(session):
         user = session.scalar(select(AppUser).where(AppUser.username == username, AppUser.active))
         if user is None:
             raise ReviewError(f"没有启用的用户 {username}")
         site = review(session, user, org_code, step, year, level, comment, theme,
                       contact_point=contact_point, secretary_model=secretary_model)
-        click.echo(f"{org_code}：{STEPS[step][2]}，现为 {site.status}")
+        click.echo(f"{org_code}：{STEPS[step][2]}，现为“{DEMO_SITE_STATUSES[site.status]}”")
     _run(work)
 
 
 @sites.command("history")
-@click.argument("org_code")
+@click.argument("org_code", metavar="党组织编码")
 def history_command(org_code) -> None:
-    """示范点 ORG_CODE 的全部评审记录。"""
+    """一个示范点的全部评审记录。"""
     def work(session):
         site_id = session.scalar(select(DemoSite.id).join(PartyOrg, PartyOrg.id == DemoSite.party_org_id)
                                  .where(PartyOrg.code == org_code))
@@ -175,7 +196,7 @@ def history_command(org_code) -> None:
 
 
 @sites.command("reminders")
-@click.argument("township")
+@click.argument("township", metavar="乡镇编码")
 @click.option("--date", "on", type=DAY, default=None, help="日期（默认今天）")
 def reminders_command(township, on) -> None:
     """按创建时间表（动员部署、申报、验收、年度复审）列出提醒。"""
@@ -188,9 +209,9 @@ def reminders_command(township, on) -> None:
 
 
 @sites.command("sheet")
-@click.argument("township")
-@click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="输出文件（权限 0600）")
+@click.argument("township", metavar="乡镇编码")
+@click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True, metavar="文件",
+              help="输出文件（仅本账户可读）")
 @_config_options
 @as_option
 def sheet_command(township, output, min_area, corridor_m, catchment_m, weights, as_user) -> None:

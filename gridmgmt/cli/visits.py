@@ -6,11 +6,14 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.checks import DAY, ID, LATITUDE, LONGITUDE, Finite
+from gridmgmt.cli.choices import LabelledChoice, LabelledList
+from gridmgmt.cli.layout import Group
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
-from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, MUST_VISIT_FLAGS
+from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, FORMATS, MUST_VISIT_FLAGS
 from gridmgmt.services.visits.compliance import NotFound, township_compliance
 from gridmgmt.services.visits.duties import list_duties, set_duty
 from gridmgmt.services.visits.events import EventError, EventReport, close_event, report_by_codes
@@ -19,6 +22,8 @@ from gridmgmt.private_files import write_private
 from gridmgmt.services.visits.workbook import COUNT_HEADERS, ReportFilter, audit_export, export_workbook, report_tables
 
 TABLE_ROWS = 40  # the terminal shows this many rows of a long list
+REPORT_FORMAT = LabelledChoice(FORMATS, ("table", "json", "xlsx"))
+ROUTE_FORMAT = LabelledChoice(FORMATS, ("table", "json"))
 
 
 def _day(value) -> date:
@@ -37,27 +42,28 @@ def _show(title: str, table: pd.DataFrame) -> None:
         click.echo(f"……共 {len(table)} 行，完整清单请用 --format xlsx 或 json")
 
 
-@click.group()
+@click.group(cls=Group, help=help_text("visits"))
 def visits() -> None:
-    """四必到四必访：走访完成情况与走访路线。"""
+    """The `gridmgmt visits` group."""
 
 
 @visits.command("status")
-@click.option("--township", required=True, help="乡镇编码")
+@click.option("--township", required=True, metavar="编码", help="乡镇编码")
 @click.option("--date", "day", type=DAY, help="统计日期（默认今天）")
-@click.option("--cadre", help="只看该干部（编码）负责的对象")
-@click.option("--village", help="只看该行政村（编码）")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出文件（xlsx 必填；权限 0600）")
+@click.option("--cadre", metavar="编码", help="只看该干部（编码）负责的对象")
+@click.option("--village", metavar="编码", help="只看该行政村（编码）")
+@click.option("--format", "fmt", type=REPORT_FORMAT, default=FORMATS["table"], show_default=True, help="输出格式")
+@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="文件",
+              help="输出文件（Excel 必填；仅本账户可读）")
 @click.option("--include-sensitive", is_flag=True, help="清单中包含必访户（敏感信息）；会记入审计日志")
 @as_option
 def status_command(township, day, cadre, village, fmt, output, include_sensitive, as_user) -> None:
     """各项走访职责的完成、待走访、逾期户数（分职责、分村、分人）和未按时到场的四必到事件。
 
-    待走访清单有户主姓名：json、xlsx 或 --include-sensitive 属于导出，须用 --as 指明操作人，记入审计日志。
+    待走访清单有户主姓名：JSON、Excel 或 --include-sensitive 属于导出，须用 --as 指明操作人，记入审计日志。
     """
     if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx 须用 -o 指定输出文件")
+        raise click.UsageError("输出 Excel 须用 -o 指定输出文件")
     with make_session() as session:
         actor = None
         if fmt != "table" or include_sensitive:
@@ -86,13 +92,17 @@ def status_command(township, day, cadre, village, fmt, output, include_sensitive
 
 
 @visits.command("route")
-@click.option("--cadre", required=True, help="干部编码")
+@click.option("--cadre", required=True, metavar="编码", help="干部编码")
 @click.option("--date", "day", type=DAY, help="日期（默认今天）")
-@click.option("--hours", type=Finite(0, 24, min_open=True), default=4.0, show_default=True, help="可用时间（小时，含每户 15 分钟）")
-@click.option("--mode", type=click.Choice(list(MODES)), default="walk", show_default=True, help="步行或驾车")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--hours", type=Finite(0, 24, min_open=True), default=4.0, show_default=True,
+              help="可用时间（小时，含每户 15 分钟）")
+@click.option("--mode", type=LabelledChoice(MODES), default=MODES["walk"], show_default=True, help="步行或驾车")
+@click.option("--format", "fmt", type=ROUTE_FORMAT, default=FORMATS["table"], show_default=True, help="输出格式")
 def route_command(cadre, day, hours, mode, fmt) -> None:
-    """按紧急程度挑选可在时限内走完的待走访户，沿道路排出从驻地出发并返回的走访顺序。"""
+    """按紧急程度挑选可在时限内走完的待走访户，沿道路排出从干部住处出发并返回的走访顺序。
+
+    住处未登记时，从所驻村的党组织活动场所出发，再没有则从镇政府驻地出发。
+    """
     with make_session() as session:
         try:
             route = plan_route(session, cadre, _day(day), hours, mode)
@@ -118,12 +128,12 @@ def route_command(cadre, day, hours, mode, fmt) -> None:
 
 
 @visits.command("event")
-@click.option("--cadre", required=True, help="上报人（干部编码）")
-@click.option("--type", "event_type", required=True, type=click.Choice(list(EVENT_TYPES)), help="四必到事件类型")
-@click.option("--household", help="事件所在农户编码")
+@click.option("--cadre", required=True, metavar="编码", help="上报人（干部编码）")
+@click.option("--type", "event_type", required=True, type=LabelledChoice(EVENT_TYPES), help="四必到事件类型")
+@click.option("--household", metavar="编码", help="事件所在农户编码")
 @click.option("--lon", type=LONGITUDE, help="事件位置经度（无农户时）")
 @click.option("--lat", type=LATITUDE, help="事件位置纬度（无农户时）")
-@click.option("--note", help="事件情况")
+@click.option("--note", metavar="文字", help="事件情况")
 def event_command(cadre, event_type, household, lon, lat, note) -> None:
     """上报一件四必到事件（现在），按类型给出到场时限。"""
     with make_session() as session:
@@ -137,7 +147,7 @@ def event_command(cadre, event_type, household, lon, lat, note) -> None:
 
 
 @visits.command("close-event")
-@click.argument("event_id", type=ID)
+@click.argument("event_id", type=ID, metavar="事件编号")
 def close_event_command(event_id) -> None:
     """把已到场的四必到事件办结。"""
     with make_session() as session:
@@ -148,9 +158,9 @@ def close_event_command(event_id) -> None:
     click.echo(f"事件 {event_id} 已办结")
 
 
-@click.group()
+@click.group(cls=Group, help=help_text("duties"))
 def duties() -> None:
-    """走访职责（谁、什么范围、走访哪些对象、多久一次）。"""
+    """The `gridmgmt duties` group."""
 
 
 @duties.command("list")
@@ -165,24 +175,20 @@ def list_command() -> None:
                        f"{TARGETS[row.target]}{flags} | {PERIODS[row.period]}")
 
 
-def _split(value: str | None):
-    return None if value is None else tuple(v.strip() for v in value.split(",") if v.strip())
-
-
 @duties.command("set")
-@click.argument("code")
-@click.option("--name", help="名称")
-@click.option("--roles", help=f"干部角色，逗号分隔：{','.join(CADRE_ROLES)}")
-@click.option("--cadre", help="指定一名干部（编码；空字符串取消）")
-@click.option("--scope", type=click.Choice(list(SCOPES)), help="范围")
-@click.option("--target", type=click.Choice(list(TARGETS)), help="对象")
-@click.option("--flags", help=f"必访标记，逗号分隔：{','.join(MUST_VISIT_FLAGS)}")
-@click.option("--period", type=click.Choice(list(PERIODS)), help="周期")
+@click.argument("code", metavar="职责编码")
+@click.option("--name", metavar="名称", help="名称")
+@click.option("--roles", type=LabelledList(CADRE_ROLES), help="干部角色，用逗号或顿号分隔")
+@click.option("--cadre", metavar="编码", help="指定一名干部（编码；空字符串取消）")
+@click.option("--scope", type=LabelledChoice(SCOPES), help="范围")
+@click.option("--target", type=LabelledChoice(TARGETS), help="对象")
+@click.option("--flags", type=LabelledList(MUST_VISIT_FLAGS), help="必访标记，用逗号或顿号分隔")
+@click.option("--period", type=LabelledChoice(PERIODS), help="周期")
 @click.option("--active/--inactive", default=None, help="启用或停用")
 def set_command(code, name, roles, cadre, scope, target, flags, period, active) -> None:
-    """新建或修改走访职责 CODE（只改给出的项）。"""
-    given = {"name": name, "cadre_roles": _split(roles), "scope": scope, "target": target,
-             "flags": _split(flags), "period": period, "active": active}
+    """新建或修改一项走访职责（只改给出的项）。"""
+    given = {"name": name, "cadre_roles": roles, "scope": scope, "target": target,
+             "flags": flags, "period": period, "active": active}
     changes = {k: v for k, v in given.items() if v is not None}
     with make_session() as session:
         try:

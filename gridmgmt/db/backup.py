@@ -24,9 +24,9 @@ from sqlalchemy.engine import make_url
 from gridmgmt.config import Settings
 from gridmgmt.db.cluster import EXTENSIONS, ensure_database, pg_bindir
 from gridmgmt.db.migrate import EXTENSION_TABLES
+from gridmgmt.domain.limits import DEFAULT_KEEP
 from gridmgmt.private_files import FILE_MODE, private_dir, write_private
 
-DEFAULT_KEEP = 14
 ARCHIVE = re.compile(r"gridmgmt-\d{8}-\d{6}\.tar")
 DUMP, MANIFEST, FILES = "db.dump", "manifest.json", "files"
 # Tables of the database's own schemas; tables that belong to an extension (spatial_ref_sys) do not count.

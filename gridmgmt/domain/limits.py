@@ -9,6 +9,10 @@ FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 # Corridors, catchments and spacings: wider than any township, far below float trouble.
 MAX_DISTANCE_M = 100_000.0
+# An imported file's default size limit (MB).
+DEFAULT_MAX_MB = 512
+# Backups `gridmgmt db backup` keeps unless told otherwise.
+DEFAULT_KEEP = 14
 
 
 def in_calendar(day: date) -> bool:

@@ -100,3 +100,31 @@ ROLES = {
     "grid_worker": "网格员",
     "leader": "领导（只读）",
 }
+
+# The steps of a demo site's review (domain.site_review.STEPS), by the name a reviewer gives them.
+REVIEW_STEPS = {
+    "apply": "申报",
+    "preliminary": "初审",
+    "inspect": "实地验收",
+    "award": "授牌",
+    "keep": "复审保留",
+    "rectify": "限期整改",
+    "revoke": "摘牌",
+}
+
+# Output formats, by the name users know them by (file formats keep their own names).
+FORMATS = {
+    "table": "表格",
+    "json": "JSON",
+    "xlsx": "Excel",
+    "csv": "CSV",
+    "gpkg": "GeoPackage",
+    "geojson": "GeoJSON",
+    "shp": "Shapefile",
+    "png": "PNG",
+    "pdf": "PDF",
+    "html": "网页",
+}
+
+# How much the demo generator makes.
+DEMO_SCALES = {"township": "一个镇", "county": "一个县"}

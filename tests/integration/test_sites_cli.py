@@ -33,20 +33,33 @@ def test_score_select_tour(cli):
     out = run(cli, "score", TOWN, "--catchment-m", "1000")
     assert "PB\tB党支部" in out and "活动场所面积100 m²，低于120 m²" in out
     out = run(cli, "select", TOWN, "-k", "2", "--spacing-m", "500", "--tour")
-    assert "已证明最优" in out and "PA\tA党支部" in out and "PC\tC党支部" in out
-    assert "观摩路线（近似最短" in out and "1\tA党支部\t本段 0.6 km" in out
+    assert "最优方案" in out and "PA\tA党支部" in out and "PC\tC党支部" in out
+    assert "观摩路线（近似最短" in out and "1\tA党支部\t本段 0.6 公里" in out
     out = run(cli, "select", TOWN, "-k", "2", "--spacing-m", "5000", code=1)
     assert "选不出2个示范点" in out
     assert "0\t乡镇驻地" in run(cli, "tour", TOWN, "PC", "PA")
     assert "没有编码为 PX 的党组织" in run(cli, "tour", TOWN, "PX", code=1)
-    assert "未知的评分项：beauty" in run(cli, "score", TOWN, "--weight", "beauty=3", code=2)
+    assert "“beauty=3”" in run(cli, "score", TOWN, "--weight", "beauty=3", code=2)
+    assert "评分权重不能为负数" in run(cli, "score", TOWN, "--weight", "党员人数=-1", code=2)
+
+
+def test_weights_by_chinese_name_or_code(cli):
+    """A weight names its criterion in Chinese or by code; both change the same score."""
+    def members_column(*weight):
+        header, *rows = run(cli, "score", TOWN, *weight).splitlines()
+        column = header.split("\t").index("党员人数")
+        return [row.split("\t")[column] for row in rows]
+    by_name, by_code, plain = (members_column("--weight", "党员人数=0"), members_column("--weight", "members=0"),
+                               members_column())
+    assert by_name == by_code != plain and set(by_name) == {"0"}
 
 
 def test_review_history_reminders_sheet(cli, tmp_path):
-    assert "现为 applied" in run(cli, "review", "PA", "apply", "--user", "judge", "--year", "2026",
-                                 "--theme", "industry", "--comment", "申报", "--secretary-model")
-    assert "需先完成：实地验收" in run(cli, "review", "PA", "award", "--user", "judge",
-                                  "--level", "county", code=1)
+    assert "现为“申报”" in run(cli, "review", "PA", "apply", "--user", "judge", "--year", "2026",
+                              "--theme", "industry", "--comment", "申报", "--secretary-model")
+    assert "需先完成：实地验收" in run(cli, "review", "PA", "授牌", "--user", "judge", "--level", "县级", code=1)
+    assert "需先完成：实地验收" in run(cli, "review", "PA", "award", "--user", "judge", "--level", "county", code=1)
+    assert "可选：镇级、县级、市级" in run(cli, "review", "PA", "award", "--user", "judge", "--level", "省级", code=2)
     assert "只有示范点评审人员" in run(cli, "review", "PA", "preliminary", "--user", "boss", code=1)
     header, *rows = run(cli, "score", TOWN).splitlines()
     column = header.split("\t").index("联系点/书记示范点")   # the application's 书记示范点 scores

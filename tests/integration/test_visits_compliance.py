@@ -185,13 +185,18 @@ def test_cli_xlsx_route_and_duties(session, town, cli_db, tmp_path):
     route = CliRunner().invoke(main, ["visits", "route", "--cadre", "C0", "--date", "2025-05-15", "--hours", "2"])
     assert route.exit_code == 0 and "5 户" in route.output and "事件逾期未到场" in route.output
     bad = CliRunner().invoke(main, ["duties", "set", "bao_cun_yearly", "--roles", "mayor"])
-    assert bad.exit_code != 0 and "未知干部角色" in bad.output
+    assert bad.exit_code == 2 and "“mayor”不是可选值" in bad.output
+    chinese = CliRunner().invoke(main, ["duties", "set", "flagged_quarterly", "--name", "季度走访必访户",
+                                        "--roles", "镇干部，村干部", "--scope", "全镇", "--target", "必访户",
+                                        "--flags", "困难家庭、信访户", "--period", "每季度"])
+    assert chinese.exit_code == 0, chinese.output
     listed = CliRunner().invoke(main, ["duties", "list"])
     assert "包村镇干部每年走访包村全部农户" in listed.output and "每年" in listed.output
+    assert "镇干部、村干部 | 全镇 | 必访户（困难家庭、信访户） | 每季度" in listed.output
 
 
 def test_cli_reports_and_closes_an_event(session, town, cli_db):
-    reported = CliRunner().invoke(main, ["visits", "event", "--cadre", "C1", "--type", "emergency",
+    reported = CliRunner().invoke(main, ["visits", "event", "--cadre", "C1", "--type", "突发事件",
                                          "--household", "H003", "--note", "山洪冲毁便桥"])
     assert reported.exit_code == 0, reported.output
     event_id = int(reported.output.split("已上报事件 ")[1].split("（")[0])

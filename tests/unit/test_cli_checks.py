@@ -14,7 +14,7 @@ from gridmgmt.cli import main
     (["visits", "route", "--cadre", "C0", "--hours", "25"], "25"),
     (["visits", "status", "--township", "441624100000", "--date", "0001-01-01"], "2000-01-01 至 2100-12-31"),
     (["visits", "event", "--cadre", "C0", "--type", "grievance", "--lon", "inf"], "inf"),
-    (["sites", "select", "441624100000", "-k", "1", "--corridor-m", "1e20"], "0<=x<=100000"),
+    (["sites", "select", "441624100000", "-k", "1", "--corridor-m", "1e20"], "0 ≤ 值 ≤ 100000"),
     (["sites", "score", "441624100000", "--catchment-m", "NaN"], "须为有限的数字"),
     (["sites", "reminders", "441624100000", "--date", "9999-12-31"], "2000-01-01 至 2100-12-31"),
     (["sites", "review", "P1", "apply", "--user", "judge", "--year", "99999"], "99999"),
