@@ -10,8 +10,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa
 from werkzeug.exceptions import HTTPException
 
+from gridmgmt.domain.errors import UserError
 from gridmgmt.domain.permissions import Forbidden
-from gridmgmt.services.mapdata.layers import TownshipNotFound
 from web.api import error_response
 from web.auth import wants_json
 
@@ -41,7 +41,7 @@ def init_app(app: Flask) -> None:
     """Answer every HTTP error, refusal and database outage of APP here."""
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Forbidden, lambda _error: answer(403))
-    app.register_error_handler(TownshipNotFound, lambda error: answer(404, str(error)))
+    app.register_error_handler(UserError, lambda error: answer(error.status, str(error)))
     for error in UNREACHABLE:
         app.register_error_handler(error, _unreachable)
 

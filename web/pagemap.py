@@ -6,7 +6,8 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from gridmgmt.maps.township import township_map
-from gridmgmt.services.mapdata.layers import TownshipLayers, township_layers
+from gridmgmt.readmodels import TownshipLayers
+from gridmgmt.services.mapdata.layers import township_layers
 from web.assets import assets_url
 from web.auth import current_scope
 from web.tiles import household_tiles

@@ -5,6 +5,8 @@ from typing import NamedTuple
 
 import click
 
+from gridmgmt.domain.errors import UserError
+
 from gridmgmt.cli import zh
 from gridmgmt.cli.layout import Group
 
@@ -70,9 +72,12 @@ class LazyGroup(Group):
             formatter.write_dl([(name, COMMANDS[name].summary) for name in self.list_commands(ctx)])
 
     def invoke(self, ctx: click.Context):
-        """Run the subcommand; a database that cannot be reached is a message, not a traceback."""
+        """Run the subcommand; a refusal (UserError) or a database that cannot be reached is a
+        message, not a traceback."""
         try:
             return super().invoke(ctx)
+        except UserError as exc:
+            raise click.ClickException(str(exc)) from exc
         except Exception as exc:
             # Looked up, not imported: only a command that used SQLAlchemy can raise its errors.
             errors = sys.modules.get("sqlalchemy.exc")

@@ -19,7 +19,7 @@ from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEPS, ReviewError
 from gridmgmt.domain.vocab import DEMO_SITE_STATUSES, DEMO_SITE_THEMES, REVIEW_STEPS
 from gridmgmt.private_files import write_private
-from gridmgmt.services.mapdata.layers import TownshipNotFound
+from gridmgmt.domain.errors import TownshipNotFound
 from gridmgmt.services.sites.measures import NoSeat
 from gridmgmt.services.sites.review import history, review, township_reminders
 from gridmgmt.services.sites.sheet import review_sheet

@@ -47,7 +47,7 @@ class Scope:
     and, for grid workers, the villages they answer for and the grid cells they hold.
 
     Every page, tile, feature and service that shows or takes a household asks the scope
-    (sees_household here, its SQL twin gridmgmt.services.mapdata.features.household_scope).
+    (sees_household here, its SQL twin gridmgmt.db.queries.household_scope).
     """
 
     township_ids: frozenset[int] | None

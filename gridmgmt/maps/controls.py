@@ -74,3 +74,15 @@ class MetricScale(MacroElement):
         L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
+
+
+def escaped(collection: dict) -> dict:
+    """A copy of COLLECTION whose text properties are HTML-escaped (tooltips use innerHTML)."""
+    features = [
+        {**feature, "properties": {
+            key: escape(value) if isinstance(value, str) else value
+            for key, value in feature["properties"].items()
+        }}
+        for feature in collection["features"]
+    ]
+    return {"type": "FeatureCollection", "features": features}

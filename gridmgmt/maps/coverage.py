@@ -4,9 +4,9 @@ import folium
 import shapely
 import shapely.geometry
 
+from gridmgmt.maps.controls import escaped
 from gridmgmt.maps.kinds.coverage import PER_100_BANDS
-from gridmgmt.maps.township import _escaped
-from gridmgmt.services.coverage.layers import CoverageLayers
+from gridmgmt.readmodels import CoverageLayers
 
 BLANK = {"color": "#0050b3", "weight": 3, "dashArray": "6 4"}
 PROPOSAL = {"color": "#6a3d9a", "weight": 2, "fillColor": "#cab2d6", "fillOpacity": 0.35}
@@ -33,7 +33,7 @@ def _group_style(feature) -> dict:
 
 def _points(collection: dict, name: str, colour: str, radius: int, fields: dict[str, str]) -> folium.GeoJson:
     return folium.GeoJson(
-        _escaped(collection), name=name, marker=folium.CircleMarker(),
+        escaped(collection), name=name, marker=folium.CircleMarker(),
         style_function=lambda _f: {"radius": radius, "fill": True, "fillColor": colour, "fillOpacity": 0.9,
                                    "color": "#222", "weight": 1},
         tooltip=folium.GeoJsonTooltip(list(fields), list(fields.values()), sticky=True))
@@ -42,12 +42,12 @@ def _points(collection: dict, name: str, colour: str, radius: int, fields: dict[
 def add_coverage_overlays(fmap: folium.Map, layers: CoverageLayers) -> folium.Map:
     """Draw LAYERS on FMAP (a township map); returns FMAP."""
     if layers.groups["features"]:
-        folium.GeoJson(_escaped(layers.groups), name="每百户党员数（村民小组）", style_function=_group_style,
+        folium.GeoJson(escaped(layers.groups), name="每百户党员数（村民小组）", style_function=_group_style,
                        tooltip=folium.GeoJsonTooltip(
                            ["village", "name", "households", "members", "per_100"],
                            ["行政村", "村民小组", "户数", "党员", "每百户党员"], sticky=True)).add_to(fmap)
     if layers.proposals["features"]:
-        folium.GeoJson(_escaped(layers.proposals), name=PROPOSAL_NAME, style_function=lambda _f: PROPOSAL,
+        folium.GeoJson(escaped(layers.proposals), name=PROPOSAL_NAME, style_function=lambda _f: PROPOSAL,
                        tooltip=folium.GeoJsonTooltip(["branch", "number", "members", "leader"],
                                                      ["党支部", "党小组序号", "党员", "建议组长"])).add_to(fmap)
     for attr, name, colour, radius, fields in POINT_OVERLAYS:

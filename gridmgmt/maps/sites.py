@@ -1,8 +1,9 @@
 """Demo-site overlays on the township map: corridors, candidates, the chosen set, the tour."""
 from dataclasses import dataclass
-from html import escape
 
 import folium
+
+from gridmgmt.maps.controls import escaped
 
 # Score bands (points) and their colours, low to high; excluded candidates are grey.
 SCORE_BANDS = ((0, "#f4a582"), (40, "#f7d774"), (60, "#92c5de"), (80, "#1a9850"))
@@ -29,14 +30,6 @@ def score_colour(score: float) -> str:
     return [colour for low, colour in SCORE_BANDS if score >= low][-1]
 
 
-def _escaped(collection: dict) -> dict:
-    """COLLECTION with HTML-escaped text (tooltips are put into the page as HTML)."""
-    return {**collection, "features": [
-        {**f, "properties": {k: escape(v) if isinstance(v, str) else v
-                             for k, v in f["properties"].items()}}
-        for f in collection["features"]]}
-
-
 def _candidate_style(by_status: bool):
     def style(feature) -> dict:
         p = feature["properties"]
@@ -56,7 +49,7 @@ def add_site_overlays(fmap: folium.Map, overlays: SiteOverlays) -> folium.Map:
     folium.GeoJson(overlays.corridors, name="公路交通沿线走廊",
                    style_function=lambda _f: CORRIDOR).add_to(fmap)
     if overlays.tour and overlays.tour["features"]:
-        folium.GeoJson(_escaped(overlays.tour), name="观摩路线", style_function=lambda _f: TOUR,
+        folium.GeoJson(escaped(overlays.tour), name="观摩路线", style_function=lambda _f: TOUR,
                        tooltip=folium.GeoJsonTooltip(["leg", "to", "km"], ["第几段", "前往", "公里"])
                        ).add_to(fmap)
     for name, by_status, show in (("候选示范点（按得分）", False, True),
@@ -64,7 +57,7 @@ def add_site_overlays(fmap: folium.Map, overlays: SiteOverlays) -> folium.Map:
         if not overlays.candidates["features"]:
             break
         folium.GeoJson(
-            _escaped(overlays.candidates), name=name, show=show,
+            escaped(overlays.candidates), name=name, show=show,
             marker=folium.CircleMarker(), style_function=_candidate_style(by_status),
             tooltip=folium.GeoJsonTooltip(list(CANDIDATE_TIP), list(CANDIDATE_TIP.values()),
                                           sticky=True),

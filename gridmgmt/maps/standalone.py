@@ -14,7 +14,7 @@ import folium
 from gridmgmt.maps.township import township_map
 
 if TYPE_CHECKING:
-    from gridmgmt.services.mapdata.layers import TownshipLayers
+    from gridmgmt.readmodels import TownshipLayers
 
 _CSS_URL = re.compile(r"url\((images/[\w.-]+\.png)\)")
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)

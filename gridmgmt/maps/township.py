@@ -9,7 +9,6 @@ embed theirs as GeoJSON.
 """
 import re
 from dataclasses import dataclass
-from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -18,10 +17,10 @@ from folium.template import Template
 
 from gridmgmt.domain.vocab import ROAD_CLASSES
 from gridmgmt.maps import styles
-from gridmgmt.maps.controls import Legend, MetricScale
+from gridmgmt.maps.controls import Legend, MetricScale, escaped
 
 if TYPE_CHECKING:
-    from gridmgmt.services.mapdata.layers import TownshipLayers
+    from gridmgmt.readmodels import TownshipLayers
 
 # Doubled braces are Leaflet's own placeholders, left for the browser to fill.
 TIANDITU_URL = (
@@ -239,16 +238,4 @@ def _layer(collection: dict, name: str | None, tooltip: dict[str, str] | None = 
     if style:
         kwargs["style_function"] = lambda _feature: style
         kwargs["highlight_function"] = lambda _feature: styles.HIGHLIGHT
-    return folium.GeoJson(_escaped(collection), name=name, control=name is not None, **kwargs)
-
-
-def _escaped(collection: dict) -> dict:
-    """A copy of COLLECTION whose text properties are HTML-escaped (tooltips use innerHTML)."""
-    features = [
-        {**feature, "properties": {
-            key: escape(value) if isinstance(value, str) else value
-            for key, value in feature["properties"].items()
-        }}
-        for feature in collection["features"]
-    ]
-    return {"type": "FeatureCollection", "features": features}
+    return folium.GeoJson(escaped(collection), name=name, control=name is not None, **kwargs)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from gridmgmt.domain.branch_rules import RULES
 from gridmgmt.domain.vocab import CADRE_ROLES
-from gridmgmt.services.coverage.report import CoverageReport
+from gridmgmt.readmodels import CoverageReport
 
 LABELS = {
     "village": "行政村", "group": "村民小组", "code": "编码", "name": "名称",

@@ -3,7 +3,7 @@ from io import BytesIO
 
 from gridmgmt.reports.coverage_tables import summary, tables
 from gridmgmt.reports.sheets import add_sheet, new_book
-from gridmgmt.services.coverage.report import CoverageReport
+from gridmgmt.readmodels import CoverageReport
 
 
 def coverage_workbook(report: CoverageReport) -> bytes:

@@ -1,7 +1,8 @@
 """The township layers service on real PostGIS."""
 import pytest
 
-from gridmgmt.services.mapdata.layers import TownshipNotFound, township_layers, township_summaries
+from gridmgmt.domain.errors import TownshipNotFound
+from gridmgmt.services.mapdata.layers import township_layers, township_summaries
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE, add_small_township
 
 

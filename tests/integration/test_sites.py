@@ -5,7 +5,7 @@ from sqlalchemy import text
 from gridmgmt.analysis.siting import Rules, SelectionError
 from gridmgmt.domain.site_criteria import SiteConfig, in_corridor
 from gridmgmt.services.sites.measures import NoSeat
-from gridmgmt.services.mapdata.layers import TownshipNotFound
+from gridmgmt.domain.errors import TownshipNotFound
 from gridmgmt.services.sites.selection import plan_tour, score_sites, select_sites
 from tests.integration.sites_fixture import TOWN, add_township
 

@@ -7,7 +7,7 @@ from gridmgmt.domain.vocab import ROAD_CLASSES
 from gridmgmt.maps import styles
 from gridmgmt.maps.controls import legend_rows
 from gridmgmt.maps.township import TileSource, render_parts, township_map
-from gridmgmt.services.mapdata.layers import TownshipLayers
+from gridmgmt.readmodels import TownshipLayers
 
 
 def _collection(*features):

@@ -3,7 +3,14 @@ organisation: the coverage page's layers on paper."""
 import numpy as np
 
 from gridmgmt.maps.kinds.base import (
-    BriefingData, MapKind, boundary_layer, classed, road_layers, seat_layer, spec_for, village_labels,
+    BriefingData,
+    MapKind,
+    boundary_layer,
+    classed,
+    road_layers,
+    seat_layer,
+    spec_for,
+    village_labels,
     village_layers,
 )
 from gridmgmt.maps.static.spec import MapLayer, MapSpec

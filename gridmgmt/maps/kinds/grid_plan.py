@@ -1,8 +1,16 @@
 """网格划分图: the cells of the published grid plan, coloured by workload, with their workers."""
-from gridmgmt.maps.kinds.base import (
-    BriefingData, KindRefused, MapKind, boundary_layer, classed, road_layers, seat_layer, spec_for, village_labels,
-)
 from gridmgmt.domain.vocab import PLAN_STATUSES
+from gridmgmt.maps.kinds.base import (
+    BriefingData,
+    KindRefused,
+    MapKind,
+    boundary_layer,
+    classed,
+    road_layers,
+    seat_layer,
+    spec_for,
+    village_labels,
+)
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
 
 # Households per cell, in bands around the default target of 150: balance shows at a glance.

@@ -1,7 +1,14 @@
 """乡镇概况图: villages and groups, roads, party venues, settlements and the seat."""
 from gridmgmt.maps.kinds.base import (
-    BriefingData, MapKind, boundary_layer, road_layers, seat_label, seat_layer, spec_for,
-    village_labels, village_layers,
+    BriefingData,
+    MapKind,
+    boundary_layer,
+    road_layers,
+    seat_label,
+    seat_layer,
+    spec_for,
+    village_labels,
+    village_layers,
 )
 from gridmgmt.maps.static.spec import MapLayer, MapSpec
 

@@ -1,6 +1,13 @@
 """党建示范点分布图: sites by review status along the road corridors, and the tour of awarded sites."""
 from gridmgmt.maps.kinds.base import (
-    BriefingData, MapKind, boundary_layer, road_layers, seat_label, seat_layer, spec_for, village_labels,
+    BriefingData,
+    MapKind,
+    boundary_layer,
+    road_layers,
+    seat_label,
+    seat_layer,
+    spec_for,
+    village_labels,
     village_layers,
 )
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec

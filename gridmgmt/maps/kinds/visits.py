@@ -5,7 +5,14 @@ Never individual households, and never the 四必访 duties: the loaders leave t
 import math
 
 from gridmgmt.maps.kinds.base import (
-    BriefingData, MapKind, boundary_layer, classed, road_layers, seat_layer, spec_for, village_labels,
+    BriefingData,
+    MapKind,
+    boundary_layer,
+    classed,
+    road_layers,
+    seat_layer,
+    spec_for,
+    village_labels,
     village_layers,
 )
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec

@@ -17,7 +17,7 @@ from gridmgmt.maps.static import furniture, geo
 from gridmgmt.maps.static.fonts import cjk_family
 from gridmgmt.maps.static.labels import place_labels
 from gridmgmt.maps.static.page import DPI, Layout, Page, Rect, layout
-from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
+from gridmgmt.maps.static.spec import MapLayer, MapSpec
 from gridmgmt.network.frame import TownshipFrame
 
 FORMATS = ("png", "pdf")

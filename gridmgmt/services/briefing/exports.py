@@ -21,7 +21,8 @@ from gridmgmt.maps.static import Page, render, save
 from gridmgmt.services.accounts.actors import Actor, audited_file
 from gridmgmt.services.briefing.layers import LOADERS
 from gridmgmt.services.mapdata.exporting import write_layer
-from gridmgmt.services.mapdata.layers import TownshipNotFound, township_layers
+from gridmgmt.domain.errors import TownshipNotFound
+from gridmgmt.services.mapdata.layers import township_layers
 
 MAP_FORMATS = ("png", "pdf", "html")
 # The folium web map is the township overview; other kinds are print maps only.

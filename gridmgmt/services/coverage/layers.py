@@ -3,14 +3,14 @@
 Household features carry their code only: no 四必访 flag is ever selected here.
 """
 import json
-from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, RULES
-from gridmgmt.services.coverage.report import CoverageReport
+from gridmgmt.readmodels import CoverageLayers
+from gridmgmt.readmodels import CoverageReport
 
 COORD_DIGITS = 6
 SIMPLIFY_DEGREES = 2e-5   # about 2 m
@@ -28,17 +28,6 @@ PLACE_OF_RULE = {"blank_group": "group", "blank_village": "village", "committee_
                  "committee_not_allowed": "org", "committee_size": "org", "split_needed": "org",
                  "firm_without_org": "firm", "coop_without_org": "firm", "village_uncovered": "village",
                  "first_secretary_missing": "village", "venue_far": "household", "member_far": "household"}
-
-
-@dataclass(frozen=True)
-class CoverageLayers:
-    """GeoJSON FeatureCollections of the coverage overlays."""
-
-    groups: dict        # every group polygon with its figures; blank ones marked
-    venues: dict
-    far_households: dict
-    firms: dict         # enterprises and co-ops without a party organisation
-    proposals: dict     # proposed 党小组 outlines with the suggested leader
 
 
 def _collection(rows) -> dict:

@@ -3,7 +3,6 @@
 Reads the township's tables in a few queries, runs gridmgmt.analysis on them and
 returns one CoverageReport. Read-only: nothing is written.
 """
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -15,7 +14,8 @@ from gridmgmt.analysis.dispersion import dispersion_m, group_count, propose_grou
 from gridmgmt.domain.branch_rules import SPLIT_REASONS, CoverageRules
 from gridmgmt.network.distances import Snapped, VertexCosts, pair_distances, straight_distances
 from gridmgmt.network.roads import NoRoads
-from gridmgmt.services.mapdata.layers import TownshipNotFound
+from gridmgmt.domain.errors import TownshipNotFound
+from gridmgmt.readmodels import CoverageReport
 from gridmgmt.services.coverage.reach import household_reach, township_reach
 
 
@@ -39,23 +39,6 @@ QUERIES = {
     "postings": """SELECT p.cadre_id, p.village_id, p.assignment FROM cadre_village p
                    JOIN cadre c ON c.id = p.cadre_id WHERE c.township_id = :t""",
 }
-
-
-@dataclass
-class CoverageReport:
-    """Everything the CLI, the workbook and the page show for one township."""
-
-    code: str
-    name: str
-    rules: CoverageRules
-    township: dict
-    villages: pd.DataFrame        # per village: counts and per_100
-    groups: pd.DataFrame          # per village group
-    branches: pd.DataFrame        # every branch with counts, dispersion and rule results
-    findings: dict[str, pd.DataFrame] = field(default_factory=dict)  # RULES code → rows
-    proposals: pd.DataFrame | None = None  # proposed 党小组 of branches to split
-    reach: pd.DataFrame | None = None      # per household distances (None: not computed)
-    notes: list[str] = field(default_factory=list)  # what could not be computed, in Chinese
 
 
 def _tables(session: Session, township_id: int) -> dict[str, pd.DataFrame]:

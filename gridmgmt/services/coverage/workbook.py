@@ -5,7 +5,8 @@ from gridmgmt.domain.branch_rules import CoverageRules
 from gridmgmt.reports.coverage_workbook import coverage_workbook
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK
 from gridmgmt.services.accounts.audit import Actor, record
-from gridmgmt.services.coverage.report import CoverageReport, township_coverage
+from gridmgmt.readmodels import CoverageReport
+from gridmgmt.services.coverage.report import township_coverage
 
 
 def audited_coverage(session: Session, code: str, actor: Actor, fmt: str, with_reach: bool = True,

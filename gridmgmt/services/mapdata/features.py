@@ -9,19 +9,18 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Callable
 
-from sqlalchemy import JSON, ColumnElement, Select, Text, false, func, literal_column, or_, select
+from sqlalchemy import JSON, ColumnElement, Select, Text, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import (
     DemoSite, GridCell, GridPlan, Household, PartyOrg, Road, Village, VillageGroup,
 )
+from gridmgmt.db.queries import COORD_DIGITS, GROUP_TOWNSHIP, in_scope, published_cells
 from gridmgmt.domain.limits import INT4_MAX
 from gridmgmt.domain.permissions import Scope
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
-# About 0.1 m: enough for GIS clients, a third of the bytes of full precision.
-COORD_DIGITS = 6
 
 
 class InvalidQuery(ValueError):
@@ -65,21 +64,11 @@ class Page:
     number_matched: int
 
 
-def published_cells(rows: Select) -> Select:
-    """ROWS of grid cells kept to the cells of published plans."""
-    return rows.join(GridPlan, GridCell.plan_id == GridPlan.id).where(
-        GridPlan.status == "published"
-    )
-
-
 def _site_venues(rows: Select) -> Select:
     return rows.join(PartyOrg, DemoSite.party_org_id == PartyOrg.id)
 
 
 # A group's township, through its village (looked up by primary key for each row picked).
-GROUP_TOWNSHIP = select(Village.township_id).where(Village.id == VillageGroup.village_id).scalar_subquery()
-
-
 COLLECTIONS = {
     c.id: c
     for c in (
@@ -119,31 +108,6 @@ def collection(collection_id: str) -> Collection:
         return COLLECTIONS[collection_id]
     except KeyError:
         raise UnknownCollection(collection_id) from None
-
-
-def household_scope(scope: Scope) -> list[ColumnElement]:
-    """WHERE clauses that keep only the households SCOPE covers (SQL of sees_household)."""
-    if not scope.households:
-        return [false()]
-    clauses = []
-    if scope.township_ids is not None:
-        clauses.append(Household.village_id.in_(
-            select(Village.id).where(Village.township_id.in_(sorted(scope.township_ids)))
-        ))
-    if scope.village_ids is not None:
-        clauses.append(or_(Household.village_id.in_(scope.village_ids),
-                           Household.grid_cell_id.in_(scope.grid_cell_ids)))
-    return clauses
-
-
-def in_scope(personal: bool, township: ColumnElement | None, scope: Scope) -> list[ColumnElement]:
-    """WHERE clauses that keep the rows of a layer SCOPE may see: households (PERSONAL) by
-    household_scope, the rows of other layers by their TOWNSHIP column."""
-    if personal:
-        return household_scope(scope)
-    if scope.township_ids is None:
-        return []
-    return [township.in_(sorted(scope.township_ids))]
 
 
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:

@@ -9,7 +9,7 @@ from gridmgmt.db.models import (
 )
 from gridmgmt.domain.permissions import Forbidden, Scope, may, mask_flags, sees_household, shows_sensitive
 from gridmgmt.services.accounts.audit import Actor, record
-from gridmgmt.services.mapdata.features import household_scope
+from gridmgmt.db.queries import household_scope
 
 
 class HouseholdNotFound(LookupError):

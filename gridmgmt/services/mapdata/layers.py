@@ -4,54 +4,17 @@ A township's households are too many to embed (10,000 and more): its map draws
 them from the vector tiles (gridmgmt.services.mapdata.tiles). Smaller areas (a village,
 a grid worker's scope) embed theirs, with non-sensitive attributes only.
 """
-import json
-from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import Household, PartyOrg, Road, Township, Village, VillageGroup
+from gridmgmt.db.queries import feature_collection
+from gridmgmt.domain.errors import TownshipNotFound
+from gridmgmt.readmodels import TownshipLayers, TownshipSummary
 
-# Map coordinates keep 6 decimals (about 0.1 m), enough for display.
-COORD_DIGITS = 6
 # Village and group outlines are simplified by about 2 m for display.
 SIMPLIFY_DEGREES = 2e-5
-
-
-class TownshipNotFound(LookupError):
-    """No township has the requested code."""
-
-    def __init__(self, code: str):
-        super().__init__(f"没有编码为 {code} 的乡镇")
-        self.code = code
-
-
-@dataclass(frozen=True)
-class TownshipSummary:
-    """One row of the township list."""
-
-    code: str
-    name: str
-    county: str | None
-    villages: int
-    households: int
-
-
-@dataclass(frozen=True)
-class TownshipLayers:
-    """Everything the township map draws; each layer is a GeoJSON FeatureCollection."""
-
-    code: str
-    name: str
-    bounds: tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east))
-    boundary: dict
-    villages: dict
-    village_labels: dict
-    groups: dict
-    roads: dict
-    venues: dict
-    households: dict | None = None  # None: the map draws them from /tiles/households
-    household_count: int = 0
 
 
 def township_summaries(session: Session) -> list[TownshipSummary]:
@@ -83,23 +46,14 @@ def township_layers(session: Session, code: str) -> TownshipLayers:
         code=code,
         name=name,
         bounds=((south, west), (north, east)),
-        boundary=_collection(session, _boundary(township_id)),
-        villages=_collection(session, _villages(township_id)),
-        village_labels=_collection(session, _village_labels(township_id)),
-        groups=_collection(session, _groups(township_id)),
-        roads=_collection(session, _roads(township_id)),
-        venues=_collection(session, _venues(township_id)),
+        boundary=feature_collection(session, _boundary(township_id)),
+        villages=feature_collection(session, _villages(township_id)),
+        village_labels=feature_collection(session, _village_labels(township_id)),
+        groups=feature_collection(session, _groups(township_id)),
+        roads=feature_collection(session, _roads(township_id)),
+        venues=feature_collection(session, _venues(township_id)),
         household_count=session.scalar(_household_count(township_id)),
     )
-
-
-def _collection(session: Session, rows: Select) -> dict:
-    """Run ROWS (one `geom` column plus properties) into a FeatureCollection."""
-    sub = rows.subquery()
-    features = session.execute(
-        select(func.ST_AsGeoJSON(sub.table_valued(), "geom", COORD_DIGITS))
-    ).scalars()
-    return {"type": "FeatureCollection", "features": [json.loads(f) for f in features]}
 
 
 def _simplified(geom):

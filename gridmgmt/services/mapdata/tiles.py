@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.db.models import DataVersion, GridCell, GridPlan, Household, Road, Village, VillageGroup
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.domain.vocab import ROAD_CLASSES
-from gridmgmt.services.mapdata.features import GROUP_TOWNSHIP, in_scope, published_cells
+from gridmgmt.db.queries import GROUP_TOWNSHIP, in_scope, published_cells
 
 EXTENT = 4096
 # Pixels of tile coordinates kept around each tile, so dots and lines on a tile

@@ -10,7 +10,8 @@ from gridmgmt.db.models import (
 from gridmgmt.domain.permissions import Forbidden, Scope, sees_village
 from gridmgmt.domain.vocab import ASSIGNMENTS, CADRE_ROLES, ORG_TYPES
 from gridmgmt.services.mapdata.households import scoped_households
-from gridmgmt.services.mapdata.layers import TownshipLayers, _collection
+from gridmgmt.readmodels import TownshipLayers
+from gridmgmt.db.queries import feature_collection
 
 EMPTY = {"type": "FeatureCollection", "features": []}
 
@@ -137,16 +138,16 @@ def area_layers(session: Session, title: str, code: str, village_ids: list[int],
     sub = households.subquery()
     return TownshipLayers(
         code=code, name=title, bounds=((south, west), (north, east)), boundary=EMPTY,
-        villages=_collection(session, select(Village.code, Village.name, Village.geom).where(in_area)),
-        village_labels=_collection(session, select(
+        villages=feature_collection(session, select(Village.code, Village.name, Village.geom).where(in_area)),
+        village_labels=feature_collection(session, select(
             Village.code, Village.name, func.ST_PointOnSurface(Village.geom).label("geom")).where(in_area)),
-        groups=_collection(session, select(VillageGroup.code, VillageGroup.name,
+        groups=feature_collection(session, select(VillageGroup.code, VillageGroup.name,
                                            Village.name.label("village_name"), VillageGroup.geom)
                            .join(Village, VillageGroup.village_id == Village.id).where(in_area)),
-        roads=_collection(session, select(Road.code, Road.name, Road.road_class, Road.geom)
+        roads=feature_collection(session, select(Road.code, Road.name, Road.road_class, Road.geom)
                           .where(func.ST_Intersects(Road.geom, area))),
-        venues=_collection(session, select(PartyOrg.code, PartyOrg.name, PartyOrg.org_type,
+        venues=feature_collection(session, select(PartyOrg.code, PartyOrg.name, PartyOrg.org_type,
                                            PartyOrg.venue.label("geom"))
                            .where(PartyOrg.village_id.in_(village_ids), PartyOrg.venue.is_not(None))),
-        households=_collection(session, select(sub.c.code, sub.c.group_name, sub.c.geom)),
+        households=feature_collection(session, select(sub.c.code, sub.c.group_name, sub.c.geom)),
     )

@@ -13,7 +13,7 @@ from gridmgmt.domain.site_criteria import Candidate, SiteConfig
 from gridmgmt.network.distances import concat
 from gridmgmt.network.legs import Gap
 from gridmgmt.network.tours import order_stops
-from gridmgmt.services.mapdata.layers import TownshipNotFound
+from gridmgmt.domain.errors import TownshipNotFound
 from gridmgmt.services.sites.measures import located, measure_candidates, seat_network
 
 # Sites that are awarded (or rectifying under an award) stay in any chosen set.

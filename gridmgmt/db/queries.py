@@ -1,0 +1,77 @@
+"""Query fragments written once: households of a township or in a user's scope, published cells,
+and GeoJSON built in PostGIS with one precision.
+
+Spatial queries are Core select() with func.ST_*; raw SQL is left to pgRouting's inner queries
+(composed with psycopg.sql, see gridmgmt/network/roads.py).
+"""
+import json
+
+import numpy as np
+import shapely
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from gridmgmt.db.models import GridCell, GridPlan, Household, Village, VillageGroup
+from gridmgmt.domain.permissions import Scope
+
+# GeoJSON coordinates: 6 decimals of a degree, about 0.1 m; a third of the bytes of full precision.
+COORD_DIGITS = 6
+# The township of a village group, for layers that carry no township column of their own.
+GROUP_TOWNSHIP = select(Village.township_id).where(Village.id == VillageGroup.village_id).scalar_subquery()
+
+
+def township_villages(township_id: int) -> Select:
+    """The ids of the villages of township TOWNSHIP_ID (a subquery for IN)."""
+    return select(Village.id).where(Village.township_id == township_id)
+
+
+def in_township(township_id: int) -> ColumnElement:
+    """WHERE clause: the household lies in a village of township TOWNSHIP_ID."""
+    return Household.village_id.in_(township_villages(township_id))
+
+
+def household_scope(scope: Scope) -> list[ColumnElement]:
+    """WHERE clauses that keep only the households SCOPE covers (SQL of sees_household)."""
+    if not scope.households:
+        return [false()]
+    clauses = []
+    if scope.township_ids is not None:
+        clauses.append(Household.village_id.in_(
+            select(Village.id).where(Village.township_id.in_(sorted(scope.township_ids)))
+        ))
+    if scope.village_ids is not None:
+        clauses.append(or_(Household.village_id.in_(scope.village_ids),
+                           Household.grid_cell_id.in_(scope.grid_cell_ids)))
+    return clauses
+
+
+def in_scope(personal: bool, township: ColumnElement | None, scope: Scope) -> list[ColumnElement]:
+    """WHERE clauses that keep the rows of a layer SCOPE may see: households (PERSONAL) by
+    household_scope, the rows of other layers by their TOWNSHIP column."""
+    if personal:
+        return household_scope(scope)
+    if scope.township_ids is None:
+        return []
+    return [township.in_(sorted(scope.township_ids))]
+
+
+def published_cells(rows: Select) -> Select:
+    """ROWS of grid cells kept to the cells of published plans."""
+    return rows.join(GridPlan, GridCell.plan_id == GridPlan.id).where(GridPlan.status == "published")
+
+
+def feature_collection(session: Session, rows: Select) -> dict:
+    """Run ROWS (one `geom` column plus properties) into a GeoJSON FeatureCollection."""
+    sub = rows.subquery()
+    features = session.execute(select(func.ST_AsGeoJSON(sub.table_valued(), "geom", COORD_DIGITS))).scalars()
+    return collection([json.loads(f) for f in features])
+
+
+def collection(features: list[dict]) -> dict:
+    """A GeoJSON FeatureCollection of FEATURES."""
+    return {"type": "FeatureCollection", "features": features}
+
+
+def rounded(geometry):
+    """GEOMETRY (shapely, degrees) with coordinates rounded to COORD_DIGITS, for GeoJSON built in Python."""
+    return shapely.transform(geometry, lambda coords: np.round(coords, COORD_DIGITS))
