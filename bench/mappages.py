@@ -1,0 +1,155 @@
+"""The map pages in Chromium: what each loads (raw and gzip bytes) and how soon its map is drawn.
+
+The township overview at 1366×768 as the township's planner, the phone pages /m and
+/m/visits at 390×844 as its grid worker, with the CPU slowed down 4× like a mid-range
+phone; the county demo's first township, served by `gridmgmt serve`. Every load starts
+with an empty cache. Bytes: every response, refetched with the same cookies (the browser
+keeps no body of what fetch() read), and gzip -6 of it, what a compressing proxy would
+send (the app itself compresses nothing). Times from navigation start: the first
+painted pixel of the page's map (PROBE), and the arrival of the last tile.
+
+    .venv/bin/python -m bench.mappages
+"""
+import gzip
+import statistics
+from dataclasses import dataclass
+
+from playwright.sync_api import sync_playwright
+from sqlalchemy import select
+
+from bench.pages import ARGS, CHROMIUM
+from bench.serving import county_database, log_in, ours
+from gridmgmt.db.models import Township
+from gridmgmt.db.session import make_session
+from gridmgmt.services.demo_accounts import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
+
+RUNS = 3
+PHONE_BUDGET_KB = 300  # the field app over a slow link, compressed
+SLOW_LINK_BPS = 1_600_000  # "slow 4G" of Lighthouse: 1.6 Mbit/s
+
+# performance.now() once an element SELECTOR picks is painted (a canvas with a pixel
+# that is not transparent, or any SVG path), else false.
+PAINTED_AT = """(selector) => {
+    for (const element of document.querySelectorAll(selector)) {
+        if (element.tagName !== "CANVAS") return performance.now();
+        if (!element.width) continue;
+        const data = element.getContext("2d").getImageData(0, 0, element.width, element.height).data;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) return performance.now();
+    }
+    return false;
+}"""
+LAST_TILE_AT = """() => Math.max(0, ...performance.getEntriesByType("resource")
+    .filter(entry => entry.name.includes("/tiles/")).map(entry => entry.responseEnd))"""
+
+
+@dataclass(frozen=True)
+class MapPage:
+    """A page to load: who, where, the window, the CPU slowdown, what shows its map is drawn."""
+
+    name: str
+    role: str
+    path: str
+    viewport: tuple[int, int]
+    cpu_slowdown: int
+    probe: str
+
+
+PAGES = (
+    MapPage("总览", "planner", "/townships/{code}", (1366, 768), 1, ".leaflet-households-pane canvas"),
+    MapPage("/m", "grid_worker", "/m", (390, 844), 4,
+            ".leaflet-households-pane canvas, .leaflet-overlay-pane canvas"),
+    MapPage("/m/visits", "grid_worker", "/m/visits", (390, 844), 4,
+            ".leaflet-households-pane canvas, .leaflet-overlay-pane path"),
+)
+
+
+@dataclass
+class Load:
+    """One page load: bytes by kind (raw, gzip), tile requests, times in ms."""
+
+    assets: tuple[int, int]
+    tiles: tuple[int, int]
+    other: tuple[int, int]
+    tile_requests: int
+    painted_ms: float
+    last_tile_ms: float
+
+
+def _sizes(context, urls: list[str]) -> tuple[int, int]:
+    bodies = [context.request.get(url).body() for url in urls]
+    return sum(map(len, bodies)), sum(len(gzip.compress(body, 6)) for body in bodies)
+
+
+def _load(browser, base: str, cookie: str, page_spec: MapPage, code: str) -> Load:
+    width, height = page_spec.viewport
+    context = browser.new_context(viewport={"width": width, "height": height})
+    name, value = cookie.split("=", 1)
+    context.add_cookies([{"name": name, "value": value, "url": base}])
+    page = context.new_page()
+    if page_spec.cpu_slowdown > 1:
+        context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
+                                           {"rate": page_spec.cpu_slowdown})
+    urls = []
+    page.on("response", lambda r: r.status == 200 and r.url.startswith(base) and urls.append(r.url))
+    page.goto(base + page_spec.path.format(code=code))
+    painted = page.wait_for_function(PAINTED_AT, arg=page_spec.probe, polling="raf", timeout=120_000)
+    page.wait_for_load_state("networkidle")
+    last_tile = page.evaluate(LAST_TILE_AT)
+    tiles = [url for url in urls if "/tiles/" in url]
+    assets = [url for url in urls if "/assets/" in url or "/static/" in url]
+    other = [url for url in urls if url not in tiles and url not in assets]
+    load = Load(_sizes(context, assets), _sizes(context, tiles), _sizes(context, other),
+                len(tiles), painted.json_value(), last_tile)
+    context.close()
+    return load
+
+
+def measure() -> list[tuple[MapPage, list[Load]]]:
+    """RUNS loads of every page of PAGES."""
+    url, _password = county_database()
+    with make_session(url) as session:
+        code = session.scalar(select(Township.code).order_by(Township.code))
+        ensure_demo_users(session, code)
+    results = []
+    with ours() as app, sync_playwright() as playwright:
+        base = f"http://127.0.0.1:{app.port}"
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        for page_spec in PAGES:
+            cookie = log_in(app.port, DEMO_PASSWORD, DEMO_USERS[page_spec.role])
+            results.append((page_spec, [_load(browser, base, cookie, page_spec, code)
+                                        for _ in range(RUNS)]))
+        browser.close()
+    return results
+
+
+def _kb(pair: tuple[int, int]) -> str:
+    return f"{pair[0] / 1024:,.0f} / {pair[1] / 1024:,.0f}"
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.0f} ms" if value else "—"
+
+
+def table(results: list[tuple[MapPage, list[Load]]]) -> str:
+    """The Markdown table of RESULTS (medians of the runs)."""
+    lines = ["| 页面 | 窗口 | 脚本与样式 KB 原始 / gzip | 瓦片 KB（请求数） | 页面及其他 KB | 合计 KB | "
+             f"gzip 合计在 {SLOW_LINK_BPS / 1e6:g} Mbit/s 下 | 首次绘出地图 | 最后一块瓦片到达 |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for page_spec, loads in results:
+        # The run of median paint time, its bytes with it.
+        median = sorted(loads, key=lambda load: load.painted_ms)[len(loads) // 2]
+        total = tuple(median.assets[i] + median.tiles[i] + median.other[i] for i in range(2))
+        budget = "" if page_spec.cpu_slowdown == 1 else \
+            (" ✓" if total[1] <= PHONE_BUDGET_KB * 1024 else " ✗") + f" ≤ {PHONE_BUDGET_KB}"
+        width, height = page_spec.viewport
+        lines.append(
+            f"| {page_spec.name} | {width}×{height}，CPU {page_spec.cpu_slowdown}× | {_kb(median.assets)} "
+            f"| {_kb(median.tiles)} ({median.tile_requests}) | {_kb(median.other)} | {_kb(total)}{budget} "
+            f"| {total[1] * 8 / SLOW_LINK_BPS:.1f} s "
+            f"| {statistics.median(load.painted_ms for load in loads):,.0f} ms "
+            f"| {_ms(statistics.median(load.last_tile_ms for load in loads))} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(table(measure()))
