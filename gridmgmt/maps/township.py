@@ -195,8 +195,8 @@ def _add_points(fmap: folium.Map, layers: "TownshipLayers") -> None:
 
 
 # PROTOTYPE (measurement of tile libraries, reverted): the tile library's files under /assets.
-TILE_JS = ("maplibre-gl/dist/maplibre-gl.js", "@maplibre/maplibre-gl-leaflet/leaflet-maplibre-gl.js")
-TILE_CSS: tuple[str, ...] = ("maplibre-gl/dist/maplibre-gl.css",)
+TILE_JS = ("protomaps-leaflet/dist/protomaps-leaflet.js",)
+TILE_CSS: tuple[str, ...] = ()
 
 
 def _load_tile_scripts(fmap: folium.Map, assets_url: str, tiles: TileSource) -> None:
