@@ -1,6 +1,4 @@
 """The grid worker's phone page: their map first, their grid cells and 联户 party members, then the list."""
-from dataclasses import replace
-
 import folium
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
@@ -12,7 +10,6 @@ from gridmgmt.services.villages import scope_layers
 from web.assets import assets_url
 from web.auth import current_scope, permission_required
 from web.db import get_session
-from web.tiles import household_tiles
 
 bp = Blueprint("mobile", __name__)
 CELL_STYLE = {"color": "#d84315", "weight": 3, "fillOpacity": 0.05}
@@ -25,9 +22,7 @@ def index():
     scope = current_scope()
     layers = scope_layers(get_session(), scope, "我的网格")
     cells = my_cells(get_session(), current_user.cadre_id)
-    # PROTOTYPE (measurement, reverted): the map's layers from tiles.
-    fmap = layers and township_map(replace(layers, households=None), assets_url(),
-                                   current_app.config["TIANDITU_KEY"], household_tiles(base_layers=True))
+    fmap = layers and township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"])
     for cell in cells if fmap else ():
         # control=False: the map's layer control is rendered before this layer exists.
         folium.GeoJson(cell["geojson"], name=cell["name"], style_function=lambda _f: CELL_STYLE,

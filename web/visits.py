@@ -19,7 +19,6 @@ from gridmgmt.services.compliance import (
 )
 from gridmgmt.services.events import EventError, EventReport, record_field_visit, report_event
 from gridmgmt.services.grid_views import my_cells
-from gridmgmt.maps.township import TILE_CSS, TILE_JS, tile_overlays
 from gridmgmt.services.layers import township_layers
 from gridmgmt.services.routes import MODES, RouteError, plan_route
 from gridmgmt.services.visit_report import ReportFilter, export_workbook, report_tables
@@ -29,7 +28,6 @@ from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 from web.inputs import ComplianceQuery, DutyForm, EventBody, RouteQuery, VisitBody
 from web.params import accepts
-from web.tiles import household_tiles
 
 bp = Blueprint("visits", __name__)
 
@@ -70,9 +68,7 @@ def today():
     work = cadre_work(get_session(), _cadre_code(), _today())
     cells = [{"name": c["name"], "geojson": c["geojson"]} for c in my_cells(get_session(), current_user.cadre_id)]
     return render_template("visits/today.html", items=_items(work), day=_today(), modes=MODES, kinds=VISIT_KINDS,
-                           event_types=EVENT_TYPES, places=work_places(get_session(), work), cells=cells,
-                           tiles=household_tiles(), tile_js=TILE_JS, tile_css=TILE_CSS,
-                           tile_overlays=tile_overlays(household_tiles()))
+                           event_types=EVENT_TYPES, places=work_places(get_session(), work), cells=cells)
 
 
 def _visit_from(body: VisitBody) -> VisitInput:

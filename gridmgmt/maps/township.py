@@ -194,33 +194,12 @@ def _add_points(fmap: folium.Map, layers: "TownshipLayers") -> None:
                marker=folium.CircleMarker(**styles.HOUSEHOLD)).add_to(fmap)
 
 
-# PROTOTYPE (measurement of tile libraries, reverted): the tile library's files under /assets.
-TILE_JS = ("protomaps-leaflet/dist/protomaps-leaflet.js",)
-TILE_CSS: tuple[str, ...] = ()
-
-
 def _load_tile_scripts(fmap: folium.Map, assets_url: str, tiles: TileSource) -> None:
     fmap.default_js = [
         *fmap.default_js,
-        *((f"tile_js_{i}", f"{assets_url}/{path}") for i, path in enumerate(TILE_JS)),
+        ("protomaps_leaflet", f"{assets_url}/protomaps-leaflet/dist/protomaps-leaflet.js"),
         ("gridmgmt_vectortiles", tiles.script),
     ]
-    fmap.default_css = [*fmap.default_css,
-                        *((f"tile_css_{i}", f"{assets_url}/{path}") for i, path in enumerate(TILE_CSS))]
-
-
-def tile_overlays(tiles: TileSource) -> list[dict]:
-    """PROTOTYPE (measurement, reverted): the tiled layers' options, for a page's own Leaflet map."""
-    return [layer.options for layer in (
-        _tiles(tiles, "villages", None, 380, style={"fill": True, **styles.VILLAGE},
-               tooltip=[["行政村", "name"], ["编码", "code"]]),
-        _tiles(tiles, "village_groups", None, 390, style={"fill": True, "radius": 4, **styles.GROUP},
-               tooltip=[["村民小组", "name"]]),
-        _tiles(tiles, "roads", None, 420, styleBy={"field": "road_class", "styles": styles.ROADS},
-               tooltip=[["道路", "name"], ["等级", "road_class"]], values={"road_class": ROAD_CLASSES}),
-        _tiles(tiles, "households", None, 450, minZoom=HOUSEHOLD_TILES_MIN_ZOOM, details=tiles.household_url,
-               style={"fill": True, **_camel_case(styles.HOUSEHOLD)}, tooltip=[["户号", "code"]]),
-    )]
 
 
 def _tiles(tiles: TileSource, layer: str, name: str | None, z_index: int,

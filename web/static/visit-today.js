@@ -12,7 +12,6 @@
   const sheet = $("visit-sheet");
   const map = L.map("visit-map", {maxZoom: 18});  // no tile layer sets one; fitting a single point needs it
   L.control.scale({imperial: false}).addTo(map);
-  VISITS.tiles.forEach(options => gridmgmtTiles(options).addTo(map));  // PROTOTYPE (measurement, reverted)
   let current = null, fix = null, routeLayer = null, draftEvent = null;
 
   function uuid4() {  // crypto.randomUUID needs HTTPS; intranets often serve plain HTTP
