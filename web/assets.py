@@ -4,8 +4,9 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, request, send_from_directory
 
 # Only these npm packages are reachable; everything else in node_modules is not.
-# "@geoman-io" is a scope holding one package, leaflet-geoman-free (the grid editor).
-PACKAGES = frozenset({"leaflet", "leaflet.vectorgrid", "@geoman-io"})
+# "@geoman-io" is a scope holding one package, leaflet-geoman-free (the grid editor);
+# protomaps-leaflet draws the vector tiles (its dist/ bundles what it depends on).
+PACKAGES = frozenset({"leaflet", "protomaps-leaflet", "@geoman-io"})
 # Files change only when package-lock.json does; a week keeps phones from refetching.
 MAX_AGE_SECONDS = 7 * 24 * 3600
 

@@ -1,4 +1,4 @@
-"""Vector tiles: /tiles/{layer}/{z}/{x}/{y}.pbf, for Leaflet.VectorGrid and GIS clients."""
+"""Vector tiles: /tiles/{layer}/{z}/{x}/{y}.pbf, for the map pages (protomaps-leaflet) and GIS clients."""
 import hashlib
 from urllib.parse import unquote
 

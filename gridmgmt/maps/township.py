@@ -3,7 +3,7 @@
 Leaflet comes from the app's own /assets route, never from a CDN: township
 intranets often have no internet. The one external URL allowed is Tianditu,
 and only when a key is configured. A township's households come as vector
-tiles drawn by Leaflet.VectorGrid (see web/static/vectortiles.js), and on the
+tiles drawn by protomaps-leaflet (see web/static/vectortiles.js), and on the
 overview its villages, groups and roads too; smaller areas and offline maps
 embed theirs as GeoJSON.
 """
@@ -38,7 +38,7 @@ _VILLAGE_LABEL = folium.JsCode("""function (feature, layer) {
 }""")
 
 
-# Map zooms. The map shows 512-pixel tiles, each the server's tile one zoom level
+# Map zooms. Each tile the map shows is drawn from the server's tile one zoom level
 # above (web/static/vectortiles.js): below this zoom a household tile would hold a
 # whole county's households.
 HOUSEHOLD_TILES_MIN_ZOOM = 11
@@ -196,7 +196,7 @@ def _add_points(fmap: folium.Map, layers: "TownshipLayers") -> None:
 def _load_tile_scripts(fmap: folium.Map, assets_url: str, tiles: TileSource) -> None:
     fmap.default_js = [
         *fmap.default_js,
-        ("vectorgrid", f"{assets_url}/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js"),
+        ("protomaps_leaflet", f"{assets_url}/protomaps-leaflet/dist/protomaps-leaflet.js"),
         ("gridmgmt_vectortiles", tiles.script),
     ]
 

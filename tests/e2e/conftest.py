@@ -30,11 +30,15 @@ def browser():
 
 
 @pytest.fixture
-def live_server(db_url, session):
-    """Base URL of the app, serving the sample township and its users from a thread on a free port."""
+def live_server(db_url, session, request):
+    """Base URL of the app, serving the sample township and its users from a thread on a free port.
+
+    No basemap, unless a test passes a Tianditu key as the fixture's parameter (indirect=True).
+    """
     add_small_township(session)
     add_people(session)
-    with serving(create_app({"TESTING": True, "DATABASE_URL": db_url, "TIANDITU_KEY": None}), db_url) as url:
+    key = getattr(request, "param", None)
+    with serving(create_app({"TESTING": True, "DATABASE_URL": db_url, "TIANDITU_KEY": key}), db_url) as url:
         yield url
 
 

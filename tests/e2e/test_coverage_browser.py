@@ -1,6 +1,8 @@
-"""The coverage page in Chromium: the choropleth draws, and a gap's link moves the map to it."""
+"""The coverage page in Chromium: the choropleth and the household tiles draw, and a gap's link
+moves the map to it."""
 import pytest
 
+from tests.e2e.test_township_map_browser import HOUSEHOLD_CANVASES, PAINTED, assert_households_drawn
 from tests.web.sample import TOWNSHIP_CODE
 
 pytestmark = pytest.mark.e2e
@@ -22,6 +24,10 @@ def test_gap_link_centres_the_map_on_the_gap(login_page, live_server, screenshot
     page.goto(f"{live_server}/townships/{TOWNSHIP_CODE}/coverage")
     page.wait_for_function(MAP_SETTLED)
     assert "每百户党员数（村民小组）" in page.text_content(".leaflet-control-layers")
+    # Households come from tiles, above the choropleth.
+    page.wait_for_function(f"(selector) => ({PAINTED})(selector) > 0", arg=HOUSEHOLD_CANVASES)
+    page.wait_for_load_state("networkidle")
+    assert_households_drawn(page)
     link = page.locator("a.locate").first
     lat, lon = float(link.get_attribute("data-lat")), float(link.get_attribute("data-lon"))
     link.click()

@@ -1,10 +1,12 @@
 """The township map in Chromium: Leaflet loads locally and draws every layer.
 
-Villages, groups, roads and households come from vector tiles, each layer in its
-own pane (one canvas per tile); the boundary, village names and venues are embedded.
+Villages, groups, roads and households come from vector tiles drawn by protomaps-leaflet,
+each layer in its own pane (one canvas per tile); the boundary, village names and venues
+are embedded. Known features are checked where they lie: the colour drawn there.
 """
 import pytest
 
+from gridmgmt.maps import styles
 from tests.web.sample import TOWNSHIP_CODE
 
 pytestmark = pytest.mark.e2e
@@ -39,6 +41,32 @@ OVERLAY_CANVAS = ".leaflet-overlay-pane canvas"
 HOUSEHOLD_CANVASES = ".leaflet-households-pane canvas"  # vector tiles, one canvas each
 TILED_PANES = ("villages", "village_groups", "roads")
 
+# [r, g, b, a] of the most opaque pixel within a pixel of [lat, lon] on the canvases SELECTOR
+# picks (a tile's canvas may have more pixels than it covers on screen).
+COLOUR_AT = """([selector, lat, lon]) => {
+    const map = window[document.querySelector(".folium-map").id];
+    const point = map.latLngToContainerPoint([lat, lon]);
+    const box = map.getContainer().getBoundingClientRect();
+    const x = box.left + point.x, y = box.top + point.y;
+    let best = [0, 0, 0, 0];
+    for (const canvas of document.querySelectorAll(selector)) {
+        const r = canvas.getBoundingClientRect();
+        if (x < r.left || x >= r.right || y < r.top || y >= r.bottom) continue;
+        const cx = Math.floor((x - r.left) * canvas.width / r.width);
+        const cy = Math.floor((y - r.top) * canvas.height / r.height);
+        const data = canvas.getContext("2d").getImageData(cx - 1, cy - 1, 3, 3).data;
+        for (let i = 0; i < data.length; i += 4) {
+            if (data[i + 3] > best[3]) best = Array.from(data.slice(i, i + 4));
+        }
+    }
+    return best;
+}"""
+# The sample township's households (lat, lon), and points on its roads and in a village.
+HOUSEHOLDS = [(23.91, 115.71), (23.89, 115.72), (23.91, 115.74), (23.89, 115.75)]
+COUNTY_ROAD = (23.90, 115.745)
+VILLAGE_ROAD = (23.91, 115.715)
+INSIDE_WEST_VILLAGE = (23.915, 115.705)
+
 HOUSEHOLD_POINT = """([lat, lon]) => {
     const map = window[document.querySelector(".folium-map").id];
     const point = map.latLngToContainerPoint([lat, lon]);
@@ -60,14 +88,37 @@ def _open_map(login_page, live_server, width, height):
     return page, requests, errors
 
 
+def colour(hex_colour: str, opacity: float) -> tuple[int, int, int, int]:
+    """(r, g, b, a) of HEX_COLOUR (#rrggbb) drawn at OPACITY."""
+    return (*bytes.fromhex(hex_colour[1:]), round(255 * opacity))
+
+
+def assert_colour_at(page, pane: str, point: tuple[float, float], expected: tuple[int, ...]) -> None:
+    """The tiles of PANE show EXPECTED (r, g, b, a, give or take anti-aliasing) at POINT (lat, lon)."""
+    drawn = page.evaluate(COLOUR_AT, [f".leaflet-{pane}-pane canvas", *point])
+    assert all(abs(a - b) <= 12 for a, b in zip(drawn, expected)), (pane, point, drawn, expected)
+
+
+def assert_households_drawn(page) -> None:
+    """Every sample household is a dot of the households' colour where it lies."""
+    dot = colour(styles.HOUSEHOLD["fill_color"], styles.HOUSEHOLD["fill_opacity"])
+    for point in HOUSEHOLDS:
+        assert_colour_at(page, "households", point, dot)
+
+
 def _assert_drawn(page, requests, errors, live_server):
     # Tiled layers are drawn on their own canvases, not as Leaflet layers: what is left
     # is the boundary, the two village names and the venue.
     assert page.evaluate(COUNT_LAYERS) == {"polygons": 1, "lines": 0, "circles": 0, "markers": 3}
-    assert page.evaluate(PAINTED, HOUSEHOLD_CANVASES) > 20
+    assert_households_drawn(page)
     assert page.evaluate(PAINTED, OVERLAY_CANVAS) > 1000
     for pane in TILED_PANES:
         assert page.evaluate(PAINTED, f".leaflet-{pane}-pane canvas") > 1000, pane
+    assert_colour_at(page, "roads", COUNTY_ROAD, colour(styles.ROADS["county"]["color"], 1))
+    assert_colour_at(page, "roads", VILLAGE_ROAD, colour(styles.ROADS["village"]["color"], 1))
+    assert_colour_at(page, "roads", HOUSEHOLDS[3], (0, 0, 0, 0))  # no road there
+    assert_colour_at(page, "villages", INSIDE_WEST_VILLAGE,
+                     colour(styles.VILLAGE["fillColor"], styles.VILLAGE["fillOpacity"]))
     assert page.locator(".village-label").all_inner_texts() == ["西村", "东村"]
     assert page.locator(".leaflet-marker-pane .venue-icon").count() == 1
     assert page.locator(".map-legend summary").inner_text() == "图例"

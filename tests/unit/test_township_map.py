@@ -81,12 +81,12 @@ TILES = TileSource("/p/tiles/{layer}/{z}/{x}/{y}.pbf", "/p/static/vectortiles.js
                    "/p/ogc/collections/households/items/{id}")
 
 
-def test_households_from_tiles_load_vectorgrid_locally():
+def test_households_from_tiles_load_protomaps_leaflet_locally():
     layers = replace(_layers(), households=None)
     parts = render_parts(township_map(layers, "/p/assets", tiles=TILES))
     sources = re.findall(r'src="([^"]+)"', parts.header)
     assert sources == ["/p/assets/leaflet/dist/leaflet.js",
-                       "/p/assets/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js",
+                       "/p/assets/protomaps-leaflet/dist/protomaps-leaflet.js",
                        "/p/static/vectortiles.js"]
     assert "gridmgmtTiles" in parts.script
     assert '"url": "/p/tiles/households/{z}/{x}/{y}.pbf"' in parts.script
@@ -111,6 +111,6 @@ def test_households_need_an_embedding_or_tiles():
         township_map(replace(_layers(), households=None), "/assets")
 
 
-def test_embedded_households_load_no_vectorgrid():
+def test_embedded_households_load_no_tile_library():
     parts = render_parts(township_map(_layers(), "/assets", tiles=TILES))
-    assert "vectorgrid" not in parts.header.lower() and "H1" in parts.script
+    assert "protomaps" not in parts.header and "H1" in parts.script

@@ -11,13 +11,15 @@ def test_leaflet_is_served_with_cache_headers(client):
     assert b"Leaflet" in response.get_data()
 
 
-def test_vectorgrid_is_served(client):
-    assert client.get("/assets/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js") \
-        .status_code == 200
+def test_protomaps_leaflet_is_served(client):
+    response = client.get("/assets/protomaps-leaflet/dist/protomaps-leaflet.js")
+    assert response.status_code == 200
+    assert b"protomapsL" in response.get_data()
 
 
 @pytest.mark.parametrize("path", [
     "/assets/pbf/package.json",                 # installed, but not allowed
+    "/assets/pmtiles/package.json",             # protomaps-leaflet's, bundled in its dist/
     "/assets/leaflet/../pbf/package.json",       # escaping the package
     "/assets/leaflet/%2e%2e/pbf/package.json",
     "/assets/leaflet/dist/nothing.js",

@@ -76,7 +76,7 @@ def test_households_come_from_vector_tiles_not_the_page(admin_client, township):
     _response, html = _page(admin_client, MAP_URL)
     assert "5 户" in html
     assert "/tiles/households/{z}/{x}/{y}.pbf" in html
-    assert "/assets/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js" in html
+    assert "/assets/protomaps-leaflet/dist/protomaps-leaflet.js" in html
     assert "/static/vectortiles.js" in html
     assert "44150010020202001" not in html and "115.7512" not in html
 

@@ -1,127 +1,142 @@
 /* Layers of the app's vector tiles (/tiles/{layer}/{z}/{x}/{y}.pbf), drawn on canvas by
- * Leaflet.VectorGrid so that ten thousands of households never travel as GeoJSON.
- * Household tiles carry ids only: the code of the household under the mouse is
- * fetched from the OGC API (options.details) when it is first hovered.
+ * protomaps-leaflet so that ten thousands of households never travel as GeoJSON.
+ * Layers are styled with Leaflet's path options (color, weight, dashArray, fillColor, …),
+ * as the embedded layers are. Household tiles carry ids only: the code of the household
+ * under the mouse is fetched from the OGC API (options.details) when it is first hovered.
  */
 (function () {
-  // Every tiled layer has its own pane and a canvas per tile. The canvases let the mouse
-  // through, and one handler per map finds the feature under it on the topmost layer:
-  // the canvas on top would otherwise take every event, and VectorGrid locates the mouse
-  // from the map's pixel origin, wrong at fractional zooms (zoomSnap 0.25) where tiles
-  // are scaled by CSS. Measuring inside each tile's own canvas works.
-  function featureAt(layer, event) {
-    var found = null;
-    layer.gridmgmtCanvases.forEach(function (tile, canvas) {
-      var box = canvas.getBoundingClientRect();
-      if (found || event.clientX < box.left || event.clientX >= box.right ||
-          event.clientY < box.top || event.clientY >= box.bottom) { return; }
-      var point = L.point((event.clientX - box.left) * tile._size.x / box.width,
-                          (event.clientY - box.top) * tile._size.y / box.height);
-      for (var id in tile._layers) {
-        if (tile._layers[id]._containsPoint(point)) { found = tile._layers[id]; }
-      }
-    });
-    return found;
+  const POINT = 1, POLYGON = 3;  // a tile feature's geomType
+  // Leaflet's defaults for the options a style leaves out.
+  const PATH = {color: "#3388ff", weight: 3, opacity: 1, fillOpacity: 0.2, radius: 10};
+  // Hover: how many pixels beside a dot or a line still count as on it.
+  const REACH = 3;
+
+  // "#rrggbb" (gridmgmt/maps/styles.py) with an alpha: a symbolizer's own opacity would
+  // apply to its fill and its outline alike.
+  function rgba(colour, alpha) {
+    const n = parseInt(colour.slice(1), 16);
+    return `rgba(${n >> 16},${(n >> 8) & 255},${n & 255},${alpha})`;
+  }
+
+  function fillOf(style) {
+    return rgba(style.fillColor || style.color || PATH.color, style.fillOpacity ?? PATH.fillOpacity);
+  }
+
+  function strokeOf(style) {
+    return rgba(style.color || PATH.color, style.opacity ?? PATH.opacity);
+  }
+
+  function widthOf(style) {
+    return style.stroke === false ? 0 : style.weight ?? PATH.weight;
+  }
+
+  // The paint rules drawing LAYER in Leaflet's path style: options.style for every feature,
+  // or options.styleBy.styles by the value of its field. A rule draws the features of a tile
+  // in the tile's order (roads: main roads last, on top).
+  function paintRules(options) {
+    const P = protomapsL, by = options.styleBy;
+    const styleOf = by ? f => by.styles[f.props[by.field]] || {} : () => options.style;
+    // One value for every feature, or a function of the feature (only then per feature).
+    const attr = get => by ? (z, f) => get(styleOf(f)) : get(options.style);
+    const dash = style => style.dashArray ? style.dashArray.split(/[ ,]+/).map(Number) : [];
+    const line = {color: attr(strokeOf), width: attr(widthOf), opacity: 1, dash: attr(dash),
+                  dashColor: attr(strokeOf), dashWidth: attr(widthOf)};
+    return [
+      {dataLayer: options.layer, filter: (z, f) => f.geomType === POLYGON && styleOf(f).fill !== false,
+       symbolizer: new P.PolygonSymbolizer({fill: attr(fillOf), width: 0, opacity: 1})},
+      {dataLayer: options.layer, filter: (z, f) => f.geomType !== POINT && widthOf(styleOf(f)) > 0,
+       symbolizer: new P.LineSymbolizer(line)},
+      {dataLayer: options.layer, filter: (z, f) => f.geomType === POINT,
+       symbolizer: new P.CircleSymbolizer({radius: attr(s => s.radius ?? PATH.radius), fill: attr(fillOf),
+                                           stroke: attr(strokeOf), width: attr(widthOf), opacity: 1})},
+    ];
+  }
+
+  // Pixels from a feature's geometry where the mouse still is on it.
+  function reachOf(options) {
+    const styles = options.styleBy ? Object.values(options.styleBy.styles) : [options.style];
+    return REACH + Math.max(...styles.map(s => Math.max(s.radius ?? 0, widthOf(s) / 2)));
+  }
+
+  // The topmost feature of LAYER under the mouse. protomaps-leaflet measures the reach in
+  // half pixels when a tile is the data of the zoom level above (levelDiff 1, its default).
+  function featureAt(layer, latlng) {
+    const options = layer.gridmgmtOptions;
+    const picked = layer.queryTileFeaturesDebug(latlng.lng, latlng.lat, 2 * layer.gridmgmtReach).get("") || [];
+    const features = picked.filter(p => p.layerName === options.layer);
+    return features.length ? features[features.length - 1].feature : null;
   }
 
   // "label value" lines of the tooltip rows [label, field]; options.values maps coded
   // values (road classes) to their Chinese names. textContent: names are never HTML.
   function tooltipText(options, properties) {
-    var text = document.createElement("span");
-    options.tooltip.forEach(function (row) {
-      var value = properties[row[1]];
+    const text = document.createElement("span");
+    options.tooltip.forEach(([label, field]) => {
+      const value = properties[field];
       if (value === undefined || value === null) { return; }
-      var names = (options.values || {})[row[1]];
+      const names = (options.values || {})[field];
       if (text.childNodes.length) { text.appendChild(document.createElement("br")); }
-      text.appendChild(document.createTextNode(row[0] + " " + (names ? names[value] : value)));
+      text.appendChild(document.createTextNode(`${label} ${names ? names[value] : value}`));
     });
     return text;
   }
 
   function withDetails(layer, feature, show) {
-    var options = layer.gridmgmtOptions;
-    if (!options.details) { return show(feature.properties); }
-    var id = feature.properties.id;
+    const options = layer.gridmgmtOptions;
+    if (!options.details) { return show(feature.props); }
+    const id = feature.id;
     if (!layer.gridmgmtDetails[id]) {
-      layer.gridmgmtDetails[id] = fetch(options.details.replace("{id}", id),
-                                        {credentials: "same-origin"})
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (item) { return item && item.properties; });
+      layer.gridmgmtDetails[id] = fetch(options.details.replace("{id}", id), {credentials: "same-origin"})
+        .then(response => response.ok ? response.json() : null)
+        .then(item => item && item.properties);
     }
-    layer.gridmgmtDetails[id].then(function (properties) { if (properties) { show(properties); } });
+    layer.gridmgmtDetails[id].then(properties => { if (properties) { show(properties); } });
   }
 
+  // One handler per map finds the feature under the mouse on the topmost tiled layer (the
+  // tiles themselves let the mouse through to the map).
   function hoverOf(map) {
     if (map.gridmgmtHover) { return map.gridmgmtHover; }
-    var hover = map.gridmgmtHover = {layers: [], feature: null};
-    var tooltip = L.tooltip({direction: "top", offset: [0, -4]});
-    map.on("mousemove", function (event) {
-      if (map.dragging.moving() || map._animatingZoom) { return; }
-      var layer = null, feature = null;
-      for (var i = 0; i < hover.layers.length && !feature; i++) {
+    const hover = map.gridmgmtHover = {layers: [], feature: null};
+    const tooltip = L.tooltip({direction: "top", offset: [0, -4]});
+    map.on("mousemove", event => {
+      let layer = null, feature = null;
+      for (let i = 0; i < hover.layers.length && !feature; i++) {
         layer = hover.layers[i];
-        feature = map.hasLayer(layer) ? featureAt(layer, event.originalEvent) : null;
+        feature = map.hasLayer(layer) ? featureAt(layer, event.latlng) : null;
       }
       if (feature === hover.feature) { return; }
       hover.feature = feature;
       map.closeTooltip(tooltip);
       if (!feature) { return; }
-      withDetails(layer, feature, function (properties) {
+      withDetails(layer, feature, properties => {
         if (hover.feature !== feature) { return; }  // the mouse has moved on meanwhile
         tooltip.setContent(tooltipText(layer.gridmgmtOptions, properties)).setLatLng(event.latlng);
         map.openTooltip(tooltip);
       });
     });
-    map.on("mouseout", function () { hover.feature = null; map.closeTooltip(tooltip); });
+    map.on("mouseout", () => { hover.feature = null; map.closeTooltip(tooltip); });
     return hover;
   }
 
-  // Tiles of 512 pixels, each the server's tile of the zoom level above: a quarter of
-  // the requests for the same data (a page has four tiled layers, and the browser
-  // opens six connections).
-  var LargeTiles = L.VectorGrid.Protobuf.extend({
-    _getVectorTilePromise: function (coords) {
-      var above = L.point(coords.x, coords.y);
-      above.z = coords.z - 1;
-      return L.VectorGrid.Protobuf.prototype._getVectorTilePromise.call(this, above);
-    }
-  });
-
   window.gridmgmtTiles = function (options) {
-    var styles = {};
-    styles[options.layer] = options.styleBy ? function (properties) {
-      return options.styleBy.styles[properties[options.styleBy.field]];
-    } : options.style;
-    var canvases = new Map();
-    var layer = new LargeTiles(options.url, {
-      pane: options.pane,
-      tileSize: 512,
-      rendererFactory: function (coords, size, rendererOptions) {
-        var tile = L.canvas.tile(coords, size, rendererOptions);
-        tile.getContainer().style.pointerEvents = "none";
-        canvases.set(tile.getContainer(), tile);
-        return tile;
-      },
-      // VectorGrid keeps a feature's properties, not its id: copy the id in.
-      getFeatureId: function (feature) { feature.properties.id = feature.id; return feature.id; },
-      vectorTileLayerStyles: styles,
-      interactive: true,  // keeps the hit boxes _containsPoint needs
-      minZoom: options.minZoom,
-      attribution: ""
+    // Each 256-pixel tile drawn from the server's tile of the zoom level above (levelDiff 1):
+    // a quarter of the requests for the same data (a page has four tiled layers, and the
+    // browser opens six connections). The map zooms to 18.
+    const layer = protomapsL.leafletLayer({
+      url: options.url, paintRules: paintRules(options), maxDataZoom: 17,
+      pane: options.pane, minZoom: options.minZoom, attribution: "",
     });
-    layer.on("tileunload", function (event) { canvases.delete(event.tile); });
-    layer.gridmgmtCanvases = canvases;
     layer.gridmgmtOptions = options;
+    layer.gridmgmtReach = reachOf(options);
     layer.gridmgmtDetails = {};
     // Leaflet calls beforeAdd with the map, also when the layer is added to a group.
     layer.beforeAdd = function (map) {
-      var pane = map.getPane(options.pane) || map.createPane(options.pane);
+      const pane = map.getPane(options.pane) || map.createPane(options.pane);
       pane.style.zIndex = options.zIndex;
-      var hover = hoverOf(map);
+      const hover = hoverOf(map);
       if (hover.layers.indexOf(layer) < 0) { hover.layers.push(layer); }
-      hover.layers.sort(function (a, b) {
-        return b.gridmgmtOptions.zIndex - a.gridmgmtOptions.zIndex;
-      });
+      hover.layers.sort((a, b) => b.gridmgmtOptions.zIndex - a.gridmgmtOptions.zIndex);
     };
     return layer;
   };
