@@ -44,6 +44,7 @@ serve: db
 	$(GM) serve --host $(HOST) --port $(PORT)
 
 test: db
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -q
 
 bench: db $(STAMP)/bench-deps
