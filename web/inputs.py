@@ -12,8 +12,8 @@ from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.services.mapdata import features
 from gridmgmt.services.visits.records import MAX_NOTE, VisitInput
 from web.params import (
-    Code, Day, Distance, Id, Inline, Latitude, Longitude, Moment, Number, Offset, Params, Positive, Text, Version,
-    Year,
+    Code, Day, Distance, Id, Inline, Latitude, Longitude, Moment, Number, Offset, Params, Positive, Size, Text,
+    Version, Year,
 )
 
 
@@ -65,7 +65,8 @@ class RouteQuery(Params):
 class ItemsQuery(Params):
     """A page of an OGC collection: limit (lowered to the maximum), offset and bbox text."""
 
-    limit: Annotated[Positive, AfterValidator(lambda n: min(n, features.MAX_LIMIT))] = Field(
+    # OGC API Features: a limit above the maximum is lowered, never an error (however large).
+    limit: Annotated[Size, AfterValidator(lambda n: min(n, features.MAX_LIMIT))] = Field(
         features.DEFAULT_LIMIT, title="limit")
     offset: Offset = Field(0, title="offset")
     bbox: Code | None = Field(None, title="bbox")

@@ -77,6 +77,7 @@ def _calendar(day: date) -> date:
 Positive = Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=INT4_MAX)]
 Id = Positive  # a row id: PostgreSQL integer
 Offset = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=INT8_MAX)]
+Size = Annotated[int, BeforeValidator(_not_bool), Field(ge=1)]  # a page size: the model lowers a large one
 Version = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=INT4_MAX)]
 Year = Annotated[int, BeforeValidator(_not_bool), Field(ge=FIRST_DAY.year, le=LAST_DAY.year)]
 Number = Annotated[float, BeforeValidator(_not_bool), Field(allow_inf_nan=False)]

@@ -34,11 +34,12 @@ class VillageMesh:
 
 
 def _voronoi(xy: np.ndarray, village) -> np.ndarray:
-    if len(xy) == 1:
-        return np.array([village], dtype=object)
-    # Reach well past the village, so every cell on its edge is clipped to the exact boundary.
+    # Reach well past the village, so every cell on its edge is clipped to the exact boundary
+    # (a lone site too: the village itself would be snapped to the millimetre grid).
     x0, y0, x1, y1 = village.bounds
     frame = shapely.box(x0 - 100, y0 - 100, x1 + 100, y1 + 100)
+    if len(xy) == 1:
+        return np.array([frame], dtype=object)
     cells = shapely.voronoi_polygons(shapely.multipoints(xy), extend_to=frame, ordered=True)
     return shapely.get_parts(cells)
 

@@ -141,3 +141,6 @@ def test_tile_at_known_tiles():
     assert tile_at(0.0, 0.0, 1) == TileAddress(1, 1, 1)
     assert tile_at(115.72, 23.905, 12) == TileAddress(12, 3364, 1767)
     assert tile_at(-179.9, 85.0, 3) == TileAddress(3, 0, 0)
+    # Longitude 180 and the southern Mercator edge are on the last tile, not one past it.
+    assert tile_at(180.0, 0.0, 0) == TileAddress(0, 0, 0)
+    assert tile_at(180.0, -85.0511287798066, 3) == TileAddress(3, 7, 7)

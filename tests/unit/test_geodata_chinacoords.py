@@ -30,3 +30,17 @@ def test_inverse_recovers_wgs84_to_the_centimetre(forward, inverse):
 def test_inverse_of_a_declared_point_maps_back_onto_it():
     declared = np.array([[115.71, 23.905]])
     assert np.abs(wgs84_to_bd09(bd09_to_wgs84(declared)) - declared).max() < CM
+
+
+@pytest.mark.parametrize(("forward", "inverse"), [
+    (wgs84_to_gcj02, gcj02_to_wgs84), (wgs84_to_bd09, bd09_to_wgs84),
+])
+def test_positions_outside_china_are_left_as_they_are(forward, inverse):
+    # New York, Paris, near the North Pole: the formula shifted the first two by hundreds of
+    # metres and turned the last into NaN; abroad, Amap and Baidu give WGS84.
+    abroad = np.array([[-74.006, 40.7128], [2.35, 48.85], [10.0, 89.9999]])
+    assert np.array_equal(inverse(abroad), abroad) and np.array_equal(forward(abroad), abroad)
+    # Mixed with positions in China, those still convert as before.
+    mixed = np.vstack([POINTS, abroad])
+    assert np.abs(inverse(forward(mixed)) - mixed).max() < CM
+    assert np.array_equal(inverse(mixed)[len(POINTS):], abroad)

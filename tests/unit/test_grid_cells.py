@@ -35,6 +35,14 @@ def test_a_single_site_gets_the_whole_village():
     assert len(mesh.edges) == 0
 
 
+def test_a_single_site_gets_the_village_to_the_last_digit():
+    # Corners off the millimetre grid: the lone region was the village snapped to it, 0.19 m²
+    # short of the village along the edge (found by the grid edit state machine).
+    village = shapely.box(0.00031, 0.00047, 733.12345678, 412.98765432)
+    mesh = build_mesh(np.array([[100, 100.0], [100, 100.0]]), village)
+    assert shapely.symmetric_difference(mesh.regions[0], village).area == 0
+
+
 def test_voronoi_piece_cut_off_by_a_bend_goes_to_a_neighbour():
     # A U-shaped village: the site low in the left arm has a Voronoi cell that
     # reaches across the notch into the right arm; that piece must not stay its own.

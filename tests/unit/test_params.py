@@ -118,6 +118,9 @@ def test_a_body_must_be_a_json_object(app, body):
 def test_paging_of_ogc_items():
     assert (ItemsQuery().limit, ItemsQuery().offset) == (DEFAULT_LIMIT, 0)
     assert ItemsQuery.model_validate({"limit": "50000", "offset": "10"}).limit == MAX_LIMIT
+    # OGC API Features: a limit above the maximum is lowered, however large, never refused.
+    assert ItemsQuery.model_validate({"limit": str(2**31)}).limit == MAX_LIMIT
+    assert ItemsQuery.model_validate({"limit": 10**30}).limit == MAX_LIMIT
     assert ItemsQuery.model_validate({"offset": str(2**63 - 1)}).offset == 2**63 - 1
     for bad in ({"limit": "0"}, {"limit": "x"}, {"offset": "-1"}, {"offset": "1.5"}, {"offset": str(2**63)}):
         assert _refused(ItemsQuery, bad)

@@ -121,7 +121,8 @@ def tile_at(lon: float, lat: float, z: int) -> TileAddress:
     """The tile holding LON/LAT (WGS 84 degrees) at zoom Z."""
     n = 2 ** z
     y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
-    return TileAddress(z, int((lon + 180) / 360 * n), int(y))
+    # Longitude 180 and the southern edge lie on the last tile's far side, not on a tile past it.
+    return TileAddress(z, min(int((lon + 180) / 360 * n), n - 1), min(int(y), n - 1))
 
 
 def _bound_values(address: TileAddress) -> dict:
