@@ -29,7 +29,7 @@ from bench.serving import DB, Server, county_database, log_in, ours
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import Township
 from gridmgmt.db.session import make_session
-from gridmgmt.services.demo_accounts import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
+from gridmgmt.services.accounts.demo_users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 
 RUNS = 5
 POLL_MS = 50

@@ -7,13 +7,13 @@ import numpy as np
 import shapely
 from hypothesis import strategies as st
 
-from gridmgmt.analysis.grid_cells import LocalPlane
 from gridmgmt.db.models import Household, Road, Township, Village, VillageGroup
 from gridmgmt.domain.grid_rules import GridRules
+from gridmgmt.network.frame import TownshipFrame
 
 TOWN = "441624188000"
 VILLAGE, NEIGHBOUR = "441624188201", "441624188202"
-PLANE = LocalPlane(115.70, 23.90)
+PLANE = TownshipFrame(115.70, 23.90).plane
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import math
 from hypothesis import given, settings, strategies as st
 from werkzeug.datastructures import MultiDict
 
-from gridmgmt.services.features import DEFAULT_LIMIT, MAX_LIMIT, InvalidQuery, parse_bbox
-from gridmgmt.services.tiles import MAX_ZOOM, InvalidTile, TileAddress, parse_address, tile_at
+from gridmgmt.services.mapdata.features import DEFAULT_LIMIT, MAX_LIMIT, InvalidQuery, parse_bbox
+from gridmgmt.services.mapdata.tiles import MAX_ZOOM, InvalidTile, TileAddress, parse_address, tile_at
 from gridmgmt.domain.limits import INT8_MAX
 from web.inputs import ItemsQuery
 
