@@ -15,11 +15,8 @@ bp = Blueprint("grids", __name__)
 
 
 def plan_or_404(plan_id: int):
-    """The plan and its township code; 404 when unknown, 403 outside the user's township."""
-    try:
-        plan, township = plan_row(get_session(), plan_id)
-    except GridError:
-        abort(404)
+    """The plan and its township code; 404 when unknown (PlanNotFound), 403 outside the user's township."""
+    plan, township = plan_row(get_session(), plan_id)
     require_township(township)
     return plan, township
 

@@ -16,7 +16,7 @@ from web.inputs import EditBody, PublishBody
 from web.params import accepts
 
 bp = Blueprint("grids_api", __name__, url_prefix="/api/grids")
-api.json_errors(bp, {GridError: 400, NoRoads: 409})
+api.json_errors(bp, {NoRoads: 409})  # a GridError is a UserError: web.errors answers it
 
 
 @bp.errorhandler(StaleCell)

@@ -10,11 +10,11 @@ from gridmgmt.cli.checks import ID, INTEGER, NUMBER
 from gridmgmt.cli.choices import LabelledChoice
 from gridmgmt.cli.layout import Group
 from gridmgmt.db.session import make_session
-from gridmgmt.domain.grid_rules import GridError, GridRules
+from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.vocab import FORMATS, PLAN_STATUSES
 from gridmgmt.private_files import private_output, write_private
 from gridmgmt.services.grids import plans as grid_plans
-from gridmgmt.services.briefing.roster import NoPlan, grid_roster
+from gridmgmt.services.briefing.roster import grid_roster
 from gridmgmt.services.grids.assignment import assign as assign_plan
 from gridmgmt.services.grids.views import plan_row
 from gridmgmt.services.grids.allocation import allocate_township, rebalance as rebalance_plan
@@ -50,18 +50,12 @@ def _rules_options(fn):
 
 
 def _rules(**kw) -> GridRules:
-    try:
-        return GridRules(**{name: kw[name] for _, name, _, _ in RULE_OPTIONS})
-    except GridError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return GridRules(**{name: kw[name] for _, name, _, _ in RULE_OPTIONS})
 
 
 def _run(fn, *args, **kw):
     with make_session() as session:
-        try:
-            return fn(session, *args, **kw)
-        except GridError as exc:
-            raise click.ClickException(str(exc)) from exc
+        return fn(session, *args, **kw)
 
 
 def _print_quality(report) -> None:
@@ -171,10 +165,7 @@ def roster(township: str, output: Path, as_user: str | None) -> None:
     """导出网格花名册（Excel）：已发布方案（没有则为最新方案）的网格、网格员和联户党员；须用 --as 指明操作人，记入审计日志。"""
     with make_session() as session:
         actor = cli_actor(session, as_user, "export_maps", township=township)
-        try:
-            write_private(output, grid_roster(session, township, actor))
-        except NoPlan as exc:
-            raise click.ClickException(str(exc)) from exc
+        write_private(output, grid_roster(session, township, actor))
     click.echo(f"已写出 {output}")
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import GridCell, GridPlan, Household, Village, VillageGroup
 from gridmgmt.domain.permissions import Scope
+from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
 
 # GeoJSON coordinates: 6 decimals of a degree, about 0.1 m; a third of the bytes of full precision.
 COORD_DIGITS = 6
@@ -75,3 +76,8 @@ def collection(features: list[dict]) -> dict:
 def rounded(geometry):
     """GEOMETRY (shapely, degrees) with coordinates rounded to COORD_DIGITS, for GeoJSON built in Python."""
     return shapely.transform(geometry, lambda coords: np.round(coords, COORD_DIGITS))
+
+
+def must_visit() -> ColumnElement:
+    """True for a household with any 四必访 flag (one bool: the flags themselves stay in the database)."""
+    return or_(*(getattr(Household, flag) for flag in MUST_VISIT_FLAGS))

@@ -5,12 +5,21 @@ Plain Python: the numbers are configuration, the checks return Chinese reasons.
 from dataclasses import asdict, dataclass, fields
 from math import ceil, floor
 
+from gridmgmt.domain.errors import Conflict, NotFound, UserError
 
-class GridError(ValueError):
+
+class GridError(UserError, ValueError):
     """A grid request that breaks a rule; the message is Chinese and names the rule."""
 
 
-class StaleCell(GridError):
+class PlanNotFound(NotFound, GridError):
+    """No grid plan has the requested id."""
+
+    def __init__(self, plan_id: int):
+        super().__init__(f"没有编号为 {plan_id} 的网格方案")
+
+
+class StaleCell(Conflict, GridError):
     """A cell changed since the editor loaded it (HTTP 409): nothing was saved."""
 
     def __init__(self, changed: dict[str, int | None]):

@@ -6,12 +6,13 @@ import pytest
 from sqlalchemy import text
 
 from gridmgmt.db.models import GridPlan
-from gridmgmt.domain.grid_rules import GridError, GridRules
+from gridmgmt.db.queries import COORD_DIGITS
+from gridmgmt.domain.grid_rules import GridError, GridRules, PlanNotFound
 from gridmgmt.services.grids import plans as grid_plans
 from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.grids.assignment import assign
 from gridmgmt.services.grids.edits import merge_cells
-from gridmgmt.services.grids.views import plan_view
+from gridmgmt.services.grids.views import diff_view, plan_view
 from gridmgmt.services.grids.allocation import allocate_township, rebalance
 from tests.integration import grid_town
 
@@ -126,6 +127,12 @@ def test_diff_matches_cells_and_lists_moved_households(session, town):
     moved = grid_plans.diff(session, a, b).moved
     assert len(moved) == 2 and set(moved.to_cell) == {"441624199201W02"}
     assert moved.crs.to_epsg() == 4326 and moved.geometry.geom_type.eq("Point").all()
+    shown = diff_view(session, a, b)["moved"]["features"]
+    assert [f["properties"]["code"] for f in shown] == list(moved.code)
+    for feature, point in zip(shown, moved.geometry):  # the map's GeoJSON precision: COORD_DIGITS decimals
+        for shown_degrees, degrees in zip(feature["geometry"]["coordinates"], (point.x, point.y)):
+            assert round(shown_degrees, COORD_DIGITS) == shown_degrees
+            assert abs(shown_degrees - degrees) <= 0.5 * 10 ** -COORD_DIGITS + 1e-12
 
 
 def test_export_has_cells_without_household_flags(session, town, tmp_path):
@@ -147,6 +154,8 @@ def test_unknown_township_and_plan_are_refused(session, town):
         allocate_township(session, "999", "x", RULES)
     with pytest.raises(GridError, match="没有编号为 42"):
         assign(session, 42)
+    with pytest.raises(PlanNotFound, match="没有编号为 43"):
+        grid_plans.diff(session, 43, 42)
 
 
 def test_a_plan_keeps_the_rules_it_was_allocated_with(session, town):

@@ -1,7 +1,8 @@
 """Grid rules: cell counts, bands, bounds and the stale-version check."""
 import pytest
 
-from gridmgmt.domain.grid_rules import GridError, GridRules, StaleCell, check_bounds, check_versions
+from gridmgmt.domain.errors import UserError
+from gridmgmt.domain.grid_rules import GridError, GridRules, PlanNotFound, StaleCell, check_bounds, check_versions
 
 
 def test_cell_count_is_nearest_to_target_within_bounds():
@@ -60,3 +61,12 @@ def test_rules_stored_and_read_back():
     assert GridRules.from_dict(rules.as_dict()) == rules
     older = {k: v for k, v in rules.as_dict().items() if k != "barrier_cut"}  # stored before a setting existed
     assert GridRules.from_dict(older).barrier_cut == GridRules().barrier_cut
+
+
+def test_grid_refusals_are_user_errors_with_their_status():
+    # web.errors and the CLI answer any UserError; `except ValueError` callers keep working.
+    refusals = {GridError("规则"): 400, PlanNotFound(7): 404, StaleCell({"W01": 2}): 409}
+    for refusal, status in refusals.items():
+        assert isinstance(refusal, UserError) and isinstance(refusal, GridError) and isinstance(refusal, ValueError)
+        assert refusal.status == status
+    assert str(PlanNotFound(7)) == "没有编号为 7 的网格方案"

@@ -58,7 +58,8 @@ def test_allocate_in_one_click_and_the_editor_data(grid_users):
     assert grid_users["stranger"].get(f"/grids/{plan}").status_code == 403
     assert grid_users["stranger"].get(f"/api/grids/{plan}").status_code == 403
     assert grid_users["worker"].get(f"/api/grids/{plan}").status_code == 403
-    assert planner.get("/api/grids/999999").status_code == 404
+    unknown = planner.get("/api/grids/999999")
+    assert unknown.status_code == 404 and unknown.json["error"]["message"] == "没有编号为 999999 的网格方案"
     bad = planner.post(f"/townships/{grid_town.TOWN}/grids", data={"min": "300"}, follow_redirects=True)
     assert "网格工作量须满足 0 &lt; 下限 ≤ 目标 ≤ 上限" in bad.get_data(as_text=True)
     typo = planner.post(f"/townships/{grid_town.TOWN}/grids", data={"tolerance": "十"}, follow_redirects=True)

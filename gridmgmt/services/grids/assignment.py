@@ -9,13 +9,14 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, text, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.grid_assignment import assign_workers, link_households
 from gridmgmt.db.bulk import copy_rows
-from gridmgmt.db.models import GridCell
-from gridmgmt.db.models.grids import GridLiaison
+from gridmgmt.db.models import Cadre, GridCell, Household, PartyMember
+from gridmgmt.db.models.grids import GridLiaison, GridMembership
+from gridmgmt.db.queries import must_visit
 from gridmgmt.domain.branch_rules import CoverageRules
 from gridmgmt.network.distances import Snapped, VertexCosts, nearest_distances, pair_distances
 from gridmgmt.network.roads import RoadNetwork
@@ -40,27 +41,23 @@ class AssignmentReport:
     short: dict[str, int] = field(default_factory=dict)   # cell code → unlinked households
 
 
-def _frame(session: Session, sql: str, params: dict, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(session.execute(text(sql), params).all(), columns=columns)
-
-
-def _load(session: Session, plan_id: int, township_id: int):
-    p = {"p": plan_id, "t": township_id}
-    cells = _frame(session, "SELECT id, code, village_id FROM grid_cell WHERE plan_id = :p ORDER BY code",
-                   p, ["id", "code", "village_id"])
-    homes = _frame(session,
-                   "SELECT h.id, h.village_id, m.cell_id, (h.hardship OR h.critically_ill OR h.empty_nest_elderly "
-                   "OR h.left_behind_children OR h.petitioner) FROM household h JOIN grid_membership m "
-                   "ON m.household_id = h.id AND m.plan_id = :p", p, ["id", "village_id", "cell_id", "first"])
-    workers = _frame(session,
-                     "SELECT id, household_id, cadre_role FROM cadre WHERE township_id = :t AND household_id "
-                     "IS NOT NULL AND cadre_role IN ('grid_worker', 'village_cadre') ORDER BY id",
-                     p, ["id", "household_id", "cadre_role"])
-    members = _frame(session,
-                     "SELECT m.id, m.household_id FROM party_member m JOIN grid_membership g ON "
-                     "g.household_id = m.household_id AND g.plan_id = :p WHERE NOT m.is_mobile ORDER BY m.id",
-                     p, ["id", "household_id"])
-    return cells, homes, workers, members
+def _load(session: Session, plan_id: int, township_id: int) -> list[pd.DataFrame]:
+    """The plan's cells, its households (with their cell and one must-visit bool), the township's
+    grid workers and 村干部 living in a household, and the members living in the plan's households."""
+    in_plan = GridMembership.plan_id == plan_id
+    queries = [
+        select(GridCell.id, GridCell.code, GridCell.village_id).where(GridCell.plan_id == plan_id)
+        .order_by(GridCell.code),
+        select(Household.id, Household.village_id, GridMembership.cell_id, must_visit().label("first"))
+        .join(GridMembership, and_(GridMembership.household_id == Household.id, in_plan)),
+        select(Cadre.id, Cadre.household_id, Cadre.cadre_role)
+        .where(Cadre.township_id == township_id, Cadre.household_id.is_not(None),
+               Cadre.cadre_role.in_(["grid_worker", "village_cadre"])).order_by(Cadre.id),
+        select(PartyMember.id, PartyMember.household_id)
+        .join(GridMembership, and_(GridMembership.household_id == PartyMember.household_id, in_plan))
+        .where(~PartyMember.is_mobile).order_by(PartyMember.id),
+    ]
+    return [pd.read_sql(query, session.connection()) for query in queries]
 
 
 def _worker_costs(cells, homes, workers, snapped: Snapped, row_of, costs: VertexCosts) -> np.ndarray:
