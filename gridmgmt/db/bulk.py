@@ -137,5 +137,6 @@ def indexes_rebuilt(session: Session, table_name: str, unique: bool = True) -> I
     for _, definition in indexes:
         run(session, sql.SQL(definition))
     if constraints:
-        run(session, _alter(table_name, [sql.SQL("ADD CONSTRAINT {} {}").format(sql.Identifier(name), sql.SQL(definition))
+        run(session, _alter(table_name, [sql.SQL("ADD CONSTRAINT {} {}").format(sql.Identifier(name),
+                                                                                sql.SQL(definition))
                                          for name, definition in constraints]))

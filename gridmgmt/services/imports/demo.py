@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from geodata.demo import TABLES, DemoData, generate, shift_ids, township_codes
 from gridmgmt.db.bulk import copy_frame, reset_id_sequences
 from gridmgmt.db.models import Base, Township
-from gridmgmt.domain.errors import Conflict, UserError
+from gridmgmt.domain.errors import Conflict
 from gridmgmt.network.topology import build_topology
 
 # Summary lines: table and its Chinese label.
@@ -22,10 +22,8 @@ class DemoExists(Conflict, ValueError):
     """The demo's township codes are already in the database."""
 
 
-class DemoLoadFailed(UserError, RuntimeError):
-    """The database refused the generated rows; nothing was written."""
-
-    status = 500
+class DemoLoadFailed(Conflict, RuntimeError):
+    """The database refused the generated rows (they clash with stored ones); nothing was written."""
 
 
 def _offsets(session: Session) -> dict[str, int]:

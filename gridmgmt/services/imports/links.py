@@ -1,5 +1,4 @@
 """Set-based lookups that tie staged rows to villages, groups and other rows, in PostGIS."""
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, not_, or_, select, update
@@ -12,29 +11,14 @@ from geodata.errors import RowError
 from gridmgmt.services.imports.staging import Stage, analyze
 from gridmgmt.services.imports.tables import PLACE, SPOT
 
-# Which rows of a referenced table T belong to the township TOWN (an id, or PLACE's column), given TABLES.
-Belongs = Callable[[TableClause, int | ColumnElement, dict[str, TableClause]], ColumnElement]
-
-
-def _own_township(t, town, _tables):
-    return t.c.township_id == town
-
-
-def _of(parent: str, key: str) -> Belongs:
-    """Rows whose KEY is a row of the PARENT table in the township."""
-    def belongs(t, town, tables):
-        p = tables[parent]
-        return t.c[key].in_(select(p.c.id).where(p.c.township_id == town))
-    return belongs
-
-
-# code column -> (id column it fills, table, which rows belong to the township, Chinese name)
-REFERENCES: dict[str, tuple[str, str, Belongs, str]] = {
-    "village_code": ("village_id", "village", _own_township, "行政村"),
-    "household_code": ("household_id", "household", _of("village", "village_id"), "农户"),
-    "org_code": ("party_org_id", "party_org", _own_township, "党组织"),
-    "party_org_code": ("party_org_id", "party_org", _own_township, "党组织"),
-    "party_member_code": ("party_member_id", "party_member", _of("party_org", "party_org_id"), "党员"),
+# code column -> (id column it fills, table, how its rows belong to a township, Chinese name); rows
+# belong by their own township_id or, given (key, parent table), by their parent's.
+REFERENCES: dict[str, tuple[str, str, tuple[str, str] | None, str]] = {
+    "village_code": ("village_id", "village", None, "行政村"),
+    "household_code": ("household_id", "household", ("village_id", "village"), "农户"),
+    "org_code": ("party_org_id", "party_org", None, "党组织"),
+    "party_org_code": ("party_org_id", "party_org", None, "党组织"),
+    "party_member_code": ("party_member_id", "party_member", ("party_org_id", "party_org"), "党员"),
 }
 # Layers whose rows must lie in a village of the township.
 LOCATED = {"groups", "households", "economic_orgs", "party_orgs"}
@@ -56,16 +40,27 @@ def _errors(session: Session, rows: Select, field: str, message: str) -> list[Ro
     return [RowError(row, field, message.format(value=value)) for row, value in session.execute(rows).all()]
 
 
+def _in_township(stage: Stage, t: TableClause, through: tuple[str, str] | None,
+                 town: int | ColumnElement) -> ColumnElement:
+    """WHERE clause: the row of T belongs to township TOWN (an id or a column), itself or THROUGH its parent."""
+    if through is None:
+        return t.c.township_id == town
+    key, parent = through
+    p = stage.tables[parent]
+    return t.c[key].in_(select(p.c.id).where(p.c.township_id == town))
+
+
 def resolve_codes(session: Session, stage: Stage, township: Township | None) -> tuple[list[RowError], set[str]]:
     """Fill id columns from *_code columns; a code not found in the row's township is an error."""
     s, prepared, errors, filled = stage.table, stage.prepared, [], set()
     # Without --township a row belongs to the township of the village it was located in.
     town, where = ((township.id, f"乡镇「{township.name}」") if township else (PLACE.c.township_id, "所在乡镇"))
-    for code, (id_column, name, belongs, label) in REFERENCES.items():
+    for code, (id_column, name, through, label) in REFERENCES.items():
         if code not in prepared.stored_columns():
             continue
         t = stage.tables[name]
-        filling = update(s).values({id_column: t.c.id}).where(t.c.code == s.c[code], belongs(t, town, stage.tables))
+        filling = update(s).values({id_column: t.c.id}).where(t.c.code == s.c[code],
+                                                              _in_township(stage, t, through, town))
         session.execute(filling if township else filling.where(PLACE.c.row == s.c.row))
         errors += _errors(session, select(s.c.row, s.c[code]).where(s.c[code].isnot(None), s.c[id_column].is_(None))
                           .order_by(s.c.row), prepared.headers[code], f"{label}编码「{{value}}」在{where}中不存在")

@@ -5,11 +5,9 @@ second of start-up, and the table an import writes is only known from its layer 
 """
 from collections import defaultdict
 
-from sqlalchemy import (
-    BigInteger, Boolean, Column, Date, Double, Integer, MetaData, String, Table, Text, column, func, select, table,
-)
+from sqlalchemy import BigInteger, Boolean, Column, Date, Double, Integer, MetaData, String, Table, Text, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import TableClause
+from sqlalchemy.sql.expression import TableClause, column, table
 from sqlalchemy.types import UserDefinedType
 
 from geodata.prepare import Prepared

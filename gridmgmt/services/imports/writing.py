@@ -30,7 +30,8 @@ def length_errors(session: Session, stage: Stage) -> list[RowError]:
             for row, *flags in rows for (name, limit), flag in zip(limits.items(), flags) if flag]
 
 
-def _sources(stage: Stage, id_columns: set[str], township_id: int | None) -> tuple[dict[str, ColumnElement], FromClause]:
+def _sources(stage: Stage, id_columns: set[str],
+             township_id: int | None) -> tuple[dict[str, ColumnElement], FromClause]:
     """Target column -> its expression over the stage and PLACE, and the FROM clause they need."""
     s, target, layer = stage.table, stage.target, stage.prepared.layer
     sources = {c: s.c[c] for c in [*stage.prepared.stored_columns(), *sorted(id_columns)] if c in target.c}
@@ -51,8 +52,8 @@ class ConcurrentChange(ImportRejected, Conflict):
 
     def __init__(self, errors: list[RowError]):
         super().__init__(errors)
-        self.args = (f"导入被拒绝：另一次导入或编辑同时修改了本文件中的 {len(self.errors)} 条记录，为免互相覆盖，"
-                     "本次导入全部取消，未写入任何数据；请核对数据库中的现状后重新导入",)
+        self.args = ((f"导入被拒绝：另一次导入或编辑同时修改了本文件中的 {len(self.errors)} 条记录，为免互相覆盖，"
+                      "本次导入全部取消，未写入任何数据；请核对数据库中的现状后重新导入"),)
 
 
 def upsert(session: Session, stage: Stage, id_columns: set[str], township_id: int | None, update: bool) -> None:
