@@ -9,7 +9,7 @@ from gridmgmt.cli.choices import LabelledChoice
 from gridmgmt.cli.layout import Command
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.vocab import DEMO_SCALES
-from gridmgmt.services.imports.demo import DemoExists, DemoLoadFailed, run_demo
+from gridmgmt.services.imports.demo import run_demo
 
 
 @click.command(cls=Command, help=help_text("demo", (
@@ -25,7 +25,4 @@ def demo(seed: int, scale: str, if_empty: bool, until) -> None:
     """Generate and load the demo township (or county)."""
     end = until.date() if until else date.today()
     with make_session() as session:
-        try:
-            run_demo(session, seed, scale, end, if_empty, click.echo)
-        except (DemoExists, DemoLoadFailed) as exc:
-            raise click.ClickException(str(exc)) from exc
+        run_demo(session, seed, scale, end, if_empty, click.echo)

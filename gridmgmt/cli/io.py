@@ -14,6 +14,15 @@ from gridmgmt.cli.layout import Command
 from gridmgmt.domain.limits import DEFAULT_MAX_MB
 
 LAYER = LabelledChoice({name: layer.label for name, layer in LAYERS.items()})
+# Files with fewer rows are written before a progress bar would be worth drawing.
+PROGRESS_MIN_ROWS = 5000
+
+
+def _progress(rows, total: int):
+    """ROWS with a progress bar on stderr while they are written."""
+    from tqdm import tqdm
+
+    return tqdm(rows, total=total, desc="写入暂存表", unit="条", leave=False, disable=total <= PROGRESS_MIN_ROWS)
 
 
 def _report(rejected: ImportRejected) -> None:
@@ -50,7 +59,7 @@ def import_command(layer, file, township, crs, encoding, update, fix_geometry, m
         try:
             result = import_layer(session, layer, file, actor=actor, township=township, crs=crs, encoding=encoding,
                                   update=update, fix_geometry=fix_geometry, max_mb=max_mb,
-                                  progress=sys.stderr.isatty())
+                                  progress=_progress if sys.stderr.isatty() else None)
         except ImportRejected as rejected:
             _report(rejected)
     click.echo(f"已导入 {LAYERS[layer].label}：新增 {result.inserted} 条，更新 {result.updated} 条")

@@ -2,9 +2,12 @@
 from datetime import date
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import text
 
 from geodata.demo import TABLES, generate
+from gridmgmt.cli import main
+from gridmgmt.config import get_settings
 from gridmgmt.db.models import Township, Village
 from gridmgmt.services.imports.demo import DemoExists, DemoLoadFailed, load_demo, run_demo
 
@@ -84,3 +87,18 @@ def test_a_refused_row_writes_nothing(session):
     with pytest.raises(DemoLoadFailed, match="已全部回滚"):
         load_demo(session, data)
     assert _counts(session) == before
+
+
+def test_the_command_refuses_a_taken_township_with_a_message(session, monkeypatch):
+    """DemoExists is a UserError: the command line answers it with its message and exit 1, no traceback."""
+    session.add(Township(code="441624100000", name="已有镇", geom=TRIANGLE))
+    session.commit()
+    monkeypatch.setenv("GRIDMGMT_DB_NAME", get_settings().test_db_name)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(main, ["demo", "--seed", "2"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "乡镇编码 441624100000 已存在，未导入任何数据" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

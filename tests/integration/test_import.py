@@ -293,6 +293,18 @@ def test_a_large_file_loads_quickly(villages, tmp_path):
 
 
 
+def test_progress_sees_every_row_as_it_is_written(villages):
+    seen = []
+
+    def progress(rows, total):
+        seen.append(total)
+        for row in rows:
+            seen.append(row[0])
+            yield row
+    assert load(villages, "households", "households.csv", progress=progress).inserted == 10
+    assert seen == [10, *range(1, 11)]
+
+
 def household_schema(session) -> list[str]:
     """The household table's index and constraint definitions."""
     return session.execute(text(

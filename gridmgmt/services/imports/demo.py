@@ -4,12 +4,13 @@ from collections.abc import Callable
 from datetime import date
 
 import psycopg
-from sqlalchemy import exists, select, text
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from geodata.demo import TABLES, DemoData, generate, shift_ids, township_codes
 from gridmgmt.db.bulk import copy_frame, reset_id_sequences
-from gridmgmt.db.models import Township
+from gridmgmt.db.models import Base, Township
+from gridmgmt.domain.errors import Conflict
 from gridmgmt.network.topology import build_topology
 
 # Summary lines: table and its Chinese label.
@@ -17,18 +18,18 @@ SUMMARY = {"township": "乡镇", "village": "行政村", "village_group": "村�
            "party_member": "党员", "road": "道路"}
 
 
-class DemoExists(ValueError):
+class DemoExists(Conflict, ValueError):
     """The demo's township codes are already in the database."""
 
 
-class DemoLoadFailed(RuntimeError):
-    """The database refused the generated rows; nothing was written."""
+class DemoLoadFailed(Conflict, RuntimeError):
+    """The database refused the generated rows (they clash with stored ones); nothing was written."""
 
 
 def _offsets(session: Session) -> dict[str, int]:
     """Largest id of every table, so generated ids land after existing rows."""
-    return {name: session.execute(text(f"SELECT COALESCE(max(id), 0) FROM {name}")).scalar_one()
-            for name in TABLES}
+    ids = {name: Base.metadata.tables[name].c.id for name in TABLES}
+    return {name: session.execute(select(func.coalesce(func.max(ids[name]), 0))).scalar_one() for name in TABLES}
 
 
 def refuse_taken(session: Session, codes: list[str]) -> None:
