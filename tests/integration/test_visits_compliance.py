@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings

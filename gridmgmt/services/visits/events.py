@@ -1,7 +1,7 @@
 """四必到 events: report (with an attend-by deadline per type, once per client id), attend (a visit), close."""
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 from gridmgmt.db.models import Cadre, Event, Household, Village, VillageGroup, Visit
 from gridmgmt.domain.duties import DutyError, attend_by
 from gridmgmt.domain.errors import UserError
-from gridmgmt.domain.limits import CALENDAR_TEXT, in_calendar
 from gridmgmt.services.visits.records import (
-    CLOCK_SKEW, OutOfScope, VisitInput, record_visit, require_in_scope, stage_visit, stored_visit,
+    OutOfScope, VisitInput, record_visit, require_in_scope, stage_visit, stored_visit, time_problem,
 )
 from gridmgmt.services.visits.settings import VisitSettings
 
@@ -69,12 +68,8 @@ def report_event(session: Session, report: EventReport, settings: VisitSettings)
     the same id for another reporter, place or type is refused.
     """
     client_id = _client_id(report)
-    if report.reported_at.tzinfo is None:
-        raise EventError("报告时间须带时区")
-    if not in_calendar(report.reported_at.date()):
-        raise EventError(f"报告时间须在 {CALENDAR_TEXT} 之间")
-    if report.reported_at > datetime.now(timezone.utc) + CLOCK_SKEW:
-        raise EventError("报告时间不能晚于现在")
+    if problem := time_problem(report.reported_at, "报告时间"):
+        raise EventError(problem)
     if session.get(Cadre, report.reported_by) is None:
         raise EventError(f"没有编号为 {report.reported_by} 的干部")
     try:

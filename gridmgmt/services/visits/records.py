@@ -59,17 +59,25 @@ def _uuid(value: str) -> uuid.UUID:
         raise VisitError("提交编号（client_id）不是有效的 UUID") from None
 
 
+def time_problem(at: datetime, what: str) -> str | None:
+    """Why AT, the time of WHAT (走访时间, 报告时间), is refused: no time zone, outside the
+    calendar, in the future; None when it is fine."""
+    if at.tzinfo is None:
+        return f"{what}须带时区"
+    if not in_calendar(at.date()):
+        return f"{what}须在 {CALENDAR_TEXT} 之间"
+    if at > datetime.now(timezone.utc) + CLOCK_SKEW:
+        return f"{what}不能晚于现在"
+    return None
+
+
 def _check(session: Session, visit: VisitInput) -> None:
     if (visit.household_id is None) == (visit.group_id is None):
         raise VisitError("走访须指定一户农户或一个村民小组（二者选一）")
     if visit.kind not in VISIT_KINDS:
         raise VisitError(f"未知走访类型 {visit.kind}；可选：{'、'.join(VISIT_KINDS)}")
-    if visit.visited_at.tzinfo is None:
-        raise VisitError("走访时间须带时区")
-    if not in_calendar(visit.visited_at.date()):
-        raise VisitError(f"走访时间须在 {CALENDAR_TEXT} 之间")
-    if visit.visited_at > datetime.now(timezone.utc) + CLOCK_SKEW:
-        raise VisitError("走访时间不能晚于现在")
+    if problem := time_problem(visit.visited_at, "走访时间"):
+        raise VisitError(problem)
     if visit.note and len(visit.note) > MAX_NOTE:
         raise VisitError(f"备注不能超过 {MAX_NOTE} 字")
     fix = visit.fix
