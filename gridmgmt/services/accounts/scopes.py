@@ -8,9 +8,10 @@ lists, the household page, tiles, OGC features and the visit and event records a
 ask this one scope (cadre_scope).
 """
 from datetime import date
+from functools import lru_cache
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Select, distinct, func, or_, select
+from sqlalchemy import ColumnElement, Date, Integer, Select, bindparam, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import Cadre, CadreVillage, GridCell, GridPlan, Household, Township, Village
@@ -45,10 +46,14 @@ def _ids(rows: Select) -> ColumnElement:
     return func.array(rows.scalar_subquery())
 
 
-def _assignments(cadre_id: int, day: date) -> Select:
-    """The cadre's township and role, the villages they are posted to on DAY (a posting holds from
-    its first day to its last, both included; empty: open), their home village, and the cells
+# Built once, the cadre and the day bound at execution: this runs on every request of a grid
+# worker (every tile), and building the statement takes longer than PostgreSQL takes to answer it.
+@lru_cache(maxsize=1)
+def _assignments() -> Select:
+    """The cadre's township and role, the villages they are posted to on the day (a posting holds
+    from its first day to its last, both included; empty: open), their home village, and the cells
     they hold in the published plan with those cells' villages."""
+    day = bindparam("day", type_=Date)
     posted = select(CadreVillage.village_id).where(
         CadreVillage.cadre_id == Cadre.id,
         or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= day),
@@ -58,12 +63,13 @@ def _assignments(cadre_id: int, day: date) -> Select:
     return (select(Cadre.township_id, Cadre.cadre_role, _ids(posted).label("villages"),
                    Household.village_id.label("home_village"), _ids(held).label("cells"),
                    _ids(held.with_only_columns(distinct(GridCell.village_id))).label("cell_villages"))
-            .outerjoin(Household, Household.id == Cadre.household_id).where(Cadre.id == cadre_id))
+            .outerjoin(Household, Household.id == Cadre.household_id)
+            .where(Cadre.id == bindparam("cadre_id", type_=Integer)))
 
 
 def cadre_scope(session: Session, cadre_id: int, day: date) -> Scope:
     """The households cadre CADRE_ID answers for on DAY."""
-    row = session.execute(_assignments(cadre_id, day)).one_or_none()
+    row = session.execute(_assignments(), {"cadre_id": cadre_id, "day": day}).one_or_none()
     if row is None:
         return NOTHING
     township = frozenset({row.township_id})
