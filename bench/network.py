@@ -26,7 +26,8 @@ from gridmgmt.network.legs import DETOUR, GAP_MIN_STRAIGHT_M
 from gridmgmt.network.roads import RoadNetwork, township_frame
 from gridmgmt.network.tours import leg_pairs, order_stops
 from gridmgmt.services.visits.compliance import cadre_work
-from gridmgmt.services.visits.routes import BASE_SQL, SEARCH_S, SERVICE_S, SPEED_MPS, _located, plan_route
+from gridmgmt.services.visits.routes import SEARCH_S, SERVICE_S, SPEED_MPS, cadre_base, located, plan_route
+from gridmgmt.services.visits.settings import VisitSettings
 
 DB = "gridmgmt_bench_network"
 DAY = date(2025, 11, 30)
@@ -75,7 +76,7 @@ def demo_rounds(session, mode: str) -> Plausibility:
     ours, gaps, baseline = [], [], []
     frame = township_frame(session, session.execute(text("SELECT min(id) FROM township")).scalar_one())
     for code in session.execute(text("SELECT code FROM cadre ORDER BY code")).scalars().all()[::CADRE_STEP]:
-        route = plan_route(session, code, DAY, 4.0, mode)
+        route = plan_route(session, code, DAY, VisitSettings.of(get_settings()), 4.0, mode)
         if not route.stops:
             continue
         lon = [route.base[0], *(s["lon"] for s in route.stops)]
@@ -95,9 +96,9 @@ def demo_rounds(session, mode: str) -> Plausibility:
 
 def _unchecked_round(session, code: str, mode: str) -> np.ndarray:
     """Leg ratios of the cadre's round planned on unchecked road metres (the baseline)."""
-    work = cadre_work(session, code, DAY)
-    base_lon, base_lat, township_id = session.execute(text(BASE_SQL), {"id": work.cadre["id"]}).one()
-    todo = _located(session, work.work)
+    work = cadre_work(session, code, DAY, VisitSettings.of(get_settings()))
+    base_lon, base_lat, township_id = cadre_base(session, work.cadre["id"])
+    todo = located(session, work.work)
     network = RoadNetwork.of(session, township_id)
     legs = network.leg_matrix(network.snap([base_lon, *todo.lon], [base_lat, *todo.lat]))
     metres = _unchecked(legs.road, legs.straight)

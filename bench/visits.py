@@ -23,6 +23,7 @@ from gridmgmt.db.session import make_session
 from gridmgmt.network.tours import nearest_neighbour, order_stops, tour_length
 from gridmgmt.services.visits.compliance import township_compliance
 from gridmgmt.services.visits.routes import SEARCH_S, road_legs
+from gridmgmt.services.visits.settings import VisitSettings
 
 DB = "gridmgmt_bench_visits"
 UNTIL = date(2025, 12, 1)
@@ -98,11 +99,12 @@ def village_round(session, village_id: int, name: str, base: tuple[float, float]
 
 def compliance_timing(session, code: str, day: date, runs: int = 5) -> ComplianceResult:
     """Time the whole township's compliance RUNS times after one warm-up run."""
-    comp = township_compliance(session, code, day)
+    settings = VisitSettings.of(get_settings())
+    comp = township_compliance(session, code, day, settings)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        township_compliance(session, code, day)
+        township_compliance(session, code, day, settings)
         times.append(time.perf_counter() - start)
     return ComplianceResult(len(comp.data.households), statistics.median(times), min(times), max(times))
 

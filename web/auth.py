@@ -14,15 +14,14 @@ from functools import wraps
 from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import select
 
-from gridmgmt.db.models import AppUser, Township
+from gridmgmt.config import get_settings
 from gridmgmt.domain.permissions import Forbidden, Scope, may
 from gridmgmt.domain.vocab import ROLES
-from gridmgmt.services.accounts.users import user_for_token
 from gridmgmt.services.accounts.audit import Actor, record
+from gridmgmt.services.accounts.logins import SESSION_LIFETIME, session_user
 from gridmgmt.services.accounts.scopes import user_scope
-from gridmgmt.services.accounts.logins import SESSION_LIFETIME, live_session
+from gridmgmt.services.accounts.users import user_for_token
 from web.db import get_session
 
 __all__ = ["audit", "current_actor", "current_scope", "home_url", "init_app", "json_error",
@@ -95,16 +94,7 @@ def snapshot(user_id: int, login_key: str | None = None) -> CurrentUser | None:
 
     With LOGIN_KEY, also None unless that login session of theirs is open.
     """
-    # Runs on every request (every tile): one query, the snapshot's columns only.
-    query = (
-        select(AppUser.id, AppUser.username, AppUser.role, AppUser.township_id, Township.code,
-               AppUser.cadre_id)
-        .outerjoin(Township, AppUser.township_id == Township.id)
-        .where(AppUser.id == user_id, AppUser.active)
-    )
-    if login_key is not None:
-        query = query.where(live_session(login_key))
-    row = get_session().execute(query).one_or_none()
+    row = session_user(get_session(), user_id, login_key)
     return CurrentUser(*row, login_key=login_key) if row else None
 
 
@@ -202,7 +192,7 @@ def current_scope() -> Scope:
     """What the current user may see, computed once per request."""
     if "scope" not in g:
         # The snapshot was loaded from the database at the start of this request.
-        g.scope = user_scope(get_session(), current_user)
+        g.scope = user_scope(get_session(), current_user, get_settings().today())
     return g.scope
 
 

@@ -25,8 +25,7 @@ CONFORMANCE = [
 ]
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
-api.json_errors(bp, {features.InvalidQuery: 400, features.UnknownCollection: 404,
-                     features.FeatureNotFound: 404})
+api.json_errors(bp)
 
 
 def _link(endpoint: str, rel: str, media_type: str, title: str | None = None, **values) -> dict:

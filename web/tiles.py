@@ -18,7 +18,7 @@ PUBLIC_MAX_AGE = 300
 PERSONAL_MAX_AGE = 60
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
-api.json_errors(bp, {tiles.InvalidTile: 400, tiles.UnknownLayer: 404})
+api.json_errors(bp)
 
 
 @bp.get("/<layer>/<z>/<x>/<y>.pbf")

@@ -31,12 +31,9 @@ def require_actor(as_user: str | None) -> str:
 
 
 def cli_actor(session: Session, as_user: str | None, *permissions: str, township: str | None = None) -> Actor:
-    """The user AS_USER as the audit log's actor, from this machine's command line; a Chinese error
-    when missing, unknown, disabled, without PERMISSIONS or outside TOWNSHIP."""
-    from gridmgmt.services.accounts.actors import ActorRefused, named_actor
+    """The user AS_USER as the audit log's actor, from this machine's command line; a usage error when
+    missing, ActorRefused (a UserError) when unknown, disabled, without PERMISSIONS or outside TOWNSHIP."""
+    from gridmgmt.services.accounts.actors import named_actor
 
     origin = f"命令行 {getpass.getuser()}@{socket.gethostname()}"
-    try:
-        return named_actor(session, require_actor(as_user), permissions, township, origin)
-    except ActorRefused as refused:
-        raise click.ClickException(str(refused)) from refused
+    return named_actor(session, require_actor(as_user), permissions, township, origin)

@@ -11,7 +11,7 @@ from gridmgmt.cli.layout import Command
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.vocab import FORMATS
 from gridmgmt.private_files import private_output
-from gridmgmt.services.mapdata.exporting import FORMATS as LAYER_FORMATS, ExportRefused, export_layer
+from gridmgmt.services.mapdata.exporting import FORMATS as LAYER_FORMATS, export_layer
 
 LAYER = LabelledChoice({name: layer.label for name, layer in LAYERS.items()})
 PERSONAL = "、".join(layer.label for layer in LAYERS.values() if layer.personal)
@@ -36,10 +36,7 @@ def export_command(layer, fmt, output, township, include_sensitive, as_user) -> 
         if LAYERS[layer].personal:
             needs = ("export_data", "view_sensitive") if sensitive else ("export_data",)
             actor = cli_actor(session, as_user, *needs, township=township)
-        try:
-            with private_output(output):
-                count = export_layer(session, layer, fmt, output, township=township,
-                                     include_sensitive=include_sensitive, actor=actor)
-        except ExportRefused as refused:
-            raise click.ClickException(str(refused)) from refused
+        with private_output(output):
+            count = export_layer(session, layer, fmt, output, township=township,
+                                 include_sensitive=include_sensitive, actor=actor)
     click.echo(f"已导出 {LAYERS[layer].label} {count} 条到 {output}")

@@ -27,14 +27,11 @@ def _password(from_stdin: bool) -> str:
 
 
 def _run(action, *args, **kwargs):
-    """Run a service ACTION in a new session; its AccountError becomes a clean CLI error."""
+    """Run a service ACTION in a new session (its AccountError is a UserError: a message, exit 1)."""
     from gridmgmt.db.session import make_session
 
     with make_session() as session:
-        try:
-            return action(session, *args, **kwargs)
-        except _accounts().AccountError as exc:
-            raise click.ClickException(str(exc)) from exc
+        return action(session, *args, **kwargs)
 
 
 def _cli_actor():

@@ -11,14 +11,16 @@ from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.checks import DAY, ID, LATITUDE, LONGITUDE, Finite
 from gridmgmt.cli.choices import LabelledChoice, LabelledList
 from gridmgmt.cli.layout import Group
+from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, FORMATS, MUST_VISIT_FLAGS
-from gridmgmt.services.visits.compliance import NotFound, township_compliance
-from gridmgmt.services.visits.duties import list_duties, set_duty
-from gridmgmt.services.visits.events import EventError, EventReport, close_event, report_by_codes
-from gridmgmt.services.visits.routes import MODES, RouteError, plan_route
 from gridmgmt.private_files import write_private
+from gridmgmt.services.visits.compliance import township_compliance
+from gridmgmt.services.visits.duties import list_duties, set_duty
+from gridmgmt.services.visits.events import EventReport, close_event, report_by_codes
+from gridmgmt.services.visits.routes import MODES, plan_route
+from gridmgmt.services.visits.settings import VisitSettings
 from gridmgmt.services.visits.workbook import COUNT_HEADERS, ReportFilter, audit_export, export_workbook, report_tables
 
 TABLE_ROWS = 40  # the terminal shows this many rows of a long list
@@ -28,6 +30,10 @@ ROUTE_FORMAT = LabelledChoice(FORMATS, ("table", "json"))
 
 def _day(value) -> date:
     return value.date() if value else date.today()
+
+
+def _settings() -> VisitSettings:
+    return VisitSettings.of(get_settings())
 
 
 def _show(title: str, table: pd.DataFrame) -> None:
@@ -70,10 +76,10 @@ def status_command(township, day, cadre, village, fmt, output, include_sensitive
             needs = ("view_compliance", "view_sensitive") if include_sensitive else ("view_compliance",)
             actor = cli_actor(session, as_user, *needs, township=township)
         try:
-            comp = township_compliance(session, township, _day(day))
-            tables = report_tables(comp, ReportFilter(village, cadre, include_sensitive))
-        except (NotFound, DutyError) as exc:
+            comp = township_compliance(session, township, _day(day), _settings())
+        except DutyError as exc:  # a stored duty the rules refuse
             raise click.ClickException(str(exc)) from exc
+        tables = report_tables(comp, ReportFilter(village, cadre, include_sensitive))
         if fmt == "xlsx":
             book = export_workbook(session, actor, comp, tables, include_sensitive)
         elif actor:
@@ -104,10 +110,7 @@ def route_command(cadre, day, hours, mode, fmt) -> None:
     住处未登记时，从所驻村的党组织活动场所出发，再没有则从镇政府驻地出发。
     """
     with make_session() as session:
-        try:
-            route = plan_route(session, cadre, _day(day), hours, mode)
-        except (NotFound, RouteError) as exc:
-            raise click.ClickException(str(exc)) from exc
+        route = plan_route(session, cadre, _day(day), _settings(), hours, mode)
     if fmt == "json":
         gaps = [gap.as_dict() for gap in route.gaps]
         click.echo(json.dumps({**route.__dict__, "gaps": gaps}, ensure_ascii=False, indent=1, default=str))
@@ -137,11 +140,8 @@ def route_command(cadre, day, hours, mode, fmt) -> None:
 def event_command(cadre, event_type, household, lon, lat, note) -> None:
     """上报一件四必到事件（现在），按类型给出到场时限。"""
     with make_session() as session:
-        try:
-            event, _ = report_by_codes(session, cadre, household, EventReport(
-                event_type, 0, datetime.now(timezone.utc), lon=lon, lat=lat, description=note))
-        except EventError as exc:
-            raise click.ClickException(str(exc)) from exc
+        event, _ = report_by_codes(session, cadre, household, EventReport(
+            event_type, 0, datetime.now(timezone.utc), lon=lon, lat=lat, description=note), _settings())
         click.echo(f"已上报事件 {event.id}（{EVENT_TYPES[event_type]}），须在 "
                    f"{event.attend_by.astimezone():%Y-%m-%d %H:%M} 前到场")
 
@@ -151,10 +151,7 @@ def event_command(cadre, event_type, household, lon, lat, note) -> None:
 def close_event_command(event_id) -> None:
     """把已到场的四必到事件办结。"""
     with make_session() as session:
-        try:
-            close_event(session, event_id)
-        except EventError as exc:
-            raise click.ClickException(str(exc)) from exc
+        close_event(session, event_id)
     click.echo(f"事件 {event_id} 已办结")
 
 

@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import shapely
-from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlalchemy import ARRAY, ColumnElement, Integer, Select, any_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import GridCell, GridPlan, Household, Village, VillageGroup
@@ -81,3 +81,13 @@ def rounded(geometry):
 def must_visit() -> ColumnElement:
     """True for a household with any 四必访 flag (one bool: the flags themselves stay in the database)."""
     return or_(*(getattr(Household, flag) for flag in MUST_VISIT_FLAGS))
+
+
+def among(column: ColumnElement, ids) -> ColumnElement:
+    """WHERE clause: COLUMN is one of the integers IDS, sent as one array parameter (not one each)."""
+    return column == any_(bindparam(None, [int(i) for i in ids], type_=ARRAY(Integer)))
+
+
+def lon_lat(point: ColumnElement) -> tuple[ColumnElement, ColumnElement]:
+    """The columns lon and lat of the point geometry POINT (degrees)."""
+    return func.ST_X(point).label("lon"), func.ST_Y(point).label("lat")

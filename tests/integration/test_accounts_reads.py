@@ -11,8 +11,11 @@ from gridmgmt.domain.permissions import MASK, Forbidden
 from gridmgmt.services.accounts.scopes import user_scope
 from gridmgmt.services.accounts.audit import PAGE_SIZE, Actor, AuditFilter, audit_page, export_audit, record
 from gridmgmt.services.mapdata.households import HouseholdNotFound, household_detail, household_list
+from tests.integration.visit_fixtures import SETTINGS
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE, add_people
 from tests.web.sample import add_small_township
+
+TODAY = SETTINGS.today()  # the local date postings go by
 
 
 @pytest.fixture
@@ -23,7 +26,7 @@ def ids(session):
 
 def _read(session, ids, username, code):
     user = session.get(AppUser, ids[username])
-    return household_detail(session, code, user.role, user_scope(session, user),
+    return household_detail(session, code, user.role, user_scope(session, user, TODAY),
                             Actor(username, user.id, "192.0.2.7"))
 
 
@@ -62,10 +65,10 @@ def test_reviewer_may_not_read_households(session, ids):
 
 def test_household_list_is_the_scope(session, ids):
     worker = session.get(AppUser, ids["grid_worker"])
-    codes = [h.code for h in household_list(session, user_scope(session, worker))]
+    codes = [h.code for h in household_list(session, user_scope(session, worker, TODAY))]
     assert codes == sorted(IN_SCOPE)
     planner = session.get(AppUser, ids["planner"])
-    assert len(household_list(session, user_scope(session, planner))) == 5
+    assert len(household_list(session, user_scope(session, planner, TODAY))) == 5
 
 
 def _fill(session, n):

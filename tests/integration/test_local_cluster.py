@@ -21,7 +21,7 @@ from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.models import Visit
 from gridmgmt.db.roles import connect
 from gridmgmt.services.visits.records import VisitInput, record_visit
-from tests.integration.visit_fixtures import build
+from tests.integration.visit_fixtures import SETTINGS, build
 
 # pg_hba.conf as initdb --auth=trust wrote it for earlier versions.
 TRUST_HBA = "".join(f"{kind} {db} all {addr} trust\n" for kind, addr in
@@ -164,7 +164,7 @@ def test_acknowledged_visits_survive_a_crash(cluster):
         for k in range(60):
             visit = VisitInput(client_id=str(uuid.uuid4()), cadre_id=town["cadres"]["grid_worker"],
                                visited_at=noon, household_id=town["households"][k % 19].id)
-            stored, created = record_visit(session, visit)  # commits: the phone gets its 201 now
+            stored, created = record_visit(session, visit, SETTINGS)  # commits: the phone gets its 201 now
             assert created
             acknowledged.add(stored.client_id)
     cluster.down("immediate")  # the server dies: no checkpoint, no flush

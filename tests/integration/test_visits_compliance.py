@@ -12,21 +12,21 @@ from datetime import date, datetime, timezone
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import AuditLog
 from gridmgmt.domain.duties import DutyError
-from gridmgmt.services.visits.compliance import (
-    NotFound, cadre_work, township_compliance, township_places, work_places,
-)
+from gridmgmt.domain.errors import NotFound
+from gridmgmt.services.visits.compliance import cadre_work, township_compliance
 from gridmgmt.services.visits.duties import list_duties, seed_default_duties, set_duty
 from gridmgmt.services.visits.events import EventReport, attend_event, report_event
+from gridmgmt.services.visits.places import township_places, work_places
 from gridmgmt.services.visits.routes import plan_route
 from gridmgmt.services.visits.records import VisitInput, record_visit
 from tests.actors import ADMIN, add_actor
-from tests.integration.visit_fixtures import TOWN, build
+from tests.integration.visit_fixtures import SETTINGS, TOWN, build
 
 DAY = date(2025, 5, 15)
 
@@ -46,9 +46,9 @@ def town(session):
         ("grid_worker", 4, _utc(2025, 4, 30, 16, 30)),      # 00:30 on 1 May, local time
         ("township_secretary", 14, _utc(2024, 1, 1, 2)),    # in the east group, this term
     ]:
-        record_visit(session, VisitInput(str(uuid.uuid4()), c[cadre], at, household_id=h[home].id))
+        record_visit(session, VisitInput(str(uuid.uuid4()), c[cadre], at, household_id=h[home].id), SETTINGS)
     report_event(session, EventReport("dispute", c["grid_worker"], _utc(2025, 5, 13, 1),
-                                      household_id=h[2].id))
+                                      household_id=h[2].id), SETTINGS)
     return town
 
 
@@ -58,7 +58,7 @@ def _by_duty(comp, code):
 
 
 def test_township_compliance_by_hand(session, town):
-    comp = township_compliance(session, TOWN, DAY)
+    comp = township_compliance(session, TOWN, DAY, SETTINGS)
     h = [x.id for x in town["households"]]
     bao_cun = _by_duty(comp, "bao_cun_yearly")
     assert bao_cun[h[0]] == "done" and len(bao_cun) == 19
@@ -72,32 +72,32 @@ def test_township_compliance_by_hand(session, town):
 
 
 def test_cadre_work_puts_the_overdue_event_first(session, town):
-    work = cadre_work(session, "C0", DAY).work  # the township cadre
+    work = cadre_work(session, "C0", DAY, SETTINGS).work  # the township cadre
     first = work.iloc[0]
     assert first.priority == "event_overdue" and first.household_id == town["households"][2].id
     assert len(work) == 18 and work.household_id.is_unique
 
 
 def test_map_places(session, town):
-    comp = township_compliance(session, TOWN, DAY)
+    comp = township_compliance(session, TOWN, DAY, SETTINGS)
     households, events = township_places(session, comp)
     by_code = {h["label"]: h["status"] for h in households}
     assert len(by_code) == 19 and by_code["H001"] == "done" and by_code["H002"] == "overdue"
     assert [e["status"] for e in events] == ["overdue"]
-    places = work_places(session, cadre_work(session, "C1", DAY))  # the grid worker: 必访 households only
+    places = work_places(session, cadre_work(session, "C1", DAY, SETTINGS))  # the grid worker: 必访 households only
     assert {p["label"]: p["status"] for p in places} == {"H002": "due", "H003": "event_overdue", "H005": "done"}
 
 
 def test_unknown_codes(session, town):
     with pytest.raises(NotFound, match="没有编码为 999 的乡镇"):
-        township_compliance(session, "999", DAY)
+        township_compliance(session, "999", DAY, SETTINGS)
     with pytest.raises(NotFound, match="干部"):
-        cadre_work(session, "nobody", DAY)
+        cadre_work(session, "nobody", DAY, SETTINGS)
 
 
 def test_duties_are_editable_and_checked(session, town):
     set_duty(session, "must_visit_monthly", period="quarter")
-    comp = township_compliance(session, TOWN, DAY)
+    comp = township_compliance(session, TOWN, DAY, SETTINGS)
     h = town["households"]
     assert _by_duty(comp, "must_visit_monthly") == {h[1].id: "done", h[4].id: "done"}
     with pytest.raises(DutyError, match="未知周期"):
@@ -112,7 +112,7 @@ def test_duties_are_editable_and_checked(session, town):
 
 
 def test_route_is_a_closed_round_on_roads(session, town):
-    route = plan_route(session, "C0", DAY, hours=8, mode="walk")
+    route = plan_route(session, "C0", DAY, SETTINGS, hours=8, mode="walk")
     ids = [s["household_id"] for s in route.stops]
     assert len(ids) == 18 and len(set(ids)) == 18 and route.left_out == 0
     # Out to the last house and back along the straight road: 2 × 0.037° of longitude at
@@ -128,7 +128,7 @@ def test_route_is_a_closed_round_on_roads(session, town):
 
 
 def test_route_within_a_short_budget(session, town):
-    route = plan_route(session, "C0", DAY, hours=2, mode="walk")
+    route = plan_route(session, "C0", DAY, SETTINGS, hours=2, mode="walk")
     # The event at household 3 first, then households 2, 4, 5, 6 fit; household 7 would overrun.
     assert sorted(s["household_id"] for s in route.stops) == [h.id for h in town["households"][1:6]]
     assert route.left_out == 13
@@ -138,7 +138,7 @@ def test_route_within_a_short_budget(session, town):
 def test_route_without_a_road_network_uses_straight_lines(session, town):
     session.execute(text("UPDATE road SET source = NULL, target = NULL"))
     session.commit()
-    route = plan_route(session, "C0", DAY, hours=8, mode="drive")
+    route = plan_route(session, "C0", DAY, SETTINGS, hours=8, mode="drive")
     # Every leg of the round (18 stops and the way back) is a network gap, named.
     assert len(route.stops) == 18 and len(route.gaps) == 19 and route.line is None
     assert route.gaps[0].a == "驻地" and "道路不连通" in route.gaps[0].describe()
@@ -204,7 +204,7 @@ def test_cli_reports_and_closes_an_event(session, town, cli_db):
     early = CliRunner().invoke(main, ["visits", "close-event", str(event_id)])
     assert early.exit_code != 0 and "只有已到场的事件才能办结" in early.output
     attended = VisitInput(str(uuid.uuid4()), town["cadres"]["grid_worker"], datetime.now(timezone.utc))
-    attend_event(session, event_id, attended)
+    attend_event(session, event_id, attended, SETTINGS)
     closed = CliRunner().invoke(main, ["visits", "close-event", str(event_id)])
     assert closed.exit_code == 0 and f"事件 {event_id} 已办结" in closed.output
     nobody = CliRunner().invoke(main, ["visits", "event", "--cadre", "X", "--type", "dispute", "--household", "H003"])

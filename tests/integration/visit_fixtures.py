@@ -2,9 +2,14 @@
 from datetime import date
 
 from gridmgmt.db.models import Cadre, CadreVillage, Household, Road, Township, Village, VillageGroup
+from gridmgmt.domain.duties import AttendRules, Term
 from gridmgmt.network.topology import build_topology
+from gridmgmt.services.visits.settings import VisitSettings
 
 TOWN = "441624100000"
+# The documents' defaults: Asia/Shanghai dates, the term from 1 October 2021, flagged beyond
+# 300 m, 24 hours to attend any event.
+SETTINGS = VisitSettings("Asia/Shanghai", Term(), 300.0, AttendRules())
 BOX = "MULTIPOLYGON(((115.70 23.90, 115.74 23.90, 115.74 23.92, 115.70 23.92, 115.70 23.90)))"
 WEST = "POLYGON((115.70 23.90, 115.72 23.90, 115.72 23.92, 115.70 23.92, 115.70 23.90))"
 EAST = "POLYGON((115.72 23.90, 115.74 23.90, 115.74 23.92, 115.72 23.92, 115.72 23.90))"

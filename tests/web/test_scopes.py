@@ -14,6 +14,7 @@ from sqlalchemy import select
 from gridmgmt.db.models import Cadre, Household, Township, Village
 from gridmgmt.services.visits.events import EventReport, report_event
 from gridmgmt.services.mapdata.tiles import tile_at
+from tests.integration.visit_fixtures import SETTINGS
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE, _box, _point
 
@@ -65,7 +66,7 @@ def worker(app, as_user, session):
                           geom=_point(115.72, 23.87)))
     session.commit()
     report_event(session, EventReport("dispute", cadre.id, datetime.now(timezone.utc) - timedelta(hours=1),
-                                      household_id=_household(session, SOUTH_HOME)))
+                                      household_id=_household(session, SOUTH_HOME)), SETTINGS)
     return as_user("grid_worker")
 
 

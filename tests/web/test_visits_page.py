@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 
 from gridmgmt.db.models import Cadre, CadreVillage, Event, Household, Visit
 from gridmgmt.services.visits.events import EventReport, report_event
+from tests.integration.visit_fixtures import SETTINGS
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
 from tests.web.sample import TOWNSHIP_CODE
 
@@ -109,7 +110,8 @@ def test_report_an_event_and_overdue_events_come_first(worker, session):
     reported = worker.post("/api/events", json=body)
     assert reported.status_code == 201
     late, _ = report_event(session, EventReport("bereavement_hardship", _cadre(session), datetime.now(timezone.utc)
-                                             - timedelta(hours=30), household_id=_id(session, IN_SCOPE[0])))
+                                             - timedelta(hours=30), household_id=_id(session, IN_SCOPE[0])),
+                              SETTINGS)
     page = worker.get("/m/visits").get_data(as_text=True)
     tags = re.findall(r'<span class="tag (\w+)">', page)
     assert tags[:2] == ["event_overdue", "event_open"] and late.attend_by < datetime.now(timezone.utc)

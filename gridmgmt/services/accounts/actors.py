@@ -1,14 +1,16 @@
 """Who acts, and the audit rows they leave: record(), audited files, named app users for the command line.
 
-Plain SQL, no ORM models: `gridmgmt import` audits its rows without paying to load every model.
+Core tables of the few columns used, not the ORM models: `gridmgmt import` audits its rows
+without paying to load every model.
 """
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Boolean, column, insert, select, table
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
+from gridmgmt.domain.errors import UserError
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.vocab import ROLES
 
@@ -21,10 +23,12 @@ ACTIONS = {
     "review_site": "示范点评审", "export_workbook": "导出表格", "import_layer": "导入图层",
     "logout_all": "退出全部设备", "disable_user": "停用用户", "enable_user": "启用用户",
 }
-INSERT = text("INSERT INTO audit_log (actor, action, target, user_id, remote_addr, detail) "
-              "VALUES (:actor, :action, :target, :user_id, :remote_addr, CAST(:detail AS jsonb))")
-USER = text("SELECT u.id, u.role, t.code FROM app_user u LEFT JOIN township t ON t.id = u.township_id "
-            "WHERE u.username = :u AND u.active")
+# Unset detail stays SQL NULL rather than JSON null.
+AUDIT_LOG = table("audit_log", column("actor"), column("action"), column("target"), column("user_id"),
+                  column("remote_addr"), column("detail", JSONB(none_as_null=True)))
+APP_USER = table("app_user", column("id"), column("username"), column("role"), column("township_id"),
+                 column("active", Boolean))
+TOWNSHIP = table("township", column("id"), column("code"))
 
 
 @dataclass(frozen=True)
@@ -37,8 +41,10 @@ class Actor:
     role: str | None = None
 
 
-class ActorRefused(PermissionError):
+class ActorRefused(UserError, PermissionError):
     """The named user does not exist, is disabled, or may not do this; the message is Chinese."""
+
+    status = 403
 
 
 def record(session: Session, actor: Actor, action: str, target: str | None = None,
@@ -46,11 +52,9 @@ def record(session: Session, actor: Actor, action: str, target: str | None = Non
     """Write an audit row in SESSION's transaction; the caller commits with the work it audits."""
     if action not in ACTIONS:  # the audit page must be able to name every row
         raise ValueError(f"audit action without a label in ACTIONS: {action}")
-    session.execute(INSERT, {
-        "actor": actor.username[:64], "action": action, "target": target, "user_id": actor.user_id,
-        "remote_addr": actor.remote_addr,
-        # Unset stays SQL NULL rather than JSON null.
-        "detail": None if detail is None else json.dumps(detail, ensure_ascii=False)})
+    session.execute(insert(AUDIT_LOG).values(
+        actor=actor.username[:64], action=action, target=target, user_id=actor.user_id,
+        remote_addr=actor.remote_addr, detail=detail))
 
 
 def audited_file(session: Session, path: Path, write, actor: Actor, detail: dict,
@@ -77,7 +81,11 @@ def named_actor(session: Session, username: str, permissions: tuple[str, ...], t
                 origin: str | None = None) -> Actor:
     """The active app user USERNAME as an Actor from ORIGIN, if their role has every one of PERMISSIONS
     and TOWNSHIP (a code; None: every township, which only an admin may) is theirs; else ActorRefused."""
-    row = session.execute(USER, {"u": username}).one_or_none()
+    row = session.execute(
+        select(APP_USER.c.id, APP_USER.c.role, TOWNSHIP.c.code)
+        .outerjoin(TOWNSHIP, TOWNSHIP.c.id == APP_USER.c.township_id)
+        .where(APP_USER.c.username == username, APP_USER.c.active)
+    ).one_or_none()
     if row is None:
         raise ActorRefused(f"没有启用的用户「{username}」")
     user_id, role, home = row

@@ -13,7 +13,7 @@ from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import AppUser, LoginLimit, LoginSession
+from gridmgmt.db.models import AppUser, LoginLimit, LoginSession, Township
 from gridmgmt.domain.login_limits import (
     ACCOUNT, ADDRESS, KNOWN_FOR, PAIR, Counter, Rule, counted, known_address, refunded, wait,
 )
@@ -29,9 +29,13 @@ STALE_AFTER = timedelta(days=1)
 class LoginFailed(AccountError):
     """Wrong username or password (never says which)."""
 
+    status = 401
+
 
 class TooManyAttempts(AccountError):
     """A login rate limit holds; retry_after is the whole seconds to wait."""
+
+    status = 429
 
     def __init__(self, delay: timedelta):
         self.retry_after = max(1, math.ceil(delay.total_seconds()))
@@ -134,10 +138,25 @@ def start_session(session: Session, user_id: int) -> str:
     return key
 
 
-def live_session(key: str):
+def _live_session(key: str):
     """SQL condition: the login session KEY is open and belongs to the AppUser row in the query."""
     return exists().where(LoginSession.key_hash == secret_hash(key), LoginSession.user_id == AppUser.id,
                           LoginSession.created_at > func.now() - SESSION_LIFETIME)
+
+
+def session_user(session: Session, user_id: int, login_key: str | None = None):
+    """(id, username, role, township_id, township code, cadre_id) of the active user USER_ID, or None;
+    with LOGIN_KEY, also None unless that login session of theirs is open."""
+    # Runs on every request (every tile): one query, these columns only.
+    query = (
+        select(AppUser.id, AppUser.username, AppUser.role, AppUser.township_id, Township.code,
+               AppUser.cadre_id)
+        .outerjoin(Township, AppUser.township_id == Township.id)
+        .where(AppUser.id == user_id, AppUser.active)
+    )
+    if login_key is not None:
+        query = query.where(_live_session(login_key))
+    return session.execute(query).one_or_none()
 
 
 def end_session(session: Session, key: str | None, actor: Actor) -> None:

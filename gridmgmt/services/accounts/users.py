@@ -9,10 +9,11 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import ApiToken, AppUser, Cadre, Township
+from gridmgmt.domain.errors import UserError
 from gridmgmt.domain.passwords import password_problem
 from gridmgmt.domain.vocab import ROLES
 from gridmgmt.services.accounts.audit import Actor, record
@@ -20,7 +21,7 @@ from gridmgmt.services.accounts.audit import Actor, record
 TOKEN_PREFIX = "gm_"
 
 
-class AccountError(ValueError):
+class AccountError(UserError, ValueError):
     """A bad account request; the message is Chinese and safe to show."""
 
 

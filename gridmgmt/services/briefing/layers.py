@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from gridmgmt.analysis.siting import SelectionError
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.services.sites import layers as site_layers
+from gridmgmt.config import get_settings
 from gridmgmt.services.visits.compliance import township_compliance
+from gridmgmt.services.visits.settings import VisitSettings
 from gridmgmt.services.sites.measures import NoSeat
 from gridmgmt.services.sites.selection import plan_tour
 
@@ -82,7 +84,8 @@ def _household_duties(session: Session, township_id: int, as_of: date):
     """Status rows of the all-household visit duties on AS_OF; the 四必访 duties (flagged
     households) are left out, so no rate made from them tells of a flag."""
     code = session.execute(text("SELECT code FROM township WHERE id = :t"), {"t": township_id}).scalar()
-    comp = township_compliance(session, code, as_of)
+    # Bridge until the briefing services take the visit settings from their caller (issue 16).
+    comp = township_compliance(session, code, as_of, VisitSettings.of(get_settings()))
     duties = [d.code for d in comp.duties if d.target == "households"]
     status = comp.status[comp.status.duty.isin(duties)]
     return status.assign(group_id=status.target_id.map(comp.data.households.set_index("id").group_id))

@@ -16,6 +16,7 @@ from gridmgmt.db.models import (
     DemoSite, GridCell, GridPlan, Household, PartyOrg, Road, Village, VillageGroup,
 )
 from gridmgmt.db.queries import COORD_DIGITS, GROUP_TOWNSHIP, in_scope, published_cells
+from gridmgmt.domain.errors import NotFound, UserError
 from gridmgmt.domain.limits import INT4_MAX
 from gridmgmt.domain.permissions import Scope
 
@@ -23,18 +24,18 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 
 
-class InvalidQuery(ValueError):
+class InvalidQuery(UserError, ValueError):
     """The bbox query parameter is malformed; the message is Chinese."""
 
 
-class UnknownCollection(LookupError):
+class UnknownCollection(NotFound, LookupError):
     """No collection has this id."""
 
     def __init__(self, collection_id: str):
         super().__init__(f"没有名为 {collection_id} 的数据集")
 
 
-class FeatureNotFound(LookupError):
+class FeatureNotFound(NotFound, LookupError):
     """The collection has no feature with this id (or not one the user may see)."""
 
     def __init__(self, collection_id: str, fid: str):

@@ -7,12 +7,13 @@ from sqlalchemy.orm import Session
 from gridmgmt.db.models import (
     SENSITIVE_HOUSEHOLD_COLUMNS, GridCell, Household, PartyMember, Village, VillageGroup,
 )
+from gridmgmt.domain.errors import NotFound
 from gridmgmt.domain.permissions import Forbidden, Scope, may, mask_flags, sees_household, shows_sensitive
 from gridmgmt.services.accounts.audit import Actor, record
 from gridmgmt.db.queries import household_scope
 
 
-class HouseholdNotFound(LookupError):
+class HouseholdNotFound(NotFound, LookupError):
     """No household with this code in the user's scope (existence is not revealed)."""
 
     def __init__(self, code: str):

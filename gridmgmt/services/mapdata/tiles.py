@@ -20,9 +20,10 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import DataVersion, GridCell, GridPlan, Household, Road, Village, VillageGroup
+from gridmgmt.db.queries import GROUP_TOWNSHIP, in_scope, published_cells
+from gridmgmt.domain.errors import NotFound, UserError
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.domain.vocab import ROAD_CLASSES
-from gridmgmt.db.queries import GROUP_TOWNSHIP, in_scope, published_cells
 
 EXTENT = 4096
 # Pixels of tile coordinates kept around each tile, so dots and lines on a tile
@@ -33,11 +34,11 @@ MAX_ZOOM = 22
 MERCATOR_HALF_WIDTH = 20037508.342789244
 
 
-class InvalidTile(ValueError):
+class InvalidTile(UserError, ValueError):
     """z/x/y do not name a tile."""
 
 
-class UnknownLayer(LookupError):
+class UnknownLayer(NotFound, LookupError):
     """No tile layer has this name."""
 
     def __init__(self, name: str):

@@ -7,16 +7,14 @@ from sqlalchemy.orm import Session
 from gridmgmt.db.models import (
     Cadre, CadreVillage, Household, PartyMember, PartyOrg, Road, Township, Village, VillageGroup,
 )
+from gridmgmt.domain.errors import NotFound
 from gridmgmt.domain.permissions import Forbidden, Scope, sees_village
 from gridmgmt.domain.vocab import ASSIGNMENTS, CADRE_ROLES, ORG_TYPES
-from gridmgmt.services.mapdata.households import scoped_households
+from gridmgmt.db.queries import collection, feature_collection
 from gridmgmt.readmodels import TownshipLayers
-from gridmgmt.db.queries import feature_collection
+from gridmgmt.services.mapdata.households import scoped_households
 
-EMPTY = {"type": "FeatureCollection", "features": []}
-
-
-class VillageNotFound(LookupError):
+class VillageNotFound(NotFound, LookupError):
     """No village has the requested code."""
 
     def __init__(self, code: str):
@@ -137,7 +135,7 @@ def area_layers(session: Session, title: str, code: str, village_ids: list[int],
     area = select(func.ST_Union(Village.geom)).where(in_area).scalar_subquery()
     sub = households.subquery()
     return TownshipLayers(
-        code=code, name=title, bounds=((south, west), (north, east)), boundary=EMPTY,
+        code=code, name=title, bounds=((south, west), (north, east)), boundary=collection([]),
         villages=feature_collection(session, select(Village.code, Village.name, Village.geom).where(in_area)),
         village_labels=feature_collection(session, select(
             Village.code, Village.name, func.ST_PointOnSurface(Village.geom).label("geom")).where(in_area)),

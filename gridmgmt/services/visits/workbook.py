@@ -10,12 +10,11 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.compliance import STATUSES, per_cadre, summarise
-from gridmgmt.config import get_settings
 from gridmgmt.domain.duties import PERIODS
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK, add_sheet, new_book
 from gridmgmt.services.accounts.audit import Actor, record
-from gridmgmt.services.visits.compliance import Compliance, NotFound
+from gridmgmt.services.visits.compliance import CodeNotFound, Compliance
 
 COUNT_HEADERS = {"done": "已完成", "due": "待走访", "overdue": "逾期", "total": "应走访", "rate": "完成率"}
 EVENT_STATES = {"overdue": "逾期未到场", "open": "待到场", "late": "超时到场"}
@@ -36,13 +35,13 @@ def _narrow(comp: Compliance, f: ReportFilter) -> tuple[pd.DataFrame, pd.DataFra
         villages = comp.data.villages
         match = villages.id[villages.code == f.village]
         if match.empty:
-            raise NotFound(f"本乡镇没有编码为 {f.village} 的行政村")
+            raise CodeNotFound(f"本乡镇没有编码为 {f.village} 的行政村")
         status, events = status[status.village_id == match.iat[0]], events[events.village_id == match.iat[0]]
     if f.cadre:
         cadres = comp.data.staff.cadres
         match = cadres.id[cadres.code == f.cadre]
         if match.empty:
-            raise NotFound(f"本乡镇没有编码为 {f.cadre} 的干部")
+            raise CodeNotFound(f"本乡镇没有编码为 {f.cadre} 的干部")
         status = per_cadre(status, comp.pairs[comp.pairs.cadre_id == match.iat[0]]).drop(columns="cadre_id")
     return status, events
 
@@ -73,7 +72,7 @@ def report_tables(comp: Compliance, f: ReportFilter = ReportFilter()) -> dict[st
         "分村": _counts(named, {"行政村": "行政村", "职责": "职责"}),
         "分人": _counts(mine, {"干部": "干部", "角色": "角色", "职责": "职责"}),
         "待走访清单": _open_list(comp, named, duties, f.include_sensitive),
-        "四必到事件": _event_table(events, villages),
+        "四必到事件": _event_table(events, villages, comp.settings.timezone),
     }
 
 
@@ -93,9 +92,8 @@ def _open_list(comp: Compliance, named: pd.DataFrame, duties: dict, sensitive: b
     return table.sort_values(["状态", "行政村", "编码"]).reset_index(drop=True)
 
 
-def _event_table(events: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFrame:
+def _event_table(events: pd.DataFrame, villages: pd.DataFrame, tz: str) -> pd.DataFrame:
     shown = events[events.state.isin(EVENT_STATES)].sort_values("attend_by")
-    tz = get_settings().timezone
 
     def local(column: str) -> pd.Series:
         return pd.to_datetime(shown[column], utc=True).dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M")
