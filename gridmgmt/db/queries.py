@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import shapely
-from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlalchemy import ARRAY, ColumnElement, Select, any_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import GridCell, GridPlan, Household, Village, VillageGroup
@@ -75,3 +75,27 @@ def collection(features: list[dict]) -> dict:
 def rounded(geometry):
     """GEOMETRY (shapely, degrees) with coordinates rounded to COORD_DIGITS, for GeoJSON built in Python."""
     return shapely.transform(geometry, lambda coords: np.round(coords, COORD_DIGITS))
+
+
+def lonlat(point) -> list[ColumnElement]:
+    """The longitude and latitude of POINT (a point geometry column), as columns `lon` and `lat`."""
+    return [func.ST_X(point).label("lon"), func.ST_Y(point).label("lat")]
+
+
+def household_points(township_id: int) -> Select:
+    """(id, lon, lat) of the households of township TOWNSHIP_ID, by id."""
+    return select(Household.id, *lonlat(Household.geom)).where(in_township(township_id)).order_by(Household.id)
+
+
+def positions(session: Session, rows: Select) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ids, lon, lat) arrays of ROWS, a select of (id, lon, lat), in its order."""
+    found = session.execute(rows).all()
+    if not found:
+        return np.zeros(0, int), np.zeros(0), np.zeros(0)
+    ids, lon, lat = (np.array(column) for column in zip(*found))
+    return ids.astype(int), lon.astype(float), lat.astype(float)
+
+
+def among(column, ids) -> ColumnElement:
+    """WHERE clause: COLUMN is one of IDS, sent as one array parameter however many there are."""
+    return column == any_(bindparam(None, [int(i) for i in ids], type_=ARRAY(column.type)))
