@@ -99,3 +99,9 @@ def positions(session: Session, rows: Select) -> tuple[np.ndarray, np.ndarray, n
 def among(column, ids) -> ColumnElement:
     """WHERE clause: COLUMN is one of IDS, sent as one array parameter however many there are."""
     return column == any_(bindparam(None, [int(i) for i in ids], type_=ARRAY(column.type)))
+
+
+def collection_of(rows) -> dict:
+    """A GeoJSON FeatureCollection of ROWS: (geometry as GeoJSON text from ST_AsGeoJSON with
+    COORD_DIGITS, properties built in Python)."""
+    return collection([{"type": "Feature", "geometry": json.loads(geom), "properties": props} for geom, props in rows])

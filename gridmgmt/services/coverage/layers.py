@@ -2,15 +2,13 @@
 
 Household features carry their code only: no 四必访 flag is ever selected here.
 """
-import json
-
 import pandas as pd
 from geoalchemy2 import Geography, Geometry
 from sqlalchemy import cast, func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import EconomicOrg, Household, PartyOrg, Township, Village, VillageGroup
-from gridmgmt.db.queries import COORD_DIGITS, among, collection
+from gridmgmt.db.queries import COORD_DIGITS, among, collection, collection_of
 from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, RULES
 from gridmgmt.readmodels import CoverageLayers, CoverageReport
 
@@ -33,12 +31,6 @@ PLACE_OF_RULE = {"blank_group": "group", "blank_village": "village", "committee_
                  "first_secretary_missing": "village", "venue_far": "household", "member_far": "household"}
 
 
-def _features(rows) -> dict:
-    """A FeatureCollection of ROWS: (GeoJSON text of the geometry, properties)."""
-    return collection([{"type": "Feature", "geometry": json.loads(geom), "properties": props}
-                       for geom, props in rows])
-
-
 def _geoms(session: Session, id_column, ids, point) -> dict[int, str]:
     """GeoJSON text of POINT (an expression of ID_COLUMN's table) for the rows IDS."""
     rows = session.execute(select(id_column, func.ST_AsGeoJSON(point, COORD_DIGITS))
@@ -50,7 +42,7 @@ def _groups(session: Session, report: CoverageReport) -> dict:
     shapes = _geoms(session, VillageGroup.id, report.groups.index,
                     func.ST_SimplifyPreserveTopology(VillageGroup.geom, SIMPLIFY_DEGREES))
     blank = set(report.findings["blank_group"].index)
-    return _features(
+    return collection_of(
         (shapes[gid], {"code": g.code, "name": g["name"], "village": g.village, "households": int(g.households),
                        "members": int(g.members), "per_100": float(g.per_100) if pd.notna(g.per_100) else 0.0,
                        "blank": gid in blank})
@@ -72,9 +64,9 @@ def _venues(session: Session, report: CoverageReport) -> dict:
         .where(Township.code == report.code, PartyOrg.venue.is_not(None),
                PartyOrg.field.in_(RESIDENT_VENUE_FIELDS))).all()
     if report.reach is None:
-        return _features((geom, {"name": name, "served": "—", "far": "—"}) for _, name, geom in rows)
+        return collection_of((geom, {"name": name, "served": "—", "far": "—"}) for _, name, geom in rows)
     served = _served(report).reindex([org for org, _, _ in rows]).fillna(0).astype(int)
-    return _features((geom, {"name": name, "served": int(served.served[org]), "far": int(served.far[org])})
+    return collection_of((geom, {"name": name, "served": int(served.served[org]), "far": int(served.far[org])})
                      for org, name, geom in rows)
 
 
@@ -86,13 +78,13 @@ def _far(session: Session, report: CoverageReport) -> dict:
     why = far.groupby("household_id").rule.agg("；".join)
     codes = far.drop_duplicates("household_id").set_index("household_id").code
     shapes = _geoms(session, Household.id, why.index, Household.geom)
-    return _features((shapes[h], {"code": codes[h], "why": why[h]}) for h in why.index)
+    return collection_of((shapes[h], {"code": codes[h], "why": why[h]}) for h in why.index)
 
 
 def _firms(session: Session, report: CoverageReport) -> dict:
     firms = pd.concat([report.findings[r].assign(rule=RULES[r]) for r in ("firm_without_org", "coop_without_org")])
     shapes = _geoms(session, EconomicOrg.id, firms.id, EconomicOrg.geom)
-    return _features((shapes[f.id], {"name": f["name"], "rule": f.rule, "employees": f.employees})
+    return collection_of((shapes[f.id], {"name": f["name"], "rule": f.rule, "employees": f.employees})
                      for _, f in firms.iterrows())
 
 
@@ -105,7 +97,7 @@ def _hull(household_ids: list[int]):
 
 def _proposals(session: Session, report: CoverageReport) -> dict:
     proposals = report.proposals if report.proposals is not None else pd.DataFrame()
-    return _features((session.scalar(_hull(p.household_ids)),
+    return collection_of((session.scalar(_hull(p.household_ids)),
                       {"branch": p.branch, "number": int(p.number), "members": int(p.members), "leader": p.leader})
                      for _, p in proposals.iterrows())
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import PartyOrg, Road, Township
-from gridmgmt.db.queries import COORD_DIGITS, among, collection, feature_collection, rounded
+from gridmgmt.db.queries import COORD_DIGITS, among, collection, collection_of, feature_collection, rounded
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import STEP_LABEL_OF_STATUS
 from gridmgmt.network.roads import degrees_for, township_frame
@@ -39,16 +39,14 @@ def candidates(session: Session, scored: list[Scored], chosen=frozenset()) -> di
     ids = [s.candidate.party_org_id for s in scored]
     where = dict(session.execute(select(PartyOrg.id, func.ST_AsGeoJSON(PartyOrg.venue, COORD_DIGITS))
                                  .where(among(PartyOrg.id, ids))).all())
-    features = []
-    for s in scored:
-        c = s.candidate
-        features.append({"type": "Feature", "geometry": json.loads(where[c.party_org_id]),
-                         "properties": {"code": c.code, "name": c.name, "score": s.score.total,
-                                        "objective": s.score.objective,
-                                        "status": STEP_LABEL_OF_STATUS.get(c.status, "未申报"),
-                                        "excluded": "；".join(s.score.excluded) or "—",
-                                        "chosen": c.party_org_id in chosen}})
-    return collection(features)
+    return collection_of((where[s.candidate.party_org_id], _candidate_properties(s, chosen)) for s in scored)
+
+
+def _candidate_properties(scored: Scored, chosen: frozenset[int]) -> dict:
+    c = scored.candidate
+    return {"code": c.code, "name": c.name, "score": scored.score.total, "objective": scored.score.objective,
+            "status": STEP_LABEL_OF_STATUS.get(c.status, "未申报"), "excluded": "；".join(scored.score.excluded) or "—",
+            "chosen": c.party_org_id in chosen}
 
 
 def tour_path(tour: Tour) -> dict:
