@@ -134,7 +134,7 @@ class SiteQuery(Inline):
     corridor_m: Distance = Field(SiteConfig.corridor_m, title="走廊宽度")
     catchment_m: Distance = Field(SiteConfig.catchment_m, title="辐射范围")
     k: Positive | None = Field(None, title="示范点个数")
-    spacing_m: Distance = Field(1500.0, title="最小间距")  # the page's suggestion, not a rule
+    spacing_m: Distance = Field(SiteConfig.min_spacing_m, title="最小间距")
     per_field: Positive | None = Field(None, title="每领域上限")
     per_theme: Positive | None = Field(None, title="每主题上限")
     must: Text = Field("", title="必选党组织编码")

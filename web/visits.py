@@ -29,7 +29,8 @@ from web.params import accepts
 bp = Blueprint("visits", __name__)
 
 
-def _settings() -> VisitSettings:
+def visit_settings() -> VisitSettings:
+    """The visit settings of the configuration, for the services that date visits."""
     return VisitSettings.of(get_settings())
 
 
@@ -62,7 +63,7 @@ def _items(work) -> list[dict]:
 def today():
     """Today's due list of the logged-in grid worker, urgent first, on a map with their cells;
     a tap opens the household's visit sheet; a route button."""
-    settings = _settings()
+    settings = visit_settings()
     day = settings.today()
     work = cadre_work(get_session(), _cadre_code(), day, settings)
     cells = [{"name": c["name"], "geojson": c["geojson"]} for c in my_cells(get_session(), current_user.cadre_id)]
@@ -82,7 +83,7 @@ def _visit_from(body: VisitBody) -> VisitInput:
 @accepts(body=VisitBody)
 def record(body: VisitBody):
     """Record a visit (or an event attendance) from JSON; a retried client_id stays single."""
-    stored, created = record_field_visit(get_session(), _visit_from(body), _settings(), body.event_id)
+    stored, created = record_field_visit(get_session(), _visit_from(body), visit_settings(), body.event_id)
     return {"id": stored.id, "created": created, "flagged": stored.flagged,
             "distance_m": None if stored.distance_m is None else round(stored.distance_m)}, 201 if created else 200
 
@@ -93,7 +94,7 @@ def record(body: VisitBody):
 def report(body: EventBody):
     """Report a 四必到 event at a household the worker answers for; its deadline follows its type.
     A retried client_id returns the first event (200) instead of a second one."""
-    settings = _settings()
+    settings = visit_settings()
     require_in_scope(get_session(), current_user.cadre_id, body.household_id, settings.today())
     # The phone's time of the first tap: a report resent later keeps when it was made.
     event, created = report_event(get_session(), EventReport(
@@ -108,7 +109,7 @@ def report(body: EventBody):
 @accepts(query=RouteQuery)
 def route(query: RouteQuery):
     """Today's round for the logged-in grid worker: ?hours=4&mode=walk|drive."""
-    settings = _settings()
+    settings = visit_settings()
     planned = plan_route(get_session(), _cadre_code(), settings.today(), settings,
                          **query.model_dump(exclude_none=True))
     return {"stops": planned.stops, "length_m": planned.length_m, "travel_min": round(planned.travel_s / 60),
@@ -120,7 +121,7 @@ def _tables(code: str, query: ComplianceQuery):
     """The township's compliance on ?date= (default today), narrowed to ?village= / ?cadre= codes,
     and its tables; 403 outside the user's township, 404 unknown."""
     require_township(code)
-    settings = _settings()
+    settings = visit_settings()
     comp = township_compliance(get_session(), code, query.date or settings.today(), settings)
     return comp, report_tables(comp, ReportFilter(query.village, query.cadre))
 

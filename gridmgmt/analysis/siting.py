@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
+from gridmgmt.domain.errors import UserError
 from gridmgmt.domain.site_criteria import Candidate, SiteConfig, exclusions, in_corridor
 from gridmgmt.domain.vocab import EIGHT_HAVES
 
@@ -18,7 +19,7 @@ from gridmgmt.domain.vocab import EIGHT_HAVES
 SCALE = 100
 
 
-class SelectionError(ValueError):
+class SelectionError(UserError, ValueError):
     """No set satisfies the rules (or none was found in time); the message is Chinese."""
 
 

@@ -13,7 +13,7 @@ from gridmgmt.domain.vocab import FORMATS
 from gridmgmt.private_files import write_private
 from gridmgmt.reports.coverage_tables import as_json, summary, tables
 from gridmgmt.reports.coverage_workbook import coverage_workbook
-from gridmgmt.services.coverage.report import TownshipNotFound, township_coverage
+from gridmgmt.services.coverage.report import township_coverage
 from gridmgmt.services.coverage.workbook import audited_coverage
 
 # The table format shows this many rows of each list; json and xlsx carry all of them.
@@ -51,14 +51,11 @@ def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool, a
     if fmt == "xlsx" and output is None:
         raise click.UsageError("输出 Excel 须用 -o 指定输出文件")
     with make_session() as session:
-        try:
-            if fmt == "table" and output is None:  # on screen, like the coverage page: not an export
-                report = township_coverage(session, code, with_reach=not no_reach)
-            else:
-                actor = cli_actor(session, as_user, "view_coverage", township=code)
-                report = audited_coverage(session, code, actor, fmt, not no_reach)
-        except TownshipNotFound as exc:
-            raise click.ClickException(str(exc)) from exc
+        if fmt == "table" and output is None:  # on screen, like the coverage page: not an export
+            report = township_coverage(session, code, with_reach=not no_reach)
+        else:
+            actor = cli_actor(session, as_user, "view_coverage", township=code)
+            report = audited_coverage(session, code, actor, fmt, not no_reach)
     if fmt == "xlsx":
         write_private(output, coverage_workbook(report))
         click.echo(f"已写入 {output}")

@@ -10,13 +10,15 @@ from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.checks import DAY
 from gridmgmt.cli.choices import LabelledChoice, LabelledList
 from gridmgmt.cli.layout import Command
+from gridmgmt.cli.visits import visit_settings
+from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.vocab import FORMATS
 from gridmgmt.maps.kinds import KINDS
 from gridmgmt.maps.static.page import ORIENTATIONS, PAPERS_MM, Page
 from gridmgmt.private_files import private_output
-from gridmgmt.services.briefing.exports import MAP_FORMATS, BriefingRefused, export_geopackage, export_map
+from gridmgmt.services.briefing.exports import MAP_FORMATS, export_geopackage, export_map
 from gridmgmt.services.mapdata.exporting import ExportRefused
 
 KIND = LabelledChoice({name: kind.label for name, kind in KINDS.items()})
@@ -45,12 +47,10 @@ def export_map_command(kind, township, fmt, paper, orientation, made_on, output,
     day = made_on.date() if made_on else date.today()
     with make_session() as session:
         actor = cli_actor(session, as_user, "export_maps", township=township)
-        try:
-            with private_output(output):
-                export_map(session, kind, township, fmt, output, Page(paper, orientation), actor=actor,
-                           made_on=day, households=may(actor.role, "view_household"))
-        except BriefingRefused as refused:
-            raise click.ClickException(str(refused)) from refused
+        with private_output(output):
+            export_map(session, kind, township, fmt, output, Page(paper, orientation), actor=actor, made_on=day,
+                       households=may(actor.role, "view_household"), node_modules=get_settings().node_modules,
+                       visits=visit_settings())
     click.echo(f"已导出{KINDS[kind].label}到 {output}")
 
 
@@ -73,7 +73,7 @@ def export_gpkg_command(township, layer_list, include_sensitive, output, as_user
             with private_output(output):
                 counts = export_geopackage(session, township, list(layer_list), output, actor=actor,
                                            include_sensitive=include_sensitive)
-        except (BriefingRefused, ExportRefused) as refused:
+        except ExportRefused as refused:
             raise click.ClickException(str(refused)) from refused
     summary = "，".join(f"{LAYERS[name].label} {count} 条" for name, count in counts.items())
     click.echo(f"已导出到 {output}：{summary}")

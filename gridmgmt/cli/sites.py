@@ -1,33 +1,28 @@
 """`gridmgmt sites score|select|tour|review|history|reminders|sheet`: 党建示范点."""
 import math
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
-from gridmgmt.analysis.siting import Rules, SelectionError
 from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.checks import DAY, DISTANCE, YEAR, Finite, Whole
 from gridmgmt.cli.choices import LabelledChoice
 from gridmgmt.cli.layout import Group
-from gridmgmt.db.models import AppUser, DemoSite, PartyOrg
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import Forbidden
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig
-from gridmgmt.domain.site_review import AWARD_LEVELS, STEPS, ReviewError
+from gridmgmt.domain.site_review import AWARD_LEVELS, STEPS
 from gridmgmt.domain.vocab import DEMO_SITE_STATUSES, DEMO_SITE_THEMES, REVIEW_STEPS
 from gridmgmt.private_files import write_private
-from gridmgmt.domain.errors import TownshipNotFound
-from gridmgmt.services.sites.measures import NoSeat
-from gridmgmt.services.sites.review import history, review, township_reminders
+from gridmgmt.services.sites.review import org_history, review, reviewer, township_reminders
 from gridmgmt.services.sites.sheet import review_sheet
 from gridmgmt.services.sites.selection import (
-    org_ids, plan_tour, score_sites, select_sites, township_id,
+    TOUR_SPEED_KMH, TOUR_STAY_MIN, org_ids, plan_tour, score_sites, select_sites, selection_rules, township_id,
 )
 
-USER_ERRORS = (SelectionError, ReviewError, Forbidden, TownshipNotFound, NoSeat)
 CRITERION = LabelledChoice(CRITERIA)
 STEP = LabelledChoice(REVIEW_STEPS, STEPS)
 
@@ -78,11 +73,12 @@ def _config(min_area, corridor_m, catchment_m, weights) -> SiteConfig:
 
 
 def _run(fn):
-    """Run FN(session) and turn rule breaches into a Chinese error and exit code 1."""
+    """Run FN(session); a user without the right to decide is a Chinese error and exit code 1 (rule
+    breaches are UserErrors, which the command line answers itself)."""
     with make_session() as session:
         try:
             return fn(session)
-        except USER_ERRORS as exc:
+        except Forbidden as exc:
             raise click.ClickException(str(exc)) from exc
 
 
@@ -108,7 +104,8 @@ def score_command(township, min_area, corridor_m, catchment_m, weights) -> None:
 @sites.command("select")
 @click.argument("township", metavar="乡镇编码")
 @click.option("-k", "k", type=Whole(1), required=True, help="示范点总数（含已授牌）")
-@click.option("--spacing-m", type=DISTANCE, default=0.0, show_default=True, help="示范点之间的最小直线距离（米）")
+@click.option("--spacing-m", type=DISTANCE, default=SiteConfig.min_spacing_m, show_default=True,
+              help="示范点之间的最小直线距离（米）")
 @click.option("--per-field", type=Whole(1), default=None, help="每个领域最多几个")
 @click.option("--per-theme", type=Whole(1), default=None, help="每个示范主题最多几个")
 @click.option("--must", multiple=True, metavar="编码", help="必选党组织编码，可多次使用")
@@ -119,11 +116,11 @@ def score_command(township, min_area, corridor_m, catchment_m, weights) -> None:
 def select_command(township, k, spacing_m, per_field, per_theme, must, greedy, time_limit, with_tour,
                    min_area, corridor_m, catchment_m, weights) -> None:
     """在满足间距、领域/主题上限、已授牌保留与必选条件下选出若干示范点（-k 个）。"""
-    config = _config(min_area, corridor_m, catchment_m, weights)
+    config = replace(_config(min_area, corridor_m, catchment_m, weights), min_spacing_m=spacing_m)
 
     def work(session):
         scored = score_sites(session, township, config)
-        rules = Rules(k, spacing_m, per_field, per_theme, must_include=org_ids(session, must))
+        rules = selection_rules(session, k, config, per_field, per_theme, must)
         chosen = select_sites(scored, rules, exact=not greedy, time_limit_s=time_limit)
         by_id = {s.candidate.party_org_id: s for s in scored}
         state = "最优方案" if chosen.optimal else ("逐个挑选法，仅作对照" if greedy else "时限内找到的最好方案")
@@ -150,9 +147,9 @@ def _echo_tour(tour) -> None:
 @sites.command("tour")
 @click.argument("township", metavar="乡镇编码")
 @click.argument("codes", nargs=-1, required=True, metavar="党组织编码")
-@click.option("--speed-kmh", type=Finite(0, min_open=True), default=30.0, show_default=True,
+@click.option("--speed-kmh", type=Finite(0, min_open=True), default=TOUR_SPEED_KMH, show_default=True,
               help="车速（公里/小时）")
-@click.option("--stay-min", type=Finite(0), default=20.0, show_default=True, help="每个示范点停留（分钟）")
+@click.option("--stay-min", type=Finite(0), default=TOUR_STAY_MIN, show_default=True, help="每个示范点停留（分钟）")
 def tour_command(township, codes, speed_kmh, stay_min) -> None:
     """从乡镇政府驻地出发、沿道路依次观摩所列示范点的最短路线。"""
     _run(lambda s: _echo_tour(plan_tour(s, township, org_ids(s, codes), speed_kmh, stay_min)))
@@ -171,10 +168,7 @@ def tour_command(township, codes, speed_kmh, stay_min) -> None:
 def review_command(org_code, step, username, year, level, theme, comment, contact_point, secretary_model) -> None:
     """Record review STEP of ORG_CODE's demo site by USERNAME."""
     def work(session):
-        user = session.scalar(select(AppUser).where(AppUser.username == username, AppUser.active))
-        if user is None:
-            raise ReviewError(f"没有启用的用户 {username}")
-        site = review(session, user, org_code, step, year, level, comment, theme,
+        site = review(session, reviewer(session, username), org_code, step, year, level, comment, theme,
                       contact_point=contact_point, secretary_model=secretary_model)
         click.echo(f"{org_code}：{STEPS[step][2]}，现为“{DEMO_SITE_STATUSES[site.status]}”")
     _run(work)
@@ -185,11 +179,7 @@ def review_command(org_code, step, username, year, level, theme, comment, contac
 def history_command(org_code) -> None:
     """一个示范点的全部评审记录。"""
     def work(session):
-        site_id = session.scalar(select(DemoSite.id).join(PartyOrg, PartyOrg.id == DemoSite.party_org_id)
-                                 .where(PartyOrg.code == org_code))
-        if site_id is None:
-            raise ReviewError(f"{org_code} 尚未申报示范点")
-        for h in history(session, site_id):
+        for h in org_history(session, org_code):
             click.echo(f"{h.decided_at:%Y-%m-%d %H:%M}\t{h.year}年\t{h.label}\t{AWARD_LEVELS.get(h.level, '')}"
                        f"\t{h.decided_by}\t{h.comment or ''}")
     _run(work)

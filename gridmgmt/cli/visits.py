@@ -32,7 +32,8 @@ def _day(value) -> date:
     return value.date() if value else date.today()
 
 
-def _settings() -> VisitSettings:
+def visit_settings() -> VisitSettings:
+    """The visit settings of the configuration, for the services that date visits."""
     return VisitSettings.of(get_settings())
 
 
@@ -76,7 +77,7 @@ def status_command(township, day, cadre, village, fmt, output, include_sensitive
             needs = ("view_compliance", "view_sensitive") if include_sensitive else ("view_compliance",)
             actor = cli_actor(session, as_user, *needs, township=township)
         try:
-            comp = township_compliance(session, township, _day(day), _settings())
+            comp = township_compliance(session, township, _day(day), visit_settings())
         except DutyError as exc:  # a stored duty the rules refuse
             raise click.ClickException(str(exc)) from exc
         tables = report_tables(comp, ReportFilter(village, cadre, include_sensitive))
@@ -110,7 +111,7 @@ def route_command(cadre, day, hours, mode, fmt) -> None:
     住处未登记时，从所驻村的党组织活动场所出发，再没有则从镇政府驻地出发。
     """
     with make_session() as session:
-        route = plan_route(session, cadre, _day(day), _settings(), hours, mode)
+        route = plan_route(session, cadre, _day(day), visit_settings(), hours, mode)
     if fmt == "json":
         gaps = [gap.as_dict() for gap in route.gaps]
         click.echo(json.dumps({**route.__dict__, "gaps": gaps}, ensure_ascii=False, indent=1, default=str))
@@ -141,7 +142,7 @@ def event_command(cadre, event_type, household, lon, lat, note) -> None:
     """上报一件四必到事件（现在），按类型给出到场时限。"""
     with make_session() as session:
         event, _ = report_by_codes(session, cadre, household, EventReport(
-            event_type, 0, datetime.now(timezone.utc), lon=lon, lat=lat, description=note), _settings())
+            event_type, 0, datetime.now(timezone.utc), lon=lon, lat=lat, description=note), visit_settings())
         click.echo(f"已上报事件 {event.id}（{EVENT_TYPES[event_type]}），须在 "
                    f"{event.attend_by.astimezone():%Y-%m-%d %H:%M} 前到场")
 

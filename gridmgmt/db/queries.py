@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import shapely
-from sqlalchemy import ARRAY, ColumnElement, Integer, Select, any_, bindparam, false, func, or_, select
+from sqlalchemy import ARRAY, ColumnElement, Select, any_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import GridCell, GridPlan, Household, Village, VillageGroup
@@ -83,11 +83,31 @@ def must_visit() -> ColumnElement:
     return or_(*(getattr(Household, flag) for flag in MUST_VISIT_FLAGS))
 
 
-def among(column: ColumnElement, ids) -> ColumnElement:
-    """WHERE clause: COLUMN is one of the integers IDS, sent as one array parameter (not one each)."""
-    return column == any_(bindparam(None, [int(i) for i in ids], type_=ARRAY(Integer)))
+def lonlat(point) -> list[ColumnElement]:
+    """The longitude and latitude of POINT (a point geometry column), as columns `lon` and `lat`."""
+    return [func.ST_X(point).label("lon"), func.ST_Y(point).label("lat")]
 
 
-def lon_lat(point: ColumnElement) -> tuple[ColumnElement, ColumnElement]:
-    """The columns lon and lat of the point geometry POINT (degrees)."""
-    return func.ST_X(point).label("lon"), func.ST_Y(point).label("lat")
+def household_points(township_id: int) -> Select:
+    """(id, lon, lat) of the households of township TOWNSHIP_ID, by id."""
+    return select(Household.id, *lonlat(Household.geom)).where(in_township(township_id)).order_by(Household.id)
+
+
+def positions(session: Session, rows: Select) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ids, lon, lat) arrays of ROWS, a select of (id, lon, lat), in its order."""
+    found = session.execute(rows).all()
+    if not found:
+        return np.zeros(0, int), np.zeros(0), np.zeros(0)
+    ids, lon, lat = (np.array(column) for column in zip(*found))
+    return ids.astype(int), lon.astype(float), lat.astype(float)
+
+
+def among(column, ids) -> ColumnElement:
+    """WHERE clause: COLUMN is one of IDS, sent as one array parameter however many there are."""
+    return column == any_(bindparam(None, [int(i) for i in ids], type_=ARRAY(column.type)))
+
+
+def collection_of(rows) -> dict:
+    """A GeoJSON FeatureCollection of ROWS: (geometry as GeoJSON text from ST_AsGeoJSON with
+    COORD_DIGITS, properties built in Python)."""
+    return collection([{"type": "Feature", "geometry": json.loads(geom), "properties": props} for geom, props in rows])

@@ -45,6 +45,8 @@ class SiteConfig:
     full_members: int = 30
     # Objective points per 100 households in a site's catchment.
     catchment_weight: float = 1.0
+    # Chosen sites stand at least this far apart in a straight line, so that one place does not take them all.
+    min_spacing_m: float = 1500.0
     weights: dict[str, float] = field(default_factory=lambda: {
         "eight_haves": 30.0, "venue_area": 10.0, "corridor": 20.0, "seat": 10.0,
         "contact_point": 15.0, "members": 10.0, "main_route": 5.0,

@@ -7,6 +7,8 @@ are re-reviewed every year (不搞终身制).
 from dataclasses import dataclass
 from datetime import date
 
+from gridmgmt.domain.errors import UserError
+
 # Review step → (statuses it may start from, status it leads to, Chinese label).
 # None as a start status means "not yet a demo_site".
 STEPS: dict[str, tuple[frozenset, str, str]] = {
@@ -27,7 +29,7 @@ STEP_LABEL_OF_STATUS = {
 }
 
 
-class ReviewError(ValueError):
+class ReviewError(UserError, ValueError):
     """A review step that the rules do not allow; the message is Chinese."""
 
 

@@ -10,6 +10,7 @@ from PIL import Image
 from sqlalchemy import text
 
 from gridmgmt.cli import main
+from gridmgmt.config import get_settings
 from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS
 from gridmgmt.services.accounts.audit import Actor
 from gridmgmt.services.briefing.exports import BriefingRefused, export_geopackage, export_map
@@ -19,7 +20,8 @@ from tests.integration.briefing_town import NEIGHBOUR_CODE, db, town  # noqa: F4
 
 
 def test_html_map_has_every_asset_inlined(db, town, tmp_path):
-    path = export_map(db, "overview", town, "html", tmp_path / "map.html", actor=Actor("tester"))
+    path = export_map(db, "overview", town, "html", tmp_path / "map.html", actor=Actor("tester"),
+                      node_modules=get_settings().node_modules)
     html = path.read_text(encoding="utf-8")
     # Leaflet's own code holds links (its attribution); the page's markup must fetch nothing.
     markup = re.sub(r"<(script|style)>.*?</\1>", "", html, flags=re.DOTALL)

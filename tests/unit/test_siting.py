@@ -118,3 +118,13 @@ def test_locked_and_must_include():
 def test_too_few_candidates():
     with pytest.raises(SelectionError, match="只有5个合格候选"):
         select_exact(LINE, Rules(k=6), 5, 1)
+
+
+def test_page_cli_and_service_take_the_spacing_default_from_site_config():
+    from gridmgmt.cli.sites import select_command
+    from web.inputs import SiteQuery
+    from web.sites import parse_query
+
+    cli_default = next(p.default for p in select_command.params if p.name == "spacing_m")
+    assert SiteQuery().spacing_m == cli_default == SiteConfig().min_spacing_m == 1500.0
+    assert parse_query(SiteQuery()).config == SiteConfig()

@@ -13,6 +13,7 @@ import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from gridmgmt.domain.errors import Conflict
 from gridmgmt.domain.vocab import ROAD_CLASSES
 from gridmgmt.maps import styles
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
@@ -21,7 +22,7 @@ from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
 ROAD_WIDTHS = {"national": 2.2, "provincial": 1.9, "county": 1.6, "township": 1.1, "village": 0.55}
 
 
-class KindRefused(ValueError):
+class KindRefused(Conflict, ValueError):
     """The township lacks what this kind of map shows (Chinese message)."""
 
 

@@ -6,12 +6,18 @@ grow with the paper.
 """
 from dataclasses import dataclass
 
+from gridmgmt.domain.errors import UserError
+
 PAPERS_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 ORIENTATIONS = {"portrait": "纵向", "landscape": "横向"}
 DPI = 300
 MM_PER_INCH = 25.4
 
 Rect = tuple[float, float, float, float]  # x, y, width, height in mm from the bottom left
+
+
+class PageRefused(UserError, ValueError):
+    """A paper size or orientation there is no page for (Chinese message)."""
 
 
 @dataclass(frozen=True)
@@ -23,9 +29,9 @@ class Page:
 
     def __post_init__(self):
         if self.paper not in PAPERS_MM:
-            raise ValueError(f"不支持的纸张「{self.paper}」，可选：{'、'.join(PAPERS_MM)}")
+            raise PageRefused(f"不支持的纸张「{self.paper}」，可选：{'、'.join(PAPERS_MM)}")
         if self.orientation not in ORIENTATIONS:
-            raise ValueError(f"不支持的方向「{self.orientation}」，可选：{'、'.join(ORIENTATIONS)}")
+            raise PageRefused(f"不支持的方向「{self.orientation}」，可选：{'、'.join(ORIENTATIONS)}")
 
     @property
     def size_mm(self) -> tuple[float, float]:

@@ -6,11 +6,15 @@ returns one CoverageReport. Read-only: nothing is written.
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis import coverage as cov
 from gridmgmt.analysis.dispersion import dispersion_m, group_count, propose_groups, settlements
+from gridmgmt.db.models import (
+    Cadre, CadreVillage, EconomicOrg, Household, PartyMember, PartyOrg, Township, Village, VillageGroup,
+)
+from gridmgmt.db.queries import in_township, township_villages
 from gridmgmt.domain.branch_rules import SPLIT_REASONS, CoverageRules
 from gridmgmt.network.distances import Snapped, VertexCosts, pair_distances, straight_distances
 from gridmgmt.network.roads import NoRoads
@@ -22,32 +26,41 @@ from gridmgmt.services.coverage.reach import household_reach, township_reach
 NO_ROADS_NOTE = "该乡镇没有可通行的道路（未导入或未建拓扑），未计算道路可达性、党员居住分散度和党小组建议"
 
 
-QUERIES = {
-    "villages": """SELECT id, code, name, is_poverty_alleviated, is_revitalization_focus, is_weak_org
-                   FROM village WHERE township_id = :t ORDER BY code""",
-    "groups": """SELECT g.id, g.code, g.name, g.village_id FROM village_group g
-                 JOIN village v ON v.id = g.village_id WHERE v.township_id = :t ORDER BY g.code""",
-    "households": """SELECT h.id, h.code, h.village_id, h.group_id, h.member_count FROM household h
-                     JOIN village v ON v.id = h.village_id WHERE v.township_id = :t""",
-    "orgs": """SELECT id, parent_id, village_id, code, name, org_type, field, committee_size
-               FROM party_org WHERE township_id = :t""",
-    "members": """SELECT m.id, m.party_org_id, m.household_id, m.name, m.status FROM party_member m
-                  JOIN party_org o ON o.id = m.party_org_id WHERE o.township_id = :t ORDER BY m.id""",
-    "firms": """SELECT id, code, name, kind, above_scale, employees, village_id, party_org_id
-                FROM economic_org WHERE township_id = :t ORDER BY code""",
-    "cadres": "SELECT id, code, name, cadre_role FROM cadre WHERE township_id = :t ORDER BY code",
-    "postings": """SELECT p.cadre_id, p.village_id, p.assignment FROM cadre_village p
-                   JOIN cadre c ON c.id = p.cadre_id WHERE c.township_id = :t""",
-}
+def _queries(township_id: int) -> dict[str, Select]:
+    """The township's tables the report is made from, by name."""
+    t = township_id
+    return {
+        "villages": select(Village.id, Village.code, Village.name, Village.is_poverty_alleviated,
+                           Village.is_revitalization_focus, Village.is_weak_org)
+        .where(Village.township_id == t).order_by(Village.code),
+        "groups": select(VillageGroup.id, VillageGroup.code, VillageGroup.name, VillageGroup.village_id)
+        .where(VillageGroup.village_id.in_(township_villages(t))).order_by(VillageGroup.code),
+        "households": select(Household.id, Household.code, Household.village_id, Household.group_id,
+                             Household.member_count).where(in_township(t)),
+        "orgs": select(PartyOrg.id, PartyOrg.parent_id, PartyOrg.village_id, PartyOrg.code, PartyOrg.name,
+                       PartyOrg.org_type, PartyOrg.field, PartyOrg.committee_size)
+        .where(PartyOrg.township_id == t),
+        "members": select(PartyMember.id, PartyMember.party_org_id, PartyMember.household_id, PartyMember.name,
+                          PartyMember.status)
+        .join(PartyOrg, PartyOrg.id == PartyMember.party_org_id).where(PartyOrg.township_id == t)
+        .order_by(PartyMember.id),
+        "firms": select(EconomicOrg.id, EconomicOrg.code, EconomicOrg.name, EconomicOrg.kind,
+                        EconomicOrg.above_scale, EconomicOrg.employees, EconomicOrg.village_id,
+                        EconomicOrg.party_org_id).where(EconomicOrg.township_id == t).order_by(EconomicOrg.code),
+        "cadres": select(Cadre.id, Cadre.code, Cadre.name, Cadre.cadre_role)
+        .where(Cadre.township_id == t).order_by(Cadre.code),
+        "postings": select(CadreVillage.cadre_id, CadreVillage.village_id, CadreVillage.assignment)
+        .join(Cadre, Cadre.id == CadreVillage.cadre_id).where(Cadre.township_id == t),
+    }
 
 
 def _tables(session: Session, township_id: int) -> dict[str, pd.DataFrame]:
     conn = session.connection()
-    return {name: pd.read_sql(text(sql), conn, params={"t": township_id}) for name, sql in QUERIES.items()}
+    return {name: pd.read_sql(rows, conn) for name, rows in _queries(township_id).items()}
 
 
 def _township(session: Session, code: str) -> tuple[int, str]:
-    row = session.execute(text("SELECT id, name FROM township WHERE code = :c"), {"c": code}).one_or_none()
+    row = session.execute(select(Township.id, Township.name).where(Township.code == code)).one_or_none()
     if row is None:
         raise TownshipNotFound(code)
     return row

@@ -47,11 +47,20 @@ def _last_re_review_year(session: Session, site_id: int) -> int | None:
         DemoSiteReview.demo_site_id == site_id, DemoSiteReview.step.in_(RE_REVIEW_STEPS)))
 
 
+def reviewer(session: Session, username: str) -> AppUser:
+    """The enabled user USERNAME, to decide a review step; ReviewError when there is none."""
+    user = session.scalar(select(AppUser).where(AppUser.username == username, AppUser.active))
+    if user is None:
+        raise ReviewError(f"没有启用的用户 {username}")
+    return user
+
+
 def review(session: Session, user: AppUser, org_code: str, step: str, year: int | None = None,
            level: str | None = None, comment: str | None = None, theme: str | None = None,
            remote_addr: str | None = None, township_id: int | None = None, *,
            contact_point: bool | None = None, secretary_model: bool | None = None) -> DemoSite:
-    """Apply review STEP to the site of party org ORG_CODE as USER; commits, or changes nothing.
+    """Apply review STEP to the site of party org ORG_CODE as USER (its id, username and role);
+    commits, or changes nothing.
 
     With TOWNSHIP_ID, the org must belong to that township. THEME, CONTACT_POINT (党建工作联系点)
     and SECRETARY_MODEL (书记示范点) record what the application states; None keeps them as they are.
@@ -88,6 +97,15 @@ def review(session: Session, user: AppUser, org_code: str, step: str, year: int 
                    "contact_point": site.is_contact_point, "secretary_model": site.is_secretary_model})
     session.commit()
     return site
+
+
+def org_history(session: Session, org_code: str) -> list[HistoryRow]:
+    """The review steps of the site of party org ORG_CODE, oldest first; ReviewError when it has none."""
+    site_id = session.scalar(select(DemoSite.id).join(PartyOrg, PartyOrg.id == DemoSite.party_org_id)
+                             .where(PartyOrg.code == org_code))
+    if site_id is None:
+        raise ReviewError(f"{org_code} 尚未申报示范点")
+    return history(session, site_id)
 
 
 def history(session: Session, site_id: int) -> list[HistoryRow]:

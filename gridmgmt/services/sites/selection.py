@@ -21,6 +21,9 @@ LOCKED_STATUSES = ("awarded", "rectifying")
 SEAT_NAME = "乡镇驻地"
 # Time given to the tour search: OR-Tools finds the optimum of 6–11 sites within 0.05 s (bench/sites.py).
 TOUR_SEARCH_S = 0.2
+# The tour's pace unless the planner says otherwise: a car on township roads, a short visit at each site.
+TOUR_SPEED_KMH = 30.0
+TOUR_STAY_MIN = 20.0
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,13 @@ def org_ids(session: Session, codes) -> frozenset[int]:
     if unknown:
         raise SelectionError(f"没有编码为 {'、'.join(unknown)} 的党组织")
     return frozenset(found.values())
+
+
+def selection_rules(session: Session, k: int, config: SiteConfig = SiteConfig(), per_field: int | None = None,
+                    per_theme: int | None = None, must=()) -> Rules:
+    """The rules for choosing K sites: CONFIG's spacing, at most PER_FIELD per field and PER_THEME per
+    theme, and the orgs of the MUST codes (SelectionError naming any unknown one)."""
+    return Rules(k, config.min_spacing_m, per_field, per_theme, must_include=org_ids(session, must))
 
 
 def select_sites(scored: list[Scored], rules: Rules, exact: bool = True,
@@ -106,8 +116,8 @@ class Tour:
         return self.stops[-1].total_m
 
 
-def plan_tour(session: Session, township_code: str, party_org_ids, speed_kmh: float = 30.0,
-              stay_min: float = 20.0) -> Tour:
+def plan_tour(session: Session, township_code: str, party_org_ids, speed_kmh: float = TOUR_SPEED_KMH,
+              stay_min: float = TOUR_STAY_MIN) -> Tour:
     """Shortest road tour from the seat through the sites, staying STAY_MIN at each."""
     town = township_id(session, township_code)
     venue_ids, lon, lat = located(session, "venue", town)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import Event, Household
-from gridmgmt.db.queries import among, lon_lat
+from gridmgmt.db.queries import among, lonlat
 from gridmgmt.services.visits.compliance import CadreWork, Compliance
 
 WORST_FIRST = ("overdue", "due", "done")
@@ -20,7 +20,7 @@ def _worst(status: pd.DataFrame) -> pd.Series:
 
 
 def _points(session: Session, worst: pd.Series) -> list[dict]:
-    points = session.execute(select(Household.id, Household.code, *lon_lat(Household.geom))
+    points = session.execute(select(Household.id, Household.code, *lonlat(Household.geom))
                              .where(among(Household.id, worst.index))).all()
     return [{"household_id": p.id, "lon": p.lon, "lat": p.lat, "status": worst[p.id], "label": p.code}
             for p in points]
@@ -43,6 +43,6 @@ def township_places(session: Session, comp: Compliance) -> tuple[list[dict], lis
     households = _points(session, _worst(comp.status[comp.status.duty.isin(plain)]))
     late = comp.events[comp.events.state.isin(["overdue", "open", "late"])]
     state = dict(zip(late.id, late.state))
-    rows = session.execute(select(Event.id, *lon_lat(Event.geom)).where(among(Event.id, late.id))).all()
+    rows = session.execute(select(Event.id, *lonlat(Event.geom)).where(among(Event.id, late.id))).all()
     events = [{"lon": r.lon, "lat": r.lat, "status": state[r.id]} for r in rows]
     return households, events

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.analysis.compliance import PRIORITIES
 from gridmgmt.analysis.routing import fit_budget
 from gridmgmt.db.models import Cadre, CadreVillage, Event, Household, PartyOrg, Township
-from gridmgmt.db.queries import among, lon_lat, rounded
+from gridmgmt.db.queries import among, lonlat, rounded
 from gridmgmt.domain.errors import UserError
 from gridmgmt.network.distances import VertexCosts
 from gridmgmt.network.legs import Gap, LegMatrix
@@ -74,7 +74,7 @@ def cadre_base(session: Session, cadre_id: int) -> tuple[float, float, int]:
              .order_by(PartyOrg.id).limit(1).scalar_subquery())
     base = (select(func.coalesce(Cadre.home, venue, Township.seat).label("p"), Cadre.township_id)
             .join(Township, Township.id == Cadre.township_id).where(Cadre.id == cadre_id).subquery())
-    return tuple(session.execute(select(*lon_lat(base.c.p), base.c.township_id)).one())
+    return tuple(session.execute(select(*lonlat(base.c.p), base.c.township_id)).one())
 
 
 def plan_route(session: Session, cadre_code: str, day: date, settings: VisitSettings, hours: float = 4.0,
@@ -111,8 +111,8 @@ def located(session: Session, work: pd.DataFrame) -> pd.DataFrame:
                                     "h" + work.household_id.astype("Int64").astype("string")))
     todo = todo.drop_duplicates("key")  # two events at one household: one stop
     homes = select(literal_column("'h'").concat(cast(Household.id, Text)).label("key"),
-                   *lon_lat(Household.geom), Household.code).where(among(Household.id, todo.household_id.dropna()))
-    events = select(literal_column("'e'").concat(cast(Event.id, Text)), *lon_lat(Event.geom),
+                   *lonlat(Household.geom), Household.code).where(among(Household.id, todo.household_id.dropna()))
+    events = select(literal_column("'e'").concat(cast(Event.id, Text)), *lonlat(Event.geom),
                     null()).where(among(Event.id, todo.event_id.dropna()))
     places = pd.read_sql(union_all(homes, events), session.connection()).drop_duplicates("key")
     return todo.merge(places, on="key")

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from gridmgmt.config import Settings
 from gridmgmt.domain.duties import AttendRules, Term
 
 
@@ -21,6 +22,11 @@ class VisitSettings:
         """The visit settings among SETTINGS (a gridmgmt.config.Settings)."""
         return cls(settings.timezone, Term(settings.term_start), settings.visit_far_m,
                    AttendRules(settings.attend_hours))
+
+    @classmethod
+    def defaults(cls) -> "VisitSettings":
+        """The visit settings a configuration gets when it sets none (no environment read)."""
+        return cls.of(Settings.model_construct())
 
     def today(self) -> date:
         """Today's date in the time zone."""
