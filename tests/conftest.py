@@ -46,8 +46,8 @@ def db_url():
 
 @pytest.fixture(scope="session")
 def engine(db_url):
-    """Engine on the test database."""
-    eng = create_engine(db_url)
+    """Engine on the test database; pre-ping, as the app's, since a test may terminate its backends."""
+    eng = create_engine(db_url, pool_pre_ping=True)
     yield eng
     eng.dispose()
 
