@@ -4,6 +4,7 @@ Both apply in China only: abroad, Amap and Baidu give WGS84, and the formulas, f
 go wrong (NaN near the poles). Outside the published code's rough box around China positions
 are left as they are, in both directions.
 """
+
 import numpy as np
 
 # Krasovsky 1940 ellipsoid, as used by the GCJ-02 obfuscation.

@@ -1,4 +1,5 @@
 """Import errors reported per row, in Chinese, all at once."""
+
 from dataclasses import dataclass
 
 from gridmgmt.domain.errors import UserError

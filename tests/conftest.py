@@ -1,5 +1,6 @@
 """Shared fixtures: a migrated test database on real PostGIS, cleaned after each test; and a
 database on a cluster of its own, for tests that stop or crash it under a running app."""
+
 import secrets
 from dataclasses import dataclass
 

@@ -3,6 +3,7 @@
 Every error of these routes has one shape, `{"error": {"code", "message", "final"}}`,
 with a Chinese message (web.errors answers them); internal details go to the log only.
 """
+
 from functools import partial
 
 from flask import Blueprint, abort, current_app, g
@@ -29,8 +30,7 @@ ERRORS = {
 }
 
 
-def error_response(status: int, message: str | None = None, code: str | None = None,
-                   retryable: bool = False):
+def error_response(status: int, message: str | None = None, code: str | None = None, retryable: bool = False):
     """The JSON error for STATUS, with MESSAGE and CODE or the defaults of ERRORS;
     RETRYABLE: a refusal that may pass when resent later (see auth.json_error)."""
     default_code, default = ERRORS.get(status, ERRORS[500] if status >= 500 else ERRORS[400])

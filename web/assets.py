@@ -1,4 +1,5 @@
 """Front-end packages from node_modules, served by the app itself (no CDN)."""
+
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, send_from_directory

@@ -8,6 +8,7 @@ login_session row; deleting the row (logout, password change, …) ends it.
 Views add `@roles_required(...)` or `@permission_required(action)`; scope
 checks (which township, village or household) use `current_scope()`.
 """
+
 from dataclasses import dataclass
 from functools import wraps
 
@@ -24,9 +25,20 @@ from gridmgmt.services.accounts.scopes import user_scope
 from gridmgmt.services.accounts.users import user_for_token
 from web.db import get_session
 
-__all__ = ["audit", "current_actor", "current_scope", "home_url", "init_app", "json_error",
-           "login_required", "permission_required", "public", "require_township", "roles_required",
-           "snapshot"]
+__all__ = [
+    "audit",
+    "current_actor",
+    "current_scope",
+    "home_url",
+    "init_app",
+    "json_error",
+    "login_required",
+    "permission_required",
+    "public",
+    "require_township",
+    "roles_required",
+    "snapshot",
+]
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -158,14 +170,19 @@ def public(view):
 
 def _require_login():
     view = current_app.view_functions.get(request.endpoint)
-    if (view is None or request.endpoint in PUBLIC_ENDPOINTS or getattr(view, "is_public", False)
-            or current_user.is_authenticated):
+    if (
+        view is None
+        or request.endpoint in PUBLIC_ENDPOINTS
+        or getattr(view, "is_public", False)
+        or current_user.is_authenticated
+    ):
         return None
     return login_manager.unauthorized()
 
 
 def _guard(allowed):
     """A decorator letting through only logged-in users whose role passes ALLOWED."""
+
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -174,7 +191,9 @@ def _guard(allowed):
             if not allowed(current_user.role):
                 abort(403)
             return view(*args, **kwargs)
+
         return wrapped
+
     return decorate
 
 

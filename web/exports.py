@@ -1,4 +1,5 @@
 """Briefing downloads: a map of a township as PNG, PDF or offline HTML, and the grid roster workbook."""
+
 import tempfile
 from pathlib import Path
 from urllib.parse import quote
@@ -16,8 +17,12 @@ from web.params import accepts
 from web.visits import visit_settings
 
 bp = Blueprint("exports", __name__)
-MIMETYPES = {"png": "image/png", "pdf": "application/pdf", "html": "text/html; charset=utf-8",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIMETYPES = {
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @bp.get("/townships/<code>/maps/<kind>.<fmt>")
@@ -31,9 +36,18 @@ def download_map(code: str, kind: str, fmt: str, query: MapQuery):
     page = Page(**query.model_dump(exclude_none=True))
     filename = f"{code}-{KINDS[kind].label}.{fmt}"
     with tempfile.TemporaryDirectory() as folder:
-        path = export_map(get_session(), kind, code, fmt, Path(folder) / filename, page, current_actor(),
-                          households=current_scope().households, node_modules=current_app.config["NODE_MODULES"],
-                          visits=visit_settings())
+        path = export_map(
+            get_session(),
+            kind,
+            code,
+            fmt,
+            Path(folder) / filename,
+            page,
+            current_actor(),
+            households=current_scope().households,
+            node_modules=current_app.config["NODE_MODULES"],
+            visits=visit_settings(),
+        )
         content = path.read_bytes()
     disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
     return Response(content, mimetype=MIMETYPES[fmt], headers={"Content-Disposition": disposition})

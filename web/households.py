@@ -1,4 +1,5 @@
 """The household page: scoped, the 四必访 flags only for roles that need them (audited)."""
+
 from flask import Blueprint, render_template
 from flask_login import current_user
 

@@ -3,6 +3,7 @@
 Defaults come from the domain (GridRules, SiteConfig, VisitInput) where it has them; a
 field left out (None) leaves the service's own default in force.
 """
+
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
@@ -12,8 +13,22 @@ from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.services.mapdata import features
 from gridmgmt.services.visits.records import MAX_NOTE, VisitInput
 from web.params import (
-    Code, Day, Distance, Id, Inline, Latitude, Longitude, Moment, Number, Offset, Params, Positive, Size, Text,
-    Version, Year,
+    Code,
+    Day,
+    Distance,
+    Id,
+    Inline,
+    Latitude,
+    Longitude,
+    Moment,
+    Number,
+    Offset,
+    Params,
+    Positive,
+    Size,
+    Text,
+    Version,
+    Year,
 )
 
 
@@ -67,7 +82,8 @@ class ItemsQuery(Params):
 
     # OGC API Features: a limit above the maximum is lowered, never an error (however large).
     limit: Annotated[Size, AfterValidator(lambda n: min(n, features.MAX_LIMIT))] = Field(
-        features.DEFAULT_LIMIT, title="limit")
+        features.DEFAULT_LIMIT, title="limit"
+    )
     offset: Offset = Field(0, title="offset")
     bbox: Code | None = Field(None, title="bbox")
 

@@ -1,4 +1,5 @@
 """The grid worker's phone page: their map first, their grid cells and 联户 party members, then the list."""
+
 import folium
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
@@ -25,8 +26,18 @@ def index():
     fmap = layers and township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"])
     for cell in cells if fmap else ():
         # control=False: the map's layer control is rendered before this layer exists.
-        folium.GeoJson(cell["geojson"], name=cell["name"], style_function=lambda _f: CELL_STYLE,
-                       tooltip=cell["name"], control=False).add_to(fmap)
+        folium.GeoJson(
+            cell["geojson"],
+            name=cell["name"],
+            style_function=lambda _f: CELL_STYLE,
+            tooltip=cell["name"],
+            control=False,
+        ).add_to(fmap)
     villages = layers.villages["features"] if layers else []
-    return render_template("mobile/index.html", map=fmap and render_parts(fmap), villages=villages, cells=cells,
-                           households=household_list(get_session(), scope))
+    return render_template(
+        "mobile/index.html",
+        map=fmap and render_parts(fmap),
+        villages=villages,
+        cells=cells,
+        households=household_list(get_session(), scope),
+    )

@@ -1,4 +1,5 @@
 """The village page: its map, counts, party organisations and cadres."""
+
 from flask import Blueprint, current_app, render_template
 
 from gridmgmt.maps.township import render_parts, township_map

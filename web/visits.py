@@ -1,4 +1,5 @@
 """走访: the grid worker's due list, map, one-tap visit record and route; the township's compliance."""
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -48,13 +49,18 @@ def _items(work) -> list[dict]:
         home = None if pd.isna(row.household_id) else homes.loc[int(row.household_id)]
         event = None if pd.isna(row.event_id) else events.loc[int(row.event_id)]
         village = home.village_id if home is not None else event.village_id
-        items.append({
-            "household_id": None if home is None else int(row.household_id),
-            "event_id": None if event is None else int(row.event_id),
-            "code": None if home is None else home.code, "head": None if home is None else home["head"],
-            "village": villages.get(int(village)), "priority": row.priority, "label": PRIORITIES[row.priority],
-            "event_type": None if event is None else EVENT_TYPES[event.event_type],
-        })
+        items.append(
+            {
+                "household_id": None if home is None else int(row.household_id),
+                "event_id": None if event is None else int(row.event_id),
+                "code": None if home is None else home.code,
+                "head": None if home is None else home["head"],
+                "village": villages.get(int(village)),
+                "priority": row.priority,
+                "label": PRIORITIES[row.priority],
+                "event_type": None if event is None else EVENT_TYPES[event.event_type],
+            }
+        )
     return items
 
 
@@ -67,15 +73,29 @@ def today():
     day = settings.today()
     work = cadre_work(get_session(), _cadre_code(), day, settings)
     cells = [{"name": c["name"], "geojson": c["geojson"]} for c in my_cells(get_session(), current_user.cadre_id)]
-    return render_template("visits/today.html", items=_items(work), day=day, modes=MODES, kinds=VISIT_KINDS,
-                           event_types=EVENT_TYPES, places=work_places(get_session(), work), cells=cells)
+    return render_template(
+        "visits/today.html",
+        items=_items(work),
+        day=day,
+        modes=MODES,
+        kinds=VISIT_KINDS,
+        event_types=EVENT_TYPES,
+        places=work_places(get_session(), work),
+        cells=cells,
+    )
 
 
 def _visit_from(body: VisitBody) -> VisitInput:
     fix = None if body.lon is None or body.lat is None else Fix(body.lon, body.lat, body.accuracy_m)
-    return VisitInput(client_id=body.client_id, cadre_id=current_user.cadre_id,
-                      visited_at=body.visited_at or datetime.now(ZoneInfo("UTC")),
-                      household_id=body.household_id, kind=body.kind, note=body.note or None, fix=fix)
+    return VisitInput(
+        client_id=body.client_id,
+        cadre_id=current_user.cadre_id,
+        visited_at=body.visited_at or datetime.now(ZoneInfo("UTC")),
+        household_id=body.household_id,
+        kind=body.kind,
+        note=body.note or None,
+        fix=fix,
+    )
 
 
 @bp.post("/api/visits")
@@ -84,8 +104,12 @@ def _visit_from(body: VisitBody) -> VisitInput:
 def record(body: VisitBody):
     """Record a visit (or an event attendance) from JSON; a retried client_id stays single."""
     stored, created = record_field_visit(get_session(), _visit_from(body), visit_settings(), body.event_id)
-    return {"id": stored.id, "created": created, "flagged": stored.flagged,
-            "distance_m": None if stored.distance_m is None else round(stored.distance_m)}, 201 if created else 200
+    return {
+        "id": stored.id,
+        "created": created,
+        "flagged": stored.flagged,
+        "distance_m": None if stored.distance_m is None else round(stored.distance_m),
+    }, 201 if created else 200
 
 
 @bp.post("/api/events")
@@ -97,10 +121,18 @@ def report(body: EventBody):
     settings = visit_settings()
     require_in_scope(get_session(), current_user.cadre_id, body.household_id, settings.today())
     # The phone's time of the first tap: a report resent later keeps when it was made.
-    event, created = report_event(get_session(), EventReport(
-        body.event_type, current_user.cadre_id, body.reported_at or datetime.now(ZoneInfo("UTC")),
-        household_id=body.household_id, description=body.description or None, client_id=body.client_id),
-        settings)
+    event, created = report_event(
+        get_session(),
+        EventReport(
+            body.event_type,
+            current_user.cadre_id,
+            body.reported_at or datetime.now(ZoneInfo("UTC")),
+            household_id=body.household_id,
+            description=body.description or None,
+            client_id=body.client_id,
+        ),
+        settings,
+    )
     return {"id": event.id, "created": created, "attend_by": event.attend_by.isoformat()}, 201 if created else 200
 
 
@@ -110,11 +142,19 @@ def report(body: EventBody):
 def route(query: RouteQuery):
     """Today's round for the logged-in grid worker: ?hours=4&mode=walk|drive."""
     settings = visit_settings()
-    planned = plan_route(get_session(), _cadre_code(), settings.today(), settings,
-                         **query.model_dump(exclude_none=True))
-    return {"stops": planned.stops, "length_m": planned.length_m, "travel_min": round(planned.travel_s / 60),
-            "service_min": round(planned.service_s / 60), "left_out": planned.left_out,
-            "base": planned.base, "line": planned.line, "gaps": [gap.as_dict() for gap in planned.gaps]}
+    planned = plan_route(
+        get_session(), _cadre_code(), settings.today(), settings, **query.model_dump(exclude_none=True)
+    )
+    return {
+        "stops": planned.stops,
+        "length_m": planned.length_m,
+        "travel_min": round(planned.travel_s / 60),
+        "service_min": round(planned.service_s / 60),
+        "left_out": planned.left_out,
+        "base": planned.base,
+        "line": planned.line,
+        "gaps": [gap.as_dict() for gap in planned.gaps],
+    }
 
 
 def _tables(code: str, query: ComplianceQuery):
@@ -134,10 +174,17 @@ def township(code: str, query: ComplianceQuery):
     comp, tables = _tables(code, query)
     households, events = township_places(get_session(), comp)
     layers = township_layers(get_session(), code)  # village outlines and names for orientation
-    return render_template("visits/township.html", comp=comp, tables=tables, households=households, events=events,
-                           villages=layers.villages, village_labels=layers.village_labels,
-                           may_edit_duties=may(current_user.role, "edit_duties"),
-                           may_export=may(current_user.role, "export_maps"))
+    return render_template(
+        "visits/township.html",
+        comp=comp,
+        tables=tables,
+        households=households,
+        events=events,
+        villages=layers.villages,
+        village_labels=layers.village_labels,
+        may_edit_duties=may(current_user.role, "edit_duties"),
+        may_export=may(current_user.role, "export_maps"),
+    )
 
 
 @bp.get("/townships/<code>/visits.xlsx")
@@ -148,16 +195,26 @@ def download(code: str, query: ComplianceQuery):
     comp, tables = _tables(code, query)
     name = f"visits-{code}-{comp.day}.xlsx"
     data = export_workbook(get_session(), current_actor(), comp, tables)
-    return Response(data, headers={"Content-Disposition": f"attachment; filename={name}"},
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return Response(
+        data,
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @bp.get("/duties")
 @permission_required("edit_duties")
 def duties():
     """The visit duties (who, scope, targets, how often), each editable, and a form for a new one."""
-    return render_template("visits/duties.html", duties=list_duties(get_session()), roles=CADRE_ROLES,
-                           scopes=SCOPES, targets=TARGETS, flags=MUST_VISIT_FLAGS, periods=PERIODS)
+    return render_template(
+        "visits/duties.html",
+        duties=list_duties(get_session()),
+        roles=CADRE_ROLES,
+        scopes=SCOPES,
+        targets=TARGETS,
+        flags=MUST_VISIT_FLAGS,
+        periods=PERIODS,
+    )
 
 
 @bp.post("/duties")

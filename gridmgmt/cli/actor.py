@@ -1,4 +1,5 @@
 """`--as USERNAME`: the named app user a command-line export or import is audited under, never the OS user."""
+
 from __future__ import annotations
 
 import getpass
@@ -13,14 +14,20 @@ if TYPE_CHECKING:  # the commands' --help must not load SQLAlchemy
     from gridmgmt.services.accounts.actors import Actor
 
 ENV = "GRIDMGMT_ACTOR"
-MISSING = (f"此操作会导出或导入个人信息，须用 --as 用户名（或环境变量 {ENV}）指明是哪位系统用户在操作，"
-           "并以该用户记入审计日志")
+MISSING = (
+    f"此操作会导出或导入个人信息，须用 --as 用户名（或环境变量 {ENV}）指明是哪位系统用户在操作，并以该用户记入审计日志"
+)
 
 
 def as_option(fn):
     """Add --as (or GRIDMGMT_ACTOR) to a command, as the parameter `as_user`."""
-    return click.option("--as", "as_user", envvar=ENV, metavar="用户名",
-                        help=f"以哪位系统用户的名义操作（记入审计日志；也可设环境变量 {ENV}）")(fn)
+    return click.option(
+        "--as",
+        "as_user",
+        envvar=ENV,
+        metavar="用户名",
+        help=f"以哪位系统用户的名义操作（记入审计日志；也可设环境变量 {ENV}）",
+    )(fn)
 
 
 def require_actor(as_user: str | None) -> str:

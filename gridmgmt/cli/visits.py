@@ -1,6 +1,7 @@
 """`gridmgmt visits status|route|event|close-event` and `gridmgmt duties list|set`."""
+
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -43,8 +44,9 @@ def _show(title: str, table: pd.DataFrame) -> None:
         click.echo("（无）")
         return
     rate = COUNT_HEADERS["rate"]
-    click.echo(table.head(TABLE_ROWS).to_string(
-        index=False, formatters={rate: "{:.1%}".format} if rate in table else None))
+    click.echo(
+        table.head(TABLE_ROWS).to_string(index=False, formatters={rate: "{:.1%}".format} if rate in table else None)
+    )
     if len(table) > TABLE_ROWS:
         click.echo(f"……共 {len(table)} 行，完整清单请用 --format xlsx 或 json")
 
@@ -60,8 +62,9 @@ def visits() -> None:
 @click.option("--cadre", metavar="编码", help="只看该干部（编码）负责的对象")
 @click.option("--village", metavar="编码", help="只看该行政村（编码）")
 @click.option("--format", "fmt", type=REPORT_FORMAT, default=FORMATS["table"], show_default=True, help="输出格式")
-@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="文件",
-              help="输出文件（Excel 必填；仅本账户可读）")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), metavar="文件", help="输出文件（Excel 必填；仅本账户可读）"
+)
 @click.option("--include-sensitive", is_flag=True, help="清单中包含必访户（敏感信息）；会记入审计日志")
 @as_option
 def status_command(township, day, cadre, village, fmt, output, include_sensitive, as_user) -> None:
@@ -101,8 +104,13 @@ def status_command(township, day, cadre, village, fmt, output, include_sensitive
 @visits.command("route")
 @click.option("--cadre", required=True, metavar="编码", help="干部编码")
 @click.option("--date", "day", type=DAY, help="日期（默认今天）")
-@click.option("--hours", type=Finite(0, 24, min_open=True), default=4.0, show_default=True,
-              help="可用时间（小时，含每户 15 分钟）")
+@click.option(
+    "--hours",
+    type=Finite(0, 24, min_open=True),
+    default=4.0,
+    show_default=True,
+    help="可用时间（小时，含每户 15 分钟）",
+)
 @click.option("--mode", type=LabelledChoice(MODES), default=MODES["walk"], show_default=True, help="步行或驾车")
 @click.option("--format", "fmt", type=ROUTE_FORMAT, default=FORMATS["table"], show_default=True, help="输出格式")
 def route_command(cadre, day, hours, mode, fmt) -> None:
@@ -116,13 +124,17 @@ def route_command(cadre, day, hours, mode, fmt) -> None:
         gaps = [gap.as_dict() for gap in route.gaps]
         click.echo(json.dumps({**route.__dict__, "gaps": gaps}, ensure_ascii=False, indent=1, default=str))
         return
-    click.echo(f"{route.cadre['name']}（{route.cadre['code']}）{_day(day)} {MODES[mode]}路线："
-               f"{len(route.stops)} 户，全程 {route.length_m / 1000:.1f} 公里，"
-               f"路上 {route.travel_s / 60:.0f} 分钟，走访 {route.service_s / 60:.0f} 分钟")
+    click.echo(
+        f"{route.cadre['name']}（{route.cadre['code']}）{_day(day)} {MODES[mode]}路线："
+        f"{len(route.stops)} 户，全程 {route.length_m / 1000:.1f} 公里，"
+        f"路上 {route.travel_s / 60:.0f} 分钟，走访 {route.service_s / 60:.0f} 分钟"
+    )
     for stop in route.stops:
         where = stop["code"] or f"事件 {stop['event_id']}"
-        click.echo(f"{stop['seq']:>3}. {where}  {stop['priority']}  距上一站 {stop['leg_m']} 米，"
-                   f"约第 {stop['arrive_min']} 分钟到达")
+        click.echo(
+            f"{stop['seq']:>3}. {where}  {stop['priority']}  距上一站 {stop['leg_m']} 米，"
+            f"约第 {stop['arrive_min']} 分钟到达"
+        )
     if route.left_out:
         click.echo(f"时间不够，另有 {route.left_out} 处待走访未排入")
     if route.gaps:
@@ -141,10 +153,17 @@ def route_command(cadre, day, hours, mode, fmt) -> None:
 def event_command(cadre, event_type, household, lon, lat, note) -> None:
     """上报一件四必到事件（现在），按类型给出到场时限。"""
     with make_session() as session:
-        event, _ = report_by_codes(session, cadre, household, EventReport(
-            event_type, 0, datetime.now(timezone.utc), lon=lon, lat=lat, description=note), visit_settings())
-        click.echo(f"已上报事件 {event.id}（{EVENT_TYPES[event_type]}），须在 "
-                   f"{event.attend_by.astimezone():%Y-%m-%d %H:%M} 前到场")
+        event, _ = report_by_codes(
+            session,
+            cadre,
+            household,
+            EventReport(event_type, 0, datetime.now(UTC), lon=lon, lat=lat, description=note),
+            visit_settings(),
+        )
+        click.echo(
+            f"已上报事件 {event.id}（{EVENT_TYPES[event_type]}），须在 "
+            f"{event.attend_by.astimezone():%Y-%m-%d %H:%M} 前到场"
+        )
 
 
 @visits.command("close-event")
@@ -169,8 +188,10 @@ def list_command() -> None:
             who = "、".join(CADRE_ROLES[r] for r in row.cadre_roles) or f"干部 {row.cadre_id}"
             flags = f"（{'、'.join(MUST_VISIT_FLAGS[f] for f in row.flags)}）" if row.flags else ""
             state = "" if row.active else " 【停用】"
-            click.echo(f"{row.code}: {row.name}{state}\n    {who} | {SCOPES[row.scope]} | "
-                       f"{TARGETS[row.target]}{flags} | {PERIODS[row.period]}")
+            click.echo(
+                f"{row.code}: {row.name}{state}\n    {who} | {SCOPES[row.scope]} | "
+                f"{TARGETS[row.target]}{flags} | {PERIODS[row.period]}"
+            )
 
 
 @duties.command("set")
@@ -185,8 +206,15 @@ def list_command() -> None:
 @click.option("--active/--inactive", default=None, help="启用或停用")
 def set_command(code, name, roles, cadre, scope, target, flags, period, active) -> None:
     """新建或修改一项走访职责（只改给出的项）。"""
-    given = {"name": name, "cadre_roles": roles, "scope": scope, "target": target,
-             "flags": flags, "period": period, "active": active}
+    given = {
+        "name": name,
+        "cadre_roles": roles,
+        "scope": scope,
+        "target": target,
+        "flags": flags,
+        "period": period,
+        "active": active,
+    }
     changes = {k: v for k, v in given.items() if v is not None}
     with make_session() as session:
         try:

@@ -3,6 +3,7 @@
 Statements are Core; what only raw SQL can say (COPY, DDL on tables named at run time, DDL the
 catalog wrote) is composed with psycopg.sql and run on the session's own connection and transaction.
 """
+
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -19,11 +20,19 @@ SRID = 4326
 # and never less than the server already allows).
 REBUILD_MAINTENANCE_KB = 512 * 1024
 
-_INDEX = table("pg_index", column("indexrelid"), column("indrelid"), column("indisunique", Boolean),
-               schema="pg_catalog")
+_INDEX = table(
+    "pg_index", column("indexrelid"), column("indrelid"), column("indisunique", Boolean), schema="pg_catalog"
+)
 _CLASS = table("pg_class", column("oid"), column("relname"), schema="pg_catalog")
-_CONSTRAINT = table("pg_constraint", column("oid"), column("conname"), column("conrelid"), column("conindid"),
-                    column("contype"), schema="pg_catalog")
+_CONSTRAINT = table(
+    "pg_constraint",
+    column("oid"),
+    column("conname"),
+    column("conrelid"),
+    column("conindid"),
+    column("contype"),
+    schema="pg_catalog",
+)
 _SETTINGS = table("pg_settings", column("name"), column("setting"), schema="pg_catalog")
 
 
@@ -44,12 +53,15 @@ def ewkb_hex(geometries) -> np.ndarray:
     return shapely.to_wkb(with_srid, hex=True, include_srid=True)
 
 
-def copy_rows(session: Session, table_name: str, columns: Sequence[str], rows: Iterable,
-              types: Sequence[str] | None = None) -> None:
+def copy_rows(
+    session: Session, table_name: str, columns: Sequence[str], rows: Iterable, types: Sequence[str] | None = None
+) -> None:
     """COPY ROWS into TABLE_NAME(COLUMNS) inside the session's transaction; binary when given the TYPES to send."""
     statement = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
-        sql.Identifier(table_name), sql.SQL(", ").join(map(sql.Identifier, columns)),
-        sql.SQL(" (FORMAT binary)" if types else ""))
+        sql.Identifier(table_name),
+        sql.SQL(", ").join(map(sql.Identifier, columns)),
+        sql.SQL(" (FORMAT binary)" if types else ""),
+    )
     with _driver(session).cursor() as cur, cur.copy(statement) as copy:
         if types:
             copy.set_types(types)
@@ -90,7 +102,8 @@ def _secondary_indexes(session: Session, table_name: str) -> list[tuple[str, str
         select(_CLASS.c.relname, func.pg_get_indexdef(_INDEX.c.indexrelid))
         .join_from(_INDEX, _CLASS, _CLASS.c.oid == _INDEX.c.indexrelid)
         .where(_INDEX.c.indrelid == _regclass(table_name), _INDEX.c.indisunique.is_(False), ~owned)
-        .order_by(_CLASS.c.relname)).all()
+        .order_by(_CLASS.c.relname)
+    ).all()
 
 
 def _constraints(session: Session, table_name: str, unique: bool) -> list[tuple[str, str]]:
@@ -104,7 +117,8 @@ def _constraints(session: Session, table_name: str, unique: bool) -> list[tuple[
     return session.execute(
         select(c.c.conname, func.pg_get_constraintdef(c.c.oid))
         .where(c.c.conrelid == _regclass(table_name), kinds)
-        .order_by(c.c.contype.desc(), c.c.conname)).all()
+        .order_by(c.c.contype.desc(), c.c.conname)
+    ).all()
 
 
 def _alter(table_name: str, actions: list[sql.Composable]) -> sql.Composable:
@@ -125,18 +139,29 @@ def indexes_rebuilt(session: Session, table_name: str, unique: bool = True) -> I
     indexes = _secondary_indexes(session, table_name)
     constraints = _constraints(session, table_name, unique)
     if constraints:
-        run(session, _alter(table_name, [sql.SQL("DROP CONSTRAINT {}").format(sql.Identifier(name))
-                                         for name, _ in constraints]))
+        run(
+            session,
+            _alter(table_name, [sql.SQL("DROP CONSTRAINT {}").format(sql.Identifier(name)) for name, _ in constraints]),
+        )
     if indexes:
         run(session, sql.SQL("DROP INDEX {}").format(sql.SQL(", ").join(sql.Identifier(n) for n, _ in indexes)))
     yield
-    session.execute(select(func.set_config("maintenance_work_mem", f"{REBUILD_MAINTENANCE_KB}kB", True))
-                    .where(_SETTINGS.c.name == "maintenance_work_mem",
-                           cast(_SETTINGS.c.setting, BigInteger) < REBUILD_MAINTENANCE_KB))
+    session.execute(
+        select(func.set_config("maintenance_work_mem", f"{REBUILD_MAINTENANCE_KB}kB", True)).where(
+            _SETTINGS.c.name == "maintenance_work_mem", cast(_SETTINGS.c.setting, BigInteger) < REBUILD_MAINTENANCE_KB
+        )
+    )
     # The definitions are the catalog's own SQL for these very objects.
     for _, definition in indexes:
         run(session, sql.SQL(definition))
     if constraints:
-        run(session, _alter(table_name, [sql.SQL("ADD CONSTRAINT {} {}").format(sql.Identifier(name),
-                                                                                sql.SQL(definition))
-                                         for name, definition in constraints]))
+        run(
+            session,
+            _alter(
+                table_name,
+                [
+                    sql.SQL("ADD CONSTRAINT {} {}").format(sql.Identifier(name), sql.SQL(definition))
+                    for name, definition in constraints
+                ],
+            ),
+        )

@@ -4,6 +4,7 @@ and GeoJSON built in PostGIS with one precision.
 Spatial queries are Core select() with func.ST_*; raw SQL is left to pgRouting's inner queries
 (composed with psycopg.sql, see gridmgmt/network/roads.py).
 """
+
 import json
 
 import numpy as np
@@ -37,12 +38,13 @@ def household_scope(scope: Scope) -> list[ColumnElement]:
         return [false()]
     clauses = []
     if scope.township_ids is not None:
-        clauses.append(Household.village_id.in_(
-            select(Village.id).where(Village.township_id.in_(sorted(scope.township_ids)))
-        ))
+        clauses.append(
+            Household.village_id.in_(select(Village.id).where(Village.township_id.in_(sorted(scope.township_ids))))
+        )
     if scope.village_ids is not None:
-        clauses.append(or_(Household.village_id.in_(scope.village_ids),
-                           Household.grid_cell_id.in_(scope.grid_cell_ids)))
+        clauses.append(
+            or_(Household.village_id.in_(scope.village_ids), Household.grid_cell_id.in_(scope.grid_cell_ids))
+        )
     return clauses
 
 

@@ -1,4 +1,5 @@
 """The standalone HTML map opens in Chromium from a file with every network request refused."""
+
 import pytest
 
 from gridmgmt.config import get_settings
@@ -10,8 +11,9 @@ pytestmark = pytest.mark.e2e
 
 def test_standalone_map_draws_with_no_network(browser, session, tmp_path):
     add_small_township(session)
-    path = export_map(session, "overview", TOWNSHIP_CODE, "html", tmp_path / "map.html",
-                      node_modules=get_settings().node_modules)
+    path = export_map(
+        session, "overview", TOWNSHIP_CODE, "html", tmp_path / "map.html", node_modules=get_settings().node_modules
+    )
     page = browser.new_page()
     requested = []
 

@@ -1,6 +1,7 @@
 """The phone (Chromium at 390×844) keeps a visit the server could not take: the database was
 stopped (503), the login was lost (cookies cleared), the phone was offline. The visit waits in
 localStorage and arrives exactly once when the page opens again or the phone is back online."""
+
 import psycopg
 import pytest
 

@@ -1,6 +1,7 @@
 """The grid worker's visit page in Chromium at 390×844: the due list, one tap opens a household,
 a visit with the phone's position and accuracy, a lost answer retried stays one visit, a far fix
 is flagged, a route on the map and as a printable list."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -11,8 +12,9 @@ pytestmark = pytest.mark.e2e
 
 def _home(session, household_id):
     home = session.get(Household, household_id)
-    lon, lat = session.execute(select(func.ST_X(Household.geom), func.ST_Y(Household.geom))
-                               .where(Household.id == household_id)).one()
+    lon, lat = session.execute(
+        select(func.ST_X(Household.geom), func.ST_Y(Household.geom)).where(Household.id == household_id)
+    ).one()
     return home, lon, lat
 
 
@@ -76,8 +78,10 @@ def test_phone_visit_page(login_page, live_server, session, screenshot_dir):
     assert lost and lost[0].status == 201 and _visits(session, first.id) == 1
     page.unroute("**/api/visits")
     page.click("#sheet-submit")  # the retry carries the same client id
-    page.wait_for_function(f"() => document.querySelector(\"#due-list li[data-index='{items.index(homes[0])}'] .state\")"
-                           ".textContent === '已记录'")
+    page.wait_for_function(
+        f"() => document.querySelector(\"#due-list li[data-index='{items.index(homes[0])}'] .state\")"
+        ".textContent === '已记录'"
+    )
     assert _visits(session, first.id) == 1
     stored = session.scalar(select(Visit).where(Visit.household_id == first.id))
     assert stored.accuracy_m == 15 and stored.distance_m < 20 and not stored.flagged

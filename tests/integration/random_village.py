@@ -1,6 +1,7 @@
 """A generated township for property tests of the grid edits: village 甲 of a generated shape
 (a box, an L, a blob, or two islands) with hamlets of households, some at one spot, in village groups, maybe
 crossed by a road; and a small neighbouring village 乙, so that edits can try to cross."""
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,15 +26,24 @@ class VillageSpec:
     hamlets: int
     groups: int
     shape: str
-    same_spot: int       # households placed on another's spot
-    must_visit: float    # share of 必访 households
+    same_spot: int  # households placed on another's spot
+    must_visit: float  # share of 必访 households
     road: bool
 
 
 village_specs = st.builds(
-    VillageSpec, seed=st.integers(0, 2**32 - 1), households=st.integers(2, 50), hamlets=st.integers(1, 4),
-    groups=st.integers(1, 3), shape=st.sampled_from(["box", "L", "blob", "islands"]), same_spot=st.integers(0, 4),
-    must_visit=st.sampled_from([0.0, 0.1, 0.3]), road=st.booleans())
+    VillageSpec,
+    seed=st.integers(0, 2**32 - 1),
+    households=st.integers(2, 50),
+    hamlets=st.integers(1, 4),
+    groups=st.integers(1, 3),
+    shape=st.sampled_from(["box", "L", "blob", "islands"]),
+    same_spot=st.integers(0, 4),
+    must_visit=st.sampled_from([0.0, 0.1, 0.3]),
+    road=st.booleans(),
+)
+
+
 # Small cells, so that a village of up to 50 households gets one to several; tight bounds refuse most
 # splits and merges, loose ones let them through.
 def _rules(target: int, band: tuple[float, float]) -> GridRules:
@@ -89,30 +99,61 @@ def build(session, spec: VillageSpec) -> None:
     xy, hamlet = _homes(spec, village, rng)
     east = village.bounds[2]
     neighbour = shapely.box(east, 0, east + 300, 300)
-    town = Township(code=TOWN, name="性质镇",
-                    geom=_ewkt(shapely.MultiPolygon([shapely.box(-10, -10, east + 310, 1300)])))
+    town = Township(
+        code=TOWN, name="性质镇", geom=_ewkt(shapely.MultiPolygon([shapely.box(-10, -10, east + 310, 1300)]))
+    )
     session.add(town)
     session.flush()
-    villages = [Village(township_id=town.id, code=code, name=name,
-                        geom=_ewkt(shapely.multipolygons(shapely.get_parts(outline))))
-                for code, name, outline in [(VILLAGE, "甲村", village), (NEIGHBOUR, "乙村", neighbour)]]
+    villages = [
+        Village(
+            township_id=town.id, code=code, name=name, geom=_ewkt(shapely.multipolygons(shapely.get_parts(outline)))
+        )
+        for code, name, outline in [(VILLAGE, "甲村", village), (NEIGHBOUR, "乙村", neighbour)]
+    ]
     session.add_all(villages)
     session.flush()
-    groups = [VillageGroup(village_id=villages[0].id, code=f"{VILLAGE}{g + 1:02d}", name=f"{g + 1}组",
-                           geom=_ewkt(shapely.Point(xy[hamlet % spec.groups == g].mean(axis=0))))
-              for g in range(spec.groups) if (hamlet % spec.groups == g).any()]
-    groups.append(VillageGroup(village_id=villages[1].id, code=f"{NEIGHBOUR}01", name="1组",
-                               geom=_ewkt(neighbour.centroid)))
+    groups = [
+        VillageGroup(
+            village_id=villages[0].id,
+            code=f"{VILLAGE}{g + 1:02d}",
+            name=f"{g + 1}组",
+            geom=_ewkt(shapely.Point(xy[hamlet % spec.groups == g].mean(axis=0))),
+        )
+        for g in range(spec.groups)
+        if (hamlet % spec.groups == g).any()
+    ]
+    groups.append(
+        VillageGroup(village_id=villages[1].id, code=f"{NEIGHBOUR}01", name="1组", geom=_ewkt(neighbour.centroid))
+    )
     session.add_all(groups)
     session.flush()
     group_of = {int(g.code[-2:]) - 1: g for g in groups[:-1]}
     must = rng.random(len(xy)) < spec.must_visit
-    session.add_all([Household(village_id=villages[0].id, group_id=group_of[h % spec.groups].id,
-                               code=f"{VILLAGE}H{i:03d}", head=f"户主{i}", hardship=bool(m),
-                               geom=_ewkt(shapely.Point(p))) for i, (p, h, m) in enumerate(zip(xy, hamlet, must))])
-    session.add_all([Household(village_id=villages[1].id, group_id=groups[-1].id, code=f"{NEIGHBOUR}H{i:03d}",
-                               head=f"邻户{i}", geom=_ewkt(shapely.Point(east + 50 + 40 * i, 150)))
-                     for i in range(6)])
+    session.add_all(
+        [
+            Household(
+                village_id=villages[0].id,
+                group_id=group_of[h % spec.groups].id,
+                code=f"{VILLAGE}H{i:03d}",
+                head=f"户主{i}",
+                hardship=bool(m),
+                geom=_ewkt(shapely.Point(p)),
+            )
+            for i, (p, h, m) in enumerate(zip(xy, hamlet, must))
+        ]
+    )
+    session.add_all(
+        [
+            Household(
+                village_id=villages[1].id,
+                group_id=groups[-1].id,
+                code=f"{NEIGHBOUR}H{i:03d}",
+                head=f"邻户{i}",
+                geom=_ewkt(shapely.Point(east + 50 + 40 * i, 150)),
+            )
+            for i in range(6)
+        ]
+    )
     if spec.road:
         ends = rng.uniform([0, 0], village.bounds[2:], (2, 2))
         session.add(Road(township_id=town.id, code="R1", road_class="village", geom=_ewkt(shapely.LineString(ends))))

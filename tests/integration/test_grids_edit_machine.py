@@ -4,10 +4,17 @@ is in exactly one cell of its village, every cell is non-empty and connected on 
 service's own test), households at one spot share a cell, and the cells tile their village. A
 refused edit changes nothing stored; a stale one is always refused; an accepted one reports the
 versions it stored and leaves no cell it changed out of bounds, or further out than it was."""
+
 import numpy as np
-from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
 )
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
@@ -15,8 +22,8 @@ from sqlalchemy.orm import sessionmaker
 from gridmgmt.analysis.partition import is_connected
 from gridmgmt.db.models import GridPlan
 from gridmgmt.domain.grid_rules import GridError, StaleCell
-from gridmgmt.services.grids.edits import merge_cells, move_group, move_households, redraw, set_locked, split_cell
 from gridmgmt.services.grids.allocation import allocate_township, load_township, plan_cells, rebalance
+from gridmgmt.services.grids.edits import merge_cells, move_group, move_households, redraw, set_locked, split_cell
 from tests.integration import random_village
 from tests.tables import empty_tables
 
@@ -24,20 +31,26 @@ EXAMPLES, STEPS = 20, 8
 # The tables an example writes, in the order they can be emptied.
 MADE = ("grid_membership", "grid_cell", "grid_plan", "household", "village_group", "road", "village", "township")
 METRE = 1 / 111_000  # in degrees, roughly
-LOADS = ("SELECT c.code, sum(CASE WHEN h.hardship THEN 1 + :extra ELSE 1 END) FROM grid_membership m "
-         "JOIN household h ON h.id = m.household_id JOIN grid_cell c ON c.id = m.cell_id "
-         "WHERE m.plan_id = :p GROUP BY c.code")
-TILING = ("SELECT v.code, ST_Area(ST_Difference(ST_Union(c.geom), v.geom)) / ST_Area(v.geom), "
-          "sum(ST_Area(c.geom)) / ST_Area(v.geom), ST_Area(ST_Union(c.geom)) / ST_Area(v.geom) "
-          "FROM grid_cell c JOIN village v ON v.id = c.village_id WHERE c.plan_id = :p GROUP BY v.code, v.geom")
+LOADS = (
+    "SELECT c.code, sum(CASE WHEN h.hardship THEN 1 + :extra ELSE 1 END) FROM grid_membership m "
+    "JOIN household h ON h.id = m.household_id JOIN grid_cell c ON c.id = m.cell_id "
+    "WHERE m.plan_id = :p GROUP BY c.code"
+)
+TILING = (
+    "SELECT v.code, ST_Area(ST_Difference(ST_Union(c.geom), v.geom)) / ST_Area(v.geom), "
+    "sum(ST_Area(c.geom)) / ST_Area(v.geom), ST_Area(ST_Union(c.geom)) / ST_Area(v.geom) "
+    "FROM grid_cell c JOIN village v ON v.id = c.village_id WHERE c.plan_id = :p GROUP BY v.code, v.geom"
+)
 # Households outside the plan, in a cell of another plan or village, or off their cell; empty cells.
-ASTRAY = ("SELECT (SELECT count(*) FROM household h LEFT JOIN grid_membership m ON m.household_id = h.id "
-          "AND m.plan_id = :p WHERE m.cell_id IS NULL), "
-          "(SELECT count(*) FROM grid_membership m JOIN household h ON h.id = m.household_id "
-          "JOIN grid_cell c ON c.id = m.cell_id WHERE m.plan_id = :p AND (c.plan_id <> :p "
-          "OR c.village_id <> h.village_id OR NOT ST_Intersects(c.geom, h.geom))), "
-          "(SELECT count(*) FROM grid_cell c WHERE c.plan_id = :p AND NOT EXISTS "
-          "(SELECT 1 FROM grid_membership m WHERE m.cell_id = c.id))")
+ASTRAY = (
+    "SELECT (SELECT count(*) FROM household h LEFT JOIN grid_membership m ON m.household_id = h.id "
+    "AND m.plan_id = :p WHERE m.cell_id IS NULL), "
+    "(SELECT count(*) FROM grid_membership m JOIN household h ON h.id = m.household_id "
+    "JOIN grid_cell c ON c.id = m.cell_id WHERE m.plan_id = :p AND (c.plan_id <> :p "
+    "OR c.village_id <> h.village_id OR NOT ST_Intersects(c.geom, h.geom))), "
+    "(SELECT count(*) FROM grid_cell c WHERE c.plan_id = :p AND NOT EXISTS "
+    "(SELECT 1 FROM grid_membership m WHERE m.cell_id = c.id))"
+)
 
 
 class GridEdits(RuleBasedStateMachine):
@@ -63,9 +76,12 @@ class GridEdits(RuleBasedStateMachine):
 
     def _stored(self) -> tuple:
         """Every stored fact of the plan: cells (with geometry) and memberships."""
-        return (self._rows("SELECT code, id, version, locked, ST_AsEWKB(geom) FROM grid_cell "
-                           "WHERE plan_id = :p ORDER BY code"),
-                self._rows("SELECT household_id, cell_id FROM grid_membership WHERE plan_id = :p ORDER BY 1"))
+        return (
+            self._rows(
+                "SELECT code, id, version, locked, ST_AsEWKB(geom) FROM grid_cell WHERE plan_id = :p ORDER BY code"
+            ),
+            self._rows("SELECT household_id, cell_id FROM grid_membership WHERE plan_id = :p ORDER BY 1"),
+        )
 
     def _versions(self) -> dict[str, int]:
         return dict(self._rows("SELECT code, version FROM grid_cell WHERE plan_id = :p"))
@@ -73,9 +89,11 @@ class GridEdits(RuleBasedStateMachine):
     def _members(self) -> dict[str, list[str]]:
         """Household codes by cell code."""
         found: dict[str, list[str]] = {}
-        for cell, home in self._rows("SELECT c.code, h.code FROM grid_membership m JOIN grid_cell c "
-                                     "ON c.id = m.cell_id JOIN household h ON h.id = m.household_id "
-                                     "WHERE m.plan_id = :p ORDER BY 1, 2"):
+        for cell, home in self._rows(
+            "SELECT c.code, h.code FROM grid_membership m JOIN grid_cell c "
+            "ON c.id = m.cell_id JOIN household h ON h.id = m.household_id "
+            "WHERE m.plan_id = :p ORDER BY 1, 2"
+        ):
             found.setdefault(cell, []).append(home)
         return found
 
@@ -116,7 +134,8 @@ class GridEdits(RuleBasedStateMachine):
             if code in after:
                 was, now = loads_before.get(code, loads_before.get(source)), after[code]
                 assert low <= now <= high or (now < low and now >= was) or (now > high and now <= was), (
-                    f"{code}: {was} → {now} outside {low}–{high}")
+                    f"{code}: {was} → {now} outside {low}–{high}"
+                )
 
     # --- steps ----------------------------------------------------------------------------------
 
@@ -138,19 +157,29 @@ class GridEdits(RuleBasedStateMachine):
 
     def _nearest(self, frm: str, to: str) -> list[str]:
         """The households of cell FRM, nearest to cell TO first."""
-        return [code for code, in self._rows(
-            "SELECT h.code FROM grid_membership m JOIN household h ON h.id = m.household_id JOIN grid_cell a "
-            "ON a.id = m.cell_id AND a.code = :frm JOIN grid_cell b ON b.plan_id = a.plan_id AND b.code = :to "
-            "WHERE m.plan_id = :p ORDER BY ST_Distance(h.geom, b.geom), h.code", frm=frm, to=to)]
+        return [
+            code
+            for (code,) in self._rows(
+                "SELECT h.code FROM grid_membership m JOIN household h ON h.id = m.household_id JOIN grid_cell a "
+                "ON a.id = m.cell_id AND a.code = :frm JOIN grid_cell b ON b.plan_id = a.plan_id AND b.code = :to "
+                "WHERE m.plan_id = :p ORDER BY ST_Distance(h.geom, b.geom), h.code",
+                frm=frm,
+                to=to,
+            )
+        ]
 
     @rule(data=st.data())
     def move(self, data):
         to = self._cell(data, "to")
         nearest = self._nearest(self._next_to(data, to, "from"), to)
         anyone = sorted(h for homes in self._members().values() for h in homes) + ["X999"]
-        homes = data.draw(st.one_of(st.integers(1, 4).map(lambda k: nearest[:k]),
-                                    st.lists(st.sampled_from(anyone), min_size=1, max_size=4, unique=True)),
-                          label="homes")
+        homes = data.draw(
+            st.one_of(
+                st.integers(1, 4).map(lambda k: nearest[:k]),
+                st.lists(st.sampled_from(anyone), min_size=1, max_size=4, unique=True),
+            ),
+            label="homes",
+        )
         done = self._edit(lambda: move_households(self.session, self.plan, homes, to, dict(self.seen)))
         if done:
             assert set(homes) <= set(self._members()[to])
@@ -158,7 +187,7 @@ class GridEdits(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def move_group(self, data):
-        groups = [g for g, in self._rows("SELECT code FROM village_group ORDER BY code")] + ["X9"]
+        groups = [g for (g,) in self._rows("SELECT code FROM village_group ORDER BY code")] + ["X9"]
         group, to = data.draw(st.sampled_from(groups), label="group"), self._cell(data, "to")
         done = self._edit(lambda: move_group(self.session, self.plan, group, to, dict(self.seen)))
         if done:
@@ -170,8 +199,11 @@ class GridEdits(RuleBasedStateMachine):
         homes = self._rows("SELECT ST_X(geom), ST_Y(geom) FROM household ORDER BY code")
         x, y = data.draw(st.sampled_from(homes), label="around")
         d = size_m * METRE
-        ring = [[x - d, y - d], [x + d, y + d], [x + d, y - d], [x - d, y + d]] if bowtie else \
-            [[x - d, y - d], [x + d, y - d], [x + d, y + d], [x - d, y + d]]
+        ring = (
+            [[x - d, y - d], [x + d, y + d], [x + d, y - d], [x - d, y + d]]
+            if bowtie
+            else [[x - d, y - d], [x + d, y - d], [x + d, y + d], [x - d, y + d]]
+        )
         area = {"type": "Polygon", "coordinates": [ring + ring[:1]]}
         done = self._edit(lambda: redraw(self.session, self.plan, cell, area, dict(self.seen)))
         if done:
@@ -209,8 +241,13 @@ class GridEdits(RuleBasedStateMachine):
         """An editor holding versions from before the last change is refused (409), whatever the edit."""
         cell = self._cell(data, "cell")
         edits = {
-            "move": lambda: move_households(self.session, self.plan, self._nearest(cell, cell)[:1],
-                                            self._next_to(data, cell, "to", anywhere=False), self._stale()),
+            "move": lambda: move_households(
+                self.session,
+                self.plan,
+                self._nearest(cell, cell)[:1],
+                self._next_to(data, cell, "to", anywhere=False),
+                self._stale(),
+            ),
             "split": lambda: split_cell(self.session, self.plan, cell, self._stale()),
             "lock": lambda: set_locked(self.session, self.plan, cell, True, self._stale()[cell]),
         }
@@ -220,13 +257,18 @@ class GridEdits(RuleBasedStateMachine):
     @precondition(lambda self: self.edited)
     @rule()
     def rebalance(self):
-        locked = self._rows("SELECT code, id, version, ST_AsEWKB(geom) FROM grid_cell WHERE plan_id = :p "
-                            "AND locked ORDER BY code")
+        locked = self._rows(
+            "SELECT code, id, version, ST_AsEWKB(geom) FROM grid_cell WHERE plan_id = :p AND locked ORDER BY code"
+        )
         members = self._members()
         rebalance(self.session, self.plan)
         self.seen, self.edited = self._versions(), False  # the editor reloads the plan
-        assert self._rows("SELECT code, id, version, ST_AsEWKB(geom) FROM grid_cell WHERE plan_id = :p "
-                          "AND locked ORDER BY code") == locked
+        assert (
+            self._rows(
+                "SELECT code, id, version, ST_AsEWKB(geom) FROM grid_cell WHERE plan_id = :p AND locked ORDER BY code"
+            )
+            == locked
+        )
         assert all(self._members()[code] == members[code] for code, *_ in locked)
 
     # --- after every step -----------------------------------------------------------------------
@@ -262,8 +304,16 @@ class GridEdits(RuleBasedStateMachine):
 def test_grid_edits_keep_every_household_in_one_connected_cell(engine):
     empty_tables(engine)
     try:
-        run_state_machine_as_test(lambda: GridEdits(engine), settings=settings(
-            max_examples=EXAMPLES, stateful_step_count=STEPS, derandomize=True, database=None, deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]))
+        run_state_machine_as_test(
+            lambda: GridEdits(engine),
+            settings=settings(
+                max_examples=EXAMPLES,
+                stateful_step_count=STEPS,
+                derandomize=True,
+                database=None,
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+            ),
+        )
     finally:
         empty_tables(engine)

@@ -1,4 +1,5 @@
 """Scopes on real PostGIS: a grid worker's (what their cadre answers for), the other roles', the public one."""
+
 from datetime import timedelta
 
 import pytest
@@ -6,9 +7,9 @@ from sqlalchemy import select
 
 from gridmgmt.db.models import AppUser, Cadre, CadreVillage, GridPlan, Household, Township, Village
 from gridmgmt.domain.permissions import Scope
-from gridmgmt.services.visits.duties import set_duty
-from gridmgmt.services.mapdata.features import collection, items
 from gridmgmt.services.accounts.scopes import answers_for, cadre_scope, public_scope, user_scope
+from gridmgmt.services.mapdata.features import collection, items
+from gridmgmt.services.visits.duties import set_duty
 from tests.integration.visit_fixtures import SETTINGS
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE, add_people
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE, add_small_township
@@ -80,8 +81,9 @@ def test_the_village_a_cadre_lives_in_is_in_their_scope(session, ids):
 
 def test_a_township_duty_makes_the_scope_the_township(session, ids):
     worker = _worker(session)
-    set_duty(session, "patrol", cadre_code="G001", name="全镇巡查", scope="township", target="households",
-             period="year")
+    set_duty(
+        session, "patrol", cadre_code="G001", name="全镇巡查", scope="township", target="households", period="year"
+    )
     towns = _ids(session, Township)
     assert cadre_scope(session, worker.id, TODAY) == Scope(township_ids=frozenset({towns[TOWNSHIP_CODE]}))
     assert all(answers_for(session, worker.id, _home(session, code), TODAY) for code in IN_SCOPE + OUT_OF_SCOPE)

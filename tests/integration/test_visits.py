@@ -1,20 +1,27 @@
 """Recording visits and 四必到 events on PostGIS: retries, the distance flag, deadlines."""
+
 import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
 
 from gridmgmt.db.models import CadreVillage, Event, Visit
-from gridmgmt.services.visits.events import (EventError, EventReport, attend_event, close_event, record_field_visit,
-                                      report_event)
-from gridmgmt.services.accounts.scopes import answers_for
-from gridmgmt.services.visits.records import Fix, OutOfScope, VisitError, VisitInput, record_visit
 from gridmgmt.domain.duties import AttendRules
+from gridmgmt.services.accounts.scopes import answers_for
+from gridmgmt.services.visits.events import (
+    EventError,
+    EventReport,
+    attend_event,
+    close_event,
+    record_field_visit,
+    report_event,
+)
+from gridmgmt.services.visits.records import Fix, OutOfScope, VisitError, VisitInput, record_visit
 from tests.integration.visit_fixtures import SETTINGS, build
 
-NOON = datetime(2025, 5, 15, 4, 0, tzinfo=timezone.utc)  # 12:00 in Asia/Shanghai
+NOON = datetime(2025, 5, 15, 4, 0, tzinfo=UTC)  # 12:00 in Asia/Shanghai
 
 
 @pytest.fixture
@@ -23,8 +30,12 @@ def town(session):
 
 
 def _visit(town, **kw):
-    base = {"client_id": str(uuid.uuid4()), "cadre_id": town["cadres"]["grid_worker"],
-            "visited_at": NOON, "household_id": town["households"][0].id}
+    base = {
+        "client_id": str(uuid.uuid4()),
+        "cadre_id": town["cadres"]["grid_worker"],
+        "visited_at": NOON,
+        "household_id": town["households"][0].id,
+    }
     return VisitInput(**{**base, **kw})
 
 
@@ -69,16 +80,19 @@ def test_same_client_id_for_another_household_is_refused(session, town):
     assert _count(session) == 1
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"client_id": "not-a-uuid"}, "UUID"),
-    ({"household_id": None}, "二者选一"),
-    ({"household_id": 999_999}, "不存在"),
-    ({"kind": "party"}, "未知走访类型"),
-    ({"visited_at": datetime(2025, 5, 15, 12)}, "时区"),
-    ({"visited_at": datetime.now(timezone.utc) + timedelta(days=1)}, "不能晚于现在"),
-    ({"fix": Fix(215.0, 23.9)}, "超出范围"),
-    ({"cadre_id": 999_999}, "干部"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"client_id": "not-a-uuid"}, "UUID"),
+        ({"household_id": None}, "二者选一"),
+        ({"household_id": 999_999}, "不存在"),
+        ({"kind": "party"}, "未知走访类型"),
+        ({"visited_at": datetime(2025, 5, 15, 12)}, "时区"),
+        ({"visited_at": datetime.now(UTC) + timedelta(days=1)}, "不能晚于现在"),
+        ({"fix": Fix(215.0, 23.9)}, "超出范围"),
+        ({"cadre_id": 999_999}, "干部"),
+    ],
+)
 def test_bad_visits_change_nothing(session, town, change, message):
     with pytest.raises(VisitError, match=message):
         record_visit(session, _visit(town, **change), SETTINGS)
@@ -86,8 +100,13 @@ def test_bad_visits_change_nothing(session, town, change, message):
 
 
 def _report(town, **kw):
-    base = {"event_type": "dispute", "reported_by": town["cadres"]["grid_worker"],
-            "reported_at": NOON, "household_id": town["households"][3].id, "description": "宅基地纠纷"}
+    base = {
+        "event_type": "dispute",
+        "reported_by": town["cadres"]["grid_worker"],
+        "reported_at": NOON,
+        "household_id": town["households"][3].id,
+        "description": "宅基地纠纷",
+    }
     return EventReport(**{**base, **kw})
 
 
@@ -95,8 +114,9 @@ def test_event_deadline_default_and_per_type(session, town):
     event, _ = report_event(session, _report(town), SETTINGS)
     assert event.attend_by - event.reported_at == timedelta(hours=24)
     assert event.status == "reported" and event.village_id == town["village"].id
-    urgent, _ = report_event(session, _report(town, event_type="emergency"),
-                             replace(SETTINGS, attend=AttendRules({"emergency": 2})))
+    urgent, _ = report_event(
+        session, _report(town, event_type="emergency"), replace(SETTINGS, attend=AttendRules({"emergency": 2}))
+    )
     assert urgent.attend_by - urgent.reported_at == timedelta(hours=2)
 
 
@@ -133,8 +153,7 @@ def test_attend_retry_and_close(session, town):
     assert created and stored.kind == "event"
     assert attend_event(session, event.id, visit, SETTINGS)[2] is False  # the phone retries
     visits = session.scalars(select(Visit)).all()
-    assert [(v.kind, v.event_id, v.household_id) for v in visits] == [
-        ("event", event.id, town["households"][3].id)]
+    assert [(v.kind, v.event_id, v.household_id) for v in visits] == [("event", event.id, town["households"][3].id)]
     assert close_event(session, event.id).status == "closed"
     with pytest.raises(EventError, match="已办结"):
         attend_event(session, event.id, _visit(town), SETTINGS)
@@ -150,8 +169,12 @@ def test_point_event_is_attended_at_its_group(session, town):
 def test_a_posting_answers_for_its_village_from_its_first_to_its_last_day(session, town):
     cadre, home = town["cadres"]["first_secretary"], town["households"][3].id
     today = SETTINGS.today()
-    posting = CadreVillage(cadre_id=cadre, village_id=town["village"].id, assignment="first_secretary",
-                           start_date=today + timedelta(days=1))
+    posting = CadreVillage(
+        cadre_id=cadre,
+        village_id=town["village"].id,
+        assignment="first_secretary",
+        start_date=today + timedelta(days=1),
+    )
     session.add(posting)
     session.commit()
     assert not answers_for(session, cadre, home, today)

@@ -1,5 +1,6 @@
 """The default demo township (seed 1): the gaps planted in its visit history show up in the
 compliance report, checked against the generated tables themselves (pandas, not our code)."""
+
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 

@@ -1,24 +1,32 @@
 """The OGC bbox, the OGC page and the tile z/x/y over generated text: anything either parses into a
 valid value or is refused with the documented error (InvalidQuery, InvalidTile, a 400), and valid
 values read back the same."""
+
 import math
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from gridmgmt.domain.limits import INT8_MAX
 from gridmgmt.services.mapdata.features import DEFAULT_LIMIT, MAX_LIMIT, InvalidQuery, parse_bbox
 from gridmgmt.services.mapdata.tiles import MAX_ZOOM, InvalidTile, TileAddress, parse_address, tile_at
-from gridmgmt.domain.limits import INT8_MAX
 from web.inputs import ItemsQuery
 
 SETTINGS = settings(max_examples=400, derandomize=True, database=None, deadline=None)
 # Web Mercator's latitude limit: arctan(sinh(π)).
 MERCATOR_LAT = math.degrees(math.atan(math.sinh(math.pi)))
-number_text = st.one_of(st.floats().map(repr), st.integers().map(str), st.floats().map(lambda f: f"{f:.3f}"),
-                        st.sampled_from(["", " 1 ", "1_0", "١٢", "+5", "0x10", "1e", "--1", "nan", "Infinity"]))
-bbox_text = st.one_of(st.text(max_size=40),
-                      st.lists(number_text, min_size=0, max_size=6).map(",".join),
-                      st.lists(number_text, min_size=4, max_size=4).map(",".join))
+number_text = st.one_of(
+    st.floats().map(repr),
+    st.integers().map(str),
+    st.floats().map(lambda f: f"{f:.3f}"),
+    st.sampled_from(["", " 1 ", "1_0", "١٢", "+5", "0x10", "1e", "--1", "nan", "Infinity"]),
+)
+bbox_text = st.one_of(
+    st.text(max_size=40),
+    st.lists(number_text, min_size=0, max_size=6).map(",".join),
+    st.lists(number_text, min_size=4, max_size=4).map(",".join),
+)
 
 
 @st.composite
@@ -54,7 +62,7 @@ def test_any_tile_address_text_is_a_tile_or_refused(zxy):
     except InvalidTile as refused:
         assert "瓦片" in str(refused) or "缩放级别" in str(refused)
         return
-    assert 0 <= address.z <= MAX_ZOOM and 0 <= address.x < 2 ** address.z and 0 <= address.y < 2 ** address.z
+    assert 0 <= address.z <= MAX_ZOOM and 0 <= address.x < 2**address.z and 0 <= address.y < 2**address.z
 
 
 @st.composite

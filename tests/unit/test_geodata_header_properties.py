@@ -1,10 +1,12 @@
 """Import header matching over generated headers: any decoration of any known name (case, spaces,
 `_`, `-`, `/`, brackets, a BOM) maps to its standard name, whatever else the file holds, and no
 two standard names of a layer share a header."""
+
 import random
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geodata.errors import ImportRejected
 from geodata.layers import LAYERS
@@ -47,8 +49,11 @@ def header_row(draw):
 
 
 @SETTINGS
-@given(st.sampled_from(FIELDS).flatmap(
-    lambda lf: st.tuples(st.just(lf), st.sampled_from(_names(lf[1])).flatmap(decorated))))
+@given(
+    st.sampled_from(FIELDS).flatmap(
+        lambda lf: st.tuples(st.just(lf), st.sampled_from(_names(lf[1])).flatmap(decorated))
+    )
+)
 def test_any_decoration_of_a_known_name_maps_to_its_standard_name(case):
     (layer, field), header = case
     assert match_columns([header], layer) == {field.name: header}
@@ -62,8 +67,15 @@ def test_a_row_of_headers_maps_exactly_the_known_ones(row):
 
 
 @SETTINGS
-@given(st.sampled_from(FIELDS).flatmap(lambda lf: st.tuples(
-    st.just(lf), st.sampled_from(_names(lf[1])).flatmap(decorated), st.sampled_from(_names(lf[1])).flatmap(decorated))))
+@given(
+    st.sampled_from(FIELDS).flatmap(
+        lambda lf: st.tuples(
+            st.just(lf),
+            st.sampled_from(_names(lf[1])).flatmap(decorated),
+            st.sampled_from(_names(lf[1])).flatmap(decorated),
+        )
+    )
+)
 def test_two_headers_for_one_standard_name_are_refused(case):
     (layer, field), first, second = case
     with pytest.raises(ImportRejected) as refused:
@@ -80,4 +92,5 @@ def test_no_two_standard_names_share_a_header(layer):
             key = normalise_header(name)
             assert key, f"{layer.name}.{field.name}: {name!r} is all separators"
             assert owner.setdefault(key, field.name) == field.name, (
-                f"{layer.name}: {name!r} names both {owner[key]} and {field.name}")
+                f"{layer.name}: {name!r} names both {owner[key]} and {field.name}"
+            )

@@ -1,4 +1,5 @@
 """Household Voronoi regions clipped to the village: exact tiling and adjacency."""
+
 import numpy as np
 import pytest
 import shapely
@@ -46,8 +47,7 @@ def test_a_single_site_gets_the_village_to_the_last_digit():
 def test_voronoi_piece_cut_off_by_a_bend_goes_to_a_neighbour():
     # A U-shaped village: the site low in the left arm has a Voronoi cell that
     # reaches across the notch into the right arm; that piece must not stay its own.
-    village = shapely.Polygon([(0, 0), (300, 0), (300, 300), (200, 300), (200, 100),
-                               (100, 100), (100, 300), (0, 300)])
+    village = shapely.Polygon([(0, 0), (300, 0), (300, 300), (200, 300), (200, 100), (100, 100), (100, 300), (0, 300)])
     xy = np.array([[50, 150], [250, 280], [150, 50], [250, 120], [50, 280]], float)
     mesh = build_mesh(xy, village)
     _assert_tiles(mesh.regions, village)

@@ -1,4 +1,5 @@
 """Grid rules: cell counts, bands, bounds and the stale-version check."""
+
 import pytest
 
 from gridmgmt.domain.errors import UserError
@@ -8,15 +9,15 @@ from gridmgmt.domain.grid_rules import GridError, GridRules, PlanNotFound, Stale
 def test_cell_count_is_nearest_to_target_within_bounds():
     rules = GridRules(target=150, min_workload=100, max_workload=200)
     assert rules.cell_count(0) == 0
-    assert rules.cell_count(60) == 1      # a village smaller than one cell
-    assert rules.cell_count(237) == 2     # 118.5 each, not 237 in one
-    assert rules.cell_count(1000) == 7    # 142.9 each
-    assert rules.cell_count(210) == 2     # one cell would exceed 200
+    assert rules.cell_count(60) == 1  # a village smaller than one cell
+    assert rules.cell_count(237) == 2  # 118.5 each, not 237 in one
+    assert rules.cell_count(1000) == 7  # 142.9 each
+    assert rules.cell_count(210) == 2  # one cell would exceed 200
 
 
 def test_cell_count_keeps_cells_above_minimum_when_it_can():
     rules = GridRules(target=150, min_workload=140, max_workload=400)
-    assert rules.cell_count(270) == 1     # two cells of 135 would fall below 140
+    assert rules.cell_count(270) == 1  # two cells of 135 would fall below 140
 
 
 def test_band_is_tolerance_around_mean_clipped_to_bounds():

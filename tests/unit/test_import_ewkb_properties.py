@@ -4,9 +4,11 @@ every kind (nested collections, empties, Z, M, ZM; with an SRID set before, or n
 Geometries are built from WKT with repr-formatted doubles, so any finite double (-0.0, subnormals,
 1e308) reaches the writer unchanged.
 """
+
 import numpy as np
 import shapely
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gridmgmt.services.imports.staging import ewkb
 
@@ -39,25 +41,33 @@ def _body(kind: str, dim: str):
 
 def _multi(kind: str, dim: str):
     return st.lists(_body(kind, dim), max_size=4).map(
-        lambda parts: f"MULTI{kind}{dim} ({', '.join(parts)})" if parts else f"MULTI{kind}{dim} EMPTY")
+        lambda parts: f"MULTI{kind}{dim} ({', '.join(parts)})" if parts else f"MULTI{kind}{dim} EMPTY"
+    )
 
 
 def _wkt(dim: str, depth: int = 2):
     """WKT of a geometry of dimension DIM: simple, multi, or a collection nested up to DEPTH."""
     simple = st.sampled_from(["POINT", "LINESTRING", "POLYGON"])
-    kinds = [simple.flatmap(lambda k: _body(k, dim).map(lambda b: f"{k}{dim} {b}")),
-             simple.flatmap(lambda k: _multi(k, dim))]
+    kinds = [
+        simple.flatmap(lambda k: _body(k, dim).map(lambda b: f"{k}{dim} {b}")),
+        simple.flatmap(lambda k: _multi(k, dim)),
+    ]
     if depth:
-        kinds.append(st.lists(_wkt(dim, depth - 1), max_size=3).map(
-            lambda parts: f"GEOMETRYCOLLECTION{dim} ({', '.join(parts)})" if parts
-            else f"GEOMETRYCOLLECTION{dim} EMPTY"))
+        kinds.append(
+            st.lists(_wkt(dim, depth - 1), max_size=3).map(
+                lambda parts: (
+                    f"GEOMETRYCOLLECTION{dim} ({', '.join(parts)})" if parts else f"GEOMETRYCOLLECTION{dim} EMPTY"
+                )
+            )
+        )
     return st.one_of(kinds)
 
 
 geometry = st.sampled_from(list(DIMENSIONS)).flatmap(_wkt).map(shapely.from_wkt)
 # An SRID set by whoever read the file (0: none) must not leak into the output.
 with_srid = st.tuples(geometry, st.sampled_from([0, 4326, 4490, 3857, 2**31 - 1])).map(
-    lambda pair: shapely.set_srid(pair[0], pair[1]))
+    lambda pair: shapely.set_srid(pair[0], pair[1])
+)
 column = st.lists(st.one_of(st.none(), with_srid), min_size=1, max_size=8).map(lambda g: np.array(g, dtype=object))
 
 

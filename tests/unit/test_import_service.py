@@ -1,4 +1,5 @@
 """The import service's refusals are UserErrors, and loading it loads no ORM model."""
+
 import json
 import subprocess
 import sys
@@ -22,7 +23,9 @@ def test_refusals_are_user_errors_with_their_status():
 
 def test_the_import_service_loads_no_orm_model():
     """`gridmgmt import` builds its tables from the catalog: the models cost a quarter second of start-up."""
-    probe = ("import json, sys, gridmgmt.services.imports; "
-             "print(json.dumps([m for m in ('gridmgmt.db.models', 'geoalchemy2') if m in sys.modules]))")
+    probe = (
+        "import json, sys, gridmgmt.services.imports; "
+        "print(json.dumps([m for m in ('gridmgmt.db.models', 'geoalchemy2') if m in sys.modules]))"
+    )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert json.loads(loaded.stdout) == []

@@ -4,6 +4,7 @@ Everything outside the map frame (legend, scale bar, north arrow, inset, notes)
 sits in the panel, so none of it can cover data. Sizes are millimetres on A4 and
 grow with the paper.
 """
+
 from dataclasses import dataclass
 
 from gridmgmt.domain.errors import UserError
@@ -88,8 +89,13 @@ def _column(panel: Rect, s: float, inset: bool, notes_mm: float) -> dict[str, Re
     x, y, w, h = panel
     fixed = {"north": 24 * s, "inset": 44 * s if inset else 0, "scale": 20 * s, "notes": max(24 * s, notes_mm)}
     legend_h = h - sum(fixed.values())
-    heights = {"north": fixed["north"], "inset": fixed["inset"], "legend": legend_h,
-               "scale": fixed["scale"], "notes": fixed["notes"]}
+    heights = {
+        "north": fixed["north"],
+        "inset": fixed["inset"],
+        "legend": legend_h,
+        "scale": fixed["scale"],
+        "notes": fixed["notes"],
+    }
     blocks, top = {}, y + h
     for name, block_h in heights.items():
         top -= block_h

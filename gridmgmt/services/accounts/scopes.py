@@ -7,6 +7,7 @@ published plan, and their whole township when a 全镇 duty binds them. Their ph
 lists, the household page, tiles, OGC features and the visit and event records all
 ask this one scope (cadre_scope).
 """
+
 from datetime import date
 from functools import lru_cache
 from typing import Protocol
@@ -57,14 +58,25 @@ def _assignments() -> Select:
     posted = select(CadreVillage.village_id).where(
         CadreVillage.cadre_id == Cadre.id,
         or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= day),
-        or_(CadreVillage.end_date.is_(None), CadreVillage.end_date >= day))
-    held = (select(GridCell.id).join(GridPlan, GridPlan.id == GridCell.plan_id)
-            .where(GridCell.grid_worker_id == Cadre.id, GridPlan.status == "published"))
-    return (select(Cadre.township_id, Cadre.cadre_role, _ids(posted).label("villages"),
-                   Household.village_id.label("home_village"), _ids(held).label("cells"),
-                   _ids(held.with_only_columns(distinct(GridCell.village_id))).label("cell_villages"))
-            .outerjoin(Household, Household.id == Cadre.household_id)
-            .where(Cadre.id == bindparam("cadre_id", type_=Integer)))
+        or_(CadreVillage.end_date.is_(None), CadreVillage.end_date >= day),
+    )
+    held = (
+        select(GridCell.id)
+        .join(GridPlan, GridPlan.id == GridCell.plan_id)
+        .where(GridCell.grid_worker_id == Cadre.id, GridPlan.status == "published")
+    )
+    return (
+        select(
+            Cadre.township_id,
+            Cadre.cadre_role,
+            _ids(posted).label("villages"),
+            Household.village_id.label("home_village"),
+            _ids(held).label("cells"),
+            _ids(held.with_only_columns(distinct(GridCell.village_id))).label("cell_villages"),
+        )
+        .outerjoin(Household, Household.id == Cadre.household_id)
+        .where(Cadre.id == bindparam("cadre_id", type_=Integer))
+    )
 
 
 def cadre_scope(session: Session, cadre_id: int, day: date) -> Scope:
@@ -76,15 +88,20 @@ def cadre_scope(session: Session, cadre_id: int, day: date) -> Scope:
     if covers_township(active_duties(session), row.cadre_role, cadre_id):
         return Scope(township_ids=township)
     home = {row.home_village} if row.home_village is not None else set()
-    return Scope(township_ids=township, village_ids=frozenset(row.villages) | home,
-                 grid_cell_ids=frozenset(row.cells), cell_village_ids=frozenset(row.cell_villages))
+    return Scope(
+        township_ids=township,
+        village_ids=frozenset(row.villages) | home,
+        grid_cell_ids=frozenset(row.cells),
+        cell_village_ids=frozenset(row.cell_villages),
+    )
 
 
 def answers_for(session: Session, cadre_id: int, household_id: int, day: date) -> bool:
     """True when the household HOUSEHOLD_ID lies in cadre CADRE_ID's scope on DAY."""
     row = session.execute(
         select(Village.township_id, Household.village_id, Household.grid_cell_id)
-        .join(Village, Household.village_id == Village.id).where(Household.id == household_id)
+        .join(Village, Household.village_id == Village.id)
+        .where(Household.id == household_id)
     ).one_or_none()
     return row is not None and sees_household(cadre_scope(session, cadre_id, day), *row)
 

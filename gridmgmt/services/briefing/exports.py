@@ -3,6 +3,7 @@
 Every export is written to the audit log in the same transaction; a failed
 export leaves neither a file nor an audit row.
 """
+
 import json
 from dataclasses import replace
 from datetime import date
@@ -45,16 +46,29 @@ def _township_id(session: Session, code: str) -> int:
     return found
 
 
-def briefing_data(session: Session, kind: MapKind, township_code: str, made_on: date,
-                  households: bool = True, visits: VisitSettings | None = None) -> BriefingData:
+def briefing_data(
+    session: Session,
+    kind: MapKind,
+    township_code: str,
+    made_on: date,
+    households: bool = True,
+    visits: VisitSettings | None = None,
+) -> BriefingData:
     """The township, the layers KIND needs and the county's townships for the inset.
 
     Without HOUSEHOLDS (a role that may not see them) the household layer is empty. VISITS
     (default: the settings' defaults) date the visits that the compliance layers count.
     """
-    row = session.execute(select(Township.id, Township.code, Township.name, Township.county,
-                                 func.ST_AsBinary(Township.geom), func.ST_AsBinary(Township.seat))
-                          .where(Township.code == township_code)).one_or_none()
+    row = session.execute(
+        select(
+            Township.id,
+            Township.code,
+            Township.name,
+            Township.county,
+            func.ST_AsBinary(Township.geom),
+            func.ST_AsBinary(Township.seat),
+        ).where(Township.code == township_code)
+    ).one_or_none()
     if row is None:
         raise TownshipMissing(township_code)
     township_id, code, name, county, geom, seat = row
@@ -69,8 +83,9 @@ def briefing_data(session: Session, kind: MapKind, township_code: str, made_on: 
 def _county(session: Session, county: str | None) -> gpd.GeoSeries | None:
     if not county:
         return None
-    wkbs = session.scalars(select(func.ST_AsBinary(Township.geom)).where(Township.county == county)
-                           .order_by(Township.code)).all()
+    wkbs = session.scalars(
+        select(func.ST_AsBinary(Township.geom)).where(Township.county == county).order_by(Township.code)
+    ).all()
     return gpd.GeoSeries(shapely.from_wkb(wkbs), crs=4326) if len(wkbs) > 1 else None
 
 
@@ -86,10 +101,19 @@ def _check(kind_name: str, fmt: str, path: Path) -> MapKind:
     return KINDS[kind_name]
 
 
-def export_map(session: Session, kind_name: str, township_code: str, fmt: str, path: Path,
-               page: Page = Page(), actor: Actor = Actor("unknown"), made_on: date | None = None,
-               households: bool = True, node_modules: Path | None = None,
-               visits: VisitSettings | None = None) -> Path:
+def export_map(
+    session: Session,
+    kind_name: str,
+    township_code: str,
+    fmt: str,
+    path: Path,
+    page: Page = Page(),
+    actor: Actor = Actor("unknown"),
+    made_on: date | None = None,
+    households: bool = True,
+    node_modules: Path | None = None,
+    visits: VisitSettings | None = None,
+) -> Path:
     """Write map KIND_NAME of the township to PATH in FMT (png/pdf/html) and audit it.
 
     HOUSEHOLDS false leaves household points off the map, for roles that may not see them.
@@ -101,23 +125,33 @@ def export_map(session: Session, kind_name: str, township_code: str, fmt: str, p
     made_on = made_on or visits.today()
     if fmt == "html":
         content = _standalone(session, township_code, made_on, households, node_modules).encode("utf-8")
-        return audited_file(session, path, lambda p: p.write_bytes(content), actor,
-                        {"kind": kind.name, "format": fmt, "township": township_code})
+        return audited_file(
+            session,
+            path,
+            lambda p: p.write_bytes(content),
+            actor,
+            {"kind": kind.name, "format": fmt, "township": township_code},
+        )
     try:
         spec = kind.build(briefing_data(session, kind, township_code, made_on, households, visits))
     except KindRefused as refused:
         raise BriefingRefused(str(refused)) from refused
     rendered = render(spec, page)
-    detail = {"kind": kind.name, "format": fmt, "township": township_code,
-              "paper": page.paper, "orientation": page.orientation}
+    detail = {
+        "kind": kind.name,
+        "format": fmt,
+        "township": township_code,
+        "paper": page.paper,
+        "orientation": page.orientation,
+    }
     return audited_file(session, path, lambda p: save(rendered, p, fmt, spec.title), actor, detail)
 
 
-def _standalone(session: Session, township_code: str, made_on: date, households: bool,
-                node_modules: Path) -> str:
+def _standalone(session: Session, township_code: str, made_on: date, households: bool, node_modules: Path) -> str:
     """The overview web map with its households embedded: a file has no tile server to ask."""
-    points = LOADERS["households"](session, Ask(_township_id(session, township_code), made_on,
-                                                VisitSettings.defaults()))
+    points = LOADERS["households"](
+        session, Ask(_township_id(session, township_code), made_on, VisitSettings.defaults())
+    )
     if not households:
         points = points.iloc[0:0]
     points.geometry = shapely.set_precision(points.geometry.array, 1e-6)
@@ -125,8 +159,14 @@ def _standalone(session: Session, township_code: str, made_on: date, households:
     return standalone_html(embedded, node_modules)
 
 
-def export_geopackage(session: Session, township_code: str, layer_names: list[str], path: Path,
-                      actor: Actor = Actor("unknown"), include_sensitive: bool = False) -> dict[str, int]:
+def export_geopackage(
+    session: Session,
+    township_code: str,
+    layer_names: list[str],
+    path: Path,
+    actor: Actor = Actor("unknown"),
+    include_sensitive: bool = False,
+) -> dict[str, int]:
     """Write LAYER_NAMES of the township into one GeoPackage for QGIS, audited; rows per layer.
 
     Sensitive household flags only with INCLUDE_SENSITIVE (then audited as export_sensitive).

@@ -6,6 +6,7 @@ The rows leave PostGIS with COPY (200,000 households in well under a second); th
 nearest venue is found in memory with shapely's STRtree, in the metric frame chosen
 (by the townships' rule, gridmgmt.network.frame) at the households' median point.
 """
+
 import io
 
 import pandas as pd
@@ -20,11 +21,16 @@ from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, CoverageRules
 from gridmgmt.network.distances import nearest_straight
 from gridmgmt.network.frame import TownshipFrame
 
-HOUSEHOLDS = select(Household.id, Household.group_id, Household.village_id, Village.township_id,
-                    Household.member_count, *lonlat(Household.geom)).join(Village, Village.id == Household.village_id)
+HOUSEHOLDS = select(
+    Household.id,
+    Household.group_id,
+    Household.village_id,
+    Village.township_id,
+    Household.member_count,
+    *lonlat(Household.geom),
+).join(Village, Village.id == Household.village_id)
 MEMBERS = select(PartyMember.household_id, PartyMember.status).where(PartyMember.household_id.is_not(None))
-VENUES = select(*lonlat(PartyOrg.venue)).where(PartyOrg.venue.is_not(None),
-                                                PartyOrg.field.in_(RESIDENT_VENUE_FIELDS))
+VENUES = select(*lonlat(PartyOrg.venue)).where(PartyOrg.venue.is_not(None), PartyOrg.field.in_(RESIDENT_VENUE_FIELDS))
 AREAS = {"groups": "group_id", "villages": "village_id", "townships": "township_id"}
 
 

@@ -4,6 +4,7 @@ Households and venues are snapped onto the township's RoadNetwork (gridmgmt.netw
 one vertex cost matrix among their edges' ends gives every road distance; the arithmetic is
 in gridmgmt.network.distances.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,10 +21,13 @@ from gridmgmt.network.roads import RoadNetwork
 
 def resident_venues(township_id: int) -> Select:
     """(id, lon, lat) of the township's venues where people live (RESIDENT_VENUE_FIELDS), by id."""
-    return (select(PartyOrg.id, *lonlat(PartyOrg.venue))
-            .where(PartyOrg.township_id == township_id, PartyOrg.venue.is_not(None),
-                   PartyOrg.field.in_(RESIDENT_VENUE_FIELDS))
-            .order_by(PartyOrg.id))
+    return (
+        select(PartyOrg.id, *lonlat(PartyOrg.venue))
+        .where(
+            PartyOrg.township_id == township_id, PartyOrg.venue.is_not(None), PartyOrg.field.in_(RESIDENT_VENUE_FIELDS)
+        )
+        .order_by(PartyOrg.id)
+    )
 
 
 POINTS = {"households": household_points, "venues": resident_venues}
@@ -58,9 +62,14 @@ def township_reach(session: Session, township_id: int, rules: CoverageRules) -> 
 
 def member_household_ids(session: Session, township_id: int) -> np.ndarray:
     """Households of the township where a party member lives."""
-    return np.array(session.scalars(
-        select(PartyMember.household_id).distinct().join(Household, Household.id == PartyMember.household_id)
-        .where(in_township(township_id))).all())
+    return np.array(
+        session.scalars(
+            select(PartyMember.household_id)
+            .distinct()
+            .join(Household, Household.id == PartyMember.household_id)
+            .where(in_township(township_id))
+        ).all()
+    )
 
 
 def household_reach(session: Session, reach: TownshipReach) -> pd.DataFrame:
@@ -69,9 +78,12 @@ def household_reach(session: Session, reach: TownshipReach) -> pd.DataFrame:
     homes = reach.homes
     with_members = np.isin(reach.home_ids, member_household_ids(session, reach.network.township_id))
     venue_m, venue_row = nearest(homes, reach.venues, reach.costs)
-    return pd.DataFrame({
-        "venue_m": venue_m,
-        "venue_id": np.append(reach.venue_ids, 0)[venue_row],  # row -1 (no venue reachable) picks the 0
-        "member_m": nearest_distances(homes, homes.take(with_members), reach.costs),
-        "off_network": homes.off_network,
-    }, index=pd.Index(reach.home_ids, name="household_id"))
+    return pd.DataFrame(
+        {
+            "venue_m": venue_m,
+            "venue_id": np.append(reach.venue_ids, 0)[venue_row],  # row -1 (no venue reachable) picks the 0
+            "member_m": nearest_distances(homes, homes.take(with_members), reach.costs),
+            "off_network": homes.off_network,
+        },
+        index=pd.Index(reach.home_ids, name="household_id"),
+    )

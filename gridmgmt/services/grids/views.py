@@ -1,5 +1,6 @@
 """What the grid pages show: a plan's cells with live metrics, its households and groups
 (never a sensitive flag), two plans compared, and a grid worker's own cells and liaisons."""
+
 import json
 from dataclasses import dataclass
 
@@ -9,7 +10,15 @@ from sqlalchemy import ColumnElement, Float, Numeric, cast, func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import (
-    Cadre, GridCell, GridPlan, Household, Liaison, PartyMember, Township, Village, VillageGroup,
+    Cadre,
+    GridCell,
+    GridPlan,
+    Household,
+    Liaison,
+    PartyMember,
+    Township,
+    Village,
+    VillageGroup,
 )
 from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.db.queries import COORD_DIGITS, collection, feature_collection, must_visit, published_cells, rounded
@@ -42,7 +51,10 @@ def township_plans(session: Session, code: str) -> list[dict]:
     """The plans of township CODE, oldest first, with their cell and household counts."""
     rows = session.execute(
         select(GridPlan.id, GridPlan.name, GridPlan.status, GridPlan.published_at, GridPlan.rules, *plan_sizes())
-        .join(Township, Township.id == GridPlan.township_id).where(Township.code == code).order_by(GridPlan.id))
+        .join(Township, Township.id == GridPlan.township_id)
+        .where(Township.code == code)
+        .order_by(GridPlan.id)
+    )
     return [dict(r) for r in rows.mappings()]
 
 
@@ -53,15 +65,30 @@ def cell_features(session: Session, plan: GridPlan, rules: GridRules) -> dict:
     pp = 4 * func.pi() * func.ST_Area(area) / func.nullif(func.power(func.ST_Perimeter(area), 2), 0)
     households = func.count(Household.id)
     workload = households + rules.must_visit_extra * households.filter(must_visit())
-    return feature_collection(session, select(
-        GridCell.code, GridCell.name, GridCell.version, GridCell.locked, Village.code.label("village_code"),
-        Village.name.label("village"), Cadre.name.label("worker"), households.label("households"),
-        workload.label("workload"), func.round(cast(pp, Numeric), 3).label("pp"),
-        func.ST_NumGeometries(GridCell.geom).label("pieces"), GridCell.geom,
-    ).join(Village, Village.id == GridCell.village_id).outerjoin(Cadre, Cadre.id == GridCell.grid_worker_id)
+    return feature_collection(
+        session,
+        select(
+            GridCell.code,
+            GridCell.name,
+            GridCell.version,
+            GridCell.locked,
+            Village.code.label("village_code"),
+            Village.name.label("village"),
+            Cadre.name.label("worker"),
+            households.label("households"),
+            workload.label("workload"),
+            func.round(cast(pp, Numeric), 3).label("pp"),
+            func.ST_NumGeometries(GridCell.geom).label("pieces"),
+            GridCell.geom,
+        )
+        .join(Village, Village.id == GridCell.village_id)
+        .outerjoin(Cadre, Cadre.id == GridCell.grid_worker_id)
         .outerjoin(GridMembership, GridMembership.cell_id == GridCell.id)
         .outerjoin(Household, Household.id == GridMembership.household_id)
-        .where(GridCell.plan_id == plan.id).group_by(GridCell.id, Village.id, Cadre.id).order_by(GridCell.code))
+        .where(GridCell.plan_id == plan.id)
+        .group_by(GridCell.id, Village.id, Cadre.id)
+        .order_by(GridCell.code),
+    )
 
 
 def _summary(cells: list[dict], rules: GridRules) -> dict:
@@ -73,14 +100,17 @@ def _summary(cells: list[dict], rules: GridRules) -> dict:
     means = {v: load[village == v].mean() for v in set(village)}
     deviation = np.abs(load / np.array([means[v] for v in village]) - 1)
     pp = np.array([c["pp"] or 0.0 for c in cells])
-    return {"cells": len(cells), "households": int(sum(c["households"] for c in cells)),
-            "workload_max_min": round(float(load.max() / max(load.min(), 1e-9)), 2),
-            "workload_cv": round(float(load.std() / load.mean()), 3),
-            "worst_deviation": round(float(deviation.max()), 3),
-            "pp_mean": round(float(pp.mean()), 3), "pp_worst": round(float(pp.min()), 3),
-            "contiguous_share": round(float(np.mean([c["pieces"] == 1 for c in cells])), 3),
-            "out_of_bounds": [c["code"] for c in cells
-                              if not rules.min_workload <= c["workload"] <= rules.max_workload]}
+    return {
+        "cells": len(cells),
+        "households": int(sum(c["households"] for c in cells)),
+        "workload_max_min": round(float(load.max() / max(load.min(), 1e-9)), 2),
+        "workload_cv": round(float(load.std() / load.mean()), 3),
+        "worst_deviation": round(float(deviation.max()), 3),
+        "pp_mean": round(float(pp.mean()), 3),
+        "pp_worst": round(float(pp.min()), 3),
+        "contiguous_share": round(float(np.mean([c["pieces"] == 1 for c in cells])), 3),
+        "out_of_bounds": [c["code"] for c in cells if not rules.min_workload <= c["workload"] <= rules.max_workload],
+    }
 
 
 def _degrees(coordinate: ColumnElement) -> ColumnElement:
@@ -94,22 +124,34 @@ def plan_view(session: Session, plan_id: int) -> PlanView:
     rules = plan_rules(plan)
     cells = cell_features(session, plan, rules)
     homes = session.execute(
-        select(Household.code, GridCell.code.label("cell"), VillageGroup.code.label("grp"),
-               _degrees(func.ST_X(Household.geom)).label("lon"), _degrees(func.ST_Y(Household.geom)).label("lat"))
-        .select_from(GridMembership).join(Household, Household.id == GridMembership.household_id)
+        select(
+            Household.code,
+            GridCell.code.label("cell"),
+            VillageGroup.code.label("grp"),
+            _degrees(func.ST_X(Household.geom)).label("lon"),
+            _degrees(func.ST_Y(Household.geom)).label("lat"),
+        )
+        .select_from(GridMembership)
+        .join(Household, Household.id == GridMembership.household_id)
         .join(GridCell, GridCell.id == GridMembership.cell_id)
         .outerjoin(VillageGroup, VillageGroup.id == Household.group_id)
-        .where(GridMembership.plan_id == plan.id).order_by(Household.code))
+        .where(GridMembership.plan_id == plan.id)
+        .order_by(Household.code)
+    )
     groups = session.execute(
         select(VillageGroup.code, VillageGroup.name, Village.code.label("village_code"))
         .join(Village, Village.id == VillageGroup.village_id)
-        .where(Village.township_id == plan.township_id).order_by(VillageGroup.code))
-    villages = feature_collection(session, select(Village.code, Village.name, Village.geom)
-                                  .where(Village.township_id == plan.township_id))
+        .where(Village.township_id == plan.township_id)
+        .order_by(VillageGroup.code)
+    )
+    villages = feature_collection(
+        session, select(Village.code, Village.name, Village.geom).where(Village.township_id == plan.township_id)
+    )
     info = {"id": plan.id, "name": plan.name, "status": plan.status, "township": township}
     summary = _summary([f["properties"] for f in cells["features"]], rules)
-    return PlanView(info, rules, cells, villages, summary, [dict(r) for r in homes.mappings()],
-                    [dict(r) for r in groups.mappings()])
+    return PlanView(
+        info, rules, cells, villages, summary, [dict(r) for r in homes.mappings()], [dict(r) for r in groups.mappings()]
+    )
 
 
 def diff_view(session: Session, plan_a: int, plan_b: int) -> dict:
@@ -117,9 +159,11 @@ def diff_view(session: Session, plan_a: int, plan_b: int) -> dict:
     result = diff(session, plan_a, plan_b)
     plan = find_plan(session, plan_b)
     moved = result.moved.assign(geometry=rounded(result.moved.geometry.array))
-    return {"cells": cell_features(session, plan, plan_rules(plan)),
-            "moved": json.loads(moved.to_json(drop_id=True)) if len(moved) else collection([]),
-            "matches": result.matches.astype({"shared": int}).to_dict(orient="records")}
+    return {
+        "cells": cell_features(session, plan, plan_rules(plan)),
+        "moved": json.loads(moved.to_json(drop_id=True)) if len(moved) else collection([]),
+        "matches": result.matches.astype({"shared": int}).to_dict(orient="records"),
+    }
 
 
 def my_cells(session: Session, cadre_id: int | None) -> list[dict]:
@@ -127,19 +171,37 @@ def my_cells(session: Session, cadre_id: int | None) -> list[dict]:
     if cadre_id is None:
         return []
     households = select(func.count()).select_from(Household).where(Household.grid_cell_id == GridCell.id)
-    rows = session.execute(published_cells(
-        select(GridCell.id, GridCell.code, GridCell.name, Village.name.label("village"), GridPlan.name.label("plan"),
-               GridPlan.published_at, households.scalar_subquery().label("households"),
-               func.ST_AsGeoJSON(GridCell.geom, COORD_DIGITS).label("geojson"))
-        .select_from(GridCell).join(Village, Village.id == GridCell.village_id)
-    ).where(GridCell.grid_worker_id == cadre_id).order_by(GridCell.code))
+    rows = session.execute(
+        published_cells(
+            select(
+                GridCell.id,
+                GridCell.code,
+                GridCell.name,
+                Village.name.label("village"),
+                GridPlan.name.label("plan"),
+                GridPlan.published_at,
+                households.scalar_subquery().label("households"),
+                func.ST_AsGeoJSON(GridCell.geom, COORD_DIGITS).label("geojson"),
+            )
+            .select_from(GridCell)
+            .join(Village, Village.id == GridCell.village_id)
+        )
+        .where(GridCell.grid_worker_id == cadre_id)
+        .order_by(GridCell.code)
+    )
     cells = [dict(r) for r in rows.mappings()]
     for cell in cells:
         cell["geojson"] = json.loads(cell["geojson"])
-        cell["liaisons"] = [dict(r) for r in session.execute(
-            select(PartyMember.name, func.count().label("households"), func.min(Household.code).label("first_code"))
-            .select_from(Liaison).join(Household, Household.id == Liaison.household_id)
-            .join(PartyMember, PartyMember.id == Liaison.party_member_id)
-            .where(Household.grid_cell_id == cell["id"])
-            .group_by(PartyMember.id, PartyMember.name).order_by(PartyMember.name, PartyMember.id)).mappings()]
+        cell["liaisons"] = [
+            dict(r)
+            for r in session.execute(
+                select(PartyMember.name, func.count().label("households"), func.min(Household.code).label("first_code"))
+                .select_from(Liaison)
+                .join(Household, Household.id == Liaison.household_id)
+                .join(PartyMember, PartyMember.id == Liaison.party_member_id)
+                .where(Household.grid_cell_id == cell["id"])
+                .group_by(PartyMember.id, PartyMember.name)
+                .order_by(PartyMember.name, PartyMember.id)
+            ).mappings()
+        ]
     return cells

@@ -4,6 +4,7 @@ Commands: import_layer (here), demo (generate and load the demo township or coun
 The steps of an import, each set-based in PostGIS over a TEMP stage: tables (Core tables), staging
 (COPY in, geometry and code checks), links (villages, groups, codes), writing (INSERT … SELECT, upsert).
 """
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,9 +50,15 @@ def _township(session: Session, townships: TableClause, layer: Layer, code: str 
     return Township(*row)
 
 
-def _check_and_write(session: Session, prepared: Prepared, tables: dict[str, TableClause],
-                     township: Township | None, update: bool, fix_geometry: bool,
-                     progress: Progress | None) -> ImportResult:
+def _check_and_write(
+    session: Session,
+    prepared: Prepared,
+    tables: dict[str, TableClause],
+    township: Township | None,
+    update: bool,
+    fix_geometry: bool,
+    progress: Progress | None,
+) -> ImportResult:
     layer = prepared.layer
     # Each statement runs once over the staged rows: compiling it (JIT) costs more than it saves.
     session.execute(select(func.set_config("jit", "off", True)))
@@ -70,8 +77,15 @@ def _check_and_write(session: Session, prepared: Prepared, tables: dict[str, Tab
         upsert(session, stage, id_columns, township and township.id, update)
     except DBAPIError as exc:
         if isinstance(exc.orig, UniqueViolation):  # codes are checked above: another import wrote one since
-            raise ConcurrentChange([RowError(None, prepared.headers["code"], "另一次同时进行的导入已写入相同编码"
-                                             f"（{exc.orig.diag.message_detail}）")]) from exc
+            raise ConcurrentChange(
+                [
+                    RowError(
+                        None,
+                        prepared.headers["code"],
+                        f"另一次同时进行的导入已写入相同编码（{exc.orig.diag.message_detail}）",
+                    )
+                ]
+            ) from exc
         raise ImportRejected.one(f"数据库拒绝写入：{exc.orig}") from exc  # a constraint the checks did not foresee
     if layer.name == "party_orgs" and "parent_code" in prepared.stored_columns():
         link_parents(session, stage)
@@ -80,14 +94,25 @@ def _check_and_write(session: Session, prepared: Prepared, tables: dict[str, Tab
         # Imported here: the topology works on the ORM models, whose loading would cost every other
         # layer's import a quarter second of start-up.
         from gridmgmt.network.topology import build_topology
+
         result.road_vertices = build_topology(session)
     return result
 
 
-def import_layer(session: Session, layer_name: str, path: Path, *, actor: Actor, township: str | None = None,
-                 crs: str | None = None, encoding: str | None = None, update: bool = False,
-                 fix_geometry: bool = False, max_mb: int = DEFAULT_MAX_MB,
-                 progress: Progress | None = None) -> ImportResult:
+def import_layer(
+    session: Session,
+    layer_name: str,
+    path: Path,
+    *,
+    actor: Actor,
+    township: str | None = None,
+    crs: str | None = None,
+    encoding: str | None = None,
+    update: bool = False,
+    fix_geometry: bool = False,
+    max_mb: int = DEFAULT_MAX_MB,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Import PATH into LAYER_NAME in one transaction, audited as ACTOR's; raises ImportRejected and
     writes nothing (no audit row either) on any error. PROGRESS wraps the rows as they are written."""
     layer = LAYERS.get(layer_name)
@@ -98,9 +123,19 @@ def import_layer(session: Session, layer_name: str, path: Path, *, actor: Actor,
         target = _township(session, tables["township"], layer, township)
         prepared = prepare(Path(path), layer, crs, encoding, max_mb)
         result = _check_and_write(session, prepared, tables, target, update, fix_geometry, progress)
-        record(session, actor, "import_layer", target=Path(path).name,
-               detail={"layer": layer.name, "township": township, "update": update,
-                       "inserted": result.inserted, "updated": result.updated})
+        record(
+            session,
+            actor,
+            "import_layer",
+            target=Path(path).name,
+            detail={
+                "layer": layer.name,
+                "township": township,
+                "update": update,
+                "inserted": result.inserted,
+                "updated": result.updated,
+            },
+        )
         session.commit()
     except BaseException:
         session.rollback()

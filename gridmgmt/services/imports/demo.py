@@ -1,4 +1,5 @@
 """Load a generated demo township (or county) into the database in one transaction."""
+
 import time
 from collections.abc import Callable
 from datetime import date
@@ -14,8 +15,14 @@ from gridmgmt.domain.errors import Conflict
 from gridmgmt.network.topology import build_topology
 
 # Summary lines: table and its Chinese label.
-SUMMARY = {"township": "乡镇", "village": "行政村", "village_group": "村民小组", "household": "农户",
-           "party_member": "党员", "road": "道路"}
+SUMMARY = {
+    "township": "乡镇",
+    "village": "行政村",
+    "village_group": "村民小组",
+    "household": "农户",
+    "party_member": "党员",
+    "road": "道路",
+}
 
 
 class DemoExists(Conflict, ValueError):
@@ -70,8 +77,9 @@ def has_township(session: Session) -> bool:
     return session.scalar(select(exists().where(Township.id.isnot(None))))
 
 
-def run_demo(session: Session, seed: int, scale: str, until: date, if_empty: bool,
-             say: Callable[[str], None] = lambda _: None) -> dict[str, int] | None:
+def run_demo(
+    session: Session, seed: int, scale: str, until: date, if_empty: bool, say: Callable[[str], None] = lambda _: None
+) -> dict[str, int] | None:
     """Generate and load the demo; None when IF_EMPTY and a township already exists."""
     if if_empty and has_township(session):
         say("数据库中已有乡镇数据，跳过演示数据生成")
@@ -86,4 +94,3 @@ def run_demo(session: Session, seed: int, scale: str, until: date, if_empty: boo
     counts = data.counts()
     say("，".join(f"{label} {counts[name]}" for name, label in SUMMARY.items()))
     return counts
-

@@ -1,4 +1,5 @@
 """Set-based lookups that tie staged rows to villages, groups and other rows, in PostGIS."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, not_, or_, select, update
@@ -40,8 +41,9 @@ def _errors(session: Session, rows: Select, field: str, message: str) -> list[Ro
     return [RowError(row, field, message.format(value=value)) for row, value in session.execute(rows).all()]
 
 
-def _in_township(stage: Stage, t: TableClause, through: tuple[str, str] | None,
-                 town: int | ColumnElement) -> ColumnElement:
+def _in_township(
+    stage: Stage, t: TableClause, through: tuple[str, str] | None, town: int | ColumnElement
+) -> ColumnElement:
     """WHERE clause: the row of T belongs to township TOWN (an id or a column), itself or THROUGH its parent."""
     if through is None:
         return t.c.township_id == town
@@ -54,16 +56,21 @@ def resolve_codes(session: Session, stage: Stage, township: Township | None) -> 
     """Fill id columns from *_code columns; a code not found in the row's township is an error."""
     s, prepared, errors, filled = stage.table, stage.prepared, [], set()
     # Without --township a row belongs to the township of the village it was located in.
-    town, where = ((township.id, f"乡镇「{township.name}」") if township else (PLACE.c.township_id, "所在乡镇"))
+    town, where = (township.id, f"乡镇「{township.name}」") if township else (PLACE.c.township_id, "所在乡镇")
     for code, (id_column, name, through, label) in REFERENCES.items():
         if code not in prepared.stored_columns():
             continue
         t = stage.tables[name]
-        filling = update(s).values({id_column: t.c.id}).where(t.c.code == s.c[code],
-                                                              _in_township(stage, t, through, town))
+        filling = (
+            update(s).values({id_column: t.c.id}).where(t.c.code == s.c[code], _in_township(stage, t, through, town))
+        )
         session.execute(filling if township else filling.where(PLACE.c.row == s.c.row))
-        errors += _errors(session, select(s.c.row, s.c[code]).where(s.c[code].isnot(None), s.c[id_column].is_(None))
-                          .order_by(s.c.row), prepared.headers[code], f"{label}编码「{{value}}」在{where}中不存在")
+        errors += _errors(
+            session,
+            select(s.c.row, s.c[code]).where(s.c[code].isnot(None), s.c[id_column].is_(None)).order_by(s.c.row),
+            prepared.headers[code],
+            f"{label}编码「{{value}}」在{where}中不存在",
+        )
         filled.add(id_column)
     return errors, filled
 
@@ -76,16 +83,27 @@ def _group_of(stage: Stage, village_of: FromClause, spot: FromClause) -> Select:
     cheaper than first joining every probe hit to village_of and de-duplicating by a sort.
     """
     g, w = stage.tables["village_group"], village_of
-    polygon_group = (select(spot.c.row, g.c.village_id, func.min(g.c.id).label("id"))
-                     .join_from(g, spot, func.ST_Covers(g.c.geom, spot.c.geom))
-                     .where(func.ST_Dimension(g.c.geom) == 2).group_by(spot.c.row, g.c.village_id)
-                     .cte("polygon_group"))
-    nearest_point = (select(g.c.id).where(g.c.village_id == w.c.village_id, func.ST_Dimension(g.c.geom) == 0)
-                     .order_by(g.c.geom.op("<->")(spot.c.geom), g.c.id).limit(1).scalar_subquery())
-    return (select(w.c.row, w.c.village_id, w.c.township_id, func.coalesce(polygon_group.c.id, nearest_point))
-            .select_from(w.join(spot, spot.c.row == w.c.row)
-                         .outerjoin(polygon_group, and_(polygon_group.c.row == w.c.row,
-                                                        polygon_group.c.village_id == w.c.village_id))))
+    polygon_group = (
+        select(spot.c.row, g.c.village_id, func.min(g.c.id).label("id"))
+        .join_from(g, spot, func.ST_Covers(g.c.geom, spot.c.geom))
+        .where(func.ST_Dimension(g.c.geom) == 2)
+        .group_by(spot.c.row, g.c.village_id)
+        .cte("polygon_group")
+    )
+    nearest_point = (
+        select(g.c.id)
+        .where(g.c.village_id == w.c.village_id, func.ST_Dimension(g.c.geom) == 0)
+        .order_by(g.c.geom.op("<->")(spot.c.geom), g.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return select(
+        w.c.row, w.c.village_id, w.c.township_id, func.coalesce(polygon_group.c.id, nearest_point)
+    ).select_from(
+        w.join(spot, spot.c.row == w.c.row).outerjoin(
+            polygon_group, and_(polygon_group.c.row == w.c.row, polygon_group.c.village_id == w.c.village_id)
+        )
+    )
 
 
 def _spot(session: Session, stage: Stage, points: bool) -> FromClause:
@@ -102,8 +120,9 @@ def _spot(session: Session, stage: Stage, points: bool) -> FromClause:
         session.execute(CreateIndex(Index("import_stage_geom", s.c.geom, postgresql_using="gist")))
         return select(s.c.row, s.c.geom).where(*to_locate).subquery("s")
     session.execute(CreateTable(SPOT))
-    session.execute(SPOT.insert().from_select(["row", "geom"], select(s.c.row, func.ST_PointOnSurface(s.c.geom))
-                                              .where(*to_locate)))
+    session.execute(
+        SPOT.insert().from_select(["row", "geom"], select(s.c.row, func.ST_PointOnSurface(s.c.geom)).where(*to_locate))
+    )
     session.execute(CreateIndex(Index("import_spot_geom", SPOT.c.geom, postgresql_using="gist")))
     analyze(session, SPOT.name)
     return SPOT
@@ -116,29 +135,44 @@ def locate(session: Session, stage: Stage, township: Township | None, groups: bo
     """
     # Each village or group polygon probes the indexed points: it stays prepared across its points.
     spot, v = _spot(session, stage, points), stage.tables["village"]
-    village_of = (select(spot.c.row, v.c.id.label("village_id"), v.c.township_id)
-                  .join_from(v, spot, func.ST_Covers(v.c.geom, spot.c.geom))
-                  .ext(distinct_on(spot.c.row)).order_by(spot.c.row, v.c.id))
+    village_of = (
+        select(spot.c.row, v.c.id.label("village_id"), v.c.township_id)
+        .join_from(v, spot, func.ST_Covers(v.c.geom, spot.c.geom))
+        .ext(distinct_on(spot.c.row))
+        .order_by(spot.c.row, v.c.id)
+    )
     if township:
         village_of = village_of.where(v.c.township_id == township.id)
     village_of = village_of.cte("village_of")
     columns = ["row", "village_id", "township_id"]
     session.execute(CreateTable(PLACE))
-    session.execute(PLACE.insert().from_select(
-        [*columns, "group_id"], _group_of(stage, village_of, spot)) if groups else
-        PLACE.insert().from_select(columns, select(village_of)))
+    session.execute(
+        PLACE.insert().from_select([*columns, "group_id"], _group_of(stage, village_of, spot))
+        if groups
+        else PLACE.insert().from_select(columns, select(village_of))
+    )
     where = f"乡镇「{township.name}」的" if township else ""
     unplaced = ~exists().where(PLACE.c.row == spot.c.row)
-    return _errors(session, select(spot.c.row, func.ST_AsText(spot.c.geom)).where(unplaced).order_by(spot.c.row),
-                   "几何", f"位置 {{value}} 不在{where}任何行政村内")
+    return _errors(
+        session,
+        select(spot.c.row, func.ST_AsText(spot.c.geom)).where(unplaced).order_by(spot.c.row),
+        "几何",
+        f"位置 {{value}} 不在{where}任何行政村内",
+    )
 
 
 def villages_in_township(session: Session, stage: Stage, township: Township) -> list[RowError]:
     """Villages must overlap their township's boundary."""
     s, t = stage.table, stage.tables["township"]
-    return _errors(session, select(s.c.row, s.c.code).join_from(s, t, t.c.id == township.id)
-                   .where(s.c.geom.isnot(None), not_(func.ST_Intersects(t.c.geom, s.c.geom))).order_by(s.c.row),
-                   "几何", f"行政村「{{value}}」不在乡镇「{township.name}」范围内")
+    return _errors(
+        session,
+        select(s.c.row, s.c.code)
+        .join_from(s, t, t.c.id == township.id)
+        .where(s.c.geom.isnot(None), not_(func.ST_Intersects(t.c.geom, s.c.geom)))
+        .order_by(s.c.row),
+        "几何",
+        f"行政村「{{value}}」不在乡镇「{township.name}」范围内",
+    )
 
 
 def parent_errors(session: Session, stage: Stage, township: Township) -> list[RowError]:
@@ -147,18 +181,26 @@ def parent_errors(session: Session, stage: Stage, township: Township) -> list[Ro
     other = s.alias("p")
     in_file = exists().where(other.c.code == s.c.parent_code)
     in_township = exists().where(o.c.code == s.c.parent_code, o.c.township_id == township.id)
-    return _errors(session, select(s.c.row, s.c.parent_code)
-                   .where(s.c.parent_code.isnot(None), or_(s.c.parent_code == s.c.code, and_(~in_file, ~in_township)))
-                   .order_by(s.c.row), stage.prepared.headers["parent_code"],
-                   "上级组织编码「{value}」不存在（文件和数据库中都没有），或指向自身")
+    return _errors(
+        session,
+        select(s.c.row, s.c.parent_code)
+        .where(s.c.parent_code.isnot(None), or_(s.c.parent_code == s.c.code, and_(~in_file, ~in_township)))
+        .order_by(s.c.row),
+        stage.prepared.headers["parent_code"],
+        "上级组织编码「{value}」不存在（文件和数据库中都没有），或指向自身",
+    )
 
 
 def cadre_homes(session: Session, stage: Stage) -> list[RowError]:
     """A cadre's home is its point, else its household's; one of the two is required."""
     s, h = stage.table, stage.tables["household"]
     session.execute(update(s).values(geom=h.c.geom).where(s.c.geom.is_(None), h.c.id == s.c.household_id))
-    return _errors(session, select(s.c.row, s.c.code).where(s.c.geom.is_(None), s.c.household_id.is_(None))
-                   .order_by(s.c.row), "几何", "干部「{value}」需要住址经纬度或户编码")
+    return _errors(
+        session,
+        select(s.c.row, s.c.code).where(s.c.geom.is_(None), s.c.household_id.is_(None)).order_by(s.c.row),
+        "几何",
+        "干部「{value}」需要住址经纬度或户编码",
+    )
 
 
 def located(stage: Stage) -> bool:

@@ -1,4 +1,5 @@
 """The TEMP staging table: COPY the parsed rows in, then check geometry and codes set-based."""
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -48,8 +49,10 @@ def ewkb(geoms) -> list[bytes | None]:
     Splices the SRID into little-endian WKB: the type's high byte gets the SRID flag (0x20) and
     the SRID follows it. Twice as fast as shapely.set_srid + to_wkb(include_srid=True).
     """
-    return [None if wkb is None else wkb[:4] + bytes([wkb[4] | 0x20]) + _SRID_BYTES + wkb[5:]
-            for wkb in shapely.to_wkb(geoms, byte_order=1)]
+    return [
+        None if wkb is None else wkb[:4] + bytes([wkb[4] | 0x20]) + _SRID_BYTES + wkb[5:]
+        for wkb in shapely.to_wkb(geoms, byte_order=1)
+    ]
 
 
 def _copy_type(column) -> str:
@@ -57,8 +60,9 @@ def _copy_type(column) -> str:
     return "bytea" if isinstance(column.type, Geometry) else column.type.compile(dialect=postgresql.dialect()).lower()
 
 
-def create_stage(session: Session, prepared: Prepared, tables: dict[str, TableClause],
-                 progress: Progress | None = None) -> Stage:
+def create_stage(
+    session: Session, prepared: Prepared, tables: dict[str, TableClause], progress: Progress | None = None
+) -> Stage:
     """CREATE the TEMP staging table for PREPARED and COPY its rows in (row = record number)."""
     stage = Stage(prepared, stage_table(prepared), tables)
     s = stage.table
@@ -70,8 +74,9 @@ def create_stage(session: Session, prepared: Prepared, tables: dict[str, TableCl
             names.append(name)
             values.append(ewkb(geoms))
     rows = zip(*values)
-    copy_rows(session, s.name, names, progress(rows, len(prepared)) if progress else rows,
-              [_copy_type(s.c[n]) for n in names])
+    copy_rows(
+        session, s.name, names, progress(rows, len(prepared)) if progress else rows, [_copy_type(s.c[n]) for n in names]
+    )
     # Statistics for the join columns, and village_id, from which locating estimates the rows still
     # to locate; geometry and text statistics would cost five times more.
     analyze(session, s.name, ["row", "code", "village_id"])
@@ -105,9 +110,17 @@ def geometry_errors(session: Session, stage: Stage, fix: bool) -> list[RowError]
     if fix:
         session.execute(update(s).values(geom=_repaired(kind, s.c.geom)).where(not_(func.ST_IsValid(s.c.geom))))
     rows = session.execute(
-        select(s.c.row, func.ST_IsValidReason(s.c.geom), func.ST_IsEmpty(s.c.geom), func.ST_GeometryType(s.c.geom))
-        .where(s.c.geom.isnot(None), or_(not_(func.ST_IsValid(s.c.geom)), func.ST_IsEmpty(s.c.geom),
-                                         func.ST_GeometryType(s.c.geom).not_in(_TYPES[kind])))).all()
+        select(
+            s.c.row, func.ST_IsValidReason(s.c.geom), func.ST_IsEmpty(s.c.geom), func.ST_GeometryType(s.c.geom)
+        ).where(
+            s.c.geom.isnot(None),
+            or_(
+                not_(func.ST_IsValid(s.c.geom)),
+                func.ST_IsEmpty(s.c.geom),
+                func.ST_GeometryType(s.c.geom).not_in(_TYPES[kind]),
+            ),
+        )
+    ).all()
     errors = []
     for row, reason, empty, geom_type in rows:
         if empty:
@@ -124,5 +137,7 @@ def existing_code_errors(session: Session, stage: Stage) -> list[RowError]:
     """A RowError for every code that the table already held when the stage was created."""
     s = stage.table
     rows = session.execute(select(s.c.row, s.c.code).where(s.c.seen_version.isnot(None)).order_by(s.c.row)).all()
-    return [RowError(row, stage.prepared.headers["code"], f"编码「{code}」已存在于数据库（如需更新已有记录请加 --update）")
-            for row, code in rows]
+    return [
+        RowError(row, stage.prepared.headers["code"], f"编码「{code}」已存在于数据库（如需更新已有记录请加 --update）")
+        for row, code in rows
+    ]

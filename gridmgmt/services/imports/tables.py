@@ -3,6 +3,7 @@
 The catalog rather than the ORM models: loading every model would cost each `gridmgmt import` a quarter
 second of start-up, and the table an import writes is only known from its layer at run time.
 """
+
 from collections import defaultdict
 
 from sqlalchemy import BigInteger, Boolean, Column, Date, Double, Integer, MetaData, String, Table, Text, func, select
@@ -21,8 +22,15 @@ ID_COLUMNS = ("village_id", "group_id", "household_id", "party_org_id", "party_m
 # The tables an import reads besides the one it writes.
 LOOKUPS = ("township", "village", "village_group", "household", "party_org", "party_member")
 
-_COLUMNS = table("columns", column("table_schema"), column("table_name"), column("column_name"),
-                 column("character_maximum_length"), column("ordinal_position"), schema="information_schema")
+_COLUMNS = table(
+    "columns",
+    column("table_schema"),
+    column("table_name"),
+    column("column_name"),
+    column("character_maximum_length"),
+    column("ordinal_position"),
+    schema="information_schema",
+)
 
 
 class Geometry(UserDefinedType):
@@ -44,8 +52,13 @@ def temporary(name: str, *columns: Column) -> Table:
 
 
 # Located rows: their village, township and (households) village group.
-PLACE = temporary("import_place", Column("row", Integer, nullable=False), Column("village_id", BigInteger),
-                  Column("township_id", BigInteger), Column("group_id", BigInteger))
+PLACE = temporary(
+    "import_place",
+    Column("row", Integer, nullable=False),
+    Column("village_id", BigInteger),
+    Column("township_id", BigInteger),
+    Column("group_id", BigInteger),
+)
 # For rows that are not points: the point each row is located by.
 SPOT = temporary("import_spot", Column("row", Integer, nullable=False), Column("geom", Geometry("Point")))
 
@@ -53,17 +66,25 @@ SPOT = temporary("import_spot", Column("row", Integer, nullable=False), Column("
 def stage_table(prepared: Prepared) -> Table:
     """The staging table of PREPARED: row (record number), its stored columns, ids, geometries, version read."""
     fields = [Column(c, KINDS[prepared.layer.field(c).kind]) for c in prepared.stored_columns()]
-    return temporary(STAGE, Column("row", Integer, nullable=False), *fields,
-                     *(Column(c, BigInteger) for c in ID_COLUMNS),
-                     Column("geom", Geometry()), Column("seat", Geometry("Point")), Column("seen_version", Integer))
+    return temporary(
+        STAGE,
+        Column("row", Integer, nullable=False),
+        *fields,
+        *(Column(c, BigInteger) for c in ID_COLUMNS),
+        Column("geom", Geometry()),
+        Column("seat", Geometry("Point")),
+        Column("seen_version", Integer),
+    )
 
 
 def catalog(session: Session, names: set[str]) -> dict[str, TableClause]:
     """The tables NAMES as the catalog lists them; text columns with a limit are String(limit)."""
     c = _COLUMNS
-    rows = session.execute(select(c.c.table_name, c.c.column_name, c.c.character_maximum_length)
-                           .where(c.c.table_schema == func.current_schema(), c.c.table_name.in_(sorted(names)))
-                           .order_by(c.c.table_name, c.c.ordinal_position)).all()
+    rows = session.execute(
+        select(c.c.table_name, c.c.column_name, c.c.character_maximum_length)
+        .where(c.c.table_schema == func.current_schema(), c.c.table_name.in_(sorted(names)))
+        .order_by(c.c.table_name, c.c.ordinal_position)
+    ).all()
     columns = defaultdict(list)
     for name, column_name, limit in rows:
         columns[name].append(column(column_name, String(limit) if limit else None))

@@ -1,4 +1,5 @@
 """INSERT … SELECT from the staging table into the real table; --update turns it into an upsert."""
+
 from contextlib import nullcontext
 
 from sqlalchemy import ColumnElement, Select, String, func, literal, or_, select
@@ -20,18 +21,26 @@ BULK_MIN_ROWS = 10_000
 def length_errors(session: Session, stage: Stage) -> list[RowError]:
     """Text longer than its column allows, for every limited column in one scan of the stage."""
     s, target, prepared = stage.table, stage.target, stage.prepared
-    limits = {name: target.c[name].type.length for name in prepared.stored_columns()
-              if name in target.c and isinstance(target.c[name].type, String)}
+    limits = {
+        name: target.c[name].type.length
+        for name in prepared.stored_columns()
+        if name in target.c and isinstance(target.c[name].type, String)
+    }
     if not limits:
         return []
     too_long = [func.char_length(s.c[name]) > limit for name, limit in limits.items()]
     rows = session.execute(select(s.c.row, *too_long).where(or_(*too_long)).order_by(s.c.row)).all()
-    return [RowError(row, prepared.headers[name], f"超过 {limit} 个字符")
-            for row, *flags in rows for (name, limit), flag in zip(limits.items(), flags) if flag]
+    return [
+        RowError(row, prepared.headers[name], f"超过 {limit} 个字符")
+        for row, *flags in rows
+        for (name, limit), flag in zip(limits.items(), flags)
+        if flag
+    ]
 
 
-def _sources(stage: Stage, id_columns: set[str],
-             township_id: int | None) -> tuple[dict[str, ColumnElement], FromClause]:
+def _sources(
+    stage: Stage, id_columns: set[str], township_id: int | None
+) -> tuple[dict[str, ColumnElement], FromClause]:
     """Target column -> its expression over the stage and PLACE, and the FROM clause they need."""
     s, target, layer = stage.table, stage.target, stage.prepared.layer
     sources = {c: s.c[c] for c in [*stage.prepared.stored_columns(), *sorted(id_columns)] if c in target.c}
@@ -52,8 +61,12 @@ class ConcurrentChange(ImportRejected, Conflict):
 
     def __init__(self, errors: list[RowError]):
         super().__init__(errors)
-        self.args = ((f"导入被拒绝：另一次导入或编辑同时修改了本文件中的 {len(self.errors)} 条记录，为免互相覆盖，"
-                      "本次导入全部取消，未写入任何数据；请核对数据库中的现状后重新导入"),)
+        self.args = (
+            (
+                f"导入被拒绝：另一次导入或编辑同时修改了本文件中的 {len(self.errors)} 条记录，为免互相覆盖，"
+                "本次导入全部取消，未写入任何数据；请核对数据库中的现状后重新导入"
+            ),
+        )
 
 
 def upsert(session: Session, stage: Stage, id_columns: set[str], township_id: int | None, update: bool) -> None:
@@ -69,31 +82,49 @@ def upsert(session: Session, stage: Stage, id_columns: set[str], township_id: in
 
     def rows(version: ColumnElement, new: bool) -> Select:
         """The stage's new (NEW) or already stored rows as the target's COLUMNS, VERSION last."""
-        return (select(*sources.values(), version).select_from(stage_from)
-                .where(s.c.seen_version.is_(None) if new else s.c.seen_version.isnot(None)).order_by(s.c.row))
+        return (
+            select(*sources.values(), version)
+            .select_from(stage_from)
+            .where(s.c.seen_version.is_(None) if new else s.c.seen_version.isnot(None))
+            .order_by(s.c.row)
+        )
 
     with _bulk(session, stage, update):
         session.execute(insert(target).from_select(columns, rows(literal(1), new=True)))
         if not update:
             return
         upserting = insert(target).from_select(columns, rows(s.c.seen_version, new=False))
-        written = upserting.on_conflict_do_update(
-            index_elements=["code"], set_=_updates(stage, upserting.excluded, list(sources)),
-            # EXCLUDED.version carries the version read: a row changed since then is left alone and listed.
-            where=target.c.version == upserting.excluded.version).returning(target.c.code).cte("written")
-        changed = session.execute(select(s.c.row, s.c.code).where(
-            s.c.seen_version.isnot(None), s.c.code.not_in(select(written.c.code))).order_by(s.c.row)).all()
+        written = (
+            upserting.on_conflict_do_update(
+                index_elements=["code"],
+                set_=_updates(stage, upserting.excluded, list(sources)),
+                # EXCLUDED.version carries the version read: a row changed since then is left alone and listed.
+                where=target.c.version == upserting.excluded.version,
+            )
+            .returning(target.c.code)
+            .cte("written")
+        )
+        changed = session.execute(
+            select(s.c.row, s.c.code)
+            .where(s.c.seen_version.isnot(None), s.c.code.not_in(select(written.c.code)))
+            .order_by(s.c.row)
+        ).all()
     if changed:
-        raise ConcurrentChange([RowError(row, stage.prepared.headers["code"], f"编码「{code}」的记录在本次导入读取之后被修改")
-                                for row, code in changed])
+        raise ConcurrentChange(
+            [
+                RowError(row, stage.prepared.headers["code"], f"编码「{code}」的记录在本次导入读取之后被修改")
+                for row, code in changed
+            ]
+        )
 
 
 def _updates(stage: Stage, excluded, columns: list[str]) -> dict[str, ColumnElement]:
     """SET of an upsert: the file's COLUMNS, but a geometry the file lacks keeps the stored one; a new version."""
     target, layer = stage.target, stage.prepared.layer
     geometries = {layer.geom_column, "seat" if layer.name == "townships" else None}
-    sets = {c: func.coalesce(excluded[c], target.c[c]) if c in geometries else excluded[c]
-            for c in columns if c != "code"}
+    sets = {
+        c: func.coalesce(excluded[c], target.c[c]) if c in geometries else excluded[c] for c in columns if c != "code"
+    }
     return sets | {"updated_at": func.now(), "version": target.c.version + 1}
 
 

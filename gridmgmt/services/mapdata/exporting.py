@@ -1,8 +1,9 @@
 """Export a layer to GeoPackage, GeoJSON, CSV or Shapefile with the importer's column names."""
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 import geopandas as gpd
 import pandas as pd
@@ -14,8 +15,16 @@ from sqlalchemy.orm import Session, aliased
 from geodata.layers import LAYERS, Layer
 from geodata.prepare import GEOMETRY_COLUMNS
 from gridmgmt.db.models import (
-    SENSITIVE_HOUSEHOLD_COLUMNS, Cadre, EconomicOrg, Household, PartyMember, PartyOrg, Road, Township,
-    Village, VillageGroup,
+    SENSITIVE_HOUSEHOLD_COLUMNS,
+    Cadre,
+    EconomicOrg,
+    Household,
+    PartyMember,
+    PartyOrg,
+    Road,
+    Township,
+    Village,
+    VillageGroup,
 )
 from gridmgmt.domain.errors import UserError
 from gridmgmt.services.accounts.actors import Actor, record
@@ -39,27 +48,53 @@ class Source:
 SOURCES = {
     "townships": Source(Township, Township.id),
     "villages": Source(Village, Village.township_id),
-    "groups": Source(VillageGroup, Village.township_id, {"village_code": Village.code},
-                     lambda rows: rows.join(Village, Village.id == VillageGroup.village_id)),
-    "households": Source(Household, Village.township_id,
-                         {"village_code": Village.code, "group_code": VillageGroup.code},
-                         lambda rows: rows.join(Village, Village.id == Household.village_id)
-                         .outerjoin(VillageGroup, VillageGroup.id == Household.group_id)),
+    "groups": Source(
+        VillageGroup,
+        Village.township_id,
+        {"village_code": Village.code},
+        lambda rows: rows.join(Village, Village.id == VillageGroup.village_id),
+    ),
+    "households": Source(
+        Household,
+        Village.township_id,
+        {"village_code": Village.code, "group_code": VillageGroup.code},
+        lambda rows: rows.join(Village, Village.id == Household.village_id).outerjoin(
+            VillageGroup, VillageGroup.id == Household.group_id
+        ),
+    ),
     "roads": Source(Road, Road.township_id),
-    "party_orgs": Source(PartyOrg, PartyOrg.township_id, {"parent_code": PARENT.code, "village_code": Village.code},
-                         lambda rows: rows.outerjoin(PARENT, PARENT.id == PartyOrg.parent_id)
-                         .outerjoin(Village, Village.id == PartyOrg.village_id)),
-    "party_members": Source(PartyMember, PartyOrg.township_id,
-                            {"org_code": PartyOrg.code, "household_code": Household.code},
-                            lambda rows: rows.join(PartyOrg, PartyOrg.id == PartyMember.party_org_id)
-                            .outerjoin(Household, Household.id == PartyMember.household_id)),
-    "economic_orgs": Source(EconomicOrg, EconomicOrg.township_id,
-                            {"party_org_code": PartyOrg.code, "village_code": Village.code},
-                            lambda rows: rows.outerjoin(PartyOrg, PartyOrg.id == EconomicOrg.party_org_id)
-                            .outerjoin(Village, Village.id == EconomicOrg.village_id)),
-    "cadres": Source(Cadre, Cadre.township_id, {"household_code": Household.code, "party_member_code": PartyMember.code},
-                     lambda rows: rows.outerjoin(Household, Household.id == Cadre.household_id)
-                     .outerjoin(PartyMember, PartyMember.id == Cadre.party_member_id)),
+    "party_orgs": Source(
+        PartyOrg,
+        PartyOrg.township_id,
+        {"parent_code": PARENT.code, "village_code": Village.code},
+        lambda rows: rows.outerjoin(PARENT, PARENT.id == PartyOrg.parent_id).outerjoin(
+            Village, Village.id == PartyOrg.village_id
+        ),
+    ),
+    "party_members": Source(
+        PartyMember,
+        PartyOrg.township_id,
+        {"org_code": PartyOrg.code, "household_code": Household.code},
+        lambda rows: rows.join(PartyOrg, PartyOrg.id == PartyMember.party_org_id).outerjoin(
+            Household, Household.id == PartyMember.household_id
+        ),
+    ),
+    "economic_orgs": Source(
+        EconomicOrg,
+        EconomicOrg.township_id,
+        {"party_org_code": PartyOrg.code, "village_code": Village.code},
+        lambda rows: rows.outerjoin(PartyOrg, PartyOrg.id == EconomicOrg.party_org_id).outerjoin(
+            Village, Village.id == EconomicOrg.village_id
+        ),
+    ),
+    "cadres": Source(
+        Cadre,
+        Cadre.township_id,
+        {"household_code": Household.code, "party_member_code": PartyMember.code},
+        lambda rows: rows.outerjoin(Household, Household.id == Cadre.household_id).outerjoin(
+            PartyMember, PartyMember.id == Cadre.party_member_id
+        ),
+    ),
 }
 
 
@@ -71,9 +106,11 @@ def _select(layer: Layer, include_sensitive: bool, township_id: int | None) -> S
     """SELECT of the layer's canonical columns, plus geom as WKB, of township TOWNSHIP_ID (None: all)."""
     source = SOURCES[layer.name]
     table = source.model.__table__
-    columns = [source.codes.get(f.name, table.c.get(f.name)).label(f.name) for f in layer.fields
-               if f.name not in GEOMETRY_COLUMNS
-               and not (f.name in SENSITIVE_HOUSEHOLD_COLUMNS and not include_sensitive)]
+    columns = [
+        source.codes.get(f.name, table.c.get(f.name)).label(f.name)
+        for f in layer.fields
+        if f.name not in GEOMETRY_COLUMNS and not (f.name in SENSITIVE_HOUSEHOLD_COLUMNS and not include_sensitive)
+    ]
     if layer.name == "townships":
         columns += [func.ST_X(Township.seat).label("seat_lon"), func.ST_Y(Township.seat).label("seat_lat")]
     if layer.geom_column:
@@ -82,8 +119,9 @@ def _select(layer: Layer, include_sensitive: bool, township_id: int | None) -> S
     return rows if township_id is None else rows.where(source.township == township_id)
 
 
-def read_layer(session: Session, layer: Layer, township: str | None,
-               include_sensitive: bool) -> tuple[pd.DataFrame, object]:
+def read_layer(
+    session: Session, layer: Layer, township: str | None, include_sensitive: bool
+) -> tuple[pd.DataFrame, object]:
     """The layer's rows as canonical columns, and their geometries (None without a geometry column)."""
     township_id = None
     if township:
@@ -116,8 +154,9 @@ def _write_gis(frame: pd.DataFrame, geoms, path: Path, fmt: str, layer: Layer) -
             raise ExportRefused("Shapefile 不能在一个文件里混合点和面：请改用 gpkg 或 geojson")
         frame = frame.rename(columns={f.name: f.shp_name for f in layer.fields})
     data = gpd.GeoDataFrame(frame, geometry=geoms, crs=4326) if geoms is not None else frame
-    pyogrio.write_dataframe(data, path, driver=DRIVERS[fmt], layer=layer.name,
-                            encoding="UTF-8" if fmt == "shp" else None)
+    pyogrio.write_dataframe(
+        data, path, driver=DRIVERS[fmt], layer=layer.name, encoding="UTF-8" if fmt == "shp" else None
+    )
 
 
 def _write(frame: pd.DataFrame, geoms, path: Path, fmt: str, layer: Layer) -> None:
@@ -127,8 +166,9 @@ def _write(frame: pd.DataFrame, geoms, path: Path, fmt: str, layer: Layer) -> No
         _write_gis(frame, geoms, path, fmt, layer)
 
 
-def write_layer(session: Session, layer_name: str, fmt: str, path: Path, township: str | None,
-                include_sensitive: bool) -> int:
+def write_layer(
+    session: Session, layer_name: str, fmt: str, path: Path, township: str | None, include_sensitive: bool
+) -> int:
     """Write LAYER_NAME to PATH without auditing: for exports that audit the whole file (GeoPackage)."""
     layer = LAYERS[layer_name]
     frame, geoms = read_layer(session, layer, township, include_sensitive and layer.table == "household")
@@ -136,8 +176,16 @@ def write_layer(session: Session, layer_name: str, fmt: str, path: Path, townshi
     return len(frame)
 
 
-def export_layer(session: Session, layer_name: str, fmt: str, path: Path, *, township: str | None = None,
-                 include_sensitive: bool = False, actor: Actor | None = None) -> int:
+def export_layer(
+    session: Session,
+    layer_name: str,
+    fmt: str,
+    path: Path,
+    *,
+    township: str | None = None,
+    include_sensitive: bool = False,
+    actor: Actor | None = None,
+) -> int:
     """Write LAYER_NAME to PATH in FMT; a layer of people (or the 四必访 flags, only when asked) is audited
     as ACTOR's and refused without one."""
     layer, path = LAYERS[layer_name], Path(path)
@@ -154,8 +202,13 @@ def export_layer(session: Session, layer_name: str, fmt: str, path: Path, *, tow
             detail = {"layer": layer.name, "format": fmt, "township": township, "rows": len(frame)}
             if sensitive:
                 detail["columns"] = list(SENSITIVE_HOUSEHOLD_COLUMNS)
-            record(session, actor, "export_sensitive" if sensitive else "export_layers",
-                   target=f"{layer.name} → {path}", detail=detail)
+            record(
+                session,
+                actor,
+                "export_sensitive" if sensitive else "export_layers",
+                target=f"{layer.name} → {path}",
+                detail=detail,
+            )
             session.flush()
         _write(frame, geoms, path, fmt, layer)
         session.commit()

@@ -4,6 +4,7 @@ The seat, venues and households are snapped onto the network (gridmgmt.network);
 vertex cost matrix gives the seat's road distance to each venue and each venue's
 catchment; the shortest paths from the households to the seat give the main route.
 """
+
 from dataclasses import replace
 
 import numpy as np
@@ -26,31 +27,54 @@ def _points(kind: str, township_id: int) -> Select:
     if kind == "household":
         return household_points(township_id)
     if kind == "seat":
-        return select(Township.id, *lonlat(Township.seat)).where(Township.id == township_id,
-                                                                  Township.seat.is_not(None))
-    return (select(PartyOrg.id, *lonlat(PartyOrg.venue))
-            .where(PartyOrg.township_id == township_id, PartyOrg.venue.is_not(None)).order_by(PartyOrg.id))
+        return select(Township.id, *lonlat(Township.seat)).where(Township.id == township_id, Township.seat.is_not(None))
+    return (
+        select(PartyOrg.id, *lonlat(PartyOrg.venue))
+        .where(PartyOrg.township_id == township_id, PartyOrg.venue.is_not(None))
+        .order_by(PartyOrg.id)
+    )
 
 
 def _candidate_rows(township_id: int, srid: int) -> Select:
     """Every org of the township with a venue: its standards, venue in SRID, site record and the
     full members of its whole subtree (its 党小组 and sub-branches)."""
-    tree = (select(PartyOrg.id.label("root"), PartyOrg.id)
-            .where(PartyOrg.township_id == township_id).cte("tree", recursive=True))
+    tree = (
+        select(PartyOrg.id.label("root"), PartyOrg.id)
+        .where(PartyOrg.township_id == township_id)
+        .cte("tree", recursive=True)
+    )
     child = aliased(PartyOrg)
     tree = tree.union_all(select(tree.c.root, child.id).join_from(tree, child, child.parent_id == tree.c.id))
-    full = (select(tree.c.root, func.count().label("n"))
-            .join_from(tree, PartyMember, (PartyMember.party_org_id == tree.c.id) & (PartyMember.status == "full"))
-            .group_by(tree.c.root).subquery())
+    full = (
+        select(tree.c.root, func.count().label("n"))
+        .join_from(tree, PartyMember, (PartyMember.party_org_id == tree.c.id) & (PartyMember.status == "full"))
+        .group_by(tree.c.root)
+        .subquery()
+    )
     venue = func.ST_Transform(PartyOrg.venue, srid)
-    return (select(PartyOrg.id, PartyOrg.code, PartyOrg.name, PartyOrg.org_type, PartyOrg.field,
-                   PartyOrg.venue_area_m2, PartyOrg.committee_size, *(getattr(PartyOrg, k) for k in EIGHT_HAVES),
-                   func.ST_X(venue).label("x"), func.ST_Y(venue).label("y"), DemoSite.theme,
-                   func.coalesce(DemoSite.is_contact_point, False).label("is_contact_point"),
-                   func.coalesce(DemoSite.is_secretary_model, False).label("is_secretary_model"), DemoSite.status,
-                   func.coalesce(full.c.n, 0).label("full_members"))
-            .outerjoin(DemoSite, DemoSite.party_org_id == PartyOrg.id).outerjoin(full, full.c.root == PartyOrg.id)
-            .where(PartyOrg.township_id == township_id, PartyOrg.venue.is_not(None)).order_by(PartyOrg.id))
+    return (
+        select(
+            PartyOrg.id,
+            PartyOrg.code,
+            PartyOrg.name,
+            PartyOrg.org_type,
+            PartyOrg.field,
+            PartyOrg.venue_area_m2,
+            PartyOrg.committee_size,
+            *(getattr(PartyOrg, k) for k in EIGHT_HAVES),
+            func.ST_X(venue).label("x"),
+            func.ST_Y(venue).label("y"),
+            DemoSite.theme,
+            func.coalesce(DemoSite.is_contact_point, False).label("is_contact_point"),
+            func.coalesce(DemoSite.is_secretary_model, False).label("is_secretary_model"),
+            DemoSite.status,
+            func.coalesce(full.c.n, 0).label("full_members"),
+        )
+        .outerjoin(DemoSite, DemoSite.party_org_id == PartyOrg.id)
+        .outerjoin(full, full.c.root == PartyOrg.id)
+        .where(PartyOrg.township_id == township_id, PartyOrg.venue.is_not(None))
+        .order_by(PartyOrg.id)
+    )
 
 
 class NoSeat(Conflict, LookupError):
@@ -79,8 +103,9 @@ def seat_network(session: Session, township_id: int) -> tuple[RoadNetwork, Snapp
     return network, network.snap(lon, lat)
 
 
-def _main_route_orgs(network: RoadNetwork, seat: Snapped, homes: Snapped, venues: Snapped,
-                     venue_ids: np.ndarray, config: SiteConfig) -> set[int]:
+def _main_route_orgs(
+    network: RoadNetwork, seat: Snapped, homes: Snapped, venues: Snapped, venue_ids: np.ndarray, config: SiteConfig
+) -> set[int]:
     """Venues near a road edge that carries a large share of the households' trips to the seat.
 
     Each household travels from the road vertex nearest to it along its shortest path
@@ -95,8 +120,9 @@ def _main_route_orgs(network: RoadNetwork, seat: Snapped, homes: Snapped, venues
     load = paths.assign(n=paths.end_vid.map(dict(zip(ends, weights)))).groupby("edge").n.sum()
     busy = load.index[load >= config.main_route_share * len(homes)].to_numpy()
     lines = network.edges.lines[network.edges.rows(busy)]
-    near_venue = shapely.STRtree(lines).query(shapely.points(venues.x, venues.y), predicate="dwithin",
-                                              distance=config.main_route_m)[0]
+    near_venue = shapely.STRtree(lines).query(
+        shapely.points(venues.x, venues.y), predicate="dwithin", distance=config.main_route_m
+    )[0]
     return {int(v) for v in venue_ids[np.unique(near_venue)]}
 
 
@@ -108,15 +134,29 @@ def _base_candidates(session: Session, township_id: int, network: RoadNetwork | 
         haves = frozenset(k for k in EIGHT_HAVES if getattr(r, k))
         area = None if r.venue_area_m2 is None else float(r.venue_area_m2)
         out[r.id] = Candidate(
-            r.id, r.name, r.field, r.x, r.y, area, haves, r.full_members, r.committee_size,
-            r.theme, r.is_contact_point, r.is_secretary_model, r.status, org_type=r.org_type,
-            code=r.code)
+            r.id,
+            r.name,
+            r.field,
+            r.x,
+            r.y,
+            area,
+            haves,
+            r.full_members,
+            r.committee_size,
+            r.theme,
+            r.is_contact_point,
+            r.is_secretary_model,
+            r.status,
+            org_type=r.org_type,
+            code=r.code,
+        )
     if network is None or not rows:
         return out
-    metres = class_distances(network.edges, np.array([r.x for r in rows]), np.array([r.y for r in rows]),
-                             ROAD_CLASSES)
-    return {org: replace(c, road_m={k: None if np.isinf(d[n]) else float(d[n]) for k, d in metres.items()})
-            for n, (org, c) in enumerate(out.items())}
+    metres = class_distances(network.edges, np.array([r.x for r in rows]), np.array([r.y for r in rows]), ROAD_CLASSES)
+    return {
+        org: replace(c, road_m={k: None if np.isinf(d[n]) else float(d[n]) for k, d in metres.items()})
+        for n, (org, c) in enumerate(out.items())
+    }
 
 
 def measure_candidates(session: Session, township_id: int, config: SiteConfig) -> list[Candidate]:
@@ -139,11 +179,15 @@ def measure_candidates(session: Session, township_id: int, config: SiteConfig) -
     measured = []
     for n, org in enumerate(venue_ids):
         hit = reach[n] if reach is not None else np.zeros(0, bool)
-        measured.append(replace(
-            base[int(org)], seat_road_m=None if np.isinf(seat_m[n]) else float(seat_m[n]),
-            catchment_households=int(hit.sum()),
-            catchment_villages=len(set(villages[hit].tolist())),
-            on_main_route=int(org) in on_route))
+        measured.append(
+            replace(
+                base[int(org)],
+                seat_road_m=None if np.isinf(seat_m[n]) else float(seat_m[n]),
+                catchment_households=int(hit.sum()),
+                catchment_villages=len(set(villages[hit].tolist())),
+                on_main_route=int(org) in on_route,
+            )
+        )
     return measured
 
 

@@ -1,4 +1,5 @@
 """Compliance of a township on a date: load households, staff and visits, run the analysis."""
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -7,11 +8,25 @@ from sqlalchemy import DateTime, Select, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.compliance import (
-    Staff, compliance, event_responsibility, event_status, per_cadre, work_list,
+    Staff,
+    compliance,
+    event_responsibility,
+    event_status,
+    per_cadre,
+    work_list,
 )
 from gridmgmt.db.models import (
-    Cadre, CadreVillage, Event, GridCell, GridMembership, GridPlan, Household, Township, Village,
-    VillageGroup, Visit,
+    Cadre,
+    CadreVillage,
+    Event,
+    GridCell,
+    GridMembership,
+    GridPlan,
+    Household,
+    Township,
+    Village,
+    VillageGroup,
+    Visit,
 )
 from gridmgmt.db.queries import in_township, township_villages
 from gridmgmt.domain.duties import Duty, previous_period
@@ -79,35 +94,51 @@ class Span:
 def _plans_in_force(span: Span) -> Select:
     """Plans in force at some time of SPAN; drafts never are."""
     return select(GridPlan.id).where(
-        GridPlan.township_id == span.township_id, GridPlan.status != "draft",
+        GridPlan.township_id == span.township_id,
+        GridPlan.status != "draft",
         or_(GridPlan.published_at.is_(None), GridPlan.published_at < span.until),
-        or_(GridPlan.archived_at.is_(None), GridPlan.archived_at >= span.since))
+        or_(GridPlan.archived_at.is_(None), GridPlan.archived_at >= span.since),
+    )
 
 
 def _postings(township_id: int, day: date, since_day: date) -> Select:
     # A posting holds from the midnight its first day begins to the midnight after its last.
-    return (select(CadreVillage.cadre_id, CadreVillage.village_id,
-                   cast(CadreVillage.start_date, DateTime).label("begins"),
-                   (cast(CadreVillage.end_date, DateTime) + timedelta(days=1)).label("ends"))
-            .join(Cadre, Cadre.id == CadreVillage.cadre_id)
-            .where(Cadre.township_id == township_id,
-                   or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= day),
-                   or_(CadreVillage.end_date.is_(None), CadreVillage.end_date >= since_day)))
+    return (
+        select(
+            CadreVillage.cadre_id,
+            CadreVillage.village_id,
+            cast(CadreVillage.start_date, DateTime).label("begins"),
+            (cast(CadreVillage.end_date, DateTime) + timedelta(days=1)).label("ends"),
+        )
+        .join(Cadre, Cadre.id == CadreVillage.cadre_id)
+        .where(
+            Cadre.township_id == township_id,
+            or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= day),
+            or_(CadreVillage.end_date.is_(None), CadreVillage.end_date >= since_day),
+        )
+    )
 
 
 def _staff_queries(span: Span, day: date, since_day: date) -> dict[str, Select]:
     """The statements of the staff frames: cadres, postings, cells, members."""
     return {
-        "cadres": select(Cadre.id, Cadre.code, Cadre.name, Cadre.cadre_role,
-                         Household.village_id.label("home_village_id"))
-        .outerjoin(Household, Household.id == Cadre.household_id).where(Cadre.township_id == span.township_id),
+        "cadres": select(
+            Cadre.id, Cadre.code, Cadre.name, Cadre.cadre_role, Household.village_id.label("home_village_id")
+        )
+        .outerjoin(Household, Household.id == Cadre.household_id)
+        .where(Cadre.township_id == span.township_id),
         "postings": _postings(span.township_id, day, since_day),
-        "cells": select(GridCell.id.label("grid_cell_id"), GridCell.grid_worker_id.label("cadre_id"),
-                        span.local(GridPlan.published_at).label("begins"),
-                        span.local(GridPlan.archived_at).label("ends"))
-        .join(GridPlan, GridPlan.id == GridCell.plan_id).where(GridPlan.id.in_(_plans_in_force(span))),
-        "members": select(GridMembership.household_id, GridMembership.cell_id.label("grid_cell_id"))
-        .where(GridMembership.plan_id.in_(_plans_in_force(span))),
+        "cells": select(
+            GridCell.id.label("grid_cell_id"),
+            GridCell.grid_worker_id.label("cadre_id"),
+            span.local(GridPlan.published_at).label("begins"),
+            span.local(GridPlan.archived_at).label("ends"),
+        )
+        .join(GridPlan, GridPlan.id == GridCell.plan_id)
+        .where(GridPlan.id.in_(_plans_in_force(span))),
+        "members": select(GridMembership.household_id, GridMembership.cell_id.label("grid_cell_id")).where(
+            GridMembership.plan_id.in_(_plans_in_force(span))
+        ),
     }
 
 
@@ -115,36 +146,61 @@ def _place_queries(township_id: int) -> dict[str, Select]:
     """The statements of the township's villages, households, groups and events."""
     return {
         "villages": select(Village.id, Village.code, Village.name)
-        .where(Village.township_id == township_id).order_by(Village.code),
-        "households": select(Household.id, Household.code, Household.head, Household.village_id,
-                             Household.group_id, *(getattr(Household, flag) for flag in MUST_VISIT_FLAGS))
-        .where(in_township(township_id)),
-        "groups": select(VillageGroup.id, VillageGroup.code, VillageGroup.name, VillageGroup.village_id)
-        .where(VillageGroup.village_id.in_(township_villages(township_id))),
-        "events": select(Event.id, Event.village_id, Event.household_id, Event.event_type, Event.status,
-                         Event.reported_at, Event.attend_by, Event.attended_at, Event.attended_by)
-        .where(Event.village_id.in_(township_villages(township_id))),
+        .where(Village.township_id == township_id)
+        .order_by(Village.code),
+        "households": select(
+            Household.id,
+            Household.code,
+            Household.head,
+            Household.village_id,
+            Household.group_id,
+            *(getattr(Household, flag) for flag in MUST_VISIT_FLAGS),
+        ).where(in_township(township_id)),
+        "groups": select(VillageGroup.id, VillageGroup.code, VillageGroup.name, VillageGroup.village_id).where(
+            VillageGroup.village_id.in_(township_villages(township_id))
+        ),
+        "events": select(
+            Event.id,
+            Event.village_id,
+            Event.household_id,
+            Event.event_type,
+            Event.status,
+            Event.reported_at,
+            Event.attend_by,
+            Event.attended_at,
+            Event.attended_by,
+        ).where(Event.village_id.in_(township_villages(township_id))),
     }
 
 
 def _visits(span: Span) -> Select:
-    return (select(Visit.cadre_id, Visit.household_id, Visit.group_id,
-                   func.date_trunc("day", span.local(Visit.visited_at)).label("day"))
-            .join(Cadre, Cadre.id == Visit.cadre_id)
-            .where(Cadre.township_id == span.township_id, Visit.visited_at >= span.since,
-                   Visit.visited_at < span.until))
+    return (
+        select(
+            Visit.cadre_id,
+            Visit.household_id,
+            Visit.group_id,
+            func.date_trunc("day", span.local(Visit.visited_at)).label("day"),
+        )
+        .join(Cadre, Cadre.id == Visit.cadre_id)
+        .where(Cadre.township_id == span.township_id, Visit.visited_at >= span.since, Visit.visited_at < span.until)
+    )
 
 
 def _frames(session: Session, statements: dict[str, Select]) -> dict[str, pd.DataFrame]:
-    return {name: pd.read_sql(statement, session.connection(), dtype=DTYPES.get(name))
-            for name, statement in statements.items()}
+    return {
+        name: pd.read_sql(statement, session.connection(), dtype=DTYPES.get(name))
+        for name, statement in statements.items()
+    }
 
 
 def load_township(session: Session, code: str, day: date, since: date, settings: VisitSettings) -> TownshipData:
     """The township CODE's frames, with visits and who answered for what from SINCE to the
     end of DAY; the households' grid_cell_id is their cell at the close of DAY."""
-    found = session.execute(select(Township.id, Township.code, Township.name)
-                            .where(Township.code == code)).mappings().first()
+    found = (
+        session.execute(select(Township.id, Township.code, Township.name).where(Township.code == code))
+        .mappings()
+        .first()
+    )
     if found is None:
         raise TownshipNotFound(code)
     span = Span(found["id"], settings.start_of_day(since), settings.end_of_day(day), settings.timezone)
@@ -153,8 +209,7 @@ def load_township(session: Session, code: str, day: date, since: date, settings:
     households = places["households"]
     households["grid_cell_id"] = households.id.map(staff.household_cells(day))
     visits = pd.read_sql(_visits(span), session.connection(), dtype=DTYPES["visits"])
-    return TownshipData(dict(found), places["villages"], households, places["groups"], staff, visits,
-                        places["events"])
+    return TownshipData(dict(found), places["villages"], households, places["groups"], staff, visits, places["events"])
 
 
 def township_compliance(session: Session, code: str, day: date, settings: VisitSettings) -> Compliance:
@@ -180,10 +235,15 @@ class CadreWork:
 
 def find_cadre(session: Session, code: str) -> dict:
     """The cadre with CODE (id, code, name, cadre_role, township_code); CodeNotFound otherwise."""
-    found = session.execute(
-        select(Cadre.id, Cadre.code, Cadre.name, Cadre.cadre_role, Township.code.label("township_code"))
-        .join(Township, Township.id == Cadre.township_id).where(Cadre.code == code)
-    ).mappings().first()
+    found = (
+        session.execute(
+            select(Cadre.id, Cadre.code, Cadre.name, Cadre.cadre_role, Township.code.label("township_code"))
+            .join(Township, Township.id == Cadre.township_id)
+            .where(Cadre.code == code)
+        )
+        .mappings()
+        .first()
+    )
     if found is None:
         raise CodeNotFound(f"没有编码为 {code} 的干部")
     return dict(found)

@@ -1,4 +1,5 @@
 """四必到 events: report (with an attend-by deadline per type, once per client id), attend (a visit), close."""
+
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -11,7 +12,13 @@ from gridmgmt.db.models import Cadre, Event, Household, Village, VillageGroup, V
 from gridmgmt.domain.duties import DutyError, attend_by
 from gridmgmt.domain.errors import UserError
 from gridmgmt.services.visits.records import (
-    OutOfScope, VisitInput, record_visit, require_in_scope, stage_visit, stored_visit, time_problem,
+    OutOfScope,
+    VisitInput,
+    record_visit,
+    require_in_scope,
+    stage_visit,
+    stored_visit,
+    time_problem,
 )
 from gridmgmt.services.visits.settings import VisitSettings
 
@@ -77,21 +84,38 @@ def report_event(session: Session, report: EventReport, settings: VisitSettings)
     except DutyError as exc:
         raise EventError(str(exc)) from exc
     village_id, point, household_id = _place(session, report)
-    new_id = session.scalar(insert(Event).values(
-        client_id=client_id, village_id=village_id, household_id=household_id, event_type=report.event_type,
-        description=report.description, reported_by=report.reported_by, reported_at=report.reported_at,
-        attend_by=deadline, geom=point).on_conflict_do_nothing(index_elements=["client_id"]).returning(Event.id))
+    new_id = session.scalar(
+        insert(Event)
+        .values(
+            client_id=client_id,
+            village_id=village_id,
+            household_id=household_id,
+            event_type=report.event_type,
+            description=report.description,
+            reported_by=report.reported_by,
+            reported_at=report.reported_at,
+            attend_by=deadline,
+            geom=point,
+        )
+        .on_conflict_do_nothing(index_elements=["client_id"])
+        .returning(Event.id)
+    )
     event = session.scalar(select(Event).where(Event.client_id == client_id))
-    if (event.reported_by, event.village_id, event.household_id, event.event_type) != \
-            (report.reported_by, village_id, household_id, report.event_type):
+    if (event.reported_by, event.village_id, event.household_id, event.event_type) != (
+        report.reported_by,
+        village_id,
+        household_id,
+        report.event_type,
+    ):
         session.rollback()
         raise EventError("该提交编号已用于另一件事件")
     session.commit()
     return event, new_id is not None
 
 
-def report_by_codes(session: Session, cadre_code: str, household_code: str | None,
-                    report: EventReport, settings: VisitSettings) -> tuple[Event, bool]:
+def report_by_codes(
+    session: Session, cadre_code: str, household_code: str | None, report: EventReport, settings: VisitSettings
+) -> tuple[Event, bool]:
     """REPORT with its reporter and household given by code (CLI); as report_event."""
     cadre = session.scalar(select(Cadre.id).where(Cadre.code == cadre_code))
     if cadre is None:
@@ -111,8 +135,9 @@ def _event(session: Session, event_id: int) -> Event:
     return event
 
 
-def attend_event(session: Session, event_id: int, visit: VisitInput,
-                 settings: VisitSettings) -> tuple[Event, Visit, bool]:
+def attend_event(
+    session: Session, event_id: int, visit: VisitInput, settings: VisitSettings
+) -> tuple[Event, Visit, bool]:
     """Record VISIT (kind event) at the event; the first attendance marks it attended. Commits.
 
     Returns the event, the stored visit and whether it is new: a retried submission
@@ -123,10 +148,15 @@ def attend_event(session: Session, event_id: int, visit: VisitInput,
         raise EventError("事件已办结，不能再登记到场")
     target = {"household_id": event.household_id, "group_id": None}
     if event.household_id is None:  # an event at a point: the nearest group of its village
-        target = {"household_id": None, "group_id": session.scalar(
-            select(VillageGroup.id).where(VillageGroup.village_id == event.village_id)
-            .order_by(VillageGroup.geom.op("<->")(
-                select(Event.geom).where(Event.id == event.id).scalar_subquery())).limit(1))}
+        target = {
+            "household_id": None,
+            "group_id": session.scalar(
+                select(VillageGroup.id)
+                .where(VillageGroup.village_id == event.village_id)
+                .order_by(VillageGroup.geom.op("<->")(select(Event.geom).where(Event.id == event.id).scalar_subquery()))
+                .limit(1)
+            ),
+        }
     stored, created = stage_visit(session, replace(visit, **target, kind="event", event_id=event.id), settings)
     if event.status == "reported":
         event.status, event.attended_by, event.attended_at = "attended", stored.cadre_id, stored.visited_at
@@ -134,8 +164,9 @@ def attend_event(session: Session, event_id: int, visit: VisitInput,
     return event, stored, created
 
 
-def record_field_visit(session: Session, visit: VisitInput, settings: VisitSettings,
-                       event_id: int | None = None) -> tuple[Visit, bool]:
+def record_field_visit(
+    session: Session, visit: VisitInput, settings: VisitSettings, event_id: int | None = None
+) -> tuple[Visit, bool]:
     """A phone's VISIT by its cadre, or its attendance at event EVENT_ID; (stored, created). Commits.
 
     A resent visit (its client id stored already) gets the first record back, whatever changed

@@ -2,6 +2,7 @@
 
 Only the status colours a place: never a 四必访 flag (the township map leaves the 必访 duties out).
 """
+
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,10 +21,10 @@ def _worst(status: pd.DataFrame) -> pd.Series:
 
 
 def _points(session: Session, worst: pd.Series) -> list[dict]:
-    points = session.execute(select(Household.id, Household.code, *lonlat(Household.geom))
-                             .where(among(Household.id, worst.index))).all()
-    return [{"household_id": p.id, "lon": p.lon, "lat": p.lat, "status": worst[p.id], "label": p.code}
-            for p in points]
+    points = session.execute(
+        select(Household.id, Household.code, *lonlat(Household.geom)).where(among(Household.id, worst.index))
+    ).all()
+    return [{"household_id": p.id, "lon": p.lon, "lat": p.lat, "status": worst[p.id], "label": p.code} for p in points]
 
 
 def work_places(session: Session, work: CadreWork) -> list[dict]:

@@ -1,14 +1,15 @@
 """Recording visits from the field: idempotent by client id, far fixes flagged not refused."""
+
 import math
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import Cadre, Household, Visit, VillageGroup
+from gridmgmt.db.models import Cadre, Household, VillageGroup, Visit
 from gridmgmt.domain.errors import NotFound, UserError
 from gridmgmt.domain.limits import CALENDAR_TEXT, in_calendar
 from gridmgmt.domain.vocab import VISIT_KINDS
@@ -66,7 +67,7 @@ def time_problem(at: datetime, what: str) -> str | None:
         return f"{what}须带时区"
     if not in_calendar(at.date()):
         return f"{what}须在 {CALENDAR_TEXT} 之间"
-    if at > datetime.now(timezone.utc) + CLOCK_SKEW:
+    if at > datetime.now(UTC) + CLOCK_SKEW:
         return f"{what}不能晚于现在"
     return None
 
@@ -87,8 +88,9 @@ def _check(session: Session, visit: VisitInput) -> None:
         raise VisitError("定位精度须为不小于 0 的有限数字")
     if session.get(Cadre, visit.cadre_id) is None:
         raise VisitError(f"没有编号为 {visit.cadre_id} 的干部")
-    target = session.get(Household, visit.household_id) if visit.household_id else \
-        session.get(VillageGroup, visit.group_id)
+    target = (
+        session.get(Household, visit.household_id) if visit.household_id else session.get(VillageGroup, visit.group_id)
+    )
     if target is None:
         raise VisitError("要走访的农户或村民小组不存在")
 
@@ -103,8 +105,7 @@ def _distance(session: Session, visit: VisitInput) -> float | None:
         return None
     target, key = (Household, visit.household_id) if visit.household_id else (VillageGroup, visit.group_id)
     return session.execute(
-        select(func.ST_Distance(func.geography(target.geom), func.geography(_point(visit.fix))))
-        .where(target.id == key)
+        select(func.ST_Distance(func.geography(target.geom), func.geography(_point(visit.fix)))).where(target.id == key)
     ).scalar_one()
 
 
@@ -127,18 +128,28 @@ def stage_visit(session: Session, visit: VisitInput, settings: VisitSettings) ->
     distance = _distance(session, visit)
     fix = visit.fix
     values = {
-        "client_id": client_id, "cadre_id": visit.cadre_id, "household_id": visit.household_id,
-        "group_id": visit.group_id, "event_id": visit.event_id, "visited_at": visit.visited_at,
-        "kind": visit.kind, "note": visit.note, "distance_m": distance,
+        "client_id": client_id,
+        "cadre_id": visit.cadre_id,
+        "household_id": visit.household_id,
+        "group_id": visit.group_id,
+        "event_id": visit.event_id,
+        "visited_at": visit.visited_at,
+        "kind": visit.kind,
+        "note": visit.note,
+        "distance_m": distance,
         "accuracy_m": fix.accuracy_m if fix else None,
         "flagged": distance is not None and distance > settings.far_m,
         "geom": _point(fix) if fix else None,
     }
-    new_id = session.scalar(insert(Visit).values(**values)
-                            .on_conflict_do_nothing(index_elements=["client_id"]).returning(Visit.id))
+    new_id = session.scalar(
+        insert(Visit).values(**values).on_conflict_do_nothing(index_elements=["client_id"]).returning(Visit.id)
+    )
     stored = session.scalar(select(Visit).where(Visit.client_id == client_id))
-    same = (stored.cadre_id, stored.household_id, stored.group_id) == \
-        (visit.cadre_id, visit.household_id, visit.group_id)
+    same = (stored.cadre_id, stored.household_id, stored.group_id) == (
+        visit.cadre_id,
+        visit.household_id,
+        visit.group_id,
+    )
     if not same:
         session.rollback()
         raise VisitError("该提交编号已用于另一条走访记录")
@@ -156,10 +167,14 @@ def stored_visit(session: Session, visit: VisitInput) -> Visit | None:
 
 def flagged_visits(session: Session, township_id: int) -> list[Visit]:
     """Visits of the township's cadres flagged as recorded far from the target, newest first."""
-    return list(session.scalars(
-        select(Visit).join(Cadre, Cadre.id == Visit.cadre_id)
-        .where(Cadre.township_id == township_id, Visit.flagged).order_by(Visit.visited_at.desc())
-    ))
+    return list(
+        session.scalars(
+            select(Visit)
+            .join(Cadre, Cadre.id == Visit.cadre_id)
+            .where(Cadre.township_id == township_id, Visit.flagged)
+            .order_by(Visit.visited_at.desc())
+        )
+    )
 
 
 def require_in_scope(session: Session, cadre_id: int, household_id: int | None, day: date) -> None:

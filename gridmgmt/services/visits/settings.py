@@ -1,4 +1,5 @@
 """The settings visits go by, handed to the services by the web and the command line."""
+
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -20,8 +21,9 @@ class VisitSettings:
     @classmethod
     def of(cls, settings) -> "VisitSettings":
         """The visit settings among SETTINGS (a gridmgmt.config.Settings)."""
-        return cls(settings.timezone, Term(settings.term_start), settings.visit_far_m,
-                   AttendRules(settings.attend_hours))
+        return cls(
+            settings.timezone, Term(settings.term_start), settings.visit_far_m, AttendRules(settings.attend_hours)
+        )
 
     @classmethod
     def defaults(cls) -> "VisitSettings":
