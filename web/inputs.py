@@ -78,7 +78,8 @@ class RouteQuery(Params):
 
 
 class ItemsQuery(Params):
-    """A page of an OGC collection: limit (lowered to the maximum), offset and bbox text."""
+    """A page of an OGC collection: limit (lowered to the maximum), offset, bbox text, the
+    reference systems of the answer and of the bbox, and a CQL2 text filter."""
 
     # OGC API Features: a limit above the maximum is lowered, never an error (however large).
     limit: Annotated[Size, AfterValidator(lambda n: min(n, features.MAX_LIMIT))] = Field(
@@ -86,6 +87,17 @@ class ItemsQuery(Params):
     )
     offset: Offset = Field(0, title="offset")
     bbox: Code | None = Field(None, title="bbox")
+    crs: Code | None = Field(None, title="crs")
+    bbox_crs: Code | None = Field(None, alias="bbox-crs", title="bbox-crs")
+    filter: Text | None = Field(None, title="filter")
+    filter_lang: Code | None = Field(None, alias="filter-lang", title="filter-lang")
+    filter_crs: Code | None = Field(None, alias="filter-crs", title="filter-crs")
+
+
+class ItemQuery(Params):
+    """One feature of an OGC collection: the reference system to answer in."""
+
+    crs: Code | None = Field(None, title="crs")
 
 
 class VisitBody(Params):

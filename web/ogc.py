@@ -1,4 +1,6 @@
-"""OGC API – Features (Part 1, core + GeoJSON) at /ogc, so QGIS and GDAL read the layers.
+"""OGC API – Features at /ogc, so QGIS, GDAL and OWSLib read the layers: Part 1 (core, GeoJSON,
+OpenAPI 3.0), Part 2 (crs: CRS84, EPSG:4326, CGCS2000 EPSG:4490) and Part 3 (queryables and
+CQL2 text filters).
 
 Public collections follow GRIDMGMT_PUBLIC_LAYERS; households need a login or a
 personal access token (`Authorization: Bearer …`). Every collection is read in the
@@ -12,17 +14,28 @@ from flask import Blueprint, Response, request, url_for
 
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.services.mapdata import features
+from gridmgmt.services.mapdata.crs import CRS84, OFFERED, STORAGE, Crs, crs_named
+from gridmgmt.services.mapdata.filters import GEOMETRY, LANGUAGE, InvalidFilter, queryables
 from web import api
 from web.auth import public
 from web.db import get_session
-from web.inputs import ItemsQuery
+from web.inputs import ItemQuery, ItemsQuery
+from web.ogc_openapi import OPENAPI, definition
 from web.params import accepts
 
 GEOJSON = "application/geo+json"
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+SCHEMA = "application/schema+json"
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
 ]
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
@@ -50,11 +63,19 @@ def landing():
             "description": "行政村、村民小组、道路、网格、党组织活动场所、党建示范点与农户（需令牌）",
             "links": [
                 _link(".landing", "self", "application/json", "本页"),
+                _link(".api_definition", "service-desc", OPENAPI, "接口定义（OpenAPI 3.0）"),
                 _link(".conformance", "conformance", "application/json", "符合的标准"),
                 _link(".collections", "data", "application/json", "数据集"),
             ],
         }
     )
+
+
+@bp.get("/api")
+@public
+def api_definition():
+    """The OpenAPI 3.0 definition of this API."""
+    return _json(definition(url_for(".landing", _external=True).rstrip("/")), OPENAPI)
 
 
 @bp.get("/conformance")
@@ -76,14 +97,22 @@ def _describe(coll: features.Collection, scope: Scope) -> dict:
         "id": coll.id,
         "title": coll.title,
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": list(OFFERED),
+        "storageCrs": STORAGE.uri,
         "links": [
             _link(".collection", "self", "application/json", coll.title, collection_id=coll.id),
             _link(".items", "items", GEOJSON, coll.title, collection_id=coll.id),
+            _link(
+                ".queryables_of",
+                "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                SCHEMA,
+                "可筛选的属性",
+                collection_id=coll.id,
+            ),
         ],
     }
     if box:
-        described["extent"] = {"spatial": {"bbox": [list(box)], "crs": CRS84}}
+        described["extent"] = {"spatial": {"bbox": [list(box)], "crs": CRS84.uri}}
     return described
 
 
@@ -95,6 +124,7 @@ def collections():
     return _json(
         {
             "links": [_link(".collections", "self", "application/json")],
+            "crs": list(OFFERED),
             "collections": [_describe(c, api.reader_scope(c.personal)) for c in readable],
         }
     )
@@ -107,15 +137,46 @@ def collection(collection_id: str):
     return _json(_describe(*_open(collection_id)))
 
 
+@bp.get("/collections/<collection_id>/queryables")
+@public
+def queryables_of(collection_id: str):
+    """The properties a filter may name, as a JSON Schema (Part 3)."""
+    coll, _scope = _open(collection_id)
+    properties = {name: {"title": name, "type": kind} for name, kind in queryables(coll.properties).items()}
+    properties[GEOMETRY] = {"title": "几何", "format": f"geometry-{coll.geometry_type.lower()}"}
+    schema = {
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "$id": url_for(".queryables_of", collection_id=coll.id, _external=True),
+        "type": "object",
+        "title": coll.title,
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    return _json(schema, SCHEMA)
+
+
+def _filter(coll: features.Collection, query: ItemsQuery):
+    if query.filter_lang not in (None, LANGUAGE):
+        raise InvalidFilter(f"filter-lang 只支持 {LANGUAGE}")
+    if query.filter_crs not in (None, CRS84.uri):
+        raise InvalidFilter(f"filter-crs 只支持 {CRS84.uri}")
+    return features.filtered(coll, query.filter)
+
+
+def _in_crs(response: Response, crs: Crs) -> Response:
+    response.headers["Content-Crs"] = f"<{crs.uri}>"
+    return response
+
+
 @bp.get("/collections/<collection_id>/items")
 @public
 @accepts(query=ItemsQuery)
 def items(collection_id: str, query: ItemsQuery):
-    """A page of features, filtered by bbox, with next/prev links."""
+    """A page of features, filtered by bbox and CQL2 text, in the asked CRS, with next/prev links."""
     coll, scope = _open(collection_id)
-    limit, offset = query.limit, query.offset
-    bbox = features.parse_bbox(query.bbox)
-    page = features.items(get_session(), coll, scope, bbox, limit, offset)
+    crs, limit, offset = crs_named(query.crs), query.limit, query.offset
+    bbox = features.parse_bbox(query.bbox, crs_named(query.bbox_crs))
+    page = features.items(get_session(), coll, scope, bbox, limit, offset, crs, _filter(coll, query))
     head = {
         "type": "FeatureCollection",
         "numberMatched": page.number_matched,
@@ -125,7 +186,7 @@ def items(collection_id: str, query: ItemsQuery):
     }
     # The features are GeoJSON text from PostGIS: spliced in, not parsed and re-encoded.
     body = json.dumps(head, ensure_ascii=False)[:-1] + ',"features":[' + ",".join(page.features) + "]}"
-    return _json(body, GEOJSON)
+    return _in_crs(_json(body, GEOJSON), crs)
 
 
 def _page_links(collection_id: str, limit: int, offset: int, page: features.Page) -> list[dict]:
@@ -145,8 +206,9 @@ def _page_links(collection_id: str, limit: int, offset: int, page: features.Page
 
 @bp.get("/collections/<collection_id>/items/<fid>")
 @public
-def item(collection_id: str, fid: str):
-    """One feature."""
+@accepts(query=ItemQuery)
+def item(collection_id: str, fid: str, query: ItemQuery):
+    """One feature, in the asked CRS."""
     coll, scope = _open(collection_id)
-    feature = features.item(get_session(), coll, fid, scope)
-    return _json(feature, GEOJSON)
+    crs = crs_named(query.crs)
+    return _in_crs(_json(features.item(get_session(), coll, fid, scope, crs), GEOJSON), crs)

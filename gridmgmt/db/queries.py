@@ -12,7 +12,7 @@ import shapely
 from sqlalchemy import ARRAY, ColumnElement, Select, any_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import GridCell, GridPlan, Household, Village, VillageGroup
+from gridmgmt.db.models import DataVersion, GridCell, GridPlan, Household, Village, VillageGroup
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
 
@@ -113,3 +113,10 @@ def collection_of(rows) -> dict:
     """A GeoJSON FeatureCollection of ROWS: (geometry as GeoJSON text from ST_AsGeoJSON with
     COORD_DIGITS, properties built in Python)."""
     return collection([{"type": "Feature", "geometry": json.loads(geom), "properties": props} for geom, props in rows])
+
+
+def data_version(session: Session, tables: tuple[str, ...]) -> int:
+    """A number that changes whenever any of TABLES changes (their data versions, kept by triggers)."""
+    # Versions only grow, so their sum changes when any of them does.
+    total = session.scalar(select(func.sum(DataVersion.version)).where(DataVersion.table_name.in_(tables)))
+    return int(total or 0)

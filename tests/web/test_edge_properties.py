@@ -50,7 +50,8 @@ READS_NOTHING = {
     "ogc.conformance",
     "ogc.collections",
     "ogc.collection",
-    "ogc.item",
+    "ogc.api_definition",
+    "ogc.queryables_of",
     "ogc.unknown_path",
 }
 # Views that read their input themselves (web/accounts.py); NUL bytes are refused for them too.

@@ -3,7 +3,8 @@
 Each collection lists the only properties it may carry; households never carry
 the sensitive 四必访 flags (nor the head's name). Every collection is read within
 the asking user's scope: households by household_scope, the others in the scope's
-townships (in_scope).
+townships (in_scope). Output may be asked in another reference system (crs.py) and
+narrowed by a CQL2 filter on the published properties (filters.py).
 """
 
 from collections.abc import Callable
@@ -23,10 +24,12 @@ from gridmgmt.db.models import (
     Village,
     VillageGroup,
 )
-from gridmgmt.db.queries import COORD_DIGITS, GROUP_TOWNSHIP, in_scope, published_cells
+from gridmgmt.db.queries import COORD_DIGITS, GROUP_TOWNSHIP, data_version, in_scope, published_cells
 from gridmgmt.domain.errors import NotFound, UserError
 from gridmgmt.domain.limits import INT4_MAX
 from gridmgmt.domain.permissions import Scope
+from gridmgmt.services.mapdata.crs import CRS84, Crs
+from gridmgmt.services.mapdata.filters import where_clause
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
@@ -63,6 +66,7 @@ class Collection:
     township: ColumnElement | None = None  # the row's township (households: see household_scope)
     personal: bool = False  # households: never public
     refine: Callable[[Select], Select] = field(default=lambda rows: rows)
+    versioned_by: tuple[str, ...] = ()  # the tables whose data versions date its extent
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ COLLECTIONS = {
             Village.geom,
             {"code": Village.code, "name": Village.name, "township_id": Village.township_id},
             township=Village.township_id,
+            versioned_by=("village",),
         ),
         Collection(
             "village_groups",
@@ -98,6 +103,7 @@ COLLECTIONS = {
             VillageGroup.geom,
             {"code": VillageGroup.code, "name": VillageGroup.name, "village_id": VillageGroup.village_id},
             township=GROUP_TOWNSHIP,
+            versioned_by=("village_group", "village"),
         ),
         Collection(
             "roads",
@@ -107,6 +113,7 @@ COLLECTIONS = {
             Road.geom,
             {"code": Road.code, "name": Road.name, "road_class": Road.road_class, "length_m": Road.length_m},
             township=Road.township_id,
+            versioned_by=("road",),
         ),
         Collection(
             "grid_cells",
@@ -122,6 +129,7 @@ COLLECTIONS = {
             },
             township=GridPlan.township_id,
             refine=published_cells,
+            versioned_by=("grid_cell", "grid_plan"),
         ),
         Collection(
             "party_venues",
@@ -136,6 +144,7 @@ COLLECTIONS = {
                 "venue_area_m2": PartyOrg.venue_area_m2,
             },
             township=PartyOrg.township_id,
+            versioned_by=("party_org",),
         ),
         Collection(
             "demo_sites",
@@ -153,6 +162,7 @@ COLLECTIONS = {
             },
             township=PartyOrg.township_id,
             refine=_site_venues,
+            versioned_by=("demo_site", "party_org"),
         ),
         Collection(
             "households",
@@ -167,6 +177,7 @@ COLLECTIONS = {
                 "grid_cell_id": Household.grid_cell_id,
             },
             personal=True,
+            versioned_by=("household",),
         ),
     )
 }
@@ -180,24 +191,34 @@ def collection(collection_id: str) -> Collection:
         raise UnknownCollection(collection_id) from None
 
 
-def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    """The bbox 'west,south,east,north' in WGS 84 degrees, or None; InvalidQuery."""
+def parse_bbox(text: str | None, crs: Crs = CRS84) -> tuple[float, float, float, float] | None:
+    """The bbox TEXT (four numbers in CRS's axis order) as west, south, east, north in WGS 84
+    degrees, or None; InvalidQuery."""
     if text is None:
         return None
     try:
-        west, south, east, north = (float(part) for part in text.split(","))
+        first, second, third, fourth = (float(part) for part in text.split(","))
     except ValueError:
-        raise InvalidQuery("bbox 须为四个数：西,南,东,北（经纬度）") from None
+        order = "南,西,北,东" if crs.lat_first else "西,南,东,北"
+        raise InvalidQuery(f"bbox 须为四个数：{order}（经纬度）") from None
+    (west, south), (east, north) = crs.lon_lat((first, second)), crs.lon_lat((third, fourth))
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
         raise InvalidQuery(f"bbox 超出经纬度范围或西大于东、南大于北：{text}")
     return west, south, east, north
 
 
-def _rows(coll: Collection, scope: Scope, bbox=None) -> Select:
+def _rows(coll: Collection, scope: Scope, bbox=None, where: ColumnElement | None = None) -> Select:
     rows = coll.refine(select(coll.fid).where(coll.geom.is_not(None)))
     if bbox is not None:
         rows = rows.where(func.ST_Intersects(coll.geom, func.ST_MakeEnvelope(*bbox, 4326)))
+    if where is not None:
+        rows = rows.where(where)
     return rows.where(*in_scope(coll.personal, coll.township, scope))
+
+
+def filtered(coll: Collection, text: str | None) -> ColumnElement | None:
+    """The WHERE clause of the CQL2 text filter TEXT on COLL's properties (None without one)."""
+    return None if text is None else where_clause(text, coll.properties, coll.geom)
 
 
 def _key(name: str) -> ColumnElement:
@@ -205,7 +226,12 @@ def _key(name: str) -> ColumnElement:
     return literal_column(f"'{name}'")
 
 
-def _feature_json(coll: Collection) -> ColumnElement:
+def _geometry_in(coll: Collection, crs: Crs) -> ColumnElement:
+    geom = coll.geom if crs.srid == 4326 else func.ST_Transform(coll.geom, crs.srid)
+    return func.ST_FlipCoordinates(geom) if crs.lat_first else geom
+
+
+def _feature_json(coll: Collection, crs: Crs = CRS84) -> ColumnElement:
     properties = func.json_build_object(
         *chain.from_iterable((_key(name), column) for name, column in coll.properties.items())
     )
@@ -215,36 +241,55 @@ def _feature_json(coll: Collection) -> ColumnElement:
         _key("id"),
         coll.fid,
         _key("geometry"),
-        func.ST_AsGeoJSON(coll.geom, COORD_DIGITS).cast(JSON),
+        func.ST_AsGeoJSON(_geometry_in(coll, crs), COORD_DIGITS).cast(JSON),
         _key("properties"),
         properties,
     ).cast(Text)
 
 
 def items(
-    session: Session, coll: Collection, scope: Scope, bbox=None, limit: int = DEFAULT_LIMIT, offset: int = 0
+    session: Session,
+    coll: Collection,
+    scope: Scope,
+    bbox=None,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+    crs: Crs = CRS84,
+    where: ColumnElement | None = None,
 ) -> Page:
-    """A page of COLL's features in BBOX that SCOPE may see, by id."""
-    rows = _rows(coll, scope, bbox)
+    """A page of COLL's features in BBOX matching WHERE that SCOPE may see, by id, in CRS."""
+    rows = _rows(coll, scope, bbox, where)
     matched = session.execute(select(func.count()).select_from(rows.subquery())).scalar_one()
-    page = rows.with_only_columns(_feature_json(coll)).order_by(coll.fid)
+    page = rows.with_only_columns(_feature_json(coll, crs)).order_by(coll.fid)
     features = session.execute(page.limit(limit).offset(offset)).scalars().all()
     return Page(features, matched)
 
 
-def item(session: Session, coll: Collection, fid: str, scope: Scope) -> str:
-    """COLL's feature FID as GeoJSON text; raises FeatureNotFound (also outside SCOPE)."""
+def item(session: Session, coll: Collection, fid: str, scope: Scope, crs: Crs = CRS84) -> str:
+    """COLL's feature FID as GeoJSON text in CRS; raises FeatureNotFound (also outside SCOPE)."""
     if not (fid.isascii() and fid.isdigit()) or int(fid) > INT4_MAX:  # ids are PostgreSQL integers
         raise FeatureNotFound(coll.id, fid)
     rows = _rows(coll, scope).where(coll.fid == int(fid))
-    feature = session.execute(rows.with_only_columns(_feature_json(coll))).scalar_one_or_none()
+    feature = session.execute(rows.with_only_columns(_feature_json(coll, crs))).scalar_one_or_none()
     if feature is None:
         raise FeatureNotFound(coll.id, fid)
     return feature
 
 
+# Extents by (collection, scope, data version): a changed table makes a new key, so an entry
+# is never stale; the cache is emptied when it grows past EXTENTS_KEPT.
+_extents: dict[tuple[str, Scope, int], tuple[float, float, float, float] | None] = {}
+EXTENTS_KEPT = 256
+
+
 def extent(session: Session, coll: Collection, scope: Scope) -> tuple[float, float, float, float] | None:
-    """West, south, east, north of COLL's features in SCOPE (None when empty)."""
-    box = _rows(coll, scope).with_only_columns(func.ST_Extent(coll.geom)).subquery().c[0]
-    row = session.execute(select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))).one()
-    return None if row[0] is None else tuple(row)
+    """West, south, east, north of COLL's features in SCOPE (None when empty), computed once per
+    data version of COLL's tables."""
+    key = (coll.id, scope, data_version(session, coll.versioned_by))
+    if key not in _extents:
+        if len(_extents) >= EXTENTS_KEPT:
+            _extents.clear()
+        box = _rows(coll, scope).with_only_columns(func.ST_Extent(coll.geom)).subquery().c[0]
+        row = session.execute(select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))).one()
+        _extents[key] = None if row[0] is None else tuple(row)
+    return _extents[key]

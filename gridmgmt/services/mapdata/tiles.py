@@ -20,7 +20,8 @@ from sqlalchemy import ColumnElement, Float, Integer, Select, bindparam, case, f
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import DataVersion, GridCell, GridPlan, Household, Road, Village, VillageGroup
+from gridmgmt.db import queries
+from gridmgmt.db.models import GridCell, GridPlan, Household, Road, Village, VillageGroup
 from gridmgmt.db.queries import GROUP_TOWNSHIP, in_scope, published_cells
 from gridmgmt.domain.errors import NotFound, UserError
 from gridmgmt.domain.permissions import Scope
@@ -188,8 +189,4 @@ def render_tile(session: Session, layer: TileLayer, address: TileAddress, scope:
 
 def data_version(session: Session, layer: TileLayer) -> int | None:
     """A number that changes whenever LAYER's tables change; None when LAYER has none."""
-    if not layer.versioned_by:
-        return None
-    # Versions only grow, so their sum changes when any of them does.
-    total = session.scalar(select(func.sum(DataVersion.version)).where(DataVersion.table_name.in_(layer.versioned_by)))
-    return int(total or 0)
+    return queries.data_version(session, layer.versioned_by) if layer.versioned_by else None
