@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # CIDR blocks, e.g. "127.0.0.1"); none by default: the peer address is the client's.
     trusted_proxies: str = ""
     tianditu_key: str | None = None
+    # 天地图's WMTS URL template ({s}, {layer}, {key}, {z}, {x}, {y}); empty: 天地图's own servers.
+    tianditu_url: str | None = None
     # Villages, groups, roads, grid cells, venues and sites readable without login,
     # of these townships (codes separated by commas; empty: every township).
     public_layers: bool = False

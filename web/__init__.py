@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
         DATABASE_URL=settings.url_for(),
         NODE_MODULES=settings.node_modules,
         TIANDITU_KEY=settings.tianditu_key,
+        TIANDITU_URL=settings.tianditu_url,
         PUBLIC_LAYERS=settings.public_layers,
         PUBLIC_TOWNSHIPS=settings.public_townships,
         **auth.session_config(settings.secure_cookies),

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, send_from_directory
 
+from gridmgmt.maps.basemap import TIANDITU_URL, Tianditu
+
 # Only these npm packages are reachable; everything else in node_modules is not.
 # "@geoman-io" is a scope holding one package, leaflet-geoman-free (the grid editor);
 # protomaps-leaflet draws the vector tiles (its dist/ bundles what it depends on).
@@ -26,3 +28,9 @@ def package_file(package: str, filename: str):
 def assets_url() -> str:
     """URL prefix of the packages, as seen by the browser."""
     return f"{request.script_root}{bp.url_prefix}"
+
+
+def basemap() -> Tianditu | None:
+    """The 天地图 basemap of the configuration (its key, its URL), or None without a key."""
+    key = current_app.config.get("TIANDITU_KEY")
+    return Tianditu(key, current_app.config.get("TIANDITU_URL") or TIANDITU_URL) if key else None

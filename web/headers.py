@@ -19,8 +19,9 @@ from pathlib import Path
 from flask import Flask, current_app, g, request
 from markupsafe import Markup
 
+from web.assets import basemap
+
 YEAR_SECONDS = 365 * 24 * 3600
-TIANDITU_IMAGES = "https://*.tianditu.gov.cn"
 _SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
 FIXED_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -48,8 +49,8 @@ def content_security_policy() -> str:
     """The CSP of the current response: the nonce only when a template used one."""
     scripts = f"'self' 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else "'self'"
     images = "'self' data: blob:"
-    if current_app.config.get("TIANDITU_KEY"):
-        images += f" {TIANDITU_IMAGES}"
+    if (tiles := basemap()) is not None:
+        images += f" {tiles.origin()}"
     return (
         f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
         f"img-src {images}; font-src 'self' data:; connect-src 'self'; worker-src 'self'; "

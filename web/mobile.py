@@ -1,14 +1,14 @@
 """The grid worker's phone page: their map first, their grid cells and 联户 party members, then the list."""
 
 import folium
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from gridmgmt.maps.township import render_parts, township_map
 from gridmgmt.services.grids.views import my_cells
 from gridmgmt.services.mapdata.households import household_list
 from gridmgmt.services.mapdata.villages import scope_layers
-from web.assets import assets_url
+from web.assets import assets_url, basemap
 from web.auth import current_scope, permission_required
 from web.db import get_session
 
@@ -23,7 +23,7 @@ def index():
     scope = current_scope()
     layers = scope_layers(get_session(), scope, "我的网格")
     cells = my_cells(get_session(), current_user.cadre_id)
-    fmap = layers and township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"])
+    fmap = layers and township_map(layers, assets_url(), basemap())
     for cell in cells if fmap else ():
         # control=False: the map's layer control is rendered before this layer exists.
         folium.GeoJson(

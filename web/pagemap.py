@@ -3,13 +3,12 @@
 from dataclasses import replace
 
 import folium
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from gridmgmt.maps.township import township_map
 from gridmgmt.readmodels import TownshipLayers
 from gridmgmt.services.mapdata.layers import township_layers
-from web.assets import assets_url
+from web.assets import assets_url, basemap
 from web.auth import current_scope
 from web.tiles import household_tiles
 
@@ -25,5 +24,5 @@ def role_map(session: Session, code: str, base_layers: bool = False) -> tuple[To
     layers = township_layers(session, code)
     if not current_scope().households:
         layers = replace(layers, households=NO_HOUSEHOLDS)
-    fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"], household_tiles(base_layers))
+    fmap = township_map(layers, assets_url(), basemap(), household_tiles(base_layers))
     return layers, fmap

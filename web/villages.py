@@ -1,10 +1,10 @@
 """The village page: its map, counts, party organisations and cadres."""
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
 from gridmgmt.maps.township import render_parts, township_map
 from gridmgmt.services.mapdata.villages import village_page
-from web.assets import assets_url
+from web.assets import assets_url, basemap
 from web.auth import current_scope, permission_required
 from web.db import get_session
 
@@ -16,5 +16,5 @@ bp = Blueprint("villages", __name__)
 def show(code: str):
     """The village CODE within the user's scope (403 outside it, 404 when unknown)."""
     page, layers = village_page(get_session(), code, current_scope())
-    fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"])
+    fmap = township_map(layers, assets_url(), basemap())
     return render_template("villages/show.html", page=page, map=render_parts(fmap))

@@ -80,6 +80,16 @@ class MetricScale(MacroElement):
     """)
 
 
+class PlainAttribution(MacroElement):
+    """The data's own attribution only: no "Leaflet" prefix with its flag."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix(false);
+        {% endmacro %}
+    """)
+
+
 def escaped(collection: dict) -> dict:
     """A copy of COLLECTION whose text properties are HTML-escaped (tooltips use innerHTML)."""
     features = [

@@ -54,7 +54,7 @@ def standalone_html(layers: "TownshipLayers", node_modules: Path) -> str:
     css = inline_css(_read(dist / "leaflet.css"), dist)
     js = inline_script(_read(dist / "leaflet.js"))
     # No Tianditu: the file must open with no network at all.
-    fmap = township_map(layers, assets_url="", tianditu_key=None)
+    fmap = township_map(layers, assets_url="")
     fmap.default_js, fmap.default_css = [], []
     header = fmap.get_root().header
     header.add_child(folium.Element(f"<style>{css}</style>"), name="leaflet_css_inline", index=0)

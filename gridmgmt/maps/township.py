@@ -11,24 +11,17 @@ embed theirs as GeoJSON.
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 import folium
 from folium.template import Template
 
 from gridmgmt.domain.vocab import ROAD_CLASSES
 from gridmgmt.maps import styles
-from gridmgmt.maps.controls import Legend, MetricScale, escaped
+from gridmgmt.maps.basemap import Tianditu, add_basemaps
+from gridmgmt.maps.controls import Legend, MetricScale, PlainAttribution, escaped
 
 if TYPE_CHECKING:
     from gridmgmt.readmodels import TownshipLayers
-
-# Doubled braces are Leaflet's own placeholders, left for the browser to fill.
-TIANDITU_URL = (
-    "https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-    "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
-    "&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
-)
 
 # Leaflet puts a divIcon's html into the page as HTML: the names are escaped first.
 # Labels stay above the venue icons around them.
@@ -91,9 +84,10 @@ class MapParts:
 
 
 def township_map(
-    layers: "TownshipLayers", assets_url: str, tianditu_key: str | None = None, tiles: TileSource | None = None
+    layers: "TownshipLayers", assets_url: str, basemap: Tianditu | None = None, tiles: TileSource | None = None
 ) -> folium.Map:
-    """The folium map of one township, its Leaflet served from ASSETS_URL.
+    """The folium map of one township, its Leaflet served from ASSETS_URL, over the 天地图
+    BASEMAP choices when there is one.
 
     Households not embedded in LAYERS are drawn from TILES, and so are villages,
     groups and roads when TILES.base_layers is set.
@@ -104,8 +98,7 @@ def township_map(
     )
     use_local_assets(fmap, assets_url)
     fmap.get_root().header.add_child(folium.Element(f"<style>{styles.CSS}</style>"), name="gridmgmt_css")
-    if tianditu_key:
-        _add_tianditu(fmap, tianditu_key)
+    add_basemaps(fmap, basemap)
     if tiles is not None and (tiles.base_layers or layers.households is None):
         _load_tile_scripts(fmap, assets_url, tiles)
     base_tiles = tiles if tiles is not None and tiles.base_layers else None
@@ -116,6 +109,7 @@ def township_map(
         _add_household_tiles(fmap, tiles)
     Legend().add_to(fmap)
     MetricScale().add_to(fmap)
+    PlainAttribution().add_to(fmap)
     folium.LayerControl().add_to(fmap)
     fmap.fit_bounds(layers.bounds)
     return fmap
@@ -133,14 +127,6 @@ def render_parts(fmap: folium.Map) -> MapParts:
     root = fmap.get_root()
     root.render()
     return MapParts(root.header.render(), root.html.render(), root.script.render())
-
-
-def _add_tianditu(fmap: folium.Map, key: str) -> None:
-    for layer, name, overlay in (("vec", "天地图矢量", False), ("cva", "天地图注记", True)):
-        url = TIANDITU_URL.format(layer=layer, key=quote(key, safe=""))
-        folium.TileLayer(url, attr="天地图", name=name, overlay=overlay, subdomains="01234567", max_zoom=18).add_to(
-            fmap
-        )
 
 
 def _add_areas(fmap: folium.Map, layers: "TownshipLayers", tiles: TileSource | None) -> None:

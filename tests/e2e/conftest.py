@@ -39,12 +39,14 @@ def browser():
 def live_server(db_url, session, request):
     """Base URL of the app, serving the sample township and its users from a thread on a free port.
 
-    No basemap, unless a test passes a Tianditu key as the fixture's parameter (indirect=True).
+    No basemap, unless a test passes a Tianditu key (or a dict of app settings) as the
+    fixture's parameter (indirect=True).
     """
     add_small_township(session)
     add_people(session)
-    key = getattr(request, "param", None)
-    with serving(create_app({"TESTING": True, "DATABASE_URL": db_url, "TIANDITU_KEY": key}), db_url) as url:
+    given = getattr(request, "param", None)
+    settings = given if isinstance(given, dict) else {"TIANDITU_KEY": given}
+    with serving(create_app({"TESTING": True, "DATABASE_URL": db_url, **settings}), db_url) as url:
         yield url
 
 

@@ -96,8 +96,9 @@ def test_tianditu_is_the_only_external_url_when_keyed(app, admin_client):
     html = admin_client.get(MAP_URL).get_data(as_text=True)
     hosts = {urlparse(url).netloc for url in re.findall(r'https?://[^"\s\\]+', html)}
     assert hosts == {"t{s}.tianditu.gov.cn"}
-    assert "vec_w/wmts" in html and "cva_w/wmts" in html and "tk=k3y" in html
-    assert _has(html, "天地图矢量") and _has(html, "天地图注记")
+    for layer in ("vec", "cva", "img", "cia"):
+        assert f"{layer}_w/wmts" in html
+    assert "tk=k3y" in html and _has(html, "天地图矢量") and _has(html, "天地图影像") and _has(html, "无底图")
 
 
 def test_unknown_township_is_404_in_chinese(admin_client, township):
