@@ -42,7 +42,7 @@ def csrf(client) -> str:
 
 def test_page_shows_breakdowns_exclusions_selection_and_tour(app, users):
     html = client_as(app, users["reviewer"]).get(f"{PAGE}?k=2&spacing_m=500&catchment_m=1000").get_data(as_text=True)
-    assert "公路交通沿线" in html and "八有达标" in html
+    assert "公路交通沿线" in html and "阵地标准" in html and "八有" in html
     assert "活动场所面积100 m²，低于120 m²" in html  # B is excluded, with the reason
     assert "选定示范点（2 个" in html and "已证明最优" in html
     assert "现场观摩路线" in html and "乡镇驻地" in html
@@ -64,7 +64,7 @@ def test_reviewer_moves_a_site_and_history_shows(app, users, session):
     client = client_as(app, users["reviewer"])
     token = csrf(client)
     for form in (
-        {"step": "apply", "theme": "service", "contact_point": "1"},
+        {"step": "apply", "theme": "service", "highlight": "便民服务代办", "contact_point": "1"},
         {"step": "preliminary"},
         {"step": "award", "level": "county"},
     ):

@@ -1,7 +1,9 @@
-"""The review record of demo sites: reviewers move a site along its status path.
+"""The review record of demo sites: reviewers move a site along its status path, return or
+fail it, or undo a mistaken step.
 
-Every change is checked by gridmgmt.domain.site_review, kept in demo_site_review
-and written to the audit log, in one transaction.
+Every change is checked by gridmgmt.domain.site_review (and the 创建标准 by
+services.sites.standards), kept in demo_site_review and written to the audit log, in one
+transaction. An undone step stays in the record, marked by the undo that took it back.
 """
 
 from dataclasses import dataclass
@@ -14,20 +16,29 @@ from gridmgmt.db.models import AppUser, DemoSite, DemoSiteReview, PartyOrg
 from gridmgmt.domain.permissions import Forbidden, may
 from gridmgmt.domain.site_review import (
     RE_REVIEW_STEPS,
+    STEP_LABELS,
     STEPS,
+    UNDO,
+    Decision,
     Reminder,
     ReviewError,
     Timeline,
     decide,
     reminders,
+    undo,
 )
+from gridmgmt.domain.site_standards import SiteStandard
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES
 from gridmgmt.services.accounts.audit import Actor, record
+from gridmgmt.services.sites.standards import check_step, site_shortfalls
+
+# A review row that stands: not an undo and not undone.
+STANDING = (DemoSiteReview.step != UNDO) & DemoSiteReview.undone_by.is_(None)
 
 
 @dataclass(frozen=True)
 class HistoryRow:
-    """One past review step, for the page and the review sheet."""
+    """One past review step, for the page and the review sheet; undone when a later step took it back."""
 
     step: str
     label: str
@@ -38,6 +49,7 @@ class HistoryRow:
     comment: str | None
     decided_by: str
     decided_at: datetime
+    undone: bool = False
 
 
 def _org(session: Session, org_code: str, township_id: int | None) -> PartyOrg:
@@ -52,7 +64,7 @@ def _org(session: Session, org_code: str, township_id: int | None) -> PartyOrg:
 def _last_re_review_year(session: Session, site_id: int) -> int | None:
     return session.scalar(
         select(func.max(DemoSiteReview.year)).where(
-            DemoSiteReview.demo_site_id == site_id, DemoSiteReview.step.in_(RE_REVIEW_STEPS)
+            DemoSiteReview.demo_site_id == site_id, DemoSiteReview.step.in_(RE_REVIEW_STEPS), STANDING
         )
     )
 
@@ -65,6 +77,16 @@ def reviewer(session: Session, username: str) -> AppUser:
     return user
 
 
+@dataclass(frozen=True)
+class Application:
+    """What an application states; None keeps what the site already has."""
+
+    theme: str | None = None
+    highlight: str | None = None
+    contact_point: bool | None = None
+    secretary_model: bool | None = None
+
+
 def review(
     session: Session,
     user: AppUser,
@@ -73,54 +95,62 @@ def review(
     year: int | None = None,
     level: str | None = None,
     comment: str | None = None,
-    theme: str | None = None,
     remote_addr: str | None = None,
     township_id: int | None = None,
     *,
-    contact_point: bool | None = None,
-    secretary_model: bool | None = None,
+    stated: Application = Application(),
+    standard: SiteStandard = SiteStandard(),
 ) -> DemoSite:
-    """Apply review STEP to the site of party org ORG_CODE as USER (its id, username and role);
-    commits, or changes nothing.
+    """Apply review STEP (or undo the last one) to the site of party org ORG_CODE as USER, with
+    COMMENT as the reason where the step needs one; commits, or changes nothing.
 
-    With TOWNSHIP_ID, the org must belong to that township. THEME, CONTACT_POINT (党建工作联系点)
-    and SECRETARY_MODEL (书记示范点) record what the application states; None keeps them as they are.
+    With TOWNSHIP_ID, the org must belong to that township. STATED is what the application says.
+    申报, 授牌 and 复审保留 need STANDARD met; at 申报 its 党委 must still have a slot that year.
     """
     if not may(user.role, "decide_sites"):
         raise Forbidden("只有示范点评审人员可以变更示范点状态")
-    if theme is not None and theme not in DEMO_SITE_THEMES:
-        raise ReviewError(f"未知的示范主题：{theme}（可选：{'、'.join(DEMO_SITE_THEMES.values())}）")
+    if stated.theme is not None and stated.theme not in DEMO_SITE_THEMES:
+        raise ReviewError(f"未知的示范主题：{stated.theme}（可选：{'、'.join(DEMO_SITE_THEMES.values())}）")
     year = year or date.today().year
     org = _org(session, org_code, township_id)
     site = session.scalar(select(DemoSite).where(DemoSite.party_org_id == org.id))
+    if step == UNDO:
+        return _undo(session, user, org, site, Decision(UNDO, None, "", year), comment, remote_addr)
     last = _last_re_review_year(session, site.id) if site else None
-    decision = decide(step, site.status if site else None, year, level, site.award_year if site else None, last)
+    status = site.status if site else None
+    decision = decide(step, status, year, level, site.award_year if site else None, last, comment)
+    theme = stated.theme or (site.theme if site else None)
+    highlight = (stated.highlight or "").strip() or (site.highlight if site else None)
+    check_step(session, org, step, year, (theme, highlight), standard)
     if site is None:
         site = DemoSite(party_org_id=org.id)
         session.add(site)
-    site.status = decision.to_status
-    for column, value in (
-        ("theme", theme),
-        ("is_contact_point", contact_point),
-        ("is_secretary_model", secretary_model),
-    ):
+    site.status, site.theme, site.highlight = decision.to_status, theme, highlight
+    for column, value in (("is_contact_point", stated.contact_point), ("is_secretary_model", stated.secretary_model)):
         if value is not None:
             setattr(site, column, value)
     if step == "award":
         site.level, site.award_year = decision.level, year
+    _record(session, user, org, site, decision, comment, remote_addr)
+    session.commit()
+    return site
+
+
+def _record(session, user, org, site, decision: Decision, comment, remote_addr) -> DemoSiteReview:
+    """Keep DECISION in demo_site_review and the audit log; the new row, flushed."""
     session.flush()
-    session.add(
-        DemoSiteReview(
-            demo_site_id=site.id,
-            step=step,
-            from_status=decision.from_status,
-            to_status=decision.to_status,
-            level=decision.level,
-            year=year,
-            comment=comment,
-            decided_by=user.id,
-        )
+    row = DemoSiteReview(
+        demo_site_id=site.id,
+        step=decision.step,
+        from_status=decision.from_status,
+        to_status=decision.to_status,
+        level=decision.level,
+        year=decision.year,
+        comment=comment,
+        decided_by=user.id,
     )
+    session.add(row)
+    session.flush()
     record(
         session,
         Actor(user.username, user.id, remote_addr),
@@ -128,15 +158,43 @@ def review(
         target=f"demo_site:{site.id}",
         detail={
             "org": org.code,
-            "step": step,
+            "step": decision.step,
             "from": decision.from_status,
             "to": decision.to_status,
-            "year": year,
+            "year": decision.year,
             "level": decision.level,
+            "reason": comment,
             "contact_point": site.is_contact_point,
             "secretary_model": site.is_secretary_model,
         },
     )
+    return row
+
+
+def _undo(session, user, org, site, asked: Decision, reason, remote_addr) -> DemoSite:
+    """Take back the latest standing step of SITE in ASKED's year; the award's level and year go
+    back to those of the award before it."""
+    if site is None:
+        raise ReviewError(f"{org.name}尚未申报示范点，没有可撤销的评审环节")
+    row = session.scalar(
+        select(DemoSiteReview)
+        .where(DemoSiteReview.demo_site_id == site.id, STANDING)
+        .order_by(DemoSiteReview.id.desc())
+        .limit(1)
+    )
+    last = Decision(row.step, row.from_status, row.to_status, row.year, row.level) if row else None
+    decision = undo(site.status, last, asked.year, reason)
+    site.status = decision.to_status
+    if row.step == "award":
+        earlier = session.execute(
+            select(DemoSiteReview.level, DemoSiteReview.year)
+            .where(DemoSiteReview.demo_site_id == site.id, DemoSiteReview.step == "award", STANDING)
+            .where(DemoSiteReview.id < row.id)
+            .order_by(DemoSiteReview.id.desc())
+            .limit(1)
+        ).first()
+        site.level, site.award_year = earlier or (None, None)
+    row.undone_by = _record(session, user, org, site, decision, reason, remote_addr).id
     session.commit()
     return site
 
@@ -160,7 +218,18 @@ def history(session: Session, site_id: int) -> list[HistoryRow]:
         .order_by(DemoSiteReview.id)
     ).all()
     return [
-        HistoryRow(r.step, STEPS[r.step][2], r.from_status, r.to_status, r.level, r.year, r.comment, name, r.decided_at)
+        HistoryRow(
+            r.step,
+            STEP_LABELS[r.step],
+            r.from_status,
+            r.to_status,
+            r.level,
+            r.year,
+            r.comment,
+            name,
+            r.decided_at,
+            r.undone_by is not None,
+        )
         for r, name in rows
     ]
 
@@ -176,9 +245,16 @@ class SiteRecord:
     level: str | None
     award_year: int | None
     theme: str | None
+    highlight: str | None
     marks: tuple[str, ...]  # 联系点, 书记示范点 where the application states them
     history: list[HistoryRow]
     next_steps: list[str]
+    shortfalls: list[str]  # what it lacks against the 创建标准 today; empty when it passes
+
+    @property
+    def can_undo(self) -> bool:
+        """True when a standing step is there to take back."""
+        return any(h.step != UNDO and not h.undone for h in self.history)
 
 
 def _marks(site: DemoSite) -> tuple[str, ...]:
@@ -187,10 +263,10 @@ def _marks(site: DemoSite) -> tuple[str, ...]:
     )
 
 
-def site_records(session: Session, township_id: int) -> list[SiteRecord]:
-    """Every demo site of the township, by org code, with its review history."""
+def site_records(session: Session, township_id: int, standard: SiteStandard = SiteStandard()) -> list[SiteRecord]:
+    """Every demo site of the township, by org code, with its review history and what it lacks."""
     rows = session.execute(
-        select(DemoSite, PartyOrg.code, PartyOrg.name)
+        select(DemoSite, PartyOrg)
         .join(PartyOrg, PartyOrg.id == DemoSite.party_org_id)
         .where(PartyOrg.township_id == township_id)
         .order_by(PartyOrg.code)
@@ -198,17 +274,19 @@ def site_records(session: Session, township_id: int) -> list[SiteRecord]:
     return [
         SiteRecord(
             site.id,
-            code,
-            name,
+            org.code,
+            org.name,
             site.status,
             site.level,
             site.award_year,
             site.theme,
+            site.highlight,
             _marks(site),
             history(session, site.id),
             [step for step, (starts, _, _) in STEPS.items() if site.status in starts],
+            site_shortfalls(org, site.theme, site.highlight, standard),
         )
-        for site, code, name in rows
+        for site, org in rows
     ]
 
 
@@ -218,7 +296,7 @@ def township_reminders(
     """Timeline reminders for the demo sites of a township on TODAY."""
     last = (
         select(DemoSiteReview.demo_site_id, func.max(DemoSiteReview.year).label("year"))
-        .where(DemoSiteReview.step.in_(RE_REVIEW_STEPS))
+        .where(DemoSiteReview.step.in_(RE_REVIEW_STEPS), STANDING)
         .group_by(DemoSiteReview.demo_site_id)
         .subquery()
     )
