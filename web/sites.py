@@ -23,7 +23,8 @@ from gridmgmt.maps.sites import EXCLUDED, SCORE_BANDS, SiteOverlays, add_site_ov
 from gridmgmt.maps.township import render_parts
 from gridmgmt.services.sites import layers as site_layers
 from gridmgmt.services.sites.measures import NoSeat
-from gridmgmt.services.sites.review import Application, review, site_records, township_reminders
+from gridmgmt.services.sites.records import site_records, township_reminders
+from gridmgmt.services.sites.review import Application, review
 from gridmgmt.services.sites.selection import (
     Tour,
     plan_tour,

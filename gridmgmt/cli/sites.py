@@ -19,7 +19,8 @@ from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABELS
 from gridmgmt.domain.site_standards import SiteStandard
 from gridmgmt.domain.vocab import DEMO_SITE_STATUSES, DEMO_SITE_THEMES, REVIEW_STEPS
 from gridmgmt.private_files import write_private
-from gridmgmt.services.sites.review import Application, org_history, review, reviewer, township_reminders
+from gridmgmt.services.sites.records import org_history, township_reminders
+from gridmgmt.services.sites.review import Application, review, reviewer
 from gridmgmt.services.sites.selection import (
     TOUR_SPEED_KMH,
     TOUR_STAY_MIN,

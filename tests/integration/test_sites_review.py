@@ -14,7 +14,8 @@ from gridmgmt.domain.permissions import Forbidden
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import ReviewError
 from gridmgmt.services.accounts.audit import Actor
-from gridmgmt.services.sites.review import history, review, township_reminders
+from gridmgmt.services.sites.records import history, township_reminders
+from gridmgmt.services.sites.review import review
 from gridmgmt.services.sites.selection import score_sites, select_sites
 from gridmgmt.services.sites.sheet import review_sheet
 from tests.integration.sites_fixture import STATED, TOWN, add_township, add_user, site_of

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from gridmgmt.db.models import AuditLog, DemoSiteReview, PartyOrg
 from gridmgmt.domain.site_review import ReviewError
-from gridmgmt.services.sites.review import Application, history, review, site_records
+from gridmgmt.services.sites.records import history, site_records
+from gridmgmt.services.sites.review import Application, review
 from tests.integration.sites_fixture import STATED, add_township, add_user, site_of
 
 

@@ -11,7 +11,7 @@ from gridmgmt.domain.site_standards import venue_standard
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES, ORG_FIELDS, ROAD_CLASSES
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK, add_sheet, new_book
 from gridmgmt.services.accounts.audit import Actor, record
-from gridmgmt.services.sites.review import site_records
+from gridmgmt.services.sites.records import site_records
 from gridmgmt.services.sites.selection import Scored, township_id
 
 
