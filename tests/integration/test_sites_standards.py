@@ -1,16 +1,21 @@
 """The 创建标准 and the new review steps on PostGIS: checked at 申报/授牌/复审, one site a 党委 a
 year, 退回整改/不通过 with a reason, a mistaken step undone; all kept and audited."""
 
+import io
 from dataclasses import replace
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from gridmgmt.db.models import AuditLog, DemoSiteReview, PartyOrg
+from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import ReviewError
 from gridmgmt.services.sites.records import history, site_records
 from gridmgmt.services.sites.review import Application, review
-from tests.integration.sites_fixture import STATED, add_township, add_user, site_of
+from gridmgmt.services.sites.selection import score_sites
+from gridmgmt.services.sites.sheet import review_sheet
+from tests.integration.sites_fixture import STATED, TOWN, add_township, add_user, site_of
 
 
 @pytest.fixture
@@ -169,3 +174,29 @@ def test_undo_the_first_application_withdraws_it(session, town, judge):
         review(session, judge, "PA", "undo", 2026, comment="再撤")
     session.rollback()
     assert review(session, judge, "PA", "apply", 2026).status == "applied"  # theme and 亮点 kept
+
+
+def test_workbook_lists_the_standard_and_the_undone_steps(session, town, judge):
+    review(session, judge, "PA", "apply", 2026, stated=STATED)
+    review(session, judge, "PA", "fail", 2026, comment="场所挪作他用")
+    review(session, judge, "PA", "undo", 2026, comment="不通过有误")
+    a = session.get(PartyOrg, town["A"])
+    a.has_library = False
+    session.commit()
+    config = SiteConfig(catchment_m=1000)
+    book = load_workbook(io.BytesIO(review_sheet(session, TOWN, score_sites(session, TOWN, config), config)))
+    standard = list(book["创建标准"].iter_rows(values_only=True))
+    assert standard == [
+        ("党组织编码", "党组织名称", "状态", "示范主题", "亮点", "创建标准", "缺项"),
+        ("PA", "A党支部", "申报", "特色产业", "党员带头种辣椒", "未达标", "八有缺：农家书屋"),
+    ]
+    record = [r[2:] for r in book["评审记录"].iter_rows(min_row=2, values_only=True)]
+    assert [(r[0], r[5], r[-1]) for r in record] == [
+        ("申报", None, None),
+        ("不通过", "场所挪作他用", "是"),
+        ("撤销上一步", "不通过有误", None),
+    ]
+    scores = list(book["候选评分"].iter_rows(values_only=True))
+    header, rows = scores[0], {r[0]: r for r in scores[1:]}
+    assert rows["PA"][header.index("阵地标准")] == "八有" and rows["PC"][header.index("阵地标准")] == "六有"
+    assert rows["PA"][header.index("不合格原因")] == "八有缺：农家书屋"

@@ -92,7 +92,7 @@ def review(
     org = _org(session, org_code, township_id)
     site = session.scalar(select(DemoSite).where(DemoSite.party_org_id == org.id))
     if step == UNDO:
-        return _undo(session, user, org, site, Decision(UNDO, None, "", year), comment, remote_addr)
+        return _undo(session, user, (org, site), year, comment, remote_addr)
     last = _last_re_review_year(session, site.id) if site else None
     status = site.status if site else None
     decision = decide(step, status, year, level, site.award_year if site else None, last, comment)
@@ -148,9 +148,10 @@ def _record(session, user, org, site, decision: Decision, comment, remote_addr) 
     return row
 
 
-def _undo(session, user, org, site, asked: Decision, reason, remote_addr) -> DemoSite:
-    """Take back the latest standing step of SITE in ASKED's year; the award's level and year go
-    back to those of the award before it."""
+def _undo(session, user, org_site: tuple[PartyOrg, DemoSite | None], year: int, reason, remote_addr) -> DemoSite:
+    """Take back the latest standing step of the org's site, recorded in YEAR; an undone award's
+    level and year go back to those of the award before it."""
+    org, site = org_site
     if site is None:
         raise ReviewError(f"{org.name}尚未申报示范点，没有可撤销的评审环节")
     row = session.scalar(
@@ -160,7 +161,7 @@ def _undo(session, user, org, site, asked: Decision, reason, remote_addr) -> Dem
         .limit(1)
     )
     last = Decision(row.step, row.from_status, row.to_status, row.year, row.level) if row else None
-    decision = undo(site.status, last, asked.year, reason)
+    decision = undo(site.status, last, year, reason)
     site.status = decision.to_status
     if row.step == "award":
         earlier = session.execute(
