@@ -15,6 +15,7 @@ from gridmgmt.domain.vocab import (
     ORG_FIELDS,
     ORG_TYPES,
     ROAD_CLASSES,
+    SIX_HAVES,
 )
 
 # Stored as the Chinese word, as the demo generator writes it.
@@ -231,6 +232,12 @@ PARTY_ORGS = Layer(
                     "outdoor",
                     "notice",
                 ),
+            )
+        ),
+        *(
+            _flag(n, label, short=s)
+            for (n, label), s in zip(
+                SIX_HAVES.items(), ("flag_rules", "furniture", "archives", "study_nook", "av_equip", "materials")
             )
         ),
         *_lonlat("场所"),

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field
 
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.site_criteria import SiteConfig
+from gridmgmt.domain.site_standards import SiteStandard
 from gridmgmt.services.mapdata import features
 from gridmgmt.services.visits.records import MAX_NOTE, VisitInput
 from web.params import (
@@ -165,6 +166,7 @@ class SiteQuery(Inline):
     spacing_m: Distance = Field(SiteConfig.min_spacing_m, title="最小间距")
     per_field: Positive | None = Field(None, title="每领域上限")
     per_theme: Positive | None = Field(None, title="每主题上限")
+    per_committee: Positive | None = Field(SiteStandard.per_committee, title="每个党委新选上限")
     must: Text = Field("", title="必选党组织编码")
 
 
@@ -177,6 +179,7 @@ class ReviewForm(Inline):
     level: Code | None = Field(None, title="授牌级别")
     comment: Text | None = Field(None, title="意见")
     theme: Code | None = Field(None, title="示范主题")
+    highlight: Text | None = Field(None, title="亮点")
     contact_point: bool | None = Field(None, title="党建工作联系点")
     secretary_model: bool | None = Field(None, title="书记示范点")
 

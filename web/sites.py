@@ -9,13 +9,22 @@ from flask_login import current_user
 from gridmgmt.analysis.siting import Selection, SelectionError
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.site_criteria import SiteConfig
-from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABEL_OF_STATUS, STEPS, ReviewError
+from gridmgmt.domain.site_review import (
+    AWARD_LEVELS,
+    REASON_STEPS,
+    STEP_LABEL_OF_STATUS,
+    STEP_LABELS,
+    STEPS,
+    ReviewError,
+)
+from gridmgmt.domain.site_standards import SiteStandard
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES
 from gridmgmt.maps.sites import EXCLUDED, SCORE_BANDS, SiteOverlays, add_site_overlays
 from gridmgmt.maps.township import render_parts
 from gridmgmt.services.sites import layers as site_layers
 from gridmgmt.services.sites.measures import NoSeat
-from gridmgmt.services.sites.review import review, site_records, township_reminders
+from gridmgmt.services.sites.records import site_records, township_reminders
+from gridmgmt.services.sites.review import Application, review
 from gridmgmt.services.sites.selection import (
     Tour,
     plan_tour,
@@ -60,9 +69,15 @@ def parse_query(query: SiteQuery) -> Query:
         "spacing_m": f"{query.spacing_m:g}",
         "per_field": query.per_field or "",
         "per_theme": query.per_theme or "",
+        "per_committee": query.per_committee or "",
         "must": ",".join(must),
     }
-    config = SiteConfig(corridor_m=query.corridor_m, catchment_m=query.catchment_m, min_spacing_m=query.spacing_m)
+    config = SiteConfig(
+        corridor_m=query.corridor_m,
+        catchment_m=query.catchment_m,
+        min_spacing_m=query.spacing_m,
+        standard=SiteStandard(per_committee=query.per_committee),
+    )
     k = query.k if not query.problems else None
     return Query(config, k, query.per_field, query.per_theme, [c.strip() for c in must], values, query.problems)
 
@@ -115,7 +130,7 @@ def page(code: str, query: SiteQuery):
     )
     layers, fmap = role_map(session, code)
     headers, rows = candidate_rows(found.scored, config, found.chosen_ids)
-    records = site_records(session, town)
+    records = site_records(session, town, config.standard)
     applied = {r.code for r in records}
     return render_template(
         "sites/review.html",
@@ -131,6 +146,7 @@ def page(code: str, query: SiteQuery):
         reminders=township_reminders(session, town, date.today()),
         can_decide=may(current_user.role, "decide_sites"),
         steps=STEPS,
+        reason_steps=[STEP_LABELS[s] for s in REASON_STEPS],
         levels=AWARD_LEVELS,
         themes=DEMO_SITE_THEMES,
         status_labels=STEP_LABEL_OF_STATUS,
@@ -174,13 +190,11 @@ def decide(code: str, form: ReviewForm):
             form.year,
             form.level,
             form.comment,
-            form.theme,
             request.remote_addr,
             township_id(session, code),
-            contact_point=form.contact_point or None,
-            secretary_model=form.secretary_model or None,
+            stated=Application(form.theme, form.highlight, form.contact_point or None, form.secretary_model or None),
         )
-        flash(f"{form.org}：{STEPS[form.step][2]}，现为“{STEP_LABEL_OF_STATUS[site.status]}”", "ok")
+        flash(f"{form.org}：{STEP_LABELS[form.step]}，现为“{STEP_LABEL_OF_STATUS[site.status]}”", "ok")
     except ReviewError as exc:
         session.rollback()
         flash(str(exc), "error")

@@ -3,7 +3,10 @@
 Members belong to the lowest org (a 党小组 where one exists); a branch's members are
 its own plus those of its 党小组. Deliberate gaps: a few groups without members,
 a branch of >= 7 full members without a committee, a 6-member branch with one, and
-one large village branch (> 30 members over distant hamlets) never split.
+one large village branch (> 30 members over distant hamlets) never split. Against the
+示范点 创建标准: the township 党委 has a venue (no candidate), the 机关党支部 a 90 m² room
+with all of 六有 (it passes: 120 m² is for village venues), and the village branch with the
+largest venue every 八有 item but the 农家书屋 (it fails).
 """
 
 from dataclasses import dataclass
@@ -28,6 +31,16 @@ EIGHT_HAVES = [
     "has_outdoor_space",
     "has_notice_board",
 ]
+# 六有 items follow the 八有 items the same rooms hold: no draw, so the rest of the demo stays as it was.
+SIX_FROM_EIGHT = {
+    "has_flag_and_rules": "has_signage",
+    "has_furniture": "has_office",
+    "has_archives": "has_office",
+    "has_study_corner": "has_notice_board",
+    "has_av_equipment": "has_activity_room",
+    "has_study_materials": "has_library",
+}
+AGENCY_AREA_M2 = 90.0
 
 
 @dataclass
@@ -267,12 +280,26 @@ def build_party(
     members = _firm_branches(rng, orgs, firms, firm_branch, members, until)
     frame = pd.DataFrame(orgs.rows)
     frame[EIGHT_HAVES] = frame[EIGHT_HAVES].fillna(False).astype(bool)
+    _plant_standards(frame, agency)
     fixed = {agency: 5} | ({int(group_org[alone]): 3} if alone >= 0 else {})
     _set_committees(rng, frame, members, fixed, int(group_org[places.group_village == dispersed][0]))
     _mark_households(rng, households, members)
     frame["parent_id"] = pd.array(frame.parent_id, dtype="Int64")
     frame["village_id"] = pd.array(frame.village_id, dtype="Int64")
     return Party(orgs=frame, members=members, agency_branch=agency)
+
+
+def _plant_standards(frame: pd.DataFrame, agency: int) -> None:
+    """六有 items for every venue, then the two planted cases of the 创建标准 (module docstring)."""
+    for six, eight in SIX_FROM_EIGHT.items():
+        frame[six] = frame[eight]
+    frame.loc[frame.id == agency, list(SIX_FROM_EIGHT)] = True
+    frame.loc[frame.id == agency, "venue_area_m2"] = AGENCY_AREA_M2
+    village = frame[(frame.org_type == "branch") & (frame.field == "rural") & frame.venue_area_m2.notna()]
+    if len(village):
+        largest = frame.index == village.venue_area_m2.idxmax()
+        frame.loc[largest, EIGHT_HAVES] = True
+        frame.loc[largest, "has_library"] = False
 
 
 def _firm_branches(

@@ -1,8 +1,9 @@
 """Scoring and choosing 党建示范点: pure functions over measured candidates.
 
 Selection maximises the sum of each chosen site's score plus its catchment points,
-with a minimum spacing, at most N sites per field and per theme (一领域一特色),
-locked-in awarded sites and must-include candidates. CP-SAT solves it exactly;
+with a minimum spacing, at most N sites per field and per theme (一领域一特色), at most
+N new sites per parent 党委 (每个党委选择一个条件较为成熟基层支部), locked-in awarded
+sites and must-include candidates. CP-SAT solves it exactly;
 a greedy pass is the baseline it is measured against.
 """
 
@@ -14,7 +15,6 @@ from ortools.sat.python import cp_model
 
 from gridmgmt.domain.errors import UserError
 from gridmgmt.domain.site_criteria import Candidate, SiteConfig, exclusions, in_corridor
-from gridmgmt.domain.vocab import EIGHT_HAVES
 
 # CP-SAT works on integers: objective values are kept to 0.01 points.
 SCALE = 100
@@ -47,11 +47,11 @@ class Score:
 def _fractions(c: Candidate, config: SiteConfig) -> dict[str, float]:
     """Each soft criterion as a fraction in [0, 1]."""
     area = c.venue_area_m2 or 0.0
-    span = max(config.full_venue_area_m2 - config.min_venue_area_m2, 1e-9)
+    least = config.standard.min_venue_area_m2
+    span = max(config.full_venue_area_m2 - least, 1e-9)
     seat = 0.0 if c.seat_road_m is None else 1 - c.seat_road_m / config.seat_reach_m
     return {
-        "eight_haves": len(c.eight_haves & set(EIGHT_HAVES)) / len(EIGHT_HAVES),
-        "venue_area": (area - config.min_venue_area_m2) / span,
+        "venue_area": (area - least) / span,
         "corridor": float(in_corridor(c, config)),
         "seat": seat,
         "contact_point": float(c.is_contact_point or c.is_secretary_model),
@@ -72,7 +72,7 @@ def score(c: Candidate, config: SiteConfig) -> Score:
 
 @dataclass(frozen=True)
 class Option:
-    """A site that selection may choose: position (m), field, theme and value."""
+    """A site that selection may choose: position (m), field, theme, value and parent 党委."""
 
     id: int
     x: float
@@ -80,16 +80,19 @@ class Option:
     field: str
     theme: str | None
     value: float
+    committee: int | None = None
 
 
 @dataclass(frozen=True)
 class Rules:
-    """What a chosen set must respect; K counts the locked-in sites too."""
+    """What a chosen set must respect; K counts the locked-in sites too, MAX_PER_COMMITTEE only
+    the new ones (a locked-in site was put forward in an earlier year)."""
 
     k: int
     min_spacing_m: float = 0.0
     max_per_field: int | None = None
     max_per_theme: int | None = None
+    max_per_committee: int | None = None
     locked: frozenset[int] = frozenset()
     must_include: frozenset[int] = frozenset()
 
@@ -129,10 +132,23 @@ def _fixed_indexes(options: list[Option], rules: Rules) -> list[int]:
     return sorted(index[i] for i in wanted)
 
 
-def _groups(options: list[Option], attr: str) -> dict[str, list[int]]:
+def _limits(rules: Rules) -> dict[str, int]:
+    """Group attribute → the most sites a group may have, for the limits RULES sets."""
+    found = {"field": rules.max_per_field, "theme": rules.max_per_theme, "committee": rules.max_per_committee}
+    return {attr: limit for attr, limit in found.items() if limit is not None}
+
+
+def _key(o: Option, attr: str, rules: Rules):
+    """O's group under ATTR, or None when no limit counts it (a locked site uses no 党委's slot)."""
+    if attr == "committee" and o.id in rules.locked:
+        return None
+    return getattr(o, attr)
+
+
+def _groups(options: list[Option], attr: str, rules: Rules) -> dict[str, list[int]]:
     groups: dict[str, list[int]] = {}
     for n, o in enumerate(options):
-        key = getattr(o, attr)
+        key = _key(o, attr, rules)
         if key is not None:
             groups.setdefault(key, []).append(n)
     return groups
@@ -147,11 +163,10 @@ def _model(options: list[Option], rules: Rules):
         model.add(chosen[n] == 1)
     for i, j in close_pairs(options, rules.min_spacing_m):
         model.add_bool_or([chosen[i].Not(), chosen[j].Not()])
-    for attr, limit in (("field", rules.max_per_field), ("theme", rules.max_per_theme)):
-        if limit is not None:
-            for members in _groups(options, attr).values():
-                if len(members) > limit:
-                    model.add(sum(chosen[n] for n in members) <= limit)
+    for attr, limit in _limits(rules).items():
+        for members in _groups(options, attr, rules).values():
+            if len(members) > limit:
+                model.add(sum(chosen[n] for n in members) <= limit)
     model.maximize(sum(round(o.value * SCALE) * x for o, x in zip(options, chosen)))
     return model, chosen
 
@@ -168,7 +183,7 @@ def select_exact(options: list[Option], rules: Rules, time_limit_s: float = 10.0
     status = solver.solve(model)
     seconds = time.perf_counter() - start
     if status == cp_model.INFEASIBLE:
-        raise SelectionError(f"在间距、领域/主题上限与必选条件下，选不出{rules.k}个示范点")
+        raise SelectionError(f"在间距、领域/主题/党委上限与必选条件下，选不出{rules.k}个示范点")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise SelectionError(f"{time_limit_s:g} 秒内未找到可行方案，请放宽条件或延长时限")
     ids = tuple(o.id for o, x in zip(options, chosen) if solver.value(x))
@@ -194,13 +209,11 @@ def select_greedy(options: list[Option], rules: Rules) -> Selection:
     order = fixed + sorted(set(range(len(options))) - set(fixed), key=lambda n: (-options[n].value, options[n].id))
     taken: list[int] = []
     counts: dict[tuple[str, str], int] = {}
-    limits = {"field": rules.max_per_field, "theme": rules.max_per_theme}
+    limits = _limits(rules)
     for n in order:
         if len(taken) == rules.k:
             break
-        keys = [
-            (a, getattr(options[n], a)) for a in limits if limits[a] is not None and getattr(options[n], a) is not None
-        ]
+        keys = [(a, _key(options[n], a, rules)) for a in limits if _key(options[n], a, rules) is not None]
         if clash[n] & set(taken) or any(counts.get(key, 0) >= limits[key[0]] for key in keys):
             continue
         taken.append(n)

@@ -15,10 +15,12 @@ from gridmgmt.cli.layout import Group
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import Forbidden
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig
-from gridmgmt.domain.site_review import AWARD_LEVELS, STEPS
+from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABELS
+from gridmgmt.domain.site_standards import SiteStandard
 from gridmgmt.domain.vocab import DEMO_SITE_STATUSES, DEMO_SITE_THEMES, REVIEW_STEPS
 from gridmgmt.private_files import write_private
-from gridmgmt.services.sites.review import org_history, review, reviewer, township_reminders
+from gridmgmt.services.sites.records import org_history, township_reminders
+from gridmgmt.services.sites.review import Application, review, reviewer
 from gridmgmt.services.sites.selection import (
     TOUR_SPEED_KMH,
     TOUR_STAY_MIN,
@@ -32,7 +34,7 @@ from gridmgmt.services.sites.selection import (
 from gridmgmt.services.sites.sheet import review_sheet
 
 CRITERION = LabelledChoice(CRITERIA)
-STEP = LabelledChoice(REVIEW_STEPS, STEPS)
+STEP = LabelledChoice(REVIEW_STEPS, STEP_LABELS)
 
 
 class Weight(click.ParamType):
@@ -62,9 +64,9 @@ def _config_options(fn):
             click.option(
                 "--min-area",
                 type=Finite(0),
-                default=SiteConfig.min_venue_area_m2,
+                default=SiteStandard.min_venue_area_m2,
                 show_default=True,
-                help="场所面积下限（平方米，硬性条件）",
+                help="村级活动场所面积下限（平方米，硬性条件）",
             ),
             click.option(
                 "--corridor-m",
@@ -96,7 +98,8 @@ def _config_options(fn):
 def _config(min_area, corridor_m, catchment_m, weights) -> SiteConfig:
     changed = SiteConfig().weights | dict(weights)
     try:
-        return SiteConfig(min_venue_area_m2=min_area, corridor_m=corridor_m, catchment_m=catchment_m, weights=changed)
+        standard = SiteStandard(min_venue_area_m2=min_area)
+        return SiteConfig(standard=standard, corridor_m=corridor_m, catchment_m=catchment_m, weights=changed)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--weight") from exc
 
@@ -142,6 +145,14 @@ def score_command(township, min_area, corridor_m, catchment_m, weights) -> None:
 )
 @click.option("--per-field", type=Whole(1), default=None, help="每个领域最多几个")
 @click.option("--per-theme", type=Whole(1), default=None, help="每个示范主题最多几个")
+@click.option(
+    "--per-committee",
+    type=Whole(1),
+    default=SiteStandard.per_committee,
+    show_default=True,
+    help="每个党委新选最多几个（已授牌的不占名额）",
+)
+@click.option("--any-committee", is_flag=True, help="不限每个党委新选的个数")
 @click.option("--must", multiple=True, metavar="编码", help="必选党组织编码，可多次使用")
 @click.option("--greedy", is_flag=True, help="用简单的逐个挑选法（作对照），不求最优")
 @click.option("--time-limit", type=Finite(0), default=10.0, show_default=True, help="求解时限（秒）")
@@ -153,6 +164,8 @@ def select_command(
     spacing_m,
     per_field,
     per_theme,
+    per_committee,
+    any_committee,
     must,
     greedy,
     time_limit,
@@ -162,8 +175,10 @@ def select_command(
     catchment_m,
     weights,
 ) -> None:
-    """在满足间距、领域/主题上限、已授牌保留与必选条件下选出若干示范点（-k 个）。"""
-    config = replace(_config(min_area, corridor_m, catchment_m, weights), min_spacing_m=spacing_m)
+    """在满足间距、领域/主题/党委上限、已授牌保留与必选条件下选出若干示范点（-k 个）。"""
+    config = _config(min_area, corridor_m, catchment_m, weights)
+    standard = replace(config.standard, per_committee=None if any_committee else per_committee)
+    config = replace(config, min_spacing_m=spacing_m, standard=standard)
 
     def work(session):
         scored = score_sites(session, township, config)
@@ -206,33 +221,30 @@ def tour_command(township, codes, speed_kmh, stay_min) -> None:
     _run(lambda s: _echo_tour(plan_tour(s, township, org_ids(s, codes), speed_kmh, stay_min)))
 
 
-@sites.command("review", help=f"记录一个评审环节。\n\n环节：{STEP.listing()}（后三项为年度复审）。")
+@sites.command(
+    "review",
+    help=f"记录一个评审环节。\n\n环节：{STEP.listing()}。复审保留、限期整改、摘牌为年度复审；"
+    "退回整改、不通过、撤销上一步须用 --comment 写明原因。申报、授牌、复审保留须达到创建标准。",
+)
 @click.argument("org_code", metavar="党组织编码")
 @click.argument("step", type=STEP, metavar="环节")
 @click.option("--user", "username", required=True, metavar="用户名", help="评审人用户名（须为示范点评审角色）")
 @click.option("--year", type=YEAR, default=None, help="年度（默认今年）")
 @click.option("--level", type=LabelledChoice(AWARD_LEVELS), default=None, help="授牌级别")
 @click.option("--theme", type=LabelledChoice(DEMO_SITE_THEMES), default=None, help="示范主题（申报时）")
-@click.option("--comment", default=None, metavar="文字", help="评审意见")
+@click.option("--highlight", default=None, metavar="文字", help="亮点（申报时，一支部一亮点）")
+@click.option("--comment", default=None, metavar="文字", help="评审意见；退回整改、不通过、撤销时为原因")
 @click.option("--contact-point/--no-contact-point", default=None, help="是否党建工作联系点（申报时注明）")
 @click.option("--secretary-model/--no-secretary-model", default=None, help="是否书记示范点（申报时注明）")
-def review_command(org_code, step, username, year, level, theme, comment, contact_point, secretary_model) -> None:
+def review_command(
+    org_code, step, username, year, level, theme, highlight, comment, contact_point, secretary_model
+) -> None:
     """Record review STEP of ORG_CODE's demo site by USERNAME."""
+    stated = Application(theme, highlight, contact_point, secretary_model)
 
     def work(session):
-        site = review(
-            session,
-            reviewer(session, username),
-            org_code,
-            step,
-            year,
-            level,
-            comment,
-            theme,
-            contact_point=contact_point,
-            secretary_model=secretary_model,
-        )
-        click.echo(f"{org_code}：{STEPS[step][2]}，现为“{DEMO_SITE_STATUSES[site.status]}”")
+        site = review(session, reviewer(session, username), org_code, step, year, level, comment, stated=stated)
+        click.echo(f"{org_code}：{STEP_LABELS[step]}，现为“{DEMO_SITE_STATUSES[site.status]}”")
 
     _run(work)
 
@@ -246,7 +258,7 @@ def history_command(org_code) -> None:
         for h in org_history(session, org_code):
             click.echo(
                 f"{h.decided_at:%Y-%m-%d %H:%M}\t{h.year}年\t{h.label}\t{AWARD_LEVELS.get(h.level, '')}"
-                f"\t{h.decided_by}\t{h.comment or ''}"
+                f"\t{h.decided_by}\t{h.comment or ''}{'（已撤销）' if h.undone else ''}"
             )
 
     _run(work)

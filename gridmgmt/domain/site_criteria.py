@@ -1,11 +1,12 @@
-"""党建示范点 creation standards (002 第一篇 二, 第三篇): the candidate record, hard
-requirements and soft-criterion weights. Thresholds and weights are configuration.
+"""党建示范点 selection (002 第一篇 二, 第三篇): the candidate record, hard requirements (the
+创建标准 of gridmgmt.domain.site_standards among them) and soft-criterion weights. Thresholds and
+weights are configuration.
 """
 
 from dataclasses import dataclass, field
 
 from gridmgmt.domain.branch_rules import BRANCH_TYPES, CoverageRules, committee_finding
-from gridmgmt.domain.vocab import EIGHT_HAVES
+from gridmgmt.domain.site_standards import SiteStandard, not_grassroots, venue_shortfalls
 
 # The committee rule (002 第一篇 二(二)4) as the coverage rules state it.
 COVERAGE_RULES = CoverageRules()
@@ -15,7 +16,6 @@ CORRIDOR_CLASSES = ("national", "provincial", "county")
 
 # Soft criterion → Chinese label, in the order the breakdown is shown.
 CRITERIA = {
-    "eight_haves": "八有达标",
     "venue_area": "场所面积",
     "corridor": "公路交通沿线",
     "seat": "靠近乡镇所在地",
@@ -29,7 +29,8 @@ CRITERIA = {
 class SiteConfig:
     """Thresholds and weights of site selection; every value can be overridden."""
 
-    min_venue_area_m2: float = 120.0
+    # The pass/fail 创建标准 (venue standard, candidates, per-党委 limit).
+    standard: SiteStandard = field(default_factory=SiteStandard)
     # Venue area that earns the full venue_area points.
     full_venue_area_m2: float = 300.0
     require_committee: bool = True
@@ -50,7 +51,6 @@ class SiteConfig:
     min_spacing_m: float = 1500.0
     weights: dict[str, float] = field(
         default_factory=lambda: {
-            "eight_haves": 30.0,
             "venue_area": 10.0,
             "corridor": 20.0,
             "seat": 10.0,
@@ -84,7 +84,7 @@ class Candidate:
     x: float  # metres in the township's projected CRS
     y: float
     venue_area_m2: float | None = None
-    eight_haves: frozenset[str] = frozenset()
+    haves: frozenset[str] = frozenset()  # the 八有 and 六有 items the venue has
     full_members: int = 0
     committee_size: int = 0
     theme: str | None = None
@@ -98,6 +98,8 @@ class Candidate:
     on_main_route: bool = False
     org_type: str = "branch"
     code: str = ""
+    committee_id: int | None = None  # the nearest 党委 above it
+    committee_name: str = ""
 
 
 def corridor_distance(candidate: Candidate, config: SiteConfig) -> float | None:
@@ -115,11 +117,9 @@ def in_corridor(candidate: Candidate, config: SiteConfig) -> bool:
 
 def exclusions(candidate: Candidate, config: SiteConfig) -> list[str]:
     """The hard requirements CANDIDATE fails, as Chinese reasons; empty when eligible."""
-    reasons = []
-    area = candidate.venue_area_m2
-    if area is None or area < config.min_venue_area_m2:
-        shown = "未登记" if area is None else f"{area:g} m²"
-        reasons.append(f"活动场所面积{shown}，低于{config.min_venue_area_m2:g} m²")
+    standard = config.standard
+    reasons = [r for r in [not_grassroots(candidate.org_type, standard)] if r]
+    reasons += venue_shortfalls(candidate.field, candidate.venue_area_m2, candidate.haves, standard)
     if (
         config.require_committee
         and candidate.org_type in BRANCH_TYPES
@@ -131,8 +131,3 @@ def exclusions(candidate: Candidate, config: SiteConfig) -> list[str]:
     if candidate.status == "revoked":
         reasons.append("已摘牌")
     return reasons
-
-
-def missing_haves(candidate: Candidate) -> list[str]:
-    """Chinese names of the 八有 items the venue lacks."""
-    return [label for key, label in EIGHT_HAVES.items() if key not in candidate.eight_haves]

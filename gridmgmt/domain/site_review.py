@@ -2,7 +2,10 @@
 
 申报 → 初审 → 实地验收 → 授牌 (镇级/县级/市级, year) → yearly 复审: 保留 / 限期整改 / 摘牌.
 No step is skipped and nothing is awarded without a site inspection; awarded sites
-are re-reviewed every year (不搞终身制).
+are re-reviewed every year (不搞终身制). Before the award a reviewer may return a site
+(退回整改) or fail it (不通过), with a reason; a returned or failed site may apply again.
+A mistaken step is undone, with a reason, back to the status before it. 申报, 授牌 and
+复审保留 need the 创建标准 met (gridmgmt.domain.site_standards), 「达不到创建工作要求的…限期整改」.
 """
 
 from dataclasses import dataclass
@@ -12,16 +15,26 @@ from gridmgmt.domain.errors import UserError
 
 # Review step → (statuses it may start from, status it leads to, Chinese label).
 # None as a start status means "not yet a demo_site".
+PENDING = frozenset({"applied", "preliminary", "inspected"})
 STEPS: dict[str, tuple[frozenset, str, str]] = {
-    "apply": (frozenset({None, "revoked"}), "applied", "申报"),
+    "apply": (frozenset({None, "revoked", "returned", "failed", "withdrawn"}), "applied", "申报"),
     "preliminary": (frozenset({"applied"}), "preliminary", "初审通过"),
     "inspect": (frozenset({"preliminary"}), "inspected", "实地验收通过"),
     "award": (frozenset({"inspected"}), "awarded", "授牌"),
     "keep": (frozenset({"awarded", "rectifying"}), "awarded", "复审：保留"),
     "rectify": (frozenset({"awarded"}), "rectifying", "复审：限期整改"),
     "revoke": (frozenset({"awarded", "rectifying"}), "revoked", "复审：摘牌"),
+    "return": (PENDING, "returned", "退回整改"),
+    "fail": (PENDING, "failed", "不通过"),
 }
+UNDO = "undo"
+# Every step a review row may record, with its label: the steps above and the undoing of one.
+STEP_LABELS = {step: label for step, (_, _, label) in STEPS.items()} | {UNDO: "撤销上一步"}
 RE_REVIEW_STEPS = ("keep", "rectify", "revoke")
+# Steps that must say why (a reason in the comment).
+REASON_STEPS = ("return", "fail", UNDO)
+# Steps that need the 创建标准 met: 申报, 授牌 and every 复审 that keeps the site.
+STANDARD_STEPS = ("apply", "award", "keep")
 AWARD_LEVELS = {"township": "镇级", "county": "县级", "city": "市级"}
 # Status → Chinese label of the step that reached it (for messages).
 STEP_LABEL_OF_STATUS = {
@@ -31,6 +44,9 @@ STEP_LABEL_OF_STATUS = {
     "awarded": "授牌",
     "rectifying": "限期整改",
     "revoked": "摘牌",
+    "returned": "退回整改",
+    "failed": "不通过",
+    "withdrawn": "已撤回",
 }
 
 
@@ -56,11 +72,14 @@ def decide(
     level: str | None = None,
     award_year: int | None = None,
     last_re_review_year: int | None = None,
+    reason: str | None = None,
 ) -> Decision:
-    """Check STEP from STATUS in YEAR; raise ReviewError when the rules forbid it."""
+    """Check STEP from STATUS in YEAR (with REASON where the step needs one); raise ReviewError
+    when the rules forbid it."""
     if step not in STEPS:
         raise ReviewError(f"未知的评审环节：{step}")
     starts, to_status, label = STEPS[step]
+    _require_reason(step, reason)
     if status not in starts:
         allowed = "、".join(STEP_LABEL_OF_STATUS.get(s, "未申报") for s in starts if s)
         now = STEP_LABEL_OF_STATUS.get(status, "未申报")
@@ -75,6 +94,26 @@ def decide(
         if last_re_review_year == year:
             raise ReviewError(f"{year}年已复审，每年复审一次")
     return Decision(step, status, to_status, year)
+
+
+def _require_reason(step: str, reason: str | None) -> None:
+    if step in REASON_STEPS and not (reason or "").strip():
+        raise ReviewError(f"“{STEP_LABELS[step]}”须写明原因")
+
+
+def require_standard(step: str, shortfalls: list[str]) -> None:
+    """Refuse a STANDARD_STEPS step while the site has SHORTFALLS against the 创建标准."""
+    if step in STANDARD_STEPS and shortfalls:
+        raise ReviewError(f"不符合创建标准，不能{STEP_LABELS[step]}：{'；'.join(shortfalls)}")
+
+
+def undo(status: str, last: Decision | None, year: int, reason: str | None) -> Decision:
+    """Undo LAST, the latest standing step of a site now at STATUS: back to the status before it
+    ('withdrawn' when it was the first 申报); ReviewError without a reason or a step to undo."""
+    _require_reason(UNDO, reason)
+    if last is None or last.to_status != status:
+        raise ReviewError("没有可撤销的评审环节")
+    return Decision(UNDO, status, last.from_status or "withdrawn", year, last.level)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,16 @@ EIGHT_HAVES = {
     "has_notice_board": "公开栏",
 }
 
+# The six items of 六有, the 机关 party venue standard (002, 第四篇 三(三)).
+SIX_HAVES = {
+    "has_flag_and_rules": "党旗及各项规章制度",
+    "has_furniture": "桌椅、档案柜",
+    "has_archives": "档案资料",
+    "has_study_corner": "党员学习园地及党(政)务公开栏",
+    "has_av_equipment": "电教设备",
+    "has_study_materials": "党报、党刊、电教片等学习资料",
+}
+
 MEMBER_STATUSES = {"full": "正式党员", "probationary": "预备党员"}
 
 CADRE_ROLES = {
@@ -85,6 +95,9 @@ DEMO_SITE_STATUSES = {
     "awarded": "授牌",
     "rectifying": "限期整改",
     "revoked": "摘牌",
+    "returned": "退回整改",
+    "failed": "不通过",
+    "withdrawn": "已撤回",
 }
 DEMO_SITE_THEMES = {
     "industry": "特色产业",
@@ -110,6 +123,9 @@ REVIEW_STEPS = {
     "keep": "复审保留",
     "rectify": "限期整改",
     "revoke": "摘牌",
+    "return": "退回整改",
+    "fail": "不通过",
+    "undo": "撤销上一步",
 }
 
 # Output formats, by the name users know them by (file formats keep their own names).

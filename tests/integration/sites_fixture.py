@@ -6,7 +6,8 @@ At 23.9°N 0.001° of longitude is about 101.8 m and 0.001° of latitude about 1
 
 Venues: A 0.001° north of the 县道 midpoint (in the corridor), B 0.0005° east of the
 村道 halfway up (outside the 300 m corridor), C 0.001° south of the second 县道 edge;
-A is 150 m², B 100 m² (excluded), C 200 m² and an enterprise branch.
+A is 150 m², B 100 m² (excluded), C 200 m² and an enterprise branch; every venue has all of
+八有 and 六有. STATED is an application that meets the theme and 亮点 rule.
 """
 
 from gridmgmt.db.models import (
@@ -19,11 +20,13 @@ from gridmgmt.db.models import (
     Township,
     Village,
 )
-from gridmgmt.domain.vocab import EIGHT_HAVES
+from gridmgmt.domain.site_standards import ALL_HAVES
 from gridmgmt.network.topology import build_topology
+from gridmgmt.services.sites.review import Application
 
 TOWN = "441500100000"
 BOX = "SRID=4326;MULTIPOLYGON(((115.69 23.89,115.73 23.89,115.73 23.92,115.69 23.92,115.69 23.89)))"
+STATED = Application("industry", "党员带头种辣椒")
 VENUES = {"A": (115.705, 23.901), "B": (115.7105, 23.905), "C": (115.718, 23.899)}
 # H1, H4 near A; H3 by the 村道 near B; H2 by the second 县道 edge near C.
 HOMES = {"H1": (115.703, 23.9002), "H2": (115.719, 23.8998), "H3": (115.7102, 23.904), "H4": (115.706, 23.8995)}
@@ -77,7 +80,7 @@ def add_township(session) -> dict[str, int]:
             committee_size=3,
             venue=point(xy),
             venue_area_m2=area,
-            **dict.fromkeys(EIGHT_HAVES, True),
+            **dict.fromkeys(ALL_HAVES, True),
         )
         session.add(org)
         session.flush()

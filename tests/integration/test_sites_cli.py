@@ -72,6 +72,8 @@ def test_review_history_reminders_sheet(cli, tmp_path):
         "2026",
         "--theme",
         "industry",
+        "--highlight",
+        "党员带头种辣椒",
         "--comment",
         "申报",
         "--secretary-model",

@@ -1,6 +1,7 @@
 """The review record on PostGIS: reviewers only, no skipped steps, history and audit kept."""
 
 import io
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -8,15 +9,16 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from gridmgmt.analysis.siting import Rules
-from gridmgmt.db.models import AuditLog, DemoSiteReview
+from gridmgmt.db.models import AuditLog, DemoSiteReview, PartyOrg
 from gridmgmt.domain.permissions import Forbidden
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import ReviewError
 from gridmgmt.services.accounts.audit import Actor
-from gridmgmt.services.sites.review import history, review, township_reminders
+from gridmgmt.services.sites.records import history, township_reminders
+from gridmgmt.services.sites.review import review
 from gridmgmt.services.sites.selection import score_sites, select_sites
 from gridmgmt.services.sites.sheet import review_sheet
-from tests.integration.sites_fixture import TOWN, add_township, add_user, site_of
+from tests.integration.sites_fixture import STATED, TOWN, add_township, add_user, site_of
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def counts(session):
 
 def test_site_moves_through_inspection_to_award_with_history(session, town):
     judge = add_user(session, "judge", "reviewer")
-    review(session, judge, "PA", "apply", 2026, theme="industry", comment="村里申报")
+    review(session, judge, "PA", "apply", 2026, comment="村里申报", stated=STATED)
     review(session, judge, "PA", "preliminary", 2026)
     review(session, judge, "PA", "inspect", 2026, comment="场所规范")
     site = review(session, judge, "PA", "award", 2026, level="county")
@@ -57,7 +59,7 @@ def test_site_moves_through_inspection_to_award_with_history(session, town):
 
 def test_no_award_without_inspection_and_nothing_changes(session, town):
     judge = add_user(session, "judge", "reviewer")
-    review(session, judge, "PA", "apply", 2026)
+    review(session, judge, "PA", "apply", 2026, stated=STATED)
     review(session, judge, "PA", "preliminary", 2026)
     before = counts(session)
     with pytest.raises(ReviewError, match="需先完成：实地验收"):
@@ -74,14 +76,14 @@ def test_only_reviewers_change_status(session, town):
     for role in ("admin", "planner", "leader", "grid_worker"):
         user = add_user(session, f"u_{role}", role)
         with pytest.raises(Forbidden, match="只有示范点评审人员"):
-            review(session, user, "PA", "apply", 2026)
+            review(session, user, "PA", "apply", 2026, stated=STATED)
     assert site_of(session, town["A"]) is None and counts(session) == (0, 0)
 
 
 def test_re_review_once_a_year(session, town):
     judge = add_user(session, "judge", "reviewer")
     for step in ("apply", "preliminary", "inspect"):
-        review(session, judge, "PA", step, 2025)
+        review(session, judge, "PA", step, 2025, stated=STATED)
     review(session, judge, "PA", "award", 2025, level="township")
     review(session, judge, "PA", "keep", 2026)
     with pytest.raises(ReviewError, match="2026年已复审"):
@@ -92,16 +94,21 @@ def test_re_review_once_a_year(session, town):
 
 def test_reminders_follow_site_status(session, town):
     judge = add_user(session, "judge", "reviewer")
-    review(session, judge, "PA", "apply", 2026)
+    review(session, judge, "PA", "apply", 2026, stated=STATED)
     found = township_reminders(session, 1, date(2026, 7, 20))
     assert [(r.kind, r.phase, r.site_ids) for r in found] == [("overdue", "验收", (site_of(session, town["A"]).id,))]
 
 
 def test_awarded_site_is_locked_in_even_when_it_now_fails_a_requirement(session, town):
     judge = add_user(session, "judge", "reviewer")
+    b = session.get(PartyOrg, town["B"])
+    b.venue_area_m2 = 150  # it met the standard when it was awarded
+    session.commit()
     for step in ("apply", "preliminary", "inspect"):
-        review(session, judge, "PB", step, 2025)
+        review(session, judge, "PB", step, 2025, stated=STATED)
     review(session, judge, "PB", "award", 2025, level="township")
+    b.venue_area_m2 = 100
+    session.commit()
     scored = score_sites(session, TOWN, SiteConfig(catchment_m=1000))
     assert select_sites(scored, Rules(k=1), time_limit_s=5, workers=1).ids == (town["B"],)
     greedy = select_sites(scored, Rules(k=2), exact=False).ids
@@ -110,7 +117,7 @@ def test_awarded_site_is_locked_in_even_when_it_now_fails_a_requirement(session,
 
 def test_review_sheet_has_chinese_headers_and_history(session, town):
     judge = add_user(session, "judge", "reviewer")
-    review(session, judge, "PB", "apply", 2026, comment="试申报")
+    review(session, judge, "PA", "apply", 2026, comment="试申报", stated=STATED)
     config = SiteConfig(catchment_m=1000)
     before = counts(session)[1]
     data = review_sheet(session, TOWN, score_sites(session, TOWN, config), config, {town["A"]}, Actor("judge"))
@@ -123,8 +130,8 @@ def test_review_sheet_has_chinese_headers_and_history(session, town):
     rows = {r[0]: r for r in scores.iter_rows(min_row=2, values_only=True)}
     assert rows["PA"][5] == "是" and rows["PB"][6] == "否"
     assert rows["PB"][header.index("不合格原因")] == "活动场所面积100 m²，低于120 m²"
-    assert rows["PB"][4] == "申报"
-    assert [c.value for c in record[2]][:5] == ["PB", "B党支部", "申报", "未申报", "申报"]
+    assert rows["PA"][4] == "申报"
+    assert [c.value for c in record[2]][:5] == ["PA", "A党支部", "申报", "未申报", "申报"]
     # Frozen headers and columns as wide as their Chinese contents (two columns a character).
     assert scores.freeze_panes == record.freeze_panes == "A2"
     assert scores.column_dimensions["B"].width == 2 + 2 * len("党组织名称")
@@ -134,8 +141,8 @@ def test_application_states_the_contact_point_and_it_scores(session, town):
     judge = add_user(session, "judge", "reviewer")
     config = SiteConfig(catchment_m=1000)
     before = {s.candidate.code: s.score.breakdown["contact_point"] for s in score_sites(session, TOWN, config)}
-    review(session, judge, "PA", "apply", 2026, contact_point=True)
-    review(session, judge, "PC", "apply", 2026, secretary_model=True)
+    review(session, judge, "PA", "apply", 2026, stated=replace(STATED, contact_point=True))
+    review(session, judge, "PC", "apply", 2026, stated=replace(STATED, secretary_model=True))
     after = {s.candidate.code: s.score.breakdown["contact_point"] for s in score_sites(session, TOWN, config)}
     assert before == {"PA": 0.0, "PB": 0.0, "PC": 0.0} and after == {"PA": 15.0, "PB": 0.0, "PC": 15.0}
     review(session, judge, "PA", "preliminary", 2026)  # None keeps what the application said

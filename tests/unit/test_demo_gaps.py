@@ -8,6 +8,7 @@ import shapely
 
 from geodata.demo import generate
 from geodata.demo.shapes import METRES_PER_DEGREE
+from gridmgmt.domain.vocab import EIGHT_HAVES, SIX_HAVES
 
 UNTIL = date(2026, 7, 1)
 
@@ -76,8 +77,10 @@ def test_a_large_dispersed_branch_left_whole(t):
 def test_venues_vary(t):
     orgs = t["party_org"].dropna(subset=["venue"])
     assert (orgs.venue_area_m2 < 120).sum() >= 5 and (orgs.venue_area_m2 >= 120).sum() >= 5
-    items = orgs.filter(like="has_").sum(axis=1)
+    items = orgs[list(EIGHT_HAVES)].sum(axis=1)
     assert items.min() < 4 and items.max() == 8
+    six = orgs[list(SIX_HAVES)].sum(axis=1)
+    assert six.min() < 3 and six.max() == 6
     tops = orgs[orgs.org_type.isin(["party_committee", "general_branch"]) & orgs.village_id.notna()]
     roads = shapely.union_all(t["road"].geom.to_numpy())
     assert (shapely.distance(tops.venue.to_numpy(), roads) * METRES_PER_DEGREE[1] < 20).mean() > 0.8

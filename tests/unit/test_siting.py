@@ -25,7 +25,7 @@ def candidate(**kw) -> Candidate:
         "x": 0.0,
         "y": 0.0,
         "venue_area_m2": 210.0,
-        "eight_haves": ALL_HAVES,
+        "haves": ALL_HAVES,
         "full_members": 15,
         "committee_size": 3,
         "road_m": {"county": 120.0, "village": 5.0},
@@ -36,11 +36,10 @@ def candidate(**kw) -> Candidate:
 
 
 def test_breakdown_is_hand_checked():
-    s = score(candidate(eight_haves=frozenset(list(EIGHT_HAVES)[:6]), is_contact_point=True), SiteConfig())
-    # 6/8 × 30; (210−120)/(300−120) × 10; corridor 20; (1 − 2500/10000) × 10;
-    # contact point 15; 15/30 × 10; not on the main route.
+    s = score(candidate(is_contact_point=True), SiteConfig())
+    # (210−120)/(300−120) × 10; corridor 20; (1 − 2500/10000) × 10;
+    # contact point 15; 15/30 × 10; not on the main route. 八有 is pass/fail, not points.
     assert s.breakdown == {
-        "eight_haves": 22.5,
         "venue_area": 5.0,
         "corridor": 20.0,
         "seat": 7.5,
@@ -48,9 +47,9 @@ def test_breakdown_is_hand_checked():
         "members": 5.0,
         "main_route": 0.0,
     }
-    assert s.total == 75.0
+    assert s.total == 52.5
     assert s.catchment_points == 4.0
-    assert s.objective == 79.0
+    assert s.objective == 56.5
     assert s.excluded == ()
 
 

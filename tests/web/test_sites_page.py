@@ -42,7 +42,7 @@ def csrf(client) -> str:
 
 def test_page_shows_breakdowns_exclusions_selection_and_tour(app, users):
     html = client_as(app, users["reviewer"]).get(f"{PAGE}?k=2&spacing_m=500&catchment_m=1000").get_data(as_text=True)
-    assert "公路交通沿线" in html and "八有达标" in html
+    assert "公路交通沿线" in html and "阵地标准" in html and "八有" in html
     assert "活动场所面积100 m²，低于120 m²" in html  # B is excluded, with the reason
     assert "选定示范点（2 个" in html and "已证明最优" in html
     assert "现场观摩路线" in html and "乡镇驻地" in html
@@ -64,7 +64,7 @@ def test_reviewer_moves_a_site_and_history_shows(app, users, session):
     client = client_as(app, users["reviewer"])
     token = csrf(client)
     for form in (
-        {"step": "apply", "theme": "service", "contact_point": "1"},
+        {"step": "apply", "theme": "service", "highlight": "便民服务代办", "contact_point": "1"},
         {"step": "preliminary"},
         {"step": "award", "level": "county"},
     ):
@@ -110,3 +110,27 @@ def test_map_download_buttons_and_no_household_tiles_for_the_reviewer(app, users
     assert "/tiles/households/" not in html
     planner = client_as(app, users["planner"]).get(PAGE).get_data(as_text=True)
     assert "/tiles/households/" in planner
+
+
+def test_reviewer_returns_a_step_with_a_reason_and_undoes_it(app, users, session):
+    client = client_as(app, users["reviewer"])
+    token = csrf(client)
+
+    def post(**form):
+        reply = client.post(f"{PAGE}/review", data={"org": "PA", "year": "2026", "csrf_token": token, **form})
+        assert reply.status_code == 302
+        return client.get(PAGE).get_data(as_text=True)
+
+    assert "不能申报：未定示范主题；未写亮点（一支部一亮点）" in post(step="apply")
+    post(step="apply", theme="industry", highlight="党员带头种辣椒")
+    post(step="preliminary")
+    assert "“退回整改”须写明原因" in post(step="return", comment=" ")
+    html = post(step="return", comment="公开栏内容未更新")
+    assert "PA：退回整改，现为“退回整改”" in html and "<td>公开栏内容未更新</td>" in html
+    assert "亮点：党员带头种辣椒" in html and "创建标准：达标" in html
+    assert session.scalar(select(DemoSite.status)) == "returned"
+    html = post(step="undo", comment="退回有误")
+    assert "PA：撤销上一步，现为“初审”" in html and "已撤销" in html
+    assert session.scalar(select(DemoSite.status)) == "preliminary"
+    steps = [(a.detail["step"], a.detail["reason"]) for a in session.scalars(select(AuditLog).order_by(AuditLog.id))]
+    assert steps[-2:] == [("return", "公开栏内容未更新"), ("undo", "退回有误")]

@@ -46,6 +46,13 @@ class PartyOrg(Timestamped, Versioned, Base):
     has_library: Mapped[bool] = mapped_column(Boolean, server_default="false")
     has_outdoor_space: Mapped[bool] = mapped_column(Boolean, server_default="false")
     has_notice_board: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    # 六有, the 机关 venue standard (002 第四篇; vocab.SIX_HAVES).
+    has_flag_and_rules: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    has_furniture: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    has_archives: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    has_study_corner: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    has_av_equipment: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    has_study_materials: Mapped[bool] = mapped_column(Boolean, server_default="false")
 
 
 class PartyMember(Timestamped, Versioned, Base):

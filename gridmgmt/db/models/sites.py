@@ -6,14 +6,15 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gridmgmt.db.models.base import Base, one_of
-from gridmgmt.domain.site_review import AWARD_LEVELS, STEPS
+from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABELS
 
 
 class DemoSiteReview(Base):
-    """One review step of a demo site (申报, 初审, 实地验收, 授牌, 复审); never edited."""
+    """One review step of a demo site (申报, 初审, 实地验收, 授牌, 复审, 退回整改, 不通过, 撤销上一步);
+    never edited but for undone_by, the undo row that took it back."""
 
     __tablename__ = "demo_site_review"
-    __table_args__ = (one_of("step", STEPS), one_of("level", AWARD_LEVELS))
+    __table_args__ = (one_of("step", STEP_LABELS), one_of("level", AWARD_LEVELS))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     demo_site_id: Mapped[int] = mapped_column(ForeignKey("demo_site.id"), index=True)
@@ -25,3 +26,4 @@ class DemoSiteReview(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    undone_by: Mapped[int | None] = mapped_column(ForeignKey("demo_site_review.id"))

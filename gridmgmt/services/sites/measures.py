@@ -16,10 +16,12 @@ from gridmgmt.db.models import DemoSite, Household, PartyMember, PartyOrg, Towns
 from gridmgmt.db.queries import household_points, in_township, lonlat, positions
 from gridmgmt.domain.errors import Conflict
 from gridmgmt.domain.site_criteria import Candidate, SiteConfig
-from gridmgmt.domain.vocab import EIGHT_HAVES, ROAD_CLASSES
+from gridmgmt.domain.site_standards import ALL_HAVES
+from gridmgmt.domain.vocab import ROAD_CLASSES
 from gridmgmt.network.distances import Snapped, road_distances
 from gridmgmt.network.edges import class_distances
 from gridmgmt.network.roads import NoRoads, RoadNetwork, township_frame
+from gridmgmt.services.sites.standards import org_tree
 
 
 def _points(kind: str, township_id: int) -> Select:
@@ -61,7 +63,7 @@ def _candidate_rows(township_id: int, srid: int) -> Select:
             PartyOrg.field,
             PartyOrg.venue_area_m2,
             PartyOrg.committee_size,
-            *(getattr(PartyOrg, k) for k in EIGHT_HAVES),
+            *(getattr(PartyOrg, k) for k in ALL_HAVES),
             func.ST_X(venue).label("x"),
             func.ST_Y(venue).label("y"),
             DemoSite.theme,
@@ -129,9 +131,11 @@ def _main_route_orgs(
 def _base_candidates(session: Session, township_id: int, network: RoadNetwork | None) -> dict[int, Candidate]:
     frame = network.frame if network else township_frame(session, township_id)
     rows = session.execute(_candidate_rows(township_id, frame.epsg)).all()
+    tree = org_tree(session, township_id)
     out = {}
     for r in rows:
-        haves = frozenset(k for k in EIGHT_HAVES if getattr(r, k))
+        haves = frozenset(k for k in ALL_HAVES if getattr(r, k))
+        committee_id, committee_name = tree.committee(r.id)
         area = None if r.venue_area_m2 is None else float(r.venue_area_m2)
         out[r.id] = Candidate(
             r.id,
@@ -149,6 +153,8 @@ def _base_candidates(session: Session, township_id: int, network: RoadNetwork | 
             r.status,
             org_type=r.org_type,
             code=r.code,
+            committee_id=committee_id,
+            committee_name=committee_name,
         )
     if network is None or not rows:
         return out

@@ -1,11 +1,13 @@
-"""The review record of demo sites: reviewers move a site along its status path.
+"""The review record of demo sites: reviewers move a site along its status path, return or
+fail it, or undo a mistaken step.
 
-Every change is checked by gridmgmt.domain.site_review, kept in demo_site_review
-and written to the audit log, in one transaction.
+Every change is checked by gridmgmt.domain.site_review (and the 创建标准 by
+services.sites.standards), kept in demo_site_review and written to the audit log, in one
+transaction. An undone step stays in the record, marked by the undo that took it back.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,30 +16,17 @@ from gridmgmt.db.models import AppUser, DemoSite, DemoSiteReview, PartyOrg
 from gridmgmt.domain.permissions import Forbidden, may
 from gridmgmt.domain.site_review import (
     RE_REVIEW_STEPS,
-    STEPS,
-    Reminder,
+    UNDO,
+    Decision,
     ReviewError,
-    Timeline,
     decide,
-    reminders,
+    undo,
 )
+from gridmgmt.domain.site_standards import SiteStandard
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES
 from gridmgmt.services.accounts.audit import Actor, record
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    """One past review step, for the page and the review sheet."""
-
-    step: str
-    label: str
-    from_status: str | None
-    to_status: str
-    level: str | None
-    year: int
-    comment: str | None
-    decided_by: str
-    decided_at: datetime
+from gridmgmt.services.sites.records import STANDING
+from gridmgmt.services.sites.standards import check_step
 
 
 def _org(session: Session, org_code: str, township_id: int | None) -> PartyOrg:
@@ -52,7 +41,7 @@ def _org(session: Session, org_code: str, township_id: int | None) -> PartyOrg:
 def _last_re_review_year(session: Session, site_id: int) -> int | None:
     return session.scalar(
         select(func.max(DemoSiteReview.year)).where(
-            DemoSiteReview.demo_site_id == site_id, DemoSiteReview.step.in_(RE_REVIEW_STEPS)
+            DemoSiteReview.demo_site_id == site_id, DemoSiteReview.step.in_(RE_REVIEW_STEPS), STANDING
         )
     )
 
@@ -65,6 +54,16 @@ def reviewer(session: Session, username: str) -> AppUser:
     return user
 
 
+@dataclass(frozen=True)
+class Application:
+    """What an application states; None keeps what the site already has."""
+
+    theme: str | None = None
+    highlight: str | None = None
+    contact_point: bool | None = None
+    secretary_model: bool | None = None
+
+
 def review(
     session: Session,
     user: AppUser,
@@ -73,54 +72,62 @@ def review(
     year: int | None = None,
     level: str | None = None,
     comment: str | None = None,
-    theme: str | None = None,
     remote_addr: str | None = None,
     township_id: int | None = None,
     *,
-    contact_point: bool | None = None,
-    secretary_model: bool | None = None,
+    stated: Application = Application(),
+    standard: SiteStandard = SiteStandard(),
 ) -> DemoSite:
-    """Apply review STEP to the site of party org ORG_CODE as USER (its id, username and role);
-    commits, or changes nothing.
+    """Apply review STEP (or undo the last one) to the site of party org ORG_CODE as USER, with
+    COMMENT as the reason where the step needs one; commits, or changes nothing.
 
-    With TOWNSHIP_ID, the org must belong to that township. THEME, CONTACT_POINT (党建工作联系点)
-    and SECRETARY_MODEL (书记示范点) record what the application states; None keeps them as they are.
+    With TOWNSHIP_ID, the org must belong to that township. STATED is what the application says.
+    申报, 授牌 and 复审保留 need STANDARD met; at 申报 its 党委 must still have a slot that year.
     """
     if not may(user.role, "decide_sites"):
         raise Forbidden("只有示范点评审人员可以变更示范点状态")
-    if theme is not None and theme not in DEMO_SITE_THEMES:
-        raise ReviewError(f"未知的示范主题：{theme}（可选：{'、'.join(DEMO_SITE_THEMES.values())}）")
+    if stated.theme is not None and stated.theme not in DEMO_SITE_THEMES:
+        raise ReviewError(f"未知的示范主题：{stated.theme}（可选：{'、'.join(DEMO_SITE_THEMES.values())}）")
     year = year or date.today().year
     org = _org(session, org_code, township_id)
     site = session.scalar(select(DemoSite).where(DemoSite.party_org_id == org.id))
+    if step == UNDO:
+        return _undo(session, user, (org, site), year, comment, remote_addr)
     last = _last_re_review_year(session, site.id) if site else None
-    decision = decide(step, site.status if site else None, year, level, site.award_year if site else None, last)
+    status = site.status if site else None
+    decision = decide(step, status, year, level, site.award_year if site else None, last, comment)
+    theme = stated.theme or (site.theme if site else None)
+    highlight = (stated.highlight or "").strip() or (site.highlight if site else None)
+    check_step(session, org, step, year, (theme, highlight), standard)
     if site is None:
         site = DemoSite(party_org_id=org.id)
         session.add(site)
-    site.status = decision.to_status
-    for column, value in (
-        ("theme", theme),
-        ("is_contact_point", contact_point),
-        ("is_secretary_model", secretary_model),
-    ):
+    site.status, site.theme, site.highlight = decision.to_status, theme, highlight
+    for column, value in (("is_contact_point", stated.contact_point), ("is_secretary_model", stated.secretary_model)):
         if value is not None:
             setattr(site, column, value)
     if step == "award":
         site.level, site.award_year = decision.level, year
+    _record(session, user, org, site, decision, comment, remote_addr)
+    session.commit()
+    return site
+
+
+def _record(session, user, org, site, decision: Decision, comment, remote_addr) -> DemoSiteReview:
+    """Keep DECISION in demo_site_review and the audit log; the new row, flushed."""
     session.flush()
-    session.add(
-        DemoSiteReview(
-            demo_site_id=site.id,
-            step=step,
-            from_status=decision.from_status,
-            to_status=decision.to_status,
-            level=decision.level,
-            year=year,
-            comment=comment,
-            decided_by=user.id,
-        )
+    row = DemoSiteReview(
+        demo_site_id=site.id,
+        step=decision.step,
+        from_status=decision.from_status,
+        to_status=decision.to_status,
+        level=decision.level,
+        year=decision.year,
+        comment=comment,
+        decided_by=user.id,
     )
+    session.add(row)
+    session.flush()
     record(
         session,
         Actor(user.username, user.id, remote_addr),
@@ -128,104 +135,43 @@ def review(
         target=f"demo_site:{site.id}",
         detail={
             "org": org.code,
-            "step": step,
+            "step": decision.step,
             "from": decision.from_status,
             "to": decision.to_status,
-            "year": year,
+            "year": decision.year,
             "level": decision.level,
+            "reason": comment,
             "contact_point": site.is_contact_point,
             "secretary_model": site.is_secretary_model,
         },
     )
+    return row
+
+
+def _undo(session, user, org_site: tuple[PartyOrg, DemoSite | None], year: int, reason, remote_addr) -> DemoSite:
+    """Take back the latest standing step of the org's site, recorded in YEAR; an undone award's
+    level and year go back to those of the award before it."""
+    org, site = org_site
+    if site is None:
+        raise ReviewError(f"{org.name}尚未申报示范点，没有可撤销的评审环节")
+    row = session.scalar(
+        select(DemoSiteReview)
+        .where(DemoSiteReview.demo_site_id == site.id, STANDING)
+        .order_by(DemoSiteReview.id.desc())
+        .limit(1)
+    )
+    last = Decision(row.step, row.from_status, row.to_status, row.year, row.level) if row else None
+    decision = undo(site.status, last, year, reason)
+    site.status = decision.to_status
+    if row.step == "award":
+        earlier = session.execute(
+            select(DemoSiteReview.level, DemoSiteReview.year)
+            .where(DemoSiteReview.demo_site_id == site.id, DemoSiteReview.step == "award", STANDING)
+            .where(DemoSiteReview.id < row.id)
+            .order_by(DemoSiteReview.id.desc())
+            .limit(1)
+        ).first()
+        site.level, site.award_year = earlier or (None, None)
+    row.undone_by = _record(session, user, org, site, decision, reason, remote_addr).id
     session.commit()
     return site
-
-
-def org_history(session: Session, org_code: str) -> list[HistoryRow]:
-    """The review steps of the site of party org ORG_CODE, oldest first; ReviewError when it has none."""
-    site_id = session.scalar(
-        select(DemoSite.id).join(PartyOrg, PartyOrg.id == DemoSite.party_org_id).where(PartyOrg.code == org_code)
-    )
-    if site_id is None:
-        raise ReviewError(f"{org_code} 尚未申报示范点")
-    return history(session, site_id)
-
-
-def history(session: Session, site_id: int) -> list[HistoryRow]:
-    """The review steps of site SITE_ID, oldest first."""
-    rows = session.execute(
-        select(DemoSiteReview, AppUser.username)
-        .join(AppUser, AppUser.id == DemoSiteReview.decided_by)
-        .where(DemoSiteReview.demo_site_id == site_id)
-        .order_by(DemoSiteReview.id)
-    ).all()
-    return [
-        HistoryRow(r.step, STEPS[r.step][2], r.from_status, r.to_status, r.level, r.year, r.comment, name, r.decided_at)
-        for r, name in rows
-    ]
-
-
-@dataclass(frozen=True)
-class SiteRecord:
-    """A demo site of the township with its history and the steps it may take next."""
-
-    site_id: int
-    code: str
-    name: str
-    status: str
-    level: str | None
-    award_year: int | None
-    theme: str | None
-    marks: tuple[str, ...]  # 联系点, 书记示范点 where the application states them
-    history: list[HistoryRow]
-    next_steps: list[str]
-
-
-def _marks(site: DemoSite) -> tuple[str, ...]:
-    return tuple(
-        label for flag, label in ((site.is_contact_point, "联系点"), (site.is_secretary_model, "书记示范点")) if flag
-    )
-
-
-def site_records(session: Session, township_id: int) -> list[SiteRecord]:
-    """Every demo site of the township, by org code, with its review history."""
-    rows = session.execute(
-        select(DemoSite, PartyOrg.code, PartyOrg.name)
-        .join(PartyOrg, PartyOrg.id == DemoSite.party_org_id)
-        .where(PartyOrg.township_id == township_id)
-        .order_by(PartyOrg.code)
-    ).all()
-    return [
-        SiteRecord(
-            site.id,
-            code,
-            name,
-            site.status,
-            site.level,
-            site.award_year,
-            site.theme,
-            _marks(site),
-            history(session, site.id),
-            [step for step, (starts, _, _) in STEPS.items() if site.status in starts],
-        )
-        for site, code, name in rows
-    ]
-
-
-def township_reminders(
-    session: Session, township_id: int, today: date, timeline: Timeline = Timeline()
-) -> list[Reminder]:
-    """Timeline reminders for the demo sites of a township on TODAY."""
-    last = (
-        select(DemoSiteReview.demo_site_id, func.max(DemoSiteReview.year).label("year"))
-        .where(DemoSiteReview.step.in_(RE_REVIEW_STEPS))
-        .group_by(DemoSiteReview.demo_site_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(DemoSite.id, DemoSite.status, DemoSite.award_year, last.c.year)
-        .join(PartyOrg, PartyOrg.id == DemoSite.party_org_id)
-        .outerjoin(last, last.c.demo_site_id == DemoSite.id)
-        .where(PartyOrg.township_id == township_id)
-    ).all()
-    return reminders(today, {r[0]: (r[1], r[2], r[3]) for r in rows}, timeline)

@@ -80,9 +80,17 @@ def selection_rules(
     per_theme: int | None = None,
     must=(),
 ) -> Rules:
-    """The rules for choosing K sites: CONFIG's spacing, at most PER_FIELD per field and PER_THEME per
-    theme, and the orgs of the MUST codes (SelectionError naming any unknown one)."""
-    return Rules(k, config.min_spacing_m, per_field, per_theme, must_include=org_ids(session, must))
+    """The rules for choosing K sites: CONFIG's spacing and new sites per parent 党委, at most
+    PER_FIELD per field and PER_THEME per theme, and the orgs of the MUST codes (SelectionError
+    naming any unknown one)."""
+    return Rules(
+        k,
+        config.min_spacing_m,
+        per_field,
+        per_theme,
+        config.standard.per_committee,
+        must_include=org_ids(session, must),
+    )
 
 
 def select_sites(
@@ -98,6 +106,7 @@ def select_sites(
             s.candidate.field,
             s.candidate.theme,
             s.score.objective,
+            s.candidate.committee_id,
         )
         for s in scored
         if s.eligible or s.candidate.party_org_id in locked

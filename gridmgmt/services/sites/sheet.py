@@ -1,4 +1,5 @@
-"""The demo-site review sheet (Excel): candidates with score breakdowns, the review record."""
+"""The demo-site review sheet (Excel): candidates with score breakdowns, the sites against the
+创建标准, the review record."""
 
 import io
 
@@ -6,10 +7,11 @@ from sqlalchemy.orm import Session
 
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig, corridor_distance
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABEL_OF_STATUS
+from gridmgmt.domain.site_standards import venue_standard
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES, ORG_FIELDS, ROAD_CLASSES
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK, add_sheet, new_book
 from gridmgmt.services.accounts.audit import Actor, record
-from gridmgmt.services.sites.review import site_records
+from gridmgmt.services.sites.records import site_records
 from gridmgmt.services.sites.selection import Scored, township_id
 
 
@@ -28,6 +30,8 @@ def candidate_rows(scored: list[Scored], config: SiteConfig, chosen=frozenset())
             "到乡镇驻地道路距离(m)",
             f"{config.catchment_m:g}米内行政村",
             f"{config.catchment_m:g}米内农户",
+            "上级党委",
+            "阵地标准",
             "不合格原因",
         ]
     )
@@ -50,17 +54,47 @@ def candidate_rows(scored: list[Scored], config: SiteConfig, chosen=frozenset())
             + [sc.breakdown.get(k, 0.0) for k in CRITERIA]
             + [c.venue_area_m2, c.full_members, c.committee_size, _metres(corridor_distance(c, config))]
             + [_metres(c.road_m.get(k)) for k in ROAD_CLASSES]
-            + [_metres(c.seat_road_m), c.catchment_villages, c.catchment_households, "；".join(sc.excluded)]
+            + [_metres(c.seat_road_m), c.catchment_villages, c.catchment_households, c.committee_name]
+            + [venue_standard(c.field, config.standard)[0], "；".join(sc.excluded)]
         )
     return headers, rows
 
 
-HISTORY_HEADER = ["党组织编码", "党组织名称", "环节", "原状态", "新状态", "级别", "年度", "评审意见", "评审人", "时间"]
+HISTORY_HEADER = [
+    "党组织编码",
+    "党组织名称",
+    "环节",
+    "原状态",
+    "新状态",
+    "级别",
+    "年度",
+    "评审意见/原因",
+    "评审人",
+    "时间",
+    "已撤销",
+]
+STANDARD_HEADER = ["党组织编码", "党组织名称", "状态", "示范主题", "亮点", "创建标准", "缺项"]
 
 
-def _history_rows(session: Session, town: int) -> list[list]:
+def _standard_rows(sites) -> list[list]:
+    """One row per site: its theme, 亮点 and what it lacks against the 创建标准 today."""
+    return [
+        [
+            site.code,
+            site.name,
+            STEP_LABEL_OF_STATUS[site.status],
+            DEMO_SITE_THEMES.get(site.theme, ""),
+            site.highlight or "",
+            "未达标" if site.shortfalls else "达标",
+            "；".join(site.shortfalls),
+        ]
+        for site in sites
+    ]
+
+
+def _history_rows(sites) -> list[list]:
     rows = []
-    for site in site_records(session, town):
+    for site in sites:
         for h in site.history:
             rows.append(
                 [
@@ -74,6 +108,7 @@ def _history_rows(session: Session, town: int) -> list[list]:
                     h.comment or "",
                     h.decided_by,
                     h.decided_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    "是" if h.undone else "",
                 ]
             )
     return rows
@@ -87,10 +122,12 @@ def review_sheet(
     chosen=frozenset(),
     actor: Actor = Actor("unknown"),
 ) -> bytes:
-    """The review sheet as XLSX bytes: 候选评分 and 评审记录; writes the audit row and commits."""
+    """The review sheet as XLSX bytes: 候选评分, 创建标准 and 评审记录; writes the audit row and commits."""
+    sites = site_records(session, township_id(session, township_code), config.standard)
     book = new_book()
     add_sheet(book, "候选评分", *candidate_rows(scored, config, chosen))
-    add_sheet(book, "评审记录", HISTORY_HEADER, _history_rows(session, township_id(session, township_code)))
+    add_sheet(book, "创建标准", STANDARD_HEADER, _standard_rows(sites))
+    add_sheet(book, "评审记录", HISTORY_HEADER, _history_rows(sites))
     out = io.BytesIO()
     book.save(out)
     record(
