@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 
 from gridmgmt.domain.branch_rules import CoverageRules
-from gridmgmt.domain.org_life import org_life_gaps, period_label
+from gridmgmt.domain.org_life import MEETING_TYPES, org_life_gaps, period_label
 from gridmgmt.domain.org_rules import (
     ELECTED_TYPES,
     capable_helper,
@@ -54,16 +54,24 @@ def present(members: pd.DataFrame, rules: CoverageRules) -> pd.DataFrame:
     return members[pd.Series(keep, index=members.index, dtype=bool)]
 
 
+def org_life_table(branches: pd.DataFrame, meetings: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """BRANCHES (by org id, with committee_size) with their count of each meeting type held in
+    START..END (MEETINGS: party_org_id, meeting_type, held_on), whether they met 组织生活, and what they missed."""
+    types = list(MEETING_TYPES)
+    counts = meetings.groupby(["party_org_id", "meeting_type"]).size().unstack(fill_value=0)
+    out = branches.join(counts.reindex(columns=types, fill_value=0))
+    out[types] = out[types].fillna(0).astype(int)
+    by_org = {org: list(zip(m.meeting_type, m.held_on)) for org, m in meetings.groupby("party_org_id")}
+    gaps = [org_life_gaps(by_org.get(org, []), start, end, size > 0) for org, size in out.committee_size.items()]
+    out["met"] = pd.Series([not g for g in gaps], index=out.index, dtype=bool)
+    out["missing"] = ["、".join(period_label(*gap) for gap in g) for g in gaps]
+    return out
+
+
 def org_life_missed(branches: pd.DataFrame, meetings: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    """Branches that missed a meeting of 组织生活 in START..END, with what they missed ('missing')."""
-    held = meetings.groupby("party_org_id")
-    rows = []
-    for org_id, branch in branches.iterrows():
-        mine = held.get_group(org_id) if org_id in held.groups else meetings.iloc[:0]
-        gaps = org_life_gaps(zip(mine.meeting_type, mine.held_on), start, end, branch.committee_size > 0)
-        if gaps:
-            rows.append({"org_id": org_id, **branch.to_dict(), "missing": "、".join(period_label(*g) for g in gaps)})
-    return pd.DataFrame(rows, columns=["org_id", *branches.columns, "missing"])
+    """Branches that missed a meeting of 组织生活 in START..END, with org_id and what they missed ('missing')."""
+    table = org_life_table(branches, meetings, start, end)
+    return table[~table.met].drop(columns=[*MEETING_TYPES, "met"]).reset_index(names="org_id")
 
 
 def unpaired_helpers(members: pd.DataFrame, paired: set[int], today: date, rules: CoverageRules) -> pd.DataFrame:

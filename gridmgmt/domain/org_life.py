@@ -83,7 +83,13 @@ def period_label(kind: str, first: date) -> str:
     return when + MEETING_TYPES[kind]
 
 
+def quarter_span(year: int, quarter: int) -> tuple[date, date]:
+    """(first, last day) of QUARTER (1–4) of YEAR."""
+    first = date(year, 3 * quarter - 2, 1)
+    return first, _next(first, 3) - timedelta(days=1)
+
+
 def last_whole_quarter(today: date) -> tuple[date, date]:
     """(first, last day) of the last calendar quarter that ended before TODAY."""
     this = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    return _next(this, -3), this - timedelta(days=1)
+    return quarter_span(_next(this, -3).year, (_next(this, -3).month + 2) // 3)

@@ -72,3 +72,11 @@ def test_branches_that_missed_are_listed_with_what_they_missed():
     fewer = meetings[~((meetings.party_org_id == 2) & (meetings.meeting_type == "general_meeting"))]
     missed = org_life_missed(branches, fewer, *Q3)
     assert missed.code.tolist() == ["B"] and missed.missing.tolist() == ["2026年第3季度党员大会"]
+
+
+def test_no_branches_no_findings():
+    """002 二(三): a township with no branch yet has nothing to miss (and the table keeps its columns)."""
+    branches = pd.DataFrame({"code": [], "name": [], "village_id": [], "committee_size": []})
+    meetings = pd.DataFrame({"party_org_id": [], "meeting_type": [], "held_on": []})
+    missed = org_life_missed(branches, meetings, *Q3)
+    assert missed.empty and {"org_id", "code", "missing"} <= set(missed.columns)
