@@ -80,6 +80,15 @@ class MeetingBody(Params):
     accuracy_m: Annotated[Number, Field(ge=0)] | None = Field(None, title="定位精度")
 
 
+class PairingBody(Params):
+    """A 一帮一 pairing to start, or to end (the same member, household and start with an end date)."""
+
+    member_code: Code = Field(title="党员编码")
+    household_code: Code = Field(title="农户编码")
+    start_date: Day = Field(title="开始日期")
+    end_date: Day | None = Field(None, title="结束日期")
+
+
 class MapQuery(Params):
     """Paper and orientation of a map download (the page's defaults when absent)."""
 

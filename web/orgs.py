@@ -1,4 +1,4 @@
-"""组织生活: each branch's meetings against what it owes, and the phone's meeting check-in."""
+"""组织生活 (each branch's meetings against what it owes, the phone's meeting check-in) and 一帮一 pairings."""
 
 from flask import Blueprint, Response, render_template
 from flask_login import current_user
@@ -9,10 +9,11 @@ from gridmgmt.reports.org_life_workbook import BRANCH_COLUMNS, MEETING_COLUMNS, 
 from gridmgmt.reports.org_life_workbook import org_life_workbook as workbook_bytes
 from gridmgmt.services.orgs.meetings import MeetingInput, record_meeting
 from gridmgmt.services.orgs.org_life import township_org_life
+from gridmgmt.services.orgs.pairings import PairingInput, save_pairing
 from gridmgmt.services.visits.records import Fix
 from web.auth import current_scope, permission_required, require_township
 from web.db import get_session
-from web.inputs import MeetingBody, OrgLifeQuery
+from web.inputs import MeetingBody, OrgLifeQuery, PairingBody
 from web.params import accepts
 
 bp = Blueprint("orgs", __name__)
@@ -88,3 +89,14 @@ def record(body: MeetingBody):
         "at_venue": stored.at_venue,
         "distance_m": None if stored.distance_m is None else round(stored.distance_m),
     }, 201 if created else 200
+
+
+@bp.post("/api/pairings")
+@permission_required("edit_pairings")
+@accepts(body=PairingBody)
+def pair(body: PairingBody):
+    """Start a 一帮一 pairing (帮扶) from JSON, or end it by posting it again with an end date."""
+    pairing = PairingInput(body.member_code, body.household_code, body.start_date, body.end_date)
+    stored, created = save_pairing(get_session(), pairing, current_scope())
+    end = stored.end_date.isoformat() if stored.end_date else None
+    return {"id": stored.id, "created": created, "end_date": end}, 201 if created else 200

@@ -41,6 +41,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_help_pairing")),
+        sa.UniqueConstraint(
+            "party_member_id", "household_id", "start_date", name=op.f("uq_help_pairing_party_member_id")
+        ),
     )
     op.create_index(op.f("ix_help_pairing_household_id"), "help_pairing", ["household_id"], unique=False)
     op.create_index(op.f("ix_help_pairing_party_member_id"), "help_pairing", ["party_member_id"], unique=False)

@@ -120,3 +120,33 @@ def test_the_coverage_page_lists_the_new_findings(planner):
     # The sample's branch has no 换届 date and, with no meeting recorded, missed its 组织生活.
     assert "党组织未登记换届时间" in html and "组织生活未达标（上一季度）" in html
     assert "困难户无人结对帮扶" in html  # the summary's count, never a household
+
+
+def _member(session, code="DY9") -> str:
+    org = session.scalar(select(PartyOrg).where(PartyOrg.code == WEST))
+    session.add(PartyMember(party_org_id=org.id, code=code, name="王五", status="full"))
+    session.commit()
+    return code
+
+
+def test_a_pairing_gives_the_hardship_household_a_helper_until_it_ends(planner, session):
+    """004 三(二) 一帮一: the sample's one 困难 household counts as without a helper until paired."""
+    cover = f"/townships/{TOWNSHIP_CODE}/coverage"
+    assert "困难户无人结对帮扶<b>1</b>" in planner.get(cover).get_data(as_text=True)
+    body = {"member_code": _member(session), "household_code": "44150010020101001", "start_date": "2026-01-01"}
+    started = planner.post("/api/pairings", json=body)
+    assert started.status_code == 201 and started.json["created"] and started.json["end_date"] is None
+    assert "困难户无人结对帮扶<b>0</b>" in planner.get(cover).get_data(as_text=True)
+    ended = planner.post("/api/pairings", json={**body, "end_date": "2026-02-01"})
+    assert ended.status_code == 200 and not ended.json["created"] and ended.json["end_date"] == "2026-02-01"
+    assert "困难户无人结对帮扶<b>1</b>" in planner.get(cover).get_data(as_text=True)
+
+
+def test_pairing_refusals(planner, session):
+    code = _member(session)
+    backwards = {"member_code": code, "household_code": "44150010020101001", "start_date": "2026-03-01"}
+    answer = planner.post("/api/pairings", json={**backwards, "end_date": "2026-02-01"})
+    assert answer.status_code == 400 and "结束日期不能早于开始日期" in answer.json["error"]["message"]
+    unknown = planner.post("/api/pairings", json={**backwards, "household_code": "000"})
+    assert unknown.status_code == 404 and "不在您的范围内" in unknown.json["error"]["message"]
+    assert planner.post("/api/pairings", json={"member_code": code}).status_code == 400

@@ -3,7 +3,7 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import ARRAY, Boolean, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import ARRAY, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gridmgmt.db.models.base import Base, Timestamped, geometry_column, one_of, valid_geom
@@ -14,6 +14,7 @@ class HelpPairing(Timestamped, Base):
     """一帮一 帮扶: a party member helping a 困难 household from start_date until end_date (not 联户 contact)."""
 
     __tablename__ = "help_pairing"
+    __table_args__ = (UniqueConstraint("party_member_id", "household_id", "start_date"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     party_member_id: Mapped[int] = mapped_column(ForeignKey("party_member.id", ondelete="CASCADE"), index=True)
