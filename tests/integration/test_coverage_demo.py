@@ -132,6 +132,10 @@ def test_cli_table_json_and_workbook(demo, engine, tmp_path, monkeypatch):
     table = runner.invoke(main, ["coverage", "--township", CODE, "--no-reach"])
     assert table.exit_code == 0, table.output
     assert "【正式党员7人以上未设支委会】1 项" in table.output and "离党员户" not in table.output
+    # The planted organisation cases (tests/integration/test_orgs_demo.py checks them in the report).
+    assert "【合作社未建党组织（可建支部或党员未登记）】1 项" in table.output
+    overdue = table.output.split("【党组织逾期未换届】")[1].split("【")[0]
+    assert report.findings["election_overdue"].name.iat[0] in overdue
     out = tmp_path / "c.json"
     assert (
         runner.invoke(
@@ -157,6 +161,12 @@ def test_cli_table_json_and_workbook(demo, engine, tmp_path, monkeypatch):
     sheet = wb["重点村未派第一书记"]
     assert [c.value for c in sheet[1]] == ["编码", "名称", "类别"] and sheet.freeze_panes == "A2"
     assert sheet.max_row == 2 and wb["离党员户过远的农户"].max_row == len(report.findings["member_far"]) + 1
+    assert {
+        "党组织逾期未换届",
+        "预备党员逾期未转正",
+        "组织生活未达标（上一季度）",
+        "有帮带能力未结对帮扶的党员",
+    } <= set(wb.sheetnames)
     for name in wb.sheetnames:  # no 四必访 flag anywhere
         assert not {"困难家庭", "信访户", "hardship"} & {c.value for c in wb[name][1]}
     bad = runner.invoke(main, ["coverage", "--township", "000", "--format", "xlsx"])
