@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, render_template
+from flask_login import current_user
 
 from gridmgmt.config import get_settings
 from gridmgmt.domain.branch_rules import RULES
@@ -13,7 +14,8 @@ from gridmgmt.services.coverage.layers import coverage_layers, gap_locations
 from gridmgmt.services.coverage.report import township_coverage
 from gridmgmt.services.coverage.settings import coverage_rules
 from gridmgmt.services.coverage.workbook import export_coverage_workbook
-from web.auth import current_actor, permission_required, require_township
+from gridmgmt.services.orgs.pairings import unhelped_households
+from web.auth import current_actor, current_scope, permission_required, require_township
 from web.db import get_session
 from web.inputs import CoverageQuery
 from web.pagemap import role_map
@@ -90,6 +92,9 @@ def page(code: str, query: CoverageQuery):
         village=village,
         bands=PER_100_BANDS,
         overlays=legend_entries(),
+        unhelped=unhelped_households(
+            session, code, current_user.role, current_scope(), current_actor(), settings.today()
+        ),
     )
 
 

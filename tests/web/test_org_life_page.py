@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from gridmgmt.db.models import OrgMeeting, PartyMember, PartyOrg, Village
+from gridmgmt.db.models import AuditLog, OrgMeeting, PartyMember, PartyOrg, Village
 from tests.web.sample import TOWNSHIP_CODE
 
 WEST = "P4415001002"  # 西村党支部, venue at 115.716, 23.902, no committee
@@ -150,3 +150,18 @@ def test_pairing_refusals(planner, session):
     unknown = planner.post("/api/pairings", json={**backwards, "household_code": "000"})
     assert unknown.status_code == 404 and "不在您的范围内" in unknown.json["error"]["message"]
     assert planner.post("/api/pairings", json={"member_code": code}).status_code == 400
+
+
+def test_who_may_see_the_hardship_flag_sees_which_households_lack_a_helper(planner, as_user, session):
+    """004 三(二) 一帮一, PIPL: planners get the list of 困难 households without a helper (audited);
+    leaders only the count."""
+    cover = f"/townships/{TOWNSHIP_CODE}/coverage"
+    html = planner.get(cover).get_data(as_text=True)
+    assert 'id="unhelped"' in html and "44150010020101001" in html.split('id="unhelped"')[1]
+    audited = session.execute(
+        select(AuditLog.action, AuditLog.target).where(AuditLog.target == f"unhelped:{TOWNSHIP_CODE}")
+    ).all()
+    assert audited == [("read_sensitive", f"unhelped:{TOWNSHIP_CODE}")]
+    leader = as_user("leader").get(cover).get_data(as_text=True)
+    assert "困难户无人结对帮扶<b>1</b>" in leader and 'id="unhelped"' not in leader
+    assert "44150010020101001" not in leader

@@ -8,19 +8,14 @@ module only as counts per village: the report, its workbook and its JSON never n
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis import orgs as an
 from gridmgmt.db.models import HelpPairing, Household, OrgMeeting, PartyOrg
-from gridmgmt.db.queries import in_township
+from gridmgmt.db.queries import in_township, pairing_in_force
 from gridmgmt.domain.branch_rules import CoverageRules
 from gridmgmt.domain.org_life import last_whole_quarter
-
-
-def in_force(day: date) -> list:
-    """WHERE clauses: the pairing holds on DAY."""
-    return [HelpPairing.start_date <= day, or_(HelpPairing.end_date.is_(None), HelpPairing.end_date >= day)]
 
 
 def _queries(township_id: int, today: date) -> dict[str, Select]:
@@ -31,7 +26,7 @@ def _queries(township_id: int, today: date) -> dict[str, Select]:
         .where(PartyOrg.township_id == township_id, OrgMeeting.held_on.between(start, end)),
         "pairings": select(HelpPairing.party_member_id, HelpPairing.household_id)
         .join(Household, Household.id == HelpPairing.household_id)
-        .where(in_township(township_id), *in_force(today)),
+        .where(in_township(township_id), *pairing_in_force(today)),
         "hardship": select(Household.id, Household.village_id).where(in_township(township_id), Household.hardship),
     }
 

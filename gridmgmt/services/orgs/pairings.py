@@ -3,14 +3,15 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import HelpPairing, Household, PartyMember, PartyOrg, Village
-from gridmgmt.db.queries import household_scope
+from gridmgmt.db.models import HelpPairing, Household, PartyMember, PartyOrg, Township, Village, VillageGroup
+from gridmgmt.db.queries import household_scope, pairing_in_force
 from gridmgmt.domain.errors import NotFound, UserError
 from gridmgmt.domain.limits import CALENDAR_TEXT, in_calendar
-from gridmgmt.domain.permissions import Scope
+from gridmgmt.domain.permissions import Scope, shows_sensitive
+from gridmgmt.services.accounts.audit import Actor, record
 
 
 class PairingError(UserError, ValueError):
@@ -75,3 +76,37 @@ def save_pairing(session: Session, pairing: PairingInput, scope: Scope) -> tuple
     stored.end_date = pairing.end_date
     session.commit()
     return stored, created
+
+
+@dataclass(frozen=True)
+class UnhelpedHousehold:
+    """A 困难 household with no 一帮一 helper: where it is and who heads it (never its other flags)."""
+
+    code: str
+    village: str
+    group: str | None
+    head: str | None
+
+
+def unhelped_households(
+    session: Session, code: str, role: str, scope: Scope, actor: Actor, day: date
+) -> list[UnhelpedHousehold] | None:
+    """The 困难 households of township CODE in SCOPE with no pairing in force on DAY, for a ROLE that
+    sees the hardship flag (None for the others); the read is audited and committed."""
+    if not shows_sensitive(role, in_scope=True):
+        return None
+    helped = exists().where(HelpPairing.household_id == Household.id, *pairing_in_force(day))
+    rows = session.execute(
+        select(Household.code, Village.name, VillageGroup.name, Household.head)
+        .join(Village, Village.id == Household.village_id)
+        .join(Township, Township.id == Village.township_id)
+        .outerjoin(VillageGroup, VillageGroup.id == Household.group_id)
+        .where(Township.code == code, Household.hardship, ~helped, *household_scope(scope))
+        .order_by(Household.code)
+    ).all()
+    # The audit row says what was read and how many, never which households.
+    record(
+        session, actor, "read_sensitive", target=f"unhelped:{code}", detail={"fields": ["hardship"], "rows": len(rows)}
+    )
+    session.commit()
+    return [UnhelpedHousehold(*row) for row in rows]
