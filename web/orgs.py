@@ -20,11 +20,14 @@ bp = Blueprint("orgs", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _period(query: OrgLifeQuery):
-    """The quarter asked for, or the last whole one before today."""
+def _life(code: str, query: OrgLifeQuery):
+    """组织生活 of township CODE (which the user must see) in the quarter asked for, or the last whole one."""
+    require_township(code)
     if query.year and query.quarter:
-        return quarter_span(query.year, query.quarter)
-    return last_whole_quarter(get_settings().today())
+        period = quarter_span(query.year, query.quarter)
+    else:
+        period = last_whole_quarter(get_settings().today())
+    return township_org_life(get_session(), code, *period)
 
 
 @bp.get("/townships/<code>/org-life")
@@ -32,8 +35,7 @@ def _period(query: OrgLifeQuery):
 @accepts(query=OrgLifeQuery)
 def page(code: str, query: OrgLifeQuery):
     """组织生活 of township CODE's branches in a quarter (?year=&quarter=), and the meetings held."""
-    require_township(code)
-    life = township_org_life(get_session(), code, *_period(query))
+    life = _life(code, query)
     return render_template(
         "orgs/org_life.html",
         life=life,
@@ -51,8 +53,7 @@ def page(code: str, query: OrgLifeQuery):
 @accepts(query=OrgLifeQuery)
 def workbook(code: str, query: OrgLifeQuery):
     """The 组织生活 workbook of township CODE for the quarter asked for."""
-    require_township(code)
-    life = township_org_life(get_session(), code, *_period(query))
+    life = _life(code, query)
     name = f"org-life-{code}-{life.start:%Y%m}.xlsx"
     return Response(
         workbook_bytes(life), mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"}
