@@ -55,7 +55,10 @@ def geopandas_figures(url: str, reach_m: float) -> pd.DataFrame:
         geom_col="venue",
         params={"f": RESIDENT_VENUE_FIELDS},
     )
-    members = pd.read_sql("SELECT household_id, status FROM party_member WHERE household_id IS NOT NULL", engine)
+    # Members working away (流动党员) are not present where they live: CoverageRules' default.
+    members = pd.read_sql(
+        "SELECT household_id, status FROM party_member WHERE household_id IS NOT NULL AND NOT is_mobile", engine
+    )
     homes = gpd.sjoin(homes, groups, predicate="within", how="left").drop(columns="index_right")
     # The same metric frame as ours: chosen by the townships' rule at the households' median point.
     epsg = TownshipFrame(homes.geometry.x.median(), homes.geometry.y.median()).epsg

@@ -56,6 +56,18 @@ class Settings(BaseSettings):
     term_start: date = date(2021, 10, 1)
     visit_far_m: float = 300.0
     attend_hours: dict[str, float] = {}
+    # Organisations (issue 14): None keeps the default of gridmgmt.domain.branch_rules.CoverageRules
+    # (the field of the same name there), e.g. GRIDMGMT_COVERAGE_SPLIT_ABOVE=20.
+    coverage_count_mobile: bool | None = None
+    coverage_split_above: int | None = None
+    coverage_group_size: int | None = None
+    coverage_term_years: int | None = None
+    coverage_election_warn_days: int | None = None
+    coverage_probation_warn_days: int | None = None
+    coverage_branch_min_full: int | None = None
+    coverage_helper_max_age: int | None = None
+    # How far from its org's venue a meeting's check-in still counts as at the venue.
+    meeting_venue_m: float = 300.0
 
     @property
     def secrets_dir(self) -> Path:

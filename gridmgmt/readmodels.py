@@ -4,6 +4,7 @@ They live below services so that gridmgmt.maps and gridmgmt.reports never import
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -64,3 +65,15 @@ class CoverageLayers:
     far_households: dict
     firms: dict  # enterprises and co-ops without a party organisation
     proposals: dict  # proposed 党小组 outlines with the suggested leader
+
+
+@dataclass(frozen=True)
+class OrgLife:
+    """组织生活 of a township's branches over START..END (whole months and quarters)."""
+
+    code: str
+    name: str
+    start: date
+    end: date
+    branches: pd.DataFrame  # per branch: village, code, name, committee_size, a count per type, met, missing
+    meetings: pd.DataFrame  # the meetings held: held_on, branch, meeting_type, venue, attendees, at_venue, distance_m

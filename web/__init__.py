@@ -19,6 +19,7 @@ from web import (
     mobile,
     nav,
     ogc,
+    orgs,
     params,
     serving,
     sites,
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(visits.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(coverage.bp)
+    app.register_blueprint(orgs.bp)
     app.register_blueprint(grids.bp)
     app.register_blueprint(grids_api.bp)
     serving.init_app(app)

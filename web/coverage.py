@@ -3,15 +3,19 @@
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, render_template
+from flask_login import current_user
 
+from gridmgmt.config import get_settings
 from gridmgmt.domain.branch_rules import RULES
 from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, focus, legend_entries, village_bounds
 from gridmgmt.maps.township import render_parts
 from gridmgmt.reports.coverage_tables import LABELS, RULE_COLUMNS, summary
 from gridmgmt.services.coverage.layers import coverage_layers, gap_locations
 from gridmgmt.services.coverage.report import township_coverage
+from gridmgmt.services.coverage.settings import coverage_rules
 from gridmgmt.services.coverage.workbook import export_coverage_workbook
-from web.auth import current_actor, permission_required, require_township
+from gridmgmt.services.orgs.pairings import unhelped_households
+from web.auth import current_actor, current_scope, permission_required, require_township
 from web.db import get_session
 from web.inputs import CoverageQuery
 from web.pagemap import role_map
@@ -68,7 +72,8 @@ def page(code: str, query: CoverageQuery):
     """Coverage map and gap table of township CODE, optionally for one village (?village=名称)."""
     require_township(code)
     session = get_session()
-    report = township_coverage(session, code)
+    settings = get_settings()
+    report = township_coverage(session, code, coverage_rules(settings), today=settings.today())
     layers, fmap = role_map(session, code)
     add_coverage_overlays(fmap, coverage_layers(session, report))
     village = query.village
@@ -87,6 +92,9 @@ def page(code: str, query: CoverageQuery):
         village=village,
         bands=PER_100_BANDS,
         overlays=legend_entries(),
+        unhelped=unhelped_households(
+            session, code, current_user.role, current_scope(), current_actor(), settings.today()
+        ),
     )
 
 
@@ -95,5 +103,8 @@ def page(code: str, query: CoverageQuery):
 def workbook(code: str):
     """The coverage workbook of township CODE: one sheet per rule."""
     require_township(code)
-    data = export_coverage_workbook(get_session(), code, current_actor())
+    settings = get_settings()
+    data = export_coverage_workbook(
+        get_session(), code, current_actor(), rules=coverage_rules(settings), today=settings.today()
+    )
     return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename=coverage-{code}.xlsx"})

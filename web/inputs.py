@@ -12,6 +12,7 @@ from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_standards import SiteStandard
 from gridmgmt.services.mapdata import features
+from gridmgmt.services.orgs.meetings import MAX_ATTENDEES
 from gridmgmt.services.visits.records import MAX_NOTE, VisitInput
 from web.params import (
     Code,
@@ -55,6 +56,38 @@ class CoverageQuery(Params):
     """The village the coverage page focuses on."""
 
     village: Code | None = Field(None, title="行政村")
+
+
+class OrgLifeQuery(Params):
+    """The quarter of a township's 组织生活 (the last whole one when absent)."""
+
+    year: Year | None = Field(None, title="年度")
+    quarter: Annotated[int, Field(ge=1, le=4)] | None = Field(None, title="季度")
+
+
+class MeetingBody(Params):
+    """A 组织生活 meeting from the phone, with its check-in at the venue when the phone has a fix."""
+
+    client_id: Code = Field("", title="提交编号")
+    org_code: Code = Field(title="党组织编码")
+    meeting_type: Code = Field(title="会议类型")
+    held_on: Day = Field(title="会议日期")
+    venue: Code | None = Field(None, title="地点")
+    topic: Text | None = Field(None, title="主题")
+    attendee_ids: Annotated[list[Id], Field(max_length=MAX_ATTENDEES)] = Field([], title="参会党员")
+    attendees: Annotated[int, Field(ge=0, le=MAX_ATTENDEES)] | None = Field(None, title="参会人数")
+    lon: Longitude | None = Field(None, title="经度")
+    lat: Latitude | None = Field(None, title="纬度")
+    accuracy_m: Annotated[Number, Field(ge=0)] | None = Field(None, title="定位精度")
+
+
+class PairingBody(Params):
+    """A 一帮一 pairing to start, or to end (the same member, household and start with an end date)."""
+
+    member_code: Code = Field(title="党员编码")
+    household_code: Code = Field(title="农户编码")
+    start_date: Day = Field(title="开始日期")
+    end_date: Day | None = Field(None, title="结束日期")
 
 
 class MapQuery(Params):

@@ -11,6 +11,7 @@ from gridmgmt.domain.permissions import may
 TOWNSHIP_PAGES = (
     ("总览", "townships.show", "view_township"),
     ("组织覆盖", "coverage.page", "view_coverage"),
+    ("组织生活", "orgs.page", "view_coverage"),
     ("走访", "visits.township", "view_compliance"),
     ("网格", "grids.index", "edit_grids"),
     ("示范点", "sites.page", "review_sites"),

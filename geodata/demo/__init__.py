@@ -30,6 +30,8 @@ TABLES = (
     "road",
     "event",
     "visit",
+    "help_pairing",
+    "org_meeting",
 )
 FOREIGN_KEYS = {
     "village": {"township_id": "township"},
@@ -44,6 +46,8 @@ FOREIGN_KEYS = {
     "road": {"township_id": "township"},
     "event": {"village_id": "village", "household_id": "household", "reported_by": "cadre", "attended_by": "cadre"},
     "visit": {"cadre_id": "cadre", "household_id": "household", "group_id": "village_group", "event_id": "event"},
+    "help_pairing": {"party_member_id": "party_member", "household_id": "household"},
+    "org_meeting": {"party_org_id": "party_org"},
 }
 GEOMETRY_COLUMNS = {
     "township": ("geom", "seat"),
@@ -52,6 +56,8 @@ GEOMETRY_COLUMNS = {
     "party_member": (),
     "cadre_village": (),
     "liaison": (),
+    "help_pairing": (),
+    "org_meeting": (),
 }
 SCALES = {"township": 1, "county": 20}
 VILLAGES_PER_TOWNSHIP = 20

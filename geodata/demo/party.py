@@ -3,8 +3,9 @@
 Members belong to the lowest org (a 党小组 where one exists); a branch's members are
 its own plus those of its 党小组. Deliberate gaps: a few groups without members,
 a branch of >= 7 full members without a committee, a 6-member branch with one, and
-one large village branch (> 30 members over distant hamlets) never split. Against the
-示范点 创建标准: the township 党委 has a venue (no candidate), the 机关党支部 a 90 m² room
+one large village branch (> 30 members over distant hamlets) never split. Branches above
+CoverageRules' split_above get 党小组 of about its group_size where their groups allow. Against
+the 示范点 创建标准: the township 党委 has a venue (no candidate), the 机关党支部 a 90 m² room
 with all of 六有 (it passes: 120 m² is for village venues), and the village branch with the
 largest venue every 八有 item but the 农家书屋 (it fails).
 """
@@ -17,10 +18,12 @@ import shapely
 
 from geodata.demo import names
 from geodata.demo.places import Places
+from gridmgmt.domain.branch_rules import CoverageRules
 
 MEMBER_SHARE = 0.058  # of residents, before the cadres' and firms' members
 EMPTY_GROUPS = 3
-SPLIT_ABOVE = 30  # branches larger than this get 党小组 (but the dispersed one)
+SPLIT_ABOVE = CoverageRules().split_above  # branches larger than this get 党小组 (but the dispersed one)
+GROUP_SIZE = CoverageRules().group_size  # members per 党小组, about
 EIGHT_HAVES = [
     "has_standard_venue",
     "has_signage",
@@ -207,7 +210,8 @@ def _village_orgs(rng, orgs: _Orgs, places: Places, counts, venues, dispersed: i
             )
             group_org[run] = branch
             if counts[run].sum() > SPLIT_ABOVE and len(run) > 1:
-                for k, half in enumerate(np.array_split(run, 2)):
+                parts = min(len(run), max(2, round(counts[run].sum() / GROUP_SIZE)))
+                for k, half in enumerate(np.array_split(run, parts)):
                     group_org[half] = orgs.add(
                         f"{orgs.rows[branch - 1]['name']}第{k + 1}党小组", "party_group", branch, v + 1, field
                     )

@@ -8,6 +8,7 @@ from geodata.demo.activity import build_activity
 from geodata.demo.cadres import build_cadres
 from geodata.demo.firms import build_firms
 from geodata.demo.households import build_households
+from geodata.demo.orgs import build_org_records
 from geodata.demo.party import build_liaisons, build_party
 from geodata.demo.places import Places, build_places
 from geodata.demo.roads import node, road_network
@@ -83,7 +84,7 @@ def build_township(
             "seat": [shapely.Point(places.seat)],
         }
     )
-    return {
+    tables = {
         "township": township,
         "village": places.villages,
         "village_group": places.groups,
@@ -98,3 +99,6 @@ def build_township(
         "event": events,
         "visit": visits,
     }
+    # Last, so that every draw above is the same with or without it.
+    records = build_org_records(rng, party.orgs, party.members, firms, homes, until)
+    return tables | {"help_pairing": records.help_pairing, "org_meeting": records.org_meeting}

@@ -17,6 +17,7 @@ from gridmgmt.domain.branch_rules import (
     leader_posting_finding,
     split_reasons,
 )
+from gridmgmt.domain.org_rules import can_form_branch, firm_finding
 
 COUNT_COLUMNS = ["households", "residents", "members", "full", "probationary", "party_households"]
 
@@ -81,12 +82,21 @@ def branch_table(orgs: pd.DataFrame, members: pd.DataFrame, spread: pd.DataFrame
     return table
 
 
-def firms_without_org(firms: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """{'firm_without_org': above-scale enterprises, 'coop_without_org': co-ops} with no party org."""
-    none = firms[firms.party_org_id.isna()]
+def firms_without_org(firms: pd.DataFrame, rules: CoverageRules) -> dict[str, pd.DataFrame]:
+    """{'firm_without_org': enterprises, 'coop_without_org': co-ops} that firm_finding flags, with
+    can_form_branch (enough full members for a branch of their own; None: not recorded)."""
+    members = [None if pd.isna(n) else int(n) for n in firms.full_members]
+    found = [
+        firm_finding(k, bool(a), pd.notna(o), n, rules.branch_min_full)
+        for k, a, o, n in zip(firms.kind, firms.above_scale, firms.party_org_id, members)
+    ]
+    flagged = firms.assign(
+        full_members=pd.array(members, dtype="Int64"),
+        can_form_branch=[can_form_branch(n, rules.branch_min_full) for n in members],
+        rule=found,
+    )
     return {
-        "firm_without_org": none[(none.kind == "enterprise") & none.above_scale],
-        "coop_without_org": none[none.kind == "cooperative"],
+        rule: flagged[flagged.rule == rule].drop(columns="rule") for rule in ("firm_without_org", "coop_without_org")
     }
 
 

@@ -9,12 +9,14 @@ from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.choices import LabelledChoice
 from gridmgmt.cli.layout import Command
+from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.vocab import FORMATS
 from gridmgmt.private_files import write_private
 from gridmgmt.reports.coverage_tables import as_json, summary, tables
 from gridmgmt.reports.coverage_workbook import coverage_workbook
 from gridmgmt.services.coverage.report import township_coverage
+from gridmgmt.services.coverage.settings import coverage_rules
 from gridmgmt.services.coverage.workbook import audited_coverage
 
 # The table format shows this many rows of each list; json and xlsx carry all of them.
@@ -61,12 +63,14 @@ def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool, a
     """Print or export the coverage report of township CODE."""
     if fmt == "xlsx" and output is None:
         raise click.UsageError("输出 Excel 须用 -o 指定输出文件")
+    settings = get_settings()
+    rules, today = coverage_rules(settings), settings.today()
     with make_session() as session:
         if fmt == "table" and output is None:  # on screen, like the coverage page: not an export
-            report = township_coverage(session, code, with_reach=not no_reach)
+            report = township_coverage(session, code, rules, not no_reach, today)
         else:
             actor = cli_actor(session, as_user, "view_coverage", township=code)
-            report = audited_coverage(session, code, actor, fmt, not no_reach)
+            report = audited_coverage(session, code, actor, fmt, not no_reach, rules, today)
     if fmt == "xlsx":
         write_private(output, coverage_workbook(report))
         click.echo(f"已写入 {output}")

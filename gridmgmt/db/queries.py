@@ -12,7 +12,7 @@ import shapely
 from sqlalchemy import ARRAY, ColumnElement, Select, any_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import DataVersion, GridCell, GridPlan, Household, Village, VillageGroup
+from gridmgmt.db.models import DataVersion, GridCell, GridPlan, HelpPairing, Household, Village, VillageGroup
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
 
@@ -30,6 +30,11 @@ def township_villages(township_id: int) -> Select:
 def in_township(township_id: int) -> ColumnElement:
     """WHERE clause: the household lies in a village of township TOWNSHIP_ID."""
     return Household.village_id.in_(township_villages(township_id))
+
+
+def pairing_in_force(day) -> list[ColumnElement]:
+    """WHERE clauses: the 一帮一 pairing holds on DAY (started, not ended before it)."""
+    return [HelpPairing.start_date <= day, or_(HelpPairing.end_date.is_(None), HelpPairing.end_date >= day)]
 
 
 def household_scope(scope: Scope) -> list[ColumnElement]:

@@ -28,11 +28,18 @@ RULES = {
     "committee_not_allowed": "正式党员不足7人却设支委会",
     "committee_size": "支委会人数不在3至5人",
     "split_needed": "应划分党小组",
-    "firm_without_org": "规模以上企业未建党组织",
-    "coop_without_org": "合作社未建党组织",
+    "firm_without_org": "企业未建党组织（规上或具备建支部条件）",
+    "coop_without_org": "合作社未建党组织（可建支部或党员未登记）",
     "leader_posting": "镇领导班子成员挂点不是1个村",
     "village_uncovered": "行政村无镇干部包村/挂点",
     "first_secretary_missing": "重点村未派第一书记",
+    "election_overdue": "党组织逾期未换届",
+    "election_due": "党组织即将到期换届（提醒）",
+    "election_unrecorded": "党组织未登记换届时间",
+    "probation_overdue": "预备党员逾期未转正",
+    "probation_due": "预备党员即将到期转正（提醒）",
+    "org_life_missed": "组织生活未达标（上一季度）",
+    "helper_unpaired": "有帮带能力未结对帮扶的党员",
     "venue_far": "离党群服务中心/活动场所过远的农户",
     "member_far": "离党员户过远的农户",
 }
@@ -45,16 +52,24 @@ class CoverageRules:
     committee_from_full: int = 7  # full members from which a committee is required
     committee_min: int = 3
     committee_max: int = 5
-    split_above: int = 30  # members (full + probationary) above which 党小组 are needed
+    # 002 二(二)3 gives no number; its practice (肃宁: 10760 members in 1641 党小组) is
+    # about 6–7 a group, so a branch of more than two groups' worth is split.
+    split_above: int = 14  # members (full + probationary) above which 党小组 are needed
     # Members live apart when their homes form this many settlements or more: chains of
     # homes each within settlement_link_m of the next, of at least settlement_min members.
     dispersed_settlements: int = 3
     settlement_link_m: float = 700.0
     settlement_min: int = 3
-    group_size: int = 10  # members per proposed 党小组, about
+    group_size: int = 7  # members per proposed 党小组, about
     venue_reach_m: float = 2000.0
     member_reach_m: float = 500.0
     off_network_m: float = 500.0  # farther than this from any road: straight-line, flagged
+    count_mobile: bool = False  # 流动党员 working away count as present in their group
+    term_years: int = 5  # 换届: years between elections of an org with no term of its own
+    election_warn_days: int = 90  # 换届 reminder this many days before it falls due
+    probation_warn_days: int = 30  # 转正 reminder this many days before it falls due
+    branch_min_full: int = 3  # full members from which a firm or co-op can form its own branch
+    helper_max_age: int = 65  # 一帮一: oldest member counted as able to help a household
 
 
 def committee_finding(full_members: int, committee_size: int, rules: CoverageRules) -> str | None:

@@ -25,6 +25,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_audit": frozenset({"admin"}),
     "manage_users": frozenset({"admin"}),
     "record_visits": frozenset({"grid_worker"}),
+    # 组织生活 meetings: recorded on the phone at the venue, or by the township's planners.
+    "record_meetings": frozenset({"admin", "planner", "grid_worker"}),
+    "edit_pairings": frozenset({"admin", "planner"}),  # 一帮一 pairings
     "view_compliance": frozenset({"admin", "planner", "leader"}),
     "edit_duties": frozenset({"admin", "planner"}),
     # Command line: whole layers with names and phones out (gridmgmt export, export-gpkg), files in (import).

@@ -42,6 +42,17 @@ LABELS = {
     "branch": "党支部",
     "number": "党小组序号",
     "leader": "建议组长",
+    "mobile": "外出流动党员",
+    "hardship_unhelped": "困难户无人结对帮扶",
+    "above_scale": "规模以上",
+    "full_members": "在职正式党员",
+    "can_form_branch": "具备单独建支部条件",
+    "elected_on": "上次换届",
+    "joined_on": "入党日期",
+    "due_on": "到期日",
+    "days": "距到期天数（负数为已逾期）",
+    "missing": "未开展",
+    "age": "年龄",
 }
 AREA_COLUMNS = [
     "households",
@@ -54,9 +65,13 @@ AREA_COLUMNS = [
     "venue_far",
     "member_far",
     "off_network",
+    "mobile",
+    "hardship_unhelped",
 ]
 BRANCH = ["village", "code", "name", "full", "members", "committee_size"]
-FIRM = ["village", "code", "name", "employees"]
+FIRM = ["village", "code", "name", "employees", "above_scale", "full_members", "can_form_branch"]
+DUE = ["due_on", "days"]
+PERSON = ["village", "branch", "code", "name"]
 HOME = ["village", "group", "code", "off_network"]
 RULE_COLUMNS = {
     "blank_group": ["village", "code", "name", "households", "residents"],
@@ -70,6 +85,13 @@ RULE_COLUMNS = {
     "leader_posting": ["code", "name", "cadre_role", "villages_posted"],
     "village_uncovered": ["code", "name"],
     "first_secretary_missing": ["code", "name", "designations"],
+    "election_overdue": ["village", "code", "name", "elected_on", *DUE],
+    "election_due": ["village", "code", "name", "elected_on", *DUE],
+    "election_unrecorded": ["village", "code", "name"],
+    "probation_overdue": [*PERSON, "joined_on", *DUE],
+    "probation_due": [*PERSON, "joined_on", *DUE],
+    "org_life_missed": ["village", "code", "name", "missing"],
+    "helper_unpaired": ["village", "group", *PERSON[1:], "age"],
     "venue_far": HOME[:3] + ["venue", "venue_m"] + HOME[3:],
     "member_far": HOME[:3] + ["member_m"] + HOME[3:],
 }
@@ -105,16 +127,20 @@ def _plain(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def summary(report: CoverageReport) -> dict:
     """Township totals and the number of findings of every rule."""
     counts = {RULES[rule]: len(report.findings.get(rule, ())) for rule in RULES if rule in report.findings}
-    totals = {LABELS[k]: report.township[k] for k in AREA_COLUMNS[:7]}
+    totals = {LABELS[k]: report.township[k] for k in [*AREA_COLUMNS[:7], "hardship_unhelped"] if k in report.township}
     return {"乡镇": f"{report.name}（{report.code}）", **totals, **counts}
+
+
+def _areas(frame: pd.DataFrame) -> list[str]:
+    """The AREA_COLUMNS FRAME has (reach columns only when computed; 困难户 counts by village only)."""
+    return [c for c in AREA_COLUMNS if c in frame]
 
 
 def tables(report: CoverageReport) -> list[Table]:
     """Villages, groups, one table per rule (in RULES order), and the proposed 党小组."""
-    areas = [c for c in AREA_COLUMNS if c in report.villages]
     out = [
-        Table("villages", "行政村党员分布", _plain(report.villages, ["code", "name", *areas])),
-        Table("groups", "村民小组党员分布", _plain(report.groups, ["village", "code", "name", *areas])),
+        Table("villages", "行政村党员分布", _plain(report.villages, ["code", "name", *_areas(report.villages)])),
+        Table("groups", "村民小组党员分布", _plain(report.groups, ["village", "code", "name", *_areas(report.groups)])),
     ]
     for rule, title in RULES.items():
         if rule in report.findings:

@@ -27,7 +27,7 @@ UNTIL = date(2026, 7, 1)
 @pytest.fixture(scope="module")
 def demo(engine):
     """(generated tables, coverage report) of the demo township loaded into the test database."""
-    with default_demo(engine, UNTIL, lambda session: township_coverage(session, CODE)) as loaded:
+    with default_demo(engine, UNTIL, lambda session: township_coverage(session, CODE, today=UNTIL)) as loaded:
         yield loaded
 
 
@@ -39,9 +39,11 @@ def _branch_of(t):
 
 
 def test_blank_groups_are_the_groups_where_no_member_lives(demo):
+    """Members working away (流动党员) do not count (000 三.3; the default setting)."""
     t, report = demo
     homes = t["household"].set_index("id")
-    lived_in = set(homes.group_id[t["party_member"].household_id.dropna().astype(int)])
+    present = t["party_member"][~t["party_member"].is_mobile]
+    lived_in = set(homes.group_id[present.household_id.dropna().astype(int)])
     expected = set(t["village_group"].code[~t["village_group"].id.isin(lived_in)])
     assert set(report.findings["blank_group"].code) == expected and len(expected) >= 3
     assert report.findings["blank_village"].empty
@@ -68,7 +70,7 @@ def test_split_flags_large_unsplit_branches_and_only_the_planted_dispersed_one(d
     branch = _branch_of(t)
     with_groups = set(orgs.parent_id[orgs.org_type == "party_group"].dropna())
     counts = branch.value_counts()
-    large = orgs[(orgs.org_type == "branch") & orgs.id.map(counts).gt(30) & ~orgs.id.isin(with_groups)]
+    large = orgs[(orgs.org_type == "branch") & orgs.id.map(counts).gt(14) & ~orgs.id.isin(with_groups)]
     split = report.findings["split_needed"]
     assert set(split.code) == set(large.code)
     # The planted branch: its members' homes span more than 3 km; it alone is dispersed.
@@ -130,6 +132,10 @@ def test_cli_table_json_and_workbook(demo, engine, tmp_path, monkeypatch):
     table = runner.invoke(main, ["coverage", "--township", CODE, "--no-reach"])
     assert table.exit_code == 0, table.output
     assert "【正式党员7人以上未设支委会】1 项" in table.output and "离党员户" not in table.output
+    # The planted organisation cases (tests/integration/test_orgs_demo.py checks them in the report).
+    assert "【合作社未建党组织（可建支部或党员未登记）】1 项" in table.output
+    overdue = table.output.split("【党组织逾期未换届】")[1].split("【")[0]
+    assert report.findings["election_overdue"].name.iat[0] in overdue
     out = tmp_path / "c.json"
     assert (
         runner.invoke(
@@ -155,6 +161,12 @@ def test_cli_table_json_and_workbook(demo, engine, tmp_path, monkeypatch):
     sheet = wb["重点村未派第一书记"]
     assert [c.value for c in sheet[1]] == ["编码", "名称", "类别"] and sheet.freeze_panes == "A2"
     assert sheet.max_row == 2 and wb["离党员户过远的农户"].max_row == len(report.findings["member_far"]) + 1
+    assert {
+        "党组织逾期未换届",
+        "预备党员逾期未转正",
+        "组织生活未达标（上一季度）",
+        "有帮带能力未结对帮扶的党员",
+    } <= set(wb.sheetnames)
     for name in wb.sheetnames:  # no 四必访 flag anywhere
         assert not {"困难家庭", "信访户", "hardship"} & {c.value for c in wb[name][1]}
     bad = runner.invoke(main, ["coverage", "--township", "000", "--format", "xlsx"])

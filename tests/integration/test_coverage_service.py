@@ -15,6 +15,7 @@ import pytest
 import shapely
 from pyproj import Transformer
 from shapely import LineString, MultiPolygon, Point, box
+from sqlalchemy import select, update
 
 from gridmgmt.db.models import (
     Cadre,
@@ -301,6 +302,24 @@ def test_county_figures_match_the_township_report(session, town):
     assert figures["groups"].venue_far_line.tolist() == [0, 0, 3]
     township = figures["townships"].iloc[0]
     assert township[["households", "members", "blank_groups", "venue_far_line"]].tolist() == [15, 16, 1, 3]
+
+
+def test_members_away_leave_their_group_blank_in_both_counts(session, town):
+    """000 三.3 流动党员: a group whose members all work away is a 空白组 (township report and county
+    figures alike), unless the setting counts them."""
+    homes = select(Household.id).where(
+        Household.group_id == select(VillageGroup.id).where(VillageGroup.code == "44162499920101").scalar_subquery()
+    )
+    session.execute(update(PartyMember).where(PartyMember.household_id.in_(homes)).values(is_mobile=True))
+    session.commit()
+    report = township_coverage(session, TOWN, with_reach=False)
+    assert "44162499920101" in _codes(report.findings["blank_group"])
+    assert county_figures(session)["townships"].blank_groups.iat[0] == len(report.findings["blank_group"]) == 2
+    counted = CoverageRules(count_mobile=True)
+    assert county_figures(session, counted)["townships"].blank_groups.iat[0] == 1
+    assert _codes(township_coverage(session, TOWN, counted, with_reach=False).findings["blank_group"]) == [
+        "44162499920102"
+    ]
 
 
 def test_without_roads_the_report_says_what_it_skipped(session, town):

@@ -37,10 +37,13 @@ def test_committee_threshold_is_configurable():
 
 
 def test_split_by_size_and_settlements():
-    assert split_reasons(31, 1, False, R) == ["size"]
-    assert split_reasons(30, 2, False, R) == []
-    assert split_reasons(20, 3, False, R) == ["dispersed"]
+    """002 二(二)3 「党员人数较多……应当划分若干党小组」: above split_above (14 by default, two groups
+    of the seed's practice of about 7) or dispersed over 3 settlements."""
+    assert split_reasons(15, 1, False, R) == ["size"]
+    assert split_reasons(14, 2, False, R) == []
+    assert split_reasons(12, 3, False, R) == ["dispersed"]
     assert split_reasons(34, 4, False, R) == ["size", "dispersed"]
+    assert split_reasons(20, 1, False, CoverageRules(split_above=30)) == []
     # A branch that already has 党小组 is not asked to split again.
     assert split_reasons(60, 5, True, R) == []
 

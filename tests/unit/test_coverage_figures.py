@@ -67,17 +67,19 @@ def test_branch_table_applies_committee_and_split_rules():
 
 
 def test_firms_and_coops_without_party_org():
+    """000 一.3: 规上 firms without an org; others only when they could form a branch (or are unrecorded)."""
     firms = pd.DataFrame(
         {
-            "id": [1, 2, 3, 4],
-            "kind": ["enterprise", "enterprise", "enterprise", "cooperative"],
-            "above_scale": [True, True, False, False],
-            "party_org_id": [None, 5, None, None],
+            "id": [1, 2, 3, 4, 5],
+            "kind": ["enterprise", "enterprise", "enterprise", "cooperative", "cooperative"],
+            "above_scale": [True, True, False, False, False],
+            "party_org_id": [None, 5, None, None, None],
+            "full_members": [0, 3, 2, None, 1],
         }
     )
-    found = firms_without_org(firms)
-    assert found["firm_without_org"].id.tolist() == [1]  # small firm 3 is not counted
-    assert found["coop_without_org"].id.tolist() == [4]
+    found = firms_without_org(firms, CoverageRules())
+    assert found["firm_without_org"].id.tolist() == [1]  # small firm 3 has too few members for a branch
+    assert found["coop_without_org"].id.tolist() == [4]  # co-op 5 has 1: none of its own asked
 
 
 def test_leadership_exceptions():

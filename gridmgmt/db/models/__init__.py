@@ -5,6 +5,7 @@ from gridmgmt.db.models.base import Base
 from gridmgmt.db.models.data_version import DataVersion  # noqa: F401 - registers data_version
 from gridmgmt.db.models.duties import Duty  # noqa: F401 - registers the duty table
 from gridmgmt.db.models.grids import GridLiaison, GridMembership  # noqa: F401 - plan membership
+from gridmgmt.db.models.orgs import HelpPairing, OrgMeeting
 from gridmgmt.db.models.party import Cadre, CadreVillage, EconomicOrg, PartyMember, PartyOrg
 from gridmgmt.db.models.places import (
     SENSITIVE_HOUSEHOLD_COLUMNS,
@@ -37,10 +38,12 @@ __all__ = [
     "Event",
     "GridCell",
     "GridPlan",
+    "HelpPairing",
     "Household",
     "Liaison",
     "LoginLimit",
     "LoginSession",
+    "OrgMeeting",
     "PartyMember",
     "PartyOrg",
     "Road",

@@ -53,6 +53,9 @@ class PartyOrg(Timestamped, Versioned, Base):
     has_study_corner: Mapped[bool] = mapped_column(Boolean, server_default="false")
     has_av_equipment: Mapped[bool] = mapped_column(Boolean, server_default="false")
     has_study_materials: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    # 换届 (001 §18): the last election, and the term when it is not the configured one.
+    elected_on: Mapped[date | None] = mapped_column(Date)
+    term_years: Mapped[int | None] = mapped_column(Integer)
 
 
 class PartyMember(Timestamped, Versioned, Base):
@@ -88,6 +91,8 @@ class EconomicOrg(Timestamped, Versioned, Base):
     kind: Mapped[str] = mapped_column(String(16))
     above_scale: Mapped[bool] = mapped_column(Boolean, server_default="false")
     employees: Mapped[int | None] = mapped_column(Integer)
+    # Full party members working there (null: not recorded): 3 or more can form a branch.
+    full_members: Mapped[int | None] = mapped_column(Integer)
     geom = geometry_column("POINT")
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.coverage import area_counts
+from gridmgmt.analysis.orgs import present
 from gridmgmt.db.models import Household, PartyMember, PartyOrg, Village
 from gridmgmt.db.queries import lonlat
 from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, CoverageRules
@@ -29,7 +30,9 @@ HOUSEHOLDS = select(
     Household.member_count,
     *lonlat(Household.geom),
 ).join(Village, Village.id == Household.village_id)
-MEMBERS = select(PartyMember.household_id, PartyMember.status).where(PartyMember.household_id.is_not(None))
+MEMBERS = select(PartyMember.household_id, PartyMember.status, PartyMember.is_mobile).where(
+    PartyMember.household_id.is_not(None)
+)
 VENUES = select(*lonlat(PartyOrg.venue)).where(PartyOrg.venue.is_not(None), PartyOrg.field.in_(RESIDENT_VENUE_FIELDS))
 AREAS = {"groups": "group_id", "villages": "village_id", "townships": "township_id"}
 
@@ -46,7 +49,7 @@ def _copy_out(session: Session, rows: Select) -> pd.DataFrame:
         for block in copy:
             buffer.write(block)
     buffer.seek(0)
-    return pd.read_csv(buffer)
+    return pd.read_csv(buffer, true_values=["t"], false_values=["f"])
 
 
 def _venue_distances(homes: pd.DataFrame, venues: pd.DataFrame) -> pd.Series:
@@ -58,10 +61,10 @@ def _venue_distances(homes: pd.DataFrame, venues: pd.DataFrame) -> pd.Series:
 
 
 def county_figures(session: Session, rules: CoverageRules = CoverageRules()) -> dict[str, pd.DataFrame]:
-    """{'groups', 'villages', 'townships'}: coverage counts, 空白组 per township and households
+    """{'groups', 'villages', 'townships'}: coverage counts of the members present, 空白组 per township and households
     farther than the venue reach in a straight line ('venue_far_line'), for every township."""
     homes = _copy_out(session, HOUSEHOLDS)
-    members = _copy_out(session, MEMBERS)
+    members = present(_copy_out(session, MEMBERS), rules)  # 流动党员 as the rules count them
     venues = _copy_out(session, VENUES)
     session.rollback()  # read-only: end the transaction the queries opened
     homes["far"] = _venue_distances(homes, venues) > rules.venue_reach_m

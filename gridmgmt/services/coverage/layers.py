@@ -39,6 +39,10 @@ PLACE_OF_RULE = {
     "coop_without_org": "firm",
     "village_uncovered": "village",
     "first_secretary_missing": "village",
+    "election_overdue": "org",
+    "election_due": "org",
+    "election_unrecorded": "org",
+    "org_life_missed": "org",
     "venue_far": "household",
     "member_far": "household",
 }

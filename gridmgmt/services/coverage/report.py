@@ -4,6 +4,8 @@ Reads the township's tables in a few queries, runs gridmgmt.analysis on them and
 returns one CoverageReport. Read-only: nothing is written.
 """
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import Select, select
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from gridmgmt.analysis import coverage as cov
 from gridmgmt.analysis.dispersion import dispersion_m, group_count, propose_groups, settlements
+from gridmgmt.analysis.orgs import present
 from gridmgmt.db.models import (
     Cadre,
     CadreVillage,
@@ -28,6 +31,7 @@ from gridmgmt.domain.errors import TownshipNotFound
 from gridmgmt.network.distances import Snapped, VertexCosts, pair_distances, straight_distances
 from gridmgmt.network.roads import NoRoads
 from gridmgmt.readmodels import CoverageReport
+from gridmgmt.services.coverage.orgs import org_findings
 from gridmgmt.services.coverage.reach import household_reach, township_reach
 
 NO_ROADS_NOTE = "该乡镇没有可通行的道路（未导入或未建拓扑），未计算道路可达性、党员居住分散度和党小组建议"
@@ -62,9 +66,19 @@ def _queries(township_id: int) -> dict[str, Select]:
             PartyOrg.org_type,
             PartyOrg.field,
             PartyOrg.committee_size,
+            PartyOrg.elected_on,
+            PartyOrg.term_years,
         ).where(PartyOrg.township_id == t),
         "members": select(
-            PartyMember.id, PartyMember.party_org_id, PartyMember.household_id, PartyMember.name, PartyMember.status
+            PartyMember.id,
+            PartyMember.party_org_id,
+            PartyMember.household_id,
+            PartyMember.code,
+            PartyMember.name,
+            PartyMember.status,
+            PartyMember.joined_on,
+            PartyMember.birth_year,
+            PartyMember.is_mobile,
         )
         .join(PartyOrg, PartyOrg.id == PartyMember.party_org_id)
         .where(PartyOrg.township_id == t)
@@ -76,6 +90,7 @@ def _queries(township_id: int) -> dict[str, Select]:
             EconomicOrg.kind,
             EconomicOrg.above_scale,
             EconomicOrg.employees,
+            EconomicOrg.full_members,
             EconomicOrg.village_id,
             EconomicOrg.party_org_id,
         )
@@ -102,15 +117,19 @@ def _township(session: Session, code: str) -> tuple[int, str]:
     return row
 
 
-def _areas(t: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Per-village and per-group figures, named, and the township's totals."""
-    homes, members = t["households"], t["members"]
+def _areas(t: dict[str, pd.DataFrame], rules: CoverageRules) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Per-village and per-group figures of the members present (and of those away), named, and
+    the township's totals."""
+    homes, members = t["households"], present(t["members"], rules)
+    away = t["members"][t["members"].is_mobile.astype(bool)]
     villages = t["villages"].set_index("id")[["code", "name"]]
     groups = t["groups"].set_index("id").join(villages.name.rename("village"), on="village_id")
     v = villages.join(cov.area_counts(homes, members, "village_id"), how="left")
     g = groups.join(cov.area_counts(homes, members, "group_id"), how="left")
+    v["mobile"] = cov.area_counts(homes, away, "village_id").members
+    g["mobile"] = cov.area_counts(homes, away, "group_id").members
     for frame in (v, g):
-        frame[cov.COUNT_COLUMNS] = frame[cov.COUNT_COLUMNS].fillna(0).astype(int)
+        frame[[*cov.COUNT_COLUMNS, "mobile"]] = frame[[*cov.COUNT_COLUMNS, "mobile"]].fillna(0).astype(int)
     # reindex: a township without households still gets a row of zeros.
     row = cov.area_counts(homes.assign(township=1), members, "township").reindex([1]).fillna(0).iloc[0]
     total = {k: (float(v) if k == "per_100" else int(v)) for k, v in row.items()}
@@ -175,7 +194,7 @@ def _named(frame: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(village=frame.village_id.map(villages.name)) if len(frame) else frame.assign(village=[])
 
 
-def _structure_findings(t, villages, groups, branches: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def _structure_findings(t, villages, groups, branches: pd.DataFrame, rules) -> dict[str, pd.DataFrame]:
     """Findings of the blank-area, committee, split, firm and leadership rules."""
     found = {
         "blank_group": groups[(groups.members == 0) & (groups.households > 0)],
@@ -188,7 +207,7 @@ def _structure_findings(t, villages, groups, branches: pd.DataFrame) -> dict[str
     found["split_needed"] = split.assign(
         reasons=split.split_reasons.map(lambda rs: "、".join(SPLIT_REASONS[r] for r in rs))
     )
-    found.update({k: _named(v, villages) for k, v in cov.firms_without_org(t["firms"]).items()})
+    found.update({k: _named(v, villages) for k, v in cov.firms_without_org(t["firms"], rules).items()})
     found.update(cov.leadership(t["cadres"], t["postings"], t["villages"]))
     return found
 
@@ -220,17 +239,30 @@ def _reach_by_area(t, reach: pd.DataFrame, rules: CoverageRules, key: str) -> pd
     return far.groupby(key).sum().astype(int)
 
 
+def _with_org_rules(session, report: CoverageReport, township_id: int, t, branch, today: date) -> None:
+    """Add the findings of the organisation rules to REPORT, and its 困难 households without a helper."""
+    found, unhelped = org_findings(session, township_id, t, branch, report.branches, report.groups, today, report.rules)
+    report.findings.update({k: _named(v, t["villages"].set_index("id")) for k, v in found.items()})
+    report.villages["hardship_unhelped"] = unhelped.reindex(report.villages.index).fillna(0).astype(int)
+    report.township["hardship_unhelped"] = int(unhelped.sum())
+
+
 def township_coverage(
-    session: Session, code: str, rules: CoverageRules = CoverageRules(), with_reach: bool = True
+    session: Session,
+    code: str,
+    rules: CoverageRules = CoverageRules(),
+    with_reach: bool = True,
+    today: date | None = None,
 ) -> CoverageReport:
-    """The coverage report of the township CODE; raises TownshipNotFound.
+    """The coverage report of the township CODE on TODAY (default: the server's date); raises
+    TownshipNotFound.
 
     Without routable roads the report has no road measures (reach, settlements,
     proposals) and says so in its notes.
     """
     township_id, name = _township(session, code)
     t = _tables(session, township_id)
-    villages, groups, total = _areas(t)
+    villages, groups, total = _areas(t, rules)
     branch = cov.branch_members(t["orgs"], t["members"])
     try:
         reach = township_reach(session, township_id, rules)
@@ -249,9 +281,10 @@ def township_coverage(
         villages,
         groups,
         branches,
-        _structure_findings(t, villages, groups, branches),
+        _structure_findings(t, villages, groups, branches, rules),
         _proposals(t, branches, distances, branch, rules),
     )
+    _with_org_rules(session, report, township_id, t, branch, today or date.today())
     if reach is None:
         report.notes.append(NO_ROADS_NOTE)
     elif with_reach:

@@ -81,11 +81,8 @@ def _check(session: Session, visit: VisitInput) -> None:
         raise VisitError(problem)
     if visit.note and len(visit.note) > MAX_NOTE:
         raise VisitError(f"备注不能超过 {MAX_NOTE} 字")
-    fix = visit.fix
-    if fix and not (-180 <= fix.lon <= 180 and -90 <= fix.lat <= 90):
-        raise VisitError("定位坐标超出范围")
-    if fix and fix.accuracy_m is not None and not 0 <= fix.accuracy_m < math.inf:  # NaN fails too
-        raise VisitError("定位精度须为不小于 0 的有限数字")
+    if visit.fix and (problem := fix_problem(visit.fix)):
+        raise VisitError(problem)
     if session.get(Cadre, visit.cadre_id) is None:
         raise VisitError(f"没有编号为 {visit.cadre_id} 的干部")
     target = (
@@ -95,7 +92,17 @@ def _check(session: Session, visit: VisitInput) -> None:
         raise VisitError("要走访的农户或村民小组不存在")
 
 
-def _point(fix: Fix):
+def fix_problem(fix: Fix) -> str | None:
+    """Why the phone's FIX is refused (coordinates or accuracy out of range); None when it is fine."""
+    if not (-180 <= fix.lon <= 180 and -90 <= fix.lat <= 90):
+        return "定位坐标超出范围"
+    if fix.accuracy_m is not None and not 0 <= fix.accuracy_m < math.inf:  # NaN fails too
+        return "定位精度须为不小于 0 的有限数字"
+    return None
+
+
+def point_of(fix: Fix):
+    """The EPSG:4326 point of FIX, as an SQL expression."""
     return func.ST_SetSRID(func.ST_MakePoint(fix.lon, fix.lat), 4326)
 
 
@@ -105,7 +112,9 @@ def _distance(session: Session, visit: VisitInput) -> float | None:
         return None
     target, key = (Household, visit.household_id) if visit.household_id else (VillageGroup, visit.group_id)
     return session.execute(
-        select(func.ST_Distance(func.geography(target.geom), func.geography(_point(visit.fix)))).where(target.id == key)
+        select(func.ST_Distance(func.geography(target.geom), func.geography(point_of(visit.fix)))).where(
+            target.id == key
+        )
     ).scalar_one()
 
 
@@ -139,7 +148,7 @@ def stage_visit(session: Session, visit: VisitInput, settings: VisitSettings) ->
         "distance_m": distance,
         "accuracy_m": fix.accuracy_m if fix else None,
         "flagged": distance is not None and distance > settings.far_m,
-        "geom": _point(fix) if fix else None,
+        "geom": point_of(fix) if fix else None,
     }
     new_id = session.scalar(
         insert(Visit).values(**values).on_conflict_do_nothing(index_elements=["client_id"]).returning(Visit.id)
