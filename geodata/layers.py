@@ -54,14 +54,16 @@ class Layer:
     geom_required: bool = False
     needs_township: bool = True
     personal: bool = False  # rows name or locate people: exporting them is audited
+    # Layers without a natural code: a row without one gets CODE_PREFIX and a digest of its geometry.
+    code_prefix: str | None = None
 
     def field(self, name: str) -> Field | None:
         """The field called NAME, if the layer has one."""
         return next((f for f in self.fields if f.name == name), None)
 
 
-def _code(*aliases: str) -> Field:
-    return Field("code", "编码", aliases=("编码", "代码", *aliases), required=True)
+def _code(*aliases: str, required: bool = True) -> Field:
+    return Field("code", "编码", aliases=("编码", "代码", *aliases), required=required)
 
 
 def _name(*aliases: str, required: bool = True) -> Field:
@@ -172,7 +174,7 @@ ROADS = Layer(
     "road",
     "道路",
     (
-        _code("道路编码", "路线编码", "路线编号"),
+        _code("道路编码", "路线编码", "路线编号", required=False),
         _name("道路名称", "路名", required=False),
         Field(
             "road_class",
@@ -187,6 +189,7 @@ ROADS = Layer(
     "geom",
     "line",
     True,
+    code_prefix="RD",
 )
 
 PARTY_ORGS = Layer(
