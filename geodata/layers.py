@@ -34,6 +34,7 @@ class Field:
     synonyms: dict[str, str] = field(default_factory=dict)
     short: str | None = None
     derived: bool = False
+    default: object = None  # what a blank cell means (the column's default); None: no value
 
     @property
     def shp_name(self) -> str:
@@ -71,7 +72,7 @@ def _name(*aliases: str, required: bool = True) -> Field:
 
 
 def _flag(name: str, label: str, *aliases: str, short: str | None = None) -> Field:
-    return Field(name, label, "bool", aliases=(label, *aliases), short=short)
+    return Field(name, label, "bool", aliases=(label, *aliases), short=short, default=False)
 
 
 def _lonlat(prefix: str = "") -> tuple[Field, Field]:
@@ -149,7 +150,14 @@ HOUSEHOLDS = Layer(
         _code("户编码", "户号"),
         Field("head", "户主", aliases=("户主", "户主姓名", "姓名"), required=True),
         Field("address", "地址", aliases=("地址", "住址", "门牌")),
-        Field("member_count", "人口", "int", ("人口", "家庭人口", "人数", "户籍人口", "members"), short="members"),
+        Field(
+            "member_count",
+            "人口",
+            "int",
+            ("人口", "家庭人口", "人数", "户籍人口", "members"),
+            short="members",
+            default=1,
+        ),
         *(
             _flag(n, label, short=s)
             for (n, label), s in zip(
@@ -208,7 +216,7 @@ PARTY_ORGS = Layer(
             choices=ORG_TYPES,
             synonyms={"支部": "branch", "总支": "general_branch"},
         ),
-        Field("field", "领域", "enum", ("领域", "所属领域"), choices=ORG_FIELDS),
+        Field("field", "领域", "enum", ("领域", "所属领域"), choices=ORG_FIELDS, default="rural"),
         Field(
             "parent_code",
             "上级组织编码",
@@ -216,7 +224,9 @@ PARTY_ORGS = Layer(
             short="parent",
         ),
         Field("village_code", "村编码", aliases=("村编码", "所在村编码"), short="village"),
-        Field("committee_size", "委员人数", "int", ("委员人数", "支委人数", "委员会人数"), short="committee"),
+        Field(
+            "committee_size", "委员人数", "int", ("委员人数", "支委人数", "委员会人数"), short="committee", default=0
+        ),
         Field(
             "venue_area_m2", "场所面积", "float", ("场所面积", "活动场所面积", "面积", "venue_area"), short="venue_area"
         ),
@@ -267,6 +277,7 @@ PARTY_MEMBERS = Layer(
             ("党员类型", "状态", "类别"),
             choices=MEMBER_STATUSES,
             synonyms={"正式": "full", "预备": "probationary"},
+            default="full",
         ),
         _flag("is_mobile", "流动党员", "是否流动党员", "mobile"),
         HOUSEHOLD_CODE,

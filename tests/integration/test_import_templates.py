@@ -1,0 +1,142 @@
+"""Each layer's Excel template, filled in with openpyxl as a clerk would, imports as it is."""
+
+from io import BytesIO
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from sqlalchemy import text
+
+from geodata.errors import ImportRejected
+from geodata.layers import LAYERS
+from geodata.templates import NOTES_SHEET, template_workbook
+from gridmgmt.cli import main
+from gridmgmt.services.accounts.audit import Actor
+from gridmgmt.services.imports import import_layer
+
+TOWN = "449900103000"
+
+
+def _square(x0: float, x1: float) -> str:
+    return f"POLYGON (({x0} 24.38, {x1} 24.38, {x1} 24.43, {x0} 24.43, {x0} 24.38))"
+
+
+# Two rows per layer, by field name; in import order. The second township lies beside the first.
+ROWS = {
+    "townships": [
+        {
+            "code": TOWN,
+            "name": "模板镇",
+            "county": "和平县",
+            "seat_lon": 114.9,
+            "seat_lat": 24.4,
+            "wkt": _square(114.88, 114.93),
+        },
+        {"code": "449900104000", "name": "邻镇", "wkt": _square(114.93, 114.98)},
+    ],
+    "villages": [
+        {"code": "449900103001", "name": "东村", "is_poverty_alleviated": "是", "wkt": _square(114.88, 114.905)},
+        {"code": "449900103002", "name": "西村", "is_community": "否", "wkt": _square(114.905, 114.93)},
+    ],
+    "groups": [
+        {"code": "G1", "name": "上屋", "lon": 114.89, "lat": 24.40},
+        {"code": "G2", "name": "下屋", "lon": 114.915, "lat": 24.40},
+    ],
+    "households": [
+        {"code": "H1", "head": "陈一", "member_count": 4, "hardship": "是", "lon": 114.891, "lat": 24.401},
+        {"code": "H2", "head": "陈二", "member_count": 2, "lon": 114.916, "lat": 24.401},
+    ],
+    "roads": [
+        {"code": "X1", "name": "东西路", "road_class": "县道", "wkt": "LINESTRING (114.885 24.40, 114.925 24.40)"},
+        {"name": "无编码小路", "road_class": "村道", "wkt": "LINESTRING (114.89 24.39, 114.89 24.42)"},
+    ],
+    "party_orgs": [
+        {
+            "code": "D1",
+            "name": "东村党支部",
+            "org_type": "党支部",
+            "village_code": "449900103001",
+            "lon": 114.892,
+            "lat": 24.402,
+        },
+        {"code": "D2", "name": "西村党支部", "org_type": "党支部", "parent_code": "", "village_code": "449900103002"},
+    ],
+    "party_members": [
+        {
+            "code": "P1",
+            "name": "陈一",
+            "gender": "男",
+            "joined_on": "2001-07-01",
+            "household_code": "H1",
+            "org_code": "D1",
+        },
+        {"code": "P2", "name": "林二", "gender": "女", "status": "预备党员", "org_code": "D2", "household_code": ""},
+    ],
+    "economic_orgs": [
+        {"code": "91449900MA0000001X", "name": "东村合作社", "kind": "合作社", "lon": 114.893, "lat": 24.403},
+        {
+            "code": "91449900MA0000002X",
+            "name": "西村公司",
+            "kind": "企业",
+            "party_org_code": "",
+            "lon": 114.917,
+            "lat": 24.403,
+        },
+    ],
+    "cadres": [
+        {"code": "C1", "name": "黄一", "cadre_role": "网格员", "phone": "13900000001", "household_code": "H1"},
+        {"code": "C2", "name": "黄二", "cadre_role": "镇干部", "party_member_code": "P2", "household_code": "H2"},
+    ],
+}
+TABLES = {name: layer.table for name, layer in LAYERS.items()}
+
+
+def filled(layer_name: str, tmp_path):
+    """The template of LAYER_NAME with the example row overwritten by ROWS, saved as a clerk would."""
+    book = load_workbook(BytesIO(template_workbook(layer_name)))
+    sheet = book.worksheets[0]
+    by_label = {f.label: f.name for f in LAYERS[layer_name].fields}
+    names = [by_label[cell.value] for cell in sheet[1]]
+    for r, row in enumerate(ROWS[layer_name], start=2):
+        for c, name in enumerate(names, start=1):
+            sheet.cell(r, c).value = row.get(name)
+    path = tmp_path / f"{layer_name}.xlsx"
+    book.save(path)
+    return path
+
+
+def test_every_layer_has_a_template_with_notes_and_an_example():
+    for name, layer in LAYERS.items():
+        book = load_workbook(BytesIO(template_workbook(name)))
+        data, notes = book.worksheets
+        assert notes.title == NOTES_SHEET
+        assert all(cell.value for cell in data[1]) and any(cell.value for cell in data[2])
+        listed = {row[0].value for row in notes.iter_rows()}
+        assert {cell.value for cell in data[1]} <= listed, name
+        enums = [f for f in layer.fields if f.kind == "enum"]
+        text_of_notes = " ".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
+        assert all(label in text_of_notes for f in enums for label in f.choices.values()), name
+
+
+def test_filled_templates_import_unchanged_in_order(session, tmp_path):
+    assert list(ROWS) == list(LAYERS)  # every layer, in the documented order
+    for name in ROWS:
+        town = None if name == "townships" else TOWN
+        try:
+            result = import_layer(session, name, filled(name, tmp_path), township=town, actor=Actor("t"))
+        except ImportRejected as refused:
+            pytest.fail(f"{name}: {'; '.join(map(str, refused.errors))}")
+        assert (result.inserted, result.updated, result.ignored_columns) == (2, 0, []), name
+        count = session.execute(text(f"SELECT count(*) FROM {TABLES[name]}")).scalar_one()
+        assert count == 2, name
+    hardship = session.execute(text("SELECT hardship FROM household WHERE code = 'H1'")).scalar_one()
+    joined = session.execute(text("SELECT joined_on::text FROM party_member WHERE code = 'P1'")).scalar_one()
+    assert (hardship, joined) == (True, "2001-07-01")
+
+
+@pytest.mark.parametrize("layer_name", ["villages", "cadres"])
+def test_the_template_command_writes_the_same_workbook(tmp_path, layer_name):
+    out = tmp_path / "t.xlsx"
+    result = CliRunner().invoke(main, ["import", "template", layer_name, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert load_workbook(out).worksheets[0]["A1"].value == "编码"
