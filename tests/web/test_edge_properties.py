@@ -52,6 +52,12 @@ READS_NOTHING = {
     "ogc.collection",
     "ogc.item",
     "ogc.unknown_path",
+    "imports.page",
+    "imports.template",
+    "imports.errors",
+    "imports.confirm",
+    "imports.job",
+    "imports.status",
 }
 # Views that read their input themselves (web/accounts.py); NUL bytes are refused for them too.
 OWN_PARSING = {
