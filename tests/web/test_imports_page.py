@@ -65,6 +65,7 @@ def test_a_dry_run_shows_mapping_counts_and_rows_and_writes_nothing(as_user, upl
     assert '新增 <b id="new">2</b> 条，更新 <b id="updated">0</b> 条' in page
     assert "<td>户主</td><td>户主</td>" in page and "将忽略的列：备注" in page
     assert "preview-features" in page and "新户甲" in page and "确认导入" in page
+    assert 'name="update" value="on">' in page  # not asked to update: the box stays unticked
 
 
 def test_confirm_imports_in_the_background_audited_with_file_layer_and_counts(as_user, uploads, session):
