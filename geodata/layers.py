@@ -63,11 +63,11 @@ class Layer:
         return next((f for f in self.fields if f.name == name), None)
 
 
-def _code(*aliases: str, required: bool = True) -> Field:
+def code_field(*aliases: str, required: bool = True) -> Field:
     return Field("code", "编码", aliases=("编码", "代码", *aliases), required=required)
 
 
-def _name(*aliases: str, required: bool = True) -> Field:
+def name_field(*aliases: str, required: bool = True) -> Field:
     return Field("name", "名称", aliases=("名称", *aliases), required=required)
 
 
@@ -95,8 +95,8 @@ TOWNSHIPS = Layer(
     "township",
     "乡镇",
     (
-        _code("区划代码", "统计用区划代码", "乡镇编码"),
-        _name("乡镇名称", "镇名", "乡镇"),
+        code_field("区划代码", "统计用区划代码", "乡镇编码"),
+        name_field("乡镇名称", "镇名", "乡镇"),
         Field("county", "所属县", aliases=("所属县", "县", "区县", "所属县区")),
         Field("seat_lon", "驻地经度", "float", ("驻地经度",)),
         Field("seat_lat", "驻地纬度", "float", ("驻地纬度",)),
@@ -113,8 +113,8 @@ VILLAGES = Layer(
     "village",
     "行政村",
     (
-        _code("村编码", "区划代码", "统计用区划代码", "行政村编码"),
-        _name("村名", "村名称", "行政村", "行政村名称"),
+        code_field("村编码", "区划代码", "统计用区划代码", "行政村编码"),
+        name_field("村名", "村名称", "行政村", "行政村名称"),
         _flag("is_community", "社区", "是否社区", "community", short="community"),
         _flag("is_poverty_alleviated", "脱贫村", "是否脱贫村", short="poverty"),
         _flag("is_revitalization_focus", "乡村振兴重点村", "重点村", short="revital"),
@@ -131,8 +131,8 @@ GROUPS = Layer(
     "village_group",
     "村民小组",
     (
-        _code("组编码", "小组编码"),
-        _name("组名", "小组名称", "村民小组", "自然村"),
+        code_field("组编码", "小组编码"),
+        name_field("组名", "小组名称", "村民小组", "自然村"),
         VILLAGE_CODE,
         *_lonlat(),
         WKT,
@@ -147,7 +147,7 @@ HOUSEHOLDS = Layer(
     "household",
     "农户",
     (
-        _code("户编码", "户号"),
+        code_field("户编码", "户号"),
         Field("head", "户主", aliases=("户主", "户主姓名", "姓名"), required=True),
         Field("address", "地址", aliases=("地址", "住址", "门牌")),
         Field(
@@ -182,8 +182,8 @@ ROADS = Layer(
     "road",
     "道路",
     (
-        _code("道路编码", "路线编码", "路线编号", required=False),
-        _name("道路名称", "路名", required=False),
+        code_field("道路编码", "路线编码", "路线编号", required=False),
+        name_field("道路名称", "路名", required=False),
         Field(
             "road_class",
             "道路等级",
@@ -205,8 +205,8 @@ PARTY_ORGS = Layer(
     "party_org",
     "党组织",
     (
-        _code("组织编码", "党组织编码", "org_code"),
-        _name("组织名称", "党组织名称"),
+        code_field("组织编码", "党组织编码", "org_code"),
+        name_field("组织名称", "党组织名称"),
         Field(
             "org_type",
             "组织类型",
@@ -258,8 +258,8 @@ PARTY_MEMBERS = Layer(
     "party_member",
     "党员",
     (
-        _code("党员编号", "党员编码"),
-        _name("姓名"),
+        code_field("党员编号", "党员编码"),
+        name_field("姓名"),
         Field(
             "gender",
             "性别",
@@ -293,8 +293,8 @@ ECONOMIC_ORGS = Layer(
     "economic_org",
     "企业/合作社",
     (
-        _code("统一社会信用代码", "信用代码", "企业编码"),
-        _name("企业名称", "单位名称"),
+        code_field("统一社会信用代码", "信用代码", "企业编码"),
+        name_field("企业名称", "单位名称"),
         Field(
             "kind",
             "类型",
@@ -321,8 +321,8 @@ CADRES = Layer(
     "cadre",
     "干部",
     (
-        _code("干部编号", "工号"),
-        _name("姓名"),
+        code_field("干部编号", "工号"),
+        name_field("姓名"),
         Field(
             "cadre_role",
             "职务",

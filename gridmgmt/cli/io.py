@@ -26,7 +26,7 @@ def _progress(rows, total: int):
     return tqdm(rows, total=total, desc="写入暂存表", unit="条", leave=False, disable=total <= PROGRESS_MIN_ROWS)
 
 
-def _report(rejected: ImportRejected) -> None:
+def report_rejected(rejected: ImportRejected) -> None:
     """Print every error to stderr and exit non-zero."""
     for error in rejected.errors:
         click.echo(f"  {error}", err=True)
@@ -119,7 +119,7 @@ def import_command(layer, file, township, crs, encoding, update, fix_geometry, m
                 progress=_progress if sys.stderr.isatty() else None,
             )
         except ImportRejected as rejected:
-            _report(rejected)
+            report_rejected(rejected)
     click.echo(f"已导入 {LAYERS[layer].label}：新增 {result.inserted} 条，更新 {result.updated} 条")
     if result.road_vertices is not None:
         click.echo(f"路网拓扑已重建：{result.road_vertices} 个节点")
