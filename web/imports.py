@@ -17,6 +17,7 @@ from gridmgmt.domain.errors import NotFound
 from gridmgmt.domain.permissions import Forbidden, may
 from gridmgmt.reports.import_errors import import_errors_workbook
 from gridmgmt.services.imports.preview import preview_layer
+from gridmgmt.services.imports.steps import FileOptions
 from gridmgmt.services.mapdata.layers import township_summaries
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
@@ -96,7 +97,7 @@ def check(form: ImportForm):
     options = _options(form)
     upload = save_upload(_root(), request.files.get("file"), current_user.id, options)
     options.pop("layer")
-    preview = preview_layer(get_session(), form.layer, upload.data, max_mb=_max_mb(), **options)
+    preview = preview_layer(get_session(), form.layer, upload.data, FileOptions(**options, max_mb=_max_mb()))
     if preview.errors:
         label = LAYERS[form.layer].label
         upload.errors.write_bytes(import_errors_workbook(upload.meta["file_name"], label, preview.errors))

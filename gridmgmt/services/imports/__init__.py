@@ -12,11 +12,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from geodata.errors import ImportRejected
-from geodata.prepare import prepare
 from geodata.reading import DEFAULT_MAX_MB
 from gridmgmt.services.accounts.actors import Actor, record
 from gridmgmt.services.imports.staging import Progress
-from gridmgmt.services.imports.steps import check, layer_of, tables_for, township_of, write
+from gridmgmt.services.imports.steps import FileOptions, layer_of, stage_file, write
 from gridmgmt.services.imports.writing import ConcurrentChange
 
 __all__ = ["ConcurrentChange", "ImportResult", "import_layer"]
@@ -52,11 +51,9 @@ def import_layer(
     name); raises ImportRejected and writes nothing (no audit row either) on any error. PROGRESS wraps the
     rows as they are staged."""
     layer = layer_of(layer_name)
+    options = FileOptions(township, crs, encoding, update, fix_geometry, max_mb)
     try:
-        tables = tables_for(session, layer)
-        target = township_of(session, tables["township"], layer, township)
-        prepared = prepare(Path(path), layer, crs, encoding, max_mb)
-        checked = check(session, prepared, tables, target, update, fix_geometry, progress)
+        prepared, checked = stage_file(session, layer, Path(path), options, progress)
         if checked.errors:
             raise ImportRejected(checked.errors)
         write(session, checked, update)

@@ -9,9 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from geodata.errors import ImportRejected, RowError
-from geodata.prepare import Prepared, prepare
-from geodata.reading import DEFAULT_MAX_MB
-from gridmgmt.services.imports.steps import check, layer_of, tables_for, township_of, write
+from geodata.prepare import Prepared
+from gridmgmt.services.imports.steps import FileOptions, layer_of, stage_file, write
 
 # Rows drawn on the preview map, and listed in its table.
 MAP_ROWS = 500
@@ -74,34 +73,20 @@ def _features(prepared: Prepared) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def preview_layer(
-    session: Session,
-    layer_name: str,
-    path: Path,
-    *,
-    township: str | None = None,
-    crs: str | None = None,
-    encoding: str | None = None,
-    update: bool = False,
-    fix_geometry: bool = False,
-    max_mb: int = DEFAULT_MAX_MB,
-) -> Preview:
-    """Run every step of importing PATH into LAYER_NAME, writing included, and roll it back."""
+def preview_layer(session: Session, layer_name: str, path: Path, options: FileOptions) -> Preview:
+    """Run every step of importing PATH into LAYER_NAME with OPTIONS, writing included, and roll it back."""
     layer = layer_of(layer_name)
     found = Preview(layer.name)
     try:
-        tables = tables_for(session, layer)
-        target = township_of(session, tables["township"], layer, township)
-        prepared = prepare(Path(path), layer, crs, encoding, max_mb)
+        prepared, checked = stage_file(session, layer, Path(path), options, None)
         found.rows, found.recognised, found.ignored = len(prepared), _recognised(prepared), prepared.ignored
-        checked = check(session, prepared, tables, target, update, fix_geometry, None)
         s = checked.stage.table
         existing = set(session.scalars(select(s.c.code).where(s.c.seen_version.isnot(None))))
         found.new, found.updated = len(prepared) - checked.existing, checked.existing
         found.first_rows, found.features = _first_rows(prepared, existing), _features(prepared)
         found.errors = checked.errors
         if not checked.errors:
-            write(session, checked, update)
+            write(session, checked, options.update)
     except ImportRejected as rejected:
         found.errors = rejected.errors
     finally:

@@ -11,11 +11,25 @@ from sqlalchemy.sql.expression import TableClause
 
 from geodata.errors import ImportRejected, RowError
 from geodata.layers import LAYERS, Layer
-from geodata.prepare import Prepared
+from geodata.prepare import Prepared, prepare
+from geodata.reading import DEFAULT_MAX_MB
 from gridmgmt.services.imports.links import ANY_TOWNSHIP, Township, link
 from gridmgmt.services.imports.staging import Progress, Stage, create_stage, existing_code_errors, geometry_errors
 from gridmgmt.services.imports.tables import LOOKUPS, catalog
 from gridmgmt.services.imports.writing import ConcurrentChange, length_errors, link_parents, upsert
+
+
+@dataclass(frozen=True)
+class FileOptions:
+    """How to take a file: its TOWNSHIP (code), CRS and text ENCODING (None: the file's own); whether to UPDATE
+    rows whose code exists and to repair invalid geometries (FIX_GEOMETRY); the size limit MAX_MB."""
+
+    township: str | None = None
+    crs: str | None = None
+    encoding: str | None = None
+    update: bool = False
+    fix_geometry: bool = False
+    max_mb: int = DEFAULT_MAX_MB
 
 
 @dataclass
@@ -97,3 +111,14 @@ def write(session: Session, checked: Checked, update: bool) -> None:
         raise ImportRejected.one(f"数据库拒绝写入：{exc.orig}") from exc  # a constraint the checks did not foresee
     if prepared.layer.name == "party_orgs" and "parent_code" in prepared.stored_columns():
         link_parents(session, stage)
+
+
+def stage_file(
+    session: Session, layer: Layer, path, options: FileOptions, progress: Progress | None
+) -> tuple[Prepared, Checked]:
+    """Read PATH as LAYER, stage it and check it; ImportRejected for a file-level problem (unreadable, no
+    township, a required column missing), row errors in Checked.errors."""
+    tables = tables_for(session, layer)
+    target = township_of(session, tables["township"], layer, options.township)
+    prepared = prepare(path, layer, options.crs, options.encoding, options.max_mb)
+    return prepared, check(session, prepared, tables, target, options.update, options.fix_geometry, progress)
