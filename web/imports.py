@@ -10,19 +10,22 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from geodata.errors import ImportRejected
 from geodata.layers import LAYERS
 from geodata.templates import template_workbook
 from gridmgmt.config import get_settings
 from gridmgmt.domain.errors import NotFound
 from gridmgmt.domain.permissions import Forbidden, may
 from gridmgmt.reports.import_errors import import_errors_workbook
+from gridmgmt.services.grids.checks import check_plan
+from gridmgmt.services.grids.existing import import_existing
 from gridmgmt.services.imports.preview import preview_layer
 from gridmgmt.services.imports.steps import FileOptions
 from gridmgmt.services.mapdata.layers import township_summaries
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 from web.import_jobs import start_import
-from web.inputs import ImportForm
+from web.inputs import GridImportForm, ImportForm
 from web.params import accepts
 from web.uploads import discard_data, open_upload, read_status, save_upload
 
@@ -103,6 +106,26 @@ def check(form: ImportForm):
         upload.errors.write_bytes(import_errors_workbook(upload.meta["file_name"], label, preview.errors))
         discard_data(upload)  # it cannot be confirmed: only its error sheet is kept
     return _page(preview=preview, upload=upload, form=upload.meta)
+
+
+@bp.post("/grids")
+@permission_required("edit_grids")
+@accepts(form=GridImportForm)
+def grids(form: GridImportForm):
+    """Import existing grids as a draft plan and show its check; the rows of a refused file, nothing written."""
+    require_township(form.township)
+    upload = save_upload(_root(), request.files.get("file"), current_user.id, {"layer": "grid_plan"})
+    name = upload.meta["file_name"]
+    try:
+        plan_id = import_existing(
+            get_session(), form.township, upload.data, form.name, current_actor(), crs=form.crs, file_name=name
+        )
+    except ImportRejected as rejected:  # listed row by row, as the dry run lists a layer's
+        return render_template("imports/grids.html", file_name=name, errors=rejected.errors, found=None), 400
+    finally:
+        discard_data(upload)
+    found = check_plan(get_session(), plan_id)
+    return render_template("imports/grids.html", file_name=name, errors=[], found=found, code=form.township)
 
 
 @bp.get("/templates/<layer>.xlsx")

@@ -198,3 +198,11 @@ class ImportForm(Params):
     crs: Code | None = Field(None, title="坐标系")
     update: bool = Field(False, title="更新已有记录")
     fix_geometry: bool = Field(False, title="修复几何")
+
+
+class GridImportForm(Params):
+    """Existing grids on the 数据导入 page: the township, the new plan's name, the file's CRS."""
+
+    township: Code = Field(title="乡镇")
+    name: Annotated[str, Field(max_length=64)] = Field(title="方案名称")
+    crs: Code | None = Field(None, title="坐标系")

@@ -136,3 +136,20 @@ def test_every_layer_has_a_template_download(as_user, uploads):
         assert response.status_code == 200, name
         assert load_workbook(BytesIO(response.data)).sheetnames[1] == "说明"
     assert client.get("/imports/templates/planets.xlsx").status_code == 404
+
+
+def test_existing_grids_become_a_draft_plan_with_its_check(as_user, uploads, session):
+    client = as_user("planner")
+    listed = "户编码,网格编码,网格名称\n44150010020101001,XC-1,西村一格\n44150010020201001,DC-1,东村一格\n"
+    fields = {"township": TOWNSHIP_CODE, "name": "清单网格", "file": (BytesIO(listed.encode()), "list.csv")}
+    page = client.post("/imports/grids", data=fields, content_type="multipart/form-data").get_data(as_text=True)
+    assert "已导入为草稿方案" in page and "去编辑、发布" in page
+    assert "44150010020102001" in page  # listed by no row: in no cell, which publishing would refuse
+    plan = session.execute(text("SELECT status, name FROM grid_plan WHERE name = '清单网格'")).one()
+    assert plan.status == "draft"
+    bad = {"township": TOWNSHIP_CODE, "name": "坏", "file": (BytesIO("户编码,网格编码\n1,X\n".encode()), "bad.csv")}
+    response = client.post("/imports/grids", data=bad, content_type="multipart/form-data")
+    assert response.status_code == 400 and "「1」不在本乡镇" in response.get_data(as_text=True)
+    assert session.execute(text("SELECT count(*) FROM grid_plan WHERE name = '坏'")).scalar_one() == 0
+    other = {"township": OTHER_TOWNSHIP_CODE, "name": "x", "file": (BytesIO(listed.encode()), "list.csv")}
+    assert client.post("/imports/grids", data=other, content_type="multipart/form-data").status_code == 403
