@@ -42,59 +42,56 @@ def _m2(geom: ColumnElement) -> ColumnElement:
     return func.ST_Area(cast(geom, Geography(srid=4326)))
 
 
+def _household_problems(session: Session, plan) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    """Households in no cell of the plan, covered by no cell's polygon, and covered by two or more."""
+    c, h = GridCell, Household
+    member = select(GridMembership.household_id).where(GridMembership.plan_id == plan.id)
+    mine = in_township(plan.township_id)
+    unassigned = list(session.scalars(select(h.code).where(mine, h.id.not_in(member)).order_by(h.code)))
+    covering = select(c.id).where(c.plan_id == plan.id, func.ST_Covers(c.geom, h.geom)).exists()
+    uncovered = list(session.scalars(select(h.code).where(mine, ~covering).order_by(h.code)))
+    doubled = session.execute(
+        select(h.code, func.string_agg(c.code, aggregate_order_by(literal("、"), c.code)))
+        .join(c, func.ST_Covers(c.geom, h.geom))
+        .where(c.plan_id == plan.id)
+        .group_by(h.code)
+        .having(func.count() > 1)
+        .order_by(h.code)
+    )
+    return unassigned, uncovered, [tuple(r) for r in doubled]
+
+
+def _cell_problems(session: Session, plan) -> tuple[list, list, list]:
+    """Cells reaching outside their village, overlapping cell pairs, and villages' parts in no cell (m²)."""
+    c, v, other = GridCell, Village, aliased(GridCell)
+    outside = _m2(func.ST_Difference(c.geom, v.geom))
+    outside_rows = session.execute(
+        select(c.code, outside).join(v, v.id == c.village_id).where(c.plan_id == plan.id, outside > MIN_AREA_M2)
+    )
+    overlap = _m2(func.ST_Intersection(c.geom, other.geom))
+    overlap_rows = session.execute(
+        select(c.code, other.code, overlap)
+        .join(other, and_(other.plan_id == c.plan_id, other.id > c.id, func.ST_Intersects(c.geom, other.geom)))
+        .where(c.plan_id == plan.id, overlap > MIN_AREA_M2)
+    )
+    covered = select(func.ST_Union(c.geom)).where(c.plan_id == plan.id, c.village_id == v.id).scalar_subquery()
+    gap = _m2(func.coalesce(func.ST_Difference(v.geom, covered), v.geom))
+    gap_rows = session.execute(
+        select(v.name, gap).where(v.township_id == plan.township_id, gap > MIN_AREA_M2).order_by(v.code)
+    )
+    return (
+        sorted((code, round(area, 1)) for code, area in outside_rows),
+        sorted((a, b, round(area, 1)) for a, b, area in overlap_rows),
+        [(name, round(area, 1)) for name, area in gap_rows],
+    )
+
+
 def check_plan(session: Session, plan_id: int) -> GridCheck:
     """The check of plan PLAN_ID; PlanNotFound when there is none."""
     plan = find_plan(session, plan_id)
-    c, h, v = GridCell, Household, Village
     found = GridCheck(plan.id)
-    found.cells = session.scalar(select(func.count()).where(c.plan_id == plan.id))
-    found.households = session.scalar(select(func.count()).select_from(h).where(in_township(plan.township_id)))
-    member = select(GridMembership.household_id).where(GridMembership.plan_id == plan.id)
-    found.unassigned = list(
-        session.scalars(select(h.code).where(in_township(plan.township_id), h.id.not_in(member)).order_by(h.code))
-    )
-    covering = select(c.id).where(c.plan_id == plan.id, func.ST_Covers(c.geom, h.geom)).exists()
-    found.uncovered = list(
-        session.scalars(select(h.code).where(in_township(plan.township_id), ~covering).order_by(h.code))
-    )
-    found.doubled = [
-        tuple(r)
-        for r in session.execute(
-            select(h.code, func.string_agg(c.code, aggregate_order_by(literal("、"), c.code)))
-            .join(c, func.ST_Covers(c.geom, h.geom))
-            .where(c.plan_id == plan.id)
-            .group_by(h.code)
-            .having(func.count() > 1)
-            .order_by(h.code)
-        )
-    ]
-    outside = _m2(func.ST_Difference(c.geom, v.geom))
-    found.outside = [
-        (code, round(area, 1))
-        for code, area in session.execute(
-            select(c.code, outside)
-            .join(v, v.id == c.village_id)
-            .where(c.plan_id == plan.id, outside > MIN_AREA_M2)
-            .order_by(c.code)
-        )
-    ]
-    other = aliased(GridCell)
-    overlap = _m2(func.ST_Intersection(c.geom, other.geom))
-    found.overlaps = [
-        (a, b, round(area, 1))
-        for a, b, area in session.execute(
-            select(c.code, other.code, overlap)
-            .join(other, and_(other.plan_id == c.plan_id, other.id > c.id, func.ST_Intersects(c.geom, other.geom)))
-            .where(c.plan_id == plan.id, overlap > MIN_AREA_M2)
-            .order_by(c.code, other.code)
-        )
-    ]
-    covered = select(func.ST_Union(c.geom)).where(c.plan_id == plan.id, c.village_id == v.id).scalar_subquery()
-    gap = _m2(func.coalesce(func.ST_Difference(v.geom, covered), v.geom))
-    found.gaps = [
-        (name, round(area, 1))
-        for name, area in session.execute(
-            select(v.name, gap).where(v.township_id == plan.township_id, gap > MIN_AREA_M2).order_by(v.code)
-        )
-    ]
+    found.cells = session.scalar(select(func.count()).where(GridCell.plan_id == plan.id))
+    found.households = session.scalar(select(func.count()).select_from(Household).where(in_township(plan.township_id)))
+    found.unassigned, found.uncovered, found.doubled = _household_problems(session, plan)
+    found.outside, found.overlaps, found.gaps = _cell_problems(session, plan)
     return found

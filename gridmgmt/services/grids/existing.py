@@ -58,6 +58,11 @@ class People:
         errors.append(RowError(row, header, f"「{given}」{reason}"))
         return None
 
+    def of_cell(self, cell: dict, row: int, headers: dict[str, str], errors: list[RowError]) -> list[int | None]:
+        """The cadre ids of CELL's 网格员 and 网格长 (None where not given or not found)."""
+        pairs = (("worker", "grid_worker"), ("leader", "grid_leader"))
+        return [self.find(cell[key], row, headers.get(field, field), errors) for key, field in pairs]
+
 
 def _cell_values(prepared: Prepared, i: int, code_column: str, name_column: str) -> dict:
     v = prepared.values
@@ -111,10 +116,7 @@ def _write_polygons(session: Session, plan: GridPlan, prepared: Prepared, people
             where = f"村编码「{given_village}」不在本乡镇" if given_village else "网格不在本乡镇任何行政村内"
             errors.append(RowError(i + 1, headers.get("village_code", "几何"), where))
             continue
-        ids = [
-            people.find(cell[k], i + 1, headers.get(f, f), errors)
-            for k, f in (("worker", "grid_worker"), ("leader", "grid_leader"))
-        ]
+        ids = people.of_cell(cell, i + 1, headers, errors)
         _add_cell(session, plan.id, village_id, cell, geom, ids)
     if not errors:
         # A household goes to the cell of its village that covers it (the first in the file when two do),
@@ -133,7 +135,9 @@ def _write_polygons(session: Session, plan: GridPlan, prepared: Prepared, people
     return errors
 
 
-def _write_list(session: Session, plan: GridPlan, prepared: Prepared, people: People) -> list[RowError]:
+def _listed(session: Session, plan: GridPlan, prepared: Prepared) -> tuple[pd.DataFrame, list[RowError]]:
+    """The list's rows with their household and village ids; an error for an unknown household or a cell
+    whose households lie in more than one village."""
     v, headers, errors = prepared.values, prepared.headers, []
     rows = pd.DataFrame({"household": v["code"], "cell": v["cell_code"]})
     h = Household
@@ -155,8 +159,14 @@ def _write_list(session: Session, plan: GridPlan, prepared: Prepared, people: Pe
                     f"网格「{cell}」的农户分属多个行政村：一个网格只能在一个村内",
                 )
             )
+    return rows, errors
+
+
+def _write_list(session: Session, plan: GridPlan, prepared: Prepared, people: People) -> list[RowError]:
+    rows, errors = _listed(session, plan, prepared)
     if errors:
         return errors
+    headers = prepared.headers
     town, rules = load_township(session, plan.township_id), GridRules.from_dict(plan.rules)
     for village_id, part in rows.groupby("village_id", sort=False):
         homes_df, mesh, graph = village_mesh(town, int(village_id), rules)
@@ -172,10 +182,7 @@ def _write_list(session: Session, plan: GridPlan, prepared: Prepared, people: Pe
         for n, code in enumerate(cells):
             first = int(part.index[part.cell == code][0])
             cell = _cell_values(prepared, first, "cell_code", "cell_name")
-            ids = [
-                people.find(cell[k], first + 1, headers.get(f, f), errors)
-                for k, f in (("worker", "grid_worker"), ("leader", "grid_leader"))
-            ]
+            ids = people.of_cell(cell, first + 1, headers, errors)
             cell_id = _add_cell(session, plan.id, int(village_id), cell, cell_geom(town.plane, polygons[n]), ids)
             members = part.household_id[part.cell == code]
             session.execute(
