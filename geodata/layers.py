@@ -35,6 +35,7 @@ class Field:
     synonyms: dict[str, str] = field(default_factory=dict)
     short: str | None = None
     derived: bool = False
+    default: object = None  # what a blank cell means (the column's default); None: no value
 
     @property
     def shp_name(self) -> str:
@@ -55,22 +56,24 @@ class Layer:
     geom_required: bool = False
     needs_township: bool = True
     personal: bool = False  # rows name or locate people: exporting them is audited
+    # Layers without a natural code: a row without one gets CODE_PREFIX and a digest of its geometry.
+    code_prefix: str | None = None
 
     def field(self, name: str) -> Field | None:
         """The field called NAME, if the layer has one."""
         return next((f for f in self.fields if f.name == name), None)
 
 
-def _code(*aliases: str) -> Field:
-    return Field("code", "编码", aliases=("编码", "代码", *aliases), required=True)
+def code_field(*aliases: str, required: bool = True) -> Field:
+    return Field("code", "编码", aliases=("编码", "代码", *aliases), required=required)
 
 
-def _name(*aliases: str, required: bool = True) -> Field:
+def name_field(*aliases: str, required: bool = True) -> Field:
     return Field("name", "名称", aliases=("名称", *aliases), required=required)
 
 
 def _flag(name: str, label: str, *aliases: str, short: str | None = None) -> Field:
-    return Field(name, label, "bool", aliases=(label, *aliases), short=short)
+    return Field(name, label, "bool", aliases=(label, *aliases), short=short, default=False)
 
 
 def _lonlat(prefix: str = "") -> tuple[Field, Field]:
@@ -93,8 +96,8 @@ TOWNSHIPS = Layer(
     "township",
     "乡镇",
     (
-        _code("区划代码", "统计用区划代码", "乡镇编码"),
-        _name("乡镇名称", "镇名", "乡镇"),
+        code_field("区划代码", "统计用区划代码", "乡镇编码"),
+        name_field("乡镇名称", "镇名", "乡镇"),
         Field("county", "所属县", aliases=("所属县", "县", "区县", "所属县区")),
         Field("seat_lon", "驻地经度", "float", ("驻地经度",)),
         Field("seat_lat", "驻地纬度", "float", ("驻地纬度",)),
@@ -111,8 +114,8 @@ VILLAGES = Layer(
     "village",
     "行政村",
     (
-        _code("村编码", "区划代码", "统计用区划代码", "行政村编码"),
-        _name("村名", "村名称", "行政村", "行政村名称"),
+        code_field("村编码", "区划代码", "统计用区划代码", "行政村编码"),
+        name_field("村名", "村名称", "行政村", "行政村名称"),
         _flag("is_community", "社区", "是否社区", "community", short="community"),
         _flag("is_poverty_alleviated", "脱贫村", "是否脱贫村", short="poverty"),
         _flag("is_revitalization_focus", "乡村振兴重点村", "重点村", short="revital"),
@@ -129,8 +132,8 @@ GROUPS = Layer(
     "village_group",
     "村民小组",
     (
-        _code("组编码", "小组编码"),
-        _name("组名", "小组名称", "村民小组", "自然村"),
+        code_field("组编码", "小组编码"),
+        name_field("组名", "小组名称", "村民小组", "自然村"),
         VILLAGE_CODE,
         *_lonlat(),
         WKT,
@@ -145,10 +148,17 @@ HOUSEHOLDS = Layer(
     "household",
     "农户",
     (
-        _code("户编码", "户号"),
+        code_field("户编码", "户号"),
         Field("head", "户主", aliases=("户主", "户主姓名", "姓名"), required=True),
         Field("address", "地址", aliases=("地址", "住址", "门牌")),
-        Field("member_count", "人口", "int", ("人口", "家庭人口", "人数", "户籍人口", "members"), short="members"),
+        Field(
+            "member_count",
+            "人口",
+            "int",
+            ("人口", "家庭人口", "人数", "户籍人口", "members"),
+            short="members",
+            default=1,
+        ),
         *(
             _flag(n, label, short=s)
             for (n, label), s in zip(
@@ -173,8 +183,8 @@ ROADS = Layer(
     "road",
     "道路",
     (
-        _code("道路编码", "路线编码", "路线编号"),
-        _name("道路名称", "路名", required=False),
+        code_field("道路编码", "路线编码", "路线编号", required=False),
+        name_field("道路名称", "路名", required=False),
         Field(
             "road_class",
             "道路等级",
@@ -188,6 +198,7 @@ ROADS = Layer(
     "geom",
     "line",
     True,
+    code_prefix="RD",
 )
 
 PARTY_ORGS = Layer(
@@ -195,8 +206,8 @@ PARTY_ORGS = Layer(
     "party_org",
     "党组织",
     (
-        _code("组织编码", "党组织编码", "org_code"),
-        _name("组织名称", "党组织名称"),
+        code_field("组织编码", "党组织编码", "org_code"),
+        name_field("组织名称", "党组织名称"),
         Field(
             "org_type",
             "组织类型",
@@ -206,7 +217,7 @@ PARTY_ORGS = Layer(
             choices=ORG_TYPES,
             synonyms={"支部": "branch", "总支": "general_branch"},
         ),
-        Field("field", "领域", "enum", ("领域", "所属领域"), choices=ORG_FIELDS),
+        Field("field", "领域", "enum", ("领域", "所属领域"), choices=ORG_FIELDS, default="rural"),
         Field(
             "parent_code",
             "上级组织编码",
@@ -214,7 +225,9 @@ PARTY_ORGS = Layer(
             short="parent",
         ),
         Field("village_code", "村编码", aliases=("村编码", "所在村编码"), short="village"),
-        Field("committee_size", "委员人数", "int", ("委员人数", "支委人数", "委员会人数"), short="committee"),
+        Field(
+            "committee_size", "委员人数", "int", ("委员人数", "支委人数", "委员会人数"), short="committee", default=0
+        ),
         Field(
             "venue_area_m2", "场所面积", "float", ("场所面积", "活动场所面积", "面积", "venue_area"), short="venue_area"
         ),
@@ -252,8 +265,8 @@ PARTY_MEMBERS = Layer(
     "party_member",
     "党员",
     (
-        _code("党员编号", "党员编码"),
-        _name("姓名"),
+        code_field("党员编号", "党员编码"),
+        name_field("姓名"),
         Field(
             "gender",
             "性别",
@@ -271,6 +284,7 @@ PARTY_MEMBERS = Layer(
             ("党员类型", "状态", "类别"),
             choices=MEMBER_STATUSES,
             synonyms={"正式": "full", "预备": "probationary"},
+            default="full",
         ),
         _flag("is_mobile", "流动党员", "是否流动党员", "mobile"),
         HOUSEHOLD_CODE,
@@ -286,8 +300,8 @@ ECONOMIC_ORGS = Layer(
     "economic_org",
     "企业/合作社",
     (
-        _code("统一社会信用代码", "信用代码", "企业编码"),
-        _name("企业名称", "单位名称"),
+        code_field("统一社会信用代码", "信用代码", "企业编码"),
+        name_field("企业名称", "单位名称"),
         Field(
             "kind",
             "类型",
@@ -314,8 +328,8 @@ CADRES = Layer(
     "cadre",
     "干部",
     (
-        _code("干部编号", "工号"),
-        _name("姓名"),
+        code_field("干部编号", "工号"),
+        name_field("姓名"),
         Field(
             "cadre_role",
             "职务",

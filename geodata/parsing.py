@@ -25,7 +25,7 @@ def match_columns(columns, layer: Layer) -> dict[str, str]:
     """Canonical field name -> the file's header, for every header the layer recognises."""
     keys = {}
     for f in layer.fields:
-        for alias in (f.name, f.shp_name, *f.aliases):
+        for alias in (f.name, f.shp_name, *f.aliases, f.label):
             keys.setdefault(normalise_header(alias), f.name)
     found: dict[str, str] = {}
     errors = []
@@ -136,6 +136,8 @@ def parse_column(values: pd.Series, f: Field, header: str) -> tuple[pd.Series, l
     out = np.full(len(raw), None, dtype=object)
     out[present_rows] = parsed
     out[present_rows[invalid]] = None
+    if f.default is not None:
+        out[blank] = f.default  # a 台账 marks only the 是: a blank flag is 否, as the column's default
     errors = [RowError(int(i) + 1, header, _invalid_message(f, raw.iat[i])) for i in present_rows[invalid]]
     if f.required:
         errors += [RowError(int(i) + 1, header, f"缺少必填项「{f.label}」") for i in np.flatnonzero(blank)]

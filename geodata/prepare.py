@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geodata.codes import GENERATED_HEADER, fill_codes
 from geodata.crs import to_wgs84
 from geodata.errors import RowError
 from geodata.geometry import china_errors, geometry_of, missing_errors, normalise_kind, points_from
@@ -69,6 +70,11 @@ def prepare(
         errors += kind_errors + china_errors(geoms)
     if seats is not None:
         errors += china_errors(seats, headers.get("seat_lon", "seat_lon"))
+    if layer.code_prefix:
+        values["code"] = fill_codes(
+            values.get("code"), geoms if geoms is not None else [None] * len(values), layer.code_prefix
+        )
+        headers.setdefault("code", GENERATED_HEADER)
     errors += duplicate_codes(values["code"], headers["code"])
     ignored = [c for c in source.frame.columns if c not in headers.values()]
     prepared = Prepared(layer, values, geoms, seats, headers, ignored, errors)

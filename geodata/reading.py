@@ -1,4 +1,4 @@
-"""Open a GIS file (GeoJSON, GeoPackage, Shapefile loose or zipped, CSV) into memory, safely."""
+"""Open a GIS file (GeoJSON, GeoPackage, Shapefile loose or zipped, CSV, Excel .xlsx) into memory, safely."""
 
 import codecs
 import tempfile
@@ -13,7 +13,8 @@ import pyogrio
 from geodata.errors import ImportRejected, RowError
 from gridmgmt.domain.limits import DEFAULT_MAX_MB
 
-DATA_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".csv"}
+DATA_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".csv", ".xlsx"}
+FILE_KINDS = "GeoJSON、GeoPackage、Shapefile（zip）、CSV 或 Excel（.xlsx）"
 
 
 @dataclass
@@ -92,7 +93,7 @@ def extract_zip(archive: Path, target: Path, max_bytes: int) -> Path:
     found = sorted(p for p in target.rglob("*") if p.suffix.lower() in DATA_SUFFIXES and "__MACOSX" not in p.parts)
     if len(found) != 1:
         listed = "、".join(p.name for p in found) or "无"
-        raise ImportRejected.one(f"压缩包中应恰有一个数据文件（.shp/.gpkg/.geojson/.csv），实际：{listed}")
+        raise ImportRejected.one(f"压缩包中应恰有一个数据文件（.shp/.gpkg/.geojson/.csv/.xlsx），实际：{listed}")
     return found[0]
 
 
@@ -105,9 +106,25 @@ def check_shp_length(shp: Path) -> None:
         raise ImportRejected.one(f"Shapefile 已损坏或被截断：头部记录 {declared} 字节，实际 {shp.stat().st_size} 字节")
 
 
+def read_workbook(path: Path) -> pd.DataFrame:
+    """The first sheet of an .xlsx workbook (a 台账 or a filled template): headers in row 1, blank rows dropped."""
+    try:
+        frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds; all mean "cannot read"
+        raise ImportRejected.one(f"无法读取 Excel 文件（可能已损坏，或不是 .xlsx 格式）：{exc}") from exc
+    frame = frame.dropna(how="all").reset_index(drop=True)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame.drop(columns=[c for c in frame.columns if c.startswith("Unnamed:")])
+
+
 def _read_dataset(path: Path, encoding: str | None) -> Source:
     if path.suffix.lower() not in DATA_SUFFIXES:
-        raise ImportRejected.one(f"不支持的文件类型「{path.suffix}」：请用 GeoJSON、GeoPackage、Shapefile、CSV 或 zip")
+        raise ImportRejected.one(f"不支持的文件类型「{path.suffix}」：请用 {FILE_KINDS}")
+    if path.suffix.lower() == ".xlsx":
+        frame = read_workbook(path)
+        if frame.empty:
+            raise ImportRejected.one("文件中没有任何记录")
+        return Source(frame, None, None)
     if path.suffix.lower() == ".shp":
         check_shp_length(path)
     encoding = _encoding_for(path, encoding)

@@ -17,3 +17,13 @@ def count_rows(engine) -> tuple[int, ...]:
     sql = "SELECT " + ", ".join(f"(SELECT count(*) FROM {t.name})" for t in Base.metadata.sorted_tables)
     with engine.connect() as conn:
         return tuple(conn.execute(text(sql)).one())
+
+
+def fingerprints(conn) -> dict:
+    """Every table's row count and an md5 of its content, read on CONN (a session or connection)."""
+    return {
+        t.name: tuple(
+            conn.execute(text(f"SELECT count(*), md5(string_agg(x::text, '|' ORDER BY x::text)) FROM {t.name} x")).one()
+        )
+        for t in Base.metadata.sorted_tables
+    }

@@ -16,6 +16,7 @@ from web import (
     grids,
     grids_api,
     households,
+    imports,
     mobile,
     nav,
     ogc,
@@ -71,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(orgs.bp)
     app.register_blueprint(grids.bp)
     app.register_blueprint(grids_api.bp)
+    imports.init_app(app)
     serving.init_app(app)
     errors.init_app(app)
     return app

@@ -7,7 +7,9 @@ field left out (None) leaves the service's own default in force.
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
+from geodata.layers import LAYERS
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_standards import SiteStandard
@@ -228,3 +230,27 @@ class DutyForm(Inline):
     cadre_roles: Annotated[list[Code], Field(max_length=100)] = Field([], title="干部类别")
     flags: Annotated[list[Code], Field(max_length=100)] = Field([], title="必访标记")
     active: bool = Field(False, title="启用")
+
+
+def _layer_name(value: str) -> str:
+    if value not in LAYERS:
+        raise PydanticCustomError("refused", "须为可导入的图层之一")
+    return value
+
+
+class ImportForm(Params):
+    """The 数据导入 page's dry run: the layer, the township, the file's CRS, and whether to update and repair."""
+
+    layer: Annotated[Code, AfterValidator(_layer_name)] = Field(title="图层")
+    township: Code | None = Field(None, title="乡镇")
+    crs: Code | None = Field(None, title="坐标系")
+    update: bool = Field(False, title="更新已有记录")
+    fix_geometry: bool = Field(False, title="修复几何")
+
+
+class GridImportForm(Params):
+    """Existing grids on the 数据导入 page: the township, the new plan's name, the file's CRS."""
+
+    township: Code = Field(title="乡镇")
+    name: Annotated[str, Field(max_length=64)] = Field(title="方案名称")
+    crs: Code | None = Field(None, title="坐标系")

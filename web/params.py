@@ -150,6 +150,7 @@ class PathValues(Params):
     rest: Path | None = Field(None, alias="_path")
     package: Code | None = None
     filename: Path | None = None
+    token: Code | None = Field(None, title="上传编号")
 
 
 def _shown(value: Any) -> str:

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import click
 
-from gridmgmt.cli import help_text
+from gridmgmt.cli import grid_import, help_text
 from gridmgmt.cli.actor import as_option, cli_actor
-from gridmgmt.cli.checks import ID, INTEGER, NUMBER
+from gridmgmt.cli.checks import ID, INTEGER
 from gridmgmt.cli.choices import LabelledChoice
+from gridmgmt.cli.grid_rules import rules_of, rules_options
 from gridmgmt.cli.layout import Group
 from gridmgmt.db.session import make_session
-from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.vocab import FORMATS, PLAN_STATUSES
 from gridmgmt.private_files import private_output, write_private
 from gridmgmt.services.briefing.roster import grid_roster
@@ -21,7 +21,6 @@ from gridmgmt.services.grids.allocation import rebalance as rebalance_plan
 from gridmgmt.services.grids.assignment import assign as assign_plan
 from gridmgmt.services.grids.views import plan_row
 
-DEFAULT = GridRules()
 PLAN_COLUMNS = {
     "id": "编号",
     "township": "乡镇",
@@ -45,28 +44,6 @@ QUALITY_LABELS = {
 EXPORT_FORMAT = LabelledChoice(FORMATS, sorted(grid_plans.EXPORT_DRIVERS))
 
 
-# (flag, GridRules field, type, help) of the rule options.
-RULE_OPTIONS = [
-    ("--target", "target", NUMBER, "每格目标工作量（户）"),
-    ("--min", "min_workload", NUMBER, "每格工作量下限"),
-    ("--max", "max_workload", NUMBER, "每格工作量上限"),
-    ("--must-visit-extra", "must_visit_extra", NUMBER, "每户必访户多算的工作量（1.0 即一户按两户算）"),
-    ("--tolerance", "tolerance", NUMBER, "各网格工作量可偏离本村平均的比例（0.1 即上下 10%）"),
-    ("--max-cells-per-worker", "max_cells_per_worker", INTEGER, "每名网格员最多负责网格数"),
-    ("--liaison-capacity", "liaison_capacity", INTEGER, "每名党员最多联系户数"),
-]
-
-
-def _rules_options(fn):
-    for flag, name, kind, text in reversed(RULE_OPTIONS):
-        fn = click.option(flag, name, type=kind, default=getattr(DEFAULT, name), show_default=True, help=text)(fn)
-    return fn
-
-
-def _rules(**kw) -> GridRules:
-    return GridRules(**{name: kw[name] for _, name, _, _ in RULE_OPTIONS})
-
-
 def _run(fn, *args, **kw):
     with make_session() as session:
         return fn(session, *args, **kw)
@@ -85,13 +62,17 @@ def grids() -> None:
     """The `gridmgmt grids` group."""
 
 
+grids.add_command(grid_import.import_grids)
+grids.add_command(grid_import.check)
+
+
 @grids.command()
 @click.option("--township", required=True, metavar="编码", help="乡镇编码")
 @click.option("--name", default=None, metavar="名称", help="方案名称（默认带日期时间）")
-@_rules_options
+@rules_options
 def allocate(township: str, name: str | None, **kw) -> None:
     """按村自动划分网格，生成草稿方案。"""
-    rules = _rules(**kw)
+    rules = rules_of(**kw)
     start = time.perf_counter()
     report = _run(allocate_township, township, name or time.strftime("自动划分 %Y-%m-%d %H:%M"), rules)
     _print_quality(report)

@@ -1,4 +1,4 @@
-"""`gridmgmt import LAYER FILE`."""
+"""`gridmgmt import LAYER FILE` and `gridmgmt import template LAYER -o FILE`."""
 
 import sys
 from pathlib import Path
@@ -26,19 +26,50 @@ def _progress(rows, total: int):
     return tqdm(rows, total=total, desc="写入暂存表", unit="条", leave=False, disable=total <= PROGRESS_MIN_ROWS)
 
 
-def _report(rejected: ImportRejected) -> None:
+def report_rejected(rejected: ImportRejected) -> None:
     """Print every error to stderr and exit non-zero."""
     for error in rejected.errors:
         click.echo(f"  {error}", err=True)
     raise click.ClickException(str(rejected))
 
 
+@click.command("template", cls=Command)
+@click.argument("layer", type=LAYER, metavar="图层")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    metavar="文件",
+    help="写到此 .xlsx 文件",
+)
+def template_command(layer, output) -> None:
+    """生成图层的 Excel 导入模板：中文列名、一行示例、「说明」工作表（可选值与格式）。填好后可直接用 gridmgmt import 导入。"""
+    from geodata.templates import template_workbook
+
+    output.write_bytes(template_workbook(layer))
+    click.echo(f"已生成「{LAYERS[layer].label}」导入模板：{output}")
+
+
+class ImportCommand(Command):
+    """`gridmgmt import LAYER FILE`, which also answers `gridmgmt import template LAYER -o FILE`."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        """The context of `template` when the first argument names it, else of the import."""
+        if args and args[0] == "template":
+            return template_command.make_context(f"{info_name} template", args[1:], parent=parent, **extra)
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+
 @click.command(
     "import",
-    cls=Command,
+    cls=ImportCommand,
     help=help_text(
         "import",
-        (f"图层按此顺序导入：{LAYER.listing()}。须用 --as 指明操作人（管理员或本乡镇的组织委员），导入记入审计日志。"),
+        (
+            f"图层按此顺序导入：{LAYER.listing()}。须用 --as 指明操作人（管理员或本乡镇的组织委员），导入记入审计日志。"
+            "\n\n每个图层的 Excel 模板：gridmgmt import template 图层 -o 文件.xlsx。"
+        ),
     ),
 )
 @click.argument("layer", type=LAYER, metavar="图层")
@@ -88,7 +119,7 @@ def import_command(layer, file, township, crs, encoding, update, fix_geometry, m
                 progress=_progress if sys.stderr.isatty() else None,
             )
         except ImportRejected as rejected:
-            _report(rejected)
+            report_rejected(rejected)
     click.echo(f"已导入 {LAYERS[layer].label}：新增 {result.inserted} 条，更新 {result.updated} 条")
     if result.road_vertices is not None:
         click.echo(f"路网拓扑已重建：{result.road_vertices} 个节点")

@@ -22,6 +22,7 @@ from gridmgmt.db.bulk import indexes_rebuilt
 from gridmgmt.db.models import Base
 from gridmgmt.services.accounts.audit import Actor
 from gridmgmt.services.imports import import_layer, writing
+from tests.tables import fingerprints
 
 SAMPLES = Path(geodata.__file__).parent / "samples"
 TOWNSHIP = "449900101000"
@@ -48,22 +49,12 @@ def villages(session):
     return session
 
 
-def snapshot(session) -> dict:
-    """A fingerprint of every table's content."""
-    return {
-        t.name: session.execute(
-            text(f"SELECT count(*), md5(string_agg(x::text, '|' ORDER BY x::text)) FROM {t.name} x")
-        ).one()
-        for t in Base.metadata.sorted_tables
-    }
-
-
 def rejected(session, layer, path, **options) -> str:
     """Import that must fail and leave the database unchanged; returns all error lines."""
-    before = snapshot(session)
+    before = fingerprints(session)
     with pytest.raises(ImportRejected) as info:
         load(session, layer, path, **options)
-    assert snapshot(session) == before
+    assert fingerprints(session) == before
     return "\n".join(map(str, info.value.errors))
 
 

@@ -40,10 +40,18 @@ def test_values_are_typed_and_every_bad_value_is_reported():
         }
     )
     values, _, errors = parse_frame(frame, HOUSEHOLDS)
-    assert values["member_count"].tolist() == [3, None, 2, None]
+    assert values["member_count"].tolist() == [3, None, 2, 1]  # blank: the column's default
     assert values["hardship"].tolist() == [True, False, None, True]
     assert sorted((e.row, e.field) for e in errors) == [(2, "人口"), (2, "户主"), (3, "困难家庭"), (4, "户编码")]
     assert any("「x」不是有效的整数" in str(e) for e in errors)
+
+
+def test_a_blank_cell_takes_the_column_default_and_a_bad_one_stays_an_error():
+    frame = pd.DataFrame({"户编码": ["a", "b"], "户主": ["甲", "乙"], "困难家庭": [None, " "], "人口": ["", "两"]})
+    values, _, errors = parse_frame(frame, HOUSEHOLDS)
+    assert values["hardship"].tolist() == [False, False]
+    assert values["member_count"].tolist() == [1, None]
+    assert [(e.row, e.field) for e in errors] == [(2, "人口")]
 
 
 def test_missing_required_column_is_a_file_error():

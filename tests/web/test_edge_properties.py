@@ -53,6 +53,12 @@ READS_NOTHING = {
     "ogc.api_definition",
     "ogc.queryables_of",
     "ogc.unknown_path",
+    "imports.page",
+    "imports.template",
+    "imports.errors",
+    "imports.confirm",
+    "imports.job",
+    "imports.status",
 }
 # Views that read their input themselves (web/accounts.py); NUL bytes are refused for them too.
 OWN_PARSING = {

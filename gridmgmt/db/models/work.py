@@ -138,6 +138,8 @@ class GridCell(Timestamped, Versioned, Base):
     code: Mapped[str] = mapped_column(String(24))
     name: Mapped[str | None] = mapped_column(String(64))
     grid_worker_id: Mapped[int | None] = mapped_column(ForeignKey("cadre.id"))
+    # 网格长, when an imported existing grid names one (allocated plans leave it empty).
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("cadre.id"))
     locked: Mapped[bool] = mapped_column(Boolean, server_default="false")
     geom = geometry_column("MULTIPOLYGON")
 

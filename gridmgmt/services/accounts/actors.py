@@ -30,6 +30,7 @@ ACTIONS = {
     "review_site": "示范点评审",
     "export_workbook": "导出表格",
     "import_layer": "导入图层",
+    "import_grid_plan": "导入已有网格",
     "logout_all": "退出全部设备",
     "disable_user": "停用用户",
     "enable_user": "启用用户",
