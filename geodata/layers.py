@@ -17,6 +17,31 @@ from gridmgmt.domain.vocab import (
     ROAD_CLASSES,
 )
 
+# 职务 words of a cadre roster, each naming one role. A bare 「书记」 names none: see SECRETARY_QUESTION.
+CADRE_ROLE_WORDS = {
+    **dict.fromkeys(("党委书记", "镇委书记", "乡党委书记", "街道党工委书记"), "township_secretary"),
+    **dict.fromkeys(
+        ("镇领导班子成员", "班子成员", "领导班子成员", "镇长", "乡长", "副镇长", "副乡长", "镇党委副书记", "党委副书记")
+        + ("人大主席", "纪委书记", "组织委员", "宣传委员", "武装部长", "镇党委委员", "党委委员"),
+        "township_leader",
+    ),
+    **dict.fromkeys(("镇机关干部", "机关干部", "乡干部", "包村干部"), "township_cadre"),
+    **dict.fromkeys(
+        ("村党支部书记", "村党总支书记", "村党委书记", "社区党组织书记", "社区党支部书记", "社区党委书记")
+        + ("村支书", "支部书记", "党支部书记", "村书记", "社区书记", "村支部书记"),
+        "village_secretary",
+    ),
+    **dict.fromkeys(
+        ("村两委干部", "村委委员", "村委会主任", "村主任", "村委主任", "社区干部", "村支委"), "village_cadre"
+    ),
+    **dict.fromkeys(("驻村工作队员", "驻村队员", "驻村干部", "驻村工作队"), "work_team"),
+    **dict.fromkeys(("驻村第一书记",), "first_secretary"),
+    **dict.fromkeys(("专职网格员", "兼职网格员"), "grid_worker"),
+}
+SECRETARY_QUESTION = (
+    "「{value}」不明确：是镇党委书记、村党组织书记还是第一书记？请写全称（如「村党组织书记」「镇党委书记」）"
+)
+
 # Stored as the Chinese word, as the demo generator writes it.
 GENDERS = {"男": "男", "女": "女"}
 
@@ -32,6 +57,8 @@ class Field:
     required: bool = False
     choices: dict[str, str] = field(default_factory=dict)
     synonyms: dict[str, str] = field(default_factory=dict)
+    # Words that could mean more than one choice: refused with this question, never guessed.
+    questions: dict[str, str] = field(default_factory=dict)
     short: str | None = None
     derived: bool = False
 
@@ -316,7 +343,8 @@ CADRES = Layer(
             ("职务", "角色", "身份", "role"),
             required=True,
             choices=CADRE_ROLES,
-            synonyms={"书记": "township_secretary", "驻村工作队员": "work_team"},
+            synonyms=CADRE_ROLE_WORDS,
+            questions=dict.fromkeys(("书记", "副书记", "支书记"), SECRETARY_QUESTION),
         ),
         Field("phone", "电话", aliases=("电话", "手机", "联系电话", "手机号")),
         HOUSEHOLD_CODE,

@@ -57,7 +57,7 @@ def _load(session: Session, plan_id: int, township_id: int) -> list[pd.DataFrame
         .where(
             Cadre.township_id == township_id,
             Cadre.household_id.is_not(None),
-            Cadre.cadre_role.in_(["grid_worker", "village_cadre"]),
+            Cadre.cadre_role.in_(["grid_worker", "village_secretary", "village_cadre"]),
         )
         .order_by(Cadre.id),
         select(PartyMember.id, PartyMember.household_id)
