@@ -65,9 +65,9 @@ def user() -> None:
 @click.option("--cadre", "cadre_code", metavar="编码", help="关联干部编码（网格员必填）")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读一行作为密码（不提示）")
 def add(username: str, role: str, township_code: str | None, cadre_code: str | None, password_stdin: bool) -> None:
-    """添加用户。"""
+    """添加用户（记入审计日志）。"""
     password = _password(password_stdin)
-    _run(_accounts().add_user, username, role, password, township_code, cadre_code)
+    _run(_accounts().add_user, username, role, password, township_code, cadre_code, actor=_cli_actor())
     click.echo(f"已添加用户 {username}（{ROLES[role]}）")
 
 
@@ -75,17 +75,17 @@ def add(username: str, role: str, township_code: str | None, cadre_code: str | N
 @click.argument("username", metavar="用户名")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读一行作为密码（不提示）")
 def passwd(username: str, password_stdin: bool) -> None:
-    """修改用户的密码。"""
-    _run(_accounts().set_password, username, _password(password_stdin))
+    """修改用户的密码（记入审计日志）。"""
+    _run(_accounts().set_password, username, _password(password_stdin), actor=_cli_actor())
     click.echo(f"已修改 {username} 的密码")
 
 
-@user.command("role", help=f"改用户的角色。\n\n角色：{ROLE.listing()}。")
+@user.command("role", help=f"改用户的角色（记入审计日志）。\n\n角色：{ROLE.listing()}。")
 @click.argument("username", metavar="用户名")
 @click.argument("role", type=ROLE, metavar="角色")
 def role(username: str, role: str) -> None:
     """Give USERNAME the role ROLE."""
-    _run(_accounts().set_role, username, role)
+    _run(_accounts().set_role, username, role, actor=_cli_actor())
     click.echo(f"{username} 的角色已改为 {ROLES[role]}")
 
 
@@ -115,7 +115,7 @@ def enable(username: str) -> None:
 def token(username: str, name: str | None, expires_days: int | None) -> None:
     """为用户创建个人访问令牌；令牌只显示这一次。"""
     named = {"name": name} if name else {}  # unnamed: the service's default name
-    secret = _run(_accounts().create_token, username, expires_days=expires_days, **named)
+    secret = _run(_accounts().create_token, username, expires_days=expires_days, actor=_cli_actor(), **named)
     click.echo(secret)
     click.echo("请妥善保存：令牌只显示这一次。用法：在请求头中加 Authorization: Bearer <令牌>", err=True)
 
@@ -125,7 +125,7 @@ def token(username: str, name: str | None, expires_days: int | None) -> None:
 @click.option("--name", default=None, metavar="名称", help="只吊销这个名称的令牌（默认全部）")
 def revoke(username: str, name: str | None) -> None:
     """吊销用户的个人访问令牌。"""
-    count = _run(_accounts().revoke_tokens, username, name)
+    count = _run(_accounts().revoke_tokens, username, name, actor=_cli_actor())
     click.echo(f"已吊销 {username} 的 {count} 个访问令牌")
 
 
@@ -143,5 +143,5 @@ def demo(township_code: str | None) -> None:
     """为演示乡镇创建每个角色各一个演示账号（已存在的保留），并打印登录信息。"""
     from gridmgmt.services.accounts.demo_users import describe, ensure_demo_users
 
-    for line in describe(_run(ensure_demo_users, township_code)):
+    for line in describe(_run(ensure_demo_users, township_code, actor=_cli_actor())):
         click.echo(line)
