@@ -9,6 +9,7 @@ from web import (
     assets,
     audit,
     auth,
+    clock,
     coverage,
     db,
     errors,
@@ -24,6 +25,7 @@ from web import (
     sites,
     tiles,
     townships,
+    users,
     villages,
     visits,
 )
@@ -53,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_app(app)
     params.init_app(app)
     nav.init_app(app)
+    clock.init_app(app)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(assets.bp)
     app.register_blueprint(townships.bp)
@@ -68,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(coverage.bp)
     app.register_blueprint(grids.bp)
     app.register_blueprint(grids_api.bp)
+    app.register_blueprint(users.bp)
     serving.init_app(app)
     errors.init_app(app)
     return app

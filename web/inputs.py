@@ -180,3 +180,38 @@ class DutyForm(Inline):
     cadre_roles: Annotated[list[Code], Field(max_length=100)] = Field([], title="干部类别")
     flags: Annotated[list[Code], Field(max_length=100)] = Field([], title="必访标记")
     active: bool = Field(False, title="启用")
+
+
+Password = Annotated[str, Field(max_length=256)]
+
+
+class NewUserForm(Inline):
+    """A user added by an admin: name, role, scope and a first password."""
+
+    username: Code = Field("", title="用户名")
+    role: Code = Field("", title="角色")
+    township: Code = Field("", title="乡镇")
+    cadre: Code = Field("", title="干部编码")
+    password: Password = Field("", title="密码")
+
+
+class AccessForm(Inline):
+    """A user's role and scope (township, cadre), changed by an admin."""
+
+    role: Code = Field("", title="角色")
+    township: Code = Field("", title="乡镇")
+    cadre: Code = Field("", title="干部编码")
+
+
+class ActiveForm(Inline):
+    """Enable (true) or disable a user."""
+
+    active: bool = Field(False, title="启用")
+
+
+class OwnPasswordForm(Inline):
+    """A user's own password change: the current one and the new one twice."""
+
+    current: Password = Field("", title="当前密码")
+    new: Password = Field("", title="新密码")
+    again: Password = Field("", title="再次输入新密码")

@@ -132,9 +132,11 @@ def revoke(username: str, name: str | None) -> None:
 @user.command("list")
 def list_command() -> None:
     """列出全部用户。"""
-    for account, township in _run(_accounts().list_users):
+    from gridmgmt.services.accounts.directory import accounts
+
+    for account in _run(accounts):
         state = "" if account.active else "（已停用）"
-        click.echo(f"{account.username}\t{ROLES[account.role]}\t{township or '全部乡镇'}{state}")
+        click.echo(f"{account.username}\t{ROLES[account.role]}\t{account.township_name or '全部乡镇'}{state}")
 
 
 @user.command("demo")

@@ -198,16 +198,6 @@ def _keep_an_admin(session: Session, user: AppUser) -> None:
         raise AccountError(f"{user.username} 是最后一个在用的系统管理员，不能停用或改为其他角色")
 
 
-def list_users(session: Session) -> list[tuple[AppUser, str | None]]:
-    """Every user with their township's name, by username."""
-    rows = session.execute(
-        select(AppUser, Township.name)
-        .outerjoin(Township, AppUser.township_id == Township.id)
-        .order_by(AppUser.username)
-    )
-    return [tuple(row) for row in rows]
-
-
 def create_token(
     session: Session, username: str, name: str = "default", expires_days: int | None = None, *, actor: Actor
 ) -> str:
@@ -243,12 +233,6 @@ def revoke_tokens(
     record(session, actor, "revoke_token", target=username, detail=detail)
     session.commit()
     return len(tokens)
-
-
-def user_tokens(session: Session, username: str) -> list[ApiToken]:
-    """USERNAME's tokens, newest first (only their hashes are stored)."""
-    user = find_user(session, username)
-    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
 
 
 def user_for_token(session: Session, secret: str) -> AppUser | None:

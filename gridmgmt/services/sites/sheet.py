@@ -4,6 +4,7 @@ import io
 
 from sqlalchemy.orm import Session
 
+from gridmgmt.domain.clock import local_text
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig, corridor_distance
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABEL_OF_STATUS
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES, ORG_FIELDS, ROAD_CLASSES
@@ -58,7 +59,7 @@ def candidate_rows(scored: list[Scored], config: SiteConfig, chosen=frozenset())
 HISTORY_HEADER = ["党组织编码", "党组织名称", "环节", "原状态", "新状态", "级别", "年度", "评审意见", "评审人", "时间"]
 
 
-def _history_rows(session: Session, town: int) -> list[list]:
+def _history_rows(session: Session, town: int, tz: str) -> list[list]:
     rows = []
     for site in site_records(session, town):
         for h in site.history:
@@ -73,7 +74,7 @@ def _history_rows(session: Session, town: int) -> list[list]:
                     h.year,
                     h.comment or "",
                     h.decided_by,
-                    h.decided_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    local_text(h.decided_at, tz),
                 ]
             )
     return rows
@@ -85,12 +86,15 @@ def review_sheet(
     scored: list[Scored],
     config: SiteConfig,
     chosen=frozenset(),
-    actor: Actor = Actor("unknown"),
+    *,
+    actor: Actor,
+    tz: str,
 ) -> bytes:
-    """The review sheet as XLSX bytes: 候选评分 and 评审记录; writes the audit row and commits."""
+    """The review sheet as XLSX bytes: 候选评分 and 评审记录 (times in the time zone TZ); writes the
+    audit row and commits."""
     book = new_book()
     add_sheet(book, "候选评分", *candidate_rows(scored, config, chosen))
-    add_sheet(book, "评审记录", HISTORY_HEADER, _history_rows(session, township_id(session, township_code)))
+    add_sheet(book, "评审记录", HISTORY_HEADER, _history_rows(session, township_id(session, township_code), tz))
     out = io.BytesIO()
     book.save(out)
     record(
