@@ -1,11 +1,11 @@
 """`gridmgmt user add|passwd|role|disable|enable|token|revoke|list|demo`."""
 
-import getpass
 import sys
 
 import click
 
 from gridmgmt.cli import help_text
+from gridmgmt.cli.actor import os_actor
 from gridmgmt.cli.checks import INTEGER
 from gridmgmt.cli.choices import LabelledChoice
 from gridmgmt.cli.layout import Group
@@ -35,13 +35,6 @@ def _run(action, *args, **kwargs):
         return action(session, *args, **kwargs)
 
 
-def _cli_actor():
-    """The OS user at this terminal, as the audit log's actor."""
-    from gridmgmt.services.accounts.actors import Actor
-
-    return Actor(getpass.getuser())
-
-
 @click.group(
     cls=Group,
     help=help_text(
@@ -67,7 +60,7 @@ def user() -> None:
 def add(username: str, role: str, township_code: str | None, cadre_code: str | None, password_stdin: bool) -> None:
     """添加用户（记入审计日志）。"""
     password = _password(password_stdin)
-    _run(_accounts().add_user, username, role, password, township_code, cadre_code, actor=_cli_actor())
+    _run(_accounts().add_user, username, role, password, township_code, cadre_code, actor=os_actor())
     click.echo(f"已添加用户 {username}（{ROLES[role]}）")
 
 
@@ -76,7 +69,7 @@ def add(username: str, role: str, township_code: str | None, cadre_code: str | N
 @click.option("--password-stdin", is_flag=True, help="从标准输入读一行作为密码（不提示）")
 def passwd(username: str, password_stdin: bool) -> None:
     """修改用户的密码（记入审计日志）。"""
-    _run(_accounts().set_password, username, _password(password_stdin), actor=_cli_actor())
+    _run(_accounts().set_password, username, _password(password_stdin), actor=os_actor())
     click.echo(f"已修改 {username} 的密码")
 
 
@@ -85,7 +78,7 @@ def passwd(username: str, password_stdin: bool) -> None:
 @click.argument("role", type=ROLE, metavar="角色")
 def role(username: str, role: str) -> None:
     """Give USERNAME the role ROLE."""
-    _run(_accounts().set_role, username, role, actor=_cli_actor())
+    _run(_accounts().set_role, username, role, actor=os_actor())
     click.echo(f"{username} 的角色已改为 {ROLES[role]}")
 
 
@@ -96,7 +89,7 @@ def disable(username: str) -> None:
 
     最后一个在用的系统管理员不能停用。
     """
-    _run(_accounts().set_active, username, False, _cli_actor())
+    _run(_accounts().set_active, username, False, os_actor())
     click.echo(f"已停用用户 {username}")
 
 
@@ -104,7 +97,7 @@ def disable(username: str) -> None:
 @click.argument("username", metavar="用户名")
 def enable(username: str) -> None:
     """重新启用用户（记入审计日志）。"""
-    _run(_accounts().set_active, username, True, _cli_actor())
+    _run(_accounts().set_active, username, True, os_actor())
     click.echo(f"已启用用户 {username}")
 
 
@@ -115,7 +108,7 @@ def enable(username: str) -> None:
 def token(username: str, name: str | None, expires_days: int | None) -> None:
     """为用户创建个人访问令牌；令牌只显示这一次。"""
     named = {"name": name} if name else {}  # unnamed: the service's default name
-    secret = _run(_accounts().create_token, username, expires_days=expires_days, actor=_cli_actor(), **named)
+    secret = _run(_accounts().create_token, username, expires_days=expires_days, actor=os_actor(), **named)
     click.echo(secret)
     click.echo("请妥善保存：令牌只显示这一次。用法：在请求头中加 Authorization: Bearer <令牌>", err=True)
 
@@ -125,7 +118,7 @@ def token(username: str, name: str | None, expires_days: int | None) -> None:
 @click.option("--name", default=None, metavar="名称", help="只吊销这个名称的令牌（默认全部）")
 def revoke(username: str, name: str | None) -> None:
     """吊销用户的个人访问令牌。"""
-    count = _run(_accounts().revoke_tokens, username, name, actor=_cli_actor())
+    count = _run(_accounts().revoke_tokens, username, name, actor=os_actor())
     click.echo(f"已吊销 {username} 的 {count} 个访问令牌")
 
 
@@ -145,5 +138,5 @@ def demo(township_code: str | None) -> None:
     """为演示乡镇创建每个角色各一个演示账号（已存在的保留），并打印登录信息。"""
     from gridmgmt.services.accounts.demo_users import describe, ensure_demo_users
 
-    for line in describe(_run(ensure_demo_users, township_code, actor=_cli_actor())):
+    for line in describe(_run(ensure_demo_users, township_code, actor=os_actor())):
         click.echo(line)

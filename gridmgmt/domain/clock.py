@@ -7,6 +7,11 @@ MINUTES = "%Y-%m-%d %H:%M"
 SECONDS = "%Y-%m-%d %H:%M:%S"
 
 
+def local_now_text(tz: str, fmt: str = MINUTES) -> str:
+    """The present moment as FMT in the time zone TZ (e.g. a default plan name)."""
+    return datetime.now(ZoneInfo(tz)).strftime(fmt)
+
+
 def local_text(moment: datetime | None, tz: str, fmt: str = MINUTES) -> str:
     """MOMENT (timezone-aware) as FMT in the time zone TZ; empty for None."""
     if moment is None:
