@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, render_template
 
+from gridmgmt.config import get_settings
 from gridmgmt.domain.branch_rules import RULES
 from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, focus, legend_entries, village_bounds
 from gridmgmt.maps.township import render_parts
@@ -68,7 +69,7 @@ def page(code: str, query: CoverageQuery):
     """Coverage map and gap table of township CODE, optionally for one village (?village=名称)."""
     require_township(code)
     session = get_session()
-    report = township_coverage(session, code)
+    report = township_coverage(session, code, day=get_settings().today())
     layers, fmap = role_map(session, code)
     add_coverage_overlays(fmap, coverage_layers(session, report))
     village = query.village
@@ -95,5 +96,5 @@ def page(code: str, query: CoverageQuery):
 def workbook(code: str):
     """The coverage workbook of township CODE: one sheet per rule."""
     require_township(code)
-    data = export_coverage_workbook(get_session(), code, current_actor())
+    data = export_coverage_workbook(get_session(), code, current_actor(), day=get_settings().today())
     return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename=coverage-{code}.xlsx"})

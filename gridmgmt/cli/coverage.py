@@ -9,6 +9,7 @@ from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.choices import LabelledChoice
 from gridmgmt.cli.layout import Command
+from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.vocab import FORMATS
 from gridmgmt.private_files import write_private
@@ -63,10 +64,10 @@ def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool, a
         raise click.UsageError("输出 Excel 须用 -o 指定输出文件")
     with make_session() as session:
         if fmt == "table" and output is None:  # on screen, like the coverage page: not an export
-            report = township_coverage(session, code, with_reach=not no_reach)
+            report = township_coverage(session, code, with_reach=not no_reach, day=get_settings().today())
         else:
             actor = cli_actor(session, as_user, "view_coverage", township=code)
-            report = audited_coverage(session, code, actor, fmt, not no_reach)
+            report = audited_coverage(session, code, actor, fmt, not no_reach, day=get_settings().today())
     if fmt == "xlsx":
         write_private(output, coverage_workbook(report))
         click.echo(f"已写入 {output}")

@@ -6,13 +6,14 @@ Spatial queries are Core select() with func.ST_*; raw SQL is left to pgRouting's
 """
 
 import json
+from datetime import date
 
 import numpy as np
 import shapely
 from sqlalchemy import ARRAY, ColumnElement, Select, any_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import GridCell, GridPlan, Household, Village, VillageGroup
+from gridmgmt.db.models import CadreVillage, GridCell, GridPlan, Household, Village, VillageGroup
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
 
@@ -30,6 +31,14 @@ def township_villages(township_id: int) -> Select:
 def in_township(township_id: int) -> ColumnElement:
     """WHERE clause: the household lies in a village of township TOWNSHIP_ID."""
     return Household.village_id.in_(township_villages(township_id))
+
+
+def posting_in_force(day: date) -> ColumnElement:
+    """WHERE clause: the posting (cadre_village) holds on DAY, from its first day to its last, both
+    included (empty: open)."""
+    return or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= day) & or_(
+        CadreVillage.end_date.is_(None), CadreVillage.end_date >= day
+    )
 
 
 def household_scope(scope: Scope) -> list[ColumnElement]:

@@ -27,7 +27,7 @@ UNTIL = date(2026, 7, 1)
 @pytest.fixture(scope="module")
 def demo(engine):
     """(generated tables, coverage report) of the demo township loaded into the test database."""
-    with default_demo(engine, UNTIL, lambda session: township_coverage(session, CODE)) as loaded:
+    with default_demo(engine, UNTIL, lambda session: township_coverage(session, CODE, day=UNTIL)) as loaded:
         yield loaded
 
 

@@ -4,6 +4,8 @@ Reads the township's tables in a few queries, runs gridmgmt.analysis on them and
 returns one CoverageReport. Read-only: nothing is written.
 """
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import Select, select
@@ -22,7 +24,7 @@ from gridmgmt.db.models import (
     Village,
     VillageGroup,
 )
-from gridmgmt.db.queries import in_township, township_villages
+from gridmgmt.db.queries import in_township, posting_in_force, township_villages
 from gridmgmt.domain.branch_rules import SPLIT_REASONS, CoverageRules
 from gridmgmt.domain.errors import TownshipNotFound
 from gridmgmt.network.distances import Snapped, VertexCosts, pair_distances, straight_distances
@@ -33,8 +35,8 @@ from gridmgmt.services.coverage.reach import household_reach, township_reach
 NO_ROADS_NOTE = "该乡镇没有可通行的道路（未导入或未建拓扑），未计算道路可达性、党员居住分散度和党小组建议"
 
 
-def _queries(township_id: int) -> dict[str, Select]:
-    """The township's tables the report is made from, by name."""
+def _queries(township_id: int, day: date) -> dict[str, Select]:
+    """The township's tables the report is made from, by name; the postings in force on DAY."""
     t = township_id
     return {
         "villages": select(
@@ -86,13 +88,13 @@ def _queries(township_id: int) -> dict[str, Select]:
         .order_by(Cadre.code),
         "postings": select(CadreVillage.cadre_id, CadreVillage.village_id, CadreVillage.assignment)
         .join(Cadre, Cadre.id == CadreVillage.cadre_id)
-        .where(Cadre.township_id == t),
+        .where(Cadre.township_id == t, posting_in_force(day)),
     }
 
 
-def _tables(session: Session, township_id: int) -> dict[str, pd.DataFrame]:
+def _tables(session: Session, township_id: int, day: date) -> dict[str, pd.DataFrame]:
     conn = session.connection()
-    return {name: pd.read_sql(rows, conn) for name, rows in _queries(township_id).items()}
+    return {name: pd.read_sql(rows, conn) for name, rows in _queries(township_id, day).items()}
 
 
 def _township(session: Session, code: str) -> tuple[int, str]:
@@ -221,15 +223,16 @@ def _reach_by_area(t, reach: pd.DataFrame, rules: CoverageRules, key: str) -> pd
 
 
 def township_coverage(
-    session: Session, code: str, rules: CoverageRules = CoverageRules(), with_reach: bool = True
+    session: Session, code: str, rules: CoverageRules = CoverageRules(), with_reach: bool = True, *, day: date
 ) -> CoverageReport:
-    """The coverage report of the township CODE; raises TownshipNotFound.
+    """The coverage report of the township CODE with the postings (包村, 挂点, 第一书记) in force on DAY;
+    raises TownshipNotFound.
 
     Without routable roads the report has no road measures (reach, settlements,
     proposals) and says so in its notes.
     """
     township_id, name = _township(session, code)
-    t = _tables(session, township_id)
+    t = _tables(session, township_id, day)
     villages, groups, total = _areas(t)
     branch = cov.branch_members(t["orgs"], t["members"])
     try:

@@ -1,5 +1,7 @@
 """The coverage workbook as an export: built from the township's coverage report and audited."""
 
+from datetime import date
+
 from sqlalchemy.orm import Session
 
 from gridmgmt.domain.branch_rules import CoverageRules
@@ -11,10 +13,18 @@ from gridmgmt.services.coverage.report import township_coverage
 
 
 def audited_coverage(
-    session: Session, code: str, actor: Actor, fmt: str, with_reach: bool = True, rules: CoverageRules = CoverageRules()
+    session: Session,
+    code: str,
+    actor: Actor,
+    fmt: str,
+    with_reach: bool = True,
+    rules: CoverageRules = CoverageRules(),
+    *,
+    day: date,
 ) -> CoverageReport:
-    """Township CODE's coverage (it names cadres and party members) as an export in FMT: audited, committed."""
-    report = township_coverage(session, code, rules, with_reach)
+    """Township CODE's coverage on DAY (it names cadres and party members) as an export in FMT: audited,
+    committed."""
+    report = township_coverage(session, code, rules, with_reach, day=day)
     record(
         session,
         actor,
@@ -27,7 +37,13 @@ def audited_coverage(
 
 
 def export_coverage_workbook(
-    session: Session, code: str, actor: Actor, with_reach: bool = True, rules: CoverageRules = CoverageRules()
+    session: Session,
+    code: str,
+    actor: Actor,
+    with_reach: bool = True,
+    rules: CoverageRules = CoverageRules(),
+    *,
+    day: date,
 ) -> bytes:
-    """The .xlsx bytes of township CODE's coverage; writes the audit row and commits."""
-    return coverage_workbook(audited_coverage(session, code, actor, "xlsx", with_reach, rules))
+    """The .xlsx bytes of township CODE's coverage on DAY; writes the audit row and commits."""
+    return coverage_workbook(audited_coverage(session, code, actor, "xlsx", with_reach, rules, day=day))
