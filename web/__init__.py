@@ -21,6 +21,7 @@ from web import (
     nav,
     ogc,
     params,
+    postings,
     serving,
     sites,
     tiles,
@@ -72,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(grids.bp)
     app.register_blueprint(grids_api.bp)
     app.register_blueprint(users.bp)
+    app.register_blueprint(postings.bp)
     serving.init_app(app)
     errors.init_app(app)
     return app

@@ -215,3 +215,19 @@ class OwnPasswordForm(Inline):
     current: Password = Field("", title="当前密码")
     new: Password = Field("", title="新密码")
     again: Password = Field("", title="再次输入新密码")
+
+
+class PostingForm(Inline):
+    """A posting added on the 驻村包村 page: cadre, village, kind and its first and last day."""
+
+    cadre: Code = Field("", title="干部")
+    village: Code = Field("", title="行政村")
+    kind: Code = Field("", title="类型")
+    start: Day | None = Field(None, title="开始日期")
+    end: Day | None = Field(None, title="结束日期")
+
+
+class EndPostingForm(Inline):
+    """The last day of a posting being ended (default: today)."""
+
+    end: Day | None = Field(None, title="结束日期")

@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "record_visits": frozenset({"grid_worker"}),
     "view_compliance": frozenset({"admin", "planner", "leader"}),
     "edit_duties": frozenset({"admin", "planner"}),
+    "edit_postings": frozenset({"admin", "planner"}),  # 包村/挂点/第一书记/工作队 postings
     # Command line: whole layers with names and phones out (gridmgmt export, export-gpkg), files in (import).
     "export_data": frozenset({"admin", "planner"}),
     "import_data": frozenset({"admin", "planner"}),
