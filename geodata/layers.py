@@ -4,9 +4,12 @@ Canonical names equal the database columns where there is one; `*_code` names re
 another row by its code; lon/lat (and seat_lon/seat_lat) are WGS84 degrees.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from gridmgmt.domain.postings import posting_code
 from gridmgmt.domain.vocab import (
+    ASSIGNMENTS,
     CADRE_ROLES,
     ECONOMIC_ORG_KINDS,
     EIGHT_HAVES,
@@ -81,6 +84,8 @@ class Layer:
     geom_required: bool = False
     needs_township: bool = True
     personal: bool = False  # rows name or locate people: exporting them is audited
+    # Layers with no natural code of their own: a row's code when the file gives none, from its parsed values.
+    natural_code: Callable[[dict], str] | None = None
 
     def field(self, name: str) -> Field | None:
         """The field called NAME, if the layer has one."""
@@ -357,6 +362,44 @@ CADRES = Layer(
     personal=True,
 )
 
+
+def _posting_code(row: dict) -> str:
+    return posting_code(row["cadre_code"], row["village_code"], row["assignment"], row.get("start_date"))
+
+
+POSTINGS = Layer(
+    "postings",
+    "cadre_village",
+    "驻村包村安排",
+    (
+        Field("code", "编号", aliases=("编号", "安排编号", "编码")),
+        Field("cadre_code", "干部编号", aliases=("干部编号", "干部编码", "工号"), required=True, short="cadre"),
+        Field("village_code", "村编码", aliases=("村编码", "行政村编码", "村代码"), required=True, short="village"),
+        Field(
+            "assignment",
+            "类型",
+            "enum",
+            ("类型", "安排类型", "驻村类型", "派驻类型", "kind"),
+            required=True,
+            choices=ASSIGNMENTS,
+            synonyms={
+                "第一书记": "first_secretary",
+                "驻村第一书记": "first_secretary",
+                "工作队": "work_team",
+                "驻村工作队员": "work_team",
+                "工作队员": "work_team",
+                "挂点联系": "gua_dian",
+                "包村联系": "bao_cun",
+            },
+            short="kind",
+        ),
+        Field("start_date", "开始日期", "date", ("开始日期", "起始日期", "派驻日期", "开始时间"), short="start"),
+        Field("end_date", "结束日期", "date", ("结束日期", "截止日期", "离任日期", "结束时间"), short="end"),
+    ),
+    personal=True,
+    natural_code=_posting_code,
+)
+
 LAYERS = {
     layer.name: layer
     for layer in (
@@ -369,5 +412,6 @@ LAYERS = {
         PARTY_MEMBERS,
         ECONOMIC_ORGS,
         CADRES,
+        POSTINGS,
     )
 }
