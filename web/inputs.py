@@ -185,22 +185,19 @@ class DutyForm(Inline):
 Password = Annotated[str, Field(max_length=256)]
 
 
-class NewUserForm(Inline):
-    """A user added by an admin: name, role, scope and a first password."""
-
-    username: Code = Field("", title="用户名")
-    role: Code = Field("", title="角色")
-    township: Code = Field("", title="乡镇")
-    cadre: Code = Field("", title="干部编码")
-    password: Password = Field("", title="密码")
-
-
 class AccessForm(Inline):
     """A user's role and scope (township, cadre), changed by an admin."""
 
     role: Code = Field("", title="角色")
     township: Code = Field("", title="乡镇")
     cadre: Code = Field("", title="干部编码")
+
+
+class NewUserForm(AccessForm):
+    """A user added by an admin: name, role, scope and a first password."""
+
+    username: Code = Field("", title="用户名")
+    password: Password = Field("", title="密码")
 
 
 class ActiveForm(Inline):
