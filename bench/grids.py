@@ -29,6 +29,7 @@ from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.models import GridPlan
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.grid_rules import GridRules
+from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.grids.allocation import (
     VillageCells,
     allocate_township,
@@ -118,7 +119,7 @@ def _spopt(method: str, villages) -> Scored:
 def _township(session) -> tuple[Result, list]:
     code = session.execute(text("SELECT code FROM township ORDER BY id LIMIT 1")).scalar_one()
     start = time.perf_counter()
-    report = allocate_township(session, code, "基准测试", RULES)
+    report = allocate_township(session, code, "基准测试", RULES, actor=Actor("bench"))
     seconds = time.perf_counter() - start
     session.execute(delete(GridPlan).where(GridPlan.id == report.plan_id))
     session.commit()

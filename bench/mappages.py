@@ -30,6 +30,7 @@ from bench.serving import DB, Server, county_database, log_in, ours
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import Township
 from gridmgmt.db.session import make_session
+from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.accounts.demo_users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 
 RUNS = 5
@@ -155,7 +156,7 @@ def measure(checkouts: dict[str, Path]) -> list[tuple[str, MapPage, list[Load]]]
     url, _password = county_database()
     with make_session(url) as session:
         code = session.scalar(select(Township.code).order_by(Township.code))
-        ensure_demo_users(session, code)
+        ensure_demo_users(session, code, actor=Actor("bench"))
     servers = {"ours": ours(), **{name: checkout_server(name, root) for name, root in checkouts.items()}}
     loads = {(name, page.name): [] for name in servers for page in PAGES}
     with ExitStack() as stack, sync_playwright() as playwright:

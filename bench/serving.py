@@ -23,6 +23,7 @@ from gridmgmt.db.cluster import ensure_database, free_port
 from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.models import AppUser, Household, Township
 from gridmgmt.db.session import make_session
+from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.accounts.users import add_user, set_password
 
 DB = "gridmgmt_bench_tiles"
@@ -74,9 +75,9 @@ def county_database() -> tuple[str, str]:
         township = session.scalar(select(Township.code).order_by(Township.code))
         for username, role, code in ((USERNAME, "admin", None), (PLANNER, "planner", township)):
             if session.scalar(select(AppUser.id).where(AppUser.username == username)):
-                set_password(session, username, password)
+                set_password(session, username, password, actor=Actor("bench"))
             else:
-                add_user(session, username, role, password, township_code=code)
+                add_user(session, username, role, password, township_code=code, actor=Actor("bench"))
     return url, password
 
 

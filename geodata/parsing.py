@@ -97,6 +97,9 @@ def _parse_value(value, f: Field):
 
 
 def _invalid_message(f: Field, raw) -> str:
+    question = f.questions.get(_text(raw))
+    if question:
+        return question.format(value=_text(raw))
     if f.kind == "enum":
         return f"「{raw}」无效，可选：{'、'.join(f.choices.values())}"
     return f"「{raw}」不是有效的{KIND_LABELS[f.kind]}"

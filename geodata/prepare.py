@@ -75,11 +75,21 @@ def prepare(
             values.get("code"), geoms if geoms is not None else [None] * len(values), layer.code_prefix
         )
         headers.setdefault("code", GENERATED_HEADER)
+    if layer.natural_code is not None:
+        _fill_codes(values, headers, layer)
     errors += duplicate_codes(values["code"], headers["code"])
     ignored = [c for c in source.frame.columns if c not in headers.values()]
     prepared = Prepared(layer, values, geoms, seats, headers, ignored, errors)
     _drop_bad_geometries(prepared)
     return prepared
+
+
+def _fill_codes(values: pd.DataFrame, headers: dict[str, str], layer: Layer) -> None:
+    """Give rows without a code the layer's natural code (the file may have no code column at all)."""
+    given = values["code"] if "code" in values else pd.Series([None] * len(values), dtype=object)
+    rows = values.to_dict("records")
+    values["code"] = [code if code is not None else layer.natural_code(row) for code, row in zip(given, rows)]
+    headers.setdefault("code", layer.field("code").label)
 
 
 def _drop_bad_geometries(prepared: Prepared) -> None:

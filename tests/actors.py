@@ -7,8 +7,11 @@ from sqlalchemy import select
 
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import AppUser, Township
+from gridmgmt.services.accounts.actors import Actor
 
 ADMIN = "cli_admin"
+# Who the tests that call account services directly act as, in the audit log.
+ACTOR = Actor("tests")
 
 
 def add_actor(session, username: str = ADMIN, role: str = "admin", township_code: str | None = None) -> int:

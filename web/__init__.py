@@ -9,6 +9,7 @@ from web import (
     assets,
     audit,
     auth,
+    clock,
     coverage,
     db,
     errors,
@@ -22,10 +23,12 @@ from web import (
     ogc,
     orgs,
     params,
+    postings,
     serving,
     sites,
     tiles,
     townships,
+    users,
     villages,
     visits,
 )
@@ -56,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_app(app)
     params.init_app(app)
     nav.init_app(app)
+    clock.init_app(app)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(assets.bp)
     app.register_blueprint(townships.bp)
@@ -73,6 +77,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(grids.bp)
     app.register_blueprint(grids_api.bp)
     imports.init_app(app)
+    app.register_blueprint(users.bp)
+    app.register_blueprint(postings.bp)
     serving.init_app(app)
     errors.init_app(app)
     return app

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from gridmgmt.config import get_settings
 from gridmgmt.services.accounts.audit import ACTIONS, AuditFilter, audit_page, export_audit
 from web.auth import current_actor, permission_required
 from web.db import get_session
@@ -17,7 +18,7 @@ MIMETYPES = {
 
 def _filters(query: AuditQuery) -> AuditFilter:
     """The filters of the checked query string."""
-    return AuditFilter(**query.model_dump(exclude={"page"}))
+    return AuditFilter(get_settings().timezone, **query.model_dump(exclude={"page"}))
 
 
 @bp.get("")

@@ -73,7 +73,7 @@ def page(code: str, query: CoverageQuery):
     require_township(code)
     session = get_session()
     settings = get_settings()
-    report = township_coverage(session, code, coverage_rules(settings), today=settings.today())
+    report = township_coverage(session, code, coverage_rules(settings), day=settings.today())
     layers, fmap = role_map(session, code)
     add_coverage_overlays(fmap, coverage_layers(session, report))
     village = query.village
@@ -105,6 +105,6 @@ def workbook(code: str):
     require_township(code)
     settings = get_settings()
     data = export_coverage_workbook(
-        get_session(), code, current_actor(), rules=coverage_rules(settings), today=settings.today()
+        get_session(), code, current_actor(), rules=coverage_rules(settings), day=settings.today()
     )
     return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename=coverage-{code}.xlsx"})

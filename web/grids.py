@@ -1,13 +1,13 @@
 """网格化 pages: a township's plans, the planner's editor, two plans compared on a map."""
 
-import time
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
-from gridmgmt.domain.grid_rules import GridError, GridRules
+from gridmgmt.config import get_settings
+from gridmgmt.domain.clock import local_now_text
+from gridmgmt.domain.grid_rules import AUTO_PLAN_NAME, GridError, GridRules
 from gridmgmt.services.grids.allocation import allocate_township, plan_rules
 from gridmgmt.services.grids.views import diff_view, plan_row, township_plans
-from web.auth import permission_required, require_township
+from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 from web.inputs import AllocateForm, CompareQuery
 from web.params import accepts
@@ -40,7 +40,8 @@ def allocate(code: str, form: AllocateForm):
         if form.problems:
             raise GridError("；".join(form.problems))
         rules = GridRules(**form.model_dump(exclude={"name"}))
-        report = allocate_township(get_session(), code, form.name or time.strftime("自动划分 %Y-%m-%d %H:%M"), rules)
+        name = form.name or local_now_text(get_settings().timezone, AUTO_PLAN_NAME)
+        report = allocate_township(get_session(), code, name, rules, actor=current_actor())
     except GridError as exc:
         flash(str(exc), "error")
         return redirect(url_for("grids.index", code=code))

@@ -10,7 +10,7 @@ from gridmgmt.services.grids.allocation import rebalance
 from gridmgmt.services.grids.assignment import assign
 from gridmgmt.services.grids.views import plan_view
 from web import api
-from web.auth import permission_required
+from web.auth import current_actor, permission_required
 from web.db import get_session
 from web.grids import plan_or_404
 from web.inputs import EditBody, PublishBody
@@ -59,21 +59,26 @@ def data(plan_id: int):
 
 def _edit(plan_id: int, body: EditBody):
     """Run the edit named by the URL's action on PLAN_ID with BODY; the changed versions."""
-    action, session = request.view_args["action"], get_session()
+    action, session, actor = request.view_args["action"], get_session(), current_actor()
     if action == "move":
         if body.households is None:
             raise GridError("请先选择要移动的农户")
-        return grid_edits.move_households(session, plan_id, body.households, _text(body, "to"), _seen(body))
+        return grid_edits.move_households(
+            session, plan_id, body.households, _text(body, "to"), _seen(body), actor=actor
+        )
     if action == "group":
-        return grid_edits.move_group(session, plan_id, _text(body, "group"), _text(body, "to"), _seen(body))
+        return grid_edits.move_group(
+            session, plan_id, _text(body, "group"), _text(body, "to"), _seen(body), actor=actor
+        )
     if action == "redraw":
-        return grid_edits.redraw(session, plan_id, _text(body, "cell"), body.area, _seen(body))
+        return grid_edits.redraw(session, plan_id, _text(body, "cell"), body.area, _seen(body), actor=actor)
     if action == "split":
-        return grid_edits.split_cell(session, plan_id, _text(body, "cell"), _seen(body))
+        return grid_edits.split_cell(session, plan_id, _text(body, "cell"), _seen(body), actor=actor)
     if action == "merge":
-        return grid_edits.merge_cells(session, plan_id, _text(body, "keep"), _text(body, "other"), _seen(body))
+        keep, other = _text(body, "keep"), _text(body, "other")
+        return grid_edits.merge_cells(session, plan_id, keep, other, _seen(body), actor=actor)
     cell = _text(body, "cell")
-    return grid_edits.set_locked(session, plan_id, cell, body.locked, _seen(body).get(cell, -1))
+    return grid_edits.set_locked(session, plan_id, cell, body.locked, _seen(body).get(cell, -1), actor=actor)
 
 
 @bp.post("/<int:plan_id>/<any(move, group, redraw, split, merge, lock):action>")
@@ -90,7 +95,7 @@ def edit(plan_id: int, action: str, body: EditBody):
 def rebalance_plan(plan_id: int):
     """Re-allocate the draft plan around its locked cells."""
     plan, _ = plan_or_404(plan_id)
-    report = rebalance(get_session(), plan.id)
+    report = rebalance(get_session(), plan.id, actor=current_actor())
     return {"cells": report.cells, "quality": report.quality.as_dict()}
 
 
@@ -99,7 +104,7 @@ def rebalance_plan(plan_id: int):
 def assign_plan(plan_id: int):
     """Grid worker per cell and 联户 party member per household, by road distance."""
     plan, _ = plan_or_404(plan_id)
-    report = assign(get_session(), plan.id)
+    report = assign(get_session(), plan.id, actor=current_actor())
     return {
         "workers_assigned": report.workers_assigned,
         "cells": report.cells,
@@ -116,5 +121,5 @@ def assign_plan(plan_id: int):
 def publish(plan_id: int, body: PublishBody):
     """Publish the draft: every household's grid is set, the previous plan archived."""
     plan, _ = plan_or_404(plan_id)
-    published = grid_plans.publish(get_session(), plan.id, body.allow_no_worker)
+    published = grid_plans.publish(get_session(), plan.id, body.allow_no_worker, actor=current_actor())
     return {"id": published.id, "status": published.status}

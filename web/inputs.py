@@ -254,3 +254,51 @@ class GridImportForm(Params):
     township: Code = Field(title="乡镇")
     name: Annotated[str, Field(max_length=64)] = Field(title="方案名称")
     crs: Code | None = Field(None, title="坐标系")
+
+
+Password = Annotated[str, Field(max_length=256)]
+
+
+class AccessForm(Inline):
+    """A user's role and scope (township, cadre), changed by an admin."""
+
+    role: Code = Field("", title="角色")
+    township: Code = Field("", title="乡镇")
+    cadre: Code = Field("", title="干部编码")
+
+
+class NewUserForm(AccessForm):
+    """A user added by an admin: name, role, scope and a first password."""
+
+    username: Code = Field("", title="用户名")
+    password: Password = Field("", title="密码")
+
+
+class ActiveForm(Inline):
+    """Enable (true) or disable a user."""
+
+    active: bool = Field(False, title="启用")
+
+
+class OwnPasswordForm(Inline):
+    """A user's own password change: the current one and the new one twice."""
+
+    current: Password = Field("", title="当前密码")
+    new: Password = Field("", title="新密码")
+    again: Password = Field("", title="再次输入新密码")
+
+
+class PostingForm(Inline):
+    """A posting added on the 驻村包村 page: cadre, village, kind and its first and last day."""
+
+    cadre: Code = Field("", title="干部")
+    village: Code = Field("", title="行政村")
+    kind: Code = Field("", title="类型")
+    start: Day | None = Field(None, title="开始日期")
+    end: Day | None = Field(None, title="结束日期")
+
+
+class EndPostingForm(Inline):
+    """The last day of a posting being ended (default: today)."""
+
+    end: Day | None = Field(None, title="结束日期")

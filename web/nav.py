@@ -13,6 +13,7 @@ TOWNSHIP_PAGES = (
     ("组织覆盖", "coverage.page", "view_coverage"),
     ("组织生活", "orgs.page", "view_coverage"),
     ("走访", "visits.township", "view_compliance"),
+    ("驻村包村", "postings.page", "view_coverage"),
     ("网格", "grids.index", "edit_grids"),
     ("示范点", "sites.page", "review_sites"),
 )

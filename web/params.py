@@ -138,6 +138,9 @@ class PathValues(Params):
 
     code: Code | None = Field(None, title="编码")
     plan_id: Id | None = Field(None, title="方案编号")
+    user_id: Id | None = Field(None, title="用户编号")
+    token_id: Id | None = Field(None, title="令牌编号")
+    posting_id: Id | None = Field(None, title="安排编号")
     action: Code | None = None
     kind: Code | None = None
     fmt: Code | None = None

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from gridmgmt.analysis.siting import Selection, SelectionError
+from gridmgmt.config import get_settings
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import (
@@ -166,7 +167,15 @@ def sheet(code: str, query: SiteQuery):
     require_township(code)
     session = get_session()
     found = _evaluate(session, code, query, with_tour=False)
-    data = review_sheet(session, code, found.scored, found.query.config, found.chosen_ids, current_actor())
+    data = review_sheet(
+        session,
+        code,
+        found.scored,
+        found.query.config,
+        found.chosen_ids,
+        actor=current_actor(),
+        tz=get_settings().timezone,
+    )
     return Response(
         data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename=demo-sites-{code}.xlsx"}
     )

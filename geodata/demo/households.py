@@ -12,7 +12,7 @@ from geodata.demo.shapes import pull_inside
 FLAG_RATES = {
     "hardship": 0.04,
     "critically_ill": 0.015,
-    "empty_nest_elderly": 0.06,
+    "empty_nest_elderly": 0.20,  # 空巢: a fifth of rural households (issue 13: 15–25 %)
     "left_behind_children": 0.03,
     "petitioner": 0.005,
 }

@@ -20,10 +20,11 @@ from geodata.demo import names
 from geodata.demo.places import Places
 from gridmgmt.domain.branch_rules import CoverageRules
 
-MEMBER_SHARE = 0.058  # of residents, before the cadres' and firms' members
+MEMBER_SHARE = 0.041  # of residents, before the cadres' and firms' members (about 4 % in all)
 EMPTY_GROUPS = 3
 SPLIT_ABOVE = CoverageRules().split_above  # branches larger than this get 党小组 (but the dispersed one)
 GROUP_SIZE = CoverageRules().group_size  # members per 党小组, about
+FEMALE_SHARE = 0.25  # of members (issue 13: 20–30 %)
 EIGHT_HAVES = [
     "has_standard_venue",
     "has_signage",
@@ -158,7 +159,8 @@ def new_members(
             "birth_year": birth,
             "joined_on": joined.astype(object),
             "status": np.where(probationary, "probationary", "full"),
-            "is_mobile": rng.random(n) < np.where(birth > 1975, 0.2, 0.03),
+            # 流动党员: mostly the young, working away (about 15 % in all).
+            "is_mobile": rng.random(n) < np.where(birth > 1975, 0.38, 0.06),
         }
     )
 
@@ -274,9 +276,10 @@ def build_party(
     home = _pick_households(rng, households, member_group)
     first = np.zeros(len(home), bool)
     first[np.unique(home, return_index=True)[1]] = True
-    female = np.where(first, False, rng.random(len(home)) < 0.35)
+    female = rng.random(len(home)) < FEMALE_SHARE
     heads = households["head"].to_numpy()[home]
-    person = np.where(first, heads, names.person_names(rng, np.array([h[0] for h in heads]), female))
+    # The first man of a household is its head; women and the others get names of their own.
+    person = np.where(first & ~female, heads, names.person_names(rng, np.array([h[0] for h in heads]), female))
     members = new_members(
         rng, 1, town_code, group_org[member_group], households.id.to_numpy()[home], person, female, until
     )

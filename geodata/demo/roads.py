@@ -1,11 +1,11 @@
-"""A connected road hierarchy: county road through the seat, township roads to every
-village centre, village roads to every hamlet; noded so that edges meet at their ends."""
+"""A connected road hierarchy: a national road and a county road through the seat, township
+roads to every village centre, village roads to every hamlet; noded so that edges meet at their ends."""
 
 import numpy as np
 import shapely
 
 # Higher rank wins when noded pieces of two classes overlap.
-RANK = {"county": 3, "township": 2, "village": 1}
+RANK = {"national": 4, "county": 3, "township": 2, "village": 1}
 # Noding grid (m): ends closer than this become one vertex.
 GRID_M = 0.01
 
@@ -52,6 +52,9 @@ def road_network(
     angle = rng.uniform(0, 2 * np.pi)
     turn = np.pi + rng.uniform(-0.5, 0.5)
     ends = [_exit_point(boundary, seat, angle), _exit_point(boundary, seat, angle + turn)]
+    # The national road crosses the township through the seat, across the county road.
+    across = angle + np.pi / 2 + rng.uniform(-0.3, 0.3)
+    trunk = [_exit_point(boundary, seat, across), _exit_point(boundary, seat, across + np.pi + rng.uniform(-0.3, 0.3))]
     lines = {"geom": [], "road_class": [], "village": [], "hamlet": []}
 
     def add(coords, road_class, village, hamlet):
@@ -60,6 +63,8 @@ def road_network(
         lines["village"].append(village)
         lines["hamlet"].append(hamlet)
 
+    for end in trunk:
+        add(meander(rng, end, seat, 1200, 0.08), "national", -1, -1)
     for end in ends:
         add(meander(rng, end, seat, 900, 0.15), "county", -1, -1)
     is_centre = np.zeros(len(hamlets), bool)

@@ -3,11 +3,12 @@
 import numpy as np
 import shapely
 
-# The demo county sits near 115.7°E 23.9°N (和平县, 河源). Work is done in metres on a
+# The demo county sits at 114.95°E 24.35°N, in the middle of 和平县 (河源, 441624), which
+# spans about 114.7–115.2°E and 24.1–24.6°N: a township of it lies inside the county. Work is done in metres on a
 # local equirectangular plane: being affine, it keeps straight edges straight, so
 # cells that share edges in metres still share them exactly in degrees. Its origin
 # (0, 0) is CENTRE_LONLAT.
-CENTRE_LONLAT = (115.7, 23.9)
+CENTRE_LONLAT = (114.95, 24.35)
 METRES_PER_DEGREE = (111_320.0 * np.cos(np.radians(CENTRE_LONLAT[1])), 110_760.0)
 
 

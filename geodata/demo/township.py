@@ -15,7 +15,9 @@ from geodata.demo.roads import node, road_network
 from geodata.demo.shapes import as_multipolygon
 
 COUNTY_NAME = "和平县"
-ROAD_LETTERS = {"county": "X", "township": "Y", "village": "C"}
+ROAD_LETTERS = {"national": "G", "county": "X", "township": "Y", "village": "C"}
+# The national road through 和平县 (Beijing–Macau).
+NATIONAL_ROAD = "国道G105"
 
 
 def _venues(rng, places: Places, access: dict) -> np.ndarray:
@@ -37,6 +39,7 @@ def _roads(rng, lines: dict, places: Places, code: str) -> pd.DataFrame:
     village_names = places.villages.name.to_numpy()
     county_road = f"县道X{int(rng.integers(100, 400))}"
     label = {
+        "national": lambda v: NATIONAL_ROAD,
         "county": lambda v: county_road,
         "township": lambda v: f"乡道Y{v + 1:03d}",
         "village": lambda v: f"{village_names[v]}村道",

@@ -37,6 +37,13 @@ def require_actor(as_user: str | None) -> str:
     return as_user
 
 
+def os_actor() -> Actor:
+    """The OS user at this terminal, as the audit log's actor of commands that name no app user."""
+    from gridmgmt.services.accounts.actors import Actor
+
+    return Actor(getpass.getuser(), remote_addr=f"命令行 {socket.gethostname()}"[:64])
+
+
 def cli_actor(session: Session, as_user: str | None, *permissions: str, township: str | None = None) -> Actor:
     """The user AS_USER as the audit log's actor, from this machine's command line; a usage error when
     missing, ActorRefused (a UserError) when unknown, disabled, without PERMISSIONS or outside TOWNSHIP."""

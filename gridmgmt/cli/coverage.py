@@ -67,10 +67,10 @@ def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool, a
     rules, today = coverage_rules(settings), settings.today()
     with make_session() as session:
         if fmt == "table" and output is None:  # on screen, like the coverage page: not an export
-            report = township_coverage(session, code, rules, not no_reach, today)
+            report = township_coverage(session, code, rules, not no_reach, day=today)
         else:
             actor = cli_actor(session, as_user, "view_coverage", township=code)
-            report = audited_coverage(session, code, actor, fmt, not no_reach, rules, today)
+            report = audited_coverage(session, code, actor, fmt, not no_reach, rules, day=today)
     if fmt == "xlsx":
         write_private(output, coverage_workbook(report))
         click.echo(f"已写入 {output}")

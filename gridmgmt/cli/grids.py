@@ -6,12 +6,15 @@ from pathlib import Path
 import click
 
 from gridmgmt.cli import grid_import, help_text
-from gridmgmt.cli.actor import as_option, cli_actor
+from gridmgmt.cli.actor import as_option, cli_actor, os_actor
 from gridmgmt.cli.checks import ID, INTEGER
 from gridmgmt.cli.choices import LabelledChoice
 from gridmgmt.cli.grid_rules import rules_of, rules_options
 from gridmgmt.cli.layout import Group
+from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
+from gridmgmt.domain.clock import local_now_text, local_text
+from gridmgmt.domain.grid_rules import AUTO_PLAN_NAME
 from gridmgmt.domain.vocab import FORMATS, PLAN_STATUSES
 from gridmgmt.private_files import private_output, write_private
 from gridmgmt.services.briefing.roster import grid_roster
@@ -74,7 +77,8 @@ def allocate(township: str, name: str | None, **kw) -> None:
     """按村自动划分网格，生成草稿方案。"""
     rules = rules_of(**kw)
     start = time.perf_counter()
-    report = _run(allocate_township, township, name or time.strftime("自动划分 %Y-%m-%d %H:%M"), rules)
+    name = name or local_now_text(get_settings().timezone, AUTO_PLAN_NAME)
+    report = _run(allocate_township, township, name, rules, actor=os_actor())
     _print_quality(report)
     click.echo(f"用时 {time.perf_counter() - start:.1f} 秒")
 
@@ -83,7 +87,7 @@ def allocate(township: str, name: str | None, **kw) -> None:
 @click.argument("plan_id", type=ID, metavar="方案编号")
 def rebalance(plan_id: int) -> None:
     """按方案自己的规则，保留已锁定的网格，重新划分草稿方案的其余部分。"""
-    _print_quality(_run(rebalance_plan, plan_id))
+    _print_quality(_run(rebalance_plan, plan_id, actor=os_actor()))
 
 
 @grids.command()
@@ -92,7 +96,7 @@ def rebalance(plan_id: int) -> None:
 @click.option("--liaison-capacity", type=INTEGER, help="每名党员最多联系户数（默认按方案规则）")
 def assign(plan_id: int, **kw) -> None:
     """按道路距离为每个网格配网格员、为每户配联户党员；给出的上限记入方案规则。"""
-    report = _run(assign_plan, plan_id, **{k: v for k, v in kw.items() if v is not None})
+    report = _run(assign_plan, plan_id, actor=os_actor(), **{k: v for k, v in kw.items() if v is not None})
     click.echo(
         f"{report.cells} 个网格中 {report.workers_assigned} 个已配网格员；"
         f"{report.households} 户中 {report.households_linked} 户已配联户党员"
@@ -108,7 +112,7 @@ def assign(plan_id: int, **kw) -> None:
 @click.option("--allow-no-worker", is_flag=True, help="允许有网格尚无网格员时发布")
 def publish(plan_id: int, allow_no_worker: bool) -> None:
     """发布草稿方案：设定每户所属网格，原已发布方案归档。"""
-    plan = _run(grid_plans.publish, plan_id, allow_no_worker)
+    plan = _run(grid_plans.publish, plan_id, allow_no_worker, actor=os_actor())
     click.echo(f"方案 {plan.id}「{plan.name}」已发布")
 
 
@@ -191,5 +195,6 @@ def list_plans() -> None:
         click.echo("尚无网格方案")
         return
     frame["status"] = frame.status.map(PLAN_STATUSES)
-    frame["published_at"] = [f"{t:%Y-%m-%d %H:%M}" if t is not None and t == t else "—" for t in frame.published_at]
+    tz = get_settings().timezone
+    frame["published_at"] = [local_text(t, tz) if t is not None and t == t else "—" for t in frame.published_at]
     click.echo(frame.rename(columns=PLAN_COLUMNS).to_string(index=False))

@@ -12,6 +12,7 @@ from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.checks import DAY, DISTANCE, YEAR, Finite, Whole
 from gridmgmt.cli.choices import LabelledChoice
 from gridmgmt.cli.layout import Group
+from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import Forbidden
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig
@@ -295,7 +296,9 @@ def sheet_command(township, output, min_area, corridor_m, catchment_m, weights, 
 
     def work(session):
         actor = cli_actor(session, as_user, "review_sites", township=township)
-        return review_sheet(session, township, score_sites(session, township, config), config, actor=actor)
+        return review_sheet(
+            session, township, score_sites(session, township, config), config, actor=actor, tz=get_settings().timezone
+        )
 
     write_private(output, _run(work))
     click.echo(f"已写入 {output}")

@@ -1,11 +1,11 @@
 """`gridmgmt user add|passwd|role|disable|enable|token|revoke|list|demo`."""
 
-import getpass
 import sys
 
 import click
 
 from gridmgmt.cli import help_text
+from gridmgmt.cli.actor import os_actor
 from gridmgmt.cli.checks import INTEGER
 from gridmgmt.cli.choices import LabelledChoice
 from gridmgmt.cli.layout import Group
@@ -35,13 +35,6 @@ def _run(action, *args, **kwargs):
         return action(session, *args, **kwargs)
 
 
-def _cli_actor():
-    """The OS user at this terminal, as the audit log's actor."""
-    from gridmgmt.services.accounts.actors import Actor
-
-    return Actor(getpass.getuser())
-
-
 @click.group(
     cls=Group,
     help=help_text(
@@ -65,9 +58,9 @@ def user() -> None:
 @click.option("--cadre", "cadre_code", metavar="编码", help="关联干部编码（网格员必填）")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读一行作为密码（不提示）")
 def add(username: str, role: str, township_code: str | None, cadre_code: str | None, password_stdin: bool) -> None:
-    """添加用户。"""
+    """添加用户（记入审计日志）。"""
     password = _password(password_stdin)
-    _run(_accounts().add_user, username, role, password, township_code, cadre_code)
+    _run(_accounts().add_user, username, role, password, township_code, cadre_code, actor=os_actor())
     click.echo(f"已添加用户 {username}（{ROLES[role]}）")
 
 
@@ -75,17 +68,17 @@ def add(username: str, role: str, township_code: str | None, cadre_code: str | N
 @click.argument("username", metavar="用户名")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读一行作为密码（不提示）")
 def passwd(username: str, password_stdin: bool) -> None:
-    """修改用户的密码。"""
-    _run(_accounts().set_password, username, _password(password_stdin))
+    """修改用户的密码（记入审计日志）。"""
+    _run(_accounts().set_password, username, _password(password_stdin), actor=os_actor())
     click.echo(f"已修改 {username} 的密码")
 
 
-@user.command("role", help=f"改用户的角色。\n\n角色：{ROLE.listing()}。")
+@user.command("role", help=f"改用户的角色（记入审计日志）。\n\n角色：{ROLE.listing()}。")
 @click.argument("username", metavar="用户名")
 @click.argument("role", type=ROLE, metavar="角色")
 def role(username: str, role: str) -> None:
     """Give USERNAME the role ROLE."""
-    _run(_accounts().set_role, username, role)
+    _run(_accounts().set_role, username, role, actor=os_actor())
     click.echo(f"{username} 的角色已改为 {ROLES[role]}")
 
 
@@ -96,7 +89,7 @@ def disable(username: str) -> None:
 
     最后一个在用的系统管理员不能停用。
     """
-    _run(_accounts().set_active, username, False, _cli_actor())
+    _run(_accounts().set_active, username, False, os_actor())
     click.echo(f"已停用用户 {username}")
 
 
@@ -104,7 +97,7 @@ def disable(username: str) -> None:
 @click.argument("username", metavar="用户名")
 def enable(username: str) -> None:
     """重新启用用户（记入审计日志）。"""
-    _run(_accounts().set_active, username, True, _cli_actor())
+    _run(_accounts().set_active, username, True, os_actor())
     click.echo(f"已启用用户 {username}")
 
 
@@ -115,7 +108,7 @@ def enable(username: str) -> None:
 def token(username: str, name: str | None, expires_days: int | None) -> None:
     """为用户创建个人访问令牌；令牌只显示这一次。"""
     named = {"name": name} if name else {}  # unnamed: the service's default name
-    secret = _run(_accounts().create_token, username, expires_days=expires_days, **named)
+    secret = _run(_accounts().create_token, username, expires_days=expires_days, actor=os_actor(), **named)
     click.echo(secret)
     click.echo("请妥善保存：令牌只显示这一次。用法：在请求头中加 Authorization: Bearer <令牌>", err=True)
 
@@ -125,16 +118,18 @@ def token(username: str, name: str | None, expires_days: int | None) -> None:
 @click.option("--name", default=None, metavar="名称", help="只吊销这个名称的令牌（默认全部）")
 def revoke(username: str, name: str | None) -> None:
     """吊销用户的个人访问令牌。"""
-    count = _run(_accounts().revoke_tokens, username, name)
+    count = _run(_accounts().revoke_tokens, username, name, actor=os_actor())
     click.echo(f"已吊销 {username} 的 {count} 个访问令牌")
 
 
 @user.command("list")
 def list_command() -> None:
     """列出全部用户。"""
-    for account, township in _run(_accounts().list_users):
+    from gridmgmt.services.accounts.directory import accounts
+
+    for account in _run(accounts):
         state = "" if account.active else "（已停用）"
-        click.echo(f"{account.username}\t{ROLES[account.role]}\t{township or '全部乡镇'}{state}")
+        click.echo(f"{account.username}\t{ROLES[account.role]}\t{account.township_name or '全部乡镇'}{state}")
 
 
 @user.command("demo")
@@ -143,5 +138,5 @@ def demo(township_code: str | None) -> None:
     """为演示乡镇创建每个角色各一个演示账号（已存在的保留），并打印登录信息。"""
     from gridmgmt.services.accounts.demo_users import describe, ensure_demo_users
 
-    for line in describe(_run(ensure_demo_users, township_code)):
+    for line in describe(_run(ensure_demo_users, township_code, actor=os_actor())):
         click.echo(line)

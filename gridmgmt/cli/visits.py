@@ -14,6 +14,7 @@ from gridmgmt.cli.choices import LabelledChoice, LabelledList
 from gridmgmt.cli.layout import Group
 from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
+from gridmgmt.domain.clock import local_text
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, FORMATS, MUST_VISIT_FLAGS
 from gridmgmt.private_files import write_private
@@ -162,7 +163,7 @@ def event_command(cadre, event_type, household, lon, lat, note) -> None:
         )
         click.echo(
             f"已上报事件 {event.id}（{EVENT_TYPES[event_type]}），须在 "
-            f"{event.attend_by.astimezone():%Y-%m-%d %H:%M} 前到场"
+            f"{local_text(event.attend_by, get_settings().timezone)} 前到场"
         )
 
 

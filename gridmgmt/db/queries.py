@@ -6,13 +6,23 @@ Spatial queries are Core select() with func.ST_*; raw SQL is left to pgRouting's
 """
 
 import json
+from datetime import date
 
 import numpy as np
 import shapely
 from sqlalchemy import ARRAY, ColumnElement, Select, any_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import DataVersion, GridCell, GridPlan, HelpPairing, Household, Village, VillageGroup
+from gridmgmt.db.models import (
+    CadreVillage,
+    DataVersion,
+    GridCell,
+    GridPlan,
+    HelpPairing,
+    Household,
+    Village,
+    VillageGroup,
+)
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
 
@@ -35,6 +45,14 @@ def in_township(township_id: int) -> ColumnElement:
 def pairing_in_force(day) -> list[ColumnElement]:
     """WHERE clauses: the 一帮一 pairing holds on DAY (started, not ended before it)."""
     return [HelpPairing.start_date <= day, or_(HelpPairing.end_date.is_(None), HelpPairing.end_date >= day)]
+
+
+def posting_in_force(day: date) -> ColumnElement:
+    """WHERE clause: the posting (cadre_village) holds on DAY, from its first day to its last, both
+    included (empty: open)."""
+    return or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= day) & or_(
+        CadreVillage.end_date.is_(None), CadreVillage.end_date >= day
+    )
 
 
 def household_scope(scope: Scope) -> list[ColumnElement]:

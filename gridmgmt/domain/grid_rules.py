@@ -8,6 +8,9 @@ from math import ceil, floor
 
 from gridmgmt.domain.errors import Conflict, NotFound, UserError
 
+# The name of a plan allocated without one: its local date and time (strftime).
+AUTO_PLAN_NAME = "自动划分 %Y-%m-%d %H:%M"
+
 
 class GridError(UserError, ValueError):
     """A grid request that breaks a rule; the message is Chinese and names the rule."""

@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edit_pairings": frozenset({"admin", "planner"}),  # 一帮一 pairings
     "view_compliance": frozenset({"admin", "planner", "leader"}),
     "edit_duties": frozenset({"admin", "planner"}),
+    "edit_postings": frozenset({"admin", "planner"}),  # 包村/挂点/第一书记/工作队 postings
     # Command line: whole layers with names and phones out (gridmgmt export, export-gpkg), files in (import).
     "export_data": frozenset({"admin", "planner"}),
     "import_data": frozenset({"admin", "planner"}),

@@ -52,12 +52,14 @@ CADRE_ROLES = {
     "township_secretary": "镇党委书记",
     "township_leader": "镇班子成员",
     "township_cadre": "镇干部",
+    "village_secretary": "村党组织书记",
     "village_cadre": "村干部",
     "first_secretary": "第一书记",
     "work_team": "工作队员",
     "grid_worker": "网格员",
 }
 
+# Postings of a cadre to a village (cadre_village.assignment).
 ASSIGNMENTS = {
     "bao_cun": "包村",
     "gua_dian": "挂点",

@@ -6,6 +6,7 @@ from sqlalchemy import select, text
 
 from gridmgmt.db.models import AppUser, Cadre, Township
 from gridmgmt.services.grids.edits import move_households
+from tests.actors import ACTOR
 from tests.integration import grid_town
 from tests.web.people import password_hash
 
@@ -112,7 +113,7 @@ def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screensh
     # Another planner moves a household meanwhile: this editor's next save is a 409, shown.
     other, _, _ = _border_household(session, plan, W1, W2)
     versions = dict(session.execute(text("SELECT code, version FROM grid_cell WHERE plan_id = :p"), {"p": plan}).all())
-    move_households(session, plan, [other], W2, versions)
+    move_households(session, plan, [other], W2, versions, actor=ACTOR)
     page.click("#split-button")
     assert "已被他人修改" in _message(page)
     assert [row.get_attribute("data-code") for row in page.locator("#cell-table tr.changed").all()] == [W1]

@@ -116,4 +116,4 @@ def test_disable_and_enable(cli, session):
     assert cli("user", "enable", "wang").output.strip() == "已启用用户 wang"
     assert authenticate(session, "wang", "s3cret-pass", None).username == "wang"
     actions = session.scalars(select(AuditLog.action).where(AuditLog.target == "wang").order_by(AuditLog.id)).all()
-    assert actions == ["disable_user", "enable_user"]
+    assert actions == ["add_user", "disable_user", "enable_user"]

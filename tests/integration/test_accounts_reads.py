@@ -2,10 +2,11 @@
 
 import csv
 import io
+from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from gridmgmt.db.models import AppUser, AuditLog
 from gridmgmt.domain.permissions import MASK, Forbidden
@@ -17,6 +18,7 @@ from tests.web.people import IN_SCOPE, OUT_OF_SCOPE, add_people
 from tests.web.sample import add_small_township
 
 TODAY = SETTINGS.today()  # the local date postings go by
+TZ = SETTINGS.timezone
 
 
 @pytest.fixture
@@ -90,12 +92,12 @@ def _fill(session, n):
 
 def test_audit_page_filters_and_pages(session):
     _fill(session, PAGE_SIZE + 10)
-    first = audit_page(session, AuditFilter())
+    first = audit_page(session, AuditFilter(TZ))
     assert (first.total, first.pages, len(first.rows)) == (PAGE_SIZE + 10, 2, PAGE_SIZE)
     assert first.rows[0].id > first.rows[-1].id  # newest first
-    assert len(audit_page(session, AuditFilter(), page=2).rows) == 10
-    assert audit_page(session, AuditFilter(), page=99).page == 2
-    li = audit_page(session, AuditFilter(actor="li", action="login_failed"))
+    assert len(audit_page(session, AuditFilter(TZ), page=2).rows) == 10
+    assert audit_page(session, AuditFilter(TZ), page=99).page == 2
+    li = audit_page(session, AuditFilter(TZ, actor="li", action="login_failed"))
     assert li.total == sum(1 for i in range(PAGE_SIZE + 10) if i % 2 == 0 and i % 3 == 0)
     assert {(r.actor, r.action) for r in li.rows} == {("li", "login_failed")}
 
@@ -103,11 +105,11 @@ def test_audit_page_filters_and_pages(session):
 def test_audit_exports_are_readable_and_audited(session):
     _fill(session, 3)
     admin = Actor("admin", None, "10.9.9.9")
-    text = export_audit(session, AuditFilter(), "csv", admin).decode("utf-8-sig")
+    text = export_audit(session, AuditFilter(TZ), "csv", admin).decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text)))
     assert table[0] == ["时间", "用户", "操作", "对象", "来源地址", "说明"]
     assert [row[1:3] for row in table[1:]] == [["li", "登录失败"], ["zhang", "登录"], ["li", "登录"]]
-    book = load_workbook(io.BytesIO(export_audit(session, AuditFilter(actor="zhang"), "xlsx", admin)))
+    book = load_workbook(io.BytesIO(export_audit(session, AuditFilter(TZ, actor="zhang"), "xlsx", admin)))
     rows = list(book["审计日志"].values)
     assert rows[0][:3] == ("时间", "用户", "操作") and len(rows) == 2
     exports = session.scalars(select(AuditLog).where(AuditLog.action == "export_audit")).all()
@@ -116,4 +118,18 @@ def test_audit_exports_are_readable_and_audited(session):
         ("audit_log.xlsx", "10.9.9.9"),
     ]
     with pytest.raises(ValueError, match="不支持"):
-        export_audit(session, AuditFilter(), "pdf", admin)
+        export_audit(session, AuditFilter(TZ), "pdf", admin)
+
+
+def test_audit_times_and_date_filters_follow_the_configured_time_zone(session):
+    """Issue 13: a row written at 14:36 UTC reads 22:36 in Beijing, on the page's filters and in the CSV."""
+    record(session, Actor("li"), "login")
+    session.execute(update(AuditLog).values(at=datetime(2026, 12, 6, 16, 36, tzinfo=UTC)))  # 00:36 on the 7th
+    session.commit()
+    text = export_audit(session, AuditFilter("Asia/Shanghai"), "csv", Actor("admin")).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text)))[1][0] == "2026-12-07 00:36:00"
+    utc = export_audit(session, AuditFilter("UTC", actor="li"), "csv", Actor("admin")).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(utc)))[1][0] == "2026-12-06 16:36:00"
+    on = audit_page(session, AuditFilter("Asia/Shanghai", since=date(2026, 12, 7), until=date(2026, 12, 7), actor="li"))
+    before = audit_page(session, AuditFilter("Asia/Shanghai", until=date(2026, 12, 6), actor="li"))
+    assert (on.total, before.total) == (1, 0)

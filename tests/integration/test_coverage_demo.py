@@ -27,7 +27,7 @@ UNTIL = date(2026, 7, 1)
 @pytest.fixture(scope="module")
 def demo(engine):
     """(generated tables, coverage report) of the demo township loaded into the test database."""
-    with default_demo(engine, UNTIL, lambda session: township_coverage(session, CODE, today=UNTIL)) as loaded:
+    with default_demo(engine, UNTIL, lambda session: township_coverage(session, CODE, day=UNTIL)) as loaded:
         yield loaded
 
 
@@ -120,7 +120,8 @@ def test_road_reach_is_never_shorter_than_a_straight_line(demo, engine):
     off = reach.off_network.to_numpy()
     assert np.allclose(reach.venue_m.to_numpy()[off], line[off], rtol=1e-3)
     far = report.findings["venue_far"]
-    assert len(far) == (reach.venue_m > 2000).sum() and (far.venue_m > 2000).all()
+    # The finding shows whole metres: 2000.4 m is listed as 2000.
+    assert len(far) == (reach.venue_m > 2000).sum() and (far.venue_m >= 2000).all()
 
 
 def test_cli_table_json_and_workbook(demo, engine, tmp_path, monkeypatch):

@@ -15,6 +15,7 @@ from gridmgmt.services.grids.allocation import allocate_township, rebalance
 from gridmgmt.services.grids.assignment import assign
 from gridmgmt.services.grids.edits import merge_cells
 from gridmgmt.services.grids.views import diff_view, plan_view
+from tests.actors import ACTOR
 from tests.integration import grid_town
 
 RULES = GridRules()
@@ -30,7 +31,7 @@ def _scalar(session, sql, **params):
 
 
 def test_allocate_tiles_each_village_and_places_every_household_once(session, town):
-    report = allocate_township(session, grid_town.TOWN, "试算", RULES)
+    report = allocate_township(session, grid_town.TOWN, "试算", RULES, actor=ACTOR)
     # 340 + 34 must-visit extra in A → 2 cells; 80 + 8 in B → one cell below the floor.
     assert report.cells == 3
     assert report.quality.contiguous_share == 1.0 and report.quality.worst_deviation <= RULES.tolerance + 1e-9
@@ -78,7 +79,7 @@ def test_allocate_tiles_each_village_and_places_every_household_once(session, to
 
 
 def test_groups_below_target_stay_whole(session, town):
-    report = allocate_township(session, grid_town.TOWN, "试算", RULES)
+    report = allocate_township(session, grid_town.TOWN, "试算", RULES, actor=ACTOR)
     split = _scalar(
         session,
         "SELECT count(*) FROM (SELECT h.group_id FROM grid_membership m JOIN household h "
@@ -90,8 +91,8 @@ def test_groups_below_target_stay_whole(session, town):
 
 
 def test_assign_prefers_resident_grid_workers_and_reports_short_cells(session, town):
-    plan = allocate_township(session, grid_town.TOWN, "试算", RULES).plan_id
-    report = assign(session, plan)
+    plan = allocate_township(session, grid_town.TOWN, "试算", RULES, actor=ACTOR).plan_id
+    report = assign(session, plan, actor=ACTOR)
     workers = dict(
         session.execute(
             text("SELECT c.code, k.code FROM grid_cell c JOIN cadre k ON k.id = c.grid_worker_id WHERE c.plan_id = :p"),
@@ -135,11 +136,11 @@ def test_assign_prefers_resident_grid_workers_and_reports_short_cells(session, t
 
 
 def test_publish_sets_grids_and_liaisons_and_archives_the_previous_plan(session, town):
-    first = allocate_township(session, grid_town.TOWN, "一", RULES).plan_id
+    first = allocate_township(session, grid_town.TOWN, "一", RULES, actor=ACTOR).plan_id
     with pytest.raises(GridError, match="尚无网格员"):
-        grid_plans.publish(session, first)
-    assign(session, first)
-    grid_plans.publish(session, first)
+        grid_plans.publish(session, first, actor=ACTOR)
+    assign(session, first, actor=ACTOR)
+    grid_plans.publish(session, first, actor=ACTOR)
     assert (
         _scalar(
             session,
@@ -151,9 +152,9 @@ def test_publish_sets_grids_and_liaisons_and_archives_the_previous_plan(session,
     )
     assert _scalar(session, "SELECT count(*) FROM liaison") == 120
     with pytest.raises(GridError, match="只能修改草稿"):
-        grid_plans.publish(session, first)
-    second = allocate_township(session, grid_town.TOWN, "二", RULES).plan_id
-    grid_plans.publish(session, second, allow_no_worker=True)
+        grid_plans.publish(session, first, actor=ACTOR)
+    second = allocate_township(session, grid_town.TOWN, "二", RULES, actor=ACTOR).plan_id
+    grid_plans.publish(session, second, allow_no_worker=True, actor=ACTOR)
     statuses = dict(session.execute(text("SELECT id, status FROM grid_plan")).all())
     assert statuses == {first: "archived", second: "published"}
     # The second plan has no liaisons of its own: the published links stay.
@@ -161,7 +162,7 @@ def test_publish_sets_grids_and_liaisons_and_archives_the_previous_plan(session,
 
 
 def test_publish_refuses_a_plan_missing_new_households(session, town):
-    plan = allocate_township(session, grid_town.TOWN, "试算", RULES).plan_id
+    plan = allocate_township(session, grid_town.TOWN, "试算", RULES, actor=ACTOR).plan_id
     session.execute(
         text(
             "INSERT INTO household (village_id, code, head, geom) SELECT village_id, 'NEW1', '新户', "
@@ -170,13 +171,13 @@ def test_publish_refuses_a_plan_missing_new_households(session, town):
     )
     session.commit()
     with pytest.raises(GridError, match="有 1 户不在本方案"):
-        grid_plans.publish(session, plan, allow_no_worker=True)
+        grid_plans.publish(session, plan, allow_no_worker=True, actor=ACTOR)
     assert _scalar(session, "SELECT status FROM grid_plan") == "draft"
 
 
 def test_diff_matches_cells_and_lists_moved_households(session, town):
-    a = allocate_township(session, grid_town.TOWN, "甲", RULES).plan_id
-    b = allocate_township(session, grid_town.TOWN, "乙", RULES).plan_id
+    a = allocate_township(session, grid_town.TOWN, "甲", RULES, actor=ACTOR).plan_id
+    b = allocate_township(session, grid_town.TOWN, "乙", RULES, actor=ACTOR).plan_id
     same = grid_plans.diff(session, a, b)
     assert len(same.matches) == 3 and len(same.moved) == 0
     cell = {
@@ -203,14 +204,15 @@ def test_diff_matches_cells_and_lists_moved_households(session, town):
 
 
 def test_export_has_cells_without_household_flags(session, town, tmp_path):
-    plan = allocate_township(session, grid_town.TOWN, "试算", RULES).plan_id
-    assign(session, plan)
+    plan = allocate_township(session, grid_town.TOWN, "试算", RULES, actor=ACTOR).plan_id
+    assign(session, plan, actor=ACTOR)
     assert grid_plans.export(session, plan, tmp_path / "g.gpkg", "gpkg", Actor("planner")) == 3
     frame = gpd.read_file(tmp_path / "g.gpkg")
     assert sorted(frame.code) == ["441624199201W01", "441624199201W02", "441624199202W01"]
     assert frame.households.sum() == 420 and set(frame.grid_worker) == {"网格员甲", "网格员乙", "村干部丙"}
     assert not {"hardship", "petitioner", "workload"} & set(frame.columns)
-    assert session.execute(text("SELECT actor, action, detail->>'cells' FROM audit_log")).one() == (
+    exports = text("SELECT actor, action, detail->>'cells' FROM audit_log WHERE action LIKE 'export%'")
+    assert session.execute(exports).one() == (
         "planner",
         "export_layers",
         "3",
@@ -221,16 +223,16 @@ def test_export_has_cells_without_household_flags(session, town, tmp_path):
 
 def test_unknown_township_and_plan_are_refused(session, town):
     with pytest.raises(GridError, match="没有编码为 999"):
-        allocate_township(session, "999", "x", RULES)
+        allocate_township(session, "999", "x", RULES, actor=ACTOR)
     with pytest.raises(GridError, match="没有编号为 42"):
-        assign(session, 42)
+        assign(session, 42, actor=ACTOR)
     with pytest.raises(PlanNotFound, match="没有编号为 43"):
         grid_plans.diff(session, 43, 42)
 
 
 def test_a_plan_keeps_the_rules_it_was_allocated_with(session, town):
     rules = GridRules(target=120, min_workload=80, max_workload=140, must_visit_extra=0.5, liaison_capacity=5)
-    plan = allocate_township(session, grid_town.TOWN, "自定", rules).plan_id
+    plan = allocate_township(session, grid_town.TOWN, "自定", rules, actor=ACTOR).plan_id
     # A: 340 + 0.5 × 34 = 357 → 3 cells of 119; B: 84 → one cell, inside 80–140 (below the default 100).
     view = plan_view(session, plan)
     assert view.rules == rules and view.summary["cells"] == 4 and view.summary["out_of_bounds"] == []
@@ -243,9 +245,9 @@ def test_a_plan_keeps_the_rules_it_was_allocated_with(session, town):
     ).one()
     seen = dict(session.execute(text("SELECT code, version FROM grid_cell WHERE plan_id = :p"), {"p": plan}).all())
     with pytest.raises(GridError, match=f"网格 {a} 工作量将升至 .*超过上限 140"):
-        merge_cells(session, plan, a, b, seen)  # about 238: the default 200 would allow it
-    assert rebalance(session, plan).cells == 4  # the defaults would make 3
-    assign(session, plan)
+        merge_cells(session, plan, a, b, seen, actor=ACTOR)  # about 238: the default 200 would allow it
+    assert rebalance(session, plan, actor=ACTOR).cells == 4  # the defaults would make 3
+    assign(session, plan, actor=ACTOR)
     assert (
         _scalar(
             session,
@@ -254,5 +256,5 @@ def test_a_plan_keeps_the_rules_it_was_allocated_with(session, town):
         )
         == 5
     )
-    assign(session, plan, liaison_capacity=3)
+    assign(session, plan, liaison_capacity=3, actor=ACTOR)
     assert GridRules.from_dict(session.get(GridPlan, plan).rules) == replace(rules, liaison_capacity=3)

@@ -9,6 +9,7 @@ from gridmgmt.db.models import GridPlan
 from gridmgmt.domain.grid_rules import GridError, GridRules, StaleCell
 from gridmgmt.services.grids.allocation import allocate_township
 from gridmgmt.services.grids.edits import merge_cells, move_group, move_households, redraw, split_cell
+from tests.actors import ACTOR
 from tests.integration import grid_town
 from tests.integration.test_grids_edits import B1, W1, W2, _cell_of, _nearest_to, _versions
 
@@ -19,7 +20,7 @@ A1, A2 = "44162419920101", "44162419920102"  # the allocation puts A2 in W01, A1
 @pytest.fixture
 def plan(session):
     grid_town.build(session)
-    return allocate_township(session, grid_town.TOWN, "试算", RULES).plan_id
+    return allocate_township(session, grid_town.TOWN, "试算", RULES, actor=ACTOR).plan_id
 
 
 def _with_rules(session, plan, **changes):
@@ -46,10 +47,10 @@ def _tiling(session, plan, village="441624199201"):
 def test_split_cuts_a_cell_in_two_connected_halves(session, plan):
     seen = _versions(session, plan)
     with pytest.raises(GridError, match=f"网格 {W1} 工作量将降至 .*低于下限 100"):
-        split_cell(session, plan, W1, seen)
+        split_cell(session, plan, W1, seen, actor=ACTOR)
     assert _versions(session, plan) == seen
     seen = _with_rules(session, plan, min_workload=50)
-    result = split_cell(session, plan, W1, seen)
+    result = split_cell(session, plan, W1, seen, actor=ACTOR)
     w3 = "441624199201W03"
     assert result.versions == {W1: seen[W1] + 1, w3: max(seen.values()) + 1}
     cells, placed, share, gap, pieces = _tiling(session, plan)
@@ -70,31 +71,31 @@ def test_split_cuts_a_cell_in_two_connected_halves(session, plan):
 def test_merge_refuses_an_overload_then_joins_two_cells(session, plan):
     seen = _versions(session, plan)
     with pytest.raises(GridError, match="超过上限 200"):
-        merge_cells(session, plan, W1, W2, seen)
+        merge_cells(session, plan, W1, W2, seen, actor=ACTOR)
     with pytest.raises(GridError, match="不能跨村"):
-        merge_cells(session, plan, W1, B1, seen)
+        merge_cells(session, plan, W1, B1, seen, actor=ACTOR)
     assert _versions(session, plan) == seen
     _with_rules(session, plan, max_workload=400)
-    result = merge_cells(session, plan, W1, W2, seen)
+    result = merge_cells(session, plan, W1, W2, seen, actor=ACTOR)
     assert result.versions == {W1: seen[W1] + 1, W2: None}
     cells, placed, share, gap, pieces = _tiling(session, plan)
     assert (cells, placed, pieces) == (1, 420, 1) and share == pytest.approx(1.0, abs=1e-6)
     # An editor still showing W2 is told it is gone, not that it never existed.
     with pytest.raises(StaleCell, match="已删除"):
-        move_households(session, plan, [_nearest_to(session, plan, W1, B1)], W2, seen)
+        move_households(session, plan, [_nearest_to(session, plan, W1, B1)], W2, seen, actor=ACTOR)
 
 
 def test_group_move_returns_a_moved_household_and_refuses_an_overload(session, plan):
     seen = _versions(session, plan)
     house = _nearest_to(session, plan, W1, W2)
-    seen.update(move_households(session, plan, [house], W2, seen).versions)
+    seen.update(move_households(session, plan, [house], W2, seen, actor=ACTOR).versions)
     assert _cell_of(session, plan, house) == W2
     with pytest.raises(GridError, match=f"网格 {W1} 工作量将升至 .*超过上限 200"):
-        move_group(session, plan, A1, W1, seen)
-    result = move_group(session, plan, A2, W1, seen)
+        move_group(session, plan, A1, W1, seen, actor=ACTOR)
+    result = move_group(session, plan, A2, W1, seen, actor=ACTOR)
     assert set(result.versions) == {W1, W2} and _cell_of(session, plan, house) == W1
     with pytest.raises(GridError, match="不存在或没有农户"):
-        move_group(session, plan, "X", W1, seen)
+        move_group(session, plan, "X", W1, seen, actor=ACTOR)
 
 
 def test_redraw_takes_the_households_inside_the_drawn_area(session, plan):
@@ -108,15 +109,15 @@ def test_redraw_takes_the_households_inside_the_drawn_area(session, plan):
             [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]
         ],
     }
-    result = redraw(session, plan, W1, box, seen)
+    result = redraw(session, plan, W1, box, seen, actor=ACTOR)
     assert set(result.versions) == {W1, W2} and _cell_of(session, plan, house) == W1
     cells, placed, share, gap, pieces = _tiling(session, plan)
     assert (cells, placed, pieces) == (2, 420, 1) and share == pytest.approx(1.0, abs=1e-6)
     empty = {"type": "Polygon", "coordinates": [[[115.6, 23.0], [115.61, 23.0], [115.61, 23.01], [115.6, 23.0]]]}
     with pytest.raises(GridError, match="所画范围内没有本村其他网格的农户"):
-        redraw(session, plan, W1, empty, result.versions)
+        redraw(session, plan, W1, empty, result.versions, actor=ACTOR)
     bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
     with pytest.raises(GridError, match="不自相交"):
-        redraw(session, plan, W1, bowtie, result.versions)
+        redraw(session, plan, W1, bowtie, result.versions, actor=ACTOR)
     with pytest.raises(GridError, match="不是有效的多边形"):
-        redraw(session, plan, W1, {"type": "Nonsense"}, result.versions)
+        redraw(session, plan, W1, {"type": "Nonsense"}, result.versions, actor=ACTOR)

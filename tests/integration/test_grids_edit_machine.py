@@ -24,6 +24,7 @@ from gridmgmt.db.models import GridPlan
 from gridmgmt.domain.grid_rules import GridError, StaleCell
 from gridmgmt.services.grids.allocation import allocate_township, load_township, plan_cells, rebalance
 from gridmgmt.services.grids.edits import merge_cells, move_group, move_households, redraw, set_locked, split_cell
+from tests.actors import ACTOR
 from tests.integration import random_village
 from tests.tables import empty_tables
 
@@ -143,7 +144,7 @@ class GridEdits(RuleBasedStateMachine):
     def allocate(self, spec, rules):
         random_village.build(self.session, spec)
         self.rules = rules
-        self.plan = allocate_township(self.session, random_village.TOWN, "性质测试", rules).plan_id
+        self.plan = allocate_township(self.session, random_village.TOWN, "性质测试", rules, actor=ACTOR).plan_id
         self.seen, self.edited = self._versions(), False
 
     def _cell(self, data, label: str) -> str:
@@ -180,7 +181,7 @@ class GridEdits(RuleBasedStateMachine):
             ),
             label="homes",
         )
-        done = self._edit(lambda: move_households(self.session, self.plan, homes, to, dict(self.seen)))
+        done = self._edit(lambda: move_households(self.session, self.plan, homes, to, dict(self.seen), actor=ACTOR))
         if done:
             assert set(homes) <= set(self._members()[to])
             self._within_bounds(done[0], done[1].versions)
@@ -189,7 +190,7 @@ class GridEdits(RuleBasedStateMachine):
     def move_group(self, data):
         groups = [g for (g,) in self._rows("SELECT code FROM village_group ORDER BY code")] + ["X9"]
         group, to = data.draw(st.sampled_from(groups), label="group"), self._cell(data, "to")
-        done = self._edit(lambda: move_group(self.session, self.plan, group, to, dict(self.seen)))
+        done = self._edit(lambda: move_group(self.session, self.plan, group, to, dict(self.seen), actor=ACTOR))
         if done:
             self._within_bounds(done[0], done[1].versions)
 
@@ -205,7 +206,7 @@ class GridEdits(RuleBasedStateMachine):
             else [[x - d, y - d], [x + d, y - d], [x + d, y + d], [x - d, y + d]]
         )
         area = {"type": "Polygon", "coordinates": [ring + ring[:1]]}
-        done = self._edit(lambda: redraw(self.session, self.plan, cell, area, dict(self.seen)))
+        done = self._edit(lambda: redraw(self.session, self.plan, cell, area, dict(self.seen), actor=ACTOR))
         if done:
             self._within_bounds(done[0], done[1].versions)
 
@@ -213,7 +214,7 @@ class GridEdits(RuleBasedStateMachine):
     def split(self, data):
         cell = self._cell(data, "cell")
         members = self._members()
-        done = self._edit(lambda: split_cell(self.session, self.plan, cell, dict(self.seen)))
+        done = self._edit(lambda: split_cell(self.session, self.plan, cell, dict(self.seen), actor=ACTOR))
         if done:
             (new,) = set(done[1].versions) - {cell}
             assert sorted(self._members()[cell] + self._members()[new]) == members[cell]
@@ -224,7 +225,7 @@ class GridEdits(RuleBasedStateMachine):
         keep = self._cell(data, "keep")
         other = self._next_to(data, keep, "other")
         members = self._members()
-        done = self._edit(lambda: merge_cells(self.session, self.plan, keep, other, dict(self.seen)))
+        done = self._edit(lambda: merge_cells(self.session, self.plan, keep, other, dict(self.seen), actor=ACTOR))
         if done:
             assert other not in self._versions()
             assert self._members()[keep] == sorted(members[keep] + members[other])
@@ -233,7 +234,7 @@ class GridEdits(RuleBasedStateMachine):
     @rule(data=st.data(), locked=st.booleans())
     def lock(self, data, locked):
         cell = self._cell(data, "cell")
-        if self._edit(lambda: set_locked(self.session, self.plan, cell, locked, self.seen[cell])):
+        if self._edit(lambda: set_locked(self.session, self.plan, cell, locked, self.seen[cell], actor=ACTOR)):
             assert self._rows("SELECT locked FROM grid_cell WHERE plan_id = :p AND code = :c", c=cell) == [(locked,)]
 
     @rule(data=st.data(), kind=st.sampled_from(["move", "split", "lock"]))
@@ -247,9 +248,10 @@ class GridEdits(RuleBasedStateMachine):
                 self._nearest(cell, cell)[:1],
                 self._next_to(data, cell, "to", anywhere=False),
                 self._stale(),
+                actor=ACTOR,
             ),
-            "split": lambda: split_cell(self.session, self.plan, cell, self._stale()),
-            "lock": lambda: set_locked(self.session, self.plan, cell, True, self._stale()[cell]),
+            "split": lambda: split_cell(self.session, self.plan, cell, self._stale(), actor=ACTOR),
+            "lock": lambda: set_locked(self.session, self.plan, cell, True, self._stale()[cell], actor=ACTOR),
         }
         self._edit(edits[kind], refusal=StaleCell)
 
@@ -261,7 +263,7 @@ class GridEdits(RuleBasedStateMachine):
             "SELECT code, id, version, ST_AsEWKB(geom) FROM grid_cell WHERE plan_id = :p AND locked ORDER BY code"
         )
         members = self._members()
-        rebalance(self.session, self.plan)
+        rebalance(self.session, self.plan, actor=ACTOR)
         self.seen, self.edited = self._versions(), False  # the editor reloads the plan
         assert (
             self._rows(

@@ -6,6 +6,7 @@ from sqlalchemy import text
 from gridmgmt.domain.grid_rules import GridError, GridRules, StaleCell
 from gridmgmt.services.grids.allocation import allocate_township, rebalance
 from gridmgmt.services.grids.edits import move_households, set_locked
+from tests.actors import ACTOR
 from tests.integration import grid_town
 
 RULES = GridRules()
@@ -15,7 +16,7 @@ W1, W2, B1 = "441624199201W01", "441624199201W02", "441624199202W01"
 @pytest.fixture
 def plan(session):
     grid_town.build(session)
-    return allocate_township(session, grid_town.TOWN, "试算", RULES).plan_id
+    return allocate_township(session, grid_town.TOWN, "试算", RULES, actor=ACTOR).plan_id
 
 
 def _versions(session, plan):
@@ -48,7 +49,7 @@ def _cell_of(session, plan, code):
 def test_move_a_border_household_then_a_stale_save_is_refused(session, plan):
     seen = _versions(session, plan)
     house = _nearest_to(session, plan, W1, W2)
-    result = move_households(session, plan, [house], W2, seen)
+    result = move_households(session, plan, [house], W2, seen, actor=ACTOR)
     assert result.versions == {W1: seen[W1] + 1, W2: seen[W2] + 1}
     assert _cell_of(session, plan, house) == W2
     inside = session.execute(
@@ -62,7 +63,7 @@ def test_move_a_border_household_then_a_stale_save_is_refused(session, plan):
     # A second editor still holding the old versions: refused, and nothing changes.
     other = _nearest_to(session, plan, W1, W2)
     with pytest.raises(StaleCell) as err:
-        move_households(session, plan, [other], W2, seen)
+        move_households(session, plan, [other], W2, seen, actor=ACTOR)
     assert set(err.value.changed) == {W1, W2} and "已被他人修改" in str(err.value)
     assert _cell_of(session, plan, other) == W1 and _versions(session, plan) == {**seen, **result.versions}
 
@@ -71,25 +72,25 @@ def test_moves_that_break_the_rules_are_refused_with_reasons(session, plan):
     seen = _versions(session, plan)
     far = _nearest_to(session, plan, W1, W2, far=True)
     with pytest.raises(GridError, match="不连片"):
-        move_households(session, plan, [far], W2, seen)
+        move_households(session, plan, [far], W2, seen, actor=ACTOR)
     with pytest.raises(GridError, match="不能跨村"):
-        move_households(session, plan, [far], B1, seen)
+        move_households(session, plan, [far], B1, seen, actor=ACTOR)
     with pytest.raises(GridError, match="没有这些农户：X9"):
-        move_households(session, plan, ["X9"], W2, seen)
+        move_households(session, plan, ["X9"], W2, seen, actor=ACTOR)
     with pytest.raises(GridError, match="没有网格 W9"):
-        move_households(session, plan, [far], "W9", seen)
+        move_households(session, plan, [far], "W9", seen, actor=ACTOR)
     assert _cell_of(session, plan, far) == W1 and _versions(session, plan) == seen
 
 
 def test_rebalance_keeps_a_locked_cell(session, plan):
     seen = _versions(session, plan)
-    set_locked(session, plan, W1, True, seen[W1])
+    set_locked(session, plan, W1, True, seen[W1], actor=ACTOR)
     before = session.execute(
         text("SELECT id, ST_AsEWKB(geom) FROM grid_cell WHERE plan_id = :p AND code = :c"), {"p": plan, "c": W1}
     ).one()
     with pytest.raises(StaleCell):
-        set_locked(session, plan, W1, False, seen[W1])
-    report = rebalance(session, plan)
+        set_locked(session, plan, W1, False, seen[W1], actor=ACTOR)
+    report = rebalance(session, plan, actor=ACTOR)
     after = session.execute(
         text("SELECT id, ST_AsEWKB(geom) FROM grid_cell WHERE plan_id = :p AND code = :c"), {"p": plan, "c": W1}
     ).one()
@@ -98,7 +99,12 @@ def test_rebalance_keeps_a_locked_cell(session, plan):
     # W2 was made again under its old code: an editor's old version of it no longer matches.
     with pytest.raises(StaleCell):
         move_households(
-            session, plan, [_nearest_to(session, plan, W2, W1)], W1, _versions(session, plan) | {W2: seen[W2]}
+            session,
+            plan,
+            [_nearest_to(session, plan, W2, W1)],
+            W1,
+            _versions(session, plan) | {W2: seen[W2]},
+            actor=ACTOR,
         )
     assert (
         session.execute(text("SELECT count(*) FROM grid_membership WHERE plan_id = :p"), {"p": plan}).scalar_one()

@@ -77,7 +77,7 @@ def test_imported_polygons_become_a_checked_draft_that_is_edited_and_published(s
     ((village, gap),) = found.gaps
     assert village == "东村" and gap == pytest.approx(0.009 * 101_800 * 0.04 * 111_000, rel=0.1)
     # Edited like an allocated plan: the uncovered household was put in its nearest cell, and moves.
-    move_households(session, plan_id, ["44150010020202002"], "DC-1", _versions(session, plan_id))
+    move_households(session, plan_id, ["44150010020202002"], "DC-1", _versions(session, plan_id), actor=ACTOR)
     members = dict(
         session.execute(
             text(
@@ -88,7 +88,7 @@ def test_imported_polygons_become_a_checked_draft_that_is_edited_and_published(s
         ).all()
     )
     assert members["44150010020202002"] == "DC-1"
-    publish(session, plan_id, allow_no_worker=True)
+    publish(session, plan_id, allow_no_worker=True, actor=ACTOR)
     assert session.get(GridPlan, plan_id).status == "published"
 
 

@@ -72,6 +72,7 @@ def test_sample_township_loads_with_every_link(villages):
         ("party_members", "party_members.csv"),
         ("economic_orgs", "economic_orgs.csv"),
         ("cadres", "cadres.csv"),
+        ("postings", "postings.csv"),
     ):
         result = load(villages, layer, name)
         assert result.inserted > 0 and result.updated == 0
@@ -95,6 +96,10 @@ def test_sample_township_loads_with_every_link(villages):
         ("西坑村",)
     ]
     assert q("SELECT count(*) FROM road WHERE source IS NOT NULL") == [(3,)]
+    assert q(
+        "SELECT k.code, v.name, p.assignment FROM cadre_village p JOIN cadre k ON k.id = p.cadre_id "
+        "JOIN village v ON v.id = p.village_id ORDER BY k.code"
+    ) == [("C001", "东岭村", "gua_dian"), ("C002", "东岭村", "bao_cun"), ("C003", "河口村", "first_secretary")]
 
 
 def test_geojson_in_english_and_csv_in_chinese_give_the_same_rows(villages):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import sessionmaker
 from gridmgmt.db.models import AuditLog
 from gridmgmt.services.accounts.logins import LoginFailed, TooManyAttempts, authenticate
 from gridmgmt.services.accounts.users import add_user
+from tests.actors import ACTOR
 from tests.web.sample import add_small_township
 
 GOOD = "correct-horse-1"
@@ -20,7 +21,7 @@ OFFICE = "10.0.0.1"
 @pytest.fixture
 def li(session):
     add_small_township(session)
-    add_user(session, "li", "admin", GOOD)
+    add_user(session, "li", "admin", GOOD, actor=ACTOR)
 
 
 def _fail(session, username="li", address=OFFICE, at=T0, times=1):

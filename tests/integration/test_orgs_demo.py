@@ -20,7 +20,7 @@ ELECTED = ["party_committee", "general_branch", "branch"]
 
 
 def _report(session, rules=CoverageRules(), today=UNTIL):
-    return township_coverage(session, CODE, rules, with_reach=False, today=today)
+    return township_coverage(session, CODE, rules, with_reach=False, day=today)
 
 
 @pytest.fixture(scope="module")

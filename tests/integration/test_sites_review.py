@@ -120,7 +120,9 @@ def test_review_sheet_has_chinese_headers_and_history(session, town):
     review(session, judge, "PA", "apply", 2026, comment="试申报", stated=STATED)
     config = SiteConfig(catchment_m=1000)
     before = counts(session)[1]
-    data = review_sheet(session, TOWN, score_sites(session, TOWN, config), config, {town["A"]}, Actor("judge"))
+    data = review_sheet(
+        session, TOWN, score_sites(session, TOWN, config), config, {town["A"]}, actor=Actor("judge"), tz="Asia/Shanghai"
+    )
     last = session.scalars(select(AuditLog).order_by(AuditLog.id.desc())).first()
     assert counts(session)[1] == before + 1 and (last.actor, last.action) == ("judge", "export_workbook")
     book = load_workbook(io.BytesIO(data))

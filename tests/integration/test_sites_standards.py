@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from gridmgmt.db.models import AuditLog, DemoSiteReview, PartyOrg
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import ReviewError
+from gridmgmt.services.accounts.audit import Actor
 from gridmgmt.services.sites.records import history, site_records
 from gridmgmt.services.sites.review import Application, review
 from gridmgmt.services.sites.selection import score_sites
@@ -184,7 +185,13 @@ def test_workbook_lists_the_standard_and_the_undone_steps(session, town, judge):
     a.has_library = False
     session.commit()
     config = SiteConfig(catchment_m=1000)
-    book = load_workbook(io.BytesIO(review_sheet(session, TOWN, score_sites(session, TOWN, config), config)))
+    book = load_workbook(
+        io.BytesIO(
+            review_sheet(
+                session, TOWN, score_sites(session, TOWN, config), config, actor=Actor("judge"), tz="Asia/Shanghai"
+            )
+        )
+    )
     standard = list(book["创建标准"].iter_rows(values_only=True))
     assert standard == [
         ("党组织编码", "党组织名称", "状态", "示范主题", "亮点", "创建标准", "缺项"),

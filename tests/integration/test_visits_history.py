@@ -19,6 +19,7 @@ from gridmgmt.services.grids.plans import publish
 from gridmgmt.services.visits.compliance import cadre_work, township_compliance
 from gridmgmt.services.visits.duties import seed_default_duties
 from gridmgmt.services.visits.records import VisitInput, record_visit
+from tests.actors import ACTOR
 from tests.integration.visit_fixtures import SETTINGS, TOWN, build
 
 
@@ -30,7 +31,9 @@ def _must_visit(session, day):
 
 def _publish_with_newcomer(session, town, household_id) -> None:
     """Allocate two cells, give HOUSEHOLD_ID's cell to a new grid worker C9 and the other to C1; publish."""
-    plan = allocate_township(session, TOWN, "网格", GridRules(target=10, min_workload=5, max_workload=15)).plan_id
+    plan = allocate_township(
+        session, TOWN, "网格", GridRules(target=10, min_workload=5, max_workload=15), actor=ACTOR
+    ).plan_id
     newcomer = Cadre(township_id=town["township"].id, code="C9", name="新网格员", cadre_role="grid_worker")
     session.add(newcomer)
     session.flush()
@@ -42,7 +45,7 @@ def _publish_with_newcomer(session, town, household_id) -> None:
     for cell in session.scalars(select(GridCell).where(GridCell.plan_id == plan)):
         cell.grid_worker_id = newcomer.id if cell.id == theirs else town["cadres"]["grid_worker"]
     session.commit()
-    publish(session, plan)
+    publish(session, plan, actor=ACTOR)
 
 
 def test_publishing_a_plan_keeps_the_credit_of_earlier_visits(session):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import AppUser, AuditLog
 from gridmgmt.services.accounts.users import create_token
+from tests.actors import ACTOR
 from tests.web.people import PASSWORD
 from web import create_app
 
@@ -120,7 +121,7 @@ def test_deactivated_user_is_logged_out(client, people, session):
 
 
 def test_bearer_token_acts_as_its_user(client, people, session):
-    secret = create_token(session, "leader")
+    secret = create_token(session, "leader", actor=ACTOR)
     assert client.get(VILLAGE, headers={"Authorization": f"Bearer {secret}"}).status_code == 200
     assert client.get("/audit", headers={"Authorization": f"Bearer {secret}"}).status_code == 403
     assert client.get(VILLAGE, headers={"Authorization": "Bearer nope"}).status_code == 302

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from gridmgmt.db.models import AppUser, AuditLog, Household, LoginSession, Township
 from gridmgmt.services.accounts.audit import Actor
 from gridmgmt.services.accounts.users import create_token, set_active, set_password, set_role
+from tests.actors import ACTOR
 from tests.web.people import OUT_OF_SCOPE, PASSWORD
 from tests.web.sample import OTHER_TOWNSHIP_CODE
 from tests.web.tokens import token_for
@@ -64,13 +65,13 @@ def test_the_page_offers_logout_everywhere(app, people):
 
 def test_a_password_change_ends_sessions(app, people, session):
     _, cookie = _logged_in(app)
-    set_password(session, "planner", "a-new-long-pass")
+    set_password(session, "planner", "a-new-long-pass", actor=ACTOR)
     assert _replayed(app, cookie) == 302
 
 
 def test_a_role_change_ends_sessions(app, people, session):
     _, cookie = _logged_in(app)
-    set_role(session, "planner", "leader")
+    set_role(session, "planner", "leader", actor=ACTOR)
     assert _replayed(app, cookie) == 302
 
 
@@ -91,7 +92,7 @@ def test_other_updates_keep_sessions(app, people, session):
 
 def test_disabling_ends_sessions_and_stops_tokens(app, people, session):
     _, cookie = _logged_in(app)
-    token = {"Authorization": f"Bearer {create_token(session, 'planner')}"}
+    token = {"Authorization": f"Bearer {create_token(session, 'planner', actor=ACTOR)}"}
     client = app.test_client()
     assert client.get(VILLAGE, headers=token).status_code == 200
     set_active(session, "planner", False, Actor("ops"))
@@ -129,5 +130,5 @@ def test_a_token_request_never_falls_back_to_the_cookie(app, people, session):
     assert client.get("/audit", headers={"Authorization": "Bearer nope"}).status_code == 302
     bad = client.post("/api/visits", headers={"Authorization": "Bearer nope"}, json={})
     assert bad.status_code == 401
-    leader = {"Authorization": f"Bearer {create_token(session, 'leader')}"}
+    leader = {"Authorization": f"Bearer {create_token(session, 'leader', actor=ACTOR)}"}
     assert client.get("/audit", headers=leader).status_code == 403

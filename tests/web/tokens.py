@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from gridmgmt.db.models import Cadre, CadreVillage, Village
 from gridmgmt.services.accounts.users import add_user, create_token
+from tests.actors import ACTOR
 from tests.web.sample import TOWNSHIP_CODE
 
 PASSWORD = "password-123"
@@ -27,5 +28,5 @@ def token_for(session, role: str) -> dict[str, str]:
     """
     cadre = _east_village_worker(session) if role == "grid_worker" else None
     township = None if role == "admin" else TOWNSHIP_CODE
-    add_user(session, f"{role}-user", role, PASSWORD, township_code=township, cadre_code=cadre)
-    return {"Authorization": f"Bearer {create_token(session, f'{role}-user')}"}
+    add_user(session, f"{role}-user", role, PASSWORD, township_code=township, cadre_code=cadre, actor=ACTOR)
+    return {"Authorization": f"Bearer {create_token(session, f'{role}-user', actor=ACTOR)}"}

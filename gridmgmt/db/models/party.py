@@ -113,13 +113,15 @@ class Cadre(Timestamped, Versioned, Base):
     home = geometry_column("POINT", nullable=True)
 
 
-class CadreVillage(Timestamped, Base):
-    """包村/挂点 and first-secretary or work-team posting of a cadre to a village."""
+class CadreVillage(Timestamped, Versioned, Base):
+    """包村/挂点 and first-secretary or work-team posting of a cadre to a village; in force from
+    start_date to end_date, both included (empty: open). CODE names an imported or added posting."""
 
     __tablename__ = "cadre_village"
     __table_args__ = (one_of("assignment", ASSIGNMENTS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(64), unique=True)
     cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id", ondelete="CASCADE"), index=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
     assignment: Mapped[str] = mapped_column(String(24))

@@ -34,6 +34,20 @@ ACTIONS = {
     "logout_all": "退出全部设备",
     "disable_user": "停用用户",
     "enable_user": "启用用户",
+    "add_user": "添加用户",
+    "set_password": "设置密码",
+    "reset_password": "重置密码",
+    "change_password": "修改本人密码",
+    "change_password_failed": "修改本人密码失败",
+    "change_role": "修改角色和范围",
+    "allocate_plan": "生成网格方案",
+    "edit_plan": "编辑网格方案",
+    "rebalance_plan": "重新均衡网格方案",
+    "assign_plan": "分配网格员和联户党员",
+    "publish_plan": "发布网格方案",
+    "archive_plan": "归档网格方案",
+    "add_posting": "添加驻村包村安排",
+    "end_posting": "结束驻村包村安排",
 }
 # Unset detail stays SQL NULL rather than JSON null.
 AUDIT_LOG = table(

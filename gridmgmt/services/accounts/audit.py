@@ -6,13 +6,15 @@ Rows are written by gridmgmt.services.accounts.actors (record, re-exported here 
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import AuditLog
+from gridmgmt.domain.clock import SECONDS, local_text
 from gridmgmt.reports.sheets import cell_value
 from gridmgmt.services.accounts.actors import ACTIONS, Actor, record
 
@@ -32,8 +34,10 @@ COLUMNS = {
 
 @dataclass(frozen=True)
 class AuditFilter:
-    """Filters of the audit page: user, action, and an inclusive date range."""
+    """Filters of the audit page: user, action, and an inclusive range of dates in the time zone TZ
+    (which the times are shown in too)."""
 
+    tz: str
     actor: str | None = None
     action: str | None = None
     since: date | None = None
@@ -56,10 +60,15 @@ def _filtered(query: Select, filters: AuditFilter) -> Select:
     if filters.action:
         query = query.where(AuditLog.action == filters.action)
     if filters.since:
-        query = query.where(AuditLog.at >= filters.since)
+        query = query.where(AuditLog.at >= _midnight(filters.since, filters.tz))
     if filters.until:
-        query = query.where(AuditLog.at < filters.until + timedelta(days=1))
+        query = query.where(AuditLog.at < _midnight(filters.until + timedelta(days=1), filters.tz))
     return query
+
+
+def _midnight(day: date, tz: str) -> datetime:
+    """The start of DAY in the time zone TZ."""
+    return datetime.combine(day, time(), ZoneInfo(tz))
 
 
 def audit_page(session: Session, filters: AuditFilter, page: int = 1) -> AuditPage:
@@ -78,13 +87,13 @@ def audit_page(session: Session, filters: AuditFilter, page: int = 1) -> AuditPa
 
 def _table(session: Session, filters: AuditFilter) -> list[list]:
     rows = session.scalars(_filtered(select(AuditLog), filters).order_by(AuditLog.at, AuditLog.id))
-    return [[_cell(row, key) for key in COLUMNS] for row in rows]
+    return [[_cell(row, key, filters.tz) for key in COLUMNS] for row in rows]
 
 
-def _cell(row: AuditLog, key: str):
+def _cell(row: AuditLog, key: str, tz: str):
     value = getattr(row, key)
     if key == "at":
-        return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return local_text(value, tz, SECONDS)
     if key == "action":
         return ACTIONS.get(value, value)
     if key == "detail":
@@ -93,7 +102,7 @@ def _cell(row: AuditLog, key: str):
 
 
 def export_audit(session: Session, filters: AuditFilter, fmt: str, actor: Actor) -> bytes:
-    """The rows matching FILTERS as CSV (UTF-8 with BOM, for Excel) or XLSX; audited."""
+    """The rows matching FILTERS as CSV (UTF-8 with BOM, for Excel) or XLSX, times in FILTERS.tz; audited."""
     if fmt not in ("csv", "xlsx"):
         raise ValueError(f"不支持的导出格式：{fmt}")
     table = _table(session, filters)

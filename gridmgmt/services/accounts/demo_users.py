@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from geodata.demo import township_codes
 from gridmgmt.db.models import AppUser, Cadre, CadreVillage, Township, Village
 from gridmgmt.domain.vocab import ROLES
+from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.accounts.users import AccountError, add_user
 
 DEMO_PASSWORD = "wangge2026"  # passes the password policy (gridmgmt.domain.passwords)
@@ -44,8 +45,8 @@ def _posted_cadre(session: Session, township_id: int) -> tuple[str, str, str]:
     return tuple(row)
 
 
-def ensure_demo_users(session: Session, township_code: str | None = None) -> list[DemoLogin]:
-    """Create the missing demo users of the demo township (default: the generated one)."""
+def ensure_demo_users(session: Session, township_code: str | None = None, *, actor: Actor) -> list[DemoLogin]:
+    """Create the missing demo users of the demo township (default: the generated one), audited as ACTOR's."""
     code = township_code or township_codes("township")[0]
     township = session.scalar(select(Township).where(Township.code == code))
     if township is None:
@@ -62,6 +63,7 @@ def ensure_demo_users(session: Session, township_code: str | None = None) -> lis
                 DEMO_PASSWORD,
                 township_code=None if role == "admin" else code,
                 cadre_code=cadre_code if role == "grid_worker" else None,
+                actor=actor,
             )
         note = f"包村干部 {cadre_name}，{village}" if role == "grid_worker" else ""
         logins.append(DemoLogin(role, username, not exists, note))

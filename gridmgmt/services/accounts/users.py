@@ -106,8 +106,10 @@ def add_user(
     password: str,
     township_code: str | None = None,
     cadre_code: str | None = None,
+    *,
+    actor: Actor,
 ) -> AppUser:
-    """Create and commit a user; a grid worker's township defaults to their cadre's."""
+    """Create and commit a user (audited as ACTOR's); a grid worker's township defaults to their cadre's."""
     if not username or len(username) > 64 or not username.isprintable():
         raise AccountError("用户名须为 1–64 个字符，不含控制字符")
     if session.scalar(select(AppUser.id).where(AppUser.username == username)):
@@ -125,26 +127,55 @@ def add_user(
         cadre_id=cadre.id if cadre else None,
     )
     session.add(user)
+    record(session, actor, "add_user", target=username, detail=_access(role, township_code, cadre_code))
     session.commit()
     return user
 
 
-def set_password(session: Session, username: str, password: str) -> None:
-    """Replace USERNAME's password; every browser logged in as them must log in again."""
+def _access(role: str, township_code: str | None, cadre_code: str | None) -> dict:
+    """An account's role and scope as the audit log's detail."""
+    return {"role": role, "township": township_code, "cadre": cadre_code}
+
+
+def set_password(session: Session, username: str, password: str, *, actor: Actor) -> None:
+    """Replace USERNAME's password (audited); every browser logged in as them must log in again."""
     user = find_user(session, username)
     user.password_hash = new_password_hash(username, password)
+    record(session, actor, "set_password", target=username)
     session.commit()
 
 
-def set_role(session: Session, username: str, role: str) -> None:
-    """Give USERNAME another role (same township and cadre rules as add_user); ends their sessions."""
+def set_access(
+    session: Session, username: str, role: str, township_code: str | None, cadre_code: str | None, *, actor: Actor
+) -> None:
+    """Give USERNAME ROLE in TOWNSHIP_CODE, tied to CADRE_CODE (same rules as add_user); audited with
+    the old and new values. Ends their sessions; the last active admin keeps their role."""
     user = find_user(session, username)
-    cadre = session.get(Cadre, user.cadre_id) if user.cadre_id else None
-    _check_role(role, user.township_id, cadre)
+    cadre = _cadre(session, cadre_code)
+    township_id = _township_id(session, township_code)
+    if township_id is None and cadre is not None:
+        township_id = cadre.township_id
+    _check_role(role, township_id, cadre)
     if role != "admin":
         _keep_an_admin(session, user)
-    user.role = role
+    before = _access(user.role, *_codes(session, user))
+    user.role, user.township_id, user.cadre_id = role, township_id, cadre.id if cadre else None
+    after = _access(role, *_codes(session, user))
+    record(session, actor, "change_role", target=username, detail={"before": before, "after": after})
     session.commit()
+
+
+def _codes(session: Session, user: AppUser) -> tuple[str | None, str | None]:
+    """(township code, cadre code) of USER."""
+    township = session.scalar(select(Township.code).where(Township.id == user.township_id))
+    cadre = session.scalar(select(Cadre.code).where(Cadre.id == user.cadre_id))
+    return township, cadre
+
+
+def set_role(session: Session, username: str, role: str, *, actor: Actor) -> None:
+    """Give USERNAME another role, keeping their township and cadre (set_access)."""
+    township, cadre = _codes(session, find_user(session, username))
+    set_access(session, username, role, township, cadre, actor=actor)
 
 
 def set_active(session: Session, username: str, active: bool, actor: Actor) -> None:
@@ -167,18 +198,10 @@ def _keep_an_admin(session: Session, user: AppUser) -> None:
         raise AccountError(f"{user.username} 是最后一个在用的系统管理员，不能停用或改为其他角色")
 
 
-def list_users(session: Session) -> list[tuple[AppUser, str | None]]:
-    """Every user with their township's name, by username."""
-    rows = session.execute(
-        select(AppUser, Township.name)
-        .outerjoin(Township, AppUser.township_id == Township.id)
-        .order_by(AppUser.username)
-    )
-    return [tuple(row) for row in rows]
-
-
-def create_token(session: Session, username: str, name: str = "default", expires_days: int | None = None) -> str:
-    """A new personal access token for USERNAME; the secret is returned once, never stored."""
+def create_token(
+    session: Session, username: str, name: str = "default", expires_days: int | None = None, *, actor: Actor
+) -> str:
+    """A new personal access token for USERNAME (audited); the secret is returned once, never stored."""
     user = find_user(session, username)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = None
@@ -187,21 +210,27 @@ def create_token(session: Session, username: str, name: str = "default", expires
             raise AccountError("有效天数至少为 1")
         expires = datetime.now(UTC) + timedelta(days=expires_days)
     session.add(ApiToken(user_id=user.id, name=name, token_hash=secret_hash(secret), expires_at=expires))
-    record(session, Actor(username, user.id), "create_token", target=name)
+    record(session, actor, "create_token", target=username, detail={"name": name})
     session.commit()
     return secret
 
 
-def revoke_tokens(session: Session, username: str, name: str | None = None) -> int:
-    """Revoke USERNAME's tokens (only those called NAME when given); returns how many."""
+def revoke_tokens(
+    session: Session, username: str, name: str | None = None, token_id: int | None = None, *, actor: Actor
+) -> int:
+    """Revoke USERNAME's tokens (only those called NAME, or the one TOKEN_ID, when given); audited;
+    returns how many."""
     user = find_user(session, username)
     query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
     if name is not None:
         query = query.where(ApiToken.name == name)
+    if token_id is not None:
+        query = query.where(ApiToken.id == token_id)
     tokens = session.scalars(query).all()
     for token in tokens:
         token.revoked = True
-    record(session, Actor(username, user.id), "revoke_token", target=name or "*")
+    detail = {"name": name or "*", "tokens": [t.name for t in tokens]}
+    record(session, actor, "revoke_token", target=username, detail=detail)
     session.commit()
     return len(tokens)
 

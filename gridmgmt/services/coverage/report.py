@@ -25,7 +25,7 @@ from gridmgmt.db.models import (
     Village,
     VillageGroup,
 )
-from gridmgmt.db.queries import in_township, township_villages
+from gridmgmt.db.queries import in_township, posting_in_force, township_villages
 from gridmgmt.domain.branch_rules import SPLIT_REASONS, CoverageRules
 from gridmgmt.domain.errors import TownshipNotFound
 from gridmgmt.network.distances import Snapped, VertexCosts, pair_distances, straight_distances
@@ -37,8 +37,8 @@ from gridmgmt.services.coverage.reach import household_reach, township_reach
 NO_ROADS_NOTE = "该乡镇没有可通行的道路（未导入或未建拓扑），未计算道路可达性、党员居住分散度和党小组建议"
 
 
-def _queries(township_id: int) -> dict[str, Select]:
-    """The township's tables the report is made from, by name."""
+def _queries(township_id: int, day: date) -> dict[str, Select]:
+    """The township's tables the report is made from, by name; the postings in force on DAY."""
     t = township_id
     return {
         "villages": select(
@@ -101,13 +101,13 @@ def _queries(township_id: int) -> dict[str, Select]:
         .order_by(Cadre.code),
         "postings": select(CadreVillage.cadre_id, CadreVillage.village_id, CadreVillage.assignment)
         .join(Cadre, Cadre.id == CadreVillage.cadre_id)
-        .where(Cadre.township_id == t),
+        .where(Cadre.township_id == t, posting_in_force(day)),
     }
 
 
-def _tables(session: Session, township_id: int) -> dict[str, pd.DataFrame]:
+def _tables(session: Session, township_id: int, day: date) -> dict[str, pd.DataFrame]:
     conn = session.connection()
-    return {name: pd.read_sql(rows, conn) for name, rows in _queries(township_id).items()}
+    return {name: pd.read_sql(rows, conn) for name, rows in _queries(township_id, day).items()}
 
 
 def _township(session: Session, code: str) -> tuple[int, str]:
@@ -248,20 +248,16 @@ def _with_org_rules(session, report: CoverageReport, township_id: int, t, branch
 
 
 def township_coverage(
-    session: Session,
-    code: str,
-    rules: CoverageRules = CoverageRules(),
-    with_reach: bool = True,
-    today: date | None = None,
+    session: Session, code: str, rules: CoverageRules = CoverageRules(), with_reach: bool = True, *, day: date
 ) -> CoverageReport:
-    """The coverage report of the township CODE on TODAY (default: the server's date); raises
-    TownshipNotFound.
+    """The coverage report of the township CODE with the postings (包村, 挂点, 第一书记) in force on DAY;
+    raises TownshipNotFound.
 
     Without routable roads the report has no road measures (reach, settlements,
     proposals) and says so in its notes.
     """
     township_id, name = _township(session, code)
-    t = _tables(session, township_id)
+    t = _tables(session, township_id, day)
     villages, groups, total = _areas(t, rules)
     branch = cov.branch_members(t["orgs"], t["members"])
     try:
@@ -284,7 +280,7 @@ def township_coverage(
         _structure_findings(t, villages, groups, branches, rules),
         _proposals(t, branches, distances, branch, rules),
     )
-    _with_org_rules(session, report, township_id, t, branch, today or date.today())
+    _with_org_rules(session, report, township_id, t, branch, day)
     if reach is None:
         report.notes.append(NO_ROADS_NOTE)
     elif with_reach:

@@ -19,10 +19,12 @@ def audited_coverage(
     fmt: str,
     with_reach: bool = True,
     rules: CoverageRules = CoverageRules(),
-    today: date | None = None,
+    *,
+    day: date,
 ) -> CoverageReport:
-    """Township CODE's coverage on TODAY (it names cadres and party members) as an export in FMT: audited, committed."""
-    report = township_coverage(session, code, rules, with_reach, today)
+    """Township CODE's coverage on DAY (it names cadres and party members) as an export in FMT: audited,
+    committed."""
+    report = township_coverage(session, code, rules, with_reach, day=day)
     record(
         session,
         actor,
@@ -40,7 +42,8 @@ def export_coverage_workbook(
     actor: Actor,
     with_reach: bool = True,
     rules: CoverageRules = CoverageRules(),
-    today: date | None = None,
+    *,
+    day: date,
 ) -> bytes:
-    """The .xlsx bytes of township CODE's coverage on TODAY; writes the audit row and commits."""
-    return coverage_workbook(audited_coverage(session, code, actor, "xlsx", with_reach, rules, today))
+    """The .xlsx bytes of township CODE's coverage on DAY; writes the audit row and commits."""
+    return coverage_workbook(audited_coverage(session, code, actor, "xlsx", with_reach, rules, day=day))

@@ -24,6 +24,7 @@ from gridmgmt.db.queries import in_township, must_visit
 from gridmgmt.domain.grid_rules import GridError, GridRules, PlanNotFound
 from gridmgmt.network.frame import LocalPlane
 from gridmgmt.network.roads import township_frame
+from gridmgmt.services.accounts.actors import Actor, record
 
 
 @dataclass(frozen=True)
@@ -193,8 +194,8 @@ def plan_quality(parts: list[VillageCells]) -> Quality:
     return quality(polygons, np.concatenate(cell), np.concatenate(weight), np.concatenate(group), np.array(targets))
 
 
-def allocate_township(session: Session, code: str, name: str, rules: GridRules) -> PlanReport:
-    """Allocate every village of township CODE into a new draft plan NAME; commits."""
+def allocate_township(session: Session, code: str, name: str, rules: GridRules, *, actor: Actor) -> PlanReport:
+    """Allocate every village of township CODE into a new draft plan NAME; audited as ACTOR's, commits."""
     town = load_township(session, township_id(session, code))
     if town.households.empty:
         raise GridError(f"乡镇 {code} 没有农户，无法划分网格")
@@ -209,8 +210,15 @@ def allocate_township(session: Session, code: str, name: str, rules: GridRules) 
         part = VillageCells(village.id, homes, mesh, graph, allocate(graph, rules))
         write_cells(session, town, plan.id, part, np.unique(part.sites))
         parts.append(part)
+    report = PlanReport(plan.id, sum(len(np.unique(p.sites)) for p in parts), plan_quality(parts))
+    record(session, actor, "allocate_plan", plan_target(plan), {"township": code, "cells": report.cells})
     session.commit()
-    return PlanReport(plan.id, sum(len(np.unique(p.sites)) for p in parts), plan_quality(parts))
+    return report
+
+
+def plan_target(plan: GridPlan) -> str:
+    """How the audit log names PLAN."""
+    return f"网格方案 {plan.id}「{plan.name}」"
 
 
 def find_plan(session: Session, plan_id: int, lock: bool = False) -> GridPlan:
@@ -259,8 +267,8 @@ def next_version(session: Session, plan_id: int) -> int:
     return session.scalar(select(func.coalesce(func.max(GridCell.version), 0) + 1).where(GridCell.plan_id == plan_id))
 
 
-def rebalance(session: Session, plan_id: int) -> PlanReport:
-    """Re-run allocation of a draft plan under its own rules, keeping its locked cells; commits."""
+def rebalance(session: Session, plan_id: int, *, actor: Actor) -> PlanReport:
+    """Re-run allocation of a draft plan under its own rules, keeping its locked cells; audited, commits."""
     plan = draft_plan(session, plan_id)
     rules = plan_rules(plan)
     town = load_township(session, plan.township_id)
@@ -292,5 +300,7 @@ def rebalance(session: Session, plan_id: int) -> PlanReport:
             version=version,
         )
         parts.append(fresh)
+    report = PlanReport(plan.id, sum(len(np.unique(p.sites)) for p in parts), plan_quality(parts))
+    record(session, actor, "rebalance_plan", plan_target(plan), {"cells": report.cells, "locked": len(locked)})
     session.commit()
-    return PlanReport(plan.id, sum(len(np.unique(p.sites)) for p in parts), plan_quality(parts))
+    return report

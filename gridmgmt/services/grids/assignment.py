@@ -21,8 +21,9 @@ from gridmgmt.db.queries import must_visit
 from gridmgmt.domain.branch_rules import CoverageRules
 from gridmgmt.network.distances import Snapped, VertexCosts, nearest_distances, pair_distances
 from gridmgmt.network.roads import RoadNetwork
+from gridmgmt.services.accounts.actors import Actor, record
 from gridmgmt.services.coverage.reach import snap
-from gridmgmt.services.grids.allocation import draft_plan, plan_rules
+from gridmgmt.services.grids.allocation import draft_plan, plan_rules, plan_target
 
 # A 村干部 counts as this much farther away than a 网格员, so 网格员 go first.
 CADRE_PENALTY_M = 1500.0
@@ -57,7 +58,7 @@ def _load(session: Session, plan_id: int, township_id: int) -> list[pd.DataFrame
         .where(
             Cadre.township_id == township_id,
             Cadre.household_id.is_not(None),
-            Cadre.cadre_role.in_(["grid_worker", "village_cadre"]),
+            Cadre.cadre_role.in_(["grid_worker", "village_secretary", "village_cadre"]),
         )
         .order_by(Cadre.id),
         select(PartyMember.id, PartyMember.household_id)
@@ -93,9 +94,9 @@ def _village_links(homes, members, snapped: Snapped, row_of, costs: VertexCosts,
     return np.where(linked >= 0, members.id.to_numpy()[np.maximum(linked, 0)], -1)
 
 
-def assign(session: Session, plan_id: int, **changes) -> AssignmentReport:
+def assign(session: Session, plan_id: int, *, actor: Actor, **changes) -> AssignmentReport:
     """Set every cell's grid worker and every household's liaison in draft plan PLAN_ID under
-    its rules; CHANGES (max_cells_per_worker, liaison_capacity) are kept in them. Commits."""
+    its rules; CHANGES (max_cells_per_worker, liaison_capacity) are kept in them. Audited, commits."""
     plan = draft_plan(session, plan_id)
     rules = replace(plan_rules(plan), **changes)
     plan.rules = rules.as_dict()
@@ -126,6 +127,8 @@ def assign(session: Session, plan_id: int, **changes) -> AssignmentReport:
         ["plan_id", "household_id", "party_member_id"],
         ((plan.id, int(h), int(m)) for h, m in zip(linked.id, linked.member)),
     )
+    detail = {"workers_assigned": int((chosen >= 0).sum()), "households_linked": len(linked)}
+    record(session, actor, "assign_plan", plan_target(plan), detail)
     session.commit()
     code = dict(zip(cells.id, cells.code))
     short = homes[homes.member < 0].groupby("cell_id").size()

@@ -19,6 +19,7 @@ from gridmgmt.analysis.partition import is_connected, split
 from gridmgmt.db.models import GridCell, GridPlan, Household, VillageGroup
 from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.domain.grid_rules import GridError, GridRules, check_bounds, check_versions
+from gridmgmt.services.accounts.actors import Actor, record
 from gridmgmt.services.grids.allocation import (
     GridTownship,
     VillageCells,
@@ -28,6 +29,7 @@ from gridmgmt.services.grids.allocation import (
     next_version,
     plan_cells,
     plan_rules,
+    plan_target,
     write_cells,
 )
 
@@ -49,6 +51,8 @@ class Edit:
     part: VillageCells
     cells: dict[str, GridCell]  # every cell of the village, by code
     label: dict[str, int]  # cell code → label in part.sites
+    actor: Actor  # who edits, for the audit log
+    kind: str  # which edit: move, group, redraw, split, merge
 
     def sites_of(self, household_codes) -> np.ndarray:
         """The sites of HOUSEHOLD_CODES; GridError when a site also holds other households."""
@@ -70,9 +74,9 @@ def _cells(session: Session, plan_id: int, village_id: int) -> dict[str, GridCel
     return {c.code: c for c in rows}
 
 
-def open_edit(session: Session, plan_id: int, cell_codes, seen: dict[str, int]) -> Edit:
-    """Lock draft PLAN_ID and the village of CELL_CODES (one village); StaleCell when any of
-    them changed since the editor saw it (SEEN: code → version)."""
+def open_edit(session: Session, plan_id: int, cell_codes, seen: dict[str, int], actor: Actor, kind: str) -> Edit:
+    """Lock draft PLAN_ID and the village of CELL_CODES (one village) for ACTOR's edit KIND; StaleCell
+    when any of them changed since the editor saw it (SEEN: code → version)."""
     plan = draft_plan(session, plan_id)
     villages = set(
         session.scalars(
@@ -93,7 +97,8 @@ def open_edit(session: Session, plan_id: int, cell_codes, seen: dict[str, int]) 
     if (part.sites < 0).any():
         raise GridError("本村有农户不在本方案中（可能是划分后新导入的），请先重新划分")
     label_of = {int(cid): i for i, cid in enumerate(part.cell_ids)}
-    return Edit(plan, plan_rules(plan), town, part, cells, {code: label_of[c.id] for code, c in cells.items()})
+    labels = {code: label_of[c.id] for code, c in cells.items()}
+    return Edit(plan, plan_rules(plan), town, part, cells, labels, actor, kind)
 
 
 def _check(edit: Edit, new_sites: np.ndarray) -> list[str]:
@@ -141,7 +146,8 @@ def _stage(session: Session, edit: Edit, new_sites: np.ndarray, codes: list[str]
 
 
 def _commit(session: Session, edit: Edit, codes) -> EditResult:
-    """Commit; the versions of cells CODES now (None for a cell that is gone)."""
+    """Audit the edit and commit; the versions of cells CODES now (None for a cell that is gone)."""
+    record(session, edit.actor, "edit_plan", plan_target(edit.plan), {"edit": edit.kind, "cells": sorted(codes)})
     session.commit()
     now = dict(
         session.execute(
@@ -154,10 +160,18 @@ def _commit(session: Session, edit: Edit, codes) -> EditResult:
 
 
 def move_households(
-    session: Session, plan_id: int, household_codes: list[str], to_cell: str, seen: dict[str, int]
+    session: Session,
+    plan_id: int,
+    household_codes: list[str],
+    to_cell: str,
+    seen: dict[str, int],
+    *,
+    actor: Actor,
+    kind: str = "move",
 ) -> EditResult:
     """Move the households HOUSEHOLD_CODES into cell TO_CELL of a draft plan; SEEN holds the
-    versions of the cells involved as the editor loaded them. Commits, or changes nothing."""
+    versions of the cells involved as the editor loaded them. Audited as ACTOR's edit KIND;
+    commits, or changes nothing."""
     if not household_codes:
         raise GridError("请先选择要移动的农户")
     homes = session.execute(
@@ -172,7 +186,7 @@ def move_households(
     outside = [h.code for h in homes if h.cell is None]
     if outside:
         raise GridError(f"这些农户不在本方案中，请先重新划分：{'、'.join(outside[:10])}")
-    edit = open_edit(session, plan_id, {to_cell} | {h.cell for h in homes}, seen)
+    edit = open_edit(session, plan_id, {to_cell} | {h.cell for h in homes}, seen, actor, kind)
     new_sites = edit.part.sites.copy()
     new_sites[edit.sites_of(household_codes)] = edit.label[to_cell]
     changed = _check(edit, new_sites)
@@ -180,7 +194,9 @@ def move_households(
     return _commit(session, edit, changed)
 
 
-def move_group(session: Session, plan_id: int, group_code: str, to_cell: str, seen: dict[str, int]) -> EditResult:
+def move_group(
+    session: Session, plan_id: int, group_code: str, to_cell: str, seen: dict[str, int], *, actor: Actor
+) -> EditResult:
     """Move every household of village group GROUP_CODE into cell TO_CELL (same village)."""
     codes = session.scalars(
         select(Household.code)
@@ -189,10 +205,12 @@ def move_group(session: Session, plan_id: int, group_code: str, to_cell: str, se
     ).all()
     if not codes:
         raise GridError(f"村民小组 {group_code} 不存在或没有农户")
-    return move_households(session, plan_id, list(codes), to_cell, seen)
+    return move_households(session, plan_id, list(codes), to_cell, seen, actor=actor, kind="group")
 
 
-def redraw(session: Session, plan_id: int, cell_code: str, area: dict, seen: dict[str, int]) -> EditResult:
+def redraw(
+    session: Session, plan_id: int, cell_code: str, area: dict, seen: dict[str, int], *, actor: Actor
+) -> EditResult:
     """Redraw cell CELL_CODE's edge: the households of its village inside AREA (a GeoJSON
     polygon in lon/lat) join it; the edge follows the households' Voronoi boundaries."""
     try:
@@ -222,12 +240,12 @@ def redraw(session: Session, plan_id: int, cell_code: str, area: dict, seen: dic
     ).all()
     if not codes:
         raise GridError(f"所画范围内没有本村其他网格的农户，网格 {cell_code} 未改变")
-    return move_households(session, plan_id, list(codes), cell_code, seen)
+    return move_households(session, plan_id, list(codes), cell_code, seen, actor=actor, kind="redraw")
 
 
-def split_cell(session: Session, plan_id: int, cell_code: str, seen: dict[str, int]) -> EditResult:
-    """Cut cell CELL_CODE into two connected cells of about equal workload; commits."""
-    edit = open_edit(session, plan_id, {cell_code}, seen)
+def split_cell(session: Session, plan_id: int, cell_code: str, seen: dict[str, int], *, actor: Actor) -> EditResult:
+    """Cut cell CELL_CODE into two connected cells of about equal workload; audited, commits."""
+    edit = open_edit(session, plan_id, {cell_code}, seen, actor, "split")
     rules = edit.rules
     label = edit.label[cell_code]
     if (edit.part.sites == label).sum() < 2:
@@ -251,11 +269,13 @@ def split_cell(session: Session, plan_id: int, cell_code: str, seen: dict[str, i
     return _commit(session, edit, [cell_code, *added])
 
 
-def merge_cells(session: Session, plan_id: int, keep: str, other: str, seen: dict[str, int]) -> EditResult:
-    """Merge cell OTHER into the adjacent cell KEEP of the same village; commits."""
+def merge_cells(
+    session: Session, plan_id: int, keep: str, other: str, seen: dict[str, int], *, actor: Actor
+) -> EditResult:
+    """Merge cell OTHER into the adjacent cell KEEP of the same village; audited, commits."""
     if keep == other:
         raise GridError("请选择两个不同的网格")
-    edit = open_edit(session, plan_id, {keep, other}, seen)
+    edit = open_edit(session, plan_id, {keep, other}, seen, actor, "merge")
     sites, k, o = edit.part.sites, edit.label[keep], edit.label[other]
     a, b = sites[edit.part.mesh.edges].T
     if not (((a == k) & (b == o)) | ((a == o) & (b == k))).any():
@@ -268,8 +288,10 @@ def merge_cells(session: Session, plan_id: int, keep: str, other: str, seen: dic
     return _commit(session, edit, [keep, other])
 
 
-def set_locked(session: Session, plan_id: int, cell_code: str, locked: bool, seen_version: int) -> EditResult:
-    """Lock (keep on rebalance) or unlock a cell of a draft plan; commits."""
+def set_locked(
+    session: Session, plan_id: int, cell_code: str, locked: bool, seen_version: int, *, actor: Actor
+) -> EditResult:
+    """Lock (keep on rebalance) or unlock a cell of a draft plan; audited, commits."""
     plan = draft_plan(session, plan_id)
     cell = session.scalar(
         select(GridCell).where(GridCell.plan_id == plan.id, GridCell.code == cell_code).with_for_update()
@@ -278,5 +300,8 @@ def set_locked(session: Session, plan_id: int, cell_code: str, locked: bool, see
         raise GridError(f"方案 {plan.id} 中没有网格 {cell_code}")
     check_versions({cell_code: seen_version}, {cell_code: cell.version})
     cell.locked = locked
+    record(
+        session, actor, "edit_plan", plan_target(plan), {"edit": "lock" if locked else "unlock", "cells": [cell_code]}
+    )
     session.commit()
     return EditResult({cell_code: cell.version})

@@ -15,8 +15,8 @@ from gridmgmt.db.models import Cadre, GridCell, GridPlan, Household, Liaison, To
 from gridmgmt.db.models.grids import GridLiaison, GridMembership
 from gridmgmt.db.queries import in_township
 from gridmgmt.domain.grid_rules import GridError
-from gridmgmt.services.accounts.actors import Actor, audited_file
-from gridmgmt.services.grids.allocation import draft_plan, find_plan
+from gridmgmt.services.accounts.actors import Actor, audited_file, record
+from gridmgmt.services.grids.allocation import draft_plan, find_plan, plan_target
 
 EXPORT_DRIVERS = {"gpkg": "GPKG", "geojson": "GeoJSON"}
 
@@ -74,9 +74,10 @@ def _gaps(session: Session, plan: GridPlan) -> tuple[int, list[str]]:
     return missing, list(no_worker)
 
 
-def publish(session: Session, plan_id: int, allow_no_worker: bool = False) -> GridPlan:
+def publish(session: Session, plan_id: int, allow_no_worker: bool = False, *, actor: Actor) -> GridPlan:
     """Publish draft PLAN_ID: archive the township's published plan, set every household's
-    grid cell and, when the plan has liaisons, replace the township's 联户 links; commits."""
+    grid cell and, when the plan has liaisons, replace the township's 联户 links; both audited
+    as ACTOR's; commits."""
     plan = draft_plan(session, plan_id)
     missing, no_worker = _gaps(session, plan)
     if missing:
@@ -88,11 +89,14 @@ def publish(session: Session, plan_id: int, allow_no_worker: bool = False) -> Gr
         )
     # One instant ends the old plan and starts the new: no moment without a published plan.
     now = datetime.now(UTC)
-    session.execute(
+    archived = session.execute(
         update(GridPlan)
         .where(GridPlan.township_id == plan.township_id, GridPlan.status == "published")
         .values(status="archived", archived_at=now, version=GridPlan.version + 1)
-    )
+        .returning(GridPlan.id, GridPlan.name)
+    ).all()
+    for old in archived:
+        record(session, actor, "archive_plan", plan_target(old), {"replaced_by": plan.id})
     session.execute(
         update(Household)
         .where(GridMembership.plan_id == plan.id, GridMembership.household_id == Household.id)
@@ -112,6 +116,7 @@ def publish(session: Session, plan_id: int, allow_no_worker: bool = False) -> Gr
             )
         )
     plan.status, plan.published_at = "published", now
+    record(session, actor, "publish_plan", plan_target(plan), {"cells_without_worker": len(no_worker)})
     session.commit()
     return plan
 

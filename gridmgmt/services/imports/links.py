@@ -20,6 +20,7 @@ REFERENCES: dict[str, tuple[str, str, tuple[str, str] | None, str]] = {
     "org_code": ("party_org_id", "party_org", None, "党组织"),
     "party_org_code": ("party_org_id", "party_org", None, "党组织"),
     "party_member_code": ("party_member_id", "party_member", ("party_org_id", "party_org"), "党员"),
+    "cadre_code": ("cadre_id", "cadre", None, "干部"),
 }
 # Layers whose rows must lie in a village of the township.
 LOCATED = {"groups", "households", "economic_orgs", "party_orgs"}
@@ -203,6 +204,19 @@ def cadre_homes(session: Session, stage: Stage) -> list[RowError]:
     )
 
 
+def posting_dates(session: Session, stage: Stage) -> list[RowError]:
+    """A posting ends on or after the day it begins."""
+    s = stage.table
+    if not {"start_date", "end_date"} <= set(stage.prepared.stored_columns()):
+        return []
+    return _errors(
+        session,
+        select(s.c.row, s.c.end_date).where(s.c.end_date < s.c.start_date).order_by(s.c.row),
+        stage.prepared.headers["end_date"],
+        "结束日期 {value} 早于开始日期",
+    )
+
+
 def located(stage: Stage) -> bool:
     """Whether the stage's rows get their village (and township, group) from PLACE."""
     return stage.prepared.layer.name in LOCATED and stage.prepared.geoms is not None
@@ -227,4 +241,6 @@ def link(session: Session, stage: Stage, township: Township | None) -> tuple[lis
         errors += parent_errors(session, stage, township)
     if name == "cadres":
         errors += cadre_homes(session, stage)
+    if name == "postings":
+        errors += posting_dates(session, stage)
     return errors, filled

@@ -18,9 +18,9 @@ STAGE = "import_stage"
 # The stage's column type for each kind of field.
 KINDS = {"text": Text, "enum": Text, "int": BigInteger, "float": Double, "bool": Boolean, "date": Date}
 # Resolved foreign keys, filled by the checks in links.py.
-ID_COLUMNS = ("village_id", "group_id", "household_id", "party_org_id", "party_member_id")
+ID_COLUMNS = ("village_id", "group_id", "household_id", "party_org_id", "party_member_id", "cadre_id")
 # The tables an import reads besides the one it writes.
-LOOKUPS = ("township", "village", "village_group", "household", "party_org", "party_member")
+LOOKUPS = ("township", "village", "village_group", "household", "party_org", "party_member", "cadre")
 
 _COLUMNS = table(
     "columns",

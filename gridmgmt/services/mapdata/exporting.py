@@ -17,6 +17,7 @@ from geodata.prepare import GEOMETRY_COLUMNS
 from gridmgmt.db.models import (
     SENSITIVE_HOUSEHOLD_COLUMNS,
     Cadre,
+    CadreVillage,
     EconomicOrg,
     Household,
     PartyMember,
@@ -93,6 +94,14 @@ SOURCES = {
         {"household_code": Household.code, "party_member_code": PartyMember.code},
         lambda rows: rows.outerjoin(Household, Household.id == Cadre.household_id).outerjoin(
             PartyMember, PartyMember.id == Cadre.party_member_id
+        ),
+    ),
+    "postings": Source(
+        CadreVillage,
+        Cadre.township_id,
+        {"cadre_code": Cadre.code, "village_code": Village.code},
+        lambda rows: rows.join(Cadre, Cadre.id == CadreVillage.cadre_id).join(
+            Village, Village.id == CadreVillage.village_id
         ),
     ),
 }

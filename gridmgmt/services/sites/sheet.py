@@ -5,6 +5,7 @@ import io
 
 from sqlalchemy.orm import Session
 
+from gridmgmt.domain.clock import local_text
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig, corridor_distance
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABEL_OF_STATUS
 from gridmgmt.domain.site_standards import venue_standard
@@ -92,7 +93,7 @@ def _standard_rows(sites) -> list[list]:
     ]
 
 
-def _history_rows(sites) -> list[list]:
+def _history_rows(sites, tz: str) -> list[list]:
     rows = []
     for site in sites:
         for h in site.history:
@@ -107,7 +108,7 @@ def _history_rows(sites) -> list[list]:
                     h.year,
                     h.comment or "",
                     h.decided_by,
-                    h.decided_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    local_text(h.decided_at, tz),
                     "是" if h.undone else "",
                 ]
             )
@@ -120,14 +121,17 @@ def review_sheet(
     scored: list[Scored],
     config: SiteConfig,
     chosen=frozenset(),
-    actor: Actor = Actor("unknown"),
+    *,
+    actor: Actor,
+    tz: str,
 ) -> bytes:
-    """The review sheet as XLSX bytes: 候选评分, 创建标准 and 评审记录; writes the audit row and commits."""
+    """The review sheet as XLSX bytes: 候选评分, 创建标准 and 评审记录 (times in the time zone TZ);
+    writes the audit row and commits."""
     sites = site_records(session, township_id(session, township_code), config.standard)
     book = new_book()
     add_sheet(book, "候选评分", *candidate_rows(scored, config, chosen))
     add_sheet(book, "创建标准", STANDARD_HEADER, _standard_rows(sites))
-    add_sheet(book, "评审记录", HISTORY_HEADER, _history_rows(sites))
+    add_sheet(book, "评审记录", HISTORY_HEADER, _history_rows(sites, tz))
     out = io.BytesIO()
     book.save(out)
     record(
