@@ -4,7 +4,7 @@ cadre_village gets a code (how an imported or added posting is named; NULL for o
 and a row version (concurrent imports, ending a posting); cadre_role allows village_secretary.
 
 Revision ID: 0017
-Revises: 0011
+Revises: 0016
 Create Date: 2026-12-06 19:10:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0011"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
