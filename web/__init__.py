@@ -4,7 +4,7 @@ from flask import Flask
 from gridmgmt.config import get_settings
 from gridmgmt.keys import SessionKeyMissing
 from web import accounts, assets, audit, auth, db, exports, households, mobile, townships, villages
-from web import coverage, errors, grids, grids_api, nav, ogc, params, serving, sites, tiles, visits
+from web import coverage, errors, field, grids, grids_api, nav, ogc, params, serving, sites, tiles, visits
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(coverage.bp)
     app.register_blueprint(grids.bp)
     app.register_blueprint(grids_api.bp)
+    app.register_blueprint(field.bp)
     serving.init_app(app)
     errors.init_app(app)
     return app

@@ -163,3 +163,11 @@ class DutyForm(Inline):
     cadre_roles: Annotated[list[Code], Field(max_length=100)] = Field([], title="干部类别")
     flags: Annotated[list[Code], Field(max_length=100)] = Field([], title="必访标记")
     active: bool = Field(False, title="启用")
+
+
+class OutboxBody(Params):
+    """Visits and events queued on a phone, each checked on its own (VisitBody, EventBody) so
+    that one bad record is refused alone."""
+
+    visits: Annotated[list[dict[str, Any]], Field(max_length=50)] = Field([], title="走访记录")
+    events: Annotated[list[dict[str, Any]], Field(max_length=50)] = Field([], title="事件")

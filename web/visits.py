@@ -2,23 +2,21 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from gridmgmt.analysis.compliance import PRIORITIES
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import Cadre
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.permissions import may
-from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, MUST_VISIT_FLAGS, VISIT_KINDS
+from gridmgmt.domain.vocab import CADRE_ROLES, MUST_VISIT_FLAGS
 from gridmgmt.services.visits.duties import list_duties, set_duty
 from gridmgmt.services.visits.compliance import (
-    NotFound, cadre_work, township_compliance, township_places, work_places,
+    NotFound, township_compliance, township_places,
 )
 from gridmgmt.services.visits.events import EventError, EventReport, record_field_visit, report_event
-from gridmgmt.services.grids.views import my_cells
+from gridmgmt.services.field.outbox import event_answer, visit_answer
 from gridmgmt.services.mapdata.layers import township_layers
 from gridmgmt.services.visits.routes import MODES, RouteError, plan_route
 from gridmgmt.services.visits.workbook import ReportFilter, export_workbook, report_tables
@@ -40,35 +38,13 @@ def _cadre_code() -> str:
     return get_session().scalar(select(Cadre.code).where(Cadre.id == current_user.cadre_id))
 
 
-def _items(work) -> list[dict]:
-    """The work list with what the phone shows: place, head, priority; never the flags."""
-    homes = work.compliance.data.households.set_index("id")
-    events = work.compliance.events.set_index("id")
-    villages = work.compliance.data.villages.set_index("id").name
-    items = []
-    for row in work.work.itertuples():
-        home = None if pd.isna(row.household_id) else homes.loc[int(row.household_id)]
-        event = None if pd.isna(row.event_id) else events.loc[int(row.event_id)]
-        village = home.village_id if home is not None else event.village_id
-        items.append({
-            "household_id": None if home is None else int(row.household_id),
-            "event_id": None if event is None else int(row.event_id),
-            "code": None if home is None else home.code, "head": None if home is None else home["head"],
-            "village": villages.get(int(village)), "priority": row.priority, "label": PRIORITIES[row.priority],
-            "event_type": None if event is None else EVENT_TYPES[event.event_type],
-        })
-    return items
-
-
 @bp.get("/m/visits")
 @permission_required("record_visits")
 def today():
-    """Today's due list of the logged-in grid worker, urgent first, on a map with their cells;
-    a tap opens the household's visit sheet; a route button."""
-    work = cadre_work(get_session(), _cadre_code(), _today())
-    cells = [{"name": c["name"], "geojson": c["geojson"]} for c in my_cells(get_session(), current_user.cadre_id)]
-    return render_template("visits/today.html", items=_items(work), day=_today(), modes=MODES, kinds=VISIT_KINDS,
-                           event_types=EVENT_TYPES, places=work_places(get_session(), work), cells=cells)
+    """Today's due list of the logged-in grid worker, grouped by 村民小组 and urgent first, on a map;
+    a tap opens the visit sheet; a route button. The page is a shell: its data is the phone's
+    working set (web/field.py), so it opens with no signal."""
+    return render_template("visits/today.html", modes=MODES)
 
 
 def _visit_from(body: VisitBody) -> VisitInput:
@@ -89,8 +65,7 @@ def record(body: VisitBody):
         return error_response(404, str(exc))
     except (VisitError, EventError) as exc:
         return error_response(400, str(exc))
-    return {"id": stored.id, "created": created, "flagged": stored.flagged,
-            "distance_m": None if stored.distance_m is None else round(stored.distance_m)}, 201 if created else 200
+    return visit_answer(stored, created), 201 if created else 200
 
 
 @bp.post("/api/events")
@@ -109,7 +84,7 @@ def report(body: EventBody):
         return error_response(404, str(exc))
     except EventError as exc:
         return error_response(400, str(exc))
-    return {"id": event.id, "created": created, "attend_by": event.attend_by.isoformat()}, 201 if created else 200
+    return event_answer(event, created), 201 if created else 200
 
 
 @bp.get("/api/visits/route")
