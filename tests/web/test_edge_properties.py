@@ -26,7 +26,7 @@ READS_NOTHING = {
     "grids.index", "grids.editor", "grids_api.data", "grids_api.rebalance_plan", "grids_api.assign_plan",
     "grids_api.unknown_path", "coverage.workbook", "exports.download_roster", "tiles.tile",
     "tiles.unknown_path", "ogc.landing", "ogc.conformance", "ogc.collections", "ogc.collection",
-    "ogc.item", "ogc.unknown_path",
+    "ogc.item", "ogc.unknown_path", "field.manifest", "field.service_worker", "field.login_state", "field.data",
 }
 # Views that read their input themselves (web/accounts.py); NUL bytes are refused for them too.
 OWN_PARSING = {"accounts.login": {"query": {"next": False}, "form": {"username": False, "password": False,

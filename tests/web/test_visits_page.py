@@ -110,8 +110,7 @@ def test_report_an_event_and_overdue_events_come_first(worker, session):
     assert reported.status_code == 201
     late, _ = report_event(session, EventReport("bereavement_hardship", _cadre(session), datetime.now(timezone.utc)
                                              - timedelta(hours=30), household_id=_id(session, IN_SCOPE[0])))
-    page = worker.get("/m/visits").get_data(as_text=True)
-    tags = re.findall(r'<span class="tag (\w+)">', page)
+    tags = [item["priority"] for item in worker.get("/api/field/data").json["due"]]  # the phone's due list
     assert tags[:2] == ["event_overdue", "event_open"] and late.attend_by < datetime.now(timezone.utc)
     fresh = {"client_id": str(uuid.uuid4())}
     assert worker.post("/api/events", json={**fresh, "household_id": home, "event_type": "fire"}).status_code == 400
@@ -138,9 +137,9 @@ def test_two_open_events_at_one_household_are_both_listed(worker, session):
     for kind in ("dispute", "grievance"):
         assert worker.post("/api/events", json={"client_id": str(uuid.uuid4()), "household_id": home,
                                                 "event_type": kind}).status_code == 201
-    page = worker.get("/m/visits").get_data(as_text=True)
-    assert re.findall(r'<span class="tag (\w+)">', page)[:2] == ["event_open", "event_open"]
-    assert "矛盾纠纷" in page and "不满情绪" in page
+    due = worker.get("/api/field/data").json["due"]
+    assert [item["priority"] for item in due][:2] == ["event_open", "event_open"]
+    assert {item["event_type"] for item in due[:2]} == {"矛盾纠纷", "不满情绪"}
 
 
 def _cadre(session):
