@@ -87,28 +87,37 @@
     if (fetched.every(Boolean)) document.documentElement.dataset.offline = "ready";
   }
 
-  // Sending: one at a time; the server's session gives the user and a fresh CSRF token
+  // Sending: one run at a time, and one more after it when asked meanwhile (a record made
+  // during a run is not in it). The server's session gives the user and a fresh CSRF token
   // (a page opened from the phone's copy may carry an old one).
-  let sending = null;
-  async function send(force) {
-    if (sending) return sending;
-    sending = (async () => {
-      let session;
-      try {
-        const answer = await fetch(config.session, {credentials: "same-origin", cache: "no-store"});
-        if (answer.status === 401 || answer.status === 403) { FIELD.emit("login", true); return "login"; }
-        if (!answer.ok) return "server";
-        session = await answer.json();
-      } catch (error) {
-        return "offline";
-      }
-      FIELD.emit("login", false);
-      if (session.user.id !== config.user) return "login";  // another user's session: theirs waits
-      const outcome = await outbox.flush(config.user, session.csrf_token, config.outbox, force);
-      FIELD.emit("sent", outcome);
-      return outcome;
-    })();
-    try { return await sending; } finally { sending = null; }
+  async function sendWaiting(force) {
+    let session;
+    try {
+      const answer = await fetch(config.session, {credentials: "same-origin", cache: "no-store"});
+      if (answer.status === 401 || answer.status === 403) return "login";
+      if (!answer.ok) return "server";
+      session = await answer.json();
+    } catch (error) {
+      return "offline";
+    }
+    if (session.user.id !== config.user) return "login";  // another user's session: theirs waits
+    return outbox.flush(config.user, session.csrf_token, config.outbox, force);
+  }
+  async function sendOnce(force) {
+    const outcome = await sendWaiting(force);
+    FIELD.emit("login", outcome === "login");
+    FIELD.emit("sent", outcome);
+    return outcome;
+  }
+  let running = null, next = null;
+  function send(force) {
+    if (next) return next;
+    if (!running) {
+      running = sendOnce(force).finally(() => { running = null; });
+      return running;
+    }
+    next = running.then(() => { next = null; return send(force); });
+    return next;
   }
   FIELD.send = send;
 

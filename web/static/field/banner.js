@@ -45,6 +45,7 @@
     $("outbox").dataset.state = refused.length ? "refused" : waiting.length ? "waiting" : "empty";
     $("outbox-items").replaceChildren(...items.map(row));
     $("outbox-login").hidden = !(loginNeeded && waiting.length);
+    $("outbox-send").hidden = !waiting.length || loginNeeded;
     $("outbox-status").textContent = waiting.length ? (loginNeeded ? outbox.WHY.login : lastOutcome)
       : (refused.length ? "" : "全部已上传");
     if (refused.length) $("outbox-panel").hidden = false;  // a refusal is shown, not hidden behind a tap

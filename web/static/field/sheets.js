@@ -34,18 +34,19 @@
   };
   FIELD.openHousehold = FIELD.showHousehold;  // a tap on the map; 今日走访 opens its record sheet instead
 
+  // The position kept by the page at once, then the phone's fresh fix when it comes.
   function locate() {
-    fix = null;
-    const recent = FIELD.position && FIELD.position.at > Date.now() - 60_000;
-    if (FIELD.position) fix = {lon: FIELD.position.lon, lat: FIELD.position.lat, accuracy_m: FIELD.position.accuracy_m};
-    $("sheet-fix").textContent = fix ? `已定位，精度约 ${Math.round(fix.accuracy_m)} 米` : "正在定位…";
-    if (!navigator.geolocation) { $("sheet-fix").textContent = "此浏览器不能定位，记录照存但无距离"; return; }
-    if (recent) return;
+    fix = FIELD.position && {lon: FIELD.position.lon, lat: FIELD.position.lat, accuracy_m: FIELD.position.accuracy_m};
+    const shown = $("sheet-fix");
+    delete shown.dataset.fresh;
+    shown.textContent = fix ? `已定位，精度约 ${Math.round(fix.accuracy_m)} 米` : "正在定位…";
+    if (!navigator.geolocation) { shown.textContent = "此浏览器不能定位，记录照存但无距离"; return; }
     navigator.geolocation.getCurrentPosition(p => {
       fix = {lon: p.coords.longitude, lat: p.coords.latitude, accuracy_m: p.coords.accuracy};
-      $("sheet-fix").textContent = `已定位，精度约 ${Math.round(p.coords.accuracy)} 米`;
-    }, () => { if (!fix) $("sheet-fix").textContent = "未能定位（HTTP 地址下浏览器不给定位），记录照存但无距离"; },
-    {enableHighAccuracy: true, timeout: 10000});
+      shown.textContent = `已定位，精度约 ${Math.round(p.coords.accuracy)} 米`;
+      shown.dataset.fresh = "1";
+    }, () => { if (!fix) shown.textContent = "未能定位（HTTP 地址下浏览器不给定位），记录照存但无距离"; },
+    {enableHighAccuracy: true, timeout: 10000, maximumAge: 0});
   }
 
   function describe(item) {

@@ -21,9 +21,14 @@ precaching.precacheAndRoute(FIELD_SW.precache.map(url => ({url, revision: null})
 // Keep only real pages: never a redirect to the login page, an error page or a 304 body.
 const pagesOnly = {cacheWillUpdate: async ({response}) => response.status === 200 && !response.redirected ? response : null};
 const same = {ignoreVary: true, ignoreSearch: true};
+// A server answering 5xx (its database down, 503) counts as no signal: the phone's copy opens.
+const serverDown = {fetchDidSucceed: async ({response}) => {
+  if (response.status >= 500) throw new Error(`HTTP ${response.status}`);
+  return response;
+}};
 
 const pages = new strategies.NetworkFirst({cacheName: PAGES, networkTimeoutSeconds: NETWORK_WAIT_S, matchOptions: same,
-                                           plugins: [pagesOnly, new expiration.ExpirationPlugin({maxEntries: 6})]});
+                                           plugins: [serverDown, pagesOnly, new expiration.ExpirationPlugin({maxEntries: 6})]});
 routing.registerRoute(({url}) => FIELD_SW.pages.includes(url.pathname), pages);
 
 routing.registerRoute(({url, request}) => request.mode === "navigate" && url.pathname.startsWith(FIELD_SW.households),
@@ -39,7 +44,7 @@ const markCopy = {cachedResponseWillBeUsed: async ({cachedResponse}) => {
 }};
 routing.registerRoute(({url}) => url.pathname === FIELD_SW.data,
   new strategies.NetworkFirst({cacheName: DATA, networkTimeoutSeconds: NETWORK_WAIT_S, matchOptions: same,
-                               plugins: [pagesOnly, markCopy, new expiration.ExpirationPlugin({maxEntries: 1})]}));
+                               plugins: [serverDown, pagesOnly, markCopy, new expiration.ExpirationPlugin({maxEntries: 1})]}));
 
 // Logging out (退出, 退出全部设备): nothing of this user stays on the phone but their outbox,
 // which only they can send.

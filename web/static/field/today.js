@@ -7,6 +7,7 @@
   const RANK = ["event_overdue", "event_open", "overdue", "due"];
   const ROUTE_WAIT_MS = 30_000;
   const recorded = new Map();  // key → what the row says once a record of it was made here
+  const recordedItems = new Map();  // key → the item, kept on screen after it leaves the due list
   let routeLayer = null;
 
   const keyOf = item => `${item.household_id || ""}:${item.event_id || ""}`;
@@ -64,6 +65,9 @@
       const name = groupOf(entry.item);
       groups.set(name, [...(groups.get(name) || []), entry]);
     });
+    const listed = new Set(due.map(keyOf));
+    const gone = [...recordedItems.values()].filter(item => !listed.has(keyOf(item)));
+    if (gone.length) groups.set("本次已记录", gone.map(item => ({item, metres: distance(item)})));
     $("due-list").replaceChildren(...[...groups.entries()].map(([name, entries]) => {
       const section = document.createElement("section"), title = document.createElement("h3"), list = document.createElement("ol");
       section.className = "due-group";
@@ -85,7 +89,7 @@
     if (li) { li.classList.add("done"); li.querySelector(".state").textContent = text; }
   }
 
-  FIELD.on("recorded", item => mark(keyOf(item), "已存手机，待上传"));
+  FIELD.on("recorded", item => { recordedItems.set(keyOf(item), item); mark(keyOf(item), "已存手机，待上传"); });
   FIELD.outbox.listeners.push(message => {
     const stored = message.stored;
     if (!stored || message.kind !== "visit") return;
