@@ -1,10 +1,33 @@
 """The gridmgmt web app: `create_app()` builds it; nothing connects at import time."""
+
 from flask import Flask
 
 from gridmgmt.config import get_settings
 from gridmgmt.keys import SessionKeyMissing
-from web import accounts, assets, audit, auth, db, exports, households, mobile, townships, villages
-from web import coverage, errors, field, grids, grids_api, nav, ogc, params, serving, sites, tiles, visits
+from web import (
+    accounts,
+    assets,
+    audit,
+    auth,
+    coverage,
+    db,
+    errors,
+    exports,
+    field,
+    grids,
+    grids_api,
+    households,
+    mobile,
+    nav,
+    ogc,
+    params,
+    serving,
+    sites,
+    tiles,
+    townships,
+    villages,
+    visits,
+)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -50,4 +73,3 @@ def create_app(config: dict | None = None) -> Flask:
     serving.init_app(app)
     errors.init_app(app)
     return app
-

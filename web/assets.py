@@ -1,4 +1,5 @@
 """Front-end packages from node_modules, served by the app itself (no CDN)."""
+
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, send_from_directory
@@ -8,9 +9,22 @@ from flask import Blueprint, abort, current_app, request, send_from_directory
 # protomaps-leaflet draws the vector tiles (its dist/ bundles what it depends on). The field
 # app (web/field.py): Workbox's modules for its service worker and workbox-window to register
 # it, idb for its outbox in IndexedDB, pinyin-pro for searching names by pinyin initials.
-PACKAGES = frozenset({"leaflet", "protomaps-leaflet", "@geoman-io", "idb", "pinyin-pro", "workbox-core",
-                      "workbox-routing", "workbox-strategies", "workbox-expiration", "workbox-precaching",
-                      "workbox-background-sync", "workbox-window"})
+PACKAGES = frozenset(
+    {
+        "leaflet",
+        "protomaps-leaflet",
+        "@geoman-io",
+        "idb",
+        "pinyin-pro",
+        "workbox-core",
+        "workbox-routing",
+        "workbox-strategies",
+        "workbox-expiration",
+        "workbox-precaching",
+        "workbox-background-sync",
+        "workbox-window",
+    }
+)
 # Files change only when package-lock.json does; a week keeps phones from refetching.
 MAX_AGE_SECONDS = 7 * 24 * 3600
 

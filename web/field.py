@@ -7,6 +7,7 @@ precache, each URL carrying the hash of its content (web/headers.py), so a chang
 changes the worker and phones update. Workbox's files come from node_modules through
 web/assets.py: nothing is built at setup, nothing comes from a CDN. docs/field.md.
 """
+
 import json
 from datetime import datetime
 from pathlib import Path
@@ -44,12 +45,31 @@ WORKER_IMPORTS = (
 )
 # The shell: what the field pages load, kept on the phone by the worker's precache.
 PRECACHE_ASSETS = (
-    ("leaflet", "dist/leaflet.js"), ("leaflet", "dist/leaflet.css"), ("idb", "build/umd.js"),
-    ("pinyin-pro", "dist/index.js"), ("workbox-window", "build/workbox-window.prod.umd.js"),
+    ("leaflet", "dist/leaflet.js"),
+    ("leaflet", "dist/leaflet.css"),
+    ("idb", "build/umd.js"),
+    ("pinyin-pro", "dist/index.js"),
+    ("workbox-window", "build/workbox-window.prod.umd.js"),
 )
-PRECACHE_STATIC = ("site.css", "pages.css", "phone.css", "menu.js", "favicon.svg", "field/field.css",
-                   "field/outbox.js", "field/app.js", "field/banner.js", "field/sheets.js", "field/map.js",
-                   "field/search.js", "field/today.js", "field/home.js", "field/icon.svg", "field/icon-192.png", "field/icon-512.png")
+PRECACHE_STATIC = (
+    "site.css",
+    "pages.css",
+    "phone.css",
+    "menu.js",
+    "favicon.svg",
+    "field/field.css",
+    "field/outbox.js",
+    "field/app.js",
+    "field/banner.js",
+    "field/sheets.js",
+    "field/map.js",
+    "field/search.js",
+    "field/today.js",
+    "field/home.js",
+    "field/icon.svg",
+    "field/icon-192.png",
+    "field/icon-512.png",
+)
 THEME = "#b71c1c"
 
 
@@ -57,26 +77,45 @@ THEME = "#b71c1c"
 @public
 def manifest():
     """The web app manifest: name, icons and the start page of 添加到主屏幕."""
-    icons = [{"src": url_for("static", filename=f"field/icon-{n}.png"), "sizes": f"{n}x{n}",
-              "type": "image/png", "purpose": "any maskable"} for n in (192, 512)]
+    icons = [
+        {
+            "src": url_for("static", filename=f"field/icon-{n}.png"),
+            "sizes": f"{n}x{n}",
+            "type": "image/png",
+            "purpose": "any maskable",
+        }
+        for n in (192, 512)
+    ]
     icons.append({"src": url_for("static", filename="field/icon.svg"), "sizes": "any", "type": "image/svg+xml"})
-    body = {"name": "乡镇党建网格化管理 · 网格员", "short_name": "网格走访", "lang": "zh-CN",
-            "start_url": url_for("mobile.index"), "scope": f"{request.script_root}/",
-            "display": "standalone", "background_color": "#fafaf7", "theme_color": THEME, "icons": icons}
+    body = {
+        "name": "乡镇党建网格化管理 · 网格员",
+        "short_name": "网格走访",
+        "lang": "zh-CN",
+        "start_url": url_for("mobile.index"),
+        "scope": f"{request.script_root}/",
+        "display": "standalone",
+        "background_color": "#fafaf7",
+        "theme_color": THEME,
+        "icons": icons,
+    }
     return Response(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")
 
 
 def worker_settings() -> dict:
     """What the service worker needs to know: its imports, its precache, the app's URLs."""
+
     def asset(package, filename):
         return url_for("assets.package_file", package=package, filename=filename)
+
     return {
         "imports": [asset(*pair) for pair in WORKER_IMPORTS] + [url_for("static", filename="field/outbox.js")],
         "precache": [asset(*pair) for pair in PRECACHE_ASSETS]
         + [url_for("static", filename=name) for name in PRECACHE_STATIC],
         "pages": [url_for("mobile.index"), url_for("visits.today")],
-        "households": url_for("households.show", code="CODE")[:-len("CODE")],
-        "data": url_for("field.data"), "session": url_for("field.login_state"), "outbox": url_for("field.outbox"),
+        "households": url_for("households.show", code="CODE")[: -len("CODE")],
+        "data": url_for("field.data"),
+        "session": url_for("field.login_state"),
+        "outbox": url_for("field.outbox"),
         "logout": [url_for("accounts.logout"), url_for("accounts.logout_everywhere")],
     }
 
@@ -84,10 +123,16 @@ def worker_settings() -> dict:
 def page_config() -> dict:
     """What the field pages' scripts need (web/templates/field/scripts.html): the user, the URLs, the map styles."""
     return {
-        "user": current_user.id, "sw": url_for("field.service_worker"), "scope": f"{request.script_root}/",
-        "data": url_for("field.data"), "session": url_for("field.login_state"), "outbox": url_for("field.outbox"),
-        "pages": worker_settings()["pages"], "household": url_for("households.show", code="CODE")[:-len("CODE")],
-        "login": url_for("accounts.login", next=request.path), "route": url_for("visits.route"),
+        "user": current_user.id,
+        "sw": url_for("field.service_worker"),
+        "scope": f"{request.script_root}/",
+        "data": url_for("field.data"),
+        "session": url_for("field.login_state"),
+        "outbox": url_for("field.outbox"),
+        "pages": worker_settings()["pages"],
+        "household": url_for("households.show", code="CODE")[: -len("CODE")],
+        "login": url_for("accounts.login", next=request.path),
+        "route": url_for("visits.route"),
         "pinyin": url_for("assets.package_file", package="pinyin-pro", filename="dist/index.js"),
         "styles": {"village": VILLAGE, "group": GROUP, "roads": ROADS},
     }
@@ -114,8 +159,9 @@ def service_worker():
 @permission_required("use_phone_layout")
 def login_state():
     """Who is logged in and a fresh CSRF token, for the phone's outbox (never cached)."""
-    response = current_app.json.response({"user": {"id": current_user.id, "username": current_user.username},
-                                          "csrf_token": generate_csrf()})
+    response = current_app.json.response(
+        {"user": {"id": current_user.id, "username": current_user.username}, "csrf_token": generate_csrf()}
+    )
     response.cache_control.no_store = True
     return response
 
@@ -124,8 +170,7 @@ def login_state():
 @permission_required("use_phone_layout")
 def data():
     """The logged-in field user's working set; 304 when the phone's copy (If-None-Match) is current."""
-    user = FieldUser(current_user.id, current_user.username, current_user.role, current_user.cadre_id,
-                     current_scope())
+    user = FieldUser(current_user.id, current_user.username, current_user.role, current_user.cadre_id, current_scope())
     known = next(iter(request.if_none_match.as_set()), None)
     found = working_set(get_session(), user, get_settings().today(), current_actor(), known)
     response = Response(status=304) if found.data is None else current_app.json.response(found.data)
@@ -169,15 +214,33 @@ def _stored(item: dict, model, store) -> dict:
 
 def _store_visit(body: VisitBody) -> dict:
     fix = None if body.lon is None or body.lat is None else Fix(body.lon, body.lat, body.accuracy_m)
-    return store_visit(get_session(), VisitInput(
-        client_id=body.client_id, cadre_id=current_user.cadre_id, visited_at=body.visited_at or _now(),
-        household_id=body.household_id, kind=body.kind, note=body.note or None, fix=fix), body.event_id)
+    return store_visit(
+        get_session(),
+        VisitInput(
+            client_id=body.client_id,
+            cadre_id=current_user.cadre_id,
+            visited_at=body.visited_at or _now(),
+            household_id=body.household_id,
+            kind=body.kind,
+            note=body.note or None,
+            fix=fix,
+        ),
+        body.event_id,
+    )
 
 
 def _store_event(body: EventBody) -> dict:
-    return store_event(get_session(), EventReport(
-        body.event_type, current_user.cadre_id, body.reported_at or _now(), household_id=body.household_id,
-        description=body.description or None, client_id=body.client_id))
+    return store_event(
+        get_session(),
+        EventReport(
+            body.event_type,
+            current_user.cadre_id,
+            body.reported_at or _now(),
+            household_id=body.household_id,
+            description=body.description or None,
+            client_id=body.client_id,
+        ),
+    )
 
 
 def _now() -> datetime:

@@ -3,6 +3,7 @@
 Defaults come from the domain (GridRules, SiteConfig, VisitInput) where it has them; a
 field left out (None) leaves the service's own default in force.
 """
+
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
@@ -12,7 +13,20 @@ from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.services.mapdata import features
 from gridmgmt.services.visits.records import MAX_NOTE, VisitInput
 from web.params import (
-    Code, Day, Distance, Id, Inline, Latitude, Longitude, Moment, Number, Offset, Params, Positive, Text, Version,
+    Code,
+    Day,
+    Distance,
+    Id,
+    Inline,
+    Latitude,
+    Longitude,
+    Moment,
+    Number,
+    Offset,
+    Params,
+    Positive,
+    Text,
+    Version,
     Year,
 )
 
@@ -66,7 +80,8 @@ class ItemsQuery(Params):
     """A page of an OGC collection: limit (lowered to the maximum), offset and bbox text."""
 
     limit: Annotated[Positive, AfterValidator(lambda n: min(n, features.MAX_LIMIT))] = Field(
-        features.DEFAULT_LIMIT, title="limit")
+        features.DEFAULT_LIMIT, title="limit"
+    )
     offset: Offset = Field(0, title="offset")
     bbox: Code | None = Field(None, title="bbox")
 

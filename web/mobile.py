@@ -1,5 +1,6 @@
 """The field user's home page 我的网格: their grid cells and 联户 party members; the map, the
 household search and lists are drawn on the phone from the working set (web/field.py)."""
+
 from flask import Blueprint, render_template
 from flask_login import current_user
 

@@ -1,4 +1,5 @@
 """The navigation bar: the township pages that the current user's role may open."""
+
 from dataclasses import dataclass
 
 from flask import Flask, request, url_for
@@ -37,8 +38,11 @@ def township_links() -> list[NavLink]:
     code = (request.view_args or {}).get("code") or current_user.township_code
     if not code:
         return []
-    return [NavLink(label, url_for(endpoint, code=code), request.endpoint == endpoint)
-            for label, endpoint, action in TOWNSHIP_PAGES if may(current_user.role, action)]
+    return [
+        NavLink(label, url_for(endpoint, code=code), request.endpoint == endpoint)
+        for label, endpoint, action in TOWNSHIP_PAGES
+        if may(current_user.role, action)
+    ]
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,5 @@
 """走访: the grid worker's due list, map, one-tap visit record and route; the township's compliance."""
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,16 +12,18 @@ from gridmgmt.db.models import Cadre
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.vocab import CADRE_ROLES, MUST_VISIT_FLAGS
-from gridmgmt.services.visits.duties import list_duties, set_duty
-from gridmgmt.services.visits.compliance import (
-    NotFound, township_compliance, township_places,
-)
-from gridmgmt.services.visits.events import EventError, EventReport, record_field_visit, report_event
 from gridmgmt.services.field.outbox import event_answer, visit_answer
 from gridmgmt.services.mapdata.layers import township_layers
+from gridmgmt.services.visits.compliance import (
+    NotFound,
+    township_compliance,
+    township_places,
+)
+from gridmgmt.services.visits.duties import list_duties, set_duty
+from gridmgmt.services.visits.events import EventError, EventReport, record_field_visit, report_event
+from gridmgmt.services.visits.records import Fix, OutOfScope, VisitError, VisitInput, require_in_scope
 from gridmgmt.services.visits.routes import MODES, RouteError, plan_route
 from gridmgmt.services.visits.workbook import ReportFilter, export_workbook, report_tables
-from gridmgmt.services.visits.records import Fix, OutOfScope, VisitError, VisitInput, require_in_scope
 from web.api import error_response
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
@@ -49,9 +52,15 @@ def today():
 
 def _visit_from(body: VisitBody) -> VisitInput:
     fix = None if body.lon is None or body.lat is None else Fix(body.lon, body.lat, body.accuracy_m)
-    return VisitInput(client_id=body.client_id, cadre_id=current_user.cadre_id,
-                      visited_at=body.visited_at or datetime.now(ZoneInfo("UTC")),
-                      household_id=body.household_id, kind=body.kind, note=body.note or None, fix=fix)
+    return VisitInput(
+        client_id=body.client_id,
+        cadre_id=current_user.cadre_id,
+        visited_at=body.visited_at or datetime.now(ZoneInfo("UTC")),
+        household_id=body.household_id,
+        kind=body.kind,
+        note=body.note or None,
+        fix=fix,
+    )
 
 
 @bp.post("/api/visits")
@@ -77,9 +86,17 @@ def report(body: EventBody):
     try:
         require_in_scope(get_session(), current_user.cadre_id, body.household_id)
         # The phone's time of the first tap: a report resent later keeps when it was made.
-        event, created = report_event(get_session(), EventReport(
-            body.event_type, current_user.cadre_id, body.reported_at or datetime.now(ZoneInfo("UTC")),
-            household_id=body.household_id, description=body.description or None, client_id=body.client_id))
+        event, created = report_event(
+            get_session(),
+            EventReport(
+                body.event_type,
+                current_user.cadre_id,
+                body.reported_at or datetime.now(ZoneInfo("UTC")),
+                household_id=body.household_id,
+                description=body.description or None,
+                client_id=body.client_id,
+            ),
+        )
     except OutOfScope as exc:
         return error_response(404, str(exc))
     except EventError as exc:
@@ -96,9 +113,16 @@ def route(query: RouteQuery):
         planned = plan_route(get_session(), _cadre_code(), _today(), **query.model_dump(exclude_none=True))
     except RouteError as exc:
         return error_response(400, str(exc))
-    return {"stops": planned.stops, "length_m": planned.length_m, "travel_min": round(planned.travel_s / 60),
-            "service_min": round(planned.service_s / 60), "left_out": planned.left_out,
-            "base": planned.base, "line": planned.line, "gaps": [gap.as_dict() for gap in planned.gaps]}
+    return {
+        "stops": planned.stops,
+        "length_m": planned.length_m,
+        "travel_min": round(planned.travel_s / 60),
+        "service_min": round(planned.service_s / 60),
+        "left_out": planned.left_out,
+        "base": planned.base,
+        "line": planned.line,
+        "gaps": [gap.as_dict() for gap in planned.gaps],
+    }
 
 
 def _tables(code: str, query: ComplianceQuery):
@@ -121,10 +145,17 @@ def township(code: str, query: ComplianceQuery):
     comp, tables = _tables(code, query)
     households, events = township_places(get_session(), comp)
     layers = township_layers(get_session(), code)  # village outlines and names for orientation
-    return render_template("visits/township.html", comp=comp, tables=tables, households=households, events=events,
-                           villages=layers.villages, village_labels=layers.village_labels,
-                           may_edit_duties=may(current_user.role, "edit_duties"),
-                           may_export=may(current_user.role, "export_maps"))
+    return render_template(
+        "visits/township.html",
+        comp=comp,
+        tables=tables,
+        households=households,
+        events=events,
+        villages=layers.villages,
+        village_labels=layers.village_labels,
+        may_edit_duties=may(current_user.role, "edit_duties"),
+        may_export=may(current_user.role, "export_maps"),
+    )
 
 
 @bp.get("/townships/<code>/visits.xlsx")
@@ -135,16 +166,26 @@ def download(code: str, query: ComplianceQuery):
     comp, tables = _tables(code, query)
     name = f"visits-{code}-{comp.day}.xlsx"
     data = export_workbook(get_session(), current_actor(), comp, tables)
-    return Response(data, headers={"Content-Disposition": f"attachment; filename={name}"},
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return Response(
+        data,
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @bp.get("/duties")
 @permission_required("edit_duties")
 def duties():
     """The visit duties (who, scope, targets, how often), each editable, and a form for a new one."""
-    return render_template("visits/duties.html", duties=list_duties(get_session()), roles=CADRE_ROLES,
-                           scopes=SCOPES, targets=TARGETS, flags=MUST_VISIT_FLAGS, periods=PERIODS)
+    return render_template(
+        "visits/duties.html",
+        duties=list_duties(get_session()),
+        roles=CADRE_ROLES,
+        scopes=SCOPES,
+        targets=TARGETS,
+        flags=MUST_VISIT_FLAGS,
+        periods=PERIODS,
+    )
 
 
 @bp.post("/duties")

@@ -3,6 +3,7 @@ it opens from the phone's copy, finds households by name and pinyin initials, ke
 visit and event in its IndexedDB outbox, and sends them exactly once when it can, whatever
 happened meanwhile (page closed, login lost, a record edited, one refused). Every test checks
 what the server stored."""
+
 from datetime import datetime
 
 import pytest
@@ -66,8 +67,9 @@ def _open(context, base, path):
 
 def _search(page, text):
     page.fill("#field-search", text)
-    page.wait_for_function("() => document.getElementById('search-summary').textContent.startsWith('找到')",
-                           timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => document.getElementById('search-summary').textContent.startsWith('找到')", timeout=WAIT_MS
+    )
     return [b.split("\n")[0] for b in page.locator("#search-results button").all_inner_texts()]
 
 
@@ -179,7 +181,7 @@ def test_a_refused_record_shows_why_and_stays_until_dismissed(phone, live_server
     phone.set_offline(True)
     page = _open(phone, live_server, "/m/visits")
     _record(page, named[IN_SCOPE[0]], "已不在范围")  # 西村: the posting ends before it is sent
-    _record(page, named[IN_SCOPE[2]], "网格内")      # 东村, the cell W1: still in scope
+    _record(page, named[IN_SCOPE[2]], "网格内")  # 东村, the cell W1: still in scope
     session.execute(delete(CadreVillage))
     session.commit()
     phone.set_offline(False)

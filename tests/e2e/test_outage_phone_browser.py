@@ -1,6 +1,7 @@
 """The phone (Chromium at 390×844) keeps a visit the server could not take while its database
 was stopped (503): the visit waits in the phone's outbox, the app still opens from the phone's
 copy, and the visit arrives exactly once when the database is back, with no tap."""
+
 import psycopg
 import pytest
 
@@ -31,8 +32,9 @@ def test_a_visit_made_while_the_database_is_down_arrives_once(login_page, scratc
     page.evaluate("id => FIELD.record({household_id: id})", home)
     page.fill("#sheet-note", "停库时走访")
     page.click("#sheet-submit")
-    page.wait_for_function("() => document.getElementById('outbox-status').textContent.includes('服务器暂不可用')",
-                           timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => document.getElementById('outbox-status').textContent.includes('服务器暂不可用')", timeout=WAIT_MS
+    )
     assert page.evaluate("gridmgmtOutbox.items()")[0]["body"]["note"] == "停库时走访"
     page.reload()  # the server answers 503: the app opens from the phone's copy
     page.wait_for_function("() => window.FIELD && FIELD.data", timeout=WAIT_MS)

@@ -1,5 +1,6 @@
 """Every role's pages on a 390×844 phone: nothing wider than the screen (no horizontal scroll),
 the navigation folded into a working 菜单, maps the full width, tables inside the screen."""
+
 import pytest
 from sqlalchemy import select
 
@@ -12,10 +13,30 @@ WIDTH, HEIGHT = 390, 844
 TOWN = f"/townships/{TOWNSHIP_CODE}"
 VILLAGE, HOUSEHOLD = "/villages/441500100201", f"/households/{IN_SCOPE[0]}"
 PAGES = {
-    "admin": ["/", TOWN, f"{TOWN}/coverage", f"{TOWN}/visits", f"{TOWN}/grids", "/grids/{plan}", f"{TOWN}/sites",
-              "/duties", "/audit", VILLAGE, HOUSEHOLD],
-    "planner": [TOWN, f"{TOWN}/coverage", f"{TOWN}/visits", f"{TOWN}/grids", "/grids/{plan}", f"{TOWN}/sites",
-                "/duties", VILLAGE, HOUSEHOLD],
+    "admin": [
+        "/",
+        TOWN,
+        f"{TOWN}/coverage",
+        f"{TOWN}/visits",
+        f"{TOWN}/grids",
+        "/grids/{plan}",
+        f"{TOWN}/sites",
+        "/duties",
+        "/audit",
+        VILLAGE,
+        HOUSEHOLD,
+    ],
+    "planner": [
+        TOWN,
+        f"{TOWN}/coverage",
+        f"{TOWN}/visits",
+        f"{TOWN}/grids",
+        "/grids/{plan}",
+        f"{TOWN}/sites",
+        "/duties",
+        VILLAGE,
+        HOUSEHOLD,
+    ],
     "reviewer": [TOWN, f"{TOWN}/sites", VILLAGE],
     "leader": [TOWN, f"{TOWN}/coverage", f"{TOWN}/visits", VILLAGE, HOUSEHOLD],
     "grid_worker": ["/m", "/m/visits", VILLAGE, HOUSEHOLD],

@@ -1,6 +1,7 @@
 """The grid worker's visit page in Chromium at 390×844: the due list by group, one tap opens a
 household, a visit with the phone's position and accuracy, a lost answer resent stays one visit,
 a far fix is flagged, a route on the map and as a printable list, events reported and listed."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -12,8 +13,9 @@ WAIT_MS = 20_000
 
 def _home(session, household_id):
     home = session.get(Household, household_id)
-    lon, lat = session.execute(select(func.ST_X(Household.geom), func.ST_Y(Household.geom))
-                               .where(Household.id == household_id)).one()
+    lon, lat = session.execute(
+        select(func.ST_X(Household.geom), func.ST_Y(Household.geom)).where(Household.id == household_id)
+    ).one()
     return home, lon, lat
 
 
@@ -76,8 +78,9 @@ def test_phone_visit_page(login_page, live_server, session, screenshot_dir):
     lost = []
     page.context.route("**/api/field/outbox", lambda route: (lost.append(route.fetch()), route.abort()))
     _record(page, homes[0])
-    page.wait_for_function("() => document.getElementById('outbox-status').textContent.includes('网络不畅')",
-                           timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => document.getElementById('outbox-status').textContent.includes('网络不畅')", timeout=WAIT_MS
+    )
     assert lost and lost[0].status == 200 and _count(session, Visit, first.id) == 1
     assert page.text_content("#outbox-count") == "1"
     page.context.unroute("**/api/field/outbox")
@@ -113,8 +116,9 @@ def test_phone_event_reports(login_page, live_server, session, screenshot_dir):
     other = next(i["household_id"] for i in _open(page, live_server) if i["household_id"])
     page.context.route("**/api/field/outbox", lambda route: (lost.append(route.fetch()), route.abort()))
     _report_event(page, other, "dispute")
-    page.wait_for_function("() => document.getElementById('outbox-status').textContent.includes('网络不畅')",
-                           timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => document.getElementById('outbox-status').textContent.includes('网络不畅')", timeout=WAIT_MS
+    )
     assert lost[0].status == 200 and _count(session, Event, other) == 1
     page.context.unroute("**/api/field/outbox")
     page.reload()  # sent again when the app opens, with the same client id
@@ -123,8 +127,9 @@ def test_phone_event_reports(login_page, live_server, session, screenshot_dir):
 
     # A second open event at the same household: both are on the list once the working set is back.
     _report_event(page, other, "grievance")
-    page.wait_for_function(f"() => FIELD.data.due.filter(i => i.household_id === {other} && i.event_id).length === 2",
-                           timeout=WAIT_MS)
+    page.wait_for_function(
+        f"() => FIELD.data.due.filter(i => i.household_id === {other} && i.event_id).length === 2", timeout=WAIT_MS
+    )
     mine = [i["event_type"] for i in page.evaluate("FIELD.data.due") if i["household_id"] == other and i["event_id"]]
     assert sorted(mine) == ["不满情绪", "矛盾纠纷"] and _count(session, Event, other) == 2
     page.screenshot(path=str(screenshot_dir / "visits-phone-two-events.png"))

@@ -7,12 +7,14 @@ that declares none must be named in READS_NOTHING or OWN_PARSING, so a new route
 model fails here. Each request is valid but for one or two values, made bad: NUL bytes, huge
 and negative numbers, 1.5, NaN, 1e20, odd dates, objects where text is expected, long text.
 """
+
 import math
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import get_origin
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from werkzeug.routing.converters import AnyConverter, IntegerConverter
 
 from tests.web.people import IN_SCOPE, OTHER_VILLAGE_CODE, log_in
@@ -21,16 +23,44 @@ from web.params import PathValues
 
 # Views that read nothing but their URL variables.
 READS_NOTHING = {
-    "accounts.logout", "accounts.logout_everywhere", "assets.package_file", "health.healthz", "health.readyz", "static", "townships.index", "townships.show",
-    "villages.show", "households.show", "mobile.index", "visits.today", "visits.duties",
-    "grids.index", "grids.editor", "grids_api.data", "grids_api.rebalance_plan", "grids_api.assign_plan",
-    "grids_api.unknown_path", "coverage.workbook", "exports.download_roster", "tiles.tile",
-    "tiles.unknown_path", "ogc.landing", "ogc.conformance", "ogc.collections", "ogc.collection",
-    "ogc.item", "ogc.unknown_path", "field.manifest", "field.service_worker", "field.login_state", "field.data",
+    "accounts.logout",
+    "accounts.logout_everywhere",
+    "assets.package_file",
+    "health.healthz",
+    "health.readyz",
+    "static",
+    "townships.index",
+    "townships.show",
+    "villages.show",
+    "households.show",
+    "mobile.index",
+    "visits.today",
+    "visits.duties",
+    "grids.index",
+    "grids.editor",
+    "grids_api.data",
+    "grids_api.rebalance_plan",
+    "grids_api.assign_plan",
+    "grids_api.unknown_path",
+    "coverage.workbook",
+    "exports.download_roster",
+    "tiles.tile",
+    "tiles.unknown_path",
+    "ogc.landing",
+    "ogc.conformance",
+    "ogc.collections",
+    "ogc.collection",
+    "ogc.item",
+    "ogc.unknown_path",
+    "field.manifest",
+    "field.service_worker",
+    "field.login_state",
+    "field.data",
 }
 # Views that read their input themselves (web/accounts.py); NUL bytes are refused for them too.
-OWN_PARSING = {"accounts.login": {"query": {"next": False}, "form": {"username": False, "password": False,
-                                                                     "next": False}}}
+OWN_PARSING = {
+    "accounts.login": {"query": {"next": False}, "form": {"username": False, "password": False, "next": False}}
+}
 # Who feeds each route: those two, or the only role a route lets in.
 WHO = ("admin", "grid_worker")
 ONLY = {"sites.decide": ("reviewer",)}
@@ -40,28 +70,113 @@ RECENT = (datetime.now(timezone(timedelta(hours=8))) - timedelta(days=1)).isofor
 # Valid values by field name; fields without one get only generated values.
 SAMPLES = {
     "code": [TOWNSHIP_CODE, OTHER_TOWNSHIP_CODE, "441500100201", OTHER_VILLAGE_CODE, IN_SCOPE[0]],
-    "plan_id": [1], "a": [1], "b": [1], "household_id": [1, 2, 3], "page": [1, 2],
-    "visited_at": [RECENT], "reported_at": [RECENT], "date": ["2026-01-15"], "since": ["2026-01-01"],
-    "until": ["2026-12-31"], "kind": ["routine", "overview"], "event_type": ["grievance"],
-    "lon": [115.71], "lat": [23.91], "accuracy_m": [12], "note": ["门口聊了十分钟"],
-    "fmt": ["csv", "xlsx", "png", "html"], "layer": ["households", "roads"], "z": ["12"], "x": ["3364"],
-    "y": ["1767"], "collection_id": ["villages", "households"], "fid": ["1"], "limit": [2], "offset": [0],
-    "bbox": ["115.69,23.87,115.76,23.93"], "action": ["move", "lock", "split", "login"], "hours": [1],
-    "mode": ["walk", "drive"], "village": ["西村"], "paper": ["A4"], "orientation": ["portrait"],
-    "scope": ["township"], "target": ["households", 150], "period": ["year"], "name": ["巡查"],
-    "cadre_roles": [["grid_worker"]], "flags": [["hardship"]], "active": ["on"],
-    "org": ["P4415001002"], "step": ["apply"], "year": [2026], "theme": ["industry"],
-    "corridor_m": [300], "catchment_m": [1000], "k": [1], "spacing_m": [500],
-    "households": [[IN_SCOPE[2]]], "to": ["W1"], "cell": ["W1"], "seen": [{"W1": 1}], "locked": [True],
-    "package": ["leaflet"], "filename": ["dist/leaflet.js", "site.css"], "_path": ["nothing"],
-    "username": ["admin"], "password": ["wrong-password"], "next": ["/m"],
+    "plan_id": [1],
+    "a": [1],
+    "b": [1],
+    "household_id": [1, 2, 3],
+    "page": [1, 2],
+    "visited_at": [RECENT],
+    "reported_at": [RECENT],
+    "date": ["2026-01-15"],
+    "since": ["2026-01-01"],
+    "until": ["2026-12-31"],
+    "kind": ["routine", "overview"],
+    "event_type": ["grievance"],
+    "lon": [115.71],
+    "lat": [23.91],
+    "accuracy_m": [12],
+    "note": ["门口聊了十分钟"],
+    "fmt": ["csv", "xlsx", "png", "html"],
+    "layer": ["households", "roads"],
+    "z": ["12"],
+    "x": ["3364"],
+    "y": ["1767"],
+    "collection_id": ["villages", "households"],
+    "fid": ["1"],
+    "limit": [2],
+    "offset": [0],
+    "bbox": ["115.69,23.87,115.76,23.93"],
+    "action": ["move", "lock", "split", "login"],
+    "hours": [1],
+    "mode": ["walk", "drive"],
+    "village": ["西村"],
+    "paper": ["A4"],
+    "orientation": ["portrait"],
+    "scope": ["township"],
+    "target": ["households", 150],
+    "period": ["year"],
+    "name": ["巡查"],
+    "cadre_roles": [["grid_worker"]],
+    "flags": [["hardship"]],
+    "active": ["on"],
+    "org": ["P4415001002"],
+    "step": ["apply"],
+    "year": [2026],
+    "theme": ["industry"],
+    "corridor_m": [300],
+    "catchment_m": [1000],
+    "k": [1],
+    "spacing_m": [500],
+    "households": [[IN_SCOPE[2]]],
+    "to": ["W1"],
+    "cell": ["W1"],
+    "seen": [{"W1": 1}],
+    "locked": [True],
+    "package": ["leaflet"],
+    "filename": ["dist/leaflet.js", "site.css"],
+    "_path": ["nothing"],
+    "username": ["admin"],
+    "password": ["wrong-password"],
+    "next": ["/m"],
 }
-NASTY = ["\x00", "a\x00b", "x" * 3000, "-1", "0", "1.5", "NaN", "inf", "-inf", "1e20", "2147483648",
-         "9223372036854775808", "-9223372036854775809", "9" * 30, "0001-01-01", "9999-12-31", "-0001-01-01",
-         "2026-02-30", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "1700000000",
-         "{1,2}", "\n", "中文", "true"]
-NASTY_JSON = [None, True, 0, -1, 1.5, math.nan, math.inf, -math.inf, 1e20, 2**31, 2**63, -2**63 - 1, 10**30,
-              {"a": 1}, {"W1": "x"}, [1, 2], ["\x00"], [], {}]
+NASTY = [
+    "\x00",
+    "a\x00b",
+    "x" * 3000,
+    "-1",
+    "0",
+    "1.5",
+    "NaN",
+    "inf",
+    "-inf",
+    "1e20",
+    "2147483648",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "9" * 30,
+    "0001-01-01",
+    "9999-12-31",
+    "-0001-01-01",
+    "2026-02-30",
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-14:00",
+    "1700000000",
+    "{1,2}",
+    "\n",
+    "中文",
+    "true",
+]
+NASTY_JSON = [
+    None,
+    True,
+    0,
+    -1,
+    1.5,
+    math.nan,
+    math.inf,
+    -math.inf,
+    1e20,
+    2**31,
+    2**63,
+    -(2**63) - 1,
+    10**30,
+    {"a": 1},
+    {"W1": "x"},
+    [1, 2],
+    ["\x00"],
+    [],
+    {},
+]
 ROUTABLE_INT = [0, 1, 2, 2**31, 2**63, 10**30]
 ABSENT = object()
 
@@ -71,8 +186,10 @@ def route_fields(app, endpoint: str) -> dict[str, dict[str, bool]]:
     if endpoint in OWN_PARSING:
         return OWN_PARSING[endpoint]
     models = getattr(app.view_functions[endpoint], "params", {})
-    return {source: {(f.alias or name): get_origin(f.annotation) is list for name, f in model.model_fields.items()}
-            for source, model in models.items()}
+    return {
+        source: {(f.alias or name): get_origin(f.annotation) is list for name, f in model.model_fields.items()}
+        for source, model in models.items()
+    }
 
 
 def test_every_route_declares_what_it_reads(app):
@@ -99,8 +216,12 @@ def _bad(name: str, source: str, converter):
         return st.sampled_from(ROUTABLE_INT)
     if isinstance(converter, AnyConverter):
         return _good(name, source, converter)
-    strings = st.one_of(st.sampled_from(NASTY), st.text(max_size=20).map(lambda t: t + "\x00"), st.text(max_size=20),
-                        st.integers().map(str))
+    strings = st.one_of(
+        st.sampled_from(NASTY),
+        st.text(max_size=20).map(lambda t: t + "\x00"),
+        st.text(max_size=20),
+        st.integers().map(str),
+    )
     if source == "path":
         return strings.filter(lambda s: s and "/" not in s and s not in (".", ".."))
     if source == "body":
@@ -129,16 +250,22 @@ def _feed(app, row_counts, user_id: int, rule, method: str, failures: list) -> N
     """Send EXAMPLES generated requests to RULE with METHOD as USER_ID; note each failure."""
     client, adapter = app.test_client(), app.url_map.bind("localhost")
 
-    @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+    )
     @given(_request(rule, route_fields(app, rule.endpoint)))
     def send(values):
         log_in(client, user_id)  # a POST /logout ends the session
         url = adapter.build(rule.endpoint, values.get("path", {}), method=method)
         before = row_counts()
         try:
-            status = client.open(url, method=method, query_string=values.get("query"), data=values.get("form"),
-                                 **({"json": values["body"]} if "body" in values else {})).status_code
+            status = client.open(
+                url,
+                method=method,
+                query_string=values.get("query"),
+                data=values.get("form"),
+                **({"json": values["body"]} if "body" in values else {}),
+            ).status_code
             problem = f"HTTP {status}" if status >= 500 else None
         except Exception as exc:  # noqa: BLE001 - whatever escapes the app is a 500
             status, problem = 500, f"{type(exc).__name__}: {str(exc).splitlines()[0][:100]}"
@@ -159,6 +286,8 @@ def test_no_500_and_nothing_written_by_a_refused_request(app, row_counts, people
             for who in ONLY.get(rule.endpoint, WHO):
                 _feed(app, row_counts, people[who], rule, method, failures)
     kinds = Counter((route, problem) for route, problem, _ in failures)
-    report = [f"{n} × {route}: {problem}, e.g. {next(v for r, p, v in failures if (r, p) == (route, problem))}"
-              for (route, problem), n in sorted(kinds.items())]
+    report = [
+        f"{n} × {route}: {problem}, e.g. {next(v for r, p, v in failures if (r, p) == (route, problem))}"
+        for (route, problem), n in sorted(kinds.items())
+    ]
     assert failures == [], f"{len(failures)} failing requests:\n" + "\n".join(report)

@@ -1,9 +1,10 @@
 """The field app's server side: manifest, service worker, the working set a phone keeps, and
 the outbox endpoint (idempotent by client id, answering with what it stored, refusing a bad
 record alone and for good)."""
+
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -11,7 +12,7 @@ from sqlalchemy import delete, func, select
 from gridmgmt.db.models import AuditLog, CadreVillage, Event, Household, Village, Visit
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
 
-RECENT = (datetime.now(timezone.utc) - timedelta(minutes=30)).isoformat()
+RECENT = (datetime.now(UTC) - timedelta(minutes=30)).isoformat()
 
 
 @pytest.fixture
@@ -92,14 +93,25 @@ def test_session_gives_the_user_and_a_fresh_token(worker, client):
 
 
 def _visit(session, code, **extra):
-    return {"client_id": str(uuid.uuid4()), "household_id": _id(session, code), "kind": "routine",
-            "visited_at": RECENT, "note": "门口聊了十分钟", **extra}
+    return {
+        "client_id": str(uuid.uuid4()),
+        "household_id": _id(session, code),
+        "kind": "routine",
+        "visited_at": RECENT,
+        "note": "门口聊了十分钟",
+        **extra,
+    }
 
 
 def test_outbox_stores_each_record_once_and_answers_what_it_holds(worker, session):
     visit = _visit(session, IN_SCOPE[0], lon=115.71, lat=23.9101, accuracy_m=9)
-    event = {"client_id": str(uuid.uuid4()), "household_id": _id(session, IN_SCOPE[2]), "event_type": "dispute",
-             "description": "邻里纠纷", "reported_at": RECENT}
+    event = {
+        "client_id": str(uuid.uuid4()),
+        "household_id": _id(session, IN_SCOPE[2]),
+        "event_type": "dispute",
+        "description": "邻里纠纷",
+        "reported_at": RECENT,
+    }
     first = worker.post("/api/field/outbox", json={"visits": [visit], "events": [event]})
     assert first.status_code == 200
     stored_visit, stored_event = first.json["results"]
@@ -127,7 +139,10 @@ def test_outbox_refuses_a_bad_record_alone_and_for_good(worker, session):
     refused = results[outside["client_id"]]
     assert refused["status"] == 404 and refused["error"]["final"] is True
     assert refused["error"]["message"] == "没有这户农户，或不在您的走访范围内"
-    assert results[malformed["client_id"]]["status"] == 400 and "走访时间" in results[malformed["client_id"]]["error"]["message"]
+    assert (
+        results[malformed["client_id"]]["status"] == 400
+        and "走访时间" in results[malformed["client_id"]]["error"]["message"]
+    )
     assert results[bad_event["client_id"]]["status"] == 400 and results[bad_event["client_id"]]["error"]["final"]
     assert session.scalar(select(func.count()).select_from(Visit)) == 1
     assert session.scalar(select(func.count()).select_from(Event)) == 0

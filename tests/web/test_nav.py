@@ -1,4 +1,5 @@
 """The navigation bar offers each role the township pages it may open, and only those."""
+
 import re
 
 import pytest
@@ -13,12 +14,15 @@ def _links(html: str) -> list[str]:
     return re.findall(r">([^<]+)</a>", nav.group(1)) if nav else []
 
 
-@pytest.mark.parametrize(("username", "labels"), [
-    ("admin", ["总览", "组织覆盖", "走访", "网格", "示范点"]),
-    ("planner", ["总览", "组织覆盖", "走访", "网格", "示范点"]),
-    ("leader", ["总览", "组织覆盖", "走访"]),
-    ("reviewer", ["总览", "示范点"]),
-])
+@pytest.mark.parametrize(
+    ("username", "labels"),
+    [
+        ("admin", ["总览", "组织覆盖", "走访", "网格", "示范点"]),
+        ("planner", ["总览", "组织覆盖", "走访", "网格", "示范点"]),
+        ("leader", ["总览", "组织覆盖", "走访"]),
+        ("reviewer", ["总览", "示范点"]),
+    ],
+)
 def test_nav_lists_the_pages_the_role_may_open(as_user, username, labels):
     client = as_user(username)
     html = client.get(MAP_URL).get_data(as_text=True)

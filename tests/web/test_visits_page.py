@@ -1,8 +1,9 @@
 """The grid worker's visit page and API, and the township's compliance page."""
+
 import io
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import openpyxl
 import pytest
@@ -37,8 +38,7 @@ def test_due_page_shows_no_flags(worker):
 
 def test_record_once_on_retry_and_flag_far_fixes(worker, session):
     home = _id(session, IN_SCOPE[0])  # at 115.71, 23.91
-    body = {"client_id": str(uuid.uuid4()), "household_id": home, "lon": 115.71, "lat": 23.9101,
-            "accuracy_m": 12}
+    body = {"client_id": str(uuid.uuid4()), "household_id": home, "lon": 115.71, "lat": 23.9101, "accuracy_m": 12}
     first = worker.post("/api/visits", json=body)
     again = worker.post("/api/visits", json=body)
     assert first.status_code == 201 and first.json["created"] and not first.json["flagged"]
@@ -49,8 +49,9 @@ def test_record_once_on_retry_and_flag_far_fixes(worker, session):
 
 
 def test_refusals(worker, session):
-    outside = worker.post("/api/visits", json={"client_id": str(uuid.uuid4()),
-                                               "household_id": _id(session, OUT_OF_SCOPE[0])})
+    outside = worker.post(
+        "/api/visits", json={"client_id": str(uuid.uuid4()), "household_id": _id(session, OUT_OF_SCOPE[0])}
+    )
     assert outside.status_code == 404 and outside.json["error"]["final"] is True  # the phone may drop it
     bad = worker.post("/api/visits", json={"client_id": "x", "household_id": _id(session, IN_SCOPE[0])})
     assert bad.status_code == 400 and "UUID" in bad.json["error"]["message"] and bad.json["error"]["final"]
@@ -108,21 +109,36 @@ def test_report_an_event_and_overdue_events_come_first(worker, session):
     body = {"client_id": str(uuid.uuid4()), "household_id": home, "event_type": "dispute", "description": "邻里纠纷"}
     reported = worker.post("/api/events", json=body)
     assert reported.status_code == 201
-    late, _ = report_event(session, EventReport("bereavement_hardship", _cadre(session), datetime.now(timezone.utc)
-                                             - timedelta(hours=30), household_id=_id(session, IN_SCOPE[0])))
+    late, _ = report_event(
+        session,
+        EventReport(
+            "bereavement_hardship",
+            _cadre(session),
+            datetime.now(UTC) - timedelta(hours=30),
+            household_id=_id(session, IN_SCOPE[0]),
+        ),
+    )
     tags = [item["priority"] for item in worker.get("/api/field/data").json["due"]]  # the phone's due list
-    assert tags[:2] == ["event_overdue", "event_open"] and late.attend_by < datetime.now(timezone.utc)
+    assert tags[:2] == ["event_overdue", "event_open"] and late.attend_by < datetime.now(UTC)
     fresh = {"client_id": str(uuid.uuid4())}
     assert worker.post("/api/events", json={**fresh, "household_id": home, "event_type": "fire"}).status_code == 400
-    assert worker.post("/api/events", json={**fresh, "household_id": _id(session, OUT_OF_SCOPE[0]),
-                                            "event_type": "dispute"}).status_code == 404
+    assert (
+        worker.post(
+            "/api/events", json={**fresh, "household_id": _id(session, OUT_OF_SCOPE[0]), "event_type": "dispute"}
+        ).status_code
+        == 404
+    )
     assert worker.post("/api/events", json={"event_type": "dispute"}).status_code == 400
     assert worker.post("/api/events", json={"household_id": home, "event_type": "dispute"}).status_code == 400
 
 
 def test_a_retried_event_report_is_stored_once(worker, session):
-    body = {"client_id": str(uuid.uuid4()), "household_id": _id(session, IN_SCOPE[2]), "event_type": "dispute",
-            "reported_at": (datetime.now(timezone.utc) - timedelta(minutes=5)).isoformat()}
+    body = {
+        "client_id": str(uuid.uuid4()),
+        "household_id": _id(session, IN_SCOPE[2]),
+        "event_type": "dispute",
+        "reported_at": (datetime.now(UTC) - timedelta(minutes=5)).isoformat(),
+    }
     first, again = worker.post("/api/events", json=body), worker.post("/api/events", json=body)
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.get_json()["id"] == first.get_json()["id"] and again.get_json()["created"] is False
@@ -135,8 +151,12 @@ def test_a_retried_event_report_is_stored_once(worker, session):
 def test_two_open_events_at_one_household_are_both_listed(worker, session):
     home = _id(session, IN_SCOPE[2])
     for kind in ("dispute", "grievance"):
-        assert worker.post("/api/events", json={"client_id": str(uuid.uuid4()), "household_id": home,
-                                                "event_type": kind}).status_code == 201
+        assert (
+            worker.post(
+                "/api/events", json={"client_id": str(uuid.uuid4()), "household_id": home, "event_type": kind}
+            ).status_code
+            == 201
+        )
     due = worker.get("/api/field/data").json["due"]
     assert [item["priority"] for item in due][:2] == ["event_open", "event_open"]
     assert {item["event_type"] for item in due[:2]} == {"矛盾纠纷", "不满情绪"}
@@ -151,16 +171,32 @@ def test_duties_are_listed_and_edited_on_a_page(app, as_user):
     planner = as_user("planner")
     page = planner.get("/duties").get_data(as_text=True)
     assert page.count('name="code" value=') == 5 and "四必访：必访户每月走访" in page
-    form = {"code": "must_visit_monthly", "name": "四必访：必访户每季度走访", "scope": "own_grid",
-            "target": "flagged_households", "period": "quarter", "cadre_roles": ["grid_worker"],
-            "flags": ["hardship", "petitioner"], "active": "on"}
+    form = {
+        "code": "must_visit_monthly",
+        "name": "四必访：必访户每季度走访",
+        "scope": "own_grid",
+        "target": "flagged_households",
+        "period": "quarter",
+        "cadre_roles": ["grid_worker"],
+        "flags": ["hardship", "petitioner"],
+        "active": "on",
+    }
     saved = planner.post("/duties", data=form, follow_redirects=True).get_data(as_text=True)
     assert "已保存职责 must_visit_monthly" in saved and "四必访：必访户每季度走访" in saved
     refused = planner.post("/duties", data={**form, "flags": []}, follow_redirects=True).get_data(as_text=True)
     assert "未保存：职责 must_visit_monthly 的对象为必访户，须指定至少一个必访标记" in refused
-    new = planner.post("/duties", data={**form, "code": "grid_groups", "name": "网格员走遍小组",
-                                        "target": "village_groups", "flags": [], "period": "year"},
-                       follow_redirects=True).get_data(as_text=True)
+    new = planner.post(
+        "/duties",
+        data={
+            **form,
+            "code": "grid_groups",
+            "name": "网格员走遍小组",
+            "target": "village_groups",
+            "flags": [],
+            "period": "year",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "已保存职责 grid_groups" in new and new.count('name="code" value=') == 6
     assert as_user("leader").get("/duties").status_code == 403
     assert "走访职责设置" in planner.get(f"/townships/{TOWNSHIP_CODE}/visits").get_data(as_text=True)
