@@ -7,7 +7,7 @@ STAMP := var/stamps
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup debs venv assets db demo serve test bench clean
+.PHONY: setup debs venv assets db demo serve test lint bench clean
 
 setup: debs venv assets
 
@@ -43,9 +43,14 @@ demo: db
 serve: db
 	$(GM) serve --host $(HOST) --port $(PORT)
 
-test: db
-	$(BIN)/lint-imports --no-cache
+test: db lint
 	$(BIN)/pytest -q
+
+# Style and layer rules: ruff (lint and format) and the import contracts in pyproject.toml.
+lint: $(STAMP)/venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 bench: db $(STAMP)/bench-deps
 	$(BIN)/python -m bench

@@ -1,4 +1,5 @@
 """`make bench`: run every benchmark, print the Markdown table and write var/bench/report.md."""
+
 from bench.cli import cli_benchmarks
 from bench.common import Result
 from bench.concurrency import concurrent_gets
@@ -14,8 +15,7 @@ from bench.tiles import household_tiles
 from bench.visits import visit_benchmarks
 from gridmgmt.config import get_settings
 
-HEADER = ("| 基准 | gridmgmt | 基线 | 比值 | 目标 | 说明 |\n"
-          "|---|---|---|---|---|---|")
+HEADER = "| 基准 | gridmgmt | 基线 | 比值 | 目标 | 说明 |\n|---|---|---|---|---|---|"
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ import), against a bare Python that imports click, the floor every click program
 Target (issue 16): `gridmgmt --help` ≤ 0.5 s; on a quiet machine the floor is about 0.1 s, hence ≤ 5×.
 Each time is the median of RUNS starts.
 """
+
 import statistics
 import subprocess
 import sys
@@ -29,5 +30,14 @@ def _median_s(argv: list[str]) -> float:
 def cli_benchmarks() -> list[Result]:
     """One result per help page, each against the click floor."""
     floor = _median_s([sys.executable, "-c", "import click"])
-    return [Result(f"gridmgmt {' '.join(args)}", _median_s([str(BIN / "gridmgmt"), *args]), "python + click", floor,
-                   TARGET_RATIO, "目标 ≤ 0.5 秒") for args in HELP_PAGES]
+    return [
+        Result(
+            f"gridmgmt {' '.join(args)}",
+            _median_s([str(BIN / "gridmgmt"), *args]),
+            "python + click",
+            floor,
+            TARGET_RATIO,
+            "目标 ≤ 0.5 秒",
+        )
+        for args in HELP_PAGES
+    ]

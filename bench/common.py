@@ -1,4 +1,5 @@
 """Shared bench plumbing: throw-away databases, timing, and the report."""
+
 import os
 import subprocess
 import sys
@@ -36,8 +37,10 @@ class Result:
     def line(self) -> str:
         """A Markdown table row."""
         ok = "✓" if self.ratio <= self.target_ratio else "✗"
-        return (f"| {self.name} | {self.ours_s:.1f} s | {self.baseline}: {self.baseline_s:.1f} s "
-                f"| {self.ratio:.2f}× | ≤ {self.target_ratio}× {ok} | {self.note} |")
+        return (
+            f"| {self.name} | {self.ours_s:.1f} s | {self.baseline}: {self.baseline_s:.1f} s "
+            f"| {self.ratio:.2f}× | ≤ {self.target_ratio}× {ok} | {self.note} |"
+        )
 
 
 def fresh_database(name: str) -> str:
@@ -54,8 +57,11 @@ def fresh_database(name: str) -> str:
 def bench_actor(url: str) -> None:
     """Add the admin BENCH_ACTOR to the database at URL (once): exports and imports name their user."""
     with connect(url) as conn:
-        conn.execute("INSERT INTO app_user (username, role, password_hash) VALUES (%s, 'admin', '-') "
-                     "ON CONFLICT (username) DO NOTHING", (BENCH_ACTOR,))
+        conn.execute(
+            "INSERT INTO app_user (username, role, password_hash) VALUES (%s, 'admin', '-') "
+            "ON CONFLICT (username) DO NOTHING",
+            (BENCH_ACTOR,),
+        )
 
 
 def gridmgmt(db_name: str, *args: str) -> None:

@@ -10,6 +10,7 @@
 
 Run: .venv/bin/python -m bench.coverage  (GRIDMGMT_BENCH_COVERAGE_DB picks the database).
 """
+
 import os
 import time
 
@@ -48,24 +49,39 @@ def geopandas_figures(url: str, reach_m: float) -> pd.DataFrame:
     engine = make_session(url).get_bind()
     homes = gpd.read_postgis("SELECT id, member_count, geom FROM household", engine, geom_col="geom")
     groups = gpd.read_postgis("SELECT id AS group_id, geom FROM village_group", engine, geom_col="geom")
-    venues = gpd.read_postgis("SELECT venue FROM party_org WHERE venue IS NOT NULL AND field = ANY(%(f)s)",
-                              engine, geom_col="venue", params={"f": RESIDENT_VENUE_FIELDS})
+    venues = gpd.read_postgis(
+        "SELECT venue FROM party_org WHERE venue IS NOT NULL AND field = ANY(%(f)s)",
+        engine,
+        geom_col="venue",
+        params={"f": RESIDENT_VENUE_FIELDS},
+    )
     members = pd.read_sql("SELECT household_id, status FROM party_member WHERE household_id IS NOT NULL", engine)
     homes = gpd.sjoin(homes, groups, predicate="within", how="left").drop(columns="index_right")
     # The same metric frame as ours: chosen by the townships' rule at the households' median point.
     epsg = TownshipFrame(homes.geometry.x.median(), homes.geometry.y.median()).epsg
-    near = gpd.sjoin_nearest(homes[["id", "geom"]].to_crs(epsg), venues.to_crs(epsg),
-                             distance_col="metres").drop_duplicates("id").set_index("id").metres
+    near = (
+        gpd.sjoin_nearest(homes[["id", "geom"]].to_crs(epsg), venues.to_crs(epsg), distance_col="metres")
+        .drop_duplicates("id")
+        .set_index("id")
+        .metres
+    )
     homes["far"] = homes.id.map(near) > reach_m
-    per_home = members.assign(members=1, full=members.status == "full",
-                              probationary=members.status == "probationary"
-                              ).groupby("household_id")[["members", "full", "probationary"]].sum()
+    per_home = (
+        members.assign(members=1, full=members.status == "full", probationary=members.status == "probationary")
+        .groupby("household_id")[["members", "full", "probationary"]]
+        .sum()
+    )
     homes = homes.join(per_home, on="id").fillna({"members": 0, "full": 0, "probationary": 0})
     homes["party_households"] = homes.members > 0
     by = homes.groupby("group_id")
-    return pd.DataFrame({"households": by.size(), "residents": by.member_count.sum(),
-                         **{c: by[c].sum() for c in ("members", "full", "probationary", "party_households")},
-                         "venue_far_line": by.far.sum()}).astype(int)
+    return pd.DataFrame(
+        {
+            "households": by.size(),
+            "residents": by.member_count.sum(),
+            **{c: by[c].sum() for c in ("members", "full", "probationary", "party_households")},
+            "venue_far_line": by.far.sum(),
+        }
+    ).astype(int)
 
 
 def county_benchmark(url: str) -> Result:
@@ -82,8 +98,10 @@ def county_benchmark(url: str) -> Result:
     same = bool((ours[COUNTS] == theirs[COUNTS]).all().all())
     line_diff = int((ours.venue_far_line - theirs.venue_far_line).abs().sum())
     ok = "✓" if ours_s <= COUNTY_TARGET_S else "✗"
-    note = (f"{int(ours.households.sum())} 户、{len(ours)} 个村民小组；分组计数{'完全一致' if same else '不一致'}；"
-            f"直线超 {rules.venue_reach_m:g} m 户数相差 {line_diff} 户（同一投影坐标系）；全县 ≤ {COUNTY_TARGET_S:g} s {ok}")
+    note = (
+        f"{int(ours.households.sum())} 户、{len(ours)} 个村民小组；分组计数{'完全一致' if same else '不一致'}；"
+        f"直线超 {rules.venue_reach_m:g} m 户数相差 {line_diff} 户（同一投影坐标系）；全县 ≤ {COUNTY_TARGET_S:g} s {ok}"
+    )
     return Result("全县党组织覆盖统计（端到端）", ours_s, "geopandas sjoin + sjoin_nearest", base_s, 1.0, note)
 
 
@@ -93,8 +111,10 @@ class TimeTarget(Result):
     def line(self) -> str:
         """A Markdown table row in the report's columns."""
         ok = "✓" if self.ours_s <= self.target_ratio else "✗"
-        return (f"| {self.name} | {self.ours_s:.1f} s | {self.baseline}: {self.baseline_s:.1f} s "
-                f"| {self.ratio:.2f}× | ≤ {self.target_ratio:g} s {ok} | {self.note} |")
+        return (
+            f"| {self.name} | {self.ours_s:.1f} s | {self.baseline}: {self.baseline_s:.1f} s "
+            f"| {self.ratio:.2f}× | ≤ {self.target_ratio:g} s {ok} | {self.note} |"
+        )
 
 
 def _vertex_snapping_reach(session, township_id: int) -> np.ndarray:
@@ -130,10 +150,13 @@ def reach_benchmark(url: str) -> Result:
         base_s = time.perf_counter() - start
     coarse = pd.Series(baseline[:, 1], index=baseline[:, 0].astype(int)).reindex(reach.index)
     gap = (coarse - reach.venue_m).abs().median()
-    note = (f"{len(reach)} 户到最近活动场所与党员户（基线只算活动场所）；离路网 {int(reach.off_network.sum())} 户"
-            f"按直线；吸附到节点的基线到场所距离中位偏差 {gap:.0f} m")
-    return TimeTarget("一个乡镇的道路可达性", ours_s, "pgr_dijkstraCost 多对多（吸附到最近节点）", base_s,
-                      REACH_TARGET_S, note)
+    note = (
+        f"{len(reach)} 户到最近活动场所与党员户（基线只算活动场所）；离路网 {int(reach.off_network.sum())} 户"
+        f"按直线；吸附到节点的基线到场所距离中位偏差 {gap:.0f} m"
+    )
+    return TimeTarget(
+        "一个乡镇的道路可达性", ours_s, "pgr_dijkstraCost 多对多（吸附到最近节点）", base_s, REACH_TARGET_S, note
+    )
 
 
 def coverage_benchmarks() -> list[Result]:

@@ -5,6 +5,7 @@ scale bar, file, audit row). The baseline, in the same run, reads the same
 layers with the same loaders and draws them with a plain GeoDataFrame.plot()
 on an A3 figure, no layout, and saves the same format. Target: ≤ 10 s each.
 """
+
 import tempfile
 import time
 from dataclasses import dataclass
@@ -41,9 +42,11 @@ class ExportResult:
     def line(self) -> str:
         """A Markdown table row in the bench report's columns."""
         ok = "✓" if self.ours_s <= TARGET_S else "✗"
-        return (f"| 简报地图 A3 横向 {self.fmt.upper()}（乡镇概况图，约 1 万户） | {self.ours_s:.1f} s "
-                f"| GeoDataFrame.plot() 无版式：{self.baseline_s:.1f} s | {self.ours_s / self.baseline_s:.2f}× "
-                f"| ≤ {TARGET_S:g} s {ok} | 同次运行，各取 {RUNS} 次最快；含读库与写文件 |")
+        return (
+            f"| 简报地图 A3 横向 {self.fmt.upper()}（乡镇概况图，约 1 万户） | {self.ours_s:.1f} s "
+            f"| GeoDataFrame.plot() 无版式：{self.baseline_s:.1f} s | {self.ours_s / self.baseline_s:.2f}× "
+            f"| ≤ {TARGET_S:g} s {ok} | 同次运行，各取 {RUNS} 次最快；含读库与写文件 |"
+        )
 
 
 def _baseline(url: str, code: str, fmt: str, path: Path) -> None:
@@ -54,7 +57,7 @@ def _baseline(url: str, code: str, fmt: str, path: Path) -> None:
     fig = Figure(figsize=PAGE.figsize(), dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    for name, frame in layers.items():
+    for _name, frame in layers.items():
         gpd.GeoDataFrame(frame).plot(ax=ax, linewidth=0.5, markersize=1)
     with matplotlib.rc_context({"pdf.fonttype": 3}):
         fig.savefig(path, format=fmt, dpi=DPI)

@@ -9,6 +9,7 @@ Required: no acknowledged visit lost, none stored twice, no 500 (503 only), and 
 success within 5 s of the database accepting connections again. Every phase has a time
 limit and is reported as not finished rather than left hanging.
 """
+
 import http.client
 import json
 import os
@@ -61,8 +62,9 @@ def _check(phase: str, deadline: float) -> None:
 def _run(phase: str, deadline: float, *args: str, env: dict[str, str]) -> None:
     """`gridmgmt ARGS` within PHASE's DEADLINE."""
     try:
-        subprocess.run([str(BIN / "gridmgmt"), *args], env=env, check=True,
-                       timeout=max(1.0, deadline - time.monotonic()))
+        subprocess.run(
+            [str(BIN / "gridmgmt"), *args], env=env, check=True, timeout=max(1.0, deadline - time.monotonic())
+        )
     except subprocess.TimeoutExpired:
         _check(phase, deadline)
 
@@ -107,12 +109,20 @@ class FaultResult:
         if self.failure:
             return f"| {name} | 未完成 | — | — | ✗ | {self.failure} |"
         back = "未恢复" if self.recovery_s is None else f"{self.recovery_s:.2f} s"
-        ok = (self.lost == 0 and self.duplicated == 0 and self.errors_500 == 0 and self.recovery_s is not None
-              and self.recovery_s <= RECOVERY_TARGET_S and self.acknowledged == VISITS)
-        return (f"| {name} | 恢复 {back}；丢失 {self.lost}、重复 {self.duplicated}、500 {self.errors_500} 次、"
-                f"503 {self.answers_503} 次 | — | — | 丢失 0、重复 0、无 500、恢复 ≤ {RECOVERY_TARGET_S} s "
-                f"{'✓' if ok else '✗'} | 确认 {self.acknowledged:,} 条（崩溃前 {self.before_crash}）；恢复自库可连接起计"
-                f"（重启含崩溃恢复 {self.start_s:.1f} s）；库停 {DOWN_S} s；共 {self.wall_s:.0f} s{self.other} |")
+        ok = (
+            self.lost == 0
+            and self.duplicated == 0
+            and self.errors_500 == 0
+            and self.recovery_s is not None
+            and self.recovery_s <= RECOVERY_TARGET_S
+            and self.acknowledged == VISITS
+        )
+        return (
+            f"| {name} | 恢复 {back}；丢失 {self.lost}、重复 {self.duplicated}、500 {self.errors_500} 次、"
+            f"503 {self.answers_503} 次 | — | — | 丢失 0、重复 0、无 500、恢复 ≤ {RECOVERY_TARGET_S} s "
+            f"{'✓' if ok else '✗'} | 确认 {self.acknowledged:,} 条（崩溃前 {self.before_crash}）；恢复自库可连接起计"
+            f"（重启含崩溃恢复 {self.start_s:.1f} s）；库停 {DOWN_S} s；共 {self.wall_s:.0f} s{self.other} |"
+        )
 
 
 def _raw(url: str) -> str:
@@ -219,8 +229,14 @@ def _load_and_crash(cluster, port: int, homes: list[int], result: FaultResult) -
     """Run the phones, crash and restart the database mid-run; the tally of what they heard."""
     todo, tally, stop = queue.SimpleQueue(), Tally(), threading.Event()
     for k in range(VISITS):
-        todo.put({"client_id": str(uuid.uuid4()), "household_id": homes[k % len(homes)], "kind": "routine",
-                  "note": f"bench-fault-{k}"})
+        todo.put(
+            {
+                "client_id": str(uuid.uuid4()),
+                "household_id": homes[k % len(homes)],
+                "kind": "routine",
+                "note": f"bench-fault-{k}",
+            }
+        )
     headers = _headers(port)
     phones = [threading.Thread(target=_phone, args=(port, headers, todo, tally, stop)) for _ in range(CLIENTS)]
     started = time.monotonic()
@@ -249,8 +265,9 @@ def _count(url: str, tally: Tally, result: FaultResult) -> None:
     result.acknowledged = len(tally.acknowledged)
     result.lost = len(set(tally.acknowledged) - stored)
     result.duplicated = sum(n - 1 for n in notes.values())
-    result.errors_500 = sum(n for status, n in tally.statuses.items() if status != "network" and status >= 500
-                            and status != 503)
+    result.errors_500 = sum(
+        n for status, n in tally.statuses.items() if status != "network" and status >= 500 and status != 503
+    )
     result.answers_503 = tally.statuses[503]
     others = {status: n for status, n in tally.statuses.items() if status not in (200, 201, 503)}
     if others or tally.refused:
@@ -262,8 +279,11 @@ def fault_benchmarks() -> list[FaultResult]:
     folder = get_settings().var_dir / "bench" / "faults"
     scratch_cluster(folder).remove()  # what an interrupted run left
     cluster, result = scratch_cluster(folder), FaultResult()
-    env = {"GRIDMGMT_PG_PORT": str(cluster.settings.pg_port), "GRIDMGMT_VAR_DIR": str(folder),
-           "GRIDMGMT_DATABASE_URL": ""}
+    env = {
+        "GRIDMGMT_PG_PORT": str(cluster.settings.pg_port),
+        "GRIDMGMT_VAR_DIR": str(folder),
+        "GRIDMGMT_DATABASE_URL": "",
+    }
     try:
         homes = _prepare(cluster, {**os.environ, **env})
         with Server("gridmgmt serve", [str(BIN / "gridmgmt"), "serve", "--port", "{port}"], env) as server:

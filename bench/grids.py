@@ -11,6 +11,7 @@ on exactly the same villages in each row.
 Targets: township ≤ 10 s; every cell within ±15 % of its village's target; better
 balance and compactness than each spopt method; ≥ 10× faster than max-p.
 """
+
 import importlib.util
 import time
 import warnings
@@ -28,7 +29,13 @@ from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.models import GridPlan
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.grid_rules import GridRules
-from gridmgmt.services.grids.allocation import VillageCells, allocate_township, load_township, plan_quality, village_mesh
+from gridmgmt.services.grids.allocation import (
+    VillageCells,
+    allocate_township,
+    load_township,
+    plan_quality,
+    village_mesh,
+)
 
 DB = "gridmgmt_bench_grids"
 RULES = GridRules()
@@ -48,8 +55,10 @@ class Scored:
     def note(self) -> str:
         """Balance and compactness in a few words."""
         q = plan_quality(self.parts)
-        return (f"CV {q.workload_cv:.3f}, 最大偏离 {q.worst_deviation:.1%}, PP 均值 {q.polsby_popper_mean:.3f}"
-                f"/最差 {q.polsby_popper_worst:.3f}, 连通 {q.contiguous_share:.0%}, 小组完整 {q.group_kept_share:.0%}")
+        return (
+            f"CV {q.workload_cv:.3f}, 最大偏离 {q.worst_deviation:.1%}, PP 均值 {q.polsby_popper_mean:.3f}"
+            f"/最差 {q.polsby_popper_worst:.3f}, 连通 {q.contiguous_share:.0%}, 小组完整 {q.group_kept_share:.0%}"
+        )
 
 
 def _url() -> str:
@@ -73,6 +82,7 @@ def _ours(villages) -> Scored:
 def _spopt(method: str, villages) -> Scored:
     import libpysal  # the bench extra: pip install -e '.[bench]'
     from spopt.region import AZP, MaxPHeuristic, Skater
+
     parts, seconds = [], 0.0
     for vid, homes, mesh, graph in villages:
         frame = gpd.GeoDataFrame({"x": graph.xy[:, 0], "y": graph.xy[:, 1], "w": graph.weight}, geometry=mesh.regions)
@@ -82,10 +92,21 @@ def _spopt(method: str, villages) -> Scored:
             neighbours[int(b)].append(int(a))
         w = libpysal.weights.W(neighbours, silence_warnings=True)
         k = RULES.cell_count(graph.weight.sum())
-        model = {"skater": lambda: Skater(frame, w, ["x", "y"], n_clusters=k),
-                 "azp": lambda: AZP(frame, w, ["x", "y"], n_clusters=k, random_state=0),
-                 "max-p": lambda: MaxPHeuristic(frame, w, ["x", "y"], "w", RULES.min_workload, top_n=2,
-                                                max_iterations_construction=3, max_iterations_sa=1)}[method]()
+        if method == "skater":
+            model = Skater(frame, w, ["x", "y"], n_clusters=k)
+        elif method == "azp":
+            model = AZP(frame, w, ["x", "y"], n_clusters=k, random_state=0)
+        else:
+            model = MaxPHeuristic(
+                frame,
+                w,
+                ["x", "y"],
+                "w",
+                RULES.min_workload,
+                top_n=2,
+                max_iterations_construction=3,
+                max_iterations_sa=1,
+            )
         start = time.perf_counter()
         model.solve()
         seconds += time.perf_counter() - start
@@ -103,9 +124,11 @@ def _township(session) -> tuple[Result, list]:
     session.commit()
     q = report.quality
     within = "✓" if q.worst_deviation <= BAND else "✗"
-    note = (f"{q.households} 户 {q.cells} 格；最大偏离本村目标 {q.worst_deviation:.1%}（±15% {within}），"
-            f"CV {q.workload_cv:.3f}，PP 均值 {q.polsby_popper_mean:.2f}/最差 {q.polsby_popper_worst:.2f}，"
-            f"连通 {q.contiguous_share:.0%}，小组完整 {q.group_kept_share:.0%}")
+    note = (
+        f"{q.households} 户 {q.cells} 格；最大偏离本村目标 {q.worst_deviation:.1%}（±15% {within}），"
+        f"CV {q.workload_cv:.3f}，PP 均值 {q.polsby_popper_mean:.2f}/最差 {q.polsby_popper_worst:.2f}，"
+        f"连通 {q.contiguous_share:.0%}，小组完整 {q.group_kept_share:.0%}"
+    )
     return Result("网格自动划分（全镇，端到端）", seconds, "目标", TOWNSHIP_TARGET_S, 1.0, note)
 
 
@@ -123,12 +146,22 @@ def grid_benchmarks() -> list[Result]:
         return results
     sizes = town.households.village_id.value_counts().sort_values(kind="stable")
     villages = [(int(v), *village_mesh(town, int(v), RULES)) for v in sizes.index]
-    for method, sample, target in [("skater", villages[:SKATER_VILLAGES], 1.0), ("azp", villages[:AZP_VILLAGES], 1.0),
-                                   ("max-p", villages[:1], 0.1)]:
+    for method, sample, target in [
+        ("skater", villages[:SKATER_VILLAGES], 1.0),
+        ("azp", villages[:AZP_VILLAGES], 1.0),
+        ("max-p", villages[:1], 0.1),
+    ]:
         ours, theirs = _ours(sample), _spopt(method, sample)
-        results.append(Result(f"网格划分 vs spopt {method}（{len(sample)} 个村）", ours.seconds,
-                              f"spopt {method}", theirs.seconds, target,
-                              f"本系统：{ours.note()}；{method}：{theirs.note()}"))
+        results.append(
+            Result(
+                f"网格划分 vs spopt {method}（{len(sample)} 个村）",
+                ours.seconds,
+                f"spopt {method}",
+                theirs.seconds,
+                target,
+                f"本系统：{ours.note()}；{method}：{theirs.note()}",
+            )
+        )
         print(results[-1].line(), flush=True)
     return results
 

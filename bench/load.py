@@ -4,6 +4,7 @@ Each client thread waits at a barrier, then fetches its own list of paths one af
 the other; every client stops at the deadline, so a server that cannot keep up is
 reported as not finished instead of hanging the benchmark.
 """
+
 import http.client
 import ssl
 import statistics
@@ -69,8 +70,9 @@ class Target:
         return http.client.HTTPSConnection(self.host, self.port, timeout=timeout, context=context)
 
 
-def _client(target: Target, paths: list[str], deadline: float, outcome: Outcome,
-            lock: threading.Lock, start: threading.Barrier) -> None:
+def _client(
+    target: Target, paths: list[str], deadline: float, outcome: Outcome, lock: threading.Lock, start: threading.Barrier
+) -> None:
     start.wait()
     conn = None
     for path in paths:
@@ -105,8 +107,9 @@ def run_load(target: Target, per_client: list[list[str]], limit_s: float) -> Out
     lock = threading.Lock()
     start = threading.Barrier(len(per_client) + 1)
     deadline = time.monotonic() + limit_s
-    threads = [threading.Thread(target=_client, args=(target, paths, deadline, outcome, lock, start))
-               for paths in per_client]
+    threads = [
+        threading.Thread(target=_client, args=(target, paths, deadline, outcome, lock, start)) for paths in per_client
+    ]
     for thread in threads:
         thread.start()
     start.wait()

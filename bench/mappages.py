@@ -13,6 +13,7 @@ side by side on the same database and loaded in turn, page by page:
 
     .venv/bin/python -m bench.mappages [NAME=DIR ...]
 """
+
 import gzip
 import statistics
 import sys
@@ -29,7 +30,7 @@ from bench.serving import DB, Server, county_database, log_in, ours
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import Township
 from gridmgmt.db.session import make_session
-from gridmgmt.services.demo_accounts import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
+from gridmgmt.services.accounts.demo_users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 
 RUNS = 5
 POLL_MS = 50
@@ -95,8 +96,12 @@ class Load:
 
 def checkout_server(name: str, root: Path) -> Server:
     """`gridmgmt serve` of the checkout at ROOT (its code and node_modules) on the bench database."""
-    env = {"GRIDMGMT_DB_NAME": DB, "PYTHONPATH": str(root), "GRIDMGMT_NODE_MODULES": str(root / "node_modules"),
-           "GRIDMGMT_VAR_DIR": str(get_settings().var_dir)}  # this checkout's cluster and secrets
+    env = {
+        "GRIDMGMT_DB_NAME": DB,
+        "PYTHONPATH": str(root),
+        "GRIDMGMT_NODE_MODULES": str(root / "node_modules"),
+        "GRIDMGMT_VAR_DIR": str(get_settings().var_dir),
+    }  # this checkout's cluster and secrets
     return Server(name, [str(BIN / "gridmgmt"), "serve", "--port", "{port}"], env)
 
 
@@ -108,8 +113,11 @@ def _sizes(context, urls: list[str]) -> tuple[int, int]:
 def _last_tile_ms(page, responses) -> float:
     """When the last tile arrived, in ms from navigation start (0: none). Playwright's timing
     also covers what workers fetched (WebGL maps fetch their tiles there)."""
-    ends = [response.request.timing["startTime"] + response.request.timing["responseEnd"]
-            for response in responses if "/tiles/" in response.url]
+    ends = [
+        response.request.timing["startTime"] + response.request.timing["responseEnd"]
+        for response in responses
+        if "/tiles/" in response.url
+    ]
     return max(ends) - page.evaluate("performance.timeOrigin") if ends else 0
 
 
@@ -120,8 +128,7 @@ def _load(browser, base: str, cookie: str, page_spec: MapPage, code: str) -> Loa
     context.add_cookies([{"name": name, "value": value, "url": base}])
     page = context.new_page()
     if page_spec.cpu_slowdown > 1:
-        context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
-                                           {"rate": page_spec.cpu_slowdown})
+        context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": page_spec.cpu_slowdown})
     responses = []
     page.on("response", lambda r: r.status == 200 and r.url.startswith(base) and responses.append(r))
     page.goto(base + page_spec.path.format(code=code))
@@ -131,8 +138,14 @@ def _load(browser, base: str, cookie: str, page_spec: MapPage, code: str) -> Loa
     tiles = [url for url in urls if "/tiles/" in url]
     assets = [url for url in urls if "/assets/" in url or "/static/" in url]
     other = [url for url in urls if url not in tiles and url not in assets]
-    load = Load(_sizes(context, assets), _sizes(context, tiles), _sizes(context, other),
-                len(tiles), painted.json_value(), _last_tile_ms(page, responses))
+    load = Load(
+        _sizes(context, assets),
+        _sizes(context, tiles),
+        _sizes(context, other),
+        len(tiles),
+        painted.json_value(),
+        _last_tile_ms(page, responses),
+    )
     context.close()
     return load
 
@@ -154,7 +167,8 @@ def measure(checkouts: dict[str, Path]) -> list[tuple[str, MapPage, list[Load]]]
                 for name, server in servers.items():
                     cookie = log_in(server.port, DEMO_PASSWORD, DEMO_USERS[page_spec.role])
                     loads[name, page_spec.name].append(
-                        _load(browser, f"http://127.0.0.1:{server.port}", cookie, page_spec, code))
+                        _load(browser, f"http://127.0.0.1:{server.port}", cookie, page_spec, code)
+                    )
         browser.close()
     return [(name, page, loads[name, page.name]) for page in PAGES for name in servers]
 
@@ -169,14 +183,19 @@ def _ms(value: float) -> str:
 
 def table(results: list[tuple[str, MapPage, list[Load]]]) -> str:
     """The Markdown table of RESULTS: bytes of the run of median paint time, median times."""
-    lines = ["| 页面 | 版本 | 窗口 | 脚本与样式 KB 原始 / gzip | 瓦片 KB（请求数） | 页面及其他 KB | 合计 KB | "
-             f"gzip 合计在 {SLOW_LINK_BPS / 1e6:g} Mbit/s 下 | 绘出农户：中位（最快–最慢） | 最后一块瓦片到达 |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| 页面 | 版本 | 窗口 | 脚本与样式 KB 原始 / gzip | 瓦片 KB（请求数） | 页面及其他 KB | 合计 KB | "
+        f"gzip 合计在 {SLOW_LINK_BPS / 1e6:g} Mbit/s 下 | 绘出农户：中位（最快–最慢） | 最后一块瓦片到达 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for name, page_spec, loads in results:
         median = sorted(loads, key=lambda load: load.painted_ms)[len(loads) // 2]
         total = tuple(median.assets[i] + median.tiles[i] + median.other[i] for i in range(2))
-        budget = "" if page_spec.cpu_slowdown == 1 else \
-            (" ✓" if total[1] <= PHONE_BUDGET_KB * 1024 else " ✗") + f" ≤ {PHONE_BUDGET_KB}"
+        budget = (
+            ""
+            if page_spec.cpu_slowdown == 1
+            else (" ✓" if total[1] <= PHONE_BUDGET_KB * 1024 else " ✗") + f" ≤ {PHONE_BUDGET_KB}"
+        )
         width, height = page_spec.viewport
         lines.append(
             f"| {page_spec.name} | {name} | {width}×{height}，CPU {page_spec.cpu_slowdown}× "
@@ -184,7 +203,8 @@ def table(results: list[tuple[str, MapPage, list[Load]]]) -> str:
             f"| {_kb(total)}{budget} | {total[1] * 8 / SLOW_LINK_BPS:.1f} s "
             f"| {_ms(statistics.median(load.painted_ms for load in loads))} "
             f"({min(load.painted_ms for load in loads):,.0f}–{max(load.painted_ms for load in loads):,.0f}) "
-            f"| {_ms(statistics.median(load.last_tile_ms for load in loads))} |")
+            f"| {_ms(statistics.median(load.last_tile_ms for load in loads))} |"
+        )
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ Per leg: planned metres over max(straight line, legs.GAP_MIN_STRAIGHT_M). Report
 p95, max, legs over 2.5× that are not reported gaps, and gaps reported. Target: no unreported
 leg over 2.5×.
 """
+
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,7 +27,8 @@ from gridmgmt.network.legs import DETOUR, GAP_MIN_STRAIGHT_M
 from gridmgmt.network.roads import RoadNetwork, township_frame
 from gridmgmt.network.tours import leg_pairs, order_stops
 from gridmgmt.services.visits.compliance import cadre_work
-from gridmgmt.services.visits.routes import BASE_SQL, SEARCH_S, SERVICE_S, SPEED_MPS, _located, plan_route
+from gridmgmt.services.visits.routes import SEARCH_S, SERVICE_S, SPEED_MPS, cadre_base, located, plan_route
+from gridmgmt.services.visits.settings import VisitSettings
 
 DB = "gridmgmt_bench_network"
 DAY = date(2025, 11, 30)
@@ -49,16 +51,20 @@ class Plausibility:
     @staticmethod
     def _figures(ratios: np.ndarray, gap: np.ndarray) -> str:
         over = int(((ratios > LIMIT) & ~gap).sum())
-        return (f"中位 {np.median(ratios):.2f}×，p95 {np.percentile(ratios, 95):.2f}×，最大 {ratios.max():.2f}×，"
-                f"超 {LIMIT:g}× 未报告 {over} 段，报告缺口 {int(gap.sum())} 段")
+        return (
+            f"中位 {np.median(ratios):.2f}×，p95 {np.percentile(ratios, 95):.2f}×，最大 {ratios.max():.2f}×，"
+            f"超 {LIMIT:g}× 未报告 {over} 段，报告缺口 {int(gap.sum())} 段"
+        )
 
     def line(self) -> str:
         """A Markdown table row in the bench report's columns."""
         over = int(((self.ours > LIMIT) & ~self.ours_gap).sum())
         ok = "✓" if over == 0 else "✗"
-        return (f"| 路线合理性（{self.name}，{len(self.ours)} 段） | {self._figures(self.ours, self.ours_gap)} "
-                f"| 不查缺口：{self._figures(self.baseline, np.zeros(len(self.baseline), bool))} | — "
-                f"| 超 {LIMIT:g}× 须报告为缺口 {ok} | 比值 = 路段长 / max(直线, {GAP_MIN_STRAIGHT_M:g} m) |")
+        return (
+            f"| 路线合理性（{self.name}，{len(self.ours)} 段） | {self._figures(self.ours, self.ours_gap)} "
+            f"| 不查缺口：{self._figures(self.baseline, np.zeros(len(self.baseline), bool))} | — "
+            f"| 超 {LIMIT:g}× 须报告为缺口 {ok} | 比值 = 路段长 / max(直线, {GAP_MIN_STRAIGHT_M:g} m) |"
+        )
 
 
 def _ratios(metres: np.ndarray, straight: np.ndarray, order: list[int]) -> np.ndarray:
@@ -75,7 +81,7 @@ def demo_rounds(session, mode: str) -> Plausibility:
     ours, gaps, baseline = [], [], []
     frame = township_frame(session, session.execute(text("SELECT min(id) FROM township")).scalar_one())
     for code in session.execute(text("SELECT code FROM cadre ORDER BY code")).scalars().all()[::CADRE_STEP]:
-        route = plan_route(session, code, DAY, 4.0, mode)
+        route = plan_route(session, code, DAY, VisitSettings.of(get_settings()), 4.0, mode)
         if not route.stops:
             continue
         lon = [route.base[0], *(s["lon"] for s in route.stops)]
@@ -89,15 +95,16 @@ def demo_rounds(session, mode: str) -> Plausibility:
         names = ["驻地", *(s["code"] or f"事件 {s['event_id']}" for s in route.stops)]
         gaps += [(names[i], names[j]) in gapped for i, j in ends]
         baseline += list(_unchecked_round(session, code, mode))
-    return Plausibility(f"演示乡镇走访路线，{'步行' if mode == 'walk' else '驾车'}", np.array(ours),
-                        np.array(gaps), np.array(baseline))
+    return Plausibility(
+        f"演示乡镇走访路线，{'步行' if mode == 'walk' else '驾车'}", np.array(ours), np.array(gaps), np.array(baseline)
+    )
 
 
 def _unchecked_round(session, code: str, mode: str) -> np.ndarray:
     """Leg ratios of the cadre's round planned on unchecked road metres (the baseline)."""
-    work = cadre_work(session, code, DAY)
-    base_lon, base_lat, township_id = session.execute(text(BASE_SQL), {"id": work.cadre["id"]}).one()
-    todo = _located(session, work.work)
+    work = cadre_work(session, code, DAY, VisitSettings.of(get_settings()))
+    base_lon, base_lat, township_id = cadre_base(session, work.cadre["id"])
+    todo = located(session, work.work)
     network = RoadNetwork.of(session, township_id)
     legs = network.leg_matrix(network.snap([base_lon, *todo.lon], [base_lat, *todo.lat]))
     metres = _unchecked(legs.road, legs.straight)
@@ -120,8 +127,7 @@ def osm_tours(session) -> Plausibility:
         gaps += [bool(legs.gap[i, j]) for i, j in leg_pairs(order)]
         unchecked = _unchecked(legs.road, legs.straight)
         baseline += list(_ratios(unchecked, legs.straight, order_stops(unchecked, SEARCH_S)))
-    return Plausibility(f"OSM 真实路网，{TOURS} 条 {STOPS} 点环线", np.array(ours), np.array(gaps),
-                        np.array(baseline))
+    return Plausibility(f"OSM 真实路网，{TOURS} 条 {STOPS} 点环线", np.array(ours), np.array(gaps), np.array(baseline))
 
 
 def _places_along_roads(network: RoadNetwork, rng) -> tuple[np.ndarray, np.ndarray]:

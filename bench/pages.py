@@ -7,6 +7,7 @@ planner (whose household tiles hold their township's households only). We count 
 of every response and the time from navigation start until households are
 painted (ours: their tile canvases; the baseline: its canvas, all layers at once).
 """
+
 import json
 import statistics
 from dataclasses import replace
@@ -47,8 +48,13 @@ def embedded_page(url: str, code: str) -> str:
         township_id = session.scalar(select(Township.id).where(Township.code == code))
         households, offset = [], 0
         while True:
-            page = items(session, collection("households"), Scope(township_ids=frozenset({township_id})),
-                         limit=MAX_LIMIT, offset=offset)
+            page = items(
+                session,
+                collection("households"),
+                Scope(township_ids=frozenset({township_id})),
+                limit=MAX_LIMIT,
+                offset=offset,
+            )
             households += page.features
             offset += MAX_LIMIT
             if offset >= page.number_matched:
@@ -79,18 +85,15 @@ def _load(page, url: str, selector: str) -> tuple[int, float, float]:
     page.on("requestfinished", lambda request: pending.discard(request))
     page.on("requestfailed", lambda request: pending.discard(request))
     page.goto(url)
-    painted_ms = page.wait_for_function(PAINTED_AT, arg=selector, polling="raf",
-                                        timeout=60_000).json_value()
+    painted_ms = page.wait_for_function(PAINTED_AT, arg=selector, polling="raf", timeout=60_000).json_value()
     # Every tile in view: wait until no request is left (networkidle also waits for quiet).
     for _ in range(600):
         if not pending:
             break
         page.wait_for_timeout(100)
-    first_byte_ms = page.evaluate(
-        "() => performance.getEntriesByType('navigation')[0].responseStart")
+    first_byte_ms = page.evaluate("() => performance.getEntriesByType('navigation')[0].responseStart")
     # Playwright reads no body of responses consumed by fetch() (the tiles): use the header.
-    size = sum(int(r.headers.get("content-length") or len(r.body()))
-               for r in responses if r.status != 304)
+    size = sum(int(r.headers.get("content-length") or len(r.body())) for r in responses if r.status != 304)
     page.close()
     return size, painted_ms, first_byte_ms
 
@@ -108,36 +111,54 @@ def overview_page() -> list[Figure]:
         for _ in range(RUNS):
             context = browser.new_context(viewport={"width": 1280, "height": 800})
             _log_in(context.new_page(), base, password)
-            context.route(f"{base}{EMBEDDED_PATH}",
-                          lambda route: route.fulfill(body=baseline_html, content_type="text/html"))
-            tiles_runs.append(_load(context.new_page(), f"{base}/townships/{code}",
-                                    ".leaflet-households-pane canvas"))
-            embedded_runs.append(_load(context.new_page(), f"{base}{EMBEDDED_PATH}",
-                                       ".leaflet-overlay-pane canvas"))
+            context.route(
+                f"{base}{EMBEDDED_PATH}", lambda route: route.fulfill(body=baseline_html, content_type="text/html")
+            )
+            tiles_runs.append(_load(context.new_page(), f"{base}/townships/{code}", ".leaflet-households-pane canvas"))
+            embedded_runs.append(_load(context.new_page(), f"{base}{EMBEDDED_PATH}", ".leaflet-overlay-pane canvas"))
             context.close()
         browser.close()
     return _figures(code, tiles_runs, embedded_runs)
 
 
 def _figures(code: str, tiles_runs: list, embedded_runs: list) -> list[Figure]:
-    tile_bytes, tile_ms, tile_first_byte = (statistics.median(run[i] for run in tiles_runs)
-                                            for i in range(3))
+    tile_bytes, tile_ms, tile_first_byte = (statistics.median(run[i] for run in tiles_runs) for i in range(3))
     embedded_bytes, embedded_ms, embedded_first_byte = (
-        statistics.median(run[i] for run in embedded_runs) for i in range(3))
+        statistics.median(run[i] for run in embedded_runs) for i in range(3)
+    )
     baseline = "内嵌全部农户 GeoJSON 的 folium 页"
     note = f"乡镇 {code}，Chromium 1280×800，{RUNS} 次取中位数"
     return [
-        Figure("总览页传输字节", tile_bytes / 1024, baseline, embedded_bytes / 1024, "KB",
-               f"少 ≥ {BYTES_TARGET} 倍", embedded_bytes >= BYTES_TARGET * tile_bytes,
-               f"{note}；少 {embedded_bytes / tile_bytes:.1f} 倍"),
-        Figure("总览页首次绘出农户（自导航开始）", tile_ms, baseline, embedded_ms, "ms",
-               "不慢于基线", tile_ms <= embedded_ms,
-               f"含我方服务器生成页面 {tile_first_byte:.0f} ms；基线页面预先生成"
-               f"（{embedded_first_byte:.0f} ms 到达）"),
-        Figure("总览页首次绘出农户（自页面首字节）", tile_ms - tile_first_byte, baseline,
-               embedded_ms - embedded_first_byte, "ms", "不慢于基线",
-               tile_ms - tile_first_byte <= embedded_ms - embedded_first_byte,
-               "只计浏览器端：脚本、瓦片请求与绘制"),
+        Figure(
+            "总览页传输字节",
+            tile_bytes / 1024,
+            baseline,
+            embedded_bytes / 1024,
+            "KB",
+            f"少 ≥ {BYTES_TARGET} 倍",
+            embedded_bytes >= BYTES_TARGET * tile_bytes,
+            f"{note}；少 {embedded_bytes / tile_bytes:.1f} 倍",
+        ),
+        Figure(
+            "总览页首次绘出农户（自导航开始）",
+            tile_ms,
+            baseline,
+            embedded_ms,
+            "ms",
+            "不慢于基线",
+            tile_ms <= embedded_ms,
+            f"含我方服务器生成页面 {tile_first_byte:.0f} ms；基线页面预先生成（{embedded_first_byte:.0f} ms 到达）",
+        ),
+        Figure(
+            "总览页首次绘出农户（自页面首字节）",
+            tile_ms - tile_first_byte,
+            baseline,
+            embedded_ms - embedded_first_byte,
+            "ms",
+            "不慢于基线",
+            tile_ms - tile_first_byte <= embedded_ms - embedded_first_byte,
+            "只计浏览器端：脚本、瓦片请求与绘制",
+        ),
     ]
 
 

@@ -1,4 +1,5 @@
 """Plumbing of the serving benchmarks: the county database, live servers, logins, report rows."""
+
 import html
 import http.client
 import os
@@ -51,9 +52,11 @@ class Figure:
     def line(self) -> str:
         """A row of the bench table: | name | ours | baseline | ratio | target | note |."""
         ok = "✓" if self.met else "✗"
-        return (f"| {self.name} | {self.ours:,.1f} {self.unit} | {self.baseline_name}: "
-                f"{self.baseline:,.1f} {self.unit} | {self.ours / self.baseline:.2f}× "
-                f"| {self.target} {ok} | {self.note} |")
+        return (
+            f"| {self.name} | {self.ours:,.1f} {self.unit} | {self.baseline_name}: "
+            f"{self.baseline:,.1f} {self.unit} | {self.ours / self.baseline:.2f}× "
+            f"| {self.target} {ok} | {self.note} |"
+        )
 
 
 def county_database() -> tuple[str, str]:
@@ -89,9 +92,8 @@ class Server:
         argv = [arg.replace("{port}", str(self.port)) for arg in args]
         env = {key: value.replace("{port}", str(self.port)) for key, value in env.items()}
         # A file, not a pipe: a server logging every request would fill a pipe nobody reads.
-        self.log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(argv, env={**os.environ, **env},
-                                        stdout=subprocess.DEVNULL, stderr=self.log)
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop(), it outlives this call
+        self.process = subprocess.Popen(argv, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=self.log)
 
     def __enter__(self) -> "Server":
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -129,11 +131,21 @@ class Caddy(Server):
         self.host = host
         self.root = authority / "root.crt"
         self.http_port = free_port()
-        super().__init__("caddy", [str(CADDY), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"], {
-            "XDG_DATA_HOME": str(data), "XDG_CONFIG_HOME": str(folder / "caddy-config"),
-            "HOME": str(folder), "CADDY_ADMIN": f"localhost:{free_port()}", "CADDY_CA_DIR": str(authority),
-            "CADDY_HTTP_PORT": str(self.http_port), "CADDY_HTTPS_PORT": "{port}",
-            "GRIDMGMT_HOST": host, "GRIDMGMT_UPSTREAM": f"127.0.0.1:{upstream}"})
+        super().__init__(
+            "caddy",
+            [str(CADDY), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+            {
+                "XDG_DATA_HOME": str(data),
+                "XDG_CONFIG_HOME": str(folder / "caddy-config"),
+                "HOME": str(folder),
+                "CADDY_ADMIN": f"localhost:{free_port()}",
+                "CADDY_CA_DIR": str(authority),
+                "CADDY_HTTP_PORT": str(self.http_port),
+                "CADDY_HTTPS_PORT": "{port}",
+                "GRIDMGMT_HOST": host,
+                "GRIDMGMT_UPSTREAM": f"127.0.0.1:{upstream}",
+            },
+        )
 
     def __enter__(self) -> "Caddy":
         super().__enter__()
@@ -152,17 +164,17 @@ class Caddy(Server):
 
 def ours() -> Server:
     """Our app under waitress (`gridmgmt serve`) on the county database."""
-    return Server("gridmgmt serve", [str(BIN / "gridmgmt"), "serve", "--port", "{port}"],
-                  {"GRIDMGMT_DB_NAME": DB})
+    return Server("gridmgmt serve", [str(BIN / "gridmgmt"), "serve", "--port", "{port}"], {"GRIDMGMT_DB_NAME": DB})
 
 
 def tipg(url: str) -> Server:
     """tipg under uvicorn, serving the household table of the same database."""
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
-    return Server("tipg", [str(BIN / "uvicorn"), "tipg.main:app", "--host", "127.0.0.1",
-                           "--port", "{port}", "--log-level", "warning"],
-                  {"DATABASE_URL": dsn, "TIPG_DB_SCHEMAS": '["public"]',
-                   "TIPG_DB_TABLES": '["public.household"]'})
+    return Server(
+        "tipg",
+        [str(BIN / "uvicorn"), "tipg.main:app", "--host", "127.0.0.1", "--port", "{port}", "--log-level", "warning"],
+        {"DATABASE_URL": dsn, "TIPG_DB_SCHEMAS": '["public"]', "TIPG_DB_TABLES": '["public.household"]'},
+    )
 
 
 def log_in(port: int, password: str, username: str = USERNAME) -> str:
@@ -174,8 +186,9 @@ def log_in(port: int, password: str, username: str = USERNAME) -> str:
     cookie = response.getheader("Set-Cookie").split(";")[0]
     token = html.unescape(re.search(r'name="csrf_token" value="([^"]+)"', form).group(1))
     body = urlencode({"csrf_token": token, "username": username, "password": password})
-    conn.request("POST", "/login", body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    conn.request(
+        "POST", "/login", body=body, headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    )
     response = conn.getresponse()
     response.read()
     if response.status != 302:
@@ -185,14 +198,29 @@ def log_in(port: int, password: str, username: str = USERNAME) -> str:
 
 def production() -> Server:
     """Our app under the production server (`gridmgmt serve --production`)."""
-    return Server("gridmgmt serve --production",
-                  [str(BIN / "gridmgmt"), "serve", "--production", "--port", "{port}"],
-                  {"GRIDMGMT_DB_NAME": DB})
+    return Server(
+        "gridmgmt serve --production",
+        [str(BIN / "gridmgmt"), "serve", "--production", "--port", "{port}"],
+        {"GRIDMGMT_DB_NAME": DB},
+    )
 
 
 def other_candidate() -> Server:
     """Our app under gunicorn, the multi-process server not chosen: as many workers and threads."""
-    return Server("gunicorn", [str(BIN / "gunicorn"), "--workers", str(default_workers()),
-                               "--worker-class", "gthread", "--threads", str(PRODUCTION_THREADS),
-                               "--bind", "127.0.0.1:{port}", "--no-control-socket", "web:create_app()"],
-                  {"GRIDMGMT_DB_NAME": DB})
+    return Server(
+        "gunicorn",
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            str(default_workers()),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(PRODUCTION_THREADS),
+            "--bind",
+            "127.0.0.1:{port}",
+            "--no-control-socket",
+            "web:create_app()",
+        ],
+        {"GRIDMGMT_DB_NAME": DB},
+    )

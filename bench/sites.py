@@ -6,6 +6,7 @@ Tour: the open tour from the seat through TOUR_SITES sites (the order `gridmgmt 
 gives, OR-Tools stopped after 1 s) against the shortest order by exhaustive search, on
 road-like distances (straight line × a detour of 1.1–1.6 per pair). Target: the optimum.
 """
+
 import itertools
 import math
 import time
@@ -39,8 +40,10 @@ def instance(seed: int) -> list[Option]:
     fields = rng.choice(list(ORG_FIELDS), CANDIDATES, p=[FIELD_SHARE[f] for f in ORG_FIELDS])
     themes = rng.choice(list(DEMO_SITE_THEMES), CANDIDATES)
     values = np.round(rng.uniform(20, 100, CANDIDATES) + rng.gamma(2, 3, CANDIDATES), 2)
-    return [Option(i + 1, float(x), float(y), str(f), str(t), float(v))
-            for i, ((x, y), f, t, v) in enumerate(zip(xy, fields, themes, values))]
+    return [
+        Option(i + 1, float(x), float(y), str(f), str(t), float(v))
+        for i, ((x, y), f, t, v) in enumerate(zip(xy, fields, themes, values))
+    ]
 
 
 @dataclass
@@ -58,10 +61,12 @@ class SitesResult:
     def line(self) -> str:
         """A Markdown table row in the bench report's columns."""
         ok = "✓" if self.all_optimal and self.worst_s <= TARGET_S else "✗"
-        return (f"| {self.name} | CP-SAT 证明最优：最慢 {self.worst_s:.2f} s，平均 {self.mean_s:.2f} s "
-                f"| 贪心法：目标值平均低 {self.mean_gap:.1%}，最多低 {self.worst_gap:.1%} | — "
-                f"| 最优 ≤ {TARGET_S:g} s {ok} | {len(SEEDS)} 个随机实例，同次运行；"
-                f"贪心法 {self.greedy_short} 次选不满 {K} 个 |")
+        return (
+            f"| {self.name} | CP-SAT 证明最优：最慢 {self.worst_s:.2f} s，平均 {self.mean_s:.2f} s "
+            f"| 贪心法：目标值平均低 {self.mean_gap:.1%}，最多低 {self.worst_gap:.1%} | — "
+            f"| 最优 ≤ {TARGET_S:g} s {ok} | {len(SEEDS)} 个随机实例，同次运行；"
+            f"贪心法 {self.greedy_short} 次选不满 {K} 个 |"
+        )
 
 
 def site_selection(spacing_m: float, per_field: int, per_theme: int) -> SitesResult:
@@ -77,14 +82,13 @@ def site_selection(spacing_m: float, per_field: int, per_theme: int) -> SitesRes
         greedy = select_greedy(options, rules)
         gaps.append(1 - greedy.objective / exact.objective)
         short += len(greedy.ids) < K
-        print(f"  seed {seed}: CP-SAT {exact.objective:.2f} in {times[-1]:.2f} s "
-              f"({'optimal' if exact.optimal else 'not proven'}); greedy {greedy.objective:.2f} "
-              f"({len(greedy.ids)} sites)")
-    name = (f"示范点选址 {K}/{CANDIDATES}（间距 {spacing_m:g} m，每领域 ≤ {per_field}，"
-            f"每主题 ≤ {per_theme}）")
-    return SitesResult(name, max(times), float(np.mean(times)), optimal,
-                       float(np.mean(gaps)), max(gaps), short)
-
+        print(
+            f"  seed {seed}: CP-SAT {exact.objective:.2f} in {times[-1]:.2f} s "
+            f"({'optimal' if exact.optimal else 'not proven'}); greedy {greedy.objective:.2f} "
+            f"({len(greedy.ids)} sites)"
+        )
+    name = f"示范点选址 {K}/{CANDIDATES}（间距 {spacing_m:g} m，每领域 ≤ {per_field}，每主题 ≤ {per_theme}）"
+    return SitesResult(name, max(times), float(np.mean(times)), optimal, float(np.mean(gaps)), max(gaps), short)
 
 
 @dataclass
@@ -97,10 +101,12 @@ class TourResult:
     def line(self) -> str:
         """A Markdown table row in the bench report's columns."""
         ok = "✓" if max(self.ratios) <= 1 + 1e-9 else "✗"
-        return (f"| 观摩路线（驻地 + {TOUR_SITES} 个示范点，开放路线） | OR-Tools {TOUR_SEARCH_S:g} s：最慢 "
-                f"{self.worst_s:.2f} s，长度为最优的 {min(self.ratios):.3f}–{max(self.ratios):.3f}× "
-                f"| 穷举全部 {math.factorial(TOUR_SITES)} 种顺序的最短 | — | 最优 {ok} "
-                f"| {len(SEEDS)} 个随机实例（改动前的 Held–Karp 按定义给出最优） |")
+        return (
+            f"| 观摩路线（驻地 + {TOUR_SITES} 个示范点，开放路线） | OR-Tools {TOUR_SEARCH_S:g} s：最慢 "
+            f"{self.worst_s:.2f} s，长度为最优的 {min(self.ratios):.3f}–{max(self.ratios):.3f}× "
+            f"| 穷举全部 {math.factorial(TOUR_SITES)} 种顺序的最短 | — | 最优 {ok} "
+            f"| {len(SEEDS)} 个随机实例（改动前的 Held–Karp 按定义给出最优） |"
+        )
 
 
 def tour_instance(seed: int) -> np.ndarray:

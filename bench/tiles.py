@@ -6,6 +6,7 @@ connections); both get one warm-up pass first, then they take turns, round by
 round. The overhead is our endpoint's time over the time of the same ST_AsMVT
 statement run directly, one tile at a time, for the same tiles, in turns too.
 """
+
 import http.client
 import statistics
 import threading
@@ -34,9 +35,9 @@ def sample_tiles(url: str, z: int, count: int) -> list[TileAddress]:
     """COUNT distinct tiles at zoom Z, each holding at least one household (seeded)."""
     with make_session(url) as session:
         session.execute(text("SELECT setseed(0.42)"))
-        points = session.execute(text(
-            "SELECT ST_X(geom), ST_Y(geom) FROM household ORDER BY random() LIMIT :n"
-        ), {"n": count * 4}).all()
+        points = session.execute(
+            text("SELECT ST_X(geom), ST_Y(geom) FROM household ORDER BY random() LIMIT :n"), {"n": count * 4}
+        ).all()
     tiles = dict.fromkeys(tile_at(lon, lat, z) for lon, lat in points)
     return list(tiles)[:count]
 
@@ -68,8 +69,10 @@ def fetch(port: int, paths: list[str], headers: dict, clients: int) -> tuple[lis
 
     latencies: list[float] = []
     statuses: set[int] = set()
-    threads = [threading.Thread(target=_client, args=(port, next_paths(), headers, latencies, statuses))
-               for _ in range(clients)]
+    threads = [
+        threading.Thread(target=_client, args=(port, next_paths(), headers, latencies, statuses))
+        for _ in range(clients)
+    ]
     start = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -89,8 +92,14 @@ def raw_sql_seconds(url: str, tiles: list[TileAddress]) -> list[float]:
     """Time of our ST_AsMVT statement for each tile, run directly with psycopg."""
     dialect = postgresql.psycopg.dialect()
     everything = Scope(township_ids=None)
-    sqls = [str(tile_statement(tile_layer("households"), tile, everything)
-                .compile(dialect=dialect, compile_kwargs={"literal_binds": True})) for tile in tiles]
+    sqls = [
+        str(
+            tile_statement(tile_layer("households"), tile, everything).compile(
+                dialect=dialect, compile_kwargs={"literal_binds": True}
+            )
+        )
+        for tile in tiles
+    ]
     times = []
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
         for sql in sqls:
@@ -103,7 +112,8 @@ def raw_sql_seconds(url: str, tiles: list[TileAddress]) -> list[float]:
 def index_used(url: str, tile: TileAddress) -> bool:
     """True when PostgreSQL plans the household tile with the GiST index on geom."""
     sql = tile_statement(tile_layer("households"), tile, Scope(township_ids=None)).compile(
-        dialect=postgresql.psycopg.dialect(), compile_kwargs={"literal_binds": True})
+        dialect=postgresql.psycopg.dialect(), compile_kwargs={"literal_binds": True}
+    )
     with make_session(url) as session:
         plan = "\n".join(session.execute(text(f"EXPLAIN {sql}")).scalars())
     return "idx_household_geom" in plan
@@ -132,9 +142,15 @@ def _measure(servers: dict[str, tuple[int, list[str], dict]], raw_sql) -> dict[s
             walls[name] += wall
             sequential[name] += sum(fetch(port, paths, headers, 1)[0])
         sequential["raw"] += sum(raw_sql())
-    results = {name: {"median": statistics.median(times), "p95": _p95(times),
-                      "rps": len(times) / walls[name], "sequential": sequential[name] / ROUNDS}
-               for name, times in latencies.items()}
+    results = {
+        name: {
+            "median": statistics.median(times),
+            "p95": _p95(times),
+            "rps": len(times) / walls[name],
+            "sequential": sequential[name] / ROUNDS,
+        }
+        for name, times in latencies.items()
+    }
     results["raw"] = sequential["raw"] / ROUNDS
     return results
 
@@ -147,10 +163,13 @@ def household_tiles() -> list[Figure]:
         cookie = {"Cookie": log_in(app.port, password)}
         for z in ZOOMS:
             tiles = sample_tiles(url, z, TILES_PER_ZOOM)
-            results = _measure({
-                "ours": (app.port, _paths("/tiles/households/{z}/{x}/{y}.pbf", tiles), cookie),
-                "tipg": (baseline.port, _paths(TIPG_PATH, tiles), {}),
-            }, lambda: raw_sql_seconds(url, tiles))
+            results = _measure(
+                {
+                    "ours": (app.port, _paths("/tiles/households/{z}/{x}/{y}.pbf", tiles), cookie),
+                    "tipg": (baseline.port, _paths(TIPG_PATH, tiles), {}),
+                },
+                lambda tiles=tiles: raw_sql_seconds(url, tiles),
+            )
             figures += _figures(z, len(tiles), results["ours"], results["tipg"], results["raw"])
         indexed = index_used(url, tiles[0])
     figures[0].note += f"；EXPLAIN 使用 GiST 索引：{'是' if indexed else '否'}"
@@ -159,17 +178,41 @@ def household_tiles() -> list[Figure]:
 
 def _figures(z: int, count: int, mine: dict, theirs: dict, raw_s: float) -> list[Figure]:
     ms = 1000
-    note = (f"{count} 个瓦片×{ROUNDS} 轮，{CLIENTS} 并发；中位数 {mine['median'] * ms:.1f} ms"
-            f"（tipg {theirs['median'] * ms:.1f} ms）")
+    note = (
+        f"{count} 个瓦片×{ROUNDS} 轮，{CLIENTS} 并发；中位数 {mine['median'] * ms:.1f} ms"
+        f"（tipg {theirs['median'] * ms:.1f} ms）"
+    )
     return [
-        Figure(f"农户瓦片 z{z} p95 延迟", mine["p95"] * ms, "tipg", theirs["p95"] * ms, "ms",
-               f"≤ {P95_TARGET_MS} ms", mine["p95"] * ms <= P95_TARGET_MS, note),
-        Figure(f"农户瓦片 z{z} 吞吐", mine["rps"], "tipg", theirs["rps"], "次/秒",
-               "≥ tipg", mine["rps"] >= theirs["rps"], f"{CLIENTS} 并发客户端"),
-        Figure(f"农户瓦片 z{z} 端点耗时 ÷ SQL 耗时", mine["sequential"] * ms / count,
-               "直接执行 ST_AsMVT", raw_s * ms / count, "ms/瓦片", f"≤ {OVERHEAD_TARGET}×",
-               mine["sequential"] / raw_s <= OVERHEAD_TARGET,
-               f"逐个请求，同一批瓦片；tipg 逐个请求 {theirs['sequential'] * ms / count:.1f} ms/瓦片"),
+        Figure(
+            f"农户瓦片 z{z} p95 延迟",
+            mine["p95"] * ms,
+            "tipg",
+            theirs["p95"] * ms,
+            "ms",
+            f"≤ {P95_TARGET_MS} ms",
+            mine["p95"] * ms <= P95_TARGET_MS,
+            note,
+        ),
+        Figure(
+            f"农户瓦片 z{z} 吞吐",
+            mine["rps"],
+            "tipg",
+            theirs["rps"],
+            "次/秒",
+            "≥ tipg",
+            mine["rps"] >= theirs["rps"],
+            f"{CLIENTS} 并发客户端",
+        ),
+        Figure(
+            f"农户瓦片 z{z} 端点耗时 ÷ SQL 耗时",
+            mine["sequential"] * ms / count,
+            "直接执行 ST_AsMVT",
+            raw_s * ms / count,
+            "ms/瓦片",
+            f"≤ {OVERHEAD_TARGET}×",
+            mine["sequential"] / raw_s <= OVERHEAD_TARGET,
+            f"逐个请求，同一批瓦片；tipg 逐个请求 {theirs['sequential'] * ms / count:.1f} ms/瓦片",
+        ),
     ]
 
 

@@ -1,4 +1,10 @@
-"""GCJ-02 (Amap) and BD-09 (Baidu) coordinates to WGS84, exactly, by iterating the forward formulas."""
+"""GCJ-02 (Amap) and BD-09 (Baidu) coordinates to WGS84, exactly, by iterating the forward formulas.
+
+Both apply in China only: abroad, Amap and Baidu give WGS84, and the formulas, far from China,
+go wrong (NaN near the poles). Outside the published code's rough box around China positions
+are left as they are, in both directions.
+"""
+
 import numpy as np
 
 # Krasovsky 1940 ellipsoid, as used by the GCJ-02 obfuscation.
@@ -8,6 +14,8 @@ _BD_SCALE = np.pi * 3000.0 / 180.0
 # Stop when the forward image is within 1e-10 degrees (about 0.01 mm) of the target.
 _TOLERANCE = 1e-10
 _MAX_ROUNDS = 50
+# West, south, east, north: the box the published code calls China.
+CHINA_BOX = (72.004, 0.8293, 137.8347, 55.8271)
 
 
 def _shift_lat(x, y):
@@ -26,8 +34,24 @@ def _shift_lon(x, y):
     return out
 
 
-def wgs84_to_gcj02(lonlat: np.ndarray) -> np.ndarray:
-    """Forward GCJ-02: WGS84 (N, 2) lon/lat in degrees to GCJ-02."""
+def in_china(lonlat: np.ndarray) -> np.ndarray:
+    """True for the (N, 2) lon/lat positions inside CHINA_BOX, where GCJ-02 and BD-09 apply."""
+    west, south, east, north = CHINA_BOX
+    lon, lat = lonlat[:, 0], lonlat[:, 1]
+    return (west <= lon) & (lon <= east) & (south <= lat) & (lat <= north)
+
+
+def _in_china_only(convert, lonlat: np.ndarray) -> np.ndarray:
+    """CONVERT applied to the positions in China; the others (and NaN) as given."""
+    lonlat = np.asarray(lonlat, dtype=float).reshape(-1, 2)
+    out = lonlat.copy()
+    inside = in_china(lonlat)
+    out[inside] = convert(lonlat[inside])
+    return out
+
+
+def _gcj02(lonlat: np.ndarray) -> np.ndarray:
+    """The published GCJ-02 formula, wherever the position is."""
     lon, lat = lonlat[:, 0], lonlat[:, 1]
     dlat = _shift_lat(lon - 105.0, lat - 35.0)
     dlon = _shift_lon(lon - 105.0, lat - 35.0)
@@ -38,6 +62,11 @@ def wgs84_to_gcj02(lonlat: np.ndarray) -> np.ndarray:
     return np.column_stack([lon + dlon, lat + dlat])
 
 
+def wgs84_to_gcj02(lonlat: np.ndarray) -> np.ndarray:
+    """Forward GCJ-02: WGS84 (N, 2) lon/lat in degrees to GCJ-02 (outside China unchanged)."""
+    return _in_china_only(_gcj02, lonlat)
+
+
 def gcj02_to_bd09(lonlat: np.ndarray) -> np.ndarray:
     """Forward BD-09: GCJ-02 (N, 2) lon/lat to Baidu coordinates."""
     x, y = lonlat[:, 0], lonlat[:, 1]
@@ -46,9 +75,13 @@ def gcj02_to_bd09(lonlat: np.ndarray) -> np.ndarray:
     return np.column_stack([z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006])
 
 
+def _bd09(lonlat: np.ndarray) -> np.ndarray:
+    return gcj02_to_bd09(_gcj02(lonlat))
+
+
 def wgs84_to_bd09(lonlat: np.ndarray) -> np.ndarray:
-    """Forward BD-09 from WGS84."""
-    return gcj02_to_bd09(wgs84_to_gcj02(lonlat))
+    """Forward BD-09 from WGS84 (outside China unchanged)."""
+    return _in_china_only(_bd09, lonlat)
 
 
 def _invert(forward, target: np.ndarray) -> np.ndarray:
@@ -64,10 +97,11 @@ def _invert(forward, target: np.ndarray) -> np.ndarray:
 
 
 def gcj02_to_wgs84(lonlat: np.ndarray) -> np.ndarray:
-    """GCJ-02 (N, 2) lon/lat to WGS84, inverting the forward formula to sub-millimetre."""
-    return _invert(wgs84_to_gcj02, lonlat)
+    """GCJ-02 (N, 2) lon/lat to WGS84, inverting the forward formula to sub-millimetre
+    (outside China unchanged)."""
+    return _in_china_only(lambda target: _invert(_gcj02, target), lonlat)
 
 
 def bd09_to_wgs84(lonlat: np.ndarray) -> np.ndarray:
-    """BD-09 (N, 2) lon/lat to WGS84, inverting BD-09 ∘ GCJ-02."""
-    return _invert(wgs84_to_bd09, lonlat)
+    """BD-09 (N, 2) lon/lat to WGS84, inverting BD-09 ∘ GCJ-02 (outside China unchanged)."""
+    return _in_china_only(lambda target: _invert(_bd09, target), lonlat)

@@ -1,4 +1,5 @@
 """Bring geometries to EPSG:4326 from any CRS pyproj knows, or from declared GCJ-02 / BD-09."""
+
 import numpy as np
 import shapely
 from pyproj import CRS, Transformer
@@ -27,7 +28,7 @@ def looks_like_degrees(geoms: np.ndarray) -> bool:
     if not len(present):
         return True
     xmin, ymin, xmax, ymax = shapely.total_bounds(present)
-    return -180 <= min(xmin, ymin) and max(xmax, ymax) <= 180
+    return min(xmin, ymin) >= -180 and max(xmax, ymax) <= 180
 
 
 def to_wgs84(geoms: np.ndarray, file_crs: str | None, declared: str | None) -> np.ndarray:
@@ -38,9 +39,7 @@ def to_wgs84(geoms: np.ndarray, file_crs: str | None, declared: str | None) -> n
     if source is None:
         if looks_like_degrees(geoms):
             return geoms
-        raise ImportRejected.one(
-            "文件没有坐标系，坐标也不是经纬度：请用 --crs 指明（例如 --crs EPSG:4547）", "crs"
-        )
+        raise ImportRejected.one("文件没有坐标系，坐标也不是经纬度：请用 --crs 指明（例如 --crs EPSG:4547）", "crs")
     crs = parse_crs(source)
     if crs.to_epsg() in SAME_AS_WGS84:
         return geoms

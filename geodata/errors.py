@@ -1,5 +1,8 @@
 """Import errors reported per row, in Chinese, all at once."""
+
 from dataclasses import dataclass
+
+from gridmgmt.domain.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -16,7 +19,7 @@ class RowError:
         return f"{where}{column}：{self.message}"
 
 
-class ImportRejected(Exception):
+class ImportRejected(UserError):
     """The file was refused and nothing was written; ERRORS says why, row by row."""
 
     def __init__(self, errors: list[RowError]):

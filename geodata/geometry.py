@@ -1,4 +1,5 @@
 """Geometry of each row: from the file, lon/lat or WKT columns; type and China checks."""
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -68,8 +69,10 @@ def normalise_kind(geoms: np.ndarray, kind: str) -> tuple[np.ndarray, list[RowEr
     empty = shapely.is_empty(out) & (types >= 0)
     wrong = (types >= 0) & ~empty & ~np.isin(types, _ALLOWED[kind])
     errors = [RowError(int(i) + 1, "几何", "几何为空") for i in np.flatnonzero(empty)]
-    errors += [RowError(int(i) + 1, "几何", f"几何类型应为{KIND_LABELS[kind]}，实际是 {out[i].geom_type}")
-               for i in np.flatnonzero(wrong)]
+    errors += [
+        RowError(int(i) + 1, "几何", f"几何类型应为{KIND_LABELS[kind]}，实际是 {out[i].geom_type}")
+        for i in np.flatnonzero(wrong)
+    ]
     out[empty | wrong] = None
     return out, errors
 
@@ -105,5 +108,4 @@ def missing_errors(geoms: np.ndarray | None, layer: Layer) -> list[RowError]:
         return []
     if geoms is None:
         return [RowError(None, "几何", "文件中没有几何，也没有经度/纬度列")]
-    return [RowError(int(i) + 1, "几何", "缺少几何或经纬度")
-            for i in shapely.is_missing(geoms).nonzero()[0]]
+    return [RowError(int(i) + 1, "几何", "缺少几何或经纬度") for i in shapely.is_missing(geoms).nonzero()[0]]

@@ -1,4 +1,5 @@
 """Map a file's headers to a layer's canonical columns and parse every value, collecting errors."""
+
 import math
 import re
 from datetime import date
@@ -146,10 +147,12 @@ def parse_frame(frame: pd.DataFrame, layer: Layer) -> tuple[pd.DataFrame, dict[s
     headers = match_columns(frame.columns, layer)
     missing = [f for f in layer.fields if f.required and f.name not in headers]
     if missing:
-        raise ImportRejected([
-            RowError(None, f.name, f"缺少必填列「{f.label}」（可用列名：{'、'.join((f.name, *f.aliases))}）")
-            for f in missing
-        ])
+        raise ImportRejected(
+            [
+                RowError(None, f.name, f"缺少必填列「{f.label}」（可用列名：{'、'.join((f.name, *f.aliases))}）")
+                for f in missing
+            ]
+        )
     columns, errors = {}, []
     # Derived columns (a village code exported alongside) are recomputed on import: recognised, not parsed.
     for name, header in ((n, h) for n, h in headers.items() if not layer.field(n).derived):
@@ -164,5 +167,7 @@ def duplicate_codes(codes: pd.Series, header: str) -> list[RowError]:
     if not repeated.any():
         return []
     first = {code: i for i, code in reversed(list(enumerate(codes)))}
-    return [RowError(i + 1, header, f"编码「{codes.iat[i]}」在文件中重复（第 {first[codes.iat[i]] + 1} 条已使用）")
-            for i in repeated.to_numpy().nonzero()[0]]
+    return [
+        RowError(i + 1, header, f"编码「{codes.iat[i]}」在文件中重复（第 {first[codes.iat[i]] + 1} 条已使用）")
+        for i in repeated.to_numpy().nonzero()[0]
+    ]

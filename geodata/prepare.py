@@ -1,4 +1,5 @@
 """Everything about a file that needs no database: read, map columns, parse, reproject, check."""
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -6,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.crs import to_wgs84
-from geodata.errors import ImportRejected, RowError
+from geodata.errors import RowError
 from geodata.geometry import china_errors, geometry_of, missing_errors, normalise_kind, points_from
 from geodata.layers import Layer
 from geodata.parsing import duplicate_codes, parse_frame
@@ -33,8 +34,9 @@ class Prepared:
 
     def stored_columns(self) -> list[str]:
         """Canonical columns present in the file that are kept (not derived, not geometry)."""
-        return [name for name in self.values.columns
-                if name not in GEOMETRY_COLUMNS and not self.layer.field(name).derived]
+        return [
+            name for name in self.values.columns if name not in GEOMETRY_COLUMNS and not self.layer.field(name).derived
+        ]
 
 
 def _reproject(geoms, seats, file_crs, declared):
@@ -45,11 +47,12 @@ def _reproject(geoms, seats, file_crs, declared):
     converted = to_wgs84(np.concatenate(parts), file_crs, declared)
     if geoms is None:
         return None, converted
-    return converted[:len(geoms)], (converted[len(geoms):] if seats is not None else None)
+    return converted[: len(geoms)], (converted[len(geoms) :] if seats is not None else None)
 
 
-def prepare(path: Path, layer: Layer, crs: str | None = None, encoding: str | None = None,
-            max_mb: int = DEFAULT_MAX_MB) -> Prepared:
+def prepare(
+    path: Path, layer: Layer, crs: str | None = None, encoding: str | None = None, max_mb: int = DEFAULT_MAX_MB
+) -> Prepared:
     """Read PATH as LAYER; raises ImportRejected for file-level problems, keeps row errors."""
     source = read_source(path, encoding, max_mb)
     values, headers, errors = parse_frame(source.frame, layer)
@@ -57,7 +60,9 @@ def prepare(path: Path, layer: Layer, crs: str | None = None, encoding: str | No
     errors += wkt_errors + missing_errors(geoms, layer)
     if layer.geom_column is None:
         geoms = None
-    seats = points_from(values["seat_lon"], values["seat_lat"]) if "seat_lon" in values and "seat_lat" in values else None
+    seats = (
+        points_from(values["seat_lon"], values["seat_lat"]) if "seat_lon" in values and "seat_lat" in values else None
+    )
     geoms, seats = _reproject(geoms, seats, source.crs, crs)
     if geoms is not None:
         geoms, kind_errors = normalise_kind(geoms, layer.geom_kind)

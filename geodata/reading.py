@@ -1,4 +1,5 @@
 """Open a GIS file (GeoJSON, GeoPackage, Shapefile loose or zipped, CSV) into memory, safely."""
+
 import codecs
 import tempfile
 import zipfile
@@ -37,7 +38,7 @@ def dbf_text_bytes(dbf: Path) -> bytes:
     """The field names and record bytes of a .dbf: everything but the binary header numbers."""
     data = dbf.read_bytes()
     header_len = int.from_bytes(data[8:10], "little")
-    names = b"".join(data[i:i + 11].rstrip(b"\0") for i in range(32, header_len - 32, 32))
+    names = b"".join(data[i : i + 11].rstrip(b"\0") for i in range(32, header_len - 32, 32))
     return names + data[header_len:]
 
 
@@ -47,7 +48,9 @@ def _encoding_for(path: Path, encoding: str | None) -> str | None:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise ImportRejected.one(f"无法识别的文字编码「{encoding}」（例如 GBK、GB18030、UTF-8）", "encoding") from None
+            raise ImportRejected.one(
+                f"无法识别的文字编码「{encoding}」（例如 GBK、GB18030、UTF-8）", "encoding"
+            ) from None
         return encoding
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -78,16 +81,15 @@ def extract_zip(archive: Path, target: Path, max_bytes: int) -> Path:
             infos = zf.infolist()
             bad = [i.filename for i in infos if _escapes(i.filename, target)]
             if bad:
-                raise ImportRejected([
-                    RowError(None, name, "压缩包条目试图写到目标目录之外，已拒绝整个压缩包") for name in bad
-                ])
+                raise ImportRejected(
+                    [RowError(None, name, "压缩包条目试图写到目标目录之外，已拒绝整个压缩包") for name in bad]
+                )
             if sum(i.file_size for i in infos) > max_bytes:
                 raise ImportRejected.one(f"压缩包解压后超过上限 {max_bytes // 2**20} MB")
             zf.extractall(target)
     except zipfile.BadZipFile as exc:
         raise ImportRejected.one(f"压缩包已损坏或不是 zip 文件：{exc}") from exc
-    found = sorted(p for p in target.rglob("*")
-                   if p.suffix.lower() in DATA_SUFFIXES and "__MACOSX" not in p.parts)
+    found = sorted(p for p in target.rglob("*") if p.suffix.lower() in DATA_SUFFIXES and "__MACOSX" not in p.parts)
     if len(found) != 1:
         listed = "、".join(p.name for p in found) or "无"
         raise ImportRejected.one(f"压缩包中应恰有一个数据文件（.shp/.gpkg/.geojson/.csv），实际：{listed}")

@@ -1,4 +1,5 @@
 """One typed settings object; every value can be set with a GRIDMGMT_ variable."""
+
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -104,8 +105,14 @@ class Settings(BaseSettings):
 
     def _local_url(self, role: str, db_name: str) -> str:
         # No password file yet (cluster never started): the server then refuses the login.
-        url = URL.create("postgresql+psycopg", username=role, password=read_secret(self.password_file(role)),
-                         host="127.0.0.1", port=self.pg_port, database=db_name)
+        url = URL.create(
+            "postgresql+psycopg",
+            username=role,
+            password=read_secret(self.password_file(role)),
+            host="127.0.0.1",
+            port=self.pg_port,
+            database=db_name,
+        )
         return url.render_as_string(hide_password=False)
 
 

@@ -1,4 +1,5 @@
 """Generated secrets in 0600 files under var/secrets: the session key and the local cluster's passwords."""
+
 import os
 import secrets
 from pathlib import Path

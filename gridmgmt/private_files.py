@@ -1,4 +1,5 @@
 """Files only their owner may read: 0600 files in 0700 folders, for exports and backups of personal data."""
+
 import os
 from contextlib import contextmanager
 from pathlib import Path

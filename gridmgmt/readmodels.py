@@ -2,6 +2,7 @@
 
 They live below services so that gridmgmt.maps and gridmgmt.reports never import services.
 """
+
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -45,12 +46,12 @@ class CoverageReport:
     name: str
     rules: CoverageRules
     township: dict
-    villages: pd.DataFrame        # per village: counts and per_100
-    groups: pd.DataFrame          # per village group
-    branches: pd.DataFrame        # every branch with counts, dispersion and rule results
+    villages: pd.DataFrame  # per village: counts and per_100
+    groups: pd.DataFrame  # per village group
+    branches: pd.DataFrame  # every branch with counts, dispersion and rule results
     findings: dict[str, pd.DataFrame] = field(default_factory=dict)  # RULES code → rows
     proposals: pd.DataFrame | None = None  # proposed 党小组 of branches to split
-    reach: pd.DataFrame | None = None      # per household distances (None: not computed)
+    reach: pd.DataFrame | None = None  # per household distances (None: not computed)
     notes: list[str] = field(default_factory=list)  # what could not be computed, in Chinese
 
 
@@ -58,8 +59,8 @@ class CoverageReport:
 class CoverageLayers:
     """GeoJSON FeatureCollections of the coverage overlays."""
 
-    groups: dict        # every group polygon with its figures; blank ones marked
+    groups: dict  # every group polygon with its figures; blank ones marked
     venues: dict
     far_households: dict
-    firms: dict         # enterprises and co-ops without a party organisation
-    proposals: dict     # proposed 党小组 outlines with the suggested leader
+    firms: dict  # enterprises and co-ops without a party organisation
+    proposals: dict  # proposed 党小组 outlines with the suggested leader

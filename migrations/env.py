@@ -1,4 +1,5 @@
 """Alembic environment: online migrations only, with GeoAlchemy2's helpers."""
+
 from alembic import context
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import create_engine, pool

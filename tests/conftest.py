@@ -1,5 +1,6 @@
 """Shared fixtures: a migrated test database on real PostGIS, cleaned after each test; and a
 database on a cluster of its own, for tests that stop or crash it under a running app."""
+
 import secrets
 from dataclasses import dataclass
 
@@ -46,8 +47,8 @@ def db_url():
 
 @pytest.fixture(scope="session")
 def engine(db_url):
-    """Engine on the test database."""
-    eng = create_engine(db_url)
+    """Engine on the test database; pre-ping, as the app's, since a test may terminate its backends."""
+    eng = create_engine(db_url, pool_pre_ping=True)
     yield eng
     eng.dispose()
 

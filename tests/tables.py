@@ -1,4 +1,5 @@
 """Emptying the test database: after each test, and after a module's shared data."""
+
 from sqlalchemy import text
 
 from gridmgmt.db.models import Base

@@ -1,11 +1,17 @@
 """Login and logout pages."""
+
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from gridmgmt.services.accounts.logins import (
-    LoginFailed, TooManyAttempts, authenticate, end_all_sessions, end_session, start_session,
+    LoginFailed,
+    TooManyAttempts,
+    authenticate,
+    end_all_sessions,
+    end_session,
+    start_session,
 )
 from web.auth import current_actor, home_url, public, snapshot
 from web.db import get_session
@@ -45,11 +51,9 @@ def login():
         return _form(next_url)
     username = request.form.get("username", "").strip()
     try:
-        user = authenticate(get_session(), username, request.form.get("password", ""),
-                            request.remote_addr)
+        user = authenticate(get_session(), username, request.form.get("password", ""), request.remote_addr)
     except TooManyAttempts as exc:
-        return _form(next_url, 429, {"Retry-After": str(exc.retry_after)}, error=str(exc),
-                     username=username)
+        return _form(next_url, 429, {"Retry-After": str(exc.retry_after)}, error=str(exc), username=username)
     except LoginFailed as exc:
         return _form(next_url, 401, error=str(exc), username=username)
     key = start_session(get_session(), user.id)

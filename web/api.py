@@ -3,6 +3,7 @@
 Every error of these routes has one shape, `{"error": {"code", "message", "final"}}`,
 with a Chinese message (web.errors answers them); internal details go to the log only.
 """
+
 from functools import partial
 
 from flask import Blueprint, abort, current_app, g
@@ -29,8 +30,7 @@ ERRORS = {
 }
 
 
-def error_response(status: int, message: str | None = None, code: str | None = None,
-                   retryable: bool = False):
+def error_response(status: int, message: str | None = None, code: str | None = None, retryable: bool = False):
     """The JSON error for STATUS, with MESSAGE and CODE or the defaults of ERRORS;
     RETRYABLE: a refusal that may pass when resent later (see auth.json_error)."""
     default_code, default = ERRORS.get(status, ERRORS[500] if status >= 500 else ERRORS[400])
@@ -50,10 +50,10 @@ def _unknown_path(_path: str):
     raise NotFound()
 
 
-def json_errors(bp: Blueprint, domain_errors: dict[type[Exception], int]) -> None:
-    """Answer BP's DOMAIN_ERRORS (exception → status) as JSON, and unknown paths under its prefix
-    with a JSON 404 (web.errors answers every other error of a JSON path as JSON)."""
-    for exception, status in domain_errors.items():
+def json_errors(bp: Blueprint, domain_errors: dict[type[Exception], int] | None = None) -> None:
+    """Answer unknown paths under BP's prefix with a JSON 404, and BP's DOMAIN_ERRORS (exception →
+    status; a UserError needs none) as JSON (web.errors answers every other error of a JSON path as JSON)."""
+    for exception, status in (domain_errors or {}).items():
         bp.register_error_handler(exception, partial(_domain_error, status))
     bp.add_url_rule("/<path:_path>", "unknown_path", _unknown_path)
 

@@ -1,4 +1,5 @@
 """The audit log for admins: a paged, filtered table and CSV/XLSX exports."""
+
 from flask import Blueprint, Response, abort, render_template, request
 
 from gridmgmt.services.accounts.audit import ACTIONS, AuditFilter, audit_page, export_audit
@@ -8,8 +9,10 @@ from web.inputs import AuditQuery
 from web.params import accepts
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-MIMETYPES = {"csv": "text/csv; charset=utf-8",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _filters(query: AuditQuery) -> AuditFilter:
@@ -35,5 +38,6 @@ def export(fmt: str, query: AuditQuery):
     if fmt not in MIMETYPES:
         abort(404)
     data = export_audit(get_session(), _filters(query), fmt, current_actor())
-    return Response(data, mimetype=MIMETYPES[fmt],
-                    headers={"Content-Disposition": f"attachment; filename=audit_log.{fmt}"})
+    return Response(
+        data, mimetype=MIMETYPES[fmt], headers={"Content-Disposition": f"attachment; filename=audit_log.{fmt}"}
+    )

@@ -8,26 +8,37 @@ login_session row; deleting the row (logout, password change, …) ends it.
 Views add `@roles_required(...)` or `@permission_required(action)`; scope
 checks (which township, village or household) use `current_scope()`.
 """
+
 from dataclasses import dataclass
 from functools import wraps
 
 from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import select
 
-from gridmgmt.db.models import AppUser, Township
+from gridmgmt.config import get_settings
 from gridmgmt.domain.permissions import Forbidden, Scope, may
 from gridmgmt.domain.vocab import ROLES
-from gridmgmt.services.accounts.users import user_for_token
 from gridmgmt.services.accounts.audit import Actor, record
+from gridmgmt.services.accounts.logins import SESSION_LIFETIME, session_user
 from gridmgmt.services.accounts.scopes import user_scope
-from gridmgmt.services.accounts.logins import SESSION_LIFETIME, live_session
+from gridmgmt.services.accounts.users import user_for_token
 from web.db import get_session
 
-__all__ = ["audit", "current_actor", "current_scope", "home_url", "init_app", "json_error",
-           "login_required", "permission_required", "public", "require_township", "roles_required",
-           "snapshot"]
+__all__ = [
+    "audit",
+    "current_actor",
+    "current_scope",
+    "home_url",
+    "init_app",
+    "json_error",
+    "login_required",
+    "permission_required",
+    "public",
+    "require_township",
+    "roles_required",
+    "snapshot",
+]
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -95,16 +106,7 @@ def snapshot(user_id: int, login_key: str | None = None) -> CurrentUser | None:
 
     With LOGIN_KEY, also None unless that login session of theirs is open.
     """
-    # Runs on every request (every tile): one query, the snapshot's columns only.
-    query = (
-        select(AppUser.id, AppUser.username, AppUser.role, AppUser.township_id, Township.code,
-               AppUser.cadre_id)
-        .outerjoin(Township, AppUser.township_id == Township.id)
-        .where(AppUser.id == user_id, AppUser.active)
-    )
-    if login_key is not None:
-        query = query.where(live_session(login_key))
-    row = get_session().execute(query).one_or_none()
+    row = session_user(get_session(), user_id, login_key)
     return CurrentUser(*row, login_key=login_key) if row else None
 
 
@@ -168,14 +170,19 @@ def public(view):
 
 def _require_login():
     view = current_app.view_functions.get(request.endpoint)
-    if (view is None or request.endpoint in PUBLIC_ENDPOINTS or getattr(view, "is_public", False)
-            or current_user.is_authenticated):
+    if (
+        view is None
+        or request.endpoint in PUBLIC_ENDPOINTS
+        or getattr(view, "is_public", False)
+        or current_user.is_authenticated
+    ):
         return None
     return login_manager.unauthorized()
 
 
 def _guard(allowed):
     """A decorator letting through only logged-in users whose role passes ALLOWED."""
+
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -184,7 +191,9 @@ def _guard(allowed):
             if not allowed(current_user.role):
                 abort(403)
             return view(*args, **kwargs)
+
         return wrapped
+
     return decorate
 
 
@@ -202,7 +211,7 @@ def current_scope() -> Scope:
     """What the current user may see, computed once per request."""
     if "scope" not in g:
         # The snapshot was loaded from the database at the start of this request.
-        g.scope = user_scope(get_session(), current_user)
+        g.scope = user_scope(get_session(), current_user, get_settings().today())
     return g.scope
 
 

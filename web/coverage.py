@@ -1,4 +1,5 @@
 """The coverage page: a township's party organisation gaps on the map and in one table."""
+
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, render_template
@@ -7,9 +8,9 @@ from gridmgmt.domain.branch_rules import RULES
 from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, focus, legend_entries, village_bounds
 from gridmgmt.maps.township import render_parts
 from gridmgmt.reports.coverage_tables import LABELS, RULE_COLUMNS, summary
+from gridmgmt.services.coverage.layers import coverage_layers, gap_locations
 from gridmgmt.services.coverage.report import township_coverage
 from gridmgmt.services.coverage.workbook import export_coverage_workbook
-from gridmgmt.services.coverage.layers import coverage_layers, gap_locations
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 from web.inputs import CoverageQuery
@@ -75,10 +76,18 @@ def page(code: str, query: CoverageQuery):
     if bounds:
         focus(fmap, bounds)
     return render_template(
-        "coverage/page.html", report=report, layers=layers, map=render_parts(fmap), map_name=fmap.get_name(),
-        summary=summary(report), gaps=gaps(report, gap_locations(session, report), village),
-        villages=report.villages.name.tolist(), village=village, bands=PER_100_BANDS,
-        overlays=legend_entries())
+        "coverage/page.html",
+        report=report,
+        layers=layers,
+        map=render_parts(fmap),
+        map_name=fmap.get_name(),
+        summary=summary(report),
+        gaps=gaps(report, gap_locations(session, report), village),
+        villages=report.villages.name.tolist(),
+        village=village,
+        bands=PER_100_BANDS,
+        overlays=legend_entries(),
+    )
 
 
 @bp.get("/townships/<code>/coverage.xlsx")
@@ -87,5 +96,4 @@ def workbook(code: str):
     """The coverage workbook of township CODE: one sheet per rule."""
     require_township(code)
     data = export_coverage_workbook(get_session(), code, current_actor())
-    return Response(data, mimetype=XLSX, headers={
-        "Content-Disposition": f"attachment; filename=coverage-{code}.xlsx"})
+    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename=coverage-{code}.xlsx"})

@@ -1,4 +1,5 @@
 """One SQLAlchemy session per request, opened on first use and closed at teardown."""
+
 from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
@@ -21,8 +22,7 @@ def get_session() -> Session:
     if "db_session" not in g:
         # Without a transaction psycopg sends no BEGIN and the pool no ROLLBACK: two
         # round trips fewer on small, frequent reads such as tiles.
-        g.db_session = make_session(current_app.config["DATABASE_URL"],
-                                    autocommit=_read_only_request())
+        g.db_session = make_session(current_app.config["DATABASE_URL"], autocommit=_read_only_request())
     return g.db_session
 
 

@@ -4,6 +4,7 @@ No error answer touches the database, so they still work while it is unreachable
 every route answers 503 with Retry-After, whether the failure came in the view, in the
 session or token loader (before the view) or at the pool's checkout.
 """
+
 import psycopg
 from flask import Flask, Response, current_app, request
 from flask_wtf.csrf import CSRFError
@@ -19,8 +20,13 @@ RETRY_AFTER_S = 5
 # What an unreachable database raises: refused or dropped connections, an administrator's or
 # a crash shutdown, a server still starting (psycopg's errors, and SQLAlchemy's wrappers of
 # them), and the pool's timeout when every connection waits on a stuck server.
-UNREACHABLE = (sa.OperationalError, sa.InterfaceError, sa.TimeoutError,
-               psycopg.OperationalError, psycopg.InterfaceError)
+UNREACHABLE = (
+    sa.OperationalError,
+    sa.InterfaceError,
+    sa.TimeoutError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
 # Page titles by status; the JSON messages are web.api.ERRORS.
 PAGES = {
     400: "请求有误，请返回后重试",
@@ -79,15 +85,13 @@ def _unreachable(error: BaseException) -> Response:
     return unavailable
 
 
-def answer(status: int, message: str | None = None, code: str | None = None,
-           retryable: bool = False) -> Response:
+def answer(status: int, message: str | None = None, code: str | None = None, retryable: bool = False) -> Response:
     """The error answer for STATUS: JSON (web.api's shape) or a page, with MESSAGE when given."""
     if wants_json():
         body, status = error_response(status, message, code=code, retryable=retryable)
         body.status_code = status
         return body
-    return current_app.response_class(_page(status, message or _title(status)),
-                                      status=status, mimetype="text/html")
+    return current_app.response_class(_page(status, message or _title(status)), status=status, mimetype="text/html")
 
 
 def _title(status: int) -> str:
@@ -99,8 +103,11 @@ def _page(status: int, message: str) -> str:
     # from the database, which may be the very thing that is down.
     again = status == 503 and request.method == "GET"
     return current_app.jinja_env.get_template("error.html").render(
-        message=message, back=_referrer(),
-        again=request.url if again else None, refresh_s=RETRY_AFTER_S if again else None)
+        message=message,
+        back=_referrer(),
+        again=request.url if again else None,
+        refresh_s=RETRY_AFTER_S if again else None,
+    )
 
 
 def _referrer() -> str | None:

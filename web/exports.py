@@ -1,22 +1,28 @@
 """Briefing downloads: a map of a township as PNG, PDF or offline HTML, and the grid roster workbook."""
+
 import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, current_app, render_template
 
 from gridmgmt.maps.kinds import KINDS
 from gridmgmt.maps.static.page import Page
-from gridmgmt.services.briefing.exports import MAP_FORMATS, BriefingRefused, TownshipMissing, export_map
+from gridmgmt.services.briefing.exports import MAP_FORMATS, export_map
 from gridmgmt.services.briefing.roster import NoPlan, grid_roster
 from web.auth import current_actor, current_scope, permission_required, require_township
 from web.db import get_session
 from web.inputs import MapQuery
 from web.params import accepts
+from web.visits import visit_settings
 
 bp = Blueprint("exports", __name__)
-MIMETYPES = {"png": "image/png", "pdf": "application/pdf", "html": "text/html; charset=utf-8",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIMETYPES = {
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @bp.get("/townships/<code>/maps/<kind>.<fmt>")
@@ -27,19 +33,21 @@ def download_map(code: str, kind: str, fmt: str, query: MapQuery):
     require_township(code)
     if kind not in KINDS or fmt not in MAP_FORMATS:
         abort(404)
-    try:
-        page = Page(**query.model_dump(exclude_none=True))
-    except ValueError as error:
-        return render_template("error.html", message=str(error)), 400
+    page = Page(**query.model_dump(exclude_none=True))
     filename = f"{code}-{KINDS[kind].label}.{fmt}"
     with tempfile.TemporaryDirectory() as folder:
-        try:
-            path = export_map(get_session(), kind, code, fmt, Path(folder) / filename, page, current_actor(),
-                              households=current_scope().households)
-        except TownshipMissing as missing:
-            return render_template("error.html", message=str(missing)), 404
-        except BriefingRefused as refused:
-            return render_template("error.html", message=str(refused)), 409
+        path = export_map(
+            get_session(),
+            kind,
+            code,
+            fmt,
+            Path(folder) / filename,
+            page,
+            current_actor(),
+            households=current_scope().households,
+            node_modules=current_app.config["NODE_MODULES"],
+            visits=visit_settings(),
+        )
         content = path.read_bytes()
     disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
     return Response(content, mimetype=MIMETYPES[fmt], headers={"Content-Disposition": disposition})

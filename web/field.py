@@ -18,18 +18,18 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from pydantic import ValidationError
 
-from gridmgmt.config import get_settings
 from gridmgmt.domain.errors import UserError
 from gridmgmt.domain.vocab import EVENT_TYPES, VISIT_KINDS
 from gridmgmt.maps.styles import GROUP, ROADS, VILLAGE
 from gridmgmt.services.field.outbox import store_event, store_visit
 from gridmgmt.services.field.working_set import FieldUser, working_set
-from gridmgmt.services.visits.events import EventError, EventReport
-from gridmgmt.services.visits.records import Fix, OutOfScope, VisitError, VisitInput
+from gridmgmt.services.visits.events import EventReport
+from gridmgmt.services.visits.records import Fix, VisitInput
 from web.auth import current_actor, current_scope, permission_required, public
 from web.db import get_session
 from web.inputs import EventBody, OutboxBody, VisitBody
 from web.params import accepts, problems
+from web.visits import visit_settings
 
 bp = Blueprint("field", __name__)
 
@@ -172,7 +172,7 @@ def data():
     """The logged-in field user's working set; 304 when the phone's copy (If-None-Match) is current."""
     user = FieldUser(current_user.id, current_user.username, current_user.role, current_user.cadre_id, current_scope())
     known = next(iter(request.if_none_match.as_set()), None)
-    found = working_set(get_session(), user, get_settings().today(), current_actor(), known)
+    found = working_set(get_session(), user, visit_settings(), current_actor(), known)
     response = Response(status=304) if found.data is None else current_app.json.response(found.data)
     response.set_etag(found.version)
     response.cache_control.private = True
@@ -205,10 +205,8 @@ def _stored(item: dict, model, store) -> dict:
         return _refused(item.get("client_id"), 400, "；".join(problems(model, error)))
     try:
         stored = store(body)
-    except OutOfScope as exc:
-        return _refused(body.client_id, 404, str(exc))
-    except (VisitError, EventError, UserError) as exc:
-        return _refused(body.client_id, getattr(exc, "status", 400), str(exc))
+    except UserError as exc:
+        return _refused(body.client_id, exc.status, str(exc))
     return {"client_id": body.client_id, "status": 201 if stored["created"] else 200, "stored": stored}
 
 
@@ -226,6 +224,7 @@ def _store_visit(body: VisitBody) -> dict:
             fix=fix,
         ),
         body.event_id,
+        visit_settings(),
     )
 
 
@@ -240,6 +239,7 @@ def _store_event(body: EventBody) -> dict:
             description=body.description or None,
             client_id=body.client_id,
         ),
+        visit_settings(),
     )
 
 

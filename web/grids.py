@@ -1,11 +1,12 @@
 """网格化 pages: a township's plans, the planner's editor, two plans compared on a map."""
+
 import time
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from gridmgmt.domain.grid_rules import GridError, GridRules
-from gridmgmt.services.grids.views import diff_view, plan_row, township_plans
 from gridmgmt.services.grids.allocation import allocate_township, plan_rules
+from gridmgmt.services.grids.views import diff_view, plan_row, township_plans
 from web.auth import permission_required, require_township
 from web.db import get_session
 from web.inputs import AllocateForm, CompareQuery
@@ -15,11 +16,8 @@ bp = Blueprint("grids", __name__)
 
 
 def plan_or_404(plan_id: int):
-    """The plan and its township code; 404 when unknown, 403 outside the user's township."""
-    try:
-        plan, township = plan_row(get_session(), plan_id)
-    except GridError:
-        abort(404)
+    """The plan and its township code; 404 when unknown (PlanNotFound), 403 outside the user's township."""
+    plan, township = plan_row(get_session(), plan_id)
     require_township(township)
     return plan, township
 
@@ -29,8 +27,7 @@ def plan_or_404(plan_id: int):
 def index(code: str):
     """The township's plans, a form to allocate a new one and one to compare two."""
     require_township(code)
-    return render_template("grids/index.html", code=code, plans=township_plans(get_session(), code),
-                           rules=GridRules())
+    return render_template("grids/index.html", code=code, plans=township_plans(get_session(), code), rules=GridRules())
 
 
 @bp.post("/townships/<code>/grids")
@@ -47,8 +44,10 @@ def allocate(code: str, form: AllocateForm):
     except GridError as exc:
         flash(str(exc), "error")
         return redirect(url_for("grids.index", code=code))
-    flash(f"已生成方案 {report.plan_id}：{report.cells} 个网格，最大偏离本村目标 "
-          f"{report.quality.worst_deviation:.0%}", "info")
+    flash(
+        f"已生成方案 {report.plan_id}：{report.cells} 个网格，最大偏离本村目标 {report.quality.worst_deviation:.0%}",
+        "info",
+    )
     return redirect(url_for("grids.editor", plan_id=report.plan_id))
 
 

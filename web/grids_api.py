@@ -1,13 +1,14 @@
 """The grid editor's JSON: the plan's data, and every edit (each validated, 409 when stale)."""
+
 from flask import Blueprint, request
 
 from gridmgmt.domain.grid_rules import GridError, StaleCell
+from gridmgmt.network.roads import NoRoads
 from gridmgmt.services.grids import edits as grid_edits
 from gridmgmt.services.grids import plans as grid_plans
+from gridmgmt.services.grids.allocation import rebalance
 from gridmgmt.services.grids.assignment import assign
 from gridmgmt.services.grids.views import plan_view
-from gridmgmt.services.grids.allocation import rebalance
-from gridmgmt.network.roads import NoRoads
 from web import api
 from web.auth import permission_required
 from web.db import get_session
@@ -16,7 +17,7 @@ from web.inputs import EditBody, PublishBody
 from web.params import accepts
 
 bp = Blueprint("grids_api", __name__, url_prefix="/api/grids")
-api.json_errors(bp, {GridError: 400, NoRoads: 409})
+api.json_errors(bp, {NoRoads: 409})  # a GridError is a UserError: web.errors answers it
 
 
 @bp.errorhandler(StaleCell)
@@ -45,8 +46,15 @@ def data(plan_id: int):
     households (no flags), groups."""
     plan, _ = plan_or_404(plan_id)
     view = plan_view(get_session(), plan.id)
-    return {"plan": view.plan, "rules": view.rules.as_dict(), "cells": view.cells, "villages": view.villages,
-            "summary": view.summary, "households": view.households, "groups": view.groups}
+    return {
+        "plan": view.plan,
+        "rules": view.rules.as_dict(),
+        "cells": view.cells,
+        "villages": view.villages,
+        "summary": view.summary,
+        "households": view.households,
+        "groups": view.groups,
+    }
 
 
 def _edit(plan_id: int, body: EditBody):
@@ -92,8 +100,14 @@ def assign_plan(plan_id: int):
     """Grid worker per cell and 联户 party member per household, by road distance."""
     plan, _ = plan_or_404(plan_id)
     report = assign(get_session(), plan.id)
-    return {"workers_assigned": report.workers_assigned, "cells": report.cells, "no_worker": report.no_worker,
-            "households_linked": report.households_linked, "households": report.households, "short": report.short}
+    return {
+        "workers_assigned": report.workers_assigned,
+        "cells": report.cells,
+        "no_worker": report.no_worker,
+        "households_linked": report.households_linked,
+        "households": report.households,
+        "short": report.short,
+    }
 
 
 @bp.post("/<int:plan_id>/publish")

@@ -9,6 +9,7 @@ Templates link static files with `url_for`, which adds `?v=<hash of the file>`; 
 carrying the current hash is answered as immutable for a year, any other keeps the short
 default, so a new file never hides behind an old URL.
 """
+
 import hashlib
 import re
 import secrets
@@ -49,9 +50,11 @@ def content_security_policy() -> str:
     images = "'self' data: blob:"
     if current_app.config.get("TIANDITU_KEY"):
         images += f" {TIANDITU_IMAGES}"
-    return (f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
-            f"img-src {images}; font-src 'self' data:; connect-src 'self'; worker-src 'self'; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+    return (
+        f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
+        f"img-src {images}; font-src 'self' data:; connect-src 'self'; worker-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 def _static_path(endpoint: str, values: dict) -> Path | None:

@@ -1,5 +1,6 @@
 """Health checks for the service manager and the proxy: /healthz (the process) and /readyz
 (the database reachable and at the newest schema). Neither needs a login."""
+
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import OperationalError
 

@@ -25,6 +25,7 @@ from web.params import (
     Offset,
     Params,
     Positive,
+    Size,
     Text,
     Version,
     Year,
@@ -79,7 +80,8 @@ class RouteQuery(Params):
 class ItemsQuery(Params):
     """A page of an OGC collection: limit (lowered to the maximum), offset and bbox text."""
 
-    limit: Annotated[Positive, AfterValidator(lambda n: min(n, features.MAX_LIMIT))] = Field(
+    # OGC API Features: a limit above the maximum is lowered, never an error (however large).
+    limit: Annotated[Size, AfterValidator(lambda n: min(n, features.MAX_LIMIT))] = Field(
         features.DEFAULT_LIMIT, title="limit"
     )
     offset: Offset = Field(0, title="offset")
@@ -148,7 +150,7 @@ class SiteQuery(Inline):
     corridor_m: Distance = Field(SiteConfig.corridor_m, title="走廊宽度")
     catchment_m: Distance = Field(SiteConfig.catchment_m, title="辐射范围")
     k: Positive | None = Field(None, title="示范点个数")
-    spacing_m: Distance = Field(1500.0, title="最小间距")  # the page's suggestion, not a rule
+    spacing_m: Distance = Field(SiteConfig.min_spacing_m, title="最小间距")
     per_field: Positive | None = Field(None, title="每领域上限")
     per_theme: Positive | None = Field(None, title="每主题上限")
     must: Text = Field("", title="必选党组织编码")

@@ -4,8 +4,9 @@ Public collections follow GRIDMGMT_PUBLIC_LAYERS; households need a login or a
 personal access token (`Authorization: Bearer …`). Every collection is read in the
 user's scope: the public ones in the townships the user may see.
 """
+
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, request, url_for
 
@@ -25,8 +26,7 @@ CONFORMANCE = [
 ]
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
-api.json_errors(bp, {features.InvalidQuery: 400, features.UnknownCollection: 404,
-                     features.FeatureNotFound: 404})
+api.json_errors(bp)
 
 
 def _link(endpoint: str, rel: str, media_type: str, title: str | None = None, **values) -> dict:
@@ -44,15 +44,17 @@ def _json(body: dict | str, media_type: str = "application/json") -> Response:
 @public
 def landing():
     """The landing page: links to the conformance classes and the collections."""
-    return _json({
-        "title": "乡镇党建网格化管理 · 地图数据服务",
-        "description": "行政村、村民小组、道路、网格、党组织活动场所、党建示范点与农户（需令牌）",
-        "links": [
-            _link(".landing", "self", "application/json", "本页"),
-            _link(".conformance", "conformance", "application/json", "符合的标准"),
-            _link(".collections", "data", "application/json", "数据集"),
-        ],
-    })
+    return _json(
+        {
+            "title": "乡镇党建网格化管理 · 地图数据服务",
+            "description": "行政村、村民小组、道路、网格、党组织活动场所、党建示范点与农户（需令牌）",
+            "links": [
+                _link(".landing", "self", "application/json", "本页"),
+                _link(".conformance", "conformance", "application/json", "符合的标准"),
+                _link(".collections", "data", "application/json", "数据集"),
+            ],
+        }
+    )
 
 
 @bp.get("/conformance")
@@ -71,7 +73,10 @@ def _open(collection_id: str) -> tuple[features.Collection, Scope]:
 def _describe(coll: features.Collection, scope: Scope) -> dict:
     box = features.extent(get_session(), coll, scope)
     described = {
-        "id": coll.id, "title": coll.title, "itemType": "feature", "crs": [CRS84],
+        "id": coll.id,
+        "title": coll.title,
+        "itemType": "feature",
+        "crs": [CRS84],
         "links": [
             _link(".collection", "self", "application/json", coll.title, collection_id=coll.id),
             _link(".items", "items", GEOJSON, coll.title, collection_id=coll.id),
@@ -87,10 +92,12 @@ def _describe(coll: features.Collection, scope: Scope) -> dict:
 def collections():
     """The collections the requester may read."""
     readable = [c for c in features.COLLECTIONS.values() if api.can_read(c.personal)]
-    return _json({
-        "links": [_link(".collections", "self", "application/json")],
-        "collections": [_describe(c, api.reader_scope(c.personal)) for c in readable],
-    })
+    return _json(
+        {
+            "links": [_link(".collections", "self", "application/json")],
+            "collections": [_describe(c, api.reader_scope(c.personal)) for c in readable],
+        }
+    )
 
 
 @bp.get("/collections/<collection_id>")
@@ -113,7 +120,7 @@ def items(collection_id: str, query: ItemsQuery):
         "type": "FeatureCollection",
         "numberMatched": page.number_matched,
         "numberReturned": len(page.features),
-        "timeStamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "timeStamp": datetime.now(UTC).isoformat(timespec="seconds"),
         "links": _page_links(coll.id, limit, offset, page),
     }
     # The features are GeoJSON text from PostGIS: spliced in, not parsed and re-encoded.
@@ -125,8 +132,7 @@ def _page_links(collection_id: str, limit: int, offset: int, page: features.Page
     args = {k: v for k, v in request.args.items() if k not in ("limit", "offset")}
 
     def page_link(rel: str, at: int) -> dict:
-        return _link(".items", rel, GEOJSON, collection_id=collection_id, limit=limit,
-                     offset=at, **args)
+        return _link(".items", rel, GEOJSON, collection_id=collection_id, limit=limit, offset=at, **args)
 
     links = [page_link("self", offset)]
     if offset + len(page.features) < page.number_matched:

@@ -1,4 +1,5 @@
 """The township map under a page's own overlays (coverage, demo sites), fitted to the user's role."""
+
 from dataclasses import replace
 
 import folium

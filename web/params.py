@@ -8,30 +8,54 @@ any query, and bad input is refused with 400 and a Chinese message naming the pa
   with `@accepts` and get the checked model. An `Inline` model does not refuse: a bad
   value keeps its default and is listed in `problems`, for forms that show their errors.
 """
+
 from datetime import date, datetime
 from functools import wraps
 from typing import Annotated, Any, NoReturn, get_origin
 
 from flask import Flask, abort, current_app, request
 from pydantic import (
-    AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError,
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
 )
 from pydantic_core import PydanticCustomError
 from werkzeug.datastructures import MultiDict
 
 from gridmgmt.domain.limits import (
-    CALENDAR_TEXT, FIRST_DAY, INT4_MAX, INT8_MAX, LAST_DAY, MAX_DISTANCE_M, in_calendar,
+    CALENDAR_TEXT,
+    FIRST_DAY,
+    INT4_MAX,
+    INT8_MAX,
+    LAST_DAY,
+    MAX_DISTANCE_M,
+    in_calendar,
 )
 from web.auth import json_error, wants_json
 
 # Pydantic's error types → the Chinese reason shown after the parameter's label.
 REASONS = {
-    "int_parsing": "须为整数", "int_type": "须为整数", "int_from_float": "须为整数",
-    "float_parsing": "须为数字", "float_type": "须为数字", "finite_number": "须为有限的数字",
-    "string_type": "须为文字", "bool_parsing": "须为“是”或“否”", "bool_type": "须为“是”或“否”",
-    "list_type": "须为列表", "dict_type": "须为对象", "timezone_aware": "须带时区",
-    "greater_than_equal": "不能小于 {ge}", "less_than_equal": "不能大于 {le}",
-    "string_too_long": "不能超过 {max_length} 个字", "too_long": "不能超过 {max_length} 项",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "int_from_float": "须为整数",
+    "float_parsing": "须为数字",
+    "float_type": "须为数字",
+    "finite_number": "须为有限的数字",
+    "string_type": "须为文字",
+    "bool_parsing": "须为“是”或“否”",
+    "bool_type": "须为“是”或“否”",
+    "list_type": "须为列表",
+    "dict_type": "须为对象",
+    "timezone_aware": "须带时区",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+    "string_too_long": "不能超过 {max_length} 个字",
+    "too_long": "不能超过 {max_length} 项",
     "missing": "不能为空",
 }
 SHOWN_CHARS = 40  # of a refused value, in messages and logs
@@ -77,6 +101,7 @@ def _calendar(day: date) -> date:
 Positive = Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=INT4_MAX)]
 Id = Positive  # a row id: PostgreSQL integer
 Offset = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=INT8_MAX)]
+Size = Annotated[int, BeforeValidator(_not_bool), Field(ge=1)]  # a page size: the model lowers a large one
 Version = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=INT4_MAX)]
 Year = Annotated[int, BeforeValidator(_not_bool), Field(ge=FIRST_DAY.year, le=LAST_DAY.year)]
 Number = Annotated[float, BeforeValidator(_not_bool), Field(allow_inf_nan=False)]
@@ -190,20 +215,22 @@ def parse(model: type[Params], source: MultiDict | dict | Any) -> Params:
     return checked
 
 
-READERS = {"query": lambda: request.args, "form": lambda: request.form,
-           "body": lambda: request.get_json(silent=True)}
+READERS = {"query": lambda: request.args, "form": lambda: request.form, "body": lambda: request.get_json(silent=True)}
 
 
 def accepts(**models: type[Params]):
     """Check the query string, form or JSON body (keywords query, form, body) against MODELS
     before the view runs; the view gets the checked models under the same keywords."""
+
     def decorate(view):
         @wraps(view)
         def checked(*args, **kwargs):
             given = {source: parse(model, READERS[source]()) for source, model in models.items()}
             return view(*args, **kwargs, **given)
+
         checked.params = models  # what the view reads, for the tests that feed every route
         return checked
+
     return decorate
 
 
@@ -229,4 +256,3 @@ def _check_request() -> None:
 def init_app(app: Flask) -> None:
     """Check every request for NUL bytes and its path values before its view runs."""
     app.before_request(_check_request)
-

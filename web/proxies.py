@@ -6,6 +6,7 @@ and scheme the proxy forwarded (werkzeug's ProxyFix, one hop); any other
 request keeps its peer address, whatever X-Forwarded-For it claims. The login
 rate limit and the audit log both read that address.
 """
+
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
 from werkzeug.middleware.proxy_fix import ProxyFix

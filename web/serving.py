@@ -4,6 +4,7 @@ log, the body size limit, health checks, and (web/headers.py) security and cache
 `init_app(app)` installs all of it; the same app runs under waitress (`gridmgmt serve`) and
 under the multi-process server behind Caddy (`gridmgmt serve --production`).
 """
+
 import logging
 import re
 import time
@@ -47,8 +48,10 @@ def log_line(status: int) -> str:
     user = g.get("_login_user")
     who = f"{user.id}:{_escaped(user.username)}" if getattr(user, "is_authenticated", False) else "-"
     elapsed_ms = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
-    return (f"id={g.get('request_id', '-')} user={who} {request.method} {_escaped(request.path)} "
-            f"{status} {elapsed_ms:.1f}ms")
+    return (
+        f"id={g.get('request_id', '-')} user={who} {request.method} {_escaped(request.path)} "
+        f"{status} {elapsed_ms:.1f}ms"
+    )
 
 
 def _escaped(text: str) -> str:

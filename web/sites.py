@@ -1,12 +1,12 @@
 """The demo-site review page: corridors, scored candidates, the chosen set, the tour, the record."""
-from dataclasses import dataclass, field, replace
+
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from gridmgmt.analysis.siting import Rules, Selection, SelectionError
-from gridmgmt.db.models import AppUser
+from gridmgmt.analysis.siting import Selection, SelectionError
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABEL_OF_STATUS, STEPS, ReviewError
@@ -16,8 +16,15 @@ from gridmgmt.maps.township import render_parts
 from gridmgmt.services.sites import layers as site_layers
 from gridmgmt.services.sites.measures import NoSeat
 from gridmgmt.services.sites.review import review, site_records, township_reminders
+from gridmgmt.services.sites.selection import (
+    Tour,
+    plan_tour,
+    score_sites,
+    select_sites,
+    selection_rules,
+    township_id,
+)
 from gridmgmt.services.sites.sheet import candidate_rows, review_sheet
-from gridmgmt.services.sites.selection import Tour, org_ids, plan_tour, score_sites, select_sites, township_id
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 from web.inputs import ReviewForm, SiteQuery
@@ -35,7 +42,9 @@ class Query:
     """The page's selection form: criteria thresholds and selection rules, with errors."""
 
     config: SiteConfig = SiteConfig()
-    rules: Rules | None = None
+    k: int | None = None  # None: score only, choose nothing
+    per_field: int | None = None
+    per_theme: int | None = None
     must: list[str] = field(default_factory=list)
     values: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
@@ -44,13 +53,18 @@ class Query:
 def parse_query(query: SiteQuery) -> Query:
     """The selection form from the checked QUERY; its bad values are listed in errors, left at defaults."""
     must = [c for c in query.must.replace("，", ",").split(",") if c.strip()]
-    rules = Rules(query.k, query.spacing_m, query.per_field, query.per_theme) \
-        if query.k and not query.problems else None
-    values = {"corridor_m": f"{query.corridor_m:g}", "catchment_m": f"{query.catchment_m:g}", "k": query.k or "",
-              "spacing_m": f"{query.spacing_m:g}",
-              "per_field": query.per_field or "", "per_theme": query.per_theme or "", "must": ",".join(must)}
-    config = SiteConfig(corridor_m=query.corridor_m, catchment_m=query.catchment_m)
-    return Query(config, rules, [c.strip() for c in must], values, query.problems)
+    values = {
+        "corridor_m": f"{query.corridor_m:g}",
+        "catchment_m": f"{query.catchment_m:g}",
+        "k": query.k or "",
+        "spacing_m": f"{query.spacing_m:g}",
+        "per_field": query.per_field or "",
+        "per_theme": query.per_theme or "",
+        "must": ",".join(must),
+    }
+    config = SiteConfig(corridor_m=query.corridor_m, catchment_m=query.catchment_m, min_spacing_m=query.spacing_m)
+    k = query.k if not query.problems else None
+    return Query(config, k, query.per_field, query.per_theme, [c.strip() for c in must], values, query.problems)
 
 
 @dataclass
@@ -73,10 +87,10 @@ def _evaluate(session, code: str, checked: SiteQuery, with_tour: bool) -> Evalua
     """Score township CODE by the request's CHECKED query; choose (and tour) when k was given."""
     query = parse_query(checked)
     found = Evaluation(query, score_sites(session, code, query.config))
-    if query.rules is None:
+    if not query.k:
         return found
     try:
-        rules = replace(query.rules, must_include=org_ids(session, query.must))
+        rules = selection_rules(session, query.k, query.config, query.per_field, query.per_theme, query.must)
         found.chosen = select_sites(found.scored, rules, time_limit_s=TIME_LIMIT_S)
         found.tour = plan_tour(session, code, found.chosen.ids) if with_tour else None
     except (SelectionError, NoSeat) as exc:
@@ -94,22 +108,38 @@ def page(code: str, query: SiteQuery):
     town = township_id(session, code)
     found = _evaluate(session, code, query, with_tour=True)
     config = found.query.config
-    overlays = SiteOverlays(site_layers.corridors(session, town, config),
-                            site_layers.candidates(session, found.scored, found.chosen_ids),
-                            site_layers.tour_path(found.tour) if found.tour else None)
+    overlays = SiteOverlays(
+        site_layers.corridors(session, town, config),
+        site_layers.candidates(session, found.scored, found.chosen_ids),
+        site_layers.tour_path(found.tour) if found.tour else None,
+    )
     layers, fmap = role_map(session, code)
     headers, rows = candidate_rows(found.scored, config, found.chosen_ids)
     records = site_records(session, town)
     applied = {r.code for r in records}
     return render_template(
-        "sites/review.html", layers=layers, map=render_parts(add_site_overlays(fmap, overlays)),
-        query=found.query, chosen=found.chosen, tour=found.tour, error=found.error,
-        headers=headers, rows=rows, records=records,
+        "sites/review.html",
+        layers=layers,
+        map=render_parts(add_site_overlays(fmap, overlays)),
+        query=found.query,
+        chosen=found.chosen,
+        tour=found.tour,
+        error=found.error,
+        headers=headers,
+        rows=rows,
+        records=records,
         reminders=township_reminders(session, town, date.today()),
-        can_decide=may(current_user.role, "decide_sites"), steps=STEPS, levels=AWARD_LEVELS,
-        themes=DEMO_SITE_THEMES, status_labels=STEP_LABEL_OF_STATUS,
+        can_decide=may(current_user.role, "decide_sites"),
+        steps=STEPS,
+        levels=AWARD_LEVELS,
+        themes=DEMO_SITE_THEMES,
+        status_labels=STEP_LABEL_OF_STATUS,
         applicable=[s.candidate for s in found.scored if s.eligible and s.candidate.code not in applied],
-        this_year=date.today().year, today=date.today(), bands=SCORE_BANDS, excluded_colour=EXCLUDED)
+        this_year=date.today().year,
+        today=date.today(),
+        bands=SCORE_BANDS,
+        excluded_colour=EXCLUDED,
+    )
 
 
 @bp.get("/townships/<code>/sites.xlsx")
@@ -121,8 +151,9 @@ def sheet(code: str, query: SiteQuery):
     session = get_session()
     found = _evaluate(session, code, query, with_tour=False)
     data = review_sheet(session, code, found.scored, found.query.config, found.chosen_ids, current_actor())
-    return Response(data, mimetype=XLSX, headers={
-        "Content-Disposition": f"attachment; filename=demo-sites-{code}.xlsx"})
+    return Response(
+        data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename=demo-sites-{code}.xlsx"}
+    )
 
 
 @bp.post("/townships/<code>/sites/review")
@@ -135,9 +166,20 @@ def decide(code: str, form: ReviewForm):
     try:
         if form.problems:
             raise ReviewError("；".join(form.problems))
-        site = review(session, session.get(AppUser, current_user.id), form.org, form.step, form.year, form.level,
-                      form.comment, form.theme, request.remote_addr, township_id(session, code),
-                      contact_point=form.contact_point or None, secretary_model=form.secretary_model or None)
+        site = review(
+            session,
+            current_user,
+            form.org,
+            form.step,
+            form.year,
+            form.level,
+            form.comment,
+            form.theme,
+            request.remote_addr,
+            township_id(session, code),
+            contact_point=form.contact_point or None,
+            secretary_model=form.secretary_model or None,
+        )
         flash(f"{form.org}：{STEPS[form.step][2]}，现为“{STEP_LABEL_OF_STATUS[site.status]}”", "ok")
     except ReviewError as exc:
         session.rollback()

@@ -1,4 +1,5 @@
 """Vector tiles: /tiles/{layer}/{z}/{x}/{y}.pbf, for the map pages (protomaps-leaflet) and GIS clients."""
+
 import hashlib
 from urllib.parse import unquote
 
@@ -18,7 +19,7 @@ PUBLIC_MAX_AGE = 300
 PERSONAL_MAX_AGE = 60
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
-api.json_errors(bp, {tiles.InvalidTile: 400, tiles.UnknownLayer: 404})
+api.json_errors(bp)
 
 
 @bp.get("/<layer>/<z>/<x>/<y>.pbf")
@@ -33,8 +34,7 @@ def tile(layer: str, z: str, x: str, y: str):
     if etag and request.if_none_match.contains_weak(etag):
         return _cacheable(Response(status=304), tile_layer, etag)
     data = tiles.render_tile(get_session(), tile_layer, address, scope)
-    response = _cacheable(Response(data, status=200 if data else 204, mimetype=MVT_TYPE),
-                          tile_layer, etag)
+    response = _cacheable(Response(data, status=200 if data else 204, mimetype=MVT_TYPE), tile_layer, etag)
     if data and not etag:
         response.add_etag()
         response.make_conditional(request)

@@ -1,4 +1,5 @@
 """Townships: the list and each township's map."""
+
 from flask import Blueprint, redirect, render_template
 from flask_login import current_user
 
@@ -26,5 +27,10 @@ def show(code: str):
     """The township's map; unknown codes give 404, another township 403."""
     require_township(code)
     layers, fmap = role_map(get_session(), code, base_layers=True)
-    return render_template("townships/map.html", layers=layers, households=layers.household_count,
-                           map=render_parts(fmap), may_export=may(current_user.role, "export_maps"))
+    return render_template(
+        "townships/map.html",
+        layers=layers,
+        households=layers.household_count,
+        map=render_parts(fmap),
+        may_export=may(current_user.role, "export_maps"),
+    )

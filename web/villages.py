@@ -1,8 +1,9 @@
 """The village page: its map, counts, party organisations and cadres."""
-from flask import Blueprint, abort, current_app, render_template
+
+from flask import Blueprint, current_app, render_template
 
 from gridmgmt.maps.township import render_parts, township_map
-from gridmgmt.services.mapdata.villages import VillageNotFound, village_page
+from gridmgmt.services.mapdata.villages import village_page
 from web.assets import assets_url
 from web.auth import current_scope, permission_required
 from web.db import get_session
@@ -14,9 +15,6 @@ bp = Blueprint("villages", __name__)
 @permission_required("view_village")
 def show(code: str):
     """The village CODE within the user's scope (403 outside it, 404 when unknown)."""
-    try:
-        page, layers = village_page(get_session(), code, current_scope())
-    except VillageNotFound as exc:
-        abort(404, str(exc))
+    page, layers = village_page(get_session(), code, current_scope())
     fmap = township_map(layers, assets_url(), current_app.config["TIANDITU_KEY"])
     return render_template("villages/show.html", page=page, map=render_parts(fmap))

@@ -3,28 +3,23 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from gridmgmt.config import get_settings
-from gridmgmt.db.models import Cadre
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.vocab import CADRE_ROLES, MUST_VISIT_FLAGS
 from gridmgmt.services.field.outbox import event_answer, visit_answer
 from gridmgmt.services.mapdata.layers import township_layers
-from gridmgmt.services.visits.compliance import (
-    NotFound,
-    township_compliance,
-    township_places,
-)
+from gridmgmt.services.visits.compliance import cadre_code, township_compliance
 from gridmgmt.services.visits.duties import list_duties, set_duty
-from gridmgmt.services.visits.events import EventError, EventReport, record_field_visit, report_event
-from gridmgmt.services.visits.records import Fix, OutOfScope, VisitError, VisitInput, require_in_scope
-from gridmgmt.services.visits.routes import MODES, RouteError, plan_route
+from gridmgmt.services.visits.events import EventReport, record_field_visit, report_event
+from gridmgmt.services.visits.places import township_places
+from gridmgmt.services.visits.records import Fix, VisitInput, require_in_scope
+from gridmgmt.services.visits.routes import MODES, plan_route
+from gridmgmt.services.visits.settings import VisitSettings
 from gridmgmt.services.visits.workbook import ReportFilter, export_workbook, report_tables
-from web.api import error_response
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 from web.inputs import ComplianceQuery, DutyForm, EventBody, RouteQuery, VisitBody
@@ -33,12 +28,13 @@ from web.params import accepts
 bp = Blueprint("visits", __name__)
 
 
-def _today():
-    return get_settings().today()
+def visit_settings() -> VisitSettings:
+    """The visit settings of the configuration, for the services that date visits."""
+    return VisitSettings.of(get_settings())
 
 
-def _cadre_code() -> str:
-    return get_session().scalar(select(Cadre.code).where(Cadre.id == current_user.cadre_id))
+def _cadre_code() -> str | None:
+    return cadre_code(get_session(), current_user.cadre_id)
 
 
 @bp.get("/m/visits")
@@ -68,12 +64,7 @@ def _visit_from(body: VisitBody) -> VisitInput:
 @accepts(body=VisitBody)
 def record(body: VisitBody):
     """Record a visit (or an event attendance) from JSON; a retried client_id stays single."""
-    try:
-        stored, created = record_field_visit(get_session(), _visit_from(body), body.event_id)
-    except OutOfScope as exc:
-        return error_response(404, str(exc))
-    except (VisitError, EventError) as exc:
-        return error_response(400, str(exc))
+    stored, created = record_field_visit(get_session(), _visit_from(body), visit_settings(), body.event_id)
     return visit_answer(stored, created), 201 if created else 200
 
 
@@ -83,24 +74,21 @@ def record(body: VisitBody):
 def report(body: EventBody):
     """Report a 四必到 event at a household the worker answers for; its deadline follows its type.
     A retried client_id returns the first event (200) instead of a second one."""
-    try:
-        require_in_scope(get_session(), current_user.cadre_id, body.household_id)
-        # The phone's time of the first tap: a report resent later keeps when it was made.
-        event, created = report_event(
-            get_session(),
-            EventReport(
-                body.event_type,
-                current_user.cadre_id,
-                body.reported_at or datetime.now(ZoneInfo("UTC")),
-                household_id=body.household_id,
-                description=body.description or None,
-                client_id=body.client_id,
-            ),
-        )
-    except OutOfScope as exc:
-        return error_response(404, str(exc))
-    except EventError as exc:
-        return error_response(400, str(exc))
+    settings = visit_settings()
+    require_in_scope(get_session(), current_user.cadre_id, body.household_id, settings.today())
+    # The phone's time of the first tap: a report resent later keeps when it was made.
+    event, created = report_event(
+        get_session(),
+        EventReport(
+            body.event_type,
+            current_user.cadre_id,
+            body.reported_at or datetime.now(ZoneInfo("UTC")),
+            household_id=body.household_id,
+            description=body.description or None,
+            client_id=body.client_id,
+        ),
+        settings,
+    )
     return event_answer(event, created), 201 if created else 200
 
 
@@ -109,10 +97,10 @@ def report(body: EventBody):
 @accepts(query=RouteQuery)
 def route(query: RouteQuery):
     """Today's round for the logged-in grid worker: ?hours=4&mode=walk|drive."""
-    try:
-        planned = plan_route(get_session(), _cadre_code(), _today(), **query.model_dump(exclude_none=True))
-    except RouteError as exc:
-        return error_response(400, str(exc))
+    settings = visit_settings()
+    planned = plan_route(
+        get_session(), _cadre_code(), settings.today(), settings, **query.model_dump(exclude_none=True)
+    )
     return {
         "stops": planned.stops,
         "length_m": planned.length_m,
@@ -129,12 +117,9 @@ def _tables(code: str, query: ComplianceQuery):
     """The township's compliance on ?date= (default today), narrowed to ?village= / ?cadre= codes,
     and its tables; 403 outside the user's township, 404 unknown."""
     require_township(code)
-    try:
-        comp = township_compliance(get_session(), code, query.date or _today())
-        tables = report_tables(comp, ReportFilter(query.village, query.cadre))
-    except NotFound as exc:
-        abort(404, str(exc))
-    return comp, tables
+    settings = visit_settings()
+    comp = township_compliance(get_session(), code, query.date or settings.today(), settings)
+    return comp, report_tables(comp, ReportFilter(query.village, query.cadre))
 
 
 @bp.get("/townships/<code>/visits")

@@ -3,6 +3,7 @@
 Same seed, scale and `until` date → identical data. Geometries are EPSG:4326 shapely
 objects; ids start at 1 and foreign keys point inside the data (see `shift_ids`).
 """
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,8 +16,21 @@ from geodata.demo.township import build_township
 
 COUNTY_CODE = "441624"
 # Tables in foreign-key order, and where each foreign key points.
-TABLES = ("township", "village", "village_group", "household", "party_org", "party_member",
-          "economic_org", "cadre", "cadre_village", "liaison", "road", "event", "visit")
+TABLES = (
+    "township",
+    "village",
+    "village_group",
+    "household",
+    "party_org",
+    "party_member",
+    "economic_org",
+    "cadre",
+    "cadre_village",
+    "liaison",
+    "road",
+    "event",
+    "visit",
+)
 FOREIGN_KEYS = {
     "village": {"township_id": "township"},
     "village_group": {"village_id": "village"},
@@ -28,13 +42,17 @@ FOREIGN_KEYS = {
     "cadre_village": {"cadre_id": "cadre", "village_id": "village"},
     "liaison": {"party_member_id": "party_member", "household_id": "household"},
     "road": {"township_id": "township"},
-    "event": {"village_id": "village", "household_id": "household", "reported_by": "cadre",
-              "attended_by": "cadre"},
-    "visit": {"cadre_id": "cadre", "household_id": "household", "group_id": "village_group",
-              "event_id": "event"},
+    "event": {"village_id": "village", "household_id": "household", "reported_by": "cadre", "attended_by": "cadre"},
+    "visit": {"cadre_id": "cadre", "household_id": "household", "group_id": "village_group", "event_id": "event"},
 }
-GEOMETRY_COLUMNS = {"township": ("geom", "seat"), "party_org": ("venue",), "cadre": ("home",),
-                    "party_member": (), "cadre_village": (), "liaison": ()}
+GEOMETRY_COLUMNS = {
+    "township": ("geom", "seat"),
+    "party_org": ("venue",),
+    "cadre": ("home",),
+    "party_member": (),
+    "cadre_village": (),
+    "liaison": (),
+}
 SCALES = {"township": 1, "county": 20}
 VILLAGES_PER_TOWNSHIP = 20
 HOUSEHOLDS_PER_TOWNSHIP = 10_000
@@ -86,8 +104,13 @@ def _reproject(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def generate(seed: int = 1, scale: str = "township", until: date | None = None,
-             villages: int = VILLAGES_PER_TOWNSHIP, households: int = HOUSEHOLDS_PER_TOWNSHIP) -> DemoData:
+def generate(
+    seed: int = 1,
+    scale: str = "township",
+    until: date | None = None,
+    villages: int = VILLAGES_PER_TOWNSHIP,
+    households: int = HOUSEHOLDS_PER_TOWNSHIP,
+) -> DemoData:
     """The demo data of SCALE (township or county) for SEED; visits end the day before UNTIL.
 
     VILLAGES and HOUSEHOLDS are per township (smaller values make quick tests).

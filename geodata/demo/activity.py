@@ -5,6 +5,7 @@ their village once a year; 第一书记/工作队 every household each quarter; 
 and village cadres each 必访 household monthly; the township secretary the groups and
 hardship households. A few GPS fixes are far from the household.
 """
+
 import uuid
 
 import numpy as np
@@ -14,7 +15,7 @@ import shapely
 from geodata.demo.households import FLAG_RATES
 from geodata.demo.places import Places
 
-FAR_VISIT_M = 500.0       # fixes farther than this from the household are flagged
+FAR_VISIT_M = 500.0  # fixes farther than this from the household are flagged
 TIMEZONE = "Asia/Shanghai"
 EVENT_WINDOW_H = {"grievance": 24, "emergency": 2, "dispute": 24, "bereavement_hardship": 24}
 EVENT_SHARE = {"grievance": 0.3, "emergency": 0.1, "dispute": 0.35, "bereavement_hardship": 0.25}
@@ -54,11 +55,13 @@ def _staff_by_village(cadres: pd.DataFrame, postings: pd.DataFrame, households: 
     out = []
     for v in range(1, n + 1):
         here = posted[posted.village_id == v]
-        out.append({
-            "bao_cun": here.cadre_id[here.assignment == "bao_cun"].to_numpy(),
-            "resident": here.cadre_id[here.assignment.isin(["first_secretary", "work_team"])].to_numpy(),
-            "local": live.id[live_village == v].to_numpy(),
-        })
+        out.append(
+            {
+                "bao_cun": here.cadre_id[here.assignment == "bao_cun"].to_numpy(),
+                "resident": here.cadre_id[here.assignment.isin(["first_secretary", "work_team"])].to_numpy(),
+                "local": live.id[live_village == v].to_numpy(),
+            }
+        )
     return out
 
 
@@ -80,13 +83,21 @@ def build_events(rng, households: pd.DataFrame, staff: list, start: np.datetime6
                 attended = None
             closed = attended is not None and attended < until - np.timedelta64(14, "D") and rng.random() < 0.85
             h = int(rng.choice(homes))
-            rows.append({"village_id": v + 1, "household_id": h + 1, "event_type": kind,
-                         "description": rng.choice(DESCRIPTIONS[kind]),
-                         "reported_by": int(rng.choice(people["local"])), "reported_at": reported,
-                         "attend_by": reported + window,
-                         "status": "closed" if closed else ("attended" if attended is not None else "reported"),
-                         "attended_by": int(rng.choice(responders)) if attended is not None else None,
-                         "attended_at": attended, "home": h})
+            rows.append(
+                {
+                    "village_id": v + 1,
+                    "household_id": h + 1,
+                    "event_type": kind,
+                    "description": rng.choice(DESCRIPTIONS[kind]),
+                    "reported_by": int(rng.choice(people["local"])),
+                    "reported_at": reported,
+                    "attend_by": reported + window,
+                    "status": "closed" if closed else ("attended" if attended is not None else "reported"),
+                    "attended_by": int(rng.choice(responders)) if attended is not None else None,
+                    "attended_at": attended,
+                    "home": h,
+                }
+            )
     events = pd.DataFrame(rows)
     events.insert(0, "id", np.arange(1, len(events) + 1))
     xy = shapely.get_coordinates(households.geom.to_numpy()[events.home]) + rng.normal(0, 20, (len(events), 2))
@@ -102,13 +113,17 @@ def _gps(rng, target: np.ndarray) -> dict:
     angle = rng.uniform(0, 2 * np.pi, far.sum())
     offset[far] = np.column_stack([np.cos(angle), np.sin(angle)]) * rng.uniform(1000, 6000, (far.sum(), 1))
     distance = np.hypot(*offset.T).round(1)
-    return {"accuracy_m": rng.uniform(4, 30, n).round(1), "distance_m": distance,
-            "flagged": distance > FAR_VISIT_M, "geom": shapely.points(target + offset)}
+    return {
+        "accuracy_m": rng.uniform(4, 30, n).round(1),
+        "distance_m": distance,
+        "flagged": distance > FAR_VISIT_M,
+        "geom": shapely.points(target + offset),
+    }
 
 
 def _client_ids(rng, n: int) -> list[str]:
     raw = rng.bytes(16 * n)
-    return [str(uuid.UUID(bytes=raw[16 * i:16 * i + 16], version=4)) for i in range(n)]
+    return [str(uuid.UUID(bytes=raw[16 * i : 16 * i + 16], version=4)) for i in range(n)]
 
 
 def _duties(rng, places: Places, households: pd.DataFrame, staff: list, secretary: int) -> list:
@@ -131,8 +146,9 @@ def _duties(rng, places: Places, households: pd.DataFrame, staff: list, secretar
     return duties
 
 
-def build_activity(rng, places: Places, households: pd.DataFrame, cadres: pd.DataFrame,
-                   postings: pd.DataFrame, until) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_activity(
+    rng, places: Places, households: pd.DataFrame, cadres: pd.DataFrame, postings: pd.DataFrame, until
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(event frame, visit frame) for the 365 days before UNTIL."""
     end = np.datetime64(until, "s")
     start = end - np.timedelta64(365, "D")
@@ -143,15 +159,35 @@ def build_activity(rng, places: Places, households: pd.DataFrame, cadres: pd.Dat
     parts = []
     for kind, on_group, duty in _duties(rng, places, households, staff, secretary):
         target = places.hamlets[duty["target"]] if on_group else home_xy[duty["target"]]
-        parts.append(pd.DataFrame({
-            "cadre_id": duty["cadre"], "household_id": None if on_group else duty["target"] + 1,
-            "group_id": duty["target"] + 1 if on_group else None, "event_id": None,
-            "visited_at": _stamp(start, duty["day"]), "kind": kind, "tx": target[:, 0], "ty": target[:, 1]}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "cadre_id": duty["cadre"],
+                    "household_id": None if on_group else duty["target"] + 1,
+                    "group_id": duty["target"] + 1 if on_group else None,
+                    "event_id": None,
+                    "visited_at": _stamp(start, duty["day"]),
+                    "kind": kind,
+                    "tx": target[:, 0],
+                    "ty": target[:, 1],
+                }
+            )
+        )
     done = events.dropna(subset=["attended_at"])
-    parts.append(pd.DataFrame({
-        "cadre_id": done.attended_by.astype(int), "household_id": done.household_id, "group_id": None,
-        "event_id": done.id, "visited_at": done.attended_at.to_numpy().astype("datetime64[s]"),
-        "kind": "event", "tx": home_xy[done.household_id - 1, 0], "ty": home_xy[done.household_id - 1, 1]}))
+    parts.append(
+        pd.DataFrame(
+            {
+                "cadre_id": done.attended_by.astype(int),
+                "household_id": done.household_id,
+                "group_id": None,
+                "event_id": done.id,
+                "visited_at": done.attended_at.to_numpy().astype("datetime64[s]"),
+                "kind": "event",
+                "tx": home_xy[done.household_id - 1, 0],
+                "ty": home_xy[done.household_id - 1, 1],
+            }
+        )
+    )
     visits = pd.concat(parts, ignore_index=True).sort_values("visited_at", kind="stable", ignore_index=True)
     target = np.column_stack([visits.pop("tx"), visits.pop("ty")])
     visits = visits.assign(**_gps(rng, target))

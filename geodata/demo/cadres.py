@@ -3,6 +3,7 @@
 Deliberate gaps: one township leader has no 挂点 village, and one village designated
 脱贫/乡村振兴重点/软弱涣散 has no first secretary.
 """
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -24,14 +25,29 @@ class _Cadres:
 
     def add(self, role, name, home, household=None, member=None, village=None, assignment=None):
         cadre_id = len(self.rows) + 1
-        self.rows.append({"id": cadre_id, "township_id": 1, "household_id": household,
-                          "party_member_id": member, "code": f"GB{self.town_code}{cadre_id:04d}",
-                          "name": name, "cadre_role": role, "home": shapely.Point(home)})
+        self.rows.append(
+            {
+                "id": cadre_id,
+                "township_id": 1,
+                "household_id": household,
+                "party_member_id": member,
+                "code": f"GB{self.town_code}{cadre_id:04d}",
+                "name": name,
+                "cadre_role": role,
+                "home": shapely.Point(home),
+            }
+        )
         if assignment:
             # Posted before the year of visits that build_activity makes, so those visits count.
             days = int(self.rng.integers(366, 1100))
-            self.postings.append({"cadre_id": cadre_id, "village_id": village + 1, "assignment": assignment,
-                                  "start_date": (np.datetime64(self.until) - days).astype(object)})
+            self.postings.append(
+                {
+                    "cadre_id": cadre_id,
+                    "village_id": village + 1,
+                    "assignment": assignment,
+                    "start_date": (np.datetime64(self.until) - days).astype(object),
+                }
+            )
         return cadre_id
 
 
@@ -47,17 +63,30 @@ def _township_staff(rng, staff: _Cadres, places: Places, party: Party) -> None:
     female = rng.random(n) < 0.25
     person = names.person_names(rng, names.random_surnames(rng, n), female)
     joins = rng.random(n) < 0.9
-    members = new_members(rng, len(party.members) + 1, staff.town_code,
-                          np.full(joins.sum(), party.agency_branch), [None] * joins.sum(),
-                          person[joins], female[joins], staff.until)
+    members = new_members(
+        rng,
+        len(party.members) + 1,
+        staff.town_code,
+        np.full(joins.sum(), party.agency_branch),
+        [None] * joins.sum(),
+        person[joins],
+        female[joins],
+        staff.until,
+    )
     party.members = pd.concat([party.members, members], ignore_index=True)
     member_ids = np.full(n, None)
     member_ids[joins] = members.id.to_numpy()
     homes = places.seat + rng.normal(0, 400, (n, 2))
     kinds = {"township_secretary": "gua_dian", "township_leader": "gua_dian", "township_cadre": "bao_cun"}
     for role, name, home, member, village in zip(roles, person, homes, member_ids, villages):
-        staff.add(role, name, home, member=member, village=None if village is None else int(village),
-                  assignment=None if village is None else kinds[role])
+        staff.add(
+            role,
+            name,
+            home,
+            member=member,
+            village=None if village is None else int(village),
+            assignment=None if village is None else kinds[role],
+        )
 
 
 def _village_people(rng, staff: _Cadres, places: Places, households: pd.DataFrame, party: Party) -> None:
@@ -69,8 +98,13 @@ def _village_people(rng, staff: _Cadres, places: Places, households: pd.DataFram
         local = homes[home_village == v + 1]
         chosen = local.iloc[rng.choice(len(local), min(VILLAGE_CADRES - 1, len(local)), replace=False)]
         for member in chosen.itertuples():
-            staff.add("village_cadre", member.name, xy[member.household_id - 1],
-                      household=member.household_id, member=member.id)
+            staff.add(
+                "village_cadre",
+                member.name,
+                xy[member.household_id - 1],
+                household=member.household_id,
+                member=member.id,
+            )
         village_homes = np.flatnonzero(households.village_id.to_numpy() == v + 1)
         workers = 1 + len(village_homes) // HOUSEHOLDS_PER_GRID_WORKER
         for i, h in enumerate(rng.choice(village_homes, workers + 1, replace=False)):

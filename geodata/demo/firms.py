@@ -1,4 +1,5 @@
 """Enterprises and co-operatives; some above-scale firms deliberately lack a party org."""
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -28,15 +29,22 @@ def build_firms(rng: np.random.Generator, places: Places, households: pd.DataFra
     home = np.array([rng.choice(np.flatnonzero(households.village_id.to_numpy() == v + 1)) for v in village])
     xy = shapely.get_coordinates(households.geom.to_numpy()[home]) + rng.normal(0, 40, (n, 2))
     above = np.arange(n) < ABOVE_SCALE
-    employees = np.where(above, rng.integers(120, 600, n),
-                         np.where(coop, rng.integers(5, 60, n), rng.integers(8, 90, n)))
+    employees = np.where(
+        above, rng.integers(120, 600, n), np.where(coop, rng.integers(5, 60, n), rng.integers(8, 90, n))
+    )
     wants_branch = np.where(above, np.arange(n) >= ABOVE_SCALE_WITHOUT_PARTY, rng.random(n) < 0.3)
     village_names = places.villages.name.to_numpy()
-    frame = pd.DataFrame({
-        "id": np.arange(1, n + 1), "township_id": 1, "village_id": village + 1,
-        "code": _credit_codes(rng, "91441624", n_firms) + _credit_codes(rng, "93441624", n_coops),
-        "name": [names.firm_name(rng, village_names[v][:2], c) for v, c in zip(village, coop)],
-        "kind": np.where(coop, "cooperative", "enterprise"),
-        "above_scale": above, "employees": employees, "geom": shapely.points(xy),
-    })
+    frame = pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "township_id": 1,
+            "village_id": village + 1,
+            "code": _credit_codes(rng, "91441624", n_firms) + _credit_codes(rng, "93441624", n_coops),
+            "name": [names.firm_name(rng, village_names[v][:2], c) for v, c in zip(village, coop)],
+            "kind": np.where(coop, "cooperative", "enterprise"),
+            "above_scale": above,
+            "employees": employees,
+            "geom": shapely.points(xy),
+        }
+    )
     return frame, wants_branch

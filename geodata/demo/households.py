@@ -1,4 +1,5 @@
 """Households clustered in hamlets and strung along their access roads, with 必访 flags."""
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -9,8 +10,11 @@ from geodata.demo.shapes import pull_inside
 
 # Share of households with each 四必访 flag (sensitive: never logged).
 FLAG_RATES = {
-    "hardship": 0.04, "critically_ill": 0.015, "empty_nest_elderly": 0.06,
-    "left_behind_children": 0.03, "petitioner": 0.005,
+    "hardship": 0.04,
+    "critically_ill": 0.015,
+    "empty_nest_elderly": 0.06,
+    "left_behind_children": 0.03,
+    "petitioner": 0.005,
 }
 ALONG_ROAD_SHARE = 0.35
 MAX_PER_GROUP = 900  # household codes keep 3 digits
@@ -69,12 +73,18 @@ def build_households(rng: np.random.Generator, places: Places, access: dict, tot
     village = places.group_village[group]
     group_code = places.groups.code.to_numpy()[group]
     place = places.villages.name.to_numpy()[village] + np.array([g[:-1] for g in places.groups.name])[group]
-    return pd.DataFrame({
-        "id": np.arange(1, n + 1), "village_id": village + 1, "group_id": group + 1,
-        "code": [f"{c}{s:03d}" for c, s in zip(group_code, seq)],
-        "head": names.person_names(rng, surname, female),
-        "address": [f"{p}{s}号" for p, s in zip(place, seq)],
-        "member_count": member_count, **flags,
-        "is_party_household": False, "is_party_center_household": False,
-        "geom": shapely.points(x, y),
-    })
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "village_id": village + 1,
+            "group_id": group + 1,
+            "code": [f"{c}{s:03d}" for c, s in zip(group_code, seq)],
+            "head": names.person_names(rng, surname, female),
+            "address": [f"{p}{s}号" for p, s in zip(place, seq)],
+            "member_count": member_count,
+            **flags,
+            "is_party_household": False,
+            "is_party_center_household": False,
+            "geom": shapely.points(x, y),
+        }
+    )

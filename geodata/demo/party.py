@@ -5,6 +5,7 @@ its own plus those of its 党小组. Deliberate gaps: a few groups without membe
 a branch of >= 7 full members without a committee, a 6-member branch with one, and
 one large village branch (> 30 members over distant hamlets) never split.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,11 +15,19 @@ import shapely
 from geodata.demo import names
 from geodata.demo.places import Places
 
-MEMBER_SHARE = 0.058      # of residents, before the cadres' and firms' members
+MEMBER_SHARE = 0.058  # of residents, before the cadres' and firms' members
 EMPTY_GROUPS = 3
-SPLIT_ABOVE = 30          # branches larger than this get 党小组 (but the dispersed one)
-EIGHT_HAVES = ["has_standard_venue", "has_signage", "has_activity_room", "has_service_center",
-               "has_office", "has_library", "has_outdoor_space", "has_notice_board"]
+SPLIT_ABOVE = 30  # branches larger than this get 党小组 (but the dispersed one)
+EIGHT_HAVES = [
+    "has_standard_venue",
+    "has_signage",
+    "has_activity_room",
+    "has_service_center",
+    "has_office",
+    "has_library",
+    "has_outdoor_space",
+    "has_notice_board",
+]
 
 
 @dataclass
@@ -93,14 +102,26 @@ class _Orgs:
 
     def add(self, name, org_type, parent=None, village=None, field="rural", committee=0, venue=None):
         org_id = len(self.rows) + 1
-        self.rows.append({"id": org_id, "township_id": 1, "parent_id": parent, "village_id": village,
-                          "code": f"{self.town_code}{org_id:04d}", "name": name, "org_type": org_type,
-                          "field": field, "committee_size": committee, **(venue or {})})
+        self.rows.append(
+            {
+                "id": org_id,
+                "township_id": 1,
+                "parent_id": parent,
+                "village_id": village,
+                "code": f"{self.town_code}{org_id:04d}",
+                "name": name,
+                "org_type": org_type,
+                "field": field,
+                "committee_size": committee,
+                **(venue or {}),
+            }
+        )
         return org_id
 
 
-def new_members(rng, first_id: int, town_code: str, org: np.ndarray, household, person: np.ndarray,
-                female: np.ndarray, until) -> pd.DataFrame:
+def new_members(
+    rng, first_id: int, town_code: str, org: np.ndarray, household, person: np.ndarray, female: np.ndarray, until
+) -> pd.DataFrame:
     """Member rows from FIRST_ID: ages, join dates, 3 % probationary, some mobile (流动)."""
     n = len(org)
     ids = np.arange(first_id, first_id + n)
@@ -110,13 +131,20 @@ def new_members(rng, first_id: int, town_code: str, org: np.ndarray, household, 
     probationary = rng.random(n) < 0.03
     recent = np.datetime64(until) - rng.integers(30, 330, n).astype("timedelta64[D]")
     joined = np.where(probationary, recent, joined)
-    return pd.DataFrame({
-        "id": ids, "party_org_id": org, "household_id": pd.array(household, dtype="Int64"),
-        "code": [f"DY{town_code}{i:05d}" for i in ids], "name": person,
-        "gender": np.where(female, "女", "男"), "birth_year": birth,
-        "joined_on": joined.astype(object), "status": np.where(probationary, "probationary", "full"),
-        "is_mobile": rng.random(n) < np.where(birth > 1975, 0.2, 0.03),
-    })
+    return pd.DataFrame(
+        {
+            "id": ids,
+            "party_org_id": org,
+            "household_id": pd.array(household, dtype="Int64"),
+            "code": [f"DY{town_code}{i:05d}" for i in ids],
+            "name": person,
+            "gender": np.where(female, "女", "男"),
+            "birth_year": birth,
+            "joined_on": joined.astype(object),
+            "status": np.where(probationary, "probationary", "full"),
+            "is_mobile": rng.random(n) < np.where(birth > 1975, 0.2, 0.03),
+        }
+    )
 
 
 def committee_for(full: int) -> int:
@@ -133,25 +161,43 @@ def _village_orgs(rng, orgs: _Orgs, places: Places, counts, venues, dispersed: i
         field = "community" if village.is_community else "rural"
         mine = places.group_village == v
         if v == dispersed or totals[v] < 50:
-            top = orgs.add(f"{village['name']}党支部", "branch", 1, v + 1, field,
-                           venue=_venue(rng, venues[v], "village"))
+            top = orgs.add(
+                f"{village['name']}党支部", "branch", 1, v + 1, field, venue=_venue(rng, venues[v], "village")
+            )
             runs = [np.flatnonzero(mine)] if v == dispersed else _clusters(places, v, counts, 10, -1)
             for k, run in enumerate(runs):
-                group_org[run] = top if v == dispersed else orgs.add(
-                    f"{village['name']}第{k + 1}党小组", "party_group", top, v + 1, field)
+                group_org[run] = (
+                    top
+                    if v == dispersed
+                    else orgs.add(f"{village['name']}第{k + 1}党小组", "party_group", top, v + 1, field)
+                )
             continue
         kind, committee = ("party_committee", 7) if totals[v] >= 100 else ("general_branch", 5)
-        top = orgs.add(f"{village['name']}{'党委' if totals[v] >= 100 else '党总支'}", kind, 1, v + 1,
-                       field, committee, _venue(rng, venues[v], "village"))
+        top = orgs.add(
+            f"{village['name']}{'党委' if totals[v] >= 100 else '党总支'}",
+            kind,
+            1,
+            v + 1,
+            field,
+            committee,
+            _venue(rng, venues[v], "village"),
+        )
         for run in _clusters(places, v, counts, 25, alone):
             site = places.hamlets[run[0]] + rng.normal(0, 15, 2)
-            branch = orgs.add(f"{village['name']}{group_names[run[0]][:-1]}党支部", "branch",
-                              top, v + 1, field, venue=_venue(rng, site, "unit"))
+            branch = orgs.add(
+                f"{village['name']}{group_names[run[0]][:-1]}党支部",
+                "branch",
+                top,
+                v + 1,
+                field,
+                venue=_venue(rng, site, "unit"),
+            )
             group_org[run] = branch
             if counts[run].sum() > SPLIT_ABOVE and len(run) > 1:
                 for k, half in enumerate(np.array_split(run, 2)):
-                    group_org[half] = orgs.add(f"{orgs.rows[branch - 1]['name']}第{k + 1}党小组",
-                                               "party_group", branch, v + 1, field)
+                    group_org[half] = orgs.add(
+                        f"{orgs.rows[branch - 1]['name']}第{k + 1}党小组", "party_group", branch, v + 1, field
+                    )
     return group_org
 
 
@@ -178,8 +224,16 @@ def _pick_households(rng, households: pd.DataFrame, member_group: np.ndarray) ->
     return start[member_group] + (rng.random(len(member_group)) * size[member_group]).astype(int)
 
 
-def build_party(rng, places: Places, households: pd.DataFrame, venues: np.ndarray, firms: pd.DataFrame,
-                firm_branch: np.ndarray, town: tuple[str, str], until) -> Party:
+def build_party(
+    rng,
+    places: Places,
+    households: pd.DataFrame,
+    venues: np.ndarray,
+    firms: pd.DataFrame,
+    firm_branch: np.ndarray,
+    town: tuple[str, str],
+    until,
+) -> Party:
     """Org tree and members; marks 党员户/党员中心户 and links firms to their branches."""
     town_code, town_name = town
     areas = shapely.area(places.villages.geom.to_numpy())
@@ -195,8 +249,9 @@ def build_party(rng, places: Places, households: pd.DataFrame, venues: np.ndarra
     orgs = _Orgs(town_code)
     seat = places.seat
     orgs.add(f"中共{town_name}委员会", "party_committee", committee=9, venue=_venue(rng, seat, "village"))
-    agency = orgs.add(f"{town_name}机关党支部", "branch", 1, field="agency",
-                      venue=_venue(rng, seat + rng.normal(0, 20, 2), "unit"))
+    agency = orgs.add(
+        f"{town_name}机关党支部", "branch", 1, field="agency", venue=_venue(rng, seat + rng.normal(0, 20, 2), "unit")
+    )
     group_org = _village_orgs(rng, orgs, places, counts, venues, dispersed, alone)
     member_group = np.repeat(np.arange(len(places.groups)), counts)
     home = _pick_households(rng, households, member_group)
@@ -205,8 +260,9 @@ def build_party(rng, places: Places, households: pd.DataFrame, venues: np.ndarra
     female = np.where(first, False, rng.random(len(home)) < 0.35)
     heads = households["head"].to_numpy()[home]
     person = np.where(first, heads, names.person_names(rng, np.array([h[0] for h in heads]), female))
-    members = new_members(rng, 1, town_code, group_org[member_group],
-                          households.id.to_numpy()[home], person, female, until)
+    members = new_members(
+        rng, 1, town_code, group_org[member_group], households.id.to_numpy()[home], person, female, until
+    )
     members.loc[member_group == alone, "status"] = "full"
     members = _firm_branches(rng, orgs, firms, firm_branch, members, until)
     frame = pd.DataFrame(orgs.rows)
@@ -219,21 +275,38 @@ def build_party(rng, places: Places, households: pd.DataFrame, venues: np.ndarra
     return Party(orgs=frame, members=members, agency_branch=agency)
 
 
-def _firm_branches(rng, orgs: _Orgs, firms: pd.DataFrame, firm_branch: np.ndarray,
-                   members: pd.DataFrame, until) -> pd.DataFrame:
+def _firm_branches(
+    rng, orgs: _Orgs, firms: pd.DataFrame, firm_branch: np.ndarray, members: pd.DataFrame, until
+) -> pd.DataFrame:
     """A branch in each firm of FIRM_BRANCH, its members registered there (no household)."""
     firm_org = np.full(len(firms), None)
     frames = [members]
     for i in np.flatnonzero(firm_branch):
         firm = firms.iloc[i]
         field = "enterprise" if firm.kind == "enterprise" else "rural"
-        firm_org[i] = orgs.add(f"{firm['name']}党支部", "branch", 1, int(firm.village_id), field,
-                               venue=_venue(rng, firm.geom.coords[0], "firm"))
+        firm_org[i] = orgs.add(
+            f"{firm['name']}党支部",
+            "branch",
+            1,
+            int(firm.village_id),
+            field,
+            venue=_venue(rng, firm.geom.coords[0], "firm"),
+        )
         n = int(rng.integers(3, 9))
         female = rng.random(n) < 0.3
         person = names.person_names(rng, names.random_surnames(rng, n), female)
-        frames.append(new_members(rng, sum(map(len, frames)) + 1, orgs.town_code, np.full(n, firm_org[i]),
-                                  [None] * n, person, female, until))
+        frames.append(
+            new_members(
+                rng,
+                sum(map(len, frames)) + 1,
+                orgs.town_code,
+                np.full(n, firm_org[i]),
+                [None] * n,
+                person,
+                female,
+                until,
+            )
+        )
     firms["party_org_id"] = pd.array(firm_org, dtype="Int64")
     return pd.concat(frames, ignore_index=True)
 
@@ -245,8 +318,12 @@ def build_liaisons(rng, households: pd.DataFrame, members: pd.DataFrame, per_mem
     hosts = resident[homes.is_party_center_household[resident.household_id.astype(int)].to_numpy()]
     group = homes.group_id[hosts.household_id.astype(int)].to_numpy() - 1
     picked = _pick_households(rng, households, np.repeat(group, per_member))
-    links = pd.DataFrame({"party_member_id": np.repeat(hosts.id.to_numpy(), per_member),
-                          "household_id": households.id.to_numpy()[picked]})
+    links = pd.DataFrame(
+        {
+            "party_member_id": np.repeat(hosts.id.to_numpy(), per_member),
+            "household_id": households.id.to_numpy()[picked],
+        }
+    )
     own = np.repeat(hosts.household_id.to_numpy(), per_member) == links.household_id
     links = links[~own].drop_duplicates(ignore_index=True)
     links.insert(0, "id", np.arange(1, len(links) + 1))

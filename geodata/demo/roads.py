@@ -1,5 +1,6 @@
 """A connected road hierarchy: county road through the seat, township roads to every
 village centre, village roads to every hamlet; noded so that edges meet at their ends."""
+
 import numpy as np
 import shapely
 
@@ -35,8 +36,14 @@ def _spur(rng, network: list, point: np.ndarray, step: float) -> np.ndarray | No
     return meander(rng, start, point, step, 0.12)
 
 
-def road_network(rng: np.random.Generator, boundary, seat: np.ndarray, hamlets: np.ndarray,
-                 hamlet_village: np.ndarray, centre_hamlet: np.ndarray) -> dict:
+def road_network(
+    rng: np.random.Generator,
+    boundary,
+    seat: np.ndarray,
+    hamlets: np.ndarray,
+    hamlet_village: np.ndarray,
+    centre_hamlet: np.ndarray,
+) -> dict:
     """Unnoded road lines: {'geom', 'road_class', 'village', 'hamlet'} lists.
 
     CENTRE_HAMLET[v] is the hamlet at village v's centre. Every hamlet gets a road to

@@ -1,4 +1,5 @@
 """Boundaries in metres: an irregular outline, tiled without gaps or overlaps by cells."""
+
 import numpy as np
 import shapely
 
@@ -64,8 +65,7 @@ def tile(rng: np.random.Generator, polygon, n: int, relax: int = 2) -> tuple[np.
     return cells, seeds
 
 
-def second_points(rng: np.random.Generator, cells: np.ndarray, anchors: np.ndarray,
-                  min_gap: float) -> np.ndarray:
+def second_points(rng: np.random.Generator, cells: np.ndarray, anchors: np.ndarray, min_gap: float) -> np.ndarray:
     """One random point per cell at least MIN_GAP from its anchor when possible."""
     points = np.empty((len(cells), 2))
     for i, cell in enumerate(cells):
@@ -75,8 +75,9 @@ def second_points(rng: np.random.Generator, cells: np.ndarray, anchors: np.ndarr
     return points
 
 
-def pull_inside(cells: np.ndarray, x: np.ndarray, y: np.ndarray, cx: np.ndarray,
-                cy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def pull_inside(
+    cells: np.ndarray, x: np.ndarray, y: np.ndarray, cx: np.ndarray, cy: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Move points that fall outside their cell halfway towards (CX, CY) until inside."""
     x, y = x.copy(), y.copy()
     shapely.prepare(cells)

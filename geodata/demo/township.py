@@ -1,4 +1,5 @@
 """One township, all its tables, in metres with ids starting at 1."""
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -19,7 +20,7 @@ ROAD_LETTERS = {"county": "X", "township": "Y", "village": "C"}
 def _venues(rng, places: Places, access: dict) -> np.ndarray:
     """Village venues: on the road into the village centre, a few metres short of it."""
     points = []
-    for v, hamlet in enumerate(places.centre_hamlet):
+    for _v, hamlet in enumerate(places.centre_hamlet):
         road = access.get(int(hamlet))
         if road is None or road.length < 50:
             points.append(places.hamlets[hamlet] + rng.normal(0, 10, 2))
@@ -34,19 +35,34 @@ def _roads(rng, lines: dict, places: Places, code: str) -> pd.DataFrame:
     road_class, village = pieces["road_class"][order], pieces["village"][order]
     village_names = places.villages.name.to_numpy()
     county_road = f"县道X{int(rng.integers(100, 400))}"
-    label = {"county": lambda v: county_road, "township": lambda v: f"乡道Y{v + 1:03d}",
-             "village": lambda v: f"{village_names[v]}村道"}
+    label = {
+        "county": lambda v: county_road,
+        "township": lambda v: f"乡道Y{v + 1:03d}",
+        "village": lambda v: f"{village_names[v]}村道",
+    }
     n = len(order)
-    return pd.DataFrame({
-        "id": np.arange(1, n + 1), "township_id": 1,
-        "code": [f"{code}{ROAD_LETTERS[c]}{k + 1:05d}" for k, c in enumerate(road_class)],
-        "name": [label[c](v) for c, v in zip(road_class, village)],
-        "road_class": road_class, "geom": pieces["geom"][order],
-    })
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "township_id": 1,
+            "code": [f"{code}{ROAD_LETTERS[c]}{k + 1:05d}" for k, c in enumerate(road_class)],
+            "name": [label[c](v) for c, v in zip(road_class, village)],
+            "road_class": road_class,
+            "geom": pieces["geom"][order],
+        }
+    )
 
 
-def build_township(rng: np.random.Generator, boundary, code: str, name: str, until, villages: int,
-                   households: int, groups_per_village=(5, 12)) -> dict[str, pd.DataFrame]:
+def build_township(
+    rng: np.random.Generator,
+    boundary,
+    code: str,
+    name: str,
+    until,
+    villages: int,
+    households: int,
+    groups_per_village=(5, 12),
+) -> dict[str, pd.DataFrame]:
     """Every demo table of one township inside BOUNDARY (metric CRS)."""
     places = build_places(rng, boundary, code, villages, groups_per_village)
     hamlet_village = places.group_village[places.hamlet_group]
@@ -57,12 +73,28 @@ def build_township(rng: np.random.Generator, boundary, code: str, name: str, unt
     party = build_party(rng, places, homes, _venues(rng, places, access), firms, firm_branch, (code, name), until)
     cadres, postings = build_cadres(rng, places, homes, party, code, until)
     events, visits = build_activity(rng, places, homes, cadres, postings, until)
-    township = pd.DataFrame({"id": [1], "code": [code], "name": [name], "county": [COUNTY_NAME],
-                             "geom": [as_multipolygon(boundary)], "seat": [shapely.Point(places.seat)]})
+    township = pd.DataFrame(
+        {
+            "id": [1],
+            "code": [code],
+            "name": [name],
+            "county": [COUNTY_NAME],
+            "geom": [as_multipolygon(boundary)],
+            "seat": [shapely.Point(places.seat)],
+        }
+    )
     return {
-        "township": township, "village": places.villages, "village_group": places.groups,
-        "household": homes, "party_org": party.orgs, "party_member": party.members,
-        "economic_org": firms, "cadre": cadres, "cadre_village": postings,
+        "township": township,
+        "village": places.villages,
+        "village_group": places.groups,
+        "household": homes,
+        "party_org": party.orgs,
+        "party_member": party.members,
+        "economic_org": firms,
+        "cadre": cadres,
+        "cadre_village": postings,
         "liaison": build_liaisons(rng, homes, party.members),
-        "road": _roads(rng, lines, places, code), "event": events, "visit": visits,
+        "road": _roads(rng, lines, places, code),
+        "event": events,
+        "visit": visits,
     }

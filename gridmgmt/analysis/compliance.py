@@ -9,6 +9,7 @@ household two 包村 cadres answer for is done when either of them visits it. Wh
 answers for which target *now* (the lists) follows the postings and the plan in force
 at the close of the day asked about.
 """
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -74,8 +75,7 @@ class Staff:
 def duty_targets(duty: Duty, households: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     """The targets of DUTY: target_id, village_id, grid_cell_id (groups have no cell)."""
     if duty.target == "village_groups":
-        return pd.DataFrame({"target_id": groups.id, "village_id": groups.village_id,
-                             "grid_cell_id": pd.NA})
+        return pd.DataFrame({"target_id": groups.id, "village_id": groups.village_id, "grid_cell_id": pd.NA})
     chosen = households[["id", "village_id", "grid_cell_id"]].rename(columns={"id": "target_id"})
     if duty.target == "flagged_households":
         chosen = chosen[households[list(duty.flags)].any(axis=1).to_numpy()]
@@ -143,8 +143,15 @@ def credited(duty: Duty, seen: pd.DataFrame, staff: Staff) -> pd.DataFrame:
     return seen[by_cell | (free & (home | posted))]
 
 
-def duty_status(duty: Duty, households: pd.DataFrame, groups: pd.DataFrame, staff: Staff,
-                visits: pd.DataFrame, day: date, term: Term = Term()) -> tuple[pd.DataFrame, pd.DataFrame]:
+def duty_status(
+    duty: Duty,
+    households: pd.DataFrame,
+    groups: pd.DataFrame,
+    staff: Staff,
+    visits: pd.DataFrame,
+    day: date,
+    term: Term = Term(),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(targets with status and last_visit, responsibility pairs) of DUTY on DAY.
 
     VISITS has cadre_id, household_id, group_id and day (local date, datetime64);
@@ -152,8 +159,9 @@ def duty_status(duty: Duty, households: pd.DataFrame, groups: pd.DataFrame, staf
     """
     targets = duty_targets(duty, households, groups)
     pairs = responsibility(duty, targets, staff.on(day))
-    seen = pd.DataFrame({"cadre_id": visits.cadre_id, "target_id": _visit_targets(duty, visits, households),
-                         "day": visits.day}).dropna(subset=["target_id"])
+    seen = pd.DataFrame(
+        {"cadre_id": visits.cadre_id, "target_id": _visit_targets(duty, visits, households), "day": visits.day}
+    ).dropna(subset=["target_id"])
     village_of = pd.Series(targets.village_id.to_numpy(), index=targets.target_id.to_numpy())
     seen = seen[(seen.day <= pd.Timestamp(day)) & seen.target_id.isin(targets.target_id)]
     # float, like the ids it is matched with: an empty frame keeps a dtype that merges
@@ -171,15 +179,22 @@ def duty_status(duty: Duty, households: pd.DataFrame, groups: pd.DataFrame, staf
     return out.reset_index(drop=True), pairs.assign(duty=duty.code)
 
 
-def compliance(duties: list[Duty], households: pd.DataFrame, groups: pd.DataFrame, staff: Staff,
-               visits: pd.DataFrame, day: date, term: Term = Term()) -> tuple[pd.DataFrame, pd.DataFrame]:
+def compliance(
+    duties: list[Duty],
+    households: pd.DataFrame,
+    groups: pd.DataFrame,
+    staff: Staff,
+    visits: pd.DataFrame,
+    day: date,
+    term: Term = Term(),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(every target of every active duty with its status, every responsibility pair)."""
     parts = [duty_status(d, households, groups, staff, visits, day, term) for d in duties if d.active]
     if not parts:
-        return pd.DataFrame(columns=["duty", *TARGET_COLUMNS, "status", "last_visit"]), \
-            pd.DataFrame(columns=["cadre_id", "target_id", "duty"])
-    return (pd.concat([p[0] for p in parts], ignore_index=True),
-            pd.concat([p[1] for p in parts], ignore_index=True))
+        return pd.DataFrame(columns=["duty", *TARGET_COLUMNS, "status", "last_visit"]), pd.DataFrame(
+            columns=["cadre_id", "target_id", "duty"]
+        )
+    return (pd.concat([p[0] for p in parts], ignore_index=True), pd.concat([p[1] for p in parts], ignore_index=True))
 
 
 def summarise(status: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -221,8 +236,12 @@ def event_responsibility(events: pd.DataFrame, households: pd.DataFrame, staff: 
 
 
 # Work order on a cadre's screen and route: events past their deadline first (四必到).
-PRIORITIES = {"event_overdue": "事件逾期未到场", "event_open": "事件待到场",
-              "overdue": "逾期未走访", "due": "本期待走访"}
+PRIORITIES = {
+    "event_overdue": "事件逾期未到场",
+    "event_open": "事件待到场",
+    "overdue": "逾期未走访",
+    "due": "本期待走访",
+}
 
 
 def work_list(mine: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
@@ -235,12 +254,22 @@ def work_list(mine: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """
     rank = {name: k for k, name in enumerate(PRIORITIES)}
     open_events = events[events.state.isin(["overdue", "open"])]
-    rows = pd.concat([
-        pd.DataFrame({"priority": "event_" + open_events.state, "household_id": open_events.household_id,
-                      "event_id": open_events.id, "deadline": open_events.attend_by}),
-        pd.DataFrame({"priority": mine.status, "household_id": mine.target_id, "event_id": pd.NA,
-                      "deadline": pd.NaT}).query("priority != 'done'"),
-    ], ignore_index=True)
+    rows = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "priority": "event_" + open_events.state,
+                    "household_id": open_events.household_id,
+                    "event_id": open_events.id,
+                    "deadline": open_events.attend_by,
+                }
+            ),
+            pd.DataFrame(
+                {"priority": mine.status, "household_id": mine.target_id, "event_id": pd.NA, "deadline": pd.NaT}
+            ).query("priority != 'done'"),
+        ],
+        ignore_index=True,
+    )
     rows["rank"] = rows.priority.map(rank)
     rows = rows.sort_values(["rank", "deadline", "household_id"], kind="stable")
     repeated = rows.household_id.duplicated() & rows.event_id.isna()

@@ -4,12 +4,18 @@ Members count where their household lies (members of firm and agency branches
 have none and count only in their branch). A branch's members are its own and
 those of its 党小组.
 """
+
 import numpy as np
 import pandas as pd
 
 from gridmgmt.domain.branch_rules import (
-    BRANCH_TYPES, LEADER_ROLES, CoverageRules, committee_finding, designations_of,
-    leader_posting_finding, split_reasons,
+    BRANCH_TYPES,
+    LEADER_ROLES,
+    CoverageRules,
+    committee_finding,
+    designations_of,
+    leader_posting_finding,
+    split_reasons,
 )
 
 COUNT_COLUMNS = ["households", "residents", "members", "full", "probationary", "party_households"]
@@ -23,14 +29,16 @@ def area_counts(households: pd.DataFrame, members: pd.DataFrame, key: str) -> pd
     where = homes[key].reindex(resident.household_id.astype(int)).to_numpy()
     status = resident.status.to_numpy()
     by_home = households.groupby(key)
-    table = pd.DataFrame({
-        "households": by_home.size(),
-        "residents": by_home.member_count.sum(),
-        "members": pd.Series(where).value_counts(),
-        "full": pd.Series(where[status == "full"]).value_counts(),
-        "probationary": pd.Series(where[status == "probationary"]).value_counts(),
-        "party_households": homes[key].reindex(resident.household_id.astype(int).unique()).value_counts(),
-    })
+    table = pd.DataFrame(
+        {
+            "households": by_home.size(),
+            "residents": by_home.member_count.sum(),
+            "members": pd.Series(where).value_counts(),
+            "full": pd.Series(where[status == "full"]).value_counts(),
+            "probationary": pd.Series(where[status == "probationary"]).value_counts(),
+            "party_households": homes[key].reindex(resident.household_id.astype(int).unique()).value_counts(),
+        }
+    )
     table = table.reindex(households[key].unique()).fillna(0).astype(int).sort_index()
     table["per_100"] = (100 * table.members / table.households.where(table.households > 0)).round(1)
     table.index.name = key
@@ -52,8 +60,7 @@ def branch_members(orgs: pd.DataFrame, members: pd.DataFrame) -> pd.Series:
     return pd.Series(np.where(in_group, parent.reindex(own).to_numpy(), own), index=members.index)
 
 
-def branch_table(orgs: pd.DataFrame, members: pd.DataFrame, spread: pd.DataFrame,
-                 rules: CoverageRules) -> pd.DataFrame:
+def branch_table(orgs: pd.DataFrame, members: pd.DataFrame, spread: pd.DataFrame, rules: CoverageRules) -> pd.DataFrame:
     """Every branch with its member counts, 党小组, spread (SPREAD: spread_m, settlements by
     org id) and the rules it breaks."""
     branch = branch_members(orgs, members)
@@ -66,10 +73,10 @@ def branch_table(orgs: pd.DataFrame, members: pd.DataFrame, spread: pd.DataFrame
     table["party_groups"] = groups.reindex(table.index).fillna(0).astype(int)
     table["spread_m"] = spread.spread_m.reindex(table.index)
     table["settlements"] = spread.settlements.reindex(table.index).fillna(0).astype(int)
-    table["committee_rule"] = [committee_finding(f, c, rules)
-                               for f, c in zip(table.full, table.committee_size)]
-    table["split_reasons"] = [split_reasons(m, s, g > 0, rules)
-                              for m, s, g in zip(table.members, table.settlements, table.party_groups)]
+    table["committee_rule"] = [committee_finding(f, c, rules) for f, c in zip(table.full, table.committee_size)]
+    table["split_reasons"] = [
+        split_reasons(m, s, g > 0, rules) for m, s, g in zip(table.members, table.settlements, table.party_groups)
+    ]
     table.index.name = "org_id"
     return table
 

@@ -3,6 +3,7 @@
 Both work on a matrix of road distances between the members' households
 (gridmgmt.network.distances.pair_distances).
 """
+
 import math
 from dataclasses import dataclass
 
@@ -87,6 +88,5 @@ def propose_groups(dist: np.ndarray, full: np.ndarray, k: int) -> list[ProposedG
     for c in range(len(medoids)):
         rows = np.flatnonzero(label == c)
         leader = _centre(dist, rows, full)
-        groups.append(ProposedGroup(tuple(int(r) for r in rows), leader,
-                                    dispersion_m(dist[np.ix_(rows, rows)])))
+        groups.append(ProposedGroup(tuple(int(r) for r in rows), leader, dispersion_m(dist[np.ix_(rows, rows)])))
     return sorted(groups, key=lambda g: g.members[0])

@@ -5,6 +5,7 @@ Both are min-cost assignments with capacities on a cost matrix the caller builds
 matrix with one column per cell a worker may hold; liaisons with OR-Tools min-cost
 flow on each household's nearest members.
 """
+
 import numpy as np
 from ortools.graph.python import min_cost_flow
 from scipy.optimize import linear_sum_assignment
@@ -43,10 +44,11 @@ def link_households(cost: np.ndarray, capacity: int, first: np.ndarray | None = 
     flow = min_cost_flow.SimpleMinCostFlow()
     source, sink = households + members, households + members + 1
     h = np.repeat(np.arange(households), near.shape[1])
-    arcs = [(np.full(households, source), np.arange(households), np.ones(households), np.zeros(households)),
-            (h, households + near.ravel(), np.ones(len(h)), np.round(metres.ravel())),
-            (households + np.arange(members), np.full(members, sink), np.full(members, capacity),
-             np.zeros(members))]
+    arcs = [
+        (np.full(households, source), np.arange(households), np.ones(households), np.zeros(households)),
+        (h, households + near.ravel(), np.ones(len(h)), np.round(metres.ravel())),
+        (households + np.arange(members), np.full(members, sink), np.full(members, capacity), np.zeros(members)),
+    ]
     tails, heads, caps, costs = (np.concatenate(part).astype(np.int64) for part in zip(*arcs))
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     flow.set_node_supply(source, households)

@@ -6,6 +6,7 @@ ways and cells clipped to it map back onto the stored boundary. Voronoi
 vertices are snapped to a millimetre grid before clipping, so regions that share an
 edge share it exactly and their union has no slivers.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,19 +27,20 @@ class OutsideVillage(ValueError):
 class VillageMesh:
     """A village's household sites (unique locations), their regions and region adjacency."""
 
-    xy: np.ndarray        # (m, 2) site coordinates
-    site_of: np.ndarray   # (n,) site of each household
-    regions: np.ndarray   # (m,) polygon of each site; together they tile the village
-    edges: np.ndarray     # (e, 2) site pairs i < j whose regions share a boundary
+    xy: np.ndarray  # (m, 2) site coordinates
+    site_of: np.ndarray  # (n,) site of each household
+    regions: np.ndarray  # (m,) polygon of each site; together they tile the village
+    edges: np.ndarray  # (e, 2) site pairs i < j whose regions share a boundary
     shared_m: np.ndarray  # (e,) length of that shared boundary
 
 
 def _voronoi(xy: np.ndarray, village) -> np.ndarray:
-    if len(xy) == 1:
-        return np.array([village], dtype=object)
-    # Reach well past the village, so every cell on its edge is clipped to the exact boundary.
+    # Reach well past the village, so every cell on its edge is clipped to the exact boundary
+    # (a lone site too: the village itself would be snapped to the millimetre grid).
     x0, y0, x1, y1 = village.bounds
     frame = shapely.box(x0 - 100, y0 - 100, x1 + 100, y1 + 100)
+    if len(xy) == 1:
+        return np.array([frame], dtype=object)
     cells = shapely.voronoi_polygons(shapely.multipoints(xy), extend_to=frame, ordered=True)
     return shapely.get_parts(cells)
 
@@ -79,8 +81,7 @@ def _attach_orphans(main: np.ndarray, orphans: np.ndarray, owner: np.ndarray) ->
         lengths = shapely.length(shapely.intersection(main[near], part))
         best = int(near[np.argmax(lengths)]) if len(near) and lengths.max() > 0 else int(site)
         pieces[best].append(part)
-    return np.array([g[0] if len(g) == 1 else shapely.union_all(g)
-                     for g in pieces], dtype=object)
+    return np.array([g[0] if len(g) == 1 else shapely.union_all(g) for g in pieces], dtype=object)
 
 
 def _adjacency(regions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

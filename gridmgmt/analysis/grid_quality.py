@@ -1,4 +1,5 @@
 """How good an allocation is: workload balance, compactness, contiguity, groups kept whole."""
+
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -11,13 +12,13 @@ class Quality:
 
     cells: int
     households: int
-    workload_max_min: float     # heaviest cell's workload over the lightest's
-    workload_cv: float          # coefficient of variation of cell workloads
-    worst_deviation: float      # max |workload / target - 1|
+    workload_max_min: float  # heaviest cell's workload over the lightest's
+    workload_cv: float  # coefficient of variation of cell workloads
+    worst_deviation: float  # max |workload / target - 1|
     polsby_popper_mean: float
     polsby_popper_worst: float
-    contiguous_share: float     # share of cells that are one piece
-    group_kept_share: float     # households whose whole village group is in their cell
+    contiguous_share: float  # share of cells that are one piece
+    group_kept_share: float  # households whose whole village group is in their cell
 
     def as_dict(self) -> dict:
         """Plain dict, for JSON and tables."""
@@ -43,8 +44,7 @@ def group_kept_share(cell: np.ndarray, group: np.ndarray) -> float:
     return float(kept.mean())
 
 
-def quality(polygons, cell: np.ndarray, weight: np.ndarray, group: np.ndarray,
-            targets: np.ndarray) -> Quality:
+def quality(polygons, cell: np.ndarray, weight: np.ndarray, group: np.ndarray, targets: np.ndarray) -> Quality:
     """Figures for cells POLYGONS (metres) given each household's CELL index, WEIGHT and
     GROUP, and each cell's workload TARGETS."""
     polygons = np.asarray(polygons, dtype=object)
@@ -52,11 +52,13 @@ def quality(polygons, cell: np.ndarray, weight: np.ndarray, group: np.ndarray,
     pp = polsby_popper(polygons)
     pieces = shapely.get_num_geometries(polygons)
     return Quality(
-        cells=len(polygons), households=len(cell),
+        cells=len(polygons),
+        households=len(cell),
         workload_max_min=float(load.max() / load.min()) if load.min() > 0 else float("inf"),
         workload_cv=float(load.std() / load.mean()),
         worst_deviation=float(np.abs(load / np.asarray(targets) - 1).max()),
-        polsby_popper_mean=float(pp.mean()), polsby_popper_worst=float(pp.min()),
+        polsby_popper_mean=float(pp.mean()),
+        polsby_popper_worst=float(pp.min()),
         contiguous_share=float((pieces == 1).mean()),
         group_kept_share=group_kept_share(cell, group),
     )

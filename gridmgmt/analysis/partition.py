@@ -14,6 +14,7 @@ grid_cells). Each connected area gets `rules.cell_count` cells:
 4. polish (analysis/polish.py): local search on workload balance and Polsby–Popper
    compactness, from the states before and after the cut-shortening moves.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,14 +37,14 @@ BARRIER_DETOUR = 2.0
 class SiteGraph:
     """Sites with workloads, village groups and the adjacency graph between them."""
 
-    xy: np.ndarray        # (m, 2) metres
-    weight: np.ndarray    # (m,) workload
-    group: np.ndarray     # (m,) village group id (any int; -1 for none)
-    edges: np.ndarray     # (e, 2)
+    xy: np.ndarray  # (m, 2) metres
+    weight: np.ndarray  # (m,) workload
+    group: np.ndarray  # (m,) village group id (any int; -1 for none)
+    edges: np.ndarray  # (e, 2)
     shared_m: np.ndarray  # (e,) shared boundary length
     crossing: np.ndarray  # (e,) bool: the edge crosses a road or river
-    area: np.ndarray      # (m,) area of each site's region
-    length: np.ndarray    # (m,) perimeter of each site's region
+    area: np.ndarray  # (m,) area of each site's region
+    length: np.ndarray  # (m,) perimeter of each site's region
 
 
 def crossing_edges(xy: np.ndarray, edges: np.ndarray, barriers) -> np.ndarray:
@@ -66,15 +67,23 @@ def site_graph(mesh: VillageMesh, weight: np.ndarray, group: np.ndarray, barrier
     order = np.argsort(weight)  # the heaviest household of a site writes its group last
     site_group = np.full(m, -1)
     site_group[mesh.site_of[order]] = np.asarray(group)[order]
-    return SiteGraph(mesh.xy, load, site_group, mesh.edges, mesh.shared_m,
-                     crossing_edges(mesh.xy, mesh.edges, barriers),
-                     shapely.area(mesh.regions), shapely.length(mesh.regions))
+    return SiteGraph(
+        mesh.xy,
+        load,
+        site_group,
+        mesh.edges,
+        mesh.shared_m,
+        crossing_edges(mesh.xy, mesh.edges, barriers),
+        shapely.area(mesh.regions),
+        shapely.length(mesh.regions),
+    )
 
 
 def _matrix(g: SiteGraph, data: np.ndarray, size: int):
     e = g.edges
-    return coo_matrix((np.r_[data, data], (np.r_[e[:, 0], e[:, 1]], np.r_[e[:, 1], e[:, 0]])),
-                      shape=(size, size)).tocsr()
+    return coo_matrix(
+        (np.r_[data, data], (np.r_[e[:, 0], e[:, 1]], np.r_[e[:, 1], e[:, 0]])), shape=(size, size)
+    ).tocsr()
 
 
 def _lengths(g: SiteGraph) -> np.ndarray:
@@ -87,8 +96,7 @@ def _lengths(g: SiteGraph) -> np.ndarray:
 def cut_costs(g: SiteGraph, rules: GridRules) -> np.ndarray:
     """What cutting each edge costs: its shared length, cheaper between groups and across roads."""
     between = g.group[g.edges[:, 0]] != g.group[g.edges[:, 1]]
-    return (g.shared_m * np.where(between, rules.group_cut, 1.0)
-            * np.where(g.crossing, rules.barrier_cut, 1.0))
+    return g.shared_m * np.where(between, rules.group_cut, 1.0) * np.where(g.crossing, rules.barrier_cut, 1.0)
 
 
 def _kmeans_seeds(xy: np.ndarray, w: np.ndarray, k: int, rng) -> np.ndarray:
@@ -137,14 +145,17 @@ def _grow_cells(g: SiteGraph, graph, nodes: np.ndarray, k: int, rng) -> np.ndarr
         dist[~np.isfinite(dist)] = dist[np.isfinite(dist)].max() * 10
         reach = np.percentile(dist.min(axis=0), 90) + 1.0
         label = _grow(dist, w, mean, reach)
-        centres = np.array([np.average(xy[label == c], axis=0, weights=w[label == c])
-                            if (label == c).any() else xy[seeds[c]] for c in range(k)])
+        centres = np.array(
+            [
+                np.average(xy[label == c], axis=0, weights=w[label == c]) if (label == c).any() else xy[seeds[c]]
+                for c in range(k)
+            ]
+        )
         seeds = _nearest_sites(xy, centres)
     return label
 
 
-def allocate(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = None,
-             seed: int = 0) -> np.ndarray:
+def allocate(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
     """A cell label per site; sites with LOCKED >= 0 keep that label, the rest get new ones."""
     m = len(g.xy)
     labels = np.full(m, -1) if locked is None else np.asarray(locked).copy()
@@ -183,8 +194,7 @@ class Rebalancer:
     """Moves boundary sites between neighbouring movable cells: first into band, then
     moves that shorten the weighted cut and keep both cells in band, then polish."""
 
-    def __init__(self, g: SiteGraph, rules: GridRules, labels: np.ndarray, targets: np.ndarray,
-                 movable: np.ndarray):
+    def __init__(self, g: SiteGraph, rules: GridRules, labels: np.ndarray, targets: np.ndarray, movable: np.ndarray):
         self.g, self.labels, self.targets, self.movable = g, labels, targets, movable
         self.k = len(targets)
         self.low, self.high = np.array([rules.band(t) for t in targets]).reshape(-1, 2).T
@@ -227,8 +237,12 @@ class Rebalancer:
         w = self.g.weight[site]
         before, after_from, after_to = self.load[frm], self.load[frm] - w, self.load[to] + w
         if balance:
-            gain = (self._off(before, frm) + self._off(self.load[to], to)
-                    - self._off(after_from, frm) - self._off(after_to, to))
+            gain = (
+                self._off(before, frm)
+                + self._off(self.load[to], to)
+                - self._off(after_from, frm)
+                - self._off(after_to, to)
+            )
             out = (before > self.high[frm]) | (self.load[to] < self.low[to])
             ok = out & (gain > 1e-12)
         else:

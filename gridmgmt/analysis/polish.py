@@ -9,6 +9,7 @@ that is not movable (locked), or takes a cell out of its band. Perimeters are ke
 exactly from the mesh: moving site s from cell a to cell b changes a's perimeter by
 2·shared(s, a) − length(s) and b's by length(s) − 2·shared(s, b).
 """
+
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,21 +36,27 @@ def neighbours(edges: np.ndarray, m: int, values: np.ndarray) -> tuple[np.ndarra
 def stays_connected(labels: np.ndarray, ptr: np.ndarray, nbr: np.ndarray, site: int) -> bool:
     """True when the cell of SITE stays connected (and non-empty) without it."""
     cell = labels[site]
-    inside = [int(j) for j in nbr[ptr[site]:ptr[site + 1]] if labels[j] == cell]
+    inside = [int(j) for j in nbr[ptr[site] : ptr[site + 1]] if labels[j] == cell]
     if not inside:
         return False
     seen, stack = {site, inside[0]}, [inside[0]]
     while stack:
         node = stack.pop()
-        for j in nbr[ptr[node]:ptr[node + 1]]:
+        for j in nbr[ptr[node] : ptr[node + 1]]:
             if labels[j] == cell and j not in seen:
                 seen.add(int(j))
                 stack.append(int(j))
     return len(seen) == int((labels == cell).sum())
 
 
-def polish(g: "SiteGraph", starts: list[np.ndarray], targets: np.ndarray, low: np.ndarray,
-           high: np.ndarray, movable: np.ndarray) -> np.ndarray:
+def polish(
+    g: "SiteGraph",
+    starts: list[np.ndarray],
+    targets: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    movable: np.ndarray,
+) -> np.ndarray:
     """The labels with the lowest objective after polishing each of STARTS (several starts
     because single-site moves stop in a local minimum)."""
     polished = [Polisher(g, labels.copy(), targets, low, high, movable) for labels in starts]
@@ -61,8 +68,15 @@ def polish(g: "SiteGraph", starts: list[np.ndarray], targets: np.ndarray, low: n
 class Polisher:
     """Labels with the cells' workloads, areas, perimeters and groups, kept move by move."""
 
-    def __init__(self, g: "SiteGraph", labels: np.ndarray, targets: np.ndarray, low: np.ndarray,
-                 high: np.ndarray, movable: np.ndarray):
+    def __init__(
+        self,
+        g: "SiteGraph",
+        labels: np.ndarray,
+        targets: np.ndarray,
+        low: np.ndarray,
+        high: np.ndarray,
+        movable: np.ndarray,
+    ):
         self.g, self.labels = g, labels
         self.targets, self.low, self.high, self.movable = targets, low, high, movable
         m, k = len(labels), len(targets)
@@ -88,12 +102,14 @@ class Polisher:
         """The objective of the current labels."""
         cells = np.arange(len(self.targets))
         split = (self.in_cell > 0).sum(axis=1) > 1
-        return float(self._cost(cells, self.load, self.area, self.perimeter).sum()
-                     + SPLIT_GROUP * split[np.unique(self.group[self.named])].sum())
+        return float(
+            self._cost(cells, self.load, self.area, self.perimeter).sum()
+            + SPLIT_GROUP * split[np.unique(self.group[self.named])].sum()
+        )
 
     def _cost(self, cells, load, area, perimeter) -> np.ndarray:
         t = self.targets[cells]
-        return BALANCE * ((load - t) / t) ** 2 + perimeter ** 2 / (4 * np.pi * np.maximum(area, 1e-9))
+        return BALANCE * ((load - t) / t) ** 2 + perimeter**2 / (4 * np.pi * np.maximum(area, 1e-9))
 
     def _moves(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(site, to-cell, gain) of every move of a border site that keeps both cells in band."""
@@ -104,12 +120,14 @@ class Polisher:
         ok = (to != frm) & self.movable[to] & self.movable[frm]
         ok &= (self.load[frm] - w >= self.low[frm]) & (self.load[to] + w <= self.high[to])
         site, to, frm, w, a, length = site[ok], to[ok], frm[ok], w[ok], a[ok], length[ok]
-        before = (self._cost(frm, self.load[frm], self.area[frm], self.perimeter[frm])
-                  + self._cost(to, self.load[to], self.area[to], self.perimeter[to]))
-        after = (self._cost(frm, self.load[frm] - w, self.area[frm] - a,
-                            self.perimeter[frm] - length + 2 * self.linked[site, frm])
-                 + self._cost(to, self.load[to] + w, self.area[to] + a,
-                              self.perimeter[to] + length - 2 * self.linked[site, to]))
+        before = self._cost(frm, self.load[frm], self.area[frm], self.perimeter[frm]) + self._cost(
+            to, self.load[to], self.area[to], self.perimeter[to]
+        )
+        after = self._cost(
+            frm, self.load[frm] - w, self.area[frm] - a, self.perimeter[frm] - length + 2 * self.linked[site, frm]
+        ) + self._cost(
+            to, self.load[to] + w, self.area[to] + a, self.perimeter[to] + length - 2 * self.linked[site, to]
+        )
         return site, to, before - after - SPLIT_GROUP * self._splits(site, frm, to)
 
     def _splits(self, site: np.ndarray, frm: np.ndarray, to: np.ndarray) -> np.ndarray:

@@ -3,6 +3,7 @@
 Index 0 of the road-distance matrix is the base; the order of the chosen stops comes
 from gridmgmt.network.tours.
 """
+
 import numpy as np
 
 

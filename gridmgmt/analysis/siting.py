@@ -5,12 +5,14 @@ with a minimum spacing, at most N sites per field and per theme (一领域一特
 locked-in awarded sites and must-include candidates. CP-SAT solves it exactly;
 a greedy pass is the baseline it is measured against.
 """
+
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.sat.python import cp_model
 
+from gridmgmt.domain.errors import UserError
 from gridmgmt.domain.site_criteria import Candidate, SiteConfig, exclusions, in_corridor
 from gridmgmt.domain.vocab import EIGHT_HAVES
 
@@ -18,7 +20,7 @@ from gridmgmt.domain.vocab import EIGHT_HAVES
 SCALE = 100
 
 
-class SelectionError(ValueError):
+class SelectionError(UserError, ValueError):
     """No set satisfies the rules (or none was found in time); the message is Chinese."""
 
 
@@ -61,8 +63,9 @@ def _fractions(c: Candidate, config: SiteConfig) -> dict[str, float]:
 def score(c: Candidate, config: SiteConfig) -> Score:
     """Score C by the weighted soft criteria; hard requirements give the exclusions."""
     fractions = _fractions(c, config)
-    breakdown = {name: round(weight * min(max(fractions[name], 0.0), 1.0), 2)
-                 for name, weight in config.weights.items()}
+    breakdown = {
+        name: round(weight * min(max(fractions[name], 0.0), 1.0), 2) for name, weight in config.weights.items()
+    }
     catchment = round(config.catchment_weight * c.catchment_households / 100, 2)
     return Score(c.party_org_id, breakdown, catchment, tuple(exclusions(c, config)))
 
@@ -153,8 +156,7 @@ def _model(options: list[Option], rules: Rules):
     return model, chosen
 
 
-def select_exact(options: list[Option], rules: Rules, time_limit_s: float = 10.0,
-                 workers: int = 2) -> Selection:
+def select_exact(options: list[Option], rules: Rules, time_limit_s: float = 10.0, workers: int = 2) -> Selection:
     """The best set by CP-SAT; optimal=False when the time limit stopped it first."""
     if rules.k > len(options):
         raise SelectionError(f"只有{len(options)}个合格候选，选不出{rules.k}个示范点")
@@ -172,8 +174,7 @@ def select_exact(options: list[Option], rules: Rules, time_limit_s: float = 10.0
     ids = tuple(o.id for o, x in zip(options, chosen) if solver.value(x))
     optimal = status == cp_model.OPTIMAL
     bound = solver.best_objective_bound / SCALE
-    notes = () if optimal else (
-        f"达到 {time_limit_s:g} 秒时限，未证明最优；最优值不超过 {bound:.2f}",)
+    notes = () if optimal else (f"达到 {time_limit_s:g} 秒时限，未证明最优；最优值不超过 {bound:.2f}",)
     return Selection(ids, _value(options, ids), optimal, bound, seconds, "cp-sat", notes)
 
 
@@ -190,16 +191,16 @@ def select_greedy(options: list[Option], rules: Rules) -> Selection:
     for i, j in close_pairs(options, rules.min_spacing_m):
         clash[i].add(j)
         clash[j].add(i)
-    order = fixed + sorted(set(range(len(options))) - set(fixed),
-                           key=lambda n: (-options[n].value, options[n].id))
+    order = fixed + sorted(set(range(len(options))) - set(fixed), key=lambda n: (-options[n].value, options[n].id))
     taken: list[int] = []
     counts: dict[tuple[str, str], int] = {}
     limits = {"field": rules.max_per_field, "theme": rules.max_per_theme}
     for n in order:
         if len(taken) == rules.k:
             break
-        keys = [(a, getattr(options[n], a)) for a in limits
-                if limits[a] is not None and getattr(options[n], a) is not None]
+        keys = [
+            (a, getattr(options[n], a)) for a in limits if limits[a] is not None and getattr(options[n], a) is not None
+        ]
         if clash[n] & set(taken) or any(counts.get(key, 0) >= limits[key[0]] for key in keys):
             continue
         taken.append(n)
@@ -207,5 +208,4 @@ def select_greedy(options: list[Option], rules: Rules) -> Selection:
             counts[key] = counts.get(key, 0) + 1
     ids = tuple(options[n].id for n in sorted(taken))
     notes = () if len(ids) == rules.k else (f"贪心法只选出{len(ids)}个（要求{rules.k}个）",)
-    return Selection(ids, _value(options, ids), False, None,
-                     time.perf_counter() - start, "greedy", notes)
+    return Selection(ids, _value(options, ids), False, None, time.perf_counter() - start, "greedy", notes)

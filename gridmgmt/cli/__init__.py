@@ -1,14 +1,14 @@
 """`gridmgmt …`: the command line."""
+
 import importlib
 import sys
 from typing import NamedTuple
 
 import click
 
-from gridmgmt.domain.errors import UserError
-
 from gridmgmt.cli import zh
 from gridmgmt.cli.layout import Group
+from gridmgmt.domain.errors import UserError
 
 
 class Entry(NamedTuple):
@@ -22,19 +22,25 @@ class Entry(NamedTuple):
 # imported only when that subcommand runs, so `gridmgmt import` starts fast; the summaries live here,
 # not in the modules, so that `gridmgmt --help` lists them without importing any.
 COMMANDS = {
-    "coverage": Entry("gridmgmt.cli.coverage:coverage_command",
-                      "党组织覆盖：空白村组、支部设置、党小组建议、企业党建、挂点与第一书记、道路可达性"),
+    "coverage": Entry(
+        "gridmgmt.cli.coverage:coverage_command",
+        "党组织覆盖：空白村组、支部设置、党小组建议、企业党建、挂点与第一书记、道路可达性",
+    ),
     "db": Entry("gridmgmt.cli.db:db", "数据库：启动、停止、状态、迁移、备份、恢复"),
     "demo": Entry("gridmgmt.cli.demo:demo", "生成并导入演示乡镇（和平县，东经 115.7°、北纬 23.9° 附近）"),
     "duties": Entry("gridmgmt.cli.visits:duties", "走访职责：谁、什么范围、走访哪些对象、多久一次"),
-    "export": Entry("gridmgmt.cli.export:export_command",
-                    "把一个图层导出为 GeoPackage、GeoJSON、CSV 或 Shapefile 文件"),
-    "export-gpkg": Entry("gridmgmt.cli.export_map:export_gpkg_command",
-                         "把乡镇的若干图层导出到一个 GeoPackage 文件，供 QGIS 使用"),
+    "export": Entry(
+        "gridmgmt.cli.export:export_command", "把一个图层导出为 GeoPackage、GeoJSON、CSV 或 Shapefile 文件"
+    ),
+    "export-gpkg": Entry(
+        "gridmgmt.cli.export_map:export_gpkg_command", "把乡镇的若干图层导出到一个 GeoPackage 文件，供 QGIS 使用"
+    ),
     "export-map": Entry("gridmgmt.cli.export_map:export_map_command", "导出简报地图：PNG、PDF 或离线网页"),
     "grids": Entry("gridmgmt.cli.grids:grids", "网格化：自动划分网格、分配网格员与联户党员、发布、比较、导出"),
-    "import": Entry("gridmgmt.cli.io:import_command",
-                    "把一个文件（GeoJSON、GeoPackage、Shapefile、zip、CSV）导入一个图层：全部成功或全部不写"),
+    "import": Entry(
+        "gridmgmt.cli.io:import_command",
+        "把一个文件（GeoJSON、GeoPackage、Shapefile、zip、CSV）导入一个图层：全部成功或全部不写",
+    ),
     "init": Entry("gridmgmt.cli.init:init", "生成会话密钥文件（仅本账户可读）"),
     "serve": Entry("gridmgmt.cli.serve:serve", "启动网页服务（地图页面）"),
     "sites": Entry("gridmgmt.cli.sites:sites", "党建示范点：候选评分、选点、观摩路线、评审记录"),
@@ -86,7 +92,8 @@ class LazyGroup(Group):
             reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
             raise click.ClickException(
                 f"无法连接数据库：{reason}\n请先运行 gridmgmt db up（本地集群）或检查 GRIDMGMT_DATABASE_URL / "
-                "GRIDMGMT_DB_NAME") from exc
+                "GRIDMGMT_DB_NAME"
+            ) from exc
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

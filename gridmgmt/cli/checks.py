@@ -1,5 +1,6 @@
 """Option types that keep command-line numbers and dates within what the database and the calendar hold
 (the same limits as the web's input checks, gridmgmt.domain.limits), named in Chinese for --help."""
+
 import math
 from datetime import datetime
 

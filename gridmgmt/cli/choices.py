@@ -1,4 +1,5 @@
 """Choices on the command line that take the Chinese word or the code, and show the Chinese words."""
+
 import re
 from collections.abc import Iterable, Mapping
 
@@ -57,10 +58,10 @@ class LabelledList(LabelledChoice):
         """VALUE as a tuple of codes (empty for an empty text)."""
         if isinstance(value, tuple):
             return value
-        return tuple(LabelledChoice.convert(self, item, param, ctx)
-                     for item in LIST_SEPARATORS.split(value) if item.strip())
+        return tuple(
+            LabelledChoice.convert(self, item, param, ctx) for item in LIST_SEPARATORS.split(value) if item.strip()
+        )
 
     def get_metavar(self, param, ctx) -> str:
         """[甲|乙|丙]，… : one or more, separated by commas."""
         return f"[{'|'.join(self.labels.values())}]，…"
-

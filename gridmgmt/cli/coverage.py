@@ -1,4 +1,5 @@
 """`gridmgmt coverage`: party organisation coverage of a township."""
+
 import json
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from gridmgmt.domain.vocab import FORMATS
 from gridmgmt.private_files import write_private
 from gridmgmt.reports.coverage_tables import as_json, summary, tables
 from gridmgmt.reports.coverage_workbook import coverage_workbook
-from gridmgmt.services.coverage.report import TownshipNotFound, township_coverage
+from gridmgmt.services.coverage.report import township_coverage
 from gridmgmt.services.coverage.workbook import audited_coverage
 
 # The table format shows this many rows of each list; json and xlsx carry all of them.
@@ -38,12 +39,22 @@ def _table_text(report) -> str:
     return "\n".join(lines)
 
 
-@click.command("coverage", cls=Command, help=help_text(
-    "coverage", "名单中有干部、党员姓名：JSON、Excel 或写入文件（-o）属于导出，须用 --as 指明操作人，记入审计日志。"))
+@click.command(
+    "coverage",
+    cls=Command,
+    help=help_text(
+        "coverage", "名单中有干部、党员姓名：JSON、Excel 或写入文件（-o）属于导出，须用 --as 指明操作人，记入审计日志。"
+    ),
+)
 @click.option("--township", "code", required=True, metavar="编码", help="乡镇编码（12位）")
 @click.option("--format", "fmt", type=FORMAT, default=FORMATS["table"], show_default=True, help="输出格式")
-@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="文件",
-              help="输出文件（Excel 必填；其余默认打印；仅本账户可读）")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    metavar="文件",
+    help="输出文件（Excel 必填；其余默认打印；仅本账户可读）",
+)
 @click.option("--no-reach", is_flag=True, help="不计算农户到活动场所、党员户的道路距离（更快）")
 @as_option
 def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool, as_user: str | None) -> None:
@@ -51,20 +62,20 @@ def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool, a
     if fmt == "xlsx" and output is None:
         raise click.UsageError("输出 Excel 须用 -o 指定输出文件")
     with make_session() as session:
-        try:
-            if fmt == "table" and output is None:  # on screen, like the coverage page: not an export
-                report = township_coverage(session, code, with_reach=not no_reach)
-            else:
-                actor = cli_actor(session, as_user, "view_coverage", township=code)
-                report = audited_coverage(session, code, actor, fmt, not no_reach)
-        except TownshipNotFound as exc:
-            raise click.ClickException(str(exc)) from exc
+        if fmt == "table" and output is None:  # on screen, like the coverage page: not an export
+            report = township_coverage(session, code, with_reach=not no_reach)
+        else:
+            actor = cli_actor(session, as_user, "view_coverage", township=code)
+            report = audited_coverage(session, code, actor, fmt, not no_reach)
     if fmt == "xlsx":
         write_private(output, coverage_workbook(report))
         click.echo(f"已写入 {output}")
         return
-    text = (json.dumps(as_json(report), ensure_ascii=False, indent=2, default=_native)
-            if fmt == "json" else _table_text(report))
+    text = (
+        json.dumps(as_json(report), ensure_ascii=False, indent=2, default=_native)
+        if fmt == "json"
+        else _table_text(report)
+    )
     if output:
         write_private(output, text + "\n")
         click.echo(f"已写入 {output}")

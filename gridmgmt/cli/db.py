@@ -1,4 +1,5 @@
 """`gridmgmt db up|down|status|migrate` (and backup|restore, from gridmgmt.cli.backup)."""
+
 import click
 
 from gridmgmt.cli import help_text
@@ -41,8 +42,10 @@ def up() -> None:
         raise click.ClickException(str(exc)) from exc
     settings = cluster.settings
     if converted:
-        click.echo(f"已把旧版集群改为密码登录（scram-sha-256）；应用改用非超级用户角色 {settings.pg_user}，"
-                   f"密码文件在 {settings.secrets_dir}")
+        click.echo(
+            f"已把旧版集群改为密码登录（scram-sha-256）；应用改用非超级用户角色 {settings.pg_user}，"
+            f"密码文件在 {settings.secrets_dir}"
+        )
     click.echo(f"数据库已运行：127.0.0.1:{settings.pg_port}")
 
 

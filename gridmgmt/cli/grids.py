@@ -1,4 +1,5 @@
 """`gridmgmt grids …`: allocate, assign, publish, compare and export grid plans, and the roster."""
+
 import time
 from pathlib import Path
 
@@ -10,23 +11,36 @@ from gridmgmt.cli.checks import ID, INTEGER, NUMBER
 from gridmgmt.cli.choices import LabelledChoice
 from gridmgmt.cli.layout import Group
 from gridmgmt.db.session import make_session
-from gridmgmt.domain.grid_rules import GridError, GridRules
+from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.vocab import FORMATS, PLAN_STATUSES
 from gridmgmt.private_files import private_output, write_private
+from gridmgmt.services.briefing.roster import grid_roster
 from gridmgmt.services.grids import plans as grid_plans
-from gridmgmt.services.briefing.roster import NoPlan, grid_roster
+from gridmgmt.services.grids.allocation import allocate_township
+from gridmgmt.services.grids.allocation import rebalance as rebalance_plan
 from gridmgmt.services.grids.assignment import assign as assign_plan
 from gridmgmt.services.grids.views import plan_row
-from gridmgmt.services.grids.allocation import allocate_township, rebalance as rebalance_plan
 
 DEFAULT = GridRules()
-PLAN_COLUMNS = {"id": "编号", "township": "乡镇", "name": "名称", "status": "状态", "published_at": "发布时间",
-                "cells": "网格", "households": "农户"}
+PLAN_COLUMNS = {
+    "id": "编号",
+    "township": "乡镇",
+    "name": "名称",
+    "status": "状态",
+    "published_at": "发布时间",
+    "cells": "网格",
+    "households": "农户",
+}
 QUALITY_LABELS = {
-    "cells": "网格数", "households": "农户数", "workload_max_min": "最大网格工作量是最小的几倍",
-    "workload_cv": "各网格工作量的差异（越小越均衡）", "worst_deviation": "最大偏离本村目标",
-    "polsby_popper_mean": "网格形状规整程度（平均，1 为圆形）", "polsby_popper_worst": "网格形状规整程度（最差）",
-    "contiguous_share": "连成一片的网格占比", "group_kept_share": "村民小组保持完整的农户占比",
+    "cells": "网格数",
+    "households": "农户数",
+    "workload_max_min": "最大网格工作量是最小的几倍",
+    "workload_cv": "各网格工作量的差异（越小越均衡）",
+    "worst_deviation": "最大偏离本村目标",
+    "polsby_popper_mean": "网格形状规整程度（平均，1 为圆形）",
+    "polsby_popper_worst": "网格形状规整程度（最差）",
+    "contiguous_share": "连成一片的网格占比",
+    "group_kept_share": "村民小组保持完整的农户占比",
 }
 EXPORT_FORMAT = LabelledChoice(FORMATS, sorted(grid_plans.EXPORT_DRIVERS))
 
@@ -50,25 +64,20 @@ def _rules_options(fn):
 
 
 def _rules(**kw) -> GridRules:
-    try:
-        return GridRules(**{name: kw[name] for _, name, _, _ in RULE_OPTIONS})
-    except GridError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return GridRules(**{name: kw[name] for _, name, _, _ in RULE_OPTIONS})
 
 
 def _run(fn, *args, **kw):
     with make_session() as session:
-        try:
-            return fn(session, *args, **kw)
-        except GridError as exc:
-            raise click.ClickException(str(exc)) from exc
+        return fn(session, *args, **kw)
 
 
 def _print_quality(report) -> None:
     click.echo(f"方案 {report.plan_id}：{report.cells} 个网格")
     for key, value in report.quality.as_dict().items():
-        click.echo(f"  {QUALITY_LABELS[key]}：{value:.3f}" if isinstance(value, float) else
-                   f"  {QUALITY_LABELS[key]}：{value}")
+        click.echo(
+            f"  {QUALITY_LABELS[key]}：{value:.3f}" if isinstance(value, float) else f"  {QUALITY_LABELS[key]}：{value}"
+        )
 
 
 @click.group(cls=Group, help=help_text("grids"))
@@ -103,8 +112,10 @@ def rebalance(plan_id: int) -> None:
 def assign(plan_id: int, **kw) -> None:
     """按道路距离为每个网格配网格员、为每户配联户党员；给出的上限记入方案规则。"""
     report = _run(assign_plan, plan_id, **{k: v for k, v in kw.items() if v is not None})
-    click.echo(f"{report.cells} 个网格中 {report.workers_assigned} 个已配网格员；"
-               f"{report.households} 户中 {report.households_linked} 户已配联户党员")
+    click.echo(
+        f"{report.cells} 个网格中 {report.workers_assigned} 个已配网格员；"
+        f"{report.households} 户中 {report.households_linked} 户已配联户党员"
+    )
     if report.no_worker:
         click.echo(f"缺网格员的网格：{'、'.join(report.no_worker)}")
     for code, n in sorted(report.short.items()):
@@ -123,15 +134,21 @@ def publish(plan_id: int, allow_no_worker: bool) -> None:
 @grids.command()
 @click.argument("plan_a", type=ID, metavar="原方案编号")
 @click.argument("plan_b", type=ID, metavar="新方案编号")
-@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="文件",
-              help="变动农户写入 GeoJSON 文件（用于地图；仅本账户可读）；属于导出，须用 --as，记入审计日志")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    metavar="文件",
+    help="变动农户写入 GeoJSON 文件（用于地图；仅本账户可读）；属于导出，须用 --as，记入审计日志",
+)
 @as_option
 def diff(plan_a: int, plan_b: int, output: Path | None, as_user: str | None) -> None:
     """比较两个方案：哪些农户换了网格。"""
     if output:
         with private_output(output):
-            result = _audited(plan_a, as_user,
-                              lambda s, actor: grid_plans.export_diff(s, plan_a, plan_b, output, actor))
+            result = _audited(
+                plan_a, as_user, lambda s, actor: grid_plans.export_diff(s, plan_a, plan_b, output, actor)
+            )
     else:
         result = _run(grid_plans.diff, plan_a, plan_b)
     click.echo(f"{len(result.matches)} 对网格对应；{len(result.moved)} 户换了网格")
@@ -143,16 +160,19 @@ def diff(plan_a: int, plan_b: int, output: Path | None, as_user: str | None) -> 
 
 def _audited(plan_id: int, as_user: str | None, work):
     """WORK(session, actor) for the user AS_USER, who must be a planner of PLAN_ID's township (or an admin)."""
+
     def run(session):
         _, township = plan_row(session, plan_id)
         return work(session, cli_actor(session, as_user, "edit_grids", township=township))
+
     return _run(run)
 
 
 @grids.command()
 @click.argument("plan_id", type=ID, metavar="方案编号")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, metavar="文件",
-              help="输出文件（仅本账户可读）")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, metavar="文件", help="输出文件（仅本账户可读）"
+)
 @click.option("--format", "fmt", type=EXPORT_FORMAT, default=FORMATS["gpkg"], show_default=True, help="输出格式")
 @as_option
 def export(plan_id: int, output: Path, fmt: str, as_user: str | None) -> None:
@@ -164,17 +184,20 @@ def export(plan_id: int, output: Path, fmt: str, as_user: str | None) -> None:
 
 @grids.command()
 @click.option("--township", required=True, metavar="编码", help="乡镇编码")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, metavar="文件",
-              help="输出的 Excel 文件（仅本账户可读）")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    metavar="文件",
+    help="输出的 Excel 文件（仅本账户可读）",
+)
 @as_option
 def roster(township: str, output: Path, as_user: str | None) -> None:
     """导出网格花名册（Excel）：已发布方案（没有则为最新方案）的网格、网格员和联户党员；须用 --as 指明操作人，记入审计日志。"""
     with make_session() as session:
         actor = cli_actor(session, as_user, "export_maps", township=township)
-        try:
-            write_private(output, grid_roster(session, township, actor))
-        except NoPlan as exc:
-            raise click.ClickException(str(exc)) from exc
+        write_private(output, grid_roster(session, township, actor))
     click.echo(f"已写出 {output}")
 
 

@@ -1,4 +1,5 @@
 """`gridmgmt import LAYER FILE`."""
+
 import sys
 from pathlib import Path
 
@@ -14,6 +15,15 @@ from gridmgmt.cli.layout import Command
 from gridmgmt.domain.limits import DEFAULT_MAX_MB
 
 LAYER = LabelledChoice({name: layer.label for name, layer in LAYERS.items()})
+# Files with fewer rows are written before a progress bar would be worth drawing.
+PROGRESS_MIN_ROWS = 5000
+
+
+def _progress(rows, total: int):
+    """ROWS with a progress bar on stderr while they are written."""
+    from tqdm import tqdm
+
+    return tqdm(rows, total=total, desc="写入暂存表", unit="条", leave=False, disable=total <= PROGRESS_MIN_ROWS)
 
 
 def _report(rejected: ImportRejected) -> None:
@@ -23,18 +33,34 @@ def _report(rejected: ImportRejected) -> None:
     raise click.ClickException(str(rejected))
 
 
-@click.command("import", cls=Command, help=help_text("import", (
-    f"图层按此顺序导入：{LAYER.listing()}。须用 --as 指明操作人（管理员或本乡镇的组织委员），导入记入审计日志。")))
+@click.command(
+    "import",
+    cls=Command,
+    help=help_text(
+        "import",
+        (f"图层按此顺序导入：{LAYER.listing()}。须用 --as 指明操作人（管理员或本乡镇的组织委员），导入记入审计日志。"),
+    ),
+)
 @click.argument("layer", type=LAYER, metavar="图层")
 @click.argument("file", type=click.Path(path_type=Path), metavar="文件")
-@click.option("--township", metavar="编码", help="所属乡镇编码。导入乡镇时不用；农户、村民小组、企业/合作社可省略，"
-                                               "省略时按位置在数据库全部行政村中查找，各行归入所在村的乡镇；其余图层必填")
+@click.option(
+    "--township",
+    metavar="编码",
+    help="所属乡镇编码。导入乡镇时不用；农户、村民小组、企业/合作社可省略，"
+    "省略时按位置在数据库全部行政村中查找，各行归入所在村的乡镇；其余图层必填",
+)
 @click.option("--crs", metavar="坐标系", help="坐标系：EPSG:编号、gcj02（高德/腾讯）或 bd09（百度）；默认用文件自带的")
 @click.option("--encoding", metavar="编码方式", help="文字编码方式（如 GBK、UTF-8）；默认读 .cpg 文件或自动识别")
 @click.option("--update", is_flag=True, help="编码已存在时更新该记录（默认拒绝）")
 @click.option("--fix-geometry", is_flag=True, help="自动修复无效的几何图形（默认拒绝）")
-@click.option("--max-mb", type=INTEGER, default=DEFAULT_MAX_MB, show_default=True,
-              envvar="GRIDMGMT_IMPORT_MAX_MB", help="文件大小上限（MB）")
+@click.option(
+    "--max-mb",
+    type=INTEGER,
+    default=DEFAULT_MAX_MB,
+    show_default=True,
+    envvar="GRIDMGMT_IMPORT_MAX_MB",
+    help="文件大小上限（MB）",
+)
 @as_option
 def import_command(layer, file, township, crs, encoding, update, fix_geometry, max_mb, as_user) -> None:
     """Import FILE into LAYER for the user AS_USER."""
@@ -48,9 +74,19 @@ def import_command(layer, file, township, crs, encoding, update, fix_geometry, m
     with make_session() as session:
         actor = cli_actor(session, as_user, "import_data", township=township)
         try:
-            result = import_layer(session, layer, file, actor=actor, township=township, crs=crs, encoding=encoding,
-                                  update=update, fix_geometry=fix_geometry, max_mb=max_mb,
-                                  progress=sys.stderr.isatty())
+            result = import_layer(
+                session,
+                layer,
+                file,
+                actor=actor,
+                township=township,
+                crs=crs,
+                encoding=encoding,
+                update=update,
+                fix_geometry=fix_geometry,
+                max_mb=max_mb,
+                progress=_progress if sys.stderr.isatty() else None,
+            )
         except ImportRejected as rejected:
             _report(rejected)
     click.echo(f"已导入 {LAYERS[layer].label}：新增 {result.inserted} 条，更新 {result.updated} 条")

@@ -5,6 +5,7 @@ Click measures text in characters and breaks lines only at spaces, so Chinese he
 the terminal and long names (GRIDMGMT_DB_NAME) get cut in two. Here a line may break between any two
 Chinese characters, never inside an English word, and never before closing punctuation.
 """
+
 import re
 import unicodedata
 
@@ -27,9 +28,11 @@ def columns(text: str) -> int:
 
 def _joined(text: str) -> str:
     """TEXT's lines as one line (a paragraph)."""
+
     def join(match: re.Match) -> str:
-        before, after = text[match.start() - 1:match.start()], text[match.end():match.end() + 1]
+        before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
         return "" if columns(before) == 2 or columns(after) == 2 else " "
+
     return JOIN.sub(join, text.strip())
 
 

@@ -3,6 +3,7 @@
 granian, not gunicorn: with as many workers and threads, it answered 200 concurrent mixed
 GETs with a lower p95 and more requests per second on the 2-core machine (bench/concurrency.py).
 """
+
 import ipaddress
 import logging.config
 import os
@@ -22,7 +23,8 @@ PRODUCTION_THREADS = 4
 # Warnings, and the request log (web/serving.py), to standard error: the journal under systemd.
 # granian applies it in each worker process too.
 LOGGING = {
-    "version": 1, "disable_existing_loggers": False,
+    "version": 1,
+    "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": "WARNING"},
@@ -35,13 +37,15 @@ def default_workers() -> int:
     return (os.cpu_count() or 1) + 1
 
 
-@click.command(cls=Command, help=help_text("serve", "默认只在本机访问；向其他电脑开放须先运行 gridmgmt init 生成会话密钥。"))
+@click.command(
+    cls=Command, help=help_text("serve", "默认只在本机访问；向其他电脑开放须先运行 gridmgmt init 生成会话密钥。")
+)
 @click.option("--host", default="127.0.0.1", show_default=True, metavar="地址", help="监听地址")
 @click.option("--port", default=8000, show_default=True, type=Whole(1, 65535), help="端口")
-@click.option("--production", is_flag=True,
-              help="生产模式：多进程服务，置于反向代理（HTTPS）之后；部署步骤见部署说明文档")
-@click.option("--workers", type=Whole(1, 64), default=None,
-              help="生产模式的工作进程数（默认为处理器核数加一）")
+@click.option(
+    "--production", is_flag=True, help="生产模式：多进程服务，置于反向代理（HTTPS）之后；部署步骤见部署说明文档"
+)
+@click.option("--workers", type=Whole(1, 64), default=None, help="生产模式的工作进程数（默认为处理器核数加一）")
 def serve(host: str, port: int, production: bool, workers: int | None) -> None:
     """Serve the web app, under waitress or (PRODUCTION) granian, until interrupted."""
     settings = get_settings()
@@ -96,9 +100,18 @@ def _granian(host: str, port: int, workers: int) -> None:
         raise click.ClickException(str(error)) from error
     _require_free(host, port)
     click.echo(f"gridmgmt 生产服务：http://{host}:{port}，{workers} 个工作进程（请经 Caddy 以 HTTPS 访问）")
-    Granian("web:create_app", factory=True, address=host, port=port, interface=Interfaces.WSGI,
-            workers=workers, blocking_threads=PRODUCTION_THREADS, respawn_failed_workers=True, websockets=False,
-            log_dictconfig=LOGGING).serve()
+    Granian(
+        "web:create_app",
+        factory=True,
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=PRODUCTION_THREADS,
+        respawn_failed_workers=True,
+        websockets=False,
+        log_dictconfig=LOGGING,
+    ).serve()
 
 
 def _require_session_key(settings: Settings, host: str) -> None:
@@ -112,7 +125,8 @@ def _require_session_key(settings: Settings, host: str) -> None:
     if key is None or len(key) < MIN_SESSION_KEY:
         raise click.ClickException(
             f"监听 {host} 会向其他电脑开放，必须先配置会话密钥（至少 {MIN_SESSION_KEY} 个字符）："
-            f"请运行 gridmgmt init 生成 {settings.secret_key_file}，或设置 GRIDMGMT_SECRET_KEY")
+            f"请运行 gridmgmt init 生成 {settings.secret_key_file}，或设置 GRIDMGMT_SECRET_KEY"
+        )
 
 
 def _is_loopback(host: str) -> bool:

@@ -1,33 +1,36 @@
 """`gridmgmt sites score|select|tour|review|history|reminders|sheet`: 党建示范点."""
+
 import math
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
-from gridmgmt.analysis.siting import Rules, SelectionError
 from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.checks import DAY, DISTANCE, YEAR, Finite, Whole
 from gridmgmt.cli.choices import LabelledChoice
 from gridmgmt.cli.layout import Group
-from gridmgmt.db.models import AppUser, DemoSite, PartyOrg
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import Forbidden
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig
-from gridmgmt.domain.site_review import AWARD_LEVELS, STEPS, ReviewError
+from gridmgmt.domain.site_review import AWARD_LEVELS, STEPS
 from gridmgmt.domain.vocab import DEMO_SITE_STATUSES, DEMO_SITE_THEMES, REVIEW_STEPS
 from gridmgmt.private_files import write_private
-from gridmgmt.domain.errors import TownshipNotFound
-from gridmgmt.services.sites.measures import NoSeat
-from gridmgmt.services.sites.review import history, review, township_reminders
-from gridmgmt.services.sites.sheet import review_sheet
+from gridmgmt.services.sites.review import org_history, review, reviewer, township_reminders
 from gridmgmt.services.sites.selection import (
-    org_ids, plan_tour, score_sites, select_sites, township_id,
+    TOUR_SPEED_KMH,
+    TOUR_STAY_MIN,
+    org_ids,
+    plan_tour,
+    score_sites,
+    select_sites,
+    selection_rules,
+    township_id,
 )
+from gridmgmt.services.sites.sheet import review_sheet
 
-USER_ERRORS = (SelectionError, ReviewError, Forbidden, TownshipNotFound, NoSeat)
 CRITERION = LabelledChoice(CRITERIA)
 STEP = LabelledChoice(REVIEW_STEPS, STEPS)
 
@@ -54,16 +57,38 @@ class Weight(click.ParamType):
 
 def _config_options(fn):
     """Thresholds of the criteria, shared by the commands that score."""
-    for option in reversed([
-        click.option("--min-area", type=Finite(0), default=SiteConfig.min_venue_area_m2, show_default=True,
-                     help="场所面积下限（平方米，硬性条件）"),
-        click.option("--corridor-m", type=DISTANCE, default=SiteConfig.corridor_m, show_default=True,
-                     help="国道、省道、县道两侧范围（米）"),
-        click.option("--catchment-m", type=DISTANCE, default=SiteConfig.catchment_m, show_default=True,
-                     help="示范点服务范围：沿道路走多少米以内（米）"),
-        click.option("--weight", "weights", type=Weight(), multiple=True,
-                     help=f"改评分权重，如 --weight 党员人数=2，可多次使用；评分项：{CRITERION.listing()}"),
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--min-area",
+                type=Finite(0),
+                default=SiteConfig.min_venue_area_m2,
+                show_default=True,
+                help="场所面积下限（平方米，硬性条件）",
+            ),
+            click.option(
+                "--corridor-m",
+                type=DISTANCE,
+                default=SiteConfig.corridor_m,
+                show_default=True,
+                help="国道、省道、县道两侧范围（米）",
+            ),
+            click.option(
+                "--catchment-m",
+                type=DISTANCE,
+                default=SiteConfig.catchment_m,
+                show_default=True,
+                help="示范点服务范围：沿道路走多少米以内（米）",
+            ),
+            click.option(
+                "--weight",
+                "weights",
+                type=Weight(),
+                multiple=True,
+                help=f"改评分权重，如 --weight 党员人数=2，可多次使用；评分项：{CRITERION.listing()}",
+            ),
+        ]
+    ):
         fn = option(fn)
     return fn
 
@@ -71,18 +96,18 @@ def _config_options(fn):
 def _config(min_area, corridor_m, catchment_m, weights) -> SiteConfig:
     changed = SiteConfig().weights | dict(weights)
     try:
-        return SiteConfig(min_venue_area_m2=min_area, corridor_m=corridor_m,
-                          catchment_m=catchment_m, weights=changed)
+        return SiteConfig(min_venue_area_m2=min_area, corridor_m=corridor_m, catchment_m=catchment_m, weights=changed)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--weight") from exc
 
 
 def _run(fn):
-    """Run FN(session) and turn rule breaches into a Chinese error and exit code 1."""
+    """Run FN(session); a user without the right to decide is a Chinese error and exit code 1 (rule
+    breaches are UserErrors, which the command line answers itself)."""
     with make_session() as session:
         try:
             return fn(session)
-        except USER_ERRORS as exc:
+        except Forbidden as exc:
             raise click.ClickException(str(exc)) from exc
 
 
@@ -108,7 +133,13 @@ def score_command(township, min_area, corridor_m, catchment_m, weights) -> None:
 @sites.command("select")
 @click.argument("township", metavar="乡镇编码")
 @click.option("-k", "k", type=Whole(1), required=True, help="示范点总数（含已授牌）")
-@click.option("--spacing-m", type=DISTANCE, default=0.0, show_default=True, help="示范点之间的最小直线距离（米）")
+@click.option(
+    "--spacing-m",
+    type=DISTANCE,
+    default=SiteConfig.min_spacing_m,
+    show_default=True,
+    help="示范点之间的最小直线距离（米）",
+)
 @click.option("--per-field", type=Whole(1), default=None, help="每个领域最多几个")
 @click.option("--per-theme", type=Whole(1), default=None, help="每个示范主题最多几个")
 @click.option("--must", multiple=True, metavar="编码", help="必选党组织编码，可多次使用")
@@ -116,14 +147,27 @@ def score_command(township, min_area, corridor_m, catchment_m, weights) -> None:
 @click.option("--time-limit", type=Finite(0), default=10.0, show_default=True, help="求解时限（秒）")
 @click.option("--tour", "with_tour", is_flag=True, help="同时给出观摩路线")
 @_config_options
-def select_command(township, k, spacing_m, per_field, per_theme, must, greedy, time_limit, with_tour,
-                   min_area, corridor_m, catchment_m, weights) -> None:
+def select_command(
+    township,
+    k,
+    spacing_m,
+    per_field,
+    per_theme,
+    must,
+    greedy,
+    time_limit,
+    with_tour,
+    min_area,
+    corridor_m,
+    catchment_m,
+    weights,
+) -> None:
     """在满足间距、领域/主题上限、已授牌保留与必选条件下选出若干示范点（-k 个）。"""
-    config = _config(min_area, corridor_m, catchment_m, weights)
+    config = replace(_config(min_area, corridor_m, catchment_m, weights), min_spacing_m=spacing_m)
 
     def work(session):
         scored = score_sites(session, township, config)
-        rules = Rules(k, spacing_m, per_field, per_theme, must_include=org_ids(session, must))
+        rules = selection_rules(session, k, config, per_field, per_theme, must)
         chosen = select_sites(scored, rules, exact=not greedy, time_limit_s=time_limit)
         by_id = {s.candidate.party_org_id: s for s in scored}
         state = "最优方案" if chosen.optimal else ("逐个挑选法，仅作对照" if greedy else "时限内找到的最好方案")
@@ -135,14 +179,17 @@ def select_command(township, k, spacing_m, per_field, per_theme, must, greedy, t
             click.echo(f"{s.candidate.code}\t{s.candidate.name}\t{s.score.objective:g}")
         if with_tour:
             _echo_tour(plan_tour(session, township, chosen.ids))
+
     _run(work)
 
 
 def _echo_tour(tour) -> None:
     click.echo(f"观摩路线（近似最短，车速 {tour.speed_kmh:g} 公里/小时，每点停留 {tour.stay_min:g} 分钟）：")
     for n, stop in enumerate(tour.stops):
-        click.echo(f"{n}\t{stop.name}\t本段 {stop.leg_m / 1000:.1f} 公里\t累计 {stop.total_m / 1000:.1f} 公里"
-                   f"\t第 {stop.arrive_min:.0f} 分钟到达")
+        click.echo(
+            f"{n}\t{stop.name}\t本段 {stop.leg_m / 1000:.1f} 公里\t累计 {stop.total_m / 1000:.1f} 公里"
+            f"\t第 {stop.arrive_min:.0f} 分钟到达"
+        )
     for gap in tour.gaps:
         click.echo(f"路网缺口：{gap.describe()}")
 
@@ -150,9 +197,10 @@ def _echo_tour(tour) -> None:
 @sites.command("tour")
 @click.argument("township", metavar="乡镇编码")
 @click.argument("codes", nargs=-1, required=True, metavar="党组织编码")
-@click.option("--speed-kmh", type=Finite(0, min_open=True), default=30.0, show_default=True,
-              help="车速（公里/小时）")
-@click.option("--stay-min", type=Finite(0), default=20.0, show_default=True, help="每个示范点停留（分钟）")
+@click.option(
+    "--speed-kmh", type=Finite(0, min_open=True), default=TOUR_SPEED_KMH, show_default=True, help="车速（公里/小时）"
+)
+@click.option("--stay-min", type=Finite(0), default=TOUR_STAY_MIN, show_default=True, help="每个示范点停留（分钟）")
 def tour_command(township, codes, speed_kmh, stay_min) -> None:
     """从乡镇政府驻地出发、沿道路依次观摩所列示范点的最短路线。"""
     _run(lambda s: _echo_tour(plan_tour(s, township, org_ids(s, codes), speed_kmh, stay_min)))
@@ -170,13 +218,22 @@ def tour_command(township, codes, speed_kmh, stay_min) -> None:
 @click.option("--secretary-model/--no-secretary-model", default=None, help="是否书记示范点（申报时注明）")
 def review_command(org_code, step, username, year, level, theme, comment, contact_point, secretary_model) -> None:
     """Record review STEP of ORG_CODE's demo site by USERNAME."""
+
     def work(session):
-        user = session.scalar(select(AppUser).where(AppUser.username == username, AppUser.active))
-        if user is None:
-            raise ReviewError(f"没有启用的用户 {username}")
-        site = review(session, user, org_code, step, year, level, comment, theme,
-                      contact_point=contact_point, secretary_model=secretary_model)
+        site = review(
+            session,
+            reviewer(session, username),
+            org_code,
+            step,
+            year,
+            level,
+            comment,
+            theme,
+            contact_point=contact_point,
+            secretary_model=secretary_model,
+        )
         click.echo(f"{org_code}：{STEPS[step][2]}，现为“{DEMO_SITE_STATUSES[site.status]}”")
+
     _run(work)
 
 
@@ -184,14 +241,14 @@ def review_command(org_code, step, username, year, level, theme, comment, contac
 @click.argument("org_code", metavar="党组织编码")
 def history_command(org_code) -> None:
     """一个示范点的全部评审记录。"""
+
     def work(session):
-        site_id = session.scalar(select(DemoSite.id).join(PartyOrg, PartyOrg.id == DemoSite.party_org_id)
-                                 .where(PartyOrg.code == org_code))
-        if site_id is None:
-            raise ReviewError(f"{org_code} 尚未申报示范点")
-        for h in history(session, site_id):
-            click.echo(f"{h.decided_at:%Y-%m-%d %H:%M}\t{h.year}年\t{h.label}\t{AWARD_LEVELS.get(h.level, '')}"
-                       f"\t{h.decided_by}\t{h.comment or ''}")
+        for h in org_history(session, org_code):
+            click.echo(
+                f"{h.decided_at:%Y-%m-%d %H:%M}\t{h.year}年\t{h.label}\t{AWARD_LEVELS.get(h.level, '')}"
+                f"\t{h.decided_by}\t{h.comment or ''}"
+            )
+
     _run(work)
 
 
@@ -210,8 +267,14 @@ def reminders_command(township, on) -> None:
 
 @sites.command("sheet")
 @click.argument("township", metavar="乡镇编码")
-@click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True, metavar="文件",
-              help="输出文件（仅本账户可读）")
+@click.option(
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    metavar="文件",
+    help="输出文件（仅本账户可读）",
+)
 @_config_options
 @as_option
 def sheet_command(township, output, min_area, corridor_m, catchment_m, weights, as_user) -> None:
@@ -221,5 +284,6 @@ def sheet_command(township, output, min_area, corridor_m, catchment_m, weights, 
     def work(session):
         actor = cli_actor(session, as_user, "review_sites", township=township)
         return review_sheet(session, township, score_sites(session, township, config), config, actor=actor)
+
     write_private(output, _run(work))
     click.echo(f"已写入 {output}")

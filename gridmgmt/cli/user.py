@@ -1,4 +1,5 @@
 """`gridmgmt user add|passwd|role|disable|enable|token|revoke|list|demo`."""
+
 import getpass
 import sys
 
@@ -27,14 +28,11 @@ def _password(from_stdin: bool) -> str:
 
 
 def _run(action, *args, **kwargs):
-    """Run a service ACTION in a new session; its AccountError becomes a clean CLI error."""
+    """Run a service ACTION in a new session (its AccountError is a UserError: a message, exit 1)."""
     from gridmgmt.db.session import make_session
 
     with make_session() as session:
-        try:
-            return action(session, *args, **kwargs)
-        except _accounts().AccountError as exc:
-            raise click.ClickException(str(exc)) from exc
+        return action(session, *args, **kwargs)
 
 
 def _cli_actor():
@@ -44,9 +42,16 @@ def _cli_actor():
     return Actor(getpass.getuser())
 
 
-@click.group(cls=Group, help=help_text("user", (
-    "密码至少 10 个字符，不能是常见密码，不能包含用户名。\n\n"
-    "改密码、改角色、停用都会让该用户在所有浏览器和手机上的登录立即失效。")))
+@click.group(
+    cls=Group,
+    help=help_text(
+        "user",
+        (
+            "密码至少 10 个字符，不能是常见密码，不能包含用户名。\n\n"
+            "改密码、改角色、停用都会让该用户在所有浏览器和手机上的登录立即失效。"
+        ),
+    ),
+)
 def user() -> None:
     """The `gridmgmt user` group."""
 
@@ -54,12 +59,12 @@ def user() -> None:
 @user.command("add")
 @click.argument("username", metavar="用户名")
 @click.option("--role", required=True, type=ROLE, help="角色")
-@click.option("--township", "township_code", metavar="编码",
-              help="所属乡镇编码（系统管理员以外必填；网格员可由 --cadre 推出）")
+@click.option(
+    "--township", "township_code", metavar="编码", help="所属乡镇编码（系统管理员以外必填；网格员可由 --cadre 推出）"
+)
 @click.option("--cadre", "cadre_code", metavar="编码", help="关联干部编码（网格员必填）")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读一行作为密码（不提示）")
-def add(username: str, role: str, township_code: str | None, cadre_code: str | None,
-        password_stdin: bool) -> None:
+def add(username: str, role: str, township_code: str | None, cadre_code: str | None, password_stdin: bool) -> None:
     """添加用户。"""
     password = _password(password_stdin)
     _run(_accounts().add_user, username, role, password, township_code, cadre_code)

@@ -1,6 +1,7 @@
 """`gridmgmt visits status|route|event|close-event` and `gridmgmt duties list|set`."""
+
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -11,14 +12,16 @@ from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.checks import DAY, ID, LATITUDE, LONGITUDE, Finite
 from gridmgmt.cli.choices import LabelledChoice, LabelledList
 from gridmgmt.cli.layout import Group
+from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, FORMATS, MUST_VISIT_FLAGS
-from gridmgmt.services.visits.compliance import NotFound, township_compliance
-from gridmgmt.services.visits.duties import list_duties, set_duty
-from gridmgmt.services.visits.events import EventError, EventReport, close_event, report_by_codes
-from gridmgmt.services.visits.routes import MODES, RouteError, plan_route
 from gridmgmt.private_files import write_private
+from gridmgmt.services.visits.compliance import township_compliance
+from gridmgmt.services.visits.duties import list_duties, set_duty
+from gridmgmt.services.visits.events import EventReport, close_event, report_by_codes
+from gridmgmt.services.visits.routes import MODES, plan_route
+from gridmgmt.services.visits.settings import VisitSettings
 from gridmgmt.services.visits.workbook import COUNT_HEADERS, ReportFilter, audit_export, export_workbook, report_tables
 
 TABLE_ROWS = 40  # the terminal shows this many rows of a long list
@@ -30,14 +33,20 @@ def _day(value) -> date:
     return value.date() if value else date.today()
 
 
+def visit_settings() -> VisitSettings:
+    """The visit settings of the configuration, for the services that date visits."""
+    return VisitSettings.of(get_settings())
+
+
 def _show(title: str, table: pd.DataFrame) -> None:
     click.echo(f"\n【{title}】")
     if table.empty:
         click.echo("（无）")
         return
     rate = COUNT_HEADERS["rate"]
-    click.echo(table.head(TABLE_ROWS).to_string(
-        index=False, formatters={rate: "{:.1%}".format} if rate in table else None))
+    click.echo(
+        table.head(TABLE_ROWS).to_string(index=False, formatters={rate: "{:.1%}".format} if rate in table else None)
+    )
     if len(table) > TABLE_ROWS:
         click.echo(f"……共 {len(table)} 行，完整清单请用 --format xlsx 或 json")
 
@@ -53,8 +62,9 @@ def visits() -> None:
 @click.option("--cadre", metavar="编码", help="只看该干部（编码）负责的对象")
 @click.option("--village", metavar="编码", help="只看该行政村（编码）")
 @click.option("--format", "fmt", type=REPORT_FORMAT, default=FORMATS["table"], show_default=True, help="输出格式")
-@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="文件",
-              help="输出文件（Excel 必填；仅本账户可读）")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), metavar="文件", help="输出文件（Excel 必填；仅本账户可读）"
+)
 @click.option("--include-sensitive", is_flag=True, help="清单中包含必访户（敏感信息）；会记入审计日志")
 @as_option
 def status_command(township, day, cadre, village, fmt, output, include_sensitive, as_user) -> None:
@@ -70,10 +80,10 @@ def status_command(township, day, cadre, village, fmt, output, include_sensitive
             needs = ("view_compliance", "view_sensitive") if include_sensitive else ("view_compliance",)
             actor = cli_actor(session, as_user, *needs, township=township)
         try:
-            comp = township_compliance(session, township, _day(day))
-            tables = report_tables(comp, ReportFilter(village, cadre, include_sensitive))
-        except (NotFound, DutyError) as exc:
+            comp = township_compliance(session, township, _day(day), visit_settings())
+        except DutyError as exc:  # a stored duty the rules refuse
             raise click.ClickException(str(exc)) from exc
+        tables = report_tables(comp, ReportFilter(village, cadre, include_sensitive))
         if fmt == "xlsx":
             book = export_workbook(session, actor, comp, tables, include_sensitive)
         elif actor:
@@ -94,8 +104,13 @@ def status_command(township, day, cadre, village, fmt, output, include_sensitive
 @visits.command("route")
 @click.option("--cadre", required=True, metavar="编码", help="干部编码")
 @click.option("--date", "day", type=DAY, help="日期（默认今天）")
-@click.option("--hours", type=Finite(0, 24, min_open=True), default=4.0, show_default=True,
-              help="可用时间（小时，含每户 15 分钟）")
+@click.option(
+    "--hours",
+    type=Finite(0, 24, min_open=True),
+    default=4.0,
+    show_default=True,
+    help="可用时间（小时，含每户 15 分钟）",
+)
 @click.option("--mode", type=LabelledChoice(MODES), default=MODES["walk"], show_default=True, help="步行或驾车")
 @click.option("--format", "fmt", type=ROUTE_FORMAT, default=FORMATS["table"], show_default=True, help="输出格式")
 def route_command(cadre, day, hours, mode, fmt) -> None:
@@ -104,21 +119,22 @@ def route_command(cadre, day, hours, mode, fmt) -> None:
     住处未登记时，从所驻村的党组织活动场所出发，再没有则从镇政府驻地出发。
     """
     with make_session() as session:
-        try:
-            route = plan_route(session, cadre, _day(day), hours, mode)
-        except (NotFound, RouteError) as exc:
-            raise click.ClickException(str(exc)) from exc
+        route = plan_route(session, cadre, _day(day), visit_settings(), hours, mode)
     if fmt == "json":
         gaps = [gap.as_dict() for gap in route.gaps]
         click.echo(json.dumps({**route.__dict__, "gaps": gaps}, ensure_ascii=False, indent=1, default=str))
         return
-    click.echo(f"{route.cadre['name']}（{route.cadre['code']}）{_day(day)} {MODES[mode]}路线："
-               f"{len(route.stops)} 户，全程 {route.length_m / 1000:.1f} 公里，"
-               f"路上 {route.travel_s / 60:.0f} 分钟，走访 {route.service_s / 60:.0f} 分钟")
+    click.echo(
+        f"{route.cadre['name']}（{route.cadre['code']}）{_day(day)} {MODES[mode]}路线："
+        f"{len(route.stops)} 户，全程 {route.length_m / 1000:.1f} 公里，"
+        f"路上 {route.travel_s / 60:.0f} 分钟，走访 {route.service_s / 60:.0f} 分钟"
+    )
     for stop in route.stops:
         where = stop["code"] or f"事件 {stop['event_id']}"
-        click.echo(f"{stop['seq']:>3}. {where}  {stop['priority']}  距上一站 {stop['leg_m']} 米，"
-                   f"约第 {stop['arrive_min']} 分钟到达")
+        click.echo(
+            f"{stop['seq']:>3}. {where}  {stop['priority']}  距上一站 {stop['leg_m']} 米，"
+            f"约第 {stop['arrive_min']} 分钟到达"
+        )
     if route.left_out:
         click.echo(f"时间不够，另有 {route.left_out} 处待走访未排入")
     if route.gaps:
@@ -137,13 +153,17 @@ def route_command(cadre, day, hours, mode, fmt) -> None:
 def event_command(cadre, event_type, household, lon, lat, note) -> None:
     """上报一件四必到事件（现在），按类型给出到场时限。"""
     with make_session() as session:
-        try:
-            event, _ = report_by_codes(session, cadre, household, EventReport(
-                event_type, 0, datetime.now(timezone.utc), lon=lon, lat=lat, description=note))
-        except EventError as exc:
-            raise click.ClickException(str(exc)) from exc
-        click.echo(f"已上报事件 {event.id}（{EVENT_TYPES[event_type]}），须在 "
-                   f"{event.attend_by.astimezone():%Y-%m-%d %H:%M} 前到场")
+        event, _ = report_by_codes(
+            session,
+            cadre,
+            household,
+            EventReport(event_type, 0, datetime.now(UTC), lon=lon, lat=lat, description=note),
+            visit_settings(),
+        )
+        click.echo(
+            f"已上报事件 {event.id}（{EVENT_TYPES[event_type]}），须在 "
+            f"{event.attend_by.astimezone():%Y-%m-%d %H:%M} 前到场"
+        )
 
 
 @visits.command("close-event")
@@ -151,10 +171,7 @@ def event_command(cadre, event_type, household, lon, lat, note) -> None:
 def close_event_command(event_id) -> None:
     """把已到场的四必到事件办结。"""
     with make_session() as session:
-        try:
-            close_event(session, event_id)
-        except EventError as exc:
-            raise click.ClickException(str(exc)) from exc
+        close_event(session, event_id)
     click.echo(f"事件 {event_id} 已办结")
 
 
@@ -171,8 +188,10 @@ def list_command() -> None:
             who = "、".join(CADRE_ROLES[r] for r in row.cadre_roles) or f"干部 {row.cadre_id}"
             flags = f"（{'、'.join(MUST_VISIT_FLAGS[f] for f in row.flags)}）" if row.flags else ""
             state = "" if row.active else " 【停用】"
-            click.echo(f"{row.code}: {row.name}{state}\n    {who} | {SCOPES[row.scope]} | "
-                       f"{TARGETS[row.target]}{flags} | {PERIODS[row.period]}")
+            click.echo(
+                f"{row.code}: {row.name}{state}\n    {who} | {SCOPES[row.scope]} | "
+                f"{TARGETS[row.target]}{flags} | {PERIODS[row.period]}"
+            )
 
 
 @duties.command("set")
@@ -187,8 +206,15 @@ def list_command() -> None:
 @click.option("--active/--inactive", default=None, help="启用或停用")
 def set_command(code, name, roles, cadre, scope, target, flags, period, active) -> None:
     """新建或修改一项走访职责（只改给出的项）。"""
-    given = {"name": name, "cadre_roles": roles, "scope": scope, "target": target,
-             "flags": flags, "period": period, "active": active}
+    given = {
+        "name": name,
+        "cadre_roles": roles,
+        "scope": scope,
+        "target": target,
+        "flags": flags,
+        "period": period,
+        "active": active,
+    }
     changes = {k: v for k, v in given.items() if v is not None}
     with make_session() as session:
         try:

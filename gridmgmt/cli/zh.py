@@ -7,6 +7,7 @@ programs we start (pg_ctl, pg_dump) would inherit. Messages only a programmer ca
 declared option, an unknown colour) are left out and stay English; tests/unit/test_cli_wording.py
 checks the catalogue against click's source.
 """
+
 import importlib
 
 CATALOGUE = {
@@ -24,8 +25,7 @@ CATALOGUE = {
     "(dynamic)": "（随情况而定）",
     "deprecated": "已停用",
     "DeprecationWarning: The command {name!r} is deprecated.{extra_message}": "提示：命令“{name}”已停用。{extra_message}",
-    "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}":
-        "提示：{param_type}“{name}”已停用。{extra_message}",
+    "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}": "提示：{param_type}“{name}”已停用。{extra_message}",
     # how an error is shown
     "Error: {message}": "错误：{message}",
     "Try '{command} {option}' for help.": "运行“{command} {option}”查看帮助。",
@@ -109,4 +109,3 @@ def install() -> None:
         module._ = gettext
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
-

@@ -3,6 +3,7 @@
 An archive gridmgmt-YYYYMMDD-HHMMSS.tar holds manifest.json, db.dump and files/. It is written 0600 in
 a 0700 folder; the newest N are kept. A restore goes into an empty database only.
 """
+
 import hashlib
 import json
 import os
@@ -55,8 +56,9 @@ class Server:
         parts = make_url(url)
         params = {"dbname": parts.database, "host": parts.host, "port": parts.port, "user": parts.username}
         params |= {k: v for k, v in parts.query.items() if isinstance(v, str)}  # sslmode=…
-        return cls(make_conninfo(**{k: str(v) for k, v in params.items() if v is not None}),
-                   parts.password, parts.database)
+        return cls(
+            make_conninfo(**{k: str(v) for k, v in params.items() if v is not None}), parts.password, parts.database
+        )
 
     def env(self) -> dict[str, str]:
         """The environment for a PostgreSQL tool: the password travels here, never on its command line."""
@@ -94,8 +96,13 @@ class Restored:
 def _tool(name: str, server: Server | None, *args: str) -> str:
     """Run the PostgreSQL tool NAME on SERVER (None: no database); its output."""
     target = ["--dbname", server.conninfo] if server else []
-    done = subprocess.run([str(pg_bindir() / name), *args, *target], env=server.env() if server else None,
-                          capture_output=True, text=True, cwd="/")
+    done = subprocess.run(
+        [str(pg_bindir() / name), *args, *target],
+        env=server.env() if server else None,
+        capture_output=True,
+        text=True,
+        cwd="/",
+    )
     if done.returncode != 0:
         raise BackupError(f"{name} 失败（exit {done.returncode}）：{done.stderr.strip()}")
     return done.stdout
@@ -109,8 +116,11 @@ def _contents_without_extensions(dump: Path) -> Path:
     own rows; only their owner may write those: the app's role restores everything else.
     """
     extension_rows = tuple(f" TABLE DATA public {name} " for name in EXTENSION_TABLES)
-    keep = [line for line in _tool("pg_restore", None, "--list", str(dump)).splitlines()
-            if " EXTENSION " not in line and not any(rows in line for rows in extension_rows)]
+    keep = [
+        line
+        for line in _tool("pg_restore", None, "--list", str(dump)).splitlines()
+        if " EXTENSION " not in line and not any(rows in line for rows in extension_rows)
+    ]
     listing = dump.with_suffix(".list")
     listing.write_text("\n".join(keep) + "\n", encoding="utf-8")
     return listing
@@ -122,8 +132,9 @@ def _schema(server: Server) -> str | None:
         return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] if found else None
 
 
-def backup(settings: Settings, folder: Path | None = None, keep: int = DEFAULT_KEEP,
-           at: datetime | None = None) -> Backup:
+def backup(
+    settings: Settings, folder: Path | None = None, keep: int = DEFAULT_KEEP, at: datetime | None = None
+) -> Backup:
     """Archive the database and the files folder into FOLDER (default var/backups); keep the newest KEEP."""
     if keep < 1:
         raise BackupError("--keep 至少为 1")
@@ -137,8 +148,13 @@ def backup(settings: Settings, folder: Path | None = None, keep: int = DEFAULT_K
     try:
         write_private(dump, b"")
         _tool("pg_dump", server, "--format=custom", "--no-owner", "--no-privileges", "--file", str(dump))
-        manifest = {"format": 1, "created": datetime.now().astimezone().isoformat(timespec="seconds"),
-                    "database": server.database, "schema": _schema(server), "dump_sha256": _sha256(dump)}
+        manifest = {
+            "format": 1,
+            "created": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "database": server.database,
+            "schema": _schema(server),
+            "dump_sha256": _sha256(dump),
+        }
         count = _write_archive(partial, manifest, dump, files)
         partial.replace(path)
     finally:
@@ -200,22 +216,32 @@ def _drop(settings: Settings, name: str) -> None:
         raise BackupError(f"无法删除数据库 {name}：{exc}（请先停止 gridmgmt serve 等仍在连接的程序）") from exc
 
 
-def restore(settings: Settings, archive: Path, database: str | None = None, files_dir: Path | None = None,
-            fresh: bool = False) -> Restored:
+def restore(
+    settings: Settings, archive: Path, database: str | None = None, files_dir: Path | None = None, fresh: bool = False
+) -> Restored:
     """Restore ARCHIVE into DATABASE (default the app's) and FILES_DIR (default Settings.files_dir).
 
     Both must be empty; FRESH drops the database and moves the files folder aside first.
     """
     archive, files_dir = Path(archive), Path(files_dir or settings.files_dir)
     server = Server.of(settings.url_for(database))
-    with tempfile.TemporaryDirectory(prefix="gridmgmt-restore-") as work:  # mkdtemp makes it 0700
-        with _open(archive) as tar:
-            manifest, dump = _unpack_dump(tar, Path(work))
-            _refuse_unless_empty(settings, server, files_dir, fresh)
-            _make_empty(settings, server.database, files_dir)
-            _tool("pg_restore", server, "--single-transaction", "--exit-on-error", "--no-owner",
-                  "--no-privileges", "--use-list", str(_contents_without_extensions(dump)), str(dump))
-            count = _unpack_files(tar, files_dir)
+    # mkdtemp makes the work folder 0700
+    with tempfile.TemporaryDirectory(prefix="gridmgmt-restore-") as work, _open(archive) as tar:
+        manifest, dump = _unpack_dump(tar, Path(work))
+        _refuse_unless_empty(settings, server, files_dir, fresh)
+        _make_empty(settings, server.database, files_dir)
+        _tool(
+            "pg_restore",
+            server,
+            "--single-transaction",
+            "--exit-on-error",
+            "--no-owner",
+            "--no-privileges",
+            "--use-list",
+            str(_contents_without_extensions(dump)),
+            str(dump),
+        )
+        count = _unpack_files(tar, files_dir)
     return Restored(server.database, user_tables(server), files_dir, count, manifest.get("schema"))
 
 
@@ -247,11 +273,15 @@ def _refuse_unless_empty(settings: Settings, server: Server, files_dir: Path, fr
     if fresh:
         return
     if _exists(settings, server.database) and (tables := user_tables(server)):
-        raise BackupError(f"目标数据库 {server.database} 不是空库（已有 {tables} 张表），已拒绝恢复，未做任何改动。"
-                          "请用 --target-db 恢复到新的数据库，或确认要覆盖后加 --fresh（删除并重建该数据库）")
+        raise BackupError(
+            f"目标数据库 {server.database} 不是空库（已有 {tables} 张表），已拒绝恢复，未做任何改动。"
+            "请用 --target-db 恢复到新的数据库，或确认要覆盖后加 --fresh（删除并重建该数据库）"
+        )
     if files_dir.exists() and any(files_dir.iterdir()):
-        raise BackupError(f"文件目录 {files_dir} 不是空的，已拒绝恢复，未做任何改动。"
-                          "请用 --files-dir 指定空目录，或加 --fresh（原目录改名保留）")
+        raise BackupError(
+            f"文件目录 {files_dir} 不是空的，已拒绝恢复，未做任何改动。"
+            "请用 --files-dir 指定空目录，或加 --fresh（原目录改名保留）"
+        )
 
 
 def _make_empty(settings: Settings, database: str, files_dir: Path) -> None:
@@ -273,7 +303,7 @@ def _unpack_files(tar: tarfile.TarFile, files_dir: Path) -> int:
     members = []
     for member in tar.getmembers():
         if member.name.startswith(f"{FILES}/"):
-            member.name = member.name[len(FILES) + 1:]
+            member.name = member.name[len(FILES) + 1 :]
             members.append(member)
     tar.extractall(files_dir, members=members, filter="data")
     return sum(1 for m in members if m.isfile())

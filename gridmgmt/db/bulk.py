@@ -1,4 +1,9 @@
-"""Bulk loading with COPY: the fast path for importers and the demo generator."""
+"""Bulk loading with COPY: the fast path for importers and the demo generator.
+
+Statements are Core; what only raw SQL can say (COPY, DDL on tables named at run time, DDL the
+catalog wrote) is composed with psycopg.sql and run on the session's own connection and transaction.
+"""
+
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -6,7 +11,8 @@ import numpy as np
 import pandas as pd
 import shapely
 from psycopg import sql
-from sqlalchemy import text
+from sqlalchemy import BigInteger, Boolean, and_, cast, column, exists, func, or_, select, table
+from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.orm import Session
 
 SRID = 4326
@@ -14,19 +20,31 @@ SRID = 4326
 # and never less than the server already allows).
 REBUILD_MAINTENANCE_KB = 512 * 1024
 
-# Indexes that no constraint owns (not the primary key, not a UNIQUE): safe to drop and rebuild.
-_SECONDARY_INDEXES = """
-    SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
-    WHERE i.indrelid = CAST(:t AS regclass) AND NOT i.indisunique
-      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-    ORDER BY 1"""
-# Foreign keys, and (with :u) UNIQUE constraints that no foreign key relies on; UNIQUE first, so
-# that re-adding them in this order works.
-_CONSTRAINTS = """
-    SELECT quote_ident(c.conname), pg_get_constraintdef(c.oid) FROM pg_constraint c
-    WHERE c.conrelid = CAST(:t AS regclass) AND (c.contype = 'f' OR (:u AND c.contype = 'u' AND NOT EXISTS (
-        SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)))
-    ORDER BY c.contype DESC, 1"""
+_INDEX = table(
+    "pg_index", column("indexrelid"), column("indrelid"), column("indisunique", Boolean), schema="pg_catalog"
+)
+_CLASS = table("pg_class", column("oid"), column("relname"), schema="pg_catalog")
+_CONSTRAINT = table(
+    "pg_constraint",
+    column("oid"),
+    column("conname"),
+    column("conrelid"),
+    column("conindid"),
+    column("contype"),
+    schema="pg_catalog",
+)
+_SETTINGS = table("pg_settings", column("name"), column("setting"), schema="pg_catalog")
+
+
+def run(session: Session, statement: sql.Composable) -> None:
+    """Execute a psycopg.sql STATEMENT (no parameters) in the session's transaction."""
+    with _driver(session).cursor() as cur:
+        cur.execute(statement)
+
+
+def _driver(session: Session):
+    """The psycopg connection under SESSION, in the session's transaction."""
+    return session.connection().connection.driver_connection
 
 
 def ewkb_hex(geometries) -> np.ndarray:
@@ -35,22 +53,24 @@ def ewkb_hex(geometries) -> np.ndarray:
     return shapely.to_wkb(with_srid, hex=True, include_srid=True)
 
 
-def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterable,
-              types: Sequence[str] | None = None) -> None:
-    """COPY ROWS into TABLE(COLUMNS) inside the session's transaction; binary when given the TYPES to send."""
-    raw = session.connection().connection.driver_connection
+def copy_rows(
+    session: Session, table_name: str, columns: Sequence[str], rows: Iterable, types: Sequence[str] | None = None
+) -> None:
+    """COPY ROWS into TABLE_NAME(COLUMNS) inside the session's transaction; binary when given the TYPES to send."""
     statement = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)),
-        sql.SQL(" (FORMAT binary)" if types else ""))
-    with raw.cursor() as cur, cur.copy(statement) as copy:
+        sql.Identifier(table_name),
+        sql.SQL(", ").join(map(sql.Identifier, columns)),
+        sql.SQL(" (FORMAT binary)" if types else ""),
+    )
+    with _driver(session).cursor() as cur, cur.copy(statement) as copy:
         if types:
             copy.set_types(types)
         for row in rows:
             copy.write_row(row)
 
 
-def copy_frame(session: Session, table: str, frame: pd.DataFrame) -> int:
-    """COPY a (Geo)DataFrame whose columns are TABLE's; shapely columns become EWKB."""
+def copy_frame(session: Session, table_name: str, frame: pd.DataFrame) -> int:
+    """COPY a (Geo)DataFrame whose columns are TABLE_NAME's; shapely columns become EWKB."""
     columns = list(frame.columns)
     values = {}
     for name in columns:
@@ -59,43 +79,89 @@ def copy_frame(session: Session, table: str, frame: pd.DataFrame) -> int:
             values[name] = ewkb_hex(col.to_numpy())
         else:
             values[name] = col.astype(object).where(col.notna(), None).to_numpy()
-    copy_rows(session, table, columns, zip(*(values[c] for c in columns)))
+    copy_rows(session, table_name, columns, zip(*(values[c] for c in columns)))
     return len(frame)
 
 
 def reset_id_sequences(session: Session, tables: Iterable[str]) -> None:
     """After COPY with explicit ids, move each id sequence past the largest id."""
-    for table in tables:
-        session.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
-        ))
+    for name in tables:
+        ids = table(name, column("id"))
+        next_id = select(func.coalesce(func.max(ids.c.id), 0) + 1).scalar_subquery()
+        session.execute(select(func.setval(func.pg_get_serial_sequence(name, "id"), next_id, False)))
+
+
+def _regclass(table_name: str):
+    return cast(table_name, REGCLASS)
+
+
+def _secondary_indexes(session: Session, table_name: str) -> list[tuple[str, str]]:
+    """TABLE_NAME's indexes that no constraint owns (not the primary key, not a UNIQUE): (name, CREATE INDEX)."""
+    owned = exists().where(_CONSTRAINT.c.conindid == _INDEX.c.indexrelid)
+    return session.execute(
+        select(_CLASS.c.relname, func.pg_get_indexdef(_INDEX.c.indexrelid))
+        .join_from(_INDEX, _CLASS, _CLASS.c.oid == _INDEX.c.indexrelid)
+        .where(_INDEX.c.indrelid == _regclass(table_name), _INDEX.c.indisunique.is_(False), ~owned)
+        .order_by(_CLASS.c.relname)
+    ).all()
+
+
+def _constraints(session: Session, table_name: str, unique: bool) -> list[tuple[str, str]]:
+    """TABLE_NAME's foreign keys and, with UNIQUE, the UNIQUE constraints that no foreign key relies on:
+    (name, definition), UNIQUE first so that re-adding them in this order works."""
+    c, f = _CONSTRAINT, _CONSTRAINT.alias("f")
+    kinds = c.c.contype == "f"
+    if unique:
+        relied_on = exists().where(f.c.contype == "f", f.c.conindid == c.c.conindid)
+        kinds = or_(kinds, and_(c.c.contype == "u", ~relied_on))
+    return session.execute(
+        select(c.c.conname, func.pg_get_constraintdef(c.c.oid))
+        .where(c.c.conrelid == _regclass(table_name), kinds)
+        .order_by(c.c.contype.desc(), c.c.conname)
+    ).all()
+
+
+def _alter(table_name: str, actions: list[sql.Composable]) -> sql.Composable:
+    return sql.SQL("ALTER TABLE {} {}").format(sql.Identifier(table_name), sql.SQL(", ").join(actions))
 
 
 @contextmanager
-def indexes_rebuilt(session: Session, table: str, unique: bool = True) -> Iterator[None]:
-    """Run the block with TABLE's secondary indexes and foreign keys dropped, then re-create them.
+def indexes_rebuilt(session: Session, table_name: str, unique: bool = True) -> Iterator[None]:
+    """Run the block with TABLE_NAME's secondary indexes and foreign keys dropped, then re-create them.
 
     For loads large relative to the table (what pg_restore does): each index is built once, sorted,
     instead of updated row by row, and each foreign key is checked by one join instead of a trigger
     per row. Re-adding a constraint validates every row, so nothing goes unchecked. With UNIQUE,
     UNIQUE constraints are rebuilt too (keep them for INSERT … ON CONFLICT). It all happens in the
     caller's transaction: on any error the rollback brings back the old indexes and constraints.
-    Until it ends, TABLE and the tables its keys reference are locked exclusively.
+    Until it ends, the table and the tables its keys reference are locked exclusively.
     """
-    indexes = session.execute(text(_SECONDARY_INDEXES), {"t": table}).all()
-    constraints = session.execute(text(_CONSTRAINTS), {"t": table, "u": unique}).all()
+    indexes = _secondary_indexes(session, table_name)
+    constraints = _constraints(session, table_name, unique)
     if constraints:
-        session.execute(text(f"ALTER TABLE {table} "
-                             + ", ".join(f"DROP CONSTRAINT {name}" for name, _ in constraints)))
+        run(
+            session,
+            _alter(table_name, [sql.SQL("DROP CONSTRAINT {}").format(sql.Identifier(name)) for name, _ in constraints]),
+        )
     if indexes:
-        session.execute(text(f"DROP INDEX {', '.join(name for name, _ in indexes)}"))
+        run(session, sql.SQL("DROP INDEX {}").format(sql.SQL(", ").join(sql.Identifier(n) for n, _ in indexes)))
     yield
-    session.execute(text("SELECT set_config('maintenance_work_mem', :kb || 'kB', true) FROM pg_settings "
-                         "WHERE name = 'maintenance_work_mem' AND setting::bigint < :kb"),
-                    {"kb": REBUILD_MAINTENANCE_KB})
+    session.execute(
+        select(func.set_config("maintenance_work_mem", f"{REBUILD_MAINTENANCE_KB}kB", True)).where(
+            _SETTINGS.c.name == "maintenance_work_mem", cast(_SETTINGS.c.setting, BigInteger) < REBUILD_MAINTENANCE_KB
+        )
+    )
+    # The definitions are the catalog's own SQL for these very objects.
     for _, definition in indexes:
-        session.execute(text(definition))
+        run(session, sql.SQL(definition))
     if constraints:
-        session.execute(text(f"ALTER TABLE {table} " + ", ".join(
-            f"ADD CONSTRAINT {name} {definition}" for name, definition in constraints)))
+        run(
+            session,
+            _alter(
+                table_name,
+                [
+                    sql.SQL("ADD CONSTRAINT {} {}").format(sql.Identifier(name), sql.SQL(definition))
+                    for name, definition in constraints
+                ],
+            ),
+        )

@@ -4,6 +4,7 @@ Logins are scram-sha-256 over loopback TCP with generated passwords (var/secrets
 connects as its own role, which owns its databases but is no superuser; the cluster
 superuser only creates databases and extensions.
 """
+
 import hashlib
 import os
 import pwd
@@ -117,8 +118,16 @@ class LocalCluster:
         self._hand_over(self.root)
         try:
             self._run(
-                "initdb", "-D", str(self.data_dir), "-U", self.settings.pg_admin_user,
-                "--auth=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C.UTF-8",
+                "initdb",
+                "-D",
+                str(self.data_dir),
+                "-U",
+                self.settings.pg_admin_user,
+                "--auth=scram-sha-256",
+                f"--pwfile={pwfile}",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
             )
         finally:
             pwfile.unlink()
@@ -133,8 +142,9 @@ class LocalCluster:
 
     def _secure(self) -> bool:
         # Roles and passwords first, while a trust cluster still lets the superuser in without one.
-        trusting = any("trust" in line.split() for line in self._hba.read_text().splitlines()
-                       if not line.lstrip().startswith("#"))
+        trusting = any(
+            "trust" in line.split() for line in self._hba.read_text().splitlines() if not line.lstrip().startswith("#")
+        )
         try:
             secure_roles(self.settings, SERVER_OPTIONS, hand_over=trusting)
         except psycopg.OperationalError as exc:
@@ -149,8 +159,18 @@ class LocalCluster:
         # TCP on loopback only: a socket path under a deep checkout can exceed 107 bytes.
         opts = f"-p {self.settings.pg_port} -c unix_socket_directories=''"
         done = self._run(
-            "pg_ctl", "start", "-D", str(self.data_dir), "-l", str(self.log_file),
-            "-o", opts, "-w", "-t", "60", check=False,
+            "pg_ctl",
+            "start",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_file),
+            "-o",
+            opts,
+            "-w",
+            "-t",
+            "60",
+            check=False,
         )
         if done.returncode != 0:
             tail = self.log_file.read_text(errors="replace")[-2000:] if self.log_file.exists() else ""
@@ -165,7 +185,10 @@ class LocalCluster:
     def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         user = SERVICE_ACCOUNT if os.geteuid() == 0 else None
         done = subprocess.run(
-            [str(pg_bindir() / tool), *args], user=user, capture_output=True, text=True,
+            [str(pg_bindir() / tool), *args],
+            user=user,
+            capture_output=True,
+            text=True,
             cwd="/",
         )
         if check and done.returncode != 0:
@@ -196,7 +219,8 @@ def pg_bindir() -> Path:
     """The bin folder of the newest installed PostgreSQL that has PostGIS."""
     versions = sorted(
         (p for p in Path("/usr/lib/postgresql").glob("*/bin") if p.parent.name.isdigit()),
-        key=lambda p: int(p.parent.name), reverse=True,
+        key=lambda p: int(p.parent.name),
+        reverse=True,
     )
     for bindir in versions:
         if Path(f"/usr/share/postgresql/{bindir.parent.name}/extension/postgis.control").exists():

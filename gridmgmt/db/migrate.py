@@ -1,11 +1,11 @@
 """Run Alembic migrations from code (CLI and tests)."""
+
 from functools import lru_cache
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from geoalchemy2 import alembic_helpers
-
 from sqlalchemy import Connection, text
 
 from gridmgmt.config import PROJECT_ROOT

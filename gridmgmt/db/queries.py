@@ -4,15 +4,17 @@ and GeoJSON built in PostGIS with one precision.
 Spatial queries are Core select() with func.ST_*; raw SQL is left to pgRouting's inner queries
 (composed with psycopg.sql, see gridmgmt/network/roads.py).
 """
+
 import json
 
 import numpy as np
 import shapely
-from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlalchemy import ARRAY, ColumnElement, Select, any_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import GridCell, GridPlan, Household, Village, VillageGroup
 from gridmgmt.domain.permissions import Scope
+from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
 
 # GeoJSON coordinates: 6 decimals of a degree, about 0.1 m; a third of the bytes of full precision.
 COORD_DIGITS = 6
@@ -36,12 +38,13 @@ def household_scope(scope: Scope) -> list[ColumnElement]:
         return [false()]
     clauses = []
     if scope.township_ids is not None:
-        clauses.append(Household.village_id.in_(
-            select(Village.id).where(Village.township_id.in_(sorted(scope.township_ids)))
-        ))
+        clauses.append(
+            Household.village_id.in_(select(Village.id).where(Village.township_id.in_(sorted(scope.township_ids))))
+        )
     if scope.village_ids is not None:
-        clauses.append(or_(Household.village_id.in_(scope.village_ids),
-                           Household.grid_cell_id.in_(scope.grid_cell_ids)))
+        clauses.append(
+            or_(Household.village_id.in_(scope.village_ids), Household.grid_cell_id.in_(scope.grid_cell_ids))
+        )
     return clauses
 
 
@@ -75,3 +78,38 @@ def collection(features: list[dict]) -> dict:
 def rounded(geometry):
     """GEOMETRY (shapely, degrees) with coordinates rounded to COORD_DIGITS, for GeoJSON built in Python."""
     return shapely.transform(geometry, lambda coords: np.round(coords, COORD_DIGITS))
+
+
+def must_visit() -> ColumnElement:
+    """True for a household with any 四必访 flag (one bool: the flags themselves stay in the database)."""
+    return or_(*(getattr(Household, flag) for flag in MUST_VISIT_FLAGS))
+
+
+def lonlat(point) -> list[ColumnElement]:
+    """The longitude and latitude of POINT (a point geometry column), as columns `lon` and `lat`."""
+    return [func.ST_X(point).label("lon"), func.ST_Y(point).label("lat")]
+
+
+def household_points(township_id: int) -> Select:
+    """(id, lon, lat) of the households of township TOWNSHIP_ID, by id."""
+    return select(Household.id, *lonlat(Household.geom)).where(in_township(township_id)).order_by(Household.id)
+
+
+def positions(session: Session, rows: Select) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ids, lon, lat) arrays of ROWS, a select of (id, lon, lat), in its order."""
+    found = session.execute(rows).all()
+    if not found:
+        return np.zeros(0, int), np.zeros(0), np.zeros(0)
+    ids, lon, lat = (np.array(column) for column in zip(*found))
+    return ids.astype(int), lon.astype(float), lat.astype(float)
+
+
+def among(column, ids) -> ColumnElement:
+    """WHERE clause: COLUMN is one of IDS, sent as one array parameter however many there are."""
+    return column == any_(bindparam(None, [int(i) for i in ids], type_=ARRAY(column.type)))
+
+
+def collection_of(rows) -> dict:
+    """A GeoJSON FeatureCollection of ROWS: (geometry as GeoJSON text from ST_AsGeoJSON with
+    COORD_DIGITS, properties built in Python)."""
+    return collection([{"type": "Feature", "geometry": json.loads(geom), "properties": props} for geom, props in rows])

@@ -1,4 +1,5 @@
 """The local cluster's roles: passwords, the app's non-superuser role, ownership of its objects."""
+
 import psycopg
 from psycopg import sql
 
@@ -37,7 +38,8 @@ def secure_roles(settings: Settings, options: dict[str, str], hand_over: bool) -
         for name, value in options.items():
             conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), sql.SQL(value)))
         databases = conn.execute(
-            "SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres'").fetchall()
+            "SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres'"
+        ).fetchall()
     if hand_over:
         for (name,) in databases:
             _hand_over(settings, name)
@@ -47,8 +49,11 @@ def _set_role(conn: psycopg.Connection, role: str, attributes: str, password: st
     # Only the SCRAM verifier reaches the server: no plain password in its logs.
     verifier = conn.pgconn.encrypt_password(password.encode(), role.encode(), b"scram-sha-256").decode()
     exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
-    conn.execute(sql.SQL("{} ROLE {} LOGIN {} PASSWORD {}").format(
-        sql.SQL("ALTER" if exists else "CREATE"), sql.Identifier(role), sql.SQL(attributes), sql.Literal(verifier)))
+    conn.execute(
+        sql.SQL("{} ROLE {} LOGIN {} PASSWORD {}").format(
+            sql.SQL("ALTER" if exists else "CREATE"), sql.Identifier(role), sql.SQL(attributes), sql.Literal(verifier)
+        )
+    )
 
 
 def _hand_over(settings: Settings, database: str) -> None:

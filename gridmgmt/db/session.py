@@ -1,4 +1,5 @@
 """Engines and sessions; created on demand, never at import time."""
+
 from functools import lru_cache
 
 from sqlalchemy import Engine, create_engine

@@ -4,6 +4,7 @@ Sources: committee and 党小组 rules from 002 第一篇 二(二)3–4; no 空�
 004 三(一); 规模以上企业 party organisations from 000 一.3 and 001 §18; 挂点 from
 001 §34; first secretaries from 003 二.1. Thresholds are defaults a caller may change.
 """
+
 from dataclasses import dataclass
 
 # Org types the branch rules apply to (a 党委/党总支 has its own rules).
@@ -41,19 +42,19 @@ RULES = {
 class CoverageRules:
     """Thresholds of the coverage rules; distances in metres along roads."""
 
-    committee_from_full: int = 7       # full members from which a committee is required
+    committee_from_full: int = 7  # full members from which a committee is required
     committee_min: int = 3
     committee_max: int = 5
-    split_above: int = 30              # members (full + probationary) above which 党小组 are needed
+    split_above: int = 30  # members (full + probationary) above which 党小组 are needed
     # Members live apart when their homes form this many settlements or more: chains of
     # homes each within settlement_link_m of the next, of at least settlement_min members.
     dispersed_settlements: int = 3
     settlement_link_m: float = 700.0
     settlement_min: int = 3
-    group_size: int = 10               # members per proposed 党小组, about
+    group_size: int = 10  # members per proposed 党小组, about
     venue_reach_m: float = 2000.0
     member_reach_m: float = 500.0
-    off_network_m: float = 500.0       # farther than this from any road: straight-line, flagged
+    off_network_m: float = 500.0  # farther than this from any road: straight-line, flagged
 
 
 def committee_finding(full_members: int, committee_size: int, rules: CoverageRules) -> str | None:

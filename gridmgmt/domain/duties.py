@@ -4,6 +4,7 @@ A duty says who visits (cadre roles or one named cadre), over what scope, which
 targets (households, flagged households, village groups) and how often. The
 defaults follow 000 三.1 and 003 三.5; the database holds the editable copy.
 """
+
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -47,8 +48,11 @@ class Duty:
 
 def check_duty(duty: Duty) -> None:
     """Raise DutyError (Chinese) when DUTY uses unknown words or names nobody."""
-    for value, allowed, what in ((duty.scope, SCOPES, "范围"), (duty.target, TARGETS, "对象"),
-                                 (duty.period, PERIODS, "周期")):
+    for value, allowed, what in (
+        (duty.scope, SCOPES, "范围"),
+        (duty.target, TARGETS, "对象"),
+        (duty.period, PERIODS, "周期"),
+    ):
         if value not in allowed:
             raise DutyError(f"未知{what} {value}；可选：{'、'.join(allowed)}")
     unknown = [r for r in duty.cadre_roles if r not in CADRE_ROLES]
@@ -68,22 +72,54 @@ def check_duty(duty: Duty) -> None:
 def covers_township(duties: list[Duty], cadre_role: str, cadre_id: int) -> bool:
     """True when one of the active DUTIES of scope 全镇 binds the cadre CADRE_ID of
     CADRE_ROLE (by role or by name): they answer for targets anywhere in their township."""
-    return any(d.active and d.scope == "township" and (cadre_role in d.cadre_roles or d.cadre_id == cadre_id)
-               for d in duties)
+    return any(
+        d.active and d.scope == "township" and (cadre_role in d.cadre_roles or d.cadre_id == cadre_id) for d in duties
+    )
 
 
 DEFAULT_DUTIES = (
-    Duty("resident_quarterly", "第一书记、工作队每季度走访全部农户", "posted_villages", "households",
-         "quarter", cadre_roles=("first_secretary", "work_team")),
-    Duty("bao_cun_yearly", "包村镇干部每年走访包村全部农户", "posted_villages", "households",
-         "year", cadre_roles=("township_cadre",)),
-    Duty("must_visit_monthly", "四必访：必访户每月走访", "own_grid", "flagged_households", "month",
-         cadre_roles=("township_cadre", "village_cadre", "grid_worker"),
-         flags=tuple(MUST_VISIT_FLAGS)),
-    Duty("walk_groups_term", "三个走遍：镇党委书记任期内走遍所有村民小组", "township",
-         "village_groups", "term", cadre_roles=("township_secretary",)),
-    Duty("walk_hardship_term", "三个走遍：镇党委书记任期内走遍所有困难户", "township",
-         "flagged_households", "term", cadre_roles=("township_secretary",), flags=("hardship",)),
+    Duty(
+        "resident_quarterly",
+        "第一书记、工作队每季度走访全部农户",
+        "posted_villages",
+        "households",
+        "quarter",
+        cadre_roles=("first_secretary", "work_team"),
+    ),
+    Duty(
+        "bao_cun_yearly",
+        "包村镇干部每年走访包村全部农户",
+        "posted_villages",
+        "households",
+        "year",
+        cadre_roles=("township_cadre",),
+    ),
+    Duty(
+        "must_visit_monthly",
+        "四必访：必访户每月走访",
+        "own_grid",
+        "flagged_households",
+        "month",
+        cadre_roles=("township_cadre", "village_cadre", "grid_worker"),
+        flags=tuple(MUST_VISIT_FLAGS),
+    ),
+    Duty(
+        "walk_groups_term",
+        "三个走遍：镇党委书记任期内走遍所有村民小组",
+        "township",
+        "village_groups",
+        "term",
+        cadre_roles=("township_secretary",),
+    ),
+    Duty(
+        "walk_hardship_term",
+        "三个走遍：镇党委书记任期内走遍所有困难户",
+        "township",
+        "flagged_households",
+        "term",
+        cadre_roles=("township_secretary",),
+        flags=("hardship",),
+    ),
 )
 WALK_DUTIES = ("walk_groups_term", "walk_hardship_term")
 

@@ -2,21 +2,32 @@
 
 Plain Python: the numbers are configuration, the checks return Chinese reasons.
 """
+
 from dataclasses import asdict, dataclass, fields
 from math import ceil, floor
 
+from gridmgmt.domain.errors import Conflict, NotFound, UserError
 
-class GridError(ValueError):
+
+class GridError(UserError, ValueError):
     """A grid request that breaks a rule; the message is Chinese and names the rule."""
 
 
-class StaleCell(GridError):
+class PlanNotFound(NotFound, GridError):
+    """No grid plan has the requested id."""
+
+    def __init__(self, plan_id: int):
+        super().__init__(f"没有编号为 {plan_id} 的网格方案")
+
+
+class StaleCell(Conflict, GridError):
     """A cell changed since the editor loaded it (HTTP 409): nothing was saved."""
 
     def __init__(self, changed: dict[str, int | None]):
         self.changed = changed
-        listed = "、".join(f"{code}（{'已删除' if v is None else f'当前版本 {v}'}）"
-                          for code, v in sorted(changed.items()))
+        listed = "、".join(
+            f"{code}（{'已删除' if v is None else f'当前版本 {v}'}）" for code, v in sorted(changed.items())
+        )
         super().__init__(f"网格已被他人修改，请刷新后重试：{listed}")
 
 
@@ -41,7 +52,8 @@ class GridRules:
         if not 0 < self.min_workload <= self.target <= self.max_workload:
             raise GridError(
                 f"网格工作量须满足 0 < 下限 ≤ 目标 ≤ 上限（当前 {self.min_workload} / "
-                f"{self.target} / {self.max_workload}）")
+                f"{self.target} / {self.max_workload}）"
+            )
         if self.must_visit_extra < 0 or not 0 < self.tolerance < 1:
             raise GridError("必访户加权不能为负，均衡容差须在 0 与 1 之间")
         if self.max_cells_per_worker < 1 or self.liaison_capacity < 1:

@@ -1,4 +1,5 @@
 """The ranges input must fall in before it reaches the database: column types and a sane calendar."""
+
 from datetime import date
 
 # PostgreSQL integer (ids, counts, years, versions) and bigint (offsets).

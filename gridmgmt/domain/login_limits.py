@@ -5,6 +5,7 @@ the account and the client address together (guessing one password), the
 address alone (spraying many usernames), and the account alone (guessing from
 many addresses). docs/accounts.md explains the numbers.
 """
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -79,4 +80,4 @@ def _blocked_until(rule: Rule, attempts: int, start: datetime, now: datetime) ->
     if rule.backoff_cap is None:
         return start + rule.window
     doublings = min(attempts - rule.free, MAX_DOUBLINGS)
-    return now + min(timedelta(seconds=2 ** doublings), rule.backoff_cap)
+    return now + min(timedelta(seconds=2**doublings), rule.backoff_cap)

@@ -1,4 +1,5 @@
 """The password policy: long enough, not a common password, not the username."""
+
 from functools import lru_cache
 from pathlib import Path
 

@@ -3,6 +3,7 @@
 The route-by-role matrix that the web tests walk is docs/permissions.md; this
 module holds the rules those routes ask.
 """
+
 from dataclasses import dataclass
 
 from gridmgmt.domain.vocab import MUST_VISIT_FLAGS, ROLES
@@ -76,8 +77,7 @@ def sees_village(scope: Scope, township_id: int, village_id: int) -> bool:
     return village_id in scope.village_ids or village_id in scope.cell_village_ids
 
 
-def sees_household(scope: Scope, township_id: int, village_id: int,
-                   grid_cell_id: int | None) -> bool:
+def sees_household(scope: Scope, township_id: int, village_id: int, grid_cell_id: int | None) -> bool:
     """True when SCOPE covers a household of VILLAGE_ID in GRID_CELL_ID."""
     if not scope.households or not sees_township(scope, township_id):
         return False

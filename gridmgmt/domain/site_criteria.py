@@ -1,6 +1,7 @@
 """党建示范点 creation standards (002 第一篇 二, 第三篇): the candidate record, hard
 requirements and soft-criterion weights. Thresholds and weights are configuration.
 """
+
 from dataclasses import dataclass, field
 
 from gridmgmt.domain.branch_rules import BRANCH_TYPES, CoverageRules, committee_finding
@@ -45,10 +46,19 @@ class SiteConfig:
     full_members: int = 30
     # Objective points per 100 households in a site's catchment.
     catchment_weight: float = 1.0
-    weights: dict[str, float] = field(default_factory=lambda: {
-        "eight_haves": 30.0, "venue_area": 10.0, "corridor": 20.0, "seat": 10.0,
-        "contact_point": 15.0, "members": 10.0, "main_route": 5.0,
-    })
+    # Chosen sites stand at least this far apart in a straight line, so that one place does not take them all.
+    min_spacing_m: float = 1500.0
+    weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "eight_haves": 30.0,
+            "venue_area": 10.0,
+            "corridor": 20.0,
+            "seat": 10.0,
+            "contact_point": 15.0,
+            "members": 10.0,
+            "main_route": 5.0,
+        }
+    )
 
     def __post_init__(self):
         unknown = set(self.weights) - set(CRITERIA)
@@ -110,10 +120,12 @@ def exclusions(candidate: Candidate, config: SiteConfig) -> list[str]:
     if area is None or area < config.min_venue_area_m2:
         shown = "未登记" if area is None else f"{area:g} m²"
         reasons.append(f"活动场所面积{shown}，低于{config.min_venue_area_m2:g} m²")
-    if (config.require_committee and candidate.org_type in BRANCH_TYPES and committee_finding(
-            candidate.full_members, candidate.committee_size, COVERAGE_RULES)):
-        reasons.append(f"班子设置不合规定（正式党员{candidate.full_members}人，"
-                       f"支委{candidate.committee_size}人）")
+    if (
+        config.require_committee
+        and candidate.org_type in BRANCH_TYPES
+        and committee_finding(candidate.full_members, candidate.committee_size, COVERAGE_RULES)
+    ):
+        reasons.append(f"班子设置不合规定（正式党员{candidate.full_members}人，支委{candidate.committee_size}人）")
     if candidate.seat_road_m is None:
         reasons.append("从乡镇驻地沿道路无法到达")
     if candidate.status == "revoked":

@@ -4,8 +4,11 @@
 No step is skipped and nothing is awarded without a site inspection; awarded sites
 are re-reviewed every year (不搞终身制).
 """
+
 from dataclasses import dataclass
 from datetime import date
+
+from gridmgmt.domain.errors import UserError
 
 # Review step → (statuses it may start from, status it leads to, Chinese label).
 # None as a start status means "not yet a demo_site".
@@ -22,12 +25,16 @@ RE_REVIEW_STEPS = ("keep", "rectify", "revoke")
 AWARD_LEVELS = {"township": "镇级", "county": "县级", "city": "市级"}
 # Status → Chinese label of the step that reached it (for messages).
 STEP_LABEL_OF_STATUS = {
-    "applied": "申报", "preliminary": "初审", "inspected": "实地验收",
-    "awarded": "授牌", "rectifying": "限期整改", "revoked": "摘牌",
+    "applied": "申报",
+    "preliminary": "初审",
+    "inspected": "实地验收",
+    "awarded": "授牌",
+    "rectifying": "限期整改",
+    "revoked": "摘牌",
 }
 
 
-class ReviewError(ValueError):
+class ReviewError(UserError, ValueError):
     """A review step that the rules do not allow; the message is Chinese."""
 
 
@@ -42,8 +49,14 @@ class Decision:
     level: str | None = None
 
 
-def decide(step: str, status: str | None, year: int, level: str | None = None,
-           award_year: int | None = None, last_re_review_year: int | None = None) -> Decision:
+def decide(
+    step: str,
+    status: str | None,
+    year: int,
+    level: str | None = None,
+    award_year: int | None = None,
+    last_re_review_year: int | None = None,
+) -> Decision:
     """Check STEP from STATUS in YEAR; raise ReviewError when the rules forbid it."""
     if step not in STEPS:
         raise ReviewError(f"未知的评审环节：{step}")
@@ -51,8 +64,7 @@ def decide(step: str, status: str | None, year: int, level: str | None = None,
     if status not in starts:
         allowed = "、".join(STEP_LABEL_OF_STATUS.get(s, "未申报") for s in starts if s)
         now = STEP_LABEL_OF_STATUS.get(status, "未申报")
-        raise ReviewError(f"当前状态为“{now}”，不能进行“{label}”"
-                          + (f"（需先完成：{allowed}）" if allowed else ""))
+        raise ReviewError(f"当前状态为“{now}”，不能进行“{label}”" + (f"（需先完成：{allowed}）" if allowed else ""))
     if step == "award":
         if level not in AWARD_LEVELS:
             raise ReviewError("授牌须注明级别：镇级、县级或市级")
@@ -87,31 +99,44 @@ class Reminder:
     site_ids: tuple[int, ...] = ()
 
 
-def reminders(today: date, sites: dict[int, tuple[str, int | None, int | None]],
-              timeline: Timeline = Timeline()) -> list[Reminder]:
+def reminders(
+    today: date, sites: dict[int, tuple[str, int | None, int | None]], timeline: Timeline = Timeline()
+) -> list[Reminder]:
     """Reminders for TODAY; SITES maps site id → (status, award_year, last re-review year)."""
     year = today.year
     out = []
 
-    def check(phase: str, month_day: tuple[int, int], ids: list[int], what: str,
-              only_with_sites: bool = False) -> None:
+    def check(phase: str, month_day: tuple[int, int], ids: list[int], what: str, only_with_sites: bool = False) -> None:
         deadline = date(year, *month_day)
         days = (deadline - today).days
         if only_with_sites and not ids:
             return
         if days < 0 and ids:
-            out.append(Reminder("overdue", phase, deadline,
-                                f"{phase}已于{deadline:%m月%d日}截止，仍有{len(ids)}个示范点{what}", tuple(ids)))
+            out.append(
+                Reminder(
+                    "overdue",
+                    phase,
+                    deadline,
+                    f"{phase}已于{deadline:%m月%d日}截止，仍有{len(ids)}个示范点{what}",
+                    tuple(ids),
+                )
+            )
         elif 0 <= days <= timeline.lead_days:
             tail = f"，{len(ids)}个示范点{what}" if ids else ""
-            out.append(Reminder("due", phase, deadline,
-                                f"{phase}将于{deadline:%m月%d日}截止（还有{days}天）{tail}", tuple(ids)))
+            out.append(
+                Reminder(
+                    "due", phase, deadline, f"{phase}将于{deadline:%m月%d日}截止（还有{days}天）{tail}", tuple(ids)
+                )
+            )
 
     check("动员部署", timeline.mobilise, [], "")
     check("申报", timeline.apply, [], "")
     waiting = sorted(i for i, (s, _, _) in sites.items() if s in ("applied", "preliminary"))
     check("验收", timeline.inspect, waiting, "未完成初审或实地验收")
-    due = sorted(i for i, (s, award, last) in sites.items()
-                 if s in ("awarded", "rectifying") and (award or year) < year and last != year)
+    due = sorted(
+        i
+        for i, (s, award, last) in sites.items()
+        if s in ("awarded", "rectifying") and (award or year) < year and last != year
+    )
     check("年度复审", timeline.inspect, due, "未复审", only_with_sites=True)
     return out

@@ -1,4 +1,5 @@
 """Map controls: the legend (drawn from the layers' own styles) and a metric scale."""
+
 from html import escape
 
 from folium import MacroElement
@@ -10,19 +11,22 @@ from gridmgmt.maps import styles
 
 def _line(style: dict) -> str:
     dash = "dashed" if style.get("dashArray") else "solid"
-    return (f'<span class="swatch" style="border-top:{style["weight"]}px {dash} '
-            f'{style["color"]}"></span>')
+    return f'<span class="swatch" style="border-top:{style["weight"]}px {dash} {style["color"]}"></span>'
 
 
 def _area(style: dict) -> str:
-    return (f'<span class="swatch" style="height:12px;background:{style["fillColor"]};'
-            f'border:{style["weight"]}px solid {style["color"]}"></span>')
+    return (
+        f'<span class="swatch" style="height:12px;background:{style["fillColor"]};'
+        f'border:{style["weight"]}px solid {style["color"]}"></span>'
+    )
 
 
 def _dot(style: dict) -> str:
     size = 2 * style["radius"] + 2
-    return (f'<span class="swatch"><span style="display:inline-block;width:{size}px;'
-            f'height:{size}px;border-radius:50%;background:{style["fill_color"]}"></span></span>')
+    return (
+        f'<span class="swatch"><span style="display:inline-block;width:{size}px;'
+        f'height:{size}px;border-radius:50%;background:{style["fill_color"]}"></span></span>'
+    )
 
 
 def _venue() -> str:
@@ -79,10 +83,12 @@ class MetricScale(MacroElement):
 def escaped(collection: dict) -> dict:
     """A copy of COLLECTION whose text properties are HTML-escaped (tooltips use innerHTML)."""
     features = [
-        {**feature, "properties": {
-            key: escape(value) if isinstance(value, str) else value
-            for key, value in feature["properties"].items()
-        }}
+        {
+            **feature,
+            "properties": {
+                key: escape(value) if isinstance(value, str) else value for key, value in feature["properties"].items()
+            },
+        }
         for feature in collection["features"]
     ]
     return {"type": "FeatureCollection", "features": features}

@@ -1,5 +1,6 @@
 """Coverage overlays on the township map: members per 100 households by group, 空白组,
 venues, households beyond reach, firms without a party organisation, proposed 党小组."""
+
 import folium
 import shapely
 import shapely.geometry
@@ -14,8 +15,13 @@ PROPOSAL_NAME = "建议党小组"
 # Point overlays, drawn in this order: (CoverageLayers field, layer name, colour, radius, tooltip fields).
 POINT_OVERLAYS = (
     ("far_households", "超出可达范围的农户", "#ff7f00", 4, {"code": "户编码", "why": "问题"}),
-    ("venues", "党群服务中心/活动场所", "#c8102e", 7,
-     {"name": "党组织", "served": "以此为最近场所的农户", "far": "其中道路距离超限的农户"}),
+    (
+        "venues",
+        "党群服务中心/活动场所",
+        "#c8102e",
+        7,
+        {"name": "党组织", "served": "以此为最近场所的农户", "far": "其中道路距离超限的农户"},
+    ),
     ("firms", "未建党组织的企业/合作社", "#1f78b4", 8, {"name": "名称", "rule": "问题", "employees": "职工人数"}),
 )
 
@@ -33,23 +39,43 @@ def _group_style(feature) -> dict:
 
 def _points(collection: dict, name: str, colour: str, radius: int, fields: dict[str, str]) -> folium.GeoJson:
     return folium.GeoJson(
-        escaped(collection), name=name, marker=folium.CircleMarker(),
-        style_function=lambda _f: {"radius": radius, "fill": True, "fillColor": colour, "fillOpacity": 0.9,
-                                   "color": "#222", "weight": 1},
-        tooltip=folium.GeoJsonTooltip(list(fields), list(fields.values()), sticky=True))
+        escaped(collection),
+        name=name,
+        marker=folium.CircleMarker(),
+        style_function=lambda _f: {
+            "radius": radius,
+            "fill": True,
+            "fillColor": colour,
+            "fillOpacity": 0.9,
+            "color": "#222",
+            "weight": 1,
+        },
+        tooltip=folium.GeoJsonTooltip(list(fields), list(fields.values()), sticky=True),
+    )
 
 
 def add_coverage_overlays(fmap: folium.Map, layers: CoverageLayers) -> folium.Map:
     """Draw LAYERS on FMAP (a township map); returns FMAP."""
     if layers.groups["features"]:
-        folium.GeoJson(escaped(layers.groups), name="每百户党员数（村民小组）", style_function=_group_style,
-                       tooltip=folium.GeoJsonTooltip(
-                           ["village", "name", "households", "members", "per_100"],
-                           ["行政村", "村民小组", "户数", "党员", "每百户党员"], sticky=True)).add_to(fmap)
+        folium.GeoJson(
+            escaped(layers.groups),
+            name="每百户党员数（村民小组）",
+            style_function=_group_style,
+            tooltip=folium.GeoJsonTooltip(
+                ["village", "name", "households", "members", "per_100"],
+                ["行政村", "村民小组", "户数", "党员", "每百户党员"],
+                sticky=True,
+            ),
+        ).add_to(fmap)
     if layers.proposals["features"]:
-        folium.GeoJson(escaped(layers.proposals), name=PROPOSAL_NAME, style_function=lambda _f: PROPOSAL,
-                       tooltip=folium.GeoJsonTooltip(["branch", "number", "members", "leader"],
-                                                     ["党支部", "党小组序号", "党员", "建议组长"])).add_to(fmap)
+        folium.GeoJson(
+            escaped(layers.proposals),
+            name=PROPOSAL_NAME,
+            style_function=lambda _f: PROPOSAL,
+            tooltip=folium.GeoJsonTooltip(
+                ["branch", "number", "members", "leader"], ["党支部", "党小组序号", "党员", "建议组长"]
+            ),
+        ).add_to(fmap)
     for attr, name, colour, radius, fields in POINT_OVERLAYS:
         collection = getattr(layers, attr)
         if collection["features"]:

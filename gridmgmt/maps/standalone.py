@@ -3,6 +3,7 @@
 Leaflet's script, its stylesheet and the stylesheet's images are read from
 node_modules and written into the page; nothing is fetched when it opens.
 """
+
 import base64
 import re
 from html import escape
@@ -32,11 +33,13 @@ def _read(path: Path) -> str:
 
 def inline_css(css: str, folder: Path) -> str:
     """CSS with its url(images/…png) references replaced by data: URIs of the files in FOLDER."""
+
     def data_uri(match: re.Match) -> str:
         image = folder / match.group(1)
         if not image.is_file():
             raise AssetsMissing(f"前端资源不完整（缺少 {image}）：请先运行 make setup")
         return f"url(data:image/png;base64,{base64.b64encode(image.read_bytes()).decode('ascii')})"
+
     return _CSS_URL.sub(data_uri, css)
 
 

@@ -1,11 +1,11 @@
 """Map styles: one place for the colours the layers and the legend share."""
+
 # Neutral paper colour: with no basemap the township's own layers are the map.
 BACKGROUND = "#eeeee6"
 
 TOWNSHIP = {"color": "#7b2d8b", "weight": 3, "dashArray": "10 5", "fill": False}
 VILLAGE = {"color": "#5c5c5c", "weight": 1.6, "fillColor": "#f8f4e1", "fillOpacity": 0.7}
-GROUP = {"color": "#8f8f8f", "weight": 0.8, "dashArray": "3 3",
-         "fillColor": "#ffffff", "fillOpacity": 0.01}
+GROUP = {"color": "#8f8f8f", "weight": 0.8, "dashArray": "3 3", "fillColor": "#ffffff", "fillOpacity": 0.01}
 HIGHLIGHT = {"color": "#1a73e8"}
 
 # Higher classes are drawn thicker and warmer.

@@ -7,6 +7,7 @@ tiles drawn by protomaps-leaflet (see web/static/vectortiles.js), and on the
 overview its villages, groups and roads too; smaller areas and offline maps
 embed theirs as GeoJSON.
 """
+
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -89,20 +90,20 @@ class MapParts:
     script: str
 
 
-def township_map(layers: "TownshipLayers", assets_url: str, tianditu_key: str | None = None,
-                 tiles: TileSource | None = None) -> folium.Map:
+def township_map(
+    layers: "TownshipLayers", assets_url: str, tianditu_key: str | None = None, tiles: TileSource | None = None
+) -> folium.Map:
     """The folium map of one township, its Leaflet served from ASSETS_URL.
 
     Households not embedded in LAYERS are drawn from TILES, and so are villages,
     groups and roads when TILES.base_layers is set.
     """
     (south, west), (north, east) = layers.bounds
-    fmap = folium.Map(location=((south + north) / 2, (west + east) / 2), zoom_start=13,
-                      tiles=None, prefer_canvas=True, zoom_snap=0.25)
-    use_local_assets(fmap, assets_url)
-    fmap.get_root().header.add_child(
-        folium.Element(f"<style>{styles.CSS}</style>"), name="gridmgmt_css"
+    fmap = folium.Map(
+        location=((south + north) / 2, (west + east) / 2), zoom_start=13, tiles=None, prefer_canvas=True, zoom_snap=0.25
     )
+    use_local_assets(fmap, assets_url)
+    fmap.get_root().header.add_child(folium.Element(f"<style>{styles.CSS}</style>"), name="gridmgmt_css")
     if tianditu_key:
         _add_tianditu(fmap, tianditu_key)
     if tiles is not None and (tiles.base_layers or layers.households is None):
@@ -137,8 +138,9 @@ def render_parts(fmap: folium.Map) -> MapParts:
 def _add_tianditu(fmap: folium.Map, key: str) -> None:
     for layer, name, overlay in (("vec", "天地图矢量", False), ("cva", "天地图注记", True)):
         url = TIANDITU_URL.format(layer=layer, key=quote(key, safe=""))
-        folium.TileLayer(url, attr="天地图", name=name, overlay=overlay,
-                         subdomains="01234567", max_zoom=18).add_to(fmap)
+        folium.TileLayer(url, attr="天地图", name=name, overlay=overlay, subdomains="01234567", max_zoom=18).add_to(
+            fmap
+        )
 
 
 def _add_areas(fmap: folium.Map, layers: "TownshipLayers", tiles: TileSource | None) -> None:
@@ -149,48 +151,70 @@ def _add_areas(fmap: folium.Map, layers: "TownshipLayers", tiles: TileSource | N
     # Tiled villages and groups lie under the boundary (overlay pane, 400): the tiles
     # hold the neighbours' villages too, whose fills would hide it.
     if tiles:
-        _tiles(tiles, "villages", None, 380, style={"fill": True, **styles.VILLAGE},
-               tooltip=[["行政村", "name"], ["编码", "code"]]).add_to(villages)
+        _tiles(
+            tiles,
+            "villages",
+            None,
+            380,
+            style={"fill": True, **styles.VILLAGE},
+            tooltip=[["行政村", "name"], ["编码", "code"]],
+        ).add_to(villages)
     else:
-        _layer(layers.villages, None, {"name": "行政村", "code": "编码"},
-               style=styles.VILLAGE).add_to(villages)
+        _layer(layers.villages, None, {"name": "行政村", "code": "编码"}, style=styles.VILLAGE).add_to(villages)
     _layer(layers.village_labels, None, on_each_feature=_VILLAGE_LABEL).add_to(villages)
     if tiles:  # radius: groups given as points
-        _tiles(tiles, "village_groups", names["groups"], 390,
-               style={"fill": True, "radius": 4, **styles.GROUP},
-               tooltip=[["村民小组", "name"]]).add_to(fmap)
+        _tiles(
+            tiles,
+            "village_groups",
+            names["groups"],
+            390,
+            style={"fill": True, "radius": 4, **styles.GROUP},
+            tooltip=[["村民小组", "name"]],
+        ).add_to(fmap)
     else:
-        _layer(layers.groups, names["groups"], {"name": "村民小组", "village_name": "行政村"},
-               style=styles.GROUP, marker=folium.CircleMarker(radius=4)).add_to(fmap)
+        _layer(
+            layers.groups,
+            names["groups"],
+            {"name": "村民小组", "village_name": "行政村"},
+            style=styles.GROUP,
+            marker=folium.CircleMarker(radius=4),
+        ).add_to(fmap)
 
 
 def _add_roads(fmap: folium.Map, roads: dict, tiles: TileSource | None) -> None:
     """The roads by class (from TILES when given)."""
     if tiles:
-        _tiles(tiles, "roads", styles.LAYER_NAMES["roads"], 420,
-               styleBy={"field": "road_class", "styles": styles.ROADS},
-               tooltip=[["道路", "name"], ["等级", "road_class"]],
-               values={"road_class": ROAD_CLASSES}).add_to(fmap)
+        _tiles(
+            tiles,
+            "roads",
+            styles.LAYER_NAMES["roads"],
+            420,
+            styleBy={"field": "road_class", "styles": styles.ROADS},
+            tooltip=[["道路", "name"], ["等级", "road_class"]],
+            values={"road_class": ROAD_CLASSES},
+        ).add_to(fmap)
         return
     group = folium.FeatureGroup(name=styles.LAYER_NAMES["roads"]).add_to(fmap)
     # Lower classes first so the main roads are drawn on top.
     for road_class in reversed(ROAD_CLASSES):
-        features = [f for f in roads["features"]
-                    if f["properties"]["road_class"] == road_class]
+        features = [f for f in roads["features"] if f["properties"]["road_class"] == road_class]
         collection = {"type": "FeatureCollection", "features": features}
-        _layer(collection, None, {"name": ROAD_CLASSES[road_class]},
-               style=styles.ROADS[road_class]).add_to(group)
+        _layer(collection, None, {"name": ROAD_CLASSES[road_class]}, style=styles.ROADS[road_class]).add_to(group)
 
 
 def _add_points(fmap: folium.Map, layers: "TownshipLayers") -> None:
     names = styles.LAYER_NAMES
-    venue_icon = folium.DivIcon(html="党", class_name="venue-icon",
-                                icon_size=(14, 14), icon_anchor=(7, 7))
-    _layer(layers.venues, names["venues"], {"name": names["venues"]},
-           marker=folium.Marker(icon=venue_icon)).add_to(fmap)
+    venue_icon = folium.DivIcon(html="党", class_name="venue-icon", icon_size=(14, 14), icon_anchor=(7, 7))
+    _layer(layers.venues, names["venues"], {"name": names["venues"]}, marker=folium.Marker(icon=venue_icon)).add_to(
+        fmap
+    )
     if layers.households is not None:
-        _layer(layers.households, names["households"], {"code": "户号", "group_name": "村民小组"},
-               marker=folium.CircleMarker(**styles.HOUSEHOLD)).add_to(fmap)
+        _layer(
+            layers.households,
+            names["households"],
+            {"code": "户号", "group_name": "村民小组"},
+            marker=folium.CircleMarker(**styles.HOUSEHOLD),
+        ).add_to(fmap)
 
 
 def _load_tile_scripts(fmap: folium.Map, assets_url: str, tiles: TileSource) -> None:
@@ -201,40 +225,52 @@ def _load_tile_scripts(fmap: folium.Map, assets_url: str, tiles: TileSource) -> 
     ]
 
 
-def _tiles(tiles: TileSource, layer: str, name: str | None, z_index: int,
-           **options) -> VectorTiles:
+def _tiles(tiles: TileSource, layer: str, name: str | None, z_index: int, **options) -> VectorTiles:
     """An overlay of LAYER's tiles in its own pane (unnamed: not in the layer control);
     panes stack by Z_INDEX (Leaflet's overlays are 400, markers 600)."""
-    return VectorTiles(name, {"url": tiles.layer_url(layer), "layer": layer, "pane": layer,
-                              "zIndex": z_index, "minZoom": AREA_TILES_MIN_ZOOM, **options})
+    return VectorTiles(
+        name,
+        {
+            "url": tiles.layer_url(layer),
+            "layer": layer,
+            "pane": layer,
+            "zIndex": z_index,
+            "minZoom": AREA_TILES_MIN_ZOOM,
+            **options,
+        },
+    )
 
 
 def _add_household_tiles(fmap: folium.Map, tiles: TileSource | None) -> None:
     if tiles is None:
         raise ValueError("households are neither embedded nor given a tile source")
     # Above the village fills, groups and roads, below venue icons (600).
-    _tiles(tiles, "households", styles.LAYER_NAMES["households"], 450,
-           minZoom=HOUSEHOLD_TILES_MIN_ZOOM, details=tiles.household_url,
-           style={"fill": True, **_camel_case(styles.HOUSEHOLD)},
-           tooltip=[["户号", "code"]]).add_to(fmap)
+    _tiles(
+        tiles,
+        "households",
+        styles.LAYER_NAMES["households"],
+        450,
+        minZoom=HOUSEHOLD_TILES_MIN_ZOOM,
+        details=tiles.household_url,
+        style={"fill": True, **_camel_case(styles.HOUSEHOLD)},
+        tooltip=[["户号", "code"]],
+    ).add_to(fmap)
 
 
 def _camel_case(style: dict) -> dict:
     """STYLE with folium's snake_case keys as Leaflet's camelCase (fill_color → fillColor)."""
-    return {re.sub(r"_(\w)", lambda m: m.group(1).upper(), key): value
-            for key, value in style.items()}
+    return {re.sub(r"_(\w)", lambda m: m.group(1).upper(), key): value for key, value in style.items()}
 
 
-def _layer(collection: dict, name: str | None, tooltip: dict[str, str] | None = None,
-           style: dict | None = None, **kwargs) -> folium.GeoJson:
+def _layer(
+    collection: dict, name: str | None, tooltip: dict[str, str] | None = None, style: dict | None = None, **kwargs
+) -> folium.GeoJson:
     """A GeoJson layer: TOOLTIP maps fields to Chinese labels; STYLE is one fixed style.
 
     Unnamed layers stay out of the layer control.
     """
     if tooltip and collection["features"]:
-        kwargs["tooltip"] = folium.GeoJsonTooltip(
-            fields=list(tooltip), aliases=list(tooltip.values()), sticky=True
-        )
+        kwargs["tooltip"] = folium.GeoJsonTooltip(fields=list(tooltip), aliases=list(tooltip.values()), sticky=True)
     if style:
         kwargs["style_function"] = lambda _feature: style
         kwargs["highlight_function"] = lambda _feature: styles.HIGHLIGHT

@@ -4,6 +4,7 @@ A snapped point walks `access` metres straight to its nearest edge, then along t
 to one of its two vertices, then along the shortest path between vertices (VertexCosts,
 from pgRouting). A point flagged off the network is measured in a straight line instead.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,13 +16,13 @@ import shapely
 class Snapped:
     """Points on their nearest edge, in the township's frame."""
 
-    edge: np.ndarray        # road id of the nearest edge
-    source: np.ndarray      # road_vertex id of the edge's source
+    edge: np.ndarray  # road id of the nearest edge
+    source: np.ndarray  # road_vertex id of the edge's source
     target: np.ndarray
-    to_source: np.ndarray   # metres along the edge from the snapped point to source
+    to_source: np.ndarray  # metres along the edge from the snapped point to source
     to_target: np.ndarray
-    access: np.ndarray      # metres in a straight line from the point to the edge
-    x: np.ndarray           # frame coordinates (m), for straight-line distances
+    access: np.ndarray  # metres in a straight line from the point to the edge
+    x: np.ndarray  # frame coordinates (m), for straight-line distances
     y: np.ndarray
     off_network: np.ndarray  # bool: measured in a straight line, not by road
 
@@ -127,8 +128,9 @@ def _vertex_best(targets: Snapped, costs: VertexCosts) -> tuple[np.ndarray, np.n
 def _same_edge_best(points: Snapped, targets: Snapped) -> tuple[np.ndarray, np.ndarray]:
     """Distance to the nearest target on a point's own edge, walking along it (inf if none), and its row."""
     mine = pd.DataFrame({"edge": points.edge, "pos": points.to_source, "row": np.arange(len(points))})
-    theirs = pd.DataFrame({"edge": targets.edge, "tpos": targets.to_source, "taccess": targets.access,
-                           "t": np.arange(len(targets))})
+    theirs = pd.DataFrame(
+        {"edge": targets.edge, "tpos": targets.to_source, "taccess": targets.access, "t": np.arange(len(targets))}
+    )
     pairs = mine.merge(theirs, on="edge")
     pairs["d"] = (pairs.pos - pairs.tpos).abs() + pairs.taccess
     best, which = np.full(len(points), np.inf), np.full(len(points), -1)

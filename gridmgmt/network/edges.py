@@ -2,6 +2,7 @@
 
 Pure shapely/numpy: the edges are loaded once by RoadNetwork (gridmgmt.network.roads).
 """
+
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -19,7 +20,7 @@ class Edges:
     id: np.ndarray
     source: np.ndarray
     target: np.ndarray
-    length_m: np.ndarray     # geodesic length, the routing cost
+    length_m: np.ndarray  # geodesic length, the routing cost
     road_class: np.ndarray
     lines: np.ndarray
 
@@ -47,8 +48,17 @@ def snap_points(edges: Edges, x: np.ndarray, y: np.ndarray, off_network_m: float
         (rows, hit), dist = edges.tree.query_nearest(points, return_distance=True, all_matches=False)
         edge[rows], access[rows] = hit, dist
     along = shapely.line_locate_point(edges.lines[edge], points, normalized=True) * edges.length_m[edge]
-    return Snapped(edges.id[edge], edges.source[edge], edges.target[edge], along,
-                   edges.length_m[edge] - along, access, x, y, access > off_network_m)
+    return Snapped(
+        edges.id[edge],
+        edges.source[edge],
+        edges.target[edge],
+        along,
+        edges.length_m[edge] - along,
+        access,
+        x,
+        y,
+        access > off_network_m,
+    )
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,7 @@ class LegPlan:
     """How a leg leaves its first place and reaches the second: straight, along one edge, or
     out by an end vertex, over the network, and in by an end vertex."""
 
-    kind: str                   # 'straight', 'along' or 'via'
+    kind: str  # 'straight', 'along' or 'via'
     exit_vertex: int = -1
     entry_vertex: int = -1
 
@@ -69,7 +79,9 @@ def plan_leg(points: Snapped, costs: VertexCosts, i: int, j: int, straight: bool
     ends_j = ((points.source[j], points.to_source[j]), (points.target[j], points.to_target[j]))
     cost, exit_v, entry_v = min(
         (di + costs.matrix[costs.rows(vi), costs.rows(vj)] + dj, int(vi), int(vj))
-        for vi, di in ends_i for vj, dj in ends_j)
+        for vi, di in ends_i
+        for vj, dj in ends_j
+    )
     if points.edge[i] == points.edge[j] and abs(points.to_source[i] - points.to_source[j]) <= cost:
         return LegPlan("along")
     if not np.isfinite(cost):
@@ -97,8 +109,9 @@ def draw_leg(edges: Edges, points: Snapped, i: int, j: int, plan: LegPlan, path_
         parts.append(substring(edges.lines[ri], min(fi, fj), max(fi, fj), normalized=True))
     else:
         for row, fraction, vertex in ((ri, fi, plan.exit_vertex), (rj, fj, plan.entry_vertex)):
-            parts.append(substring(edges.lines[row], fraction, 0.0 if vertex == edges.source[row] else 1.0,
-                                   normalized=True))
+            parts.append(
+                substring(edges.lines[row], fraction, 0.0 if vertex == edges.source[row] else 1.0, normalized=True)
+            )
         parts += list(edges.lines[edges.rows(np.asarray(path_edges, dtype=np.int64))])
     parts = [p for p in parts if p.length > 0]
     return shapely.line_merge(shapely.multilinestrings(parts)) if parts else shapely.LineString([start, end])

@@ -5,6 +5,7 @@ which cover all of China) whose central meridian is nearest the township's centr
 zone edge (x.5 × 3°) the eastern zone. Outside those meridians, the WGS 84 UTM zone (north
 or south) of the centroid. A 3° zone keeps the scale error below 0.03 % for any township.
 """
+
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -100,8 +101,10 @@ class TownshipFrame:
         """The frame's tangent plane at the township's centroid, turned to true north (see LocalPlane)."""
         # Central differences over ±0.001° (about 100 m): the curvature left out is far below 1 mm/km.
         step = 1e-3
-        x, y = self.to_metres([self.lon + step, self.lon - step, self.lon, self.lon],
-                              [self.lat, self.lat, self.lat + step, self.lat - step])
+        x, y = self.to_metres(
+            [self.lon + step, self.lon - step, self.lon, self.lon],
+            [self.lat, self.lat, self.lat + step, self.lat - step],
+        )
         jacobian = np.array([[x[0] - x[1], x[2] - x[3]], [y[0] - y[1], y[2] - y[3]]]) / (2 * step)
         # The polar factor drops the grid convergence (a rotation) and keeps the frame's scale:
         # x stays east, so allocations do not turn with the zone's meridian.

@@ -7,6 +7,7 @@ reported with the places named, so the data can be fixed; it is never silently u
 At 2.5× every planned leg is within 2.5× the straight line or reported (and all legs
 beyond 3× are reported); on real networks (bench/network.py) legs are 1.1–1.4× at the median.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,19 +28,22 @@ class Gap:
 
     a: str
     b: str
-    road_m: float       # inf: no road joins them
+    road_m: float  # inf: no road joins them
     straight_m: float
 
     def describe(self) -> str:
         """One line in Chinese for reports and the command line."""
         road = "道路不连通" if np.isinf(self.road_m) else f"沿路 {self.road_m:.0f} 米"
-        return (f"{self.a} → {self.b}：直线 {self.straight_m:.0f} 米，{road}；"
-                f"按直线的 {DETOUR:g} 倍估算，请核对道路数据")
+        return f"{self.a} → {self.b}：直线 {self.straight_m:.0f} 米，{road}；按直线的 {DETOUR:g} 倍估算，请核对道路数据"
 
     def as_dict(self) -> dict:
         """The gap for JSON: road_m None where no road joins the places."""
-        return {"a": self.a, "b": self.b, "road_m": None if np.isinf(self.road_m) else round(self.road_m),
-                "straight_m": round(self.straight_m)}
+        return {
+            "a": self.a,
+            "b": self.b,
+            "road_m": None if np.isinf(self.road_m) else round(self.road_m),
+            "straight_m": round(self.straight_m),
+        }
 
 
 def implausible(road: np.ndarray, straight: np.ndarray) -> np.ndarray:
@@ -57,8 +61,11 @@ def planned(road: np.ndarray, straight: np.ndarray) -> np.ndarray:
 
 def gaps_on(order: list[int], closed: bool, road: np.ndarray, straight: np.ndarray, names) -> list[Gap]:
     """The gaps among the legs of ORDER (back to its start when CLOSED), with NAMES of the places."""
-    return [Gap(str(names[i]), str(names[j]), float(road[i, j]), float(straight[i, j]))
-            for i, j in leg_pairs(order, closed) if implausible(road[i, j], straight[i, j])]
+    return [
+        Gap(str(names[i]), str(names[j]), float(road[i, j]), float(straight[i, j]))
+        for i, j in leg_pairs(order, closed)
+        if implausible(road[i, j], straight[i, j])
+    ]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ Snapping is done on those edges in metres (gridmgmt.network.edges); vertex cost 
 and shortest paths come from pgRouting on exactly the same edges, whose inner SQL is
 composed with psycopg.sql.
 """
+
 import math
 from dataclasses import dataclass
 
@@ -43,8 +44,10 @@ _COSTS = {
     "most": "pgr_johnson(:edges, directed => false)",
 }
 _COSTS_SQL = "SELECT array_agg(start_vid), array_agg(end_vid), array_agg(agg_cost) FROM {}"
-_PATHS = ("SELECT start_vid, end_vid, edge FROM pgr_dijkstra(:edges, :pairs, directed => false) "
-          "WHERE edge > 0 ORDER BY start_vid, end_vid, path_seq")
+_PATHS = (
+    "SELECT start_vid, end_vid, edge FROM pgr_dijkstra(:edges, :pairs, directed => false) "
+    "WHERE edge > 0 ORDER BY start_vid, end_vid, path_seq"
+)
 
 
 class NoRoads(LookupError):
@@ -78,16 +81,22 @@ class RoadNetwork:
     def of(cls, session: Session, township_id: int, margin_m: float = MARGIN_M) -> "RoadNetwork":
         """The network of township TOWNSHIP_ID; NoRoads when it has no routable road."""
         frame = township_frame(session, township_id)
-        rows = session.execute(text(_SCOPE), {
-            "t": township_id, "srid": frame.epsg, "margin": margin_m,
-            "margin_deg": degrees_for(margin_m, frame.lat)}).all()
+        rows = session.execute(
+            text(_SCOPE),
+            {"t": township_id, "srid": frame.epsg, "margin": margin_m, "margin_deg": degrees_for(margin_m, frame.lat)},
+        ).all()
         if not rows:
             raise NoRoads(township_id)
         ids, source, target, length, road_class, wkb = zip(*rows)
         lines = frame.project(shapely.from_wkb([bytes(w) for w in wkb]))
-        edges = Edges(np.array(ids, dtype=np.int64), np.array(source, dtype=np.int64),
-                      np.array(target, dtype=np.int64), np.array(length, dtype=float),
-                      np.array(road_class), lines)
+        edges = Edges(
+            np.array(ids, dtype=np.int64),
+            np.array(source, dtype=np.int64),
+            np.array(target, dtype=np.int64),
+            np.array(length, dtype=float),
+            np.array(road_class),
+            lines,
+        )
         return cls(session, township_id, frame, edges)
 
     def snap(self, lon, lat, off_network_m: float = np.inf) -> Snapped:
@@ -97,8 +106,9 @@ class RoadNetwork:
 
     def _edges_sql(self) -> str:
         """pgRouting's inner query: exactly this network's edges, undirected, cost in metres."""
-        query = sql.SQL("SELECT id, source, target, length_m AS cost FROM road "
-                        "WHERE id = ANY(CAST({} AS bigint[]))").format(sql.Literal(self.edges.id.tolist()))
+        query = sql.SQL(
+            "SELECT id, source, target, length_m AS cost FROM road WHERE id = ANY(CAST({} AS bigint[]))"
+        ).format(sql.Literal(self.edges.id.tolist()))
         return query.as_string(self.session.connection().connection.driver_connection)
 
     def costs(self, *points: Snapped) -> VertexCosts:
@@ -107,8 +117,10 @@ class RoadNetwork:
         if len(vids) < 2:
             return VertexCosts.from_rows(vids, [], [], [])
         most = len(vids) * 3 > len(np.unique(np.concatenate([self.edges.source, self.edges.target])))
-        start, end, cost = self.session.execute(text(_COSTS_SQL.format(_COSTS["most" if most else "few"])), {
-            "edges": self._edges_sql(), "vids": vids.tolist()}).one()
+        start, end, cost = self.session.execute(
+            text(_COSTS_SQL.format(_COSTS["most" if most else "few"])),
+            {"edges": self._edges_sql(), "vids": vids.tolist()},
+        ).one()
         return VertexCosts.from_rows(vids, start or [], end or [], cost or [])
 
     def paths(self, pairs) -> pd.DataFrame:
@@ -119,8 +131,7 @@ class RoadNetwork:
         values = sql.SQL(", ").join(sql.SQL("({}, {})").format(sql.Literal(a), sql.Literal(b)) for a, b in pairs)
         combos = sql.SQL("SELECT * FROM (VALUES {}) AS c(source, target)").format(values)
         conn = self.session.connection().connection.driver_connection
-        rows = self.session.execute(text(_PATHS), {"edges": self._edges_sql(),
-                                                   "pairs": combos.as_string(conn)}).all()
+        rows = self.session.execute(text(_PATHS), {"edges": self._edges_sql(), "pairs": combos.as_string(conn)}).all()
         return pd.DataFrame(rows, columns=["start_vid", "end_vid", "edge"], dtype=np.int64)
 
     def leg_matrix(self, points: Snapped) -> LegMatrix:
@@ -136,6 +147,8 @@ class RoadNetwork:
         plans = [plan_leg(points, legs.costs, i, j, bool(gap[i, j])) for i, j in pairs]
         found = self.paths((p.exit_vertex, p.entry_vertex) for p in plans if p.kind == "via")
         by_pair = {key: part.edge.tolist() for key, part in found.groupby(["start_vid", "end_vid"])}
-        lines = [draw_leg(self.edges, points, i, j, plan, by_pair.get((plan.exit_vertex, plan.entry_vertex), []))
-                 for (i, j), plan in zip(pairs, plans)]
+        lines = [
+            draw_leg(self.edges, points, i, j, plan, by_pair.get((plan.exit_vertex, plan.entry_vertex), []))
+            for (i, j), plan in zip(pairs, plans)
+        ]
         return list(self.frame.unproject(np.array(lines, dtype=object)))

@@ -1,25 +1,41 @@
 """Road network topology for pgRouting: vertices, source/target, lengths."""
-from sqlalchemy import text
+
+from geoalchemy2 import Geography
+from psycopg import sql
+from sqlalchemy import BigInteger, Column, LargeBinary, MetaData, Table, cast, func, select, union, update
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateTable
+
+from gridmgmt.db.bulk import run
+from gridmgmt.db.models import Road, RoadVertex
 
 # Edge ends closer than this (degrees, about 0.1 m) are the same vertex.
 SNAP_DEGREES = 1e-6
 
-_REBUILD = [
-    "TRUNCATE road_vertex",
-    """CREATE TEMP TABLE road_end ON COMMIT DROP AS
-       SELECT id, ST_AsEWKB(ST_SnapToGrid(ST_StartPoint(geom), :snap)) AS s,
-                  ST_AsEWKB(ST_SnapToGrid(ST_EndPoint(geom), :snap)) AS t
-       FROM road""",
-    """CREATE TEMP TABLE road_node ON COMMIT DROP AS
-       SELECT row_number() OVER (ORDER BY p) AS id, p
-       FROM (SELECT s AS p FROM road_end UNION SELECT t FROM road_end) ends""",
-    "INSERT INTO road_vertex (id, geom) SELECT id, ST_GeomFromEWKB(p) FROM road_node",
-    """UPDATE road SET source = ns.id, target = nt.id,
-              length_m = ST_Length(road.geom::geography)
-       FROM road_end e JOIN road_node ns ON ns.p = e.s JOIN road_node nt ON nt.p = e.t
-       WHERE road.id = e.id""",
-]
+# Each edge's snapped ends and the distinct ends numbered, as EWKB: bytes hash and compare faster
+# than geometries.
+_TEMP = MetaData()
+ROAD_END = Table(
+    "road_end",
+    _TEMP,
+    Column("id", BigInteger),
+    Column("s", LargeBinary),
+    Column("t", LargeBinary),
+    prefixes=["TEMPORARY"],
+    postgresql_on_commit="DROP",
+)
+ROAD_NODE = Table(
+    "road_node",
+    _TEMP,
+    Column("id", BigInteger),
+    Column("p", LargeBinary),
+    prefixes=["TEMPORARY"],
+    postgresql_on_commit="DROP",
+)
+
+
+def _snapped(point):
+    return func.ST_AsEWKB(func.ST_SnapToGrid(point, SNAP_DEGREES))
 
 
 def build_topology(session: Session) -> int:
@@ -28,6 +44,23 @@ def build_topology(session: Session) -> int:
     Roads must already be split where they meet: ends are joined, crossings are not.
     Runs in the caller's transaction; the caller commits.
     """
-    for statement in _REBUILD:
-        session.execute(text(statement), {"snap": SNAP_DEGREES})
-    return session.execute(text("SELECT count(*) FROM road_vertex")).scalar_one()
+    road, vertex, end, node = Road.__table__, RoadVertex.__table__, ROAD_END, ROAD_NODE
+    run(session, sql.SQL("TRUNCATE {}").format(sql.Identifier(vertex.name)))
+    session.execute(CreateTable(end))
+    session.execute(
+        end.insert().from_select(
+            ["id", "s", "t"],
+            select(road.c.id, _snapped(func.ST_StartPoint(road.c.geom)), _snapped(func.ST_EndPoint(road.c.geom))),
+        )
+    )
+    session.execute(CreateTable(node))
+    ends = union(select(end.c.s.label("p")), select(end.c.t)).subquery("ends")
+    session.execute(node.insert().from_select(["id", "p"], select(func.row_number().over(order_by=ends.c.p), ends.c.p)))
+    session.execute(vertex.insert().from_select(["id", "geom"], select(node.c.id, func.ST_GeomFromEWKB(node.c.p))))
+    ns, nt = node.alias("ns"), node.alias("nt")
+    session.execute(
+        update(road)
+        .values(source=ns.c.id, target=nt.c.id, length_m=func.ST_Length(cast(road.c.geom, Geography)))
+        .where(road.c.id == end.c.id, ns.c.p == end.c.s, nt.c.p == end.c.t)
+    )
+    return session.execute(select(func.count()).select_from(vertex)).scalar_one()

@@ -5,6 +5,7 @@ open tour ends at whichever stop makes it shortest. OR-Tools routing builds a ch
 first order and improves it by guided local search, stopped at an explicit time limit.
 The nearest-neighbour order is kept as the baseline the benchmarks compare against.
 """
+
 from itertools import pairwise
 
 import numpy as np

@@ -3,6 +3,7 @@
 Shared by `gridmgmt coverage` (table, json) and the Excel workbook. No 四必访 flag
 is ever selected here.
 """
+
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -12,27 +13,60 @@ from gridmgmt.domain.vocab import CADRE_ROLES
 from gridmgmt.readmodels import CoverageReport
 
 LABELS = {
-    "village": "行政村", "group": "村民小组", "code": "编码", "name": "名称",
-    "households": "户数", "residents": "人口", "members": "党员", "full": "正式党员",
-    "probationary": "预备党员", "party_households": "党员户", "per_100": "每百户党员",
-    "venue_far": "距活动场所超限户", "member_far": "距党员户超限户", "off_network": "离路网过远",
-    "committee_size": "支委会人数", "party_groups": "党小组数", "settlements": "居住点数",
-    "spread_m": "到中心党员平均路程（米）", "reasons": "原因", "employees": "职工人数",
-    "cadre_role": "职务", "villages_posted": "挂点村数", "designations": "类别",
-    "venue_m": "到最近活动场所（米）", "member_m": "到最近党员户（米）", "venue": "最近的活动场所",
-    "branch": "党支部", "number": "党小组序号", "leader": "建议组长",
+    "village": "行政村",
+    "group": "村民小组",
+    "code": "编码",
+    "name": "名称",
+    "households": "户数",
+    "residents": "人口",
+    "members": "党员",
+    "full": "正式党员",
+    "probationary": "预备党员",
+    "party_households": "党员户",
+    "per_100": "每百户党员",
+    "venue_far": "距活动场所超限户",
+    "member_far": "距党员户超限户",
+    "off_network": "离路网过远",
+    "committee_size": "支委会人数",
+    "party_groups": "党小组数",
+    "settlements": "居住点数",
+    "spread_m": "到中心党员平均路程（米）",
+    "reasons": "原因",
+    "employees": "职工人数",
+    "cadre_role": "职务",
+    "villages_posted": "挂点村数",
+    "designations": "类别",
+    "venue_m": "到最近活动场所（米）",
+    "member_m": "到最近党员户（米）",
+    "venue": "最近的活动场所",
+    "branch": "党支部",
+    "number": "党小组序号",
+    "leader": "建议组长",
 }
-AREA_COLUMNS = ["households", "residents", "members", "full", "probationary", "party_households", "per_100",
-                "venue_far", "member_far", "off_network"]
+AREA_COLUMNS = [
+    "households",
+    "residents",
+    "members",
+    "full",
+    "probationary",
+    "party_households",
+    "per_100",
+    "venue_far",
+    "member_far",
+    "off_network",
+]
 BRANCH = ["village", "code", "name", "full", "members", "committee_size"]
 FIRM = ["village", "code", "name", "employees"]
 HOME = ["village", "group", "code", "off_network"]
 RULE_COLUMNS = {
     "blank_group": ["village", "code", "name", "households", "residents"],
     "blank_village": ["code", "name", "households", "residents"],
-    "committee_missing": BRANCH, "committee_not_allowed": BRANCH, "committee_size": BRANCH,
+    "committee_missing": BRANCH,
+    "committee_not_allowed": BRANCH,
+    "committee_size": BRANCH,
     "split_needed": ["village", "code", "name", "members", "party_groups", "settlements", "spread_m", "reasons"],
-    "firm_without_org": FIRM, "coop_without_org": FIRM,
+    "firm_without_org": FIRM,
+    "coop_without_org": FIRM,
     "leader_posting": ["code", "name", "cadre_role", "villages_posted"],
     "village_uncovered": ["code", "name"],
     "first_secretary_missing": ["code", "name", "designations"],
@@ -78,8 +112,10 @@ def summary(report: CoverageReport) -> dict:
 def tables(report: CoverageReport) -> list[Table]:
     """Villages, groups, one table per rule (in RULES order), and the proposed 党小组."""
     areas = [c for c in AREA_COLUMNS if c in report.villages]
-    out = [Table("villages", "行政村党员分布", _plain(report.villages, ["code", "name", *areas])),
-           Table("groups", "村民小组党员分布", _plain(report.groups, ["village", "code", "name", *areas]))]
+    out = [
+        Table("villages", "行政村党员分布", _plain(report.villages, ["code", "name", *areas])),
+        Table("groups", "村民小组党员分布", _plain(report.groups, ["village", "code", "name", *areas])),
+    ]
     for rule, title in RULES.items():
         if rule in report.findings:
             out.append(Table(rule, title, _plain(report.findings[rule], RULE_COLUMNS[rule])))
@@ -90,6 +126,9 @@ def tables(report: CoverageReport) -> list[Table]:
 
 def as_json(report: CoverageReport) -> dict:
     """The whole report as JSON-ready data with English keys."""
-    return {"township": {"code": report.code, "name": report.name, **report.township},
-            "rules": asdict(report.rules), "notes": report.notes,
-            "tables": {t.key: {"title": t.title, "rows": t.frame.to_dict("records")} for t in tables(report)}}
+    return {
+        "township": {"code": report.code, "name": report.name, **report.township},
+        "rules": asdict(report.rules),
+        "notes": report.notes,
+        "tables": {t.key: {"title": t.title, "rows": t.frame.to_dict("records")} for t in tables(report)},
+    }

@@ -1,9 +1,10 @@
 """The coverage report as an Excel workbook: a summary, the figures, one sheet per rule."""
+
 from io import BytesIO
 
+from gridmgmt.readmodels import CoverageReport
 from gridmgmt.reports.coverage_tables import summary, tables
 from gridmgmt.reports.sheets import add_sheet, new_book
-from gridmgmt.readmodels import CoverageReport
 
 
 def coverage_workbook(report: CoverageReport) -> bytes:

@@ -1,4 +1,5 @@
 """Excel sheets as a briefing wants them: a coloured, frozen header row and columns as wide as their contents."""
+
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill

@@ -5,11 +5,12 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-02 10:00:00
 """
+
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009'
-down_revision = '0008'
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -29,21 +30,25 @@ CREATE TRIGGER app_user_end_sessions AFTER UPDATE ON app_user
 
 
 def upgrade() -> None:
-    op.create_table('login_session',
-    sa.Column('key_hash', sa.String(length=64), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_login_session_user_id_app_user'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('key_hash', name=op.f('pk_login_session'))
+    op.create_table(
+        "login_session",
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["app_user.id"], name=op.f("fk_login_session_user_id_app_user"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("key_hash", name=op.f("pk_login_session")),
     )
-    op.create_index(op.f('ix_login_session_user_id'), 'login_session', ['user_id'], unique=False)
-    op.create_table('login_limit',
-    sa.Column('key', sa.Text(), nullable=False),
-    sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('window_start', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.Column('blocked_until', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('last_success', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('key', name=op.f('pk_login_limit'))
+    op.create_index(op.f("ix_login_session_user_id"), "login_session", ["user_id"], unique=False)
+    op.create_table(
+        "login_limit",
+        sa.Column("key", sa.Text(), nullable=False),
+        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("window_start", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_success", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_login_limit")),
     )
     op.execute(END_SESSIONS)
 
@@ -51,6 +56,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP TRIGGER app_user_end_sessions ON app_user")
     op.execute("DROP FUNCTION app_user_end_sessions()")
-    op.drop_table('login_limit')
-    op.drop_index(op.f('ix_login_session_user_id'), table_name='login_session')
-    op.drop_table('login_session')
+    op.drop_table("login_limit")
+    op.drop_index(op.f("ix_login_session_user_id"), table_name="login_session")
+    op.drop_table("login_session")

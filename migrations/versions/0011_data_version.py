@@ -4,11 +4,12 @@ Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-10 09:00:00
 """
+
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011'
-down_revision = '0010'
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
@@ -28,21 +29,25 @@ END $$
 
 
 def upgrade() -> None:
-    op.create_table('data_version',
-    sa.Column('table_name', sa.String(length=63), nullable=False),
-    sa.Column('version', sa.BigInteger(), nullable=False),
-    sa.PrimaryKeyConstraint('table_name', name=op.f('pk_data_version'))
+    op.create_table(
+        "data_version",
+        sa.Column("table_name", sa.String(length=63), nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("table_name", name=op.f("pk_data_version")),
     )
     op.execute(BUMP)
     for table in TABLES:
-        op.execute(f"CREATE TRIGGER {table}_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-                   f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version()")
-        op.execute(f"INSERT INTO data_version VALUES ('{table}', "
-                   "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint)")
+        op.execute(
+            f"CREATE TRIGGER {table}_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version()"
+        )
+        op.execute(
+            f"INSERT INTO data_version VALUES ('{table}', (extract(epoch FROM clock_timestamp()) * 1000000)::bigint)"
+        )
 
 
 def downgrade() -> None:
     for table in TABLES:
         op.execute(f"DROP TRIGGER {table}_data_version ON {table}")
     op.execute("DROP FUNCTION bump_data_version()")
-    op.drop_table('data_version')
+    op.drop_table("data_version")

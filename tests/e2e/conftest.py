@@ -1,4 +1,5 @@
 """Headless Debian Chromium (never a downloaded browser) against a live app server."""
+
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,13 @@ from web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
 
@@ -52,6 +58,7 @@ def screenshot_dir():
 @pytest.fixture
 def login_page(browser, live_server):
     """login_page(USERNAME, width, height): a new page logged in through the login form."""
+
     def open_page(username: str, width: int = 1280, height: int = 800):
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(f"{live_server}/login")
@@ -60,4 +67,5 @@ def login_page(browser, live_server):
         with page.expect_navigation():
             page.click('button[type="submit"]')
         return page
+
     return open_page

@@ -1,5 +1,6 @@
 """The coverage page in Chromium: the choropleth and the household tiles draw, and a gap's link
 moves the map to it."""
+
 import pytest
 
 from tests.e2e.test_township_map_browser import HOUSEHOLD_CANVASES, PAINTED, assert_households_drawn

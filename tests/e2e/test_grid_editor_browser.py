@@ -1,5 +1,6 @@
 """The planner's grid editor in Chromium: allocate in one click, move a household by clicking it,
 redraw an edge with Geoman, a refused merge with its reason, a stale save shown as 409, publish."""
+
 import pytest
 from sqlalchemy import select, text
 
@@ -24,27 +25,38 @@ def planner_page(live_server, session, login_page):
     grid_town.build(session)
     town = session.scalar(select(Township.id).where(Township.code == grid_town.TOWN))
     g1 = session.scalar(select(Cadre.id).where(Cadre.code == "G1"))
-    session.add_all([AppUser(username="gplanner", role="planner", password_hash=password_hash(), township_id=town),
-                     AppUser(username="gworker", role="grid_worker", password_hash=password_hash(),
-                             township_id=town, cadre_id=g1)])
+    session.add_all(
+        [
+            AppUser(username="gplanner", role="planner", password_hash=password_hash(), township_id=town),
+            AppUser(
+                username="gworker", role="grid_worker", password_hash=password_hash(), township_id=town, cadre_id=g1
+            ),
+        ]
+    )
     session.commit()
     return login_page("gplanner", 1400, 900)
 
 
 def _message(page, before: str = "") -> str:
     """The editor's message once the save is answered (and differs from BEFORE)."""
-    page.wait_for_function("""(before) => {
+    page.wait_for_function(
+        """(before) => {
         const text = document.getElementById('grid-message').textContent;
-        return text && !text.includes('正在') && text !== before; }""", arg=before)
+        return text && !text.includes('正在') && text !== before; }""",
+        arg=before,
+    )
     return page.text_content("#grid-message")
 
 
 def _border_household(session, plan, frm, to):
-    return session.execute(text(
-        "SELECT h.code, ST_Y(h.geom), ST_X(h.geom) FROM grid_membership m JOIN household h ON h.id = m.household_id "
-        "JOIN grid_cell a ON a.id = m.cell_id AND a.code = :a JOIN grid_cell b ON b.plan_id = a.plan_id "
-        "AND b.code = :b WHERE m.plan_id = :p ORDER BY ST_Distance(h.geom, b.geom) LIMIT 1"),
-        {"p": plan, "a": frm, "b": to}).one()
+    return session.execute(
+        text(
+            "SELECT h.code, ST_Y(h.geom), ST_X(h.geom) FROM grid_membership m JOIN household h ON h.id = m.household_id "
+            "JOIN grid_cell a ON a.id = m.cell_id AND a.code = :a JOIN grid_cell b ON b.plan_id = a.plan_id "
+            "AND b.code = :b WHERE m.plan_id = :p ORDER BY ST_Distance(h.geom, b.geom) LIMIT 1"
+        ),
+        {"p": plan, "a": frm, "b": to},
+    ).one()
 
 
 def _pick_cell(page, code):
@@ -81,9 +93,16 @@ def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screensh
         page.mouse.click(x + dx, y + dy)
     page.screenshot(path=str(screenshot_dir / "grid-editor-redraw.png"))
     assert f"已按所画范围调整网格 {W1} 的边界" in _message(page, hint)
-    assert session.execute(text("SELECT c.code FROM grid_membership m JOIN grid_cell c ON c.id = m.cell_id "
-                                "JOIN household h ON h.id = m.household_id WHERE m.plan_id = :p AND h.code = :h"),
-                           {"p": plan, "h": code}).scalar_one() == W1
+    assert (
+        session.execute(
+            text(
+                "SELECT c.code FROM grid_membership m JOIN grid_cell c ON c.id = m.cell_id "
+                "JOIN household h ON h.id = m.household_id WHERE m.plan_id = :p AND h.code = :h"
+            ),
+            {"p": plan, "h": code},
+        ).scalar_one()
+        == W1
+    )
 
     # A merge over the upper bound is refused with the reason.
     page.select_option("#merge-select", W2)
@@ -112,8 +131,13 @@ def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screensh
     phone.on("pageerror", lambda error: errors.append(str(error)))
     phone.goto(f"{live_server}/m")
     phone.wait_for_selector(".leaflet-control-layers")
-    cell = session.scalar(text("SELECT c.name FROM grid_cell c JOIN cadre k ON k.id = c.grid_worker_id "
-                               "WHERE c.plan_id = :p AND k.code = 'G1'"), {"p": plan})
+    cell = session.scalar(
+        text(
+            "SELECT c.name FROM grid_cell c JOIN cadre k ON k.id = c.grid_worker_id "
+            "WHERE c.plan_id = :p AND k.code = 'G1'"
+        ),
+        {"p": plan},
+    )
     assert f"我的网格：{cell}" in phone.text_content("main") and "联户党员" in phone.text_content("main")
     phone.screenshot(path=str(screenshot_dir / "grid-worker-phone.png"))
     assert errors == []

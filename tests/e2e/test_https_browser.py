@@ -6,6 +6,7 @@ secure context gives: a service worker, the position and the camera.
 The site is reached by a name (gridmgmt.test, mapped to 127.0.0.1), never as localhost,
 which Chromium treats as secure even over plain HTTP.
 """
+
 import http.client
 import os
 import secrets
@@ -45,11 +46,17 @@ def app_server(db_url, session):
     """`gridmgmt serve --production` on the sample township, trusting the proxy on 127.0.0.1."""
     add_small_township(session)
     add_people(session)
-    env = {"GRIDMGMT_DATABASE_URL": db_url, "GRIDMGMT_TRUSTED_PROXIES": "127.0.0.1",
-           "GRIDMGMT_SECURE_COOKIES": "true", "GRIDMGMT_SECRET_KEY": secrets.token_urlsafe(32)}
-    with Server("gridmgmt serve --production",
-                [str(BIN / "gridmgmt"), "serve", "--production", "--workers", "2", "--port", "{port}"],
-                env) as server:
+    env = {
+        "GRIDMGMT_DATABASE_URL": db_url,
+        "GRIDMGMT_TRUSTED_PROXIES": "127.0.0.1",
+        "GRIDMGMT_SECURE_COOKIES": "true",
+        "GRIDMGMT_SECRET_KEY": secrets.token_urlsafe(32),
+    }
+    with Server(
+        "gridmgmt serve --production",
+        [str(BIN / "gridmgmt"), "serve", "--production", "--workers", "2", "--port", "{port}"],
+        env,
+    ) as server:
         yield server.port
 
 
@@ -70,21 +77,22 @@ def trusting_browser(browser, caddy, tmp_path):
     nssdb.mkdir(parents=True)
     certutil = [str(CERTUTIL), "-d", f"sql:{nssdb}"]
     subprocess.run([*certutil, "-N", "--empty-password"], check=True)
-    subprocess.run([*certutil, "-A", "-t", "C,,", "-n", "Caddy Local Authority", "-i", str(caddy.root)],
-                   check=True)
+    subprocess.run([*certutil, "-A", "-t", "C,,", "-n", "Caddy Local Authority", "-i", str(caddy.root)], check=True)
     chromium = browser.browser_type.launch(
-        executable_path=str(CHROMIUM), env={**os.environ, "HOME": str(home)},
-        args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {HOST} 127.0.0.1"])
+        executable_path=str(CHROMIUM),
+        env={**os.environ, "HOME": str(home)},
+        args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {HOST} 127.0.0.1"],
+    )
     yield chromium
     chromium.close()
 
 
 def _context(chromium, base: str):
     """A browser context that knows a position, and gets the probe service worker from the test."""
-    context = chromium.new_context(geolocation={"latitude": 23.9, "longitude": 115.7},
-                                   permissions=["geolocation"], base_url=base)
-    context.route(f"**{SW_PATH}", lambda route: route.fulfill(
-        body=SW_SOURCE, content_type="text/javascript"))
+    context = chromium.new_context(
+        geolocation={"latitude": 23.9, "longitude": 115.7}, permissions=["geolocation"], base_url=base
+    )
+    context.route(f"**{SW_PATH}", lambda route: route.fulfill(body=SW_SOURCE, content_type="text/javascript"))
     return context
 
 
@@ -93,12 +101,18 @@ def test_field_app_features_over_https_through_caddy(trusting_browser, caddy):
     context = _context(trusting_browser, f"https://{HOST}:{port}")
     page = context.new_page()
     refused = []
-    page.on("console", lambda message: refused.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     login = page.goto("/login")
     assert login.ok and login.headers["strict-transport-security"].startswith("max-age=")
-    assert page.evaluate(FEATURES) == {"secure": True, "serviceWorker": True, "geolocation": True,
-                                       "position": [23.9, 115.7], "camera": True}
+    assert page.evaluate(FEATURES) == {
+        "secure": True,
+        "serviceWorker": True,
+        "geolocation": True,
+        "position": [23.9, 115.7],
+        "camera": True,
+    }
     page.fill('input[name="username"]', "grid_worker")
     page.fill('input[name="password"]', PASSWORD)
     with page.expect_navigation():

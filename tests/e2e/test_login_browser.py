@@ -1,12 +1,18 @@
 """Logging in as each role in Chromium; the grid worker's phone page at 390×844."""
+
 import pytest
 
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
 
 pytestmark = pytest.mark.e2e
 
-HOMES = {"admin": "/", "planner": "/townships/441500100000", "reviewer": "/townships/441500100000",
-         "leader": "/townships/441500100000", "grid_worker": "/m"}
+HOMES = {
+    "admin": "/",
+    "planner": "/townships/441500100000",
+    "reviewer": "/townships/441500100000",
+    "leader": "/townships/441500100000",
+    "grid_worker": "/m",
+}
 MAP_DRAWN = "() => window.L && document.querySelector('.leaflet-overlay-pane canvas')"
 
 
@@ -63,8 +69,9 @@ def test_grid_worker_phone_page(login_page, live_server, screenshot_dir):
     map_box = page.locator(".mobile-map").bounding_box()
     assert map_box["y"] == 48 and map_box["width"] == 390 and map_box["height"] > 400
     links = page.locator(".my-households a")
-    assert sorted(href.split("/")[-1] for href in
-                  links.evaluate_all("els => els.map(e => e.getAttribute('href'))")) == sorted(IN_SCOPE)
+    assert sorted(
+        href.split("/")[-1] for href in links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    ) == sorted(IN_SCOPE)
     assert all(links.nth(i).bounding_box()["height"] >= 48 for i in range(links.count()))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
     assert [url for url in requests if not url.startswith((live_server, "data:"))] == []

@@ -1,5 +1,6 @@
 """Every page a role's navigation bar offers opens in Chromium without a refused request
 or a script the Content-Security-Policy refused."""
+
 import pytest
 
 pytestmark = pytest.mark.e2e

@@ -3,6 +3,7 @@ with no basemap and under the Tianditu basemap.
 
 Hovering tiled features is tested in test_township_map_browser.py.
 """
+
 import io
 
 import pytest
@@ -10,7 +11,12 @@ from PIL import Image
 
 from gridmgmt.maps import styles
 from tests.e2e.test_township_map_browser import (
-    COUNTY_ROAD, HOUSEHOLD_CANVASES, PAINTED, assert_colour_at, assert_households_drawn, colour,
+    COUNTY_ROAD,
+    HOUSEHOLD_CANVASES,
+    PAINTED,
+    assert_colour_at,
+    assert_households_drawn,
+    colour,
 )
 from tests.web.sample import TOWNSHIP_CODE
 
@@ -42,8 +48,7 @@ def _open_map(login_page, live_server, username, before=None):
     return page, requests, errors, layers
 
 
-def test_household_tiles_are_drawn_without_outside_requests(login_page, live_server,
-                                                           screenshot_dir):
+def test_household_tiles_are_drawn_without_outside_requests(login_page, live_server, screenshot_dir):
     page, requests, errors, layers = _open_map(login_page, live_server, "planner")
     assert layers == {"villages", "village_groups", "roads", "households"}
     assert_households_drawn(page)
@@ -71,14 +76,16 @@ def _answer_tianditu(page, asked: list[str]) -> None:
     def answer(route):
         asked.append(route.request.url)
         route.fulfill(body=image.getvalue(), content_type="image/png")
+
     page.route(TIANDITU, answer)
 
 
 @pytest.mark.parametrize("live_server", [TIANDITU_KEY], indirect=True)
 def test_tiles_are_drawn_over_the_tianditu_basemap(login_page, live_server, screenshot_dir):
     asked = []
-    page, requests, errors, _layers = _open_map(login_page, live_server, "planner",
-                                                before=lambda page: _answer_tianditu(page, asked))
+    page, requests, errors, _layers = _open_map(
+        login_page, live_server, "planner", before=lambda page: _answer_tianditu(page, asked)
+    )
     assert any("LAYER=vec" in url for url in asked) and any("LAYER=cva" in url for url in asked)
     assert all(f"tk={TIANDITU_KEY}" in url for url in asked)
     assert "天地图矢量" in page.text_content(".leaflet-control-layers")

@@ -4,6 +4,7 @@ Villages, groups, roads and households come from vector tiles drawn by protomaps
 each layer in its own pane (one canvas per tile); the boundary, village names and venues
 are embedded. Known features are checked where they lie: the colour drawn there.
 """
+
 import pytest
 
 from gridmgmt.maps import styles
@@ -117,8 +118,9 @@ def _assert_drawn(page, requests, errors, live_server):
     assert_colour_at(page, "roads", COUNTY_ROAD, colour(styles.ROADS["county"]["color"], 1))
     assert_colour_at(page, "roads", VILLAGE_ROAD, colour(styles.ROADS["village"]["color"], 1))
     assert_colour_at(page, "roads", HOUSEHOLDS[3], (0, 0, 0, 0))  # no road there
-    assert_colour_at(page, "villages", INSIDE_WEST_VILLAGE,
-                     colour(styles.VILLAGE["fillColor"], styles.VILLAGE["fillOpacity"]))
+    assert_colour_at(
+        page, "villages", INSIDE_WEST_VILLAGE, colour(styles.VILLAGE["fillColor"], styles.VILLAGE["fillOpacity"])
+    )
     assert page.locator(".village-label").all_inner_texts() == ["西村", "东村"]
     assert page.locator(".leaflet-marker-pane .venue-icon").count() == 1
     assert page.locator(".map-legend summary").inner_text() == "图例"

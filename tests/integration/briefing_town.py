@@ -2,6 +2,7 @@
 
 Test modules import the `town` and `db` fixtures from here.
 """
+
 from datetime import date
 
 import pytest
@@ -26,8 +27,7 @@ def load_town(engine) -> str:
         town = data.tables["township"].iloc[0]
         # The same outline moved east: a second township in the county, for the inset.
         outline = affinity.translate(town.geom, xoff=town.geom.bounds[2] - town.geom.bounds[0])
-        session.add(Township(code=NEIGHBOUR_CODE, name="邻镇", county=town.county,
-                             geom=f"SRID=4326;{outline.wkt}"))
+        session.add(Township(code=NEIGHBOUR_CODE, name="邻镇", county=town.county, geom=f"SRID=4326;{outline.wkt}"))
         session.commit()
     return town.code
 
@@ -35,23 +35,31 @@ def load_town(engine) -> str:
 def add_plan_and_sites(engine) -> None:
     """A published grid plan with one cell per village group, and demo sites in every status."""
     with engine.begin() as conn:
-        conn.execute(text("""
+        conn.execute(
+            text("""
             INSERT INTO grid_plan (township_id, name, status, published_at)
             SELECT id, '测试方案', 'published', now() FROM township WHERE code <> :n"""),
-                     {"n": NEIGHBOUR_CODE})
-        conn.execute(text("""
+            {"n": NEIGHBOUR_CODE},
+        )
+        conn.execute(
+            text("""
             INSERT INTO grid_cell (plan_id, village_id, code, geom)
             SELECT p.id, g.village_id, g.code, ST_Multi(g.geom) FROM village_group g, grid_plan p
-            WHERE ST_GeometryType(g.geom) IN ('ST_Polygon', 'ST_MultiPolygon')"""))
-        conn.execute(text("""
+            WHERE ST_GeometryType(g.geom) IN ('ST_Polygon', 'ST_MultiPolygon')""")
+        )
+        conn.execute(
+            text("""
             INSERT INTO grid_membership (plan_id, household_id, cell_id)
             SELECT c.plan_id, h.id, c.id FROM household h JOIN village_group g ON g.id = h.group_id
-            JOIN grid_cell c ON c.code = g.code"""))
-        conn.execute(text("""
+            JOIN grid_cell c ON c.code = g.code""")
+        )
+        conn.execute(
+            text("""
             INSERT INTO demo_site (party_org_id, status)
             SELECT id, (ARRAY['awarded', 'awarded', 'applied', 'rectifying', 'revoked'])[n]
             FROM (SELECT id, row_number() OVER (ORDER BY code) AS n FROM party_org
-                  WHERE venue IS NOT NULL AND org_type <> 'party_committee') o WHERE n <= 5"""))
+                  WHERE venue IS NOT NULL AND org_type <> 'party_committee') o WHERE n <= 5""")
+        )
 
 
 def new_session(engine) -> Session:

@@ -1,4 +1,5 @@
 """The default demo township (seed 1) in the test database, shared by a module's tests."""
+
 from contextlib import contextmanager
 
 from sqlalchemy.orm import Session

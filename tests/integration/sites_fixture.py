@@ -8,8 +8,16 @@ Venues: A 0.001° north of the 县道 midpoint (in the corridor), B 0.0005° eas
 村道 halfway up (outside the 300 m corridor), C 0.001° south of the second 县道 edge;
 A is 150 m², B 100 m² (excluded), C 200 m² and an enterprise branch.
 """
+
 from gridmgmt.db.models import (
-    AppUser, DemoSite, Household, PartyMember, PartyOrg, Road, Township, Village,
+    AppUser,
+    DemoSite,
+    Household,
+    PartyMember,
+    PartyOrg,
+    Road,
+    Township,
+    Village,
 )
 from gridmgmt.domain.vocab import EIGHT_HAVES
 from gridmgmt.network.topology import build_topology
@@ -18,8 +26,7 @@ TOWN = "441500100000"
 BOX = "SRID=4326;MULTIPOLYGON(((115.69 23.89,115.73 23.89,115.73 23.92,115.69 23.92,115.69 23.89)))"
 VENUES = {"A": (115.705, 23.901), "B": (115.7105, 23.905), "C": (115.718, 23.899)}
 # H1, H4 near A; H3 by the 村道 near B; H2 by the second 县道 edge near C.
-HOMES = {"H1": (115.703, 23.9002), "H2": (115.719, 23.8998), "H3": (115.7102, 23.904),
-         "H4": (115.706, 23.8995)}
+HOMES = {"H1": (115.703, 23.9002), "H2": (115.719, 23.8998), "H3": (115.7102, 23.904), "H4": (115.706, 23.8995)}
 
 
 def point(xy) -> str:
@@ -33,30 +40,54 @@ def add_township(session) -> dict[str, int]:
     session.flush()
     village = Village(township_id=town.id, code="441500100201", name="西村", geom=BOX)
     session.add(village)
-    session.add_all([
-        Road(township_id=town.id, code="X1a", road_class="county",
-             geom="SRID=4326;LINESTRING(115.70 23.90, 115.71 23.90)"),
-        Road(township_id=town.id, code="X1b", road_class="county",
-             geom="SRID=4326;LINESTRING(115.71 23.90, 115.72 23.90)"),
-        Road(township_id=town.id, code="C1", road_class="village",
-             geom="SRID=4326;LINESTRING(115.71 23.90, 115.71 23.91)"),
-    ])
+    session.add_all(
+        [
+            Road(
+                township_id=town.id,
+                code="X1a",
+                road_class="county",
+                geom="SRID=4326;LINESTRING(115.70 23.90, 115.71 23.90)",
+            ),
+            Road(
+                township_id=town.id,
+                code="X1b",
+                road_class="county",
+                geom="SRID=4326;LINESTRING(115.71 23.90, 115.72 23.90)",
+            ),
+            Road(
+                township_id=town.id,
+                code="C1",
+                road_class="village",
+                geom="SRID=4326;LINESTRING(115.71 23.90, 115.71 23.91)",
+            ),
+        ]
+    )
     session.flush()
     build_topology(session)
     ids = {}
     for letter, xy in VENUES.items():
         area = {"A": 150, "B": 100, "C": 200}[letter]
         field = "enterprise" if letter == "C" else "rural"
-        org = PartyOrg(township_id=town.id, code=f"P{letter}", name=f"{letter}党支部", org_type="branch",
-                       field=field, committee_size=3, venue=point(xy), venue_area_m2=area,
-                       **{k: True for k in EIGHT_HAVES})
+        org = PartyOrg(
+            township_id=town.id,
+            code=f"P{letter}",
+            name=f"{letter}党支部",
+            org_type="branch",
+            field=field,
+            committee_size=3,
+            venue=point(xy),
+            venue_area_m2=area,
+            **dict.fromkeys(EIGHT_HAVES, True),
+        )
         session.add(org)
         session.flush()
-        session.add_all(PartyMember(party_org_id=org.id, code=f"{letter}{n}", name="党员", status="full")
-                        for n in range(10))
+        session.add_all(
+            PartyMember(party_org_id=org.id, code=f"{letter}{n}", name="党员", status="full") for n in range(10)
+        )
         ids[letter] = org.id
-    session.add_all(Household(village_id=village.id, code=code, head="户主", geom=point(xy))
-                    for code, xy in HOMES.items())
+    session.add_all(
+        Household(village_id=village.id, code=code, head="户主", geom=point(xy)) for code, xy in HOMES.items()
+    )
     session.commit()
     return ids
 

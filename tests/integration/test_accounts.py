@@ -2,19 +2,26 @@
 
 The login rate limit: test_login_limits.py; sessions: tests/web/test_sessions.py.
 """
+
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
 
 from gridmgmt.db.models import ApiToken, AppUser, AuditLog, LoginSession
-from gridmgmt.services.accounts.users import (
-    AccountError, add_user, create_token, set_active, set_password, set_role, user_for_token,
-)
 from gridmgmt.services.accounts.audit import Actor
 from gridmgmt.services.accounts.demo_users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 from gridmgmt.services.accounts.logins import LoginFailed, authenticate, start_session
+from gridmgmt.services.accounts.users import (
+    AccountError,
+    add_user,
+    create_token,
+    set_active,
+    set_password,
+    set_role,
+    user_for_token,
+)
 from tests.web.people import add_people
 from tests.web.sample import TOWNSHIP_CODE, add_small_township
 
@@ -37,18 +44,21 @@ def test_add_user_stores_an_argon2_hash_only(session, town):
     assert authenticate(session, "zhang", GOOD, "10.0.0.1").id == user.id
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"role": "boss"}, "未知角色"),
-    ({"password": "nine-char"}, "至少需要 10 个字符"),
-    ({"password": "QwertyUIOP"}, "太常见"),
-    ({"username": "zhangsan", "password": "ZhangSan-2026"}, "不能包含用户名"),
-    ({"username": "li\x00"}, "不含控制字符"),
-    ({"township_code": None}, "必须属于一个乡镇"),
-    ({"role": "grid_worker"}, "必须关联一名干部"),
-    ({"township_code": "000000000000"}, "没有编码为 000000000000 的乡镇"),
-    ({"cadre_code": "NOPE"}, "没有编码为 NOPE 的干部"),
-    ({"username": ""}, "用户名"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"role": "boss"}, "未知角色"),
+        ({"password": "nine-char"}, "至少需要 10 个字符"),
+        ({"password": "QwertyUIOP"}, "太常见"),
+        ({"username": "zhangsan", "password": "ZhangSan-2026"}, "不能包含用户名"),
+        ({"username": "li\x00"}, "不含控制字符"),
+        ({"township_code": None}, "必须属于一个乡镇"),
+        ({"role": "grid_worker"}, "必须关联一名干部"),
+        ({"township_code": "000000000000"}, "没有编码为 000000000000 的乡镇"),
+        ({"cadre_code": "NOPE"}, "没有编码为 NOPE 的干部"),
+        ({"username": ""}, "用户名"),
+    ],
+)
 def test_bad_users_are_refused_and_nothing_is_written(session, town, kwargs, message):
     args = {"username": "li", "role": "planner", "password": GOOD, "township_code": TOWNSHIP_CODE}
     with pytest.raises(AccountError, match=message):
@@ -90,10 +100,12 @@ def test_login_attempts_are_audited_without_passwords(session, town):
         authenticate(session, "li", "wrong-password", "10.0.0.1")
     with pytest.raises(LoginFailed, match="用户名或密码错误"):
         authenticate(session, "ghost", "wrong-password", "10.0.0.1")
-    rows = session.execute(select(AuditLog.actor, AuditLog.action, AuditLog.remote_addr)
-                           .order_by(AuditLog.id)).all()
-    assert rows == [("li", "login", "10.0.0.1"), ("li", "login_failed", "10.0.0.1"),
-                    ("ghost", "login_failed", "10.0.0.1")]
+    rows = session.execute(select(AuditLog.actor, AuditLog.action, AuditLog.remote_addr).order_by(AuditLog.id)).all()
+    assert rows == [
+        ("li", "login", "10.0.0.1"),
+        ("li", "login_failed", "10.0.0.1"),
+        ("ghost", "login_failed", "10.0.0.1"),
+    ]
     assert _count(session, AuditLog, AuditLog.detail.is_not(None)) == 0
 
 
@@ -108,8 +120,11 @@ def test_disable_and_enable_are_audited_and_end_sessions(session, town):
         authenticate(session, "li", GOOD, None)
     set_active(session, "li", True, Actor("ops"))
     assert authenticate(session, "li", GOOD, None).username == "li"
-    rows = session.execute(select(AuditLog.actor, AuditLog.action, AuditLog.target)
-                           .where(AuditLog.action.like("%able_user")).order_by(AuditLog.id)).all()
+    rows = session.execute(
+        select(AuditLog.actor, AuditLog.action, AuditLog.target)
+        .where(AuditLog.action.like("%able_user"))
+        .order_by(AuditLog.id)
+    ).all()
     assert rows == [("ops", "disable_user", "li"), ("ops", "enable_user", "li")]
 
 
@@ -117,8 +132,10 @@ def test_the_last_active_admin_stays(session, town):
     add_user(session, "root", "admin", GOOD, township_code=TOWNSHIP_CODE)
     add_user(session, "boss", "admin", GOOD)
     set_active(session, "boss", False, Actor("ops"))
-    for change in (lambda: set_active(session, "root", False, Actor("ops")),
-                   lambda: set_role(session, "root", "planner")):
+    for change in (
+        lambda: set_active(session, "root", False, Actor("ops")),
+        lambda: set_role(session, "root", "planner"),
+    ):
         with pytest.raises(AccountError, match="最后一个在用的系统管理员"):
             change()
         session.rollback()
@@ -144,7 +161,7 @@ def test_revoked_expired_and_inactive_tokens_are_refused(session, town):
     revoked, expired, inactive = (create_token(session, "li", name=n, expires_days=1) for n in "abc")
     tokens = {t.name: t for t in session.scalars(select(ApiToken))}
     tokens["a"].revoked = True
-    tokens["b"].expires_at = datetime.now(timezone.utc) - timedelta(seconds=1)
+    tokens["b"].expires_at = datetime.now(UTC) - timedelta(seconds=1)
     session.commit()
     assert user_for_token(session, revoked) is None
     assert user_for_token(session, expired) is None

@@ -1,4 +1,5 @@
 """`gridmgmt user …` on the test database."""
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -6,9 +7,9 @@ from sqlalchemy import select
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import ApiToken, AppUser, AuditLog
-from gridmgmt.services.accounts.users import user_for_token
 from gridmgmt.services.accounts.demo_users import DEMO_PASSWORD
 from gridmgmt.services.accounts.logins import LoginFailed, authenticate
+from gridmgmt.services.accounts.users import user_for_token
 from tests.web.people import add_people
 from tests.web.sample import TOWNSHIP_CODE, add_small_township
 
@@ -25,8 +26,17 @@ def cli(db_url, session, monkeypatch):
 
 
 def test_add_with_password_from_stdin(cli, session):
-    result = cli("user", "add", "wang", "--role", "planner", "--township", TOWNSHIP_CODE,
-                 "--password-stdin", stdin="s3cret-pass\n")
+    result = cli(
+        "user",
+        "add",
+        "wang",
+        "--role",
+        "planner",
+        "--township",
+        TOWNSHIP_CODE,
+        "--password-stdin",
+        stdin="s3cret-pass\n",
+    )
     assert result.exit_code == 0, result.output
     assert "已添加用户 wang（镇党委/组织委员）" in result.output
     assert authenticate(session, "wang", "s3cret-pass", None).role == "planner"
@@ -48,8 +58,17 @@ def test_bad_requests_exit_non_zero_in_chinese(cli, session):
 
 
 def test_passwd_role_list_and_token(cli, session):
-    cli("user", "add", "wang", "--role", "planner", "--township", TOWNSHIP_CODE,
-        "--password-stdin", stdin="s3cret-pass\n")
+    cli(
+        "user",
+        "add",
+        "wang",
+        "--role",
+        "planner",
+        "--township",
+        TOWNSHIP_CODE,
+        "--password-stdin",
+        stdin="s3cret-pass\n",
+    )
     assert cli("user", "passwd", "wang", "--password-stdin", stdin="new-pass-22\n").exit_code == 0
     assert cli("user", "role", "wang", "leader").output.strip() == "wang 的角色已改为 领导（只读）"
     assert "wang\t领导（只读）\t示范镇" in cli("user", "list").output
@@ -74,8 +93,11 @@ def test_demo_users_twice(cli, session):
 
 
 def test_weak_passwords_are_refused_in_chinese(cli, session):
-    for weak, message in (("12345678", "至少需要 10 个字符"), ("qwertyuiop", "太常见"),
-                          ("wang-2026-pass", "不能包含用户名")):
+    for weak, message in (
+        ("12345678", "至少需要 10 个字符"),
+        ("qwertyuiop", "太常见"),
+        ("wang-2026-pass", "不能包含用户名"),
+    ):
         result = cli("user", "add", "wang", "--role", "admin", "--password-stdin", stdin=weak + "\n")
         assert result.exit_code == 1 and message in result.output
     assert session.scalars(select(AppUser)).all() == []
@@ -93,6 +115,5 @@ def test_disable_and_enable(cli, session):
     assert refused.exit_code == 1 and "最后一个在用的系统管理员" in refused.output
     assert cli("user", "enable", "wang").output.strip() == "已启用用户 wang"
     assert authenticate(session, "wang", "s3cret-pass", None).username == "wang"
-    actions = session.scalars(select(AuditLog.action).where(AuditLog.target == "wang")
-                              .order_by(AuditLog.id)).all()
+    actions = session.scalars(select(AuditLog.action).where(AuditLog.target == "wang").order_by(AuditLog.id)).all()
     assert actions == ["disable_user", "enable_user"]

@@ -1,4 +1,5 @@
 """Scoped household reads and the audit log service on real PostGIS."""
+
 import csv
 import io
 
@@ -8,11 +9,14 @@ from sqlalchemy import select
 
 from gridmgmt.db.models import AppUser, AuditLog
 from gridmgmt.domain.permissions import MASK, Forbidden
-from gridmgmt.services.accounts.scopes import user_scope
 from gridmgmt.services.accounts.audit import PAGE_SIZE, Actor, AuditFilter, audit_page, export_audit, record
+from gridmgmt.services.accounts.scopes import user_scope
 from gridmgmt.services.mapdata.households import HouseholdNotFound, household_detail, household_list
+from tests.integration.visit_fixtures import SETTINGS
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE, add_people
 from tests.web.sample import add_small_township
+
+TODAY = SETTINGS.today()  # the local date postings go by
 
 
 @pytest.fixture
@@ -23,18 +27,28 @@ def ids(session):
 
 def _read(session, ids, username, code):
     user = session.get(AppUser, ids[username])
-    return household_detail(session, code, user.role, user_scope(session, user),
-                            Actor(username, user.id, "192.0.2.7"))
+    return household_detail(
+        session, code, user.role, user_scope(session, user, TODAY), Actor(username, user.id, "192.0.2.7")
+    )
 
 
 def test_grid_worker_reads_flags_in_scope_and_the_read_is_audited(session, ids):
     house = _read(session, ids, "grid_worker", IN_SCOPE[2])
-    assert house.flags == {"hardship": False, "critically_ill": True, "empty_nest_elderly": True,
-                           "left_behind_children": True, "petitioner": False}
+    assert house.flags == {
+        "hardship": False,
+        "critically_ill": True,
+        "empty_nest_elderly": True,
+        "left_behind_children": True,
+        "petitioner": False,
+    }
     assert house.village_name == "东村" and house.grid_cell == "W1"
     row = session.scalars(select(AuditLog)).one()
-    assert (row.actor, row.action, row.target, row.remote_addr) == \
-        ("grid_worker", "read_sensitive", f"household:{IN_SCOPE[2]}", "192.0.2.7")
+    assert (row.actor, row.action, row.target, row.remote_addr) == (
+        "grid_worker",
+        "read_sensitive",
+        f"household:{IN_SCOPE[2]}",
+        "192.0.2.7",
+    )
     assert row.user_id == ids["grid_worker"]
     assert "True" not in str(row.detail) and "true" not in str(row.detail)
 
@@ -62,16 +76,15 @@ def test_reviewer_may_not_read_households(session, ids):
 
 def test_household_list_is_the_scope(session, ids):
     worker = session.get(AppUser, ids["grid_worker"])
-    codes = [h.code for h in household_list(session, user_scope(session, worker))]
+    codes = [h.code for h in household_list(session, user_scope(session, worker, TODAY))]
     assert codes == sorted(IN_SCOPE)
     planner = session.get(AppUser, ids["planner"])
-    assert len(household_list(session, user_scope(session, planner))) == 5
+    assert len(household_list(session, user_scope(session, planner, TODAY))) == 5
 
 
 def _fill(session, n):
     for i in range(n):
-        record(session, Actor("zhang" if i % 2 else "li", None, "10.0.0.1"),
-               "login" if i % 3 else "login_failed")
+        record(session, Actor("zhang" if i % 2 else "li", None, "10.0.0.1"), "login" if i % 3 else "login_failed")
     session.commit()
 
 
@@ -98,7 +111,9 @@ def test_audit_exports_are_readable_and_audited(session):
     rows = list(book["审计日志"].values)
     assert rows[0][:3] == ("时间", "用户", "操作") and len(rows) == 2
     exports = session.scalars(select(AuditLog).where(AuditLog.action == "export_audit")).all()
-    assert [(e.target, e.remote_addr) for e in exports] == \
-        [("audit_log.csv", "10.9.9.9"), ("audit_log.xlsx", "10.9.9.9")]
+    assert [(e.target, e.remote_addr) for e in exports] == [
+        ("audit_log.csv", "10.9.9.9"),
+        ("audit_log.xlsx", "10.9.9.9"),
+    ]
     with pytest.raises(ValueError, match="不支持"):
         export_audit(session, AuditFilter(), "pdf", admin)

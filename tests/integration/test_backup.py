@@ -1,4 +1,5 @@
 """Backups and restores on real PostgreSQL: exact round trip of every table and file, modes, rotation, refusals."""
+
 import os
 import stat
 from datetime import date, datetime
@@ -30,11 +31,18 @@ def _fingerprint(server: Server) -> dict[str, tuple[int, str]]:
     """Every table's row count and the md5 of its rows as text, in order; and every sequence's position."""
     with server.connect() as conn:
         tables = [row[0] for row in conn.execute(TABLES)]
-        prints = {name: conn.execute(sql.SQL(
-            "SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM {} t"
-        ).format(sql.SQL(name))).fetchone() for name in tables}
-        prints |= {f"sequence {name}": (value or 0, "") for name, value in
-                   conn.execute("SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences")}
+        prints = {
+            name: conn.execute(
+                sql.SQL(
+                    "SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM {} t"
+                ).format(sql.SQL(name))
+            ).fetchone()
+            for name in tables
+        }
+        prints |= {
+            f"sequence {name}": (value or 0, "")
+            for name, value in conn.execute("SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences")
+        }
     return prints
 
 
@@ -110,7 +118,10 @@ def test_only_the_newest_keep_archives_stay(settings, session, tmp_path):
     (folder / "notes.txt").write_text("not a backup")
     assert made[2].removed == [made[0].path] and made[3].removed == [made[1].path]
     assert sorted(p.name for p in folder.iterdir()) == [
-        "gridmgmt-20261203-023000.tar", "gridmgmt-20261204-023000.tar", "notes.txt"]
+        "gridmgmt-20261203-023000.tar",
+        "gridmgmt-20261204-023000.tar",
+        "notes.txt",
+    ]
     with pytest.raises(BackupError, match="已存在"):
         backup(settings, folder, at=datetime(2026, 12, 4, 2, 30))
 
@@ -161,7 +172,8 @@ def test_the_password_goes_to_the_environment_never_to_the_command_line():
     server = Server.of("postgresql+psycopg://app:s3cret%21@db.example:6432/grid?sslmode=require")
     assert "s3cret" not in server.conninfo
     assert {"host=db.example", "port=6432", "user=app", "dbname=grid", "sslmode=require"} <= set(
-        server.conninfo.split())
+        server.conninfo.split()
+    )
     assert server.env()["PGPASSWORD"] == "s3cret!" and server.database == "grid"
 
 

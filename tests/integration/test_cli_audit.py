@@ -1,5 +1,6 @@
 """Every command-line export of personal data: written 0600, audited under the named app user (--as), refused
 without one; exports without personal data need no user."""
+
 import json
 import os
 import stat
@@ -19,19 +20,31 @@ EXPORTS = {
     "households": (["export", "households", "--format", "csv", "-o", "{out}.csv"], "export_layers"),
     "cadres": (["export", "cadres", "--format", "geojson", "-o", "{out}.geojson"], "export_layers"),
     "party_members": (["export", "party_members", "--format", "shp", "-o", "{out}.shp"], "export_layers"),
-    "flags": (["export", "households", "--format", "gpkg", "--include-sensitive", "-o", "{out}.gpkg"],
-              "export_sensitive"),
-    "geopackage": (["export-gpkg", "--township", CODE, "--layers", "villages,households", "-o", "{out}.gpkg"],
-                   "export_layers"),
+    "flags": (
+        ["export", "households", "--format", "gpkg", "--include-sensitive", "-o", "{out}.gpkg"],
+        "export_sensitive",
+    ),
+    "geopackage": (
+        ["export-gpkg", "--township", CODE, "--layers", "villages,households", "-o", "{out}.gpkg"],
+        "export_layers",
+    ),
     "map": (["export-map", "overview", "--township", CODE, "--format", "pdf", "-o", "{out}.pdf"], "export_map"),
-    "coverage_xlsx": (["coverage", "--township", CODE, "--no-reach", "--format", "xlsx", "-o", "{out}.xlsx"],
-                      "export_workbook"),
-    "coverage_json": (["coverage", "--township", CODE, "--no-reach", "--format", "json", "-o", "{out}.json"],
-                      "export_workbook"),
-    "visits_xlsx": (["visits", "status", "--township", CODE, "--format", "xlsx", "-o", "{out}.xlsx"],
-                    "export_workbook"),
-    "visits_json": (["visits", "status", "--township", CODE, "--format", "json", "-o", "{out}.json"],
-                    "export_workbook"),
+    "coverage_xlsx": (
+        ["coverage", "--township", CODE, "--no-reach", "--format", "xlsx", "-o", "{out}.xlsx"],
+        "export_workbook",
+    ),
+    "coverage_json": (
+        ["coverage", "--township", CODE, "--no-reach", "--format", "json", "-o", "{out}.json"],
+        "export_workbook",
+    ),
+    "visits_xlsx": (
+        ["visits", "status", "--township", CODE, "--format", "xlsx", "-o", "{out}.xlsx"],
+        "export_workbook",
+    ),
+    "visits_json": (
+        ["visits", "status", "--township", CODE, "--format", "json", "-o", "{out}.json"],
+        "export_workbook",
+    ),
     "roster": (["grids", "roster", "--township", CODE, "-o", "{out}.xlsx"], "export_workbook"),
     "grid_cells": (["grids", "export", PLAN, "--format", "geojson", "-o", "{out}.geojson"], "export_layers"),
     "grid_diff": (["grids", "diff", PLAN, PLAN, "-o", "{out}.geojson"], "export_layers"),
@@ -88,11 +101,14 @@ def test_the_environment_names_the_user_too(cli, db, town, tmp_path, monkeypatch
     assert [row.actor for row in _audit(db)] == [ADMIN]
 
 
-@pytest.mark.parametrize("user, role, home, refusal", [
-    ("ghost", None, None, "没有启用的用户「ghost」"),
-    ("viewer", "leader", "town", "无权执行此操作（export_data）"),
-    ("stranger", "planner", NEIGHBOUR_CODE, "只能处理本乡镇"),
-])
+@pytest.mark.parametrize(
+    "user, role, home, refusal",
+    [
+        ("ghost", None, None, "没有启用的用户「ghost」"),
+        ("viewer", "leader", "town", "无权执行此操作（export_data）"),
+        ("stranger", "planner", NEIGHBOUR_CODE, "只能处理本乡镇"),
+    ],
+)
 def test_a_user_who_may_not_export_is_refused(cli, db, town, tmp_path, user, role, home, refusal):
     if role:
         add_actor(db, user, role, town if home == "town" else home)
@@ -103,11 +119,14 @@ def test_a_user_who_may_not_export_is_refused(cli, db, town, tmp_path, user, rol
 
 def test_a_planner_exports_only_their_own_township(cli, db, town, tmp_path):
     add_actor(db, "planner1", "planner", town)
-    own = cli.invoke(main, ["export", "cadres", "--format", "csv", "--township", town, "-o", str(tmp_path / "c.csv"),
-                            "--as", "planner1"])
+    own = cli.invoke(
+        main,
+        ["export", "cadres", "--format", "csv", "--township", town, "-o", str(tmp_path / "c.csv"), "--as", "planner1"],
+    )
     assert own.exit_code == 0, own.output
-    other = cli.invoke(main, ["grids", "roster", "--township", NEIGHBOUR_CODE, "-o", str(tmp_path / "r.xlsx"),
-                              "--as", "planner1"])
+    other = cli.invoke(
+        main, ["grids", "roster", "--township", NEIGHBOUR_CODE, "-o", str(tmp_path / "r.xlsx"), "--as", "planner1"]
+    )
     assert other.exit_code == 1 and f"不属于乡镇 {NEIGHBOUR_CODE}" in other.output
     assert [row.actor for row in _audit(db)] == ["planner1"]
 
@@ -128,8 +147,9 @@ def test_finding_13_cli_exports_and_imports_are_private_and_audited_under_the_na
     path = tmp_path / "cadres.csv"
     old = os.umask(0o022)
     try:
-        exported = cli.invoke(main, ["export", "cadres", "--format", "csv", "--township", town, "-o", str(path),
-                                     "--as", ADMIN])
+        exported = cli.invoke(
+            main, ["export", "cadres", "--format", "csv", "--township", town, "-o", str(path), "--as", ADMIN]
+        )
     finally:
         os.umask(old)
     assert exported.exit_code == 0, exported.output

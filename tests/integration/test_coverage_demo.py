@@ -1,6 +1,7 @@
 """The default demo township (seed 1): the planted gaps all show up, in the report, the CLI
 and the workbook, and nothing is flagged that a check by hand on the generated tables
 (pandas on geodata.demo's frames, not our code) would not flag."""
+
 import json
 from datetime import date
 from io import BytesIO
@@ -78,8 +79,9 @@ def test_split_flags_large_unsplit_branches_and_only_the_planted_dispersed_one(d
     mine = t["party_member"].household_id[branch == org_id].dropna().astype(int)
     xy = shapely.get_coordinates(homes.geom[mine].to_numpy()) * METRES_PER_DEGREE
     assert np.ptp(xy, axis=0).max() > 3000
-    assert set(report.proposals.org_id) == set(report.branches.index[
-        report.branches.split_reasons.map(bool) & (report.branches.settlements > 0)])
+    assert set(report.proposals.org_id) == set(
+        report.branches.index[report.branches.split_reasons.map(bool) & (report.branches.settlements > 0)]
+    )
 
 
 def test_firms_and_leadership_exceptions(demo):
@@ -102,9 +104,14 @@ def test_firms_and_leadership_exceptions(demo):
 def test_road_reach_is_never_shorter_than_a_straight_line(demo, engine):
     _, report = demo
     with engine.connect() as conn:
-        straight = dict(conn.execute(text(
-            "SELECT h.id, (SELECT min(ST_Distance(h.geom::geography, o.venue::geography)) FROM party_org o "
-            "WHERE o.venue IS NOT NULL AND o.field <> 'enterprise') FROM household h")).all())
+        straight = dict(
+            conn.execute(
+                text(
+                    "SELECT h.id, (SELECT min(ST_Distance(h.geom::geography, o.venue::geography)) FROM party_org o "
+                    "WHERE o.venue IS NOT NULL AND o.field <> 'enterprise') FROM household h"
+                )
+            ).all()
+        )
     reach = report.reach
     line = reach.index.map(straight).to_numpy(dtype=float)
     assert (reach.venue_m.to_numpy() >= line - 1).all()
@@ -124,21 +131,31 @@ def test_cli_table_json_and_workbook(demo, engine, tmp_path, monkeypatch):
     assert table.exit_code == 0, table.output
     assert "【正式党员7人以上未设支委会】1 项" in table.output and "离党员户" not in table.output
     out = tmp_path / "c.json"
-    assert runner.invoke(main, ["coverage", "--township", CODE, "--format", "json", "-o", str(out),
-                                "--as", ADMIN]).exit_code == 0
+    assert (
+        runner.invoke(
+            main, ["coverage", "--township", CODE, "--format", "json", "-o", str(out), "--as", ADMIN]
+        ).exit_code
+        == 0
+    )
     rows = json.loads(out.read_text(encoding="utf-8"))["tables"]["firm_without_org"]["rows"]
     assert sorted(r["code"] for r in rows) == sorted(report.findings["firm_without_org"].code)
     book = tmp_path / "c.xlsx"
-    assert runner.invoke(main, ["coverage", "--township", CODE, "--format", "xlsx", "-o", str(book),
-                                "--as", ADMIN]).exit_code == 0
-    with engine.connect() as conn:   # both exports are audited, under the named user; the screen table is not
+    assert (
+        runner.invoke(
+            main, ["coverage", "--township", CODE, "--format", "xlsx", "-o", str(book), "--as", ADMIN]
+        ).exit_code
+        == 0
+    )
+    with engine.connect() as conn:  # both exports are audited, under the named user; the screen table is not
         assert conn.execute(text("SELECT actor, action, target FROM audit_log ORDER BY id")).all() == [
-            (ADMIN, "export_workbook", f"coverage-{CODE}.json"), (ADMIN, "export_workbook", f"coverage-{CODE}.xlsx")]
+            (ADMIN, "export_workbook", f"coverage-{CODE}.json"),
+            (ADMIN, "export_workbook", f"coverage-{CODE}.xlsx"),
+        ]
     wb = openpyxl.load_workbook(BytesIO(book.read_bytes()))
     sheet = wb["重点村未派第一书记"]
     assert [c.value for c in sheet[1]] == ["编码", "名称", "类别"] and sheet.freeze_panes == "A2"
     assert sheet.max_row == 2 and wb["离党员户过远的农户"].max_row == len(report.findings["member_far"]) + 1
-    for name in wb.sheetnames:   # no 四必访 flag anywhere
+    for name in wb.sheetnames:  # no 四必访 flag anywhere
         assert not {"困难家庭", "信访户", "hardship"} & {c.value for c in wb[name][1]}
     bad = runner.invoke(main, ["coverage", "--township", "000", "--format", "xlsx"])
     assert bad.exit_code != 0 and "-o" in bad.output

@@ -1,5 +1,6 @@
 """Data versions (migration 0011): every statement writing a public layer's table raises its
 version, visibly only once the writing transaction commits."""
+
 import pytest
 from sqlalchemy import text
 
@@ -15,8 +16,7 @@ def _version(conn, table: str) -> int:
 def test_every_kind_of_write_raises_the_version(session, engine, table):
     add_small_township(session)
     seen = [_version(session, table)]
-    for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table} WHERE false",
-                      f"TRUNCATE {table} CASCADE"):
+    for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table} WHERE false", f"TRUNCATE {table} CASCADE"):
         session.execute(text(statement))
         session.commit()
         seen.append(_version(session, table))

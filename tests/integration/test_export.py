@@ -1,4 +1,5 @@
 """Export → import round trips, sensitive flags, the audit log, and the CLI."""
+
 from pathlib import Path
 
 import pandas as pd
@@ -11,28 +12,32 @@ import geodata
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS, Base
-from gridmgmt.services.mapdata.exporting import ExportRefused, export_layer
 from gridmgmt.services.accounts.audit import Actor
 from gridmgmt.services.imports import import_layer
+from gridmgmt.services.mapdata.exporting import ExportRefused, export_layer
 from tests.actors import ADMIN, add_actor
 
 SAMPLES = Path(geodata.__file__).parent / "samples"
 TOWNSHIP = "449900101000"
 TESTER = Actor("tester")
-SAMPLE_FILES = (("townships", "township.geojson"), ("villages", "villages.geojson"),
-                ("groups", "groups.geojson"), ("households", "households.csv"))
+SAMPLE_FILES = (
+    ("townships", "township.geojson"),
+    ("villages", "villages.geojson"),
+    ("groups", "groups.geojson"),
+    ("households", "households.csv"),
+)
 # What must survive the round trip: every stored column, links by code, and the exact
 # coordinates (ST_Normalize: Shapefile rewinds polygon rings clockwise, which is the same shape).
 CONTENT = {
     "townships": "SELECT code, name, county, ST_AsEWKB(ST_Normalize(geom)), ST_AsEWKB(ST_Normalize(seat)) FROM township",
     "villages": "SELECT code, name, is_community, is_poverty_alleviated, is_revitalization_focus, "
-                "is_weak_org, ST_AsEWKB(ST_Normalize(geom)) FROM village",
+    "is_weak_org, ST_AsEWKB(ST_Normalize(geom)) FROM village",
     "groups": "SELECT g.code, g.name, v.code, ST_AsEWKB(ST_Normalize(g.geom)) FROM village_group g "
-              "JOIN village v ON v.id = g.village_id",
+    "JOIN village v ON v.id = g.village_id",
     "households": "SELECT h.code, head, address, member_count, hardship, critically_ill, empty_nest_elderly, "
-                  "left_behind_children, petitioner, is_party_household, is_party_center_household, "
-                  "v.code, g.code, ST_AsEWKB(ST_Normalize(h.geom)) FROM household h JOIN village v ON v.id = h.village_id "
-                  "LEFT JOIN village_group g ON g.id = h.group_id",
+    "left_behind_children, petitioner, is_party_household, is_party_center_household, "
+    "v.code, g.code, ST_AsEWKB(ST_Normalize(h.geom)) FROM household h JOIN village v ON v.id = h.village_id "
+    "LEFT JOIN village_group g ON g.id = h.group_id",
 }
 
 
@@ -93,8 +98,9 @@ def test_sensitive_export_is_audited_without_flag_values(sample, tmp_path):
     path = tmp_path / "h.gpkg"
     export_layer(sample, "households", "gpkg", path, include_sensitive=True, actor=TESTER)
     assert set(SENSITIVE_HOUSEHOLD_COLUMNS) <= set(pyogrio.read_info(path)["fields"])
-    actor, action, target, detail = sample.execute(text(
-        "SELECT actor, action, target, detail FROM audit_log WHERE action LIKE 'export%'")).one()
+    actor, action, target, detail = sample.execute(
+        text("SELECT actor, action, target, detail FROM audit_log WHERE action LIKE 'export%'")
+    ).one()
     assert (actor, action, target) == ("tester", "export_sensitive", f"households → {path}")
     assert detail["rows"] == 10 and "hardship" in detail["columns"]
     assert not any(isinstance(v, bool) for v in detail.values())
@@ -130,8 +136,9 @@ def test_cli_reports_every_error_and_exits_non_zero(sample, cli_on_test_db, tmp_
 def test_cli_exports_with_audit_under_the_named_user(sample, cli_on_test_db, tmp_path):
     add_actor(sample)
     path = tmp_path / "h.geojson"
-    result = cli_on_test_db.invoke(main, ["export", "households", "--format", "geojson", "-o", str(path),
-                                          "--include-sensitive", "--as", ADMIN])
+    result = cli_on_test_db.invoke(
+        main, ["export", "households", "--format", "geojson", "-o", str(path), "--include-sensitive", "--as", ADMIN]
+    )
     assert result.exit_code == 0, result.output
     assert "已导出 农户 10 条" in result.output
     assert sample.execute(text("SELECT actor FROM audit_log WHERE action = 'export_sensitive'")).scalar() == ADMIN

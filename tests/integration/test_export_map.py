@@ -1,4 +1,5 @@
 """Briefing maps of a demo township on real PostGIS: files open, sizes, text, scale, audit."""
+
 import math
 import re
 import subprocess
@@ -24,8 +25,9 @@ def _audits(db):
 
 
 def test_png_has_300_dpi_a4_size_and_is_not_blank(db, town, tmp_path):
-    path = export_map(db, "overview", town, "png", tmp_path / "map.png", Page("A4", "portrait"),
-                      actor=Actor("tester"), made_on=DAY)
+    path = export_map(
+        db, "overview", town, "png", tmp_path / "map.png", Page("A4", "portrait"), actor=Actor("tester"), made_on=DAY
+    )
     with Image.open(path) as image:
         assert image.size == (2480, 3508)
         pixels = np.asarray(image.convert("RGB"))
@@ -34,13 +36,11 @@ def test_png_has_300_dpi_a4_size_and_is_not_blank(db, town, tmp_path):
     assert inked > 0.02 and colours > 50
     [(action, target, detail)] = _audits(db)
     assert (action, target) == ("export_map", "map.png")
-    assert detail == {"kind": "overview", "format": "png", "township": town,
-                      "paper": "A4", "orientation": "portrait"}
+    assert detail == {"kind": "overview", "format": "png", "township": town, "paper": "A4", "orientation": "portrait"}
 
 
 def test_pdf_is_a3_vector_with_selectable_chinese_text(db, town, tmp_path):
-    path = export_map(db, "overview", town, "pdf", tmp_path / "map.pdf", Page("A3", "landscape"),
-                      made_on=DAY)
+    path = export_map(db, "overview", town, "pdf", tmp_path / "map.pdf", Page("A3", "landscape"), made_on=DAY)
     words = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     name = db.execute(text("SELECT name FROM township WHERE code = :c"), {"c": town}).scalar()
     villages = db.execute(text("SELECT name FROM village")).scalars().all()
@@ -69,8 +69,7 @@ def test_scale_bar_matches_a_measured_distance(db, town, paper, orientation):
     metres_per_mm = rendered.scale_bar_m / rendered.scale_bar_mm
     # Seat to the far corner of the township, measured on the ellipsoid.
     seat = db.execute(text("SELECT ST_X(seat), ST_Y(seat) FROM township WHERE code = :c"), {"c": town}).one()
-    corner = db.execute(text("SELECT ST_XMax(geom), ST_YMax(geom) FROM township WHERE code = :c"),
-                        {"c": town}).one()
+    corner = db.execute(text("SELECT ST_XMax(geom), ST_YMax(geom) FROM township WHERE code = :c"), {"c": town}).one()
     _, _, ground_m = Geod(ellps="GRS80").inv(*seat, *corner)
     assert _paper_mm(rendered, seat, corner) * metres_per_mm == pytest.approx(ground_m, rel=0.02)
 
@@ -81,7 +80,7 @@ def test_every_kind_exports_a_png_of_the_page_size_that_is_not_blank(db, town, t
     with Image.open(path) as image:
         assert image.size == (3508, 2480)
         pixels = np.asarray(image.convert("RGB"))[::7, ::7]
-    inside = pixels[300 // 7:2200 // 7, 200 // 7:2700 // 7]  # the map frame, without the furniture
+    inside = pixels[300 // 7 : 2200 // 7, 200 // 7 : 2700 // 7]  # the map frame, without the furniture
     assert (pixels < 200).any(axis=2).mean() > 0.02 and len(np.unique(inside.reshape(-1, 3), axis=0)) > 20
 
 
@@ -90,10 +89,18 @@ def test_every_kind_exports_a_pdf_with_its_title_and_legend(db, town, tmp_path, 
     path = export_map(db, kind, town, "pdf", tmp_path / "map.pdf", Page("A4", "portrait"), made_on=DAY)
     words = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     name = db.execute(text("SELECT name FROM township WHERE code = :c"), {"c": town}).scalar()
-    title = {"coverage": "党组织覆盖图", "grid_plan": "网格划分图", "visits": "走访覆盖图",
-             "sites": "党建示范点分布图"}[kind]
-    legend = {"coverage": "空白组（无党员）", "grid_plan": "150–179 户", "visits": "95% 及以上",
-              "sites": "示范点观摩路线"}[kind]
+    title = {
+        "coverage": "党组织覆盖图",
+        "grid_plan": "网格划分图",
+        "visits": "走访覆盖图",
+        "sites": "党建示范点分布图",
+    }[kind]
+    legend = {
+        "coverage": "空白组（无党员）",
+        "grid_plan": "150–179 户",
+        "visits": "95% 及以上",
+        "sites": "示范点观摩路线",
+    }[kind]
     assert f"{name}{title}" in words and legend in words and "内部资料" in words
     if kind == "visits":  # the published plan's cells, each with its own rate
         assert "网格界（数字为网格完成率）" in words and re.search(r"\d+%", words)
@@ -119,15 +126,18 @@ def test_every_village_is_named_and_no_label_overlaps(db, town):
     frame = rendered.map_axes.get_window_extent(renderer)
     for i, box in enumerate(boxes):
         assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
-        assert not any(box.overlaps(other) for other in boxes[i + 1:])
+        assert not any(box.overlaps(other) for other in boxes[i + 1 :])
 
 
-@pytest.mark.parametrize("args, message", [
-    (("nowhere", "overview", "png"), "没有编码为 nowhere 的乡镇"),
-    ((NEIGHBOUR_CODE, "grid_plan", "pdf"), "邻镇还没有网格方案"),
-    ((None, "weather", "png"), "没有「weather」这种地图"),
-    ((None, "overview", "gif"), "不支持的格式「gif」"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("nowhere", "overview", "png"), "没有编码为 nowhere 的乡镇"),
+        ((NEIGHBOUR_CODE, "grid_plan", "pdf"), "邻镇还没有网格方案"),
+        ((None, "weather", "png"), "没有「weather」这种地图"),
+        ((None, "overview", "gif"), "不支持的格式「gif」"),
+    ],
+)
 def test_refusals_write_nothing(db, town, tmp_path, args, message):
     code, kind, fmt = args
     path = tmp_path / "out.file"

@@ -1,4 +1,5 @@
 """Offline HTML map, GeoPackage for QGIS, and the export-map / export-gpkg commands."""
+
 import json
 import re
 from io import BytesIO
@@ -10,6 +11,7 @@ from PIL import Image
 from sqlalchemy import text
 
 from gridmgmt.cli import main
+from gridmgmt.config import get_settings
 from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS
 from gridmgmt.services.accounts.audit import Actor
 from gridmgmt.services.briefing.exports import BriefingRefused, export_geopackage, export_map
@@ -19,7 +21,15 @@ from tests.integration.briefing_town import NEIGHBOUR_CODE, db, town  # noqa: F4
 
 
 def test_html_map_has_every_asset_inlined(db, town, tmp_path):
-    path = export_map(db, "overview", town, "html", tmp_path / "map.html", actor=Actor("tester"))
+    path = export_map(
+        db,
+        "overview",
+        town,
+        "html",
+        tmp_path / "map.html",
+        actor=Actor("tester"),
+        node_modules=get_settings().node_modules,
+    )
     html = path.read_text(encoding="utf-8")
     # Leaflet's own code holds links (its attribution); the page's markup must fetch nothing.
     markup = re.sub(r"<(script|style)>.*?</\1>", "", html, flags=re.DOTALL)
@@ -63,8 +73,25 @@ def test_geopackage_refuses_unknown_layers(db, town, tmp_path):
 def test_cli_writes_an_a3_landscape_png_under_the_named_user(cli, db, town, tmp_path):
     add_actor(db)
     path = tmp_path / "overview.png"
-    result = cli.invoke(main, ["export-map", "overview", "--township", town, "--format", "png",
-                               "--paper", "A3", "--orientation", "landscape", "-o", str(path), "--as", ADMIN])
+    result = cli.invoke(
+        main,
+        [
+            "export-map",
+            "overview",
+            "--township",
+            town,
+            "--format",
+            "png",
+            "--paper",
+            "A3",
+            "--orientation",
+            "landscape",
+            "-o",
+            str(path),
+            "--as",
+            ADMIN,
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "已导出乡镇概况图到" in result.output
     with Image.open(path) as image:
@@ -75,8 +102,9 @@ def test_cli_writes_an_a3_landscape_png_under_the_named_user(cli, db, town, tmp_
 
 def test_cli_refuses_an_unknown_township_in_chinese(cli, db, town, tmp_path):
     add_actor(db)
-    result = cli.invoke(main, ["export-map", "overview", "--township", "000", "-o", str(tmp_path / "x.pdf"),
-                               "--as", ADMIN])
+    result = cli.invoke(
+        main, ["export-map", "overview", "--township", "000", "-o", str(tmp_path / "x.pdf"), "--as", ADMIN]
+    )
     assert result.exit_code == 1
     assert "没有编码为 000 的乡镇" in result.output
 
@@ -84,8 +112,9 @@ def test_cli_refuses_an_unknown_township_in_chinese(cli, db, town, tmp_path):
 def test_cli_geopackage(cli, db, town, tmp_path):
     add_actor(db)
     path = tmp_path / "town.gpkg"
-    result = cli.invoke(main, ["export-gpkg", "--township", town, "--layers", "villages,roads", "-o", str(path),
-                               "--as", ADMIN])
+    result = cli.invoke(
+        main, ["export-gpkg", "--township", town, "--layers", "villages,roads", "-o", str(path), "--as", ADMIN]
+    )
     assert result.exit_code == 0, result.output
     assert "行政村 6 条" in result.output
     assert {name for name, _ in pyogrio.list_layers(path)} == {"villages", "roads"}
@@ -98,13 +127,16 @@ def test_grid_roster_lists_every_cell_with_its_worker_and_is_audited(db, town):
     header = [c.value for c in roster[1]]
     assert header[:6] == ["行政村", "网格编号", "网格名称", "户数", "人口", "网格员"] and roster.freeze_panes == "A2"
     rows = list(roster.iter_rows(min_row=2, values_only=True))
-    cells, households = db.execute(text("SELECT (SELECT count(*) FROM grid_cell), "
-                                        "(SELECT count(*) FROM grid_membership)")).one()
+    cells, households = db.execute(
+        text("SELECT (SELECT count(*) FROM grid_cell), (SELECT count(*) FROM grid_membership)")
+    ).one()
     assert len(rows) == cells and sum(r[3] for r in rows) == households
     # The test plan has no workers and no liaisons: every household is counted as without one.
     assert {r[5] for r in rows} == {"（未配）"} and sum(r[-1] for r in rows) == households
     assert dict(book["说明"].iter_rows(min_row=2, values_only=True))["网格方案"] == "测试方案"
     assert db.execute(text("SELECT actor, target FROM audit_log WHERE action = 'export_workbook'")).one() == (
-        "tester", f"grid-roster-{town}.xlsx")
+        "tester",
+        f"grid-roster-{town}.xlsx",
+    )
     with pytest.raises(NoPlan, match="还没有网格方案"):
         grid_roster(db, NEIGHBOUR_CODE, Actor("tester"))

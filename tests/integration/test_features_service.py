@@ -1,4 +1,5 @@
 """Feature collections in PostGIS: pages, bbox, scope, single items, extents."""
+
 import json
 
 import pytest
@@ -7,7 +8,14 @@ from sqlalchemy import select
 from gridmgmt.db.models import DemoSite, Household, PartyOrg, Village
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.services.mapdata.features import (
-    FeatureNotFound, InvalidQuery, UnknownCollection, collection, extent, item, items, parse_bbox,
+    FeatureNotFound,
+    InvalidQuery,
+    UnknownCollection,
+    collection,
+    extent,
+    item,
+    items,
+    parse_bbox,
 )
 from tests.web.sample import add_small_township
 
@@ -41,8 +49,9 @@ def test_paging_counts_every_match(session, township):
 
 def test_bbox_keeps_features_that_intersect(session, township):
     west_half = (115.69, 23.87, 115.729, 23.93)
-    codes = {f["properties"]["code"] for f in
-             _features(items(session, collection("households"), EVERYTHING, bbox=west_half))}
+    codes = {
+        f["properties"]["code"] for f in _features(items(session, collection("households"), EVERYTHING, bbox=west_half))
+    }
     assert codes == {"44150010020101001", "44150010020102001"}
     roads = _features(items(session, collection("roads"), EVERYTHING, bbox=west_half))
     assert {f["properties"]["code"] for f in roads} == {"X101", "C201"}
@@ -58,8 +67,7 @@ def test_scope_limits_households_and_items(session, township):
     scope = Scope(township_ids=None, village_ids=frozenset({east}))
     page = items(session, collection("households"), scope)
     assert page.number_matched == 3
-    west_household = session.scalars(
-        select(Household.id).where(Household.village_id != east)).first()
+    west_household = session.scalars(select(Household.id).where(Household.village_id != east)).first()
     with pytest.raises(FeatureNotFound):
         item(session, collection("households"), str(west_household), scope)
     no_households = Scope(township_ids=None, households=False)
@@ -86,8 +94,7 @@ def test_demo_sites_sit_at_their_venue(session, township):
 
 
 def test_every_collection_reads(session, township):
-    for coll_id in ("villages", "village_groups", "roads", "grid_cells", "party_venues",
-                    "demo_sites"):
+    for coll_id in ("villages", "village_groups", "roads", "grid_cells", "party_venues", "demo_sites"):
         items(session, collection(coll_id), EVERYTHING)
     assert items(session, collection("villages"), EVERYTHING).number_matched == 2
 

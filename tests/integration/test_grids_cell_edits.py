@@ -1,4 +1,5 @@
 """Split, merge, group moves and redrawn edges: cells still tile the village, rules give reasons."""
+
 from dataclasses import replace
 
 import pytest
@@ -6,10 +7,10 @@ from sqlalchemy import text
 
 from gridmgmt.db.models import GridPlan
 from gridmgmt.domain.grid_rules import GridError, GridRules, StaleCell
-from gridmgmt.services.grids.edits import merge_cells, move_group, move_households, redraw, split_cell
 from gridmgmt.services.grids.allocation import allocate_township
+from gridmgmt.services.grids.edits import merge_cells, move_group, move_households, redraw, split_cell
 from tests.integration import grid_town
-from tests.integration.test_grids_edits import W1, W2, B1, _cell_of, _nearest_to, _versions
+from tests.integration.test_grids_edits import B1, W1, W2, _cell_of, _nearest_to, _versions
 
 RULES = GridRules()
 A1, A2 = "44162419920101", "44162419920102"  # the allocation puts A2 in W01, A1 in W02
@@ -31,11 +32,15 @@ def _with_rules(session, plan, **changes):
 
 def _tiling(session, plan, village="441624199201"):
     """(cells, households placed once, cells' area / village area, cells overlap area, pieces)."""
-    return session.execute(text(
-        "SELECT count(*), (SELECT count(DISTINCT household_id) FROM grid_membership WHERE plan_id = :p), "
-        "sum(ST_Area(c.geom)) / ST_Area(v.geom), ST_Area(v.geom) - ST_Area(ST_Union(c.geom)), "
-        "max(ST_NumGeometries(c.geom)) FROM grid_cell c JOIN village v ON v.id = c.village_id "
-        "WHERE c.plan_id = :p AND v.code = :v GROUP BY v.geom"), {"p": plan, "v": village}).one()
+    return session.execute(
+        text(
+            "SELECT count(*), (SELECT count(DISTINCT household_id) FROM grid_membership WHERE plan_id = :p), "
+            "sum(ST_Area(c.geom)) / ST_Area(v.geom), ST_Area(v.geom) - ST_Area(ST_Union(c.geom)), "
+            "max(ST_NumGeometries(c.geom)) FROM grid_cell c JOIN village v ON v.id = c.village_id "
+            "WHERE c.plan_id = :p AND v.code = :v GROUP BY v.geom"
+        ),
+        {"p": plan, "v": village},
+    ).one()
 
 
 def test_split_cuts_a_cell_in_two_connected_halves(session, plan):
@@ -50,9 +55,15 @@ def test_split_cuts_a_cell_in_two_connected_halves(session, plan):
     cells, placed, share, gap, pieces = _tiling(session, plan)
     assert (cells, placed, pieces) == (3, 420, 1)
     assert share == pytest.approx(1.0, abs=1e-6) and gap == pytest.approx(0.0, abs=1e-9)
-    loads = dict(session.execute(text(
-        "SELECT c.code, count(*) FROM grid_membership m JOIN grid_cell c ON c.id = m.cell_id "
-        "WHERE m.plan_id = :p GROUP BY c.code"), {"p": plan}).all())
+    loads = dict(
+        session.execute(
+            text(
+                "SELECT c.code, count(*) FROM grid_membership m JOIN grid_cell c ON c.id = m.cell_id "
+                "WHERE m.plan_id = :p GROUP BY c.code"
+            ),
+            {"p": plan},
+        ).all()
+    )
     assert abs(loads[W1] - loads[w3]) <= 0.25 * loads[W1] and loads[W1] + loads[w3] == 170
 
 
@@ -89,11 +100,14 @@ def test_group_move_returns_a_moved_household_and_refuses_an_overload(session, p
 def test_redraw_takes_the_households_inside_the_drawn_area(session, plan):
     seen = _versions(session, plan)
     house = _nearest_to(session, plan, W2, W1)
-    lon, lat = session.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM household WHERE code = :c"),
-                               {"c": house}).one()
+    lon, lat = session.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM household WHERE code = :c"), {"c": house}).one()
     d = 0.00002
-    box = {"type": "Polygon", "coordinates": [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d],
-                                               [lon - d, lat + d], [lon - d, lat - d]]]}
+    box = {
+        "type": "Polygon",
+        "coordinates": [
+            [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]
+        ],
+    }
     result = redraw(session, plan, W1, box, seen)
     assert set(result.versions) == {W1, W2} and _cell_of(session, plan, house) == W1
     cells, placed, share, gap, pieces = _tiling(session, plan)

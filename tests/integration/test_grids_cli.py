@@ -1,4 +1,5 @@
 """`gridmgmt grids …` end to end on the small township."""
+
 import geopandas as gpd
 import openpyxl
 import pytest

@@ -1,10 +1,11 @@
 """The planner's edits: moves are validated, stale versions refused (409), locks kept on rebalance."""
+
 import pytest
 from sqlalchemy import text
 
 from gridmgmt.domain.grid_rules import GridError, GridRules, StaleCell
-from gridmgmt.services.grids.edits import move_households, set_locked
 from gridmgmt.services.grids.allocation import allocate_township, rebalance
+from gridmgmt.services.grids.edits import move_households, set_locked
 from tests.integration import grid_town
 
 RULES = GridRules()
@@ -23,17 +24,25 @@ def _versions(session, plan):
 
 def _nearest_to(session, plan, frm, to, far=False):
     """Household of cell FRM nearest to (or, FAR, farthest from) cell TO."""
-    return session.execute(text(
-        f"SELECT h.code FROM grid_membership m JOIN household h ON h.id = m.household_id "
-        f"JOIN grid_cell a ON a.id = m.cell_id AND a.code = :frm JOIN grid_cell b ON b.plan_id = a.plan_id "
-        f"AND b.code = :to WHERE m.plan_id = :p ORDER BY ST_Distance(h.geom, b.geom) {'DESC' if far else ''} "
-        f"LIMIT 1"), {"p": plan, "frm": frm, "to": to}).scalar_one()
+    return session.execute(
+        text(
+            f"SELECT h.code FROM grid_membership m JOIN household h ON h.id = m.household_id "
+            f"JOIN grid_cell a ON a.id = m.cell_id AND a.code = :frm JOIN grid_cell b ON b.plan_id = a.plan_id "
+            f"AND b.code = :to WHERE m.plan_id = :p ORDER BY ST_Distance(h.geom, b.geom) {'DESC' if far else ''} "
+            f"LIMIT 1"
+        ),
+        {"p": plan, "frm": frm, "to": to},
+    ).scalar_one()
 
 
 def _cell_of(session, plan, code):
-    return session.execute(text(
-        "SELECT c.code FROM grid_membership m JOIN household h ON h.id = m.household_id JOIN grid_cell c "
-        "ON c.id = m.cell_id WHERE m.plan_id = :p AND h.code = :h"), {"p": plan, "h": code}).scalar_one()
+    return session.execute(
+        text(
+            "SELECT c.code FROM grid_membership m JOIN household h ON h.id = m.household_id JOIN grid_cell c "
+            "ON c.id = m.cell_id WHERE m.plan_id = :p AND h.code = :h"
+        ),
+        {"p": plan, "h": code},
+    ).scalar_one()
 
 
 def test_move_a_border_household_then_a_stale_save_is_refused(session, plan):
@@ -42,9 +51,13 @@ def test_move_a_border_household_then_a_stale_save_is_refused(session, plan):
     result = move_households(session, plan, [house], W2, seen)
     assert result.versions == {W1: seen[W1] + 1, W2: seen[W2] + 1}
     assert _cell_of(session, plan, house) == W2
-    inside = session.execute(text(
-        "SELECT ST_Intersects(c.geom, h.geom) FROM grid_cell c, household h WHERE c.plan_id = :p "
-        "AND c.code = :c AND h.code = :h"), {"p": plan, "c": W2, "h": house}).scalar_one()
+    inside = session.execute(
+        text(
+            "SELECT ST_Intersects(c.geom, h.geom) FROM grid_cell c, household h WHERE c.plan_id = :p "
+            "AND c.code = :c AND h.code = :h"
+        ),
+        {"p": plan, "c": W2, "h": house},
+    ).scalar_one()
     assert inside
     # A second editor still holding the old versions: refused, and nothing changes.
     other = _nearest_to(session, plan, W1, W2)
@@ -71,18 +84,23 @@ def test_moves_that_break_the_rules_are_refused_with_reasons(session, plan):
 def test_rebalance_keeps_a_locked_cell(session, plan):
     seen = _versions(session, plan)
     set_locked(session, plan, W1, True, seen[W1])
-    before = session.execute(text("SELECT id, ST_AsEWKB(geom) FROM grid_cell WHERE plan_id = :p AND code = :c"),
-                             {"p": plan, "c": W1}).one()
+    before = session.execute(
+        text("SELECT id, ST_AsEWKB(geom) FROM grid_cell WHERE plan_id = :p AND code = :c"), {"p": plan, "c": W1}
+    ).one()
     with pytest.raises(StaleCell):
         set_locked(session, plan, W1, False, seen[W1])
     report = rebalance(session, plan)
-    after = session.execute(text("SELECT id, ST_AsEWKB(geom) FROM grid_cell WHERE plan_id = :p AND code = :c"),
-                            {"p": plan, "c": W1}).one()
+    after = session.execute(
+        text("SELECT id, ST_AsEWKB(geom) FROM grid_cell WHERE plan_id = :p AND code = :c"), {"p": plan, "c": W1}
+    ).one()
     assert tuple(before) == tuple(after)
     assert report.cells == 3
     # W2 was made again under its old code: an editor's old version of it no longer matches.
     with pytest.raises(StaleCell):
-        move_households(session, plan, [_nearest_to(session, plan, W2, W1)], W1,
-                        _versions(session, plan) | {W2: seen[W2]})
-    assert session.execute(text("SELECT count(*) FROM grid_membership WHERE plan_id = :p"),
-                           {"p": plan}).scalar_one() == 420
+        move_households(
+            session, plan, [_nearest_to(session, plan, W2, W1)], W1, _versions(session, plan) | {W2: seen[W2]}
+        )
+    assert (
+        session.execute(text("SELECT count(*) FROM grid_membership WHERE plan_id = :p"), {"p": plan}).scalar_one()
+        == 420
+    )

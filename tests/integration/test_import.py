@@ -1,4 +1,5 @@
 """Importing the sample township, and every malformed input refused with nothing written."""
+
 import subprocess
 import sys
 import zipfile
@@ -38,17 +39,23 @@ def load(session, layer, path, **options):
 @pytest.fixture
 def villages(session):
     """The sample township with its villages and village groups."""
-    for layer, name in (("townships", "township.geojson"), ("villages", "villages.geojson"),
-                        ("groups", "groups.geojson")):
+    for layer, name in (
+        ("townships", "township.geojson"),
+        ("villages", "villages.geojson"),
+        ("groups", "groups.geojson"),
+    ):
         load(session, layer, name)
     return session
 
 
 def snapshot(session) -> dict:
     """A fingerprint of every table's content."""
-    return {t.name: session.execute(text(
-        f"SELECT count(*), md5(string_agg(x::text, '|' ORDER BY x::text)) FROM {t.name} x")).one()
-        for t in Base.metadata.sorted_tables}
+    return {
+        t.name: session.execute(
+            text(f"SELECT count(*), md5(string_agg(x::text, '|' ORDER BY x::text)) FROM {t.name} x")
+        ).one()
+        for t in Base.metadata.sorted_tables
+    }
 
 
 def rejected(session, layer, path, **options) -> str:
@@ -67,23 +74,35 @@ def csv_file(tmp_path, body, header=HOUSEHOLD_HEADER, name="h.csv"):
 
 
 def test_sample_township_loads_with_every_link(villages):
-    for layer, name in (("households", "households.csv"), ("roads", "roads.geojson"),
-                        ("party_orgs", "party_orgs.csv"), ("party_members", "party_members.csv"),
-                        ("economic_orgs", "economic_orgs.csv"), ("cadres", "cadres.csv")):
+    for layer, name in (
+        ("households", "households.csv"),
+        ("roads", "roads.geojson"),
+        ("party_orgs", "party_orgs.csv"),
+        ("party_members", "party_members.csv"),
+        ("economic_orgs", "economic_orgs.csv"),
+        ("cadres", "cadres.csv"),
+    ):
         result = load(villages, layer, name)
         assert result.inserted > 0 and result.updated == 0
     q = lambda sql: villages.execute(text(sql)).all()  # noqa: E731
-    assert q("SELECT h.code, v.name, g.name FROM household h JOIN village v ON v.id = h.village_id "
-             "LEFT JOIN village_group g ON g.id = h.group_id WHERE h.code LIKE '%-001' ORDER BY h.code") == [
-        ("449900101001-001", "东岭村", "上屋组"), ("449900101002-001", "河口村", "河东组"),
-        ("449900101003-001", "西坑村", None)]
-    assert q("SELECT o.code, p.code FROM party_org o JOIN party_org p ON p.id = o.parent_id "
-             "WHERE o.org_type = 'party_group'") == [("P449900101002-1", "P449900101002")]
-    assert q("SELECT m.status, h.head FROM party_member m JOIN household h ON h.id = m.household_id "
-             "WHERE m.code = 'M0004'") == [("probationary", "李春梅")]
+    assert q(
+        "SELECT h.code, v.name, g.name FROM household h JOIN village v ON v.id = h.village_id "
+        "LEFT JOIN village_group g ON g.id = h.group_id WHERE h.code LIKE '%-001' ORDER BY h.code"
+    ) == [
+        ("449900101001-001", "东岭村", "上屋组"),
+        ("449900101002-001", "河口村", "河东组"),
+        ("449900101003-001", "西坑村", None),
+    ]
+    assert q(
+        "SELECT o.code, p.code FROM party_org o JOIN party_org p ON p.id = o.parent_id WHERE o.org_type = 'party_group'"
+    ) == [("P449900101002-1", "P449900101002")]
+    assert q(
+        "SELECT m.status, h.head FROM party_member m JOIN household h ON h.id = m.household_id WHERE m.code = 'M0004'"
+    ) == [("probationary", "李春梅")]
     assert q("SELECT ST_Equals(c.home, h.geom) FROM cadre c JOIN household h ON h.id = c.household_id") == [(True,)]
-    assert q("SELECT v.name FROM economic_org e JOIN village v ON v.id = e.village_id "
-             "WHERE e.above_scale") == [("西坑村",)]
+    assert q("SELECT v.name FROM economic_org e JOIN village v ON v.id = e.village_id WHERE e.above_scale") == [
+        ("西坑村",)
+    ]
     assert q("SELECT count(*) FROM road WHERE source IS NOT NULL") == [(3,)]
 
 
@@ -106,32 +125,51 @@ def test_unknown_or_missing_township(villages):
 def test_located_layers_without_township_use_every_village(villages, tmp_path):
     """Without --township rows are located among all villages and take their village's township."""
     east = "POLYGON((115.74 23.88, 115.76 23.88, 115.76 23.92, 115.74 23.92, 115.74 23.88))"
-    load(villages, "townships", csv_file(tmp_path, f"449900102000,东镇,\"{east}\"\n", "编码,名称,wkt\n", "t.csv"))
-    load(villages, "villages", csv_file(tmp_path, f"449900102001,东村,\"{east}\"\n", "编码,名称,wkt\n", "v.csv"),
-         township="449900102000")
+    load(villages, "townships", csv_file(tmp_path, f'449900102000,东镇,"{east}"\n', "编码,名称,wkt\n", "t.csv"))
+    load(
+        villages,
+        "villages",
+        csv_file(tmp_path, f'449900102001,东村,"{east}"\n', "编码,名称,wkt\n", "v.csv"),
+        township="449900102000",
+    )
     households = csv_file(tmp_path, "h1,甲,115.69,23.90\nh2,乙,115.75,23.90\n")
     assert "第 2 条［几何］：位置 POINT(115.75 23.9) 不在乡镇「示例镇」的任何行政村内" in rejected(
-        villages, "households", households)
+        villages, "households", households
+    )
     assert load(villages, "households", households, township=None).inserted == 2
-    assert villages.execute(text(
-        "SELECT h.code, v.name, g.name FROM household h JOIN village v ON v.id = h.village_id "
-        "LEFT JOIN village_group g ON g.id = h.group_id ORDER BY h.code")).all() == [
-        ("h1", "东岭村", "上屋组"), ("h2", "东村", None)]
-    orgs = csv_file(tmp_path, "E1,甲厂,企业,115.75,23.90\nE2,乙厂,企业,115.80,23.90\n",
-                    "信用代码,企业名称,类型,经度,纬度\n", "e.csv")
+    assert villages.execute(
+        text(
+            "SELECT h.code, v.name, g.name FROM household h JOIN village v ON v.id = h.village_id "
+            "LEFT JOIN village_group g ON g.id = h.group_id ORDER BY h.code"
+        )
+    ).all() == [("h1", "东岭村", "上屋组"), ("h2", "东村", None)]
+    orgs = csv_file(
+        tmp_path,
+        "E1,甲厂,企业,115.75,23.90\nE2,乙厂,企业,115.80,23.90\n",
+        "信用代码,企业名称,类型,经度,纬度\n",
+        "e.csv",
+    )
     assert "第 2 条［几何］：位置 POINT(115.8 23.9) 不在任何行政村内" in rejected(
-        villages, "economic_orgs", orgs, township=None)
+        villages, "economic_orgs", orgs, township=None
+    )
     load(villages, "party_orgs", "party_orgs.csv")
-    orgs = csv_file(tmp_path, "E1,甲厂,企业,P449900101E01,115.69,23.90\nE2,乙厂,企业,P449900101E01,115.75,23.90\n",
-                    "信用代码,企业名称,类型,党组织编码,经度,纬度\n", "e.csv")
+    orgs = csv_file(
+        tmp_path,
+        "E1,甲厂,企业,P449900101E01,115.69,23.90\nE2,乙厂,企业,P449900101E01,115.75,23.90\n",
+        "信用代码,企业名称,类型,党组织编码,经度,纬度\n",
+        "e.csv",
+    )
     assert "第 2 条［党组织编码］：党组织编码「P449900101E01」在所在乡镇中不存在" in rejected(
-        villages, "economic_orgs", orgs, township=None)
+        villages, "economic_orgs", orgs, township=None
+    )
     orgs.write_text(orgs.read_text(encoding="utf-8").replace(",P449900101E01,115.75", ",,115.75"), encoding="utf-8")
     load(villages, "economic_orgs", orgs, township=None)
-    assert villages.execute(text(
-        "SELECT e.code, t.name, v.name, o.code FROM economic_org e JOIN township t ON t.id = e.township_id "
-        "JOIN village v ON v.id = e.village_id LEFT JOIN party_org o ON o.id = e.party_org_id ORDER BY e.code")).all() == [
-        ("E1", "示例镇", "东岭村", "P449900101E01"), ("E2", "东镇", "东村", None)]
+    assert villages.execute(
+        text(
+            "SELECT e.code, t.name, v.name, o.code FROM economic_org e JOIN township t ON t.id = e.township_id "
+            "JOIN village v ON v.id = e.village_id LEFT JOIN party_org o ON o.id = e.party_org_id ORDER BY e.code"
+        )
+    ).all() == [("E1", "示例镇", "东岭村", "P449900101E01"), ("E2", "东镇", "东村", None)]
 
 
 def test_missing_required_values_are_all_reported(villages, tmp_path):
@@ -166,14 +204,17 @@ def test_existing_codes_are_refused_unless_update(villages, tmp_path):
     path = csv_file(tmp_path, "449900101001-001,陈国强,115.6852,23.8953\n")
     result = load(villages, "households", path, update=True)
     assert (result.inserted, result.updated) == (0, 1)
-    row = villages.execute(text("SELECT hardship, member_count, version, ST_X(geom) FROM household "
-                                "WHERE code = '449900101001-001'")).one()
+    row = villages.execute(
+        text("SELECT hardship, member_count, version, ST_X(geom) FROM household WHERE code = '449900101001-001'")
+    ).one()
     assert tuple(row) == (True, 4, 2, 115.6852)
 
 
 def test_household_outside_every_village_of_the_township(villages, tmp_path):
     path = csv_file(tmp_path, "h1,甲,115.69,23.90\nh2,乙,115.75,23.90\n")
-    assert "第 2 条［几何］：位置 POINT(115.75 23.9) 不在乡镇「示例镇」的任何行政村内" in rejected(villages, "households", path)
+    assert "第 2 条［几何］：位置 POINT(115.75 23.9) 不在乡镇「示例镇」的任何行政村内" in rejected(
+        villages, "households", path
+    )
 
 
 def test_outside_china_and_swapped_coordinates(villages, tmp_path):
@@ -197,14 +238,16 @@ def test_invalid_geometry_is_refused_with_the_postgis_reason(villages, tmp_path)
 
 def test_invalid_geometry_is_repaired_on_request(villages, tmp_path):
     load(villages, "villages", _bowtie_villages(tmp_path), fix_geometry=True)
-    valid, parts = villages.execute(text(
-        "SELECT ST_IsValid(geom), ST_NumGeometries(geom) FROM village WHERE code = '449900101009'")).one()
+    valid, parts = villages.execute(
+        text("SELECT ST_IsValid(geom), ST_NumGeometries(geom) FROM village WHERE code = '449900101009'")
+    ).one()
     assert valid and parts == 2
 
 
 def test_unknown_crs(villages):
-    assert "无法识别的坐标系「EPSG:999999」" in rejected(villages, "households", "households.geojson",
-                                                      crs="EPSG:999999")
+    assert "无法识别的坐标系「EPSG:999999」" in rejected(
+        villages, "households", "households.geojson", crs="EPSG:999999"
+    )
 
 
 def test_projected_geopackage_is_reprojected(villages, tmp_path):
@@ -212,14 +255,13 @@ def test_projected_geopackage_is_reprojected(villages, tmp_path):
     path = tmp_path / "h.gpkg"
     frame.to_crs("EPSG:4547").to_file(path)
     load(villages, "households", path)
-    x, y = villages.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM household "
-                                 "WHERE code = '449900101001-001'")).one()
+    x, y = villages.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM household WHERE code = '449900101001-001'")).one()
     assert (x, y) == pytest.approx((115.6851, 23.8952), abs=1e-8)
 
 
 def test_declared_gcj02_is_converted_to_wgs84(villages, tmp_path):
     wgs = np.array([[115.6851, 23.8952]])
-    (lon, lat), = wgs84_to_gcj02(wgs).tolist()
+    ((lon, lat),) = wgs84_to_gcj02(wgs).tolist()
     load(villages, "households", csv_file(tmp_path, f"h1,甲,{lon!r},{lat!r}\n"), crs="gcj02")
     x, y = villages.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM household")).one()
     assert (x, y) == pytest.approx(tuple(wgs[0]), abs=1e-8)
@@ -241,11 +283,14 @@ def test_gbk_shapefile_in_a_zip_keeps_chinese_names(villages, tmp_path):
     assert heads == frame["户主"].tolist()
 
 
-@pytest.mark.parametrize(("name", "content", "expected"), [
-    ("empty.csv", b"", "文件为空"),
-    ("cut.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Fea', "无法读取文件"),
-    ("huge.csv", HOUSEHOLD_HEADER.encode() + b"h,x,115.69,23.9\n" * 80_000, "文件过大"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("empty.csv", b"", "文件为空"),
+        ("cut.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Fea', "无法读取文件"),
+        ("huge.csv", HOUSEHOLD_HEADER.encode() + b"h,x,115.69,23.9\n" * 80_000, "文件过大"),
+    ],
+)
 def test_empty_truncated_and_huge_files(villages, tmp_path, name, content, expected):
     path = tmp_path / name
     path.write_bytes(content)
@@ -277,7 +322,9 @@ def test_unknown_references_are_errors(villages, tmp_path):
     assert "党组织编码「P404」在乡镇「示例镇」中不存在" in message
     path = csv_file(tmp_path, "C9,甲,网格员,,\n", header="干部编号,姓名,职务,经度,纬度\n")
     assert "需要住址经纬度或户编码" in rejected(villages, "cadres", path)
-    path = csv_file(tmp_path, "P9,乙,党支部,P8\nP8,丙,党支部,P404\n", header="组织编码,组织名称,组织类型,上级组织编码\n")
+    path = csv_file(
+        tmp_path, "P9,乙,党支部,P8\nP8,丙,党支部,P404\n", header="组织编码,组织名称,组织类型,上级组织编码\n"
+    )
     message = rejected(villages, "party_orgs", path)
     assert "第 2 条［上级组织编码］：上级组织编码「P404」不存在" in message and "第 1 条" not in message
 
@@ -285,20 +332,45 @@ def test_unknown_references_are_errors(villages, tmp_path):
 def test_a_large_file_loads_quickly(villages, tmp_path):
     rng = np.random.default_rng(1)
     n = 20_000
-    frame = pd.DataFrame({"code": [f"h{i}" for i in range(n)], "head": "某",
-                          "lon": rng.uniform(115.681, 115.739, n), "lat": rng.uniform(23.881, 23.919, n)})
+    frame = pd.DataFrame(
+        {
+            "code": [f"h{i}" for i in range(n)],
+            "head": "某",
+            "lon": rng.uniform(115.681, 115.739, n),
+            "lat": rng.uniform(23.881, 23.919, n),
+        }
+    )
     frame.to_csv(tmp_path / "big.csv", index=False)
     assert load(villages, "households", tmp_path / "big.csv").inserted == n
     assert villages.execute(text("SELECT count(*) FROM household WHERE group_id IS NULL")).scalar() > 0
 
 
+def test_progress_sees_every_row_as_it_is_written(villages):
+    seen = []
+
+    def progress(rows, total):
+        seen.append(total)
+        for row in rows:
+            seen.append(row[0])
+            yield row
+
+    assert load(villages, "households", "households.csv", progress=progress).inserted == 10
+    assert seen == [10, *range(1, 11)]
+
 
 def household_schema(session) -> list[str]:
     """The household table's index and constraint definitions."""
-    return session.execute(text(
-        "SELECT indexdef FROM pg_indexes WHERE tablename = 'household' UNION ALL "
-        "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = 'household'::regclass ORDER BY 1")).scalars().all()
+    return (
+        session.execute(
+            text(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = 'household' UNION ALL "
+                "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = 'household'::regclass ORDER BY 1"
+            )
+        )
+        .scalars()
+        .all()
+    )
 
 
 @pytest.fixture
@@ -309,6 +381,7 @@ def bulk(monkeypatch):
     def spy(session, table, unique=True):
         calls.append((table, unique))
         return indexes_rebuilt(session, table, unique)
+
     monkeypatch.setattr(writing, "BULK_MIN_ROWS", 1)
     monkeypatch.setattr(writing, "indexes_rebuilt", spy)
     return calls
@@ -320,8 +393,15 @@ def test_a_large_import_rebuilds_every_index_and_constraint(villages, bulk, tmp_
     assert len(before) == 12
     assert load(villages, "households", "households.csv").inserted == 10
     assert household_schema(villages) == before
-    assert villages.execute(text("SELECT count(*) FROM household h JOIN village v ON v.id = h.village_id "
-                                 "JOIN village_group g ON g.id = h.group_id")).scalar() == 8  # 西坑村 has no groups
+    assert (
+        villages.execute(
+            text(
+                "SELECT count(*) FROM household h JOIN village v ON v.id = h.village_id "
+                "JOIN village_group g ON g.id = h.group_id"
+            )
+        ).scalar()
+        == 8
+    )  # 西坑村 has no groups
     # --update keeps the UNIQUE constraint that ON CONFLICT needs.
     assert load(villages, "households", "households.geojson", update=True).updated == 10
     assert household_schema(villages) == before
@@ -334,11 +414,14 @@ def test_a_large_import_rebuilds_every_index_and_constraint(villages, bulk, tmp_
 def test_a_large_import_refused_by_the_database_changes_nothing(villages, bulk, tmp_path):
     """A row only the database refuses (here a trigger) rolls back the insert and the index rebuild."""
     load(villages, "households", "households.csv")
-    villages.execute(text("""
+    villages.execute(
+        text("""
         CREATE FUNCTION refuse_wang() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN IF NEW.head = '王' THEN RAISE EXCEPTION 'no 王'; END IF; RETURN NEW; END $$"""))
-    villages.execute(text("CREATE TRIGGER refuse_wang BEFORE INSERT ON household "
-                          "FOR EACH ROW EXECUTE FUNCTION refuse_wang()"))
+        BEGIN IF NEW.head = '王' THEN RAISE EXCEPTION 'no 王'; END IF; RETURN NEW; END $$""")
+    )
+    villages.execute(
+        text("CREATE TRIGGER refuse_wang BEFORE INSERT ON household FOR EACH ROW EXECUTE FUNCTION refuse_wang()")
+    )
     villages.commit()
     try:
         schema = household_schema(villages)
@@ -352,11 +435,13 @@ def test_a_large_import_refused_by_the_database_changes_nothing(villages, bulk, 
 
 def test_the_import_command_starts_without_the_other_commands_libraries():
     """Subcommands load on use: `gridmgmt import` never pays for matplotlib, scipy, ortools or the models."""
-    probe = ("import sys; from gridmgmt.cli import main\n"
-             "try: main(['import', '--help'])\n"
-             "except SystemExit: pass\n"
-             "print(sorted(m for m in ('matplotlib', 'scipy', 'ortools', 'folium',"
-             " 'gridmgmt.db.models') if m in sys.modules))")
+    probe = (
+        "import sys; from gridmgmt.cli import main\n"
+        "try: main(['import', '--help'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('matplotlib', 'scipy', 'ortools', 'folium',"
+        " 'gridmgmt.db.models') if m in sys.modules))"
+    )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip().splitlines()[-1] == "[]"
     listing = CliRunner().invoke(main, ["--help"])

@@ -4,6 +4,7 @@ The two imports run in two threads on two connections. A third connection makes 
 it holds a lock the imports need only after they have read the rows' versions, and lets go once both
 are waiting for it (seen in pg_stat_activity).
 """
+
 import threading
 import time
 from pathlib import Path
@@ -28,10 +29,15 @@ WAITING = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_databas
 @pytest.fixture
 def sample(session):
     """The sample township with its 10 households, imported by 'loader'."""
-    for layer, name in (("townships", "township.geojson"), ("villages", "villages.geojson"),
-                        ("groups", "groups.geojson"), ("households", "households.csv")):
-        import_layer(session, layer, SAMPLES / name, township=None if layer == "townships" else TOWNSHIP,
-                     actor=Actor("loader"))
+    for layer, name in (
+        ("townships", "township.geojson"),
+        ("villages", "villages.geojson"),
+        ("groups", "groups.geojson"),
+        ("households", "households.csv"),
+    ):
+        import_layer(
+            session, layer, SAMPLES / name, township=None if layer == "townships" else TOWNSHIP, actor=Actor("loader")
+        )
     return session
 
 
@@ -53,8 +59,9 @@ def _overlapping(engine, files: dict[str, Path], hold: str, update: bool) -> dic
     def run(tag: str) -> None:
         with Session(engine) as session:
             try:
-                outcome[tag] = import_layer(session, "households", files[tag], township=TOWNSHIP, update=update,
-                                            actor=Actor(tag))
+                outcome[tag] = import_layer(
+                    session, "households", files[tag], township=TOWNSHIP, update=update, actor=Actor(tag)
+                )
             except ImportRejected as refused:
                 outcome[tag] = refused
 
@@ -107,8 +114,12 @@ def test_concurrent_imports_of_the_same_new_codes_refuse_the_second(sample, engi
 def test_an_update_after_another_committed_goes_through(sample, tmp_path):
     """Sequential imports are not a conflict: each reads the versions the other left."""
     for tag in ("甲", "乙"):
-        assert import_layer(sample, "households", _households(tmp_path, tag), township=TOWNSHIP, update=True,
-                            actor=Actor(tag)).updated == 10
+        assert (
+            import_layer(
+                sample, "households", _households(tmp_path, tag), township=TOWNSHIP, update=True, actor=Actor(tag)
+            ).updated
+            == 10
+        )
     assert sample.execute(text("SELECT DISTINCT version FROM household")).scalars().all() == [3]
 
 
@@ -117,11 +128,13 @@ def test_an_import_is_audited_with_file_layer_township_and_counts(sample, tmp_pa
     known = sample.execute(text("SELECT code FROM household ORDER BY code LIMIT 5")).scalars().all()
     path = _households(tmp_path, "甲", known + [f"449900101001-8{n:02d}" for n in range(5)])
     path = path.rename(tmp_path / "户表.csv")
-    result = import_layer(sample, "households", path, township=TOWNSHIP, update=True,
-                          actor=Actor("planner1", planner, "命令行 root@host"))
+    result = import_layer(
+        sample, "households", path, township=TOWNSHIP, update=True, actor=Actor("planner1", planner, "命令行 root@host")
+    )
     assert (result.inserted, result.updated) == (5, 5)
-    row = sample.execute(text("SELECT actor, user_id, remote_addr, action, target, detail FROM audit_log "
-                              "ORDER BY id DESC LIMIT 1")).one()
+    row = sample.execute(
+        text("SELECT actor, user_id, remote_addr, action, target, detail FROM audit_log ORDER BY id DESC LIMIT 1")
+    ).one()
     assert row[:5] == ("planner1", planner, "命令行 root@host", "import_layer", "户表.csv")
     assert row.detail == {"layer": "households", "township": TOWNSHIP, "update": True, "inserted": 5, "updated": 5}
 

@@ -1,4 +1,5 @@
 """The township layers service on real PostGIS."""
+
 import pytest
 
 from gridmgmt.domain.errors import TownshipNotFound
@@ -19,8 +20,7 @@ def _codes(collection):
 def test_summaries_count_villages_and_households(township):
     summaries = {s.code: s for s in township_summaries(township)}
     assert (summaries[TOWNSHIP_CODE].villages, summaries[TOWNSHIP_CODE].households) == (2, 5)
-    assert (summaries[OTHER_TOWNSHIP_CODE].villages,
-            summaries[OTHER_TOWNSHIP_CODE].households) == (0, 0)
+    assert (summaries[OTHER_TOWNSHIP_CODE].villages, summaries[OTHER_TOWNSHIP_CODE].households) == (0, 0)
 
 
 def test_layers_hold_the_townships_features(township):
@@ -36,8 +36,10 @@ def test_layers_hold_the_townships_features(township):
 
 
 def test_village_labels_lie_inside_their_village(township):
-    labels = {f["properties"]["name"]: f["geometry"]["coordinates"]
-              for f in township_layers(township, TOWNSHIP_CODE).village_labels["features"]}
+    labels = {
+        f["properties"]["name"]: f["geometry"]["coordinates"]
+        for f in township_layers(township, TOWNSHIP_CODE).village_labels["features"]
+    }
     assert 115.70 < labels["西村"][0] < 115.73 < labels["东村"][0] < 115.76
 
 

@@ -3,11 +3,12 @@ superuser, earlier trust clusters converted, and no acknowledged visit lost in a
 
 Every test runs on a throwaway cluster of its own port and var dir.
 """
+
 import shutil
 import socket
 import stat
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import psycopg
 import pytest
@@ -21,12 +22,14 @@ from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.models import Visit
 from gridmgmt.db.roles import connect
 from gridmgmt.services.visits.records import VisitInput, record_visit
-from tests.integration.visit_fixtures import build
+from tests.integration.visit_fixtures import SETTINGS, build
 
 # pg_hba.conf as initdb --auth=trust wrote it for earlier versions.
-TRUST_HBA = "".join(f"{kind} {db} all {addr} trust\n" for kind, addr in
-                    (("local", ""), ("host", "127.0.0.1/32"), ("host", "::1/128"))
-                    for db in ("all", "replication"))
+TRUST_HBA = "".join(
+    f"{kind} {db} all {addr} trust\n"
+    for kind, addr in (("local", ""), ("host", "127.0.0.1/32"), ("host", "::1/128"))
+    for db in ("all", "replication")
+)
 
 DATABASE_OWNER = "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
 
@@ -55,8 +58,14 @@ def cluster(tmp_path_factory):
 
 
 def _login(settings: Settings, role: str, password: str | None) -> psycopg.Connection:
-    params = {"host": "127.0.0.1", "port": settings.pg_port, "user": role, "dbname": settings.db_name,
-              "passfile": "/nonexistent", "connect_timeout": 10}
+    params = {
+        "host": "127.0.0.1",
+        "port": settings.pg_port,
+        "user": role,
+        "dbname": settings.db_name,
+        "passfile": "/nonexistent",
+        "connect_timeout": 10,
+    }
     if password is not None:
         params["password"] = password
     return psycopg.connect(**params)
@@ -89,33 +98,38 @@ def test_password_files_are_private_and_work(cluster):
 def test_the_app_role_is_no_superuser_and_owns_its_database(cluster):
     settings = cluster.settings
     with connect(settings.url_for()) as conn:
-        flags = conn.execute("SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls "
-                             "FROM pg_roles WHERE rolname = current_user").fetchone()
+        flags = conn.execute(
+            "SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls "
+            "FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()
         owner = _one(conn, DATABASE_OWNER)
         others = conn.execute(
             "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace "
             "AND c.relkind IN ('r', 'v', 'm', 'S') "
             "AND c.relowner <> current_user::regrole AND NOT EXISTS (SELECT 1 FROM pg_depend d "
-            "WHERE d.objid = c.oid AND d.deptype = 'e')").fetchall()
+            "WHERE d.objid = c.oid AND d.deptype = 'e')"
+        ).fetchall()
     assert flags == (False, False, False, False, False)
     assert owner == settings.pg_user
     assert others == []  # every table of the app belongs to the app's role
 
 
-@pytest.mark.parametrize("statement", [
-    "CREATE EXTENSION file_fdw",
-    "SELECT rolpassword FROM pg_authid",
-    "SELECT pg_read_file('/etc/hostname')",
-    "COPY visit (note) FROM '/etc/hostname'",
-    "CREATE DATABASE intruder",
-    "CREATE ROLE intruder",
-    "ALTER ROLE current_user SUPERUSER",
-    "ALTER SYSTEM SET synchronous_commit = off",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "CREATE EXTENSION file_fdw",
+        "SELECT rolpassword FROM pg_authid",
+        "SELECT pg_read_file('/etc/hostname')",
+        "COPY visit (note) FROM '/etc/hostname'",
+        "CREATE DATABASE intruder",
+        "CREATE ROLE intruder",
+        "ALTER ROLE current_user SUPERUSER",
+        "ALTER SYSTEM SET synchronous_commit = off",
+    ],
+)
 def test_the_app_role_cannot_act_as_superuser(cluster, statement):
-    with connect(cluster.settings.url_for()) as conn:
-        with pytest.raises(errors.InsufficientPrivilege):
-            conn.execute(statement)
+    with connect(cluster.settings.url_for()) as conn, pytest.raises(errors.InsufficientPrivilege):
+        conn.execute(statement)
 
 
 def _make_trusting_like_earlier_versions(cluster: LocalCluster) -> None:
@@ -139,8 +153,10 @@ def test_a_trust_cluster_of_earlier_versions_is_converted(cluster, monkeypatch):
     monkeypatch.delenv("PGPASSWORD", raising=False)
     settings = cluster.settings
     with connect(settings.url_for()) as conn:
-        conn.execute("INSERT INTO township (code, name, geom) VALUES ('441624100000', '旧镇', "
-                     "'SRID=4326;MULTIPOLYGON(((115 23, 116 23, 116 24, 115 23)))')")
+        conn.execute(
+            "INSERT INTO township (code, name, geom) VALUES ('441624100000', '旧镇', "
+            "'SRID=4326;MULTIPOLYGON(((115 23, 116 23, 116 24, 115 23)))')"
+        )
     _make_trusting_like_earlier_versions(cluster)
     cluster.up()
     with pytest.raises(psycopg.OperationalError, match="password"):
@@ -157,14 +173,18 @@ def test_a_trust_cluster_of_earlier_versions_is_converted(cluster, monkeypatch):
 def test_acknowledged_visits_survive_a_crash(cluster):
     settings = cluster.settings
     engine = create_engine(settings.url_for())
-    noon = datetime(2025, 5, 15, 4, 0, tzinfo=timezone.utc)
+    noon = datetime(2025, 5, 15, 4, 0, tzinfo=UTC)
     with sessionmaker(engine, expire_on_commit=False)() as session:
         town = build(session)
         acknowledged = set()
         for k in range(60):
-            visit = VisitInput(client_id=str(uuid.uuid4()), cadre_id=town["cadres"]["grid_worker"],
-                               visited_at=noon, household_id=town["households"][k % 19].id)
-            stored, created = record_visit(session, visit)  # commits: the phone gets its 201 now
+            visit = VisitInput(
+                client_id=str(uuid.uuid4()),
+                cadre_id=town["cadres"]["grid_worker"],
+                visited_at=noon,
+                household_id=town["households"][k % 19].id,
+            )
+            stored, created = record_visit(session, visit, SETTINGS)  # commits: the phone gets its 201 now
             assert created
             acknowledged.add(stored.client_id)
     cluster.down("immediate")  # the server dies: no checkpoint, no flush

@@ -1,18 +1,19 @@
 """The login rate limit on real PostgreSQL, with a settable clock (gridmgmt.domain.login_limits)."""
+
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from gridmgmt.db.models import AuditLog
-from gridmgmt.services.accounts.users import add_user
 from gridmgmt.services.accounts.logins import LoginFailed, TooManyAttempts, authenticate
+from gridmgmt.services.accounts.users import add_user
 from tests.web.sample import add_small_township
 
 GOOD = "correct-horse-1"
-T0 = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 OFFICE = "10.0.0.1"
 
 
@@ -103,8 +104,11 @@ def test_refused_attempts_do_not_prolong_the_lock(session, li):
 def test_odd_usernames_are_counted_and_never_reach_the_database(session, li):
     for name in ("li\x00", "li\n", "x" * 500):
         _fail(session, username=name)
-    assert session.scalars(select(AuditLog.actor).where(AuditLog.action == "login_failed")).all() \
-        == ["li?", "li?", "x" * 64]
+    assert session.scalars(select(AuditLog.actor).where(AuditLog.action == "login_failed")).all() == [
+        "li?",
+        "li?",
+        "x" * 64,
+    ]
     _fail(session, username="li\x00", times=3)
     assert _refused(session, username="li\x00") == 600
 

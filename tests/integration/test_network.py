@@ -1,5 +1,6 @@
 """RoadNetwork on real PostGIS/pgRouting: the scoped edge set, snapping in metres, costs, paths
 and network gaps; on a hand-made township and on the shipped OSM road sample."""
+
 from pathlib import Path
 
 import numpy as np
@@ -10,20 +11,20 @@ from sqlalchemy import text
 from gridmgmt.db.models import Road, Township
 from gridmgmt.network.legs import GAP_MIN_STRAIGHT_M, GAP_RATIO
 from gridmgmt.network.roads import NoRoads, RoadNetwork
+from gridmgmt.network.topology import build_topology
 from gridmgmt.network.tours import order_stops
 from gridmgmt.services.accounts.audit import Actor
 from gridmgmt.services.imports import import_layer
-from gridmgmt.network.topology import build_topology
 
 OSM = Path(__file__).resolve().parents[2] / "geodata" / "samples" / "osm"
 BOX = "SRID=4326;MULTIPOLYGON(((115.69 23.89,115.73 23.89,115.73 23.92,115.69 23.92,115.69 23.89)))"
 # At 23.9°N a degree of longitude is 101.8 km on the ground and one of latitude 110.8 km.
 ROADS = {
-    "east": "LINESTRING(115.701 23.895, 115.701 23.905)",     # N–S road 0.001° east of P
+    "east": "LINESTRING(115.701 23.895, 115.701 23.905)",  # N–S road 0.001° east of P
     "north": "LINESTRING(115.695 23.90095, 115.699 23.90095)",  # E–W road 0.00095° north of P
-    "lone": "LINESTRING(115.72 23.91, 115.725 23.91)",         # joined to nothing
-    "outside": "LINESTRING(115.74 23.90, 115.75 23.90)",       # 1 km beyond the boundary
-    "far": "LINESTRING(115.80 23.90, 115.81 23.90)",           # 7 km beyond it
+    "lone": "LINESTRING(115.72 23.91, 115.725 23.91)",  # joined to nothing
+    "outside": "LINESTRING(115.74 23.90, 115.75 23.90)",  # 1 km beyond the boundary
+    "far": "LINESTRING(115.80 23.90, 115.81 23.90)",  # 7 km beyond it
 }
 
 
@@ -32,8 +33,10 @@ def town(session) -> int:
     township = Township(code="441500100000", name="路网镇", geom=BOX, seat="SRID=4326;POINT(115.70 23.90)")
     session.add(township)
     session.flush()
-    session.add_all(Road(township_id=township.id, code=code, road_class="village", geom=f"SRID=4326;{wkt}")
-                    for code, wkt in ROADS.items())
+    session.add_all(
+        Road(township_id=township.id, code=code, road_class="village", geom=f"SRID=4326;{wkt}")
+        for code, wkt in ROADS.items()
+    )
     session.flush()
     build_topology(session)
     session.commit()
@@ -41,8 +44,9 @@ def town(session) -> int:
 
 
 def _codes(session, ids) -> list[str]:
-    found = dict(session.execute(text("SELECT id, code FROM road WHERE id = ANY(:ids)"),
-                                 {"ids": list(map(int, ids))}).all())
+    found = dict(
+        session.execute(text("SELECT id, code FROM road WHERE id = ANY(:ids)"), {"ids": list(map(int, ids))}).all()
+    )
     return [found[int(i)] for i in ids]
 
 
@@ -62,7 +66,7 @@ def test_points_snap_to_the_nearest_road_in_metres_not_degrees(session, town):
     p = network.snap([115.700], [23.900])
     assert _codes(session, p.edge) == ["east"]
     assert p.access[0] == pytest.approx(101.8 * 1.0002, abs=0.3)
-    assert p.to_source[0] == pytest.approx(554, abs=2)   # 0.005° north of the road's start
+    assert p.to_source[0] == pytest.approx(554, abs=2)  # 0.005° north of the road's start
 
 
 def test_costs_paths_and_gaps(session, town):
@@ -84,8 +88,7 @@ def test_costs_paths_and_gaps(session, town):
 
 def test_the_shipped_osm_sample_routes_plausibly(session):
     import_layer(session, "townships", OSM / "township.geojson", actor=Actor("importer"))
-    result = import_layer(session, "roads", OSM / "roads.geojson", township="449900102000",
-                          actor=Actor("importer"))
+    result = import_layer(session, "roads", OSM / "roads.geojson", township="449900102000", actor=Actor("importer"))
     assert result.road_vertices > 500
     town = session.execute(text("SELECT id FROM township WHERE code = '449900102000'")).scalar_one()
     network = RoadNetwork.of(session, town)

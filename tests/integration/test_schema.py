@@ -1,9 +1,10 @@
 """The migrations build exactly the models' schema, and go down and up again."""
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
-import pytest
 
 from gridmgmt.config import get_settings
 from gridmgmt.db.cluster import ensure_database
@@ -13,9 +14,7 @@ from gridmgmt.db.models import Base, Township
 
 def test_models_and_migrations_agree(engine):
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(
-            conn, opts={"include_object": include_object, "compare_type": True}
-        )
+        ctx = MigrationContext.configure(conn, opts={"include_object": include_object, "compare_type": True})
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == []
 
@@ -36,10 +35,14 @@ def test_downgrade_base_then_upgrade_head(db_url):
     downgrade(url, "base")
     eng = create_engine(url)
     with eng.connect() as conn:
-        left = set(conn.execute(text(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-            "AND table_type = 'BASE TABLE'"
-        )).scalars())
+        left = set(
+            conn.execute(
+                text(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                    "AND table_type = 'BASE TABLE'"
+                )
+            ).scalars()
+        )
     eng.dispose()
     upgrade(url, "head")
     # The local cluster's superuser made PostGIS, and its tables stay.

@@ -1,11 +1,12 @@
 """Demo-site criteria, selection and tour on a hand-measured township (real PostGIS)."""
+
 import pytest
 from sqlalchemy import text
 
 from gridmgmt.analysis.siting import Rules, SelectionError
+from gridmgmt.domain.errors import TownshipNotFound
 from gridmgmt.domain.site_criteria import SiteConfig, in_corridor
 from gridmgmt.services.sites.measures import NoSeat
-from gridmgmt.domain.errors import TownshipNotFound
 from gridmgmt.services.sites.selection import plan_tour, score_sites, select_sites
 from tests.integration.sites_fixture import TOWN, add_township
 
@@ -26,7 +27,7 @@ def test_distances_to_roads_and_seat(session, town):
     got = by_letter(score_sites(session, TOWN, CONFIG), town)
     a, b, c = (got[k].candidate for k in "ABC")
     assert a.road_m["county"] == pytest.approx(110.8, abs=1)
-    assert a.road_m["village"] == pytest.approx(509, abs=2)   # 0.005° east
+    assert a.road_m["village"] == pytest.approx(509, abs=2)  # 0.005° east
     assert a.road_m["national"] is None and a.road_m["township"] is None
     assert b.road_m["village"] == pytest.approx(50.9, abs=1)
     assert b.road_m["county"] == pytest.approx(554, abs=2)

@@ -1,4 +1,5 @@
 """`gridmgmt sites …` end to end on the hand-measured township."""
+
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -45,24 +46,42 @@ def test_score_select_tour(cli):
 
 def test_weights_by_chinese_name_or_code(cli):
     """A weight names its criterion in Chinese or by code; both change the same score."""
+
     def members_column(*weight):
         header, *rows = run(cli, "score", TOWN, *weight).splitlines()
         column = header.split("\t").index("党员人数")
         return [row.split("\t")[column] for row in rows]
-    by_name, by_code, plain = (members_column("--weight", "党员人数=0"), members_column("--weight", "members=0"),
-                               members_column())
+
+    by_name, by_code, plain = (
+        members_column("--weight", "党员人数=0"),
+        members_column("--weight", "members=0"),
+        members_column(),
+    )
     assert by_name == by_code != plain and set(by_name) == {"0"}
 
 
 def test_review_history_reminders_sheet(cli, tmp_path):
-    assert "现为“申报”" in run(cli, "review", "PA", "apply", "--user", "judge", "--year", "2026",
-                              "--theme", "industry", "--comment", "申报", "--secretary-model")
+    assert "现为“申报”" in run(
+        cli,
+        "review",
+        "PA",
+        "apply",
+        "--user",
+        "judge",
+        "--year",
+        "2026",
+        "--theme",
+        "industry",
+        "--comment",
+        "申报",
+        "--secretary-model",
+    )
     assert "需先完成：实地验收" in run(cli, "review", "PA", "授牌", "--user", "judge", "--level", "县级", code=1)
     assert "需先完成：实地验收" in run(cli, "review", "PA", "award", "--user", "judge", "--level", "county", code=1)
     assert "可选：镇级、县级、市级" in run(cli, "review", "PA", "award", "--user", "judge", "--level", "省级", code=2)
     assert "只有示范点评审人员" in run(cli, "review", "PA", "preliminary", "--user", "boss", code=1)
     header, *rows = run(cli, "score", TOWN).splitlines()
-    column = header.split("\t").index("联系点/书记示范点")   # the application's 书记示范点 scores
+    column = header.split("\t").index("联系点/书记示范点")  # the application's 书记示范点 scores
     assert {r.split("\t")[0]: r.split("\t")[column] for r in rows} == {"PA": "15", "PB": "0", "PC": "0"}
     out = run(cli, "history", "PA")
     assert "2026年\t申报" in out and "judge\t申报" in out

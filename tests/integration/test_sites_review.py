@@ -1,4 +1,5 @@
 """The review record on PostGIS: reviewers only, no skipped steps, history and audit kept."""
+
 import io
 from datetime import date
 
@@ -13,8 +14,8 @@ from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import ReviewError
 from gridmgmt.services.accounts.audit import Actor
 from gridmgmt.services.sites.review import history, review, township_reminders
-from gridmgmt.services.sites.sheet import review_sheet
 from gridmgmt.services.sites.selection import score_sites, select_sites
+from gridmgmt.services.sites.sheet import review_sheet
 from tests.integration.sites_fixture import TOWN, add_township, add_user, site_of
 
 
@@ -24,8 +25,10 @@ def town(session):
 
 
 def counts(session):
-    return (session.scalar(select(func.count()).select_from(DemoSiteReview)),
-            session.scalar(select(func.count()).select_from(AuditLog)))
+    return (
+        session.scalar(select(func.count()).select_from(DemoSiteReview)),
+        session.scalar(select(func.count()).select_from(AuditLog)),
+    )
 
 
 def test_site_moves_through_inspection_to_award_with_history(session, town):
@@ -39,9 +42,12 @@ def test_site_moves_through_inspection_to_award_with_history(session, town):
     assert site_of(session, town["A"]).status == "rectifying"
     steps = history(session, site.id)
     assert [(h.step, h.from_status, h.to_status, h.year) for h in steps] == [
-        ("apply", None, "applied", 2026), ("preliminary", "applied", "preliminary", 2026),
-        ("inspect", "preliminary", "inspected", 2026), ("award", "inspected", "awarded", 2026),
-        ("rectify", "awarded", "rectifying", 2027)]
+        ("apply", None, "applied", 2026),
+        ("preliminary", "applied", "preliminary", 2026),
+        ("inspect", "preliminary", "inspected", 2026),
+        ("award", "inspected", "awarded", 2026),
+        ("rectify", "awarded", "rectifying", 2027),
+    ]
     assert steps[0].decided_by == "judge" and steps[0].comment == "村里申报"
     assert steps[3].level == "county"
     audit = session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
@@ -88,8 +94,7 @@ def test_reminders_follow_site_status(session, town):
     judge = add_user(session, "judge", "reviewer")
     review(session, judge, "PA", "apply", 2026)
     found = township_reminders(session, 1, date(2026, 7, 20))
-    assert [(r.kind, r.phase, r.site_ids) for r in found] == [
-        ("overdue", "验收", (site_of(session, town["A"]).id,))]
+    assert [(r.kind, r.phase, r.site_ids) for r in found] == [("overdue", "验收", (site_of(session, town["A"]).id,))]
 
 
 def test_awarded_site_is_locked_in_even_when_it_now_fails_a_requirement(session, town):
@@ -133,5 +138,5 @@ def test_application_states_the_contact_point_and_it_scores(session, town):
     review(session, judge, "PC", "apply", 2026, secretary_model=True)
     after = {s.candidate.code: s.score.breakdown["contact_point"] for s in score_sites(session, TOWN, config)}
     assert before == {"PA": 0.0, "PB": 0.0, "PC": 0.0} and after == {"PA": 15.0, "PB": 0.0, "PC": 15.0}
-    review(session, judge, "PA", "preliminary", 2026)   # None keeps what the application said
+    review(session, judge, "PA", "preliminary", 2026)  # None keeps what the application said
     assert site_of(session, town["A"]).is_contact_point and not site_of(session, town["A"]).is_secretary_model

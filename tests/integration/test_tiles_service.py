@@ -1,4 +1,5 @@
 """Vector tiles from PostGIS: attributes, positions, scope, filters and the index."""
+
 import math
 import re
 
@@ -9,8 +10,15 @@ from sqlalchemy import select, text
 from gridmgmt.db.models import GridCell, GridPlan, Household, Village
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.services.mapdata.tiles import (
-    EXTENT, InvalidTile, TileAddress, UnknownLayer, parse_address, render_tile, tile_at,
-    tile_layer, tile_statement,
+    EXTENT,
+    InvalidTile,
+    TileAddress,
+    UnknownLayer,
+    parse_address,
+    render_tile,
+    tile_at,
+    tile_layer,
+    tile_statement,
 )
 from tests.web.sample import add_small_township
 
@@ -19,7 +27,7 @@ EVERYTHING = Scope(township_ids=None)
 
 def lonlat_of(address: TileAddress, px: float, py: float) -> tuple[float, float]:
     """LON/LAT of tile pixel PX, PY (y up, as decoded) in ADDRESS."""
-    n = 2 ** address.z
+    n = 2**address.z
     lon = (address.x + px / EXTENT) / n * 360 - 180
     merc_y = math.pi * (1 - 2 * (address.y + 1 - py / EXTENT) / n)
     return lon, math.degrees(math.atan(math.sinh(merc_y)))
@@ -50,8 +58,7 @@ def test_tiles_never_carry_sensitive_flags(session, township):
     data = render_tile(session, tile_layer("households"), address, EVERYTHING)
     features = _decode(data)["households"]["features"]
     assert len(features) == 5
-    for flag in ("hardship", "critically_ill", "empty_nest_elderly", "left_behind_children",
-                 "petitioner", "head"):
+    for flag in ("hardship", "critically_ill", "empty_nest_elderly", "left_behind_children", "petitioner", "head"):
         assert flag.encode() not in data
         assert all(flag not in f["properties"] for f in features)
 
@@ -96,8 +103,7 @@ def test_grid_cell_tiles_show_only_published_plans(session, township):
         plan = GridPlan(township_id=village.township_id, name=status, status=status)
         session.add(plan)
         session.flush()
-        session.add(GridCell(plan_id=plan.id, village_id=village.id, code=f"G-{status}",
-                             geom=village.geom))
+        session.add(GridCell(plan_id=plan.id, village_id=village.id, code=f"G-{status}", geom=village.geom))
     session.commit()
     data = render_tile(session, tile_layer("grid_cells"), tile_at(115.72, 23.90, 12), EVERYTHING)
     codes = [f["properties"]["code"] for f in _decode(data)["grid_cells"]["features"]]
@@ -109,13 +115,16 @@ def test_unknown_layer():
         tile_layer("parcels")
 
 
-@pytest.mark.parametrize("zxy, message", [
-    (("a", "0", "0"), "整数"),
-    (("23", "0", "0"), "0–22"),
-    (("-1", "0", "0"), "0–22"),
-    (("2", "4", "0"), "0–3"),
-    (("2", "0", "-1"), "0–3"),
-])
+@pytest.mark.parametrize(
+    "zxy, message",
+    [
+        (("a", "0", "0"), "整数"),
+        (("23", "0", "0"), "0–22"),
+        (("-1", "0", "0"), "0–22"),
+        (("2", "4", "0"), "0–3"),
+        (("2", "0", "-1"), "0–3"),
+    ],
+)
 def test_invalid_addresses(zxy, message):
     with pytest.raises(InvalidTile, match=message):
         parse_address(*zxy)
@@ -141,3 +150,6 @@ def test_tile_at_known_tiles():
     assert tile_at(0.0, 0.0, 1) == TileAddress(1, 1, 1)
     assert tile_at(115.72, 23.905, 12) == TileAddress(12, 3364, 1767)
     assert tile_at(-179.9, 85.0, 3) == TileAddress(3, 0, 0)
+    # Longitude 180 and the southern Mercator edge are on the last tile, not one past it.
+    assert tile_at(180.0, 0.0, 0) == TileAddress(0, 0, 0)
+    assert tile_at(180.0, -85.0511287798066, 3) == TileAddress(3, 7, 7)

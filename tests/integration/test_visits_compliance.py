@@ -4,35 +4,36 @@ Nineteen households every ~204 m along a straight road (see visit_fixtures); on
 15 May 2025 (Asia/Shanghai) the township cadre of the village has visited only
 household 1 this year; households 2 and 5 are hardship households.
 """
+
 import io
 import json
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import AuditLog
 from gridmgmt.domain.duties import DutyError
-from gridmgmt.services.visits.compliance import (
-    NotFound, cadre_work, township_compliance, township_places, work_places,
-)
+from gridmgmt.domain.errors import NotFound
+from gridmgmt.services.visits.compliance import cadre_work, township_compliance
 from gridmgmt.services.visits.duties import list_duties, seed_default_duties, set_duty
 from gridmgmt.services.visits.events import EventReport, attend_event, report_event
-from gridmgmt.services.visits.routes import plan_route
+from gridmgmt.services.visits.places import township_places, work_places
 from gridmgmt.services.visits.records import VisitInput, record_visit
+from gridmgmt.services.visits.routes import plan_route
 from tests.actors import ADMIN, add_actor
-from tests.integration.visit_fixtures import TOWN, build
+from tests.integration.visit_fixtures import SETTINGS, TOWN, build
 
 DAY = date(2025, 5, 15)
 
 
 def _utc(*args):
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -42,13 +43,14 @@ def town(session):
     c, h = town["cadres"], town["households"]
     for cadre, home, at in [
         ("township_cadre", 0, _utc(2025, 2, 1, 2)),
-        ("grid_worker", 1, _utc(2025, 4, 30, 15, 30)),      # 23:30 on 30 April, local time
-        ("grid_worker", 4, _utc(2025, 4, 30, 16, 30)),      # 00:30 on 1 May, local time
-        ("township_secretary", 14, _utc(2024, 1, 1, 2)),    # in the east group, this term
+        ("grid_worker", 1, _utc(2025, 4, 30, 15, 30)),  # 23:30 on 30 April, local time
+        ("grid_worker", 4, _utc(2025, 4, 30, 16, 30)),  # 00:30 on 1 May, local time
+        ("township_secretary", 14, _utc(2024, 1, 1, 2)),  # in the east group, this term
     ]:
-        record_visit(session, VisitInput(str(uuid.uuid4()), c[cadre], at, household_id=h[home].id))
-    report_event(session, EventReport("dispute", c["grid_worker"], _utc(2025, 5, 13, 1),
-                                      household_id=h[2].id))
+        record_visit(session, VisitInput(str(uuid.uuid4()), c[cadre], at, household_id=h[home].id), SETTINGS)
+    report_event(
+        session, EventReport("dispute", c["grid_worker"], _utc(2025, 5, 13, 1), household_id=h[2].id), SETTINGS
+    )
     return town
 
 
@@ -58,7 +60,7 @@ def _by_duty(comp, code):
 
 
 def test_township_compliance_by_hand(session, town):
-    comp = township_compliance(session, TOWN, DAY)
+    comp = township_compliance(session, TOWN, DAY, SETTINGS)
     h = [x.id for x in town["households"]]
     bao_cun = _by_duty(comp, "bao_cun_yearly")
     assert bao_cun[h[0]] == "done" and len(bao_cun) == 19
@@ -72,32 +74,32 @@ def test_township_compliance_by_hand(session, town):
 
 
 def test_cadre_work_puts_the_overdue_event_first(session, town):
-    work = cadre_work(session, "C0", DAY).work  # the township cadre
+    work = cadre_work(session, "C0", DAY, SETTINGS).work  # the township cadre
     first = work.iloc[0]
     assert first.priority == "event_overdue" and first.household_id == town["households"][2].id
     assert len(work) == 18 and work.household_id.is_unique
 
 
 def test_map_places(session, town):
-    comp = township_compliance(session, TOWN, DAY)
+    comp = township_compliance(session, TOWN, DAY, SETTINGS)
     households, events = township_places(session, comp)
     by_code = {h["label"]: h["status"] for h in households}
     assert len(by_code) == 19 and by_code["H001"] == "done" and by_code["H002"] == "overdue"
     assert [e["status"] for e in events] == ["overdue"]
-    places = work_places(session, cadre_work(session, "C1", DAY))  # the grid worker: 必访 households only
+    places = work_places(session, cadre_work(session, "C1", DAY, SETTINGS))  # the grid worker: 必访 households only
     assert {p["label"]: p["status"] for p in places} == {"H002": "due", "H003": "event_overdue", "H005": "done"}
 
 
 def test_unknown_codes(session, town):
     with pytest.raises(NotFound, match="没有编码为 999 的乡镇"):
-        township_compliance(session, "999", DAY)
+        township_compliance(session, "999", DAY, SETTINGS)
     with pytest.raises(NotFound, match="干部"):
-        cadre_work(session, "nobody", DAY)
+        cadre_work(session, "nobody", DAY, SETTINGS)
 
 
 def test_duties_are_editable_and_checked(session, town):
     set_duty(session, "must_visit_monthly", period="quarter")
-    comp = township_compliance(session, TOWN, DAY)
+    comp = township_compliance(session, TOWN, DAY, SETTINGS)
     h = town["households"]
     assert _by_duty(comp, "must_visit_monthly") == {h[1].id: "done", h[4].id: "done"}
     with pytest.raises(DutyError, match="未知周期"):
@@ -106,13 +108,20 @@ def test_duties_are_editable_and_checked(session, town):
         set_duty(session, "new_duty", period="year")
     session.rollback()
     assert {r.code: r.period for r in list_duties(session)}["must_visit_monthly"] == "quarter"
-    set_duty(session, "c1_groups", name="网格员走遍小组", scope="township", target="village_groups",
-             period="year", cadre_code="C1")
+    set_duty(
+        session,
+        "c1_groups",
+        name="网格员走遍小组",
+        scope="township",
+        target="village_groups",
+        period="year",
+        cadre_code="C1",
+    )
     assert {r.code: r.cadre_id for r in list_duties(session)}["c1_groups"] == town["cadres"]["grid_worker"]
 
 
 def test_route_is_a_closed_round_on_roads(session, town):
-    route = plan_route(session, "C0", DAY, hours=8, mode="walk")
+    route = plan_route(session, "C0", DAY, SETTINGS, hours=8, mode="walk")
     ids = [s["household_id"] for s in route.stops]
     assert len(ids) == 18 and len(set(ids)) == 18 and route.left_out == 0
     # Out to the last house and back along the straight road: 2 × 0.037° of longitude at
@@ -120,15 +129,19 @@ def test_route_is_a_closed_round_on_roads(session, town):
     assert route.length_m == pytest.approx(7530 + 2 * 19 * 11.1, abs=25)
     assert route.base == (115.701, 23.9101)
     # The drawn line runs along the roads, with the 11 m links to the houses, and is as long as the round.
-    on_roads, metres = session.execute(text(
-        "SELECT ST_CoveredBy(ST_GeomFromGeoJSON(:line), ST_Buffer(ST_Union(geom), 0.00012)), "
-        "ST_Length(ST_GeomFromGeoJSON(:line)::geography) FROM road"), {"line": json.dumps(route.line)}).one()
+    on_roads, metres = session.execute(
+        text(
+            "SELECT ST_CoveredBy(ST_GeomFromGeoJSON(:line), ST_Buffer(ST_Union(geom), 0.00012)), "
+            "ST_Length(ST_GeomFromGeoJSON(:line)::geography) FROM road"
+        ),
+        {"line": json.dumps(route.line)},
+    ).one()
     assert on_roads and metres == pytest.approx(route.length_m, abs=30)
     assert not route.gaps
 
 
 def test_route_within_a_short_budget(session, town):
-    route = plan_route(session, "C0", DAY, hours=2, mode="walk")
+    route = plan_route(session, "C0", DAY, SETTINGS, hours=2, mode="walk")
     # The event at household 3 first, then households 2, 4, 5, 6 fit; household 7 would overrun.
     assert sorted(s["household_id"] for s in route.stops) == [h.id for h in town["households"][1:6]]
     assert route.left_out == 13
@@ -138,7 +151,7 @@ def test_route_within_a_short_budget(session, town):
 def test_route_without_a_road_network_uses_straight_lines(session, town):
     session.execute(text("UPDATE road SET source = NULL, target = NULL"))
     session.commit()
-    route = plan_route(session, "C0", DAY, hours=8, mode="drive")
+    route = plan_route(session, "C0", DAY, SETTINGS, hours=8, mode="drive")
     # Every leg of the round (18 stops and the way back) is a network gap, named.
     assert len(route.stops) == 18 and len(route.gaps) == 19 and route.line is None
     assert route.gaps[0].a == "驻地" and "道路不连通" in route.gaps[0].describe()
@@ -161,7 +174,9 @@ def test_cli_status_json_hides_must_visit_households(session, town, cli_db):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert {r["职责"] for r in data["待走访清单"]} == {
-        "包村镇干部每年走访包村全部农户", "三个走遍：镇党委书记任期内走遍所有村民小组"}
+        "包村镇干部每年走访包村全部农户",
+        "三个走遍：镇党委书记任期内走遍所有村民小组",
+    }
     summary = {r["职责"]: r for r in data["职责汇总"]}
     assert summary["四必访：必访户每月走访"]["应走访"] == 2
     # Head names leave as JSON: an export, audited under the named user.
@@ -170,14 +185,32 @@ def test_cli_status_json_hides_must_visit_households(session, town, cli_db):
     listed = {r["职责"] for r in json.loads(sensitive.output)["待走访清单"]}
     assert "四必访：必访户每月走访" in listed
     assert session.scalars(select(AuditLog.action).order_by(AuditLog.id)).all() == [
-        "export_workbook", "export_sensitive"]
+        "export_workbook",
+        "export_sensitive",
+    ]
 
 
 def test_cli_xlsx_route_and_duties(session, town, cli_db, tmp_path):
     out = tmp_path / "status.xlsx"
-    result = CliRunner().invoke(main, ["visits", "status", "--township", TOWN, "--date", "2025-05-15",
-                                       "--village", "441624100201", "--format", "xlsx", "-o", str(out),
-                                       "--as", ADMIN])
+    result = CliRunner().invoke(
+        main,
+        [
+            "visits",
+            "status",
+            "--township",
+            TOWN,
+            "--date",
+            "2025-05-15",
+            "--village",
+            "441624100201",
+            "--format",
+            "xlsx",
+            "-o",
+            str(out),
+            "--as",
+            ADMIN,
+        ],
+    )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     assert book.sheetnames == ["职责汇总", "分村", "分人", "待走访清单", "四必到事件"]
@@ -186,9 +219,26 @@ def test_cli_xlsx_route_and_duties(session, town, cli_db, tmp_path):
     assert route.exit_code == 0 and "5 户" in route.output and "事件逾期未到场" in route.output
     bad = CliRunner().invoke(main, ["duties", "set", "bao_cun_yearly", "--roles", "mayor"])
     assert bad.exit_code == 2 and "“mayor”不是可选值" in bad.output
-    chinese = CliRunner().invoke(main, ["duties", "set", "flagged_quarterly", "--name", "季度走访必访户",
-                                        "--roles", "镇干部，村干部", "--scope", "全镇", "--target", "必访户",
-                                        "--flags", "困难家庭、信访户", "--period", "每季度"])
+    chinese = CliRunner().invoke(
+        main,
+        [
+            "duties",
+            "set",
+            "flagged_quarterly",
+            "--name",
+            "季度走访必访户",
+            "--roles",
+            "镇干部，村干部",
+            "--scope",
+            "全镇",
+            "--target",
+            "必访户",
+            "--flags",
+            "困难家庭、信访户",
+            "--period",
+            "每季度",
+        ],
+    )
     assert chinese.exit_code == 0, chinese.output
     listed = CliRunner().invoke(main, ["duties", "list"])
     assert "包村镇干部每年走访包村全部农户" in listed.output and "每年" in listed.output
@@ -196,15 +246,17 @@ def test_cli_xlsx_route_and_duties(session, town, cli_db, tmp_path):
 
 
 def test_cli_reports_and_closes_an_event(session, town, cli_db):
-    reported = CliRunner().invoke(main, ["visits", "event", "--cadre", "C1", "--type", "突发事件",
-                                         "--household", "H003", "--note", "山洪冲毁便桥"])
+    reported = CliRunner().invoke(
+        main,
+        ["visits", "event", "--cadre", "C1", "--type", "突发事件", "--household", "H003", "--note", "山洪冲毁便桥"],
+    )
     assert reported.exit_code == 0, reported.output
     event_id = int(reported.output.split("已上报事件 ")[1].split("（")[0])
     assert "突发事件" in reported.output and "前到场" in reported.output
     early = CliRunner().invoke(main, ["visits", "close-event", str(event_id)])
     assert early.exit_code != 0 and "只有已到场的事件才能办结" in early.output
-    attended = VisitInput(str(uuid.uuid4()), town["cadres"]["grid_worker"], datetime.now(timezone.utc))
-    attend_event(session, event_id, attended)
+    attended = VisitInput(str(uuid.uuid4()), town["cadres"]["grid_worker"], datetime.now(UTC))
+    attend_event(session, event_id, attended, SETTINGS)
     closed = CliRunner().invoke(main, ["visits", "close-event", str(event_id)])
     assert closed.exit_code == 0 and f"事件 {event_id} 已办结" in closed.output
     nobody = CliRunner().invoke(main, ["visits", "event", "--cadre", "X", "--type", "dispute", "--household", "H003"])

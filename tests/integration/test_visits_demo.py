@@ -1,5 +1,6 @@
 """The default demo township (seed 1): the gaps planted in its visit history show up in the
 compliance report, checked against the generated tables themselves (pandas, not our code)."""
+
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ import pytest
 from gridmgmt.services.visits.compliance import township_compliance
 from gridmgmt.services.visits.workbook import report_tables
 from tests.integration.demo_town import CODE, default_demo
+from tests.integration.visit_fixtures import SETTINGS
 
 UNTIL = date(2026, 7, 1)
 DAY = date(2026, 6, 30)  # the last day of the generated history
@@ -17,7 +19,7 @@ DAY = date(2026, 6, 30)  # the last day of the generated history
 @pytest.fixture(scope="module")
 def demo(engine):
     """(generated tables, compliance on DAY) of the demo township loaded into the test database."""
-    with default_demo(engine, UNTIL, lambda session: township_compliance(session, CODE, DAY)) as loaded:
+    with default_demo(engine, UNTIL, lambda session: township_compliance(session, CODE, DAY, SETTINGS)) as loaded:
         yield loaded
 
 

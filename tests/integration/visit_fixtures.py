@@ -1,10 +1,16 @@
 """A tiny township on PostGIS for the visit tests: one village, two groups, roads, cadres."""
+
 from datetime import date
 
 from gridmgmt.db.models import Cadre, CadreVillage, Household, Road, Township, Village, VillageGroup
+from gridmgmt.domain.duties import AttendRules, Term
 from gridmgmt.network.topology import build_topology
+from gridmgmt.services.visits.settings import VisitSettings
 
 TOWN = "441624100000"
+# The documents' defaults: Asia/Shanghai dates, the term from 1 October 2021, flagged beyond
+# 300 m, 24 hours to attend any event.
+SETTINGS = VisitSettings("Asia/Shanghai", Term(), 300.0, AttendRules())
 BOX = "MULTIPOLYGON(((115.70 23.90, 115.74 23.90, 115.74 23.92, 115.70 23.92, 115.70 23.90)))"
 WEST = "POLYGON((115.70 23.90, 115.72 23.90, 115.72 23.92, 115.70 23.92, 115.70 23.90))"
 EAST = "POLYGON((115.72 23.90, 115.74 23.90, 115.74 23.92, 115.72 23.92, 115.72 23.90))"
@@ -27,29 +33,53 @@ def build(session, flagged=(2, 5)) -> dict:
     village = Village(township_id=town.id, code="441624100201", name="测试村", geom=_geom(BOX))
     session.add(village)
     session.flush()
-    groups = [VillageGroup(village_id=village.id, code=f"44162410020100{k}", name=f"{k}组", geom=_geom(g))
-              for k, g in ((1, WEST), (2, EAST))]
+    groups = [
+        VillageGroup(village_id=village.id, code=f"44162410020100{k}", name=f"{k}组", geom=_geom(g))
+        for k, g in ((1, WEST), (2, EAST))
+    ]
     session.add_all(groups)
     session.flush()
-    homes = [Household(village_id=village.id, group_id=groups[0 if x < 115.72 else 1].id,
-                       code=f"H{k + 1:03d}", head=f"户主{k + 1}", hardship=(k + 1) in flagged,
-                       geom=_geom(f"POINT({x} 23.9101)")) for k, x in enumerate(HOUSEHOLD_XS)]
+    homes = [
+        Household(
+            village_id=village.id,
+            group_id=groups[0 if x < 115.72 else 1].id,
+            code=f"H{k + 1:03d}",
+            head=f"户主{k + 1}",
+            hardship=(k + 1) in flagged,
+            geom=_geom(f"POINT({x} 23.9101)"),
+        )
+        for k, x in enumerate(HOUSEHOLD_XS)
+    ]
     session.add_all(homes)
     xs = [115.700] + HOUSEHOLD_XS + [115.740]
-    session.add_all(Road(code=f"R{k}", road_class="village",
-                         geom=_geom(f"LINESTRING({a} 23.91, {b} 23.91)")) for k, (a, b) in enumerate(zip(xs, xs[1:])))
+    session.add_all(
+        Road(code=f"R{k}", road_class="village", geom=_geom(f"LINESTRING({a} 23.91, {b} 23.91)"))
+        for k, (a, b) in enumerate(zip(xs, xs[1:]))
+    )
     session.flush()
     cadres = {
-        role: Cadre(township_id=town.id, code=f"C{k}", name=f"干部{k}", cadre_role=role,
-                    home=_geom("POINT(115.701 23.9101)"))
+        role: Cadre(
+            township_id=town.id, code=f"C{k}", name=f"干部{k}", cadre_role=role, home=_geom("POINT(115.701 23.9101)")
+        )
         for k, role in enumerate(["township_cadre", "grid_worker", "township_secretary", "first_secretary"])
     }
     cadres["grid_worker"].household_id = homes[0].id  # lives in the village
     session.add_all(cadres.values())
     session.flush()
-    session.add(CadreVillage(cadre_id=cadres["township_cadre"].id, village_id=village.id,
-                             assignment="bao_cun", start_date=date(2020, 1, 1)))
+    session.add(
+        CadreVillage(
+            cadre_id=cadres["township_cadre"].id,
+            village_id=village.id,
+            assignment="bao_cun",
+            start_date=date(2020, 1, 1),
+        )
+    )
     build_topology(session)
     session.commit()
-    return {"township": town, "village": village, "groups": groups, "households": homes,
-            "cadres": {role: c.id for role, c in cadres.items()}}
+    return {
+        "township": town,
+        "village": village,
+        "groups": groups,
+        "households": homes,
+        "cadres": {role: c.id for role, c in cadres.items()},
+    }

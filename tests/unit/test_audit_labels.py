@@ -1,4 +1,5 @@
 """The audit page can name every row: record() refuses an action without a Chinese label."""
+
 import re
 
 import pytest

@@ -1,4 +1,5 @@
 """The systemd backup example runs a command the CLI accepts, privately, into the folder it may write."""
+
 import configparser
 import shlex
 

@@ -1,21 +1,32 @@
 """Branch rules (002 第一篇 二(二)3–4) and leadership rules on hand-made cases."""
+
 import pytest
 
 from gridmgmt.domain.branch_rules import (
-    RULES, CoverageRules, committee_finding, designations_of, leader_posting_finding, split_reasons,
+    RULES,
+    CoverageRules,
+    committee_finding,
+    designations_of,
+    leader_posting_finding,
+    split_reasons,
 )
 
 R = CoverageRules()
 
 
-@pytest.mark.parametrize("full, committee, expected", [
-    (7, 0, "committee_missing"),     # 7 full members and no committee
-    (6, 3, "committee_not_allowed"),  # 6 members with a committee
-    (6, 0, None),                     # secretary only: right
-    (7, 3, None), (40, 5, None),
-    (12, 7, "committee_size"), (9, 2, "committee_size"),
-    (0, 0, None),
-])
+@pytest.mark.parametrize(
+    "full, committee, expected",
+    [
+        (7, 0, "committee_missing"),  # 7 full members and no committee
+        (6, 3, "committee_not_allowed"),  # 6 members with a committee
+        (6, 0, None),  # secretary only: right
+        (7, 3, None),
+        (40, 5, None),
+        (12, 7, "committee_size"),
+        (9, 2, "committee_size"),
+        (0, 0, None),
+    ],
+)
 def test_committee(full, committee, expected):
     assert committee_finding(full, committee, R) == expected
     assert expected is None or expected in RULES

@@ -1,4 +1,5 @@
 """Command-line choices take the Chinese word or the code and always pass the code on."""
+
 import click
 import pytest
 
@@ -8,8 +9,9 @@ from gridmgmt.domain.vocab import EVENT_TYPES, MUST_VISIT_FLAGS, REVIEW_STEPS
 STEP = LabelledChoice(REVIEW_STEPS)
 
 
-@pytest.mark.parametrize(("text", "code"), [("授牌", "award"), ("award", "award"), ("AWARD", "award"),
-                                            (" 复审保留 ", "keep")])
+@pytest.mark.parametrize(
+    ("text", "code"), [("授牌", "award"), ("award", "award"), ("AWARD", "award"), (" 复审保留 ", "keep")]
+)
 def test_a_label_or_a_code_gives_the_code(text, code):
     assert STEP.convert(text, None, None) == code
 
@@ -28,8 +30,11 @@ def test_codes_limit_the_choice():
 
 def test_a_list_takes_any_separator_and_mixes_words_and_codes():
     flags = LabelledList(MUST_VISIT_FLAGS)
-    assert flags.convert("困难家庭、petitioner，空巢老人,", None, None) == ("hardship", "petitioner",
-                                                                             "empty_nest_elderly")
+    assert flags.convert("困难家庭、petitioner，空巢老人,", None, None) == (
+        "hardship",
+        "petitioner",
+        "empty_nest_elderly",
+    )
     assert flags.convert("", None, None) == ()
     with pytest.raises(click.BadParameter, match="“低保户”"):
         flags.convert("困难家庭,低保户", None, None)

@@ -1,6 +1,7 @@
 """Every --help and every usage error of the command line reads in Chinese: no click scaffolding
 (Usage:, Options:, [default: …], Error: Missing option …) and no English words beyond the names users
 type or meet on files (option names, formats, EPSG…). Click stops these errors before any database opens."""
+
 import ast
 import re
 from pathlib import Path
@@ -14,9 +15,28 @@ from gridmgmt.cli.zh import CATALOGUE
 
 # English words --help may show: names users type, or meet on files and screens.
 ALLOWED = {
-    "CSV", "JSON", "Excel", "GeoJSON", "GeoPackage", "Shapefile", "zip", "cpg", "PNG", "PDF", "dpi",  # formats
-    "QGIS", "PostgreSQL", "HTTPS", "EPSG", "gcj02", "bd09", "GBK", "UTF-8",  # software, coordinate systems, encodings
-    "A4", "A3", "MB",  # paper, units
+    "CSV",
+    "JSON",
+    "Excel",
+    "GeoJSON",
+    "GeoPackage",
+    "Shapefile",
+    "zip",
+    "cpg",
+    "PNG",
+    "PDF",
+    "dpi",  # formats
+    "QGIS",
+    "PostgreSQL",
+    "HTTPS",
+    "EPSG",
+    "gcj02",
+    "bd09",
+    "GBK",
+    "UTF-8",  # software, coordinate systems, encodings
+    "A4",
+    "A3",
+    "MB",  # paper, units
 }
 # Things that are typed as they are: options, environment variables, paths under var/.
 TYPED = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*|\bGRIDMGMT_\w+|\bvar/[\w/.]+")
@@ -24,13 +44,22 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z]")
 # Click messages only a programmer can cause (a badly declared command, an unsupported shell or
 # platform); they stay English.
 DEVELOPER_ONLY = {
-    "Name '{name}' defined twice", "Could not determine name for option with declarations {decls!r}",
-    ("No options defined but a name was passed ({name}). Did you mean to declare an argument instead? "
-     "Did you mean to pass '--{name}'?"),
+    "Name '{name}' defined twice",
+    "Could not determine name for option with declarations {decls!r}",
+    (
+        "No options defined but a name was passed ({name}). Did you mean to declare an argument instead? "
+        "Did you mean to pass '--{name}'?"
+    ),
     "Arguments take exactly one parameter declaration, got {length}: {decls}.",
-    "Boolean option {decl!r} cannot use the same flag for true/false.", "Invalid start character for option ({option})",
-    "Unknown color {colour!r}", "Unknown standard stream '{name}'", "Choice({choices})", "Windows error: {error}",
-    "{editor}: Editing failed", "{editor}: Editing failed: {e}", "d",
+    "Boolean option {decl!r} cannot use the same flag for true/false.",
+    "Invalid start character for option ({option})",
+    "Unknown color {colour!r}",
+    "Unknown standard stream '{name}'",
+    "Choice({choices})",
+    "Windows error: {error}",
+    "{editor}: Editing failed",
+    "{editor}: Editing failed: {e}",
+    "d",
     "Shell completion is not supported for Bash versions older than 4.4.",
     "Couldn't detect Bash version, shell completion is not supported.",
 }
@@ -71,18 +100,21 @@ def test_the_wording_check_catches_english():
     assert _english("用法：gridmgmt import --crs 坐标系 GRIDMGMT_ACTOR var/secrets/secret_key CSV") == set()
 
 
-@pytest.mark.parametrize(("args", "says"), [
-    (["visits", "event"], "错误：缺少选项 '--cadre'"),
-    (["sites", "history"], "错误：缺少参数 '党组织编码'"),
-    (["nope"], "错误：没有命令“nope”"),
-    (["visits", "event", "--cadre", "C0", "--type", "flood"], "“flood”不是可选值；可选：不满情绪、突发事件"),
-    (["grids", "publish", "x"], "“x”不是有效的整数"),
-    (["visits", "route", "--cadre", "C0", "--date", "15/05/2025"], "日期须写成 年-月-日"),
-    (["visits", "route", "--cadre"], "选项“--cadre”后面须给出值"),
-    (["visits", "route", "--cadre", "C0", "--colour"], "没有选项“--colour”"),
-    (["grids", "publish", "1", "2"], "多余的参数（2）"),
-    (["db", "backup", "-o", __file__], f"“{__file__}”是文件，这里须为目录"),
-])
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["visits", "event"], "错误：缺少选项 '--cadre'"),
+        (["sites", "history"], "错误：缺少参数 '党组织编码'"),
+        (["nope"], "错误：没有命令“nope”"),
+        (["visits", "event", "--cadre", "C0", "--type", "flood"], "“flood”不是可选值；可选：不满情绪、突发事件"),
+        (["grids", "publish", "x"], "“x”不是有效的整数"),
+        (["visits", "route", "--cadre", "C0", "--date", "15/05/2025"], "日期须写成 年-月-日"),
+        (["visits", "route", "--cadre"], "选项“--cadre”后面须给出值"),
+        (["visits", "route", "--cadre", "C0", "--colour"], "没有选项“--colour”"),
+        (["grids", "publish", "1", "2"], "多余的参数（2）"),
+        (["db", "backup", "-o", __file__], f"“{__file__}”是文件，这里须为目录"),
+    ],
+)
 def test_usage_errors_are_chinese(args, says):
     result = _run(*args)
     assert result.exit_code == 2 and says in result.output, result.output
@@ -92,8 +124,12 @@ def test_usage_errors_are_chinese(args, says):
 def test_a_missing_option_is_explained_in_chinese():
     result = _run("visits", "event", "--type", "突发事件")
     assert result.exit_code == 2
-    assert result.output.splitlines() == ["用法： gridmgmt visits event [选项]", "运行“gridmgmt visits event --help”查看帮助。",
-                                          "", "错误：缺少选项 '--cadre'."]
+    assert result.output.splitlines() == [
+        "用法： gridmgmt visits event [选项]",
+        "运行“gridmgmt visits event --help”查看帮助。",
+        "",
+        "错误：缺少选项 '--cadre'.",
+    ]
 
 
 def _click_messages() -> set[str]:

@@ -1,10 +1,19 @@
 """Compliance on a hand-made township of two villages, six households, six cadres."""
+
 from datetime import date
 
 import pandas as pd
+
 from gridmgmt.analysis.compliance import (
-    Staff, compliance, duty_targets, event_responsibility, event_status, per_cadre, responsibility,
-    summarise, work_list,
+    Staff,
+    compliance,
+    duty_targets,
+    event_responsibility,
+    event_status,
+    per_cadre,
+    responsibility,
+    summarise,
+    work_list,
 )
 from gridmgmt.domain.duties import DEFAULT_DUTIES, Duty, Term
 
@@ -16,8 +25,12 @@ FLAGS = ["hardship", "critically_ill", "empty_nest_elderly", "left_behind_childr
 
 def _households():
     rows = [  # id, village, group, cell, flag
-        (1, 1, 1, None, None), (2, 1, 1, None, "hardship"), (3, 1, 1, None, None),
-        (4, 1, 1, None, None), (5, 2, 2, 10, "petitioner"), (6, 2, 2, None, None),
+        (1, 1, 1, None, None),
+        (2, 1, 1, None, "hardship"),
+        (3, 1, 1, None, None),
+        (4, 1, 1, None, None),
+        (5, 2, 2, 10, "petitioner"),
+        (6, 2, 2, None, None),
     ]
     frame = pd.DataFrame(rows, columns=["id", "village_id", "group_id", "grid_cell_id", "flag"])
     for name in FLAGS:
@@ -33,18 +46,27 @@ def _spans(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({"begins": "datetime64[ns]", "ends": "datetime64[ns]"})
 
 
-CADRES = pd.DataFrame({
-    "id": [1, 2, 3, 4, 5, 6],
-    "cadre_role": ["township_cadre", "township_cadre", "grid_worker", "grid_worker",
-                   "first_secretary", "township_secretary"],
-    "home_village_id": [None, None, 1, 2, None, None],
-})
+CADRES = pd.DataFrame(
+    {
+        "id": [1, 2, 3, 4, 5, 6],
+        "cadre_role": [
+            "township_cadre",
+            "township_cadre",
+            "grid_worker",
+            "grid_worker",
+            "first_secretary",
+            "township_secretary",
+        ],
+        "home_village_id": [None, None, 1, 2, None, None],
+    }
+)
 # Postings and the one cell (10, household 5's, worker 4) have held for ever.
 STAFF = Staff(
     cadres=CADRES,
     postings=_spans(pd.DataFrame({"cadre_id": [1, 2, 5], "village_id": [1, 1, 2], "begins": OPEN, "ends": OPEN})),
-    cells=_spans(pd.DataFrame({"grid_cell_id": [10], "cadre_id": pd.array([4], "Int64"), "begins": OPEN,
-                               "ends": OPEN})),
+    cells=_spans(
+        pd.DataFrame({"grid_cell_id": [10], "cadre_id": pd.array([4], "Int64"), "begins": OPEN, "ends": OPEN})
+    ),
     members=pd.DataFrame({"household_id": [5], "grid_cell_id": [10]}),
 )
 
@@ -55,17 +77,19 @@ def _visits(rows):
     return frame
 
 
-VISITS = _visits([
-    (1, 1, None, "2025-03-01"),   # 包村: h1 this year
-    (2, 2, None, "2024-06-01"),   # 包村: h2 only last year
-    (5, 4, None, "2025-04-01"),   # first secretary of village 2 at h4: not his duty
-    (3, 2, None, "2025-05-02"),   # grid worker living in village 1: h2 this month
-    (4, 5, None, "2025-04-20"),   # grid worker of cell 10: h5 last month
-    (4, 5, None, "2025-05-20"),   # after the day asked about: ignored
-    (5, 6, None, "2025-04-01"),   # first secretary: h6 this quarter
-    (5, 5, None, "2025-03-31"),   # first secretary: h5 last quarter only
-    (6, 3, None, "2023-01-01"),   # secretary at a household of group 1: the group is walked
-])
+VISITS = _visits(
+    [
+        (1, 1, None, "2025-03-01"),  # 包村: h1 this year
+        (2, 2, None, "2024-06-01"),  # 包村: h2 only last year
+        (5, 4, None, "2025-04-01"),  # first secretary of village 2 at h4: not his duty
+        (3, 2, None, "2025-05-02"),  # grid worker living in village 1: h2 this month
+        (4, 5, None, "2025-04-20"),  # grid worker of cell 10: h5 last month
+        (4, 5, None, "2025-05-20"),  # after the day asked about: ignored
+        (5, 6, None, "2025-04-01"),  # first secretary: h6 this quarter
+        (5, 5, None, "2025-03-31"),  # first secretary: h5 last quarter only
+        (6, 3, None, "2023-01-01"),  # secretary at a household of group 1: the group is walked
+    ]
+)
 
 
 def _status(code):
@@ -98,11 +122,11 @@ def test_three_walks_within_the_term():
 
 def test_term_boundary_resets_progress():
     def on(day):
-        status, _ = compliance([BY_CODE["walk_groups_term"]], _households(), GROUPS, STAFF, VISITS,
-                               day, TERM)
+        status, _ = compliance([BY_CODE["walk_groups_term"]], _households(), GROUPS, STAFF, VISITS, day, TERM)
         return dict(zip(status.target_id, status.status))
-    assert on(date(2026, 9, 30)) == {1: "done", 2: "due"}   # last day of the term
-    assert on(date(2026, 10, 1)) == {1: "due", 2: "due"}    # a new term starts from nothing
+
+    assert on(date(2026, 9, 30)) == {1: "done", 2: "due"}  # last day of the term
+    assert on(date(2026, 10, 1)) == {1: "due", 2: "due"}  # a new term starts from nothing
 
 
 def test_named_cadre_duty():
@@ -130,14 +154,26 @@ def test_inactive_duty_and_no_duties():
 
 def test_event_states():
     t = pd.Timestamp
-    events = pd.DataFrame({
-        "id": [1, 2, 3, 4, 5],
-        "reported_at": [t("2025-05-14 08:00Z"), t("2025-05-15 09:00Z"), t("2025-05-10 08:00Z"),
-                        t("2025-05-12 08:00Z"), t("2025-05-16 08:00Z")],
-        "attend_by": [t("2025-05-15 08:00Z"), t("2025-05-16 09:00Z"), t("2025-05-11 08:00Z"),
-                      t("2025-05-13 08:00Z"), t("2025-05-17 08:00Z")],
-        "attended_at": [pd.NaT, pd.NaT, t("2025-05-10 12:00Z"), t("2025-05-14 08:00Z"), pd.NaT],
-    })
+    events = pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4, 5],
+            "reported_at": [
+                t("2025-05-14 08:00Z"),
+                t("2025-05-15 09:00Z"),
+                t("2025-05-10 08:00Z"),
+                t("2025-05-12 08:00Z"),
+                t("2025-05-16 08:00Z"),
+            ],
+            "attend_by": [
+                t("2025-05-15 08:00Z"),
+                t("2025-05-16 09:00Z"),
+                t("2025-05-11 08:00Z"),
+                t("2025-05-13 08:00Z"),
+                t("2025-05-17 08:00Z"),
+            ],
+            "attended_at": [pd.NaT, pd.NaT, t("2025-05-10 12:00Z"), t("2025-05-14 08:00Z"), pd.NaT],
+        }
+    )
     states = event_status(events, t("2025-05-15 12:00Z"))
     assert dict(zip(states.id, states.state)) == {1: "overdue", 2: "open", 3: "attended", 4: "late"}
 
@@ -158,15 +194,27 @@ def test_event_responsibility_by_village_and_cell():
 
 def test_work_list_puts_overdue_events_first():
     t = pd.Timestamp
-    mine = pd.DataFrame({"duty": ["a", "a", "b", "a"], "target_id": [1, 2, 2, 3],
-                         "status": ["due", "overdue", "due", "done"]})
-    events = pd.DataFrame({"id": [7, 8, 9, 10], "household_id": [1, None, 4, 3],
-                           "state": ["open", "overdue", "attended", "overdue"],
-                           "attend_by": [t("2025-05-16 00:00Z"), t("2025-05-14 00:00Z"), t("2025-05-10 00:00Z"),
-                                         t("2025-05-15 00:00Z")]})
+    mine = pd.DataFrame(
+        {"duty": ["a", "a", "b", "a"], "target_id": [1, 2, 2, 3], "status": ["due", "overdue", "due", "done"]}
+    )
+    events = pd.DataFrame(
+        {
+            "id": [7, 8, 9, 10],
+            "household_id": [1, None, 4, 3],
+            "state": ["open", "overdue", "attended", "overdue"],
+            "attend_by": [
+                t("2025-05-16 00:00Z"),
+                t("2025-05-14 00:00Z"),
+                t("2025-05-10 00:00Z"),
+                t("2025-05-15 00:00Z"),
+            ],
+        }
+    )
     rows = work_list(mine, events)
     assert list(zip(rows.priority, rows.household_id.astype("Int64").astype(object), rows.event_id)) == [
-        ("event_overdue", pd.NA, 8), ("event_overdue", 3, 10), ("event_open", 1, 7),
+        ("event_overdue", pd.NA, 8),
+        ("event_overdue", 3, 10),
+        ("event_open", 1, 7),
         ("overdue", 2, pd.NA),
     ]
 
@@ -174,7 +222,13 @@ def test_work_list_puts_overdue_events_first():
 def test_every_open_event_of_a_household_is_listed():
     t = pd.Timestamp
     mine = pd.DataFrame({"duty": ["a"], "target_id": [1], "status": ["overdue"]})
-    events = pd.DataFrame({"id": [7, 8], "household_id": [1, 1], "state": ["open", "overdue"],
-                           "attend_by": [t("2025-05-16 00:00Z"), t("2025-05-14 00:00Z")]})
+    events = pd.DataFrame(
+        {
+            "id": [7, 8],
+            "household_id": [1, 1],
+            "state": ["open", "overdue"],
+            "attend_by": [t("2025-05-16 00:00Z"), t("2025-05-14 00:00Z")],
+        }
+    )
     rows = work_list(mine, events)
     assert list(zip(rows.priority, rows.event_id)) == [("event_overdue", 8), ("event_open", 7)]

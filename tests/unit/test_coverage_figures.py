@@ -1,4 +1,5 @@
 """Coverage figures and findings from small hand-made tables."""
+
 import numpy as np
 import pandas as pd
 
@@ -6,31 +7,48 @@ from gridmgmt.analysis.coverage import area_counts, branch_members, branch_table
 from gridmgmt.domain.branch_rules import CoverageRules
 
 # Village 1: groups 11 (three households) and 12 (two households, no member).
-HOUSEHOLDS = pd.DataFrame({"id": [1, 2, 3, 4, 5], "village_id": [1] * 5, "group_id": [11, 11, 11, 12, 12],
-                           "member_count": [4, 3, 2, 5, 1]})
+HOUSEHOLDS = pd.DataFrame(
+    {"id": [1, 2, 3, 4, 5], "village_id": [1] * 5, "group_id": [11, 11, 11, 12, 12], "member_count": [4, 3, 2, 5, 1]}
+)
 # Org 1 党委 → branch 2 (committee 3) → 党小组 3; branch 4 (committee 0); branch 5 in a firm.
-ORGS = pd.DataFrame({"id": [1, 2, 3, 4, 5], "parent_id": [None, 1, 2, 1, 1], "village_id": [None, 1, 1, 1, 1],
-                     "code": list("ABCDE"), "name": ["党委", "一支部", "第一党小组", "二支部", "企业支部"],
-                     "org_type": ["party_committee", "branch", "party_group", "branch", "branch"],
-                     "field": ["rural"] * 4 + ["enterprise"], "committee_size": [7, 3, 0, 0, 0]})
+ORGS = pd.DataFrame(
+    {
+        "id": [1, 2, 3, 4, 5],
+        "parent_id": [None, 1, 2, 1, 1],
+        "village_id": [None, 1, 1, 1, 1],
+        "code": list("ABCDE"),
+        "name": ["党委", "一支部", "第一党小组", "二支部", "企业支部"],
+        "org_type": ["party_committee", "branch", "party_group", "branch", "branch"],
+        "field": ["rural"] * 4 + ["enterprise"],
+        "committee_size": [7, 3, 0, 0, 0],
+    }
+)
 # Branch 2: two of its own members and five in its 党小组 (one probationary): 6 full of 7.
 # Branch 4: seven full members. Branch 5: two members without a household.
-MEMBERS = pd.DataFrame({
-    "id": range(1, 17),
-    "party_org_id": [2, 2, 3, 3, 3, 3, 3] + [4] * 7 + [5, 5],
-    "household_id": [1, 1, 2, 2, 2, 3, 3] + [1, 2, 3, 1, 2, 3, 1] + [None, None],
-    "status": ["full"] * 6 + ["probationary"] + ["full"] * 9,
-})
+MEMBERS = pd.DataFrame(
+    {
+        "id": range(1, 17),
+        "party_org_id": [2, 2, 3, 3, 3, 3, 3] + [4] * 7 + [5, 5],
+        "household_id": [1, 1, 2, 2, 2, 3, 3] + [1, 2, 3, 1, 2, 3, 1] + [None, None],
+        "status": ["full"] * 6 + ["probationary"] + ["full"] * 9,
+    }
+)
 
 
 def test_area_counts_by_group():
     table = area_counts(HOUSEHOLDS, MEMBERS, "group_id")
-    assert table.loc[11, ["households", "residents", "members", "full", "probationary", "party_households"]
-                     ].tolist() == [3, 9, 14, 13, 1, 3]
+    assert table.loc[
+        11, ["households", "residents", "members", "full", "probationary", "party_households"]
+    ].tolist() == [3, 9, 14, 13, 1, 3]
     assert table.per_100[11] == round(100 * 14 / 3, 1)
     # Group 12 has households but no party member: a 空白组.
     assert table.loc[12, ["households", "residents", "members", "party_households", "per_100"]].tolist() == [
-        2, 6, 0, 0, 0.0]
+        2,
+        6,
+        0,
+        0,
+        0.0,
+    ]
 
 
 def test_branch_members_fold_party_groups_into_their_branch():
@@ -49,20 +67,41 @@ def test_branch_table_applies_committee_and_split_rules():
 
 
 def test_firms_and_coops_without_party_org():
-    firms = pd.DataFrame({"id": [1, 2, 3, 4], "kind": ["enterprise", "enterprise", "enterprise", "cooperative"],
-                          "above_scale": [True, True, False, False], "party_org_id": [None, 5, None, None]})
+    firms = pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4],
+            "kind": ["enterprise", "enterprise", "enterprise", "cooperative"],
+            "above_scale": [True, True, False, False],
+            "party_org_id": [None, 5, None, None],
+        }
+    )
     found = firms_without_org(firms)
-    assert found["firm_without_org"].id.tolist() == [1]   # small firm 3 is not counted
+    assert found["firm_without_org"].id.tolist() == [1]  # small firm 3 is not counted
     assert found["coop_without_org"].id.tolist() == [4]
 
 
 def test_leadership_exceptions():
-    cadres = pd.DataFrame({"id": [1, 2, 3, 4], "cadre_role": ["township_secretary", "township_leader",
-                                                              "township_leader", "township_cadre"]})
-    postings = pd.DataFrame({"cadre_id": [1, 2, 2, 4, 9], "village_id": [1, 1, 2, 3, 2],
-                             "assignment": ["gua_dian", "gua_dian", "gua_dian", "bao_cun", "first_secretary"]})
-    villages = pd.DataFrame({"id": [1, 2, 3, 4], "is_poverty_alleviated": [False, True, True, False],
-                             "is_revitalization_focus": [False] * 4, "is_weak_org": [False, False, False, True]})
+    cadres = pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4],
+            "cadre_role": ["township_secretary", "township_leader", "township_leader", "township_cadre"],
+        }
+    )
+    postings = pd.DataFrame(
+        {
+            "cadre_id": [1, 2, 2, 4, 9],
+            "village_id": [1, 1, 2, 3, 2],
+            "assignment": ["gua_dian", "gua_dian", "gua_dian", "bao_cun", "first_secretary"],
+        }
+    )
+    villages = pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4],
+            "is_poverty_alleviated": [False, True, True, False],
+            "is_revitalization_focus": [False] * 4,
+            "is_weak_org": [False, False, False, True],
+        }
+    )
     found = leadership(cadres, postings, villages)
     # Leader 2 has two villages, leader 3 none; the secretary has one.
     assert found["leader_posting"].id.tolist() == [2, 3]

@@ -1,9 +1,17 @@
 """Road distances over a hand-made network, settlements and 党小组 proposals."""
+
 import numpy as np
 
 from gridmgmt.analysis.dispersion import dispersion_m, group_count, propose_groups, settlements
 from gridmgmt.network.distances import (
-    Snapped, VertexCosts, concat, nearest, nearest_distances, nearest_straight, pair_distances, road_distances,
+    Snapped,
+    VertexCosts,
+    concat,
+    nearest,
+    nearest_distances,
+    nearest_straight,
+    pair_distances,
+    road_distances,
 )
 
 # A road A(100) —1000 m— B(101) —1000 m— C(102) along the x axis; edges 10 (A–B) and 11 (B–C).
@@ -15,9 +23,17 @@ def _points(*specs, off_network_m=500.0):
     edges, along, access, side = map(np.array, zip(*specs))
     source = np.where(edges == 10, 100, 101)
     x = np.where(edges == 10, 0, 1000) + along
-    return Snapped(edge=edges, source=source, target=source + 1, to_source=along.astype(float),
-                   to_target=1000.0 - along, access=access.astype(float), x=x.astype(float),
-                   y=(side * access).astype(float), off_network=access > off_network_m)
+    return Snapped(
+        edge=edges,
+        source=source,
+        target=source + 1,
+        to_source=along.astype(float),
+        to_target=1000.0 - along,
+        access=access.astype(float),
+        x=x.astype(float),
+        y=(side * access).astype(float),
+        off_network=access > off_network_m,
+    )
 
 
 def test_vertex_costs_from_pgrouting_rows():
@@ -34,8 +50,8 @@ def test_pair_distances_along_the_road():
     # P 200 m along A–B, 10 m off; Q 700 m along A–B, 20 m off; S 300 m along B–C, 0 m off.
     p = _points((10, 200, 10, 1), (10, 700, 20, 1), (11, 300, 0, 1))
     d = pair_distances(p, FULL)
-    assert d[0, 1] == 10 + 500 + 20          # same edge: straight along it
-    assert d[0, 2] == 10 + 800 + 300 + 0     # P → B → S
+    assert d[0, 1] == 10 + 500 + 20  # same edge: straight along it
+    assert d[0, 2] == 10 + 800 + 300 + 0  # P → B → S
     assert d[1, 2] == 20 + 300 + 300
     assert np.allclose(d, d.T) and (np.diag(d) == 0).all()
     # Between two sets: the same figures, row by row.
@@ -50,7 +66,7 @@ def test_off_network_points_use_a_straight_line():
     d, which = nearest(homes, venues, FULL)
     assert which.tolist() == [0, 0]
     assert homes.off_network.tolist() == [True, False]
-    assert np.isclose(d[0], np.hypot(300, 600))   # straight line, not 600 + 300
+    assert np.isclose(d[0], np.hypot(300, 600))  # straight line, not 600 + 300
     assert d[1] == 30 + 500
 
 
@@ -74,8 +90,8 @@ def test_settlements_chain_homes_within_the_link_distance():
     # the two homes at 1500 and 1600 are too few for a settlement of 3.
     assert settlements(dist, 700, 3) == 2
     assert settlements(dist, 700, 2) == 3
-    assert settlements(dist, 699, 3) == 2    # 3800 drops out; {3000, 3050, 3100} stays
-    assert settlements(dist, 1400, 3) == 1   # 200 → 1500 and 1600 → 3000 now link
+    assert settlements(dist, 699, 3) == 2  # 3800 drops out; {3000, 3050, 3100} stays
+    assert settlements(dist, 1400, 3) == 1  # 200 → 1500 and 1600 → 3000 now link
 
 
 def test_dispersion_is_mean_distance_to_the_central_member():
@@ -95,7 +111,7 @@ def test_proposed_groups_are_neighbours_with_a_full_member_leading():
     assert [g.members for g in groups] == [(0, 1, 2, 3), (4, 5, 6, 7)]
     assert [g.leader for g in groups] == [2, 5]
     assert groups[0].dispersion_m == dispersion_m(dist[:4, :4])
-    assert propose_groups(dist, full, 2) == groups   # deterministic
+    assert propose_groups(dist, full, 2) == groups  # deterministic
 
 
 def test_one_place_gives_one_group():

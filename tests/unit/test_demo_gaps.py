@@ -1,4 +1,5 @@
 """The default demo township carries the organisational and duty gaps a real one has."""
+
 from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
@@ -95,8 +96,15 @@ def test_leaders_gua_dian_one_village_but_one(t):
     assert 7 <= len(leaders) <= 9
     per_leader = posts[posts.assignment == "gua_dian"].cadre_id.value_counts().reindex(leaders.id).fillna(0)
     assert sorted(per_leader.tolist()) == [0] + [1] * (len(leaders) - 1)
-    assert set(cadres.cadre_role) == {"township_secretary", "township_leader", "township_cadre",
-                                      "village_cadre", "first_secretary", "work_team", "grid_worker"}
+    assert set(cadres.cadre_role) == {
+        "township_secretary",
+        "township_leader",
+        "township_cadre",
+        "village_cadre",
+        "first_secretary",
+        "work_team",
+        "grid_worker",
+    }
     assert (posts.assignment == "bao_cun").sum() >= len(t["village"])
 
 
@@ -116,8 +124,9 @@ def test_a_year_of_visits_with_gaps(t):
     assert min(times) >= end - timedelta(days=366) and max(times) < end
     assert set(visits.kind) == {"routine", "must_visit", "event"}
     assert 0.005 < visits.flagged.mean() < 0.05
-    must = homes[homes[["hardship", "critically_ill", "empty_nest_elderly", "left_behind_children",
-                        "petitioner"]].any(axis=1)]
+    must = homes[
+        homes[["hardship", "critically_ill", "empty_nest_elderly", "left_behind_children", "petitioner"]].any(axis=1)
+    ]
     seen = visits[visits.kind == "must_visit"].household_id.value_counts().reindex(must.id).fillna(0)
     assert (seen >= 8).mean() > 0.6 and (seen <= 3).sum() > 0
     assert 0.6 < homes.id.isin(visits.household_id).mean() < 1.0
@@ -128,7 +137,6 @@ def test_events_attended_late_or_not_at_all(t):
     events = t["event"]
     attended = events.dropna(subset=["attended_at"])
     late = attended[attended.attended_at > attended.attend_by]
-    assert len(events) > 100 and set(events.event_type) == {"grievance", "emergency", "dispute",
-                                                            "bereavement_hardship"}
+    assert len(events) > 100 and set(events.event_type) == {"grievance", "emergency", "dispute", "bereavement_hardship"}
     assert 0.7 < len(attended) / len(events) < 0.98 and len(late) > 0
     assert (events.status == "reported").sum() == len(events) - len(attended)

@@ -1,4 +1,5 @@
 """The demo generator: deterministic, tiled without gaps, connected roads, believable people."""
+
 from datetime import date
 
 import numpy as np
@@ -36,7 +37,7 @@ def _components(lines) -> int:
             a = parent[a]
         return a
 
-    for a, b in zip(node[: len(lines)], node[len(lines):]):
+    for a, b in zip(node[: len(lines)], node[len(lines) :]):
         parent[root(a)] = root(b)
     return len({root(a) for a in range(len(parent))})
 
@@ -64,7 +65,7 @@ def _assert_tiles(cells, whole, tolerance):
     assert shapely.is_valid(cells).all()
     union = shapely.union_all(cells)
     assert shapely.area(shapely.symmetric_difference(union, whole)) < tolerance * whole.area
-    overlap = sum(shapely.area(shapely.intersection(cells[i], cells[i + 1:])).sum() for i in range(len(cells)))
+    overlap = sum(shapely.area(shapely.intersection(cells[i], cells[i + 1 :])).sum() for i in range(len(cells)))
     assert overlap < tolerance * whole.area
 
 
@@ -72,8 +73,7 @@ def test_villages_tile_the_township_and_groups_tile_villages(small):
     township = small["township"].geom.iat[0]
     _assert_tiles(small["village"].geom, township, 1e-7)
     for village in small["village"].itertuples():
-        _assert_tiles(small["village_group"].geom[small["village_group"].village_id == village.id],
-                      village.geom, 1e-7)
+        _assert_tiles(small["village_group"].geom[small["village_group"].village_id == village.id], village.geom, 1e-7)
 
 
 def test_households_lie_in_their_group_and_village(small):
@@ -99,7 +99,7 @@ def test_road_network_is_connected_and_reaches_every_hamlet(small):
     network = shapely.union_all(roads.geom.to_numpy())
     seat = small["township"].seat.iat[0]
     ends = shapely.get_coordinates(shapely.boundary(roads.geom.to_numpy()))
-    assert np.hypot(*(ends - seat.coords[0]).T).min() < 1e-7   # the seat is a road vertex
+    assert np.hypot(*(ends - seat.coords[0]).T).min() < 1e-7  # the seat is a road vertex
     # Every group has a hamlet within ~300 m of a road.
     homes = small["household"]
     nearest = homes.groupby("group_id").geom.apply(lambda g: shapely.distance(g.to_numpy(), network).min())
@@ -124,9 +124,15 @@ def test_member_share_and_party_households(full):
 
 
 def test_must_visit_flags_at_plausible_rates(full):
-    rates = full["household"][["hardship", "critically_ill", "empty_nest_elderly",
-                               "left_behind_children", "petitioner"]].mean()
-    expected = {"hardship": 0.04, "critically_ill": 0.015, "empty_nest_elderly": 0.06,
-                "left_behind_children": 0.03, "petitioner": 0.005}
+    rates = full["household"][
+        ["hardship", "critically_ill", "empty_nest_elderly", "left_behind_children", "petitioner"]
+    ].mean()
+    expected = {
+        "hardship": 0.04,
+        "critically_ill": 0.015,
+        "empty_nest_elderly": 0.06,
+        "left_behind_children": 0.03,
+        "petitioner": 0.005,
+    }
     for flag, rate in expected.items():
         assert rate * 0.6 < rates[flag] < rate * 1.4, flag

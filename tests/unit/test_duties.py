@@ -1,29 +1,44 @@
 """Period arithmetic, default duties and event deadlines, checked by hand."""
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from gridmgmt.domain.duties import (
-    DEFAULT_DUTIES, AttendRules, Duty, DutyError, Term, add_years, attend_by, covers_township,
-    period_bounds, previous_period,
+    DEFAULT_DUTIES,
+    AttendRules,
+    Duty,
+    DutyError,
+    Term,
+    add_years,
+    attend_by,
+    covers_township,
+    period_bounds,
+    previous_period,
 )
 
 
-@pytest.mark.parametrize("day, expected", [
-    (date(2024, 2, 10), (date(2024, 2, 1), date(2024, 2, 29))),   # leap February
-    (date(2023, 2, 28), (date(2023, 2, 1), date(2023, 2, 28))),
-    (date(2025, 12, 31), (date(2025, 12, 1), date(2025, 12, 31))),
-])
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        (date(2024, 2, 10), (date(2024, 2, 1), date(2024, 2, 29))),  # leap February
+        (date(2023, 2, 28), (date(2023, 2, 1), date(2023, 2, 28))),
+        (date(2025, 12, 31), (date(2025, 12, 1), date(2025, 12, 31))),
+    ],
+)
 def test_month(day, expected):
     assert period_bounds("month", day) == expected
 
 
-@pytest.mark.parametrize("day, expected", [
-    (date(2025, 3, 31), (date(2025, 1, 1), date(2025, 3, 31))),   # last day of Q1
-    (date(2025, 4, 1), (date(2025, 4, 1), date(2025, 6, 30))),    # first day of Q2
-    (date(2025, 9, 30), (date(2025, 7, 1), date(2025, 9, 30))),
-    (date(2025, 12, 31), (date(2025, 10, 1), date(2025, 12, 31))),
-])
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        (date(2025, 3, 31), (date(2025, 1, 1), date(2025, 3, 31))),  # last day of Q1
+        (date(2025, 4, 1), (date(2025, 4, 1), date(2025, 6, 30))),  # first day of Q2
+        (date(2025, 9, 30), (date(2025, 7, 1), date(2025, 9, 30))),
+        (date(2025, 12, 31), (date(2025, 10, 1), date(2025, 12, 31))),
+    ],
+)
 def test_quarter_ends(day, expected):
     assert period_bounds("quarter", day) == expected
 
@@ -62,23 +77,32 @@ def test_defaults_follow_the_documents():
     assert by_code["walk_groups_term"].target == "village_groups"
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"period": "week"}, "未知周期"),
-    ({"cadre_roles": ("mayor",)}, "未知干部角色"),
-    ({"cadre_roles": ()}, "须指定干部角色或具体干部"),
-    ({"target": "flagged_households"}, "须指定至少一个必访标记"),
-    ({"flags": ("rich",), "target": "flagged_households"}, "未知必访标记"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"period": "week"}, "未知周期"),
+        ({"cadre_roles": ("mayor",)}, "未知干部角色"),
+        ({"cadre_roles": ()}, "须指定干部角色或具体干部"),
+        ({"target": "flagged_households"}, "须指定至少一个必访标记"),
+        ({"flags": ("rich",), "target": "flagged_households"}, "未知必访标记"),
+    ],
+)
 def test_bad_duties_are_refused(kwargs, message):
-    base = {"code": "x", "name": "x", "scope": "township", "target": "households",
-            "period": "month", "cadre_roles": ("grid_worker",)}
+    base = {
+        "code": "x",
+        "name": "x",
+        "scope": "township",
+        "target": "households",
+        "period": "month",
+        "cadre_roles": ("grid_worker",),
+    }
     with pytest.raises(DutyError, match=message):
         Duty(**{**base, **kwargs})
 
 
 def test_attend_by_default_and_per_type():
-    reported = datetime(2024, 2, 28, 20, 0, tzinfo=timezone.utc)
-    assert attend_by("dispute", reported) == datetime(2024, 2, 29, 20, 0, tzinfo=timezone.utc)
+    reported = datetime(2024, 2, 28, 20, 0, tzinfo=UTC)
+    assert attend_by("dispute", reported) == datetime(2024, 2, 29, 20, 0, tzinfo=UTC)
     rules = AttendRules({"emergency": 2})
     assert attend_by("emergency", reported, rules) - reported == timedelta(hours=2)
     assert attend_by("grievance", reported, rules) - reported == timedelta(hours=24)
@@ -88,14 +112,18 @@ def test_attend_by_default_and_per_type():
         attend_by("dispute", reported, AttendRules({"dispute": 0}))
 
 
-@pytest.mark.parametrize("role, cadre_id, covered", [
-    ("township_secretary", 1, True),   # 三个走遍, by role
-    ("grid_worker", 1, False),         # 四必访 in their own grid only
-    ("township_cadre", 7, True),       # a 全镇 duty naming cadre 7
-    ("township_cadre", 8, False),
-])
+@pytest.mark.parametrize(
+    "role, cadre_id, covered",
+    [
+        ("township_secretary", 1, True),  # 三个走遍, by role
+        ("grid_worker", 1, False),  # 四必访 in their own grid only
+        ("township_cadre", 7, True),  # a 全镇 duty naming cadre 7
+        ("township_cadre", 8, False),
+    ],
+)
 def test_covers_township(role, cadre_id, covered):
     named = Duty("patrol", "全镇巡查", "township", "households", "year", cadre_id=7)
-    retired = Duty("old", "已停用的全镇职责", "township", "households", "year",
-                   cadre_roles=("grid_worker",), active=False)
+    retired = Duty(
+        "old", "已停用的全镇职责", "township", "households", "year", cadre_roles=("grid_worker",), active=False
+    )
     assert covers_township([*DEFAULT_DUTIES, named, retired], role, cadre_id) is covered

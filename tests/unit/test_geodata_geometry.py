@@ -1,4 +1,5 @@
 """Geometry checks and CRS conversion, without a database."""
+
 import numpy as np
 import pytest
 import shapely
@@ -13,8 +14,15 @@ def _arr(*geoms):
 
 
 def test_points_outside_china_and_swapped_lat_lon_are_told_apart():
-    errors = china_errors(_arr(shapely.Point(115.7, 23.9), shapely.Point(23.9, 115.7),
-                               shapely.Point(2.35, 48.85), shapely.Point(500000, 2640000), None))
+    errors = china_errors(
+        _arr(
+            shapely.Point(115.7, 23.9),
+            shapely.Point(23.9, 115.7),
+            shapely.Point(2.35, 48.85),
+            shapely.Point(500000, 2640000),
+            None,
+        )
+    )
     assert [e.row for e in errors] == [2, 3, 4]
     assert "经纬度可能写反了" in errors[0].message
     assert "不在中国境内" in errors[1].message

@@ -1,4 +1,5 @@
 """Header mapping and value parsing for the import layers."""
+
 from datetime import date
 
 import pandas as pd
@@ -13,8 +14,14 @@ HOUSEHOLDS = LAYERS["households"]
 
 def test_chinese_english_and_shapefile_headers_are_recognised():
     headers = match_columns(["户编码", "户主", "Member Count", "crit_ill", "经度", "Latitude", "备注"], HOUSEHOLDS)
-    assert headers == {"code": "户编码", "head": "户主", "member_count": "Member Count",
-                       "critically_ill": "crit_ill", "lon": "经度", "lat": "Latitude"}
+    assert headers == {
+        "code": "户编码",
+        "head": "户主",
+        "member_count": "Member Count",
+        "critically_ill": "crit_ill",
+        "lon": "经度",
+        "lat": "Latitude",
+    }
 
 
 def test_two_headers_for_one_field_are_refused():
@@ -24,10 +31,14 @@ def test_two_headers_for_one_field_are_refused():
 
 
 def test_values_are_typed_and_every_bad_value_is_reported():
-    frame = pd.DataFrame({
-        "户编码": ["a", "b", "c", None], "户主": ["张三", "", "李四", "王五"],
-        "人口": ["3", "x", 2.0, None], "困难家庭": ["是", "N", "maybe", True],
-    })
+    frame = pd.DataFrame(
+        {
+            "户编码": ["a", "b", "c", None],
+            "户主": ["张三", "", "李四", "王五"],
+            "人口": ["3", "x", 2.0, None],
+            "困难家庭": ["是", "N", "maybe", True],
+        }
+    )
     values, _, errors = parse_frame(frame, HOUSEHOLDS)
     assert values["member_count"].tolist() == [3, None, 2, None]
     assert values["hardship"].tolist() == [True, False, None, True]
@@ -42,9 +53,16 @@ def test_missing_required_column_is_a_file_error():
 
 
 def test_enums_accept_keys_labels_and_synonyms():
-    frame = pd.DataFrame({"党员编号": ["1", "2", "3"], "姓名": ["甲", "乙", "丙"], "党组织编码": ["o"] * 3,
-                          "党员类型": ["预备", "full", "正式党员"], "性别": ["女", "M", "未知"],
-                          "入党日期": ["2001年7月1日", "2001/7/1", "2001-07-01"]})
+    frame = pd.DataFrame(
+        {
+            "党员编号": ["1", "2", "3"],
+            "姓名": ["甲", "乙", "丙"],
+            "党组织编码": ["o"] * 3,
+            "党员类型": ["预备", "full", "正式党员"],
+            "性别": ["女", "M", "未知"],
+            "入党日期": ["2001年7月1日", "2001/7/1", "2001-07-01"],
+        }
+    )
     values, _, errors = parse_frame(frame, LAYERS["party_members"])
     assert values["status"].tolist() == ["probationary", "full", "full"]
     assert values["gender"].tolist() == ["女", "男", None]
@@ -60,5 +78,6 @@ def test_numeric_codes_keep_their_digits():
 def test_duplicate_codes_name_the_first_use():
     errors = duplicate_codes(pd.Series(["a", "b", "a", "a"]), "编码")
     assert [(e.row, e.message) for e in errors] == [
-        (3, "编码「a」在文件中重复（第 1 条已使用）"), (4, "编码「a」在文件中重复（第 1 条已使用）"),
+        (3, "编码「a」在文件中重复（第 1 条已使用）"),
+        (4, "编码「a」在文件中重复（第 1 条已使用）"),
     ]

@@ -1,4 +1,5 @@
 """Reading files safely: encodings, truncation, archives, size limits."""
+
 import zipfile
 
 import geopandas as gpd

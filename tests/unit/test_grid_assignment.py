@@ -1,13 +1,18 @@
 """Workers to cells and members to households, on hand-checked cost matrices."""
+
 import numpy as np
 
 from gridmgmt.analysis.grid_assignment import assign_workers, link_households
 
 
 def test_each_cell_gets_its_nearest_worker_without_doubling_up():
-    cost = np.array([[0, 5, 9],      # worker 0 lives in cell 0
-                     [1, 0.5, 9],    # worker 1 is close to cells 0 and 1
-                     [9, 9, 2.0]])
+    cost = np.array(
+        [
+            [0, 5, 9],  # worker 0 lives in cell 0
+            [1, 0.5, 9],  # worker 1 is close to cells 0 and 1
+            [9, 9, 2.0],
+        ]
+    )
     assert list(assign_workers(cost, capacity=1)) == [0, 1, 2]
 
 

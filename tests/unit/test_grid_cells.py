@@ -1,4 +1,5 @@
 """Household Voronoi regions clipped to the village: exact tiling and adjacency."""
+
 import numpy as np
 import pytest
 import shapely
@@ -35,11 +36,18 @@ def test_a_single_site_gets_the_whole_village():
     assert len(mesh.edges) == 0
 
 
+def test_a_single_site_gets_the_village_to_the_last_digit():
+    # Corners off the millimetre grid: the lone region was the village snapped to it, 0.19 m²
+    # short of the village along the edge (found by the grid edit state machine).
+    village = shapely.box(0.00031, 0.00047, 733.12345678, 412.98765432)
+    mesh = build_mesh(np.array([[100, 100.0], [100, 100.0]]), village)
+    assert shapely.symmetric_difference(mesh.regions[0], village).area == 0
+
+
 def test_voronoi_piece_cut_off_by_a_bend_goes_to_a_neighbour():
     # A U-shaped village: the site low in the left arm has a Voronoi cell that
     # reaches across the notch into the right arm; that piece must not stay its own.
-    village = shapely.Polygon([(0, 0), (300, 0), (300, 300), (200, 300), (200, 100),
-                               (100, 100), (100, 300), (0, 300)])
+    village = shapely.Polygon([(0, 0), (300, 0), (300, 300), (200, 300), (200, 100), (100, 100), (100, 300), (0, 300)])
     xy = np.array([[50, 150], [250, 280], [150, 50], [250, 120], [50, 280]], float)
     mesh = build_mesh(xy, village)
     _assert_tiles(mesh.regions, village)

@@ -1,4 +1,5 @@
 """Quality figures on hand-checked cells."""
+
 import math
 
 import numpy as np
@@ -10,7 +11,7 @@ from gridmgmt.analysis.grid_quality import group_kept_share, polsby_popper, qual
 
 def test_polsby_popper_of_square_and_strip():
     square, strip = shapely.box(0, 0, 10, 10), shapely.box(0, 0, 100, 1)
-    assert polsby_popper([square, strip]) == pytest.approx([math.pi / 4, 4 * math.pi * 100 / 202 ** 2])
+    assert polsby_popper([square, strip]) == pytest.approx([math.pi / 4, 4 * math.pi * 100 / 202**2])
 
 
 def test_group_kept_share_counts_households_of_undivided_groups():

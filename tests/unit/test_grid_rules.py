@@ -1,21 +1,23 @@
 """Grid rules: cell counts, bands, bounds and the stale-version check."""
+
 import pytest
 
-from gridmgmt.domain.grid_rules import GridError, GridRules, StaleCell, check_bounds, check_versions
+from gridmgmt.domain.errors import UserError
+from gridmgmt.domain.grid_rules import GridError, GridRules, PlanNotFound, StaleCell, check_bounds, check_versions
 
 
 def test_cell_count_is_nearest_to_target_within_bounds():
     rules = GridRules(target=150, min_workload=100, max_workload=200)
     assert rules.cell_count(0) == 0
-    assert rules.cell_count(60) == 1      # a village smaller than one cell
-    assert rules.cell_count(237) == 2     # 118.5 each, not 237 in one
-    assert rules.cell_count(1000) == 7    # 142.9 each
-    assert rules.cell_count(210) == 2     # one cell would exceed 200
+    assert rules.cell_count(60) == 1  # a village smaller than one cell
+    assert rules.cell_count(237) == 2  # 118.5 each, not 237 in one
+    assert rules.cell_count(1000) == 7  # 142.9 each
+    assert rules.cell_count(210) == 2  # one cell would exceed 200
 
 
 def test_cell_count_keeps_cells_above_minimum_when_it_can():
     rules = GridRules(target=150, min_workload=140, max_workload=400)
-    assert rules.cell_count(270) == 1     # two cells of 135 would fall below 140
+    assert rules.cell_count(270) == 1  # two cells of 135 would fall below 140
 
 
 def test_band_is_tolerance_around_mean_clipped_to_bounds():
@@ -60,3 +62,12 @@ def test_rules_stored_and_read_back():
     assert GridRules.from_dict(rules.as_dict()) == rules
     older = {k: v for k, v in rules.as_dict().items() if k != "barrier_cut"}  # stored before a setting existed
     assert GridRules.from_dict(older).barrier_cut == GridRules().barrier_cut
+
+
+def test_grid_refusals_are_user_errors_with_their_status():
+    # web.errors and the CLI answer any UserError; `except ValueError` callers keep working.
+    refusals = {GridError("规则"): 400, PlanNotFound(7): 404, StaleCell({"W01": 2}): 409}
+    for refusal, status in refusals.items():
+        assert isinstance(refusal, UserError) and isinstance(refusal, GridError) and isinstance(refusal, ValueError)
+        assert refusal.status == status
+    assert str(PlanNotFound(7)) == "没有编号为 7 的网格方案"

@@ -1,11 +1,20 @@
 """The login rate limit's rules as pure functions."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta, timezone
 
 from gridmgmt.domain.login_limits import (
-    ACCOUNT, ADDRESS, KNOWN_FOR, PAIR, Counter, counted, known_address, refunded, wait,
+    ACCOUNT,
+    ADDRESS,
+    KNOWN_FOR,
+    PAIR,
+    Counter,
+    counted,
+    known_address,
+    refunded,
+    wait,
 )
 
-T0 = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
 
 

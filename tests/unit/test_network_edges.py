@@ -1,5 +1,6 @@
 """Snapping onto an edge set in metres, drawing legs, road-class distances and network gaps,
 on a hand-made network in frame metres."""
+
 import numpy as np
 import pytest
 import shapely
@@ -11,12 +12,27 @@ from gridmgmt.network.legs import DETOUR, Gap, LegMatrix, implausible, planned
 # A(1) at (0, 0) —edge 10, 1000 m east— B(2) at (1000, 0) —edge 11, 1000 m north— C(3) at
 # (1000, 1000) —edge 13, 500 m east— F(6) at (1500, 1000); edge 12 is a lone 500 m road from
 # D(4) (0, 500) to E(5) (0, 1000), not joined to the others.
-EDGES = Edges(np.array([10, 11, 12, 13]), np.array([1, 2, 4, 3]), np.array([2, 3, 5, 6]),
-              np.array([1000.0, 1000.0, 500.0, 500.0]), np.array(["county", "village", "village", "village"]),
-              np.array([shapely.LineString([(0, 0), (1000, 0)]), shapely.LineString([(1000, 0), (1000, 1000)]),
-                        shapely.LineString([(0, 500), (0, 1000)]), shapely.LineString([(1000, 1000), (1500, 1000)])]))
-COSTS = VertexCosts.from_rows([1, 2, 3, 4, 5, 6], [1, 1, 2, 4, 3, 2, 1], [2, 3, 3, 5, 6, 6, 6],
-                              [1000.0, 2000.0, 1000.0, 500.0, 500.0, 1500.0, 2500.0])
+EDGES = Edges(
+    np.array([10, 11, 12, 13]),
+    np.array([1, 2, 4, 3]),
+    np.array([2, 3, 5, 6]),
+    np.array([1000.0, 1000.0, 500.0, 500.0]),
+    np.array(["county", "village", "village", "village"]),
+    np.array(
+        [
+            shapely.LineString([(0, 0), (1000, 0)]),
+            shapely.LineString([(1000, 0), (1000, 1000)]),
+            shapely.LineString([(0, 500), (0, 1000)]),
+            shapely.LineString([(1000, 1000), (1500, 1000)]),
+        ]
+    ),
+)
+COSTS = VertexCosts.from_rows(
+    [1, 2, 3, 4, 5, 6],
+    [1, 1, 2, 4, 3, 2, 1],
+    [2, 3, 3, 5, 6, 6, 6],
+    [1000.0, 2000.0, 1000.0, 500.0, 500.0, 1500.0, 2500.0],
+)
 
 
 def test_points_snap_to_the_nearest_edge_in_metres():
@@ -54,7 +70,7 @@ def test_legs_along_one_edge_and_across_the_network():
 
 def test_unjoined_and_gap_legs_are_drawn_straight():
     p = snap_points(EDGES, [200, 10], [30, 600])
-    assert plan_leg(p, COSTS, 0, 1, straight=False).kind == "straight"   # no path between the edges
+    assert plan_leg(p, COSTS, 0, 1, straight=False).kind == "straight"  # no path between the edges
     assert plan_leg(snap_points(EDGES, [200, 960], [30, 700]), COSTS, 0, 1, straight=True).kind == "straight"
     line = draw_leg(EDGES, p, 0, 1, plan_leg(p, COSTS, 0, 1, False), [])
     assert line.length == pytest.approx(np.hypot(190, 570))

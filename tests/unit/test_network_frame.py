@@ -1,4 +1,5 @@
 """The township frame: one projected CRS chosen from the centroid, and its tangent plane."""
+
 import numpy as np
 import pytest
 import shapely

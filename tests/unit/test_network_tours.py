@@ -1,4 +1,5 @@
 """Visiting orders (closed rounds and open tours): hand-checked small cases, validity, the time budget."""
+
 import itertools
 
 import numpy as np
@@ -62,8 +63,8 @@ def test_tiny_and_bad_matrices():
 def test_fit_budget_takes_stops_in_priority_order():
     # Base at 0; stops at 100 m, 200 m and 5 km east; 1 m/s, 60 s per stop.
     dist = _matrix([(0, 0), (100, 0), (200, 0), (5000, 0)])
-    assert fit_budget(dist, 60, 1.0, 600) == [1, 2]      # 400 m + 120 s = 520 s
-    assert fit_budget(dist, 60, 1.0, 300) == [1]         # 200 m + 60 s = 260 s
+    assert fit_budget(dist, 60, 1.0, 600) == [1, 2]  # 400 m + 120 s = 520 s
+    assert fit_budget(dist, 60, 1.0, 300) == [1]  # 200 m + 60 s = 260 s
     assert fit_budget(dist, 60, 1.0, 20_000) == [1, 2, 3]
     assert fit_budget(dist, 60, 1.0, 100) == []
 
@@ -75,7 +76,7 @@ def test_open_tour_ends_where_it_is_shortest():
     assert order == [0, 2, 4, 3, 1] and tour_length(line, order, closed=False) == pytest.approx(16.0)
     # Closed, the same stops make one sweep out and back: 2 × (10 + 3) m.
     assert tour_length(line, order_stops(line, time_limit=0.1)) == pytest.approx(26.0)
-    assert order_stops(line[:3, :3], closed=False) == [0, 2, 1]   # 1 + 11 m, not 10 + 11 m
+    assert order_stops(line[:3, :3], closed=False) == [0, 2, 1]  # 1 + 11 m, not 10 + 11 m
 
 
 def test_open_tours_match_exhaustive_search():

@@ -1,4 +1,5 @@
 """Properties of allocation over random villages (seeded, so failures reproduce)."""
+
 import numpy as np
 import pytest
 import shapely

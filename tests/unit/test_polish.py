@@ -1,9 +1,10 @@
 """The polish on hand-checked lattices of unit squares (one household per square)."""
+
 import numpy as np
 import shapely
 
-from gridmgmt.analysis.grid_cells import build_mesh, dissolve
 from gridmgmt.analysis import polish as polish_module
+from gridmgmt.analysis.grid_cells import build_mesh, dissolve
 from gridmgmt.analysis.partition import site_graph
 from gridmgmt.analysis.polish import Polisher, neighbours, polish, stays_connected
 
@@ -28,15 +29,20 @@ def _sites(order, per_square):
 
 def _polish(graph, labels, low, high, movable=(True, True)):
     k = len(low)
-    return polish(graph, [np.asarray(labels)], np.full(k, graph.weight.sum() / k),
-                  np.asarray(low, float), np.asarray(high, float), np.asarray(movable))
+    return polish(
+        graph,
+        [np.asarray(labels)],
+        np.full(k, graph.weight.sum() / k),
+        np.asarray(low, float),
+        np.asarray(high, float),
+        np.asarray(movable),
+    )
 
 
 def test_the_one_obvious_move_makes_two_squares():
     # 2 × 4 lattice; cell 0 holds the left 2 × 2 and square 2 (bottom row, third column).
     mesh, graph, order = _lattice(4, 2)
-    start = _sites(order, [0, 0, 0, 1,
-                           0, 0, 1, 1])
+    start = _sites(order, [0, 0, 0, 1, 0, 0, 1, 1])
     out = _polish(graph, start, [3, 3], [5, 5])
     assert list(out[order]) == [0, 0, 1, 1, 0, 0, 1, 1]
     cells = dissolve(mesh, out, 2)
@@ -56,8 +62,7 @@ def test_a_move_that_would_disconnect_the_donor_is_refused():
     # 3 × 2 lattice: cell 0 is a U around cell 1 (top middle). Only the bottom middle square
     # (the U's joint) is light enough for cell 1's bound, and moving it cuts the U in two.
     mesh, graph, order = _lattice(3, 2, weight=[1, 1, 1, 3, 1, 3])
-    start = _sites(order, [0, 0, 0,
-                           0, 1, 0])
+    start = _sites(order, [0, 0, 0, 0, 1, 0])
     ptr, nbr, _ = neighbours(graph.edges, len(graph.xy), graph.shared_m)
     assert not stays_connected(start, ptr, nbr, int(order[1]))
     assert stays_connected(start, ptr, nbr, int(order[3]))

@@ -1,8 +1,15 @@
 """Scoring and selection of 党建示范点 on small hand-checked cases."""
+
 import pytest
 
 from gridmgmt.analysis.siting import (
-    Option, Rules, SelectionError, close_pairs, score, select_exact, select_greedy,
+    Option,
+    Rules,
+    SelectionError,
+    close_pairs,
+    score,
+    select_exact,
+    select_greedy,
 )
 from gridmgmt.domain.site_criteria import Candidate, SiteConfig, in_corridor
 from gridmgmt.domain.vocab import EIGHT_HAVES
@@ -11,20 +18,36 @@ ALL_HAVES = frozenset(EIGHT_HAVES)
 
 
 def candidate(**kw) -> Candidate:
-    base = dict(party_org_id=1, name="甲村党支部", field="rural", x=0.0, y=0.0,
-                venue_area_m2=210.0, eight_haves=ALL_HAVES, full_members=15, committee_size=3,
-                road_m={"county": 120.0, "village": 5.0}, seat_road_m=2500.0,
-                catchment_households=400)
+    base = {
+        "party_org_id": 1,
+        "name": "甲村党支部",
+        "field": "rural",
+        "x": 0.0,
+        "y": 0.0,
+        "venue_area_m2": 210.0,
+        "eight_haves": ALL_HAVES,
+        "full_members": 15,
+        "committee_size": 3,
+        "road_m": {"county": 120.0, "village": 5.0},
+        "seat_road_m": 2500.0,
+        "catchment_households": 400,
+    }
     return Candidate(**(base | kw))
 
 
 def test_breakdown_is_hand_checked():
-    s = score(candidate(eight_haves=frozenset(list(EIGHT_HAVES)[:6]), is_contact_point=True),
-              SiteConfig())
+    s = score(candidate(eight_haves=frozenset(list(EIGHT_HAVES)[:6]), is_contact_point=True), SiteConfig())
     # 6/8 × 30; (210−120)/(300−120) × 10; corridor 20; (1 − 2500/10000) × 10;
     # contact point 15; 15/30 × 10; not on the main route.
-    assert s.breakdown == {"eight_haves": 22.5, "venue_area": 5.0, "corridor": 20.0,
-                           "seat": 7.5, "contact_point": 15.0, "members": 5.0, "main_route": 0.0}
+    assert s.breakdown == {
+        "eight_haves": 22.5,
+        "venue_area": 5.0,
+        "corridor": 20.0,
+        "seat": 7.5,
+        "contact_point": 15.0,
+        "members": 5.0,
+        "main_route": 0.0,
+    }
     assert s.total == 75.0
     assert s.catchment_points == 4.0
     assert s.objective == 79.0
@@ -41,17 +64,17 @@ def test_corridor_membership_uses_buffer_and_classes():
 
 
 def test_hard_requirements_exclude_with_reasons():
-    s = score(candidate(venue_area_m2=119.9, full_members=9, committee_size=0,
-                        seat_road_m=None), SiteConfig())
-    assert s.excluded == ("活动场所面积119.9 m²，低于120 m²",
-                          "班子设置不合规定（正式党员9人，支委0人）",
-                          "从乡镇驻地沿道路无法到达")
+    s = score(candidate(venue_area_m2=119.9, full_members=9, committee_size=0, seat_road_m=None), SiteConfig())
+    assert s.excluded == (
+        "活动场所面积119.9 m²，低于120 m²",
+        "班子设置不合规定（正式党员9人，支委0人）",
+        "从乡镇驻地沿道路无法到达",
+    )
     assert score(candidate(venue_area_m2=None), SiteConfig()).excluded[0].startswith("活动场所面积未登记")
     assert score(candidate(venue_area_m2=120.0), SiteConfig()).excluded == ()
     # Under 7 full members a committee is against the rule; the check can be switched off.
     assert score(candidate(full_members=5, committee_size=3), SiteConfig()).excluded
-    assert not score(candidate(full_members=5, committee_size=3),
-                     SiteConfig(require_committee=False)).excluded
+    assert not score(candidate(full_members=5, committee_size=3), SiteConfig(require_committee=False)).excluded
 
 
 def test_weights_are_configuration():
@@ -93,8 +116,12 @@ def test_greedy_gap():
 
 
 def test_per_field_and_theme_limits():
-    options = [opt(1, 0, 10, "rural", "industry"), opt(2, 5000, 9, "rural", "industry"),
-               opt(3, 9000, 8, "rural", "safety"), opt(4, 20000, 2, "enterprise", "industry")]
+    options = [
+        opt(1, 0, 10, "rural", "industry"),
+        opt(2, 5000, 9, "rural", "industry"),
+        opt(3, 9000, 8, "rural", "safety"),
+        opt(4, 20000, 2, "enterprise", "industry"),
+    ]
     assert select_exact(options, Rules(k=2, max_per_field=1), 5, 1).ids == (1, 4)
     assert select_exact(options, Rules(k=2, max_per_theme=1), 5, 1).ids == (1, 3)
     assert select_greedy(options, Rules(k=2, max_per_theme=1)).ids == (1, 3)
@@ -118,3 +145,13 @@ def test_locked_and_must_include():
 def test_too_few_candidates():
     with pytest.raises(SelectionError, match="只有5个合格候选"):
         select_exact(LINE, Rules(k=6), 5, 1)
+
+
+def test_page_cli_and_service_take_the_spacing_default_from_site_config():
+    from gridmgmt.cli.sites import select_command
+    from web.inputs import SiteQuery
+    from web.sites import parse_query
+
+    cli_default = next(p.default for p in select_command.params if p.name == "spacing_m")
+    assert SiteQuery().spacing_m == cli_default == SiteConfig().min_spacing_m == 1500.0
+    assert parse_query(SiteQuery()).config == SiteConfig()

@@ -1,4 +1,5 @@
 """Label placement on hand-made boxes."""
+
 from gridmgmt.maps.static.labels import inside, overlaps, place_labels
 
 FRAME = (0, 0, 100, 100)
@@ -42,4 +43,4 @@ def test_no_room_gives_none_and_placed_labels_never_overlap():
     assert len(boxes) > 5
     for i, a in enumerate(boxes):
         assert inside(a, FRAME)
-        assert not any(overlaps(a, b) for b in boxes[i + 1:])
+        assert not any(overlaps(a, b) for b in boxes[i + 1 :])

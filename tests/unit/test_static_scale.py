@@ -1,4 +1,5 @@
 """Scale bar arithmetic, the projected CRS and its distortion, and page sizes."""
+
 import pytest
 from shapely.geometry import box
 
@@ -9,8 +10,9 @@ from gridmgmt.maps.static.page import Page, layout
 from gridmgmt.network.frame import TownshipFrame
 
 
-@pytest.mark.parametrize("room, length", [(2600, 2000), (999, 500), (1000, 1000), (73, 50), (0.3, 0.2),
-                                          (4600, 4000), (45, 40)])
+@pytest.mark.parametrize(
+    "room, length", [(2600, 2000), (999, 500), (1000, 1000), (73, 50), (0.3, 0.2), (4600, 4000), (45, 40)]
+)
 def test_nice_length_is_the_longest_round_length_that_fits(room, length):
     assert scalebar.nice_length(room) == pytest.approx(length)
 
@@ -48,10 +50,15 @@ def test_geodesic_area_of_a_small_square():
     assert geo.geodesic_area_km2(box(0, 0, 0.01, 0.01)) == pytest.approx(1.2308, rel=1e-3)
 
 
-@pytest.mark.parametrize("paper, orientation, pixels", [
-    ("A4", "portrait", (2480, 3508)), ("A4", "landscape", (3508, 2480)),
-    ("A3", "portrait", (3508, 4961)), ("A3", "landscape", (4961, 3508)),
-])
+@pytest.mark.parametrize(
+    "paper, orientation, pixels",
+    [
+        ("A4", "portrait", (2480, 3508)),
+        ("A4", "landscape", (3508, 2480)),
+        ("A3", "portrait", (3508, 4961)),
+        ("A3", "landscape", (4961, 3508)),
+    ],
+)
 def test_pixels_at_300_dpi(paper, orientation, pixels):
     page = Page(paper, orientation)
     assert page.pixels() == pixels
@@ -77,7 +84,7 @@ def test_layout_parts_stay_on_the_page_and_apart(paper, orientation, with_inset)
     for i, a in enumerate(boxes):
         assert inside(a, (0, 0, width, height))
         assert a[2] > a[0] and a[3] > a[1]
-        assert not any(overlaps(a, b) for b in boxes[i + 1:])
+        assert not any(overlaps(a, b) for b in boxes[i + 1 :])
     assert ("inset" in parts.blocks) == with_inset
     assert {"legend", "north", "scale", "notes"} <= set(parts.blocks)
 
@@ -91,7 +98,7 @@ def test_long_notes_get_a_taller_block_and_stay_clear_of_the_rest(orientation):
     parts = layout(page, True, need)
     assert parts.blocks["notes"][3] == pytest.approx(need)
     boxes = [(x, y, x + w, y + h) for x, y, w, h in [parts.map, *parts.blocks.values()]]
-    assert not any(overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert not any(overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
 
 def test_notes_wrap_by_display_width():

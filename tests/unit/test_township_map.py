@@ -1,8 +1,10 @@
 """The folium township map builder on hand-made layers (no database)."""
+
 import re
 from dataclasses import replace
 
 import pytest
+
 from gridmgmt.domain.vocab import ROAD_CLASSES
 from gridmgmt.maps import styles
 from gridmgmt.maps.controls import legend_rows
@@ -15,20 +17,27 @@ def _collection(*features):
 
 
 def _point(lon, lat, **properties):
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": properties}
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": properties}
 
 
 def _layers(village_name="西村"):
     empty = _collection()
     return TownshipLayers(
-        code="441500100000", name="示范镇", bounds=((23.88, 115.70), (23.92, 115.76)),
-        boundary=empty, villages=empty, groups=empty, venues=empty,
+        code="441500100000",
+        name="示范镇",
+        bounds=((23.88, 115.70), (23.92, 115.76)),
+        boundary=empty,
+        villages=empty,
+        groups=empty,
+        venues=empty,
         village_labels=_collection(_point(115.715, 23.9, code="1", name=village_name)),
-        roads=_collection({
-            "type": "Feature", "properties": {"code": "X1", "name": "县道", "road_class": "county"},
-            "geometry": {"type": "LineString", "coordinates": [[115.7, 23.9], [115.76, 23.9]]},
-        }),
+        roads=_collection(
+            {
+                "type": "Feature",
+                "properties": {"code": "X1", "name": "县道", "road_class": "county"},
+                "geometry": {"type": "LineString", "coordinates": [[115.7, 23.9], [115.76, 23.9]]},
+            }
+        ),
         households=_collection(_point(115.71, 23.91, code="H1", group_name="上组")),
     )
 
@@ -36,8 +45,7 @@ def _layers(village_name="西村"):
 def test_map_loads_only_local_leaflet():
     parts = render_parts(township_map(_layers(), "/prefix/assets"))
     sources = re.findall(r'(?:src|href)="([^"]+)"', parts.header)
-    assert sources == ["/prefix/assets/leaflet/dist/leaflet.js",
-                       "/prefix/assets/leaflet/dist/leaflet.css"]
+    assert sources == ["/prefix/assets/leaflet/dist/leaflet.js", "/prefix/assets/leaflet/dist/leaflet.css"]
     assert "://" not in parts.header + parts.html + parts.script
 
 
@@ -77,17 +85,20 @@ def test_higher_road_classes_are_thicker():
     assert weights == sorted(weights, reverse=True) and len(set(weights)) == len(weights)
 
 
-TILES = TileSource("/p/tiles/{layer}/{z}/{x}/{y}.pbf", "/p/static/vectortiles.js",
-                   "/p/ogc/collections/households/items/{id}")
+TILES = TileSource(
+    "/p/tiles/{layer}/{z}/{x}/{y}.pbf", "/p/static/vectortiles.js", "/p/ogc/collections/households/items/{id}"
+)
 
 
 def test_households_from_tiles_load_protomaps_leaflet_locally():
     layers = replace(_layers(), households=None)
     parts = render_parts(township_map(layers, "/p/assets", tiles=TILES))
     sources = re.findall(r'src="([^"]+)"', parts.header)
-    assert sources == ["/p/assets/leaflet/dist/leaflet.js",
-                       "/p/assets/protomaps-leaflet/dist/protomaps-leaflet.js",
-                       "/p/static/vectortiles.js"]
+    assert sources == [
+        "/p/assets/leaflet/dist/leaflet.js",
+        "/p/assets/protomaps-leaflet/dist/protomaps-leaflet.js",
+        "/p/static/vectortiles.js",
+    ]
     assert "gridmgmtTiles" in parts.script
     assert '"url": "/p/tiles/households/{z}/{x}/{y}.pbf"' in parts.script
     assert '"details": "/p/ogc/collections/households/items/{id}"' in parts.script

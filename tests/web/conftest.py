@@ -1,4 +1,5 @@
 """Flask test client on the test database, with the small sample township loaded."""
+
 import pytest
 from sqlalchemy import create_engine
 
@@ -39,10 +40,12 @@ def people(session, township):
 @pytest.fixture
 def as_user(app, people):
     """as_user(USERNAME): a test client logged in as that sample user."""
+
     def client_for(username: str):
         client = app.test_client()
         log_in(client, people[username])
         return client
+
     return client_for
 
 

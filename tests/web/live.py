@@ -1,4 +1,5 @@
 """An app served for real by werkzeug in a thread, for tests that need HTTP (browsers, GDAL, threads, outages)."""
+
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager

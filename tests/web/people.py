@@ -6,6 +6,7 @@ cell W1 of the published plan, which holds one household of 东村
 44150010020202001 and 44150010020202002 of 东村 are outside it. 邻镇 gets one
 village, 邻村 (441500200201), outside every 示范镇 user's scope.
 """
+
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -13,8 +14,8 @@ from sqlalchemy import select
 from gridmgmt.db.models import AppUser, Cadre, CadreVillage, GridCell, GridPlan, Household, Township, Village
 from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.db.session import make_session
-from gridmgmt.services.accounts.users import hash_password
 from gridmgmt.services.accounts.logins import start_session
+from gridmgmt.services.accounts.users import hash_password
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE, _box
 from web.auth import cookie_id
 
@@ -43,8 +44,14 @@ def add_people(session) -> dict[str, int]:
     """Add the grid worker's posting and cell and the USERS; returns user ids by username."""
     towns = dict(session.execute(select(Township.code, Township.id)).all())
     villages = dict(session.execute(select(Village.name, Village.id)).all())
-    session.add(Village(township_id=towns[OTHER_TOWNSHIP_CODE], code=OTHER_VILLAGE_CODE, name="邻村",
-                        geom=_box(115.80, 23.88, 115.83, 23.92)))
+    session.add(
+        Village(
+            township_id=towns[OTHER_TOWNSHIP_CODE],
+            code=OTHER_VILLAGE_CODE,
+            name="邻村",
+            geom=_box(115.80, 23.88, 115.83, 23.92),
+        )
+    )
     cadre = Cadre(township_id=towns[TOWNSHIP_CODE], code="G001", name="网格员甲", cadre_role="grid_worker")
     session.add(cadre)
     session.flush()
@@ -52,8 +59,14 @@ def add_people(session) -> dict[str, int]:
     plan = GridPlan(township_id=towns[TOWNSHIP_CODE], name="2026 网格", status="published")
     session.add(plan)
     session.flush()
-    cell = GridCell(plan_id=plan.id, village_id=villages["东村"], code="W1", name="东村一格",
-                    grid_worker_id=cadre.id, geom=_box(115.735, 23.905, 115.745, 23.915))
+    cell = GridCell(
+        plan_id=plan.id,
+        village_id=villages["东村"],
+        code="W1",
+        name="东村一格",
+        grid_worker_id=cadre.id,
+        geom=_box(115.735, 23.905, 115.745, 23.915),
+    )
     session.add(cell)
     session.flush()
     home = session.scalars(select(Household).where(Household.code == IN_SCOPE[2])).one()
@@ -61,8 +74,13 @@ def add_people(session) -> dict[str, int]:
     session.add(GridMembership(plan_id=plan.id, household_id=home.id, cell_id=cell.id))
     users = {}
     for username, (role, town) in USERS.items():
-        user = AppUser(username=username, role=role, password_hash=password_hash(),
-                       township_id=towns.get(town), cadre_id=cadre.id if role == "grid_worker" else None)
+        user = AppUser(
+            username=username,
+            role=role,
+            password_hash=password_hash(),
+            township_id=towns.get(town),
+            cadre_id=cadre.id if role == "grid_worker" else None,
+        )
         session.add(user)
         session.flush()
         users[username] = user.id

@@ -1,4 +1,5 @@
 """Front-end packages served from node_modules with an allow-list."""
+
 import pytest
 
 
@@ -17,12 +18,15 @@ def test_protomaps_leaflet_is_served(client):
     assert b"protomapsL" in response.get_data()
 
 
-@pytest.mark.parametrize("path", [
-    "/assets/pbf/package.json",                 # installed, but not allowed
-    "/assets/pmtiles/package.json",             # protomaps-leaflet's, bundled in its dist/
-    "/assets/leaflet/../pbf/package.json",       # escaping the package
-    "/assets/leaflet/%2e%2e/pbf/package.json",
-    "/assets/leaflet/dist/nothing.js",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assets/pbf/package.json",  # installed, but not allowed
+        "/assets/pmtiles/package.json",  # protomaps-leaflet's, bundled in its dist/
+        "/assets/leaflet/../pbf/package.json",  # escaping the package
+        "/assets/leaflet/%2e%2e/pbf/package.json",
+        "/assets/leaflet/dist/nothing.js",
+    ],
+)
 def test_other_files_are_404(client, path):
     assert client.get(path).status_code == 404

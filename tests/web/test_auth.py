@@ -1,4 +1,5 @@
 """Logins, sessions, cookies, CSRF, the rate limit and tokens through the Flask client."""
+
 import re
 
 import pytest
@@ -41,9 +42,14 @@ def test_login_goes_to_next_and_the_session_works(client, people):
     assert "planner（镇党委/组织委员）" in page and "退出" in page
 
 
-@pytest.mark.parametrize("username, home", [
-    ("admin", "/"), ("planner", "/townships/441500100000"), ("grid_worker", "/m"),
-])
+@pytest.mark.parametrize(
+    "username, home",
+    [
+        ("admin", "/"),
+        ("planner", "/townships/441500100000"),
+        ("grid_worker", "/m"),
+    ],
+)
 def test_login_without_next_goes_home(client, people, username, home):
     assert _login(client, username).location == home
 
@@ -73,8 +79,10 @@ def test_sixth_failure_is_429_even_with_the_right_password(client, people, sessi
     response = _login(client, "leader")
     assert response.status_code == 429 and 540 <= int(response.headers["Retry-After"]) <= 600
     assert "登录尝试过于频繁，请 10 分钟后再试" in response.get_data(as_text=True)
-    assert session.scalars(select(AuditLog.remote_addr).where(AuditLog.action == "login_failed")) \
-        .all() == ["127.0.0.1"] * 5
+    assert (
+        session.scalars(select(AuditLog.remote_addr).where(AuditLog.action == "login_failed")).all()
+        == ["127.0.0.1"] * 5
+    )
 
 
 def test_session_cookie_is_httponly_and_lax(client, people):

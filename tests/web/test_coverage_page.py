@@ -1,4 +1,5 @@
 """The coverage page and its workbook on the sample township (no members, no routable roads)."""
+
 import json
 import re
 from io import BytesIO

@@ -2,6 +2,7 @@
 submitted to the running app: every route answers 503 with Retry-After (never 500, the error
 page needs no database), the app answers again within 5 s of the database, and every visit it
 acknowledged is stored exactly once."""
+
 import re
 import time
 import uuid
@@ -41,8 +42,10 @@ def _homes(url: str) -> dict[str, int]:
 
 def _visits(homes: dict[str, int], count: int) -> list[dict]:
     ids = list(homes.values())
-    return [{"client_id": str(uuid.uuid4()), "household_id": ids[k % len(ids)], "kind": "routine",
-             "note": f"outage-{k}"} for k in range(count)]
+    return [
+        {"client_id": str(uuid.uuid4()), "household_id": ids[k % len(ids)], "kind": "routine", "note": f"outage-{k}"}
+        for k in range(count)
+    ]
 
 
 def _stored(url: str) -> dict[str, int]:
@@ -54,8 +57,12 @@ def _stored(url: str) -> dict[str, int]:
 def _wait_for_lock_waiters(url: str, count: int) -> None:
     deadline = time.monotonic() + 20
     with psycopg.connect(_raw(url), autocommit=True) as conn:
-        while conn.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                           "AND datname = current_database()").fetchone()[0] < count:
+        while (
+            conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            ).fetchone()[0]
+            < count
+        ):
             assert time.monotonic() < deadline, "the visits never reached the database"
             time.sleep(0.05)
 

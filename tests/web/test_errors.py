@@ -1,10 +1,12 @@
 """Error answers (web/errors.py): Chinese pages with a way back and JSON errors that say whether
 they are final; none touches the database; an unreachable database is 503 with Retry-After,
 wherever it fails (pool checkout, session or token loader, mid-statement, raw psycopg)."""
+
 import psycopg
 import pytest
 from flask import abort
-from sqlalchemy import event, exc as sa, text
+from sqlalchemy import event, text
+from sqlalchemy import exc as sa
 
 from gridmgmt.db.cluster import free_port
 from gridmgmt.db.session import engine_for
@@ -15,8 +17,18 @@ from web.auth import public
 from web.db import get_session
 
 TILE = "/tiles/households/12/3364/1767.pbf"
-FINAL = {400: True, 404: True, 405: True, 409: True, 413: True,
-         401: False, 403: False, 429: False, 500: False, 503: False}
+FINAL = {
+    400: True,
+    404: True,
+    405: True,
+    409: True,
+    413: True,
+    401: False,
+    403: False,
+    429: False,
+    500: False,
+    503: False,
+}
 
 
 def _chinese_page(response, status, words):
@@ -40,6 +52,7 @@ def checkouts(app, db_url):
 
     def count(*_args):
         taken.append(1)
+
     event.listen(engine_for(db_url), "checkout", count)
     yield taken
     event.remove(engine_for(db_url), "checkout", count)
@@ -48,11 +61,13 @@ def checkouts(app, db_url):
 @pytest.fixture
 def aborting(app):
     """A client of the app with public routes /abort/<status> (JSON twins under /api/abort/)."""
+
     @public
     def fail(status: int):
         if status == 500:
             raise RuntimeError("a bug")
         abort(status)
+
     app.add_url_rule("/abort/<int:status>", "abort_page", fail)
     app.add_url_rule("/api/abort/<int:status>", "abort_json", fail)
     app.config["PROPAGATE_EXCEPTIONS"] = False
@@ -101,8 +116,9 @@ def no_database(people):
     """The app on a port where no server listens (connections refused at pool checkout),
     with public layers and no CSRF; the sample people exist in the real test database."""
     url = f"postgresql+psycopg://gridmgmt@127.0.0.1:{free_port()}/gridmgmt"
-    yield create_app({"TESTING": True, "DATABASE_URL": url, "TIANDITU_KEY": None,
-                      "PUBLIC_LAYERS": True, "WTF_CSRF_ENABLED": False})
+    yield create_app(
+        {"TESTING": True, "DATABASE_URL": url, "TIANDITU_KEY": None, "PUBLIC_LAYERS": True, "WTF_CSRF_ENABLED": False}
+    )
     engine_for(url).dispose()
 
 
@@ -149,6 +165,7 @@ def test_every_kind_of_lost_database_is_503(app, db_url):
         conn = psycopg.connect(db_url.replace("+psycopg", ""))
         conn.pgconn.finish()  # the socket goes away under psycopg, as when the server vanishes
         conn.execute("SELECT 1")
+
     answers = _answers(app, killed=_killed, refused=_refused, closed=closed, interface=_interface_error)
     for name, answer in answers.items():
         assert _json_error(_unavailable(answer), 503)["final"] is False, name

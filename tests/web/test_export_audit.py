@@ -1,4 +1,5 @@
 """Every download that holds personal data writes one audit row: who, what, from where."""
+
 import pytest
 from sqlalchemy import text
 
@@ -20,8 +21,11 @@ DOWNLOADS = [
 def test_download_writes_one_audit_row(as_user, session, people, user, url, action, target):
     response = as_user(user).get(url)
     assert response.status_code == 200 and response.headers["Content-Disposition"].startswith("attachment")
-    rows = session.execute(text("SELECT actor, user_id, action, target, remote_addr FROM audit_log "
-                                "WHERE action NOT IN ('login', 'logout')")).all()
+    rows = session.execute(
+        text(
+            "SELECT actor, user_id, action, target, remote_addr FROM audit_log WHERE action NOT IN ('login', 'logout')"
+        )
+    ).all()
     assert len(rows) == 1
     actor, user_id, logged, logged_target, remote_addr = rows[0]
     assert (actor, user_id, logged, remote_addr) == (user, people[user], action, "127.0.0.1")

@@ -1,9 +1,9 @@
 """The map download route: files by role and township, paper options, refusals, audit."""
+
 import subprocess
 from io import BytesIO
 
 import openpyxl
-
 from sqlalchemy import text
 
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE
@@ -22,8 +22,9 @@ def test_planner_downloads_an_a3_pdf_with_the_title_and_an_audit_row(as_user, se
     assert "示范镇概况图" in words
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert "(A3)" in info
-    actor, action, detail = session.execute(text("SELECT actor, action, detail FROM audit_log "
-                                                 "WHERE action = 'export_map'")).one()
+    actor, action, detail = session.execute(
+        text("SELECT actor, action, detail FROM audit_log WHERE action = 'export_map'")
+    ).one()
     assert (actor, action) == ("planner", "export_map")
     assert detail["paper"] == "A3" and detail["orientation"] == "portrait" and detail["format"] == "pdf"
 

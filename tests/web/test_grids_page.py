@@ -1,4 +1,5 @@
 """The grid pages and the editor's JSON: allocate in one click, edit, 409, publish, the worker's phone."""
+
 import pytest
 from sqlalchemy import select, text
 
@@ -15,15 +16,19 @@ def grid_users(app, session):
     app.config["WTF_CSRF_ENABLED"] = False
     grid_town.build(session)
     town = session.scalar(select(Township.id).where(Township.code == grid_town.TOWN))
-    other = Township(code="441624188000", name="别镇", geom="SRID=4326;MULTIPOLYGON(((116 23,116.1 23,116.1 23.1,116 23)))")
+    other = Township(
+        code="441624188000", name="别镇", geom="SRID=4326;MULTIPOLYGON(((116 23,116.1 23,116.1 23.1,116 23)))"
+    )
     session.add(other)
     session.flush()
     g1 = session.scalar(select(Cadre.id).where(Cadre.code == "G1"))
-    users = {"planner": AppUser(username="gplanner", role="planner", password_hash=password_hash(), township_id=town),
-             "stranger": AppUser(username="gother", role="planner", password_hash=password_hash(),
-                                 township_id=other.id),
-             "worker": AppUser(username="gworker", role="grid_worker", password_hash=password_hash(),
-                               township_id=town, cadre_id=g1)}
+    users = {
+        "planner": AppUser(username="gplanner", role="planner", password_hash=password_hash(), township_id=town),
+        "stranger": AppUser(username="gother", role="planner", password_hash=password_hash(), township_id=other.id),
+        "worker": AppUser(
+            username="gworker", role="grid_worker", password_hash=password_hash(), township_id=town, cadre_id=g1
+        ),
+    }
     session.add_all(users.values())
     session.commit()
     clients = {}
@@ -58,7 +63,8 @@ def test_allocate_in_one_click_and_the_editor_data(grid_users):
     assert grid_users["stranger"].get(f"/grids/{plan}").status_code == 403
     assert grid_users["stranger"].get(f"/api/grids/{plan}").status_code == 403
     assert grid_users["worker"].get(f"/api/grids/{plan}").status_code == 403
-    assert planner.get("/api/grids/999999").status_code == 404
+    unknown = planner.get("/api/grids/999999")
+    assert unknown.status_code == 404 and unknown.json["error"]["message"] == "没有编号为 999999 的网格方案"
     bad = planner.post(f"/townships/{grid_town.TOWN}/grids", data={"min": "300"}, follow_redirects=True)
     assert "网格工作量须满足 0 &lt; 下限 ≤ 目标 ≤ 上限" in bad.get_data(as_text=True)
     typo = planner.post(f"/townships/{grid_town.TOWN}/grids", data={"tolerance": "十"}, follow_redirects=True)
@@ -69,10 +75,14 @@ def test_edits_refusals_and_the_409_path(grid_users, session):
     planner = grid_users["planner"]
     plan = _allocate(planner)
     seen = _seen(planner.get(f"/api/grids/{plan}").json)
-    house = session.execute(text(
-        "SELECT h.code FROM grid_membership m JOIN household h ON h.id = m.household_id JOIN grid_cell a "
-        "ON a.id = m.cell_id AND a.code = :a JOIN grid_cell b ON b.plan_id = a.plan_id AND b.code = :b "
-        "WHERE m.plan_id = :p ORDER BY ST_Distance(h.geom, b.geom) LIMIT 1"), {"p": plan, "a": W1, "b": W2}).scalar()
+    house = session.execute(
+        text(
+            "SELECT h.code FROM grid_membership m JOIN household h ON h.id = m.household_id JOIN grid_cell a "
+            "ON a.id = m.cell_id AND a.code = :a JOIN grid_cell b ON b.plan_id = a.plan_id AND b.code = :b "
+            "WHERE m.plan_id = :p ORDER BY ST_Distance(h.geom, b.geom) LIMIT 1"
+        ),
+        {"p": plan, "a": W1, "b": W2},
+    ).scalar()
     moved = planner.post(f"/api/grids/{plan}/move", json={"households": [house], "to": W2, "seen": seen})
     assert moved.status_code == 200 and moved.json["versions"] == {W1: seen[W1] + 1, W2: seen[W2] + 1}
     # Someone still holding the old versions is told which cells changed; nothing is saved.
@@ -85,8 +95,10 @@ def test_edits_refusals_and_the_409_path(grid_users, session):
     split = planner.post(f"/api/grids/{plan}/split", json={"cell": W1, "seen": fresh})
     assert split.status_code == 400 and "低于下限" in split.json["error"]["message"]
     assert planner.post(f"/api/grids/{plan}/move", json={"to": W1, "seen": fresh}).status_code == 400
-    assert planner.post(f"/api/grids/{plan}/move", json={"households": [house], "to": W1}).json["error"]["message"] \
+    assert (
+        planner.post(f"/api/grids/{plan}/move", json={"households": [house], "to": W1}).json["error"]["message"]
         == "请求须带上所见网格的版本（seen）"
+    )
     locked = planner.post(f"/api/grids/{plan}/lock", json={"cell": W1, "locked": True, "seen": fresh})
     assert locked.status_code == 200
     assert planner.post(f"/api/grids/{plan}/rebalance").json["cells"] == 3
@@ -99,8 +111,10 @@ def test_assign_publish_compare_and_the_workers_phone(grid_users, session):
     assign = planner.post(f"/api/grids/{first}/assign").json
     assert assign["workers_assigned"] == 3
     assert planner.post(f"/api/grids/{first}/publish", json={}).json["status"] == "published"
-    assert planner.post(f"/api/grids/{first}/split", json={"cell": W1, "seen": {W1: 1}}).json["error"]["message"] \
+    assert (
+        planner.post(f"/api/grids/{first}/split", json={"cell": W1, "seen": {W1: 1}}).json["error"]["message"]
         == f"方案 {first} 已发布，只能修改草稿方案"
+    )
     phone = grid_users["worker"].get("/m").get_data(as_text=True)
     assert "我的网格" in phone and "441624199201W0" in phone and "联户党员" in phone
     second = _allocate(planner)
@@ -114,8 +128,9 @@ def test_assign_publish_compare_and_the_workers_phone(grid_users, session):
 
 def test_the_editor_shows_and_uses_the_plans_own_rules(grid_users):
     planner = grid_users["planner"]
-    answer = planner.post(f"/townships/{grid_town.TOWN}/grids",
-                          data={"name": "自定", "target": "120", "min": "80", "max": "140"})
+    answer = planner.post(
+        f"/townships/{grid_town.TOWN}/grids", data={"name": "自定", "target": "120", "min": "80", "max": "140"}
+    )
     plan = int(answer.headers["Location"].rstrip("/").split("/")[-1])
     page = planner.get(f"/grids/{plan}").get_data(as_text=True)
     assert "每格工作量 80–140，目标 120" in page and "每名党员最多联系 10 户" in page

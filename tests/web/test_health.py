@@ -1,4 +1,5 @@
 """/healthz (the process, no database) and /readyz (the database reachable and migrated)."""
+
 import pytest
 from sqlalchemy import text
 
@@ -42,4 +43,3 @@ def test_readyz_behind_the_newest_revision_is_503(client, engine):
             conn.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head_revision()})
     assert response.status_code == 503
     assert "gridmgmt db migrate" in response.get_json()["reason"]
-

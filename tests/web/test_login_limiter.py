@@ -1,5 +1,6 @@
 """The login limit over HTTP: concurrent guesses against a live multi-threaded server, and the
 client address behind a trusted proxy (GRIDMGMT_TRUSTED_PROXIES)."""
+
 import re
 import threading
 import urllib.error
@@ -32,12 +33,12 @@ def _guesser(base: str):
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
     def post(password: str) -> int:
-        body = urllib.parse.urlencode({"username": "leader", "password": password,
-                                       "csrf_token": token}).encode()
+        body = urllib.parse.urlencode({"username": "leader", "password": password, "csrf_token": token}).encode()
         try:
             return opener.open(f"{base}/login", data=body).status
         except urllib.error.HTTPError as answer:
             return answer.code
+
     return post
 
 
@@ -67,15 +68,21 @@ def _csrf(client) -> str:
 
 def _attempts(client, forwarded_for: list[str], password="wrong-password", peer="127.0.0.1"):
     token = _csrf(client)
-    return [client.post("/login", data={"username": "leader", "password": password, "csrf_token": token},
-                        headers={"X-Forwarded-For": address},
-                        environ_base={"REMOTE_ADDR": peer}).status_code
-            for address in forwarded_for]
+    return [
+        client.post(
+            "/login",
+            data={"username": "leader", "password": password, "csrf_token": token},
+            headers={"X-Forwarded-For": address},
+            environ_base={"REMOTE_ADDR": peer},
+        ).status_code
+        for address in forwarded_for
+    ]
 
 
 def _failed_from(session) -> list[str]:
-    return session.scalars(select(AuditLog.remote_addr).where(AuditLog.action == "login_failed")
-                           .order_by(AuditLog.id)).all()
+    return session.scalars(
+        select(AuditLog.remote_addr).where(AuditLog.action == "login_failed").order_by(AuditLog.id)
+    ).all()
 
 
 def test_forwarded_for_is_ignored_without_a_trusted_proxy(client, people, session):
@@ -104,13 +111,11 @@ def test_a_bad_trusted_proxies_setting_is_named(db_url):
 
 @pytest.mark.parametrize("username, password", [("leader\n", "x" * 5000), ("", "")])
 def test_odd_logins_are_refused_plainly(client, people, username, password):
-    answer = client.post("/login", data={"username": username, "password": password,
-                                         "csrf_token": _csrf(client)})
+    answer = client.post("/login", data={"username": username, "password": password, "csrf_token": _csrf(client)})
     assert answer.status_code == 401 and "用户名或密码错误" in answer.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("username, password", [("lead\x00er", "x"), ("leader", "wrong\x00pass")])
 def test_nul_bytes_in_a_login_are_refused_before_it_counts(client, people, username, password):
-    answer = client.post("/login", data={"username": username, "password": password,
-                                         "csrf_token": _csrf(client)})
+    answer = client.post("/login", data={"username": username, "password": password, "csrf_token": _csrf(client)})
     assert answer.status_code == 400 and "空字符" in answer.get_data(as_text=True)

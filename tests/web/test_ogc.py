@@ -1,4 +1,5 @@
 """OGC API – Features at /ogc: documents, paging, access, errors, and GDAL reading it."""
+
 import re
 import subprocess
 
@@ -60,9 +61,8 @@ def test_items_page_with_links(public_client, township, session):
     assert "offset=4" in links["next"] and "limit=2" in links["next"]
     assert "offset=0" in links["prev"]
     last = public_client.get(links["next"], headers=headers).get_json()
-    assert last["numberReturned"] == 1 and "next" not in {l["rel"] for l in last["links"]}
-    for flag in ("hardship", "critically_ill", "empty_nest_elderly", "left_behind_children",
-                 "petitioner"):
+    assert last["numberReturned"] == 1 and "next" not in {link["rel"] for link in last["links"]}
+    for flag in ("hardship", "critically_ill", "empty_nest_elderly", "left_behind_children", "petitioner"):
         assert flag not in response.get_data(as_text=True)
 
 
@@ -75,8 +75,7 @@ def test_items_bbox_and_single_item(public_client, township):
 
 
 def test_grid_worker_token_reads_only_their_households(public_client, township, session):
-    body = public_client.get("/ogc/collections/households/items",
-                             headers=token_for(session, "grid_worker")).get_json()
+    body = public_client.get("/ogc/collections/households/items", headers=token_for(session, "grid_worker")).get_json()
     assert body["numberMatched"] == 3
 
 
@@ -93,13 +92,16 @@ def test_public_collections_need_login_when_not_public(client, township):
     assert _error_code(client.get("/ogc/collections/roads/items"), 401) == "unauthorized"
 
 
-@pytest.mark.parametrize("url, status, code", [
-    ("/ogc/collections/parcels", 404, "not_found"),
-    ("/ogc/collections/roads/items/999999", 404, "not_found"),
-    ("/ogc/collections/roads/items?limit=0", 400, "bad_request"),
-    ("/ogc/collections/roads/items?bbox=1,2,3", 400, "bad_request"),
-    ("/ogc/no/such/path", 404, "not_found"),
-])
+@pytest.mark.parametrize(
+    "url, status, code",
+    [
+        ("/ogc/collections/parcels", 404, "not_found"),
+        ("/ogc/collections/roads/items/999999", 404, "not_found"),
+        ("/ogc/collections/roads/items?limit=0", 400, "bad_request"),
+        ("/ogc/collections/roads/items?bbox=1,2,3", 400, "bad_request"),
+        ("/ogc/no/such/path", 404, "not_found"),
+    ],
+)
 def test_errors_are_json_in_chinese(public_client, township, url, status, code):
     response = public_client.get(url)
     assert _error_code(response, status) == code
@@ -115,15 +117,26 @@ def ogc_server(public_app, db_url):
 
 def _ogrinfo_counts(base_url: str, *options: str) -> dict[str, int]:
     """Layer name → feature count, as GDAL's OAPIF driver reads them."""
-    result = subprocess.run(["ogrinfo", "-ro", "-so", "-al", *options, f"OAPIF:{base_url}"],
-                            capture_output=True, text=True, timeout=60, check=True)
-    return {name: int(count) for name, count in re.findall(
-        r"^Layer name: (\w+)$.*?^Feature Count: (\d+)$", result.stdout, re.M | re.S)}
+    result = subprocess.run(
+        ["ogrinfo", "-ro", "-so", "-al", *options, f"OAPIF:{base_url}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return {
+        name: int(count)
+        for name, count in re.findall(r"^Layer name: (\w+)$.*?^Feature Count: (\d+)$", result.stdout, re.M | re.S)
+    }
 
 
 def test_gdal_reads_the_layers_with_and_without_token(ogc_server, township, session):
     assert _ogrinfo_counts(ogc_server) == {
-        "villages": 2, "village_groups": 4, "roads": 3, "grid_cells": 0, "party_venues": 1,
+        "villages": 2,
+        "village_groups": 4,
+        "roads": 3,
+        "grid_cells": 0,
+        "party_venues": 1,
         "demo_sites": 0,
     }
     token = token_for(session, "grid_worker")["Authorization"]

@@ -1,4 +1,5 @@
 """Every route × every role (and anonymous) answers as docs/permissions.md says."""
+
 import re
 
 import pytest
@@ -31,8 +32,9 @@ def test_the_matrix_is_read():
 def test_every_route_has_a_matrix_row(db_url):
     app = create_app({"DATABASE_URL": db_url})
     documented = {(method, endpoint) for method, _url, endpoint, _ in matrix_rows()}
-    routes = {(method, rule.endpoint) for rule in app.url_map.iter_rules()
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    routes = {
+        (method, rule.endpoint) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     assert routes - documented == set(), "routes without a row in docs/permissions.md"
     assert documented - routes == set(), "rows of docs/permissions.md without a route"
 

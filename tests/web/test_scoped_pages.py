@@ -1,4 +1,5 @@
 """Village, household, phone and audit pages: content, scope, masking and auditing."""
+
 import csv
 import io
 import json
@@ -23,8 +24,18 @@ def _has(html, text):
 
 def test_village_page_counts_groups_and_party(as_user, session):
     org = session.scalars(select(PartyOrg)).one()
-    session.add_all([PartyMember(party_org_id=org.id, household_id=1, code=f"M{i}", name=f"党员{i}",
-                                 status="full" if i < 2 else "probationary") for i in range(3)])
+    session.add_all(
+        [
+            PartyMember(
+                party_org_id=org.id,
+                household_id=1,
+                code=f"M{i}",
+                name=f"党员{i}",
+                status="full" if i < 2 else "probationary",
+            )
+            for i in range(3)
+        ]
+    )
     session.commit()
     html = _html(as_user("leader"), "/villages/441500100201")
     assert "<h1>西村</h1>" in html
@@ -43,8 +54,12 @@ def test_household_page_shows_flags_to_the_grid_worker_and_audits(as_user, sessi
     assert html.count('class="flag-yes"') == 3
     assert "危重病人家庭" in html and "***" not in html and "已记入审计日志" in html
     row = session.scalars(select(AuditLog)).one()
-    assert (row.action, row.actor, row.target, row.remote_addr) == \
-        ("read_sensitive", "grid_worker", f"household:{IN_SCOPE[2]}", "127.0.0.1")
+    assert (row.action, row.actor, row.target, row.remote_addr) == (
+        "read_sensitive",
+        "grid_worker",
+        f"household:{IN_SCOPE[2]}",
+        "127.0.0.1",
+    )
 
 
 def test_household_page_masks_flags_for_the_leader(as_user, session):
@@ -86,6 +101,7 @@ def test_phone_page_lists_only_the_grid_workers_scope(as_user):
 
 def test_phone_page_without_assignments_says_so(as_user, session):
     from gridmgmt.db.models import CadreVillage, GridPlan
+
     session.delete(session.scalars(select(CadreVillage)).one())
     session.scalars(select(GridPlan)).one().status = "archived"
     session.commit()

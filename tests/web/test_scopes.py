@@ -4,16 +4,18 @@
 8: a grid worker's phone list, household page, visit record and event report agree.
 14: public layers show only the townships the user may see.
 """
+
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import mapbox_vector_tile
 import pytest
 from sqlalchemy import select
 
 from gridmgmt.db.models import Cadre, Household, Township, Village
-from gridmgmt.services.visits.events import EventReport, report_event
 from gridmgmt.services.mapdata.tiles import tile_at
+from gridmgmt.services.visits.events import EventReport, report_event
+from tests.integration.visit_fixtures import SETTINGS
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE, _box, _point
 
@@ -35,9 +37,14 @@ def test_pages_of_a_reviewer_carry_no_household(as_user):
     leader = _text(as_user("leader"), "/villages/441500100202")
     assert OUT_OF_SCOPE[1] in leader and "115.751235" in leader and "group_name" in leader
     reviewer = as_user("reviewer")
-    urls = [f"/townships/{TOWNSHIP_CODE}", "/villages/441500100201", "/villages/441500100202",
-            f"/townships/{TOWNSHIP_CODE}/sites", "/ogc/collections",
-            *(f"/ogc/collections/{name}/items" for name in PUBLIC)]
+    urls = [
+        f"/townships/{TOWNSHIP_CODE}",
+        "/villages/441500100201",
+        "/villages/441500100202",
+        f"/townships/{TOWNSHIP_CODE}/sites",
+        "/ogc/collections",
+        *(f"/ogc/collections/{name}/items" for name in PUBLIC),
+    ]
     for url in urls:
         text = _text(reviewer, url)
         assert not [trace for trace in HOUSEHOLD_TRACES if trace in text], url
@@ -61,11 +68,15 @@ def worker(app, as_user, session):
     south = Village(township_id=town, code="441500100203", name="南村", geom=_box(115.70, 23.86, 115.76, 23.88))
     session.add(south)
     session.flush()
-    session.add(Household(village_id=south.id, code=SOUTH_HOME, head="王五", hardship=True,
-                          geom=_point(115.72, 23.87)))
+    session.add(Household(village_id=south.id, code=SOUTH_HOME, head="王五", hardship=True, geom=_point(115.72, 23.87)))
     session.commit()
-    report_event(session, EventReport("dispute", cadre.id, datetime.now(timezone.utc) - timedelta(hours=1),
-                                      household_id=_household(session, SOUTH_HOME)))
+    report_event(
+        session,
+        EventReport(
+            "dispute", cadre.id, datetime.now(UTC) - timedelta(hours=1), household_id=_household(session, SOUTH_HOME)
+        ),
+        SETTINGS,
+    )
     return as_user("grid_worker")
 
 
@@ -81,9 +92,11 @@ def _agree(client, session, code: str, in_scope: bool) -> None:
     """The household page, a visit and an event report all allow CODE, or all refuse it (404)."""
     home = _household(session, code)
     allowed = (200, 201, 201) if in_scope else (404, 404, 404)
-    assert (client.get(f"/households/{code}").status_code,
-            _post(client, "/api/visits", home).status_code,
-            _post(client, "/api/events", home, event_type="grievance").status_code) == allowed, code
+    assert (
+        client.get(f"/households/{code}").status_code,
+        _post(client, "/api/visits", home).status_code,
+        _post(client, "/api/events", home, event_type="grievance").status_code,
+    ) == allowed, code
 
 
 def test_a_grid_workers_views_and_records_agree(worker, session):
@@ -130,8 +143,7 @@ def test_public_layers_show_the_users_townships(as_user, username):
     """Finding 14: a planner saw every township of the county in OGC and tiles."""
     client = as_user(username)
     villages, roads, cells, venues = SEEN[username]
-    for name, expected in (("villages", villages), ("roads", roads), ("grid_cells", cells),
-                           ("party_venues", venues)):
+    for name, expected in (("villages", villages), ("roads", roads), ("grid_cells", cells), ("party_venues", venues)):
         assert _names(client.get(f"/ogc/collections/{name}/items")) == expected, name
     for name, expected in (("villages", villages), ("roads", roads), ("grid_cells", cells)):
         tile = client.get(f"/tiles/{name}/{BOTH.z}/{BOTH.x}/{BOTH.y}.pbf")
@@ -141,11 +153,14 @@ def test_public_layers_show_the_users_townships(as_user, username):
     assert groups == (0 if username == "other_planner" else 4)
 
 
-@pytest.mark.parametrize("townships, villages", [
-    ((), {"西村", "东村", "邻村"}),
-    ((OTHER_TOWNSHIP_CODE,), {"邻村"}),
-    (("999999999999",), set()),
-])
+@pytest.mark.parametrize(
+    "townships, villages",
+    [
+        ((), {"西村", "东村", "邻村"}),
+        ((OTHER_TOWNSHIP_CODE,), {"邻村"}),
+        (("999999999999",), set()),
+    ],
+)
 def test_anonymous_visitors_see_the_public_townships(app, people, townships, villages):
     app.config.update(PUBLIC_LAYERS=True, PUBLIC_TOWNSHIPS=townships)
     client = app.test_client()

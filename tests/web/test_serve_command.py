@@ -1,4 +1,5 @@
 """`gridmgmt serve` (and --production) refuses clearly when it cannot start (it never gets to serve here)."""
+
 import socket
 
 import pytest

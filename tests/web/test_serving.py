@@ -1,5 +1,6 @@
 """web/serving.py and web/headers.py: security headers, proxy trust, request ids and log,
 the body size limit, and long-lived caching of versioned static files."""
+
 import logging
 import re
 from pathlib import Path
@@ -17,8 +18,7 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 @pytest.fixture
 def proxied_app(db_url):
     """The app trusting the proxy at 10.0.0.5 only."""
-    return create_app({"TESTING": True, "DATABASE_URL": db_url, "TIANDITU_KEY": None,
-                       "TRUSTED_PROXIES": "10.0.0.5"})
+    return create_app({"TESTING": True, "DATABASE_URL": db_url, "TIANDITU_KEY": None, "TRUSTED_PROXIES": "10.0.0.5"})
 
 
 def test_every_response_carries_the_security_headers(client):
@@ -74,7 +74,7 @@ def test_request_id_is_taken_from_the_proxy_only(proxied_app):
     assert client.get("/healthz", headers=given, environ_base=PROXY).headers["X-Request-Id"] == "caddy-1234"
     own = client.get("/healthz", headers=given, environ_base=STRANGER).headers["X-Request-Id"]
     assert re.fullmatch(r"[0-9a-f]{32}", own)
-    odd = client.get("/healthz", headers={"X-Request-Id": "a b;c=\"d\""}, environ_base=PROXY)
+    odd = client.get("/healthz", headers={"X-Request-Id": 'a b;c="d"'}, environ_base=PROXY)
     assert re.fullmatch(r"[0-9a-f]{32}", odd.headers["X-Request-Id"])  # not plain: not logged as is
 
 
@@ -84,8 +84,11 @@ def test_request_log_line_has_id_user_method_path_status_duration(as_user, peopl
         response = client.get(f"/townships/{TOWNSHIP_CODE}?secret=1")
     [line] = [r.getMessage() for r in caplog.records if r.name == "gridmgmt.request"]
     request_id = response.headers["X-Request-Id"]
-    assert re.fullmatch(rf"id={request_id} user={people['planner']}:planner GET "
-                        rf"/townships/{TOWNSHIP_CODE} 200 \d+\.\dms", line), line
+    assert re.fullmatch(
+        rf"id={request_id} user={people['planner']}:planner GET "
+        rf"/townships/{TOWNSHIP_CODE} 200 \d+\.\dms",
+        line,
+    ), line
     assert "secret" not in line
 
 
@@ -113,8 +116,11 @@ class _Unreadable:
 
 def test_too_large_body_is_refused_unread(client):
     big = 21 * 1024 * 1024
-    response = client.post("/login", content_type="application/x-www-form-urlencoded",
-                           environ_overrides={"wsgi.input": _Unreadable(), "CONTENT_LENGTH": str(big)})
+    response = client.post(
+        "/login",
+        content_type="application/x-www-form-urlencoded",
+        environ_overrides={"wsgi.input": _Unreadable(), "CONTENT_LENGTH": str(big)},
+    )
     assert response.status_code == 413
     assert response.headers["Connection"] == "close"
     assert "提交的内容过大（上限 20 MB）" in response.get_data(as_text=True)
@@ -123,15 +129,16 @@ def test_too_large_body_is_refused_unread(client):
 def test_too_large_body_is_refused_before_routing_and_login(client):
     """Routes that never read a body, and the login redirect, answer 413 too: nothing to drain."""
     for path in ("/healthz", f"/townships/{TOWNSHIP_CODE}"):
-        response = client.post(path, environ_overrides={"wsgi.input": _Unreadable(),
-                                                         "CONTENT_LENGTH": str(10**9)})
+        response = client.post(path, environ_overrides={"wsgi.input": _Unreadable(), "CONTENT_LENGTH": str(10**9)})
         assert response.status_code == 413, path
 
 
 def test_too_large_body_on_the_api_gets_json(client):
-    response = client.post("/api/visits", content_type="application/json",
-                           environ_overrides={"wsgi.input": _Unreadable(),
-                                              "CONTENT_LENGTH": str(50 * 1024 * 1024)})
+    response = client.post(
+        "/api/visits",
+        content_type="application/json",
+        environ_overrides={"wsgi.input": _Unreadable(), "CONTENT_LENGTH": str(50 * 1024 * 1024)},
+    )
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "payload_too_large"
 

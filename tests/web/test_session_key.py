@@ -1,4 +1,5 @@
 """No public default session key (issue 15, finding 1): `gridmgmt init`, and serve refuses without a key."""
+
 import socket
 import stat
 
@@ -35,8 +36,9 @@ def _signed_session(key: str, user_id: int, db_url: str) -> str:
         cookie_user = cookie_id(user_id, start_session(session, user_id))
     forger = Flask("forger")
     forger.secret_key = key
-    return SecureCookieSessionInterface().get_signing_serializer(forger).dumps(
-        {"_user_id": cookie_user, "_fresh": True})
+    return (
+        SecureCookieSessionInterface().get_signing_serializer(forger).dumps({"_user_id": cookie_user, "_fresh": True})
+    )
 
 
 def test_cookie_signed_with_the_old_public_default_opens_nothing(no_key, db_url, people):

@@ -1,13 +1,14 @@
 """Server-side sessions: a saved session cookie stops working after logout, logout everywhere,
 a password, role or scope change, and disabling; bearer tokens on POST (CSRF is for cookies)."""
+
 import re
 import uuid
 
 from sqlalchemy import select, update
 
 from gridmgmt.db.models import AppUser, AuditLog, Household, LoginSession, Township
-from gridmgmt.services.accounts.users import create_token, set_active, set_password, set_role
 from gridmgmt.services.accounts.audit import Actor
+from gridmgmt.services.accounts.users import create_token, set_active, set_password, set_role
 from tests.web.people import OUT_OF_SCOPE, PASSWORD
 from tests.web.sample import OTHER_TOWNSHIP_CODE
 from tests.web.tokens import token_for
@@ -83,8 +84,7 @@ def test_a_scope_change_ends_sessions_even_by_plain_sql(app, people, session):
 
 def test_other_updates_keep_sessions(app, people, session):
     _, cookie = _logged_in(app)
-    session.execute(update(AppUser).where(AppUser.username == "planner")
-                    .values(updated_at=AppUser.updated_at))
+    session.execute(update(AppUser).where(AppUser.username == "planner").values(updated_at=AppUser.updated_at))
     session.commit()
     assert _replayed(app, cookie) == 200
 
@@ -111,8 +111,9 @@ def test_an_old_style_cookie_is_refused(app, people):
 def test_a_token_posts_without_csrf(app, township, session):
     headers = token_for(session, "grid_worker")  # posted to 东村
     home = session.scalar(select(Household.id).where(Household.code == OUT_OF_SCOPE[0]))
-    answer = app.test_client().post("/api/visits", headers=headers,
-                                    json={"client_id": str(uuid.uuid4()), "household_id": home})
+    answer = app.test_client().post(
+        "/api/visits", headers=headers, json={"client_id": str(uuid.uuid4()), "household_id": home}
+    )
     assert answer.status_code == 201, answer.get_data(as_text=True)
 
 

@@ -1,4 +1,5 @@
 """The demo-site review page on the hand-measured township: scores, selection, tour, review."""
+
 import io
 import json
 import re
@@ -40,15 +41,15 @@ def csrf(client) -> str:
 
 
 def test_page_shows_breakdowns_exclusions_selection_and_tour(app, users):
-    html = client_as(app, users["reviewer"]).get(
-        f"{PAGE}?k=2&spacing_m=500&catchment_m=1000").get_data(as_text=True)
+    html = client_as(app, users["reviewer"]).get(f"{PAGE}?k=2&spacing_m=500&catchment_m=1000").get_data(as_text=True)
     assert "公路交通沿线" in html and "八有达标" in html
-    assert "活动场所面积100 m²，低于120 m²" in html          # B is excluded, with the reason
+    assert "活动场所面积100 m²，低于120 m²" in html  # B is excluded, with the reason
     assert "选定示范点（2 个" in html and "已证明最优" in html
     assert "现场观摩路线" in html and "乡镇驻地" in html
-    assert 'class="print-only">示范镇党建示范点现场观摩路线（' in html   # the printed tour's own title
+    assert 'class="print-only">示范镇党建示范点现场观摩路线（' in html  # the printed tour's own title
     assert html.index("A党支部</td>", html.index("现场观摩路线")) < html.index(
-        "C党支部</td>", html.index("现场观摩路线"))       # the tour visits A before C
+        "C党支部</td>", html.index("现场观摩路线")
+    )  # the tour visits A before C
     # Map layers, named in the map script as JSON.
     assert all(json.dumps(name)[1:-1] in html for name in ("公路交通沿线走廊", "观摩路线", "候选示范点（按得分）"))
 
@@ -62,16 +63,21 @@ def test_bad_query_and_impossible_rules_are_explained(app, users):
 def test_reviewer_moves_a_site_and_history_shows(app, users, session):
     client = client_as(app, users["reviewer"])
     token = csrf(client)
-    for form in ({"step": "apply", "theme": "service", "contact_point": "1"}, {"step": "preliminary"},
-                 {"step": "award", "level": "county"}):
+    for form in (
+        {"step": "apply", "theme": "service", "contact_point": "1"},
+        {"step": "preliminary"},
+        {"step": "award", "level": "county"},
+    ):
         reply = client.post(f"{PAGE}/review", data={"org": "PA", "year": "2026", "csrf_token": token, **form})
         assert reply.status_code == 302
     html = client.get(PAGE).get_data(as_text=True)
-    assert "需先完成：实地验收" in html                       # no award without inspection
+    assert "需先完成：实地验收" in html  # no award without inspection
     assert "A党支部（PA）：初审，便民惠民，联系点" in html
     assert session.scalar(select(DemoSite.status)) == "preliminary"
     assert [a.detail["step"] for a in session.scalars(select(AuditLog).order_by(AuditLog.id))] == [
-        "apply", "preliminary"]
+        "apply",
+        "preliminary",
+    ]
 
 
 def test_planner_may_look_but_not_decide(app, users, session):

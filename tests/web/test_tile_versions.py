@@ -1,4 +1,5 @@
 """ETags of public-layer tiles come from the data version: 304 without rendering the tile."""
+
 import pytest
 from sqlalchemy import text
 

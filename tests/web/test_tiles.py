@@ -1,4 +1,5 @@
 """/tiles/{layer}/{z}/{x}/{y}.pbf: access, headers, errors, content."""
+
 import mapbox_vector_tile
 import pytest
 from sqlalchemy import event, select, text
@@ -33,8 +34,7 @@ def test_household_tile_for_a_planner(client, township, session):
     features = _households(response)
     assert len(features) == 5
     assert all(f["properties"] == {} and f["id"] for f in features)  # ids only
-    for flag in ("hardship", "critically_ill", "empty_nest_elderly", "left_behind_children",
-                 "petitioner"):
+    for flag in ("hardship", "critically_ill", "empty_nest_elderly", "left_behind_children", "petitioner"):
         assert flag.encode() not in response.data
 
 
@@ -66,10 +66,10 @@ def test_unchanged_tile_is_304(client, township, session):
 
 
 def test_grid_worker_gets_only_their_village(client, township, session):
-    response = client.get(f"/tiles/households/{TOWNSHIP_TILE}.pbf",
-                          headers=token_for(session, "grid_worker"))
-    east = session.scalars(select(Household.id).join(Village, Household.village_id == Village.id)
-                           .where(Village.name == "东村")).all()
+    response = client.get(f"/tiles/households/{TOWNSHIP_TILE}.pbf", headers=token_for(session, "grid_worker"))
+    east = session.scalars(
+        select(Household.id).join(Village, Household.village_id == Village.id).where(Village.name == "东村")
+    ).all()
     assert sorted(f["id"] for f in _households(response)) == sorted(east)
     assert len(east) == 3
 
@@ -81,8 +81,7 @@ def test_households_need_login(client, township):
 
 
 def test_households_refused_to_reviewers(client, township, session):
-    response = client.get(f"/tiles/households/{TOWNSHIP_TILE}.pbf",
-                          headers=token_for(session, "reviewer"))
+    response = client.get(f"/tiles/households/{TOWNSHIP_TILE}.pbf", headers=token_for(session, "reviewer"))
     _assert_error(response, 403, "forbidden")
 
 
@@ -91,9 +90,15 @@ def test_empty_tile_is_204(client, township, session):
     assert response.status_code == 204 and response.data == b""
 
 
-@pytest.mark.parametrize("zxy, fragment", [
-    ("23/0/0", "0–22"), ("2/4/0", "0–3"), ("2/0/-1", "0–3"), ("a/0/0", "整数"),
-])
+@pytest.mark.parametrize(
+    "zxy, fragment",
+    [
+        ("23/0/0", "0–22"),
+        ("2/4/0", "0–3"),
+        ("2/0/-1", "0–3"),
+        ("a/0/0", "整数"),
+    ],
+)
 def test_invalid_tile_address_is_400(client, township, session, zxy, fragment):
     response = client.get(f"/tiles/households/{zxy}.pbf", headers=token_for(session, "admin"))
     assert fragment in _assert_error(response, 400, "bad_request")
@@ -125,8 +130,9 @@ def test_public_layers_follow_the_setting(app, township):
 def test_database_down_is_json_503(db_url, township):
     from web import create_app
 
-    app = create_app({"TESTING": True, "PUBLIC_LAYERS": True,
-                      "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    app = create_app(
+        {"TESTING": True, "PUBLIC_LAYERS": True, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    )
     response = app.test_client().get(f"/tiles/roads/{TOWNSHIP_TILE}.pbf")
     _assert_error(response, 503, "unavailable")
 
@@ -148,7 +154,11 @@ def test_a_restarted_database_costs_no_failed_request(as_user, db_url, session):
     client = as_user("planner")
     url = f"/tiles/households/{TOWNSHIP_TILE}.pbf"
     assert client.get(url).status_code == 200
-    session.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                         "WHERE datname = current_database() AND usename = current_user "
-                         "AND pid <> pg_backend_pid()"))
+    session.execute(
+        text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND usename = current_user "
+            "AND pid <> pg_backend_pid()"
+        )
+    )
     assert client.get(url).status_code == 200

@@ -1,4 +1,5 @@
 """The township list and map pages, on real PostGIS data."""
+
 import json
 import re
 from urllib.parse import urlparse
@@ -121,4 +122,4 @@ def test_overview_offers_the_briefing_downloads(as_user):
     html = as_user("leader").get(MAP_URL).get_data(as_text=True)
     assert 'class="download-menu"' in html
     for fmt in ("png", "pdf", "html"):
-        assert f'/townships/{TOWNSHIP_CODE}/maps/overview.{fmt}' in html
+        assert f"/townships/{TOWNSHIP_CODE}/maps/overview.{fmt}" in html

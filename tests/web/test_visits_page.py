@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 
 from gridmgmt.db.models import Cadre, CadreVillage, Event, Household, Visit
 from gridmgmt.services.visits.events import EventReport, report_event
+from tests.integration.visit_fixtures import SETTINGS
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
 from tests.web.sample import TOWNSHIP_CODE
 
@@ -117,6 +118,7 @@ def test_report_an_event_and_overdue_events_come_first(worker, session):
             datetime.now(UTC) - timedelta(hours=30),
             household_id=_id(session, IN_SCOPE[0]),
         ),
+        SETTINGS,
     )
     tags = [item["priority"] for item in worker.get("/api/field/data").json["due"]]  # the phone's due list
     assert tags[:2] == ["event_overdue", "event_open"] and late.attend_by < datetime.now(UTC)

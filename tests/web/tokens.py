@@ -1,4 +1,5 @@
 """Users of the sample township and their personal access tokens, for API tests."""
+
 from sqlalchemy import select
 
 from gridmgmt.db.models import Cadre, CadreVillage, Village
@@ -11,8 +12,7 @@ PASSWORD = "password-123"
 def _east_village_worker(session) -> str:
     """A grid worker's cadre, posted (包村) to 东村 only; returns the cadre code."""
     east = session.scalars(select(Village).where(Village.name == "东村")).one()
-    cadre = Cadre(township_id=east.township_id, code="C-EAST", name="李四",
-                  cadre_role="grid_worker")
+    cadre = Cadre(township_id=east.township_id, code="C-EAST", name="李四", cadre_role="grid_worker")
     session.add(cadre)
     session.flush()
     session.add(CadreVillage(cadre_id=cadre.id, village_id=east.id, assignment="bao_cun"))

@@ -1,22 +1,53 @@
 """All tables; importing this module registers them on Base.metadata."""
+
 from gridmgmt.db.models.accounts import ApiToken, AppUser, AuditLog, LoginLimit, LoginSession
 from gridmgmt.db.models.base import Base
 from gridmgmt.db.models.data_version import DataVersion  # noqa: F401 - registers data_version
 from gridmgmt.db.models.duties import Duty  # noqa: F401 - registers the duty table
 from gridmgmt.db.models.grids import GridLiaison, GridMembership  # noqa: F401 - plan membership
-from gridmgmt.db.models.party import CadreVillage, Cadre, EconomicOrg, PartyMember, PartyOrg
-from gridmgmt.db.models.sites import DemoSiteReview  # noqa: F401 - registers demo_site_review
+from gridmgmt.db.models.party import Cadre, CadreVillage, EconomicOrg, PartyMember, PartyOrg
 from gridmgmt.db.models.places import (
-    SENSITIVE_HOUSEHOLD_COLUMNS, Household, Township, Village, VillageGroup,
+    SENSITIVE_HOUSEHOLD_COLUMNS,
+    Household,
+    Township,
+    Village,
+    VillageGroup,
 )
+from gridmgmt.db.models.sites import DemoSiteReview  # noqa: F401 - registers demo_site_review
 from gridmgmt.db.models.work import (
-    DemoSite, Event, GridCell, GridPlan, Liaison, Road, RoadVertex, Visit,
+    DemoSite,
+    Event,
+    GridCell,
+    GridPlan,
+    Liaison,
+    Road,
+    RoadVertex,
+    Visit,
 )
 
 __all__ = [
-    "ApiToken", "AppUser", "AuditLog", "Base", "Cadre", "CadreVillage", "DemoSite", "EconomicOrg",
-    "Event", "GridCell", "GridPlan", "Household", "Liaison", "LoginLimit", "LoginSession",
-    "PartyMember", "PartyOrg",
-    "Road", "RoadVertex", "SENSITIVE_HOUSEHOLD_COLUMNS", "Township", "Village",
-    "VillageGroup", "Visit",
+    "ApiToken",
+    "AppUser",
+    "AuditLog",
+    "Base",
+    "Cadre",
+    "CadreVillage",
+    "DemoSite",
+    "EconomicOrg",
+    "Event",
+    "GridCell",
+    "GridPlan",
+    "Household",
+    "Liaison",
+    "LoginLimit",
+    "LoginSession",
+    "PartyMember",
+    "PartyOrg",
+    "Road",
+    "RoadVertex",
+    "SENSITIVE_HOUSEHOLD_COLUMNS",
+    "Township",
+    "Village",
+    "VillageGroup",
+    "Visit",
 ]

@@ -1,4 +1,5 @@
 """Application users with roles, their login sessions and access tokens, the login rate limit, the audit log."""
+
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, func

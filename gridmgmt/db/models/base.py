@@ -1,4 +1,5 @@
 """Declarative base and the columns every table shares."""
+
 from datetime import datetime
 
 from geoalchemy2 import Geometry
@@ -23,9 +24,7 @@ class Base(DeclarativeBase):
 class Timestamped:
     """created_at / updated_at kept by the database."""
 
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
@@ -44,9 +43,7 @@ class Versioned:
 
 def geometry_column(kind: str, nullable: bool = False):
     """A GiST-indexed EPSG:4326 geometry column of KIND."""
-    return mapped_column(
-        Geometry(kind, srid=4326, spatial_index=True), nullable=nullable
-    )
+    return mapped_column(Geometry(kind, srid=4326, spatial_index=True), nullable=nullable)
 
 
 def valid_geom(column: str = "geom") -> CheckConstraint:

@@ -1,4 +1,5 @@
 """Data versions: a number per table that changes with every statement writing the table."""
+
 from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 

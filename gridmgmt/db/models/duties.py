@@ -1,4 +1,5 @@
 """Visit duties (走访职责): the editable copy of gridmgmt.domain.duties."""
+
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
@@ -12,7 +13,9 @@ class Duty(Timestamped, Base):
 
     __tablename__ = "duty"
     __table_args__ = (
-        one_of("scope", SCOPES), one_of("target", TARGETS), one_of("period", PERIODS),
+        one_of("scope", SCOPES),
+        one_of("target", TARGETS),
+        one_of("period", PERIODS),
         CheckConstraint("cardinality(cadre_roles) > 0 OR cadre_id IS NOT NULL", name="who"),
     )
 

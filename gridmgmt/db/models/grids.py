@@ -2,6 +2,7 @@
 
 household.grid_cell_id and the liaison table follow the published plan (set on publish).
 """
+
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,9 +27,5 @@ class GridLiaison(Base):
     __tablename__ = "grid_liaison"
 
     plan_id: Mapped[int] = mapped_column(ForeignKey("grid_plan.id", ondelete="CASCADE"), primary_key=True)
-    household_id: Mapped[int] = mapped_column(
-        ForeignKey("household.id", ondelete="CASCADE"), primary_key=True
-    )
-    party_member_id: Mapped[int] = mapped_column(
-        ForeignKey("party_member.id", ondelete="CASCADE"), index=True
-    )
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), primary_key=True)
+    party_member_id: Mapped[int] = mapped_column(ForeignKey("party_member.id", ondelete="CASCADE"), index=True)

@@ -1,4 +1,5 @@
 """Party organisations, members, economic organisations and cadres."""
+
 from datetime import date
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String
@@ -6,7 +7,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from gridmgmt.db.models.base import Base, Timestamped, Versioned, geometry_column, one_of, valid_geom
 from gridmgmt.domain.vocab import (
-    ASSIGNMENTS, CADRE_ROLES, ECONOMIC_ORG_KINDS, ORG_FIELDS, ORG_TYPES, MEMBER_STATUSES,
+    ASSIGNMENTS,
+    CADRE_ROLES,
+    ECONOMIC_ORG_KINDS,
+    MEMBER_STATUSES,
+    ORG_FIELDS,
+    ORG_TYPES,
 )
 
 
@@ -15,7 +21,9 @@ class PartyOrg(Timestamped, Versioned, Base):
 
     __tablename__ = "party_org"
     __table_args__ = (
-        valid_geom("venue"), one_of("org_type", ORG_TYPES), one_of("field", ORG_FIELDS),
+        valid_geom("venue"),
+        one_of("org_type", ORG_TYPES),
+        one_of("field", ORG_FIELDS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

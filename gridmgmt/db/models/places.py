@@ -1,4 +1,5 @@
 """Township, village, village group and household: the places people live in."""
+
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 

@@ -1,10 +1,20 @@
 """Roads, 四必到 events, visits, grid plans and cells, liaisons, demonstration sites."""
+
 import json
 import uuid
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, func,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -12,8 +22,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from gridmgmt.db.models.base import Base, Timestamped, Versioned, geometry_column, one_of, valid_geom
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.vocab import (
-    DEMO_SITE_STATUSES, DEMO_SITE_THEMES, EVENT_STATUSES, EVENT_TYPES, PLAN_STATUSES,
-    ROAD_CLASSES, VISIT_KINDS,
+    DEMO_SITE_STATUSES,
+    DEMO_SITE_THEMES,
+    EVENT_STATUSES,
+    EVENT_TYPES,
+    PLAN_STATUSES,
+    ROAD_CLASSES,
+    VISIT_KINDS,
 )
 
 
@@ -48,7 +63,9 @@ class Event(Timestamped, Base):
 
     __tablename__ = "event"
     __table_args__ = (
-        valid_geom(), one_of("event_type", EVENT_TYPES), one_of("status", EVENT_STATUSES),
+        valid_geom(),
+        one_of("event_type", EVENT_TYPES),
+        one_of("status", EVENT_STATUSES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,12 +149,8 @@ class Liaison(Timestamped, Base):
     __table_args__ = (UniqueConstraint("party_member_id", "household_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    party_member_id: Mapped[int] = mapped_column(
-        ForeignKey("party_member.id", ondelete="CASCADE"), index=True
-    )
-    household_id: Mapped[int] = mapped_column(
-        ForeignKey("household.id", ondelete="CASCADE"), index=True
-    )
+    party_member_id: Mapped[int] = mapped_column(ForeignKey("party_member.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
 
 
 class DemoSite(Timestamped, Base):
@@ -145,7 +158,8 @@ class DemoSite(Timestamped, Base):
 
     __tablename__ = "demo_site"
     __table_args__ = (
-        one_of("status", DEMO_SITE_STATUSES), one_of("theme", DEMO_SITE_THEMES),
+        one_of("status", DEMO_SITE_STATUSES),
+        one_of("theme", DEMO_SITE_THEMES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,5 @@
 """The registry of briefing map kinds: each issue adds its module and one line here."""
+
 from gridmgmt.maps.kinds import coverage, grid_plan, overview, sites, visits
 from gridmgmt.maps.kinds.base import BriefingData, KindRefused, MapKind, Place
 

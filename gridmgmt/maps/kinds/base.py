@@ -5,6 +5,7 @@ PostGIS, in EPSG:4326) and turns them into a MapSpec. Kinds never see a
 database session, and never get household-level sensitive flags: the loaders
 only hand out aggregates and non-sensitive points.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +14,7 @@ import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from gridmgmt.domain.errors import Conflict
 from gridmgmt.domain.vocab import ROAD_CLASSES
 from gridmgmt.maps import styles
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
@@ -21,7 +23,7 @@ from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
 ROAD_WIDTHS = {"national": 2.2, "provincial": 1.9, "county": 1.6, "township": 1.1, "village": 0.55}
 
 
-class KindRefused(ValueError):
+class KindRefused(Conflict, ValueError):
     """The township lacks what this kind of map shows (Chinese message)."""
 
 
@@ -57,28 +59,46 @@ class MapKind:
     build: Callable[[BriefingData], MapSpec]
 
 
-def spec_for(data: BriefingData, title: str, layers: list[MapLayer], labels: list[MapLabel],
-             notes: tuple[str, ...] = ()) -> MapSpec:
+def spec_for(
+    data: BriefingData, title: str, layers: list[MapLayer], labels: list[MapLabel], notes: tuple[str, ...] = ()
+) -> MapSpec:
     """A MapSpec of DATA's township with the shared subtitle, inset and notes."""
     place = data.place
-    return MapSpec(title=title, area=place.geom, layers=layers, labels=labels,
-                   place=f"{place.county or ''}{place.name}", made_on=data.made_on,
-                   county=data.county, notes=notes)
+    return MapSpec(
+        title=title,
+        area=place.geom,
+        layers=layers,
+        labels=labels,
+        place=f"{place.county or ''}{place.name}",
+        made_on=data.made_on,
+        county=data.county,
+        notes=notes,
+    )
 
 
 def village_layers(data: BriefingData, fill: str = "#f8f4e1") -> list[MapLayer]:
     """Village areas with their boundaries (村界), the bottom of most maps."""
-    return [MapLayer("polygon", data.layers["villages"], label="行政村界", zorder=2,
-                     style={"facecolor": fill, "edgecolor": "#6d6d6d", "linewidth": 0.7,
-                            "linestyle": "-."})]
+    return [
+        MapLayer(
+            "polygon",
+            data.layers["villages"],
+            label="行政村界",
+            zorder=2,
+            style={"facecolor": fill, "edgecolor": "#6d6d6d", "linewidth": 0.7, "linestyle": "-."},
+        )
+    ]
 
 
 def boundary_layer(data: BriefingData) -> MapLayer:
     """The township boundary (镇界) over everything else."""
     frame = gpd.GeoDataFrame(geometry=[data.place.geom], crs=4326)
-    return MapLayer("polygon", frame, label="镇界", zorder=9,
-                    style={"facecolor": "none", "edgecolor": styles.TOWNSHIP["color"],
-                           "linewidth": 2.0, "linestyle": "--"})
+    return MapLayer(
+        "polygon",
+        frame,
+        label="镇界",
+        zorder=9,
+        style={"facecolor": "none", "edgecolor": styles.TOWNSHIP["color"], "linewidth": 2.0, "linestyle": "--"},
+    )
 
 
 def road_layers(data: BriefingData, classes=tuple(ROAD_CLASSES)) -> list[MapLayer]:
@@ -91,9 +111,19 @@ def road_layers(data: BriefingData, classes=tuple(ROAD_CLASSES)) -> list[MapLaye
         subset = roads[roads["road_class"] == road_class]
         if subset.empty:
             continue
-        layers.append(MapLayer("line", subset, label=ROAD_CLASSES[road_class], zorder=5,
-                               style={"color": styles.ROADS[road_class]["color"],
-                                      "linewidth": ROAD_WIDTHS[road_class], "capstyle": "round"}))
+        layers.append(
+            MapLayer(
+                "line",
+                subset,
+                label=ROAD_CLASSES[road_class],
+                zorder=5,
+                style={
+                    "color": styles.ROADS[road_class]["color"],
+                    "linewidth": ROAD_WIDTHS[road_class],
+                    "capstyle": "round",
+                },
+            )
+        )
     return layers
 
 
@@ -102,9 +132,16 @@ def seat_layer(data: BriefingData) -> list[MapLayer]:
     if data.place.seat is None:
         return []
     frame = gpd.GeoDataFrame(geometry=[data.place.seat], crs=4326)
-    return [MapLayer("point", frame, label="镇政府驻地", zorder=12, keep_clear=True,
-                     style={"marker": "*", "markersize": 110, "color": "#d50000",
-                            "edgecolor": "white", "linewidth": 0.4})]
+    return [
+        MapLayer(
+            "point",
+            frame,
+            label="镇政府驻地",
+            zorder=12,
+            keep_clear=True,
+            style={"marker": "*", "markersize": 110, "color": "#d50000", "edgecolor": "white", "linewidth": 0.4},
+        )
+    ]
 
 
 def village_labels(data: BriefingData) -> list[MapLabel]:
@@ -113,8 +150,10 @@ def village_labels(data: BriefingData) -> list[MapLabel]:
     # Square degrees: good enough to rank villages by size.
     areas = shapely.area(villages.geometry.to_numpy())
     points = villages.geometry.representative_point()
-    return [MapLabel(name, point.x, point.y, size=9.5, bold=True, priority=float(area))
-            for name, point, area in zip(villages["name"], points, areas)]
+    return [
+        MapLabel(name, point.x, point.y, size=9.5, bold=True, priority=float(area))
+        for name, point, area in zip(villages["name"], points, areas)
+    ]
 
 
 def seat_label(data: BriefingData) -> list[MapLabel]:
@@ -125,8 +164,14 @@ def seat_label(data: BriefingData) -> list[MapLabel]:
     return [MapLabel(f"{data.place.name}人民政府", seat.x, seat.y, size=8.5, priority=1e9)]
 
 
-def classed(frame: gpd.GeoDataFrame, column: str, classes: list[tuple[str, str, Callable]],
-            kind: str, base_style: dict, zorder: int = 3) -> list[MapLayer]:
+def classed(
+    frame: gpd.GeoDataFrame,
+    column: str,
+    classes: list[tuple[str, str, Callable]],
+    kind: str,
+    base_style: dict,
+    zorder: int = 3,
+) -> list[MapLayer]:
     """One layer per class (label, colour, test on COLUMN), in the order of CLASSES.
 
     Empty classes keep their legend entry: 'no 空白组' is news a briefing wants.
@@ -135,6 +180,5 @@ def classed(frame: gpd.GeoDataFrame, column: str, classes: list[tuple[str, str, 
     colour_key = "facecolor" if kind == "polygon" else "color"
     for label, colour, test in classes:
         subset = frame[frame[column].map(test)] if not frame.empty else frame
-        layers.append(MapLayer(kind, subset, label=label, zorder=zorder,
-                               style={**base_style, colour_key: colour}))
+        layers.append(MapLayer(kind, subset, label=label, zorder=zorder, style={**base_style, colour_key: colour}))
     return layers

@@ -1,5 +1,6 @@
 """党组织覆盖图: party members per 100 households by village group, 空白组, and 规上企业 without a party
 organisation: the coverage page's layers on paper."""
+
 import numpy as np
 
 from gridmgmt.maps.kinds.base import (
@@ -44,23 +45,39 @@ def build(data: BriefingData) -> MapSpec:
         *classed(groups, "per_100", band_classes(), "polygon", {"edgecolor": "white", "linewidth": 0.3}, zorder=1),
         MapLayer("polygon", blank, label="空白组（无党员）", zorder=1, style=BLANK_STYLE),
         *road_layers(data, classes=("national", "provincial", "county", "township")),
-        MapLayer("point", data.layers["venues"], label="党组织活动场所", zorder=10, keep_clear=True,
-                 style={"marker": "s", "markersize": 9, "color": "#c8102e", "edgecolor": "#ffde00",
-                        "linewidth": 0.5}),
-        MapLayer("point", firms[firms.has_party_org], label="规上企业（已建党组织）", zorder=11,
-                 style={**FIRM_MARKER, "color": "#ffffff", "edgecolor": "#333333"}),
-        MapLayer("point", firms[~firms.has_party_org], label="规上企业（未建党组织）", zorder=11,
-                 style={**FIRM_MARKER, "color": "#0050b3", "edgecolor": "#ffffff"}),
+        MapLayer(
+            "point",
+            data.layers["venues"],
+            label="党组织活动场所",
+            zorder=10,
+            keep_clear=True,
+            style={"marker": "s", "markersize": 9, "color": "#c8102e", "edgecolor": "#ffde00", "linewidth": 0.5},
+        ),
+        MapLayer(
+            "point",
+            firms[firms.has_party_org],
+            label="规上企业（已建党组织）",
+            zorder=11,
+            style={**FIRM_MARKER, "color": "#ffffff", "edgecolor": "#333333"},
+        ),
+        MapLayer(
+            "point",
+            firms[~firms.has_party_org],
+            label="规上企业（未建党组织）",
+            zorder=11,
+            style={**FIRM_MARKER, "color": "#0050b3", "edgecolor": "#ffffff"},
+        ),
         boundary_layer(data),
         *seat_layer(data),
     ]
     households, members = int(groups.households.sum()), int(groups.members.sum())
     per_100 = f"{100 * members / households:.1f}" if households else "—"
-    notes = (f"村民小组 {len(groups)} 个，其中空白组 {len(blank)} 个",
-             f"居住在本镇的党员 {members} 名，每百户 {per_100} 名",
-             f"规上企业 {len(firms)} 家，未建党组织 {int((~firms.has_party_org).sum())} 家")
+    notes = (
+        f"村民小组 {len(groups)} 个，其中空白组 {len(blank)} 个",
+        f"居住在本镇的党员 {members} 名，每百户 {per_100} 名",
+        f"规上企业 {len(firms)} 家，未建党组织 {int((~firms.has_party_org).sum())} 家",
+    )
     return spec_for(data, f"{data.place.name}党组织覆盖图", layers, village_labels(data), notes)
 
 
-KIND = MapKind("coverage", "党组织覆盖图",
-               ("villages", "roads", "venues", "group_members", "above_scale_firms"), build)
+KIND = MapKind("coverage", "党组织覆盖图", ("villages", "roads", "venues", "group_members", "above_scale_firms"), build)

@@ -1,4 +1,5 @@
 """网格划分图: the cells of the published grid plan, coloured by workload, with their workers."""
+
 from gridmgmt.domain.vocab import PLAN_STATUSES
 from gridmgmt.maps.kinds.base import (
     BriefingData,
@@ -28,19 +29,26 @@ def build(data: BriefingData) -> MapSpec:
     if cells.empty:
         raise KindRefused(f"{data.place.name}还没有网格方案，无法生成网格划分图")
     layers = [
-        *classed(cells, "households", WORKLOAD_CLASSES, "polygon",
-                 {"edgecolor": "#2b6b2b", "linewidth": 0.6}, zorder=2),
-        MapLayer("polygon", data.layers["villages"], label="行政村界", zorder=4,
-                 style={"facecolor": "none", "edgecolor": "#555555", "linewidth": 1.1, "linestyle": "-."}),
+        *classed(
+            cells, "households", WORKLOAD_CLASSES, "polygon", {"edgecolor": "#2b6b2b", "linewidth": 0.6}, zorder=2
+        ),
+        MapLayer(
+            "polygon",
+            data.layers["villages"],
+            label="行政村界",
+            zorder=4,
+            style={"facecolor": "none", "edgecolor": "#555555", "linewidth": 1.1, "linestyle": "-."},
+        ),
         *road_layers(data, classes=("national", "provincial", "county", "township")),
         boundary_layer(data),
         *seat_layer(data),
     ]
     points = cells.geometry.representative_point()
     # Cell labels give way to village names; the roster workbook lists every cell.
-    labels = [MapLabel(_cell_text(code.removeprefix(village), worker), p.x, p.y, size=6, priority=-1,
-                       optional=True)
-              for code, village, worker, p in zip(cells.code, cells.village_code, cells.worker, points)]
+    labels = [
+        MapLabel(_cell_text(code.removeprefix(village), worker), p.x, p.y, size=6, priority=-1, optional=True)
+        for code, village, worker, p in zip(cells.code, cells.village_code, cells.worker, points)
+    ]
     plan = f"{cells.plan_name.iloc[0]}（{PLAN_STATUSES.get(cells.plan_status.iloc[0], '')}）"
     notes = (f"网格方案：{plan}", f"网格 {len(cells)} 个，户数 {int(cells.households.sum())}")
     return spec_for(data, f"{data.place.name}网格划分图", layers, village_labels(data) + labels, notes)

@@ -1,4 +1,5 @@
 """乡镇概况图: villages and groups, roads, party venues, settlements and the seat."""
+
 from gridmgmt.maps.kinds.base import (
     BriefingData,
     MapKind,
@@ -19,16 +20,30 @@ def build(data: BriefingData) -> MapSpec:
     group_areas = groups[groups.geom_type.isin(["Polygon", "MultiPolygon"])]
     layers = [
         *village_layers(data),
-        MapLayer("polygon", group_areas, label="村民小组界", zorder=3,
-                 style={"facecolor": "none", "edgecolor": "#909090", "linewidth": 0.45,
-                        "linestyle": ":"}),
+        MapLayer(
+            "polygon",
+            group_areas,
+            label="村民小组界",
+            zorder=3,
+            style={"facecolor": "none", "edgecolor": "#909090", "linewidth": 0.45, "linestyle": ":"},
+        ),
         # Positions only, drawn as settlement dots: never any household attribute.
-        MapLayer("point", data.layers["households"], label="农户", zorder=4,
-                 style={"marker": "o", "markersize": 0.5, "color": "#5b7fa6", "linewidth": 0}),
+        MapLayer(
+            "point",
+            data.layers["households"],
+            label="农户",
+            zorder=4,
+            style={"marker": "o", "markersize": 0.5, "color": "#5b7fa6", "linewidth": 0},
+        ),
         *road_layers(data),
-        MapLayer("point", data.layers["venues"], label="党组织活动场所", zorder=10, keep_clear=True,
-                 style={"marker": "s", "markersize": 9, "color": "#c8102e", "edgecolor": "#ffde00",
-                        "linewidth": 0.5}),
+        MapLayer(
+            "point",
+            data.layers["venues"],
+            label="党组织活动场所",
+            zorder=10,
+            keep_clear=True,
+            style={"marker": "s", "markersize": 9, "color": "#c8102e", "edgecolor": "#ffde00", "linewidth": 0.5},
+        ),
         boundary_layer(data),
         *seat_layer(data),
     ]

@@ -1,4 +1,5 @@
 """党建示范点分布图: sites by review status along the road corridors, and the tour of awarded sites."""
+
 from gridmgmt.maps.kinds.base import (
     BriefingData,
     MapKind,
@@ -32,24 +33,55 @@ def build(data: BriefingData) -> MapSpec:
     status = sites.status.where(~sites.status.isin(CANDIDATE_STATUSES), "candidate")
     layers = [
         *village_layers(data),
-        MapLayer("polygon", data.layers["site_corridor"], label="公路交通沿线", zorder=3,
-                 style={"facecolor": "#fff3c4", "edgecolor": "#e0b000", "linewidth": 0.4}),
+        MapLayer(
+            "polygon",
+            data.layers["site_corridor"],
+            label="公路交通沿线",
+            zorder=3,
+            style={"facecolor": "#fff3c4", "edgecolor": "#e0b000", "linewidth": 0.4},
+        ),
         *road_layers(data),
         *_tour(data),
         boundary_layer(data),
         *seat_layer(data),
     ]
     for key, (label, marker, colour, size) in STATUS_MARKERS.items():
-        layers.append(MapLayer("point", sites[status == key], label=label, zorder=11, keep_clear=True,
-                               style={"marker": marker, "markersize": size, "color": colour,
-                                      "edgecolor": "#b71c1c" if key == "awarded" else "white",
-                                      "linewidth": 0.6}))
+        layers.append(
+            MapLayer(
+                "point",
+                sites[status == key],
+                label=label,
+                zorder=11,
+                keep_clear=True,
+                style={
+                    "marker": marker,
+                    "markersize": size,
+                    "color": colour,
+                    "edgecolor": "#b71c1c" if key == "awarded" else "white",
+                    "linewidth": 0.6,
+                },
+            )
+        )
     stop = _stops(data)
-    names = [MapLabel(f"{CIRCLED[stop[org] - 1]}{name}" if org in stop else name, p.x, p.y, size=7,
-                      bold=org in stop, priority=-0.5 if org in stop else -1, optional=org not in stop)
-             for org, name, p in zip(sites.party_org_id, sites.name, sites.geometry)]
-    return spec_for(data, f"{data.place.name}党建示范点分布图", layers,
-                    seat_label(data) + village_labels(data) + names, _notes(data, status, stop))
+    names = [
+        MapLabel(
+            f"{CIRCLED[stop[org] - 1]}{name}" if org in stop else name,
+            p.x,
+            p.y,
+            size=7,
+            bold=org in stop,
+            priority=-0.5 if org in stop else -1,
+            optional=org not in stop,
+        )
+        for org, name, p in zip(sites.party_org_id, sites.name, sites.geometry)
+    ]
+    return spec_for(
+        data,
+        f"{data.place.name}党建示范点分布图",
+        layers,
+        seat_label(data) + village_labels(data) + names,
+        _notes(data, status, stop),
+    )
 
 
 def _stops(data: BriefingData) -> dict[int, int]:
@@ -63,8 +95,9 @@ def _stops(data: BriefingData) -> dict[int, int]:
 def _notes(data: BriefingData, status, stop: dict[int, int]) -> tuple[str, ...]:
     """Site counts by status, and the tour's order and length."""
     counts = status.value_counts()
-    listed = "，".join(f"{label} {counts[key]}" for key, (label, *_) in reversed(STATUS_MARKERS.items())
-                      if key in counts)
+    listed = "，".join(
+        f"{label} {counts[key]}" for key, (label, *_) in reversed(STATUS_MARKERS.items()) if key in counts
+    )
     notes = [f"示范点 {len(status)} 个：{listed}" if listed else "示范点：暂无"]
     if stop:
         km = float(data.layers["site_tour"].km.sum())
@@ -79,9 +112,11 @@ def _tour(data: BriefingData) -> list[MapLayer]:
     tour = data.layers["site_tour"]
     if tour.empty:
         return []
-    return [MapLayer("line", tour, label="示范点观摩路线", zorder=7,
-                     style={"color": "#1565c0", "linewidth": 2.0, "alpha": 0.85})]
+    return [
+        MapLayer(
+            "line", tour, label="示范点观摩路线", zorder=7, style={"color": "#1565c0", "linewidth": 2.0, "alpha": 0.85}
+        )
+    ]
 
 
-KIND = MapKind("sites", "党建示范点分布图", ("villages", "roads", "demo_sites", "site_corridor", "site_tour"),
-               build)
+KIND = MapKind("sites", "党建示范点分布图", ("villages", "roads", "demo_sites", "site_corridor", "site_tour"), build)

@@ -2,6 +2,7 @@
 
 Never individual households, and never the 四必访 duties: the loaders leave them out.
 """
+
 import math
 
 from gridmgmt.maps.kinds.base import (
@@ -36,23 +37,31 @@ def build(data: BriefingData) -> MapSpec:
     layers = [
         *village_layers(data, fill="none"),
         *classed(groups, "rate", RATE_CLASSES, "polygon", {"edgecolor": "white", "linewidth": 0.3}, zorder=1),
-        *([MapLayer("polygon", cells, label="网格界（数字为网格完成率）", zorder=4, style=CELL_LINE)]
-          if not cells.empty else []),
+        *(
+            [MapLayer("polygon", cells, label="网格界（数字为网格完成率）", zorder=4, style=CELL_LINE)]
+            if not cells.empty
+            else []
+        ),
         *road_layers(data, classes=("national", "provincial", "county", "township")),
         boundary_layer(data),
         *seat_layer(data),
     ]
     # Cell rates give way to village names where they would collide.
     points = cells.geometry.representative_point()
-    rates = [MapLabel(f"{rate:.0%}", p.x, p.y, size=6, priority=-1, optional=True)
-             for rate, p in zip(cells.rate, points) if not math.isnan(rate)]
+    rates = [
+        MapLabel(f"{rate:.0%}", p.x, p.y, size=6, priority=-1, optional=True)
+        for rate, p in zip(cells.rate, points)
+        if not math.isnan(rate)
+    ]
     total = int(groups.targets.sum())
     done = float((groups.rate.fillna(0) * groups.targets).sum())
     overall = f"{done / total:.1%}" if total else "—"
     unit = "按村民小组着色、按网格标注" if not cells.empty else "按村民小组汇总"
-    notes = (f"统计截至 {data.made_on:%Y-%m-%d}，本周期完成率 {overall}",
-             "口径：全部农户的走访职责，不含四必访",
-             f"{unit}，不显示个别农户")
+    notes = (
+        f"统计截至 {data.made_on:%Y-%m-%d}，本周期完成率 {overall}",
+        "口径：全部农户的走访职责，不含四必访",
+        f"{unit}，不显示个别农户",
+    )
     return spec_for(data, f"{data.place.name}走访覆盖图", layers, village_labels(data) + rates, notes)
 
 

@@ -3,6 +3,7 @@
 A map kind builds a MapSpec (layers in EPSG:4326, labels, title); `render` lays
 it out on a page in the township's projected CRS and `save` writes the file.
 """
+
 from gridmgmt.maps.static.page import Page
 from gridmgmt.maps.static.render import render, save
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec

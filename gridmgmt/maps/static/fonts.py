@@ -1,4 +1,5 @@
 """Noto Sans CJK SC (Debian fonts-noto-cjk), registered with matplotlib by path."""
+
 import subprocess
 from functools import lru_cache
 from pathlib import Path
@@ -19,8 +20,13 @@ class FontMissing(RuntimeError):
 
 def _fc_match(style: str) -> Path | None:
     try:
-        out = subprocess.run(["fc-match", "-f", "%{file}", f"{FAMILY}:style={style}"],
-                             capture_output=True, text=True, timeout=10, check=False).stdout
+        out = subprocess.run(
+            ["fc-match", "-f", "%{file}", f"{FAMILY}:style={style}"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout
     except OSError:
         return None
     path = Path(out.strip()) if out.strip() else None

@@ -2,6 +2,7 @@
 
 Each part draws into its own panel axes whose data units are millimetres of paper.
 """
+
 import math
 import unicodedata
 
@@ -26,18 +27,38 @@ def legend_handle(layer: MapLayer, s: float):
     style = layer.style
     if layer.kind == "polygon" and style.get("facecolor", "none") == "none":
         # An outline-only layer (a boundary) reads best as a line.
-        return Line2D([0, 1], [0, 0], color=style["edgecolor"], linewidth=style.get("linewidth", 0.5) * s,
-                      linestyle=style.get("linestyle", "-"))
+        return Line2D(
+            [0, 1],
+            [0, 0],
+            color=style["edgecolor"],
+            linewidth=style.get("linewidth", 0.5) * s,
+            linestyle=style.get("linestyle", "-"),
+        )
     if layer.kind == "polygon":
-        return Patch(facecolor=style.get("facecolor", "none"), edgecolor=style.get("edgecolor", "none"),
-                     linewidth=style.get("linewidth", 0.5) * s, linestyle=style.get("linestyle", "-"),
-                     hatch=style.get("hatch"))
+        return Patch(
+            facecolor=style.get("facecolor", "none"),
+            edgecolor=style.get("edgecolor", "none"),
+            linewidth=style.get("linewidth", 0.5) * s,
+            linestyle=style.get("linestyle", "-"),
+            hatch=style.get("hatch"),
+        )
     if layer.kind == "line":
-        return Line2D([0, 1], [0, 0], color=style["color"], linewidth=style.get("linewidth", 1) * s,
-                      linestyle=style.get("linestyle", "-"))
-    return Line2D([], [], linestyle="none", marker=style.get("marker", "o"),
-                  markersize=max(math.sqrt(style.get("markersize", 9)), MIN_SWATCH_PT) * s,
-                  markerfacecolor=style.get("color"), markeredgecolor=style.get("edgecolor", "none"))
+        return Line2D(
+            [0, 1],
+            [0, 0],
+            color=style["color"],
+            linewidth=style.get("linewidth", 1) * s,
+            linestyle=style.get("linestyle", "-"),
+        )
+    return Line2D(
+        [],
+        [],
+        linestyle="none",
+        marker=style.get("marker", "o"),
+        markersize=max(math.sqrt(style.get("markersize", 9)), MIN_SWATCH_PT) * s,
+        markerfacecolor=style.get("color"),
+        markeredgecolor=style.get("edgecolor", "none"),
+    )
 
 
 def draw_legend(ax: Axes, layers: list[MapLayer], s: float, height_mm: float) -> None:
@@ -51,9 +72,19 @@ def draw_legend(ax: Axes, layers: list[MapLayer], s: float, height_mm: float) ->
     rows = max(1, int((height_mm - 2 * row_mm) // row_mm))
     columns = math.ceil(len(entries) / rows)
     handles, labels = zip(*entries)
-    ax.legend(handles, labels, loc="upper left", frameon=False, title="图  例", alignment="left",
-              fontsize=size, title_fontproperties={"size": 10 * s, "weight": "bold"},
-              ncols=columns, handlelength=2.4, borderaxespad=0.2)
+    ax.legend(
+        handles,
+        labels,
+        loc="upper left",
+        frameon=False,
+        title="图  例",
+        alignment="left",
+        fontsize=size,
+        title_fontproperties={"size": 10 * s, "weight": "bold"},
+        ncols=columns,
+        handlelength=2.4,
+        borderaxespad=0.2,
+    )
 
 
 def draw_north_arrow(ax: Axes, width_mm: float, height_mm: float, rotation: float, s: float) -> None:
@@ -63,15 +94,15 @@ def draw_north_arrow(ax: Axes, width_mm: float, height_mm: float, rotation: floa
     left = [(cx, cy + half), (cx - half * 0.45, cy - half), (cx, cy - half * 0.5)]
     right = [(cx, cy + half), (cx + half * 0.45, cy - half), (cx, cy - half * 0.5)]
     ax.add_patch(Polygon(left, closed=True, facecolor=INK, edgecolor=INK, linewidth=0.6 * s, transform=turn))
-    ax.add_patch(Polygon(right, closed=True, facecolor="white", edgecolor=INK, linewidth=0.6 * s,
-                         transform=turn))
+    ax.add_patch(Polygon(right, closed=True, facecolor="white", edgecolor=INK, linewidth=0.6 * s, transform=turn))
     tip_x, tip_y = turn.transform((cx, cy + half + 3.5 * s))
     x, y = ax.transData.inverted().transform((tip_x, tip_y))
     ax.text(x, y, "北", ha="center", va="center", fontsize=11 * s, fontweight="bold", color=INK)
 
 
-def draw_scale_bar(ax: Axes, width_mm: float, height_mm: float, units_per_mm: float,
-                   scale_factor: float, s: float) -> tuple[float, float]:
+def draw_scale_bar(
+    ax: Axes, width_mm: float, height_mm: float, units_per_mm: float, scale_factor: float, s: float
+) -> tuple[float, float]:
     """A 4-segment bar of a round length and the fraction 1:N; returns (metres, bar mm)."""
     pad, unit_room = 3 * s, 10 * s
     room_m = (width_mm - 2 * pad - unit_room) * units_per_mm / scale_factor
@@ -81,8 +112,16 @@ def draw_scale_bar(ax: Axes, width_mm: float, height_mm: float, units_per_mm: fl
     x0, y0, bar_h = pad, height_mm * 0.5, 1.8 * s
     step = bar / (len(ticks) - 1)
     for k in range(len(ticks) - 1):
-        ax.add_patch(Rectangle((x0 + k * step, y0), step, bar_h, linewidth=0.5 * s, edgecolor=INK,
-                               facecolor=INK if k % 2 == 0 else "white"))
+        ax.add_patch(
+            Rectangle(
+                (x0 + k * step, y0),
+                step,
+                bar_h,
+                linewidth=0.5 * s,
+                edgecolor=INK,
+                facecolor=INK if k % 2 == 0 else "white",
+            )
+        )
     # Every other tick is labelled: 0.25 and 0.75 would crowd a short bar.
     for k, text in list(enumerate(texts))[::2]:
         ax.text(x0 + k * step, y0 + bar_h + 1.2 * s, text, ha="center", va="bottom", fontsize=7 * s)
@@ -132,10 +171,26 @@ def notes_height_mm(lines: list[str], width_mm: float, s: float) -> float:
 
 def draw_notes(ax: Axes, width_mm: float, height_mm: float, lines: list[str], s: float) -> None:
     """Source, CRS and date lines, wrapped to the block, and the 内部资料 mark at the bottom."""
-    ax.text(0, height_mm, "\n".join(_wrapped(lines, width_mm, s)), ha="left", va="top", fontsize=NOTE_PT * s,
-            color=INK, linespacing=NOTE_SPACING)
-    ax.text(0, 0.5 * s, "内部资料  注意保管", ha="left", va="bottom", fontsize=MARK_PT * s,
-            fontweight="bold", color=SECRET_RED)
+    ax.text(
+        0,
+        height_mm,
+        "\n".join(_wrapped(lines, width_mm, s)),
+        ha="left",
+        va="top",
+        fontsize=NOTE_PT * s,
+        color=INK,
+        linespacing=NOTE_SPACING,
+    )
+    ax.text(
+        0,
+        0.5 * s,
+        "内部资料  注意保管",
+        ha="left",
+        va="bottom",
+        fontsize=MARK_PT * s,
+        fontweight="bold",
+        color=SECRET_RED,
+    )
 
 
 def draw_inset(ax: Axes, county: gpd.GeoSeries, township: gpd.GeoSeries, caption: str, s: float) -> None:

@@ -1,4 +1,5 @@
 """How the township frame's projection (gridmgmt.network.frame) bends at the map centre."""
+
 import math
 
 from pyproj import CRS, Geod, Transformer
@@ -26,9 +27,14 @@ def local_distortion(crs: CRS, lon: float, lat: float) -> tuple[float, float]:
 
 def crs_description(crs: CRS) -> str:
     """A short Chinese name of CRS for the map's notes."""
-    meridian = next((p.value for p in crs.coordinate_operation.params
-                     if "central meridian" in p.name.lower() or "longitude of natural origin" in p.name.lower()),
-                    None)
+    meridian = next(
+        (
+            p.value
+            for p in crs.coordinate_operation.params
+            if "central meridian" in p.name.lower() or "longitude of natural origin" in p.name.lower()
+        ),
+        None,
+    )
     if crs.to_epsg() and GK_FIRST_EPSG <= crs.to_epsg() <= GK_FIRST_EPSG + 20:
         return f"CGCS2000 3度带高斯-克吕格投影\n中央经线 {meridian:g}°E"
     return f"WGS 84 / UTM 投影\n中央经线 {meridian:g}°"

@@ -2,14 +2,14 @@
 
 Pure geometry on boxes in page units (points), so it is tested without drawing.
 """
+
 from collections.abc import Sequence
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 # Candidate centres, in units of (label width, label height): on the anchor first,
 # then above, below, right, left, the diagonals, and the same again further out.
-_RING = [(0, 0), (0, 1), (0, -1), (0.6, 0), (-0.6, 0),
-         (0.6, 1), (-0.6, 1), (0.6, -1), (-0.6, -1)]
+_RING = [(0, 0), (0, 1), (0, -1), (0.6, 0), (-0.6, 0), (0.6, 1), (-0.6, 1), (0.6, -1), (-0.6, -1)]
 CANDIDATES = _RING + [(dx * 1.85, dy * 2) for dx, dy in _RING[1:]]
 
 
@@ -27,8 +27,12 @@ def _box(cx: float, cy: float, w: float, h: float) -> Box:
     return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
-def place_labels(anchors: Sequence[tuple[float, float]], sizes: Sequence[tuple[float, float]],
-                 frame: Box, obstacles: Sequence[Box] = ()) -> list[tuple[float, float] | None]:
+def place_labels(
+    anchors: Sequence[tuple[float, float]],
+    sizes: Sequence[tuple[float, float]],
+    frame: Box,
+    obstacles: Sequence[Box] = (),
+) -> list[tuple[float, float] | None]:
     """Centre of each label (in the order given, which is priority order), or None.
 
     A label goes to the first candidate spot around its anchor whose box stays

@@ -4,7 +4,10 @@ Everything outside the map frame (legend, scale bar, north arrow, inset, notes)
 sits in the panel, so none of it can cover data. Sizes are millimetres on A4 and
 grow with the paper.
 """
+
 from dataclasses import dataclass
+
+from gridmgmt.domain.errors import UserError
 
 PAPERS_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 ORIENTATIONS = {"portrait": "纵向", "landscape": "横向"}
@@ -12,6 +15,10 @@ DPI = 300
 MM_PER_INCH = 25.4
 
 Rect = tuple[float, float, float, float]  # x, y, width, height in mm from the bottom left
+
+
+class PageRefused(UserError, ValueError):
+    """A paper size or orientation there is no page for (Chinese message)."""
 
 
 @dataclass(frozen=True)
@@ -23,9 +30,9 @@ class Page:
 
     def __post_init__(self):
         if self.paper not in PAPERS_MM:
-            raise ValueError(f"不支持的纸张「{self.paper}」，可选：{'、'.join(PAPERS_MM)}")
+            raise PageRefused(f"不支持的纸张「{self.paper}」，可选：{'、'.join(PAPERS_MM)}")
         if self.orientation not in ORIENTATIONS:
-            raise ValueError(f"不支持的方向「{self.orientation}」，可选：{'、'.join(ORIENTATIONS)}")
+            raise PageRefused(f"不支持的方向「{self.orientation}」，可选：{'、'.join(ORIENTATIONS)}")
 
     @property
     def size_mm(self) -> tuple[float, float]:
@@ -82,8 +89,13 @@ def _column(panel: Rect, s: float, inset: bool, notes_mm: float) -> dict[str, Re
     x, y, w, h = panel
     fixed = {"north": 24 * s, "inset": 44 * s if inset else 0, "scale": 20 * s, "notes": max(24 * s, notes_mm)}
     legend_h = h - sum(fixed.values())
-    heights = {"north": fixed["north"], "inset": fixed["inset"], "legend": legend_h,
-               "scale": fixed["scale"], "notes": fixed["notes"]}
+    heights = {
+        "north": fixed["north"],
+        "inset": fixed["inset"],
+        "legend": legend_h,
+        "scale": fixed["scale"],
+        "notes": fixed["notes"],
+    }
     blocks, top = {}, y + h
     for name, block_h in heights.items():
         top -= block_h

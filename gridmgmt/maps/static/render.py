@@ -1,4 +1,5 @@
 """Lay a MapSpec out on a page in the township's metric frame, and save it as PNG or PDF."""
+
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,8 +98,7 @@ def _save_png(fig: Figure, path: Path, title: str) -> None:
     info = PngImagePlugin.PngInfo()
     info.add_text("Title", title)
     info.add_text("Software", "gridmgmt")
-    Image.fromarray(pixels).save(path, format="PNG", dpi=(DPI, DPI), pnginfo=info,
-                                 compress_level=PNG_COMPRESSION)
+    Image.fromarray(pixels).save(path, format="PNG", dpi=(DPI, DPI), pnginfo=info, compress_level=PNG_COMPRESSION)
 
 
 def _panel(fig: Figure, page: Page, rect: Rect, frame: bool = False):
@@ -159,12 +159,24 @@ def _draw_labels(fig: Figure, ax, spec: MapSpec, crs: CRS, s: float) -> tuple[li
     points = gpd.GeoSeries.from_xy([lb.lon for lb in ordered], [lb.lat for lb in ordered], crs=4326).to_crs(crs)
     anchors = ax.transData.transform(list(zip(points.x, points.y)))
     renderer = fig.canvas.get_renderer()
-    texts = [ax.text(0, 0, lb.text, fontsize=lb.size * s, fontweight="bold" if lb.bold else "normal",
-                     ha="center", va="center", zorder=21) for lb in ordered]
+    texts = [
+        ax.text(
+            0,
+            0,
+            lb.text,
+            fontsize=lb.size * s,
+            fontweight="bold" if lb.bold else "normal",
+            ha="center",
+            va="center",
+            zorder=21,
+        )
+        for lb in ordered
+    ]
     sizes = [_size(text, renderer, s) for text in texts]
     frame = ax.get_window_extent(renderer)
-    spots = place_labels(anchors, sizes, (frame.x0, frame.y0, frame.x1, frame.y1),
-                         _marker_boxes(ax, spec.layers, crs, s))
+    spots = place_labels(
+        anchors, sizes, (frame.x0, frame.y0, frame.x1, frame.y1), _marker_boxes(ax, spec.layers, crs, s)
+    )
     placed, dropped = [], []
     for label, text, anchor, spot in zip(ordered, texts, anchors, spots):
         if spot is None and label.optional:
@@ -179,9 +191,16 @@ def _draw_labels(fig: Figure, ax, spec: MapSpec, crs: CRS, s: float) -> tuple[li
 
 def _halo(ax, text, s: float) -> None:
     """A white outline under TEXT, drawn as a separate path so TEXT stays selectable in a PDF."""
-    halo = ax.text(*text.get_position(), text.get_text(), fontproperties=text.get_fontproperties(),
-                   ha="center", va="center", zorder=20, color="white",
-                   path_effects=[patheffects.Stroke(linewidth=2.4 * s, foreground="white")])
+    halo = ax.text(
+        *text.get_position(),
+        text.get_text(),
+        fontproperties=text.get_fontproperties(),
+        ha="center",
+        va="center",
+        zorder=20,
+        color="white",
+        path_effects=[patheffects.Stroke(linewidth=2.4 * s, foreground="white")],
+    )
     halo.set_gid("halo")
 
 
@@ -210,13 +229,27 @@ def _draw_title(fig: Figure, page: Page, parts: Layout, spec: MapSpec) -> None:
     width, height = page.size_mm
     x, y, w, h = parts.title
     s = page.scale
-    fig.text((x + w / 2) / width, (y + h * 0.62) / height, spec.title, ha="center", va="center",
-             fontsize=20 * s, fontweight="bold")
+    fig.text(
+        (x + w / 2) / width,
+        (y + h * 0.62) / height,
+        spec.title,
+        ha="center",
+        va="center",
+        fontsize=20 * s,
+        fontweight="bold",
+    )
     area_km2 = geo.geodesic_area_km2(spec.area)
     made = f"{spec.made_on.year}年{spec.made_on.month}月{spec.made_on.day}日"
     subtitle = "　".join(part for part in (spec.place, f"面积 {area_km2:,.1f} 平方千米", made) if part)
-    fig.text((x + w / 2) / width, (y + h * 0.12) / height, subtitle, ha="center", va="center",
-             fontsize=10 * s, color="#444444")
+    fig.text(
+        (x + w / 2) / width,
+        (y + h * 0.12) / height,
+        subtitle,
+        ha="center",
+        va="center",
+        fontsize=10 * s,
+        color="#444444",
+    )
 
 
 def _notes(spec: MapSpec, crs: CRS) -> list[str]:
@@ -224,8 +257,17 @@ def _notes(spec: MapSpec, crs: CRS) -> list[str]:
     return [f"数据来源：{spec.source}", f"坐标系：{geo.crs_description(crs)}", *spec.notes]
 
 
-def _draw_panel(fig, page: Page, parts: Layout, spec: MapSpec, notes: list[str], units_per_mm: float,
-                scale_factor: float, rotation: float, area: gpd.GeoSeries) -> tuple[float, float]:
+def _draw_panel(
+    fig,
+    page: Page,
+    parts: Layout,
+    spec: MapSpec,
+    notes: list[str],
+    units_per_mm: float,
+    scale_factor: float,
+    rotation: float,
+    area: gpd.GeoSeries,
+) -> tuple[float, float]:
     s, blocks = page.scale, parts.blocks
     legend = blocks["legend"]
     furniture.draw_legend(_panel(fig, page, legend), spec.layers, s, legend[3])

@@ -1,4 +1,5 @@
 """The metric scale bar: a round ground length and the paper length it takes."""
+
 import math
 
 # Round lengths a reader can add up: 1, 2, 4, 5 × 10^n metres. A 4 splits into the bar's four

@@ -1,4 +1,5 @@
 """What a map kind hands to the renderer: styled layers, labels and the text around them."""
+
 from dataclasses import dataclass, field
 from datetime import date
 

@@ -1,30 +1,53 @@
 """Who acts, and the audit rows they leave: record(), audited files, named app users for the command line.
 
-Plain SQL, no ORM models: `gridmgmt import` audits its rows without paying to load every model.
+Core tables of the few columns used, not the ORM models: `gridmgmt import` audits its rows
+without paying to load every model.
 """
-import json
+
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Boolean, column, insert, select, table
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
+from gridmgmt.domain.errors import UserError
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.vocab import ROLES
 
 # Every action the audit log holds, with the label the audit page shows.
 ACTIONS = {
-    "login": "登录", "login_failed": "登录失败", "logout": "退出",
-    "read_sensitive": "查看敏感信息", "export_sensitive": "导出敏感信息",
-    "export_audit": "导出审计日志", "create_token": "创建访问令牌",
-    "revoke_token": "吊销访问令牌", "export_map": "导出地图", "export_layers": "导出图层",
-    "review_site": "示范点评审", "export_workbook": "导出表格", "import_layer": "导入图层",
-    "logout_all": "退出全部设备", "disable_user": "停用用户", "enable_user": "启用用户",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "logout": "退出",
+    "read_sensitive": "查看敏感信息",
+    "export_sensitive": "导出敏感信息",
+    "export_audit": "导出审计日志",
+    "create_token": "创建访问令牌",
+    "revoke_token": "吊销访问令牌",
+    "export_map": "导出地图",
+    "export_layers": "导出图层",
+    "review_site": "示范点评审",
+    "export_workbook": "导出表格",
+    "import_layer": "导入图层",
+    "logout_all": "退出全部设备",
+    "disable_user": "停用用户",
+    "enable_user": "启用用户",
 }
-INSERT = text("INSERT INTO audit_log (actor, action, target, user_id, remote_addr, detail) "
-              "VALUES (:actor, :action, :target, :user_id, :remote_addr, CAST(:detail AS jsonb))")
-USER = text("SELECT u.id, u.role, t.code FROM app_user u LEFT JOIN township t ON t.id = u.township_id "
-            "WHERE u.username = :u AND u.active")
+# Unset detail stays SQL NULL rather than JSON null.
+AUDIT_LOG = table(
+    "audit_log",
+    column("actor"),
+    column("action"),
+    column("target"),
+    column("user_id"),
+    column("remote_addr"),
+    column("detail", JSONB(none_as_null=True)),
+)
+APP_USER = table(
+    "app_user", column("id"), column("username"), column("role"), column("township_id"), column("active", Boolean)
+)
+TOWNSHIP = table("township", column("id"), column("code"))
 
 
 @dataclass(frozen=True)
@@ -37,24 +60,29 @@ class Actor:
     role: str | None = None
 
 
-class ActorRefused(PermissionError):
+class ActorRefused(UserError, PermissionError):
     """The named user does not exist, is disabled, or may not do this; the message is Chinese."""
 
+    status = 403
 
-def record(session: Session, actor: Actor, action: str, target: str | None = None,
-           detail: dict | None = None) -> None:
+
+def record(session: Session, actor: Actor, action: str, target: str | None = None, detail: dict | None = None) -> None:
     """Write an audit row in SESSION's transaction; the caller commits with the work it audits."""
     if action not in ACTIONS:  # the audit page must be able to name every row
         raise ValueError(f"audit action without a label in ACTIONS: {action}")
-    session.execute(INSERT, {
-        "actor": actor.username[:64], "action": action, "target": target, "user_id": actor.user_id,
-        "remote_addr": actor.remote_addr,
-        # Unset stays SQL NULL rather than JSON null.
-        "detail": None if detail is None else json.dumps(detail, ensure_ascii=False)})
+    session.execute(
+        insert(AUDIT_LOG).values(
+            actor=actor.username[:64],
+            action=action,
+            target=target,
+            user_id=actor.user_id,
+            remote_addr=actor.remote_addr,
+            detail=detail,
+        )
+    )
 
 
-def audited_file(session: Session, path: Path, write, actor: Actor, detail: dict,
-                 action: str = "export_map") -> Path:
+def audited_file(session: Session, path: Path, write, actor: Actor, detail: dict, action: str = "export_map") -> Path:
     """WRITE to a temporary file beside PATH, audit ACTION, then move the file into place and commit.
 
     A failed export leaves neither a file nor an audit row. DETAIL is read after WRITE, so WRITE may fill it in.
@@ -73,11 +101,20 @@ def audited_file(session: Session, path: Path, write, actor: Actor, detail: dict
     return path
 
 
-def named_actor(session: Session, username: str, permissions: tuple[str, ...], township: str | None = None,
-                origin: str | None = None) -> Actor:
+def named_actor(
+    session: Session,
+    username: str,
+    permissions: tuple[str, ...],
+    township: str | None = None,
+    origin: str | None = None,
+) -> Actor:
     """The active app user USERNAME as an Actor from ORIGIN, if their role has every one of PERMISSIONS
     and TOWNSHIP (a code; None: every township, which only an admin may) is theirs; else ActorRefused."""
-    row = session.execute(USER, {"u": username}).one_or_none()
+    row = session.execute(
+        select(APP_USER.c.id, APP_USER.c.role, TOWNSHIP.c.code)
+        .outerjoin(TOWNSHIP, TOWNSHIP.c.id == APP_USER.c.township_id)
+        .where(APP_USER.c.username == username, APP_USER.c.active)
+    ).one_or_none()
     if row is None:
         raise ActorRefused(f"没有启用的用户「{username}」")
     user_id, role, home = row

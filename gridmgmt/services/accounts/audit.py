@@ -2,6 +2,7 @@
 
 Rows are written by gridmgmt.services.accounts.actors (record, re-exported here with Actor and ACTIONS).
 """
+
 import csv
 import io
 from dataclasses import dataclass
@@ -19,8 +20,14 @@ __all__ = ["ACTIONS", "Actor", "AuditFilter", "AuditPage", "audit_page", "export
 
 PAGE_SIZE = 50
 # Column key → Chinese heading, for the page and both exports.
-COLUMNS = {"at": "时间", "actor": "用户", "action": "操作", "target": "对象",
-           "remote_addr": "来源地址", "detail": "说明"}
+COLUMNS = {
+    "at": "时间",
+    "actor": "用户",
+    "action": "操作",
+    "target": "对象",
+    "remote_addr": "来源地址",
+    "detail": "说明",
+}
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,10 @@ def audit_page(session: Session, filters: AuditFilter, page: int = 1) -> AuditPa
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     rows = session.scalars(
-        _filtered(select(AuditLog), filters).order_by(AuditLog.at.desc(), AuditLog.id.desc())
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        _filtered(select(AuditLog), filters)
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     ).all()
     return AuditPage(list(rows), page, pages, total)
 
@@ -105,4 +114,3 @@ def export_audit(session: Session, filters: AuditFilter, fmt: str, actor: Actor)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-

@@ -1,4 +1,5 @@
 """One demo user per role for the demo township, with a known password; idempotent."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -10,8 +11,13 @@ from gridmgmt.domain.vocab import ROLES
 from gridmgmt.services.accounts.users import AccountError, add_user
 
 DEMO_PASSWORD = "wangge2026"  # passes the password policy (gridmgmt.domain.passwords)
-DEMO_USERS = {"admin": "demo_admin", "planner": "demo_planner", "reviewer": "demo_reviewer",
-              "grid_worker": "demo_grid", "leader": "demo_leader"}
+DEMO_USERS = {
+    "admin": "demo_admin",
+    "planner": "demo_planner",
+    "reviewer": "demo_reviewer",
+    "grid_worker": "demo_grid",
+    "leader": "demo_leader",
+}
 
 
 @dataclass(frozen=True)
@@ -49,9 +55,14 @@ def ensure_demo_users(session: Session, township_code: str | None = None) -> lis
     for role, username in DEMO_USERS.items():
         exists = session.scalar(select(AppUser.id).where(AppUser.username == username)) is not None
         if not exists:
-            add_user(session, username, role, DEMO_PASSWORD,
-                     township_code=None if role == "admin" else code,
-                     cadre_code=cadre_code if role == "grid_worker" else None)
+            add_user(
+                session,
+                username,
+                role,
+                DEMO_PASSWORD,
+                township_code=None if role == "admin" else code,
+                cadre_code=cadre_code if role == "grid_worker" else None,
+            )
         note = f"包村干部 {cadre_name}，{village}" if role == "grid_worker" else ""
         logins.append(DemoLogin(role, username, not exists, note))
     return logins

@@ -7,31 +7,19 @@ published plan, and their whole township when a 全镇 duty binds them. Their ph
 lists, the household page, tiles, OGC features and the visit and event records all
 ask this one scope (cadre_scope).
 """
+
 from datetime import date
+from functools import lru_cache
 from typing import Protocol
 
-from sqlalchemy import select, text
+from sqlalchemy import ColumnElement, Date, Integer, Select, bindparam, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
-from gridmgmt.config import get_settings
-from gridmgmt.db.models import Household, Township, Village
+from gridmgmt.db.models import Cadre, CadreVillage, GridCell, GridPlan, Household, Township, Village
 from gridmgmt.domain.duties import covers_township
 from gridmgmt.domain.permissions import Scope, role_scope, sees_household
 from gridmgmt.services.visits.duties import active_duties
 
-# A posting holds from its first day to its last (both included; empty: open).
-CADRE_SQL = """
-SELECT c.township_id, c.cadre_role,
-       ARRAY(SELECT cv.village_id FROM cadre_village cv WHERE cv.cadre_id = c.id
-               AND (cv.start_date IS NULL OR cv.start_date <= :day)
-               AND (cv.end_date IS NULL OR cv.end_date >= :day)
-             UNION SELECT home.village_id FROM household home WHERE home.id = c.household_id) AS villages,
-       coalesce(held.cells, '{}') AS cells, coalesce(held.villages, '{}') AS cell_villages
-FROM cadre c LEFT JOIN LATERAL (
-  SELECT array_agg(gc.id) AS cells, array_agg(DISTINCT gc.village_id) AS villages
-  FROM grid_cell gc JOIN grid_plan p ON p.id = gc.plan_id
-  WHERE gc.grid_worker_id = c.id AND p.status = 'published') held ON true
-WHERE c.id = :cadre"""
 NOTHING = Scope(township_ids=frozenset(), village_ids=frozenset())
 
 
@@ -43,36 +31,79 @@ class ScopedUser(Protocol):
     cadre_id: int | None
 
 
-def user_scope(session: Session, user: ScopedUser) -> Scope:
-    """What USER may see: admins everything, grid workers what their cadre answers for,
+def user_scope(session: Session, user: ScopedUser, day: date) -> Scope:
+    """What USER may see on DAY: admins everything, grid workers what their cadre answers for,
     the others their township (without households for roles that may not see them).
 
     Only grid workers' scopes need the database (their assignments).
     """
     if user.role != "grid_worker":
         return role_scope(user.role, user.township_id)
-    return cadre_scope(session, user.cadre_id) if user.cadre_id is not None else NOTHING
+    return cadre_scope(session, user.cadre_id, day) if user.cadre_id is not None else NOTHING
 
 
-def cadre_scope(session: Session, cadre_id: int, day: date | None = None) -> Scope:
-    """The households cadre CADRE_ID answers for on DAY (default: today, local time)."""
-    row = session.execute(text(CADRE_SQL), {"cadre": cadre_id, "day": day or get_settings().today()}).one_or_none()
+def _ids(rows: Select) -> ColumnElement:
+    """The ids ROWS (one column) picks, as an array (empty when none)."""
+    return func.array(rows.scalar_subquery())
+
+
+# Built once, the cadre and the day bound at execution: this runs on every request of a grid
+# worker (every tile), and building the statement takes longer than PostgreSQL takes to answer it.
+@lru_cache(maxsize=1)
+def _assignments() -> Select:
+    """The cadre's township and role, the villages they are posted to on the day (a posting holds
+    from its first day to its last, both included; empty: open), their home village, and the cells
+    they hold in the published plan with those cells' villages."""
+    day = bindparam("day", type_=Date)
+    posted = select(CadreVillage.village_id).where(
+        CadreVillage.cadre_id == Cadre.id,
+        or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= day),
+        or_(CadreVillage.end_date.is_(None), CadreVillage.end_date >= day),
+    )
+    held = (
+        select(GridCell.id)
+        .join(GridPlan, GridPlan.id == GridCell.plan_id)
+        .where(GridCell.grid_worker_id == Cadre.id, GridPlan.status == "published")
+    )
+    return (
+        select(
+            Cadre.township_id,
+            Cadre.cadre_role,
+            _ids(posted).label("villages"),
+            Household.village_id.label("home_village"),
+            _ids(held).label("cells"),
+            _ids(held.with_only_columns(distinct(GridCell.village_id))).label("cell_villages"),
+        )
+        .outerjoin(Household, Household.id == Cadre.household_id)
+        .where(Cadre.id == bindparam("cadre_id", type_=Integer))
+    )
+
+
+def cadre_scope(session: Session, cadre_id: int, day: date) -> Scope:
+    """The households cadre CADRE_ID answers for on DAY."""
+    row = session.execute(_assignments(), {"cadre_id": cadre_id, "day": day}).one_or_none()
     if row is None:
         return NOTHING
     township = frozenset({row.township_id})
     if covers_township(active_duties(session), row.cadre_role, cadre_id):
         return Scope(township_ids=township)
-    return Scope(township_ids=township, village_ids=frozenset(row.villages),
-                 grid_cell_ids=frozenset(row.cells), cell_village_ids=frozenset(row.cell_villages))
+    home = {row.home_village} if row.home_village is not None else set()
+    return Scope(
+        township_ids=township,
+        village_ids=frozenset(row.villages) | home,
+        grid_cell_ids=frozenset(row.cells),
+        cell_village_ids=frozenset(row.cell_villages),
+    )
 
 
-def answers_for(session: Session, cadre_id: int, household_id: int) -> bool:
-    """True when the household HOUSEHOLD_ID lies in cadre CADRE_ID's scope today."""
+def answers_for(session: Session, cadre_id: int, household_id: int, day: date) -> bool:
+    """True when the household HOUSEHOLD_ID lies in cadre CADRE_ID's scope on DAY."""
     row = session.execute(
         select(Village.township_id, Household.village_id, Household.grid_cell_id)
-        .join(Village, Household.village_id == Village.id).where(Household.id == household_id)
+        .join(Village, Household.village_id == Village.id)
+        .where(Household.id == household_id)
     ).one_or_none()
-    return row is not None and sees_household(cadre_scope(session, cadre_id), *row)
+    return row is not None and sees_household(cadre_scope(session, cadre_id, day), *row)
 
 
 def public_scope(session: Session, township_codes: tuple[str, ...]) -> Scope:

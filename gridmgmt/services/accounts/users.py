@@ -2,17 +2,19 @@
 
 Logins, their rate limit and login sessions are in gridmgmt.services.accounts.logins.
 """
+
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import ApiToken, AppUser, Cadre, Township
+from gridmgmt.domain.errors import UserError
 from gridmgmt.domain.passwords import password_problem
 from gridmgmt.domain.vocab import ROLES
 from gridmgmt.services.accounts.audit import Actor, record
@@ -20,7 +22,7 @@ from gridmgmt.services.accounts.audit import Actor, record
 TOKEN_PREFIX = "gm_"
 
 
-class AccountError(ValueError):
+class AccountError(UserError, ValueError):
     """A bad account request; the message is Chinese and safe to show."""
 
 
@@ -97,8 +99,14 @@ def _check_role(role: str, township_id: int | None, cadre: Cadre | None) -> None
         raise AccountError("网格员必须关联一名干部（--cadre）")
 
 
-def add_user(session: Session, username: str, role: str, password: str,
-             township_code: str | None = None, cadre_code: str | None = None) -> AppUser:
+def add_user(
+    session: Session,
+    username: str,
+    role: str,
+    password: str,
+    township_code: str | None = None,
+    cadre_code: str | None = None,
+) -> AppUser:
     """Create and commit a user; a grid worker's township defaults to their cadre's."""
     if not username or len(username) > 64 or not username.isprintable():
         raise AccountError("用户名须为 1–64 个字符，不含控制字符")
@@ -109,8 +117,13 @@ def add_user(session: Session, username: str, role: str, password: str,
     if township_id is None and cadre is not None:
         township_id = cadre.township_id
     _check_role(role, township_id, cadre)
-    user = AppUser(username=username, role=role, password_hash=new_password_hash(username, password),
-                   township_id=township_id, cadre_id=cadre.id if cadre else None)
+    user = AppUser(
+        username=username,
+        role=role,
+        password_hash=new_password_hash(username, password),
+        township_id=township_id,
+        cadre_id=cadre.id if cadre else None,
+    )
     session.add(user)
     session.commit()
     return user
@@ -149,8 +162,7 @@ def _keep_an_admin(session: Session, user: AppUser) -> None:
     if user.role != "admin" or not user.active:
         return
     # Locked, so that two admins disabling each other at once cannot both pass.
-    admins = session.scalars(select(AppUser.id).where(AppUser.role == "admin", AppUser.active)
-                             .with_for_update()).all()
+    admins = session.scalars(select(AppUser.id).where(AppUser.role == "admin", AppUser.active).with_for_update()).all()
     if admins == [user.id]:
         raise AccountError(f"{user.username} 是最后一个在用的系统管理员，不能停用或改为其他角色")
 
@@ -158,14 +170,14 @@ def _keep_an_admin(session: Session, user: AppUser) -> None:
 def list_users(session: Session) -> list[tuple[AppUser, str | None]]:
     """Every user with their township's name, by username."""
     rows = session.execute(
-        select(AppUser, Township.name).outerjoin(Township, AppUser.township_id == Township.id)
+        select(AppUser, Township.name)
+        .outerjoin(Township, AppUser.township_id == Township.id)
         .order_by(AppUser.username)
     )
     return [tuple(row) for row in rows]
 
 
-def create_token(session: Session, username: str, name: str = "default",
-                 expires_days: int | None = None) -> str:
+def create_token(session: Session, username: str, name: str = "default", expires_days: int | None = None) -> str:
     """A new personal access token for USERNAME; the secret is returned once, never stored."""
     user = find_user(session, username)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -173,9 +185,8 @@ def create_token(session: Session, username: str, name: str = "default",
     if expires_days is not None:
         if expires_days < 1:
             raise AccountError("有效天数至少为 1")
-        expires = datetime.now(timezone.utc) + timedelta(days=expires_days)
-    session.add(ApiToken(user_id=user.id, name=name, token_hash=secret_hash(secret),
-                         expires_at=expires))
+        expires = datetime.now(UTC) + timedelta(days=expires_days)
+    session.add(ApiToken(user_id=user.id, name=name, token_hash=secret_hash(secret), expires_at=expires))
     record(session, Actor(username, user.id), "create_token", target=name)
     session.commit()
     return secret
@@ -197,7 +208,7 @@ def revoke_tokens(session: Session, username: str, name: str | None = None) -> i
 
 def user_for_token(session: Session, secret: str) -> AppUser | None:
     """The active user owning the unrevoked, unexpired token SECRET (last use recorded), or None."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == secret_hash(secret)))
     if token is None or token.revoked or (token.expires_at and token.expires_at <= now):
         return None

@@ -3,6 +3,7 @@
 Every export is written to the audit log in the same transaction; a failed
 export leaves neither a file nor an audit row.
 """
+
 import json
 from dataclasses import replace
 from datetime import date
@@ -10,50 +11,70 @@ from pathlib import Path
 
 import geopandas as gpd
 import shapely
-from sqlalchemy import text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from geodata.layers import LAYERS
-from gridmgmt.config import get_settings
+from gridmgmt.db.models import Township
+from gridmgmt.domain.errors import Conflict, TownshipNotFound
 from gridmgmt.maps.kinds import KINDS, BriefingData, KindRefused, MapKind, Place
 from gridmgmt.maps.standalone import standalone_html
 from gridmgmt.maps.static import Page, render, save
 from gridmgmt.services.accounts.actors import Actor, audited_file
-from gridmgmt.services.briefing.layers import LOADERS
+from gridmgmt.services.briefing.layers import LOADERS, Ask
 from gridmgmt.services.mapdata.exporting import write_layer
-from gridmgmt.domain.errors import TownshipNotFound
 from gridmgmt.services.mapdata.layers import township_layers
+from gridmgmt.services.visits.settings import VisitSettings
 
 MAP_FORMATS = ("png", "pdf", "html")
 # The folium web map is the township overview; other kinds are print maps only.
 HTML_KINDS = ("overview",)
 
 
-class BriefingRefused(ValueError):
+class BriefingRefused(Conflict, ValueError):
     """The export was not made; the message (Chinese) says why."""
 
 
-class TownshipMissing(BriefingRefused):
-    """No township has the requested code."""
-
-    def __init__(self, code: str):
-        super().__init__(f"没有编码为 {code} 的乡镇")
+class TownshipMissing(TownshipNotFound, BriefingRefused):
+    """No township has the requested code (a 404, and a refused export)."""
 
 
-def briefing_data(session: Session, kind: MapKind, township_code: str, made_on: date,
-                  households: bool = True) -> BriefingData:
+def _township_id(session: Session, code: str) -> int:
+    found = session.scalar(select(Township.id).where(Township.code == code))
+    if found is None:
+        raise TownshipMissing(code)
+    return found
+
+
+def briefing_data(
+    session: Session,
+    kind: MapKind,
+    township_code: str,
+    made_on: date,
+    households: bool = True,
+    visits: VisitSettings | None = None,
+) -> BriefingData:
     """The township, the layers KIND needs and the county's townships for the inset.
 
-    Without HOUSEHOLDS (a role that may not see them) the household layer is empty.
+    Without HOUSEHOLDS (a role that may not see them) the household layer is empty. VISITS
+    (default: the settings' defaults) date the visits that the compliance layers count.
     """
-    row = session.execute(text(
-        "SELECT id, code, name, county, ST_AsBinary(geom), ST_AsBinary(seat) FROM township WHERE code = :c"
-    ), {"c": township_code}).one_or_none()
+    row = session.execute(
+        select(
+            Township.id,
+            Township.code,
+            Township.name,
+            Township.county,
+            func.ST_AsBinary(Township.geom),
+            func.ST_AsBinary(Township.seat),
+        ).where(Township.code == township_code)
+    ).one_or_none()
     if row is None:
         raise TownshipMissing(township_code)
     township_id, code, name, county, geom, seat = row
     place = Place(code, name, county, shapely.from_wkb(geom), shapely.from_wkb(seat) if seat else None)
-    layers = {layer: LOADERS[layer](session, township_id, made_on) for layer in kind.layers}
+    ask = Ask(township_id, made_on, visits or VisitSettings.defaults())
+    layers = {layer: LOADERS[layer](session, ask) for layer in kind.layers}
     if not households and "households" in layers:
         layers["households"] = layers["households"].iloc[0:0]
     return BriefingData(place, layers, made_on, _county(session, county))
@@ -62,8 +83,9 @@ def briefing_data(session: Session, kind: MapKind, township_code: str, made_on: 
 def _county(session: Session, county: str | None) -> gpd.GeoSeries | None:
     if not county:
         return None
-    wkbs = session.execute(text("SELECT ST_AsBinary(geom) FROM township WHERE county = :c ORDER BY code"),
-                           {"c": county}).scalars().all()
+    wkbs = session.scalars(
+        select(func.ST_AsBinary(Township.geom)).where(Township.county == county).order_by(Township.code)
+    ).all()
     return gpd.GeoSeries(shapely.from_wkb(wkbs), crs=4326) if len(wkbs) > 1 else None
 
 
@@ -79,51 +101,72 @@ def _check(kind_name: str, fmt: str, path: Path) -> MapKind:
     return KINDS[kind_name]
 
 
-def export_map(session: Session, kind_name: str, township_code: str, fmt: str, path: Path,
-               page: Page = Page(), actor: Actor = Actor("unknown"), made_on: date | None = None,
-               households: bool = True) -> Path:
+def export_map(
+    session: Session,
+    kind_name: str,
+    township_code: str,
+    fmt: str,
+    path: Path,
+    page: Page = Page(),
+    actor: Actor = Actor("unknown"),
+    made_on: date | None = None,
+    households: bool = True,
+    node_modules: Path | None = None,
+    visits: VisitSettings | None = None,
+) -> Path:
     """Write map KIND_NAME of the township to PATH in FMT (png/pdf/html) and audit it.
 
     HOUSEHOLDS false leaves household points off the map, for roles that may not see them.
+    NODE_MODULES (the front-end assets, settings.node_modules) is what an html map inlines.
     """
     path = Path(path)
     kind = _check(kind_name, fmt, path)
-    made_on = made_on or date.today()
+    visits = visits or VisitSettings.defaults()
+    made_on = made_on or visits.today()
     if fmt == "html":
-        content = _standalone(session, township_code, made_on, households).encode("utf-8")
-        return audited_file(session, path, lambda p: p.write_bytes(content), actor,
-                        {"kind": kind.name, "format": fmt, "township": township_code})
+        content = _standalone(session, township_code, made_on, households, node_modules).encode("utf-8")
+        return audited_file(
+            session,
+            path,
+            lambda p: p.write_bytes(content),
+            actor,
+            {"kind": kind.name, "format": fmt, "township": township_code},
+        )
     try:
-        spec = kind.build(briefing_data(session, kind, township_code, made_on, households))
+        spec = kind.build(briefing_data(session, kind, township_code, made_on, households, visits))
     except KindRefused as refused:
         raise BriefingRefused(str(refused)) from refused
     rendered = render(spec, page)
-    detail = {"kind": kind.name, "format": fmt, "township": township_code,
-              "paper": page.paper, "orientation": page.orientation}
+    detail = {
+        "kind": kind.name,
+        "format": fmt,
+        "township": township_code,
+        "paper": page.paper,
+        "orientation": page.orientation,
+    }
     return audited_file(session, path, lambda p: save(rendered, p, fmt, spec.title), actor, detail)
 
 
-def _standalone(session: Session, township_code: str, made_on: date, households: bool) -> str:
+def _standalone(session: Session, township_code: str, made_on: date, households: bool, node_modules: Path) -> str:
     """The overview web map with its households embedded: a file has no tile server to ask."""
-    try:
-        layers = township_layers(session, township_code)
-    except TownshipNotFound as missing:
-        raise TownshipMissing(township_code) from missing
-    township_id = session.execute(text("SELECT id FROM township WHERE code = :c"), {"c": township_code}).scalar()
-    points = LOADERS["households"](session, township_id, made_on)
+    points = LOADERS["households"](
+        session, Ask(_township_id(session, township_code), made_on, VisitSettings.defaults())
+    )
     if not households:
         points = points.iloc[0:0]
     points.geometry = shapely.set_precision(points.geometry.array, 1e-6)
-    embedded = replace(layers, households=json.loads(points.to_json(drop_id=True)))
-    return standalone_html(embedded, get_settings().node_modules)
+    embedded = replace(township_layers(session, township_code), households=json.loads(points.to_json(drop_id=True)))
+    return standalone_html(embedded, node_modules)
 
 
-def _exists(session: Session, township_code: str) -> bool:
-    return session.execute(text("SELECT 1 FROM township WHERE code = :c"), {"c": township_code}).first() is not None
-
-
-def export_geopackage(session: Session, township_code: str, layer_names: list[str], path: Path,
-                      actor: Actor = Actor("unknown"), include_sensitive: bool = False) -> dict[str, int]:
+def export_geopackage(
+    session: Session,
+    township_code: str,
+    layer_names: list[str],
+    path: Path,
+    actor: Actor = Actor("unknown"),
+    include_sensitive: bool = False,
+) -> dict[str, int]:
     """Write LAYER_NAMES of the township into one GeoPackage for QGIS, audited; rows per layer.
 
     Sensitive household flags only with INCLUDE_SENSITIVE (then audited as export_sensitive).
@@ -132,8 +175,7 @@ def export_geopackage(session: Session, township_code: str, layer_names: list[st
     unknown = [name for name in layer_names if name not in LAYERS]
     if unknown or not layer_names:
         raise BriefingRefused(f"未知图层：{'、'.join(unknown) or '（未选择）'}；可选：{'、'.join(LAYERS)}")
-    if not _exists(session, township_code):
-        raise TownshipMissing(township_code)
+    _township_id(session, township_code)
     counts: dict[str, int] = {}
 
     def write(partial: Path) -> None:

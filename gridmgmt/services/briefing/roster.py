@@ -3,68 +3,129 @@
 The plan is the newest published one, else the newest draft, as on the grid briefing map.
 No household is listed and no 四必访 flag is read: only counts per cell and per liaison.
 """
+
 from io import BytesIO
 
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from gridmgmt.db.models import Cadre, GridCell, GridPlan, Household, PartyMember, Township, Village
+from gridmgmt.db.models.grids import GridLiaison, GridMembership
+from gridmgmt.domain.errors import Conflict
 from gridmgmt.domain.vocab import CADRE_ROLES, PLAN_STATUSES
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK, add_sheet, new_book
 from gridmgmt.services.accounts.audit import Actor, record
 
-PLAN = """SELECT p.id, p.name, p.status, p.published_at FROM grid_plan p JOIN township t ON t.id = p.township_id
-          WHERE t.code = :c ORDER BY p.status = 'published' DESC, p.published_at DESC NULLS LAST, p.id DESC LIMIT 1"""
-CELLS = """
-SELECT v.name AS 行政村, c.code AS 网格编号, coalesce(c.name, '') AS 网格名称,
-       count(m.household_id) AS 户数, coalesce(sum(h.member_count), 0) AS 人口,
-       coalesce(w.name, '（未配）') AS 网格员, w.cadre_role AS 职务, w.phone AS 联系电话,
-       count(DISTINCT l.party_member_id) AS 联户党员人数, count(l.household_id) AS 已配联户党员的户数,
-       count(m.household_id) - count(l.household_id) AS 未配联户党员的户数
-FROM grid_cell c JOIN village v ON v.id = c.village_id
-LEFT JOIN cadre w ON w.id = c.grid_worker_id
-LEFT JOIN grid_membership m ON m.cell_id = c.id
-LEFT JOIN household h ON h.id = m.household_id
-LEFT JOIN grid_liaison l ON l.plan_id = c.plan_id AND l.household_id = m.household_id
-WHERE c.plan_id = :p GROUP BY v.code, v.name, c.code, c.name, w.name, w.cadre_role, w.phone
-ORDER BY v.code, c.code"""
-LIAISONS = """
-SELECT v.name AS 行政村, c.code AS 网格编号, pm.name AS 联户党员, count(*) AS 联系户数
-FROM grid_liaison l JOIN grid_membership m ON m.plan_id = l.plan_id AND m.household_id = l.household_id
-JOIN grid_cell c ON c.id = m.cell_id JOIN village v ON v.id = c.village_id
-JOIN party_member pm ON pm.id = l.party_member_id
-WHERE l.plan_id = :p GROUP BY v.code, v.name, c.code, pm.id, pm.name ORDER BY v.code, c.code, pm.name"""
+UNASSIGNED = "（未配）"
 
 
-class NoPlan(LookupError):
+class NoPlan(Conflict, LookupError):
     """The township has no grid plan (or no such township); the message is Chinese."""
 
 
-def _frame(session: Session, sql: str, **params) -> pd.DataFrame:
-    rows = session.execute(text(sql), params)
-    return pd.DataFrame(rows.all(), columns=list(rows.keys()))
+def _plan(session: Session, township_code: str):
+    """The newest published plan of the township, else its newest plan; NoPlan when it has none."""
+    plan = session.execute(
+        select(GridPlan.id, GridPlan.name, GridPlan.status, GridPlan.published_at)
+        .join(Township, Township.id == GridPlan.township_id)
+        .where(Township.code == township_code)
+        .order_by(
+            (GridPlan.status == "published").desc(), GridPlan.published_at.desc().nulls_last(), GridPlan.id.desc()
+        )
+        .limit(1)
+    ).one_or_none()
+    if plan is None:
+        raise NoPlan(f"编码为 {township_code} 的乡镇还没有网格方案")
+    return plan
+
+
+def _cells(session: Session, plan_id: int) -> pd.DataFrame:
+    """One row per cell: its village, worker, households, people and liaison counts."""
+    households, linked = func.count(GridMembership.household_id), func.count(GridLiaison.household_id)
+    return pd.read_sql(
+        select(
+            Village.name.label("行政村"),
+            GridCell.code.label("网格编号"),
+            func.coalesce(GridCell.name, "").label("网格名称"),
+            households.label("户数"),
+            func.coalesce(func.sum(Household.member_count), 0).label("人口"),
+            func.coalesce(Cadre.name, UNASSIGNED).label("网格员"),
+            Cadre.cadre_role.label("职务"),
+            Cadre.phone.label("联系电话"),
+            func.count(GridLiaison.party_member_id.distinct()).label("联户党员人数"),
+            linked.label("已配联户党员的户数"),
+            (households - linked).label("未配联户党员的户数"),
+        )
+        .join(Village, Village.id == GridCell.village_id)
+        .outerjoin(Cadre, Cadre.id == GridCell.grid_worker_id)
+        .outerjoin(GridMembership, GridMembership.cell_id == GridCell.id)
+        .outerjoin(Household, Household.id == GridMembership.household_id)
+        .outerjoin(
+            GridLiaison,
+            and_(GridLiaison.plan_id == GridCell.plan_id, GridLiaison.household_id == GridMembership.household_id),
+        )
+        .where(GridCell.plan_id == plan_id)
+        .group_by(Village.code, Village.name, GridCell.code, GridCell.name, Cadre.name, Cadre.cadre_role, Cadre.phone)
+        .order_by(Village.code, GridCell.code),
+        session.connection(),
+    )
+
+
+def _liaisons(session: Session, plan_id: int) -> pd.DataFrame:
+    """One row per cell and liaison party member: how many of the cell's households they link."""
+    return pd.read_sql(
+        select(
+            Village.name.label("行政村"),
+            GridCell.code.label("网格编号"),
+            PartyMember.name.label("联户党员"),
+            func.count().label("联系户数"),
+        )
+        .select_from(GridLiaison)
+        .join(
+            GridMembership,
+            and_(
+                GridMembership.plan_id == GridLiaison.plan_id, GridMembership.household_id == GridLiaison.household_id
+            ),
+        )
+        .join(GridCell, GridCell.id == GridMembership.cell_id)
+        .join(Village, Village.id == GridCell.village_id)
+        .join(PartyMember, PartyMember.id == GridLiaison.party_member_id)
+        .where(GridLiaison.plan_id == plan_id)
+        .group_by(Village.code, Village.name, GridCell.code, PartyMember.id, PartyMember.name)
+        .order_by(Village.code, GridCell.code, PartyMember.name),
+        session.connection(),
+    )
 
 
 def grid_roster(session: Session, township_code: str, actor: Actor) -> bytes:
     """The roster .xlsx of the township's plan: 说明, 网格花名册, 联户党员; audited, committed."""
-    plan = session.execute(text(PLAN), {"c": township_code}).one_or_none()
-    if plan is None:
-        raise NoPlan(f"编码为 {township_code} 的乡镇还没有网格方案")
-    cells = _frame(session, CELLS, p=plan.id)
+    plan = _plan(session, township_code)
+    cells = _cells(session, plan.id)
     cells["职务"] = cells["职务"].map(CADRE_ROLES).fillna("")
     published = f"{plan.published_at:%Y-%m-%d}" if plan.published_at else "未发布"
-    about = [("网格方案", plan.name), ("状态", PLAN_STATUSES.get(plan.status, plan.status)), ("发布日期", published),
-             ("网格数", len(cells)), ("户数", int(cells["户数"].sum())),
-             ("未配网格员的网格", int((cells["网格员"] == "（未配）").sum())),
-             ("未配联户党员的户数", int(cells["未配联户党员的户数"].sum()))]
+    about = [
+        ("网格方案", plan.name),
+        ("状态", PLAN_STATUSES.get(plan.status, plan.status)),
+        ("发布日期", published),
+        ("网格数", len(cells)),
+        ("户数", int(cells["户数"].sum())),
+        ("未配网格员的网格", int((cells["网格员"] == UNASSIGNED).sum())),
+        ("未配联户党员的户数", int(cells["未配联户党员的户数"].sum())),
+    ]
     book = new_book()
     add_sheet(book, "说明", ["项目", "内容"], about)
     add_sheet(book, "网格花名册", list(cells.columns), cells.itertuples(index=False))
-    liaisons = _frame(session, LIAISONS, p=plan.id)
+    liaisons = _liaisons(session, plan.id)
     add_sheet(book, "联户党员", list(liaisons.columns), liaisons.itertuples(index=False))
     out = BytesIO()
     book.save(out)
-    record(session, actor, EXPORT_WORKBOOK, target=f"grid-roster-{township_code}.xlsx",
-           detail={"workbook": "grid_roster", "township": township_code, "plan": plan.id})
+    record(
+        session,
+        actor,
+        EXPORT_WORKBOOK,
+        target=f"grid-roster-{township_code}.xlsx",
+        detail={"workbook": "grid_roster", "township": township_code, "plan": plan.id},
+    )
     session.commit()
     return out.getvalue()

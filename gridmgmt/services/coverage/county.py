@@ -6,31 +6,43 @@ The rows leave PostGIS with COPY (200,000 households in well under a second); th
 nearest venue is found in memory with shapely's STRtree, in the metric frame chosen
 (by the townships' rule, gridmgmt.network.frame) at the households' median point.
 """
+
 import io
 
 import pandas as pd
 from psycopg import sql
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.coverage import area_counts
+from gridmgmt.db.models import Household, PartyMember, PartyOrg, Village
+from gridmgmt.db.queries import lonlat
 from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, CoverageRules
 from gridmgmt.network.distances import nearest_straight
 from gridmgmt.network.frame import TownshipFrame
 
-HOUSEHOLDS = """SELECT h.id, h.group_id, h.village_id, v.township_id, h.member_count,
-                       ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat
-                FROM household h JOIN village v ON v.id = h.village_id"""
-MEMBERS = "SELECT household_id, status FROM party_member WHERE household_id IS NOT NULL"
-VENUES = "SELECT ST_X(venue) AS lon, ST_Y(venue) AS lat FROM party_org WHERE venue IS NOT NULL AND field = ANY({})"
+HOUSEHOLDS = select(
+    Household.id,
+    Household.group_id,
+    Household.village_id,
+    Village.township_id,
+    Household.member_count,
+    *lonlat(Household.geom),
+).join(Village, Village.id == Household.village_id)
+MEMBERS = select(PartyMember.household_id, PartyMember.status).where(PartyMember.household_id.is_not(None))
+VENUES = select(*lonlat(PartyOrg.venue)).where(PartyOrg.venue.is_not(None), PartyOrg.field.in_(RESIDENT_VENUE_FIELDS))
 AREAS = {"groups": "group_id", "villages": "village_id", "townships": "township_id"}
 
 
-def _copy_out(session: Session, query: sql.Composable) -> pd.DataFrame:
-    """The rows of QUERY as a DataFrame, through COPY … TO STDOUT (CSV)."""
-    raw = session.connection().connection.driver_connection
+def _copy_out(session: Session, rows: Select) -> pd.DataFrame:
+    """ROWS as a DataFrame, through COPY … TO STDOUT (CSV); COPY takes no server-side
+    parameters, so psycopg merges ROWS' parameters into the statement."""
+    conn = session.connection()
+    compiled = rows.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    raw = conn.connection.driver_connection
     buffer = io.BytesIO()
-    statement = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, HEADER)").format(query)
-    with raw.cursor() as cur, cur.copy(statement) as copy:
+    statement = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, HEADER)").format(sql.SQL(str(compiled)))
+    with raw.cursor() as cur, cur.copy(statement, compiled.params) as copy:
         for block in copy:
             buffer.write(block)
     buffer.seek(0)
@@ -48,9 +60,9 @@ def _venue_distances(homes: pd.DataFrame, venues: pd.DataFrame) -> pd.Series:
 def county_figures(session: Session, rules: CoverageRules = CoverageRules()) -> dict[str, pd.DataFrame]:
     """{'groups', 'villages', 'townships'}: coverage counts, 空白组 per township and households
     farther than the venue reach in a straight line ('venue_far_line'), for every township."""
-    homes = _copy_out(session, sql.SQL(HOUSEHOLDS))
-    members = _copy_out(session, sql.SQL(MEMBERS))
-    venues = _copy_out(session, sql.SQL(VENUES).format(sql.Literal(RESIDENT_VENUE_FIELDS)))
+    homes = _copy_out(session, HOUSEHOLDS)
+    members = _copy_out(session, MEMBERS)
+    venues = _copy_out(session, VENUES)
     session.rollback()  # read-only: end the transaction the queries opened
     homes["far"] = _venue_distances(homes, venues) > rules.venue_reach_m
     out = {}

@@ -2,55 +2,78 @@
 
 Household features carry their code only: no 四必访 flag is ever selected here.
 """
-import json
 
 import pandas as pd
-from sqlalchemy import text
+from geoalchemy2 import Geography, Geometry
+from sqlalchemy import cast, func, select
 from sqlalchemy.orm import Session
 
+from gridmgmt.db.models import EconomicOrg, Household, PartyOrg, Township, Village, VillageGroup
+from gridmgmt.db.queries import COORD_DIGITS, among, collection, collection_of
 from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, RULES
-from gridmgmt.readmodels import CoverageLayers
-from gridmgmt.readmodels import CoverageReport
+from gridmgmt.readmodels import CoverageLayers, CoverageReport
 
-COORD_DIGITS = 6
-SIMPLIFY_DEGREES = 2e-5   # about 2 m
-HULL_MARGIN_M = 40        # proposed 党小组 drawn as their homes' hull plus this margin
-# Where each kind of finding sits on the map: (table, id column of the finding, point SQL).
+SIMPLIFY_DEGREES = 2e-5  # about 2 m
+HULL_MARGIN_M = 40  # proposed 党小组 drawn as their homes' hull plus this margin
+# A party org without a venue sits at a point of its village.
+ORG_PLACE = func.coalesce(
+    PartyOrg.venue,
+    select(func.ST_PointOnSurface(Village.geom)).where(Village.id == PartyOrg.village_id).scalar_subquery(),
+)
+# Where each kind of finding sits on the map: (id column of the table, id column of the finding, point).
 PLACES = {
-    "group": ("village_group", "id", "ST_PointOnSurface(geom)"),
-    "village": ("village", "id", "ST_PointOnSurface(geom)"),
-    "org": ("party_org", "org_id", "COALESCE(venue, (SELECT ST_PointOnSurface(v.geom) FROM village v "
-                                   "WHERE v.id = party_org.village_id))"),
-    "firm": ("economic_org", "id", "geom"),
-    "household": ("household", "household_id", "geom"),
+    "group": (VillageGroup.id, "id", func.ST_PointOnSurface(VillageGroup.geom)),
+    "village": (Village.id, "id", func.ST_PointOnSurface(Village.geom)),
+    "org": (PartyOrg.id, "org_id", ORG_PLACE),
+    "firm": (EconomicOrg.id, "id", EconomicOrg.geom),
+    "household": (Household.id, "household_id", Household.geom),
 }
-PLACE_OF_RULE = {"blank_group": "group", "blank_village": "village", "committee_missing": "org",
-                 "committee_not_allowed": "org", "committee_size": "org", "split_needed": "org",
-                 "firm_without_org": "firm", "coop_without_org": "firm", "village_uncovered": "village",
-                 "first_secretary_missing": "village", "venue_far": "household", "member_far": "household"}
+PLACE_OF_RULE = {
+    "blank_group": "group",
+    "blank_village": "village",
+    "committee_missing": "org",
+    "committee_not_allowed": "org",
+    "committee_size": "org",
+    "split_needed": "org",
+    "firm_without_org": "firm",
+    "coop_without_org": "firm",
+    "village_uncovered": "village",
+    "first_secretary_missing": "village",
+    "venue_far": "household",
+    "member_far": "household",
+}
 
 
-def _collection(rows) -> dict:
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": json.loads(geom), "properties": props} for geom, props in rows]}
-
-
-def _geoms(session: Session, table: str, ids, point: str = "geom") -> dict[int, str]:
-    """GeoJSON text of the rows IDS of TABLE (its POINT expression)."""
-    rows = session.execute(text(f"SELECT id, ST_AsGeoJSON({point}, {COORD_DIGITS}) FROM {table} "
-                                "WHERE id = ANY(:ids)"), {"ids": [int(i) for i in ids]})
+def _geoms(session: Session, id_column, ids, point) -> dict[int, str]:
+    """GeoJSON text of POINT (an expression of ID_COLUMN's table) for the rows IDS."""
+    rows = session.execute(select(id_column, func.ST_AsGeoJSON(point, COORD_DIGITS)).where(among(id_column, ids)))
     return dict(rows.all())
 
 
 def _groups(session: Session, report: CoverageReport) -> dict:
-    shapes = _geoms(session, "village_group", report.groups.index,
-                    f"ST_SimplifyPreserveTopology(geom, {SIMPLIFY_DEGREES})")
+    shapes = _geoms(
+        session,
+        VillageGroup.id,
+        report.groups.index,
+        func.ST_SimplifyPreserveTopology(VillageGroup.geom, SIMPLIFY_DEGREES),
+    )
     blank = set(report.findings["blank_group"].index)
-    return _collection(
-        (shapes[gid], {"code": g.code, "name": g["name"], "village": g.village, "households": int(g.households),
-                       "members": int(g.members), "per_100": float(g.per_100) if pd.notna(g.per_100) else 0.0,
-                       "blank": gid in blank})
-        for gid, g in report.groups.iterrows() if gid in shapes)
+    return collection_of(
+        (
+            shapes[gid],
+            {
+                "code": g.code,
+                "name": g["name"],
+                "village": g.village,
+                "households": int(g.households),
+                "members": int(g.members),
+                "per_100": float(g.per_100) if pd.notna(g.per_100) else 0.0,
+                "blank": gid in blank,
+            },
+        )
+        for gid, g in report.groups.iterrows()
+        if gid in shapes
+    )
 
 
 def _served(report: CoverageReport) -> pd.DataFrame:
@@ -62,50 +85,70 @@ def _served(report: CoverageReport) -> pd.DataFrame:
 
 def _venues(session: Session, report: CoverageReport) -> dict:
     """Resident venues with their reach ('—' without road measures)."""
-    rows = session.execute(text(
-        f"SELECT o.id, o.name, ST_AsGeoJSON(o.venue, {COORD_DIGITS}) FROM party_org o JOIN township t "
-        "ON t.id = o.township_id WHERE t.code = :c AND o.venue IS NOT NULL AND o.field = ANY(:fields)"),
-        {"c": report.code, "fields": RESIDENT_VENUE_FIELDS}).all()
+    rows = session.execute(
+        select(PartyOrg.id, PartyOrg.name, func.ST_AsGeoJSON(PartyOrg.venue, COORD_DIGITS))
+        .join(Township, Township.id == PartyOrg.township_id)
+        .where(Township.code == report.code, PartyOrg.venue.is_not(None), PartyOrg.field.in_(RESIDENT_VENUE_FIELDS))
+    ).all()
     if report.reach is None:
-        return _collection((geom, {"name": name, "served": "—", "far": "—"}) for _, name, geom in rows)
+        return collection_of((geom, {"name": name, "served": "—", "far": "—"}) for _, name, geom in rows)
     served = _served(report).reindex([org for org, _, _ in rows]).fillna(0).astype(int)
-    return _collection((geom, {"name": name, "served": int(served.served[org]), "far": int(served.far[org])})
-                       for org, name, geom in rows)
+    return collection_of(
+        (geom, {"name": name, "served": int(served.served[org]), "far": int(served.far[org])})
+        for org, name, geom in rows
+    )
 
 
 def _far(session: Session, report: CoverageReport) -> dict:
-    far = pd.concat([report.findings.get(r, pd.DataFrame(columns=["household_id"])).assign(rule=RULES[r])
-                     for r in ("venue_far", "member_far")])
+    far = pd.concat(
+        [
+            report.findings.get(r, pd.DataFrame(columns=["household_id"])).assign(rule=RULES[r])
+            for r in ("venue_far", "member_far")
+        ]
+    )
     if far.empty:
-        return _collection([])
+        return collection([])
     why = far.groupby("household_id").rule.agg("；".join)
     codes = far.drop_duplicates("household_id").set_index("household_id").code
-    shapes = _geoms(session, "household", why.index)
-    return _collection((shapes[h], {"code": codes[h], "why": why[h]}) for h in why.index)
+    shapes = _geoms(session, Household.id, why.index, Household.geom)
+    return collection_of((shapes[h], {"code": codes[h], "why": why[h]}) for h in why.index)
 
 
 def _firms(session: Session, report: CoverageReport) -> dict:
     firms = pd.concat([report.findings[r].assign(rule=RULES[r]) for r in ("firm_without_org", "coop_without_org")])
-    shapes = _geoms(session, "economic_org", firms.id)
-    return _collection((shapes[f.id], {"name": f["name"], "rule": f.rule, "employees": f.employees})
-                       for _, f in firms.iterrows())
+    shapes = _geoms(session, EconomicOrg.id, firms.id, EconomicOrg.geom)
+    return collection_of(
+        (shapes[f.id], {"name": f["name"], "rule": f.rule, "employees": f.employees}) for _, f in firms.iterrows()
+    )
+
+
+def _hull(household_ids: list[int]):
+    """The outline of a proposed 党小组: its homes' convex hull, HULL_MARGIN_M metres wider."""
+    hull = func.ST_ConvexHull(func.ST_Collect(Household.geom))
+    outline = cast(func.ST_Buffer(cast(hull, Geography), HULL_MARGIN_M), Geometry)
+    return select(func.ST_AsGeoJSON(outline, COORD_DIGITS)).where(among(Household.id, household_ids))
 
 
 def _proposals(session: Session, report: CoverageReport) -> dict:
-    rows = []
-    for _, p in (report.proposals if report.proposals is not None else pd.DataFrame()).iterrows():
-        hull = session.execute(text(
-            f"SELECT ST_AsGeoJSON(ST_Buffer(ST_ConvexHull(ST_Collect(geom))::geography, {HULL_MARGIN_M})"
-            f"::geometry, {COORD_DIGITS}) FROM household WHERE id = ANY(:ids)"), {"ids": p.household_ids}).scalar()
-        rows.append((hull, {"branch": p.branch, "number": int(p.number), "members": int(p.members),
-                            "leader": p.leader}))
-    return _collection(rows)
+    proposals = report.proposals if report.proposals is not None else pd.DataFrame()
+    return collection_of(
+        (
+            session.scalar(_hull(p.household_ids)),
+            {"branch": p.branch, "number": int(p.number), "members": int(p.members), "leader": p.leader},
+        )
+        for _, p in proposals.iterrows()
+    )
 
 
 def coverage_layers(session: Session, report: CoverageReport) -> CoverageLayers:
     """The overlays of REPORT's township."""
-    layers = CoverageLayers(_groups(session, report), _venues(session, report), _far(session, report),
-                            _firms(session, report), _proposals(session, report))
+    layers = CoverageLayers(
+        _groups(session, report),
+        _venues(session, report),
+        _far(session, report),
+        _firms(session, report),
+        _proposals(session, report),
+    )
     session.rollback()
     return layers
 
@@ -117,10 +160,9 @@ def gap_locations(session: Session, report: CoverageReport) -> dict[str, list]:
         if rule not in PLACE_OF_RULE or frame.empty:
             out[rule] = [None] * len(frame)
             continue
-        table, column, point = PLACES[PLACE_OF_RULE[rule]]
+        id_column, column, point = PLACES[PLACE_OF_RULE[rule]]
         ids = (frame.index if column == "id" and "id" not in frame else frame[column]).astype(int)
-        rows = session.execute(text(f"SELECT id, ST_Y({point}), ST_X({point}) FROM {table} "
-                                    "WHERE id = ANY(:ids)"), {"ids": ids.tolist()}).all()
+        rows = session.execute(select(id_column, func.ST_Y(point), func.ST_X(point)).where(among(id_column, ids))).all()
         where = {i: (round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)) for i, lat, lon in rows}
         out[rule] = [where.get(i) for i in ids]
     session.rollback()

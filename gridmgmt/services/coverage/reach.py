@@ -4,31 +4,40 @@ Households and venues are snapped onto the township's RoadNetwork (gridmgmt.netw
 one vertex cost matrix among their edges' ends gives every road distance; the arithmetic is
 in gridmgmt.network.distances.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from gridmgmt.db.models import Household, PartyMember, PartyOrg
+from gridmgmt.db.queries import household_points, in_township, lonlat, positions
 from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, CoverageRules
 from gridmgmt.network.distances import Snapped, VertexCosts, nearest, nearest_distances
 from gridmgmt.network.roads import RoadNetwork
 
-POINTS = {
-    "households": ("SELECT h.id, ST_X(h.geom), ST_Y(h.geom) FROM household h JOIN village v ON v.id = h.village_id "
-                   "WHERE v.township_id = :t ORDER BY h.id"),
-    "venues": ("SELECT o.id, ST_X(o.venue), ST_Y(o.venue) FROM party_org o WHERE o.township_id = :t "
-               "AND o.venue IS NOT NULL AND o.field = ANY(:fields) ORDER BY o.id"),
-}
+
+def resident_venues(township_id: int) -> Select:
+    """(id, lon, lat) of the township's venues where people live (RESIDENT_VENUE_FIELDS), by id."""
+    return (
+        select(PartyOrg.id, *lonlat(PartyOrg.venue))
+        .where(
+            PartyOrg.township_id == township_id, PartyOrg.venue.is_not(None), PartyOrg.field.in_(RESIDENT_VENUE_FIELDS)
+        )
+        .order_by(PartyOrg.id)
+    )
+
+
+POINTS = {"households": household_points, "venues": resident_venues}
 
 
 def snap(session: Session, network: RoadNetwork, points: str, rules: CoverageRules) -> tuple[np.ndarray, Snapped]:
     """(ids, snapped points) of the township's POINTS ('households' or 'venues'); those beyond
     the rules' off-network distance from every road are measured in straight lines."""
-    rows = session.execute(text(POINTS[points]), {"t": network.township_id, "fields": RESIDENT_VENUE_FIELDS}).all()
-    ids, lon, lat = (np.array(c) for c in zip(*rows)) if rows else (np.zeros(0, int), [], [])
-    return ids.astype(int), network.snap(lon, lat, rules.off_network_m)
+    ids, lon, lat = positions(session, POINTS[points](network.township_id))
+    return ids, network.snap(lon, lat, rules.off_network_m)
 
 
 @dataclass(frozen=True)
@@ -53,9 +62,14 @@ def township_reach(session: Session, township_id: int, rules: CoverageRules) -> 
 
 def member_household_ids(session: Session, township_id: int) -> np.ndarray:
     """Households of the township where a party member lives."""
-    return np.array(session.execute(text(
-        "SELECT DISTINCT m.household_id FROM party_member m JOIN household h ON h.id = m.household_id "
-        "JOIN village v ON v.id = h.village_id WHERE v.township_id = :t"), {"t": township_id}).scalars().all())
+    return np.array(
+        session.scalars(
+            select(PartyMember.household_id)
+            .distinct()
+            .join(Household, Household.id == PartyMember.household_id)
+            .where(in_township(township_id))
+        ).all()
+    )
 
 
 def household_reach(session: Session, reach: TownshipReach) -> pd.DataFrame:
@@ -64,9 +78,12 @@ def household_reach(session: Session, reach: TownshipReach) -> pd.DataFrame:
     homes = reach.homes
     with_members = np.isin(reach.home_ids, member_household_ids(session, reach.network.township_id))
     venue_m, venue_row = nearest(homes, reach.venues, reach.costs)
-    return pd.DataFrame({
-        "venue_m": venue_m,
-        "venue_id": np.append(reach.venue_ids, 0)[venue_row],  # row -1 (no venue reachable) picks the 0
-        "member_m": nearest_distances(homes, homes.take(with_members), reach.costs),
-        "off_network": homes.off_network,
-    }, index=pd.Index(reach.home_ids, name="household_id"))
+    return pd.DataFrame(
+        {
+            "venue_m": venue_m,
+            "venue_id": np.append(reach.venue_ids, 0)[venue_row],  # row -1 (no venue reachable) picks the 0
+            "member_m": nearest_distances(homes, homes.take(with_members), reach.costs),
+            "off_network": homes.off_network,
+        },
+        index=pd.Index(reach.home_ids, name="household_id"),
+    )

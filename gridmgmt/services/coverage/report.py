@@ -6,48 +6,97 @@ returns one CoverageReport. Read-only: nothing is written.
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis import coverage as cov
 from gridmgmt.analysis.dispersion import dispersion_m, group_count, propose_groups, settlements
+from gridmgmt.db.models import (
+    Cadre,
+    CadreVillage,
+    EconomicOrg,
+    Household,
+    PartyMember,
+    PartyOrg,
+    Township,
+    Village,
+    VillageGroup,
+)
+from gridmgmt.db.queries import in_township, township_villages
 from gridmgmt.domain.branch_rules import SPLIT_REASONS, CoverageRules
+from gridmgmt.domain.errors import TownshipNotFound
 from gridmgmt.network.distances import Snapped, VertexCosts, pair_distances, straight_distances
 from gridmgmt.network.roads import NoRoads
-from gridmgmt.domain.errors import TownshipNotFound
 from gridmgmt.readmodels import CoverageReport
 from gridmgmt.services.coverage.reach import household_reach, township_reach
-
 
 NO_ROADS_NOTE = "该乡镇没有可通行的道路（未导入或未建拓扑），未计算道路可达性、党员居住分散度和党小组建议"
 
 
-QUERIES = {
-    "villages": """SELECT id, code, name, is_poverty_alleviated, is_revitalization_focus, is_weak_org
-                   FROM village WHERE township_id = :t ORDER BY code""",
-    "groups": """SELECT g.id, g.code, g.name, g.village_id FROM village_group g
-                 JOIN village v ON v.id = g.village_id WHERE v.township_id = :t ORDER BY g.code""",
-    "households": """SELECT h.id, h.code, h.village_id, h.group_id, h.member_count FROM household h
-                     JOIN village v ON v.id = h.village_id WHERE v.township_id = :t""",
-    "orgs": """SELECT id, parent_id, village_id, code, name, org_type, field, committee_size
-               FROM party_org WHERE township_id = :t""",
-    "members": """SELECT m.id, m.party_org_id, m.household_id, m.name, m.status FROM party_member m
-                  JOIN party_org o ON o.id = m.party_org_id WHERE o.township_id = :t ORDER BY m.id""",
-    "firms": """SELECT id, code, name, kind, above_scale, employees, village_id, party_org_id
-                FROM economic_org WHERE township_id = :t ORDER BY code""",
-    "cadres": "SELECT id, code, name, cadre_role FROM cadre WHERE township_id = :t ORDER BY code",
-    "postings": """SELECT p.cadre_id, p.village_id, p.assignment FROM cadre_village p
-                   JOIN cadre c ON c.id = p.cadre_id WHERE c.township_id = :t""",
-}
+def _queries(township_id: int) -> dict[str, Select]:
+    """The township's tables the report is made from, by name."""
+    t = township_id
+    return {
+        "villages": select(
+            Village.id,
+            Village.code,
+            Village.name,
+            Village.is_poverty_alleviated,
+            Village.is_revitalization_focus,
+            Village.is_weak_org,
+        )
+        .where(Village.township_id == t)
+        .order_by(Village.code),
+        "groups": select(VillageGroup.id, VillageGroup.code, VillageGroup.name, VillageGroup.village_id)
+        .where(VillageGroup.village_id.in_(township_villages(t)))
+        .order_by(VillageGroup.code),
+        "households": select(
+            Household.id, Household.code, Household.village_id, Household.group_id, Household.member_count
+        ).where(in_township(t)),
+        "orgs": select(
+            PartyOrg.id,
+            PartyOrg.parent_id,
+            PartyOrg.village_id,
+            PartyOrg.code,
+            PartyOrg.name,
+            PartyOrg.org_type,
+            PartyOrg.field,
+            PartyOrg.committee_size,
+        ).where(PartyOrg.township_id == t),
+        "members": select(
+            PartyMember.id, PartyMember.party_org_id, PartyMember.household_id, PartyMember.name, PartyMember.status
+        )
+        .join(PartyOrg, PartyOrg.id == PartyMember.party_org_id)
+        .where(PartyOrg.township_id == t)
+        .order_by(PartyMember.id),
+        "firms": select(
+            EconomicOrg.id,
+            EconomicOrg.code,
+            EconomicOrg.name,
+            EconomicOrg.kind,
+            EconomicOrg.above_scale,
+            EconomicOrg.employees,
+            EconomicOrg.village_id,
+            EconomicOrg.party_org_id,
+        )
+        .where(EconomicOrg.township_id == t)
+        .order_by(EconomicOrg.code),
+        "cadres": select(Cadre.id, Cadre.code, Cadre.name, Cadre.cadre_role)
+        .where(Cadre.township_id == t)
+        .order_by(Cadre.code),
+        "postings": select(CadreVillage.cadre_id, CadreVillage.village_id, CadreVillage.assignment)
+        .join(Cadre, Cadre.id == CadreVillage.cadre_id)
+        .where(Cadre.township_id == t),
+    }
 
 
 def _tables(session: Session, township_id: int) -> dict[str, pd.DataFrame]:
     conn = session.connection()
-    return {name: pd.read_sql(text(sql), conn, params={"t": township_id}) for name, sql in QUERIES.items()}
+    return {name: pd.read_sql(rows, conn) for name, rows in _queries(township_id).items()}
 
 
 def _township(session: Session, code: str) -> tuple[int, str]:
-    row = session.execute(text("SELECT id, name FROM township WHERE code = :c"), {"c": code}).one_or_none()
+    row = session.execute(select(Township.id, Township.name).where(Township.code == code)).one_or_none()
     if row is None:
         raise TownshipNotFound(code)
     return row
@@ -81,11 +130,16 @@ def _member_homes(t, homes: Snapped, home_ids: np.ndarray, branch: pd.Series) ->
 def _spread(member_homes: dict[int, Snapped], costs: VertexCosts, rules: CoverageRules):
     """(road distance matrix by branch, frame of spread_m and settlements by branch)."""
     road = {org: pair_distances(points, costs) for org, points in member_homes.items()}
-    spread = pd.DataFrame({
-        "spread_m": {org: dispersion_m(d) for org, d in road.items()},
-        "settlements": {org: settlements(straight_distances(p, p), rules.settlement_link_m,
-                                         rules.settlement_min) for org, p in member_homes.items()},
-    }, index=pd.Index(list(road), dtype=int))
+    spread = pd.DataFrame(
+        {
+            "spread_m": {org: dispersion_m(d) for org, d in road.items()},
+            "settlements": {
+                org: settlements(straight_distances(p, p), rules.settlement_link_m, rules.settlement_min)
+                for org, p in member_homes.items()
+            },
+        },
+        index=pd.Index(list(road), dtype=int),
+    )
     return road, spread
 
 
@@ -98,13 +152,21 @@ def _proposals(t, branches: pd.DataFrame, distances: dict, branch: pd.Series, ru
         if org_id not in distances or len(mine) < 2:
             continue
         k = group_count(len(mine), branches.settlements[org_id], rules.group_size)
-        for number, group in enumerate(propose_groups(distances[org_id], (mine.status == "full").to_numpy(), k),
-                                       start=1):
-            rows.append({"org_id": org_id, "branch": branches.name[org_id], "number": number,
-                         "members": len(group.members), "leader": mine.name.iat[group.leader],
-                         "leader_member_id": int(mine.id.iat[group.leader]),
-                         "spread_m": round(group.dispersion_m),
-                         "household_ids": sorted({int(h) for h in mine.household_id.iloc[list(group.members)]})})
+        for number, group in enumerate(
+            propose_groups(distances[org_id], (mine.status == "full").to_numpy(), k), start=1
+        ):
+            rows.append(
+                {
+                    "org_id": org_id,
+                    "branch": branches.name[org_id],
+                    "number": number,
+                    "members": len(group.members),
+                    "leader": mine.name.iat[group.leader],
+                    "leader_member_id": int(mine.id.iat[group.leader]),
+                    "spread_m": round(group.dispersion_m),
+                    "household_ids": sorted({int(h) for h in mine.household_id.iloc[list(group.members)]}),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -123,8 +185,9 @@ def _structure_findings(t, villages, groups, branches: pd.DataFrame) -> dict[str
     for rule in ("committee_missing", "committee_not_allowed", "committee_size"):
         found[rule] = named[named.committee_rule == rule]
     split = named[named.split_reasons.map(bool).astype(bool)]
-    found["split_needed"] = split.assign(reasons=split.split_reasons.map(
-        lambda rs: "、".join(SPLIT_REASONS[r] for r in rs)))
+    found["split_needed"] = split.assign(
+        reasons=split.split_reasons.map(lambda rs: "、".join(SPLIT_REASONS[r] for r in rs))
+    )
     found.update({k: _named(v, villages) for k, v in cov.firms_without_org(t["firms"]).items()})
     found.update(cov.leadership(t["cadres"], t["postings"], t["villages"]))
     return found
@@ -136,22 +199,30 @@ def _reach_findings(t, groups, reach: pd.DataFrame, rules: CoverageRules) -> dic
     homes["group"] = homes.group_id.map(groups.name)
     homes["village"] = homes.group_id.map(groups.village)
     homes["venue"] = homes.venue_id.map(t["orgs"].set_index("id").name)
-    far = {"venue_far": homes[homes.venue_m > rules.venue_reach_m],
-           "member_far": homes[homes.member_m > rules.member_reach_m]}
+    far = {
+        "venue_far": homes[homes.venue_m > rules.venue_reach_m],
+        "member_far": homes[homes.member_m > rules.member_reach_m],
+    }
     return {k: v.reset_index(names="household_id").round({"venue_m": 0, "member_m": 0}) for k, v in far.items()}
 
 
 def _reach_by_area(t, reach: pd.DataFrame, rules: CoverageRules, key: str) -> pd.DataFrame:
     """Per KEY (group_id / village_id): households beyond each reach and off the network."""
     homes = reach.join(t["households"].set_index("id")[[key]])
-    far = pd.DataFrame({"venue_far": homes.venue_m > rules.venue_reach_m,
-                        "member_far": homes.member_m > rules.member_reach_m,
-                        "off_network": homes.off_network, key: homes[key]})
+    far = pd.DataFrame(
+        {
+            "venue_far": homes.venue_m > rules.venue_reach_m,
+            "member_far": homes.member_m > rules.member_reach_m,
+            "off_network": homes.off_network,
+            key: homes[key],
+        }
+    )
     return far.groupby(key).sum().astype(int)
 
 
-def township_coverage(session: Session, code: str, rules: CoverageRules = CoverageRules(),
-                      with_reach: bool = True) -> CoverageReport:
+def township_coverage(
+    session: Session, code: str, rules: CoverageRules = CoverageRules(), with_reach: bool = True
+) -> CoverageReport:
     """The coverage report of the township CODE; raises TownshipNotFound.
 
     Without routable roads the report has no road measures (reach, settlements,
@@ -170,9 +241,17 @@ def township_coverage(session: Session, code: str, rules: CoverageRules = Covera
     else:
         distances, spread = {}, pd.DataFrame({"spread_m": [], "settlements": []}, dtype=float)
     branches = cov.branch_table(t["orgs"], t["members"], spread, rules)
-    report = CoverageReport(code, name, rules, total, villages, groups, branches,
-                            _structure_findings(t, villages, groups, branches),
-                            _proposals(t, branches, distances, branch, rules))
+    report = CoverageReport(
+        code,
+        name,
+        rules,
+        total,
+        villages,
+        groups,
+        branches,
+        _structure_findings(t, villages, groups, branches),
+        _proposals(t, branches, distances, branch, rules),
+    )
     if reach is None:
         report.notes.append(NO_ROADS_NOTE)
     elif with_reach:

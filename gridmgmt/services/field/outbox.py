@@ -10,6 +10,7 @@ from gridmgmt.services.visits.events import (
     report_event,
 )
 from gridmgmt.services.visits.records import VisitInput, require_in_scope
+from gridmgmt.services.visits.settings import VisitSettings
 
 
 def visit_answer(stored: Visit, created: bool) -> dict:
@@ -42,18 +43,18 @@ def event_answer(event: Event, created: bool) -> dict:
     }
 
 
-def store_visit(session: Session, visit: VisitInput, event_id: int | None) -> dict:
+def store_visit(session: Session, visit: VisitInput, event_id: int | None, settings: VisitSettings) -> dict:
     """Store a phone's VISIT (at event EVENT_ID when given) once; what is stored. Commits.
 
     Raises OutOfScope, VisitError or EventError (Chinese messages) when it cannot be stored.
     """
-    stored, created = record_field_visit(session, visit, event_id)
+    stored, created = record_field_visit(session, visit, settings, event_id)
     return visit_answer(stored, created)
 
 
-def store_event(session: Session, report: EventReport) -> dict:
+def store_event(session: Session, report: EventReport, settings: VisitSettings) -> dict:
     """Store a phone's event REPORT at a household its cadre answers for, once; what is stored.
     Commits. Raises OutOfScope or EventError (Chinese messages)."""
-    require_in_scope(session, report.reported_by, report.household_id)
-    event, created = report_event(session, report)
+    require_in_scope(session, report.reported_by, report.household_id, settings.today())
+    event, created = report_event(session, report, settings)
     return event_answer(event, created)

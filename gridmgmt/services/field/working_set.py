@@ -31,7 +31,9 @@ from gridmgmt.domain.vocab import EVENT_TYPES, MUST_VISIT_FLAGS
 from gridmgmt.services.accounts.audit import Actor, record
 from gridmgmt.services.grids.views import my_cells
 from gridmgmt.services.mapdata.villages import scope_layers
-from gridmgmt.services.visits.compliance import CadreWork, cadre_work, work_places
+from gridmgmt.services.visits.compliance import CadreWork, cadre_work
+from gridmgmt.services.visits.places import work_places
+from gridmgmt.services.visits.settings import VisitSettings
 
 NO_AREA = {
     "villages": collection([]),
@@ -61,15 +63,18 @@ class WorkingSet:
     data: dict | None
 
 
-def working_set(session: Session, user: FieldUser, day: date, actor: Actor, known: str | None = None) -> WorkingSet:
-    """USER's working set on DAY; DATA is None when KNOWN is its version already.
+def working_set(
+    session: Session, user: FieldUser, settings: VisitSettings, actor: Actor, known: str | None = None
+) -> WorkingSet:
+    """USER's working set today (SETTINGS' time zone); DATA is None when KNOWN is its version already.
 
     Sending the 四必访 flags is audited (one row naming how many households, never which
     values) and committed.
     """
     show = shows_sensitive(user.role, in_scope=True)
     homes = _households(session, user.scope, show)
-    work = _work(session, user.cadre_id, day)
+    day = settings.today()
+    work = _work(session, user.cadre_id, day, settings)
     due, statuses = _due(session, work, homes) if work else ([], {})
     for home in homes:
         home["status"] = statuses.get(home["id"])
@@ -178,10 +183,10 @@ def _party_members(session: Session, household_ids: list[int]) -> dict[int, list
     return {row.household_id: sorted(row.names) for row in rows}
 
 
-def _work(session: Session, cadre_id: int | None, day: date) -> CadreWork | None:
+def _work(session: Session, cadre_id: int | None, day: date, settings: VisitSettings) -> CadreWork | None:
     """The cadre's duties and open events on DAY; None for a user with no cadre."""
     code = session.scalar(select(Cadre.code).where(Cadre.id == cadre_id)) if cadre_id else None
-    return cadre_work(session, code, day) if code else None
+    return cadre_work(session, code, day, settings) if code else None
 
 
 def _due(session: Session, work: CadreWork, homes: list[dict]) -> tuple[list[dict], dict[int, str]]:

@@ -1,30 +1,29 @@
 """Grid plans: allocate a township village by village, rebalance around locked cells.
 
 Geometry is worked on in metres on the tangent plane of the township's frame
-(gridmgmt.network.frame.LocalPlane, exact both ways); the algorithm is gridmgmt.analysis.partition on household Voronoi meshes.
+(gridmgmt.network.frame.LocalPlane, exact both ways); the algorithm is gridmgmt.analysis.partition
+on household Voronoi meshes.
 """
+
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import delete, select, text
+from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.grid_cells import OutsideVillage, VillageMesh, build_mesh, dissolve
 from gridmgmt.analysis.grid_quality import Quality, quality
 from gridmgmt.analysis.partition import SiteGraph, allocate, site_graph
 from gridmgmt.db.bulk import copy_rows
-from gridmgmt.db.models import GridCell, GridPlan, Township
+from gridmgmt.db.models import GridCell, GridPlan, Household, Road, Township, Village
 from gridmgmt.db.models.grids import GridMembership
-from gridmgmt.domain.grid_rules import GridError, GridRules
+from gridmgmt.db.queries import in_township, must_visit
+from gridmgmt.domain.grid_rules import GridError, GridRules, PlanNotFound
 from gridmgmt.network.frame import LocalPlane
 from gridmgmt.network.roads import township_frame
-
-# A lon/lat polygon (WKB) as a valid EPSG:4326 multipolygon.
-CELL_GEOM = "ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_GeomFromWKB(:wkb, 4326)), 3))"
-MUST_VISIT = "(h.hardship OR h.critically_ill OR h.empty_nest_elderly OR h.left_behind_children OR h.petitioner)"
 
 
 @dataclass(frozen=True)
@@ -33,9 +32,9 @@ class GridTownship:
 
     id: int
     plane: LocalPlane
-    villages: pd.DataFrame    # id, code, name, geom
+    villages: pd.DataFrame  # id, code, name, geom
     households: pd.DataFrame  # id, code, village_id, group_id, x, y, must_visit
-    roads: np.ndarray         # road lines
+    roads: np.ndarray  # road lines
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class VillageCells:
     households: pd.DataFrame
     mesh: VillageMesh
     graph: SiteGraph
-    sites: np.ndarray                   # cell label per site, -1 for none
+    sites: np.ndarray  # cell label per site, -1 for none
     cell_ids: np.ndarray | None = None  # grid_cell id per label, once stored
 
     @cached_property
@@ -74,21 +73,43 @@ def township_id(session: Session, code: str) -> int:
 
 def load_township(session: Session, tid: int) -> GridTownship:
     """Villages, households (must_visit as one bool, never the flags) and roads of TID."""
-    p = {"t": tid}
     plane = township_frame(session, tid).plane
-    villages = pd.DataFrame(session.execute(text(
-        "SELECT id, code, name, ST_AsBinary(geom) AS wkb FROM village WHERE township_id = :t ORDER BY code"),
-        p).mappings().all(), columns=["id", "code", "name", "wkb"])
-    villages["geom"] = plane.to_metres(shapely.from_wkb([bytes(b) for b in villages.pop("wkb")]))
-    households = pd.DataFrame(session.execute(text(
-        f"SELECT h.id, h.code, h.village_id, coalesce(h.group_id, -1) AS group_id, {MUST_VISIT} AS must_visit, "
-        "ST_X(h.geom) AS x, ST_Y(h.geom) AS y FROM household h JOIN village v ON v.id = h.village_id "
-        "WHERE v.township_id = :t ORDER BY h.id"), p).mappings().all(),
-        columns=["id", "code", "village_id", "group_id", "must_visit", "x", "y"])
+    villages = pd.read_sql(
+        select(Village.id, Village.code, Village.name, func.ST_AsBinary(Village.geom).label("wkb"))
+        .where(Village.township_id == tid)
+        .order_by(Village.code),
+        session.connection(),
+    )
+    villages["geom"] = _metres(plane, villages.pop("wkb"))
+    households = pd.read_sql(
+        select(
+            Household.id,
+            Household.code,
+            Household.village_id,
+            func.coalesce(Household.group_id, -1).label("group_id"),
+            must_visit().label("must_visit"),
+            func.ST_X(Household.geom).label("x"),
+            func.ST_Y(Household.geom).label("y"),
+        )
+        .where(in_township(tid))
+        .order_by(Household.id),
+        session.connection(),
+    )
     xy = plane.forward(households[["x", "y"]].to_numpy(float))
     households["x"], households["y"] = xy[:, 0], xy[:, 1]
-    roads = session.execute(text("SELECT ST_AsBinary(geom) FROM road WHERE township_id = :t"), p).scalars().all()
-    return GridTownship(tid, plane, villages, households, plane.to_metres(shapely.from_wkb([bytes(r) for r in roads])))
+    roads = session.scalars(select(func.ST_AsBinary(Road.geom)).where(Road.township_id == tid)).all()
+    return GridTownship(tid, plane, villages, households, _metres(plane, roads))
+
+
+def _metres(plane: LocalPlane, wkbs) -> np.ndarray:
+    """Lon/lat geometries WKBS (WKB) on PLANE."""
+    return plane.to_metres(shapely.from_wkb([bytes(b) for b in wkbs]))
+
+
+def cell_geom(plane: LocalPlane, polygon) -> ColumnElement:
+    """POLYGON (metres on PLANE) as the valid EPSG:4326 multipolygon a grid cell stores."""
+    wkb = shapely.to_wkb(plane.to_degrees(polygon))
+    return func.ST_Multi(func.ST_CollectionExtract(func.ST_MakeValid(func.ST_GeomFromWKB(wkb, 4326)), 3))
 
 
 def weights(households: pd.DataFrame, rules: GridRules) -> np.ndarray:
@@ -104,8 +125,9 @@ def village_mesh(town: GridTownship, village_id: int, rules: GridRules) -> tuple
         mesh = build_mesh(homes[["x", "y"]].to_numpy(), village.geom)
     except OutsideVillage as exc:
         codes = homes.code.to_numpy()[exc.rows]
-        raise GridError(f"{village['name']} 有 {len(codes)} 户不在村界内，请先核对位置："
-                        f"{'、'.join(codes[:10])}") from exc
+        raise GridError(
+            f"{village['name']} 有 {len(codes)} 户不在村界内，请先核对位置：{'、'.join(codes[:10])}"
+        ) from exc
     homes["weight"] = weights(homes, rules)
     graph = site_graph(mesh, homes.weight.to_numpy(), homes.group_id.to_numpy(), town.roads)
     return homes, mesh, graph
@@ -120,23 +142,40 @@ def _cell_numbers(used: set[str], village_code: str):
             yield n
 
 
-def write_cells(session: Session, town: GridTownship, plan_id: int, cells: VillageCells,
-                labels, used: set[str] = frozenset(), version: int = 1) -> None:
+def write_cells(
+    session: Session,
+    town: GridTownship,
+    plan_id: int,
+    cells: VillageCells,
+    labels,
+    used: set[str] = frozenset(),
+    version: int = 1,
+) -> None:
     """Insert the cells LABELS of one village's allocation, with their memberships;
     codes go on from the numbers not USED in the plan yet, versions start at VERSION."""
     village = town.villages.set_index("id").loc[cells.village_id]
     polygons = cells.polygons
     household_label = cells.sites[cells.mesh.site_of]
     for n, label in zip(_cell_numbers(set(used), village.code), labels):
-        cell_id = session.execute(text(
-            "INSERT INTO grid_cell (plan_id, village_id, code, name, version, geom) "
-            f"VALUES (:p, :v, :code, :name, :version, {CELL_GEOM}) RETURNING id"),
-            {"p": plan_id, "v": cells.village_id, "code": f"{village.code}W{n:02d}", "version": version,
-             "name": f"{village['name']}第{n}网格",
-             "wkb": shapely.to_wkb(town.plane.to_degrees(polygons[label]))}).scalar_one()
+        cell_id = session.scalar(
+            insert(GridCell)
+            .values(
+                plan_id=plan_id,
+                village_id=cells.village_id,
+                code=f"{village.code}W{n:02d}",
+                version=version,
+                name=f"{village['name']}第{n}网格",
+                geom=cell_geom(town.plane, polygons[label]),
+            )
+            .returning(GridCell.id)
+        )
         members = cells.households.id.to_numpy()[household_label == label]
-        copy_rows(session, "grid_membership", ["plan_id", "household_id", "cell_id"],
-                  ((plan_id, int(h), cell_id) for h in members))
+        copy_rows(
+            session,
+            "grid_membership",
+            ["plan_id", "household_id", "cell_id"],
+            ((plan_id, int(h), cell_id) for h in members),
+        )
 
 
 def plan_quality(parts: list[VillageCells]) -> Quality:
@@ -174,11 +213,17 @@ def allocate_township(session: Session, code: str, name: str, rules: GridRules) 
     return PlanReport(plan.id, sum(len(np.unique(p.sites)) for p in parts), plan_quality(parts))
 
 
+def find_plan(session: Session, plan_id: int, lock: bool = False) -> GridPlan:
+    """The plan PLAN_ID (locked for update when LOCK); PlanNotFound when there is none."""
+    plan = session.get(GridPlan, plan_id, with_for_update=lock)
+    if plan is None:
+        raise PlanNotFound(plan_id)
+    return plan
+
+
 def draft_plan(session: Session, plan_id: int) -> GridPlan:
     """The plan PLAN_ID locked for update; GridError unless it exists and is a draft."""
-    plan = session.get(GridPlan, plan_id, with_for_update=True)
-    if plan is None:
-        raise GridError(f"没有编号为 {plan_id} 的网格方案")
+    plan = find_plan(session, plan_id, lock=True)
     if plan.status != "draft":
         raise GridError(f"方案 {plan_id} 已{'发布' if plan.status == 'published' else '归档'}，只能修改草稿方案")
     return plan
@@ -192,8 +237,11 @@ def plan_rules(plan: GridPlan) -> GridRules:
 def plan_cells(session: Session, plan: GridPlan, town: GridTownship, village_ids=None) -> list[VillageCells]:
     """The plan's stored allocation of VILLAGE_IDS (default all) as VillageCells, weighted by its rules."""
     rules = plan_rules(plan)
-    member = dict(session.execute(select(GridMembership.household_id, GridMembership.cell_id)
-                                  .where(GridMembership.plan_id == plan.id)).all())
+    member = dict(
+        session.execute(
+            select(GridMembership.household_id, GridMembership.cell_id).where(GridMembership.plan_id == plan.id)
+        ).all()
+    )
     parts = []
     for vid in town.households.village_id.unique() if village_ids is None else village_ids:
         homes, mesh, graph = village_mesh(town, int(vid), rules)
@@ -208,8 +256,7 @@ def plan_cells(session: Session, plan: GridPlan, town: GridTownship, village_ids
 def next_version(session: Session, plan_id: int) -> int:
     """A version above every version of the plan's cells: a cell made again under an old
     code never matches what a stale editor saw."""
-    return session.execute(text("SELECT coalesce(max(version), 0) + 1 FROM grid_cell WHERE plan_id = :p"),
-                           {"p": plan_id}).scalar_one()
+    return session.scalar(select(func.coalesce(func.max(GridCell.version), 0) + 1).where(GridCell.plan_id == plan_id))
 
 
 def rebalance(session: Session, plan_id: int) -> PlanReport:
@@ -218,8 +265,9 @@ def rebalance(session: Session, plan_id: int) -> PlanReport:
     rules = plan_rules(plan)
     town = load_township(session, plan.township_id)
     version = next_version(session, plan.id)
-    locked = dict(session.execute(select(GridCell.id, GridCell.code)
-                                  .where(GridCell.plan_id == plan.id, GridCell.locked)).all())
+    locked = dict(
+        session.execute(select(GridCell.id, GridCell.code).where(GridCell.plan_id == plan.id, GridCell.locked)).all()
+    )
     parts = []
     for part in plan_cells(session, plan, town):
         site_cell = np.append(part.cell_ids, -1)[part.sites]  # label -1 picks the appended -1
@@ -228,11 +276,21 @@ def rebalance(session: Session, plan_id: int) -> PlanReport:
         sites = np.full(len(part.sites), -1)
         sites[keep] = fixed
         labels = allocate(part.graph, rules, sites)
-        session.execute(delete(GridCell).where(GridCell.plan_id == plan.id, GridCell.village_id == part.village_id,
-                                               GridCell.locked.is_(False)))
+        session.execute(
+            delete(GridCell).where(
+                GridCell.plan_id == plan.id, GridCell.village_id == part.village_id, GridCell.locked.is_(False)
+            )
+        )
         fresh = VillageCells(part.village_id, part.households, part.mesh, part.graph, labels)
-        write_cells(session, town, plan.id, fresh, np.unique(labels[~keep]),
-                    used={locked[int(c)] for c in kept_ids}, version=version)
+        write_cells(
+            session,
+            town,
+            plan.id,
+            fresh,
+            np.unique(labels[~keep]),
+            used={locked[int(c)] for c in kept_ids},
+            version=version,
+        )
         parts.append(fresh)
     session.commit()
     return PlanReport(plan.id, sum(len(np.unique(p.sites)) for p in parts), plan_quality(parts))

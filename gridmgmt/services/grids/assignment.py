@@ -5,22 +5,24 @@ Grid workers come from the township's 网格员 and 村干部 who live in a hous
 not 流动党员. A plan's liaisons are kept per plan (grid_liaison) and replace the
 township's 联户 links (liaison table) when the plan is published.
 """
+
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, text, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.grid_assignment import assign_workers, link_households
 from gridmgmt.db.bulk import copy_rows
-from gridmgmt.db.models import GridCell
-from gridmgmt.db.models.grids import GridLiaison
+from gridmgmt.db.models import Cadre, GridCell, Household, PartyMember
+from gridmgmt.db.models.grids import GridLiaison, GridMembership
+from gridmgmt.db.queries import must_visit
 from gridmgmt.domain.branch_rules import CoverageRules
 from gridmgmt.network.distances import Snapped, VertexCosts, nearest_distances, pair_distances
 from gridmgmt.network.roads import RoadNetwork
-from gridmgmt.services.grids.allocation import draft_plan, plan_rules
 from gridmgmt.services.coverage.reach import snap
+from gridmgmt.services.grids.allocation import draft_plan, plan_rules
 
 # A 村干部 counts as this much farther away than a 网格员, so 网格员 go first.
 CADRE_PENALTY_M = 1500.0
@@ -37,30 +39,33 @@ class AssignmentReport:
     households_linked: int
     households: int
     no_worker: list[str] = field(default_factory=list)
-    short: dict[str, int] = field(default_factory=dict)   # cell code → unlinked households
+    short: dict[str, int] = field(default_factory=dict)  # cell code → unlinked households
 
 
-def _frame(session: Session, sql: str, params: dict, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(session.execute(text(sql), params).all(), columns=columns)
-
-
-def _load(session: Session, plan_id: int, township_id: int):
-    p = {"p": plan_id, "t": township_id}
-    cells = _frame(session, "SELECT id, code, village_id FROM grid_cell WHERE plan_id = :p ORDER BY code",
-                   p, ["id", "code", "village_id"])
-    homes = _frame(session,
-                   "SELECT h.id, h.village_id, m.cell_id, (h.hardship OR h.critically_ill OR h.empty_nest_elderly "
-                   "OR h.left_behind_children OR h.petitioner) FROM household h JOIN grid_membership m "
-                   "ON m.household_id = h.id AND m.plan_id = :p", p, ["id", "village_id", "cell_id", "first"])
-    workers = _frame(session,
-                     "SELECT id, household_id, cadre_role FROM cadre WHERE township_id = :t AND household_id "
-                     "IS NOT NULL AND cadre_role IN ('grid_worker', 'village_cadre') ORDER BY id",
-                     p, ["id", "household_id", "cadre_role"])
-    members = _frame(session,
-                     "SELECT m.id, m.household_id FROM party_member m JOIN grid_membership g ON "
-                     "g.household_id = m.household_id AND g.plan_id = :p WHERE NOT m.is_mobile ORDER BY m.id",
-                     p, ["id", "household_id"])
-    return cells, homes, workers, members
+def _load(session: Session, plan_id: int, township_id: int) -> list[pd.DataFrame]:
+    """The plan's cells, its households (with their cell and one must-visit bool), the township's
+    grid workers and 村干部 living in a household, and the members living in the plan's households."""
+    in_plan = GridMembership.plan_id == plan_id
+    queries = [
+        select(GridCell.id, GridCell.code, GridCell.village_id)
+        .where(GridCell.plan_id == plan_id)
+        .order_by(GridCell.code),
+        select(Household.id, Household.village_id, GridMembership.cell_id, must_visit().label("first")).join(
+            GridMembership, and_(GridMembership.household_id == Household.id, in_plan)
+        ),
+        select(Cadre.id, Cadre.household_id, Cadre.cadre_role)
+        .where(
+            Cadre.township_id == township_id,
+            Cadre.household_id.is_not(None),
+            Cadre.cadre_role.in_(["grid_worker", "village_cadre"]),
+        )
+        .order_by(Cadre.id),
+        select(PartyMember.id, PartyMember.household_id)
+        .join(GridMembership, and_(GridMembership.household_id == PartyMember.household_id, in_plan))
+        .where(~PartyMember.is_mobile)
+        .order_by(PartyMember.id),
+    ]
+    return [pd.read_sql(query, session.connection()) for query in queries]
 
 
 def _worker_costs(cells, homes, workers, snapped: Snapped, row_of, costs: VertexCosts) -> np.ndarray:
@@ -81,7 +86,8 @@ def _village_links(homes, members, snapped: Snapped, row_of, costs: VertexCosts,
     local = {h: i for i, h in enumerate(homes.id)}
     cols = members.household_id.map(local).to_numpy()
     cost = dist[:, cols] + OTHER_CELL_PENALTY_M * (
-        homes.cell_id.to_numpy()[:, None] != members.household_id.map(home_cell).to_numpy()[None, :])
+        homes.cell_id.to_numpy()[:, None] != members.household_id.map(home_cell).to_numpy()[None, :]
+    )
     cost[cols, np.arange(len(cols))] = np.inf  # a member does not link their own household
     linked = link_households(cost, capacity, homes["first"].to_numpy(bool))
     return np.where(linked >= 0, members.id.to_numpy()[np.maximum(linked, 0)], -1)
@@ -99,26 +105,35 @@ def assign(session: Session, plan_id: int, **changes) -> AssignmentReport:
     costs = network.costs(snapped)
     row_of = pd.Series(np.arange(len(ids)), index=ids)
     workers = workers[workers.household_id.isin(ids)].reset_index(drop=True)
-    chosen = assign_workers(_worker_costs(cells, homes, workers, snapped, row_of, costs),
-                            rules.max_cells_per_worker)
+    chosen = assign_workers(_worker_costs(cells, homes, workers, snapped, row_of, costs), rules.max_cells_per_worker)
     for cell_id, w in zip(cells.id, chosen):
-        session.execute(update(GridCell).where(GridCell.id == int(cell_id))
-                        .values(grid_worker_id=int(workers.id[w]) if w >= 0 else None,
-                                version=GridCell.version + 1))
+        session.execute(
+            update(GridCell)
+            .where(GridCell.id == int(cell_id))
+            .values(grid_worker_id=int(workers.id[w]) if w >= 0 else None, version=GridCell.version + 1)
+        )
     homes = homes.assign(member=-1)
-    for vid, village in homes.groupby("village_id"):
+    for _vid, village in homes.groupby("village_id"):
         local = members[members.household_id.isin(village.id)]
         homes.loc[village.index, "member"] = _village_links(
-            village, local, snapped, row_of, costs, rules.liaison_capacity)
+            village, local, snapped, row_of, costs, rules.liaison_capacity
+        )
     session.execute(delete(GridLiaison).where(GridLiaison.plan_id == plan.id))
     linked = homes[homes.member >= 0]
-    copy_rows(session, "grid_liaison", ["plan_id", "household_id", "party_member_id"],
-              ((plan.id, int(h), int(m)) for h, m in zip(linked.id, linked.member)))
+    copy_rows(
+        session,
+        "grid_liaison",
+        ["plan_id", "household_id", "party_member_id"],
+        ((plan.id, int(h), int(m)) for h, m in zip(linked.id, linked.member)),
+    )
     session.commit()
     code = dict(zip(cells.id, cells.code))
     short = homes[homes.member < 0].groupby("cell_id").size()
     return AssignmentReport(
-        cells=len(cells), workers_assigned=int((chosen >= 0).sum()), households_linked=len(linked),
-        households=len(homes), no_worker=[c for c, w in zip(cells.code, chosen) if w < 0],
+        cells=len(cells),
+        workers_assigned=int((chosen >= 0).sum()),
+        households_linked=len(linked),
+        households=len(homes),
+        no_worker=[c for c, w in zip(cells.code, chosen) if w < 0],
         short={code[c]: int(n) for c, n in short.items()},
     )

@@ -6,19 +6,28 @@ stale version refuses the whole edit (StaleCell → HTTP 409). The plan row is l
 for the edit, so two edits of one plan never interleave. Cells stay unions of the
 households' Voronoi regions, so after any edit they still tile the village.
 """
+
 from dataclasses import dataclass, replace
 
 import numpy as np
 import shapely
 import shapely.geometry
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import ARRAY, Integer, and_, cast, delete, func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from gridmgmt.analysis.partition import is_connected, split
-from gridmgmt.db.models import GridCell, GridPlan
+from gridmgmt.db.models import GridCell, GridPlan, Household, VillageGroup
+from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.domain.grid_rules import GridError, GridRules, check_bounds, check_versions
 from gridmgmt.services.grids.allocation import (
-    CELL_GEOM, GridTownship, VillageCells, draft_plan, load_township, next_version, plan_cells, plan_rules,
+    GridTownship,
+    VillageCells,
+    cell_geom,
+    draft_plan,
+    load_township,
+    next_version,
+    plan_cells,
+    plan_rules,
     write_cells,
 )
 
@@ -35,11 +44,11 @@ class Edit:
     """One village of a draft plan as stored, with the cells the edit touches locked."""
 
     plan: GridPlan
-    rules: GridRules             # the plan's own
+    rules: GridRules  # the plan's own
     town: GridTownship
     part: VillageCells
-    cells: dict[str, GridCell]   # every cell of the village, by code
-    label: dict[str, int]        # cell code → label in part.sites
+    cells: dict[str, GridCell]  # every cell of the village, by code
+    label: dict[str, int]  # cell code → label in part.sites
 
     def sites_of(self, household_codes) -> np.ndarray:
         """The sites of HOUSEHOLD_CODES; GridError when a site also holds other households."""
@@ -51,8 +60,13 @@ class Edit:
 
 
 def _cells(session: Session, plan_id: int, village_id: int) -> dict[str, GridCell]:
-    rows = session.scalars(select(GridCell).where(GridCell.plan_id == plan_id, GridCell.village_id == village_id)
-                           .order_by(GridCell.code).with_for_update().execution_options(populate_existing=True))
+    rows = session.scalars(
+        select(GridCell)
+        .where(GridCell.plan_id == plan_id, GridCell.village_id == village_id)
+        .order_by(GridCell.code)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     return {c.code: c for c in rows}
 
 
@@ -60,8 +74,11 @@ def open_edit(session: Session, plan_id: int, cell_codes, seen: dict[str, int]) 
     """Lock draft PLAN_ID and the village of CELL_CODES (one village); StaleCell when any of
     them changed since the editor saw it (SEEN: code → version)."""
     plan = draft_plan(session, plan_id)
-    villages = set(session.scalars(select(GridCell.village_id).where(
-        GridCell.plan_id == plan.id, GridCell.code.in_(list(cell_codes)))))
+    villages = set(
+        session.scalars(
+            select(GridCell.village_id).where(GridCell.plan_id == plan.id, GridCell.code.in_(list(cell_codes)))
+        )
+    )
     if len(villages) > 1:
         raise GridError("网格不能跨村：只能在同一个村的网格之间调整")
     cells = _cells(session, plan.id, villages.pop()) if villages else {}
@@ -103,38 +120,52 @@ def _stage(session: Session, edit: Edit, new_sites: np.ndarray, codes: list[str]
     part = edit.part
     polygons = replace(part, sites=new_sites).polygons
     for code in codes:
-        session.execute(text(f"UPDATE grid_cell SET geom = {CELL_GEOM}, version = version + 1, "
-                             "updated_at = now() WHERE id = :id"),
-                        {"wkb": shapely.to_wkb(edit.town.plane.to_degrees(polygons[edit.label[code]])),
-                         "id": edit.cells[code].id})
+        session.execute(
+            update(GridCell)
+            .where(GridCell.id == edit.cells[code].id)
+            .values(geom=cell_geom(edit.town.plane, polygons[edit.label[code]]), version=GridCell.version + 1)
+        )
     label = new_sites[part.mesh.site_of]
     stored = label < len(part.cell_ids)
     cell_id = np.where(stored, part.cell_ids[np.where(stored, label, 0)], -1)
     change = stored & (cell_id != part.cell_ids[part.sites[part.mesh.site_of]])
-    session.execute(text(
-        "UPDATE grid_membership m SET cell_id = u.cell FROM unnest(CAST(:h AS int[]), CAST(:c AS int[])) "
-        "AS u(household, cell) WHERE m.plan_id = :p AND m.household_id = u.household"),
-        {"p": edit.plan.id, "h": part.households.id.to_numpy()[change].tolist(), "c": cell_id[change].tolist()})
+    households = cast(part.households.id.to_numpy()[change].tolist(), ARRAY(Integer))
+    pairs = func.unnest(households, cast(cell_id[change].tolist(), ARRAY(Integer)))
+    moved = pairs.table_valued("household", "cell").render_derived()  # FROM unnest(…) AS anon(household, cell)
+    session.execute(
+        update(GridMembership)
+        .where(GridMembership.plan_id == edit.plan.id, GridMembership.household_id == moved.c.household)
+        .values(cell_id=moved.c.cell)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _commit(session: Session, edit: Edit, codes) -> EditResult:
     """Commit; the versions of cells CODES now (None for a cell that is gone)."""
     session.commit()
-    now = dict(session.execute(text("SELECT code, version FROM grid_cell WHERE plan_id = :p AND code = ANY(:c)"),
-                               {"p": edit.plan.id, "c": list(codes)}).all())
+    now = dict(
+        session.execute(
+            select(GridCell.code, GridCell.version).where(
+                GridCell.plan_id == edit.plan.id, GridCell.code.in_(list(codes))
+            )
+        ).all()
+    )
     return EditResult({code: now.get(code) for code in codes})
 
 
-def move_households(session: Session, plan_id: int, household_codes: list[str], to_cell: str,
-                    seen: dict[str, int]) -> EditResult:
+def move_households(
+    session: Session, plan_id: int, household_codes: list[str], to_cell: str, seen: dict[str, int]
+) -> EditResult:
     """Move the households HOUSEHOLD_CODES into cell TO_CELL of a draft plan; SEEN holds the
     versions of the cells involved as the editor loaded them. Commits, or changes nothing."""
     if not household_codes:
         raise GridError("请先选择要移动的农户")
-    homes = session.execute(text(
-        "SELECT h.code, c.code AS cell FROM household h LEFT JOIN grid_membership m ON m.household_id = h.id "
-        "AND m.plan_id = :p LEFT JOIN grid_cell c ON c.id = m.cell_id WHERE h.code = ANY(:codes)"),
-        {"p": plan_id, "codes": list(household_codes)}).all()
+    homes = session.execute(
+        select(Household.code, GridCell.code.label("cell"))
+        .outerjoin(GridMembership, and_(GridMembership.household_id == Household.id, GridMembership.plan_id == plan_id))
+        .outerjoin(GridCell, GridCell.id == GridMembership.cell_id)
+        .where(Household.code.in_(list(household_codes)))
+    ).all()
     unknown = set(household_codes) - {h.code for h in homes}
     if unknown:
         raise GridError(f"没有这些农户：{'、'.join(sorted(unknown))}")
@@ -151,9 +182,11 @@ def move_households(session: Session, plan_id: int, household_codes: list[str], 
 
 def move_group(session: Session, plan_id: int, group_code: str, to_cell: str, seen: dict[str, int]) -> EditResult:
     """Move every household of village group GROUP_CODE into cell TO_CELL (same village)."""
-    codes = session.scalars(text(
-        "SELECT h.code FROM household h JOIN village_group g ON g.id = h.group_id WHERE g.code = :g"),
-        {"g": group_code}).all()
+    codes = session.scalars(
+        select(Household.code)
+        .join(VillageGroup, VillageGroup.id == Household.group_id)
+        .where(VillageGroup.code == group_code)
+    ).all()
     if not codes:
         raise GridError(f"村民小组 {group_code} 不存在或没有农户")
     return move_households(session, plan_id, list(codes), to_cell, seen)
@@ -168,15 +201,28 @@ def redraw(session: Session, plan_id: int, cell_code: str, area: dict, seen: dic
         raise GridError("所画范围不是有效的多边形") from None
     if drawn.geom_type not in ("Polygon", "MultiPolygon") or not drawn.is_valid:
         raise GridError("所画范围须是不自相交的多边形")
-    homes = session.execute(text(
-        "SELECT h.code, c.code AS cell FROM grid_membership m JOIN household h ON h.id = m.household_id "
-        "JOIN grid_cell c ON c.id = m.cell_id JOIN grid_cell t ON t.village_id = c.village_id "
-        "AND t.plan_id = m.plan_id AND t.code = :cell WHERE m.plan_id = :p AND c.code <> :cell "
-        "AND ST_Covers(ST_GeomFromText(:wkt, 4326), h.geom)"),
-        {"p": plan_id, "cell": cell_code, "wkt": drawn.wkt}).all()
-    if not homes:
+    target = aliased(GridCell)
+    codes = session.scalars(
+        select(Household.code)
+        .join(GridMembership, GridMembership.household_id == Household.id)
+        .join(GridCell, GridCell.id == GridMembership.cell_id)
+        .join(
+            target,
+            and_(
+                target.village_id == GridCell.village_id,
+                target.plan_id == GridMembership.plan_id,
+                target.code == cell_code,
+            ),
+        )
+        .where(
+            GridMembership.plan_id == plan_id,
+            GridCell.code != cell_code,
+            func.ST_Covers(func.ST_GeomFromText(drawn.wkt, 4326), Household.geom),
+        )
+    ).all()
+    if not codes:
         raise GridError(f"所画范围内没有本村其他网格的农户，网格 {cell_code} 未改变")
-    return move_households(session, plan_id, [h.code for h in homes], cell_code, seen)
+    return move_households(session, plan_id, list(codes), cell_code, seen)
 
 
 def split_cell(session: Session, plan_id: int, cell_code: str, seen: dict[str, int]) -> EditResult:
@@ -192,8 +238,11 @@ def split_cell(session: Session, plan_id: int, cell_code: str, seen: dict[str, i
     for part_label in (label, new):
         check_bounds(rules, cell_code, weight[edit.part.sites == label].sum(), weight[new_sites == part_label].sum())
     gone = edit.part.households.id.to_numpy()[new_sites[edit.part.mesh.site_of] == new]
-    session.execute(text("DELETE FROM grid_membership WHERE plan_id = :p AND household_id = ANY(:h)"),
-                    {"p": edit.plan.id, "h": gone.tolist()})
+    session.execute(
+        delete(GridMembership).where(
+            GridMembership.plan_id == edit.plan.id, GridMembership.household_id.in_(gone.tolist())
+        )
+    )
     version = next_version(session, edit.plan.id)
     _stage(session, edit, new_sites, [cell_code])
     used = set(session.scalars(select(GridCell.code).where(GridCell.plan_id == edit.plan.id)))
@@ -215,15 +264,16 @@ def merge_cells(session: Session, plan_id: int, keep: str, other: str, seen: dic
     weight = edit.part.graph.weight
     check_bounds(edit.rules, keep, weight[sites == k].sum(), weight[new_sites == k].sum())
     _stage(session, edit, new_sites, [keep])
-    session.execute(text("DELETE FROM grid_cell WHERE id = :id"), {"id": edit.cells[other].id})
+    session.execute(delete(GridCell).where(GridCell.id == edit.cells[other].id))
     return _commit(session, edit, [keep, other])
 
 
 def set_locked(session: Session, plan_id: int, cell_code: str, locked: bool, seen_version: int) -> EditResult:
     """Lock (keep on rebalance) or unlock a cell of a draft plan; commits."""
     plan = draft_plan(session, plan_id)
-    cell = session.scalar(select(GridCell).where(GridCell.plan_id == plan.id, GridCell.code == cell_code)
-                          .with_for_update())
+    cell = session.scalar(
+        select(GridCell).where(GridCell.plan_id == plan.id, GridCell.code == cell_code).with_for_update()
+    )
     if cell is None:
         raise GridError(f"方案 {plan.id} 中没有网格 {cell_code}")
     check_versions({cell_code: seen_version}, {cell_code: cell.version})

@@ -1,54 +1,30 @@
 """What the grid pages show: a plan's cells with live metrics, its households and groups
 (never a sensitive flag), two plans compared, and a grid worker's own cells and liaisons."""
+
 import json
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import text
+from geoalchemy2 import Geography
+from sqlalchemy import ColumnElement, Float, Numeric, cast, func, select
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import GridPlan, Township
-from gridmgmt.domain.grid_rules import GridError, GridRules
-from gridmgmt.services.grids.plans import diff
-from gridmgmt.services.grids.allocation import MUST_VISIT, plan_rules
-
-CELLS_SQL = f"""
-SELECT c.code, c.name, c.version, c.locked, v.code AS village_code, v.name AS village, k.name AS worker,
-       count(h.id) AS households, count(h.id) + :extra * count(h.id) FILTER (WHERE {MUST_VISIT}) AS workload,
-       4 * pi() * ST_Area(c.geom::geography) / nullif(ST_Perimeter(c.geom::geography) ^ 2, 0) AS pp,
-       ST_NumGeometries(c.geom) AS pieces, ST_AsGeoJSON(c.geom, 6) AS geojson
-FROM grid_cell c JOIN village v ON v.id = c.village_id LEFT JOIN cadre k ON k.id = c.grid_worker_id
-LEFT JOIN grid_membership m ON m.cell_id = c.id LEFT JOIN household h ON h.id = m.household_id
-WHERE c.plan_id = :p GROUP BY c.id, v.id, k.id ORDER BY c.code"""
-HOUSEHOLDS_SQL = """
-SELECT h.code, c.code AS cell, g.code AS grp, round(ST_X(h.geom)::numeric, 6) AS lon,
-       round(ST_Y(h.geom)::numeric, 6) AS lat
-FROM grid_membership m JOIN household h ON h.id = m.household_id JOIN grid_cell c ON c.id = m.cell_id
-LEFT JOIN village_group g ON g.id = h.group_id WHERE m.plan_id = :p ORDER BY h.code"""
-VILLAGES_SQL = """
-SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
-  'type', 'Feature', 'properties', json_build_object('code', code, 'name', name),
-  'geometry', ST_AsGeoJSON(geom, 6)::json)), '[]'::json)) FROM village WHERE township_id = :t"""
-GROUPS_SQL = """
-SELECT g.code, g.name, v.code AS village_code FROM village_group g JOIN village v ON v.id = g.village_id
-WHERE v.township_id = :t ORDER BY g.code"""
-MY_CELLS_SQL = """
-SELECT c.id, c.code, c.name, v.name AS village, p.name AS plan, p.published_at,
-       (SELECT count(*) FROM household h WHERE h.grid_cell_id = c.id) AS households,
-       ST_AsGeoJSON(c.geom, 6) AS geojson
-FROM grid_cell c JOIN grid_plan p ON p.id = c.plan_id JOIN village v ON v.id = c.village_id
-WHERE c.grid_worker_id = :cadre AND p.status = 'published' ORDER BY c.code"""
-LIAISONS_SQL = """
-SELECT pm.name, count(*) AS households, min(h.code) AS first_code
-FROM liaison l JOIN household h ON h.id = l.household_id JOIN party_member pm ON pm.id = l.party_member_id
-WHERE h.grid_cell_id = :cell GROUP BY pm.id, pm.name ORDER BY pm.name, pm.id"""
-
-
-PLANS_SQL = """
-SELECT p.id, p.name, p.status, p.published_at, p.rules,
-       (SELECT count(*) FROM grid_cell c WHERE c.plan_id = p.id) AS cells,
-       (SELECT count(*) FROM grid_membership m WHERE m.plan_id = p.id) AS households
-FROM grid_plan p JOIN township t ON t.id = p.township_id WHERE t.code = :code ORDER BY p.id"""
+from gridmgmt.db.models import (
+    Cadre,
+    GridCell,
+    GridPlan,
+    Household,
+    Liaison,
+    PartyMember,
+    Township,
+    Village,
+    VillageGroup,
+)
+from gridmgmt.db.models.grids import GridMembership
+from gridmgmt.db.queries import COORD_DIGITS, collection, feature_collection, must_visit, published_cells, rounded
+from gridmgmt.domain.grid_rules import GridRules
+from gridmgmt.services.grids.allocation import find_plan, plan_rules
+from gridmgmt.services.grids.plans import diff, plan_sizes
 
 
 @dataclass(frozen=True)
@@ -66,16 +42,53 @@ class PlanView:
 
 
 def plan_row(session: Session, plan_id: int) -> tuple[GridPlan, str]:
-    """The plan PLAN_ID and its township's code; GridError when there is none."""
-    plan = session.get(GridPlan, plan_id)
-    if plan is None:
-        raise GridError(f"没有编号为 {plan_id} 的网格方案")
+    """The plan PLAN_ID and its township's code; PlanNotFound when there is none."""
+    plan = find_plan(session, plan_id)
     return plan, session.get(Township, plan.township_id).code
 
 
 def township_plans(session: Session, code: str) -> list[dict]:
     """The plans of township CODE, oldest first, with their cell and household counts."""
-    return [dict(r) for r in session.execute(text(PLANS_SQL), {"code": code}).mappings()]
+    rows = session.execute(
+        select(GridPlan.id, GridPlan.name, GridPlan.status, GridPlan.published_at, GridPlan.rules, *plan_sizes())
+        .join(Township, Township.id == GridPlan.township_id)
+        .where(Township.code == code)
+        .order_by(GridPlan.id)
+    )
+    return [dict(r) for r in rows.mappings()]
+
+
+def cell_features(session: Session, plan: GridPlan, rules: GridRules) -> dict:
+    """The plan's cells as GeoJSON with their live metrics: households, workload under RULES,
+    Polsby–Popper compactness (pp) and number of pieces."""
+    area = cast(GridCell.geom, Geography(srid=4326))
+    pp = 4 * func.pi() * func.ST_Area(area) / func.nullif(func.power(func.ST_Perimeter(area), 2), 0)
+    households = func.count(Household.id)
+    workload = households + rules.must_visit_extra * households.filter(must_visit())
+    return feature_collection(
+        session,
+        select(
+            GridCell.code,
+            GridCell.name,
+            GridCell.version,
+            GridCell.locked,
+            Village.code.label("village_code"),
+            Village.name.label("village"),
+            Cadre.name.label("worker"),
+            households.label("households"),
+            workload.label("workload"),
+            func.round(cast(pp, Numeric), 3).label("pp"),
+            func.ST_NumGeometries(GridCell.geom).label("pieces"),
+            GridCell.geom,
+        )
+        .join(Village, Village.id == GridCell.village_id)
+        .outerjoin(Cadre, Cadre.id == GridCell.grid_worker_id)
+        .outerjoin(GridMembership, GridMembership.cell_id == GridCell.id)
+        .outerjoin(Household, Household.id == GridMembership.household_id)
+        .where(GridCell.plan_id == plan.id)
+        .group_by(GridCell.id, Village.id, Cadre.id)
+        .order_by(GridCell.code),
+    )
 
 
 def _summary(cells: list[dict], rules: GridRules) -> dict:
@@ -87,49 +100,108 @@ def _summary(cells: list[dict], rules: GridRules) -> dict:
     means = {v: load[village == v].mean() for v in set(village)}
     deviation = np.abs(load / np.array([means[v] for v in village]) - 1)
     pp = np.array([c["pp"] or 0.0 for c in cells])
-    return {"cells": len(cells), "households": int(sum(c["households"] for c in cells)),
-            "workload_max_min": round(float(load.max() / max(load.min(), 1e-9)), 2),
-            "workload_cv": round(float(load.std() / load.mean()), 3),
-            "worst_deviation": round(float(deviation.max()), 3),
-            "pp_mean": round(float(pp.mean()), 3), "pp_worst": round(float(pp.min()), 3),
-            "contiguous_share": round(float(np.mean([c["pieces"] == 1 for c in cells])), 3),
-            "out_of_bounds": [c["code"] for c in cells
-                              if not rules.min_workload <= c["workload"] <= rules.max_workload]}
+    return {
+        "cells": len(cells),
+        "households": int(sum(c["households"] for c in cells)),
+        "workload_max_min": round(float(load.max() / max(load.min(), 1e-9)), 2),
+        "workload_cv": round(float(load.std() / load.mean()), 3),
+        "worst_deviation": round(float(deviation.max()), 3),
+        "pp_mean": round(float(pp.mean()), 3),
+        "pp_worst": round(float(pp.min()), 3),
+        "contiguous_share": round(float(np.mean([c["pieces"] == 1 for c in cells])), 3),
+        "out_of_bounds": [c["code"] for c in cells if not rules.min_workload <= c["workload"] <= rules.max_workload],
+    }
+
+
+def _degrees(coordinate: ColumnElement) -> ColumnElement:
+    """COORDINATE (degrees) rounded to the GeoJSON precision."""
+    return cast(func.round(cast(coordinate, Numeric), COORD_DIGITS), Float)
 
 
 def plan_view(session: Session, plan_id: int) -> PlanView:
     """Everything the editor draws for PLAN_ID; workloads and bounds follow the plan's rules."""
     plan, township = plan_row(session, plan_id)
     rules = plan_rules(plan)
-    rows = [dict(r) for r in session.execute(text(CELLS_SQL), {"p": plan.id, "extra": rules.must_visit_extra})
-            .mappings()]
-    for r in rows:
-        r["workload"], r["pp"] = float(r["workload"]), r["pp"] and round(float(r["pp"]), 3)
-    features = [{"type": "Feature", "geometry": json.loads(r.pop("geojson")), "properties": r} for r in rows]
-    homes = [{**r, "lon": float(r["lon"]), "lat": float(r["lat"])}
-             for r in session.execute(text(HOUSEHOLDS_SQL), {"p": plan.id}).mappings()]
-    groups = [dict(r) for r in session.execute(text(GROUPS_SQL), {"t": plan.township_id}).mappings()]
-    villages = session.execute(text(VILLAGES_SQL), {"t": plan.township_id}).scalar_one()
+    cells = cell_features(session, plan, rules)
+    homes = session.execute(
+        select(
+            Household.code,
+            GridCell.code.label("cell"),
+            VillageGroup.code.label("grp"),
+            _degrees(func.ST_X(Household.geom)).label("lon"),
+            _degrees(func.ST_Y(Household.geom)).label("lat"),
+        )
+        .select_from(GridMembership)
+        .join(Household, Household.id == GridMembership.household_id)
+        .join(GridCell, GridCell.id == GridMembership.cell_id)
+        .outerjoin(VillageGroup, VillageGroup.id == Household.group_id)
+        .where(GridMembership.plan_id == plan.id)
+        .order_by(Household.code)
+    )
+    groups = session.execute(
+        select(VillageGroup.code, VillageGroup.name, Village.code.label("village_code"))
+        .join(Village, Village.id == VillageGroup.village_id)
+        .where(Village.township_id == plan.township_id)
+        .order_by(VillageGroup.code)
+    )
+    villages = feature_collection(
+        session, select(Village.code, Village.name, Village.geom).where(Village.township_id == plan.township_id)
+    )
     info = {"id": plan.id, "name": plan.name, "status": plan.status, "township": township}
-    return PlanView(info, rules, {"type": "FeatureCollection", "features": features}, villages, _summary(rows, rules),
-                    homes, groups)
+    summary = _summary([f["properties"] for f in cells["features"]], rules)
+    return PlanView(
+        info, rules, cells, villages, summary, [dict(r) for r in homes.mappings()], [dict(r) for r in groups.mappings()]
+    )
 
 
 def diff_view(session: Session, plan_a: int, plan_b: int) -> dict:
     """Two plans compared for a map: B's cells, the matched pairs and the moved households."""
     result = diff(session, plan_a, plan_b)
-    moved = json.loads(result.moved.to_json(drop_id=True)) if len(result.moved) else \
-        {"type": "FeatureCollection", "features": []}
-    return {"cells": plan_view(session, plan_b).cells, "moved": moved,
-            "matches": result.matches.astype({"shared": int}).to_dict(orient="records")}
+    plan = find_plan(session, plan_b)
+    moved = result.moved.assign(geometry=rounded(result.moved.geometry.array))
+    return {
+        "cells": cell_features(session, plan, plan_rules(plan)),
+        "moved": json.loads(moved.to_json(drop_id=True)) if len(moved) else collection([]),
+        "matches": result.matches.astype({"shared": int}).to_dict(orient="records"),
+    }
 
 
 def my_cells(session: Session, cadre_id: int | None) -> list[dict]:
     """The published cells CADRE_ID works as grid worker, each with its 联户 party members."""
     if cadre_id is None:
         return []
-    cells = [dict(r) for r in session.execute(text(MY_CELLS_SQL), {"cadre": cadre_id}).mappings()]
+    households = select(func.count()).select_from(Household).where(Household.grid_cell_id == GridCell.id)
+    rows = session.execute(
+        published_cells(
+            select(
+                GridCell.id,
+                GridCell.code,
+                GridCell.name,
+                Village.name.label("village"),
+                GridPlan.name.label("plan"),
+                GridPlan.published_at,
+                households.scalar_subquery().label("households"),
+                func.ST_AsGeoJSON(GridCell.geom, COORD_DIGITS).label("geojson"),
+            )
+            .select_from(GridCell)
+            .join(Village, Village.id == GridCell.village_id)
+        )
+        .where(GridCell.grid_worker_id == cadre_id)
+        .order_by(GridCell.code)
+    )
+    cells = [dict(r) for r in rows.mappings()]
     for cell in cells:
         cell["geojson"] = json.loads(cell["geojson"])
-        cell["liaisons"] = [dict(r) for r in session.execute(text(LIAISONS_SQL), {"cell": cell["id"]}).mappings()]
+        cell["liaisons"] = [
+            dict(r)
+            for r in session.execute(
+                select(PartyMember.name, func.count().label("households"), func.min(Household.code).label("first_code"))
+                .select_from(Liaison)
+                .join(Household, Household.id == Liaison.household_id)
+                .join(PartyMember, PartyMember.id == Liaison.party_member_id)
+                .where(Household.grid_cell_id == cell["id"])
+                .group_by(PartyMember.id, PartyMember.name)
+                .order_by(PartyMember.name, PartyMember.id)
+            ).mappings()
+        ]
     return cells

@@ -1,34 +1,42 @@
 """Load a generated demo township (or county) into the database in one transaction."""
+
 import time
 from collections.abc import Callable
 from datetime import date
 
 import psycopg
-from sqlalchemy import exists, select, text
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from geodata.demo import TABLES, DemoData, generate, shift_ids, township_codes
 from gridmgmt.db.bulk import copy_frame, reset_id_sequences
-from gridmgmt.db.models import Township
+from gridmgmt.db.models import Base, Township
+from gridmgmt.domain.errors import Conflict
 from gridmgmt.network.topology import build_topology
 
 # Summary lines: table and its Chinese label.
-SUMMARY = {"township": "乡镇", "village": "行政村", "village_group": "村民小组", "household": "农户",
-           "party_member": "党员", "road": "道路"}
+SUMMARY = {
+    "township": "乡镇",
+    "village": "行政村",
+    "village_group": "村民小组",
+    "household": "农户",
+    "party_member": "党员",
+    "road": "道路",
+}
 
 
-class DemoExists(ValueError):
+class DemoExists(Conflict, ValueError):
     """The demo's township codes are already in the database."""
 
 
-class DemoLoadFailed(RuntimeError):
-    """The database refused the generated rows; nothing was written."""
+class DemoLoadFailed(Conflict, RuntimeError):
+    """The database refused the generated rows (they clash with stored ones); nothing was written."""
 
 
 def _offsets(session: Session) -> dict[str, int]:
     """Largest id of every table, so generated ids land after existing rows."""
-    return {name: session.execute(text(f"SELECT COALESCE(max(id), 0) FROM {name}")).scalar_one()
-            for name in TABLES}
+    ids = {name: Base.metadata.tables[name].c.id for name in TABLES}
+    return {name: session.execute(select(func.coalesce(func.max(ids[name]), 0))).scalar_one() for name in TABLES}
 
 
 def refuse_taken(session: Session, codes: list[str]) -> None:
@@ -69,8 +77,9 @@ def has_township(session: Session) -> bool:
     return session.scalar(select(exists().where(Township.id.isnot(None))))
 
 
-def run_demo(session: Session, seed: int, scale: str, until: date, if_empty: bool,
-             say: Callable[[str], None] = lambda _: None) -> dict[str, int] | None:
+def run_demo(
+    session: Session, seed: int, scale: str, until: date, if_empty: bool, say: Callable[[str], None] = lambda _: None
+) -> dict[str, int] | None:
     """Generate and load the demo; None when IF_EMPTY and a township already exists."""
     if if_empty and has_township(session):
         say("数据库中已有乡镇数据，跳过演示数据生成")
@@ -85,4 +94,3 @@ def run_demo(session: Session, seed: int, scale: str, until: date, if_empty: boo
     counts = data.counts()
     say("，".join(f"{label} {counts[name]}" for name, label in SUMMARY.items()))
     return counts
-

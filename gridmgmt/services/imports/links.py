@@ -1,27 +1,25 @@
 """Set-based lookups that tie staged rows to villages, groups and other rows, in PostGIS."""
+
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, Select, and_, exists, func, not_, or_, select, update
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateIndex, CreateTable, Index
+from sqlalchemy.sql.expression import FromClause, TableClause
 
 from geodata.errors import RowError
-from geodata.prepare import Prepared
-from gridmgmt.services.imports.staging import STAGE
+from gridmgmt.services.imports.staging import Stage, analyze
+from gridmgmt.services.imports.tables import PLACE, SPOT
 
-# Located rows: (row, village_id, township_id[, group_id]); and, for rows that are not points,
-# the point each row is located by.
-PLACE = "import_place"
-SPOT = "import_spot"
-
-# code column -> (id column it fills, table, which rows belong to township {t}, Chinese name)
-REFERENCES = {
-    "village_code": ("village_id", "village", "t.township_id = {t}", "行政村"),
-    "household_code": ("household_id", "household",
-                       "t.village_id IN (SELECT id FROM village WHERE township_id = {t})", "农户"),
-    "org_code": ("party_org_id", "party_org", "t.township_id = {t}", "党组织"),
-    "party_org_code": ("party_org_id", "party_org", "t.township_id = {t}", "党组织"),
-    "party_member_code": ("party_member_id", "party_member",
-                          "t.party_org_id IN (SELECT id FROM party_org WHERE township_id = {t})", "党员"),
+# code column -> (id column it fills, table, how its rows belong to a township, Chinese name); rows
+# belong by their own township_id or, given (key, parent table), by their parent's.
+REFERENCES: dict[str, tuple[str, str, tuple[str, str] | None, str]] = {
+    "village_code": ("village_id", "village", None, "行政村"),
+    "household_code": ("household_id", "household", ("village_id", "village"), "农户"),
+    "org_code": ("party_org_id", "party_org", None, "党组织"),
+    "party_org_code": ("party_org_id", "party_org", None, "党组织"),
+    "party_member_code": ("party_member_id", "party_member", ("party_org_id", "party_org"), "党员"),
 }
 # Layers whose rows must lie in a village of the township.
 LOCATED = {"groups", "households", "economic_orgs", "party_orgs"}
@@ -38,49 +36,77 @@ class Township:
     name: str
 
 
-def _errors(session: Session, sql: str, params: dict, field: str, message: str) -> list[RowError]:
-    """RowErrors for the rows SQL returns as (row, value); MESSAGE may use {value}."""
-    return [RowError(row, field, message.format(value=value))
-            for row, value in session.execute(text(sql), params).all()]
+def _errors(session: Session, rows: Select, field: str, message: str) -> list[RowError]:
+    """RowErrors for the (row, value) pairs ROWS returns; MESSAGE may use {value}."""
+    return [RowError(row, field, message.format(value=value)) for row, value in session.execute(rows).all()]
 
 
-def resolve_codes(session: Session, prepared: Prepared, township: Township | None) -> tuple[list[RowError], set[str]]:
+def _in_township(
+    stage: Stage, t: TableClause, through: tuple[str, str] | None, town: int | ColumnElement
+) -> ColumnElement:
+    """WHERE clause: the row of T belongs to township TOWN (an id or a column), itself or THROUGH its parent."""
+    if through is None:
+        return t.c.township_id == town
+    key, parent = through
+    p = stage.tables[parent]
+    return t.c[key].in_(select(p.c.id).where(p.c.township_id == town))
+
+
+def resolve_codes(session: Session, stage: Stage, township: Township | None) -> tuple[list[RowError], set[str]]:
     """Fill id columns from *_code columns; a code not found in the row's township is an error."""
-    errors, filled = [], set()
+    s, prepared, errors, filled = stage.table, stage.prepared, [], set()
     # Without --township a row belongs to the township of the village it was located in.
-    scope, place, where = ((":t", "", f"乡镇「{township.name}」") if township else
-                           ("p.township_id", f", {PLACE} p", "所在乡镇"))
-    for code, (id_column, table, belongs, label) in REFERENCES.items():
+    town, where = (township.id, f"乡镇「{township.name}」") if township else (PLACE.c.township_id, "所在乡镇")
+    for code, (id_column, name, through, label) in REFERENCES.items():
         if code not in prepared.stored_columns():
             continue
-        params = {"t": township and township.id}
-        session.execute(text(
-            f"UPDATE {STAGE} s SET {id_column} = t.id FROM {table} t{place} "
-            f"WHERE t.code = s.{code} AND {belongs.format(t=scope)}{place and ' AND p.row = s.row'}"
-        ), params)
-        errors += _errors(session, f"SELECT row, {code} FROM {STAGE} WHERE {code} IS NOT NULL "
-                          f"AND {id_column} IS NULL ORDER BY row", params, prepared.headers[code],
-                          f"{label}编码「{{value}}」在{where}中不存在")
+        t = stage.tables[name]
+        filling = (
+            update(s).values({id_column: t.c.id}).where(t.c.code == s.c[code], _in_township(stage, t, through, town))
+        )
+        session.execute(filling if township else filling.where(PLACE.c.row == s.c.row))
+        errors += _errors(
+            session,
+            select(s.c.row, s.c[code]).where(s.c[code].isnot(None), s.c[id_column].is_(None)).order_by(s.c.row),
+            prepared.headers[code],
+            f"{label}编码「{{value}}」在{where}中不存在",
+        )
         filled.add(id_column)
     return errors, filled
 
 
-# A household's group: the polygon group of its village covering it, else its village's nearest point group.
-# Polygon groups are matched per (row, village) by aggregation, then joined to the row's village:
-# cheaper than first joining every probe hit to village_of and de-duplicating by a sort.
-_GROUP_OF = """
-    , polygon_group AS (
-        SELECT s.row, g.village_id, min(g.id) AS id FROM village_group g
-        JOIN {spot} s ON ST_Covers(g.geom, s.geom)
-        WHERE ST_Dimension(g.geom) = 2 GROUP BY s.row, g.village_id)
-    SELECT w.*, COALESCE(pg.id, (
-        SELECT g.id FROM village_group g WHERE g.village_id = w.village_id AND ST_Dimension(g.geom) = 0
-        ORDER BY g.geom <-> s.geom, g.id LIMIT 1)) AS group_id
-    FROM village_of w JOIN {spot} s USING (row)
-    LEFT JOIN polygon_group pg ON pg.row = w.row AND pg.village_id = w.village_id"""
+def _group_of(stage: Stage, village_of: FromClause, spot: FromClause) -> Select:
+    """Each located row with its group: the polygon group of its village covering it, else its village's
+    nearest point group.
+
+    Polygon groups are matched per (row, village) by aggregation, then joined to the row's village:
+    cheaper than first joining every probe hit to village_of and de-duplicating by a sort.
+    """
+    g, w = stage.tables["village_group"], village_of
+    polygon_group = (
+        select(spot.c.row, g.c.village_id, func.min(g.c.id).label("id"))
+        .join_from(g, spot, func.ST_Covers(g.c.geom, spot.c.geom))
+        .where(func.ST_Dimension(g.c.geom) == 2)
+        .group_by(spot.c.row, g.c.village_id)
+        .cte("polygon_group")
+    )
+    nearest_point = (
+        select(g.c.id)
+        .where(g.c.village_id == w.c.village_id, func.ST_Dimension(g.c.geom) == 0)
+        .order_by(g.c.geom.op("<->")(spot.c.geom), g.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return select(
+        w.c.row, w.c.village_id, w.c.township_id, func.coalesce(polygon_group.c.id, nearest_point)
+    ).select_from(
+        w.join(spot, spot.c.row == w.c.row).outerjoin(
+            polygon_group, and_(polygon_group.c.row == w.c.row, polygon_group.c.village_id == w.c.village_id)
+        )
+    )
 
 
-def _spot(session: Session, points: bool) -> str:
+def _spot(session: Session, stage: Stage, points: bool) -> FromClause:
     """A FROM item with one point per row still to locate, GiST-indexed and analysed.
 
     POINTS (a point layer) are indexed in the stage itself, whose village_id statistics tell how
@@ -88,83 +114,117 @@ def _spot(session: Session, points: bool) -> str:
     those row counts the planner would probe the village index once per point, ten times slower
     than probing the point index once per polygon.
     """
+    s = stage.table
+    to_locate = (s.c.geom.isnot(None), s.c.village_id.is_(None))
     if points:
-        session.execute(text(f"CREATE INDEX ON {STAGE} USING gist (geom)"))
-        return f"(SELECT row, geom FROM {STAGE} WHERE geom IS NOT NULL AND village_id IS NULL)"
-    session.execute(text(f"CREATE TEMP TABLE {SPOT} ON COMMIT DROP AS SELECT row, ST_PointOnSurface(geom) AS geom "
-                         f"FROM {STAGE} WHERE geom IS NOT NULL AND village_id IS NULL"))
-    session.execute(text(f"CREATE INDEX ON {SPOT} USING gist (geom)"))
-    session.execute(text(f"ANALYZE {SPOT}"))
+        session.execute(CreateIndex(Index("import_stage_geom", s.c.geom, postgresql_using="gist")))
+        return select(s.c.row, s.c.geom).where(*to_locate).subquery("s")
+    session.execute(CreateTable(SPOT))
+    session.execute(
+        SPOT.insert().from_select(["row", "geom"], select(s.c.row, func.ST_PointOnSurface(s.c.geom)).where(*to_locate))
+    )
+    session.execute(CreateIndex(Index("import_spot_geom", SPOT.c.geom, postgresql_using="gist")))
+    analyze(session, SPOT.name)
     return SPOT
 
 
-def locate(session: Session, township: Township | None, groups: bool, points: bool) -> list[RowError]:
+def locate(session: Session, stage: Stage, township: Township | None, groups: bool, points: bool) -> list[RowError]:
     """Fill PLACE with the village (by ST_Covers) of every located row still without one; none is an error.
 
     With GROUPS, PLACE also gets each row's village group. POINTS: the layer's geometries are points.
     """
     # Each village or group polygon probes the indexed points: it stays prepared across its points.
-    spot = _spot(session, points)
-    scope = "WHERE v.township_id = :t" if township else ""
-    session.execute(text(f"""
-        CREATE TEMP TABLE {PLACE} ON COMMIT DROP AS WITH village_of AS (
-            SELECT DISTINCT ON (s.row) s.row, v.id AS village_id, v.township_id
-            FROM village v JOIN {spot} s ON ST_Covers(v.geom, s.geom) {scope} ORDER BY s.row, v.id)
-        {_GROUP_OF.format(spot=spot) if groups else "SELECT * FROM village_of"}"""), {"t": township and township.id})
+    spot, v = _spot(session, stage, points), stage.tables["village"]
+    village_of = (
+        select(spot.c.row, v.c.id.label("village_id"), v.c.township_id)
+        .join_from(v, spot, func.ST_Covers(v.c.geom, spot.c.geom))
+        .ext(distinct_on(spot.c.row))
+        .order_by(spot.c.row, v.c.id)
+    )
+    if township:
+        village_of = village_of.where(v.c.township_id == township.id)
+    village_of = village_of.cte("village_of")
+    columns = ["row", "village_id", "township_id"]
+    session.execute(CreateTable(PLACE))
+    session.execute(
+        PLACE.insert().from_select([*columns, "group_id"], _group_of(stage, village_of, spot))
+        if groups
+        else PLACE.insert().from_select(columns, select(village_of))
+    )
     where = f"乡镇「{township.name}」的" if township else ""
-    return _errors(session, f"SELECT s.row, ST_AsText(s.geom) FROM {spot} s "
-                   f"WHERE NOT EXISTS (SELECT 1 FROM {PLACE} p WHERE p.row = s.row) ORDER BY s.row", {},
-                   "几何", f"位置 {{value}} 不在{where}任何行政村内")
+    unplaced = ~exists().where(PLACE.c.row == spot.c.row)
+    return _errors(
+        session,
+        select(spot.c.row, func.ST_AsText(spot.c.geom)).where(unplaced).order_by(spot.c.row),
+        "几何",
+        f"位置 {{value}} 不在{where}任何行政村内",
+    )
 
 
-def villages_in_township(session: Session, township: Township) -> list[RowError]:
+def villages_in_township(session: Session, stage: Stage, township: Township) -> list[RowError]:
     """Villages must overlap their township's boundary."""
-    return _errors(session, f"SELECT s.row, s.code FROM {STAGE} s, township t WHERE t.id = :t "
-                   "AND s.geom IS NOT NULL AND NOT ST_Intersects(t.geom, s.geom) ORDER BY s.row",
-                   {"t": township.id}, "几何", f"行政村「{{value}}」不在乡镇「{township.name}」范围内")
+    s, t = stage.table, stage.tables["township"]
+    return _errors(
+        session,
+        select(s.c.row, s.c.code)
+        .join_from(s, t, t.c.id == township.id)
+        .where(s.c.geom.isnot(None), not_(func.ST_Intersects(t.c.geom, s.c.geom)))
+        .order_by(s.c.row),
+        "几何",
+        f"行政村「{{value}}」不在乡镇「{township.name}」范围内",
+    )
 
 
-def parent_errors(session: Session, prepared: Prepared, township: Township) -> list[RowError]:
+def parent_errors(session: Session, stage: Stage, township: Township) -> list[RowError]:
     """Every parent_code must be another org of the file or of the township."""
-    return _errors(session, f"""
-        SELECT s.row, s.parent_code FROM {STAGE} s WHERE s.parent_code IS NOT NULL AND (
-            s.parent_code = s.code OR (
-                NOT EXISTS (SELECT 1 FROM {STAGE} p WHERE p.code = s.parent_code) AND
-                NOT EXISTS (SELECT 1 FROM party_org p WHERE p.code = s.parent_code AND p.township_id = :t)))
-        ORDER BY s.row""", {"t": township.id}, prepared.headers["parent_code"],
-        "上级组织编码「{value}」不存在（文件和数据库中都没有），或指向自身")
+    s, o = stage.table, stage.tables["party_org"]
+    other = s.alias("p")
+    in_file = exists().where(other.c.code == s.c.parent_code)
+    in_township = exists().where(o.c.code == s.c.parent_code, o.c.township_id == township.id)
+    return _errors(
+        session,
+        select(s.c.row, s.c.parent_code)
+        .where(s.c.parent_code.isnot(None), or_(s.c.parent_code == s.c.code, and_(~in_file, ~in_township)))
+        .order_by(s.c.row),
+        stage.prepared.headers["parent_code"],
+        "上级组织编码「{value}」不存在（文件和数据库中都没有），或指向自身",
+    )
 
 
-def cadre_homes(session: Session) -> list[RowError]:
+def cadre_homes(session: Session, stage: Stage) -> list[RowError]:
     """A cadre's home is its point, else its household's; one of the two is required."""
-    session.execute(text(f"UPDATE {STAGE} s SET geom = h.geom FROM household h "
-                         "WHERE s.geom IS NULL AND h.id = s.household_id"))
-    return _errors(session, f"SELECT row, code FROM {STAGE} WHERE geom IS NULL AND household_id IS NULL "
-                   "ORDER BY row", {}, "几何", "干部「{value}」需要住址经纬度或户编码")
+    s, h = stage.table, stage.tables["household"]
+    session.execute(update(s).values(geom=h.c.geom).where(s.c.geom.is_(None), h.c.id == s.c.household_id))
+    return _errors(
+        session,
+        select(s.c.row, s.c.code).where(s.c.geom.is_(None), s.c.household_id.is_(None)).order_by(s.c.row),
+        "几何",
+        "干部「{value}」需要住址经纬度或户编码",
+    )
 
 
-def located(prepared: Prepared) -> bool:
-    """Whether PREPARED's rows get their village (and township, group) from PLACE."""
-    return prepared.layer.name in LOCATED and prepared.geoms is not None
+def located(stage: Stage) -> bool:
+    """Whether the stage's rows get their village (and township, group) from PLACE."""
+    return stage.prepared.layer.name in LOCATED and stage.prepared.geoms is not None
 
 
-def link(session: Session, prepared: Prepared, township: Township | None) -> tuple[list[RowError], set[str]]:
-    """All lookups of PREPARED's layer; returns the errors and the id columns filled in the stage."""
-    name = prepared.layer.name
+def link(session: Session, stage: Stage, township: Township | None) -> tuple[list[RowError], set[str]]:
+    """All lookups of the stage's layer; returns the errors and the id columns filled in the stage."""
+    name = stage.prepared.layer.name
     if name == "townships":
         return [], set()
-    errors, points = [], prepared.layer.geom_kind == "point"
-    if located(prepared) and township is None:
+    errors, points = [], stage.prepared.layer.geom_kind == "point"
+    if located(stage) and township is None:
         # The rows' townships come from their villages, so codes are resolved after locating.
-        errors += locate(session, None, name == "households", points)
-    code_errors, filled = resolve_codes(session, prepared, township)
+        errors += locate(session, stage, None, name == "households", points)
+    code_errors, filled = resolve_codes(session, stage, township)
     errors += code_errors
     if name == "villages":
-        errors += villages_in_township(session, township)
-    if located(prepared) and township is not None:
-        errors += locate(session, township, name == "households", points)
-    if name == "party_orgs" and "parent_code" in prepared.stored_columns():
-        errors += parent_errors(session, prepared, township)
+        errors += villages_in_township(session, stage, township)
+    if located(stage) and township is not None:
+        errors += locate(session, stage, township, name == "households", points)
+    if name == "party_orgs" and "parent_code" in stage.prepared.stored_columns():
+        errors += parent_errors(session, stage, township)
     if name == "cadres":
-        errors += cadre_homes(session)
+        errors += cadre_homes(session, stage)
     return errors, filled

@@ -1,33 +1,46 @@
 """The TEMP staging table: COPY the parsed rows in, then check geometry and codes set-based."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
 import shapely
-from sqlalchemy import text
+from psycopg import sql
+from sqlalchemy import Table, func, not_, or_, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
-from tqdm import tqdm
+from sqlalchemy.schema import CreateTable
+from sqlalchemy.sql.expression import TableClause
 
 from geodata.errors import RowError
 from geodata.prepare import Prepared
-from gridmgmt.db.bulk import SRID, copy_rows
+from gridmgmt.db.bulk import SRID, copy_rows, run
+from gridmgmt.services.imports.tables import Geometry, stage_table
 
-STAGE = "import_stage"
-SQL_TYPES = {"text": "text", "enum": "text", "int": "bigint", "float": "double precision",
-             "bool": "boolean", "date": "date"}
-# Resolved foreign keys, filled by the checks in links.py.
-ID_COLUMNS = ("village_id", "group_id", "household_id", "party_org_id", "party_member_id")
+# Wraps the rows being written with a progress display, given their number.
+Progress = Callable[[Iterable, int], Iterable]
 # What ST_MakeValid output becomes for each layer kind, and the types the table accepts.
-_REPAIR = {
-    "polygon": "ST_Multi(ST_CollectionExtract(ST_MakeValid(geom), 3))",
-    "any": "ST_CollectionExtract(ST_MakeValid(geom), 3)",
-    "line": "ST_LineMerge(ST_CollectionExtract(ST_MakeValid(geom), 2))",
-    "point": "ST_MakeValid(geom)",
-}
+_POLYGONS, _LINES = 3, 2
 _TYPES = {
-    "polygon": "('ST_MultiPolygon')",
-    "any": "('ST_Point', 'ST_Polygon', 'ST_MultiPolygon')",
-    "line": "('ST_LineString')",
-    "point": "('ST_Point')",
+    "polygon": ("ST_MultiPolygon",),
+    "any": ("ST_Point", "ST_Polygon", "ST_MultiPolygon"),
+    "line": ("ST_LineString",),
+    "point": ("ST_Point",),
 }
-PROGRESS_MIN_ROWS = 5000
 _SRID_BYTES = SRID.to_bytes(4, "little")
+
+
+@dataclass
+class Stage:
+    """One import's staging TABLE holding PREPARED, and the database's TABLES (by name) it is checked against."""
+
+    prepared: Prepared
+    table: Table
+    tables: dict[str, TableClause]
+
+    @property
+    def target(self) -> TableClause:
+        """The table the import writes."""
+        return self.tables[self.prepared.layer.table]
 
 
 def ewkb(geoms) -> list[bytes | None]:
@@ -36,49 +49,78 @@ def ewkb(geoms) -> list[bytes | None]:
     Splices the SRID into little-endian WKB: the type's high byte gets the SRID flag (0x20) and
     the SRID follows it. Twice as fast as shapely.set_srid + to_wkb(include_srid=True).
     """
-    return [None if wkb is None else wkb[:4] + bytes([wkb[4] | 0x20]) + _SRID_BYTES + wkb[5:]
-            for wkb in shapely.to_wkb(geoms, byte_order=1)]
+    return [
+        None if wkb is None else wkb[:4] + bytes([wkb[4] | 0x20]) + _SRID_BYTES + wkb[5:]
+        for wkb in shapely.to_wkb(geoms, byte_order=1)
+    ]
 
 
-def create_stage(session: Session, prepared: Prepared, progress: bool = False) -> None:
+def _copy_type(column) -> str:
+    """The type binary COPY sends COLUMN as: geometries go as their EWKB bytes, which geometry's binary input takes."""
+    return "bytea" if isinstance(column.type, Geometry) else column.type.compile(dialect=postgresql.dialect()).lower()
+
+
+def create_stage(
+    session: Session, prepared: Prepared, tables: dict[str, TableClause], progress: Progress | None = None
+) -> Stage:
     """CREATE the TEMP staging table for PREPARED and COPY its rows in (row = record number)."""
+    stage = Stage(prepared, stage_table(prepared), tables)
+    s = stage.table
+    session.execute(CreateTable(s))
     columns = prepared.stored_columns()
-    types = [SQL_TYPES[prepared.layer.field(c).kind] for c in columns]
-    defs = [f"{c} {t}" for c, t in zip(columns, types)]
-    defs += [f"{c} bigint" for c in ID_COLUMNS]
-    session.execute(text(
-        f"CREATE TEMP TABLE {STAGE} (row integer NOT NULL, {', '.join(defs)}, "
-        "geom geometry(Geometry, 4326), seat geometry(Point, 4326), seen_version integer) ON COMMIT DROP"
-    ))
-    values = [prepared.values[c].to_numpy() for c in columns]
-    names, types = ["row", *columns], ["integer", *types]
+    names, values = ["row", *columns], [range(1, len(prepared) + 1), *(prepared.values[c].to_numpy() for c in columns)]
     for name, geoms in (("geom", prepared.geoms), ("seat", prepared.seats)):
         if geoms is not None:
             names.append(name)
-            types.append("bytea")  # binary COPY hands the EWKB bytes to geometry's binary input as they are
             values.append(ewkb(geoms))
-    rows = zip(range(1, len(prepared) + 1), *values)
-    bar = tqdm(rows, total=len(prepared), desc="写入暂存表", unit="条", leave=False,
-               disable=not progress or len(prepared) <= PROGRESS_MIN_ROWS)
-    copy_rows(session, STAGE, names, bar, types)
+    rows = zip(*values)
+    copy_rows(
+        session, s.name, names, progress(rows, len(prepared)) if progress else rows, [_copy_type(s.c[n]) for n in names]
+    )
     # Statistics for the join columns, and village_id, from which locating estimates the rows still
     # to locate; geometry and text statistics would cost five times more.
-    session.execute(text(f"ANALYZE {STAGE} (row, code, village_id)"))
+    analyze(session, s.name, ["row", "code", "village_id"])
     # The versions of the rows the file already holds, as read now: --update writes a row only if
     # nobody changed it in between (writing.upsert), so two concurrent imports cannot overwrite each other.
-    session.execute(text(f"UPDATE {STAGE} s SET seen_version = t.version FROM {prepared.layer.table} t "
-                         "WHERE t.code = s.code"))
+    t = stage.target
+    session.execute(update(s).values(seen_version=t.c.version).where(t.c.code == s.c.code))
+    return stage
 
 
-def geometry_errors(session: Session, kind: str, fix: bool) -> list[RowError]:
+def analyze(session: Session, table_name: str, columns: list[str] | None = None) -> None:
+    """ANALYZE TABLE_NAME (only COLUMNS when given): the planner's row counts for what follows."""
+    named = sql.SQL(" ({})").format(sql.SQL(", ").join(map(sql.Identifier, columns))) if columns else sql.SQL("")
+    run(session, sql.SQL("ANALYZE {}{}").format(sql.Identifier(table_name), named))
+
+
+def _repaired(kind: str, geom):
+    """GEOM made valid and brought back to what a layer of KIND stores."""
+    valid = func.ST_MakeValid(geom)
+    if kind == "point":
+        return valid
+    if kind == "line":
+        return func.ST_LineMerge(func.ST_CollectionExtract(valid, _LINES))
+    polygons = func.ST_CollectionExtract(valid, _POLYGONS)
+    return func.ST_Multi(polygons) if kind == "polygon" else polygons
+
+
+def geometry_errors(session: Session, stage: Stage, fix: bool) -> list[RowError]:
     """Invalid geometries, with PostGIS's reason; with FIX, repair them first (ST_MakeValid)."""
+    s, kind = stage.table, stage.prepared.layer.geom_kind
     if fix:
-        session.execute(text(f"UPDATE {STAGE} SET geom = {_REPAIR[kind]} WHERE NOT ST_IsValid(geom)"))
-    rows = session.execute(text(
-        f"SELECT row, ST_IsValidReason(geom), ST_IsEmpty(geom), ST_GeometryType(geom) FROM {STAGE} "
-        f"WHERE geom IS NOT NULL AND (NOT ST_IsValid(geom) OR ST_IsEmpty(geom) "
-        f"OR ST_GeometryType(geom) NOT IN {_TYPES[kind]})"
-    )).all()
+        session.execute(update(s).values(geom=_repaired(kind, s.c.geom)).where(not_(func.ST_IsValid(s.c.geom))))
+    rows = session.execute(
+        select(
+            s.c.row, func.ST_IsValidReason(s.c.geom), func.ST_IsEmpty(s.c.geom), func.ST_GeometryType(s.c.geom)
+        ).where(
+            s.c.geom.isnot(None),
+            or_(
+                not_(func.ST_IsValid(s.c.geom)),
+                func.ST_IsEmpty(s.c.geom),
+                func.ST_GeometryType(s.c.geom).not_in(_TYPES[kind]),
+            ),
+        )
+    ).all()
     errors = []
     for row, reason, empty, geom_type in rows:
         if empty:
@@ -91,10 +133,11 @@ def geometry_errors(session: Session, kind: str, fix: bool) -> list[RowError]:
     return errors
 
 
-def existing_code_errors(session: Session, header: str) -> list[RowError]:
+def existing_code_errors(session: Session, stage: Stage) -> list[RowError]:
     """A RowError for every code that the table already held when the stage was created."""
-    rows = session.execute(text(
-        f"SELECT row, code FROM {STAGE} WHERE seen_version IS NOT NULL ORDER BY row"
-    )).all()
-    return [RowError(row, header, f"编码「{code}」已存在于数据库（如需更新已有记录请加 --update）")
-            for row, code in rows]
+    s = stage.table
+    rows = session.execute(select(s.c.row, s.c.code).where(s.c.seen_version.isnot(None)).order_by(s.c.row)).all()
+    return [
+        RowError(row, stage.prepared.headers["code"], f"编码「{code}」已存在于数据库（如需更新已有记录请加 --update）")
+        for row, code in rows
+    ]

@@ -1,114 +1,147 @@
 """INSERT … SELECT from the staging table into the real table; --update turns it into an upsert."""
+
 from contextlib import nullcontext
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, Select, String, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import FromClause
 
 from geodata.errors import ImportRejected, RowError
-from geodata.prepare import Prepared
 from gridmgmt.db.bulk import indexes_rebuilt
-from gridmgmt.services.imports.links import PLACE, located
-from gridmgmt.services.imports.staging import STAGE
+from gridmgmt.domain.errors import Conflict
+from gridmgmt.services.imports.links import located
+from gridmgmt.services.imports.staging import Stage
+from gridmgmt.services.imports.tables import PLACE
 
 # Below this many rows, updating the indexes as rows go in is cheap enough.
 BULK_MIN_ROWS = 10_000
 
 
-def table_columns(session: Session, table: str) -> dict[str, int | None]:
-    """TABLE's columns and their character limits, read from the database.
-
-    The catalog rather than the ORM models: importing every model would cost the CLI a third of a second.
-    """
-    return dict(session.execute(text(
-        "SELECT column_name, character_maximum_length FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND table_name = :t"), {"t": table}).all())
-
-
-def length_errors(session: Session, prepared: Prepared) -> list[RowError]:
+def length_errors(session: Session, stage: Stage) -> list[RowError]:
     """Text longer than its column allows, for every limited column in one scan of the stage."""
-    columns = table_columns(session, prepared.layer.table)
-    limits = {name: columns[name] for name in prepared.stored_columns() if columns.get(name)}
+    s, target, prepared = stage.table, stage.target, stage.prepared
+    limits = {
+        name: target.c[name].type.length
+        for name in prepared.stored_columns()
+        if name in target.c and isinstance(target.c[name].type, String)
+    }
     if not limits:
         return []
-    too_long = [f"char_length({name}) > {limit}" for name, limit in limits.items()]
-    rows = session.execute(text(
-        f"SELECT row, {', '.join(too_long)} FROM {STAGE} WHERE {' OR '.join(too_long)} ORDER BY row")).all()
-    return [RowError(row, prepared.headers[name], f"超过 {limit} 个字符")
-            for row, *flags in rows for (name, limit), flag in zip(limits.items(), flags) if flag]
+    too_long = [func.char_length(s.c[name]) > limit for name, limit in limits.items()]
+    rows = session.execute(select(s.c.row, *too_long).where(or_(*too_long)).order_by(s.c.row)).all()
+    return [
+        RowError(row, prepared.headers[name], f"超过 {limit} 个字符")
+        for row, *flags in rows
+        for (name, limit), flag in zip(limits.items(), flags)
+        if flag
+    ]
 
 
-def _sources(prepared: Prepared, table: dict[str, int | None], id_columns: set[str],
-             township_id: int | None) -> tuple[dict[str, str], str]:
-    """Target column -> SQL expression over the stage (s) and PLACE (p), and the FROM clause."""
-    sources = {c: f"s.{c}" for c in [*prepared.stored_columns(), *sorted(id_columns)] if c in table}
-    if located(prepared):
-        sources["village_id"] = "COALESCE(s.village_id, p.village_id)"
-        if prepared.layer.name == "households":
-            sources["group_id"] = "p.group_id"
-    if "township_id" in table and prepared.layer.needs_township:
-        sources["township_id"] = ":t" if township_id is not None else "p.township_id"
-    stage = f"{STAGE} s LEFT JOIN {PLACE} p ON p.row = s.row" if located(prepared) else f"{STAGE} s"
-    return sources, stage
+def _sources(
+    stage: Stage, id_columns: set[str], township_id: int | None
+) -> tuple[dict[str, ColumnElement], FromClause]:
+    """Target column -> its expression over the stage and PLACE, and the FROM clause they need."""
+    s, target, layer = stage.table, stage.target, stage.prepared.layer
+    sources = {c: s.c[c] for c in [*stage.prepared.stored_columns(), *sorted(id_columns)] if c in target.c}
+    if located(stage):
+        sources["village_id"] = func.coalesce(s.c.village_id, PLACE.c.village_id)
+        if layer.name == "households":
+            sources["group_id"] = PLACE.c.group_id
+    if "township_id" in target.c and layer.needs_township:
+        sources["township_id"] = literal(township_id) if township_id is not None else PLACE.c.township_id
+    for column, source in ((layer.geom_column, "geom"), ("seat" if layer.name == "townships" else None, "seat")):
+        if column:
+            sources[column] = s.c[source]
+    return sources, (s.outerjoin(PLACE, PLACE.c.row == s.c.row) if located(stage) else s)
 
 
-class ConcurrentChange(ImportRejected):
+class ConcurrentChange(ImportRejected, Conflict):
     """Rows of the file were changed or created by someone else after this import read them; nothing written."""
 
     def __init__(self, errors: list[RowError]):
         super().__init__(errors)
-        self.args = (f"导入被拒绝：另一次导入或编辑同时修改了本文件中的 {len(self.errors)} 条记录，为免互相覆盖，"
-                     "本次导入全部取消，未写入任何数据；请核对数据库中的现状后重新导入",)
+        self.args = (
+            (
+                f"导入被拒绝：另一次导入或编辑同时修改了本文件中的 {len(self.errors)} 条记录，为免互相覆盖，"
+                "本次导入全部取消，未写入任何数据；请核对数据库中的现状后重新导入"
+            ),
+        )
 
 
-def upsert(session: Session, prepared: Prepared, id_columns: set[str], township_id: int | None,
-           update: bool) -> None:
+def upsert(session: Session, stage: Stage, id_columns: set[str], township_id: int | None, update: bool) -> None:
     """Write every staged row; with UPDATE, rows whose code exists get the file's columns.
 
     An existing row is updated only at the version read when the stage was made; raises ConcurrentChange
     when another transaction changed one since. Without TOWNSHIP_ID (a located layer imported without
     --township) each row takes its village's township.
     """
-    layer, table = prepared.layer, prepared.layer.table
-    columns, stage = _sources(prepared, table_columns(session, table), id_columns, township_id)
-    targets, sources = list(columns), list(columns.values())
-    sets = [f"{c} = EXCLUDED.{c}" for c in targets if c != "code"]
-    for target, source in ((layer.geom_column, "geom"), ("seat" if layer.name == "townships" else None, "seat")):
-        if target:
-            targets.append(target)
-            sources.append(f"s.{source}")
-            sets.append(f"{target} = COALESCE(EXCLUDED.{target}, {table}.{target})")
-    sets += ["updated_at = now()", f"version = {table}.version + 1"]
-    insert = f"INSERT INTO {table} ({', '.join(targets)}, version) SELECT {', '.join(sources)}, "
-    with _bulk(session, table, len(prepared), update):
-        session.execute(text(f"{insert} 1 FROM {stage} WHERE s.seen_version IS NULL ORDER BY s.row"),
-                        {"t": township_id})
+    s, target = stage.table, stage.target
+    sources, stage_from = _sources(stage, id_columns, township_id)
+    columns = [*sources, "version"]
+
+    def rows(version: ColumnElement, new: bool) -> Select:
+        """The stage's new (NEW) or already stored rows as the target's COLUMNS, VERSION last."""
+        return (
+            select(*sources.values(), version)
+            .select_from(stage_from)
+            .where(s.c.seen_version.is_(None) if new else s.c.seen_version.isnot(None))
+            .order_by(s.c.row)
+        )
+
+    with _bulk(session, stage, update):
+        session.execute(insert(target).from_select(columns, rows(literal(1), new=True)))
         if not update:
             return
-        # EXCLUDED.version carries the version read: a row changed since then is left alone and listed.
-        changed = session.execute(text(
-            f"WITH written AS ({insert} s.seen_version FROM {stage} WHERE s.seen_version IS NOT NULL "
-            f"ORDER BY s.row ON CONFLICT (code) DO UPDATE SET {', '.join(sets)} "
-            f"WHERE {table}.version = EXCLUDED.version RETURNING code) "
-            f"SELECT row, code FROM {STAGE} WHERE seen_version IS NOT NULL "
-            "AND code NOT IN (SELECT code FROM written) ORDER BY row"), {"t": township_id}).all()
+        upserting = insert(target).from_select(columns, rows(s.c.seen_version, new=False))
+        written = (
+            upserting.on_conflict_do_update(
+                index_elements=["code"],
+                set_=_updates(stage, upserting.excluded, list(sources)),
+                # EXCLUDED.version carries the version read: a row changed since then is left alone and listed.
+                where=target.c.version == upserting.excluded.version,
+            )
+            .returning(target.c.code)
+            .cte("written")
+        )
+        changed = session.execute(
+            select(s.c.row, s.c.code)
+            .where(s.c.seen_version.isnot(None), s.c.code.not_in(select(written.c.code)))
+            .order_by(s.c.row)
+        ).all()
     if changed:
-        raise ConcurrentChange([RowError(row, prepared.headers["code"], f"编码「{code}」的记录在本次导入读取之后被修改")
-                                for row, code in changed])
+        raise ConcurrentChange(
+            [
+                RowError(row, stage.prepared.headers["code"], f"编码「{code}」的记录在本次导入读取之后被修改")
+                for row, code in changed
+            ]
+        )
 
 
-def _bulk(session: Session, table: str, rows: int, update: bool):
-    """Rebuild TABLE's indexes and keys after the insert when ROWS outnumber what it holds.
+def _updates(stage: Stage, excluded, columns: list[str]) -> dict[str, ColumnElement]:
+    """SET of an upsert: the file's COLUMNS, but a geometry the file lacks keeps the stored one; a new version."""
+    target, layer = stage.target, stage.prepared.layer
+    geometries = {layer.geom_column, "seat" if layer.name == "townships" else None}
+    sets = {
+        c: func.coalesce(excluded[c], target.c[c]) if c in geometries else excluded[c] for c in columns if c != "code"
+    }
+    return sets | {"updated_at": func.now(), "version": target.c.version + 1}
+
+
+def _bulk(session: Session, stage: Stage, update: bool):
+    """Rebuild the target's indexes and keys after the insert when the file's rows outnumber what it holds.
 
     UPDATE keeps the UNIQUE constraints: ON CONFLICT (code) needs its index.
     """
-    if rows < BULK_MIN_ROWS or rows < session.execute(text(f"SELECT count(*) FROM {table}")).scalar():
+    rows, target = len(stage.prepared), stage.target
+    if rows < BULK_MIN_ROWS or rows < session.execute(select(func.count()).select_from(target)).scalar():
         return nullcontext()
-    return indexes_rebuilt(session, table, unique=not update)
+    return indexes_rebuilt(session, target.name, unique=not update)
 
 
-def link_parents(session: Session) -> None:
+def link_parents(session: Session, stage: Stage) -> None:
     """Point each imported org at its parent by code, now that all orgs of the file exist."""
-    session.execute(text(
-        f"UPDATE party_org o SET parent_id = p.id FROM {STAGE} s LEFT JOIN party_org p "
-        "ON p.code = s.parent_code WHERE o.code = s.code"
-    ))
+    s, o = stage.table, stage.tables["party_org"]
+    parent = o.alias("p")
+    parent_id = select(parent.c.id).where(parent.c.code == s.c.parent_code).scalar_subquery()
+    session.execute(o.update().values(parent_id=parent_id).where(o.c.code == s.c.code))

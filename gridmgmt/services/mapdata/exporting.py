@@ -1,4 +1,7 @@
 """Export a layer to GeoPackage, GeoJSON, CSV or Shapefile with the importer's column names."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -6,70 +9,126 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
-from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session, aliased
 
 from geodata.layers import LAYERS, Layer
 from geodata.prepare import GEOMETRY_COLUMNS
-from gridmgmt.db.models import SENSITIVE_HOUSEHOLD_COLUMNS
+from gridmgmt.db.models import (
+    SENSITIVE_HOUSEHOLD_COLUMNS,
+    Cadre,
+    EconomicOrg,
+    Household,
+    PartyMember,
+    PartyOrg,
+    Road,
+    Township,
+    Village,
+    VillageGroup,
+)
+from gridmgmt.domain.errors import UserError
 from gridmgmt.services.accounts.actors import Actor, record
 
 FORMATS = ("gpkg", "geojson", "csv", "shp")
 DRIVERS = {"gpkg": "GPKG", "geojson": "GeoJSON", "shp": "ESRI Shapefile"}
-# layer -> (FROM with the layer's table as x, township id of a row, SQL for the *_code columns)
+PARENT = aliased(PartyOrg)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a layer's rows come from: its model, the township of a row, the columns that give
+    the *_code fields, and the joins those need."""
+
+    model: type
+    township: ColumnElement
+    codes: dict[str, ColumnElement] = field(default_factory=dict)
+    joins: Callable[[Select], Select] = lambda rows: rows
+
+
 SOURCES = {
-    "townships": ("township x", "x.id", {}),
-    "villages": ("village x", "x.township_id", {}),
-    "groups": ("village_group x JOIN village v ON v.id = x.village_id", "v.township_id",
-               {"village_code": "v.code"}),
-    "households": ("household x JOIN village v ON v.id = x.village_id "
-                   "LEFT JOIN village_group g ON g.id = x.group_id", "v.township_id",
-                   {"village_code": "v.code", "group_code": "g.code"}),
-    "roads": ("road x", "x.township_id", {}),
-    "party_orgs": ("party_org x LEFT JOIN party_org p ON p.id = x.parent_id "
-                   "LEFT JOIN village v ON v.id = x.village_id", "x.township_id",
-                   {"parent_code": "p.code", "village_code": "v.code"}),
-    "party_members": ("party_member x JOIN party_org o ON o.id = x.party_org_id "
-                      "LEFT JOIN household h ON h.id = x.household_id", "o.township_id",
-                      {"org_code": "o.code", "household_code": "h.code"}),
-    "economic_orgs": ("economic_org x LEFT JOIN party_org o ON o.id = x.party_org_id "
-                      "LEFT JOIN village v ON v.id = x.village_id", "x.township_id",
-                      {"party_org_code": "o.code", "village_code": "v.code"}),
-    "cadres": ("cadre x LEFT JOIN household h ON h.id = x.household_id "
-               "LEFT JOIN party_member m ON m.id = x.party_member_id", "x.township_id",
-               {"household_code": "h.code", "party_member_code": "m.code"}),
+    "townships": Source(Township, Township.id),
+    "villages": Source(Village, Village.township_id),
+    "groups": Source(
+        VillageGroup,
+        Village.township_id,
+        {"village_code": Village.code},
+        lambda rows: rows.join(Village, Village.id == VillageGroup.village_id),
+    ),
+    "households": Source(
+        Household,
+        Village.township_id,
+        {"village_code": Village.code, "group_code": VillageGroup.code},
+        lambda rows: rows.join(Village, Village.id == Household.village_id).outerjoin(
+            VillageGroup, VillageGroup.id == Household.group_id
+        ),
+    ),
+    "roads": Source(Road, Road.township_id),
+    "party_orgs": Source(
+        PartyOrg,
+        PartyOrg.township_id,
+        {"parent_code": PARENT.code, "village_code": Village.code},
+        lambda rows: rows.outerjoin(PARENT, PARENT.id == PartyOrg.parent_id).outerjoin(
+            Village, Village.id == PartyOrg.village_id
+        ),
+    ),
+    "party_members": Source(
+        PartyMember,
+        PartyOrg.township_id,
+        {"org_code": PartyOrg.code, "household_code": Household.code},
+        lambda rows: rows.join(PartyOrg, PartyOrg.id == PartyMember.party_org_id).outerjoin(
+            Household, Household.id == PartyMember.household_id
+        ),
+    ),
+    "economic_orgs": Source(
+        EconomicOrg,
+        EconomicOrg.township_id,
+        {"party_org_code": PartyOrg.code, "village_code": Village.code},
+        lambda rows: rows.outerjoin(PartyOrg, PartyOrg.id == EconomicOrg.party_org_id).outerjoin(
+            Village, Village.id == EconomicOrg.village_id
+        ),
+    ),
+    "cadres": Source(
+        Cadre,
+        Cadre.township_id,
+        {"household_code": Household.code, "party_member_code": PartyMember.code},
+        lambda rows: rows.outerjoin(Household, Household.id == Cadre.household_id).outerjoin(
+            PartyMember, PartyMember.id == Cadre.party_member_id
+        ),
+    ),
 }
 
 
-class ExportRefused(Exception):
+class ExportRefused(UserError):
     """The export was not written; the message (Chinese) says why."""
 
 
-def _select(layer: Layer, include_sensitive: bool) -> str:
-    """SELECT of the layer's canonical columns, plus geom as WKB."""
-    source, township_of, codes = SOURCES[layer.name]
-    columns = []
-    for f in layer.fields:
-        if f.name in GEOMETRY_COLUMNS or (f.name in SENSITIVE_HOUSEHOLD_COLUMNS and not include_sensitive):
-            continue
-        columns.append(f"{codes.get(f.name, 'x.' + f.name)} AS {f.name}")
+def _select(layer: Layer, include_sensitive: bool, township_id: int | None) -> Select:
+    """SELECT of the layer's canonical columns, plus geom as WKB, of township TOWNSHIP_ID (None: all)."""
+    source = SOURCES[layer.name]
+    table = source.model.__table__
+    columns = [
+        source.codes.get(f.name, table.c.get(f.name)).label(f.name)
+        for f in layer.fields
+        if f.name not in GEOMETRY_COLUMNS and not (f.name in SENSITIVE_HOUSEHOLD_COLUMNS and not include_sensitive)
+    ]
     if layer.name == "townships":
-        columns += ["ST_X(x.seat) AS seat_lon", "ST_Y(x.seat) AS seat_lat"]
+        columns += [func.ST_X(Township.seat).label("seat_lon"), func.ST_Y(Township.seat).label("seat_lat")]
     if layer.geom_column:
-        columns.append(f"ST_AsBinary(x.{layer.geom_column}) AS geom")
-    return (f"SELECT {', '.join(columns)} FROM {source} "
-            f"WHERE CAST(:t AS integer) IS NULL OR {township_of} = :t ORDER BY x.code")
+        columns.append(func.ST_AsBinary(table.c[layer.geom_column]).label("geom"))
+    rows = source.joins(select(*columns).select_from(source.model)).order_by(table.c.code)
+    return rows if township_id is None else rows.where(source.township == township_id)
 
 
-def read_layer(session: Session, layer: Layer, township: str | None,
-               include_sensitive: bool) -> tuple[pd.DataFrame, object]:
+def read_layer(
+    session: Session, layer: Layer, township: str | None, include_sensitive: bool
+) -> tuple[pd.DataFrame, object]:
     """The layer's rows as canonical columns, and their geometries (None without a geometry column)."""
     township_id = None
     if township:
-        township_id = session.execute(text("SELECT id FROM township WHERE code = :c"), {"c": township}).scalar()
+        township_id = session.scalar(select(Township.id).where(Township.code == township))
         if township_id is None:
             raise ExportRefused(f"乡镇编码「{township}」不存在")
-    rows = session.execute(text(_select(layer, include_sensitive)), {"t": township_id})
+    rows = session.execute(_select(layer, include_sensitive, township_id))
     frame = pd.DataFrame(rows.all(), columns=list(rows.keys()))
     frame = frame.map(lambda v: float(v) if isinstance(v, Decimal) else v)
     if "geom" not in frame:
@@ -95,8 +154,9 @@ def _write_gis(frame: pd.DataFrame, geoms, path: Path, fmt: str, layer: Layer) -
             raise ExportRefused("Shapefile 不能在一个文件里混合点和面：请改用 gpkg 或 geojson")
         frame = frame.rename(columns={f.name: f.shp_name for f in layer.fields})
     data = gpd.GeoDataFrame(frame, geometry=geoms, crs=4326) if geoms is not None else frame
-    pyogrio.write_dataframe(data, path, driver=DRIVERS[fmt], layer=layer.name,
-                            encoding="UTF-8" if fmt == "shp" else None)
+    pyogrio.write_dataframe(
+        data, path, driver=DRIVERS[fmt], layer=layer.name, encoding="UTF-8" if fmt == "shp" else None
+    )
 
 
 def _write(frame: pd.DataFrame, geoms, path: Path, fmt: str, layer: Layer) -> None:
@@ -106,8 +166,9 @@ def _write(frame: pd.DataFrame, geoms, path: Path, fmt: str, layer: Layer) -> No
         _write_gis(frame, geoms, path, fmt, layer)
 
 
-def write_layer(session: Session, layer_name: str, fmt: str, path: Path, township: str | None,
-                include_sensitive: bool) -> int:
+def write_layer(
+    session: Session, layer_name: str, fmt: str, path: Path, township: str | None, include_sensitive: bool
+) -> int:
     """Write LAYER_NAME to PATH without auditing: for exports that audit the whole file (GeoPackage)."""
     layer = LAYERS[layer_name]
     frame, geoms = read_layer(session, layer, township, include_sensitive and layer.table == "household")
@@ -115,8 +176,16 @@ def write_layer(session: Session, layer_name: str, fmt: str, path: Path, townshi
     return len(frame)
 
 
-def export_layer(session: Session, layer_name: str, fmt: str, path: Path, *, township: str | None = None,
-                 include_sensitive: bool = False, actor: Actor | None = None) -> int:
+def export_layer(
+    session: Session,
+    layer_name: str,
+    fmt: str,
+    path: Path,
+    *,
+    township: str | None = None,
+    include_sensitive: bool = False,
+    actor: Actor | None = None,
+) -> int:
     """Write LAYER_NAME to PATH in FMT; a layer of people (or the 四必访 flags, only when asked) is audited
     as ACTOR's and refused without one."""
     layer, path = LAYERS[layer_name], Path(path)
@@ -133,8 +202,13 @@ def export_layer(session: Session, layer_name: str, fmt: str, path: Path, *, tow
             detail = {"layer": layer.name, "format": fmt, "township": township, "rows": len(frame)}
             if sensitive:
                 detail["columns"] = list(SENSITIVE_HOUSEHOLD_COLUMNS)
-            record(session, actor, "export_sensitive" if sensitive else "export_layers",
-                   target=f"{layer.name} → {path}", detail=detail)
+            record(
+                session,
+                actor,
+                "export_sensitive" if sensitive else "export_layers",
+                target=f"{layer.name} → {path}",
+                detail=detail,
+            )
             session.flush()
         _write(frame, geoms, path, fmt, layer)
         session.commit()

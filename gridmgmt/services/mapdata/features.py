@@ -5,17 +5,26 @@ the sensitive 四必访 flags (nor the head's name). Every collection is read wi
 the asking user's scope: households by household_scope, the others in the scope's
 townships (in_scope).
 """
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Callable
 
 from sqlalchemy import JSON, ColumnElement, Select, Text, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import (
-    DemoSite, GridCell, GridPlan, Household, PartyOrg, Road, Village, VillageGroup,
+    DemoSite,
+    GridCell,
+    GridPlan,
+    Household,
+    PartyOrg,
+    Road,
+    Village,
+    VillageGroup,
 )
 from gridmgmt.db.queries import COORD_DIGITS, GROUP_TOWNSHIP, in_scope, published_cells
+from gridmgmt.domain.errors import NotFound, UserError
 from gridmgmt.domain.limits import INT4_MAX
 from gridmgmt.domain.permissions import Scope
 
@@ -23,18 +32,18 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 
 
-class InvalidQuery(ValueError):
+class InvalidQuery(UserError, ValueError):
     """The bbox query parameter is malformed; the message is Chinese."""
 
 
-class UnknownCollection(LookupError):
+class UnknownCollection(NotFound, LookupError):
     """No collection has this id."""
 
     def __init__(self, collection_id: str):
         super().__init__(f"没有名为 {collection_id} 的数据集")
 
 
-class FeatureNotFound(LookupError):
+class FeatureNotFound(NotFound, LookupError):
     """The collection has no feature with this id (or not one the user may see)."""
 
     def __init__(self, collection_id: str, fid: str):
@@ -72,32 +81,93 @@ def _site_venues(rows: Select) -> Select:
 COLLECTIONS = {
     c.id: c
     for c in (
-        Collection("villages", "行政村", "MultiPolygon", Village.id, Village.geom,
-                   {"code": Village.code, "name": Village.name,
-                    "township_id": Village.township_id}, township=Village.township_id),
-        Collection("village_groups", "村民小组", "Geometry", VillageGroup.id, VillageGroup.geom,
-                   {"code": VillageGroup.code, "name": VillageGroup.name,
-                    "village_id": VillageGroup.village_id}, township=GROUP_TOWNSHIP),
-        Collection("roads", "道路", "LineString", Road.id, Road.geom,
-                   {"code": Road.code, "name": Road.name, "road_class": Road.road_class,
-                    "length_m": Road.length_m}, township=Road.township_id),
-        Collection("grid_cells", "网格（已发布方案）", "MultiPolygon", GridCell.id, GridCell.geom,
-                   {"code": GridCell.code, "name": GridCell.name,
-                    "village_id": GridCell.village_id, "plan_id": GridCell.plan_id},
-                   township=GridPlan.township_id, refine=published_cells),
-        Collection("party_venues", "党组织活动场所", "Point", PartyOrg.id, PartyOrg.venue,
-                   {"code": PartyOrg.code, "name": PartyOrg.name,
-                    "org_type": PartyOrg.org_type, "venue_area_m2": PartyOrg.venue_area_m2},
-                   township=PartyOrg.township_id),
-        Collection("demo_sites", "党建示范点", "Point", DemoSite.id, PartyOrg.venue,
-                   {"party_org_code": PartyOrg.code, "name": PartyOrg.name,
-                    "status": DemoSite.status, "theme": DemoSite.theme,
-                    "level": DemoSite.level, "award_year": DemoSite.award_year},
-                   township=PartyOrg.township_id, refine=_site_venues),
-        Collection("households", "农户", "Point", Household.id, Household.geom,
-                   {"code": Household.code, "village_id": Household.village_id,
-                    "group_id": Household.group_id, "grid_cell_id": Household.grid_cell_id},
-                   personal=True),
+        Collection(
+            "villages",
+            "行政村",
+            "MultiPolygon",
+            Village.id,
+            Village.geom,
+            {"code": Village.code, "name": Village.name, "township_id": Village.township_id},
+            township=Village.township_id,
+        ),
+        Collection(
+            "village_groups",
+            "村民小组",
+            "Geometry",
+            VillageGroup.id,
+            VillageGroup.geom,
+            {"code": VillageGroup.code, "name": VillageGroup.name, "village_id": VillageGroup.village_id},
+            township=GROUP_TOWNSHIP,
+        ),
+        Collection(
+            "roads",
+            "道路",
+            "LineString",
+            Road.id,
+            Road.geom,
+            {"code": Road.code, "name": Road.name, "road_class": Road.road_class, "length_m": Road.length_m},
+            township=Road.township_id,
+        ),
+        Collection(
+            "grid_cells",
+            "网格（已发布方案）",
+            "MultiPolygon",
+            GridCell.id,
+            GridCell.geom,
+            {
+                "code": GridCell.code,
+                "name": GridCell.name,
+                "village_id": GridCell.village_id,
+                "plan_id": GridCell.plan_id,
+            },
+            township=GridPlan.township_id,
+            refine=published_cells,
+        ),
+        Collection(
+            "party_venues",
+            "党组织活动场所",
+            "Point",
+            PartyOrg.id,
+            PartyOrg.venue,
+            {
+                "code": PartyOrg.code,
+                "name": PartyOrg.name,
+                "org_type": PartyOrg.org_type,
+                "venue_area_m2": PartyOrg.venue_area_m2,
+            },
+            township=PartyOrg.township_id,
+        ),
+        Collection(
+            "demo_sites",
+            "党建示范点",
+            "Point",
+            DemoSite.id,
+            PartyOrg.venue,
+            {
+                "party_org_code": PartyOrg.code,
+                "name": PartyOrg.name,
+                "status": DemoSite.status,
+                "theme": DemoSite.theme,
+                "level": DemoSite.level,
+                "award_year": DemoSite.award_year,
+            },
+            township=PartyOrg.township_id,
+            refine=_site_venues,
+        ),
+        Collection(
+            "households",
+            "农户",
+            "Point",
+            Household.id,
+            Household.geom,
+            {
+                "code": Household.code,
+                "village_id": Household.village_id,
+                "group_id": Household.group_id,
+                "grid_cell_id": Household.grid_cell_id,
+            },
+            personal=True,
+        ),
     )
 }
 
@@ -140,14 +210,20 @@ def _feature_json(coll: Collection) -> ColumnElement:
         *chain.from_iterable((_key(name), column) for name, column in coll.properties.items())
     )
     return func.json_build_object(
-        _key("type"), _key("Feature"), _key("id"), coll.fid,
-        _key("geometry"), func.ST_AsGeoJSON(coll.geom, COORD_DIGITS).cast(JSON),
-        _key("properties"), properties,
+        _key("type"),
+        _key("Feature"),
+        _key("id"),
+        coll.fid,
+        _key("geometry"),
+        func.ST_AsGeoJSON(coll.geom, COORD_DIGITS).cast(JSON),
+        _key("properties"),
+        properties,
     ).cast(Text)
 
 
-def items(session: Session, coll: Collection, scope: Scope, bbox=None,
-          limit: int = DEFAULT_LIMIT, offset: int = 0) -> Page:
+def items(
+    session: Session, coll: Collection, scope: Scope, bbox=None, limit: int = DEFAULT_LIMIT, offset: int = 0
+) -> Page:
     """A page of COLL's features in BBOX that SCOPE may see, by id."""
     rows = _rows(coll, scope, bbox)
     matched = session.execute(select(func.count()).select_from(rows.subquery())).scalar_one()
@@ -167,10 +243,8 @@ def item(session: Session, coll: Collection, fid: str, scope: Scope) -> str:
     return feature
 
 
-def extent(session: Session, coll: Collection,
-           scope: Scope) -> tuple[float, float, float, float] | None:
+def extent(session: Session, coll: Collection, scope: Scope) -> tuple[float, float, float, float] | None:
     """West, south, east, north of COLL's features in SCOPE (None when empty)."""
     box = _rows(coll, scope).with_only_columns(func.ST_Extent(coll.geom)).subquery().c[0]
-    row = session.execute(select(func.ST_XMin(box), func.ST_YMin(box),
-                                 func.ST_XMax(box), func.ST_YMax(box))).one()
+    row = session.execute(select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))).one()
     return None if row[0] is None else tuple(row)

@@ -1,18 +1,25 @@
 """Household reads limited to a user's scope; every read of the 四必访 flags is audited."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import (
-    SENSITIVE_HOUSEHOLD_COLUMNS, GridCell, Household, PartyMember, Village, VillageGroup,
+    SENSITIVE_HOUSEHOLD_COLUMNS,
+    GridCell,
+    Household,
+    PartyMember,
+    Village,
+    VillageGroup,
 )
-from gridmgmt.domain.permissions import Forbidden, Scope, may, mask_flags, sees_household, shows_sensitive
-from gridmgmt.services.accounts.audit import Actor, record
 from gridmgmt.db.queries import household_scope
+from gridmgmt.domain.errors import NotFound
+from gridmgmt.domain.permissions import Forbidden, Scope, mask_flags, may, sees_household, shows_sensitive
+from gridmgmt.services.accounts.audit import Actor, record
 
 
-class HouseholdNotFound(LookupError):
+class HouseholdNotFound(NotFound, LookupError):
     """No household with this code in the user's scope (existence is not revealed)."""
 
     def __init__(self, code: str):
@@ -49,8 +56,7 @@ class HouseholdItem:
     group_name: str | None
 
 
-def household_detail(session: Session, code: str, role: str, scope: Scope,
-                     actor: Actor) -> HouseholdDetail:
+def household_detail(session: Session, code: str, role: str, scope: Scope, actor: Actor) -> HouseholdDetail:
     """The household CODE as ROLE may see it; reading the flags is audited and committed.
 
     Raises Forbidden when ROLE may not view households, HouseholdNotFound when the
@@ -59,8 +65,16 @@ def household_detail(session: Session, code: str, role: str, scope: Scope,
     if not may(role, "view_household"):
         raise Forbidden(role)
     row = session.execute(
-        select(Household, Village.township_id, Village.code, Village.name, VillageGroup.name,
-               GridCell.code, func.ST_X(Household.geom), func.ST_Y(Household.geom))
+        select(
+            Household,
+            Village.township_id,
+            Village.code,
+            Village.name,
+            VillageGroup.name,
+            GridCell.code,
+            func.ST_X(Household.geom),
+            func.ST_Y(Household.geom),
+        )
         .join(Village, Household.village_id == Village.id)
         .outerjoin(VillageGroup, Household.group_id == VillageGroup.id)
         .outerjoin(GridCell, Household.grid_cell_id == GridCell.id)
@@ -75,26 +89,45 @@ def household_detail(session: Session, code: str, role: str, scope: Scope,
     flags = mask_flags({name: getattr(house, name) for name in SENSITIVE_HOUSEHOLD_COLUMNS}, show)
     if show:
         # The audit row names the household and the fields read, never their values.
-        record(session, actor, "read_sensitive", target=f"household:{code}",
-               detail={"fields": list(SENSITIVE_HOUSEHOLD_COLUMNS)})
+        record(
+            session,
+            actor,
+            "read_sensitive",
+            target=f"household:{code}",
+            detail={"fields": list(SENSITIVE_HOUSEHOLD_COLUMNS)},
+        )
         session.commit()
     members = session.scalars(
         select(PartyMember.name).where(PartyMember.household_id == house.id).order_by(PartyMember.code)
     ).all()
     return HouseholdDetail(
-        code=code, head=house.head, address=house.address, member_count=house.member_count,
-        village_code=village_code, village_name=village_name, group_name=group_name,
-        grid_cell=cell_code, is_party_household=house.is_party_household,
+        code=code,
+        head=house.head,
+        address=house.address,
+        member_count=house.member_count,
+        village_code=village_code,
+        village_name=village_name,
+        group_name=group_name,
+        grid_cell=cell_code,
+        is_party_household=house.is_party_household,
         is_party_center_household=house.is_party_center_household,
-        party_members=list(members), flags=flags, lon=lon, lat=lat,
+        party_members=list(members),
+        flags=flags,
+        lon=lon,
+        lat=lat,
     )
 
 
 def scoped_households(scope: Scope) -> Select:
     """Households of SCOPE with their village and group names (no flags), by code."""
     return (
-        select(Household.code, Household.head, Village.name.label("village_name"),
-               VillageGroup.name.label("group_name"), Household.geom)
+        select(
+            Household.code,
+            Household.head,
+            Village.name.label("village_name"),
+            VillageGroup.name.label("group_name"),
+            Household.geom,
+        )
         .join(Village, Household.village_id == Village.id)
         .outerjoin(VillageGroup, Household.group_id == VillageGroup.id)
         .where(*household_scope(scope))

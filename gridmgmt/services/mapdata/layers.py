@@ -19,13 +19,10 @@ SIMPLIFY_DEGREES = 2e-5
 
 def township_summaries(session: Session) -> list[TownshipSummary]:
     """All townships with their village and household counts, by code."""
-    villages = (
-        select(func.count()).where(Village.township_id == Township.id).scalar_subquery()
-    )
+    villages = select(func.count()).where(Village.township_id == Township.id).scalar_subquery()
     households = _household_count(Township.id).scalar_subquery()
     rows = session.execute(
-        select(Township.code, Township.name, Township.county, villages, households)
-        .order_by(Township.code)
+        select(Township.code, Township.name, Township.county, villages, households).order_by(Township.code)
     )
     return [TownshipSummary(*row) for row in rows]
 
@@ -34,9 +31,12 @@ def township_layers(session: Session, code: str) -> TownshipLayers:
     """The map layers of the township with CODE; raises TownshipNotFound."""
     row = session.execute(
         select(
-            Township.id, Township.name,
-            func.ST_YMin(Township.geom), func.ST_XMin(Township.geom),
-            func.ST_YMax(Township.geom), func.ST_XMax(Township.geom),
+            Township.id,
+            Township.name,
+            func.ST_YMin(Township.geom),
+            func.ST_XMin(Township.geom),
+            func.ST_YMax(Township.geom),
+            func.ST_XMax(Township.geom),
         ).where(Township.code == code)
     ).one_or_none()
     if row is None:
@@ -61,9 +61,7 @@ def _simplified(geom):
 
 
 def _boundary(township_id: int) -> Select:
-    return select(Township.code, Township.name, Township.geom.label("geom")).where(
-        Township.id == township_id
-    )
+    return select(Township.code, Township.name, Township.geom.label("geom")).where(Township.id == township_id)
 
 
 def _villages(township_id: int) -> Select:
@@ -73,9 +71,9 @@ def _villages(township_id: int) -> Select:
 
 
 def _village_labels(township_id: int) -> Select:
-    return select(
-        Village.code, Village.name, func.ST_PointOnSurface(Village.geom).label("geom")
-    ).where(Village.township_id == township_id)
+    return select(Village.code, Village.name, func.ST_PointOnSurface(Village.geom).label("geom")).where(
+        Village.township_id == township_id
+    )
 
 
 def _groups(township_id: int) -> Select:
@@ -93,15 +91,15 @@ def _groups(township_id: int) -> Select:
 
 def _roads(township_id: int) -> Select:
     township_geom = select(Township.geom).where(Township.id == township_id).scalar_subquery()
-    return select(
-        Road.code, Road.name, Road.road_class, Road.geom.label("geom")
-    ).where(func.ST_Intersects(Road.geom, township_geom))
+    return select(Road.code, Road.name, Road.road_class, Road.geom.label("geom")).where(
+        func.ST_Intersects(Road.geom, township_geom)
+    )
 
 
 def _venues(township_id: int) -> Select:
-    return select(
-        PartyOrg.code, PartyOrg.name, PartyOrg.org_type, PartyOrg.venue.label("geom")
-    ).where(PartyOrg.township_id == township_id, PartyOrg.venue.is_not(None))
+    return select(PartyOrg.code, PartyOrg.name, PartyOrg.org_type, PartyOrg.venue.label("geom")).where(
+        PartyOrg.township_id == township_id, PartyOrg.venue.is_not(None)
+    )
 
 
 def _household_count(township_id) -> Select:
@@ -111,4 +109,3 @@ def _household_count(township_id) -> Select:
         .join(Village, Household.village_id == Village.id)
         .where(Village.township_id == township_id)
     )
-

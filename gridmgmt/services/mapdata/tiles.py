@@ -10,19 +10,21 @@ only what the map draws or shows on hover (codes and the rest: OGC API). Househo
 tiles carry the point and its id only: there are many of them on a page, and
 the map fetches a household's code when the mouse is on it.
 """
+
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
 
 from sqlalchemy import ColumnElement, Float, Integer, Select, bindparam, case, func, literal, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import DataVersion, GridCell, GridPlan, Household, Road, Village, VillageGroup
+from gridmgmt.db.queries import GROUP_TOWNSHIP, in_scope, published_cells
+from gridmgmt.domain.errors import NotFound, UserError
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.domain.vocab import ROAD_CLASSES
-from gridmgmt.db.queries import GROUP_TOWNSHIP, in_scope, published_cells
 
 EXTENT = 4096
 # Pixels of tile coordinates kept around each tile, so dots and lines on a tile
@@ -33,11 +35,11 @@ MAX_ZOOM = 22
 MERCATOR_HALF_WIDTH = 20037508.342789244
 
 
-class InvalidTile(ValueError):
+class InvalidTile(UserError, ValueError):
     """z/x/y do not name a tile."""
 
 
-class UnknownLayer(LookupError):
+class UnknownLayer(NotFound, LookupError):
     """No tile layer has this name."""
 
     def __init__(self, name: str):
@@ -80,16 +82,36 @@ LAYERS = {
     layer.name: layer
     for layer in (
         TileLayer("households", Household.geom, (Household.id,), personal=True),
-        TileLayer("roads", Road.geom, (Road.id, Road.name, Road.road_class), Road.township_id,
-                  order=_minor_roads_first, versioned_by=("road",)),
-        TileLayer("villages", Village.geom, (Village.id, Village.code, Village.name), Village.township_id,
-                  versioned_by=("village",)),
-        TileLayer("village_groups", VillageGroup.geom, (VillageGroup.id, VillageGroup.name), GROUP_TOWNSHIP,
-                  versioned_by=("village_group", "village")),
-        TileLayer("grid_cells", GridCell.geom,
-                  (GridCell.id, GridCell.code, GridCell.name, GridCell.village_id,
-                   GridCell.plan_id), GridPlan.township_id, refine=published_cells,
-                  versioned_by=("grid_cell", "grid_plan")),
+        TileLayer(
+            "roads",
+            Road.geom,
+            (Road.id, Road.name, Road.road_class),
+            Road.township_id,
+            order=_minor_roads_first,
+            versioned_by=("road",),
+        ),
+        TileLayer(
+            "villages",
+            Village.geom,
+            (Village.id, Village.code, Village.name),
+            Village.township_id,
+            versioned_by=("village",),
+        ),
+        TileLayer(
+            "village_groups",
+            VillageGroup.geom,
+            (VillageGroup.id, VillageGroup.name),
+            GROUP_TOWNSHIP,
+            versioned_by=("village_group", "village"),
+        ),
+        TileLayer(
+            "grid_cells",
+            GridCell.geom,
+            (GridCell.id, GridCell.code, GridCell.name, GridCell.village_id, GridCell.plan_id),
+            GridPlan.township_id,
+            refine=published_cells,
+            versioned_by=("grid_cell", "grid_plan"),
+        ),
     )
 }
 
@@ -110,23 +132,23 @@ def parse_address(z: str, x: str, y: str) -> TileAddress:
         raise InvalidTile(f"瓦片坐标必须是整数：{z}/{x}/{y}") from None
     if not 0 <= address.z <= MAX_ZOOM:
         raise InvalidTile(f"缩放级别须在 0–{MAX_ZOOM} 之间：{address.z}")
-    size = 2 ** address.z
+    size = 2**address.z
     if not (0 <= address.x < size and 0 <= address.y < size):
-        raise InvalidTile(f"第 {address.z} 级的瓦片行列号须在 0–{size - 1} 之间："
-                          f"{address.x}/{address.y}")
+        raise InvalidTile(f"第 {address.z} 级的瓦片行列号须在 0–{size - 1} 之间：{address.x}/{address.y}")
     return address
 
 
 def tile_at(lon: float, lat: float, z: int) -> TileAddress:
     """The tile holding LON/LAT (WGS 84 degrees) at zoom Z."""
-    n = 2 ** z
+    n = 2**z
     y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
-    return TileAddress(z, int((lon + 180) / 360 * n), int(y))
+    # Longitude 180 and the southern edge lie on the last tile's far side, not on a tile past it.
+    return TileAddress(z, min(int((lon + 180) / 360 * n), n - 1), min(int(y), n - 1))
 
 
 def _bound_values(address: TileAddress) -> dict:
     """The values of the tile statement's parameters for ADDRESS."""
-    margin = 2 * MERCATOR_HALF_WIDTH / 2 ** address.z * BUFFER / EXTENT
+    margin = 2 * MERCATOR_HALF_WIDTH / 2**address.z * BUFFER / EXTENT
     return {"z": address.z, "x": address.x, "y": address.y, "margin": margin}
 
 
@@ -137,8 +159,7 @@ def _statement(layer_name: str, scope: Scope) -> Select:
     layer = LAYERS[layer_name]
     envelope = func.ST_TileEnvelope(*(bindparam(name, type_=Integer) for name in "zxy"))
     box = func.ST_Transform(func.ST_Expand(envelope, bindparam("margin", type_=Float)), 4326)
-    rows = layer.refine(select(layer.geom.label("geom"), *layer.columns)
-                        .where(layer.geom.op("&&")(box)))
+    rows = layer.refine(select(layer.geom.label("geom"), *layer.columns).where(layer.geom.op("&&")(box)))
     rows = rows.where(*in_scope(layer.personal, layer.township, scope))
     # Picking the rows first, materialized, keeps the planner on the GiST index: with
     # the costly geometry functions in the same scan it prefers a parallel seq scan.
@@ -170,6 +191,5 @@ def data_version(session: Session, layer: TileLayer) -> int | None:
     if not layer.versioned_by:
         return None
     # Versions only grow, so their sum changes when any of them does.
-    total = session.scalar(select(func.sum(DataVersion.version))
-                           .where(DataVersion.table_name.in_(layer.versioned_by)))
+    total = session.scalar(select(func.sum(DataVersion.version)).where(DataVersion.table_name.in_(layer.versioned_by)))
     return int(total or 0)

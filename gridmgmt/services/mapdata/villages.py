@@ -1,22 +1,30 @@
 """A village's page data, and map layers for a set of villages (a village, a grid worker's scope)."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import (
-    Cadre, CadreVillage, Household, PartyMember, PartyOrg, Road, Township, Village, VillageGroup,
+    Cadre,
+    CadreVillage,
+    Household,
+    PartyMember,
+    PartyOrg,
+    Road,
+    Township,
+    Village,
+    VillageGroup,
 )
+from gridmgmt.db.queries import collection, feature_collection
+from gridmgmt.domain.errors import NotFound
 from gridmgmt.domain.permissions import Forbidden, Scope, sees_village
 from gridmgmt.domain.vocab import ASSIGNMENTS, CADRE_ROLES, ORG_TYPES
-from gridmgmt.services.mapdata.households import scoped_households
 from gridmgmt.readmodels import TownshipLayers
-from gridmgmt.db.queries import feature_collection
-
-EMPTY = {"type": "FeatureCollection", "features": []}
+from gridmgmt.services.mapdata.households import scoped_households
 
 
-class VillageNotFound(LookupError):
+class VillageNotFound(NotFound, LookupError):
     """No village has the requested code."""
 
     def __init__(self, code: str):
@@ -62,7 +70,8 @@ class VillagePage:
 def village_page(session: Session, code: str, scope: Scope) -> tuple[VillagePage, TownshipLayers]:
     """The village CODE's summary and map layers, with the households SCOPE covers; Forbidden outside SCOPE."""
     row = session.execute(
-        select(Village, Township.code, Township.name).join(Township, Village.township_id == Township.id)
+        select(Village, Township.code, Township.name)
+        .join(Township, Village.township_id == Township.id)
         .where(Village.code == code)
     ).one_or_none()
     if row is None:
@@ -71,35 +80,55 @@ def village_page(session: Session, code: str, scope: Scope) -> tuple[VillagePage
     if not sees_village(scope, village.township_id, village.id):
         raise Forbidden(code)
     totals = session.execute(
-        select(func.count(), func.coalesce(func.sum(Household.member_count), 0),
-               func.count().filter(Household.is_party_household))
-        .where(Household.village_id == village.id)
+        select(
+            func.count(),
+            func.coalesce(func.sum(Household.member_count), 0),
+            func.count().filter(Household.is_party_household),
+        ).where(Household.village_id == village.id)
     ).one()
-    page = VillagePage(code, village.name, township_code, township_name, *totals,
-                       groups=_groups(session, village.id), orgs=_orgs(session, village.id),
-                       cadres=_cadres(session, village.id))
+    page = VillagePage(
+        code,
+        village.name,
+        township_code,
+        township_name,
+        *totals,
+        groups=_groups(session, village.id),
+        orgs=_orgs(session, village.id),
+        cadres=_cadres(session, village.id),
+    )
     households = scoped_households(scope).where(Household.village_id == village.id)
     return page, area_layers(session, village.name, code, [village.id], households)
 
 
 def _groups(session: Session, village_id: int) -> list[GroupLine]:
-    members = (select(func.count()).select_from(PartyMember)
-               .join(Household, PartyMember.household_id == Household.id)
-               .where(Household.group_id == VillageGroup.id).scalar_subquery())
+    members = (
+        select(func.count())
+        .select_from(PartyMember)
+        .join(Household, PartyMember.household_id == Household.id)
+        .where(Household.group_id == VillageGroup.id)
+        .scalar_subquery()
+    )
     homes = select(func.count()).where(Household.group_id == VillageGroup.id).scalar_subquery()
-    rows = session.execute(select(VillageGroup.name, homes, members)
-                           .where(VillageGroup.village_id == village_id).order_by(VillageGroup.code))
+    rows = session.execute(
+        select(VillageGroup.name, homes, members)
+        .where(VillageGroup.village_id == village_id)
+        .order_by(VillageGroup.code)
+    )
     return [GroupLine(*row) for row in rows]
 
 
 def _orgs(session: Session, village_id: int) -> list[OrgLine]:
     def count(status):
-        return (select(func.count()).where(PartyMember.party_org_id == PartyOrg.id,
-                                           PartyMember.status == status).scalar_subquery())
+        return (
+            select(func.count())
+            .where(PartyMember.party_org_id == PartyOrg.id, PartyMember.status == status)
+            .scalar_subquery()
+        )
+
     rows = session.execute(
-        select(PartyOrg.name, PartyOrg.org_type, count("full"), count("probationary"),
-               PartyOrg.committee_size)
-        .where(PartyOrg.village_id == village_id).order_by(PartyOrg.code)
+        select(PartyOrg.name, PartyOrg.org_type, count("full"), count("probationary"), PartyOrg.committee_size)
+        .where(PartyOrg.village_id == village_id)
+        .order_by(PartyOrg.code)
     )
     return [OrgLine(name, ORG_TYPES[kind], full, prob, size) for name, kind, full, prob, size in rows]
 
@@ -108,7 +137,8 @@ def _cadres(session: Session, village_id: int) -> list[tuple[str, str, str]]:
     rows = session.execute(
         select(Cadre.name, Cadre.cadre_role, CadreVillage.assignment)
         .join(CadreVillage, CadreVillage.cadre_id == Cadre.id)
-        .where(CadreVillage.village_id == village_id).order_by(Cadre.code)
+        .where(CadreVillage.village_id == village_id)
+        .order_by(Cadre.code)
     )
     return [(name, CADRE_ROLES[role], ASSIGNMENTS[kind]) for name, role, kind in rows]
 
@@ -116,8 +146,9 @@ def _cadres(session: Session, village_id: int) -> list[tuple[str, str, str]]:
 def scope_layers(session: Session, scope: Scope, title: str) -> TownshipLayers | None:
     """Map layers of SCOPE's villages and households; None when SCOPE has no village."""
     if scope.village_ids is None:  # a whole township (a 全镇 duty)
-        village_ids = session.scalars(select(Village.id).where(Village.township_id.in_(sorted(scope.township_ids)))
-                                      .order_by(Village.id)).all()
+        village_ids = session.scalars(
+            select(Village.id).where(Village.township_id.in_(sorted(scope.township_ids))).order_by(Village.id)
+        ).all()
     else:
         village_ids = sorted(scope.village_ids | scope.cell_village_ids)
     if not village_ids:
@@ -125,29 +156,43 @@ def scope_layers(session: Session, scope: Scope, title: str) -> TownshipLayers |
     return area_layers(session, title, "", village_ids, scoped_households(scope))
 
 
-def area_layers(session: Session, title: str, code: str, village_ids: list[int],
-                households: Select) -> TownshipLayers:
+def area_layers(session: Session, title: str, code: str, village_ids: list[int], households: Select) -> TownshipLayers:
     """TownshipLayers for the villages VILLAGE_IDS and the HOUSEHOLDS query (code, group_name, geom)."""
     in_area = Village.id.in_(village_ids)
     south, west, north, east = session.execute(
-        select(func.ST_YMin(func.ST_Extent(Village.geom)), func.ST_XMin(func.ST_Extent(Village.geom)),
-               func.ST_YMax(func.ST_Extent(Village.geom)), func.ST_XMax(func.ST_Extent(Village.geom)))
-        .where(in_area)
+        select(
+            func.ST_YMin(func.ST_Extent(Village.geom)),
+            func.ST_XMin(func.ST_Extent(Village.geom)),
+            func.ST_YMax(func.ST_Extent(Village.geom)),
+            func.ST_XMax(func.ST_Extent(Village.geom)),
+        ).where(in_area)
     ).one()
     area = select(func.ST_Union(Village.geom)).where(in_area).scalar_subquery()
     sub = households.subquery()
     return TownshipLayers(
-        code=code, name=title, bounds=((south, west), (north, east)), boundary=EMPTY,
+        code=code,
+        name=title,
+        bounds=((south, west), (north, east)),
+        boundary=collection([]),
         villages=feature_collection(session, select(Village.code, Village.name, Village.geom).where(in_area)),
-        village_labels=feature_collection(session, select(
-            Village.code, Village.name, func.ST_PointOnSurface(Village.geom).label("geom")).where(in_area)),
-        groups=feature_collection(session, select(VillageGroup.code, VillageGroup.name,
-                                           Village.name.label("village_name"), VillageGroup.geom)
-                           .join(Village, VillageGroup.village_id == Village.id).where(in_area)),
-        roads=feature_collection(session, select(Road.code, Road.name, Road.road_class, Road.geom)
-                          .where(func.ST_Intersects(Road.geom, area))),
-        venues=feature_collection(session, select(PartyOrg.code, PartyOrg.name, PartyOrg.org_type,
-                                           PartyOrg.venue.label("geom"))
-                           .where(PartyOrg.village_id.in_(village_ids), PartyOrg.venue.is_not(None))),
+        village_labels=feature_collection(
+            session,
+            select(Village.code, Village.name, func.ST_PointOnSurface(Village.geom).label("geom")).where(in_area),
+        ),
+        groups=feature_collection(
+            session,
+            select(VillageGroup.code, VillageGroup.name, Village.name.label("village_name"), VillageGroup.geom)
+            .join(Village, VillageGroup.village_id == Village.id)
+            .where(in_area),
+        ),
+        roads=feature_collection(
+            session, select(Road.code, Road.name, Road.road_class, Road.geom).where(func.ST_Intersects(Road.geom, area))
+        ),
+        venues=feature_collection(
+            session,
+            select(PartyOrg.code, PartyOrg.name, PartyOrg.org_type, PartyOrg.venue.label("geom")).where(
+                PartyOrg.village_id.in_(village_ids), PartyOrg.venue.is_not(None)
+            ),
+        ),
         households=feature_collection(session, select(sub.c.code, sub.c.group_name, sub.c.geom)),
     )

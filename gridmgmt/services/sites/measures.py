@@ -4,54 +4,86 @@ The seat, venues and households are snapped onto the network (gridmgmt.network);
 vertex cost matrix gives the seat's road distance to each venue and each venue's
 catchment; the shortest paths from the households to the seat give the main route.
 """
+
 from dataclasses import replace
 
 import numpy as np
 import shapely
-from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
 
+from gridmgmt.db.models import DemoSite, Household, PartyMember, PartyOrg, Township
+from gridmgmt.db.queries import household_points, in_township, lonlat, positions
+from gridmgmt.domain.errors import Conflict
 from gridmgmt.domain.site_criteria import Candidate, SiteConfig
 from gridmgmt.domain.vocab import EIGHT_HAVES, ROAD_CLASSES
 from gridmgmt.network.distances import Snapped, road_distances
 from gridmgmt.network.edges import class_distances
 from gridmgmt.network.roads import NoRoads, RoadNetwork, township_frame
 
-POINTS = {
-    "seat": "SELECT id, ST_X(seat), ST_Y(seat) FROM township WHERE id = :township AND seat IS NOT NULL",
-    "venue": "SELECT id, ST_X(venue), ST_Y(venue) FROM party_org WHERE township_id = :township "
-             "AND venue IS NOT NULL ORDER BY id",
-    "household": "SELECT h.id, ST_X(h.geom), ST_Y(h.geom) FROM household h JOIN village v ON v.id = h.village_id "
-                 "WHERE v.township_id = :township ORDER BY h.id",
-}
 
-_CANDIDATES = f"""
-WITH RECURSIVE tree AS (
-    SELECT id AS root, id FROM party_org WHERE township_id = :township
-    UNION ALL SELECT tree.root, c.id FROM tree JOIN party_org c ON c.parent_id = tree.id),
-full_members AS (
-    SELECT tree.root, count(*) AS n FROM tree
-    JOIN party_member m ON m.party_org_id = tree.id AND m.status = 'full' GROUP BY tree.root)
-SELECT o.id, o.code, o.name, o.org_type, o.field, o.venue_area_m2, o.committee_size,
-       {", ".join(f"o.{k}" for k in EIGHT_HAVES)},
-       ST_X(ST_Transform(o.venue, :srid)) AS x, ST_Y(ST_Transform(o.venue, :srid)) AS y,
-       s.theme, coalesce(s.is_contact_point, false) AS is_contact_point,
-       coalesce(s.is_secretary_model, false) AS is_secretary_model, s.status,
-       coalesce(f.n, 0) AS full_members
-FROM party_org o LEFT JOIN demo_site s ON s.party_org_id = o.id
-LEFT JOIN full_members f ON f.root = o.id
-WHERE o.township_id = :township AND o.venue IS NOT NULL ORDER BY o.id"""
+def _points(kind: str, township_id: int) -> Select:
+    """(id, lon, lat) of the township's seat ('seat'), venues ('venue') or households ('household'), by id."""
+    if kind == "household":
+        return household_points(township_id)
+    if kind == "seat":
+        return select(Township.id, *lonlat(Township.seat)).where(Township.id == township_id, Township.seat.is_not(None))
+    return (
+        select(PartyOrg.id, *lonlat(PartyOrg.venue))
+        .where(PartyOrg.township_id == township_id, PartyOrg.venue.is_not(None))
+        .order_by(PartyOrg.id)
+    )
 
 
-class NoSeat(LookupError):
+def _candidate_rows(township_id: int, srid: int) -> Select:
+    """Every org of the township with a venue: its standards, venue in SRID, site record and the
+    full members of its whole subtree (its 党小组 and sub-branches)."""
+    tree = (
+        select(PartyOrg.id.label("root"), PartyOrg.id)
+        .where(PartyOrg.township_id == township_id)
+        .cte("tree", recursive=True)
+    )
+    child = aliased(PartyOrg)
+    tree = tree.union_all(select(tree.c.root, child.id).join_from(tree, child, child.parent_id == tree.c.id))
+    full = (
+        select(tree.c.root, func.count().label("n"))
+        .join_from(tree, PartyMember, (PartyMember.party_org_id == tree.c.id) & (PartyMember.status == "full"))
+        .group_by(tree.c.root)
+        .subquery()
+    )
+    venue = func.ST_Transform(PartyOrg.venue, srid)
+    return (
+        select(
+            PartyOrg.id,
+            PartyOrg.code,
+            PartyOrg.name,
+            PartyOrg.org_type,
+            PartyOrg.field,
+            PartyOrg.venue_area_m2,
+            PartyOrg.committee_size,
+            *(getattr(PartyOrg, k) for k in EIGHT_HAVES),
+            func.ST_X(venue).label("x"),
+            func.ST_Y(venue).label("y"),
+            DemoSite.theme,
+            func.coalesce(DemoSite.is_contact_point, False).label("is_contact_point"),
+            func.coalesce(DemoSite.is_secretary_model, False).label("is_secretary_model"),
+            DemoSite.status,
+            func.coalesce(full.c.n, 0).label("full_members"),
+        )
+        .outerjoin(DemoSite, DemoSite.party_org_id == PartyOrg.id)
+        .outerjoin(full, full.c.root == PartyOrg.id)
+        .where(PartyOrg.township_id == township_id, PartyOrg.venue.is_not(None))
+        .order_by(PartyOrg.id)
+    )
+
+
+class NoSeat(Conflict, LookupError):
     """The township has no seat point, or no routable road."""
 
 
 def located(session: Session, kind: str, township_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(ids, lon, lat) of the KIND points of the township."""
-    rows = session.execute(text(POINTS[kind]), {"township": township_id}).all()
-    ids, lon, lat = (np.array(c) for c in zip(*rows)) if rows else (np.zeros(0), np.zeros(0), np.zeros(0))
-    return ids.astype(int), lon.astype(float), lat.astype(float)
+    """(ids, lon, lat) of the KIND points ('seat', 'venue', 'household') of the township."""
+    return positions(session, _points(kind, township_id))
 
 
 def township_network(session: Session, township_id: int) -> RoadNetwork | None:
@@ -71,8 +103,9 @@ def seat_network(session: Session, township_id: int) -> tuple[RoadNetwork, Snapp
     return network, network.snap(lon, lat)
 
 
-def _main_route_orgs(network: RoadNetwork, seat: Snapped, homes: Snapped, venues: Snapped,
-                     venue_ids: np.ndarray, config: SiteConfig) -> set[int]:
+def _main_route_orgs(
+    network: RoadNetwork, seat: Snapped, homes: Snapped, venues: Snapped, venue_ids: np.ndarray, config: SiteConfig
+) -> set[int]:
     """Venues near a road edge that carries a large share of the households' trips to the seat.
 
     Each household travels from the road vertex nearest to it along its shortest path
@@ -87,28 +120,43 @@ def _main_route_orgs(network: RoadNetwork, seat: Snapped, homes: Snapped, venues
     load = paths.assign(n=paths.end_vid.map(dict(zip(ends, weights)))).groupby("edge").n.sum()
     busy = load.index[load >= config.main_route_share * len(homes)].to_numpy()
     lines = network.edges.lines[network.edges.rows(busy)]
-    near_venue = shapely.STRtree(lines).query(shapely.points(venues.x, venues.y), predicate="dwithin",
-                                              distance=config.main_route_m)[0]
+    near_venue = shapely.STRtree(lines).query(
+        shapely.points(venues.x, venues.y), predicate="dwithin", distance=config.main_route_m
+    )[0]
     return {int(v) for v in venue_ids[np.unique(near_venue)]}
 
 
 def _base_candidates(session: Session, township_id: int, network: RoadNetwork | None) -> dict[int, Candidate]:
     frame = network.frame if network else township_frame(session, township_id)
-    rows = session.execute(text(_CANDIDATES), {"township": township_id, "srid": frame.epsg}).all()
+    rows = session.execute(_candidate_rows(township_id, frame.epsg)).all()
     out = {}
     for r in rows:
         haves = frozenset(k for k in EIGHT_HAVES if getattr(r, k))
         area = None if r.venue_area_m2 is None else float(r.venue_area_m2)
         out[r.id] = Candidate(
-            r.id, r.name, r.field, r.x, r.y, area, haves, r.full_members, r.committee_size,
-            r.theme, r.is_contact_point, r.is_secretary_model, r.status, org_type=r.org_type,
-            code=r.code)
+            r.id,
+            r.name,
+            r.field,
+            r.x,
+            r.y,
+            area,
+            haves,
+            r.full_members,
+            r.committee_size,
+            r.theme,
+            r.is_contact_point,
+            r.is_secretary_model,
+            r.status,
+            org_type=r.org_type,
+            code=r.code,
+        )
     if network is None or not rows:
         return out
-    metres = class_distances(network.edges, np.array([r.x for r in rows]), np.array([r.y for r in rows]),
-                             ROAD_CLASSES)
-    return {org: replace(c, road_m={k: None if np.isinf(d[n]) else float(d[n]) for k, d in metres.items()})
-            for n, (org, c) in enumerate(out.items())}
+    metres = class_distances(network.edges, np.array([r.x for r in rows]), np.array([r.y for r in rows]), ROAD_CLASSES)
+    return {
+        org: replace(c, road_m={k: None if np.isinf(d[n]) else float(d[n]) for k, d in metres.items()})
+        for n, (org, c) in enumerate(out.items())
+    }
 
 
 def measure_candidates(session: Session, township_id: int, config: SiteConfig) -> list[Candidate]:
@@ -125,23 +173,25 @@ def measure_candidates(session: Session, township_id: int, config: SiteConfig) -
     venues, homes = network.snap(*venue_at), network.snap(*home_at)
     costs = network.costs(seat, venues, homes)
     seat_m = road_distances(seat, venues, costs)[0]
-    villages = _household_villages(session, home_ids)
+    villages = _household_villages(session, township_id, home_ids)
     reach = road_distances(venues, homes, costs) <= config.catchment_m if len(homes) else None
     on_route = _main_route_orgs(network, seat, homes, venues, venue_ids, config) if len(homes) else set()
     measured = []
     for n, org in enumerate(venue_ids):
         hit = reach[n] if reach is not None else np.zeros(0, bool)
-        measured.append(replace(
-            base[int(org)], seat_road_m=None if np.isinf(seat_m[n]) else float(seat_m[n]),
-            catchment_households=int(hit.sum()),
-            catchment_villages=len(set(villages[hit].tolist())),
-            on_main_route=int(org) in on_route))
+        measured.append(
+            replace(
+                base[int(org)],
+                seat_road_m=None if np.isinf(seat_m[n]) else float(seat_m[n]),
+                catchment_households=int(hit.sum()),
+                catchment_villages=len(set(villages[hit].tolist())),
+                on_main_route=int(org) in on_route,
+            )
+        )
     return measured
 
 
-def _household_villages(session: Session, home_ids: np.ndarray) -> np.ndarray:
-    """Village id of each household in HOME_IDS, in the same order."""
-    rows = dict(session.execute(text(
-        "SELECT id, village_id FROM household WHERE id = ANY(:ids)"),
-        {"ids": home_ids.tolist()}).all())
+def _household_villages(session: Session, township_id: int, home_ids: np.ndarray) -> np.ndarray:
+    """Village id of each household in HOME_IDS (households of the township), in the same order."""
+    rows = dict(session.execute(select(Household.id, Household.village_id).where(in_township(township_id))).all())
     return np.array([rows[int(h)] for h in home_ids], dtype=int)

@@ -1,4 +1,5 @@
 """Demo-site use cases: score candidates, choose a set, plan the 现场观摩 tour."""
+
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -6,14 +7,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.siting import (
-    Option, Rules, Score, Selection, SelectionError, score, select_exact, select_greedy,
+    Option,
+    Rules,
+    Score,
+    Selection,
+    SelectionError,
+    score,
+    select_exact,
+    select_greedy,
 )
 from gridmgmt.db.models import PartyOrg, Township
+from gridmgmt.domain.errors import TownshipNotFound
 from gridmgmt.domain.site_criteria import Candidate, SiteConfig
 from gridmgmt.network.distances import concat
 from gridmgmt.network.legs import Gap
 from gridmgmt.network.tours import order_stops
-from gridmgmt.domain.errors import TownshipNotFound
 from gridmgmt.services.sites.measures import located, measure_candidates, seat_network
 
 # Sites that are awarded (or rectifying under an award) stay in any chosen set.
@@ -21,6 +29,9 @@ LOCKED_STATUSES = ("awarded", "rectifying")
 SEAT_NAME = "乡镇驻地"
 # Time given to the tour search: OR-Tools finds the optimum of 6–11 sites within 0.05 s (bench/sites.py).
 TOUR_SEARCH_S = 0.2
+# The tour's pace unless the planner says otherwise: a car on township roads, a short visit at each site.
+TOUR_SPEED_KMH = 30.0
+TOUR_STAY_MIN = 20.0
 
 
 @dataclass(frozen=True)
@@ -61,14 +72,36 @@ def org_ids(session: Session, codes) -> frozenset[int]:
     return frozenset(found.values())
 
 
-def select_sites(scored: list[Scored], rules: Rules, exact: bool = True,
-                 time_limit_s: float = 10.0, workers: int = 2) -> Selection:
+def selection_rules(
+    session: Session,
+    k: int,
+    config: SiteConfig = SiteConfig(),
+    per_field: int | None = None,
+    per_theme: int | None = None,
+    must=(),
+) -> Rules:
+    """The rules for choosing K sites: CONFIG's spacing, at most PER_FIELD per field and PER_THEME per
+    theme, and the orgs of the MUST codes (SelectionError naming any unknown one)."""
+    return Rules(k, config.min_spacing_m, per_field, per_theme, must_include=org_ids(session, must))
+
+
+def select_sites(
+    scored: list[Scored], rules: Rules, exact: bool = True, time_limit_s: float = 10.0, workers: int = 2
+) -> Selection:
     """Choose among SCORED by RULES; awarded sites are added to the locked-in set."""
-    locked = frozenset(s.candidate.party_org_id for s in scored
-                       if s.candidate.status in LOCKED_STATUSES)
-    options = [Option(s.candidate.party_org_id, s.candidate.x, s.candidate.y,
-                      s.candidate.field, s.candidate.theme, s.score.objective)
-               for s in scored if s.eligible or s.candidate.party_org_id in locked]
+    locked = frozenset(s.candidate.party_org_id for s in scored if s.candidate.status in LOCKED_STATUSES)
+    options = [
+        Option(
+            s.candidate.party_org_id,
+            s.candidate.x,
+            s.candidate.y,
+            s.candidate.field,
+            s.candidate.theme,
+            s.score.objective,
+        )
+        for s in scored
+        if s.eligible or s.candidate.party_org_id in locked
+    ]
     excluded = rules.must_include - {o.id for o in options}
     if excluded:
         raise SelectionError(f"必选的党组织（编号 {sorted(excluded)}）不符合硬性条件或没有活动场所")
@@ -106,8 +139,13 @@ class Tour:
         return self.stops[-1].total_m
 
 
-def plan_tour(session: Session, township_code: str, party_org_ids, speed_kmh: float = 30.0,
-              stay_min: float = 20.0) -> Tour:
+def plan_tour(
+    session: Session,
+    township_code: str,
+    party_org_ids,
+    speed_kmh: float = TOUR_SPEED_KMH,
+    stay_min: float = TOUR_STAY_MIN,
+) -> Tour:
     """Shortest road tour from the seat through the sites, staying STAY_MIN at each."""
     town = township_id(session, township_code)
     venue_ids, lon, lat = located(session, "venue", town)
@@ -130,5 +168,6 @@ def plan_tour(session: Session, township_code: str, party_org_ids, speed_kmh: fl
         total += leg
         clock += leg / (speed_kmh * 1000 / 60) + (stay_min if prev else 0.0)
         stops.append(Stop(ids[here], labels[here], round(leg, 1), round(total, 1), round(clock, 1)))
-    return Tour(stops, speed_kmh, stay_min, network.draw(places, legs, order, closed=False),
-                legs.gaps(order, False, labels))
+    return Tour(
+        stops, speed_kmh, stay_min, network.draw(places, legs, order, closed=False), legs.gaps(order, False, labels)
+    )

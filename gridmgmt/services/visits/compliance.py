@@ -1,55 +1,39 @@
 """Compliance of a township on a date: load households, staff and visits, run the analysis."""
+
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import DateTime, Select, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.compliance import (
-    Staff, compliance, event_responsibility, event_status, per_cadre, work_list,
+    Staff,
+    compliance,
+    event_responsibility,
+    event_status,
+    per_cadre,
+    work_list,
 )
-from gridmgmt.config import get_settings
-from gridmgmt.domain.duties import Duty, Term, previous_period
+from gridmgmt.db.models import (
+    Cadre,
+    CadreVillage,
+    Event,
+    GridCell,
+    GridMembership,
+    GridPlan,
+    Household,
+    Township,
+    Village,
+    VillageGroup,
+    Visit,
+)
+from gridmgmt.db.queries import in_township, township_villages
+from gridmgmt.domain.duties import Duty, previous_period
+from gridmgmt.domain.errors import NotFound, TownshipNotFound
 from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
 from gridmgmt.services.visits.duties import active_duties
-
-FLAG_SQL = ", ".join(f"h.{name}" for name in MUST_VISIT_FLAGS)
-# Plans in force at some time between :since and :until (exclusive); drafts never are.
-PLANS_IN_FORCE = """SELECT id FROM grid_plan WHERE township_id = :tid AND status <> 'draft'
-                    AND (published_at IS NULL OR published_at < :until)
-                    AND (archived_at IS NULL OR archived_at >= :since)"""
-QUERIES = {
-    "township": "SELECT id, code, name FROM township WHERE code = :code",
-    "villages": "SELECT id, code, name FROM village WHERE township_id = :tid ORDER BY code",
-    "households": f"""
-        SELECT h.id, h.code, h.head, h.village_id, h.group_id, {FLAG_SQL}
-        FROM household h JOIN village v ON v.id = h.village_id WHERE v.township_id = :tid""",
-    "groups": """SELECT g.id, g.code, g.name, g.village_id FROM village_group g
-                 JOIN village v ON v.id = g.village_id WHERE v.township_id = :tid""",
-    "cadres": """SELECT c.id, c.code, c.name, c.cadre_role, h.village_id AS home_village_id
-                 FROM cadre c LEFT JOIN household h ON h.id = c.household_id
-                 WHERE c.township_id = :tid""",
-    # A posting holds from the midnight its first day begins to the midnight after its last.
-    "postings": """SELECT cv.cadre_id, cv.village_id, cv.start_date::timestamp AS begins,
-                          (cv.end_date + 1)::timestamp AS ends
-                   FROM cadre_village cv JOIN cadre c ON c.id = cv.cadre_id
-                   WHERE c.township_id = :tid AND (cv.start_date IS NULL OR cv.start_date <= :day)
-                     AND (cv.end_date IS NULL OR cv.end_date >= :since_day)""",
-    "cells": f"""SELECT c.id AS grid_cell_id, c.grid_worker_id AS cadre_id,
-                        p.published_at AT TIME ZONE :tz AS begins, p.archived_at AT TIME ZONE :tz AS ends
-                 FROM grid_cell c JOIN grid_plan p ON p.id = c.plan_id WHERE p.id IN ({PLANS_IN_FORCE})""",
-    "members": f"""SELECT household_id, cell_id AS grid_cell_id FROM grid_membership
-                   WHERE plan_id IN ({PLANS_IN_FORCE})""",
-    "visits": """SELECT x.cadre_id, x.household_id, x.group_id,
-                        date_trunc('day', x.visited_at AT TIME ZONE :tz) AS day
-                 FROM visit x JOIN cadre c ON c.id = x.cadre_id
-                 WHERE c.township_id = :tid AND x.visited_at >= :since AND x.visited_at < :until""",
-    "events": """SELECT e.id, e.village_id, e.household_id, e.event_type, e.status, e.reported_at,
-                        e.attend_by, e.attended_at, e.attended_by
-                 FROM event e JOIN village v ON v.id = e.village_id WHERE v.township_id = :tid""",
-}
+from gridmgmt.services.visits.settings import VisitSettings
 
 # Typed, so that an empty frame (no plan yet, no posting) still merges and compares.
 SPAN = {"begins": "datetime64[ns]", "ends": "datetime64[ns]"}
@@ -60,12 +44,9 @@ DTYPES = {
     "visits": {"cadre_id": "int64", "household_id": "float64", "group_id": "float64", "day": "datetime64[ns]"},
 }
 
-CADRE_SQL = """SELECT c.id, c.code, c.name, c.cadre_role, t.code AS township_code
-               FROM cadre c JOIN township t ON t.id = c.township_id WHERE c.code = :code"""
 
-
-class NotFound(LookupError):
-    """A township, village or cadre code that is not in the database (Chinese message)."""
+class CodeNotFound(NotFound, LookupError):
+    """A village or cadre code that is not in the database (Chinese message)."""
 
 
 @dataclass
@@ -83,7 +64,8 @@ class TownshipData:
 
 @dataclass
 class Compliance:
-    """The status of every duty target on DAY, who answers for it, and the events."""
+    """The status of every duty target on DAY, who answers for it, and the events; SETTINGS
+    are the time zone and term it was worked out in."""
 
     day: date
     data: TownshipData
@@ -91,49 +73,153 @@ class Compliance:
     status: pd.DataFrame
     pairs: pd.DataFrame
     events: pd.DataFrame
+    settings: VisitSettings
 
 
-def term() -> Term:
-    """The configured term of office."""
-    return Term(get_settings().term_start)
+@dataclass(frozen=True)
+class Span:
+    """The township and the time the staff and visits are read for: SINCE to UNTIL (excluded),
+    dated in the time zone TZ."""
+
+    township_id: int
+    since: datetime
+    until: datetime
+    tz: str
+
+    def local(self, column):
+        """COLUMN (a timestamptz) as the local time of the time zone."""
+        return func.timezone(self.tz, column)
 
 
-def end_of_day(day: date) -> datetime:
-    """The first instant after DAY in the configured time zone."""
-    return datetime.combine(day + timedelta(days=1), time(), ZoneInfo(get_settings().timezone))
+def _plans_in_force(span: Span) -> Select:
+    """Plans in force at some time of SPAN; drafts never are."""
+    return select(GridPlan.id).where(
+        GridPlan.township_id == span.township_id,
+        GridPlan.status != "draft",
+        or_(GridPlan.published_at.is_(None), GridPlan.published_at < span.until),
+        or_(GridPlan.archived_at.is_(None), GridPlan.archived_at >= span.since),
+    )
 
 
-def _frame(session: Session, name: str, **params) -> pd.DataFrame:
-    return pd.read_sql_query(text(QUERIES[name]), session.connection(), params=params, dtype=DTYPES.get(name))
+def _postings(township_id: int, day: date, since_day: date) -> Select:
+    # A posting holds from the midnight its first day begins to the midnight after its last.
+    return (
+        select(
+            CadreVillage.cadre_id,
+            CadreVillage.village_id,
+            cast(CadreVillage.start_date, DateTime).label("begins"),
+            (cast(CadreVillage.end_date, DateTime) + timedelta(days=1)).label("ends"),
+        )
+        .join(Cadre, Cadre.id == CadreVillage.cadre_id)
+        .where(
+            Cadre.township_id == township_id,
+            or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= day),
+            or_(CadreVillage.end_date.is_(None), CadreVillage.end_date >= since_day),
+        )
+    )
 
 
-def load_township(session: Session, code: str, day: date, since: date) -> TownshipData:
+def _staff_queries(span: Span, day: date, since_day: date) -> dict[str, Select]:
+    """The statements of the staff frames: cadres, postings, cells, members."""
+    return {
+        "cadres": select(
+            Cadre.id, Cadre.code, Cadre.name, Cadre.cadre_role, Household.village_id.label("home_village_id")
+        )
+        .outerjoin(Household, Household.id == Cadre.household_id)
+        .where(Cadre.township_id == span.township_id),
+        "postings": _postings(span.township_id, day, since_day),
+        "cells": select(
+            GridCell.id.label("grid_cell_id"),
+            GridCell.grid_worker_id.label("cadre_id"),
+            span.local(GridPlan.published_at).label("begins"),
+            span.local(GridPlan.archived_at).label("ends"),
+        )
+        .join(GridPlan, GridPlan.id == GridCell.plan_id)
+        .where(GridPlan.id.in_(_plans_in_force(span))),
+        "members": select(GridMembership.household_id, GridMembership.cell_id.label("grid_cell_id")).where(
+            GridMembership.plan_id.in_(_plans_in_force(span))
+        ),
+    }
+
+
+def _place_queries(township_id: int) -> dict[str, Select]:
+    """The statements of the township's villages, households, groups and events."""
+    return {
+        "villages": select(Village.id, Village.code, Village.name)
+        .where(Village.township_id == township_id)
+        .order_by(Village.code),
+        "households": select(
+            Household.id,
+            Household.code,
+            Household.head,
+            Household.village_id,
+            Household.group_id,
+            *(getattr(Household, flag) for flag in MUST_VISIT_FLAGS),
+        ).where(in_township(township_id)),
+        "groups": select(VillageGroup.id, VillageGroup.code, VillageGroup.name, VillageGroup.village_id).where(
+            VillageGroup.village_id.in_(township_villages(township_id))
+        ),
+        "events": select(
+            Event.id,
+            Event.village_id,
+            Event.household_id,
+            Event.event_type,
+            Event.status,
+            Event.reported_at,
+            Event.attend_by,
+            Event.attended_at,
+            Event.attended_by,
+        ).where(Event.village_id.in_(township_villages(township_id))),
+    }
+
+
+def _visits(span: Span) -> Select:
+    return (
+        select(
+            Visit.cadre_id,
+            Visit.household_id,
+            Visit.group_id,
+            func.date_trunc("day", span.local(Visit.visited_at)).label("day"),
+        )
+        .join(Cadre, Cadre.id == Visit.cadre_id)
+        .where(Cadre.township_id == span.township_id, Visit.visited_at >= span.since, Visit.visited_at < span.until)
+    )
+
+
+def _frames(session: Session, statements: dict[str, Select]) -> dict[str, pd.DataFrame]:
+    return {
+        name: pd.read_sql(statement, session.connection(), dtype=DTYPES.get(name))
+        for name, statement in statements.items()
+    }
+
+
+def load_township(session: Session, code: str, day: date, since: date, settings: VisitSettings) -> TownshipData:
     """The township CODE's frames, with visits and who answered for what from SINCE to the
     end of DAY; the households' grid_cell_id is their cell at the close of DAY."""
-    found = session.execute(text(QUERIES["township"]), {"code": code}).mappings().first()
+    found = (
+        session.execute(select(Township.id, Township.code, Township.name).where(Township.code == code))
+        .mappings()
+        .first()
+    )
     if found is None:
-        raise NotFound(f"没有编码为 {code} 的乡镇")
-    tz = get_settings().timezone
-    span = {"tid": found["id"], "tz": tz, "since": datetime.combine(since, time(), ZoneInfo(tz)),
-            "until": end_of_day(day)}
-    staff = Staff(_frame(session, "cadres", tid=found["id"]),
-                  _frame(session, "postings", tid=found["id"], day=day, since_day=since),
-                  _frame(session, "cells", **span), _frame(session, "members", **span))
-    households = _frame(session, "households", tid=found["id"])
+        raise TownshipNotFound(code)
+    span = Span(found["id"], settings.start_of_day(since), settings.end_of_day(day), settings.timezone)
+    staff = Staff(**_frames(session, _staff_queries(span, day, since)))
+    places = _frames(session, _place_queries(span.township_id))
+    households = places["households"]
     households["grid_cell_id"] = households.id.map(staff.household_cells(day))
-    return TownshipData(dict(found), _frame(session, "villages", tid=found["id"]), households,
-                        _frame(session, "groups", tid=found["id"]), staff, _frame(session, "visits", **span),
-                        _frame(session, "events", tid=found["id"]))
+    visits = pd.read_sql(_visits(span), session.connection(), dtype=DTYPES["visits"])
+    return TownshipData(dict(found), places["villages"], households, places["groups"], staff, visits, places["events"])
 
 
-def township_compliance(session: Session, code: str, day: date) -> Compliance:
+def township_compliance(session: Session, code: str, day: date, settings: VisitSettings) -> Compliance:
     """Every active duty's status in township CODE on DAY, and its 四必到 events then."""
     duties = active_duties(session)
-    since = min((previous_period(d.period, day, term())[0] for d in duties), default=day)
-    data = load_township(session, code, day, since)
-    status, pairs = compliance(duties, data.households, data.groups, data.staff, data.visits, day, term())
-    events = event_status(data.events, pd.Timestamp(end_of_day(day)))
-    return Compliance(day, data, duties, status, pairs, events)
+    since = min((previous_period(d.period, day, settings.term)[0] for d in duties), default=day)
+    data = load_township(session, code, day, since, settings)
+    status, pairs = compliance(duties, data.households, data.groups, data.staff, data.visits, day, settings.term)
+    events = event_status(data.events, pd.Timestamp(settings.end_of_day(day)))
+    return Compliance(day, data, duties, status, pairs, events, settings)
 
 
 @dataclass
@@ -148,17 +234,30 @@ class CadreWork:
 
 
 def find_cadre(session: Session, code: str) -> dict:
-    """The cadre with CODE (id, code, name, cadre_role, township_code); NotFound otherwise."""
-    found = session.execute(text(CADRE_SQL), {"code": code}).mappings().first()
+    """The cadre with CODE (id, code, name, cadre_role, township_code); CodeNotFound otherwise."""
+    found = (
+        session.execute(
+            select(Cadre.id, Cadre.code, Cadre.name, Cadre.cadre_role, Township.code.label("township_code"))
+            .join(Township, Township.id == Cadre.township_id)
+            .where(Cadre.code == code)
+        )
+        .mappings()
+        .first()
+    )
     if found is None:
-        raise NotFound(f"没有编码为 {code} 的干部")
+        raise CodeNotFound(f"没有编码为 {code} 的干部")
     return dict(found)
 
 
-def cadre_work(session: Session, code: str, day: date) -> CadreWork:
+def cadre_code(session: Session, cadre_id: int | None) -> str | None:
+    """The code of the cadre CADRE_ID (None when there is none)."""
+    return session.scalar(select(Cadre.code).where(Cadre.id == cadre_id))
+
+
+def cadre_work(session: Session, code: str, day: date, settings: VisitSettings) -> CadreWork:
     """What cadre CODE must still do on DAY: open events past their deadline first."""
     cadre = find_cadre(session, code)
-    comp = township_compliance(session, cadre["township_code"], day)
+    comp = township_compliance(session, cadre["township_code"], day, settings)
     mine = per_cadre(comp.status, comp.pairs)
     mine = mine[mine.cadre_id == cadre["id"]]
     household_duties = [d.code for d in comp.duties if d.target != "village_groups"]
@@ -166,43 +265,3 @@ def cadre_work(session: Session, code: str, day: date) -> CadreWork:
     events = comp.events[comp.events.id.isin(answer.id[answer.cadre_id == cadre["id"]])]
     work = work_list(mine[mine.duty.isin(household_duties)], events)
     return CadreWork(cadre, comp, mine.reset_index(drop=True), events, work)
-
-
-POINTS_SQL = """SELECT id, code, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM household WHERE id = ANY(:ids)"""
-EVENT_POINTS_SQL = "SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM event WHERE id = ANY(:ids)"
-WORST_FIRST = ("overdue", "due", "done")
-
-
-def _worst(status: pd.DataFrame) -> pd.Series:
-    """Each target's most urgent status."""
-    ranked = status.assign(rank=status.status.map(WORST_FIRST.index)).sort_values("rank")
-    return ranked.drop_duplicates("target_id").set_index("target_id").status
-
-
-def _points(session: Session, worst: pd.Series) -> list[dict]:
-    ids = [int(i) for i in worst.index]
-    points = session.execute(text(POINTS_SQL), {"ids": ids}).mappings().all()
-    return [{"household_id": p["id"], "lon": p["lon"], "lat": p["lat"], "status": worst[p["id"]], "label": p["code"]}
-            for p in points]
-
-
-def work_places(session: Session, work: CadreWork) -> list[dict]:
-    """The cadre's households coloured by their most urgent status, for a map; never the flags."""
-    household_duties = [d.code for d in work.compliance.duties if d.target != "village_groups"]
-    worst = _worst(work.mine[work.mine.duty.isin(household_duties)])
-    events = work.work[work.work.priority.str.startswith("event_")].dropna(subset=["household_id"])
-    for row in events.drop_duplicates("household_id").itertuples():  # its most urgent event colours a household
-        worst[int(row.household_id)] = row.priority
-    return _points(session, worst)
-
-
-def township_places(session: Session, comp: Compliance) -> tuple[list[dict], list[dict]]:
-    """(households by their most urgent status under the all-household duties, events not
-    attended in time) for the township map; 必访 duties are left out, as they reveal flags."""
-    plain = [d.code for d in comp.duties if d.target == "households"]
-    households = _points(session, _worst(comp.status[comp.status.duty.isin(plain)]))
-    late = comp.events[comp.events.state.isin(["overdue", "open", "late"])]
-    state = dict(zip(late.id, late.state))
-    rows = session.execute(text(EVENT_POINTS_SQL), {"ids": [int(i) for i in late.id]}).mappings().all()
-    events = [{"lon": r["lon"], "lat": r["lat"], "status": state[r["id"]]} for r in rows]
-    return households, events

@@ -1,4 +1,5 @@
 """Visit duties in the database: defaults on first use, listing and editing."""
+
 from dataclasses import replace
 
 from sqlalchemy import select
@@ -13,15 +14,31 @@ EDITABLE = ("name", "scope", "target", "period", "cadre_roles", "flags", "active
 
 def to_rule(row: DutyRow) -> Duty:
     """The domain duty a database row stands for."""
-    return Duty(code=row.code, name=row.name, scope=row.scope, target=row.target, period=row.period,
-                cadre_roles=tuple(row.cadre_roles or ()), cadre_id=row.cadre_id,
-                flags=tuple(row.flags or ()), active=row.active)
+    return Duty(
+        code=row.code,
+        name=row.name,
+        scope=row.scope,
+        target=row.target,
+        period=row.period,
+        cadre_roles=tuple(row.cadre_roles or ()),
+        cadre_id=row.cadre_id,
+        flags=tuple(row.flags or ()),
+        active=row.active,
+    )
 
 
 def _row_values(duty: Duty) -> dict:
-    return {"code": duty.code, "name": duty.name, "scope": duty.scope, "target": duty.target,
-            "period": duty.period, "cadre_roles": list(duty.cadre_roles), "cadre_id": duty.cadre_id,
-            "flags": list(duty.flags), "active": duty.active}
+    return {
+        "code": duty.code,
+        "name": duty.name,
+        "scope": duty.scope,
+        "target": duty.target,
+        "period": duty.period,
+        "cadre_roles": list(duty.cadre_roles),
+        "cadre_id": duty.cadre_id,
+        "flags": list(duty.flags),
+        "active": duty.active,
+    }
 
 
 def seed_default_duties(session: Session) -> int:

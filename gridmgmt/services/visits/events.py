@@ -1,22 +1,29 @@
 """四必到 events: report (with an attend-by deadline per type, once per client id), attend (a visit), close."""
+
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from gridmgmt.config import get_settings
 from gridmgmt.db.models import Cadre, Event, Household, Village, VillageGroup, Visit
-from gridmgmt.domain.duties import AttendRules, DutyError, attend_by
-from gridmgmt.domain.limits import CALENDAR_TEXT, in_calendar
+from gridmgmt.domain.duties import DutyError, attend_by
+from gridmgmt.domain.errors import UserError
 from gridmgmt.services.visits.records import (
-    CLOCK_SKEW, OutOfScope, VisitInput, record_visit, require_in_scope, stage_visit, stored_visit,
+    OutOfScope,
+    VisitInput,
+    record_visit,
+    require_in_scope,
+    stage_visit,
+    stored_visit,
+    time_problem,
 )
+from gridmgmt.services.visits.settings import VisitSettings
 
 
-class EventError(ValueError):
+class EventError(UserError, ValueError):
     """An event request that cannot be done; the message is Chinese and safe to show."""
 
 
@@ -33,11 +40,6 @@ class EventReport:
     lat: float | None = None
     description: str | None = None
     client_id: str | None = None
-
-
-def attend_rules() -> AttendRules:
-    """Hours to attend each event type, from the settings."""
-    return AttendRules(get_settings().attend_hours)
 
 
 def _place(session: Session, report: EventReport) -> tuple[int, object, int | None]:
@@ -65,41 +67,55 @@ def _client_id(report: EventReport) -> uuid.UUID:
         raise EventError("提交编号（client_id）不是有效的 UUID") from None
 
 
-def report_event(session: Session, report: EventReport) -> tuple[Event, bool]:
-    """Store a reported event with its deadline once; (the event, whether this call created it). Commits.
+def report_event(session: Session, report: EventReport, settings: VisitSettings) -> tuple[Event, bool]:
+    """Store a reported event with its deadline (SETTINGS' hours for its type) once; (the event,
+    whether this call created it). Commits.
 
     A retry with the same client id returns the first event unchanged (its deadline too);
     the same id for another reporter, place or type is refused.
     """
     client_id = _client_id(report)
-    if report.reported_at.tzinfo is None:
-        raise EventError("报告时间须带时区")
-    if not in_calendar(report.reported_at.date()):
-        raise EventError(f"报告时间须在 {CALENDAR_TEXT} 之间")
-    if report.reported_at > datetime.now(timezone.utc) + CLOCK_SKEW:
-        raise EventError("报告时间不能晚于现在")
+    if problem := time_problem(report.reported_at, "报告时间"):
+        raise EventError(problem)
     if session.get(Cadre, report.reported_by) is None:
         raise EventError(f"没有编号为 {report.reported_by} 的干部")
     try:
-        deadline = attend_by(report.event_type, report.reported_at, attend_rules())
+        deadline = attend_by(report.event_type, report.reported_at, settings.attend)
     except DutyError as exc:
         raise EventError(str(exc)) from exc
     village_id, point, household_id = _place(session, report)
-    new_id = session.scalar(insert(Event).values(
-        client_id=client_id, village_id=village_id, household_id=household_id, event_type=report.event_type,
-        description=report.description, reported_by=report.reported_by, reported_at=report.reported_at,
-        attend_by=deadline, geom=point).on_conflict_do_nothing(index_elements=["client_id"]).returning(Event.id))
+    new_id = session.scalar(
+        insert(Event)
+        .values(
+            client_id=client_id,
+            village_id=village_id,
+            household_id=household_id,
+            event_type=report.event_type,
+            description=report.description,
+            reported_by=report.reported_by,
+            reported_at=report.reported_at,
+            attend_by=deadline,
+            geom=point,
+        )
+        .on_conflict_do_nothing(index_elements=["client_id"])
+        .returning(Event.id)
+    )
     event = session.scalar(select(Event).where(Event.client_id == client_id))
-    if (event.reported_by, event.village_id, event.household_id, event.event_type) != \
-            (report.reported_by, village_id, household_id, report.event_type):
+    if (event.reported_by, event.village_id, event.household_id, event.event_type) != (
+        report.reported_by,
+        village_id,
+        household_id,
+        report.event_type,
+    ):
         session.rollback()
         raise EventError("该提交编号已用于另一件事件")
     session.commit()
     return event, new_id is not None
 
 
-def report_by_codes(session: Session, cadre_code: str, household_code: str | None,
-                    report: EventReport) -> tuple[Event, bool]:
+def report_by_codes(
+    session: Session, cadre_code: str, household_code: str | None, report: EventReport, settings: VisitSettings
+) -> tuple[Event, bool]:
     """REPORT with its reporter and household given by code (CLI); as report_event."""
     cadre = session.scalar(select(Cadre.id).where(Cadre.code == cadre_code))
     if cadre is None:
@@ -109,7 +125,7 @@ def report_by_codes(session: Session, cadre_code: str, household_code: str | Non
         home = session.scalar(select(Household.id).where(Household.code == household_code))
         if home is None:
             raise EventError(f"没有编码为 {household_code} 的农户")
-    return report_event(session, replace(report, reported_by=cadre, household_id=home))
+    return report_event(session, replace(report, reported_by=cadre, household_id=home), settings)
 
 
 def _event(session: Session, event_id: int) -> Event:
@@ -119,7 +135,9 @@ def _event(session: Session, event_id: int) -> Event:
     return event
 
 
-def attend_event(session: Session, event_id: int, visit: VisitInput) -> tuple[Event, Visit, bool]:
+def attend_event(
+    session: Session, event_id: int, visit: VisitInput, settings: VisitSettings
+) -> tuple[Event, Visit, bool]:
     """Record VISIT (kind event) at the event; the first attendance marks it attended. Commits.
 
     Returns the event, the stored visit and whether it is new: a retried submission
@@ -130,18 +148,25 @@ def attend_event(session: Session, event_id: int, visit: VisitInput) -> tuple[Ev
         raise EventError("事件已办结，不能再登记到场")
     target = {"household_id": event.household_id, "group_id": None}
     if event.household_id is None:  # an event at a point: the nearest group of its village
-        target = {"household_id": None, "group_id": session.scalar(
-            select(VillageGroup.id).where(VillageGroup.village_id == event.village_id)
-            .order_by(VillageGroup.geom.op("<->")(
-                select(Event.geom).where(Event.id == event.id).scalar_subquery())).limit(1))}
-    stored, created = stage_visit(session, replace(visit, **target, kind="event", event_id=event.id))
+        target = {
+            "household_id": None,
+            "group_id": session.scalar(
+                select(VillageGroup.id)
+                .where(VillageGroup.village_id == event.village_id)
+                .order_by(VillageGroup.geom.op("<->")(select(Event.geom).where(Event.id == event.id).scalar_subquery()))
+                .limit(1)
+            ),
+        }
+    stored, created = stage_visit(session, replace(visit, **target, kind="event", event_id=event.id), settings)
     if event.status == "reported":
         event.status, event.attended_by, event.attended_at = "attended", stored.cadre_id, stored.visited_at
     session.commit()
     return event, stored, created
 
 
-def record_field_visit(session: Session, visit: VisitInput, event_id: int | None = None) -> tuple[Visit, bool]:
+def record_field_visit(
+    session: Session, visit: VisitInput, settings: VisitSettings, event_id: int | None = None
+) -> tuple[Visit, bool]:
     """A phone's VISIT by its cadre, or its attendance at event EVENT_ID; (stored, created). Commits.
 
     A resent visit (its client id stored already) gets the first record back, whatever changed
@@ -151,13 +176,13 @@ def record_field_visit(session: Session, visit: VisitInput, event_id: int | None
     first = stored_visit(session, visit)
     if first is not None:
         return first, False
-    require_in_scope(session, visit.cadre_id, visit.household_id)
+    require_in_scope(session, visit.cadre_id, visit.household_id, settings.today())
     if event_id is None:
-        return record_visit(session, visit)
+        return record_visit(session, visit, settings)
     event = session.get(Event, event_id)
     if event is None or event.household_id != visit.household_id:
         raise OutOfScope("没有这件事件，或不在您的走访范围内")
-    _, stored, created = attend_event(session, event.id, visit)
+    _, stored, created = attend_event(session, event.id, visit, settings)
     return stored, created
 
 

@@ -4,43 +4,36 @@ Distances, the order and the drawn line come from the township's RoadNetwork
 (gridmgmt.network); legs the road data does not plausibly join are network gaps,
 planned as the straight line times legs.DETOUR and reported with the places named.
 """
+
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import text
+from sqlalchemy import Text, cast, func, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.compliance import PRIORITIES
 from gridmgmt.analysis.routing import fit_budget
+from gridmgmt.db.models import Cadre, CadreVillage, Event, Household, PartyOrg, Township
+from gridmgmt.db.queries import among, lonlat, rounded
+from gridmgmt.domain.errors import UserError
 from gridmgmt.network.distances import VertexCosts
 from gridmgmt.network.legs import Gap, LegMatrix
 from gridmgmt.network.roads import NoRoads, RoadNetwork, township_frame
 from gridmgmt.network.tours import order_stops, tour_length
 from gridmgmt.services.visits.compliance import cadre_work
+from gridmgmt.services.visits.settings import VisitSettings
 
 SPEED_MPS = {"walk": 4.5 / 3.6, "drive": 25 / 3.6}
 MODES = {"walk": "步行", "drive": "驾车"}
-SERVICE_S = 15 * 60          # time spent in each household
-SEARCH_S = 1.0               # time given to the order search
-COORD_DIGITS = 6
+SERVICE_S = 15 * 60  # time spent in each household
+SEARCH_S = 1.0  # time given to the order search
 BASE_NAME = "驻地"
 
-BASE_SQL = """
-SELECT ST_X(p), ST_Y(p), township_id FROM (
-  SELECT COALESCE(c.home, (SELECT o.venue FROM cadre_village cv JOIN party_org o ON o.village_id = cv.village_id
-                           WHERE cv.cadre_id = c.id AND o.venue IS NOT NULL ORDER BY o.id LIMIT 1),
-                  t.seat) AS p, c.township_id
-  FROM cadre c JOIN township t ON t.id = c.township_id WHERE c.id = :id) b"""
-PLACES_SQL = """
-SELECT 'h' || id AS key, ST_X(geom) AS lon, ST_Y(geom) AS lat, code FROM household WHERE id = ANY(:households)
-UNION ALL
-SELECT 'e' || id, ST_X(geom), ST_Y(geom), NULL FROM event WHERE id = ANY(:events)"""
 
-
-class RouteError(ValueError):
+class RouteError(UserError, ValueError):
     """A round that cannot be planned (Chinese message)."""
 
 
@@ -74,19 +67,40 @@ def road_legs(session: Session, township_id: int, lon: np.ndarray, lat: np.ndarr
     return network, places, network.leg_matrix(places)
 
 
-def plan_route(session: Session, cadre_code: str, day: date, hours: float = 4.0,
-               mode: str = "walk") -> Route:
+def cadre_base(session: Session, cadre_id: int) -> tuple[float, float, int]:
+    """(lon, lat, township id) of where cadre CADRE_ID's rounds start: their home, else the venue
+    of a village they are posted to, else the township seat."""
+    venue = (
+        select(PartyOrg.venue)
+        .join(CadreVillage, CadreVillage.village_id == PartyOrg.village_id)
+        .where(CadreVillage.cadre_id == Cadre.id, PartyOrg.venue.is_not(None))
+        .order_by(PartyOrg.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    base = (
+        select(func.coalesce(Cadre.home, venue, Township.seat).label("p"), Cadre.township_id)
+        .join(Township, Township.id == Cadre.township_id)
+        .where(Cadre.id == cadre_id)
+        .subquery()
+    )
+    return tuple(session.execute(select(*lonlat(base.c.p), base.c.township_id)).one())
+
+
+def plan_route(
+    session: Session, cadre_code: str, day: date, settings: VisitSettings, hours: float = 4.0, mode: str = "walk"
+) -> Route:
     """The round cadre CADRE_CODE should walk (or drive) on DAY within HOURS."""
     if mode not in SPEED_MPS:
         raise RouteError(f"未知出行方式 {mode}；可选：{'、'.join(MODES)}")
     if not 0 < hours <= 24:
         raise RouteError("时间预算须在 0–24 小时之间")
-    work = cadre_work(session, cadre_code, day)
-    base_lon, base_lat, township_id = session.execute(text(BASE_SQL), {"id": work.cadre["id"]}).one()
+    work = cadre_work(session, cadre_code, day, settings)
+    base_lon, base_lat, township_id = cadre_base(session, work.cadre["id"])
     route = Route(work.cadre, mode, (base_lon, base_lat))
     if work.work.empty:
         return route
-    todo = _located(session, work.work)
+    todo = located(session, work.work)
     lon = np.concatenate([[base_lon], todo.lon.to_numpy()])
     lat = np.concatenate([[base_lat], todo.lat.to_numpy()])
     network, places, legs = road_legs(session, township_id, lon, lat)
@@ -95,21 +109,33 @@ def plan_route(session: Session, cadre_code: str, day: date, hours: float = 4.0,
     order = [chosen[k] for k in order_stops(dist[np.ix_(chosen, chosen)], SEARCH_S)]
     _fill(route, todo, dist, order, mode)
     route.left_out = len(todo) - (len(order) - 1)
-    route.gaps = legs.gaps(order, True, [BASE_NAME] + [
-        code if isinstance(code, str) else f"事件 {int(e)}" for code, e in zip(todo.code, todo.event_id)])
+    route.gaps = legs.gaps(
+        order,
+        True,
+        [BASE_NAME]
+        + [code if isinstance(code, str) else f"事件 {int(e)}" for code, e in zip(todo.code, todo.event_id)],
+    )
     route.line = _line(network.draw(places, legs, order, closed=True)) if network else None
     return route
 
 
-def _located(session: Session, work: pd.DataFrame) -> pd.DataFrame:
+def located(session: Session, work: pd.DataFrame) -> pd.DataFrame:
     """WORK (in its order) with lon, lat and code: the household's, or the event's point."""
-    todo = work.assign(key=np.where(work.event_id.notna() & work.household_id.isna(),
-                                    "e" + work.event_id.astype("string"),
-                                    "h" + work.household_id.astype("Int64").astype("string")))
+    todo = work.assign(
+        key=np.where(
+            work.event_id.notna() & work.household_id.isna(),
+            "e" + work.event_id.astype("string"),
+            "h" + work.household_id.astype("Int64").astype("string"),
+        )
+    )
     todo = todo.drop_duplicates("key")  # two events at one household: one stop
-    places = pd.read_sql_query(text(PLACES_SQL), session.connection(), params={
-        "households": [int(h) for h in todo.household_id.dropna()],
-        "events": [int(e) for e in todo.event_id.dropna()]}).drop_duplicates("key")
+    homes = select(
+        literal_column("'h'").concat(cast(Household.id, Text)).label("key"), *lonlat(Household.geom), Household.code
+    ).where(among(Household.id, todo.household_id.dropna()))
+    events = select(literal_column("'e'").concat(cast(Event.id, Text)), *lonlat(Event.geom), null()).where(
+        among(Event.id, todo.event_id.dropna())
+    )
+    places = pd.read_sql(union_all(homes, events), session.connection()).drop_duplicates("key")
     return todo.merge(places, on="key")
 
 
@@ -118,10 +144,19 @@ def _fill(route: Route, todo: pd.DataFrame, dist: np.ndarray, order: list[int], 
     for k, stop in enumerate(order[1:]):
         row = todo.iloc[stop - 1]
         clock += legs[k] / SPEED_MPS[mode]
-        route.stops.append({
-            "seq": k + 1, "household_id": _int(row.household_id), "event_id": _int(row.event_id),
-            "code": row.code, "priority": PRIORITIES[row.priority], "lon": float(row.lon), "lat": float(row.lat),
-            "leg_m": round(float(legs[k])), "arrive_min": round(clock / 60)})
+        route.stops.append(
+            {
+                "seq": k + 1,
+                "household_id": _int(row.household_id),
+                "event_id": _int(row.event_id),
+                "code": row.code,
+                "priority": PRIORITIES[row.priority],
+                "lon": float(row.lon),
+                "lat": float(row.lat),
+                "leg_m": round(float(legs[k])),
+                "arrive_min": round(clock / 60),
+            }
+        )
         clock += SERVICE_S
     route.length_m = round(tour_length(dist, order), 1)
     route.travel_s = route.length_m / SPEED_MPS[mode]
@@ -135,5 +170,4 @@ def _int(value) -> int | None:
 def _line(legs: list) -> dict:
     """GeoJSON of the round's legs as one multi-line."""
     parts = shapely.get_parts(np.array(legs, dtype=object))
-    rounded = shapely.transform(shapely.multilinestrings(parts), lambda c: np.round(c, COORD_DIGITS))
-    return shapely.geometry.mapping(rounded)
+    return shapely.geometry.mapping(rounded(shapely.multilinestrings(parts)))

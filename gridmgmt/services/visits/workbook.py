@@ -3,6 +3,7 @@
 Rows that name 必访 households (duties whose targets are flagged households) reveal
 sensitive flags: they are left out unless asked for, and asking is audited.
 """
+
 import io
 from dataclasses import dataclass
 
@@ -10,12 +11,11 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.compliance import STATUSES, per_cadre, summarise
-from gridmgmt.config import get_settings
 from gridmgmt.domain.duties import PERIODS
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK, add_sheet, new_book
 from gridmgmt.services.accounts.audit import Actor, record
-from gridmgmt.services.visits.compliance import Compliance, NotFound
+from gridmgmt.services.visits.compliance import CodeNotFound, Compliance
 
 COUNT_HEADERS = {"done": "已完成", "due": "待走访", "overdue": "逾期", "total": "应走访", "rate": "完成率"}
 EVENT_STATES = {"overdue": "逾期未到场", "open": "待到场", "late": "超时到场"}
@@ -36,13 +36,13 @@ def _narrow(comp: Compliance, f: ReportFilter) -> tuple[pd.DataFrame, pd.DataFra
         villages = comp.data.villages
         match = villages.id[villages.code == f.village]
         if match.empty:
-            raise NotFound(f"本乡镇没有编码为 {f.village} 的行政村")
+            raise CodeNotFound(f"本乡镇没有编码为 {f.village} 的行政村")
         status, events = status[status.village_id == match.iat[0]], events[events.village_id == match.iat[0]]
     if f.cadre:
         cadres = comp.data.staff.cadres
         match = cadres.id[cadres.code == f.cadre]
         if match.empty:
-            raise NotFound(f"本乡镇没有编码为 {f.cadre} 的干部")
+            raise CodeNotFound(f"本乡镇没有编码为 {f.cadre} 的干部")
         status = per_cadre(status, comp.pairs[comp.pairs.cadre_id == match.iat[0]]).drop(columns="cadre_id")
     return status, events
 
@@ -59,27 +59,32 @@ def report_tables(comp: Compliance, f: ReportFilter = ReportFilter()) -> dict[st
     status, events = _narrow(comp, f)
     duties = {d.code: d for d in comp.duties}
     villages = comp.data.villages.set_index("id")
-    named = status.assign(职责=status.duty.map(lambda c: duties[c].name),
-                          周期=status.duty.map(lambda c: PERIODS[duties[c].period]),
-                          行政村=status.village_id.map(villages.name))
+    named = status.assign(
+        职责=status.duty.map(lambda c: duties[c].name),
+        周期=status.duty.map(lambda c: PERIODS[duties[c].period]),
+        行政村=status.village_id.map(villages.name),
+    )
     cadres = comp.data.staff.cadres.set_index("id")
     mine = per_cadre(status, comp.pairs).assign(
-        干部=lambda t: (t.cadre_id.map(cadres.name).astype("string") + "（"
-                        + t.cadre_id.map(cadres.code).astype("string") + "）"),
+        干部=lambda t: (
+            t.cadre_id.map(cadres.name).astype("string") + "（" + t.cadre_id.map(cadres.code).astype("string") + "）"
+        ),
         角色=lambda t: t.cadre_id.map(cadres.cadre_role).map(CADRE_ROLES),
-        职责=lambda t: t.duty.map(lambda c: duties[c].name))
+        职责=lambda t: t.duty.map(lambda c: duties[c].name),
+    )
     return {
         "职责汇总": _counts(named, {"职责": "职责", "周期": "周期"}),
         "分村": _counts(named, {"行政村": "行政村", "职责": "职责"}),
         "分人": _counts(mine, {"干部": "干部", "角色": "角色", "职责": "职责"}),
         "待走访清单": _open_list(comp, named, duties, f.include_sensitive),
-        "四必到事件": _event_table(events, villages),
+        "四必到事件": _event_table(events, villages, comp.settings.timezone),
     }
 
 
 def _open_list(comp: Compliance, named: pd.DataFrame, duties: dict, sensitive: bool) -> pd.DataFrame:
     def of_target(target: str) -> list[str]:
         return [code for code, duty in duties.items() if duty.target == target]
+
     keep = named[named.status != "done"]
     if not sensitive:
         keep = keep[~keep.duty.isin(of_target("flagged_households"))]
@@ -88,30 +93,52 @@ def _open_list(comp: Compliance, named: pd.DataFrame, duties: dict, sensitive: b
     on_group = keep.duty.isin(of_target("village_groups"))
     code = keep.target_id.map(homes.code).where(~on_group, keep.target_id.map(groups.code))
     name = keep.target_id.map(homes["head"]).where(~on_group, keep.target_id.map(groups.name))
-    table = pd.DataFrame({"行政村": keep.行政村, "编码": code, "农户/小组": name, "职责": keep.职责,
-                          "状态": keep.status.map(STATUSES), "最近走访": pd.to_datetime(keep.last_visit).dt.strftime("%Y-%m-%d")})
+    table = pd.DataFrame(
+        {
+            "行政村": keep.行政村,
+            "编码": code,
+            "农户/小组": name,
+            "职责": keep.职责,
+            "状态": keep.status.map(STATUSES),
+            "最近走访": pd.to_datetime(keep.last_visit).dt.strftime("%Y-%m-%d"),
+        }
+    )
     return table.sort_values(["状态", "行政村", "编码"]).reset_index(drop=True)
 
 
-def _event_table(events: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFrame:
+def _event_table(events: pd.DataFrame, villages: pd.DataFrame, tz: str) -> pd.DataFrame:
     shown = events[events.state.isin(EVENT_STATES)].sort_values("attend_by")
-    tz = get_settings().timezone
 
     def local(column: str) -> pd.Series:
         return pd.to_datetime(shown[column], utc=True).dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M")
-    return pd.DataFrame({
-        "行政村": shown.village_id.map(villages.name), "类型": shown.event_type.map(EVENT_TYPES),
-        "报告时间": local("reported_at"), "到场时限": local("attend_by"),
-        "状态": shown.state.map(EVENT_STATES), "到场时间": local("attended_at"),
-    }).reset_index(drop=True)
+
+    return pd.DataFrame(
+        {
+            "行政村": shown.village_id.map(villages.name),
+            "类型": shown.event_type.map(EVENT_TYPES),
+            "报告时间": local("reported_at"),
+            "到场时限": local("attend_by"),
+            "状态": shown.state.map(EVENT_STATES),
+            "到场时间": local("attended_at"),
+        }
+    ).reset_index(drop=True)
 
 
 def audit_export(session: Session, actor: Actor, comp: Compliance, fmt: str, sensitive: bool) -> None:
     """Write the export of COMP's tables (head names; with SENSITIVE, 必访 households) into the audit log; commit."""
-    record(session, actor, "export_sensitive" if sensitive else EXPORT_WORKBOOK,
-           target=f"visits-{comp.data.township['code']}-{comp.day}.{fmt}",
-           detail={"workbook": "visits", "township": comp.data.township["code"], "day": comp.day.isoformat(),
-                   "format": fmt, "sensitive": sensitive})
+    record(
+        session,
+        actor,
+        "export_sensitive" if sensitive else EXPORT_WORKBOOK,
+        target=f"visits-{comp.data.township['code']}-{comp.day}.{fmt}",
+        detail={
+            "workbook": "visits",
+            "township": comp.data.township["code"],
+            "day": comp.day.isoformat(),
+            "format": fmt,
+            "sensitive": sensitive,
+        },
+    )
     session.commit()
 
 
@@ -119,15 +146,20 @@ def workbook(tables: dict[str, pd.DataFrame]) -> bytes:
     """An .xlsx with one sheet per table, Chinese headers, widths that fit."""
     book = new_book()
     for title, table in tables.items():
-        add_sheet(book, title, list(table.columns),
-                  ([None if pd.isna(v) else v for v in row] for row in table.itertuples(index=False)))
+        add_sheet(
+            book,
+            title,
+            list(table.columns),
+            ([None if pd.isna(v) else v for v in row] for row in table.itertuples(index=False)),
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def export_workbook(session: Session, actor: Actor, comp: Compliance, tables: dict[str, pd.DataFrame],
-                    sensitive: bool = False) -> bytes:
+def export_workbook(
+    session: Session, actor: Actor, comp: Compliance, tables: dict[str, pd.DataFrame], sensitive: bool = False
+) -> bytes:
     """The .xlsx of TABLES (made from COMP), audited as ACTOR's and committed."""
     data = workbook(tables)
     audit_export(session, actor, comp, "xlsx", sensitive)
