@@ -29,7 +29,7 @@ from gridmgmt.domain.duties import PERIODS
 from gridmgmt.domain.permissions import Scope, shows_sensitive
 from gridmgmt.domain.vocab import EVENT_TYPES, MUST_VISIT_FLAGS
 from gridmgmt.services.accounts.audit import Actor, record
-from gridmgmt.services.grids.views import my_cells
+from gridmgmt.services.field.my_grid import my_grid
 from gridmgmt.services.mapdata.villages import scope_layers
 from gridmgmt.services.visits.compliance import CadreWork, cadre_work
 from gridmgmt.services.visits.places import work_places
@@ -81,7 +81,7 @@ def working_set(
     data = {
         "user": {"id": user.user_id, "username": user.username},
         "day": day.isoformat(),
-        "area": _area(session, user),
+        "area": _area(session, user, day),
         "households": homes,
         "due": due,
         "duties": _duties(work) if work else [],
@@ -105,15 +105,13 @@ def working_set(
     return WorkingSet(version, data)
 
 
-def _area(session: Session, user: FieldUser) -> dict:
-    """Outlines, names and roads of the user's villages, and their published cells."""
+def _area(session: Session, user: FieldUser, day: date) -> dict:
+    """Outlines, names and roads of the user's villages; the published cells they hold or that
+    lie in the villages they are posted to."""
     layers = scope_layers(session, user.scope, "我的网格")
     if layers is None:
         return {**NO_AREA, "bounds": None}
-    cells = [
-        {"type": "Feature", "geometry": c["geojson"], "properties": {"code": c["code"], "name": c["name"]}}
-        for c in my_cells(session, user.cadre_id)
-    ]
+    cells = my_grid(session, user.cadre_id, day).cell_features()
     return {
         "villages": layers.villages,
         "labels": layers.village_labels,

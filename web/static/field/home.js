@@ -2,7 +2,9 @@
 (() => {
   const {$} = FIELD;
   FIELD.on("data", data => {
-    $("field-empty").hidden = data.households.length > 0 || data.area.villages.features.length > 0;
+    // A 全镇 duty gives a whole township with no posting: then there is something to do after all.
+    const empty = $("field-empty");
+    if (empty) empty.hidden = data.households.length > 0;
     $("duties").hidden = !data.duties.length;
     $("duty-list").replaceChildren(...data.duties.map(duty => {
       const li = document.createElement("li");
