@@ -75,6 +75,9 @@ class RouteQuery(Params):
 
     hours: Number | None = Field(None, title="时间预算（小时）")
     mode: Code | None = Field(None, title="出行方式")
+    start: Code | None = Field(None, title="出发地")
+    lon: Longitude | None = Field(None, title="当前经度")
+    lat: Latitude | None = Field(None, title="当前纬度")
 
 
 class ItemsQuery(Params):

@@ -17,7 +17,7 @@ from gridmgmt.services.visits.duties import list_duties, set_duty
 from gridmgmt.services.visits.events import EventReport, record_field_visit, report_event
 from gridmgmt.services.visits.places import township_places
 from gridmgmt.services.visits.records import Fix, VisitInput, require_in_scope
-from gridmgmt.services.visits.routes import MODES, plan_route
+from gridmgmt.services.visits.routes import MODES, STARTS, plan_route
 from gridmgmt.services.visits.settings import VisitSettings
 from gridmgmt.services.visits.workbook import ReportFilter, export_workbook, report_tables
 from web.auth import current_actor, permission_required, require_township
@@ -43,7 +43,7 @@ def today():
     """Today's due list of the logged-in grid worker, grouped by 村民小组 and urgent first, on a map;
     a tap opens the visit sheet; a route button. The page is a shell: its data is the phone's
     working set (web/field.py), so it opens with no signal."""
-    return render_template("visits/today.html", modes=MODES)
+    return render_template("visits/today.html", modes=MODES, starts=STARTS)
 
 
 def _visit_from(body: VisitBody) -> VisitInput:
@@ -96,12 +96,15 @@ def report(body: EventBody):
 @permission_required("record_visits")
 @accepts(query=RouteQuery)
 def route(query: RouteQuery):
-    """Today's round for the logged-in grid worker: ?hours=4&mode=walk|drive."""
+    """Today's round for the logged-in grid worker: ?hours=4&mode=walk|drive&start=here|home|base,
+    from here with &lon=&lat= (the phone's position)."""
     settings = visit_settings()
-    planned = plan_route(
-        get_session(), _cadre_code(), settings.today(), settings, **query.model_dump(exclude_none=True)
-    )
+    here = None if query.lon is None or query.lat is None else (query.lon, query.lat)
+    options = query.model_dump(exclude_none=True, exclude={"lon", "lat"})
+    planned = plan_route(get_session(), _cadre_code(), settings.today(), settings, here=here, **options)
     return {
+        "start": planned.start,
+        "closed": planned.closed,
         "stops": planned.stops,
         "length_m": planned.length_m,
         "travel_min": round(planned.travel_s / 60),
@@ -109,7 +112,7 @@ def route(query: RouteQuery):
         "left_out": planned.left_out,
         "base": planned.base,
         "line": planned.line,
-        "gaps": [gap.as_dict() for gap in planned.gaps],
+        "gaps": [{**gap.as_dict(), "text": gap.describe()} for gap in planned.gaps],
     }
 
 

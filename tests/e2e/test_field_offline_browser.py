@@ -212,3 +212,18 @@ def test_route_with_no_signal_offers_the_nearest_first(phone, live_server, named
     assert "需要网络" in page.text_content("#route-summary")
     assert "曾小明" in page.text_content("#route-stops tbody tr:first-child")
     assert page.text_content("#route-button") == "规划路线"
+
+
+def test_route_from_where_i_stand_or_from_the_base(phone, live_server, named):
+    phone.grant_permissions(["geolocation"])
+    phone.set_geolocation({"longitude": 115.741, "latitude": 23.911, "accuracy": 20})
+    page = _open(phone, live_server, "/m/visits")
+    page.wait_for_function("() => FIELD.position", timeout=WAIT_MS)
+    assert page.input_value("#route-start") == "here"
+    page.click("#route-button")
+    page.wait_for_function("() => document.getElementById('route-summary').textContent.startsWith('从当前位置出发：')")
+    assert "并返回" not in page.text_content("#route-summary") and page.locator("#route-stops tbody tr").count() >= 1
+    page.select_option("#route-start", "base")
+    page.click("#route-button")
+    page.wait_for_function("() => document.getElementById('route-summary').textContent.startsWith('从驻地出发并返回')")
+    assert phone.errors == []

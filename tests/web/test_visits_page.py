@@ -80,6 +80,18 @@ def test_route_json(worker):
     assert worker.get("/api/visits/route?mode=fly").status_code == 400
 
 
+def test_route_from_where_the_worker_stands(worker):
+    here = worker.get("/api/visits/route?hours=4&start=here&lon=115.741&lat=23.911")
+    assert here.status_code == 200
+    assert (here.json["start"], here.json["closed"], here.json["base"]) == ("当前位置", False, [115.741, 23.911])
+    base = worker.get("/api/visits/route?start=base").json
+    assert (base["start"], base["closed"]) == ("驻地", True)
+    no_fix = worker.get("/api/visits/route?start=here")
+    assert no_fix.status_code == 400 and "还没有定位" in no_fix.json["error"]["message"]
+    assert worker.get("/api/visits/route?start=here&lon=116.9&lat=23.9").status_code == 400
+    assert worker.get("/api/visits/route?start=here&lon=200&lat=23.9").status_code == 400
+
+
 def test_township_page_and_workbook(as_user):
     planner = as_user("planner")
     page = planner.get(f"/townships/{TOWNSHIP_CODE}/visits")

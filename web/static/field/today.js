@@ -123,6 +123,7 @@
       ? `下面是 ${places.length} 处待办，按离您的直线距离由近到远排列（实际路程会更长）。`
       : "也未能定位：下面按紧急程度排列。");
     $("route-summary").className = "route-offline";
+    showGaps([]);
     document.querySelector("#route-stops tbody").replaceChildren(...places.map((entry, k) => {
       const {who, where} = nameOf(entry.item);
       return stopRow([k + 1, who, where, entry.item.label, entry.metres === null ? "—" : `直线 ${far(entry.metres)}`, "—", ""]);
@@ -130,22 +131,61 @@
     $("route").hidden = false; $("print-button").hidden = !places.length;
   }
 
+  // Legs the road data does not join (or only by a long detour): named, for the township to fix.
+  function showGaps(gaps) {
+    const list = $("route-gaps");
+    list.replaceChildren(...gaps.map(gap => {
+      const li = document.createElement("li");
+      li.textContent = gap.text;
+      return li;
+    }));
+    list.hidden = !gaps.length;
+  }
+
+  function summary(route) {
+    const from = route.closed ? `从${route.start}出发并返回` : `从${route.start}出发`;
+    return `${from}：${route.stops.length} 处，全程 ${(route.length_m / 1000).toFixed(1)} 公里，` +
+      `路上约 ${route.travel_min} 分钟，走访约 ${route.service_min} 分钟` +
+      (route.left_out ? `；时间不够，另有 ${route.left_out} 处未排入` : "") +
+      (route.gaps.length ? `；${route.gaps.length} 段道路数据有缺口（不按道路绕行，按直线估算，已列在下面，请报告镇里核对道路数据）` : "");
+  }
+
   function drawRoute(route) {
     if (routeLayer) routeLayer.remove();
     routeLayer = L.featureGroup().addTo(FIELD.map);
     if (route.line) L.geoJSON(route.line, {style: {color: "#2e7d32", weight: 5}}).addTo(routeLayer);
-    L.circleMarker([route.base[1], route.base[0]], {radius: 8, color: "#000"}).bindTooltip("驻地").addTo(routeLayer);
+    L.circleMarker([route.base[1], route.base[0]], {radius: 8, color: "#000"}).bindTooltip(route.start).addTo(routeLayer);
     route.stops.forEach(s => L.marker([s.lat, s.lon]).bindTooltip(String(s.seq), {permanent: true, direction: "top"}).addTo(routeLayer));
     $("route-summary").className = "";
-    $("route-summary").textContent = `从驻地出发并返回：${route.stops.length} 处，全程 ${(route.length_m / 1000).toFixed(1)} 公里，` +
-      `路上约 ${route.travel_min} 分钟，走访约 ${route.service_min} 分钟` + (route.left_out ? `；时间不够，另有 ${route.left_out} 处未排入` : "") +
-      (route.gaps.length ? `；${route.gaps.length} 段道路数据不连通，按直线的 1.5 倍估算` : "");
+    $("route-summary").textContent = summary(route);
+    showGaps(route.gaps);
+    const gapTo = new Set(route.gaps.map(gap => gap.b));
     document.querySelector("#route-stops tbody").replaceChildren(...route.stops.map(s => {
       const {who, where} = nameOf(s);
-      return stopRow([s.seq, who, where, s.priority, `${s.leg_m} 米`, `第 ${s.arrive_min} 分钟`, ""]);
+      const leg = gapTo.has(s.code || `事件 ${s.event_id}`) ? `${s.leg_m} 米（道路缺口，按直线估算）` : `${s.leg_m} 米`;
+      return stopRow([s.seq, who, where, s.priority, leg, `第 ${s.arrive_min} 分钟`, ""]);
     }));
     $("route").hidden = false; $("print-button").hidden = !route.stops.length;
     if (route.stops.length) FIELD.map.fitBounds(routeLayer.getBounds().pad(0.1), {animate: false});
+  }
+
+  function refusal(message) {
+    $("route-summary").className = "route-offline";
+    $("route-summary").textContent = message;
+    showGaps([]);
+    document.querySelector("#route-stops tbody").replaceChildren();
+    $("route").hidden = false; $("print-button").hidden = true;
+  }
+
+  // From where the user stands (the phone's position), or from home or 驻地.
+  function routeUrl() {
+    const start = $("route-start").value, query = new URLSearchParams({hours: $("route-hours").value,
+                                                                      mode: $("route-mode").value, start});
+    if (start === "here" && FIELD.position) {
+      query.set("lon", FIELD.position.lon.toFixed(6));
+      query.set("lat", FIELD.position.lat.toFixed(6));
+    }
+    return `${FIELD.config.route}?${query}`;
   }
 
   $("route-button").addEventListener("click", async () => {
@@ -155,10 +195,9 @@
     button.disabled = true; button.textContent = "规划中…";
     const stop = new AbortController(), timer = setTimeout(() => stop.abort(), ROUTE_WAIT_MS);
     try {
-      const answer = await fetch(`${FIELD.config.route}?hours=${$("route-hours").value}&mode=${$("route-mode").value}`,
-                                 {credentials: "same-origin", signal: stop.signal});
+      const answer = await fetch(routeUrl(), {credentials: "same-origin", signal: stop.signal});
       const route = await answer.json();
-      if (route.error) alert(route.error.message); else drawRoute(route);
+      if (route.error) refusal(route.error.message); else drawRoute(route);
     } catch (error) {
       offlineRoute();  // no answer: the network is gone or too slow
     } finally {
