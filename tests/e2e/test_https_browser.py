@@ -117,7 +117,9 @@ def test_field_app_features_over_https_through_caddy(trusting_browser, caddy):
     page.fill('input[name="password"]', PASSWORD)
     with page.expect_navigation():
         page.click('button[type="submit"]')
-    assert page.goto("/m").ok  # the grid worker's map page: folium's inline scripts
+    assert page.goto("/m").ok  # the field app: its service worker keeps it for use with no signal
+    page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'", timeout=30_000)
+    assert not page.is_visible("#secure-note")
     visits = page.goto("/m/visits")
     assert visits.ok and page.url.endswith("/m/visits")  # logged in, not sent back to /login
     assert visits.headers["content-encoding"] in ("zstd", "gzip")

@@ -17,10 +17,12 @@
 
   function note(id, text) { const el = $(id); if (el) { el.textContent = text; el.hidden = !text; } }
 
+  // Caddy (docs/deploy.md) answers HTTPS on the same name and offers its root certificate over HTTP.
   if (!window.isSecureContext) {
     const https = `https://${location.hostname}${location.pathname}`;
-    note("secure-note", `这是 HTTP 地址：手机上离线使用、定位都需要用 HTTPS 地址打开（${https}），` +
-                        "请向县里的信息化人员要地址和证书。现在只能在有信号时使用，记录照常保存。");
+    note("secure-note", `这是 HTTP 地址：离线使用和定位都需要用 HTTPS 地址打开（${https}）。` +
+                        `第一次使用前，先在手机上安装根证书（http://${location.hostname}/gridmgmt-ca.crt），` +
+                        "或向镇里的信息化人员要地址。现在只能在有信号时使用，记录照常上传。");
   }
 
   // The worker: only where the browser allows it (HTTPS or this machine).
