@@ -15,14 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from bench.serving import BIN, CADDY, Caddy, Server
+from bench.serving import BIN, CADDY, Caddy, Server, trusting_home
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.web.people import PASSWORD, add_people
 from tests.web.sample import add_small_township
 
 pytestmark = pytest.mark.e2e
 
-CERTUTIL = Path("/usr/bin/certutil")
 HOST = "gridmgmt.test"
 # A service worker of the smallest kind, served to the browser at SW_PATH by the test.
 SW_PATH = "/sw-probe.js"
@@ -72,12 +71,7 @@ def caddy(app_server, tmp_path):
 @pytest.fixture
 def trusting_browser(browser, caddy, tmp_path):
     """Chromium whose NSS database (in a HOME of its own) trusts Caddy's root CA."""
-    home = tmp_path / "browser-home"
-    nssdb = home / ".pki" / "nssdb"
-    nssdb.mkdir(parents=True)
-    certutil = [str(CERTUTIL), "-d", f"sql:{nssdb}"]
-    subprocess.run([*certutil, "-N", "--empty-password"], check=True)
-    subprocess.run([*certutil, "-A", "-t", "C,,", "-n", "Caddy Local Authority", "-i", str(caddy.root)], check=True)
+    home = trusting_home(caddy.root, tmp_path / "browser-home")
     chromium = browser.browser_type.launch(
         executable_path=str(CHROMIUM),
         env={**os.environ, "HOME": str(home)},
