@@ -99,8 +99,9 @@ def _waiting(page, n):
 
 
 def test_offline_day_arrives_once_when_back_online(phone, live_server, session, named, screenshot_dir):
-    phone.set_offline(True)
     page = phone.pages[0]
+    assert "没有信号也能打开" in page.text_content("#offline-ready")  # the user is told it is ready
+    phone.set_offline(True)
     page.reload()  # no signal: the app opens from the phone's copy
     page.wait_for_function("() => window.FIELD && FIELD.data", timeout=WAIT_MS)
     assert "离线" in page.text_content("#data-status")

@@ -10,19 +10,9 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from gridmgmt.db.models import AuditLog, CadreVillage, Event, Household, Village, Visit
-from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
+from tests.web.people import IN_SCOPE, OUT_OF_SCOPE, household_id
 
 RECENT = (datetime.now(UTC) - timedelta(minutes=30)).isoformat()
-
-
-@pytest.fixture
-def worker(app, as_user):
-    app.config["WTF_CSRF_ENABLED"] = False
-    return as_user("grid_worker")
-
-
-def _id(session, code):
-    return session.scalar(select(Household.id).where(Household.code == code))
 
 
 def test_manifest_makes_the_app_installable(client):
@@ -95,7 +85,7 @@ def test_session_gives_the_user_and_a_fresh_token(worker, client):
 def _visit(session, code, **extra):
     return {
         "client_id": str(uuid.uuid4()),
-        "household_id": _id(session, code),
+        "household_id": household_id(session, code),
         "kind": "routine",
         "visited_at": RECENT,
         "note": "门口聊了十分钟",
@@ -107,7 +97,7 @@ def test_outbox_stores_each_record_once_and_answers_what_it_holds(worker, sessio
     visit = _visit(session, IN_SCOPE[0], lon=115.71, lat=23.9101, accuracy_m=9)
     event = {
         "client_id": str(uuid.uuid4()),
-        "household_id": _id(session, IN_SCOPE[2]),
+        "household_id": household_id(session, IN_SCOPE[2]),
         "event_type": "dispute",
         "description": "邻里纠纷",
         "reported_at": RECENT,
@@ -132,7 +122,11 @@ def test_outbox_refuses_a_bad_record_alone_and_for_good(worker, session):
     good = _visit(session, IN_SCOPE[0])
     outside = _visit(session, OUT_OF_SCOPE[0])
     malformed = {**_visit(session, IN_SCOPE[1]), "visited_at": "昨天"}
-    bad_event = {"client_id": str(uuid.uuid4()), "household_id": _id(session, IN_SCOPE[2]), "event_type": "fire"}
+    bad_event = {
+        "client_id": str(uuid.uuid4()),
+        "household_id": household_id(session, IN_SCOPE[2]),
+        "event_type": "fire",
+    }
     answer = worker.post("/api/field/outbox", json={"visits": [good, outside, malformed], "events": [bad_event]})
     results = {r["client_id"]: r for r in answer.json["results"]}
     assert results[good["client_id"]]["status"] == 201

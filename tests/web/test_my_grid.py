@@ -11,11 +11,6 @@ from tests.web.people import log_in, password_hash
 from tests.web.sample import _box
 
 
-@pytest.fixture
-def worker(as_user):
-    return as_user("grid_worker")
-
-
 def _cadre(session):
     return session.scalars(select(Cadre).where(Cadre.code == "G001")).one()
 

@@ -3,18 +3,16 @@ posted villages with the published cells in them, and, for someone with nothing 
 whom to ask (the township's 组织委员 assigns postings and cells; the administrator links
 an account to its cadre)."""
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import Cadre, CadreVillage, GridCell, GridPlan, Household, Township, Village
-from gridmgmt.db.queries import COORD_DIGITS, published_cells
+from gridmgmt.db.models import Cadre, CadreVillage, GridCell, Household, Township, Village
 from gridmgmt.domain.vocab import ASSIGNMENTS, CADRE_ROLES
 from gridmgmt.services.accounts.scopes import posting_holds
-from gridmgmt.services.grids.views import my_cells
+from gridmgmt.services.grids.views import my_cells, published_cell_rows
 
 NO_CADRE = "您的账号还没有关联干部信息，所以没有网格和走访任务。请联系系统管理员，在账号上关联您的干部编码。"
 NOTHING_ASSIGNED = "您还没有分配包村、驻村或网格。请联系{township}党委组织委员，在系统中为您安排包村或网格。"
@@ -87,30 +85,6 @@ def _posted(session: Session, cadre_id: int, day: date) -> list[dict]:
     for row in rows:  # posted twice (包村 and 挂点): one village, both named
         village = villages.setdefault(row["id"], {**row, "assignments": [], "cells": []})
         village["assignments"].append(ASSIGNMENTS[row["assignment"]])
-    for cell in _cells_in(session, list(villages)):
-        villages[cell.pop("village_id")]["cells"].append(cell)
+    for cell in published_cell_rows(session, GridCell.village_id.in_(list(villages))):
+        villages[cell["village_id"]]["cells"].append(cell)
     return list(villages.values())
-
-
-def _cells_in(session: Session, village_ids: list[int]) -> list[dict]:
-    """The published cells of VILLAGE_IDS with their grid worker, phone and households."""
-    worker = aliased(Cadre)
-    households = select(func.count()).select_from(Household).where(Household.grid_cell_id == GridCell.id)
-    rows = session.execute(
-        published_cells(
-            select(
-                GridCell.village_id,
-                GridCell.code,
-                GridCell.name,
-                GridPlan.name.label("plan"),
-                worker.name.label("worker"),
-                worker.phone,
-                households.scalar_subquery().label("households"),
-                func.ST_AsGeoJSON(GridCell.geom, COORD_DIGITS).label("geojson"),
-            ).select_from(GridCell)
-        )
-        .outerjoin(worker, worker.id == GridCell.grid_worker_id)
-        .where(GridCell.village_id.in_(village_ids))
-        .order_by(GridCell.code)
-    ).mappings()
-    return [{**row, "geojson": json.loads(row["geojson"])} for row in rows]

@@ -86,7 +86,9 @@
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
     const fetched = await Promise.all([...config.pages, config.data].map(
       url => fetch(url, {credentials: "same-origin"}).then(r => r.ok, () => false)));
-    if (fetched.every(Boolean)) document.documentElement.dataset.offline = "ready";
+    if (!fetched.every(Boolean)) return;
+    document.documentElement.dataset.offline = "ready";
+    note("offline-ready", "已存到手机：没有信号也能打开本页、查农户、记走访");
   }
 
   // Sending: one run at a time, and one more after it when asked meanwhile (a record made
