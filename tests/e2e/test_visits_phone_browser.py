@@ -60,7 +60,11 @@ def test_phone_visit_page(login_page, live_server, session, screenshot_dir):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     page.screenshot(path=str(screenshot_dir / "visits-phone.png"))
 
-    # Before any visit: the due household is on the route.
+    # Before any visit: the due household is on the route. No position yet: from 驻地 (with none
+    # the default, 当前位置, is refused with the reason).
+    page.click("#route-button")
+    page.wait_for_function("() => document.getElementById('route-summary').textContent.includes('还没有定位')")
+    page.select_option("#route-start", "base")
     page.click("#route-button")
     page.wait_for_selector("#route-stops tbody tr")
     assert "从驻地出发并返回" in page.text_content("#route-summary")
