@@ -175,13 +175,13 @@ def _field_runs(browser, base: str, url: str, password: str) -> dict:
     first_s, first_bytes, page = _limited(
         "首次打开 /m", LIMIT_S["first"], lambda ms: _open(context, "/m", ON_MAP, timeout=ms)
     )
+    data_wait_s = page.evaluate(SERVER_S, [DATA_PATH, LINK["latency"]])  # before the copy kept for offline
     _limited(
         "离线准备",
         LIMIT_S["offline"],
         lambda ms: page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'", timeout=ms),
     )
     context.set_offline(True)
-    data_wait_s = page.evaluate(SERVER_S, [DATA_PATH, LINK["latency"]])
     reopen_s, _, reopened = _limited(
         "离线再次打开 /m", LIMIT_S["reopen"], lambda ms: _open(context, "/m", ON_MAP, timeout=ms)
     )

@@ -23,6 +23,7 @@ def _page(client):
 
 def test_a_grid_worker_sees_their_cell_and_their_posting(worker):
     html = _page(worker)
+    assert "网格员甲 · 网格员 · 示范镇" in html
     assert "我的网格：东村一格" in html and "W1" in html
     assert "包村：西村" in html and "本村还没有发布的网格方案" in html
     assert 'id="field-empty"' not in html

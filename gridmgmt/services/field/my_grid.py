@@ -77,6 +77,7 @@ def _posted(session: Session, cadre_id: int, day: date) -> list[dict]:
             CadreVillage.assignment,
             households.scalar_subquery().label("households"),
         )
+        .select_from(CadreVillage)
         .join(Village, Village.id == CadreVillage.village_id)
         .where(CadreVillage.cadre_id == cadre_id, *posting_holds(day))
         .order_by(Village.code, CadreVillage.assignment)

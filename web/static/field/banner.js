@@ -4,6 +4,7 @@
 (() => {
   const {outbox, config, $} = FIELD;
   const STATES = {waiting: "待上传", login: "待重新登录后上传", refused: "未被接收"};
+  const RENDER_WAIT_MS = 50;
   let loginNeeded = false, lastOutcome = "";
 
   function when(ms) {
@@ -52,11 +53,18 @@
     FIELD.emit("outbox", items);
   }
 
+  // One drawing for a burst of changes: a batch of 50 answers is one redraw, not 50 reads of the whole outbox.
+  let drawing = null;
+  function redraw() {
+    drawing = drawing || new Promise(resolve => setTimeout(resolve, RENDER_WAIT_MS))
+      .then(() => { drawing = null; return render(); });
+  }
+
   const MESSAGES = {offline: outbox.WHY.offline, server: outbox.WHY.server, login: outbox.WHY.login, sent: "", final: ""};
-  FIELD.on("login", needed => { loginNeeded = needed; render(); });
-  FIELD.on("sent", outcome => { lastOutcome = MESSAGES[outcome] || ""; render(); });
-  outbox.listeners.push(render);
-  if (outbox.channel) outbox.channel.addEventListener("message", render);  // the worker sent something
+  FIELD.on("login", needed => { loginNeeded = needed; redraw(); });
+  FIELD.on("sent", outcome => { lastOutcome = MESSAGES[outcome] || ""; redraw(); });
+  outbox.listeners.push(redraw);
+  if (outbox.channel) outbox.channel.addEventListener("message", redraw);  // the worker sent something
   $("outbox-toggle").addEventListener("click", () => { $("outbox-panel").hidden = !$("outbox-panel").hidden; });
   $("outbox-send").addEventListener("click", () => FIELD.send(true));
   $("outbox-login").href = config.login;
