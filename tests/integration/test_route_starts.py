@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from gridmgmt.db.models import Household, Road
 from gridmgmt.network.topology import build_topology
-from gridmgmt.services.visits.routes import RouteError, plan_route
+from gridmgmt.services.visits.routes import SPEED_MPS, RouteError, plan_route
 from tests.integration.test_visits_compliance import DAY
 from tests.integration.visit_fixtures import SETTINGS, build
 
@@ -73,3 +73,13 @@ def test_a_long_detour_is_reported_as_a_gap_and_not_walked(session, town):
     leg = route.stops[_codes(session, route).index("H010")]
     assert leg["leg_m"] == pytest.approx(1.5 * gap.straight_m, abs=1)
     assert shapely.geometry.shape(route.line).bounds[3] < 23.92
+
+
+def test_an_open_round_uses_the_time_a_round_back_would_spend_returning(session, town):
+    """75 minutes from the east end: the first household of the work list, H001 at the far west
+    end (3.8 km, 51 min walking, 15 min in the house), fits only because an open round does not
+    walk back to where it started; then no other stop fits."""
+    route = plan_route(session, "C0", DAY, SETTINGS, hours=1.25, start="here", here=EAST_END)
+    assert _codes(session, route) == ["H001"] and route.travel_s + route.service_s <= 1.25 * 3600
+    way_back_s = (EAST_END[0] - route.stops[-1]["lon"]) * M_PER_DEG / SPEED_MPS["walk"]
+    assert route.travel_s + route.service_s + way_back_s > 1.25 * 3600

@@ -157,7 +157,7 @@ def plan_route(
     lat = np.concatenate([[base_lat], todo.lat.to_numpy()])
     network, places, legs = road_legs(session, township_id, lon, lat)
     dist = legs.metres
-    chosen = [0] + fit_budget(dist, SERVICE_S, SPEED_MPS[mode], hours * 3600)
+    chosen = [0] + fit_budget(dist if closed else _no_way_back(dist), SERVICE_S, SPEED_MPS[mode], hours * 3600)
     order = [chosen[k] for k in order_stops(dist[np.ix_(chosen, chosen)], SEARCH_S, closed)]
     _fill(route, todo, dist, order, mode)
     route.left_out = len(todo) - (len(order) - 1)
@@ -213,6 +213,13 @@ def _fill(route: Route, todo: pd.DataFrame, dist: np.ndarray, order: list[int], 
     route.length_m = round(tour_length(dist, order, route.closed), 1)
     route.travel_s = route.length_m / SPEED_MPS[mode]
     route.service_s = SERVICE_S * (len(order) - 1)
+
+
+def _no_way_back(dist: np.ndarray) -> np.ndarray:
+    """DIST with every leg back to the start (index 0) free: an open round ends at its last stop."""
+    open_dist = dist.copy()
+    open_dist[:, 0] = 0.0
+    return open_dist
 
 
 def _int(value) -> int | None:
