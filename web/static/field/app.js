@@ -134,9 +134,14 @@
   };
 
   // What was stored changes the due list: fetch the working set again once sending is done.
+  // The worker may have sent them (background sync): its run's end counts as well.
   let stored = false;
-  outbox.listeners.push(message => { if (message.stored) stored = true; });
-  FIELD.on("sent", () => { if (stored) { stored = false; refresh(); } });
+  const refreshIfStored = () => { if (stored) { stored = false; refresh(); } };
+  outbox.listeners.push(message => {
+    if (message.stored) stored = true;
+    if (message.flushed) refreshIfStored();
+  });
+  FIELD.on("sent", refreshIfStored);
 
   function watchPosition() {
     if (!navigator.geolocation) return;

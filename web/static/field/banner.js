@@ -63,8 +63,7 @@
   const MESSAGES = {offline: outbox.WHY.offline, server: outbox.WHY.server, login: outbox.WHY.login, sent: "", final: ""};
   FIELD.on("login", needed => { loginNeeded = needed; redraw(); });
   FIELD.on("sent", outcome => { lastOutcome = MESSAGES[outcome] || ""; redraw(); });
-  outbox.listeners.push(redraw);
-  if (outbox.channel) outbox.channel.addEventListener("message", redraw);  // the worker sent something
+  outbox.listeners.push(redraw);  // here or by the worker
   $("outbox-toggle").addEventListener("click", () => { $("outbox-panel").hidden = !$("outbox-panel").hidden; });
   $("outbox-send").addEventListener("click", () => FIELD.send(true));
   $("outbox-login").href = config.login;

@@ -35,6 +35,8 @@
     listeners.forEach(listener => listener(message));
   }
   const listeners = [];
+  // What the other senders (the worker, another tab) did reaches this one's listeners too.
+  if (channel) channel.addEventListener("message", event => listeners.forEach(listener => listener(event.data)));
 
   // A new record of KIND ("visit" or "event") by USER_ID; LABEL names it in the banner.
   async function add(userId, kind, body, label) {
