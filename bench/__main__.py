@@ -6,6 +6,7 @@ from bench.concurrency import concurrent_gets
 from bench.coverage import coverage_benchmarks
 from bench.exports import export_benchmarks
 from bench.faults import fault_benchmarks
+from bench.field import field_benchmarks
 from bench.grids import grid_benchmarks
 from bench.imports import household_import
 from bench.network import network_benchmarks
@@ -28,6 +29,7 @@ def main() -> None:
     results += coverage_benchmarks()
     results += household_tiles()
     results += overview_page()
+    results += field_benchmarks()
     results += export_benchmarks()
     results += grid_benchmarks()
     results += fault_benchmarks()

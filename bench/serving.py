@@ -34,6 +34,7 @@ COUNTY_MIN_HOUSEHOLDS = 150_000
 START_TIMEOUT_S = 60
 CADDY = Path("/usr/bin/caddy")
 CADDYFILE = PROJECT_ROOT / "deploy" / "Caddyfile.intranet"
+CERTUTIL = Path("/usr/bin/certutil")
 STOP_TIMEOUT_S = 10
 
 
@@ -161,6 +162,17 @@ class Caddy(Server):
                 time.sleep(0.3)
         self.__exit__()
         raise SystemExit(f"Caddy 在 {START_TIMEOUT_S} 秒内没有给出 {self.host} 的证书")
+
+
+def trusting_home(root: Path, home: Path) -> Path:
+    """HOME for a Chromium whose NSS database trusts the root certificate ROOT, as a phone
+    does once its user installs it (http://NAME/gridmgmt-ca.crt)."""
+    nssdb = home / ".pki" / "nssdb"
+    nssdb.mkdir(parents=True)
+    certutil = [str(CERTUTIL), "-d", f"sql:{nssdb}"]
+    subprocess.run([*certutil, "-N", "--empty-password"], check=True)
+    subprocess.run([*certutil, "-A", "-t", "C,,", "-n", "Caddy Local Authority", "-i", str(root)], check=True)
+    return home
 
 
 def ours() -> Server:

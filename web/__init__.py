@@ -14,6 +14,7 @@ from web import (
     db,
     errors,
     exports,
+    field,
     grids,
     grids_api,
     households,
@@ -79,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
     imports.init_app(app)
     app.register_blueprint(users.bp)
     app.register_blueprint(postings.bp)
+    app.register_blueprint(field.bp)
     serving.init_app(app)
     errors.init_app(app)
     return app

@@ -8,8 +8,25 @@ from gridmgmt.maps.basemap import TIANDITU_URL, Tianditu
 
 # Only these npm packages are reachable; everything else in node_modules is not.
 # "@geoman-io" is a scope holding one package, leaflet-geoman-free (the grid editor);
-# protomaps-leaflet draws the vector tiles (its dist/ bundles what it depends on).
-PACKAGES = frozenset({"leaflet", "protomaps-leaflet", "@geoman-io"})
+# protomaps-leaflet draws the vector tiles (its dist/ bundles what it depends on). The field
+# app (web/field.py): Workbox's modules for its service worker and workbox-window to register
+# it, idb for its outbox in IndexedDB, pinyin-pro for searching names by pinyin initials.
+PACKAGES = frozenset(
+    {
+        "leaflet",
+        "protomaps-leaflet",
+        "@geoman-io",
+        "idb",
+        "pinyin-pro",
+        "workbox-core",
+        "workbox-routing",
+        "workbox-strategies",
+        "workbox-expiration",
+        "workbox-precaching",
+        "workbox-background-sync",
+        "workbox-window",
+    }
+)
 # Files change only when package-lock.json does; a week keeps phones from refetching.
 MAX_AGE_SECONDS = 7 * 24 * 3600
 

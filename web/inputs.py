@@ -111,6 +111,9 @@ class RouteQuery(Params):
 
     hours: Number | None = Field(None, title="时间预算（小时）")
     mode: Code | None = Field(None, title="出行方式")
+    start: Code | None = Field(None, title="出发地")
+    lon: Longitude | None = Field(None, title="当前经度")
+    lat: Latitude | None = Field(None, title="当前纬度")
 
 
 class ItemsQuery(Params):
@@ -302,3 +305,11 @@ class EndPostingForm(Inline):
     """The last day of a posting being ended (default: today)."""
 
     end: Day | None = Field(None, title="结束日期")
+
+
+class OutboxBody(Params):
+    """Visits and events queued on a phone, each checked on its own (VisitBody, EventBody) so
+    that one bad record is refused alone."""
+
+    visits: Annotated[list[dict[str, Any]], Field(max_length=50)] = Field([], title="走访记录")
+    events: Annotated[list[dict[str, Any]], Field(max_length=50)] = Field([], title="事件")

@@ -17,6 +17,8 @@ TOWNSHIP_PAGES = (
     ("网格", "grids.index", "edit_grids"),
     ("示范点", "sites.page", "review_sites"),
 )
+# The field app's pages, for the roles that work on a phone.
+FIELD_PAGES = (("我的网格", "mobile.index"), ("今日走访", "visits.today"))
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,12 @@ class NavLink:
 
 
 def township_links() -> list[NavLink]:
-    """Links to the pages of the township on screen (or the user's own) the role may open."""
-    if not current_user.is_authenticated or current_user.role == "grid_worker":
-        return []  # the phone pages link to each other; a wide bar does not fit a phone
+    """Links to the pages of the township on screen (or the user's own) the role may open;
+    for the field roles, their phone pages."""
+    if not current_user.is_authenticated:
+        return []
+    if may(current_user.role, "use_phone_layout"):
+        return [NavLink(label, url_for(endpoint), request.endpoint == endpoint) for label, endpoint in FIELD_PAGES]
     code = (request.view_args or {}).get("code") or current_user.township_code
     if not code:
         return []

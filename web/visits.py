@@ -3,23 +3,21 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from gridmgmt.analysis.compliance import PRIORITIES
 from gridmgmt.config import get_settings
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.permissions import may
-from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, MUST_VISIT_FLAGS, VISIT_KINDS
-from gridmgmt.services.grids.views import my_cells
+from gridmgmt.domain.vocab import CADRE_ROLES, MUST_VISIT_FLAGS
+from gridmgmt.services.field.outbox import event_answer, visit_answer
 from gridmgmt.services.mapdata.layers import township_layers
-from gridmgmt.services.visits.compliance import cadre_code, cadre_work, township_compliance
+from gridmgmt.services.visits.compliance import cadre_code, township_compliance
 from gridmgmt.services.visits.duties import list_duties, set_duty
 from gridmgmt.services.visits.events import EventReport, record_field_visit, report_event
-from gridmgmt.services.visits.places import township_places, work_places
+from gridmgmt.services.visits.places import township_places
 from gridmgmt.services.visits.records import Fix, VisitInput, require_in_scope
-from gridmgmt.services.visits.routes import MODES, plan_route
+from gridmgmt.services.visits.routes import MODES, STARTS, plan_route
 from gridmgmt.services.visits.settings import VisitSettings
 from gridmgmt.services.visits.workbook import ReportFilter, export_workbook, report_tables
 from web.auth import current_actor, permission_required, require_township
@@ -39,50 +37,13 @@ def _cadre_code() -> str | None:
     return cadre_code(get_session(), current_user.cadre_id)
 
 
-def _items(work) -> list[dict]:
-    """The work list with what the phone shows: place, head, priority; never the flags."""
-    homes = work.compliance.data.households.set_index("id")
-    events = work.compliance.events.set_index("id")
-    villages = work.compliance.data.villages.set_index("id").name
-    items = []
-    for row in work.work.itertuples():
-        home = None if pd.isna(row.household_id) else homes.loc[int(row.household_id)]
-        event = None if pd.isna(row.event_id) else events.loc[int(row.event_id)]
-        village = home.village_id if home is not None else event.village_id
-        items.append(
-            {
-                "household_id": None if home is None else int(row.household_id),
-                "event_id": None if event is None else int(row.event_id),
-                "code": None if home is None else home.code,
-                "head": None if home is None else home["head"],
-                "village": villages.get(int(village)),
-                "priority": row.priority,
-                "label": PRIORITIES[row.priority],
-                "event_type": None if event is None else EVENT_TYPES[event.event_type],
-            }
-        )
-    return items
-
-
 @bp.get("/m/visits")
 @permission_required("record_visits")
 def today():
-    """Today's due list of the logged-in grid worker, urgent first, on a map with their cells;
-    a tap opens the household's visit sheet; a route button."""
-    settings = visit_settings()
-    day = settings.today()
-    work = cadre_work(get_session(), _cadre_code(), day, settings)
-    cells = [{"name": c["name"], "geojson": c["geojson"]} for c in my_cells(get_session(), current_user.cadre_id)]
-    return render_template(
-        "visits/today.html",
-        items=_items(work),
-        day=day,
-        modes=MODES,
-        kinds=VISIT_KINDS,
-        event_types=EVENT_TYPES,
-        places=work_places(get_session(), work),
-        cells=cells,
-    )
+    """Today's due list of the logged-in grid worker, grouped by 村民小组 and urgent first, on a map;
+    a tap opens the visit sheet; a route button. The page is a shell: its data is the phone's
+    working set (web/field.py), so it opens with no signal."""
+    return render_template("visits/today.html", modes=MODES, starts=STARTS)
 
 
 def _visit_from(body: VisitBody) -> VisitInput:
@@ -104,12 +65,7 @@ def _visit_from(body: VisitBody) -> VisitInput:
 def record(body: VisitBody):
     """Record a visit (or an event attendance) from JSON; a retried client_id stays single."""
     stored, created = record_field_visit(get_session(), _visit_from(body), visit_settings(), body.event_id)
-    return {
-        "id": stored.id,
-        "created": created,
-        "flagged": stored.flagged,
-        "distance_m": None if stored.distance_m is None else round(stored.distance_m),
-    }, 201 if created else 200
+    return visit_answer(stored, created), 201 if created else 200
 
 
 @bp.post("/api/events")
@@ -133,19 +89,22 @@ def report(body: EventBody):
         ),
         settings,
     )
-    return {"id": event.id, "created": created, "attend_by": event.attend_by.isoformat()}, 201 if created else 200
+    return event_answer(event, created), 201 if created else 200
 
 
 @bp.get("/api/visits/route")
 @permission_required("record_visits")
 @accepts(query=RouteQuery)
 def route(query: RouteQuery):
-    """Today's round for the logged-in grid worker: ?hours=4&mode=walk|drive."""
+    """Today's round for the logged-in grid worker: ?hours=4&mode=walk|drive&start=here|home|base,
+    from here with &lon=&lat= (the phone's position)."""
     settings = visit_settings()
-    planned = plan_route(
-        get_session(), _cadre_code(), settings.today(), settings, **query.model_dump(exclude_none=True)
-    )
+    here = None if query.lon is None or query.lat is None else (query.lon, query.lat)
+    options = query.model_dump(exclude_none=True, exclude={"lon", "lat"})
+    planned = plan_route(get_session(), _cadre_code(), settings.today(), settings, here=here, **options)
     return {
+        "start": planned.start,
+        "closed": planned.closed,
         "stops": planned.stops,
         "length_m": planned.length_m,
         "travel_min": round(planned.travel_s / 60),
@@ -153,7 +112,7 @@ def route(query: RouteQuery):
         "left_out": planned.left_out,
         "base": planned.base,
         "line": planned.line,
-        "gaps": [gap.as_dict() for gap in planned.gaps],
+        "gaps": [{**gap.as_dict(), "text": gap.describe()} for gap in planned.gaps],
     }
 
 

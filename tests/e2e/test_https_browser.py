@@ -15,14 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from bench.serving import BIN, CADDY, Caddy, Server
+from bench.serving import BIN, CADDY, Caddy, Server, trusting_home
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.web.people import PASSWORD, add_people
 from tests.web.sample import add_small_township
 
 pytestmark = pytest.mark.e2e
 
-CERTUTIL = Path("/usr/bin/certutil")
 HOST = "gridmgmt.test"
 # A service worker of the smallest kind, served to the browser at SW_PATH by the test.
 SW_PATH = "/sw-probe.js"
@@ -72,12 +71,7 @@ def caddy(app_server, tmp_path):
 @pytest.fixture
 def trusting_browser(browser, caddy, tmp_path):
     """Chromium whose NSS database (in a HOME of its own) trusts Caddy's root CA."""
-    home = tmp_path / "browser-home"
-    nssdb = home / ".pki" / "nssdb"
-    nssdb.mkdir(parents=True)
-    certutil = [str(CERTUTIL), "-d", f"sql:{nssdb}"]
-    subprocess.run([*certutil, "-N", "--empty-password"], check=True)
-    subprocess.run([*certutil, "-A", "-t", "C,,", "-n", "Caddy Local Authority", "-i", str(caddy.root)], check=True)
+    home = trusting_home(caddy.root, tmp_path / "browser-home")
     chromium = browser.browser_type.launch(
         executable_path=str(CHROMIUM),
         env={**os.environ, "HOME": str(home)},
@@ -117,7 +111,9 @@ def test_field_app_features_over_https_through_caddy(trusting_browser, caddy):
     page.fill('input[name="password"]', PASSWORD)
     with page.expect_navigation():
         page.click('button[type="submit"]')
-    assert page.goto("/m").ok  # the grid worker's map page: folium's inline scripts
+    assert page.goto("/m").ok  # the field app: its service worker keeps it for use with no signal
+    page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'", timeout=30_000)
+    assert not page.is_visible("#secure-note")
     visits = page.goto("/m/visits")
     assert visits.ok and page.url.endswith("/m/visits")  # logged in, not sent back to /login
     assert visits.headers["content-encoding"] in ("zstd", "gzip")

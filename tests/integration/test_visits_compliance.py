@@ -154,7 +154,7 @@ def test_route_without_a_road_network_uses_straight_lines(session, town):
     route = plan_route(session, "C0", DAY, SETTINGS, hours=8, mode="drive")
     # Every leg of the round (18 stops and the way back) is a network gap, named.
     assert len(route.stops) == 18 and len(route.gaps) == 19 and route.line is None
-    assert route.gaps[0].a == "驻地" and "道路不连通" in route.gaps[0].describe()
+    assert route.gaps[0].a == "家" and "道路不连通" in route.gaps[0].describe()
     # Straight out and back (7530 m) times the detour factor 1.5.
     assert route.length_m == pytest.approx(1.5 * 7530, rel=0.01)
 

@@ -62,3 +62,10 @@ def row_counts(db_url):
     engine = create_engine(db_url)
     yield lambda: count_rows(engine)
     engine.dispose()
+
+
+@pytest.fixture
+def worker(app, as_user):
+    """The sample grid worker's client, CSRF off for the JSON posts of the phone."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    return as_user("grid_worker")

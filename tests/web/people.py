@@ -98,3 +98,8 @@ def log_in(client, user_id: int, db_url: str | None = None) -> None:
     with client.session_transaction() as sess:
         sess["_user_id"] = cookie_id(user_id, key)
         sess["_fresh"] = True
+
+
+def household_id(session, code: str) -> int | None:
+    """The id of the household CODE."""
+    return session.scalar(select(Household.id).where(Household.code == code))

@@ -65,6 +65,10 @@ READS_NOTHING = {
     "users.reset",
     "users.own_password",
     "postings.page",
+    "field.manifest",
+    "field.service_worker",
+    "field.login_state",
+    "field.data",
 }
 # Views that read their input themselves (web/accounts.py); NUL bytes are refused for them too.
 OWN_PARSING = {

@@ -36,6 +36,7 @@ def test_nav_marks_the_current_page(as_user):
     assert 'class="active" aria-current="page">组织覆盖<' in html
 
 
-def test_grid_worker_pages_have_no_township_bar(as_user):
+def test_grid_worker_menu_holds_the_phone_pages(as_user):
     html = as_user("grid_worker").get("/m").get_data(as_text=True)
-    assert '<nav class="pages">' not in html
+    assert _links(html) == ["我的网格", "今日走访"]
+    assert 'class="active" aria-current="page">我的网格<' in html

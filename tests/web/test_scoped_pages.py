@@ -87,16 +87,16 @@ def test_flag_reads_leave_nothing_in_the_log(as_user, caplog):
 
 
 def test_phone_page_lists_only_the_grid_workers_scope(as_user):
-    html = _html(as_user("grid_worker"), "/m")
-    assert "我的网格" in html and "农户（3 户）" in html
-    for code in IN_SCOPE:
-        assert f'href="/households/{code}"' in html
+    client = as_user("grid_worker")
+    html = _html(client, "/m")  # the shell: its lists and map are drawn from the working set
+    assert "我的网格" in html and 'id="field-map"' in html
+    data = client.get("/api/field/data").json
+    assert sorted(h["code"] for h in data["households"]) == sorted(IN_SCOPE)
+    assert {f["properties"]["name"] for f in data["area"]["labels"]["features"]} == {"西村", "东村"}
     for code in OUT_OF_SCOPE:
-        assert code not in html
-    assert 'href="/villages/441500100201"' in html and 'href="/villages/441500100202"' in html
-    assert 'class="mobile-map"' in html and "L.control.layers" in html
-    for flag in MUST_VISIT_FLAGS:
-        assert flag not in html
+        assert code not in html and code not in str(data)
+    for label in MUST_VISIT_FLAGS.values():  # the flags come with the working set, never in the page
+        assert label not in html
 
 
 def test_phone_page_without_assignments_says_so(as_user, session):
@@ -106,7 +106,7 @@ def test_phone_page_without_assignments_says_so(as_user, session):
     session.scalars(select(GridPlan)).one().status = "archived"
     session.commit()
     html = _html(as_user("grid_worker"), "/m")
-    assert "您还没有分配包村或网格" in html and "mobile-map" not in html
+    assert "您还没有分配包村、驻村或网格" in html and "示范镇党委组织委员" in html
 
 
 def test_audit_page_lists_and_filters(as_user):

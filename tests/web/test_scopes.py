@@ -103,7 +103,7 @@ def test_a_grid_workers_views_and_records_agree(worker, session):
     """Finding 8: the village they live in was listed and open to visits, but its pages were 404."""
     home_village = OUT_OF_SCOPE[1]  # 东村, outside their cell: in scope as the village they live in
     _agree(worker, session, home_village, in_scope=True)
-    listed = _text(worker, "/m/visits")
+    listed = _text(worker, "/api/field/data")  # the phone's working set: its lists and map
     assert home_village in listed  # its event, just reported
     assert SOUTH_HOME not in listed and "王五" not in listed
     _agree(worker, session, SOUTH_HOME, in_scope=False)
@@ -115,10 +115,11 @@ def test_a_township_duty_opens_the_township_to_the_phone(worker, session):
     """A township secretary's 三个走遍 lists every hardship household: each one opens and takes a visit."""
     session.scalars(select(Cadre).where(Cadre.code == "G001")).one().cadre_role = "township_secretary"
     session.commit()
-    assert SOUTH_HOME in _text(worker, "/m/visits")
+    assert SOUTH_HOME in _text(worker, "/api/field/data")
     _agree(worker, session, SOUTH_HOME, in_scope=True)
-    phone = _text(worker, "/m")  # the map and list of their scope: every village of the township
-    assert SOUTH_HOME in phone and 'href="/villages/441500100203"' in phone
+    phone = worker.get("/api/field/data").json  # the map and list of their scope: every village of the township
+    assert SOUTH_HOME in {h["code"] for h in phone["households"]}
+    assert "南村" in {f["properties"]["name"] for f in phone["area"]["labels"]["features"]}
 
 
 def _names(response, layer: str | None = None) -> set[str]:

@@ -12,18 +12,8 @@ from sqlalchemy import delete, func, select
 from gridmgmt.db.models import Cadre, CadreVillage, Event, Household, Visit
 from gridmgmt.services.visits.events import EventReport, report_event
 from tests.integration.visit_fixtures import SETTINGS
-from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
+from tests.web.people import IN_SCOPE, OUT_OF_SCOPE, household_id
 from tests.web.sample import TOWNSHIP_CODE
-
-
-@pytest.fixture
-def worker(app, as_user):
-    app.config["WTF_CSRF_ENABLED"] = False
-    return as_user("grid_worker")
-
-
-def _id(session, code):
-    return session.scalar(select(Household.id).where(Household.code == code))
 
 
 def test_due_page_shows_no_flags(worker):
@@ -38,7 +28,7 @@ def test_due_page_shows_no_flags(worker):
 
 
 def test_record_once_on_retry_and_flag_far_fixes(worker, session):
-    home = _id(session, IN_SCOPE[0])  # at 115.71, 23.91
+    home = household_id(session, IN_SCOPE[0])  # at 115.71, 23.91
     body = {"client_id": str(uuid.uuid4()), "household_id": home, "lon": 115.71, "lat": 23.9101, "accuracy_m": 12}
     first = worker.post("/api/visits", json=body)
     again = worker.post("/api/visits", json=body)
@@ -51,10 +41,10 @@ def test_record_once_on_retry_and_flag_far_fixes(worker, session):
 
 def test_refusals(worker, session):
     outside = worker.post(
-        "/api/visits", json={"client_id": str(uuid.uuid4()), "household_id": _id(session, OUT_OF_SCOPE[0])}
+        "/api/visits", json={"client_id": str(uuid.uuid4()), "household_id": household_id(session, OUT_OF_SCOPE[0])}
     )
     assert outside.status_code == 404 and outside.json["error"]["final"] is True  # the phone may drop it
-    bad = worker.post("/api/visits", json={"client_id": "x", "household_id": _id(session, IN_SCOPE[0])})
+    bad = worker.post("/api/visits", json={"client_id": "x", "household_id": household_id(session, IN_SCOPE[0])})
     assert bad.status_code == 400 and "UUID" in bad.json["error"]["message"] and bad.json["error"]["final"]
     assert worker.post("/api/visits", data="not json").status_code == 400
     assert session.scalar(select(func.count()).select_from(Visit)) == 0
@@ -63,7 +53,7 @@ def test_refusals(worker, session):
 def test_a_resent_visit_gets_the_first_record_whatever_changed_since(worker, session):
     """The phone resends until it hears back: the answer must say the visit arrived, even once
     the household has left the worker's scope (or the resent note differs)."""
-    body = {"client_id": str(uuid.uuid4()), "household_id": _id(session, IN_SCOPE[0]), "note": "第一次"}
+    body = {"client_id": str(uuid.uuid4()), "household_id": household_id(session, IN_SCOPE[0]), "note": "第一次"}
     first = worker.post("/api/visits", json=body)
     session.execute(delete(CadreVillage))
     session.commit()
@@ -78,6 +68,18 @@ def test_route_json(worker):
     assert answer.status_code == 200
     assert {"stops", "length_m", "travel_min", "line", "base", "gaps"} <= set(answer.json)
     assert worker.get("/api/visits/route?mode=fly").status_code == 400
+
+
+def test_route_from_where_the_worker_stands(worker):
+    here = worker.get("/api/visits/route?hours=4&start=here&lon=115.741&lat=23.911")
+    assert here.status_code == 200
+    assert (here.json["start"], here.json["closed"], here.json["base"]) == ("当前位置", False, [115.741, 23.911])
+    base = worker.get("/api/visits/route?start=base").json
+    assert (base["start"], base["closed"]) == ("驻地", True)
+    no_fix = worker.get("/api/visits/route?start=here")
+    assert no_fix.status_code == 400 and "还没有定位" in no_fix.json["error"]["message"]
+    assert worker.get("/api/visits/route?start=here&lon=116.9&lat=23.9").status_code == 400
+    assert worker.get("/api/visits/route?start=here&lon=200&lat=23.9").status_code == 400
 
 
 def test_township_page_and_workbook(as_user):
@@ -106,7 +108,7 @@ def test_township_page_for_a_date_village_and_cadre(as_user):
 
 
 def test_report_an_event_and_overdue_events_come_first(worker, session):
-    home = _id(session, IN_SCOPE[2])
+    home = household_id(session, IN_SCOPE[2])
     body = {"client_id": str(uuid.uuid4()), "household_id": home, "event_type": "dispute", "description": "邻里纠纷"}
     reported = worker.post("/api/events", json=body)
     assert reported.status_code == 201
@@ -116,18 +118,18 @@ def test_report_an_event_and_overdue_events_come_first(worker, session):
             "bereavement_hardship",
             _cadre(session),
             datetime.now(UTC) - timedelta(hours=30),
-            household_id=_id(session, IN_SCOPE[0]),
+            household_id=household_id(session, IN_SCOPE[0]),
         ),
         SETTINGS,
     )
-    page = worker.get("/m/visits").get_data(as_text=True)
-    tags = re.findall(r'<span class="tag (\w+)">', page)
+    tags = [item["priority"] for item in worker.get("/api/field/data").json["due"]]  # the phone's due list
     assert tags[:2] == ["event_overdue", "event_open"] and late.attend_by < datetime.now(UTC)
     fresh = {"client_id": str(uuid.uuid4())}
     assert worker.post("/api/events", json={**fresh, "household_id": home, "event_type": "fire"}).status_code == 400
     assert (
         worker.post(
-            "/api/events", json={**fresh, "household_id": _id(session, OUT_OF_SCOPE[0]), "event_type": "dispute"}
+            "/api/events",
+            json={**fresh, "household_id": household_id(session, OUT_OF_SCOPE[0]), "event_type": "dispute"},
         ).status_code
         == 404
     )
@@ -138,7 +140,7 @@ def test_report_an_event_and_overdue_events_come_first(worker, session):
 def test_a_retried_event_report_is_stored_once(worker, session):
     body = {
         "client_id": str(uuid.uuid4()),
-        "household_id": _id(session, IN_SCOPE[2]),
+        "household_id": household_id(session, IN_SCOPE[2]),
         "event_type": "dispute",
         "reported_at": (datetime.now(UTC) - timedelta(minutes=5)).isoformat(),
     }
@@ -152,7 +154,7 @@ def test_a_retried_event_report_is_stored_once(worker, session):
 
 
 def test_two_open_events_at_one_household_are_both_listed(worker, session):
-    home = _id(session, IN_SCOPE[2])
+    home = household_id(session, IN_SCOPE[2])
     for kind in ("dispute", "grievance"):
         assert (
             worker.post(
@@ -160,9 +162,9 @@ def test_two_open_events_at_one_household_are_both_listed(worker, session):
             ).status_code
             == 201
         )
-    page = worker.get("/m/visits").get_data(as_text=True)
-    assert re.findall(r'<span class="tag (\w+)">', page)[:2] == ["event_open", "event_open"]
-    assert "矛盾纠纷" in page and "不满情绪" in page
+    due = worker.get("/api/field/data").json["due"]
+    assert [item["priority"] for item in due][:2] == ["event_open", "event_open"]
+    assert {item["event_type"] for item in due[:2]} == {"矛盾纠纷", "不满情绪"}
 
 
 def _cadre(session):

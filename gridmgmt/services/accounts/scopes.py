@@ -47,6 +47,14 @@ def _ids(rows: Select) -> ColumnElement:
     return func.array(rows.scalar_subquery())
 
 
+def posting_holds(day) -> list[ColumnElement]:
+    """A posting (包村/驻村) holds on DAY: from its first day to its last, both included; empty: open."""
+    return [
+        or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= day),
+        or_(CadreVillage.end_date.is_(None), CadreVillage.end_date >= day),
+    ]
+
+
 # Built once, the cadre and the day bound at execution: this runs on every request of a grid
 # worker (every tile), and building the statement takes longer than PostgreSQL takes to answer it.
 @lru_cache(maxsize=1)
@@ -54,11 +62,8 @@ def _assignments() -> Select:
     """The cadre's township and role, the villages they are posted to on the day (a posting holds
     from its first day to its last, both included; empty: open), their home village, and the cells
     they hold in the published plan with those cells' villages."""
-    day = bindparam("day", type_=Date)
     posted = select(CadreVillage.village_id).where(
-        CadreVillage.cadre_id == Cadre.id,
-        or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= day),
-        or_(CadreVillage.end_date.is_(None), CadreVillage.end_date >= day),
+        CadreVillage.cadre_id == Cadre.id, *posting_holds(bindparam("day", type_=Date))
     )
     held = (
         select(GridCell.id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from geoalchemy2 import Geography
 from sqlalchemy import ColumnElement, Float, Numeric, cast, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from gridmgmt.db.models import (
     Cadre,
@@ -166,10 +166,10 @@ def diff_view(session: Session, plan_a: int, plan_b: int) -> dict:
     }
 
 
-def my_cells(session: Session, cadre_id: int | None) -> list[dict]:
-    """The published cells CADRE_ID works as grid worker, each with its 联户 party members."""
-    if cadre_id is None:
-        return []
+def published_cell_rows(session: Session, *where) -> list[dict]:
+    """The published cells matching WHERE: code, name, village (and its id), plan, households,
+    grid worker and phone, GeoJSON; by code."""
+    worker = aliased(Cadre)
     households = select(func.count()).select_from(Household).where(Household.grid_cell_id == GridCell.id)
     rows = session.execute(
         published_cells(
@@ -177,21 +177,31 @@ def my_cells(session: Session, cadre_id: int | None) -> list[dict]:
                 GridCell.id,
                 GridCell.code,
                 GridCell.name,
+                GridCell.village_id,
                 Village.name.label("village"),
                 GridPlan.name.label("plan"),
                 GridPlan.published_at,
                 households.scalar_subquery().label("households"),
+                worker.name.label("worker"),
+                worker.phone,
                 func.ST_AsGeoJSON(GridCell.geom, COORD_DIGITS).label("geojson"),
             )
             .select_from(GridCell)
             .join(Village, Village.id == GridCell.village_id)
         )
-        .where(GridCell.grid_worker_id == cadre_id)
+        .outerjoin(worker, worker.id == GridCell.grid_worker_id)
+        .where(*where)
         .order_by(GridCell.code)
     )
-    cells = [dict(r) for r in rows.mappings()]
+    return [{**row, "geojson": json.loads(row["geojson"])} for row in rows.mappings()]
+
+
+def my_cells(session: Session, cadre_id: int | None) -> list[dict]:
+    """The published cells CADRE_ID works as grid worker, each with its 联户 party members."""
+    if cadre_id is None:
+        return []
+    cells = published_cell_rows(session, GridCell.grid_worker_id == cadre_id)
     for cell in cells:
-        cell["geojson"] = json.loads(cell["geojson"])
         cell["liaisons"] = [
             dict(r)
             for r in session.execute(
