@@ -33,6 +33,9 @@ ACTIONS = {
     "logout_all": "退出全部设备",
     "disable_user": "停用用户",
     "enable_user": "启用用户",
+    "raise_followup": "登记跟进事项",
+    "move_followup": "办理跟进事项",
+    "upload_photo": "上传走访照片",
 }
 # Unset detail stays SQL NULL rather than JSON null.
 AUDIT_LOG = table(
