@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     term_start: date = date(2021, 10, 1)
     visit_far_m: float = 300.0
     attend_hours: dict[str, float] = {}
+    # Days a follow-up (民情/需跟进) may stay open before it is overdue (issue 12).
+    followup_due_days: int = 7
 
     @property
     def secrets_dir(self) -> Path:

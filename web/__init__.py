@@ -14,6 +14,7 @@ from web import (
     errors,
     exports,
     field,
+    followups,
     grids,
     grids_api,
     households,
@@ -70,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(grids.bp)
     app.register_blueprint(grids_api.bp)
     app.register_blueprint(field.bp)
+    app.register_blueprint(followups.bp)
     serving.init_app(app)
     errors.init_app(app)
     return app

@@ -14,9 +14,10 @@ TOWNSHIP_PAGES = (
     ("走访", "visits.township", "view_compliance"),
     ("网格", "grids.index", "edit_grids"),
     ("示范点", "sites.page", "review_sites"),
+    ("民情跟进", "followups.township", "view_followups"),
 )
 # The field app's pages, for the roles that work on a phone.
-FIELD_PAGES = (("我的网格", "mobile.index"), ("今日走访", "visits.today"))
+FIELD_PAGES = (("我的网格", "mobile.index"), ("今日走访", "visits.today"), ("民情跟进", "followups.mine"))
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,8 @@ class PathValues(Params):
 
     code: Code | None = Field(None, title="编码")
     plan_id: Id | None = Field(None, title="方案编号")
+    followup_id: Id | None = Field(None, title="跟进事项编号")
+    photo_id: Id | None = Field(None, title="照片编号")
     action: Code | None = None
     kind: Code | None = None
     fmt: Code | None = None

@@ -27,6 +27,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "record_visits": frozenset({"grid_worker"}),
     "view_compliance": frozenset({"admin", "planner", "leader"}),
     "edit_duties": frozenset({"admin", "planner"}),
+    # Follow-ups (民情/需跟进): the township and the village see them; leaders only read.
+    "view_followups": frozenset({"admin", "planner", "leader", "grid_worker"}),
+    "handle_followups": frozenset({"admin", "planner", "grid_worker"}),
     # Command line: whole layers with names and phones out (gridmgmt export, export-gpkg), files in (import).
     "export_data": frozenset({"admin", "planner"}),
     "import_data": frozenset({"admin", "planner"}),

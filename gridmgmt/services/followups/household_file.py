@@ -96,3 +96,9 @@ def household_files(session: Session, household_ids: list[int], latest: int = LA
         }
         for household_id in household_ids
     }
+
+
+def household_file(session: Session, code: str, latest: int = LATEST_VISITS) -> dict:
+    """The file of the household CODE (the caller has checked the user may see it)."""
+    household_id = session.scalar(select(Household.id).where(Household.code == code))
+    return household_files(session, [household_id], latest)[household_id]
