@@ -4,7 +4,6 @@ household, and the phone outbox's follow-up and photo items (web/field.py hands 
 """
 
 import base64
-import binascii
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -116,7 +115,7 @@ def store_photo_item(body: PhotoBody) -> dict:
     """Store a photo from the phone's outbox once; what the server holds (never the bytes)."""
     try:
         data = base64.b64decode(body.data, validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error is one: not base64, or not even ASCII
         raise FollowupError("照片数据已损坏（不是有效的 base64），请重新拍摄") from None
     taken = Taken(body.client_id, body.visit_client_id, current_user.cadre_id, data)
     stored, created = store_photo(get_session(), taken, get_settings().files_dir, current_actor())
