@@ -50,6 +50,7 @@ PRECACHE_ASSETS = (
     ("leaflet", "dist/leaflet.css"),
     ("idb", "build/umd.js"),
     ("pinyin-pro", "dist/index.js"),
+    ("browser-image-compression", "dist/browser-image-compression.js"),
     ("workbox-window", "build/workbox-window.prod.umd.js"),
 )
 PRECACHE_STATIC = (
@@ -63,6 +64,9 @@ PRECACHE_STATIC = (
     "field/app.js",
     "field/banner.js",
     "field/sheets.js",
+    "field/followup.js",
+    "field/followup.css",
+    "field/household.js",
     "field/map.js",
     "field/search.js",
     "field/today.js",
