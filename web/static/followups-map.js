@@ -3,7 +3,7 @@
 (() => {
   const features = JSON.parse(document.getElementById("followup-features").textContent);
   const link = JSON.parse(document.getElementById("followup-link").textContent);
-  const map = L.map("followup-map", {preferCanvas: true});
+  const map = L.map("followup-map");  // SVG: each point an element that carries its class
   const colour = p => (p.overdue ? "#c62828" : p.state === "已办结" ? "#2e7d32" : "#1565c0");
   const layer = L.geoJSON(features, {
     pointToLayer: (feature, at) => L.circleMarker(at, {
