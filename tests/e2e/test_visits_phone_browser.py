@@ -83,7 +83,7 @@ def test_phone_visit_page(login_page, live_server, session, screenshot_dir):
         "() => document.getElementById('outbox-status').textContent.includes('网络不畅')", timeout=WAIT_MS
     )
     assert lost and lost[0].status == 200 and _count(session, Visit, first.id) == 1
-    assert page.text_content("#outbox-count") == "1"
+    assert page.text_content("#outbox-count") == "2"  # the visit and its follow-up
     page.context.unroute("**/api/field/outbox")
     page.click("#outbox-send")  # sent again with the same client id
     page.wait_for_function("() => document.getElementById('outbox-count').textContent === '0'", timeout=WAIT_MS)
