@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import Cadre, Followup, GridCell, Household, Liaison, PartyMember, Photo, Visit
+from gridmgmt.db.queries import among
 from gridmgmt.domain.followups import CATEGORIES, STATES
 from gridmgmt.domain.vocab import VISIT_KINDS
 
@@ -29,7 +30,7 @@ def _grid_workers(session: Session, ids: list[int]) -> dict[int, list[dict]]:
             select(Household.id, Cadre.name, Cadre.phone)
             .join(GridCell, Household.grid_cell_id == GridCell.id)
             .join(Cadre, GridCell.grid_worker_id == Cadre.id)
-            .where(Household.id.in_(ids))
+            .where(among(Household.id, ids))
         )
     )
 
@@ -41,7 +42,7 @@ def _liaisons(session: Session, ids: list[int]) -> dict[int, list[dict]]:
             select(Liaison.household_id, PartyMember.name, func.min(Cadre.phone))
             .join(PartyMember, Liaison.party_member_id == PartyMember.id)
             .outerjoin(Cadre, Cadre.party_member_id == PartyMember.id)
-            .where(Liaison.household_id.in_(ids))
+            .where(among(Liaison.household_id, ids))
             .group_by(Liaison.household_id, PartyMember.id, PartyMember.name, PartyMember.code)
             .order_by(PartyMember.code)
         )
@@ -53,20 +54,20 @@ def _visits(session: Session, ids: list[int], latest: int) -> dict[int, list[dic
     ranked = (
         select(Visit.id, Visit.household_id, Visit.visited_at, Visit.kind, Visit.note, Cadre.name.label("cadre"))
         .join(Cadre, Visit.cadre_id == Cadre.id)
-        .where(Visit.household_id.in_(ids))
+        .where(among(Visit.household_id, ids))
         .add_columns(rank.label("rank"))
         .subquery()
     )
     rows = session.execute(select(ranked).where(ranked.c.rank <= latest).order_by(ranked.c.rank)).all()
     visit_ids = [row.id for row in rows]
     raised: dict[int, list[dict]] = {}
-    for item in session.scalars(select(Followup).where(Followup.visit_id.in_(visit_ids)).order_by(Followup.id)):
+    for item in session.scalars(select(Followup).where(among(Followup.visit_id, visit_ids)).order_by(Followup.id)):
         raised.setdefault(item.visit_id, []).append(
             {"id": item.id, "category": CATEGORIES[item.category], "note": item.note, "state": STATES[item.state]}
         )
     photos: dict[int, list[int]] = {}
     for photo_id, visit_id in session.execute(
-        select(Photo.id, Photo.visit_id).where(Photo.visit_id.in_(visit_ids)).order_by(Photo.id)
+        select(Photo.id, Photo.visit_id).where(among(Photo.visit_id, visit_ids)).order_by(Photo.id)
     ):
         photos.setdefault(visit_id, []).append(photo_id)
     found: dict[int, list[dict]] = {}

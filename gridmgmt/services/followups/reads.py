@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from gridmgmt.db.models import Cadre, Followup, Household, Photo, Township, Village, VillageGroup
-from gridmgmt.db.queries import household_scope
+from gridmgmt.db.queries import among, household_scope
 from gridmgmt.domain.errors import NotFound
 from gridmgmt.domain.followups import CATEGORIES, STATES, is_overdue
 from gridmgmt.domain.permissions import Scope
@@ -85,7 +85,7 @@ def _items(session: Session, scope: Scope, now: datetime, *where) -> list[Follow
     visits = [row[0].visit_id for row in rows]
     photos: dict[int, list[int]] = {}
     for photo_id, visit_id in session.execute(
-        select(Photo.id, Photo.visit_id).where(Photo.visit_id.in_(visits)).order_by(Photo.id)
+        select(Photo.id, Photo.visit_id).where(among(Photo.visit_id, visits)).order_by(Photo.id)
     ):
         photos.setdefault(visit_id, []).append(photo_id)
     return [
