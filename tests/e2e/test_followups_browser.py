@@ -147,3 +147,29 @@ def test_two_visits_with_photos_arrive_once_though_an_answer_was_lost(
         _check_stored_photo(photo, files_dir)
     assert len({p.sha256 for p in session.scalars(select(Photo))}) == 2
     assert phone.errors == []
+
+
+def test_the_household_file_on_the_desk_and_on_the_phone_with_no_signal(phone, live_server, session, named):
+    page = _open(phone, live_server, "/m")
+    _record_with(page, named[IN_SCOPE[0]], "第一次走访", category="health", followup="需联系村医")
+    _waiting(page, 0)
+    assert _count(session, Followup) == 1
+    page.goto(f"{live_server}/households/{IN_SCOPE[0]}")  # the household page: 一户一档
+    assert "第一次走访" in page.text_content("#house-visits") and "看病就医：待办" in page.text_content("#house-visits")
+    assert page.get_attribute("#house-navigate", "href").startswith("geo:")
+    page.click("#house-record")  # 记录走访: the phone app's record sheet on this household
+    page.wait_for_function("() => document.getElementById('visit-sheet').open", timeout=WAIT_MS)
+    assert page.text_content("#sheet-title") == "李建国"
+    page.click("#visit-sheet button[value=cancel]")
+    page.wait_for_function(
+        f"() => FIELD.data.households.find(h => h.code === '{IN_SCOPE[0]}').file.visits.length === 1",
+        timeout=WAIT_MS,
+    )
+
+    phone.set_offline(True)
+    page.reload()  # no signal: the file comes from the phone's copy of the working set
+    page.wait_for_function("() => window.FIELD && FIELD.data", timeout=WAIT_MS)
+    page.evaluate(f"FIELD.showHousehold(FIELD.byCode.get('{IN_SCOPE[0]}'))")
+    shown = page.text_content("#house-file")
+    assert "第一次走访" in shown and "需跟进（看病就医）：需联系村医 — 待办" in shown and "网格员" in shown
+    assert phone.errors == []
