@@ -1,8 +1,8 @@
 /* The follow-ups map: each item at its household, overdue ones red and larger; a tap names
- * it and links to its page. The points come from the page (#followup-features), no tiles. */
+ * it and links to its page. The points come from the page (the map's data-features), no tiles. */
 (() => {
-  const features = JSON.parse(document.getElementById("followup-features").textContent);
-  const link = JSON.parse(document.getElementById("followup-link").textContent);
+  const box = document.getElementById("followup-map");
+  const features = JSON.parse(box.dataset.features), link = JSON.parse(box.dataset.link);
   const map = L.map("followup-map");  // SVG: each point an element that carries its class
   const colour = p => (p.overdue ? "#c62828" : p.state === "已办结" ? "#2e7d32" : "#1565c0");
   const layer = L.geoJSON(features, {
@@ -21,5 +21,5 @@
   }).addTo(map);
   if (features.features.length) map.fitBounds(layer.getBounds(), {maxZoom: 16, padding: [20, 20]});
   else map.setView([30, 110], 4);
-  document.getElementById("followup-map").dataset.points = String(features.features.length);
+  box.dataset.points = String(features.features.length);
 })();
