@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     coverage_helper_max_age: int | None = None
     # How far from its org's venue a meeting's check-in still counts as at the venue.
     meeting_venue_m: float = 300.0
+    # Days a follow-up (民情/需跟进) may stay open before it is overdue (issue 12).
+    followup_due_days: int = 7
 
     @property
     def secrets_dir(self) -> Path:

@@ -15,6 +15,7 @@ from web import (
     errors,
     exports,
     field,
+    followups,
     grids,
     grids_api,
     households,
@@ -81,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(users.bp)
     app.register_blueprint(postings.bp)
     app.register_blueprint(field.bp)
+    app.register_blueprint(followups.bp)
     serving.init_app(app)
     errors.init_app(app)
     return app

@@ -10,7 +10,8 @@ from gridmgmt.maps.basemap import TIANDITU_URL, Tianditu
 # "@geoman-io" is a scope holding one package, leaflet-geoman-free (the grid editor);
 # protomaps-leaflet draws the vector tiles (its dist/ bundles what it depends on). The field
 # app (web/field.py): Workbox's modules for its service worker and workbox-window to register
-# it, idb for its outbox in IndexedDB, pinyin-pro for searching names by pinyin initials.
+# it, idb for its outbox in IndexedDB, pinyin-pro for searching names by pinyin initials,
+# browser-image-compression to shrink visit photos on the phone (web/static/field/followup.js).
 PACKAGES = frozenset(
     {
         "leaflet",
@@ -25,6 +26,7 @@ PACKAGES = frozenset(
         "workbox-precaching",
         "workbox-background-sync",
         "workbox-window",
+        "browser-image-compression",
     }
 )
 # Files change only when package-lock.json does; a week keeps phones from refetching.

@@ -27,7 +27,8 @@ from gridmgmt.services.visits.events import EventReport
 from gridmgmt.services.visits.records import Fix, VisitInput
 from web.auth import current_actor, current_scope, permission_required, public
 from web.db import get_session
-from web.inputs import EventBody, OutboxBody, VisitBody
+from web.followups import store_followup, store_photo_item
+from web.inputs import EventBody, FollowupBody, OutboxBody, PhotoBody, VisitBody
 from web.params import accepts, problems
 from web.visits import visit_settings
 
@@ -49,6 +50,7 @@ PRECACHE_ASSETS = (
     ("leaflet", "dist/leaflet.css"),
     ("idb", "build/umd.js"),
     ("pinyin-pro", "dist/index.js"),
+    ("browser-image-compression", "dist/browser-image-compression.js"),
     ("workbox-window", "build/workbox-window.prod.umd.js"),
 )
 PRECACHE_STATIC = (
@@ -62,6 +64,9 @@ PRECACHE_STATIC = (
     "field/app.js",
     "field/banner.js",
     "field/sheets.js",
+    "field/followup.js",
+    "field/followup.css",
+    "field/household.js",
     "field/map.js",
     "field/search.js",
     "field/today.js",
@@ -189,12 +194,16 @@ def outbox(body: OutboxBody):
     under its client id, or with its own refusal ({"error": {..., "final": true}})."""
     answers = [_stored(item, VisitBody, _store_visit) for item in body.visits]
     answers += [_stored(item, EventBody, _store_event) for item in body.events]
+    # Follow-ups and photos after the visits they belong to (web/followups.py).
+    answers += [_stored(item, FollowupBody, store_followup) for item in body.followups]
+    answers += [_stored(item, PhotoBody, store_photo_item) for item in body.photos]
     return {"results": answers}
 
 
-def _refused(client_id, status: int, message: str) -> dict:
-    # A refusal of the item itself: resending it can never pass (web.auth.json_error's "final").
-    return {"client_id": client_id, "status": status, "error": {"code": "refused", "message": message, "final": True}}
+def _refused(client_id, status: int, message: str, final: bool = True) -> dict:
+    # A refusal of the item itself: resending it can never pass (web.auth.json_error's "final"),
+    # unless the error says it may (a photo whose visit has not arrived yet).
+    return {"client_id": client_id, "status": status, "error": {"code": "refused", "message": message, "final": final}}
 
 
 def _stored(item: dict, model, store) -> dict:
@@ -206,7 +215,7 @@ def _stored(item: dict, model, store) -> dict:
     try:
         stored = store(body)
     except UserError as exc:
-        return _refused(body.client_id, exc.status, str(exc))
+        return _refused(body.client_id, exc.status, str(exc), getattr(exc, "final", True))
     return {"client_id": body.client_id, "status": 201 if stored["created"] else 200, "stored": stored}
 
 

@@ -4,12 +4,13 @@ Defaults come from the domain (GridRules, SiteConfig, VisitInput) where it has t
 field left out (None) leaves the service's own default in force.
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from geodata.layers import LAYERS
+from gridmgmt.domain.followups import MAX_PHOTO_BYTES
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_standards import SiteStandard
@@ -313,3 +314,36 @@ class OutboxBody(Params):
 
     visits: Annotated[list[dict[str, Any]], Field(max_length=50)] = Field([], title="走访记录")
     events: Annotated[list[dict[str, Any]], Field(max_length=50)] = Field([], title="事件")
+    followups: Annotated[list[dict[str, Any]], Field(max_length=50)] = Field([], title="跟进事项")
+    photos: Annotated[list[dict[str, Any]], Field(max_length=50)] = Field([], title="照片")
+
+
+class FollowupBody(Params):
+    """A follow-up (民情/需跟进) raised at a visit on the phone."""
+
+    client_id: Code = Field("", title="提交编号")
+    visit_client_id: Code = Field("", title="走访提交编号")
+    category: Code = Field("", title="类别")
+    note: Text = Field("", title="跟进事项")
+
+
+class PhotoBody(Params):
+    """A photo taken at a visit, shrunk on the phone, as base64; its size is judged once decoded."""
+
+    client_id: Code = Field("", title="提交编号")
+    visit_client_id: Code = Field("", title="走访提交编号")
+    data: Annotated[str, Field(max_length=2 * MAX_PHOTO_BYTES)] = Field("", title="照片")
+
+
+class FollowupQuery(Params):
+    """Which follow-ups a list shows: the open ones (default) or all."""
+
+    state: Literal["open", "all"] = Field("open", title="范围")
+
+
+class FollowupMove(Params):
+    """A follow-up's next state, the note (needed to close) and the version the user saw."""
+
+    state: Code = Field(title="状态")
+    note: Text | None = Field(None, title="办理情况")
+    version: Version = Field(title="版本")

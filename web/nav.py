@@ -16,9 +16,10 @@ TOWNSHIP_PAGES = (
     ("驻村包村", "postings.page", "view_coverage"),
     ("网格", "grids.index", "edit_grids"),
     ("示范点", "sites.page", "review_sites"),
+    ("民情跟进", "followups.township", "view_followups"),
 )
 # The field app's pages, for the roles that work on a phone.
-FIELD_PAGES = (("我的网格", "mobile.index"), ("今日走访", "visits.today"))
+FIELD_PAGES = (("我的网格", "mobile.index"), ("今日走访", "visits.today"), ("民情跟进", "followups.mine"))
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,8 @@ class PathValues(Params):
     user_id: Id | None = Field(None, title="用户编号")
     token_id: Id | None = Field(None, title="令牌编号")
     posting_id: Id | None = Field(None, title="安排编号")
+    followup_id: Id | None = Field(None, title="跟进事项编号")
+    photo_id: Id | None = Field(None, title="照片编号")
     action: Code | None = None
     kind: Code | None = None
     fmt: Code | None = None

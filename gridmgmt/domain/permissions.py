@@ -31,6 +31,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_compliance": frozenset({"admin", "planner", "leader"}),
     "edit_duties": frozenset({"admin", "planner"}),
     "edit_postings": frozenset({"admin", "planner"}),  # 包村/挂点/第一书记/工作队 postings
+    # Follow-ups (民情/需跟进): the township and the village see them; leaders only read.
+    "view_followups": frozenset({"admin", "planner", "leader", "grid_worker"}),
+    "handle_followups": frozenset({"admin", "planner", "grid_worker"}),
     # Command line: whole layers with names and phones out (gridmgmt export, export-gpkg), files in (import).
     "export_data": frozenset({"admin", "planner"}),
     "import_data": frozenset({"admin", "planner"}),

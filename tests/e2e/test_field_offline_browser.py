@@ -169,14 +169,14 @@ def test_a_note_edited_while_waiting_arrives_as_edited(phone, live_server, sessi
     page.click("#outbox-items .edit")
     assert page.input_value("#sheet-note") == "初稿"
     page.fill("#sheet-note", "改过的备注")
-    page.fill("#sheet-follow", "下周复查")
+    assert page.is_hidden("#followup-fields")  # a waiting follow-up is edited on its own line
     page.click("#sheet-submit")
     page.wait_for_function("() => !document.getElementById('visit-sheet').open")
     _waiting(page, 1)
     phone.set_offline(False)
     _waiting(page, 0)
     notes = [v.note for v in session.scalars(select(Visit))]
-    assert notes == ["改过的备注\n需跟进：下周复查"]
+    assert notes == ["改过的备注"]
 
 
 def test_a_refused_record_shows_why_and_stays_until_dismissed(phone, live_server, session, named):

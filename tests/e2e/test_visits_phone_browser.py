@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import func, select
 
-from gridmgmt.db.models import Event, Household, Visit
+from gridmgmt.db.models import Event, Followup, Household, Visit
 
 pytestmark = pytest.mark.e2e
 WAIT_MS = 20_000
@@ -33,7 +33,8 @@ def _record(page, item):
     page.click(_row(item))
     page.wait_for_function("() => document.getElementById('sheet-fix').dataset.fresh")
     page.fill("#sheet-note", "家中老人身体尚好")
-    page.fill("#sheet-follow", "下月复查低保材料")
+    page.select_option("#followup-category", "livelihood")
+    page.fill("#followup-note", "下月复查低保材料")
     page.click("#sheet-submit")
 
 
@@ -98,7 +99,7 @@ def test_phone_visit_page(login_page, live_server, session, screenshot_dir):
         "() => document.getElementById('outbox-status').textContent.includes('网络不畅')", timeout=WAIT_MS
     )
     assert lost and lost[0].status == 200 and _count(session, Visit, first.id) == 1
-    assert page.text_content("#outbox-count") == "1"
+    assert page.text_content("#outbox-count") == "2"  # the visit and its follow-up
     page.context.unroute("**/api/field/outbox")
     page.click("#outbox-send")  # sent again with the same client id
     page.wait_for_function("() => document.getElementById('outbox-count').textContent === '0'", timeout=WAIT_MS)
@@ -106,7 +107,10 @@ def test_phone_visit_page(login_page, live_server, session, screenshot_dir):
     assert _count(session, Visit, first.id) == 1
     stored = session.scalar(select(Visit).where(Visit.household_id == first.id))
     assert stored.accuracy_m == 15 and stored.distance_m < 20 and not stored.flagged
-    assert stored.note == "家中老人身体尚好\n需跟进：下月复查低保材料"
+    assert stored.note == "家中老人身体尚好"
+    # Its follow-up went in the same lost batch and was sent again: stored once.
+    raised = session.scalars(select(Followup).where(Followup.visit_id == stored.id)).all()
+    assert [(f.category, f.note, f.state) for f in raised] == [("livelihood", "下月复查低保材料", "open")]
 
     # A second visit 0.005° of latitude (about 550 m) away: kept, flagged, the distance shown.
     page.context.set_geolocation({"longitude": lon, "latitude": lat + 0.005, "accuracy": 30})

@@ -69,6 +69,9 @@ READS_NOTHING = {
     "field.service_worker",
     "field.login_state",
     "field.data",
+    "followups.mine",
+    "followups.show",
+    "followups.photo",
 }
 # Views that read their input themselves (web/accounts.py); NUL bytes are refused for them too.
 OWN_PARSING = {

@@ -17,9 +17,9 @@ def _links(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("username", "labels"),
     [
-        ("admin", ["总览", "组织覆盖", "组织生活", "走访", "驻村包村", "网格", "示范点"]),
-        ("planner", ["总览", "组织覆盖", "组织生活", "走访", "驻村包村", "网格", "示范点"]),
-        ("leader", ["总览", "组织覆盖", "组织生活", "走访", "驻村包村"]),
+        ("admin", ["总览", "组织覆盖", "组织生活", "走访", "驻村包村", "网格", "示范点", "民情跟进"]),
+        ("planner", ["总览", "组织覆盖", "组织生活", "走访", "驻村包村", "网格", "示范点", "民情跟进"]),
+        ("leader", ["总览", "组织覆盖", "组织生活", "走访", "驻村包村", "民情跟进"]),
         ("reviewer", ["总览", "示范点"]),
     ],
 )
@@ -38,5 +38,5 @@ def test_nav_marks_the_current_page(as_user):
 
 def test_grid_worker_menu_holds_the_phone_pages(as_user):
     html = as_user("grid_worker").get("/m").get_data(as_text=True)
-    assert _links(html) == ["我的网格", "今日走访"]
+    assert _links(html) == ["我的网格", "今日走访", "民情跟进"]
     assert 'class="active" aria-current="page">我的网格<' in html

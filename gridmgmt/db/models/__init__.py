@@ -4,6 +4,7 @@ from gridmgmt.db.models.accounts import ApiToken, AppUser, AuditLog, LoginLimit,
 from gridmgmt.db.models.base import Base
 from gridmgmt.db.models.data_version import DataVersion  # noqa: F401 - registers data_version
 from gridmgmt.db.models.duties import Duty  # noqa: F401 - registers the duty table
+from gridmgmt.db.models.followups import Followup, Photo
 from gridmgmt.db.models.grids import GridLiaison, GridMembership  # noqa: F401 - plan membership
 from gridmgmt.db.models.orgs import HelpPairing, OrgMeeting
 from gridmgmt.db.models.party import Cadre, CadreVillage, EconomicOrg, PartyMember, PartyOrg
@@ -36,6 +37,7 @@ __all__ = [
     "DemoSite",
     "EconomicOrg",
     "Event",
+    "Followup",
     "GridCell",
     "GridPlan",
     "HelpPairing",
@@ -46,6 +48,7 @@ __all__ = [
     "OrgMeeting",
     "PartyMember",
     "PartyOrg",
+    "Photo",
     "Road",
     "RoadVertex",
     "SENSITIVE_HOUSEHOLD_COLUMNS",

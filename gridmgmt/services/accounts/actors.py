@@ -48,6 +48,9 @@ ACTIONS = {
     "archive_plan": "归档网格方案",
     "add_posting": "添加驻村包村安排",
     "end_posting": "结束驻村包村安排",
+    "raise_followup": "登记跟进事项",
+    "move_followup": "办理跟进事项",
+    "upload_photo": "上传走访照片",
 }
 # Unset detail stays SQL NULL rather than JSON null.
 AUDIT_LOG = table(

@@ -30,11 +30,14 @@ from gridmgmt.domain.permissions import Scope, shows_sensitive
 from gridmgmt.domain.vocab import EVENT_TYPES, MUST_VISIT_FLAGS
 from gridmgmt.services.accounts.audit import Actor, record
 from gridmgmt.services.field.my_grid import my_grid
+from gridmgmt.services.followups.household_file import household_files
 from gridmgmt.services.mapdata.villages import scope_layers
 from gridmgmt.services.visits.compliance import CadreWork, cadre_work
 from gridmgmt.services.visits.places import work_places
 from gridmgmt.services.visits.settings import VisitSettings
 
+# The latest visits of each household the phone keeps (the household page shows more).
+PHONE_VISITS = 3
 NO_AREA = {
     "villages": collection([]),
     "labels": collection([]),
@@ -76,8 +79,10 @@ def working_set(
     day = settings.today()
     work = _work(session, user.cadre_id, day, settings)
     due, statuses = _due(session, work, homes) if work else ([], {})
+    files = household_files(session, [home["id"] for home in homes], latest=PHONE_VISITS)
     for home in homes:
         home["status"] = statuses.get(home["id"])
+        home["file"] = files[home["id"]]  # 一户一档 with no signal
     data = {
         "user": {"id": user.user_id, "username": user.username},
         "day": day.isoformat(),

@@ -32,7 +32,7 @@
     li.append(what, state);
     if (item.state === "refused") {
       li.append(button("知道了，删除", "dismiss", () => outbox.dismiss(item.client_id)));
-    } else {
+    } else if (item.kind !== "photo") {  // a photo is taken again, not edited
       li.append(button("修改", "edit", () => FIELD.emit("edit", item)));
     }
     return li;

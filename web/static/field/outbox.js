@@ -38,7 +38,7 @@
   // What the other senders (the worker, another tab) did reaches this one's listeners too.
   if (channel) channel.addEventListener("message", event => listeners.forEach(listener => listener(event.data)));
 
-  // A new record of KIND ("visit" or "event") by USER_ID; LABEL names it in the banner.
+  // A new record of KIND ("visit", "event", "followup" or "photo") by USER_ID; LABEL names it in the banner.
   async function add(userId, kind, body, label) {
     const item = {client_id: uuid4(), user_id: userId, kind, label, body: {...body}, rev: 1,
                   state: "waiting", error: null, attempts: 0, next_at: 0, created_at: Date.now()};
@@ -94,11 +94,17 @@
   // server kept the first version (a client id is stored once).
   function stored(item, unchanged, answer) {
     if (unchanged) return null;
-    const same = item.kind === "visit" ? answer.note === (item.body.note || null)
-                                       : answer.description === (item.body.description || null);
+    const field = EDITABLE[item.kind];
+    const same = !field || answer[field] === (item.body[field] || null);
     return same ? null : {...item, state: "refused",
                           error: "服务器已先收到修改前的版本，这次修改未能保存；如需更正请重新记录"};
   }
+
+  // The field of each kind whose edit the server's answer must show; photos are never edited.
+  const EDITABLE = {visit: "note", event: "description", followup: "note"};
+  // The outbox body's list for each kind; follow-ups and photos go after their visit.
+  const LISTS = {visit: "visits", event: "events", followup: "followups", photo: "photos"};
+  const BATCH_CHARS = 4_000_000;  // photos are large: a batch stays well under the server's limit
 
   const WHY = {
     offline: "网络不畅，有信号后自动上传",
@@ -107,8 +113,8 @@
   };
 
   async function post(url, csrf, batch) {
-    const body = {visits: batch.filter(i => i.kind === "visit").map(i => i.body),
-                  events: batch.filter(i => i.kind === "event").map(i => i.body)};
+    const body = {};
+    for (const item of batch) (body[LISTS[item.kind]] = body[LISTS[item.kind]] || []).push(item.body);
     const answer = await fetch(url, {method: "POST", credentials: "same-origin", body: JSON.stringify(body),
                                      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf}});
     const reply = await answer.json().catch(() => null);  // a login page or a proxy's error is not JSON
@@ -136,6 +142,7 @@
         const item = sent.get(result.client_id);
         if (!item) continue;
         await settle(item.client_id, item.rev, (current, same) => result.stored ? stored(current, same, result.stored)
+          : result.error.final === false ? backoff(current, result.error.message)  // e.g. its visit not there yet
           : {...current, state: "refused", error: result.error.message});
         if (result.stored) changed({client_id: item.client_id, stored: result.stored, kind: item.kind});
       }
@@ -149,14 +156,28 @@
     return why;
   }
 
+  // ITEMS in batches of at most BATCH records and about BATCH_CHARS characters.
+  function batches(items) {
+    const found = [];
+    let batch = [], chars = 0;
+    for (const item of items) {
+      const size = JSON.stringify(item.body).length;
+      if (batch.length && (batch.length === BATCH || chars + size > BATCH_CHARS)) { found.push(batch); batch = []; chars = 0; }
+      batch.push(item); chars += size;
+    }
+    if (batch.length) found.push(batch);
+    return found;
+  }
+
   // Send USER_ID's waiting records (all of them when FORCE, else those whose wait is over) in
   // batches to URL with the CSRF token; the last outcome: "sent", "offline", "login", "server".
   async function flushNow(userId, csrf, url, force) {
     const now = Date.now();
     const due = (await items(userId)).filter(i => i.state !== "refused" && (force || i.next_at <= now));
     let outcome = "sent";
-    for (let k = 0; k < due.length && outcome !== "offline" && outcome !== "login"; k += BATCH) {
-      outcome = await sendBatch(url, csrf, due.slice(k, k + BATCH));
+    for (const batch of batches(due)) {
+      if (outcome === "offline" || outcome === "login") break;
+      outcome = await sendBatch(url, csrf, batch);
     }
     changed({flushed: outcome});
     return outcome;

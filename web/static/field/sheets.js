@@ -30,6 +30,7 @@
     $("house-page").href = config.household + home.code;
     $("house-navigate").href = `geo:${home.lat},${home.lon}?q=${home.lat},${home.lon}(${encodeURIComponent(home.head)})`;
     $("house-record").onclick = () => { $("house-sheet").close(); FIELD.record({household_id: home.id}); };
+    FIELD.emit("household", home);  // its file (household.js)
     $("house-sheet").showModal();
   };
   FIELD.openHousehold = FIELD.showHousehold;  // a tap on the map; 今日走访 opens its record sheet instead
@@ -65,7 +66,8 @@
     $("sheet-household").href = home ? config.household + home.code : "#";
     $("sheet-visit").hidden = false;
     $("sheet-kind").closest("label").hidden = Boolean(item.event_id);
-    $("sheet-note").value = ""; $("sheet-follow").value = ""; $("event-note").value = "";
+    $("sheet-note").value = ""; $("event-note").value = "";
+    FIELD.emit("sheet", {editing: false});  // the follow-up and photo fields (followup.js)
     $("sheet-event").hidden = !item.household_id; $("sheet-event").open = false;
     $("sheet-submit").disabled = !item.household_id;
     $("sheet-submit").textContent = item.event_id ? "登记到场（附定位）" : "记录走访（附定位）";
@@ -76,7 +78,9 @@
 
   // Open the sheet on a waiting record: saving replaces its fields (its client id stays).
   FIELD.on("edit", item => {
+    if (item.kind !== "visit" && item.kind !== "event") return;  // follow-ups: followup.js
     editing = item; target = null;
+    FIELD.emit("sheet", {editing: true});
     $("sheet-title").textContent = `修改：${item.label}`;
     $("sheet-where").textContent = "尚未上传，修改后按修改后的内容上传";
     $("sheet-household").hidden = true;
@@ -84,8 +88,7 @@
     $("sheet-visit").hidden = !visit;
     $("sheet-event").hidden = visit; $("sheet-event").open = !visit;
     if (visit) {
-      const [note, follow] = (item.body.note || "").split("\n需跟进：");
-      $("sheet-note").value = note || ""; $("sheet-follow").value = follow || "";
+      $("sheet-note").value = item.body.note || "";
       $("sheet-kind").value = item.body.kind;
       $("sheet-kind").closest("label").hidden = item.body.kind === "event";
       $("sheet-submit").disabled = false; $("sheet-submit").textContent = "保存修改";
@@ -98,8 +101,7 @@
   });
 
   function visitNote() {
-    const note = $("sheet-note").value.trim(), follow = $("sheet-follow").value.trim();
-    return [note, follow && `需跟进：${follow}`].filter(Boolean).join("\n") || null;
+    return $("sheet-note").value.trim() || null;
   }
 
   async function saved(promise) {
@@ -116,7 +118,8 @@
                   note: visitNote(), ...(fix || {})};
     const label = `${name} · ${item.event_id ? "事件到场" : $("sheet-kind").selectedOptions[0].textContent}`;
     FIELD.emit("recorded", item);
-    return saved(outbox.add(config.user, "visit", body, label));
+    // The follow-up and photos go in after their visit (followup.js).
+    return saved(outbox.add(config.user, "visit", body, label).then(visit => FIELD.withVisit(visit, name)));
   });
 
   $("event-submit").addEventListener("click", () => {
