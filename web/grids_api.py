@@ -43,7 +43,7 @@ def _text(body: EditBody, key: str) -> str:
 @permission_required("edit_grids")
 def data(plan_id: int):
     """The editor's data: the plan and its rules, cells with metrics, villages, the summary,
-    households (no flags), groups."""
+    households (no flags), groups, and the groups the plan splits with their reasons."""
     plan, _ = plan_or_404(plan_id)
     view = plan_view(get_session(), plan.id)
     return {
@@ -54,6 +54,7 @@ def data(plan_id: int):
         "summary": view.summary,
         "households": view.households,
         "groups": view.groups,
+        "splits": view.splits,
     }
 
 

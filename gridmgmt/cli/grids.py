@@ -78,6 +78,9 @@ def _print_quality(report) -> None:
         click.echo(
             f"  {QUALITY_LABELS[key]}：{value:.3f}" if isinstance(value, float) else f"  {QUALITY_LABELS[key]}：{value}"
         )
+    click.echo(f"拆分的村民小组：{len(report.splits)} 个" if report.splits else "拆分的村民小组：无")
+    for split in report.splits:
+        click.echo(f"  {split.village}{split.group}（{split.group_code}）分在 {'、'.join(split.cells)}：{split.reason}")
 
 
 @click.group(cls=Group, help=help_text("grids"))
