@@ -92,7 +92,11 @@ def rebalance_plan(plan_id: int):
     """Re-allocate the draft plan around its locked cells."""
     plan, _ = plan_or_404(plan_id)
     report = rebalance(get_session(), plan.id)
-    return {"cells": report.cells, "quality": report.quality.as_dict()}
+    return {
+        "cells": report.cells,
+        "quality": report.quality.as_dict(),
+        "splits": [split.as_dict() for split in report.splits],
+    }
 
 
 @bp.post("/<int:plan_id>/assign")

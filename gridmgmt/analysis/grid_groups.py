@@ -19,8 +19,9 @@ from gridmgmt.analysis.partition import SiteGraph, allocate
 from gridmgmt.analysis.partition import pieces as partition_pieces
 from gridmgmt.domain.grid_rules import GridRules, group_must_split
 
-# A group that must be split is cut into pieces of about this share of a cell.
-PIECES = 3
+# A group that must be split is cut into this many pieces per cell of workload: fine
+# enough for the cover to balance, few enough for its exact search.
+PIECES = 6
 # Groups tried, heaviest first, when no cover of whole groups fits the band.
 SPLIT_TRIES = 8
 # Growths from different k-means seeds: whole groups are coarse, one growth often sticks.
@@ -51,8 +52,8 @@ def oversized_groups(g: SiteGraph, labels: np.ndarray, rules: GridRules) -> set[
 
 def group_units(g: SiteGraph, labels: np.ndarray, split: set[int], mean: float | None) -> np.ndarray:
     """Unit index per site: the connected sites of one group and one state (free, or the
-    same locked cell) share a unit; a free group in SPLIT is cut into pieces of about a
-    third of MEAN (a cell's workload), or into single sites when MEAN is None; free
+    same locked cell) share a unit; a free group in SPLIT is cut into pieces of about
+    MEAN / PIECES (a cell's workload), or into single sites when MEAN is None; free
     sites without a group are alone."""
     piece = np.zeros(len(g.xy), int)
     free = labels < 0

@@ -41,6 +41,7 @@ QUALITY_LABELS = {
     "polsby_popper_worst": "网格形状规整程度（最差）",
     "contiguous_share": "连成一片的网格占比",
     "group_kept_share": "村民小组保持完整的农户占比",
+    "groups_whole_share": "保持完整的村民小组占比",
 }
 EXPORT_FORMAT = LabelledChoice(FORMATS, sorted(grid_plans.EXPORT_DRIVERS))
 
