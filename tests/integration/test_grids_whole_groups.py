@@ -10,7 +10,7 @@ from sqlalchemy import text
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import Household, Township, Village, VillageGroup
-from gridmgmt.domain.grid_rules import GridRules
+from gridmgmt.domain.grid_rules import GridError, GridRules
 from gridmgmt.services.grids.allocation import allocate_township
 from gridmgmt.services.grids.edits import move_households
 from gridmgmt.services.grids.views import plan_view
@@ -19,9 +19,10 @@ from tests.integration.grid_town import _box, _point
 
 TOWN = "441624177000"
 VILLAGE = "441624177201"
-# West to east: 二组 (60 households), 一组 (300, the planted oversized group), 三组 (60).
-GROUPS = [("44162417720102", "二组", 115.700, 115.705, 60), ("44162417720101", "一组", 115.705, 115.725, 300)]
-GROUPS += [("44162417720103", "三组", 115.725, 115.730, 60)]
+# North to south, bands across the village: 二组 (60 households), 一组 (300, the planted
+# oversized group), 三组 (60).
+GROUPS = [("44162417720102", "二组", 23.908, 23.910, 60), ("44162417720101", "一组", 23.902, 23.908, 300)]
+GROUPS += [("44162417720103", "三组", 23.900, 23.902, 60)]
 BIG, WEST, EAST = "44162417720101", "44162417720102", "44162417720103"
 
 
@@ -34,11 +35,11 @@ def _plant(session) -> None:
     village = Village(township_id=town.id, code=VILLAGE, name="丙村", geom=_box(115.70, 115.73))
     session.add(village)
     session.flush()
-    for code, name, x0, x1, n in GROUPS:
-        group = VillageGroup(village_id=village.id, code=code, name=name, geom=_box(x0, x1))
+    for code, name, y0, y1, n in GROUPS:
+        group = VillageGroup(village_id=village.id, code=code, name=name, geom=_box(115.70, 115.73, y0, y1))
         session.add(group)
         session.flush()
-        xy = np.column_stack([rng.uniform(x0 + 0.0003, x1 - 0.0003, n), rng.uniform(23.9003, 23.9097, n)])
+        xy = np.column_stack([rng.uniform(115.7003, 115.7297, n), rng.uniform(y0 + 0.0002, y1 - 0.0002, n)])
         session.add_all(
             Household(village_id=village.id, group_id=group.id, code=f"{code}{i:03d}", head="户主", geom=_point(*p))
             for i, p in enumerate(xy)
@@ -85,16 +86,23 @@ def test_an_edit_that_splits_a_small_group_is_named(session):
         ),
         {"p": plan, "w": west_cell},
     ).scalar_one()
-    # The household of 二组 nearest to the neighbouring cell moves there.
-    house = session.execute(
+    # A household of 二组 moves to the neighbouring cell: the nearest one whose move keeps
+    # both cells in one piece (the edit refuses the others and changes nothing).
+    houses = session.scalars(
         text(
             "SELECT h.code FROM household h JOIN village_group g ON g.id = h.group_id WHERE g.code = :g "
-            "ORDER BY ST_Distance(h.geom, (SELECT geom FROM grid_cell WHERE plan_id = :p AND code = :o)) LIMIT 1"
+            "ORDER BY ST_Distance(h.geom, (SELECT geom FROM grid_cell WHERE plan_id = :p AND code = :o)) LIMIT 20"
         ),
         {"g": WEST, "p": plan, "o": other},
-    ).scalar_one()
+    ).all()
     versions = dict(session.execute(text("SELECT code, version FROM grid_cell WHERE plan_id = :p"), {"p": plan}).all())
-    move_households(session, plan, [house], other, versions)
+    for house in houses:
+        try:
+            move_households(session, plan, [house], other, versions)
+            break
+        except GridError:
+            continue
+    assert len(_cells_of(session, plan)[WEST]) == 2
     splits = {s["group_code"]: s for s in plan_view(session, plan).splits}
     assert set(splits) == {BIG, WEST} and not splits[WEST]["must_split"]
     assert splits[WEST]["reason"].startswith("工作量 60 未超过本村网格上限")
