@@ -3,9 +3,10 @@ whole 村民小组).
 
 Each village group's connected free sites merge into one unit, so the allocation can
 only place the group whole. A group that alone exceeds its area's band (see
-`gridmgmt.domain.grid_rules.group_must_split`) keeps its sites as single units: it is the
-only kind the allocation may split. Sites without a group, and locked sites (one unit per
-group and locked cell), never merge with free ones.
+`gridmgmt.domain.grid_rules.group_must_split`) is cut into pieces first: it is the only
+kind the allocation splits, unless no cover of whole groups fits the band (then one more,
+which the plan page names as avoidable). Sites without a group, and locked sites (one
+unit per group and locked cell), never merge with free ones.
 """
 
 from math import ceil

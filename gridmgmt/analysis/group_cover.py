@@ -13,6 +13,8 @@ BALANCE = 3.0
 MAX_UNITS = 24
 # Search nodes before giving up on an area (the best cover found so far is kept).
 MAX_NODES = 100_000
+# Candidate sets before giving up on an area (many light units): the local search takes it.
+MAX_SETS = 20_000
 
 
 def _bits(mask: int):
@@ -24,12 +26,13 @@ def _bits(mask: int):
 
 def connected_sets(neighbours: list[int], weight: np.ndarray, high: float) -> list[int]:
     """Every connected set of units (bitmask) weighing at most HIGH; NEIGHBOURS[u] is u's
-    adjacency bitmask. Each set once (ESU: a set grows only from its lowest unit)."""
+    adjacency bitmask. Each set once (ESU: a set grows only from its lowest unit); the
+    enumeration stops past MAX_SETS."""
     found = []
 
     def extend(members: int, frontier: int, near: int, load: float, lowest: int) -> None:
         found.append(members)
-        while frontier:
+        while frontier and len(found) <= MAX_SETS:
             u = (frontier & -frontier).bit_length() - 1
             frontier &= frontier - 1
             if load + weight[u] > high:
@@ -48,7 +51,8 @@ def best_cover(
     edges: np.ndarray, shared: np.ndarray, weight: np.ndarray, area: np.ndarray, length: np.ndarray, k: int, band
 ) -> tuple[float, list[int]] | None:
     """The cheapest cover of the units by K connected sets each weighing within BAND
-    (low, high): (cost, bitmasks); None when there is none (or none found in time)."""
+    (low, high): (cost, bitmasks); None when there is none (or too many sets to search,
+    or none found in time)."""
     n = len(weight)
     neighbours = [0] * n
     for a, b in edges:
@@ -57,7 +61,10 @@ def best_cover(
     low, high = band
     mean = weight.sum() / k
     by_lowest: list[list[tuple[float, int]]] = [[] for _ in range(n)]
-    for mask in connected_sets(neighbours, weight, high):
+    candidates = connected_sets(neighbours, weight, high)
+    if len(candidates) > MAX_SETS:
+        return None
+    for mask in candidates:
         units = list(_bits(mask))
         load = weight[units].sum()
         if load < low:
