@@ -3,9 +3,9 @@ whole 村民小组).
 
 Each village group's connected free sites merge into one unit, so the allocation can
 only place the group whole. A group that alone exceeds its area's band (see
-`gridmgmt.domain.grid_rules.group_must_split`) is cut into pieces first: it is the only
-kind the allocation splits, unless no cover of whole groups fits the band (then one more,
-which the plan page names as avoidable). Sites without a group, and locked sites (one
+`gridmgmt.domain.grid_rules.group_must_split`, at the cell count weighed) is cut into
+pieces first: it is the only kind the allocation splits, unless no cover of whole groups
+fits the band at any cell count (then one more, which the plan page names as avoidable). Sites without a group, and locked sites (one
 unit per group and locked cell), never merge with free ones.
 """
 
@@ -25,6 +25,8 @@ from gridmgmt.domain.grid_rules import GridRules, group_must_split
 PIECES = 6
 # Groups tried, heaviest first, when no cover of whole groups fits the band.
 SPLIT_TRIES = 8
+# Cell counts around the rules' count weighed for a whole-group cover (within the bounds).
+REACH = 2
 # Growths from different k-means seeds: whole groups are coarse, one growth often sticks.
 STARTS = 6
 
@@ -36,19 +38,12 @@ def _components(m: int, edges: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return connected_components(graph, directed=False)[1]
 
 
-def oversized_groups(g: SiteGraph, labels: np.ndarray, rules: GridRules) -> set[int]:
-    """Groups whose free sites in one connected free area alone exceed that area's band."""
-    free = labels < 0
-    area = _components(len(g.xy), g.edges, free[g.edges].all(axis=1))
-    found = set()
-    for a in np.unique(area[free]):
-        inside = free & (area == a)
-        total = g.weight[inside].sum()
-        k = rules.cell_count(total)
-        for group in np.unique(g.group[inside & (g.group >= 0)]):
-            if group_must_split(g.weight[inside & (g.group == group)].sum(), total, k, rules):
-                found.add(int(group))
-    return found
+def oversized_groups(g: SiteGraph, labels: np.ndarray, rules: GridRules, cells: int) -> set[int]:
+    """Groups whose free sites alone exceed the band of the free sites cut into CELLS cells."""
+    free = (labels < 0) & (g.group >= 0)
+    total = g.weight[labels < 0].sum()
+    weights = np.bincount(g.group[free], g.weight[free])
+    return {int(x) for x in np.flatnonzero(weights) if group_must_split(weights[x], total, cells, rules)}
 
 
 def group_units(g: SiteGraph, labels: np.ndarray, split: set[int], mean: float | None) -> np.ndarray:
@@ -98,26 +93,41 @@ def contract(g: SiteGraph, unit: np.ndarray) -> SiteGraph:
 
 def allocate_groups(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = None) -> np.ndarray:
     """A cell label per site, keeping every group whole that does not alone exceed the band
-    (LOCKED as in `partition.allocate`). The exact cover of whole units where the areas are
-    small enough; when none fits the band, the same with one more group cut into pieces
-    (heaviest first); failing that, the local search from STARTS growths, the oversized
-    groups as single sites."""
+    (LOCKED as in `partition.allocate`). For each cell count near the rules' (REACH), the
+    exact cover of whole units, the groups too heavy for that count cut into pieces; when
+    none fits the band, the same with one more group cut (heaviest first). The cover
+    splitting fewest groups wins, then the one nearest the rules' cell count, then the
+    cheapest. Failing that (several free areas, too many units), the local search from
+    STARTS growths."""
     labels = np.full(len(g.xy), -1) if locked is None else np.asarray(locked)
     free = labels < 0
     total = g.weight[free].sum()
-    mean = total / max(rules.cell_count(total), 1)
-    split = oversized_groups(g, labels, rules)
-    weights = np.bincount(g.group[free & (g.group >= 0)], g.weight[free & (g.group >= 0)])
-    heaviest = [int(x) for x in np.argsort(-weights, kind="stable") if weights[x] > 0 and x not in split]
-    for extra in [None, *heaviest[:SPLIT_TRIES]]:
-        unit = group_units(g, labels, split | ({extra} if extra is not None else set()), mean)
-        units, unit_locked = _contracted(g, unit, labels)
-        exact = _exact(units, rules, unit_locked)
-        if exact is not None:
-            return exact[unit]
-    unit = group_units(g, labels, split, None)
+    best = None  # (groups split, cells off the rules' count, cost, site labels)
+    counts = rules.cell_counts(total, REACH)
+    for k in counts:
+        must = oversized_groups(g, labels, rules, k)
+        for extra in [set(), *({x} for x in _heaviest(g, free, must)[:SPLIT_TRIES])]:
+            if best is not None and len(must | extra) > best[0]:
+                break  # splits more groups than a cover already found
+            unit = group_units(g, labels, must | extra, total / k)
+            units, unit_locked = _contracted(g, unit, labels)
+            found = _exact(units, rules, unit_locked, k)
+            if found is not None:
+                option = (len(must | extra), abs(k - counts[0]), found[0], found[1][unit])
+                best = option if best is None else min(best, option, key=lambda b: b[:3])
+                break
+    if best is not None:
+        return best[3]
+    unit = group_units(g, labels, oversized_groups(g, labels, rules, rules.cell_count(total)), None)
     units, unit_locked = _contracted(g, unit, labels)
     return allocate(units, rules, unit_locked, starts=STARTS)[unit]
+
+
+def _heaviest(g: SiteGraph, free: np.ndarray, skip: set[int]) -> list[int]:
+    """The groups of the free sites, heaviest first, but those in SKIP."""
+    named = free & (g.group >= 0)
+    weights = np.bincount(g.group[named], g.weight[named])
+    return [int(x) for x in np.argsort(-weights, kind="stable") if weights[x] > 0 and x not in skip]
 
 
 def _contracted(g: SiteGraph, unit: np.ndarray, labels: np.ndarray) -> tuple[SiteGraph, np.ndarray]:
@@ -127,31 +137,35 @@ def _contracted(g: SiteGraph, unit: np.ndarray, labels: np.ndarray) -> tuple[Sit
     return contract(g, unit), unit_locked
 
 
-def _exact(u: SiteGraph, rules: GridRules, locked: np.ndarray) -> np.ndarray | None:
-    """Labels from the exact cover of each free area by whole units, trying the rules' cell
-    count first, then one fewer or one more; None when an area has none."""
+def _cover(u: SiteGraph, nodes, inner, edges, k: int, rules: GridRules) -> tuple[float, list[int]] | None:
+    """The best cover of the area NODES (its edges INNER of u, renumbered EDGES) by K cells."""
+    if k == 1:
+        return 0.0, [(1 << len(nodes)) - 1]
+    total = u.weight[nodes].sum()
+    return best_cover(
+        edges, u.shared_m[inner], u.weight[nodes], u.area[nodes], u.length[nodes], k, rules.band(total / k)
+    )
+
+
+def _exact(u: SiteGraph, rules: GridRules, locked: np.ndarray, k: int) -> tuple[float, np.ndarray] | None:
+    """(cost, labels) of the exact cover of the free units by K cells within the band; None
+    when there is none, or the free units are several areas or too many."""
     free = locked < 0
-    area = _components(len(u.xy), u.edges, free[u.edges].all(axis=1))
-    labels = locked.copy()
-    for a in np.unique(area[free]):
-        nodes = np.flatnonzero(free & (area == a))
-        if len(nodes) > MAX_UNITS:
-            return None
-        inner = np.isin(u.edges, nodes).all(axis=1)
+    nodes = np.flatnonzero(free)
+    if len(nodes) > MAX_UNITS or len(np.unique(_components(len(u.xy), u.edges, free[u.edges].all(axis=1))[free])) > 1:
+        return None
+    inner = np.isin(u.edges, nodes).all(axis=1)
+    total = u.weight[nodes].sum()
+    if k == 1:
+        cover = (0.0, [(1 << len(nodes)) - 1])
+    else:
         edges = np.searchsorted(nodes, u.edges[inner])
-        total = u.weight[nodes].sum()
-        covers = [
-            best_cover(
-                edges, u.shared_m[inner], u.weight[nodes], u.area[nodes], u.length[nodes], k, rules.band(total / k)
-            )
-            if k > 1
-            else (0.0, [(1 << len(nodes)) - 1])
-            for k in rules.cell_counts(total)
-        ]
-        found = [(cost / len(masks), masks) for cost, masks in filter(None, covers)]
-        if not found:
-            return None
-        cover = min(found, key=lambda c: c[0])[1]
-        for mask in cover:
-            labels[nodes[[i for i in range(len(nodes)) if mask >> i & 1]]] = labels.max() + 1
-    return labels
+        cover = best_cover(
+            edges, u.shared_m[inner], u.weight[nodes], u.area[nodes], u.length[nodes], k, rules.band(total / k)
+        )
+    if cover is None:
+        return None
+    labels = locked.copy()
+    for mask in cover[1]:
+        labels[nodes[[i for i in range(len(nodes)) if mask >> i & 1]]] = labels.max() + 1
+    return cover[0], labels

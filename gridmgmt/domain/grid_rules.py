@@ -81,11 +81,12 @@ class GridRules:
         k = max(k, ceil(total / self.max_workload))
         return max(1, min(k, floor(total / self.min_workload)))
 
-    def cell_counts(self, total: float) -> list[int]:
-        """Cell counts to weigh for whole groups: cell_count, and one fewer and one more where
-        the mean cell stays within the bounds (an area of one cell stays one cell)."""
+    def cell_counts(self, total: float, reach: int = 1) -> list[int]:
+        """Cell counts to weigh for whole groups: cell_count, and up to REACH fewer or more
+        where the mean cell stays within the bounds (an area of one cell stays one cell)."""
         k = self.cell_count(total)
-        near = [c for c in (k - 1, k + 1) if c > 1 and self.min_workload <= total / c <= self.max_workload]
+        steps = [k + d * s for d in range(1, reach + 1) for s in (-1, 1)]
+        near = [c for c in steps if c > 1 and self.min_workload <= total / c <= self.max_workload]
         return [k, *near] if k > 1 else [k]
 
     def band(self, mean: float) -> tuple[float, float]:

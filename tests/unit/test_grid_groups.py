@@ -30,11 +30,12 @@ def test_the_split_reason_names_the_cause():
     assert avoidable.startswith("工作量 60 未超过本村网格上限 172") and "±15%" in avoidable
 
 
-def test_cell_counts_weigh_one_fewer_and_one_more_within_bounds():
+def test_cell_counts_weigh_fewer_and_more_within_bounds():
     """Seed 001 网格化: whole groups may need a neighbouring cell count; the bounds still hold."""
     assert RULES.cell_counts(600) == [4, 3, 5]  # 200 and 120 per cell, inside 100–200
     assert RULES.cell_counts(450) == [3, 4]  # two cells would be 225, above 200
     assert RULES.cell_counts(120) == [1]  # a village smaller than one cell stays one cell
+    assert RULES.cell_counts(600, reach=2) == [4, 3, 5, 6]  # two cells would be 300
 
 
 def test_connected_sets_of_a_path():
@@ -77,10 +78,12 @@ def _row_of_groups(sizes, seed=0):
 
 
 def test_small_groups_stay_whole_and_only_the_oversized_one_is_split():
-    """Seed 001 网格化: groups of 45, 35, 240, 50, 30 (400 in 3 cells, mean 133, band top 153):
-    only the 240 is split; every cell within ±15 %."""
+    """Seed 001 网格化: groups of 45, 35, 240, 50, 30 (400: the rules' 3 cells with band top
+    153, or 2 with top 200): the 240 is too heavy either way and alone is split, here over
+    the 3 cells; every cell within ±15 %."""
     mesh, g, group = _row_of_groups([45, 35, 240, 50, 30])
-    assert oversized_groups(g, np.full(len(g.xy), -1), RULES) == {2}
+    free = np.full(len(g.xy), -1)
+    assert oversized_groups(g, free, RULES, 3) == {2} == oversized_groups(g, free, RULES, 2)
     cell = allocate_groups(g, RULES)[mesh.site_of]
     assert [len(np.unique(cell[group == k])) for k in range(5)] == [1, 1, 3, 1, 1]
     load = np.bincount(cell)

@@ -61,17 +61,14 @@ def group_splits(session: Session, plan: GridPlan, rules: GridRules) -> list[Gro
     if homes.empty:
         return []
     homes["workload"] = homes.must_visit.map({True: rules.workload(True), False: rules.workload(False)})
-    village = homes.groupby("village_id").agg(total=("workload", "sum"))
+    village = homes.groupby("village_id").agg(total=("workload", "sum"), cells=("cell", "nunique"))
     splits = []
     grouped = homes.dropna(subset=["group_code"]).groupby(["village_id", "group_code"], sort=True)
     for (village_id, code), rows in grouped:
         cells = sorted(rows.cell.unique())
         if len(cells) < 2:
             continue
-        # The band of the rules' cell count, as the allocation judged it (whole groups may
-        # have given the village one cell fewer or more).
-        total = village.loc[village_id, "total"]
-        k = rules.cell_count(total)
+        total, k = village.loc[village_id, "total"], int(village.loc[village_id, "cells"])
         workload = float(rows.workload.sum())
         splits.append(
             GroupSplit(
