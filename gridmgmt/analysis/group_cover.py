@@ -1,7 +1,7 @@
 """Exact whole-group cells for an area of few units (whole village groups): among every way
 to cover the units with K connected sets whose workloads lie in the band, the one with
-the lowest cost, summed over cells, BALANCE · (relative deviation)² + 1 / Polsby–Popper
-(the polish's objective). Sets are bitmasks of units; the search is branch and bound.
+the lowest cost, summed over cells, BALANCE · (relative deviation)² + 1 − Polsby–Popper.
+Sets are bitmasks of units; the search is branch and bound.
 """
 
 import numpy as np
