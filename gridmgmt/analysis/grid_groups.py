@@ -101,6 +101,8 @@ def allocate_groups(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = 
     STARTS growths."""
     labels = np.full(len(g.xy), -1) if locked is None else np.asarray(locked)
     free = labels < 0
+    if not free.any():  # every site locked: nothing to allocate
+        return labels.copy()
     total = g.weight[free].sum()
     best = None  # (groups split, cells off the rules' count, cost, site labels)
     counts = rules.cell_counts(total, REACH)
