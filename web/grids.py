@@ -46,7 +46,8 @@ def allocate(code: str, form: AllocateForm):
         flash(str(exc), "error")
         return redirect(url_for("grids.index", code=code))
     flash(
-        f"已生成方案 {report.plan_id}：{report.cells} 个网格，最大偏离本村目标 {report.quality.worst_deviation:.0%}",
+        f"已生成方案 {report.plan_id}：{report.cells} 个网格，最大偏离本村目标 {report.quality.worst_deviation:.0%}，"
+        f"拆分村民小组 {len(report.splits)} 个（原因见方案页）",
         "info",
     )
     return redirect(url_for("grids.editor", plan_id=report.plan_id))

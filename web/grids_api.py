@@ -43,7 +43,7 @@ def _text(body: EditBody, key: str) -> str:
 @permission_required("edit_grids")
 def data(plan_id: int):
     """The editor's data: the plan and its rules, cells with metrics, villages, the summary,
-    households (no flags), groups."""
+    households (no flags), groups, and the groups the plan splits with their reasons."""
     plan, _ = plan_or_404(plan_id)
     view = plan_view(get_session(), plan.id)
     return {
@@ -54,6 +54,7 @@ def data(plan_id: int):
         "summary": view.summary,
         "households": view.households,
         "groups": view.groups,
+        "splits": view.splits,
     }
 
 
@@ -96,7 +97,11 @@ def rebalance_plan(plan_id: int):
     """Re-allocate the draft plan around its locked cells."""
     plan, _ = plan_or_404(plan_id)
     report = rebalance(get_session(), plan.id, actor=current_actor())
-    return {"cells": report.cells, "quality": report.quality.as_dict()}
+    return {
+        "cells": report.cells,
+        "quality": report.quality.as_dict(),
+        "splits": [split.as_dict() for split in report.splits],
+    }
 
 
 @bp.post("/<int:plan_id>/assign")

@@ -19,6 +19,7 @@ class Quality:
     polsby_popper_worst: float
     contiguous_share: float  # share of cells that are one piece
     group_kept_share: float  # households whose whole village group is in their cell
+    groups_whole_share: float  # village groups lying in one cell, by count
 
     def as_dict(self) -> dict:
         """Plain dict, for JSON and tables."""
@@ -44,6 +45,16 @@ def group_kept_share(cell: np.ndarray, group: np.ndarray) -> float:
     return float(kept.mean())
 
 
+def groups_whole_share(cell: np.ndarray, group: np.ndarray) -> float:
+    """Share of village groups (ids >= 0) whose households all lie in one cell."""
+    cell, group = np.asarray(cell), np.asarray(group)
+    pairs = np.unique(np.column_stack([group, cell])[group >= 0], axis=0)
+    if len(pairs) == 0:
+        return 1.0
+    _, cells_per_group = np.unique(pairs[:, 0], return_counts=True)
+    return float((cells_per_group == 1).mean())
+
+
 def quality(polygons, cell: np.ndarray, weight: np.ndarray, group: np.ndarray, targets: np.ndarray) -> Quality:
     """Figures for cells POLYGONS (metres) given each household's CELL index, WEIGHT and
     GROUP, and each cell's workload TARGETS."""
@@ -61,4 +72,5 @@ def quality(polygons, cell: np.ndarray, weight: np.ndarray, group: np.ndarray, t
         polsby_popper_worst=float(pp.min()),
         contiguous_share=float((pieces == 1).mean()),
         group_kept_share=group_kept_share(cell, group),
+        groups_whole_share=groups_whole_share(cell, group),
     )

@@ -155,8 +155,16 @@ def _grow_cells(g: SiteGraph, graph, nodes: np.ndarray, k: int, rng) -> np.ndarr
     return label
 
 
-def allocate(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
-    """A cell label per site; sites with LOCKED >= 0 keep that label, the rest get new ones."""
+def pieces(g: SiteGraph, nodes: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
+    """Labels 0..k-1 for NODES: k connected pieces of about equal workload."""
+    return _grow_cells(g, _matrix(g, _lengths(g), len(g.xy)), nodes, k, np.random.default_rng(seed))
+
+
+def allocate(
+    g: SiteGraph, rules: GridRules, locked: np.ndarray | None = None, seed: int = 0, starts: int = 1
+) -> np.ndarray:
+    """A cell label per site; sites with LOCKED >= 0 keep that label, the rest get new ones.
+    STARTS growths from different seeds are each balanced; the polish keeps the best."""
     m = len(g.xy)
     labels = np.full(m, -1) if locked is None else np.asarray(locked).copy()
     first_new = labels.max() + 1
@@ -165,15 +173,25 @@ def allocate(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = None, s
     n_areas, area = connected_components(graph[free][:, free], directed=False)
     rng = np.random.default_rng(seed)
     targets = list(np.bincount(labels[labels >= 0], g.weight[labels >= 0], first_new))
+    areas = []
     for a in range(n_areas):
         nodes = free[area == a]
         total = g.weight[nodes].sum()
         k = min(rules.cell_count(total), len(nodes))
-        part = np.zeros(len(nodes), int) if k <= 1 else _grow_cells(g, graph, nodes, k, rng)
-        labels[nodes] = len(targets) + part
+        areas.append((nodes, k, len(targets)))
         targets += [total / k] * k
     movable = np.arange(len(targets)) >= first_new
-    return Rebalancer(g, rules, labels, np.array(targets), movable).run()
+    states = []
+    for _ in range(starts):
+        for nodes, k, first in areas:
+            labels[nodes] = first + (np.zeros(len(nodes), int) if k <= 1 else _grow_cells(g, graph, nodes, k, rng))
+        states += Rebalancer(g, rules, labels.copy(), np.array(targets), movable).settle()
+    return polish(g, states, np.array(targets), *_bands(rules, targets), movable)
+
+
+def _bands(rules: GridRules, targets) -> np.ndarray:
+    """(low, high) arrays of the bands around TARGETS."""
+    return np.array([rules.band(t) for t in targets]).reshape(-1, 2).T
 
 
 def split(g: SiteGraph, rules: GridRules, labels: np.ndarray, cell: int, seed: int = 0) -> np.ndarray:
@@ -187,17 +205,17 @@ def split(g: SiteGraph, rules: GridRules, labels: np.ndarray, cell: int, seed: i
     targets[[cell, new]] = g.weight[nodes].sum() / 2
     movable = np.zeros(new + 1, bool)
     movable[[cell, new]] = True
-    return Rebalancer(g, rules, out, targets, movable).run()
+    return polish(g, Rebalancer(g, rules, out, targets, movable).settle(), targets, *_bands(rules, targets), movable)
 
 
 class Rebalancer:
     """Moves boundary sites between neighbouring movable cells: first into band, then
-    moves that shorten the weighted cut and keep both cells in band, then polish."""
+    moves that shorten the weighted cut and keep both cells in band."""
 
     def __init__(self, g: SiteGraph, rules: GridRules, labels: np.ndarray, targets: np.ndarray, movable: np.ndarray):
         self.g, self.labels, self.targets, self.movable = g, labels, targets, movable
         self.k = len(targets)
-        self.low, self.high = np.array([rules.band(t) for t in targets]).reshape(-1, 2).T
+        self.low, self.high = _bands(rules, targets)
         cost = cut_costs(g, rules)
         self.src = np.r_[g.edges[:, 0], g.edges[:, 1]]
         self.dst = np.r_[g.edges[:, 1], g.edges[:, 0]]
@@ -205,8 +223,8 @@ class Rebalancer:
         self.nbr_ptr, self.nbr, _ = neighbours(g.edges, len(g.xy), cost)
         self.load = np.bincount(labels, g.weight, self.k)
 
-    def run(self) -> np.ndarray:
-        """Balance, shorten the weighted cut, then polish (from both states, keeping the better)."""
+    def settle(self) -> list[np.ndarray]:
+        """Balance, then shorten the weighted cut: both states, as starts for the polish."""
         limit = 4 * len(self.labels)
         while limit and self._step(balance=True):
             limit -= 1
@@ -214,7 +232,7 @@ class Rebalancer:
         limit = len(self.labels)
         while limit and self._step(balance=False):
             limit -= 1
-        return polish(self.g, [self.labels, balanced], self.targets, self.low, self.high, self.movable)
+        return [self.labels, balanced]
 
     def _candidates(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(site, to-cell, score) for every site on a border between two movable cells."""

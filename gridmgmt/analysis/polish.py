@@ -4,7 +4,7 @@ while that lowers, summed over cells,
     BALANCE · ((workload − target) / target)²  +  P² / (4πA)   (1 / Polsby–Popper)
 
 plus SPLIT_GROUP for each village group a move splits (minus it for each it makes whole
-again). A move is refused when it empties or disconnects the donor cell, touches a cell
+again); between starts, a cell out of its band costs OUT_OF_BAND per share outside. A move is refused when it empties or disconnects the donor cell, touches a cell
 that is not movable (locked), or takes a cell out of its band. Perimeters are kept
 exactly from the mesh: moving site s from cell a to cell b changes a's perimeter by
 2·shared(s, a) − length(s) and b's by length(s) − 2·shared(s, b).
@@ -22,6 +22,9 @@ BALANCE = 100.0
 # Splitting a village group costs what moving one household is worth when two cells
 # are ≈ 3.5 % off: a group is split where that buys real balance (or shape), not less.
 SPLIT_GROUP = 0.1
+# Choosing between starts, a cell out of its band costs this much per share of its target
+# it lies outside: any state with every cell in band wins.
+OUT_OF_BAND = 1000.0
 # Each candidate move is tried best first; after this many refusals the step gives up.
 TRIES = 25
 
@@ -99,12 +102,14 @@ class Polisher:
         return self.labels
 
     def objective(self) -> float:
-        """The objective of the current labels."""
+        """The objective of the current labels, cells out of band counting heavily."""
         cells = np.arange(len(self.targets))
         split = (self.in_cell > 0).sum(axis=1) > 1
+        outside = np.maximum(self.low - self.load, 0) + np.maximum(self.load - self.high, 0)
         return float(
             self._cost(cells, self.load, self.area, self.perimeter).sum()
             + SPLIT_GROUP * split[np.unique(self.group[self.named])].sum()
+            + OUT_OF_BAND * (outside / self.targets).sum()
         )
 
     def _cost(self, cells, load, area, perimeter) -> np.ndarray:

@@ -43,6 +43,7 @@ QUALITY_LABELS = {
     "polsby_popper_worst": "网格形状规整程度（最差）",
     "contiguous_share": "连成一片的网格占比",
     "group_kept_share": "村民小组保持完整的农户占比",
+    "groups_whole_share": "保持完整的村民小组占比",
 }
 EXPORT_FORMAT = LabelledChoice(FORMATS, sorted(grid_plans.EXPORT_DRIVERS))
 
@@ -58,6 +59,9 @@ def _print_quality(report) -> None:
         click.echo(
             f"  {QUALITY_LABELS[key]}：{value:.3f}" if isinstance(value, float) else f"  {QUALITY_LABELS[key]}：{value}"
         )
+    click.echo(f"拆分的村民小组：{len(report.splits)} 个" if report.splits else "拆分的村民小组：无")
+    for split in report.splits:
+        click.echo(f"  {split.village}{split.group}（{split.group_code}）分在 {'、'.join(split.cells)}：{split.reason}")
 
 
 @click.group(cls=Group, help=help_text("grids"))

@@ -43,8 +43,9 @@ class GridRules:
     max_workload: float = 200.0
     # A 必访 household counts 1 + must_visit_extra (monthly visits instead of yearly).
     must_visit_extra: float = 1.0
-    # Rebalancing stops once every cell is within this share of its village's mean.
-    tolerance: float = 0.10
+    # Every cell should lie within this share of its village's mean (the band); a village
+    # group heavier than the band's top is the only kind the allocation splits.
+    tolerance: float = 0.15
     # Cutting between village groups or across a road/river costs this share of a plain cut.
     group_cut: float = 0.25
     barrier_cut: float = 0.4
@@ -83,11 +84,38 @@ class GridRules:
         k = max(k, ceil(total / self.max_workload))
         return max(1, min(k, floor(total / self.min_workload)))
 
+    def cell_counts(self, total: float, reach: int = 1) -> list[int]:
+        """Cell counts to weigh for whole groups: cell_count, and up to REACH fewer or more
+        where the mean cell stays within the bounds (an area of one cell stays one cell)."""
+        k = self.cell_count(total)
+        steps = [k + d * s for d in range(1, reach + 1) for s in (-1, 1)]
+        near = [c for c in steps if c > 1 and self.min_workload <= total / c <= self.max_workload]
+        return [k, *near] if k > 1 else [k]
+
     def band(self, mean: float) -> tuple[float, float]:
         """Workloads a cell may have when its area's mean per cell is MEAN."""
         low = max(mean * (1 - self.tolerance), min(self.min_workload, mean))
         high = min(mean * (1 + self.tolerance), max(self.max_workload, mean))
         return low, high
+
+
+def group_must_split(group_workload: float, total: float, cells: int, rules: GridRules) -> bool:
+    """Whether a village group must be split: it alone exceeds the band of an area of TOTAL
+    workload cut into CELLS cells (an area of one cell is never split)."""
+    # 001 §11 「推行网格化智能管理」; practice: a rural grid is whole 村民小组, split only when too big.
+    return cells > 1 and group_workload > rules.band(total / cells)[1]
+
+
+def split_reason(workload: float, total: float, cells: int, rules: GridRules) -> str:
+    """Why a village group of WORKLOAD lies in more than one of its village's CELLS cells
+    (TOTAL workload), in Chinese for the plan page and the command line."""
+    high = rules.band(total / cells)[1]
+    if group_must_split(workload, total, cells, rules):
+        return f"工作量 {workload:.0f} 单独超过本村网格上限 {high:.0f}，须拆分"
+    return (
+        f"工作量 {workload:.0f} 未超过本村网格上限 {high:.0f}：按完整小组无法使本村各网格"
+        f"都在平均工作量 ±{rules.tolerance:.0%} 以内，或方案经过人工调整"
+    )
 
 
 def check_bounds(rules: GridRules, code: str, before: float, after: float) -> None:

@@ -73,6 +73,7 @@ def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screensh
     page.wait_for_function(LOADED)
     plan = int(page.url.rstrip("/").split("/")[-1])
     assert "最大偏离本村均值" in page.text_content("#summary")
+    assert "拆分的村民小组：无（全部保持完整）" in page.text_content("#group-splits")
     page.screenshot(path=str(screenshot_dir / "grid-editor.png"))
 
     # Click a household of W2 on the map, then move it into W1.
@@ -83,6 +84,9 @@ def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screensh
     page.click("#move-button")
     assert f"已移入网格 {W1}" in _message(page)
     assert page.text_content(f"#cell-table tr[data-code='{W1}'] td:last-child") == "2"
+    # The move split the household's group: the plan names it, in red, with its reason.
+    assert "拆分的村民小组：1 个" in page.text_content("#group-splits")
+    assert "或方案经过人工调整" in page.text_content("#group-splits li.warn")
 
     # Redraw W1's edge: a Geoman polygon around the next border household of W2.
     code, lat, lon = _border_household(session, plan, W2, W1)

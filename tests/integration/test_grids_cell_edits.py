@@ -14,7 +14,7 @@ from tests.integration import grid_town
 from tests.integration.test_grids_edits import B1, W1, W2, _cell_of, _nearest_to, _versions
 
 RULES = GridRules()
-A1, A2 = "44162419920101", "44162419920102"  # the allocation puts A2 in W01, A1 in W02
+A1, A2 = "44162419920101", "44162419920102"  # the allocation keeps them whole: A1 in W01, A2 in W02
 
 
 @pytest.fixture
@@ -91,8 +91,8 @@ def test_group_move_returns_a_moved_household_and_refuses_an_overload(session, p
     seen.update(move_households(session, plan, [house], W2, seen, actor=ACTOR).versions)
     assert _cell_of(session, plan, house) == W2
     with pytest.raises(GridError, match=f"网格 {W1} 工作量将升至 .*超过上限 200"):
-        move_group(session, plan, A1, W1, seen, actor=ACTOR)
-    result = move_group(session, plan, A2, W1, seen, actor=ACTOR)
+        move_group(session, plan, A2, W1, seen, actor=ACTOR)
+    result = move_group(session, plan, A1, W1, seen, actor=ACTOR)
     assert set(result.versions) == {W1, W2} and _cell_of(session, plan, house) == W1
     with pytest.raises(GridError, match="不存在或没有农户"):
         move_group(session, plan, "X", W1, seen, actor=ACTOR)

@@ -37,7 +37,8 @@ def test_allocate_assign_publish_export_diff(cli, tmp_path):
     assert "已发布" in _ok(cli, "publish", "1")
     _ok(cli, "export", "1", "-o", str(tmp_path / "g.geojson"), "--format", "GeoJSON")
     assert len(gpd.read_file(tmp_path / "g.geojson")) == 3
-    _ok(cli, "allocate", "--township", grid_town.TOWN, "--target", "100", "--min", "60")
+    # Cells of at most 120: 甲村's two groups (187 each) must be split, so households move.
+    _ok(cli, "allocate", "--township", grid_town.TOWN, "--target", "100", "--min", "60", "--max", "120")
     out = _ok(cli, "diff", "1", "2", "-o", str(tmp_path / "moved.geojson"))
     moved = gpd.read_file(tmp_path / "moved.geojson")
     assert f"{len(moved)} 户换了网格" in out and len(moved) > 0

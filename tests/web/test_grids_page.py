@@ -58,6 +58,7 @@ def test_allocate_in_one_click_and_the_editor_data(grid_users):
     data = planner.get(f"/api/grids/{plan}").json
     assert sorted(_seen(data)) == [W1, W2, B1] and len(data["households"]) == 420
     assert data["summary"]["contiguous_share"] == 1.0 and data["summary"]["out_of_bounds"] == [B1]
+    assert data["splits"] == []  # 甲村's two groups are whole, each in its cell
     assert set(data["households"][0]) == {"code", "cell", "grp", "lon", "lat"}  # no flags
     assert "hardship" not in planner.get(f"/api/grids/{plan}").get_data(as_text=True)
     assert grid_users["stranger"].get(f"/grids/{plan}").status_code == 403
@@ -85,6 +86,8 @@ def test_edits_refusals_and_the_409_path(grid_users, session):
     ).scalar()
     moved = planner.post(f"/api/grids/{plan}/move", json={"households": [house], "to": W2, "seen": seen})
     assert moved.status_code == 200 and moved.json["versions"] == {W1: seen[W1] + 1, W2: seen[W2] + 1}
+    (split,) = planner.get(f"/api/grids/{plan}").json["splits"]  # the moved household's group
+    assert split["cells"] == [W1, W2] and not split["must_split"] and "或方案经过人工调整" in split["reason"]
     # Someone still holding the old versions is told which cells changed; nothing is saved.
     stale = planner.post(f"/api/grids/{plan}/move", json={"households": [house], "to": W1, "seen": seen})
     assert stale.status_code == 409 and stale.json["changed"] == moved.json["versions"]

@@ -114,6 +114,16 @@
       ["超出上下限的网格", s.out_of_bounds.length ? s.out_of_bounds.join("、") : "无"]] : [["网格数", 0]];
     document.getElementById("summary").replaceChildren(el("dl", {className: "summary"},
       ...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v))])));
+    splits();
+  }
+
+  function splits() {
+    // Rural grids keep 村民小组 whole: every split group is named with its reason.
+    const found = state.data.splits;
+    document.getElementById("group-splits").replaceChildren(
+      el("h2", {}, `拆分的村民小组：${found.length ? `${found.length} 个` : "无（全部保持完整）"}`),
+      el("ul", {}, ...found.map(s => el("li", {className: s.must_split ? "" : "warn"},
+        `${s.village}${s.group}（${s.group_code}）分在 ${s.cells.join("、")}：${s.reason}`))));
   }
 
   function button(text, onClick, attrs = {}) {

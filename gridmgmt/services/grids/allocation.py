@@ -15,8 +15,9 @@ from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.grid_cells import OutsideVillage, VillageMesh, build_mesh, dissolve
+from gridmgmt.analysis.grid_groups import allocate_groups
 from gridmgmt.analysis.grid_quality import Quality, quality
-from gridmgmt.analysis.partition import SiteGraph, allocate, site_graph
+from gridmgmt.analysis.partition import SiteGraph, site_graph
 from gridmgmt.db.bulk import copy_rows
 from gridmgmt.db.models import GridCell, GridPlan, Household, Road, Township, Village
 from gridmgmt.db.models.grids import GridMembership
@@ -25,6 +26,7 @@ from gridmgmt.domain.grid_rules import GridError, GridRules, PlanNotFound
 from gridmgmt.network.frame import LocalPlane
 from gridmgmt.network.roads import township_frame
 from gridmgmt.services.accounts.actors import Actor, record
+from gridmgmt.services.grids.splits import GroupSplit, group_splits
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,12 @@ class VillageCells:
 
 @dataclass(frozen=True)
 class PlanReport:
-    """What allocate and rebalance report: the plan, its cell count and quality."""
+    """What allocate and rebalance report: the plan, its cell count, quality and split groups."""
 
     plan_id: int
     cells: int
     quality: Quality
+    splits: list[GroupSplit]
 
 
 def township_id(session: Session, code: str) -> int:
@@ -207,10 +210,11 @@ def allocate_township(session: Session, code: str, name: str, rules: GridRules, 
         if not (town.households.village_id == village.id).any():
             continue
         homes, mesh, graph = village_mesh(town, village.id, rules)
-        part = VillageCells(village.id, homes, mesh, graph, allocate(graph, rules))
+        part = VillageCells(village.id, homes, mesh, graph, allocate_groups(graph, rules))
         write_cells(session, town, plan.id, part, np.unique(part.sites))
         parts.append(part)
-    report = PlanReport(plan.id, sum(len(np.unique(p.sites)) for p in parts), plan_quality(parts))
+    cells = sum(len(np.unique(p.sites)) for p in parts)
+    report = PlanReport(plan.id, cells, plan_quality(parts), group_splits(session, plan, rules))
     record(session, actor, "allocate_plan", plan_target(plan), {"township": code, "cells": report.cells})
     session.commit()
     return report
@@ -283,7 +287,7 @@ def rebalance(session: Session, plan_id: int, *, actor: Actor) -> PlanReport:
         kept_ids, fixed = np.unique(site_cell[keep], return_inverse=True)
         sites = np.full(len(part.sites), -1)
         sites[keep] = fixed
-        labels = allocate(part.graph, rules, sites)
+        labels = allocate_groups(part.graph, rules, sites)
         session.execute(
             delete(GridCell).where(
                 GridCell.plan_id == plan.id, GridCell.village_id == part.village_id, GridCell.locked.is_(False)
@@ -300,7 +304,8 @@ def rebalance(session: Session, plan_id: int, *, actor: Actor) -> PlanReport:
             version=version,
         )
         parts.append(fresh)
-    report = PlanReport(plan.id, sum(len(np.unique(p.sites)) for p in parts), plan_quality(parts))
+    cells = sum(len(np.unique(p.sites)) for p in parts)
+    report = PlanReport(plan.id, cells, plan_quality(parts), group_splits(session, plan, rules))
     record(session, actor, "rebalance_plan", plan_target(plan), {"cells": report.cells, "locked": len(locked)})
     session.commit()
     return report

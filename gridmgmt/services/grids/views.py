@@ -25,6 +25,7 @@ from gridmgmt.db.queries import COORD_DIGITS, collection, feature_collection, mu
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.services.grids.allocation import find_plan, plan_rules
 from gridmgmt.services.grids.plans import diff, plan_sizes
+from gridmgmt.services.grids.splits import group_splits
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class PlanView:
     summary: dict
     households: list[dict]
     groups: list[dict]
+    splits: list[dict]
 
 
 def plan_row(session: Session, plan_id: int) -> tuple[GridPlan, str]:
@@ -150,7 +152,14 @@ def plan_view(session: Session, plan_id: int) -> PlanView:
     info = {"id": plan.id, "name": plan.name, "status": plan.status, "township": township}
     summary = _summary([f["properties"] for f in cells["features"]], rules)
     return PlanView(
-        info, rules, cells, villages, summary, [dict(r) for r in homes.mappings()], [dict(r) for r in groups.mappings()]
+        info,
+        rules,
+        cells,
+        villages,
+        summary,
+        [dict(r) for r in homes.mappings()],
+        [dict(r) for r in groups.mappings()],
+        [s.as_dict() for s in group_splits(session, plan, rules)],
     )
 
 

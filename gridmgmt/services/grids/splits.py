@@ -1,0 +1,84 @@
+"""Which village groups a plan splits, and why (001 §11 网格化: rural grids keep 村民小组 whole).
+
+Read from the plan's memberships and rules, so it holds for allocated and edited plans
+alike: a group heavier than its village's band had to be split; any other split is named
+as avoidable (no whole-group cells fit the band, or an edit made it).
+"""
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gridmgmt.db.models import GridCell, GridPlan, Household, Village, VillageGroup
+from gridmgmt.db.models.grids import GridMembership
+from gridmgmt.db.queries import must_visit
+from gridmgmt.domain.grid_rules import GridRules, group_must_split, split_reason
+
+
+@dataclass(frozen=True)
+class GroupSplit:
+    """A village group whose households lie in more than one cell of a plan."""
+
+    village: str
+    group_code: str
+    group: str
+    cells: list[str]
+    workload: float
+    must_split: bool
+    reason: str
+
+    def as_dict(self) -> dict:
+        """Plain dict, for JSON and templates."""
+        return asdict(self)
+
+
+def _memberships(session: Session, plan_id: int) -> pd.DataFrame:
+    """One row per household of the plan: village, group, cell code, 必访 as one bool."""
+    return pd.read_sql(
+        select(
+            Village.name.label("village"),
+            GridCell.village_id,
+            VillageGroup.code.label("group_code"),
+            VillageGroup.name.label("group"),
+            GridCell.code.label("cell"),
+            must_visit().label("must_visit"),
+        )
+        .select_from(GridMembership)
+        .join(Household, Household.id == GridMembership.household_id)
+        .join(GridCell, GridCell.id == GridMembership.cell_id)
+        .join(Village, Village.id == GridCell.village_id)
+        .outerjoin(VillageGroup, VillageGroup.id == Household.group_id)
+        .where(GridMembership.plan_id == plan_id),
+        session.connection(),
+    )
+
+
+def group_splits(session: Session, plan: GridPlan, rules: GridRules) -> list[GroupSplit]:
+    """The groups PLAN splits, by village and group code, each with its reason under RULES."""
+    homes = _memberships(session, plan.id)
+    if homes.empty:
+        return []
+    homes["workload"] = homes.must_visit.map({True: rules.workload(True), False: rules.workload(False)})
+    village = homes.groupby("village_id").agg(total=("workload", "sum"), cells=("cell", "nunique"))
+    splits = []
+    grouped = homes.dropna(subset=["group_code"]).groupby(["village_id", "group_code"], sort=True)
+    for (village_id, code), rows in grouped:
+        cells = sorted(rows.cell.unique())
+        if len(cells) < 2:
+            continue
+        total, k = village.loc[village_id, "total"], int(village.loc[village_id, "cells"])
+        workload = float(rows.workload.sum())
+        splits.append(
+            GroupSplit(
+                rows.village.iat[0],
+                code,
+                rows.group.iat[0],
+                cells,
+                workload,
+                group_must_split(workload, total, k, rules),
+                split_reason(workload, total, k, rules),
+            )
+        )
+    return sorted(splits, key=lambda s: s.group_code)

@@ -1,0 +1,115 @@
+"""Whole village groups in the allocation (seed 001 §11 网格化; practice: a rural grid is whole
+村民小组, a group split only when it alone exceeds the workload band), on hand-checked cases."""
+
+import numpy as np
+import pytest
+import shapely
+
+from gridmgmt.analysis.grid_cells import build_mesh
+from gridmgmt.analysis.grid_groups import allocate_groups, contract, oversized_groups
+from gridmgmt.analysis.grid_quality import groups_whole_share
+from gridmgmt.analysis.group_cover import best_cover, connected_sets
+from gridmgmt.analysis.partition import site_graph
+from gridmgmt.domain.grid_rules import GridRules, group_must_split, split_reason
+
+RULES = GridRules()  # target 150, bounds 100–200, band ±15 %
+
+
+def test_a_group_must_split_only_when_it_alone_exceeds_the_band():
+    """Seed 001 网格化, whole 村民小组: 600 in 4 cells → mean 150, band top 172.5."""
+    assert not group_must_split(172, 600, 4, RULES)
+    assert group_must_split(173, 600, 4, RULES)
+    # An area of one cell is never split, however heavy the group.
+    assert not group_must_split(180, 180, 1, RULES)
+
+
+def test_the_split_reason_names_the_cause():
+    """Seed 001 网格化: a split group is named with why (too heavy alone, or avoidable)."""
+    assert split_reason(200, 600, 4, RULES) == "工作量 200 单独超过本村网格上限 172，须拆分"
+    avoidable = split_reason(60, 600, 4, RULES)
+    assert avoidable.startswith("工作量 60 未超过本村网格上限 172") and "±15%" in avoidable
+
+
+def test_cell_counts_weigh_fewer_and_more_within_bounds():
+    """Seed 001 网格化: whole groups may need a neighbouring cell count; the bounds still hold."""
+    assert RULES.cell_counts(600) == [4, 3, 5]  # 200 and 120 per cell, inside 100–200
+    assert RULES.cell_counts(450) == [3, 4]  # two cells would be 225, above 200
+    assert RULES.cell_counts(120) == [1]  # a village smaller than one cell stays one cell
+    assert RULES.cell_counts(600, reach=2) == [4, 3, 5, 6]  # two cells would be 300
+
+
+def test_connected_sets_of_a_path():
+    """a–b–c: every connected set once; a weight cap drops the heavy ones."""
+    neighbours = [0b010, 0b101, 0b010]
+    assert sorted(connected_sets(neighbours, np.ones(3), 3)) == [0b001, 0b010, 0b011, 0b100, 0b110, 0b111]
+    assert sorted(connected_sets(neighbours, np.ones(3), 2)) == [0b001, 0b010, 0b011, 0b100, 0b110]
+
+
+def test_best_cover_pairs_the_units_that_balance():
+    """A line of four unit squares weighing 50, 100, 50, 100: two cells of 150 (ab | cd), the
+    only cover in the band 135–165 (bc weighs 150 too, but leaves a and d apart)."""
+    edges = np.array([[0, 1], [1, 2], [2, 3]])
+    ones, shared = np.ones(4), np.ones(3)
+    cost, cover = best_cover(edges, shared, np.array([50.0, 100, 50, 100]), ones, 4 * ones, 2, (135, 165))
+    assert sorted(cover) == [0b0011, 0b1100]
+    # Two 1×2 rectangles: Polsby–Popper π/4.5 each, no imbalance.
+    assert cost == pytest.approx(2 * (1 - np.pi / 4.5))
+    assert best_cover(edges, shared, np.array([50.0, 100, 50, 100]), ones, 4 * ones, 2, (140, 145)) is None
+
+
+def test_contract_merges_regions_into_one_unit_with_its_outline():
+    """Two unit squares side by side as one unit: area 2, perimeter 6, no edge left."""
+    mesh = build_mesh(np.array([[0.5, 0.5], [1.5, 0.5]]), shapely.box(0, 0, 2, 1))
+    g = site_graph(mesh, np.ones(2), np.array([7, 7]))
+    unit = contract(g, np.array([0, 0]))
+    assert unit.area[0] == pytest.approx(2) and unit.length[0] == pytest.approx(6)
+    assert len(unit.edges) == 0 and unit.weight[0] == 2 and unit.group[0] == 7
+
+
+def _row_of_groups(sizes, seed=0):
+    """Groups side by side west to east, each a square of households (one per square metre-ish)."""
+    rng = np.random.default_rng(seed)
+    xy, group = [], []
+    for g, n in enumerate(sizes):
+        xy.append(np.column_stack([rng.uniform(100 * g + 5, 100 * g + 95, n), rng.uniform(5, 95, n)]))
+        group += [g] * n
+    mesh = build_mesh(np.vstack(xy), shapely.box(0, 0, 100 * len(sizes), 100))
+    return mesh, site_graph(mesh, np.ones(sum(sizes)), np.array(group)), np.array(group)
+
+
+def test_small_groups_stay_whole_and_only_the_oversized_one_is_split():
+    """Seed 001 网格化: groups of 45, 35, 240, 50, 30 (400: the rules' 3 cells with band top
+    153, or 2 with top 200): the 240 is too heavy either way and alone is split, here over
+    the 3 cells; every cell within ±15 %."""
+    mesh, g, group = _row_of_groups([45, 35, 240, 50, 30])
+    free = np.full(len(g.xy), -1)
+    assert oversized_groups(g, free, RULES, 3) == {2} == oversized_groups(g, free, RULES, 2)
+    cell = allocate_groups(g, RULES)[mesh.site_of]
+    assert [len(np.unique(cell[group == k])) for k in range(5)] == [1, 1, 3, 1, 1]
+    load = np.bincount(cell)
+    assert len(load) == 3 and np.abs(load / load.mean() - 1).max() <= 0.15
+    assert groups_whole_share(cell, group) == pytest.approx(4 / 5)
+
+
+def test_groups_that_balance_whole_are_never_split():
+    """Seed 001 网格化: 70, 80, 75, 75 → two cells of 150 of two whole groups each."""
+    mesh, g, group = _row_of_groups([70, 80, 75, 75], seed=1)
+    cell = allocate_groups(g, RULES)[mesh.site_of]
+    assert groups_whole_share(cell, group) == 1.0
+    assert sorted(np.bincount(cell)) == [150, 150]
+
+
+def test_locked_cells_keep_their_households_and_the_rest_stay_whole():
+    """Rebalance keeps a locked cell; the free groups around it are still placed whole."""
+    mesh, g, group = _row_of_groups([150, 70, 80, 75, 75], seed=2)
+    locked = np.where(g.group == 0, 0, -1)
+    sites = allocate_groups(g, RULES, locked)
+    assert (sites[locked == 0] == 0).all() and (sites[locked < 0] > 0).all()
+    assert groups_whole_share(sites[mesh.site_of], group) == 1.0
+
+
+def test_groups_whole_share_counts_groups_not_households():
+    """Three groups, the big one split: one in three is split, whatever its size."""
+    cell = np.array([0, 0, 0, 1, 1, 1, 2, 2])
+    group = np.array([5, 5, 5, 6, 6, 7, 7, -1])
+    assert groups_whole_share(cell, group) == pytest.approx(2 / 3)
