@@ -42,6 +42,7 @@ CADRE_ROLES = {
     "township_secretary": "镇党委书记",
     "township_leader": "镇班子成员",
     "township_cadre": "镇干部",
+    "village_secretary": "村党组织书记",
     "village_cadre": "村干部",
     "first_secretary": "第一书记",
     "work_team": "工作队员",
