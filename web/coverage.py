@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, render_template
 
+from gridmgmt.config import get_settings
 from gridmgmt.domain.branch_rules import RULES
 from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, focus, legend_entries, village_bounds
 from gridmgmt.maps.township import render_parts
@@ -11,6 +12,7 @@ from gridmgmt.reports.coverage_tables import LABELS, RULE_COLUMNS, summary
 from gridmgmt.services.coverage.layers import coverage_layers, gap_locations
 from gridmgmt.services.coverage.report import township_coverage
 from gridmgmt.services.coverage.workbook import export_coverage_workbook
+from gridmgmt.services.visits.settings import VisitSettings
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 from web.inputs import CoverageQuery
@@ -53,7 +55,7 @@ def gaps(report, places: dict, village: str | None) -> list[Gap]:
     for rule, frame in report.findings.items():
         for (_, row), where in zip(frame.iterrows(), places[rule]):
             name = row.get("village") if isinstance(row.get("village"), str) else ""
-            if rule in ("blank_village", "village_uncovered", "first_secretary_missing"):
+            if rule in ("blank_village", "village_uncovered", "first_secretary_missing", "work_team_short"):
                 name = row.get("name")
             if village and name != village:
                 continue
@@ -68,7 +70,7 @@ def page(code: str, query: CoverageQuery):
     """Coverage map and gap table of township CODE, optionally for one village (?village=名称)."""
     require_township(code)
     session = get_session()
-    report = township_coverage(session, code)
+    report = township_coverage(session, code, postings=VisitSettings.of(get_settings()).posting_check())
     layers, fmap = role_map(session, code)
     add_coverage_overlays(fmap, coverage_layers(session, report))
     village = query.village
@@ -95,5 +97,7 @@ def page(code: str, query: CoverageQuery):
 def workbook(code: str):
     """The coverage workbook of township CODE: one sheet per rule."""
     require_township(code)
-    data = export_coverage_workbook(get_session(), code, current_actor())
+    data = export_coverage_workbook(
+        get_session(), code, current_actor(), VisitSettings.of(get_settings()).posting_check()
+    )
     return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename=coverage-{code}.xlsx"})

@@ -9,13 +9,16 @@ from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.choices import LabelledChoice
 from gridmgmt.cli.layout import Command
+from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
+from gridmgmt.domain.postings import PostingCheck
 from gridmgmt.domain.vocab import FORMATS
 from gridmgmt.private_files import write_private
 from gridmgmt.reports.coverage_tables import as_json, summary, tables
 from gridmgmt.reports.coverage_workbook import coverage_workbook
 from gridmgmt.services.coverage.report import township_coverage
 from gridmgmt.services.coverage.workbook import audited_coverage
+from gridmgmt.services.visits.settings import VisitSettings
 
 # The table format shows this many rows of each list; json and xlsx carry all of them.
 TABLE_ROWS = 20
@@ -57,16 +60,21 @@ def _table_text(report) -> str:
 )
 @click.option("--no-reach", is_flag=True, help="不计算农户到活动场所、党员户的道路距离（更快）")
 @as_option
+def _postings() -> PostingCheck:
+    """Today's postings and the configured rules of resident postings."""
+    return VisitSettings.of(get_settings()).posting_check()
+
+
 def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool, as_user: str | None) -> None:
     """Print or export the coverage report of township CODE."""
     if fmt == "xlsx" and output is None:
         raise click.UsageError("输出 Excel 须用 -o 指定输出文件")
     with make_session() as session:
         if fmt == "table" and output is None:  # on screen, like the coverage page: not an export
-            report = township_coverage(session, code, with_reach=not no_reach)
+            report = township_coverage(session, code, with_reach=not no_reach, postings=_postings())
         else:
             actor = cli_actor(session, as_user, "view_coverage", township=code)
-            report = audited_coverage(session, code, actor, fmt, not no_reach)
+            report = audited_coverage(session, code, actor, fmt, _postings(), not no_reach)
     if fmt == "xlsx":
         write_private(output, coverage_workbook(report))
         click.echo(f"已写入 {output}")

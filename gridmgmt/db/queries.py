@@ -9,10 +9,10 @@ import json
 
 import numpy as np
 import shapely
-from sqlalchemy import ARRAY, ColumnElement, Select, any_, bindparam, false, func, or_, select
+from sqlalchemy import ARRAY, ColumnElement, Select, and_, any_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import GridCell, GridPlan, Household, Village, VillageGroup
+from gridmgmt.db.models import CadreVillage, GridCell, GridPlan, Household, Village, VillageGroup
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
 
@@ -30,6 +30,17 @@ def township_villages(township_id: int) -> Select:
 def in_township(township_id: int) -> ColumnElement:
     """WHERE clause: the household lies in a village of township TOWNSHIP_ID."""
     return Household.village_id.in_(township_villages(township_id))
+
+
+def posting_in_force(first, last=None) -> ColumnElement:
+    """WHERE clause: the cadre_village posting holds on day FIRST, or on some day from FIRST to
+    LAST (both included); empty dates are open (SQL of gridmgmt.domain.postings.in_force).
+    An ended posting satisfies nothing: every check of postings reads them through this."""
+    last = first if last is None else last
+    return and_(
+        or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= last),
+        or_(CadreVillage.end_date.is_(None), CadreVillage.end_date >= first),
+    )
 
 
 def household_scope(scope: Scope) -> list[ColumnElement]:

@@ -33,6 +33,8 @@ RULES = {
     "leader_posting": "镇领导班子成员挂点不是1个村",
     "village_uncovered": "行政村无镇干部包村/挂点",
     "first_secretary_missing": "重点村未派第一书记",
+    "work_team_short": "脱贫村驻村工作队员不足2人",
+    "resident_term": "第一书记/工作队员任期将满或已满",
     "venue_far": "离党群服务中心/活动场所过远的农户",
     "member_far": "离党员户过远的农户",
 }

@@ -206,6 +206,11 @@ class AttendRules:
 
     hours: dict[str, float] = field(default_factory=dict)
 
+    def __post_init__(self):
+        unknown = set(self.hours) - set(EVENT_TYPES)
+        if unknown:
+            raise DutyError(f"到场时限设置了未知事件类型 {'、'.join(sorted(unknown))}；可选：{'、'.join(EVENT_TYPES)}")
+
     def of(self, event_type: str) -> float:
         """The hours to attend an event of EVENT_TYPE."""
         return self.hours.get(event_type, DEFAULT_ATTEND_HOURS[event_type])

@@ -73,3 +73,11 @@ def days_required(start: date | None, end: date | None, month: date, rules: Post
 def work_team_short(team: int, rules: PostingRules = PostingRules()) -> bool:
     """True when a 脱贫村's work team in force has fewer members than the rule asks."""
     return team < rules.work_team_min
+
+
+@dataclass(frozen=True)
+class PostingCheck:
+    """The day postings are read on (those in force then) and the rules they are checked by."""
+
+    day: date
+    rules: PostingRules = PostingRules()

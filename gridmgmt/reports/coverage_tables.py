@@ -42,6 +42,9 @@ LABELS = {
     "branch": "党支部",
     "number": "党小组序号",
     "leader": "建议组长",
+    "work_team": "在岗工作队员",
+    "start_date": "驻村起始",
+    "term_end": "任期届满",
 }
 AREA_COLUMNS = [
     "households",
@@ -70,6 +73,8 @@ RULE_COLUMNS = {
     "leader_posting": ["code", "name", "cadre_role", "villages_posted"],
     "village_uncovered": ["code", "name"],
     "first_secretary_missing": ["code", "name", "designations"],
+    "work_team_short": ["code", "name", "work_team"],
+    "resident_term": ["village", "code", "name", "cadre_role", "start_date", "term_end", "reasons"],
     "venue_far": HOME[:3] + ["venue", "venue_m"] + HOME[3:],
     "member_far": HOME[:3] + ["member_m"] + HOME[3:],
 }

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from geodata.demo.shapes import METRES_PER_DEGREE
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
+from gridmgmt.domain.postings import PostingCheck
 from gridmgmt.services.coverage.report import township_coverage
 from tests.actors import ADMIN, add_actor
 from tests.integration.demo_town import CODE, default_demo
@@ -27,7 +28,9 @@ UNTIL = date(2026, 7, 1)
 @pytest.fixture(scope="module")
 def demo(engine):
     """(generated tables, coverage report) of the demo township loaded into the test database."""
-    with default_demo(engine, UNTIL, lambda session: township_coverage(session, CODE)) as loaded:
+    with default_demo(
+        engine, UNTIL, lambda session: township_coverage(session, CODE, postings=PostingCheck(UNTIL))
+    ) as loaded:
         yield loaded
 
 

@@ -10,6 +10,8 @@ transverse Mercator, so PostGIS distances match the hand figures to well under 1
            x=0                1000        2000                                       4500
 """
 
+from datetime import date
+
 import numpy as np
 import pytest
 import shapely
@@ -29,6 +31,7 @@ from gridmgmt.db.models import (
     VillageGroup,
 )
 from gridmgmt.domain.branch_rules import CoverageRules
+from gridmgmt.domain.postings import PostingCheck
 from gridmgmt.network.topology import build_topology
 from gridmgmt.services.coverage.county import county_figures
 from gridmgmt.services.coverage.layers import coverage_layers
@@ -38,6 +41,7 @@ TO_LONLAT = Transformer.from_crs(
     "+proj=tmerc +lat_0=23.9 +lon_0=115.7 +k=1 +ellps=WGS84", 4326, always_xy=True
 ).transform
 TOWN = "441624999000"
+TODAY = PostingCheck(date(2026, 6, 1))  # the postings here are open-ended
 
 
 def _ewkt(geom) -> str:
@@ -205,7 +209,7 @@ def _codes(frame, column="code"):
 
 
 def test_every_planted_gap_and_nothing_else(session, town):
-    report = township_coverage(session, TOWN)
+    report = township_coverage(session, TOWN, postings=TODAY)
     f = report.findings
     assert _codes(f["blank_group"]) == ["44162499920102"]
     assert f["blank_village"].empty
@@ -223,7 +227,7 @@ def test_every_planted_gap_and_nothing_else(session, town):
 
 
 def test_figures_per_group_village_and_township(session, town):
-    report = township_coverage(session, TOWN)
+    report = township_coverage(session, TOWN, postings=TODAY)
     groups = report.groups.set_index("code")
     assert groups.loc["44162499920101", ["households", "residents", "members", "party_households"]].tolist() == [
         3,
@@ -242,7 +246,7 @@ def test_figures_per_group_village_and_township(session, town):
 
 
 def test_reach_along_the_road_and_off_it(session, town):
-    report = township_coverage(session, TOWN)
+    report = township_coverage(session, TOWN, postings=TODAY)
     by_head = {h: report.reach.loc[i] for h, i in _ids(session).items()}
     # h1: 20 m to the road, 900 m along it to venue A.
     assert by_head["h1"].venue_m == pytest.approx(920, rel=0.01)
@@ -267,7 +271,7 @@ def _ids(session):
 
 
 def test_proposals_follow_the_settlements(session, town):
-    report = township_coverage(session, TOWN)
+    report = township_coverage(session, TOWN, postings=TODAY)
     proposals = report.proposals
     assert proposals.branch.tolist() == ["乙村党支部"] * 3 and proposals.members.tolist() == [3, 3, 3]
     homes = {v: k for k, v in _ids(session).items()}
@@ -279,7 +283,7 @@ def test_proposals_follow_the_settlements(session, town):
 
 def test_thresholds_come_from_the_rules(session, town):
     rules = CoverageRules(venue_reach_m=2500, member_reach_m=700, dispersed_settlements=4)
-    report = township_coverage(session, TOWN, rules)
+    report = township_coverage(session, TOWN, rules, postings=TODAY)
     assert report.findings["venue_far"].empty
     # h4 is 750 m from s1a; h5 (50 + 600 + 10) and h_off (642 m) are within 700.
     assert sorted(report.findings["member_far"].code) == ["Hh4"]
@@ -288,13 +292,13 @@ def test_thresholds_come_from_the_rules(session, town):
 
 def test_unknown_township_and_read_only(session, town):
     with pytest.raises(TownshipNotFound, match="没有编码为 1 的乡镇"):
-        township_coverage(session, "1")
-    assert township_coverage(session, TOWN, with_reach=False).reach is None
+        township_coverage(session, "1", postings=TODAY)
+    assert township_coverage(session, TOWN, with_reach=False, postings=TODAY).reach is None
 
 
 def test_county_figures_match_the_township_report(session, town):
     figures = county_figures(session)
-    report = township_coverage(session, TOWN, with_reach=False)
+    report = township_coverage(session, TOWN, with_reach=False, postings=TODAY)
     columns = ["households", "residents", "members", "full", "probationary", "party_households"]
     assert (figures["groups"][columns] == report.groups[columns]).all().all()
     # Straight lines: s3a–s3c are 2100–2200 m from venue B; h_off is 1321 m from it.
@@ -306,7 +310,7 @@ def test_county_figures_match_the_township_report(session, town):
 def test_without_roads_the_report_says_what_it_skipped(session, town):
     session.execute(Road.__table__.delete())
     session.commit()
-    report = township_coverage(session, TOWN)
+    report = township_coverage(session, TOWN, postings=TODAY)
     assert report.notes == [NO_ROADS_NOTE] and report.reach is None
     assert _codes(report.findings["blank_group"]) == ["44162499920102"]
     assert _codes(report.findings["committee_missing"]) == ["TA"]
@@ -315,7 +319,7 @@ def test_without_roads_the_report_says_what_it_skipped(session, town):
 
 
 def test_venues_carry_their_reach(session, town):
-    report = township_coverage(session, TOWN)
+    report = township_coverage(session, TOWN, postings=TODAY)
     venues = {f["properties"]["name"]: f["properties"] for f in coverage_layers(session, report).venues["features"]}
     # h1–h4 are nearest to venue A (h4: 540 m against 640 m); h5 (550 m), the three
     # settlements and h_off to venue B, of which s3a–s3c lie beyond 2 km. The firm branch meets

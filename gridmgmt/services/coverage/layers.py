@@ -39,6 +39,7 @@ PLACE_OF_RULE = {
     "coop_without_org": "firm",
     "village_uncovered": "village",
     "first_secretary_missing": "village",
+    "work_team_short": "village",
     "venue_far": "household",
     "member_far": "household",
 }

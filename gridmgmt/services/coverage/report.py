@@ -4,6 +4,8 @@ Reads the township's tables in a few queries, runs gridmgmt.analysis on them and
 returns one CoverageReport. Read-only: nothing is written.
 """
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import Select, select
@@ -22,9 +24,10 @@ from gridmgmt.db.models import (
     Village,
     VillageGroup,
 )
-from gridmgmt.db.queries import in_township, township_villages
+from gridmgmt.db.queries import in_township, posting_in_force, township_villages
 from gridmgmt.domain.branch_rules import SPLIT_REASONS, CoverageRules
 from gridmgmt.domain.errors import TownshipNotFound
+from gridmgmt.domain.postings import PostingCheck
 from gridmgmt.network.distances import Snapped, VertexCosts, pair_distances, straight_distances
 from gridmgmt.network.roads import NoRoads
 from gridmgmt.readmodels import CoverageReport
@@ -33,8 +36,8 @@ from gridmgmt.services.coverage.reach import household_reach, township_reach
 NO_ROADS_NOTE = "该乡镇没有可通行的道路（未导入或未建拓扑），未计算道路可达性、党员居住分散度和党小组建议"
 
 
-def _queries(township_id: int) -> dict[str, Select]:
-    """The township's tables the report is made from, by name."""
+def _queries(township_id: int, day: date) -> dict[str, Select]:
+    """The township's tables the report is made from, by name; the postings in force on DAY."""
     t = township_id
     return {
         "villages": select(
@@ -84,15 +87,21 @@ def _queries(township_id: int) -> dict[str, Select]:
         "cadres": select(Cadre.id, Cadre.code, Cadre.name, Cadre.cadre_role)
         .where(Cadre.township_id == t)
         .order_by(Cadre.code),
-        "postings": select(CadreVillage.cadre_id, CadreVillage.village_id, CadreVillage.assignment)
+        "postings": select(
+            CadreVillage.cadre_id,
+            CadreVillage.village_id,
+            CadreVillage.assignment,
+            CadreVillage.start_date,
+            CadreVillage.end_date,
+        )
         .join(Cadre, Cadre.id == CadreVillage.cadre_id)
-        .where(Cadre.township_id == t),
+        .where(Cadre.township_id == t, posting_in_force(day)),
     }
 
 
-def _tables(session: Session, township_id: int) -> dict[str, pd.DataFrame]:
+def _tables(session: Session, township_id: int, day: date) -> dict[str, pd.DataFrame]:
     conn = session.connection()
-    return {name: pd.read_sql(rows, conn) for name, rows in _queries(township_id).items()}
+    return {name: pd.read_sql(rows, conn) for name, rows in _queries(township_id, day).items()}
 
 
 def _township(session: Session, code: str) -> tuple[int, str]:
@@ -175,7 +184,7 @@ def _named(frame: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(village=frame.village_id.map(villages.name)) if len(frame) else frame.assign(village=[])
 
 
-def _structure_findings(t, villages, groups, branches: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def _structure_findings(t, villages, groups, branches: pd.DataFrame, check: PostingCheck) -> dict[str, pd.DataFrame]:
     """Findings of the blank-area, committee, split, firm and leadership rules."""
     found = {
         "blank_group": groups[(groups.members == 0) & (groups.households > 0)],
@@ -190,6 +199,8 @@ def _structure_findings(t, villages, groups, branches: pd.DataFrame) -> dict[str
     )
     found.update({k: _named(v, villages) for k, v in cov.firms_without_org(t["firms"]).items()})
     found.update(cov.leadership(t["cadres"], t["postings"], t["villages"]))
+    resident = cov.resident_postings(t["cadres"], t["postings"], t["villages"], check.day, check.rules)
+    found.update({k: _named(v, villages) if k == "resident_term" else v for k, v in resident.items()})
     return found
 
 
@@ -221,15 +232,21 @@ def _reach_by_area(t, reach: pd.DataFrame, rules: CoverageRules, key: str) -> pd
 
 
 def township_coverage(
-    session: Session, code: str, rules: CoverageRules = CoverageRules(), with_reach: bool = True
+    session: Session,
+    code: str,
+    rules: CoverageRules = CoverageRules(),
+    with_reach: bool = True,
+    *,
+    postings: PostingCheck,
 ) -> CoverageReport:
-    """The coverage report of the township CODE; raises TownshipNotFound.
+    """The coverage report of the township CODE with the postings in force on POSTINGS.day;
+    raises TownshipNotFound.
 
     Without routable roads the report has no road measures (reach, settlements,
     proposals) and says so in its notes.
     """
     township_id, name = _township(session, code)
-    t = _tables(session, township_id)
+    t = _tables(session, township_id, postings.day)
     villages, groups, total = _areas(t)
     branch = cov.branch_members(t["orgs"], t["members"])
     try:
@@ -249,7 +266,7 @@ def township_coverage(
         villages,
         groups,
         branches,
-        _structure_findings(t, villages, groups, branches),
+        _structure_findings(t, villages, groups, branches, postings),
         _proposals(t, branches, distances, branch, rules),
     )
     if reach is None:

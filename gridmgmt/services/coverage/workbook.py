@@ -3,6 +3,7 @@
 from sqlalchemy.orm import Session
 
 from gridmgmt.domain.branch_rules import CoverageRules
+from gridmgmt.domain.postings import PostingCheck
 from gridmgmt.readmodels import CoverageReport
 from gridmgmt.reports.coverage_workbook import coverage_workbook
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK
@@ -11,10 +12,16 @@ from gridmgmt.services.coverage.report import township_coverage
 
 
 def audited_coverage(
-    session: Session, code: str, actor: Actor, fmt: str, with_reach: bool = True, rules: CoverageRules = CoverageRules()
+    session: Session,
+    code: str,
+    actor: Actor,
+    fmt: str,
+    postings: PostingCheck,
+    with_reach: bool = True,
+    rules: CoverageRules = CoverageRules(),
 ) -> CoverageReport:
     """Township CODE's coverage (it names cadres and party members) as an export in FMT: audited, committed."""
-    report = township_coverage(session, code, rules, with_reach)
+    report = township_coverage(session, code, rules, with_reach, postings=postings)
     record(
         session,
         actor,
@@ -27,7 +34,12 @@ def audited_coverage(
 
 
 def export_coverage_workbook(
-    session: Session, code: str, actor: Actor, with_reach: bool = True, rules: CoverageRules = CoverageRules()
+    session: Session,
+    code: str,
+    actor: Actor,
+    postings: PostingCheck,
+    with_reach: bool = True,
+    rules: CoverageRules = CoverageRules(),
 ) -> bytes:
     """The .xlsx bytes of township CODE's coverage; writes the audit row and commits."""
-    return coverage_workbook(audited_coverage(session, code, actor, "xlsx", with_reach, rules))
+    return coverage_workbook(audited_coverage(session, code, actor, "xlsx", postings, with_reach, rules))
