@@ -30,6 +30,7 @@ TABLES = (
     "road",
     "event",
     "visit",
+    "checkin",
 )
 FOREIGN_KEYS = {
     "village": {"township_id": "township"},
@@ -44,6 +45,7 @@ FOREIGN_KEYS = {
     "road": {"township_id": "township"},
     "event": {"village_id": "village", "household_id": "household", "reported_by": "cadre", "attended_by": "cadre"},
     "visit": {"cadre_id": "cadre", "household_id": "household", "group_id": "village_group", "event_id": "event"},
+    "checkin": {"cadre_id": "cadre", "village_id": "village"},
 }
 GEOMETRY_COLUMNS = {
     "township": ("geom", "seat"),

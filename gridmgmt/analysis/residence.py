@@ -18,12 +18,12 @@ def residence(
 ) -> pd.DataFrame:
     """One row per posting of POSTINGS (cadre_id, village_id, start_date, end_date) that holds
     some day of MONTH's month: days present (PRESENCE: cadre_id, village_id, day as date) on
-    days the posting held up to DAY, days required, whether the month is over by DAY, and
-    whether a month that is over fell short."""
+    days the posting held up to DAY, days required, whether the month is over at the close of
+    DAY, and whether a month that is over fell short."""
     first, last = month_of(month)
     seen = presence[(presence.day >= first) & (presence.day <= min(last, day))]
     rows = []
-    complete = last < day
+    complete = last <= day  # at the close of DAY, as compliance is
     for p in postings.itertuples():
         required = days_required(p.start_date, p.end_date, first, rules)
         if required == 0:  # not posted any day of the month

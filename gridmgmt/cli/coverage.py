@@ -30,6 +30,11 @@ def _native(value):
     return value.item() if hasattr(value, "item") else str(value)
 
 
+def _postings() -> PostingCheck:
+    """Today's postings and the configured rules of resident postings."""
+    return VisitSettings.of(get_settings()).posting_check()
+
+
 def _table_text(report) -> str:
     lines = [f"{k}：{v}" for k, v in summary(report).items()] + [f"注意：{n}" for n in report.notes]
     for table in tables(report)[2:]:
@@ -60,11 +65,6 @@ def _table_text(report) -> str:
 )
 @click.option("--no-reach", is_flag=True, help="不计算农户到活动场所、党员户的道路距离（更快）")
 @as_option
-def _postings() -> PostingCheck:
-    """Today's postings and the configured rules of resident postings."""
-    return VisitSettings.of(get_settings()).posting_check()
-
-
 def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool, as_user: str | None) -> None:
     """Print or export the coverage report of township CODE."""
     if fmt == "xlsx" and output is None:
