@@ -20,6 +20,7 @@ from gridmgmt.db.models import (
 from gridmgmt.db.queries import collection, feature_collection, posting_in_force
 from gridmgmt.domain.errors import NotFound
 from gridmgmt.domain.permissions import Forbidden, Scope, sees_village
+from gridmgmt.domain.postings import RESIDENT_ASSIGNMENTS, term_end
 from gridmgmt.domain.vocab import ASSIGNMENTS, CADRE_ROLES, ORG_TYPES
 from gridmgmt.readmodels import TownshipLayers
 from gridmgmt.services.mapdata.households import scoped_households
@@ -65,7 +66,7 @@ class VillagePage:
     party_households: int
     groups: list[GroupLine]
     orgs: list[OrgLine]
-    cadres: list[tuple[str, str, str]]  # name, cadre role, assignment (Chinese)
+    cadres: list[tuple[str, str, str, date | None]]  # name, cadre role, assignment (Chinese), term end
 
 
 def village_page(session: Session, code: str, scope: Scope, day: date) -> tuple[VillagePage, TownshipLayers]:
@@ -135,15 +136,24 @@ def _orgs(session: Session, village_id: int) -> list[OrgLine]:
     return [OrgLine(name, ORG_TYPES[kind], full, prob, size) for name, kind, full, prob, size in rows]
 
 
-def _cadres(session: Session, village_id: int, day: date) -> list[tuple[str, str, str]]:
-    """The cadres posted to the village on DAY: name, role, assignment (Chinese)."""
+def _cadres(session: Session, village_id: int, day: date) -> list[tuple[str, str, str, date | None]]:
+    """The cadres posted to the village on DAY: name, role, assignment (Chinese), and for a first
+    secretary or work-team member the last day of their two-year term (003 二.1)."""
     rows = session.execute(
-        select(Cadre.name, Cadre.cadre_role, CadreVillage.assignment)
+        select(Cadre.name, Cadre.cadre_role, CadreVillage.assignment, CadreVillage.start_date)
         .join(CadreVillage, CadreVillage.cadre_id == Cadre.id)
         .where(CadreVillage.village_id == village_id, posting_in_force(day))
         .order_by(Cadre.code)
     )
-    return [(name, CADRE_ROLES[role], ASSIGNMENTS[kind]) for name, role, kind in rows]
+    return [
+        (
+            name,
+            CADRE_ROLES[role],
+            ASSIGNMENTS[kind],
+            term_end(start) if kind in RESIDENT_ASSIGNMENTS and start else None,
+        )
+        for name, role, kind, start in rows
+    ]
 
 
 def scope_layers(session: Session, scope: Scope, title: str) -> TownshipLayers | None:
