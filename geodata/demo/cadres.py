@@ -12,9 +12,9 @@ import shapely
 from geodata.demo import names
 from geodata.demo.party import Party, new_members
 from geodata.demo.places import Places
+from gridmgmt.domain.postings import RESIDENT_ASSIGNMENTS
 
 VILLAGE_CADRES = 5
-RESIDENT = ("first_secretary", "work_team")
 HOUSEHOLDS_PER_GRID_WORKER = 150
 
 
@@ -42,7 +42,7 @@ class _Cadres:
         if assignment:
             # Posted before the year of visits that build_activity makes, so those visits count;
             # residents within their two-year term (003 二.1「任期两年」).
-            days = int(self.rng.integers(366, 700 if assignment in RESIDENT else 1100))
+            days = int(self.rng.integers(366, 700 if assignment in RESIDENT_ASSIGNMENTS else 1100))
             self.postings.append(
                 {
                     "cadre_id": cadre_id,

@@ -16,6 +16,7 @@ import shapely
 
 from geodata.demo.activity import client_ids
 from geodata.demo.places import Places
+from gridmgmt.domain.postings import RESIDENT_ASSIGNMENTS
 
 TERM_LEFT_DAYS = 30
 BAO_CUN_ENDED_DAYS = 120
@@ -78,7 +79,7 @@ def build_checkins(rng, postings: pd.DataFrame, places: Places, until, tz: str) 
     months, by every resident posted then, at 08–09 local time; none by the planted short one."""
     start = until - timedelta(days=30 * CHECKIN_MONTHS)
     days = pd.date_range(start, until - timedelta(days=1), freq="D")
-    resident = postings[postings.assignment.isin(["first_secretary", "work_team"])]
+    resident = postings[postings.assignment.isin(RESIDENT_ASSIGNMENTS)]
     resident = resident[resident.cadre_id != short_resident(postings)]
     rows = []
     for p in resident.itertuples():

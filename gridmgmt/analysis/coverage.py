@@ -17,7 +17,7 @@ from gridmgmt.domain.branch_rules import (
     leader_posting_finding,
     split_reasons,
 )
-from gridmgmt.domain.postings import PostingRules, term_end, term_finding, work_team_short
+from gridmgmt.domain.postings import RESIDENT_ASSIGNMENTS, PostingRules, term_end, term_finding, work_team_short
 
 COUNT_COLUMNS = ["households", "residents", "members", "full", "probationary", "party_households"]
 
@@ -103,7 +103,7 @@ def resident_postings(
     poor = villages[villages.is_poverty_alleviated].assign(
         work_team=lambda v: team.reindex(v.id).fillna(0).astype(int).to_numpy()
     )
-    resident = postings[postings.assignment.isin(["first_secretary", "work_team"])].dropna(subset=["start_date"])
+    resident = postings[postings.assignment.isin(RESIDENT_ASSIGNMENTS)].dropna(subset=["start_date"])
     finding = [term_finding(s, e, day, rules) for s, e in zip(resident.start_date, resident.end_date)]
     due = resident.assign(finding=finding).dropna(subset=["finding"])
     people = cadres.set_index("id")
