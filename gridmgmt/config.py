@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     coverage_helper_max_age: int | None = None
     # How far from its org's venue a meeting's check-in still counts as at the venue.
     meeting_venue_m: float = 300.0
+    # Resident postings (issue 14, gridmgmt.domain.postings): days before a 第一书记's or
+    # 工作队员's two-year term ends from which a reminder shows, days a month in the village
+    # (003: 20), and the least work team of a 脱贫村 (003: 2).
+    resident_remind_days: int = 60
+    resident_days_a_month: int = 20
+    work_team_min: int = 2
 
     @property
     def secrets_dir(self) -> Path:

@@ -5,7 +5,7 @@ is flagged, a route on the map and as a printable list."""
 import pytest
 from sqlalchemy import func, select
 
-from gridmgmt.db.models import Event, Household, Visit
+from gridmgmt.db.models import Checkin, Event, Household, Visit
 
 pytestmark = pytest.mark.e2e
 
@@ -132,3 +132,33 @@ def test_phone_event_reports(login_page, live_server, session, screenshot_dir):
     page.screenshot(path=str(screenshot_dir / "visits-phone-two-events.png"))
 
     assert errors == []
+
+
+def test_phone_check_in(login_page, live_server, session):
+    """003 三.5 在村签到: one tap records where the cadre is; a lost answer is resent on the next
+    page load and stays one check-in; a fix outside every village is refused in Chinese."""
+    page = login_page("grid_worker", 390, 844)
+    errors, lost = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server}/m/visits")
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"longitude": 115.745, "latitude": 23.90, "accuracy": 10})  # in 东村
+    page.route("**/api/checkins", lambda route: (lost.append(route.fetch()), route.abort()))
+    page.click("#checkin-button")
+    page.wait_for_function("() => document.getElementById('checkin-state').textContent.includes('网络不畅')")
+    assert lost[0].status == 201 and _checkins(session) == 1
+    page.unroute("**/api/checkins")
+    with page.expect_response("**/api/checkins") as resent:
+        page.reload()
+    assert resent.value.status == 200 and _checkins(session) == 1
+    page.wait_for_function("() => document.getElementById('checkin-state').textContent === '已签到'")
+    page.context.set_geolocation({"longitude": 115.83, "latitude": 23.90, "accuracy": 10})  # in 邻镇
+    page.click("#checkin-button")
+    page.wait_for_function("() => document.getElementById('checkin-state').textContent.includes('不在本乡镇')")
+    assert _checkins(session) == 1 and page.evaluate("localStorage.getItem('gridmgmt-pending-checkins')") == "{}"
+    assert errors == []
+
+
+def _checkins(session):
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(Checkin))

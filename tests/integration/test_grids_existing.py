@@ -106,7 +106,7 @@ def test_a_household_list_becomes_cells_that_tile_their_village_and_rebalance(se
     assert found.overlaps == [] and found.outside == [] and found.gaps == []
     names = dict(session.execute(select(GridCell.code, GridCell.name).where(GridCell.plan_id == plan_id)).all())
     assert names == {"XC-1": "西村一格", "DC-1": "东村一格", "DC-2": "东村二格"}
-    report = rebalance(session, plan_id)
+    report = rebalance(session, plan_id, actor=ACTOR)
     assert report.cells >= 2 and check_plan(session, plan_id).unassigned == []
 
 

@@ -1,11 +1,12 @@
-// The grid worker's visit page. A visit or an event report gets its client id when first
+// The grid worker's visit page. A visit, an event report or a check-in gets its client id when first
 // submitted and waits in localStorage until the server acknowledges it (2xx) or refuses it for
 // good (a 4xx whose error says "final"); a 5xx, 429, 401/403 or no network keeps it, and it is
 // resent when the page opens and when the phone comes back online. The same client id makes
 // every resend one visit, one event.
 (() => {
-  const {items, places, cells, recordUrl, eventUrl, routeUrl, householdUrl} = VISITS;
+  const {items, places, cells, recordUrl, eventUrl, checkinUrl, routeUrl, householdUrl} = VISITS;
   const PENDING = "gridmgmt-pending-visits", PENDING_EVENTS = "gridmgmt-pending-events";
+  const PENDING_CHECKINS = "gridmgmt-pending-checkins";
   const COLOURS = {event_overdue: "#b71c1c", event_open: "#ef6c00", overdue: "#c62828", due: "#1565c0", done: "#2e7d32"};
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const $ = id => document.getElementById(id);
@@ -65,6 +66,28 @@
     forget(PENDING_EVENTS, body.client_id);
     return reply;
   }
+
+  async function sendCheckin(body) {
+    const reply = await post(checkinUrl, body);
+    forget(PENDING_CHECKINS, body.client_id);
+    $("checkin-state").textContent = "已签到";
+    return reply;
+  }
+
+  // 在村签到 (003 三.5): where and when the resident is; it waits on the phone like a visit.
+  $("checkin-button").addEventListener("click", () => {
+    if (!navigator.geolocation) { $("checkin-state").textContent = "此浏览器不能定位，无法签到"; return; }
+    $("checkin-state").textContent = "正在定位…";
+    navigator.geolocation.getCurrentPosition(p => {
+      const body = {client_id: uuid4(), lon: p.coords.longitude, lat: p.coords.latitude,
+                    accuracy_m: p.coords.accuracy, checked_at: new Date().toISOString()};
+      localStorage.setItem(PENDING_CHECKINS, JSON.stringify({...stored(PENDING_CHECKINS), [body.client_id]: body}));
+      sendCheckin(body).catch(error => {
+        if (error instanceof Refused) { forget(PENDING_CHECKINS, body.client_id); $("checkin-state").textContent = error.message; }
+        else $("checkin-state").textContent = waiting(error).replace("点此重试", "稍后自动补发");
+      });
+    }, () => { $("checkin-state").textContent = "未能定位，无法签到"; }, {enableHighAccuracy: true, timeout: 10000});
+  });
 
   function locate() {
     fix = null;
@@ -190,6 +213,7 @@
     Object.values(stored(PENDING_EVENTS)).forEach(body => sendEvent(body).then(
       reply => { if (reply.created) window.location.reload(); },  // the event was not on this page yet
       dropRefused(PENDING_EVENTS, body.client_id)));
+    Object.values(stored(PENDING_CHECKINS)).forEach(body => sendCheckin(body).catch(dropRefused(PENDING_CHECKINS, body.client_id)));
   }
   resend();
   window.addEventListener("online", resend);

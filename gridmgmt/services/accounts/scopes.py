@@ -12,10 +12,11 @@ from datetime import date
 from functools import lru_cache
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Date, Integer, Select, bindparam, distinct, func, or_, select
+from sqlalchemy import ColumnElement, Date, Integer, Select, bindparam, distinct, func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import Cadre, CadreVillage, GridCell, GridPlan, Household, Township, Village
+from gridmgmt.db.queries import posting_in_force
 from gridmgmt.domain.duties import covers_township
 from gridmgmt.domain.permissions import Scope, role_scope, sees_household
 from gridmgmt.services.visits.duties import active_duties
@@ -55,11 +56,7 @@ def _assignments() -> Select:
     from its first day to its last, both included; empty: open), their home village, and the cells
     they hold in the published plan with those cells' villages."""
     day = bindparam("day", type_=Date)
-    posted = select(CadreVillage.village_id).where(
-        CadreVillage.cadre_id == Cadre.id,
-        or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= day),
-        or_(CadreVillage.end_date.is_(None), CadreVillage.end_date >= day),
-    )
+    posted = select(CadreVillage.village_id).where(CadreVillage.cadre_id == Cadre.id, posting_in_force(day))
     held = (
         select(GridCell.id)
         .join(GridPlan, GridPlan.id == GridCell.plan_id)

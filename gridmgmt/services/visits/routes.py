@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.analysis.compliance import PRIORITIES
 from gridmgmt.analysis.routing import fit_budget
 from gridmgmt.db.models import Cadre, CadreVillage, Event, Household, PartyOrg, Township
-from gridmgmt.db.queries import among, lonlat, rounded
+from gridmgmt.db.queries import among, lonlat, posting_in_force, rounded
 from gridmgmt.domain.errors import UserError
 from gridmgmt.network.distances import VertexCosts
 from gridmgmt.network.legs import Gap, LegMatrix
@@ -67,13 +67,13 @@ def road_legs(session: Session, township_id: int, lon: np.ndarray, lat: np.ndarr
     return network, places, network.leg_matrix(places)
 
 
-def cadre_base(session: Session, cadre_id: int) -> tuple[float, float, int]:
-    """(lon, lat, township id) of where cadre CADRE_ID's rounds start: their home, else the venue
-    of a village they are posted to, else the township seat."""
+def cadre_base(session: Session, cadre_id: int, day: date) -> tuple[float, float, int]:
+    """(lon, lat, township id) of where cadre CADRE_ID's rounds start on DAY: their home, else the
+    venue of a village they are posted to then, else the township seat."""
     venue = (
         select(PartyOrg.venue)
         .join(CadreVillage, CadreVillage.village_id == PartyOrg.village_id)
-        .where(CadreVillage.cadre_id == Cadre.id, PartyOrg.venue.is_not(None))
+        .where(CadreVillage.cadre_id == Cadre.id, PartyOrg.venue.is_not(None), posting_in_force(day))
         .order_by(PartyOrg.id)
         .limit(1)
         .scalar_subquery()
@@ -96,7 +96,7 @@ def plan_route(
     if not 0 < hours <= 24:
         raise RouteError("时间预算须在 0–24 小时之间")
     work = cadre_work(session, cadre_code, day, settings)
-    base_lon, base_lat, township_id = cadre_base(session, work.cadre["id"])
+    base_lon, base_lat, township_id = cadre_base(session, work.cadre["id"], day)
     route = Route(work.cadre, mode, (base_lon, base_lat))
     if work.work.empty:
         return route
