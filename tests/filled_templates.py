@@ -81,6 +81,16 @@ ROWS = {
         {"code": "C1", "name": "黄一", "cadre_role": "网格员", "phone": "13900000001", "household_code": "H1"},
         {"code": "C2", "name": "黄二", "cadre_role": "镇干部", "party_member_code": "P2", "household_code": "H2"},
     ],
+    "postings": [
+        {"cadre_code": "C2", "village_code": "449900103001", "assignment": "包村", "start_date": "2026-01-01"},
+        {
+            "cadre_code": "C1",
+            "village_code": "449900103002",
+            "assignment": "挂点",
+            "start_date": "2025-03-01",
+            "end_date": "2025-12-31",
+        },
+    ],
 }
 TABLES = {name: layer.table for name, layer in LAYERS.items()}
 
