@@ -42,7 +42,9 @@ LIMITS = {"准备数据库": 600, "崩溃前": 180, "停库与重启": 120, "其
 WORKER = DEMO_USERS["grid_worker"]
 SCOPE_SQL = """
 SELECT h.id FROM household h JOIN cadre_village cv ON cv.village_id = h.village_id
-JOIN app_user u ON u.cadre_id = cv.cadre_id WHERE u.username = %s ORDER BY h.id"""
+JOIN app_user u ON u.cadre_id = cv.cadre_id WHERE u.username = %s
+AND (cv.start_date IS NULL OR cv.start_date <= current_date) AND (cv.end_date IS NULL OR cv.end_date >= current_date)
+ORDER BY h.id"""
 STORED_SQL = "SELECT client_id::text, note FROM visit WHERE note LIKE 'bench-fault-%'"
 
 

@@ -107,7 +107,7 @@ def field_database() -> tuple[str, str]:
     gridmgmt(DB, "demo", "--if-empty")
     password = secrets.token_urlsafe(12)
     with make_session(url) as session:
-        ensure_demo_users(session, actor=BENCH)
+        ensure_demo_users(session, get_settings().today(), actor=BENCH)
         for username in (WORKER, PLANNER):
             set_password(session, username, password, actor=BENCH)
     return url, password

@@ -156,7 +156,7 @@ def measure(checkouts: dict[str, Path]) -> list[tuple[str, MapPage, list[Load]]]
     url, _password = county_database()
     with make_session(url) as session:
         code = session.scalar(select(Township.code).order_by(Township.code))
-        ensure_demo_users(session, code, actor=Actor("bench"))
+        ensure_demo_users(session, get_settings().today(), code, actor=Actor("bench"))
     servers = {"ours": ours(), **{name: checkout_server(name, root) for name, root in checkouts.items()}}
     loads = {(name, page.name): [] for name in servers for page in PAGES}
     with ExitStack() as stack, sync_playwright() as playwright:

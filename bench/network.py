@@ -103,7 +103,7 @@ def demo_rounds(session, mode: str) -> Plausibility:
 def _unchecked_round(session, code: str, mode: str) -> np.ndarray:
     """Leg ratios of the cadre's round planned on unchecked road metres (the baseline)."""
     work = cadre_work(session, code, DAY, VisitSettings.of(get_settings()))
-    base_lon, base_lat, township_id = cadre_base(session, work.cadre["id"])
+    base_lon, base_lat, township_id = cadre_base(session, work.cadre["id"], DAY)
     todo = located(session, work.work)
     network = RoadNetwork.of(session, township_id)
     legs = network.leg_matrix(network.snap([base_lon, *todo.lon], [base_lat, *todo.lat]))

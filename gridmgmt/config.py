@@ -70,6 +70,12 @@ class Settings(BaseSettings):
     meeting_venue_m: float = 300.0
     # Days a follow-up (民情/需跟进) may stay open before it is overdue (issue 12).
     followup_due_days: int = 7
+    # Resident postings (issue 14, gridmgmt.domain.postings): days before a 第一书记's or
+    # 工作队员's two-year term ends from which a reminder shows, days a month in the village
+    # (003: 20), and the least work team of a 脱贫村 (003: 2).
+    resident_remind_days: int = 60
+    resident_days_a_month: int = 20
+    work_team_min: int = 2
 
     @property
     def secrets_dir(self) -> Path:

@@ -15,6 +15,7 @@ from gridmgmt.services.coverage.report import township_coverage
 from gridmgmt.services.coverage.settings import coverage_rules
 from gridmgmt.services.coverage.workbook import export_coverage_workbook
 from gridmgmt.services.orgs.pairings import unhelped_households
+from gridmgmt.services.visits.settings import VisitSettings
 from web.auth import current_actor, current_scope, permission_required, require_township
 from web.db import get_session
 from web.inputs import CoverageQuery
@@ -57,7 +58,7 @@ def gaps(report, places: dict, village: str | None) -> list[Gap]:
     for rule, frame in report.findings.items():
         for (_, row), where in zip(frame.iterrows(), places[rule]):
             name = row.get("village") if isinstance(row.get("village"), str) else ""
-            if rule in ("blank_village", "village_uncovered", "first_secretary_missing"):
+            if rule in ("blank_village", "village_uncovered", "first_secretary_missing", "work_team_short"):
                 name = row.get("name")
             if village and name != village:
                 continue
@@ -73,7 +74,8 @@ def page(code: str, query: CoverageQuery):
     require_township(code)
     session = get_session()
     settings = get_settings()
-    report = township_coverage(session, code, coverage_rules(settings), day=settings.today())
+    postings = VisitSettings.of(settings).postings
+    report = township_coverage(session, code, coverage_rules(settings), day=settings.today(), postings=postings)
     layers, fmap = role_map(session, code)
     add_coverage_overlays(fmap, coverage_layers(session, report))
     village = query.village
@@ -105,6 +107,11 @@ def workbook(code: str):
     require_township(code)
     settings = get_settings()
     data = export_coverage_workbook(
-        get_session(), code, current_actor(), rules=coverage_rules(settings), day=settings.today()
+        get_session(),
+        code,
+        current_actor(),
+        rules=coverage_rules(settings),
+        day=settings.today(),
+        postings=VisitSettings.of(settings).postings,
     )
     return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename=coverage-{code}.xlsx"})

@@ -155,6 +155,16 @@ class VisitBody(Params):
     visited_at: Moment | None = Field(None, title="走访时间")
 
 
+class CheckinBody(Params):
+    """A check-in (在村签到) from the phone: the cadre is here, now."""
+
+    client_id: Code = Field("", title="提交编号")
+    lon: Longitude = Field(title="经度")
+    lat: Latitude = Field(title="纬度")
+    accuracy_m: Annotated[Number, Field(ge=0)] | None = Field(None, title="定位精度")
+    checked_at: Moment | None = Field(None, title="签到时间")
+
+
 class EventBody(Params):
     """A 四必到 event reported from the phone."""
 

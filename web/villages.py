@@ -2,6 +2,7 @@
 
 from flask import Blueprint, render_template
 
+from gridmgmt.config import get_settings
 from gridmgmt.maps.township import render_parts, township_map
 from gridmgmt.services.mapdata.villages import village_page
 from web.assets import assets_url, basemap
@@ -15,6 +16,6 @@ bp = Blueprint("villages", __name__)
 @permission_required("view_village")
 def show(code: str):
     """The village CODE within the user's scope (403 outside it, 404 when unknown)."""
-    page, layers = village_page(get_session(), code, current_scope())
+    page, layers = village_page(get_session(), code, current_scope(), get_settings().today())
     fmap = township_map(layers, assets_url(), basemap())
     return render_template("villages/show.html", page=page, map=render_parts(fmap))

@@ -9,7 +9,7 @@ from flask_login import current_user
 from gridmgmt.config import get_settings
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.permissions import may
-from gridmgmt.domain.vocab import CADRE_ROLES, MUST_VISIT_FLAGS
+from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, MUST_VISIT_FLAGS
 from gridmgmt.services.field.outbox import event_answer, visit_answer
 from gridmgmt.services.mapdata.layers import township_layers
 from gridmgmt.services.visits.compliance import cadre_code, township_compliance
@@ -17,12 +17,13 @@ from gridmgmt.services.visits.duties import list_duties, set_duty
 from gridmgmt.services.visits.events import EventReport, record_field_visit, report_event
 from gridmgmt.services.visits.places import township_places
 from gridmgmt.services.visits.records import Fix, VisitInput, require_in_scope
+from gridmgmt.services.visits.residence import CheckinInput, record_checkin, township_residence
 from gridmgmt.services.visits.routes import MODES, STARTS, plan_route
 from gridmgmt.services.visits.settings import VisitSettings
 from gridmgmt.services.visits.workbook import ReportFilter, export_workbook, report_tables
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
-from web.inputs import ComplianceQuery, DutyForm, EventBody, RouteQuery, VisitBody
+from web.inputs import CheckinBody, ComplianceQuery, DutyForm, EventBody, RouteQuery, VisitBody
 from web.params import accepts
 
 bp = Blueprint("visits", __name__)
@@ -66,6 +67,18 @@ def record(body: VisitBody):
     """Record a visit (or an event attendance) from JSON; a retried client_id stays single."""
     stored, created = record_field_visit(get_session(), _visit_from(body), visit_settings(), body.event_id)
     return visit_answer(stored, created), 201 if created else 200
+
+
+@bp.post("/api/checkins")
+@permission_required("record_visits")
+@accepts(body=CheckinBody)
+def check_in(body: CheckinBody):
+    """Record that the logged-in cadre is in the village at the fix (在村签到, evidence of days in
+    the village); a retried client_id returns the first check-in (200) instead of a second."""
+    fix = Fix(body.lon, body.lat, body.accuracy_m)
+    at = body.checked_at or datetime.now(ZoneInfo("UTC"))
+    stored, created = record_checkin(get_session(), CheckinInput(body.client_id, current_user.cadre_id, at, fix))
+    return {"id": stored.id, "created": created, "village_id": stored.village_id}, 201 if created else 200
 
 
 @bp.post("/api/events")
@@ -122,7 +135,8 @@ def _tables(code: str, query: ComplianceQuery):
     require_township(code)
     settings = visit_settings()
     comp = township_compliance(get_session(), code, query.date or settings.today(), settings)
-    return comp, report_tables(comp, ReportFilter(query.village, query.cadre))
+    days = township_residence(get_session(), comp)
+    return comp, report_tables(comp, ReportFilter(query.village, query.cadre), days)
 
 
 @bp.get("/townships/<code>/visits")
@@ -164,7 +178,8 @@ def download(code: str, query: ComplianceQuery):
 @bp.get("/duties")
 @permission_required("edit_duties")
 def duties():
-    """The visit duties (who, scope, targets, how often), each editable, and a form for a new one."""
+    """The visit duties (who, scope, targets, how often), each editable, a form for a new one,
+    and the 四必到 deadlines per event type (set in the configuration)."""
     return render_template(
         "visits/duties.html",
         duties=list_duties(get_session()),
@@ -173,6 +188,8 @@ def duties():
         targets=TARGETS,
         flags=MUST_VISIT_FLAGS,
         periods=PERIODS,
+        attend=visit_settings().attend.table(),
+        event_types=EVENT_TYPES,
     )
 
 

@@ -32,6 +32,7 @@ TABLES = (
     "visit",
     "help_pairing",
     "org_meeting",
+    "checkin",
 )
 FOREIGN_KEYS = {
     "village": {"township_id": "township"},
@@ -48,6 +49,7 @@ FOREIGN_KEYS = {
     "visit": {"cadre_id": "cadre", "household_id": "household", "group_id": "village_group", "event_id": "event"},
     "help_pairing": {"party_member_id": "party_member", "household_id": "household"},
     "org_meeting": {"party_org_id": "party_org"},
+    "checkin": {"cadre_id": "cadre", "village_id": "village"},
 }
 GEOMETRY_COLUMNS = {
     "township": ("geom", "seat"),

@@ -1,9 +1,10 @@
 """A year of 走访 and 四必到 events, with the gaps real records show.
 
 Duties followed (with realistic misses): 包村 township cadres visit each household of
-their village once a year; 第一书记/工作队 every household each quarter; grid workers
-and village cadres each 必访 household monthly; the township secretary the groups and
-hardship households. A few GPS fixes are far from the household.
+their village once a year; 第一书记/工作队 every household each quarter; the 村党组织书记
+most households of their village once a year; grid workers and village cadres each 必访
+household monthly; the township secretary the groups and hardship households. A few
+GPS fixes are far from the household.
 """
 
 import uuid
@@ -48,9 +49,11 @@ def _tz(local: np.ndarray) -> pd.Series:
 
 
 def _staff_by_village(cadres: pd.DataFrame, postings: pd.DataFrame, households: pd.DataFrame, n: int):
-    """For each village: posted township cadres (包村), first secretary + team, local people."""
+    """For each village: posted township cadres (包村), first secretary + team, local people,
+    and the 村党组织书记 among them."""
     posted = postings.assign(role=postings.cadre_id.map(cadres.set_index("id").cadre_role))
     live = cadres.dropna(subset=["household_id"])
+    secretary = live.cadre_role.to_numpy() == "village_secretary"
     live_village = households.village_id.to_numpy()[live.household_id.astype(int) - 1]
     out = []
     for v in range(1, n + 1):
@@ -60,6 +63,7 @@ def _staff_by_village(cadres: pd.DataFrame, postings: pd.DataFrame, households: 
                 "bao_cun": here.cadre_id[here.assignment == "bao_cun"].to_numpy(),
                 "resident": here.cadre_id[here.assignment.isin(["first_secretary", "work_team"])].to_numpy(),
                 "local": live.id[live_village == v].to_numpy(),
+                "secretary": live.id[(live_village == v) & secretary].to_numpy(),
             }
         )
     return out
@@ -121,7 +125,8 @@ def _gps(rng, target: np.ndarray) -> dict:
     }
 
 
-def _client_ids(rng, n: int) -> list[str]:
+def client_ids(rng, n: int) -> list[str]:
+    """N random UUIDs (as a phone makes them) from RNG."""
     raw = rng.bytes(16 * n)
     return [str(uuid.UUID(bytes=raw[16 * i : 16 * i + 16], version=4)) for i in range(n)]
 
@@ -137,6 +142,8 @@ def _duties(rng, places: Places, households: pd.DataFrame, staff: list, secretar
             duties.append(("routine", False, _duty(rng, homes, people["bao_cun"], 1, 0.85)))
         if len(people["resident"]):
             duties.append(("routine", False, _duty(rng, homes, people["resident"], 4, 0.8)))
+        if len(people["secretary"]):
+            duties.append(("routine", False, _duty(rng, homes, people["secretary"], 1, 0.75)))
         flagged = homes[must[homes]]
         chance = np.where(neglected[flagged], 0.15, 0.8)
         duties.append(("must_visit", False, _duty(rng, flagged, people["local"], 12, chance)))
@@ -191,7 +198,7 @@ def build_activity(
     visits = pd.concat(parts, ignore_index=True).sort_values("visited_at", kind="stable", ignore_index=True)
     target = np.column_stack([visits.pop("tx"), visits.pop("ty")])
     visits = visits.assign(**_gps(rng, target))
-    visits.insert(0, "client_id", _client_ids(rng, len(visits)))
+    visits.insert(0, "client_id", client_ids(rng, len(visits)))
     visits.insert(0, "id", np.arange(1, len(visits) + 1))
     for column in ("household_id", "group_id", "event_id"):
         visits[column] = pd.array(visits[column], dtype="Int64")

@@ -1,7 +1,8 @@
 """Cadres with their roles and village postings (挂点, 包村, 第一书记, 工作队).
 
 Deliberate gaps: one township leader has no 挂点 village, and one village designated
-脱贫/乡村振兴重点/软弱涣散 has no first secretary.
+脱贫/乡村振兴重点/软弱涣散 has no first secretary. Each village's 村党组织书记 is the
+first of its village cadres. (geodata.demo.residents plants the cases of dated postings.)
 """
 
 import numpy as np
@@ -11,6 +12,7 @@ import shapely
 from geodata.demo import names
 from geodata.demo.party import Party, new_members
 from geodata.demo.places import Places
+from gridmgmt.domain.postings import RESIDENT_ASSIGNMENTS
 
 VILLAGE_CADRES = 5
 HOUSEHOLDS_PER_GRID_WORKER = 150
@@ -38,8 +40,9 @@ class _Cadres:
             }
         )
         if assignment:
-            # Posted before the year of visits that build_activity makes, so those visits count.
-            days = int(self.rng.integers(366, 1100))
+            # Posted before the year of visits that build_activity makes, so those visits count;
+            # residents within their two-year term (003 二.1「任期两年」).
+            days = int(self.rng.integers(366, 700 if assignment in RESIDENT_ASSIGNMENTS else 1100))
             self.postings.append(
                 {
                     "cadre_id": cadre_id,
@@ -90,16 +93,16 @@ def _township_staff(rng, staff: _Cadres, places: Places, party: Party) -> None:
 
 
 def _village_people(rng, staff: _Cadres, places: Places, households: pd.DataFrame, party: Party) -> None:
-    """村干部 (mostly party members, the first is the secretary) and 网格员 living in the village."""
+    """村干部 (party members, the first the 村党组织书记) and 网格员 living in the village."""
     xy = shapely.get_coordinates(households.geom.to_numpy())
     homes = party.members.dropna(subset=["household_id"])
     home_village = households.village_id.to_numpy()[homes.household_id.astype(int) - 1]
     for v in range(len(places.villages)):
         local = homes[home_village == v + 1]
         chosen = local.iloc[rng.choice(len(local), min(VILLAGE_CADRES - 1, len(local)), replace=False)]
-        for member in chosen.itertuples():
+        for k, member in enumerate(chosen.itertuples()):
             staff.add(
-                "village_cadre",
+                "village_secretary" if k == 0 else "village_cadre",
                 member.name,
                 xy[member.household_id - 1],
                 household=member.household_id,

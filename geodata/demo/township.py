@@ -4,13 +4,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.demo.activity import build_activity
+from geodata.demo.activity import TIMEZONE, build_activity
 from geodata.demo.cadres import build_cadres
 from geodata.demo.firms import build_firms
 from geodata.demo.households import build_households
 from geodata.demo.orgs import build_org_records
 from geodata.demo.party import build_liaisons, build_party
 from geodata.demo.places import Places, build_places
+from geodata.demo.residents import build_checkins, plant_postings, short_resident, thin_visits
 from geodata.demo.roads import node, road_network
 from geodata.demo.shapes import as_multipolygon
 
@@ -76,7 +77,11 @@ def build_township(
     firms, firm_branch = build_firms(rng, places, homes)
     party = build_party(rng, places, homes, _venues(rng, places, access), firms, firm_branch, (code, name), until)
     cadres, postings = build_cadres(rng, places, homes, party, code, until)
+    postings = plant_postings(postings, places.villages, until)
     events, visits = build_activity(rng, places, homes, cadres, postings, until)
+    visits = thin_visits(visits, short_resident(postings), until, TIMEZONE)
+    # A child stream: the check-ins leave every other table as it was.
+    checkins = build_checkins(rng.spawn(1)[0], postings, places, until, TIMEZONE)
     township = pd.DataFrame(
         {
             "id": [1],
@@ -101,6 +106,7 @@ def build_township(
         "road": _roads(rng, lines, places, code),
         "event": events,
         "visit": visits,
+        "checkin": checkins,
     }
     # Last, so that every draw above is the same with or without it.
     records = build_org_records(rng, party.orgs, party.members, firms, homes, until)

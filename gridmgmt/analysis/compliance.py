@@ -4,10 +4,12 @@ Pure pandas. A target (household or village group) of a duty is *done* when it w
 visited in the current period up to the day asked about by a cadre who answered for it
 under that duty on the day of the visit; *overdue* when no such visit was made in the
 previous period either (term duties are never overdue before the term ends: the
-previous term is another committee's); otherwise *due*. Responsibility is shared: a
-household two 包村 cadres answer for is done when either of them visits it. Who
-answers for which target *now* (the lists) follows the postings and the plan in force
-at the close of the day asked about.
+previous term is another committee's); otherwise *due*. 走遍 duties (every household,
+every group) are each cadre's own: a household two 包村 cadres answer for is done for
+the one who visited it and not for the other, so their rows carry the cadre_id. 四必访
+duties are shared: one visit by any cadre who answers for the household serves, and
+their rows have no cadre_id. Who answers for which target *now* (the lists) follows the
+postings and the plan in force at the close of the day asked about.
 """
 
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from gridmgmt.domain.duties import Duty, Term, period_bounds, previous_period
+from gridmgmt.domain.duties import Duty, Term, per_person, period_bounds, previous_period
 
 STATUSES = {"done": "已完成", "due": "待走访", "overdue": "逾期"}
 TARGET_COLUMNS = ["target_id", "village_id", "grid_cell_id"]
@@ -87,11 +89,15 @@ def _eligible(duty: Duty, cadres: pd.DataFrame) -> pd.Series:
     return cadres.id[picked]
 
 
+def _home_villages(staff: Staff, ids: pd.Series) -> pd.DataFrame:
+    """(cadre_id, village_id) of the cadres IDS who live in a village."""
+    home = staff.cadres[staff.cadres.id.isin(ids)].dropna(subset=["home_village_id"])
+    return pd.DataFrame({"cadre_id": home.id, "village_id": home.home_village_id.astype("int64")})
+
+
 def _own_villages(staff: Staff, ids: pd.Series) -> pd.DataFrame:
     posted = staff.postings[staff.postings.cadre_id.isin(ids)][["cadre_id", "village_id"]]
-    home = staff.cadres[staff.cadres.id.isin(ids)].dropna(subset=["home_village_id"])
-    home = pd.DataFrame({"cadre_id": home.id, "village_id": home.home_village_id.astype("int64")})
-    return pd.concat([posted, home]).drop_duplicates()
+    return pd.concat([posted, _home_villages(staff, ids)]).drop_duplicates()
 
 
 def responsibility(duty: Duty, targets: pd.DataFrame, staff: Staff) -> pd.DataFrame:
@@ -99,6 +105,8 @@ def responsibility(duty: Duty, targets: pd.DataFrame, staff: Staff) -> pd.DataFr
     ids = _eligible(duty, staff.cadres)
     if duty.scope == "township":
         pairs = pd.merge(pd.DataFrame({"cadre_id": ids}), targets[["target_id"]], how="cross")
+    elif duty.scope == "home_village":
+        pairs = _home_villages(staff, ids).merge(targets, on="village_id")
     elif duty.scope == "posted_villages":
         posted = staff.postings[staff.postings.cadre_id.isin(ids)]
         pairs = posted[["cadre_id", "village_id"]].drop_duplicates().merge(targets, on="village_id")
@@ -129,8 +137,11 @@ def credited(duty: Duty, seen: pd.DataFrame, staff: Staff) -> pd.DataFrame:
     """The visits of SEEN (cadre_id, target_id, village_id, day) that count for DUTY: the
     cadre answered for the target under DUTY on the day of the visit."""
     seen = seen[seen.cadre_id.isin(_eligible(duty, staff.cadres))].reset_index(drop=True)
+    home = seen.village_id == seen.cadre_id.map(staff.cadres.set_index("id").home_village_id)
     if duty.scope == "township":
         return seen
+    if duty.scope == "home_village":
+        return seen[home]
     posted = _matched(seen, staff.postings, ["cadre_id", "village_id"])
     if duty.scope == "posted_villages":
         return seen[posted]
@@ -138,7 +149,6 @@ def credited(duty: Duty, seen: pd.DataFrame, staff: Staff) -> pd.DataFrame:
     # (none held, or the day a plan changed) also answers for their villages.
     cells = staff.held.merge(staff.members.rename(columns={"household_id": "target_id"}), on="grid_cell_id")
     by_cell = _matched(seen, cells, ["cadre_id", "target_id"]) if duty.target != "village_groups" else False
-    home = seen.village_id == seen.cadre_id.map(staff.cadres.set_index("id").home_village_id)
     free = ~_matched(seen, staff.held, ["cadre_id"], all_day)
     return seen[by_cell | (free & (home | posted))]
 
@@ -166,16 +176,31 @@ def duty_status(
     seen = seen[(seen.day <= pd.Timestamp(day)) & seen.target_id.isin(targets.target_id)]
     # float, like the ids it is matched with: an empty frame keeps a dtype that merges
     seen = credited(duty, seen.assign(village_id=seen.target_id.map(village_of).astype("float64")), staff)
-    targets = targets[targets.target_id.isin(pairs.target_id)]
-    last = seen.groupby("target_id").day.max()
+    # 走遍: one row per cadre and target, credited by that cadre's visits only; else one per target.
+    keys = ["cadre_id", "target_id"] if per_person(duty) else ["target_id"]
+    if per_person(duty):
+        rows = pairs.merge(targets, on="target_id")
+    else:
+        rows = targets[targets.target_id.isin(pairs.target_id)].assign(cadre_id=pd.NA)
     start, _ = period_bounds(duty.period, day, term)
     prev_start, prev_end = previous_period(duty.period, day, term)
     in_prev = seen[(seen.day >= pd.Timestamp(prev_start)) & (seen.day <= pd.Timestamp(prev_end))]
-    last_visit = pd.Series(last.reindex(targets.target_id).to_numpy(), index=targets.index)
-    done = last_visit >= pd.Timestamp(start)
-    missed_prev = ~targets.target_id.isin(in_prev.target_id) & (duty.period != "term")
+    last = seen.groupby(keys, as_index=False).day.max().rename(columns={"day": "last_visit"})
+    on = dict.fromkeys(keys, "float64")  # ids as visits carry them, even in empty frames
+    rows = (
+        rows.astype(on)
+        .merge(last.astype(on), on=keys, how="left")
+        .merge(in_prev[keys].drop_duplicates().astype(on).assign(seen_before=True), on=keys, how="left")
+    )
+    done = rows.last_visit >= pd.Timestamp(start)
+    missed_prev = rows.seen_before.isna() & (duty.period != "term")
     status = np.where(done, "done", np.where(missed_prev, "overdue", "due"))
-    out = targets.assign(duty=duty.code, status=status, last_visit=last_visit)
+    out = rows[[*TARGET_COLUMNS, "cadre_id", "last_visit"]].assign(
+        duty=duty.code,
+        status=status,
+        cadre_id=rows.cadre_id.astype("Int64"),
+        target_id=rows.target_id.astype(targets.target_id.dtype),
+    )
     return out.reset_index(drop=True), pairs.assign(duty=duty.code)
 
 
@@ -191,7 +216,7 @@ def compliance(
     """(every target of every active duty with its status, every responsibility pair)."""
     parts = [duty_status(d, households, groups, staff, visits, day, term) for d in duties if d.active]
     if not parts:
-        return pd.DataFrame(columns=["duty", *TARGET_COLUMNS, "status", "last_visit"]), pd.DataFrame(
+        return pd.DataFrame(columns=["duty", *TARGET_COLUMNS, "cadre_id", "status", "last_visit"]), pd.DataFrame(
             columns=["cadre_id", "target_id", "duty"]
         )
     return (pd.concat([p[0] for p in parts], ignore_index=True), pd.concat([p[1] for p in parts], ignore_index=True))
@@ -207,8 +232,11 @@ def summarise(status: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def per_cadre(status: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
-    """STATUS rows once per responsible cadre (a cadre's own list)."""
-    return pairs.merge(status, on=["duty", "target_id"])
+    """STATUS rows once per responsible cadre (a cadre's own list): shared rows for each cadre
+    of PAIRS that answers for them, a cadre's own (走遍) rows as they are."""
+    own = status.cadre_id.notna()
+    shared = pairs.merge(status[~own].drop(columns="cadre_id"), on=["duty", "target_id"])
+    return pd.concat([shared, status[own].astype({"cadre_id": "int64"})], ignore_index=True)
 
 
 def event_status(events: pd.DataFrame, at: pd.Timestamp) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from gridmgmt.domain.branch_rules import (
     split_reasons,
 )
 from gridmgmt.domain.org_rules import can_form_branch, firm_finding
+from gridmgmt.domain.postings import RESIDENT_ASSIGNMENTS, PostingRules, term_end, term_finding, work_team_short
 
 COUNT_COLUMNS = ["households", "residents", "members", "full", "probationary", "party_households"]
 
@@ -100,8 +101,38 @@ def firms_without_org(firms: pd.DataFrame, rules: CoverageRules) -> dict[str, pd
     }
 
 
+TERM_FINDINGS = {"term_ending": "任期将满", "term_over": "任期已满仍在岗"}
+
+
+def resident_postings(
+    cadres: pd.DataFrame, postings: pd.DataFrame, villages: pd.DataFrame, day, rules: PostingRules
+) -> dict[str, pd.DataFrame]:
+    """Exceptions to the resident postings' rules on DAY among the POSTINGS in force then: 脱贫村
+    whose work team is short, and first secretaries or team members near or past their term."""
+    team = postings[postings.assignment == "work_team"].village_id.value_counts()
+    poor = villages[villages.is_poverty_alleviated].assign(
+        work_team=lambda v: team.reindex(v.id).fillna(0).astype(int).to_numpy()
+    )
+    resident = postings[postings.assignment.isin(RESIDENT_ASSIGNMENTS)].dropna(subset=["start_date"])
+    finding = [term_finding(s, e, day, rules) for s, e in zip(resident.start_date, resident.end_date)]
+    due = resident.assign(finding=finding).dropna(subset=["finding"])
+    people = cadres.set_index("id")
+    due = due.assign(
+        code=due.cadre_id.map(people.code),
+        name=due.cadre_id.map(people.name),
+        cadre_role=due.cadre_id.map(people.cadre_role),
+        term_end=[term_end(s, rules) for s in due.start_date],
+        reasons=due.finding.map(TERM_FINDINGS),
+    )
+    return {
+        "work_team_short": poor[np.array([work_team_short(n, rules) for n in poor.work_team], dtype=bool)],
+        "resident_term": due.sort_values("term_end"),
+    }
+
+
 def leadership(cadres: pd.DataFrame, postings: pd.DataFrame, villages: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Exceptions to 挂点 (one village per leader), 包村 (a cadre in every village) and first secretaries."""
+    """Exceptions to 挂点 (one village per leader), 包村 (a cadre in every village) and first
+    secretaries, among the POSTINGS in force."""
     leaders = cadres[cadres.cadre_role.isin(LEADER_ROLES)].copy()
     posted = postings[postings.assignment == "gua_dian"].cadre_id.value_counts()
     leaders["villages_posted"] = posted.reindex(leaders.id).fillna(0).astype(int).to_numpy()

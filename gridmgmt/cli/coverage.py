@@ -18,6 +18,7 @@ from gridmgmt.reports.coverage_workbook import coverage_workbook
 from gridmgmt.services.coverage.report import township_coverage
 from gridmgmt.services.coverage.settings import coverage_rules
 from gridmgmt.services.coverage.workbook import audited_coverage
+from gridmgmt.services.visits.settings import VisitSettings
 
 # The table format shows this many rows of each list; json and xlsx carry all of them.
 TABLE_ROWS = 20
@@ -65,12 +66,13 @@ def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool, a
         raise click.UsageError("输出 Excel 须用 -o 指定输出文件")
     settings = get_settings()
     rules, today = coverage_rules(settings), settings.today()
+    postings = VisitSettings.of(settings).postings
     with make_session() as session:
         if fmt == "table" and output is None:  # on screen, like the coverage page: not an export
-            report = township_coverage(session, code, rules, not no_reach, day=today)
+            report = township_coverage(session, code, rules, not no_reach, day=today, postings=postings)
         else:
             actor = cli_actor(session, as_user, "view_coverage", township=code)
-            report = audited_coverage(session, code, actor, fmt, not no_reach, rules, day=today)
+            report = audited_coverage(session, code, actor, fmt, not no_reach, rules, day=today, postings=postings)
     if fmt == "xlsx":
         write_private(output, coverage_workbook(report))
         click.echo(f"已写入 {output}")

@@ -136,7 +136,8 @@ def list_command() -> None:
 @click.option("--township", "township_code", default=None, metavar="编码", help="乡镇编码（默认演示乡镇）")
 def demo(township_code: str | None) -> None:
     """为演示乡镇创建每个角色各一个演示账号（已存在的保留），并打印登录信息。"""
+    from gridmgmt.config import get_settings
     from gridmgmt.services.accounts.demo_users import describe, ensure_demo_users
 
-    for line in describe(_run(ensure_demo_users, township_code, actor=os_actor())):
+    for line in describe(_run(ensure_demo_users, get_settings().today(), township_code, actor=os_actor())):
         click.echo(line)

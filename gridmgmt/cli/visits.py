@@ -21,6 +21,7 @@ from gridmgmt.private_files import write_private
 from gridmgmt.services.visits.compliance import township_compliance
 from gridmgmt.services.visits.duties import list_duties, set_duty
 from gridmgmt.services.visits.events import EventReport, close_event, report_by_codes
+from gridmgmt.services.visits.residence import township_residence
 from gridmgmt.services.visits.routes import MODES, plan_route
 from gridmgmt.services.visits.settings import VisitSettings
 from gridmgmt.services.visits.workbook import COUNT_HEADERS, ReportFilter, audit_export, export_workbook, report_tables
@@ -84,7 +85,7 @@ def status_command(township, day, cadre, village, fmt, output, include_sensitive
             comp = township_compliance(session, township, _day(day), visit_settings())
         except DutyError as exc:  # a stored duty the rules refuse
             raise click.ClickException(str(exc)) from exc
-        tables = report_tables(comp, ReportFilter(village, cadre, include_sensitive))
+        tables = report_tables(comp, ReportFilter(village, cadre, include_sensitive), township_residence(session, comp))
         if fmt == "xlsx":
             book = export_workbook(session, actor, comp, tables, include_sensitive)
         elif actor:

@@ -10,7 +10,7 @@ from datetime import date
 
 import numpy as np
 import shapely
-from sqlalchemy import ARRAY, ColumnElement, Select, any_, bindparam, false, func, or_, select
+from sqlalchemy import ARRAY, ColumnElement, Select, and_, any_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import (
@@ -47,11 +47,14 @@ def pairing_in_force(day) -> list[ColumnElement]:
     return [HelpPairing.start_date <= day, or_(HelpPairing.end_date.is_(None), HelpPairing.end_date >= day)]
 
 
-def posting_in_force(day: date) -> ColumnElement:
-    """WHERE clause: the posting (cadre_village) holds on DAY, from its first day to its last, both
-    included (empty: open)."""
-    return or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= day) & or_(
-        CadreVillage.end_date.is_(None), CadreVillage.end_date >= day
+def posting_in_force(first: date, last: date | None = None) -> ColumnElement:
+    """WHERE clause: the cadre_village posting holds on day FIRST, or on some day from FIRST to
+    LAST (both included); empty dates are open (SQL of gridmgmt.domain.postings.in_force).
+    An ended posting satisfies nothing: every check of postings reads them through this."""
+    last = first if last is None else last
+    return and_(
+        or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= last),
+        or_(CadreVillage.end_date.is_(None), CadreVillage.end_date >= first),
     )
 
 

@@ -40,6 +40,8 @@ RULES = {
     "probation_due": "预备党员即将到期转正（提醒）",
     "org_life_missed": "组织生活未达标（上一季度）",
     "helper_unpaired": "有帮带能力未结对帮扶的党员",
+    "work_team_short": "脱贫村驻村工作队员不足2人",
+    "resident_term": "第一书记/工作队员任期将满或已满",
     "venue_far": "离党群服务中心/活动场所过远的农户",
     "member_far": "离党员户过远的农户",
 }

@@ -11,9 +11,17 @@ from datetime import date, datetime, timedelta
 
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, MUST_VISIT_FLAGS
 
-PERIODS = {"month": "每月", "quarter": "每季度", "year": "每年", "term": "任期内"}
+PERIODS = {
+    "week": "每周",
+    "month": "每月",
+    "quarter": "每季度",
+    "half_year": "每半年",
+    "year": "每年",
+    "term": "任期内",
+}
 SCOPES = {
     "posted_villages": "包村/驻村的村",
+    "home_village": "本村（所在村）",
     "own_grid": "所管网格（无已发布网格时为所在村）",
     "township": "全镇",
 }
@@ -21,7 +29,8 @@ TARGETS = {"households": "全部农户", "flagged_households": "必访户", "vil
 # A township party committee sits for five years (the 2021 换届 onwards); configurable.
 TERM_YEARS = 5
 DEFAULT_TERM_START = date(2021, 10, 1)
-DEFAULT_ATTEND_HOURS = 24
+# Hours to attend each 四必到 type: an emergency cannot wait a day, a grievance can wait two.
+DEFAULT_ATTEND_HOURS = {"emergency": 2.0, "dispute": 24.0, "bereavement_hardship": 24.0, "grievance": 48.0}
 
 
 class DutyError(ValueError):
@@ -69,6 +78,13 @@ def check_duty(duty: Duty) -> None:
         raise DutyError(f"职责 {duty.code} 的对象不是必访户，不能指定必访标记")
 
 
+def per_person(duty: Duty) -> bool:
+    """True when each responsible cadre must visit every target themselves (a 走遍 duty), False
+    when one visit by any of them serves (四必访 flagged households are cared for, not walked)."""
+    # 000 三.1「每名镇干部每年走遍包村的农户」: each cadre, not the cadres together.
+    return duty.target != "flagged_households"
+
+
 def covers_township(duties: list[Duty], cadre_role: str, cadre_id: int) -> bool:
     """True when one of the active DUTIES of scope 全镇 binds the cadre CADRE_ID of
     CADRE_ROLE (by role or by name): they answer for targets anywhere in their township."""
@@ -100,8 +116,17 @@ DEFAULT_DUTIES = (
         "own_grid",
         "flagged_households",
         "month",
-        cadre_roles=("township_cadre", "village_cadre", "grid_worker"),
+        cadre_roles=("township_cadre", "village_secretary", "village_cadre", "grid_worker"),
         flags=tuple(MUST_VISIT_FLAGS),
+    ),
+    # The third 走遍 (000 三.1 三个走遍): the village party secretary walks every household of the village.
+    Duty(
+        "village_secretary_yearly",
+        "三个走遍：村党组织书记每年走遍本村所有农户",
+        "home_village",
+        "households",
+        "year",
+        cadre_roles=("village_secretary",),
     ),
     Duty(
         "walk_groups_term",
@@ -141,7 +166,17 @@ def add_years(day: date, years: int) -> date:
 
 
 def period_bounds(period: str, day: date, term: Term = Term()) -> tuple[date, date]:
-    """First and last day (inclusive) of the PERIOD that contains DAY."""
+    """First and last day (inclusive) of the PERIOD that contains DAY; weeks run Monday to Sunday."""
+    if period == "week":
+        monday = day - timedelta(days=day.weekday())
+        return monday, monday + timedelta(days=6)
+    if period == "half_year":
+        # 003「单位主要负责同志每半年至少到村调研指导1次」: January–June and July–December.
+        return (
+            (date(day.year, 1, 1), date(day.year, 6, 30))
+            if day.month <= 6
+            else (date(day.year, 7, 1), date(day.year, 12, 31))
+        )
     if period == "month":
         return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
     if period == "quarter":
@@ -167,17 +202,29 @@ def previous_period(period: str, day: date, term: Term = Term()) -> tuple[date, 
 
 @dataclass(frozen=True)
 class AttendRules:
-    """Hours to attend each 四必到 event type; types not listed get the default."""
+    """Hours to attend each 四必到 event type: DEFAULT_ATTEND_HOURS, with the types in HOURS changed."""
 
     hours: dict[str, float] = field(default_factory=dict)
-    default_hours: float = DEFAULT_ATTEND_HOURS
+
+    def __post_init__(self):
+        unknown = set(self.hours) - set(EVENT_TYPES)
+        if unknown:
+            raise DutyError(f"到场时限设置了未知事件类型 {'、'.join(sorted(unknown))}；可选：{'、'.join(EVENT_TYPES)}")
+
+    def of(self, event_type: str) -> float:
+        """The hours to attend an event of EVENT_TYPE."""
+        return self.hours.get(event_type, DEFAULT_ATTEND_HOURS[event_type])
+
+    def table(self) -> dict[str, float]:
+        """Every event type's hours, in the order of EVENT_TYPES."""
+        return {kind: self.of(kind) for kind in EVENT_TYPES}
 
 
 def attend_by(event_type: str, reported_at: datetime, rules: AttendRules = AttendRules()) -> datetime:
     """The deadline to attend an event of EVENT_TYPE reported at REPORTED_AT."""
     if event_type not in EVENT_TYPES:
         raise DutyError(f"未知事件类型 {event_type}；可选：{'、'.join(EVENT_TYPES)}")
-    hours = rules.hours.get(event_type, rules.default_hours)
+    hours = rules.of(event_type)
     if hours <= 0:
         raise DutyError(f"事件类型 {EVENT_TYPES[event_type]} 的到场时限须大于 0 小时")
     return reported_at + timedelta(hours=hours)

@@ -53,6 +53,9 @@ LABELS = {
     "days": "距到期天数（负数为已逾期）",
     "missing": "未开展",
     "age": "年龄",
+    "work_team": "在岗工作队员",
+    "start_date": "驻村起始",
+    "term_end": "任期届满",
 }
 AREA_COLUMNS = [
     "households",
@@ -92,6 +95,8 @@ RULE_COLUMNS = {
     "probation_due": [*PERSON, "joined_on", *DUE],
     "org_life_missed": ["village", "code", "name", "missing"],
     "helper_unpaired": ["village", "group", *PERSON[1:], "age"],
+    "work_team_short": ["code", "name", "work_team"],
+    "resident_term": ["village", "code", "name", "cadre_role", "start_date", "term_end", "reasons"],
     "venue_far": HOME[:3] + ["venue", "venue_m"] + HOME[3:],
     "member_far": HOME[:3] + ["member_m"] + HOME[3:],
 }

@@ -4,12 +4,12 @@ The login rate limit: test_login_limits.py; sessions: tests/web/test_sessions.py
 """
 
 import hashlib
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from gridmgmt.db.models import ApiToken, AppUser, AuditLog, LoginSession
+from gridmgmt.db.models import ApiToken, AppUser, AuditLog, CadreVillage, LoginSession
 from gridmgmt.services.accounts.audit import Actor
 from gridmgmt.services.accounts.demo_users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 from gridmgmt.services.accounts.logins import LoginFailed, authenticate, start_session
@@ -179,17 +179,26 @@ def test_revoked_expired_and_inactive_tokens_are_refused(session, town):
 
 def test_demo_users_one_per_role_and_idempotent(session, town):
     add_people(session)
-    first = ensure_demo_users(session, TOWNSHIP_CODE, actor=ACTOR)
+    first = ensure_demo_users(session, date(2026, 6, 1), TOWNSHIP_CODE, actor=ACTOR)
     assert [login.username for login in first] == list(DEMO_USERS.values())
     assert all(login.created for login in first)
     grid = session.scalars(select(AppUser).where(AppUser.username == DEMO_USERS["grid_worker"])).one()
     assert grid.cadre_id is not None and grid.role == "grid_worker"
     assert "网格员甲" in first[3].note and "西村" in first[3].note
-    second = ensure_demo_users(session, TOWNSHIP_CODE, actor=ACTOR)
+    second = ensure_demo_users(session, date(2026, 6, 1), TOWNSHIP_CODE, actor=ACTOR)
     assert not any(login.created for login in second)
     assert authenticate(session, "demo_leader", DEMO_PASSWORD, None).role == "leader"
 
 
+def test_demo_grid_worker_is_posted_on_the_day(session, town):
+    """001 §34 包村, read with its dates: a cadre whose 包村 posting has ended is no demo grid worker."""
+    add_people(session)
+    session.execute(update(CadreVillage).values(end_date=date(2026, 5, 31)))
+    session.commit()
+    with pytest.raises(AccountError, match="没有包村干部"):
+        ensure_demo_users(session, date(2026, 6, 1), TOWNSHIP_CODE, actor=ACTOR)
+
+
 def test_demo_users_need_the_township(session, town):
     with pytest.raises(AccountError, match="gridmgmt demo"):
-        ensure_demo_users(session, "000000000000", actor=ACTOR)
+        ensure_demo_users(session, date(2026, 6, 1), "000000000000", actor=ACTOR)

@@ -8,6 +8,7 @@ from io import BytesIO
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
@@ -103,6 +104,28 @@ def test_firms_and_leadership_exceptions(demo):
     assert report.findings["village_uncovered"].empty
 
 
+def test_planted_resident_postings(demo):
+    """003 二.1「任期两年」 and 「队员一般不少于 2 人」 on the demo: the planted first secretary's term
+    ends on 2026-07-30, within 60 days of UNTIL; the 脱贫村 whose second team member's posting
+    ended keeps one member. Expected rows are worked out from the generated tables."""
+    t, report = demo
+    posts, cadres = t["cadre_village"], t["cadre"].set_index("id")
+    planted = posts[posts.assignment == "first_secretary"].iloc[0]
+    resident = posts[posts.assignment.isin(["first_secretary", "work_team"]) & posts.end_date.isna()]
+    ends = pd.to_datetime(resident.start_date) + pd.DateOffset(years=2) - pd.Timedelta(days=1)
+    soon = resident[(ends - pd.Timestamp(UNTIL)).dt.days < 60]
+    term = report.findings["resident_term"]
+    assert sorted(term.code) == sorted(cadres.code[soon.cadre_id]) and cadres.code[planted.cadre_id] in set(term.code)
+    assert term.set_index("code").term_end[cadres.code[planted.cadre_id]] == date(2026, 7, 30)
+    left = posts[(posts.assignment == "work_team") & posts.end_date.notna()]
+    team = posts[(posts.assignment == "work_team") & posts.end_date.isna()].village_id.value_counts()
+    poor = t["village"][t["village"].is_poverty_alleviated]
+    expected = poor.id[team.reindex(poor.id).fillna(0).to_numpy() < 2]
+    short = report.findings["work_team_short"]
+    assert short.id.tolist() == expected.tolist() and left.village_id.iat[0] in set(short.id)
+    assert short.set_index("id").work_team[left.village_id.iat[0]] == 1
+
+
 def test_road_reach_is_never_shorter_than_a_straight_line(demo, engine):
     _, report = demo
     with engine.connect() as conn:
@@ -159,6 +182,16 @@ def test_cli_table_json_and_workbook(demo, engine, tmp_path, monkeypatch):
             (ADMIN, "export_workbook", f"coverage-{CODE}.xlsx"),
         ]
     wb = openpyxl.load_workbook(BytesIO(book.read_bytes()))
+    # The CLI reads the postings in force today, not on UNTIL: only the sheet's shape is compared.
+    assert [c.value for c in wb["第一书记、工作队员任期将满或已满"][1]] == [
+        "行政村",
+        "编码",
+        "名称",
+        "职务",
+        "驻村起始",
+        "任期届满",
+        "原因",
+    ]
     sheet = wb["重点村未派第一书记"]
     assert [c.value for c in sheet[1]] == ["编码", "名称", "类别"] and sheet.freeze_panes == "A2"
     assert sheet.max_row == 2 and wb["离党员户过远的农户"].max_row == len(report.findings["member_far"]) + 1

@@ -13,11 +13,11 @@ from datetime import UTC, date, datetime, timezone
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
-from gridmgmt.db.models import AuditLog
+from gridmgmt.db.models import AuditLog, Cadre
 from gridmgmt.domain.duties import DutyError
 from gridmgmt.domain.errors import NotFound
 from gridmgmt.services.visits.compliance import cadre_work, township_compliance
@@ -103,7 +103,7 @@ def test_duties_are_editable_and_checked(session, town):
     h = town["households"]
     assert _by_duty(comp, "must_visit_monthly") == {h[1].id: "done", h[4].id: "done"}
     with pytest.raises(DutyError, match="未知周期"):
-        set_duty(session, "must_visit_monthly", period="week")
+        set_duty(session, "must_visit_monthly", period="fortnight")
     with pytest.raises(DutyError, match="须给出"):
         set_duty(session, "new_duty", period="year")
     session.rollback()
@@ -118,6 +118,44 @@ def test_duties_are_editable_and_checked(session, town):
         cadre_code="C1",
     )
     assert {r.code: r.cadre_id for r in list_duties(session)}["c1_groups"] == town["cadres"]["grid_worker"]
+
+
+def test_week_half_year_and_village_secretary_duties_are_stored_and_followed(session, town):
+    """000 三.1 (三个走遍, weekly duties) and 003 三.5 (每半年): a weekly duty of the 村党组织书记
+    over the hardship households of their village and a half-yearly one are stored; the
+    secretary's visit of Tuesday 13 May serves the week of 12–18 May, not the week before."""
+    c, h = town["cadres"], town["households"]
+    session.execute(update(Cadre).where(Cadre.id == c["grid_worker"]).values(cadre_role="village_secretary"))
+    session.commit()
+    set_duty(
+        session,
+        "vs_week",
+        name="村党组织书记每周走访困难户",
+        scope="home_village",
+        target="flagged_households",
+        period="week",
+        cadre_roles=("village_secretary",),
+        flags=("hardship",),
+    )
+    set_duty(
+        session,
+        "resident_half_year",
+        name="第一书记每半年走遍小组",
+        scope="posted_villages",
+        target="village_groups",
+        period="half_year",
+        cadre_roles=("first_secretary",),
+    )
+    assert {r.code: r.period for r in list_duties(session)}["resident_half_year"] == "half_year"
+    at = _utc(2025, 5, 13, 2)
+    record_visit(session, VisitInput(str(uuid.uuid4()), c["grid_worker"], at, household_id=h[1].id), SETTINGS)
+    # Household 5 was last seen on 1 May, not in the week of 5–11 May: overdue.
+    assert _by_duty(township_compliance(session, TOWN, DAY, SETTINGS), "vs_week") == {
+        h[1].id: "done",
+        h[4].id: "overdue",
+    }
+    week_after = township_compliance(session, TOWN, date(2025, 5, 19), SETTINGS)
+    assert _by_duty(week_after, "vs_week") == {h[1].id: "due", h[4].id: "overdue"}
 
 
 def test_route_is_a_closed_round_on_roads(session, town):
@@ -213,7 +251,7 @@ def test_cli_xlsx_route_and_duties(session, town, cli_db, tmp_path):
     )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
-    assert book.sheetnames == ["职责汇总", "分村", "分人", "待走访清单", "四必到事件"]
+    assert book.sheetnames == ["职责汇总", "分村", "分人", "待走访清单", "四必到事件", "驻村在村天数"]
     assert [c.value for c in book["四必到事件"][2]][4] == "逾期未到场"
     route = CliRunner().invoke(main, ["visits", "route", "--cadre", "C0", "--date", "2025-05-15", "--hours", "2"])
     assert route.exit_code == 0 and "5 户" in route.output and "事件逾期未到场" in route.output

@@ -93,12 +93,39 @@ VISITS = _visits(
 
 
 def _status(code):
+    """Status by target (shared duties) or by (cadre, target) (走遍 duties, each cadre's own)."""
     status, _ = compliance([BY_CODE[code]], _households(), GROUPS, STAFF, VISITS, DAY, TERM)
-    return dict(zip(status.target_id, status.status))
+    if status.cadre_id.isna().all():
+        return dict(zip(status.target_id, status.status))
+    return dict(zip(zip(status.cadre_id, status.target_id), status.status))
 
 
-def test_bao_cun_yearly():
-    assert _status("bao_cun_yearly") == {1: "done", 2: "due", 3: "overdue", 4: "overdue"}
+def test_bao_cun_yearly_is_each_cadres_own():
+    """000 三.1「每名镇干部每年走遍包村的农户」: cadre 1's visit to h1 does not serve cadre 2,
+    who shares the village; h2, which cadre 2 saw last year, is only due for cadre 2."""
+    assert _status("bao_cun_yearly") == {
+        (1, 1): "done",
+        (1, 2): "overdue",
+        (1, 3): "overdue",
+        (1, 4): "overdue",
+        (2, 1): "overdue",
+        (2, 2): "due",
+        (2, 3): "overdue",
+        (2, 4): "overdue",
+    }
+
+
+def test_must_visit_is_shared():
+    """000 三.1 四必访: a flagged household is cared for by one visit of anyone who answers for it."""
+    status, pairs = compliance([BY_CODE["must_visit_monthly"]], _households(), GROUPS, STAFF, VISITS, DAY, TERM)
+    mine = per_cadre(status, pairs)
+    # Household 2 was seen by grid worker 3: done for the 包村 cadres 1 and 2 as well.
+    assert sorted(zip(mine.cadre_id, mine.target_id, mine.status)) == [
+        (1, 2, "done"),
+        (2, 2, "done"),
+        (3, 2, "done"),
+        (4, 5, "due"),
+    ]
 
 
 def test_must_visit_monthly_by_grid_or_village():
@@ -112,11 +139,11 @@ def test_must_visit_responsibility():
 
 
 def test_first_secretary_quarterly():
-    assert _status("resident_quarterly") == {5: "due", 6: "done"}
+    assert _status("resident_quarterly") == {(5, 5): "due", (5, 6): "done"}
 
 
 def test_three_walks_within_the_term():
-    assert _status("walk_groups_term") == {1: "done", 2: "due"}
+    assert _status("walk_groups_term") == {(6, 1): "done", (6, 2): "due"}
     assert _status("walk_hardship_term") == {2: "due"}
 
 
@@ -127,6 +154,17 @@ def test_term_boundary_resets_progress():
 
     assert on(date(2026, 9, 30)) == {1: "done", 2: "due"}  # last day of the term
     assert on(date(2026, 10, 1)) == {1: "due", 2: "due"}  # a new term starts from nothing
+
+
+def test_village_secretary_walks_the_home_village():
+    """000 三.1 三个走遍: the 村党组织书记 walks every household of the village they live in,
+    credited only with their own visits there."""
+    cadres = pd.concat([CADRES, pd.DataFrame({"id": [7], "cadre_role": ["village_secretary"], "home_village_id": [2]})])
+    staff = Staff(cadres, STAFF.postings, STAFF.cells, STAFF.members)
+    visits = _visits([(7, 5, None, "2025-02-01"), (7, 1, None, "2025-02-01"), (5, 6, None, "2025-04-01")])
+    status, _ = compliance([BY_CODE["village_secretary_yearly"]], _households(), GROUPS, staff, visits, DAY, TERM)
+    # h1 lies in village 1, not theirs; h6 was seen by the first secretary, not by them.
+    assert dict(zip(zip(status.cadre_id, status.target_id), status.status)) == {(7, 5): "done", (7, 6): "overdue"}
 
 
 def test_named_cadre_duty():
@@ -140,7 +178,8 @@ def test_summaries_by_village_and_cadre():
     status, pairs = compliance(list(DEFAULT_DUTIES), _households(), GROUPS, STAFF, VISITS, DAY, TERM)
     by_village = summarise(status[status.duty == "bao_cun_yearly"], ["duty", "village_id"])
     row = by_village.iloc[0]
-    assert (row.village_id, row.done, row.due, row.overdue, row.total, row.rate) == (1, 1, 1, 2, 4, 0.25)
+    # Two 包村 cadres × four households, each cadre's own.
+    assert (row.village_id, row.done, row.due, row.overdue, row.total, row.rate) == (1, 1, 1, 6, 8, 0.125)
     mine = per_cadre(status, pairs)
     grid3 = mine[mine.cadre_id == 3]
     assert list(zip(grid3.duty, grid3.target_id, grid3.status)) == [("must_visit_monthly", 2, "done")]
@@ -181,7 +220,7 @@ def test_event_states():
 def test_denominator_is_the_households_given():
     fewer = _households().query("id != 3")
     status, _ = compliance([BY_CODE["bao_cun_yearly"]], fewer, GROUPS, STAFF, VISITS, DAY, TERM)
-    assert summarise(status, ["duty"]).total.tolist() == [3]
+    assert summarise(status, ["duty"]).total.tolist() == [6]  # two cadres × three households
 
 
 def test_event_responsibility_by_village_and_cell():

@@ -1,10 +1,20 @@
 """Coverage figures and findings from small hand-made tables."""
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
-from gridmgmt.analysis.coverage import area_counts, branch_members, branch_table, firms_without_org, leadership
+from gridmgmt.analysis.coverage import (
+    area_counts,
+    branch_members,
+    branch_table,
+    firms_without_org,
+    leadership,
+    resident_postings,
+)
 from gridmgmt.domain.branch_rules import CoverageRules
+from gridmgmt.domain.postings import PostingRules
 
 # Village 1: groups 11 (three households) and 12 (two households, no member).
 HOUSEHOLDS = pd.DataFrame(
@@ -111,3 +121,35 @@ def test_leadership_exceptions():
     assert found["village_uncovered"].id.tolist() == [4]
     assert found["first_secretary_missing"].id.tolist() == [3, 4]
     assert found["first_secretary_missing"].designations.tolist() == ["脱贫村", "软弱涣散村"]
+
+
+def test_resident_postings():
+    """003 二.1「队员一般不少于 2 人」 and 「任期两年」: village 2 (脱贫村) has one team member, village 3
+    (脱贫村) two; first secretary 5's term (from 2024-03-01) ends 2026-02-28, within 60 days of
+    2026-01-15; member 6's (from 2023-06-01) ended 2025-05-31 and he is still posted."""
+    cadres = pd.DataFrame(
+        {
+            "id": [5, 6, 7, 8],
+            "code": ["C5", "C6", "C7", "C8"],
+            "name": ["甲", "乙", "丙", "丁"],
+            "cadre_role": ["first_secretary", "work_team", "work_team", "work_team"],
+        }
+    )
+    postings = pd.DataFrame(
+        {
+            "cadre_id": [5, 6, 7, 8],
+            "village_id": [2, 2, 3, 3],
+            "assignment": ["first_secretary", "work_team", "work_team", "work_team"],
+            "start_date": [date(2024, 3, 1), date(2023, 6, 1), date(2025, 1, 1), date(2025, 1, 1)],
+            "end_date": [None, None, None, None],
+        }
+    )
+    villages = pd.DataFrame({"id": [1, 2, 3], "is_poverty_alleviated": [False, True, True]})
+    found = resident_postings(cadres, postings, villages, date(2026, 1, 15), PostingRules())
+    assert found["work_team_short"].id.tolist() == [2]
+    assert found["work_team_short"].work_team.tolist() == [1]
+    term = found["resident_term"]
+    assert list(zip(term.code, term.term_end, term.finding)) == [
+        ("C6", date(2025, 5, 31), "term_over"),
+        ("C5", date(2026, 2, 28), "term_ending"),
+    ]

@@ -103,6 +103,7 @@ def test_leaders_gua_dian_one_village_but_one(t):
         "township_secretary",
         "township_leader",
         "township_cadre",
+        "village_secretary",
         "village_cadre",
         "first_secretary",
         "work_team",

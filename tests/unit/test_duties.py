@@ -13,6 +13,7 @@ from gridmgmt.domain.duties import (
     add_years,
     attend_by,
     covers_township,
+    per_person,
     period_bounds,
     previous_period,
 )
@@ -57,6 +58,43 @@ def test_term_ends():
     assert previous_period("term", date(2027, 1, 1), term) == (date(2021, 10, 1), date(2026, 9, 30))
 
 
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        (date(2025, 6, 30), (date(2025, 1, 1), date(2025, 6, 30))),
+        (date(2025, 7, 1), (date(2025, 7, 1), date(2025, 12, 31))),
+    ],
+)
+def test_half_year(day, expected):
+    """003 三.5「单位主要负责同志每半年至少到村调研指导1次」: halves are January–June, July–December."""
+    assert period_bounds("half_year", day) == expected
+
+
+def test_week_runs_monday_to_sunday():
+    """000 三.1 weekly duties (「每周至少1-2天集中办公」): a week is Monday to Sunday, across a year's end."""
+    assert period_bounds("week", date(2025, 1, 1)) == (date(2024, 12, 30), date(2025, 1, 5))  # a Wednesday
+    assert period_bounds("week", date(2025, 1, 5)) == (date(2024, 12, 30), date(2025, 1, 5))  # its Sunday
+    assert previous_period("week", date(2025, 1, 6)) == (date(2024, 12, 30), date(2025, 1, 5))
+    assert previous_period("half_year", date(2025, 3, 1)) == (date(2024, 7, 1), date(2024, 12, 31))
+
+
+def test_village_secretary_can_be_given_duties():
+    """000 三.1 三个走遍: 村党组织书记 is a cadre role; 走遍本村所有农户 is its default duty."""
+    by_code = {d.code: d for d in DEFAULT_DUTIES}
+    walk = by_code["village_secretary_yearly"]
+    assert (walk.cadre_roles, walk.scope, walk.target) == (("village_secretary",), "home_village", "households")
+    assert per_person(walk) and not per_person(by_code["must_visit_monthly"])
+    Duty(
+        "vs_week",
+        "村书记每周走访",
+        "home_village",
+        "flagged_households",
+        "week",
+        ("village_secretary",),
+        flags=("hardship",),
+    )
+
+
 def test_term_from_leap_day():
     term = Term(date(2024, 2, 29), 5)
     assert add_years(date(2024, 2, 29), 5) == date(2029, 2, 28)
@@ -80,7 +118,7 @@ def test_defaults_follow_the_documents():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"period": "week"}, "未知周期"),
+        ({"period": "fortnight"}, "未知周期"),
         ({"cadre_roles": ("mayor",)}, "未知干部角色"),
         ({"cadre_roles": ()}, "须指定干部角色或具体干部"),
         ({"target": "flagged_households"}, "须指定至少一个必访标记"),
@@ -101,11 +139,15 @@ def test_bad_duties_are_refused(kwargs, message):
 
 
 def test_attend_by_default_and_per_type():
+    """000 三.1 四必到: each event type has its own deadline; 突发事件 is counted in hours."""
     reported = datetime(2024, 2, 28, 20, 0, tzinfo=UTC)
     assert attend_by("dispute", reported) == datetime(2024, 2, 29, 20, 0, tzinfo=UTC)
-    rules = AttendRules({"emergency": 2})
-    assert attend_by("emergency", reported, rules) - reported == timedelta(hours=2)
-    assert attend_by("grievance", reported, rules) - reported == timedelta(hours=24)
+    assert attend_by("emergency", reported) - reported == timedelta(hours=2)
+    assert attend_by("grievance", reported) - reported == timedelta(hours=48)
+    rules = AttendRules({"emergency": 1})
+    assert attend_by("emergency", reported, rules) - reported == timedelta(hours=1)
+    assert attend_by("grievance", reported, rules) - reported == timedelta(hours=48)  # the others keep theirs
+    assert rules.table() == {"grievance": 48, "emergency": 1, "dispute": 24, "bereavement_hardship": 24}
     with pytest.raises(DutyError, match="未知事件类型"):
         attend_by("party", reported)
     with pytest.raises(DutyError, match="须大于 0"):

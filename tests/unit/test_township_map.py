@@ -7,6 +7,7 @@ import pytest
 
 from gridmgmt.domain.vocab import ROAD_CLASSES
 from gridmgmt.maps import styles
+from gridmgmt.maps.basemap import Tianditu
 from gridmgmt.maps.controls import legend_rows
 from gridmgmt.maps.township import TileSource, render_parts, township_map
 from gridmgmt.readmodels import TownshipLayers
@@ -65,11 +66,12 @@ def test_names_are_escaped_before_reaching_innerhtml():
 
 def test_tianditu_only_with_a_key():
     without = render_parts(township_map(_layers(), "/assets")).script
-    keyed = render_parts(township_map(_layers(), "/assets", tianditu_key="a b")).script
+    keyed = render_parts(township_map(_layers(), "/assets", Tianditu("a b"))).script
     assert "tianditu" not in without
     assert "tk=a%20b" in keyed
     assert "/vec_w/wmts?" in keyed and "LAYER=vec\\u0026" in keyed
     assert "/cva_w/wmts?" in keyed and "LAYER=cva\\u0026" in keyed
+    assert "/img_w/wmts?" in keyed and "/cia_w/wmts?" in keyed
     assert "TILEMATRIX={z}" in keyed and "t{s}.tianditu.gov.cn" in keyed
 
 

@@ -4,10 +4,11 @@ import csv
 import io
 import json
 import logging
+from datetime import date
 
 from sqlalchemy import select
 
-from gridmgmt.db.models import AuditLog, PartyMember, PartyOrg
+from gridmgmt.db.models import AuditLog, Cadre, CadreVillage, PartyMember, PartyOrg, Village
 from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
 
@@ -97,6 +98,38 @@ def test_phone_page_lists_only_the_grid_workers_scope(as_user):
         assert code not in html and code not in str(data)
     for label in MUST_VISIT_FLAGS.values():  # the flags come with the working set, never in the page
         assert label not in html
+
+
+def test_village_page_lists_postings_in_force_with_term_ends(as_user, session):
+    """003 二.1「任期两年」 and postings read with their dates: a first secretary posted on 1 March
+    2025 shows 任期至 2027-02-28; a work-team member whose posting ended is no longer listed."""
+    village = session.scalar(select(Village.id).where(Village.code == "441500100201"))
+    township = session.scalar(select(Village.township_id).where(Village.id == village))
+    fs, gone = (
+        Cadre(township_id=township, code=c, name=n, cadre_role=r)
+        for c, n, r in [
+            ("FS1", "书记乙", "first_secretary"),
+            ("WT1", "队员丙", "work_team"),
+        ]
+    )
+    session.add_all([fs, gone])
+    session.flush()
+    session.add_all(
+        [
+            CadreVillage(cadre_id=fs.id, village_id=village, assignment="first_secretary", start_date=date(2025, 3, 1)),
+            CadreVillage(
+                cadre_id=gone.id,
+                village_id=village,
+                assignment="work_team",
+                start_date=date(2024, 3, 1),
+                end_date=date(2025, 2, 28),
+            ),
+        ]
+    )
+    session.commit()
+    html = _html(as_user("leader"), "/villages/441500100201")
+    assert "书记乙（第一书记，第一书记驻村，任期至 2027-02-28）" in html
+    assert "网格员甲（网格员，包村）" in html and "队员丙" not in html
 
 
 def test_phone_page_without_assignments_says_so(as_user, session):

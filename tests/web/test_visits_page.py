@@ -175,7 +175,8 @@ def test_duties_are_listed_and_edited_on_a_page(app, as_user):
     app.config["WTF_CSRF_ENABLED"] = False
     planner = as_user("planner")
     page = planner.get("/duties").get_data(as_text=True)
-    assert page.count('name="code" value=') == 5 and "四必访：必访户每月走访" in page
+    assert page.count('name="code" value=') == 6 and "四必访：必访户每月走访" in page
+    assert "村党组织书记" in page and "每半年" in page and "每周" in page
     form = {
         "code": "must_visit_monthly",
         "name": "四必访：必访户每季度走访",
@@ -202,7 +203,7 @@ def test_duties_are_listed_and_edited_on_a_page(app, as_user):
         },
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "已保存职责 grid_groups" in new and new.count('name="code" value=') == 6
+    assert "已保存职责 grid_groups" in new and new.count('name="code" value=') == 7
     assert as_user("leader").get("/duties").status_code == 403
     assert "走访职责设置" in planner.get(f"/townships/{TOWNSHIP_CODE}/visits").get_data(as_text=True)
 
@@ -213,3 +214,10 @@ def test_township_page_offers_the_briefing_map_and_draws_the_villages(as_user):
         assert f"/townships/{TOWNSHIP_CODE}/maps/visits.{fmt}" in html
     villages = re.search(r"const villages = (\{.*?\}), labels", html).group(1)
     assert '"FeatureCollection"' in villages and "Polygon" in villages
+
+
+def test_duties_page_shows_the_deadline_of_each_event_type(app, as_user):
+    """000 三.1 四必到: the deadlines are shown where duties are set, 突发事件 in hours."""
+    page = as_user("planner").get("/duties").get_data(as_text=True)
+    assert "<td>突发事件</td><td>2</td>" in page and "<td>不满情绪</td><td>48</td>" in page
+    assert "GRIDMGMT_ATTEND_HOURS" in page

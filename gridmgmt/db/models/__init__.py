@@ -2,6 +2,7 @@
 
 from gridmgmt.db.models.accounts import ApiToken, AppUser, AuditLog, LoginLimit, LoginSession
 from gridmgmt.db.models.base import Base
+from gridmgmt.db.models.checkins import Checkin
 from gridmgmt.db.models.data_version import DataVersion  # noqa: F401 - registers data_version
 from gridmgmt.db.models.duties import Duty  # noqa: F401 - registers the duty table
 from gridmgmt.db.models.followups import Followup, Photo
@@ -34,6 +35,7 @@ __all__ = [
     "Base",
     "Cadre",
     "CadreVillage",
+    "Checkin",
     "DemoSite",
     "EconomicOrg",
     "Event",

@@ -1,12 +1,14 @@
 """One demo user per role for the demo township, with a known password; idempotent."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from geodata.demo import township_codes
 from gridmgmt.db.models import AppUser, Cadre, CadreVillage, Township, Village
+from gridmgmt.db.queries import posting_in_force
 from gridmgmt.domain.vocab import ROLES
 from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.accounts.users import AccountError, add_user
@@ -31,13 +33,13 @@ class DemoLogin:
     note: str = ""
 
 
-def _posted_cadre(session: Session, township_id: int) -> tuple[str, str, str]:
-    """(code, name, village name) of the first cadre posted 包村 to a village of the township."""
+def _posted_cadre(session: Session, township_id: int, day: date) -> tuple[str, str, str]:
+    """(code, name, village name) of the first cadre posted 包村 to a village of the township on DAY."""
     row = session.execute(
         select(Cadre.code, Cadre.name, Village.name)
         .join(CadreVillage, CadreVillage.cadre_id == Cadre.id)
         .join(Village, CadreVillage.village_id == Village.id)
-        .where(Cadre.township_id == township_id, CadreVillage.assignment == "bao_cun")
+        .where(Cadre.township_id == township_id, CadreVillage.assignment == "bao_cun", posting_in_force(day))
         .order_by(Cadre.code)
     ).first()
     if row is None:
@@ -45,13 +47,16 @@ def _posted_cadre(session: Session, township_id: int) -> tuple[str, str, str]:
     return tuple(row)
 
 
-def ensure_demo_users(session: Session, township_code: str | None = None, *, actor: Actor) -> list[DemoLogin]:
-    """Create the missing demo users of the demo township (default: the generated one), audited as ACTOR's."""
+def ensure_demo_users(
+    session: Session, day: date, township_code: str | None = None, *, actor: Actor
+) -> list[DemoLogin]:
+    """Create the missing demo users of the demo township (default: the generated one), audited as
+    ACTOR's; the grid worker is a cadre posted 包村 on DAY."""
     code = township_code or township_codes("township")[0]
     township = session.scalar(select(Township).where(Township.code == code))
     if township is None:
         raise AccountError(f"没有编码为 {code} 的乡镇：请先运行 gridmgmt demo")
-    cadre_code, cadre_name, village = _posted_cadre(session, township.id)
+    cadre_code, cadre_name, village = _posted_cadre(session, township.id, day)
     logins = []
     for role, username in DEMO_USERS.items():
         exists = session.scalar(select(AppUser.id).where(AppUser.username == username)) is not None

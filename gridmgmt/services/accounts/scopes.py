@@ -12,10 +12,11 @@ from datetime import date
 from functools import lru_cache
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Date, Integer, Select, bindparam, distinct, func, or_, select
+from sqlalchemy import ColumnElement, Date, Integer, Select, bindparam, distinct, func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import Cadre, CadreVillage, GridCell, GridPlan, Household, Township, Village
+from gridmgmt.db.queries import posting_in_force
 from gridmgmt.domain.duties import covers_township
 from gridmgmt.domain.permissions import Scope, role_scope, sees_household
 from gridmgmt.services.visits.duties import active_duties
@@ -47,14 +48,6 @@ def _ids(rows: Select) -> ColumnElement:
     return func.array(rows.scalar_subquery())
 
 
-def posting_holds(day) -> list[ColumnElement]:
-    """A posting (包村/驻村) holds on DAY: from its first day to its last, both included; empty: open."""
-    return [
-        or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= day),
-        or_(CadreVillage.end_date.is_(None), CadreVillage.end_date >= day),
-    ]
-
-
 # Built once, the cadre and the day bound at execution: this runs on every request of a grid
 # worker (every tile), and building the statement takes longer than PostgreSQL takes to answer it.
 @lru_cache(maxsize=1)
@@ -62,9 +55,8 @@ def _assignments() -> Select:
     """The cadre's township and role, the villages they are posted to on the day (a posting holds
     from its first day to its last, both included; empty: open), their home village, and the cells
     they hold in the published plan with those cells' villages."""
-    posted = select(CadreVillage.village_id).where(
-        CadreVillage.cadre_id == Cadre.id, *posting_holds(bindparam("day", type_=Date))
-    )
+    day = bindparam("day", type_=Date)
+    posted = select(CadreVillage.village_id).where(CadreVillage.cadre_id == Cadre.id, posting_in_force(day))
     held = (
         select(GridCell.id)
         .join(GridPlan, GridPlan.id == GridCell.plan_id)

@@ -43,6 +43,7 @@ PLACE_OF_RULE = {
     "election_due": "org",
     "election_unrecorded": "org",
     "org_life_missed": "org",
+    "work_team_short": "village",
     "venue_far": "household",
     "member_far": "household",
 }

@@ -28,6 +28,7 @@ from gridmgmt.db.models import (
 from gridmgmt.db.queries import in_township, posting_in_force, township_villages
 from gridmgmt.domain.branch_rules import SPLIT_REASONS, CoverageRules
 from gridmgmt.domain.errors import TownshipNotFound
+from gridmgmt.domain.postings import PostingRules
 from gridmgmt.network.distances import Snapped, VertexCosts, pair_distances, straight_distances
 from gridmgmt.network.roads import NoRoads
 from gridmgmt.readmodels import CoverageReport
@@ -99,7 +100,13 @@ def _queries(township_id: int, day: date) -> dict[str, Select]:
         "cadres": select(Cadre.id, Cadre.code, Cadre.name, Cadre.cadre_role)
         .where(Cadre.township_id == t)
         .order_by(Cadre.code),
-        "postings": select(CadreVillage.cadre_id, CadreVillage.village_id, CadreVillage.assignment)
+        "postings": select(
+            CadreVillage.cadre_id,
+            CadreVillage.village_id,
+            CadreVillage.assignment,
+            CadreVillage.start_date,
+            CadreVillage.end_date,
+        )
         .join(Cadre, Cadre.id == CadreVillage.cadre_id)
         .where(Cadre.township_id == t, posting_in_force(day)),
     }
@@ -194,7 +201,7 @@ def _named(frame: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(village=frame.village_id.map(villages.name)) if len(frame) else frame.assign(village=[])
 
 
-def _structure_findings(t, villages, groups, branches: pd.DataFrame, rules) -> dict[str, pd.DataFrame]:
+def _structure_findings(t, villages, groups, branches: pd.DataFrame, rules, day: date, postings: PostingRules) -> dict:
     """Findings of the blank-area, committee, split, firm and leadership rules."""
     found = {
         "blank_group": groups[(groups.members == 0) & (groups.households > 0)],
@@ -209,6 +216,8 @@ def _structure_findings(t, villages, groups, branches: pd.DataFrame, rules) -> d
     )
     found.update({k: _named(v, villages) for k, v in cov.firms_without_org(t["firms"], rules).items()})
     found.update(cov.leadership(t["cadres"], t["postings"], t["villages"]))
+    resident = cov.resident_postings(t["cadres"], t["postings"], t["villages"], day, postings)
+    found.update({k: _named(v, villages) if k == "resident_term" else v for k, v in resident.items()})
     return found
 
 
@@ -248,10 +257,16 @@ def _with_org_rules(session, report: CoverageReport, township_id: int, t, branch
 
 
 def township_coverage(
-    session: Session, code: str, rules: CoverageRules = CoverageRules(), with_reach: bool = True, *, day: date
+    session: Session,
+    code: str,
+    rules: CoverageRules = CoverageRules(),
+    with_reach: bool = True,
+    *,
+    day: date,
+    postings: PostingRules = PostingRules(),
 ) -> CoverageReport:
-    """The coverage report of the township CODE with the postings (包村, 挂点, 第一书记) in force on DAY;
-    raises TownshipNotFound.
+    """The coverage report of the township CODE with the postings (包村, 挂点, 第一书记, 工作队) in force
+    on DAY, resident postings checked by POSTINGS; raises TownshipNotFound.
 
     Without routable roads the report has no road measures (reach, settlements,
     proposals) and says so in its notes.
@@ -277,7 +292,7 @@ def township_coverage(
         villages,
         groups,
         branches,
-        _structure_findings(t, villages, groups, branches, rules),
+        _structure_findings(t, villages, groups, branches, rules, day, postings),
         _proposals(t, branches, distances, branch, rules),
     )
     _with_org_rules(session, report, township_id, t, branch, day)

@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from gridmgmt.domain.branch_rules import CoverageRules
+from gridmgmt.domain.postings import PostingRules
 from gridmgmt.readmodels import CoverageReport
 from gridmgmt.reports.coverage_workbook import coverage_workbook
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK
@@ -21,10 +22,11 @@ def audited_coverage(
     rules: CoverageRules = CoverageRules(),
     *,
     day: date,
+    postings: PostingRules = PostingRules(),
 ) -> CoverageReport:
     """Township CODE's coverage on DAY (it names cadres and party members) as an export in FMT: audited,
-    committed."""
-    report = township_coverage(session, code, rules, with_reach, day=day)
+    committed; resident postings are checked by POSTINGS."""
+    report = township_coverage(session, code, rules, with_reach, day=day, postings=postings)
     record(
         session,
         actor,
@@ -44,6 +46,9 @@ def export_coverage_workbook(
     rules: CoverageRules = CoverageRules(),
     *,
     day: date,
+    postings: PostingRules = PostingRules(),
 ) -> bytes:
     """The .xlsx bytes of township CODE's coverage on DAY; writes the audit row and commits."""
-    return coverage_workbook(audited_coverage(session, code, actor, "xlsx", with_reach, rules, day=day))
+    return coverage_workbook(
+        audited_coverage(session, code, actor, "xlsx", with_reach, rules, day=day, postings=postings)
+    )

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import Cadre, CadreVillage, GridCell, Household, Township, Village
+from gridmgmt.db.queries import posting_in_force
 from gridmgmt.domain.vocab import ASSIGNMENTS, CADRE_ROLES
-from gridmgmt.services.accounts.scopes import posting_holds
 from gridmgmt.services.grids.views import my_cells, published_cell_rows
 
 NO_CADRE = "您的账号还没有关联干部信息，所以没有网格和走访任务。请联系系统管理员，在账号上关联您的干部编码。"
@@ -79,7 +79,7 @@ def _posted(session: Session, cadre_id: int, day: date) -> list[dict]:
         )
         .select_from(CadreVillage)
         .join(Village, Village.id == CadreVillage.village_id)
-        .where(CadreVillage.cadre_id == cadre_id, *posting_holds(day))
+        .where(CadreVillage.cadre_id == cadre_id, posting_in_force(day))
         .order_by(Village.code, CadreVillage.assignment)
     ).mappings()
     villages = {}

@@ -1,6 +1,7 @@
 """A village's page data, and map layers for a set of villages (a village, a grid worker's scope)."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -16,9 +17,10 @@ from gridmgmt.db.models import (
     Village,
     VillageGroup,
 )
-from gridmgmt.db.queries import collection, feature_collection
+from gridmgmt.db.queries import collection, feature_collection, posting_in_force
 from gridmgmt.domain.errors import NotFound
 from gridmgmt.domain.permissions import Forbidden, Scope, sees_village
+from gridmgmt.domain.postings import RESIDENT_ASSIGNMENTS, term_end
 from gridmgmt.domain.vocab import ASSIGNMENTS, CADRE_ROLES, ORG_TYPES
 from gridmgmt.readmodels import TownshipLayers
 from gridmgmt.services.mapdata.households import scoped_households
@@ -64,11 +66,12 @@ class VillagePage:
     party_households: int
     groups: list[GroupLine]
     orgs: list[OrgLine]
-    cadres: list[tuple[str, str, str]]  # name, cadre role, assignment (Chinese)
+    cadres: list[tuple[str, str, str, date | None]]  # name, cadre role, assignment (Chinese), term end
 
 
-def village_page(session: Session, code: str, scope: Scope) -> tuple[VillagePage, TownshipLayers]:
-    """The village CODE's summary and map layers, with the households SCOPE covers; Forbidden outside SCOPE."""
+def village_page(session: Session, code: str, scope: Scope, day: date) -> tuple[VillagePage, TownshipLayers]:
+    """The village CODE's summary on DAY (the cadres posted then) and map layers, with the
+    households SCOPE covers; Forbidden outside SCOPE."""
     row = session.execute(
         select(Village, Township.code, Township.name)
         .join(Township, Village.township_id == Township.id)
@@ -94,7 +97,7 @@ def village_page(session: Session, code: str, scope: Scope) -> tuple[VillagePage
         *totals,
         groups=_groups(session, village.id),
         orgs=_orgs(session, village.id),
-        cadres=_cadres(session, village.id),
+        cadres=_cadres(session, village.id, day),
     )
     households = scoped_households(scope).where(Household.village_id == village.id)
     return page, area_layers(session, village.name, code, [village.id], households)
@@ -133,14 +136,24 @@ def _orgs(session: Session, village_id: int) -> list[OrgLine]:
     return [OrgLine(name, ORG_TYPES[kind], full, prob, size) for name, kind, full, prob, size in rows]
 
 
-def _cadres(session: Session, village_id: int) -> list[tuple[str, str, str]]:
+def _cadres(session: Session, village_id: int, day: date) -> list[tuple[str, str, str, date | None]]:
+    """The cadres posted to the village on DAY: name, role, assignment (Chinese), and for a first
+    secretary or work-team member the last day of their two-year term (003 二.1)."""
     rows = session.execute(
-        select(Cadre.name, Cadre.cadre_role, CadreVillage.assignment)
+        select(Cadre.name, Cadre.cadre_role, CadreVillage.assignment, CadreVillage.start_date)
         .join(CadreVillage, CadreVillage.cadre_id == Cadre.id)
-        .where(CadreVillage.village_id == village_id)
+        .where(CadreVillage.village_id == village_id, posting_in_force(day))
         .order_by(Cadre.code)
     )
-    return [(name, CADRE_ROLES[role], ASSIGNMENTS[kind]) for name, role, kind in rows]
+    return [
+        (
+            name,
+            CADRE_ROLES[role],
+            ASSIGNMENTS[kind],
+            term_end(start) if kind in RESIDENT_ASSIGNMENTS and start else None,
+        )
+        for name, role, kind, start in rows
+    ]
 
 
 def scope_layers(session: Session, scope: Scope, title: str) -> TownshipLayers | None:

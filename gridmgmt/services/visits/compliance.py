@@ -28,7 +28,7 @@ from gridmgmt.db.models import (
     VillageGroup,
     Visit,
 )
-from gridmgmt.db.queries import in_township, township_villages
+from gridmgmt.db.queries import in_township, posting_in_force, township_villages
 from gridmgmt.domain.duties import Duty, previous_period
 from gridmgmt.domain.errors import NotFound, TownshipNotFound
 from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
@@ -111,11 +111,7 @@ def _postings(township_id: int, day: date, since_day: date) -> Select:
             (cast(CadreVillage.end_date, DateTime) + timedelta(days=1)).label("ends"),
         )
         .join(Cadre, Cadre.id == CadreVillage.cadre_id)
-        .where(
-            Cadre.township_id == township_id,
-            or_(CadreVillage.start_date.is_(None), CadreVillage.start_date <= day),
-            or_(CadreVillage.end_date.is_(None), CadreVillage.end_date >= since_day),
-        )
+        .where(Cadre.township_id == township_id, posting_in_force(since_day, day))
     )
 
 

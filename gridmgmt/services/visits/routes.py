@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.analysis.compliance import PRIORITIES
 from gridmgmt.analysis.routing import fit_budget
 from gridmgmt.db.models import Cadre, CadreVillage, Event, Household, PartyOrg, Township
-from gridmgmt.db.queries import among, lonlat, rounded
+from gridmgmt.db.queries import among, lonlat, posting_in_force, rounded
 from gridmgmt.domain.errors import UserError
 from gridmgmt.network.distances import VertexCosts
 from gridmgmt.network.legs import Gap, LegMatrix
@@ -71,13 +71,15 @@ def road_legs(session: Session, township_id: int, lon: np.ndarray, lat: np.ndarr
     return network, places, network.leg_matrix(places)
 
 
-def cadre_places(session: Session, cadre_id: int) -> tuple[tuple[float, float] | None, tuple[float, float], int]:
-    """(home, 驻地, township id) of cadre CADRE_ID: home None when not recorded; 驻地 the venue of
-    a village they are posted to, else the township seat."""
+def cadre_places(
+    session: Session, cadre_id: int, day: date
+) -> tuple[tuple[float, float] | None, tuple[float, float], int]:
+    """(home, 驻地, township id) of cadre CADRE_ID on DAY: home None when not recorded; 驻地 the venue
+    of a village they are posted to then, else the township seat."""
     venue = (
         select(PartyOrg.venue)
         .join(CadreVillage, CadreVillage.village_id == PartyOrg.village_id)
-        .where(CadreVillage.cadre_id == Cadre.id, PartyOrg.venue.is_not(None))
+        .where(CadreVillage.cadre_id == Cadre.id, PartyOrg.venue.is_not(None), posting_in_force(day))
         .order_by(PartyOrg.id)
         .limit(1)
         .scalar_subquery()
@@ -94,20 +96,20 @@ def cadre_places(session: Session, cadre_id: int) -> tuple[tuple[float, float] |
     return (None if home_lon is None else (home_lon, home_lat)), (lon, lat), township_id
 
 
-def cadre_base(session: Session, cadre_id: int) -> tuple[float, float, int]:
-    """(lon, lat, township id) of where cadre CADRE_ID's rounds start by default: their home,
-    else their 驻地."""
-    home, base, township_id = cadre_places(session, cadre_id)
+def cadre_base(session: Session, cadre_id: int, day: date) -> tuple[float, float, int]:
+    """(lon, lat, township id) of where cadre CADRE_ID's rounds start by default on DAY: their
+    home, else their 驻地."""
+    home, base, township_id = cadre_places(session, cadre_id, day)
     return (*(home or base), township_id)
 
 
-def start_of(session: Session, cadre_id: int, start: str | None, here: tuple[float, float] | None) -> tuple:
+def start_of(session: Session, cadre_id: int, day: date, start: str | None, here: tuple[float, float] | None) -> tuple:
     """(lon, lat, township id, name, closed) of where the round starts: START "here" (HERE, the
     phone's position; an open round ending at its last stop), "home" or "base" (驻地), or by
     default home else 驻地 (rounds back to where they start)."""
     if start is not None and start not in STARTS:
         raise RouteError(f"未知出发地 {start}；可选：{'、'.join(STARTS.values())}")
-    home, base, township_id = cadre_places(session, cadre_id)
+    home, base, township_id = cadre_places(session, cadre_id, day)
     if start == "here":
         if here is None:
             raise RouteError("还没有定位：请打开手机定位，或改为从家或驻地出发")
@@ -148,7 +150,7 @@ def plan_route(
     if not 0 < hours <= 24:
         raise RouteError("时间预算须在 0–24 小时之间")
     work = cadre_work(session, cadre_code, day, settings)
-    base_lon, base_lat, township_id, start_name, closed = start_of(session, work.cadre["id"], start, here)
+    base_lon, base_lat, township_id, start_name, closed = start_of(session, work.cadre["id"], day, start, here)
     route = Route(work.cadre, mode, (base_lon, base_lat), start=start_name, closed=closed)
     if work.work.empty:
         return route

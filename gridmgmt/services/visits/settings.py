@@ -6,23 +6,35 @@ from zoneinfo import ZoneInfo
 
 from gridmgmt.config import Settings
 from gridmgmt.domain.duties import AttendRules, Term
+from gridmgmt.domain.postings import PostingRules
 
 
 @dataclass(frozen=True)
 class VisitSettings:
     """The time zone that dates visits and postings, the term of office, the distance beyond
-    which a visit is flagged, and the hours to attend each 四必到 event type."""
+    which a visit is flagged, the hours to attend each 四必到 event type, and the rules of
+    resident postings (term, days in the village, work team)."""
 
     timezone: str
     term: Term
     far_m: float
     attend: AttendRules
+    postings: PostingRules = PostingRules()
 
     @classmethod
     def of(cls, settings) -> "VisitSettings":
         """The visit settings among SETTINGS (a gridmgmt.config.Settings)."""
+        postings = PostingRules(
+            days_a_month=settings.resident_days_a_month,
+            work_team_min=settings.work_team_min,
+            remind_days=settings.resident_remind_days,
+        )
         return cls(
-            settings.timezone, Term(settings.term_start), settings.visit_far_m, AttendRules(settings.attend_hours)
+            settings.timezone,
+            Term(settings.term_start),
+            settings.visit_far_m,
+            AttendRules(settings.attend_hours),
+            postings,
         )
 
     @classmethod

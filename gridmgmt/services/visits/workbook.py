@@ -43,7 +43,8 @@ def _narrow(comp: Compliance, f: ReportFilter) -> tuple[pd.DataFrame, pd.DataFra
         match = cadres.id[cadres.code == f.cadre]
         if match.empty:
             raise CodeNotFound(f"本乡镇没有编码为 {f.cadre} 的干部")
-        status = per_cadre(status, comp.pairs[comp.pairs.cadre_id == match.iat[0]]).drop(columns="cadre_id")
+        # Their rows, each carrying their id: the shared ones become theirs too.
+        status = per_cadre(status, comp.pairs[comp.pairs.cadre_id == match.iat[0]])
     return status, events
 
 
@@ -54,8 +55,11 @@ def _counts(frame: pd.DataFrame, keys: dict[str, str]) -> pd.DataFrame:
     return table[[*keys, *COUNT_HEADERS]].rename(columns={**keys, **COUNT_HEADERS})
 
 
-def report_tables(comp: Compliance, f: ReportFilter = ReportFilter()) -> dict[str, pd.DataFrame]:
-    """Sheet name → table: by duty, by village, by cadre, the open list, the events."""
+def report_tables(
+    comp: Compliance, f: ReportFilter = ReportFilter(), residence: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """Sheet name → table: by duty, by village, by cadre, the open list, the events, and with
+    RESIDENCE (gridmgmt.services.visits.residence) the residents' days in their village."""
     status, events = _narrow(comp, f)
     duties = {d.code: d for d in comp.duties}
     villages = comp.data.villages.set_index("id")
@@ -66,9 +70,7 @@ def report_tables(comp: Compliance, f: ReportFilter = ReportFilter()) -> dict[st
     )
     cadres = comp.data.staff.cadres.set_index("id")
     mine = per_cadre(status, comp.pairs).assign(
-        干部=lambda t: (
-            t.cadre_id.map(cadres.name).astype("string") + "（" + t.cadre_id.map(cadres.code).astype("string") + "）"
-        ),
+        干部=lambda t: _cadre_label(t.cadre_id, cadres),
         角色=lambda t: t.cadre_id.map(cadres.cadre_role).map(CADRE_ROLES),
         职责=lambda t: t.duty.map(lambda c: duties[c].name),
     )
@@ -78,7 +80,39 @@ def report_tables(comp: Compliance, f: ReportFilter = ReportFilter()) -> dict[st
         "分人": _counts(mine, {"干部": "干部", "角色": "角色", "职责": "职责"}),
         "待走访清单": _open_list(comp, named, duties, f.include_sensitive),
         "四必到事件": _event_table(events, villages, comp.settings.timezone),
+        **({} if residence is None else {"驻村在村天数": _residence_table(comp, residence, f)}),
     }
+
+
+RESIDENCE_STATES = {"short": "不足", "met": "达标", "open": "本月进行中"}
+
+
+def _residence_table(comp: Compliance, residence: pd.DataFrame, f: ReportFilter) -> pd.DataFrame:
+    """The residents' days in their village per month (003 三.5), narrowed like the other tables."""
+    cadres = comp.data.staff.cadres.set_index("id")
+    villages = comp.data.villages.set_index("id")
+    rows = residence
+    if f.village:
+        rows = rows[rows.village_id.map(villages.code) == f.village]
+    if f.cadre:
+        rows = rows[rows.cadre_id.map(cadres.code) == f.cadre]
+    state = [("short" if s else "met") if c else "open" for c, s in zip(rows.complete, rows.short)]
+    return pd.DataFrame(
+        {
+            "干部": _cadre_label(rows.cadre_id, cadres),
+            "角色": rows.cadre_id.map(cadres.cadre_role).map(CADRE_ROLES),
+            "行政村": rows.village_id.map(villages.name),
+            "月份": [m.strftime("%Y-%m") for m in rows.month],
+            "在村天数": rows.days,
+            "应在村天数": rows.required,
+            "状态": [RESIDENCE_STATES[s] for s in state],
+        }
+    ).reset_index(drop=True)
+
+
+def _cadre_label(ids: pd.Series, cadres: pd.DataFrame) -> pd.Series:
+    """Each cadre of IDS as 姓名（编码）, from CADRES indexed by id."""
+    return ids.map(cadres.name).astype("string") + "（" + ids.map(cadres.code).astype("string") + "）"
 
 
 def _open_list(comp: Compliance, named: pd.DataFrame, duties: dict, sensitive: bool) -> pd.DataFrame:
