@@ -4,6 +4,7 @@ signal is back, overdue ones stand out, closing it without a note is refused; tw
 photos arrive once though an answer was lost. Every test checks what the server stored."""
 
 import hashlib
+import time
 from io import BytesIO
 
 import numpy as np
@@ -55,6 +56,16 @@ def _record_with(page, household_id, note, photo=None, category=None, followup=N
         page.wait_for_function("() => document.getElementById('photo-status').dataset.ready === '1'", timeout=WAIT_MS)
     page.click("#sheet-submit")
     page.wait_for_function("() => !document.getElementById('visit-sheet').open")
+
+
+def _stored_soon(check, seconds: float = WAIT_MS / 1000) -> bool:
+    """True once CHECK (a look at the database) holds, within SECONDS."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 def _check_stored_photo(photo: Photo, files_dir):
@@ -152,8 +163,9 @@ def test_two_visits_with_photos_arrive_once_though_an_answer_was_lost(
 def test_the_household_file_on_the_desk_and_on_the_phone_with_no_signal(phone, live_server, session, named):
     page = _open(phone, live_server, "/m")
     _record_with(page, named[IN_SCOPE[0]], "第一次走访", category="health", followup="需联系村医")
+    # The visit goes up first, its follow-up after it: wait for what the server stored.
+    assert _stored_soon(lambda: _count(session, Followup) == 1)
     _waiting(page, 0)
-    assert _count(session, Followup) == 1
     page.goto(f"{live_server}/households/{IN_SCOPE[0]}")  # the household page: 一户一档
     assert "第一次走访" in page.text_content("#house-visits") and "看病就医：待办" in page.text_content("#house-visits")
     assert page.get_attribute("#house-navigate", "href").startswith("geo:")

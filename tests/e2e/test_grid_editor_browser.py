@@ -135,7 +135,7 @@ def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screensh
     phone = login_page("gworker", 390, 844)
     phone.on("pageerror", lambda error: errors.append(str(error)))
     phone.goto(f"{live_server}/m")
-    phone.wait_for_selector(".leaflet-control-layers")
+    phone.wait_for_selector(".my-cell")
     cell = session.scalar(
         text(
             "SELECT c.name FROM grid_cell c JOIN cadre k ON k.id = c.grid_worker_id "
