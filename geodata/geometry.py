@@ -5,7 +5,7 @@ import pandas as pd
 import shapely
 
 from geodata.errors import RowError
-from geodata.layers import Layer
+from geodata.layer_schema import Layer
 
 # A generous box around China (incl. the South China Sea islands north of 3.8°N).
 CHINA_BOX = (73.4, 3.8, 135.1, 53.6)

@@ -3,7 +3,7 @@
 Not layers of their own table: `gridmgmt grids import` turns either into a draft grid plan.
 """
 
-from geodata.layers import WKT, Field, Layer, code_field, name_field
+from geodata.layer_schema import WKT, Field, Layer, code_field, name_field
 
 CELL_CODE_ALIASES = ("网格编码", "网格编号", "网格代码")
 CELL_NAME_ALIASES = ("网格名称", "网格名", "网格")

@@ -4,9 +4,18 @@ Canonical names equal the database columns where there is one; `*_code` names re
 another row by its code; lon/lat (and seat_lon/seat_lat) are WGS84 degrees.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
+from geodata.layer_schema import (
+    GROUP_CODE,
+    HOUSEHOLD_CODE,
+    VILLAGE_CODE,
+    WKT,
+    Field,
+    Layer,
+    code_field,
+    flag,
+    lonlat,
+    name_field,
+)
 from gridmgmt.domain.postings import posting_code
 from gridmgmt.domain.vocab import (
     ASSIGNMENTS,
@@ -50,79 +59,6 @@ SECRETARY_QUESTION = (
 GENDERS = {"男": "男", "女": "女"}
 
 
-@dataclass(frozen=True)
-class Field:
-    """One column: KIND is text|int|float|bool|enum|date; DERIVED columns are exported, not read."""
-
-    name: str
-    label: str
-    kind: str = "text"
-    aliases: tuple[str, ...] = ()
-    required: bool = False
-    choices: dict[str, str] = field(default_factory=dict)
-    synonyms: dict[str, str] = field(default_factory=dict)
-    # Words that could mean more than one choice: refused with this question, never guessed.
-    questions: dict[str, str] = field(default_factory=dict)
-    short: str | None = None
-    derived: bool = False
-    default: object = None  # what a blank cell means (the column's default); None: no value
-
-    @property
-    def shp_name(self) -> str:
-        """The name used in Shapefile exports (DBF allows 10 characters)."""
-        return self.short or self.name
-
-
-@dataclass(frozen=True)
-class Layer:
-    """An importable layer: TABLE, its fields, and where its geometry goes (GEOM_COLUMN)."""
-
-    name: str
-    table: str
-    label: str
-    fields: tuple[Field, ...]
-    geom_column: str | None = None
-    geom_kind: str | None = None  # point | polygon | line | any
-    geom_required: bool = False
-    needs_township: bool = True
-    personal: bool = False  # rows name or locate people: exporting them is audited
-    # Layers without a natural code: a row without one gets CODE_PREFIX and a digest of its geometry.
-    code_prefix: str | None = None
-    # Layers with no natural code of their own: a row's code when the file gives none, from its parsed values.
-    natural_code: Callable[[dict], str] | None = None
-
-    def field(self, name: str) -> Field | None:
-        """The field called NAME, if the layer has one."""
-        return next((f for f in self.fields if f.name == name), None)
-
-
-def code_field(*aliases: str, required: bool = True) -> Field:
-    return Field("code", "编码", aliases=("编码", "代码", *aliases), required=required)
-
-
-def name_field(*aliases: str, required: bool = True) -> Field:
-    return Field("name", "名称", aliases=("名称", *aliases), required=required)
-
-
-def _flag(name: str, label: str, *aliases: str, short: str | None = None) -> Field:
-    return Field(name, label, "bool", aliases=(label, *aliases), short=short, default=False)
-
-
-def _lonlat(prefix: str = "") -> tuple[Field, Field]:
-    """Point columns; PREFIX-ed Chinese names (场所经度…) are accepted too."""
-    lon_aliases = ("经度", "longitude", "lng", "x", "x坐标")
-    lat_aliases = ("纬度", "latitude", "y", "y坐标")
-    if prefix:
-        lon_aliases += (f"{prefix}经度",)
-        lat_aliases += (f"{prefix}纬度",)
-    return Field("lon", "经度", "float", lon_aliases), Field("lat", "纬度", "float", lat_aliases)
-
-
-WKT = Field("wkt", "WKT 几何", aliases=("几何", "geometry", "geom", "the_geom"))
-VILLAGE_CODE = Field("village_code", "村编码", aliases=("村编码", "行政村编码"), short="village", derived=True)
-GROUP_CODE = Field("group_code", "组编码", aliases=("组编码", "小组编码"), derived=True)
-HOUSEHOLD_CODE = Field("household_code", "户编码", aliases=("户编码", "户号", "所在户编码"), short="hh_code")
-
 TOWNSHIPS = Layer(
     "townships",
     "township",
@@ -148,10 +84,10 @@ VILLAGES = Layer(
     (
         code_field("村编码", "区划代码", "统计用区划代码", "行政村编码"),
         name_field("村名", "村名称", "行政村", "行政村名称"),
-        _flag("is_community", "社区", "是否社区", "community", short="community"),
-        _flag("is_poverty_alleviated", "脱贫村", "是否脱贫村", short="poverty"),
-        _flag("is_revitalization_focus", "乡村振兴重点村", "重点村", short="revital"),
-        _flag("is_weak_org", "软弱涣散村", "软弱涣散", short="weak_org"),
+        flag("is_community", "社区", "是否社区", "community", short="community"),
+        flag("is_poverty_alleviated", "脱贫村", "是否脱贫村", short="poverty"),
+        flag("is_revitalization_focus", "乡村振兴重点村", "重点村", short="revital"),
+        flag("is_weak_org", "软弱涣散村", "软弱涣散", short="weak_org"),
         WKT,
     ),
     "geom",
@@ -167,7 +103,7 @@ GROUPS = Layer(
         code_field("组编码", "小组编码"),
         name_field("组名", "小组名称", "村民小组", "自然村"),
         VILLAGE_CODE,
-        *_lonlat(),
+        *lonlat(),
         WKT,
     ),
     "geom",
@@ -192,16 +128,16 @@ HOUSEHOLDS = Layer(
             default=1,
         ),
         *(
-            _flag(n, label, short=s)
+            flag(n, label, short=s)
             for (n, label), s in zip(
                 MUST_VISIT_FLAGS.items(), ("hardship", "crit_ill", "empty_nest", "left_child", "petitioner")
             )
         ),
-        _flag("is_party_household", "党员户", "共产党员户", short="party_hh"),
-        _flag("is_party_center_household", "党员中心户", short="party_ctr"),
+        flag("is_party_household", "党员户", "共产党员户", short="party_hh"),
+        flag("is_party_center_household", "党员中心户", short="party_ctr"),
         VILLAGE_CODE,
         GROUP_CODE,
-        *_lonlat(),
+        *lonlat(),
         WKT,
     ),
     "geom",
@@ -264,7 +200,7 @@ PARTY_ORGS = Layer(
             "venue_area_m2", "场所面积", "float", ("场所面积", "活动场所面积", "面积", "venue_area"), short="venue_area"
         ),
         *(
-            _flag(n, label, short=s)
+            flag(n, label, short=s)
             for (n, label), s in zip(
                 EIGHT_HAVES.items(),
                 (
@@ -280,12 +216,12 @@ PARTY_ORGS = Layer(
             )
         ),
         *(
-            _flag(n, label, short=s)
+            flag(n, label, short=s)
             for (n, label), s in zip(
                 SIX_HAVES.items(), ("flag_rules", "furniture", "archives", "study_nook", "av_equip", "materials")
             )
         ),
-        *_lonlat("场所"),
+        *lonlat("场所"),
         WKT,
     ),
     "venue",
@@ -318,7 +254,7 @@ PARTY_MEMBERS = Layer(
             synonyms={"正式": "full", "预备": "probationary"},
             default="full",
         ),
-        _flag("is_mobile", "流动党员", "是否流动党员", "mobile"),
+        flag("is_mobile", "流动党员", "是否流动党员", "mobile"),
         HOUSEHOLD_CODE,
         Field(
             "org_code", "党组织编码", aliases=("党组织编码", "所在党组织编码", "组织编码", "支部编码"), required=True
@@ -343,11 +279,11 @@ ECONOMIC_ORGS = Layer(
             choices=ECONOMIC_ORG_KINDS,
             synonyms={"公司": "enterprise", "专业合作社": "cooperative", "农民专业合作社": "cooperative"},
         ),
-        _flag("above_scale", "规模以上", "是否规模以上", "规上企业", "规上", short="abv_scale"),
+        flag("above_scale", "规模以上", "是否规模以上", "规上企业", "规上", short="abv_scale"),
         Field("employees", "从业人数", "int", ("从业人数", "职工人数", "员工人数")),
         Field("party_org_code", "党组织编码", aliases=("党组织编码", "org_code"), short="org_code"),
         VILLAGE_CODE,
-        *_lonlat(),
+        *lonlat(),
         WKT,
     ),
     "geom",
@@ -375,7 +311,7 @@ CADRES = Layer(
         Field("phone", "电话", aliases=("电话", "手机", "联系电话", "手机号")),
         HOUSEHOLD_CODE,
         Field("party_member_code", "党员编号", aliases=("党员编号",), short="member_cd"),
-        *_lonlat("住址"),
+        *lonlat("住址"),
         WKT,
     ),
     "home",

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.errors import ImportRejected, RowError
-from geodata.layers import Field, Layer
+from geodata.layer_schema import Field, Layer
 
 TRUE_WORDS = {"是", "有", "1", "true", "t", "y", "yes", "√", "✓"}
 FALSE_WORDS = {"否", "无", "0", "false", "f", "n", "no", "×", ""}

@@ -10,7 +10,7 @@ from geodata.codes import GENERATED_HEADER, fill_codes
 from geodata.crs import to_wgs84
 from geodata.errors import RowError
 from geodata.geometry import china_errors, geometry_of, missing_errors, normalise_kind, points_from
-from geodata.layers import Layer
+from geodata.layer_schema import Layer
 from geodata.parsing import duplicate_codes, parse_frame
 from geodata.reading import DEFAULT_MAX_MB, read_source
 
