@@ -24,7 +24,7 @@ from gridmgmt.db.models import (
     Village,
     VillageGroup,
 )
-from gridmgmt.db.queries import collection, household_scope
+from gridmgmt.db.queries import collection, household_scope, lonlat
 from gridmgmt.domain.duties import PERIODS
 from gridmgmt.domain.permissions import Scope, shows_sensitive
 from gridmgmt.domain.vocab import EVENT_TYPES, MUST_VISIT_FLAGS
@@ -143,8 +143,7 @@ def _households(session: Session, scope: Scope, show: bool) -> list[dict]:
                 Village.name.label("village"),
                 VillageGroup.name.label("group"),
                 GridCell.code.label("cell"),
-                func.ST_X(Household.geom).label("lon"),
-                func.ST_Y(Household.geom).label("lat"),
+                *lonlat(Household.geom),
                 *flag_columns,
             )
             .join(Village, Household.village_id == Village.id)
@@ -199,11 +198,7 @@ def _due(session: Session, work: CadreWork, homes: list[dict]) -> tuple[list[dic
     event_ids = [int(i) for i in work.work.event_id.dropna()]
     points = {
         row.id: (row.lon, row.lat)
-        for row in session.execute(
-            select(Event.id, func.ST_X(Event.geom).label("lon"), func.ST_Y(Event.geom).label("lat")).where(
-                Event.id.in_(event_ids)
-            )
-        )
+        for row in session.execute(select(Event.id, *lonlat(Event.geom)).where(Event.id.in_(event_ids)))
     }
     events = work.compliance.events.set_index("id")
     villages = work.compliance.data.villages.set_index("id").name

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import Cadre, GridCell, GridPlan, Household, Liaison, Township, Village
 from gridmgmt.db.models.grids import GridLiaison, GridMembership
-from gridmgmt.db.queries import in_township
+from gridmgmt.db.queries import in_township, lonlat
 from gridmgmt.domain.grid_rules import GridError
 from gridmgmt.services.accounts.actors import Actor, audited_file, record
 from gridmgmt.services.grids.allocation import draft_plan, find_plan, plan_target
@@ -128,8 +128,7 @@ def _members(session: Session, plan_id: int) -> pd.DataFrame:
             Household.code,
             Village.name.label("village"),
             GridCell.code.label("cell"),
-            func.ST_X(Household.geom).label("lon"),
-            func.ST_Y(Household.geom).label("lat"),
+            *lonlat(Household.geom),
         )
         .select_from(GridMembership)
         .join(Household, Household.id == GridMembership.household_id)
