@@ -26,13 +26,16 @@ SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
 
 @pytest.fixture(scope="session")
 def browser():
-    """One Chromium for the whole run."""
+    """One Chromium for the whole run, whose context routes see the service worker's requests too
+    (the field app's worker sends the outbox: a test that loses an answer must lose its answers)."""
     if not CHROMIUM.exists():
         pytest.fail("没有找到 /usr/bin/chromium：请运行 apt-get install -y chromium", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")  # read when the driver starts
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ what the server stored."""
 from datetime import datetime
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import delete, func, select, update
 
 from gridmgmt.db.models import CadreVillage, Event, Household, Visit
@@ -40,6 +41,17 @@ def phone(browser, live_server, named):
     context.errors = errors
     yield context
     context.close()
+
+
+def lose_answer(route, lost: list) -> None:
+    """Let the request reach the server and lose its answer (kept in LOST). A request the page
+    gave up meanwhile (a reload, a second sender) is lost already."""
+    lost.append(route.fetch())
+    try:
+        route.abort()
+    except PlaywrightError as error:
+        if "already handled" not in str(error):
+            raise
 
 
 def log_in(page, base, then=None):

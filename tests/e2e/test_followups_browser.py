@@ -14,7 +14,15 @@ from sqlalchemy import select, update
 
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import Followup, Photo, Visit
-from tests.e2e.test_field_offline_browser import WAIT_MS, _count, _open, _waiting, named, phone  # noqa: F401
+from tests.e2e.test_field_offline_browser import (  # noqa: F401
+    WAIT_MS,
+    _count,
+    _open,
+    _waiting,
+    lose_answer,
+    named,
+    phone,
+)
 from tests.web.people import IN_SCOPE
 from tests.web.sample import TOWNSHIP_CODE
 
@@ -141,7 +149,7 @@ def test_two_visits_with_photos_arrive_once_though_an_answer_was_lost(
         _record_with(page, named[code], f"带照片 {k}", camera_photo(tmp_path / f"{k}.jpg", seed=k))
     _waiting(page, 4)
     lost = []
-    phone.route("**/api/field/outbox", lambda route: (lost.append(route.fetch()), route.abort()))
+    phone.route("**/api/field/outbox", lambda route: lose_answer(route, lost))
     phone.set_offline(False)  # stored, but the answer never reaches the phone
     for _ in range(WAIT_MS // 100):
         if lost:

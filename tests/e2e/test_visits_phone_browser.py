@@ -3,10 +3,10 @@ household, a visit with the phone's position and accuracy, a lost answer resent 
 a far fix is flagged, a route on the map and as a printable list, events reported and listed."""
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import func, select
 
 from gridmgmt.db.models import Event, Followup, Household, Visit
+from tests.e2e.test_field_offline_browser import lose_answer
 
 pytestmark = pytest.mark.e2e
 WAIT_MS = 20_000
@@ -51,17 +51,6 @@ def _report_event(page, household_id, kind):
     page.click("#event-submit")
 
 
-def _lose(route, lost: list) -> None:
-    """Let the request reach the server and lose its answer (kept in LOST). A request the page
-    gave up meanwhile (a reload, a second sender) is lost already."""
-    lost.append(route.fetch())
-    try:
-        route.abort()
-    except PlaywrightError as error:
-        if "already handled" not in str(error):
-            raise
-
-
 def test_phone_visit_page(login_page, live_server, session, screenshot_dir):
     page = login_page("grid_worker", 390, 844)
     errors = []
@@ -93,7 +82,7 @@ def test_phone_visit_page(login_page, live_server, session, screenshot_dir):
     page.context.set_geolocation({"longitude": lon, "latitude": lat + 0.0001, "accuracy": 15})
     # The answer is lost on the way back: the server stored the visit, the phone does not know.
     lost = []
-    page.context.route("**/api/field/outbox", lambda route: _lose(route, lost))
+    page.context.route("**/api/field/outbox", lambda route: lose_answer(route, lost))
     _record(page, homes[0])
     page.wait_for_function(
         "() => document.getElementById('outbox-status').textContent.includes('网络不畅')", timeout=WAIT_MS
@@ -134,7 +123,7 @@ def test_phone_event_reports(login_page, live_server, session, screenshot_dir):
     errors, lost = [], []
     page.on("pageerror", lambda error: errors.append(str(error)))
     other = next(i["household_id"] for i in _open(page, live_server) if i["household_id"])
-    page.context.route("**/api/field/outbox", lambda route: _lose(route, lost))
+    page.context.route("**/api/field/outbox", lambda route: lose_answer(route, lost))
     _report_event(page, other, "dispute")
     page.wait_for_function(
         "() => document.getElementById('outbox-status').textContent.includes('网络不畅')", timeout=WAIT_MS
