@@ -1,18 +1,27 @@
-"""The township map under a page's own overlays (coverage, demo sites), fitted to the user's role."""
+"""The township map under a page's own overlays (coverage, demo sites), fitted to the user's role;
+rendered maps kept per data version."""
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 import folium
+from flask import request
 from sqlalchemy.orm import Session
 
+from gridmgmt.db.queries import once_per_version
 from gridmgmt.maps.township import township_map
 from gridmgmt.readmodels import TownshipLayers
 from gridmgmt.services.mapdata.layers import township_layers
 from web.assets import assets_url, basemap
 from web.auth import current_scope
+from web.db import get_session
 from web.tiles import household_tiles
 
 NO_HOUSEHOLDS = {"type": "FeatureCollection", "features": []}
+# Every table a township or village map draws from.
+MAP_TABLES = ("township", "village", "village_group", "road", "party_org", "household")
+T = TypeVar("T")
 
 
 def role_map(session: Session, code: str, base_layers: bool = False) -> tuple[TownshipLayers, folium.Map]:
@@ -26,3 +35,11 @@ def role_map(session: Session, code: str, base_layers: bool = False) -> tuple[To
         layers = replace(layers, households=NO_HOUSEHOLDS)
     fmap = township_map(layers, assets_url(), basemap(), household_tiles(base_layers))
     return layers, fmap
+
+
+def kept_map(key: tuple, draw: Callable[[], T]) -> T:
+    """DRAW()'s value for KEY (what the map shows, the scope), drawn again only when the data
+    of MAP_TABLES, the assets' URL or the basemap change."""
+    # folium compiles dozens of Jinja templates for every map it renders: most of a map page's time.
+    where = (assets_url(), basemap(), request.script_root)
+    return once_per_version(get_session(), (*key, *where), MAP_TABLES, draw)

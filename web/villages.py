@@ -4,10 +4,11 @@ from flask import Blueprint, render_template
 
 from gridmgmt.config import get_settings
 from gridmgmt.maps.township import render_parts, township_map
-from gridmgmt.services.mapdata.villages import village_page
+from gridmgmt.services.mapdata.villages import village_layers, village_page
 from web.assets import assets_url, basemap
 from web.auth import current_scope, permission_required
 from web.db import get_session
+from web.pagemap import kept_map
 
 bp = Blueprint("villages", __name__)
 
@@ -16,6 +17,10 @@ bp = Blueprint("villages", __name__)
 @permission_required("view_village")
 def show(code: str):
     """The village CODE within the user's scope (403 outside it, 404 when unknown)."""
-    page, layers = village_page(get_session(), code, current_scope(), get_settings().today())
-    fmap = township_map(layers, assets_url(), basemap())
-    return render_template("villages/show.html", page=page, map=render_parts(fmap))
+    session, scope = get_session(), current_scope()
+    page = village_page(session, code, scope, get_settings().today())
+    parts = kept_map(
+        ("village", code, scope),
+        lambda: render_parts(township_map(village_layers(session, code, scope), assets_url(), basemap())),
+    )
+    return render_template("villages/show.html", page=page, map=parts)

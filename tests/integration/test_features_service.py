@@ -47,6 +47,19 @@ def test_paging_counts_every_match(session, township):
     assert page.number_matched == 5 and len(page.features) == 1
 
 
+def test_pages_cover_every_feature_once_and_follow_changes(session, township):
+    """Pages by offset are consecutive runs of ids; the count (kept per data version) follows
+    a deleted household."""
+    households = collection("households")
+    pages = [_features(items(session, households, EVERYTHING, limit=2, offset=at)) for at in (0, 2, 4)]
+    ids = [f["id"] for page in pages for f in page]
+    assert ids == sorted(session.scalars(select(Household.id)))
+    session.delete(session.get(Household, ids[-1]))
+    session.commit()
+    page = items(session, households, EVERYTHING, limit=2, offset=2)
+    assert page.number_matched == 4 and [f["id"] for f in _features(page)] == ids[2:4]
+
+
 def test_bbox_keeps_features_that_intersect(session, township):
     west_half = (115.69, 23.87, 115.729, 23.93)
     codes = {

@@ -8,9 +8,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from gridmgmt.db.models import AuditLog, Cadre, CadreVillage, PartyMember, PartyOrg, Village
+from gridmgmt.db.models import AuditLog, Cadre, CadreVillage, Household, PartyMember, PartyOrg, Township, Village
 from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
+from tests.web.sample import TOWNSHIP_CODE, _box
 
 
 def _html(client, url):
@@ -171,3 +172,21 @@ def test_audit_export_downloads_and_is_audited(as_user, session):
     assert admin.get("/audit/export.pdf").status_code == 404
     actions = session.scalars(select(AuditLog.action).order_by(AuditLog.id)).all()
     assert actions == ["read_sensitive", "export_audit", "export_audit"]
+
+
+def test_maps_of_pages_follow_the_data(as_user, session):
+    """Rendered maps are kept per data version: a household moved away leaves the village map
+    at the next view, a redrawn township boundary shows on the overview."""
+    leader = as_user("leader")
+    assert OUT_OF_SCOPE[1] in _html(leader, "/villages/441500100202")
+    moved = session.scalars(select(Household).where(Household.code == OUT_OF_SCOPE[1])).one()
+    moved.village_id = session.scalar(select(Village.id).where(Village.code == "441500100201"))
+    session.commit()
+    assert OUT_OF_SCOPE[1] not in _html(leader, "/villages/441500100202")
+    assert OUT_OF_SCOPE[1] in _html(leader, "/villages/441500100201")
+    assert "23.987654" not in _html(leader, f"/townships/{TOWNSHIP_CODE}")
+    session.scalars(select(Township).where(Township.code == TOWNSHIP_CODE)).one().geom = _box(
+        115.6, 23.8, 115.8, 23.987654
+    )
+    session.commit()
+    assert "23.987654" in _html(leader, f"/townships/{TOWNSHIP_CODE}")

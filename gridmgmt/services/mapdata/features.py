@@ -24,7 +24,7 @@ from gridmgmt.db.models import (
     Village,
     VillageGroup,
 )
-from gridmgmt.db.queries import COORD_DIGITS, GROUP_TOWNSHIP, data_version, in_scope, published_cells
+from gridmgmt.db.queries import COORD_DIGITS, GROUP_TOWNSHIP, in_scope, once_per_version, published_cells
 from gridmgmt.domain.errors import NotFound, UserError
 from gridmgmt.domain.limits import INT4_MAX
 from gridmgmt.domain.permissions import Scope
@@ -66,7 +66,7 @@ class Collection:
     township: ColumnElement | None = None  # the row's township (households: see household_scope)
     personal: bool = False  # households: never public
     refine: Callable[[Select], Select] = field(default=lambda rows: rows)
-    versioned_by: tuple[str, ...] = ()  # the tables whose data versions date its extent
+    versioned_by: tuple[str, ...] = ()  # the tables whose data versions date its extent and count
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ COLLECTIONS = {
                 "grid_cell_id": Household.grid_cell_id,
             },
             personal=True,
-            versioned_by=("household",),
+            versioned_by=("household", "village"),  # village: the township a household is counted in
         ),
     )
 }
@@ -259,10 +259,21 @@ def items(
 ) -> Page:
     """A page of COLL's features in BBOX matching WHERE that SCOPE may see, by id, in CRS."""
     rows = _rows(coll, scope, bbox, where)
-    matched = session.execute(select(func.count()).select_from(rows.subquery())).scalar_one()
-    page = rows.with_only_columns(_feature_json(coll, crs)).order_by(coll.fid)
-    features = session.execute(page.limit(limit).offset(offset)).scalars().all()
-    return Page(features, matched)
+    if bbox is None and where is None:
+        matched = once_per_version(
+            session, ("matched", coll.id, scope), coll.versioned_by, lambda: _count(session, rows)
+        )
+    else:
+        matched = _count(session, rows)
+    # PostgreSQL builds the selected GeoJSON for the rows OFFSET skips too: pick the page's ids
+    # first, then build only theirs.
+    ids = rows.order_by(coll.fid).limit(limit).offset(offset)
+    page = rows.with_only_columns(_feature_json(coll, crs)).where(coll.fid.in_(ids)).order_by(coll.fid)
+    return Page(session.execute(page).scalars().all(), matched)
+
+
+def _count(session: Session, rows: Select) -> int:
+    return session.execute(select(func.count()).select_from(rows.subquery())).scalar_one()
 
 
 def item(session: Session, coll: Collection, fid: str, scope: Scope, crs: Crs = CRS84) -> str:
@@ -276,20 +287,13 @@ def item(session: Session, coll: Collection, fid: str, scope: Scope, crs: Crs = 
     return feature
 
 
-# Extents by (collection, scope, data version): a changed table makes a new key, so an entry
-# is never stale; the cache is emptied when it grows past EXTENTS_KEPT.
-_extents: dict[tuple[str, Scope, int], tuple[float, float, float, float] | None] = {}
-EXTENTS_KEPT = 256
-
-
 def extent(session: Session, coll: Collection, scope: Scope) -> tuple[float, float, float, float] | None:
     """West, south, east, north of COLL's features in SCOPE (None when empty), computed once per
     data version of COLL's tables."""
-    key = (coll.id, scope, data_version(session, coll.versioned_by))
-    if key not in _extents:
-        if len(_extents) >= EXTENTS_KEPT:
-            _extents.clear()
+
+    def compute():
         box = _rows(coll, scope).with_only_columns(func.ST_Extent(coll.geom)).subquery().c[0]
         row = session.execute(select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))).one()
-        _extents[key] = None if row[0] is None else tuple(row)
-    return _extents[key]
+        return None if row[0] is None else tuple(row)
+
+    return once_per_version(session, ("extent", coll.id, scope), coll.versioned_by, compute)

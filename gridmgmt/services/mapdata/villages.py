@@ -69,19 +69,9 @@ class VillagePage:
     cadres: list[tuple[str, str, str, date | None]]  # name, cadre role, assignment (Chinese), term end
 
 
-def village_page(session: Session, code: str, scope: Scope, day: date) -> tuple[VillagePage, TownshipLayers]:
-    """The village CODE's summary on DAY (the cadres posted then) and map layers, with the
-    households SCOPE covers; Forbidden outside SCOPE."""
-    row = session.execute(
-        select(Village, Township.code, Township.name)
-        .join(Township, Village.township_id == Township.id)
-        .where(Village.code == code)
-    ).one_or_none()
-    if row is None:
-        raise VillageNotFound(code)
-    village, township_code, township_name = row
-    if not sees_village(scope, village.township_id, village.id):
-        raise Forbidden(code)
+def village_page(session: Session, code: str, scope: Scope, day: date) -> VillagePage:
+    """The village CODE's summary on DAY (the cadres posted then); Forbidden outside SCOPE."""
+    village, township_code, township_name = _village(session, code, scope)
     totals = session.execute(
         select(
             func.count(),
@@ -89,7 +79,7 @@ def village_page(session: Session, code: str, scope: Scope, day: date) -> tuple[
             func.count().filter(Household.is_party_household),
         ).where(Household.village_id == village.id)
     ).one()
-    page = VillagePage(
+    return VillagePage(
         code,
         village.name,
         township_code,
@@ -99,8 +89,27 @@ def village_page(session: Session, code: str, scope: Scope, day: date) -> tuple[
         orgs=_orgs(session, village.id),
         cadres=_cadres(session, village.id, day),
     )
+
+
+def village_layers(session: Session, code: str, scope: Scope) -> TownshipLayers:
+    """The village CODE's map layers, with the households SCOPE covers; Forbidden outside SCOPE."""
+    village = _village(session, code, scope)[0]
     households = scoped_households(scope).where(Household.village_id == village.id)
-    return page, area_layers(session, village.name, code, [village.id], households)
+    return area_layers(session, village.name, code, [village.id], households)
+
+
+def _village(session: Session, code: str, scope: Scope) -> tuple[Village, str, str]:
+    """The village CODE with its township's code and name; Forbidden outside SCOPE."""
+    row = session.execute(
+        select(Village, Township.code, Township.name)
+        .join(Township, Village.township_id == Township.id)
+        .where(Village.code == code)
+    ).one_or_none()
+    if row is None:
+        raise VillageNotFound(code)
+    if not sees_village(scope, row[0].township_id, row[0].id):
+        raise Forbidden(code)
+    return row.tuple()
 
 
 def _groups(session: Session, village_id: int) -> list[GroupLine]:
