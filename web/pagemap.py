@@ -9,8 +9,9 @@ import folium
 from flask import request
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.queries import once_per_version
-from gridmgmt.maps.township import township_map
+from gridmgmt.db.kept import Kept
+from gridmgmt.db.queries import data_version
+from gridmgmt.maps.township import MapParts, township_map
 from gridmgmt.readmodels import TownshipLayers
 from gridmgmt.services.mapdata.layers import township_layers
 from web.assets import assets_url, basemap
@@ -22,6 +23,8 @@ NO_HOUSEHOLDS = {"type": "FeatureCollection", "features": []}
 # Every table a township or village map draws from.
 MAP_TABLES = ("township", "village", "village_group", "road", "party_org", "household")
 T = TypeVar("T")
+# Rendered maps (with their layers): a village's is a few hundred kB, so about 32 MB per process.
+_MAPS = Kept(32_000_000, sizeof=lambda kept: _weight(kept[1] if isinstance(kept, tuple) else kept))
 
 
 def role_map(session: Session, code: str, base_layers: bool = False) -> tuple[TownshipLayers, folium.Map]:
@@ -37,9 +40,13 @@ def role_map(session: Session, code: str, base_layers: bool = False) -> tuple[To
     return layers, fmap
 
 
+def _weight(parts: MapParts) -> int:
+    return len(parts.header) + len(parts.html) + len(parts.script)
+
+
 def kept_map(key: tuple, draw: Callable[[], T]) -> T:
     """DRAW()'s value for KEY (what the map shows, the scope), drawn again only when the data
     of MAP_TABLES, the assets' URL or the basemap change."""
     # folium compiles dozens of Jinja templates for every map it renders: most of a map page's time.
     where = (assets_url(), basemap(), request.script_root)
-    return once_per_version(get_session(), (*key, *where), MAP_TABLES, draw)
+    return _MAPS.get((*key, *where, data_version(get_session(), MAP_TABLES)), draw)

@@ -6,6 +6,7 @@ from urllib.parse import unquote
 from flask import Blueprint, Response, request, url_for
 from flask_login import current_user
 
+from gridmgmt.db.kept import Kept
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.maps.township import TileSource
 from gridmgmt.services.mapdata import tiles
@@ -17,6 +18,8 @@ MVT_TYPE = "application/vnd.mapbox-vector-tile"
 # Public layers change rarely; households are per user (scope) and edited more often.
 PUBLIC_MAX_AGE = 300
 PERSONAL_MAX_AGE = 60
+# Tiles of versioned layers, by scope and data version (in the ETag): 32 MB per process.
+_TILES = Kept(32_000_000, sizeof=len)
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
 api.json_errors(bp)
@@ -33,7 +36,12 @@ def tile(layer: str, z: str, x: str, y: str):
     etag = _version_tag(tile_layer, scope)
     if etag and request.if_none_match.contains_weak(etag):
         return _cacheable(Response(status=304), tile_layer, etag)
-    data = tiles.render_tile(get_session(), tile_layer, address, scope)
+
+    def render() -> bytes:
+        return tiles.render_tile(get_session(), tile_layer, address, scope)
+
+    # A versioned layer's tile is built once per data version (in the ETag) and scope.
+    data = _TILES.get((tile_layer.name, address, scope, etag), render) if etag else render()
     response = _cacheable(Response(data, status=200 if data else 204, mimetype=MVT_TYPE), tile_layer, etag)
     if data and not etag:
         response.add_etag()

@@ -6,9 +6,7 @@ Spatial queries are Core select() with func.ST_*; raw SQL is left to pgRouting's
 """
 
 import json
-from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
 
 import numpy as np
 import shapely
@@ -27,8 +25,6 @@ from gridmgmt.db.models import (
 )
 from gridmgmt.domain.permissions import Scope
 from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
-
-T = TypeVar("T")
 
 # GeoJSON coordinates: 6 decimals of a degree, about 0.1 m; a third of the bytes of full precision.
 COORD_DIGITS = 6
@@ -150,22 +146,3 @@ def data_version(session: Session, tables: tuple[str, ...]) -> int:
     # Versions only grow, so their sum changes when any of them does.
     total = session.scalar(select(func.sum(DataVersion.version)).where(DataVersion.table_name.in_(tables)))
     return int(total or 0)
-
-
-# Values by (key, data version): a changed table makes a new key, so an entry is never stale;
-# the whole store is emptied when it grows past KEPT (each process keeps its own).
-_kept: dict[tuple, object] = {}
-KEPT = 256
-
-
-def once_per_version(session: Session, key: tuple, tables: tuple[str, ...], compute: Callable[[], T]) -> T:
-    """COMPUTE()'s value for KEY, computed again only when one of TABLES has changed since.
-
-    KEY must hold everything else the value depends on (the scope, the settings drawn in).
-    """
-    versioned = (*key, data_version(session, tables))
-    if versioned not in _kept:
-        if len(_kept) >= KEPT:
-            _kept.clear()
-        _kept[versioned] = compute()
-    return _kept[versioned]

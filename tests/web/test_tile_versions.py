@@ -51,3 +51,16 @@ def test_grid_cells_follow_their_plans_too(public_client, session):
     session.execute(text("UPDATE grid_plan SET name = name"))
     session.commit()
     assert public_client.get(url, headers={"If-None-Match": etag}).status_code != 304
+
+
+def test_a_tile_is_rendered_once_per_data_version(public_client, session, monkeypatch):
+    """Versioned tiles are kept: asked again without an ETag, they come from the store; a write
+    to the layer's table builds them anew."""
+    first = public_client.get(ROADS).data
+    rendered = []
+    real = tiles.render_tile
+    monkeypatch.setattr(tiles, "render_tile", lambda *args: rendered.append(args) or real(*args))
+    assert public_client.get(ROADS).data == first and rendered == []
+    session.execute(text("UPDATE road SET name = name || '（改）' WHERE name = '西村路'"))
+    session.commit()
+    assert "西村路（改）".encode() in public_client.get(ROADS).data and len(rendered) == 1

@@ -38,8 +38,9 @@ def test_household_tile_for_a_planner(client, township, session):
         assert flag.encode() not in response.data
 
 
-def test_household_tile_costs_two_statements(as_user, db_url):
-    """The logged-in user (with their township's code) and the tile: no ping, no reload."""
+def test_household_tile_costs_three_statements_then_two(as_user, db_url):
+    """The logged-in user (with their township's code), the data version and the tile: no ping,
+    no reload; asked again, the tile is the one kept for this data version."""
     from gridmgmt.db.session import engine_for
 
     client = as_user("planner")
@@ -50,11 +51,13 @@ def test_household_tile_costs_two_statements(as_user, db_url):
 
     event.listen(engine_for(db_url), "before_cursor_execute", count)
     try:
-        response = client.get(f"/tiles/households/{TOWNSHIP_TILE}.pbf")
+        first = client.get(f"/tiles/households/{TOWNSHIP_TILE}.pbf")
+        asked = len(statements)
+        again = client.get(f"/tiles/households/{TOWNSHIP_TILE}.pbf")
     finally:
         event.remove(engine_for(db_url), "before_cursor_execute", count)
-    assert response.status_code == 200
-    assert len(statements) == 2, statements
+    assert first.status_code == again.status_code == 200 and first.data == again.data
+    assert asked == 3 and len(statements) - asked == 2, statements
 
 
 def test_unchanged_tile_is_304(client, township, session):

@@ -14,6 +14,7 @@ from itertools import chain
 from sqlalchemy import JSON, ColumnElement, Select, Text, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from gridmgmt.db.kept import Kept
 from gridmgmt.db.models import (
     DemoSite,
     GridCell,
@@ -24,7 +25,7 @@ from gridmgmt.db.models import (
     Village,
     VillageGroup,
 )
-from gridmgmt.db.queries import COORD_DIGITS, GROUP_TOWNSHIP, in_scope, once_per_version, published_cells
+from gridmgmt.db.queries import COORD_DIGITS, GROUP_TOWNSHIP, data_version, in_scope, published_cells
 from gridmgmt.domain.errors import NotFound, UserError
 from gridmgmt.domain.limits import INT4_MAX
 from gridmgmt.domain.permissions import Scope
@@ -33,6 +34,8 @@ from gridmgmt.services.mapdata.filters import where_clause
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
+# Extents and counts of whole collections, by scope and data version.
+_FIGURES = Kept(256)
 
 
 class InvalidQuery(UserError, ValueError):
@@ -260,9 +263,7 @@ def items(
     """A page of COLL's features in BBOX matching WHERE that SCOPE may see, by id, in CRS."""
     rows = _rows(coll, scope, bbox, where)
     if bbox is None and where is None:
-        matched = once_per_version(
-            session, ("matched", coll.id, scope), coll.versioned_by, lambda: _count(session, rows)
-        )
+        matched = _per_version(session, "matched", coll, scope, lambda: _count(session, rows))
     else:
         matched = _count(session, rows)
     # PostgreSQL builds the selected GeoJSON for the rows OFFSET skips too: pick the page's ids
@@ -296,4 +297,8 @@ def extent(session: Session, coll: Collection, scope: Scope) -> tuple[float, flo
         row = session.execute(select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))).one()
         return None if row[0] is None else tuple(row)
 
-    return once_per_version(session, ("extent", coll.id, scope), coll.versioned_by, compute)
+    return _per_version(session, "extent", coll, scope, compute)
+
+
+def _per_version(session: Session, what: str, coll: Collection, scope: Scope, compute):
+    return _FIGURES.get((what, coll.id, scope, data_version(session, coll.versioned_by)), compute)

@@ -68,8 +68,7 @@ class TileLayer:
     refine: Callable[[Select], Select] = lambda rows: rows
     # The order features are drawn in, from the tile's columns (None: any order).
     order: Callable[..., ColumnElement] | None = None
-    # Tables whose data versions (migration 0011) date the public layers' tiles; households,
-    # private to each user's scope, are dated by their content instead.
+    # Tables whose data versions (migrations 0011, 0018) date the layer's tiles.
     versioned_by: tuple[str, ...] = ()
 
 
@@ -82,7 +81,8 @@ def _minor_roads_first(columns) -> ColumnElement:
 LAYERS = {
     layer.name: layer
     for layer in (
-        TileLayer("households", Household.geom, (Household.id,), personal=True),
+        # village: the township a household is in, for the scope
+        TileLayer("households", Household.geom, (Household.id,), personal=True, versioned_by=("household", "village")),
         TileLayer(
             "roads",
             Road.geom,
