@@ -64,14 +64,15 @@ def org_life_table(branches: pd.DataFrame, meetings: pd.DataFrame, start: date, 
     by_org = {org: list(zip(m.meeting_type, m.held_on)) for org, m in meetings.groupby("party_org_id")}
     gaps = [org_life_gaps(by_org.get(org, []), start, end, size > 0) for org, size in out.committee_size.items()]
     out["met"] = pd.Series([not g for g in gaps], index=out.index, dtype=bool)
-    out["missing"] = ["、".join(period_label(*gap) for gap in g) for g in gaps]
+    out["missed"] = [[period_label(*gap) for gap in g] for g in gaps]
+    out["missing"] = ["、".join(m) for m in out.missed]
     return out
 
 
 def org_life_missed(branches: pd.DataFrame, meetings: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     """Branches that missed a meeting of 组织生活 in START..END, with org_id and what they missed ('missing')."""
     table = org_life_table(branches, meetings, start, end)
-    return table[~table.met].drop(columns=[*MEETING_TYPES, "met"]).reset_index(names="org_id")
+    return table[~table.met].drop(columns=[*MEETING_TYPES, "met", "missed"]).reset_index(names="org_id")
 
 
 def unpaired_helpers(members: pd.DataFrame, paired: set[int], today: date, rules: CoverageRules) -> pd.DataFrame:

@@ -75,11 +75,7 @@ def org_life_met(meetings: Iterable[tuple[str, date]], start: date, end: date, h
 
 def period_label(kind: str, first: date) -> str:
     """'2026年7月主题党日' or '2026年第3季度党课' for a gap of KIND in the period starting FIRST."""
-    when = (
-        f"{first.year}年{first.month}月"
-        if FREQUENCY[kind] == "month"
-        else f"{first.year}年第{(first.month + 2) // 3}季度"
-    )
+    when = f"{first.year}年{first.month}月" if FREQUENCY[kind] == "month" else quarter_label(first)
     return when + MEETING_TYPES[kind]
 
 
@@ -91,5 +87,15 @@ def quarter_span(year: int, quarter: int) -> tuple[date, date]:
 
 def last_whole_quarter(today: date) -> tuple[date, date]:
     """(first, last day) of the last calendar quarter that ended before TODAY."""
+    return last_whole_quarters(today, 1)
+
+
+def last_whole_quarters(today: date, count: int) -> tuple[date, date]:
+    """(first, last day) of the COUNT calendar quarters that ended last before TODAY."""
     this = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    return quarter_span(_next(this, -3).year, (_next(this, -3).month + 2) // 3)
+    return _next(this, -3 * count), this - timedelta(days=1)
+
+
+def quarter_label(day: date) -> str:
+    """'2026年第3季度' for the quarter DAY lies in."""
+    return f"{day.year}年第{(day.month + 2) // 3}季度"

@@ -42,6 +42,12 @@ def _meetings(session: Session, township_id: int, start: date, end: date) -> pd.
     return pd.read_sql(rows, session.connection())
 
 
+def missed_meetings(session: Session, township_id: int, start: date, end: date) -> dict[int, list[str]]:
+    """Meetings each branch of the township missed in START..END (labels), by org id; empty lists for those that met."""
+    table = org_life_table(_branches(session, township_id), _meetings(session, township_id, start, end), start, end)
+    return table.missed.to_dict()
+
+
 def township_org_life(session: Session, code: str, start: date, end: date) -> OrgLife:
     """组织生活 of township CODE's branches from START to END; raises TownshipNotFound."""
     township = session.execute(select(Township.id, Township.name).where(Township.code == code)).one_or_none()
