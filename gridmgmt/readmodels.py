@@ -77,3 +77,4 @@ class OrgLife:
     end: date
     branches: pd.DataFrame  # per branch: village, code, name, committee_size, a count per type, met, missing
     meetings: pd.DataFrame  # the meetings held: held_on, branch, meeting_type, venue, attendees, at_venue, distance_m
+    groups: pd.DataFrame  # per 党小组: village, code, name, branch, 党小组会 held, met, missing (months)

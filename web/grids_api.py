@@ -8,6 +8,7 @@ from gridmgmt.services.grids import edits as grid_edits
 from gridmgmt.services.grids import plans as grid_plans
 from gridmgmt.services.grids.allocation import rebalance
 from gridmgmt.services.grids.assignment import assign
+from gridmgmt.services.grids.explain import explain_group_split
 from gridmgmt.services.grids.views import plan_view
 from web import api
 from web.auth import current_actor, permission_required
@@ -55,6 +56,7 @@ def data(plan_id: int):
         "households": view.households,
         "groups": view.groups,
         "splits": view.splits,
+        "cell_splits": view.cell_splits,
     }
 
 
@@ -74,7 +76,9 @@ def _edit(plan_id: int, body: EditBody):
     if action == "redraw":
         return grid_edits.redraw(session, plan_id, _text(body, "cell"), body.area, _seen(body), actor=actor)
     if action == "split":
-        return grid_edits.split_cell(session, plan_id, _text(body, "cell"), _seen(body), actor=actor)
+        return grid_edits.split_cell(
+            session, plan_id, _text(body, "cell"), _seen(body), actor=actor, reason=body.reason
+        )
     if action == "merge":
         keep, other = _text(body, "keep"), _text(body, "other")
         return grid_edits.merge_cells(session, plan_id, keep, other, _seen(body), actor=actor)
@@ -89,6 +93,16 @@ def edit(plan_id: int, action: str, body: EditBody):
     """One edit of a draft plan; 400 with the Chinese reason when refused, 409 when stale."""
     plan, _ = plan_or_404(plan_id)
     return {"versions": _edit(plan.id, body).versions}
+
+
+@bp.post("/<int:plan_id>/reason")
+@permission_required("edit_grids")
+@accepts(body=EditBody)
+def split_reason(plan_id: int, body: EditBody):
+    """Keep the planner's reason why the draft plan splits the body's village group."""
+    plan, _ = plan_or_404(plan_id)
+    explain_group_split(get_session(), plan.id, _text(body, "group"), body.reason, actor=current_actor())
+    return {"group": body.group, "reason": body.reason.strip()}
 
 
 @bp.post("/<int:plan_id>/rebalance")

@@ -14,6 +14,7 @@ from gridmgmt.domain.followups import MAX_PHOTO_BYTES
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_standards import SiteStandard
+from gridmgmt.services.grids.reasons import MAX_REASON
 from gridmgmt.services.mapdata import features
 from gridmgmt.services.orgs.meetings import MAX_ATTENDEES
 from gridmgmt.services.visits.records import MAX_NOTE, VisitInput
@@ -187,6 +188,7 @@ class EditBody(Params):
     area: dict[str, Any] | None = Field(None, title="区域")
     locked: bool = Field(False, title="锁定")
     seen: dict[Code, Version] | None = Field(None, title="所见网格版本")
+    reason: Annotated[str, Field(max_length=MAX_REASON)] | None = Field(None, title="拆分原因")
 
 
 class PublishBody(Params):

@@ -5,7 +5,14 @@ from flask_login import current_user
 
 from gridmgmt.config import get_settings
 from gridmgmt.domain.org_life import MEETING_TYPES, last_whole_quarter, quarter_span
-from gridmgmt.reports.org_life_workbook import BRANCH_COLUMNS, MEETING_COLUMNS, branch_rows, meeting_rows
+from gridmgmt.reports.org_life_workbook import (
+    BRANCH_COLUMNS,
+    GROUP_COLUMNS,
+    MEETING_COLUMNS,
+    branch_rows,
+    group_rows,
+    meeting_rows,
+)
 from gridmgmt.reports.org_life_workbook import org_life_workbook as workbook_bytes
 from gridmgmt.services.orgs.meetings import MeetingInput, record_meeting
 from gridmgmt.services.orgs.org_life import township_org_life
@@ -41,7 +48,9 @@ def page(code: str, query: OrgLifeQuery):
         life=life,
         branches=branch_rows(life).to_dict("records"),
         meetings=meeting_rows(life).to_dict("records"),
+        groups=group_rows(life).to_dict("records"),
         branch_columns=BRANCH_COLUMNS,
+        group_columns=GROUP_COLUMNS,
         meeting_columns=MEETING_COLUMNS,
         quarter=(life.start.month + 2) // 3,
         met=int(life.branches.met.sum()),

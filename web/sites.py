@@ -1,6 +1,6 @@
 """The demo-site review page: corridors, scored candidates, the chosen set, the tour, the record."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -18,7 +18,7 @@ from gridmgmt.domain.site_review import (
     STEPS,
     ReviewError,
 )
-from gridmgmt.domain.site_standards import SiteStandard
+from gridmgmt.domain.site_standards import SiteStandard, org_life_review_period
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES
 from gridmgmt.maps.sites import EXCLUDED, SCORE_BANDS, SiteOverlays, add_site_overlays
 from gridmgmt.maps.township import render_parts
@@ -99,9 +99,16 @@ class Evaluation:
         return frozenset(self.chosen.ids) if self.chosen else frozenset()
 
 
+def _reviewed(standard: SiteStandard) -> SiteStandard:
+    """STANDARD with 组织生活 checked over the review period ending before today."""
+    return replace(standard, org_life_period=org_life_review_period(get_settings().today()))
+
+
 def _evaluate(session, code: str, checked: SiteQuery, with_tour: bool) -> Evaluation:
-    """Score township CODE by the request's CHECKED query; choose (and tour) when k was given."""
+    """Score township CODE by the request's CHECKED query (组织生活 over the review period); choose
+    (and tour) when k was given."""
     query = parse_query(checked)
+    query.config = replace(query.config, standard=_reviewed(query.config.standard))
     found = Evaluation(query, score_sites(session, code, query.config))
     if not query.k:
         return found
@@ -202,6 +209,7 @@ def decide(code: str, form: ReviewForm):
             request.remote_addr,
             township_id(session, code),
             stated=Application(form.theme, form.highlight, form.contact_point or None, form.secretary_model or None),
+            standard=_reviewed(SiteStandard()),
         )
         flash(f"{form.org}：{STEP_LABELS[form.step]}，现为“{STEP_LABEL_OF_STATUS[site.status]}”", "ok")
     except ReviewError as exc:

@@ -5,7 +5,7 @@ with or without it. Planted (as of `until`): an org past its 换届 date, one wi
 reminder window, one with no date; a 预备党员 past 转正; a co-op without a branch but
 with 4 full members; a group whose only members work away (空白组 by default); a
 capable member without a pairing and a 困难 household without a helper; a branch that
-missed a 主题党日 in the last whole quarter.
+missed a 主题党日 in the last whole quarter. Every 党小组 holds its monthly 党小组会.
 """
 
 import uuid
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from gridmgmt.domain.branch_rules import BRANCH_TYPES, CoverageRules
-from gridmgmt.domain.org_life import FREQUENCY, last_whole_quarter, periods_in, required_types
+from gridmgmt.domain.org_life import FREQUENCY, GROUP_MEETING, last_whole_quarter, periods_in, required_types
 from gridmgmt.domain.org_rules import ELECTED_TYPES, add_years, capable_helper
 
 RULES = CoverageRules()
@@ -24,6 +24,7 @@ MEETINGS_FROM_QUARTERS = 4  # meetings of the last four whole quarters
 TOPICS = {
     "general_meeting": "支部党员大会：通报工作、讨论重要事项",
     "committee_meeting": "支委会：研究本月工作",
+    "group_meeting": "党小组会：学习讨论、联系群众",
     "theme_day": "主题党日：集中学习、志愿服务",
     "party_lecture": "党课：学习党的创新理论",
 }
@@ -111,15 +112,17 @@ def _pairings(rng, members: pd.DataFrame, households: pd.DataFrame, until: date)
 
 
 def _meetings(rng, orgs: pd.DataFrame, members: pd.DataFrame, branch: np.ndarray, until: date) -> pd.DataFrame:
-    """Every meeting each branch owes over the last whole quarters; one branch skipped a 主题党日."""
+    """Every meeting each branch and 党小组 owes over the last whole quarters; one branch skipped a 主题党日."""
     start = last_whole_quarter(until)[0]
     for _ in range(MEETINGS_FROM_QUARTERS - 1):
         start = last_whole_quarter(start)[0]
     end = last_whole_quarter(until)[1]
     rows = []
-    for org in orgs[orgs.org_type.isin(BRANCH_TYPES)].itertuples():
-        mine = members.id.to_numpy()[branch == org.id]
-        for kind in required_types(org.committee_size > 0):
+    holders = orgs[orgs.org_type.isin([*BRANCH_TYPES, "party_group"])]
+    for org in holders.itertuples():
+        mine = members.id.to_numpy()[(branch == org.id) | (members.party_org_id.to_numpy() == org.id)]
+        kinds = [GROUP_MEETING] if org.org_type == "party_group" else required_types(org.committee_size > 0)
+        for kind in kinds:
             for first, last in periods_in(start, end, FREQUENCY[kind]):
                 day = first + timedelta(days=int(rng.integers(0, (last - first).days + 1)))
                 # A count only: attendee ids would not follow the member ids shift_ids moves.

@@ -13,6 +13,9 @@ import numpy as np
 import shapely
 
 GRID_M = 0.001
+# A household this close to its village's boundary is in it: the millimetre snapping, the
+# centimetre rounding of sites and the projection can each put it a hair outside.
+NEAR_BOUNDARY_M = 0.05
 
 
 class OutsideVillage(ValueError):
@@ -93,17 +96,50 @@ def _adjacency(regions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.column_stack([i[touching], j[touching]]), shared[touching]
 
 
-def build_mesh(xy: np.ndarray, village) -> VillageMesh:
-    """The mesh of households at XY (metres) in the VILLAGE polygon (metres)."""
-    # Households within a centimetre of each other share a site.
-    sites, site_of = np.unique(np.round(np.asarray(xy, float), 2), axis=0, return_inverse=True)
-    try:
-        main, orphans, owner = _own_parts(sites, village)
-    except OutsideVillage as exc:
-        raise OutsideVillage(np.flatnonzero(np.isin(site_of, exc.rows))) from None
+def _regions(sites: np.ndarray, village) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(regions, adjacent pairs, shared lengths) of SITES tiling VILLAGE; OutsideVillage (site rows)."""
+    main, orphans, owner = _own_parts(sites, village)
     regions = _attach_orphans(main, orphans, owner)
     edges, shared = _adjacency(regions)
-    return VillageMesh(sites, site_of.ravel(), regions, edges.reshape(-1, 2), shared)
+    return regions, edges.reshape(-1, 2), shared
+
+
+def _without_edge_sites(sites: np.ndarray, lost: np.ndarray, village) -> tuple[np.ndarray, tuple, np.ndarray]:
+    """(kept sites, their regions, the new site of every old one) of SITES but LOST (sites on the
+    boundary whose own region the snapping took): a lost site joins the kept site whose region is
+    nearest to it. OutsideVillage (old site rows) when a kept site loses its region too."""
+    keep = np.setdiff1d(np.arange(len(sites)), lost)
+    try:
+        mesh = _regions(sites[keep], village)
+    except OutsideVillage as exc:
+        raise OutsideVillage(keep[exc.rows]) from None
+    new_site = np.empty(len(sites), dtype=int)
+    new_site[keep] = np.arange(len(keep))
+    new_site[lost] = shapely.STRtree(mesh[0]).query_nearest(shapely.points(sites[lost]), all_matches=False)[1]
+    return sites[keep], mesh, new_site
+
+
+def build_mesh(xy: np.ndarray, village) -> VillageMesh:
+    """The mesh of households at XY (metres) in the VILLAGE polygon (metres).
+
+    A household within NEAR_BOUNDARY_M of the boundary whose own region is lost to the snapping
+    (or that lies a hair outside after the projection) shares the region nearest to it, so it
+    stays in its own village's cells; one farther out raises OutsideVillage (household rows).
+    """
+    # Households within a centimetre of each other share a site.
+    sites, site_of = np.unique(np.round(np.asarray(xy, float), 2), axis=0, return_inverse=True)
+    site_of = site_of.ravel()
+    try:
+        try:
+            mesh, new_site = _regions(sites, village), np.arange(len(sites))
+        except OutsideVillage as exc:
+            near = shapely.distance(village, shapely.points(sites[exc.rows])) <= NEAR_BOUNDARY_M
+            if not near.all() or len(exc.rows) == len(sites):
+                raise OutsideVillage(exc.rows[~near] if not near.all() else exc.rows) from None
+            sites, mesh, new_site = _without_edge_sites(sites, exc.rows, village)
+    except OutsideVillage as exc:
+        raise OutsideVillage(np.flatnonzero(np.isin(site_of, exc.rows))) from None
+    return VillageMesh(sites, new_site[site_of], *mesh)
 
 
 def dissolve(mesh: VillageMesh, site_labels: np.ndarray, k: int) -> np.ndarray:

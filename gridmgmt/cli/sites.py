@@ -17,7 +17,7 @@ from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import Forbidden
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABELS
-from gridmgmt.domain.site_standards import SiteStandard
+from gridmgmt.domain.site_standards import SiteStandard, org_life_review_period
 from gridmgmt.domain.vocab import DEMO_SITE_STATUSES, DEMO_SITE_THEMES, REVIEW_STEPS
 from gridmgmt.private_files import write_private
 from gridmgmt.services.sites.records import org_history, township_reminders
@@ -96,10 +96,15 @@ def _config_options(fn):
     return fn
 
 
+def _review_period() -> tuple[date, date]:
+    """The 组织生活 review period: the whole quarters before today."""
+    return org_life_review_period(get_settings().today())
+
+
 def _config(min_area, corridor_m, catchment_m, weights) -> SiteConfig:
     changed = SiteConfig().weights | dict(weights)
     try:
-        standard = SiteStandard(min_venue_area_m2=min_area)
+        standard = SiteStandard(min_venue_area_m2=min_area, org_life_period=_review_period())
         return SiteConfig(standard=standard, corridor_m=corridor_m, catchment_m=catchment_m, weights=changed)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--weight") from exc
@@ -244,7 +249,9 @@ def review_command(
     stated = Application(theme, highlight, contact_point, secretary_model)
 
     def work(session):
-        site = review(session, reviewer(session, username), org_code, step, year, level, comment, stated=stated)
+        standard = SiteStandard(org_life_period=_review_period())
+        user = reviewer(session, username)
+        site = review(session, user, org_code, step, year, level, comment, stated=stated, standard=standard)
         click.echo(f"{org_code}：{STEP_LABELS[step]}，现为“{DEMO_SITE_STATUSES[site.status]}”")
 
     _run(work)

@@ -6,7 +6,7 @@ weights are configuration.
 from dataclasses import dataclass, field
 
 from gridmgmt.domain.branch_rules import BRANCH_TYPES, CoverageRules, committee_finding
-from gridmgmt.domain.site_standards import SiteStandard, not_grassroots, venue_shortfalls
+from gridmgmt.domain.site_standards import SiteStandard, not_grassroots, org_life_shortfall, venue_shortfalls
 
 # The committee rule (002 第一篇 二(二)4) as the coverage rules state it.
 COVERAGE_RULES = CoverageRules()
@@ -100,6 +100,7 @@ class Candidate:
     code: str = ""
     committee_id: int | None = None  # the nearest 党委 above it
     committee_name: str = ""
+    org_life_missed: tuple[str, ...] = ()  # meetings of 三会一课 and 主题党日 missed in the review period
 
 
 def corridor_distance(candidate: Candidate, config: SiteConfig) -> float | None:
@@ -120,6 +121,7 @@ def exclusions(candidate: Candidate, config: SiteConfig) -> list[str]:
     standard = config.standard
     reasons = [r for r in [not_grassroots(candidate.org_type, standard)] if r]
     reasons += venue_shortfalls(candidate.field, candidate.venue_area_m2, candidate.haves, standard)
+    reasons += [r for r in [org_life_shortfall(candidate.org_type, candidate.org_life_missed, standard)] if r]
     if (
         config.require_committee
         and candidate.org_type in BRANCH_TYPES

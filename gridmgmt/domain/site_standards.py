@@ -2,11 +2,16 @@
 
 A venue meets 八有 (village and community venues) or 六有 (机关 and other units); only village
 venues need 120 m²; every site states its theme and 亮点; candidates are grassroots 支部/总支;
-each 党委 puts forward one new site a year. A site that lacks anything does not pass.
+each 党委 puts forward one new site a year; a branch held its 组织生活 (三会一课 and 主题党日,
+gridmgmt.domain.org_life) over the review period. A site that lacks anything does not pass.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from gridmgmt.domain.branch_rules import BRANCH_TYPES
+from gridmgmt.domain.org_life import last_whole_quarters, quarter_label
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES, EIGHT_HAVES, ORG_TYPES, SIX_HAVES
 
 # Every venue item the standards know, 八有 and 六有 (their keys do not overlap).
@@ -26,6 +31,35 @@ class SiteStandard:
     candidate_types: tuple[str, ...] = ("branch", "general_branch")
     # 「每个党委选择一个…列为()年党建示范点」 (002 第二篇 二): new sites a year per parent 党委; None: no limit.
     per_committee: int | None = 1
+    # 「组织生活严肃规范」 (002 第一篇 二(三)) is one of the four 创建标准: the (first, last day) over
+    # which a branch's 三会一课 and 主题党日 are checked; None: not checked (no review date given).
+    org_life_period: tuple[date, date] | None = None
+    # The orgs that hold 三会一课 themselves, as the 组织生活 page tracks them.
+    org_life_types: tuple[str, ...] = BRANCH_TYPES
+
+
+# 复审 is yearly (002 第三篇): 组织生活 is reviewed over the four whole quarters before the review.
+ORG_LIFE_QUARTERS = 4
+
+
+def org_life_review_period(today: date, quarters: int = ORG_LIFE_QUARTERS) -> tuple[date, date]:
+    """The period whose 组织生活 a review on TODAY checks: the QUARTERS whole quarters before it."""
+    return last_whole_quarters(today, quarters)
+
+
+def org_life_shortfall(
+    org_type: str, missed: Sequence[str] | None, standard: SiteStandard, shown: int = 3
+) -> str | None:
+    """「组织生活严肃规范」 (002 第一篇 二(三)1「运用“三会一课”等制度」): why an org of ORG_TYPE that
+    missed the MISSED meetings (labels) in the standard's period fails, naming the first SHOWN; None
+    when it missed none, is not held to it, or no period is set."""
+    period = standard.org_life_period
+    if period is None or org_type not in standard.org_life_types or not missed:
+        return None
+    more = f"等{len(missed)}次" if len(missed) > shown else ""
+    first, last = quarter_label(period[0]), quarter_label(period[1])
+    span = first if first == last else f"{first}至{last}"
+    return f"组织生活未达标（{span}）：缺{'、'.join(missed[:shown])}{more}"
 
 
 def venue_standard(field: str, standard: SiteStandard) -> tuple[str, dict[str, str]]:

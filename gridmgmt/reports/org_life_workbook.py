@@ -1,4 +1,5 @@
-"""组织生活 as display tables and an Excel workbook: each branch's compliance, then the meetings held."""
+"""组织生活 as display tables and an Excel workbook: each branch's compliance, each 党小组's 党小组会,
+then the meetings held."""
 
 from io import BytesIO
 
@@ -17,6 +18,15 @@ BRANCH_COLUMNS = {
     "met": "是否达标",
     "missing": "未开展",
 }
+GROUP_COLUMNS = {
+    "village": "行政村",
+    "code": "编码",
+    "name": "党小组",
+    "branch": "所属党组织",
+    "held": "党小组会（次）",
+    "met": "是否每月召开",
+    "missing": "未召开月份",
+}
 MEETING_COLUMNS = {
     "held_on": "日期",
     "branch": "党组织",
@@ -34,11 +44,21 @@ def check_in(at_venue, distance_m) -> str:
     return f"在活动场所（{distance_m:.0f} 米）" if at_venue else f"距活动场所 {distance_m:.0f} 米"
 
 
-def branch_rows(life: OrgLife) -> pd.DataFrame:
-    """Every branch with its meetings per type and 达标 in Chinese."""
-    out = life.branches.reindex(columns=list(BRANCH_COLUMNS)).copy()
+def _rows(table: pd.DataFrame, columns: dict) -> pd.DataFrame:
+    """TABLE's COLUMNS with 达标 in Chinese and blanks as None."""
+    out = table.reindex(columns=list(columns)).copy()
     out["met"] = out.met.map({True: "达标", False: "未达标"})
     return out.astype(object).where(out.notna(), None)
+
+
+def branch_rows(life: OrgLife) -> pd.DataFrame:
+    """Every branch with its meetings per type and 达标 in Chinese."""
+    return _rows(life.branches, BRANCH_COLUMNS)
+
+
+def group_rows(life: OrgLife) -> pd.DataFrame:
+    """Every 党小组 with its 党小组会 held, 达标 and the months it missed."""
+    return _rows(life.groups, GROUP_COLUMNS)
 
 
 def meeting_rows(life: OrgLife) -> pd.DataFrame:
@@ -52,10 +72,11 @@ def meeting_rows(life: OrgLife) -> pd.DataFrame:
 
 
 def org_life_workbook(life: OrgLife) -> bytes:
-    """The .xlsx bytes: 各支部组织生活 and 会议记录 of LIFE's period."""
+    """The .xlsx bytes: 各支部组织生活, 各党小组党小组会 and 会议记录 of LIFE's period."""
     book = new_book()
     for title, rows, labels in (
         ("各支部组织生活", branch_rows(life), BRANCH_COLUMNS),
+        ("各党小组党小组会", group_rows(life), GROUP_COLUMNS),
         ("会议记录", meeting_rows(life), MEETING_COLUMNS),
     ):
         add_sheet(book, title, list(labels.values()), rows.itertuples(index=False))

@@ -7,13 +7,18 @@ At 23.9°N 0.001° of longitude is about 101.8 m and 0.001° of latitude about 1
 Venues: A 0.001° north of the 县道 midpoint (in the corridor), B 0.0005° east of the
 村道 halfway up (outside the 300 m corridor), C 0.001° south of the second 县道 edge;
 A is 150 m², B 100 m² (excluded), C 200 m² and an enterprise branch; every venue has all of
-八有 and 六有. STATED is an application that meets the theme and 亮点 rule.
+八有 and 六有. STATED is an application that meets the theme and 亮点 rule. Each branch held its
+组织生活 (002 二(三)) in every month and quarter of the last two years up to today, so the pages
+(which check it over the quarters before today) see it met.
 """
+
+from datetime import date
 
 from gridmgmt.db.models import (
     AppUser,
     DemoSite,
     Household,
+    OrgMeeting,
     PartyMember,
     PartyOrg,
     Road,
@@ -34,6 +39,21 @@ HOMES = {"H1": (115.703, 23.9002), "H2": (115.719, 23.8998), "H3": (115.7102, 23
 
 def point(xy) -> str:
     return f"SRID=4326;POINT({xy[0]} {xy[1]})"
+
+
+def months_back(today: date, count: int) -> list[date]:
+    """The first days of the COUNT months up to TODAY's, oldest first."""
+    index = today.year * 12 + today.month - 1
+    return [date((index - n) // 12, (index - n) % 12 + 1, 1) for n in range(count - 1, -1, -1)]
+
+
+def hold_org_life(session, org_id: int, today: date) -> None:
+    """Every 组织生活 meeting 002 二(三) asks of a branch with a committee, on the 5th of each of the
+    24 months up to TODAY: 支委会 and 主题党日 monthly, 党员大会 and 党课 in each quarter's first month."""
+    for first in months_back(today, 24):
+        kinds = ["committee_meeting", "theme_day"]
+        kinds += ["general_meeting", "party_lecture"] if first.month in (1, 4, 7, 10) else []
+        session.add_all(OrgMeeting(party_org_id=org_id, meeting_type=k, held_on=first.replace(day=5)) for k in kinds)
 
 
 def add_township(session) -> dict[str, int]:
@@ -88,6 +108,7 @@ def add_township(session) -> dict[str, int]:
             PartyMember(party_org_id=org.id, code=f"{letter}{n}", name="党员", status="full") for n in range(10)
         )
         ids[letter] = org.id
+        hold_org_life(session, org.id, date.today())
     session.add_all(
         Household(village_id=village.id, code=code, head="户主", geom=point(xy)) for code, xy in HOMES.items()
     )

@@ -258,3 +258,29 @@ def test_a_plan_keeps_the_rules_it_was_allocated_with(session, town):
     )
     assign(session, plan, liaison_capacity=3, actor=ACTOR)
     assert GridRules.from_dict(session.get(GridPlan, plan).rules) == replace(rules, liaison_capacity=3)
+
+
+def test_a_household_a_hair_outside_its_village_stays_in_its_villages_cell(session, town):
+    """The bench county's 安头村/桂埔村 case: a household of 乙村 2 cm west of the village line (inside
+    甲村's polygon, within the mesh's snapping) is allocated to a cell of 乙村; 1 m out is refused."""
+    moved = "UPDATE household SET geom = ST_SetSRID(ST_MakePoint(:lon, ST_Y(geom)), 4326) WHERE code = :code"
+    code = _scalar(
+        session,
+        "SELECT h.code FROM household h JOIN village v ON v.id = h.village_id WHERE v.code = '441624199202' "
+        "ORDER BY ST_X(h.geom) LIMIT 1",
+    )
+    session.execute(text(moved), {"lon": 115.71 - 0.0000002, "code": code})
+    session.commit()
+    plan = allocate_township(session, grid_town.TOWN, "贴边", RULES, actor=ACTOR).plan_id
+    village = _scalar(
+        session,
+        "SELECT v.code FROM grid_membership m JOIN household h ON h.id = m.household_id JOIN grid_cell c "
+        "ON c.id = m.cell_id JOIN village v ON v.id = c.village_id WHERE m.plan_id = :p AND h.code = :h",
+        p=plan,
+        h=code,
+    )
+    assert village == "441624199202"
+    session.execute(text(moved), {"lon": 115.71 - 0.00001, "code": code})
+    session.commit()
+    with pytest.raises(GridError, match=f"乙村 有 1 户不在村界内，请先核对位置：{code}"):
+        allocate_township(session, grid_town.TOWN, "出界", RULES, actor=ACTOR)

@@ -2,6 +2,7 @@
 alone exceeds the band, that group alone is split, with its reason on the plan page and in
 the CLI output; an edit that splits another group is named too."""
 
+import geopandas as gpd
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -12,8 +13,10 @@ from gridmgmt.config import get_settings
 from gridmgmt.db.models import Household, Township, Village, VillageGroup
 from gridmgmt.domain.grid_rules import GridError, GridRules
 from gridmgmt.services.accounts.actors import Actor
-from gridmgmt.services.grids.allocation import allocate_township
-from gridmgmt.services.grids.edits import move_households
+from gridmgmt.services.grids import plans as grid_plans
+from gridmgmt.services.grids.allocation import allocate_township, rebalance
+from gridmgmt.services.grids.edits import move_households, split_cell
+from gridmgmt.services.grids.explain import explain_group_split
 from gridmgmt.services.grids.views import plan_view
 from tests.actors import ADMIN, add_actor
 from tests.integration.grid_town import _box, _point
@@ -130,3 +133,46 @@ def test_the_cli_names_the_split_group_and_its_reason(cli):
     assert "保持完整的村民小组占比：0.667" in result.output
     assert "拆分的村民小组：1 个" in result.output
     assert "丙村一组（44162417720101）分在" in result.output and "单独超过本村网格上限 161，须拆分" in result.output
+
+
+def test_split_reasons_are_kept_shown_and_exported(session, tmp_path):
+    """001 §11 (rural grids keep 村民小组 whole): the allocation keeps its reason for 一组; a planner's
+    reason replaces it; a cell cut with a reason keeps it; the plan page data and the export carry them."""
+    _plant(session)
+    plan = allocate_township(session, TOWN, "小组", GridRules(), actor=PLANNER).plan_id
+    kept = session.execute(text("SELECT kind, subject, source, reason FROM grid_split_reason")).all()
+    assert kept == [("group", BIG, "allocation", "工作量 300 单独超过本村网格上限 161，须拆分")]
+    (split,) = plan_view(session, plan).splits
+    assert (split["stated"], split["stated_by"]) == ("工作量 300 单独超过本村网格上限 161，须拆分", "自动划分")
+    with pytest.raises(GridError, match="没有拆分村民小组 44162417720102"):
+        explain_group_split(session, plan, WEST, "路远", actor=PLANNER)
+    with pytest.raises(GridError, match="请填写拆分原因"):
+        explain_group_split(session, plan, BIG, "  ", actor=PLANNER)
+    session.rollback()
+    explain_group_split(session, plan, BIG, "一组沿河两岸分布，跨河入户不便", actor=PLANNER)
+    (split,) = plan_view(session, plan).splits
+    assert (split["stated"], split["stated_by"]) == ("一组沿河两岸分布，跨河入户不便", "planner")
+    # A rebalance keeps the planner's reason (the allocation's own is only a default).
+    rebalance(session, plan, actor=PLANNER)
+    assert plan_view(session, plan).splits[0]["stated"] == "一组沿河两岸分布，跨河入户不便"
+    # Cut the cell that holds all of 二组, with a reason; rules widened so that halves fit.
+    session.execute(
+        text("UPDATE grid_plan SET rules = rules || '{\"min_workload\": 20}'::jsonb WHERE id = :p"), {"p": plan}
+    )
+    session.commit()
+    (west_cell,) = _cells_of(session, plan)[WEST]
+    seen = dict(session.execute(text("SELECT code, version FROM grid_cell WHERE plan_id = :p"), {"p": plan}).all())
+    result = split_cell(session, plan, west_cell, seen, actor=PLANNER, reason="北片新建小区单独成格")
+    (cut,) = plan_view(session, plan).cell_splits
+    assert cut == {
+        "cell": west_cell,
+        "cells": sorted(result.versions),
+        "reason": "北片新建小区单独成格",
+        "given_by": "planner",
+    }
+    grid_plans.export(session, plan, tmp_path / "p.geojson", "geojson", PLANNER)
+    notes = dict(zip(*gpd.read_file(tmp_path / "p.geojson")[["code", "split_reason"]].T.values))
+    for cell in split["cells"]:
+        assert "丙村一组（44162417720101）跨网格：一组沿河两岸分布，跨河入户不便" in notes[cell]
+    for cell in result.versions:
+        assert f"由网格 {west_cell} 拆分：北片新建小区单独成格" in notes[cell]

@@ -13,6 +13,7 @@ from gridmgmt.analysis.siting import SelectionError
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.domain.site_criteria import SiteConfig
+from gridmgmt.domain.site_standards import SiteStandard, org_life_review_period
 from gridmgmt.services.sites.selection import score_sites, select_sites, selection_rules
 from tests.integration.demo_town import CODE, default_demo
 
@@ -75,3 +76,22 @@ def test_cli_score_names_the_planted_cases(demo, monkeypatch):
     lines = {line.split("\t")[0]: line for line in result.output.splitlines()}
     assert lines[planted["town"]].split("\t")[-1].startswith("党委不作为示范点候选（候选为基层党支部、党总支）")
     assert "八有缺：农家书屋" in lines[planted["no_library"]]
+
+
+def test_the_branch_that_skipped_a_theme_day_is_no_candidate(demo, engine):
+    """002 第一篇 二(三) 组织生活 as a 创建标准: the demo branch that skipped a 主题党日 last quarter
+    (geodata.demo.orgs) is excluded over the year before UNTIL, naming the month; no other branch is,
+    their 党小组 having held every monthly 党小组会."""
+    tables, _ = demo
+    meetings, orgs = tables["org_meeting"], tables["party_org"].set_index("id")
+    theme = meetings[(meetings.meeting_type == "theme_day") & (meetings.held_on >= date(2026, 4, 1))]
+    held = theme.party_org_id.value_counts()
+    skipped = orgs.code[held.index[held < 3]].tolist()  # counted on the generated frames, not by our code
+    months = set(theme.held_on[theme.party_org_id == held.idxmin()].map(lambda d: d.month))
+    config = SiteConfig(standard=SiteStandard(org_life_period=org_life_review_period(UNTIL)))
+    with Session(engine) as session:
+        scored = score_sites(session, CODE, config)
+    failing = {s.candidate.code: s.score.excluded for s in scored if any("组织生活" in r for r in s.score.excluded)}
+    assert list(failing) == skipped and len(skipped) == 1
+    (month,) = {4, 5, 6} - months
+    assert f"组织生活未达标（2025年第3季度至2026年第2季度）：缺2026年{month}月主题党日" in failing[skipped[0]]

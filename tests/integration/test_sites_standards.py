@@ -3,14 +3,16 @@ year, 退回整改/不通过 with a reason, a mistaken step undone; all kept and
 
 import io
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from gridmgmt.db.models import AuditLog, DemoSiteReview, PartyOrg
+from gridmgmt.db.models import AuditLog, DemoSiteReview, OrgMeeting, PartyOrg
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import ReviewError
+from gridmgmt.domain.site_standards import SiteStandard, org_life_review_period
 from gridmgmt.services.accounts.audit import Actor
 from gridmgmt.services.sites.records import history, site_records
 from gridmgmt.services.sites.review import Application, review
@@ -207,3 +209,37 @@ def test_workbook_lists_the_standard_and_the_undone_steps(session, town, judge):
     header, rows = scores[0], {r[0]: r for r in scores[1:]}
     assert rows["PA"][header.index("阵地标准")] == "八有" and rows["PC"][header.index("阵地标准")] == "六有"
     assert rows["PA"][header.index("不合格原因")] == "八有缺：农家书屋"
+
+
+def test_a_branch_that_skipped_a_theme_day_fails_the_org_life_standard(session, town, judge):
+    """002 第一篇 二(三)「组织生活严肃规范」: A applied, then a 主题党日 of the review period is found
+    missing; A is excluded from the scores, its record and the review sheet name the month, and
+    授牌 is refused."""
+    start, end = org_life_review_period(date.today())
+    standard = SiteStandard(org_life_period=(start, end))
+    config = SiteConfig(catchment_m=1000, standard=standard)
+    for step in ("apply", "preliminary", "inspect"):
+        review(session, judge, "PA", step, 2026, stated=STATED, standard=standard)
+    skipped = session.scalar(
+        select(OrgMeeting).where(
+            OrgMeeting.party_org_id == town["A"], OrgMeeting.meeting_type == "theme_day", OrgMeeting.held_on > start
+        )
+    )
+    month = f"{skipped.held_on.year}年{skipped.held_on.month}月主题党日"
+    session.delete(skipped)
+    session.commit()
+    quarters = f"{start.year}年第{(start.month + 2) // 3}季度至{end.year}年第{(end.month + 2) // 3}季度"
+    reason = f"组织生活未达标（{quarters}）：缺{month}"
+    scored = score_sites(session, TOWN, config)
+    by_code = {s.candidate.code: s for s in scored}
+    assert by_code["PA"].score.excluded == (reason,)
+    assert by_code["PC"].eligible  # C held everything
+    assert site_records(session, 1, standard)[0].shortfalls == [reason]
+    assert site_records(session, 1)[0].shortfalls == []  # no review period given: not judged
+    with pytest.raises(ReviewError, match=f"不能授牌：{reason}$"):
+        review(session, judge, "PA", "award", 2026, level="township", standard=standard)
+    session.rollback()
+    book = load_workbook(io.BytesIO(review_sheet(session, TOWN, scored, config, actor=Actor("j"), tz="Asia/Shanghai")))
+    candidates = list(book["候选评分"].iter_rows(values_only=True))
+    assert [r[-1] for r in candidates if r[0] == "PA"] == [reason]
+    assert [r[-1] for r in book["创建标准"].iter_rows(values_only=True) if r[0] == "PA"] == [reason]

@@ -70,3 +70,22 @@ def test_a_household_outside_its_village_is_refused():
     with pytest.raises(OutsideVillage) as err:
         build_mesh(np.array([[10, 10], [150, 10.0]]), shapely.box(0, 0, 100, 100))
     assert list(err.value.rows) == [1]
+
+
+def test_a_household_a_hair_outside_the_boundary_joins_its_nearest_neighbours_region():
+    """The county demo's 安头村 and 桂埔村 cases (a household PostGIS has inside, but a few millimetres
+    outside after projection and snapping): it stays in its village, in the region of the nearest
+    household's site, and the regions still tile the village; one 1 m outside is still refused."""
+    village = shapely.box(0, 0, 100, 100)
+    xy = np.array([[50.0, 50.0], [20.0, 20.0], [80.0, 80.0], [100.02, 60.0], [99.9995, 10.0]])
+    mesh = build_mesh(xy, village)
+    _assert_tiles(mesh.regions, village)
+    assert len(mesh.xy) == 4  # the household 2 cm out shares a site; the one 0.5 mm in keeps its own
+    assert mesh.site_of[3] == mesh.site_of[2]  # (80, 80) is nearest to (100.02, 60)
+    assert list(map(tuple, mesh.xy[mesh.site_of[[0, 1, 2, 4]]])) == [(50, 50), (20, 20), (80, 80), (100, 10)]
+    with pytest.raises(OutsideVillage) as err:
+        build_mesh(np.vstack([xy, [[101.0, 30.0]]]), village)
+    assert list(err.value.rows) == [5]
+    # A village of one household a hair outside: nothing to join, refused.
+    with pytest.raises(OutsideVillage):
+        build_mesh(np.array([[100.02, 60.0]]), village)

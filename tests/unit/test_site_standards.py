@@ -1,6 +1,7 @@
 """The 示范点 创建标准 of seed 002 as pass/fail rules, one hand-checked case each."""
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -11,6 +12,8 @@ from gridmgmt.domain.site_standards import (
     SiteStandard,
     highlight_shortfalls,
     not_grassroots,
+    org_life_review_period,
+    org_life_shortfall,
     parent_committee,
     quota_breach,
     venue_shortfalls,
@@ -148,3 +151,37 @@ def test_undo_goes_back_to_the_status_before_the_step():
         undo("awarded", award, 2026, "")
     with pytest.raises(ReviewError, match="没有可撤销"):
         undo("applied", None, 2026, "x")
+
+
+def test_a_branch_that_missed_its_org_life_fails():
+    """002 第一篇 二(三)「组织生活严肃规范」 (三会一课, 主题党日) is one of the four 创建标准: a branch that
+    missed a meeting over the review period fails, the missed meetings named; the first three shown."""
+    year = SiteStandard(org_life_period=(date(2025, 7, 1), date(2026, 6, 30)))
+    assert org_life_shortfall("branch", [], year) is None
+    assert org_life_shortfall("branch", ["2026年5月主题党日"], year) == (
+        "组织生活未达标（2025年第3季度至2026年第2季度）：缺2026年5月主题党日"
+    )
+    missed = ["2025年第3季度党课", "2025年7月支委会", "2025年8月支委会", "2025年9月支委会"]
+    assert org_life_shortfall("branch", missed, year) == (
+        "组织生活未达标（2025年第3季度至2026年第2季度）：缺2025年第3季度党课、2025年7月支委会、2025年8月支委会等4次"
+    )
+    one_quarter = replace(year, org_life_period=(date(2026, 4, 1), date(2026, 6, 30)))
+    assert org_life_shortfall("branch", ["2026年5月主题党日"], one_quarter).startswith(
+        "组织生活未达标（2026年第2季度）"
+    )
+    # No review period set, or an org that does not hold 三会一课 itself (a 党委): not judged here.
+    assert org_life_shortfall("branch", ["2026年5月主题党日"], STANDARD) is None
+    assert org_life_shortfall("party_committee", ["2026年5月主题党日"], year) is None
+    # The candidate is excluded with the reason.
+    candidate = Candidate(1, "甲村党支部", "rural", 0, 0, 200.0, EIGHT, 10, 3, seat_road_m=1.0)
+    assert score(replace(candidate, org_life_missed=("2026年5月主题党日",)), SiteConfig(standard=year)).excluded == (
+        "组织生活未达标（2025年第3季度至2026年第2季度）：缺2026年5月主题党日",
+    )
+    assert score(candidate, SiteConfig(standard=year)).excluded == ()
+
+
+def test_the_review_period_is_the_four_quarters_before_the_review():
+    """002 第三篇 复审 is yearly: 组织生活 is checked over the four whole quarters before the review day."""
+    assert org_life_review_period(date(2026, 7, 1)) == (date(2025, 7, 1), date(2026, 6, 30))
+    assert org_life_review_period(date(2026, 2, 10)) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert org_life_review_period(date(2026, 2, 10), 1) == (date(2025, 10, 1), date(2025, 12, 31))

@@ -88,6 +88,15 @@ def test_edits_refusals_and_the_409_path(grid_users, session):
     assert moved.status_code == 200 and moved.json["versions"] == {W1: seen[W1] + 1, W2: seen[W2] + 1}
     (split,) = planner.get(f"/api/grids/{plan}").json["splits"]  # the moved household's group
     assert split["cells"] == [W1, W2] and not split["must_split"] and "或方案经过人工调整" in split["reason"]
+    # The planner says why; the editor's data carries it (and a blank or too long reason is refused).
+    group, reason_url = split["group_code"], f"/api/grids/{plan}/reason"
+    assert "请填写拆分原因" in planner.post(reason_url, json={"group": group}).json["error"]["message"]
+    assert planner.post(reason_url, json={"group": group, "reason": "长" * 501}).status_code == 400
+    assert grid_users["worker"].post(reason_url, json={"group": group, "reason": "x"}).status_code == 403
+    said = planner.post(reason_url, json={"group": group, "reason": "此户住在河对岸，随二网格走访"})
+    assert said.status_code == 200
+    (split,) = planner.get(f"/api/grids/{plan}").json["splits"]
+    assert split["stated"] == "此户住在河对岸，随二网格走访" and split["stated_by"] == "gplanner"
     # Someone still holding the old versions is told which cells changed; nothing is saved.
     stale = planner.post(f"/api/grids/{plan}/move", json={"households": [house], "to": W1, "seen": seen})
     assert stale.status_code == 409 and stale.json["changed"] == moved.json["versions"]

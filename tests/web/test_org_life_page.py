@@ -104,10 +104,49 @@ def test_the_page_shows_compliance_and_a_missed_theme_day_changes_it(planner):
     book = openpyxl.load_workbook(
         io.BytesIO(planner.get(f"/townships/{TOWNSHIP_CODE}/org-life.xlsx", query_string=Q2).data)
     )
-    assert book.sheetnames == ["各支部组织生活", "会议记录"]
+    assert book.sheetnames == ["各支部组织生活", "各党小组党小组会", "会议记录"]
     rows = list(book["各支部组织生活"].values)
     assert rows[0][:3] == ("行政村", "编码", "党支部") and rows[1][2] == "西村党支部" and "达标" in rows[1]
     assert len(list(book["会议记录"].values)) == 1 + 5
+
+
+def test_a_party_group_records_its_group_meetings_and_each_month_counts(planner, session):
+    """002 二(三)1「每月至少组织召开 1 次党小组会议」: a 党小组 of 西村党支部 records 党小组会 (and only
+    those); a month without one fails the branch and shows on the group's own row."""
+    west = session.scalar(select(PartyOrg).where(PartyOrg.code == WEST))
+    group = PartyOrg(
+        township_id=west.township_id,
+        village_id=west.village_id,
+        parent_id=west.id,
+        code="G1",
+        name="西村第1党小组",
+        org_type="party_group",
+    )
+    session.add(group)
+    session.commit()
+    own = [("general_meeting", date(2026, 4, 20)), ("party_lecture", date(2026, 6, 2))]
+    for kind, day in own + [("theme_day", date(2026, m, 10)) for m in (4, 5, 6)]:
+        assert planner.post("/api/meetings", json=_meeting(kind, day)).status_code == 201
+    for month in (4, 5):
+        answer = planner.post("/api/meetings", json=_meeting("group_meeting", date(2026, month, 3), org_code="G1"))
+        assert answer.status_code == 201 and answer.json["meeting_type"] == "党小组会"
+    wrong = planner.post("/api/meetings", json=_meeting("theme_day", date(2026, 6, 3), org_code="G1"))
+    assert wrong.status_code == 400 and "只登记党小组会" in wrong.json["error"]["message"]
+    on_branch = planner.post("/api/meetings", json=_meeting("group_meeting", date(2026, 6, 3)))
+    assert on_branch.status_code == 400 and "请选择召开会议的党小组" in on_branch.json["error"]["message"]
+    page = planner.get(f"/townships/{TOWNSHIP_CODE}/org-life", query_string=Q2).get_data(as_text=True)
+    assert "本季度 1 个党支部中 0 个达标" in page and "2026年6月党小组会（西村第1党小组）" in page
+    assert "各党小组党小组会" in page and "<td>西村第1党小组</td>" in page and "<td>2</td>" in page
+    assert (
+        planner.post("/api/meetings", json=_meeting("group_meeting", date(2026, 6, 3), org_code="G1")).status_code
+        == 201
+    )
+    page = planner.get(f"/townships/{TOWNSHIP_CODE}/org-life", query_string=Q2).get_data(as_text=True)
+    assert "本季度 1 个党支部中 1 个达标" in page and "2026年6月党小组会" not in page
+    book = openpyxl.load_workbook(
+        io.BytesIO(planner.get(f"/townships/{TOWNSHIP_CODE}/org-life.xlsx", query_string=Q2).data)
+    )
+    assert list(book["各党小组党小组会"].values)[1][2:6] == ("西村第1党小组", "西村党支部", 3, "达标")
 
 
 def test_bad_quarter_is_refused(planner):

@@ -3,12 +3,14 @@
 import io
 import json
 import re
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from gridmgmt.db.models import AppUser, AuditLog, DemoSite
+from gridmgmt.db.models import AppUser, AuditLog, DemoSite, OrgMeeting
+from gridmgmt.domain.org_life import last_whole_quarter
 from tests.integration.sites_fixture import TOWN, add_township
 from tests.web.people import log_in
 
@@ -134,3 +136,14 @@ def test_reviewer_returns_a_step_with_a_reason_and_undoes_it(app, users, session
     assert session.scalar(select(DemoSite.status)) == "preliminary"
     steps = [(a.detail["step"], a.detail["reason"]) for a in session.scalars(select(AuditLog).order_by(AuditLog.id))]
     assert steps[-2:] == [("return", "公开栏内容未更新"), ("undo", "退回有误")]
+
+
+def test_a_missed_theme_day_shows_on_the_page(app, users, session):
+    """002 第一篇 二(三): A skipped last quarter's first 主题党日; the page excludes it, saying which."""
+    start, _ = last_whole_quarter(date.today())
+    session.execute(
+        delete(OrgMeeting).where(OrgMeeting.meeting_type == "theme_day", OrgMeeting.held_on == start.replace(day=5))
+    )
+    session.commit()
+    html = client_as(app, users["reviewer"]).get(PAGE).get_data(as_text=True)
+    assert f"缺{start.year}年{start.month}月主题党日" in html and "组织生活未达标（" in html

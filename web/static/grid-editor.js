@@ -118,12 +118,21 @@
   }
 
   function splits() {
-    // Rural grids keep 村民小组 whole: every split group is named with its reason.
-    const found = state.data.splits;
+    // Rural grids keep 村民小组 whole: every split group is named with its reason, and the reason
+    // kept when it was split (the allocation's or a planner's); cut cells with theirs.
+    const found = state.data.splits, cut = state.data.cell_splits;
+    const stated = s => s.stated ? `（拆分原因：${s.stated}，${s.stated_by}）` : "";
+    const explain = s => button("说明原因", () => {
+      const reason = window.prompt(`${s.village}${s.group}为何须拆分？`, s.stated || "");
+      if (reason) post("reason", {group: s.group_code, reason}, `已记录${s.group}的拆分原因`);
+    }, {className: "split-reason"});
     document.getElementById("group-splits").replaceChildren(
       el("h2", {}, `拆分的村民小组：${found.length ? `${found.length} 个` : "无（全部保持完整）"}`),
       el("ul", {}, ...found.map(s => el("li", {className: s.must_split ? "" : "warn"},
-        `${s.village}${s.group}（${s.group_code}）分在 ${s.cells.join("、")}：${s.reason}`))));
+        `${s.village}${s.group}（${s.group_code}）分在 ${s.cells.join("、")}：${s.reason}${stated(s)}`,
+        ...(DRAFT ? [" ", explain(s)] : [])))),
+      ...(cut.length ? [el("h2", {}, `拆分的网格：${cut.length} 个`), el("ul", {}, ...cut.map(c =>
+        el("li", {}, `网格 ${c.cell} 拆分为 ${c.cells.join("、")}：${c.reason}（${c.given_by || ""}）`)))] : []));
   }
 
   function button(text, onClick, attrs = {}) {
@@ -158,7 +167,11 @@
           button("并入本网格", () => post("merge", {keep: c.code, other: document.getElementById("merge-select").value},
                                      `已合并到网格 ${c.code}`), {id: "merge-button", disabled: !others.length})),
         el("div", {className: "row"},
-          button("拆分本网格", () => post("split", {cell: c.code}, r => `已拆分：${Object.keys(r.versions).join("、")}`),
+          button("拆分本网格", () => {
+            // The reason is kept with the plan; cancelling the question still splits, without one.
+            const reason = window.prompt(`拆分网格 ${c.code} 的原因（可不填）`) || undefined;
+            post("split", {cell: c.code, reason}, r => `已拆分：${Object.keys(r.versions).join("、")}`);
+          },
                  {id: "split-button"}),
           button("画范围并入本网格", () => { map.pm.enableDraw("Polygon"); say("在地图上点击画出范围，点击起点结束", "ok"); },
                  {id: "redraw-button"}),

@@ -67,8 +67,10 @@ def org_findings(
     start, end = last_whole_quarter(today)
     found = an.election_findings(t["orgs"], today, rules)
     found |= an.probation_findings(members, today, rules)
+    orgs = t["orgs"].set_index("id")
+    party_groups = orgs[orgs.org_type == "party_group"][["parent_id", "name"]]
     found["org_life_missed"] = an.org_life_missed(
-        branches[["code", "name", "village_id", "committee_size"]], own["meetings"], start, end
+        branches[["code", "name", "village_id", "committee_size"]], own["meetings"], start, end, party_groups
     )
     found["helper_unpaired"] = an.unpaired_helpers(members, set(own["pairings"].party_member_id), today, rules)
     hardship = own["hardship"]

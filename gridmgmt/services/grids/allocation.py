@@ -26,6 +26,7 @@ from gridmgmt.domain.grid_rules import GridError, GridRules, PlanNotFound
 from gridmgmt.network.frame import LocalPlane
 from gridmgmt.network.roads import township_frame
 from gridmgmt.services.accounts.actors import Actor, record
+from gridmgmt.services.grids.reasons import note_allocation
 from gridmgmt.services.grids.splits import GroupSplit, group_splits
 
 
@@ -215,6 +216,7 @@ def allocate_township(session: Session, code: str, name: str, rules: GridRules, 
         parts.append(part)
     cells = sum(len(np.unique(p.sites)) for p in parts)
     report = PlanReport(plan.id, cells, plan_quality(parts), group_splits(session, plan, rules))
+    note_allocation(session, plan.id, report.splits)
     record(session, actor, "allocate_plan", plan_target(plan), {"township": code, "cells": report.cells})
     session.commit()
     return report
@@ -306,6 +308,7 @@ def rebalance(session: Session, plan_id: int, *, actor: Actor) -> PlanReport:
         parts.append(fresh)
     cells = sum(len(np.unique(p.sites)) for p in parts)
     report = PlanReport(plan.id, cells, plan_quality(parts), group_splits(session, plan, rules))
+    note_allocation(session, plan.id, report.splits)
     record(session, actor, "rebalance_plan", plan_target(plan), {"cells": report.cells, "locked": len(locked)})
     session.commit()
     return report

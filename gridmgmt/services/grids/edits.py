@@ -32,6 +32,7 @@ from gridmgmt.services.grids.allocation import (
     plan_target,
     write_cells,
 )
+from gridmgmt.services.grids.reasons import note_cell_split
 
 
 @dataclass(frozen=True)
@@ -243,8 +244,11 @@ def redraw(
     return move_households(session, plan_id, list(codes), cell_code, seen, actor=actor, kind="redraw")
 
 
-def split_cell(session: Session, plan_id: int, cell_code: str, seen: dict[str, int], *, actor: Actor) -> EditResult:
-    """Cut cell CELL_CODE into two connected cells of about equal workload; audited, commits."""
+def split_cell(
+    session: Session, plan_id: int, cell_code: str, seen: dict[str, int], *, actor: Actor, reason: str | None = None
+) -> EditResult:
+    """Cut cell CELL_CODE into two connected cells of about equal workload, keeping REASON (when
+    given) as why; audited, commits."""
     edit = open_edit(session, plan_id, {cell_code}, seen, actor, "split")
     rules = edit.rules
     label = edit.label[cell_code]
@@ -266,6 +270,8 @@ def split_cell(session: Session, plan_id: int, cell_code: str, seen: dict[str, i
     used = set(session.scalars(select(GridCell.code).where(GridCell.plan_id == edit.plan.id)))
     write_cells(session, edit.town, edit.plan.id, replace(edit.part, sites=new_sites), [new], used, version)
     added = set(session.scalars(select(GridCell.code).where(GridCell.plan_id == edit.plan.id))) - used
+    if reason is not None:
+        note_cell_split(session, edit.plan.id, cell_code, [cell_code, *added], reason, actor)
     return _commit(session, edit, [cell_code, *added])
 
 

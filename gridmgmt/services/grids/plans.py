@@ -16,7 +16,8 @@ from gridmgmt.db.models.grids import GridLiaison, GridMembership
 from gridmgmt.db.queries import in_township, lonlat
 from gridmgmt.domain.grid_rules import GridError
 from gridmgmt.services.accounts.actors import Actor, audited_file, record
-from gridmgmt.services.grids.allocation import draft_plan, find_plan, plan_target
+from gridmgmt.services.grids.allocation import draft_plan, find_plan, plan_rules, plan_target
+from gridmgmt.services.grids.splits import split_notes
 
 EXPORT_DRIVERS = {"gpkg": "GPKG", "geojson": "GeoJSON"}
 
@@ -200,12 +201,14 @@ def cells_frame(session: Session, plan_id: int) -> gpd.GeoDataFrame:
 
 
 def export(session: Session, plan_id: int, path: Path, fmt: str, actor: Actor) -> int:
-    """Write the plan's cells (their grid workers named) to PATH as FMT (gpkg or geojson), audited as
-    ACTOR's; returns the cell count."""
-    find_plan(session, plan_id)
+    """Write the plan's cells (their grid workers named, and split_reason: why a split touches the
+    cell) to PATH as FMT (gpkg or geojson), audited as ACTOR's; returns the cell count."""
     if fmt not in EXPORT_DRIVERS:
         raise GridError(f"不支持的导出格式 {fmt}（可用：{'、'.join(EXPORT_DRIVERS)}）")
+    plan = find_plan(session, plan_id)
     frame = cells_frame(session, plan_id)
+    notes = split_notes(session, plan, plan_rules(plan))
+    frame["split_reason"] = [notes.get(code, "") for code in frame.code]
     audited_file(
         session,
         path,

@@ -2,7 +2,8 @@
 
 Read from the plan's memberships and rules, so it holds for allocated and edited plans
 alike: a group heavier than its village's band had to be split; any other split is named
-as avoidable (no whole-group cells fit the band, or an edit made it).
+as avoidable (no whole-group cells fit the band, or an edit made it). The reason kept when it
+was split (the allocation's, or a planner's in words; services.grids.reasons) is stated beside it.
 """
 
 from dataclasses import asdict, dataclass
@@ -15,6 +16,7 @@ from gridmgmt.db.models import GridCell, GridPlan, Household, Village, VillageGr
 from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.db.queries import must_visit
 from gridmgmt.domain.grid_rules import GridRules, group_must_split, split_reason
+from gridmgmt.services.grids.reasons import plan_reasons
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class GroupSplit:
     workload: float
     must_split: bool
     reason: str
+    stated: str = ""  # the reason kept when it was split
+    stated_by: str = ""  # 自动划分, or the planner's username
 
     def as_dict(self) -> dict:
         """Plain dict, for JSON and templates."""
@@ -55,6 +59,13 @@ def _memberships(session: Session, plan_id: int) -> pd.DataFrame:
     )
 
 
+def _stated(row) -> tuple[str, str]:
+    """(reason, who gave it) of a kept reason ROW; empty without one."""
+    if row is None:
+        return "", ""
+    return row.reason, row.given_by if row.source == "planner" else "自动划分"
+
+
 def group_splits(session: Session, plan: GridPlan, rules: GridRules) -> list[GroupSplit]:
     """The groups PLAN splits, by village and group code, each with its reason under RULES."""
     homes = _memberships(session, plan.id)
@@ -62,6 +73,7 @@ def group_splits(session: Session, plan: GridPlan, rules: GridRules) -> list[Gro
         return []
     homes["workload"] = homes.must_visit.map({True: rules.workload(True), False: rules.workload(False)})
     village = homes.groupby("village_id").agg(total=("workload", "sum"), cells=("cell", "nunique"))
+    stated = {r.subject: r for r in plan_reasons(session, plan.id, "group")}
     splits = []
     grouped = homes.dropna(subset=["group_code"]).groupby(["village_id", "group_code"], sort=True)
     for (village_id, code), rows in grouped:
@@ -79,6 +91,20 @@ def group_splits(session: Session, plan: GridPlan, rules: GridRules) -> list[Gro
                 workload,
                 group_must_split(workload, total, k, rules),
                 split_reason(workload, total, k, rules),
+                *_stated(stated.get(code)),
             )
         )
     return sorted(splits, key=lambda s: s.group_code)
+
+
+def split_notes(session: Session, plan: GridPlan, rules: GridRules) -> dict[str, str]:
+    """Each cell of PLAN that a split touches (cell code → text): the groups it shares with other
+    cells and the cut it came from, each with its reason (the one kept, else the rule's)."""
+    notes: dict[str, list[str]] = {}
+    for s in group_splits(session, plan, rules):
+        for cell in s.cells:
+            notes.setdefault(cell, []).append(f"{s.village}{s.group}（{s.group_code}）跨网格：{s.stated or s.reason}")
+    for row in plan_reasons(session, plan.id, "cell"):
+        for cell in row.cells:
+            notes.setdefault(cell, []).append(f"由网格 {row.subject} 拆分：{row.reason}")
+    return {cell: "；".join(texts) for cell, texts in notes.items()}

@@ -25,6 +25,7 @@ from gridmgmt.db.queries import COORD_DIGITS, collection, feature_collection, mu
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.services.grids.allocation import find_plan, plan_rules
 from gridmgmt.services.grids.plans import diff, plan_sizes
+from gridmgmt.services.grids.reasons import plan_reasons
 from gridmgmt.services.grids.splits import group_splits
 
 
@@ -41,6 +42,7 @@ class PlanView:
     households: list[dict]
     groups: list[dict]
     splits: list[dict]
+    cell_splits: list[dict]  # cells a planner cut, with the reason given
 
 
 def plan_row(session: Session, plan_id: int) -> tuple[GridPlan, str]:
@@ -160,6 +162,10 @@ def plan_view(session: Session, plan_id: int) -> PlanView:
         [dict(r) for r in homes.mappings()],
         [dict(r) for r in groups.mappings()],
         [s.as_dict() for s in group_splits(session, plan, rules)],
+        [
+            {"cell": r.subject, "cells": r.cells, "reason": r.reason, "given_by": r.given_by}
+            for r in plan_reasons(session, plan.id, "cell")
+        ],
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.db.models import OrgMeeting, PartyMember, PartyOrg
 from gridmgmt.domain.errors import Conflict, NotFound, UserError
 from gridmgmt.domain.limits import CALENDAR_TEXT, in_calendar
-from gridmgmt.domain.org_life import MEETING_TYPES
+from gridmgmt.domain.org_life import GROUP_MEETING, MEETING_TYPES
 from gridmgmt.domain.permissions import Scope, sees_township, sees_village
 from gridmgmt.services.visits.records import Fix, fix_problem, point_of
 
@@ -64,14 +64,17 @@ def _org(session: Session, code: str, scope: Scope) -> PartyOrg:
     org = session.scalar(select(PartyOrg).where(PartyOrg.code == code))
     if org is None or not _answers_for(scope, org):
         raise OrgNotFound("没有这个党组织，或不在您的范围内")
-    if org.org_type == "party_group":
-        raise MeetingError("党小组会不在此登记；请选择党小组所在的党支部")
     return org
 
 
 def _check(session: Session, meeting: MeetingInput, org: PartyOrg, today: date) -> None:
     if meeting.meeting_type not in MEETING_TYPES:
         raise MeetingError(f"未知会议类型 {meeting.meeting_type}；可选：{'、'.join(MEETING_TYPES.values())}")
+    # A 党小组 holds only 党小组会, and a 党小组会 is its group's (each group owes its own, 002 二(三)1).
+    if (org.org_type == "party_group") != (meeting.meeting_type == GROUP_MEETING):
+        if org.org_type == "party_group":
+            raise MeetingError(f"{org.name}是党小组，只登记党小组会；其他会议请选择党小组所在的党支部")
+        raise MeetingError("党小组会请选择召开会议的党小组登记")
     if not in_calendar(meeting.held_on):
         raise MeetingError(f"会议日期须在 {CALENDAR_TEXT} 之间")
     if meeting.held_on > today:

@@ -21,7 +21,7 @@ from gridmgmt.domain.vocab import ROAD_CLASSES
 from gridmgmt.network.distances import Snapped, road_distances
 from gridmgmt.network.edges import class_distances
 from gridmgmt.network.roads import NoRoads, RoadNetwork, township_frame
-from gridmgmt.services.sites.standards import org_tree
+from gridmgmt.services.sites.standards import org_tree, township_missed
 
 
 def _points(kind: str, township_id: int) -> Select:
@@ -128,10 +128,13 @@ def _main_route_orgs(
     return {int(v) for v in venue_ids[np.unique(near_venue)]}
 
 
-def _base_candidates(session: Session, township_id: int, network: RoadNetwork | None) -> dict[int, Candidate]:
+def _base_candidates(
+    session: Session, township_id: int, network: RoadNetwork | None, config: SiteConfig
+) -> dict[int, Candidate]:
     frame = network.frame if network else township_frame(session, township_id)
     rows = session.execute(_candidate_rows(township_id, frame.epsg)).all()
     tree = org_tree(session, township_id)
+    missed = township_missed(session, township_id, config.standard)
     out = {}
     for r in rows:
         haves = frozenset(k for k in ALL_HAVES if getattr(r, k))
@@ -155,6 +158,7 @@ def _base_candidates(session: Session, township_id: int, network: RoadNetwork | 
             code=r.code,
             committee_id=committee_id,
             committee_name=committee_name,
+            org_life_missed=tuple(missed.get(r.id, ())),
         )
     if network is None or not rows:
         return out
@@ -168,7 +172,7 @@ def _base_candidates(session: Session, township_id: int, network: RoadNetwork | 
 def measure_candidates(session: Session, township_id: int, config: SiteConfig) -> list[Candidate]:
     """Every party org with a venue in the township, with its spatial criteria measured."""
     network = township_network(session, township_id)
-    base = _base_candidates(session, township_id, network)
+    base = _base_candidates(session, township_id, network, config)
     _, *seat_at = located(session, "seat", township_id)
     if not base or network is None or not len(seat_at[0]):
         # Only the standards can be judged; each candidate is then excluded as unreachable.

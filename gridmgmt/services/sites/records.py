@@ -19,7 +19,7 @@ from gridmgmt.domain.site_review import (
     reminders,
 )
 from gridmgmt.domain.site_standards import SiteStandard
-from gridmgmt.services.sites.standards import site_shortfalls
+from gridmgmt.services.sites.standards import site_shortfalls, township_missed
 
 # A review row that stands: not an undo and not undone.
 STANDING = (DemoSiteReview.step != UNDO) & DemoSiteReview.undone_by.is_(None)
@@ -113,6 +113,7 @@ def site_records(session: Session, township_id: int, standard: SiteStandard = Si
         .where(PartyOrg.township_id == township_id)
         .order_by(PartyOrg.code)
     ).all()
+    missed = township_missed(session, township_id, standard)
     return [
         SiteRecord(
             site.id,
@@ -126,7 +127,7 @@ def site_records(session: Session, township_id: int, standard: SiteStandard = Si
             _marks(site),
             history(session, site.id),
             [step for step, (starts, _, _) in STEPS.items() if site.status in starts],
-            site_shortfalls(org, site.theme, site.highlight, standard),
+            site_shortfalls(org, site.theme, site.highlight, standard, missed.get(org.id, ())),
         )
         for site, org in rows
     ]

@@ -1,5 +1,5 @@
 """The 创建标准 of gridmgmt.domain.site_standards applied to stored orgs and sites: what a site
-lacks, the 党委 above each org, and the sites a 党委 has put forward in a year."""
+lacks (its 组织生活 among it), the 党委 above each org, and the sites a 党委 has put forward in a year."""
 
 from dataclasses import dataclass
 
@@ -13,10 +13,12 @@ from gridmgmt.domain.site_standards import (
     SiteStandard,
     highlight_shortfalls,
     not_grassroots,
+    org_life_shortfall,
     parent_committee,
     quota_breach,
     venue_shortfalls,
 )
+from gridmgmt.services.orgs.org_life import missed_meetings
 
 # Sites whose application no longer holds a 党委's yearly slot.
 SLOT_FREED = ("failed", "withdrawn")
@@ -51,11 +53,23 @@ def org_haves(org: PartyOrg) -> frozenset[str]:
     return frozenset(k for k in ALL_HAVES if getattr(org, k))
 
 
-def site_shortfalls(org: PartyOrg, theme: str | None, highlight: str | None, standard: SiteStandard) -> list[str]:
-    """Everything ORG lacks against the 创建标准 as a site with THEME and HIGHLIGHT; empty when it passes."""
+def township_missed(session: Session, township_id: int, standard: SiteStandard) -> dict[int, list[str]]:
+    """The 组织生活 meetings each branch of the township missed in the standard's review period, by
+    org id; empty when the standard sets no period."""
+    if standard.org_life_period is None:
+        return {}
+    return missed_meetings(session, township_id, *standard.org_life_period)
+
+
+def site_shortfalls(
+    org: PartyOrg, theme: str | None, highlight: str | None, standard: SiteStandard, missed=()
+) -> list[str]:
+    """Everything ORG lacks against the 创建标准 as a site with THEME and HIGHLIGHT, having MISSED
+    those 组织生活 meetings in the review period; empty when it passes."""
     area = None if org.venue_area_m2 is None else float(org.venue_area_m2)
     out = [r for r in [not_grassroots(org.org_type, standard)] if r]
     out += venue_shortfalls(org.field, area, org_haves(org), standard)
+    out += [r for r in [org_life_shortfall(org.org_type, missed, standard)] if r]
     return out + highlight_shortfalls(theme, highlight)
 
 
@@ -87,7 +101,8 @@ def check_step(
 ) -> None:
     """Refuse STEP for ORG's site (SITE_FACTS: its theme and 亮点) when it lacks the 创建标准, or, at
     申报, when its 党委 has put forward its sites of YEAR already; ReviewError lists why."""
-    require_standard(step, site_shortfalls(org, *site_facts, standard))
+    missed = township_missed(session, org.township_id, standard).get(org.id, ())
+    require_standard(step, site_shortfalls(org, *site_facts, standard, missed))
     if step != "apply":
         return
     tree = org_tree(session, org.township_id)
