@@ -2,14 +2,14 @@
 every table they draw, the township boundary among them.
 
 Revision ID: 0022
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-06 22:20:00
 """
 
 from alembic import op
 
 revision = "0022"
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
