@@ -20,7 +20,7 @@ from web.tiles import household_tiles
 
 NO_HOUSEHOLDS = {"type": "FeatureCollection", "features": []}
 # Every table a township or village map draws from.
-MAP_TABLES = ("township", "village", "village_group", "road", "party_org", "household")
+MAP_TABLES = ("township", "village", "village_group", "road", "water", "party_org", "household")
 T = TypeVar("T")
 
 

@@ -23,6 +23,7 @@ from gridmgmt.db.models import (
     Road,
     Village,
     VillageGroup,
+    Water,
 )
 from gridmgmt.db.queries import COORD_DIGITS, GROUP_TOWNSHIP, in_scope, once_per_version, published_cells
 from gridmgmt.domain.errors import NotFound, UserError
@@ -114,6 +115,16 @@ COLLECTIONS = {
             {"code": Road.code, "name": Road.name, "road_class": Road.road_class, "length_m": Road.length_m},
             township=Road.township_id,
             versioned_by=("road",),
+        ),
+        Collection(
+            "waters",
+            "水系",
+            "Geometry",
+            Water.id,
+            Water.geom,
+            {"code": Water.code, "name": Water.name, "kind": Water.kind},
+            township=Water.township_id,
+            versioned_by=("water",),
         ),
         Collection(
             "grid_cells",
