@@ -105,7 +105,7 @@ def build_township(
         "cadre_village": postings,
         "liaison": build_liaisons(rng, homes, party.members),
         "road": _roads(rng, lines, places, code),
-        "water": build_waters(boundary, code),
+        "water": build_waters(boundary, places.villages.geom.to_numpy(), places.groups.geom.to_numpy(), code),
         "event": events,
         "visit": visits,
         "checkin": checkins,

@@ -32,7 +32,7 @@ BALANCE_STEPS = 40
 GROUP_DETOUR = 3.0
 BARRIER_DETOUR = 2.0
 # Growing across water (no bridge at every house) counts this many times more again.
-WATER_DETOUR = 3.0
+WATER_DETOUR = 10.0
 
 
 @dataclass(frozen=True)
