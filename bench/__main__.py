@@ -14,6 +14,7 @@ from bench.pages import overview_page
 from bench.sites import site_benchmarks
 from bench.tiles import household_tiles
 from bench.visits import visit_benchmarks
+from bench.waters import water_benchmarks
 from gridmgmt.config import get_settings
 
 HEADER = "| 基准 | gridmgmt | 基线 | 比值 | 目标 | 说明 |\n|---|---|---|---|---|---|"
@@ -32,6 +33,7 @@ def main() -> None:
     results += field_benchmarks()
     results += export_benchmarks()
     results += grid_benchmarks()
+    results += water_benchmarks()
     results += fault_benchmarks()
     results += concurrent_gets()
     results += cli_benchmarks()

@@ -9,7 +9,7 @@ from geodata.layer_schema import Layer
 
 # A generous box around China (incl. the South China Sea islands north of 3.8°N).
 CHINA_BOX = (73.4, 3.8, 135.1, 53.6)
-KIND_LABELS = {"point": "点", "polygon": "面", "line": "线", "any": "点或面"}
+KIND_LABELS = {"point": "点", "polygon": "面", "line": "线", "any": "点或面", "line_or_polygon": "线或面"}
 # shapely type ids
 POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING, MULTIPOLYGON = 0, 1, 3, 4, 5, 6
 _ALLOWED = {
@@ -17,6 +17,7 @@ _ALLOWED = {
     "polygon": [MULTIPOLYGON],
     "line": [LINESTRING],
     "any": [POINT, POLYGON, MULTIPOLYGON],
+    "line_or_polygon": [LINESTRING, MULTILINESTRING, MULTIPOLYGON],
 }
 
 
@@ -59,10 +60,10 @@ def normalise_kind(geoms: np.ndarray, kind: str) -> tuple[np.ndarray, list[RowEr
     types = shapely.get_type_id(out)
     single = (types == MULTIPOINT) & (shapely.get_num_geometries(out) == 1)
     out[single] = shapely.get_geometry(out[single], 0)
-    if kind == "line":
+    if kind in ("line", "line_or_polygon"):
         merge = types == MULTILINESTRING
         out[merge] = shapely.line_merge(out[merge])
-    if kind == "polygon":
+    if kind in ("polygon", "line_or_polygon"):
         wrap = np.flatnonzero(types == POLYGON)
         out[wrap] = shapely.multipolygons(out[wrap], indices=np.arange(len(wrap)))
     types = shapely.get_type_id(out)

@@ -28,6 +28,7 @@ from gridmgmt.domain.vocab import (
     ORG_TYPES,
     ROAD_CLASSES,
     SIX_HAVES,
+    WATER_KINDS,
 )
 
 # 职务 words of a cadre roster, each naming one role. A bare 「书记」 names none: see SECRETARY_QUESTION.
@@ -167,6 +168,30 @@ ROADS = Layer(
     "line",
     True,
     code_prefix="RD",
+)
+
+WATERS = Layer(
+    "waters",
+    "water",
+    "水系",
+    (
+        code_field("水系编码", "河流编码", "水体编码", required=False),
+        name_field("河流名称", "水体名称", "河名", required=False),
+        Field(
+            "kind",
+            "类型",
+            "enum",
+            ("类型", "水系类型", "水体类型", "kind", "type"),
+            required=True,
+            choices=WATER_KINDS,
+            synonyms={"河": "river", "江": "river", "溪": "river", "渠": "canal", "水渠": "canal", "池塘": "pond"},
+        ),
+        WKT,
+    ),
+    "geom",
+    "line_or_polygon",
+    True,
+    code_prefix="WT",
 )
 
 PARTY_ORGS = Layer(
@@ -365,6 +390,7 @@ LAYERS = {
         GROUPS,
         HOUSEHOLDS,
         ROADS,
+        WATERS,
         PARTY_ORGS,
         PARTY_MEMBERS,
         ECONOMIC_ORGS,

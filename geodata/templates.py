@@ -20,6 +20,7 @@ EXAMPLES = {
         "groups": "44162410000101",
         "households": "4416241000010001",
         "roads": "X123-01",
+        "waters": "HL-01",
         "party_orgs": "D441624100001",
         "party_members": "P0001",
         "economic_orgs": "91441624MA0000000X",
@@ -30,6 +31,7 @@ EXAMPLES = {
         "villages": "示例村",
         "groups": "上屋组",
         "roads": "示例路",
+        "waters": "示例河",
         "party_orgs": "中共示例村支部委员会",
         "party_members": "张三",
         "economic_orgs": "示例农民专业合作社",
@@ -53,6 +55,7 @@ EXAMPLES = {
         "townships": "POLYGON ((114.88 24.38, 114.93 24.38, 114.93 24.43, 114.88 24.43, 114.88 24.38))",
         "villages": "POLYGON ((114.89 24.39, 114.92 24.39, 114.92 24.42, 114.89 24.42, 114.89 24.39))",
         "roads": "LINESTRING (114.89 24.40, 114.905 24.402, 114.92 24.405)",
+        "waters": "LINESTRING (114.89 24.41, 114.905 24.413, 114.92 24.411)",
     },
 }
 KIND_FORMATS = {
@@ -68,7 +71,7 @@ NOTES = (
     "必填列不能留空；可不填的列可以整列删除。编码在同一图层内不能重复。",
     "经纬度为 WGS84（GPS）十进制度，如 114.901；高德、腾讯地图坐标导入时选 gcj02，百度选 bd09。",
     "面和线用 WKT 写在「WKT 几何」列，如 POLYGON ((114.88 24.38, 114.93 24.38, …))；在 QGIS 等软件中画好后导出更方便。",
-    "导入顺序：乡镇 → 行政村 → 村民小组 → 农户 → 道路 → 党组织 → 党员 → 企业/合作社 → 干部（见 docs/onboarding.md）。",
+    "导入顺序：乡镇 → 行政村 → 村民小组 → 农户 → 道路 → 水系 → 党组织 → 党员 → 企业/合作社 → 干部（见 docs/onboarding.md）。",
 )
 REQUIRED_FILL = PatternFill("solid", fgColor="FDE9D9")
 EXAMPLE_FONT = Font(italic=True, color="808080")

@@ -37,6 +37,7 @@ class TownshipLayers:
     venues: dict
     households: dict | None = None  # None: the map draws them from /tiles/households
     household_count: int = 0
+    waters: dict = field(default_factory=lambda: {"type": "FeatureCollection", "features": []})
 
 
 @dataclass

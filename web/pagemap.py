@@ -21,7 +21,7 @@ from web.tiles import household_tiles
 
 NO_HOUSEHOLDS = {"type": "FeatureCollection", "features": []}
 # Every table a township or village map draws from.
-MAP_TABLES = ("township", "village", "village_group", "road", "party_org", "household")
+MAP_TABLES = ("township", "village", "village_group", "road", "water", "party_org", "household")
 T = TypeVar("T")
 # Rendered maps (with their layers): a village's is a few hundred kB, so about 32 MB per process.
 _MAPS = Kept(32_000_000, sizeof=lambda kept: _weight(kept[1] if isinstance(kept, tuple) else kept))

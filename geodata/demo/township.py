@@ -14,6 +14,7 @@ from geodata.demo.places import Places, build_places
 from geodata.demo.residents import build_checkins, plant_postings, short_resident, thin_visits
 from geodata.demo.roads import node, road_network
 from geodata.demo.shapes import as_multipolygon
+from geodata.demo.waters import build_waters
 
 COUNTY_NAME = "和平县"
 ROAD_LETTERS = {"national": "G", "county": "X", "township": "Y", "village": "C"}
@@ -104,6 +105,7 @@ def build_township(
         "cadre_village": postings,
         "liaison": build_liaisons(rng, homes, party.members),
         "road": _roads(rng, lines, places, code),
+        "water": build_waters(boundary, places.villages.geom.to_numpy(), places.groups.geom.to_numpy(), code),
         "event": events,
         "visit": visits,
         "checkin": checkins,

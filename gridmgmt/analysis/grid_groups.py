@@ -49,8 +49,8 @@ def oversized_groups(g: SiteGraph, labels: np.ndarray, rules: GridRules, cells: 
 def group_units(g: SiteGraph, labels: np.ndarray, split: set[int], mean: float | None) -> np.ndarray:
     """Unit index per site: the connected sites of one group and one state (free, or the
     same locked cell) share a unit; a free group in SPLIT is cut into pieces of about
-    MEAN / PIECES (a cell's workload), or into single sites when MEAN is None; free
-    sites without a group are alone."""
+    MEAN / PIECES (a cell's workload), or into single sites when MEAN is None, and at
+    water; free sites without a group are alone."""
     piece = np.zeros(len(g.xy), int)
     free = labels < 0
     for group in split if mean is not None else ():
@@ -61,6 +61,8 @@ def group_units(g: SiteGraph, labels: np.ndarray, split: set[int], mean: float |
     alone = free & ((g.group < 0) | (np.isin(g.group, list(split)) if mean is None else False))
     a, b = g.edges.T
     same = (g.group[a] == g.group[b]) & (labels[a] == labels[b]) & (piece[a] == piece[b]) & ~alone[a] & ~alone[b]
+    # A piece of a group being cut ends at water: the banks go to cells of their own when that fits.
+    same &= ~(g.water & (piece[a] > 0))
     return _components(len(g.xy), g.edges, same)
 
 
@@ -86,8 +88,10 @@ def contract(g: SiteGraph, unit: np.ndarray) -> SiteGraph:
     pair = pair.ravel()
     shared = np.bincount(pair, g.shared_m[~inner], len(pairs))
     crossed = np.bincount(pair, g.shared_m[~inner] * g.crossing[~inner], len(pairs))
+    wet = np.bincount(pair, g.shared_m[~inner] * g.water[~inner], len(pairs))
+    area = np.bincount(unit, g.area, n)
     return SiteGraph(
-        xy, weight, group, pairs.reshape(-1, 2), shared, crossed > shared / 2, np.bincount(unit, g.area, n), length
+        xy, weight, group, pairs.reshape(-1, 2), shared, crossed > shared / 2, area, length, wet > shared / 2
     )
 
 
@@ -163,7 +167,14 @@ def _exact(u: SiteGraph, rules: GridRules, locked: np.ndarray, k: int) -> tuple[
     else:
         edges = np.searchsorted(nodes, u.edges[inner])
         cover = best_cover(
-            edges, u.shared_m[inner], u.weight[nodes], u.area[nodes], u.length[nodes], k, rules.band(total / k)
+            edges,
+            u.shared_m[inner],
+            u.weight[nodes],
+            u.area[nodes],
+            u.length[nodes],
+            k,
+            rules.band(total / k),
+            preferred=u.shared_m[inner] * u.water[inner] * (1 - rules.barrier_cut),
         )
     if cover is None:
         return None

@@ -1,6 +1,7 @@
 """Exact whole-group cells for an area of few units (whole village groups): among every way
 to cover the units with K connected sets whose workloads lie in the band, the one with
 the lowest cost, summed over cells, BALANCE · (relative deviation)² + 1 − Polsby–Popper.
+A cell edge along water counts shorter in that perimeter, so cells prefer to end at a river.
 Sets are bitmasks of units; the search is branch and bound.
 """
 
@@ -48,11 +49,18 @@ def connected_sets(neighbours: list[int], weight: np.ndarray, high: float) -> li
 
 
 def best_cover(
-    edges: np.ndarray, shared: np.ndarray, weight: np.ndarray, area: np.ndarray, length: np.ndarray, k: int, band
+    edges: np.ndarray,
+    shared: np.ndarray,
+    weight: np.ndarray,
+    area: np.ndarray,
+    length: np.ndarray,
+    k: int,
+    band,
+    preferred: np.ndarray | None = None,
 ) -> tuple[float, list[int]] | None:
     """The cheapest cover of the units by K connected sets each weighing within BAND
     (low, high): (cost, bitmasks); None when there is none (or too many sets to search,
-    or none found in time)."""
+    or none found in time). An edge on a set's border shortens its perimeter by PREFERRED."""
     n = len(weight)
     neighbours = [0] * n
     for a, b in edges:
@@ -69,8 +77,10 @@ def best_cover(
         load = weight[units].sum()
         if load < low:
             continue
-        inside = np.isin(edges, units).all(axis=1)
-        perimeter = length[units].sum() - 2 * shared[inside].sum()
+        ends = np.isin(edges, units).sum(axis=1)
+        perimeter = length[units].sum() - 2 * shared[ends == 2].sum()
+        if preferred is not None:
+            perimeter -= preferred[ends == 1].sum()
         cost = BALANCE * (load / mean - 1) ** 2 + 1 - 4 * np.pi * area[units].sum() / perimeter**2
         by_lowest[units[0]].append((cost, mask))
     for options in by_lowest:

@@ -31,6 +31,8 @@ BALANCE_STEPS = 40
 # Growing across a group boundary or a barrier counts as this many times the distance.
 GROUP_DETOUR = 3.0
 BARRIER_DETOUR = 2.0
+# Growing across water (no bridge at every house) counts this many times more again.
+WATER_DETOUR = 10.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class SiteGraph:
     crossing: np.ndarray  # (e,) bool: the edge crosses a road or river
     area: np.ndarray  # (m,) area of each site's region
     length: np.ndarray  # (m,) perimeter of each site's region
+    water: np.ndarray  # (e,) bool: the edge crosses water (a river, a canal, the bank of a pond)
 
 
 def crossing_edges(xy: np.ndarray, edges: np.ndarray, barriers) -> np.ndarray:
@@ -59,23 +62,26 @@ def crossing_edges(xy: np.ndarray, edges: np.ndarray, barriers) -> np.ndarray:
     return crossing
 
 
-def site_graph(mesh: VillageMesh, weight: np.ndarray, group: np.ndarray, barriers=()) -> SiteGraph:
+def site_graph(mesh: VillageMesh, weight: np.ndarray, group: np.ndarray, barriers=(), waters=()) -> SiteGraph:
     """The graph of MESH's sites from per-household WEIGHT and GROUP; a site takes the
-    group of its heaviest household (households at one spot rarely differ)."""
+    group of its heaviest household (households at one spot rarely differ). BARRIERS (roads)
+    and WATERS (lines, metres) are preferred cell edges."""
     m = len(mesh.xy)
     load = np.bincount(mesh.site_of, weight, m)
     order = np.argsort(weight)  # the heaviest household of a site writes its group last
     site_group = np.full(m, -1)
     site_group[mesh.site_of[order]] = np.asarray(group)[order]
+    water = crossing_edges(mesh.xy, mesh.edges, waters)
     return SiteGraph(
         mesh.xy,
         load,
         site_group,
         mesh.edges,
         mesh.shared_m,
-        crossing_edges(mesh.xy, mesh.edges, barriers),
+        crossing_edges(mesh.xy, mesh.edges, barriers) | water,
         shapely.area(mesh.regions),
         shapely.length(mesh.regions),
+        water,
     )
 
 
@@ -90,7 +96,8 @@ def _lengths(g: SiteGraph) -> np.ndarray:
     a, b = g.edges.T
     d = np.hypot(*(g.xy[a] - g.xy[b]).T) + 1e-3
     between = g.group[a] != g.group[b]
-    return d * np.where(between, GROUP_DETOUR, 1.0) * np.where(g.crossing, BARRIER_DETOUR, 1.0)
+    detour = np.where(between, GROUP_DETOUR, 1.0) * np.where(g.crossing, BARRIER_DETOUR, 1.0)
+    return d * detour * np.where(g.water, WATER_DETOUR, 1.0)
 
 
 def cut_costs(g: SiteGraph, rules: GridRules) -> np.ndarray:

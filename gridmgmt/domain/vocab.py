@@ -8,6 +8,15 @@ ROAD_CLASSES = {
     "village": "村道",
 }
 
+# 水系: the kinds of water body a township's water layer holds (lines or polygons).
+WATER_KINDS = {
+    "river": "河流",
+    "canal": "沟渠",
+    "pond": "坑塘",
+    "reservoir": "水库",
+    "lake": "湖泊",
+}
+
 ORG_TYPES = {
     "party_committee": "党委",
     "general_branch": "党总支",

@@ -40,6 +40,7 @@ def legend_rows() -> list[tuple[str, str]]:
         (_line(styles.TOWNSHIP), names["township"]),
         (_area(styles.VILLAGE), names["villages"]),
         (_line(styles.GROUP), names["groups"]),
+        (_area(styles.WATER), names["waters"]),
     ]
     rows += [(_line(styles.ROADS[key]), label) for key, label in ROAD_CLASSES.items()]
     rows += [(_venue(), names["venues"]), (_dot(styles.HOUSEHOLD), names["households"])]

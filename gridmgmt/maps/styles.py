@@ -17,6 +17,9 @@ ROADS = {
     "village": {"color": "#b8a48c", "weight": 2},
 }
 
+# Rivers and canals as lines, ponds and reservoirs filled: blue under the roads.
+WATER = {"color": "#3a86c8", "weight": 2.5, "fillColor": "#a8d1f0", "fillOpacity": 0.9}
+
 # No outline: ten thousand outlined dots would hide the roads under them.
 HOUSEHOLD = {"radius": 2, "stroke": False, "fill_color": "#2f6fb5", "fill_opacity": 0.8}
 
@@ -25,6 +28,7 @@ LAYER_NAMES = {
     "township": "镇界",
     "villages": "行政村",
     "groups": "村民小组",
+    "waters": "水系",
     "roads": "道路",
     "venues": "党组织活动场所",
     "households": "农户",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import folium
 from folium.template import Template
 
-from gridmgmt.domain.vocab import ROAD_CLASSES
+from gridmgmt.domain.vocab import ROAD_CLASSES, WATER_KINDS
 from gridmgmt.maps import styles
 from gridmgmt.maps.basemap import Tianditu, add_basemaps
 from gridmgmt.maps.controls import Legend, MetricScale, PlainAttribution, escaped
@@ -103,6 +103,7 @@ def township_map(
         _load_tile_scripts(fmap, assets_url, tiles)
     base_tiles = tiles if tiles is not None and tiles.base_layers else None
     _add_areas(fmap, layers, base_tiles)
+    _add_waters(fmap, layers.waters, base_tiles)
     _add_roads(fmap, layers.roads, base_tiles)
     _add_points(fmap, layers)
     if layers.households is None:
@@ -165,6 +166,27 @@ def _add_areas(fmap: folium.Map, layers: "TownshipLayers", tiles: TileSource | N
             style=styles.GROUP,
             marker=folium.CircleMarker(radius=4),
         ).add_to(fmap)
+
+
+def _add_waters(fmap: folium.Map, waters: dict, tiles: TileSource | None) -> None:
+    """Rivers, canals and water areas in blue, under the roads (from TILES when given)."""
+    name, tooltip = styles.LAYER_NAMES["waters"], {"name": "名称", "kind": "类型"}
+    if tiles:
+        _tiles(
+            tiles,
+            "waters",
+            name,
+            410,
+            style={"fill": True, **styles.WATER},
+            tooltip=[["水系", "name"], ["类型", "kind"]],
+            values={"kind": WATER_KINDS},
+        ).add_to(fmap)
+        return
+    features = [
+        {**f, "properties": {**f["properties"], "kind": WATER_KINDS[f["properties"]["kind"]]}}
+        for f in waters["features"]
+    ]
+    _layer({"type": "FeatureCollection", "features": features}, name, tooltip, style=styles.WATER).add_to(fmap)
 
 
 def _add_roads(fmap: folium.Map, roads: dict, tiles: TileSource | None) -> None:

@@ -8,7 +8,7 @@ import pytest
 from tests.web.live import serving
 from tests.web.tokens import token_for
 
-PUBLIC = ["villages", "village_groups", "roads", "grid_cells", "party_venues", "demo_sites"]
+PUBLIC = ["villages", "village_groups", "roads", "waters", "grid_cells", "party_venues", "demo_sites"]
 
 
 @pytest.fixture
@@ -135,6 +135,7 @@ def test_gdal_reads_the_layers_with_and_without_token(ogc_server, township, sess
         "villages": 2,
         "village_groups": 4,
         "roads": 3,
+        "waters": 0,
         "grid_cells": 0,
         "party_venues": 1,
         "demo_sites": 0,

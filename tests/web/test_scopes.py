@@ -19,7 +19,7 @@ from tests.integration.visit_fixtures import SETTINGS
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE
 from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE, _box, _point
 
-PUBLIC = ("villages", "village_groups", "roads", "grid_cells", "party_venues", "demo_sites")
+PUBLIC = ("villages", "village_groups", "roads", "waters", "grid_cells", "party_venues", "demo_sites")
 # What would give a household away: codes, the head's name, the one sample point no
 # other geometry shares (115.7512345678, 23.8912345678 at 6 digits), its group property.
 HOUSEHOLD_TRACES = (*IN_SCOPE, *OUT_OF_SCOPE, "张三", "115.751235", "23.891235", "group_name")

@@ -17,6 +17,7 @@ from gridmgmt.db.models.places import (
     VillageGroup,
 )
 from gridmgmt.db.models.sites import DemoSiteReview  # noqa: F401 - registers demo_site_review
+from gridmgmt.db.models.waters import Water
 from gridmgmt.db.models.work import (
     DemoSite,
     Event,
@@ -58,4 +59,5 @@ __all__ = [
     "Village",
     "VillageGroup",
     "Visit",
+    "Water",
 ]

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from gridmgmt.db.models.base import Base
 
 # The tables the public tile layers read; triggers (migration 0011) keep their versions.
-VERSIONED_TABLES = ("village", "village_group", "road", "grid_plan", "grid_cell")
+VERSIONED_TABLES = ("village", "village_group", "road", "grid_plan", "grid_cell", "water")
 
 
 class DataVersion(Base):

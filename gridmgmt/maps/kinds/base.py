@@ -127,6 +127,30 @@ def road_layers(data: BriefingData, classes=tuple(ROAD_CLASSES)) -> list[MapLaye
     return layers
 
 
+def water_layers(data: BriefingData) -> list[MapLayer]:
+    """Water areas (reservoirs, ponds) and rivers and canals in the web map's blue, under the roads."""
+    waters = data.layers["waters"]
+    areas = waters[waters.geom_type.isin(["Polygon", "MultiPolygon"])]
+    lines = waters[waters.geom_type.isin(["LineString", "MultiLineString"])]
+    style = styles.WATER
+    layers = []
+    if not areas.empty:
+        layers.append(
+            MapLayer(
+                "polygon",
+                areas,
+                label="水面",
+                zorder=4,
+                style={"facecolor": style["fillColor"], "edgecolor": style["color"], "linewidth": 0.5},
+            )
+        )
+    if not lines.empty:
+        layers.append(
+            MapLayer("line", lines, label="河流沟渠", zorder=4, style={"color": style["color"], "linewidth": 1.4})
+        )
+    return layers
+
+
 def seat_layer(data: BriefingData) -> list[MapLayer]:
     """The township seat (镇政府驻地) as a red star, when it is known."""
     if data.place.seat is None:

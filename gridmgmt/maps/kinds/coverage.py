@@ -13,6 +13,7 @@ from gridmgmt.maps.kinds.base import (
     spec_for,
     village_labels,
     village_layers,
+    water_layers,
 )
 from gridmgmt.maps.static.spec import MapLayer, MapSpec
 
@@ -44,6 +45,7 @@ def build(data: BriefingData) -> MapSpec:
         *village_layers(data, fill="none"),
         *classed(groups, "per_100", band_classes(), "polygon", {"edgecolor": "white", "linewidth": 0.3}, zorder=1),
         MapLayer("polygon", blank, label="空白组（无党员）", zorder=1, style=BLANK_STYLE),
+        *water_layers(data),
         *road_layers(data, classes=("national", "provincial", "county", "township")),
         MapLayer(
             "point",
@@ -80,4 +82,6 @@ def build(data: BriefingData) -> MapSpec:
     return spec_for(data, f"{data.place.name}党组织覆盖图", layers, village_labels(data), notes)
 
 
-KIND = MapKind("coverage", "党组织覆盖图", ("villages", "roads", "venues", "group_members", "above_scale_firms"), build)
+KIND = MapKind(
+    "coverage", "党组织覆盖图", ("villages", "waters", "roads", "venues", "group_members", "above_scale_firms"), build
+)

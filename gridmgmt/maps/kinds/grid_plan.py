@@ -11,6 +11,7 @@ from gridmgmt.maps.kinds.base import (
     seat_layer,
     spec_for,
     village_labels,
+    water_layers,
 )
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
 
@@ -39,6 +40,7 @@ def build(data: BriefingData) -> MapSpec:
             zorder=4,
             style={"facecolor": "none", "edgecolor": "#555555", "linewidth": 1.1, "linestyle": "-."},
         ),
+        *water_layers(data),
         *road_layers(data, classes=("national", "provincial", "county", "township")),
         boundary_layer(data),
         *seat_layer(data),
@@ -58,4 +60,4 @@ def _cell_text(code: str, worker: str | None) -> str:
     return f"{code}\n{worker}" if worker else code
 
 
-KIND = MapKind("grid_plan", "网格划分图", ("villages", "roads", "grid_cells"), build)
+KIND = MapKind("grid_plan", "网格划分图", ("villages", "waters", "roads", "grid_cells"), build)

@@ -10,6 +10,7 @@ from gridmgmt.maps.kinds.base import (
     spec_for,
     village_labels,
     village_layers,
+    water_layers,
 )
 from gridmgmt.maps.static.spec import MapLayer, MapSpec
 
@@ -35,6 +36,7 @@ def build(data: BriefingData) -> MapSpec:
             zorder=4,
             style={"marker": "o", "markersize": 0.5, "color": "#5b7fa6", "linewidth": 0},
         ),
+        *water_layers(data),
         *road_layers(data),
         MapLayer(
             "point",
@@ -50,4 +52,4 @@ def build(data: BriefingData) -> MapSpec:
     return spec_for(data, f"{data.place.name}概况图", layers, seat_label(data) + village_labels(data))
 
 
-KIND = MapKind("overview", "乡镇概况图", ("villages", "groups", "households", "roads", "venues"), build)
+KIND = MapKind("overview", "乡镇概况图", ("villages", "waters", "groups", "households", "roads", "venues"), build)

@@ -10,6 +10,7 @@ from gridmgmt.maps.kinds.base import (
     spec_for,
     village_labels,
     village_layers,
+    water_layers,
 )
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
 
@@ -40,6 +41,7 @@ def build(data: BriefingData) -> MapSpec:
             zorder=3,
             style={"facecolor": "#fff3c4", "edgecolor": "#e0b000", "linewidth": 0.4},
         ),
+        *water_layers(data),
         *road_layers(data),
         *_tour(data),
         boundary_layer(data),
@@ -119,4 +121,6 @@ def _tour(data: BriefingData) -> list[MapLayer]:
     ]
 
 
-KIND = MapKind("sites", "党建示范点分布图", ("villages", "roads", "demo_sites", "site_corridor", "site_tour"), build)
+KIND = MapKind(
+    "sites", "党建示范点分布图", ("villages", "waters", "roads", "demo_sites", "site_corridor", "site_tour"), build
+)

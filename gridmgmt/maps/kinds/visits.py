@@ -15,6 +15,7 @@ from gridmgmt.maps.kinds.base import (
     spec_for,
     village_labels,
     village_layers,
+    water_layers,
 )
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
 
@@ -42,6 +43,7 @@ def build(data: BriefingData) -> MapSpec:
             if not cells.empty
             else []
         ),
+        *water_layers(data),
         *road_layers(data, classes=("national", "provincial", "county", "township")),
         boundary_layer(data),
         *seat_layer(data),
@@ -65,4 +67,4 @@ def build(data: BriefingData) -> MapSpec:
     return spec_for(data, f"{data.place.name}走访覆盖图", layers, village_labels(data) + rates, notes)
 
 
-KIND = MapKind("visits", "走访覆盖图", ("villages", "roads", "group_compliance", "cell_compliance"), build)
+KIND = MapKind("visits", "走访覆盖图", ("villages", "waters", "roads", "group_compliance", "cell_compliance"), build)

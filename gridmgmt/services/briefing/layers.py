@@ -28,6 +28,7 @@ from gridmgmt.db.models import (
     Township,
     Village,
     VillageGroup,
+    Water,
 )
 from gridmgmt.db.queries import in_township, township_villages
 from gridmgmt.domain.site_criteria import SiteConfig
@@ -96,6 +97,14 @@ def _roads(session: Session, ask: Ask) -> gpd.GeoDataFrame:
     return frame(
         session,
         select(Road.code, Road.name, Road.road_class, wkb(Road.geom)).where(func.ST_Intersects(Road.geom, township)),
+    )
+
+
+def _waters(session: Session, ask: Ask) -> gpd.GeoDataFrame:
+    township = select(Township.geom).where(Township.id == ask.township_id).scalar_subquery()
+    return frame(
+        session,
+        select(Water.code, Water.name, Water.kind, wkb(Water.geom)).where(func.ST_Intersects(Water.geom, township)),
     )
 
 
@@ -254,6 +263,7 @@ LOADERS: dict[str, Loader] = {
     "groups": _groups,
     "households": _households,
     "roads": _roads,
+    "waters": _waters,
     "venues": _venues,
     "group_members": _group_members,
     "above_scale_firms": _above_scale_firms,

@@ -11,7 +11,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy import ColumnElement, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.grid_cells import OutsideVillage, VillageMesh, build_mesh, dissolve
@@ -19,7 +19,7 @@ from gridmgmt.analysis.grid_groups import allocate_groups
 from gridmgmt.analysis.grid_quality import Quality, quality
 from gridmgmt.analysis.partition import SiteGraph, site_graph
 from gridmgmt.db.bulk import copy_rows
-from gridmgmt.db.models import GridCell, GridPlan, Household, Road, Township, Village
+from gridmgmt.db.models import GridCell, GridPlan, Household, Road, Township, Village, Water
 from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.db.queries import in_township, must_visit
 from gridmgmt.domain.grid_rules import GridError, GridRules, PlanNotFound
@@ -32,13 +32,14 @@ from gridmgmt.services.grids.splits import GroupSplit, group_splits
 
 @dataclass(frozen=True)
 class GridTownship:
-    """A township's villages, households and roads in metres on its local PLANE."""
+    """A township's villages, households, roads and water edges in metres on its local PLANE."""
 
     id: int
     plane: LocalPlane
     villages: pd.DataFrame  # id, code, name, geom
     households: pd.DataFrame  # id, code, village_id, group_id, x, y, must_visit
     roads: np.ndarray  # road lines
+    waters: np.ndarray  # rivers and canals, and the banks of ponds, reservoirs and lakes
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def township_id(session: Session, code: str) -> int:
 
 
 def load_township(session: Session, tid: int) -> GridTownship:
-    """Villages, households (must_visit as one bool, never the flags) and roads of TID."""
+    """Villages, households (must_visit as one bool, never the flags), roads and waters of TID."""
     plane = township_frame(session, tid).plane
     villages = pd.read_sql(
         select(Village.id, Village.code, Village.name, func.ST_AsBinary(Village.geom).label("wkb"))
@@ -103,7 +104,15 @@ def load_township(session: Session, tid: int) -> GridTownship:
     xy = plane.forward(households[["x", "y"]].to_numpy(float))
     households["x"], households["y"] = xy[:, 0], xy[:, 1]
     roads = session.scalars(select(func.ST_AsBinary(Road.geom)).where(Road.township_id == tid)).all()
-    return GridTownship(tid, plane, villages, households, _metres(plane, roads))
+    return GridTownship(
+        tid, plane, villages, households, _metres(plane, roads), _metres(plane, water_lines(session, tid))
+    )
+
+
+def water_lines(session: Session, tid: int) -> list[bytes]:
+    """The waters of TID as lines (WKB): rivers and canals as they are, water areas by their banks."""
+    line = case((func.ST_Dimension(Water.geom) == 2, func.ST_Boundary(Water.geom)), else_=Water.geom)
+    return session.scalars(select(func.ST_AsBinary(line)).where(Water.township_id == tid)).all()
 
 
 def _metres(plane: LocalPlane, wkbs) -> np.ndarray:
@@ -134,7 +143,7 @@ def village_mesh(town: GridTownship, village_id: int, rules: GridRules) -> tuple
             f"{village['name']} 有 {len(codes)} 户不在村界内，请先核对位置：{'、'.join(codes[:10])}"
         ) from exc
     homes["weight"] = weights(homes, rules)
-    graph = site_graph(mesh, homes.weight.to_numpy(), homes.group_id.to_numpy(), town.roads)
+    graph = site_graph(mesh, homes.weight.to_numpy(), homes.group_id.to_numpy(), town.roads, town.waters)
     return homes, mesh, graph
 
 

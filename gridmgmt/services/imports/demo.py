@@ -22,6 +22,7 @@ SUMMARY = {
     "household": "农户",
     "party_member": "党员",
     "road": "道路",
+    "water": "水系",
 }
 
 

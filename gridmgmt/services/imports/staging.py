@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import shapely
 from psycopg import sql
-from sqlalchemy import Table, func, not_, or_, select, update
+from sqlalchemy import Table, case, func, not_, or_, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateTable
@@ -24,6 +24,7 @@ _TYPES = {
     "polygon": ("ST_MultiPolygon",),
     "any": ("ST_Point", "ST_Polygon", "ST_MultiPolygon"),
     "line": ("ST_LineString",),
+    "line_or_polygon": ("ST_LineString", "ST_MultiLineString", "ST_MultiPolygon"),
     "point": ("ST_Point",),
 }
 _SRID_BYTES = SRID.to_bytes(4, "little")
@@ -98,9 +99,12 @@ def _repaired(kind: str, geom):
     valid = func.ST_MakeValid(geom)
     if kind == "point":
         return valid
-    if kind == "line":
-        return func.ST_LineMerge(func.ST_CollectionExtract(valid, _LINES))
+    lines = func.ST_LineMerge(func.ST_CollectionExtract(valid, _LINES))
     polygons = func.ST_CollectionExtract(valid, _POLYGONS)
+    if kind == "line":
+        return lines
+    if kind == "line_or_polygon":  # a line stays a line, an area stays an area
+        return case((func.ST_Dimension(geom) == 1, lines), else_=func.ST_Multi(polygons))
     return func.ST_Multi(polygons) if kind == "polygon" else polygons
 
 

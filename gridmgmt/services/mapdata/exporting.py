@@ -26,6 +26,7 @@ from gridmgmt.db.models import (
     Township,
     Village,
     VillageGroup,
+    Water,
 )
 from gridmgmt.domain.errors import UserError
 from gridmgmt.services.accounts.actors import Actor, record
@@ -64,6 +65,7 @@ SOURCES = {
         ),
     ),
     "roads": Source(Road, Road.township_id),
+    "waters": Source(Water, Water.township_id),
     "party_orgs": Source(
         PartyOrg,
         PartyOrg.township_id,
@@ -160,7 +162,9 @@ def _write_csv(frame: pd.DataFrame, geoms, path: Path) -> None:
 def _write_gis(frame: pd.DataFrame, geoms, path: Path, fmt: str, layer: Layer) -> None:
     if fmt == "shp":
         if geoms is not None and len(set(shapely.get_type_id(geoms[~shapely.is_missing(geoms)]))) > 1:
-            raise ExportRefused("Shapefile 不能在一个文件里混合点和面：请改用 gpkg 或 geojson")
+            raise ExportRefused(
+                "Shapefile 一个文件只能有一种几何类型（如点和面、线和面不能混合）：请改用 gpkg 或 geojson"
+            )
         frame = frame.rename(columns={f.name: f.shp_name for f in layer.fields})
     data = gpd.GeoDataFrame(frame, geometry=geoms, crs=4326) if geoms is not None else frame
     pyogrio.write_dataframe(

@@ -24,6 +24,7 @@ from gridmgmt.db.models import (
     Road,
     Village,
     VillageGroup,
+    Water,
 )
 from gridmgmt.db.queries import COORD_DIGITS, GROUP_TOWNSHIP, data_version, in_scope, published_cells
 from gridmgmt.domain.errors import NotFound, UserError
@@ -117,6 +118,16 @@ COLLECTIONS = {
             {"code": Road.code, "name": Road.name, "road_class": Road.road_class, "length_m": Road.length_m},
             township=Road.township_id,
             versioned_by=("road",),
+        ),
+        Collection(
+            "waters",
+            "水系",
+            "Geometry",
+            Water.id,
+            Water.geom,
+            {"code": Water.code, "name": Water.name, "kind": Water.kind},
+            township=Water.township_id,
+            versioned_by=("water",),
         ),
         Collection(
             "grid_cells",

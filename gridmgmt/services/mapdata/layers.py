@@ -8,7 +8,7 @@ a grid worker's scope) embed theirs, with non-sensitive attributes only.
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import Household, PartyOrg, Road, Township, Village, VillageGroup
+from gridmgmt.db.models import Household, PartyOrg, Road, Township, Village, VillageGroup, Water
 from gridmgmt.db.queries import feature_collection
 from gridmgmt.domain.errors import TownshipNotFound
 from gridmgmt.readmodels import TownshipLayers, TownshipSummary
@@ -53,6 +53,7 @@ def township_layers(session: Session, code: str) -> TownshipLayers:
         roads=feature_collection(session, _roads(township_id)),
         venues=feature_collection(session, _venues(township_id)),
         household_count=session.scalar(_household_count(township_id)),
+        waters=feature_collection(session, _waters(township_id)),
     )
 
 
@@ -93,6 +94,13 @@ def _roads(township_id: int) -> Select:
     township_geom = select(Township.geom).where(Township.id == township_id).scalar_subquery()
     return select(Road.code, Road.name, Road.road_class, Road.geom.label("geom")).where(
         func.ST_Intersects(Road.geom, township_geom)
+    )
+
+
+def _waters(township_id: int) -> Select:
+    township_geom = select(Township.geom).where(Township.id == township_id).scalar_subquery()
+    return select(Water.code, Water.name, Water.kind, Water.geom.label("geom")).where(
+        func.ST_Intersects(Water.geom, township_geom)
     )
 
 

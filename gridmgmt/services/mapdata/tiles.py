@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from gridmgmt.db import queries
-from gridmgmt.db.models import GridCell, GridPlan, Household, Road, Village, VillageGroup
+from gridmgmt.db.models import GridCell, GridPlan, Household, Road, Village, VillageGroup, Water
 from gridmgmt.db.queries import GROUP_TOWNSHIP, in_scope, published_cells
 from gridmgmt.domain.errors import NotFound, UserError
 from gridmgmt.domain.permissions import Scope
@@ -91,6 +91,7 @@ LAYERS = {
             order=_minor_roads_first,
             versioned_by=("road",),
         ),
+        TileLayer("waters", Water.geom, (Water.id, Water.name, Water.kind), Water.township_id, versioned_by=("water",)),
         TileLayer(
             "villages",
             Village.geom,

@@ -16,6 +16,7 @@ from gridmgmt.db.models import (
     Township,
     Village,
     VillageGroup,
+    Water,
 )
 from gridmgmt.db.queries import collection, feature_collection, posting_in_force
 from gridmgmt.domain.errors import NotFound
@@ -217,4 +218,7 @@ def area_layers(session: Session, title: str, code: str, village_ids: list[int],
             ),
         ),
         households=feature_collection(session, select(sub.c.code, sub.c.group_name, sub.c.geom)),
+        waters=feature_collection(
+            session, select(Water.code, Water.name, Water.kind, Water.geom).where(func.ST_Intersects(Water.geom, area))
+        ),
     )
