@@ -26,7 +26,7 @@ from gridmgmt.services.field.working_set import FieldUser, working_set
 from gridmgmt.services.visits.events import EventReport
 from gridmgmt.services.visits.records import Fix, VisitInput
 from web.auth import current_actor, current_scope, permission_required, public
-from web.db import get_session
+from web.db import get_session, one_transaction
 from web.followups import store_followup, store_photo_item
 from web.inputs import EventBody, FollowupBody, OutboxBody, PhotoBody, VisitBody
 from web.params import accepts, problems
@@ -190,13 +190,14 @@ def data():
 @permission_required("record_visits")
 @accepts(body=OutboxBody)
 def outbox(body: OutboxBody):
-    """Store queued visits and events one by one; each answered with what the server holds
+    """Store queued visits and events one by one, in one transaction; each answered with what the server holds
     under its client id, or with its own refusal ({"error": {..., "final": true}})."""
-    answers = [_stored(item, VisitBody, _store_visit) for item in body.visits]
-    answers += [_stored(item, EventBody, _store_event) for item in body.events]
-    # Follow-ups and photos after the visits they belong to (web/followups.py).
-    answers += [_stored(item, FollowupBody, store_followup) for item in body.followups]
-    answers += [_stored(item, PhotoBody, store_photo_item) for item in body.photos]
+    with one_transaction():
+        answers = [_stored(item, VisitBody, _store_visit) for item in body.visits]
+        answers += [_stored(item, EventBody, _store_event) for item in body.events]
+        # Follow-ups and photos after the visits they belong to (web/followups.py).
+        answers += [_stored(item, FollowupBody, store_followup) for item in body.followups]
+        answers += [_stored(item, PhotoBody, store_photo_item) for item in body.photos]
     return {"results": answers}
 
 
@@ -215,6 +216,7 @@ def _stored(item: dict, model, store) -> dict:
     try:
         stored = store(body)
     except UserError as exc:
+        get_session().rollback()  # back to the item's savepoint: nothing of it stays (web.db.one_transaction)
         return _refused(body.client_id, exc.status, str(exc), getattr(exc, "final", True))
     return {"client_id": body.client_id, "status": 201 if stored["created"] else 200, "stored": stored}
 

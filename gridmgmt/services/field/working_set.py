@@ -32,9 +32,9 @@ from gridmgmt.services.accounts.audit import Actor, record
 from gridmgmt.services.field.my_grid import my_grid
 from gridmgmt.services.followups.household_file import household_files
 from gridmgmt.services.mapdata.villages import scope_layers
-from gridmgmt.services.visits.compliance import CadreWork, cadre_work
 from gridmgmt.services.visits.places import work_places
 from gridmgmt.services.visits.settings import VisitSettings
+from gridmgmt.services.visits.work import CadreWork, cadre_work
 
 # The latest visits of each household the phone keeps (the household page shows more).
 PHONE_VISITS = 3

@@ -68,12 +68,15 @@
     }
     if (answer.status === 401) { FIELD.emit("login", true); return false; }
     if (!answer.ok) return false;
+    const kept = answer.clone();
     const data = await answer.json();
     if (data.user.id !== config.user) { await forgetOtherUser(); location.reload(); return false; }
     const copy = Boolean(answer.headers.get("X-Field-Copy"));  // the worker's copy: no signal
     show(data, answer.headers.get("Date"), answer.headers.get("ETag"), !copy);
+    if (!copy) lastAnswer = kept;
     return !copy;
   }
+  let lastAnswer = null;  // the server's last working set, for the worker's cache on first load
   FIELD.refresh = refresh;
 
   // Ready with no signal: both pages and the working set are on the phone.
@@ -84,11 +87,23 @@
       await new Promise(resolve => navigator.serviceWorker.addEventListener("controllerchange", resolve, {once: true}));
     }
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
-    const fetched = await Promise.all([...config.pages, config.data].map(
-      url => fetch(url, {credentials: "same-origin"}).then(r => r.ok, () => false)));
+    const fetched = await Promise.all([...config.pages.map(url => fetch(url, {credentials: "same-origin"})
+      .then(r => r.ok, () => false)), keepData()]);
     if (!fetched.every(Boolean)) return;
     document.documentElement.dataset.offline = "ready";
     note("offline-ready", "已存到手机：没有信号也能打开本页、查农户、记走访");
+  }
+
+  // The working set into the worker's cache. On first load the page fetched it before the worker
+  // took control: store that answer rather than ask again (the server would build it twice).
+  async function keepData() {
+    const kept = await caches.match(config.data, {ignoreVary: true});
+    if (kept && FIELD.version && kept.headers.get("ETag") === FIELD.version) return true;
+    if (lastAnswer && lastAnswer.headers.get("ETag") === FIELD.version) {
+      await (await caches.open("gridmgmt-data")).put(config.data, lastAnswer.clone());
+      return true;
+    }
+    return fetch(config.data, {credentials: "same-origin"}).then(r => r.ok, () => false);
   }
 
   // Sending: one run at a time, and one more after it when asked meanwhile (a record made
