@@ -1,5 +1,5 @@
 """The installable field app: its manifest, its service worker, the working set a phone keeps
-for use with no signal, and the outbox endpoint that takes queued visits and events in batches.
+for use with no signal, and the outbox endpoint that takes queued records in batches.
 
 The service worker is web/static/field/sw.js served at /sw.js (its scope is the whole app),
 preceded by one line of settings: the Workbox modules and idb to import and the files to
@@ -28,9 +28,10 @@ from gridmgmt.services.visits.records import Fix, VisitInput
 from web.auth import current_actor, current_scope, permission_required, public
 from web.db import get_session, one_transaction
 from web.followups import store_followup, store_photo_item
-from web.inputs import EventBody, FollowupBody, OutboxBody, PhotoBody, VisitBody
+from web.inputs import CheckinBody, EventBody, FollowupBody, MeetingBody, OutboxBody, PhotoBody, VisitBody
+from web.orgs import store_meeting
 from web.params import accepts, problems
-from web.visits import visit_settings
+from web.visits import store_checkin, visit_settings
 
 bp = Blueprint("field", __name__)
 
@@ -71,6 +72,7 @@ PRECACHE_STATIC = (
     "field/search.js",
     "field/today.js",
     "field/home.js",
+    "field/presence.js",
     "field/icon.svg",
     "field/icon-192.png",
     "field/icon-512.png",
@@ -190,11 +192,14 @@ def data():
 @permission_required("record_visits")
 @accepts(body=OutboxBody)
 def outbox(body: OutboxBody):
-    """Store queued visits and events one by one, in one transaction; each answered with what the server holds
-    under its client id, or with its own refusal ({"error": {..., "final": true}})."""
+    """Store queued records (visits, events, check-ins, meetings, follow-ups, photos) one by one,
+    in one transaction; each answered with what the server holds under its client id, or with
+    its own refusal ({"error": {..., "final": true}})."""
     with one_transaction():
         answers = [_stored(item, VisitBody, _store_visit) for item in body.visits]
         answers += [_stored(item, EventBody, _store_event) for item in body.events]
+        answers += [_stored(item, CheckinBody, store_checkin) for item in body.checkins]
+        answers += [_stored(item, MeetingBody, store_meeting) for item in body.meetings]
         # Follow-ups and photos after the visits they belong to (web/followups.py).
         answers += [_stored(item, FollowupBody, store_followup) for item in body.followups]
         answers += [_stored(item, PhotoBody, store_photo_item) for item in body.photos]

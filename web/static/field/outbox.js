@@ -1,5 +1,6 @@
-/* The phone's outbox: visits and events kept in IndexedDB (through idb) until the server has
- * them. Shared by the pages and the service worker (self.gridmgmtOutbox), so either may send.
+/* The phone's outbox: visits, events, check-ins and meetings (and a visit's follow-up and
+ * photos) kept in IndexedDB (through idb) until the server has them. Shared by the pages and
+ * the service worker (self.gridmgmtOutbox), so either may send.
  *
  * Each record gets its client id when it is made; the server stores a client id once and
  * answers with what it holds, so a record sent twice (page and worker, a lost answer) is one
@@ -38,7 +39,8 @@
   // What the other senders (the worker, another tab) did reaches this one's listeners too.
   if (channel) channel.addEventListener("message", event => listeners.forEach(listener => listener(event.data)));
 
-  // A new record of KIND ("visit", "event", "followup" or "photo") by USER_ID; LABEL names it in the banner.
+  // A new record of KIND ("visit", "event", "checkin", "meeting", "followup" or "photo") by USER_ID;
+  // LABEL names it in the banner.
   async function add(userId, kind, body, label) {
     const item = {client_id: uuid4(), user_id: userId, kind, label, body: {...body}, rev: 1,
                   state: "waiting", error: null, attempts: 0, next_at: 0, created_at: Date.now()};
@@ -101,9 +103,10 @@
   }
 
   // The field of each kind whose edit the server's answer must show; photos are never edited.
-  const EDITABLE = {visit: "note", event: "description", followup: "note"};
+  const EDITABLE = {visit: "note", event: "description", followup: "note", meeting: "topic"};
   // The outbox body's list for each kind; follow-ups and photos go after their visit.
-  const LISTS = {visit: "visits", event: "events", followup: "followups", photo: "photos"};
+  const LISTS = {visit: "visits", event: "events", checkin: "checkins", meeting: "meetings", followup: "followups",
+                 photo: "photos"};
   const BATCH_CHARS = 4_000_000;  // photos are large: a batch stays well under the server's limit
 
   const WHY = {
