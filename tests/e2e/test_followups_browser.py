@@ -10,10 +10,10 @@ from io import BytesIO
 import numpy as np
 import pytest
 from PIL import Image
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from gridmgmt.config import get_settings
-from gridmgmt.db.models import Followup, Photo, Visit
+from gridmgmt.db.models import CadreVillage, Followup, Photo, Visit
 from tests.e2e.test_field_offline_browser import (  # noqa: F401
     WAIT_MS,
     _count,
@@ -192,4 +192,26 @@ def test_the_household_file_on_the_desk_and_on_the_phone_with_no_signal(phone, l
     page.evaluate(f"FIELD.showHousehold(FIELD.byCode.get('{IN_SCOPE[0]}'))")
     shown = page.text_content("#house-file")
     assert "第一次走访" in shown and "需跟进（看病就医）：需联系村医 — 待办" in shown and "网格员" in shown
+    assert phone.errors == []
+
+
+def test_a_follow_up_whose_visit_was_refused_is_refused_with_the_reason_and_dismissable(
+    phone, live_server, session, named
+):
+    phone.set_offline(True)
+    page = _open(phone, live_server, "/m/visits")
+    _record_with(page, named[IN_SCOPE[0]], "已不在范围", category="health", followup="需联系村医")
+    _waiting(page, 2)  # the visit and its follow-up
+    session.execute(delete(CadreVillage))  # 西村: the posting ends before they are sent
+    session.commit()
+    phone.set_offline(False)
+    refused = "#outbox-items li.refused"
+    page.wait_for_function(f"() => document.querySelectorAll('{refused}').length === 2", timeout=WAIT_MS)
+    follow_up = page.locator(f"{refused}:has-text('需跟进')")
+    assert "所属走访未被接收：没有这户农户，或不在您的走访范围内" in follow_up.inner_text()
+    assert page.text_content("#outbox-count") == "0"  # nothing waits for ever
+    follow_up.locator(".dismiss").click()
+    page.wait_for_function(f"() => document.querySelectorAll('{refused}').length === 1")
+    assert "需跟进" not in page.text_content("#outbox-items")
+    assert _count(session, Visit) == 0 and _count(session, Followup) == 0
     assert phone.errors == []

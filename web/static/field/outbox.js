@@ -131,7 +131,22 @@
     return "server";
   }
 
-  async function sendBatch(url, csrf, batch) {
+  // A follow-up or photo waits for its visit. When that visit was refused, or is gone from the
+  // phone and the server still has not got it (NOT_YET: answered "visit not there yet" in this
+  // run), it never will arrive: the record is refused too, with the reason, until dismissed.
+  async function refuseOrphans(userId, notYet) {
+    const all = await items(userId);
+    const byId = new Map(all.map(item => [item.client_id, item]));
+    for (const item of all) {
+      const visit = byId.get(item.body.visit_client_id);
+      if (!item.body.visit_client_id || item.state === "refused") continue;
+      const why = visit ? (visit.state === "refused" ? `所属走访未被接收：${visit.error}` : null)
+        : (notYet.has(item.client_id) ? "所属走访已从手机删除，未曾上传" : null);
+      if (why) await settle(item.client_id, item.rev, current => ({...current, state: "refused", error: why}));
+    }
+  }
+
+  async function sendBatch(url, csrf, batch, notYet) {
     const sent = new Map(batch.map(item => [item.client_id, item]));
     let status, reply;
     try {
@@ -144,6 +159,7 @@
       for (const result of reply.results) {
         const item = sent.get(result.client_id);
         if (!item) continue;
+        if (result.error && result.error.final === false) notYet.add(item.client_id);
         await settle(item.client_id, item.rev, (current, same) => result.stored ? stored(current, same, result.stored)
           : result.error.final === false ? backoff(current, result.error.message)  // e.g. its visit not there yet
           : {...current, state: "refused", error: result.error.message});
@@ -178,10 +194,13 @@
     const now = Date.now();
     const due = (await items(userId)).filter(i => i.state !== "refused" && (force || i.next_at <= now));
     let outcome = "sent";
+    const notYet = new Set();
+    await refuseOrphans(userId, notYet);
     for (const batch of batches(due)) {
       if (outcome === "offline" || outcome === "login") break;
-      outcome = await sendBatch(url, csrf, batch);
+      outcome = await sendBatch(url, csrf, batch, notYet);
     }
+    await refuseOrphans(userId, notYet);
     changed({flushed: outcome});
     return outcome;
   }
