@@ -76,6 +76,8 @@ PRECACHE_STATIC = (
     "field/icon.svg",
     "field/icon-192.png",
     "field/icon-512.png",
+    "followups.css",  # the follow-up pages, kept for use with no signal too
+    "followups-map.js",
 )
 THEME = "#b71c1c"
 
@@ -120,10 +122,26 @@ def worker_settings() -> dict:
         + [url_for("static", filename=name) for name in PRECACHE_STATIC],
         "pages": [url_for("mobile.index"), url_for("visits.today")],
         "households": url_for("households.show", code="CODE")[: -len("CODE")],
+        "followups": _followup_urls(),
+        "photos": _photo_prefix(),
         "data": url_for("field.data"),
         "session": url_for("field.login_state"),
         "outbox": url_for("field.outbox"),
         "logout": [url_for("accounts.logout"), url_for("accounts.logout_everywhere")],
+    }
+
+
+def _photo_prefix() -> str:
+    return url_for("followups.photo", photo_id=0)[: -len("0")]
+
+
+def _followup_urls() -> dict:
+    """The follow-up pages the worker keeps: the field menu's way in, and the list's and one
+    item's paths as a pattern (CODE, ID stand for the township code and the item number)."""
+    return {
+        "home": url_for("followups.mine"),
+        "list": url_for("followups.township", code="CODE"),
+        "item": url_for("followups.show", followup_id=0)[: -len("0")],
     }
 
 
@@ -140,6 +158,9 @@ def page_config() -> dict:
         "household": url_for("households.show", code="CODE")[: -len("CODE")],
         "login": url_for("accounts.login", next=request.path),
         "route": url_for("visits.route"),
+        "photos": _photo_prefix(),
+        # The user's township's follow-up list, kept for use with no signal (None: no township).
+        "followups": url_for("followups.township", code=code) if (code := current_user.township_code) else None,
         "pinyin": url_for("assets.package_file", package="pinyin-pro", filename="dist/index.js"),
         "styles": {"village": VILLAGE, "group": GROUP, "roads": ROADS},
     }
