@@ -353,6 +353,13 @@ class FollowupQuery(Params):
     state: Literal["open", "all"] = Field("open", title="范围")
 
 
+class FollowupOwner(Params):
+    """The cadre a follow-up is handed to (改派) and the version the user saw."""
+
+    owner: Id = Field(title="负责人")
+    version: Version = Field(title="版本")
+
+
 class FollowupMove(Params):
     """A follow-up's next state, the note (needed to close) and the version the user saw."""
 
