@@ -1,5 +1,6 @@
 """Compliance of a township on a date: load households, staff and visits, run the analysis."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -238,12 +239,19 @@ def load_township(
 
 
 def township_compliance(
-    session: Session, code: str, day: date, settings: VisitSettings, villages: Select | None = None
+    session: Session,
+    code: str,
+    day: date,
+    settings: VisitSettings,
+    villages: Select | None = None,
+    only: Callable[[Duty], bool] | None = None,
 ) -> Compliance:
     """Every active duty's status in township CODE on DAY, and its 四必到 events then; only
-    of the targets in VILLAGES (ids, a subquery) when given."""
-    duties = active_duties(session)
-    since = min((previous_period(d.period, day, settings.term)[0] for d in duties), default=day)
+    of the targets in VILLAGES (ids, a subquery) and of the duties ONLY picks when given.
+    Visits are read as far back as every active duty needs, so a target's last visit is the same."""
+    active = active_duties(session)
+    since = min((previous_period(d.period, day, settings.term)[0] for d in active), default=day)
+    duties = active if only is None else [d for d in active if only(d)]
     data = load_township(session, code, day, since, settings, villages)
     status, pairs = compliance(duties, data.households, data.groups, data.staff, data.visits, day, settings.term)
     events = event_status(data.events, pd.Timestamp(settings.end_of_day(day)))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.analysis.compliance import event_responsibility, per_cadre, work_list
 from gridmgmt.db.models import Cadre, CadreVillage, GridCell, GridMembership, GridPlan, Household
 from gridmgmt.db.queries import posting_in_force
-from gridmgmt.domain.duties import Duty, covers_township
+from gridmgmt.domain.duties import Duty, binds, covers_township
 from gridmgmt.services.visits.compliance import Compliance, find_cadre, township_compliance
 from gridmgmt.services.visits.duties import active_duties
 from gridmgmt.services.visits.settings import VisitSettings
@@ -53,11 +53,16 @@ def cadre_villages(cadre: dict, day: date, duties: list[Duty], settings: VisitSe
 def cadre_work(session: Session, code: str, day: date, settings: VisitSettings) -> CadreWork:
     """What cadre CODE must still do on DAY: open events past their deadline first.
 
-    Only the cadre's villages are read: a target's status depends on its own visits and on the
-    staff, never on other targets, so it comes out as the whole township's compliance gives it."""
+    Only the cadre's villages and the duties that bind them are read: a target's status depends
+    on its own visits and on the staff, never on other targets or duties, so it comes out as
+    the whole township's compliance gives it."""
     cadre = find_cadre(session, code)
-    villages = cadre_villages(cadre, day, active_duties(session), settings)
-    comp = township_compliance(session, cadre["township_code"], day, settings, villages)
+    duties = active_duties(session)
+    villages = cadre_villages(cadre, day, duties, settings)
+    # A duty that does not bind the cadre gives them no row: it is not worked out at all.
+    comp = township_compliance(
+        session, cadre["township_code"], day, settings, villages, lambda d: binds(d, cadre["cadre_role"], cadre["id"])
+    )
     mine = per_cadre(comp.status, comp.pairs)
     mine = mine[mine.cadre_id == cadre["id"]]
     household_duties = [d.code for d in comp.duties if d.target != "village_groups"]
