@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from gridmgmt.domain.errors import UserError
 from gridmgmt.domain.vocab import EVENT_TYPES, VISIT_KINDS
 from gridmgmt.maps.styles import GROUP, ROADS, VILLAGE
+from gridmgmt.services.accounts.scopes import remember_scopes
 from gridmgmt.services.field.outbox import store_event, store_visit
 from gridmgmt.services.field.working_set import FieldUser, working_set
 from gridmgmt.services.visits.events import EventReport
@@ -216,7 +217,8 @@ def outbox(body: OutboxBody):
     """Store queued records (visits, events, check-ins, meetings, follow-ups, photos) one by one,
     in one transaction; each answered with what the server holds under its client id, or with
     its own refusal ({"error": {..., "final": true}})."""
-    with one_transaction():
+    with one_transaction() as session:
+        remember_scopes(session)  # the batch is one cadre's: their scope is worked out once
         answers = [_stored(item, VisitBody, _store_visit) for item in body.visits]
         answers += [_stored(item, EventBody, _store_event) for item in body.events]
         answers += [_stored(item, CheckinBody, store_checkin) for item in body.checkins]
