@@ -26,9 +26,9 @@ from gridmgmt.db.session import make_session
 from gridmgmt.network.legs import DETOUR, GAP_MIN_STRAIGHT_M
 from gridmgmt.network.roads import RoadNetwork, township_frame
 from gridmgmt.network.tours import leg_pairs, order_stops
-from gridmgmt.services.visits.compliance import cadre_work
 from gridmgmt.services.visits.routes import SEARCH_S, SERVICE_S, SPEED_MPS, cadre_base, located, plan_route
 from gridmgmt.services.visits.settings import VisitSettings
+from gridmgmt.services.visits.work import cadre_work
 
 DB = "gridmgmt_bench_network"
 DAY = date(2025, 11, 30)

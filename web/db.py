@@ -1,9 +1,12 @@
 """One SQLAlchemy session per request, opened on first use and closed at teardown."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.session import make_session
+from gridmgmt.db.session import engine_for, make_session
 
 
 def read_only(view):
@@ -31,6 +34,20 @@ def close_session(_error: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+@contextmanager
+def one_transaction() -> Iterator[Session]:
+    """Within the block the request's session writes in one database transaction, committed at
+    its end: a service's commit releases a savepoint and its rollback returns to one, so each
+    item of a batch stands or falls alone, yet the disk is flushed once for the batch."""
+    close_session()
+    with engine_for(current_app.config["DATABASE_URL"]).connect() as connection, connection.begin():
+        g.db_session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield g.db_session
+        finally:
+            close_session()
 
 
 def init_app(app: Flask) -> None:

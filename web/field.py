@@ -1,5 +1,5 @@
 """The installable field app: its manifest, its service worker, the working set a phone keeps
-for use with no signal, and the outbox endpoint that takes queued visits and events in batches.
+for use with no signal, and the outbox endpoint that takes queued records in batches.
 
 The service worker is web/static/field/sw.js served at /sw.js (its scope is the whole app),
 preceded by one line of settings: the Workbox modules and idb to import and the files to
@@ -21,16 +21,18 @@ from pydantic import ValidationError
 from gridmgmt.domain.errors import UserError
 from gridmgmt.domain.vocab import EVENT_TYPES, VISIT_KINDS
 from gridmgmt.maps.styles import GROUP, ROADS, VILLAGE
+from gridmgmt.services.accounts.scopes import remember_scopes
 from gridmgmt.services.field.outbox import store_event, store_visit
 from gridmgmt.services.field.working_set import FieldUser, working_set
 from gridmgmt.services.visits.events import EventReport
 from gridmgmt.services.visits.records import Fix, VisitInput
 from web.auth import current_actor, current_scope, permission_required, public
-from web.db import get_session
+from web.db import get_session, one_transaction
 from web.followups import store_followup, store_photo_item
-from web.inputs import EventBody, FollowupBody, OutboxBody, PhotoBody, VisitBody
+from web.inputs import CheckinBody, EventBody, FollowupBody, MeetingBody, OutboxBody, PhotoBody, VisitBody
+from web.orgs import store_meeting
 from web.params import accepts, problems
-from web.visits import visit_settings
+from web.visits import store_checkin, visit_settings
 
 bp = Blueprint("field", __name__)
 
@@ -71,9 +73,12 @@ PRECACHE_STATIC = (
     "field/search.js",
     "field/today.js",
     "field/home.js",
+    "field/presence.js",
     "field/icon.svg",
     "field/icon-192.png",
     "field/icon-512.png",
+    "followups.css",  # the follow-up pages, kept for use with no signal too
+    "followups-map.js",
 )
 THEME = "#b71c1c"
 
@@ -118,10 +123,26 @@ def worker_settings() -> dict:
         + [url_for("static", filename=name) for name in PRECACHE_STATIC],
         "pages": [url_for("mobile.index"), url_for("visits.today")],
         "households": url_for("households.show", code="CODE")[: -len("CODE")],
+        "followups": _followup_urls(),
+        "photos": _photo_prefix(),
         "data": url_for("field.data"),
         "session": url_for("field.login_state"),
         "outbox": url_for("field.outbox"),
         "logout": [url_for("accounts.logout"), url_for("accounts.logout_everywhere")],
+    }
+
+
+def _photo_prefix() -> str:
+    return url_for("followups.photo", photo_id=0)[: -len("0")]
+
+
+def _followup_urls() -> dict:
+    """The follow-up pages the worker keeps: the field menu's way in, and the list's and one
+    item's paths as a pattern (CODE, ID stand for the township code and the item number)."""
+    return {
+        "home": url_for("followups.mine"),
+        "list": url_for("followups.township", code="CODE"),
+        "item": url_for("followups.show", followup_id=0)[: -len("0")],
     }
 
 
@@ -138,6 +159,9 @@ def page_config() -> dict:
         "household": url_for("households.show", code="CODE")[: -len("CODE")],
         "login": url_for("accounts.login", next=request.path),
         "route": url_for("visits.route"),
+        "photos": _photo_prefix(),
+        # The user's township's follow-up list, kept for use with no signal (None: no township).
+        "followups": url_for("followups.township", code=code) if (code := current_user.township_code) else None,
         "pinyin": url_for("assets.package_file", package="pinyin-pro", filename="dist/index.js"),
         "styles": {"village": VILLAGE, "group": GROUP, "roads": ROADS},
     }
@@ -190,13 +214,18 @@ def data():
 @permission_required("record_visits")
 @accepts(body=OutboxBody)
 def outbox(body: OutboxBody):
-    """Store queued visits and events one by one; each answered with what the server holds
-    under its client id, or with its own refusal ({"error": {..., "final": true}})."""
-    answers = [_stored(item, VisitBody, _store_visit) for item in body.visits]
-    answers += [_stored(item, EventBody, _store_event) for item in body.events]
-    # Follow-ups and photos after the visits they belong to (web/followups.py).
-    answers += [_stored(item, FollowupBody, store_followup) for item in body.followups]
-    answers += [_stored(item, PhotoBody, store_photo_item) for item in body.photos]
+    """Store queued records (visits, events, check-ins, meetings, follow-ups, photos) one by one,
+    in one transaction; each answered with what the server holds under its client id, or with
+    its own refusal ({"error": {..., "final": true}})."""
+    with one_transaction() as session:
+        remember_scopes(session)  # the batch is one cadre's: their scope is worked out once
+        answers = [_stored(item, VisitBody, _store_visit) for item in body.visits]
+        answers += [_stored(item, EventBody, _store_event) for item in body.events]
+        answers += [_stored(item, CheckinBody, store_checkin) for item in body.checkins]
+        answers += [_stored(item, MeetingBody, store_meeting) for item in body.meetings]
+        # Follow-ups and photos after the visits they belong to (web/followups.py).
+        answers += [_stored(item, FollowupBody, store_followup) for item in body.followups]
+        answers += [_stored(item, PhotoBody, store_photo_item) for item in body.photos]
     return {"results": answers}
 
 
@@ -215,6 +244,7 @@ def _stored(item: dict, model, store) -> dict:
     try:
         stored = store(body)
     except UserError as exc:
+        get_session().rollback()  # back to the item's savepoint: nothing of it stays (web.db.one_transaction)
         return _refused(body.client_id, exc.status, str(exc), getattr(exc, "final", True))
     return {"client_id": body.client_id, "status": 201 if stored["created"] else 200, "stored": stored}
 

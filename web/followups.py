@@ -13,11 +13,12 @@ from flask_login import current_user
 from gridmgmt.config import get_settings
 from gridmgmt.domain.followups import CATEGORIES, STATES, TRANSITIONS, FollowupError, FollowupRules
 from gridmgmt.domain.permissions import may
+from gridmgmt.services.followups.owners import owner_choices, reassign_followup
 from gridmgmt.services.followups.raising import Raised, Taken, move_followup, raise_followup, store_photo
 from gridmgmt.services.followups.reads import as_features, followup, photo_file, township_followups
 from web.auth import current_actor, current_scope, home_url, permission_required, require_township
 from web.db import get_session
-from web.inputs import FollowupBody, FollowupMove, FollowupQuery, PhotoBody
+from web.inputs import FollowupBody, FollowupMove, FollowupOwner, FollowupQuery, PhotoBody
 from web.params import accepts
 
 bp = Blueprint("followups", __name__)
@@ -59,8 +60,11 @@ def township(code: str, query: FollowupQuery):
 def show(followup_id: int):
     """One follow-up: what, where, who, its photos; taking it up or closing it for those who may."""
     item = followup(get_session(), followup_id, current_scope(), datetime.now(UTC))
-    moves = TRANSITIONS[item.state] if may(current_user.role, "handle_followups") else ()
-    return render_template("followups/show.html", item=item, moves=moves, states=STATES)
+    handles = may(current_user.role, "handle_followups")
+    moves = TRANSITIONS[item.state] if handles else ()
+    day = get_settings().today()
+    owners = owner_choices(get_session(), followup_id, current_scope(), day) if handles and moves else []
+    return render_template("followups/show.html", item=item, moves=moves, states=STATES, owners=owners)
 
 
 @bp.post("/followups/<int:followup_id>/state")
@@ -69,6 +73,16 @@ def show(followup_id: int):
 def move(followup_id: int, form: FollowupMove):
     """Move the follow-up to the form's state (closing needs the note); back to its page."""
     move_followup(get_session(), followup_id, form.state, form.note, form.version, current_scope(), current_actor())
+    return redirect(url_for("followups.show", followup_id=followup_id))
+
+
+@bp.post("/followups/<int:followup_id>/owner")
+@permission_required("handle_followups")
+@accepts(form=FollowupOwner)
+def reassign(followup_id: int, form: FollowupOwner):
+    """Hand the follow-up to another cadre of its village (its township, for township users); audited."""
+    day = get_settings().today()
+    reassign_followup(get_session(), followup_id, form.owner, form.version, current_scope(), day, current_actor())
     return redirect(url_for("followups.show", followup_id=followup_id))
 
 

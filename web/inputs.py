@@ -321,11 +321,13 @@ class EndPostingForm(Inline):
 
 
 class OutboxBody(Params):
-    """Visits and events queued on a phone, each checked on its own (VisitBody, EventBody) so
-    that one bad record is refused alone."""
+    """Visits, events, check-ins, meetings, follow-ups and photos queued on a phone, each
+    checked on its own (VisitBody, EventBody, ...) so that one bad record is refused alone."""
 
     visits: Annotated[list[dict[str, Any]], Field(max_length=50)] = Field([], title="走访记录")
     events: Annotated[list[dict[str, Any]], Field(max_length=50)] = Field([], title="事件")
+    checkins: Annotated[list[dict[str, Any]], Field(max_length=50)] = Field([], title="签到")
+    meetings: Annotated[list[dict[str, Any]], Field(max_length=50)] = Field([], title="组织生活会议")
     followups: Annotated[list[dict[str, Any]], Field(max_length=50)] = Field([], title="跟进事项")
     photos: Annotated[list[dict[str, Any]], Field(max_length=50)] = Field([], title="照片")
 
@@ -351,6 +353,13 @@ class FollowupQuery(Params):
     """Which follow-ups a list shows: the open ones (default) or all."""
 
     state: Literal["open", "all"] = Field("open", title="范围")
+
+
+class FollowupOwner(Params):
+    """The cadre a follow-up is handed to (改派) and the version the user saw."""
+
+    owner: Id = Field(title="负责人")
+    version: Version = Field(title="版本")
 
 
 class FollowupMove(Params):

@@ -74,6 +74,12 @@ def workbook(code: str, query: OrgLifeQuery):
 @accepts(body=MeetingBody)
 def record(body: MeetingBody):
     """Record a 组织生活 meeting from JSON, checked in where the phone is; a retried client_id stays single."""
+    stored = store_meeting(body)
+    return stored, 201 if stored["created"] else 200
+
+
+def store_meeting(body: MeetingBody) -> dict:
+    """Store a meeting from JSON or the phone's outbox once; what the server holds."""
     settings = get_settings()
     fix = None if body.lon is None or body.lat is None else Fix(body.lon, body.lat, body.accuracy_m)
     meeting = MeetingInput(
@@ -93,12 +99,15 @@ def record(body: MeetingBody):
     )
     return {
         "id": stored.id,
+        "client_id": str(stored.client_id),
         "created": created,
         "meeting_type": MEETING_TYPES[stored.meeting_type],
+        "held_on": stored.held_on.isoformat(),
+        "topic": stored.topic,
         "attendees": stored.attendees,
         "at_venue": stored.at_venue,
         "distance_m": None if stored.distance_m is None else round(stored.distance_m),
-    }, 201 if created else 200
+    }
 
 
 @bp.post("/api/pairings")

@@ -75,10 +75,22 @@ def record(body: VisitBody):
 def check_in(body: CheckinBody):
     """Record that the logged-in cadre is in the village at the fix (在村签到, evidence of days in
     the village); a retried client_id returns the first check-in (200) instead of a second."""
+    stored = store_checkin(body)
+    return stored, 201 if stored["created"] else 200
+
+
+def store_checkin(body: CheckinBody) -> dict:
+    """Store a check-in from JSON or the phone's outbox once; what the server holds."""
     fix = Fix(body.lon, body.lat, body.accuracy_m)
     at = body.checked_at or datetime.now(ZoneInfo("UTC"))
     stored, created = record_checkin(get_session(), CheckinInput(body.client_id, current_user.cadre_id, at, fix))
-    return {"id": stored.id, "created": created, "village_id": stored.village_id}, 201 if created else 200
+    return {
+        "id": stored.id,
+        "client_id": str(stored.client_id),
+        "created": created,
+        "village_id": stored.village_id,
+        "checked_at": stored.checked_at.isoformat(),
+    }
 
 
 @bp.post("/api/events")

@@ -85,12 +85,15 @@ def per_person(duty: Duty) -> bool:
     return duty.target != "flagged_households"
 
 
+def binds(duty: Duty, cadre_role: str, cadre_id: int) -> bool:
+    """True when active DUTY binds the cadre CADRE_ID of CADRE_ROLE, by role or by name."""
+    return duty.active and (cadre_role in duty.cadre_roles or duty.cadre_id == cadre_id)
+
+
 def covers_township(duties: list[Duty], cadre_role: str, cadre_id: int) -> bool:
     """True when one of the active DUTIES of scope 全镇 binds the cadre CADRE_ID of
     CADRE_ROLE (by role or by name): they answer for targets anywhere in their township."""
-    return any(
-        d.active and d.scope == "township" and (cadre_role in d.cadre_roles or d.cadre_id == cadre_id) for d in duties
-    )
+    return any(d.scope == "township" and binds(d, cadre_role, cadre_id) for d in duties)
 
 
 DEFAULT_DUTIES = (

@@ -241,3 +241,22 @@ def test_route_from_where_i_stand_or_from_the_base(phone, live_server, named):
     page.click("#route-button")
     page.wait_for_function("() => document.getElementById('route-summary').textContent.startsWith('从驻地出发并返回')")
     assert phone.errors == []
+
+
+def test_first_load_asks_the_server_for_the_working_set_once(browser, live_server, named):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    asked = []  # answers from the network, whether the page or the worker asked (not the worker's copies)
+    context.on(
+        "response",
+        lambda r: asked.append(r.status) if "/api/field/data" in r.url and not r.from_service_worker else None,
+    )
+    log_in(page, live_server)
+    page.goto(f"{live_server}/m")
+    page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'", timeout=WAIT_MS)
+    assert asked == [200]
+    context.set_offline(True)  # and the copy kept is the one the page got: the app opens with no signal
+    page.reload()
+    page.wait_for_function("() => window.FIELD && FIELD.data && FIELD.data.households.length", timeout=WAIT_MS)
+    assert "离线" in page.text_content("#data-status")
+    context.close()

@@ -10,10 +10,10 @@ from io import BytesIO
 import numpy as np
 import pytest
 from PIL import Image
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from gridmgmt.config import get_settings
-from gridmgmt.db.models import Followup, Photo, Visit
+from gridmgmt.db.models import CadreVillage, Followup, Photo, Visit
 from tests.e2e.test_field_offline_browser import (  # noqa: F401
     WAIT_MS,
     _count,
@@ -192,4 +192,63 @@ def test_the_household_file_on_the_desk_and_on_the_phone_with_no_signal(phone, l
     page.evaluate(f"FIELD.showHousehold(FIELD.byCode.get('{IN_SCOPE[0]}'))")
     shown = page.text_content("#house-file")
     assert "第一次走访" in shown and "需跟进（看病就医）：需联系村医 — 待办" in shown and "网格员" in shown
+    assert phone.errors == []
+
+
+def test_a_follow_up_whose_visit_was_refused_is_refused_with_the_reason_and_dismissable(
+    phone, live_server, session, named
+):
+    phone.set_offline(True)
+    page = _open(phone, live_server, "/m/visits")
+    _record_with(page, named[IN_SCOPE[0]], "已不在范围", category="health", followup="需联系村医")
+    _waiting(page, 2)  # the visit and its follow-up
+    session.execute(delete(CadreVillage))  # 西村: the posting ends before they are sent
+    session.commit()
+    phone.set_offline(False)
+    refused = "#outbox-items li.refused"
+    page.wait_for_function(f"() => document.querySelectorAll('{refused}').length === 2", timeout=WAIT_MS)
+    follow_up = page.locator(f"{refused}:has-text('需跟进')")
+    assert "所属走访未被接收：没有这户农户，或不在您的走访范围内" in follow_up.inner_text()
+    assert page.text_content("#outbox-count") == "0"  # nothing waits for ever
+    follow_up.locator(".dismiss").click()
+    page.wait_for_function(f"() => document.querySelectorAll('{refused}').length === 1")
+    assert "需跟进" not in page.text_content("#outbox-items")
+    assert _count(session, Visit) == 0 and _count(session, Followup) == 0
+    assert phone.errors == []
+
+
+def _photos_shown(page) -> list[str]:
+    """The sources of the photos the open household sheet shows, once each has loaded."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#house-file img')].every(i => i.complete && i.naturalWidth > 0)",
+        timeout=WAIT_MS,
+    )
+    return page.eval_on_selector_all("#house-file img", "imgs => imgs.map(i => i.src)")
+
+
+def test_photos_and_follow_up_pages_with_no_signal(phone, live_server, session, named, files_dir, tmp_path):
+    page = _open(phone, live_server, "/m")
+    home = named[IN_SCOPE[0]]
+    _record_with(page, home, "有信号时", camera_photo(tmp_path / "a.jpg", seed=3), "health", "需联系村医")
+    assert _stored_soon(lambda: _count(session, Photo) == 1 and _count(session, Followup) == 1)
+    item = session.scalar(select(Followup))
+    page.goto(f"{live_server}/followups/{item.id}")  # opened once with signal: kept
+    assert page.locator(".photos img").count() == 1
+    page = _open(phone, live_server, "/m")  # the app keeps the follow-up list and the newest photos
+    page.wait_for_function("() => document.documentElement.dataset.followups === 'ready'", timeout=WAIT_MS)
+
+    phone.set_offline(True)
+    _record_with(page, home, "没信号时", camera_photo(tmp_path / "b.jpg", seed=4))
+    page.evaluate(f"FIELD.showHousehold(FIELD.households.get({home}))")
+    page.wait_for_selector("#house-file li.waiting")
+    shown = _photos_shown(page)
+    assert len(shown) == 2 and shown[0].endswith(f"/photos/{session.scalar(select(Photo.id))}")
+    assert shown[1].startswith("data:image/jpeg;base64,")  # the phone's own, not yet sent
+    assert "没信号时" in page.text_content("#house-file li.waiting")
+
+    page.goto(f"{live_server}/m/followups")  # the menu's 民情跟进, with no signal
+    assert "需联系村医" in page.text_content("main")
+    page.goto(f"{live_server}/followups/{item.id}")
+    assert "需联系村医" in page.text_content("main")
+    page.wait_for_function("() => document.querySelector('.photos img').naturalWidth > 0", timeout=WAIT_MS)
     assert phone.errors == []

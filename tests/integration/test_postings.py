@@ -13,8 +13,8 @@ from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.accounts.scopes import answers_for
 from gridmgmt.services.postings.changes import NewPosting, add_posting, end_posting
 from gridmgmt.services.postings.overview import postings_overview
-from gridmgmt.services.visits.compliance import cadre_work
 from gridmgmt.services.visits.duties import seed_default_duties
+from gridmgmt.services.visits.work import cadre_work
 from tests.integration.visit_fixtures import SETTINGS, TOWN, build
 
 DAY = date(2025, 5, 15)

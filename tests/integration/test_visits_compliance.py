@@ -15,17 +15,19 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, text, update
 
+from gridmgmt.analysis.compliance import event_responsibility, per_cadre
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
-from gridmgmt.db.models import AuditLog, Cadre
+from gridmgmt.db.models import AuditLog, Cadre, Household, Village
 from gridmgmt.domain.duties import DutyError
 from gridmgmt.domain.errors import NotFound
-from gridmgmt.services.visits.compliance import cadre_work, township_compliance
+from gridmgmt.services.visits.compliance import township_compliance
 from gridmgmt.services.visits.duties import list_duties, seed_default_duties, set_duty
 from gridmgmt.services.visits.events import EventReport, attend_event, report_event
 from gridmgmt.services.visits.places import township_places, work_places
 from gridmgmt.services.visits.records import VisitInput, record_visit
 from gridmgmt.services.visits.routes import plan_route
+from gridmgmt.services.visits.work import cadre_work
 from tests.actors import ADMIN, add_actor
 from tests.integration.visit_fixtures import SETTINGS, TOWN, build
 
@@ -299,3 +301,34 @@ def test_cli_reports_and_closes_an_event(session, town, cli_db):
     assert closed.exit_code == 0 and f"事件 {event_id} 已办结" in closed.output
     nobody = CliRunner().invoke(main, ["visits", "event", "--cadre", "X", "--type", "dispute", "--household", "H003"])
     assert nobody.exit_code != 0 and "没有编码为 X 的干部" in nobody.output
+
+
+def test_a_cadres_work_read_for_their_villages_is_the_townships_share(session, town):
+    """cadre_work reads only the cadre's villages (the phone's working set is built from it):
+    every cadre's rows and events come out as the whole township's compliance gives them."""
+    full = township_compliance(session, TOWN, DAY, SETTINGS)
+    everyone = per_cadre(full.status, full.pairs)
+    answer = event_responsibility(full.events, full.data.households, full.data.staff.on(DAY))
+    columns = ["duty", "target_id", "cadre_id", "status", "last_visit"]
+    for cadre in session.scalars(select(Cadre)):
+        work = cadre_work(session, cadre.code, DAY, SETTINGS)
+        theirs = everyone[everyone.cadre_id == cadre.id][columns].sort_values(columns[:3]).reset_index(drop=True)
+        mine = work.mine[columns].sort_values(columns[:3]).reset_index(drop=True)
+        assert mine.astype(str).equals(theirs.astype(str)), cadre.code
+        assert sorted(work.events.id) == sorted(
+            full.events.id[full.events.id.isin(answer.id[answer.cadre_id == cadre.id])]
+        )
+
+
+def test_a_cadre_is_read_for_their_own_villages_only(session, town):
+    """A second village with households of its own is not read for the grid worker posted to the first."""
+    village = session.scalar(select(Village))
+    other = Village(township_id=village.township_id, code="441624100299", name="别村", geom=village.geom)
+    session.add(other)
+    session.flush()
+    session.add(Household(village_id=other.id, code="X001", head="外村户", geom=session.scalar(select(Household.geom))))
+    session.commit()
+    work = cadre_work(session, "C1", DAY, SETTINGS)  # the grid worker
+    assert set(work.compliance.data.households.village_id) == {village.id}
+    assert "X001" not in set(work.compliance.data.households.code)
+    assert len(township_compliance(session, TOWN, DAY, SETTINGS).data.households) == 20

@@ -16,9 +16,10 @@ from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.services.grids.allocation import allocate_township
 from gridmgmt.services.grids.plans import publish
-from gridmgmt.services.visits.compliance import cadre_work, township_compliance
+from gridmgmt.services.visits.compliance import township_compliance
 from gridmgmt.services.visits.duties import seed_default_duties
 from gridmgmt.services.visits.records import VisitInput, record_visit
+from gridmgmt.services.visits.work import cadre_work
 from tests.actors import ACTOR
 from tests.integration.visit_fixtures import SETTINGS, TOWN, build
 

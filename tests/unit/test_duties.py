@@ -12,6 +12,7 @@ from gridmgmt.domain.duties import (
     Term,
     add_years,
     attend_by,
+    binds,
     covers_township,
     per_person,
     period_bounds,
@@ -169,3 +170,15 @@ def test_covers_township(role, cadre_id, covered):
         "old", "已停用的全镇职责", "township", "households", "year", cadre_roles=("grid_worker",), active=False
     )
     assert covers_township([*DEFAULT_DUTIES, named, retired], role, cadre_id) is covered
+
+
+def test_binds_by_role_or_by_name_and_only_when_active():
+    """A duty binds a cadre by role or by name (cadre_work works out only the duties that bind its cadre)."""
+    by_role = Duty("walk", "走遍", "posted_villages", "households", "year", cadre_roles=("township_cadre",))
+    by_name = Duty("named", "指定干部", "posted_villages", "households", "year", cadre_id=7)
+    retired = Duty(
+        "old", "已停用", "posted_villages", "households", "year", cadre_roles=("township_cadre",), active=False
+    )
+    assert binds(by_role, "township_cadre", 1) and not binds(by_role, "grid_worker", 1)
+    assert binds(by_name, "grid_worker", 7) and not binds(by_name, "grid_worker", 8)
+    assert not binds(retired, "township_cadre", 1)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import delete, func, select
 
-from gridmgmt.db.models import AuditLog, CadreVillage, Event, Household, Village, Visit
+from gridmgmt.db.models import AuditLog, CadreVillage, Checkin, Event, Household, OrgMeeting, Village, Visit
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE, household_id
 
 RECENT = (datetime.now(UTC) - timedelta(minutes=30)).isoformat()
@@ -148,3 +148,41 @@ def test_outbox_refusals_of_the_whole_request(worker, client, session):
     assert too_many.status_code == 400 and too_many.json["error"]["final"] is True
     anonymous = client.post("/api/field/outbox", json={"visits": []})
     assert anonymous.status_code in (400, 401) and anonymous.json["error"]["final"] is False  # log in, send again
+
+
+def test_outbox_takes_check_ins_and_meetings_once(worker, session):
+    """在村签到 and 组织生活 go through the outbox like visits: stored once by client id, with what
+    the server holds; a meeting of an organisation out of scope is refused alone."""
+    checkin = {"client_id": str(uuid.uuid4()), "lon": 115.716, "lat": 23.902, "accuracy_m": 12, "checked_at": RECENT}
+    meeting = {
+        "client_id": str(uuid.uuid4()),
+        "org_code": "P4415001002",
+        "meeting_type": "theme_day",
+        "held_on": datetime.now(UTC).date().isoformat(),
+        "topic": "学习党章",
+        "attendees": 9,
+        "lon": 115.716,
+        "lat": 23.902,
+        "accuracy_m": 10,
+    }
+    stranger = {**meeting, "client_id": str(uuid.uuid4()), "org_code": "NO-SUCH-ORG"}
+    body = {"checkins": [checkin], "meetings": [meeting, stranger]}
+    first = {r["client_id"]: r for r in worker.post("/api/field/outbox", json=body).json["results"]}
+    assert first[checkin["client_id"]]["status"] == 201
+    assert first[checkin["client_id"]]["stored"]["village_id"] == session.scalar(
+        select(Village.id).where(Village.name == "西村")
+    )
+    held = first[meeting["client_id"]]
+    assert held["status"] == 201 and held["stored"]["topic"] == "学习党章" and held["stored"]["at_venue"] is True
+    assert first[stranger["client_id"]]["status"] == 404 and first[stranger["client_id"]]["error"]["final"]
+    again = worker.post("/api/field/outbox", json={"checkins": [checkin], "meetings": [meeting]}).json["results"]
+    assert [r["status"] for r in again] == [200, 200]
+    assert session.scalar(select(func.count()).select_from(Checkin)) == 1
+    stored = session.scalar(select(OrgMeeting))
+    assert (stored.meeting_type, stored.attendees, stored.topic) == ("theme_day", 9, "学习党章")
+
+
+def test_working_set_names_the_organisations_whose_meetings_the_phone_records(worker):
+    data = worker.get("/api/field/data").json
+    assert data["orgs"] == [{"code": "P4415001002", "name": "西村党支部"}]
+    assert data["meeting_types"]["theme_day"] == "主题党日"

@@ -50,6 +50,7 @@ ACTIONS = {
     "end_posting": "结束驻村包村安排",
     "raise_followup": "登记跟进事项",
     "move_followup": "办理跟进事项",
+    "reassign_followup": "改派跟进事项",
     "upload_photo": "上传走访照片",
 }
 # Unset detail stays SQL NULL rather than JSON null.

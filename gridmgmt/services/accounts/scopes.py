@@ -76,8 +76,26 @@ def _assignments() -> Select:
     )
 
 
+SCOPES = "cadre_scopes"  # session.info key of the scopes a session remembers
+
+
+def remember_scopes(session: Session) -> None:
+    """Let SESSION work out each cadre's scope on a day once and reuse it: for a short session
+    that stores many records of one cadre (a phone's outbox batch), not for one that changes postings."""
+    session.info[SCOPES] = {}
+
+
 def cadre_scope(session: Session, cadre_id: int, day: date) -> Scope:
-    """The households cadre CADRE_ID answers for on DAY."""
+    """The households cadre CADRE_ID answers for on DAY (remembered when the session does)."""
+    memo = session.info.get(SCOPES)
+    if memo is None:
+        return _cadre_scope(session, cadre_id, day)
+    if (cadre_id, day) not in memo:
+        memo[cadre_id, day] = _cadre_scope(session, cadre_id, day)
+    return memo[cadre_id, day]
+
+
+def _cadre_scope(session: Session, cadre_id: int, day: date) -> Scope:
     row = session.execute(_assignments(), {"cadre_id": cadre_id, "day": day}).one_or_none()
     if row is None:
         return NOTHING

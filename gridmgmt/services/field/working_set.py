@@ -1,6 +1,6 @@
 """What a grid worker's phone keeps to work with no signal: their area's village and group
 outlines and roads, their cells, their households (with the flags their role may see), the
-due list and their duties. One JSON document, versioned by a hash of its content, so the
+due list, their duties and the party organisations whose meetings they may record. One JSON document, versioned by a hash of its content, so the
 phone refetches it only when something in it changed (data, plan, scope, visits, the day).
 """
 
@@ -26,15 +26,17 @@ from gridmgmt.db.models import (
 )
 from gridmgmt.db.queries import collection, household_scope, lonlat
 from gridmgmt.domain.duties import PERIODS
+from gridmgmt.domain.org_life import MEETING_TYPES
 from gridmgmt.domain.permissions import Scope, shows_sensitive
 from gridmgmt.domain.vocab import EVENT_TYPES, MUST_VISIT_FLAGS
 from gridmgmt.services.accounts.audit import Actor, record
 from gridmgmt.services.field.my_grid import my_grid
 from gridmgmt.services.followups.household_file import household_files
 from gridmgmt.services.mapdata.villages import scope_layers
-from gridmgmt.services.visits.compliance import CadreWork, cadre_work
+from gridmgmt.services.orgs.meetings import recordable_orgs
 from gridmgmt.services.visits.places import work_places
 from gridmgmt.services.visits.settings import VisitSettings
+from gridmgmt.services.visits.work import CadreWork, cadre_work
 
 # The latest visits of each household the phone keeps (the household page shows more).
 PHONE_VISITS = 3
@@ -91,6 +93,8 @@ def working_set(
         "due": due,
         "duties": _duties(work) if work else [],
         "has_cadre": user.cadre_id is not None,
+        "orgs": recordable_orgs(session, user.scope),  # whose 组织生活 the phone may record
+        "meeting_types": MEETING_TYPES,
         "flag_labels": MUST_VISIT_FLAGS if show else None,
         "priorities": PRIORITIES,
     }

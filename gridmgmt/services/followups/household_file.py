@@ -61,7 +61,12 @@ def _visits(session: Session, ids: list[int], latest: int) -> dict[int, list[dic
     rows = session.execute(select(ranked).where(ranked.c.rank <= latest).order_by(ranked.c.rank)).all()
     visit_ids = [row.id for row in rows]
     raised: dict[int, list[dict]] = {}
-    for item in session.scalars(select(Followup).where(among(Followup.visit_id, visit_ids)).order_by(Followup.id)):
+    # Columns, not ORM objects: the working set reads the follow-ups of hundreds of households.
+    for item in session.execute(
+        select(Followup.id, Followup.visit_id, Followup.category, Followup.note, Followup.state)
+        .where(among(Followup.visit_id, visit_ids))
+        .order_by(Followup.id)
+    ):
         raised.setdefault(item.visit_id, []).append(
             {"id": item.id, "category": CATEGORIES[item.category], "note": item.note, "state": STATES[item.state]}
         )

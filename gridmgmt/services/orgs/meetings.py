@@ -67,6 +67,14 @@ def _org(session: Session, code: str, scope: Scope) -> PartyOrg:
     return org
 
 
+def recordable_orgs(session: Session, scope: Scope) -> list[dict]:
+    """The party organisations whose meetings SCOPE may record (never a 党小组): code and name, by code."""
+    query = select(PartyOrg).where(PartyOrg.org_type != "party_group").order_by(PartyOrg.code)
+    if scope.township_ids is not None:
+        query = query.where(PartyOrg.township_id.in_(scope.township_ids))
+    return [{"code": org.code, "name": org.name} for org in session.scalars(query) if _answers_for(scope, org)]
+
+
 def _check(session: Session, meeting: MeetingInput, org: PartyOrg, today: date) -> None:
     if meeting.meeting_type not in MEETING_TYPES:
         raise MeetingError(f"未知会议类型 {meeting.meeting_type}；可选：{'、'.join(MEETING_TYPES.values())}")

@@ -1,5 +1,6 @@
 """Compliance of a township on a date: load households, staff and visits, run the analysis."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -10,10 +11,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.analysis.compliance import (
     Staff,
     compliance,
-    event_responsibility,
     event_status,
-    per_cadre,
-    work_list,
 )
 from gridmgmt.db.models import (
     Cadre,
@@ -85,6 +83,16 @@ class Span:
     since: datetime
     until: datetime
     tz: str
+    villages: Select | None = None
+
+    def households(self) -> list:
+        """WHERE clauses: the household lies in the township and, when the span is narrowed, in its villages."""
+        narrowed = [] if self.villages is None else [Household.village_id.in_(self.villages)]
+        return [in_township(self.township_id), *narrowed]
+
+    def village_ids(self) -> Select:
+        """The ids of the villages read: the township's, or those the span is narrowed to."""
+        return township_villages(self.township_id) if self.villages is None else self.villages
 
     def local(self, column):
         """COLUMN (a timestamptz) as the local time of the time zone."""
@@ -133,16 +141,18 @@ def _staff_queries(span: Span, day: date, since_day: date) -> dict[str, Select]:
         .join(GridPlan, GridPlan.id == GridCell.plan_id)
         .where(GridPlan.id.in_(_plans_in_force(span))),
         "members": select(GridMembership.household_id, GridMembership.cell_id.label("grid_cell_id")).where(
-            GridMembership.plan_id.in_(_plans_in_force(span))
+            GridMembership.plan_id.in_(_plans_in_force(span)),
+            GridMembership.household_id.in_(select(Household.id).where(*span.households())),
         ),
     }
 
 
-def _place_queries(township_id: int) -> dict[str, Select]:
-    """The statements of the township's villages, households, groups and events."""
+def _place_queries(span: Span) -> dict[str, Select]:
+    """The statements of the township's villages (all of them), and of the households, groups
+    and events of the villages read."""
     return {
         "villages": select(Village.id, Village.code, Village.name)
-        .where(Village.township_id == township_id)
+        .where(Village.township_id == span.township_id)
         .order_by(Village.code),
         "households": select(
             Household.id,
@@ -151,9 +161,9 @@ def _place_queries(township_id: int) -> dict[str, Select]:
             Household.village_id,
             Household.group_id,
             *(getattr(Household, flag) for flag in MUST_VISIT_FLAGS),
-        ).where(in_township(township_id)),
+        ).where(*span.households()),
         "groups": select(VillageGroup.id, VillageGroup.code, VillageGroup.name, VillageGroup.village_id).where(
-            VillageGroup.village_id.in_(township_villages(township_id))
+            VillageGroup.village_id.in_(span.village_ids())
         ),
         "events": select(
             Event.id,
@@ -165,11 +175,22 @@ def _place_queries(township_id: int) -> dict[str, Select]:
             Event.attend_by,
             Event.attended_at,
             Event.attended_by,
-        ).where(Event.village_id.in_(township_villages(township_id))),
+        ).where(Event.village_id.in_(span.village_ids())),
     }
 
 
 def _visits(span: Span) -> Select:
+    # Narrowed: only visits to the households and groups read can count for their targets.
+    narrowed = (
+        []
+        if span.villages is None
+        else [
+            or_(
+                Visit.household_id.in_(select(Household.id).where(*span.households())),
+                Visit.group_id.in_(select(VillageGroup.id).where(VillageGroup.village_id.in_(span.villages))),
+            )
+        ]
+    )
     return (
         select(
             Visit.cadre_id,
@@ -178,7 +199,12 @@ def _visits(span: Span) -> Select:
             func.date_trunc("day", span.local(Visit.visited_at)).label("day"),
         )
         .join(Cadre, Cadre.id == Visit.cadre_id)
-        .where(Cadre.township_id == span.township_id, Visit.visited_at >= span.since, Visit.visited_at < span.until)
+        .where(
+            Cadre.township_id == span.township_id,
+            Visit.visited_at >= span.since,
+            Visit.visited_at < span.until,
+            *narrowed,
+        )
     )
 
 
@@ -189,9 +215,13 @@ def _frames(session: Session, statements: dict[str, Select]) -> dict[str, pd.Dat
     }
 
 
-def load_township(session: Session, code: str, day: date, since: date, settings: VisitSettings) -> TownshipData:
+def load_township(
+    session: Session, code: str, day: date, since: date, settings: VisitSettings, villages: Select | None = None
+) -> TownshipData:
     """The township CODE's frames, with visits and who answered for what from SINCE to the
-    end of DAY; the households' grid_cell_id is their cell at the close of DAY."""
+    end of DAY; the households' grid_cell_id is their cell at the close of DAY. VILLAGES (ids,
+    a subquery) narrows the households, groups, events and visits to those villages; every
+    cadre, posting and cell is read all the same, as one target's status depends on them all."""
     found = (
         session.execute(select(Township.id, Township.code, Township.name).where(Township.code == code))
         .mappings()
@@ -199,34 +229,33 @@ def load_township(session: Session, code: str, day: date, since: date, settings:
     )
     if found is None:
         raise TownshipNotFound(code)
-    span = Span(found["id"], settings.start_of_day(since), settings.end_of_day(day), settings.timezone)
+    span = Span(found["id"], settings.start_of_day(since), settings.end_of_day(day), settings.timezone, villages)
     staff = Staff(**_frames(session, _staff_queries(span, day, since)))
-    places = _frames(session, _place_queries(span.township_id))
+    places = _frames(session, _place_queries(span))
     households = places["households"]
     households["grid_cell_id"] = households.id.map(staff.household_cells(day))
     visits = pd.read_sql(_visits(span), session.connection(), dtype=DTYPES["visits"])
     return TownshipData(dict(found), places["villages"], households, places["groups"], staff, visits, places["events"])
 
 
-def township_compliance(session: Session, code: str, day: date, settings: VisitSettings) -> Compliance:
-    """Every active duty's status in township CODE on DAY, and its 四必到 events then."""
-    duties = active_duties(session)
-    since = min((previous_period(d.period, day, settings.term)[0] for d in duties), default=day)
-    data = load_township(session, code, day, since, settings)
+def township_compliance(
+    session: Session,
+    code: str,
+    day: date,
+    settings: VisitSettings,
+    villages: Select | None = None,
+    only: Callable[[Duty], bool] | None = None,
+) -> Compliance:
+    """Every active duty's status in township CODE on DAY, and its 四必到 events then; only
+    of the targets in VILLAGES (ids, a subquery) and of the duties ONLY picks when given.
+    Visits are read as far back as every active duty needs, so a target's last visit is the same."""
+    active = active_duties(session)
+    since = min((previous_period(d.period, day, settings.term)[0] for d in active), default=day)
+    duties = active if only is None else [d for d in active if only(d)]
+    data = load_township(session, code, day, since, settings, villages)
     status, pairs = compliance(duties, data.households, data.groups, data.staff, data.visits, day, settings.term)
     events = event_status(data.events, pd.Timestamp(settings.end_of_day(day)))
     return Compliance(day, data, duties, status, pairs, events, settings)
-
-
-@dataclass
-class CadreWork:
-    """One cadre's share of the compliance: their duty targets, events and work list."""
-
-    cadre: dict
-    compliance: Compliance
-    mine: pd.DataFrame
-    events: pd.DataFrame
-    work: pd.DataFrame
 
 
 def find_cadre(session: Session, code: str) -> dict:
@@ -248,16 +277,3 @@ def find_cadre(session: Session, code: str) -> dict:
 def cadre_code(session: Session, cadre_id: int | None) -> str | None:
     """The code of the cadre CADRE_ID (None when there is none)."""
     return session.scalar(select(Cadre.code).where(Cadre.id == cadre_id))
-
-
-def cadre_work(session: Session, code: str, day: date, settings: VisitSettings) -> CadreWork:
-    """What cadre CODE must still do on DAY: open events past their deadline first."""
-    cadre = find_cadre(session, code)
-    comp = township_compliance(session, cadre["township_code"], day, settings)
-    mine = per_cadre(comp.status, comp.pairs)
-    mine = mine[mine.cadre_id == cadre["id"]]
-    household_duties = [d.code for d in comp.duties if d.target != "village_groups"]
-    answer = event_responsibility(comp.events, comp.data.households, comp.data.staff.on(day))
-    events = comp.events[comp.events.id.isin(answer.id[answer.cadre_id == cadre["id"]])]
-    work = work_list(mine[mine.duty.isin(household_duties)], events)
-    return CadreWork(cadre, comp, mine.reset_index(drop=True), events, work)

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import Event, Household
 from gridmgmt.db.queries import among, lonlat
-from gridmgmt.services.visits.compliance import CadreWork, Compliance
+from gridmgmt.services.visits.compliance import Compliance
+from gridmgmt.services.visits.work import CadreWork
 
 WORST_FIRST = ("overdue", "due", "done")
 

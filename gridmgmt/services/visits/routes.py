@@ -24,8 +24,8 @@ from gridmgmt.network.distances import VertexCosts
 from gridmgmt.network.legs import Gap, LegMatrix
 from gridmgmt.network.roads import NoRoads, RoadNetwork, township_frame
 from gridmgmt.network.tours import order_stops, tour_length
-from gridmgmt.services.visits.compliance import cadre_work
 from gridmgmt.services.visits.settings import VisitSettings
+from gridmgmt.services.visits.work import cadre_work
 
 SPEED_MPS = {"walk": 4.5 / 3.6, "drive": 25 / 3.6}
 MODES = {"walk": "步行", "drive": "驾车"}

@@ -14,6 +14,9 @@
     emit(name, value) { (handlers[name] || []).forEach(handler => handler(value)); },
   };
   const REFRESH_MS = 10 * 60_000, SEND_EVERY_MS = 30_000;
+  // The worker's caches of the user's data (sw.js); KEPT_PHOTOS is its bound on photos.
+  const USER_CACHES = ["gridmgmt-data", "gridmgmt-pages", "gridmgmt-households", "gridmgmt-followups", "gridmgmt-photos"];
+  const KEPT_PHOTOS = 16;
 
   function note(id, text) { const el = $(id); if (el) { el.textContent = text; el.hidden = !text; } }
 
@@ -42,8 +45,7 @@
 
   async function forgetOtherUser() {
     const names = await caches.keys();
-    await Promise.all(names.filter(n => n === "gridmgmt-data" || n === "gridmgmt-pages" || n === "gridmgmt-households")
-                           .map(n => caches.delete(n)));
+    await Promise.all(names.filter(n => USER_CACHES.includes(n)).map(n => caches.delete(n)));
   }
 
   function show(data, at, version, fresh) {
@@ -68,12 +70,15 @@
     }
     if (answer.status === 401) { FIELD.emit("login", true); return false; }
     if (!answer.ok) return false;
+    const kept = answer.clone();
     const data = await answer.json();
     if (data.user.id !== config.user) { await forgetOtherUser(); location.reload(); return false; }
     const copy = Boolean(answer.headers.get("X-Field-Copy"));  // the worker's copy: no signal
     show(data, answer.headers.get("Date"), answer.headers.get("ETag"), !copy);
+    if (!copy) lastAnswer = kept;
     return !copy;
   }
+  let lastAnswer = null;  // the server's last working set, for the worker's cache on first load
   FIELD.refresh = refresh;
 
   // Ready with no signal: both pages and the working set are on the phone.
@@ -84,11 +89,34 @@
       await new Promise(resolve => navigator.serviceWorker.addEventListener("controllerchange", resolve, {once: true}));
     }
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
-    const fetched = await Promise.all([...config.pages, config.data].map(
-      url => fetch(url, {credentials: "same-origin"}).then(r => r.ok, () => false)));
+    const fetched = await Promise.all([...config.pages.map(url => fetch(url, {credentials: "same-origin"})
+      .then(r => r.ok, () => false)), keepData()]);
     if (!fetched.every(Boolean)) return;
     document.documentElement.dataset.offline = "ready";
     note("offline-ready", "已存到手机：没有信号也能打开本页、查农户、记走访");
+    await keepFollowups();
+    document.documentElement.dataset.followups = "ready";
+  }
+
+  // The follow-up list and the newest photos of the working set's files, for use with no signal
+  // (the worker keeps them, the photos within its bound).
+  async function keepFollowups() {
+    const photos = FIELD.data ? FIELD.data.households.flatMap(h => h.file.visits.map(v => [v.at, v.photos]))
+      .sort((a, b) => (a[0] < b[0] ? 1 : -1)).flatMap(([, ids]) => ids).slice(0, KEPT_PHOTOS) : [];
+    const urls = [...(config.followups ? [config.followups] : []), ...photos.map(id => config.photos + id)];
+    await Promise.all(urls.map(url => fetch(url, {credentials: "same-origin"}).catch(() => null)));
+  }
+
+  // The working set into the worker's cache. On first load the page fetched it before the worker
+  // took control: store that answer rather than ask again (the server would build it twice).
+  async function keepData() {
+    const kept = await caches.match(config.data, {ignoreVary: true});
+    if (kept && FIELD.version && kept.headers.get("ETag") === FIELD.version) return true;
+    if (lastAnswer && lastAnswer.headers.get("ETag") === FIELD.version) {
+      await (await caches.open("gridmgmt-data")).put(config.data, lastAnswer.clone());
+      return true;
+    }
+    return fetch(config.data, {credentials: "same-origin"}).then(r => r.ok, () => false);
   }
 
   // Sending: one run at a time, and one more after it when asked meanwhile (a record made

@@ -32,7 +32,7 @@
     li.append(what, state);
     if (item.state === "refused") {
       li.append(button("知道了，删除", "dismiss", () => outbox.dismiss(item.client_id)));
-    } else if (item.kind !== "photo") {  // a photo is taken again, not edited
+    } else if (item.kind !== "photo" && item.kind !== "checkin") {  // a photo is taken again, a check-in made again
       li.append(button("修改", "edit", () => FIELD.emit("edit", item)));
     }
     return li;

@@ -1,5 +1,6 @@
-/* The phone's outbox: visits and events kept in IndexedDB (through idb) until the server has
- * them. Shared by the pages and the service worker (self.gridmgmtOutbox), so either may send.
+/* The phone's outbox: visits, events, check-ins and meetings (and a visit's follow-up and
+ * photos) kept in IndexedDB (through idb) until the server has them. Shared by the pages and
+ * the service worker (self.gridmgmtOutbox), so either may send.
  *
  * Each record gets its client id when it is made; the server stores a client id once and
  * answers with what it holds, so a record sent twice (page and worker, a lost answer) is one
@@ -38,7 +39,8 @@
   // What the other senders (the worker, another tab) did reaches this one's listeners too.
   if (channel) channel.addEventListener("message", event => listeners.forEach(listener => listener(event.data)));
 
-  // A new record of KIND ("visit", "event", "followup" or "photo") by USER_ID; LABEL names it in the banner.
+  // A new record of KIND ("visit", "event", "checkin", "meeting", "followup" or "photo") by USER_ID;
+  // LABEL names it in the banner.
   async function add(userId, kind, body, label) {
     const item = {client_id: uuid4(), user_id: userId, kind, label, body: {...body}, rev: 1,
                   state: "waiting", error: null, attempts: 0, next_at: 0, created_at: Date.now()};
@@ -101,9 +103,10 @@
   }
 
   // The field of each kind whose edit the server's answer must show; photos are never edited.
-  const EDITABLE = {visit: "note", event: "description", followup: "note"};
+  const EDITABLE = {visit: "note", event: "description", followup: "note", meeting: "topic"};
   // The outbox body's list for each kind; follow-ups and photos go after their visit.
-  const LISTS = {visit: "visits", event: "events", followup: "followups", photo: "photos"};
+  const LISTS = {visit: "visits", event: "events", checkin: "checkins", meeting: "meetings", followup: "followups",
+                 photo: "photos"};
   const BATCH_CHARS = 4_000_000;  // photos are large: a batch stays well under the server's limit
 
   const WHY = {
@@ -128,7 +131,22 @@
     return "server";
   }
 
-  async function sendBatch(url, csrf, batch) {
+  // A follow-up or photo waits for its visit. When that visit was refused, or is gone from the
+  // phone and the server still has not got it (NOT_YET: answered "visit not there yet" in this
+  // run), it never will arrive: the record is refused too, with the reason, until dismissed.
+  async function refuseOrphans(userId, notYet) {
+    const all = await items(userId);
+    const byId = new Map(all.map(item => [item.client_id, item]));
+    for (const item of all) {
+      const visit = byId.get(item.body.visit_client_id);
+      if (!item.body.visit_client_id || item.state === "refused") continue;
+      const why = visit ? (visit.state === "refused" ? `所属走访未被接收：${visit.error}` : null)
+        : (notYet.has(item.client_id) ? "所属走访已从手机删除，未曾上传" : null);
+      if (why) await settle(item.client_id, item.rev, current => ({...current, state: "refused", error: why}));
+    }
+  }
+
+  async function sendBatch(url, csrf, batch, notYet) {
     const sent = new Map(batch.map(item => [item.client_id, item]));
     let status, reply;
     try {
@@ -141,6 +159,7 @@
       for (const result of reply.results) {
         const item = sent.get(result.client_id);
         if (!item) continue;
+        if (result.error && result.error.final === false) notYet.add(item.client_id);
         await settle(item.client_id, item.rev, (current, same) => result.stored ? stored(current, same, result.stored)
           : result.error.final === false ? backoff(current, result.error.message)  // e.g. its visit not there yet
           : {...current, state: "refused", error: result.error.message});
@@ -175,10 +194,13 @@
     const now = Date.now();
     const due = (await items(userId)).filter(i => i.state !== "refused" && (force || i.next_at <= now));
     let outcome = "sent";
+    const notYet = new Set();
+    await refuseOrphans(userId, notYet);
     for (const batch of batches(due)) {
       if (outcome === "offline" || outcome === "login") break;
-      outcome = await sendBatch(url, csrf, batch);
+      outcome = await sendBatch(url, csrf, batch, notYet);
     }
+    await refuseOrphans(userId, notYet);
     changed({flushed: outcome});
     return outcome;
   }

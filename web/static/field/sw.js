@@ -9,7 +9,10 @@ importScripts(...FIELD_SW.imports);
 
 const {core, precaching, routing, strategies, expiration, backgroundSync} = workbox;
 const PAGES = "gridmgmt-pages", HOUSEHOLDS = "gridmgmt-households", DATA = "gridmgmt-data";
-const USER_CACHES = [PAGES, HOUSEHOLDS, DATA];
+const FOLLOWUPS = "gridmgmt-followups", PHOTOS = "gridmgmt-photos";
+const USER_CACHES = [PAGES, HOUSEHOLDS, DATA, FOLLOWUPS, PHOTOS];
+// Photos are at most 300 KB: this many keeps the photo cache within a few MB.
+const KEPT_PHOTOS = 16;
 const NETWORK_WAIT_S = 4;  // then the phone's copy: a weak signal must not hold the app up
 
 core.setCacheNameDetails({prefix: "gridmgmt"});
@@ -34,6 +37,38 @@ routing.registerRoute(({url}) => FIELD_SW.pages.includes(url.pathname), pages);
 routing.registerRoute(({url, request}) => request.mode === "navigate" && url.pathname.startsWith(FIELD_SW.households),
   new strategies.NetworkFirst({cacheName: HOUSEHOLDS, networkTimeoutSeconds: NETWORK_WAIT_S, plugins: [
     pagesOnly, new expiration.ExpirationPlugin({maxEntries: 30, maxAgeSeconds: 7 * 24 * 3600})]}));
+
+// The follow-up pages: the township's list and each item opened online, kept a week. The field
+// menu's 民情跟进 (a redirect to the list) opens the list kept when there is no signal.
+const [listStart, listEnd] = FIELD_SW.followups.list.split("CODE");
+function isFollowupList(path) {
+  const code = path.slice(listStart.length, path.length - listEnd.length);
+  return path.startsWith(listStart) && path.endsWith(listEnd) && code.length > 0 && !code.includes("/");
+}
+function isFollowup(path) {
+  const item = FIELD_SW.followups.item;
+  return isFollowupList(path) || (path.startsWith(item) && /^\d+$/.test(path.slice(item.length)));
+}
+const followups = new strategies.NetworkFirst({cacheName: FOLLOWUPS, networkTimeoutSeconds: NETWORK_WAIT_S,
+  matchOptions: {ignoreVary: true}, plugins: [
+    serverDown, pagesOnly, new expiration.ExpirationPlugin({maxEntries: 30, maxAgeSeconds: 7 * 24 * 3600})]});
+routing.registerRoute(({url}) => isFollowup(url.pathname), followups);  // opened, or fetched by the page to keep
+routing.registerRoute(({url, request}) => request.mode === "navigate" && url.pathname === FIELD_SW.followups.home,
+  async ({request}) => {
+    try {
+      return await fetch(request);
+    } catch (error) {
+      const cache = await caches.open(FOLLOWUPS);
+      const lists = (await cache.keys()).filter(kept => isFollowupList(new URL(kept.url).pathname));
+      if (!lists.length) throw error;
+      return cache.match(lists[0], {ignoreVary: true});
+    }
+  });
+
+// Visit photos: each kept once fetched (the household file, the follow-up page), the newest few.
+routing.registerRoute(({url}) => url.pathname.startsWith(FIELD_SW.photos),
+  new strategies.CacheFirst({cacheName: PHOTOS, plugins: [
+    pagesOnly, new expiration.ExpirationPlugin({maxEntries: KEPT_PHOTOS, purgeOnQuotaError: true})]}));
 
 // The page tells the working set it got from the phone's copy (no signal) by this header.
 const markCopy = {cachedResponseWillBeUsed: async ({cachedResponse}) => {
