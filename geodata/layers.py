@@ -127,8 +127,9 @@ HOUSEHOLDS = Layer(
             short="members",
             default=1,
         ),
+        # Files made before the labels said 家庭 (空巢老人, 留守儿童) still import.
         *(
-            flag(n, label, short=s)
+            flag(n, label, *{label.removesuffix("家庭")} - {label}, short=s)
             for (n, label), s in zip(
                 MUST_VISIT_FLAGS.items(), ("hardship", "crit_ill", "empty_nest", "left_child", "petitioner")
             )
@@ -199,8 +200,9 @@ PARTY_ORGS = Layer(
         Field(
             "venue_area_m2", "场所面积", "float", ("场所面积", "活动场所面积", "面积", "venue_area"), short="venue_area"
         ),
+        # Files made before the labels said 家庭 (空巢老人, 留守儿童) still import.
         *(
-            flag(n, label, short=s)
+            flag(n, label, *{label.removesuffix("家庭")} - {label}, short=s)
             for (n, label), s in zip(
                 EIGHT_HAVES.items(),
                 (
@@ -215,8 +217,9 @@ PARTY_ORGS = Layer(
                 ),
             )
         ),
+        # Files made before the labels said 家庭 (空巢老人, 留守儿童) still import.
         *(
-            flag(n, label, short=s)
+            flag(n, label, *{label.removesuffix("家庭")} - {label}, short=s)
             for (n, label), s in zip(
                 SIX_HAVES.items(), ("flag_rules", "furniture", "archives", "study_nook", "av_equip", "materials")
             )

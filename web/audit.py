@@ -1,11 +1,13 @@
 """The audit log for admins: a paged, filtered table and CSV/XLSX exports."""
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 
 from gridmgmt.config import get_settings
+from gridmgmt.domain.wording import file_name, target_text
 from gridmgmt.services.accounts.audit import ACTIONS, AuditFilter, audit_page, export_audit
 from web.auth import current_actor, permission_required
 from web.db import get_session
+from web.downloads import attachment
 from web.inputs import AuditQuery
 from web.params import accepts
 
@@ -28,7 +30,7 @@ def index(query: AuditQuery):
     """Newest audit rows first, 50 a page, filtered by user, action and dates."""
     page = audit_page(get_session(), _filters(query), query.page)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("audit/index.html", page=page, actions=ACTIONS, args=args)
+    return render_template("audit/index.html", page=page, actions=ACTIONS, args=args, target_text=target_text)
 
 
 @bp.get("/export.<fmt>")
@@ -39,6 +41,4 @@ def export(fmt: str, query: AuditQuery):
     if fmt not in MIMETYPES:
         abort(404)
     data = export_audit(get_session(), _filters(query), fmt, current_actor())
-    return Response(
-        data, mimetype=MIMETYPES[fmt], headers={"Content-Disposition": f"attachment; filename=audit_log.{fmt}"}
-    )
+    return attachment(data, MIMETYPES[fmt], file_name("audit_log", ext=fmt))

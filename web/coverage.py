@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from gridmgmt.config import get_settings
 from gridmgmt.domain.branch_rules import RULES
+from gridmgmt.domain.wording import file_name
 from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, focus, legend_entries, village_bounds
 from gridmgmt.maps.township import render_parts
 from gridmgmt.reports.coverage_tables import LABELS, RULE_COLUMNS, summary
@@ -18,12 +19,12 @@ from gridmgmt.services.orgs.pairings import unhelped_households
 from gridmgmt.services.visits.settings import VisitSettings
 from web.auth import current_actor, current_scope, permission_required, require_township
 from web.db import get_session
+from web.downloads import XLSX, attachment
 from web.inputs import CoverageQuery
 from web.pagemap import role_map
 from web.params import accepts
 
 bp = Blueprint("coverage", __name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -114,4 +115,4 @@ def workbook(code: str):
         day=settings.today(),
         postings=VisitSettings.of(settings).postings,
     )
-    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename=coverage-{code}.xlsx"})
+    return attachment(data, XLSX, file_name("coverage", code, ext="xlsx"))

@@ -170,7 +170,7 @@ class EventBody(Params):
 
     household_id: Id = Field(title="事件所在农户")
     event_type: Code = Field("", title="事件类型")
-    reported_at: Moment | None = Field(None, title="报告时间")
+    reported_at: Moment | None = Field(None, title="上报时间")
     description: Text | None = Field(None, title="情况说明")
     client_id: Code = Field("", title="提交编号")
 

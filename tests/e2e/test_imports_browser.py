@@ -78,7 +78,7 @@ def test_a_bad_file_shows_its_errors_downloads_the_sheet_and_writes_nothing(admi
     assert page.locator("#confirm").count() == 0
     with page.expect_download() as download:
         page.click("#error-sheet")
-    assert download.value.suggested_filename == "import-errors.xlsx"
+    assert download.value.suggested_filename == "导入错误.xlsx"
     assert download.value.path().stat().st_size > 1000
     with engine.connect() as conn:
         assert fingerprints(conn) == before

@@ -178,8 +178,8 @@ def test_cli_table_json_and_workbook(demo, engine, tmp_path, monkeypatch):
     )
     with engine.connect() as conn:  # both exports are audited, under the named user; the screen table is not
         assert conn.execute(text("SELECT actor, action, target FROM audit_log ORDER BY id")).all() == [
-            (ADMIN, "export_workbook", f"coverage-{CODE}.json"),
-            (ADMIN, "export_workbook", f"coverage-{CODE}.xlsx"),
+            (ADMIN, "export_workbook", f"覆盖情况-{CODE}.json"),
+            (ADMIN, "export_workbook", f"覆盖情况-{CODE}.xlsx"),
         ]
     wb = openpyxl.load_workbook(BytesIO(book.read_bytes()))
     # The CLI reads the postings in force today, not on UNTIL: only the sheet's shape is compared.

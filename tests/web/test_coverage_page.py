@@ -3,6 +3,7 @@
 import json
 import re
 from io import BytesIO
+from urllib.parse import quote
 
 import openpyxl
 from sqlalchemy import text
@@ -46,8 +47,10 @@ def test_village_filter(as_user):
 def test_workbook_download(as_user, session):
     response = as_user("planner").get(f"{URL}.xlsx")
     audit = session.execute(text("SELECT actor, action, target FROM audit_log")).one()
-    assert tuple(audit) == ("planner", "export_workbook", f"coverage-{TOWNSHIP_CODE}.xlsx")
-    assert response.status_code == 200 and "coverage-441500100000.xlsx" in response.headers["Content-Disposition"]
+    assert tuple(audit) == ("planner", "export_workbook", f"覆盖情况-{TOWNSHIP_CODE}.xlsx")
+    assert (
+        response.status_code == 200 and quote("覆盖情况-441500100000.xlsx") in response.headers["Content-Disposition"]
+    )
     book = openpyxl.load_workbook(BytesIO(response.data))
     assert book["空白组（无党员的村民小组）"].max_row == 5
     assert book["概况"]["A1"].value == "项目"

@@ -14,6 +14,7 @@ from gridmgmt.db.models import Cadre, GridCell, GridPlan, Household, PartyMember
 from gridmgmt.db.models.grids import GridLiaison, GridMembership
 from gridmgmt.domain.errors import Conflict
 from gridmgmt.domain.vocab import CADRE_ROLES, PLAN_STATUSES
+from gridmgmt.domain.wording import file_name
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK, add_sheet, new_book
 from gridmgmt.services.accounts.audit import Actor, record
 
@@ -124,7 +125,7 @@ def grid_roster(session: Session, township_code: str, actor: Actor) -> bytes:
         session,
         actor,
         EXPORT_WORKBOOK,
-        target=f"grid-roster-{township_code}.xlsx",
+        target=file_name("grid_roster", township_code, ext="xlsx"),
         detail={"workbook": "grid_roster", "township": township_code, "plan": plan.id},
     )
     session.commit()

@@ -10,6 +10,7 @@ from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig, corridor_distanc
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABEL_OF_STATUS
 from gridmgmt.domain.site_standards import venue_standard
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES, ORG_FIELDS, ROAD_CLASSES
+from gridmgmt.domain.wording import file_name
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK, add_sheet, new_book
 from gridmgmt.services.accounts.audit import Actor, record
 from gridmgmt.services.sites.records import site_records
@@ -138,7 +139,7 @@ def review_sheet(
         session,
         actor,
         EXPORT_WORKBOOK,
-        target=f"demo-sites-{township_code}.xlsx",
+        target=file_name("demo_sites", township_code, ext="xlsx"),
         detail={"workbook": "demo_sites", "township": township_code, "chosen": len(chosen)},
     )
     session.commit()

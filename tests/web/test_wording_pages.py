@@ -1,0 +1,76 @@
+"""Every page of every role reads as Chinese: the text a user sees (and the placeholders, titles and
+button values they read) holds no English word outside tests/wording.py's allow-list. The pages are the
+GET rows of docs/permissions.md, whose sample ids test_permissions_matrix keeps in step with the routes."""
+
+from html.parser import HTMLParser
+
+from tests.web.people import log_in
+from tests.web.test_permissions_matrix import WHO, matrix_rows
+from tests.wording import english
+
+# Attributes whose text is shown to the user.
+SHOWN = ("placeholder", "title", "alt", "aria-label")
+# Elements whose content is not shown as text.
+HIDDEN = {"script", "style", "template"}
+# Names users type or see as they are: the sample data's own names, the user names of the sample people.
+SAMPLE_NAMES = frozenset({"admin", "planner", "reviewer", "grid_worker", "leader", "other_planner", "W1", "G001"})
+
+
+class ShownText(HTMLParser):
+    """Collects the text of a page a user can read."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in HIDDEN:
+            self.hidden += 1
+        self.parts += [attrs[name] for name in SHOWN if attrs.get(name)]
+        if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
+            self.parts.append(attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag in HIDDEN:
+            self.hidden -= 1
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def shown_text(html: str) -> str:
+    """The text of HTML that a user reads."""
+    parser = ShownText()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def _pages(app, people) -> dict[str, set[str]]:
+    """English words found on every HTML page, by 'role GET url'."""
+    found = {}
+    for who in WHO:
+        client = app.test_client()
+        if who != "anonymous":
+            log_in(client, people[who])
+        for method, url, _endpoint, _statuses in matrix_rows():
+            if method != "GET":
+                continue
+            answer = client.get(url)
+            # A redirect's body is never shown: the browser follows it.
+            if answer.mimetype == "text/html" and answer.status_code // 100 != 3:
+                found[f"{who} {url} {answer.status_code}"] = english(shown_text(answer.text), SAMPLE_NAMES)
+    return found
+
+
+def test_every_page_of_every_role_is_chinese(app, people):
+    pages = _pages(app, people)
+    assert len(pages) > 100
+    assert {page: words for page, words in pages.items() if words} == {}
+
+
+def test_shown_text_skips_scripts_and_keeps_placeholders():
+    html = '<p>网格 <b>W1</b></p><script>var x = "Usage";</script><input placeholder="如 grid_groups_year">'
+    assert english(shown_text(html)) == {"W1", "grid_groups_year"}
