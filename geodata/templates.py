@@ -134,7 +134,7 @@ def _data_sheet(book: Workbook, layer: Layer, fields: list[Field]) -> None:
 
 def _notes_sheet(book: Workbook, layer: Layer, fields: list[Field]) -> None:
     sheet = book.create_sheet(NOTES_SHEET)
-    sheet.append([f"{layer.label}导入模板（图层 {layer.name}）"])
+    sheet.append([f"{layer.label}导入模板"])
     sheet["A1"].font = Font(bold=True, size=14)
     for note in NOTES:
         sheet.append([note])
