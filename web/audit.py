@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, render_template, request
 
 from gridmgmt.config import get_settings
-from gridmgmt.domain.wording import file_name, target_text
+from gridmgmt.domain.wording import file_name
 from gridmgmt.services.accounts.audit import ACTIONS, AuditFilter, audit_page, export_audit
 from web.auth import current_actor, permission_required
 from web.db import get_session
@@ -30,7 +30,7 @@ def index(query: AuditQuery):
     """Newest audit rows first, 50 a page, filtered by user, action and dates."""
     page = audit_page(get_session(), _filters(query), query.page)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("audit/index.html", page=page, actions=ACTIONS, args=args, target_text=target_text)
+    return render_template("audit/index.html", page=page, actions=ACTIONS, args=args)
 
 
 @bp.get("/export.<fmt>")

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from gridmgmt.domain.wording import ATTRIBUTION
 from tests.web.people import log_in
 from tests.web.sample import TOWNSHIP_CODE
 from tests.web.test_permissions_matrix import WHO, matrix_rows
@@ -102,3 +103,23 @@ def test_a_too_large_upload_gets_the_chinese_page(app, as_user):
     answer = as_user("admin").post("/imports", data={"x": "y" * 2 * 1024 * 1024})
     page = answer.get_data(as_text=True)
     assert answer.status_code == 413 and "提交的内容过大" in page and english(shown_text(page)) == set()
+
+
+def test_every_map_shows_the_projects_attribution_not_leaflets_flag(app, people):
+    """Issue 18: Leaflet's prefix (its name and a national flag) gives way to wording.ATTRIBUTION on
+    every map: folium's pages set it, the pages of our own scripts load attribution.js after Leaflet."""
+    maps = {}
+    for who in ("admin", "grid_worker"):
+        client = app.test_client()
+        log_in(client, people[who])
+        for method, url, _endpoint, statuses in matrix_rows():
+            if method == "GET" and statuses[who] == 200 and url.startswith(("/townships", "/m", "/grids", "/imports")):
+                answer = client.get(url)
+                if answer.mimetype == "text/html" and ("L.map(" in answer.text or "leaflet.js" in answer.text):
+                    maps[url] = answer.text
+    assert len(maps) >= 8
+    prefix = f'data-prefix="{ATTRIBUTION}"'
+    for url, page in maps.items():
+        ours = page.find("attribution.js") > page.find("dist/leaflet.js") > 0 and prefix in page
+        folium = ".attributionControl.setPrefix(" in page
+        assert ours or folium, url
