@@ -30,7 +30,7 @@ from gridmgmt.domain.vocab import (
     SIX_HAVES,
 )
 
-# 职务 words of a cadre roster, each naming one role. A bare 「书记」 names none: see SECRETARY_QUESTION.
+# 职务 words of a cadre roster, each naming one role. A bare “书记” names none: see SECRETARY_QUESTION.
 CADRE_ROLE_WORDS = {
     **dict.fromkeys(("党委书记", "镇委书记", "乡党委书记", "街道党工委书记"), "township_secretary"),
     **dict.fromkeys(
@@ -51,9 +51,7 @@ CADRE_ROLE_WORDS = {
     **dict.fromkeys(("驻村第一书记",), "first_secretary"),
     **dict.fromkeys(("专职网格员", "兼职网格员"), "grid_worker"),
 }
-SECRETARY_QUESTION = (
-    "「{value}」不明确：是镇党委书记、村党组织书记还是第一书记？请写全称（如「村党组织书记」「镇党委书记」）"
-)
+SECRETARY_QUESTION = "“{value}”不明确：是镇党委书记、村党组织书记还是第一书记？请写全称（如“村党组织书记”“镇党委书记”）"
 
 # Stored as the Chinese word, as the demo generator writes it.
 GENDERS = {"男": "男", "女": "女"}

@@ -6,8 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from gridmgmt.config import get_settings
-from gridmgmt.domain.branch_rules import RULES
-from gridmgmt.domain.wording import file_name
+from gridmgmt.domain.wording import file_name, rule_titles
 from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, focus, legend_entries, village_bounds
 from gridmgmt.maps.township import render_parts
 from gridmgmt.reports.coverage_tables import LABELS, RULE_COLUMNS, summary
@@ -55,7 +54,7 @@ def _plain(value) -> str:
 
 def gaps(report, places: dict, village: str | None) -> list[Gap]:
     """Every finding as a table row, in RULES order; only VILLAGE's when given."""
-    rows = []
+    rows, titles = [], rule_titles(report.rules)
     for rule, frame in report.findings.items():
         for (_, row), where in zip(frame.iterrows(), places[rule]):
             name = row.get("village") if isinstance(row.get("village"), str) else ""
@@ -63,7 +62,7 @@ def gaps(report, places: dict, village: str | None) -> list[Gap]:
                 name = row.get("name")
             if village and name != village:
                 continue
-            rows.append(Gap(RULES[rule], name, *_describe(rule, row.to_dict()), where))
+            rows.append(Gap(titles[rule], name, *_describe(rule, row.to_dict()), where))
     return rows
 
 

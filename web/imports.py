@@ -130,7 +130,7 @@ def grids(form: GridImportForm):
 def template(layer: str):
     """The Excel template of LAYER."""
     if layer not in LAYERS:
-        raise NotFound(f"没有图层「{layer}」")
+        raise NotFound(f"没有图层“{layer}”")
     return attachment(template_workbook(layer), XLSX, f"导入模板-{LAYERS[layer].label}.xlsx")
 
 

@@ -81,7 +81,7 @@ def check_duty(duty: Duty) -> None:
 def per_person(duty: Duty) -> bool:
     """True when each responsible cadre must visit every target themselves (a 走遍 duty), False
     when one visit by any of them serves (四必访 flagged households are cared for, not walked)."""
-    # 000 三.1「每名镇干部每年走遍包村的农户」: each cadre, not the cadres together.
+    # 000 三.1“每名镇干部每年走遍包村的农户”: each cadre, not the cadres together.
     return duty.target != "flagged_households"
 
 
@@ -171,7 +171,7 @@ def period_bounds(period: str, day: date, term: Term = Term()) -> tuple[date, da
         monday = day - timedelta(days=day.weekday())
         return monday, monday + timedelta(days=6)
     if period == "half_year":
-        # 003「单位主要负责同志每半年至少到村调研指导1次」: January–June and July–December.
+        # 003“单位主要负责同志每半年至少到村调研指导1次”: January–June and July–December.
         return (
             (date(day.year, 1, 1), date(day.year, 6, 30))
             if day.month <= 6

@@ -9,6 +9,7 @@ import math
 from datetime import date, datetime
 
 from gridmgmt.domain import vocab
+from gridmgmt.domain.branch_rules import RULES, CoverageRules
 from gridmgmt.domain.followups import CATEGORIES, STATES
 from gridmgmt.domain.site_review import AWARD_LEVELS
 
@@ -166,3 +167,45 @@ def target_text(target: str | None) -> str:
 def file_name(kind: str, *parts, ext: str) -> str:
     """The download name of a KIND of file: '覆盖情况-441500100000.xlsx'."""
     return "-".join([FILE_NAMES[kind], *map(str, parts)]) + f".{ext}"
+
+
+# Every measure shown to users: its name and the one line that says what it means. The technical
+# names (Polsby–Popper, 变异系数, …) stay in docs/wording.md.
+METRICS = {
+    # a grid plan (the grid editor's summary)
+    "cells": ("网格数", "本方案划分出的网格个数"),
+    "households": ("农户数", "划入网格的农户户数"),
+    "workload_max_min": ("最重网格是最轻网格的几倍", "各网格工作量最多的与最少的之比，越接近 1 越均衡"),
+    "workload_cv": ("工作量差异程度", "各网格工作量相差多少（0 为完全一样），越小越均衡"),
+    "worst_deviation": ("最大偏离本村平均", "工作量离本村网格平均值最远的网格偏离了多少"),
+    "compactness": ("形状规整度", "网格形状接近圆形的程度（1 为圆形），越小越狭长、曲折"),
+    "contiguous_share": ("连成一片的网格", "没有被分成几块的网格所占比例"),
+    "out_of_bounds": ("超出上下限的网格", "工作量低于下限或高于上限的网格"),
+    # the rules of a grid plan
+    "must_visit_extra": ("必访户多算户数", "一户必访户在工作量中多算几户，如 0.5 即按 1.5 户计"),
+    "tolerance": ("允许偏离本村平均", "每个网格的工作量最多可以比本村平均多或少的比例，如 0.2 即 ±20%"),
+    # choosing demo sites
+    "k": ("选出示范点个数", "要选出的党建示范点个数，留空则按候选情况自动确定"),
+    "corridor_m": ("道路两侧范围（米）", "国道、省道、县道两侧多少米以内算作“靠近主要道路”"),
+    "catchment_m": ("服务范围（米，沿道路）", "沿道路多少米以内的行政村和农户算作示范点能带动的范围"),
+    "objective": ("综合得分", "入选示范点的得分之和（含服务范围加分），越高越好"),
+    "arrive_min": ("预计到达（出发后分钟）", "从出发算起，按车速和每点停留时间估算的到达时间"),
+}
+
+
+def metric(key: str) -> str:
+    """The name of metric KEY."""
+    return METRICS[key][0]
+
+
+def distance_text(metres: float) -> str:
+    """METRES as users say it: '2 公里' from 1,000 metres up, else '500 米'."""
+    return f"{metres / 1000:g} 公里" if metres >= 1000 else f"{metres:g} 米"
+
+
+def rule_titles(rules: CoverageRules) -> dict[str, str]:
+    """The coverage rules' titles (branch_rules.RULES), the two reach rules with RULES' distances."""
+    return RULES | {
+        "venue_far": f"距党群服务中心或活动场所超过 {distance_text(rules.venue_reach_m)} 的农户",
+        "member_far": f"距最近党员户超过 {distance_text(rules.member_reach_m)} 的农户",
+    }

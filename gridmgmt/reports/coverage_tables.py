@@ -10,6 +10,7 @@ import pandas as pd
 
 from gridmgmt.domain.branch_rules import RULES
 from gridmgmt.domain.vocab import CADRE_ROLES
+from gridmgmt.domain.wording import rule_titles
 from gridmgmt.readmodels import CoverageReport
 
 LABELS = {
@@ -24,8 +25,8 @@ LABELS = {
     "probationary": "预备党员",
     "party_households": "党员户",
     "per_100": "每百户党员",
-    "venue_far": "距活动场所超限户",
-    "member_far": "距党员户超限户",
+    "venue_far": "距活动场所过远的户数",
+    "member_far": "距党员户过远的户数",
     "off_network": "离路网过远",
     "committee_size": "支委会人数",
     "party_groups": "党小组数",
@@ -131,7 +132,8 @@ def _plain(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def summary(report: CoverageReport) -> dict:
     """Township totals and the number of findings of every rule."""
-    counts = {RULES[rule]: len(report.findings.get(rule, ())) for rule in RULES if rule in report.findings}
+    titles = rule_titles(report.rules)
+    counts = {titles[rule]: len(report.findings.get(rule, ())) for rule in RULES if rule in report.findings}
     totals = {LABELS[k]: report.township[k] for k in [*AREA_COLUMNS[:7], "hardship_unhelped"] if k in report.township}
     return {"乡镇": f"{report.name}（{report.code}）", **totals, **counts}
 
@@ -147,7 +149,7 @@ def tables(report: CoverageReport) -> list[Table]:
         Table("villages", "行政村党员分布", _plain(report.villages, ["code", "name", *_areas(report.villages)])),
         Table("groups", "村民小组党员分布", _plain(report.groups, ["village", "code", "name", *_areas(report.groups)])),
     ]
-    for rule, title in RULES.items():
+    for rule, title in rule_titles(report.rules).items():
         if rule in report.findings:
             out.append(Table(rule, title, _plain(report.findings[rule], RULE_COLUMNS[rule])))
     proposals = report.proposals if report.proposals is not None else pd.DataFrame()

@@ -102,7 +102,7 @@ def test_query_and_form_values_are_stripped_empty_ones_left_out_lists_kept():
 def test_an_inline_form_keeps_defaults_for_bad_values_and_lists_them():
     query = parse(SiteQuery, MultiDict({"corridor_m": "1e20", "k": "abc", "catchment_m": "500"}))
     assert (query.corridor_m, query.k, query.catchment_m) == (300.0, None, 500.0)
-    assert query.problems == ["走廊宽度不能大于 100000：1e20", "示范点个数须为整数：abc"]
+    assert query.problems == ["道路两侧范围（米）不能大于 100000：1e20", "选出示范点个数须为整数：abc"]
     form = parse(AllocateForm, MultiDict({"min": "十"}))
     assert form.min_workload == 100.0 and form.problems == ["下限须为数字：十"]
 

@@ -33,7 +33,7 @@ def test_planner_sees_the_gaps_on_the_map_and_in_the_table(as_user):
         assert word not in html
     # The briefing map of this page, to download; the legend names every overlay.
     assert f'formaction="/townships/{TOWNSHIP_CODE}/maps/coverage.pdf"' in html
-    assert "超出可达范围的农户" in html.split("每百户党员数：")[1]
+    assert "距活动场所或党员户过远的农户" in html.split("每百户党员数：")[1]
 
 
 def test_village_filter(as_user):

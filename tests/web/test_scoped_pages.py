@@ -101,7 +101,7 @@ def test_phone_page_lists_only_the_grid_workers_scope(as_user):
 
 
 def test_village_page_lists_postings_in_force_with_term_ends(as_user, session):
-    """003 二.1「任期两年」 and postings read with their dates: a first secretary posted on 1 March
+    """003 二.1“任期两年” and postings read with their dates: a first secretary posted on 1 March
     2025 shows 任期至 2027-02-28; a work-team member whose posting ended is no longer listed."""
     village = session.scalar(select(Village.id).where(Village.code == "441500100201"))
     township = session.scalar(select(Village.township_id).where(Village.id == village))

@@ -4,6 +4,7 @@
   const root = document.getElementById("grid-editor");
   const API = root.dataset.api;
   const DRAFT = root.dataset.status === "draft";
+  const METRICS = JSON.parse(root.dataset.metrics);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
                    "#bcbd22", "#7f7f7f"];
@@ -107,13 +108,16 @@
   }
 
   function summary() {
+    // Names and one-line descriptions come from gridmgmt.domain.wording.METRICS (data-metrics).
     const s = state.data.summary, pct = v => `${(v * 100).toFixed(1)}%`;
-    const rows = s.cells ? [["网格数", s.cells], ["农户数", s.households], ["工作量 最大/最小", s.workload_max_min],
-      ["工作量变异系数", s.workload_cv], ["最大偏离本村均值", pct(s.worst_deviation)],
-      ["紧凑度（Polsby–Popper）", `均值 ${s.pp_mean}，最差 ${s.pp_worst}`], ["连片网格", pct(s.contiguous_share)],
-      ["超出上下限的网格", s.out_of_bounds.length ? s.out_of_bounds.join("、") : "无"]] : [["网格数", 0]];
+    const rows = s.cells ? [["cells", s.cells], ["households", s.households],
+      ["workload_max_min", `${s.workload_max_min} 倍`], ["workload_cv", pct(s.workload_cv)],
+      ["worst_deviation", pct(s.worst_deviation)], ["compactness", `平均 ${s.pp_mean}，最差 ${s.pp_worst}`],
+      ["contiguous_share", pct(s.contiguous_share)],
+      ["out_of_bounds", s.out_of_bounds.length ? s.out_of_bounds.join("、") : "无"]] : [["cells", 0]];
     document.getElementById("summary").replaceChildren(el("dl", {className: "summary"},
-      ...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v))])));
+      ...rows.flatMap(([k, v]) => [el("dt", {title: METRICS[k][1]}, METRICS[k][0]),
+        el("dd", {}, String(v), el("small", {className: "hint"}, `（${METRICS[k][1]}）`))])));
     splits();
   }
 
