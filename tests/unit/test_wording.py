@@ -41,3 +41,18 @@ def test_every_detail_key_recorded_by_the_services_has_a_label():
         for found in re.finditer(r"detail\s*=\s*\{([^}]*)\}|record\([^)]*?\{([^}]*)\}", source.read_text(), re.S):
             keys |= set(re.findall(r'"([a-z_]+)":', found.group(1) or found.group(2)))
     assert keys and keys - set(DETAIL_KEYS) == set()
+
+
+def test_docs_wording_lists_every_measure_with_the_term_it_replaces():
+    from gridmgmt.config import PROJECT_ROOT
+    from gridmgmt.domain.wording import METRICS
+
+    doc = (PROJECT_ROOT / "docs" / "wording.md").read_text(encoding="utf-8")
+    missing = [name for name, _description in METRICS.values() if name not in doc]
+    assert missing == [] and "Polsby–Popper" in doc and "变异系数" in doc
+
+
+def test_every_measure_has_a_one_line_description():
+    from gridmgmt.domain.wording import METRICS
+
+    assert all(name and description and "\n" not in description for name, description in METRICS.values())
