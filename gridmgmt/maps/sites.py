@@ -24,7 +24,7 @@ CANDIDATE_TIP = {
     "name": "党组织",
     "code": "编码",
     "score": "总分",
-    "objective": "目标值",
+    "objective": "综合得分",
     "status": "评审状态",
     "excluded": "不合格原因",
 }

@@ -51,7 +51,9 @@ def test_page_shows_breakdowns_exclusions_selection_and_tour(app, users):
         "C党支部</td>", html.index("现场观摩路线")
     )  # the tour visits A before C
     # Map layers, named in the map script as JSON.
-    assert all(json.dumps(name)[1:-1] in html for name in ("公路交通沿线走廊", "观摩路线", "候选示范点（按得分）"))
+    assert all(
+        json.dumps(name)[1:-1] in html for name in ("国道、省道、县道两侧范围", "观摩路线", "候选示范点（按得分）")
+    )
 
 
 def test_bad_query_and_impossible_rules_are_explained(app, users):

@@ -24,7 +24,7 @@ def _metres(value: float | None):
 def candidate_rows(scored: list[Scored], config: SiteConfig, chosen=frozenset()) -> tuple[list, list]:
     """Headers and one row per candidate: standards, spatial criteria, points, exclusions."""
     headers = (
-        ["党组织编码", "党组织名称", "领域", "示范主题", "状态", "入选", "合格", "总分", "辐射加分", "目标值"]
+        ["党组织编码", "党组织名称", "领域", "示范主题", "状态", "入选", "合格", "总分", "服务范围加分", "综合得分"]
         + list(CRITERIA.values())
         + ["场所面积(m²)", "正式党员", "支委人数", f"距{'/'.join(ROAD_CLASSES[c] for c in config.corridor_classes)}(m)"]
         + [f"距{label}(m)" for label in ROAD_CLASSES.values()]
