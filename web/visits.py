@@ -202,7 +202,7 @@ def save_duty(form: DutyForm):
         if not code or not form.name:
             raise DutyError("请填写职责编码和名称")
         set_duty(get_session(), code, **form.model_dump(exclude={"code"}))
-        flash(f"已保存职责 {code}", "info")
+        flash(f"已保存职责“{form.name}”", "info")
     except DutyError as exc:
         flash(f"未保存：{exc}", "error")
     return redirect(url_for("visits.duties"))

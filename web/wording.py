@@ -2,10 +2,10 @@
 
 from flask import Flask
 
-from gridmgmt.domain.wording import ATTRIBUTION, METRICS, label, target_text
+from gridmgmt.domain.wording import ATTRIBUTION, METRICS, descriptions, label, target_text
 
 
 def init_app(app: Flask) -> None:
     """Make the wording helpers of gridmgmt.domain.wording available to every template."""
-    app.jinja_env.globals.update(map_attribution=ATTRIBUTION, label=label, metrics=METRICS)
+    app.jinja_env.globals.update(map_attribution=ATTRIBUTION, label=label, metrics=METRICS, described=descriptions())
     app.add_template_filter(target_text)

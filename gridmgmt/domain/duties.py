@@ -68,14 +68,14 @@ def check_duty(duty: Duty) -> None:
     if unknown:
         raise DutyError(f"未知干部角色 {'、'.join(unknown)}；可选：{'、'.join(CADRE_ROLES)}")
     if not duty.cadre_roles and duty.cadre_id is None:
-        raise DutyError(f"职责 {duty.code} 须指定干部角色或具体干部")
+        raise DutyError(f"职责“{duty.name}”须指定干部类别或具体干部")
     bad_flags = [f for f in duty.flags if f not in MUST_VISIT_FLAGS]
     if bad_flags:
         raise DutyError(f"未知必访标记 {'、'.join(bad_flags)}")
     if duty.target == "flagged_households" and not duty.flags:
-        raise DutyError(f"职责 {duty.code} 的对象为必访户，须指定至少一个必访标记")
+        raise DutyError(f"职责“{duty.name}”的对象为必访户，须指定至少一个必访标记")
     if duty.target != "flagged_households" and duty.flags:
-        raise DutyError(f"职责 {duty.code} 的对象不是必访户，不能指定必访标记")
+        raise DutyError(f"职责“{duty.name}”的对象不是必访户，不能指定必访标记")
 
 
 def per_person(duty: Duty) -> bool:

@@ -172,6 +172,14 @@ def file_name(kind: str, *parts, ext: str) -> str:
 # Every measure shown to users: its name and the one line that says what it means. The technical
 # names (Polsby–Popper, 变异系数, …) stay in docs/wording.md.
 METRICS = {
+    # party coverage of a township, village or group (the coverage page's cards and tables)
+    "per_100": ("每百户党员", "每 100 户农户中有几名党员，反映党员分布的疏密"),
+    "party_households": ("党员户", "家中至少有一名党员的农户户数"),
+    "mobile": ("外出流动党员", "常年在外、不在本村参加组织生活的党员人数"),
+    "hardship_unhelped": ("困难户无人结对帮扶", "困难家庭中还没有党员结对帮扶的户数"),
+    "venue_far": ("距活动场所过远的户数", "沿道路到最近党群服务中心或活动场所超过规定距离的农户户数"),
+    "member_far": ("距党员户过远的户数", "沿道路到最近党员户超过规定距离的农户户数"),
+    "off_network": ("离道路过远", "离最近道路太远、距离只能按直线估算的农户"),
     # a grid plan (the grid editor's summary)
     "cells": ("网格数", "本方案划分出的网格个数"),
     "households": ("农户数", "划入网格的农户户数"),
@@ -196,6 +204,11 @@ METRICS = {
 def metric(key: str) -> str:
     """The name of metric KEY."""
     return METRICS[key][0]
+
+
+def descriptions() -> dict[str, str]:
+    """The one-line description of every measure, by the name users read."""
+    return dict(METRICS.values())
 
 
 def distance_text(metres: float) -> str:

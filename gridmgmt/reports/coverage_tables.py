@@ -10,7 +10,7 @@ import pandas as pd
 
 from gridmgmt.domain.branch_rules import RULES
 from gridmgmt.domain.vocab import CADRE_ROLES
-from gridmgmt.domain.wording import rule_titles
+from gridmgmt.domain.wording import metric, rule_titles
 from gridmgmt.readmodels import CoverageReport
 
 LABELS = {
@@ -23,11 +23,11 @@ LABELS = {
     "members": "党员",
     "full": "正式党员",
     "probationary": "预备党员",
-    "party_households": "党员户",
-    "per_100": "每百户党员",
-    "venue_far": "距活动场所过远的户数",
-    "member_far": "距党员户过远的户数",
-    "off_network": "离路网过远",
+    "party_households": metric("party_households"),
+    "per_100": metric("per_100"),
+    "venue_far": metric("venue_far"),
+    "member_far": metric("member_far"),
+    "off_network": metric("off_network"),
     "committee_size": "支委会人数",
     "party_groups": "党小组数",
     "settlements": "居住点数",
@@ -43,8 +43,8 @@ LABELS = {
     "branch": "党支部",
     "number": "党小组序号",
     "leader": "建议组长",
-    "mobile": "外出流动党员",
-    "hardship_unhelped": "困难户无人结对帮扶",
+    "mobile": metric("mobile"),
+    "hardship_unhelped": metric("hardship_unhelped"),
     "above_scale": "规模以上",
     "full_members": "在职正式党员",
     "can_form_branch": "具备单独建支部条件",

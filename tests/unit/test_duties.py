@@ -120,7 +120,7 @@ def test_defaults_follow_the_documents():
     [
         ({"period": "fortnight"}, "未知周期"),
         ({"cadre_roles": ("mayor",)}, "未知干部角色"),
-        ({"cadre_roles": ()}, "须指定干部角色或具体干部"),
+        ({"cadre_roles": ()}, "须指定干部类别或具体干部"),
         ({"target": "flagged_households"}, "须指定至少一个必访标记"),
         ({"flags": ("rich",), "target": "flagged_households"}, "未知必访标记"),
     ],

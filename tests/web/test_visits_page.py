@@ -188,9 +188,9 @@ def test_duties_are_listed_and_edited_on_a_page(app, as_user):
         "active": "on",
     }
     saved = planner.post("/duties", data=form, follow_redirects=True).get_data(as_text=True)
-    assert "已保存职责 must_visit_monthly" in saved and "四必访：必访户每季度走访" in saved
+    assert "已保存职责“四必访：必访户每季度走访”" in saved and "四必访：必访户每季度走访" in saved
     refused = planner.post("/duties", data={**form, "flags": []}, follow_redirects=True).get_data(as_text=True)
-    assert "未保存：职责 must_visit_monthly 的对象为必访户，须指定至少一个必访标记" in refused
+    assert "未保存：职责“四必访：必访户每季度走访”的对象为必访户，须指定至少一个必访标记" in refused
     new = planner.post(
         "/duties",
         data={
@@ -203,7 +203,7 @@ def test_duties_are_listed_and_edited_on_a_page(app, as_user):
         },
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "已保存职责 grid_groups" in new and new.count('name="code" value=') == 7
+    assert "已保存职责“网格员走遍小组”" in new and new.count('name="code" value=') == 7
     assert as_user("leader").get("/duties").status_code == 403
     assert "走访职责设置" in planner.get(f"/townships/{TOWNSHIP_CODE}/visits").get_data(as_text=True)
 
