@@ -10,7 +10,7 @@ import pandas as pd
 
 from gridmgmt.domain.branch_rules import RULES
 from gridmgmt.domain.vocab import CADRE_ROLES
-from gridmgmt.domain.wording import metric, rule_titles
+from gridmgmt.domain.wording import label, metric, rule_titles
 from gridmgmt.readmodels import CoverageReport
 
 LABELS = {
@@ -122,7 +122,7 @@ def _plain(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """COLUMNS of FRAME (missing ones blank), roles in Chinese, distances rounded."""
     out = frame.reindex(columns=columns).reset_index(drop=True)
     if "cadre_role" in out:
-        out["cadre_role"] = out.cadre_role.map(CADRE_ROLES)
+        out["cadre_role"] = [label(CADRE_ROLES, role) for role in out.cadre_role]
     for column in ("spread_m", "venue_m", "member_m"):
         if column in out:
             # No reachable venue at all is infinitely far: shown blank, never as Infinity.

@@ -146,7 +146,7 @@
     const picked = el("p", {}, `已选中 ${state.selected.size} 户`,
                       state.selected.size ? button("清除选择", () => { state.selected.clear(); draw(); panel(); }) : "");
     if (!c) { box.replaceChildren(el("p", {className: "hint"}, "点击地图上的网格选为“当前网格”；再点击农户（圆点）选中它们。"), picked); return; }
-    const facts = el("p", {}, `${c.village} · 农户 ${c.households} · 工作量 ${c.workload} · 紧凑度 ${c.pp} · ` +
+    const facts = el("p", {}, `${c.village} · 农户 ${c.households} · 工作量 ${c.workload} · ${METRICS.compactness[0]} ${c.pp} · ` +
                      `网格员 ${c.worker || "未配"} · 版本 ${c.version}${c.locked ? " · 已锁定" : ""}`);
     const parts = [el("h3", {}, `当前网格：${c.name}（${c.code}）`), facts, picked];
     if (DRAFT) {
@@ -174,7 +174,7 @@
   }
 
   function table() {
-    const s = state.data.summary, head = ["网格", "村", "户数", "工作量", "紧凑度", "网格员", "版本"];
+    const s = state.data.summary, head = ["网格", "村", "户数", "工作量", METRICS.compactness[0], "网格员", "版本"];
     const rows = cells().map(c => {
       const bad = (s.out_of_bounds || []).includes(c.code);
       const tr = el("tr", {className: `${c.code === state.current ? "current" : ""} ${c.code in state.changed ? "changed" : ""}`},
