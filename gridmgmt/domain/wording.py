@@ -219,6 +219,6 @@ def distance_text(metres: float) -> str:
 def rule_titles(rules: CoverageRules) -> dict[str, str]:
     """The coverage rules' titles (branch_rules.RULES), the two reach rules with RULES' distances."""
     return RULES | {
-        "venue_far": f"距党群服务中心或活动场所超过 {distance_text(rules.venue_reach_m)} 的农户",
-        "member_far": f"距最近党员户超过 {distance_text(rules.member_reach_m)} 的农户",
+        "venue_far": f"距党群服务中心或活动场所超过 {distance_text(rules.venue_reach_m)}的农户",
+        "member_far": f"距最近党员户超过 {distance_text(rules.member_reach_m)}的农户",
     }

@@ -56,3 +56,12 @@ def test_every_measure_has_a_one_line_description():
     from gridmgmt.domain.wording import METRICS
 
     assert all(name and description and "\n" not in description for name, description in METRICS.values())
+
+
+def test_the_reach_rules_say_their_distance():
+    from gridmgmt.domain.branch_rules import CoverageRules
+    from gridmgmt.domain.wording import rule_titles
+
+    titles = rule_titles(CoverageRules(venue_reach_m=2000, member_reach_m=500))
+    assert titles["venue_far"] == "距党群服务中心或活动场所超过 2 公里的农户"
+    assert titles["member_far"] == "距最近党员户超过 500 米的农户"
