@@ -19,7 +19,7 @@ def parse_crs(text: str) -> CRS:
     try:
         return CRS.from_user_input(text)
     except CRSError as exc:
-        raise ImportRejected.one(f"无法识别的坐标系「{text}」：{exc}", "crs") from exc
+        raise ImportRejected.one(f"无法识别的坐标系“{text}”：{exc}", "crs") from exc
 
 
 def looks_like_degrees(geoms: np.ndarray) -> bool:

@@ -31,7 +31,7 @@ from gridmgmt.domain.vocab import (
     WATER_KINDS,
 )
 
-# 职务 words of a cadre roster, each naming one role. A bare 「书记」 names none: see SECRETARY_QUESTION.
+# 职务 words of a cadre roster, each naming one role. A bare “书记” names none: see SECRETARY_QUESTION.
 CADRE_ROLE_WORDS = {
     **dict.fromkeys(("党委书记", "镇委书记", "乡党委书记", "街道党工委书记"), "township_secretary"),
     **dict.fromkeys(
@@ -52,9 +52,7 @@ CADRE_ROLE_WORDS = {
     **dict.fromkeys(("驻村第一书记",), "first_secretary"),
     **dict.fromkeys(("专职网格员", "兼职网格员"), "grid_worker"),
 }
-SECRETARY_QUESTION = (
-    "「{value}」不明确：是镇党委书记、村党组织书记还是第一书记？请写全称（如「村党组织书记」「镇党委书记」）"
-)
+SECRETARY_QUESTION = "“{value}”不明确：是镇党委书记、村党组织书记还是第一书记？请写全称（如“村党组织书记”“镇党委书记”）"
 
 # Stored as the Chinese word, as the demo generator writes it.
 GENDERS = {"男": "男", "女": "女"}
@@ -128,8 +126,9 @@ HOUSEHOLDS = Layer(
             short="members",
             default=1,
         ),
+        # Files made before the labels said 家庭 (空巢老人, 留守儿童) still import.
         *(
-            flag(n, label, short=s)
+            flag(n, label, *{label.removesuffix("家庭")} - {label}, short=s)
             for (n, label), s in zip(
                 MUST_VISIT_FLAGS.items(), ("hardship", "crit_ill", "empty_nest", "left_child", "petitioner")
             )
@@ -224,8 +223,9 @@ PARTY_ORGS = Layer(
         Field(
             "venue_area_m2", "场所面积", "float", ("场所面积", "活动场所面积", "面积", "venue_area"), short="venue_area"
         ),
+        # Files made before the labels said 家庭 (空巢老人, 留守儿童) still import.
         *(
-            flag(n, label, short=s)
+            flag(n, label, *{label.removesuffix("家庭")} - {label}, short=s)
             for (n, label), s in zip(
                 EIGHT_HAVES.items(),
                 (
@@ -240,8 +240,9 @@ PARTY_ORGS = Layer(
                 ),
             )
         ),
+        # Files made before the labels said 家庭 (空巢老人, 留守儿童) still import.
         *(
-            flag(n, label, short=s)
+            flag(n, label, *{label.removesuffix("家庭")} - {label}, short=s)
             for (n, label), s in zip(
                 SIX_HAVES.items(), ("flag_rules", "furniture", "archives", "study_nook", "av_equip", "materials")
             )

@@ -34,7 +34,7 @@ def match_columns(columns, layer: Layer) -> dict[str, str]:
         if name is None:
             continue
         if name in found:
-            errors.append(RowError(None, column, f"与列「{found[name]}」重复，都表示「{layer.field(name).label}」"))
+            errors.append(RowError(None, column, f"与列“{found[name]}”重复，都表示“{layer.field(name).label}”"))
         else:
             found[name] = column
     if errors:
@@ -101,8 +101,8 @@ def _invalid_message(f: Field, raw) -> str:
     if question:
         return question.format(value=_text(raw))
     if f.kind == "enum":
-        return f"「{raw}」无效，可选：{'、'.join(f.choices.values())}"
-    return f"「{raw}」不是有效的{KIND_LABELS[f.kind]}"
+        return f"“{raw}”无效，可选：{'、'.join(f.choices.values())}"
+    return f"“{raw}”不是有效的{KIND_LABELS[f.kind]}"
 
 
 def _blank(raw: pd.Series) -> np.ndarray:
@@ -143,7 +143,7 @@ def parse_column(values: pd.Series, f: Field, header: str) -> tuple[pd.Series, l
         out[blank] = f.default  # a 台账 marks only the 是: a blank flag is 否, as the column's default
     errors = [RowError(int(i) + 1, header, _invalid_message(f, raw.iat[i])) for i in present_rows[invalid]]
     if f.required:
-        errors += [RowError(int(i) + 1, header, f"缺少必填项「{f.label}」") for i in np.flatnonzero(blank)]
+        errors += [RowError(int(i) + 1, header, f"缺少必填项“{f.label}”") for i in np.flatnonzero(blank)]
     return pd.Series(out, dtype=object), errors
 
 
@@ -154,7 +154,7 @@ def parse_frame(frame: pd.DataFrame, layer: Layer) -> tuple[pd.DataFrame, dict[s
     if missing:
         raise ImportRejected(
             [
-                RowError(None, f.name, f"缺少必填列「{f.label}」（可用列名：{'、'.join((f.name, *f.aliases))}）")
+                RowError(None, f.name, f"缺少必填列“{f.label}”（可用列名：{'、'.join((f.name, *f.aliases))}）")
                 for f in missing
             ]
         )
@@ -173,6 +173,6 @@ def duplicate_codes(codes: pd.Series, header: str) -> list[RowError]:
         return []
     first = {code: i for i, code in reversed(list(enumerate(codes)))}
     return [
-        RowError(i + 1, header, f"编码「{codes.iat[i]}」在文件中重复（第 {first[codes.iat[i]] + 1} 条已使用）")
+        RowError(i + 1, header, f"编码“{codes.iat[i]}”在文件中重复（第 {first[codes.iat[i]] + 1} 条已使用）")
         for i in repeated.to_numpy().nonzero()[0]
     ]

@@ -50,7 +50,7 @@ def _encoding_for(path: Path, encoding: str | None) -> str | None:
             codecs.lookup(encoding)
         except LookupError:
             raise ImportRejected.one(
-                f"无法识别的文字编码「{encoding}」（例如 GBK、GB18030、UTF-8）", "encoding"
+                f"无法识别的文字编码“{encoding}”（例如 GBK、GB18030、UTF-8）", "encoding"
             ) from None
         return encoding
     suffix = path.suffix.lower()
@@ -119,7 +119,7 @@ def read_workbook(path: Path) -> pd.DataFrame:
 
 def _read_dataset(path: Path, encoding: str | None) -> Source:
     if path.suffix.lower() not in DATA_SUFFIXES:
-        raise ImportRejected.one(f"不支持的文件类型「{path.suffix}」：请用 {FILE_KINDS}")
+        raise ImportRejected.one(f"不支持的文件类型“{path.suffix}”：请用 {FILE_KINDS}")
     if path.suffix.lower() == ".xlsx":
         frame = read_workbook(path)
         if frame.empty:

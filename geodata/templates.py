@@ -63,14 +63,14 @@ KIND_FORMATS = {
     "enum": "从可选值中选一个",
     "int": "整数，如 4",
     "float": "数字，如 12.5",
-    "bool": "填「是」或「否」",
+    "bool": "填“是”或“否”",
     "date": "日期，如 2020-07-01（也可写 2020年7月1日）",
 }
 NOTES = (
     "第 1 行是列名，请勿改动；第 2 行是示例，填写时请覆盖或删除它。每行一条记录。",
     "必填列不能留空；可不填的列可以整列删除。编码在同一图层内不能重复。",
     "经纬度为 WGS84（GPS）十进制度，如 114.901；高德、腾讯地图坐标导入时选 gcj02，百度选 bd09。",
-    "面和线用 WKT 写在「WKT 几何」列，如 POLYGON ((114.88 24.38, 114.93 24.38, …))；在 QGIS 等软件中画好后导出更方便。",
+    "面和线用 WKT 写在“WKT 几何”列，如 POLYGON ((114.88 24.38, 114.93 24.38, …))；在 QGIS 等软件中画好后导出更方便。",
     "导入顺序：乡镇 → 行政村 → 村民小组 → 农户 → 道路 → 水系 → 党组织 → 党员 → 企业/合作社 → 干部（见 docs/onboarding.md）。",
 )
 REQUIRED_FILL = PatternFill("solid", fgColor="FDE9D9")
@@ -102,7 +102,7 @@ def _format(f: Field) -> str:
     if f.default is None:
         return KIND_FORMATS[f.kind]
     shown = {True: "是", False: "否"}.get(f.default) if f.kind == "bool" else f.choices.get(f.default, f.default)
-    return f"{KIND_FORMATS[f.kind]}；留空视为「{shown}」"
+    return f"{KIND_FORMATS[f.kind]}；留空视为“{shown}”"
 
 
 def _allowed(f: Field) -> str:
@@ -137,7 +137,7 @@ def _data_sheet(book: Workbook, layer: Layer, fields: list[Field]) -> None:
 
 def _notes_sheet(book: Workbook, layer: Layer, fields: list[Field]) -> None:
     sheet = book.create_sheet(NOTES_SHEET)
-    sheet.append([f"{layer.label}导入模板（图层 {layer.name}）"])
+    sheet.append([f"{layer.label}导入模板"])
     sheet["A1"].font = Font(bold=True, size=14)
     for note in NOTES:
         sheet.append([note])

@@ -33,6 +33,7 @@ from web import (
     users,
     villages,
     visits,
+    wording,
 )
 
 
@@ -62,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     params.init_app(app)
     nav.init_app(app)
     clock.init_app(app)
+    wording.init_app(app)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(assets.bp)
     app.register_blueprint(townships.bp)

@@ -1,11 +1,13 @@
 """The audit log for admins: a paged, filtered table and CSV/XLSX exports."""
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 
 from gridmgmt.config import get_settings
+from gridmgmt.domain.wording import file_name
 from gridmgmt.services.accounts.audit import ACTIONS, AuditFilter, audit_page, export_audit
 from web.auth import current_actor, permission_required
 from web.db import get_session
+from web.downloads import attachment
 from web.inputs import AuditQuery
 from web.params import accepts
 
@@ -39,6 +41,4 @@ def export(fmt: str, query: AuditQuery):
     if fmt not in MIMETYPES:
         abort(404)
     data = export_audit(get_session(), _filters(query), fmt, current_actor())
-    return Response(
-        data, mimetype=MIMETYPES[fmt], headers={"Content-Disposition": f"attachment; filename=audit_log.{fmt}"}
-    )
+    return attachment(data, MIMETYPES[fmt], file_name("audit_log", ext=fmt))

@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from gridmgmt.config import get_settings
-from gridmgmt.domain.branch_rules import RULES
+from gridmgmt.domain.wording import file_name, rule_titles
 from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, focus, legend_entries, village_bounds
 from gridmgmt.maps.township import render_parts
 from gridmgmt.reports.coverage_tables import LABELS, RULE_COLUMNS, summary
@@ -18,12 +18,12 @@ from gridmgmt.services.orgs.pairings import unhelped_households
 from gridmgmt.services.visits.settings import VisitSettings
 from web.auth import current_actor, current_scope, permission_required, require_township
 from web.db import get_session
+from web.downloads import XLSX, attachment
 from web.inputs import CoverageQuery
 from web.pagemap import role_map
 from web.params import accepts
 
 bp = Blueprint("coverage", __name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def _plain(value) -> str:
 
 def gaps(report, places: dict, village: str | None) -> list[Gap]:
     """Every finding as a table row, in RULES order; only VILLAGE's when given."""
-    rows = []
+    rows, titles = [], rule_titles(report.rules)
     for rule, frame in report.findings.items():
         for (_, row), where in zip(frame.iterrows(), places[rule]):
             name = row.get("village") if isinstance(row.get("village"), str) else ""
@@ -62,7 +62,7 @@ def gaps(report, places: dict, village: str | None) -> list[Gap]:
                 name = row.get("name")
             if village and name != village:
                 continue
-            rows.append(Gap(RULES[rule], name, *_describe(rule, row.to_dict()), where))
+            rows.append(Gap(titles[rule], name, *_describe(rule, row.to_dict()), where))
     return rows
 
 
@@ -114,4 +114,4 @@ def workbook(code: str):
         day=settings.today(),
         postings=VisitSettings.of(settings).postings,
     )
-    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename=coverage-{code}.xlsx"})
+    return attachment(data, XLSX, file_name("coverage", code, ext="xlsx"))

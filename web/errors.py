@@ -68,7 +68,7 @@ def _http_error(error: HTTPException) -> Response:
         current_app.logger.warning("CSRF refused: %s %s", request.method, request.path)
         refusal = answer(400, CSRF_MESSAGE, code="csrf", retryable=True)
     else:
-        # abort(400, "日期格式应为 YYYY-MM-DD"): a view's own message, not Werkzeug's English default.
+        # abort(404, "没有这个网格方案"): a view's own message, not Werkzeug's English default.
         own = error.description if error.description != type(error).description else None
         refusal = answer(error.code or 500, own)
     for name, value in error.get_headers():  # Allow of a 405, Retry-After of a 429, …

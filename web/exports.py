@@ -2,16 +2,17 @@
 
 import tempfile
 from pathlib import Path
-from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template
 
+from gridmgmt.domain.wording import file_name
 from gridmgmt.maps.kinds import KINDS
 from gridmgmt.maps.static.page import Page
 from gridmgmt.services.briefing.exports import MAP_FORMATS, export_map
 from gridmgmt.services.briefing.roster import NoPlan, grid_roster
 from web.auth import current_actor, current_scope, permission_required, require_township
 from web.db import get_session
+from web.downloads import attachment
 from web.inputs import MapQuery
 from web.params import accepts
 from web.visits import visit_settings
@@ -49,8 +50,7 @@ def download_map(code: str, kind: str, fmt: str, query: MapQuery):
             visits=visit_settings(),
         )
         content = path.read_bytes()
-    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return Response(content, mimetype=MIMETYPES[fmt], headers={"Content-Disposition": disposition})
+    return attachment(content, MIMETYPES[fmt], filename)
 
 
 @bp.get("/townships/<code>/grid-roster.xlsx")
@@ -62,5 +62,4 @@ def download_roster(code: str):
         content = grid_roster(get_session(), code, current_actor())
     except NoPlan as missing:
         return render_template("error.html", message=str(missing)), 409
-    disposition = f"attachment; filename*=UTF-8''{quote(f'{code}-网格花名册.xlsx')}"
-    return Response(content, mimetype=MIMETYPES["xlsx"], headers={"Content-Disposition": disposition})
+    return attachment(content, MIMETYPES["xlsx"], file_name("grid_roster", code, ext="xlsx"))

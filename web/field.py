@@ -60,6 +60,7 @@ PRECACHE_STATIC = (
     "pages.css",
     "phone.css",
     "menu.js",
+    "attribution.js",
     "favicon.svg",
     "field/field.css",
     "field/outbox.js",

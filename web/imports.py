@@ -7,7 +7,7 @@ upload waits between the two in a private folder (web/uploads.py), the import ru
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from geodata.errors import ImportRejected
@@ -16,6 +16,7 @@ from geodata.templates import template_workbook
 from gridmgmt.config import get_settings
 from gridmgmt.domain.errors import NotFound
 from gridmgmt.domain.permissions import Forbidden, may
+from gridmgmt.domain.wording import file_name
 from gridmgmt.reports.import_errors import import_errors_workbook
 from gridmgmt.services.grids.checks import check_plan
 from gridmgmt.services.grids.existing import import_existing
@@ -24,13 +25,13 @@ from gridmgmt.services.imports.steps import FileOptions
 from gridmgmt.services.mapdata.layers import township_summaries
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
+from web.downloads import XLSX, attachment
 from web.import_jobs import start_import
 from web.inputs import GridImportForm, ImportForm
 from web.params import accepts
 from web.uploads import discard_data, open_upload, read_status, save_upload
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEGABYTE = 2**20
 
 
@@ -81,10 +82,6 @@ def _options(form: ImportForm) -> dict:
     }
 
 
-def _attachment(data: bytes, name: str) -> Response:
-    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
-
-
 @bp.get("")
 @permission_required("import_data")
 def page():
@@ -133,8 +130,8 @@ def grids(form: GridImportForm):
 def template(layer: str):
     """The Excel template of LAYER."""
     if layer not in LAYERS:
-        raise NotFound(f"没有图层「{layer}」")
-    return _attachment(template_workbook(layer), f"{layer}-template.xlsx")
+        raise NotFound(f"没有图层“{layer}”")
+    return attachment(template_workbook(layer), XLSX, f"导入模板-{LAYERS[layer].label}.xlsx")
 
 
 @bp.get("/<token>/errors.xlsx")
@@ -144,7 +141,7 @@ def errors(token: str):
     upload = open_upload(_root(), token, current_user.id)
     if not upload.errors.exists():
         raise NotFound("这次上传没有错误清单")
-    return _attachment(upload.errors.read_bytes(), "import-errors.xlsx")
+    return attachment(upload.errors.read_bytes(), XLSX, file_name("import_errors", ext="xlsx"))
 
 
 @bp.post("/<token>/confirm")

@@ -14,6 +14,7 @@ from gridmgmt.domain.followups import MAX_PHOTO_BYTES
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_standards import SiteStandard
+from gridmgmt.domain.wording import metric
 from gridmgmt.services.grids.reasons import MAX_REASON
 from gridmgmt.services.mapdata import features
 from gridmgmt.services.orgs.meetings import MAX_ATTENDEES
@@ -171,7 +172,7 @@ class EventBody(Params):
 
     household_id: Id = Field(title="事件所在农户")
     event_type: Code = Field("", title="事件类型")
-    reported_at: Moment | None = Field(None, title="报告时间")
+    reported_at: Moment | None = Field(None, title="上报时间")
     description: Text | None = Field(None, title="情况说明")
     client_id: Code = Field("", title="提交编号")
 
@@ -204,16 +205,16 @@ class AllocateForm(Inline):
     target: Number = Field(GridRules.target, title="每格目标")
     min_workload: Number = Field(GridRules.min_workload, alias="min", title="下限")
     max_workload: Number = Field(GridRules.max_workload, alias="max", title="上限")
-    must_visit_extra: Number = Field(GridRules.must_visit_extra, title="必访户额外计入")
-    tolerance: Number = Field(GridRules.tolerance, title="均衡容差")
+    must_visit_extra: Number = Field(GridRules.must_visit_extra, title=metric("must_visit_extra"))
+    tolerance: Number = Field(GridRules.tolerance, title=metric("tolerance"))
 
 
 class SiteQuery(Inline):
     """The demo-site page's thresholds (SiteConfig's defaults) and selection rules."""
 
-    corridor_m: Distance = Field(SiteConfig.corridor_m, title="走廊宽度")
-    catchment_m: Distance = Field(SiteConfig.catchment_m, title="辐射范围")
-    k: Positive | None = Field(None, title="示范点个数")
+    corridor_m: Distance = Field(SiteConfig.corridor_m, title=metric("corridor_m"))
+    catchment_m: Distance = Field(SiteConfig.catchment_m, title=metric("catchment_m"))
+    k: Positive | None = Field(None, title=metric("k"))
     spacing_m: Distance = Field(SiteConfig.min_spacing_m, title="最小间距")
     per_field: Positive | None = Field(None, title="每领域上限")
     per_theme: Positive | None = Field(None, title="每主题上限")

@@ -1,10 +1,11 @@
 """组织生活 (each branch's meetings against what it owes, the phone's meeting check-in) and 一帮一 pairings."""
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from gridmgmt.config import get_settings
 from gridmgmt.domain.org_life import MEETING_TYPES, last_whole_quarter, quarter_span
+from gridmgmt.domain.wording import file_name
 from gridmgmt.reports.org_life_workbook import (
     BRANCH_COLUMNS,
     GROUP_COLUMNS,
@@ -20,11 +21,11 @@ from gridmgmt.services.orgs.pairings import PairingInput, save_pairing
 from gridmgmt.services.visits.records import Fix
 from web.auth import current_scope, permission_required, require_township
 from web.db import get_session
+from web.downloads import XLSX, attachment
 from web.inputs import MeetingBody, OrgLifeQuery, PairingBody
 from web.params import accepts
 
 bp = Blueprint("orgs", __name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _life(code: str, query: OrgLifeQuery):
@@ -63,10 +64,7 @@ def page(code: str, query: OrgLifeQuery):
 def workbook(code: str, query: OrgLifeQuery):
     """The 组织生活 workbook of township CODE for the quarter asked for."""
     life = _life(code, query)
-    name = f"org-life-{code}-{life.start:%Y%m}.xlsx"
-    return Response(
-        workbook_bytes(life), mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"}
-    )
+    return attachment(workbook_bytes(life), XLSX, file_name("org_life", code, f"{life.start:%Y%m}", ext="xlsx"))
 
 
 @bp.post("/api/meetings")

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from functools import wraps
 from typing import Annotated, Any, NoReturn, get_origin
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, current_app, request
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from werkzeug.datastructures import MultiDict
 
+from gridmgmt.domain.errors import UserError
 from gridmgmt.domain.limits import (
     CALENDAR_TEXT,
     FIRST_DAY,
@@ -36,7 +37,6 @@ from gridmgmt.domain.limits import (
     MAX_DISTANCE_M,
     in_calendar,
 )
-from web.auth import json_error, wants_json
 
 # Pydantic's error types → the Chinese reason shown after the parameter's label.
 REASONS = {
@@ -77,7 +77,7 @@ def _iso_day(value: Any) -> Any:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise _refusal("格式应为 YYYY-MM-DD") from None
+            raise _refusal("须写成 年-月-日，如 2026-05-15") from None
     return value
 
 
@@ -186,11 +186,8 @@ def problems(model: type[Params], error: ValidationError) -> list[str]:
 def refuse(message: str) -> NoReturn:
     """End the request with 400 and MESSAGE: JSON for JSON clients, else the error page."""
     current_app.logger.info("400 %s %s: %s", request.method, request.path, message)
-    if wants_json():
-        response, status = json_error(400, "bad_request", message)
-        response.status_code = status
-        abort(response)
-    abort(400, description=message)
+    # web/errors.py answers it in Chinese (JSON or the error page), never with Werkzeug's English 400 page.
+    raise UserError(message)
 
 
 def _form_values(model: type[Params], source: MultiDict) -> dict:

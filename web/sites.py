@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from gridmgmt.analysis.siting import Selection, SelectionError
@@ -20,6 +20,7 @@ from gridmgmt.domain.site_review import (
 )
 from gridmgmt.domain.site_standards import SiteStandard, org_life_review_period
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES
+from gridmgmt.domain.wording import file_name
 from gridmgmt.maps.sites import EXCLUDED, SCORE_BANDS, SiteOverlays, add_site_overlays
 from gridmgmt.maps.township import render_parts
 from gridmgmt.services.sites import layers as site_layers
@@ -37,12 +38,12 @@ from gridmgmt.services.sites.selection import (
 from gridmgmt.services.sites.sheet import candidate_rows, review_sheet
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
+from web.downloads import XLSX, attachment
 from web.inputs import ReviewForm, SiteQuery
 from web.pagemap import role_map
 from web.params import accepts
 
 bp = Blueprint("sites", __name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Web requests wait at most this long for the exact selection.
 TIME_LIMIT_S = 5.0
 
@@ -183,9 +184,7 @@ def sheet(code: str, query: SiteQuery):
         actor=current_actor(),
         tz=get_settings().timezone,
     )
-    return Response(
-        data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename=demo-sites-{code}.xlsx"}
-    )
+    return attachment(data, XLSX, file_name("demo_sites", code, ext="xlsx"))
 
 
 @bp.post("/townships/<code>/sites/review")

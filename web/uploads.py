@@ -57,7 +57,7 @@ def save_upload(root: Path, storage: FileStorage | None, user_id: int, options: 
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise UploadRefused(
-            f"不支持的文件类型「{suffix or name}」：请上传 Excel（.xlsx）、CSV、GeoJSON、GeoPackage 或 zip 压缩的 Shapefile"
+            f"不支持的文件类型“{suffix or name}”：请上传 Excel（.xlsx）、CSV、GeoJSON、GeoPackage 或 zip 压缩的 Shapefile"
         )
     sweep(root)
     token = secrets.token_urlsafe(24)
@@ -68,7 +68,7 @@ def save_upload(root: Path, storage: FileStorage | None, user_id: int, options: 
         storage.save(out)
     if upload.data.stat().st_size == 0:
         shutil.rmtree(folder)
-        raise UploadRefused(f"文件「{name}」是空的")
+        raise UploadRefused(f"文件“{name}”是空的")
     write_private(folder / "meta.json", json.dumps(upload.meta, ensure_ascii=False))
     return upload
 

@@ -3,13 +3,14 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from gridmgmt.config import get_settings
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, MUST_VISIT_FLAGS
+from gridmgmt.domain.wording import file_name
 from gridmgmt.services.field.outbox import event_answer, visit_answer
 from gridmgmt.services.mapdata.layers import township_layers
 from gridmgmt.services.visits.compliance import cadre_code, township_compliance
@@ -23,6 +24,7 @@ from gridmgmt.services.visits.settings import VisitSettings
 from gridmgmt.services.visits.workbook import ReportFilter, export_workbook, report_tables
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
+from web.downloads import XLSX, attachment
 from web.inputs import CheckinBody, ComplianceQuery, DutyForm, EventBody, RouteQuery, VisitBody
 from web.params import accepts
 
@@ -178,13 +180,8 @@ def township(code: str, query: ComplianceQuery):
 def download(code: str, query: ComplianceQuery):
     """The same tables as an Excel workbook (no 必访 household is named; head names are: audited)."""
     comp, tables = _tables(code, query)
-    name = f"visits-{code}-{comp.day}.xlsx"
     data = export_workbook(get_session(), current_actor(), comp, tables)
-    return Response(
-        data,
-        headers={"Content-Disposition": f"attachment; filename={name}"},
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return attachment(data, XLSX, file_name("visits", code, comp.day, ext="xlsx"))
 
 
 @bp.get("/duties")
@@ -217,7 +214,7 @@ def save_duty(form: DutyForm):
         if not code or not form.name:
             raise DutyError("请填写职责编码和名称")
         set_duty(get_session(), code, **form.model_dump(exclude={"code"}))
-        flash(f"已保存职责 {code}", "info")
+        flash(f"已保存职责“{form.name}”", "info")
     except DutyError as exc:
         flash(f"未保存：{exc}", "error")
     return redirect(url_for("visits.duties"))

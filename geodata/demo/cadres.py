@@ -41,7 +41,7 @@ class _Cadres:
         )
         if assignment:
             # Posted before the year of visits that build_activity makes, so those visits count;
-            # residents within their two-year term (003 二.1「任期两年」).
+            # residents within their two-year term (003 二.1“任期两年”).
             days = int(self.rng.integers(366, 700 if assignment in RESIDENT_ASSIGNMENTS else 1100))
             self.postings.append(
                 {

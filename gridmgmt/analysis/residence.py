@@ -1,7 +1,7 @@
 """Days a first secretary or work-team member was in their village, month by month.
 
 Pure pandas. A day counts once however many visits and check-ins show the cadre in the
-village they are posted to that day (003 三.5「每月在村工作不少于 20 天」).
+village they are posted to that day (003 三.5“每月在村工作不少于 20 天”).
 """
 
 from datetime import date

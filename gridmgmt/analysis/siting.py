@@ -189,7 +189,7 @@ def select_exact(options: list[Option], rules: Rules, time_limit_s: float = 10.0
     ids = tuple(o.id for o, x in zip(options, chosen) if solver.value(x))
     optimal = status == cp_model.OPTIMAL
     bound = solver.best_objective_bound / SCALE
-    notes = () if optimal else (f"达到 {time_limit_s:g} 秒时限，未证明最优；最优值不超过 {bound:.2f}",)
+    notes = () if optimal else (f"达到 {time_limit_s:g} 秒时限，未能确认是得分最高的组合；得分最高不超过 {bound:.2f}",)
     return Selection(ids, _value(options, ids), optimal, bound, seconds, "cp-sat", notes)
 
 

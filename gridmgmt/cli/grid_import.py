@@ -38,7 +38,7 @@ def print_check(found) -> None:
 @click.command("import", cls=Command)
 @click.argument("file", type=click.Path(path_type=Path), metavar="文件")
 @click.option("--township", required=True, metavar="编码", help="乡镇编码")
-@click.option("--name", required=True, metavar="名称", help="方案名称，如「综治网格 2024」")
+@click.option("--name", required=True, metavar="名称", help="方案名称，如“综治网格 2024”")
 @click.option("--crs", metavar="坐标系", help="坐标系：EPSG:编号、gcj02 或 bd09；默认用文件自带的")
 @rules_options
 @as_option
@@ -55,7 +55,7 @@ def import_grids(file: Path, township: str, name: str, crs: str | None, as_user:
             plan_id = import_existing(session, township, file, name, actor, crs=crs, rules=rules_of(**kw))
         except ImportRejected as rejected:
             report_rejected(rejected)
-        click.echo(f"已导入为草稿方案 {plan_id}「{name}」")
+        click.echo(f"已导入为草稿方案 {plan_id}“{name}”")
         print_check(check_plan(session, plan_id))
 
 

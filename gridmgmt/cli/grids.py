@@ -117,7 +117,7 @@ def assign(plan_id: int, **kw) -> None:
 def publish(plan_id: int, allow_no_worker: bool) -> None:
     """发布草稿方案：设定每户所属网格，原已发布方案归档。"""
     plan = _run(grid_plans.publish, plan_id, allow_no_worker, actor=os_actor())
-    click.echo(f"方案 {plan.id}「{plan.name}」已发布")
+    click.echo(f"方案 {plan.id}“{plan.name}”已发布")
 
 
 @grids.command()

@@ -44,11 +44,11 @@ def report_rejected(rejected: ImportRejected) -> None:
     help="写到此 .xlsx 文件",
 )
 def template_command(layer, output) -> None:
-    """生成图层的 Excel 导入模板：中文列名、一行示例、「说明」工作表（可选值与格式）。填好后可直接用 gridmgmt import 导入。"""
+    """生成图层的 Excel 导入模板：中文列名、一行示例、“说明”工作表（可选值与格式）。填好后可直接用 gridmgmt import 导入。"""
     from geodata.templates import template_workbook
 
     output.write_bytes(template_workbook(layer))
-    click.echo(f"已生成「{LAYERS[layer].label}」导入模板：{output}")
+    click.echo(f"已生成“{LAYERS[layer].label}”导入模板：{output}")
 
 
 class ImportCommand(Command):

@@ -132,7 +132,7 @@ def score_command(township, min_area, corridor_m, catchment_m, weights) -> None:
     """给乡镇的候选党组织评分，列出得分明细和不合格原因。"""
     config = _config(min_area, corridor_m, catchment_m, weights)
     scored = _run(lambda s: score_sites(s, township, config))
-    click.echo("编码\t名称\t总分\t辐射加分\t" + "\t".join(CRITERIA.values()) + "\t不合格原因")
+    click.echo("编码\t名称\t总分\t服务范围加分\t" + "\t".join(CRITERIA.values()) + "\t不合格原因")
     for item in scored:
         c, sc = item.candidate, item.score
         parts = "\t".join(f"{sc.breakdown.get(k, 0):g}" for k in CRITERIA)

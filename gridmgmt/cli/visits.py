@@ -17,6 +17,7 @@ from gridmgmt.db.session import make_session
 from gridmgmt.domain.clock import local_text
 from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, FORMATS, MUST_VISIT_FLAGS
+from gridmgmt.domain.wording import MISSING
 from gridmgmt.private_files import write_private
 from gridmgmt.services.visits.compliance import township_compliance
 from gridmgmt.services.visits.duties import list_duties, set_duty
@@ -47,7 +48,9 @@ def _show(title: str, table: pd.DataFrame) -> None:
         return
     rate = COUNT_HEADERS["rate"]
     click.echo(
-        table.head(TABLE_ROWS).to_string(index=False, formatters={rate: "{:.1%}".format} if rate in table else None)
+        table.head(TABLE_ROWS).to_string(
+            index=False, na_rep=MISSING, formatters={rate: "{:.1%}".format} if rate in table else None
+        )
     )
     if len(table) > TABLE_ROWS:
         click.echo(f"……共 {len(table)} 行，完整清单请用 --format xlsx 或 json")

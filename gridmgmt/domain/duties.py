@@ -68,20 +68,20 @@ def check_duty(duty: Duty) -> None:
     if unknown:
         raise DutyError(f"未知干部角色 {'、'.join(unknown)}；可选：{'、'.join(CADRE_ROLES)}")
     if not duty.cadre_roles and duty.cadre_id is None:
-        raise DutyError(f"职责 {duty.code} 须指定干部角色或具体干部")
+        raise DutyError(f"职责“{duty.name}”须指定干部类别或具体干部")
     bad_flags = [f for f in duty.flags if f not in MUST_VISIT_FLAGS]
     if bad_flags:
         raise DutyError(f"未知必访标记 {'、'.join(bad_flags)}")
     if duty.target == "flagged_households" and not duty.flags:
-        raise DutyError(f"职责 {duty.code} 的对象为必访户，须指定至少一个必访标记")
+        raise DutyError(f"职责“{duty.name}”的对象为必访户，须指定至少一个必访标记")
     if duty.target != "flagged_households" and duty.flags:
-        raise DutyError(f"职责 {duty.code} 的对象不是必访户，不能指定必访标记")
+        raise DutyError(f"职责“{duty.name}”的对象不是必访户，不能指定必访标记")
 
 
 def per_person(duty: Duty) -> bool:
     """True when each responsible cadre must visit every target themselves (a 走遍 duty), False
     when one visit by any of them serves (四必访 flagged households are cared for, not walked)."""
-    # 000 三.1「每名镇干部每年走遍包村的农户」: each cadre, not the cadres together.
+    # 000 三.1“每名镇干部每年走遍包村的农户”: each cadre, not the cadres together.
     return duty.target != "flagged_households"
 
 
@@ -174,7 +174,7 @@ def period_bounds(period: str, day: date, term: Term = Term()) -> tuple[date, da
         monday = day - timedelta(days=day.weekday())
         return monday, monday + timedelta(days=6)
     if period == "half_year":
-        # 003「单位主要负责同志每半年至少到村调研指导1次」: January–June and July–December.
+        # 003“单位主要负责同志每半年至少到村调研指导1次”: January–June and July–December.
         return (
             (date(day.year, 1, 1), date(day.year, 6, 30))
             if day.month <= 6

@@ -52,16 +52,16 @@ class FollowupRules:
 def check_category(category: str) -> str:
     """CATEGORY when it is one of CATEGORIES, else FollowupError."""
     if category not in CATEGORIES:
-        raise FollowupError(f"跟进事项类别「{category}」不存在，应为：{'、'.join(CATEGORIES.values())}")
+        raise FollowupError(f"跟进事项类别“{category}”不存在，应为：{'、'.join(CATEGORIES.values())}")
     return category
 
 
 def next_state(current: str, wanted: str, note: str | None) -> str:
     """WANTED, when an item in CURRENT may move there (closing needs a NOTE); else a refusal."""
     if wanted not in STATES:
-        raise FollowupError(f"跟进状态「{wanted}」不存在，应为：{'、'.join(STATES.values())}")
+        raise FollowupError(f"跟进状态“{wanted}”不存在，应为：{'、'.join(STATES.values())}")
     if wanted not in TRANSITIONS[current]:
-        raise StateConflict(f"此事项{STATES[current]}，不能改为「{STATES[wanted]}」")
+        raise StateConflict(f"此事项{STATES[current]}，不能改为“{STATES[wanted]}”")
     if wanted == "closed" and not (note or "").strip():
         raise FollowupError("办结须填写办理情况")
     return wanted

@@ -59,7 +59,7 @@ class GridRules:
                 f"{self.target} / {self.max_workload}）"
             )
         if self.must_visit_extra < 0 or not 0 < self.tolerance < 1:
-            raise GridError("必访户加权不能为负，均衡容差须在 0 与 1 之间")
+            raise GridError("必访户多算户数不能为负，允许偏离本村平均须在 0 与 1 之间")
         if self.max_cells_per_worker < 1 or self.liaison_capacity < 1:
             raise GridError("每名网格员负责网格数、每名党员联系户数至少为 1")
 
@@ -102,7 +102,7 @@ class GridRules:
 def group_must_split(group_workload: float, total: float, cells: int, rules: GridRules) -> bool:
     """Whether a village group must be split: it alone exceeds the band of an area of TOTAL
     workload cut into CELLS cells (an area of one cell is never split)."""
-    # 001 §11 「推行网格化智能管理」; practice: a rural grid is whole 村民小组, split only when too big.
+    # 001 §11 “推行网格化智能管理”; practice: a rural grid is whole 村民小组, split only when too big.
     return cells > 1 and group_workload > rules.band(total / cells)[1]
 
 

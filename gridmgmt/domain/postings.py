@@ -17,11 +17,11 @@ from gridmgmt.domain.duties import add_years
 from gridmgmt.domain.errors import UserError
 
 NEEDS = {"bao_cun": "无包村干部", "first_secretary": "重点村未派第一书记"}
-# 003「第一书记和工作队员任期两年」
+# 003“第一书记和工作队员任期两年”
 RESIDENT_TERM_YEARS = 2
-# 003「每月在村工作不少于 20 天」
+# 003“每月在村工作不少于 20 天”
 DAYS_A_MONTH = 20
-# 003「继续选派第一书记和工作队，队长由第一书记兼任，队员一般不少于 2 人」
+# 003“继续选派第一书记和工作队，队长由第一书记兼任，队员一般不少于 2 人”
 WORK_TEAM_MIN = 2
 # Days before a resident's term ends from which the reminder shows (two months to pick a successor).
 REMIND_DAYS = 60

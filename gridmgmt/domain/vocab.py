@@ -80,8 +80,8 @@ ASSIGNMENTS = {
 MUST_VISIT_FLAGS = {
     "hardship": "困难家庭",
     "critically_ill": "危重病人家庭",
-    "empty_nest_elderly": "空巢老人",
-    "left_behind_children": "留守儿童",
+    "empty_nest_elderly": "空巢老人家庭",
+    "left_behind_children": "留守儿童家庭",
     "petitioner": "信访户",
 }
 
@@ -91,7 +91,7 @@ EVENT_TYPES = {
     "dispute": "矛盾纠纷",
     "bereavement_hardship": "丧事难事",
 }
-EVENT_STATUSES = {"reported": "已报告", "attended": "已到场", "closed": "已办结"}
+EVENT_STATUSES = {"reported": "已上报", "attended": "已到场", "closed": "已办结"}
 
 VISIT_KINDS = {"routine": "日常走访", "must_visit": "必访", "event": "事件到场"}
 

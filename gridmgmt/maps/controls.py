@@ -6,6 +6,7 @@ from folium import MacroElement
 from folium.template import Template
 
 from gridmgmt.domain.vocab import ROAD_CLASSES
+from gridmgmt.domain.wording import ATTRIBUTION
 from gridmgmt.maps import styles
 
 
@@ -82,13 +83,17 @@ class MetricScale(MacroElement):
 
 
 class PlainAttribution(MacroElement):
-    """The data's own attribution only: no "Leaflet" prefix with its flag."""
+    """The project's short attribution (wording.ATTRIBUTION) in place of Leaflet's prefix and its flag."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.setPrefix(false);
+        {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});
         {% endmacro %}
     """)
+
+    def __init__(self):
+        super().__init__()
+        self.prefix = ATTRIBUTION
 
 
 def escaped(collection: dict) -> dict:

@@ -14,7 +14,7 @@ PROPOSAL = {"color": "#6a3d9a", "weight": 2, "fillColor": "#cab2d6", "fillOpacit
 PROPOSAL_NAME = "建议党小组"
 # Point overlays, drawn in this order: (CoverageLayers field, layer name, colour, radius, tooltip fields).
 POINT_OVERLAYS = (
-    ("far_households", "超出可达范围的农户", "#ff7f00", 4, {"code": "户编码", "why": "问题"}),
+    ("far_households", "距活动场所或党员户过远的农户", "#ff7f00", 4, {"code": "户编码", "why": "问题"}),
     (
         "venues",
         "党群服务中心/活动场所",

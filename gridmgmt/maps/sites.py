@@ -24,7 +24,7 @@ CANDIDATE_TIP = {
     "name": "党组织",
     "code": "编码",
     "score": "总分",
-    "objective": "目标值",
+    "objective": "综合得分",
     "status": "评审状态",
     "excluded": "不合格原因",
 }
@@ -67,7 +67,7 @@ def _candidate_style(by_status: bool):
 
 def add_site_overlays(fmap: folium.Map, overlays: SiteOverlays) -> folium.Map:
     """Draw OVERLAYS on FMAP (a township map); returns FMAP."""
-    folium.GeoJson(overlays.corridors, name="公路交通沿线走廊", style_function=lambda _f: CORRIDOR).add_to(fmap)
+    folium.GeoJson(overlays.corridors, name="国道、省道、县道两侧范围", style_function=lambda _f: CORRIDOR).add_to(fmap)
     if overlays.tour and overlays.tour["features"]:
         folium.GeoJson(
             escaped(overlays.tour),

@@ -10,6 +10,7 @@ import pandas as pd
 
 from gridmgmt.domain.branch_rules import RULES
 from gridmgmt.domain.vocab import CADRE_ROLES
+from gridmgmt.domain.wording import label, metric, rule_titles
 from gridmgmt.readmodels import CoverageReport
 
 LABELS = {
@@ -22,11 +23,11 @@ LABELS = {
     "members": "党员",
     "full": "正式党员",
     "probationary": "预备党员",
-    "party_households": "党员户",
-    "per_100": "每百户党员",
-    "venue_far": "距活动场所超限户",
-    "member_far": "距党员户超限户",
-    "off_network": "离路网过远",
+    "party_households": metric("party_households"),
+    "per_100": metric("per_100"),
+    "venue_far": metric("venue_far"),
+    "member_far": metric("member_far"),
+    "off_network": metric("off_network"),
     "committee_size": "支委会人数",
     "party_groups": "党小组数",
     "settlements": "居住点数",
@@ -42,8 +43,8 @@ LABELS = {
     "branch": "党支部",
     "number": "党小组序号",
     "leader": "建议组长",
-    "mobile": "外出流动党员",
-    "hardship_unhelped": "困难户无人结对帮扶",
+    "mobile": metric("mobile"),
+    "hardship_unhelped": metric("hardship_unhelped"),
     "above_scale": "规模以上",
     "full_members": "在职正式党员",
     "can_form_branch": "具备单独建支部条件",
@@ -121,7 +122,7 @@ def _plain(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """COLUMNS of FRAME (missing ones blank), roles in Chinese, distances rounded."""
     out = frame.reindex(columns=columns).reset_index(drop=True)
     if "cadre_role" in out:
-        out["cadre_role"] = out.cadre_role.map(CADRE_ROLES)
+        out["cadre_role"] = [label(CADRE_ROLES, role) for role in out.cadre_role]
     for column in ("spread_m", "venue_m", "member_m"):
         if column in out:
             # No reachable venue at all is infinitely far: shown blank, never as Infinity.
@@ -131,7 +132,8 @@ def _plain(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def summary(report: CoverageReport) -> dict:
     """Township totals and the number of findings of every rule."""
-    counts = {RULES[rule]: len(report.findings.get(rule, ())) for rule in RULES if rule in report.findings}
+    titles = rule_titles(report.rules)
+    counts = {titles[rule]: len(report.findings.get(rule, ())) for rule in RULES if rule in report.findings}
     totals = {LABELS[k]: report.township[k] for k in [*AREA_COLUMNS[:7], "hardship_unhelped"] if k in report.township}
     return {"乡镇": f"{report.name}（{report.code}）", **totals, **counts}
 
@@ -147,7 +149,7 @@ def tables(report: CoverageReport) -> list[Table]:
         Table("villages", "行政村党员分布", _plain(report.villages, ["code", "name", *_areas(report.villages)])),
         Table("groups", "村民小组党员分布", _plain(report.groups, ["village", "code", "name", *_areas(report.groups)])),
     ]
-    for rule, title in RULES.items():
+    for rule, title in rule_titles(report.rules).items():
         if rule in report.findings:
             out.append(Table(rule, title, _plain(report.findings[rule], RULE_COLUMNS[rule])))
     proposals = report.proposals if report.proposals is not None else pd.DataFrame()

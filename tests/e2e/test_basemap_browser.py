@@ -11,6 +11,7 @@ from PIL import Image
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from gridmgmt.domain.wording import ATTRIBUTION
 from tests.web.live import serving
 from tests.web.people import add_people
 from tests.web.sample import TOWNSHIP_CODE, add_small_township
@@ -96,7 +97,7 @@ def test_the_basemaps_are_offered_and_drawn_when_chosen(login_page, live_server,
     assert [name.strip() for name in bases] == ["天地图矢量", "天地图影像", "无底图"]
     page.wait_for_function(f"() => ({LOADED})('vec') > 0 && ({LOADED})('cva') > 0")
     attribution = page.text_content(".leaflet-control-attribution")
-    assert "天地图" in attribution and "Leaflet" not in attribution
+    assert "天地图" in attribution and "Leaflet" not in attribution and attribution.startswith(ATTRIBUTION)
     page.get_by_text("天地图影像").click()
     page.wait_for_function(f"() => ({LOADED})('img') > 0 && ({LOADED})('cia') > 0")
     asked = [a for a in wmts.asked if a.get("LAYER") == "img"]

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import CadreVillage, Followup, Photo, Visit
+from gridmgmt.domain.wording import ATTRIBUTION
 from tests.e2e.test_field_offline_browser import (  # noqa: F401
     WAIT_MS,
     _count,
@@ -115,6 +116,7 @@ def test_a_follow_up_raised_on_the_phone_is_on_the_township_list_and_map(
     township.wait_for_function("() => document.getElementById('followup-map').dataset.points === '1'")
     assert township.locator("path.followup-point").count() == 1
     assert township.locator("path.followup-point.overdue").count() == 0
+    assert township.text_content("#followup-map .leaflet-control-attribution").startswith(ATTRIBUTION)
     assert township.evaluate("document.documentElement.scrollWidth") <= 390
 
     session.execute(update(Followup).values(due_at=item.raised_at.replace(year=item.raised_at.year - 1)))

@@ -72,7 +72,7 @@ def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screensh
     page.click("#allocate-button")
     page.wait_for_function(LOADED)
     plan = int(page.url.rstrip("/").split("/")[-1])
-    assert "最大偏离本村均值" in page.text_content("#summary")
+    assert "最大偏离本村平均" in page.text_content("#summary")
     assert "拆分的村民小组：无（全部保持完整）" in page.text_content("#group-splits")
     page.screenshot(path=str(screenshot_dir / "grid-editor.png"))
 

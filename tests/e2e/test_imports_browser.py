@@ -74,11 +74,11 @@ def test_a_bad_file_shows_its_errors_downloads_the_sheet_and_writes_nothing(admi
         before = fingerprints(conn)
     _dry_run(page, path, "households", TOWNSHIP_CODE)
     errors = page.locator(".import-errors").inner_text()
-    assert "发现 2 处错误" in errors and "缺少必填项「户主」" in errors and "经纬度可能写反了" in errors
+    assert "发现 2 处错误" in errors and "缺少必填项“户主”" in errors and "经纬度可能写反了" in errors
     assert page.locator("#confirm").count() == 0
     with page.expect_download() as download:
         page.click("#error-sheet")
-    assert download.value.suggested_filename == "import-errors.xlsx"
+    assert download.value.suggested_filename == "导入错误.xlsx"
     assert download.value.path().stat().st_size > 1000
     with engine.connect() as conn:
         assert fingerprints(conn) == before

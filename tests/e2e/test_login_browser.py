@@ -100,6 +100,6 @@ def test_admin_audit_page(login_page, live_server, screenshot_dir):
     assert "查看敏感信息" in page.locator("table.audit").inner_text()
     with page.expect_download() as download:
         page.click("text=导出 Excel")
-    assert download.value.suggested_filename == "audit_log.xlsx"
+    assert download.value.suggested_filename == "审计日志.xlsx"
     page.screenshot(path=screenshot_dir / "audit_page.png", full_page=True)
     page.close()

@@ -26,3 +26,14 @@ def test_every_nav_page_loads_cleanly(login_page, live_server, screenshot_dir, r
         assert (failed, errors) == ([], []), f"{role} {href}"
     page.screenshot(path=screenshot_dir / f"nav_{role}_last.png")
     page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_no_page_link_is_cut_off_under_the_admins_links(login_page, live_server, width):
+    """Issue 18: at 1280 px the admin's bar clipped its last page link, which read as a stray separator
+    before 账号管理; every page link now shows whole beside the user's links."""
+    page = login_page("admin", width, 800)
+    page.goto(f"{live_server}/townships/441500100000/coverage")
+    scroll, client = page.locator("nav.pages").evaluate("n => [n.scrollWidth, n.clientWidth]")
+    assert scroll <= client
+    page.close()

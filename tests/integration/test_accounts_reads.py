@@ -114,8 +114,8 @@ def test_audit_exports_are_readable_and_audited(session):
     assert rows[0][:3] == ("时间", "用户", "操作") and len(rows) == 2
     exports = session.scalars(select(AuditLog).where(AuditLog.action == "export_audit")).all()
     assert [(e.target, e.remote_addr) for e in exports] == [
-        ("audit_log.csv", "10.9.9.9"),
-        ("audit_log.xlsx", "10.9.9.9"),
+        ("审计日志.csv", "10.9.9.9"),
+        ("审计日志.xlsx", "10.9.9.9"),
     ]
     with pytest.raises(ValueError, match="不支持"):
         export_audit(session, AuditFilter(TZ), "pdf", admin)
@@ -133,3 +133,22 @@ def test_audit_times_and_date_filters_follow_the_configured_time_zone(session):
     on = audit_page(session, AuditFilter("Asia/Shanghai", since=date(2026, 12, 7), until=date(2026, 12, 7), actor="li"))
     before = audit_page(session, AuditFilter("Asia/Shanghai", until=date(2026, 12, 6), actor="li"))
     assert (on.total, before.total) == (1, 0)
+
+
+def test_the_audit_csv_names_targets_and_details_in_chinese(session):
+    """Issue 18: no Python list repr (fields=['hardship', …]) and no 'household:…' in the CSV."""
+    record(
+        session,
+        Actor("li"),
+        "read_sensitive",
+        target="household:44150010020101001",
+        detail={"fields": ["hardship", "petitioner"]},
+    )
+    record(session, Actor("li"), "import_layer", target="农户.csv", detail={"layer": "households", "update": False})
+    session.commit()
+    text = export_audit(session, AuditFilter(TZ), "csv", Actor("admin")).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    assert [row[3:] for row in rows[:2]] == [
+        ["农户 44150010020101001", "", "敏感信息：困难家庭、信访户"],
+        ["农户.csv", "", "图层：农户；更新已有记录：否"],
+    ]

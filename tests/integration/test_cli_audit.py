@@ -104,7 +104,7 @@ def test_the_environment_names_the_user_too(cli, db, town, tmp_path, monkeypatch
 @pytest.mark.parametrize(
     "user, role, home, refusal",
     [
-        ("ghost", None, None, "没有启用的用户「ghost」"),
+        ("ghost", None, None, "没有启用的用户“ghost”"),
         ("viewer", "leader", "town", "无权执行此操作（export_data）"),
         ("stranger", "planner", NEIGHBOUR_CODE, "只能处理本乡镇"),
     ],

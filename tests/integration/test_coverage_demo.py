@@ -105,7 +105,7 @@ def test_firms_and_leadership_exceptions(demo):
 
 
 def test_planted_resident_postings(demo):
-    """003 二.1「任期两年」 and 「队员一般不少于 2 人」 on the demo: the planted first secretary's term
+    """003 二.1“任期两年” and “队员一般不少于 2 人” on the demo: the planted first secretary's term
     ends on 2026-07-30, within 60 days of UNTIL; the 脱贫村 whose second team member's posting
     ended keeps one member. Expected rows are worked out from the generated tables."""
     t, report = demo
@@ -178,8 +178,8 @@ def test_cli_table_json_and_workbook(demo, engine, tmp_path, monkeypatch):
     )
     with engine.connect() as conn:  # both exports are audited, under the named user; the screen table is not
         assert conn.execute(text("SELECT actor, action, target FROM audit_log ORDER BY id")).all() == [
-            (ADMIN, "export_workbook", f"coverage-{CODE}.json"),
-            (ADMIN, "export_workbook", f"coverage-{CODE}.xlsx"),
+            (ADMIN, "export_workbook", f"覆盖情况-{CODE}.json"),
+            (ADMIN, "export_workbook", f"覆盖情况-{CODE}.xlsx"),
         ]
     wb = openpyxl.load_workbook(BytesIO(book.read_bytes()))
     # The CLI reads the postings in force today, not on UNTIL: only the sheet's shape is compared.
@@ -194,7 +194,7 @@ def test_cli_table_json_and_workbook(demo, engine, tmp_path, monkeypatch):
     ]
     sheet = wb["重点村未派第一书记"]
     assert [c.value for c in sheet[1]] == ["编码", "名称", "类别"] and sheet.freeze_panes == "A2"
-    assert sheet.max_row == 2 and wb["离党员户过远的农户"].max_row == len(report.findings["member_far"]) + 1
+    assert sheet.max_row == 2 and wb["距最近党员户超过 500 米的农户"].max_row == len(report.findings["member_far"]) + 1
     assert {
         "党组织逾期未换届",
         "预备党员逾期未转正",

@@ -107,7 +107,7 @@ def test_sensitive_export_is_audited_without_flag_values(sample, tmp_path):
 
 
 def test_unknown_township_or_folder_is_refused(sample, tmp_path):
-    with pytest.raises(ExportRefused, match="乡镇编码「404」不存在"):
+    with pytest.raises(ExportRefused, match="乡镇编码“404”不存在"):
         export_layer(sample, "villages", "gpkg", tmp_path / "v.gpkg", township="404")
     with pytest.raises(ExportRefused, match="目录不存在"):
         export_layer(sample, "villages", "gpkg", tmp_path / "no" / "v.gpkg")
@@ -128,7 +128,7 @@ def test_cli_reports_every_error_and_exits_non_zero(sample, cli_on_test_db, tmp_
     add_actor(sample)
     result = cli_on_test_db.invoke(main, ["import", "households", str(path), "--township", TOWNSHIP, "--as", ADMIN])
     assert result.exit_code == 1
-    assert "第 1 条［户主］：缺少必填项「户主」" in result.output
+    assert "第 1 条［户主］：缺少必填项“户主”" in result.output
     assert "第 2 条［几何］：经纬度可能写反了" in result.output
     assert "导入被拒绝：2 处错误，未写入任何数据" in result.output
 

@@ -134,8 +134,8 @@ def test_every_village_is_named_and_no_label_overlaps(db, town):
     [
         (("nowhere", "overview", "png"), "没有编码为 nowhere 的乡镇"),
         ((NEIGHBOUR_CODE, "grid_plan", "pdf"), "邻镇还没有网格方案"),
-        ((None, "weather", "png"), "没有「weather」这种地图"),
-        ((None, "overview", "gif"), "不支持的格式「gif」"),
+        ((None, "weather", "png"), "没有“weather”这种地图"),
+        ((None, "overview", "gif"), "不支持的格式“gif”"),
     ],
 )
 def test_refusals_write_nothing(db, town, tmp_path, args, message):

@@ -136,7 +136,7 @@ def test_grid_roster_lists_every_cell_with_its_worker_and_is_audited(db, town):
     assert dict(book["说明"].iter_rows(min_row=2, values_only=True))["网格方案"] == "测试方案"
     assert db.execute(text("SELECT actor, target FROM audit_log WHERE action = 'export_workbook'")).one() == (
         "tester",
-        f"grid-roster-{town}.xlsx",
+        f"网格花名册-{town}.xlsx",
     )
     with pytest.raises(NoPlan, match="还没有网格方案"):
         grid_roster(db, NEIGHBOUR_CODE, Actor("tester"))

@@ -39,7 +39,7 @@ def test_every_step_of_a_plan_is_audited(session):
     grid_plans.publish(session, plan, actor=PLANNER)
     rows = _rows(session)
     assert {(actor, addr) for _, actor, addr, _, _ in rows} == {("planner_wang", "10.1.2.3")}
-    new, old = f"网格方案 {plan}「新方案」", f"网格方案 {first}「旧方案」"
+    new, old = f"网格方案 {plan}“新方案”", f"网格方案 {first}“旧方案”"
     assert [(action, target) for action, _, _, target, _ in rows] == [
         ("allocate_plan", old),
         ("publish_plan", old),

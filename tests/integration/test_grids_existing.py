@@ -120,7 +120,7 @@ def test_a_bad_grid_file_writes_nothing_and_names_every_row(session, town, tmp_p
     with pytest.raises(ImportRejected) as refused:
         import_existing(session, TOWNSHIP_CODE, path, "坏清单", ACTOR)
     messages = [str(e) for e in refused.value.errors]
-    assert any("「99999999999999999」不在本乡镇" in m for m in messages)
+    assert any("“99999999999999999”不在本乡镇" in m for m in messages)
     assert any("分属多个行政村" in m for m in messages)
     assert session.scalar(text("SELECT count(*) FROM grid_plan")) == plans
 

@@ -112,7 +112,7 @@ def test_geojson_in_english_and_csv_in_chinese_give_the_same_rows(villages):
 
 
 def test_unknown_or_missing_township(villages):
-    assert "乡镇编码「123」不存在" in rejected(villages, "households", "households.csv", township="123")
+    assert "乡镇编码“123”不存在" in rejected(villages, "households", "households.csv", township="123")
     with pytest.raises(ImportRejected, match="导入被拒绝") as info:
         import_layer(villages, "party_orgs", SAMPLES / "party_orgs.csv", actor=IMPORTER)
     assert "--township" in str(info.value.errors[0])
@@ -129,7 +129,7 @@ def test_located_layers_without_township_use_every_village(villages, tmp_path):
         township="449900102000",
     )
     households = csv_file(tmp_path, "h1,甲,115.69,23.90\nh2,乙,115.75,23.90\n")
-    assert "第 2 条［几何］：位置 POINT(115.75 23.9) 不在乡镇「示例镇」的任何行政村内" in rejected(
+    assert "第 2 条［几何］：位置 POINT(115.75 23.9) 不在乡镇“示例镇”的任何行政村内" in rejected(
         villages, "households", households
     )
     assert load(villages, "households", households, township=None).inserted == 2
@@ -155,7 +155,7 @@ def test_located_layers_without_township_use_every_village(villages, tmp_path):
         "信用代码,企业名称,类型,党组织编码,经度,纬度\n",
         "e.csv",
     )
-    assert "第 2 条［党组织编码］：党组织编码「P449900101E01」在所在乡镇中不存在" in rejected(
+    assert "第 2 条［党组织编码］：党组织编码“P449900101E01”在所在乡镇中不存在" in rejected(
         villages, "economic_orgs", orgs, township=None
     )
     orgs.write_text(orgs.read_text(encoding="utf-8").replace(",P449900101E01,115.75", ",,115.75"), encoding="utf-8")
@@ -171,7 +171,7 @@ def test_located_layers_without_township_use_every_village(villages, tmp_path):
 def test_missing_required_values_are_all_reported(villages, tmp_path):
     path = csv_file(tmp_path, "h1,,115.69,23.90\nh2,张三,,\nh3,,115.69,23.90\n")
     message = rejected(villages, "households", path)
-    assert "第 1 条［户主］：缺少必填项「户主」" in message
+    assert "第 1 条［户主］：缺少必填项“户主”" in message
     assert "第 2 条［几何］：缺少几何或经纬度" in message
     assert "第 3 条［户主］" in message
 
@@ -184,12 +184,12 @@ def test_text_longer_than_its_column(villages, tmp_path):
 
 def test_missing_required_column(villages, tmp_path):
     path = csv_file(tmp_path, "h1,115.69,23.90\n", header="户编码,经度,纬度\n")
-    assert "缺少必填列「户主」" in rejected(villages, "households", path)
+    assert "缺少必填列“户主”" in rejected(villages, "households", path)
 
 
 def test_duplicate_codes_in_the_file(villages, tmp_path):
     path = csv_file(tmp_path, "h1,甲,115.69,23.90\nh1,乙,115.69,23.91\n")
-    assert "第 2 条［户编码］：编码「h1」在文件中重复（第 1 条已使用）" in rejected(villages, "households", path)
+    assert "第 2 条［户编码］：编码“h1”在文件中重复（第 1 条已使用）" in rejected(villages, "households", path)
 
 
 def test_existing_codes_are_refused_unless_update(villages, tmp_path):
@@ -208,7 +208,7 @@ def test_existing_codes_are_refused_unless_update(villages, tmp_path):
 
 def test_household_outside_every_village_of_the_township(villages, tmp_path):
     path = csv_file(tmp_path, "h1,甲,115.69,23.90\nh2,乙,115.75,23.90\n")
-    assert "第 2 条［几何］：位置 POINT(115.75 23.9) 不在乡镇「示例镇」的任何行政村内" in rejected(
+    assert "第 2 条［几何］：位置 POINT(115.75 23.9) 不在乡镇“示例镇”的任何行政村内" in rejected(
         villages, "households", path
     )
 
@@ -241,9 +241,7 @@ def test_invalid_geometry_is_repaired_on_request(villages, tmp_path):
 
 
 def test_unknown_crs(villages):
-    assert "无法识别的坐标系「EPSG:999999」" in rejected(
-        villages, "households", "households.geojson", crs="EPSG:999999"
-    )
+    assert "无法识别的坐标系“EPSG:999999”" in rejected(villages, "households", "households.geojson", crs="EPSG:999999")
 
 
 def test_projected_geopackage_is_reprojected(villages, tmp_path):
@@ -314,15 +312,15 @@ def test_unknown_references_are_errors(villages, tmp_path):
     load(villages, "party_orgs", "party_orgs.csv")
     path = csv_file(tmp_path, "M9,甲,H404,P404\n", header="党员编号,姓名,户编码,党组织编码\n")
     message = rejected(villages, "party_members", path)
-    assert "农户编码「H404」在乡镇「示例镇」中不存在" in message
-    assert "党组织编码「P404」在乡镇「示例镇」中不存在" in message
+    assert "农户编码“H404”在乡镇“示例镇”中不存在" in message
+    assert "党组织编码“P404”在乡镇“示例镇”中不存在" in message
     path = csv_file(tmp_path, "C9,甲,网格员,,\n", header="干部编号,姓名,职务,经度,纬度\n")
     assert "需要住址经纬度或户编码" in rejected(villages, "cadres", path)
     path = csv_file(
         tmp_path, "P9,乙,党支部,P8\nP8,丙,党支部,P404\n", header="组织编码,组织名称,组织类型,上级组织编码\n"
     )
     message = rejected(villages, "party_orgs", path)
-    assert "第 2 条［上级组织编码］：上级组织编码「P404」不存在" in message and "第 1 条" not in message
+    assert "第 2 条［上级组织编码］：上级组织编码“P404”不存在" in message and "第 1 条" not in message
 
 
 def test_a_large_file_loads_quickly(villages, tmp_path):

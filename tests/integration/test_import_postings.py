@@ -75,7 +75,7 @@ def test_bad_rows_are_reported_and_nothing_is_written(session, town, tmp_path):
     found = sorted((e.row, e.field) for e in info.value.errors)
     assert found == [(1, "干部编号"), (2, "村编码"), (3, "类型"), (4, "结束日期")]
     messages = " ".join(str(e) for e in info.value.errors)
-    assert "干部编码「C9」在乡镇「测试镇」中不存在" in messages and "早于开始日期" in messages
+    assert "干部编码“C9”在乡镇“测试镇”中不存在" in messages and "早于开始日期" in messages
     assert _count(session) == 1 and session.scalars(select(AuditLog)).all() == []
 
 

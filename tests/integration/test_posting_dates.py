@@ -67,7 +67,7 @@ def test_ending_the_first_secretarys_posting_leaves_the_village_without_one(sess
 
 
 def test_ending_the_bao_cun_posting_uncovers_the_village_and_drops_the_duty(session, town):
-    """001 §34 包村 and 000 三.1「每名镇干部每年走遍包村的农户」: after the posting ends the village is
+    """001 §34 包村 and 000 三.1“每名镇干部每年走遍包村的农户”: after the posting ends the village is
     uncovered, the cadre no longer answers for its households, and they leave the cadre's scope."""
     cadre = town["cadres"]["township_cadre"]
     day = date(2025, 6, 1)
@@ -82,7 +82,7 @@ def test_ending_the_bao_cun_posting_uncovers_the_village_and_drops_the_duty(sess
 
 
 def test_work_team_and_term_of_the_resident_postings(session, town):
-    """003 二.1「队员一般不少于 2 人」 and 「任期两年」: one member is short in a 脱贫村; terms from
+    """003 二.1“队员一般不少于 2 人” and “任期两年”: one member is short in a 脱贫村; terms from
     1 March 2024 end on 28 February 2026, reminded from 31 December 2025 (60 days)."""
     found = _findings(session, date(2025, 12, 31))
     assert found["work_team_short"].work_team.tolist() == [1]
@@ -94,7 +94,7 @@ def test_work_team_and_term_of_the_resident_postings(session, town):
 
 
 def test_days_in_the_village_from_visits_and_check_ins(session, town):
-    """003 三.5「每月在村工作不少于 20 天」: in May 2025 the first secretary visited on 12 days and
+    """003 三.5“每月在村工作不少于 20 天”: in May 2025 the first secretary visited on 12 days and
     checked in on 6 more (one of them a visit day too): 17 days, short of 20."""
     cadre = town["cadres"]["first_secretary"]
     home = town["households"][3].id

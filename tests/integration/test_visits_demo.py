@@ -57,7 +57,7 @@ def _in_posting(rows: pd.DataFrame, days) -> pd.Series:
 
 
 def test_the_bao_cun_gap_is_each_cadres_households_they_did_not_visit_this_year(demo):
-    """000 三.1「每名镇干部每年走遍包村的农户」, per person: a (cadre, household) pair is done when that
+    """000 三.1“每名镇干部每年走遍包村的农户”, per person: a (cadre, household) pair is done when that
     cadre visited the household this year while posted there; a cadre whose posting ended (the
     planted one) answers for nothing any more, though they visited this year."""
     t, comp = demo
@@ -93,7 +93,7 @@ def test_the_village_secretaries_walk_their_villages(demo):
 
 
 def test_the_planted_first_secretary_was_short_of_days_in_june(demo, engine):
-    """003 三.5「每月在村工作不少于 20 天」 on the demo: the planted first secretary's June shows only
+    """003 三.5“每月在村工作不少于 20 天” on the demo: the planted first secretary's June shows only
     the 10 days of their visits; every other resident posted all June checked in or visited on
     enough days, as their visits and check-ins in the generated tables say."""
     t, comp = demo

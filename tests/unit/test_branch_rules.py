@@ -37,7 +37,7 @@ def test_committee_threshold_is_configurable():
 
 
 def test_split_by_size_and_settlements():
-    """002 二(二)3 「党员人数较多……应当划分若干党小组」: above split_above (14 by default, two groups
+    """002 二(二)3 “党员人数较多……应当划分若干党小组”: above split_above (14 by default, two groups
     of the seed's practice of about 7) or dispersed over 3 settlements."""
     assert split_reasons(15, 1, False, R) == ["size"]
     assert split_reasons(14, 2, False, R) == []

@@ -1,4 +1,4 @@
-"""Roster 职务 words: each names one cadre role; a bare 「书记」 is asked about, never guessed (issue 13)."""
+"""Roster 职务 words: each names one cadre role; a bare “书记” is asked about, never guessed (issue 13)."""
 
 import pandas as pd
 
@@ -79,9 +79,9 @@ def test_a_bare_secretary_is_refused_with_a_question():
     assert roles == [None, None, "village_secretary"]
     assert [(e.row, e.field) for e in errors] == [(1, "职务"), (2, "职务")]
     message = str(errors[0])
-    assert "「书记」不明确" in message and "镇党委书记" in message and "村党组织书记" in message and "？" in message
+    assert "“书记”不明确" in message and "镇党委书记" in message and "村党组织书记" in message and "？" in message
 
 
 def test_an_unknown_role_lists_the_choices():
     _, errors = _roles("队长")
-    assert "「队长」无效" in str(errors[0]) and "村党组织书记" in str(errors[0])
+    assert "“队长”无效" in str(errors[0]) and "村党组织书记" in str(errors[0])

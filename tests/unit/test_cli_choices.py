@@ -30,7 +30,7 @@ def test_codes_limit_the_choice():
 
 def test_a_list_takes_any_separator_and_mixes_words_and_codes():
     flags = LabelledList(MUST_VISIT_FLAGS)
-    assert flags.convert("困难家庭、petitioner，空巢老人,", None, None) == (
+    assert flags.convert("困难家庭、petitioner，空巢老人家庭,", None, None) == (
         "hardship",
         "petitioner",
         "empty_nest_elderly",

@@ -12,36 +12,10 @@ from click.testing import CliRunner
 
 from gridmgmt.cli import main
 from gridmgmt.cli.zh import CATALOGUE
+from tests.wording import ALLOWED, WORD
 
-# English words --help may show: names users type, or meet on files and screens.
-ALLOWED = {
-    "CSV",
-    "JSON",
-    "Excel",
-    "xlsx",
-    "GeoJSON",
-    "GeoPackage",
-    "Shapefile",
-    "zip",
-    "cpg",
-    "PNG",
-    "PDF",
-    "dpi",  # formats
-    "QGIS",
-    "PostgreSQL",
-    "HTTPS",
-    "EPSG",
-    "gcj02",
-    "bd09",
-    "GBK",
-    "UTF-8",  # software, coordinate systems, encodings
-    "A4",
-    "A3",
-    "MB",  # paper, units
-}
 # Things that are typed as they are: options, environment variables, paths under var/.
 TYPED = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*|\bGRIDMGMT_\w+|\bvar/[\w/.]+")
-WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z]")
 # Click messages only a programmer can cause (a badly declared command, an unsupported shell or
 # platform); they stay English.
 DEVELOPER_ONLY = {

@@ -101,7 +101,7 @@ def _status(code):
 
 
 def test_bao_cun_yearly_is_each_cadres_own():
-    """000 三.1「每名镇干部每年走遍包村的农户」: cadre 1's visit to h1 does not serve cadre 2,
+    """000 三.1“每名镇干部每年走遍包村的农户”: cadre 1's visit to h1 does not serve cadre 2,
     who shares the village; h2, which cadre 2 saw last year, is only due for cadre 2."""
     assert _status("bao_cun_yearly") == {
         (1, 1): "done",

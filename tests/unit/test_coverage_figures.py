@@ -124,7 +124,7 @@ def test_leadership_exceptions():
 
 
 def test_resident_postings():
-    """003 二.1「队员一般不少于 2 人」 and 「任期两年」: village 2 (脱贫村) has one team member, village 3
+    """003 二.1“队员一般不少于 2 人” and “任期两年”: village 2 (脱贫村) has one team member, village 3
     (脱贫村) two; first secretary 5's term (from 2024-03-01) ends 2026-02-28, within 60 days of
     2026-01-15; member 6's (from 2023-06-01) ended 2025-05-31 and he is still posted."""
     cadres = pd.DataFrame(

@@ -67,12 +67,12 @@ def test_term_ends():
     ],
 )
 def test_half_year(day, expected):
-    """003 三.5「单位主要负责同志每半年至少到村调研指导1次」: halves are January–June, July–December."""
+    """003 三.5“单位主要负责同志每半年至少到村调研指导1次”: halves are January–June, July–December."""
     assert period_bounds("half_year", day) == expected
 
 
 def test_week_runs_monday_to_sunday():
-    """000 三.1 weekly duties (「每周至少1-2天集中办公」): a week is Monday to Sunday, across a year's end."""
+    """000 三.1 weekly duties (“每周至少1-2天集中办公”): a week is Monday to Sunday, across a year's end."""
     assert period_bounds("week", date(2025, 1, 1)) == (date(2024, 12, 30), date(2025, 1, 5))  # a Wednesday
     assert period_bounds("week", date(2025, 1, 5)) == (date(2024, 12, 30), date(2025, 1, 5))  # its Sunday
     assert previous_period("week", date(2025, 1, 6)) == (date(2024, 12, 30), date(2025, 1, 5))
@@ -121,7 +121,7 @@ def test_defaults_follow_the_documents():
     [
         ({"period": "fortnight"}, "未知周期"),
         ({"cadre_roles": ("mayor",)}, "未知干部角色"),
-        ({"cadre_roles": ()}, "须指定干部角色或具体干部"),
+        ({"cadre_roles": ()}, "须指定干部类别或具体干部"),
         ({"target": "flagged_households"}, "须指定至少一个必访标记"),
         ({"flags": ("rich",), "target": "flagged_households"}, "未知必访标记"),
     ],

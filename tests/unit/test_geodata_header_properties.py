@@ -81,7 +81,7 @@ def test_two_headers_for_one_standard_name_are_refused(case):
     with pytest.raises(ImportRejected) as refused:
         match_columns([first, second], layer)
     (error,) = refused.value.errors
-    assert error.field == second and f"与列「{first}」重复" in error.message
+    assert error.field == second and f"与列“{first}”重复" in error.message
 
 
 @pytest.mark.parametrize("layer", LAYERS.values(), ids=list(LAYERS))

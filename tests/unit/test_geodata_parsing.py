@@ -43,7 +43,7 @@ def test_values_are_typed_and_every_bad_value_is_reported():
     assert values["member_count"].tolist() == [3, None, 2, 1]  # blank: the column's default
     assert values["hardship"].tolist() == [True, False, None, True]
     assert sorted((e.row, e.field) for e in errors) == [(2, "人口"), (2, "户主"), (3, "困难家庭"), (4, "户编码")]
-    assert any("「x」不是有效的整数" in str(e) for e in errors)
+    assert any("“x”不是有效的整数" in str(e) for e in errors)
 
 
 def test_a_blank_cell_takes_the_column_default_and_a_bad_one_stays_an_error():
@@ -57,7 +57,7 @@ def test_a_blank_cell_takes_the_column_default_and_a_bad_one_stays_an_error():
 def test_missing_required_column_is_a_file_error():
     with pytest.raises(ImportRejected) as info:
         parse_frame(pd.DataFrame({"户主": ["张三"]}), HOUSEHOLDS)
-    assert "缺少必填列「编码」" in str(info.value.errors[0])
+    assert "缺少必填列“编码”" in str(info.value.errors[0])
 
 
 def test_enums_accept_keys_labels_and_synonyms():
@@ -86,6 +86,6 @@ def test_numeric_codes_keep_their_digits():
 def test_duplicate_codes_name_the_first_use():
     errors = duplicate_codes(pd.Series(["a", "b", "a", "a"]), "编码")
     assert [(e.row, e.message) for e in errors] == [
-        (3, "编码「a」在文件中重复（第 1 条已使用）"),
-        (4, "编码「a」在文件中重复（第 1 条已使用）"),
+        (3, "编码“a”在文件中重复（第 1 条已使用）"),
+        (4, "编码“a”在文件中重复（第 1 条已使用）"),
     ]

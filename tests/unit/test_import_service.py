@@ -13,7 +13,7 @@ from gridmgmt.services.imports.writing import ConcurrentChange
 def test_refusals_are_user_errors_with_their_status():
     rejected = ImportRejected.one("文件为空")
     assert isinstance(rejected, UserError) and rejected.status == 400
-    changed = ConcurrentChange([RowError(3, "户编码", "编码「h1」的记录在本次导入读取之后被修改")])
+    changed = ConcurrentChange([RowError(3, "户编码", "编码“h1”的记录在本次导入读取之后被修改")])
     assert isinstance(changed, ImportRejected) and isinstance(changed, Conflict) and changed.status == 409
     assert "本次导入全部取消" in str(changed)
     # The old bases stay, so existing `except ValueError` / `except RuntimeError` still catch them.

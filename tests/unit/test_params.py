@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from gridmgmt.domain.errors import UserError
 from gridmgmt.services.mapdata.features import DEFAULT_LIMIT, MAX_LIMIT
 from web import create_app
 from web.inputs import AllocateForm, ComplianceQuery, DutyForm, ItemsQuery, SiteQuery, VisitBody
@@ -101,30 +102,37 @@ def test_query_and_form_values_are_stripped_empty_ones_left_out_lists_kept():
 def test_an_inline_form_keeps_defaults_for_bad_values_and_lists_them():
     query = parse(SiteQuery, MultiDict({"corridor_m": "1e20", "k": "abc", "catchment_m": "500"}))
     assert (query.corridor_m, query.k, query.catchment_m) == (300.0, None, 500.0)
-    assert query.problems == ["走廊宽度不能大于 100000：1e20", "示范点个数须为整数：abc"]
+    assert query.problems == ["道路两侧范围（米）不能大于 100000：1e20", "选出示范点个数须为整数：abc"]
     form = parse(AllocateForm, MultiDict({"min": "十"}))
     assert form.min_workload == 100.0 and form.problems == ["下限须为数字：十"]
 
 
+def _answer(app, url: str, model, values, method: str = "GET", json: bool = False):
+    """The app's answer to the UserError PARSE raises for VALUES (web/errors.py answers it)."""
+    headers = {"Accept": "application/json"} if json else {}
+    with app.test_request_context(url, method=method, headers=headers):
+        with pytest.raises(UserError) as refused:
+            parse(model, values)
+        return app.handle_user_exception(refused.value)
+
+
 def test_a_json_client_gets_the_json_error_shape(app):
-    with app.test_request_context("/api/visits", method="POST"), pytest.raises(HTTPException) as refused:
-        parse(VisitBody, {"household_id": 1.5})
-    response = refused.value.get_response()
+    response = _answer(app, "/api/visits", VisitBody, {"household_id": 1.5}, method="POST", json=True)
     assert response.status_code == 400
     assert response.get_json() == {"error": {"code": "bad_request", "message": "农户编号须为整数：1.5", "final": True}}
 
 
 def test_a_page_gets_a_400_with_the_chinese_reason(app):
-    with app.test_request_context("/audit"), pytest.raises(HTTPException) as refused:
-        parse(PathValues, {"plan_id": 2**31})
-    assert refused.value.code == 400 and refused.value.description == "方案编号不能大于 2147483647：2147483648"
+    response = _answer(app, "/audit", PathValues, {"plan_id": 2**31})
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "方案编号不能大于 2147483647：2147483648" in page and "返回首页" in page and "Bad Request" not in page
 
 
 @pytest.mark.parametrize("body", [None, [1], "text", 3])
 def test_a_body_must_be_a_json_object(app, body):
-    with app.test_request_context("/api/visits", method="POST"), pytest.raises(HTTPException) as refused:
-        parse(VisitBody, body)
-    assert refused.value.get_response().get_json()["error"]["message"] == "请求须为 JSON 对象"
+    response = _answer(app, "/api/visits", VisitBody, body, method="POST", json=True)
+    assert response.get_json()["error"]["message"] == "请求须为 JSON 对象"
 
 
 def test_paging_of_ogc_items():

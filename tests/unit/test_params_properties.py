@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import HTTPException
 
+from gridmgmt.domain.errors import UserError
 from web import create_app, inputs
 from web.params import Inline, Params, PathValues, parse
 
@@ -106,10 +106,10 @@ def _outcome(app, model, source, json: bool = False):
     with app.test_request_context("/", headers=headers):
         try:
             return parse(model, source)
-        except HTTPException as refused:
-            response = refused.get_response()
-            assert response.status_code == 400
-            message = response.get_json()["error"]["message"] if json else refused.description
+        except UserError as refused:
+            response = app.handle_user_exception(refused)
+            assert response.status_code == 400 and response.is_json == json
+            message = response.get_json()["error"]["message"] if json else str(refused)
             assert isinstance(message, str) and message.strip()
             return message
 

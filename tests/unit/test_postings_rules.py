@@ -55,7 +55,7 @@ def test_in_force(start, end, day, holds):
 
 
 def test_term_is_two_years():
-    """003 二.1「第一书记和工作队员任期两年」: a term from 1 March 2024 ends on 28 February 2026;
+    """003 二.1“第一书记和工作队员任期两年”: a term from 1 March 2024 ends on 28 February 2026;
     from 29 February 2024, on 27 February 2026."""
     assert term_end(date(2024, 3, 1)) == date(2026, 2, 28)
     assert term_end(date(2024, 2, 29)) == date(2026, 2, 27)
@@ -83,12 +83,12 @@ def test_term_reminder_and_overrun():
     ],
 )
 def test_days_required(start, end, month, owed):
-    """003 三.5「每月在村工作不少于 20 天」: 20 days a whole month, in proportion (rounded up) for part of one."""
+    """003 三.5“每月在村工作不少于 20 天”: 20 days a whole month, in proportion (rounded up) for part of one."""
     assert days_required(start, end, month) == owed
 
 
 def test_work_team_at_least_two():
-    """003 二.1「队员一般不少于 2 人」: a 脱贫村's team of one is short, of two is not."""
+    """003 二.1“队员一般不少于 2 人”: a 脱贫村's team of one is short, of two is not."""
     assert work_team_short(1) and work_team_short(0)
     assert not work_team_short(2)
     assert work_team_short(2, PostingRules(work_team_min=3))

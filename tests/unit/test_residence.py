@@ -23,7 +23,7 @@ def _presence(rows):
 
 
 def test_days_in_the_village():
-    """003 三.5「每月在村工作不少于 20 天」: cadre 5 was in village 2 on 19 days of April (a visit and a
+    """003 三.5“每月在村工作不少于 20 天”: cadre 5 was in village 2 on 19 days of April (a visit and a
     check-in on the 1st count once; a day in village 3 does not count): short of 20. Cadre 6,
     posted on the 16th, owes 10 days and was there 10: not short."""
     presence = _presence(

@@ -66,7 +66,7 @@ def test_pixels_at_300_dpi(paper, orientation, pixels):
 
 
 def test_unknown_paper_is_refused_in_chinese():
-    with pytest.raises(ValueError, match="不支持的纸张「B5」"):
+    with pytest.raises(ValueError, match="不支持的纸张“B5”"):
         Page("B5")
     with pytest.raises(ValueError, match="不支持的方向"):
         Page("A4", "sideways")

@@ -30,7 +30,7 @@ def test_an_upload_is_private_and_its_uploaders_only(tmp_path):
 
 @pytest.mark.parametrize(
     ("data", "name", "reason"),
-    [(b"x", "", "请选择要导入的文件"), (b"MZ", "a.exe", "不支持的文件类型「.exe」"), (b"", "a.csv", "是空的")],
+    [(b"x", "", "请选择要导入的文件"), (b"MZ", "a.exe", "不支持的文件类型“.exe”"), (b"", "a.csv", "是空的")],
 )
 def test_a_file_is_refused_before_it_is_read(tmp_path, data, name, reason):
     with pytest.raises(UploadRefused, match=reason):

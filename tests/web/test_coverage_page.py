@@ -3,6 +3,7 @@
 import json
 import re
 from io import BytesIO
+from urllib.parse import quote
 
 import openpyxl
 from sqlalchemy import text
@@ -32,7 +33,7 @@ def test_planner_sees_the_gaps_on_the_map_and_in_the_table(as_user):
         assert word not in html
     # The briefing map of this page, to download; the legend names every overlay.
     assert f'formaction="/townships/{TOWNSHIP_CODE}/maps/coverage.pdf"' in html
-    assert "超出可达范围的农户" in html.split("每百户党员数：")[1]
+    assert "距活动场所或党员户过远的农户" in html.split("每百户党员数：")[1]
 
 
 def test_village_filter(as_user):
@@ -46,8 +47,10 @@ def test_village_filter(as_user):
 def test_workbook_download(as_user, session):
     response = as_user("planner").get(f"{URL}.xlsx")
     audit = session.execute(text("SELECT actor, action, target FROM audit_log")).one()
-    assert tuple(audit) == ("planner", "export_workbook", f"coverage-{TOWNSHIP_CODE}.xlsx")
-    assert response.status_code == 200 and "coverage-441500100000.xlsx" in response.headers["Content-Disposition"]
+    assert tuple(audit) == ("planner", "export_workbook", f"覆盖情况-{TOWNSHIP_CODE}.xlsx")
+    assert (
+        response.status_code == 200 and quote("覆盖情况-441500100000.xlsx") in response.headers["Content-Disposition"]
+    )
     book = openpyxl.load_workbook(BytesIO(response.data))
     assert book["空白组（无党员的村民小组）"].max_row == 5
     assert book["概况"]["A1"].value == "项目"

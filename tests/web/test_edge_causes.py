@@ -139,7 +139,7 @@ def test_a_huge_corridor_is_explained_not_a_500(app, people):
     client = app.test_client()
     log_in(client, people["reviewer"])
     page = client.get(f"{TOWN}/sites?corridor_m=1e20")
-    assert page.status_code == 200 and "走廊宽度不能大于 100000：1e20" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "道路两侧范围（米）不能大于 100000：1e20" in page.get_data(as_text=True)
     assert client.get(f"{TOWN}/sites.xlsx?corridor_m=1e20").status_code == 200
 
 

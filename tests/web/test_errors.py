@@ -96,9 +96,9 @@ def test_error_pages_of_a_logged_in_user_do_not_load_the_user(as_user, checkouts
 def test_a_views_own_message_is_shown(as_user):
     planner = as_user("planner")
     bad_date = planner.get("/townships/441500100000/visits?date=yesterday")
-    _chinese_page(bad_date, 400, "日期格式应为 YYYY-MM-DD：yesterday")
+    _chinese_page(bad_date, 400, "日期须写成 年-月-日，如 2026-05-15：yesterday")
     json_date = planner.get("/townships/441500100000/visits?date=yesterday", headers={"Accept": "application/json"})
-    assert _json_error(json_date, 400)["message"] == "日期格式应为 YYYY-MM-DD：yesterday"
+    assert _json_error(json_date, 400)["message"] == "日期须写成 年-月-日，如 2026-05-15：yesterday"
 
 
 def test_csrf_refusal_is_not_final(as_user):

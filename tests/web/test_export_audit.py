@@ -8,12 +8,12 @@ from tests.web.sample import TOWNSHIP_CODE
 TOWN = f"/townships/{TOWNSHIP_CODE}"
 # (user, URL, action, audit target)
 DOWNLOADS = [
-    ("planner", f"{TOWN}/visits.xlsx", "export_workbook", f"visits-{TOWNSHIP_CODE}-"),
-    ("leader", f"{TOWN}/coverage.xlsx", "export_workbook", f"coverage-{TOWNSHIP_CODE}.xlsx"),
-    ("planner", f"{TOWN}/grid-roster.xlsx", "export_workbook", f"grid-roster-{TOWNSHIP_CODE}.xlsx"),
-    ("reviewer", f"{TOWN}/sites.xlsx", "export_workbook", f"demo-sites-{TOWNSHIP_CODE}.xlsx"),
+    ("planner", f"{TOWN}/visits.xlsx", "export_workbook", f"走访情况-{TOWNSHIP_CODE}-"),
+    ("leader", f"{TOWN}/coverage.xlsx", "export_workbook", f"覆盖情况-{TOWNSHIP_CODE}.xlsx"),
+    ("planner", f"{TOWN}/grid-roster.xlsx", "export_workbook", f"网格花名册-{TOWNSHIP_CODE}.xlsx"),
+    ("reviewer", f"{TOWN}/sites.xlsx", "export_workbook", f"党建示范点-{TOWNSHIP_CODE}.xlsx"),
     ("planner", f"{TOWN}/maps/overview.pdf", "export_map", f"{TOWNSHIP_CODE}-"),
-    ("admin", "/audit/export.csv", "export_audit", "audit_log.csv"),
+    ("admin", "/audit/export.csv", "export_audit", "审计日志.csv"),
 ]
 
 

@@ -39,7 +39,7 @@ def test_leader_gets_the_offline_html(as_user):
 def test_bad_paper_is_a_400_in_chinese(as_user):
     response = as_user("planner").get(f"{URL}/overview.png?paper=B5")
     assert response.status_code == 400
-    assert "不支持的纸张「B5」" in response.get_data(as_text=True)
+    assert "不支持的纸张“B5”" in response.get_data(as_text=True)
 
 
 def test_html_of_another_kind_is_refused(as_user, session):

@@ -94,7 +94,7 @@ def test_a_bad_file_lists_its_errors_offers_the_sheet_and_cannot_be_confirmed(as
     client = as_user("admin")
     before = row_counts()
     page = _check(client, BAD).get_data(as_text=True)
-    assert "发现 2 处错误" in page and "缺少必填项「户主」" in page and "经纬度可能写反了" in page
+    assert "发现 2 处错误" in page and "缺少必填项“户主”" in page and "经纬度可能写反了" in page
     assert "确认导入" not in page
     token = _token(page)
     sheet = client.get(f"/imports/{token}/errors.xlsx")
@@ -107,7 +107,7 @@ def test_a_bad_file_lists_its_errors_offers_the_sheet_and_cannot_be_confirmed(as
 
 def test_uploads_are_checked_at_the_edge_in_chinese(as_user, uploads):
     client = as_user("admin")
-    assert "不支持的文件类型「.exe」" in _check(client, b"MZ", name="x.exe").get_data(as_text=True)
+    assert "不支持的文件类型“.exe”" in _check(client, b"MZ", name="x.exe").get_data(as_text=True)
     assert "是空的" in _check(client, b"").get_data(as_text=True)
     response = client.post("/imports/check", data={"layer": "households"}, content_type="multipart/form-data")
     assert response.status_code == 400 and "请选择要导入的文件" in response.get_data(as_text=True)
@@ -149,7 +149,7 @@ def test_existing_grids_become_a_draft_plan_with_its_check(as_user, uploads, ses
     assert plan.status == "draft"
     bad = {"township": TOWNSHIP_CODE, "name": "坏", "file": (BytesIO("户编码,网格编码\n1,X\n".encode()), "bad.csv")}
     response = client.post("/imports/grids", data=bad, content_type="multipart/form-data")
-    assert response.status_code == 400 and "「1」不在本乡镇" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "“1”不在本乡镇" in response.get_data(as_text=True)
     assert session.execute(text("SELECT count(*) FROM grid_plan WHERE name = '坏'")).scalar_one() == 0
     other = {"township": OTHER_TOWNSHIP_CODE, "name": "x", "file": (BytesIO(listed.encode()), "list.csv")}
     assert client.post("/imports/grids", data=other, content_type="multipart/form-data").status_code == 403

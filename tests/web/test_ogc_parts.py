@@ -105,7 +105,7 @@ def test_a_range_filter_on_numbers(public_client, township):
 @pytest.mark.parametrize(
     "cql, words",
     [
-        ("hardship = true", "不能按「hardship」筛选"),
+        ("hardship = true", "不能按“hardship”筛选"),
         ("code = 5", "须与文字比较"),
         ("length_m > 'long'", "须与数字比较"),
         ("code = ", "无法解析"),

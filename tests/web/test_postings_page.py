@@ -52,7 +52,7 @@ def test_adding_then_ending_a_posting_changes_the_overview_and_is_audited(planne
 
 def test_a_bad_form_is_refused_with_its_reason(planner, session):
     page = planner.post(PAGE, data={"cadre": "G001", "village": EAST, "kind": "bao_cun", "start": "2026-13-01"})
-    assert "开始日期格式应为 YYYY-MM-DD" in planner.get(page.location).get_data(as_text=True)
+    assert "开始日期须写成 年-月-日，如 2026-05-15" in planner.get(page.location).get_data(as_text=True)
     unknown = planner.post(PAGE, data={"cadre": "NOPE", "village": EAST, "kind": "bao_cun"}, follow_redirects=True)
     assert "本乡镇没有编码为 NOPE 的干部" in unknown.get_data(as_text=True)
     assert session.scalars(select(CadreVillage).where(CadreVillage.code.isnot(None))).all() == []

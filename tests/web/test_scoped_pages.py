@@ -102,7 +102,7 @@ def test_phone_page_lists_only_the_grid_workers_scope(as_user):
 
 
 def test_village_page_lists_postings_in_force_with_term_ends(as_user, session):
-    """003 二.1「任期两年」 and postings read with their dates: a first secretary posted on 1 March
+    """003 二.1“任期两年” and postings read with their dates: a first secretary posted on 1 March
     2025 shows 任期至 2027-02-28; a work-team member whose posting ended is no longer listed."""
     village = session.scalar(select(Village.id).where(Village.code == "441500100201"))
     township = session.scalar(select(Village.township_id).where(Village.id == village))
@@ -148,9 +148,9 @@ def test_audit_page_lists_and_filters(as_user):
     admin = as_user("admin")
     admin.get(f"/households/{IN_SCOPE[1]}")
     html = _html(admin, "/audit")
-    assert "共 2 条" in html and "查看敏感信息" in html and f"household:{IN_SCOPE[0]}" in html
+    assert "共 2 条" in html and "查看敏感信息" in html and f"农户 {IN_SCOPE[0]}" in html
     html = _html(admin, "/audit?actor=planner&action=read_sensitive&since=2000-01-01")
-    assert "共 1 条" in html and f"household:{IN_SCOPE[1]}" not in html
+    assert "共 1 条" in html and f"农户 {IN_SCOPE[1]}" not in html
     assert 'href="/audit/export.csv?actor=planner&amp;action=read_sensitive&amp;since=2000-01-01"' in html
     assert "共 0 条" in _html(admin, "/audit?until=2000-01-01")
 
@@ -164,7 +164,7 @@ def test_audit_export_downloads_and_is_audited(as_user, session):
     admin.get(f"/households/{IN_SCOPE[0]}")
     response = admin.get("/audit/export.csv?action=read_sensitive")
     assert response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"] == "attachment; filename=audit_log.csv"
+    assert response.headers["Content-Disposition"].endswith("filename*=UTF-8''%E5%AE%A1%E8%AE%A1%E6%97%A5%E5%BF%97.csv")
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert len(rows) == 2 and rows[1][1] == "admin"
     xlsx = admin.get("/audit/export.xlsx")

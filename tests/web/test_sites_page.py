@@ -46,19 +46,21 @@ def test_page_shows_breakdowns_exclusions_selection_and_tour(app, users):
     html = client_as(app, users["reviewer"]).get(f"{PAGE}?k=2&spacing_m=500&catchment_m=1000").get_data(as_text=True)
     assert "公路交通沿线" in html and "阵地标准" in html and "八有" in html
     assert "活动场所面积100 m²，低于120 m²" in html  # B is excluded, with the reason
-    assert "选定示范点（2 个" in html and "已证明最优" in html
+    assert "选定示范点（2 个" in html and "已是得分最高的组合" in html
     assert "现场观摩路线" in html and "乡镇驻地" in html
     assert 'class="print-only">示范镇党建示范点现场观摩路线（' in html  # the printed tour's own title
     assert html.index("A党支部</td>", html.index("现场观摩路线")) < html.index(
         "C党支部</td>", html.index("现场观摩路线")
     )  # the tour visits A before C
     # Map layers, named in the map script as JSON.
-    assert all(json.dumps(name)[1:-1] in html for name in ("公路交通沿线走廊", "观摩路线", "候选示范点（按得分）"))
+    assert all(
+        json.dumps(name)[1:-1] in html for name in ("国道、省道、县道两侧范围", "观摩路线", "候选示范点（按得分）")
+    )
 
 
 def test_bad_query_and_impossible_rules_are_explained(app, users):
     client = client_as(app, users["planner"])
-    assert "示范点个数须为整数：abc" in client.get(f"{PAGE}?k=abc").get_data(as_text=True)
+    assert "选出示范点个数须为整数：abc" in client.get(f"{PAGE}?k=abc").get_data(as_text=True)
     assert "只有2个合格候选，选不出3个示范点" in client.get(f"{PAGE}?k=3").get_data(as_text=True)
 
 

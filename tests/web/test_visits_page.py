@@ -21,7 +21,7 @@ def test_due_page_shows_no_flags(worker):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "今日走访" in text and "规划路线" in text
-    for label in ("困难家庭", "危重病人", "空巢老人", "留守儿童", "信访户"):
+    for label in ("困难家庭", "危重病人家庭", "空巢老人家庭", "留守儿童家庭", "信访户"):
         assert label not in text
     # The flag names as words ("bereavement_hardship" is an event type, not a flag).
     assert not re.search(r"\b(hardship|petitioner|critically_ill)\b", text)
@@ -188,9 +188,9 @@ def test_duties_are_listed_and_edited_on_a_page(app, as_user):
         "active": "on",
     }
     saved = planner.post("/duties", data=form, follow_redirects=True).get_data(as_text=True)
-    assert "已保存职责 must_visit_monthly" in saved and "四必访：必访户每季度走访" in saved
+    assert "已保存职责“四必访：必访户每季度走访”" in saved and "四必访：必访户每季度走访" in saved
     refused = planner.post("/duties", data={**form, "flags": []}, follow_redirects=True).get_data(as_text=True)
-    assert "未保存：职责 must_visit_monthly 的对象为必访户，须指定至少一个必访标记" in refused
+    assert "未保存：职责“四必访：必访户每季度走访”的对象为必访户，须指定至少一个必访标记" in refused
     new = planner.post(
         "/duties",
         data={
@@ -203,7 +203,7 @@ def test_duties_are_listed_and_edited_on_a_page(app, as_user):
         },
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "已保存职责 grid_groups" in new and new.count('name="code" value=') == 7
+    assert "已保存职责“网格员走遍小组”" in new and new.count('name="code" value=') == 7
     assert as_user("leader").get("/duties").status_code == 403
     assert "走访职责设置" in planner.get(f"/townships/{TOWNSHIP_CODE}/visits").get_data(as_text=True)
 
@@ -220,4 +220,4 @@ def test_duties_page_shows_the_deadline_of_each_event_type(app, as_user):
     """000 三.1 四必到: the deadlines are shown where duties are set, 突发事件 in hours."""
     page = as_user("planner").get("/duties").get_data(as_text=True)
     assert "<td>突发事件</td><td>2</td>" in page and "<td>不满情绪</td><td>48</td>" in page
-    assert "GRIDMGMT_ATTEND_HOURS" in page
+    assert "时限由系统管理员在系统配置中设置" in page and "GRIDMGMT_ATTEND_HOURS" not in page

@@ -4,6 +4,7 @@
   const root = document.getElementById("grid-editor");
   const API = root.dataset.api;
   const DRAFT = root.dataset.status === "draft";
+  const METRICS = JSON.parse(root.dataset.metrics);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
                    "#bcbd22", "#7f7f7f"];
@@ -107,13 +108,16 @@
   }
 
   function summary() {
+    // Names and one-line descriptions come from gridmgmt.domain.wording.METRICS (data-metrics).
     const s = state.data.summary, pct = v => `${(v * 100).toFixed(1)}%`;
-    const rows = s.cells ? [["网格数", s.cells], ["农户数", s.households], ["工作量 最大/最小", s.workload_max_min],
-      ["工作量变异系数", s.workload_cv], ["最大偏离本村均值", pct(s.worst_deviation)],
-      ["紧凑度（Polsby–Popper）", `均值 ${s.pp_mean}，最差 ${s.pp_worst}`], ["连片网格", pct(s.contiguous_share)],
-      ["超出上下限的网格", s.out_of_bounds.length ? s.out_of_bounds.join("、") : "无"]] : [["网格数", 0]];
+    const rows = s.cells ? [["cells", s.cells], ["households", s.households],
+      ["workload_max_min", `${s.workload_max_min} 倍`], ["workload_cv", pct(s.workload_cv)],
+      ["worst_deviation", pct(s.worst_deviation)], ["compactness", `平均 ${s.pp_mean}，最差 ${s.pp_worst}`],
+      ["contiguous_share", pct(s.contiguous_share)],
+      ["out_of_bounds", s.out_of_bounds.length ? s.out_of_bounds.join("、") : "无"]] : [["cells", 0]];
     document.getElementById("summary").replaceChildren(el("dl", {className: "summary"},
-      ...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v))])));
+      ...rows.flatMap(([k, v]) => [el("dt", {title: METRICS[k][1]}, METRICS[k][0]),
+        el("dd", {}, String(v), el("small", {className: "hint"}, `（${METRICS[k][1]}）`))])));
     splits();
   }
 
@@ -151,7 +155,7 @@
     const picked = el("p", {}, `已选中 ${state.selected.size} 户`,
                       state.selected.size ? button("清除选择", () => { state.selected.clear(); draw(); panel(); }) : "");
     if (!c) { box.replaceChildren(el("p", {className: "hint"}, "点击地图上的网格选为“当前网格”；再点击农户（圆点）选中它们。"), picked); return; }
-    const facts = el("p", {}, `${c.village} · 农户 ${c.households} · 工作量 ${c.workload} · 紧凑度 ${c.pp} · ` +
+    const facts = el("p", {}, `${c.village} · 农户 ${c.households} · 工作量 ${c.workload} · ${METRICS.compactness[0]} ${c.pp} · ` +
                      `网格员 ${c.worker || "未配"} · 版本 ${c.version}${c.locked ? " · 已锁定" : ""}`);
     const parts = [el("h3", {}, `当前网格：${c.name}（${c.code}）`), facts, picked];
     if (DRAFT) {
@@ -183,7 +187,7 @@
   }
 
   function table() {
-    const s = state.data.summary, head = ["网格", "村", "户数", "工作量", "紧凑度", "网格员", "版本"];
+    const s = state.data.summary, head = ["网格", "村", "户数", "工作量", METRICS.compactness[0], "网格员", "版本"];
     const rows = cells().map(c => {
       const bad = (s.out_of_bounds || []).includes(c.code);
       const tr = el("tr", {className: `${c.code === state.current ? "current" : ""} ${c.code in state.changed ? "changed" : ""}`},

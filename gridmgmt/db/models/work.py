@@ -168,7 +168,7 @@ class DemoSite(Timestamped, Base):
     party_org_id: Mapped[int] = mapped_column(ForeignKey("party_org.id"), unique=True)
     status: Mapped[str] = mapped_column(String(16), server_default="applied")
     theme: Mapped[str | None] = mapped_column(String(24))
-    # 「一支部一亮点」: what the site shows, required from 申报 on.
+    # “一支部一亮点”: what the site shows, required from 申报 on.
     highlight: Mapped[str | None] = mapped_column(Text)
     level: Mapped[str | None] = mapped_column(String(8))
     award_year: Mapped[int | None] = mapped_column(Integer)

@@ -37,7 +37,7 @@ def build(data: BriefingData) -> MapSpec:
         MapLayer(
             "polygon",
             data.layers["site_corridor"],
-            label="公路交通沿线",
+            label="国道、省道、县道两侧范围",
             zorder=3,
             style={"facecolor": "#fff3c4", "edgecolor": "#e0b000", "linewidth": 0.4},
         ),
@@ -105,7 +105,7 @@ def _notes(data: BriefingData, status, stop: dict[int, int]) -> tuple[str, ...]:
         km = float(data.layers["site_tour"].km.sum())
         names = dict(zip(data.layers["demo_sites"].party_org_id, data.layers["demo_sites"].name))
         order = "→".join(f"{CIRCLED[n - 1]}{names[org]}" for org, n in sorted(stop.items(), key=lambda i: i[1]))
-        notes.append(f"观摩路线（镇政府出发，沿道路共 {km:.1f} 千米）：{order}")
+        notes.append(f"观摩路线（镇政府出发，沿道路共 {km:.1f} 公里）：{order}")
     return tuple(notes)
 
 

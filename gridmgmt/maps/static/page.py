@@ -30,9 +30,9 @@ class Page:
 
     def __post_init__(self):
         if self.paper not in PAPERS_MM:
-            raise PageRefused(f"不支持的纸张「{self.paper}」，可选：{'、'.join(PAPERS_MM)}")
+            raise PageRefused(f"不支持的纸张“{self.paper}”，可选：{'、'.join(PAPERS_MM)}")
         if self.orientation not in ORIENTATIONS:
-            raise PageRefused(f"不支持的方向「{self.orientation}」，可选：{'、'.join(ORIENTATIONS)}")
+            raise PageRefused(f"不支持的方向“{self.orientation}”，可选：{'、'.join(ORIENTATIONS)}")
 
     @property
     def size_mm(self) -> tuple[float, float]:

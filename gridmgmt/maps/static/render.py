@@ -82,7 +82,7 @@ def render(spec: MapSpec, page: Page) -> RenderedMap:
 def save(rendered: RenderedMap, path: Path, fmt: str, title: str = "") -> None:
     """Write the page to PATH: PNG at 300 dpi, or PDF with vector shapes and selectable text."""
     if fmt not in FORMATS:
-        raise ValueError(f"不支持的图片格式「{fmt}」，可选：{'、'.join(FORMATS)}")
+        raise ValueError(f"不支持的图片格式“{fmt}”，可选：{'、'.join(FORMATS)}")
     if fmt == "png":
         _save_png(rendered.figure, path, title)
         return

@@ -135,13 +135,13 @@ def named_actor(
         .where(APP_USER.c.username == username, APP_USER.c.active)
     ).one_or_none()
     if row is None:
-        raise ActorRefused(f"没有启用的用户「{username}」")
+        raise ActorRefused(f"没有启用的用户“{username}”")
     user_id, role, home = row
     denied = [p for p in permissions if not may(role, p)]
     if denied:
-        raise ActorRefused(f"用户「{username}」（{ROLES.get(role, role)}）无权执行此操作（{'、'.join(denied)}）")
+        raise ActorRefused(f"用户“{username}”（{ROLES.get(role, role)}）无权执行此操作（{'、'.join(denied)}）")
     if role != "admin" and township is None:
-        raise ActorRefused(f"用户「{username}」只能处理本乡镇（{home}）的数据：请用 --township 指定")
+        raise ActorRefused(f"用户“{username}”只能处理本乡镇（{home}）的数据：请用 --township 指定")
     if role != "admin" and home != township:
-        raise ActorRefused(f"用户「{username}」不属于乡镇 {township}，不能导出或导入该乡镇的数据")
+        raise ActorRefused(f"用户“{username}”不属于乡镇 {township}，不能导出或导入该乡镇的数据")
     return Actor(username, user_id, origin and origin[:64], role)

@@ -9,18 +9,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from geodata.layers import LAYERS
 from gridmgmt.db.models import AuditLog
 from gridmgmt.domain.clock import SECONDS, local_text
-from gridmgmt.reports.sheets import cell_value
+from gridmgmt.domain.wording import detail_text, file_name, target_text
+from gridmgmt.reports.sheets import add_sheet, new_book
 from gridmgmt.services.accounts.actors import ACTIONS, Actor, record
 
 __all__ = ["ACTIONS", "Actor", "AuditFilter", "AuditPage", "audit_page", "export_audit", "record"]
 
 PAGE_SIZE = 50
+# Codes of the detail that the glossary does not hold: layers by their labels.
+DETAIL_WORDS = {"layer": {name: layer.label for name, layer in LAYERS.items()}}
+DETAIL_WORDS["layers"] = DETAIL_WORDS["layer"]
 # Column key → Chinese heading, for the page and both exports.
 COLUMNS = {
     "at": "时间",
@@ -96,8 +100,10 @@ def _cell(row: AuditLog, key: str, tz: str):
         return local_text(value, tz, SECONDS)
     if key == "action":
         return ACTIONS.get(value, value)
+    if key == "target":
+        return target_text(value)
     if key == "detail":
-        return "" if value is None else ", ".join(f"{k}={v}" for k, v in value.items())
+        return detail_text(value, DETAIL_WORDS)
     return value or ""
 
 
@@ -106,7 +112,7 @@ def export_audit(session: Session, filters: AuditFilter, fmt: str, actor: Actor)
     if fmt not in ("csv", "xlsx"):
         raise ValueError(f"不支持的导出格式：{fmt}")
     table = _table(session, filters)
-    record(session, actor, "export_audit", target=f"audit_log.{fmt}", detail={"rows": len(table)})
+    record(session, actor, "export_audit", target=file_name("audit_log", ext=fmt), detail={"rows": len(table)})
     session.commit()
     if fmt == "csv":
         out = io.StringIO()
@@ -114,12 +120,8 @@ def export_audit(session: Session, filters: AuditFilter, fmt: str, actor: Actor)
         writer.writerow(COLUMNS.values())
         writer.writerows(table)
         return out.getvalue().encode("utf-8-sig")
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "审计日志"
-    sheet.append(list(COLUMNS.values()))
-    for row in table:
-        sheet.append([cell_value(value) for value in row])
+    book = new_book()
+    add_sheet(book, "审计日志", list(COLUMNS.values()), table)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -91,9 +91,9 @@ def _county(session: Session, county: str | None) -> gpd.GeoSeries | None:
 
 def _check(kind_name: str, fmt: str, path: Path) -> MapKind:
     if kind_name not in KINDS:
-        raise BriefingRefused(f"没有「{kind_name}」这种地图，可选：{'、'.join(KINDS)}")
+        raise BriefingRefused(f"没有“{kind_name}”这种地图，可选：{'、'.join(KINDS)}")
     if fmt not in MAP_FORMATS:
-        raise BriefingRefused(f"不支持的格式「{fmt}」，可选：{'、'.join(MAP_FORMATS)}")
+        raise BriefingRefused(f"不支持的格式“{fmt}”，可选：{'、'.join(MAP_FORMATS)}")
     if fmt == "html" and kind_name not in HTML_KINDS:
         raise BriefingRefused(f"HTML 格式只支持：{'、'.join(KINDS[k].label for k in HTML_KINDS)}")
     if not path.parent.is_dir():

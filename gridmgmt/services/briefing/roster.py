@@ -14,6 +14,7 @@ from gridmgmt.db.models import Cadre, GridCell, GridPlan, Household, PartyMember
 from gridmgmt.db.models.grids import GridLiaison, GridMembership
 from gridmgmt.domain.errors import Conflict
 from gridmgmt.domain.vocab import CADRE_ROLES, PLAN_STATUSES
+from gridmgmt.domain.wording import file_name, label
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK, add_sheet, new_book
 from gridmgmt.services.accounts.audit import Actor, record
 
@@ -102,7 +103,7 @@ def grid_roster(session: Session, township_code: str, actor: Actor) -> bytes:
     """The roster .xlsx of the township's plan: 说明, 网格花名册, 联户党员; audited, committed."""
     plan = _plan(session, township_code)
     cells = _cells(session, plan.id)
-    cells["职务"] = cells["职务"].map(CADRE_ROLES).fillna("")
+    cells["职务"] = [label(CADRE_ROLES, role) for role in cells["职务"]]
     published = f"{plan.published_at:%Y-%m-%d}" if plan.published_at else "未发布"
     about = [
         ("网格方案", plan.name),
@@ -124,7 +125,7 @@ def grid_roster(session: Session, township_code: str, actor: Actor) -> bytes:
         session,
         actor,
         EXPORT_WORKBOOK,
-        target=f"grid-roster-{township_code}.xlsx",
+        target=file_name("grid_roster", township_code, ext="xlsx"),
         detail={"workbook": "grid_roster", "township": township_code, "plan": plan.id},
     )
     session.commit()

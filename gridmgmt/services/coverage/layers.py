@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.db.models import EconomicOrg, Household, PartyOrg, Township, Village, VillageGroup
 from gridmgmt.db.queries import COORD_DIGITS, among, collection, collection_of
 from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, RULES
+from gridmgmt.domain.wording import rule_titles
 from gridmgmt.readmodels import CoverageLayers, CoverageReport
 
 SIMPLIFY_DEGREES = 2e-5  # about 2 m
@@ -107,7 +108,7 @@ def _venues(session: Session, report: CoverageReport) -> dict:
 def _far(session: Session, report: CoverageReport) -> dict:
     far = pd.concat(
         [
-            report.findings.get(r, pd.DataFrame(columns=["household_id"])).assign(rule=RULES[r])
+            report.findings.get(r, pd.DataFrame(columns=["household_id"])).assign(rule=rule_titles(report.rules)[r])
             for r in ("venue_far", "member_far")
         ]
     )

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from gridmgmt.domain.branch_rules import CoverageRules
 from gridmgmt.domain.postings import PostingRules
+from gridmgmt.domain.wording import file_name
 from gridmgmt.readmodels import CoverageReport
 from gridmgmt.reports.coverage_workbook import coverage_workbook
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK
@@ -31,7 +32,7 @@ def audited_coverage(
         session,
         actor,
         EXPORT_WORKBOOK,
-        target=f"coverage-{code}.{fmt}",
+        target=file_name("coverage", code, ext=fmt),
         detail={"workbook": "coverage", "township": code, "reach": with_reach, "format": fmt},
     )
     session.commit()

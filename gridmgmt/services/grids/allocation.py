@@ -233,7 +233,7 @@ def allocate_township(session: Session, code: str, name: str, rules: GridRules, 
 
 def plan_target(plan: GridPlan) -> str:
     """How the audit log names PLAN."""
-    return f"网格方案 {plan.id}「{plan.name}」"
+    return f"网格方案 {plan.id}“{plan.name}”"
 
 
 def find_plan(session: Session, plan_id: int, lock: bool = False) -> GridPlan:

@@ -55,7 +55,7 @@ class People:
         if len(found) == 1:
             return found[0]
         reason = "有多名同名干部，请改填干部编号" if found else "不在本乡镇干部名册中：请先导入干部，或改填干部编号"
-        errors.append(RowError(row, header, f"「{given}」{reason}"))
+        errors.append(RowError(row, header, f"“{given}”{reason}"))
         return None
 
     def of_cell(self, cell: dict, row: int, headers: dict[str, str], errors: list[RowError]) -> list[int | None]:
@@ -113,7 +113,7 @@ def _write_polygons(session: Session, plan: GridPlan, prepared: Prepared, people
         given_village = prepared.values["village_code"].iat[i] if "village_code" in prepared.values else None
         village_id = _village_of(session, plan.township_id, geom, given_village)
         if village_id is None:
-            where = f"村编码「{given_village}」不在本乡镇" if given_village else "网格不在本乡镇任何行政村内"
+            where = f"村编码“{given_village}”不在本乡镇" if given_village else "网格不在本乡镇任何行政村内"
             errors.append(RowError(i + 1, headers.get("village_code", "几何"), where))
             continue
         ids = people.of_cell(cell, i + 1, headers, errors)
@@ -147,7 +147,7 @@ def _listed(session: Session, plan: GridPlan, prepared: Prepared) -> tuple[pd.Da
     homes = {code: (hid, vid) for code, hid, vid in found}
     for i, code in enumerate(rows.household):
         if code not in homes:
-            errors.append(RowError(i + 1, headers["code"], f"户编码「{code}」不在本乡镇"))
+            errors.append(RowError(i + 1, headers["code"], f"户编码“{code}”不在本乡镇"))
     rows["household_id"] = rows.household.map(lambda c: homes.get(c, (None, None))[0])
     rows["village_id"] = rows.household.map(lambda c: homes.get(c, (None, None))[1])
     for cell, part in rows.dropna().groupby("cell", sort=False):
@@ -156,7 +156,7 @@ def _listed(session: Session, plan: GridPlan, prepared: Prepared) -> tuple[pd.Da
                 RowError(
                     int(part.index[0]) + 1,
                     headers["cell_code"],
-                    f"网格「{cell}」的农户分属多个行政村：一个网格只能在一个村内",
+                    f"网格“{cell}”的农户分属多个行政村：一个网格只能在一个村内",
                 )
             )
     return rows, errors
@@ -196,7 +196,7 @@ def _long_codes(prepared: Prepared) -> list[RowError]:
     column = "cell_code" if "cell_code" in prepared.values else "code"
     codes = prepared.values[column]
     return [
-        RowError(i + 1, prepared.headers[column], f"网格编码「{c}」超过 {CODE_MAX} 个字符")
+        RowError(i + 1, prepared.headers[column], f"网格编码“{c}”超过 {CODE_MAX} 个字符")
         for i, c in enumerate(codes)
         if c is not None and len(c) > CODE_MAX
     ]

@@ -57,7 +57,7 @@ def resolve_codes(session: Session, stage: Stage, township: Township | None) -> 
     """Fill id columns from *_code columns; a code not found in the row's township is an error."""
     s, prepared, errors, filled = stage.table, stage.prepared, [], set()
     # Without --township a row belongs to the township of the village it was located in.
-    town, where = (township.id, f"乡镇「{township.name}」") if township else (PLACE.c.township_id, "所在乡镇")
+    town, where = (township.id, f"乡镇“{township.name}”") if township else (PLACE.c.township_id, "所在乡镇")
     for code, (id_column, name, through, label) in REFERENCES.items():
         if code not in prepared.stored_columns():
             continue
@@ -70,7 +70,7 @@ def resolve_codes(session: Session, stage: Stage, township: Township | None) -> 
             session,
             select(s.c.row, s.c[code]).where(s.c[code].isnot(None), s.c[id_column].is_(None)).order_by(s.c.row),
             prepared.headers[code],
-            f"{label}编码「{{value}}」在{where}中不存在",
+            f"{label}编码“{{value}}”在{where}中不存在",
         )
         filled.add(id_column)
     return errors, filled
@@ -152,7 +152,7 @@ def locate(session: Session, stage: Stage, township: Township | None, groups: bo
         if groups
         else PLACE.insert().from_select(columns, select(village_of))
     )
-    where = f"乡镇「{township.name}」的" if township else ""
+    where = f"乡镇“{township.name}”的" if township else ""
     unplaced = ~exists().where(PLACE.c.row == spot.c.row)
     return _errors(
         session,
@@ -172,7 +172,7 @@ def villages_in_township(session: Session, stage: Stage, township: Township) -> 
         .where(s.c.geom.isnot(None), not_(func.ST_Intersects(t.c.geom, s.c.geom)))
         .order_by(s.c.row),
         "几何",
-        f"行政村「{{value}}」不在乡镇「{township.name}」范围内",
+        f"行政村“{{value}}”不在乡镇“{township.name}”范围内",
     )
 
 
@@ -188,7 +188,7 @@ def parent_errors(session: Session, stage: Stage, township: Township) -> list[Ro
         .where(s.c.parent_code.isnot(None), or_(s.c.parent_code == s.c.code, and_(~in_file, ~in_township)))
         .order_by(s.c.row),
         stage.prepared.headers["parent_code"],
-        "上级组织编码「{value}」不存在（文件和数据库中都没有），或指向自身",
+        "上级组织编码“{value}”不存在（文件和数据库中都没有），或指向自身",
     )
 
 
@@ -200,7 +200,7 @@ def cadre_homes(session: Session, stage: Stage) -> list[RowError]:
         session,
         select(s.c.row, s.c.code).where(s.c.geom.is_(None), s.c.household_id.is_(None)).order_by(s.c.row),
         "几何",
-        "干部「{value}」需要住址经纬度或户编码",
+        "干部“{value}”需要住址经纬度或户编码",
     )
 
 

@@ -142,6 +142,6 @@ def existing_code_errors(session: Session, stage: Stage) -> list[RowError]:
     s = stage.table
     rows = session.execute(select(s.c.row, s.c.code).where(s.c.seen_version.isnot(None)).order_by(s.c.row)).all()
     return [
-        RowError(row, stage.prepared.headers["code"], f"编码「{code}」已存在于数据库（如需更新已有记录请加 --update）")
+        RowError(row, stage.prepared.headers["code"], f"编码“{code}”已存在于数据库（如需更新已有记录请加 --update）")
         for row, code in rows
     ]

@@ -47,7 +47,7 @@ def layer_of(name: str) -> Layer:
     """The layer called NAME; ImportRejected when there is none."""
     layer = LAYERS.get(name)
     if layer is None:
-        raise ImportRejected.one(f"未知图层「{name}」，可选：{'、'.join(LAYERS)}", "layer")
+        raise ImportRejected.one(f"未知图层“{name}”，可选：{'、'.join(LAYERS)}", "layer")
     return layer
 
 
@@ -61,11 +61,11 @@ def township_of(session: Session, townships: TableClause, layer: Layer, code: st
     if not layer.needs_township or (not code and layer.name in ANY_TOWNSHIP):
         return None
     if not code:
-        raise ImportRejected.one(f"导入「{layer.label}」需要用 --township 指明所属乡镇编码", "township")
+        raise ImportRejected.one(f"导入“{layer.label}”需要用 --township 指明所属乡镇编码", "township")
     t = townships
     row = session.execute(select(t.c.id, t.c.code, t.c.name).where(t.c.code == code)).first()
     if row is None:
-        raise ImportRejected.one(f"乡镇编码「{code}」不存在：请先导入乡镇（townships）", "township")
+        raise ImportRejected.one(f"乡镇编码“{code}”不存在：请先导入乡镇（townships）", "township")
     return Township(*row)
 
 

@@ -112,7 +112,7 @@ def upsert(session: Session, stage: Stage, id_columns: set[str], township_id: in
     if changed:
         raise ConcurrentChange(
             [
-                RowError(row, stage.prepared.headers["code"], f"编码「{code}」的记录在本次导入读取之后被修改")
+                RowError(row, stage.prepared.headers["code"], f"编码“{code}”的记录在本次导入读取之后被修改")
                 for row, code in changed
             ]
         )

@@ -138,7 +138,7 @@ def read_layer(
     if township:
         township_id = session.scalar(select(Township.id).where(Township.code == township))
         if township_id is None:
-            raise ExportRefused(f"乡镇编码「{township}」不存在")
+            raise ExportRefused(f"乡镇编码“{township}”不存在")
     rows = session.execute(_select(layer, include_sensitive, township_id))
     frame = pd.DataFrame(rows.all(), columns=list(rows.keys()))
     frame = frame.map(lambda v: float(v) if isinstance(v, Decimal) else v)
@@ -203,12 +203,12 @@ def export_layer(
     as ACTOR's and refused without one."""
     layer, path = LAYERS[layer_name], Path(path)
     if fmt not in FORMATS:
-        raise ExportRefused(f"不支持的格式「{fmt}」，可选：{'、'.join(FORMATS)}")
+        raise ExportRefused(f"不支持的格式“{fmt}”，可选：{'、'.join(FORMATS)}")
     if not path.parent.is_dir():
         raise ExportRefused(f"目录不存在：{path.parent}")
     sensitive = include_sensitive and layer.table == "household"
     if (layer.personal or sensitive) and actor is None:
-        raise ExportRefused(f"「{layer.label}」含个人信息：导出须指明操作人（--as 用户名），并记入审计日志")
+        raise ExportRefused(f"“{layer.label}”含个人信息：导出须指明操作人（--as 用户名），并记入审计日志")
     frame, geoms = read_layer(session, layer, township, sensitive)
     try:
         if layer.personal or sensitive:

@@ -74,7 +74,7 @@ def _check(node, types: dict[str, str]) -> None:
         kind = _property_type(node.lhs, types)
         for value in _literals(node):
             if not isinstance(value, ACCEPTS[kind]) or (kind != "boolean" and isinstance(value, bool)):
-                raise InvalidFilter(f"「{node.lhs.name}」须与{_TYPE_NAMES[kind]}比较，而不是 {value!r}")
+                raise InvalidFilter(f"“{node.lhs.name}”须与{_TYPE_NAMES[kind]}比较，而不是 {value!r}")
         if isinstance(node, ast.Like) and (len(node.pattern) - len(node.pattern.rstrip("\\"))) % 2:
             raise InvalidFilter("LIKE 的模式不能以单个反斜杠结尾")
     elif isinstance(node, ast.GeometryIntersects):
@@ -90,7 +90,7 @@ def _property_type(node, types: dict[str, str]) -> str:
     if not isinstance(node, ast.Attribute):
         raise InvalidFilter("比较的左边须为属性名")
     if node.name not in types:
-        raise InvalidFilter(f"不能按「{node.name}」筛选；可用：{'、'.join(types)}")
+        raise InvalidFilter(f"不能按“{node.name}”筛选；可用：{'、'.join(types)}")
     return types[node.name]
 
 

@@ -110,7 +110,7 @@ def _village(session: Session, code: str, scope: Scope) -> tuple[Village, str, s
         raise VillageNotFound(code)
     if not sees_village(scope, row[0].township_id, row[0].id):
         raise Forbidden(code)
-    return row.tuple()
+    return row[0], row[1], row[2]
 
 
 def _groups(session: Session, village_id: int) -> list[GroupLine]:

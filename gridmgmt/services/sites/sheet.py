@@ -10,6 +10,7 @@ from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig, corridor_distanc
 from gridmgmt.domain.site_review import AWARD_LEVELS, STEP_LABEL_OF_STATUS
 from gridmgmt.domain.site_standards import venue_standard
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES, ORG_FIELDS, ROAD_CLASSES
+from gridmgmt.domain.wording import file_name
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK, add_sheet, new_book
 from gridmgmt.services.accounts.audit import Actor, record
 from gridmgmt.services.sites.records import site_records
@@ -23,7 +24,7 @@ def _metres(value: float | None):
 def candidate_rows(scored: list[Scored], config: SiteConfig, chosen=frozenset()) -> tuple[list, list]:
     """Headers and one row per candidate: standards, spatial criteria, points, exclusions."""
     headers = (
-        ["党组织编码", "党组织名称", "领域", "示范主题", "状态", "入选", "合格", "总分", "辐射加分", "目标值"]
+        ["党组织编码", "党组织名称", "领域", "示范主题", "状态", "入选", "合格", "总分", "服务范围加分", "综合得分"]
         + list(CRITERIA.values())
         + ["场所面积(m²)", "正式党员", "支委人数", f"距{'/'.join(ROAD_CLASSES[c] for c in config.corridor_classes)}(m)"]
         + [f"距{label}(m)" for label in ROAD_CLASSES.values()]
@@ -138,7 +139,7 @@ def review_sheet(
         session,
         actor,
         EXPORT_WORKBOOK,
-        target=f"demo-sites-{township_code}.xlsx",
+        target=file_name("demo_sites", township_code, ext="xlsx"),
         detail={"workbook": "demo_sites", "township": township_code, "chosen": len(chosen)},
     )
     session.commit()

@@ -11,6 +11,9 @@ from gridmgmt.domain.duties import DEFAULT_DUTIES, Duty, DutyError
 
 EDITABLE = ("name", "scope", "target", "period", "cadre_roles", "flags", "active")
 
+# What a new duty must be given, by the names the duty form uses.
+NEW_DUTY_NEEDS = {"name": "名称", "scope": "范围", "target": "对象", "period": "周期"}
+
 
 def to_rule(row: DutyRow) -> Duty:
     """The domain duty a database row stands for."""
@@ -79,9 +82,9 @@ def set_duty(session: Session, code: str, cadre_code: str | None = None, **chang
     if cadre_code is not None:
         changes["cadre_id"] = _cadre_id(session, cadre_code) if cadre_code else None
     if row is None:
-        missing = {"name", "scope", "target", "period"} - set(changes)
+        missing = [label for key, label in NEW_DUTY_NEEDS.items() if key not in changes]
         if missing:
-            raise DutyError(f"新建职责 {code} 须给出：{'、'.join(sorted(missing))}")
+            raise DutyError(f"新建职责 {code} 须给出：{'、'.join(missing)}")
         duty = Duty(code=code, **changes)
         row = DutyRow(**_row_values(duty))
         session.add(row)

@@ -75,7 +75,7 @@ def report_event(session: Session, report: EventReport, settings: VisitSettings)
     the same id for another reporter, place or type is refused.
     """
     client_id = _client_id(report)
-    if problem := time_problem(report.reported_at, "报告时间"):
+    if problem := time_problem(report.reported_at, "上报时间"):
         raise EventError(problem)
     if session.get(Cadre, report.reported_by) is None:
         raise EventError(f"没有编号为 {report.reported_by} 的干部")

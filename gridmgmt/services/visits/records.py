@@ -61,7 +61,7 @@ def _uuid(value: str) -> uuid.UUID:
 
 
 def time_problem(at: datetime, what: str) -> str | None:
-    """Why AT, the time of WHAT (走访时间, 报告时间), is refused: no time zone, outside the
+    """Why AT, the time of WHAT (走访时间, 上报时间), is refused: no time zone, outside the
     calendar, in the future; None when it is fine."""
     if at.tzinfo is None:
         return f"{what}须带时区"

@@ -1,5 +1,5 @@
 """Resident postings (第一书记, 工作队) in the field: check-ins from the phone, and the days each
-resident was in their village (003 三.5「每月在村工作不少于 20 天」).
+resident was in their village (003 三.5“每月在村工作不少于 20 天”).
 
 A day in the village is evidenced by a visit to a household or group of the village, or by
 a check-in (a located, dated presence) inside its boundary, dated in the local time zone.

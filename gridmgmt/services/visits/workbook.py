@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.analysis.compliance import STATUSES, per_cadre, summarise
 from gridmgmt.domain.duties import PERIODS
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES
+from gridmgmt.domain.wording import file_name
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK, add_sheet, new_book
 from gridmgmt.services.accounts.audit import Actor, record
 from gridmgmt.services.visits.compliance import CodeNotFound, Compliance
@@ -150,7 +151,7 @@ def _event_table(events: pd.DataFrame, villages: pd.DataFrame, tz: str) -> pd.Da
         {
             "行政村": shown.village_id.map(villages.name),
             "类型": shown.event_type.map(EVENT_TYPES),
-            "报告时间": local("reported_at"),
+            "上报时间": local("reported_at"),
             "到场时限": local("attend_by"),
             "状态": shown.state.map(EVENT_STATES),
             "到场时间": local("attended_at"),
@@ -164,7 +165,7 @@ def audit_export(session: Session, actor: Actor, comp: Compliance, fmt: str, sen
         session,
         actor,
         "export_sensitive" if sensitive else EXPORT_WORKBOOK,
-        target=f"visits-{comp.data.township['code']}-{comp.day}.{fmt}",
+        target=file_name("visits", comp.data.township["code"], comp.day, ext=fmt),
         detail={
             "workbook": "visits",
             "township": comp.data.township["code"],
