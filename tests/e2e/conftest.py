@@ -62,10 +62,13 @@ def screenshot_dir():
 
 @pytest.fixture
 def login_page(browser, live_server):
-    """login_page(USERNAME, width, height): a new page logged in through the login form."""
+    """login_page(USERNAME, width, height): a new page logged in through the login form; closed
+    with the test, so that its maps ask the server for nothing more while the tables are emptied."""
+    pages = []
 
     def open_page(username: str, width: int = 1280, height: int = 800):
         page = browser.new_page(viewport={"width": width, "height": height})
+        pages.append(page)
         page.goto(f"{live_server}/login")
         page.fill('input[name="username"]', username)
         page.fill('input[name="password"]', PASSWORD)
@@ -73,4 +76,6 @@ def login_page(browser, live_server):
             page.click('button[type="submit"]')
         return page
 
-    return open_page
+    yield open_page
+    for page in pages:
+        page.context.close()
