@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, request, send_from_directory
+from flask import Blueprint, abort, current_app, request
 
 from gridmgmt.maps.basemap import TIANDITU_URL, Tianditu
+from web.compressed import send_compressed
 
 # Only these npm packages are reachable; everything else in node_modules is not.
 # "@geoman-io" is a scope holding one package, leaflet-geoman-free (the grid editor);
@@ -41,7 +42,7 @@ def package_file(package: str, filename: str):
     if package not in PACKAGES:
         abort(404)
     root = Path(current_app.config["NODE_MODULES"]) / package
-    return send_from_directory(root, filename, max_age=MAX_AGE_SECONDS)
+    return send_compressed(root, filename, MAX_AGE_SECONDS)
 
 
 def assets_url() -> str:

@@ -1,5 +1,7 @@
 """Front-end packages served from node_modules with an allow-list."""
 
+import gzip
+
 import pytest
 
 
@@ -30,3 +32,19 @@ def test_protomaps_leaflet_is_served(client):
 )
 def test_other_files_are_404(client, path):
     assert client.get(path).status_code == 404
+
+
+def test_scripts_go_gzip_compressed_to_clients_that_take_it(client):
+    """Compressed by the app once, so a proxy in front has nothing left to compress; a revalidation
+    with the (weak) ETag is 304."""
+    plain = client.get("/assets/leaflet/dist/leaflet.js")
+    packed = client.get("/assets/leaflet/dist/leaflet.js", headers={"Accept-Encoding": "gzip, deflate"})
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    assert int(packed.headers["Content-Length"]) < len(plain.get_data()) / 3
+    etag = packed.headers["ETag"]
+    again = client.get("/assets/leaflet/dist/leaflet.js", headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert etag.startswith("W/") and again.status_code == 304
+    png = client.get("/assets/leaflet/dist/images/layers.png", headers={"Accept-Encoding": "gzip"})
+    assert png.status_code == 200 and "Content-Encoding" not in png.headers
