@@ -246,7 +246,7 @@ def _figures(ours: dict, desk: dict, code: str) -> list[Figure]:
                f"≤ {TARGETS['first_kb']} KB", ours["first_kb"] <= TARGETS["first_kb"], f"{link}；到农户画上地图为止"),
         Figure("手机端首次打开 /m：时间", ours["first_s"], desk_name, desk["first_s"], "s",
                f"≤ {TARGETS['first_s']:g} s", ours["first_s"] <= TARGETS["first_s"],
-               f"{link}；其中服务器生成工作集约 {ours['data_wait_s']:.1f} s（全镇走访统计）"),
+               f"{link}；其中服务器生成工作集约 {ours['data_wait_s']:.1f} s（本人的走访职责）"),
         Figure("手机端无信号再次打开 /m", ours["reopen_s"], f"{desk_name}（有信号再次打开；无信号打不开）",
                desk["reopen_s"], "s", f"≤ {TARGETS['reopen_s']:g} s", ours["reopen_s"] <= TARGETS["reopen_s"],
                "离线：从手机上的副本打开，到农户画上地图为止"),
