@@ -34,7 +34,8 @@ def _boundary_graph(boundary, villages: np.ndarray, groups: np.ndarray) -> tuple
 
 def river_line(boundary, villages: np.ndarray, groups: np.ndarray) -> shapely.LineString:
     """The shortest way along the boundaries of GROUPS, rather inside VILLAGES than between them, from
-    the west edge of BOUNDARY to its east edge (metres)."""
+    the west edge of BOUNDARY to its east edge (metres); in a BOUNDARY of several parts, its largest."""
+    boundary = max(shapely.get_parts(boundary), key=lambda part: part.area)
     nodes, graph = _boundary_graph(boundary, villages, groups)
     minx, miny, maxx, maxy = boundary.bounds
     y = boundary.centroid.y + NORTH_OF_CENTRE * (maxy - miny)
@@ -43,6 +44,8 @@ def river_line(boundary, villages: np.ndarray, groups: np.ndarray) -> shapely.Li
     _, previous = dijkstra(graph, directed=False, indices=source, return_predecessors=True)
     path = [target]
     while path[-1] != source:
+        if previous[path[-1]] < 0:  # scipy's mark of a node the search never reached
+            raise ValueError("演示水系：乡镇东西两侧之间没有连通的村民小组边界")
         path.append(previous[path[-1]])
     inner = nodes[path[::-1]]
     outline = boundary.exterior
