@@ -13,6 +13,7 @@ from gridmgmt.cli.checks import DAY, DISTANCE, YEAR, Finite, Whole
 from gridmgmt.cli.choices import LabelledChoice
 from gridmgmt.cli.layout import Group
 from gridmgmt.config import get_settings
+from gridmgmt.db.models import PartyOrg
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.permissions import Forbidden
 from gridmgmt.domain.site_criteria import CRITERIA, SiteConfig
@@ -252,7 +253,8 @@ def review_command(
         standard = SiteStandard(org_life_period=_review_period())
         user = reviewer(session, username)
         site = review(session, user, org_code, step, year, level, comment, stated=stated, standard=standard)
-        click.echo(f"{org_code}：{STEP_LABELS[step]}，现为“{DEMO_SITE_STATUSES[site.status]}”")
+        org = session.get(PartyOrg, site.party_org_id)
+        click.echo(f"{org.name}（{org_code}）：{STEP_LABELS[step]}，现为“{DEMO_SITE_STATUSES[site.status]}”")
 
     _run(work)
 

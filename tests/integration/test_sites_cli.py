@@ -61,7 +61,7 @@ def test_weights_by_chinese_name_or_code(cli):
 
 
 def test_review_history_reminders_sheet(cli, tmp_path):
-    assert "现为“申报”" in run(
+    assert "A党支部（PA）：申报，现为“申报”" in run(
         cli,
         "review",
         "PA",

@@ -21,7 +21,7 @@
     $("house-where").textContent = [home.village, home.group].filter(Boolean).join(" › ");
     facts($("house-facts"), [["户号", home.code], ["地址", home.address || "—"], ["人口", `${home.members} 人`],
       ["网格", home.cell || "未划入网格"], ["党员户", PARTY[home.party]], ["党员", home.party_members.join("、") || "无"],
-      ["位置", `${home.lon.toFixed(6)}°E, ${home.lat.toFixed(6)}°N`]]);
+      ["位置", `东经 ${home.lon.toFixed(6)}°，北纬 ${home.lat.toFixed(6)}°`]]);
     const labels = FIELD.data.flag_labels;
     $("house-flags-box").hidden = !labels;
     if (labels) {
