@@ -2,8 +2,9 @@
 
 import pandas as pd
 
-from geodata.layers import CADRE_ROLE_WORDS, LAYERS
+from geodata.layers import LAYERS
 from geodata.parsing import parse_frame
+from geodata.roster_layers import CADRE_ROLE_WORDS
 from gridmgmt.domain.vocab import CADRE_ROLES
 
 CADRES = LAYERS["cadres"]
