@@ -24,6 +24,7 @@ def send_compressed(root: Path, filename: str, max_age: int) -> Response:
     body = _GZIPPED.get(
         (str(path), stat.st_mtime_ns, stat.st_size), lambda: gzip.compress(path.read_bytes(), 9, mtime=0)
     )
+    response.close()  # the file send_from_directory opened: its bytes go compressed instead
     response.direct_passthrough = False
     response.set_data(body)
     response.headers["Content-Encoding"] = "gzip"
