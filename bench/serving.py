@@ -146,6 +146,7 @@ class Caddy(Server):
                 "CADDY_HTTPS_PORT": "{port}",
                 "GRIDMGMT_HOST": host,
                 "GRIDMGMT_UPSTREAM": f"127.0.0.1:{upstream}",
+                "GRIDMGMT_UPSTREAM_CONNECTIONS": str(default_workers() * PRODUCTION_THREADS),
             },
         )
 

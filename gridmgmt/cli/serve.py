@@ -99,7 +99,10 @@ def _granian(host: str, port: int, workers: int) -> None:
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     _require_free(host, port)
-    click.echo(f"gridmgmt 生产服务：http://{host}:{port}，{workers} 个工作进程（请经 Caddy 以 HTTPS 访问）")
+    click.echo(
+        f"gridmgmt 生产服务：http://{host}:{port}，{workers} 个工作进程（请经 Caddy 以 HTTPS 访问；"
+        f"Caddy 的 GRIDMGMT_UPSTREAM_CONNECTIONS 应为 {workers * PRODUCTION_THREADS}）"
+    )
     Granian(
         "web:create_app",
         factory=True,
