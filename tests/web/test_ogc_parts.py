@@ -5,6 +5,7 @@ clients no one here wrote reading it: OWSLib and GDAL."""
 import re
 import subprocess
 
+import pyogrio
 import pytest
 from owslib.ogcapi.features import Features
 from sqlalchemy import update
@@ -176,3 +177,14 @@ def test_gdal_reads_items_with_a_filter(ogc_url, township):
     before GDAL 3.7, so EPSG:4490 is checked with OWSLib above."""
     filtered = _ogrinfo(ogc_url, "-where", "road_class = 'county'")
     assert re.findall(r"code \(String\) = (\w+)", filtered) == ["X101"]
+
+
+def test_gdal_oapif_driver_reads_cgcs2000_with_a_filter(ogc_url, township):
+    """GDAL's own OAPIF driver, a newer GDAL (pyogrio's, ≥ 3.7) than Debian 12's ogrinfo: the
+    layers, items asked for in EPSG:4490 (its CRS open option) and a filter it sends to the server."""
+    assert "roads" in [name for name, _ in pyogrio.list_layers(f"OAPIF:{ogc_url}")]
+    roads = pyogrio.read_dataframe(f"OAPIF:{ogc_url}", layer="roads", where="road_class = 'county'", CRS="EPSG:4490")
+    assert roads.crs.to_epsg() == 4490
+    assert list(roads["code"]) == ["X101"]
+    x, y = roads.geometry.iloc[0].coords[0]
+    assert 115 < x < 116 and 23 < y < 24  # the driver puts CGCS2000's latitude-first axes back in order
