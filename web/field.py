@@ -20,12 +20,14 @@ from pydantic import ValidationError
 
 from gridmgmt.domain.errors import UserError
 from gridmgmt.domain.vocab import EVENT_TYPES, VISIT_KINDS
+from gridmgmt.maps.basemap import basemap_choices
 from gridmgmt.maps.styles import GROUP, ROADS, VILLAGE
 from gridmgmt.services.accounts.scopes import remember_scopes
 from gridmgmt.services.field.outbox import store_event, store_visit
 from gridmgmt.services.field.working_set import FieldUser, working_set
 from gridmgmt.services.visits.events import EventReport
 from gridmgmt.services.visits.records import Fix, VisitInput
+from web.assets import basemap
 from web.auth import current_actor, current_scope, permission_required, public
 from web.db import get_session, one_transaction
 from web.followups import store_followup, store_photo_item
@@ -165,6 +167,8 @@ def page_config() -> dict:
         "followups": url_for("followups.township", code=code) if (code := current_user.township_code) else None,
         "pinyin": url_for("assets.package_file", package="pinyin-pro", filename="dist/index.js"),
         "styles": {"village": VILLAGE, "group": GROUP, "roads": ROADS},
+        # 天地图 as the map's base when a key is configured; with no signal its tiles are simply not drawn.
+        "basemap": basemap_choices(basemap()),
     }
 
 

@@ -41,6 +41,16 @@ class Tianditu:
         return f"{parts.scheme}://{host}"
 
 
+def basemap_choices(basemap: Tianditu | None) -> dict | None:
+    """The base layers for a map drawn in the page's own script: [[name, [tile URL, ...]], ...], the
+    attribution and the blank choice's name; None without BASEMAP."""
+    if basemap is None:
+        return None
+    # Pairs, not a mapping: the page's JSON sorts keys, and the vector map must come first.
+    choices = [[name, [basemap.tile_url(layer) for layer in layers]] for name, layers in CHOICES.items()]
+    return {"choices": choices, "attribution": ATTRIBUTION, "blank": BLANK, "max_zoom": MAX_ZOOM}
+
+
 def add_basemaps(fmap: folium.Map, basemap: Tianditu | None) -> None:
     """The 天地图 base layers on FMAP, vector first (shown), then imagery and a blank one; none
     without BASEMAP, so a map with no key asks no server for tiles."""

@@ -12,9 +12,24 @@
   const LABELS_FROM_ZOOM = 14;  // group names: only where they no longer overlap
   const map = FIELD.map = L.map("field-map", {maxZoom: 19, preferCanvas: true, zoomControl: true});
   L.control.scale({imperial: false}).addTo(map);
+  basemaps();
   const drawn = L.layerGroup().addTo(map);
   const dots = L.canvas({padding: 0.3, tolerance: 6});  // a finger, not a mouse pointer
   let fitted = false, here = null;
+
+  // 天地图 under the working set when a key is configured: vector first, imagery, or none.
+  function basemaps() {
+    const base = config.basemap;
+    if (!base) return;
+    const layers = {};
+    for (const [name, urls] of base.choices) {
+      layers[name] = L.layerGroup(urls.map(url => L.tileLayer(url, {subdomains: "01234567", maxZoom: base.max_zoom,
+                                                                    attribution: base.attribution})));
+    }
+    layers[base.blank] = L.layerGroup();
+    Object.values(layers)[0].addTo(map);
+    L.control.layers(layers, null, {position: "topright"}).addTo(map);
+  }
 
   function outline(collection, style, label) {
     return L.geoJSON(collection, {style, interactive: false, onEachFeature: (feature, layer) => {
