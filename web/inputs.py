@@ -57,6 +57,13 @@ class ComplianceQuery(Params):
     cadre: Code | None = Field(None, title="干部")
 
 
+class VillagePlacesQuery(Params):
+    """The village and day of the visits map's households at village zoom."""
+
+    village: Code = Field(title="行政村")
+    date: Day | None = Field(None, title="日期")
+
+
 class CoverageQuery(Params):
     """The village the coverage page focuses on."""
 
