@@ -58,9 +58,9 @@ class ComplianceQuery(Params):
 
 
 class VillagePlacesQuery(Params):
-    """The village and day of the visits map's households at village zoom."""
+    """The villages and day of the visits map's households at village zoom."""
 
-    village: Code = Field(title="行政村")
+    village: Annotated[list[Code], Field(min_length=1, max_length=50)] = Field(title="行政村")
     date: Day | None = Field(None, title="日期")
 
 

@@ -176,11 +176,12 @@ def township(code: str, query: ComplianceQuery):
 @permission_required("view_compliance")
 @accepts(query=VillagePlacesQuery)
 def village_households(code: str, query: VillagePlacesQuery):
-    """A village's households by their most urgent status (no flag), for the map at village zoom."""
+    """The households of the ?village= codes (repeated) by their most urgent status (no flag), for
+    the map at village zoom."""
     require_township(code)
     settings = visit_settings()
     day = query.date or settings.today()
-    return {"village": query.village, "households": village_places(get_session(), code, query.village, day, settings)}
+    return {"villages": query.village, "households": village_places(get_session(), code, query.village, day, settings)}
 
 
 @bp.get("/townships/<code>/visits.xlsx")

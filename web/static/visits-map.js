@@ -50,19 +50,20 @@
     L.tooltip({permanent: true, direction: "center", className: "village-label"})
       .setLatLng([lat, lon]).setContent(f.properties.name).addTo(map);
   }
+  // Squares of a fixed size on the screen, above the groups at any zoom.
   for (const e of data.events) {
-    L.rectangle([[e.lat - .0006, e.lon - .0006], [e.lat + .0006, e.lon + .0006]],
-      {color: EVENTS[e.status][0], weight: 2, fillOpacity: .9, className: "visit-event"})
-      .bindTooltip(`四必到事件：${EVENTS[e.status][1]}`).addTo(map);
+    const icon = L.divIcon({className: "visit-event", iconSize: [11, 11],
+                            html: `<i style="background:${EVENTS[e.status][0]}"></i>`});
+    L.marker([e.lat, e.lon], {icon, keyboard: false}).bindTooltip(`四必到事件：${EVENTS[e.status][1]}`).addTo(map);
   }
 
-  // Households: one request per village, when it first comes into view at village zoom.
-  const households = L.layerGroup(), asked = {};
+  // Households: one request for the villages that come into view at village zoom, each asked once.
+  const households = L.layerGroup(), asked = new Set();
   box.dataset.loaded = "";
-  function load(code) {
-    if (asked[code]) { return; }
-    const url = `${box.dataset.households}?village=${encodeURIComponent(code)}&date=${box.dataset.day}`;
-    asked[code] = fetch(url, {credentials: "same-origin"})
+  function load(codes) {
+    codes.forEach(code => asked.add(code));
+    const query = codes.map(code => `village=${encodeURIComponent(code)}`).join("&");
+    fetch(`${box.dataset.households}?${query}&date=${box.dataset.day}`, {credentials: "same-origin"})
       .then(response => (response.ok ? response.json() : Promise.reject(new Error(response.status))))
       .then(answer => {
         for (const h of answer.households) {
@@ -70,9 +71,9 @@
                                           fillColor: STATUS[h.status][0], className: "visit-household"})
             .bindTooltip(`${h.label}：${STATUS[h.status][1]}`).addTo(households);
         }
-        box.dataset.loaded = `${box.dataset.loaded} ${code}`.trim();
+        box.dataset.loaded = `${box.dataset.loaded} ${codes.join(" ")}`.trim();
       })
-      .catch(() => { delete asked[code]; });  // asked again when the map next moves
+      .catch(() => codes.forEach(code => asked.delete(code)));  // asked again when the map next moves
   }
 
   function refresh() {
@@ -80,7 +81,9 @@
     if (map.getZoom() < VILLAGE_ZOOM) { map.removeLayer(households); return; }
     households.addTo(map);
     const view = map.getBounds();
-    villages.eachLayer(v => { if (view.intersects(v.getBounds())) { load(v.feature.properties.code); } });
+    const codes = villages.getLayers().filter(v => view.intersects(v.getBounds())).map(v => v.feature.properties.code);
+    const fresh = codes.filter(code => !asked.has(code));
+    if (fresh.length) { load(fresh); }
   }
 
   function swatches(pairs, shape) {

@@ -121,11 +121,14 @@ def overdue_map(session: Session, comp: Compliance) -> dict:
     }
 
 
-def village_places(session: Session, code: str, village: str, day: date, settings: VisitSettings) -> list[dict]:
-    """The households of VILLAGE (a code in township CODE) by their most urgent status on DAY under
-    the all-household duties, for the map at village zoom; CodeNotFound for another village."""
-    ids = select(Village.id).join(Township, Township.id == Village.township_id)
-    ids = ids.where(Township.code == code, Village.code == village)
-    if session.scalar(ids) is None:
-        raise CodeNotFound(f"本乡镇没有编码为 {village} 的行政村")
-    return household_places(session, township_compliance(session, code, day, settings, villages=ids))
+def village_places(session: Session, code: str, villages: list[str], day: date, settings: VisitSettings) -> list[dict]:
+    """The households of VILLAGES (codes in township CODE) by their most urgent status on DAY under
+    the all-household duties, for the map at village zoom; CodeNotFound names codes of no village here."""
+    chosen = (Township.code == code, Village.code.in_(villages))
+    found = set(session.scalars(select(Village.code).join(Township, Township.id == Village.township_id).where(*chosen)))
+    missing = sorted(set(villages) - found)
+    if missing:
+        raise CodeNotFound(f"本乡镇没有编码为 {'、'.join(missing)} 的行政村")
+    ids = select(Village.id).join(Township, Township.id == Village.township_id).where(*chosen)
+    comp = township_compliance(session, code, day, settings, villages=ids, only=lambda d: d.target == "households")
+    return household_places(session, comp)
