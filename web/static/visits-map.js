@@ -23,7 +23,7 @@
   function groupStyle(feature) {
     const share = feature.properties.share, near = map.getZoom() >= VILLAGE_ZOOM;
     const fill = share === null ? NO_TARGET : SHARES[shareClass(share)][1];
-    return {color: "#777", weight: 0.8, fillColor: fill, fillOpacity: near ? 0.25 : 0.75,
+    return {color: "#fff", weight: 1, fillColor: fill, fillOpacity: near ? 0.25 : 0.75,
             className: share === null ? "visit-group" : `visit-group share-${shareClass(share)}`};
   }
 
