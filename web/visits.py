@@ -29,6 +29,8 @@ from web.inputs import CheckinBody, ComplianceQuery, DutyForm, EventBody, RouteQ
 from web.params import accepts
 
 bp = Blueprint("visits", __name__)
+# Rows of each list on the page, the most urgent first; the workbook has them all.
+SHOWN_ROWS = 100
 
 
 def visit_settings() -> VisitSettings:
@@ -167,6 +169,7 @@ def township(code: str, query: ComplianceQuery):
         summary=leader_summary(comp, ReportFilter(query.village, query.cadre)),
         map_data=overdue_map(get_session(), comp),
         road_styles=ROADS,
+        shown_rows=SHOWN_ROWS,
         may_edit_duties=may(current_user.role, "edit_duties"),
         may_export=may(current_user.role, "export_maps"),
     )

@@ -4,6 +4,7 @@ village's households for the map.
 Only statuses reach the map: never a 四必访 flag (the 必访 duties are left out of it).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -101,22 +102,27 @@ def group_overdue(comp: Compliance) -> dict[str, dict]:
     }
 
 
+def _keeping(collection: dict, *keys: str, more: Callable[[dict], dict] = lambda p: {}) -> dict:
+    """COLLECTION with only KEYS of each feature's properties, and MORE of them: the map's bytes."""
+    features = [
+        {**f, "properties": {**{k: f["properties"][k] for k in keys}, **more(f["properties"])}}
+        for f in collection["features"]
+    ]
+    return {**collection, "features": features}
+
+
 def overdue_map(session: Session, comp: Compliance) -> dict:
     """What the township map of COMP draws: village outlines and names, roads, the groups with
     their overdue share (group_overdue) in their properties, the late events, the bounds."""
     layers = township_layers(session, comp.data.township["code"])
     shares = group_overdue(comp)
     none = {"overdue": 0, "total": 0, "share": None}
-    groups = [
-        {**f, "properties": {**f["properties"], **shares.get(f["properties"]["code"], none)}}
-        for f in layers.groups["features"]
-    ]
     return {
         "bounds": layers.bounds,
-        "villages": layers.villages,
-        "labels": layers.village_labels,
-        "roads": layers.roads,
-        "groups": {**layers.groups, "features": groups},
+        "villages": _keeping(layers.villages, "code", "name"),
+        "labels": _keeping(layers.village_labels, "name"),
+        "roads": _keeping(layers.roads, "road_class"),
+        "groups": _keeping(layers.groups, "name", "village_name", more=lambda p: shares.get(p["code"], none)),
         "events": late_event_places(session, comp),
     }
 
