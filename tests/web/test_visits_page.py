@@ -226,7 +226,7 @@ def test_duties_page_shows_the_deadline_of_each_event_type(app, as_user):
 
 
 def _map_data(page: str) -> dict:
-    found = re.search(r'<script type="application/json" id="visits-map-data">(.*?)</script>', page, re.S)
+    found = re.search(r'<script type="application/json" id="visits-map-data"[^>]*>(.*?)</script>', page, re.S)
     return json.loads(found.group(1))
 
 
