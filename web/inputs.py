@@ -57,6 +57,13 @@ class ComplianceQuery(Params):
     cadre: Code | None = Field(None, title="干部")
 
 
+class VillagePlacesQuery(Params):
+    """The villages and day of the visits map's households at village zoom."""
+
+    village: Annotated[list[Code], Field(min_length=1, max_length=50)] = Field(title="行政村")
+    date: Day | None = Field(None, title="日期")
+
+
 class CoverageQuery(Params):
     """The village the coverage page focuses on."""
 

@@ -11,12 +11,12 @@ from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, MUST_VISIT_FLAGS
 from gridmgmt.domain.wording import file_name
+from gridmgmt.maps.styles import ROADS
 from gridmgmt.services.field.outbox import event_answer, visit_answer
-from gridmgmt.services.mapdata.layers import township_layers
 from gridmgmt.services.visits.compliance import cadre_code, township_compliance
+from gridmgmt.services.visits.desk import leader_summary, overdue_map, village_places
 from gridmgmt.services.visits.duties import list_duties, set_duty
 from gridmgmt.services.visits.events import EventReport, record_field_visit, report_event
-from gridmgmt.services.visits.places import township_places
 from gridmgmt.services.visits.records import Fix, VisitInput, require_in_scope
 from gridmgmt.services.visits.residence import CheckinInput, record_checkin, township_residence
 from gridmgmt.services.visits.routes import MODES, STARTS, plan_route
@@ -25,10 +25,12 @@ from gridmgmt.services.visits.workbook import ReportFilter, export_workbook, rep
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 from web.downloads import XLSX, attachment
-from web.inputs import CheckinBody, ComplianceQuery, DutyForm, EventBody, RouteQuery, VisitBody
+from web.inputs import CheckinBody, ComplianceQuery, DutyForm, EventBody, RouteQuery, VillagePlacesQuery, VisitBody
 from web.params import accepts
 
 bp = Blueprint("visits", __name__)
+# Rows of each list on the page, the most urgent first; the workbook has them all.
+SHOWN_ROWS = 100
 
 
 def visit_settings() -> VisitSettings:
@@ -157,21 +159,32 @@ def _tables(code: str, query: ComplianceQuery):
 @permission_required("view_compliance")
 @accepts(query=ComplianceQuery)
 def township(code: str, query: ComplianceQuery):
-    """The township's compliance on a date: by duty, village and cadre, the open list, late events."""
+    """The township's compliance on a date: the leader's summary (worst first) beside the map of
+    overdue shares per 村民小组, then the lists by urgency, each folded."""
     comp, tables = _tables(code, query)
-    households, events = township_places(get_session(), comp)
-    layers = township_layers(get_session(), code)  # village outlines and names for orientation
     return render_template(
         "visits/township.html",
         comp=comp,
         tables=tables,
-        households=households,
-        events=events,
-        villages=layers.villages,
-        village_labels=layers.village_labels,
+        summary=leader_summary(comp, ReportFilter(query.village, query.cadre)),
+        map_data=overdue_map(get_session(), comp),
+        road_styles=ROADS,
+        shown_rows=SHOWN_ROWS,
         may_edit_duties=may(current_user.role, "edit_duties"),
         may_export=may(current_user.role, "export_maps"),
     )
+
+
+@bp.get("/townships/<code>/visits/households")
+@permission_required("view_compliance")
+@accepts(query=VillagePlacesQuery)
+def village_households(code: str, query: VillagePlacesQuery):
+    """The households of the ?village= codes (repeated) by their most urgent status (no flag), for
+    the map at village zoom."""
+    require_township(code)
+    settings = visit_settings()
+    day = query.date or settings.today()
+    return {"villages": query.village, "households": village_places(get_session(), code, query.village, day, settings)}
 
 
 @bp.get("/townships/<code>/visits.xlsx")

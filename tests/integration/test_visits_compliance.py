@@ -24,7 +24,7 @@ from gridmgmt.domain.errors import NotFound
 from gridmgmt.services.visits.compliance import township_compliance
 from gridmgmt.services.visits.duties import list_duties, seed_default_duties, set_duty
 from gridmgmt.services.visits.events import EventReport, attend_event, report_event
-from gridmgmt.services.visits.places import township_places, work_places
+from gridmgmt.services.visits.places import household_places, late_event_places, work_places
 from gridmgmt.services.visits.records import VisitInput, record_visit
 from gridmgmt.services.visits.routes import plan_route
 from gridmgmt.services.visits.work import cadre_work
@@ -84,7 +84,7 @@ def test_cadre_work_puts_the_overdue_event_first(session, town):
 
 def test_map_places(session, town):
     comp = township_compliance(session, TOWN, DAY, SETTINGS)
-    households, events = township_places(session, comp)
+    households, events = household_places(session, comp), late_event_places(session, comp)
     by_code = {h["label"]: h["status"] for h in households}
     assert len(by_code) == 19 and by_code["H001"] == "done" and by_code["H002"] == "overdue"
     assert [e["status"] for e in events] == ["overdue"]

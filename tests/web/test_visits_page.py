@@ -1,6 +1,7 @@
 """The grid worker's visit page and API, and the township's compliance page."""
 
 import io
+import json
 import re
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
@@ -9,11 +10,12 @@ import openpyxl
 import pytest
 from sqlalchemy import delete, func, select
 
-from gridmgmt.db.models import Cadre, CadreVillage, Event, Household, Visit
+from gridmgmt.db.models import Cadre, CadreVillage, Event, Household, Township, Village, Visit
+from gridmgmt.services.visits.duties import seed_default_duties
 from gridmgmt.services.visits.events import EventReport, report_event
 from tests.integration.visit_fixtures import SETTINGS
 from tests.web.people import IN_SCOPE, OUT_OF_SCOPE, household_id
-from tests.web.sample import TOWNSHIP_CODE
+from tests.web.sample import OTHER_TOWNSHIP_CODE, TOWNSHIP_CODE
 
 
 def test_due_page_shows_no_flags(worker):
@@ -212,8 +214,8 @@ def test_township_page_offers_the_briefing_map_and_draws_the_villages(as_user):
     html = as_user("leader").get(f"/townships/{TOWNSHIP_CODE}/visits").get_data(as_text=True)
     for fmt in ("png", "pdf"):
         assert f"/townships/{TOWNSHIP_CODE}/maps/visits.{fmt}" in html
-    villages = re.search(r"const villages = (\{.*?\}), labels", html).group(1)
-    assert '"FeatureCollection"' in villages and "Polygon" in villages
+    villages = _map_data(html)["villages"]
+    assert villages["type"] == "FeatureCollection" and "Polygon" in villages["features"][0]["geometry"]["type"]
 
 
 def test_duties_page_shows_the_deadline_of_each_event_type(app, as_user):
@@ -221,3 +223,61 @@ def test_duties_page_shows_the_deadline_of_each_event_type(app, as_user):
     page = as_user("planner").get("/duties").get_data(as_text=True)
     assert "<td>突发事件</td><td>2</td>" in page and "<td>不满情绪</td><td>48</td>" in page
     assert "时限由系统管理员在系统配置中设置" in page and "GRIDMGMT_ATTEND_HOURS" not in page
+
+
+def _map_data(page: str) -> dict:
+    found = re.search(r'<script type="application/json" id="visits-map-data"[^>]*>(.*?)</script>', page, re.S)
+    return json.loads(found.group(1))
+
+
+def test_township_page_leads_with_the_summary_and_folds_the_lists(as_user):
+    """Issue 19: the leader's summary (names, worst first) before the lists, every table folded."""
+    page = as_user("leader").get(f"/townships/{TOWNSHIP_CODE}/visits").get_data(as_text=True)
+    before, *lists = page.split('<details class="list"')
+    assert 'aria-label="领导摘要"' in before and "<table" not in before
+    assert "按职责" in before and "按行政村" in before and "按干部" in before and "西村" in before
+    assert len(lists) == 6 and not any(chunk.startswith(" open") for chunk in lists)
+    rates = [int(r) for r in re.findall(r'<span class="rate">(\d+)%</span>', before.split("<h2>按行政村</h2>")[0])]
+    assert rates and rates == sorted(rates)  # duties, the worst first
+
+
+def test_the_map_embeds_groups_by_overdue_share_and_no_household(as_user, session):
+    _bao_cun_cadre(session)
+    data = _map_data(as_user("planner").get(f"/townships/{TOWNSHIP_CODE}/visits").get_data(as_text=True))
+    groups = data["groups"]["features"]
+    assert len(groups) == 4 and all({"overdue", "total", "share"} <= set(g["properties"]) for g in groups)
+    shared = [g["properties"] for g in groups if g["properties"]["total"]]
+    assert shared and all(p["share"] == p["overdue"] / p["total"] for p in shared)
+    assert data["villages"]["features"] and data["roads"]["features"]
+    text = json.dumps(data)
+    assert "household_id" not in text and "hardship" not in text
+
+
+def _bao_cun_cadre(session) -> None:
+    """A township cadre posted (包村) to both sample villages: every household gets a status to map."""
+    seed_default_duties(session)
+    town = session.scalar(select(Township.id).where(Township.code == TOWNSHIP_CODE))
+    cadre = Cadre(township_id=town, code="T001", name="镇干部甲", cadre_role="township_cadre")
+    session.add(cadre)
+    session.flush()
+    villages = session.scalars(select(Village.id).where(Village.township_id == town))
+    session.add_all(CadreVillage(cadre_id=cadre.id, village_id=v, assignment="bao_cun") for v in villages)
+    session.commit()
+
+
+def test_village_households_for_the_map(as_user, session):
+    _bao_cun_cadre(session)
+    leader = as_user("leader")
+    base = f"/townships/{TOWNSHIP_CODE}/visits/households"
+    both = leader.get(f"{base}?village=441500100201&village=441500100202")
+    assert both.status_code == 200 and both.json["villages"] == ["441500100201", "441500100202"]
+    homes = both.json["households"]
+    assert homes and all(set(h) == {"household_id", "lon", "lat", "status", "label"} for h in homes)
+    assert {h["status"] for h in homes} <= {"overdue", "due", "done"}
+    west = leader.get(f"{base}?village=441500100201").json["households"]
+    assert 0 < len(west) < len(homes) and all(h["label"].startswith("441500100201") for h in west)
+    unknown = leader.get(f"{base}?village=441500100299")
+    assert unknown.status_code == 404 and "441500100299" in unknown.get_data(as_text=True)
+    assert leader.get(base).status_code == 400
+    other = f"/townships/{OTHER_TOWNSHIP_CODE}/visits/households?village=441500200201"
+    assert as_user("planner").get(other).status_code == 403

@@ -17,9 +17,12 @@ from gridmgmt.domain.wording import file_name
 from gridmgmt.reports.sheets import EXPORT_WORKBOOK, add_sheet, new_book
 from gridmgmt.services.accounts.audit import Actor, record
 from gridmgmt.services.visits.compliance import CodeNotFound, Compliance
+from gridmgmt.services.visits.places import URGENT_FIRST
 
 COUNT_HEADERS = {"done": "已完成", "due": "待走访", "overdue": "逾期", "total": "应走访", "rate": "完成率"}
 EVENT_STATES = {"overdue": "逾期未到场", "open": "待到场", "late": "超时到场"}
+# Completion tables worst first: the lowest done rate, then the most overdue.
+WORST_FIRST = {"by": ["rate", "overdue"], "ascending": [True, False]}
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,8 @@ class ReportFilter:
     include_sensitive: bool = False
 
 
-def _narrow(comp: Compliance, f: ReportFilter) -> tuple[pd.DataFrame, pd.DataFrame]:
+def narrow(comp: Compliance, f: ReportFilter) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """COMP's (status rows, events) in F's village; with F's cadre, that cadre's rows (CodeNotFound for unknown codes)."""
     status, events = comp.status, comp.events
     if f.village:
         villages = comp.data.villages
@@ -44,16 +48,17 @@ def _narrow(comp: Compliance, f: ReportFilter) -> tuple[pd.DataFrame, pd.DataFra
         match = cadres.id[cadres.code == f.cadre]
         if match.empty:
             raise CodeNotFound(f"本乡镇没有编码为 {f.cadre} 的干部")
-        # Their rows, each carrying their id: the shared ones become theirs too.
+        # Their rows, each carrying their id: the shared ones become theirs too; others' own rows go.
         status = per_cadre(status, comp.pairs[comp.pairs.cadre_id == match.iat[0]])
+        status = status[status.cadre_id == match.iat[0]]
     return status, events
 
 
 def _counts(frame: pd.DataFrame, keys: dict[str, str]) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=[*keys.values(), *COUNT_HEADERS.values()])
-    table = summarise(frame, list(keys))
-    return table[[*keys, *COUNT_HEADERS]].rename(columns={**keys, **COUNT_HEADERS})
+    table = summarise(frame, list(keys)).sort_values(**WORST_FIRST, kind="stable")
+    return table[[*keys, *COUNT_HEADERS]].rename(columns={**keys, **COUNT_HEADERS}).reset_index(drop=True)
 
 
 def report_tables(
@@ -61,7 +66,7 @@ def report_tables(
 ) -> dict[str, pd.DataFrame]:
     """Sheet name → table: by duty, by village, by cadre, the open list, the events, and with
     RESIDENCE (gridmgmt.services.visits.residence) the residents' days in their village."""
-    status, events = _narrow(comp, f)
+    status, events = narrow(comp, f)
     duties = {d.code: d for d in comp.duties}
     villages = comp.data.villages.set_index("id")
     named = status.assign(
@@ -128,21 +133,31 @@ def _open_list(comp: Compliance, named: pd.DataFrame, duties: dict, sensitive: b
     on_group = keep.duty.isin(of_target("village_groups"))
     code = keep.target_id.map(homes.code).where(~on_group, keep.target_id.map(groups.code))
     name = keep.target_id.map(homes["head"]).where(~on_group, keep.target_id.map(groups.name))
+    # Most overdue first: overdue before due, then the longest unvisited (never visited first).
+    keep = keep.assign(rank=keep.status.map(URGENT_FIRST.index), target_code=code, target_name=name)
+    keep = keep.sort_values(["rank", "last_visit", "行政村", "target_code"], na_position="first", kind="stable")
     table = pd.DataFrame(
         {
             "行政村": keep.行政村,
-            "编码": code,
-            "农户/小组": name,
+            "编码": keep.target_code,
+            "农户/小组": keep.target_name,
             "职责": keep.职责,
             "状态": keep.status.map(STATUSES),
             "最近走访": pd.to_datetime(keep.last_visit).dt.strftime("%Y-%m-%d"),
         }
     )
-    return table.sort_values(["状态", "行政村", "编码"]).reset_index(drop=True)
+    return table.reset_index(drop=True)
 
 
 def _event_table(events: pd.DataFrame, villages: pd.DataFrame, tz: str) -> pd.DataFrame:
-    shown = events[events.state.isin(EVENT_STATES)].sort_values("attend_by")
+    # Overdue first, then open, then attended late; open ones by the nearest deadline, the others newest first.
+    shown = pd.concat(
+        [
+            events[events.state == "overdue"].sort_values("reported_at", ascending=False),
+            events[events.state == "open"].sort_values("attend_by"),
+            events[events.state == "late"].sort_values("reported_at", ascending=False),
+        ]
+    )
 
     def local(column: str) -> pd.Series:
         return pd.to_datetime(shown[column], utc=True).dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M")
