@@ -29,6 +29,7 @@ from gridmgmt.services.sites.records import site_records, township_reminders
 from gridmgmt.services.sites.review import Application, review
 from gridmgmt.services.sites.selection import (
     Tour,
+    most_feasible,
     plan_tour,
     score_sites,
     select_sites,
@@ -93,6 +94,7 @@ class Evaluation:
     chosen: Selection | None = None
     tour: Tour | None = None
     error: str | None = None
+    most: int = 0  # the most sites the query's rules let be chosen
 
     @property
     def chosen_ids(self) -> frozenset[int]:
@@ -111,10 +113,11 @@ def _evaluate(session, code: str, checked: SiteQuery, with_tour: bool) -> Evalua
     query = parse_query(checked)
     query.config = replace(query.config, standard=_reviewed(query.config.standard))
     found = Evaluation(query, score_sites(session, code, query.config))
-    if not query.k:
-        return found
     try:
-        rules = selection_rules(session, query.k, query.config, query.per_field, query.per_theme, query.must)
+        rules = selection_rules(session, query.k or 1, query.config, query.per_field, query.per_theme, query.must)
+        found.most = most_feasible(found.scored, rules)
+        if not query.k:
+            return found
         found.chosen = select_sites(found.scored, rules, time_limit_s=TIME_LIMIT_S)
         found.tour = plan_tour(session, code, found.chosen.ids) if with_tour else None
     except (SelectionError, NoSeat) as exc:
@@ -147,6 +150,7 @@ def page(code: str, query: SiteQuery):
         map=render_parts(add_site_overlays(fmap, overlays)),
         query=found.query,
         chosen=found.chosen,
+        most=found.most,
         tour=found.tour,
         error=found.error,
         headers=headers,

@@ -61,7 +61,18 @@ def test_page_shows_breakdowns_exclusions_selection_and_tour(app, users):
 def test_bad_query_and_impossible_rules_are_explained(app, users):
     client = client_as(app, users["planner"])
     assert "选出示范点个数须为整数：abc" in client.get(f"{PAGE}?k=abc").get_data(as_text=True)
-    assert "只有2个合格候选，选不出3个示范点" in client.get(f"{PAGE}?k=3").get_data(as_text=True)
+    html = client.get(f"{PAGE}?k=3").get_data(as_text=True)
+    assert "只有2个合格候选，选不出3个示范点；现有条件下最多可选1个" in html
+
+
+def test_the_site_count_suggested_is_feasible(app, users):
+    """The k box suggests what the rules allow: the two eligible candidates (A, C) lie closer than
+    the default 1500 m spacing, so one; with a 500 m spacing, two."""
+    client = client_as(app, users["planner"])
+    html = client.get(PAGE).get_data(as_text=True)
+    assert 'placeholder="如 1"' in html and "当前条件下最多可选 1 个" in html
+    html = client.get(f"{PAGE}?spacing_m=500").get_data(as_text=True)
+    assert 'placeholder="如 2"' in html and "当前条件下最多可选 2 个" in html
 
 
 def test_reviewer_moves_a_site_and_history_shows(app, users, session):

@@ -12,6 +12,7 @@ from gridmgmt.analysis.siting import (
     Score,
     Selection,
     SelectionError,
+    most_sites,
     score,
     select_exact,
     select_greedy,
@@ -93,10 +94,8 @@ def selection_rules(
     )
 
 
-def select_sites(
-    scored: list[Scored], rules: Rules, exact: bool = True, time_limit_s: float = 10.0, workers: int = 2
-) -> Selection:
-    """Choose among SCORED by RULES; awarded sites are added to the locked-in set."""
+def _options(scored: list[Scored], rules: Rules) -> tuple[list[Option], Rules]:
+    """The eligible and awarded candidates as options, and RULES with the awarded ones locked in."""
     locked = frozenset(s.candidate.party_org_id for s in scored if s.candidate.status in LOCKED_STATUSES)
     options = [
         Option(
@@ -111,10 +110,25 @@ def select_sites(
         for s in scored
         if s.eligible or s.candidate.party_org_id in locked
     ]
+    return options, replace(rules, locked=rules.locked | locked)
+
+
+def most_feasible(scored: list[Scored], rules: Rules) -> int:
+    """The most sites RULES (K aside) let be chosen among SCORED; what the page suggests for K."""
+    options, rules = _options(scored, rules)
+    if rules.must_include - {o.id for o in options}:
+        return 0
+    return most_sites(options, rules)
+
+
+def select_sites(
+    scored: list[Scored], rules: Rules, exact: bool = True, time_limit_s: float = 10.0, workers: int = 2
+) -> Selection:
+    """Choose among SCORED by RULES; awarded sites are added to the locked-in set."""
+    options, rules = _options(scored, rules)
     excluded = rules.must_include - {o.id for o in options}
     if excluded:
         raise SelectionError(f"必选的党组织（编号 {sorted(excluded)}）不符合硬性条件或没有活动场所")
-    rules = replace(rules, locked=rules.locked | locked)
     if exact:
         return select_exact(options, rules, time_limit_s, workers)
     return select_greedy(options, rules)
