@@ -21,7 +21,7 @@ from gridmgmt.domain.site_review import (
 from gridmgmt.domain.site_standards import SiteStandard, org_life_review_period
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES
 from gridmgmt.domain.wording import file_name
-from gridmgmt.maps.sites import EXCLUDED, SCORE_BANDS, SiteOverlays, add_site_overlays
+from gridmgmt.maps.sites import SiteOverlays, add_site_overlays
 from gridmgmt.maps.township import render_parts
 from gridmgmt.services.sites import layers as site_layers
 from gridmgmt.services.sites.measures import NoSeat
@@ -140,7 +140,7 @@ def page(code: str, query: SiteQuery):
         site_layers.candidates(session, found.scored, found.chosen_ids),
         site_layers.tour_path(found.tour) if found.tour else None,
     )
-    layers, fmap = role_map(session, code)
+    layers, fmap = role_map(session, code, grid=True)
     headers, rows = candidate_rows(found.scored, config, found.chosen_ids)
     records = site_records(session, town, config.standard)
     applied = {r.code for r in records}
@@ -166,8 +166,6 @@ def page(code: str, query: SiteQuery):
         applicable=[s.candidate for s in found.scored if s.eligible and s.candidate.code not in applied],
         this_year=date.today().year,
         today=date.today(),
-        bands=SCORE_BANDS,
-        excluded_colour=EXCLUDED,
     )
 
 

@@ -1,4 +1,5 @@
-"""党建示范点分布图: sites by review status along the road corridors, and the tour of awarded sites."""
+"""党建示范点分布图: candidates by score and sites by review status along the road corridors, and the
+tour of awarded sites."""
 
 from gridmgmt.maps.kinds.base import (
     BriefingData,
@@ -12,6 +13,7 @@ from gridmgmt.maps.kinds.base import (
     village_layers,
     water_layers,
 )
+from gridmgmt.maps.sites import EXCLUDED, SCORE_BANDS, score_colour
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
 
 # Review status → (legend label, marker, colour, size); the order is the legend's, bottom-up.
@@ -47,6 +49,7 @@ def build(data: BriefingData) -> MapSpec:
         boundary_layer(data),
         *seat_layer(data),
     ]
+    layers += _candidates(data)
     for key, (label, marker, colour, size) in STATUS_MARKERS.items():
         layers.append(
             MapLayer(
@@ -109,6 +112,23 @@ def _notes(data: BriefingData, status, stop: dict[int, int]) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def _candidates(data: BriefingData) -> list[MapLayer]:
+    """Candidates not yet put forward, as discs filled by score band (grey when excluded), under
+    the sites' status markers; only the bands that hold a candidate enter the legend."""
+    found = data.layers["site_candidates"]
+    if found.empty:
+        return []
+    found = found[found.status == "未申报"]
+    fill = [EXCLUDED if why != "—" else score_colour(points) for why, points in zip(found.excluded, found.score)]
+    bands = [(colour, f"候选 {low} 分以上", 46) for low, colour in SCORE_BANDS] + [(EXCLUDED, "不合格候选", 22)]
+    style = {"marker": "o", "edgecolor": "#333333", "linewidth": 0.5}
+    return [
+        MapLayer("point", found[[f == colour for f in fill]], {**style, "markersize": size, "color": colour}, label, 10)
+        for colour, label, size in bands
+        if colour in fill
+    ]
+
+
 def _tour(data: BriefingData) -> list[MapLayer]:
     """The tour line, only when there is a tour: an empty legend entry would promise one."""
     tour = data.layers["site_tour"]
@@ -122,5 +142,8 @@ def _tour(data: BriefingData) -> list[MapLayer]:
 
 
 KIND = MapKind(
-    "sites", "党建示范点分布图", ("villages", "waters", "roads", "demo_sites", "site_corridor", "site_tour"), build
+    "sites",
+    "党建示范点分布图",
+    ("villages", "waters", "roads", "demo_sites", "site_corridor", "site_tour", "site_candidates"),
+    build,
 )
