@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from gridmgmt.analysis.siting import Selection, SelectionError
 from gridmgmt.config import get_settings
+from gridmgmt.domain.errors import Conflict
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import (
@@ -37,9 +38,10 @@ from gridmgmt.services.sites.selection import (
     township_id,
 )
 from gridmgmt.services.sites.sheet import candidate_rows, review_sheet
+from gridmgmt.services.sites.tour_sheet import tour_pdf
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
-from web.downloads import XLSX, attachment
+from web.downloads import PDF, XLSX, attachment
 from web.inputs import ReviewForm, SiteQuery
 from web.pagemap import role_map
 from web.params import accepts
@@ -187,6 +189,21 @@ def sheet(code: str, query: SiteQuery):
         tz=get_settings().timezone,
     )
     return attachment(data, XLSX, file_name("demo_sites", code, ext="xlsx"))
+
+
+@bp.get("/townships/<code>/sites/tour.pdf")
+@permission_required("review_sites")
+@accepts(query=SiteQuery)
+def tour(code: str, query: SiteQuery):
+    """The printed tour of the page's chosen set: the map with the numbered route and the way back, the table beside."""
+    require_township(code)
+    session = get_session()
+    found = _evaluate(session, code, query, with_tour=True)
+    if found.tour is None:
+        problems = found.query.errors or [found.error or "先填写“选出示范点个数”并选定示范点，再打印观摩路线"]
+        raise Conflict("；".join(problems))
+    data = tour_pdf(session, code, found.tour, current_actor(), get_settings().today())
+    return attachment(data, PDF, file_name("site_tour", code, ext="pdf"))
 
 
 @bp.post("/townships/<code>/sites/review")

@@ -81,6 +81,7 @@ DETAIL_KEYS = {
 FILE_NAMES = {
     "coverage": "覆盖情况",
     "demo_sites": "党建示范点",
+    "site_tour": "示范点观摩路线",
     "visits": "走访情况",
     "grid_roster": "网格花名册",
     "org_life": "组织生活",

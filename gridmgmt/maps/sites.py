@@ -25,6 +25,7 @@ STATUS_COLOURS = {
 CHOSEN = "#c8102e"
 CORRIDOR = {"color": "#e67e22", "weight": 0, "fillColor": "#f5b041", "fillOpacity": 0.25}
 TOUR = {"color": "#c8102e", "weight": 4, "dashArray": "8 6", "opacity": 0.9}
+BACK = {"color": "#c8102e", "weight": 3, "dashArray": "2 6", "opacity": 0.7}
 CANDIDATE_TIP = {
     "name": "党组织",
     "code": "编码",
@@ -87,6 +88,7 @@ def legend_rows() -> list[tuple[str, str]]:
             "国道、省道、县道两侧范围",
         ),
         (f'<span class="swatch" style="border-top:3px dashed {TOUR["color"]}"></span>', "观摩路线"),
+        (f'<span class="swatch" style="border-top:3px dotted {BACK["color"]}"></span>', "返回乡镇驻地"),
     ]
     return rows
 
@@ -112,7 +114,7 @@ def add_site_overlays(fmap: folium.Map, overlays: SiteOverlays) -> folium.Map:
         folium.GeoJson(
             escaped(overlays.tour),
             name="观摩路线",
-            style_function=lambda _f: TOUR,
+            style_function=lambda f: BACK if f["properties"].get("back") else TOUR,
             tooltip=folium.GeoJsonTooltip(["leg", "to", "km"], ["第几段", "前往", "公里"]),
         ).add_to(fmap)
     for name, by_status, show in (("候选示范点（按得分）", False, True), ("候选示范点（按评审状态）", True, False)):

@@ -13,6 +13,7 @@ from gridmgmt.maps.kinds.base import (
     village_layers,
     water_layers,
 )
+from gridmgmt.maps.kinds.tour import CIRCLED, route_layers
 from gridmgmt.maps.sites import EXCLUDED, SCORE_BANDS, score_colour
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
 
@@ -26,8 +27,6 @@ STATUS_MARKERS = {
     "awarded": ("已授牌示范点", "*", "#ffc107", 150),
 }
 CANDIDATE_STATUSES = ("applied", "preliminary", "inspected")
-# Stop numbers of the tour: ① is the first site after the seat.
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 def build(data: BriefingData) -> MapSpec:
@@ -94,7 +93,8 @@ def _stops(data: BriefingData) -> dict[int, int]:
     tour = data.layers["site_tour"]
     if tour.empty:
         return {}
-    return {int(org): int(leg) for org, leg in zip(tour.org, tour.leg) if leg <= len(CIRCLED)}
+    out = tour[~tour.back.fillna(False).astype(bool)]
+    return {int(org): int(leg) for org, leg in zip(out.org, out.leg) if leg <= len(CIRCLED)}
 
 
 def _notes(data: BriefingData, status, stop: dict[int, int]) -> tuple[str, ...]:
@@ -105,10 +105,10 @@ def _notes(data: BriefingData, status, stop: dict[int, int]) -> tuple[str, ...]:
     )
     notes = [f"示范点 {len(status)} 个：{listed}" if listed else "示范点：暂无"]
     if stop:
-        km = float(data.layers["site_tour"].km.sum())
+        km = float(data.layers["site_tour"].km.sum())  # out and back
         names = dict(zip(data.layers["demo_sites"].party_org_id, data.layers["demo_sites"].name))
         order = "→".join(f"{CIRCLED[n - 1]}{names[org]}" for org, n in sorted(stop.items(), key=lambda i: i[1]))
-        notes.append(f"观摩路线（镇政府出发，沿道路共 {km:.1f} 公里）：{order}")
+        notes.append(f"观摩路线（镇政府出发并返回，沿道路共 {km:.1f} 公里）：{order}")
     return tuple(notes)
 
 
@@ -130,15 +130,8 @@ def _candidates(data: BriefingData) -> list[MapLayer]:
 
 
 def _tour(data: BriefingData) -> list[MapLayer]:
-    """The tour line, only when there is a tour: an empty legend entry would promise one."""
-    tour = data.layers["site_tour"]
-    if tour.empty:
-        return []
-    return [
-        MapLayer(
-            "line", tour, label="示范点观摩路线", zorder=7, style={"color": "#1565c0", "linewidth": 2.0, "alpha": 0.85}
-        )
-    ]
+    """The tour line and the way back, only when there is a tour: an empty legend entry would promise one."""
+    return route_layers(data.layers["site_tour"], "示范点观摩路线")
 
 
 KIND = MapKind(

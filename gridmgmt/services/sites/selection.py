@@ -147,19 +147,34 @@ class Stop:
 
 @dataclass(frozen=True)
 class Tour:
-    """The ordered tour, its legs along the roads (lon/lat lines, one per stop after the seat)
-    and the network gaps on them."""
+    """The ordered tour, its legs along the roads (lon/lat lines, one per stop after the seat,
+    then the way back to the seat) and the network gaps on them."""
 
     stops: list[Stop]
     speed_kmh: float
     stay_min: float
     legs: list = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
+    back_m: float = 0.0  # road metres from the last site back to the seat
 
     @property
     def total_m(self) -> float:
         """Road metres from the seat to the last site."""
         return self.stops[-1].total_m
+
+    @property
+    def round_m(self) -> float:
+        """Road metres of the whole round: out through every site and back to the seat."""
+        return self.total_m + self.back_m
+
+    @property
+    def back_min(self) -> float:
+        """Minutes from leaving the seat until back there: the last stay, then the drive back."""
+        last = self.stops[-1]
+        return round(last.arrive_min + (self.stay_min if last.party_org_id else 0.0) + self._drive(self.back_m), 1)
+
+    def _drive(self, metres: float) -> float:
+        return metres / (self.speed_kmh * 1000 / 60)
 
 
 def plan_tour(
@@ -169,7 +184,9 @@ def plan_tour(
     speed_kmh: float = TOUR_SPEED_KMH,
     stay_min: float = TOUR_STAY_MIN,
 ) -> Tour:
-    """Shortest road tour from the seat through the sites, staying STAY_MIN at each."""
+    """Shortest road tour from the seat through the sites, staying STAY_MIN at each, and the way
+    back. The order is the shortest way out: the day ends at the last site, and the drive back
+    is shown for planning the day."""
     town = township_id(session, township_code)
     venue_ids, lon, lat = located(session, "venue", town)
     wanted = sorted(set(party_org_ids))
@@ -191,6 +208,6 @@ def plan_tour(
         total += leg
         clock += leg / (speed_kmh * 1000 / 60) + (stay_min if prev else 0.0)
         stops.append(Stop(ids[here], labels[here], round(leg, 1), round(total, 1), round(clock, 1)))
-    return Tour(
-        stops, speed_kmh, stay_min, network.draw(places, legs, order, closed=False), legs.gaps(order, False, labels)
-    )
+    back = float(metres[order[-1], 0])
+    drawn = network.draw(places, legs, order, closed=True)
+    return Tour(stops, speed_kmh, stay_min, drawn, legs.gaps(order, True, labels), round(back, 1))
