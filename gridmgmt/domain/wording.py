@@ -64,6 +64,7 @@ DETAIL_KEYS = {
     "households": "户数",
     "day": "日期",
     "chosen": "入选数",
+    "stops": "观摩点数",
     "cells_without_worker": "无网格员的网格数",
     "category": "类别",
     "cadre": "干部",
