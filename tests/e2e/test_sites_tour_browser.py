@@ -8,10 +8,11 @@ from datetime import date
 import numpy as np
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from gridmgmt.db.models import PartyOrg
+from gridmgmt.db.models import PartyOrg, Road, Township
 from gridmgmt.domain.site_standards import ALL_HAVES
+from gridmgmt.network.topology import build_topology
 from tests.integration.sites_fixture import hold_org_life
 from tests.web.sample import TOWNSHIP_CODE
 
@@ -23,12 +24,22 @@ BACK_ORANGE = (0xEF, 0x6C, 0x00)  # gridmgmt.maps.kinds.tour.BACK
 
 @pytest.fixture
 def eligible(live_server, session):
-    """西村党支部 meets the 创建标准 and has held its 组织生活: the one candidate that passes."""
+    """西村党支部 meets the 创建标准, has held its 组织生活 and a lane joins its venue to the seat
+    (the sample's roads cross without a junction): the one candidate that passes."""
     org = session.scalar(select(PartyOrg).where(PartyOrg.code == ORG))
     org.venue_area_m2 = 150
     for item in ALL_HAVES:
         setattr(org, item, True)
     hold_org_life(session, org.id, date.today())
+    seat, venue = session.execute(
+        select(func.ST_AsText(Township.seat), func.ST_AsText(PartyOrg.venue))
+        .join(PartyOrg, PartyOrg.township_id == Township.id)
+        .where(PartyOrg.code == ORG)
+    ).one()
+    lane = f"SRID=4326;LINESTRING({seat[6:-1]}, {venue[6:-1]})"
+    session.add(Road(township_id=org.township_id, code="C300", name="驻地至西村便道", road_class="village", geom=lane))
+    session.flush()
+    build_topology(session)
     session.commit()
 
 
