@@ -68,17 +68,22 @@ def score_colour(score: float) -> str:
     return [colour for low, colour in SCORE_BANDS if score >= low][-1]
 
 
+def band_labels() -> list[tuple[str, str]]:
+    """(colour, "40–60 分") of each score band, low to high; the top band is "80 分以上"."""
+    highs = [low for low, _ in SCORE_BANDS[1:]] + [None]
+    return [
+        (colour, f"{low}–{high} 分" if high is not None else f"{low} 分以上")
+        for (low, colour), high in zip(SCORE_BANDS, highs)
+    ]
+
+
 def _disc(colour: str, border: str = "#333", width: float = 1.5) -> str:
     return f'<span class="swatch"><span class="disc" style="background:{colour};border:{width}px solid {border}"></span></span>'
 
 
 def legend_rows() -> list[tuple[str, str]]:
     """(swatch HTML, Chinese label) of the site overlays: score bands, excluded, chosen, corridor, tour."""
-    bounds = [low for low, _ in SCORE_BANDS[1:]] + [None]
-    rows = [
-        (_disc(colour), f"{low}–{high} 分" if high else f"{low} 分以上")
-        for (low, colour), high in zip(SCORE_BANDS, bounds)
-    ]
+    rows = [(_disc(colour), label) for colour, label in band_labels()]
     rows.reverse()
     rows += [
         (_disc(EXCLUDED, "#666"), "不合格（悬停看原因）"),

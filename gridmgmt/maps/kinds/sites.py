@@ -14,7 +14,7 @@ from gridmgmt.maps.kinds.base import (
     water_layers,
 )
 from gridmgmt.maps.kinds.tour import CIRCLED, route_layers
-from gridmgmt.maps.sites import EXCLUDED, SCORE_BANDS, score_colour
+from gridmgmt.maps.sites import EXCLUDED, band_labels, score_colour
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
 
 # Review status → (legend label, marker, colour, size); the order is the legend's, bottom-up.
@@ -120,7 +120,7 @@ def _candidates(data: BriefingData) -> list[MapLayer]:
         return []
     found = found[found.status == "未申报"]
     fill = [EXCLUDED if why != "—" else score_colour(points) for why, points in zip(found.excluded, found.score)]
-    bands = [(colour, f"候选 {low} 分以上", 46) for low, colour in SCORE_BANDS] + [(EXCLUDED, "不合格候选", 22)]
+    bands = [(colour, f"候选 {label}", 55) for colour, label in band_labels()] + [(EXCLUDED, "不合格候选", 22)]
     style = {"marker": "o", "edgecolor": "#333333", "linewidth": 0.5}
     return [
         MapLayer("point", found[[f == colour for f in fill]], {**style, "markersize": size, "color": colour}, label, 10)
