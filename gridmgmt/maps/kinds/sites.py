@@ -4,16 +4,11 @@ tour of awarded sites."""
 from gridmgmt.maps.kinds.base import (
     BriefingData,
     MapKind,
-    boundary_layer,
-    road_layers,
     seat_label,
-    seat_layer,
     spec_for,
     village_labels,
-    village_layers,
-    water_layers,
 )
-from gridmgmt.maps.kinds.tour import CIRCLED, route_layers
+from gridmgmt.maps.kinds.tour import CIRCLED, corridor_map, route_layers
 from gridmgmt.maps.sites import EXCLUDED, band_labels, score_colour
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
 
@@ -33,21 +28,7 @@ def build(data: BriefingData) -> MapSpec:
     """Corridor band, roads, the tour line and the sites marked by status, each named; tour stops numbered."""
     sites = data.layers["demo_sites"]
     status = sites.status.where(~sites.status.isin(CANDIDATE_STATUSES), "candidate")
-    layers = [
-        *village_layers(data),
-        MapLayer(
-            "polygon",
-            data.layers["site_corridor"],
-            label="国道、省道、县道两侧范围",
-            zorder=3,
-            style={"facecolor": "#fff3c4", "edgecolor": "#e0b000", "linewidth": 0.4},
-        ),
-        *water_layers(data),
-        *road_layers(data),
-        *_tour(data),
-        boundary_layer(data),
-        *seat_layer(data),
-    ]
+    layers = corridor_map(data, _tour(data))
     layers += _candidates(data)
     for key, (label, marker, colour, size) in STATUS_MARKERS.items():
         layers.append(

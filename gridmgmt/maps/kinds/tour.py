@@ -47,6 +47,27 @@ def route_layers(legs: gpd.GeoDataFrame, label: str = "观摩路线（按编号�
     return layers
 
 
+def corridor_map(data: BriefingData, route: list[MapLayer]) -> list[MapLayer]:
+    """The layers under the sites: villages, the 公路交通沿线 corridor band, waters, roads, ROUTE,
+    the boundary and the seat."""
+    corridor = MapLayer(
+        "polygon",
+        data.layers["site_corridor"],
+        label="国道、省道、县道两侧范围",
+        zorder=3,
+        style={"facecolor": "#fff3c4", "edgecolor": "#e0b000", "linewidth": 0.4},
+    )
+    return [
+        *village_layers(data),
+        corridor,
+        *water_layers(data),
+        *road_layers(data),
+        *route,
+        boundary_layer(data),
+        *seat_layer(data),
+    ]
+
+
 def _table(stops: gpd.GeoDataFrame, legs: gpd.GeoDataFrame) -> tuple[str, ...]:
     """The stops as lines of a table: number, name, this leg, so far, arrival minute; then the way back."""
     lines = ["观摩顺序（本段/累计公里，出发后第几分钟到）："]
@@ -66,19 +87,7 @@ def build(data: BriefingData) -> MapSpec:
     legs, stops = data.layers["tour_legs"], data.layers["tour_stops"]
     sites = stops[stops.n > 0]
     layers = [
-        *village_layers(data),
-        MapLayer(
-            "polygon",
-            data.layers["site_corridor"],
-            label="国道、省道、县道两侧范围",
-            zorder=3,
-            style={"facecolor": "#fff3c4", "edgecolor": "#e0b000", "linewidth": 0.4},
-        ),
-        *water_layers(data),
-        *road_layers(data),
-        *route_layers(legs),
-        boundary_layer(data),
-        *seat_layer(data),
+        *corridor_map(data, route_layers(legs)),
         MapLayer("point", sites, STOP, "示范点（编号为观摩顺序）", zorder=11, keep_clear=True),
     ]
     names = [
