@@ -5,6 +5,7 @@ from urllib.parse import quote
 from flask import Response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 
 def attachment(data: bytes, mimetype: str, name: str) -> Response:

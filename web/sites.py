@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from gridmgmt.analysis.siting import Selection, SelectionError
 from gridmgmt.config import get_settings
+from gridmgmt.domain.errors import Conflict
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.domain.site_review import (
@@ -21,7 +22,7 @@ from gridmgmt.domain.site_review import (
 from gridmgmt.domain.site_standards import SiteStandard, org_life_review_period
 from gridmgmt.domain.vocab import DEMO_SITE_THEMES
 from gridmgmt.domain.wording import file_name
-from gridmgmt.maps.sites import EXCLUDED, SCORE_BANDS, SiteOverlays, add_site_overlays
+from gridmgmt.maps.sites import SiteOverlays, add_site_overlays
 from gridmgmt.maps.township import render_parts
 from gridmgmt.services.sites import layers as site_layers
 from gridmgmt.services.sites.measures import NoSeat
@@ -29,6 +30,7 @@ from gridmgmt.services.sites.records import site_records, township_reminders
 from gridmgmt.services.sites.review import Application, review
 from gridmgmt.services.sites.selection import (
     Tour,
+    most_feasible,
     plan_tour,
     score_sites,
     select_sites,
@@ -36,9 +38,10 @@ from gridmgmt.services.sites.selection import (
     township_id,
 )
 from gridmgmt.services.sites.sheet import candidate_rows, review_sheet
+from gridmgmt.services.sites.tour_sheet import tour_pdf
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
-from web.downloads import XLSX, attachment
+from web.downloads import PDF, XLSX, attachment
 from web.inputs import ReviewForm, SiteQuery
 from web.pagemap import role_map
 from web.params import accepts
@@ -93,6 +96,7 @@ class Evaluation:
     chosen: Selection | None = None
     tour: Tour | None = None
     error: str | None = None
+    most: int = 0  # the most sites the query's rules let be chosen
 
     @property
     def chosen_ids(self) -> frozenset[int]:
@@ -111,10 +115,11 @@ def _evaluate(session, code: str, checked: SiteQuery, with_tour: bool) -> Evalua
     query = parse_query(checked)
     query.config = replace(query.config, standard=_reviewed(query.config.standard))
     found = Evaluation(query, score_sites(session, code, query.config))
-    if not query.k:
-        return found
     try:
-        rules = selection_rules(session, query.k, query.config, query.per_field, query.per_theme, query.must)
+        rules = selection_rules(session, query.k or 1, query.config, query.per_field, query.per_theme, query.must)
+        found.most = most_feasible(found.scored, rules)
+        if not query.k:
+            return found
         found.chosen = select_sites(found.scored, rules, time_limit_s=TIME_LIMIT_S)
         found.tour = plan_tour(session, code, found.chosen.ids) if with_tour else None
     except (SelectionError, NoSeat) as exc:
@@ -137,7 +142,7 @@ def page(code: str, query: SiteQuery):
         site_layers.candidates(session, found.scored, found.chosen_ids),
         site_layers.tour_path(found.tour) if found.tour else None,
     )
-    layers, fmap = role_map(session, code)
+    layers, fmap = role_map(session, code, grid=True)
     headers, rows = candidate_rows(found.scored, config, found.chosen_ids)
     records = site_records(session, town, config.standard)
     applied = {r.code for r in records}
@@ -147,6 +152,7 @@ def page(code: str, query: SiteQuery):
         map=render_parts(add_site_overlays(fmap, overlays)),
         query=found.query,
         chosen=found.chosen,
+        most=found.most,
         tour=found.tour,
         error=found.error,
         headers=headers,
@@ -162,8 +168,6 @@ def page(code: str, query: SiteQuery):
         applicable=[s.candidate for s in found.scored if s.eligible and s.candidate.code not in applied],
         this_year=date.today().year,
         today=date.today(),
-        bands=SCORE_BANDS,
-        excluded_colour=EXCLUDED,
     )
 
 
@@ -185,6 +189,21 @@ def sheet(code: str, query: SiteQuery):
         tz=get_settings().timezone,
     )
     return attachment(data, XLSX, file_name("demo_sites", code, ext="xlsx"))
+
+
+@bp.get("/townships/<code>/sites/tour.pdf")
+@permission_required("review_sites")
+@accepts(query=SiteQuery)
+def tour(code: str, query: SiteQuery):
+    """The printed tour of the page's chosen set: the map with the numbered route and the way back, the table beside."""
+    require_township(code)
+    session = get_session()
+    found = _evaluate(session, code, query, with_tour=True)
+    if found.tour is None:
+        problems = found.query.errors or [found.error or "先填写“选出示范点个数”并选定示范点，再打印观摩路线"]
+        raise Conflict("；".join(problems))
+    data = tour_pdf(session, code, found.tour, current_actor(), get_settings().today())
+    return attachment(data, PDF, file_name("site_tour", code, ext="pdf"))
 
 
 @bp.post("/townships/<code>/sites/review")

@@ -38,5 +38,5 @@ def show(code: str):
 
 
 def _overview(code: str) -> tuple[TownshipLayers, MapParts]:
-    layers, fmap = role_map(get_session(), code, base_layers=True)
+    layers, fmap = role_map(get_session(), code, base_layers=True, grid=True)
     return layers, render_parts(fmap)

@@ -45,6 +45,11 @@ SIX_FROM_EIGHT = {
     "has_study_materials": "has_library",
 }
 AGENCY_AREA_M2 = 90.0
+# How much a venue's 八有 items follow its upkeep rather than each its own draw (0: independent).
+UPKEEP_WEIGHT = 0.9
+# Members from which a village has a 党委 rather than a 党总支: the 支部工作条例 sets 100, and lets the
+# county approve a 党委 for fewer "确因工作需要"; large villages here were so approved.
+VILLAGE_COMMITTEE_MEMBERS = 80
 
 
 @dataclass
@@ -102,11 +107,17 @@ def _clusters(places: Places, v: int, counts: np.ndarray, threshold: int, alone:
 
 
 def _venue(rng, xy, kind: str):
-    """Venue area (m²) and 八有 items; rooms in firms and 小组 sites are smaller."""
+    """Venue area (m²) and 八有 items; rooms in firms and 小组 sites are smaller.
+
+    Items go together: a venue that is well kept has most of them, a neglected one few. Each
+    item's draw leans on the venue's mean draw (its upkeep), so the draws stay as many as before.
+    """
     mean = {"village": 240, "unit": 140, "firm": 110}[kind]
     area = round(float(np.exp(rng.normal(np.log(mean), 0.45))), 1)
     chance = np.clip((area - 40) / 260, 0.15, 0.95)
-    items = dict(zip(EIGHT_HAVES, rng.random(8) < chance))
+    draws = rng.random(8)
+    upkept = UPKEEP_WEIGHT * draws.mean() + (1 - UPKEEP_WEIGHT) * draws
+    items = dict(zip(EIGHT_HAVES, upkept < chance))
     items["has_standard_venue"] &= area >= 120
     return {"venue": shapely.Point(xy), "venue_area_m2": area, **items}
 
@@ -190,9 +201,10 @@ def _village_orgs(rng, orgs: _Orgs, places: Places, counts, venues, dispersed: i
                     else orgs.add(f"{village['name']}第{k + 1}党小组", "party_group", top, v + 1, field)
                 )
             continue
-        kind, committee = ("party_committee", 7) if totals[v] >= 100 else ("general_branch", 5)
+        big_village = totals[v] >= VILLAGE_COMMITTEE_MEMBERS
+        kind, committee = ("party_committee", 7) if big_village else ("general_branch", 5)
         top = orgs.add(
-            f"{village['name']}{'党委' if totals[v] >= 100 else '党总支'}",
+            f"{village['name']}{'党委' if big_village else '党总支'}",
             kind,
             1,
             v + 1,

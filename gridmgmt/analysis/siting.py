@@ -8,7 +8,7 @@ a greedy pass is the baseline it is measured against.
 """
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -154,11 +154,12 @@ def _groups(options: list[Option], attr: str, rules: Rules) -> dict[str, list[in
     return groups
 
 
-def _model(options: list[Option], rules: Rules):
-    """The CP-SAT model and its choice variables."""
+def _model(options: list[Option], rules: Rules, most: bool = False):
+    """The CP-SAT model and its choice variables; MOST asks for the largest set instead of K sites."""
     model = cp_model.CpModel()
     chosen = [model.new_bool_var(f"x{o.id}") for o in options]
-    model.add(sum(chosen) == rules.k)
+    if not most:
+        model.add(sum(chosen) == rules.k)
     for n in _fixed_indexes(options, rules):
         model.add(chosen[n] == 1)
     for i, j in close_pairs(options, rules.min_spacing_m):
@@ -167,14 +168,57 @@ def _model(options: list[Option], rules: Rules):
         for members in _groups(options, attr, rules).values():
             if len(members) > limit:
                 model.add(sum(chosen[n] for n in members) <= limit)
-    model.maximize(sum(round(o.value * SCALE) * x for o, x in zip(options, chosen)))
+    if most:
+        model.maximize(sum(chosen))
+    else:
+        model.maximize(sum(round(o.value * SCALE) * x for o, x in zip(options, chosen)))
     return model, chosen
+
+
+def most_sites(options: list[Option], rules: Rules, time_limit_s: float = 2.0) -> int:
+    """The most sites RULES let be chosen among OPTIONS (RULES.k aside); 0 when none or not proven in time."""
+    if not options:
+        return 0
+    model, _ = _model(options, replace(rules, k=len(options)), most=True)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = 1
+    status = solver.solve(model)
+    return round(solver.objective_value) if status == cp_model.OPTIMAL else 0
+
+
+def _limit_labels(rules: Rules) -> dict[str, str]:
+    """Each limit RULES sets → how the page and the CLI name it."""
+    labels = {
+        "min_spacing_m": f"最小间距{rules.min_spacing_m:g}米",
+        "max_per_field": f"每领域最多{rules.max_per_field}个",
+        "max_per_theme": f"每主题最多{rules.max_per_theme}个",
+        "max_per_committee": f"每个党委新选最多{rules.max_per_committee}个（党委上限）",
+    }
+    unset = {"min_spacing_m": 0.0, "max_per_field": None, "max_per_theme": None, "max_per_committee": None}
+    return {key: label for key, label in labels.items() if getattr(rules, key) != unset[key]}
+
+
+def refusal(options: list[Option], rules: Rules) -> SelectionError:
+    """Why K sites cannot be chosen: the limits that alone stand in the way, and the largest feasible K."""
+    best = most_sites(options, rules)
+    unset = {"min_spacing_m": 0.0}
+    binding = [
+        label
+        for key, label in _limit_labels(rules).items()
+        if most_sites(options, replace(rules, **{key: unset.get(key)})) >= rules.k
+    ]
+    why = f"受“{'”“'.join(binding)}”限制" if binding else "受间距、领域/主题/党委上限与必选条件共同限制"
+    hint = f"现有条件下最多可选{best}个" if best else "现有条件下一个也选不出"
+    return SelectionError(f"选不出{rules.k}个示范点：{why}，{hint}（{len(options)}个合格候选）；请减少选点数或放宽条件")
 
 
 def select_exact(options: list[Option], rules: Rules, time_limit_s: float = 10.0, workers: int = 2) -> Selection:
     """The best set by CP-SAT; optimal=False when the time limit stopped it first."""
     if rules.k > len(options):
-        raise SelectionError(f"只有{len(options)}个合格候选，选不出{rules.k}个示范点")
+        raise SelectionError(
+            f"只有{len(options)}个合格候选，选不出{rules.k}个示范点；现有条件下最多可选{most_sites(options, rules)}个"
+        )
     start = time.perf_counter()
     model, chosen = _model(options, rules)
     solver = cp_model.CpSolver()
@@ -183,7 +227,7 @@ def select_exact(options: list[Option], rules: Rules, time_limit_s: float = 10.0
     status = solver.solve(model)
     seconds = time.perf_counter() - start
     if status == cp_model.INFEASIBLE:
-        raise SelectionError(f"在间距、领域/主题/党委上限与必选条件下，选不出{rules.k}个示范点")
+        raise refusal(options, rules)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise SelectionError(f"{time_limit_s:g} 秒内未找到可行方案，请放宽条件或延长时限")
     ids = tuple(o.id for o, x in zip(options, chosen) if solver.value(x))

@@ -212,6 +212,11 @@ def _echo_tour(tour) -> None:
             f"{n}\t{stop.name}\t本段 {stop.leg_m / 1000:.1f} 公里\t累计 {stop.total_m / 1000:.1f} 公里"
             f"\t第 {stop.arrive_min:.0f} 分钟到达"
         )
+    if len(tour.stops) > 1:
+        click.echo(
+            f"返回\t{tour.stops[0].name}\t本段 {tour.back_m / 1000:.1f} 公里\t全程 {tour.round_m / 1000:.1f} 公里"
+            f"\t第 {tour.back_min:.0f} 分钟回到"
+        )
     for gap in tour.gaps:
         click.echo(f"路网缺口：{gap.describe()}")
 

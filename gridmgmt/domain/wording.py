@@ -64,6 +64,7 @@ DETAIL_KEYS = {
     "households": "户数",
     "day": "日期",
     "chosen": "入选数",
+    "stops": "观摩点数",
     "cells_without_worker": "无网格员的网格数",
     "category": "类别",
     "cadre": "干部",
@@ -81,6 +82,7 @@ DETAIL_KEYS = {
 FILE_NAMES = {
     "coverage": "覆盖情况",
     "demo_sites": "党建示范点",
+    "site_tour": "示范点观摩路线",
     "visits": "走访情况",
     "grid_roster": "网格花名册",
     "org_life": "组织生活",

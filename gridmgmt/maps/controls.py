@@ -49,11 +49,12 @@ def legend_rows() -> list[tuple[str, str]]:
 
 
 class Legend(MacroElement):
-    """A bottom-left legend control with a Chinese title; folded on narrow screens."""
+    """A legend control with a Chinese title (bottom left unless POSITION says), listing ROWS
+    (default: the township map's layers); folded on narrow screens."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "bottomleft"});
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create("div", "map-legend");
             div.innerHTML = {{ this.html|tojson }};
@@ -65,10 +66,11 @@ class Legend(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, title: str = "图例"):
+    def __init__(self, title: str = "图例", rows: list[tuple[str, str]] | None = None, position: str = "bottomleft"):
         super().__init__()
         self._name = "Legend"
-        body = "".join(f"<div>{swatch}{escape(label)}</div>" for swatch, label in legend_rows())
+        self.position = position
+        body = "".join(f"<div>{swatch}{escape(label)}</div>" for swatch, label in rows or legend_rows())
         self.html = f"<details><summary>{escape(title)}</summary>{body}</details>"
 
 

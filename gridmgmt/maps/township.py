@@ -100,7 +100,7 @@ def township_map(
     fmap.get_root().header.add_child(folium.Element(f"<style>{styles.CSS}</style>"), name="gridmgmt_css")
     add_basemaps(fmap, basemap)
     if tiles is not None and (tiles.base_layers or layers.households is None):
-        _load_tile_scripts(fmap, assets_url, tiles)
+        load_tile_scripts(fmap, assets_url, tiles)
     base_tiles = tiles if tiles is not None and tiles.base_layers else None
     _add_areas(fmap, layers, base_tiles)
     _add_waters(fmap, layers.waters, base_tiles)
@@ -225,7 +225,10 @@ def _add_points(fmap: folium.Map, layers: "TownshipLayers") -> None:
         ).add_to(fmap)
 
 
-def _load_tile_scripts(fmap: folium.Map, assets_url: str, tiles: TileSource) -> None:
+def load_tile_scripts(fmap: folium.Map, assets_url: str, tiles: TileSource) -> None:
+    """Load the scripts drawing vector tiles on FMAP, once."""
+    if any(name == "gridmgmt_vectortiles" for name, _ in fmap.default_js):
+        return
     fmap.default_js = [
         *fmap.default_js,
         ("protomaps_leaflet", f"{assets_url}/protomaps-leaflet/dist/protomaps-leaflet.js"),

@@ -6,6 +6,7 @@ from sqlalchemy import text
 from gridmgmt.analysis.siting import Rules, SelectionError
 from gridmgmt.domain.errors import TownshipNotFound
 from gridmgmt.domain.site_criteria import SiteConfig, in_corridor
+from gridmgmt.services.sites.layers import tour_path
 from gridmgmt.services.sites.measures import NoSeat
 from gridmgmt.services.sites.selection import plan_tour, score_sites, select_sites
 from tests.integration.sites_fixture import TOWN, add_township
@@ -88,13 +89,28 @@ def test_selection_skips_excluded_and_honours_spacing(session, town):
 def test_tour_from_the_seat(session, town):
     tour = plan_tour(session, TOWN, [town["C"], town["B"], town["A"]], speed_kmh=30, stay_min=10)
     assert [s.party_org_id for s in tour.stops] == [None, town["A"], town["B"], town["C"]]
-    assert not tour.gaps and len(tour.legs) == 3
+    assert not tour.gaps and len(tour.legs) == 4  # three out, one back
     # seat→A 620 m; A→B 111 + 509 + 554 + 51; B→C 51 + 554 + 814 + 111.
     assert tour.stops[1].leg_m == pytest.approx(620, abs=5)
     assert tour.stops[2].leg_m == pytest.approx(1225, abs=8)
     assert tour.total_m == pytest.approx(620 + 1225 + 1530, abs=15)
     # 30 km/h is 500 m a minute; 10 minutes at each of A and B before reaching C.
     assert tour.stops[3].arrive_min == pytest.approx(tour.total_m / 500 + 20, abs=0.1)
+    # Back from C as C came from the seat: 111 to the 县道, 814 + 1018 along it.
+    assert tour.back_m == pytest.approx(1018 + 814 + 110.8, abs=5)
+    assert tour.round_m == pytest.approx(tour.total_m + tour.back_m)
+    assert tour.back_min == pytest.approx(tour.stops[3].arrive_min + 10 + tour.back_m / 500, abs=0.1)
+
+
+def test_tour_path_ends_with_the_way_back(session, town):
+    """The map's legs: one per site, then the way back to the seat, marked back."""
+    legs = tour_path(plan_tour(session, TOWN, [town["A"], town["C"]]))["features"]
+    assert [(f["properties"]["leg"], f["properties"]["to"], f["properties"]["back"]) for f in legs] == [
+        (1, "A党支部", False),
+        (2, "C党支部", False),
+        (3, "乡镇驻地", True),
+    ]
+    assert legs[-1]["properties"]["km"] == pytest.approx(1.9, abs=0.05)
 
 
 def test_unknown_township_and_missing_seat(session, town):

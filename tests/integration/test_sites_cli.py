@@ -36,6 +36,7 @@ def test_score_select_tour(cli):
     out = run(cli, "select", TOWN, "-k", "2", "--spacing-m", "500", "--tour")
     assert "最优方案" in out and "PA\tA党支部" in out and "PC\tC党支部" in out
     assert "观摩路线（近似最短" in out and "1\tA党支部\t本段 0.6 公里" in out
+    assert "返回\t乡镇驻地\t本段 1.9 公里" in out  # from C, the last site
     out = run(cli, "select", TOWN, "-k", "2", "--spacing-m", "5000", code=1)
     assert "选不出2个示范点" in out
     assert "0\t乡镇驻地" in run(cli, "tour", TOWN, "PC", "PA")

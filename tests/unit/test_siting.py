@@ -1,5 +1,7 @@
 """Scoring and selection of 党建示范点 on small hand-checked cases."""
 
+from dataclasses import replace
+
 import pytest
 
 from gridmgmt.analysis.siting import (
@@ -7,6 +9,7 @@ from gridmgmt.analysis.siting import (
     Rules,
     SelectionError,
     close_pairs,
+    most_sites,
     score,
     select_exact,
     select_greedy,
@@ -126,6 +129,27 @@ def test_per_field_and_theme_limits():
     assert select_greedy(options, Rules(k=2, max_per_theme=1)).ids == (1, 3)
     with pytest.raises(SelectionError, match="选不出3个"):
         select_exact(options, Rules(k=3, max_per_field=1), 5, 1)
+
+
+def test_a_refusal_names_the_binding_limit_and_the_largest_feasible_k():
+    """「每个党委选择一个」: three candidates under two 党委 give at most two sites; the spacing
+    does not bind, so only the 党委上限 is named."""
+    options = [opt(1, 0, 10), opt(2, 5000, 9), opt(3, 9000, 8)]
+    options = [replace(o, committee=c) for o, c in zip(options, (7, 7, 8))]
+    rules = Rules(k=3, min_spacing_m=1000, max_per_committee=1)
+    assert most_sites(options, rules) == 2
+    assert select_exact(options, replace(rules, k=2), 5, 1).ids == (1, 3)
+    with pytest.raises(SelectionError) as refused:
+        select_exact(options, rules, 5, 1)
+    assert str(refused.value) == (
+        "选不出3个示范点：受“每个党委新选最多1个（党委上限）”限制，现有条件下最多可选2个（3个合格候选）；"
+        "请减少选点数或放宽条件"
+    )
+    # Either limit alone leaves room for two (1 and 3 far apart; 2 in a field of its own); both leave one.
+    mixed = [opt(1, 0, 10), opt(2, 5000, 9, "enterprise"), opt(3, 9000, 8)]
+    both = Rules(k=2, min_spacing_m=6000, max_per_field=1)
+    with pytest.raises(SelectionError, match="受“最小间距6000米”“每领域最多1个”限制，现有条件下最多可选1个"):
+        select_exact(mixed, both, 5, 1)
 
 
 def test_locked_and_must_include():

@@ -3,6 +3,7 @@
 import io
 import json
 import re
+import subprocess
 from datetime import date
 
 import pytest
@@ -61,7 +62,18 @@ def test_page_shows_breakdowns_exclusions_selection_and_tour(app, users):
 def test_bad_query_and_impossible_rules_are_explained(app, users):
     client = client_as(app, users["planner"])
     assert "选出示范点个数须为整数：abc" in client.get(f"{PAGE}?k=abc").get_data(as_text=True)
-    assert "只有2个合格候选，选不出3个示范点" in client.get(f"{PAGE}?k=3").get_data(as_text=True)
+    html = client.get(f"{PAGE}?k=3").get_data(as_text=True)
+    assert "只有2个合格候选，选不出3个示范点；现有条件下最多可选1个" in html
+
+
+def test_the_site_count_suggested_is_feasible(app, users):
+    """The k box suggests what the rules allow: the two eligible candidates (A, C) lie closer than
+    the default 1500 m spacing, so one; with a 500 m spacing, two."""
+    client = client_as(app, users["planner"])
+    html = client.get(PAGE).get_data(as_text=True)
+    assert 'placeholder="如 1"' in html and "当前条件下最多可选 1 个" in html
+    html = client.get(f"{PAGE}?spacing_m=500").get_data(as_text=True)
+    assert 'placeholder="如 2"' in html and "当前条件下最多可选 2 个" in html
 
 
 def test_reviewer_moves_a_site_and_history_shows(app, users, session):
@@ -149,3 +161,28 @@ def test_a_missed_theme_day_shows_on_the_page(app, users, session):
     session.commit()
     html = client_as(app, users["reviewer"]).get(PAGE).get_data(as_text=True)
     assert f"缺{start.year}年{start.month}月主题党日" in html and "组织生活未达标（" in html
+
+
+def test_the_printed_tour_is_a_pdf_with_the_numbered_route_and_the_way_back(app, users, session, tmp_path):
+    """issue 19: the tour as printed is a map (route numbered stop by stop, the way back to the
+    seat) beside the table of stops; the download is audited."""
+    reply = client_as(app, users["reviewer"]).get(f"{PAGE}/tour.pdf?k=2&spacing_m=500&catchment_m=1000")
+    assert reply.status_code == 200 and reply.mimetype == "application/pdf"
+    assert "%E7%A4%BA%E8%8C%83%E7%82%B9%E8%A7%82%E6%91%A9%E8%B7%AF%E7%BA%BF" in reply.headers["Content-Disposition"]
+    path = tmp_path / "tour.pdf"
+    path.write_bytes(reply.data)
+    words = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "示范镇党建示范点现场观摩路线图" in words
+    assert "①A党支部" in words and "②C党支部" in words  # the stops' labels on the map, in tour order
+    assert "观摩路线（按编号顺序）" in words and "返回乡镇驻地" in words  # both lines in the legend
+    assert "⓪ 乡镇驻地" in words and re.search(r"返回乡镇驻地\s+1\.9/", words)  # the table beside
+    (row,) = session.scalars(select(AuditLog).where(AuditLog.action == "export_map")).all()
+    assert row.detail["kind"] == "site_tour" and row.detail["stops"] == 2
+
+
+def test_the_tour_pdf_without_a_chosen_set_says_what_to_do(app, users):
+    reply = client_as(app, users["planner"]).get(f"{PAGE}/tour.pdf")
+    assert reply.status_code == 409
+    assert "先填写“选出示范点个数”并选定示范点，再打印观摩路线" in reply.get_data(as_text=True)
+    reply = client_as(app, users["planner"]).get(f"{PAGE}/tour.pdf?k=3")
+    assert reply.status_code == 409 and "只有2个合格候选" in reply.get_data(as_text=True)

@@ -1,17 +1,15 @@
-"""党建示范点分布图: sites by review status along the road corridors, and the tour of awarded sites."""
+"""党建示范点分布图: candidates by score and sites by review status along the road corridors, and the
+tour of awarded sites."""
 
 from gridmgmt.maps.kinds.base import (
     BriefingData,
     MapKind,
-    boundary_layer,
-    road_layers,
     seat_label,
-    seat_layer,
     spec_for,
     village_labels,
-    village_layers,
-    water_layers,
 )
+from gridmgmt.maps.kinds.tour import CIRCLED, corridor_map, route_layers
+from gridmgmt.maps.sites import EXCLUDED, band_labels, score_colour
 from gridmgmt.maps.static.spec import MapLabel, MapLayer, MapSpec
 
 # Review status → (legend label, marker, colour, size); the order is the legend's, bottom-up.
@@ -24,29 +22,14 @@ STATUS_MARKERS = {
     "awarded": ("已授牌示范点", "*", "#ffc107", 150),
 }
 CANDIDATE_STATUSES = ("applied", "preliminary", "inspected")
-# Stop numbers of the tour: ① is the first site after the seat.
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 def build(data: BriefingData) -> MapSpec:
     """Corridor band, roads, the tour line and the sites marked by status, each named; tour stops numbered."""
     sites = data.layers["demo_sites"]
     status = sites.status.where(~sites.status.isin(CANDIDATE_STATUSES), "candidate")
-    layers = [
-        *village_layers(data),
-        MapLayer(
-            "polygon",
-            data.layers["site_corridor"],
-            label="国道、省道、县道两侧范围",
-            zorder=3,
-            style={"facecolor": "#fff3c4", "edgecolor": "#e0b000", "linewidth": 0.4},
-        ),
-        *water_layers(data),
-        *road_layers(data),
-        *_tour(data),
-        boundary_layer(data),
-        *seat_layer(data),
-    ]
+    layers = corridor_map(data, _tour(data))
+    layers += _candidates(data)
     for key, (label, marker, colour, size) in STATUS_MARKERS.items():
         layers.append(
             MapLayer(
@@ -91,7 +74,8 @@ def _stops(data: BriefingData) -> dict[int, int]:
     tour = data.layers["site_tour"]
     if tour.empty:
         return {}
-    return {int(org): int(leg) for org, leg in zip(tour.org, tour.leg) if leg <= len(CIRCLED)}
+    out = tour[~tour.back.fillna(False).astype(bool)]
+    return {int(org): int(leg) for org, leg in zip(out.org, out.leg) if leg <= len(CIRCLED)}
 
 
 def _notes(data: BriefingData, status, stop: dict[int, int]) -> tuple[str, ...]:
@@ -102,25 +86,38 @@ def _notes(data: BriefingData, status, stop: dict[int, int]) -> tuple[str, ...]:
     )
     notes = [f"示范点 {len(status)} 个：{listed}" if listed else "示范点：暂无"]
     if stop:
-        km = float(data.layers["site_tour"].km.sum())
+        km = float(data.layers["site_tour"].km.sum())  # out and back
         names = dict(zip(data.layers["demo_sites"].party_org_id, data.layers["demo_sites"].name))
         order = "→".join(f"{CIRCLED[n - 1]}{names[org]}" for org, n in sorted(stop.items(), key=lambda i: i[1]))
-        notes.append(f"观摩路线（镇政府出发，沿道路共 {km:.1f} 公里）：{order}")
+        notes.append(f"观摩路线（镇政府出发并返回，沿道路共 {km:.1f} 公里）：{order}")
     return tuple(notes)
 
 
-def _tour(data: BriefingData) -> list[MapLayer]:
-    """The tour line, only when there is a tour: an empty legend entry would promise one."""
-    tour = data.layers["site_tour"]
-    if tour.empty:
+def _candidates(data: BriefingData) -> list[MapLayer]:
+    """Candidates not yet put forward, as discs filled by score band (grey when excluded), under
+    the sites' status markers; only the bands that hold a candidate enter the legend."""
+    found = data.layers["site_candidates"]
+    if found.empty:
         return []
+    found = found[found.status == "未申报"]
+    fill = [EXCLUDED if why != "—" else score_colour(points) for why, points in zip(found.excluded, found.score)]
+    bands = [(colour, f"候选 {label}", 55) for colour, label in band_labels()] + [(EXCLUDED, "不合格候选", 22)]
+    style = {"marker": "o", "edgecolor": "#333333", "linewidth": 0.5}
     return [
-        MapLayer(
-            "line", tour, label="示范点观摩路线", zorder=7, style={"color": "#1565c0", "linewidth": 2.0, "alpha": 0.85}
-        )
+        MapLayer("point", found[[f == colour for f in fill]], {**style, "markersize": size, "color": colour}, label, 10)
+        for colour, label, size in bands
+        if colour in fill
     ]
 
 
+def _tour(data: BriefingData) -> list[MapLayer]:
+    """The tour line and the way back, only when there is a tour: an empty legend entry would promise one."""
+    return route_layers(data.layers["site_tour"], "示范点观摩路线")
+
+
 KIND = MapKind(
-    "sites", "党建示范点分布图", ("villages", "waters", "roads", "demo_sites", "site_corridor", "site_tour"), build
+    "sites",
+    "党建示范点分布图",
+    ("villages", "waters", "roads", "demo_sites", "site_corridor", "site_tour", "site_candidates"),
+    build,
 )

@@ -34,7 +34,7 @@ from gridmgmt.db.queries import in_township, township_villages
 from gridmgmt.domain.site_criteria import SiteConfig
 from gridmgmt.services.sites import layers as site_layers
 from gridmgmt.services.sites.measures import NoSeat
-from gridmgmt.services.sites.selection import plan_tour
+from gridmgmt.services.sites.selection import plan_tour, score_sites
 from gridmgmt.services.visits.compliance import township_compliance
 from gridmgmt.services.visits.settings import VisitSettings
 
@@ -245,6 +245,12 @@ def _site_corridor(session: Session, ask: Ask) -> gpd.GeoDataFrame:
     return _from_geojson(site_layers.corridors(session, ask.township_id, SiteConfig()))
 
 
+def _site_candidates(session: Session, ask: Ask) -> gpd.GeoDataFrame:
+    """Every candidate venue scored by the default demo-site rules: score, exclusions, review status."""
+    scored = score_sites(session, _township_code(session, ask.township_id), SiteConfig())
+    return _from_geojson(site_layers.candidates(session, scored))
+
+
 def _site_tour(session: Session, ask: Ask) -> gpd.GeoDataFrame:
     """The road tour from the seat through the awarded sites; empty when there is none to make."""
     sites = _demo_sites(session, ask)
@@ -273,4 +279,5 @@ LOADERS: dict[str, Loader] = {
     "demo_sites": _demo_sites,
     "site_corridor": _site_corridor,
     "site_tour": _site_tour,
+    "site_candidates": _site_candidates,
 }

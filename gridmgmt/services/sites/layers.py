@@ -66,14 +66,17 @@ def _candidate_properties(scored: Scored, chosen: frozenset[int]) -> dict:
 
 
 def tour_path(tour: Tour) -> dict:
-    """Each leg of TOUR along the roads, with straight links to the venues."""
-    legs = []
-    for n, (stop, line) in enumerate(zip(tour.stops[1:], tour.legs), start=1):
-        legs.append(
-            {
-                "type": "Feature",
-                "geometry": json.loads(shapely.to_geojson(rounded(line))),
-                "properties": {"leg": n, "to": stop.name, "org": stop.party_org_id, "km": round(stop.leg_m / 1000, 1)},
-            }
-        )
+    """Each leg of TOUR along the roads, with straight links to the venues; the last, marked
+    `back`, returns to the seat."""
+    ends = [(stop.name, stop.party_org_id, stop.leg_m, False) for stop in tour.stops[1:]]
+    if len(tour.legs) > len(ends):
+        ends.append((tour.stops[0].name, None, tour.back_m, True))
+    legs = [
+        {
+            "type": "Feature",
+            "geometry": json.loads(shapely.to_geojson(rounded(line))),
+            "properties": {"leg": n, "to": name, "org": org, "km": round(metres / 1000, 1), "back": back},
+        }
+        for n, ((name, org, metres, back), line) in enumerate(zip(ends, tour.legs), start=1)
+    ]
     return collection(legs)

@@ -12,6 +12,7 @@ from gridmgmt.analysis.siting import (
     Score,
     Selection,
     SelectionError,
+    most_sites,
     score,
     select_exact,
     select_greedy,
@@ -93,10 +94,8 @@ def selection_rules(
     )
 
 
-def select_sites(
-    scored: list[Scored], rules: Rules, exact: bool = True, time_limit_s: float = 10.0, workers: int = 2
-) -> Selection:
-    """Choose among SCORED by RULES; awarded sites are added to the locked-in set."""
+def _options(scored: list[Scored], rules: Rules) -> tuple[list[Option], Rules]:
+    """The eligible and awarded candidates as options, and RULES with the awarded ones locked in."""
     locked = frozenset(s.candidate.party_org_id for s in scored if s.candidate.status in LOCKED_STATUSES)
     options = [
         Option(
@@ -111,10 +110,25 @@ def select_sites(
         for s in scored
         if s.eligible or s.candidate.party_org_id in locked
     ]
+    return options, replace(rules, locked=rules.locked | locked)
+
+
+def most_feasible(scored: list[Scored], rules: Rules) -> int:
+    """The most sites RULES (K aside) let be chosen among SCORED; what the page suggests for K."""
+    options, rules = _options(scored, rules)
+    if rules.must_include - {o.id for o in options}:
+        return 0
+    return most_sites(options, rules)
+
+
+def select_sites(
+    scored: list[Scored], rules: Rules, exact: bool = True, time_limit_s: float = 10.0, workers: int = 2
+) -> Selection:
+    """Choose among SCORED by RULES; awarded sites are added to the locked-in set."""
+    options, rules = _options(scored, rules)
     excluded = rules.must_include - {o.id for o in options}
     if excluded:
         raise SelectionError(f"必选的党组织（编号 {sorted(excluded)}）不符合硬性条件或没有活动场所")
-    rules = replace(rules, locked=rules.locked | locked)
     if exact:
         return select_exact(options, rules, time_limit_s, workers)
     return select_greedy(options, rules)
@@ -133,19 +147,34 @@ class Stop:
 
 @dataclass(frozen=True)
 class Tour:
-    """The ordered tour, its legs along the roads (lon/lat lines, one per stop after the seat)
-    and the network gaps on them."""
+    """The ordered tour, its legs along the roads (lon/lat lines, one per stop after the seat,
+    then the way back to the seat) and the network gaps on them."""
 
     stops: list[Stop]
     speed_kmh: float
     stay_min: float
     legs: list = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
+    back_m: float = 0.0  # road metres from the last site back to the seat
 
     @property
     def total_m(self) -> float:
         """Road metres from the seat to the last site."""
         return self.stops[-1].total_m
+
+    @property
+    def round_m(self) -> float:
+        """Road metres of the whole round: out through every site and back to the seat."""
+        return self.total_m + self.back_m
+
+    @property
+    def back_min(self) -> float:
+        """Minutes from leaving the seat until back there: the last stay, then the drive back."""
+        last = self.stops[-1]
+        return round(last.arrive_min + (self.stay_min if last.party_org_id else 0.0) + self._drive(self.back_m), 1)
+
+    def _drive(self, metres: float) -> float:
+        return metres / (self.speed_kmh * 1000 / 60)
 
 
 def plan_tour(
@@ -155,7 +184,9 @@ def plan_tour(
     speed_kmh: float = TOUR_SPEED_KMH,
     stay_min: float = TOUR_STAY_MIN,
 ) -> Tour:
-    """Shortest road tour from the seat through the sites, staying STAY_MIN at each."""
+    """Shortest road tour from the seat through the sites, staying STAY_MIN at each, and the way
+    back. The order is the shortest way out: the day ends at the last site, and the drive back
+    is shown for planning the day."""
     town = township_id(session, township_code)
     venue_ids, lon, lat = located(session, "venue", town)
     wanted = sorted(set(party_org_ids))
@@ -177,6 +208,6 @@ def plan_tour(
         total += leg
         clock += leg / (speed_kmh * 1000 / 60) + (stay_min if prev else 0.0)
         stops.append(Stop(ids[here], labels[here], round(leg, 1), round(total, 1), round(clock, 1)))
-    return Tour(
-        stops, speed_kmh, stay_min, network.draw(places, legs, order, closed=False), legs.gaps(order, False, labels)
-    )
+    back = float(metres[order[-1], 0])
+    drawn = network.draw(places, legs, order, closed=True)
+    return Tour(stops, speed_kmh, stay_min, drawn, legs.gaps(order, True, labels), round(back, 1))
