@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.domain.branch_rules import HOUSEHOLD_RULES, RULE_SECTIONS
 from gridmgmt.domain.wording import rule_titles
 from gridmgmt.readmodels import CoverageReport
-from gridmgmt.reports.coverage_tables import AREA_COLUMNS, LABELS, RULE_COLUMNS
+from gridmgmt.reports.coverage_tables import AREA_COLUMNS, LABELS, RULE_COLUMNS, plain
 from gridmgmt.services.coverage.layers import gap_locations, require_village
 
 # Rules whose rows are villages: the row's name is its village.
@@ -114,8 +114,9 @@ def _tallies(rows: list[Problem], groups: list[str]) -> list[Tally]:
 
 
 def _rule(rule: str, title: str, frame: pd.DataFrame, places: list[Where], village: str | None) -> RuleProblems:
-    rows = [_problem(rule, row, where) for row, where in zip(frame.to_dict("records"), places)]
-    groups = [text(g) or "未分组" for g in frame.get("group", pd.Series([""] * len(frame)))]
+    records = plain(frame, RULE_COLUMNS[rule]).to_dict("records")
+    rows = [_problem(rule, row, where) for row, where in zip(records, places)]
+    groups = [text(row.get("group")) or "未分组" for row in records]
     kept = [(row, group) for row, group in zip(rows, groups) if not village or row.village == village]
     rows = [row for row, _ in kept]
     if rule not in HOUSEHOLD_RULES:
