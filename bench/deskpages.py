@@ -24,13 +24,11 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
-from bench.common import gridmgmt
+from bench.common import demo_database
 from bench.mappages import checkout_server, response_sizes
 from bench.pages import ARGS, CHROMIUM
 from bench.serving import Server, log_in
 from gridmgmt.config import PROJECT_ROOT, get_settings
-from gridmgmt.db.cluster import ensure_database
-from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.models import Township
 from gridmgmt.db.session import make_session
 from gridmgmt.services.accounts.actors import Actor
@@ -83,16 +81,11 @@ def _raw(weight: Weight) -> str:
     return "—" if weight.raw is None else f"{weight.raw / 1024:,.0f} KB"
 
 
-def demo_database() -> str:
+def demo_township() -> str:
     """The code of the demo township in DB (loaded once, then reused), its demo users created."""
-    settings = get_settings()
-    ensure_database(settings, DB)
-    url = settings.url_for(DB)
-    upgrade(url)
-    gridmgmt(DB, "demo", "--if-empty")
-    with make_session(url) as session:
+    with make_session(demo_database(DB)) as session:
         code = session.scalar(select(Township.code).order_by(Township.code))
-        ensure_demo_users(session, settings.today(), code, actor=Actor("bench"))
+        ensure_demo_users(session, get_settings().today(), code, actor=Actor("bench"))
     return code
 
 
@@ -133,7 +126,7 @@ def load(browser, server: Server, page: str, code: str) -> Weight:
 
 def measure(checkouts: dict[str, Path]) -> list[PageRow]:
     """Every page of PAGES from ours and from the first of CHECKOUTS, in turn, on one database."""
-    code = demo_database()
+    code = demo_township()
     with ExitStack() as stack, sync_playwright() as playwright:
         if not checkouts:
             checkouts = {BASELINE_COMMIT: stack.enter_context(baseline_checkout())}
