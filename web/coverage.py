@@ -8,6 +8,7 @@ from gridmgmt.domain.branch_rules import HOUSEHOLD_RULES
 from gridmgmt.domain.wording import file_name
 from gridmgmt.maps.coverage import PER_100_BANDS, add_coverage_overlays, focus, legend_entries, village_bounds
 from gridmgmt.maps.township import render_parts
+from gridmgmt.readmodels import CoverageReport
 from gridmgmt.services.coverage.layers import coverage_layers, far_households
 from gridmgmt.services.coverage.problems import cards, problem_sections
 from gridmgmt.services.coverage.report import township_coverage
@@ -25,7 +26,7 @@ from web.params import accepts
 bp = Blueprint("coverage", __name__)
 
 
-def _report(code: str):
+def _report(code: str) -> CoverageReport:
     """The coverage report of township CODE under the configured rules, today."""
     require_township(code)
     settings = get_settings()

@@ -53,6 +53,8 @@ def test_the_page_opens_on_the_counts_and_counts_far_households_by_village(leade
     villages = [int(n.replace(",", "")) for n in re.findall(r"<summary>[^<：]+：([\d,]+) 户", venue_far)]
     assert sum(villages) == found["venue_far"] and villages == sorted(villages, reverse=True)
     assert "逐户名单（" not in html and html.count('class="locate"') < 300
+    # People are shown at their village.
+    assert 'class="locate"' in html.split('<h3 data-rule="probation_overdue">')[1].split("<h3")[0]
     # Rows read as the workbook does: roles in Chinese.
     assert "职务 第一书记，" in html and "职务 first_secretary" not in html
 

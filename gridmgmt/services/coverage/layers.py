@@ -29,6 +29,8 @@ PLACES = {
     "org": (PartyOrg.id, "org_id", ORG_PLACE),
     "firm": (EconomicOrg.id, "id", EconomicOrg.geom),
     "household": (Household.id, "household_id", Household.geom),
+    # People (members, resident cadres) are shown at their village.
+    "person": (Village.id, "village_id", func.ST_PointOnSurface(Village.geom)),
 }
 PLACE_OF_RULE = {
     "blank_group": "group",
@@ -46,6 +48,10 @@ PLACE_OF_RULE = {
     "election_unrecorded": "org",
     "org_life_missed": "org",
     "work_team_short": "village",
+    "resident_term": "person",
+    "probation_overdue": "person",
+    "probation_due": "person",
+    "helper_unpaired": "person",
     "venue_far": "household",
     "member_far": "household",
 }
@@ -200,9 +206,11 @@ def gap_locations(session: Session, report: CoverageReport) -> dict[str, list]:
             out[rule] = [None] * len(frame)
             continue
         id_column, column, point = PLACES[PLACE_OF_RULE[rule]]
-        ids = (frame.index if column == "id" and "id" not in frame else frame[column]).astype(int)
-        rows = session.execute(select(id_column, func.ST_Y(point), func.ST_X(point)).where(among(id_column, ids))).all()
+        ids = (frame.index.to_series() if column == "id" and "id" not in frame else frame[column]).astype(float)
+        known = ids.dropna().astype(int)
+        rows = session.execute(select(id_column, func.ST_Y(point), func.ST_X(point)).where(among(id_column, known)))
         where = {i: (round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)) for i, lat, lon in rows}
-        out[rule] = [where.get(i) for i in ids]
+        # A person without a village (e.g. of the township's own branch) has no place.
+        out[rule] = [where.get(int(i)) if pd.notna(i) else None for i in ids]
     session.rollback()
     return out
