@@ -65,6 +65,8 @@ def test_one_rule_listed_the_others_still_counted(as_user):
     assert LISTED.findall(html) == ["blank_village"]
     assert html.count('class="locate"') == 2 and len(counts(html)) == 5
     assert 'class="chosen">空白村' in html and "显示全部问题" in html
+    none = as_user("planner").get(URL, query_string={"rule": "committee_size", "village": "西村"})
+    assert LISTED.findall(none.get_data(as_text=True)) == [] and "西村没有此类问题。" in none.get_data(as_text=True)
 
 
 def test_village_filter_cuts_the_lists_and_the_cards(as_user):
