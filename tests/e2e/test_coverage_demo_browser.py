@@ -42,9 +42,9 @@ def demo_server(engine, db_url):
         session.add(AppUser(username=USERNAME, password_hash=password_hash(), role="leader", township_id=township))
         session.commit()
 
-    with default_demo(engine, date(2026, 7, 1), add_leader):
-        with serving(create_app({"TESTING": True, "DATABASE_URL": db_url, "TIANDITU_KEY": None}), db_url) as url:
-            yield url
+    app = create_app({"TESTING": True, "DATABASE_URL": db_url, "TIANDITU_KEY": None})
+    with default_demo(engine, date(2026, 7, 1), add_leader), serving(app, db_url) as url:
+        yield url
 
 
 def test_counts_per_group_then_households_from_village_zoom(browser, demo_server, screenshot_dir):
