@@ -5,7 +5,13 @@ village zoom, and a gap's link moves the map to it."""
 import pytest
 
 from gridmgmt.maps.coverage import VILLAGE_ZOOM
-from tests.e2e.test_township_map_browser import HOUSEHOLD_CANVASES, PAINTED, assert_households_drawn
+from tests.e2e.test_township_map_browser import (
+    COLOUR_AT,
+    HOUSEHOLD_CANVASES,
+    HOUSEHOLDS,
+    PAINTED,
+    assert_households_drawn,
+)
 from tests.web.sample import TOWNSHIP_CODE
 
 pytestmark = pytest.mark.e2e
@@ -80,5 +86,9 @@ def test_gap_link_centres_the_map_and_draws_the_households(login_page, live_serv
     page.evaluate(SET_VIEW, township_view)
     page.wait_for_function(MAP_SETTLED)
     page.wait_for_load_state("networkidle")
+    # The tiles of the new view are drawn after they arrive: wait for a dot at every household.
+    page.wait_for_function(
+        f"(points) => points.every((p) => ({COLOUR_AT})([{HOUSEHOLD_CANVASES!r}, ...p])[3] > 0)", arg=HOUSEHOLDS
+    )
     assert_households_drawn(page)
     assert errors == []
