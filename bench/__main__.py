@@ -4,6 +4,7 @@ from bench.cli import cli_benchmarks
 from bench.common import Result
 from bench.concurrency import concurrent_gets
 from bench.coverage import coverage_benchmarks
+from bench.deskpages import desk_pages
 from bench.exports import export_benchmarks
 from bench.faults import fault_benchmarks
 from bench.field import field_benchmarks
@@ -30,6 +31,7 @@ def main() -> None:
     results += coverage_benchmarks()
     results += household_tiles()
     results += overview_page()
+    results += desk_pages()
     results += field_benchmarks()
     results += export_benchmarks()
     results += grid_benchmarks()

@@ -54,6 +54,16 @@ def fresh_database(name: str) -> str:
     return url
 
 
+def demo_database(name: str) -> str:
+    """URL of database NAME, migrated and holding the demo township (generated once, then reused)."""
+    settings = get_settings()
+    ensure_database(settings, name)
+    url = settings.url_for(name)
+    upgrade(url)
+    gridmgmt(name, "demo", "--if-empty")
+    return url
+
+
 def bench_actor(url: str) -> None:
     """Add the admin BENCH_ACTOR to the database at URL (once): exports and imports name their user."""
     with connect(url) as conn:

@@ -26,12 +26,10 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 from sqlalchemy import func, select
 
-from bench.common import BIN, gridmgmt
+from bench.common import BIN, demo_database
 from bench.pages import PAINTED_AT
 from bench.serving import Caddy, Figure, Server, trusting_home
 from gridmgmt.config import get_settings
-from gridmgmt.db.cluster import ensure_database
-from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.models import Township, Visit
 from gridmgmt.db.session import make_session
 from gridmgmt.services.accounts.audit import Actor
@@ -100,11 +98,7 @@ class NotDone:
 def field_database() -> tuple[str, str]:
     """URL of the demo township database (filled once, then reused) and a fresh password of its
     demo grid worker (a 包村干部) and planner."""
-    settings = get_settings()
-    ensure_database(settings, DB)
-    url = settings.url_for(DB)
-    upgrade(url)
-    gridmgmt(DB, "demo", "--if-empty")
+    url = demo_database(DB)
     password = secrets.token_urlsafe(12)
     with make_session(url) as session:
         ensure_demo_users(session, get_settings().today(), actor=BENCH)

@@ -95,10 +95,10 @@ class Load:
     last_tile_ms: float
 
 
-def checkout_server(name: str, root: Path) -> Server:
-    """`gridmgmt serve` of the checkout at ROOT (its code and node_modules) on the bench database."""
+def checkout_server(name: str, root: Path, db: str = DB) -> Server:
+    """`gridmgmt serve` of the checkout at ROOT (its code and node_modules) on the bench database DB."""
     env = {
-        "GRIDMGMT_DB_NAME": DB,
+        "GRIDMGMT_DB_NAME": db,
         "PYTHONPATH": str(root),
         "GRIDMGMT_NODE_MODULES": str(root / "node_modules"),
         "GRIDMGMT_VAR_DIR": str(get_settings().var_dir),
@@ -106,7 +106,8 @@ def checkout_server(name: str, root: Path) -> Server:
     return Server(name, [str(BIN / "gridmgmt"), "serve", "--port", "{port}"], env)
 
 
-def _sizes(context, urls: list[str]) -> tuple[int, int]:
+def response_sizes(context, urls: list[str]) -> tuple[int, int]:
+    """Raw and gzip -6 bytes of the bodies at URLS, refetched in CONTEXT (its cookies)."""
     bodies = [context.request.get(url).body() for url in urls]
     return sum(map(len, bodies)), sum(len(gzip.compress(body, 6)) for body in bodies)
 
@@ -140,9 +141,9 @@ def _load(browser, base: str, cookie: str, page_spec: MapPage, code: str) -> Loa
     assets = [url for url in urls if "/assets/" in url or "/static/" in url]
     other = [url for url in urls if url not in tiles and url not in assets]
     load = Load(
-        _sizes(context, assets),
-        _sizes(context, tiles),
-        _sizes(context, other),
+        response_sizes(context, assets),
+        response_sizes(context, tiles),
+        response_sizes(context, other),
         len(tiles),
         painted.json_value(),
         _last_tile_ms(page, responses),

@@ -17,13 +17,10 @@ import numpy as np
 import shapely
 from sqlalchemy import select
 
-from bench.common import Result, gridmgmt
+from bench.common import Result, demo_database
 from gridmgmt.analysis.grid_cells import build_mesh
 from gridmgmt.analysis.grid_groups import allocate_groups
 from gridmgmt.analysis.partition import site_graph
-from gridmgmt.config import get_settings
-from gridmgmt.db.cluster import ensure_database
-from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.models import Township
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.grid_rules import GridRules
@@ -38,12 +35,7 @@ TIME_RATIO = 1.5
 
 def waters_database() -> str:
     """URL of the bench database holding the demo township with its river (loaded once, reused)."""
-    settings = get_settings()
-    ensure_database(settings, DB)
-    url = settings.url_for(DB)
-    upgrade(url)
-    gridmgmt(DB, "demo", "--if-empty")
-    return url
+    return demo_database(DB)
 
 
 def crossed_villages(town: GridTownship) -> list[int]:

@@ -63,7 +63,7 @@ class CoverageLayers:
 
     groups: dict  # every group polygon with its figures; blank ones marked
     venues: dict
-    far_households: dict
+    far_groups: dict  # per group, the number of its households beyond either reach
     firms: dict  # enterprises and co-ops without a party organisation
     proposals: dict  # proposed 党小组 outlines with the suggested leader
 

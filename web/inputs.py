@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from geodata.layers import LAYERS
+from gridmgmt.domain.branch_rules import RULES
 from gridmgmt.domain.followups import MAX_PHOTO_BYTES
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.site_criteria import SiteConfig
@@ -65,9 +66,10 @@ class VillagePlacesQuery(Params):
 
 
 class CoverageQuery(Params):
-    """The village the coverage page focuses on."""
+    """The village the coverage page focuses on, and the one rule whose problems it lists."""
 
     village: Code | None = Field(None, title="行政村")
+    rule: Literal[tuple(RULES)] | None = Field(None, title="问题类别")
 
 
 class OrgLifeQuery(Params):

@@ -45,6 +45,34 @@ RULES = {
     "venue_far": "离党群服务中心/活动场所过远的农户",
     "member_far": "离党员户过远的农户",
 }
+# The coverage page's problem list, section by section: whole areas without members first,
+# then the branches, the firms, the postings, the calendar, and the per-household distances last
+# (they are the most numerous and the least structural).
+RULE_SECTIONS = (
+    ("空白组（空白村）", ("blank_group", "blank_village")),
+    ("支委会", ("committee_missing", "committee_not_allowed", "committee_size")),
+    ("党小组", ("split_needed",)),
+    ("两新组织", ("firm_without_org", "coop_without_org")),
+    (
+        "挂点、第一书记与包村",
+        ("leader_posting", "village_uncovered", "first_secretary_missing", "work_team_short", "resident_term"),
+    ),
+    (
+        "换届、转正与组织生活",
+        (
+            "election_overdue",
+            "election_due",
+            "election_unrecorded",
+            "probation_overdue",
+            "probation_due",
+            "org_life_missed",
+            "helper_unpaired",
+        ),
+    ),
+    ("距离过远的农户", ("venue_far", "member_far")),
+)
+# Rules whose rows are single households: counted by village and group rather than listed.
+HOUSEHOLD_RULES = ("venue_far", "member_far")
 
 
 @dataclass(frozen=True)

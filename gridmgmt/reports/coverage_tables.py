@@ -118,7 +118,7 @@ class Table:
         return self.frame.map(lambda v: yes_no.get(v, v) if isinstance(v, bool) else v).rename(columns=LABELS)
 
 
-def _plain(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def plain(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """COLUMNS of FRAME (missing ones blank), roles in Chinese, distances rounded."""
     out = frame.reindex(columns=columns).reset_index(drop=True)
     if "cadre_role" in out:
@@ -146,14 +146,14 @@ def _areas(frame: pd.DataFrame) -> list[str]:
 def tables(report: CoverageReport) -> list[Table]:
     """Villages, groups, one table per rule (in RULES order), and the proposed 党小组."""
     out = [
-        Table("villages", "行政村党员分布", _plain(report.villages, ["code", "name", *_areas(report.villages)])),
-        Table("groups", "村民小组党员分布", _plain(report.groups, ["village", "code", "name", *_areas(report.groups)])),
+        Table("villages", "行政村党员分布", plain(report.villages, ["code", "name", *_areas(report.villages)])),
+        Table("groups", "村民小组党员分布", plain(report.groups, ["village", "code", "name", *_areas(report.groups)])),
     ]
     for rule, title in rule_titles(report.rules).items():
         if rule in report.findings:
-            out.append(Table(rule, title, _plain(report.findings[rule], RULE_COLUMNS[rule])))
+            out.append(Table(rule, title, plain(report.findings[rule], RULE_COLUMNS[rule])))
     proposals = report.proposals if report.proposals is not None else pd.DataFrame()
-    out.append(Table("proposals", "建议划分的党小组", _plain(proposals, PROPOSAL_COLUMNS)))
+    out.append(Table("proposals", "建议划分的党小组", plain(proposals, PROPOSAL_COLUMNS)))
     return out
 
 

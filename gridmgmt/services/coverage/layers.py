@@ -9,8 +9,9 @@ from sqlalchemy import cast, func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import EconomicOrg, Household, PartyOrg, Township, Village, VillageGroup
-from gridmgmt.db.queries import COORD_DIGITS, among, collection, collection_of
+from gridmgmt.db.queries import COORD_DIGITS, among, collection_of
 from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, RULES
+from gridmgmt.domain.errors import NotFound
 from gridmgmt.domain.wording import rule_titles
 from gridmgmt.readmodels import CoverageLayers, CoverageReport
 
@@ -28,6 +29,8 @@ PLACES = {
     "org": (PartyOrg.id, "org_id", ORG_PLACE),
     "firm": (EconomicOrg.id, "id", EconomicOrg.geom),
     "household": (Household.id, "household_id", Household.geom),
+    # People (members, resident cadres) are shown at their village.
+    "person": (Village.id, "village_id", func.ST_PointOnSurface(Village.geom)),
 }
 PLACE_OF_RULE = {
     "blank_group": "group",
@@ -45,6 +48,10 @@ PLACE_OF_RULE = {
     "election_unrecorded": "org",
     "org_life_missed": "org",
     "work_team_short": "village",
+    "resident_term": "person",
+    "probation_overdue": "person",
+    "probation_due": "person",
+    "helper_unpaired": "person",
     "venue_far": "household",
     "member_far": "household",
 }
@@ -105,19 +112,51 @@ def _venues(session: Session, report: CoverageReport) -> dict:
     )
 
 
-def _far(session: Session, report: CoverageReport) -> dict:
-    far = pd.concat(
-        [
-            report.findings.get(r, pd.DataFrame(columns=["household_id"])).assign(rule=rule_titles(report.rules)[r])
-            for r in ("venue_far", "member_far")
-        ]
-    )
-    if far.empty:
-        return collection([])
+class VillageNotFound(NotFound):
+    """A village name the township does not have."""
+
+    def __init__(self, name: str):
+        super().__init__(f"本乡镇没有名为“{name}”的行政村")
+
+
+def require_village(report: CoverageReport, village: str | None) -> None:
+    """Raise VillageNotFound unless VILLAGE is None or one of REPORT's villages."""
+    if village and village not in set(report.villages.name):
+        raise VillageNotFound(village)
+
+
+def _far_rows(report: CoverageReport, village: str | None = None) -> pd.DataFrame:
+    """The households beyond either reach (VILLAGE's only when given), one row each, with why."""
+    titles = rule_titles(report.rules)
+    empty = pd.DataFrame(columns=["household_id", "code", "group_id", "village"])
+    far = pd.concat([report.findings.get(r, empty).assign(rule=titles[r]) for r in ("venue_far", "member_far")])
+    if village:
+        far = far[far.village == village]
     why = far.groupby("household_id").rule.agg("；".join)
-    codes = far.drop_duplicates("household_id").set_index("household_id").code
-    shapes = _geoms(session, Household.id, why.index, Household.geom)
-    return collection_of((shapes[h], {"code": codes[h], "why": why[h]}) for h in why.index)
+    return far.drop_duplicates("household_id").set_index("household_id").assign(why=why)
+
+
+def far_households(session: Session, report: CoverageReport, village: str | None = None) -> dict:
+    """The households beyond either reach as points with their code and why (VILLAGE's only when
+    given); raises VillageNotFound."""
+    require_village(report, village)
+    far = _far_rows(report, village)
+    shapes = _geoms(session, Household.id, far.index, Household.geom)
+    layer = collection_of((shapes[h], {"code": f.code, "why": f.why}) for h, f in far.iterrows())
+    session.rollback()
+    return layer
+
+
+def _far_groups(session: Session, report: CoverageReport) -> dict:
+    """Per 村民小组 with households beyond either reach: their number, at a point of the group."""
+    counts = _far_rows(report).groupby("group_id").size()
+    counts = counts[counts.index.isin(report.groups.index)]
+    shapes = _geoms(session, VillageGroup.id, counts.index, func.ST_PointOnSurface(VillageGroup.geom))
+    groups = report.groups
+    return collection_of(
+        (shapes[g], {"village": groups.village[g], "name": groups["name"][g], "households": int(n)})
+        for g, n in counts.items()
+    )
 
 
 def _firms(session: Session, report: CoverageReport) -> dict:
@@ -151,7 +190,7 @@ def coverage_layers(session: Session, report: CoverageReport) -> CoverageLayers:
     layers = CoverageLayers(
         _groups(session, report),
         _venues(session, report),
-        _far(session, report),
+        _far_groups(session, report),
         _firms(session, report),
         _proposals(session, report),
     )
@@ -167,9 +206,11 @@ def gap_locations(session: Session, report: CoverageReport) -> dict[str, list]:
             out[rule] = [None] * len(frame)
             continue
         id_column, column, point = PLACES[PLACE_OF_RULE[rule]]
-        ids = (frame.index if column == "id" and "id" not in frame else frame[column]).astype(int)
-        rows = session.execute(select(id_column, func.ST_Y(point), func.ST_X(point)).where(among(id_column, ids))).all()
+        ids = (frame.index.to_series() if column == "id" and "id" not in frame else frame[column]).astype(float)
+        known = ids.dropna().astype(int)
+        rows = session.execute(select(id_column, func.ST_Y(point), func.ST_X(point)).where(among(id_column, known)))
         where = {i: (round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)) for i, lat, lon in rows}
-        out[rule] = [where.get(i) for i in ids]
+        # A person without a village (e.g. of the township's own branch) has no place.
+        out[rule] = [where.get(int(i)) if pd.notna(i) else None for i in ids]
     session.rollback()
     return out
