@@ -6,15 +6,16 @@ from gridmgmt.domain.grid_rules import GridError, StaleCell
 from gridmgmt.network.roads import NoRoads
 from gridmgmt.services.grids import edits as grid_edits
 from gridmgmt.services.grids import plans as grid_plans
-from gridmgmt.services.grids.allocation import rebalance
 from gridmgmt.services.grids.assignment import assign
 from gridmgmt.services.grids.explain import explain_group_split
+from gridmgmt.services.grids.locks import plan_locks, unlock
+from gridmgmt.services.grids.rebalance import preview_rebalance, rebalance
 from gridmgmt.services.grids.views import plan_view
 from web import api
 from web.auth import current_actor, permission_required
 from web.db import get_session
 from web.grids import plan_or_404
-from web.inputs import EditBody, PublishBody
+from web.inputs import EditBody, PublishBody, UnlockBody
 from web.params import accepts
 
 bp = Blueprint("grids_api", __name__, url_prefix="/api/grids")
@@ -57,6 +58,7 @@ def data(plan_id: int):
         "groups": view.groups,
         "splits": view.splits,
         "cell_splits": view.cell_splits,
+        "locks": plan_locks(get_session(), plan.id),
     }
 
 
@@ -105,10 +107,31 @@ def split_reason(plan_id: int, body: EditBody):
     return {"group": body.group, "reason": body.reason.strip()}
 
 
+@bp.post("/<int:plan_id>/unlock")
+@permission_required("edit_grids")
+@accepts(body=UnlockBody)
+def unlock_households(plan_id: int, body: UnlockBody):
+    """Unlock the body's households (or every one) placed by hand in the draft plan."""
+    plan, _ = plan_or_404(plan_id)
+    if not body.every and body.households is None:
+        raise GridError("请选择要解锁的农户，或选择全部解锁")
+    count = unlock(get_session(), plan.id, None if body.every else body.households, actor=current_actor())
+    return {"unlocked": count}
+
+
+@bp.get("/<int:plan_id>/rebalance")
+@permission_required("edit_grids")
+def rebalance_preview(plan_id: int):
+    """What rebalancing the draft plan would change (households moved, cells changed, cells
+    kept); changes nothing."""
+    plan, _ = plan_or_404(plan_id)
+    return preview_rebalance(get_session(), plan.id).as_dict()
+
+
 @bp.post("/<int:plan_id>/rebalance")
 @permission_required("edit_grids")
 def rebalance_plan(plan_id: int):
-    """Re-allocate the draft plan around its locked cells."""
+    """Re-allocate the draft plan around its locked cells and the households placed by hand."""
     plan, _ = plan_or_404(plan_id)
     report = rebalance(get_session(), plan.id, actor=current_actor())
     return {

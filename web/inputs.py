@@ -192,6 +192,13 @@ class EditBody(Params):
     reason: Annotated[str, Field(max_length=MAX_REASON)] | None = Field(None, title="拆分原因")
 
 
+class UnlockBody(Params):
+    """Unlocking households a planner placed by hand: the named ones, or every one."""
+
+    households: list[Code] | None = Field(None, title="农户")
+    every: bool = Field(False, title="全部解锁")
+
+
 class PublishBody(Params):
     """Publishing a plan."""
 

@@ -20,8 +20,8 @@ from gridmgmt.private_files import private_output, write_private
 from gridmgmt.services.briefing.roster import grid_roster
 from gridmgmt.services.grids import plans as grid_plans
 from gridmgmt.services.grids.allocation import allocate_township
-from gridmgmt.services.grids.allocation import rebalance as rebalance_plan
 from gridmgmt.services.grids.assignment import assign as assign_plan
+from gridmgmt.services.grids.rebalance import rebalance as rebalance_plan
 from gridmgmt.services.grids.views import plan_row
 
 PLAN_COLUMNS = {

@@ -11,11 +11,11 @@ from gridmgmt.cli import main
 from gridmgmt.db.models import GridCell, GridPlan
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.services.accounts.audit import Actor
-from gridmgmt.services.grids.allocation import rebalance
 from gridmgmt.services.grids.checks import check_plan
 from gridmgmt.services.grids.edits import move_households
 from gridmgmt.services.grids.existing import import_existing
 from gridmgmt.services.grids.plans import publish
+from gridmgmt.services.grids.rebalance import rebalance
 from tests.actors import ADMIN, add_actor, cli  # noqa: F401 - the cli fixture
 from tests.web.people import add_people
 from tests.web.sample import TOWNSHIP_CODE, add_small_township

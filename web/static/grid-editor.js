@@ -50,7 +50,7 @@
     state.selected = new Set([...state.selected].filter(code => state.data.households.some(h => h.code === code)));
     draw();
     if (fit && cellLayer.getLayers().length) map.fitBounds(cellLayer.getBounds());
-    summary(); panel(); table();
+    summary(); panel(); table(); locks();
   }
 
   async function post(action, body, done) {
@@ -139,6 +139,35 @@
         el("li", {}, `网格 ${c.cell} 拆分为 ${c.cells.join("、")}：${c.reason}（${c.given_by || ""}）`)))] : []));
   }
 
+  function locks() {
+    // Households placed by hand stay in their cell on rebalance until the planner unlocks them.
+    const found = state.data.locks, box = document.getElementById("locks");
+    const EDIT = {move: "手工移入", group: "整组移入", redraw: "画范围并入"};
+    if (!found.length) { box.replaceChildren(); return; }
+    const free = (codes, done) => post("unlock", codes ? {households: codes} : {every: true}, done);
+    box.replaceChildren(
+      el("h2", {}, `手工调整的农户：${found.length} 户（重新划分时保留在所在网格）`),
+      ...(DRAFT ? [button("全部解锁", () => free(null, `已解锁全部 ${found.length} 户`), {id: "unlock-all"})] : []),
+      el("ul", {}, ...found.map(l => el("li", {},
+        `${l.code} 在 ${l.cell_name}（${l.cell}）· ${EDIT[l.edit]} · ${l.locked_by || ""} `,
+        ...(DRAFT ? [button("解锁", () => free([l.code], `已解锁 ${l.code}`), {className: "unlock"})] : [])))));
+  }
+
+  async function rebalanceAsked() {
+    // Say what rebalance will change before it changes anything (the preview changes nothing).
+    say("正在计算重新划分会改变什么…", "ok");
+    const answer = await fetch(`${API}/rebalance`);
+    const p = await answer.json();
+    if (!answer.ok) { say(`无法重新划分：${p.error.message}`, "error"); return false; }
+    const cells = p.changes.slice(0, 12).map(c => `${c.cell}（${c.before}→${c.after} 户）`).join("、");
+    const text = p.moved ? `重新划分将使 ${p.moved} 户（共 ${p.households} 户）换网格，涉及 ${p.changes.length} 个网格：` +
+      `${cells}${p.changes.length > 12 ? " 等" : ""}。` : "重新划分不会改变任何农户的网格。";
+    const kept = p.kept.length ? `\n保持不变的网格 ${p.kept.length} 个（锁定，或含手工调整的 ${p.locks} 户）：` +
+      `${p.kept.slice(0, 12).join("、")}${p.kept.length > 12 ? " 等" : ""}。` : "";
+    say("", "ok");
+    return window.confirm(`${text}${kept}\n确定重新划分？`);
+  }
+
   function button(text, onClick, attrs = {}) {
     const b = el("button", {type: "button", ...attrs}, text);
     b.addEventListener("click", onClick);
@@ -210,6 +239,7 @@
   document.querySelectorAll("[data-plan-action]").forEach(b => b.addEventListener("click", async () => {
     const action = b.dataset.planAction;
     if (action === "publish" && !window.confirm("发布后原已发布方案将归档，确定发布？")) return;
+    if (action === "rebalance" && !(await rebalanceAsked())) return;
     const reply = await post(action, {}, PLAN_DONE[action]);
     if (reply && action === "publish") window.location.reload();
   }));

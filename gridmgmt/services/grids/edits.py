@@ -32,6 +32,7 @@ from gridmgmt.services.grids.allocation import (
     plan_target,
     write_cells,
 )
+from gridmgmt.services.grids.locks import lock_households
 from gridmgmt.services.grids.reasons import note_cell_split
 
 
@@ -171,12 +172,12 @@ def move_households(
     kind: str = "move",
 ) -> EditResult:
     """Move the households HOUSEHOLD_CODES into cell TO_CELL of a draft plan; SEEN holds the
-    versions of the cells involved as the editor loaded them. Audited as ACTOR's edit KIND;
-    commits, or changes nothing."""
+    versions of the cells involved as the editor loaded them. The households are locked in
+    TO_CELL (rebalance keeps them). Audited as ACTOR's edit KIND; commits, or changes nothing."""
     if not household_codes:
         raise GridError("请先选择要移动的农户")
     homes = session.execute(
-        select(Household.code, GridCell.code.label("cell"))
+        select(Household.id, Household.code, GridCell.code.label("cell"))
         .outerjoin(GridMembership, and_(GridMembership.household_id == Household.id, GridMembership.plan_id == plan_id))
         .outerjoin(GridCell, GridCell.id == GridMembership.cell_id)
         .where(Household.code.in_(list(household_codes)))
@@ -192,6 +193,7 @@ def move_households(
     new_sites[edit.sites_of(household_codes)] = edit.label[to_cell]
     changed = _check(edit, new_sites)
     _stage(session, edit, new_sites, changed)
+    lock_households(session, edit.plan.id, [h.id for h in homes], kind, actor)
     return _commit(session, edit, changed)
 
 
