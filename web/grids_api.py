@@ -2,6 +2,7 @@
 
 from flask import Blueprint, request
 
+from gridmgmt.domain.grid_alternatives import EditRefused
 from gridmgmt.domain.grid_rules import GridError, StaleCell
 from gridmgmt.network.roads import NoRoads
 from gridmgmt.services.grids import edits as grid_edits
@@ -10,6 +11,7 @@ from gridmgmt.services.grids.assignment import assign
 from gridmgmt.services.grids.explain import explain_group_split
 from gridmgmt.services.grids.locks import plan_locks, unlock
 from gridmgmt.services.grids.rebalance import preview_rebalance, rebalance
+from gridmgmt.services.grids.reshape import merge_cells, redivide_cells, split_cell
 from gridmgmt.services.grids.views import plan_view
 from web import api
 from web.auth import current_actor, permission_required
@@ -26,6 +28,13 @@ api.json_errors(bp, {NoRoads: 409})  # a GridError is a UserError: web.errors an
 def _stale(error: StaleCell):
     # The editor highlights CHANGED (cell code → its version now, None when deleted).
     return {"error": {"code": "conflict", "message": str(error)}, "changed": error.changed}, 409
+
+
+@bp.errorhandler(EditRefused)
+def _refused(error: EditRefused):
+    # The editor offers ALTERNATIVE (cells, into, text) as a button that runs it as a redivide.
+    alternative = error.alternative.as_dict() if error.alternative else None
+    return {"error": {"code": "bad_request", "message": str(error)}, "alternative": alternative}, 400
 
 
 def _seen(body: EditBody) -> dict[str, int]:
@@ -78,17 +87,19 @@ def _edit(plan_id: int, body: EditBody):
     if action == "redraw":
         return grid_edits.redraw(session, plan_id, _text(body, "cell"), body.area, _seen(body), actor=actor)
     if action == "split":
-        return grid_edits.split_cell(
-            session, plan_id, _text(body, "cell"), _seen(body), actor=actor, reason=body.reason
-        )
+        return split_cell(session, plan_id, _text(body, "cell"), _seen(body), actor=actor, reason=body.reason)
     if action == "merge":
         keep, other = _text(body, "keep"), _text(body, "other")
-        return grid_edits.merge_cells(session, plan_id, keep, other, _seen(body), actor=actor)
+        return merge_cells(session, plan_id, keep, other, _seen(body), actor=actor)
+    if action == "redivide":
+        if not body.cells or body.into is None:
+            raise GridError("请说明要重新划分的网格和划分个数")
+        return redivide_cells(session, plan_id, body.cells, body.into, _seen(body), actor=actor)
     cell = _text(body, "cell")
     return grid_edits.set_locked(session, plan_id, cell, body.locked, _seen(body).get(cell, -1), actor=actor)
 
 
-@bp.post("/<int:plan_id>/<any(move, group, redraw, split, merge, lock):action>")
+@bp.post("/<int:plan_id>/<any(move, group, redraw, split, merge, redivide, lock):action>")
 @permission_required("edit_grids")
 @accepts(body=EditBody)
 def edit(plan_id: int, action: str, body: EditBody):

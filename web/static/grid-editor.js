@@ -64,12 +64,24 @@
       say(`${reply.error.message}。已载入最新方案，红框标出被改动的网格。`, "error");
       return null;
     }
-    if (!answer.ok) { say(`未保存：${reply.error.message}`, "error"); return null; }
+    if (!answer.ok) {
+      say(`未保存：${reply.error.message}`, "error");
+      if (reply.alternative) offer(reply.alternative);
+      return null;
+    }
     state.changed = {};
     state.selected.clear();
     await load();
     say(typeof done === "function" ? done(reply) : done, "ok");
     return reply;
+  }
+
+  function offer(alternative) {
+    // A split or merge that breaks the band comes back with the nearest one that fits: one click runs it.
+    const {cells: codes, into, text} = alternative;
+    document.getElementById("grid-message").append(el("br"), button(`改为：${text}`, () =>
+      post("redivide", {cells: codes, into}, r => `已重新划分为 ${into} 个网格：${Object.keys(r.versions)
+        .filter(code => r.versions[code] !== null).join("、")}`), {id: "alternative-button"}));
   }
 
   function draw() {
