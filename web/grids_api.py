@@ -165,6 +165,7 @@ def assign_plan(plan_id: int):
         "households_linked": report.households_linked,
         "households": report.households,
         "short": report.short,
+        "shortfalls": report.shortfalls,
     }
 
 

@@ -107,8 +107,12 @@ def assign(plan_id: int, **kw) -> None:
     )
     if report.no_worker:
         click.echo(f"缺网格员的网格：{'、'.join(report.no_worker)}")
-    for code, n in sorted(report.short.items()):
-        click.echo(f"  网格 {code} 党员不足，{n} 户未配联户党员")
+    for row in report.shortfalls:
+        if row["unlinked"]:
+            click.echo(
+                f"  {row['name']}（{row['cell']}）：{row['households']} 户，联户党员 {row['liaisons']} 名、"
+                f"需 {row['needs']} 名，{row['unlinked']} 户未配联户党员"
+            )
 
 
 @grids.command()

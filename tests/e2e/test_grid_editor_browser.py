@@ -71,7 +71,13 @@ def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screensh
     page.screenshot(path=str(screenshot_dir / "grid-editor-409.png"))
 
     page.click("[data-plan-action='assign']")
-    assert "已配网格员" in message(page)
+    assert "已配网格员" in message(page) and "个网格缺人，见下表" in page.text_content("#grid-message")
+    # The cells short of liaisons as a table, by name: 乙村第1网格 has 2 members for 80 households.
+    short = page.locator("#assign-result tr", has_text="乙村第1网格")
+    assert short.locator("td").all_text_contents()[1:5] == ["乙村", "80", "60", "2 / 8"]
+    assert "441624199202W01" not in page.text_content("#assign-result")
+    page.locator("#assign-result").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "grid-editor-assign.png"))
     page.on("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.click("[data-plan-action='publish']")

@@ -242,10 +242,26 @@
     document.getElementById("cell-table").replaceChildren(el("tr", {}, ...head.map(h => el("th", {}, h))), ...rows);
   }
 
+  function shortTable(r) {
+    // Cells short of 联户 party members or of a grid worker, by name: most unlinked households first.
+    const head = ["网格", "村", "户数", "未联户", "联户党员 有/需", "已配党员", "网格员"];
+    const rows = r.shortfalls.map(c => el("tr", {},
+      el("td", {title: c.cell}, c.name), el("td", {}, c.village), el("td", {}, String(c.households)),
+      el("td", {className: c.unlinked ? "bad" : ""}, String(c.unlinked)),
+      el("td", {className: c.liaisons < c.needs ? "bad" : ""}, `${c.liaisons} / ${c.needs}`),
+      el("td", {className: "names"}, c.members.join("、") || "无"),
+      el("td", {className: c.worker ? "" : "bad"}, c.worker || "未配")));
+    document.getElementById("assign-result").replaceChildren(
+      el("h2", {}, r.shortfalls.length ? `缺人的网格：${r.shortfalls.length} 个（每名党员最多联系 ${state.data.rules.liaison_capacity} 户）`
+                                       : "每个网格都已配齐网格员和联户党员"),
+      ...(r.shortfalls.length ? [el("table", {className: "cell-table short-table"},
+        el("tr", {}, ...head.map(h => el("th", {}, h))), ...rows)] : []));
+  }
+
   const PLAN_DONE = {
     rebalance: r => `已重新划分：${r.cells} 个网格，最大偏离本村目标 ${(r.quality.worst_deviation * 100).toFixed(1)}%`,
-    assign: r => `${r.cells} 个网格中 ${r.workers_assigned} 个已配网格员；${r.households} 户中 ${r.households_linked} 户已配联户党员` +
-                 (Object.keys(r.short).length ? `；党员不足：${Object.entries(r.short).map(([k, n]) => `${k} 缺 ${n} 户`).join("、")}` : ""),
+    assign: r => { shortTable(r); return `${r.cells} 个网格中 ${r.workers_assigned} 个已配网格员；${r.households} 户中 ` +
+                   `${r.households_linked} 户已配联户党员` + (r.shortfalls.length ? `；${r.shortfalls.length} 个网格缺人，见下表` : ""); },
     publish: () => "方案已发布：每户的网格已更新，网格员的手机页显示新网格和联户党员",
   };
   document.querySelectorAll("[data-plan-action]").forEach(b => b.addEventListener("click", async () => {
