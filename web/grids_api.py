@@ -12,7 +12,7 @@ from gridmgmt.services.grids.explain import explain_group_split
 from gridmgmt.services.grids.locks import plan_locks, unlock
 from gridmgmt.services.grids.rebalance import preview_rebalance, rebalance
 from gridmgmt.services.grids.reshape import merge_cells, redivide_cells, split_cell
-from gridmgmt.services.grids.views import plan_view
+from gridmgmt.services.grids.views import edit_view, plan_view
 from web import api
 from web.auth import current_actor, permission_required
 from web.db import get_session
@@ -103,9 +103,10 @@ def _edit(plan_id: int, body: EditBody):
 @permission_required("edit_grids")
 @accepts(body=EditBody)
 def edit(plan_id: int, action: str, body: EditBody):
-    """One edit of a draft plan; 400 with the Chinese reason when refused, 409 when stale."""
+    """One edit of a draft plan: what it changed (cells, their households, the summary); 400 with
+    the Chinese reason when refused, 409 when stale."""
     plan, _ = plan_or_404(plan_id)
-    return {"versions": _edit(plan.id, body).versions}
+    return edit_view(get_session(), plan.id, _edit(plan.id, body).versions)
 
 
 @bp.post("/<int:plan_id>/reason")

@@ -33,8 +33,12 @@ def test_a_hand_moved_household_stays_in_its_cell_on_rebalance(planner_page, liv
     code, lat, lon = border_household(session, plan, W2, W1)
     page.mouse.click(*page.evaluate(POINT, [lat, lon]))
     page.wait_for_function("() => gridEditor.state.selected.size === 1")
+    reloads = []
+    page.on("request", lambda r: reloads.append(r.url) if r.url.endswith(f"/api/grids/{plan}") else None)
     page.click("#move-button")
     assert f"已移入网格 {W1}" in message(page)
+    assert reloads == []  # the edit's answer patched the map: the plan was not downloaded again
+    assert page.evaluate(f"gridEditor.state.data.households.find(h => h.code === '{code}').cell") == W1
     assert "手工调整的农户：1 户" in page.text_content("#locks") and code in page.text_content("#locks")
 
     # Rebalance asks first, naming the cells it keeps; the moved household stays in W1.

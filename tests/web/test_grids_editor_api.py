@@ -1,7 +1,9 @@
 """The editor's JSON for hand edits kept and alternatives offered: the rebalance preview,
 unlocking, a refused split with the alternative to run, and the redivide that runs it."""
 
-from tests.web.test_grids_page import W1, W2, _allocate, _seen, grid_users  # noqa: F401
+from sqlalchemy import text
+
+from tests.web.test_grids_page import B1, W1, W2, _allocate, _seen, grid_users  # noqa: F401
 
 W3 = "441624199201W03"
 
@@ -21,3 +23,25 @@ def test_a_refused_split_answers_with_the_alternative_and_redivide_runs_it(grid_
     data = planner.get(f"/api/grids/{plan}")  # a group the redivide split: must_split a JSON bool
     assert data.status_code == 200 and all(s["must_split"] in (True, False) for s in data.json["splits"])
     assert grid_users["worker"].post(f"/api/grids/{plan}/redivide", json={"cells": [W1], "into": 1}).status_code == 403
+
+
+def test_an_edit_answers_only_what_it_changed(grid_users, session):
+    planner = grid_users["planner"]
+    plan = _allocate(planner)
+    whole = planner.get(f"/api/grids/{plan}")
+    house = session.execute(
+        text(
+            "SELECT h.code FROM grid_membership m JOIN household h ON h.id = m.household_id JOIN grid_cell a "
+            "ON a.id = m.cell_id AND a.code = :a JOIN grid_cell b ON b.plan_id = a.plan_id AND b.code = :b "
+            "WHERE m.plan_id = :p ORDER BY ST_Distance(h.geom, b.geom) LIMIT 1"
+        ),
+        {"p": plan, "a": W1, "b": W2},
+    ).scalar()
+    moved = planner.post(f"/api/grids/{plan}/move", json={"households": [house], "to": W2, "seen": _seen(whole.json)})
+    answer = moved.json
+    assert sorted(f["properties"]["code"] for f in answer["cells"]["features"]) == [W1, W2]
+    assert {h["cell"] for h in answer["households"]} == {W1, W2} and len(answer["households"]) == 340
+    assert [h["cell"] for h in answer["households"] if h["code"] == house] == [W2]
+    assert answer["summary"]["cells"] == 3 and answer["summary"]["out_of_bounds"] == [B1]
+    assert [lock["code"] for lock in answer["locks"]] == [house] and "hardship" not in moved.get_data(as_text=True)
+    assert len(moved.data) < 0.9 * len(whole.data)  # 乙村's cell and households stay out of it

@@ -53,6 +53,19 @@
     summary(); panel(); table(); locks();
   }
 
+  function patch(reply) {
+    // An edit answers only what it changed: its cells (gone when their version is null) with
+    // their households, the summary and the splits; everything else stays as loaded.
+    const touched = new Set(Object.keys(reply.versions));
+    state.data.cells.features = state.data.cells.features.filter(f => !touched.has(f.properties.code))
+      .concat(reply.cells.features).sort((a, b) => a.properties.code.localeCompare(b.properties.code));
+    state.data.households = state.data.households.filter(h => !touched.has(h.cell)).concat(reply.households);
+    const {summary: s, splits, cell_splits, locks: held} = reply;
+    Object.assign(state.data, {summary: s, splits, cell_splits, locks: held});
+    if (state.current && !cell(state.current)) state.current = null;
+    draw(); summary(); panel(); table(); locks();
+  }
+
   async function post(action, body, done) {
     say("正在校验并保存…", "ok");
     const answer = await fetch(`${API}/${action}`, {method: "POST", body: JSON.stringify({...body, seen: seen()}),
@@ -71,7 +84,7 @@
     }
     state.changed = {};
     state.selected.clear();
-    await load();
+    if (reply.versions && reply.cells) patch(reply); else await load();  // an edit, or a whole-plan action
     say(typeof done === "function" ? done(reply) : done, "ok");
     return reply;
   }
