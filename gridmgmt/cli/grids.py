@@ -90,7 +90,7 @@ def allocate(township: str, name: str | None, **kw) -> None:
 @grids.command()
 @click.argument("plan_id", type=ID, metavar="方案编号")
 def rebalance(plan_id: int) -> None:
-    """按方案自己的规则，保留已锁定的网格，重新划分草稿方案的其余部分。"""
+    """按方案自己的规则，保留已锁定的网格和手工调整过的农户所在的网格，重新划分草稿方案的其余部分。"""
     _print_quality(_run(rebalance_plan, plan_id, actor=os_actor()))
 
 

@@ -1,5 +1,6 @@
 """What the grid pages show: a plan's cells with live metrics, its households and groups
-(never a sensitive flag), two plans compared, and a grid worker's own cells and liaisons."""
+(never a sensitive flag), and a grid worker's own cells and liaisons (two plans compared:
+services.grids.compare)."""
 
 import json
 from dataclasses import dataclass
@@ -21,11 +22,11 @@ from gridmgmt.db.models import (
     VillageGroup,
 )
 from gridmgmt.db.models.grids import GridMembership
-from gridmgmt.db.queries import COORD_DIGITS, collection, feature_collection, must_visit, published_cells, rounded
+from gridmgmt.db.queries import COORD_DIGITS, feature_collection, must_visit, published_cells
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.services.grids.allocation import find_plan, plan_rules
 from gridmgmt.services.grids.locks import plan_locks
-from gridmgmt.services.grids.plans import diff, plan_sizes
+from gridmgmt.services.grids.plans import plan_sizes
 from gridmgmt.services.grids.reasons import plan_reasons
 from gridmgmt.services.grids.splits import group_splits
 
@@ -101,13 +102,17 @@ def cell_features(session: Session, plan: GridPlan, rules: GridRules, codes: lis
     return feature_collection(session, rows if codes is None else rows.where(GridCell.code.in_(codes)))
 
 
+def cell_metrics(session: Session, plan: GridPlan, rules: GridRules) -> list[dict]:
+    """The plan's cells with their live metrics under RULES, no geometry."""
+    return [{**r, "pp": float(r["pp"] or 0)} for r in session.execute(_cell_rows(plan, rules)).mappings()]
+
+
 def plan_summary(session: Session, plan: GridPlan, rules: GridRules) -> dict:
     """Balance and compactness of the plan's cells under RULES (no geometry read out)."""
-    rows = session.execute(_cell_rows(plan, rules)).mappings()
-    return _summary([{**r, "pp": float(r["pp"] or 0)} for r in rows], rules)
+    return summary_of(cell_metrics(session, plan, rules), rules)
 
 
-def _summary(cells: list[dict], rules: GridRules) -> dict:
+def summary_of(cells: list[dict], rules: GridRules) -> dict:
     """Balance and compactness of the cells, each against its village's mean workload."""
     if not cells:
         return {"cells": 0}
@@ -181,7 +186,7 @@ def plan_view(session: Session, plan_id: int) -> PlanView:
         session, select(Village.code, Village.name, Village.geom).where(Village.township_id == plan.township_id)
     )
     info = {"id": plan.id, "name": plan.name, "status": plan.status, "township": township}
-    summary = _summary([f["properties"] for f in cells["features"]], rules)
+    summary = summary_of([f["properties"] for f in cells["features"]], rules)
     split = _splits(session, plan, rules)
     return PlanView(
         info,
@@ -210,18 +215,6 @@ def edit_view(session: Session, plan_id: int, versions: dict[str, int | None]) -
         "summary": plan_summary(session, plan, rules),
         "locks": plan_locks(session, plan.id),
         **_splits(session, plan, rules),
-    }
-
-
-def diff_view(session: Session, plan_a: int, plan_b: int) -> dict:
-    """Two plans compared for a map: B's cells, the matched pairs and the moved households."""
-    result = diff(session, plan_a, plan_b)
-    plan = find_plan(session, plan_b)
-    moved = result.moved.assign(geometry=rounded(result.moved.geometry.array))
-    return {
-        "cells": cell_features(session, plan, plan_rules(plan)),
-        "moved": json.loads(moved.to_json(drop_id=True)) if len(moved) else collection([]),
-        "matches": result.matches.astype({"shared": int}).to_dict(orient="records"),
     }
 
 
