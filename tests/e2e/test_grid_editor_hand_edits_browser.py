@@ -2,22 +2,12 @@
 first and says what it will change, the household stays in its cell, then the planner unlocks it."""
 
 import pytest
-from sqlalchemy import text
 
 from tests.e2e.grid_editor import LOADED, POINT, W1, W2, border_household, message, pick_cell, planner_page  # noqa: F401
 from tests.integration import grid_town
+from tests.integration.test_grids_edits import _cell_of
 
 pytestmark = pytest.mark.e2e
-
-
-def _cell_of(session, plan, household):
-    return session.execute(
-        text(
-            "SELECT c.code FROM grid_membership m JOIN grid_cell c ON c.id = m.cell_id "
-            "JOIN household h ON h.id = m.household_id WHERE m.plan_id = :p AND h.code = :h"
-        ),
-        {"p": plan, "h": household},
-    ).scalar_one()
 
 
 def test_a_hand_moved_household_stays_in_its_cell_on_rebalance(planner_page, live_server, session, screenshot_dir):

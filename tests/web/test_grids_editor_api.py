@@ -1,8 +1,7 @@
 """The editor's JSON for hand edits kept and alternatives offered: the rebalance preview,
 unlocking, a refused split with the alternative to run, and the redivide that runs it."""
 
-from sqlalchemy import text
-
+from tests.integration.test_grids_edits import _nearest_to
 from tests.web.test_grids_page import B1, W1, W2, _allocate, _seen, grid_users  # noqa: F401
 
 W3 = "441624199201W03"
@@ -29,14 +28,7 @@ def test_an_edit_answers_only_what_it_changed(grid_users, session):
     planner = grid_users["planner"]
     plan = _allocate(planner)
     whole = planner.get(f"/api/grids/{plan}")
-    house = session.execute(
-        text(
-            "SELECT h.code FROM grid_membership m JOIN household h ON h.id = m.household_id JOIN grid_cell a "
-            "ON a.id = m.cell_id AND a.code = :a JOIN grid_cell b ON b.plan_id = a.plan_id AND b.code = :b "
-            "WHERE m.plan_id = :p ORDER BY ST_Distance(h.geom, b.geom) LIMIT 1"
-        ),
-        {"p": plan, "a": W1, "b": W2},
-    ).scalar()
+    house = _nearest_to(session, plan, W1, W2)
     moved = planner.post(f"/api/grids/{plan}/move", json={"households": [house], "to": W2, "seen": _seen(whole.json)})
     answer = moved.json
     assert sorted(f["properties"]["code"] for f in answer["cells"]["features"]) == [W1, W2]

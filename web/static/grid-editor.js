@@ -119,12 +119,13 @@
     // Village boundaries on top, thick: cells never cross them.
     villageLayer = L.geoJSON(state.data.villages, {pmIgnore: true, interactive: false,
                                                    style: {color: "#212121", weight: 3, fill: false}}).addTo(map);
+    const held = new Set(state.data.locks.map(l => l.code));  // placed by hand: a black ring
     homeLayer = L.layerGroup(state.data.households.map(h => {
-      const picked = state.selected.has(h.code);
-      return L.circleMarker([h.lat, h.lon], {pmIgnore: true, radius: picked ? 6 : 3, weight: picked ? 2 : 1,
-                                             color: picked ? "#000" : colour(h.cell), fillColor: colour(h.cell),
+      const picked = state.selected.has(h.code), ringed = picked || held.has(h.code);
+      return L.circleMarker([h.lat, h.lon], {pmIgnore: true, radius: picked ? 6 : ringed ? 5 : 3, weight: ringed ? 2 : 1,
+                                             color: ringed ? "#000" : colour(h.cell), fillColor: colour(h.cell),
                                              fillOpacity: .9, className: "household"})
-        .bindTooltip(`${h.code}（${h.cell}）`)
+        .bindTooltip(`${h.code}（${h.cell}）${held.has(h.code) ? "，手工调整，重新划分时保留" : ""}`)
         .on("click", () => {
           if (drawing()) return;
           picked ? state.selected.delete(h.code) : state.selected.add(h.code); draw(); panel();
