@@ -13,9 +13,9 @@ from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.grids import plans as grid_plans
 from gridmgmt.services.grids.allocation import allocate_township
 from gridmgmt.services.grids.assignment import assign
+from gridmgmt.services.grids.compare import diff_view
 from gridmgmt.services.grids.rebalance import rebalance
 from gridmgmt.services.grids.reshape import merge_cells
-from gridmgmt.services.grids.compare import diff_view
 from gridmgmt.services.grids.views import plan_view
 from tests.actors import ACTOR
 from tests.integration import grid_town
