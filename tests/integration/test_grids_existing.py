@@ -108,6 +108,9 @@ def test_a_household_list_becomes_cells_that_tile_their_village_and_rebalance(se
     assert names == {"XC-1": "西村一格", "DC-1": "东村一格", "DC-2": "东村二格"}
     report = rebalance(session, plan_id, actor=ACTOR)
     assert report.cells >= 2 and check_plan(session, plan_id).unassigned == []
+    # Cells made again keep the imported code and name of the cell they match.
+    again = dict(session.execute(select(GridCell.code, GridCell.name).where(GridCell.plan_id == plan_id)).all())
+    assert again["XC-1"] == "西村一格" and all(again[code] == names[code] for code in again.keys() & names.keys())
 
 
 def test_a_bad_grid_file_writes_nothing_and_names_every_row(session, town, tmp_path):

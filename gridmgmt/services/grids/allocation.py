@@ -164,19 +164,22 @@ def write_cells(
     labels,
     used: set[str] = frozenset(),
     version: int = 1,
-    codes: dict[int, str] | None = None,
+    inherit: dict[int, tuple[str, str]] | None = None,
 ) -> None:
     """Insert the cells LABELS of one village's allocation, with their memberships; a label
-    in CODES keeps that code, the others go on from the numbers not USED in the plan yet
-    (nor in CODES); versions start at VERSION."""
+    in INHERIT keeps that (code, name), the others are numbered on from the numbers not USED
+    in the plan yet (nor inherited); versions start at VERSION."""
     village = town.villages.set_index("id").loc[cells.village_id]
     polygons = cells.polygons
     household_label = cells.sites[cells.mesh.site_of]
-    codes = codes or {}
-    fresh = _cell_numbers(set(used) | set(codes.values()), village.code)
+    inherit = inherit or {}
+    fresh = _cell_numbers(set(used) | {code for code, _ in inherit.values()}, village.code)
     for label in labels:
-        code = codes.get(int(label)) or f"{village.code}W{next(fresh):02d}"
-        n = int(code.rsplit("W", 1)[1])
+        if int(label) in inherit:
+            code, name = inherit[int(label)]
+        else:
+            n = next(fresh)
+            code, name = f"{village.code}W{n:02d}", f"{village['name']}第{n}网格"
         cell_id = session.scalar(
             insert(GridCell)
             .values(
@@ -184,7 +187,7 @@ def write_cells(
                 village_id=cells.village_id,
                 code=code,
                 version=version,
-                name=f"{village['name']}第{n}网格",
+                name=name,
                 geom=cell_geom(town.plane, polygons[label]),
             )
             .returning(GridCell.id)

@@ -1,6 +1,6 @@
 """Rebalance a draft plan around what the planner fixed: locked cells and the cells holding a
 household placed by hand (services.grids.locks) stay as they are; the rest is allocated again,
-new cells keeping the code of the old cell they share most workload with. A preview says
+new cells keeping the code and name of the old cell they share most workload with. A preview says
 what a rebalance would change, and changes nothing."""
 
 from dataclasses import asdict, dataclass
@@ -48,13 +48,13 @@ class RebalancePreview:
         return asdict(self)
 
 
-def inherit_codes(old: np.ndarray, new: np.ndarray, weight: np.ndarray, code_of: dict[int, str]) -> dict[int, str]:
-    """New label → code of the old cell (OLD: cell id per site, -1 for none) it shares most WEIGHT
+def inherit_cells(old: np.ndarray, new: np.ndarray, weight: np.ndarray) -> dict[int, int]:
+    """New label → the old cell id (OLD: cell id per site, -1 for none) it shares most WEIGHT
     with, one to one; labels left over get none."""
     known = old >= 0
     shared = pd.crosstab(old[known], new[known], values=weight[known], aggfunc="sum").fillna(0)
     rows, cols = linear_sum_assignment(-shared.to_numpy())
-    return {int(shared.columns[c]): code_of[int(shared.index[r])] for r, c in zip(rows, cols)}
+    return {int(shared.columns[c]): int(shared.index[r]) for r, c in zip(rows, cols)}
 
 
 def _reallocate(session: Session, plan: GridPlan) -> list[VillageCells]:
@@ -62,7 +62,10 @@ def _reallocate(session: Session, plan: GridPlan) -> list[VillageCells]:
     rules, town = plan_rules(plan), load_township(session, plan.township_id)
     version = next_version(session, plan.id)
     kept = locked_cell_ids(session, plan.id)
-    code_of = dict(session.execute(select(GridCell.id, GridCell.code).where(GridCell.plan_id == plan.id)).all())
+    old = {
+        r.id: r
+        for r in session.execute(select(GridCell.id, GridCell.code, GridCell.name).where(GridCell.plan_id == plan.id))
+    }
     parts = []
     for part in plan_cells(session, plan, town):
         site_cell = np.append(part.cell_ids, -1)[part.sites]  # label -1 picks the appended -1
@@ -71,15 +74,16 @@ def _reallocate(session: Session, plan: GridPlan) -> list[VillageCells]:
         sites = np.full(len(part.sites), -1)
         sites[keep] = fixed
         labels = allocate_groups(part.graph, rules, sites)
-        codes = inherit_codes(site_cell[~keep], labels[~keep], part.graph.weight[~keep], code_of)
+        matched = inherit_cells(site_cell[~keep], labels[~keep], part.graph.weight[~keep])
+        inherit = {label: (old[cell].code, old[cell].name) for label, cell in matched.items()}
         session.execute(
             delete(GridCell).where(
                 GridCell.plan_id == plan.id, GridCell.village_id == part.village_id, GridCell.id.not_in(kept)
             )
         )
         fresh = VillageCells(part.village_id, part.households, part.mesh, part.graph, labels)
-        used = {code_of[int(c)] for c in kept_ids}
-        write_cells(session, town, plan.id, fresh, np.unique(labels[~keep]), used, version, codes)
+        used = {old[int(c)].code for c in kept_ids}
+        write_cells(session, town, plan.id, fresh, np.unique(labels[~keep]), used, version, inherit)
         parts.append(fresh)
     return parts
 
