@@ -6,7 +6,8 @@ from gridmgmt.config import get_settings
 from gridmgmt.domain.clock import local_now_text
 from gridmgmt.domain.grid_rules import AUTO_PLAN_NAME, GridError, GridRules
 from gridmgmt.services.grids.allocation import allocate_township, plan_rules
-from gridmgmt.services.grids.views import diff_view, plan_row, township_plans
+from gridmgmt.services.grids.compare import diff_view
+from gridmgmt.services.grids.views import plan_row, township_plans
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 from web.inputs import AllocateForm, CompareQuery

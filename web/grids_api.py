@@ -2,19 +2,22 @@
 
 from flask import Blueprint, request
 
+from gridmgmt.domain.grid_alternatives import EditRefused
 from gridmgmt.domain.grid_rules import GridError, StaleCell
 from gridmgmt.network.roads import NoRoads
 from gridmgmt.services.grids import edits as grid_edits
 from gridmgmt.services.grids import plans as grid_plans
-from gridmgmt.services.grids.allocation import rebalance
 from gridmgmt.services.grids.assignment import assign
 from gridmgmt.services.grids.explain import explain_group_split
-from gridmgmt.services.grids.views import plan_view
+from gridmgmt.services.grids.locks import plan_locks, unlock
+from gridmgmt.services.grids.rebalance import preview_rebalance, rebalance
+from gridmgmt.services.grids.reshape import merge_cells, redivide_cells, split_cell
+from gridmgmt.services.grids.views import edit_view, plan_view
 from web import api
 from web.auth import current_actor, permission_required
 from web.db import get_session
 from web.grids import plan_or_404
-from web.inputs import EditBody, PublishBody
+from web.inputs import EditBody, PublishBody, UnlockBody
 from web.params import accepts
 
 bp = Blueprint("grids_api", __name__, url_prefix="/api/grids")
@@ -25,6 +28,13 @@ api.json_errors(bp, {NoRoads: 409})  # a GridError is a UserError: web.errors an
 def _stale(error: StaleCell):
     # The editor highlights CHANGED (cell code → its version now, None when deleted).
     return {"error": {"code": "conflict", "message": str(error)}, "changed": error.changed}, 409
+
+
+@bp.errorhandler(EditRefused)
+def _refused(error: EditRefused):
+    # The editor offers ALTERNATIVE (cells, into, text) as a button that runs it as a redivide.
+    alternative = error.alternative.as_dict() if error.alternative else None
+    return {"error": {"code": "bad_request", "message": str(error)}, "alternative": alternative}, 400
 
 
 def _seen(body: EditBody) -> dict[str, int]:
@@ -57,6 +67,7 @@ def data(plan_id: int):
         "groups": view.groups,
         "splits": view.splits,
         "cell_splits": view.cell_splits,
+        "locks": plan_locks(get_session(), plan.id),
     }
 
 
@@ -76,23 +87,26 @@ def _edit(plan_id: int, body: EditBody):
     if action == "redraw":
         return grid_edits.redraw(session, plan_id, _text(body, "cell"), body.area, _seen(body), actor=actor)
     if action == "split":
-        return grid_edits.split_cell(
-            session, plan_id, _text(body, "cell"), _seen(body), actor=actor, reason=body.reason
-        )
+        return split_cell(session, plan_id, _text(body, "cell"), _seen(body), actor=actor, reason=body.reason)
     if action == "merge":
         keep, other = _text(body, "keep"), _text(body, "other")
-        return grid_edits.merge_cells(session, plan_id, keep, other, _seen(body), actor=actor)
+        return merge_cells(session, plan_id, keep, other, _seen(body), actor=actor)
+    if action == "redivide":
+        if not body.cells or body.into is None:
+            raise GridError("请说明要重新划分的网格和划分个数")
+        return redivide_cells(session, plan_id, body.cells, body.into, _seen(body), actor=actor)
     cell = _text(body, "cell")
     return grid_edits.set_locked(session, plan_id, cell, body.locked, _seen(body).get(cell, -1), actor=actor)
 
 
-@bp.post("/<int:plan_id>/<any(move, group, redraw, split, merge, lock):action>")
+@bp.post("/<int:plan_id>/<any(move, group, redraw, split, merge, redivide, lock):action>")
 @permission_required("edit_grids")
 @accepts(body=EditBody)
 def edit(plan_id: int, action: str, body: EditBody):
-    """One edit of a draft plan; 400 with the Chinese reason when refused, 409 when stale."""
+    """One edit of a draft plan: what it changed (cells, their households, the summary); 400 with
+    the Chinese reason when refused, 409 when stale."""
     plan, _ = plan_or_404(plan_id)
-    return {"versions": _edit(plan.id, body).versions}
+    return edit_view(get_session(), plan.id, _edit(plan.id, body).versions)
 
 
 @bp.post("/<int:plan_id>/reason")
@@ -105,10 +119,31 @@ def split_reason(plan_id: int, body: EditBody):
     return {"group": body.group, "reason": body.reason.strip()}
 
 
+@bp.post("/<int:plan_id>/unlock")
+@permission_required("edit_grids")
+@accepts(body=UnlockBody)
+def unlock_households(plan_id: int, body: UnlockBody):
+    """Unlock the body's households (or every one) placed by hand in the draft plan."""
+    plan, _ = plan_or_404(plan_id)
+    if not body.every and body.households is None:
+        raise GridError("请选择要解锁的农户，或选择全部解锁")
+    count = unlock(get_session(), plan.id, None if body.every else body.households, actor=current_actor())
+    return {"unlocked": count}
+
+
+@bp.get("/<int:plan_id>/rebalance")
+@permission_required("edit_grids")
+def rebalance_preview(plan_id: int):
+    """What rebalancing the draft plan would change (households moved, cells changed, cells
+    kept); changes nothing."""
+    plan, _ = plan_or_404(plan_id)
+    return preview_rebalance(get_session(), plan.id).as_dict()
+
+
 @bp.post("/<int:plan_id>/rebalance")
 @permission_required("edit_grids")
 def rebalance_plan(plan_id: int):
-    """Re-allocate the draft plan around its locked cells."""
+    """Re-allocate the draft plan around its locked cells and the households placed by hand."""
     plan, _ = plan_or_404(plan_id)
     report = rebalance(get_session(), plan.id, actor=current_actor())
     return {
@@ -131,6 +166,7 @@ def assign_plan(plan_id: int):
         "households_linked": report.households_linked,
         "households": report.households,
         "short": report.short,
+        "shortfalls": report.shortfalls,
     }
 
 

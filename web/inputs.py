@@ -195,10 +195,19 @@ class EditBody(Params):
     cell: Code | None = Field(None, title="网格")
     keep: Code | None = Field(None, title="保留网格")
     other: Code | None = Field(None, title="并入网格")
+    cells: list[Code] | None = Field(None, title="重新划分的网格")
+    into: Annotated[int, Field(ge=1, le=50)] | None = Field(None, title="划分个数")
     area: dict[str, Any] | None = Field(None, title="区域")
     locked: bool = Field(False, title="锁定")
     seen: dict[Code, Version] | None = Field(None, title="所见网格版本")
     reason: Annotated[str, Field(max_length=MAX_REASON)] | None = Field(None, title="拆分原因")
+
+
+class UnlockBody(Params):
+    """Unlocking households a planner placed by hand: the named ones, or every one."""
+
+    households: list[Code] | None = Field(None, title="农户")
+    every: bool = Field(False, title="全部解锁")
 
 
 class PublishBody(Params):

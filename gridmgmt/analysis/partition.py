@@ -203,15 +203,23 @@ def _bands(rules: GridRules, targets) -> np.ndarray:
 
 def split(g: SiteGraph, rules: GridRules, labels: np.ndarray, cell: int, seed: int = 0) -> np.ndarray:
     """LABELS with cell CELL cut into two connected, balanced cells (the new one is max + 1)."""
-    nodes = np.flatnonzero(labels == cell)
+    return redivide(g, rules, labels, [cell], 2, seed)
+
+
+def redivide(g: SiteGraph, rules: GridRules, labels: np.ndarray, cells: list[int], k: int, seed: int = 0) -> np.ndarray:
+    """LABELS with the sites of the connected CELLS divided again into K connected, balanced
+    cells: the first K of CELLS keep their labels, more are max + 1, max + 2, …, the rest end empty."""
+    nodes = np.flatnonzero(np.isin(labels, cells))
+    first_new = labels.max() + 1
+    ids = np.array([*cells[:k], *range(first_new, first_new + max(k - len(cells), 0))])
     out = labels.copy()
-    new = labels.max() + 1
-    half = _grow_cells(g, _matrix(g, _lengths(g), len(g.xy)), nodes, 2, np.random.default_rng(seed))
-    out[nodes[half == 1]] = new
-    targets = np.bincount(out, g.weight, new + 1)
-    targets[[cell, new]] = g.weight[nodes].sum() / 2
-    movable = np.zeros(new + 1, bool)
-    movable[[cell, new]] = True
+    out[nodes] = ids[_grow_cells(g, _matrix(g, _lengths(g), len(g.xy)), nodes, k, np.random.default_rng(seed))]
+    size = max(first_new, ids.max() + 1)
+    targets = np.bincount(out, g.weight, size)
+    targets[ids] = g.weight[nodes].sum() / k
+    targets[targets == 0] = 1.0  # a cell emptied by a merge: a target to divide by, never moved into
+    movable = np.zeros(size, bool)
+    movable[ids] = True
     return polish(g, Rebalancer(g, rules, out, targets, movable).settle(), targets, *_bands(rules, targets), movable)
 
 

@@ -20,8 +20,8 @@ from gridmgmt.private_files import private_output, write_private
 from gridmgmt.services.briefing.roster import grid_roster
 from gridmgmt.services.grids import plans as grid_plans
 from gridmgmt.services.grids.allocation import allocate_township
-from gridmgmt.services.grids.allocation import rebalance as rebalance_plan
 from gridmgmt.services.grids.assignment import assign as assign_plan
+from gridmgmt.services.grids.rebalance import rebalance as rebalance_plan
 from gridmgmt.services.grids.views import plan_row
 
 PLAN_COLUMNS = {
@@ -90,7 +90,7 @@ def allocate(township: str, name: str | None, **kw) -> None:
 @grids.command()
 @click.argument("plan_id", type=ID, metavar="方案编号")
 def rebalance(plan_id: int) -> None:
-    """按方案自己的规则，保留已锁定的网格，重新划分草稿方案的其余部分。"""
+    """按方案自己的规则，保留已锁定的网格和手工调整过的农户所在的网格，重新划分草稿方案的其余部分。"""
     _print_quality(_run(rebalance_plan, plan_id, actor=os_actor()))
 
 
@@ -107,8 +107,12 @@ def assign(plan_id: int, **kw) -> None:
     )
     if report.no_worker:
         click.echo(f"缺网格员的网格：{'、'.join(report.no_worker)}")
-    for code, n in sorted(report.short.items()):
-        click.echo(f"  网格 {code} 党员不足，{n} 户未配联户党员")
+    for row in report.shortfalls:
+        if row["unlinked"]:
+            click.echo(
+                f"  {row['name']}（{row['cell']}）：{row['households']} 户，联户党员 {row['liaisons']} 名、"
+                f"需 {row['needs']} 名，{row['unlinked']} 户未配联户党员"
+            )
 
 
 @grids.command()

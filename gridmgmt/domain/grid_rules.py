@@ -103,7 +103,7 @@ def group_must_split(group_workload: float, total: float, cells: int, rules: Gri
     """Whether a village group must be split: it alone exceeds the band of an area of TOTAL
     workload cut into CELLS cells (an area of one cell is never split)."""
     # 001 §11 “推行网格化智能管理”; practice: a rural grid is whole 村民小组, split only when too big.
-    return cells > 1 and group_workload > rules.band(total / cells)[1]
+    return bool(cells > 1 and group_workload > rules.band(total / cells)[1])
 
 
 def split_reason(workload: float, total: float, cells: int, rules: GridRules) -> str:

@@ -97,6 +97,7 @@ EDITS = {
     "redraw": "重画边界",
     "merge": "合并",
     "split": "拆分",
+    "redivide": "相邻网格重新划分",
 }
 ORIENTATIONS = {"portrait": "纵向", "landscape": "横向"}
 # Codes are named from these vocabularies, the key's own first, then any of them.

@@ -2,67 +2,14 @@
 redraw an edge with Geoman, a refused merge with its reason, a stale save shown as 409, publish."""
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from gridmgmt.db.models import AppUser, Cadre, Township
 from gridmgmt.services.grids.edits import move_households
 from tests.actors import ACTOR
+from tests.e2e.grid_editor import LOADED, POINT, W1, W2, border_household, message, pick_cell, planner_page  # noqa: F401
 from tests.integration import grid_town
-from tests.web.people import password_hash
 
 pytestmark = pytest.mark.e2e
-W1, W2 = "441624199201W01", "441624199201W02"
-LOADED = "() => document.querySelectorAll('#cell-table tr').length > 1"
-POINT = """([lat, lon]) => {
-    const p = gridEditor.map.latLngToContainerPoint([lat, lon]);
-    const box = document.getElementById("grid-map").getBoundingClientRect();
-    return [box.left + p.x, box.top + p.y];
-}"""
-
-
-@pytest.fixture
-def planner_page(live_server, session, login_page):
-    """The grid township and its planner, logged in at 1400×900."""
-    grid_town.build(session)
-    town = session.scalar(select(Township.id).where(Township.code == grid_town.TOWN))
-    g1 = session.scalar(select(Cadre.id).where(Cadre.code == "G1"))
-    session.add_all(
-        [
-            AppUser(username="gplanner", role="planner", password_hash=password_hash(), township_id=town),
-            AppUser(
-                username="gworker", role="grid_worker", password_hash=password_hash(), township_id=town, cadre_id=g1
-            ),
-        ]
-    )
-    session.commit()
-    return login_page("gplanner", 1400, 900)
-
-
-def _message(page, before: str = "") -> str:
-    """The editor's message once the save is answered (and differs from BEFORE)."""
-    page.wait_for_function(
-        """(before) => {
-        const text = document.getElementById('grid-message').textContent;
-        return text && !text.includes('正在') && text !== before; }""",
-        arg=before,
-    )
-    return page.text_content("#grid-message")
-
-
-def _border_household(session, plan, frm, to):
-    return session.execute(
-        text(
-            "SELECT h.code, ST_Y(h.geom), ST_X(h.geom) FROM grid_membership m JOIN household h ON h.id = m.household_id "
-            "JOIN grid_cell a ON a.id = m.cell_id AND a.code = :a JOIN grid_cell b ON b.plan_id = a.plan_id "
-            "AND b.code = :b WHERE m.plan_id = :p ORDER BY ST_Distance(h.geom, b.geom) LIMIT 1"
-        ),
-        {"p": plan, "a": frm, "b": to},
-    ).one()
-
-
-def _pick_cell(page, code):
-    page.click(f"#cell-table tr[data-code='{code}']")
-    page.wait_for_function(f"() => document.querySelector('#cell-panel h3')?.textContent.includes('{code}')")
 
 
 def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screenshot_dir, login_page):
@@ -77,19 +24,19 @@ def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screensh
     page.screenshot(path=str(screenshot_dir / "grid-editor.png"))
 
     # Click a household of W2 on the map, then move it into W1.
-    _pick_cell(page, W1)
-    code, lat, lon = _border_household(session, plan, W2, W1)
+    pick_cell(page, W1)
+    code, lat, lon = border_household(session, plan, W2, W1)
     page.mouse.click(*page.evaluate(POINT, [lat, lon]))
     page.wait_for_function("() => gridEditor.state.selected.size === 1")
     page.click("#move-button")
-    assert f"已移入网格 {W1}" in _message(page)
+    assert f"已移入网格 {W1}" in message(page)
     assert page.text_content(f"#cell-table tr[data-code='{W1}'] td:last-child") == "2"
     # The move split the household's group: the plan names it, in red, with its reason.
     assert "拆分的村民小组：1 个" in page.text_content("#group-splits")
     assert "或方案经过人工调整" in page.text_content("#group-splits li.warn")
 
     # Redraw W1's edge: a Geoman polygon around the next border household of W2.
-    code, lat, lon = _border_household(session, plan, W2, W1)
+    code, lat, lon = border_household(session, plan, W2, W1)
     page.click("#redraw-button")
     x, y = page.evaluate(POINT, [lat, lon])
     hint = page.text_content("#grid-message")
@@ -97,7 +44,7 @@ def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screensh
     for dx, dy in ((-24, -24), (24, -24), (24, 24), (-24, 24), (-24, -24)):
         page.mouse.click(x + dx, y + dy)
     page.screenshot(path=str(screenshot_dir / "grid-editor-redraw.png"))
-    assert f"已按所画范围调整网格 {W1} 的边界" in _message(page, hint)
+    assert f"已按所画范围调整网格 {W1} 的边界" in message(page, hint)
     assert (
         session.execute(
             text(
@@ -112,19 +59,25 @@ def test_edit_a_plan_in_the_browser(planner_page, live_server, session, screensh
     # A merge over the upper bound is refused with the reason.
     page.select_option("#merge-select", W2)
     page.click("#merge-button")
-    assert "未保存" in _message(page) and "超过上限 200" in page.text_content("#grid-message")
+    assert "未保存" in message(page) and "超过上限 200" in page.text_content("#grid-message")
 
     # Another planner moves a household meanwhile: this editor's next save is a 409, shown.
-    other, _, _ = _border_household(session, plan, W1, W2)
+    other, _, _ = border_household(session, plan, W1, W2)
     versions = dict(session.execute(text("SELECT code, version FROM grid_cell WHERE plan_id = :p"), {"p": plan}).all())
     move_households(session, plan, [other], W2, versions, actor=ACTOR)
     page.click("#split-button")
-    assert "已被他人修改" in _message(page)
+    assert "已被他人修改" in message(page)
     assert [row.get_attribute("data-code") for row in page.locator("#cell-table tr.changed").all()] == [W1]
     page.screenshot(path=str(screenshot_dir / "grid-editor-409.png"))
 
     page.click("[data-plan-action='assign']")
-    assert "已配网格员" in _message(page)
+    assert "已配网格员" in message(page) and "个网格缺人，见下表" in page.text_content("#grid-message")
+    # The cells short of liaisons as a table, by name: 乙村第1网格 has 2 members for 80 households.
+    short = page.locator("#assign-result tr", has_text="乙村第1网格")
+    assert short.locator("td").all_text_contents()[1:5] == ["乙村", "80", "60", "2 / 8"]
+    assert "441624199202W01" not in page.text_content("#assign-result")
+    page.locator("#assign-result").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "grid-editor-assign.png"))
     page.on("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.click("[data-plan-action='publish']")

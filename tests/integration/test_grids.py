@@ -11,10 +11,12 @@ from gridmgmt.db.queries import COORD_DIGITS
 from gridmgmt.domain.grid_rules import GridError, GridRules, PlanNotFound
 from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.grids import plans as grid_plans
-from gridmgmt.services.grids.allocation import allocate_township, rebalance
+from gridmgmt.services.grids.allocation import allocate_township
 from gridmgmt.services.grids.assignment import assign
-from gridmgmt.services.grids.edits import merge_cells
-from gridmgmt.services.grids.views import diff_view, plan_view
+from gridmgmt.services.grids.compare import diff_view
+from gridmgmt.services.grids.rebalance import rebalance
+from gridmgmt.services.grids.reshape import merge_cells
+from gridmgmt.services.grids.views import plan_view
 from tests.actors import ACTOR
 from tests.integration import grid_town
 
@@ -114,6 +116,13 @@ def test_assign_prefers_resident_grid_workers_and_reports_short_cells(session, t
     assert report.households_linked == 120 and report.households == 420
     b_cell = "441624199202W01"
     assert report.short[b_cell] == 60 and sum(report.short.values()) == 300
+    # The cells short, by name: B has 2 members (20 links) for 80 households, and needs 8.
+    first = report.shortfalls[0]
+    assert sum(r["unlinked"] for r in report.shortfalls) == 300 and first["unlinked"] >= 60
+    (b_row,) = [r for r in report.shortfalls if r["cell"] == b_cell]
+    assert (b_row["households"], b_row["unlinked"], b_row["liaisons"], b_row["needs"]) == (80, 60, 2, 8)
+    assert b_row["village"] and b_row["name"].endswith("网格") and len(b_row["members"]) == 2
+    assert all(name and not name.isdigit() for name in b_row["members"]) and b_row["worker"]
     assert _scalar(session, "SELECT max(n) FROM (SELECT count(*) n FROM grid_liaison GROUP BY party_member_id) s") == 10
     # Must-visit households are linked first where members are too few.
     assert (

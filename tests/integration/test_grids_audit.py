@@ -8,9 +8,10 @@ from gridmgmt.db.models import AuditLog
 from gridmgmt.domain.grid_rules import GridError, GridRules
 from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.grids import plans as grid_plans
-from gridmgmt.services.grids.allocation import allocate_township, rebalance
+from gridmgmt.services.grids.allocation import allocate_township
 from gridmgmt.services.grids.assignment import assign
 from gridmgmt.services.grids.edits import move_households, set_locked
+from gridmgmt.services.grids.rebalance import rebalance
 from tests.integration import grid_town
 from tests.integration.test_grids_edits import W1, W2, _nearest_to, _versions
 

@@ -6,9 +6,12 @@ import pytest
 from sqlalchemy import text
 
 from gridmgmt.db.models import GridPlan
+from gridmgmt.domain.grid_alternatives import EditRefused
 from gridmgmt.domain.grid_rules import GridError, GridRules, StaleCell
 from gridmgmt.services.grids.allocation import allocate_township
-from gridmgmt.services.grids.edits import merge_cells, move_group, move_households, redraw, split_cell
+from gridmgmt.services.grids.edits import move_group, move_households, redraw
+from gridmgmt.services.grids.reshape import merge_cells, redivide_cells, split_cell
+from gridmgmt.services.grids.views import plan_view
 from tests.actors import ACTOR
 from tests.integration import grid_town
 from tests.integration.test_grids_edits import B1, W1, W2, _cell_of, _nearest_to, _versions
@@ -121,3 +124,25 @@ def test_redraw_takes_the_households_inside_the_drawn_area(session, plan):
         redraw(session, plan, W1, bowtie, result.versions, actor=ACTOR)
     with pytest.raises(GridError, match="不是有效的多边形"):
         redraw(session, plan, W1, {"type": "Nonsense"}, result.versions, actor=ACTOR)
+
+
+def test_a_refused_split_offers_the_nearest_redivision_which_succeeds(session, plan):
+    seen = _versions(session, plan)
+    with pytest.raises(EditRefused, match=f"可改为：将网格 {W1}、{W2} 共 2 个重新划分为 3 个") as refused:
+        split_cell(session, plan, W1, seen, actor=ACTOR)
+    offer = refused.value.alternative
+    assert (offer.cells, offer.into) == ((W1, W2), 3) and 100 <= offer.mean <= 200
+    with pytest.raises(EditRefused, match="相邻网格一起调整也无法都在上下限之内") as too_heavy:
+        merge_cells(session, plan, W1, W2, seen, actor=ACTOR)
+    assert too_heavy.value.alternative is None  # 甲村 has only these two cells
+    assert _versions(session, plan) == seen
+    result = redivide_cells(session, plan, list(offer.cells), offer.into, seen, actor=ACTOR)
+    assert set(result.versions) == {W1, W2, "441624199201W03"}
+    cells, placed, share, gap, pieces = _tiling(session, plan)
+    assert (cells, placed, pieces) == (3, 420, 1) and share == pytest.approx(1.0, abs=1e-6)
+    village = [
+        c for c in plan_view(session, plan).cells["features"] if c["properties"]["village_code"] == "441624199201"
+    ]
+    assert len(village) == 3 and all(100 <= c["properties"]["workload"] <= 200 for c in village)
+    with pytest.raises(GridError, match="不在 100–200 之内"):
+        redivide_cells(session, plan, [W1], 3, _versions(session, plan), actor=ACTOR)

@@ -33,7 +33,10 @@ def test_allocate_assign_publish_export_diff(cli, tmp_path):
     out = _ok(cli, "allocate", "--township", grid_town.TOWN, "--name", "一")
     assert "方案 1：3 个网格" in out and "连成一片的网格占比：1.000" in out
     out = _ok(cli, "assign", "1")
-    assert "3 个网格中 3 个已配网格员" in out and "网格 441624199202W01 党员不足，60 户未配联户党员" in out
+    assert (
+        "3 个网格中 3 个已配网格员" in out
+        and "乙村第1网格（441624199202W01）：80 户，联户党员 2 名、需 8 名，60 户未配联户党员" in out
+    )
     assert "已发布" in _ok(cli, "publish", "1")
     _ok(cli, "export", "1", "-o", str(tmp_path / "g.geojson"), "--format", "GeoJSON")
     assert len(gpd.read_file(tmp_path / "g.geojson")) == 3

@@ -22,8 +22,10 @@ from sqlalchemy.orm import sessionmaker
 from gridmgmt.analysis.partition import is_connected
 from gridmgmt.db.models import GridPlan
 from gridmgmt.domain.grid_rules import GridError, StaleCell
-from gridmgmt.services.grids.allocation import allocate_township, load_township, plan_cells, rebalance
-from gridmgmt.services.grids.edits import merge_cells, move_group, move_households, redraw, set_locked, split_cell
+from gridmgmt.services.grids.allocation import allocate_township, load_township, plan_cells
+from gridmgmt.services.grids.edits import move_group, move_households, redraw, set_locked
+from gridmgmt.services.grids.rebalance import rebalance
+from gridmgmt.services.grids.reshape import merge_cells, split_cell
 from tests.actors import ACTOR
 from tests.integration import random_village
 from tests.tables import empty_tables

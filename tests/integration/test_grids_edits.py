@@ -4,8 +4,10 @@ import pytest
 from sqlalchemy import text
 
 from gridmgmt.domain.grid_rules import GridError, GridRules, StaleCell
-from gridmgmt.services.grids.allocation import allocate_township, rebalance
+from gridmgmt.services.grids.allocation import allocate_township
 from gridmgmt.services.grids.edits import move_households, set_locked
+from gridmgmt.services.grids.locks import plan_locks, unlock
+from gridmgmt.services.grids.rebalance import preview_rebalance, rebalance
 from tests.actors import ACTOR
 from tests.integration import grid_town
 
@@ -110,3 +112,26 @@ def test_rebalance_keeps_a_locked_cell(session, plan):
         session.execute(text("SELECT count(*) FROM grid_membership WHERE plan_id = :p"), {"p": plan}).scalar_one()
         == 420
     )
+
+
+def test_rebalance_keeps_a_hand_moved_household_until_it_is_unlocked(session, plan):
+    house = _nearest_to(session, plan, W1, W2)
+    move_households(session, plan, [house], W2, _versions(session, plan), actor=ACTOR)
+    assert [(lock["code"], lock["cell"], lock["edit"]) for lock in plan_locks(session, plan)] == [(house, W2, "move")]
+    preview = preview_rebalance(session, plan)
+    assert preview.kept == [W2] and preview.locks == 1 and preview.households == 420
+    assert _cell_of(session, plan, house) == W2  # the preview changed nothing
+    assert sum(c["leave"] for c in preview.changes) == preview.moved
+    rebalance(session, plan, actor=ACTOR)
+    assert _cell_of(session, plan, house) == W2
+    assert unlock(session, plan, None, actor=ACTOR) == 1 and plan_locks(session, plan) == []
+    with pytest.raises(GridError, match="没有需要解锁"):
+        unlock(session, plan, [house], actor=ACTOR)
+
+
+def test_rebalance_without_edits_changes_nothing_and_keeps_the_codes(session, plan):
+    house = _nearest_to(session, plan, W1, W2)
+    preview = preview_rebalance(session, plan)
+    assert (preview.kept, preview.locks, preview.moved, preview.changes) == ([], 0, 0, [])
+    rebalance(session, plan, actor=ACTOR)
+    assert _cell_of(session, plan, house) == W1  # new cells take the code of the old cell they match

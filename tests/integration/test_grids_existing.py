@@ -11,11 +11,11 @@ from gridmgmt.cli import main
 from gridmgmt.db.models import GridCell, GridPlan
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.services.accounts.audit import Actor
-from gridmgmt.services.grids.allocation import rebalance
 from gridmgmt.services.grids.checks import check_plan
 from gridmgmt.services.grids.edits import move_households
 from gridmgmt.services.grids.existing import import_existing
 from gridmgmt.services.grids.plans import publish
+from gridmgmt.services.grids.rebalance import rebalance
 from tests.actors import ADMIN, add_actor, cli  # noqa: F401 - the cli fixture
 from tests.web.people import add_people
 from tests.web.sample import TOWNSHIP_CODE, add_small_township
@@ -108,6 +108,9 @@ def test_a_household_list_becomes_cells_that_tile_their_village_and_rebalance(se
     assert names == {"XC-1": "西村一格", "DC-1": "东村一格", "DC-2": "东村二格"}
     report = rebalance(session, plan_id, actor=ACTOR)
     assert report.cells >= 2 and check_plan(session, plan_id).unassigned == []
+    # Cells made again keep the imported code and name of the cell they match.
+    again = dict(session.execute(select(GridCell.code, GridCell.name).where(GridCell.plan_id == plan_id)).all())
+    assert again["XC-1"] == "西村一格" and all(again[code] == names[code] for code in again.keys() & names.keys())
 
 
 def test_a_bad_grid_file_writes_nothing_and_names_every_row(session, town, tmp_path):

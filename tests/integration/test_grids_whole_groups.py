@@ -14,9 +14,11 @@ from gridmgmt.db.models import Household, Township, Village, VillageGroup
 from gridmgmt.domain.grid_rules import GridError, GridRules
 from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.grids import plans as grid_plans
-from gridmgmt.services.grids.allocation import allocate_township, rebalance
-from gridmgmt.services.grids.edits import move_households, split_cell
+from gridmgmt.services.grids.allocation import allocate_township
+from gridmgmt.services.grids.edits import move_households
 from gridmgmt.services.grids.explain import explain_group_split
+from gridmgmt.services.grids.rebalance import rebalance
+from gridmgmt.services.grids.reshape import split_cell
 from gridmgmt.services.grids.views import plan_view
 from tests.actors import ADMIN, add_actor
 from tests.integration.grid_town import _box, _point

@@ -4,7 +4,7 @@ import numpy as np
 import shapely
 
 from gridmgmt.analysis.grid_cells import build_mesh, dissolve
-from gridmgmt.analysis.partition import allocate, crossing_edges, site_graph
+from gridmgmt.analysis.partition import allocate, crossing_edges, is_connected, redivide, site_graph
 from gridmgmt.domain.grid_rules import GridRules
 
 
@@ -71,3 +71,22 @@ def test_edges_crossing_a_road_are_marked():
     road = shapely.LineString([(5, -5), (5, 5)])
     assert list(crossing_edges(xy, edges, [road])) == [True, False]
     assert list(crossing_edges(xy, edges, [])) == [False, False]
+
+
+def test_redivide_cuts_cells_into_more_or_fewer_connected_balanced_cells():
+    # 300 households evenly on a 900 m × 300 m box, three strips of 100 (labels 0, 1, 2).
+    rng = np.random.default_rng(3)
+    xy = np.column_stack([rng.uniform(5, 895, 300), rng.uniform(5, 295, 300)])
+    mesh = build_mesh(xy, shapely.box(0, 0, 900, 300))
+    graph = site_graph(mesh, np.ones(300), np.full(300, -1))
+    strips = np.minimum((mesh.xy[:, 0] // 300).astype(int), 2)
+    rules = GridRules(min_workload=50, target=60, max_workload=150)
+    more = redivide(graph, rules, strips, [0, 1], 3)
+    loads = np.bincount(more, graph.weight)
+    assert sorted(np.unique(more)) == [0, 1, 2, 3] and (more[strips == 2] == 2).all()
+    assert all(abs(loads[c] - loads[[0, 1, 3]].sum() / 3) <= 0.15 * loads[c] for c in (0, 1, 3))
+    assert all(is_connected(graph.edges, more == c) for c in (0, 1, 3))
+    fewer = redivide(graph, rules, strips, [2, 1, 0], 2)
+    assert sorted(np.unique(fewer)) == [1, 2]  # the first two labels asked for are kept
+    assert abs(np.bincount(fewer, graph.weight)[[1, 2]] - 150).max() <= 0.15 * 150
+    assert all(is_connected(graph.edges, fewer == c) for c in (1, 2))

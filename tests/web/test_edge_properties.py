@@ -40,6 +40,7 @@ READS_NOTHING = {
     "grids.editor",
     "grids_api.data",
     "grids_api.rebalance_plan",
+    "grids_api.rebalance_preview",
     "grids_api.assign_plan",
     "grids_api.unknown_path",
     "coverage.workbook",

@@ -5,6 +5,7 @@ from sqlalchemy import select, text
 
 from gridmgmt.db.models import AppUser, Cadre, Township
 from tests.integration import grid_town
+from tests.integration.test_grids_edits import _nearest_to
 from tests.web.people import log_in, password_hash
 
 W1, W2, B1 = "441624199201W01", "441624199201W02", "441624199202W01"
@@ -76,14 +77,7 @@ def test_edits_refusals_and_the_409_path(grid_users, session):
     planner = grid_users["planner"]
     plan = _allocate(planner)
     seen = _seen(planner.get(f"/api/grids/{plan}").json)
-    house = session.execute(
-        text(
-            "SELECT h.code FROM grid_membership m JOIN household h ON h.id = m.household_id JOIN grid_cell a "
-            "ON a.id = m.cell_id AND a.code = :a JOIN grid_cell b ON b.plan_id = a.plan_id AND b.code = :b "
-            "WHERE m.plan_id = :p ORDER BY ST_Distance(h.geom, b.geom) LIMIT 1"
-        ),
-        {"p": plan, "a": W1, "b": W2},
-    ).scalar()
+    house = _nearest_to(session, plan, W1, W2)
     moved = planner.post(f"/api/grids/{plan}/move", json={"households": [house], "to": W2, "seen": seen})
     assert moved.status_code == 200 and moved.json["versions"] == {W1: seen[W1] + 1, W2: seen[W2] + 1}
     (split,) = planner.get(f"/api/grids/{plan}").json["splits"]  # the moved household's group

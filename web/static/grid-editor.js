@@ -50,7 +50,20 @@
     state.selected = new Set([...state.selected].filter(code => state.data.households.some(h => h.code === code)));
     draw();
     if (fit && cellLayer.getLayers().length) map.fitBounds(cellLayer.getBounds());
-    summary(); panel(); table();
+    summary(); panel(); table(); locks();
+  }
+
+  function patch(reply) {
+    // An edit answers only what it changed: its cells (gone when their version is null) with
+    // their households, the summary and the splits; everything else stays as loaded.
+    const touched = new Set(Object.keys(reply.versions));
+    state.data.cells.features = state.data.cells.features.filter(f => !touched.has(f.properties.code))
+      .concat(reply.cells.features).sort((a, b) => a.properties.code.localeCompare(b.properties.code));
+    state.data.households = state.data.households.filter(h => !touched.has(h.cell)).concat(reply.households);
+    const {summary: s, splits, cell_splits, locks: held} = reply;
+    Object.assign(state.data, {summary: s, splits, cell_splits, locks: held});
+    if (state.current && !cell(state.current)) state.current = null;
+    draw(); summary(); panel(); table(); locks();
   }
 
   async function post(action, body, done) {
@@ -64,12 +77,24 @@
       say(`${reply.error.message}。已载入最新方案，红框标出被改动的网格。`, "error");
       return null;
     }
-    if (!answer.ok) { say(`未保存：${reply.error.message}`, "error"); return null; }
+    if (!answer.ok) {
+      say(`未保存：${reply.error.message}`, "error");
+      if (reply.alternative) offer(reply.alternative);
+      return null;
+    }
     state.changed = {};
     state.selected.clear();
-    await load();
+    if (reply.versions && reply.cells) patch(reply); else await load();  // an edit, or a whole-plan action
     say(typeof done === "function" ? done(reply) : done, "ok");
     return reply;
+  }
+
+  function offer(alternative) {
+    // A split or merge that breaks the band comes back with the nearest one that fits: one click runs it.
+    const {cells: codes, into, text} = alternative;
+    document.getElementById("grid-message").append(el("br"), button(`改为：${text}`, () =>
+      post("redivide", {cells: codes, into}, r => `已重新划分为 ${into} 个网格：${Object.keys(r.versions)
+        .filter(code => r.versions[code] !== null).join("、")}`), {id: "alternative-button"}));
   }
 
   function draw() {
@@ -94,12 +119,13 @@
     // Village boundaries on top, thick: cells never cross them.
     villageLayer = L.geoJSON(state.data.villages, {pmIgnore: true, interactive: false,
                                                    style: {color: "#212121", weight: 3, fill: false}}).addTo(map);
+    const held = new Set(state.data.locks.map(l => l.code));  // placed by hand: a black ring
     homeLayer = L.layerGroup(state.data.households.map(h => {
-      const picked = state.selected.has(h.code);
-      return L.circleMarker([h.lat, h.lon], {pmIgnore: true, radius: picked ? 6 : 3, weight: picked ? 2 : 1,
-                                             color: picked ? "#000" : colour(h.cell), fillColor: colour(h.cell),
+      const picked = state.selected.has(h.code), ringed = picked || held.has(h.code);
+      return L.circleMarker([h.lat, h.lon], {pmIgnore: true, radius: picked ? 6 : ringed ? 5 : 3, weight: ringed ? 2 : 1,
+                                             color: ringed ? "#000" : colour(h.cell), fillColor: colour(h.cell),
                                              fillOpacity: .9, className: "household"})
-        .bindTooltip(`${h.code}（${h.cell}）`)
+        .bindTooltip(`${h.code}（${h.cell}）${held.has(h.code) ? "，手工调整，重新划分时保留" : ""}`)
         .on("click", () => {
           if (drawing()) return;
           picked ? state.selected.delete(h.code) : state.selected.add(h.code); draw(); panel();
@@ -137,6 +163,35 @@
         ...(DRAFT ? [" ", explain(s)] : [])))),
       ...(cut.length ? [el("h2", {}, `拆分的网格：${cut.length} 个`), el("ul", {}, ...cut.map(c =>
         el("li", {}, `网格 ${c.cell} 拆分为 ${c.cells.join("、")}：${c.reason}（${c.given_by || ""}）`)))] : []));
+  }
+
+  function locks() {
+    // Households placed by hand stay in their cell on rebalance until the planner unlocks them.
+    const found = state.data.locks, box = document.getElementById("locks");
+    const EDIT = {move: "手工移入", group: "整组移入", redraw: "画范围并入"};
+    if (!found.length) { box.replaceChildren(); return; }
+    const free = (codes, done) => post("unlock", codes ? {households: codes} : {every: true}, done);
+    box.replaceChildren(
+      el("h2", {}, `手工调整的农户：${found.length} 户（重新划分时保留在所在网格）`),
+      ...(DRAFT ? [button("全部解锁", () => free(null, `已解锁全部 ${found.length} 户`), {id: "unlock-all"})] : []),
+      el("ul", {}, ...found.map(l => el("li", {},
+        `${l.code} 在 ${l.cell_name}（${l.cell}）· ${EDIT[l.edit]} · ${l.locked_by || ""} `,
+        ...(DRAFT ? [button("解锁", () => free([l.code], `已解锁 ${l.code}`), {className: "unlock"})] : [])))));
+  }
+
+  async function rebalanceAsked() {
+    // Say what rebalance will change before it changes anything (the preview changes nothing).
+    say("正在计算重新划分会改变什么…", "ok");
+    const answer = await fetch(`${API}/rebalance`);
+    const p = await answer.json();
+    if (!answer.ok) { say(`无法重新划分：${p.error.message}`, "error"); return false; }
+    const cells = p.changes.slice(0, 12).map(c => `${c.cell}（${c.before}→${c.after} 户）`).join("、");
+    const text = p.moved ? `重新划分将使 ${p.moved} 户（共 ${p.households} 户）换网格，涉及 ${p.changes.length} 个网格：` +
+      `${cells}${p.changes.length > 12 ? " 等" : ""}。` : "重新划分不会改变任何农户的网格。";
+    const kept = p.kept.length ? `\n保持不变的网格 ${p.kept.length} 个（锁定，或含手工调整的 ${p.locks} 户）：` +
+      `${p.kept.slice(0, 12).join("、")}${p.kept.length > 12 ? " 等" : ""}。` : "";
+    say("", "ok");
+    return window.confirm(`${text}${kept}\n确定重新划分？`);
   }
 
   function button(text, onClick, attrs = {}) {
@@ -201,15 +256,32 @@
     document.getElementById("cell-table").replaceChildren(el("tr", {}, ...head.map(h => el("th", {}, h))), ...rows);
   }
 
+  function shortTable(r) {
+    // Cells short of 联户 party members or of a grid worker, by name: most unlinked households first.
+    const head = ["网格", "村", "户数", "未联户", "联户党员 有/需", "已配党员", "网格员"];
+    const rows = r.shortfalls.map(c => el("tr", {},
+      el("td", {title: c.cell}, c.name), el("td", {}, c.village), el("td", {}, String(c.households)),
+      el("td", {className: c.unlinked ? "bad" : ""}, String(c.unlinked)),
+      el("td", {className: c.liaisons < c.needs ? "bad" : ""}, `${c.liaisons} / ${c.needs}`),
+      el("td", {className: "names"}, c.members.join("、") || "无"),
+      el("td", {className: c.worker ? "" : "bad"}, c.worker || "未配")));
+    document.getElementById("assign-result").replaceChildren(
+      el("h2", {}, r.shortfalls.length ? `缺人的网格：${r.shortfalls.length} 个（每名党员最多联系 ${state.data.rules.liaison_capacity} 户）`
+                                       : "每个网格都已配齐网格员和联户党员"),
+      ...(r.shortfalls.length ? [el("table", {className: "cell-table short-table"},
+        el("tr", {}, ...head.map(h => el("th", {}, h))), ...rows)] : []));
+  }
+
   const PLAN_DONE = {
     rebalance: r => `已重新划分：${r.cells} 个网格，最大偏离本村目标 ${(r.quality.worst_deviation * 100).toFixed(1)}%`,
-    assign: r => `${r.cells} 个网格中 ${r.workers_assigned} 个已配网格员；${r.households} 户中 ${r.households_linked} 户已配联户党员` +
-                 (Object.keys(r.short).length ? `；党员不足：${Object.entries(r.short).map(([k, n]) => `${k} 缺 ${n} 户`).join("、")}` : ""),
+    assign: r => { shortTable(r); return `${r.cells} 个网格中 ${r.workers_assigned} 个已配网格员；${r.households} 户中 ` +
+                   `${r.households_linked} 户已配联户党员` + (r.shortfalls.length ? `；${r.shortfalls.length} 个网格缺人，见下表` : ""); },
     publish: () => "方案已发布：每户的网格已更新，网格员的手机页显示新网格和联户党员",
   };
   document.querySelectorAll("[data-plan-action]").forEach(b => b.addEventListener("click", async () => {
     const action = b.dataset.planAction;
     if (action === "publish" && !window.confirm("发布后原已发布方案将归档，确定发布？")) return;
+    if (action === "rebalance" && !(await rebalanceAsked())) return;
     const reply = await post(action, {}, PLAN_DONE[action]);
     if (reply && action === "publish") window.location.reload();
   }));

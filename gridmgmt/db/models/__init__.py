@@ -6,7 +6,7 @@ from gridmgmt.db.models.checkins import Checkin
 from gridmgmt.db.models.data_version import DataVersion  # noqa: F401 - registers data_version
 from gridmgmt.db.models.duties import Duty  # noqa: F401 - registers the duty table
 from gridmgmt.db.models.followups import Followup, Photo
-from gridmgmt.db.models.grids import GridLiaison, GridMembership, GridSplitReason  # noqa: F401 - plan membership
+from gridmgmt.db.models.grids import GridLiaison, GridLock, GridMembership, GridSplitReason  # noqa: F401 - plan membership
 from gridmgmt.db.models.orgs import HelpPairing, OrgMeeting
 from gridmgmt.db.models.party import Cadre, CadreVillage, EconomicOrg, PartyMember, PartyOrg
 from gridmgmt.db.models.places import (

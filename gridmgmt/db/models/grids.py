@@ -3,13 +3,17 @@
 household.grid_cell_id and the liaison table follow the published plan (set on publish).
 """
 
-from sqlalchemy import ARRAY, ForeignKey, String, Text, UniqueConstraint
+from datetime import datetime
+
+from sqlalchemy import ARRAY, DateTime, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gridmgmt.db.models.base import Base, Timestamped, one_of
 
 # What a split reason is about: a cell cut in two, or a 村民小组 whose households lie in several cells.
 SPLIT_KINDS = ("cell", "group")
+# The hand edits that lock a household in its cell until the planner unlocks it.
+LOCK_EDITS = ("move", "group", "redraw")
 # Who gave it: the allocation (its rule reason) or a planner (in words).
 REASON_SOURCES = ("allocation", "planner")
 
@@ -24,6 +28,19 @@ class GridMembership(Base):
         ForeignKey("household.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     cell_id: Mapped[int] = mapped_column(ForeignKey("grid_cell.id", ondelete="CASCADE"), index=True)
+
+
+class GridLock(Base):
+    """A household a planner placed by hand in a draft plan: rebalance keeps it in its cell."""
+
+    __tablename__ = "grid_lock"
+    __table_args__ = (one_of("edit", LOCK_EDITS),)
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("grid_plan.id", ondelete="CASCADE"), primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), primary_key=True)
+    edit: Mapped[str] = mapped_column(String(8))
+    locked_by: Mapped[str | None] = mapped_column(String(64))  # the planner's username
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class GridLiaison(Base):

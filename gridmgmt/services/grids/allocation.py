@@ -11,7 +11,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import ColumnElement, case, delete, func, insert, select
+from sqlalchemy import ColumnElement, case, func, insert, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.grid_cells import OutsideVillage, VillageMesh, build_mesh, dissolve
@@ -164,21 +164,30 @@ def write_cells(
     labels,
     used: set[str] = frozenset(),
     version: int = 1,
+    inherit: dict[int, tuple[str, str]] | None = None,
 ) -> None:
-    """Insert the cells LABELS of one village's allocation, with their memberships;
-    codes go on from the numbers not USED in the plan yet, versions start at VERSION."""
+    """Insert the cells LABELS of one village's allocation, with their memberships; a label
+    in INHERIT keeps that (code, name), the others are numbered on from the numbers not USED
+    in the plan yet (nor inherited); versions start at VERSION."""
     village = town.villages.set_index("id").loc[cells.village_id]
     polygons = cells.polygons
     household_label = cells.sites[cells.mesh.site_of]
-    for n, label in zip(_cell_numbers(set(used), village.code), labels):
+    inherit = inherit or {}
+    fresh = _cell_numbers(set(used) | {code for code, _ in inherit.values()}, village.code)
+    for label in labels:
+        if int(label) in inherit:
+            code, name = inherit[int(label)]
+        else:
+            n = next(fresh)
+            code, name = f"{village.code}W{n:02d}", f"{village['name']}第{n}网格"
         cell_id = session.scalar(
             insert(GridCell)
             .values(
                 plan_id=plan_id,
                 village_id=cells.village_id,
-                code=f"{village.code}W{n:02d}",
+                code=code,
                 version=version,
-                name=f"{village['name']}第{n}网格",
+                name=name,
                 geom=cell_geom(town.plane, polygons[label]),
             )
             .returning(GridCell.id)
@@ -280,44 +289,3 @@ def next_version(session: Session, plan_id: int) -> int:
     """A version above every version of the plan's cells: a cell made again under an old
     code never matches what a stale editor saw."""
     return session.scalar(select(func.coalesce(func.max(GridCell.version), 0) + 1).where(GridCell.plan_id == plan_id))
-
-
-def rebalance(session: Session, plan_id: int, *, actor: Actor) -> PlanReport:
-    """Re-run allocation of a draft plan under its own rules, keeping its locked cells; audited, commits."""
-    plan = draft_plan(session, plan_id)
-    rules = plan_rules(plan)
-    town = load_township(session, plan.township_id)
-    version = next_version(session, plan.id)
-    locked = dict(
-        session.execute(select(GridCell.id, GridCell.code).where(GridCell.plan_id == plan.id, GridCell.locked)).all()
-    )
-    parts = []
-    for part in plan_cells(session, plan, town):
-        site_cell = np.append(part.cell_ids, -1)[part.sites]  # label -1 picks the appended -1
-        keep = np.isin(site_cell, list(locked))
-        kept_ids, fixed = np.unique(site_cell[keep], return_inverse=True)
-        sites = np.full(len(part.sites), -1)
-        sites[keep] = fixed
-        labels = allocate_groups(part.graph, rules, sites)
-        session.execute(
-            delete(GridCell).where(
-                GridCell.plan_id == plan.id, GridCell.village_id == part.village_id, GridCell.locked.is_(False)
-            )
-        )
-        fresh = VillageCells(part.village_id, part.households, part.mesh, part.graph, labels)
-        write_cells(
-            session,
-            town,
-            plan.id,
-            fresh,
-            np.unique(labels[~keep]),
-            used={locked[int(c)] for c in kept_ids},
-            version=version,
-        )
-        parts.append(fresh)
-    cells = sum(len(np.unique(p.sites)) for p in parts)
-    report = PlanReport(plan.id, cells, plan_quality(parts), group_splits(session, plan, rules))
-    note_allocation(session, plan.id, report.splits)
-    record(session, actor, "rebalance_plan", plan_target(plan), {"cells": report.cells, "locked": len(locked)})
-    session.commit()
-    return report

@@ -7,6 +7,7 @@ township's 联户 links (liaison table) when the plan is published.
 """
 
 from dataclasses import dataclass, field, replace
+from math import ceil
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.grid_assignment import assign_workers, link_households
 from gridmgmt.db.bulk import copy_rows
-from gridmgmt.db.models import Cadre, GridCell, Household, PartyMember
+from gridmgmt.db.models import Cadre, GridCell, Household, PartyMember, Village
 from gridmgmt.db.models.grids import GridLiaison, GridMembership
 from gridmgmt.db.queries import must_visit
 from gridmgmt.domain.branch_rules import CoverageRules
@@ -41,6 +42,8 @@ class AssignmentReport:
     households: int
     no_worker: list[str] = field(default_factory=list)
     short: dict[str, int] = field(default_factory=dict)  # cell code → unlinked households
+    # The cells short of liaisons or of a worker, by name: see shortfalls().
+    shortfalls: list[dict] = field(default_factory=list)
 
 
 def _load(session: Session, plan_id: int, township_id: int) -> list[pd.DataFrame]:
@@ -94,6 +97,50 @@ def _village_links(homes, members, snapped: Snapped, row_of, costs: VertexCosts,
     return np.where(linked >= 0, members.id.to_numpy()[np.maximum(linked, 0)], -1)
 
 
+def shortfalls(session: Session, plan_id: int, capacity: int) -> list[dict]:
+    """The cells of PLAN_ID short of 联户 party members or of a grid worker, most unlinked
+    households first: code, name, village, households, unlinked, liaisons (has), needs (at
+    CAPACITY households each), the members' names, the worker's name (None when there is none)."""
+    homes = pd.read_sql(
+        select(GridMembership.cell_id, PartyMember.id.label("member"), PartyMember.name)
+        .outerjoin(
+            GridLiaison,
+            and_(
+                GridLiaison.plan_id == GridMembership.plan_id, GridLiaison.household_id == GridMembership.household_id
+            ),
+        )
+        .outerjoin(PartyMember, PartyMember.id == GridLiaison.party_member_id)
+        .where(GridMembership.plan_id == plan_id),
+        session.connection(),
+    )
+    cells = session.execute(
+        select(GridCell.id, GridCell.code, GridCell.name, Village.name.label("village"), Cadre.name.label("worker"))
+        .join(Village, Village.id == GridCell.village_id)
+        .outerjoin(Cadre, Cadre.id == GridCell.grid_worker_id)
+        .where(GridCell.plan_id == plan_id)
+    ).all()
+    rows = []
+    for cell in cells:
+        mine = homes[homes.cell_id == cell.id]
+        members = mine.dropna(subset=["member"]).drop_duplicates("member").sort_values("name").name.tolist()
+        unlinked = int(mine.member.isna().sum())
+        if unlinked or cell.worker is None:
+            rows.append(
+                {
+                    "cell": cell.code,
+                    "name": cell.name,
+                    "village": cell.village,
+                    "households": len(mine),
+                    "unlinked": unlinked,
+                    "liaisons": len(members),
+                    "needs": ceil(len(mine) / capacity),
+                    "members": members,
+                    "worker": cell.worker,
+                }
+            )
+    return sorted(rows, key=lambda r: (-r["unlinked"], r["cell"]))
+
+
 def assign(session: Session, plan_id: int, *, actor: Actor, **changes) -> AssignmentReport:
     """Set every cell's grid worker and every household's liaison in draft plan PLAN_ID under
     its rules; CHANGES (max_cells_per_worker, liaison_capacity) are kept in them. Audited, commits."""
@@ -139,4 +186,5 @@ def assign(session: Session, plan_id: int, *, actor: Actor, **changes) -> Assign
         households=len(homes),
         no_worker=[c for c, w in zip(cells.code, chosen) if w < 0],
         short={code[c]: int(n) for c, n in short.items()},
+        shortfalls=shortfalls(session, plan.id, rules.liaison_capacity),
     )

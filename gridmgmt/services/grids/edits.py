@@ -1,5 +1,5 @@
 """The planner's edits of a draft plan: move households or a village group, redraw a
-cell's edge, split, merge, lock.
+cell's edge, lock (split, merge and redivide: services.grids.reshape).
 
 Every edit names the versions of the cells it touches as the editor saw them; a
 stale version refuses the whole edit (StaleCell → HTTP 409). The plan row is locked
@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import shapely
 import shapely.geometry
-from sqlalchemy import ARRAY, Integer, and_, cast, delete, func, select, update
+from sqlalchemy import ARRAY, Integer, and_, cast, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from gridmgmt.analysis.partition import is_connected, split
+from gridmgmt.analysis.partition import is_connected
 from gridmgmt.db.models import GridCell, GridPlan, Household, VillageGroup
 from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.domain.grid_rules import GridError, GridRules, check_bounds, check_versions
@@ -26,13 +26,11 @@ from gridmgmt.services.grids.allocation import (
     cell_geom,
     draft_plan,
     load_township,
-    next_version,
     plan_cells,
     plan_rules,
     plan_target,
-    write_cells,
 )
-from gridmgmt.services.grids.reasons import note_cell_split
+from gridmgmt.services.grids.locks import lock_households
 
 
 @dataclass(frozen=True)
@@ -120,7 +118,7 @@ def _check(edit: Edit, new_sites: np.ndarray) -> list[str]:
     return changed
 
 
-def _stage(session: Session, edit: Edit, new_sites: np.ndarray, codes: list[str]) -> None:
+def stage_edit(session: Session, edit: Edit, new_sites: np.ndarray, codes: list[str]) -> None:
     """Write the polygons of cells CODES and the households whose stored cell changed
     (no commit); labels beyond the stored cells are new cells, written by the caller."""
     part = edit.part
@@ -146,7 +144,7 @@ def _stage(session: Session, edit: Edit, new_sites: np.ndarray, codes: list[str]
     )
 
 
-def _commit(session: Session, edit: Edit, codes) -> EditResult:
+def commit_edit(session: Session, edit: Edit, codes) -> EditResult:
     """Audit the edit and commit; the versions of cells CODES now (None for a cell that is gone)."""
     record(session, edit.actor, "edit_plan", plan_target(edit.plan), {"edit": edit.kind, "cells": sorted(codes)})
     session.commit()
@@ -171,12 +169,12 @@ def move_households(
     kind: str = "move",
 ) -> EditResult:
     """Move the households HOUSEHOLD_CODES into cell TO_CELL of a draft plan; SEEN holds the
-    versions of the cells involved as the editor loaded them. Audited as ACTOR's edit KIND;
-    commits, or changes nothing."""
+    versions of the cells involved as the editor loaded them. The households are locked in
+    TO_CELL (rebalance keeps them). Audited as ACTOR's edit KIND; commits, or changes nothing."""
     if not household_codes:
         raise GridError("请先选择要移动的农户")
     homes = session.execute(
-        select(Household.code, GridCell.code.label("cell"))
+        select(Household.id, Household.code, GridCell.code.label("cell"))
         .outerjoin(GridMembership, and_(GridMembership.household_id == Household.id, GridMembership.plan_id == plan_id))
         .outerjoin(GridCell, GridCell.id == GridMembership.cell_id)
         .where(Household.code.in_(list(household_codes)))
@@ -191,8 +189,9 @@ def move_households(
     new_sites = edit.part.sites.copy()
     new_sites[edit.sites_of(household_codes)] = edit.label[to_cell]
     changed = _check(edit, new_sites)
-    _stage(session, edit, new_sites, changed)
-    return _commit(session, edit, changed)
+    stage_edit(session, edit, new_sites, changed)
+    lock_households(session, edit.plan.id, [h.id for h in homes], kind, actor)
+    return commit_edit(session, edit, changed)
 
 
 def move_group(
@@ -242,56 +241,6 @@ def redraw(
     if not codes:
         raise GridError(f"所画范围内没有本村其他网格的农户，网格 {cell_code} 未改变")
     return move_households(session, plan_id, list(codes), cell_code, seen, actor=actor, kind="redraw")
-
-
-def split_cell(
-    session: Session, plan_id: int, cell_code: str, seen: dict[str, int], *, actor: Actor, reason: str | None = None
-) -> EditResult:
-    """Cut cell CELL_CODE into two connected cells of about equal workload, keeping REASON (when
-    given) as why; audited, commits."""
-    edit = open_edit(session, plan_id, {cell_code}, seen, actor, "split")
-    rules = edit.rules
-    label = edit.label[cell_code]
-    if (edit.part.sites == label).sum() < 2:
-        raise GridError(f"网格 {cell_code} 只有一处农户，不能再拆分")
-    new_sites = split(edit.part.graph, rules, edit.part.sites, label)
-    new = new_sites.max()
-    weight = edit.part.graph.weight
-    for part_label in (label, new):
-        check_bounds(rules, cell_code, weight[edit.part.sites == label].sum(), weight[new_sites == part_label].sum())
-    gone = edit.part.households.id.to_numpy()[new_sites[edit.part.mesh.site_of] == new]
-    session.execute(
-        delete(GridMembership).where(
-            GridMembership.plan_id == edit.plan.id, GridMembership.household_id.in_(gone.tolist())
-        )
-    )
-    version = next_version(session, edit.plan.id)
-    _stage(session, edit, new_sites, [cell_code])
-    used = set(session.scalars(select(GridCell.code).where(GridCell.plan_id == edit.plan.id)))
-    write_cells(session, edit.town, edit.plan.id, replace(edit.part, sites=new_sites), [new], used, version)
-    added = set(session.scalars(select(GridCell.code).where(GridCell.plan_id == edit.plan.id))) - used
-    if reason is not None:
-        note_cell_split(session, edit.plan.id, cell_code, [cell_code, *added], reason, actor)
-    return _commit(session, edit, [cell_code, *added])
-
-
-def merge_cells(
-    session: Session, plan_id: int, keep: str, other: str, seen: dict[str, int], *, actor: Actor
-) -> EditResult:
-    """Merge cell OTHER into the adjacent cell KEEP of the same village; audited, commits."""
-    if keep == other:
-        raise GridError("请选择两个不同的网格")
-    edit = open_edit(session, plan_id, {keep, other}, seen, actor, "merge")
-    sites, k, o = edit.part.sites, edit.label[keep], edit.label[other]
-    a, b = sites[edit.part.mesh.edges].T
-    if not (((a == k) & (b == o)) | ((a == o) & (b == k))).any():
-        raise GridError(f"网格 {keep} 与 {other} 不相邻，不能合并")
-    new_sites = np.where(sites == o, k, sites)
-    weight = edit.part.graph.weight
-    check_bounds(edit.rules, keep, weight[sites == k].sum(), weight[new_sites == k].sum())
-    _stage(session, edit, new_sites, [keep])
-    session.execute(delete(GridCell).where(GridCell.id == edit.cells[other].id))
-    return _commit(session, edit, [keep, other])
 
 
 def set_locked(

@@ -63,7 +63,7 @@ def plan_list(session: Session) -> pd.DataFrame:
     return pd.DataFrame(rows.mappings().all())  # not read_sql: it turns published_at to UTC
 
 
-def _gaps(session: Session, plan: GridPlan) -> tuple[int, list[str]]:
+def plan_gaps(session: Session, plan: GridPlan) -> tuple[int, list[str]]:
     """(households of the township outside the plan, cells without a grid worker)."""
     in_plan = exists().where(GridMembership.plan_id == plan.id, GridMembership.household_id == Household.id)
     missing = session.scalar(select(func.count()).select_from(Household).where(in_township(plan.township_id), ~in_plan))
@@ -80,7 +80,7 @@ def publish(session: Session, plan_id: int, allow_no_worker: bool = False, *, ac
     grid cell and, when the plan has liaisons, replace the township's 联户 links; both audited
     as ACTOR's; commits."""
     plan = draft_plan(session, plan_id)
-    missing, no_worker = _gaps(session, plan)
+    missing, no_worker = plan_gaps(session, plan)
     if missing:
         raise GridError(f"有 {missing} 户不在本方案的任何网格中（可能是分配后新导入的农户），请重新分配后再发布")
     if no_worker and not allow_no_worker:

@@ -1,12 +1,13 @@
 """What the grid pages show: a plan's cells with live metrics, its households and groups
-(never a sensitive flag), two plans compared, and a grid worker's own cells and liaisons."""
+(never a sensitive flag), and a grid worker's own cells and liaisons (two plans compared:
+services.grids.compare)."""
 
 import json
 from dataclasses import dataclass
 
 import numpy as np
 from geoalchemy2 import Geography
-from sqlalchemy import ColumnElement, Float, Numeric, cast, func, select
+from sqlalchemy import ColumnElement, Float, Numeric, Select, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from gridmgmt.db.models import (
@@ -21,10 +22,11 @@ from gridmgmt.db.models import (
     VillageGroup,
 )
 from gridmgmt.db.models.grids import GridMembership
-from gridmgmt.db.queries import COORD_DIGITS, collection, feature_collection, must_visit, published_cells, rounded
+from gridmgmt.db.queries import COORD_DIGITS, feature_collection, must_visit, published_cells
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.services.grids.allocation import find_plan, plan_rules
-from gridmgmt.services.grids.plans import diff, plan_sizes
+from gridmgmt.services.grids.locks import plan_locks
+from gridmgmt.services.grids.plans import plan_sizes
 from gridmgmt.services.grids.reasons import plan_reasons
 from gridmgmt.services.grids.splits import group_splits
 
@@ -62,15 +64,14 @@ def township_plans(session: Session, code: str) -> list[dict]:
     return [dict(r) for r in rows.mappings()]
 
 
-def cell_features(session: Session, plan: GridPlan, rules: GridRules) -> dict:
-    """The plan's cells as GeoJSON with their live metrics: households, workload under RULES,
-    Polsby–Popper compactness (pp) and number of pieces."""
+def _cell_rows(plan: GridPlan, rules: GridRules, *columns) -> Select:
+    """The plan's cells with their live metrics (and COLUMNS): households, workload under
+    RULES, Polsby–Popper compactness (pp) and number of pieces."""
     area = cast(GridCell.geom, Geography(srid=4326))
     pp = 4 * func.pi() * func.ST_Area(area) / func.nullif(func.power(func.ST_Perimeter(area), 2), 0)
     households = func.count(Household.id)
     workload = households + rules.must_visit_extra * households.filter(must_visit())
-    return feature_collection(
-        session,
+    return (
         select(
             GridCell.code,
             GridCell.name,
@@ -83,7 +84,7 @@ def cell_features(session: Session, plan: GridPlan, rules: GridRules) -> dict:
             workload.label("workload"),
             func.round(cast(pp, Numeric), 3).label("pp"),
             func.ST_NumGeometries(GridCell.geom).label("pieces"),
-            GridCell.geom,
+            *columns,
         )
         .join(Village, Village.id == GridCell.village_id)
         .outerjoin(Cadre, Cadre.id == GridCell.grid_worker_id)
@@ -91,11 +92,27 @@ def cell_features(session: Session, plan: GridPlan, rules: GridRules) -> dict:
         .outerjoin(Household, Household.id == GridMembership.household_id)
         .where(GridCell.plan_id == plan.id)
         .group_by(GridCell.id, Village.id, Cadre.id)
-        .order_by(GridCell.code),
+        .order_by(GridCell.code)
     )
 
 
-def _summary(cells: list[dict], rules: GridRules) -> dict:
+def cell_features(session: Session, plan: GridPlan, rules: GridRules, codes: list[str] | None = None) -> dict:
+    """The plan's cells (those of CODES when given) as GeoJSON with their live metrics under RULES."""
+    rows = _cell_rows(plan, rules, GridCell.geom)
+    return feature_collection(session, rows if codes is None else rows.where(GridCell.code.in_(codes)))
+
+
+def cell_metrics(session: Session, plan: GridPlan, rules: GridRules) -> list[dict]:
+    """The plan's cells with their live metrics under RULES, no geometry."""
+    return [{**r, "pp": float(r["pp"] or 0)} for r in session.execute(_cell_rows(plan, rules)).mappings()]
+
+
+def plan_summary(session: Session, plan: GridPlan, rules: GridRules) -> dict:
+    """Balance and compactness of the plan's cells under RULES (no geometry read out)."""
+    return summary_of(cell_metrics(session, plan, rules), rules)
+
+
+def summary_of(cells: list[dict], rules: GridRules) -> dict:
     """Balance and compactness of the cells, each against its village's mean workload."""
     if not cells:
         return {"cells": 0}
@@ -122,12 +139,9 @@ def _degrees(coordinate: ColumnElement) -> ColumnElement:
     return cast(func.round(cast(coordinate, Numeric), COORD_DIGITS), Float)
 
 
-def plan_view(session: Session, plan_id: int) -> PlanView:
-    """Everything the editor draws for PLAN_ID; workloads and bounds follow the plan's rules."""
-    plan, township = plan_row(session, plan_id)
-    rules = plan_rules(plan)
-    cells = cell_features(session, plan, rules)
-    homes = session.execute(
+def _households(session: Session, plan_id: int, codes: list[str] | None = None) -> list[dict]:
+    """The plan's households (those in cells CODES when given): code, cell, group, lon, lat; no flags."""
+    rows = (
         select(
             Household.code,
             GridCell.code.label("cell"),
@@ -139,9 +153,29 @@ def plan_view(session: Session, plan_id: int) -> PlanView:
         .join(Household, Household.id == GridMembership.household_id)
         .join(GridCell, GridCell.id == GridMembership.cell_id)
         .outerjoin(VillageGroup, VillageGroup.id == Household.group_id)
-        .where(GridMembership.plan_id == plan.id)
+        .where(GridMembership.plan_id == plan_id)
         .order_by(Household.code)
     )
+    rows = rows if codes is None else rows.where(GridCell.code.in_(codes))
+    return [dict(r) for r in session.execute(rows).mappings()]
+
+
+def _splits(session: Session, plan: GridPlan, rules: GridRules) -> dict:
+    """The groups the plan splits and the cells a planner cut, with their reasons."""
+    return {
+        "splits": [s.as_dict() for s in group_splits(session, plan, rules)],
+        "cell_splits": [
+            {"cell": r.subject, "cells": r.cells, "reason": r.reason, "given_by": r.given_by}
+            for r in plan_reasons(session, plan.id, "cell")
+        ],
+    }
+
+
+def plan_view(session: Session, plan_id: int) -> PlanView:
+    """Everything the editor draws for PLAN_ID; workloads and bounds follow the plan's rules."""
+    plan, township = plan_row(session, plan_id)
+    rules = plan_rules(plan)
+    cells = cell_features(session, plan, rules)
     groups = session.execute(
         select(VillageGroup.code, VillageGroup.name, Village.code.label("village_code"))
         .join(Village, Village.id == VillageGroup.village_id)
@@ -152,32 +186,35 @@ def plan_view(session: Session, plan_id: int) -> PlanView:
         session, select(Village.code, Village.name, Village.geom).where(Village.township_id == plan.township_id)
     )
     info = {"id": plan.id, "name": plan.name, "status": plan.status, "township": township}
-    summary = _summary([f["properties"] for f in cells["features"]], rules)
+    summary = summary_of([f["properties"] for f in cells["features"]], rules)
+    split = _splits(session, plan, rules)
     return PlanView(
         info,
         rules,
         cells,
         villages,
         summary,
-        [dict(r) for r in homes.mappings()],
+        _households(session, plan.id),
         [dict(r) for r in groups.mappings()],
-        [s.as_dict() for s in group_splits(session, plan, rules)],
-        [
-            {"cell": r.subject, "cells": r.cells, "reason": r.reason, "given_by": r.given_by}
-            for r in plan_reasons(session, plan.id, "cell")
-        ],
+        split["splits"],
+        split["cell_splits"],
     )
 
 
-def diff_view(session: Session, plan_a: int, plan_b: int) -> dict:
-    """Two plans compared for a map: B's cells, the matched pairs and the moved households."""
-    result = diff(session, plan_a, plan_b)
-    plan = find_plan(session, plan_b)
-    moved = result.moved.assign(geometry=rounded(result.moved.geometry.array))
+def edit_view(session: Session, plan_id: int, versions: dict[str, int | None]) -> dict:
+    """What an edit changed in PLAN_ID, for the editor to patch its layers: the VERSIONS of the
+    cells it touched (None: gone), those cells now with their households, the plan's summary,
+    splits and hand edits kept."""
+    plan = find_plan(session, plan_id)
+    rules = plan_rules(plan)
+    codes = [code for code, version in versions.items() if version is not None]
     return {
-        "cells": cell_features(session, plan, plan_rules(plan)),
-        "moved": json.loads(moved.to_json(drop_id=True)) if len(moved) else collection([]),
-        "matches": result.matches.astype({"shared": int}).to_dict(orient="records"),
+        "versions": versions,
+        "cells": cell_features(session, plan, rules, codes),
+        "households": _households(session, plan.id, codes),
+        "summary": plan_summary(session, plan, rules),
+        "locks": plan_locks(session, plan.id),
+        **_splits(session, plan, rules),
     }
 
 
