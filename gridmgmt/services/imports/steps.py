@@ -13,7 +13,8 @@ from geodata.errors import ImportRejected, RowError
 from geodata.layers import LAYERS, Layer
 from geodata.prepare import Prepared, prepare
 from geodata.reading import DEFAULT_MAX_MB
-from gridmgmt.services.imports.links import ANY_TOWNSHIP, Township, link
+from gridmgmt.services.imports.links import ANY_TOWNSHIP, LOCATED, Township, link
+from gridmgmt.services.imports.places import locate_points
 from gridmgmt.services.imports.staging import Progress, Stage, create_stage, existing_code_errors, geometry_errors
 from gridmgmt.services.imports.tables import LOOKUPS, catalog
 from gridmgmt.services.imports.writing import ConcurrentChange, length_errors, link_parents, upsert
@@ -81,7 +82,11 @@ def check(
     """Stage PREPARED's rows and run every check over them in PostGIS; errors are collected, not raised."""
     # Each statement runs once over the staged rows: compiling it (JIT) costs more than it saves.
     session.execute(select(func.set_config("jit", "off", True)))
-    stage = create_stage(session, prepared, tables, progress)
+    located = None
+    if prepared.layer.name in LOCATED and prepared.layer.geom_kind == "point" and prepared.geoms is not None:
+        groups = prepared.layer.name == "households"
+        located = locate_points(session, tables, prepared.geoms, township and township.id, groups)
+    stage = create_stage(session, prepared, tables, progress, located)
     errors = list(prepared.errors) + length_errors(session, stage)
     if prepared.layer.geom_column:
         errors += geometry_errors(session, stage, fix_geometry)
