@@ -3,6 +3,7 @@ check the rows, write them."""
 
 from dataclasses import dataclass, field
 
+import psycopg
 from psycopg.errors import UniqueViolation
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
@@ -13,6 +14,7 @@ from geodata.errors import ImportRejected, RowError
 from geodata.layers import LAYERS, Layer
 from geodata.prepare import Prepared, prepare
 from geodata.reading import DEFAULT_MAX_MB
+from gridmgmt.services.imports.direct import Direct, copy_direct, direct
 from gridmgmt.services.imports.links import ANY_TOWNSHIP, LOCATED, Township, link
 from gridmgmt.services.imports.places import locate_points
 from gridmgmt.services.imports.staging import Progress, Stage, create_stage, existing_code_errors, geometry_errors
@@ -35,13 +37,17 @@ class FileOptions:
 
 @dataclass
 class Checked:
-    """A staged file after every check: its ERRORS (none: it may be written), and how many rows exist already."""
+    """A staged file after every check: its ERRORS (none: it may be written), and how many rows exist already.
 
-    stage: Stage
+    A clean file of a DIRECT layer is not staged (STAGE None): it is copied straight in (direct.py).
+    """
+
+    stage: Stage | None
     township: Township | None
     id_columns: set[str]
     existing: int
     errors: list[RowError] = field(default_factory=list)
+    direct: Direct | None = None
 
 
 def layer_of(name: str) -> Layer:
@@ -86,6 +92,9 @@ def check(
     if prepared.layer.name in LOCATED and prepared.layer.geom_kind == "point" and prepared.geoms is not None:
         groups = prepared.layer.name == "households"
         located = locate_points(session, tables, prepared.geoms, township and township.id, groups)
+    clean = direct(session, prepared, tables[prepared.layer.table], located, progress)
+    if clean:
+        return Checked(None, township, set(), 0, direct=clean)
     stage = create_stage(session, prepared, tables, progress, located)
     errors = list(prepared.errors) + length_errors(session, stage)
     if prepared.layer.geom_column:
@@ -99,21 +108,27 @@ def check(
 
 def write(session: Session, checked: Checked, update: bool) -> None:
     """Write the checked rows (upsert with UPDATE); ImportRejected when the database refuses them."""
-    stage, prepared = checked.stage, checked.stage.prepared
+    stage = checked.stage
+    prepared = checked.direct.prepared if checked.direct else stage.prepared
     try:
-        upsert(session, stage, checked.id_columns, checked.township and checked.township.id, update)
-    except DBAPIError as exc:
-        if isinstance(exc.orig, UniqueViolation):  # codes are checked above: another import wrote one since
+        if checked.direct:
+            copy_direct(session, checked.direct)
+        else:
+            upsert(session, stage, checked.id_columns, checked.township and checked.township.id, update)
+    except (DBAPIError, psycopg.Error) as exc:
+        # COPY runs on the driver's connection: its errors come unwrapped.
+        orig = exc.orig if isinstance(exc, DBAPIError) else exc
+        if isinstance(orig, UniqueViolation):  # codes are checked above: another import wrote one since
             raise ConcurrentChange(
                 [
                     RowError(
                         None,
                         prepared.headers["code"],
-                        f"另一次同时进行的导入已写入相同编码（{exc.orig.diag.message_detail}）",
+                        f"另一次同时进行的导入已写入相同编码（{orig.diag.message_detail}）",
                     )
                 ]
             ) from exc
-        raise ImportRejected.one(f"数据库拒绝写入：{exc.orig}") from exc  # a constraint the checks did not foresee
+        raise ImportRejected.one(f"数据库拒绝写入：{orig}") from exc  # a constraint the checks did not foresee
     if prepared.layer.name == "party_orgs" and "parent_code" in prepared.stored_columns():
         link_parents(session, stage)
 
