@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from geodata.errors import ImportRejected
 from gridmgmt.services.accounts.audit import Actor
-from gridmgmt.services.imports import import_layer
+from gridmgmt.services.imports import direct, import_layer
 
 TOWNSHIP = "449900103000"
 IMPORTER = Actor("importer")
@@ -111,3 +111,36 @@ def test_points_outside_every_village_are_each_reported(township, tmp_path):
         for row, (x, y) in ((2, points[1]), (3, points[2]))
     ]
     assert township.execute(text("SELECT count(*) FROM household")).scalar() == 0
+
+
+ROWS = """SELECT id, code, head, address, member_count, hardship, critically_ill, empty_nest_elderly,
+left_behind_children, petitioner, is_party_household, is_party_center_household, village_id, group_id,
+grid_cell_id, ST_AsEWKB(geom), version, created_at = updated_at FROM household ORDER BY id"""
+
+
+def test_a_clean_file_copied_straight_in_equals_the_staged_import(township, tmp_path, monkeypatch):
+    """The direct COPY and the stage write the same rows, flags and links included, in the same order."""
+    flags = "困难家庭,大病重病,空巢老人,留守儿童,信访户,党员户,党员中心户"
+    rows = [
+        (
+            f"h{i:03d}",
+            f"户主{i}",
+            f"地址{i}" if i % 3 else "",
+            i % 5 + 1,
+            x,
+            y,
+            *("是" if (i + k) % 4 == 0 else "否" for k in range(7)),
+        )
+        for i, (x, y) in enumerate(p for p in itertools.product(XS, YS) if inside(*p))
+    ]
+    path = csv(tmp_path, "h.csv", f"户编码,户主,地址,人口,经度,纬度,{flags}\n", rows)
+    written = []
+    for layers in (direct.DIRECT, set()):
+        monkeypatch.setattr(direct, "DIRECT", layers)
+        township.execute(text("SELECT setval(pg_get_serial_sequence('household', 'id'), 1000, false)"))
+        assert import_layer(township, "households", path, actor=IMPORTER).inserted == len(rows)
+        written.append(township.execute(text(ROWS)).all())
+        township.execute(text("DELETE FROM household"))
+        township.commit()
+    assert written[0] == written[1]
+    assert {row[5] for row in written[0]} == {True, False} and all(row[13] for row in written[0][:5])
