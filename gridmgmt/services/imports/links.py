@@ -2,17 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    and_,
-    exists,
-    func,
-    not_,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import ColumnElement, Select, and_, exists, func, not_, or_, select, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateIndex, CreateTable, Index
@@ -113,7 +103,7 @@ def locate(session: Session, stage: Stage, township: Township | None) -> list[Ro
     message = f"位置 {{value}} 不在{where}任何行政村内"
     if stage.prepared.layer.geom_kind == "point":
         return _located_points(session, stage, message)
-    # Each village or group polygon probes the indexed points: it stays prepared across its points.
+    # Each village polygon probes the indexed points: it stays prepared across its points.
     spot, v = _spot(session, stage), stage.tables["village"]
     village_of = (
         select(spot.c.row, v.c.id.label("village_id"), v.c.township_id)

@@ -85,7 +85,9 @@ def check(
     fix_geometry: bool,
     progress: Progress | None,
 ) -> Checked:
-    """Stage PREPARED's rows and run every check over them in PostGIS; errors are collected, not raised."""
+    """Stage PREPARED's rows and run every check over them in PostGIS; errors are collected, not raised.
+
+    Points are located first, in Python; a file then known clean is not staged (direct.py)."""
     # Each statement runs once over the staged rows: compiling it (JIT) costs more than it saves.
     session.execute(select(func.set_config("jit", "off", True)))
     located = None
@@ -128,7 +130,9 @@ def write(session: Session, checked: Checked, update: bool) -> None:
                     )
                 ]
             ) from exc
-        raise ImportRejected.one(f"数据库拒绝写入：{orig}") from exc  # a constraint the checks did not foresee
+        # A constraint the checks did not foresee. Only the primary message: the DETAIL and a COPY's CONTEXT
+        # quote the whole row, sensitive flags included.
+        raise ImportRejected.one(f"数据库拒绝写入：{orig.diag.message_primary or orig}") from exc
     if prepared.layer.name == "party_orgs" and "parent_code" in prepared.stored_columns():
         link_parents(session, stage)
 
