@@ -423,7 +423,7 @@ def test_a_large_import_refused_by_the_database_changes_nothing(villages, bulk, 
         schema = household_schema(villages)
         rows = "".join(f"n{i},{'王' if i == 7 else '甲'},115.69,23.90\n" for i in range(20))
         # The message names the refusal, not the row (COPY's CONTEXT would quote it, flags and all).
-        assert rejected(villages, "households", csv_file(tmp_path, rows)) == "数据库拒绝写入：no 王"
+        assert rejected(villages, "households", csv_file(tmp_path, rows)) == "文件：数据库拒绝写入：no 王"
         assert household_schema(villages) == schema and len(bulk) == 2
     finally:
         villages.execute(text("DROP FUNCTION refuse_wang() CASCADE"))
