@@ -151,7 +151,7 @@ def household_import(folder: Path) -> Result:
         min(ours),
         "ogr2ogr",
         min(theirs),
-        1.5,
+        1.0,
         f"各取 {RUNS} 次中最快；各次 gridmgmt/ogr2ogr 秒数：{runs}；"
         f"其中 gridmgmt 命令行启动（import --help）{min(startup):.1f} s",
     )

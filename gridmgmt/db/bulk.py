@@ -54,13 +54,19 @@ def ewkb_hex(geometries) -> np.ndarray:
 
 
 def copy_rows(
-    session: Session, table_name: str, columns: Sequence[str], rows: Iterable, types: Sequence[str] | None = None
+    session: Session,
+    table_name: str,
+    columns: Sequence[str],
+    rows: Iterable,
+    types: Sequence[str] | None = None,
+    binary: bool = True,
 ) -> None:
-    """COPY ROWS into TABLE_NAME(COLUMNS) inside the session's transaction; binary when given the TYPES to send."""
+    """COPY ROWS into TABLE_NAME(COLUMNS) inside the session's transaction, sent as TYPES when given: in
+    binary (the types must be the columns' own), or as text (BINARY false: the server casts each value)."""
     statement = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
         sql.Identifier(table_name),
         sql.SQL(", ").join(map(sql.Identifier, columns)),
-        sql.SQL(" (FORMAT binary)" if types else ""),
+        sql.SQL(" (FORMAT binary)" if types and binary else ""),
     )
     with _driver(session).cursor() as cur, cur.copy(statement) as copy:
         if types:

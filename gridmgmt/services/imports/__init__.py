@@ -3,7 +3,9 @@
 Commands: import_layer (here), demo (generate and load the demo township or county).
 Queries: preview.preview_layer (the same steps as import_layer, rolled back: the dry run of the 数据导入 page).
 The steps of an import (steps.py), each set-based in PostGIS over a TEMP stage: tables (Core tables),
-staging (COPY in, geometry and code checks), links (villages, groups, codes), writing (INSERT … SELECT, upsert).
+places (points located in villages and groups in Python, before staging), staging (COPY in, geometry and code
+checks), links (villages, groups, codes), writing (INSERT … SELECT, upsert); direct: a households file known
+clean skips the stage and is COPYed straight into the table.
 """
 
 from dataclasses import dataclass, field

@@ -76,50 +76,14 @@ def resolve_codes(session: Session, stage: Stage, township: Township | None) -> 
     return errors, filled
 
 
-def _group_of(stage: Stage, village_of: FromClause, spot: FromClause) -> Select:
-    """Each located row with its group: the polygon group of its village covering it, else its village's
-    nearest point group.
+def _spot(session: Session, stage: Stage) -> FromClause:
+    """A table with one point (ST_PointOnSurface) per row still to locate, GiST-indexed and analysed.
 
-    Polygon groups are matched per (row, village) by aggregation, then joined to the row's village:
-    cheaper than first joining every probe hit to village_of and de-duplicating by a sort.
-    """
-    g, w = stage.tables["village_group"], village_of
-    polygon_group = (
-        select(spot.c.row, g.c.village_id, func.min(g.c.id).label("id"))
-        .join_from(g, spot, func.ST_Covers(g.c.geom, spot.c.geom))
-        .where(func.ST_Dimension(g.c.geom) == 2)
-        .group_by(spot.c.row, g.c.village_id)
-        .cte("polygon_group")
-    )
-    nearest_point = (
-        select(g.c.id)
-        .where(g.c.village_id == w.c.village_id, func.ST_Dimension(g.c.geom) == 0)
-        .order_by(g.c.geom.op("<->")(spot.c.geom), g.c.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    return select(
-        w.c.row, w.c.village_id, w.c.township_id, func.coalesce(polygon_group.c.id, nearest_point)
-    ).select_from(
-        w.join(spot, spot.c.row == w.c.row).outerjoin(
-            polygon_group, and_(polygon_group.c.row == w.c.row, polygon_group.c.village_id == w.c.village_id)
-        )
-    )
-
-
-def _spot(session: Session, stage: Stage, points: bool) -> FromClause:
-    """A FROM item with one point per row still to locate, GiST-indexed and analysed.
-
-    POINTS (a point layer) are indexed in the stage itself, whose village_id statistics tell how
-    many rows are left; other geometries get an analysed table of ST_PointOnSurface first. Without
-    those row counts the planner would probe the village index once per point, ten times slower
+    Without its row count the planner would probe the village index once per point, ten times slower
     than probing the point index once per polygon.
     """
     s = stage.table
     to_locate = (s.c.geom.isnot(None), s.c.village_id.is_(None))
-    if points:
-        session.execute(CreateIndex(Index("import_stage_geom", s.c.geom, postgresql_using="gist")))
-        return select(s.c.row, s.c.geom).where(*to_locate).subquery("s")
     session.execute(CreateTable(SPOT))
     session.execute(
         SPOT.insert().from_select(["row", "geom"], select(s.c.row, func.ST_PointOnSurface(s.c.geom)).where(*to_locate))
@@ -129,13 +93,18 @@ def _spot(session: Session, stage: Stage, points: bool) -> FromClause:
     return SPOT
 
 
-def locate(session: Session, stage: Stage, township: Township | None, groups: bool, points: bool) -> list[RowError]:
+def locate(session: Session, stage: Stage, township: Township | None) -> list[RowError]:
     """Fill PLACE with the village (by ST_Covers) of every located row still without one; none is an error.
 
-    With GROUPS, PLACE also gets each row's village group. POINTS: the layer's geometries are points.
+    Points were located in Python before staging (with their village group: places.py); other
+    geometries are located here, once PostGIS has checked (and maybe repaired) them.
     """
-    # Each village or group polygon probes the indexed points: it stays prepared across its points.
-    spot, v = _spot(session, stage, points), stage.tables["village"]
+    where = f"乡镇“{township.name}”的" if township else ""
+    message = f"位置 {{value}} 不在{where}任何行政村内"
+    if stage.prepared.layer.geom_kind == "point":
+        return _located_points(session, stage, message)
+    # Each village polygon probes the indexed points: it stays prepared across its points.
+    spot, v = _spot(session, stage), stage.tables["village"]
     village_of = (
         select(spot.c.row, v.c.id.label("village_id"), v.c.township_id)
         .join_from(v, spot, func.ST_Covers(v.c.geom, spot.c.geom))
@@ -145,20 +114,27 @@ def locate(session: Session, stage: Stage, township: Township | None, groups: bo
     if township:
         village_of = village_of.where(v.c.township_id == township.id)
     village_of = village_of.cte("village_of")
-    columns = ["row", "village_id", "township_id"]
     session.execute(CreateTable(PLACE))
-    session.execute(
-        PLACE.insert().from_select([*columns, "group_id"], _group_of(stage, village_of, spot))
-        if groups
-        else PLACE.insert().from_select(columns, select(village_of))
-    )
-    where = f"乡镇“{township.name}”的" if township else ""
+    session.execute(PLACE.insert().from_select(["row", "village_id", "township_id"], select(village_of)))
     unplaced = ~exists().where(PLACE.c.row == spot.c.row)
     return _errors(
-        session,
-        select(spot.c.row, func.ST_AsText(spot.c.geom)).where(unplaced).order_by(spot.c.row),
-        "几何",
-        f"位置 {{value}} 不在{where}任何行政村内",
+        session, select(spot.c.row, func.ST_AsText(spot.c.geom)).where(unplaced).order_by(spot.c.row), "几何", message
+    )
+
+
+def _located_points(session: Session, stage: Stage, message: str) -> list[RowError]:
+    """locate() for points, located in Python before staging (places.py): PLACE gets the places of the
+    rows still without a village (with --township, a village code found first wins)."""
+    s = stage.table
+    columns = ["row", "village_id", "township_id", "group_id"]
+    located = select(s.c.row, *(s.c[f"place_{c}"] for c in columns[1:]))
+    session.execute(CreateTable(PLACE))
+    session.execute(
+        PLACE.insert().from_select(columns, located.where(s.c.place_village_id.isnot(None), s.c.village_id.is_(None)))
+    )
+    unplaced = (s.c.geom.isnot(None), s.c.village_id.is_(None), s.c.place_village_id.is_(None))
+    return _errors(
+        session, select(s.c.row, func.ST_AsText(s.c.geom)).where(*unplaced).order_by(s.c.row), "几何", message
     )
 
 
@@ -227,16 +203,16 @@ def link(session: Session, stage: Stage, township: Township | None) -> tuple[lis
     name = stage.prepared.layer.name
     if name == "townships":
         return [], set()
-    errors, points = [], stage.prepared.layer.geom_kind == "point"
+    errors = []
     if located(stage) and township is None:
         # The rows' townships come from their villages, so codes are resolved after locating.
-        errors += locate(session, stage, None, name == "households", points)
+        errors += locate(session, stage, None)
     code_errors, filled = resolve_codes(session, stage, township)
     errors += code_errors
     if name == "villages":
         errors += villages_in_township(session, stage, township)
     if located(stage) and township is not None:
-        errors += locate(session, stage, township, name == "households", points)
+        errors += locate(session, stage, township)
     if name == "party_orgs" and "parent_code" in stage.prepared.stored_columns():
         errors += parent_errors(session, stage, township)
     if name == "cadres":

@@ -80,8 +80,10 @@ def preview_layer(session: Session, layer_name: str, path: Path, options: FileOp
     try:
         prepared, checked = stage_file(session, layer, Path(path), options, None)
         found.rows, found.recognised, found.ignored = len(prepared), _recognised(prepared), prepared.ignored
-        s = checked.stage.table
-        existing = set(session.scalars(select(s.c.code).where(s.c.seen_version.isnot(None))))
+        s = checked.stage and checked.stage.table
+        existing = (
+            set(session.scalars(select(s.c.code).where(s.c.seen_version.isnot(None)))) if s is not None else set()
+        )
         found.new, found.updated = len(prepared) - checked.existing, checked.existing
         found.first_rows, found.features = _first_rows(prepared, existing), _features(prepared)
         found.errors = checked.errors

@@ -62,14 +62,22 @@ def _copy_type(column) -> str:
 
 
 def create_stage(
-    session: Session, prepared: Prepared, tables: dict[str, TableClause], progress: Progress | None = None
+    session: Session,
+    prepared: Prepared,
+    tables: dict[str, TableClause],
+    progress: Progress | None = None,
+    places: dict[str, list] | None = None,
 ) -> Stage:
-    """CREATE the TEMP staging table for PREPARED and COPY its rows in (row = record number)."""
+    """CREATE the TEMP staging table for PREPARED and COPY its rows in (row = record number), with the
+    PLACES located in Python (column -> values)."""
     stage = Stage(prepared, stage_table(prepared), tables)
     s = stage.table
     session.execute(CreateTable(s))
     columns = prepared.stored_columns()
     names, values = ["row", *columns], [range(1, len(prepared) + 1), *(prepared.values[c].to_numpy() for c in columns)]
+    for name, located in (places or {}).items():
+        names.append(name)
+        values.append(located)
     for name, geoms in (("geom", prepared.geoms), ("seat", prepared.seats)):
         if geoms is not None:
             names.append(name)

@@ -3,6 +3,7 @@ check the rows, write them."""
 
 from dataclasses import dataclass, field
 
+import psycopg
 from psycopg.errors import UniqueViolation
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
@@ -13,7 +14,9 @@ from geodata.errors import ImportRejected, RowError
 from geodata.layers import LAYERS, Layer
 from geodata.prepare import Prepared, prepare
 from geodata.reading import DEFAULT_MAX_MB
-from gridmgmt.services.imports.links import ANY_TOWNSHIP, Township, link
+from gridmgmt.services.imports.direct import Direct, copy_direct, direct
+from gridmgmt.services.imports.links import ANY_TOWNSHIP, LOCATED, Township, link
+from gridmgmt.services.imports.places import locate_points
 from gridmgmt.services.imports.staging import Progress, Stage, create_stage, existing_code_errors, geometry_errors
 from gridmgmt.services.imports.tables import LOOKUPS, catalog
 from gridmgmt.services.imports.writing import ConcurrentChange, length_errors, link_parents, upsert
@@ -34,13 +37,17 @@ class FileOptions:
 
 @dataclass
 class Checked:
-    """A staged file after every check: its ERRORS (none: it may be written), and how many rows exist already."""
+    """A staged file after every check: its ERRORS (none: it may be written), and how many rows exist already.
 
-    stage: Stage
+    A clean file of a DIRECT layer is not staged (STAGE None): it is copied straight in (direct.py).
+    """
+
+    stage: Stage | None
     township: Township | None
     id_columns: set[str]
     existing: int
     errors: list[RowError] = field(default_factory=list)
+    direct: Direct | None = None
 
 
 def layer_of(name: str) -> Layer:
@@ -78,10 +85,19 @@ def check(
     fix_geometry: bool,
     progress: Progress | None,
 ) -> Checked:
-    """Stage PREPARED's rows and run every check over them in PostGIS; errors are collected, not raised."""
+    """Stage PREPARED's rows and run every check over them in PostGIS; errors are collected, not raised.
+
+    Points are located first, in Python; a file then known clean is not staged (direct.py)."""
     # Each statement runs once over the staged rows: compiling it (JIT) costs more than it saves.
     session.execute(select(func.set_config("jit", "off", True)))
-    stage = create_stage(session, prepared, tables, progress)
+    located = None
+    if prepared.layer.name in LOCATED and prepared.layer.geom_kind == "point" and prepared.geoms is not None:
+        groups = prepared.layer.name == "households"
+        located = locate_points(session, tables, prepared.geoms, township and township.id, groups)
+    clean = direct(session, prepared, tables[prepared.layer.table], located, progress)
+    if clean:
+        return Checked(None, township, set(), 0, direct=clean)
+    stage = create_stage(session, prepared, tables, progress, located)
     errors = list(prepared.errors) + length_errors(session, stage)
     if prepared.layer.geom_column:
         errors += geometry_errors(session, stage, fix_geometry)
@@ -94,21 +110,29 @@ def check(
 
 def write(session: Session, checked: Checked, update: bool) -> None:
     """Write the checked rows (upsert with UPDATE); ImportRejected when the database refuses them."""
-    stage, prepared = checked.stage, checked.stage.prepared
+    stage = checked.stage
+    prepared = checked.direct.prepared if checked.direct else stage.prepared
     try:
-        upsert(session, stage, checked.id_columns, checked.township and checked.township.id, update)
-    except DBAPIError as exc:
-        if isinstance(exc.orig, UniqueViolation):  # codes are checked above: another import wrote one since
+        if checked.direct:
+            copy_direct(session, checked.direct)
+        else:
+            upsert(session, stage, checked.id_columns, checked.township and checked.township.id, update)
+    except (DBAPIError, psycopg.Error) as exc:
+        # COPY runs on the driver's connection: its errors come unwrapped.
+        orig = exc.orig if isinstance(exc, DBAPIError) else exc
+        if isinstance(orig, UniqueViolation):  # codes are checked above: another import wrote one since
             raise ConcurrentChange(
                 [
                     RowError(
                         None,
                         prepared.headers["code"],
-                        f"另一次同时进行的导入已写入相同编码（{exc.orig.diag.message_detail}）",
+                        f"另一次同时进行的导入已写入相同编码（{orig.diag.message_detail}）",
                     )
                 ]
             ) from exc
-        raise ImportRejected.one(f"数据库拒绝写入：{exc.orig}") from exc  # a constraint the checks did not foresee
+        # A constraint the checks did not foresee. Only the primary message: the DETAIL and a COPY's CONTEXT
+        # quote the whole row, sensitive flags included.
+        raise ImportRejected.one(f"数据库拒绝写入：{orig.diag.message_primary or orig}") from exc
     if prepared.layer.name == "party_orgs" and "parent_code" in prepared.stored_columns():
         link_parents(session, stage)
 

@@ -71,6 +71,8 @@ def stage_table(prepared: Prepared) -> Table:
         Column("row", Integer, nullable=False),
         *fields,
         *(Column(c, BigInteger) for c in ID_COLUMNS),
+        # Points are located in Python before staging (places.py): their village, township and group.
+        *(Column(f"place_{c}", BigInteger) for c in ("village_id", "township_id", "group_id")),
         Column("geom", Geometry()),
         Column("seat", Geometry("Point")),
         Column("seen_version", Integer),

@@ -5,7 +5,7 @@ from contextlib import nullcontext
 from sqlalchemy import ColumnElement, Select, String, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import FromClause
+from sqlalchemy.sql.expression import FromClause, TableClause
 
 from geodata.errors import ImportRejected, RowError
 from gridmgmt.db.bulk import indexes_rebuilt
@@ -89,7 +89,7 @@ def upsert(session: Session, stage: Stage, id_columns: set[str], township_id: in
             .order_by(s.c.row)
         )
 
-    with _bulk(session, stage, update):
+    with bulk_load(session, target, len(stage.prepared), update):
         session.execute(insert(target).from_select(columns, rows(literal(1), new=True)))
         if not update:
             return
@@ -128,12 +128,11 @@ def _updates(stage: Stage, excluded, columns: list[str]) -> dict[str, ColumnElem
     return sets | {"updated_at": func.now(), "version": target.c.version + 1}
 
 
-def _bulk(session: Session, stage: Stage, update: bool):
-    """Rebuild the target's indexes and keys after the insert when the file's rows outnumber what it holds.
+def bulk_load(session: Session, target: TableClause, rows: int, update: bool):
+    """Rebuild TARGET's indexes and keys after writing ROWS when they outnumber what it holds.
 
     UPDATE keeps the UNIQUE constraints: ON CONFLICT (code) needs its index.
     """
-    rows, target = len(stage.prepared), stage.target
     if rows < BULK_MIN_ROWS or rows < session.execute(select(func.count()).select_from(target)).scalar():
         return nullcontext()
     return indexes_rebuilt(session, target.name, unique=not update)

@@ -1,0 +1,94 @@
+"""Locate the rows of a point layer in villages and village groups in Python (shapely STRtree).
+
+The same rules as the SQL locating in links.py, without staging an index first: a row's village is
+the smallest-id village of the township covering its point; a household's group is the smallest-id
+polygon group of that village covering it, else the village's nearest point group (ties: smallest id).
+"""
+
+import numpy as np
+import shapely
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import TableClause
+
+NONE = -1
+
+
+def first_hits(inputs: np.ndarray, hits: np.ndarray, size: int) -> np.ndarray:
+    """For SIZE inputs, the smallest of the HITS each input index in INPUTS got (NONE for none)."""
+    first = np.full(size, NONE, dtype=np.int64)
+    order = np.lexsort((hits, inputs))
+    rows, at = np.unique(inputs[order], return_index=True)
+    first[rows] = hits[order][at]
+    return first
+
+
+def _villages(
+    session: Session, tables: dict[str, TableClause], township_id: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ids, township ids and polygons of the villages rows may lie in, by id."""
+    v = tables["village"]
+    query = select(v.c.id, v.c.township_id, func.ST_AsBinary(v.c.geom)).order_by(v.c.id)
+    if township_id is not None:
+        query = query.where(v.c.township_id == township_id)
+    rows = session.execute(query).all()
+    ids, towns, wkbs = (list(c) for c in zip(*rows)) if rows else ([], [], [])
+    return np.array(ids, dtype=np.int64), np.array(towns, dtype=np.int64), shapely.from_wkb(wkbs)
+
+
+def _groups(session: Session, tables: dict[str, TableClause]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Ids, village ids, dimensions and geometries of every village group, by id."""
+    g = tables["village_group"]
+    rows = session.execute(
+        select(g.c.id, g.c.village_id, func.ST_Dimension(g.c.geom), func.ST_AsBinary(g.c.geom)).order_by(g.c.id)
+    ).all()
+    ids, villages, dims, wkbs = (list(c) for c in zip(*rows)) if rows else ([], [], [], [])
+    return (
+        np.array(ids, dtype=np.int64),
+        np.array(villages, dtype=np.int64),
+        np.array(dims, dtype=np.int64),
+        shapely.from_wkb(wkbs),
+    )
+
+
+def group_ids(session: Session, tables: dict[str, TableClause], points, tree, village: np.ndarray) -> np.ndarray:
+    """The group id of each of POINTS (indexed in TREE) lying in VILLAGE (ids, NONE: not located), NONE for none."""
+    ids, villages, dims, geoms = _groups(session, tables)
+    polygons = np.flatnonzero(dims == 2)
+    # Each group polygon probes the indexed points: it stays prepared across its points.
+    hits, inputs = tree.query(geoms[polygons], predicate="covers")
+    hits = polygons[hits]
+    same = villages[hits] == village[inputs]
+    first = first_hits(inputs[same], hits[same], len(points))
+    group = np.where(first == NONE, NONE, ids[np.maximum(first, 0)])
+    lone = (group == NONE) & (village != NONE)
+    for village_id in np.intersect1d(village[lone], villages[dims == 0]):
+        rows = np.flatnonzero(lone & (village == village_id))
+        nearest = np.flatnonzero((dims == 0) & (villages == village_id))
+        inputs, hits = shapely.STRtree(geoms[nearest]).query_nearest(points[rows], all_matches=True)
+        group[rows] = ids[nearest[first_hits(inputs, hits, len(rows))]]
+    return group
+
+
+def _nullable(ids: np.ndarray) -> list[int | None]:
+    return [None if i == NONE else i for i in ids.tolist()]
+
+
+def locate_points(
+    session: Session, tables: dict[str, TableClause], points, township_id: int | None, groups: bool
+) -> dict[str, list[int | None]]:
+    """The staged columns place_village_id, place_township_id and (GROUPS) place_group_id of POINTS: the
+    village (of township TOWNSHIP_ID when given) covering each, its township and its group; None: not located."""
+    ids, towns, polygons = _villages(session, tables, township_id)
+    tree = shapely.STRtree(points)
+    # Each village polygon probes the indexed points: it stays prepared across its points.
+    hits, inputs = tree.query(polygons, predicate="covers")
+    first = first_hits(inputs, hits, len(points))
+    village = np.where(first == NONE, NONE, ids[np.maximum(first, 0)])
+    located = {
+        "place_village_id": _nullable(village),
+        "place_township_id": _nullable(np.where(first == NONE, NONE, towns[np.maximum(first, 0)])),
+    }
+    if groups:
+        located["place_group_id"] = _nullable(group_ids(session, tables, points, tree, village))
+    return located
