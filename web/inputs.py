@@ -295,10 +295,11 @@ Password = Annotated[str, Field(max_length=256)]
 
 
 class AccessForm(Inline):
-    """A user's role and scope (township, cadre), changed by an admin."""
+    """A user's role and scope (township or county, cadre), changed by an admin."""
 
     role: Code = Field("", title="角色")
     township: Code = Field("", title="乡镇")
+    county: Code = Field("", title="县")
     cadre: Code = Field("", title="干部编码")
 
 
