@@ -83,10 +83,11 @@ class OrgLife:
 
 @dataclass(frozen=True)
 class CountyOverview:
-    """The 县级总览: a county's code and name, the day, and one row of figures per township (by code);
-    the figures' keys are gridmgmt.domain.county.FIGURES'."""
+    """The 县级总览: a county's code and name, the day, one row of figures per township (by code;
+    the figures' keys are gridmgmt.domain.county.FIGURES') and the townships' boundaries (GeoJSON)."""
 
     code: str
     name: str
     day: date
     rows: list[dict]
+    boundaries: dict

@@ -234,7 +234,7 @@ def home_url() -> str:
     if current_user.role == "grid_worker":
         return url_for("mobile.index")
     if current_user.county_code and current_user.role != "admin":
-        return url_for("county.show", code=current_user.county_code)
+        return url_for("county.show", county=current_user.county_code)
     if current_user.role == "admin" or not current_user.township_code:
         return url_for("townships.index")
     return url_for("townships.show", code=current_user.township_code)

@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from geodata.layers import LAYERS
 from gridmgmt.domain.branch_rules import RULES
+from gridmgmt.domain.county import DEFAULT_SORT, FIGURE_KEYS
 from gridmgmt.domain.followups import MAX_PHOTO_BYTES
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.site_criteria import SiteConfig
@@ -70,6 +71,12 @@ class CoverageQuery(Params):
 
     village: Code | None = Field(None, title="行政村")
     rule: Literal[tuple(RULES)] | None = Field(None, title="问题类别")
+
+
+class CountyQuery(Params):
+    """The figure the 县级总览 ranks its townships by, worst first."""
+
+    sort: Literal[tuple(FIGURE_KEYS)] = Field(DEFAULT_SORT, title="排序")
 
 
 class OrgLifeQuery(Params):

@@ -81,6 +81,7 @@ DETAIL_KEYS = {
 # Download names (without the extension) of the workbooks and files users take away.
 FILE_NAMES = {
     "coverage": "覆盖情况",
+    "county": "县级总览",
     "demo_sites": "党建示范点",
     "site_tour": "示范点观摩路线",
     "visits": "走访情况",

@@ -48,7 +48,7 @@ def county_overview(
     Kept in memory: the figures but the visits per fingerprint, each township's visit figures
     until one of its cadres records a visit (gridmgmt.services.county.fingerprint)."""
     stamp = fingerprint(session)
-    name, table = _TABLES.get((county, day, rules, stamp), lambda: _table(session, county, day, rules))
+    name, table, boundaries = _TABLES.get((county, day, rules, stamp), lambda: _table(session, county, day, rules))
     stamps = visit_stamps(session, table.index.tolist())
     # The settings by value: VisitSettings holds a dict (not hashable), its repr lists every field.
     rows = [
@@ -58,11 +58,11 @@ def county_overview(
         )
         for row in table.reset_index().to_dict("records")
     ]
-    return CountyOverview(county, name, day, rows)
+    return CountyOverview(county, name, day, rows, boundaries)
 
 
-def _table(session: Session, county: str, day: date, rules: CoverageRules) -> tuple[str, pd.DataFrame]:
-    """The county's name and its townships' figures but the visits, by township id."""
+def _table(session: Session, county: str, day: date, rules: CoverageRules) -> tuple[str, pd.DataFrame, dict]:
+    """The county's name, its townships' figures but the visits (by township id) and their boundaries."""
     townships = pd.DataFrame(session.execute(county_townships(county)).all(), columns=["id", "code", "name", "county"])
     if townships.empty:
         raise NotFound(f"没有编码以 {county} 开头的乡镇")
@@ -70,7 +70,7 @@ def _table(session: Session, county: str, day: date, rules: CoverageRules) -> tu
     table = ids[["code", "name"]].join(_coverage(session, county, rules)).join(_committees(session, ids.index, rules))
     table = table.join(_plans(session, ids.index, day)).join(_sites(session, ids.index))
     names = townships.county.dropna()
-    return (str(names.iloc[0]) if len(names) else county), table
+    return (str(names.iloc[0]) if len(names) else county), table, _boundaries(session, county)
 
 
 def _coverage(session: Session, county: str, rules: CoverageRules) -> pd.DataFrame:
@@ -155,7 +155,7 @@ def _plain(row: dict) -> dict:
     return {key: None if pd.isna(value) else getattr(value, "item", lambda v=value: v)() for key, value in row.items()}
 
 
-def county_boundaries(session: Session, county: str) -> dict:
+def _boundaries(session: Session, county: str) -> dict:
     """The townships of COUNTY as a GeoJSON FeatureCollection (code and name), simplified for the county map."""
     towns = county_townships(county).subquery()
     shapes = select(
