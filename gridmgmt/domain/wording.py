@@ -29,6 +29,8 @@ TARGET_KINDS = {
 # Keys of an audit row's detail.
 DETAIL_KEYS = {
     "township": "乡镇",
+    "county": "县",
+    "sort": "排序",
     "workbook": "表格",
     "cells": "网格",
     "fields": "敏感信息",

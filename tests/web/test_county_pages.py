@@ -123,3 +123,9 @@ def test_county_access_is_refused_with_a_reason(session, people, role, town, cou
         add_user(session, "x", role, PASSWORD, town, actor=ACTOR, county_code=county)
     with pytest.raises(AccountError, match=message):
         set_access(session, "leader", role, town, None, actor=ACTOR, county_code=county)
+
+
+def test_a_county_code_is_six_digits(admin_client):
+    answer = admin_client.get("/counties/4415x0")
+    assert answer.status_code == 400
+    assert "县编码" in answer.get_data(as_text=True)
