@@ -117,3 +117,18 @@ def test_disable_and_enable(cli, session):
     assert authenticate(session, "wang", "s3cret-pass", None).username == "wang"
     actions = session.scalars(select(AuditLog.action).where(AuditLog.target == "wang").order_by(AuditLog.id)).all()
     assert actions == ["add_user", "disable_user", "enable_user"]
+
+
+def test_add_a_county_leader(cli, session):
+    """Issue 17: `--county` ties a leader to every township of the county; `user list` says so."""
+    result = cli(
+        "user", "add", "county", "--role", "leader", "--county", "441500", "--password-stdin", stdin="s3cret-pass\n"
+    )
+    assert result.exit_code == 0, result.output
+    user = session.scalars(select(AppUser).where(AppUser.username == "county")).one()
+    assert (user.county_code, user.township_id) == ("441500", None)
+    assert "county\t领导（只读）\t县 441500" in cli("user", "list").output
+    refused = cli(
+        "user", "add", "x", "--role", "reviewer", "--county", "441500", "--password-stdin", stdin="s3cret-pass\n"
+    )
+    assert refused.exit_code == 1 and "只有" in refused.output
