@@ -1,14 +1,19 @@
 """The 县级总览 (/counties/<county>): a county's townships ranked on one figure, on a table and a map,
-and the same table as Excel. County users open their own county, admins any; township users none."""
+the same table as Excel and the map on paper (A3). County users open their own county, admins any; township users none."""
+
+import tempfile
+from pathlib import Path
 
 from flask import Blueprint, render_template
 from flask_login import current_user
 
 from gridmgmt.config import get_settings
-from gridmgmt.domain.county import FIGURE_KEYS, FIGURES, worst_first
+from gridmgmt.domain.county import FIGURE_KEYS, FIGURES, shading, worst_first
 from gridmgmt.domain.permissions import may
 from gridmgmt.domain.wording import file_name
+from gridmgmt.maps.static.page import Page
 from gridmgmt.readmodels import CountyOverview
+from gridmgmt.services.county.briefing import export_county_map
 from gridmgmt.services.county.overview import county_overview
 from gridmgmt.services.county.workbook import export_county_workbook
 from gridmgmt.services.coverage.settings import coverage_rules
@@ -16,7 +21,8 @@ from gridmgmt.services.visits.settings import VisitSettings
 from web.auth import current_actor, permission_required, require_county
 from web.db import get_session
 from web.downloads import XLSX, attachment
-from web.inputs import CountyQuery
+from web.exports import MIMETYPES
+from web.inputs import CountyMapQuery, CountyQuery
 from web.params import accepts
 
 bp = Blueprint("county", __name__)
@@ -50,8 +56,23 @@ def show(county: str, query: CountyQuery):
         figures=FIGURES,
         sort=FIGURE_KEYS[query.sort],
         pages=pages,
-        figures_json=[{"key": f.key, "label": f.label, "worse": f.worse, "percent": f.percent} for f in FIGURES],
+        shadings=[{"key": f.key, "label": f.label, "worse": f.worse, **shading(overview.rows, f)} for f in FIGURES],
     )
+
+
+@bp.get("/counties/<county>/map.<any(pdf, png):fmt>")
+@permission_required("view_county")
+@accepts(query=CountyMapQuery)
+def print_map(county: str, fmt: str, query: CountyMapQuery):
+    """The county briefing map: the townships coloured by ?figure= on A3 (?paper=, ?orientation=), audited."""
+    require_county(county)
+    page = Page(query.paper, query.orientation)
+    filename = file_name("county_map", county, query.figure, ext=fmt)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / filename
+        export_county_map(get_session(), county, query.figure, fmt, path, page, current_actor(), **_settings())
+        content = path.read_bytes()
+    return attachment(content, MIMETYPES[fmt], filename)
 
 
 @bp.get("/counties/<county>.xlsx")

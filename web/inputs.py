@@ -79,6 +79,14 @@ class CountyQuery(Params):
     sort: Literal[tuple(FIGURE_KEYS)] = Field(DEFAULT_SORT, title="排序")
 
 
+class CountyMapQuery(Params):
+    """The figure a county briefing map is coloured by, and its paper (A3 landscape unless given)."""
+
+    figure: Literal[tuple(FIGURE_KEYS)] = Field(DEFAULT_SORT, title="着色指标")
+    paper: Code = Field("A3", title="纸张")
+    orientation: Code = Field("landscape", title="方向")
+
+
 class OrgLifeQuery(Params):
     """The quarter of a township's 组织生活 (the last whole one when absent)."""
 

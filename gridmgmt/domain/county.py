@@ -63,3 +63,41 @@ def worst_first(rows: list[dict], key: str) -> list[dict]:
         return (value is not None, 0 if value is None else sign * value, row["code"])
 
     return sorted(rows, key=rank)
+
+
+CLASSES = 5  # colour classes of the county map, best to worst
+
+
+def class_limits(values: list[float], worse: str, classes: int = CLASSES) -> list[float]:
+    """The CLASSES - 1 limits splitting VALUES into classes of about equal count, in the worse direction."""
+    ordered = sorted(values, reverse=worse == "less")
+    if not ordered:
+        return []
+    return [ordered[min(len(ordered) - 1, k * len(ordered) // classes)] for k in range(1, classes)]
+
+
+def class_of(value: float | None, limits: list[float], worse: str) -> int | None:
+    """VALUE's class under LIMITS: 0 best … len(LIMITS) worst; None for no value."""
+    if value is None:
+        return None
+    reached = [value >= limit if worse == "more" else value <= limit for limit in limits]
+    return sum(reached)
+
+
+def shown(figure: Figure, value: float | None) -> str:
+    """VALUE of FIGURE as the map and its legend write it: 45.3% for shares, 10.5 or 12 otherwise."""
+    if value is None:
+        return "无"
+    if figure.percent:
+        return f"{value * 100:.1f}%"
+    return f"{value:g}" if isinstance(value, int) else f"{value:.1f}".removesuffix(".0")
+
+
+def shading(rows: list[dict], figure: Figure) -> dict:
+    """How the county map colours ROWS by FIGURE: each township's class (by code; None: no value)
+    and the legend's entries, best class first ('<6', '≥6', …; '>46.0%', '≤46.0%', … when less is worse)."""
+    limits = class_limits([r[figure.key] for r in rows if r[figure.key] is not None], figure.worse)
+    below, from_on = ("<", "≥") if figure.worse == "more" else (">", "≤")
+    legend = [f"{below}{shown(figure, limits[0])}", *(f"{from_on}{shown(figure, v)}" for v in limits)] if limits else []
+    classes = {r["code"]: class_of(r[figure.key], limits, figure.worse) for r in rows}
+    return {"classes": classes, "legend": legend}

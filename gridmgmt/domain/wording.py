@@ -31,6 +31,7 @@ DETAIL_KEYS = {
     "township": "乡镇",
     "county": "县",
     "sort": "排序",
+    "figure": "着色指标",
     "workbook": "表格",
     "cells": "网格",
     "fields": "敏感信息",
@@ -84,6 +85,7 @@ DETAIL_KEYS = {
 FILE_NAMES = {
     "coverage": "覆盖情况",
     "county": "县级总览",
+    "county_map": "县级简报图",
     "demo_sites": "党建示范点",
     "site_tour": "示范点观摩路线",
     "visits": "走访情况",

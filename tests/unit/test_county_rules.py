@@ -2,7 +2,16 @@
 
 import pytest
 
-from gridmgmt.domain.county import DEFAULT_SORT, FIGURE_KEYS, FIGURES, worst_first
+from gridmgmt.domain.county import (
+    DEFAULT_SORT,
+    FIGURE_KEYS,
+    FIGURES,
+    class_limits,
+    class_of,
+    shading,
+    shown,
+    worst_first,
+)
 from gridmgmt.domain.permissions import county_of, covers_code, covers_county
 
 ROWS = [
@@ -64,3 +73,21 @@ def test_who_covers_a_township(role, township, county, code, expected):
 )
 def test_who_opens_a_county(role, county, expected):
     assert covers_county(role, county, "441624") is expected
+
+
+def test_classes_split_the_townships_in_fifths_worse_is_darker():
+    values = list(range(1, 11))  # ten townships, 1…10
+    limits = class_limits(values, "more")
+    assert limits == [3, 5, 7, 9]
+    assert [class_of(v, limits, "more") for v in values] == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+    fewer = class_limits(values, "less")
+    assert fewer == [8, 6, 4, 2] and class_of(1, fewer, "less") == 4 and class_of(10, fewer, "less") == 0
+    assert class_of(None, limits, "more") is None and class_limits([], "more") == []
+
+
+def test_the_shading_names_each_class_and_each_township():
+    rows = [{"code": str(k), "visit_rate": k / 10} for k in range(1, 11)] + [{"code": "x", "visit_rate": None}]
+    found = shading(rows, FIGURE_KEYS["visit_rate"])
+    assert found["legend"] == [">80.0%", "≤80.0%", "≤60.0%", "≤40.0%", "≤20.0%"]
+    assert found["classes"]["1"] == 4 and found["classes"]["10"] == 0 and found["classes"]["x"] is None
+    assert shown(FIGURE_KEYS["members_per_100"], 10.0) == "10" and shown(FIGURE_KEYS["blank_groups"], 12) == "12"

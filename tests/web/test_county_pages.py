@@ -129,3 +129,15 @@ def test_a_county_code_is_six_digits(admin_client):
     answer = admin_client.get("/counties/4415x0")
     assert answer.status_code == 400
     assert "县编码" in answer.get_data(as_text=True)
+
+
+def test_the_a3_briefing_map_is_a_pdf_and_audited(county_user, session):
+    leader = county_user("leader")
+    assert 'href="/counties/441500/map.pdf?figure=blank_groups&amp;paper=A3"' in leader.get(
+        f"/counties/{COUNTY}"
+    ).get_data(as_text=True)
+    answer = leader.get(f"/counties/{COUNTY}/map.pdf?figure=visit_rate")
+    assert answer.status_code == 200 and answer.data.startswith(b"%PDF")
+    audit = session.scalars(select(AuditLog).where(AuditLog.action == "export_map")).one()
+    assert audit.detail == {"kind": "county", "county": COUNTY, "figure": "visit_rate", "format": "pdf", "paper": "A3"}
+    assert leader.get(f"/counties/{COUNTY}/map.pdf?figure=nope").status_code == 400
