@@ -7,6 +7,7 @@ from sqlalchemy import select
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import ApiToken, AppUser, AuditLog
+from gridmgmt.services.accounts.actors import ActorRefused, named_actor
 from gridmgmt.services.accounts.demo_users import DEMO_PASSWORD
 from gridmgmt.services.accounts.logins import LoginFailed, authenticate
 from gridmgmt.services.accounts.users import user_for_token
@@ -132,3 +133,18 @@ def test_add_a_county_leader(cli, session):
         "user", "add", "x", "--role", "reviewer", "--county", "441500", "--password-stdin", stdin="s3cret-pass\n"
     )
     assert refused.exit_code == 1 and "只有" in refused.output
+
+
+def test_a_county_planner_acts_for_the_townships_of_their_county_only(cli, session):
+    """`--as` a county planner: any township of their county, no other, and never every township."""
+    assert (
+        cli(
+            "user", "add", "cp", "--role", "planner", "--county", "441500", "--password-stdin", stdin="s3cret-pass\n"
+        ).exit_code
+        == 0
+    )
+    assert named_actor(session, "cp", ("export_data",), TOWNSHIP_CODE).username == "cp"
+    with pytest.raises(ActorRefused, match="不属于乡镇 441600100000"):
+        named_actor(session, "cp", ("export_data",), "441600100000")
+    with pytest.raises(ActorRefused, match="请用 --township 指定"):
+        named_actor(session, "cp", ("export_data",), None)
