@@ -67,7 +67,7 @@ def print_map(county: str, fmt: str, query: CountyMapQuery):
     """The county briefing map: the townships coloured by ?figure= on A3 (?paper=, ?orientation=), audited."""
     require_county(county)
     page = Page(query.paper, query.orientation)
-    filename = file_name("county_map", county, query.figure, ext=fmt)
+    filename = file_name("county_map", county, FIGURE_KEYS[query.figure].label, ext=fmt)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / filename
         export_county_map(get_session(), county, query.figure, fmt, path, page, current_actor(), **_settings())

@@ -40,7 +40,7 @@ def test_a_county_leader_sees_the_townships_ranked_with_links(county_user):
     assert f'href="/townships/{OTHER_TOWNSHIP_CODE}/visits"' in html
     assert f'href="/townships/{TOWNSHIP_CODE}/coverage"' in html
     assert f"/townships/{TOWNSHIP_CODE}/grids" not in html
-    assert '<script type="application/json" id="county-data">' in html
+    assert '<script type="application/json" id="county-data" nonce=' in html
     assert '<a href="/counties/441500"' in html  # the 县级总览 menu entry
 
 
