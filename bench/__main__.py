@@ -3,6 +3,7 @@
 from bench.cli import cli_benchmarks
 from bench.common import Result
 from bench.concurrency import concurrent_gets
+from bench.county import county_benchmarks
 from bench.coverage import coverage_benchmarks
 from bench.deskpages import desk_pages
 from bench.exports import export_benchmarks
@@ -29,6 +30,7 @@ def main() -> None:
     results += network_benchmarks()
     results += site_benchmarks()
     results += coverage_benchmarks()
+    results += county_benchmarks()
     results += household_tiles()
     results += overview_page()
     results += desk_pages()

@@ -79,3 +79,15 @@ class OrgLife:
     branches: pd.DataFrame  # per branch: village, code, name, committee_size, a count per type, met, missing
     meetings: pd.DataFrame  # the meetings held: held_on, branch, meeting_type, venue, attendees, at_venue, distance_m
     groups: pd.DataFrame  # per 党小组: village, code, name, branch, 党小组会 held, met, missing (months)
+
+
+@dataclass(frozen=True)
+class CountyOverview:
+    """The 县级总览: a county's code and name, the day, one row of figures per township (by code;
+    the figures' keys are gridmgmt.domain.county.FIGURES') and the townships' boundaries (GeoJSON)."""
+
+    code: str
+    name: str
+    day: date
+    rows: list[dict]
+    boundaries: dict

@@ -10,6 +10,7 @@ from web import (
     audit,
     auth,
     clock,
+    county,
     coverage,
     db,
     errors,
@@ -85,6 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(postings.bp)
     app.register_blueprint(field.bp)
     app.register_blueprint(followups.bp)
+    app.register_blueprint(county.bp)
     serving.init_app(app)
     errors.init_app(app)
     return app

@@ -17,7 +17,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_required
 from flask_wtf.csrf import CSRFProtect
 
 from gridmgmt.config import get_settings
-from gridmgmt.domain.permissions import Forbidden, Scope, may
+from gridmgmt.domain.permissions import Forbidden, Scope, covers_code, covers_county, may
 from gridmgmt.domain.vocab import ROLES
 from gridmgmt.services.accounts.audit import Actor, record
 from gridmgmt.services.accounts.logins import SESSION_LIFETIME, session_user
@@ -35,6 +35,7 @@ __all__ = [
     "login_required",
     "permission_required",
     "public",
+    "require_county",
     "require_township",
     "roles_required",
     "snapshot",
@@ -60,6 +61,7 @@ class CurrentUser(UserMixin):
     role: str
     township_id: int | None
     township_code: str | None
+    county_code: str | None  # 县级 users: their county instead of a township
     cadre_id: int | None
     login_key: str | None = None  # the session cookie's key; None for a token's user
 
@@ -102,7 +104,7 @@ def init_app(app: Flask) -> None:
 
 
 def snapshot(user_id: int, login_key: str | None = None) -> CurrentUser | None:
-    """The user USER_ID with their township's code, read fresh; None when unknown or inactive.
+    """The user USER_ID with their township's (or county's) code, read fresh; None when unknown or inactive.
 
     With LOGIN_KEY, also None unless that login session of theirs is open.
     """
@@ -216,15 +218,23 @@ def current_scope() -> Scope:
 
 
 def require_township(code: str) -> None:
-    """Raise Forbidden unless the current user may see the township CODE."""
-    if current_user.role != "admin" and current_user.township_code != code:
+    """Raise Forbidden unless the current user may see the township CODE (their own, or one of their county)."""
+    if not covers_code(current_user.role, current_user.township_code, current_user.county_code, code):
+        raise Forbidden(code)
+
+
+def require_county(code: str) -> None:
+    """Raise Forbidden unless the current user may open the county CODE's pages."""
+    if not covers_county(current_user.role, current_user.county_code, code):
         raise Forbidden(code)
 
 
 def home_url() -> str:
-    """Where a user starts: grid workers their phone page, others their township."""
+    """Where a user starts: grid workers their phone page, county users their county, others their township."""
     if current_user.role == "grid_worker":
         return url_for("mobile.index")
+    if current_user.county_code and current_user.role != "admin":
+        return url_for("county.show", county=current_user.county_code)
     if current_user.role == "admin" or not current_user.township_code:
         return url_for("townships.index")
     return url_for("townships.show", code=current_user.township_code)

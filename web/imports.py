@@ -15,7 +15,7 @@ from geodata.layers import LAYERS
 from geodata.templates import template_workbook
 from gridmgmt.config import get_settings
 from gridmgmt.domain.errors import NotFound
-from gridmgmt.domain.permissions import Forbidden, may
+from gridmgmt.domain.permissions import Forbidden, covers_code, may
 from gridmgmt.domain.wording import file_name
 from gridmgmt.reports.import_errors import import_errors_workbook
 from gridmgmt.services.grids.checks import check_plan
@@ -44,9 +44,10 @@ def _max_mb() -> int:
 
 
 def _townships() -> list:
-    """The townships the user may import into: all for an admin, else their own."""
+    """The townships the user may import into: all for an admin, their county's for a county user, else their own."""
     found = township_summaries(get_session())
-    return found if current_user.role == "admin" else [t for t in found if t.code == current_user.township_code]
+    user = current_user
+    return [t for t in found if covers_code(user.role, user.township_code, user.county_code, t.code)]
 
 
 def _page(**shown):
@@ -71,6 +72,8 @@ def _options(form: ImportForm) -> dict:
         if not layer.needs_township:
             raise Forbidden(layer.name)
         township = township or current_user.township_code
+        if township is None:  # a county user picks one of their townships
+            raise Forbidden(layer.name)
     if township:
         require_township(township)
     return {

@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from geodata.layers import LAYERS
 from gridmgmt.domain.branch_rules import RULES
+from gridmgmt.domain.county import DEFAULT_SORT, FIGURE_KEYS
 from gridmgmt.domain.followups import MAX_PHOTO_BYTES
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.site_criteria import SiteConfig
@@ -70,6 +71,20 @@ class CoverageQuery(Params):
 
     village: Code | None = Field(None, title="行政村")
     rule: Literal[tuple(RULES)] | None = Field(None, title="问题类别")
+
+
+class CountyQuery(Params):
+    """The figure the 县级总览 ranks its townships by, worst first."""
+
+    sort: Literal[tuple(FIGURE_KEYS)] = Field(DEFAULT_SORT, title="排序")
+
+
+class CountyMapQuery(Params):
+    """The figure a county briefing map is coloured by, and its paper (A3 landscape unless given)."""
+
+    figure: Literal[tuple(FIGURE_KEYS)] = Field(DEFAULT_SORT, title="着色指标")
+    paper: Code = Field("A3", title="纸张")
+    orientation: Code = Field("landscape", title="方向")
 
 
 class OrgLifeQuery(Params):
@@ -295,10 +310,11 @@ Password = Annotated[str, Field(max_length=256)]
 
 
 class AccessForm(Inline):
-    """A user's role and scope (township, cadre), changed by an admin."""
+    """A user's role and scope (township or county, cadre), changed by an admin."""
 
     role: Code = Field("", title="角色")
     township: Code = Field("", title="乡镇")
+    county: Code = Field("", title="县")
     cadre: Code = Field("", title="干部编码")
 
 

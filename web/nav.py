@@ -1,4 +1,4 @@
-"""The navigation bar: the township pages that the current user's role may open."""
+"""The navigation bar: the county and township pages that the current user's role may open."""
 
 from dataclasses import dataclass
 
@@ -32,20 +32,27 @@ class NavLink:
 
 
 def township_links() -> list[NavLink]:
-    """Links to the pages of the township on screen (or the user's own) the role may open;
-    for the field roles, their phone pages."""
+    """Links to the pages of the township on screen (or the user's own) the role may open, after
+    a county user's 县级总览; for the field roles, their phone pages."""
     if not current_user.is_authenticated:
         return []
     if may(current_user.role, "use_phone_layout"):
         return [NavLink(label, url_for(endpoint), request.endpoint == endpoint) for label, endpoint in FIELD_PAGES]
     code = (request.view_args or {}).get("code") or current_user.township_code
-    if not code:
-        return []
-    return [
+    pages = [
         NavLink(label, url_for(endpoint, code=code), request.endpoint == endpoint)
         for label, endpoint, action in TOWNSHIP_PAGES
-        if may(current_user.role, action)
+        if code and may(current_user.role, action)
     ]
+    return county_links() + pages
+
+
+def county_links() -> list[NavLink]:
+    """The 县级总览 of the current user's county, for county users."""
+    county = current_user.county_code
+    if not county or not may(current_user.role, "view_county"):
+        return []
+    return [NavLink("县级总览", url_for("county.show", county=county), request.endpoint == "county.show")]
 
 
 def init_app(app: Flask) -> None:

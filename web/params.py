@@ -137,6 +137,7 @@ class PathValues(Params):
     """Every variable of every URL rule, by name; a rule with a new name must add it here."""
 
     code: Code | None = Field(None, title="编码")
+    county: Annotated[str, Field(pattern=r"^[0-9]{6}$")] | None = Field(None, title="县编码")
     plan_id: Id | None = Field(None, title="方案编号")
     user_id: Id | None = Field(None, title="用户编号")
     token_id: Id | None = Field(None, title="令牌编号")

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from gridmgmt.domain.vocab import ROLES
 from gridmgmt.services.accounts import users
-from gridmgmt.services.accounts.directory import account, accounts, townships
+from gridmgmt.services.accounts.directory import account, accounts, counties, townships
 from gridmgmt.services.accounts.resets import change_own_password, reset_password
 from gridmgmt.services.accounts.users import AccountError
 from web.auth import current_actor, permission_required
@@ -30,7 +30,7 @@ def _checked(form) -> None:
 def index():
     """Every account, and a form to add one."""
     session = get_session()
-    return render_template("users/index.html", users=accounts(session), townships=townships(session), roles=ROLES)
+    return render_template("users/index.html", users=accounts(session), **_places(session))
 
 
 @bp.post("/users")
@@ -48,6 +48,7 @@ def add(form: NewUserForm):
             form.township or None,
             form.cadre.strip() or None,
             actor=current_actor(),
+            county_code=form.county or None,
         )
     except AccountError as exc:
         flash(f"未添加：{exc}", "error")
@@ -61,7 +62,12 @@ def add(form: NewUserForm):
 def show(user_id: int):
     """One account: role and scope, enable or disable, reset the password, tokens."""
     session = get_session()
-    return render_template("users/show.html", user=account(session, user_id), townships=townships(session), roles=ROLES)
+    return render_template("users/show.html", user=account(session, user_id), **_places(session))
+
+
+def _places(session) -> dict:
+    """The roles and the townships and counties a user may be given, for the access fields."""
+    return {"roles": ROLES, "townships": townships(session), "counties": counties(session)}
 
 
 def _back(user_id: int, action, message: str):
@@ -84,7 +90,8 @@ def change_access(user_id: int, form: AccessForm):
     def change(username: str) -> None:
         _checked(form)
         township, cadre = form.township or None, form.cadre.strip() or None
-        users.set_access(get_session(), username, form.role, township, cadre, actor=current_actor())
+        county = form.county or None
+        users.set_access(get_session(), username, form.role, township, cadre, actor=current_actor(), county_code=county)
 
     return _back(user_id, change, "已修改 {username} 的角色和范围，其登录已失效")
 

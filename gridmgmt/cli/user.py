@@ -53,14 +53,39 @@ def user() -> None:
 @click.argument("username", metavar="用户名")
 @click.option("--role", required=True, type=ROLE, help="角色")
 @click.option(
-    "--township", "township_code", metavar="编码", help="所属乡镇编码（系统管理员以外必填；网格员可由 --cadre 推出）"
+    "--township",
+    "township_code",
+    metavar="编码",
+    help="所属乡镇编码（系统管理员和县级用户以外必填；网格员可由 --cadre 推出）",
+)
+@click.option(
+    "--county",
+    "county_code",
+    metavar="编码",
+    help="所属县的 6 位编码（乡镇编码前 6 位，如 441624）：县级领导、规划员看全县各乡镇，与 --township 二选一",
 )
 @click.option("--cadre", "cadre_code", metavar="编码", help="关联干部编码（网格员必填）")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读一行作为密码（不提示）")
-def add(username: str, role: str, township_code: str | None, cadre_code: str | None, password_stdin: bool) -> None:
+def add(
+    username: str,
+    role: str,
+    township_code: str | None,
+    county_code: str | None,
+    cadre_code: str | None,
+    password_stdin: bool,
+) -> None:
     """添加用户（记入审计日志）。"""
     password = _password(password_stdin)
-    _run(_accounts().add_user, username, role, password, township_code, cadre_code, actor=os_actor())
+    _run(
+        _accounts().add_user,
+        username,
+        role,
+        password,
+        township_code,
+        cadre_code,
+        actor=os_actor(),
+        county_code=county_code,
+    )
     click.echo(f"已添加用户 {username}（{ROLES[role]}）")
 
 
@@ -122,6 +147,13 @@ def revoke(username: str, name: str | None) -> None:
     click.echo(f"已吊销 {username} 的 {count} 个访问令牌")
 
 
+def _place(account) -> str:
+    """Where ACCOUNT answers for, as `user list` shows it."""
+    if account.county_code:
+        return f"县 {account.county_code}"
+    return account.township_name or "全部乡镇"
+
+
 @user.command("list")
 def list_command() -> None:
     """列出全部用户。"""
@@ -129,7 +161,7 @@ def list_command() -> None:
 
     for account in _run(accounts):
         state = "" if account.active else "（已停用）"
-        click.echo(f"{account.username}\t{ROLES[account.role]}\t{account.township_name or '全部乡镇'}{state}")
+        click.echo(f"{account.username}\t{ROLES[account.role]}\t{_place(account)}{state}")
 
 
 @user.command("demo")

@@ -37,7 +37,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Command line: whole layers with names and phones out (gridmgmt export, export-gpkg), files in (import).
     "export_data": frozenset({"admin", "planner"}),
     "import_data": frozenset({"admin", "planner"}),
+    # 县级总览: the county's townships side by side (a county user's own county; admins any).
+    "view_county": frozenset({"admin", "planner", "leader"}),
 }
+# Roles that may answer for a whole county instead of one township (admins see every county).
+COUNTY_ROLES = frozenset({"planner", "leader"})
+COUNTY_CODE_LENGTH = 6
 
 
 class Forbidden(PermissionError):
@@ -100,6 +105,28 @@ def role_scope(role: str, township_id: int | None) -> Scope:
     if role == "admin":
         return Scope(township_ids=None)
     return Scope(township_ids=frozenset({township_id}), households=may(role, "view_household"))
+
+
+def county_of(township_code: str) -> str:
+    """The county code of TOWNSHIP_CODE: the first six digits of a 12-digit 统计用区划代码."""
+    return township_code[:COUNTY_CODE_LENGTH]
+
+
+def covers_code(role: str, own_township: str | None, own_county: str | None, township_code: str) -> bool:
+    """True when a user with ROLE tied to OWN_TOWNSHIP or OWN_COUNTY may open TOWNSHIP_CODE's pages."""
+    if role == "admin":
+        return True
+    if own_county is not None:
+        return county_of(township_code) == own_county
+    return own_township == township_code
+
+
+def covers_county(role: str, own_county: str | None, county_code: str) -> bool:
+    """True when a user with ROLE tied to OWN_COUNTY may open the county COUNTY_CODE's pages:
+    admins any county, county users their own, township users none."""
+    if not may(role, "view_county"):
+        return False
+    return role == "admin" or own_county == county_code
 
 
 def shows_sensitive(role: str, in_scope: bool) -> bool:

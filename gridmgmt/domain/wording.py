@@ -29,6 +29,9 @@ TARGET_KINDS = {
 # Keys of an audit row's detail.
 DETAIL_KEYS = {
     "township": "乡镇",
+    "county": "县",
+    "sort": "排序",
+    "figure": "着色指标",
     "workbook": "表格",
     "cells": "网格",
     "fields": "敏感信息",
@@ -81,6 +84,8 @@ DETAIL_KEYS = {
 # Download names (without the extension) of the workbooks and files users take away.
 FILE_NAMES = {
     "coverage": "覆盖情况",
+    "county": "县级总览",
+    "county_map": "县级简报图",
     "demo_sites": "党建示范点",
     "site_tour": "示范点观摩路线",
     "visits": "走访情况",

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import ApiToken, AppUser, AuditLog
+from gridmgmt.services.accounts.actors import ActorRefused, named_actor
 from gridmgmt.services.accounts.demo_users import DEMO_PASSWORD
 from gridmgmt.services.accounts.logins import LoginFailed, authenticate
 from gridmgmt.services.accounts.users import user_for_token
@@ -117,3 +118,33 @@ def test_disable_and_enable(cli, session):
     assert authenticate(session, "wang", "s3cret-pass", None).username == "wang"
     actions = session.scalars(select(AuditLog.action).where(AuditLog.target == "wang").order_by(AuditLog.id)).all()
     assert actions == ["add_user", "disable_user", "enable_user"]
+
+
+def test_add_a_county_leader(cli, session):
+    """Issue 17: `--county` ties a leader to every township of the county; `user list` says so."""
+    result = cli(
+        "user", "add", "county", "--role", "leader", "--county", "441500", "--password-stdin", stdin="s3cret-pass\n"
+    )
+    assert result.exit_code == 0, result.output
+    user = session.scalars(select(AppUser).where(AppUser.username == "county")).one()
+    assert (user.county_code, user.township_id) == ("441500", None)
+    assert "county\t领导（只读）\t县 441500" in cli("user", "list").output
+    refused = cli(
+        "user", "add", "x", "--role", "reviewer", "--county", "441500", "--password-stdin", stdin="s3cret-pass\n"
+    )
+    assert refused.exit_code == 1 and "只有" in refused.output
+
+
+def test_a_county_planner_acts_for_the_townships_of_their_county_only(cli, session):
+    """`--as` a county planner: any township of their county, no other, and never every township."""
+    assert (
+        cli(
+            "user", "add", "cp", "--role", "planner", "--county", "441500", "--password-stdin", stdin="s3cret-pass\n"
+        ).exit_code
+        == 0
+    )
+    assert named_actor(session, "cp", ("export_data",), TOWNSHIP_CODE).username == "cp"
+    with pytest.raises(ActorRefused, match="不属于乡镇 441600100000"):
+        named_actor(session, "cp", ("export_data",), "441600100000")
+    with pytest.raises(ActorRefused, match="请用 --township 指定"):
+        named_actor(session, "cp", ("export_data",), None)

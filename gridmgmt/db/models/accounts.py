@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -13,13 +13,18 @@ from gridmgmt.domain.vocab import ROLES
 class AppUser(Timestamped, Base):
     """A login with one role; grid workers are tied to their cadre record.
 
-    A change of password_hash, role, township_id, cadre_id or active deletes the
-    user's login_session rows (trigger app_user_end_sessions, migration 0009):
+    A change of password_hash, role, township_id, county_code, cadre_id or active deletes
+    the user's login_session rows (trigger app_user_end_sessions, migrations 0009, 0025):
     every browser that was logged in must log in again.
     """
 
     __tablename__ = "app_user"
-    __table_args__ = (one_of("role", ROLES),)
+    __table_args__ = (
+        one_of("role", ROLES),
+        CheckConstraint("county_code ~ '^[0-9]{6}$'", name="county_code_digits"),
+        # A user answers for one township or one county, never both.
+        CheckConstraint("county_code IS NULL OR township_id IS NULL", name="one_place"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -27,6 +32,8 @@ class AppUser(Timestamped, Base):
     role: Mapped[str] = mapped_column(String(16))
     cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadre.id"))
     township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
+    # 县级 users: the 6-digit county code that prefixes their townships' codes (instead of a township).
+    county_code: Mapped[str | None] = mapped_column(String(6))
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
 
 

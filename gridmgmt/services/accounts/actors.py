@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from gridmgmt.domain.errors import UserError
-from gridmgmt.domain.permissions import may
+from gridmgmt.domain.permissions import covers_code, may
 from gridmgmt.domain.vocab import ROLES
 
 # Every action the audit log holds, with the label the audit page shows.
@@ -64,7 +64,13 @@ AUDIT_LOG = table(
     column("detail", JSONB(none_as_null=True)),
 )
 APP_USER = table(
-    "app_user", column("id"), column("username"), column("role"), column("township_id"), column("active", Boolean)
+    "app_user",
+    column("id"),
+    column("username"),
+    column("role"),
+    column("township_id"),
+    column("county_code"),
+    column("active", Boolean),
 )
 TOWNSHIP = table("township", column("id"), column("code"))
 
@@ -128,20 +134,21 @@ def named_actor(
     origin: str | None = None,
 ) -> Actor:
     """The active app user USERNAME as an Actor from ORIGIN, if their role has every one of PERMISSIONS
-    and TOWNSHIP (a code; None: every township, which only an admin may) is theirs; else ActorRefused."""
+    and TOWNSHIP (a code; None: every township, which only an admin may) is theirs or of their county;
+    else ActorRefused."""
     row = session.execute(
-        select(APP_USER.c.id, APP_USER.c.role, TOWNSHIP.c.code)
+        select(APP_USER.c.id, APP_USER.c.role, TOWNSHIP.c.code, APP_USER.c.county_code)
         .outerjoin(TOWNSHIP, TOWNSHIP.c.id == APP_USER.c.township_id)
         .where(APP_USER.c.username == username, APP_USER.c.active)
     ).one_or_none()
     if row is None:
         raise ActorRefused(f"没有启用的用户“{username}”")
-    user_id, role, home = row
+    user_id, role, home, county = row
     denied = [p for p in permissions if not may(role, p)]
     if denied:
         raise ActorRefused(f"用户“{username}”（{ROLES.get(role, role)}）无权执行此操作（{'、'.join(denied)}）")
     if role != "admin" and township is None:
-        raise ActorRefused(f"用户“{username}”只能处理本乡镇（{home}）的数据：请用 --township 指定")
-    if role != "admin" and home != township:
+        raise ActorRefused(f"用户“{username}”只能处理本乡镇（{home or county}）的数据：请用 --township 指定")
+    if not covers_code(role, home, county, township or ""):
         raise ActorRefused(f"用户“{username}”不属于乡镇 {township}，不能导出或导入该乡镇的数据")
     return Actor(username, user_id, origin and origin[:64], role)

@@ -2,16 +2,17 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import ApiToken, AppUser, Cadre, Township
 from gridmgmt.domain.errors import NotFound
+from gridmgmt.domain.permissions import COUNTY_CODE_LENGTH
 
 
 @dataclass(frozen=True)
 class Account:
-    """One user with their township and cadre by code and name, and (on their own page) their tokens."""
+    """One user with their township (or county) and cadre by code and name, and (on their own page) their tokens."""
 
     id: int
     username: str
@@ -19,6 +20,7 @@ class Account:
     active: bool
     township_code: str | None
     township_name: str | None
+    county_code: str | None
     cadre_code: str | None
     cadre_name: str | None
     tokens: list[ApiToken] = field(default_factory=list)
@@ -33,6 +35,7 @@ def _query():
             AppUser.active,
             Township.code,
             Township.name,
+            AppUser.county_code,
             Cadre.code,
             Cadre.name,
         )
@@ -58,3 +61,10 @@ def account(session: Session, user_id: int) -> Account:
 def townships(session: Session) -> list[tuple[str, str]]:
     """(code, name) of every township, for choosing a user's scope."""
     return [tuple(row) for row in session.execute(select(Township.code, Township.name).order_by(Township.code))]
+
+
+def counties(session: Session) -> list[tuple[str, str]]:
+    """(county code, county name) of every county with a township, for choosing a county user's scope."""
+    code = func.left(Township.code, COUNTY_CODE_LENGTH)
+    rows = session.execute(select(code, func.max(Township.county)).group_by(code).order_by(code))
+    return [(county, name or county) for county, name in rows]

@@ -174,11 +174,19 @@ def _live_session(key: str):
 
 
 def session_user(session: Session, user_id: int, login_key: str | None = None):
-    """(id, username, role, township_id, township code, cadre_id) of the active user USER_ID, or None;
+    """(id, username, role, township_id, township code, county code, cadre_id) of the active user USER_ID, or None;
     with LOGIN_KEY, also None unless that login session of theirs is open."""
     # Runs on every request (every tile): one query, these columns only.
     query = (
-        select(AppUser.id, AppUser.username, AppUser.role, AppUser.township_id, Township.code, AppUser.cadre_id)
+        select(
+            AppUser.id,
+            AppUser.username,
+            AppUser.role,
+            AppUser.township_id,
+            Township.code,
+            AppUser.county_code,
+            AppUser.cadre_id,
+        )
         .outerjoin(Township, AppUser.township_id == Township.id)
         .where(AppUser.id == user_id, AppUser.active)
     )

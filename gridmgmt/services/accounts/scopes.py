@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.db.models import Cadre, CadreVillage, GridCell, GridPlan, Household, Township, Village
 from gridmgmt.db.queries import posting_in_force
 from gridmgmt.domain.duties import covers_township
-from gridmgmt.domain.permissions import Scope, role_scope, sees_household
+from gridmgmt.domain.permissions import Scope, may, role_scope, sees_household
 from gridmgmt.services.visits.duties import active_duties
 
 NOTHING = Scope(township_ids=frozenset(), village_ids=frozenset())
@@ -29,18 +29,28 @@ class ScopedUser(Protocol):
 
     role: str
     township_id: int | None
+    county_code: str | None
     cadre_id: int | None
 
 
 def user_scope(session: Session, user: ScopedUser, day: date) -> Scope:
     """What USER may see on DAY: admins everything, grid workers what their cadre answers for,
-    the others their township (without households for roles that may not see them).
+    county users every township of their county, the others their township (without
+    households for roles that may not see them).
 
-    Only grid workers' scopes need the database (their assignments).
+    Only grid workers' and county users' scopes need the database.
     """
+    if user.county_code is not None and user.role != "admin":
+        return county_scope(session, user.role, user.county_code)
     if user.role != "grid_worker":
         return role_scope(user.role, user.township_id)
     return cadre_scope(session, user.cadre_id, day) if user.cadre_id is not None else NOTHING
+
+
+def county_scope(session: Session, role: str, county_code: str) -> Scope:
+    """What a ROLE user of the county COUNTY_CODE sees: every township whose code it prefixes."""
+    ids = session.scalars(select(Township.id).where(Township.code.startswith(county_code, autoescape=True)))
+    return Scope(township_ids=frozenset(ids), households=may(role, "view_household"))
 
 
 def _ids(rows: Select) -> ColumnElement:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.db.models import ApiToken, AppUser, Cadre, Township
 from gridmgmt.domain.errors import UserError
 from gridmgmt.domain.passwords import password_problem
+from gridmgmt.domain.permissions import COUNTY_CODE_LENGTH, COUNTY_ROLES
 from gridmgmt.domain.vocab import ROLES
 from gridmgmt.services.accounts.audit import Actor, record
 
@@ -90,11 +91,28 @@ def _cadre(session: Session, code: str | None) -> Cadre | None:
     return cadre
 
 
-def _check_role(role: str, township_id: int | None, cadre: Cadre | None) -> None:
+def _county(session: Session, code: str | None) -> str | None:
+    """CODE when it is the county of at least one township; AccountError otherwise."""
+    if code is None:
+        return None
+    if not (len(code) == COUNTY_CODE_LENGTH and code.isascii() and code.isdigit()):
+        raise AccountError(f"县编码须为 6 位数字（乡镇编码的前 6 位），不是 {code}")
+    if session.scalar(select(Township.id).where(Township.code.startswith(code)).limit(1)) is None:
+        raise AccountError(f"没有编码以 {code} 开头的乡镇")
+    return code
+
+
+def _check_role(role: str, township_id: int | None, cadre: Cadre | None, county: str | None = None) -> None:
     if role not in ROLES:
         raise AccountError(f"未知角色 {role}；可选：{'、'.join(ROLES)}")
-    if role != "admin" and township_id is None:
-        raise AccountError("除系统管理员外，用户必须属于一个乡镇（--township）")
+    if county is not None and township_id is not None:
+        raise AccountError("乡镇和县只能选一个：县级用户不属于某一个乡镇")
+    if county is not None and role not in COUNTY_ROLES:
+        raise AccountError(
+            f"只有{'、'.join(ROLES[r] for r in sorted(COUNTY_ROLES))}可以属于一个县（系统管理员本就可看全部县）"
+        )
+    if role != "admin" and township_id is None and county is None:
+        raise AccountError("除系统管理员外，用户必须属于一个乡镇（--township）或一个县（--county）")
     if role == "grid_worker" and cadre is None:
         raise AccountError("网格员必须关联一名干部（--cadre）")
 
@@ -108,8 +126,10 @@ def add_user(
     cadre_code: str | None = None,
     *,
     actor: Actor,
+    county_code: str | None = None,
 ) -> AppUser:
-    """Create and commit a user (audited as ACTOR's); a grid worker's township defaults to their cadre's."""
+    """Create and commit a user (audited as ACTOR's), tied to TOWNSHIP_CODE or, for county leaders and
+    planners, COUNTY_CODE; a grid worker's township defaults to their cadre's."""
     if not username or len(username) > 64 or not username.isprintable():
         raise AccountError("用户名须为 1–64 个字符，不含控制字符")
     if session.scalar(select(AppUser.id).where(AppUser.username == username)):
@@ -118,23 +138,27 @@ def add_user(
     township_id = _township_id(session, township_code)
     if township_id is None and cadre is not None:
         township_id = cadre.township_id
-    _check_role(role, township_id, cadre)
+    county = _county(session, county_code)
+    _check_role(role, township_id, cadre, county)
     user = AppUser(
         username=username,
         role=role,
         password_hash=new_password_hash(username, password),
         township_id=township_id,
+        county_code=county,
         cadre_id=cadre.id if cadre else None,
     )
     session.add(user)
-    record(session, actor, "add_user", target=username, detail=_access(role, township_code, cadre_code))
+    detail = _access(role, township_code, cadre_code, county)
+    record(session, actor, "add_user", target=username, detail=detail)
     session.commit()
     return user
 
 
-def _access(role: str, township_code: str | None, cadre_code: str | None) -> dict:
+def _access(role: str, township_code: str | None, cadre_code: str | None, county_code: str | None = None) -> dict:
     """An account's role and scope as the audit log's detail."""
-    return {"role": role, "township": township_code, "cadre": cadre_code}
+    scope = {"role": role, "township": township_code, "cadre": cadre_code}
+    return scope if county_code is None else {**scope, "county": county_code}
 
 
 def set_password(session: Session, username: str, password: str, *, actor: Actor) -> None:
@@ -146,21 +170,30 @@ def set_password(session: Session, username: str, password: str, *, actor: Actor
 
 
 def set_access(
-    session: Session, username: str, role: str, township_code: str | None, cadre_code: str | None, *, actor: Actor
+    session: Session,
+    username: str,
+    role: str,
+    township_code: str | None,
+    cadre_code: str | None,
+    *,
+    actor: Actor,
+    county_code: str | None = None,
 ) -> None:
-    """Give USERNAME ROLE in TOWNSHIP_CODE, tied to CADRE_CODE (same rules as add_user); audited with
-    the old and new values. Ends their sessions; the last active admin keeps their role."""
+    """Give USERNAME ROLE in TOWNSHIP_CODE or COUNTY_CODE, tied to CADRE_CODE (same rules as add_user);
+    audited with the old and new values. Ends their sessions; the last active admin keeps their role."""
     user = find_user(session, username)
     cadre = _cadre(session, cadre_code)
     township_id = _township_id(session, township_code)
     if township_id is None and cadre is not None:
         township_id = cadre.township_id
-    _check_role(role, township_id, cadre)
+    county = _county(session, county_code)
+    _check_role(role, township_id, cadre, county)
     if role != "admin":
         _keep_an_admin(session, user)
-    before = _access(user.role, *_codes(session, user))
+    before = _access(user.role, *_codes(session, user), user.county_code)
     user.role, user.township_id, user.cadre_id = role, township_id, cadre.id if cadre else None
-    after = _access(role, *_codes(session, user))
+    user.county_code = county
+    after = _access(role, *_codes(session, user), county)
     record(session, actor, "change_role", target=username, detail={"before": before, "after": after})
     session.commit()
 
@@ -173,9 +206,10 @@ def _codes(session: Session, user: AppUser) -> tuple[str | None, str | None]:
 
 
 def set_role(session: Session, username: str, role: str, *, actor: Actor) -> None:
-    """Give USERNAME another role, keeping their township and cadre (set_access)."""
-    township, cadre = _codes(session, find_user(session, username))
-    set_access(session, username, role, township, cadre, actor=actor)
+    """Give USERNAME another role, keeping their township or county and cadre (set_access)."""
+    user = find_user(session, username)
+    township, cadre = _codes(session, user)
+    set_access(session, username, role, township, cadre, actor=actor, county_code=user.county_code)
 
 
 def set_active(session: Session, username: str, active: bool, actor: Actor) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.coverage import area_counts
 from gridmgmt.analysis.orgs import present
-from gridmgmt.db.models import Household, PartyMember, PartyOrg, Village
+from gridmgmt.db.models import Household, PartyMember, PartyOrg, Township, Village
 from gridmgmt.db.queries import lonlat
 from gridmgmt.domain.branch_rules import RESIDENT_VENUE_FIELDS, CoverageRules
 from gridmgmt.network.distances import nearest_straight
@@ -60,12 +60,22 @@ def _venue_distances(homes: pd.DataFrame, venues: pd.DataFrame) -> pd.Series:
     return pd.Series(nearest_straight(x, y, tx, ty), index=homes.index)
 
 
-def county_figures(session: Session, rules: CoverageRules = CoverageRules()) -> dict[str, pd.DataFrame]:
+def county_figures(
+    session: Session, rules: CoverageRules = CoverageRules(), county: str | None = None
+) -> dict[str, pd.DataFrame]:
     """{'groups', 'villages', 'townships'}: coverage counts of the members present, 空白组 per township and households
-    farther than the venue reach in a straight line ('venue_far_line'), for every township."""
-    homes = _copy_out(session, HOUSEHOLDS)
-    members = present(_copy_out(session, MEMBERS), rules)  # 流动党员 as the rules count them
-    venues = _copy_out(session, VENUES)
+    farther than the venue reach in a straight line ('venue_far_line'), for every township (of COUNTY, a
+    6-digit code, when given)."""
+    homes_rows, members_rows, venue_rows = HOUSEHOLDS, MEMBERS, VENUES
+    if county is not None:
+        townships = select(Township.id).where(Township.code.startswith(county, autoescape=True))
+        homes_rows = HOUSEHOLDS.where(Village.township_id.in_(townships))
+        homes = select(Household.id).join(Village, Village.id == Household.village_id)
+        members_rows = MEMBERS.where(PartyMember.household_id.in_(homes.where(Village.township_id.in_(townships))))
+        venue_rows = VENUES.where(PartyOrg.township_id.in_(townships))
+    homes = _copy_out(session, homes_rows)
+    members = present(_copy_out(session, members_rows), rules)  # 流动党员 as the rules count them
+    venues = _copy_out(session, venue_rows)
     session.rollback()  # read-only: end the transaction the queries opened
     homes["far"] = _venue_distances(homes, venues) > rules.venue_reach_m
     out = {}

@@ -1,0 +1,166 @@
+"""The 县级总览: every township of a county with its coverage, visit, grid plan and 示范点 figures.
+
+The figures are those of each township's own pages: coverage from the county-wide pass
+(gridmgmt.services.coverage.county), the committee rule on every branch, the leader's visit
+summary of each township's compliance (gridmgmt.services.visits.desk), the published plan and its
+cells, and the sites by review state. Compliance is the slow part (a township's duties, staff and a
+year of visits): the whole overview is kept per county, day and data version (fingerprint).
+"""
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from gridmgmt.analysis.coverage import branch_members
+from gridmgmt.db.kept import Kept
+from gridmgmt.db.models import DemoSite, GridCell, GridPlan, PartyMember, PartyOrg, Township
+from gridmgmt.db.queries import COORD_DIGITS, collection_of
+from gridmgmt.domain.branch_rules import BRANCH_TYPES, CoverageRules, committee_finding
+from gridmgmt.domain.county import SITE_STATE_OF, SITE_STATES
+from gridmgmt.domain.errors import NotFound
+from gridmgmt.readmodels import CountyOverview
+from gridmgmt.services.county.fingerprint import fingerprint, visit_stamps
+from gridmgmt.services.coverage.county import county_figures
+from gridmgmt.services.visits.compliance import township_compliance
+from gridmgmt.services.visits.desk import leader_summary
+from gridmgmt.services.visits.settings import VisitSettings
+
+_TABLES = Kept(16)  # a county's figures but the visits, by day, rules and fingerprint
+_VISITS = Kept(1024)  # a township's visit figures, by day, settings, fingerprint and visit stamp
+
+
+def county_townships(county: str) -> Select:
+    """(id, code, name, county name) of the townships of COUNTY (a 6-digit code), by code."""
+    return (
+        select(Township.id, Township.code, Township.name, Township.county)
+        .where(Township.code.startswith(county, autoescape=True))
+        .order_by(Township.code)
+    )
+
+
+def county_overview(
+    session: Session, county: str, day: date, visits: VisitSettings, rules: CoverageRules = CoverageRules()
+) -> CountyOverview:
+    """The overview of COUNTY on DAY (townships by code); NotFound when it has no township.
+
+    Kept in memory: the figures but the visits per fingerprint, each township's visit figures
+    until one of its cadres records a visit (gridmgmt.services.county.fingerprint)."""
+    stamp = fingerprint(session)
+    name, table, boundaries = _TABLES.get((county, day, rules, stamp), lambda: _table(session, county, day, rules))
+    stamps = visit_stamps(session, table.index.tolist())
+    # The settings by value: VisitSettings holds a dict (not hashable), its repr lists every field.
+    rows = [
+        _VISITS.get(
+            (row["code"], day, repr(visits), stamp, stamps.get(row["id"])),
+            lambda row=row: _with_visits(session, row, day, visits),
+        )
+        for row in table.reset_index().to_dict("records")
+    ]
+    return CountyOverview(county, name, day, rows, boundaries)
+
+
+def _table(session: Session, county: str, day: date, rules: CoverageRules) -> tuple[str, pd.DataFrame, dict]:
+    """The county's name, its townships' figures but the visits (by township id) and their boundaries."""
+    townships = pd.DataFrame(session.execute(county_townships(county)).all(), columns=["id", "code", "name", "county"])
+    if townships.empty:
+        raise NotFound(f"没有编码以 {county} 开头的乡镇")
+    ids = townships.set_index("id")
+    table = ids[["code", "name"]].join(_coverage(session, county, rules)).join(_committees(session, ids.index, rules))
+    table = table.join(_plans(session, ids.index, day)).join(_sites(session, ids.index))
+    names = townships.county.dropna()
+    return (str(names.iloc[0]) if len(names) else county), table, _boundaries(session, county)
+
+
+def _coverage(session: Session, county: str, rules: CoverageRules) -> pd.DataFrame:
+    """Households, 空白组 and members per 100 households, by township id."""
+    found = county_figures(session, rules, county)["townships"]
+    return found[["households", "blank_groups", "per_100"]].rename(columns={"per_100": "members_per_100"})
+
+
+def _committees(session: Session, township_ids, rules: CoverageRules) -> pd.DataFrame:
+    """Branches that should have a 支委会 and have none (the committee rule), by township id."""
+    orgs = pd.read_sql(
+        select(PartyOrg.id, PartyOrg.parent_id, PartyOrg.township_id, PartyOrg.org_type, PartyOrg.committee_size).where(
+            PartyOrg.township_id.in_(township_ids.tolist())
+        ),
+        session.connection(),
+    )
+    members = pd.read_sql(
+        select(PartyMember.party_org_id).where(
+            PartyMember.party_org_id.in_(orgs.id.tolist()), PartyMember.status == "full"
+        ),
+        session.connection(),
+    )
+    full = branch_members(orgs, members).value_counts()
+    branches = orgs[orgs.org_type.isin(BRANCH_TYPES)]
+    missing = [
+        committee_finding(int(full.get(org, 0)), int(size or 0), rules) == "committee_missing"
+        for org, size in zip(branches.id, branches.committee_size)
+    ]
+    counts = branches.township_id[missing].value_counts()
+    return pd.DataFrame({"committee_missing": counts.reindex(township_ids, fill_value=0).astype(int)})
+
+
+def _plans(session: Session, township_ids, day: date) -> pd.DataFrame:
+    """The published plan of each township: whether there is one, its age in days and its cells without a worker."""
+    idle = func.count(GridCell.id).filter(GridCell.grid_worker_id.is_(None))
+    rows = session.execute(
+        select(GridPlan.township_id, GridPlan.published_at, idle)
+        .outerjoin(GridCell, GridCell.plan_id == GridPlan.id)
+        .where(GridPlan.township_id.in_(township_ids.tolist()), GridPlan.status == "published")
+        .group_by(GridPlan.id)
+    ).all()
+    found = {t: ((day - at.date()).days if at else None, n) for t, at, n in rows}
+    return pd.DataFrame(
+        {
+            "plan_published": [t in found for t in township_ids],
+            "plan_age_days": [found.get(t, (None, None))[0] for t in township_ids],
+            "cells_without_worker": [found.get(t, (None, None))[1] for t in township_ids],
+        },
+        index=township_ids,
+    ).astype({"plan_age_days": object, "cells_without_worker": object})
+
+
+def _sites(session: Session, township_ids) -> pd.DataFrame:
+    """示范点 by review state (SITE_STATES), by township id."""
+    rows = session.execute(
+        select(PartyOrg.township_id, DemoSite.status, func.count())
+        .join(PartyOrg, PartyOrg.id == DemoSite.party_org_id)
+        .where(PartyOrg.township_id.in_(township_ids.tolist()))
+        .group_by(PartyOrg.township_id, DemoSite.status)
+    ).all()
+    table = pd.DataFrame(0, index=township_ids, columns=[f"sites_{s}" for s in SITE_STATES])
+    for township, status, n in rows:
+        if status in SITE_STATE_OF:
+            table.loc[township, f"sites_{SITE_STATE_OF[status]}"] += n
+    return table
+
+
+def _with_visits(session: Session, row: dict, day: date, settings: VisitSettings) -> dict:
+    """ROW with its township's visit duties done, overdue, due in all and the share done on DAY."""
+    summary = leader_summary(township_compliance(session, row["code"], day, settings))
+    return {
+        **_plain(row),
+        "visits_done": summary.done,
+        "visits_total": summary.total,
+        "visits_overdue": summary.overdue,
+        "visit_rate": summary.done / summary.total if summary.total else None,
+    }
+
+
+def _plain(row: dict) -> dict:
+    """ROW with numpy and pandas scalars as Python values (None for missing)."""
+    return {key: None if pd.isna(value) else getattr(value, "item", lambda v=value: v)() for key, value in row.items()}
+
+
+def _boundaries(session: Session, county: str) -> dict:
+    """The townships of COUNTY as a GeoJSON FeatureCollection (code and name), simplified for the county map."""
+    towns = county_townships(county).subquery()
+    shapes = select(
+        func.ST_AsGeoJSON(func.ST_SimplifyPreserveTopology(Township.geom, 0.0005), COORD_DIGITS),
+        Township.code,
+        Township.name,
+    ).where(Township.id.in_(select(towns.c.id)))
+    return collection_of((geom, {"code": code, "name": name}) for geom, code, name in session.execute(shapes))

@@ -1,0 +1,54 @@
+/* The county map of the 县级总览: townships coloured by the figure chosen in #county-figure, worse
+   darker, with its legend. The classes and the legend come from the server
+   (gridmgmt.domain.county.shading); a township without a value is grey. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("county-data").textContent);
+  var COLOURS = ["#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"];
+  var NONE = "#bdbdbd";
+  var shadings = {};
+  data.shadings.forEach(function (s) { shadings[s.key] = s; });
+
+  var map = L.map("county-map", { zoomSnap: 0.25 });
+  var layer = L.geoJSON(data.boundaries, { style: { weight: 1, color: "#555", fillOpacity: 0.8 } }).addTo(map);
+  map.fitBounds(layer.getBounds());
+
+  function cellText(code, key) {
+    var cell = document.querySelector('tr[data-code="' + code + '"] td[data-key="' + key + '"]');
+    return cell ? cell.textContent.trim() : "";
+  }
+
+  function colour(key) {
+    var shading = shadings[key];
+    layer.eachLayer(function (shape) {
+      var code = shape.feature.properties.code;
+      var k = shading.classes[code];
+      shape.setStyle({ fillColor: k === null || k === undefined ? NONE : COLOURS[k] });
+      shape.bindTooltip(shape.feature.properties.name + "：" + shading.label + " " + cellText(code, key));
+    });
+    legend(shading);
+  }
+
+  function swatch(box, fill, text) {
+    var span = document.createElement("span");
+    span.style.background = fill;
+    box.appendChild(span);
+    box.appendChild(document.createTextNode(text));
+  }
+
+  function legend(shading) {
+    var box = document.getElementById("county-legend");
+    box.textContent = shading.label + (shading.worse === "more" ? "（越多越需关注）" : "（越少越需关注）") + "：";
+    shading.legend.forEach(function (text, i) { swatch(box, COLOURS[i], text); });
+    var someNone = Object.keys(shading.classes).some(function (code) { return shading.classes[code] === null; });
+    if (someNone) { swatch(box, NONE, "无数据（如方案未发布）"); }
+  }
+
+  var select = document.getElementById("county-figure");
+  var print = document.getElementById("county-print");
+  select.addEventListener("change", function () {
+    colour(select.value);
+    print.href = print.href.replace(/figure=[a-z_0-9]+/, "figure=" + select.value);
+  });
+  colour(select.value);
+}());
