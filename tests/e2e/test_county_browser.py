@@ -33,6 +33,7 @@ def test_a_county_leader_sees_the_townships_ranked_and_the_map(login_page, count
     shapes = page.locator("#county-map path.leaflet-interactive")
     assert shapes.count() == 2
     assert shapes.first.is_visible() and page.locator(".county-table").is_visible()
+    assert sorted(page.locator("#county-map .township-name").all_inner_texts()) == ["示范镇", "邻镇"]
     assert "空白组（越多越需关注）" in page.locator("#county-legend").inner_text()
     page.screenshot(path=screenshot_dir / "county_leader_overview.png")
 

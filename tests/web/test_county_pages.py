@@ -141,3 +141,14 @@ def test_the_a3_briefing_map_is_a_pdf_and_audited(county_user, session):
     audit = session.scalars(select(AuditLog).where(AuditLog.action == "export_map")).one()
     assert audit.detail == {"kind": "county", "county": COUNTY, "figure": "visit_rate", "format": "pdf", "paper": "A3"}
     assert leader.get(f"/counties/{COUNTY}/map.pdf?figure=nope").status_code == 400
+
+
+def test_counts_stay_whole_numbers_beside_a_township_without_households(county_user):
+    """The neighbouring township has no household: its blank figures must not turn 5 households into 5.0."""
+    html = county_user("leader").get(f"/counties/{COUNTY}").get_data(as_text=True)
+    row = html[html.index(f'<tr data-code="{TOWNSHIP_CODE}"') :]
+    row = row[: row.index("</tr>")]
+    assert "<td>5</td>" in row  # households
+    assert 'data-key="cells_without_worker">0<' in row
+    blank_groups = row[row.index('data-key="blank_groups"') :]
+    assert blank_groups[blank_groups.index(">", blank_groups.index("<a ")) + 1 :].split("<")[0].isdigit()

@@ -12,6 +12,11 @@
   var map = L.map("county-map", { zoomSnap: 0.25 });
   var layer = L.geoJSON(data.boundaries, { style: { weight: 1, color: "#555", fillOpacity: 0.8 } }).addTo(map);
   map.fitBounds(layer.getBounds());
+  // Names on the map, not only on hover: a leader reads the map beside the ranked table.
+  layer.eachLayer(function (shape) {
+    L.tooltip({ permanent: true, direction: "center", className: "township-name", interactive: false })
+      .setLatLng(shape.getBounds().getCenter()).setContent(shape.feature.properties.name).addTo(map);
+  });
 
   function cellText(code, key) {
     var cell = document.querySelector('tr[data-code="' + code + '"] td[data-key="' + key + '"]');

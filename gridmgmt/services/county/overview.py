@@ -69,6 +69,8 @@ def _table(session: Session, county: str, day: date, rules: CoverageRules) -> tu
     ids = townships.set_index("id")
     table = ids[["code", "name"]].join(_coverage(session, county, rules)).join(_committees(session, ids.index, rules))
     table = table.join(_plans(session, ids.index, day)).join(_sites(session, ids.index))
+    # A township with no households joins as NaN, which would turn the column's counts into floats (5.0).
+    table = table.astype({"households": "Int64", "blank_groups": "Int64"})
     names = townships.county.dropna()
     return (str(names.iloc[0]) if len(names) else county), table, _boundaries(session, county)
 
@@ -113,14 +115,14 @@ def _plans(session: Session, township_ids, day: date) -> pd.DataFrame:
         .group_by(GridPlan.id)
     ).all()
     found = {t: ((day - at.date()).days if at else None, n) for t, at, n in rows}
+    # Object columns from the start: a list with None would be read as floats (0.0) first.
     return pd.DataFrame(
         {
             "plan_published": [t in found for t in township_ids],
-            "plan_age_days": [found.get(t, (None, None))[0] for t in township_ids],
-            "cells_without_worker": [found.get(t, (None, None))[1] for t in township_ids],
-        },
-        index=township_ids,
-    ).astype({"plan_age_days": object, "cells_without_worker": object})
+            "plan_age_days": pd.Series([found.get(t, (None, None))[0] for t in township_ids], dtype=object),
+            "cells_without_worker": pd.Series([found.get(t, (None, None))[1] for t in township_ids], dtype=object),
+        }
+    ).set_axis(township_ids)
 
 
 def _sites(session: Session, township_ids) -> pd.DataFrame:
