@@ -30,8 +30,9 @@ from gridmgmt.services.visits.records import Fix, VisitInput
 from web.assets import basemap
 from web.auth import current_actor, current_scope, permission_required, public
 from web.db import get_session, one_transaction
+from web.field_inputs import CheckinBody, EventBody, FollowupBody, OutboxBody, PhotoBody, VisitBody
 from web.followups import store_followup, store_photo_item
-from web.inputs import CheckinBody, EventBody, FollowupBody, MeetingBody, OutboxBody, PhotoBody, VisitBody
+from web.inputs import MeetingBody
 from web.orgs import store_meeting
 from web.params import accepts, problems
 from web.visits import store_checkin, visit_settings

@@ -18,7 +18,8 @@ from gridmgmt.services.followups.raising import Raised, Taken, move_followup, ra
 from gridmgmt.services.followups.reads import as_features, followup, photo_file, township_followups
 from web.auth import current_actor, current_scope, home_url, permission_required, require_township
 from web.db import get_session
-from web.inputs import FollowupBody, FollowupMove, FollowupOwner, FollowupQuery, PhotoBody
+from web.field_inputs import FollowupBody, PhotoBody
+from web.inputs import FollowupMove, FollowupOwner, FollowupQuery
 from web.params import accepts
 
 bp = Blueprint("followups", __name__)

@@ -25,7 +25,8 @@ from gridmgmt.services.visits.workbook import ReportFilter, export_workbook, rep
 from web.auth import current_actor, permission_required, require_township
 from web.db import get_session
 from web.downloads import XLSX, attachment
-from web.inputs import CheckinBody, ComplianceQuery, DutyForm, EventBody, RouteQuery, VillagePlacesQuery, VisitBody
+from web.field_inputs import CheckinBody, EventBody, VisitBody
+from web.inputs import ComplianceQuery, DutyForm, RouteQuery, VillagePlacesQuery
 from web.params import accepts
 
 bp = Blueprint("visits", __name__)

@@ -11,7 +11,8 @@ from werkzeug.exceptions import HTTPException
 from gridmgmt.domain.errors import UserError
 from gridmgmt.services.mapdata.features import DEFAULT_LIMIT, MAX_LIMIT
 from web import create_app
-from web.inputs import AllocateForm, ComplianceQuery, DutyForm, ItemsQuery, SiteQuery, VisitBody
+from web.field_inputs import VisitBody
+from web.inputs import AllocateForm, ComplianceQuery, DutyForm, ItemsQuery, SiteQuery
 from web.params import PathValues, has_nul, parse, problems
 
 

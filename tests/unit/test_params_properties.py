@@ -12,12 +12,17 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from gridmgmt.domain.errors import UserError
-from web import create_app, inputs
+from web import create_app, field_inputs, inputs
 from web.params import Inline, Params, PathValues, parse
 
 SETTINGS = settings(max_examples=400, derandomize=True, database=None, deadline=None)
 MODELS = sorted(
-    (m for m in vars(inputs).values() if isinstance(m, type) and issubclass(m, Params) and m not in (Params, Inline)),
+    {
+        m
+        for module in (inputs, field_inputs)
+        for m in vars(module).values()
+        if isinstance(m, type) and issubclass(m, Params) and m not in (Params, Inline)
+    },
     key=lambda m: m.__name__,
 ) + [PathValues]
 NASTY = [
