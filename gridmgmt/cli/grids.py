@@ -9,6 +9,7 @@ from gridmgmt.cli import grid_import, help_text
 from gridmgmt.cli.actor import as_option, cli_actor, os_actor
 from gridmgmt.cli.checks import ID, INTEGER
 from gridmgmt.cli.choices import LabelledChoice
+from gridmgmt.cli.county_runs import county_options, run_county, township_or_county
 from gridmgmt.cli.grid_rules import rules_of, rules_options
 from gridmgmt.cli.layout import Group
 from gridmgmt.config import get_settings
@@ -18,6 +19,7 @@ from gridmgmt.domain.grid_rules import AUTO_PLAN_NAME
 from gridmgmt.domain.vocab import FORMATS, PLAN_STATUSES
 from gridmgmt.private_files import private_output, write_private
 from gridmgmt.services.briefing.roster import grid_roster
+from gridmgmt.services.county.jobs import Allocate
 from gridmgmt.services.grids import plans as grid_plans
 from gridmgmt.services.grids.allocation import allocate_township
 from gridmgmt.services.grids.assignment import assign as assign_plan
@@ -74,14 +76,19 @@ grids.add_command(grid_import.check)
 
 
 @grids.command()
-@click.option("--township", required=True, metavar="编码", help="乡镇编码")
+@click.option("--township", default=None, metavar="编码", help="乡镇编码")
+@county_options
 @click.option("--name", default=None, metavar="名称", help="方案名称（默认带日期时间）")
 @rules_options
-def allocate(township: str, name: str | None, **kw) -> None:
-    """按村自动划分网格，生成草稿方案。"""
+def allocate(township: str | None, county: str | None, jobs: int | None, name: str | None, **kw) -> None:
+    """按村自动划分网格，生成草稿方案；用 --county 则全县每个乡镇各生成一个（一镇失败不影响其他镇）。"""
+    township_or_county(township, county)
     rules = rules_of(**kw)
     start = time.perf_counter()
     name = name or local_now_text(get_settings().timezone, AUTO_PLAN_NAME)
+    if county:
+        run_county(county, Allocate(name, rules, os_actor()), jobs)
+        return
     report = _run(allocate_township, township, name, rules, actor=os_actor())
     _print_quality(report)
     click.echo(f"用时 {time.perf_counter() - start:.1f} 秒")
