@@ -11,7 +11,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import ColumnElement, case, func, insert, select
+from sqlalchemy import ColumnElement, bindparam, case, func, insert, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.grid_cells import OutsideVillage, VillageMesh, build_mesh, dissolve
@@ -120,10 +120,14 @@ def _metres(plane: LocalPlane, wkbs) -> np.ndarray:
     return plane.to_metres(shapely.from_wkb([bytes(b) for b in wkbs]))
 
 
+def _valid_cell(wkb) -> ColumnElement:
+    """WKB (lon/lat) as the valid EPSG:4326 multipolygon a grid cell stores."""
+    return func.ST_Multi(func.ST_CollectionExtract(func.ST_MakeValid(func.ST_GeomFromWKB(wkb, 4326)), 3))
+
+
 def cell_geom(plane: LocalPlane, polygon) -> ColumnElement:
     """POLYGON (metres on PLANE) as the valid EPSG:4326 multipolygon a grid cell stores."""
-    wkb = shapely.to_wkb(plane.to_degrees(polygon))
-    return func.ST_Multi(func.ST_CollectionExtract(func.ST_MakeValid(func.ST_GeomFromWKB(wkb, 4326)), 3))
+    return _valid_cell(shapely.to_wkb(plane.to_degrees(polygon)))
 
 
 def weights(households: pd.DataFrame, rules: GridRules) -> np.ndarray:
@@ -156,6 +160,73 @@ def _cell_numbers(used: set[str], village_code: str):
             yield n
 
 
+@dataclass(frozen=True)
+class NewCell:
+    """A cell to store: its village, code, name, polygon (metres) and member household ids."""
+
+    village_id: int
+    code: str
+    name: str
+    polygon: shapely.Geometry
+    members: np.ndarray
+
+
+def new_cells(
+    town: GridTownship,
+    cells: VillageCells,
+    labels,
+    used: set[str] = frozenset(),
+    inherit: dict[int, tuple[str, str]] | None = None,
+) -> list[NewCell]:
+    """The cells LABELS of one village's allocation with their members; a label in INHERIT keeps
+    that (code, name), the others are numbered on from the numbers not USED in the plan yet (nor inherited)."""
+    village = town.villages.set_index("id").loc[cells.village_id]
+    polygons = cells.polygons
+    household_label = cells.sites[cells.mesh.site_of]
+    homes = cells.households.id.to_numpy()
+    inherit = inherit or {}
+    fresh = _cell_numbers(set(used) | {code for code, _ in inherit.values()}, village.code)
+    out = []
+    for label in labels:
+        if int(label) in inherit:
+            code, name = inherit[int(label)]
+        else:
+            n = next(fresh)
+            code, name = f"{village.code}W{n:02d}", f"{village['name']}第{n}网格"
+        out.append(NewCell(cells.village_id, code, name, polygons[label], homes[household_label == label]))
+    return out
+
+
+def store_cells(session: Session, town: GridTownship, plan_id: int, cells: list[NewCell], version: int = 1) -> None:
+    """Insert CELLS into plan PLAN_ID in one statement, and their memberships in one COPY."""
+    if not cells:
+        return
+    wkbs = shapely.to_wkb(town.plane.to_degrees(np.array([c.polygon for c in cells], dtype=object)))
+    table = GridCell.__table__
+    ids = dict(
+        session.execute(
+            insert(table).values(geom=_valid_cell(bindparam("wkb"))).returning(table.c.code, table.c.id),
+            [
+                {
+                    "plan_id": plan_id,
+                    "village_id": c.village_id,
+                    "code": c.code,
+                    "name": c.name,
+                    "version": version,
+                    "wkb": w,
+                }
+                for c, w in zip(cells, wkbs)
+            ],
+        ).all()
+    )
+    copy_rows(
+        session,
+        "grid_membership",
+        ["plan_id", "household_id", "cell_id"],
+        ((plan_id, int(h), ids[c.code]) for c in cells for h in c.members),
+    )
+
+
 def write_cells(
     session: Session,
     town: GridTownship,
@@ -166,39 +237,9 @@ def write_cells(
     version: int = 1,
     inherit: dict[int, tuple[str, str]] | None = None,
 ) -> None:
-    """Insert the cells LABELS of one village's allocation, with their memberships; a label
-    in INHERIT keeps that (code, name), the others are numbered on from the numbers not USED
-    in the plan yet (nor inherited); versions start at VERSION."""
-    village = town.villages.set_index("id").loc[cells.village_id]
-    polygons = cells.polygons
-    household_label = cells.sites[cells.mesh.site_of]
-    inherit = inherit or {}
-    fresh = _cell_numbers(set(used) | {code for code, _ in inherit.values()}, village.code)
-    for label in labels:
-        if int(label) in inherit:
-            code, name = inherit[int(label)]
-        else:
-            n = next(fresh)
-            code, name = f"{village.code}W{n:02d}", f"{village['name']}第{n}网格"
-        cell_id = session.scalar(
-            insert(GridCell)
-            .values(
-                plan_id=plan_id,
-                village_id=cells.village_id,
-                code=code,
-                version=version,
-                name=name,
-                geom=cell_geom(town.plane, polygons[label]),
-            )
-            .returning(GridCell.id)
-        )
-        members = cells.households.id.to_numpy()[household_label == label]
-        copy_rows(
-            session,
-            "grid_membership",
-            ["plan_id", "household_id", "cell_id"],
-            ((plan_id, int(h), cell_id) for h in members),
-        )
+    """Insert the cells LABELS of one village's allocation, with their memberships (see new_cells);
+    versions start at VERSION."""
+    store_cells(session, town, plan_id, new_cells(town, cells, labels, used, inherit), version)
 
 
 def plan_quality(parts: list[VillageCells]) -> Quality:
@@ -217,23 +258,26 @@ def plan_quality(parts: list[VillageCells]) -> Quality:
 
 
 def allocate_township(session: Session, code: str, name: str, rules: GridRules, *, actor: Actor) -> PlanReport:
-    """Allocate every village of township CODE into a new draft plan NAME; audited as ACTOR's, commits."""
+    """Allocate every village of township CODE into a new draft plan NAME; audited as ACTOR's, commits.
+
+    Everything is worked out before the first write: writing a plan takes the data-version row
+    locks (migration 0011) until the commit, which would hold up a county run's other townships."""
     town = load_township(session, township_id(session, code))
     if town.households.empty:
         raise GridError(f"乡镇 {code} 没有农户，无法划分网格")
-    plan = GridPlan(township_id=town.id, name=name, rules=rules.as_dict())
-    session.add(plan)
-    session.flush()
     parts = []
     for village in town.villages.itertuples():
         if not (town.households.village_id == village.id).any():
             continue
         homes, mesh, graph = village_mesh(town, village.id, rules)
-        part = VillageCells(village.id, homes, mesh, graph, allocate_groups(graph, rules))
-        write_cells(session, town, plan.id, part, np.unique(part.sites))
-        parts.append(part)
-    cells = sum(len(np.unique(p.sites)) for p in parts)
-    report = PlanReport(plan.id, cells, plan_quality(parts), group_splits(session, plan, rules))
+        parts.append(VillageCells(village.id, homes, mesh, graph, allocate_groups(graph, rules)))
+    cells = [cell for part in parts for cell in new_cells(town, part, np.unique(part.sites))]
+    scores = plan_quality(parts)
+    plan = GridPlan(township_id=town.id, name=name, rules=rules.as_dict())
+    session.add(plan)
+    session.flush()
+    store_cells(session, town, plan.id, cells)
+    report = PlanReport(plan.id, len(cells), scores, group_splits(session, plan, rules))
     note_allocation(session, plan.id, report.splits)
     record(session, actor, "allocate_plan", plan_target(plan), {"township": code, "cells": report.cells})
     session.commit()
