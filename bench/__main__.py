@@ -4,6 +4,7 @@ from bench.cli import cli_benchmarks
 from bench.common import Result
 from bench.concurrency import concurrent_gets
 from bench.county import county_benchmarks
+from bench.countyruns import county_run_benchmarks
 from bench.coverage import coverage_benchmarks
 from bench.deskpages import desk_pages
 from bench.exports import export_benchmarks
@@ -37,6 +38,7 @@ def main() -> None:
     results += field_benchmarks()
     results += export_benchmarks()
     results += grid_benchmarks()
+    results += county_run_benchmarks()
     results += water_benchmarks()
     results += fault_benchmarks()
     results += concurrent_gets()

@@ -43,6 +43,18 @@ class Result:
         )
 
 
+@dataclass
+class NotDone:
+    """A figure whose run (ours or the baseline's) did not finish: a report row saying so."""
+
+    name: str
+    why: str
+
+    def line(self) -> str:
+        """A row of the bench table."""
+        return f"| {self.name} | 未完成 | — | — | ✗ | {self.why} |"
+
+
 def fresh_database(name: str) -> str:
     """Drop, create and migrate database NAME; return its URL."""
     settings = get_settings()

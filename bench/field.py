@@ -19,14 +19,13 @@ import os
 import secrets
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 from sqlalchemy import func, select
 
-from bench.common import BIN, demo_database
+from bench.common import BIN, NotDone, demo_database
 from bench.pages import PAINTED_AT
 from bench.serving import Caddy, Figure, Server, trusting_home
 from gridmgmt.config import get_settings
@@ -81,18 +80,6 @@ LOG_IN = """async ([username, password]) => {
 
 class Unfinished(Exception):
     """A run that did not finish within its limit."""
-
-
-@dataclass
-class NotDone:
-    """A figure whose run (ours or the baseline's) did not finish: a report row saying so."""
-
-    name: str
-    why: str
-
-    def line(self) -> str:
-        """A row of the bench table."""
-        return f"| {self.name} | 未完成 | — | — | ✗ | {self.why} |"
 
 
 def field_database() -> tuple[str, str]:
