@@ -24,6 +24,12 @@ def township_or_county(township: str | None, county: str | None) -> None:
         raise click.UsageError(f"县编码须为 {COUNTY_CODE_LENGTH} 位数字：{county}")
 
 
+def screen_only(fmt: str, output, *narrowing) -> None:
+    """A usage error when a --county run is asked for a file, another format or a narrowed list."""
+    if fmt != "table" or output is not None or any(narrowing):
+        raise click.UsageError("--county 只在屏幕上逐镇列出概要，不能与 --format、-o 或只看某村、某人的选项同用")
+
+
 def run_county(county: str, job, jobs: int | None) -> None:
     """JOB on every township of COUNTY, a line as each finishes and a summary; exit 1 if any failed."""
     from gridmgmt.db.session import default_url

@@ -8,6 +8,7 @@ import click
 from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.choices import LabelledChoice
+from gridmgmt.cli.county_runs import county_options, run_county, screen_only, township_or_county
 from gridmgmt.cli.layout import Command
 from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
@@ -15,6 +16,7 @@ from gridmgmt.domain.vocab import FORMATS
 from gridmgmt.private_files import write_private
 from gridmgmt.reports.coverage_tables import as_json, summary, tables
 from gridmgmt.reports.coverage_workbook import coverage_workbook
+from gridmgmt.services.county.jobs import Coverage
 from gridmgmt.services.coverage.report import township_coverage
 from gridmgmt.services.coverage.settings import coverage_rules
 from gridmgmt.services.coverage.workbook import audited_coverage
@@ -49,7 +51,8 @@ def _table_text(report) -> str:
         "coverage", "名单中有干部、党员姓名：JSON、Excel 或写入文件（-o）属于导出，须用 --as 指明操作人，记入审计日志。"
     ),
 )
-@click.option("--township", "code", required=True, metavar="编码", help="乡镇编码（12位）")
+@click.option("--township", "code", default=None, metavar="编码", help="乡镇编码（12位）")
+@county_options
 @click.option("--format", "fmt", type=FORMAT, default=FORMATS["table"], show_default=True, help="输出格式")
 @click.option(
     "-o",
@@ -60,13 +63,20 @@ def _table_text(report) -> str:
 )
 @click.option("--no-reach", is_flag=True, help="不计算农户到活动场所、党员户的道路距离（更快）")
 @as_option
-def coverage_command(code: str, fmt: str, output: Path | None, no_reach: bool, as_user: str | None) -> None:
-    """Print or export the coverage report of township CODE."""
+def coverage_command(
+    code: str | None, county: str | None, jobs: int | None, fmt: str, output: Path | None, no_reach: bool, as_user
+) -> None:
+    """Print or export the coverage report of township CODE, or each township's figures of COUNTY."""
+    township_or_county(code, county)
     if fmt == "xlsx" and output is None:
         raise click.UsageError("输出 Excel 须用 -o 指定输出文件")
     settings = get_settings()
     rules, today = coverage_rules(settings), settings.today()
     postings = VisitSettings.of(settings).postings
+    if county:
+        screen_only(fmt, output)
+        run_county(county, Coverage(rules, not no_reach, today, postings), jobs)
+        return
     with make_session() as session:
         if fmt == "table" and output is None:  # on screen, like the coverage page: not an export
             report = township_coverage(session, code, rules, not no_reach, day=today, postings=postings)

@@ -11,6 +11,7 @@ from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.checks import DAY, ID, LATITUDE, LONGITUDE, Finite
 from gridmgmt.cli.choices import LabelledChoice, LabelledList
+from gridmgmt.cli.county_runs import county_options, run_county, screen_only, township_or_county
 from gridmgmt.cli.layout import Group
 from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
@@ -19,6 +20,7 @@ from gridmgmt.domain.duties import PERIODS, SCOPES, TARGETS, DutyError
 from gridmgmt.domain.vocab import CADRE_ROLES, EVENT_TYPES, FORMATS, MUST_VISIT_FLAGS
 from gridmgmt.domain.wording import MISSING
 from gridmgmt.private_files import write_private
+from gridmgmt.services.county.jobs import Compliance
 from gridmgmt.services.visits.compliance import township_compliance
 from gridmgmt.services.visits.duties import list_duties, set_duty
 from gridmgmt.services.visits.events import EventReport, close_event, report_by_codes
@@ -62,7 +64,8 @@ def visits() -> None:
 
 
 @visits.command("status")
-@click.option("--township", required=True, metavar="编码", help="乡镇编码")
+@click.option("--township", default=None, metavar="编码", help="乡镇编码")
+@county_options
 @click.option("--date", "day", type=DAY, help="统计日期（默认今天）")
 @click.option("--cadre", metavar="编码", help="只看该干部（编码）负责的对象")
 @click.option("--village", metavar="编码", help="只看该行政村（编码）")
@@ -72,13 +75,18 @@ def visits() -> None:
 )
 @click.option("--include-sensitive", is_flag=True, help="清单中包含必访户（敏感信息）；会记入审计日志")
 @as_option
-def status_command(township, day, cadre, village, fmt, output, include_sensitive, as_user) -> None:
-    """各项走访职责的完成、待走访、逾期户数（分职责、分村、分人）和未按时到场的四必到事件。
+def status_command(township, county, jobs, day, cadre, village, fmt, output, include_sensitive, as_user) -> None:
+    """各项走访职责的完成、待走访、逾期户数（分职责、分村、分人）和未按时到场的四必到事件；用 --county 则逐镇列出全县各镇的完成和逾期项数。
 
     待走访清单有户主姓名：JSON、Excel 或 --include-sensitive 属于导出，须用 --as 指明操作人，记入审计日志。
     """
+    township_or_county(township, county)
     if fmt == "xlsx" and output is None:
         raise click.UsageError("输出 Excel 须用 -o 指定输出文件")
+    if county:
+        screen_only(fmt, output, cadre, village, include_sensitive)
+        run_county(county, Compliance(_day(day), visit_settings()), jobs)
+        return
     with make_session() as session:
         actor = None
         if fmt != "table" or include_sensitive:

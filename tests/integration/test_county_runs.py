@@ -123,3 +123,19 @@ def test_county_and_township_are_one_or_the_other(cli):
     assert result.exit_code == 2 and "县编码须为 6 位数字：4416" in result.output
     result = cli.invoke(main, ["grids", "allocate", "--county", "999999"])
     assert result.exit_code == 1 and "没有编码以 999999 开头的乡镇" in result.output
+
+
+def test_coverage_and_compliance_county_wide(cli):
+    result = cli.invoke(main, ["coverage", "--county", "441624", "--no-reach", "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert re.search(
+        r"\[\d/2\] 网格镇 完成：420 户，党员 12 名（每百户 2\.9 名）；空白组 \d+ 个，空白村 0 个", result.output
+    )
+    assert re.search(r"\[\d/2\] 小镇 完成：90 户，党员 0 名（每百户 0\.0 名）；空白组 1 个，空白村 1 个", result.output)
+    result = cli.invoke(main, ["visits", "status", "--county", "441624", "--date", "2026-06-01"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"\[\d/2\] 网格镇 完成：走访 \d+/\d+ 项已完成（", result.output), result.output
+    assert "全县 2 个镇：2 个完成，0 个失败" in result.output
+    for command in (["coverage", "--format", "json"], ["visits", "status", "--village", "441624199201"]):
+        result = cli.invoke(main, [*command, "--county", "441624"])
+        assert result.exit_code == 2 and "--county 只在屏幕上逐镇列出概要" in result.output
