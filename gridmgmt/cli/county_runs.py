@@ -10,7 +10,7 @@ JOBS = Whole(1, 64)
 
 def county_options(fn):
     """Add --county (a 6-digit county code) and --jobs (worker processes, default one per core)."""
-    fn = click.option("--jobs", type=JOBS, default=None, help="并行的工作进程数（默认每个 CPU 核一个）")(fn)
+    fn = click.option("--jobs", type=JOBS, default=None, help="并行的工作进程数（默认每个处理器核心一个）")(fn)
     return click.option(
         "--county", default=None, metavar="编码", help="县编码（6位）：对该县每个乡镇各运行一次，多进程并行"
     )(fn)
