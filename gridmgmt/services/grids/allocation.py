@@ -11,14 +11,13 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import ColumnElement, bindparam, case, func, insert, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.grid_cells import OutsideVillage, VillageMesh, build_mesh, dissolve
 from gridmgmt.analysis.grid_groups import allocate_groups
 from gridmgmt.analysis.grid_quality import Quality, quality
 from gridmgmt.analysis.partition import SiteGraph, site_graph
-from gridmgmt.db.bulk import copy_rows
 from gridmgmt.db.models import GridCell, GridPlan, Household, Road, Township, Village, Water
 from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.db.queries import in_township, must_visit
@@ -26,6 +25,7 @@ from gridmgmt.domain.grid_rules import GridError, GridRules, PlanNotFound
 from gridmgmt.network.frame import LocalPlane
 from gridmgmt.network.roads import township_frame
 from gridmgmt.services.accounts.actors import Actor, record
+from gridmgmt.services.grids.cells import new_cells, store_cells
 from gridmgmt.services.grids.reasons import note_allocation
 from gridmgmt.services.grids.splits import GroupSplit, group_splits
 
@@ -120,16 +120,6 @@ def _metres(plane: LocalPlane, wkbs) -> np.ndarray:
     return plane.to_metres(shapely.from_wkb([bytes(b) for b in wkbs]))
 
 
-def _valid_cell(wkb) -> ColumnElement:
-    """WKB (lon/lat) as the valid EPSG:4326 multipolygon a grid cell stores."""
-    return func.ST_Multi(func.ST_CollectionExtract(func.ST_MakeValid(func.ST_GeomFromWKB(wkb, 4326)), 3))
-
-
-def cell_geom(plane: LocalPlane, polygon) -> ColumnElement:
-    """POLYGON (metres on PLANE) as the valid EPSG:4326 multipolygon a grid cell stores."""
-    return _valid_cell(shapely.to_wkb(plane.to_degrees(polygon)))
-
-
 def weights(households: pd.DataFrame, rules: GridRules) -> np.ndarray:
     """Each household's workload under RULES."""
     return np.where(households.must_visit.to_numpy(bool), rules.workload(True), rules.workload(False))
@@ -149,97 +139,6 @@ def village_mesh(town: GridTownship, village_id: int, rules: GridRules) -> tuple
     homes["weight"] = weights(homes, rules)
     graph = site_graph(mesh, homes.weight.to_numpy(), homes.group_id.to_numpy(), town.roads, town.waters)
     return homes, mesh, graph
-
-
-def _cell_numbers(used: set[str], village_code: str):
-    """Cell numbers 1, 2, … whose codes are not USED yet in the plan."""
-    n = 0
-    while True:
-        n += 1
-        if f"{village_code}W{n:02d}" not in used:
-            yield n
-
-
-@dataclass(frozen=True)
-class NewCell:
-    """A cell to store: its village, code, name, polygon (metres) and member household ids."""
-
-    village_id: int
-    code: str
-    name: str
-    polygon: shapely.Geometry
-    members: np.ndarray
-
-
-def new_cells(
-    town: GridTownship,
-    cells: VillageCells,
-    labels,
-    used: set[str] = frozenset(),
-    inherit: dict[int, tuple[str, str]] | None = None,
-) -> list[NewCell]:
-    """The cells LABELS of one village's allocation with their members; a label in INHERIT keeps
-    that (code, name), the others are numbered on from the numbers not USED in the plan yet (nor inherited)."""
-    village = town.villages.set_index("id").loc[cells.village_id]
-    polygons = cells.polygons
-    household_label = cells.sites[cells.mesh.site_of]
-    homes = cells.households.id.to_numpy()
-    inherit = inherit or {}
-    fresh = _cell_numbers(set(used) | {code for code, _ in inherit.values()}, village.code)
-    out = []
-    for label in labels:
-        if int(label) in inherit:
-            code, name = inherit[int(label)]
-        else:
-            n = next(fresh)
-            code, name = f"{village.code}W{n:02d}", f"{village['name']}第{n}网格"
-        out.append(NewCell(cells.village_id, code, name, polygons[label], homes[household_label == label]))
-    return out
-
-
-def store_cells(session: Session, town: GridTownship, plan_id: int, cells: list[NewCell], version: int = 1) -> None:
-    """Insert CELLS into plan PLAN_ID in one statement, and their memberships in one COPY."""
-    if not cells:
-        return
-    wkbs = shapely.to_wkb(town.plane.to_degrees(np.array([c.polygon for c in cells], dtype=object)))
-    table = GridCell.__table__
-    ids = dict(
-        session.execute(
-            insert(table).values(geom=_valid_cell(bindparam("wkb"))).returning(table.c.code, table.c.id),
-            [
-                {
-                    "plan_id": plan_id,
-                    "village_id": c.village_id,
-                    "code": c.code,
-                    "name": c.name,
-                    "version": version,
-                    "wkb": w,
-                }
-                for c, w in zip(cells, wkbs)
-            ],
-        ).all()
-    )
-    copy_rows(
-        session,
-        "grid_membership",
-        ["plan_id", "household_id", "cell_id"],
-        ((plan_id, int(h), ids[c.code]) for c in cells for h in c.members),
-    )
-
-
-def write_cells(
-    session: Session,
-    town: GridTownship,
-    plan_id: int,
-    cells: VillageCells,
-    labels,
-    used: set[str] = frozenset(),
-    version: int = 1,
-    inherit: dict[int, tuple[str, str]] | None = None,
-) -> None:
-    """Insert the cells LABELS of one village's allocation, with their memberships (see new_cells);
-    versions start at VERSION."""
-    store_cells(session, town, plan_id, new_cells(town, cells, labels, used, inherit), version)
 
 
 def plan_quality(parts: list[VillageCells]) -> Quality:

@@ -23,13 +23,13 @@ from gridmgmt.services.accounts.actors import Actor, record
 from gridmgmt.services.grids.allocation import (
     GridTownship,
     VillageCells,
-    cell_geom,
     draft_plan,
     load_township,
     plan_cells,
     plan_rules,
     plan_target,
 )
+from gridmgmt.services.grids.cells import cell_geom
 from gridmgmt.services.grids.locks import lock_households
 
 

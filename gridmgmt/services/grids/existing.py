@@ -25,7 +25,8 @@ from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.db.queries import in_township
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.services.accounts.actors import Actor, record
-from gridmgmt.services.grids.allocation import VillageCells, cell_geom, load_township, township_id, village_mesh
+from gridmgmt.services.grids.allocation import VillageCells, load_township, township_id, village_mesh
+from gridmgmt.services.grids.cells import cell_geom
 
 CODE_MAX = 24  # grid_cell.code
 

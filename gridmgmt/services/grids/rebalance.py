@@ -25,8 +25,8 @@ from gridmgmt.services.grids.allocation import (
     plan_quality,
     plan_rules,
     plan_target,
-    write_cells,
 )
+from gridmgmt.services.grids.cells import write_cells
 from gridmgmt.services.grids.locks import locked_cell_ids
 from gridmgmt.services.grids.reasons import note_allocation
 from gridmgmt.services.grids.splits import group_splits

@@ -14,7 +14,8 @@ from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.domain.grid_alternatives import EditRefused, merge_alternative, split_alternative
 from gridmgmt.domain.grid_rules import GridError, check_bounds
 from gridmgmt.services.accounts.actors import Actor
-from gridmgmt.services.grids.allocation import next_version, write_cells
+from gridmgmt.services.grids.allocation import next_version
+from gridmgmt.services.grids.cells import write_cells
 from gridmgmt.services.grids.edits import Edit, EditResult, commit_edit, open_edit, stage_edit
 from gridmgmt.services.grids.reasons import note_cell_split
 
