@@ -102,6 +102,7 @@ def store_cells(session: Session, town: GridTownship, plan_id: int, cells: list[
         "grid_membership",
         ["plan_id", "household_id", "cell_id"],
         ((plan_id, int(h), ids[c.code]) for c in cells for h in c.members),
+        ["int4", "int4", "int4"],
     )
 
 
