@@ -81,14 +81,13 @@ def copy_rows(
     columns: Sequence[str],
     rows: Iterable,
     types: Sequence[str] | None = None,
-    binary: bool = True,
 ) -> None:
-    """COPY ROWS into TABLE_NAME(COLUMNS) inside the session's transaction, sent as TYPES when given: in
-    binary (the types must be the columns' own), or as text (BINARY false: the server casts each value)."""
+    """COPY ROWS into TABLE_NAME(COLUMNS) inside the session's transaction, in binary when TYPES (the
+    columns' own) are given, else as text."""
     statement = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
         sql.Identifier(table_name),
         sql.SQL(", ").join(map(sql.Identifier, columns)),
-        sql.SQL(" (FORMAT binary)" if types and binary else ""),
+        sql.SQL(" (FORMAT binary)" if types else ""),
     )
     with _driver(session).cursor() as cur, cur.copy(statement) as copy:
         if types:
