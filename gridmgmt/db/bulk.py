@@ -41,7 +41,7 @@ _CONSTRAINT = table(
 # Little-endian EWKB of a point: byte order, type with the SRID flag (0x20000001), SRID; x and y follow.
 _POINT_HEADER_HEX = np.frombuffer(("0101000020" + SRID.to_bytes(4, "little").hex().upper()).encode(), dtype=np.uint8)
 # Byte value -> its two hex digits, as one 16-bit item.
-_HEX_PAIRS = np.frombuffer("".join(f"{i:02X}" for i in range(256)).encode(), dtype="<u2")
+_HEX_PAIRS = np.frombuffer("".join(f"{i:02X}" for i in range(256)).encode(), dtype="<u2").copy()
 _SETTINGS = table("pg_settings", column("name"), column("setting"), schema="pg_catalog")
 
 
@@ -70,7 +70,7 @@ def point_ewkb_hex(points: np.ndarray):
     coords = shapely.get_coordinates(points).astype("<f8").view(np.uint8).reshape(len(points), 16)
     text = np.empty((len(points), len(_POINT_HEADER_HEX) + 32), dtype=np.uint8)
     text[:, : len(_POINT_HEADER_HEX)] = _POINT_HEADER_HEX
-    text[:, len(_POINT_HEADER_HEX) :] = np.take(_HEX_PAIRS, coords).view(np.uint8)
+    text[:, len(_POINT_HEADER_HEX) :] = _HEX_PAIRS[coords].view(np.uint8)
     offsets = np.arange(0, text.size + 1, text.shape[1], dtype=np.int32)
     return pa.StringArray.from_buffers(len(points), pa.py_buffer(offsets), pa.py_buffer(text))
 
