@@ -99,7 +99,7 @@ def copy_rows(
 def copy_table(session: Session, table_name: str, data, shown: Iterator | None = None) -> None:
     """COPY the pyarrow Table DATA into TABLE_NAME's columns of the same names, as CSV written by Arrow in
     batches (the server casts each value to its column's type); SHOWN, when given, is advanced one item per
-    row as each batch is sent (a progress display)."""
+    row as each batch is sent (a progress display), and run to its end after the last."""
     from pyarrow import csv
 
     statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
@@ -114,6 +114,8 @@ def copy_table(session: Session, table_name: str, data, shown: Iterator | None =
             copy.write(sink.getbuffer())
             if shown is not None:
                 deque(islice(shown, batch.num_rows), maxlen=0)
+        if shown is not None:
+            deque(shown, maxlen=0)  # to its end: a display may report "all sent" only there
 
 
 def copy_frame(session: Session, table_name: str, frame: pd.DataFrame) -> int:

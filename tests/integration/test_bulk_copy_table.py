@@ -23,10 +23,18 @@ def test_every_value_survives_in_order_across_batches(session, monkeypatch):
             "n": pa.array(range(n), pa.int32()),
         }
     )
+    seen = []
+
+    def shown():
+        for row in range(n):
+            seen.append(row)
+            yield row
+        seen.append("end")
+
     session.execute(text("CREATE TEMP TABLE copied (n int, t text, i bigint, f float8, b boolean, d date)"))
-    shown = iter(range(100))
-    bulk.copy_table(session, "copied", data, shown)
+    bulk.copy_table(session, "copied", data, shown())
     rows = session.execute(text("SELECT t, i, f, b, d FROM copied ORDER BY n")).all()
     assert [tuple(r) for r in rows] == list(zip(*(data[c].to_pylist() for c in ("t", "i", "f", "b", "d")), strict=True))
-    assert next(shown) == n  # one item taken per row sent, batch by batch
+    # One item per row, and the display run to its end (where the web job reports "all sent").
+    assert seen == [*range(n), "end"]
     session.rollback()
