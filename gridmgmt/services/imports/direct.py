@@ -37,8 +37,8 @@ _POINT = 0
 
 @dataclass
 class Direct:
-    """A clean file to COPY into TARGET: its ROWS as an Arrow table of the target's columns, file order, and
-    the CODES shown to the PROGRESS display."""
+    """A clean file (PREPARED) to COPY into TARGET: its ROWS as an Arrow table of the target's columns in file
+    order, and the PROGRESS display its codes are shown to."""
 
     prepared: Prepared
     target: TableClause
