@@ -140,10 +140,8 @@ def _read_dataset(path: Path, encoding: str | None) -> Source:
 
 
 def _read_ogr(path: Path, encoding: str | None) -> Source:
-    """PATH's attribute columns and its geometries from their WKB, without building a GeoDataFrame.
-
-    geopandas would cost a third of a second to import and a copy of every column.
-    """
+    """PATH's attribute columns and its geometries from their WKB, without building a GeoDataFrame (which
+    copies every column and turns the CRS into a pyproj object only to be written out again)."""
     if _arrow_reads(encoding):
         meta, table = pyogrio.read_arrow(path, encoding=encoding)
         name = meta["geometry_name"] or "wkb_geometry"
