@@ -9,6 +9,8 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import pandas as pd
 import pyogrio
+import pyogrio.raw
+import shapely
 
 from geodata.errors import ImportRejected, RowError
 from gridmgmt.domain.limits import DEFAULT_MAX_MB
@@ -129,16 +131,28 @@ def _read_dataset(path: Path, encoding: str | None) -> Source:
         check_shp_length(path)
     encoding = _encoding_for(path, encoding)
     try:
-        frame = pyogrio.read_dataframe(path, encoding=encoding, use_arrow=_arrow_reads(encoding))
+        source = _read_ogr(path, encoding)
     except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds; all mean "cannot read"
         raise ImportRejected.one(f"无法读取文件（可能已损坏或被截断）：{exc}") from exc
-    if frame.empty:
+    if len(source.geoms) == 0 if source.geoms is not None else source.frame.empty:
         raise ImportRejected.one("文件中没有任何记录")
-    if "geometry" in frame and hasattr(frame, "crs"):
-        geoms = frame.geometry.to_numpy()
-        crs = frame.crs.to_wkt() if frame.crs is not None else None
-        return Source(pd.DataFrame(frame.drop(columns="geometry")), geoms, crs)
-    return Source(pd.DataFrame(frame), None, None)
+    return source
+
+
+def _read_ogr(path: Path, encoding: str | None) -> Source:
+    """PATH's attribute columns and its geometries from their WKB, without building a GeoDataFrame (which
+    copies every column and turns the CRS into a pyproj object only to be written out again)."""
+    if _arrow_reads(encoding):
+        meta, table = pyogrio.read_arrow(path, encoding=encoding)
+        name = meta["geometry_name"] or "wkb_geometry"
+        wkb = table.column(name).to_numpy(zero_copy_only=False) if name in table.column_names else None
+        frame = table.drop_columns([name]).to_pandas() if wkb is not None else table.to_pandas()
+    else:
+        meta, _, wkb, fields = pyogrio.raw.read(path, encoding=encoding)
+        frame = pd.DataFrame(dict(zip(meta["fields"], fields)), columns=meta["fields"])
+    if wkb is None:
+        return Source(frame, None, None)
+    return Source(frame, shapely.from_wkb(wkb), meta["crs"])
 
 
 def read_source(path: Path, encoding: str | None = None, max_mb: int = DEFAULT_MAX_MB) -> Source:
