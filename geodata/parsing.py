@@ -13,6 +13,8 @@ from geodata.layer_schema import Field, Layer
 TRUE_WORDS = {"是", "有", "1", "true", "t", "y", "yes", "√", "✓"}
 FALSE_WORDS = {"否", "无", "0", "false", "f", "n", "no", "×", ""}
 KIND_LABELS = {"int": "整数", "float": "数字", "bool": "是/否", "date": "日期"}
+# Integer columns are counts and years, stored as PostgreSQL integer.
+INT_LIMIT = 2**31
 _INVALID = object()
 
 
@@ -50,7 +52,7 @@ def _text(value):
 
 def _int(value):
     number = float(str(value).strip())
-    if not number.is_integer():
+    if not number.is_integer() or abs(number) >= INT_LIMIT:
         raise ValueError(value)
     return int(number)
 
@@ -96,12 +98,21 @@ def _parse_value(value, f: Field):
         return _INVALID
 
 
+def _too_big(raw) -> bool:
+    try:
+        return abs(float(str(raw).strip())) >= INT_LIMIT
+    except ValueError:
+        return False
+
+
 def _invalid_message(f: Field, raw) -> str:
     question = f.questions.get(_text(raw))
     if question:
         return question.format(value=_text(raw))
     if f.kind == "enum":
         return f"“{raw}”无效，可选：{'、'.join(f.choices.values())}"
+    if f.kind == "int" and _too_big(raw):
+        return f"“{_text(raw)}”超出整数范围（应在 ±{INT_LIMIT - 1} 之内）"
     return f"“{raw}”不是有效的{KIND_LABELS[f.kind]}"
 
 

@@ -89,3 +89,13 @@ def test_duplicate_codes_name_the_first_use():
         (3, "编码“a”在文件中重复（第 1 条已使用）"),
         (4, "编码“a”在文件中重复（第 1 条已使用）"),
     ]
+
+
+def test_an_integer_beyond_the_stored_column_is_reported_as_out_of_range():
+    frame = pd.DataFrame(
+        {"户编码": ["a", "b", "c"], "户主": ["甲", "乙", "丙"], "人口": ["2147483647", "2147483648", "-3e30"]}
+    )
+    values, _, errors = parse_frame(frame, HOUSEHOLDS)
+    assert values["member_count"].tolist() == [2147483647, None, None]
+    assert [(e.row, e.field) for e in errors] == [(2, "人口"), (3, "人口")]
+    assert all("超出整数范围" in str(e) for e in errors)

@@ -46,18 +46,10 @@ class Direct:
     progress: Progress | None
 
 
-def _array(values: np.ndarray, kind: pa.DataType) -> pa.Array:
-    """VALUES as an Arrow array of KIND; an integer beyond 64 bits makes it text, for the server to refuse."""
-    try:
-        return pa.array(values, kind)
-    except OverflowError:
-        return pa.array([None if v is None else str(v) for v in values], pa.string())
-
-
 def _rows(prepared: Prepared, target: TableClause, places: dict[str, list]) -> pa.Table:
     """PREPARED's stored columns the target has, its village and group, EWKB geometry and version 1."""
     columns = [c for c in prepared.stored_columns() if c in target.c]
-    arrays = {c: _array(prepared.values[c].to_numpy(), _TYPES[prepared.layer.field(c).kind]) for c in columns}
+    arrays = {c: pa.array(prepared.values[c].to_numpy(), _TYPES[prepared.layer.field(c).kind]) for c in columns}
     arrays["village_id"] = pa.array(places["place_village_id"], pa.int64())
     arrays["group_id"] = pa.array(places["place_group_id"], pa.int64())
     arrays[prepared.layer.geom_column] = point_ewkb_hex(prepared.geoms)
