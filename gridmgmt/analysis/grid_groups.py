@@ -9,6 +9,7 @@ fits the band at any cell count (then one more, which the plan page names as avo
 unit per group and locked cell), never merge with free ones.
 """
 
+from itertools import combinations
 from math import ceil
 
 import numpy as np
@@ -23,8 +24,12 @@ from gridmgmt.domain.grid_rules import GridRules, group_must_split
 # A group that must be split is cut into this many pieces per cell of workload: fine
 # enough for the cover to balance, few enough for its exact search.
 PIECES = 6
-# Groups tried, heaviest first, when no cover of whole groups fits the band.
-SPLIT_TRIES = 8
+# When no cover of whole groups fits the band, every group is tried alone (heaviest first),
+# then pairs of the PAIR_TRIES heaviest: a light group in the right place often balances
+# where the heaviest cannot.
+PAIR_TRIES = 6
+# Groups tried one at a time, heaviest first, when the local search leaves a cell out of band.
+SPLIT_TRIES = 3
 # Cell counts around the rules' count weighed for a whole-group cover (within the bounds).
 REACH = 2
 # Growths from different k-means seeds: whole groups are coarse, one growth often sticks.
@@ -99,10 +104,10 @@ def allocate_groups(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = 
     """A cell label per site, keeping every group whole that does not alone exceed the band
     (LOCKED as in `partition.allocate`). For each cell count near the rules' (REACH), the
     exact cover of whole units, the groups too heavy for that count cut into pieces; when
-    none fits the band, the same with one more group cut (heaviest first). The cover
-    splitting fewest groups wins, then the one nearest the rules' cell count, then the
-    cheapest. Failing that (several free areas, too many units), the local search from
-    STARTS growths."""
+    none fits the band, the same with one more group cut (each in turn, heaviest first),
+    then two. The cover splitting fewest groups wins, then the one nearest the rules' cell
+    count, then the cheapest. Failing that (several free areas, too many units), the local
+    search (`_searched`)."""
     labels = np.full(len(g.xy), -1) if locked is None else np.asarray(locked)
     free = labels < 0
     if not free.any():  # every site locked: nothing to allocate
@@ -112,7 +117,7 @@ def allocate_groups(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = 
     counts = rules.cell_counts(total, REACH)
     for k in counts:
         must = oversized_groups(g, labels, rules, k)
-        for extra in [set(), *({x} for x in _heaviest(g, free, must)[:SPLIT_TRIES])]:
+        for extra in _extra_cuts(_heaviest(g, free, must)):
             if best is not None and len(must | extra) > best[0]:
                 break  # splits more groups than a cover already found
             unit = group_units(g, labels, must | extra, total / k)
@@ -124,9 +129,46 @@ def allocate_groups(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = 
                 break
     if best is not None:
         return best[3]
-    unit = group_units(g, labels, oversized_groups(g, labels, rules, rules.cell_count(total)), None)
-    units, unit_locked = _contracted(g, unit, labels)
-    return allocate(units, rules, unit_locked, starts=STARTS)[unit]
+    return _searched(g, rules, labels)
+
+
+def _extra_cuts(heaviest: list[int]):
+    """Groups to cut besides the oversized ones, fewest first: none, each alone (HEAVIEST
+    first), then pairs of the PAIR_TRIES heaviest."""
+    yield set()
+    yield from ({x} for x in heaviest)
+    yield from (set(pair) for pair in combinations(heaviest[:PAIR_TRIES], 2))
+
+
+def _searched(g: SiteGraph, rules: GridRules, labels: np.ndarray) -> np.ndarray:
+    """The local search's labels when the exact cover cannot run: on whole units, the
+    oversized groups cut into sites; while a cell stays out of its band, the same with one
+    more group cut (heaviest first, SPLIT_TRIES), and at last with every group free to split
+    (the polish still charges each split), so the band is never given up for whole groups."""
+    free = labels < 0
+    must = oversized_groups(g, labels, rules, rules.cell_count(g.weight[free].sum()))
+    for cut in [must, *(must | {x} for x in _heaviest(g, free, must)[:SPLIT_TRIES])]:
+        unit = group_units(g, labels, cut, None)
+        units, unit_locked = _contracted(g, unit, labels)
+        found = allocate(units, rules, unit_locked, starts=STARTS)[unit]
+        if in_band(g, rules, labels, found):
+            return found
+    return allocate(g, rules, labels, starts=STARTS)
+
+
+def in_band(g: SiteGraph, rules: GridRules, locked: np.ndarray, labels: np.ndarray) -> bool:
+    """Whether every new cell of LABELS (sites free in LOCKED) lies within the band of its
+    connected free area's mean cell, as `partition.allocate` sets the targets."""
+    free = locked < 0
+    area = _components(len(g.xy), g.edges, free[g.edges].all(axis=1))
+    for a in np.unique(area[free]):
+        sites = free & (area == a)
+        cells, cell = np.unique(labels[sites], return_inverse=True)
+        load = np.bincount(cell, g.weight[sites], len(cells))
+        low, high = rules.band(load.sum() / len(cells))
+        if load.min() < low - 1e-9 or load.max() > high + 1e-9:
+            return False
+    return True
 
 
 def _heaviest(g: SiteGraph, free: np.ndarray, skip: set[int]) -> list[int]:

@@ -6,7 +6,7 @@ import pytest
 import shapely
 
 from gridmgmt.analysis.grid_cells import build_mesh
-from gridmgmt.analysis.grid_groups import allocate_groups, contract, oversized_groups
+from gridmgmt.analysis.grid_groups import allocate_groups, contract, in_band, oversized_groups
 from gridmgmt.analysis.grid_quality import groups_whole_share
 from gridmgmt.analysis.group_cover import best_cover, connected_sets
 from gridmgmt.analysis.partition import site_graph
@@ -113,3 +113,27 @@ def test_groups_whole_share_counts_groups_not_households():
     cell = np.array([0, 0, 0, 1, 1, 1, 2, 2])
     group = np.array([5, 5, 5, 6, 6, 7, 7, -1])
     assert groups_whole_share(cell, group) == pytest.approx(2 / 3)
+
+
+def test_the_local_search_cuts_a_group_rather_than_leave_a_cell_out_of_band():
+    """Seed 001 网格化 and the ±15 % band: groups 100, 100, 100 | locked 150 | 80, 70. The
+    locked cell leaves two free areas, so the exact cover cannot run; whole, the west area's
+    two cells would be 100/200 (33 % off), so one group is cut (the middle one is the only
+    cut that balances) and every cell of each area lies within ±15 % of its mean."""
+    mesh, g, group = _row_of_groups([100, 100, 100, 150, 80, 70], seed=3)
+    locked = np.where(g.group == 3, 0, -1)
+    sites = allocate_groups(g, RULES, locked)
+    assert in_band(g, RULES, locked, sites)
+    cell = sites[mesh.site_of]
+    west = np.bincount(cell[group <= 2])
+    assert sorted(west[west > 0]) == [pytest.approx(150, abs=22)] * 2
+    assert [len(np.unique(cell[group == k])) for k in range(6)] == [1, 2, 1, 1, 1, 1]
+
+
+def test_in_band_checks_each_free_area_against_its_own_mean():
+    """Two cells of 100 and 200 around a mean of 150 are out of the ±15 % band; 140 and 160 are in."""
+    mesh, g, _ = _row_of_groups([100, 100, 100], seed=4)
+    free = np.full(len(g.xy), -1)
+    assert not in_band(g, RULES, free, np.where(g.group == 0, 0, 1))
+    west = g.xy[:, 0] < np.sort(g.xy[:, 0])[140]
+    assert in_band(g, RULES, free, np.where(west, 0, 1))
