@@ -137,3 +137,16 @@ def test_in_band_checks_each_free_area_against_its_own_mean():
     assert not in_band(g, RULES, free, np.where(g.group == 0, 0, 1))
     west = g.xy[:, 0] < np.sort(g.xy[:, 0])[140]
     assert in_band(g, RULES, free, np.where(west, 0, 1))
+
+
+def test_two_groups_are_cut_when_no_single_cut_fits_the_band():
+    """Seed 001 网格化 and the ±15 % band: groups 90, 120, 60, 110, 100 in a row (480). With 3
+    cells (band 136–184) the first edge must fall inside the 120 (90 or 210 are out) and the
+    second inside the 110 (270 or 380 are out); with 4 (band 102–138) likewise two; 2 and 5
+    cells leave the bounds 100–200. So two groups are cut, none heavier than the band, and
+    every cell lies within ±15 % of its village's mean."""
+    mesh, g, group = _row_of_groups([90, 120, 60, 110, 100], seed=6)
+    cell = allocate_groups(g, RULES)[mesh.site_of]
+    load = np.bincount(cell)
+    assert np.abs(load / load.mean() - 1).max() <= 0.15
+    assert sum(len(np.unique(cell[group == k])) > 1 for k in range(5)) == 2
