@@ -22,8 +22,10 @@ from gridmgmt.analysis.partition import pieces as partition_pieces
 from gridmgmt.domain.grid_rules import GridRules, group_must_split
 
 # A group that must be split is cut into this many pieces per cell of workload: fine
-# enough for the cover to balance, few enough for its exact search.
+# enough for the cover to balance, few enough for its exact search; coarser when the fine
+# pieces would leave the exact search too many units (a heavy group and one more cut).
 PIECES = 6
+COARSE_PIECES = 3
 # When no cover of whole groups fits the band, every group is tried alone (heaviest first),
 # then pairs of the PAIR_TRIES heaviest: a light group in the right place often balances
 # where the heaviest cannot.
@@ -51,7 +53,9 @@ def oversized_groups(g: SiteGraph, labels: np.ndarray, rules: GridRules, cells: 
     return {int(x) for x in np.flatnonzero(weights) if group_must_split(weights[x], total, cells, rules)}
 
 
-def group_units(g: SiteGraph, labels: np.ndarray, split: set[int], mean: float | None) -> np.ndarray:
+def group_units(
+    g: SiteGraph, labels: np.ndarray, split: set[int], mean: float | None, pieces: int = PIECES
+) -> np.ndarray:
     """Unit index per site: the connected sites of one group and one state (free, or the
     same locked cell) share a unit; a free group in SPLIT is cut into pieces of about
     MEAN / PIECES (a cell's workload), or into single sites when MEAN is None, and at
@@ -60,7 +64,7 @@ def group_units(g: SiteGraph, labels: np.ndarray, split: set[int], mean: float |
     free = labels < 0
     for group in split if mean is not None else ():
         nodes = np.flatnonzero(free & (g.group == group))
-        k = min(len(nodes), ceil(PIECES * g.weight[nodes].sum() / mean))
+        k = min(len(nodes), ceil(pieces * g.weight[nodes].sum() / mean))
         if k > 1:
             piece[nodes] = 1 + partition_pieces(g, nodes, k)
     alone = free & ((g.group < 0) | (np.isin(g.group, list(split)) if mean is None else False))
@@ -120,8 +124,11 @@ def allocate_groups(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = 
         for extra in _extra_cuts(_heaviest(g, free, must)):
             if best is not None and len(must | extra) > best[0]:
                 break  # splits more groups than a cover already found
-            unit = group_units(g, labels, must | extra, total / k)
-            units, unit_locked = _contracted(g, unit, labels)
+            for pieces in (PIECES, COARSE_PIECES):
+                unit = group_units(g, labels, must | extra, total / k, pieces)
+                units, unit_locked = _contracted(g, unit, labels)
+                if (unit_locked < 0).sum() <= MAX_UNITS:
+                    break
             found = _exact(units, rules, unit_locked, k)
             if found is not None:
                 option = (len(must | extra), abs(k - counts[0]), found[0], found[1][unit])

@@ -6,7 +6,7 @@ import pytest
 import shapely
 
 from gridmgmt.analysis.grid_cells import build_mesh
-from gridmgmt.analysis.grid_groups import allocate_groups, contract, in_band, oversized_groups
+from gridmgmt.analysis.grid_groups import allocate_groups, contract, group_units, in_band, oversized_groups
 from gridmgmt.analysis.grid_quality import groups_whole_share
 from gridmgmt.analysis.group_cover import best_cover, connected_sets
 from gridmgmt.analysis.partition import site_graph
@@ -150,3 +150,13 @@ def test_two_groups_are_cut_when_no_single_cut_fits_the_band():
     load = np.bincount(cell)
     assert np.abs(load / load.mean() - 1).max() <= 0.15
     assert sum(len(np.unique(cell[group == k])) > 1 for k in range(5)) == 2
+
+
+def test_a_group_is_cut_into_coarser_pieces_on_request():
+    """A group of 300 households at a cell mean of 150: 2 cells' worth, so 6 pieces per cell
+    make 12 pieces and the coarse 3 per cell make 6 (for villages whose exact search would
+    otherwise have more than 24 units)."""
+    mesh, g, _ = _row_of_groups([300], seed=7)
+    free = np.full(len(g.xy), -1)
+    assert len(np.unique(group_units(g, free, {0}, 150))) == 12
+    assert len(np.unique(group_units(g, free, {0}, 150, pieces=3))) == 6
