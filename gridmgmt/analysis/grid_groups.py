@@ -5,8 +5,9 @@ Each village group's connected free sites merge into one unit, so the allocation
 only place the group whole. A group that alone exceeds its area's band (see
 `gridmgmt.domain.grid_rules.group_must_split`, at the cell count weighed) is cut into
 pieces first: it is the only kind the allocation splits, unless no cover of whole groups
-fits the band at any cell count (then one more, which the plan page names as avoidable). Sites without a group, and locked sites (one
-unit per group and locked cell), never merge with free ones.
+fits the band at any cell count (then one or two more, which the plan page names as
+avoidable): the band is never given up to keep a group whole. Sites without a group, and
+locked sites (one unit per group and locked cell), never merge with free ones.
 """
 
 from itertools import combinations
