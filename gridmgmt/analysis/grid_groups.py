@@ -5,10 +5,12 @@ Each village group's connected free sites merge into one unit, so the allocation
 only place the group whole. A group that alone exceeds its area's band (see
 `gridmgmt.domain.grid_rules.group_must_split`, at the cell count weighed) is cut into
 pieces first: it is the only kind the allocation splits, unless no cover of whole groups
-fits the band at any cell count (then one more, which the plan page names as avoidable). Sites without a group, and locked sites (one
-unit per group and locked cell), never merge with free ones.
+fits the band at any cell count (then one or two more, which the plan page names as
+avoidable): the band is never given up to keep a group whole. Sites without a group, and
+locked sites (one unit per group and locked cell), never merge with free ones.
 """
 
+from itertools import combinations
 from math import ceil
 
 import numpy as np
@@ -21,10 +23,16 @@ from gridmgmt.analysis.partition import pieces as partition_pieces
 from gridmgmt.domain.grid_rules import GridRules, group_must_split
 
 # A group that must be split is cut into this many pieces per cell of workload: fine
-# enough for the cover to balance, few enough for its exact search.
+# enough for the cover to balance, few enough for its exact search; coarser when the fine
+# pieces would leave the exact search too many units (a heavy group and one more cut).
 PIECES = 6
-# Groups tried, heaviest first, when no cover of whole groups fits the band.
-SPLIT_TRIES = 8
+COARSE_PIECES = 3
+# When no cover of whole groups fits the band, every group is tried alone (heaviest first),
+# then pairs of the PAIR_TRIES heaviest: a light group in the right place often balances
+# where the heaviest cannot.
+PAIR_TRIES = 6
+# Groups tried one at a time, heaviest first, when the local search leaves a cell out of band.
+SPLIT_TRIES = 3
 # Cell counts around the rules' count weighed for a whole-group cover (within the bounds).
 REACH = 2
 # Growths from different k-means seeds: whole groups are coarse, one growth often sticks.
@@ -46,7 +54,9 @@ def oversized_groups(g: SiteGraph, labels: np.ndarray, rules: GridRules, cells: 
     return {int(x) for x in np.flatnonzero(weights) if group_must_split(weights[x], total, cells, rules)}
 
 
-def group_units(g: SiteGraph, labels: np.ndarray, split: set[int], mean: float | None) -> np.ndarray:
+def group_units(
+    g: SiteGraph, labels: np.ndarray, split: set[int], mean: float | None, pieces: int = PIECES
+) -> np.ndarray:
     """Unit index per site: the connected sites of one group and one state (free, or the
     same locked cell) share a unit; a free group in SPLIT is cut into pieces of about
     MEAN / PIECES (a cell's workload), or into single sites when MEAN is None, and at
@@ -55,7 +65,7 @@ def group_units(g: SiteGraph, labels: np.ndarray, split: set[int], mean: float |
     free = labels < 0
     for group in split if mean is not None else ():
         nodes = np.flatnonzero(free & (g.group == group))
-        k = min(len(nodes), ceil(PIECES * g.weight[nodes].sum() / mean))
+        k = min(len(nodes), ceil(pieces * g.weight[nodes].sum() / mean))
         if k > 1:
             piece[nodes] = 1 + partition_pieces(g, nodes, k)
     alone = free & ((g.group < 0) | (np.isin(g.group, list(split)) if mean is None else False))
@@ -99,10 +109,10 @@ def allocate_groups(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = 
     """A cell label per site, keeping every group whole that does not alone exceed the band
     (LOCKED as in `partition.allocate`). For each cell count near the rules' (REACH), the
     exact cover of whole units, the groups too heavy for that count cut into pieces; when
-    none fits the band, the same with one more group cut (heaviest first). The cover
-    splitting fewest groups wins, then the one nearest the rules' cell count, then the
-    cheapest. Failing that (several free areas, too many units), the local search from
-    STARTS growths."""
+    none fits the band, the same with one more group cut (each in turn, heaviest first),
+    then two. The cover splitting fewest groups wins, then the one nearest the rules' cell
+    count, then the cheapest. Failing that (several free areas, too many units), the local
+    search (`_searched`)."""
     labels = np.full(len(g.xy), -1) if locked is None else np.asarray(locked)
     free = labels < 0
     if not free.any():  # every site locked: nothing to allocate
@@ -112,11 +122,14 @@ def allocate_groups(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = 
     counts = rules.cell_counts(total, REACH)
     for k in counts:
         must = oversized_groups(g, labels, rules, k)
-        for extra in [set(), *({x} for x in _heaviest(g, free, must)[:SPLIT_TRIES])]:
+        for extra in _extra_cuts(_heaviest(g, free, must)):
             if best is not None and len(must | extra) > best[0]:
                 break  # splits more groups than a cover already found
-            unit = group_units(g, labels, must | extra, total / k)
-            units, unit_locked = _contracted(g, unit, labels)
+            for pieces in (PIECES, COARSE_PIECES):
+                unit = group_units(g, labels, must | extra, total / k, pieces)
+                units, unit_locked = _contracted(g, unit, labels)
+                if (unit_locked < 0).sum() <= MAX_UNITS:
+                    break
             found = _exact(units, rules, unit_locked, k)
             if found is not None:
                 option = (len(must | extra), abs(k - counts[0]), found[0], found[1][unit])
@@ -124,9 +137,46 @@ def allocate_groups(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = 
                 break
     if best is not None:
         return best[3]
-    unit = group_units(g, labels, oversized_groups(g, labels, rules, rules.cell_count(total)), None)
-    units, unit_locked = _contracted(g, unit, labels)
-    return allocate(units, rules, unit_locked, starts=STARTS)[unit]
+    return _searched(g, rules, labels)
+
+
+def _extra_cuts(heaviest: list[int]):
+    """Groups to cut besides the oversized ones, fewest first: none, each alone (HEAVIEST
+    first), then pairs of the PAIR_TRIES heaviest."""
+    yield set()
+    yield from ({x} for x in heaviest)
+    yield from (set(pair) for pair in combinations(heaviest[:PAIR_TRIES], 2))
+
+
+def _searched(g: SiteGraph, rules: GridRules, labels: np.ndarray) -> np.ndarray:
+    """The local search's labels when the exact cover cannot run: on whole units, the
+    oversized groups cut into sites; while a cell stays out of its band, the same with one
+    more group cut (heaviest first, SPLIT_TRIES), and at last with every group free to split
+    (the polish still charges each split), so the band is never given up for whole groups."""
+    free = labels < 0
+    must = oversized_groups(g, labels, rules, rules.cell_count(g.weight[free].sum()))
+    for cut in [must, *(must | {x} for x in _heaviest(g, free, must)[:SPLIT_TRIES])]:
+        unit = group_units(g, labels, cut, None)
+        units, unit_locked = _contracted(g, unit, labels)
+        found = allocate(units, rules, unit_locked, starts=STARTS)[unit]
+        if in_band(g, rules, labels, found):
+            return found
+    return allocate(g, rules, labels, starts=STARTS)
+
+
+def in_band(g: SiteGraph, rules: GridRules, locked: np.ndarray, labels: np.ndarray) -> bool:
+    """Whether every new cell of LABELS (sites free in LOCKED) lies within the band of its
+    connected free area's mean cell, as `partition.allocate` sets the targets."""
+    free = locked < 0
+    area = _components(len(g.xy), g.edges, free[g.edges].all(axis=1))
+    for a in np.unique(area[free]):
+        sites = free & (area == a)
+        cells, cell = np.unique(labels[sites], return_inverse=True)
+        load = np.bincount(cell, g.weight[sites], len(cells))
+        low, high = rules.band(load.sum() / len(cells))
+        if load.min() < low - 1e-9 or load.max() > high + 1e-9:
+            return False
+    return True
 
 
 def _heaviest(g: SiteGraph, free: np.ndarray, skip: set[int]) -> list[int]:

@@ -6,7 +6,7 @@ import pytest
 import shapely
 
 from gridmgmt.analysis.grid_cells import build_mesh
-from gridmgmt.analysis.grid_groups import allocate_groups, contract, oversized_groups
+from gridmgmt.analysis.grid_groups import allocate_groups, contract, group_units, in_band, oversized_groups
 from gridmgmt.analysis.grid_quality import groups_whole_share
 from gridmgmt.analysis.group_cover import best_cover, connected_sets
 from gridmgmt.analysis.partition import site_graph
@@ -113,3 +113,50 @@ def test_groups_whole_share_counts_groups_not_households():
     cell = np.array([0, 0, 0, 1, 1, 1, 2, 2])
     group = np.array([5, 5, 5, 6, 6, 7, 7, -1])
     assert groups_whole_share(cell, group) == pytest.approx(2 / 3)
+
+
+def test_the_local_search_cuts_a_group_rather_than_leave_a_cell_out_of_band():
+    """Seed 001 网格化 and the ±15 % band: groups 100, 100, 100 | locked 150 | 80, 70. The
+    locked cell leaves two free areas, so the exact cover cannot run; whole, the west area's
+    two cells would be 100/200 (33 % off), so one group is cut (the middle one is the only
+    cut that balances) and every cell of each area lies within ±15 % of its mean."""
+    mesh, g, group = _row_of_groups([100, 100, 100, 150, 80, 70], seed=3)
+    locked = np.where(g.group == 3, 0, -1)
+    sites = allocate_groups(g, RULES, locked)
+    assert in_band(g, RULES, locked, sites)
+    cell = sites[mesh.site_of]
+    west = np.bincount(cell[group <= 2])
+    assert sorted(west[west > 0]) == [pytest.approx(150, abs=22)] * 2
+    assert [len(np.unique(cell[group == k])) for k in range(6)] == [1, 2, 1, 1, 1, 1]
+
+
+def test_in_band_checks_each_free_area_against_its_own_mean():
+    """Two cells of 100 and 200 around a mean of 150 are out of the ±15 % band; 140 and 160 are in."""
+    mesh, g, _ = _row_of_groups([100, 100, 100], seed=4)
+    free = np.full(len(g.xy), -1)
+    assert not in_band(g, RULES, free, np.where(g.group == 0, 0, 1))
+    west = g.xy[:, 0] < np.sort(g.xy[:, 0])[140]
+    assert in_band(g, RULES, free, np.where(west, 0, 1))
+
+
+def test_two_groups_are_cut_when_no_single_cut_fits_the_band():
+    """Seed 001 网格化 and the ±15 % band: groups 90, 120, 60, 110, 100 in a row (480). With 3
+    cells (band 136–184) the first edge must fall inside the 120 (90 or 210 are out) and the
+    second inside the 110 (270 or 380 are out); with 4 (band 102–138) likewise two; 2 and 5
+    cells leave the bounds 100–200. So two groups are cut, none heavier than the band, and
+    every cell lies within ±15 % of its village's mean."""
+    mesh, g, group = _row_of_groups([90, 120, 60, 110, 100], seed=6)
+    cell = allocate_groups(g, RULES)[mesh.site_of]
+    load = np.bincount(cell)
+    assert np.abs(load / load.mean() - 1).max() <= 0.15
+    assert sum(len(np.unique(cell[group == k])) > 1 for k in range(5)) == 2
+
+
+def test_a_group_is_cut_into_coarser_pieces_on_request():
+    """A group of 300 households at a cell mean of 150: 2 cells' worth, so 6 pieces per cell
+    make 12 pieces and the coarse 3 per cell make 6 (for villages whose exact search would
+    otherwise have more than 24 units)."""
+    mesh, g, _ = _row_of_groups([300], seed=7)
+    free = np.full(len(g.xy), -1)
+    assert len(np.unique(group_units(g, free, {0}, 150))) == 12
+    assert len(np.unique(group_units(g, free, {0}, 150, pieces=3))) == 6

@@ -1,0 +1,71 @@
+"""How many village groups must any allocation split: a lower bound per township of the
+county demo, for issue 14's "≥ 95 % of 村民小组 whole on every township".
+
+Per village, over every cell count whose mean cell lies within the rules' bounds (100–200):
+the groups that alone exceed that count's ±15 % band must be split, and when no cover of the
+other groups kept whole fits the band (the exact search of `analysis.group_cover`, its limits
+raised tenfold), at least one more. The least over the counts, summed over the villages, is
+what every allocation that keeps the band and the bounds splits at least. At a count whose
+units are more than MAX_UNITS (or in several areas) the cover cannot be decided: only the
+groups too heavy for it count there (the bound stays a bound).
+`python -m bench.grid_bound` (after `python -m bench.grids` has made the county database).
+"""
+
+import numpy as np
+from sqlalchemy import text
+
+from bench.grids import COUNTY_DB, RULES, WHOLE_GROUPS, _url
+from gridmgmt.analysis import group_cover
+from gridmgmt.analysis.grid_groups import _components, _contracted, _exact, group_units, oversized_groups
+from gridmgmt.analysis.partition import SiteGraph
+from gridmgmt.db.session import make_session
+from gridmgmt.services.grids.allocation import load_township, village_mesh
+
+
+def least_splits(g: SiteGraph) -> tuple[int, bool]:
+    """(the fewest groups of the village G any allocation within the band and bounds splits,
+    whether a cell count could not be decided): at a count whose units are too many for the
+    exact search, or in several areas, only the groups too heavy for it count."""
+    free = np.full(len(g.xy), -1)
+    total = g.weight.sum()
+    if total <= RULES.max_workload:
+        return 0, False  # one cell
+    least, undecided = len(np.unique(g.group[g.group >= 0])), False
+    for k in range(2, int(total // RULES.min_workload) + 1):
+        must = oversized_groups(g, free, RULES, k)
+        if total / k > RULES.max_workload or len(must) >= least:
+            continue
+        units, locked = _contracted(g, group_units(g, free, must, total / k), free)
+        one_area = len(np.unique(_components(len(units.xy), units.edges, np.ones(len(units.edges), bool)))) == 1
+        if len(units.xy) > group_cover.MAX_UNITS or not one_area:
+            least, undecided = len(must), True
+            continue
+        least = min(least, len(must) + (_exact(units, RULES, locked, k) is None))
+    return least, undecided
+
+
+def main() -> None:
+    """Print each township's groups, the least it must split, and the best whole share."""
+    group_cover.MAX_SETS *= 10
+    group_cover.MAX_NODES *= 10
+    with make_session(_url(COUNTY_DB, "--scale", "county")) as session:
+        for tid, code in session.execute(text("SELECT id, code FROM township ORDER BY code")).all():
+            town = load_township(session, tid)
+            groups, least, undecided = 0, 0, 0
+            for vid in town.households.village_id.unique():
+                _, _, g = village_mesh(town, int(vid), RULES)
+                groups += len(np.unique(g.group[g.group >= 0]))
+                found, unsure = least_splits(g)
+                undecided += unsure
+                least += found
+            best = 1 - least / groups
+            print(
+                f"{code}：{groups} 组，至少拆分 {least} 组，小组完整至多 {best:.1%}"
+                f"（≥ {WHOLE_GROUPS:.0%} {'可能' if best >= WHOLE_GROUPS else '不可能'}）"
+                + (f"；{undecided} 个村有单元过多未判定的网格数（只计须拆分的组）" if undecided else ""),
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
