@@ -40,7 +40,7 @@ SITE_STATE_OF = {
 }
 
 FIGURES = (
-    Figure("blank_groups", "空白组", "more", *COVERAGE),
+    Figure("blank_groups", "空白组", "more", *COVERAGE, missing="无农户"),
     Figure("members_per_100", "每百户党员", "less", *COVERAGE, missing="无农户"),
     Figure("committee_missing", "应设未设支委会", "more", *COVERAGE),
     Figure("visit_rate", "走访完成率", "less", *VISITS, percent=True, missing="无走访任务"),
