@@ -6,8 +6,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from gridmgmt.cli import main
+from gridmgmt.config import get_settings
 from gridmgmt.db.models import (
     CadreVillage,
     DemoSite,
@@ -167,3 +170,17 @@ def test_a_plan_published_changes_the_figures(session, county):
 def test_a_county_without_townships_is_not_found(session, county):
     with pytest.raises(NotFound, match="没有编码以 441699 开头的乡镇"):
         county_overview(session, "441699", DAY, SETTINGS)
+
+
+def test_the_refresh_command_stores_every_townships_figures(session, neighbour, monkeypatch):
+    monkeypatch.setenv("GRIDMGMT_DB_NAME", get_settings().test_db_name)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(main, ["county", "refresh", COUNTY, "--date", DAY.isoformat()])
+        unknown = CliRunner().invoke(main, ["county", "refresh", "441699"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "县级总览已计算：2 个乡镇，2025-05-15" in result.output
+    assert set(_computed(session)) == {TOWN, f"{COUNTY}101000"}
+    assert unknown.exit_code == 1 and "没有编码以 441699 开头的乡镇" in unknown.output

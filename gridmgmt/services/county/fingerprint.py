@@ -58,6 +58,8 @@ _SOURCES = (
     (GridCell, GridPlan.township_id, (GridPlan, GridPlan.id == GridCell.plan_id)),
     (GridMembership, GridPlan.township_id, (GridPlan, GridPlan.id == GridMembership.plan_id)),
 )
+# What a township's figures are made from, as data versions (triggers, migrations 0011, 0018, 0026).
+COMPLIANCE_TABLES = (*(model.__tablename__ for model, _, _ in _SOURCES), Duty.__tablename__)
 
 
 def _source_rows(model, township, join, township_ids: list[int]) -> Select:
