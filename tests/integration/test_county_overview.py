@@ -27,6 +27,7 @@ from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.domain.errors import NotFound
 from gridmgmt.services.county.overview import county_overview
 from gridmgmt.services.coverage.county import county_figures
+from gridmgmt.services.coverage.report import township_coverage
 from gridmgmt.services.visits.compliance import township_compliance
 from gridmgmt.services.visits.desk import leader_summary
 from gridmgmt.services.visits.records import VisitInput, record_visit
@@ -45,6 +46,10 @@ def county(session, town):  # noqa: F811
     session.add(branch)
     session.flush()
     session.add_all(PartyMember(party_org_id=branch.id, code=f"M{k}", name=f"党员{k}") for k in range(8))
+    # One member at home in the west group, one working away (流动党员) from the east group.
+    homes = town["households"]
+    session.add(PartyMember(party_org_id=branch.id, code="M8", name="党员8", household_id=homes[0].id))
+    session.add(PartyMember(party_org_id=branch.id, code="M9", name="党员9", household_id=homes[15].id, is_mobile=True))
     published = datetime(DAY.year, DAY.month, DAY.day, 2, tzinfo=UTC) - timedelta(days=10)
     plan = GridPlan(township_id=township_id, name="方案", status="published", published_at=published)
     session.add(plan)
@@ -81,6 +86,13 @@ def test_the_overview_has_the_township_pages_figures(session, county):
         coverage.blank_groups,
         coverage.per_100,
     )
+    page = township_coverage(session, TOWN, with_reach=False, day=DAY)  # the 组织覆盖 page's report
+    assert (row["households"], row["blank_groups"], row["members_per_100"]) == (
+        page.township["households"],
+        len(page.findings["blank_group"]),
+        page.township["per_100"],
+    )
+    assert (row["blank_groups"], row["members_per_100"]) == (1, 5.3)  # the east group's member is away: 1 of 19
     assert row["committee_missing"] == 1
     assert (row["plan_published"], row["plan_age_days"], row["cells_without_worker"]) == (True, 10, 1)
     assert (row["sites_under_review"], row["sites_awarded"], row["sites_to_fix"]) == (1, 1, 1)
