@@ -26,6 +26,7 @@ COMMANDS = {
         "gridmgmt.cli.coverage:coverage_command",
         "党组织覆盖：空白村组、支部设置、党小组建议、企业党建、挂点与第一书记、道路可达性",
     ),
+    "county": Entry("gridmgmt.cli.county:county", "县级总览：预先计算各乡镇的走访数字"),
     "db": Entry("gridmgmt.cli.db:db", "数据库：启动、停止、状态、迁移、备份、恢复"),
     "demo": Entry("gridmgmt.cli.demo:demo", "生成并导入演示乡镇（和平县，东经 114.95°、北纬 24.35° 附近，有国道穿境）"),
     "duties": Entry("gridmgmt.cli.visits:duties", "走访职责：谁、什么范围、走访哪些对象、多久一次"),

@@ -29,6 +29,11 @@ class Kept:
                 self._values[key] = value
         return value
 
+    def clear(self) -> None:
+        """Forget every value (what a server start leaves: nothing in memory)."""
+        with self._lock:
+            self._values.clear()
+
     def _sized(self, value) -> bool:
         # A value heavier than the whole store is served but not kept (LRUCache would refuse it).
         getsizeof = self._values.getsizeof

@@ -32,11 +32,11 @@ def county_map_spec(overview: CountyOverview, figure: Figure) -> MapSpec:
     )
     towns["shade"] = towns.code.map(shades["classes"])
     layers = [
-        _class_layer(towns[towns.shade == k], colour, text)
-        for k, (colour, text) in enumerate(zip(COLOURS, shades["legend"]))
+        _class_layer(towns[towns.shade.isna()], NONE, e["text"])
+        if e["shade"] is None
+        else _class_layer(towns[towns.shade == e["shade"]], COLOURS[e["shade"]], e["text"])
+        for e in shades["legend"]
     ]
-    if towns.shade.isna().any():
-        layers.append(_class_layer(towns[towns.shade.isna()], NONE, "无数据（如方案未发布）"))
     labels = [
         MapLabel(f"{name}\n{shown(figure, values.get(code))}", point.x, point.y, size=8, priority=1)
         for code, name, point in zip(towns.code, towns.name, towns.geometry.representative_point())
@@ -49,7 +49,7 @@ def county_map_spec(overview: CountyOverview, figure: Figure) -> MapSpec:
         labels=labels,
         place=overview.name,
         made_on=overview.day,
-        notes=(f"按{figure.label}把乡镇分为五档，颜色越深{direction}。",),
+        notes=(f"按{figure.label}把乡镇分为至多五档（相同数值同档），颜色越深{direction}；灰色为无数据。",),
     )
 
 

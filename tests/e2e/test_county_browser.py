@@ -34,11 +34,13 @@ def test_a_county_leader_sees_the_townships_ranked_and_the_map(login_page, count
     assert shapes.count() == 2
     assert shapes.first.is_visible() and page.locator(".county-table").is_visible()
     assert sorted(page.locator("#county-map .township-name").all_inner_texts()) == ["示范镇", "邻镇"]
-    assert "空白组（越多越需关注）" in page.locator("#county-legend").inner_text()
+    assert page.locator("#county-legend").inner_text().startswith("空白组（颜色越深数值越大，越需关注）")
+    _legend_counts_every_township_once(page)
     page.screenshot(path=screenshot_dir / "county_leader_overview.png")
 
     page.select_option("#county-figure", "visit_rate")
-    assert "走访完成率（越少越需关注）" in page.locator("#county-legend").inner_text()
+    assert page.locator("#county-legend").inner_text().startswith("走访完成率（颜色越深数值越小，越需关注）")
+    _legend_counts_every_township_once(page)
     fills = shapes.evaluate_all("els => els.map(e => e.getAttribute('fill'))")
     assert all(fill and fill.startswith("#") for fill in fills)
 
@@ -47,6 +49,15 @@ def test_a_county_leader_sees_the_townships_ranked_and_the_map(login_page, count
     assert page.url.endswith("?sort=visits_overdue")
     assert page.locator("th.sorted").inner_text().startswith("走访逾期")
     assert errors == []
+
+
+def _legend_counts_every_township_once(page):
+    """Each legend entry has its own colour and names how many townships it holds; they add up to 2."""
+    entries = page.locator("#county-legend .entry").all_inner_texts()
+    counts = [int(text.split("（")[-1].removesuffix(" 个乡镇）")) for text in entries]
+    assert sum(counts) == 2 and all(n > 0 for n in counts)
+    colours = page.locator("#county-legend .swatch").evaluate_all("els => els.map(e => e.style.background)")
+    assert len(set(colours)) == len(entries)
 
 
 def test_a_township_leader_gets_403(login_page, live_server, screenshot_dir):

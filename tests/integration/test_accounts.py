@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select, update
 
-from gridmgmt.db.models import ApiToken, AppUser, AuditLog, CadreVillage, LoginSession
+from gridmgmt.db.models import ApiToken, AppUser, AuditLog, CadreVillage, LoginSession, Township
 from gridmgmt.services.accounts.audit import Actor
-from gridmgmt.services.accounts.demo_users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
+from gridmgmt.services.accounts.demo_users import DEMO_COUNTY_USER, DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 from gridmgmt.services.accounts.logins import LoginFailed, authenticate, start_session
 from gridmgmt.services.accounts.users import (
     AccountError,
@@ -180,7 +180,8 @@ def test_revoked_expired_and_inactive_tokens_are_refused(session, town):
 def test_demo_users_one_per_role_and_idempotent(session, town):
     add_people(session)
     first = ensure_demo_users(session, date(2026, 6, 1), TOWNSHIP_CODE, actor=ACTOR)
-    assert [login.username for login in first] == list(DEMO_USERS.values())
+    # The sample county 441500 has two townships: a county leader too.
+    assert [login.username for login in first] == [*DEMO_USERS.values(), DEMO_COUNTY_USER]
     assert all(login.created for login in first)
     grid = session.scalars(select(AppUser).where(AppUser.username == DEMO_USERS["grid_worker"])).one()
     assert grid.cadre_id is not None and grid.role == "grid_worker"
@@ -188,6 +189,18 @@ def test_demo_users_one_per_role_and_idempotent(session, town):
     second = ensure_demo_users(session, date(2026, 6, 1), TOWNSHIP_CODE, actor=ACTOR)
     assert not any(login.created for login in second)
     assert authenticate(session, "demo_leader", DEMO_PASSWORD, None).role == "leader"
+    county = session.scalars(select(AppUser).where(AppUser.username == DEMO_COUNTY_USER)).one()
+    assert (county.role, county.county_code, county.township_id) == ("leader", TOWNSHIP_CODE[:6], None)
+    assert "2 个乡镇" in first[-1].note
+
+
+def test_no_demo_county_user_for_a_township_alone(session, town):
+    add_people(session)
+    # 邻镇 moved to another county: 示范镇 is alone in its own.
+    session.execute(update(Township).where(Township.code != TOWNSHIP_CODE).values(code="441599100000"))
+    session.commit()
+    logins = ensure_demo_users(session, date(2026, 6, 1), TOWNSHIP_CODE, actor=ACTOR)
+    assert DEMO_COUNTY_USER not in [login.username for login in logins]
 
 
 def test_demo_grid_worker_is_posted_on_the_day(session, town):

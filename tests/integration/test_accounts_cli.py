@@ -90,7 +90,9 @@ def test_demo_users_twice(cli, session):
     assert "演示账号" in first.output and "demo_grid" in first.output and f"密码 {DEMO_PASSWORD}" in first.output
     second = cli("user", "demo", "--township", TOWNSHIP_CODE)
     assert "账号已存在" in second.output
-    assert len(session.scalars(select(AppUser).where(AppUser.username.like("demo_%"))).all()) == 5
+    # One per role and demo_county: the sample county 441500 has two townships.
+    assert len(session.scalars(select(AppUser).where(AppUser.username.like("demo_%"))).all()) == 6
+    assert "demo_county" in first.output and "县级总览：县 441500 的 2 个乡镇" in first.output
 
 
 def test_weak_passwords_are_refused_in_chinese(cli, session):

@@ -6,10 +6,9 @@ from gridmgmt.domain.county import (
     DEFAULT_SORT,
     FIGURE_KEYS,
     FIGURES,
-    class_limits,
-    class_of,
     shading,
     shown,
+    value_classes,
     worst_first,
 )
 from gridmgmt.domain.permissions import county_of, covers_code, covers_county
@@ -77,17 +76,48 @@ def test_who_opens_a_county(role, county, expected):
 
 def test_classes_split_the_townships_in_fifths_worse_is_darker():
     values = list(range(1, 11))  # ten townships, 1…10
-    limits = class_limits(values, "more")
-    assert limits == [3, 5, 7, 9]
-    assert [class_of(v, limits, "more") for v in values] == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
-    fewer = class_limits(values, "less")
-    assert fewer == [8, 6, 4, 2] and class_of(1, fewer, "less") == 4 and class_of(10, fewer, "less") == 0
-    assert class_of(None, limits, "more") is None and class_limits([], "more") == []
+    more = value_classes(values, "more")
+    assert [more[v] for v in values] == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+    less = value_classes(values, "less")
+    assert less[10] == 0 and less[1] == 4 and value_classes([], "more") == {}
+
+
+def test_a_value_is_never_split_and_no_class_is_empty():
+    """Fourteen townships with 0 and one each with 1…6 空白组: no '<4 ≥4 ≥4 ≥4' of empty classes."""
+    found = value_classes([0] * 14 + [1, 2, 3, 4, 5, 6], "more")
+    assert found == {0: 0, 1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 4}  # the 14 alike fill one class
+    assert value_classes([0] * 11 + [4, 5, 5], "more") == {0: 0, 4: 1, 5: 2}  # three values, three classes
+
+
+def _rows(key, values):
+    return [{"code": str(k), key: v} for k, v in enumerate(values)]
 
 
 def test_the_shading_names_each_class_and_each_township():
-    rows = [{"code": str(k), "visit_rate": k / 10} for k in range(1, 11)] + [{"code": "x", "visit_rate": None}]
+    rows = _rows("visit_rate", [k / 10 for k in range(1, 11)] + [None])
     found = shading(rows, FIGURE_KEYS["visit_rate"])
-    assert found["legend"] == [">80.0%", "≤80.0%", "≤60.0%", "≤40.0%", "≤20.0%"]
-    assert found["classes"]["1"] == 4 and found["classes"]["10"] == 0 and found["classes"]["x"] is None
+    assert [e["text"] for e in found["legend"]] == [
+        "90.0%–100.0%（2 个乡镇）",
+        "70.0%–80.0%（2 个乡镇）",
+        "50.0%–60.0%（2 个乡镇）",
+        "30.0%–40.0%（2 个乡镇）",
+        "10.0%–20.0%（2 个乡镇）",
+        "无数据：无走访任务（1 个乡镇）",
+    ]
+    assert [e["shade"] for e in found["legend"]] == [0, 1, 2, 3, 4, None]
+    assert found["classes"]["0"] == 4 and found["classes"]["9"] == 0 and found["classes"]["10"] is None
     assert shown(FIGURE_KEYS["members_per_100"], 10.0) == "10" and shown(FIGURE_KEYS["blank_groups"], 12) == "12"
+
+
+def test_few_distinct_values_give_distinct_classes_from_lightest_to_darkest():
+    found = shading(_rows("blank_groups", [0] * 17 + [2, 3, 3]), FIGURE_KEYS["blank_groups"])
+    assert found["legend"] == [
+        {"shade": 0, "text": "0（17 个乡镇）"},
+        {"shade": 2, "text": "2（1 个乡镇）"},
+        {"shade": 4, "text": "3（2 个乡镇）"},
+    ]
+    same = shading(_rows("plan_age_days", [None, None, 12]), FIGURE_KEYS["plan_age_days"])
+    assert same["legend"] == [
+        {"shade": 2, "text": "12（1 个乡镇）"},
+        {"shade": None, "text": "无数据：未发布网格方案（2 个乡镇）"},
+    ]

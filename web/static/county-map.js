@@ -1,6 +1,7 @@
 /* The county map of the 县级总览: townships coloured by the figure chosen in #county-figure, worse
    darker, with its legend. The classes and the legend come from the server
-   (gridmgmt.domain.county.shading); a township without a value is grey. */
+   (gridmgmt.domain.county.shading): distinct values, at most five shades, each entry with its
+   values and count of townships; a township without a value is grey (无数据). */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("county-data").textContent);
@@ -23,30 +24,33 @@
     return cell ? cell.textContent.trim() : "";
   }
 
+  function fill(shade) { return shade === null || shade === undefined ? NONE : COLOURS[shade]; }
+
   function colour(key) {
     var shading = shadings[key];
     layer.eachLayer(function (shape) {
       var code = shape.feature.properties.code;
-      var k = shading.classes[code];
-      shape.setStyle({ fillColor: k === null || k === undefined ? NONE : COLOURS[k] });
+      shape.setStyle({ fillColor: fill(shading.classes[code]) });
       shape.bindTooltip(shape.feature.properties.name + "：" + shading.label + " " + cellText(code, key));
     });
     legend(shading);
   }
 
-  function swatch(box, fill, text) {
+  function swatch(box, colour, text) {
+    var entry = document.createElement("span");
+    entry.className = "entry";
     var span = document.createElement("span");
-    span.style.background = fill;
-    box.appendChild(span);
-    box.appendChild(document.createTextNode(text));
+    span.className = "swatch";
+    span.style.background = colour;
+    entry.appendChild(span);
+    entry.appendChild(document.createTextNode(text));
+    box.appendChild(entry);
   }
 
   function legend(shading) {
     var box = document.getElementById("county-legend");
-    box.textContent = shading.label + (shading.worse === "more" ? "（越多越需关注）" : "（越少越需关注）") + "：";
-    shading.legend.forEach(function (text, i) { swatch(box, COLOURS[i], text); });
-    var someNone = Object.keys(shading.classes).some(function (code) { return shading.classes[code] === null; });
-    if (someNone) { swatch(box, NONE, "无数据（如方案未发布）"); }
+    box.textContent = shading.label + "（颜色越深" + (shading.worse === "more" ? "数值越大" : "数值越小") + "，越需关注）：";
+    shading.legend.forEach(function (entry) { swatch(box, fill(entry.shade), entry.text); });
   }
 
   var select = document.getElementById("county-figure");

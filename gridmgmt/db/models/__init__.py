@@ -5,6 +5,7 @@ from gridmgmt.db.models.base import Base
 from gridmgmt.db.models.checkins import Checkin
 from gridmgmt.db.models.data_version import DataVersion  # noqa: F401 - registers data_version
 from gridmgmt.db.models.duties import Duty  # noqa: F401 - registers the duty table
+from gridmgmt.db.models.figures import TownshipVisitFigures
 from gridmgmt.db.models.followups import Followup, Photo
 from gridmgmt.db.models.grids import GridLiaison, GridLock, GridMembership, GridSplitReason  # noqa: F401 - plan membership
 from gridmgmt.db.models.orgs import HelpPairing, OrgMeeting
@@ -56,6 +57,7 @@ __all__ = [
     "RoadVertex",
     "SENSITIVE_HOUSEHOLD_COLUMNS",
     "Township",
+    "TownshipVisitFigures",
     "Village",
     "VillageGroup",
     "Visit",

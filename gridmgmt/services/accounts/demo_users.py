@@ -1,9 +1,10 @@
-"""One demo user per role for the demo township, with a known password; idempotent."""
+"""One demo user per role for the demo township, and a county leader when its county has other
+townships (the county demo), with a known password; idempotent."""
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from geodata.demo import township_codes
@@ -21,6 +22,7 @@ DEMO_USERS = {
     "grid_worker": "demo_grid",
     "leader": "demo_leader",
 }
+DEMO_COUNTY_USER = "demo_county"  # a leader of the demo township's county, when it has other townships
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,20 @@ def ensure_demo_users(
             )
         note = f"包村干部 {cadre_name}，{village}" if role == "grid_worker" else ""
         logins.append(DemoLogin(role, username, not exists, note))
-    return logins
+    return logins + _county_login(session, code[:6], actor)
+
+
+def _county_login(session: Session, county: str, actor: Actor) -> list[DemoLogin]:
+    """The demo county leader (县级总览) of COUNTY, made when the county has more than one township."""
+    townships = session.scalar(
+        select(func.count()).select_from(Township).where(Township.code.startswith(county, autoescape=True))
+    )
+    if townships < 2:
+        return []
+    exists = session.scalar(select(AppUser.id).where(AppUser.username == DEMO_COUNTY_USER)) is not None
+    if not exists:
+        add_user(session, DEMO_COUNTY_USER, "leader", DEMO_PASSWORD, county_code=county, actor=actor)
+    return [DemoLogin("leader", DEMO_COUNTY_USER, not exists, f"县级总览：县 {county} 的 {townships} 个乡镇")]
 
 
 def describe(logins: list[DemoLogin]) -> list[str]:

@@ -15,20 +15,17 @@ from sqlalchemy.orm import Session
 
 from gridmgmt.analysis.coverage import branch_members
 from gridmgmt.db.kept import Kept
-from gridmgmt.db.models import DemoSite, GridCell, GridPlan, PartyMember, PartyOrg, Township
+from gridmgmt.db.models import DemoSite, GridCell, GridPlan, Household, PartyMember, PartyOrg, Township, Village
 from gridmgmt.db.queries import COORD_DIGITS, collection_of
 from gridmgmt.domain.branch_rules import BRANCH_TYPES, CoverageRules, committee_finding
 from gridmgmt.domain.county import SITE_STATE_OF, SITE_STATES
 from gridmgmt.domain.errors import NotFound
 from gridmgmt.readmodels import CountyOverview
-from gridmgmt.services.county.fingerprint import fingerprint, visit_stamps
-from gridmgmt.services.coverage.county import county_figures
-from gridmgmt.services.visits.compliance import township_compliance
-from gridmgmt.services.visits.desk import leader_summary
+from gridmgmt.services.county.fingerprint import fingerprint
+from gridmgmt.services.county.visit_figures import visit_figures
 from gridmgmt.services.visits.settings import VisitSettings
 
 _TABLES = Kept(16)  # a county's figures but the visits, by day, rules and fingerprint
-_VISITS = Kept(1024)  # a township's visit figures, by day, settings, fingerprint and visit stamp
 
 
 def county_townships(county: str) -> Select:
@@ -45,19 +42,12 @@ def county_overview(
 ) -> CountyOverview:
     """The overview of COUNTY on DAY (townships by code); NotFound when it has no township.
 
-    Kept in memory: the figures but the visits per fingerprint, each township's visit figures
-    until one of its cadres records a visit (gridmgmt.services.county.fingerprint)."""
+    The figures but the visits are kept in memory per fingerprint; each township's visit figures
+    in the database until its own data change (gridmgmt.services.county.visit_figures)."""
     stamp = fingerprint(session)
     name, table, boundaries = _TABLES.get((county, day, rules, stamp), lambda: _table(session, county, day, rules))
-    stamps = visit_stamps(session, table.index.tolist())
-    # The settings by value: VisitSettings holds a dict (not hashable), its repr lists every field.
-    rows = [
-        _VISITS.get(
-            (row["code"], day, repr(visits), stamp, stamps.get(row["id"])),
-            lambda row=row: _with_visits(session, row, day, visits),
-        )
-        for row in table.reset_index().to_dict("records")
-    ]
+    found = visit_figures(session, dict(zip(table.index.tolist(), table.code)), day, visits)
+    rows = [{**_plain(row), **found[row["id"]]} for row in table.reset_index().to_dict("records")]
     return CountyOverview(county, name, day, rows, boundaries)
 
 
@@ -76,9 +66,31 @@ def _table(session: Session, county: str, day: date, rules: CoverageRules) -> tu
 
 
 def _coverage(session: Session, county: str, rules: CoverageRules) -> pd.DataFrame:
-    """Households, 空白组 and members per 100 households, by township id."""
-    found = county_figures(session, rules, county)["townships"]
-    return found[["households", "blank_groups", "per_100"]].rename(columns={"per_100": "members_per_100"})
+    """Households, 空白组 and members per 100 households by township id, counted in the database as
+    the coverage pass counts them (gridmgmt.services.coverage.county): a group is blank when its
+    households have no member present (流动党员 per the rules)."""
+    towns = select(county_townships(county).subquery().c.id)
+    homes = (
+        select(Village.township_id, Household.id, Household.group_id)
+        .join(Village, Village.id == Household.village_id)
+        .where(Village.township_id.in_(towns))
+        .subquery()
+    )
+    present = [PartyMember.household_id.is_not(None), *([] if rules.count_mobile else [~PartyMember.is_mobile])]
+    members = select(PartyMember.household_id).where(*present).subquery()
+    manned = select(homes.c.group_id).join(members, members.c.household_id == homes.c.id)
+    blank = homes.c.group_id.not_in(manned.where(homes.c.group_id.is_not(None)))
+    counts = select(
+        homes.c.township_id,
+        func.count().label("households"),
+        func.count(homes.c.group_id.distinct()).filter(blank).label("blank_groups"),
+    ).group_by(homes.c.township_id)
+    table = pd.DataFrame(session.execute(counts).all(), columns=["id", "households", "blank_groups"]).set_index("id")
+    found = select(homes.c.township_id, func.count()).join(members, members.c.household_id == homes.c.id)
+    table["members"] = pd.Series(dict(session.execute(found.group_by(homes.c.township_id)).all()), dtype="int64")
+    table["members"] = table.members.fillna(0)
+    table["members_per_100"] = (100 * table.members / table.households.where(table.households > 0)).round(1)
+    return table[["households", "blank_groups", "members_per_100"]]
 
 
 def _committees(session: Session, township_ids, rules: CoverageRules) -> pd.DataFrame:
@@ -138,18 +150,6 @@ def _sites(session: Session, township_ids) -> pd.DataFrame:
         if status in SITE_STATE_OF:
             table.loc[township, f"sites_{SITE_STATE_OF[status]}"] += n
     return table
-
-
-def _with_visits(session: Session, row: dict, day: date, settings: VisitSettings) -> dict:
-    """ROW with its township's visit duties done, overdue, due in all and the share done on DAY."""
-    summary = leader_summary(township_compliance(session, row["code"], day, settings))
-    return {
-        **_plain(row),
-        "visits_done": summary.done,
-        "visits_total": summary.total,
-        "visits_overdue": summary.overdue,
-        "visit_rate": summary.done / summary.total if summary.total else None,
-    }
 
 
 def _plain(row: dict) -> dict:

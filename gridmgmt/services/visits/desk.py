@@ -64,6 +64,11 @@ def _summed(status: pd.DataFrame, key: str) -> pd.DataFrame:
     return summarise(status, [key])
 
 
+def visit_totals(status: pd.DataFrame) -> tuple[int, int, int]:
+    """(done, overdue, total) of STATUS rows: the totals of the leader's summary."""
+    return int((status.status == "done").sum()), int((status.status == "overdue").sum()), len(status)
+
+
 def leader_summary(comp: Compliance, f: ReportFilter = ReportFilter()) -> LeaderSummary:
     """COMP's completion by duty, village and cadre (names, worst first), narrowed like the tables."""
     status, events = narrow(comp, f)
@@ -72,13 +77,14 @@ def leader_summary(comp: Compliance, f: ReportFilter = ReportFilter()) -> Leader
     cadres = comp.data.staff.cadres.set_index("id")
     by_duty, by_village = _summed(status, "duty"), _summed(status, "village_id")
     by_cadre = _summed(per_cadre(status, comp.pairs), "cadre_id")
+    done, overdue, total = visit_totals(status)
     return LeaderSummary(
         duties=_rows(by_duty, by_duty.duty.map(duties), None),
         villages=_rows(by_village, by_village.village_id.map(villages.name), None),
         cadres=_rows(by_cadre, by_cadre.cadre_id.map(cadres.name), by_cadre.cadre_id.map(cadres.cadre_role)),
-        done=int((status.status == "done").sum()),
-        overdue=int((status.status == "overdue").sum()),
-        total=len(status),
+        done=done,
+        overdue=overdue,
+        total=total,
         late_events=int(events.state.isin(["overdue", "late"]).sum()),
     )
 
