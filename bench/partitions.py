@@ -13,7 +13,7 @@ original, in turns, with bench.scale's own functions. The copy is dropped at the
 
 from psycopg import sql
 
-from bench.scale import DATABASES, STEP_LIMIT_S, TILE_ZOOMS, compliance_s, dashboard_s, limited, tile_p95_ms
+from bench.scale import DATABASES, STEP_LIMIT_S, TILE_ZOOMS, cold, compliance_s, dashboard_s, paired, tile_p95_ms
 from gridmgmt.config import get_settings
 from gridmgmt.db.cluster import ensure_database
 from gridmgmt.db.roles import connect
@@ -64,7 +64,11 @@ def partitioned_copy() -> str:
     ensure_database(settings, city)
     with connect(settings.admin_url_for()) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(COPY)))
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(COPY), sql.Identifier(city)))
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER {}").format(
+                sql.Identifier(COPY), sql.Identifier(city), sql.Identifier(settings.pg_user)
+            )
+        )
     url = settings.url_for(COPY)
     with connect(url) as conn:
         counties = [row[0] for row in conn.execute("SELECT DISTINCT left(code, 6) FROM township ORDER BY 1")]
@@ -77,12 +81,12 @@ def main() -> None:
     """Measure the flat city database beside its partitioned copy, print a table, drop the copy."""
     settings = get_settings()
     urls = {"flat": settings.url_for(DATABASES["city"]), "partitioned": partitioned_copy()}
-    steps = [(f"农户瓦片 z{z} p95（SQL）", "ms", tile_p95_ms, (z,)) for z in TILE_ZOOMS]
-    steps += [("一个镇的走访合规", "s", compliance_s, ()), ("县级总览从零计算", "s", dashboard_s, ())]
+    steps = [(f"农户瓦片 z{z} p95（SQL）", "ms", paired, tile_p95_ms, (z,)) for z in TILE_ZOOMS]
+    steps += [("一个镇的走访合规", "s", paired, compliance_s, ()), ("县级总览从零计算", "s", cold, dashboard_s, ())]
     print("| 分区试验（市库） | 不分区 | 按县分区 | 分区 ÷ 不分区 |\n|---|---|---|---|")
     try:
-        for name, unit, fn, args in steps:
-            found = {kind: limited(fn, (url, *args), STEP_LIMIT_S) for kind, url in urls.items()}
+        for name, unit, how, fn, args in steps:
+            found = how(fn, STEP_LIMIT_S, urls, *args)
             cells = [
                 f"{v:,.2f} {unit}" if v is not None else f"did not finish in {STEP_LIMIT_S} s" for v in found.values()
             ]
