@@ -10,12 +10,14 @@ as "did not finish". Opt-in, not in `make bench`: `make bench-scale` or
     .venv/bin/python -m bench.scale
 """
 
+import itertools
 import json
 import multiprocessing
 import os
 import statistics
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import delete, select, text
@@ -53,14 +55,19 @@ def _imports_file() -> Path:
     return get_settings().var_dir / "bench" / "scale-imports.json"
 
 
-def _run_gridmgmt(db: str, args: list[str], limit_s: float) -> float | None:
-    """Seconds `gridmgmt ARGS` took on database DB, or None when it ran past LIMIT_S (it is stopped)."""
+def _run_gridmgmt(db: str, args: list[str], limit_s: float, quiet: bool = False) -> float | None:
+    """Seconds `gridmgmt ARGS` took on database DB, or None when it ran past LIMIT_S (it is stopped);
+    QUIET keeps its output back unless it fails."""
     env = {**os.environ, "GRIDMGMT_DB_NAME": db, "GRIDMGMT_ACTOR": BENCH_ACTOR}
     start = time.perf_counter()
     try:
-        subprocess.run([str(BIN / "gridmgmt"), *args], env=env, check=True, timeout=limit_s)
+        subprocess.run(
+            [str(BIN / "gridmgmt"), *args], env=env, check=True, timeout=limit_s, capture_output=quiet, text=True
+        )
     except subprocess.TimeoutExpired:
         return None
+    except subprocess.CalledProcessError as exc:
+        raise SystemExit(f"gridmgmt {' '.join(args)} failed:\n{exc.stdout or ''}{exc.stderr or ''}") from exc
     return time.perf_counter() - start
 
 
@@ -142,7 +149,9 @@ def limited(fn, args: tuple, limit_s: float) -> float | None:
         process.terminate()
         process.join()
         return None
-    return queue.get() if process.exitcode == 0 else None
+    if process.exitcode != 0:
+        raise SystemExit(f"{fn.__name__} failed (exit code {process.exitcode}): see its traceback above")
+    return queue.get()
 
 
 def allocate_county(scale: str) -> tuple[float | None, str]:
@@ -153,13 +162,16 @@ def allocate_county(scale: str) -> tuple[float | None, str]:
     helped = subprocess.run([str(BIN / "gridmgmt"), "grids", "allocate", "--help"], capture_output=True, text=True)
     try:
         if "--county" in helped.stdout:
-            return _run_gridmgmt(db, ["grids", "allocate", "--county", COUNTY], ALLOCATE_LIMIT_S), "--county"
+            args = ["grids", "allocate", "--county", COUNTY, "--name", PLAN_NAME]
+            return _run_gridmgmt(db, args, ALLOCATE_LIMIT_S, quiet=True), "--county"
         with make_session(url) as session:
             codes = session.scalars(select(county_townships(COUNTY).subquery().c.code)).all()
         started, total = time.perf_counter(), 0.0
         for code in codes:
             left = ALLOCATE_LIMIT_S - (time.perf_counter() - started)
-            seconds = _run_gridmgmt(db, ["grids", "allocate", "--township", code, "--name", PLAN_NAME], left)
+            seconds = _run_gridmgmt(
+                db, ["grids", "allocate", "--township", code, "--name", PLAN_NAME], left, quiet=True
+            )
             if seconds is None:
                 return None, f"逐镇 {len(codes)} 次 --township"
             total += seconds
@@ -211,46 +223,44 @@ GB = 1024**3
 MB = 1024**2
 
 
-def scale_benchmarks() -> list[str]:
-    """Every figure of both databases as table rows (printed as they come)."""
-    urls = {scale: scale_database(scale) for scale in DATABASES}
+def _stored_rows(urls: dict[str, str]) -> list[str]:
+    """Rows, counts, the demo command's time and the sizes of both databases."""
     imports = json.loads(_imports_file().read_text())
     found = {scale: sizes(url) for scale, url in urls.items()}
+    database = {s: found[s]["database"] / GB for s in urls}
     rows = [
         _row("农户数", {s: found[s]["households"] for s in urls}, "户", 0),
         _row("走访记录数", {s: found[s]["visits"] for s in urls}, "条", 0),
         _row("生成并导入（demo 命令）", {s: imports.get(s) for s in urls}, "s", max(DEMO_LIMIT_S.values())),
-        _row(
-            "数据库大小",
-            {s: found[s]["database"] / GB for s in urls},
-            "GB",
-            0,
-            "≤ 15 GB",
-            found["city"]["database"] < 15 * GB,
-        ),
+        _row("数据库大小", database, "GB", 0, "≤ 15 GB", database["city"] < 15),
     ]
-    rows += [_row(f"表 {t}（含索引）", {s: round(found[s][t] / MB) for s in urls}, "MB", 0) for t in BIG_TABLES]
-    for row in rows:
-        print(row, flush=True)
+    return rows + [_row(f"表 {t}（含索引）", {s: round(found[s][t] / MB) for s in urls}, "MB", 0) for t in BIG_TABLES]
+
+
+def _timed_rows(urls: dict[str, str]) -> Iterator[str]:
+    """Rows of the timed steps, one by one: tiles, compliance, the overview, the county's allocation."""
     for z in TILE_ZOOMS:
         pair = paired(tile_p95_ms, STEP_LIMIT_S, urls, z)
-        rows.append(_row(f"农户瓦片 z{z} p95（SQL）", pair, "ms", STEP_LIMIT_S, f"≤ {RATIO_TARGET}×", _within(pair)))
-        print(rows[-1], flush=True)
+        yield _row(f"农户瓦片 z{z} p95（SQL）", pair, "ms", STEP_LIMIT_S, f"≤ {RATIO_TARGET}×", _within(pair))
     pair = paired(compliance_s, STEP_LIMIT_S, urls)
-    rows.append(_row(f"一个镇的走访合规（{TOWNSHIP}）", pair, "s", STEP_LIMIT_S, f"≤ {RATIO_TARGET}×", _within(pair)))
-    print(rows[-1], flush=True)
+    yield _row(f"一个镇的走访合规（{TOWNSHIP}）", pair, "s", STEP_LIMIT_S, f"≤ {RATIO_TARGET}×", _within(pair))
     pair = cold(dashboard_s, STEP_LIMIT_S, urls)
     met = pair["city"] is not None and pair["city"] <= DASHBOARD_TARGET_S
-    rows.append(_row(f"县级总览 {COUNTY} 从零计算", pair, "s", STEP_LIMIT_S, f"≤ {DASHBOARD_TARGET_S:.0f} s", met))
-    print(rows[-1], flush=True)
+    yield _row(f"县级总览 {COUNTY} 从零计算", pair, "s", STEP_LIMIT_S, f"≤ {DASHBOARD_TARGET_S:.0f} s", met)
     runs = {scale: allocate_county(scale) for scale in urls}
     pair = {scale: seconds for scale, (seconds, _) in runs.items()}
     met = pair["city"] is not None and pair["city"] <= ALLOCATE_TARGET_S
-    how = runs["city"][1]
-    rows.append(
-        _row(f"全县网格划分 {COUNTY}（{how}）", pair, "s", ALLOCATE_LIMIT_S, f"≤ {ALLOCATE_TARGET_S:.0f} s", met)
-    )
-    print(rows[-1], flush=True)
+    name = f"全县网格划分 {COUNTY}（{runs['city'][1]}）"
+    yield _row(name, pair, "s", ALLOCATE_LIMIT_S, f"≤ {ALLOCATE_TARGET_S:.0f} s", met)
+
+
+def scale_benchmarks() -> list[str]:
+    """Every figure of both databases as table rows (printed as they come)."""
+    urls = {scale: scale_database(scale) for scale in DATABASES}
+    rows = []
+    for row in itertools.chain(_stored_rows(urls), _timed_rows(urls)):
+        rows.append(row)
+        print(row, flush=True)
     return rows
 
 
