@@ -7,7 +7,7 @@ STAMP := var/stamps
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup debs venv assets db demo serve test lint bench clean
+.PHONY: setup debs venv assets db demo serve test lint bench bench-scale clean
 
 setup: debs venv assets
 
@@ -54,6 +54,11 @@ lint: $(STAMP)/venv
 
 bench: db $(STAMP)/bench-deps
 	$(BIN)/python -m bench
+
+# Opt-in, not part of `make bench`: the demo city (10 counties, ≈2,000,000 households, ≈15 min
+# and several GB the first time, then reused) beside the county demo; writes var/bench/scale.md.
+bench-scale: db $(STAMP)/bench-deps
+	$(BIN)/python -m bench.scale
 
 # Baselines (tipg, spopt) are only needed by the benchmarks.
 $(STAMP)/bench-deps: pyproject.toml

@@ -12,7 +12,7 @@ import pandas as pd
 
 from geodata.demo import names
 from geodata.demo.shapes import blob, tile, to_lonlat
-from geodata.demo.township import build_township
+from geodata.demo.township import COUNTY_NAME, build_township
 
 COUNTY_CODE = "441624"
 # Tables in foreign-key order, and where each foreign key points.
@@ -102,9 +102,12 @@ def _concat(parts: list[dict]) -> dict[str, pd.DataFrame]:
     return {name: pd.concat([s[name] for s in shifted], ignore_index=True) for name in TABLES}
 
 
-def township_codes(scale: str) -> list[str]:
-    """The 12-digit codes of the townships SCALE generates (the seed does not change them)."""
-    return [f"{COUNTY_CODE}{100 + k:03d}000" for k in range(SCALES[scale])]
+def township_codes(scale: str, county: str = COUNTY_CODE, count: int | None = None) -> list[str]:
+    """The 12-digit codes of the townships SCALE generates in COUNTY (the seed does not change them).
+
+    COUNT overrides the scale's number of townships (smaller values make quick tests).
+    """
+    return [f"{county}{100 + k:03d}000" for k in range(count or SCALES[scale])]
 
 
 def _reproject(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -112,6 +115,27 @@ def _reproject(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         values = frame[column].to_numpy()
         frame[column] = to_lonlat(np.where(pd.isna(values), None, values))
     return frame
+
+
+def build_county(
+    seed_key: list[int], outlines, codes: list[str], town_names: list[str], county_name: str, until: date, size
+) -> DemoData:
+    """The townships of one county inside OUTLINES (metres), township k drawn from seed SEED_KEY + [k].
+
+    SIZE is (villages, households) per township.
+    """
+    parts = []
+    for k, (outline, code) in enumerate(zip(outlines, codes)):
+        town_rng = np.random.default_rng([*seed_key, k])
+        parts.append(build_township(town_rng, outline, code, town_names[k], until, *size))
+    tables = _concat(parts)
+    tables["township"]["county"] = county_name
+    return DemoData({name: _reproject(name, frame) for name, frame in tables.items()})
+
+
+def township_radius(villages: int) -> float:
+    """Mean radius (m) of a township of VILLAGES villages."""
+    return TOWNSHIP_RADIUS_M * np.sqrt(villages / VILLAGES_PER_TOWNSHIP)
 
 
 def generate(
@@ -128,15 +152,10 @@ def generate(
     until = until or date(2026, 1, 1)
     rng = np.random.default_rng(seed)
     count = SCALES[scale]
-    radius = TOWNSHIP_RADIUS_M * np.sqrt(villages / VILLAGES_PER_TOWNSHIP)
+    radius = township_radius(villages)
     if count == 1:
         outlines = [blob(rng, (0.0, 0.0), radius)]
     else:
         outlines, _ = tile(rng, blob(rng, (0.0, 0.0), radius * np.sqrt(count)), count)
     town_names = names.place_names(rng, count, "镇")
-    parts = []
-    for k, (outline, code) in enumerate(zip(outlines, township_codes(scale))):
-        town_rng = np.random.default_rng([seed, k])
-        parts.append(build_township(town_rng, outline, code, town_names[k], until, villages, households))
-    tables = _concat(parts)
-    return DemoData({name: _reproject(name, frame) for name, frame in tables.items()})
+    return build_county([seed], outlines, township_codes(scale), town_names, COUNTY_NAME, until, (villages, households))

@@ -98,7 +98,7 @@ def _pairings(rng, members: pd.DataFrame, households: pd.DataFrame, until: date)
     hardship = households[households.hardship]
     rows = []
     for v, helpers in members[able].groupby(village[able].to_numpy()):
-        homes = rng.permutation(hardship.id[hardship.village_id == v].to_numpy())
+        homes = rng.permutation(hardship.id[hardship.village_id == v].to_numpy(copy=True))
         # In turn, so that every household gets a helper while the village has enough of them.
         rows += [(int(m), int(homes[k % len(homes)])) for k, m in enumerate(helpers.id)] if len(homes) else []
     pairs = pd.DataFrame(rows, columns=["party_member_id", "household_id"])

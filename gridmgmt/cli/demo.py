@@ -18,7 +18,7 @@ from gridmgmt.services.imports.demo import run_demo
     help=help_text(
         "demo",
         (
-            "和平县编码 441624。全部数据在一个事务中写入，随后建立道路拓扑。演示乡镇的编码已存在时"
+            "和平县编码 441624；一个市另有河源市下9个县（编码均以 4416 开头）。全部数据在一个事务中写入，随后建立道路拓扑。演示乡镇的编码已存在时"
             "拒绝导入、不做任何修改（不覆盖）；如需重建，请换用空数据库（GRIDMGMT_DB_NAME）。"
         ),
     ),
@@ -29,7 +29,7 @@ from gridmgmt.services.imports.demo import run_demo
     type=LabelledChoice(DEMO_SCALES),
     default=DEMO_SCALES["township"],
     show_default=True,
-    help="一个镇：约20个行政村、1万户；一个县：约20个镇、20万户（性能测试用）",
+    help="一个镇：约20个行政村、1万户；一个县：约20个镇、20万户；一个市：10个县、约200万户，逐县写入（规模测试用）",
 )
 @click.option("--if-empty", is_flag=True, help="数据库中已有任何乡镇时什么也不做（供一键演示使用）")
 @click.option("--until", type=DAY, default=None, help="一年走访与事件记录的截至日期（默认今天）")

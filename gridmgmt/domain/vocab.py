@@ -154,4 +154,4 @@ FORMATS = {
 }
 
 # How much the demo generator makes.
-DEMO_SCALES = {"township": "一个镇", "county": "一个县"}
+DEMO_SCALES = {"township": "一个镇", "county": "一个县", "city": "一个市"}
