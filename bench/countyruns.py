@@ -21,7 +21,7 @@ import time
 from sqlalchemy import delete, select
 
 from bench.common import BIN, NotDone, Result
-from bench.grids import BAND, COUNTY_DB, RULES, WHOLE_GROUPS, _url
+from bench.grids import COUNTY_DB, RULES, WHOLE_GROUPS, _url, in_band
 from gridmgmt.db.models import GridCell, GridPlan, Township
 from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.db.session import make_session
@@ -119,7 +119,7 @@ def county_run_benchmarks() -> list:
     note = (
         f"目标 ≤ {TARGET_S:.0f} s；{os.cpu_count()} 核，负载 {load[0]:.1f}/{load[1]:.1f}；"
         f"{len(runs)} 镇 {sum(q.households for q in qualities)} 户 {sum(q.cells for q in qualities)} 格；"
-        f"与逐镇方案完全相同 {'✓' if same else '✗'}；各镇规则：最大偏离 {deviation:.1%}（±15% {'✓' if deviation <= BAND else '✗'}），"
+        f"与逐镇方案完全相同 {'✓' if same else '✗'}；各镇规则：最大偏离 {deviation:.1%}（±15% {'✓' if in_band(deviation) else '✗'}），"
         f"小组完整最少的镇 {whole:.1%}（≥ 95% {'✓' if whole >= WHOLE_GROUPS else '✗'}）"
     )
     return [Result(name, ours, "逐镇之和", baseline, round(TARGET_S / baseline, 3), note)]

@@ -72,6 +72,11 @@ class Scored:
         )
 
 
+def in_band(deviation: float) -> bool:
+    """Whether a cell DEVIATION off its village's target is within ±BAND (a cell on the edge is)."""
+    return deviation <= BAND + EPS
+
+
 def _url(name: str = DB, *demo: str) -> str:
     """URL of bench database NAME, filled with the demo (options DEMO) on first use."""
     settings = get_settings()
@@ -140,7 +145,7 @@ def _allocated(session, code: str) -> tuple[float, Quality]:
 
 def _figures(q: Quality) -> str:
     """Balance, compactness and whole groups against the targets, in a few words."""
-    within = "✓" if q.worst_deviation <= BAND + EPS else "✗"
+    within = "✓" if in_band(q.worst_deviation) else "✗"
     whole = "✓" if q.groups_whole_share >= WHOLE_GROUPS else "✗"
     compact = "✓" if q.polsby_popper_mean >= PP_MEAN else "✗"
     return (
@@ -178,7 +183,7 @@ def _county() -> Result:
         f"小组完整最少的镇 {worst.groups_whole_share:.1%}，各镇均 ≥ 95%："
         f"{'✓' if all(q.groups_whole_share >= WHOLE_GROUPS for q in qualities) else '✗'}；"
         f"最大偏离 {max(q.worst_deviation for q in qualities):.1%}"
-        f"（±15% {'✓' if all(q.worst_deviation <= BAND + EPS for q in qualities) else '✗'}）；"
+        f"（±15% {'✓' if all(in_band(q.worst_deviation) for q in qualities) else '✗'}）；"
         f"PP 均值 {pp_mean:.3f}，最差 {min(q.polsby_popper_worst for q in qualities):.2f}"
         + (f"；未能划分 {len(refused)} 镇（{'；'.join(refused)}）" if refused else "")
     )
