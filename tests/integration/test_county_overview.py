@@ -189,10 +189,13 @@ def test_the_refresh_command_stores_every_townships_figures(session, neighbour, 
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(main, ["county", "refresh", COUNTY, "--date", DAY.isoformat()])
+        every = CliRunner().invoke(main, ["county", "refresh", "--date", DAY.isoformat()])
         unknown = CliRunner().invoke(main, ["county", "refresh", "441699"])
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert "县级总览已计算：2 个乡镇，2025-05-15" in result.output
     assert set(_computed(session)) == {TOWN, f"{COUNTY}101000"}
+    assert every.exit_code == 0 and every.output.count("县级总览已计算") == 1, every.output  # one county here
+    assert f"（{COUNTY}）" in every.output
     assert unknown.exit_code == 1 and "没有编码以 441699 开头的乡镇" in unknown.output
