@@ -16,32 +16,9 @@ from sqlalchemy import text
 
 from bench.grids import COUNTY_DB, RULES, WHOLE_GROUPS, _url
 from gridmgmt.analysis import group_cover
-from gridmgmt.analysis.grid_groups import _components, _contracted, _exact, group_units, oversized_groups
-from gridmgmt.analysis.partition import SiteGraph
+from gridmgmt.analysis.grid_groups import least_splits
 from gridmgmt.db.session import make_session
 from gridmgmt.services.grids.allocation import load_township, village_mesh
-
-
-def least_splits(g: SiteGraph) -> tuple[int, bool]:
-    """(the fewest groups of the village G any allocation within the band and bounds splits,
-    whether a cell count could not be decided): at a count whose units are too many for the
-    exact search, or in several areas, only the groups too heavy for it count."""
-    free = np.full(len(g.xy), -1)
-    total = g.weight.sum()
-    if total <= RULES.max_workload:
-        return 0, False  # one cell
-    least, undecided = len(np.unique(g.group[g.group >= 0])), False
-    for k in range(2, int(total // RULES.min_workload) + 1):
-        must = oversized_groups(g, free, RULES, k)
-        if total / k > RULES.max_workload or len(must) >= least:
-            continue
-        units, locked = _contracted(g, group_units(g, free, must, total / k), free)
-        one_area = len(np.unique(_components(len(units.xy), units.edges, np.ones(len(units.edges), bool)))) == 1
-        if len(units.xy) > group_cover.MAX_UNITS or not one_area:
-            least, undecided = len(must), True
-            continue
-        least = min(least, len(must) + (_exact(units, RULES, locked, k) is None))
-    return least, undecided
 
 
 def main() -> None:
@@ -55,7 +32,7 @@ def main() -> None:
             for vid in town.households.village_id.unique():
                 _, _, g = village_mesh(town, int(vid), RULES)
                 groups += len(np.unique(g.group[g.group >= 0]))
-                found, unsure = least_splits(g)
+                found, unsure = least_splits(g, RULES)
                 undecided += unsure
                 least += found
             best = 1 - least / groups

@@ -6,7 +6,14 @@ import pytest
 import shapely
 
 from gridmgmt.analysis.grid_cells import build_mesh
-from gridmgmt.analysis.grid_groups import allocate_groups, contract, group_units, in_band, oversized_groups
+from gridmgmt.analysis.grid_groups import (
+    allocate_groups,
+    contract,
+    group_units,
+    in_band,
+    least_splits,
+    oversized_groups,
+)
 from gridmgmt.analysis.grid_quality import groups_whole_share
 from gridmgmt.analysis.group_cover import best_cover, connected_sets
 from gridmgmt.analysis.partition import site_graph
@@ -160,3 +167,17 @@ def test_a_group_is_cut_into_coarser_pieces_on_request():
     free = np.full(len(g.xy), -1)
     assert len(np.unique(group_units(g, free, {0}, 150))) == 12
     assert len(np.unique(group_units(g, free, {0}, 150, pieces=3))) == 6
+
+
+def test_least_splits_bounds_what_any_allocation_must_cut():
+    """Issue 14's bound (bench.grid_bound), seed 001 网格化 with the ±15 % band and bounds 100–200:
+    70, 80, 75, 75 balance whole (0); the 240 of 45, 35, 240, 50, 30 exceeds the band at both
+    counts (2 cells: top 230; 3: top 153) and the rest then fit (1); 90, 120, 60, 110, 100 in a row
+    have no whole cover at 3 cells (band 136–184: 90 or 210 first) nor 4 (102–138: the same), and
+    2 or 5 cells leave the bounds, so at least one group is cut (the allocation cuts two)."""
+    cases = {(70, 80, 75, 75): 0, (45, 35, 240, 50, 30): 1, (90, 120, 60, 110, 100): 1}
+    for seed, (sizes, least) in enumerate(cases.items()):
+        _, g, _ = _row_of_groups(list(sizes), seed=seed)
+        assert least_splits(g, RULES) == (least, False), sizes
+    _, one_cell, _ = _row_of_groups([120, 60], seed=9)
+    assert least_splits(one_cell, RULES) == (0, False)  # 180 households: one cell, nothing to cut
