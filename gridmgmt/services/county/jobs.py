@@ -15,7 +15,7 @@ from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.coverage.report import township_coverage
 from gridmgmt.services.grids.allocation import allocate_township
 from gridmgmt.services.visits.compliance import township_compliance
-from gridmgmt.services.visits.desk import leader_summary
+from gridmgmt.services.visits.desk import visit_totals
 from gridmgmt.services.visits.settings import VisitSettings
 
 # The coverage findings a county compares first; the others are counted together.
@@ -68,8 +68,9 @@ class Compliance:
     def __call__(self, session: Session, code: str) -> str:
         """«走访 812/1020 项已完成（79.6%），逾期 31 项»."""
         try:
-            summary = leader_summary(township_compliance(session, code, self.day, self.settings))
+            # Only the three totals are printed: no summary by duty, village and cadre.
+            done, overdue, total = visit_totals(township_compliance(session, code, self.day, self.settings).status)
         except DutyError as exc:  # a stored duty the rules refuse: that township's reason
             raise UserError(str(exc)) from exc
-        rate = f"{summary.done / summary.total:.1%}" if summary.total else "无应走访对象"
-        return f"走访 {summary.done}/{summary.total} 项已完成（{rate}），逾期 {summary.overdue} 项"
+        rate = f"{done / total:.1%}" if total else "无应走访对象"
+        return f"走访 {done}/{total} 项已完成（{rate}），逾期 {overdue} 项"
