@@ -151,7 +151,8 @@
     // Rural grids keep 村民小组 whole: every split group is named with its reason, and the reason
     // kept when it was split (the allocation's or a planner's); cut cells with theirs.
     const found = state.data.splits, cut = state.data.cell_splits;
-    const stated = s => s.stated ? `（拆分原因：${s.stated}，${s.stated_by}）` : "";
+    // The allocation keeps the rule's own reason: repeat it only when someone stated another.
+    const stated = s => s.stated && s.stated !== s.reason ? `（拆分原因：${s.stated}，${s.stated_by}）` : "";
     const explain = s => button("说明原因", () => {
       const reason = window.prompt(`${s.village}${s.group}为何须拆分？`, s.stated || "");
       if (reason) post("reason", {group: s.group_code, reason}, `已记录${s.group}的拆分原因`);
