@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 # A township job: (session, township code) -> what it did, in a few Chinese words («76 个网格»).
 # It owns its commit; it must be picklable (a module-level function or a dataclass instance).
 TownshipJob = Callable[[Session, str], str]
+WORKER_DIED = "工作进程意外退出（可能内存不足），本镇结果未写入；详见日志"
 
 
 @dataclass(frozen=True)
@@ -96,26 +98,47 @@ def county_run(
     url: str, county: str, job: TownshipJob, jobs: int | None = None, progress: Callable[[str], None] = print
 ) -> CountyRun:
     """JOB on every township of COUNTY (6-digit code) in JOBS worker processes (default one per
-    core), telling PROGRESS a line as each township finishes; NotFound when the county has none."""
+    core), telling PROGRESS a line as each township finishes; NotFound when the county has none.
+
+    A worker that dies (killed, out of memory) takes the pool with it: the townships left unfinished
+    are run again one at a time, where a township that kills its worker again fails alone."""
     start = time.perf_counter()
     with make_session(url) as session:
         townships = [(row.code, row.name) for row in session.execute(county_townships(county))]
     if not townships:
         raise NotFound(f"没有编码以 {county} 开头的乡镇")
-    outcomes = []
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(worker_count(jobs, len(townships)), mp_context=context) as pool:
-        started = {pool.submit(run_township, url, job, code, name): (code, name) for code, name in townships}
-        for future in as_completed(started):
-            outcomes.append(_outcome(future, *started[future]))
-            progress(outcomes[-1].line(len(outcomes), len(townships)))
+    outcomes: list[TownshipOutcome] = []
+
+    def finished(outcome: TownshipOutcome) -> None:
+        outcomes.append(outcome)
+        progress(outcome.line(len(outcomes), len(townships)))
+
+    pending, workers = townships, worker_count(jobs, len(townships))
+    while pending:
+        unfinished = _pool_run(url, job, pending, workers, finished)
+        if unfinished and workers == 1:
+            # Alone in its pool, the first unfinished township is the one its worker died on.
+            (code, name), unfinished = unfinished[0], unfinished[1:]
+            log.error("county run: the worker died on township %s, run alone", code)
+            finished(TownshipOutcome(code, name, 0.0, error=WORKER_DIED))
+        elif unfinished:
+            log.error("county run: a worker died; %d township(s) run again one at a time", len(unfinished))
+        pending, workers = unfinished, 1
     return CountyRun(county, outcomes, time.perf_counter() - start)
 
 
-def _outcome(future, code: str, name: str) -> TownshipOutcome:
-    """The future's outcome; a worker that died (killed, out of memory) fails its township."""
-    try:
-        return future.result()
-    except Exception as exc:
-        log.error("county run: worker for township %s died: %r", code, exc)
-        return TownshipOutcome(code, name, 0.0, error="工作进程意外退出（可能内存不足），详见日志")
+def _pool_run(
+    url: str, job: TownshipJob, townships: list[tuple[str, str]], workers: int, finished: Callable
+) -> list[tuple[str, str]]:
+    """JOB on TOWNSHIPS in a pool of WORKERS spawned processes, each outcome to FINISHED as it comes;
+    returns the townships left unfinished, in their order, when a worker died and broke the pool."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        started = {pool.submit(run_township, url, job, code, name): (code, name) for code, name in townships}
+        broken = set()
+        for future in as_completed(started):
+            try:
+                finished(future.result())
+            except BrokenProcessPool:
+                broken.add(started[future])
+    return [township for township in townships if township in broken]
