@@ -12,7 +12,7 @@ from geodata.errors import RowError
 from geodata.geometry import china_errors, geometry_of, missing_errors, normalise_kind, points_from
 from geodata.layer_schema import Layer
 from geodata.parsing import duplicate_codes, parse_frame
-from geodata.reading import DEFAULT_MAX_MB, read_source
+from geodata.reading import DEFAULT_MAX_MB, Source, read_source
 
 # Columns that only carry geometry or are recomputed on import; not stored as such.
 GEOMETRY_COLUMNS = {"lon", "lat", "wkt", "seat_lon", "seat_lat"}
@@ -55,7 +55,12 @@ def prepare(
     path: Path, layer: Layer, crs: str | None = None, encoding: str | None = None, max_mb: int = DEFAULT_MAX_MB
 ) -> Prepared:
     """Read PATH as LAYER; raises ImportRejected for file-level problems, keeps row errors."""
-    source = read_source(path, encoding, max_mb)
+    return prepare_source(read_source(path, encoding, max_mb), layer, crs)
+
+
+def prepare_source(source: Source, layer: Layer, crs: str | None = None) -> Prepared:
+    """SOURCE (a whole file or one batch of it) parsed as LAYER, in CRS when given; row numbers count from
+    its first row. Raises ImportRejected for file-level problems, keeps row errors."""
     values, headers, errors = parse_frame(source.frame, layer)
     geoms, wkt_errors = geometry_of(source.geoms, values)
     errors += wkt_errors + missing_errors(geoms, layer)

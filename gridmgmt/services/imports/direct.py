@@ -74,10 +74,9 @@ def _codes_stored(session: Session, prepared: Prepared, target: TableClause) -> 
     return session.scalar(select(exists().where(target.c.code == any_(codes))))
 
 
-def direct(
-    session: Session, prepared: Prepared, target: TableClause, places: dict[str, list] | None, progress: Progress | None
-) -> Direct | None:
-    """A Direct load of PREPARED when it is clean (see the module), else None: stage it."""
+def clean_rows(prepared: Prepared, target: TableClause, places: dict[str, list] | None) -> pa.Table | None:
+    """PREPARED's rows for TARGET as an Arrow table when nothing but a code already stored could make the
+    stage report an error (see the module), else None."""
     geoms = prepared.geoms
     if prepared.layer.name not in DIRECT or prepared.errors or geoms is None or places is None:
         return None
@@ -86,7 +85,15 @@ def direct(
     if not np.all((shapely.get_type_id(geoms) == _POINT) & shapely.is_valid(geoms) & ~shapely.is_empty(geoms)):
         return None
     rows = _rows(prepared, target, places)
-    if _too_long(rows, target) or _codes_stored(session, prepared, target):
+    return None if _too_long(rows, target) else rows
+
+
+def direct(
+    session: Session, prepared: Prepared, target: TableClause, places: dict[str, list] | None, progress: Progress | None
+) -> Direct | None:
+    """A Direct load of PREPARED when it is clean (see the module), else None: stage it."""
+    rows = clean_rows(prepared, target, places)
+    if rows is None or _codes_stored(session, prepared, target):
         return None
     return Direct(prepared, target, rows, progress)
 

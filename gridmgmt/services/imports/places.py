@@ -5,6 +5,8 @@ the smallest-id village of the township covering its point; a household's group 
 polygon group of that village covering it, else the village's nearest point group (ties: smallest id).
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 import shapely
 from sqlalchemy import func, select
@@ -21,6 +23,42 @@ def first_hits(inputs: np.ndarray, hits: np.ndarray, size: int) -> np.ndarray:
     rows, at = np.unique(inputs[order], return_index=True)
     first[rows] = hits[order][at]
     return first
+
+
+@dataclass
+class Places:
+    """The villages (of one township, or all) and, for households, the village groups points are located in,
+    read once and prepared: a file read in batches locates each batch against the same polygons."""
+
+    village_ids: np.ndarray
+    township_ids: np.ndarray
+    villages: np.ndarray
+    groups: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None
+
+    @classmethod
+    def load(cls, session: Session, tables: dict[str, TableClause], township_id: int | None, groups: bool) -> "Places":
+        """The villages of TOWNSHIP_ID (None: all) and, with GROUPS, every village group."""
+        places = cls(*_villages(session, tables, township_id), _groups(session, tables) if groups else None)
+        # Each polygon probes a batch's indexed points: prepared once, it stays so across batches.
+        shapely.prepare(places.villages)
+        if places.groups is not None:
+            shapely.prepare(places.groups[3])
+        return places
+
+    def locate(self, points) -> dict[str, list[int | None]]:
+        """The staged columns place_village_id, place_township_id and (with groups) place_group_id of POINTS:
+        the village covering each, its township and its group; None: not located."""
+        tree = shapely.STRtree(points)
+        hits, inputs = tree.query(self.villages, predicate="covers")
+        first = first_hits(inputs, hits, len(points))
+        village = np.where(first == NONE, NONE, self.village_ids[np.maximum(first, 0)])
+        located = {
+            "place_village_id": _nullable(village),
+            "place_township_id": _nullable(np.where(first == NONE, NONE, self.township_ids[np.maximum(first, 0)])),
+        }
+        if self.groups is not None:
+            located["place_group_id"] = _nullable(group_ids(self.groups, points, tree, village))
+        return located
 
 
 def _villages(
@@ -51,9 +89,10 @@ def _groups(session: Session, tables: dict[str, TableClause]) -> tuple[np.ndarra
     )
 
 
-def group_ids(session: Session, tables: dict[str, TableClause], points, tree, village: np.ndarray) -> np.ndarray:
-    """The group id of each of POINTS (indexed in TREE) lying in VILLAGE (ids, NONE: not located), NONE for none."""
-    ids, villages, dims, geoms = _groups(session, tables)
+def group_ids(groups, points, tree, village: np.ndarray) -> np.ndarray:
+    """The group id (of GROUPS: ids, village ids, dimensions, geometries) of each of POINTS (indexed in TREE)
+    lying in VILLAGE (ids, NONE: not located), NONE for none."""
+    ids, villages, dims, geoms = groups
     polygons = np.flatnonzero(dims == 2)
     # Each group polygon probes the indexed points: it stays prepared across its points.
     hits, inputs = tree.query(geoms[polygons], predicate="covers")
@@ -79,16 +118,4 @@ def locate_points(
 ) -> dict[str, list[int | None]]:
     """The staged columns place_village_id, place_township_id and (GROUPS) place_group_id of POINTS: the
     village (of township TOWNSHIP_ID when given) covering each, its township and its group; None: not located."""
-    ids, towns, polygons = _villages(session, tables, township_id)
-    tree = shapely.STRtree(points)
-    # Each village polygon probes the indexed points: it stays prepared across its points.
-    hits, inputs = tree.query(polygons, predicate="covers")
-    first = first_hits(inputs, hits, len(points))
-    village = np.where(first == NONE, NONE, ids[np.maximum(first, 0)])
-    located = {
-        "place_village_id": _nullable(village),
-        "place_township_id": _nullable(np.where(first == NONE, NONE, towns[np.maximum(first, 0)])),
-    }
-    if groups:
-        located["place_group_id"] = _nullable(group_ids(session, tables, points, tree, village))
-    return located
+    return Places.load(session, tables, township_id, groups).locate(points)
