@@ -8,9 +8,9 @@ a point outside every village, a text too long, a code repeated in the file) or 
 which reports every error as always. Only a file the direct path would take is streamed (direct.py).
 """
 
+from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
-from itertools import repeat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -52,9 +52,10 @@ class _Batches:
     places: Places
     crs: str | None
     ignored: list[str] | None = None
+    sent: deque = field(default_factory=deque)
 
     def rows(self, sources: Iterator[Source]) -> Iterator[pa.Table]:
-        """Each batch's rows; _Unclean at the first batch the stage would report on."""
+        """Each batch's rows, their codes queued in SENT; _Unclean at the first batch the stage would report on."""
         seen: set[str] = set()
         for source in sources:
             prepared = prepare_source(source, self.layer, self.crs)
@@ -65,7 +66,13 @@ class _Batches:
                 raise _Unclean
             seen |= codes
             self.ignored = prepared.ignored
+            self.sent.extend(prepared.values["code"])
             yield rows
+
+    def shown(self, total: int) -> Iterator[tuple[str]]:
+        """Each of TOTAL rows as (code,) once its batch is made: what a progress display wraps."""
+        for _ in range(total):
+            yield (self.sent.popleft() if self.sent else None,)
 
 
 def stream_load(
@@ -88,7 +95,7 @@ def stream_load(
                 return None
             total, sources = opened
             batches = _Batches(layer, target, Places.load(session, tables, township_id, True), options.crs)
-            shown = iter(progress(repeat(None, total), total)) if progress else None
+            shown = iter(progress(batches.shown(total), total)) if progress else None
             savepoint = session.begin_nested()
             try:
                 with bulk_load(session, target, total, update=False):
