@@ -45,19 +45,19 @@ class Places:
             shapely.prepare(places.groups[3])
         return places
 
-    def locate(self, points) -> dict[str, list[int | None]]:
+    def locate(self, points) -> dict[str, np.ndarray]:
         """The staged columns place_village_id, place_township_id and (with groups) place_group_id of POINTS:
-        the village covering each, its township and its group; None: not located."""
+        the village covering each, its township and its group; NONE: not located (nullable() for the stage)."""
         tree = shapely.STRtree(points)
         hits, inputs = tree.query(self.villages, predicate="covers")
         first = first_hits(inputs, hits, len(points))
         village = np.where(first == NONE, NONE, self.village_ids[np.maximum(first, 0)])
         located = {
-            "place_village_id": _nullable(village),
-            "place_township_id": _nullable(np.where(first == NONE, NONE, self.township_ids[np.maximum(first, 0)])),
+            "place_village_id": village,
+            "place_township_id": np.where(first == NONE, NONE, self.township_ids[np.maximum(first, 0)]),
         }
         if self.groups is not None:
-            located["place_group_id"] = _nullable(group_ids(self.groups, points, tree, village))
+            located["place_group_id"] = group_ids(self.groups, points, tree, village)
         return located
 
 
@@ -109,13 +109,14 @@ def group_ids(groups, points, tree, village: np.ndarray) -> np.ndarray:
     return group
 
 
-def _nullable(ids: np.ndarray) -> list[int | None]:
-    return [None if i == NONE else i for i in ids.tolist()]
+def nullable(located: dict[str, np.ndarray]) -> dict[str, list[int | None]]:
+    """LOCATED (column -> ids, NONE: none) as lists with None, as the stage is written."""
+    return {name: [None if i == NONE else i for i in ids.tolist()] for name, ids in located.items()}
 
 
 def locate_points(
     session: Session, tables: dict[str, TableClause], points, township_id: int | None, groups: bool
-) -> dict[str, list[int | None]]:
+) -> dict[str, np.ndarray]:
     """The staged columns place_village_id, place_township_id and (GROUPS) place_group_id of POINTS: the
-    village (of township TOWNSHIP_ID when given) covering each, its township and its group; None: not located."""
+    village (of township TOWNSHIP_ID when given) covering each, its township and its group; NONE: not located."""
     return Places.load(session, tables, township_id, groups).locate(points)

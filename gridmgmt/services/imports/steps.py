@@ -16,7 +16,7 @@ from geodata.prepare import Prepared, prepare
 from geodata.reading import BATCH_ROWS, DEFAULT_MAX_MB
 from gridmgmt.services.imports.direct import Direct, copy_direct, direct
 from gridmgmt.services.imports.links import ANY_TOWNSHIP, LOCATED, Township, link
-from gridmgmt.services.imports.places import locate_points
+from gridmgmt.services.imports.places import locate_points, nullable
 from gridmgmt.services.imports.staging import Progress, Stage, create_stage, existing_code_errors, geometry_errors
 from gridmgmt.services.imports.streaming import Streamed, stream_load
 from gridmgmt.services.imports.tables import LOOKUPS, catalog
@@ -100,7 +100,7 @@ def check(
     clean = direct(session, prepared, tables[prepared.layer.table], located, progress)
     if clean:
         return Checked(None, township, set(), 0, direct=clean)
-    stage = create_stage(session, prepared, tables, progress, located)
+    stage = create_stage(session, prepared, tables, progress, located and nullable(located))
     errors = list(prepared.errors) + length_errors(session, stage)
     if prepared.layer.geom_column:
         errors += geometry_errors(session, stage, fix_geometry)

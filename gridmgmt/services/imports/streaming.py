@@ -56,15 +56,12 @@ class _Batches:
 
     def rows(self, sources: Iterator[Source]) -> Iterator[pa.Table]:
         """Each batch's rows, their codes queued in SENT; _Unclean at the first batch the stage would report on."""
-        seen: set[str] = set()
         for source in sources:
             prepared = prepare_source(source, self.layer, self.crs)
             located = self.places.locate(prepared.geoms) if prepared.geoms is not None else None
             rows = clean_rows(prepared, self.target, located)
-            codes = set(prepared.values["code"])
-            if rows is None or not seen.isdisjoint(codes):
+            if rows is None:
                 raise _Unclean
-            seen |= codes
             self.ignored = prepared.ignored
             self.sent.extend(prepared.values["code"])
             yield rows
