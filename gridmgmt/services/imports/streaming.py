@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 import pyarrow as pa
@@ -29,6 +30,9 @@ from gridmgmt.services.imports.direct import DIRECT, clean_rows
 from gridmgmt.services.imports.places import Places
 from gridmgmt.services.imports.staging import Progress
 from gridmgmt.services.imports.writing import bulk_load
+
+if TYPE_CHECKING:  # steps.py imports this module
+    from gridmgmt.services.imports.steps import FileOptions
 
 
 class _Unclean(Exception):
@@ -78,7 +82,7 @@ def stream_load(
     path: Path,
     tables: dict[str, TableClause],
     township_id: int | None,
-    options,
+    options: "FileOptions",
     progress: Progress | None,
 ) -> Streamed | None:
     """Stream PATH into LAYER's table when it is clean (see the module), in batches of OPTIONS.batch_rows
