@@ -15,6 +15,7 @@ import pyogrio.raw
 import shapely
 
 from geodata.errors import ImportRejected, RowError
+from geodata.geometry import plain_points
 from gridmgmt.domain.limits import DEFAULT_MAX_MB
 
 DATA_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".csv", ".xlsx"}
@@ -27,11 +28,21 @@ BATCH_ROWS = 25_000
 
 @dataclass
 class Source:
-    """What a file holds: attribute columns, geometries (or None) and the declared CRS."""
+    """What a file holds: attribute columns, geometries (or None) and the declared CRS. A batch whose
+    geometries are all plain 2D points has them as POINTS, (n, 2) coordinates (NaN: empty), and GEOMS None."""
 
     frame: pd.DataFrame
     geoms: np.ndarray | None
     crs: str | None
+    points: np.ndarray | None = None
+
+    def geometries(self) -> np.ndarray | None:
+        """GEOMS, or POINTS made into shapely points (an empty one for NaN)."""
+        if self.points is None:
+            return self.geoms
+        geoms = shapely.points(self.points)
+        geoms[np.isnan(self.points[:, 0])] = shapely.Point()
+        return geoms
 
 
 def detect_encoding(data: bytes) -> str:
@@ -145,13 +156,17 @@ def _read_dataset(path: Path, encoding: str | None) -> Source:
     return source
 
 
-def _arrow_source(table, meta: dict) -> Source:
-    """A Source of an Arrow TABLE (or batch) pyogrio read: geometries straight from their WKB."""
+def _arrow_source(table, meta: dict, points: bool = False) -> Source:
+    """A Source of an Arrow TABLE (or batch) pyogrio read: geometries straight from their WKB, or, with POINTS
+    and when all are plain 2D points, their coordinates straight from the Arrow buffers."""
     name = meta["geometry_name"] or "wkb_geometry"
     if name not in table.column_names:
         return Source(table.to_pandas(), None, None)
-    wkb = table.column(name).to_numpy(zero_copy_only=False)
-    return Source(table.drop_columns([name]).to_pandas(), shapely.from_wkb(wkb), meta["crs"])
+    frame = table.drop_columns([name]).to_pandas()
+    xy = plain_points(table.column(name)) if points else None
+    if xy is not None:
+        return Source(frame, None, meta["crs"], xy)
+    return Source(frame, shapely.from_wkb(table.column(name).to_numpy(zero_copy_only=False)), meta["crs"])
 
 
 def _read_ogr(path: Path, encoding: str | None) -> Source:
@@ -217,10 +232,10 @@ def open_batches(
 
 
 def _batches(reader, meta: dict) -> Iterator[Source]:
-    """A Source per Arrow batch of READER, as it is read."""
+    """A Source per Arrow batch of READER, as it is read (plain points as coordinates)."""
     try:
         for batch in reader:
-            yield _arrow_source(batch, meta)
+            yield _arrow_source(batch, meta, points=True)
     except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds; all mean "cannot read"
         raise _unreadable(exc) from exc
 

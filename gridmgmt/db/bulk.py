@@ -62,17 +62,17 @@ def ewkb_hex(geometries) -> np.ndarray:
     return shapely.to_wkb(with_srid, hex=True, include_srid=True)
 
 
-def point_ewkb_hex(points: np.ndarray):
-    """Hex EWKB with SRID 4326 of 2D POINTS (none missing or empty), as ewkb_hex gives, as a pyarrow string
-    array: laid out from the coordinates, five times faster than GEOS copying each point to set its SRID."""
+def point_ewkb_hex(xy: np.ndarray):
+    """Hex EWKB with SRID 4326 of 2D points given as (n, 2) coordinates XY (all finite), as ewkb_hex gives for
+    their points, as a pyarrow string array: laid out from the coordinates, no geometry made."""
     import pyarrow as pa
 
-    coords = shapely.get_coordinates(points).astype("<f8").view(np.uint8).reshape(len(points), 16)
-    text = np.empty((len(points), len(_POINT_HEADER_HEX) + 32), dtype=np.uint8)
+    coords = np.ascontiguousarray(xy, dtype="<f8").view(np.uint8).reshape(len(xy), 16)
+    text = np.empty((len(xy), len(_POINT_HEADER_HEX) + 32), dtype=np.uint8)
     text[:, : len(_POINT_HEADER_HEX)] = _POINT_HEADER_HEX
     text[:, len(_POINT_HEADER_HEX) :] = _HEX_PAIRS[coords].view(np.uint8)
     offsets = np.arange(0, text.size + 1, text.shape[1], dtype=np.int32)
-    return pa.StringArray.from_buffers(len(points), pa.py_buffer(offsets), pa.py_buffer(text))
+    return pa.StringArray.from_buffers(len(xy), pa.py_buffer(offsets), pa.py_buffer(text))
 
 
 def copy_rows(

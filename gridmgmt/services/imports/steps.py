@@ -94,9 +94,10 @@ def check(
     # Each statement runs once over the staged rows: compiling it (JIT) costs more than it saves.
     session.execute(select(func.set_config("jit", "off", True)))
     located = None
-    if prepared.layer.name in LOCATED and prepared.layer.geom_kind == "point" and prepared.geoms is not None:
+    xy = prepared.xy() if prepared.layer.name in LOCATED and prepared.layer.geom_kind == "point" else None
+    if xy is not None:
         groups = prepared.layer.name == "households"
-        located = locate_points(session, tables, prepared.geoms, township and township.id, groups)
+        located = locate_points(session, tables, xy, township and township.id, groups)
     clean = direct(session, prepared, tables[prepared.layer.table], located, progress)
     if clean:
         return Checked(None, township, set(), 0, direct=clean)

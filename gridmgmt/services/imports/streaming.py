@@ -62,7 +62,8 @@ class _Batches:
         """Each batch's rows, their codes queued in SENT; _Unclean at the first batch the stage would report on."""
         for source in sources:
             prepared = prepare_source(source, self.layer, self.crs)
-            located = self.places.locate(prepared.geoms) if prepared.geoms is not None else None
+            xy = prepared.xy()
+            located = self.places.locate(xy) if xy is not None else None
             rows = clean_rows(prepared, self.target, located)
             if rows is None:
                 raise _Unclean
