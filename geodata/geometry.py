@@ -95,9 +95,9 @@ def china_errors(geoms: np.ndarray, field: str = "几何") -> list[RowError]:
     return _outside_china(bounds, present, field)
 
 
-def point_china_errors(xy: np.ndarray, field: str = "几何") -> list[RowError]:
-    """china_errors of points given as (n, 2) coordinates XY (NaN: none)."""
-    return _outside_china(xy[:, [0, 1, 0, 1]], np.isfinite(xy).all(axis=1), field)
+def point_china_errors(xy: np.ndarray, present: np.ndarray, field: str = "几何") -> list[RowError]:
+    """china_errors of the PRESENT points of XY, (n, 2) coordinates (a conversion may have made them infinite)."""
+    return _outside_china(xy[:, [0, 1, 0, 1]], present, field)
 
 
 def _outside_china(bounds: np.ndarray, present: np.ndarray, field: str) -> list[RowError]:

@@ -127,7 +127,7 @@ def _points(xy: np.ndarray, file_crs: str | None, declared: str | None) -> tuple
     empty = np.isnan(xy[:, 0])
     xy = xy_to_wgs84(xy, file_crs, declared).copy()
     xy[empty] = np.nan
-    errors = empty_errors(np.flatnonzero(empty)) + point_china_errors(xy)
+    errors = empty_errors(np.flatnonzero(empty)) + point_china_errors(xy, ~empty)
     return xy, errors
 
 

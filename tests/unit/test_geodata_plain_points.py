@@ -51,3 +51,26 @@ def test_a_batch_of_points_prepared_as_coordinates_equals_it_prepared_as_geometr
     assert fast.errors == slow.errors and len(fast.errors) == 2
     assert np.array_equal(fast.xy(), slow.xy(), equal_nan=True)
     assert list(fast.geoms) == list(slow.geoms) == [shapely.Point(115.7, 23.9), None, None]
+
+
+def test_projected_and_gcj02_points_convert_as_geometries_do():
+    layer = LAYERS["households"]
+    frame = pd.DataFrame({"户编码": ["h1", "h2"], "户主": ["甲", "乙"]})
+    for xy, file_crs, declared in (
+        (np.array([[568_000.0, 2_645_000.0], [569_000.0, 2_646_000.0]]), "EPSG:4547", None),
+        (np.array([[115.7, 23.9], [115.8, 24.0]]), None, "gcj02"),
+    ):
+        fast = prepare_source(Source(frame, None, file_crs, xy.copy()), layer, declared)
+        slow = prepare_source(Source(frame, shapely.points(xy), file_crs), layer, declared)
+        assert fast.errors == slow.errors == [] and np.allclose(fast.xy(), slow.xy(), rtol=0, atol=1e-9)
+        assert not np.array_equal(fast.xy(), xy)
+
+
+def test_a_projected_point_beyond_the_projection_is_refused_as_geometries_are():
+    """pyproj makes it infinite: the same error, and the row keeps no point."""
+    frame = pd.DataFrame({"户编码": ["h1"], "户主": ["甲"]})
+    xy = np.array([[38_500_000.0, 2_650_000.0]])
+    fast = prepare_source(Source(frame, None, "EPSG:4547", xy.copy()), LAYERS["households"])
+    slow = prepare_source(Source(frame, shapely.points(xy), "EPSG:4547"), LAYERS["households"])
+    assert fast.errors == slow.errors and "不是经纬度" in fast.errors[0].message
+    assert np.isnan(fast.xy()).all() and list(fast.geoms) == list(slow.geoms) == [None]

@@ -52,6 +52,7 @@ def test_a_geopackage_in_batches_is_the_file_read_whole(tmp_path):
         parts = list(batches)
     assert rows == 7 and [len(p.frame) for p in parts] == [3, 3, 1]
     assert sum((p.frame["户主"].tolist() for p in parts), []) == whole.frame["户主"].tolist()
+    assert all(p.geoms is None and p.points.shape == (len(p.frame), 2) for p in parts)  # plain points: coordinates
     assert shapely.equals_exact(np.concatenate([p.geometries() for p in parts]), whole.geoms, tolerance=0).all()
     assert {p.crs for p in parts} == {whole.crs}
 
