@@ -26,7 +26,7 @@ HEADER = "| 基准 | gridmgmt | 基线 | 比值 | 目标 | 说明 |\n|---|---|--
 def main() -> None:
     """Run the benchmarks in turn and report them."""
     folder = get_settings().var_dir / "bench"
-    results: list[Result] = [household_import(folder)]
+    results: list[Result] = household_import(folder)
     results += visit_benchmarks()
     results += network_benchmarks()
     results += site_benchmarks()

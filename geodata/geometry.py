@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 
 from geodata.errors import RowError
@@ -12,6 +13,9 @@ CHINA_BOX = (73.4, 3.8, 135.1, 53.6)
 KIND_LABELS = {"point": "点", "polygon": "面", "line": "线", "any": "点或面", "line_or_polygon": "线或面"}
 # shapely type ids
 POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING, MULTIPOLYGON = 0, 1, 3, 4, 5, 6
+# WKB of a 2D point: little-endian byte order (1), type 1 (uint32), then x and y as doubles.
+_POINT_WKB_HEADER = np.array([1, 1, 0, 0, 0], dtype=np.uint8)
+_POINT_WKB_BYTES = 21
 _ALLOWED = {
     "point": [POINT],
     "polygon": [MULTIPOLYGON],
@@ -69,7 +73,7 @@ def normalise_kind(geoms: np.ndarray, kind: str) -> tuple[np.ndarray, list[RowEr
     types = shapely.get_type_id(out)
     empty = shapely.is_empty(out) & (types >= 0)
     wrong = (types >= 0) & ~empty & ~np.isin(types, _ALLOWED[kind])
-    errors = [RowError(int(i) + 1, "几何", "几何为空") for i in np.flatnonzero(empty)]
+    errors = empty_errors(np.flatnonzero(empty))
     errors += [
         RowError(int(i) + 1, "几何", f"几何类型应为{KIND_LABELS[kind]}，实际是 {out[i].geom_type}")
         for i in np.flatnonzero(wrong)
@@ -88,6 +92,16 @@ def china_errors(geoms: np.ndarray, field: str = "几何") -> list[RowError]:
     present = ~shapely.is_missing(geoms)
     bounds = np.full((len(geoms), 4), np.nan)
     bounds[present] = shapely.bounds(geoms[present])
+    return _outside_china(bounds, present, field)
+
+
+def point_china_errors(xy: np.ndarray, present: np.ndarray, field: str = "几何") -> list[RowError]:
+    """china_errors of the PRESENT points of XY, (n, 2) coordinates (a conversion may have made them infinite)."""
+    return _outside_china(xy[:, [0, 1, 0, 1]], present, field)
+
+
+def _outside_china(bounds: np.ndarray, present: np.ndarray, field: str) -> list[RowError]:
+    """A RowError for every PRESENT row whose BOUNDS are outside China."""
     inside = _inside(bounds)
     swapped = _inside(bounds[:, [1, 0, 3, 2]])
     errors = []
@@ -103,6 +117,11 @@ def china_errors(geoms: np.ndarray, field: str = "几何") -> list[RowError]:
     return errors
 
 
+def empty_errors(rows: np.ndarray) -> list[RowError]:
+    """A RowError for each of ROWS (indexes) whose geometry is empty."""
+    return [RowError(int(i) + 1, "几何", "几何为空") for i in rows]
+
+
 def missing_errors(geoms: np.ndarray | None, layer: Layer) -> list[RowError]:
     """A RowError for every row of a layer that needs a geometry and has none."""
     if not layer.geom_required:
@@ -110,3 +129,23 @@ def missing_errors(geoms: np.ndarray | None, layer: Layer) -> list[RowError]:
     if geoms is None:
         return [RowError(None, "几何", "文件中没有几何，也没有经度/纬度列")]
     return [RowError(int(i) + 1, "几何", "缺少几何或经纬度") for i in shapely.is_missing(geoms).nonzero()[0]]
+
+
+def plain_points(wkb) -> np.ndarray | None:
+    """The (n, 2) coordinates of WKB (a pyarrow binary array) when every value is a little-endian 2D point of
+    21 bytes, NaN for an empty one, read straight from the Arrow buffers; else None (shapely.from_wkb it)."""
+    if isinstance(wkb, pa.ChunkedArray):
+        wkb = wkb.combine_chunks()
+    if wkb.null_count or wkb.type not in (pa.binary(), pa.large_binary()):
+        return None
+    offsets = np.frombuffer(wkb.buffers()[1], dtype=np.int32 if wkb.type == pa.binary() else np.int64)
+    offsets = offsets[wkb.offset : wkb.offset + len(wkb) + 1]
+    if len(wkb) == 0 or not (np.diff(offsets) == _POINT_WKB_BYTES).all():
+        return None
+    data = np.frombuffer(wkb.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]].reshape(-1, _POINT_WKB_BYTES)
+    if not (data[:, : len(_POINT_WKB_HEADER)] == _POINT_WKB_HEADER).all():
+        return None
+    xy = np.ascontiguousarray(data[:, len(_POINT_WKB_HEADER) :]).view("<f8").astype(float, copy=False)
+    # A point with one coordinate missing, or an infinite one, is left to GEOS to judge.
+    finite = np.isfinite(xy)
+    return xy if (finite[:, 0] == finite[:, 1]).all() and not np.isinf(xy).any() else None

@@ -3,6 +3,8 @@
 import codecs
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -13,19 +15,34 @@ import pyogrio.raw
 import shapely
 
 from geodata.errors import ImportRejected, RowError
+from geodata.geometry import plain_points
 from gridmgmt.domain.limits import DEFAULT_MAX_MB
 
 DATA_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".csv", ".xlsx"}
 FILE_KINDS = "GeoJSON、GeoPackage、Shapefile（zip）、CSV 或 Excel（.xlsx）"
+# Files read in Arrow batches when streamed (open_batches); the others are read whole.
+STREAMED_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json"}
+# Rows per batch of a streamed file: small enough to overlap reading and writing, large enough to amortise.
+BATCH_ROWS = 25_000
 
 
 @dataclass
 class Source:
-    """What a file holds: attribute columns, geometries (or None) and the declared CRS."""
+    """What a file holds: attribute columns, geometries (or None) and the declared CRS. A batch whose
+    geometries are all plain 2D points has them as POINTS, (n, 2) coordinates (NaN: empty), and GEOMS None."""
 
     frame: pd.DataFrame
     geoms: np.ndarray | None
     crs: str | None
+    points: np.ndarray | None = None
+
+    def geometries(self) -> np.ndarray | None:
+        """GEOMS, or POINTS made into shapely points (an empty one for NaN)."""
+        if self.points is None:
+            return self.geoms
+        geoms = shapely.points(self.points)
+        geoms[np.isnan(self.points[:, 0])] = shapely.Point()
+        return geoms
 
 
 def detect_encoding(data: bytes) -> str:
@@ -133,31 +150,39 @@ def _read_dataset(path: Path, encoding: str | None) -> Source:
     try:
         source = _read_ogr(path, encoding)
     except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds; all mean "cannot read"
-        raise ImportRejected.one(f"无法读取文件（可能已损坏或被截断）：{exc}") from exc
+        raise _unreadable(exc) from exc
     if len(source.geoms) == 0 if source.geoms is not None else source.frame.empty:
         raise ImportRejected.one("文件中没有任何记录")
     return source
+
+
+def _arrow_source(table, meta: dict, points: bool = False) -> Source:
+    """A Source of an Arrow TABLE (or batch) pyogrio read: geometries straight from their WKB, or, with POINTS
+    and when all are plain 2D points, their coordinates straight from the Arrow buffers."""
+    name = meta["geometry_name"] or "wkb_geometry"
+    if name not in table.column_names:
+        return Source(table.to_pandas(), None, None)
+    frame = table.drop_columns([name]).to_pandas()
+    xy = plain_points(table.column(name)) if points else None
+    if xy is not None:
+        return Source(frame, None, meta["crs"], xy)
+    return Source(frame, shapely.from_wkb(table.column(name).to_numpy(zero_copy_only=False)), meta["crs"])
 
 
 def _read_ogr(path: Path, encoding: str | None) -> Source:
     """PATH's attribute columns and its geometries from their WKB, without building a GeoDataFrame (which
     copies every column and turns the CRS into a pyproj object only to be written out again)."""
     if _arrow_reads(encoding):
-        meta, table = pyogrio.read_arrow(path, encoding=encoding)
-        name = meta["geometry_name"] or "wkb_geometry"
-        wkb = table.column(name).to_numpy(zero_copy_only=False) if name in table.column_names else None
-        frame = table.drop_columns([name]).to_pandas() if wkb is not None else table.to_pandas()
-    else:
-        meta, _, wkb, fields = pyogrio.raw.read(path, encoding=encoding)
-        frame = pd.DataFrame(dict(zip(meta["fields"], fields)), columns=meta["fields"])
+        return _arrow_source(*reversed(pyogrio.read_arrow(path, encoding=encoding)))
+    meta, _, wkb, fields = pyogrio.raw.read(path, encoding=encoding)
+    frame = pd.DataFrame(dict(zip(meta["fields"], fields)), columns=meta["fields"])
     if wkb is None:
         return Source(frame, None, None)
     return Source(frame, shapely.from_wkb(wkb), meta["crs"])
 
 
-def read_source(path: Path, encoding: str | None = None, max_mb: int = DEFAULT_MAX_MB) -> Source:
-    """Read PATH (a data file or a .zip holding one) after the size and archive checks."""
-    path = Path(path)
+def _check_size(path: Path, max_mb: int) -> None:
+    """Refuse a missing, empty or too large PATH."""
     if not path.is_file():
         raise ImportRejected.one(f"文件不存在：{path}")
     size = path.stat().st_size
@@ -165,7 +190,55 @@ def read_source(path: Path, encoding: str | None = None, max_mb: int = DEFAULT_M
         raise ImportRejected.one("文件为空")
     if size > max_mb * 2**20:
         raise ImportRejected.one(f"文件过大：{size / 2**20:.1f} MB，上限 {max_mb} MB（可用 --max-mb 调整）")
+
+
+def read_source(path: Path, encoding: str | None = None, max_mb: int = DEFAULT_MAX_MB) -> Source:
+    """Read PATH (a data file or a .zip holding one) after the size and archive checks."""
+    path = Path(path)
+    _check_size(path, max_mb)
     if path.suffix.lower() != ".zip":
         return _read_dataset(path, encoding)
     with tempfile.TemporaryDirectory(prefix="gridmgmt-import-") as tmp:
         return _read_dataset(extract_zip(path, Path(tmp), max_mb * 2**20), encoding)
+
+
+@contextmanager
+def open_batches(
+    path: Path, encoding: str | None = None, max_mb: int = DEFAULT_MAX_MB, batch_rows: int = BATCH_ROWS
+) -> Iterator[tuple[int, Iterator[Source]] | None]:
+    """(rows, its Sources of BATCH_ROWS rows each, read as they are taken) of a GIS file Arrow reads (UTF-8
+    text); None for other files, which read_source takes whole. ImportRejected when it cannot be read."""
+    path = Path(path)
+    _check_size(path, max_mb)
+    if path.suffix.lower() not in STREAMED_SUFFIXES:
+        yield None
+        return
+    if path.suffix.lower() == ".shp":
+        check_shp_length(path)
+    encoding = _encoding_for(path, encoding)
+    if not _arrow_reads(encoding):
+        yield None
+        return
+    try:
+        rows = pyogrio.read_info(path, encoding=encoding, force_feature_count=True)["features"]
+        opened = pyogrio.open_arrow(path, encoding=encoding, batch_size=batch_rows, use_pyarrow=True)
+        meta, reader = opened.__enter__()
+    except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds; all mean "cannot read"
+        raise _unreadable(exc) from exc
+    try:
+        yield rows, _batches(reader, meta)
+    finally:
+        opened.__exit__(None, None, None)
+
+
+def _batches(reader, meta: dict) -> Iterator[Source]:
+    """A Source per Arrow batch of READER, as it is read (plain points as coordinates)."""
+    try:
+        for batch in reader:
+            yield _arrow_source(batch, meta, points=True)
+    except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds; all mean "cannot read"
+        raise _unreadable(exc) from exc
+
+
+def _unreadable(exc: Exception) -> ImportRejected:
+    return ImportRejected.one(f"无法读取文件（可能已损坏或被截断）：{exc}")

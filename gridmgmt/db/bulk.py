@@ -8,7 +8,7 @@ import io
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import islice
+from itertools import chain, islice
 
 import numpy as np
 import pandas as pd
@@ -62,17 +62,17 @@ def ewkb_hex(geometries) -> np.ndarray:
     return shapely.to_wkb(with_srid, hex=True, include_srid=True)
 
 
-def point_ewkb_hex(points: np.ndarray):
-    """Hex EWKB with SRID 4326 of 2D POINTS (none missing or empty), as ewkb_hex gives, as a pyarrow string
-    array: laid out from the coordinates, five times faster than GEOS copying each point to set its SRID."""
+def point_ewkb_hex(xy: np.ndarray):
+    """Hex EWKB with SRID 4326 of 2D points given as (n, 2) coordinates XY (all finite), as ewkb_hex gives for
+    their points, as a pyarrow string array: laid out from the coordinates, no geometry made."""
     import pyarrow as pa
 
-    coords = shapely.get_coordinates(points).astype("<f8").view(np.uint8).reshape(len(points), 16)
-    text = np.empty((len(points), len(_POINT_HEADER_HEX) + 32), dtype=np.uint8)
+    coords = np.ascontiguousarray(xy, dtype="<f8").view(np.uint8).reshape(len(xy), 16)
+    text = np.empty((len(xy), len(_POINT_HEADER_HEX) + 32), dtype=np.uint8)
     text[:, : len(_POINT_HEADER_HEX)] = _POINT_HEADER_HEX
     text[:, len(_POINT_HEADER_HEX) :] = _HEX_PAIRS[coords].view(np.uint8)
     offsets = np.arange(0, text.size + 1, text.shape[1], dtype=np.int32)
-    return pa.StringArray.from_buffers(len(points), pa.py_buffer(offsets), pa.py_buffer(text))
+    return pa.StringArray.from_buffers(len(xy), pa.py_buffer(offsets), pa.py_buffer(text))
 
 
 def copy_rows(
@@ -97,18 +97,27 @@ def copy_rows(
 
 
 def copy_table(session: Session, table_name: str, data, shown: Iterator | None = None) -> None:
-    """COPY the pyarrow Table DATA into TABLE_NAME's columns of the same names, as CSV written by Arrow in
-    batches (the server casts each value to its column's type); SHOWN, when given, is advanced one item per
-    row as each batch is sent (a progress display), and run to its end after the last."""
+    """COPY the pyarrow Table DATA into TABLE_NAME's columns of the same names, in batches (copy_batches)."""
+    copy_batches(session, table_name, data.to_batches(max_chunksize=COPY_BATCH_ROWS), shown)
+
+
+def copy_batches(session: Session, table_name: str, batches: Iterable, shown: Iterator | None = None) -> None:
+    """COPY pyarrow BATCHES (tables or record batches, the first's columns named as TABLE_NAME's, the rest
+    alike) as CSV written by Arrow batch by batch (the server casts each value to its column's type). BATCHES
+    may be produced as they are taken: the server writes one while the next is made. SHOWN, when given, is
+    advanced one item per row as each batch is sent (a progress display), and run to its end after the last."""
     from pyarrow import csv
 
+    batches = iter(batches)
+    first = next(batches, None)
+    if first is None:
+        return
     statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
-        sql.Identifier(table_name), sql.SQL(", ").join(map(sql.Identifier, data.column_names))
+        sql.Identifier(table_name), sql.SQL(", ").join(map(sql.Identifier, first.column_names))
     )
     options = csv.WriteOptions(include_header=False)
     with _driver(session).cursor() as cur, cur.copy(statement) as copy:
-        # The server parses one batch while Arrow formats the next.
-        for batch in data.to_batches(max_chunksize=COPY_BATCH_ROWS):
+        for batch in chain([first], batches):
             sink = io.BytesIO()
             csv.write_csv(batch, sink, options)
             copy.write(sink.getbuffer())

@@ -14,10 +14,11 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from geodata.errors import ImportRejected
-from geodata.reading import DEFAULT_MAX_MB
+from geodata.layers import Layer
+from geodata.reading import BATCH_ROWS, DEFAULT_MAX_MB
 from gridmgmt.services.accounts.actors import Actor, record
 from gridmgmt.services.imports.staging import Progress
-from gridmgmt.services.imports.steps import FileOptions, layer_of, stage_file, write
+from gridmgmt.services.imports.steps import FileOptions, layer_of, stage_file, stream_file, write
 from gridmgmt.services.imports.writing import ConcurrentChange
 
 __all__ = ["ConcurrentChange", "ImportResult", "import_layer"]
@@ -48,18 +49,17 @@ def import_layer(
     max_mb: int = DEFAULT_MAX_MB,
     progress: Progress | None = None,
     file_name: str | None = None,
+    batch_rows: int = BATCH_ROWS,
 ) -> ImportResult:
     """Import PATH into LAYER_NAME in one transaction, audited as ACTOR's (under FILE_NAME, default PATH's
     name); raises ImportRejected and writes nothing (no audit row either) on any error. PROGRESS wraps the
-    rows as they are staged."""
+    rows as they are written; a clean households file is streamed in batches of BATCH_ROWS rows."""
     layer = layer_of(layer_name)
-    options = FileOptions(township, crs, encoding, update, fix_geometry, max_mb)
+    options = FileOptions(township, crs, encoding, update, fix_geometry, max_mb, batch_rows)
     try:
-        prepared, checked = stage_file(session, layer, Path(path), options, progress)
-        if checked.errors:
-            raise ImportRejected(checked.errors)
-        write(session, checked, update)
-        result = ImportResult(layer.name, len(prepared) - checked.existing, checked.existing, prepared.ignored)
+        result = _streamed(session, layer, Path(path), options, progress) or _staged(
+            session, layer, Path(path), options, progress
+        )
         if layer.name == "roads":
             # Imported here: the topology works on the ORM models, whose loading would cost every other
             # layer's import a quarter second of start-up.
@@ -84,3 +84,18 @@ def import_layer(
         session.rollback()
         raise
     return result
+
+
+def _streamed(session: Session, layer: Layer, path: Path, options: FileOptions, progress) -> ImportResult | None:
+    """A clean households file streamed straight into its table (streaming.py); None when it must be staged."""
+    streamed = stream_file(session, layer, path, options, progress)
+    return streamed and ImportResult(layer.name, streamed.rows, 0, streamed.ignored)
+
+
+def _staged(session: Session, layer: Layer, path: Path, options: FileOptions, progress) -> ImportResult:
+    """Stage and check the file whole, then write it; ImportRejected with every error."""
+    prepared, checked = stage_file(session, layer, path, options, progress)
+    if checked.errors:
+        raise ImportRejected(checked.errors)
+    write(session, checked, options.update)
+    return ImportResult(layer.name, len(prepared) - checked.existing, checked.existing, prepared.ignored)

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import shapely
 from sqlalchemy import ARRAY, Text, any_, exists, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import TableClause
 
 from geodata.prepare import Prepared
 from gridmgmt.db.bulk import copy_table, point_ewkb_hex
+from gridmgmt.services.imports.places import NONE
 from gridmgmt.services.imports.staging import Progress
 from gridmgmt.services.imports.writing import bulk_load
 
@@ -32,7 +32,6 @@ _TYPES = {
     "bool": pa.bool_(),
     "date": pa.date32(),
 }
-_POINT = 0
 
 
 @dataclass
@@ -46,13 +45,14 @@ class Direct:
     progress: Progress | None
 
 
-def _rows(prepared: Prepared, target: TableClause, places: dict[str, list]) -> pa.Table:
-    """PREPARED's stored columns the target has, its village and group, EWKB geometry and version 1."""
+def _rows(prepared: Prepared, target: TableClause, xy: np.ndarray, places: dict[str, np.ndarray]) -> pa.Table:
+    """PREPARED's stored columns the target has, its village and group, EWKB of its points XY and version 1."""
     columns = [c for c in prepared.stored_columns() if c in target.c]
     arrays = {c: pa.array(prepared.values[c].to_numpy(), _TYPES[prepared.layer.field(c).kind]) for c in columns}
     arrays["village_id"] = pa.array(places["place_village_id"], pa.int64())
-    arrays["group_id"] = pa.array(places["place_group_id"], pa.int64())
-    arrays[prepared.layer.geom_column] = point_ewkb_hex(prepared.geoms)
+    groups = places["place_group_id"]
+    arrays["group_id"] = pa.array(groups, pa.int64(), mask=groups == NONE)
+    arrays[prepared.layer.geom_column] = point_ewkb_hex(xy)
     arrays["version"] = pa.array(np.ones(len(prepared), dtype=np.int32))
     return pa.table(arrays)
 
@@ -74,19 +74,29 @@ def _codes_stored(session: Session, prepared: Prepared, target: TableClause) -> 
     return session.scalar(select(exists().where(target.c.code == any_(codes))))
 
 
+def clean_rows(prepared: Prepared, target: TableClause, places: dict[str, np.ndarray] | None) -> pa.Table | None:
+    """PREPARED's rows for TARGET as an Arrow table when nothing but a code already stored could make the
+    stage report an error (see the module), else None."""
+    if prepared.layer.name not in DIRECT or prepared.errors or places is None:
+        return None
+    # A point layer's rows without errors have points of finite coordinates, or none (NaN) when missing.
+    xy = prepared.xy()
+    if xy is None or not np.isfinite(xy).all() or np.any(places["place_village_id"] == NONE):
+        return None
+    rows = _rows(prepared, target, xy, places)
+    return None if _too_long(rows, target) else rows
+
+
 def direct(
-    session: Session, prepared: Prepared, target: TableClause, places: dict[str, list] | None, progress: Progress | None
+    session: Session,
+    prepared: Prepared,
+    target: TableClause,
+    places: dict[str, np.ndarray] | None,
+    progress: Progress | None,
 ) -> Direct | None:
     """A Direct load of PREPARED when it is clean (see the module), else None: stage it."""
-    geoms = prepared.geoms
-    if prepared.layer.name not in DIRECT or prepared.errors or geoms is None or places is None:
-        return None
-    if any(v is None for v in places["place_village_id"]):
-        return None
-    if not np.all((shapely.get_type_id(geoms) == _POINT) & shapely.is_valid(geoms) & ~shapely.is_empty(geoms)):
-        return None
-    rows = _rows(prepared, target, places)
-    if _too_long(rows, target) or _codes_stored(session, prepared, target):
+    rows = clean_rows(prepared, target, places)
+    if rows is None or _codes_stored(session, prepared, target):
         return None
     return Direct(prepared, target, rows, progress)
 

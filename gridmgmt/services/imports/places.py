@@ -1,15 +1,20 @@
-"""Locate the rows of a point layer in villages and village groups in Python (shapely STRtree).
+"""Locate the rows of a point layer in villages and village groups in Python, from their coordinates
+(gridmgmt.analysis.covering: no point geometry is made).
 
 The same rules as the SQL locating in links.py, without staging an index first: a row's village is
 the smallest-id village of the township covering its point; a household's group is the smallest-id
 polygon group of that village covering it, else the village's nearest point group (ties: smallest id).
 """
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import shapely
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import TableClause
+
+from gridmgmt.analysis.covering import CoverIndex
 
 NONE = -1
 
@@ -21,6 +26,42 @@ def first_hits(inputs: np.ndarray, hits: np.ndarray, size: int) -> np.ndarray:
     rows, at = np.unique(inputs[order], return_index=True)
     first[rows] = hits[order][at]
     return first
+
+
+@dataclass
+class Places:
+    """The villages (of one township, or all) and, for households, the village groups points are located in,
+    read and indexed once: a file read in batches locates each batch against the same polygons."""
+
+    village_ids: np.ndarray
+    township_ids: np.ndarray
+    villages: np.ndarray
+    groups: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None
+    village_index: CoverIndex = field(init=False)
+    group_index: CoverIndex | None = field(init=False)
+
+    def __post_init__(self):
+        self.village_index = CoverIndex(self.villages)
+        self.group_index = None if self.groups is None else CoverIndex(self.groups[3][self.groups[2] == 2])
+
+    @classmethod
+    def load(cls, session: Session, tables: dict[str, TableClause], township_id: int | None, groups: bool) -> "Places":
+        """The villages of TOWNSHIP_ID (None: all) and, with GROUPS, every village group."""
+        return cls(*_villages(session, tables, township_id), _groups(session, tables) if groups else None)
+
+    def locate(self, xy: np.ndarray) -> dict[str, np.ndarray]:
+        """The staged columns place_village_id, place_township_id and (with groups) place_group_id of the points
+        XY ((n, 2) coordinates, NaN: no point): the village covering each, its township and its group; NONE: not
+        located (nullable() for the stage)."""
+        first = first_hits(*self.village_index.covering(xy), len(xy))
+        village = np.where(first == NONE, NONE, self.village_ids[np.maximum(first, 0)])
+        located = {
+            "place_village_id": village,
+            "place_township_id": np.where(first == NONE, NONE, self.township_ids[np.maximum(first, 0)]),
+        }
+        if self.groups is not None:
+            located["place_group_id"] = group_ids(self.groups, self.group_index, xy, village)
+        return located
 
 
 def _villages(
@@ -51,44 +92,36 @@ def _groups(session: Session, tables: dict[str, TableClause]) -> tuple[np.ndarra
     )
 
 
-def group_ids(session: Session, tables: dict[str, TableClause], points, tree, village: np.ndarray) -> np.ndarray:
-    """The group id of each of POINTS (indexed in TREE) lying in VILLAGE (ids, NONE: not located), NONE for none."""
-    ids, villages, dims, geoms = _groups(session, tables)
+def group_ids(groups, index: CoverIndex, xy: np.ndarray, village: np.ndarray) -> np.ndarray:
+    """The group id (of GROUPS: ids, village ids, dimensions, geometries; INDEX: of its polygons) of each point
+    of XY lying in VILLAGE (ids, NONE: not located), NONE for none."""
+    ids, villages, dims, geoms = groups
     polygons = np.flatnonzero(dims == 2)
-    # Each group polygon probes the indexed points: it stays prepared across its points.
-    hits, inputs = tree.query(geoms[polygons], predicate="covers")
+    inputs, hits = index.covering(xy)
     hits = polygons[hits]
     same = villages[hits] == village[inputs]
-    first = first_hits(inputs[same], hits[same], len(points))
+    first = first_hits(inputs[same], hits[same], len(xy))
     group = np.where(first == NONE, NONE, ids[np.maximum(first, 0)])
     lone = (group == NONE) & (village != NONE)
     for village_id in np.intersect1d(village[lone], villages[dims == 0]):
         rows = np.flatnonzero(lone & (village == village_id))
         nearest = np.flatnonzero((dims == 0) & (villages == village_id))
-        inputs, hits = shapely.STRtree(geoms[nearest]).query_nearest(points[rows], all_matches=True)
+        # Rare (villages whose groups are points): only these rows become point geometries.
+        points = shapely.points(xy[rows])
+        inputs, hits = shapely.STRtree(geoms[nearest]).query_nearest(points, all_matches=True)
         group[rows] = ids[nearest[first_hits(inputs, hits, len(rows))]]
     return group
 
 
-def _nullable(ids: np.ndarray) -> list[int | None]:
-    return [None if i == NONE else i for i in ids.tolist()]
+def nullable(located: dict[str, np.ndarray]) -> dict[str, list[int | None]]:
+    """LOCATED (column -> ids, NONE: none) as lists with None, as the stage is written."""
+    return {name: [None if i == NONE else i for i in ids.tolist()] for name, ids in located.items()}
 
 
 def locate_points(
-    session: Session, tables: dict[str, TableClause], points, township_id: int | None, groups: bool
-) -> dict[str, list[int | None]]:
-    """The staged columns place_village_id, place_township_id and (GROUPS) place_group_id of POINTS: the
-    village (of township TOWNSHIP_ID when given) covering each, its township and its group; None: not located."""
-    ids, towns, polygons = _villages(session, tables, township_id)
-    tree = shapely.STRtree(points)
-    # Each village polygon probes the indexed points: it stays prepared across its points.
-    hits, inputs = tree.query(polygons, predicate="covers")
-    first = first_hits(inputs, hits, len(points))
-    village = np.where(first == NONE, NONE, ids[np.maximum(first, 0)])
-    located = {
-        "place_village_id": _nullable(village),
-        "place_township_id": _nullable(np.where(first == NONE, NONE, towns[np.maximum(first, 0)])),
-    }
-    if groups:
-        located["place_group_id"] = _nullable(group_ids(session, tables, points, tree, village))
-    return located
+    session: Session, tables: dict[str, TableClause], xy: np.ndarray, township_id: int | None, groups: bool
+) -> dict[str, np.ndarray]:
+    """The staged columns place_village_id, place_township_id and (GROUPS) place_group_id of the points XY
+    ((n, 2) coordinates, NaN: no point): the village (of township TOWNSHIP_ID when given) covering each, its
+    township and its group; NONE: not located."""
+    return Places.load(session, tables, township_id, groups).locate(xy)

@@ -13,11 +13,12 @@ from sqlalchemy.sql.expression import TableClause
 from geodata.errors import ImportRejected, RowError
 from geodata.layers import LAYERS, Layer
 from geodata.prepare import Prepared, prepare
-from geodata.reading import DEFAULT_MAX_MB
+from geodata.reading import BATCH_ROWS, DEFAULT_MAX_MB
 from gridmgmt.services.imports.direct import Direct, copy_direct, direct
 from gridmgmt.services.imports.links import ANY_TOWNSHIP, LOCATED, Township, link
-from gridmgmt.services.imports.places import locate_points
+from gridmgmt.services.imports.places import locate_points, nullable
 from gridmgmt.services.imports.staging import Progress, Stage, create_stage, existing_code_errors, geometry_errors
+from gridmgmt.services.imports.streaming import Streamed, stream_load
 from gridmgmt.services.imports.tables import LOOKUPS, catalog
 from gridmgmt.services.imports.writing import ConcurrentChange, length_errors, link_parents, upsert
 
@@ -25,7 +26,8 @@ from gridmgmt.services.imports.writing import ConcurrentChange, length_errors, l
 @dataclass(frozen=True)
 class FileOptions:
     """How to take a file: its TOWNSHIP (code), CRS and text ENCODING (None: the file's own); whether to UPDATE
-    rows whose code exists and to repair invalid geometries (FIX_GEOMETRY); the size limit MAX_MB."""
+    rows whose code exists and to repair invalid geometries (FIX_GEOMETRY); the size limit MAX_MB; the rows
+    per batch (BATCH_ROWS) when a clean file is streamed (streaming.py)."""
 
     township: str | None = None
     crs: str | None = None
@@ -33,6 +35,7 @@ class FileOptions:
     update: bool = False
     fix_geometry: bool = False
     max_mb: int = DEFAULT_MAX_MB
+    batch_rows: int = BATCH_ROWS
 
 
 @dataclass
@@ -91,13 +94,14 @@ def check(
     # Each statement runs once over the staged rows: compiling it (JIT) costs more than it saves.
     session.execute(select(func.set_config("jit", "off", True)))
     located = None
-    if prepared.layer.name in LOCATED and prepared.layer.geom_kind == "point" and prepared.geoms is not None:
+    xy = prepared.xy() if prepared.layer.name in LOCATED and prepared.layer.geom_kind == "point" else None
+    if xy is not None:
         groups = prepared.layer.name == "households"
-        located = locate_points(session, tables, prepared.geoms, township and township.id, groups)
+        located = locate_points(session, tables, xy, township and township.id, groups)
     clean = direct(session, prepared, tables[prepared.layer.table], located, progress)
     if clean:
         return Checked(None, township, set(), 0, direct=clean)
-    stage = create_stage(session, prepared, tables, progress, located)
+    stage = create_stage(session, prepared, tables, progress, located and nullable(located))
     errors = list(prepared.errors) + length_errors(session, stage)
     if prepared.layer.geom_column:
         errors += geometry_errors(session, stage, fix_geometry)
@@ -146,3 +150,13 @@ def stage_file(
     target = township_of(session, tables["township"], layer, options.township)
     prepared = prepare(path, layer, options.crs, options.encoding, options.max_mb)
     return prepared, check(session, prepared, tables, target, options.update, options.fix_geometry, progress)
+
+
+def stream_file(
+    session: Session, layer: Layer, path, options: FileOptions, progress: Progress | None
+) -> Streamed | None:
+    """Stream PATH as LAYER straight into its table when it is clean (streaming.py); None, nothing written,
+    when it must be staged. ImportRejected when the township is missing or unknown."""
+    tables = tables_for(session, layer)
+    target = township_of(session, tables["township"], layer, options.township)
+    return stream_load(session, layer, path, tables, target and target.id, options, progress)
