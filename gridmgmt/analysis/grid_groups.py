@@ -27,6 +27,10 @@ from gridmgmt.domain.grid_rules import GridRules, group_must_split
 # pieces would leave the exact search too many units (a heavy group and one more cut).
 PIECES = 6
 COARSE_PIECES = 3
+# Pieces lighter than the band's half-width (1/8 of a cell against ±15 %): one piece more or less
+# moves a cell less than its slack. Tried only where the coarser pieces left a cover that splits
+# more groups than a cell count needs at the least (its too-heavy groups and one more).
+FINE_PIECES = 8
 # When no cover of whole groups fits the band, every group is tried alone (heaviest first),
 # then pairs of the PAIR_TRIES heaviest: a light group in the right place often balances
 # where the heaviest cannot.
@@ -111,33 +115,47 @@ def allocate_groups(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = 
     exact cover of whole units, the groups too heavy for that count cut into pieces; when
     none fits the band, the same with one more group cut (each in turn, heaviest first),
     then two. The cover splitting fewest groups wins, then the one nearest the rules' cell
-    count, then the cheapest. Failing that (several free areas, too many units), the local
-    search (`_searched`)."""
+    count, then the cheapest. Where a count could split fewer groups than that cover (its
+    too-heavy groups and one more), it is searched again with the cuts in FINE_PIECES.
+    Failing all (several free areas, too many units), the local search (`_searched`)."""
     labels = np.full(len(g.xy), -1) if locked is None else np.asarray(locked)
     free = labels < 0
     if not free.any():  # every site locked: nothing to allocate
         return labels.copy()
-    total = g.weight[free].sum()
+    counts = rules.cell_counts(g.weight[free].sum(), REACH)
     best = None  # (groups split, cells off the rules' count, cost, site labels)
-    counts = rules.cell_counts(total, REACH)
     for k in counts:
-        must = oversized_groups(g, labels, rules, k)
-        for extra in _extra_cuts(_heaviest(g, free, must)):
-            if best is not None and len(must | extra) > best[0]:
-                break  # splits more groups than a cover already found
-            for pieces in (PIECES, COARSE_PIECES):
-                unit = group_units(g, labels, must | extra, total / k, pieces)
-                units, unit_locked = _contracted(g, unit, labels)
-                if (unit_locked < 0).sum() <= MAX_UNITS:
-                    break
-            found = _exact(units, rules, unit_locked, k)
-            if found is not None:
-                option = (len(must | extra), abs(k - counts[0]), found[0], found[1][unit])
-                best = option if best is None else min(best, option, key=lambda b: b[:3])
-                break
+        best = _best_at(g, rules, labels, k, counts, best, (PIECES, COARSE_PIECES))
+    for k in counts:
+        if best is not None and len(oversized_groups(g, labels, rules, k)) + 1 < best[0]:
+            best = _best_at(g, rules, labels, k, counts, best, (FINE_PIECES,), fewer=True)
     if best is not None:
         return best[3]
     return _searched(g, rules, labels)
+
+
+def _best_at(g: SiteGraph, rules: GridRules, labels: np.ndarray, k: int, counts, best, ladder, fewer=False):
+    """BEST, or a better cover by K cells (ranked by groups split, then distance from COUNTS[0],
+    then cost): the groups too heavy for K cut, then one more, then two (`_extra_cuts`), into
+    pieces of the first of LADDER that leaves at most MAX_UNITS; with FEWER, only covers that
+    split fewer groups than BEST."""
+    free = labels < 0
+    total = g.weight[free].sum()
+    must = oversized_groups(g, labels, rules, k)
+    for extra in _extra_cuts(_heaviest(g, free, must)):
+        cut = must | extra
+        if best is not None and len(cut) >= best[0] + (not fewer):
+            break  # splits more groups than a cover already found (with FEWER: as many)
+        for pieces in ladder:
+            unit = group_units(g, labels, cut, total / k, pieces)
+            units, unit_locked = _contracted(g, unit, labels)
+            if (unit_locked < 0).sum() <= MAX_UNITS:
+                break
+        found = _exact(units, rules, unit_locked, k)
+        if found is not None:
+            option = (len(cut), abs(k - counts[0]), found[0], found[1][unit])
+            return option if best is None else min(best, option, key=lambda b: b[:3])
+    return best
 
 
 def _extra_cuts(heaviest: list[int]):

@@ -181,3 +181,20 @@ def test_least_splits_bounds_what_any_allocation_must_cut():
         assert least_splits(g, RULES) == (least, False), sizes
     _, one_cell, _ = _row_of_groups([120, 60], seed=9)
     assert least_splits(one_cell, RULES) == (0, False)  # 180 households: one cell, nothing to cut
+
+
+def test_a_finer_cut_keeps_a_group_whole_that_coarse_pieces_split():
+    """Seed 001 网格化, whole 村民小组 (a group split only when it must), with the ±15 % band and
+    bounds 100–200: groups 90, 150, 80, 70 in a row (390). At the rules' 3 cells (mean 130, band
+    110.5–149.5) the 150 alone exceeds the top, and then 80 + 70 = 150 is too heavy and 70 too
+    light for the east cell, so a second group is cut; 4 cells (97.5) leave the bounds. At 2 cells
+    (band 165.75–200) no whole cover fits (90 or 240 first), but one cut does: 90 and about half
+    of the 150 west, the rest east. So one group is split (the bound's 1). Cut into sixths of a
+    cell (5 pieces) the 150 offers no west part that balances; the search retries the 2 cells with
+    eighths (7 pieces) and finds it (the old allocation cut two groups into three cells)."""
+    mesh, g, group = _row_of_groups([90, 150, 80, 70], seed=0)
+    assert least_splits(g, RULES) == (1, False)
+    cell = allocate_groups(g, RULES)[mesh.site_of]
+    load = np.bincount(cell)
+    assert len(load) == 2 and ((load >= 165.75) & (load <= 200)).all()
+    assert [len(np.unique(cell[group == k])) for k in range(4)] == [1, 2, 1, 1]
