@@ -250,29 +250,3 @@ def _exact(u: SiteGraph, rules: GridRules, locked: np.ndarray, k: int) -> tuple[
     for mask in cover[1]:
         labels[nodes[[i for i in range(len(nodes)) if mask >> i & 1]]] = labels.max() + 1
     return cover[0], labels
-
-
-def least_splits(g: SiteGraph, rules: GridRules) -> tuple[int, bool]:
-    """(a lower bound on the groups of the village G that any allocation keeping every cell within
-    the band and the bounds splits, whether a cell count could not be decided).
-
-    Per cell count within the bounds: the groups that alone exceed its band, plus one when no
-    cover of the others kept whole fits it; the least over the counts. At a count whose units
-    are too many for the exact search, or in several areas, only the too-heavy groups count.
-    """
-    free = np.full(len(g.xy), -1)
-    total = g.weight.sum()
-    if total <= rules.max_workload:
-        return 0, False  # one cell
-    least, undecided = len(np.unique(g.group[g.group >= 0])), False
-    for k in range(2, int(total // rules.min_workload) + 1):
-        must = oversized_groups(g, free, rules, k)
-        if total / k > rules.max_workload or len(must) >= least:
-            continue
-        units, locked = _contracted(g, group_units(g, free, must, total / k), free)
-        one_area = len(np.unique(_components(len(units.xy), units.edges, np.ones(len(units.edges), bool)))) == 1
-        if len(units.xy) > MAX_UNITS or not one_area:
-            least, undecided = len(must), True
-            continue
-        least = min(least, len(must) + (_exact(units, rules, locked, k) is None))
-    return least, undecided
