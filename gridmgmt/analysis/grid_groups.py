@@ -28,8 +28,8 @@ from gridmgmt.domain.grid_rules import GridRules, group_must_split
 PIECES = 6
 COARSE_PIECES = 3
 # Pieces lighter than the band's half-width (1/8 of a cell against ±15 %): one piece more or less
-# moves a cell less than its slack. Tried only where the coarser pieces left a cover that splits
-# more groups than a cell count needs at the least (its too-heavy groups and one more).
+# moves a cell less than its slack. Tried only at the cell counts with fewer too-heavy groups
+# than the cover the coarser pieces found splits.
 FINE_PIECES = 8
 # When no cover of whole groups fits the band, every group is tried alone (heaviest first),
 # then pairs of the PAIR_TRIES heaviest: a light group in the right place often balances
@@ -115,8 +115,8 @@ def allocate_groups(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = 
     exact cover of whole units, the groups too heavy for that count cut into pieces; when
     none fits the band, the same with one more group cut (each in turn, heaviest first),
     then two. The cover splitting fewest groups wins, then the one nearest the rules' cell
-    count, then the cheapest. Where a count could split fewer groups than that cover (its
-    too-heavy groups and one more), it is searched again with the cuts in FINE_PIECES.
+    count, then the cheapest. A count with fewer too-heavy groups than that cover splits is
+    searched again with the cuts in FINE_PIECES, for a cover splitting fewer.
     Failing all (several free areas, too many units), the local search (`_searched`)."""
     labels = np.full(len(g.xy), -1) if locked is None else np.asarray(locked)
     free = labels < 0
@@ -127,7 +127,7 @@ def allocate_groups(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = 
     for k in counts:
         best = _best_at(g, rules, labels, k, counts, best, (PIECES, COARSE_PIECES))
     for k in counts:
-        if best is not None and len(oversized_groups(g, labels, rules, k)) + 1 < best[0]:
+        if best is not None and len(oversized_groups(g, labels, rules, k)) < best[0]:
             best = _best_at(g, rules, labels, k, counts, best, (FINE_PIECES,), fewer=True)
     if best is not None:
         return best[3]
