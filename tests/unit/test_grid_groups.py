@@ -212,3 +212,19 @@ def test_fluid_cover_shares_the_cut_groups_out_freely():
     assert fluid_cover(g, RULES, 3, {1, 3}) is True
     assert fluid_cover(g, RULES, 3, {1}) is False
     assert fluid_cover(g, RULES, 3, set()) is False
+
+
+def test_a_finer_cut_of_the_heavy_group_alone_saves_a_second_cut():
+    """Seed 001 网格化, whole 村民小组: groups 110, 120, 40, 180, 90 in a row (540). At the rules'
+    4 cells (band 114.75–155.25) the 180 must be cut, and the 110, too light alone and 230 with
+    the 120, forces a second cut. At 5 cells (band 100–124.2) only the 180 is cut: 110 | 120 |
+    40 + 60…84 | a piece of it alone | the rest + 90. Cut into sixths of a cell (18 each) the
+    180 offers no such pieces; the finer search (eighths, about 13) finds them, so one group is
+    split, the bound's 1 (before, only counts where a second group might be saved were searched
+    again, and the allocation cut two)."""
+    mesh, g, group = _row_of_groups([110, 120, 40, 180, 90], seed=0)
+    assert least_splits(g, RULES) == (1, False)
+    cell = allocate_groups(g, RULES)[mesh.site_of]
+    load = np.bincount(cell)
+    assert len(load) == 5 and ((load >= 100) & (load <= 124.2)).all()
+    assert [len(np.unique(cell[group == k])) for k in range(5)] == [1, 1, 1, 3, 1]
