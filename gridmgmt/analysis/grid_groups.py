@@ -18,6 +18,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from gridmgmt.analysis.group_cover import MAX_UNITS, best_cover
+from gridmgmt.analysis.group_fluid import fluid_cover
 from gridmgmt.analysis.partition import SiteGraph, allocate
 from gridmgmt.analysis.partition import pieces as partition_pieces
 from gridmgmt.domain.grid_rules import GridRules, group_must_split
@@ -116,7 +117,8 @@ def allocate_groups(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = 
     none fits the band, the same with one more group cut (each in turn, heaviest first),
     then two. The cover splitting fewest groups wins, then the one nearest the rules' cell
     count, then the cheapest. A count with fewer too-heavy groups than that cover splits is
-    searched again with the cuts in FINE_PIECES, for a cover splitting fewer.
+    searched again with the cuts in FINE_PIECES, for a cover splitting fewer. A cut whose
+    fluid relaxation (`group_fluid`) fits no cover is not searched (no locked sites only).
     Failing all (several free areas, too many units), the local search (`_searched`)."""
     labels = np.full(len(g.xy), -1) if locked is None else np.asarray(locked)
     free = labels < 0
@@ -140,12 +142,14 @@ def _best_at(g: SiteGraph, rules: GridRules, labels: np.ndarray, k: int, counts,
     pieces of the first of LADDER that leaves at most MAX_UNITS; with FEWER, only covers that
     split fewer groups than BEST."""
     free = labels < 0
-    total = g.weight[free].sum()
+    total, locked = g.weight[free].sum(), not free.all()
     must = oversized_groups(g, labels, rules, k)
     for extra in _extra_cuts(_heaviest(g, free, must)):
         cut = must | extra
         if best is not None and len(cut) >= best[0] + (not fewer):
             break  # splits more groups than a cover already found (with FEWER: as many)
+        if not locked and fluid_cover(g, rules, k, cut) is False:
+            continue  # not even with the cut groups shared out freely: no cover to search for
         for pieces in ladder:
             unit = group_units(g, labels, cut, total / k, pieces)
             units, unit_locked = _contracted(g, unit, labels)

@@ -14,8 +14,9 @@ from gridmgmt.analysis.grid_groups import (
     oversized_groups,
 )
 from gridmgmt.analysis.grid_quality import groups_whole_share
-from gridmgmt.analysis.group_bound import fluid_cover, least_splits
+from gridmgmt.analysis.group_bound import least_splits
 from gridmgmt.analysis.group_cover import best_cover, connected_sets
+from gridmgmt.analysis.group_fluid import fluid_cover
 from gridmgmt.analysis.partition import site_graph
 from gridmgmt.domain.grid_rules import GridRules, group_must_split, split_reason
 
