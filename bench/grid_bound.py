@@ -2,12 +2,13 @@
 county demo, for issue 14's "≥ 95 % of 村民小组 whole on every township".
 
 Per village, over every cell count whose mean cell lies within the rules' bounds (100–200):
-the groups that alone exceed that count's ±15 % band must be split, and when no cover of the
-other groups kept whole fits the band (the exact search of `analysis.group_cover`, its limits
-raised tenfold), at least one more. The least over the counts, summed over the villages, is
-what every allocation that keeps the band and the bounds splits at least. At a count whose
-units are more than MAX_UNITS (or in several areas) the cover cannot be decided: only the
-groups too heavy for it count there (the bound stays a bound).
+the groups that alone exceed that count's ±15 % band must be split; one more when no cover
+fits with those shared out freely among the cells touching them (`analysis.group_bound`, a
+relaxation of every allocation that splits only them), two more when none fits either with
+any one other group shared out too. The least over the counts, summed over the villages, is
+what every allocation that keeps the band and the bounds splits at least. A count whose group
+sets are too many to list (past `group_cover.MAX_SETS`, raised tenfold here) counts as fitting
+(the bound stays a bound).
 `python -m bench.grid_bound` (after `python -m bench.grids` has made the county database).
 """
 
@@ -16,7 +17,7 @@ from sqlalchemy import text
 
 from bench.grids import COUNTY_DB, RULES, WHOLE_GROUPS, _url
 from gridmgmt.analysis import group_cover
-from gridmgmt.analysis.grid_groups import least_splits
+from gridmgmt.analysis.group_bound import least_splits
 from gridmgmt.db.session import make_session
 from gridmgmt.services.grids.allocation import load_township, village_mesh
 
@@ -24,7 +25,6 @@ from gridmgmt.services.grids.allocation import load_township, village_mesh
 def main() -> None:
     """Print each township's groups, the least it must split, and the best whole share."""
     group_cover.MAX_SETS *= 10
-    group_cover.MAX_NODES *= 10
     with make_session(_url(COUNTY_DB, "--scale", "county")) as session:
         for tid, code in session.execute(text("SELECT id, code FROM township ORDER BY code")).all():
             town = load_township(session, tid)
@@ -39,7 +39,7 @@ def main() -> None:
             print(
                 f"{code}：{groups} 组，至少拆分 {least} 组，小组完整至多 {best:.1%}"
                 f"（≥ {WHOLE_GROUPS:.0%} {'可能' if best >= WHOLE_GROUPS else '不可能'}）"
-                + (f"；{undecided} 个村有单元过多未判定的网格数（只计须拆分的组）" if undecided else ""),
+                + (f"；{undecided} 个村有组合过多未判定的网格数（按可行计）" if undecided else ""),
                 flush=True,
             )
 

@@ -18,6 +18,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from gridmgmt.analysis.group_cover import MAX_UNITS, best_cover
+from gridmgmt.analysis.group_fluid import fluid_cover
 from gridmgmt.analysis.partition import SiteGraph, allocate
 from gridmgmt.analysis.partition import pieces as partition_pieces
 from gridmgmt.domain.grid_rules import GridRules, group_must_split
@@ -27,6 +28,10 @@ from gridmgmt.domain.grid_rules import GridRules, group_must_split
 # pieces would leave the exact search too many units (a heavy group and one more cut).
 PIECES = 6
 COARSE_PIECES = 3
+# Pieces lighter than the band's half-width (1/8 of a cell against ±15 %): one piece more or less
+# moves a cell less than its slack. Tried only at the cell counts with fewer too-heavy groups
+# than the cover the coarser pieces found splits.
+FINE_PIECES = 8
 # When no cover of whole groups fits the band, every group is tried alone (heaviest first),
 # then pairs of the PAIR_TRIES heaviest: a light group in the right place often balances
 # where the heaviest cannot.
@@ -111,33 +116,50 @@ def allocate_groups(g: SiteGraph, rules: GridRules, locked: np.ndarray | None = 
     exact cover of whole units, the groups too heavy for that count cut into pieces; when
     none fits the band, the same with one more group cut (each in turn, heaviest first),
     then two. The cover splitting fewest groups wins, then the one nearest the rules' cell
-    count, then the cheapest. Failing that (several free areas, too many units), the local
-    search (`_searched`)."""
+    count, then the cheapest. A count with fewer too-heavy groups than that cover splits is
+    searched again with the cuts in FINE_PIECES, for a cover splitting fewer. A cut whose
+    fluid relaxation (`group_fluid`) fits no cover is not searched (no locked sites only).
+    Failing all (several free areas, too many units), the local search (`_searched`)."""
     labels = np.full(len(g.xy), -1) if locked is None else np.asarray(locked)
     free = labels < 0
     if not free.any():  # every site locked: nothing to allocate
         return labels.copy()
-    total = g.weight[free].sum()
+    counts = rules.cell_counts(g.weight[free].sum(), REACH)
     best = None  # (groups split, cells off the rules' count, cost, site labels)
-    counts = rules.cell_counts(total, REACH)
     for k in counts:
-        must = oversized_groups(g, labels, rules, k)
-        for extra in _extra_cuts(_heaviest(g, free, must)):
-            if best is not None and len(must | extra) > best[0]:
-                break  # splits more groups than a cover already found
-            for pieces in (PIECES, COARSE_PIECES):
-                unit = group_units(g, labels, must | extra, total / k, pieces)
-                units, unit_locked = _contracted(g, unit, labels)
-                if (unit_locked < 0).sum() <= MAX_UNITS:
-                    break
-            found = _exact(units, rules, unit_locked, k)
-            if found is not None:
-                option = (len(must | extra), abs(k - counts[0]), found[0], found[1][unit])
-                best = option if best is None else min(best, option, key=lambda b: b[:3])
-                break
+        best = _best_at(g, rules, labels, k, counts, best, (PIECES, COARSE_PIECES))
+    for k in counts:
+        if best is not None and len(oversized_groups(g, labels, rules, k)) < best[0]:
+            best = _best_at(g, rules, labels, k, counts, best, (FINE_PIECES,), fewer=True)
     if best is not None:
         return best[3]
     return _searched(g, rules, labels)
+
+
+def _best_at(g: SiteGraph, rules: GridRules, labels: np.ndarray, k: int, counts, best, ladder, fewer=False):
+    """BEST, or a better cover by K cells (ranked by groups split, then distance from COUNTS[0],
+    then cost): the groups too heavy for K cut, then one more, then two (`_extra_cuts`), into
+    pieces of the first of LADDER that leaves at most MAX_UNITS; with FEWER, only covers that
+    split fewer groups than BEST."""
+    free = labels < 0
+    total, locked = g.weight[free].sum(), not free.all()
+    must = oversized_groups(g, labels, rules, k)
+    for extra in _extra_cuts(_heaviest(g, free, must)):
+        cut = must | extra
+        if best is not None and len(cut) >= best[0] + (not fewer):
+            break  # splits more groups than a cover already found (with FEWER: as many)
+        if not locked and fluid_cover(g, rules, k, cut) is False:
+            continue  # not even with the cut groups shared out freely: no cover to search for
+        for pieces in ladder:
+            unit = group_units(g, labels, cut, total / k, pieces)
+            units, unit_locked = _contracted(g, unit, labels)
+            if (unit_locked < 0).sum() <= MAX_UNITS:
+                break
+        found = _exact(units, rules, unit_locked, k)
+        if found is not None:
+            option = (len(cut), abs(k - counts[0]), found[0], found[1][unit])
+            return option if best is None else min(best, option, key=lambda b: b[:3])
+    return best
 
 
 def _extra_cuts(heaviest: list[int]):
@@ -232,29 +254,3 @@ def _exact(u: SiteGraph, rules: GridRules, locked: np.ndarray, k: int) -> tuple[
     for mask in cover[1]:
         labels[nodes[[i for i in range(len(nodes)) if mask >> i & 1]]] = labels.max() + 1
     return cover[0], labels
-
-
-def least_splits(g: SiteGraph, rules: GridRules) -> tuple[int, bool]:
-    """(a lower bound on the groups of the village G that any allocation keeping every cell within
-    the band and the bounds splits, whether a cell count could not be decided).
-
-    Per cell count within the bounds: the groups that alone exceed its band, plus one when no
-    cover of the others kept whole fits it; the least over the counts. At a count whose units
-    are too many for the exact search, or in several areas, only the too-heavy groups count.
-    """
-    free = np.full(len(g.xy), -1)
-    total = g.weight.sum()
-    if total <= rules.max_workload:
-        return 0, False  # one cell
-    least, undecided = len(np.unique(g.group[g.group >= 0])), False
-    for k in range(2, int(total // rules.min_workload) + 1):
-        must = oversized_groups(g, free, rules, k)
-        if total / k > rules.max_workload or len(must) >= least:
-            continue
-        units, locked = _contracted(g, group_units(g, free, must, total / k), free)
-        one_area = len(np.unique(_components(len(units.xy), units.edges, np.ones(len(units.edges), bool)))) == 1
-        if len(units.xy) > MAX_UNITS or not one_area:
-            least, undecided = len(must), True
-            continue
-        least = min(least, len(must) + (_exact(units, rules, locked, k) is None))
-    return least, undecided

@@ -11,11 +11,12 @@ from gridmgmt.analysis.grid_groups import (
     contract,
     group_units,
     in_band,
-    least_splits,
     oversized_groups,
 )
 from gridmgmt.analysis.grid_quality import groups_whole_share
+from gridmgmt.analysis.group_bound import least_splits
 from gridmgmt.analysis.group_cover import best_cover, connected_sets
+from gridmgmt.analysis.group_fluid import fluid_cover
 from gridmgmt.analysis.partition import site_graph
 from gridmgmt.domain.grid_rules import GridRules, group_must_split, split_reason
 
@@ -170,14 +171,61 @@ def test_a_group_is_cut_into_coarser_pieces_on_request():
 
 
 def test_least_splits_bounds_what_any_allocation_must_cut():
-    """Issue 14's bound (bench.grid_bound), seed 001 网格化 with the ±15 % band and bounds 100–200:
-    70, 80, 75, 75 balance whole (0); the 240 of 45, 35, 240, 50, 30 exceeds the band at both
-    counts (2 cells: top 230; 3: top 153) and the rest then fit (1); 90, 120, 60, 110, 100 in a row
-    have no whole cover at 3 cells (band 136–184: 90 or 210 first) nor 4 (102–138: the same), and
-    2 or 5 cells leave the bounds, so at least one group is cut (the allocation cuts two)."""
-    cases = {(70, 80, 75, 75): 0, (45, 35, 240, 50, 30): 1, (90, 120, 60, 110, 100): 1}
+    """Issue 14's bound (bench.grid_bound), seed 001 网格化 (whole 村民小组) with the ±15 % band and
+    bounds 100–200: 70, 80, 75, 75 balance whole (0); the 240 of 45, 35, 240, 50, 30 exceeds the
+    band at both counts (2 cells: top 200; 3: top 153) and the rest then fit around it (1);
+    90, 120, 60, 110, 100 in a row need two cuts: at 3 cells (band 136–184) the 90 is too light
+    alone and 210 with the 120, so the 120 is cut; then 100 alone is too light and 210 with the
+    110, so the 110 is cut too (cutting any other one group leaves an end group stranded the same
+    way); at 4 cells (102–138) likewise; 2 and 5 cells leave the bounds. The old bound, which only
+    asked whether whole groups fit, said 1."""
+    cases = {(70, 80, 75, 75): 0, (45, 35, 240, 50, 30): 1, (90, 120, 60, 110, 100): 2}
     for seed, (sizes, least) in enumerate(cases.items()):
         _, g, _ = _row_of_groups(list(sizes), seed=seed)
         assert least_splits(g, RULES) == (least, False), sizes
     _, one_cell, _ = _row_of_groups([120, 60], seed=9)
     assert least_splits(one_cell, RULES) == (0, False)  # 180 households: one cell, nothing to cut
+
+
+def test_a_finer_cut_keeps_a_group_whole_that_coarse_pieces_split():
+    """Seed 001 网格化, whole 村民小组 (a group split only when it must), with the ±15 % band and
+    bounds 100–200: groups 90, 150, 80, 70 in a row (390). At the rules' 3 cells (mean 130, band
+    110.5–149.5) the 150 alone exceeds the top, and then 80 + 70 = 150 is too heavy and 70 too
+    light for the east cell, so a second group is cut; 4 cells (97.5) leave the bounds. At 2 cells
+    (band 165.75–200) no whole cover fits (90 or 240 first), but one cut does: 90 and about half
+    of the 150 west, the rest east. So one group is split (the bound's 1). Cut into sixths of a
+    cell (5 pieces) the 150 offers no west part that balances; the search retries the 2 cells with
+    eighths (7 pieces) and finds it (the old allocation cut two groups into three cells)."""
+    mesh, g, group = _row_of_groups([90, 150, 80, 70], seed=0)
+    assert least_splits(g, RULES) == (1, False)
+    cell = allocate_groups(g, RULES)[mesh.site_of]
+    load = np.bincount(cell)
+    assert len(load) == 2 and ((load >= 165.75) & (load <= 200)).all()
+    assert [len(np.unique(cell[group == k])) for k in range(4)] == [1, 2, 1, 1]
+
+
+def test_fluid_cover_shares_the_cut_groups_out_freely():
+    """Issue 14's bound, seed 001 网格化: groups 90, 120, 60, 110, 100 in a row at 3 cells (band
+    136–184). With the 120 and the 110 cut, 90 + 46…94, 60 + 76…124 and 100 + 36…84 of their 230
+    fit (every allocation that cuts just these two is such a share-out); with only the 120 cut the
+    100 at the east end is stranded (alone 100, with the 110 210), so no allocation cuts only it."""
+    _, g, _ = _row_of_groups([90, 120, 60, 110, 100], seed=2)
+    assert fluid_cover(g, RULES, 3, {1, 3}) is True
+    assert fluid_cover(g, RULES, 3, {1}) is False
+    assert fluid_cover(g, RULES, 3, set()) is False
+
+
+def test_a_finer_cut_of_the_heavy_group_alone_saves_a_second_cut():
+    """Seed 001 网格化, whole 村民小组: groups 110, 120, 40, 180, 90 in a row (540). At the rules'
+    4 cells (band 114.75–155.25) the 180 must be cut, and the 110, too light alone and 230 with
+    the 120, forces a second cut. At 5 cells (band 100–124.2) only the 180 is cut: 110 | 120 |
+    40 + 60…84 | a piece of it alone | the rest + 90. Cut into sixths of a cell (18 each) the
+    180 offers no such pieces; the finer search (eighths, about 13) finds them, so one group is
+    split, the bound's 1 (before, only counts where a second group might be saved were searched
+    again, and the allocation cut two)."""
+    mesh, g, group = _row_of_groups([110, 120, 40, 180, 90], seed=0)
+    assert least_splits(g, RULES) == (1, False)
+    cell = allocate_groups(g, RULES)[mesh.site_of]
+    load = np.bincount(cell)
+    assert len(load) == 5 and ((load >= 100) & (load <= 124.2)).all()
+    assert [len(np.unique(cell[group == k])) for k in range(5)] == [1, 1, 1, 3, 1]
