@@ -35,6 +35,17 @@ def planner_page(live_server, session, login_page):
     return login_page("gplanner", 1400, 900)
 
 
+def allocated(page, live_server) -> list[str]:
+    """Open the grid township's editor at 1366×768 and allocate a plan; the page's script errors, as they come."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server}/townships/{grid_town.TOWN}/grids")
+    page.click("#allocate-button")
+    page.wait_for_function(LOADED)
+    return errors
+
+
 def message(page, before: str = "") -> str:
     """The editor's message once the save is answered (and differs from BEFORE)."""
     page.wait_for_function(

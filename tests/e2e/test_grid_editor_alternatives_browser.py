@@ -3,7 +3,7 @@ that runs it: W01 cut in two would fall under 100, so W01 and W02 become three c
 
 import pytest
 
-from tests.e2e.grid_editor import LOADED, W1, W2, message, pick_cell, planner_page  # noqa: F401
+from tests.e2e.grid_editor import W1, W2, allocated, message, pick_cell, planner_page  # noqa: F401
 from tests.integration import grid_town
 
 pytestmark = pytest.mark.e2e
@@ -11,12 +11,8 @@ W3 = "441624199201W03"
 
 
 def test_a_refused_split_offers_an_alternative_that_succeeds(planner_page, live_server, screenshot_dir):
-    page, errors = planner_page, []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{live_server}/townships/{grid_town.TOWN}/grids")
-    page.click("#allocate-button")
-    page.wait_for_function(LOADED)
+    page = planner_page
+    errors = allocated(page, live_server)
 
     pick_cell(page, W1)
     page.once("dialog", lambda dialog: dialog.accept(""))  # the split's optional reason

@@ -3,7 +3,7 @@ first and says what it will change, the household stays in its cell, then the pl
 
 import pytest
 
-from tests.e2e.grid_editor import LOADED, POINT, W1, W2, border_household, message, pick_cell, planner_page  # noqa: F401
+from tests.e2e.grid_editor import POINT, W1, W2, allocated, border_household, message, pick_cell, planner_page  # noqa: F401
 from tests.integration import grid_town
 from tests.integration.test_grids_edits import _cell_of
 
@@ -11,12 +11,8 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_hand_moved_household_stays_in_its_cell_on_rebalance(planner_page, live_server, session, screenshot_dir):
-    page, errors, asked = planner_page, [], []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{live_server}/townships/{grid_town.TOWN}/grids")
-    page.click("#allocate-button")
-    page.wait_for_function(LOADED)
+    page, asked = planner_page, []
+    errors = allocated(page, live_server)
     plan = int(page.url.rstrip("/").split("/")[-1])
 
     pick_cell(page, W1)

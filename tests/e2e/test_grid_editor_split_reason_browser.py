@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from tests.e2e.grid_editor import LOADED, message, planner_page  # noqa: F401
+from tests.e2e.grid_editor import allocated, message, planner_page  # noqa: F401
 from tests.integration import grid_town
 
 pytestmark = pytest.mark.e2e
@@ -24,12 +24,8 @@ def test_an_automatic_split_names_its_reason_once(planner_page, live_server, ses
         {"a1": A1, "a2": A2},
     )
     session.commit()
-    page, errors = planner_page, []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{live_server}/townships/{grid_town.TOWN}/grids")
-    page.click("#allocate-button")
-    page.wait_for_function(LOADED)
+    page = planner_page
+    errors = allocated(page, live_server)
 
     splits = page.locator("#group-splits")
     assert "拆分的村民小组：1 个" in splits.text_content()
