@@ -118,6 +118,15 @@ def split_reason(workload: float, total: float, cells: int, rules: GridRules) ->
     )
 
 
+def proven_split_reason(least: int, rules: GridRules) -> str:
+    """Why a plan splits groups that fit its band: no allocation of the village within the band and the
+    bounds splits fewer than LEAST groups (analysis.group_bound), and the plan splits exactly LEAST."""
+    return (
+        f"本村任何使各网格都在平均工作量 ±{rules.tolerance:.0%} 以内、{rules.min_workload:.0f}–"
+        f"{rules.max_workload:.0f} 之间的划分，都至少要拆分 {least} 个村民小组；本方案拆分的正是 {least} 个"
+    )
+
+
 def check_bounds(rules: GridRules, code: str, before: float, after: float) -> None:
     """Refuse an edit that takes cell CODE out of bounds, or further out than it was."""
     if after < rules.min_workload and after < before:

@@ -27,7 +27,7 @@ from gridmgmt.network.roads import township_frame
 from gridmgmt.services.accounts.actors import Actor, record
 from gridmgmt.services.grids.cells import new_cells, store_cells
 from gridmgmt.services.grids.reasons import note_allocation
-from gridmgmt.services.grids.splits import GroupSplit, group_splits
+from gridmgmt.services.grids.splits import GroupSplit, group_splits, with_proofs
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,10 @@ def allocate_township(session: Session, code: str, name: str, rules: GridRules, 
     session.add(plan)
     session.flush()
     store_cells(session, town, plan.id, cells)
-    report = PlanReport(plan.id, len(cells), scores, group_splits(session, plan, rules))
+    # A village name two villages share names no proof: its splits keep the rule's reason.
+    names = town.villages.drop_duplicates("name", keep=False).set_index("id").name
+    graphs = {names[part.village_id]: part.graph for part in parts if part.village_id in names.index}
+    report = PlanReport(plan.id, len(cells), scores, with_proofs(group_splits(session, plan, rules), graphs, rules))
     note_allocation(session, plan.id, report.splits)
     record(session, actor, "allocate_plan", plan_target(plan), {"township": code, "cells": report.cells})
     session.commit()

@@ -6,16 +6,18 @@ as avoidable (no whole-group cells fit the band, or an edit made it). The reason
 was split (the allocation's, or a planner's in words; services.grids.reasons) is stated beside it.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gridmgmt.analysis.group_bound import least_splits
+from gridmgmt.analysis.partition import SiteGraph
 from gridmgmt.db.models import GridCell, GridPlan, Household, Village, VillageGroup
 from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.db.queries import must_visit
-from gridmgmt.domain.grid_rules import GridRules, group_must_split, split_reason
+from gridmgmt.domain.grid_rules import GridRules, group_must_split, proven_split_reason, split_reason
 from gridmgmt.services.grids.reasons import plan_reasons
 
 
@@ -95,6 +97,24 @@ def group_splits(session: Session, plan: GridPlan, rules: GridRules) -> list[Gro
             )
         )
     return sorted(splits, key=lambda s: s.group_code)
+
+
+def with_proofs(splits: list[GroupSplit], graphs: dict[str, SiteGraph], rules: GridRules) -> list[GroupSplit]:
+    """SPLITS, with the reason of each split of a group that fits its band replaced by the proof that
+    its village cannot do with fewer, where the village (by name, in GRAPHS: its allocation graph)
+    splits exactly as many groups as any allocation within the band must (group_bound.least_splits)."""
+    villages: dict[str, list[GroupSplit]] = {}
+    for s in splits:
+        villages.setdefault(s.village, []).append(s)
+    proved = []
+    for village, found in villages.items():
+        if village in graphs and not all(s.must_split for s in found):
+            least, undecided = least_splits(graphs[village], rules)
+            if not undecided and least == len(found):
+                reason = proven_split_reason(least, rules)
+                found = [s if s.must_split else replace(s, reason=reason) for s in found]
+        proved.extend(found)
+    return sorted(proved, key=lambda s: s.group_code)
 
 
 def split_notes(session: Session, plan: GridPlan, rules: GridRules) -> dict[str, str]:
