@@ -251,8 +251,8 @@ def test_first_load_asks_the_server_for_the_working_set_once(browser, live_serve
         "response",
         lambda r: asked.append(r.status) if "/api/field/data" in r.url and not r.from_service_worker else None,
     )
-    log_in(page, live_server)
-    page.goto(f"{live_server}/m")
+    log_in(page, live_server)  # a grid worker's login lands on /m: its first load (a second goto would ask again)
+    assert page.url == f"{live_server}/m"
     page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'", timeout=WAIT_MS)
     assert asked == [200]
     context.set_offline(True)  # and the copy kept is the one the page got: the app opens with no signal
