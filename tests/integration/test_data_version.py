@@ -1,6 +1,8 @@
 """Data versions (migration 0011): every statement writing a public layer's table raises its
 version, visibly only once the writing transaction commits."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import text
 
@@ -52,3 +54,42 @@ def test_the_tables_of_the_county_visit_figures_have_versions(session, table):
     session.execute(text(f"DELETE FROM {table} WHERE false"))  # a statement writing no row is a write all the same
     session.commit()
     assert _version(session, table) > (before or 0)
+
+
+def _write(conn, table: str) -> None:
+    conn.execute(text(f"UPDATE {table} SET id = id WHERE false"))  # a write all the same (statement trigger)
+
+
+def test_writers_of_two_tables_in_opposite_orders_both_commit(session, engine):
+    """Migration 0027: a writer of road then village and one of village then road do not deadlock (each
+    used to hold its first table's version row until commit), and both raise both versions."""
+    add_small_township(session)
+    session.commit()
+    before = {t: _version(session, t) for t in ("road", "village")}
+    with engine.connect() as first, engine.connect() as second:
+        for conn in (first, second):
+            conn.execute(text("SET lock_timeout = '5s'"))
+        _write(first, "road")
+        _write(second, "village")
+        with ThreadPoolExecutor(1) as pool:
+            crossing = pool.submit(_write, first, "village")
+            _write(second, "road")
+            crossing.result(timeout=10)
+        second.commit()
+        first.commit()
+    with engine.connect() as other:
+        assert all(_version(other, t) > before[t] for t in before)
+
+
+def test_a_savepoint_rolled_back_takes_its_version_with_it(session):
+    """What a rolled-back savepoint wrote raises no version; what the transaction wrote after it does."""
+    add_small_township(session)
+    session.commit()
+    before = {t: _version(session, t) for t in ("road", "village")}
+    savepoint = session.begin_nested()
+    _write(session, "road")
+    savepoint.rollback()
+    _write(session, "village")
+    session.commit()
+    assert _version(session, "road") == before["road"]
+    assert _version(session, "village") > before["village"]

@@ -3,7 +3,7 @@
 from gridmgmt.db.models.accounts import ApiToken, AppUser, AuditLog, LoginLimit, LoginSession
 from gridmgmt.db.models.base import Base
 from gridmgmt.db.models.checkins import Checkin
-from gridmgmt.db.models.data_version import DataVersion  # noqa: F401 - registers data_version
+from gridmgmt.db.models.data_version import DataVersion, DataVersionDue  # noqa: F401 - registers their tables
 from gridmgmt.db.models.duties import Duty  # noqa: F401 - registers the duty table
 from gridmgmt.db.models.figures import TownshipVisitFigures
 from gridmgmt.db.models.followups import Followup, Photo
