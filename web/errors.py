@@ -27,6 +27,11 @@ UNREACHABLE = (
     psycopg.OperationalError,
     psycopg.InterfaceError,
 )
+# Refusals of a database that is there but busy: a deadlock or serialization failure, a lock or statement
+# timeout (psycopg raises them as OperationalError too), by SQLSTATE: class 40, 55P03 and 57014. The same
+# 503 and Retry-After, since trying again is right, but said as what it is, to the user and in the log.
+BUSY_STATES = ("40", "55P03", "57014")
+BUSY_MESSAGE = "服务器繁忙，请稍后再试"
 # Page titles by status; the JSON messages are web.api.ERRORS.
 PAGES = {
     400: "请求有误，请返回后重试",
@@ -61,6 +66,16 @@ def unreachable(error: BaseException | None) -> bool:
     return False
 
 
+def _busy(error: BaseException | None) -> bool:
+    """True when ERROR, or an error it wraps or was raised from, is a busy database's refusal (BUSY_STATES)."""
+    while error is not None:
+        state = getattr(error, "sqlstate", None) or getattr(getattr(error, "orig", None), "sqlstate", None)
+        if state and state.startswith(BUSY_STATES):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def _http_error(error: HTTPException) -> Response:
     if error.code == 500 and unreachable(getattr(error, "original_exception", None)):
         return _unreachable(error.original_exception)
@@ -79,8 +94,10 @@ def _http_error(error: HTTPException) -> Response:
 
 def _unreachable(error: BaseException) -> Response:
     first_line = str(error).strip().partition("\n")[0] or type(error).__name__
-    current_app.logger.error("database unreachable: %s %s: %s", request.method, request.path, first_line)
-    unavailable = answer(503)
+    busy = _busy(error)
+    state = "busy" if busy else "unreachable"
+    current_app.logger.error("database %s: %s %s: %s", state, request.method, request.path, first_line)
+    unavailable = answer(503, BUSY_MESSAGE if busy else None, code="busy" if busy else None)
     unavailable.headers["Retry-After"] = str(RETRY_AFTER_S)
     return unavailable
 

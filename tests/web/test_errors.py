@@ -169,3 +169,31 @@ def test_every_kind_of_lost_database_is_503(app, db_url):
     answers = _answers(app, killed=_killed, refused=_refused, closed=closed, interface=_interface_error)
     for name, answer in answers.items():
         assert _json_error(_unavailable(answer), 503)["final"] is False, name
+
+
+def test_a_busy_database_is_503_busy_not_unreachable(app, db_url, caplog):
+    """A deadlock, a lock timeout or a statement timeout: the same 503 and Retry-After as an outage (trying
+    again is right), but said as a busy server, on the page, in the JSON and in the log."""
+
+    def timed_out(setting: str, statement: str):
+        session = get_session()
+        session.execute(text(f"SET LOCAL {setting} = '50ms'"))
+        session.execute(text(statement))
+
+    def deadlock():
+        raise sa.OperationalError("UPDATE data_version", {}, psycopg.errors.DeadlockDetected("deadlock detected"))
+
+    with psycopg.connect(db_url.replace("+psycopg", "")) as holder:
+        holder.execute("LOCK TABLE data_version")  # until this block ends
+        answers = _answers(
+            app,
+            deadlock=deadlock,
+            statement=lambda: timed_out("statement_timeout", "SELECT pg_sleep(1)"),
+            lock=lambda: timed_out("lock_timeout", "SELECT version FROM data_version"),
+        )
+    for name, answer in answers.items():
+        error = _json_error(_unavailable(answer), 503)
+        assert (error["code"], error["message"], error["final"]) == ("busy", "服务器繁忙，请稍后再试", False), name
+    assert "database busy: GET /fail/deadlock" in caplog.text and "unreachable" not in caplog.text
+    page = app.test_client().get("/fail/deadlock")
+    assert "服务器繁忙" in _chinese_page(_unavailable(page), 503, "恢复后本页会自动刷新")
