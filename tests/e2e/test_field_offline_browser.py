@@ -4,13 +4,16 @@ visit and event in its IndexedDB outbox, and sends them exactly once when it can
 happened meanwhile (page closed, login lost, a record edited, one refused). Every test checks
 what the server stored."""
 
+import time
 from datetime import datetime
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import delete, func, select, update
 
+import web.field
 from gridmgmt.db.models import CadreVillage, Event, Household, Visit
+from gridmgmt.services.field.working_set import working_set
 from tests.web.people import IN_SCOPE, PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -260,3 +263,26 @@ def test_first_load_asks_the_server_for_the_working_set_once(browser, live_serve
     page.wait_for_function("() => window.FIELD && FIELD.data && FIELD.data.households.length", timeout=WAIT_MS)
     assert "离线" in page.text_content("#data-status")
     context.close()
+
+
+def test_a_weak_signal_tries_the_working_set_again_soon(phone, live_server, session, named, monkeypatch):
+    """The server answers the working set only after the worker has given up waiting (4 s) and opened the
+    phone's copy: the app asks again within 15 s, not at the next 10-minute refresh, and shows what changed."""
+    page = phone.pages[0]
+    before = page.evaluate("FIELD.version")
+    code = IN_SCOPE[0]
+    session.execute(update(Household).where(Household.code == code).values(head="李建军"))
+    session.commit()
+    slow = [True]
+
+    def weak_signal(*args):
+        if slow.pop() if slow else False:
+            time.sleep(5)
+        return working_set(*args)
+
+    monkeypatch.setattr(web.field, "working_set", weak_signal)
+    assert page.evaluate("FIELD.refresh()") is False  # the phone's copy, said as offline
+    assert page.evaluate("FIELD.version") == before and "离线" in page.text_content("#data-status")
+    page.wait_for_function(f"() => FIELD.byCode.get('{code}').head === '李建军'", timeout=WAIT_MS + 10_000)
+    assert page.text_content("#data-status") == ""
+    assert phone.errors == []

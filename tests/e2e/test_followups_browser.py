@@ -228,6 +228,13 @@ def _photos_shown(page) -> list[str]:
     return page.eval_on_selector_all("#house-file img", "imgs => imgs.map(i => i.src)")
 
 
+def _photo_kept(page, photo_id: int) -> bool:
+    """True once the service worker's photo cache holds photo PHOTO_ID, within WAIT_MS."""
+    url = f"{page.evaluate('FIELD.config.photos')}{photo_id}"
+    has = "url => caches.open('gridmgmt-photos').then(cache => cache.match(url)).then(Boolean)"
+    return _stored_soon(lambda: page.evaluate(has, url))
+
+
 def test_photos_and_follow_up_pages_with_no_signal(phone, live_server, session, named, files_dir, tmp_path):
     page = _open(phone, live_server, "/m")
     home = named[IN_SCOPE[0]]
@@ -238,6 +245,7 @@ def test_photos_and_follow_up_pages_with_no_signal(phone, live_server, session, 
     assert page.locator(".photos img").count() == 1
     page = _open(phone, live_server, "/m")  # the app keeps the follow-up list and the newest photos
     page.wait_for_function("() => document.documentElement.dataset.followups === 'ready'", timeout=WAIT_MS)
+    assert _photo_kept(page, session.scalar(select(Photo.id)))  # at once, or once the working set comes fresh
 
     phone.set_offline(True)
     _record_with(page, home, "没信号时", camera_photo(tmp_path / "b.jpg", seed=4))
@@ -253,4 +261,25 @@ def test_photos_and_follow_up_pages_with_no_signal(phone, live_server, session, 
     page.goto(f"{live_server}/followups/{item.id}")
     assert "需联系村医" in page.text_content("main")
     page.wait_for_function("() => document.querySelector('.photos img').naturalWidth > 0", timeout=WAIT_MS)
+    assert phone.errors == []
+
+
+def test_a_photo_sent_after_the_app_was_ready_opens_with_no_signal(
+    phone, live_server, session, named, files_dir, tmp_path
+):
+    """The app keeps the newest photos each time the working set comes back changed, not only those it had
+    when it became ready: a visit's photo, sent with signal, opens in the household's file with none."""
+    page = _open(phone, live_server, "/m")
+    page.wait_for_function("() => document.documentElement.dataset.followups === 'ready'", timeout=WAIT_MS)
+    home = named[IN_SCOPE[0]]
+    _record_with(page, home, "有信号时", camera_photo(tmp_path / "a.jpg", seed=5))
+    assert _stored_soon(lambda: _count(session, Photo) == 1)
+    photo = session.scalar(select(Photo.id))
+    assert _photo_kept(page, photo)
+
+    phone.set_offline(True)
+    page.evaluate(f"FIELD.showHousehold(FIELD.households.get({home}))")
+    page.wait_for_selector("#house-file img")
+    assert "有信号时" in page.text_content("#house-file")
+    assert [src.rsplit("/", 2)[-2:] for src in _photos_shown(page)] == [["photos", str(photo)]]
     assert phone.errors == []

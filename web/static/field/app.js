@@ -13,7 +13,7 @@
     on(name, handler) { (handlers[name] = handlers[name] || []).push(handler); },
     emit(name, value) { (handlers[name] || []).forEach(handler => handler(value)); },
   };
-  const REFRESH_MS = 10 * 60_000, SEND_EVERY_MS = 30_000;
+  const REFRESH_MS = 10 * 60_000, SEND_EVERY_MS = 30_000, RETRY_MS = 15_000;
   // The worker's caches of the user's data (sw.js); KEPT_PHOTOS is its bound on photos.
   const USER_CACHES = ["gridmgmt-data", "gridmgmt-pages", "gridmgmt-households", "gridmgmt-followups", "gridmgmt-photos"];
   const KEPT_PHOTOS = 16;
@@ -74,11 +74,17 @@
     const data = await answer.json();
     if (data.user.id !== config.user) { await forgetOtherUser(); location.reload(); return false; }
     const copy = Boolean(answer.headers.get("X-Field-Copy"));  // the worker's copy: no signal
+    const changed = answer.headers.get("ETag") !== FIELD.version;
     show(data, answer.headers.get("Date"), answer.headers.get("ETag"), !copy);
     if (!copy) lastAnswer = kept;
+    // A weak signal (the worker waited NETWORK_WAIT_S): try again soon, not only at the next REFRESH_MS.
+    if (copy && navigator.onLine && !retrying) retrying = setTimeout(() => { retrying = null; refresh(); }, RETRY_MS);
+    // New visits' photos (the user's own once sent, a colleague's) are kept as the first ones were.
+    if (!copy && changed && document.documentElement.dataset.offline === "ready") keepFollowups();
     return !copy;
   }
   let lastAnswer = null;  // the server's last working set, for the worker's cache on first load
+  let retrying = null;
   FIELD.refresh = refresh;
 
   // Ready with no signal: both pages and the working set are on the phone.
