@@ -3,11 +3,15 @@ keep 村民小组 whole): a village whose groups, 90, 150, 80 and 70 households 
 fit no allocation within ±15 % and 100–200 without cutting one, although none alone is too heavy."""
 
 import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
 
-from gridmgmt.db.models import Household, Township, Village, VillageGroup
-from gridmgmt.domain.grid_rules import GridRules, proven_split_reason
+from gridmgmt.db.models import GridCell, Household, Township, Village, VillageGroup
+from gridmgmt.db.models.grids import GridMembership
+from gridmgmt.domain.grid_rules import GridError, GridRules, proven_split_reason
 from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.grids.allocation import allocate_township
+from gridmgmt.services.grids.edits import move_households
 from gridmgmt.services.grids.views import plan_view
 from tests.integration.grid_town import _box, _point
 
@@ -50,3 +54,66 @@ def test_the_one_needed_split_is_named_as_proven_in_the_report_and_on_the_plan_p
     (shown,) = plan_view(session, report.plan_id).splits
     assert "按完整小组无法" in shown["reason"] and shown["stated"] == proven_split_reason(1, rules)
     assert shown["stated_by"] == "自动划分"
+
+
+def _homes(session, plan_id: int) -> pd.DataFrame:
+    """Each household of the plan: code, group code, cell code and version, x and y."""
+    return pd.read_sql(
+        select(
+            Household.code,
+            VillageGroup.code.label("group"),
+            GridCell.code.label("cell"),
+            GridCell.version,
+            func.ST_X(Household.geom).label("x"),
+            func.ST_Y(Household.geom).label("y"),
+        )
+        .join(GridMembership, GridMembership.household_id == Household.id)
+        .join(GridCell, GridCell.id == GridMembership.cell_id)
+        .join(VillageGroup, VillageGroup.id == Household.group_id)
+        .where(GridMembership.plan_id == plan_id),
+        session.connection(),
+    )
+
+
+def _move_one(session, plan_id: int, group: str, from_cell: str, to_cell: str) -> None:
+    """Move the household of GROUP in FROM_CELL nearest to TO_CELL into it (the nearest one the rules let go)."""
+    homes = _homes(session, plan_id)
+    there = homes[homes.cell == to_cell][["x", "y"]].to_numpy()
+    movable = homes[(homes.group == group) & (homes.cell == from_cell)].copy()
+    movable["far"] = [np.hypot(*(there - p).T).min() for p in movable[["x", "y"]].to_numpy()]
+    seen = dict(zip(homes.cell, homes.version))
+    for code in movable.sort_values("far").code[:10]:
+        try:
+            move_households(session, plan_id, [code], to_cell, seen, actor=Actor("planner"))
+            return
+        except GridError:
+            session.rollback()
+    raise AssertionError(f"no household of {group} in {from_cell} could move to {to_cell}")
+
+
+def test_an_edit_keeps_the_proof_only_while_the_village_splits_as_few_groups(session):
+    """A move within the split group keeps its proof (still one split); a move that splits a second group
+    replaces the proof by the rule's reason, and the newly split group gets no automatic reason."""
+    _plant(session)
+    rules = GridRules()
+    report = allocate_township(session, TOWN, "证明", rules, actor=Actor("planner"))
+    (split,) = report.splits
+    first, second = split.cells
+    _move_one(session, report.plan_id, split.group_code, first, second)
+    (shown,) = plan_view(session, report.plan_id).splits
+    assert shown["stated"] == proven_split_reason(1, rules)
+
+    homes = _homes(session, report.plan_id)
+    cells = homes.groupby("group").cell.agg(lambda c: sorted(set(c)))
+    whole = next(g for g, c in cells.items() if len(c) == 1 and g != split.group_code)
+    (own,) = cells[whole]
+    mine = homes[homes.group == whole][["x", "y"]].to_numpy()
+    near = {
+        c: min(np.hypot(*(mine - p).T).min() for p in rows[["x", "y"]].to_numpy()) for c, rows in homes.groupby("cell")
+    }
+    other = min((c for c in near if c != own), key=near.get)  # the cell next to the group
+    _move_one(session, report.plan_id, whole, own, other)
+    shown = {s["group_code"]: s for s in plan_view(session, report.plan_id).splits}
+    assert len(shown) == 2 and shown[whole]["stated"] == ""
+    assert shown[split.group_code]["stated"] not in ("", proven_split_reason(1, rules))
+    assert shown[split.group_code]["stated_by"] == "自动划分"

@@ -31,6 +31,8 @@ from gridmgmt.services.grids.allocation import (
 )
 from gridmgmt.services.grids.cells import cell_geom
 from gridmgmt.services.grids.locks import lock_households
+from gridmgmt.services.grids.reasons import renote_allocation
+from gridmgmt.services.grids.splits import group_splits, with_proofs
 
 
 @dataclass(frozen=True)
@@ -144,8 +146,20 @@ def stage_edit(session: Session, edit: Edit, new_sites: np.ndarray, codes: list[
     )
 
 
+def _renote(session: Session, edit: Edit) -> None:
+    """Bring the allocation's reasons for the village's split groups up to date with the edit: a proof that
+    the village cannot do with fewer splits holds only while it splits that many."""
+    groups = list(session.scalars(select(VillageGroup.code).where(VillageGroup.village_id == edit.part.village_id)))
+    splits = [s for s in group_splits(session, edit.plan, edit.rules) if s.group_code in groups]
+    graphs = {s.village: edit.part.graph for s in splits}
+    renote_allocation(session, edit.plan.id, groups, with_proofs(splits, graphs, edit.rules))
+
+
 def commit_edit(session: Session, edit: Edit, codes) -> EditResult:
-    """Audit the edit and commit; the versions of cells CODES now (None for a cell that is gone)."""
+    """Audit the edit, bring the allocation's split reasons up to date and commit; the versions of cells CODES
+    now (None for a cell that is gone)."""
+    session.flush()
+    _renote(session, edit)
     record(session, edit.actor, "edit_plan", plan_target(edit.plan), {"edit": edit.kind, "cells": sorted(codes)})
     session.commit()
     now = dict(

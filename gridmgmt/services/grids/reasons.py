@@ -47,6 +47,19 @@ def note_allocation(session: Session, plan_id: int, splits) -> None:
         session.execute(insert(GridSplitReason).values(rows).on_conflict_do_nothing())
 
 
+def renote_allocation(session: Session, plan_id: int, group_codes: list[str], splits) -> None:
+    """After an edit of the village whose groups are GROUP_CODES: the allocation's reason kept for each of
+    them becomes that of SPLITS (GroupSplit, the village's splits now), or goes when the group is whole again.
+    A group the edit split gets none (the rule's reason shows); a planner's reason stays. Does not commit."""
+    now = {s.group_code: s.reason for s in splits}
+    kept = [r for r in plan_reasons(session, plan_id, "group") if r.source == "allocation" and r.subject in group_codes]
+    for row in kept:
+        if row.subject in now:
+            row.reason = now[row.subject]
+        else:
+            session.delete(row)
+
+
 def note_cell_split(session: Session, plan_id: int, cell: str, cells: list[str], reason: str, actor: Actor) -> None:
     """Keep ACTOR's REASON for cutting CELL of PLAN_ID into CELLS. Does not commit."""
     _upsert(
