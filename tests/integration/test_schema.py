@@ -10,6 +10,7 @@ from gridmgmt.config import get_settings
 from gridmgmt.db.cluster import ensure_database
 from gridmgmt.db.migrate import EXTENSION_TABLES, downgrade, include_object, upgrade
 from gridmgmt.db.models import Base, Township
+from tests.web.sample import add_small_township
 
 
 def test_models_and_migrations_agree(engine):
@@ -54,3 +55,21 @@ def test_invalid_geometry_refused_by_database(session):
     session.add(Township(code="441521100000", name="测试镇", geom=bowtie))
     with pytest.raises(IntegrityError, match="geom_valid"):
         session.commit()
+
+
+@pytest.mark.parametrize(
+    "point",
+    ["ST_MakePoint(500, 23)", "ST_MakePoint(115, -91)", "ST_MakePoint('NaN', 23)", "ST_GeomFromText('POINT EMPTY')"],
+)
+def test_a_point_off_longitude_and_latitude_is_refused_by_database(session, point):
+    """Migration 0028: an empty point, or one off -180..180 / -90..90, is refused (ST_IsValid let the first two
+    kinds through); a point in range is stored."""
+    add_small_township(session)
+    session.commit()
+    insert = (
+        "INSERT INTO household (village_id, code, head, geom) "
+        "SELECT id, :code, '测试', ST_SetSRID({}, 4326) FROM village ORDER BY id LIMIT 1"
+    )
+    session.execute(text(insert.format("ST_MakePoint(115.7, 23.9)")), {"code": "441624100001999"})
+    with pytest.raises(IntegrityError, match="geom_lonlat"):
+        session.execute(text(insert.format(point)), {"code": "441624100001998"})

@@ -51,6 +51,15 @@ def valid_geom(column: str = "geom") -> CheckConstraint:
     return CheckConstraint(f"ST_IsValid({column})", name=f"{column}_valid")
 
 
+def valid_point(column: str = "geom") -> CheckConstraint:
+    """Refuse at the database a point that is empty or off the longitude and latitude ranges (NaN and infinity
+    too): ST_IsValid of a point refuses only NaN and infinity."""
+    lon, lat = f"ST_X({column})", f"ST_Y({column})"
+    return CheckConstraint(
+        f"NOT ST_IsEmpty({column}) AND {lon} BETWEEN -180 AND 180 AND {lat} BETWEEN -90 AND 90", name=f"{column}_lonlat"
+    )
+
+
 def one_of(column: str, values) -> CheckConstraint:
     """Restrict COLUMN to the glossary VALUES."""
     listed = ", ".join(f"'{v}'" for v in values)

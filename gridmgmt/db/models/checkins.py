@@ -6,14 +6,14 @@ from datetime import datetime
 from sqlalchemy import DateTime, Float, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gridmgmt.db.models.base import Base, Timestamped, geometry_column, valid_geom
+from gridmgmt.db.models.base import Base, Timestamped, geometry_column, valid_point
 
 
 class Checkin(Timestamped, Base):
     """A cadre was at GEOM, inside the village, at CHECKED_AT: evidence of days worked in the village."""
 
     __tablename__ = "checkin"
-    __table_args__ = (valid_geom(),)
+    __table_args__ = (valid_point(),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Generated on the phone so that a retried check-in is not stored twice.

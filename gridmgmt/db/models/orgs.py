@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import ARRAY, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gridmgmt.db.models.base import Base, Timestamped, geometry_column, one_of, valid_geom
+from gridmgmt.db.models.base import Base, Timestamped, geometry_column, one_of, valid_point
 from gridmgmt.domain.org_life import MEETING_TYPES
 
 
@@ -27,7 +27,7 @@ class OrgMeeting(Timestamped, Base):
     """A 组织生活 meeting a party org held: type, day, venue, attendees, and the phone's check-in."""
 
     __tablename__ = "org_meeting"
-    __table_args__ = (valid_geom(), one_of("meeting_type", MEETING_TYPES))
+    __table_args__ = (valid_point(), one_of("meeting_type", MEETING_TYPES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Generated on the phone so that a retried submission is not stored twice.

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gridmgmt.db.models.base import Base, Timestamped, Versioned, geometry_column, one_of, valid_geom
+from gridmgmt.db.models.base import Base, Timestamped, Versioned, geometry_column, one_of, valid_point
 from gridmgmt.domain.vocab import (
     ASSIGNMENTS,
     CADRE_ROLES,
@@ -21,7 +21,7 @@ class PartyOrg(Timestamped, Versioned, Base):
 
     __tablename__ = "party_org"
     __table_args__ = (
-        valid_geom("venue"),
+        valid_point("venue"),
         one_of("org_type", ORG_TYPES),
         one_of("field", ORG_FIELDS),
     )
@@ -80,7 +80,7 @@ class EconomicOrg(Timestamped, Versioned, Base):
     """企业/合作社; above_scale = 规模以上; party_org_id is null where none exists."""
 
     __tablename__ = "economic_org"
-    __table_args__ = (valid_geom(), one_of("kind", ECONOMIC_ORG_KINDS))
+    __table_args__ = (valid_point(), one_of("kind", ECONOMIC_ORG_KINDS))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
@@ -100,7 +100,7 @@ class Cadre(Timestamped, Versioned, Base):
     """干部 with a cadre_role; lives in a household or at a point."""
 
     __tablename__ = "cadre"
-    __table_args__ = (valid_geom("home"), one_of("cadre_role", CADRE_ROLES))
+    __table_args__ = (valid_point("home"), one_of("cadre_role", CADRE_ROLES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)

@@ -3,7 +3,7 @@
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gridmgmt.db.models.base import Base, Timestamped, Versioned, geometry_column, valid_geom
+from gridmgmt.db.models.base import Base, Timestamped, Versioned, geometry_column, valid_geom, valid_point
 from gridmgmt.domain.vocab import MUST_VISIT_FLAGS
 
 
@@ -56,7 +56,7 @@ class Household(Timestamped, Versioned, Base):
     """农户: a point with the 必访 flags (sensitive) and the party-household flags."""
 
     __tablename__ = "household"
-    __table_args__ = (valid_geom(),)
+    __table_args__ = (valid_point(),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)

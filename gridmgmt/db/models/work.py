@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gridmgmt.db.models.base import Base, Timestamped, Versioned, geometry_column, one_of, valid_geom
+from gridmgmt.db.models.base import Base, Timestamped, Versioned, geometry_column, one_of, valid_geom, valid_point
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.domain.vocab import (
     DEMO_SITE_STATUSES,
@@ -63,7 +63,7 @@ class Event(Timestamped, Base):
 
     __tablename__ = "event"
     __table_args__ = (
-        valid_geom(),
+        valid_point(),
         one_of("event_type", EVENT_TYPES),
         one_of("status", EVENT_STATUSES),
     )
@@ -89,7 +89,7 @@ class Visit(Timestamped, Base):
     """走访: who visited which household (or village group), when and where (GPS)."""
 
     __tablename__ = "visit"
-    __table_args__ = (valid_geom(), one_of("kind", VISIT_KINDS))
+    __table_args__ = (valid_point(), one_of("kind", VISIT_KINDS))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Generated on the phone so that a retried submission is not stored twice.
