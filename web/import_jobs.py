@@ -17,19 +17,19 @@ from gridmgmt.services.imports import import_layer
 from web.uploads import Upload, discard_data, write_status
 
 log = logging.getLogger("gridmgmt.imports")
-# Rows staged between two status updates.
+# Rows sent between two status updates.
 STATUS_EVERY = 2000
 # Errors listed in the status; all of them are in the error sheet.
 SHOWN_ERRORS = 200
 
 
 def _progress(upload: Upload):
-    """A progress wrapper for import_layer that writes how many rows are staged."""
+    """A progress wrapper for import_layer that writes how many rows are read and sent (staged, or streamed in)."""
 
     def wrap(rows, total: int):
         for done, row in enumerate(rows, start=1):
             if done % STATUS_EVERY == 0:
-                write_status(upload, state="running", step="暂存", done=done, total=total)
+                write_status(upload, state="running", step="读取并写入", done=done, total=total)
             yield row
         write_status(upload, state="running", step="检查并写入", done=total, total=total)
 

@@ -23,7 +23,7 @@ def _progress(rows, total: int):
     """ROWS with a progress bar on stderr while they are written."""
     from tqdm import tqdm
 
-    return tqdm(rows, total=total, desc="写入暂存表", unit="条", leave=False, disable=total <= PROGRESS_MIN_ROWS)
+    return tqdm(rows, total=total, desc="读取并写入", unit="条", leave=False, disable=total <= PROGRESS_MIN_ROWS)
 
 
 def report_rejected(rejected: ImportRejected) -> None:
