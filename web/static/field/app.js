@@ -77,14 +77,19 @@
     const changed = answer.headers.get("ETag") !== FIELD.version;
     show(data, answer.headers.get("Date"), answer.headers.get("ETag"), !copy);
     if (!copy) lastAnswer = kept;
-    // A weak signal (the worker waited NETWORK_WAIT_S): try again soon, not only at the next REFRESH_MS.
-    if (copy && navigator.onLine && !retrying) retrying = setTimeout(() => { retrying = null; refresh(); }, RETRY_MS);
+    // A weak signal (the worker waited NETWORK_WAIT_S): try again soon, not only at the next REFRESH_MS,
+    // waiting twice as long each time the copy comes again (a phone "online" with no data at all).
+    if (!copy) retryMs = RETRY_MS;
+    if (copy && navigator.onLine && !retrying) {
+      retrying = setTimeout(() => { retrying = null; refresh(); }, retryMs);
+      retryMs = Math.min(2 * retryMs, REFRESH_MS);
+    }
     // New visits' photos (the user's own once sent, a colleague's) are kept as the first ones were.
     if (!copy && changed && document.documentElement.dataset.offline === "ready") keepFollowups();
     return !copy;
   }
   let lastAnswer = null;  // the server's last working set, for the worker's cache on first load
-  let retrying = null;
+  let retrying = null, retryMs = RETRY_MS;
   FIELD.refresh = refresh;
 
   // Ready with no signal: both pages and the working set are on the phone.
