@@ -249,6 +249,7 @@ def test_photos_and_follow_up_pages_with_no_signal(phone, live_server, session, 
 
     phone.set_offline(True)
     _record_with(page, home, "没信号时", camera_photo(tmp_path / "b.jpg", seed=4))
+    _waiting(page, 2)  # the visit, and its photo once the phone has shrunk it
     page.evaluate(f"FIELD.showHousehold(FIELD.households.get({home}))")
     page.wait_for_selector("#house-file li.waiting")
     shown = _photos_shown(page)
