@@ -1,4 +1,4 @@
-"""Data versions: a number per table that changes with every statement writing the table."""
+"""Data versions: a number per table that changes with every transaction writing the table, as it commits."""
 
 from sqlalchemy import BigInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
