@@ -57,23 +57,24 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(error, _unreachable)
 
 
+def _chain(error: BaseException | None):
+    """ERROR, then each error it was raised from or while handling."""
+    while error is not None:
+        yield error
+        error = error.__cause__ or error.__context__
+
+
 def unreachable(error: BaseException | None) -> bool:
     """True when ERROR, or an error it was raised from or while handling, means no database."""
-    while error is not None:
-        if isinstance(error, UNREACHABLE) or getattr(error, "connection_invalidated", False):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
+    return any(isinstance(e, UNREACHABLE) or getattr(e, "connection_invalidated", False) for e in _chain(error))
 
 
 def _busy(error: BaseException | None) -> bool:
     """True when ERROR, or an error it wraps or was raised from, is a busy database's refusal (BUSY_STATES)."""
-    while error is not None:
-        state = getattr(error, "sqlstate", None) or getattr(getattr(error, "orig", None), "sqlstate", None)
-        if state and state.startswith(BUSY_STATES):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
+    states = (
+        getattr(e, "sqlstate", None) or getattr(getattr(e, "orig", None), "sqlstate", None) for e in _chain(error)
+    )
+    return any(state and state.startswith(BUSY_STATES) for state in states)
 
 
 def _http_error(error: HTTPException) -> Response:

@@ -40,9 +40,10 @@ class GroupSplit:
         return asdict(self)
 
 
-def _memberships(session: Session, plan_id: int) -> pd.DataFrame:
-    """One row per household of the plan: village, group, cell code, 必访 as one bool."""
-    return pd.read_sql(
+def _memberships(session: Session, plan_id: int, village_id: int | None) -> pd.DataFrame:
+    """One row per household of the plan (of VILLAGE_ID only, when given): village, group, cell code, 必访 as
+    one bool."""
+    query = (
         select(
             Village.name.label("village"),
             GridCell.village_id,
@@ -56,9 +57,11 @@ def _memberships(session: Session, plan_id: int) -> pd.DataFrame:
         .join(GridCell, GridCell.id == GridMembership.cell_id)
         .join(Village, Village.id == GridCell.village_id)
         .outerjoin(VillageGroup, VillageGroup.id == Household.group_id)
-        .where(GridMembership.plan_id == plan_id),
-        session.connection(),
+        .where(GridMembership.plan_id == plan_id)
     )
+    if village_id is not None:
+        query = query.where(GridCell.village_id == village_id)
+    return pd.read_sql(query, session.connection())
 
 
 def _stated(row) -> tuple[str, str]:
@@ -68,9 +71,10 @@ def _stated(row) -> tuple[str, str]:
     return row.reason, row.given_by if row.source == "planner" else "自动划分"
 
 
-def group_splits(session: Session, plan: GridPlan, rules: GridRules) -> list[GroupSplit]:
-    """The groups PLAN splits, by village and group code, each with its reason under RULES."""
-    homes = _memberships(session, plan.id)
+def group_splits(session: Session, plan: GridPlan, rules: GridRules, village_id: int | None = None) -> list[GroupSplit]:
+    """The groups PLAN splits (in VILLAGE_ID only, when given), by village and group code, each with its
+    reason under RULES."""
+    homes = _memberships(session, plan.id, village_id)
     if homes.empty:
         return []
     homes["workload"] = homes.must_visit.map({True: rules.workload(True), False: rules.workload(False)})

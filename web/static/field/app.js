@@ -57,6 +57,7 @@
     const when = at ? new Date(at).toLocaleString("zh-CN", {hour12: false}) : "";
     note("data-status", fresh ? "" : `离线：显示的是 ${when} 下载到手机的数据`);
     if (changed) FIELD.emit("data", data);
+    return changed;
   }
 
   // The server's working set when there is signal (304 when the phone's is current).
@@ -74,8 +75,7 @@
     const data = await answer.json();
     if (data.user.id !== config.user) { await forgetOtherUser(); location.reload(); return false; }
     const copy = Boolean(answer.headers.get("X-Field-Copy"));  // the worker's copy: no signal
-    const changed = answer.headers.get("ETag") !== FIELD.version;
-    show(data, answer.headers.get("Date"), answer.headers.get("ETag"), !copy);
+    const changed = show(data, answer.headers.get("Date"), answer.headers.get("ETag"), !copy);
     if (!copy) lastAnswer = kept;
     // A weak signal (the worker waited NETWORK_WAIT_S): try again soon, not only at the next REFRESH_MS,
     // waiting twice as long each time the copy comes again (a phone "online" with no data at all).
