@@ -7,11 +7,13 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from gridmgmt.db.models import GridCell, Household, Township, Village, VillageGroup
-from gridmgmt.db.models.grids import GridMembership
+from gridmgmt.db.models.grids import GridMembership, GridSplitReason
 from gridmgmt.domain.grid_rules import GridError, GridRules, proven_split_reason
 from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.grids.allocation import allocate_township
 from gridmgmt.services.grids.edits import move_households
+from gridmgmt.services.grids.reasons import note_group_reason
+from gridmgmt.services.grids.rebalance import rebalance
 from gridmgmt.services.grids.views import plan_view
 from tests.integration.grid_town import _box, _point
 
@@ -52,8 +54,34 @@ def test_the_one_needed_split_is_named_as_proven_in_the_report_and_on_the_plan_p
     (split,) = report.splits
     assert not split.must_split and split.reason == proven_split_reason(1, rules)
     (shown,) = plan_view(session, report.plan_id).splits
-    assert "按完整小组无法" in shown["reason"] and shown["stated"] == proven_split_reason(1, rules)
+    assert shown["proven"] and shown["reason"] == shown["stated"] == proven_split_reason(1, rules)
     assert shown["stated_by"] == "自动划分"
+
+
+def test_a_rebalance_and_a_planners_reason_keep_the_split_proven(session):
+    """A rebalance proves its splits as the allocation does; a planner's words for a proven split replace the
+    kept text but not the proof, which goes while an edit makes the village split more than it must."""
+    _plant(session)
+    rules = GridRules()
+    plan_id = allocate_township(session, TOWN, "证明", rules, actor=Actor("planner")).plan_id
+    (split,) = rebalance(session, plan_id, actor=Actor("planner")).splits
+    assert split.proven and split.reason == proven_split_reason(1, rules)
+    assert session.scalar(select(GridSplitReason.proven).where(GridSplitReason.subject == split.group_code))
+
+    note_group_reason(session, plan_id, split.group_code, "二组跨两片，两名网格员分片包干", Actor("planner"))
+    session.commit()
+    (shown,) = plan_view(session, plan_id).splits
+    assert shown["proven"] and shown["reason"] == proven_split_reason(1, rules)
+    assert (shown["stated"], shown["stated_by"]) == ("二组跨两片，两名网格员分片包干", "planner")
+
+    whole, own, other = _whole_group_and_its_neighbour(session, plan_id, split.group_code)
+    _move_one(session, plan_id, whole, own, other)
+    shown = {s["group_code"]: s for s in plan_view(session, plan_id).splits}
+    assert not shown[split.group_code]["proven"] and "或方案经过人工调整" in shown[split.group_code]["reason"]
+    assert shown[split.group_code]["stated"] == "二组跨两片，两名网格员分片包干"
+    _move_one(session, plan_id, whole, other, own)  # back: one split again, the fewest possible
+    (shown,) = plan_view(session, plan_id).splits
+    assert shown["proven"] and shown["stated"] == "二组跨两片，两名网格员分片包干"
 
 
 def _homes(session, plan_id: int) -> pd.DataFrame:
@@ -103,17 +131,23 @@ def test_an_edit_keeps_the_proof_only_while_the_village_splits_as_few_groups(ses
     (shown,) = plan_view(session, report.plan_id).splits
     assert shown["stated"] == proven_split_reason(1, rules)
 
-    homes = _homes(session, report.plan_id)
-    cells = homes.groupby("group").cell.agg(lambda c: sorted(set(c)))
-    whole = next(g for g, c in cells.items() if len(c) == 1 and g != split.group_code)
-    (own,) = cells[whole]
-    mine = homes[homes.group == whole][["x", "y"]].to_numpy()
-    near = {
-        c: min(np.hypot(*(mine - p).T).min() for p in rows[["x", "y"]].to_numpy()) for c, rows in homes.groupby("cell")
-    }
-    other = min((c for c in near if c != own), key=near.get)  # the cell next to the group
+    whole, own, other = _whole_group_and_its_neighbour(session, report.plan_id, split.group_code)
     _move_one(session, report.plan_id, whole, own, other)
     shown = {s["group_code"]: s for s in plan_view(session, report.plan_id).splits}
     assert len(shown) == 2 and shown[whole]["stated"] == ""
     assert shown[split.group_code]["stated"] not in ("", proven_split_reason(1, rules))
     assert shown[split.group_code]["stated_by"] == "自动划分"
+    assert not any(s["proven"] for s in shown.values())
+
+
+def _whole_group_and_its_neighbour(session, plan_id: int, split_group: str) -> tuple[str, str, str]:
+    """A group other than SPLIT_GROUP kept whole, its cell, and the other cell nearest to it."""
+    homes = _homes(session, plan_id)
+    cells = homes.groupby("group").cell.agg(lambda c: sorted(set(c)))
+    whole = next(g for g, c in cells.items() if len(c) == 1 and g != split_group)
+    (own,) = cells[whole]
+    mine = homes[homes.group == whole][["x", "y"]].to_numpy()
+    near = {
+        c: min(np.hypot(*(mine - p).T).min() for p in rows[["x", "y"]].to_numpy()) for c, rows in homes.groupby("cell")
+    }
+    return whole, own, min((c for c in near if c != own), key=near.get)

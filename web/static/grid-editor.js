@@ -148,7 +148,8 @@
   }
 
   function splits() {
-    // Rural grids keep 村民小组 whole: every split group is named with its reason, and the reason
+    // Rural grids keep 村民小组 whole: every split group is named with its reason (red when avoidable:
+    // neither too heavy for the band nor proven needed), and the reason
     // kept when it was split (the allocation's or a planner's); cut cells with theirs.
     const found = state.data.splits, cut = state.data.cell_splits;
     // The allocation keeps the rule's own reason: repeat it only when someone stated another.
@@ -159,7 +160,7 @@
     }, {className: "split-reason"});
     document.getElementById("group-splits").replaceChildren(
       el("h2", {}, `拆分的村民小组：${found.length ? `${found.length} 个` : "无（全部保持完整）"}`),
-      el("ul", {}, ...found.map(s => el("li", {className: s.must_split ? "" : "warn"},
+      el("ul", {}, ...found.map(s => el("li", {className: s.must_split || s.proven ? "" : "warn"},
         `${s.village}${s.group}（${s.group_code}）分在 ${s.cells.join("、")}：${s.reason}${stated(s)}`,
         ...(DRAFT ? [" ", explain(s)] : [])))),
       ...(cut.length ? [el("h2", {}, `拆分的网格：${cut.length} 个`), el("ul", {}, ...cut.map(c =>

@@ -5,7 +5,7 @@ household.grid_cell_id and the liaison table follow the published plan (set on p
 
 from datetime import datetime
 
-from sqlalchemy import ARRAY, DateTime, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import ARRAY, Boolean, DateTime, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gridmgmt.db.models.base import Base, Timestamped, one_of
@@ -73,3 +73,5 @@ class GridSplitReason(Timestamped, Base):
     reason: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16))
     given_by: Mapped[str | None] = mapped_column(String(64))  # the planner's username
+    # The allocation's proof that the village cannot split fewer groups (splits.with_proofs).
+    proven: Mapped[bool] = mapped_column(Boolean, server_default="false")

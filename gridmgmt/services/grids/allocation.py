@@ -176,14 +176,21 @@ def allocate_township(session: Session, code: str, name: str, rules: GridRules, 
     session.add(plan)
     session.flush()
     store_cells(session, town, plan.id, cells)
-    # A village name two villages share names no proof: its splits keep the rule's reason.
-    names = town.villages.drop_duplicates("name", keep=False).set_index("id").name
-    graphs = {names[part.village_id]: part.graph for part in parts if part.village_id in names.index}
-    report = PlanReport(plan.id, len(cells), scores, with_proofs(group_splits(session, plan, rules), graphs, rules))
+    report = PlanReport(plan.id, len(cells), scores, proved_splits(session, plan, town, parts))
     note_allocation(session, plan.id, report.splits)
     record(session, actor, "allocate_plan", plan_target(plan), {"township": code, "cells": report.cells})
     session.commit()
     return report
+
+
+def proved_splits(session: Session, plan: GridPlan, town: GridTownship, parts: list[VillageCells]) -> list[GroupSplit]:
+    """The groups PLAN splits, each proven needed where its village (of PARTS, in TOWN) splits no more
+    groups than any allocation within the plan's band must."""
+    # A village name two villages share names no proof: its splits keep the rule's reason.
+    names = town.villages.drop_duplicates("name", keep=False).set_index("id").name
+    graphs = {names[part.village_id]: part.graph for part in parts if part.village_id in names.index}
+    rules = plan_rules(plan)
+    return with_proofs(group_splits(session, plan, rules, kept_proofs=False), graphs, rules)
 
 
 def plan_target(plan: GridPlan) -> str:

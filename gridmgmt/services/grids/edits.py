@@ -150,7 +150,7 @@ def _renote(session: Session, edit: Edit) -> None:
     """Bring the allocation's reasons for the village's split groups up to date with the edit: a proof that
     the village cannot do with fewer splits holds only while it splits that many."""
     groups = list(session.scalars(select(VillageGroup.code).where(VillageGroup.village_id == edit.part.village_id)))
-    splits = group_splits(session, edit.plan, edit.rules, edit.part.village_id)
+    splits = group_splits(session, edit.plan, edit.rules, edit.part.village_id, kept_proofs=False)
     graphs = {s.village: edit.part.graph for s in splits}
     renote_allocation(session, edit.plan.id, groups, with_proofs(splits, graphs, edit.rules))
 

@@ -33,31 +33,50 @@ def _upsert(session: Session, row: dict) -> None:
     session.execute(stmt.on_conflict_do_update(index_elements=["plan_id", "kind", "subject"], set_=keep))
 
 
-def note_allocation(session: Session, plan_id: int, splits) -> None:
-    """Keep the allocation's reason for each of SPLITS (GroupSplit) of PLAN_ID, replacing the
-    allocation's earlier ones; a planner's reason for a group stays. Does not commit."""
-    session.execute(
-        delete(GridSplitReason).where(GridSplitReason.plan_id == plan_id, GridSplitReason.source == "allocation")
-    )
+def _allocation_rows(session: Session, plan_id: int, splits) -> None:
+    """Keep the allocation's reason for each of SPLITS (GroupSplit) of PLAN_ID that has none kept."""
     rows = [
-        {"plan_id": plan_id, "kind": "group", "subject": s.group_code, "reason": s.reason, "source": "allocation"}
+        {"plan_id": plan_id, "kind": "group", "subject": s.group_code, "reason": s.reason}
+        | {"source": "allocation", "proven": s.proven}
         for s in splits
     ]
     if rows:
         session.execute(insert(GridSplitReason).values(rows).on_conflict_do_nothing())
 
 
+def note_allocation(session: Session, plan_id: int, splits) -> None:
+    """Keep the allocation's reason for each of SPLITS (GroupSplit) of PLAN_ID, replacing the
+    allocation's earlier ones; a planner's reason for a group stays, marked proven as its split now is.
+    Does not commit."""
+    session.execute(
+        delete(GridSplitReason).where(GridSplitReason.plan_id == plan_id, GridSplitReason.source == "allocation")
+    )
+    _allocation_rows(session, plan_id, splits)
+    _reprove(session, plan_id, {s.group_code: s for s in splits}, None)
+
+
+def _reprove(session: Session, plan_id: int, now: dict, group_codes: list[str] | None) -> None:
+    """Mark each planner's reason kept for PLAN_ID (for GROUP_CODES only, when given) proven as its split in
+    NOW (GroupSplit by group code) is."""
+    for row in plan_reasons(session, plan_id, "group"):
+        if row.source == "planner" and (group_codes is None or row.subject in group_codes):
+            row.proven = bool(getattr(now.get(row.subject), "proven", False))
+
+
 def renote_allocation(session: Session, plan_id: int, group_codes: list[str], splits) -> None:
     """After an edit of the village whose groups are GROUP_CODES: the allocation's reason kept for each of
     them becomes that of SPLITS (GroupSplit, the village's splits now), or goes when the group is whole again.
-    A group the edit split gets none (the rule's reason shows); a planner's reason stays. Does not commit."""
-    now = {s.group_code: s.reason for s in splits}
+    A group the edit split gets none (the rule's reason shows) unless the village now splits no more groups
+    than it must (then the proof); a planner's reason stays, marked proven or not. Does not commit."""
+    now = {s.group_code: s for s in splits}
     kept = [r for r in plan_reasons(session, plan_id, "group") if r.source == "allocation" and r.subject in group_codes]
     for row in kept:
         if row.subject in now:
-            row.reason = now[row.subject]
+            row.reason, row.proven = now[row.subject].reason, now[row.subject].proven
         else:
             session.delete(row)
+    _reprove(session, plan_id, now, group_codes)
+    _allocation_rows(session, plan_id, [s for s in splits if s.proven])
 
 
 def note_cell_split(session: Session, plan_id: int, cell: str, cells: list[str], reason: str, actor: Actor) -> None:

@@ -16,6 +16,7 @@ from gridmgmt.db.models import GridCell, GridPlan
 from gridmgmt.db.models.grids import GridLock, GridMembership
 from gridmgmt.services.accounts.actors import Actor, record
 from gridmgmt.services.grids.allocation import (
+    GridTownship,
     PlanReport,
     VillageCells,
     draft_plan,
@@ -25,11 +26,11 @@ from gridmgmt.services.grids.allocation import (
     plan_quality,
     plan_rules,
     plan_target,
+    proved_splits,
 )
 from gridmgmt.services.grids.cells import write_cells
 from gridmgmt.services.grids.locks import locked_cell_ids
 from gridmgmt.services.grids.reasons import note_allocation
-from gridmgmt.services.grids.splits import group_splits
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,9 @@ def inherit_cells(old: np.ndarray, new: np.ndarray, weight: np.ndarray) -> dict[
     return {int(shared.columns[c]): int(shared.index[r]) for r, c in zip(rows, cols)}
 
 
-def _reallocate(session: Session, plan: GridPlan) -> list[VillageCells]:
+def _reallocate(session: Session, plan: GridPlan, town: GridTownship) -> list[VillageCells]:
     """Allocate the plan's cells again around the ones it keeps (no commit); the villages' cells."""
-    rules, town = plan_rules(plan), load_township(session, plan.township_id)
+    rules = plan_rules(plan)
     version = next_version(session, plan.id)
     kept = locked_cell_ids(session, plan.id)
     old = {
@@ -92,10 +93,10 @@ def rebalance(session: Session, plan_id: int, *, actor: Actor) -> PlanReport:
     """Allocate draft PLAN_ID again under its own rules, keeping its locked cells and the cells
     of households placed by hand; audited as ACTOR's, commits."""
     plan = draft_plan(session, plan_id)
-    rules = plan_rules(plan)
-    parts = _reallocate(session, plan)
+    town = load_township(session, plan.township_id)
+    parts = _reallocate(session, plan, town)
     cells = sum(len(np.unique(p.sites)) for p in parts)
-    report = PlanReport(plan.id, cells, plan_quality(parts), group_splits(session, plan, rules))
+    report = PlanReport(plan.id, cells, plan_quality(parts), proved_splits(session, plan, town, parts))
     note_allocation(session, plan.id, report.splits)
     kept = len(locked_cell_ids(session, plan.id))
     record(session, actor, "rebalance_plan", plan_target(plan), {"cells": report.cells, "locked": kept})
@@ -123,7 +124,7 @@ def preview_rebalance(session: Session, plan_id: int) -> RebalancePreview:
     locks = session.scalar(select(func.count()).select_from(GridLock).where(GridLock.plan_id == plan.id))
     before = _homes(session, plan.id)
     try:
-        _reallocate(session, plan)
+        _reallocate(session, plan, load_township(session, plan.township_id))
         after = _homes(session, plan.id)
     finally:
         session.rollback()

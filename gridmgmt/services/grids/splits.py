@@ -1,9 +1,11 @@
 """Which village groups a plan splits, and why (001 §11 网格化: rural grids keep 村民小组 whole).
 
 Read from the plan's memberships and rules, so it holds for allocated and edited plans
-alike: a group heavier than its village's band had to be split; any other split is named
-as avoidable (no whole-group cells fit the band, or an edit made it). The reason kept when it
-was split (the allocation's, or a planner's in words; services.grids.reasons) is stated beside it.
+alike: a group heavier than its village's band had to be split; a split the allocation proved
+needed (its village splits no more groups than any allocation within the band must) is named
+with that proof; any other split is named as avoidable (no whole-group cells fit the band, or
+an edit made it). The reason kept when it was split (the allocation's, or a planner's in words;
+services.grids.reasons) is stated beside it.
 """
 
 from dataclasses import asdict, dataclass, replace
@@ -34,6 +36,7 @@ class GroupSplit:
     reason: str
     stated: str = ""  # the reason kept when it was split
     stated_by: str = ""  # 自动划分, or the planner's username
+    proven: bool = False  # its village cannot split fewer groups within the band (with_proofs)
 
     def as_dict(self) -> dict:
         """Plain dict, for JSON and templates."""
@@ -71,35 +74,39 @@ def _stated(row) -> tuple[str, str]:
     return row.reason, row.given_by if row.source == "planner" else "自动划分"
 
 
-def group_splits(session: Session, plan: GridPlan, rules: GridRules, village_id: int | None = None) -> list[GroupSplit]:
+def group_splits(
+    session: Session, plan: GridPlan, rules: GridRules, village_id: int | None = None, kept_proofs: bool = True
+) -> list[GroupSplit]:
     """The groups PLAN splits (in VILLAGE_ID only, when given), by village and group code, each with its
-    reason under RULES."""
+    reason under RULES: the proof kept for it, unless KEPT_PROOFS is false (to prove them again)."""
     homes = _memberships(session, plan.id, village_id)
     if homes.empty:
         return []
     homes["workload"] = homes.must_visit.map({True: rules.workload(True), False: rules.workload(False)})
     village = homes.groupby("village_id").agg(total=("workload", "sum"), cells=("cell", "nunique"))
     stated = {r.subject: r for r in plan_reasons(session, plan.id, "group")}
+    split = (
+        homes.dropna(subset=["group_code"]).groupby(["village_id", "group_code"]).cell.nunique().loc[lambda n: n > 1]
+    )
+    in_village = split.groupby(level="village_id").size()
     splits = []
-    grouped = homes.dropna(subset=["group_code"]).groupby(["village_id", "group_code"], sort=True)
-    for (village_id, code), rows in grouped:
-        cells = sorted(rows.cell.unique())
-        if len(cells) < 2:
-            continue
-        total, k = village.loc[village_id, "total"], int(village.loc[village_id, "cells"])
+    for vid, code in split.index:
+        rows = homes[(homes.village_id == vid) & (homes.group_code == code)]
+        total, k = village.loc[vid, "total"], int(village.loc[vid, "cells"])
         workload = float(rows.workload.sum())
-        splits.append(
-            GroupSplit(
-                rows.village.iat[0],
-                code,
-                rows.group.iat[0],
-                cells,
-                workload,
-                group_must_split(workload, total, k, rules),
-                split_reason(workload, total, k, rules),
-                *_stated(stated.get(code)),
-            )
+        found = GroupSplit(
+            rows.village.iat[0],
+            code,
+            rows.group.iat[0],
+            sorted(rows.cell.unique()),
+            workload,
+            group_must_split(workload, total, k, rules),
+            split_reason(workload, total, k, rules),
+            *_stated(stated.get(code)),
         )
+        if kept_proofs and not found.must_split and getattr(stated.get(code), "proven", False):
+            found = replace(found, reason=proven_split_reason(int(in_village[vid]), rules), proven=True)
+        splits.append(found)
     return sorted(splits, key=lambda s: s.group_code)
 
 
@@ -116,7 +123,7 @@ def with_proofs(splits: list[GroupSplit], graphs: dict[str, SiteGraph], rules: G
             least, undecided = least_splits(graphs[village], rules)
             if not undecided and least == len(found):
                 reason = proven_split_reason(least, rules)
-                found = [s if s.must_split else replace(s, reason=reason) for s in found]
+                found = [s if s.must_split else replace(s, reason=reason, proven=True) for s in found]
         proved.extend(found)
     return sorted(proved, key=lambda s: s.group_code)
 
