@@ -43,8 +43,12 @@ demo: db
 serve: db
 	$(GM) serve --host $(HOST) --port $(PORT)
 
+# One pytest-xdist worker per core, at most 4 (each holds a browser, a server and database
+# connections), each on its own test database (tests/conftest.py).
+TEST_WORKERS ?= $(shell n=$$(nproc); echo $$((n < 4 ? n : 4)))
+
 test: db lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 # Style and layer rules: ruff (lint and format) and the import contracts in pyproject.toml.
 lint: $(STAMP)/venv

@@ -1,6 +1,7 @@
 """Shared fixtures: a migrated test database on real PostGIS, cleaned after each test; and a
 database on a cluster of its own, for tests that stop or crash it under a running app."""
 
+import os
 import secrets
 from dataclasses import dataclass
 
@@ -9,7 +10,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
-from gridmgmt.config import get_settings
+from gridmgmt.config import Settings, get_settings
 from gridmgmt.db.cluster import LocalCluster, ensure_database, scratch_cluster
 from gridmgmt.db.migrate import upgrade
 from gridmgmt.db.session import engine_for
@@ -18,6 +19,14 @@ from tests.web.live import serving
 from tests.web.people import add_people
 from tests.web.sample import add_small_township
 from web import create_app
+
+
+def pytest_configure(config):
+    """Each pytest-xdist worker tests against a database of its own (gridmgmt_test_gw0, …): every test
+    empties the tables afterwards, which would pull them from under another worker's test."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        os.environ["GRIDMGMT_TEST_DB_NAME"] = f"{Settings().test_db_name}_{worker}"
 
 
 @pytest.fixture(scope="session", autouse=True)
