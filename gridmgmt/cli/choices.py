@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import click
 
@@ -65,3 +66,40 @@ class LabelledList(LabelledChoice):
     def get_metavar(self, param, ctx) -> str:
         """[甲|乙|丙]，… : one or more, separated by commas."""
         return f"[{'|'.join(self.labels.values())}]，…"
+
+
+# The formats (codes of domain.vocab.FORMATS) an output file's extension may name, preferred first.
+SUFFIX_FORMATS = {
+    ".gpkg": ("gpkg",),
+    ".geojson": ("geojson",),
+    ".json": ("json", "geojson"),
+    ".csv": ("csv",),
+    ".shp": ("shp",),
+    ".xlsx": ("xlsx",),
+    ".png": ("png",),
+    ".pdf": ("pdf",),
+    ".html": ("html",),
+    ".htm": ("html",),
+    ".txt": ("table",),
+}
+
+
+def output_format(fmt: str | None, output: Path | None, choice: LabelledChoice, default: str | None = None) -> str:
+    """The format to write: FMT (a code of CHOICE) when given, else the one OUTPUT's extension names, else
+    DEFAULT. A UsageError when they disagree (a GeoPackage named .geojson misleads every program that opens
+    it), when the extension names a format CHOICE does not offer, or when nothing names one."""
+    suffix = output.suffix.lower() if output else ""
+    named = SUFFIX_FORMATS.get(suffix, ())
+    offered = [code for code in named if code in choice.labels]
+    if named and not offered:
+        raise click.UsageError(f"不能输出为 {suffix} 文件；可选格式：{choice.listing()}")
+    if fmt and offered and fmt not in offered:
+        fits = next((s for s, codes in SUFFIX_FORMATS.items() if fmt in codes), "")
+        raise click.UsageError(
+            f"输出文件 {output.name} 的扩展名与格式 {choice.labels[fmt]} 不符：请改用 {fits or '相符的扩展名'}，"
+            f"或去掉 --format（按扩展名输出 {choice.labels[offered[0]]}）"
+        )
+    found = fmt or (offered[0] if offered else default)
+    if found is None:
+        raise click.UsageError(f"请用 --format 指明输出格式，或用相应的扩展名；可选格式：{choice.listing()}")
+    return found

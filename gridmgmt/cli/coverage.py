@@ -7,7 +7,7 @@ import click
 
 from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
-from gridmgmt.cli.choices import LabelledChoice
+from gridmgmt.cli.choices import LabelledChoice, output_format
 from gridmgmt.cli.county_runs import county_options, run_county, screen_only, township_or_county
 from gridmgmt.cli.layout import Command
 from gridmgmt.config import get_settings
@@ -53,7 +53,7 @@ def _table_text(report) -> str:
 )
 @click.option("--township", "code", default=None, metavar="编码", help="乡镇编码（12位）")
 @county_options
-@click.option("--format", "fmt", type=FORMAT, default=FORMATS["table"], show_default=True, help="输出格式")
+@click.option("--format", "fmt", type=FORMAT, help="输出格式（默认按输出文件扩展名，否则表格）")
 @click.option(
     "-o",
     "--output",
@@ -64,10 +64,17 @@ def _table_text(report) -> str:
 @click.option("--no-reach", is_flag=True, help="不计算农户到活动场所、党员户的道路距离（更快）")
 @as_option
 def coverage_command(
-    code: str | None, county: str | None, jobs: int | None, fmt: str, output: Path | None, no_reach: bool, as_user
+    code: str | None,
+    county: str | None,
+    jobs: int | None,
+    fmt: str | None,
+    output: Path | None,
+    no_reach: bool,
+    as_user,
 ) -> None:
     """Print or export the coverage report of township CODE, or each township's figures of COUNTY."""
     township_or_county(code, county)
+    fmt = output_format(fmt, output, FORMAT, "table")
     if fmt == "xlsx" and output is None:
         raise click.UsageError("输出 Excel 须用 -o 指定输出文件")
     settings = get_settings()

@@ -7,7 +7,7 @@ import click
 from geodata.layers import LAYERS
 from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
-from gridmgmt.cli.choices import LabelledChoice
+from gridmgmt.cli.choices import LabelledChoice, output_format
 from gridmgmt.cli.layout import Command
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.vocab import FORMATS
@@ -16,6 +16,7 @@ from gridmgmt.services.mapdata.exporting import FORMATS as LAYER_FORMATS
 from gridmgmt.services.mapdata.exporting import export_layer
 
 LAYER = LabelledChoice({name: layer.label for name, layer in LAYERS.items()})
+FORMAT = LabelledChoice(FORMATS, LAYER_FORMATS)
 PERSONAL = "、".join(layer.label for layer in LAYERS.values() if layer.personal)
 
 
@@ -31,7 +32,7 @@ PERSONAL = "、".join(layer.label for layer in LAYERS.values() if layer.personal
     ),
 )
 @click.argument("layer", type=LAYER, metavar="图层")
-@click.option("--format", "fmt", type=LabelledChoice(FORMATS, LAYER_FORMATS), required=True, help="输出格式")
+@click.option("--format", "fmt", type=FORMAT, help="输出格式（默认按输出文件扩展名）")
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), required=True, metavar="文件", help="输出文件（仅本账户可读）"
 )
@@ -42,6 +43,7 @@ PERSONAL = "、".join(layer.label for layer in LAYERS.values() if layer.personal
 @as_option
 def export_command(layer, fmt, output, township, include_sensitive, as_user) -> None:
     """Export one layer to a file, audited when it holds personal data."""
+    fmt = output_format(fmt, output, FORMAT)
     sensitive = include_sensitive and layer == "households"
     with make_session() as session:
         actor = None

@@ -9,7 +9,7 @@ from geodata.layers import LAYERS
 from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.checks import DAY
-from gridmgmt.cli.choices import LabelledChoice, LabelledList
+from gridmgmt.cli.choices import LabelledChoice, LabelledList, output_format
 from gridmgmt.cli.layout import Command
 from gridmgmt.cli.visits import visit_settings
 from gridmgmt.config import get_settings
@@ -23,6 +23,8 @@ from gridmgmt.services.briefing.exports import MAP_FORMATS, export_geopackage, e
 from gridmgmt.services.mapdata.exporting import ExportRefused
 
 KIND = LabelledChoice({name: kind.label for name, kind in KINDS.items()})
+MAP_FORMAT = LabelledChoice(FORMATS, MAP_FORMATS)
+GEOPACKAGE = LabelledChoice(FORMATS, ["gpkg"])
 LAYER_LIST = LabelledList({name: layer.label for name, layer in LAYERS.items()})
 GPKG_LAYERS = ("villages", "groups", "roads", "party_orgs")  # what a planner opens in QGIS first
 
@@ -43,10 +45,8 @@ GPKG_LAYERS = ("villages", "groups", "roads", "party_orgs")  # what a planner op
 @click.option(
     "--format",
     "fmt",
-    type=LabelledChoice(FORMATS, MAP_FORMATS),
-    default=FORMATS["pdf"],
-    show_default=True,
-    help="输出格式",
+    type=MAP_FORMAT,
+    help="输出格式（默认按输出文件扩展名，否则 PDF）",
 )
 @click.option(
     "--paper", type=LabelledChoice({size: size for size in PAPERS_MM}), default="A4", show_default=True, help="纸张"
@@ -70,6 +70,7 @@ GPKG_LAYERS = ("villages", "groups", "roads", "party_orgs")  # what a planner op
 @as_option
 def export_map_command(kind, township, fmt, paper, orientation, made_on, output, as_user) -> None:
     """Export one briefing map of TOWNSHIP for the user AS_USER."""
+    fmt = output_format(fmt, output, MAP_FORMAT, "pdf")
     day = made_on.date() if made_on else date.today()
     with make_session() as session:
         actor = cli_actor(session, as_user, "export_maps", township=township)
@@ -116,6 +117,7 @@ def export_map_command(kind, township, fmt, paper, orientation, made_on, output,
 @as_option
 def export_gpkg_command(township, layer_list, include_sensitive, output, as_user) -> None:
     """Export LAYER_LIST of TOWNSHIP into one GeoPackage for the user AS_USER."""
+    output_format(None, output, GEOPACKAGE, "gpkg")
     needs = ("export_data", "view_sensitive") if include_sensitive else ("export_data",)
     with make_session() as session:
         actor = cli_actor(session, as_user, *needs, township=township)

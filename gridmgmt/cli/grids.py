@@ -8,7 +8,7 @@ import click
 from gridmgmt.cli import grid_import, help_text
 from gridmgmt.cli.actor import as_option, cli_actor, os_actor
 from gridmgmt.cli.checks import ID, INTEGER
-from gridmgmt.cli.choices import LabelledChoice
+from gridmgmt.cli.choices import LabelledChoice, output_format
 from gridmgmt.cli.county_runs import county_options, run_county, township_or_county
 from gridmgmt.cli.grid_rules import rules_of, rules_options
 from gridmgmt.cli.layout import Group
@@ -48,6 +48,7 @@ QUALITY_LABELS = {
     "groups_whole_share": "保持完整的村民小组占比",
 }
 EXPORT_FORMAT = LabelledChoice(FORMATS, sorted(grid_plans.EXPORT_DRIVERS))
+GEOJSON, EXCEL = LabelledChoice(FORMATS, ["geojson"]), LabelledChoice(FORMATS, ["xlsx"])
 
 
 def _run(fn, *args, **kw):
@@ -145,6 +146,7 @@ def publish(plan_id: int, allow_no_worker: bool) -> None:
 def diff(plan_a: int, plan_b: int, output: Path | None, as_user: str | None) -> None:
     """比较两个方案：哪些农户换了网格。"""
     if output:
+        output_format(None, output, GEOJSON, "geojson")
         with private_output(output):
             result = _audited(
                 plan_a, as_user, lambda s, actor: grid_plans.export_diff(s, plan_a, plan_b, output, actor)
@@ -173,10 +175,11 @@ def _audited(plan_id: int, as_user: str | None, work):
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), required=True, metavar="文件", help="输出文件（仅本账户可读）"
 )
-@click.option("--format", "fmt", type=EXPORT_FORMAT, default=FORMATS["gpkg"], show_default=True, help="输出格式")
+@click.option("--format", "fmt", type=EXPORT_FORMAT, help="输出格式（默认按输出文件扩展名，否则 GeoPackage）")
 @as_option
-def export(plan_id: int, output: Path, fmt: str, as_user: str | None) -> None:
+def export(plan_id: int, output: Path, fmt: str | None, as_user: str | None) -> None:
     """导出方案的网格（含网格员姓名，不含农户敏感信息）；须用 --as 指明操作人，记入审计日志。"""
+    fmt = output_format(fmt, output, EXPORT_FORMAT, "gpkg")
     with private_output(output):
         n = _audited(plan_id, as_user, lambda s, actor: grid_plans.export(s, plan_id, output, fmt, actor))
     click.echo(f"已导出 {n} 个网格到 {output}")
@@ -195,6 +198,7 @@ def export(plan_id: int, output: Path, fmt: str, as_user: str | None) -> None:
 @as_option
 def roster(township: str, output: Path, as_user: str | None) -> None:
     """导出网格花名册（Excel）：已发布方案（没有则为最新方案）的网格、网格员和联户党员；须用 --as 指明操作人，记入审计日志。"""
+    output_format(None, output, EXCEL, "xlsx")
     with make_session() as session:
         actor = cli_actor(session, as_user, "export_maps", township=township)
         write_private(output, grid_roster(session, township, actor))

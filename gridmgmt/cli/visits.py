@@ -10,7 +10,7 @@ import pandas as pd
 from gridmgmt.cli import help_text
 from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.checks import DAY, ID, LATITUDE, LONGITUDE, Finite
-from gridmgmt.cli.choices import LabelledChoice, LabelledList
+from gridmgmt.cli.choices import LabelledChoice, LabelledList, output_format
 from gridmgmt.cli.county_runs import county_options, run_county, screen_only, township_or_county
 from gridmgmt.cli.layout import Group
 from gridmgmt.config import get_settings
@@ -69,9 +69,9 @@ def visits() -> None:
 @click.option("--date", "day", type=DAY, help="统计日期（默认今天）")
 @click.option("--cadre", metavar="编码", help="只看该干部（编码）负责的对象")
 @click.option("--village", metavar="编码", help="只看该行政村（编码）")
-@click.option("--format", "fmt", type=REPORT_FORMAT, default=FORMATS["table"], show_default=True, help="输出格式")
+@click.option("--format", "fmt", type=REPORT_FORMAT, help="输出格式（默认按输出文件扩展名，否则表格）")
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), metavar="文件", help="输出文件（Excel 必填；仅本账户可读）"
+    "-o", "--output", type=click.Path(path_type=Path), metavar="文件", help="输出文件（JSON 或 Excel；仅本账户可读）"
 )
 @click.option("--include-sensitive", is_flag=True, help="清单中包含必访户（敏感信息）；会记入审计日志")
 @as_option
@@ -81,6 +81,9 @@ def status_command(township, county, jobs, day, cadre, village, fmt, output, inc
     待走访清单有户主姓名：JSON、Excel 或 --include-sensitive 属于导出，须用 --as 指明操作人，记入审计日志。
     """
     township_or_county(township, county)
+    fmt = output_format(fmt, output, REPORT_FORMAT, "table")
+    if fmt == "table" and output is not None and not county:
+        raise click.UsageError("表格只打印到屏幕；写入文件请用 JSON 或 Excel（如 -o 走访.xlsx）")
     if fmt == "xlsx" and output is None:
         raise click.UsageError("输出 Excel 须用 -o 指定输出文件")
     if county:

@@ -142,3 +142,16 @@ def test_cli_exports_with_audit_under_the_named_user(sample, cli_on_test_db, tmp
     assert result.exit_code == 0, result.output
     assert "已导出 农户 10 条" in result.output
     assert sample.execute(text("SELECT actor FROM audit_log WHERE action = 'export_sensitive'")).scalar() == ADMIN
+
+
+def test_cli_takes_the_format_from_the_file_name_and_refuses_a_contradiction(sample, cli_on_test_db, tmp_path):
+    add_actor(sample)
+    path = tmp_path / "村.csv"
+    result = cli_on_test_db.invoke(main, ["export", "villages", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8-sig").startswith("code,")
+    result = cli_on_test_db.invoke(main, ["export", "villages", "--format", "CSV", "-o", str(tmp_path / "村.gpkg")])
+    assert result.exit_code == 2 and "村.gpkg 的扩展名与格式 CSV 不符：请改用 .csv" in result.output
+    result = cli_on_test_db.invoke(main, ["export", "villages", "-o", str(tmp_path / "村")])
+    assert result.exit_code == 2 and "请用 --format 指明输出格式" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["村.csv"]

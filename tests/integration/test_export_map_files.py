@@ -71,6 +71,7 @@ def test_geopackage_refuses_unknown_layers(db, town, tmp_path):
 
 
 def test_cli_writes_an_a3_landscape_png_under_the_named_user(cli, db, town, tmp_path):
+    """A PNG because the file is named .png (the default is PDF)."""
     add_actor(db)
     path = tmp_path / "overview.png"
     result = cli.invoke(
@@ -80,8 +81,6 @@ def test_cli_writes_an_a3_landscape_png_under_the_named_user(cli, db, town, tmp_
             "overview",
             "--township",
             town,
-            "--format",
-            "png",
             "--paper",
             "A3",
             "--orientation",

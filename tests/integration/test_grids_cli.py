@@ -38,8 +38,8 @@ def test_allocate_assign_publish_export_diff(cli, tmp_path):
         and "乙村第1网格（441624199202W01）：80 户，联户党员 2 名、需 8 名，60 户未配联户党员" in out
     )
     assert "已发布" in _ok(cli, "publish", "1")
-    _ok(cli, "export", "1", "-o", str(tmp_path / "g.geojson"), "--format", "GeoJSON")
-    assert len(gpd.read_file(tmp_path / "g.geojson")) == 3
+    _ok(cli, "export", "1", "-o", str(tmp_path / "g.geojson"))  # GeoJSON, as its name says
+    assert (tmp_path / "g.geojson").read_bytes().startswith(b"{") and len(gpd.read_file(tmp_path / "g.geojson")) == 3
     # Cells of at most 120: 甲村's two groups (187 each) must be split, so households move.
     _ok(cli, "allocate", "--township", grid_town.TOWN, "--target", "100", "--min", "60", "--max", "120")
     out = _ok(cli, "diff", "1", "2", "-o", str(tmp_path / "moved.geojson"))
@@ -58,3 +58,13 @@ def test_bad_input_is_a_clear_error(cli):
     assert result.exit_code != 0 and "还没有网格方案" in result.output
     result = cli.invoke(main, ["grids", "publish", "7"])
     assert result.exit_code != 0 and "没有编号为 7 的网格方案" in result.output
+
+
+def test_a_file_named_for_another_format_is_refused_and_not_written(cli, tmp_path):
+    """A GeoPackage named .geojson (the old default) misleads every program that opens it."""
+    named = tmp_path / "g.geojson"
+    result = cli.invoke(main, ["grids", "export", "1", "-o", str(named), "--format", "GeoPackage"])
+    assert result.exit_code == 2 and "g.geojson 的扩展名与格式 GeoPackage 不符：请改用 .gpkg" in result.output
+    result = cli.invoke(main, ["grids", "diff", "1", "2", "-o", str(tmp_path / "moved.gpkg")])
+    assert result.exit_code == 2 and "不能输出为 .gpkg 文件；可选格式：GeoJSON" in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -1,10 +1,12 @@
 """Command-line choices take the Chinese word or the code and always pass the code on."""
 
+from pathlib import Path
+
 import click
 import pytest
 
-from gridmgmt.cli.choices import LabelledChoice, LabelledList
-from gridmgmt.domain.vocab import EVENT_TYPES, MUST_VISIT_FLAGS, REVIEW_STEPS
+from gridmgmt.cli.choices import LabelledChoice, LabelledList, output_format
+from gridmgmt.domain.vocab import EVENT_TYPES, FORMATS, MUST_VISIT_FLAGS, REVIEW_STEPS
 
 STEP = LabelledChoice(REVIEW_STEPS)
 
@@ -38,3 +40,38 @@ def test_a_list_takes_any_separator_and_mixes_words_and_codes():
     assert flags.convert("", None, None) == ()
     with pytest.raises(click.BadParameter, match="“低保户”"):
         flags.convert("困难家庭,低保户", None, None)
+
+
+GIS = LabelledChoice(FORMATS, ("gpkg", "geojson"))
+REPORT = LabelledChoice(FORMATS, ("table", "json", "xlsx"))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "choice", "found"),
+    [
+        (None, "plan.geojson", GIS, "geojson"),
+        (None, "plan.JSON", GIS, "geojson"),  # .json is GeoJSON where JSON is not offered
+        (None, "report.json", REPORT, "json"),
+        (None, "plan.gpkg", GIS, "gpkg"),
+        (None, "plan", GIS, "gpkg"),  # no extension: the default
+        ("geojson", "plan.dat", GIS, "geojson"),  # an extension naming no format leaves the choice to --format
+        ("gpkg", "plan.gpkg", GIS, "gpkg"),
+    ],
+)
+def test_the_format_is_the_one_asked_for_or_the_one_the_extension_names(fmt, name, choice, found):
+    assert output_format(fmt, Path(name), choice, "gpkg" if choice is GIS else "table") == found
+
+
+def test_a_format_the_extension_contradicts_is_refused_naming_the_fitting_extension():
+    with pytest.raises(click.UsageError, match="plan.geojson 的扩展名与格式 GeoPackage 不符：请改用 .gpkg"):
+        output_format("gpkg", Path("plan.geojson"), GIS, "gpkg")
+
+
+def test_an_extension_naming_a_format_not_offered_is_refused():
+    with pytest.raises(click.UsageError, match=r"不能输出为 \.pdf 文件；可选格式：GeoPackage、GeoJSON"):
+        output_format(None, Path("plan.pdf"), GIS, "gpkg")
+
+
+def test_without_format_extension_or_default_the_format_must_be_named():
+    with pytest.raises(click.UsageError, match="请用 --format 指明输出格式"):
+        output_format(None, Path("layer.dat"), GIS)
