@@ -243,10 +243,8 @@ def test_cli_xlsx_route_and_duties(session, town, cli_db, tmp_path):
             "2025-05-15",
             "--village",
             "441624100201",
-            "--format",
-            "xlsx",
             "-o",
-            str(out),
+            str(out),  # Excel, as its name says
             "--as",
             ADMIN,
         ],
@@ -255,6 +253,9 @@ def test_cli_xlsx_route_and_duties(session, town, cli_db, tmp_path):
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     assert book.sheetnames == ["职责汇总", "分村", "分人", "待走访清单", "四必到事件", "驻村在村天数"]
     assert [c.value for c in book["四必到事件"][2]][4] == "逾期未到场"
+    # A table is printed, never written under a file's name (it went to the screen, the file unwritten).
+    table = CliRunner().invoke(main, ["visits", "status", "--township", TOWN, "-o", str(tmp_path / "status.txt")])
+    assert table.exit_code == 2 and "表格只打印到屏幕" in table.output and not (tmp_path / "status.txt").exists()
     route = CliRunner().invoke(main, ["visits", "route", "--cadre", "C0", "--date", "2025-05-15", "--hours", "2"])
     assert route.exit_code == 0 and "5 户" in route.output and "事件逾期未到场" in route.output
     bad = CliRunner().invoke(main, ["duties", "set", "bao_cun_yearly", "--roles", "mayor"])
