@@ -31,20 +31,28 @@ class NavLink:
     active: bool
 
 
-def township_links() -> list[NavLink]:
-    """Links to the pages of the township on screen (or the user's own) the role may open, after
-    a county user's 县级总览; for the field roles, their phone pages."""
+def township_links(township: str | None = None) -> list[NavLink]:
+    """Links to the pages of the township on screen (TOWNSHIP, the one a village or household page
+    names; else that of a /townships/<code>/… page; else the user's own) the role may open, after a
+    county user's 县级总览; for the field roles, their phone pages."""
     if not current_user.is_authenticated:
         return []
     if may(current_user.role, "use_phone_layout"):
         return [NavLink(label, url_for(endpoint), request.endpoint == endpoint) for label, endpoint in FIELD_PAGES]
-    code = (request.view_args or {}).get("code") or current_user.township_code
+    code = township or _township_page() or current_user.township_code
     pages = [
         NavLink(label, url_for(endpoint, code=code), request.endpoint == endpoint)
         for label, endpoint, action in TOWNSHIP_PAGES
         if code and may(current_user.role, action)
     ]
     return county_links() + pages
+
+
+def _township_page() -> str | None:
+    """The township code of a /townships/<code>/… page; None elsewhere, where a <code> is a village's,
+    a household's or a plan's own."""
+    rule = request.url_rule
+    return request.view_args.get("code") if rule is not None and rule.rule.startswith("/townships/<code>") else None
 
 
 def county_links() -> list[NavLink]:

@@ -1,5 +1,6 @@
 """Every role's pages on a 390×844 phone: nothing wider than the screen (no horizontal scroll),
-the navigation folded into a working 菜单, maps the full width, tables inside the screen."""
+the navigation folded into a working 菜单, maps the full width and over nothing else, tables inside
+the screen."""
 
 import pytest
 from sqlalchemy import select
@@ -47,6 +48,23 @@ OUTSIDE = """(selector) => [...document.querySelectorAll(selector)]
     .filter(el => el.offsetParent !== null && el.getBoundingClientRect().right > innerWidth + 1)
     .map(el => el.tagName + '#' + el.id + '.' + el.className)"""
 
+# Anything reaching past the screen's right edge, unless a box of its own clips or scrolls it: phone.css hides
+# the page's horizontal overflow, so such text is cut off, not scrollable.
+CUT_OFF = """() => [...document.body.querySelectorAll('*')].filter(el => {
+    if (!el.checkVisibility() || el.getBoundingClientRect().right <= innerWidth + 1) return false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement)
+        if (getComputedStyle(p).overflowX !== 'visible') return false;
+    return true; }).map(el => el.tagName + '.' + el.className + ' ' + el.textContent.slice(0, 20))"""
+# Blocks a map's box runs into (neither inside the map nor holding it): the map hides them or they hide it.
+OVERLAPPED = """(maps) => [...document.querySelectorAll(maps)].filter(m => m.offsetParent !== null).flatMap(m => {
+    const a = m.getBoundingClientRect();
+    return [...document.querySelectorAll('section, aside, details, table, form, h2, .table-box')]
+        .filter(el => el.checkVisibility() && !el.contains(m) && !m.contains(el))  // not in a closed <details>
+        .filter(el => { const b = el.getBoundingClientRect();
+            return b.width > 0 && b.height > 0 && a.left < b.right - 1 && b.left < a.right - 1
+                && a.top < b.bottom - 1 && b.top < a.bottom - 1; })
+        .map(el => el.tagName + '.' + el.className); })"""
+
 
 @pytest.mark.parametrize("role", list(PAGES))
 def test_every_page_fits_a_phone_with_a_menu(browser, live_server, session, screenshot_dir, role):
@@ -60,8 +78,13 @@ def test_every_page_fits_a_phone_with_a_menu(browser, live_server, session, scre
         page.click('button[type="submit"]')
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    for path in PAGES[role]:
-        path = path.format(plan=plan)
+    # The listed pages, then every page the menu links to (组织生活, 驻村包村, 民情跟进, 数据导入, …).
+    paths, seen = [path.format(plan=plan) for path in PAGES[role]], set()
+    while paths:
+        path = paths.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
         assert page.goto(f"{live_server}{path}").status == 200, path
         page.wait_for_load_state("networkidle")
         where = f"{role} {path}"
@@ -69,6 +92,8 @@ def test_every_page_fits_a_phone_with_a_menu(browser, live_server, session, scre
         for width in page.locator(MAPS).evaluate_all("els => els.map(e => e.getBoundingClientRect().width)"):
             assert width >= WIDTH - 2, f"{where}: a map {width:.0f} px wide"
         assert page.evaluate(OUTSIDE, f"{MAPS}, table, .table-box") == [], where
+        assert page.evaluate(OVERLAPPED, MAPS) == [], where
+        assert page.evaluate(CUT_OFF) == [], where
 
         menu = page.locator(".topbar .menu-button")
         assert menu.is_visible() and not page.is_visible("#menu-panel"), where
@@ -78,6 +103,7 @@ def test_every_page_fits_a_phone_with_a_menu(browser, live_server, session, scre
         links = page.locator("#menu-panel nav.pages a")
         if links.count():
             assert links.first.is_visible(), where
+        paths += page.locator("#menu-panel a[href^='/']").evaluate_all("els => els.map(e => e.getAttribute('href'))")
         page.screenshot(path=str(screenshot_dir / f"phone-{role}-{path.strip('/').replace('/', '-') or 'home'}.png"))
         menu.click()
         assert not page.is_visible("#menu-panel"), where

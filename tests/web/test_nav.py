@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests.web.people import IN_SCOPE
 from tests.web.sample import TOWNSHIP_CODE
 
 MAP_URL = f"/townships/{TOWNSHIP_CODE}"
@@ -40,3 +41,20 @@ def test_grid_worker_menu_holds_the_phone_pages(as_user):
     html = as_user("grid_worker").get("/m").get_data(as_text=True)
     assert _links(html) == ["我的网格", "今日走访", "民情跟进"]
     assert 'class="active" aria-current="page">我的网格<' in html
+
+
+@pytest.mark.parametrize(
+    ("username", "page"),
+    [
+        ("admin", "/villages/441500100201"),
+        ("reviewer", "/villages/441500100201"),
+        ("planner", f"/households/{IN_SCOPE[0]}"),
+    ],
+)
+def test_a_village_or_household_page_links_to_its_own_townships_pages(as_user, username, page):
+    """The <code> of a village or household page is not a township's: the menu led to /townships/<village> (403)."""
+    client = as_user(username)
+    html = client.get(page).get_data(as_text=True)
+    hrefs = re.findall(r'href="([^"]+)"', re.search(r'<nav class="pages">(.*?)</nav>', html, re.S).group(1))
+    assert hrefs[0] == MAP_URL and all(h.startswith(f"{MAP_URL}") for h in hrefs)
+    assert all(client.get(h).status_code == 200 for h in hrefs)

@@ -10,6 +10,7 @@ from gridmgmt.db.models import (
     GridCell,
     Household,
     PartyMember,
+    Township,
     Village,
     VillageGroup,
 )
@@ -34,6 +35,7 @@ class HouseholdDetail:
     head: str
     address: str | None
     member_count: int
+    township_code: str
     village_code: str
     village_name: str
     group_name: str | None
@@ -68,6 +70,7 @@ def household_detail(session: Session, code: str, role: str, scope: Scope, actor
         select(
             Household,
             Village.township_id,
+            Township.code,
             Village.code,
             Village.name,
             VillageGroup.name,
@@ -76,13 +79,14 @@ def household_detail(session: Session, code: str, role: str, scope: Scope, actor
             func.ST_Y(Household.geom),
         )
         .join(Village, Household.village_id == Village.id)
+        .join(Township, Township.id == Village.township_id)
         .outerjoin(VillageGroup, Household.group_id == VillageGroup.id)
         .outerjoin(GridCell, Household.grid_cell_id == GridCell.id)
         .where(Household.code == code)
     ).one_or_none()
     if row is None:
         raise HouseholdNotFound(code)
-    house, township_id, village_code, village_name, group_name, cell_code, lon, lat = row
+    house, township_id, township_code, village_code, village_name, group_name, cell_code, lon, lat = row
     if not sees_household(scope, township_id, house.village_id, house.grid_cell_id):
         raise HouseholdNotFound(code)
     show = shows_sensitive(role, in_scope=True)
@@ -105,6 +109,7 @@ def household_detail(session: Session, code: str, role: str, scope: Scope, actor
         head=house.head,
         address=house.address,
         member_count=house.member_count,
+        township_code=township_code,
         village_code=village_code,
         village_name=village_name,
         group_name=group_name,
