@@ -56,8 +56,10 @@ def db_url():
 
 @pytest.fixture(scope="session")
 def engine(db_url):
-    """Engine on the test database; pre-ping, as the app's, since a test may terminate its backends."""
+    """Engine on the test database; pre-ping, as the app's, since a test may terminate its backends. The
+    tables start empty: a run stopped midway leaves its rows behind."""
     eng = create_engine(db_url, pool_pre_ping=True)
+    empty_tables(eng)
     yield eng
     eng.dispose()
 

@@ -1,7 +1,10 @@
 """Every page a role's navigation bar offers opens in Chromium without a refused request
-or a script the Content-Security-Policy refused."""
+or a script the Content-Security-Policy refused, nothing past the screen's edge and no map over
+other content."""
 
 import pytest
+
+from tests.e2e.layout import CUT_OFF, MAPS, OVERLAPPED
 
 pytestmark = pytest.mark.e2e
 
@@ -24,6 +27,7 @@ def test_every_nav_page_loads_cleanly(login_page, live_server, screenshot_dir, r
         page.wait_for_load_state("networkidle")
         assert page.locator("nav.pages a.active").inner_text() == label
         assert (failed, errors) == ([], []), f"{role} {href}"
+        assert (page.evaluate(CUT_OFF), page.evaluate(OVERLAPPED, MAPS)) == ([], []), f"{role} {href}"
     page.screenshot(path=screenshot_dir / f"nav_{role}_last.png")
     page.close()
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from gridmgmt.db.models import GridPlan
+from tests.e2e.layout import CUT_OFF, MAPS, OVERLAPPED
 from tests.web.people import IN_SCOPE
 from tests.web.sample import TOWNSHIP_CODE
 
@@ -42,28 +43,10 @@ PAGES = {
     "leader": [TOWN, f"{TOWN}/coverage", f"{TOWN}/visits", VILLAGE, HOUSEHOLD],
     "grid_worker": ["/m", "/m/visits", VILLAGE, HOUSEHOLD],
 }
-MAPS = ".leaflet-container, #grid-map, .field-map, .map-frame"
 # Boxes that stick out of the screen: the right edge of every map, table box and menu link.
 OUTSIDE = """(selector) => [...document.querySelectorAll(selector)]
     .filter(el => el.offsetParent !== null && el.getBoundingClientRect().right > innerWidth + 1)
     .map(el => el.tagName + '#' + el.id + '.' + el.className)"""
-
-# Anything reaching past the screen's right edge, unless a box of its own clips or scrolls it: phone.css hides
-# the page's horizontal overflow, so such text is cut off, not scrollable.
-CUT_OFF = """() => [...document.body.querySelectorAll('*')].filter(el => {
-    if (!el.checkVisibility() || el.getBoundingClientRect().right <= innerWidth + 1) return false;
-    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement)
-        if (getComputedStyle(p).overflowX !== 'visible') return false;
-    return true; }).map(el => el.tagName + '.' + el.className + ' ' + el.textContent.slice(0, 20))"""
-# Blocks a map's box runs into (neither inside the map nor holding it): the map hides them or they hide it.
-OVERLAPPED = """(maps) => [...document.querySelectorAll(maps)].filter(m => m.offsetParent !== null).flatMap(m => {
-    const a = m.getBoundingClientRect();
-    return [...document.querySelectorAll('section, aside, details, table, form, h2, .table-box')]
-        .filter(el => el.checkVisibility() && !el.contains(m) && !m.contains(el))  // not in a closed <details>
-        .filter(el => { const b = el.getBoundingClientRect();
-            return b.width > 0 && b.height > 0 && a.left < b.right - 1 && b.left < a.right - 1
-                && a.top < b.bottom - 1 && b.top < a.bottom - 1; })
-        .map(el => el.tagName + '.' + el.className); })"""
 
 
 @pytest.mark.parametrize("role", list(PAGES))
