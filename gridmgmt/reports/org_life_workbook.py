@@ -45,19 +45,19 @@ def check_in(at_venue, distance_m) -> str:
 
 
 def _rows(table: pd.DataFrame, columns: dict) -> pd.DataFrame:
-    """TABLE's COLUMNS with 达标 in Chinese and blanks as None."""
-    out = table.reindex(columns=list(columns)).copy()
+    """TABLE's COLUMNS with 达标 in Chinese and blanks as None, those not 达标 first (else in TABLE's order)."""
+    out = table.reindex(columns=list(columns)).sort_values("met", kind="stable")
     out["met"] = out.met.map({True: "达标", False: "未达标"})
     return out.astype(object).where(out.notna(), None)
 
 
 def branch_rows(life: OrgLife) -> pd.DataFrame:
-    """Every branch with its meetings per type and 达标 in Chinese."""
+    """Every branch with its meetings per type and 达标 in Chinese, those not 达标 first."""
     return _rows(life.branches, BRANCH_COLUMNS)
 
 
 def group_rows(life: OrgLife) -> pd.DataFrame:
-    """Every 党小组 with its 党小组会 held, 达标 and the months it missed."""
+    """Every 党小组 with its 党小组会 held, 达标 and the months it missed, those not 达标 first."""
     return _rows(life.groups, GROUP_COLUMNS)
 
 
