@@ -171,3 +171,10 @@ def test_the_working_set_carries_each_households_file(worker, session):
     assert home["file"]["grid_workers"] == [{"name": "网格员甲", "phone": None}]
     (visit,) = home["file"]["visits"]
     assert visit["followups"][0]["state"] == "待办" and len(visit["photos"]) == 1 and visit["cadre"] == "网格员甲"
+
+
+def test_with_nothing_open_the_page_says_so_and_draws_no_empty_map(as_user):
+    """An empty map was a grey box over all of China above 「没有未办结的跟进事项」."""
+    page = as_user("planner").get(LIST).get_data(as_text=True)
+    assert '<p id="followup-none">没有未办结的跟进事项。</p>' in page
+    assert 'id="followup-map"' not in page and "followups-map.js" not in page
