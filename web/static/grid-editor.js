@@ -149,8 +149,8 @@
 
   function splits() {
     // Rural grids keep 村民小组 whole: every split group is named with its reason (red when avoidable:
-    // neither too heavy for the band nor proven needed), and the reason
-    // kept when it was split (the allocation's or a planner's); cut cells with theirs.
+    // neither too heavy for the band nor proven needed), and the reason kept when it was split (the
+    // allocation's or a planner's); cut cells with theirs.
     const found = state.data.splits, cut = state.data.cell_splits;
     // The allocation keeps the rule's own reason: repeat it only when someone stated another.
     const stated = s => s.stated && s.stated !== s.reason ? `（拆分原因：${s.stated}，${s.stated_by}）` : "";

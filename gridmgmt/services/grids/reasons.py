@@ -52,15 +52,9 @@ def note_allocation(session: Session, plan_id: int, splits) -> None:
         delete(GridSplitReason).where(GridSplitReason.plan_id == plan_id, GridSplitReason.source == "allocation")
     )
     _allocation_rows(session, plan_id, splits)
-    _reprove(session, plan_id, {s.group_code: s for s in splits}, None)
-
-
-def _reprove(session: Session, plan_id: int, now: dict, group_codes: list[str] | None) -> None:
-    """Mark each planner's reason kept for PLAN_ID (for GROUP_CODES only, when given) proven as its split in
-    NOW (GroupSplit by group code) is."""
+    now = {s.group_code: s for s in splits}
     for row in plan_reasons(session, plan_id, "group"):
-        if row.source == "planner" and (group_codes is None or row.subject in group_codes):
-            row.proven = bool(getattr(now.get(row.subject), "proven", False))
+        row.proven = bool(getattr(now.get(row.subject), "proven", False))
 
 
 def renote_allocation(session: Session, plan_id: int, group_codes: list[str], splits) -> None:
@@ -69,13 +63,16 @@ def renote_allocation(session: Session, plan_id: int, group_codes: list[str], sp
     A group the edit split gets none (the rule's reason shows) unless the village now splits no more groups
     than it must (then the proof); a planner's reason stays, marked proven or not. Does not commit."""
     now = {s.group_code: s for s in splits}
-    kept = [r for r in plan_reasons(session, plan_id, "group") if r.source == "allocation" and r.subject in group_codes]
-    for row in kept:
-        if row.subject in now:
-            row.reason, row.proven = now[row.subject].reason, now[row.subject].proven
-        else:
+    for row in plan_reasons(session, plan_id, "group"):
+        if row.subject not in group_codes:
+            continue
+        split = now.get(row.subject)
+        if row.source == "planner":
+            row.proven = bool(split and split.proven)
+        elif split is None:
             session.delete(row)
-    _reprove(session, plan_id, now, group_codes)
+        else:
+            row.reason, row.proven = split.reason, split.proven
     _allocation_rows(session, plan_id, [s for s in splits if s.proven])
 
 

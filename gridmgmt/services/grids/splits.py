@@ -8,6 +8,7 @@ an edit made it). The reason kept when it was split (the allocation's, or a plan
 services.grids.reasons) is stated beside it.
 """
 
+from collections import Counter
 from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
@@ -85,28 +86,32 @@ def group_splits(
     homes["workload"] = homes.must_visit.map({True: rules.workload(True), False: rules.workload(False)})
     village = homes.groupby("village_id").agg(total=("workload", "sum"), cells=("cell", "nunique"))
     stated = {r.subject: r for r in plan_reasons(session, plan.id, "group")}
-    split = (
-        homes.dropna(subset=["group_code"]).groupby(["village_id", "group_code"]).cell.nunique().loc[lambda n: n > 1]
-    )
-    in_village = split.groupby(level="village_id").size()
-    splits = []
-    for vid, code in split.index:
-        rows = homes[(homes.village_id == vid) & (homes.group_code == code)]
-        total, k = village.loc[vid, "total"], int(village.loc[vid, "cells"])
+    found = []
+    grouped = homes.dropna(subset=["group_code"]).groupby(["village_id", "group_code"], sort=True)
+    for (village_id, code), rows in grouped:
+        cells = sorted(rows.cell.unique())
+        if len(cells) < 2:
+            continue
+        total, k = village.loc[village_id, "total"], int(village.loc[village_id, "cells"])
         workload = float(rows.workload.sum())
-        found = GroupSplit(
+        split = GroupSplit(
             rows.village.iat[0],
             code,
             rows.group.iat[0],
-            sorted(rows.cell.unique()),
+            cells,
             workload,
             group_must_split(workload, total, k, rules),
             split_reason(workload, total, k, rules),
             *_stated(stated.get(code)),
         )
-        if kept_proofs and not found.must_split and getattr(stated.get(code), "proven", False):
-            found = replace(found, reason=proven_split_reason(int(in_village[vid]), rules), proven=True)
-        splits.append(found)
+        found.append((village_id, split))
+    in_village = Counter(village_id for village_id, _ in found)
+    splits = [
+        replace(s, reason=proven_split_reason(in_village[v], rules), proven=True)
+        if kept_proofs and not s.must_split and getattr(stated.get(s.group_code), "proven", False)
+        else s
+        for v, s in found
+    ]
     return sorted(splits, key=lambda s: s.group_code)
 
 
