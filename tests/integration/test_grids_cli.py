@@ -1,5 +1,7 @@
 """`gridmgmt grids …` end to end on the small township."""
 
+import json
+
 import geopandas as gpd
 import openpyxl
 import pytest
@@ -40,10 +42,12 @@ def test_allocate_assign_publish_export_diff(cli, tmp_path):
     assert "已发布" in _ok(cli, "publish", "1")
     _ok(cli, "export", "1", "-o", str(tmp_path / "g.geojson"))  # GeoJSON, as its name says
     assert (tmp_path / "g.geojson").read_bytes().startswith(b"{") and len(gpd.read_file(tmp_path / "g.geojson")) == 3
+    assert json.loads((tmp_path / "g.geojson").read_text())["name"] == "grid_cell"  # not ".g.partial"
     # Cells of at most 120: 甲村's two groups (187 each) must be split, so households move.
     _ok(cli, "allocate", "--township", grid_town.TOWN, "--target", "100", "--min", "60", "--max", "120")
     out = _ok(cli, "diff", "1", "2", "-o", str(tmp_path / "moved.geojson"))
     moved = gpd.read_file(tmp_path / "moved.geojson")
+    assert json.loads((tmp_path / "moved.geojson").read_text())["name"] == "moved_households"
     assert f"{len(moved)} 户换了网格" in out and len(moved) > 0
     listing = _ok(cli, "list")
     assert "已发布" in listing and "草稿" in listing and "NaT" not in listing

@@ -212,7 +212,8 @@ def export(session: Session, plan_id: int, path: Path, fmt: str, actor: Actor) -
     audited_file(
         session,
         path,
-        lambda p: frame.to_file(p, driver=EXPORT_DRIVERS[fmt], layer="grid_cell" if fmt == "gpkg" else None),
+        # Named, or GeoJSON takes the temporary file's name (".plan.partial") as its layer's.
+        lambda p: frame.to_file(p, driver=EXPORT_DRIVERS[fmt], layer="grid_cell"),
         actor,
         {"plan": plan_id, "format": fmt, "cells": len(frame)},
         action="export_layers",
@@ -226,7 +227,7 @@ def export_diff(session: Session, plan_a: int, plan_b: int, path: Path, actor: A
     audited_file(
         session,
         path,
-        lambda p: result.moved.to_file(p, driver="GeoJSON"),
+        lambda p: result.moved.to_file(p, driver="GeoJSON", layer="moved_households"),
         actor,
         {"plans": [plan_a, plan_b], "format": "geojson", "households": len(result.moved)},
         action="export_layers",
