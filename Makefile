@@ -36,7 +36,7 @@ db: setup
 # The demo's public layers (villages, groups, roads, cells, venues, sites) are open to
 # GIS clients without login; households always need one.
 demo: db
-	$(GM) demo --if-empty
+	$(GM) demo --if-empty --plan
 	$(GM) user demo
 	GRIDMGMT_PUBLIC_LAYERS=$${GRIDMGMT_PUBLIC_LAYERS:-true} $(GM) serve --host $(HOST) --port $(PORT)
 

@@ -1,0 +1,52 @@
+"""`gridmgmt demo --plan` (what `make demo` runs): the demo township comes with a published grid plan."""
+
+from click.testing import CliRunner
+from sqlalchemy import select, text
+
+from gridmgmt.cli import main
+from gridmgmt.config import get_settings
+from gridmgmt.db.models import AppUser
+from gridmgmt.services.accounts.demo_users import ensure_demo_users
+from gridmgmt.services.field.my_grid import my_grid
+from gridmgmt.services.grids.demo_plan import DEMO_PLAN_NAME
+from tests.actors import ACTOR
+
+UNTIL = "2026-07-01"
+
+
+def _demo(monkeypatch, *args: str):
+    monkeypatch.setenv("GRIDMGMT_DB_NAME", get_settings().test_db_name)
+    get_settings.cache_clear()
+    try:
+        return CliRunner().invoke(main, ["demo", "--until", UNTIL, *args])
+    finally:
+        get_settings.cache_clear()
+
+
+def _scalar(session, sql: str):
+    return session.execute(text(sql)).scalar_one()
+
+
+def test_the_demo_publishes_a_staffed_plan_once_and_the_grid_worker_sees_its_cells(session, monkeypatch):
+    result = _demo(monkeypatch, "--if-empty", "--plan")
+    assert result.exit_code == 0, result.output
+    assert f"“{DEMO_PLAN_NAME}”已发布" in result.output
+
+    plans = session.execute(text("SELECT name, status FROM grid_plan")).all()
+    assert plans == [(DEMO_PLAN_NAME, "published")]
+    assert _scalar(session, "SELECT count(*) FROM household WHERE grid_cell_id IS NULL") == 0
+    assert _scalar(session, "SELECT count(*) FROM grid_cell WHERE grid_worker_id IS NULL") == 0
+    assert _scalar(session, "SELECT count(*) FROM liaison") > 0
+    actions = session.scalars(text("SELECT action FROM audit_log WHERE target LIKE '网格方案%' ORDER BY id")).all()
+    assert actions == ["allocate_plan", "assign_plan", "publish_plan"]
+
+    # The demo grid worker (a 包村 cadre) sees the published cells of the village on the phone.
+    ensure_demo_users(session, get_settings().today(), actor=ACTOR)
+    cadre = session.scalar(select(AppUser.cadre_id).where(AppUser.username == "demo_grid"))
+    mine = my_grid(session, cadre, get_settings().today())
+    assert mine.villages and all(village["cells"] for village in mine.villages)
+    assert mine.cell_features()
+
+    again = _demo(monkeypatch, "--if-empty", "--plan")
+    assert again.exit_code == 0, again.output
+    assert _scalar(session, "SELECT count(*) FROM grid_plan") == 1
