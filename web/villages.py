@@ -1,8 +1,9 @@
-"""The village page: its map, counts, party organisations and cadres."""
+"""The village page: its map, counts, grids, party organisations and cadres."""
 
 from flask import Blueprint, render_template
 
 from gridmgmt.config import get_settings
+from gridmgmt.maps.grid_layer import add_cell_outlines
 from gridmgmt.maps.township import render_parts, township_map
 from gridmgmt.services.mapdata.villages import village_layers, village_page
 from web.assets import assets_url, basemap
@@ -21,6 +22,10 @@ def show(code: str):
     page = village_page(session, code, scope, get_settings().today())
     parts = kept_map(
         ("village", code, scope),
-        lambda: render_parts(township_map(village_layers(session, code, scope), assets_url(), basemap())),
+        lambda: render_parts(
+            add_cell_outlines(
+                township_map(village_layers(session, code, scope), assets_url(), basemap()), page.cells.outlines
+            )
+        ),
     )
     return render_template("villages/show.html", page=page, map=parts)

@@ -19,6 +19,16 @@ CSS = f"""
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }}
 .cells-far .cell-label {{ display: none; }}
 """
+# Each cell's own label (a tooltip bound to the whole layer would show only one); names are escaped.
+_CELL_NAME = folium.JsCode("""function (feature, layer) {
+    layer.bindTooltip(feature.properties.name, {permanent: true, direction: "center", className: "cell-name"});
+}""")
+# A cell's name as a label: no tooltip box, the outline's colour with a white halo.
+NAME_CSS = f"""
+.leaflet-tooltip.cell-name {{ background: none; border: none; box-shadow: none; padding: 0; font-size: 12px;
+  color: {CELL_OUTLINE["color"]}; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }}
+.leaflet-tooltip.cell-name::before {{ display: none; }}
+"""
 
 
 class _FarLabels(folium.MacroElement):
@@ -59,6 +69,26 @@ def add_grid_layer(fmap: folium.Map, labels: dict, tiles: TileSource, assets_url
     if labels["features"]:
         folium.GeoJson(escaped(labels), marker=folium.Marker(), on_each_feature=_CELL_LABEL).add_to(group)
     _FarLabels(LABEL_MIN_ZOOM).add_to(fmap)
+    return _control_last(fmap)
+
+
+def add_cell_outlines(fmap: folium.Map, outlines: dict) -> folium.Map:
+    """Cells OUTLINES (GeoJSON with code and name) on FMAP, shown, each named at its centre: a
+    village's published grids on its own page; returns FMAP."""
+    if not outlines["features"]:
+        return fmap
+    group = folium.FeatureGroup(name=GRID_LAYER_NAME).add_to(fmap)
+    folium.GeoJson(
+        escaped(outlines),
+        style_function=lambda _: CELL_OUTLINE,
+        on_each_feature=_CELL_NAME,
+    ).add_to(group)
+    fmap.get_root().header.add_child(folium.Element(f"<style>{NAME_CSS}</style>"), name="cell_name_css")
+    return _control_last(fmap)
+
+
+def _control_last(fmap: folium.Map) -> folium.Map:
+    # The layer control lists only the layers added before it.
     for key, child in list(fmap._children.items()):
         if isinstance(child, folium.LayerControl):
             fmap._children.move_to_end(key)

@@ -8,7 +8,7 @@ from tests.web.people import IN_SCOPE
 pytestmark = pytest.mark.e2e
 
 PAGES = {
-    "planner": ["/villages/441500100201", f"/households/{IN_SCOPE[0]}", "/duties"],
+    "planner": ["/villages/441500100202", f"/households/{IN_SCOPE[0]}", "/duties"],
     "grid_worker": ["/m", "/m/visits"],
 }
 

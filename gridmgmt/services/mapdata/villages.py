@@ -25,6 +25,7 @@ from gridmgmt.domain.postings import RESIDENT_ASSIGNMENTS, term_end
 from gridmgmt.domain.vocab import ASSIGNMENTS, CADRE_ROLES, ORG_TYPES
 from gridmgmt.readmodels import TownshipLayers
 from gridmgmt.services.mapdata.households import scoped_households
+from gridmgmt.services.mapdata.village_cells import VillageCells, village_cells
 
 
 class VillageNotFound(NotFound, LookupError):
@@ -68,6 +69,7 @@ class VillagePage:
     groups: list[GroupLine]
     orgs: list[OrgLine]
     cadres: list[tuple[str, str, str, date | None]]  # name, cadre role, assignment (Chinese), term end
+    cells: VillageCells  # the published plan's cells in the village
 
 
 def village_page(session: Session, code: str, scope: Scope, day: date) -> VillagePage:
@@ -89,6 +91,7 @@ def village_page(session: Session, code: str, scope: Scope, day: date) -> Villag
         groups=_groups(session, village.id),
         orgs=_orgs(session, village.id),
         cadres=_cadres(session, village.id, day),
+        cells=village_cells(session, village.id, phones=scope.households),
     )
 
 
