@@ -52,7 +52,7 @@ def test_village_page_counts_groups_and_party(as_user, session):
 
 def test_household_page_shows_flags_to_the_grid_worker_and_audits(as_user, session):
     html = _html(as_user("grid_worker"), f"/households/{IN_SCOPE[2]}")
-    assert "44150010020201001" in html and "东村" in html and "W1" in html
+    assert "44150010020201001" in html and "东村" in html and "<dd>东村一格（W1）</dd>" in html
     assert html.count('class="flag-yes"') == 3
     assert "危重病人家庭" in html and "***" not in html and "已记入审计日志" in html
     row = session.scalars(select(AuditLog)).one()

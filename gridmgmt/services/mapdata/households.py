@@ -39,7 +39,7 @@ class HouseholdDetail:
     village_code: str
     village_name: str
     group_name: str | None
-    grid_cell: str | None
+    grid_cell: str | None  # the cell's name and code
     is_party_household: bool
     is_party_center_household: bool
     party_members: list[str]
@@ -74,7 +74,7 @@ def household_detail(session: Session, code: str, role: str, scope: Scope, actor
             Village.code,
             Village.name,
             VillageGroup.name,
-            GridCell.code,
+            (GridCell.name + "（" + GridCell.code + "）").label("cell"),
             func.ST_X(Household.geom),
             func.ST_Y(Household.geom),
         )
