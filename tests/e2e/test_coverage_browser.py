@@ -1,4 +1,4 @@
-"""The coverage page in Chromium at 1366×768: it opens on the problem counts by rule, a count
+"""The coverage page in Chromium at 1366×768 (and folded on a phone): it opens on the problem counts by rule, a count
 shows its rule alone, the village filter changes the cards, households are drawn only from
 village zoom, and a gap's link moves the map to it."""
 
@@ -92,3 +92,19 @@ def test_gap_link_centres_the_map_and_draws_the_households(login_page, live_serv
     )
     assert_households_drawn(page)
     assert errors == []
+
+
+def test_on_a_phone_each_rules_list_is_folded_under_its_heading_until_chosen(login_page, live_server):
+    """390×844: the problem list is a column of headings (the page was 6,684 px tall on the demo);
+    a heading opens its list, and a rule chosen from the counts comes open."""
+    page = login_page("planner", 390, 844)
+    page.goto(f"{live_server}/townships/{TOWNSHIP_CODE}/coverage")
+    page.wait_for_load_state("networkidle")
+    folded = page.eval_on_selector_all("#problems details.rule", "(ds) => ds.map((d) => d.open)")
+    assert folded and not any(folded)
+    assert not page.locator("#problems table.gaps").first.is_visible()
+    page.locator("#problems details.rule summary").first.click()
+    assert page.locator("#problems details.rule").first.evaluate("(d) => d.open")
+    page.goto(f"{live_server}/townships/{TOWNSHIP_CODE}/coverage?rule=blank_village#problems")
+    assert page.eval_on_selector_all("#problems details.rule", "(ds) => ds.map((d) => d.open)") == [True]
+    assert page.locator("#problems a.locate").first.is_visible()
