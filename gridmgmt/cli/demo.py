@@ -12,7 +12,7 @@ from gridmgmt.cli.choices import LabelledChoice
 from gridmgmt.cli.layout import Command
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.vocab import DEMO_SCALES
-from gridmgmt.services.grids.demo_plan import publish_demo_plan
+from gridmgmt.services.grids.demo_plan import ensure_demo_plan
 from gridmgmt.services.imports.demo import run_demo
 
 
@@ -39,12 +39,12 @@ from gridmgmt.services.imports.demo import run_demo
 @click.option(
     "--plan",
     is_flag=True,
-    help="导入后为演示乡镇自动划分网格、分配网格员与联户党员并发布方案（约多用 15 秒；make demo 使用）",
+    help="演示乡镇还没有任何网格方案时，自动划分网格、分配网格员与联户党员并发布（约多用 15 秒；一键演示即用此项）",
 )
 def demo(seed: int, scale: str, if_empty: bool, until, plan: bool) -> None:
     """Generate and load the demo township (or county), and publish its grid plan when asked."""
     end = until.date() if until else date.today()
     with make_session() as session:
-        loaded = run_demo(session, seed, scale, end, if_empty, click.echo)
-        if plan and loaded is not None:
-            publish_demo_plan(session, township_codes("township")[0], actor=os_actor(), say=click.echo)
+        run_demo(session, seed, scale, end, if_empty, click.echo)
+        if plan:
+            ensure_demo_plan(session, township_codes("township")[0], actor=os_actor(), say=click.echo)

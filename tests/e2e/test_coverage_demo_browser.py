@@ -65,7 +65,7 @@ def test_counts_per_group_then_households_from_village_zoom(browser, demo_server
     assert groups > 20 and points == 0
     # The village with the most households beyond 2 km: its link in the folded list.
     with page.expect_response(lambda r: "/coverage/far.geojson" in r.url and r.status == 200):
-        page.locator('h3[data-rule="venue_far"] + details summary a.locate').click()
+        page.locator('details.rule:has(h3[data-rule="venue_far"]) details summary a.locate').first.click()
     page.wait_for_function(MAP_SETTLED)
     page.wait_for_function(f"(selector) => ({PAINTED})(selector) > 0", arg=HOUSEHOLD_CANVASES)
     page.wait_for_function(f"() => ({FAR_MARKERS})({FAR_COLOUR!r})[1] > 0")

@@ -1,17 +1,19 @@
-"""`gridmgmt demo --plan` (what `make demo` runs): the demo township comes with a published grid plan."""
+"""`gridmgmt demo --plan` (what `make demo` runs): the demo township comes with a published grid plan,
+once, and never over a planner's plan or on a database of other townships."""
 
 from click.testing import CliRunner
 from sqlalchemy import select, text
 
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
-from gridmgmt.db.models import AppUser
+from gridmgmt.db.models import AppUser, Township
 from gridmgmt.services.accounts.demo_users import ensure_demo_users
 from gridmgmt.services.field.my_grid import my_grid
 from gridmgmt.services.grids.demo_plan import DEMO_PLAN_NAME
 from tests.actors import ACTOR
 
 UNTIL = "2026-07-01"
+TRIANGLE = "SRID=4326;MULTIPOLYGON(((116 24,116.01 24,116 24.01,116 24)))"
 
 
 def _demo(monkeypatch, *args: str):
@@ -28,6 +30,9 @@ def _scalar(session, sql: str):
 
 
 def test_the_demo_publishes_a_staffed_plan_once_and_the_grid_worker_sees_its_cells(session, monkeypatch):
+    assert _demo(monkeypatch, "--if-empty").exit_code == 0
+    assert _scalar(session, "SELECT count(*) FROM grid_plan") == 0
+    # A demo loaded before --plan existed gets its plan on the next `make demo`.
     result = _demo(monkeypatch, "--if-empty", "--plan")
     assert result.exit_code == 0, result.output
     assert f"“{DEMO_PLAN_NAME}”已发布" in result.output
@@ -48,5 +53,14 @@ def test_the_demo_publishes_a_staffed_plan_once_and_the_grid_worker_sees_its_cel
     assert mine.cell_features()
 
     again = _demo(monkeypatch, "--if-empty", "--plan")
-    assert again.exit_code == 0, again.output
+    assert again.exit_code == 0 and "演示乡镇已有网格方案，不再自动生成" in again.output
     assert _scalar(session, "SELECT count(*) FROM grid_plan") == 1
+
+
+def test_a_database_of_other_townships_gets_no_plan_and_no_error(session, monkeypatch):
+    session.add(Township(code="441500100000", name="本地镇", geom=TRIANGLE))
+    session.commit()
+    result = _demo(monkeypatch, "--if-empty", "--plan")
+    assert result.exit_code == 0, result.output
+    assert "数据库中没有演示乡镇 441624100000，不生成网格方案" in result.output
+    assert _scalar(session, "SELECT count(*) FROM grid_plan") == 0

@@ -2,9 +2,10 @@
 
 from collections.abc import Callable
 
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import GridPlan
+from gridmgmt.db.models import GridPlan, Township
 from gridmgmt.domain.grid_rules import GridRules
 from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.grids.allocation import allocate_township
@@ -14,11 +15,19 @@ from gridmgmt.services.grids.plans import publish
 DEMO_PLAN_NAME = "演示方案（自动划分）"
 
 
-def publish_demo_plan(
+def ensure_demo_plan(
     session: Session, township_code: str, *, actor: Actor, say: Callable[[str], None] = lambda _: None
-) -> GridPlan:
-    """Allocate TOWNSHIP_CODE under the default rules, assign workers and 联户 members, publish; each step
-    audited as ACTOR's and committed, as a planner would do them one after another."""
+) -> GridPlan | None:
+    """Allocate TOWNSHIP_CODE under the default rules, assign workers and 联户 members and publish, each step
+    audited as ACTOR's and committed as a planner would; None when the township is not loaded or has any
+    plan already (a planner's work is never replaced)."""
+    township = session.scalar(select(Township.id).where(Township.code == township_code))
+    if township is None:
+        say(f"数据库中没有演示乡镇 {township_code}，不生成网格方案")
+        return None
+    if session.scalar(select(exists().where(GridPlan.township_id == township))):
+        say("演示乡镇已有网格方案，不再自动生成")
+        return None
     report = allocate_township(session, township_code, DEMO_PLAN_NAME, GridRules(), actor=actor)
     say(f"网格方案 {report.plan_id}：{report.cells} 个网格，{len(report.splits)} 个村民小组拆分（原因见方案页）")
     staffed = assign(session, report.plan_id, actor=actor)

@@ -39,7 +39,8 @@ class HouseholdDetail:
     village_code: str
     village_name: str
     group_name: str | None
-    grid_cell: str | None  # the cell's name and code
+    grid_cell: str | None  # the cell's code
+    grid_cell_name: str | None
     is_party_household: bool
     is_party_center_household: bool
     party_members: list[str]
@@ -74,7 +75,8 @@ def household_detail(session: Session, code: str, role: str, scope: Scope, actor
             Village.code,
             Village.name,
             VillageGroup.name,
-            (GridCell.name + "（" + GridCell.code + "）").label("cell"),
+            GridCell.code,
+            GridCell.name,
             func.ST_X(Household.geom),
             func.ST_Y(Household.geom),
         )
@@ -86,7 +88,7 @@ def household_detail(session: Session, code: str, role: str, scope: Scope, actor
     ).one_or_none()
     if row is None:
         raise HouseholdNotFound(code)
-    house, township_id, township_code, village_code, village_name, group_name, cell_code, lon, lat = row
+    house, township_id, township_code, village_code, village_name, group_name, cell_code, cell_name, lon, lat = row
     if not sees_household(scope, township_id, house.village_id, house.grid_cell_id):
         raise HouseholdNotFound(code)
     show = shows_sensitive(role, in_scope=True)
@@ -114,6 +116,7 @@ def household_detail(session: Session, code: str, role: str, scope: Scope, actor
         village_name=village_name,
         group_name=group_name,
         grid_cell=cell_code,
+        grid_cell_name=cell_name,
         is_party_household=house.is_party_household,
         is_party_center_household=house.is_party_center_household,
         party_members=list(members),
