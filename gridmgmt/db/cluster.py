@@ -11,6 +11,8 @@ import pwd
 import shutil
 import socket
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,7 @@ host all all ::1/128 scram-sha-256
 """
 # Not trusted extensions: only a superuser may create them.
 EXTENSIONS = ("postgis", "pgrouting")
+SETUP_LOCK = 0x67726964  # pg_advisory_lock key of LocalCluster.up: "grid"
 SERVER_OPTIONS = {
     "listen_addresses": "'127.0.0.1'",
     "shared_buffers": "'512MB'",
@@ -90,9 +93,10 @@ class LocalCluster:
             self._init()
         if state != "running":
             self._start()
-        converted = self._secure()
-        for name in (self.settings.db_name, self.settings.test_db_name):
-            ensure_database(self.settings, name)
+        with self._setup_lock():
+            converted = self._secure()
+            for name in (self.settings.db_name, self.settings.test_db_name):
+                ensure_database(self.settings, name)
         return converted
 
     def down(self, mode: str = "fast") -> None:
@@ -140,6 +144,22 @@ class LocalCluster:
     def _hba(self) -> Path:
         return self.data_dir / "pg_hba.conf"
 
+    @contextmanager
+    def _setup_lock(self) -> Iterator[None]:
+        # Every `up` alters the same role rows: two at once (pytest-xdist workers starting, two
+        # commands) failed one with "tuple concurrently updated". The lock goes with its connection.
+        try:
+            conn = connect(self.settings.admin_url_for())
+        except psycopg.OperationalError as exc:
+            raise self._no_admin_login(exc) from exc
+        with conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK,))
+            yield
+
+    def _no_admin_login(self, exc: psycopg.OperationalError) -> ClusterError:
+        where = self.settings.secrets_dir
+        return ClusterError(f"无法以集群管理员身份登录本地集群（密码文件在 {where}）：{exc}")
+
     def _secure(self) -> bool:
         # Roles and passwords first, while a trust cluster still lets the superuser in without one.
         trusting = any(
@@ -148,8 +168,7 @@ class LocalCluster:
         try:
             secure_roles(self.settings, SERVER_OPTIONS, hand_over=trusting)
         except psycopg.OperationalError as exc:
-            where = self.settings.secrets_dir
-            raise ClusterError(f"无法以集群管理员身份登录本地集群（密码文件在 {where}）：{exc}") from exc
+            raise self._no_admin_login(exc) from exc
         if trusting:
             self._hba.write_text(HBA, encoding="utf-8")
         self._run("pg_ctl", "reload", "-D", str(self.data_dir))

@@ -7,6 +7,7 @@ Every test runs on a throwaway cluster of its own port and var dir.
 import shutil
 import socket
 import stat
+import threading
 import uuid
 from datetime import UTC, datetime, timezone
 
@@ -198,3 +199,24 @@ def test_acknowledged_visits_survive_a_crash(cluster):
     assert not lost, f"{len(lost)} acknowledged visits lost"  # 4 of 60 with synchronous_commit=off
     assert len(kept) == 60
     assert setting == "on"
+
+
+def test_several_ups_at_once_all_succeed(cluster):
+    """pytest-xdist workers each bring the cluster up as they start. Each `up` alters the same role
+    rows, and two at once failed one of them with "tuple concurrently updated" (a run's whole worker
+    then errored); `up` now takes a lock on the cluster first."""
+    failures = []
+
+    def up():
+        try:
+            LocalCluster(cluster.settings).up()
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever an up raised
+            failures.append(exc)
+
+    for _ in range(5):
+        threads = [threading.Thread(target=up) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
