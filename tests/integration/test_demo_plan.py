@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
 from gridmgmt.db.models import AppUser, Township
-from gridmgmt.services.accounts.demo_users import ensure_demo_users
+from gridmgmt.services.accounts.demo_users import DEMO_CELL_USER, ensure_demo_users
 from gridmgmt.services.field.my_grid import my_grid
 from gridmgmt.services.grids.demo_plan import DEMO_PLAN_NAME
 from tests.actors import ACTOR
@@ -46,11 +46,16 @@ def test_the_demo_publishes_a_staffed_plan_once_and_the_grid_worker_sees_its_cel
     assert actions == ["allocate_plan", "assign_plan", "publish_plan"]
 
     # The demo grid worker (a 包村 cadre) sees the published cells of the village on the phone.
-    ensure_demo_users(session, get_settings().today(), actor=ACTOR)
+    logins = ensure_demo_users(session, get_settings().today(), actor=ACTOR)
     cadre = session.scalar(select(AppUser.cadre_id).where(AppUser.username == "demo_grid"))
     mine = my_grid(session, cadre, get_settings().today())
     assert mine.villages and all(village["cells"] for village in mine.villages)
     assert mine.cell_features()
+    # And a 网格员 who holds a cell: 我的网格 is that cell, with its 联户 members.
+    assert DEMO_CELL_USER in [login.username for login in logins]
+    holder = session.scalar(select(AppUser.cadre_id).where(AppUser.username == DEMO_CELL_USER))
+    cells = my_grid(session, holder, get_settings().today()).cells
+    assert cells and all(cell["liaisons"] for cell in cells)
 
     again = _demo(monkeypatch, "--if-empty", "--plan")
     assert again.exit_code == 0 and "演示乡镇已有网格方案，不再自动生成" in again.output

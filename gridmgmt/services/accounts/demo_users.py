@@ -1,5 +1,5 @@
-"""One demo user per role for the demo township, and a county leader when its county has other
-townships (the county demo), with a known password; idempotent."""
+"""One demo user per role for the demo township, the 网格员 of a published cell when it has a plan, and a
+county leader when its county has other townships (the county demo), with a known password; idempotent."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from geodata.demo import township_codes
-from gridmgmt.db.models import AppUser, Cadre, CadreVillage, Township, Village
-from gridmgmt.db.queries import posting_in_force
+from gridmgmt.db.models import AppUser, Cadre, CadreVillage, GridCell, GridPlan, Township, Village
+from gridmgmt.db.queries import posting_in_force, published_cells
 from gridmgmt.domain.vocab import ROLES
 from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.accounts.users import AccountError, add_user
@@ -23,6 +23,7 @@ DEMO_USERS = {
     "leader": "demo_leader",
 }
 DEMO_COUNTY_USER = "demo_county"  # a leader of the demo township's county, when it has other townships
+DEMO_CELL_USER = "demo_cell"  # the 网格员 of a published cell, when the township has one (make demo publishes a plan)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,33 @@ def ensure_demo_users(
             )
         note = f"包村干部 {cadre_name}，{village}" if role == "grid_worker" else ""
         logins.append(DemoLogin(role, username, not exists, note))
-    return logins + _county_login(session, code[:6], actor)
+    return logins + _cell_login(session, township, cadre_code, actor) + _county_login(session, code[:6], actor)
+
+
+def _cell_login(session: Session, township: Township, posted_code: str, actor: Actor) -> list[DemoLogin]:
+    """The demo 网格员 who holds a published cell (我的网格 of a cell holder), when some cell's worker is
+    another cadre than the demo grid worker POSTED_CODE."""
+    row = session.execute(
+        published_cells(select(Cadre.code, Cadre.name, GridCell.name, GridCell.code).select_from(GridCell))
+        .join(Cadre, Cadre.id == GridCell.grid_worker_id)
+        .where(GridPlan.township_id == township.id, Cadre.code != posted_code)
+        .order_by(GridCell.code)
+    ).first()
+    if row is None:
+        return []
+    cadre_code, cadre_name, cell_name, cell_code = row
+    exists = session.scalar(select(AppUser.id).where(AppUser.username == DEMO_CELL_USER)) is not None
+    if not exists:
+        add_user(
+            session,
+            DEMO_CELL_USER,
+            "grid_worker",
+            DEMO_PASSWORD,
+            township_code=township.code,
+            cadre_code=cadre_code,
+            actor=actor,
+        )
+    return [DemoLogin("grid_worker", DEMO_CELL_USER, not exists, f"网格员 {cadre_name}，{cell_name}（{cell_code}）")]
 
 
 def _county_login(session: Session, county: str, actor: Actor) -> list[DemoLogin]:
