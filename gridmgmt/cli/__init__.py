@@ -49,6 +49,9 @@ COMMANDS = {
     "visits": Entry("gridmgmt.cli.visits:visits", "四必到四必访：走访完成情况、走访路线、事件"),
 }
 
+# SQLSTATEs of a table or column the command expects and the database lacks.
+SCHEMA_BEHIND = {"42P01", "42703"}  # undefined_table, undefined_column
+
 # Installed on import, before any command module builds its options: click.Path names itself
 # ("file", "directory") through gettext when it is built.
 zh.install()
@@ -79,8 +82,8 @@ class LazyGroup(Group):
             formatter.write_dl([(name, COMMANDS[name].summary) for name in self.list_commands(ctx)])
 
     def invoke(self, ctx: click.Context):
-        """Run the subcommand; a refusal (UserError) or a database that cannot be reached is a
-        message, not a traceback."""
+        """Run the subcommand; a refusal (UserError), a database that cannot be reached or one whose
+        tables are not this version's is a message, not a traceback."""
         try:
             return super().invoke(ctx)
         except UserError as exc:
@@ -88,6 +91,12 @@ class LazyGroup(Group):
         except Exception as exc:
             # Looked up, not imported: only a command that used SQLAlchemy can raise its errors.
             errors = sys.modules.get("sqlalchemy.exc")
+            if errors is not None and getattr(getattr(exc, "orig", None), "sqlstate", None) in SCHEMA_BEHIND:
+                # A new database not yet migrated, or an upgrade whose migrations have not run.
+                missing = str(exc.orig).strip().splitlines()[0]
+                raise click.ClickException(
+                    f"数据库结构不是本程序的版本（{missing}）\n请先运行 gridmgmt db migrate"
+                ) from exc
             if errors is None or not isinstance(exc, errors.OperationalError):
                 raise
             reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
