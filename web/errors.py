@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa
 from werkzeug.exceptions import HTTPException
 
+from gridmgmt.db.sqlstates import BUSY, SCHEMA_BEHIND, sqlstate
 from gridmgmt.domain.errors import UserError
 from gridmgmt.domain.permissions import Forbidden
 from web.api import error_response
@@ -27,11 +28,13 @@ UNREACHABLE = (
     psycopg.OperationalError,
     psycopg.InterfaceError,
 )
-# Refusals of a database that is there but busy: a deadlock or serialization failure, a lock or statement
-# timeout (psycopg raises them as OperationalError too), by SQLSTATE: class 40, 55P03 and 57014. The same
-# 503 and Retry-After, since trying again is right, but said as what it is, to the user and in the log.
-BUSY_STATES = ("40", "55P03", "57014")
+# Refusals of a database that is there but busy (gridmgmt.db.sqlstates.BUSY; psycopg raises them as
+# OperationalError too). The same 503 and Retry-After, since trying again is right, but said as what it is,
+# to the user and in the log.
 BUSY_MESSAGE = "服务器繁忙，请稍后再试"
+# A database this version's migrations have not reached (code upgraded, `gridmgmt db migrate` not yet run):
+# every page would fail until an administrator migrates, so 503 and a line saying so in the log, not a 500.
+UPGRADING_MESSAGE = "系统正在升级，请稍后再试"
 # Page titles by status; the JSON messages are web.api.ERRORS.
 PAGES = {
     400: "请求有误，请返回后重试",
@@ -55,6 +58,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(UserError, lambda error: answer(error.status, str(error)))
     for error in UNREACHABLE:
         app.register_error_handler(error, _unreachable)
+    app.register_error_handler(sa.ProgrammingError, _schema_behind)
 
 
 def _chain(error: BaseException | None):
@@ -69,12 +73,14 @@ def unreachable(error: BaseException | None) -> bool:
     return any(isinstance(e, UNREACHABLE) or getattr(e, "connection_invalidated", False) for e in _chain(error))
 
 
+def _states(error: BaseException | None) -> list[str]:
+    """The SQLSTATEs of ERROR and of every error it wraps or was raised from."""
+    return [state for e in _chain(error) if (state := sqlstate(e))]
+
+
 def _busy(error: BaseException | None) -> bool:
-    """True when ERROR, or an error it wraps or was raised from, is a busy database's refusal (BUSY_STATES)."""
-    states = (
-        getattr(e, "sqlstate", None) or getattr(getattr(e, "orig", None), "sqlstate", None) for e in _chain(error)
-    )
-    return any(state and state.startswith(BUSY_STATES) for state in states)
+    """True when ERROR, or an error it wraps or was raised from, is a busy database's refusal (sqlstates.BUSY)."""
+    return any(state.startswith(BUSY) for state in _states(error))
 
 
 def _http_error(error: HTTPException) -> Response:
@@ -91,6 +97,16 @@ def _http_error(error: HTTPException) -> Response:
         if name != "Content-Type":
             refusal.headers[name] = value
     return refusal
+
+
+def _schema_behind(error: sa.ProgrammingError) -> Response:
+    if not any(state in SCHEMA_BEHIND for state in _states(error)):
+        raise error  # any other programming error is ours: the 500 it has always been
+    first_line = str(getattr(error, "orig", error)).strip().partition("\n")[0]
+    current_app.logger.error("database schema behind this version: run gridmgmt db migrate (%s)", first_line)
+    upgrading = answer(503, UPGRADING_MESSAGE, code="upgrading")
+    upgrading.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return upgrading
 
 
 def _unreachable(error: BaseException) -> Response:

@@ -8,6 +8,7 @@ import click
 
 from gridmgmt.cli import zh
 from gridmgmt.cli.layout import Group
+from gridmgmt.db.sqlstates import SCHEMA_BEHIND, sqlstate
 from gridmgmt.domain.errors import UserError
 
 
@@ -49,9 +50,6 @@ COMMANDS = {
     "visits": Entry("gridmgmt.cli.visits:visits", "四必到四必访：走访完成情况、走访路线、事件"),
 }
 
-# SQLSTATEs of a table or column the command expects and the database lacks.
-SCHEMA_BEHIND = {"42P01", "42703"}  # undefined_table, undefined_column
-
 # Installed on import, before any command module builds its options: click.Path names itself
 # ("file", "directory") through gettext when it is built.
 zh.install()
@@ -91,7 +89,7 @@ class LazyGroup(Group):
         except Exception as exc:
             # Looked up, not imported: only a command that used SQLAlchemy can raise its errors.
             errors = sys.modules.get("sqlalchemy.exc")
-            if errors is not None and getattr(getattr(exc, "orig", None), "sqlstate", None) in SCHEMA_BEHIND:
+            if errors is not None and sqlstate(exc) in SCHEMA_BEHIND:
                 # A new database not yet migrated, or an upgrade whose migrations have not run.
                 missing = str(exc.orig).strip().splitlines()[0]
                 raise click.ClickException(

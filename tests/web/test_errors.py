@@ -197,3 +197,22 @@ def test_a_busy_database_is_503_busy_not_unreachable(app, db_url, caplog):
     assert "database busy: GET /fail/deadlock" in caplog.text and "unreachable" not in caplog.text
     page = app.test_client().get("/fail/deadlock")
     assert "服务器繁忙" in _chinese_page(_unavailable(page), 503, "恢复后本页会自动刷新")
+
+
+def test_a_database_behind_this_version_is_503_upgrading_not_500(app, caplog):
+    """Code upgraded, `gridmgmt db migrate` not yet run: a table or column this version expects is missing.
+    Every page would fail until an administrator migrates: 503 「系统正在升级」 and a log line saying what to run."""
+
+    def missing_table():
+        get_session().execute(text("SELECT * FROM table_of_a_later_version"))
+
+    def missing_column():
+        get_session().execute(text("SELECT column_of_a_later_version FROM township"))
+
+    answers = _answers(app, table=missing_table, column=missing_column)
+    for name, answer in answers.items():
+        error = _json_error(_unavailable(answer), 503)
+        assert (error["code"], error["message"]) == ("upgrading", "系统正在升级，请稍后再试"), name
+    assert "database schema behind this version: run gridmgmt db migrate" in caplog.text
+    page = app.test_client().get("/fail/table")
+    assert "系统正在升级" in _chinese_page(_unavailable(page), 503, "恢复后本页会自动刷新")
