@@ -87,17 +87,16 @@ class LazyGroup(Group):
         except UserError as exc:
             raise click.ClickException(str(exc)) from exc
         except Exception as exc:
+            reason = (str(getattr(exc, "orig", exc)).strip().splitlines() or [type(exc).__name__])[0]
+            if sqlstate(exc) in SCHEMA_BEHIND:
+                # A new database not yet migrated, or an upgrade whose migrations have not run.
+                raise click.ClickException(
+                    f"数据库结构不是本程序的版本（{reason}）\n请先运行 gridmgmt db migrate"
+                ) from exc
             # Looked up, not imported: only a command that used SQLAlchemy can raise its errors.
             errors = sys.modules.get("sqlalchemy.exc")
-            if errors is not None and sqlstate(exc) in SCHEMA_BEHIND:
-                # A new database not yet migrated, or an upgrade whose migrations have not run.
-                missing = str(exc.orig).strip().splitlines()[0]
-                raise click.ClickException(
-                    f"数据库结构不是本程序的版本（{missing}）\n请先运行 gridmgmt db migrate"
-                ) from exc
             if errors is None or not isinstance(exc, errors.OperationalError):
                 raise
-            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
             raise click.ClickException(
                 f"无法连接数据库：{reason}\n请先运行 gridmgmt db up（本地集群）或检查 GRIDMGMT_DATABASE_URL / "
                 "GRIDMGMT_DB_NAME"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from gridmgmt.db.models import Cadre, CadreVillage, GridCell, Household, Township, Village
 from gridmgmt.db.queries import posting_in_force
 from gridmgmt.domain.vocab import ASSIGNMENTS, CADRE_ROLES
-from gridmgmt.services.grids.views import my_cells, published_cell_rows
+from gridmgmt.services.grids.views import my_cells, outline_feature, published_cell_rows
 
 NO_CADRE = "您的账号还没有关联干部信息，所以没有网格和走访任务。请联系系统管理员，在账号上关联您的干部编码。"
 NOTHING_ASSIGNED = "您还没有分配包村、驻村或网格。请联系{township}党委组织委员，在系统中为您安排包村或网格。"
@@ -41,10 +41,7 @@ class MyGrid:
         cells = {c["code"]: c for c in self.cells}
         for village in self.villages:
             cells.update({c["code"]: c for c in village["cells"] if c["code"] not in cells})
-        return [
-            {"type": "Feature", "geometry": c["geojson"], "properties": {"code": c["code"], "name": c["name"]}}
-            for c in cells.values()
-        ]
+        return [outline_feature(c) for c in cells.values()]
 
 
 def my_grid(session: Session, cadre_id: int | None, day: date) -> MyGrid:

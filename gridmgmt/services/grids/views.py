@@ -248,6 +248,11 @@ def published_cell_rows(session: Session, *where) -> list[dict]:
     return [{**row, "geojson": json.loads(row["geojson"])} for row in rows.mappings()]
 
 
+def outline_feature(cell: dict) -> dict:
+    """A row of published_cell_rows as a GeoJSON feature: its outline, code and name only."""
+    return {"type": "Feature", "geometry": cell["geojson"], "properties": {"code": cell["code"], "name": cell["name"]}}
+
+
 def my_cells(session: Session, cadre_id: int | None) -> list[dict]:
     """The published cells CADRE_ID works as grid worker, each with its 联户 party members."""
     if cadre_id is None:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import GridCell, Household, Liaison
 from gridmgmt.db.queries import collection
-from gridmgmt.services.grids.views import published_cell_rows
+from gridmgmt.services.grids.views import outline_feature, published_cell_rows
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,4 @@ def village_cells(session: Session, village_id: int, phones: bool) -> VillageCel
         )
         for c in cells
     ]
-    outlines = collection(
-        [
-            {"type": "Feature", "geometry": c["geojson"], "properties": {"code": c["code"], "name": c["name"]}}
-            for c in cells
-        ]
-    )
-    return VillageCells(lines, outlines)
+    return VillageCells(lines, collection([outline_feature(c) for c in cells]))
