@@ -101,7 +101,7 @@ def _cell_login(session: Session, township: Township, posted_code: str, actor: A
             cadre_code=cadre_code,
             actor=actor,
         )
-    return [DemoLogin("grid_worker", DEMO_CELL_USER, not exists, f"网格员 {cadre_name}，{cell_name}（{cell_code}）")]
+    return [DemoLogin("grid_worker", DEMO_CELL_USER, not exists, f"{cadre_name}，{cell_name}")]
 
 
 def _county_login(session: Session, county: str, actor: Actor) -> list[DemoLogin]:
