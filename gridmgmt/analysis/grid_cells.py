@@ -1,5 +1,8 @@
 """Cell polygons that tile a village exactly: household Voronoi regions clipped and dissolved.
 
+Where the village is cut into zones (its 村民小组's polygons), each household's region is cut
+from the Voronoi diagram of its own zone, so cells of whole groups follow the groups' lines.
+
 Work in metres on the township frame's tangent plane (gridmgmt.network.frame.LocalPlane):
 an affine map of longitude/latitude, so the village's straight edges stay straight both
 ways and cells clipped to it map back onto the stored boundary. Voronoi
@@ -16,6 +19,9 @@ GRID_M = 0.001
 # A household this close to its village's boundary is in it: the millimetre snapping, the
 # centimetre rounding of sites and the projection can each put it a hair outside.
 NEAR_BOUNDARY_M = 0.05
+# Zones are widened this much before the village is cut along them: drawn apart from the village
+# (a projection, another survey), they leave slivers along its edge that no household holds.
+ZONE_SLACK_M = 0.01
 
 
 class OutsideVillage(ValueError):
@@ -74,16 +80,24 @@ def _own_parts(xy: np.ndarray, village) -> tuple[np.ndarray, np.ndarray, np.ndar
     return main, parts[~holds], owner[~holds]
 
 
+def _joining(regions: np.ndarray, parts: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """The region each of PARTS shares the longest edge with, or its FALLBACK where it touches none."""
+    tree = shapely.STRtree(regions)
+    target = np.array(fallback, dtype=int)
+    for i, part in enumerate(parts):
+        near = tree.query(part, predicate="intersects")
+        lengths = shapely.length(shapely.intersection(regions[near], part))
+        if len(near) and lengths.max() > 0:
+            target[i] = near[np.argmax(lengths)]
+    return target
+
+
 def _attach_orphans(main: np.ndarray, orphans: np.ndarray, owner: np.ndarray) -> np.ndarray:
     """Give each orphan part (a Voronoi piece cut off by a bend of the boundary) to the
     site it shares the longest edge with, or, touching none, back to its own site."""
     pieces: list[list] = [[g] for g in main]
-    tree = shapely.STRtree(main)
-    for part, site in zip(orphans, owner):
-        near = tree.query(part, predicate="intersects")
-        lengths = shapely.length(shapely.intersection(main[near], part))
-        best = int(near[np.argmax(lengths)]) if len(near) and lengths.max() > 0 else int(site)
-        pieces[best].append(part)
+    for part, site in zip(orphans, _joining(main, orphans, owner)):
+        pieces[site].append(part)
     return np.array([g[0] if len(g) == 1 else shapely.union_all(g) for g in pieces], dtype=object)
 
 
@@ -96,21 +110,92 @@ def _adjacency(regions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.column_stack([i[touching], j[touching]]), shared[touching]
 
 
-def _regions(sites: np.ndarray, village) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(regions, adjacent pairs, shared lengths) of SITES tiling VILLAGE; OutsideVillage (site rows)."""
-    main, orphans, owner = _own_parts(sites, village)
-    regions = _attach_orphans(main, orphans, owner)
+def _voronoi_regions(sites: np.ndarray, area) -> np.ndarray:
+    """The Voronoi region of each of SITES within AREA; OutsideVillage (site rows)."""
+    main, orphans, owner = _own_parts(sites, area)
+    return _attach_orphans(main, orphans, owner)
+
+
+def _tiles(village, zones) -> np.ndarray:
+    """VILLAGE cut along ZONES (polygons; where two overlap, the earlier keeps it): one polygon a piece."""
+    widened = shapely.intersection(shapely.buffer(zones, ZONE_SLACK_M, join_style="mitre"), village)
+    pieces = shapely.coverage_clean(widened[~shapely.is_empty(widened)], merge_strategy="min_index")
+    rest = shapely.difference(village, shapely.coverage_union_all(pieces))
+    parts = shapely.get_parts(np.append(pieces, rest))
+    # Overlay dust (1e-15 m²) is no piece: the noding hands it to a neighbour.
+    return parts[(shapely.get_type_id(parts) == 3) & (shapely.area(parts) > GRID_M**2)]
+
+
+def _zoned_regions(sites: np.ndarray, tiles: np.ndarray) -> np.ndarray:
+    """The region of each of SITES within the tile holding it; a tile holding none joins the
+    region it shares most edge with (the nearest when it touches none). OutsideVillage (site rows)."""
+    tree = shapely.STRtree(tiles)
+    site, tile = tree.query(shapely.points(sites), predicate="intersects")
+    tile_of = np.full(len(sites), -1)
+    tile_of[site[::-1]] = tile[::-1]  # a site on a zone's edge: the first zone
+    if (tile_of < 0).any():
+        raise OutsideVillage(np.flatnonzero(tile_of < 0))
+    regions = np.empty(len(sites), dtype=object)
+    for t in np.unique(tile_of):
+        held = np.flatnonzero(tile_of == t)
+        try:
+            regions[held] = _voronoi_regions(sites[held], tiles[t])
+        except OutsideVillage as exc:
+            raise OutsideVillage(held[exc.rows]) from None
+    spare = tiles[np.setdiff1d(np.arange(len(tiles)), tile_of)]
+    nearest = shapely.STRtree(regions).query_nearest(spare, all_matches=False)[1]
+    region_of = np.concatenate([np.arange(len(sites)), _joining(regions, spare, nearest)])
+    return _noded(np.concatenate([regions, spare]), region_of)
+
+
+def _noded(pieces: np.ndarray, region_of: np.ndarray) -> np.ndarray:
+    """The regions (REGION_OF each of PIECES) redrawn from the pieces' noded outlines, so neighbours
+    cut from different zones share their edge vertex for vertex (each cut it with crossings of its own)."""
+    lines = shapely.union_all(shapely.boundary(pieces))
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
+    inside, piece = shapely.STRtree(pieces).query(shapely.point_on_surface(faces), predicate="within")
+    owner = np.full(len(faces), -1)
+    owner[inside] = region_of[piece]
+    # A sliver's inner point is in no piece, or in one it only touches at a corner.
+    owner[shapely.area(faces) < GRID_M**2] = -1
+    owner = _slivers_joined(faces, owner)
+    return np.array([shapely.coverage_union_all(faces[owner == i]) for i in range(region_of.max() + 1)], dtype=object)
+
+
+def _slivers_joined(faces: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """OWNER of each of FACES, a face without one (-1: a sliver between two nearly equal edges) taking
+    the owner of the face it shares the longest edge with."""
+    owner = owner.copy()
+    tree = shapely.STRtree(faces)
+    while (owner < 0).any():
+        before = (owner < 0).sum()
+        for f in np.flatnonzero(owner < 0):
+            near = tree.query(faces[f], predicate="intersects")
+            near = near[owner[near] >= 0]
+            if len(near):
+                owner[f] = owner[near[np.argmax(shapely.length(shapely.intersection(faces[near], faces[f])))]]
+        if (owner < 0).sum() == before:  # touching no owned face: the nearest one's owner
+            left, owned = np.flatnonzero(owner < 0), np.flatnonzero(owner >= 0)
+            owner[left] = owner[owned[shapely.STRtree(faces[owned]).query_nearest(faces[left], all_matches=False)[1]]]
+    return owner
+
+
+def _regions(sites: np.ndarray, village, zones=()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(regions, adjacent pairs, shared lengths) of SITES tiling VILLAGE, none crossing the edge of
+    one of ZONES; OutsideVillage (site rows)."""
+    tiles = _tiles(village, zones) if len(zones) else np.array([village], dtype=object)
+    regions = _zoned_regions(sites, tiles) if len(tiles) > 1 else _voronoi_regions(sites, village)
     edges, shared = _adjacency(regions)
     return regions, edges.reshape(-1, 2), shared
 
 
-def _without_edge_sites(sites: np.ndarray, lost: np.ndarray, village) -> tuple[np.ndarray, tuple, np.ndarray]:
+def _without_edge_sites(sites: np.ndarray, lost: np.ndarray, village, zones) -> tuple[np.ndarray, tuple, np.ndarray]:
     """(kept sites, their regions, the new site of every old one) of SITES but LOST (sites on the
     boundary whose own region the snapping took): a lost site joins the kept site whose region is
     nearest to it. OutsideVillage (old site rows) when a kept site loses its region too."""
     keep = np.setdiff1d(np.arange(len(sites)), lost)
     try:
-        mesh = _regions(sites[keep], village)
+        mesh = _regions(sites[keep], village, zones)
     except OutsideVillage as exc:
         raise OutsideVillage(keep[exc.rows]) from None
     new_site = np.empty(len(sites), dtype=int)
@@ -119,8 +204,9 @@ def _without_edge_sites(sites: np.ndarray, lost: np.ndarray, village) -> tuple[n
     return sites[keep], mesh, new_site
 
 
-def build_mesh(xy: np.ndarray, village) -> VillageMesh:
-    """The mesh of households at XY (metres) in the VILLAGE polygon (metres).
+def build_mesh(xy: np.ndarray, village, zones=()) -> VillageMesh:
+    """The mesh of households at XY (metres) in the VILLAGE polygon (metres), whose regions cross
+    no edge of ZONES (polygons in metres: the village's groups; a part in none is a zone too).
 
     A household within NEAR_BOUNDARY_M of the boundary whose own region is lost to the snapping
     (or that lies a hair outside after the projection) shares the region nearest to it, so it
@@ -131,12 +217,12 @@ def build_mesh(xy: np.ndarray, village) -> VillageMesh:
     site_of = site_of.ravel()
     try:
         try:
-            mesh, new_site = _regions(sites, village), np.arange(len(sites))
+            mesh, new_site = _regions(sites, village, zones), np.arange(len(sites))
         except OutsideVillage as exc:
             near = shapely.distance(village, shapely.points(sites[exc.rows])) <= NEAR_BOUNDARY_M
             if not near.all() or len(exc.rows) == len(sites):
                 raise OutsideVillage(exc.rows[~near] if not near.all() else exc.rows) from None
-            sites, mesh, new_site = _without_edge_sites(sites, exc.rows, village)
+            sites, mesh, new_site = _without_edge_sites(sites, exc.rows, village, zones)
     except OutsideVillage as exc:
         raise OutsideVillage(np.flatnonzero(np.isin(site_of, exc.rows))) from None
     return VillageMesh(sites, new_site[site_of], *mesh)

@@ -83,6 +83,23 @@ def test_only_the_oversized_group_is_split_and_its_reason_is_shown(session):
     assert split["reason"] == "工作量 300 单独超过本村网格上限 161，须拆分"
 
 
+def test_cells_are_drawn_along_the_groups_lines(session):
+    """A cell covers a group's land (past a strip of ZONE_SLACK_M) only where it holds that group's
+    households: the lines between cells follow the groups' lines rather than crossing them along the
+    households' Voronoi regions."""
+    _plant(session)
+    plan = allocate_township(session, TOWN, "小组", GridRules(), actor=PLANNER).plan_id
+    held = {(group, cell) for group, cells in _cells_of(session, plan).items() for cell in cells}
+    covered = session.execute(
+        text(
+            "SELECT g.code, c.code FROM grid_cell c JOIN village_group g ON ST_Intersects(c.geom, g.geom) "
+            "WHERE c.plan_id = :p AND ST_Area(ST_Intersection(c.geom, g.geom)::geography) > 100"
+        ),
+        {"p": plan},
+    ).all()
+    assert {tuple(row) for row in covered} == held
+
+
 def test_an_edit_that_splits_a_small_group_is_named(session):
     _plant(session)
     plan = allocate_township(session, TOWN, "小组", GridRules(), actor=PLANNER).plan_id

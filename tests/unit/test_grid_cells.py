@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import shapely
 
-from gridmgmt.analysis.grid_cells import OutsideVillage, build_mesh, dissolve
+from gridmgmt.analysis.grid_cells import ZONE_SLACK_M, OutsideVillage, build_mesh, dissolve
 
 
 def _assert_tiles(parts, village):
@@ -89,3 +89,67 @@ def test_a_household_a_hair_outside_the_boundary_joins_its_nearest_neighbours_re
     # A village of one household a hair outside: nothing to join, refused.
     with pytest.raises(OutsideVillage):
         build_mesh(np.array([[100.02, 60.0]]), village)
+
+
+def _zone_slack(zone) -> float:
+    # The earlier of two zones takes a ZONE_SLACK_M strip along their shared edge.
+    return ZONE_SLACK_M * zone.length
+
+
+def test_a_zone_keeps_its_households_regions_inside_it():
+    # Plain Voronoi would give the site at x=20 only up to x=65; cut along the zones, it gets all of A.
+    a, b = shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)
+    mesh = build_mesh(np.array([[20, 50], [110, 50], [190, 50.0]]), shapely.box(0, 0, 200, 100), [a, b])
+    assert shapely.symmetric_difference(mesh.regions[0], a).area < _zone_slack(a)
+    assert shapely.area(mesh.regions).tolist() == pytest.approx([10000, 5000, 5000], abs=2)
+    assert sorted(map(tuple, mesh.edges)) == [(0, 1), (1, 2)]
+    assert mesh.shared_m == pytest.approx([100, 100])
+
+
+def test_a_zone_without_households_joins_the_region_it_shares_most_edge_with():
+    # B (no households) shares 50 m with A and 100 m with C: it goes to C's site.
+    a, b, c = shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 50), shapely.box(100, 50, 200, 100)
+    mesh = build_mesh(np.array([[50, 50], [150, 75.0]]), shapely.box(0, 0, 200, 100), [a, b, c])
+    assert shapely.symmetric_difference(mesh.regions[1], shapely.union(b, c)).area < _zone_slack(a)
+    assert shapely.area(mesh.regions).tolist() == pytest.approx([10000, 10000], abs=2)
+
+
+def test_the_part_of_the_village_in_no_zone_is_a_zone_of_its_own():
+    village, a = shapely.box(0, 0, 200, 100), shapely.box(0, 0, 100, 100)
+    mesh = build_mesh(np.array([[90, 50], [110, 50], [190, 50.0]]), village, [a])
+    assert shapely.area(mesh.regions).tolist() == pytest.approx([10000, 5000, 5000], abs=2)
+
+
+def test_zones_a_hair_apart_from_the_village_and_each_other_still_tile_it_in_single_pieces():
+    """Group polygons drawn apart from the village (a projection, another survey): slivers along
+    its edge and between the groups, and a 2 m overlap the earlier group keeps."""
+    rng = np.random.default_rng(5)
+    village = shapely.Polygon([(0, 0), (300, 0), (300, 200), (150, 260), (0, 200)])
+    zones = [
+        shapely.Polygon([(-1e-7, 1e-9), (101, 2e-9), (101, 240.4000001), (-1e-8, 200.0000001)]),
+        shapely.Polygon([(99, -1e-9), (200.0000001, 0), (200, 240), (150, 260.0000001), (99, 239.6)]),
+        shapely.Polygon([(200.0000002, 1e-8), (300.0000001, -1e-9), (300, 200), (200, 239.9999999)]),
+    ]
+    xy = rng.uniform(0, 300, (300, 2))
+    xy = xy[shapely.contains_xy(village, *xy.T)]
+    mesh = build_mesh(xy, village, zones)
+    _assert_tiles(mesh.regions, village)
+    assert (shapely.get_num_geometries(mesh.regions) == 1).all()
+    first = shapely.intersection(zones[0], village)
+    mine = shapely.intersects_xy(first, *mesh.xy.T)
+    assert shapely.symmetric_difference(shapely.union_all(mesh.regions[mine]), first).area < _zone_slack(first)
+
+
+def test_cells_of_whole_zones_are_the_zones_exactly():
+    rng = np.random.default_rng(8)
+    village = shapely.box(0, 0, 400, 400)
+    zones = list(shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(rng.uniform(0, 400, (6, 2))))))
+    zones = [shapely.intersection(z, village) for z in zones]
+    xy = rng.uniform(0, 400, (500, 2))
+    mesh = build_mesh(xy, village, zones)
+    zone_of = np.array([np.flatnonzero(shapely.contains_xy(np.array(zones), *p))[0] for p in mesh.xy])
+    cells = dissolve(mesh, zone_of, len(zones))
+    _assert_tiles(cells, village)
+    for cell, zone in zip(cells, zones):
+        assert cell.geom_type == "Polygon"
+        assert shapely.symmetric_difference(cell, zone).area < _zone_slack(zone)

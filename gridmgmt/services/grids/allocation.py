@@ -18,7 +18,7 @@ from gridmgmt.analysis.grid_cells import OutsideVillage, VillageMesh, build_mesh
 from gridmgmt.analysis.grid_groups import allocate_groups
 from gridmgmt.analysis.grid_quality import Quality, quality
 from gridmgmt.analysis.partition import SiteGraph, site_graph
-from gridmgmt.db.models import GridCell, GridPlan, Household, Road, Township, Village, Water
+from gridmgmt.db.models import GridCell, GridPlan, Household, Road, Township, Village, VillageGroup, Water
 from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.db.queries import in_township, must_visit
 from gridmgmt.domain.grid_rules import GridError, GridRules, PlanNotFound
@@ -38,6 +38,7 @@ class GridTownship:
     plane: LocalPlane
     villages: pd.DataFrame  # id, code, name, geom
     households: pd.DataFrame  # id, code, village_id, group_id, x, y, must_visit
+    groups: pd.DataFrame  # id, village_id, geom: the groups drawn as areas
     roads: np.ndarray  # road lines
     waters: np.ndarray  # rivers and canals, and the banks of ponds, reservoirs and lakes
 
@@ -104,9 +105,24 @@ def load_township(session: Session, tid: int) -> GridTownship:
     xy = plane.forward(households[["x", "y"]].to_numpy(float))
     households["x"], households["y"] = xy[:, 0], xy[:, 1]
     roads = session.scalars(select(func.ST_AsBinary(Road.geom)).where(Road.township_id == tid)).all()
+    waters = _metres(plane, water_lines(session, tid))
     return GridTownship(
-        tid, plane, villages, households, _metres(plane, roads), _metres(plane, water_lines(session, tid))
+        tid, plane, villages, households, group_areas(session, tid, plane), _metres(plane, roads), waters
     )
+
+
+def group_areas(session: Session, tid: int, plane: LocalPlane) -> pd.DataFrame:
+    """The village groups of TID drawn as areas (id, village_id, geom in metres), by id."""
+    g = VillageGroup
+    groups = pd.read_sql(
+        select(g.id, g.village_id, func.ST_AsBinary(g.geom).label("wkb"))
+        .join(Village, Village.id == g.village_id)
+        .where(Village.township_id == tid, func.ST_Dimension(g.geom) == 2)
+        .order_by(g.id),
+        session.connection(),
+    )
+    groups["geom"] = _metres(plane, groups.pop("wkb"))
+    return groups
 
 
 def water_lines(session: Session, tid: int) -> list[bytes]:
@@ -130,7 +146,8 @@ def village_mesh(town: GridTownship, village_id: int, rules: GridRules) -> tuple
     village = town.villages.set_index("id").loc[village_id]
     homes = town.households[town.households.village_id == village_id].reset_index(drop=True)
     try:
-        mesh = build_mesh(homes[["x", "y"]].to_numpy(), village.geom)
+        zones = town.groups.geom[town.groups.village_id == village_id].to_numpy()
+        mesh = build_mesh(homes[["x", "y"]].to_numpy(), village.geom, zones)
     except OutsideVillage as exc:
         codes = homes.code.to_numpy()[exc.rows]
         raise GridError(
