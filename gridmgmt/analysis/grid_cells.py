@@ -119,7 +119,12 @@ def _voronoi_regions(sites: np.ndarray, area) -> np.ndarray:
 def _tiles(village, zones) -> np.ndarray:
     """VILLAGE cut along ZONES (polygons; where two overlap, the earlier keeps it): one polygon a piece."""
     widened = shapely.intersection(shapely.buffer(zones, ZONE_SLACK_M, join_style="mitre"), village)
-    pieces = shapely.coverage_clean(widened[~shapely.is_empty(widened)], merge_strategy="min_index")
+    # Only the areas: a zone touching the village along a line leaves that line too.
+    parts, zone = shapely.get_parts(widened, return_index=True)
+    areas = shapely.get_type_id(parts) == 3
+    pieces = shapely.coverage_clean(
+        shapely.multipolygons(parts[areas], indices=zone[areas]), merge_strategy="min_index"
+    )
     rest = shapely.difference(village, shapely.coverage_union_all(pieces))
     parts = shapely.get_parts(np.append(pieces, rest))
     # Overlay dust (1e-15 m²) is no piece: the noding hands it to a neighbour.
