@@ -6,7 +6,7 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from gridmgmt.analysis.grid_cells import build_mesh, dissolve
+from gridmgmt.analysis.grid_cells import ZONE_SLACK_M, build_mesh, dissolve
 from gridmgmt.analysis.partition import allocate, is_connected, site_graph, split
 from gridmgmt.analysis.polish import Polisher, stays_connected
 from gridmgmt.domain.grid_rules import GridRules
@@ -94,3 +94,35 @@ def test_allocation_ends_where_no_allowed_move_improves_the_polish_objective(see
     site, _, gain = polisher._moves()
     improving = site[gain > 1e-9]
     assert not any(stays_connected(sites, polisher.ptr, polisher.nbr, int(s)) for s in improving)
+
+
+def _group_areas(village, xy, group, seed: int) -> list:
+    """Each group's area, drawn as survey data is: the Voronoi cells of its households' centre
+    and the other groups', clipped to the village, each grown or shrunk by a micrometre."""
+    rng = np.random.default_rng(seed)
+    centres = np.array([xy[group == g].mean(axis=0) for g in np.unique(group)])
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(centres), ordered=True))
+    drawn = shapely.intersection(cells, village.buffer(rng.uniform(-1e-6, 1e-6)))
+    return list(shapely.buffer(drawn, rng.choice([-1e-6, 1e-6], len(drawn))))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_village_cut_along_its_groups_still_tiles_with_cells_in_one_piece(seed):
+    village, xy, group, weight, road = _random_village(seed)
+    zones = _group_areas(village, xy, group, seed)
+    mesh = build_mesh(xy, village, zones)
+    # No region reaches into another group's area that has households (but the 1 cm an earlier
+    # group may take); an area without any joins a neighbour.
+    site, zone = shapely.STRtree(zones).query(shapely.points(mesh.xy), predicate="within")
+    held = np.unique(zone)
+    inner = shapely.buffer(np.array(zones)[held], -2 * ZONE_SLACK_M)
+    for s, z in zip(site, zone):
+        assert shapely.area(shapely.intersection(mesh.regions[s], inner[held != z])).max() < 1e-6
+    graph = site_graph(mesh, weight, group, [road])
+    sites = allocate(graph, RULES, seed=seed)
+    cells = dissolve(mesh, sites, sites.max() + 1)
+    assert (shapely.get_num_geometries(cells) == 1).all()
+    slack = village.length * 1e-6
+    assert sum(shapely.area(cells)) == pytest.approx(village.area, abs=slack)
+    assert shapely.symmetric_difference(shapely.union_all(cells), village).area < slack
+    assert shapely.intersects_xy(cells[sites[mesh.site_of]], *xy.T).all()
