@@ -150,39 +150,17 @@ def _zoned_regions(sites: np.ndarray, tiles: np.ndarray) -> np.ndarray:
     spare = tiles[np.setdiff1d(np.arange(len(tiles)), tile_of)]
     nearest = shapely.STRtree(regions).query_nearest(spare, all_matches=False)[1]
     region_of = np.concatenate([np.arange(len(sites)), _joining(regions, spare, nearest)])
-    return _noded(np.concatenate([regions, spare]), region_of)
+    return _as_coverage(np.concatenate([regions, spare]), region_of)
 
 
-def _noded(pieces: np.ndarray, region_of: np.ndarray) -> np.ndarray:
-    """The regions (REGION_OF each of PIECES) redrawn from the pieces' noded outlines, so neighbours
-    cut from different zones share their edge vertex for vertex (each cut it with crossings of its own)."""
-    lines = shapely.union_all(shapely.boundary(pieces))
-    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
-    inside, piece = shapely.STRtree(pieces).query(shapely.point_on_surface(faces), predicate="within")
-    owner = np.full(len(faces), -1)
-    owner[inside] = region_of[piece]
-    # A sliver's inner point is in no piece, or in one it only touches at a corner.
-    owner[shapely.area(faces) < GRID_M**2] = -1
-    owner = _slivers_joined(faces, owner)
-    return np.array([shapely.coverage_union_all(faces[owner == i]) for i in range(region_of.max() + 1)], dtype=object)
-
-
-def _slivers_joined(faces: np.ndarray, owner: np.ndarray) -> np.ndarray:
-    """OWNER of each of FACES, a face without one (-1: a sliver between two nearly equal edges) taking
-    the owner of the face it shares the longest edge with."""
-    owner = owner.copy()
-    tree = shapely.STRtree(faces)
-    while (owner < 0).any():
-        before = (owner < 0).sum()
-        for f in np.flatnonzero(owner < 0):
-            near = tree.query(faces[f], predicate="intersects")
-            near = near[owner[near] >= 0]
-            if len(near):
-                owner[f] = owner[near[np.argmax(shapely.length(shapely.intersection(faces[near], faces[f])))]]
-        if (owner < 0).sum() == before:  # touching no owned face: the nearest one's owner
-            left, owned = np.flatnonzero(owner < 0), np.flatnonzero(owner >= 0)
-            owner[left] = owner[owned[shapely.STRtree(faces[owned]).query_nearest(faces[left], all_matches=False)[1]]]
-    return owner
+def _as_coverage(pieces: np.ndarray, region_of: np.ndarray) -> np.ndarray:
+    """The regions (REGION_OF each of PIECES) with every shared edge made alike on both sides: pieces cut
+    from different zones each cut a zone's edge with crossings of their own, so a hair apart."""
+    # A gap or overlap a hair wide goes to the piece it shares the longest edge with.
+    cleaned = shapely.coverage_clean(pieces, gap_width=GRID_M)
+    return np.array(
+        [shapely.coverage_union_all(cleaned[region_of == i]) for i in range(region_of.max() + 1)], dtype=object
+    )
 
 
 def _regions(sites: np.ndarray, village, zones=()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
