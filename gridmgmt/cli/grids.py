@@ -24,6 +24,7 @@ from gridmgmt.services.grids import plans as grid_plans
 from gridmgmt.services.grids.allocation import allocate_township
 from gridmgmt.services.grids.assignment import assign as assign_plan
 from gridmgmt.services.grids.rebalance import rebalance as rebalance_plan
+from gridmgmt.services.grids.redraw import redraw as redraw_plan
 from gridmgmt.services.grids.views import plan_row
 
 PLAN_COLUMNS = {
@@ -100,6 +101,14 @@ def allocate(township: str | None, county: str | None, jobs: int | None, name: s
 def rebalance(plan_id: int) -> None:
     """按方案自己的规则，保留已锁定的网格和手工调整过的农户所在的网格，重新划分草稿方案的其余部分。"""
     _print_quality(_run(rebalance_plan, plan_id, actor=os_actor()))
+
+
+@grids.command()
+@click.argument("plan_id", type=ID, metavar="方案编号")
+def redraw(plan_id: int) -> None:
+    """按村民小组界线重画方案的网格边界（草稿或已发布均可），不改变任何农户所属网格。"""
+    cells = _run(redraw_plan, plan_id, actor=os_actor())
+    click.echo(f"方案 {plan_id}：已重画 {cells} 个网格的边界，农户所属网格不变")
 
 
 @grids.command()

@@ -5,7 +5,9 @@ import json
 import geopandas as gpd
 import openpyxl
 import pytest
+import shapely
 from click.testing import CliRunner
+from sqlalchemy import text
 
 from gridmgmt.cli import main
 from gridmgmt.config import get_settings
@@ -72,3 +74,27 @@ def test_a_file_named_for_another_format_is_refused_and_not_written(cli, tmp_pat
     result = cli.invoke(main, ["grids", "diff", "1", "2", "-o", str(tmp_path / "moved.gpkg")])
     assert result.exit_code == 2 and "不能输出为 .gpkg 文件；可选格式：GeoJSON" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_redraw_draws_a_published_plans_cells_again_and_moves_no_household(cli, session):
+    """A plan drawn before the cells followed the groups' lines (here: its outlines replaced by boxes)
+    gets them back from its households; memberships stay, each cell goes one version up, audited."""
+    _ok(cli, "allocate", "--township", grid_town.TOWN, "--name", "一")
+    _ok(cli, "assign", "1")
+    _ok(cli, "publish", "1")
+    cells = "SELECT code, version, ST_AsBinary(geom) FROM grid_cell WHERE plan_id = 1 ORDER BY code"
+    drawn = session.execute(text(cells)).all()
+    members = "SELECT household_id, cell_id FROM grid_membership WHERE plan_id = 1 ORDER BY household_id"
+    before = session.execute(text(members)).all()
+    session.execute(text("UPDATE grid_cell SET geom = ST_Multi(ST_Envelope(ST_Buffer(geom, 0.001)))"))
+    session.commit()
+    assert "方案 1：已重画 3 个网格的边界，农户所属网格不变" in _ok(cli, "redraw", "1")
+    session.expire_all()
+    assert session.execute(text(members)).all() == before
+    for (code, version, wkb), (code_now, version_now, wkb_now) in zip(drawn, session.execute(text(cells)).all()):
+        assert code_now == code and version_now == version + 1
+        assert shapely.symmetric_difference(shapely.from_wkb(wkb), shapely.from_wkb(wkb_now)).area < 1e-12
+    audit = "SELECT target, detail FROM audit_log WHERE action = 'redraw_plan'"
+    assert session.execute(text(audit)).one() == ("网格方案 1“一”", {"cells": 3})
+    result = cli.invoke(main, ["grids", "redraw", "7"])
+    assert result.exit_code != 0 and "没有编号为 7 的网格方案" in result.output

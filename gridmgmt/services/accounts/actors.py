@@ -43,6 +43,7 @@ ACTIONS = {
     "allocate_plan": "生成网格方案",
     "edit_plan": "编辑网格方案",
     "rebalance_plan": "重新均衡网格方案",
+    "redraw_plan": "按村民小组界线重画网格",
     "assign_plan": "分配网格员和联户党员",
     "publish_plan": "发布网格方案",
     "archive_plan": "归档网格方案",
