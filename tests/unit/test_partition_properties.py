@@ -126,3 +126,18 @@ def test_random_village_cut_along_its_groups_still_tiles_with_cells_in_one_piece
     assert sum(shapely.area(cells)) == pytest.approx(village.area, abs=slack)
     assert shapely.symmetric_difference(shapely.union_all(cells), village).area < slack
     assert shapely.intersects_xy(cells[sites[mesh.site_of]], *xy.T).all()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_neighbours_matched_by_segment_are_the_regions_whose_outlines_meet_along_a_line(seed):
+    """The mesh finds neighbours by the segments two outlines both hold, which needs the regions to
+    share their edges vertex for vertex: with and without the groups' areas, the pairs and lengths
+    are those of intersecting every two regions."""
+    village, xy, group, *_ = _random_village(seed)
+    for zones in ((), _group_areas(village, xy, group, seed)):
+        mesh = build_mesh(xy, village, zones)
+        i, j = np.triu_indices(len(mesh.regions), 1)
+        shared = shapely.length(shapely.intersection(mesh.regions[i], mesh.regions[j]))
+        meet = shared > 0.001
+        assert mesh.edges.tolist() == np.column_stack([i[meet], j[meet]]).tolist()
+        assert mesh.shared_m == pytest.approx(shared[meet], abs=1e-6)
