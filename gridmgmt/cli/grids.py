@@ -24,7 +24,7 @@ from gridmgmt.services.grids import plans as grid_plans
 from gridmgmt.services.grids.allocation import allocate_township
 from gridmgmt.services.grids.assignment import assign as assign_plan
 from gridmgmt.services.grids.rebalance import rebalance as rebalance_plan
-from gridmgmt.services.grids.redraw import redraw as redraw_plan
+from gridmgmt.services.grids.redraw import redraw_outlines
 from gridmgmt.services.grids.views import plan_row
 
 PLAN_COLUMNS = {
@@ -103,11 +103,11 @@ def rebalance(plan_id: int) -> None:
     _print_quality(_run(rebalance_plan, plan_id, actor=os_actor()))
 
 
-@grids.command()
+@grids.command(name="redraw-outlines")
 @click.argument("plan_id", type=ID, metavar="方案编号")
-def redraw(plan_id: int) -> None:
+def outlines(plan_id: int) -> None:
     """按村民小组界线重画方案的网格边界（草稿或已发布均可），不改变任何农户所属网格。"""
-    cells = _run(redraw_plan, plan_id, actor=os_actor())
+    cells = _run(redraw_outlines, plan_id, actor=os_actor())
     click.echo(f"方案 {plan_id}：已重画 {cells} 个网格的边界，农户所属网格不变")
 
 

@@ -88,7 +88,7 @@ def test_redraw_draws_a_published_plans_cells_again_and_moves_no_household(cli, 
     before = session.execute(text(members)).all()
     session.execute(text("UPDATE grid_cell SET geom = ST_Multi(ST_Envelope(ST_Buffer(geom, 0.001)))"))
     session.commit()
-    assert "方案 1：已重画 3 个网格的边界，农户所属网格不变" in _ok(cli, "redraw", "1")
+    assert "方案 1：已重画 3 个网格的边界，农户所属网格不变" in _ok(cli, "redraw-outlines", "1")
     session.expire_all()
     assert session.execute(text(members)).all() == before
     for (code, version, wkb), (code_now, version_now, wkb_now) in zip(drawn, session.execute(text(cells)).all()):
@@ -96,5 +96,5 @@ def test_redraw_draws_a_published_plans_cells_again_and_moves_no_household(cli, 
         assert shapely.symmetric_difference(shapely.from_wkb(wkb), shapely.from_wkb(wkb_now)).area < 1e-12
     audit = "SELECT target, detail FROM audit_log WHERE action = 'redraw_plan'"
     assert session.execute(text(audit)).one() == ("网格方案 1“一”", {"cells": 3})
-    result = cli.invoke(main, ["grids", "redraw", "7"])
+    result = cli.invoke(main, ["grids", "redraw-outlines", "7"])
     assert result.exit_code != 0 and "没有编号为 7 的网格方案" in result.output

@@ -10,7 +10,7 @@ from gridmgmt.services.grids.allocation import find_plan, load_township, plan_ce
 from gridmgmt.services.grids.cells import cell_geom
 
 
-def redraw(session: Session, plan_id: int, *, actor: Actor) -> int:
+def redraw_outlines(session: Session, plan_id: int, *, actor: Actor) -> int:
     """Redraw every cell of plan PLAN_ID (draft or published) from its households, each cell one
     version up so an editor holding the old outline is told to reload; how many cells were redrawn."""
     plan = find_plan(session, plan_id, lock=True)
