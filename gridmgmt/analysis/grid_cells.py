@@ -144,7 +144,7 @@ def _tiles(village, zones) -> np.ndarray:
     )
     rest = shapely.difference(village, shapely.coverage_union_all(pieces))
     parts = shapely.get_parts(np.append(pieces, rest))
-    # Overlay dust (1e-15 m²) is no piece: the noding hands it to a neighbour.
+    # Overlay dust (1e-15 m²) is no piece: cleaning the coverage hands it to a neighbour.
     return parts[(shapely.get_type_id(parts) == 3) & (shapely.area(parts) > GRID_M**2)]
 
 
