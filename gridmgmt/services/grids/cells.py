@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from sqlalchemy import ColumnElement, bindparam, func, insert
+from sqlalchemy import ColumnElement, bindparam, func, insert, update
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.bulk import copy_rows
@@ -27,6 +27,16 @@ def _valid_cell(wkb) -> ColumnElement:
 def cell_geom(plane: LocalPlane, polygon) -> ColumnElement:
     """POLYGON (metres on PLANE) as the valid EPSG:4326 multipolygon a grid cell stores."""
     return _valid_cell(shapely.to_wkb(plane.to_degrees(polygon)))
+
+
+def redraw_cell(session: Session, plane: LocalPlane, cell_id: int, polygon) -> None:
+    """Store POLYGON (metres on PLANE) as cell CELL_ID's outline, one version up (an editor holding
+    the old one is told to reload)."""
+    session.execute(
+        update(GridCell)
+        .where(GridCell.id == cell_id)
+        .values(geom=cell_geom(plane, polygon), version=GridCell.version + 1)
+    )
 
 
 def _cell_numbers(used: set[str], village_code: str):

@@ -29,7 +29,7 @@ from gridmgmt.services.grids.allocation import (
     plan_rules,
     plan_target,
 )
-from gridmgmt.services.grids.cells import cell_geom
+from gridmgmt.services.grids.cells import redraw_cell
 from gridmgmt.services.grids.locks import lock_households
 from gridmgmt.services.grids.reasons import renote_allocation
 from gridmgmt.services.grids.splits import group_splits, with_proofs
@@ -126,11 +126,7 @@ def stage_edit(session: Session, edit: Edit, new_sites: np.ndarray, codes: list[
     part = edit.part
     polygons = replace(part, sites=new_sites).polygons
     for code in codes:
-        session.execute(
-            update(GridCell)
-            .where(GridCell.id == edit.cells[code].id)
-            .values(geom=cell_geom(edit.town.plane, polygons[edit.label[code]]), version=GridCell.version + 1)
-        )
+        redraw_cell(session, edit.town.plane, edit.cells[code].id, polygons[edit.label[code]])
     label = new_sites[part.mesh.site_of]
     stored = label < len(part.cell_ids)
     cell_id = np.where(stored, part.cell_ids[np.where(stored, label, 0)], -1)

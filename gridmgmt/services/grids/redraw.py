@@ -1,28 +1,22 @@
 """Redraw a plan's cells from the households they hold with today's mesh, which follows the
 村民小组 lines (docs/grids.md), moving no household: for plans drawn before it did."""
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from gridmgmt.db.models import GridCell
 from gridmgmt.services.accounts.actors import Actor, record
 from gridmgmt.services.grids.allocation import find_plan, load_township, plan_cells, plan_target
-from gridmgmt.services.grids.cells import cell_geom
+from gridmgmt.services.grids.cells import redraw_cell
 
 
 def redraw_outlines(session: Session, plan_id: int, *, actor: Actor) -> int:
-    """Redraw every cell of plan PLAN_ID (draft or published) from its households, each cell one
-    version up so an editor holding the old outline is told to reload; how many cells were redrawn."""
+    """Redraw every cell of plan PLAN_ID (draft or published) from its households; how many cells were redrawn."""
     plan = find_plan(session, plan_id, lock=True)
     town = load_township(session, plan.township_id)
     cells = 0
     for part in plan_cells(session, plan, town):
         polygons = part.polygons
         for label, cell_id in enumerate(part.cell_ids):
-            geom = cell_geom(town.plane, polygons[label])
-            session.execute(
-                update(GridCell).where(GridCell.id == int(cell_id)).values(geom=geom, version=GridCell.version + 1)
-            )
+            redraw_cell(session, town.plane, int(cell_id), polygons[label])
             cells += 1
     record(session, actor, "redraw_plan", plan_target(plan), {"cells": cells})
     session.commit()
