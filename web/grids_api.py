@@ -11,6 +11,7 @@ from gridmgmt.services.grids.assignment import assign
 from gridmgmt.services.grids.explain import explain_group_split
 from gridmgmt.services.grids.locks import plan_locks, unlock
 from gridmgmt.services.grids.rebalance import preview_rebalance, rebalance
+from gridmgmt.services.grids.redraw import redraw_outlines
 from gridmgmt.services.grids.reshape import merge_cells, redivide_cells, split_cell
 from gridmgmt.services.grids.views import edit_view, plan_view
 from web import api
@@ -151,6 +152,14 @@ def rebalance_plan(plan_id: int):
         "quality": report.quality.as_dict(),
         "splits": [split.as_dict() for split in report.splits],
     }
+
+
+@bp.post("/<int:plan_id>/redraw-outlines")
+@permission_required("edit_grids")
+def redraw_plan_outlines(plan_id: int):
+    """Draw the plan's cells again along the 村民小组 lines; no household changes cell."""
+    plan, _ = plan_or_404(plan_id)
+    return {"cells": redraw_outlines(get_session(), plan.id, actor=current_actor())}
 
 
 @bp.post("/<int:plan_id>/assign")

@@ -106,7 +106,7 @@ def rebalance(plan_id: int) -> None:
 @grids.command(name="redraw-outlines")
 @click.argument("plan_id", type=ID, metavar="方案编号")
 def outlines(plan_id: int) -> None:
-    """按村民小组界线重画方案的网格边界（草稿或已发布均可），不改变任何农户所属网格。"""
+    """按村民小组界线重画方案的网格边界（草稿或已发布均可，导入的网格面方案除外），不改变任何农户所属网格。"""
     cells = _run(redraw_outlines, plan_id, actor=os_actor())
     click.echo(f"方案 {plan_id}：已重画 {cells} 个网格的边界，农户所属网格不变")
 

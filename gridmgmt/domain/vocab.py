@@ -99,6 +99,10 @@ ECONOMIC_ORG_KINDS = {"enterprise": "企业", "cooperative": "合作社"}
 
 PLAN_STATUSES = {"draft": "草稿", "published": "已发布", "archived": "已归档"}
 
+# How a plan's cell outlines were drawn. "households": each household's Voronoi region over the whole
+# village, as allocations were drawn before 2026-12-07, so outlines cross the 村民小组 lines.
+PLAN_OUTLINES = {"groups": "沿村民小组界线", "households": "按农户就近（旧画法）", "file": "导入的网格边界"}
+
 DEMO_SITE_STATUSES = {
     "applied": "申报",
     "preliminary": "初审",

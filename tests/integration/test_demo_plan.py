@@ -57,9 +57,18 @@ def test_the_demo_publishes_a_staffed_plan_once_and_the_grid_worker_sees_its_cel
     cells = my_grid(session, holder, get_settings().today()).cells
     assert cells and all(cell["liaisons"] for cell in cells)
 
+    # A demo plan drawn before the cells followed the groups' lines is drawn again; no household moves.
+    members = "SELECT md5(string_agg(household_id || ':' || cell_id, ',' ORDER BY household_id)) FROM grid_membership"
+    before = _scalar(session, members)
+    session.execute(text("UPDATE grid_plan SET outlines = 'households'"))
+    session.commit()
     again = _demo(monkeypatch, "--if-empty", "--plan")
     assert again.exit_code == 0 and "演示乡镇已有网格方案，不再自动生成" in again.output
+    assert "个网格已沿村民小组界线重画边界（农户所属网格不变）" in again.output
+    assert _scalar(session, "SELECT outlines FROM grid_plan") == "groups"
+    assert _scalar(session, members) == before
     assert _scalar(session, "SELECT count(*) FROM grid_plan") == 1
+    assert "重画" not in _demo(monkeypatch, "--if-empty", "--plan").output
 
 
 def test_a_database_of_other_townships_gets_no_plan_and_no_error(session, monkeypatch):

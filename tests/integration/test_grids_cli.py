@@ -87,9 +87,11 @@ def test_redraw_draws_a_published_plans_cells_again_and_moves_no_household(cli, 
     members = "SELECT household_id, cell_id FROM grid_membership WHERE plan_id = 1 ORDER BY household_id"
     before = session.execute(text(members)).all()
     session.execute(text("UPDATE grid_cell SET geom = ST_Multi(ST_Envelope(ST_Buffer(geom, 0.001)))"))
+    session.execute(text("UPDATE grid_plan SET outlines = 'households'"))
     session.commit()
     assert "方案 1：已重画 3 个网格的边界，农户所属网格不变" in _ok(cli, "redraw-outlines", "1")
     session.expire_all()
+    assert session.execute(text("SELECT outlines FROM grid_plan")).scalar_one() == "groups"
     assert session.execute(text(members)).all() == before
     for (code, version, wkb), (code_now, version_now, wkb_now) in zip(drawn, session.execute(text(cells)).all()):
         assert code_now == code and version_now == version + 1
@@ -98,3 +100,8 @@ def test_redraw_draws_a_published_plans_cells_again_and_moves_no_household(cli, 
     assert session.execute(text(audit)).one() == ("网格方案 1“一”", {"cells": 3})
     result = cli.invoke(main, ["grids", "redraw-outlines", "7"])
     assert result.exit_code != 0 and "没有编号为 7 的网格方案" in result.output
+    # An archived plan's outlines are the record of what was in force: not redrawn.
+    session.execute(text("UPDATE grid_plan SET status = 'archived', outlines = 'households'"))
+    session.commit()
+    result = cli.invoke(main, ["grids", "redraw-outlines", "1"])
+    assert result.exit_code != 0 and "方案 1 已归档：其网格边界是当时实行的记录，不再重画" in result.output

@@ -9,13 +9,14 @@ from sqlalchemy import select, text
 from geodata.errors import ImportRejected
 from gridmgmt.cli import main
 from gridmgmt.db.models import GridCell, GridPlan
-from gridmgmt.domain.grid_rules import GridRules
+from gridmgmt.domain.grid_rules import GridError, GridRules
 from gridmgmt.services.accounts.audit import Actor
 from gridmgmt.services.grids.checks import check_plan
 from gridmgmt.services.grids.edits import move_households
 from gridmgmt.services.grids.existing import import_existing
 from gridmgmt.services.grids.plans import publish
 from gridmgmt.services.grids.rebalance import rebalance
+from gridmgmt.services.grids.redraw import redraw_outlines
 from tests.actors import ADMIN, add_actor, cli  # noqa: F401 - the cli fixture
 from tests.web.people import add_people
 from tests.web.sample import TOWNSHIP_CODE, add_small_township
@@ -65,7 +66,10 @@ def _versions(session, plan_id):
 def test_imported_polygons_become_a_checked_draft_that_is_edited_and_published(session, town, tmp_path):
     plan_id = import_existing(session, TOWNSHIP_CODE, _cells_file(tmp_path), "综治网格", ACTOR, rules=SMALL)
     plan = session.get(GridPlan, plan_id)
-    assert plan.status == "draft"
+    assert plan.status == "draft" and plan.outlines == "file"
+    # The township's own lines are kept: redrawing them from the households is refused.
+    with pytest.raises(GridError, match="网格边界来自导入的网格面文件，重画会丢弃这些边界"):
+        redraw_outlines(session, plan_id, actor=ACTOR)
     cells = {c.code: c for c in session.scalars(select(GridCell).where(GridCell.plan_id == plan_id))}
     assert set(cells) == {"XC-1", "DC-1", "DC-2"}
     assert cells["XC-1"].grid_worker_id == cells["XC-1"].leader_id is not None  # name and code of cadre G001
@@ -101,6 +105,7 @@ def test_a_household_list_becomes_cells_that_tile_their_village_and_rebalance(se
         encoding="utf-8",
     )
     plan_id = import_existing(session, TOWNSHIP_CODE, path, "清单网格", ACTOR, rules=SMALL)
+    assert session.get(GridPlan, plan_id).outlines == "groups"  # drawn from the households as allocations are
     found = check_plan(session, plan_id)
     assert (found.cells, found.unassigned, found.uncovered, found.doubled) == (3, [], [], [])
     assert found.overlaps == [] and found.outside == [] and found.gaps == []

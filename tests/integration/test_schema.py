@@ -26,12 +26,16 @@ def test_extensions_present(engine):
     assert {"postgis", "pgrouting"} <= names
 
 
-def test_downgrade_base_then_upgrade_head(db_url):
+def _own_database(suffix: str) -> str:
     # A database of its own: dropping PostGIS under other tests' pooled connections breaks them.
     settings = get_settings()
-    name = f"{settings.test_db_name}_migrations"
+    name = f"{settings.test_db_name}_{suffix}"
     ensure_database(settings, name)
-    url = settings.url_for(name)
+    return settings.url_for(name)
+
+
+def test_downgrade_base_then_upgrade_head(db_url):
+    url = _own_database("migrations")
     upgrade(url, "head")
     downgrade(url, "base")
     eng = create_engine(url)
@@ -73,3 +77,35 @@ def test_a_point_off_longitude_and_latitude_is_refused_by_database(session, poin
     session.execute(text(insert.format("ST_MakePoint(115.7, 23.9)")), {"code": "441624100001999"})
     with pytest.raises(IntegrityError, match="geom_lonlat"):
         session.execute(text(insert.format(point)), {"code": "441624100001998"})
+
+
+def test_plans_stored_before_0030_are_marked_by_how_they_were_drawn(db_url):
+    """Migration 0030: plans stored before it were drawn the old way ("households"), except those imported from
+    a file of cell polygons ("file", found from their audit rows); plans made afterwards are "groups"."""
+    url = _own_database("outlines")
+    downgrade(url, "base")
+    upgrade(url, "0029")
+    eng = create_engine(url)
+    with eng.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO township (id, code, name, geom) VALUES "
+                "(1, '441624100000', '镇', 'SRID=4326;MULTIPOLYGON(((116 24,116.01 24,116 24.01,116 24)))')"
+            )
+        )
+        conn.execute(
+            text("INSERT INTO grid_plan (id, township_id, name) VALUES (1, 1, '划分'), (2, 1, '综治'), (3, 1, '清单')")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (actor, action, detail) VALUES "
+                "('p', 'import_grid_plan', '{\"plan_id\": 2, \"kind\": \"grid_cells\"}'), "
+                "('p', 'import_grid_plan', '{\"plan_id\": 3, \"kind\": \"grid_members\"}')"
+            )
+        )
+    upgrade(url, "head")
+    with eng.begin() as conn:
+        conn.execute(text("INSERT INTO grid_plan (id, township_id, name) VALUES (4, 1, '新划分')"))
+        marked = conn.execute(text("SELECT id, outlines FROM grid_plan ORDER BY id")).all()
+    eng.dispose()
+    assert marked == [(1, "households"), (2, "file"), (3, "households"), (4, "groups")]

@@ -73,6 +73,31 @@ def test_allocate_in_one_click_and_the_editor_data(grid_users):
     assert "须为数字" in typo.get_data(as_text=True)
 
 
+def test_a_plan_drawn_the_old_way_is_offered_a_redraw(grid_users, session):
+    """Only a plan marked as drawn the old way shows the notice; the redraw is the planner's, audited,
+    and an archived plan is refused with the reason."""
+    planner = grid_users["planner"]
+    plan = _allocate(planner)
+    assert "old-outlines" not in planner.get(f"/grids/{plan}").get_data(as_text=True)
+    session.execute(text("UPDATE grid_plan SET outlines = 'households' WHERE id = :p"), {"p": plan})
+    session.commit()
+    assert "按村民小组界线重画边界" in planner.get(f"/grids/{plan}").get_data(as_text=True)
+    assert grid_users["worker"].post(f"/api/grids/{plan}/redraw-outlines").status_code == 403
+    assert grid_users["stranger"].post(f"/api/grids/{plan}/redraw-outlines").status_code == 403
+    answer = planner.post(f"/api/grids/{plan}/redraw-outlines")
+    assert answer.status_code == 200 and answer.json == {"cells": 3}
+    assert "old-outlines" not in planner.get(f"/grids/{plan}").get_data(as_text=True)
+    audit = "SELECT actor FROM audit_log WHERE action = 'redraw_plan'"
+    assert session.execute(text(audit)).scalar_one() == "gplanner"
+    session.execute(
+        text("UPDATE grid_plan SET status = 'archived', outlines = 'households' WHERE id = :p"), {"p": plan}
+    )
+    session.commit()
+    assert "old-outlines" not in planner.get(f"/grids/{plan}").get_data(as_text=True)
+    refused = planner.post(f"/api/grids/{plan}/redraw-outlines")
+    assert refused.status_code == 400 and "已归档：其网格边界是当时实行的记录" in refused.json["error"]["message"]
+
+
 def test_edits_refusals_and_the_409_path(grid_users, session):
     planner = grid_users["planner"]
     plan = _allocate(planner)

@@ -279,6 +279,8 @@
     assign: r => { shortTable(r); return `${r.cells} 个网格中 ${r.workers_assigned} 个已配网格员；${r.households} 户中 ` +
                    `${r.households_linked} 户已配联户党员` + (r.shortfalls.length ? `；${r.shortfalls.length} 个网格缺人，见下表` : ""); },
     publish: () => "方案已发布：每户的网格已更新，网格员的手机页显示新网格和联户党员",
+    "redraw-outlines": r => { document.getElementById("old-outlines").remove();
+                              return `已沿村民小组界线重画 ${r.cells} 个网格的边界，每户所属网格不变`; },
   };
   document.querySelectorAll("[data-plan-action]").forEach(b => b.addEventListener("click", async () => {
     const action = b.dataset.planAction;

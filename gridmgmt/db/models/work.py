@@ -26,6 +26,7 @@ from gridmgmt.domain.vocab import (
     DEMO_SITE_THEMES,
     EVENT_STATUSES,
     EVENT_TYPES,
+    PLAN_OUTLINES,
     PLAN_STATUSES,
     ROAD_CLASSES,
     VISIT_KINDS,
@@ -111,7 +112,7 @@ class GridPlan(Timestamped, Versioned, Base):
     """An allocation of households to grid cells: draft, published or archived."""
 
     __tablename__ = "grid_plan"
-    __table_args__ = (one_of("status", PLAN_STATUSES),)
+    __table_args__ = (one_of("status", PLAN_STATUSES), one_of("outlines", PLAN_OUTLINES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
@@ -124,6 +125,8 @@ class GridPlan(Timestamped, Versioned, Base):
     # held the household's cell on the day of the visit.
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # How the cells' outlines were drawn (PLAN_OUTLINES): the plan page offers to redraw "households".
+    outlines: Mapped[str] = mapped_column(String(16), server_default="groups")
 
 
 class GridCell(Timestamped, Versioned, Base):

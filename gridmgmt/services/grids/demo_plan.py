@@ -11,6 +11,7 @@ from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.grids.allocation import allocate_township
 from gridmgmt.services.grids.assignment import assign
 from gridmgmt.services.grids.plans import publish
+from gridmgmt.services.grids.redraw import redraw_outlines
 
 DEMO_PLAN_NAME = "演示方案（自动划分）"
 
@@ -27,6 +28,7 @@ def ensure_demo_plan(
         return None
     if session.scalar(select(exists().where(GridPlan.township_id == township))):
         say("演示乡镇已有网格方案，不再自动生成")
+        _redraw_old_demo_plans(session, township, actor, say)
         return None
     report = allocate_township(session, township_code, DEMO_PLAN_NAME, GridRules(), actor=actor)
     say(f"网格方案 {report.plan_id}：{report.cells} 个网格，{len(report.splits)} 个村民小组拆分（原因见方案页）")
@@ -39,3 +41,19 @@ def ensure_demo_plan(
     plan = publish(session, report.plan_id, allow_no_worker=True, actor=actor)
     say(f"方案 {plan.id}“{plan.name}”已发布：每户已归入网格")
     return plan
+
+
+def _redraw_old_demo_plans(session: Session, township: int, actor: Actor, say: Callable[[str], None]) -> None:
+    """The demo's own plans drawn before cells followed the 村民小组 lines are drawn again; a planner's are
+    left to the planner (the plan page offers it)."""
+    old = session.scalars(
+        select(GridPlan.id).where(
+            GridPlan.township_id == township,
+            GridPlan.name == DEMO_PLAN_NAME,
+            GridPlan.outlines == "households",
+            GridPlan.status != "archived",
+        )
+    ).all()
+    for plan_id in old:
+        cells = redraw_outlines(session, plan_id, actor=actor)
+        say(f"演示方案 {plan_id} 的 {cells} 个网格已沿村民小组界线重画边界（农户所属网格不变）")

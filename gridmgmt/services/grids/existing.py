@@ -226,7 +226,8 @@ def import_existing(
         errors = list(prepared.errors) + _long_codes(prepared)
         if errors:
             raise ImportRejected(errors)
-        plan = GridPlan(township_id=town, name=name, rules=(rules or GridRules()).as_dict())
+        outlines = "groups" if layer is GRID_MEMBERS else "file"
+        plan = GridPlan(township_id=town, name=name, rules=(rules or GridRules()).as_dict(), outlines=outlines)
         session.add(plan)
         session.flush()
         write = _write_list if layer is GRID_MEMBERS else _write_polygons

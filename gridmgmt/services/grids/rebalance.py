@@ -99,6 +99,8 @@ def rebalance(session: Session, plan_id: int, *, actor: Actor) -> PlanReport:
     report = PlanReport(plan.id, cells, plan_quality(parts), proved_splits(session, plan, town, parts))
     note_allocation(session, plan.id, report.splits)
     kept = len(locked_cell_ids(session, plan.id))
+    if not kept:  # every cell drawn again; a kept cell keeps the outline it had
+        plan.outlines = "groups"
     record(session, actor, "rebalance_plan", plan_target(plan), {"cells": report.cells, "locked": kept})
     session.commit()
     return report
