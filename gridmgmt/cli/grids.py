@@ -16,7 +16,7 @@ from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.clock import local_now_text, local_text
 from gridmgmt.domain.grid_rules import AUTO_PLAN_NAME
-from gridmgmt.domain.vocab import FORMATS, PLAN_STATUSES
+from gridmgmt.domain.vocab import FORMATS, PLAN_OUTLINES, PLAN_STATUSES
 from gridmgmt.private_files import private_output, write_private
 from gridmgmt.services.briefing.roster import grid_roster
 from gridmgmt.services.county.jobs import Allocate
@@ -33,6 +33,7 @@ PLAN_COLUMNS = {
     "name": "名称",
     "status": "状态",
     "published_at": "发布时间",
+    "outlines": "边界画法",
     "cells": "网格",
     "households": "农户",
 }
@@ -222,7 +223,13 @@ def list_plans() -> None:
     if frame.empty:
         click.echo("尚无网格方案")
         return
+    old = frame.outlines.eq("households") & frame.status.ne("archived")
     frame["status"] = frame.status.map(PLAN_STATUSES)
+    frame["outlines"] = frame.outlines.map(PLAN_OUTLINES)
     tz = get_settings().timezone
     frame["published_at"] = [local_text(t, tz) if t is not None and t == t else "—" for t in frame.published_at]
     click.echo(frame.rename(columns=PLAN_COLUMNS).to_string(index=False))
+    if old.any():
+        click.echo(
+            "旧画法的方案可用 gridmgmt grids redraw-outlines 方案编号 沿村民小组界线重画边界（农户所属网格不变）"
+        )

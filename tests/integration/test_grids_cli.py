@@ -53,6 +53,7 @@ def test_allocate_assign_publish_export_diff(cli, tmp_path):
     assert f"{len(moved)} 户换了网格" in out and len(moved) > 0
     listing = _ok(cli, "list")
     assert "已发布" in listing and "草稿" in listing and "NaT" not in listing
+    assert "边界画法" in listing and "沿村民小组界线" in listing
     _ok(cli, "roster", "--township", grid_town.TOWN, "-o", str(tmp_path / "roster.xlsx"))
     assert openpyxl.load_workbook(tmp_path / "roster.xlsx").sheetnames[:2] == ["说明", "网格花名册"]
 
@@ -89,9 +90,12 @@ def test_redraw_draws_a_published_plans_cells_again_and_moves_no_household(cli, 
     session.execute(text("UPDATE grid_cell SET geom = ST_Multi(ST_Envelope(ST_Buffer(geom, 0.001)))"))
     session.execute(text("UPDATE grid_plan SET outlines = 'households'"))
     session.commit()
+    hint = "旧画法的方案可用 gridmgmt grids redraw-outlines 方案编号 沿村民小组界线重画边界"
+    assert "按农户就近（旧画法）" in _ok(cli, "list") and hint in _ok(cli, "list")
     assert "方案 1：已重画 3 个网格的边界，农户所属网格不变" in _ok(cli, "redraw-outlines", "1")
     session.expire_all()
     assert session.execute(text("SELECT outlines FROM grid_plan")).scalar_one() == "groups"
+    assert hint not in _ok(cli, "list")
     assert session.execute(text(members)).all() == before
     for (code, version, wkb), (code_now, version_now, wkb_now) in zip(drawn, session.execute(text(cells)).all()):
         assert code_now == code and version_now == version + 1

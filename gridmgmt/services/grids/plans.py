@@ -47,7 +47,7 @@ def plan_sizes() -> list[ColumnElement]:
 
 
 def plan_list(session: Session) -> pd.DataFrame:
-    """Every plan with its township, status, cell and household counts."""
+    """Every plan with its township, status, how its outlines were drawn, cell and household counts."""
     rows = session.execute(
         select(
             GridPlan.id,
@@ -55,6 +55,7 @@ def plan_list(session: Session) -> pd.DataFrame:
             GridPlan.name,
             GridPlan.status,
             GridPlan.published_at,
+            GridPlan.outlines,
             *plan_sizes(),
         )
         .join(Township, Township.id == GridPlan.township_id)
