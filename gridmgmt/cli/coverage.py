@@ -10,6 +10,7 @@ from gridmgmt.cli.actor import as_option, cli_actor
 from gridmgmt.cli.choices import LabelledChoice, output_format
 from gridmgmt.cli.county_runs import county_options, run_county, screen_only, township_or_county
 from gridmgmt.cli.layout import Command
+from gridmgmt.cli.tables import table_text
 from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.vocab import FORMATS
@@ -38,7 +39,7 @@ def _table_text(report) -> str:
         frame = table.labelled().astype(object).fillna("")
         lines += ["", f"【{table.title}】{len(frame)} 项"]
         if len(frame):
-            lines.append(frame.head(TABLE_ROWS).to_string(index=False))
+            lines.append(table_text(frame.head(TABLE_ROWS)))
         if len(frame) > TABLE_ROWS:
             lines.append(f"……另有 {len(frame) - TABLE_ROWS} 项；完整列表请用 --format xlsx 或 json")
     return "\n".join(lines)

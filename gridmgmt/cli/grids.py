@@ -12,6 +12,7 @@ from gridmgmt.cli.choices import LabelledChoice, output_format
 from gridmgmt.cli.county_runs import county_options, run_county, township_or_county
 from gridmgmt.cli.grid_rules import rules_of, rules_options
 from gridmgmt.cli.layout import Group
+from gridmgmt.cli.tables import table_text
 from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.clock import local_now_text, local_text
@@ -228,7 +229,7 @@ def list_plans() -> None:
     frame["outlines"] = frame.outlines.map(PLAN_OUTLINES)
     tz = get_settings().timezone
     frame["published_at"] = [local_text(t, tz) if t is not None and t == t else "—" for t in frame.published_at]
-    click.echo(frame.rename(columns=PLAN_COLUMNS).to_string(index=False))
+    click.echo(table_text(frame.rename(columns=PLAN_COLUMNS)))
     if old.any():
         click.echo(
             "旧画法的方案可用 gridmgmt grids redraw-outlines 方案编号 沿村民小组界线重画边界（农户所属网格不变）"

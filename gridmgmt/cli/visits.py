@@ -13,6 +13,7 @@ from gridmgmt.cli.checks import DAY, ID, LATITUDE, LONGITUDE, Finite
 from gridmgmt.cli.choices import LabelledChoice, LabelledList, output_format
 from gridmgmt.cli.county_runs import county_options, run_county, screen_only, township_or_county
 from gridmgmt.cli.layout import Group
+from gridmgmt.cli.tables import table_text
 from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.clock import local_text
@@ -50,8 +51,8 @@ def _show(title: str, table: pd.DataFrame) -> None:
         return
     rate = COUNT_HEADERS["rate"]
     click.echo(
-        table.head(TABLE_ROWS).to_string(
-            index=False, na_rep=MISSING, formatters={rate: "{:.1%}".format} if rate in table else None
+        table_text(
+            table.head(TABLE_ROWS), na_rep=MISSING, formatters={rate: "{:.1%}".format} if rate in table else None
         )
     )
     if len(table) > TABLE_ROWS:
