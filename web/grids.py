@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from gridmgmt.config import get_settings
 from gridmgmt.domain.clock import local_now_text
 from gridmgmt.domain.grid_rules import AUTO_PLAN_NAME, GridError, GridRules
+from gridmgmt.domain.vocab import PLAN_OUTLINES
 from gridmgmt.services.grids.allocation import allocate_township, plan_rules
 from gridmgmt.services.grids.compare import diff_view
 from gridmgmt.services.grids.views import plan_row, township_plans
@@ -28,7 +29,8 @@ def plan_or_404(plan_id: int):
 def index(code: str):
     """The township's plans, a form to allocate a new one and one to compare two."""
     require_township(code)
-    return render_template("grids/index.html", code=code, plans=township_plans(get_session(), code), rules=GridRules())
+    plans = township_plans(get_session(), code)
+    return render_template("grids/index.html", code=code, plans=plans, rules=GridRules(), outlines=PLAN_OUTLINES)
 
 
 @bp.post("/townships/<code>/grids")

@@ -82,11 +82,14 @@ def test_a_plan_drawn_the_old_way_is_offered_a_redraw(grid_users, session):
     session.execute(text("UPDATE grid_plan SET outlines = 'households' WHERE id = :p"), {"p": plan})
     session.commit()
     assert "按村民小组界线重画边界" in planner.get(f"/grids/{plan}").get_data(as_text=True)
+    listed = planner.get(f"/townships/{grid_town.TOWN}/grids").get_data(as_text=True)
+    assert '<td class="old-outlines" title="可在方案页按村民小组界线重画边界">按农户就近（旧画法）</td>' in listed
     assert grid_users["worker"].post(f"/api/grids/{plan}/redraw-outlines").status_code == 403
     assert grid_users["stranger"].post(f"/api/grids/{plan}/redraw-outlines").status_code == 403
     answer = planner.post(f"/api/grids/{plan}/redraw-outlines")
     assert answer.status_code == 200 and answer.json == {"cells": 3}
     assert "old-outlines" not in planner.get(f"/grids/{plan}").get_data(as_text=True)
+    assert "<td>沿村民小组界线</td>" in planner.get(f"/townships/{grid_town.TOWN}/grids").get_data(as_text=True)
     audit = "SELECT actor FROM audit_log WHERE action = 'redraw_plan'"
     assert session.execute(text(audit)).scalar_one() == "gplanner"
     session.execute(

@@ -56,7 +56,15 @@ def plan_row(session: Session, plan_id: int) -> tuple[GridPlan, str]:
 def township_plans(session: Session, code: str) -> list[dict]:
     """The plans of township CODE, oldest first, with their cell and household counts."""
     rows = session.execute(
-        select(GridPlan.id, GridPlan.name, GridPlan.status, GridPlan.published_at, GridPlan.rules, *plan_sizes())
+        select(
+            GridPlan.id,
+            GridPlan.name,
+            GridPlan.status,
+            GridPlan.published_at,
+            GridPlan.rules,
+            GridPlan.outlines,
+            *plan_sizes(),
+        )
         .join(Township, Township.id == GridPlan.township_id)
         .where(Township.code == code)
         .order_by(GridPlan.id)
