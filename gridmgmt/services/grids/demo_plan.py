@@ -21,7 +21,7 @@ def ensure_demo_plan(
 ) -> GridPlan | None:
     """Allocate TOWNSHIP_CODE under the default rules, assign workers and 联户 members and publish, each step
     audited as ACTOR's and committed as a planner would; None when the township is not loaded or has any
-    plan already (a planner's work is never replaced)."""
+    plan already (a planner's work is never replaced; the demo's own plan drawn the old way is redrawn)."""
     township = session.scalar(select(Township.id).where(Township.code == township_code))
     if township is None:
         say(f"数据库中没有演示乡镇 {township_code}，不生成网格方案")
