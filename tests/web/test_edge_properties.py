@@ -42,6 +42,7 @@ READS_NOTHING = {
     "grids_api.rebalance_plan",
     "grids_api.rebalance_preview",
     "grids_api.assign_plan",
+    "grids_api.redraw_plan_outlines",
     "grids_api.unknown_path",
     "coverage.workbook",
     "exports.download_roster",

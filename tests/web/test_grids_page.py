@@ -90,6 +90,8 @@ def test_a_plan_drawn_the_old_way_is_offered_a_redraw(grid_users, session):
     assert answer.status_code == 200 and answer.json == {"cells": 3}
     assert "old-outlines" not in planner.get(f"/grids/{plan}").get_data(as_text=True)
     assert "<td>沿村民小组界线</td>" in planner.get(f"/townships/{grid_town.TOWN}/grids").get_data(as_text=True)
+    again = planner.post(f"/api/grids/{plan}/redraw-outlines")
+    assert again.status_code == 400 and again.json["error"]["message"].endswith("已沿村民小组界线画出，无需重画")
     audit = "SELECT actor FROM audit_log WHERE action = 'redraw_plan'"
     assert session.execute(text(audit)).scalar_one() == "gplanner"
     session.execute(

@@ -12,9 +12,12 @@ from gridmgmt.services.grids.cells import redraw_cell
 def redraw_outlines(session: Session, plan_id: int, *, actor: Actor) -> int:
     """Redraw every cell of plan PLAN_ID (draft or published) from its households; how many cells were redrawn.
 
-    GridError for an archived plan (its outlines are the record of what was in force) and for one whose
-    outlines came from a file of cell polygons (redrawing would discard the township's own lines)."""
+    GridError for an archived plan (its outlines are the record of what was in force), for one whose
+    outlines came from a file of cell polygons (redrawing would discard the township's own lines) and for
+    one already drawn along the groups' lines."""
     plan = find_plan(session, plan_id, lock=True)
+    if plan.outlines == "groups":
+        raise GridError(f"方案 {plan_id} 的网格边界已沿村民小组界线画出，无需重画")
     if plan.status == "archived":
         raise GridError(f"方案 {plan_id} 已归档：其网格边界是当时实行的记录，不再重画")
     if plan.outlines == "file":
