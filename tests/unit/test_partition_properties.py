@@ -122,6 +122,10 @@ def test_random_village_cut_along_its_groups_still_tiles_with_cells_in_one_piece
     sites = allocate(graph, RULES, seed=seed)
     cells = dissolve(mesh, sites, sites.max() + 1)
     assert (shapely.get_num_geometries(cells) == 1).all()
+    # The regions are an exact coverage, so merging their shared edges is their union.
+    assert mesh.exact and not build_mesh(xy, village).exact
+    unions = [shapely.union_all(mesh.regions[sites == label]) for label in range(len(cells))]
+    assert shapely.area(shapely.symmetric_difference(cells, unions)).max() < 1e-9
     slack = village.length * 1e-6
     assert sum(shapely.area(cells)) == pytest.approx(village.area, abs=slack)
     assert shapely.symmetric_difference(shapely.union_all(cells), village).area < slack
