@@ -83,6 +83,8 @@ def test_a_plan_drawn_the_old_way_is_offered_a_redraw(grid_users, session):
     session.commit()
     assert "按村民小组界线重画边界" in planner.get(f"/grids/{plan}").get_data(as_text=True)
     listed = planner.get(f"/townships/{grid_town.TOWN}/grids").get_data(as_text=True)
+    # The plan's name opens it: on a phone the table's last column (the link) is off-screen.
+    assert f'<a href="/grids/{plan}">试算</a>' in listed
     assert '<td class="old-outlines" title="可在方案页按村民小组界线重画边界">按农户就近（旧画法）</td>' in listed
     assert grid_users["worker"].post(f"/api/grids/{plan}/redraw-outlines").status_code == 403
     assert grid_users["stranger"].post(f"/api/grids/{plan}/redraw-outlines").status_code == 403
