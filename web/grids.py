@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from gridmgmt.config import get_settings
 from gridmgmt.domain.clock import local_now_text
-from gridmgmt.domain.grid_rules import AUTO_PLAN_NAME, GridError, GridRules
+from gridmgmt.domain.grid_rules import AUTO_PLAN_NAME, GridError, GridRules, redraw_refusal
 from gridmgmt.domain.vocab import PLAN_OUTLINES
 from gridmgmt.services.grids.allocation import allocate_township, plan_rules
 from gridmgmt.services.grids.compare import diff_view
@@ -61,7 +61,10 @@ def allocate(code: str, form: AllocateForm):
 def editor(plan_id: int):
     """The plan and its rules, on the map with live metrics and the editing tools (drafts only)."""
     plan, township = plan_or_404(plan_id)
-    return render_template("grids/editor.html", plan=plan, township=township, rules=plan_rules(plan))
+    redrawable = redraw_refusal(plan.id, plan.outlines, plan.status) is None
+    return render_template(
+        "grids/editor.html", plan=plan, township=township, rules=plan_rules(plan), redrawable=redrawable
+    )
 
 
 @bp.get("/grids/compare")

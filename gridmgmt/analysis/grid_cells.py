@@ -190,7 +190,7 @@ def _regions(sites: np.ndarray, village, zones=()) -> tuple[np.ndarray, np.ndarr
     zoned = len(tiles) > 1
     regions = _zoned_regions(sites, tiles) if zoned else _voronoi_regions(sites, village)
     edges, shared = _adjacency(regions)
-    return regions, edges.reshape(-1, 2), shared, zoned
+    return regions, edges, shared, zoned
 
 
 def _without_edge_sites(sites: np.ndarray, lost: np.ndarray, village, zones) -> tuple[np.ndarray, tuple, np.ndarray]:

@@ -16,7 +16,7 @@ from gridmgmt.cli.tables import table_text
 from gridmgmt.config import get_settings
 from gridmgmt.db.session import make_session
 from gridmgmt.domain.clock import local_now_text, local_text
-from gridmgmt.domain.grid_rules import AUTO_PLAN_NAME
+from gridmgmt.domain.grid_rules import AUTO_PLAN_NAME, redraw_refusal
 from gridmgmt.domain.vocab import FORMATS, PLAN_OUTLINES, PLAN_STATUSES
 from gridmgmt.private_files import private_output, write_private
 from gridmgmt.services.briefing.roster import grid_roster
@@ -224,13 +224,13 @@ def list_plans() -> None:
     if frame.empty:
         click.echo("尚无网格方案")
         return
-    old = frame.outlines.eq("households") & frame.status.ne("archived")
+    redrawable = [redraw_refusal(*plan) is None for plan in zip(frame.id, frame.outlines, frame.status)]
     frame["status"] = frame.status.map(PLAN_STATUSES)
     frame["outlines"] = frame.outlines.map(PLAN_OUTLINES)
     tz = get_settings().timezone
     frame["published_at"] = [local_text(t, tz) if t is not None and t == t else "—" for t in frame.published_at]
     click.echo(table_text(frame.rename(columns=PLAN_COLUMNS)))
-    if old.any():
+    if any(redrawable):
         click.echo(
             "旧画法的方案可用 gridmgmt grids redraw-outlines 方案编号 沿村民小组界线重画边界（农户所属网格不变）"
         )

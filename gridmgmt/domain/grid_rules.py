@@ -127,6 +127,21 @@ def proven_split_reason(least: int, rules: GridRules) -> str:
     )
 
 
+def redraw_refusal(plan_id: int, outlines: str, status: str) -> str | None:
+    """Why plan PLAN_ID (its OUTLINES as in PLAN_OUTLINES, its STATUS) is not redrawn along the 村民小组
+    lines, or None when it may be: only a draft or published plan drawn the old way is."""
+    if outlines == "groups":
+        return f"方案 {plan_id} 的网格边界已沿村民小组界线画出，无需重画"
+    if status == "archived":
+        return f"方案 {plan_id} 已归档：其网格边界是当时实行的记录，不再重画"
+    if outlines == "file":
+        return (
+            f"方案 {plan_id} 的网格边界来自导入的网格面文件，重画会丢弃这些边界；"
+            "如确要按农户重画，请改为导入农户所属网格清单"
+        )
+    return None
+
+
 def check_bounds(rules: GridRules, code: str, before: float, after: float) -> None:
     """Refuse an edit that takes cell CODE out of bounds, or further out than it was."""
     if after < rules.min_workload and after < before:

@@ -3,7 +3,15 @@
 import pytest
 
 from gridmgmt.domain.errors import UserError
-from gridmgmt.domain.grid_rules import GridError, GridRules, PlanNotFound, StaleCell, check_bounds, check_versions
+from gridmgmt.domain.grid_rules import (
+    GridError,
+    GridRules,
+    PlanNotFound,
+    StaleCell,
+    check_bounds,
+    check_versions,
+    redraw_refusal,
+)
 
 
 def test_cell_count_is_nearest_to_target_within_bounds():
@@ -71,3 +79,13 @@ def test_grid_refusals_are_user_errors_with_their_status():
         assert isinstance(refusal, UserError) and isinstance(refusal, GridError) and isinstance(refusal, ValueError)
         assert refusal.status == status
     assert str(PlanNotFound(7)) == "没有编号为 7 的网格方案"
+
+
+def test_only_a_plan_in_force_drawn_the_old_way_is_redrawn():
+    """A draft or published plan drawn by households is redrawn; one along the groups' lines needs none, an
+    archived one is a record, and a file's outlines would be lost."""
+    assert redraw_refusal(3, "households", "draft") is None
+    assert redraw_refusal(3, "households", "published") is None
+    assert redraw_refusal(3, "groups", "published") == "方案 3 的网格边界已沿村民小组界线画出，无需重画"
+    assert redraw_refusal(3, "households", "archived") == "方案 3 已归档：其网格边界是当时实行的记录，不再重画"
+    assert redraw_refusal(3, "file", "draft").startswith("方案 3 的网格边界来自导入的网格面文件")

@@ -6,7 +6,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from gridmgmt.db.models import GridPlan, Township
-from gridmgmt.domain.grid_rules import GridRules
+from gridmgmt.domain.grid_rules import GridRules, redraw_refusal
 from gridmgmt.services.accounts.actors import Actor
 from gridmgmt.services.grids.allocation import allocate_township
 from gridmgmt.services.grids.assignment import assign
@@ -46,14 +46,11 @@ def ensure_demo_plan(
 def _redraw_old_demo_plans(session: Session, township: int, actor: Actor, say: Callable[[str], None]) -> None:
     """The demo's own plans drawn before cells followed the 村民小组 lines are drawn again; a planner's are
     left to the planner (the plan page offers it)."""
-    old = session.scalars(
-        select(GridPlan.id).where(
-            GridPlan.township_id == township,
-            GridPlan.name == DEMO_PLAN_NAME,
-            GridPlan.outlines == "households",
-            GridPlan.status != "archived",
+    plans = session.execute(
+        select(GridPlan.id, GridPlan.outlines, GridPlan.status).where(
+            GridPlan.township_id == township, GridPlan.name == DEMO_PLAN_NAME
         )
     ).all()
-    for plan_id in old:
+    for plan_id in [plan.id for plan in plans if redraw_refusal(*plan) is None]:
         cells = redraw_outlines(session, plan_id, actor=actor)
         say(f"演示方案 {plan_id} 的 {cells} 个网格已沿村民小组界线重画边界（农户所属网格不变）")

@@ -23,7 +23,7 @@ from gridmgmt.db.models import (
 )
 from gridmgmt.db.models.grids import GridMembership
 from gridmgmt.db.queries import COORD_DIGITS, feature_collection, must_visit, published_cells
-from gridmgmt.domain.grid_rules import GridRules
+from gridmgmt.domain.grid_rules import GridRules, redraw_refusal
 from gridmgmt.services.grids.allocation import find_plan, plan_rules
 from gridmgmt.services.grids.locks import plan_locks
 from gridmgmt.services.grids.plans import plan_sizes
@@ -54,7 +54,8 @@ def plan_row(session: Session, plan_id: int) -> tuple[GridPlan, str]:
 
 
 def township_plans(session: Session, code: str) -> list[dict]:
-    """The plans of township CODE, oldest first, with their cell and household counts."""
+    """The plans of township CODE, oldest first, with their cell and household counts and whether their
+    outlines may be redrawn along the 村民小组 lines."""
     rows = session.execute(
         select(
             GridPlan.id,
@@ -69,7 +70,7 @@ def township_plans(session: Session, code: str) -> list[dict]:
         .where(Township.code == code)
         .order_by(GridPlan.id)
     )
-    return [dict(r) for r in rows.mappings()]
+    return [{**r, "redrawable": redraw_refusal(r["id"], r["outlines"], r["status"]) is None} for r in rows.mappings()]
 
 
 def _cell_rows(plan: GridPlan, rules: GridRules, *columns) -> Select:
